@@ -1,0 +1,37 @@
+// One error boundary for every route: expected statuses get a sentence a person can act on,
+// anything else a generic apology (details go to the server log, not the page).
+import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+
+const MESSAGES: Record<number, { title: string; body: string }> = {
+  400: { title: "That request didn't make sense", body: "Check what you entered and try again." },
+  401: { title: "Please sign in", body: "Your session has ended. Sign in again to continue." },
+  403: { title: "Not available for your role", body: "Ask an admin if you think you should have access." },
+  404: { title: "Not found", body: "It may have been archived, moved, or it isn't shared with your team." },
+  413: { title: "Too large", body: "That file is over the upload limit." },
+  429: { title: "Slow down", body: "Too many attempts. Wait a little and try again." },
+  503: { title: "Temporarily unavailable", body: "Fieldkit can't reach its database right now. Try again in a moment." },
+};
+
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const known = MESSAGES[status];
+  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data.length < 300 ? error.data : null;
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <main className="error-page" role="alert">
+      <p className="error-code">{status}</p>
+      <h1>{known?.title ?? "Something went wrong"}</h1>
+      <p>{detail ?? known?.body ?? "An unexpected error happened. It has been logged; try again."}</p>
+      <p>
+        <Link to="/">Go to your home page</Link>
+        {status === 401 ? (
+          <>
+            {" · "}
+            <Link to="/login">Sign in</Link>
+          </>
+        ) : null}
+      </p>
+    </main>
+  );
+}

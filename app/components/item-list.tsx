@@ -1,0 +1,45 @@
+import { Link } from "@remix-run/react";
+
+export const TYPE_LABEL: Record<string, string> = {
+  deck: "Deck",
+  document: "Document",
+  one_pager: "One-pager",
+  spreadsheet: "Spreadsheet",
+  image: "Image",
+  video: "Video",
+  talk_track: "Talk track",
+  battle_card: "Battle card",
+  objection_handling: "Objection handling",
+  definition: "Definition",
+  email_template: "Email template",
+};
+
+export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string };
+
+export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]; showStatus?: boolean }) {
+  return (
+    <ul className="list">
+      {items.map((item) => (
+        <li key={item.id}>
+          <Link className="item-row" to={`/items/${item.id}`} prefetch="intent">
+            <div>
+              <div>
+                <strong>{item.title}</strong>
+              </div>
+              <div className="meta">
+                {TYPE_LABEL[item.type] ?? item.type}
+                {showStatus && item.status ? (
+                  <>
+                    {" · "}
+                    <span className={`badge ${item.status}`}>{item.status.replace("_", " ")}</span>
+                  </>
+                ) : null}
+              </div>
+              {item.summary ? <div className="meta">{item.summary}</div> : null}
+            </div>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,102 @@
+// The two layouts: a bottom tab bar for sellers on phones, a sidebar for desk roles.
+import { Form, Link, NavLink } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Role } from "../../db/schema";
+
+type NavEntry = { to: string; label: string; icon: ReactNode };
+
+const icon = (d: string) => (
+  <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+    <path d={d} strokeLinecap="round" strokeLinejoin="round" />
+  </svg>
+);
+
+const SELLER_TABS: NavEntry[] = [
+  { to: "/home", label: "Home", icon: icon("M3 11l9-8 9 8v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z") },
+  { to: "/search", label: "Search", icon: icon("M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zm10 2-4.3-4.3") },
+  { to: "/saved", label: "Saved", icon: icon("M6 3h12v18l-6-4-6 4z") },
+  { to: "/me", label: "Me", icon: icon("M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0") },
+];
+
+const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
+  marketer: [
+    { to: "/library", label: "Library", icon: null },
+    { to: "/publish", label: "Publish", icon: null },
+    { to: "/insights", label: "Insights", icon: null },
+    { to: "/search", label: "Search", icon: null },
+    { to: "/me", label: "Me", icon: null },
+  ],
+  manager: [
+    { to: "/insights", label: "Insights", icon: null },
+    { to: "/library", label: "Library", icon: null },
+    { to: "/search", label: "Search", icon: null },
+    { to: "/me", label: "Me", icon: null },
+  ],
+  admin: [
+    { to: "/admin", label: "Admin", icon: null },
+    { to: "/library", label: "Library", icon: null },
+    { to: "/publish", label: "Publish", icon: null },
+    { to: "/insights", label: "Insights", icon: null },
+    { to: "/search", label: "Search", icon: null },
+    { to: "/me", label: "Me", icon: null },
+  ],
+};
+
+export const navFor = (role: Role) => (role === "seller" ? SELLER_TABS : DESK_NAV[role]);
+
+export function Shell({ user, children }: { user: { name: string; role: Role }; children: ReactNode }) {
+  const seller = user.role === "seller";
+  return (
+    <div className={seller ? "shell seller" : "shell desk"} data-role={user.role}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Fieldkit
+        </Link>
+        <span className="who">
+          {user.name} · {user.role}
+        </span>
+        {seller ? null : (
+          <Form method="post" action="/logout">
+            <button type="submit" className="secondary" style={{ minHeight: 36 }}>
+              Sign out
+            </button>
+          </Form>
+        )}
+      </header>
+      {seller ? null : (
+        <nav className="sidenav" aria-label="Main">
+          {navFor(user.role).map((n) => (
+            <NavLink key={n.to} to={n.to} prefetch="intent">
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+      )}
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+      {seller ? (
+        <nav className="tabbar" aria-label="Main">
+          {SELLER_TABS.map((n) => (
+            <NavLink key={n.to} to={n.to} prefetch="intent">
+              {n.icon}
+              <span>{n.label}</span>
+            </NavLink>
+          ))}
+        </nav>
+      ) : null}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <strong>{title}</strong>
+      {children}
+    </div>
+  );
+}

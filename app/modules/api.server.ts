@@ -1,0 +1,56 @@
+// The JSON API's edges: one error shape, one place that turns expected failures into statuses.
+import { ZodError } from "zod";
+import { AppError } from "./errors.server";
+
+export function apiJson(data: unknown, init: ResponseInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  headers.set("Cache-Control", "no-store");
+  return new Response(JSON.stringify(data), { ...init, headers });
+}
+
+export function apiError(status: number, code: string, message: string, details?: unknown) {
+  return apiJson({ error: { code, message, ...(details ? { details } : {}) } }, { status });
+}
+
+export function zodMessage(error: ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+/** Wraps an API loader/action so every expected failure leaves as `{"error":{code,message}}`. */
+export function api<A extends { request: Request }>(handler: (args: A) => Promise<Response>) {
+  return async (args: A): Promise<Response> => {
+    try {
+      return await handler(args);
+    } catch (error) {
+      return toApiError(error);
+    }
+  };
+}
+
+export function toApiError(error: unknown): Response {
+  if (error instanceof AppError) return apiError(error.status, error.code, error.message, error.details);
+  if (error instanceof ZodError) return apiError(400, "bad_request", zodMessage(error));
+  if (error instanceof Response) {
+    return apiError(error.status, error.status === 404 ? "not_found" : "error", error.statusText || "Request failed");
+  }
+  console.error(error);
+  return apiError(500, "internal", "Something went wrong on our side. It has been logged.");
+}
+
+/** Reads a JSON body with a size cap, answering 400/413/415 instead of throwing a parser error. */
+export async function readJson(request: Request, maxBytes = 1_000_000): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Send the body as application/json.");
+  }
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
+  const text = await request.text();
+  if (text.length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON.");
+  }
+}

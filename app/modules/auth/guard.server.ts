@@ -1,0 +1,112 @@
+// Turning a request into a user: session cookie for the browser, Bearer token for integrations.
+import { createCookie, redirect } from "@remix-run/node";
+import type { Role } from "../../../db/schema";
+import type { AppContext } from "../context.server";
+import { AppError } from "../errors.server";
+import { SESSION_TTL_MS, userForApiToken, userForSessionToken, type SessionUser } from "./session.server";
+
+const COOKIE_NAME = "fk_session";
+const cookies = new Map<string, ReturnType<typeof createCookie>>();
+
+function sessionCookie(secret: string) {
+  let cookie = cookies.get(secret);
+  if (!cookie) {
+    cookie = createCookie(COOKIE_NAME, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secrets: [secret],
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    cookies.set(secret, cookie);
+  }
+  return cookie;
+}
+
+/** Secure cookies whenever the browser reached us over HTTPS (directly or through a proxy that says so). */
+function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+}
+
+export function commitSessionCookie(ctx: AppContext, request: Request, token: string): Promise<string> {
+  return sessionCookie(ctx.env.SESSION_SECRET).serialize(token, { secure: isHttps(request) });
+}
+
+export function clearSessionCookie(ctx: AppContext, request: Request): Promise<string> {
+  return sessionCookie(ctx.env.SESSION_SECRET).serialize("", { maxAge: 0, secure: isHttps(request) });
+}
+
+export async function readSessionToken(ctx: AppContext, request: Request): Promise<string | null> {
+  const value = await sessionCookie(ctx.env.SESSION_SECRET).parse(request.headers.get("cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header?.match(/^Bearer\s+(\S{10,200})$/i);
+  return match ? match[1] : null;
+}
+
+export type AuthMethod = "cookie" | "token";
+
+export async function getUser(
+  ctx: AppContext,
+  request: Request,
+): Promise<{ user: SessionUser; method: AuthMethod } | null> {
+  const bearer = bearerToken(request);
+  if (bearer) {
+    const user = await userForApiToken(ctx.db, bearer);
+    return user ? { user, method: "token" } : null;
+  }
+  const token = await readSessionToken(ctx, request);
+  if (!token) return null;
+  const user = await userForSessionToken(ctx.db, token);
+  return user ? { user, method: "cookie" } : null;
+}
+
+/** Pages: an anonymous (or expired) visitor is sent to sign in and brought back afterwards. */
+export async function requireUser(ctx: AppContext, request: Request, roles?: readonly Role[]): Promise<SessionUser> {
+  const found = await getUser(ctx, request);
+  if (!found) {
+    const url = new URL(request.url);
+    const redirectTo = url.pathname + url.search;
+    const headers = new Headers();
+    if (await readSessionToken(ctx, request)) {
+      headers.append("Set-Cookie", await clearSessionCookie(ctx, request));
+    }
+    throw redirect(`/login?${new URLSearchParams({ redirectTo })}`, { headers });
+  }
+  if (roles && !roles.includes(found.user.role)) {
+    throw new Response("This page is not available for your role.", { status: 403, statusText: "Forbidden" });
+  }
+  return found.user;
+}
+
+/** API: the same check, answered with the JSON error shape instead of a redirect. */
+export async function requireApiUser(ctx: AppContext, request: Request, roles?: readonly Role[]) {
+  const found = await getUser(ctx, request);
+  if (!found) throw new AppError("unauthorized", "Sign in or send a valid API token.");
+  if (roles && !roles.includes(found.user.role)) {
+    throw new AppError("forbidden", "Your role may not do this.");
+  }
+  return found;
+}
+
+/** Only same-site paths: `//evil.test`, `/\evil.test` and absolute URLs fall back to the home page. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  try {
+    const url = new URL(to, "http://fieldkit.invalid");
+    if (url.origin !== "http://fieldkit.invalid") return fallback;
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return fallback;
+  }
+}
+
+export const ROLE_HOME: Record<Role, string> = {
+  seller: "/home",
+  marketer: "/library",
+  manager: "/insights",
+  admin: "/admin",
+};

@@ -1,0 +1,140 @@
+// Sign-in, server-side sessions and API tokens. Every way of proving who you are ends in `SessionUser`.
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { apiTokens, loginAttempts, sessions, teamLeads, users, type Role } from "../../../db/schema";
+import { AppError } from "../errors.server";
+import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
+import { hashToken, newToken } from "./tokens.server";
+
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  /** Teams this user leads (managers); admins lead none but see all. */
+  leadsTeamIds: string[];
+};
+
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
+const LOCKOUT_AFTER = 10;
+
+export const SignInInput = z.object({
+  email: z
+    .string({ message: "Email is required." })
+    .trim()
+    .toLowerCase()
+    .min(3, "Email is required.")
+    .max(254, "That email address is too long.")
+    .email("Enter a valid email address."),
+  password: z
+    .string({ message: "Password is required." })
+    .min(1, "Password is required.")
+    .max(MAX_PASSWORD_LENGTH, `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`),
+});
+export type SignInInput = z.infer<typeof SignInInput>;
+
+const userColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  teamId: users.teamId,
+  active: users.active,
+  passwordHash: users.passwordHash,
+};
+
+/**
+ * Checks credentials and opens a session. The same message for every failure, and a decoy hash for
+ * unknown emails, so the response does not reveal which accounts exist.
+ */
+export async function signIn(
+  db: Db,
+  input: SignInInput,
+  meta: { userAgent?: string | null } = {},
+): Promise<{ user: SessionUser; token: string }> {
+  const since = new Date(Date.now() - LOCKOUT_WINDOW_MS);
+  const [{ failures }] = await db
+    .select({ failures: sql<number>`count(*)::int` })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.email, input.email), gt(loginAttempts.at, since)));
+  if (failures >= LOCKOUT_AFTER) {
+    throw new AppError("rate_limited", "Too many failed sign-ins. Wait 15 minutes and try again.");
+  }
+  const [row] = await db.select(userColumns).from(users).where(eq(users.email, input.email)).limit(1);
+  const ok = row
+    ? await verifyPassword(input.password, row.passwordHash)
+    : (await verifyPassword(input.password, await decoyHash()), false);
+  if (!row || !ok || !row.active) {
+    await db.insert(loginAttempts).values({ email: input.email });
+    throw new AppError("unauthorized", "Email or password is incorrect.");
+  }
+  await db.delete(loginAttempts).where(eq(loginAttempts.email, input.email));
+  const token = await createSession(db, row.id, meta.userAgent ?? null);
+  return { user: await loadSessionUser(db, row), token };
+}
+
+export async function createSession(db: Db, userId: string, userAgent: string | null): Promise<string> {
+  const token = newToken();
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId,
+    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    userAgent: userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** "Sign out everywhere", and what deactivation does. */
+export async function endAllSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function userForSessionToken(db: Db, token: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(userColumns)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date()), eq(users.active, true)))
+    .limit(1);
+  return row ? loadSessionUser(db, row) : null;
+}
+
+export async function userForApiToken(db: Db, token: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select({ ...userColumns, tokenId: apiTokens.id })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
+    .limit(1);
+  if (!row) return null;
+  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
+  return loadSessionUser(db, row);
+}
+
+async function loadSessionUser(
+  db: Db,
+  row: { id: string; email: string; name: string; role: Role; teamId: string | null },
+): Promise<SessionUser> {
+  const leads =
+    row.role === "manager"
+      ? await db.select({ teamId: teamLeads.teamId }).from(teamLeads).where(eq(teamLeads.userId, row.id))
+      : [];
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamId: row.teamId,
+    leadsTeamIds: leads.map((l) => l.teamId),
+  };
+}
+
+/** The shape the API returns for a user (contract: `{id,email,name,role,teamId}`). */
+export const publicUser = (u: SessionUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, teamId: u.teamId });

@@ -1,0 +1,24 @@
+// Who may see what. Every seller-facing query goes through `visibleItemsWhere`, so a forgotten
+// filter cannot leak an item outside its audience.
+import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { itemAudiences, items } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+
+/** Marketers and admins work on the whole library, in every status. */
+export const seesWholeLibrary = (user: Pick<SessionUser, "role">) => user.role === "marketer" || user.role === "admin";
+
+/** Teams whose audience-restricted items this user may see. */
+export const audienceTeams = (user: SessionUser) =>
+  [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
+
+/** Published, not expired, and either for everyone or for one of the user's teams. */
+export function visibleItemsWhere(user: SessionUser, now = new Date()): SQL {
+  if (seesWholeLibrary(user)) return sql`true`;
+  const teams = audienceTeams(user);
+  const audienceOk = teams.length
+    ? sql`(not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
+          or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id}
+                     and a.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})))`
+    : sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`;
+  return and(eq(items.status, "published"), or(isNull(items.expiresAt), gt(items.expiresAt, now)), audienceOk)!;
+}

@@ -1,0 +1,127 @@
+// Accounts and teams, administered by admins. Every function checks the actor itself.
+import { asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { ROLES, teamLeads, teams, users } from "../../../db/schema";
+import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
+import { endAllSessions, type SessionUser } from "../auth/session.server";
+import { AppError, forbidden, notFound } from "../errors.server";
+
+function requireAdmin(actor: SessionUser) {
+  if (actor.role !== "admin") throw forbidden("Only admins manage people and teams.");
+}
+
+const uuidOrEmpty = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? null : v))
+  .pipe(z.uuid("Choose a team from the list.").nullable());
+
+export const NewUserInput = z.object({
+  email: z.string().trim().toLowerCase().max(254).email("Enter a valid email address."),
+  name: z.string().trim().min(1, "Name is required.").max(120),
+  role: z.enum(ROLES, { message: "Choose a role." }),
+  teamId: uuidOrEmpty.optional().default(null),
+  password: z
+    .string()
+    .min(10, "Use at least 10 characters.")
+    .max(MAX_PASSWORD_LENGTH, `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`),
+});
+
+export const UpdateUserInput = z.object({
+  userId: z.uuid(),
+  role: z.enum(ROLES).optional(),
+  teamId: uuidOrEmpty.optional(),
+  active: z.boolean().optional(),
+});
+
+export async function listPeople(db: Db, { actor }: { actor: SessionUser }) {
+  requireAdmin(actor);
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      teamId: users.teamId,
+      teamName: teams.name,
+      active: users.active,
+    })
+    .from(users)
+    .leftJoin(teams, eq(teams.id, users.teamId))
+    .orderBy(asc(users.name));
+}
+
+export async function listTeams(db: Db) {
+  return db
+    .select({
+      id: teams.id,
+      name: teams.name,
+      region: teams.region,
+      members: sql<number>`(select count(*)::int from ${users} u where u.team_id = ${teams.id} and u.active)`,
+    })
+    .from(teams)
+    .orderBy(asc(teams.name));
+}
+
+export async function createUser(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = NewUserInput.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  const [created] = await db
+    .insert(users)
+    .values({ email: data.email, name: data.name, role: data.role, teamId: data.teamId, passwordHash })
+    .onConflictDoNothing()
+    .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId });
+  if (!created) throw new AppError("conflict", `There is already an account for ${data.email}.`);
+  return created;
+}
+
+export async function updateUser(db: Db, { actor, input }: { actor: SessionUser; input: z.input<typeof UpdateUserInput> }) {
+  requireAdmin(actor);
+  const data = UpdateUserInput.parse(input);
+  if (data.userId === actor.id && (data.active === false || (data.role && data.role !== "admin"))) {
+    throw new AppError("unprocessable", "You can't deactivate yourself or remove your own admin role.");
+  }
+  const [updated] = await db
+    .update(users)
+    .set({
+      ...(data.role ? { role: data.role } : {}),
+      ...(data.teamId !== undefined ? { teamId: data.teamId } : {}),
+      ...(data.active !== undefined ? { active: data.active } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, data.userId))
+    .returning({ id: users.id, role: users.role, active: users.active });
+  if (!updated) throw notFound("No such user.");
+  // Roles are read on every request; deactivation must also end open sessions at once.
+  if (data.active === false) await endAllSessions(db, updated.id);
+  if (data.role && data.role !== "manager") await db.delete(teamLeads).where(eq(teamLeads.userId, updated.id));
+  return updated;
+}
+
+export const NewTeamInput = z.object({
+  name: z.string().trim().min(1, "Team name is required.").max(80),
+  region: z.string().trim().max(40).optional(),
+  leadId: uuidOrEmpty.optional(),
+});
+
+export async function createTeam(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = NewTeamInput.parse(input);
+  const [team] = await db
+    .insert(teams)
+    .values({ name: data.name, region: data.region || null })
+    .onConflictDoNothing()
+    .returning();
+  if (!team) throw new AppError("conflict", `A team called "${data.name}" already exists.`);
+  if (data.leadId) await setTeamLead(db, { actor, teamId: team.id, userId: data.leadId });
+  return team;
+}
+
+export async function setTeamLead(db: Db, { actor, teamId, userId }: { actor: SessionUser; teamId: string; userId: string }) {
+  requireAdmin(actor);
+  const [lead] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  if (lead?.role !== "manager") throw new AppError("unprocessable", "Only managers can lead a team.");
+  await db.insert(teamLeads).values({ teamId, userId }).onConflictDoNothing();
+}

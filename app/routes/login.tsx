@@ -1,0 +1,85 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { ROLE_HOME, commitSessionCookie, getUser, safeRedirect } from "~/modules/auth/guard.server";
+import { SignInInput, signIn } from "~/modules/auth/session.server";
+import { AppError } from "~/modules/errors.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const found = await getUser(context.app, request);
+  if (found) throw redirect(ROLE_HOME[found.user.role]);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = SignInInput.safeParse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
+  const email = String(form.get("email") ?? "").slice(0, 254);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    return data({ formError: null, fields, email }, { status: 400 });
+  }
+  try {
+    const { user, token } = await signIn(context.app.db, parsed.data, { userAgent: request.headers.get("user-agent") });
+    const to = safeRedirect(form.get("redirectTo"), ROLE_HOME[user.role]);
+    return redirect(to === "/" ? ROLE_HOME[user.role] : to, {
+      headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) },
+    });
+  } catch (error) {
+    if (error instanceof AppError) {
+      return data({ formError: error.message, fields: {} as Record<string, string>, email }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function Login() {
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="auth">
+      <p className="brand">Fieldkit</p>
+      <h1>Sign in</h1>
+      <Form method="post" noValidate aria-describedby={data?.formError ? "form-error" : undefined}>
+        {data?.formError ? (
+          <p className="form-error" id="form-error" role="alert">
+            {data.formError}
+          </p>
+        ) : null}
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={254}
+          defaultValue={data?.email}
+          aria-invalid={data?.fields.email ? true : undefined}
+          aria-describedby={data?.fields.email ? "email-error" : undefined}
+        />
+        {data?.fields.email ? <p className="field-error" id="email-error">{data.fields.email}</p> : null}
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={data?.fields.password ? true : undefined}
+          aria-describedby={data?.fields.password ? "password-error" : undefined}
+        />
+        {data?.fields.password ? <p className="field-error" id="password-error">{data.fields.password}</p> : null}
+        <p>
+          <button type="submit" disabled={busy} style={{ width: "100%" }}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </p>
+      </Form>
+    </main>
+  );
+}

@@ -1,0 +1,19 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { clearSessionCookie, getUser, readSessionToken } from "~/modules/auth/guard.server";
+import { endAllSessions, endSession } from "~/modules/auth/session.server";
+
+export async function loader() {
+  throw redirect("/");
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const token = await readSessionToken(context.app, request);
+  if (form.get("everywhere") === "true") {
+    const found = await getUser(context.app, request);
+    if (found) await endAllSessions(context.app.db, found.user.id);
+  } else if (token) {
+    await endSession(context.app.db, token);
+  }
+  return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
+}

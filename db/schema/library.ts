@@ -1,0 +1,191 @@
+// The library: items (collateral and messaging), their versions, tags, audiences and lifecycle.
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { teams, users } from "./people";
+
+export const ITEM_TYPES = [
+  "deck",
+  "document",
+  "one_pager",
+  "spreadsheet",
+  "image",
+  "video",
+  "talk_track",
+  "battle_card",
+  "objection_handling",
+  "definition",
+  "email_template",
+] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+export const MESSAGING_TYPES = [
+  "talk_track",
+  "battle_card",
+  "objection_handling",
+  "definition",
+  "email_template",
+] as const satisfies readonly ItemType[];
+
+export const ITEM_STATUSES = ["draft", "in_review", "published", "archived"] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export const items = pgTable(
+  "items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    type: text("type", { enum: ITEM_TYPES }).notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    status: text("status", { enum: ITEM_STATUSES }).notNull().default("draft"),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    /** Set by every metadata edit; clients send it back so concurrent edits get a 409. */
+    revision: integer("revision").notNull().default(1),
+    /** Why a draft cannot go further (e.g. "PDF is password-protected"); shown to marketers. */
+    problem: text("problem"),
+    videoUrl: text("video_url"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    verifyIntervalDays: integer("verify_interval_days"),
+    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    publishAt: timestamp("publish_at", { withTimezone: true }),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped on every change a seller's device must learn about (the sync cursor reads it). */
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("items_status_idx").on(t.status),
+    index("items_updated_idx").on(t.updatedAt, t.id),
+    index("items_expires_idx").on(t.expiresAt).where(sql`status = 'published'`),
+  ],
+);
+
+/** Each upload (or messaging edit) is a version; sellers get the newest. */
+export const itemVersions = pgTable(
+  "item_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    changelog: text("changelog").notNull().default(""),
+    /** sha256 of the original file in content storage, null for messaging and video links. */
+    fileKey: text("file_key"),
+    filename: text("filename"),
+    mime: text("mime"),
+    size: bigint("size", { mode: "number" }),
+    pageCount: integer("page_count"),
+    /** Markdown source for messaging items. */
+    bodyMd: text("body_md"),
+    /** Extracted plain text (whole document) used for search. */
+    text: text("text").notNull().default(""),
+    previewStatus: text("preview_status", { enum: ["none", "pending", "ready", "failed"] })
+      .notNull()
+      .default("none"),
+    /** Preview descriptors: [{n, key, width, height}] and a tiny placeholder data URI. */
+    previews: jsonb("previews").$type<PreviewInfo[]>().notNull().default([]),
+    placeholder: text("placeholder"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("item_versions_item_number_key").on(t.itemId, t.number)],
+);
+
+export type PreviewInfo = {
+  /** 0 for an image upload, 1..n for document pages. */
+  n: number;
+  widths: { width: number; height: number; key: string }[];
+};
+
+/** Per-page text so a search hit can point at a page. */
+export const itemPages = pgTable(
+  "item_pages",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => itemVersions.id, { onDelete: "cascade" }),
+    page: integer("page").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.page] })],
+);
+
+/** An item with no audience rows is visible to everyone; otherwise only to these teams. */
+export const itemAudiences = pgTable(
+  "item_audiences",
+  {
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.teamId] }), index("item_audiences_team_idx").on(t.teamId)],
+);
+
+export const FACETS = ["product", "industry", "persona", "stage", "region"] as const;
+export type Facet = (typeof FACETS)[number];
+
+/** Admin-managed tag vocabulary, one list per facet. */
+export const tags = pgTable(
+  "tags",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    facet: text("facet", { enum: FACETS }).notNull(),
+    value: text("value").notNull(),
+    label: text("label").notNull(),
+  },
+  (t) => [uniqueIndex("tags_facet_value_key").on(t.facet, t.value)],
+);
+
+export const itemTags = pgTable(
+  "item_tags",
+  {
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    tagId: uuid("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.tagId] }), index("item_tags_tag_idx").on(t.tagId)],
+);
+
+/** Who moved what where, with the reviewer's comment. */
+export const itemTransitions = pgTable(
+  "item_transitions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    comment: text("comment"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("item_transitions_item_idx").on(t.itemId, t.at)],
+);
+
+/** Catalog removals, so offline devices learn to delete what they may no longer see. */
+export const itemTombstones = pgTable(
+  "item_tombstones",
+  {
+    itemId: uuid("item_id").primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("item_tombstones_at_idx").on(t.at)],
+);

@@ -1,0 +1,132 @@
+// The demo seed: accounts for every role, teams with a manager, the tag vocabulary and the demo library.
+// Runs only on an empty database and never in production (see server/env.ts `demoSeed`).
+import { sql } from "drizzle-orm";
+import { hashPassword } from "../../app/modules/auth/password.server";
+import { DEMO_ITEMS, DEMO_TAGS } from "../../content/demo/library";
+import type { Db } from "../client";
+import {
+  FACETS,
+  MESSAGING_TYPES,
+  itemAudiences,
+  itemTags,
+  itemTransitions,
+  itemVersions,
+  items,
+  tags,
+  teamLeads,
+  teams,
+  users,
+  type Role,
+} from "../schema";
+
+export const DEMO_PASSWORD = "fieldkit-demo";
+export const DEMO_ACCOUNTS: { email: string; name: string; role: Role; team?: string }[] = [
+  { email: "seller@demo.test", name: "Sam Seller", role: "seller", team: "Field East" },
+  { email: "marketer@demo.test", name: "Mira Marketer", role: "marketer" },
+  { email: "manager@demo.test", name: "Max Manager", role: "manager", team: "Field East" },
+  { email: "admin@demo.test", name: "Ada Admin", role: "admin" },
+];
+export const DEMO_TEAMS = [
+  { name: "Field East", region: "East" },
+  { name: "Field West", region: "West" },
+  { name: "Enterprise EMEA", region: "EMEA" },
+];
+/** Extra sellers so adoption and usage screens have a team to look at. */
+const EXTRA_SELLERS = [
+  ["Erin East", "Field East"],
+  ["Eli East", "Field East"],
+  ["Wes West", "Field West"],
+  ["Willa West", "Field West"],
+  ["Wade West", "Field West"],
+  ["Emma EMEA", "Enterprise EMEA"],
+  ["Erik EMEA", "Enterprise EMEA"],
+] as const;
+
+const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
+
+/** Returns false (and does nothing) when the database already has users. */
+export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<boolean> {
+  const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+  if (count > 0) return false;
+  const now = options.now ?? new Date();
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  await db.transaction(async (tx) => {
+    const teamRows = await tx.insert(teams).values(DEMO_TEAMS).returning();
+    const teamId = (name: string) => teamRows.find((t) => t.name === name)!.id;
+
+    const people = [
+      ...DEMO_ACCOUNTS.map((a) => ({ email: a.email, name: a.name, role: a.role, teamId: a.team ? teamId(a.team) : null })),
+      ...EXTRA_SELLERS.map(([name, team]) => ({
+        email: `${name.toLowerCase().replace(/\s+/g, ".")}@demo.test`,
+        name,
+        role: "seller" as const,
+        teamId: teamId(team),
+      })),
+    ];
+    const userRows = await tx
+      .insert(users)
+      .values(people.map((p) => ({ ...p, passwordHash })))
+      .returning();
+    const byEmail = (email: string) => userRows.find((u) => u.email === email)!.id;
+    const managerId = byEmail("manager@demo.test");
+    await tx.insert(teamLeads).values([
+      { userId: managerId, teamId: teamId("Field East") },
+      { userId: managerId, teamId: teamId("Field West") },
+    ]);
+
+    const tagRows = await tx
+      .insert(tags)
+      .values(FACETS.flatMap((facet) => DEMO_TAGS[facet].map(([value, label]) => ({ facet, value, label }))))
+      .returning();
+    const marketerId = byEmail("marketer@demo.test");
+
+    for (const [index, demo] of DEMO_ITEMS.entries()) {
+      const status = demo.status ?? "published";
+      // Spread publication over the last 60 days so freshness and "new" lists look real.
+      const publishedAt = new Date(now.getTime() - (60 - (index % 60)) * 86_400_000);
+      const [item] = await tx
+        .insert(items)
+        .values({
+          type: demo.type,
+          title: demo.title,
+          summary: demo.summary,
+          status,
+          ownerId: marketerId,
+          videoUrl: demo.videoUrl ?? null,
+          expiresAt: demo.expiresInDays === undefined ? null : new Date(now.getTime() + demo.expiresInDays * 86_400_000),
+          verifyIntervalDays: 90,
+          verifiedAt: publishedAt,
+          publishedAt: status === "published" || status === "archived" ? publishedAt : null,
+          createdAt: publishedAt,
+          updatedAt: publishedAt,
+        })
+        .returning({ id: items.id });
+      await tx.insert(itemVersions).values({
+        itemId: item.id,
+        number: 1,
+        changelog: "First version",
+        bodyMd: isMessaging(demo.type) ? demo.body : null,
+        text: demo.body.replace(/\f/g, "\n"),
+        createdBy: marketerId,
+        createdAt: publishedAt,
+      });
+      const tagIds = Object.entries(demo.tags).flatMap(([facet, values]) =>
+        (values ?? []).map((v) => tagRows.find((t) => t.facet === facet && t.value === v)!.id),
+      );
+      if (tagIds.length) await tx.insert(itemTags).values(tagIds.map((tagId) => ({ itemId: item.id, tagId })));
+      if (demo.audiences?.length) {
+        await tx.insert(itemAudiences).values(demo.audiences.map((t) => ({ itemId: item.id, teamId: teamId(t) })));
+      }
+      await tx.insert(itemTransitions).values({
+        itemId: item.id,
+        fromStatus: null,
+        toStatus: status,
+        actorId: marketerId,
+        comment: "Imported with the demo library",
+        at: publishedAt,
+      });
+    }
+  });
+  return true;
+}

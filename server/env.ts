@@ -1,0 +1,94 @@
+// Configuration is parsed once, here, with an error that names the bad variable.
+// Nothing else reads process.env; factories receive what they need from this object.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
+    DATA_DIR: z.string().trim().min(1).default("./.data"),
+    STORAGE_DIR: optionalString,
+    MEILI_HOST: optionalString.pipe(z.url({ message: "must be an http(s) URL" }).optional()),
+    MEILI_KEY: optionalString,
+    SESSION_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().min(1).default("127.0.0.1"),
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(200),
+    DEMO_SEED: optionalString.pipe(z.enum(["true", "false"]).optional()),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+    if (env.MEILI_KEY && !env.MEILI_HOST) {
+      ctx.addIssue({ code: "custom", path: ["MEILI_HOST"], message: "is required when MEILI_KEY is set" });
+    }
+  });
+
+export type Env = {
+  NODE_ENV: "development" | "production" | "test";
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  STORAGE_DIR: string;
+  MEILI_HOST?: string;
+  MEILI_KEY?: string;
+  SESSION_SECRET: string;
+  PORT: number;
+  HOST: string;
+  MAX_UPLOAD_MB: number;
+  /** Whether the demo library and demo accounts are seeded on first start. */
+  demoSeed: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    NODE_ENV: e.NODE_ENV,
+    DATABASE_URL: e.DATABASE_URL,
+    DATA_DIR: dataDir,
+    STORAGE_DIR: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "files")),
+    MEILI_HOST: e.MEILI_HOST,
+    MEILI_KEY: e.MEILI_KEY,
+    SESSION_SECRET: e.SESSION_SECRET ?? localSessionSecret(dataDir),
+    PORT: e.PORT,
+    HOST: e.HOST,
+    MAX_UPLOAD_MB: e.MAX_UPLOAD_MB,
+    demoSeed: e.NODE_ENV !== "production" && e.DEMO_SEED !== "false",
+  };
+}
+
+/** Outside production a secret is generated once and kept in DATA_DIR, so sessions survive restarts. */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

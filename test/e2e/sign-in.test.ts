@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeBrowser, launch, signIn, type BrowserContext } from "../setup/browser";
+
+describeBrowser("signing in on a phone", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  beforeAll(async () => {
+    browser = await launch();
+    context = browser.context;
+  });
+  afterAll(() => browser?.close());
+
+  const homes = [
+    ["seller@demo.test", "/home", "Hi Sam"],
+    ["marketer@demo.test", "/library", "Library"],
+    ["manager@demo.test", "/insights", "Insights"],
+    ["admin@demo.test", "/admin", "People and teams"],
+  ] as const;
+
+  for (const [email, home, heading] of homes) {
+    it(`lands ${email} on ${home}`, async () => {
+      await context.clearCookies();
+      const page = await context.newPage();
+      await signIn(page, email);
+      expect(new URL(page.url()).pathname).toBe(home);
+      await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+      if (email === "seller@demo.test") {
+        // Sellers get the thumb-sized bottom tab bar.
+        const tabs = page.getByRole("navigation", { name: "Main" });
+        expect(await tabs.getByRole("link").allTextContents()).toEqual(["Home", "Search", "Saved", "Me"]);
+        const box = await tabs.boundingBox();
+        expect(box!.y + box!.height).toBeGreaterThan(800);
+      }
+      await page.close();
+    });
+  }
+
+  it("shows a generic error for a wrong password and stays on the sign-in page", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto("/login");
+    await page.getByLabel("Email").fill("seller@demo.test");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toContain("Email or password is incorrect");
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.close();
+  });
+
+  it("shows the seller a 403 page on admin screens", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    const res = await page.goto("/admin");
+    expect(res?.status()).toBe(403);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("Not available for your role");
+    await page.close();
+  });
+});

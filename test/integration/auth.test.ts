@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { action as loginAction, loader as loginLoader } from "~/routes/login";
+import { action as logoutAction } from "~/routes/logout";
+import { action as sessionApi } from "~/routes/api.v1.session";
+import { loader as meApi } from "~/routes/api.v1.me";
+import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin";
+import { loader as appLoader } from "~/routes/_app";
+import { sessions, users } from "../../db/schema";
+import { TEST_PASSWORD, createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const login = (form: Record<string, string>) => respond(() => loginAction(routeArgs(app, request("/login", { form })) as never)) as Promise<Response>;
+const apiLogin = (json: unknown) =>
+  sessionApi(routeArgs(app, request("/api/v1/session", { method: "POST", json })) as never) as Promise<Response>;
+
+describe("sign-in form", () => {
+  it("signs a seller in and redirects to the seller home with an HttpOnly SameSite=Lax cookie", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const res = await login({ email: user.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/home");
+    const cookie = res.headers.get("Set-Cookie")!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it("marks the cookie Secure when reached over HTTPS", async () => {
+    const user = await createUser(app, { role: "marketer" });
+    const req = request("/login", { form: { email: user.email, password: TEST_PASSWORD }, headers: { "X-Forwarded-Proto": "https" } });
+    const res = (await respond(() => loginAction(routeArgs(app, req) as never))) as Response;
+    expect(res.headers.get("Location")).toBe("/library");
+    expect(res.headers.get("Set-Cookie")).toMatch(/Secure/);
+  });
+
+  it("follows a same-site redirectTo but never an off-site one", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const ok = await login({ email: user.email, password: TEST_PASSWORD, redirectTo: "/items/abc?x=1" });
+    expect(ok.headers.get("Location")).toBe("/items/abc?x=1");
+    for (const evil of ["//evil.test/x", "https://evil.test", "/\\evil.test"]) {
+      const res = await login({ email: user.email, password: TEST_PASSWORD, redirectTo: evil });
+      expect(res.headers.get("Location")).toBe("/home");
+    }
+  });
+
+  it("gives the same generic error for a wrong password and an unknown email", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const wrong = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: "nope" } })) as never)) as any;
+    const unknown = (await loginAction(
+      routeArgs(app, request("/login", { form: { email: "nobody@test.invalid", password: "nope" } })) as never,
+    )) as any;
+    expect(wrong.init.status).toBe(401);
+    expect(unknown.init.status).toBe(401);
+    expect(wrong.data.formError).toBe("Email or password is incorrect.");
+    expect(unknown.data.formError).toBe(wrong.data.formError);
+  });
+
+  it("answers missing fields, a 10 kB password and SQL in the email with a 400, not a 500", async () => {
+    const cases = [
+      {},
+      { email: "", password: "" },
+      { email: "a@b.test", password: "x".repeat(10_000) },
+      { email: "' OR 1=1; DROP TABLE users; --", password: "x" },
+    ];
+    for (const form of cases) {
+      const res = (await loginAction(routeArgs(app, request("/login", { form: form as Record<string, string> })) as never)) as any;
+      expect(res.init.status).toBe(400);
+    }
+    expect((await app.db.select().from(users)).length).toBeGreaterThan(0);
+  });
+
+  it("refuses a deactivated account with the generic error", async () => {
+    const user = await createUser(app, { role: "seller", active: false });
+    const res = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never)) as any;
+    expect(res.init.status).toBe(401);
+  });
+
+  it("locks an email out with 429 after ten failures in fifteen minutes", async () => {
+    const user = await createUser(app, { role: "seller" });
+    for (let i = 0; i < 10; i++) {
+      const res = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: "bad" } })) as never)) as any;
+      expect(res.init.status).toBe(401);
+    }
+    const locked = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never)) as any;
+    expect(locked.init.status).toBe(429);
+  });
+
+  it("sends a signed-in visitor of /login to their home", async () => {
+    const user = await createUser(app, { role: "manager" });
+    const cookie = await cookieFor(app, user.id);
+    const res = (await respond(() => loginLoader(routeArgs(app, request("/login", { cookie })) as never))) as Response;
+    expect(res.headers.get("Location")).toBe("/insights");
+  });
+});
+
+describe("sessions", () => {
+  it("sends an anonymous visitor to sign in, keeping where they were going", async () => {
+    const res = (await respond(() => appLoader(routeArgs(app, request("/items/1?x=2")) as never))) as Response;
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fitems%2F1%3Fx%3D2");
+  });
+
+  it("treats an expired session as signed out", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const cookie = await cookieFor(app, user.id);
+    await app.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
+    const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toMatch(/^\/login/);
+  });
+
+  it("revokes the session at once on sign-out", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const cookie = await cookieFor(app, user.id);
+    await logoutAction(routeArgs(app, request("/logout", { cookie, form: {} })) as never);
+    const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
+    expect(res.status).toBe(302);
+  });
+
+  it("signs out every device with 'everywhere'", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const phone = await cookieFor(app, user.id);
+    const laptop = await cookieFor(app, user.id);
+    await logoutAction(routeArgs(app, request("/logout", { cookie: phone, form: { everywhere: "true" } })) as never);
+    const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: laptop })) as never))) as Response;
+    expect(res.status).toBe(302);
+  });
+
+  it("rejects a tampered cookie", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const cookie = (await cookieFor(app, user.id)).replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
+    expect(res.status).toBe(302);
+  });
+});
+
+describe("/api/v1/session and /api/v1/me", () => {
+  it("signs in with JSON and returns the contract's user shape", async () => {
+    const team = await createTeam(app);
+    const user = await createUser(app, { role: "seller", teamId: team.id });
+    const res = await apiLogin({ email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: { id: user.id, email: user.email, name: user.name, role: "seller", teamId: team.id } });
+    const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
+    const me = await meApi(routeArgs(app, request("/api/v1/me", { cookie })) as never);
+    expect(((await me.json()) as any).user.id).toBe(user.id);
+  });
+
+  it("answers bad credentials, bad JSON, wrong content type and missing fields with the JSON error shape", async () => {
+    const user = await createUser(app);
+    const wrong = await apiLogin({ email: user.email, password: "wrong" });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: { code: "unauthorized", message: "Email or password is incorrect." } });
+
+    const missing = await apiLogin({});
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as any).error.code).toBe("bad_request");
+
+    const notJson = await sessionApi(
+      routeArgs(app, request("/api/v1/session", { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } })) as never,
+    );
+    expect(notJson.status).toBe(400);
+    const form = await sessionApi(routeArgs(app, request("/api/v1/session", { form: { email: "a" } })) as never);
+    expect(form.status).toBe(415);
+  });
+
+  it("signs out with DELETE and the cookie stops working", async () => {
+    const user = await createUser(app);
+    const res = await apiLogin({ email: user.email, password: TEST_PASSWORD });
+    const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
+    const del = await sessionApi(routeArgs(app, request("/api/v1/session", { method: "DELETE", cookie })) as never);
+    expect(del.status).toBe(204);
+    const me = await meApi(routeArgs(app, request("/api/v1/me", { cookie })) as never);
+    expect(me.status).toBe(401);
+  });
+
+  it("answers /me without credentials with 401", async () => {
+    const me = await meApi(routeArgs(app, request("/api/v1/me")) as never);
+    expect(me.status).toBe(401);
+  });
+});
+
+describe("admin screens", () => {
+  it("gives a seller 403 on the admin page and its actions", async () => {
+    const seller = await createUser(app, { role: "seller" });
+    const cookie = await cookieFor(app, seller.id);
+    const page = (await respond(() => adminLoader(routeArgs(app, request("/admin", { cookie })) as never))) as Response;
+    expect(page.status).toBe(403);
+    const act = (await respond(() =>
+      adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: "x@y.test", name: "X", role: "admin", password: "0123456789" } })) as never),
+    )) as Response;
+    expect(act.status).toBe(403);
+    const [created] = await app.db.select().from(users).where(eq(users.email, "x@y.test"));
+    expect(created).toBeUndefined();
+  });
+
+  it("lets an admin create a user, assign a team, and deactivate them (their sessions end)", async () => {
+    const admin = await createUser(app, { role: "admin" });
+    const team = await createTeam(app);
+    const cookie = await cookieFor(app, admin.id);
+    const email = `new-${Date.now()}@test.invalid`;
+    const created = (await adminAction(
+      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email, name: "New Person", role: "seller", teamId: team.id, password: "a-long-password" } })) as never,
+    )) as any;
+    expect(created.ok).toMatch(/Created/);
+    const [row] = await app.db.select().from(users).where(eq(users.email, email));
+    expect(row.teamId).toBe(team.id);
+
+    const theirCookie = await cookieFor(app, row.id);
+    await adminAction(
+      routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: row.id, role: "seller", teamId: team.id, active: "false" } })) as never,
+    );
+    const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: theirCookie })) as never))) as Response;
+    expect(res.status).toBe(302);
+  });
+
+  it("reports a duplicate email and a short password as form errors", async () => {
+    const admin = await createUser(app, { role: "admin" });
+    const existing = await createUser(app);
+    const cookie = await cookieFor(app, admin.id);
+    const dup = (await adminAction(
+      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: existing.email, name: "Dup", role: "seller", password: "a-long-password" } })) as never,
+    )) as any;
+    expect(dup.init.status).toBe(409);
+    const short = (await adminAction(
+      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: "s@test.invalid", name: "S", role: "seller", password: "short" } })) as never,
+    )) as any;
+    expect(short.init.status).toBe(400);
+  });
+});

@@ -1,0 +1,96 @@
+// Helpers for integration tests: a real database per file, an AppContext around it, and data factories.
+// Tests call route loaders and actions as functions with real Requests.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AppContext } from "../../app/modules/context.server";
+import { commitSessionCookie } from "../../app/modules/auth/guard.server";
+import { hashPassword } from "../../app/modules/auth/password.server";
+import { createSession } from "../../app/modules/auth/session.server";
+import type { DbHandle } from "../../db/client";
+import { teamLeads, teams, users, type Role } from "../../db/schema";
+import { loadEnv, type Env } from "../../server/env";
+import { createTestDatabase } from "./databases";
+
+export type TestApp = AppContext & { close(): Promise<void> };
+
+export function testEnv(overrides: Record<string, string> = {}): Env {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-data-"));
+  return loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "test-secret-0123456789abcdef", ...overrides });
+}
+
+/** A context on a fresh database of this file's own. Pass `services` to add engines (search, storage…). */
+export async function createTestApp(options: { env?: Env; db?: DbHandle } = {}): Promise<TestApp> {
+  const dbHandle = options.db ?? (await createTestDatabase());
+  const env = options.env ?? testEnv();
+  return { env, db: dbHandle.db, dbHandle, services: {}, close: () => dbHandle.close() };
+}
+
+// Cheap hashes in tests: the KDF's cost is not what these tests are about.
+const TEST_COST = { N: 1024, r: 8, p: 1 };
+export const TEST_PASSWORD = "correct horse battery";
+let cheapHash: Promise<string> | undefined;
+
+export async function createTeam(app: AppContext, name = `Team ${randomUUID().slice(0, 8)}`, region = "East") {
+  const [team] = await app.db.insert(teams).values({ name, region }).returning();
+  return team;
+}
+
+export async function createUser(
+  app: AppContext,
+  { role = "seller", teamId = null, leads = [], active = true, email }: { role?: Role; teamId?: string | null; leads?: string[]; active?: boolean; email?: string } = {},
+) {
+  cheapHash ??= hashPassword(TEST_PASSWORD, TEST_COST);
+  const [user] = await app.db
+    .insert(users)
+    .values({
+      email: email ?? `${role}-${randomUUID()}@test.invalid`,
+      name: `Test ${role}`,
+      role,
+      teamId,
+      active,
+      passwordHash: await cheapHash,
+    })
+    .returning();
+  if (leads.length) await app.db.insert(teamLeads).values(leads.map((teamId) => ({ userId: user.id, teamId })));
+  return user;
+}
+
+/** A Cookie header value that signs `userId` in, as the browser would send it. */
+export async function cookieFor(app: AppContext, userId: string): Promise<string> {
+  const token = await createSession(app.db, userId, "vitest");
+  const setCookie = await commitSessionCookie(app, new Request("http://localhost/"), token);
+  return setCookie.split(";")[0];
+}
+
+export function request(
+  pathname: string,
+  init: RequestInit & { cookie?: string; json?: unknown; form?: Record<string, string> } = {},
+): Request {
+  const headers = new Headers(init.headers);
+  if (init.cookie) headers.set("Cookie", init.cookie);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  } else if (init.form) {
+    body = new URLSearchParams(init.form);
+  }
+  const method = init.method ?? (body ? "POST" : "GET");
+  return new Request(new URL(pathname, "http://localhost"), { ...init, method, headers, body });
+}
+
+/** Remix loaders and actions may return or throw a Response; tests want it either way. */
+export async function respond(fn: () => Promise<unknown> | unknown): Promise<Response | unknown> {
+  try {
+    return await fn();
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+export function routeArgs(app: AppContext, req: Request, params: Record<string, string> = {}) {
+  return { request: req, params, context: { app } };
+}

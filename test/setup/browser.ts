@@ -1,0 +1,54 @@
+// Browser tests drive Debian's Chromium with playwright-core: a fresh profile each time, a phone viewport.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { describe, inject } from "vitest";
+
+export const PHONE = { width: 390, height: 844 };
+export const DEMO_PASSWORD = "fieldkit-demo";
+
+const e2e = inject("e2e");
+export const baseURL = "baseURL" in e2e ? e2e.baseURL : "";
+
+/** `describe` when the server and Chromium are up; otherwise skipped, with the reason in the name. */
+export const describeBrowser: typeof describe = ("skipped" in e2e
+  ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${e2e.skipped})`, fn)
+  : describe) as typeof describe;
+
+export async function launch(options: { viewport?: { width: number; height: number } } = {}) {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "baseURL" in e2e ? e2e.chromium : undefined,
+    headless: true,
+    viewport: options.viewport ?? PHONE,
+    hasTouch: true,
+    isMobile: true,
+    baseURL,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
+}
+
+export type { BrowserContext, Page };
