@@ -141,6 +141,14 @@ CREATE TABLE "jobs" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "search_outbox" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"item_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_error" text
+);
+--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "team_leads" ADD CONSTRAINT "team_leads_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -171,4 +179,5 @@ CREATE INDEX "items_status_idx" ON "items" USING btree ("status");--> statement-
 CREATE INDEX "items_updated_idx" ON "items" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "items_expires_idx" ON "items" USING btree ("expires_at") WHERE status = 'published';--> statement-breakpoint
 CREATE UNIQUE INDEX "tags_facet_value_key" ON "tags" USING btree ("facet","value");--> statement-breakpoint
-CREATE INDEX "jobs_ready_idx" ON "jobs" USING btree ("run_at") WHERE done_at is null;
+CREATE INDEX "jobs_ready_idx" ON "jobs" USING btree ("run_at") WHERE done_at is null;--> statement-breakpoint
+CREATE INDEX "search_outbox_item_idx" ON "search_outbox" USING btree ("item_id");

@@ -1,3 +1,4 @@
 export * from "./people";
 export * from "./library";
 export * from "./jobs";
+export * from "./search";
