@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { migrateDb } from "../../db/migrate";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "../../db/seed/demo";
+import { ITEM_TYPES, itemAudiences, items, teams, users } from "../../db/schema";
+import { signIn } from "../../app/modules/auth/session.server";
+import { listItems } from "../../app/modules/library/items.server";
+import { createTestApp, type TestApp } from "../setup/app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemo(app.db);
+}, 120_000);
+afterAll(() => app.close());
+
+describe("demo seed", () => {
+  it("creates every demo account with the documented password", async () => {
+    for (const account of DEMO_ACCOUNTS) {
+      const { user } = await signIn(app.db, { email: account.email, password: DEMO_PASSWORD });
+      expect(user.role).toBe(account.role);
+    }
+  });
+
+  it("has at least 40 items covering every type", async () => {
+    const rows = await app.db.select({ type: items.type }).from(items);
+    expect(rows.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(rows.map((r) => r.type))).toEqual(new Set(ITEM_TYPES));
+  });
+
+  it("restricts at least one item to a team the demo seller is not in, and hides it from them", async () => {
+    const { user: seller } = await signIn(app.db, { email: "seller@demo.test", password: DEMO_PASSWORD });
+    const restricted = await app.db
+      .select({ itemId: itemAudiences.itemId, teamId: itemAudiences.teamId })
+      .from(itemAudiences)
+      .innerJoin(teams, eq(teams.id, itemAudiences.teamId));
+    const foreign = restricted.filter((r) => r.teamId !== seller.teamId);
+    expect(foreign.length).toBeGreaterThan(0);
+    const visible = await listItems(app.db, { user: seller, limit: 200 });
+    for (const r of foreign) expect(visible.map((v) => v.id)).not.toContain(r.itemId);
+  });
+
+  it("gives the manager the teams they lead", async () => {
+    const { user } = await signIn(app.db, { email: "manager@demo.test", password: DEMO_PASSWORD });
+    expect(user.leadsTeamIds.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("does nothing on a database that already has users", async () => {
+    const before = await app.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    expect(await seedDemo(app.db)).toBe(false);
+    const after = await app.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    expect(after[0].n).toBe(before[0].n);
+  });
+
+  it("replays the migrations cleanly on a database holding the demo data", async () => {
+    await expect(migrateDb(app.dbHandle)).resolves.toBeUndefined();
+    const [{ n }] = await app.db.select({ n: sql<number>`count(*)::int` }).from(items);
+    expect(n).toBeGreaterThanOrEqual(40);
+  });
+});

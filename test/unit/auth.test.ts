@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { safeRedirect } from "../../app/modules/auth/guard.server";
+import { hashPassword, verifyPassword } from "../../app/modules/auth/password.server";
+
+describe("passwords", () => {
+  it("verifies the right password and rejects a wrong one", async () => {
+    const hash = await hashPassword("fieldkit-demo", { N: 1024, r: 8, p: 1 });
+    expect(hash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    await expect(verifyPassword("fieldkit-demo", hash)).resolves.toBe(true);
+    await expect(verifyPassword("fieldkit-demO", hash)).resolves.toBe(false);
+  });
+
+  it("salts every hash", async () => {
+    const cost = { N: 1024, r: 8, p: 1 };
+    expect(await hashPassword("same", cost)).not.toBe(await hashPassword("same", cost));
+  });
+
+  it("treats a malformed stored hash as a mismatch", async () => {
+    await expect(verifyPassword("x", "md5$abc")).resolves.toBe(false);
+  });
+});
+
+describe("safeRedirect", () => {
+  it.each([
+    ["/items/1?x=2#p", "/items/1?x=2#p"],
+    ["//evil.test", "/"],
+    ["/\\evil.test", "/"],
+    ["https://evil.test/", "/"],
+    ["javascript:alert(1)", "/"],
+    ["", "/"],
+    [null, "/"],
+  ])("%s → %s", (input, expected) => {
+    expect(safeRedirect(input)).toBe(expected);
+  });
+});
