@@ -18,5 +18,7 @@ export interface AppServices {
 declare module "@remix-run/node" {
   interface AppLoadContext {
     app: AppContext;
+    /** Per-request nonce for the Content-Security-Policy (set by server/http.ts). */
+    cspNonce?: string;
   }
 }
