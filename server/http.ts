@@ -7,8 +7,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { AppContext } from "../app/modules/context.server";
+import { BUILD_PATH } from "./build";
 
-export const BUILD_PATH = path.resolve("build/index.js");
 
 export async function loadBuild(): Promise<ServerBuild> {
   return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;

@@ -1,32 +1,10 @@
 // `npm start`: build if needed, migrate, seed the demo library on first run, serve, and shut down cleanly.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../db/seed/demo";
 import { createAppContext } from "./context";
 import { EnvError, loadEnv } from "./env";
-import { BUILD_PATH, createHttpApp, listen, loadBuild } from "./http";
-
-const SOURCE_DIRS = ["app", "content", "db", "search"];
-
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(full));
-    else if (/\.(tsx?|css|json)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfNeeded() {
-  const built = existsSync(BUILD_PATH) ? statSync(BUILD_PATH).mtimeMs : 0;
-  const newest = Math.max(...SOURCE_DIRS.filter(existsSync).map(newestSourceMtime));
-  if (built >= newest) return;
-  console.log("Building Fieldkit…");
-  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
-}
+import { buildIfNeeded } from "./build";
+import { createHttpApp, listen, loadBuild } from "./http";
 
 async function main() {
   let env;

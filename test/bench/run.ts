@@ -1,0 +1,58 @@
+// `npm run bench [-- --quick] [-- --only ssr,search]`: every benchmark group generates its own data,
+// prints a table with each figure next to its goal, and writes bench-results.json.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import { buildIfNeeded } from "../../server/build";
+import { GOALS, type Figures } from "./figures";
+
+type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures> };
+
+const GROUPS: Group[] = [
+  { name: "ssr", run: async (o) => (await import("./ssr")).benchSsr(o) },
+  { name: "publishing", run: async () => (await import("./publishing")).benchPublishing() },
+  { name: "search", run: async (o) => (await import("./search")).benchSearch(o) },
+  { name: "offline", run: async () => (await import("./offline")).benchOffline() },
+  { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
+];
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyArg = args.find((a) => a.startsWith("--only"));
+const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : null;
+
+buildIfNeeded();
+const results: Figures = {};
+const failures: string[] = [];
+for (const group of GROUPS) {
+  if (only && !only.includes(group.name)) continue;
+  const started = Date.now();
+  process.stdout.write(`\n▶ ${group.name}${quick ? " (quick)" : ""}…\n`);
+  try {
+    const figures = await group.run({ quick });
+    Object.assign(results, figures);
+    process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } catch (error) {
+    failures.push(`${group.name}: ${(error as Error).message.split("\n")[0]}`);
+    process.stdout.write(`  FAILED: ${(error as Error).stack}\n`);
+  }
+}
+
+const verdict = (name: string, value: number) => {
+  const g = GOALS[name];
+  if (!g) return "";
+  const ok = g.kind === "min" ? value >= g.goal : value <= g.goal;
+  return `${g.kind === "min" ? "≥" : "≤"} ${g.goal}  ${ok ? "met" : "NOT MET"}`;
+};
+const rows = Object.entries(results).map(([name, f]) => [name, `${f.value} ${f.unit}`, verdict(name, f.value), f.conditions]);
+const widths = [0, 1, 2].map((i) => Math.max(...[["figure", "value", "goal", "conditions"][i], ...rows.map((r) => r[i])].map((s) => s.length)));
+const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join("  ");
+console.log(`\nFieldkit benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}${quick ? ", quick" : ""}`);
+console.log(line(["figure", "value", "goal", "conditions"]));
+for (const r of rows) console.log(line(r));
+for (const f of failures) console.log(`not measured — ${f}`);
+
+// Keep figures from earlier runs of other groups (e.g. `--only ssr`), replacing what was measured now.
+const previous = existsSync("bench-results.json") ? JSON.parse(readFileSync("bench-results.json", "utf8")) : {};
+writeFileSync("bench-results.json", JSON.stringify({ ...previous, ...results }, null, 2) + "\n");
+console.log("\nWrote bench-results.json");
+process.exit(failures.length ? 1 : 0);

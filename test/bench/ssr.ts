@@ -1,0 +1,73 @@
+// SSR throughput of a seller's item page: the real server (production mode) in its own process,
+// autocannon on loopback, a signed-in seller requesting a published item.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { createDb } from "../../db/client";
+import { migrateDb } from "../../db/migrate";
+import { seedDemo } from "../../db/seed/demo";
+import { withDatabase } from "../setup/databases";
+import { startAppServer } from "../setup/server-process";
+import type { Figures } from "./figures";
+
+export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-ssr-"));
+  const adminUrl = process.env.DATABASE_URL;
+  const dbName = `fieldkit_bench_${randomBytes(4).toString("hex")}`;
+  let databaseUrl = "";
+  if (adminUrl) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
+    databaseUrl = withDatabase(adminUrl, dbName);
+  }
+  // Seed outside the server: production mode never seeds demo data.
+  const seedHandle = await createDb(databaseUrl ? { url: databaseUrl } : { dataDir: path.join(dataDir, "pglite") });
+  await migrateDb(seedHandle);
+  await seedDemo(seedHandle.db);
+  await seedHandle.close();
+
+  const server = await startAppServer({
+    NODE_ENV: "production",
+    SESSION_SECRET: randomBytes(24).toString("hex"),
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+  });
+  try {
+    const login = await fetch(`${server.baseURL}/api/v1/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "seller@demo.test", password: "fieldkit-demo" }),
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const hits = (await (
+      await fetch(`${server.baseURL}/api/v1/search?q=battle`, { headers: { cookie } })
+    ).json().catch(() => ({ hits: [] }))) as { hits?: { id: string }[] };
+    let itemId = hits.hits?.[0]?.id;
+    if (!itemId) {
+      const html = await (await fetch(`${server.baseURL}/home`, { headers: { cookie } })).text();
+      itemId = html.match(/href="\/items\/([0-9a-f-]{36})"/)![1];
+    }
+    const url = `${server.baseURL}/items/${itemId}`;
+    const warm = await fetch(url, { headers: { cookie } });
+    if (warm.status !== 200) throw new Error(`item page answered ${warm.status}`);
+    await autocannon({ url, connections: 8, duration: 2, headers: { cookie } });
+    const result = await autocannon({ url, connections: 16, duration: opts.quick ? 5 : 15, headers: { cookie } });
+    if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors during the SSR run`);
+    const engine = adminUrl ? "PostgreSQL 15" : "PGlite";
+    const conditions = `${engine}, NODE_ENV=production, 16 connections, ${opts.quick ? 5 : 15} s, seller item page, ${os.cpus().length} cores shared with the load generator`;
+    return {
+      ssr_item_rps: { value: Math.round(result.requests.average), unit: "req/s", conditions },
+      ssr_item_p99_ms: { value: result.latency.p99, unit: "ms", conditions },
+    };
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (adminUrl) {
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+    }
+  }
+}
