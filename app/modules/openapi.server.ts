@@ -1,0 +1,180 @@
+// The published description of /api/v1 (CONTRACT.md). Served at /api/v1/openapi.json; a test checks
+// that every API route file is documented here and vice versa.
+const error = { $ref: "#/components/schemas/Error" };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: STATUS_TEXT[c], content: { "application/json": { schema: error } } }]));
+const STATUS_TEXT: Record<number, string> = {
+  400: "Invalid input",
+  401: "Not signed in",
+  403: "Not allowed for this role",
+  404: "Not found or not visible to the caller",
+  409: "Conflict (stale revision or duplicate)",
+  413: "Too large",
+  415: "Unsupported media type",
+  422: "Unprocessable",
+  429: "Rate limited",
+};
+const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
+const body = (schema: object) => ({ required: true, content: { "application/json": { schema } } });
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const obj = (properties: Record<string, object>, required: string[] = []) => ({ type: "object", properties, required });
+const str = { type: "string" };
+const dateTime = { type: "string", format: "date-time" };
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Fieldkit API",
+    version: "1",
+    description:
+      "JSON API of Fieldkit. Authenticate with the browser session cookie (POST /session) or `Authorization: Bearer <personal token>`. Errors are `{\"error\":{\"code\",\"message\"}}`.",
+  },
+  servers: [{ url: "/api/v1" }],
+  components: {
+    securitySchemes: {
+      cookie: { type: "apiKey", in: "cookie", name: "fk_session" },
+      bearer: { type: "http", scheme: "bearer" },
+    },
+    schemas: {
+      Error: obj({ error: obj({ code: str, message: str }, ["code", "message"]) }, ["error"]),
+      User: obj(
+        { id: { type: "string", format: "uuid" }, email: str, name: str, role: { enum: ["seller", "marketer", "manager", "admin"] }, teamId: { type: ["string", "null"] } },
+        ["id", "email", "name", "role", "teamId"],
+      ),
+      Item: obj({
+        id: str,
+        type: str,
+        title: str,
+        summary: str,
+        status: { enum: ["draft", "in_review", "published", "archived"] },
+        revision: { type: "integer" },
+        tags: { type: "array", items: obj({ facet: str, value: str, label: str }) },
+        versions: { type: "array", items: obj({ id: str, number: { type: "integer" }, changelog: str, createdAt: dateTime }) },
+        previews: { type: "array", items: obj({ n: { type: "integer" } }) },
+      }),
+    },
+  },
+  security: [{ cookie: [] }, { bearer: [] }],
+  paths: {
+    "/session": {
+      post: {
+        summary: "Sign in (sets the session cookie)",
+        security: [],
+        requestBody: body(obj({ email: str, password: str }, ["email", "password"])),
+        responses: { "200": json(obj({ user: { $ref: "#/components/schemas/User" } })), ...errors(400, 401, 415, 429) },
+      },
+      delete: { summary: "Sign out", responses: { "204": { description: "Signed out" }, ...errors(401) } },
+    },
+    "/me": { get: { summary: "The current user", responses: { "200": json(obj({ user: { $ref: "#/components/schemas/User" } })), ...errors(401) } } },
+    "/items": {
+      post: {
+        summary: "Create a draft (marketer, admin): multipart with `file` fields and metadata, or JSON for messaging items",
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, title: str, summary: str, type: str }) },
+            "application/json": { schema: obj({ type: str, title: str, summary: str, bodyMd: str, videoUrl: str }) },
+          },
+        },
+        responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    "/items/{id}": {
+      parameters: [idParam],
+      get: { summary: "An item in the caller's audience", responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(401, 404) } },
+      patch: {
+        summary: "Edit metadata (marketer, admin); send the `revision` you read — a stale one gets 409 with the current values",
+        requestBody: body(obj({ revision: { type: "integer" }, title: str, summary: str, tags: { type: "array", items: str }, audiences: { type: "array", items: str }, expiresAt: dateTime }, ["revision"])),
+        responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    "/items/{id}/versions": {
+      parameters: [idParam],
+      post: {
+        summary: "Upload a new version with a changelog (marketer, admin)",
+        requestBody: { required: true, content: { "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, changelog: str }) } } },
+        responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    "/items/{id}/transition": {
+      parameters: [idParam],
+      post: {
+        summary: "Move through the lifecycle, by workflow rules",
+        requestBody: body(obj({ to: { enum: ["in_review", "published", "archived", "draft"] }, comment: str }, ["to"])),
+        responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    "/items/{id}/file": {
+      parameters: [idParam],
+      get: { summary: "The original file (as an attachment)", responses: { "200": { description: "The file" }, ...errors(401, 404) } },
+    },
+    "/items/{id}/previews/{n}": {
+      parameters: [idParam, { name: "n", in: "path", required: true, schema: { type: "integer", minimum: 0 } }],
+      get: { summary: "A preview image (WebP)", responses: { "200": { description: "image/webp" }, ...errors(401, 404) } },
+    },
+    "/search": {
+      get: {
+        summary: "Search published items in the caller's audience",
+        parameters: ["q", "type", "tag", "page", "limit"].map((name) => ({ name, in: "query", schema: name === "page" || name === "limit" ? { type: "integer" } : str })),
+        responses: {
+          "200": json(
+            obj({
+              hits: { type: "array", items: obj({ id: str, title: str, type: str, snippet: str, page: { type: "integer" } }) },
+              facets: { type: "object" },
+              total: { type: "integer" },
+              tookMs: { type: "number" },
+              engine: { enum: ["postgres", "meilisearch"] },
+            }),
+          ),
+          ...errors(400, 401),
+        },
+      },
+    },
+    "/sync": {
+      get: {
+        summary: "Catalog delta for offline use",
+        parameters: [{ name: "since", in: "query", schema: str }],
+        responses: { "200": json(obj({ items: { type: "array", items: { type: "object" } }, removed: { type: "array", items: str }, cursor: str })), ...errors(400, 401) },
+      },
+    },
+    "/events": {
+      post: {
+        summary: "Usage events (≤ 500), idempotent by id",
+        requestBody: body({ type: "array", maxItems: 500, items: obj({ id: { type: "string", format: "uuid" }, type: str, itemId: str, at: dateTime, props: { type: "object" } }, ["id", "type", "at"]) }),
+        responses: {
+          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: str, message: str }) } })),
+          ...errors(400, 401, 413, 429),
+        },
+      },
+    },
+    "/items/{id}/rating": {
+      parameters: [idParam],
+      put: {
+        summary: "Rate the current version (one per user per version; the latest `at` wins)",
+        requestBody: body(obj({ useful: { type: "boolean" }, reasons: { type: "array", items: str }, comment: str, at: dateTime }, ["useful", "at"])),
+        responses: { "200": json({ type: "object" }), ...errors(400, 401, 404) },
+      },
+    },
+    "/requests": {
+      post: {
+        summary: "Request content",
+        requestBody: body(obj({ text: str, query: str }, ["text"])),
+        responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401) },
+      },
+    },
+    "/insights/items": {
+      get: {
+        summary: "Per-item usage and usefulness (marketer, manager, admin); CSV with Accept: text/csv",
+        parameters: ["from", "to", "team"].map((name) => ({ name, in: "query", schema: str })),
+        responses: { "200": { description: "JSON or CSV" }, ...errors(400, 401, 403) },
+      },
+    },
+    "/insights/adoption": {
+      get: {
+        summary: "Weekly active sellers per team (manager, admin); CSV with Accept: text/csv",
+        parameters: ["from", "to"].map((name) => ({ name, in: "query", schema: str })),
+        responses: { "200": { description: "JSON or CSV" }, ...errors(400, 401, 403) },
+      },
+    },
+  },
+} as const;
