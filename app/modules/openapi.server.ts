@@ -162,6 +162,22 @@ export const openApiDocument = {
         responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401) },
       },
     },
+    "/users": {
+      get: { summary: "All people (admin)", responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) } },
+      post: {
+        summary: "Create a person (admin)",
+        requestBody: body(obj({ email: str, name: str, role: str, teamId: str, password: str }, ["email", "name", "role", "password"])),
+        responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created"), ...errors(400, 401, 403, 409) },
+      },
+    },
+    "/users/{id}": {
+      parameters: [idParam],
+      patch: {
+        summary: "Change role or team, deactivate or reactivate (admin); deactivation ends the person's sessions",
+        requestBody: body(obj({ role: str, teamId: { type: ["string", "null"] }, active: { type: "boolean" } })),
+        responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
     "/insights/items": {
       get: {
         summary: "Per-item usage and usefulness (marketer, manager, admin); CSV with Accept: text/csv",

@@ -58,3 +58,27 @@ describeBrowser("signing in on a phone", () => {
     await page.close();
   });
 });
+
+describeBrowser("signing in over the API", () => {
+  it("signs every demo account in with POST /api/v1/session and GET /api/v1/me answers", async () => {
+    const { baseURL } = await import("../setup/browser");
+    for (const [email, role] of [
+      ["seller@demo.test", "seller"],
+      ["marketer@demo.test", "marketer"],
+      ["manager@demo.test", "manager"],
+      ["admin@demo.test", "admin"],
+    ]) {
+      const res = await fetch(`${baseURL}/api/v1/session`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: baseURL },
+        body: JSON.stringify({ email, password: "fieldkit-demo" }),
+      });
+      expect(res.status).toBe(200);
+      const cookie = res.headers.get("set-cookie")!.split(";")[0];
+      const me = (await (await fetch(`${baseURL}/api/v1/me`, { headers: { cookie } })).json()) as { user: { role: string } };
+      expect(me.user.role).toBe(role);
+      const admin = await fetch(`${baseURL}/api/v1/users`, { headers: { cookie } });
+      expect(admin.status).toBe(role === "admin" ? 200 : 403);
+    }
+  });
+});

@@ -234,3 +234,40 @@ describe("admin screens", () => {
     expect(short.init.status).toBe(400);
   });
 });
+
+describe("admin API", () => {
+  const call = async (mod: { loader?: any; action?: any }, fn: "loader" | "action", req: Request, params = {}) =>
+    (await mod[fn]!(routeArgs(app, req, params) as never)) as Response;
+
+  it("gives sellers, marketers and managers 403 and anonymous callers 401", async () => {
+    const users = await import("~/routes/api.v1.users");
+    const user = await import("~/routes/api.v1.users.$id");
+    expect((await call(users, "loader", request("/api/v1/users"))).status).toBe(401);
+    for (const role of ["seller", "marketer", "manager"] as const) {
+      const cookie = await cookieFor(app, (await createUser(app, { role })).id);
+      expect((await call(users, "loader", request("/api/v1/users", { cookie }))).status).toBe(403);
+      const create = await call(users, "action", request("/api/v1/users", { cookie, json: { email: `x-${role}@t.test`, name: "X", role: "admin", password: "0123456789" } }));
+      expect(create.status).toBe(403);
+      const self = await createUser(app, { role });
+      const patch = await call(user, "action", request(`/api/v1/users/${self.id}`, { method: "PATCH", cookie, json: { role: "admin" } }), { id: self.id });
+      expect(patch.status).toBe(403);
+    }
+  });
+
+  it("lets an admin list, create and deactivate people over the API", async () => {
+    const users = await import("~/routes/api.v1.users");
+    const user = await import("~/routes/api.v1.users.$id");
+    const cookie = await cookieFor(app, (await createUser(app, { role: "admin" })).id);
+    const email = `api-${Date.now()}@test.invalid`;
+    const created = await call(users, "action", request("/api/v1/users", { cookie, json: { email, name: "Api Person", role: "seller", password: "long-enough-pw" } }));
+    expect(created.status).toBe(201);
+    const { user: made } = (await created.json()) as any;
+    const list = (await (await call(users, "loader", request("/api/v1/users", { cookie }))).json()) as any;
+    expect(list.users.map((u: any) => u.email)).toContain(email);
+    const off = await call(user, "action", request(`/api/v1/users/${made.id}`, { method: "PATCH", cookie, json: { active: false } }), { id: made.id });
+    expect(off.status).toBe(200);
+    expect(((await off.json()) as any).user.active).toBe(false);
+    const bad = await call(user, "action", request(`/api/v1/users/not-a-uuid`, { method: "PATCH", cookie, json: { active: false } }), { id: "not-a-uuid" });
+    expect(bad.status).toBe(400);
+  });
+});
