@@ -55,7 +55,10 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
     createRequestHandler({
       build,
       mode: ctx.env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (_req, res) => ({ app: ctx, cspNonce: res.locals.cspNonce as string }),
+      getLoadContext: (_req, res) => ({
+        app: { ...ctx, requestCache: new Map() },
+        cspNonce: res.locals.cspNonce as string,
+      }),
     }),
   );
   return app;

@@ -8,11 +8,23 @@ export type AppContext = {
   db: Db;
   dbHandle: DbHandle;
   services: AppServices;
+  /**
+   * Set by the HTTP server for each request (never shared between requests), so the layout's and
+   * the page's loaders resolve the signed-in user once. Absent in tests that call loaders directly.
+   */
+  requestCache?: Map<string, Promise<unknown>>;
 };
 
 /** Capabilities that come with their own engines; each layer adds its own field. */
 export interface AppServices {
-  search?: { health(): Promise<{ engine: "postgres" | "meilisearch"; status: "ok" | "degraded" }> };
+  /** Uploaded files and their derivatives, content-addressed (content/storage.ts). */
+  storage?: import("../../content/storage").FileStorage;
+  /** The durable Postgres job queue runner (content/jobs.ts): previews, extraction, sweeps. */
+  jobs?: import("../../content/jobs").JobRunner;
+  /** Search engines, the outbox sync and the Postgres fallback (search/service.ts). */
+  search?: import("../../search/service").SearchService;
+  /** Per-user rate limit on usage events (app/modules/feedback/events.server.ts). */
+  feedback?: { eventLimiter: import("./feedback/events.server").EventRateLimiter };
 }
 
 declare module "@remix-run/node" {

@@ -49,10 +49,18 @@ function bearerToken(request: Request): string | null {
 
 export type AuthMethod = "cookie" | "token";
 
-export async function getUser(
-  ctx: AppContext,
-  request: Request,
-): Promise<{ user: SessionUser; method: AuthMethod } | null> {
+export function getUser(ctx: AppContext, request: Request): Promise<{ user: SessionUser; method: AuthMethod } | null> {
+  if (!ctx.requestCache) return lookUpUser(ctx, request);
+  const key = `user:${request.headers.get("authorization") ?? ""}|${request.headers.get("cookie") ?? ""}`;
+  let found = ctx.requestCache.get(key) as ReturnType<typeof lookUpUser> | undefined;
+  if (!found) {
+    found = lookUpUser(ctx, request);
+    ctx.requestCache.set(key, found);
+  }
+  return found;
+}
+
+async function lookUpUser(ctx: AppContext, request: Request): Promise<{ user: SessionUser; method: AuthMethod } | null> {
   const bearer = bearerToken(request);
   if (bearer) {
     const user = await userForApiToken(ctx.db, bearer);
