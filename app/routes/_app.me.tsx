@@ -1,6 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ZodError } from "zod";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
 import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 
@@ -8,16 +11,39 @@ export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const teams = await listTeams(context.app.db);
+  const [teams, tokens] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user })]);
   return {
+    tokens,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
     leads: teams.filter((t) => user.leadsTeamIds.includes(t.id)).map((t) => t.name),
   };
 }
 
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const form = Object.fromEntries(await request.formData());
+  try {
+    if (form.intent === "create-token") {
+      const created = await createApiToken(context.app.db, { user, input: form });
+      return { created: { name: created.name, token: created.token }, error: null };
+    }
+    if (form.intent === "revoke-token") {
+      await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
+      return { created: null, error: null };
+    }
+    return data({ created: null, error: "Unknown action." }, { status: 400 });
+  } catch (error) {
+    if (error instanceof ZodError) return data({ created: null, error: error.issues[0].message }, { status: 400 });
+    if (error instanceof AppError) return data({ created: null, error: error.message }, { status: error.status });
+    throw error;
+  }
+}
+
 export default function Me() {
-  const { user, team, leads } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
   return (
     <>
       <h1>{user.name}</h1>
@@ -35,6 +61,55 @@ export default function Me() {
           </>
         ) : null}
       </dl>
+      <h2 id="tokens">API tokens</h2>
+      <p className="meta">For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.</p>
+      {result?.created ? (
+        <div className="notice" role="status">
+          <p>
+            Token <strong>{result.created.name}</strong> created. Copy it now — it won't be shown again:
+          </p>
+          <input readOnly value={result.created.token} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
+        </div>
+      ) : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {tokens.length ? (
+        <ul className="list" aria-labelledby="tokens">
+          {tokens.map((t) => (
+            <li key={t.id} className="card row">
+              <div>
+                <strong>{t.name}</strong>
+                <div className="meta">
+                  created {new Date(t.createdAt).toLocaleDateString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleDateString()}` : "never used"}
+                </div>
+              </div>
+              <Form method="post" style={{ flex: "0 0 auto" }}>
+                <input type="hidden" name="intent" value="revoke-token" />
+                <input type="hidden" name="id" value={t.id} />
+                <button type="submit" className="secondary" disabled={busy} aria-label={`Revoke ${t.name}`}>
+                  Revoke
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="meta">No tokens yet.</p>
+      )}
+      <Form method="post" className="row" style={{ marginTop: ".75rem" }}>
+        <input type="hidden" name="intent" value="create-token" />
+        <div>
+          <label htmlFor="token-name">Token name</label>
+          <input id="token-name" name="name" required maxLength={80} placeholder="e.g. CRM sync" />
+        </div>
+        <button type="submit" disabled={busy} style={{ flex: "0 0 auto" }}>
+          Create token
+        </button>
+      </Form>
+
       <h2>Sessions</h2>
       <div className="row">
         <Form method="post" action="/logout">

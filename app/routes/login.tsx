@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { ROLE_HOME, commitSessionCookie, getUser, safeRedirect } from "~/modules/auth/guard.server";
-import { SignInInput, signIn } from "~/modules/auth/session.server";
+import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
+import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
@@ -23,6 +23,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   try {
     const { user, token } = await signIn(context.app.db, parsed.data, { userAgent: request.headers.get("user-agent") });
+    // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
+    const previous = await readSessionToken(context.app, request);
+    if (previous) await endSession(context.app.db, previous);
     const to = safeRedirect(form.get("redirectTo"), ROLE_HOME[user.role]);
     return redirect(to === "/" ? ROLE_HOME[user.role] : to, {
       headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) },

@@ -271,3 +271,48 @@ describe("admin API", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("personal API tokens", () => {
+  it("creates a token shown once, authenticates with it as Bearer, and revokes it", async () => {
+    const { action: meAction, loader: meLoader } = await import("~/routes/_app.me");
+    const user = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, user.id);
+    const created = (await meAction(routeArgs(app, request("/me", { cookie, form: { intent: "create-token", name: "CRM sync" } })) as never)) as any;
+    const token: string = created.created.token;
+    expect(token).toMatch(/^fk_/);
+    const bearer = { Authorization: `Bearer ${token}` };
+    const me = await meApi(routeArgs(app, request("/api/v1/me", { headers: bearer })) as never);
+    expect(((await me.json()) as any).user.role).toBe("marketer");
+    const page = (await meLoader(routeArgs(app, request("/me", { cookie })) as never)) as any;
+    expect(page.tokens.map((t: any) => t.name)).toEqual(["CRM sync"]);
+    expect(JSON.stringify(page)).not.toContain(token);
+    await meAction(routeArgs(app, request("/me", { cookie, form: { intent: "revoke-token", id: page.tokens[0].id } })) as never);
+    const after = await meApi(routeArgs(app, request("/api/v1/me", { headers: bearer })) as never);
+    expect(after.status).toBe(401);
+  });
+
+  it("cannot revoke someone else's token", async () => {
+    const { action: meAction } = await import("~/routes/_app.me");
+    const owner = await createUser(app);
+    const other = await createUser(app);
+    const created = (await meAction(routeArgs(app, request("/me", { cookie: await cookieFor(app, owner.id), form: { intent: "create-token", name: "mine" } })) as never)) as any;
+    const { listApiTokens } = await import("~/modules/auth/api-tokens.server");
+    const [{ id }] = await listApiTokens(app.db, { user: { ...owner, leadsTeamIds: [] } });
+    const res = (await meAction(routeArgs(app, request("/me", { cookie: await cookieFor(app, other.id), form: { intent: "revoke-token", id } })) as never)) as any;
+    expect(res.init.status).toBe(404);
+    const me = await meApi(routeArgs(app, request("/api/v1/me", { headers: { Authorization: `Bearer ${created.created.token}` } })) as never);
+    expect(me.status).toBe(200);
+  });
+
+  it("ends the browser's previous session when someone signs in again", async () => {
+    const first = await createUser(app);
+    const second = await createUser(app);
+    const oldCookie = await cookieFor(app, first.id);
+    const res = (await respond(() =>
+      loginAction(routeArgs(app, request("/login", { cookie: oldCookie, form: { email: second.email, password: TEST_PASSWORD } })) as never),
+    )) as Response;
+    expect(res.status).toBe(302);
+    const stale = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: oldCookie })) as never))) as Response;
+    expect(stale.status).toBe(302);
+  });
+});
