@@ -71,3 +71,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     close: () => client.close(),
   };
 }
+
+/** Raw `db.execute` answers with an array on postgres.js and with `{rows}` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -2,3 +2,5 @@ export * from "./people";
 export * from "./library";
 export * from "./jobs";
 export * from "./search";
+export * from "./feedback";
+export * from "./audit";

@@ -53,6 +53,8 @@ export const items = pgTable(
     revision: integer("revision").notNull().default(1),
     /** Why a draft cannot go further (e.g. "PDF is password-protected"); shown to marketers. */
     problem: text("problem"),
+    /** Who made the last metadata change, so a 409 can say whose edit won. */
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     videoUrl: text("video_url"),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     verifyIntervalDays: integer("verify_interval_days"),
@@ -96,10 +98,15 @@ export const itemVersions = pgTable(
     /** Preview descriptors: [{n, key, width, height}] and a tiny placeholder data URI. */
     previews: jsonb("previews").$type<PreviewInfo[]>().notNull().default([]),
     placeholder: text("placeholder"),
+    /** sha256 of what was imported or uploaded (file bytes, or Markdown source): makes re-imports idempotent. */
+    contentHash: text("content_hash"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("item_versions_item_number_key").on(t.itemId, t.number)],
+  (t) => [
+    uniqueIndex("item_versions_item_number_key").on(t.itemId, t.number),
+    index("item_versions_content_hash_idx").on(t.contentHash),
+  ],
 );
 
 export type PreviewInfo = {
