@@ -1,44 +1,128 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+// The item page: previews that paint at once (tiny placeholder, then responsive WebP), open-at-page
+// with ?page=n or #page-n, download, messaging as sanitised HTML; for marketers also the workflow
+// buttons, versions (with a new-version upload) and the history.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { ZodError } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
+import { SaveForOffline } from "~/components/offline/save-for-offline";
+import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { getItem } from "~/modules/library/items.server";
+import { loadItemFeedback } from "~/modules/feedback/ratings.server";
+import { seesWholeLibrary } from "~/modules/library/audience.server";
+import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
+import { loadItemDetail, requireServices } from "~/modules/library/publishing.server";
+import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
+import { addVersion } from "~/modules/library/versions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   try {
-    const { item, version, tags } = await getItem(context.app.db, { user, id: params.id ?? "" });
-    return {
-      item: { id: item.id, type: item.type, title: item.title, summary: item.summary, status: item.status, videoUrl: item.videoUrl },
-      version: version && { number: version.number, bodyMd: version.bodyMd, text: version.text },
-      tags,
-    };
+    const detail = await loadItemDetail(context.app.db, user, params.id ?? "");
+    const desk = seesWholeLibrary(user);
+    const moves = desk
+      ? await allowedMoves(context.app.db, user, { id: detail.item.id, status: detail.item.status, ownerId: detail.item.owner?.id ?? null, problem: detail.item.problem })
+      : [];
+    // --- feedback (app/modules/feedback): "Was this useful?" for published items ---
+    const feedback = detail.item.status === "published" ? await loadItemFeedback(context.app.db, { user, itemId: detail.item.id }) : null;
+    // --- end feedback ---
+    return { ...detail, desk, moves, feedback };
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;
   }
 }
 
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const app = context.app;
+  const user = await requireUser(app, request);
+  const id = params.id ?? "";
+  try {
+    if (isMultipart(request)) {
+      const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
+      try {
+        const { number } = await addVersion(app, user, id, { files: upload.files, fields: fieldsObject(upload.fields, []) });
+        return redirect(`/items/${id}?notice=${encodeURIComponent(`Version ${number} uploaded. Previews are being prepared.`)}`);
+      } finally {
+        await upload.cleanup();
+      }
+    }
+    const form = await request.formData();
+    if (form.get("intent") !== "transition") return data({ error: "Unknown action." }, { status: 400 });
+    const publishAt = String(form.get("publishAt") ?? "");
+    const input = TransitionInput.parse({
+      to: form.get("to"),
+      comment: form.get("comment") ?? undefined,
+      // datetime-local has no zone; the browser sends its offset alongside.
+      publishAt: publishAt ? `${publishAt}${String(form.get("tz") ?? "Z")}` : undefined,
+    });
+    const result = await transitionItem(app, user, id, input);
+    const notice = result.publishAt ? `Approved. It will be published ${result.publishAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` : `Moved to ${result.status.replace("_", " ")}.`;
+    return redirect(`/items/${id}?notice=${encodeURIComponent(notice)}`);
+  } catch (error) {
+    if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" ") }, { status: 400 });
+    if (error instanceof AppError) {
+      if (error.status === 404) throw new Response(error.message, { status: 404 });
+      return data({ error: error.message }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
+const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+const STATUS_LABEL: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived", scheduled: "Scheduled" };
+
 export default function ItemPage() {
-  const { item, version, tags } = useLoaderData<typeof loader>();
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const { item, current } = d;
+  const notice = params.get("notice");
+  const base = `/api/v1/items/${item.id}`;
+  const requestedPage = Number(params.get("page")) || null;
+
   return (
-    <article>
-      <p className="meta">{TYPE_LABEL[item.type] ?? item.type}</p>
+    <article className="item-page">
+      <p className="meta">
+        {TYPE_LABEL[item.type] ?? item.type}
+        {d.desk ? (
+          <>
+            {" · "}
+            <span className={`badge ${item.status}`}>{STATUS_LABEL[item.status]}</span>
+          </>
+        ) : null}
+      </p>
       <h1>{item.title}</h1>
-      <p>{item.summary}</p>
-      {tags.length ? (
-        <p>
-          {tags.map((t) => (
-            <span key={t.id} className="badge" style={{ marginRight: 4 }}>
-              {t.label}
-            </span>
-          ))}
+      {item.summary ? <p className="lead">{item.summary}</p> : null}
+      {/* Offline field kit: save for offline + share (app/components/offline). */}
+      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} /> : null}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
         </p>
       ) : null}
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+      {d.desk && item.problem ? (
+        <p className="form-error" role="alert">
+          <strong>Needs attention:</strong> {item.problem} Upload a new version to fix it.
+        </p>
+      ) : null}
+      {d.desk && item.status === "in_review" && item.publishAt ? (
+        <p className="notice">Approved; publishes {new Date(item.publishAt).toISOString().replace("T", " ").slice(0, 16)} UTC.</p>
+      ) : null}
+
+      {d.html ? <section className="card prose" aria-label="Message" dangerouslySetInnerHTML={{ __html: d.html }} /> : null}
+
       {item.videoUrl ? (
         <p>
           <a className="button" href={item.videoUrl} rel="noopener noreferrer" target="_blank">
@@ -46,15 +130,261 @@ export default function ItemPage() {
           </a>
         </p>
       ) : null}
-      {version?.text ? (
-        <section className="card" aria-label="Content">
-          {version.text.split("\n").map((line, i) => (
-            <p key={i}>{line}</p>
-          ))}
-        </section>
+
+      {current?.filename ? (
+        <p className="row actions">
+          <a className="button" href={`${base}/file`} target="_blank" rel="noopener">
+            Open {current.mime === "application/pdf" ? "PDF" : "file"}
+          </a>
+          <a className="button secondary" href={`${base}/file?download=1`} download={current.filename}>
+            Download ({formatSize(current.size)})
+          </a>
+        </p>
       ) : null}
+
+      {current ? <Previews itemId={item.id} title={item.title} version={current} requestedPage={requestedPage} /> : null}
+
+      <dl className="facts">
+        {d.tags.length ? (
+          <>
+            <dt>Tags</dt>
+            <dd>
+              {d.tags.map((t) => (
+                <span key={t.id} className="badge tag">
+                  {t.label}
+                </span>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        {item.owner ? (
+          <>
+            <dt>Owner</dt>
+            <dd>{item.owner.name}</dd>
+          </>
+        ) : null}
+        {current ? (
+          <>
+            <dt>Version</dt>
+            <dd>
+              {current.number} · {day(current.createdAt)}
+              {current.pageCount && current.pageCount > 1 ? ` · ${current.pageCount} pages` : ""}
+            </dd>
+          </>
+        ) : null}
+        {item.expiresAt ? (
+          <>
+            <dt>Expires</dt>
+            <dd>{day(item.expiresAt)}</dd>
+          </>
+        ) : null}
+        {item.verifiedAt ? (
+          <>
+            <dt>Last verified</dt>
+            <dd>{day(item.verifiedAt)}</dd>
+          </>
+        ) : null}
+        {d.desk ? (
+          <>
+            <dt>Audience</dt>
+            <dd>{d.audiences.length ? d.audiences.map((a) => a.name).join(", ") : "Everyone"}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {/* Feedback loop: "Was this useful?" (app/components/feedback). */}
+      {d.feedback ? <ItemFeedback feedback={d.feedback} /> : null}
+
+      {d.desk ? <DeskPanel /> : null}
     </article>
   );
+}
+
+type Version = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["current"]>;
+
+function Previews({ itemId, title, version, requestedPage }: { itemId: string; title: string; version: Version; requestedPage: number | null }) {
+  const revalidator = useRevalidator();
+  const listRef = useRef<HTMLOListElement>(null);
+  const pending = version.previewStatus === "pending";
+
+  // While pages are still being rendered, look again every few seconds (bounded).
+  useEffect(() => {
+    if (!pending) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (++tries > 60) return clearInterval(timer);
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2500);
+    return () => clearInterval(timer);
+  }, [pending, revalidator]);
+
+  // Open at a page: ?page=n from search results, or #page-n from a shared link.
+  useEffect(() => {
+    const fromHash = Number(window.location.hash.match(/^#page-(\d+)$/)?.[1]);
+    const target = requestedPage ?? (fromHash || null);
+    if (target) listRef.current?.querySelector(`#page-${target}`)?.scrollIntoView({ block: "start" });
+  }, [requestedPage, version.previews.length]);
+
+  const base = `/api/v1/items/${itemId}/previews`;
+  const total = version.pageCount ?? version.previews.length;
+  return (
+    <section aria-label="Preview" className="previews">
+      {version.previewStatus === "failed" ? (
+        <p className="meta">Preview unavailable for this file. Open or download the original instead.</p>
+      ) : null}
+      {pending ? (
+        <p className="meta" aria-live="polite">
+          Preparing previews… {version.previews.length ? `${version.previews.length} of ${total} ready.` : ""}
+        </p>
+      ) : null}
+      {version.previews.length > 1 ? (
+        <nav aria-label="Pages" className="page-jump">
+          {version.previews.map((p) => (
+            <a key={p.n} href={`#page-${p.n}`}>
+              {p.n}
+            </a>
+          ))}
+        </nav>
+      ) : null}
+      <ol ref={listRef} className="preview-list">
+        {version.previews.map((p, index) => {
+          const largest = p.widths[p.widths.length - 1];
+          const label = p.n === 0 ? title : `Page ${p.n} of ${total}`;
+          return (
+            <li key={p.n} id={p.n === 0 ? "image" : `page-${p.n}`} aria-current={requestedPage === p.n ? "page" : undefined}>
+              <img
+                src={`${base}/${p.n}?w=640`}
+                srcSet={p.widths.map((w) => `${base}/${p.n}?w=${w.width} ${w.width}w`).join(", ")}
+                sizes="(min-width: 900px) 760px, 100vw"
+                width={largest?.width}
+                height={largest?.height}
+                alt={label}
+                loading={index < 2 ? "eager" : "lazy"}
+                decoding="async"
+                style={version.placeholder && index === 0 ? { backgroundImage: `url(${version.placeholder})` } : undefined}
+                className="preview-img"
+              />
+              {p.n > 0 ? <span className="meta page-no">Page {p.n}</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function DeskPanel() {
+  const d = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
+  const { item } = d;
+  return (
+    <>
+      <section aria-labelledby="workflow-h" className="card">
+        <h2 id="workflow-h">Workflow</h2>
+        <p className="row">
+          <Link className="button secondary" to={`/items/${item.id}/edit`}>
+            Edit details
+          </Link>
+        </p>
+        {d.moves.length === 0 ? <p className="meta">No status change is open to you right now.</p> : null}
+        {d.moves.map((m) => (
+          <Form key={m.to} method="post" className="move">
+            <input type="hidden" name="intent" value="transition" />
+            <input type="hidden" name="to" value={m.to} />
+            {m.to === "published" ? (
+              <>
+                <label htmlFor="publishAt">Publish at (optional, leave empty for now)</label>
+                <input id="publishAt" name="publishAt" type="datetime-local" />
+                <TimezoneField />
+              </>
+            ) : null}
+            {m.needsComment || m.to === "published" ? (
+              <>
+                <label htmlFor={`comment-${m.to}`}>{m.needsComment ? "What needs to change?" : "Comment (optional)"}</label>
+                <textarea id={`comment-${m.to}`} name="comment" rows={2} required={m.needsComment} maxLength={2000} />
+              </>
+            ) : null}
+            <button type="submit" className={m.to === "archived" ? "secondary" : undefined} disabled={busy}>
+              {m.label}
+            </button>
+          </Form>
+        ))}
+      </section>
+
+      {d.current?.filename || d.versions.some((v) => v.filename) ? (
+        <section aria-labelledby="versions-h">
+          <h2 id="versions-h">Versions</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Changes</th>
+                  <th scope="col">File</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.versions.map((v, i) => (
+                  <tr key={v.id}>
+                    <td>
+                      {v.number}
+                      {i === 0 ? " (current)" : ""}
+                      <div className="meta">{day(v.createdAt)}</div>
+                    </td>
+                    <td>{v.changelog}</td>
+                    <td>
+                      {v.filename ? (
+                        <a href={`/api/v1/items/${item.id}/file?download=1${i === 0 ? "" : `&version=${v.number}`}`}>{v.filename}</a>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Form method="post" encType="multipart/form-data" className="card">
+            <h3>Upload a new version</h3>
+            <label htmlFor="new-version">File</label>
+            <input id="new-version" name="file" type="file" required />
+            <label htmlFor="changelog">What changed?</label>
+            <input id="changelog" name="changelog" required maxLength={2000} />
+            <p>
+              <button type="submit" disabled={busy}>
+                Upload version
+              </button>
+            </p>
+          </Form>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="history-h">
+        <h2 id="history-h">History</h2>
+        <ol className="history">
+          {d.history.map((h) => (
+            <li key={h.id}>
+              <strong>{STATUS_LABEL[h.to] ?? h.to}</strong>
+              {h.from ? ` from ${STATUS_LABEL[h.from] ?? h.from}` : ""} · {h.actor ?? "Fieldkit"} · {day(h.at)}
+              {h.comment ? <div className="meta">“{h.comment}”</div> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
+
+/** The browser's UTC offset, so a scheduled time means what the marketer meant. */
+function TimezoneField() {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const minutes = -new Date().getTimezoneOffset();
+    const sign = minutes >= 0 ? "+" : "-";
+    const abs = Math.abs(minutes);
+    if (ref.current) ref.current.value = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  }, []);
+  return <input ref={ref} type="hidden" name="tz" defaultValue="Z" />;
 }
 
 export function ErrorBoundary() {

@@ -16,6 +16,8 @@ export type DemoItem = {
   status?: "draft" | "in_review" | "published" | "archived";
   /** Days from now; negative = already expired. */
   expiresInDays?: number;
+  /** Which file the generator makes for collateral (default by type: PDF, XLSX for spreadsheets, PNG for images). */
+  file?: "pdf" | "pptx" | "docx" | "xlsx" | "png" | "jpeg";
 };
 
 export const DEMO_TAGS: Record<Facet, [value: string, label: string][]> = {
@@ -62,6 +64,8 @@ function productItems(): DemoItem[] {
       title: `${p.name} overview deck`,
       summary: `The first-meeting deck for ${p.name}: problem, approach, proof and pricing.`,
       tags: { product: [p.key], stage: ["awareness", "discovery"], persona: ["cio"] },
+      // One product's deck is PowerPoint, so the demo shows every file type the pipeline reads.
+      file: p.key === "atlas" ? "pptx" : "pdf",
       body: `${p.name}\nThe overview for a first meeting\f Why now\nTeams lose hours a week re-keying data. ${p.name} is ${p.pitch}.\f Proof\nCustomers report a 23 percent faster cycle within one quarter.\f Pricing\nPer seat, annual, with a pilot option for 20 seats.`,
     },
     {
@@ -169,6 +173,7 @@ const HEALTHCARE: DemoItem[] = [
     type: "document",
     title: "Healthcare case study: regional clinic network",
     summary: "How a 60-clinic network rolled out Compass Mobile in six weeks.",
+    file: "docx",
     tags: { industry: ["healthcare"], product: ["compass"], stage: ["evaluation"] },
     body: `Case study\nA regional clinic network with 60 sites rolled out Compass Mobile in six weeks.\f Results\nVisit preparation time fell by 40 percent; compliance audit findings fell to zero.`,
   },
@@ -205,6 +210,7 @@ const EXTRA: DemoItem[] = [
     type: "image",
     title: "Retail store visit checklist (photo)",
     summary: "A photo of the printed checklist reps use on store visits.",
+    file: "jpeg",
     tags: { industry: ["retail"], product: ["compass"], stage: ["discovery"] },
     body: "Store visit checklist",
   },

@@ -3,7 +3,12 @@
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { DEMO_ITEMS, DEMO_TAGS } from "../../content/demo/library";
+import { demoFile, type DemoFile } from "../../content/demo/library-files";
+import { extractVersion } from "../../content/pipeline";
+import { KIND_INFO } from "../../content/sniff";
+import type { FileStorage } from "../../content/storage";
 import type { Db } from "../client";
+import { seedDemoFeedback } from "./demo-feedback";
 import {
   FACETS,
   MESSAGING_TYPES,
@@ -45,11 +50,23 @@ const EXTRA_SELLERS = [
 const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
 
 /** Returns false (and does nothing) when the database already has users. */
-export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<boolean> {
+/**
+ * With `storage`, collateral gets real generated files: text is extracted before this returns (so
+ * search has it at once) and page previews are left to the job runner.
+ */
+export async function seedDemo(db: Db, options: { now?: Date; storage?: FileStorage } = {}): Promise<boolean> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
   const now = options.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const files = new Map<string, DemoFile & { key: string }>();
+  if (options.storage) {
+    for (const demo of DEMO_ITEMS) {
+      const file = await demoFile(demo);
+      if (file) files.set(demo.key, { ...file, key: (await options.storage.putBuffer(file.bytes)).key });
+    }
+  }
+  const versionsToProcess: string[] = [];
 
   await db.transaction(async (tx) => {
     const teamRows = await tx.insert(teams).values(DEMO_TEAMS).returning();
@@ -102,15 +119,20 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<bo
           updatedAt: publishedAt,
         })
         .returning({ id: items.id });
-      await tx.insert(itemVersions).values({
+      const file = files.get(demo.key);
+      const [version] = await tx.insert(itemVersions).values({
         itemId: item.id,
         number: 1,
         changelog: "First version",
+        ...(file
+          ? { fileKey: file.key, contentHash: file.key, filename: file.filename, mime: KIND_INFO[file.kind].mime, size: file.bytes.byteLength, previewStatus: "pending" as const }
+          : {}),
         bodyMd: isMessaging(demo.type) ? demo.body : null,
         text: demo.body.replace(/\f/g, "\n"),
         createdBy: marketerId,
         createdAt: publishedAt,
-      });
+      }).returning({ id: itemVersions.id });
+      if (file) versionsToProcess.push(version.id);
       const tagIds = Object.entries(demo.tags).flatMap(([facet, values]) =>
         (values ?? []).map((v) => tagRows.find((t) => t.facet === facet && t.value === v)!.id),
       );
@@ -128,5 +150,8 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<bo
       });
     }
   });
+  // Outside the seed transaction: extraction writes through `db` (PGlite has a single connection).
+  if (options.storage) for (const id of versionsToProcess) await extractVersion(db, options.storage, id);
+  await seedDemoFeedback(db, { now });
   return true;
 }

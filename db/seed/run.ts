@@ -2,6 +2,7 @@
 import { migrateDb } from "../migrate";
 import { openDatabase } from "../../server/context";
 import { loadEnv } from "../../server/env";
+import { createLocalStorage } from "../../content/storage";
 import { seedDemo } from "./demo";
 
 const env = loadEnv();
@@ -12,7 +13,7 @@ if (!env.demoSeed) {
 const handle = await openDatabase(env);
 try {
   await migrateDb(handle);
-  console.log((await seedDemo(handle.db)) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
+  console.log((await seedDemo(handle.db, { storage: createLocalStorage(env.STORAGE_DIR) })) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
 } finally {
   await handle.close();
 }

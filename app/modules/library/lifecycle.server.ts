@@ -1,0 +1,260 @@
+// The workflow: draft → in review → published → archived (and back to draft), with a second pair of
+// eyes before anything reaches sellers, scheduled publishing, automatic expiry, and a history row
+// for every move. Leaving sellers' view writes a tombstone so offline devices drop the item too.
+import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { ITEM_STATUSES, itemTombstones, itemTransitions, itemVersions, items, type ItemStatus } from "../../../db/schema";
+import { queueSearchSync } from "../../../search/outbox";
+import type { SessionUser } from "../auth/session.server";
+import type { AppContext } from "../context.server";
+import { AppError, forbidden, notFound } from "../errors.server";
+import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
+import { isUuid, MetadataFields } from "./publishing.server";
+
+export const TransitionInput = z.object({
+  to: z.enum(ITEM_STATUSES, { message: `to must be one of ${ITEM_STATUSES.join(", ")}.` }),
+  comment: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(2000, "Comments are at most 2,000 characters.").optional()),
+  publishAt: MetadataFields.publishAt.optional(),
+});
+export type TransitionInput = z.infer<typeof TransitionInput>;
+
+/** Allowed moves. Who may make them is decided in `checkActor`. */
+const MOVES: Record<ItemStatus, ItemStatus[]> = {
+  draft: ["in_review", "archived"],
+  in_review: ["published", "draft", "archived"],
+  published: ["archived", "draft"],
+  archived: ["draft"],
+};
+
+const STATUS_LABEL: Record<ItemStatus, string> = { draft: "draft", in_review: "in review", published: "published", archived: "archived" };
+
+/** Who put the item into review (the author of what is being reviewed). */
+async function submitterOf(db: Db, itemId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ actorId: itemTransitions.actorId })
+    .from(itemTransitions)
+    .where(and(eq(itemTransitions.itemId, itemId), eq(itemTransitions.toStatus, "in_review")))
+    .orderBy(desc(itemTransitions.at), desc(itemTransitions.id))
+    .limit(1);
+  return row?.actorId ?? null;
+}
+
+export type AllowedMove = { to: ItemStatus; label: string; needsComment?: boolean };
+
+/** The moves this user may make on this item now, for the item page's buttons. */
+export async function allowedMoves(
+  db: Db,
+  user: SessionUser,
+  item: { id: string; status: ItemStatus; ownerId: string | null; problem: string | null },
+): Promise<AllowedMove[]> {
+  if (!seesWholeLibrary(user)) return [];
+  const moves: AllowedMove[] = [];
+  for (const to of MOVES[item.status]) {
+    if (to === "published" || (item.status === "in_review" && to === "draft")) {
+      const reviewer = await isReviewer(db, user, item);
+      if (to === "published" && !reviewer) continue;
+      if (to === "draft") {
+        const submitter = await submitterOf(db, item.id);
+        if (!reviewer && submitter !== user.id) continue;
+        moves.push({ to, label: submitter === user.id ? "Withdraw from review" : "Reject", needsComment: submitter !== user.id });
+        continue;
+      }
+      moves.push({ to, label: "Approve and publish" });
+      continue;
+    }
+    if (to === "in_review" && item.problem) continue;
+    moves.push({ to, label: to === "in_review" ? "Submit for review" : to === "archived" ? "Archive" : item.status === "archived" ? "Restore as draft" : "Unpublish to draft" });
+  }
+  return moves;
+}
+
+/** A reviewer is an admin, or a marketer who neither owns the item nor submitted it. */
+async function isReviewer(db: Db, user: SessionUser, item: { id: string; ownerId: string | null }) {
+  if (user.role === "admin") return true;
+  if (user.role !== "marketer") return false;
+  if (item.ownerId === user.id) return false;
+  return (await submitterOf(db, item.id)) !== user.id;
+}
+
+async function hasContent(db: Db, itemId: string, videoUrl: string | null) {
+  if (videoUrl) return true;
+  const [v] = await db
+    .select({ fileKey: itemVersions.fileKey, bodyMd: itemVersions.bodyMd })
+    .from(itemVersions)
+    .where(eq(itemVersions.itemId, itemId))
+    .orderBy(desc(itemVersions.number))
+    .limit(1);
+  return Boolean(v?.fileKey || v?.bodyMd?.trim());
+}
+
+/** Leaving sellers' view: search forgets it and offline devices are told to delete it. */
+async function tombstone(tx: Db, itemId: string) {
+  await tx.insert(itemTombstones).values({ itemId }).onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
+}
+
+export async function transitionItem(
+  app: AppContext,
+  user: SessionUser,
+  itemId: string,
+  input: TransitionInput,
+  now = new Date(),
+): Promise<{ status: ItemStatus; publishAt: Date | null }> {
+  const missing = notFound("This item doesn't exist or isn't shared with your team.");
+  if (!isUuid(itemId)) throw missing;
+  const [item] = await app.db
+    .select()
+    .from(items)
+    .where(and(eq(items.id, itemId), visibleItemsWhere(user, now)))
+    .limit(1);
+  if (!item) throw missing;
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins can change an item's status.");
+  const { to } = input;
+  if (!MOVES[item.status].includes(to)) {
+    const hint = to === "published" && item.status === "draft" ? " Submit it for review first." : "";
+    throw new AppError("conflict", `A ${STATUS_LABEL[item.status]} item cannot move to ${STATUS_LABEL[to]}.${hint}`);
+  }
+
+  const reviewer = await isReviewer(app.db, user, item);
+  const submitter = item.status === "in_review" ? await submitterOf(app.db, itemId) : null;
+  if (to === "in_review") {
+    if (item.problem) throw new AppError("unprocessable", `Fix this first: ${item.problem}`);
+    if (!(await hasContent(app.db, itemId, item.videoUrl))) {
+      throw new AppError("unprocessable", "Add a file, a message or a video link before submitting for review.");
+    }
+  }
+  if (to === "published" && !reviewer) {
+    throw forbidden("Someone other than the author reviews an item: ask another marketer or an admin to approve it.");
+  }
+  if (item.status === "in_review" && to === "draft" && submitter !== user.id) {
+    if (!reviewer) throw forbidden("Only a reviewer or the person who submitted it can send it back to draft.");
+    if (!input.comment) throw new AppError("unprocessable", "Say what needs to change when rejecting, so the author can fix it.");
+  }
+  if (to === "published" && item.expiresAt && item.expiresAt <= now) {
+    throw new AppError("unprocessable", "This item's expiry date has passed. Set a later expiry date, then publish.");
+  }
+  const scheduled = to === "published" && input.publishAt && input.publishAt.getTime() > now.getTime() + 30_000 ? input.publishAt : null;
+
+  await app.db.transaction(async (tx) => {
+    const set: Partial<typeof items.$inferInsert> = { updatedAt: now };
+    if (scheduled) {
+      set.publishAt = scheduled;
+    } else {
+      set.status = to;
+      if (to === "published") {
+        set.publishedAt = now;
+        set.verifiedAt = now;
+      }
+      if (to !== "published") set.publishAt = null;
+    }
+    // The status in the where clause makes concurrent moves safe: the second one finds nothing.
+    const moved = await tx
+      .update(items)
+      .set(set)
+      .where(and(eq(items.id, itemId), eq(items.status, item.status)))
+      .returning({ id: items.id });
+    if (moved.length === 0) throw new AppError("conflict", "Someone else changed this item's status just now. Reload to see it.");
+    await tx.insert(itemTransitions).values({
+      itemId,
+      fromStatus: item.status,
+      toStatus: scheduled ? "scheduled" : to,
+      actorId: user.id,
+      comment: scheduled ? [`Approved; publishes ${scheduled.toISOString()}`, input.comment].filter(Boolean).join(" — ") : (input.comment ?? null),
+    });
+    if (!scheduled) {
+      if (item.status === "published") await tombstone(tx, itemId);
+      if (to === "published") await tx.delete(itemTombstones).where(eq(itemTombstones.itemId, itemId));
+    }
+    await queueSearchSync(tx, [itemId]);
+  });
+  return { status: scheduled ? item.status : to, publishAt: scheduled };
+}
+
+/** Approved items whose scheduled time has come. Runs as a periodic job. */
+export async function publishDueItems(db: Db, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .update(items)
+      .set({ status: "published", publishedAt: now, verifiedAt: now, updatedAt: now })
+      .where(and(eq(items.status, "in_review"), isNotNull(items.publishAt), lte(items.publishAt, now)))
+      .returning({ id: items.id });
+    if (due.length === 0) return 0;
+    const ids = due.map((d) => d.id);
+    await tx.insert(itemTransitions).values(ids.map((itemId) => ({ itemId, fromStatus: "in_review", toStatus: "published", comment: "Published as scheduled" })));
+    for (const id of ids) await tx.delete(itemTombstones).where(eq(itemTombstones.itemId, id));
+    await queueSearchSync(tx, ids);
+    return ids.length;
+  });
+}
+
+/**
+ * Published items past their expiry are archived (never deleted). `visibleItemsWhere` already hides
+ * them from sellers the moment they expire; this makes it visible in the library and tells devices.
+ */
+export async function expireItems(db: Db, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const expired = await tx
+      .update(items)
+      .set({ status: "archived", updatedAt: now })
+      .where(and(eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, now)))
+      .returning({ id: items.id, expiresAt: items.expiresAt });
+    if (expired.length === 0) return 0;
+    await tx.insert(itemTransitions).values(
+      expired.map((e) => ({ itemId: e.id, fromStatus: "published", toStatus: "archived", comment: `Expired on ${e.expiresAt!.toISOString().slice(0, 10)}` })),
+    );
+    for (const e of expired) await tombstone(tx, e.id);
+    await queueSearchSync(tx, expired.map((e) => e.id));
+    return expired.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust: what owners should look at
+
+const trustColumns = {
+  id: items.id,
+  type: items.type,
+  title: items.title,
+  summary: items.summary,
+  status: items.status,
+  expiresAt: items.expiresAt,
+  verifiedAt: items.verifiedAt,
+  verifyIntervalDays: items.verifyIntervalDays,
+  problem: items.problem,
+};
+
+const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;
+
+export async function trustLists(db: Db, user: SessionUser, { mine = true, days = 30, now = new Date() } = {}) {
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins see the trust lists.");
+  const owned = mine ? eq(items.ownerId, user.id) : undefined;
+  const soon = new Date(now.getTime() + days * 86_400_000);
+  const [expiring, stale, problems] = await Promise.all([
+    db
+      .select(trustColumns)
+      .from(items)
+      .where(and(owned, eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, soon)))
+      .orderBy(asc(items.expiresAt))
+      .limit(100),
+    db
+      .select({ ...trustColumns, verifyBy: sql<Date>`${verifyDue}`.mapWith(items.verifiedAt) })
+      .from(items)
+      .where(
+        and(
+          owned,
+          eq(items.status, "published"),
+          isNotNull(items.verifyIntervalDays),
+          or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`),
+        ),
+      )
+      .orderBy(asc(items.verifiedAt))
+      .limit(100),
+    db
+      .select(trustColumns)
+      .from(items)
+      .where(and(owned, isNotNull(items.problem), sql`${items.status} <> 'archived'`))
+      .orderBy(desc(items.updatedAt))
+      .limit(100),
+  ]);
+  return { expiring, stale, problems };
+}

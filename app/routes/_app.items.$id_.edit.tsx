@@ -1,0 +1,150 @@
+// Editing an item's details under an optimistic lock. If someone else saved first, nothing is
+// overwritten: their values are shown next to yours, and saving again applies yours on top.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ZodError } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TYPE_LABEL } from "~/components/item-list";
+import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import {
+  UpdateInput,
+  fieldErrors,
+  isMessagingType,
+  loadItemDetail,
+  publishingChoices,
+  updateItem,
+  type CurrentValues,
+} from "~/modules/library/publishing.server";
+import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  try {
+    const detail = await loadItemDetail(context.app.db, user, params.id ?? "");
+    return { ...detail, choices: await publishingChoices(context.app.db) };
+  } catch (error) {
+    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const values: Record<string, unknown> = {
+    ...Object.fromEntries([...form.entries()].filter(([k]) => !["tags", "audiences", "verified"].includes(k))),
+    tags: form.getAll("tags").map(String),
+    audiences: form.getAll("audiences").map(String),
+    verified: form.get("verified") === "on",
+  };
+  try {
+    await updateItem(context.app, user, id, UpdateInput.parse(values));
+    return redirect(`/items/${id}?notice=${encodeURIComponent("Saved.")}`);
+  } catch (error) {
+    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), values, conflict: null }, { status: 400 });
+    if (error instanceof AppError) {
+      if (error.status === 404) throw new Response(error.message, { status: 404 });
+      const conflict = error.status === 409 ? ((error.details?.current ?? null) as CurrentValues | null) : null;
+      return data({ formError: error.message, fields: {} as Record<string, string>, values, conflict }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function EditItem() {
+  const { item, choices, tags, audiences, bodyMd } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const messaging = isMessagingType(item.type);
+  const types = ITEM_TYPES.filter((t) => (MESSAGING_TYPES as readonly string[]).includes(t) === messaging);
+  const conflict = actionData?.conflict ?? null;
+  // After a conflict the form keeps what this person typed, but carries the new revision, so saving
+  // again is a deliberate choice made with the other person's change in view.
+  const submitted = (actionData?.values ?? null) as Record<string, string & string[]> | null;
+  const values = submitted
+    ? { ...submitted, tags: submitted.tags, audiences: submitted.audiences }
+    : {
+        title: item.title,
+        summary: item.summary,
+        type: item.type,
+        ownerId: item.owner?.id ?? null,
+        tags: tags.map((t) => t.id),
+        audiences: audiences.map((a) => a.id),
+        expiresAt: item.expiresAt,
+        verifyIntervalDays: item.verifyIntervalDays,
+      };
+  const revision = conflict?.revision ?? item.revision;
+  const errors = actionData?.fields ?? {};
+
+  return (
+    <>
+      <p className="meta">
+        <Link to={`/items/${item.id}`}>← {item.title}</Link>
+      </p>
+      <h1>Edit details</h1>
+      {actionData?.formError ? (
+        <div className="form-error" role="alert">
+          <p>{actionData.formError}</p>
+          {conflict ? <ConflictSummary conflict={conflict} /> : null}
+        </div>
+      ) : null}
+      <Form method="post" key={revision}>
+        <input type="hidden" name="revision" value={revision} />
+        <MetadataFields choices={choices} values={values as never} errors={errors} types={types} />
+        {item.videoUrl !== null || item.type === "video" ? (
+          <>
+            <label htmlFor="videoUrl">Video link</label>
+            <input id="videoUrl" name="videoUrl" type="url" defaultValue={String(submitted?.videoUrl ?? item.videoUrl ?? "")} />
+            <FieldError id="videoUrl-error" message={errors.videoUrl} />
+          </>
+        ) : null}
+        {messaging ? (
+          <>
+            <label htmlFor="body">Message (Markdown)</label>
+            <textarea id="body" name="body" rows={12} defaultValue={String(submitted?.body ?? bodyMd ?? "")} />
+            <FieldError id="body-error" message={errors.body} />
+            <label htmlFor="changelog">What changed in the message? (becomes the version note)</label>
+            <input id="changelog" name="changelog" maxLength={2000} defaultValue={String(submitted?.changelog ?? "")} />
+          </>
+        ) : null}
+        <label className="check">
+          <input type="checkbox" name="verified" /> I checked this content; it is still accurate
+        </label>
+        <p className="row">
+          <button type="submit" disabled={busy}>
+            {busy ? "Saving…" : conflict ? "Save my version anyway" : "Save"}
+          </button>
+          <Link className="button secondary" to={`/items/${item.id}`}>
+            Cancel
+          </Link>
+        </p>
+      </Form>
+    </>
+  );
+}
+
+function ConflictSummary({ conflict }: { conflict: CurrentValues }) {
+  return (
+    <dl className="facts conflict">
+      <dt>Saved by</dt>
+      <dd>
+        {conflict.updatedBy?.name ?? "someone"} at {new Date(conflict.updatedAt).toISOString().replace("T", " ").slice(0, 16)} UTC
+      </dd>
+      <dt>Their title</dt>
+      <dd>{conflict.title}</dd>
+      <dt>Their summary</dt>
+      <dd>{conflict.summary || "—"}</dd>
+      <dt>Their type</dt>
+      <dd>{TYPE_LABEL[conflict.type] ?? conflict.type}</dd>
+      <dt>Their tags</dt>
+      <dd>{conflict.tags.map((t) => t.label).join(", ") || "—"}</dd>
+      <dt>Their expiry</dt>
+      <dd>{conflict.expiresAt ? new Date(conflict.expiresAt).toISOString().slice(0, 10) : "none"}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,206 @@
+// Upload one or many files. Without JavaScript the form posts here as multipart; with it, each file
+// goes to the API on its own request so it gets its own progress bar and its own result.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
+import { ZodError } from "zod";
+import { MetadataFields } from "~/components/publishing/metadata-fields";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { createItemsFromUpload, fieldErrors, publishingChoices, requireServices } from "~/modules/library/publishing.server";
+import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
+import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
+
+const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
+const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(context.app, request, ["marketer", "admin"]);
+  return { choices: await publishingChoices(context.app.db), maxUploadMb: context.app.env.MAX_UPLOAD_MB };
+}
+
+type Result = { filename: string; ok: boolean; itemId?: string; problem?: string | null; message?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const app = context.app;
+  const user = await requireUser(app, request, ["marketer", "admin"]);
+  try {
+    const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
+    try {
+      const results = await createItemsFromUpload(app, user, { files: upload.files, fields: fieldsObject(upload.fields, ["tags", "audiences"]) });
+      return {
+        formError: null,
+        fields: {} as Record<string, string>,
+        results: results.map(
+          (r): Result => (r.ok ? { filename: r.filename, ok: true, itemId: r.itemId, problem: r.problem } : { filename: r.filename, ok: false, message: r.error.message }),
+        ),
+      };
+    } finally {
+      await upload.cleanup();
+    }
+  } catch (error) {
+    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), results: [] as Result[] }, { status: 400 });
+    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, results: [] as Result[] }, { status: error.status });
+    throw error;
+  }
+}
+
+type Entry = { key: string; file: File; progress: number; state: "waiting" | "uploading" | "done" | "failed"; result?: Result };
+
+function uploadOne(file: File, metadata: FormData, onProgress: (fraction: number) => void): Promise<Result> {
+  return new Promise((resolve) => {
+    const body = new FormData();
+    for (const [name, value] of metadata.entries()) if (name !== "file" && typeof value === "string") body.append(name, value);
+    body.append("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/items");
+    xhr.responseType = "json";
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const res = xhr.response as { id?: string; problem?: string | null; error?: { message: string } } | null;
+      if (xhr.status === 201 && res?.id) resolve({ filename: file.name, ok: true, itemId: res.id, problem: res.problem ?? null });
+      else resolve({ filename: file.name, ok: false, message: res?.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
+    };
+    xhr.onerror = () => resolve({ filename: file.name, ok: false, message: "The connection dropped. Try this file again." });
+    xhr.send(body);
+  });
+}
+
+const formatSize = (bytes: number) => (bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+
+export default function Upload() {
+  const { choices, maxUploadMb } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const formRef = useRef<HTMLFormElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [enhanced, setEnhanced] = useState(false);
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setEnhanced(true), []);
+
+  const addFiles = (files: FileList | File[]) => {
+    const list = [...files];
+    if (list.length === 0) return;
+    setEntries((prev) => [
+      ...prev.filter((e) => e.state !== "waiting" || !list.some((f) => f.name === e.file.name)),
+      ...list.map((file) => ({ key: `${file.name}-${file.size}-${Math.random()}`, file, progress: 0, state: "waiting" as const })),
+    ]);
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    addFiles(e.dataTransfer.files);
+  };
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    if (!enhanced) return;
+    e.preventDefault();
+    const waiting = entries.filter((en) => en.state === "waiting");
+    if (waiting.length === 0) {
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    const metadata = new FormData(e.currentTarget);
+    // One at a time: a phone on a weak connection uploads faster sequentially, and results arrive in order.
+    for (const entry of waiting) {
+      const update = (patch: Partial<Entry>) => setEntries((prev) => prev.map((x) => (x.key === entry.key ? { ...x, ...patch } : x)));
+      update({ state: "uploading" });
+      const result = await uploadOne(entry.file, metadata, (progress) => update({ progress }));
+      update({ state: result.ok ? "done" : "failed", progress: 1, result });
+    }
+    setBusy(false);
+    if (inputRef.current) inputRef.current.value = "";
+  };
+
+  const results: Result[] = enhanced ? entries.flatMap((e) => (e.result ? [e.result] : [])) : (actionData?.results ?? []);
+  return (
+    <Form
+      ref={formRef}
+      method="post"
+      encType="multipart/form-data"
+      onSubmit={onSubmit}
+      aria-describedby={actionData?.formError ? "upload-error" : undefined}
+    >
+      {actionData?.formError ? (
+        <p className="form-error" id="upload-error" role="alert">
+          {actionData.formError}
+        </p>
+      ) : null}
+      <div
+        className={dragging ? "dropzone dragging" : "dropzone"}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <label htmlFor="file">Files</label>
+        <p className="meta" id="file-help">
+          Drop files here or choose them: PDF, PowerPoint, Word, Excel, PNG, JPEG, WebP, GIF or MP4, up to {maxUploadMb} MB each.
+        </p>
+        <input
+          ref={inputRef}
+          id="file"
+          name="file"
+          type="file"
+          multiple
+          accept={ACCEPT}
+          aria-describedby="file-help"
+          onChange={(e) => enhanced && addFiles(e.currentTarget.files ?? [])}
+        />
+      </div>
+
+      {entries.length ? (
+        <ul className="upload-list" aria-label="Files to upload">
+          {entries.map((entry) => (
+            <li key={entry.key} className={`upload-entry ${entry.state}`}>
+              <div className="upload-name">
+                <strong>{entry.file.name}</strong> <span className="meta">{formatSize(entry.file.size)}</span>
+              </div>
+              <progress max={1} value={entry.progress} aria-label={`Upload progress for ${entry.file.name}`} />
+              {entry.state === "waiting" ? (
+                <button type="button" className="secondary small" onClick={() => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}>
+                  Remove
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <h2>Details for these files</h2>
+      <p className="meta">Titles come from the file names; you can change them afterwards.</p>
+      <MetadataFields choices={choices} values={{}} errors={actionData?.fields} types={FILE_TYPES} showTitle={false} typeOptional />
+
+      <p>
+        <button type="submit" disabled={busy || submitting}>
+          {busy || submitting ? "Uploading…" : "Upload as drafts"}
+        </button>
+      </p>
+
+      <section aria-live="polite" aria-label="Upload results">
+        {results.length ? (
+          <ul className="list">
+            {results.map((r, i) => (
+              <li key={`${r.filename}-${i}`} className={r.ok ? (r.problem ? "result warn" : "result ok") : "result bad"}>
+                <strong>{r.filename}</strong>:{" "}
+                {r.ok ? (
+                  <>
+                    {r.problem ? `kept as a draft — ${r.problem}` : "uploaded as a draft."} <Link to={`/items/${r.itemId}`}>Open {r.filename}</Link>
+                  </>
+                ) : (
+                  r.message
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+    </Form>
+  );
+}

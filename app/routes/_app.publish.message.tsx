@@ -1,0 +1,121 @@
+// Messaging written in Markdown (talk tracks, battle cards, objection handling, definitions, email
+// templates) with a live preview rendered by the same sanitiser sellers' pages use; or a video link.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { ZodError } from "zod";
+import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { CreateTextInput, createTextItem, fieldErrors, publishingChoices } from "~/modules/library/publishing.server";
+import { MESSAGING_TYPES } from "../../db/schema";
+import type { action as previewAction } from "./_app.publish.preview";
+
+const TYPES = [...MESSAGING_TYPES, "video"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(context.app, request, ["marketer", "admin"]);
+  return { choices: await publishingChoices(context.app.db) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const form = await request.formData();
+  const values = {
+    ...Object.fromEntries([...form.entries()].filter(([k]) => k !== "tags" && k !== "audiences")),
+    tags: form.getAll("tags").map(String),
+    audiences: form.getAll("audiences").map(String),
+  };
+  try {
+    const id = await createTextItem(context.app, user, CreateTextInput.parse(values));
+    return redirect(`/items/${id}`);
+  } catch (error) {
+    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), values }, { status: 400 });
+    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, values }, { status: error.status });
+    throw error;
+  }
+}
+
+export default function WriteMessage() {
+  const { choices } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const values = (actionData?.values ?? {}) as Record<string, string | string[]>;
+  const [type, setType] = useState(String(values.type ?? "talk_track"));
+  const [body, setBody] = useState(String(values.body ?? ""));
+  const preview = useFetcher<typeof previewAction>();
+  const errors = actionData?.fields ?? {};
+
+  // Debounced: the preview follows typing without a request per keystroke.
+  useEffect(() => {
+    if (type === "video" || !body.trim()) return;
+    const timer = setTimeout(() => preview.submit({ body }, { method: "post", action: "/publish/preview" }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [body, type]);
+
+  return (
+    <Form method="post" aria-describedby={actionData?.formError ? "message-error" : undefined}>
+      {actionData?.formError ? (
+        <p className="form-error" id="message-error" role="alert">
+          {actionData.formError}
+        </p>
+      ) : null}
+      <label htmlFor="kind">Kind</label>
+      <select id="kind" name="type" value={type} onChange={(e) => setType(e.target.value)}>
+        <option value="talk_track">Talk track</option>
+        <option value="battle_card">Battle card</option>
+        <option value="objection_handling">Objection handling</option>
+        <option value="definition">Shared definition</option>
+        <option value="email_template">Email template</option>
+        <option value="video">Video link</option>
+      </select>
+      <label htmlFor="title">Title</label>
+      <input id="title" name="title" required maxLength={200} defaultValue={String(values.title ?? "")} aria-invalid={errors.title ? true : undefined} aria-describedby={errors.title ? "title-error" : undefined} />
+      <FieldError id="title-error" message={errors.title} />
+      {type === "video" ? (
+        <>
+          <label htmlFor="videoUrl">Video link</label>
+          <input id="videoUrl" name="videoUrl" type="url" inputMode="url" placeholder="https://" defaultValue={String(values.videoUrl ?? "")} aria-invalid={errors.videoUrl ? true : undefined} aria-describedby={errors.videoUrl ? "videoUrl-error" : undefined} />
+          <FieldError id="videoUrl-error" message={errors.videoUrl} />
+        </>
+      ) : (
+        <div className="editor">
+          <div>
+            <label htmlFor="body">Message (Markdown)</label>
+            <textarea
+              id="body"
+              name="body"
+              rows={14}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              aria-invalid={errors.body ? true : undefined}
+              aria-describedby={errors.body ? "body-error body-help" : "body-help"}
+            />
+            <p className="meta" id="body-help">
+              **bold**, *italic*, ## headings, - lists, [links](https://…). Scripts and unsafe links are removed.
+            </p>
+            <FieldError id="body-error" message={errors.body} />
+          </div>
+          <section aria-label="Preview" aria-live="polite" className="card md-preview">
+            {body.trim() ? (
+              preview.data?.html !== undefined ? (
+                <div className="prose" dangerouslySetInnerHTML={{ __html: preview.data.html }} />
+              ) : (
+                <p className="meta">Preparing the preview…</p>
+              )
+            ) : (
+              <p className="meta">The preview appears here as you type.</p>
+            )}
+          </section>
+        </div>
+      )}
+      <MetadataFields choices={choices} values={values as never} errors={errors} types={TYPES} showTitle={false} showType={false} />
+      <p>
+        <button type="submit" disabled={submitting}>
+          {submitting ? "Saving…" : "Save as draft"}
+        </button>
+      </p>
+    </Form>
+  );
+}

@@ -1,0 +1,10 @@
+// The messaging editor's live preview: Markdown in, the same sanitised HTML sellers will see out.
+import { type ActionFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/modules/auth/guard.server";
+import { previewMarkdown } from "~/modules/library/publishing.server";
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireUser(context.app, request, ["marketer", "admin"]);
+  const form = await request.formData();
+  return { html: previewMarkdown(String(form.get("body") ?? "")) };
+}

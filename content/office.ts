@@ -1,0 +1,71 @@
+// Text from OOXML files (PPTX slides, DOCX paragraphs, XLSX cells). A page is a slide, a sheet, or the
+// whole document for Word (its page breaks are decided at render time, not stored in the file).
+import { openZip } from "./zip";
+
+export type Extracted = { pages: string[]; pageCount: number };
+
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, "&");
+
+/** Runs of `<tag>text</tag>`, with a line break at every end of `paragraphTag`. */
+function runs(xml: string, textTag: string, paragraphTag: string): string {
+  const re = new RegExp(`<${textTag}(?:\\s[^>]*)?>([^<]*)</${textTag}>|</${paragraphTag}>`, "g");
+  let out = "";
+  for (const m of xml.matchAll(re)) out += m[1] !== undefined ? decodeEntities(m[1]) : "\n";
+  return out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join("\n");
+}
+
+const naturalNumber = (name: string) => Number(name.match(/(\d+)\.xml$/)?.[1] ?? 0);
+
+export async function extractOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise<Extracted> {
+  const zip = await openZip(file);
+  try {
+    const text = async (name: string) => (await zip.read(name))?.toString("utf8") ?? "";
+    if (kind === "docx") {
+      const body = runs(await text("word/document.xml"), "w:t", "w:p");
+      const app = await text("docProps/app.xml");
+      const declared = Number(app.match(/<Pages>(\d+)<\/Pages>/)?.[1] ?? 0);
+      return { pages: [body], pageCount: declared || 1 };
+    }
+    if (kind === "pptx") {
+      const slides = [...zip.names].filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+      const pages = [];
+      for (const s of slides) pages.push(runs(await text(s), "a:t", "a:p"));
+      return { pages, pageCount: slides.length };
+    }
+    const shared = [...(await text("xl/sharedStrings.xml")).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
+      [...m[1].matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => decodeEntities(t[1])).join(""),
+    );
+    const sheets = [...zip.names].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+    const pages = [];
+    for (const s of sheets) {
+      const rows = [...(await text(s)).matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) =>
+        [...row[1].matchAll(/<c([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)]
+          .map(([, attrs, inner = ""]) => {
+            const type = attrs.match(/\st="([^"]+)"/)?.[1];
+            if (type === "inlineStr") return decodeEntities(inner.match(/<t[^>]*>([^<]*)<\/t>/)?.[1] ?? "");
+            const v = inner.match(/<v>([^<]*)<\/v>/)?.[1];
+            if (v === undefined) return "";
+            return type === "s" ? (shared[Number(v)] ?? "") : decodeEntities(v);
+          })
+          .filter(Boolean)
+          .join("\t"),
+      );
+      pages.push(rows.filter(Boolean).join("\n"));
+    }
+    return { pages, pageCount: sheets.length };
+  } finally {
+    await zip.close();
+  }
+}

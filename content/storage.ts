@@ -1,0 +1,128 @@
+// Content-addressed file storage. Keys are sha256 hex digests of the bytes, so an identical upload is
+// stored once and a key can never point at changed content. Local disk today; the interface is what
+// an object-storage adapter would implement.
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+
+export type StoredFile = { key: string; size: number };
+
+export interface FileStorage {
+  /** Moves a finished temp file (from `tempPath()`) into storage under its sha256. */
+  putTemp(tempFile: string, key: string): Promise<StoredFile>;
+  putBuffer(bytes: Uint8Array): Promise<StoredFile>;
+  has(key: string): Promise<boolean>;
+  size(key: string): Promise<number | null>;
+  read(key: string): Promise<Buffer>;
+  stream(key: string, range?: { start: number; end: number }): ReadStream;
+  /** A local path to the object, for tools that want a file (pdf.js, sharp). */
+  localPath(key: string): string;
+  /** A fresh path for an upload in progress; removed by `cleanTemp()` if the process dies mid-way. */
+  tempPath(): string;
+  cleanTemp(): Promise<number>;
+}
+
+const KEY = /^[0-9a-f]{64}$/;
+
+export function assertKey(key: string): string {
+  if (!KEY.test(key)) throw new Error(`Not a storage key: ${key.slice(0, 80)}`);
+  return key;
+}
+
+export const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+
+export function createLocalStorage(root: string): FileStorage {
+  const objects = path.join(root, "objects");
+  const tmp = path.join(root, "tmp");
+  const objectPath = (key: string) => path.join(objects, assertKey(key).slice(0, 2), key);
+
+  const exists = async (p: string) => {
+    try {
+      return (await stat(p)).size;
+    } catch {
+      return null;
+    }
+  };
+
+  return {
+    async putTemp(tempFile, key) {
+      const target = objectPath(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      const size = await exists(target);
+      if (size !== null) {
+        await rm(tempFile, { force: true });
+        return { key, size };
+      }
+      // rename is atomic on one file system, so a reader never sees half an object.
+      await rename(tempFile, target);
+      return { key, size: (await stat(target)).size };
+    },
+    async putBuffer(bytes) {
+      const key = sha256(bytes);
+      const target = objectPath(key);
+      const size = await exists(target);
+      if (size !== null) return { key, size };
+      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(tmp, { recursive: true });
+      const temp = path.join(tmp, randomUUID());
+      await writeFile(temp, bytes);
+      await rename(temp, target);
+      return { key, size: bytes.byteLength };
+    },
+    has: async (key) => (await exists(objectPath(key))) !== null,
+    size: (key) => exists(objectPath(key)),
+    read: (key) => readFile(objectPath(key)),
+    stream: (key, range) => createReadStream(objectPath(key), range),
+    localPath: objectPath,
+    tempPath: () => path.join(tmp, `${randomUUID()}.part`),
+    async cleanTemp() {
+      await mkdir(tmp, { recursive: true });
+      const names = await readdir(tmp);
+      await Promise.all(names.map((n) => rm(path.join(tmp, n), { force: true, recursive: true })));
+      return names.length;
+    },
+  };
+}
+
+/** Streams `source` into a temp file while hashing and counting; aborts past `maxBytes`. */
+export async function writeTempFile(
+  storage: FileStorage,
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<{ tempFile: string; key: string; size: number; head: Buffer } | { tooLarge: true }> {
+  const tempFile = storage.tempPath();
+  await mkdir(path.dirname(tempFile), { recursive: true });
+  const hash = createHash("sha256");
+  let size = 0;
+  let tooLarge = false;
+  const headChunks: Buffer[] = [];
+  let headSize = 0;
+  async function* counted() {
+    for await (const chunk of source) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        tooLarge = true;
+        return;
+      }
+      if (headSize < 4096) {
+        headChunks.push(Buffer.from(chunk.subarray(0, 4096 - headSize)));
+        headSize += Math.min(chunk.byteLength, 4096 - headSize);
+      }
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  try {
+    await pipeline(counted, createWriteStream(tempFile, { flags: "wx" }));
+  } catch (error) {
+    await rm(tempFile, { force: true });
+    throw error;
+  }
+  if (tooLarge) {
+    await rm(tempFile, { force: true });
+    return { tooLarge: true };
+  }
+  return { tempFile, key: hash.digest("hex"), size, head: Buffer.concat(headChunks) };
+}

@@ -1,0 +1,101 @@
+// The publishing journey in Chromium: a marketer uploads a PDF and an image with a tag, submits both
+// for review, an admin publishes them, and a seller opens one on a phone and sees its page previews.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { makeImage, makePdf } from "../../content/demo/files";
+import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+
+describeBrowser("publishing from upload to a seller's phone", () => {
+  let desk: Awaited<ReturnType<typeof launch>>;
+  let phone: Awaited<ReturnType<typeof launch>>;
+  beforeAll(async () => {
+    desk = await launch({ viewport: { width: 1280, height: 900 } });
+    phone = await launch();
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await phone?.close();
+  });
+
+  const itemIds: string[] = [];
+  const stamp = Date.now().toString(36);
+  const pdfName = `field-guide-${stamp}.pdf`;
+  const imageName = `visit-checklist-${stamp}.png`;
+
+  async function clickAndWaitForNotice(page: Page, button: string) {
+    await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: button }).click()]);
+  }
+
+  it("uploads a PDF and an image with per-file progress and results", async () => {
+    const page = await desk.context.newPage();
+    await signIn(page, "marketer@demo.test");
+    await page.goto("/publish");
+    await page.locator("#file").setInputFiles([
+      { name: pdfName, mimeType: "application/pdf", buffer: Buffer.from(await makePdf(["Field guide\nHow to run a discovery visit", "Checklist\nBring the one-pager"])) },
+      { name: imageName, mimeType: "image/png", buffer: await makeImage("Visit checklist", { width: 1200, height: 800 }) },
+    ]);
+    await page.getByRole("list", { name: "Files to upload" }).getByRole("listitem").nth(1).waitFor();
+    expect(await page.getByRole("progressbar").count()).toBe(2);
+    await page.getByRole("checkbox", { name: "Atlas Platform" }).check();
+    await page.getByRole("button", { name: "Upload as drafts" }).click();
+    const results = page.getByRole("region", { name: "Upload results" });
+    await results.getByRole("link", { name: `Open ${imageName}` }).waitFor();
+    for (const name of [pdfName, imageName]) {
+      const href = await results.getByRole("link", { name: `Open ${name}` }).getAttribute("href");
+      itemIds.push(href!.split("/").pop()!);
+    }
+    expect(itemIds).toHaveLength(2);
+    await page.close();
+  });
+
+  it("lets the marketer submit both drafts for review", async () => {
+    const page = await desk.context.newPage();
+    for (const id of itemIds) {
+      await page.goto(`/items/${id}`);
+      await page.getByText("Atlas Platform").first().waitFor();
+      await clickAndWaitForNotice(page, "Submit for review");
+      expect(await page.getByRole("status").textContent()).toContain("in review");
+    }
+    await page.close();
+  });
+
+  it("lets an admin approve and publish them", async () => {
+    await desk.context.clearCookies();
+    const page = await desk.context.newPage();
+    await signIn(page, "admin@demo.test");
+    for (const id of itemIds) {
+      await page.goto(`/items/${id}`);
+      await clickAndWaitForNotice(page, "Approve and publish");
+      expect(await page.getByRole("status").textContent()).toContain("published");
+    }
+    await page.close();
+  });
+
+  it("shows the seller the published PDF's page previews on a phone", async () => {
+    const page = await phone.context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.goto(`/items/${itemIds[0]}?page=2`);
+    await page.getByRole("heading", { level: 1, name: `field-guide-${stamp}` }).waitFor();
+    const page2 = page.getByRole("img", { name: "Page 2 of 2" });
+    await page2.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>("img.preview-img")];
+      return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    });
+    const box = await page2.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    expect(await page.getByRole("link", { name: /Download/ }).count()).toBe(1);
+    await page.close();
+  });
+
+  it("shows the seller the published image's preview", async () => {
+    const page = await phone.context.newPage();
+    await page.goto(`/items/${itemIds[1]}`);
+    const img = page.getByRole("img", { name: `visit-checklist-${stamp}` });
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const el = document.querySelector<HTMLImageElement>("img.preview-img");
+      return Boolean(el && el.complete && el.naturalWidth > 0);
+    });
+    await page.close();
+  });
+});

@@ -1,0 +1,104 @@
+// Bulk import: manifest and front matter, per-file results, and idempotent re-runs (content hash).
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importFolder, manifestRows, parseFrontMatter } from "../../content/import/importer";
+import { makeImage, makePdf, makeXlsx } from "../../content/demo/files";
+import { itemAudiences, itemTags, items, tags } from "../../db/schema";
+import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
+import { withPublishing } from "../setup/publishing";
+import type { SessionUser } from "../../app/modules/auth/session.server";
+
+let app: TestApp;
+let admin: SessionUser;
+let folder: string;
+let teamName: string;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  withPublishing(app);
+  const u = await createUser(app, { role: "admin" });
+  admin = { id: u.id, email: u.email, name: u.name, role: "admin", teamId: null, leadsTeamIds: [] };
+  teamName = (await createTeam(app)).name;
+  await app.db.insert(tags).values({ facet: "product", value: "atlas", label: "Atlas" });
+  folder = mkdtempSync(path.join(os.tmpdir(), "fieldkit-import-"));
+  writeFileSync(path.join(folder, "deck.pdf"), await makePdf(["Atlas overview\nWhy now"]));
+  writeFileSync(path.join(folder, "roi.xlsx"), makeXlsx([{ name: "ROI", rows: [["Seats", 50]] }]));
+  writeFileSync(path.join(folder, "photo.jpg"), await makeImage("Store", { format: "jpeg", width: 600, height: 400 }));
+  writeFileSync(path.join(folder, "notes.txt"), "not a supported type");
+  writeFileSync(
+    path.join(folder, "manifest.csv"),
+    [
+      "file,title,summary,type,tags,audiences,expires",
+      `deck.pdf,"Atlas overview, 2026",The first-meeting deck,deck,product:atlas,${teamName},2030-01-31`,
+      "roi.xlsx,ROI calculator,,spreadsheet,,,",
+      "photo.jpg,,,,,,",
+      "notes.txt,Notes,,,,,",
+      "../outside.pdf,Escape,,,,,",
+      "missing.pdf,Missing,,,,,",
+    ].join("\n"),
+  );
+  writeFileSync(
+    path.join(folder, "objections.md"),
+    "---\ntitle: Pricing objections\ntype: objection_handling\ntags: [product:atlas]\n---\n## Too expensive\nShow the ROI calculator.\n",
+  );
+});
+afterAll(() => app.close());
+
+describe("bulk import", () => {
+  it("imports manifest rows and Markdown, reporting each file's result", async () => {
+    const progress: number[] = [];
+    const outcomes = await importFolder(app, admin, folder, { onProgress: (done) => progress.push(done) });
+    const byFile = Object.fromEntries(outcomes.map((o) => [o.file, o]));
+    expect(byFile["deck.pdf"].status).toBe("created");
+    expect(byFile["roi.xlsx"].status).toBe("created");
+    expect(byFile["photo.jpg"].status).toBe("created");
+    expect(byFile["objections.md"].status).toBe("created");
+    expect(byFile["notes.txt"]).toMatchObject({ status: "failed", reason: "Not a supported file type." });
+    expect(byFile["../outside.pdf"]).toMatchObject({ status: "failed", reason: expect.stringMatching(/inside the import folder/) });
+    expect(byFile["missing.pdf"]).toMatchObject({ status: "failed", reason: "File not found in the folder." });
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+    const deckId = (byFile["deck.pdf"] as { itemId: string }).itemId;
+    const [deck] = await app.db.select().from(items).where(eq(items.id, deckId));
+    expect(deck).toMatchObject({ title: "Atlas overview, 2026", type: "deck", summary: "The first-meeting deck", status: "draft" });
+    expect(deck.expiresAt?.toISOString().slice(0, 10)).toBe("2030-01-31");
+    expect(await app.db.select().from(itemTags).where(eq(itemTags.itemId, deckId))).toHaveLength(1);
+    expect(await app.db.select().from(itemAudiences).where(eq(itemAudiences.itemId, deckId))).toHaveLength(1);
+    const mdId = (byFile["objections.md"] as { itemId: string }).itemId;
+    const [md] = await app.db.select().from(items).where(eq(items.id, mdId));
+    expect(md).toMatchObject({ title: "Pricing objections", type: "objection_handling" });
+  });
+
+  it("creates nothing new when run again", async () => {
+    const before = (await app.db.select({ id: items.id }).from(items)).length;
+    const outcomes = await importFolder(app, admin, folder);
+    expect(outcomes.filter((o) => o.status === "created")).toEqual([]);
+    expect(outcomes.filter((o) => o.status === "skipped").map((o) => o.file).sort()).toEqual(["deck.pdf", "objections.md", "photo.jpg", "roi.xlsx"]);
+    expect((await app.db.select({ id: items.id }).from(items)).length).toBe(before);
+  });
+
+  it("publishes at once with publish: true, recording the import in the history", async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), "fieldkit-import-"));
+    writeFileSync(path.join(other, "fresh.pdf"), await makePdf(["Fresh\ncontent to publish"]));
+    const [outcome] = await importFolder(app, admin, other, { publish: true });
+    expect(outcome.status).toBe("created");
+    const [item] = await app.db.select().from(items).where(eq(items.id, (outcome as { itemId: string }).itemId));
+    expect(item.status).toBe("published");
+  });
+});
+
+describe("manifest and front matter parsing", () => {
+  it("reads quoted CSV fields with commas, quotes and line breaks", () => {
+    const rows = manifestRows('file,title,tags\n"a.pdf","Say ""hi"", then\nleave","product:atlas;stage:discovery"\n');
+    expect(rows).toEqual([{ file: "a.pdf", title: 'Say "hi", then\nleave', summary: undefined, type: undefined, tags: ["product:atlas", "stage:discovery"], audiences: [], expiresAt: undefined, verifyIntervalDays: undefined }]);
+  });
+
+  it("reads front matter lists and leaves the body intact", () => {
+    const { meta, body } = parseFrontMatter("---\ntitle: \"Hello\"\ntags: [a:b, c:d]\n---\n# Body\n");
+    expect(meta).toEqual({ title: "Hello", tags: ["a:b", "c:d"] });
+    expect(body).toBe("# Body\n");
+  });
+});
