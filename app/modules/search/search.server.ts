@@ -1,0 +1,199 @@
+// Searching the library as a given user: input parsing with clear 400s, the audience scope built
+// from the SessionUser (never from the request), safe snippets, facet labels, and the query log.
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { TYPE_LABEL } from "~/components/item-list";
+import { FACETS, ITEM_TYPES, items, searchQueries, tags, type Facet, type ItemType } from "../../../db/schema";
+import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "../../../search/query";
+import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "../../../search/types";
+import type { SearchService } from "../../../search/service";
+import { audienceTeams } from "../library/audience.server";
+import type { SessionUser } from "../auth/session.server";
+import type { AppContext } from "../context.server";
+import { AppError } from "../errors.server";
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tag values are admin-made slugs; anything else cannot be a tag and is refused rather than guessed. */
+const TAG_VALUE = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
+
+export type SearchInput = {
+  q: string;
+  types: ItemType[];
+  tags: { facet: Facet; value: string }[];
+  page: number;
+  limit: number;
+};
+
+/** Parses `q, type*, tag*, page, limit` (query string or form), answering bad input with a 400 that says why. */
+export function parseSearchParams(params: URLSearchParams): SearchInput {
+  const raw = params.get("q") ?? "";
+  if (raw.length > MAX_QUERY_CHARS) {
+    throw new AppError("bad_request", `Search for at most ${MAX_QUERY_CHARS} characters.`);
+  }
+  const types = params.getAll("type").filter((t) => t !== "");
+  for (const t of types) {
+    if (!(ITEM_TYPES as readonly string[]).includes(t)) {
+      throw new AppError("bad_request", `Unknown type "${t.slice(0, 40)}". Use one of: ${ITEM_TYPES.join(", ")}.`);
+    }
+  }
+  const tagFilters = params
+    .getAll("tag")
+    .filter((t) => t !== "")
+    .map((t) => {
+      const i = t.indexOf(":");
+      const facet = t.slice(0, i);
+      const value = t.slice(i + 1);
+      if (i < 1 || !(FACETS as readonly string[]).includes(facet)) {
+        throw new AppError("bad_request", `Unknown filter "${t.slice(0, 40)}". Tags look like facet:value, facet one of ${FACETS.join(", ")}.`);
+      }
+      if (!TAG_VALUE.test(value)) throw new AppError("bad_request", `"${t.slice(0, 40)}" is not a tag value.`);
+      return { facet: facet as Facet, value: value.toLowerCase() };
+    });
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const value = params.get(name);
+    if (value === null || value === "") return fallback;
+    const parsed = z.coerce.number().int().min(min).max(max).safeParse(value);
+    if (!parsed.success) throw new AppError("bad_request", `${name} must be a whole number from ${min} to ${max}.`);
+    return parsed.data;
+  };
+  const limit = int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const maxPage = Math.ceil(MAX_RESULT_WINDOW / limit);
+  const page = int("page", 1, 1, maxPage);
+  return { q: normaliseQuery(raw), types: [...new Set(types)] as ItemType[], tags: dedupeTags(tagFilters), page, limit };
+}
+
+const dedupeTags = (list: SearchInput["tags"]) =>
+  list.filter((t, i) => list.findIndex((o) => o.facet === t.facet && o.value === t.value) === i);
+
+export type SearchHitView = { id: string; title: string; type: ItemType; snippet: string; page?: number };
+export type FacetView = Record<SearchFacet, { value: string; label: string; count: number }[]>;
+export type SearchResultView = {
+  q: string;
+  hits: SearchHitView[];
+  facets: FacetView;
+  total: number;
+  totalExact: boolean;
+  tookMs: number;
+  engine: "postgres" | "meilisearch";
+  page: number;
+  limit: number;
+  /** Query-log id, for click recording; absent for an empty query. */
+  queryId?: string;
+};
+
+function requireService(ctx: AppContext): SearchService {
+  const service = ctx.services.search;
+  if (!service) throw new AppError("unavailable", "Search is starting up. Try again in a moment.");
+  return service;
+}
+
+/**
+ * Searches published items in the user's audience — for every role, per the contract: /search is
+ * the seller's view of the library. Logs the query for the content-gap report.
+ */
+export async function searchItems(ctx: AppContext, user: SessionUser, input: SearchInput): Promise<SearchResultView> {
+  const service = requireService(ctx);
+  const result = await service.search({
+    q: input.q,
+    types: input.types,
+    tags: input.tags,
+    offset: (input.page - 1) * input.limit,
+    limit: input.limit,
+    scope: { teams: audienceTeams(user), now: new Date() },
+  });
+  const labels = await tagLabels(ctx);
+  const facets = Object.fromEntries(
+    SEARCH_FACETS.map((facet) => [
+      facet,
+      Object.entries(result.facets[facet] ?? {})
+        .map(([value, count]) => ({
+          value,
+          label: facet === "type" ? (TYPE_LABEL[value] ?? value) : (labels.get(`${facet}:${value}`) ?? value),
+          count,
+        }))
+        .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
+    ]),
+  ) as FacetView;
+  const queryId = input.q ? await logQuery(ctx, user, input.q, result.total) : undefined;
+  return {
+    q: input.q,
+    hits: result.hits.map((h) => ({
+      id: h.id,
+      title: h.title,
+      type: h.type,
+      snippet: snippetHtml(h.snippet),
+      ...(h.page !== undefined ? { page: h.page } : {}),
+    })),
+    facets,
+    total: result.total,
+    totalExact: result.totalExact,
+    tookMs: result.tookMs,
+    engine: result.engine,
+    page: input.page,
+    limit: input.limit,
+    queryId,
+  };
+}
+
+let labelCache: { at: number; labels: Map<string, string> } | undefined;
+async function tagLabels(ctx: AppContext): Promise<Map<string, string>> {
+  if (labelCache && Date.now() - labelCache.at < 30_000) return labelCache.labels;
+  const rows = await ctx.db.select({ facet: tags.facet, value: tags.value, label: tags.label }).from(tags);
+  labelCache = { at: Date.now(), labels: new Map(rows.map((r) => [`${r.facet}:${r.value}`, r.label])) };
+  return labelCache.labels;
+}
+
+/** Typing "p", "pr", "pri"… is one search: refine the latest row while it is a prefix chain and unclicked. */
+const REFINE_WINDOW_MS = 30_000;
+
+async function logQuery(ctx: AppContext, user: SessionUser, queryNorm: string, resultCount: number): Promise<string> {
+  const [latest] = await ctx.db
+    .select({ id: searchQueries.id, queryNorm: searchQueries.queryNorm })
+    .from(searchQueries)
+    .where(
+      and(
+        eq(searchQueries.userId, user.id),
+        isNull(searchQueries.clickedItemId),
+        gt(searchQueries.at, new Date(Date.now() - REFINE_WINDOW_MS)),
+      ),
+    )
+    .orderBy(desc(searchQueries.at))
+    .limit(1);
+  if (latest && (queryNorm.startsWith(latest.queryNorm) || latest.queryNorm.startsWith(queryNorm))) {
+    await ctx.db
+      .update(searchQueries)
+      .set({ queryNorm, resultCount, at: new Date() })
+      .where(eq(searchQueries.id, latest.id));
+    return latest.id;
+  }
+  const [row] = await ctx.db
+    .insert(searchQueries)
+    .values({ userId: user.id, teamId: user.teamId, queryNorm, resultCount })
+    .returning({ id: searchQueries.id });
+  return row.id;
+}
+
+export const ClickInput = z.object({
+  qid: z.string().regex(UUID, "qid must be a query id."),
+  item: z.string().regex(UUID, "item must be an item id."),
+  pos: z.coerce.number().int().min(1).max(MAX_RESULT_WINDOW),
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+export type ClickInput = z.infer<typeof ClickInput>;
+
+/** Records which result was opened (only on the user's own query), and says where to go. */
+export async function recordClick(ctx: AppContext, user: SessionUser, input: ClickInput): Promise<string> {
+  await ctx.db
+    .update(searchQueries)
+    .set({ clickedItemId: input.item, clickedPosition: input.pos })
+    .where(
+      and(
+        eq(searchQueries.id, input.qid),
+        eq(searchQueries.userId, user.id),
+        sql`exists (select 1 from ${items} where ${items.id} = ${input.item})`,
+      ),
+    );
+  return `/items/${input.item}${input.page ? `?page=${input.page}` : ""}`;
+}

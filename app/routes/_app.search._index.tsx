@@ -1,0 +1,273 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useFetcher, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { TYPE_LABEL } from "~/components/item-list";
+import { EmptyState } from "~/components/shell";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
+import { canManageSynonyms } from "~/modules/search/synonyms.server";
+
+export const meta: MetaFunction = () => [{ title: "Search · Fieldkit" }];
+
+type LoaderData = { result: SearchResultView | null; error: string | null; params: string; canManageSynonyms: boolean };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const params = new URL(request.url).searchParams;
+  params.delete("index");
+  const manage = canManageSynonyms(user);
+  try {
+    const result = await searchItems(context.app, user, parseSearchParams(params));
+    return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage });
+  } catch (error) {
+    if (error instanceof AppError && error.status === 400) {
+      return data<LoaderData>({ result: null, error: error.message, params: params.toString(), canManageSynonyms: manage }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+const FACET_LABEL: Record<string, string> = {
+  type: "Type",
+  product: "Product",
+  industry: "Industry",
+  persona: "Persona",
+  stage: "Stage",
+  region: "Region",
+};
+const RECENT_KEY = "fieldkit.recentSearches";
+const DEBOUNCE_MS = 180;
+
+function readRecent(): string[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
+    return Array.isArray(parsed) ? parsed.filter((q): q is string => typeof q === "string").slice(0, 8) : [];
+  } catch {
+    return [];
+  }
+}
+function remember(q: string) {
+  const query = q.trim();
+  if (!query) return;
+  try {
+    localStorage.setItem(RECENT_KEY, JSON.stringify([query, ...readRecent().filter((r) => r !== query)].slice(0, 8)));
+  } catch {
+    // Private mode or full storage: recent searches are a convenience only.
+  }
+}
+
+/** The same query string with one chip toggled (type=… or tag=facet:value); page resets. */
+function toggled(params: string, facet: string, value: string): string {
+  const sp = new URLSearchParams(params);
+  const key = facet === "type" ? "type" : "tag";
+  const v = facet === "type" ? value : `${facet}:${value}`;
+  const current = sp.getAll(key);
+  sp.delete(key);
+  for (const c of current.includes(v) ? current.filter((c) => c !== v) : [...current, v]) sp.append(key, c);
+  sp.delete("page");
+  return sp.toString();
+}
+
+export default function Search() {
+  const loaderData = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<typeof loader>();
+  const location = useLocation();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  // Typing shows the fetcher's answers; a navigation (chip, Enter, back) shows the page's own again.
+  const [live, setLive] = useState(false);
+  const [recent, setRecent] = useState<string[]>([]);
+  useEffect(() => setLive(false), [location.key]);
+  useEffect(() => setRecent(readRecent()), []);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const view: LoaderData = live && fetcher.data ? fetcher.data : loaderData;
+  const { result, error, params } = view;
+  const sp = new URLSearchParams(params);
+  const q = sp.get("q") ?? "";
+  const busy = fetcher.state === "loading";
+
+  function onInput() {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!formRef.current) return;
+      setLive(true);
+      // A new load on the same fetcher aborts the previous request, so a slow answer never overwrites a newer one.
+      fetcher.submit(formRef.current, { method: "get", action: "/search?index" });
+    }, DEBOUNCE_MS);
+  }
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    clearTimeout(timer.current);
+    remember(new FormData(event.currentTarget).get("q")?.toString() ?? "");
+  };
+
+  return (
+    <div className="search-page">
+      <h1>Search</h1>
+      <Form method="get" role="search" ref={formRef} onSubmit={onSubmit} className="search-form">
+        <label htmlFor="search-q" className="visually-hidden">
+          Search the library
+        </label>
+        <input
+          id="search-q"
+          key={loaderData.params}
+          type="search"
+          name="q"
+          defaultValue={new URLSearchParams(loaderData.params).get("q") ?? ""}
+          placeholder="Search decks, battle cards, pricing…"
+          autoComplete="off"
+          enterKeyHint="search"
+          maxLength={200}
+          onInput={onInput}
+        />
+        {sp.getAll("type").map((t) => (
+          <input key={`type-${t}`} type="hidden" name="type" value={t} />
+        ))}
+        {sp.getAll("tag").map((t) => (
+          <input key={`tag-${t}`} type="hidden" name="tag" value={t} />
+        ))}
+        <button type="submit">Search</button>
+      </Form>
+
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      {result && (q || sp.has("type") || sp.has("tag")) ? (
+        <FacetChips result={result} params={params} />
+      ) : null}
+
+      <p className="search-status" aria-live="polite">
+        {busy ? "Searching…" : result && q ? `${result.total}${result.totalExact ? "" : "+"} result${result.total === 1 ? "" : "s"} for “${q}”` : ""}
+      </p>
+
+      {!q && !sp.has("type") && !sp.has("tag") ? (
+        <RecentSearches recent={recent} />
+      ) : result && result.hits.length === 0 ? (
+        <EmptyState title={`Nothing found for “${q}”`}>
+          <p>Try fewer words or remove a filter. If the content does not exist yet, ask marketing for it.</p>
+          <p>
+            <Link className="button" to={`/requests/new?${new URLSearchParams({ q })}`}>
+              Request this content
+            </Link>
+          </p>
+        </EmptyState>
+      ) : result ? (
+        <Hits result={result} onOpen={() => remember(q)} />
+      ) : null}
+
+      {result && result.total > result.page * result.limit && result.hits.length === result.limit ? (
+        <p>
+          <Link className="button secondary" to={`/search?${withPage(params, result.page + 1)}`}>
+            More results
+          </Link>
+        </p>
+      ) : null}
+      {loaderData.canManageSynonyms ? (
+        <p className="meta">
+          <Link to="/search/synonyms">Manage synonyms</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function withPage(params: string, page: number) {
+  const sp = new URLSearchParams(params);
+  sp.set("page", String(page));
+  return sp.toString();
+}
+
+function FacetChips({ result, params }: { result: SearchResultView; params: string }) {
+  const sp = new URLSearchParams(params);
+  const active = (facet: string, value: string) =>
+    facet === "type" ? sp.getAll("type").includes(value) : sp.getAll("tag").includes(`${facet}:${value}`);
+  const groups = Object.entries(result.facets).filter(([, values]) => values.length > 0);
+  if (groups.length === 0) return null;
+  return (
+    <div className="chips" aria-label="Filters">
+      {groups.map(([facet, values]) => (
+        <div key={facet} role="group" aria-label={FACET_LABEL[facet] ?? facet} className="chip-group">
+          <span className="chip-facet">{FACET_LABEL[facet] ?? facet}</span>
+          {values.map((v) => {
+            const on = active(facet, v.value);
+            return (
+              <Link
+                key={v.value}
+                className={on ? "chip active" : "chip"}
+                to={`/search?${toggled(params, facet, v.value)}`}
+                aria-pressed={on}
+                role="button"
+                preventScrollReset
+              >
+                {v.label} <span className="chip-count">{v.count}</span>
+              </Link>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Hits({ result, onOpen }: { result: SearchResultView; onOpen: () => void }) {
+  const offset = (result.page - 1) * result.limit;
+  return (
+    <ul className="list search-hits">
+      {result.hits.map((hit, i) => {
+        const target = result.queryId
+          ? `/search/go?${new URLSearchParams({
+              qid: result.queryId,
+              item: hit.id,
+              pos: String(offset + i + 1),
+              ...(hit.page ? { page: String(hit.page) } : {}),
+            })}`
+          : `/items/${hit.id}${hit.page ? `?page=${hit.page}` : ""}`;
+        return (
+          <li key={hit.id}>
+            <Link className="item-row search-hit" to={target} onClick={onOpen}>
+              <div>
+                <div>
+                  <strong>{hit.title}</strong>
+                </div>
+                <div className="meta">
+                  {TYPE_LABEL[hit.type] ?? hit.type}
+                  {hit.page ? <span className="badge page-badge">Page {hit.page}</span> : null}
+                </div>
+                {/* The snippet is escaped on the server; <mark> is the only markup it carries. */}
+                {hit.snippet ? <p className="snippet" dangerouslySetInnerHTML={{ __html: hit.snippet }} /> : null}
+              </div>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function RecentSearches({ recent }: { recent: string[] }) {
+  if (recent.length === 0) {
+    return (
+      <EmptyState title="Find the right piece in seconds">
+        <p>Search titles, tags and the text inside documents. Typos are fine.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <section aria-labelledby="recent-heading">
+      <h2 id="recent-heading">Recent searches</h2>
+      <ul className="list">
+        {recent.map((r) => (
+          <li key={r}>
+            <Link className="item-row" to={`/search?${new URLSearchParams({ q: r })}`}>
+              {r}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

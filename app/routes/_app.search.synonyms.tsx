@@ -1,0 +1,85 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { EmptyState } from "~/components/shell";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { SynonymGroupInput, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
+
+export const meta: MetaFunction = () => [{ title: "Search synonyms · Fieldkit" }];
+
+const ROLES = ["marketer", "admin"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ROLES);
+  const groups = await listSynonyms(context.app, user);
+  return { groups: groups.map((g) => ({ id: g.id, terms: g.terms })) };
+}
+
+const Action = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("add"), terms: SynonymGroupInput }),
+  z.object({ intent: z.literal("delete"), id: z.string().max(64) }),
+]);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ROLES);
+  const parsed = Action.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return data({ error: parsed.error.issues[0]?.message ?? "Check the form and try again.", done: null }, { status: 400 });
+  }
+  try {
+    if (parsed.data.intent === "add") {
+      await addSynonymGroup(context.app, user, parsed.data.terms);
+      return { error: null, done: `Saved: ${parsed.data.terms.join(" = ")}` };
+    }
+    await deleteSynonymGroup(context.app, user, parsed.data.id);
+    return { error: null, done: "Removed." };
+  } catch (error) {
+    if (error instanceof AppError) return data({ error: error.message, done: null }, { status: error.status });
+    throw error;
+  }
+}
+
+export default function Synonyms() {
+  const { groups } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <h1>Search synonyms</h1>
+      <p>Words that mean the same thing to sellers. Both search engines treat every term in a group as the others.</p>
+      <Form method="post" className="card">
+        <input type="hidden" name="intent" value="add" />
+        <label htmlFor="syn-terms">Equivalent terms, separated by commas</label>
+        <input id="syn-terms" name="terms" placeholder="MQL, marketing qualified lead" required maxLength={1000} aria-describedby="syn-status" />
+        <p id="syn-status" aria-live="polite">
+          {result?.error ? <span className="field-error">{result.error}</span> : result?.done ? <span className="notice">{result.done}</span> : null}
+        </p>
+        <button type="submit" disabled={busy}>
+          Add group
+        </button>
+      </Form>
+      <h2>Groups</h2>
+      {groups.length === 0 ? (
+        <EmptyState title="No synonyms yet">
+          <p>Add abbreviations and team jargon so sellers find content whichever word they use.</p>
+        </EmptyState>
+      ) : (
+        <ul className="list">
+          {groups.map((g) => (
+            <li key={g.id} className="item-row" style={{ justifyContent: "space-between", alignItems: "center" }}>
+              <span>{g.terms.join(" = ")}</span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="delete" />
+                <input type="hidden" name="id" value={g.id} />
+                <button type="submit" className="secondary" aria-label={`Remove ${g.terms.join(", ")}`}>
+                  Remove
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

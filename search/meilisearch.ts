@@ -1,0 +1,233 @@
+// The Meilisearch engine: official client, settings from search/settings.ts, two indexes (items, and
+// pages for "found on page N"), audience enforced by filters on both. Every write awaits its task,
+// so the outbox row is only deleted once Meilisearch has really applied it.
+import { Meilisearch, type Index, type Settings } from "meilisearch";
+import { meiliFilter, tokenize } from "./query";
+import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName } from "./settings";
+import {
+  HL_END,
+  HL_START,
+  MAX_RESULT_WINDOW,
+  emptyFacets,
+  type EngineHit,
+  type SearchDocument,
+  type SearchIndex,
+  type SearchRequest,
+} from "./types";
+
+export type MeiliConfig = {
+  host: string;
+  key?: string;
+  /** Items index name; the pages index is `<name>_pages`. Tests use a unique one per file. */
+  index?: string;
+  /** Per-request timeout, so a hung server falls back to Postgres quickly. */
+  timeoutMs?: number;
+};
+
+type ItemDoc = {
+  id: string;
+  type: string;
+  title: string;
+  summary: string;
+  body: string;
+  tags: string[];
+  tagLabels: string[];
+  audience: string[];
+  status: "published";
+  expiresAt: number;
+  publishedAt: number;
+  usefulness: number;
+  /** Only hits with pages need the second (pages) query. */
+  hasPages: boolean;
+};
+type PageDoc = { id: string; itemId: string; page: number; text: string; audience: string[]; status: "published"; expiresAt: number };
+
+const TASK_WAIT = { timeout: 120_000, interval: 50 };
+
+export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: PageDoc[] } {
+  const items = docs.map(
+    (d): ItemDoc => ({
+      id: d.id,
+      type: d.type,
+      title: d.title,
+      summary: d.summary,
+      body: d.body,
+      tags: d.tags,
+      tagLabels: d.tagLabels,
+      audience: d.audience,
+      status: "published",
+      expiresAt: d.expiresAt ?? NEVER,
+      publishedAt: d.publishedAt,
+      usefulness: d.usefulness,
+      hasPages: d.pages.length > 0,
+    }),
+  );
+  const pages = docs.flatMap((d) =>
+    d.pages.map(
+      (p): PageDoc => ({
+        id: `${d.id}_${p.page}`,
+        itemId: d.id,
+        page: p.page,
+        text: p.text,
+        audience: d.audience,
+        status: "published",
+        expiresAt: d.expiresAt ?? NEVER,
+      }),
+    ),
+  );
+  return { items, pages };
+}
+
+export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: Meilisearch; indexName: string } {
+  const client = new Meilisearch({ host: config.host, apiKey: config.key, timeout: config.timeoutMs ?? 2_000 });
+  const name = config.index ?? DEFAULT_INDEX;
+  const items = () => client.index<ItemDoc>(name);
+  const pages = () => client.index<PageDoc>(pagesIndexName(name));
+  let synonyms: Record<string, string[]> = {};
+
+  async function ensureIndex(uid: string, settings: Settings) {
+    const exists = await client.getIndex(uid).then(
+      () => true,
+      (error: { cause?: { code?: string } }) => {
+        if (error?.cause?.code === "index_not_found") return false;
+        throw error;
+      },
+    );
+    if (!exists) await client.createIndex(uid, { primaryKey: "id" }).waitTask(TASK_WAIT);
+    await client.index(uid).updateSettings(settings).waitTask(TASK_WAIT);
+  }
+
+  const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, synonyms });
+  const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, synonyms });
+
+  async function checked(task: ReturnType<Index["addDocuments"]>) {
+    const done = await task.waitTask(TASK_WAIT);
+    if (done.status !== "succeeded") throw new Error(`Meilisearch task ${done.uid} ${done.status}: ${done.error?.message ?? ""}`);
+  }
+
+  async function addTo(itemsUid: string, docs: SearchDocument[]) {
+    const mapped = toMeiliDocs(docs);
+    await checked(client.index(itemsUid).addDocuments(mapped.items, { primaryKey: "id" }));
+    // Pages of re-indexed items are replaced as a whole: a new version may have fewer pages.
+    await checked(client.index(pagesIndexName(itemsUid)).deleteDocuments({ filter: itemIdFilter(docs.map((d) => d.id)) }));
+    if (mapped.pages.length) await checked(client.index(pagesIndexName(itemsUid)).addDocuments(mapped.pages, { primaryKey: "id" }));
+  }
+
+  return {
+    engine: "meilisearch",
+    client,
+    indexName: name,
+
+    async index(docs) {
+      if (docs.length) await addTo(name, docs);
+    },
+
+    async remove(ids) {
+      if (ids.length === 0) return;
+      await checked(items().deleteDocuments(ids));
+      await checked(pages().deleteDocuments({ filter: itemIdFilter(ids) }));
+    },
+
+    async search(request: SearchRequest) {
+      const q = tokenize(request.q).join(" ");
+      const filter = meiliFilter(request);
+      const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
+      const res = await items().search(q, {
+        filter,
+        facets: ["type", "tags"],
+        offset,
+        limit: Math.min(request.limit, MAX_RESULT_WINDOW - offset),
+        attributesToRetrieve: ["id", "type", "title", "hasPages"],
+        attributesToCrop: ["summary", "body"],
+        cropLength: 26,
+        cropMarker: "…",
+        attributesToHighlight: ["summary", "body"],
+        highlightPreTag: HL_START,
+        highlightPostTag: HL_END,
+      });
+      const facets = emptyFacets();
+      for (const [value, n] of Object.entries(res.facetDistribution?.type ?? {})) facets.type[value] = n;
+      for (const [tag, n] of Object.entries(res.facetDistribution?.tags ?? {})) {
+        const i = tag.indexOf(":");
+        const facet = tag.slice(0, i) as keyof typeof facets;
+        if (facets[facet] && facet !== "type") facets[facet][tag.slice(i + 1)] = n;
+      }
+      const ids = res.hits.filter((h) => h.hasPages).map((h) => h.id);
+      const pageHits =
+        q && ids.length
+          ? (
+              await pages().search(q, {
+                filter: [...meiliFilter({ ...request, types: [], tags: [] }), itemIdFilter(ids)],
+                limit: ids.length,
+                attributesToRetrieve: ["itemId", "page"],
+                attributesToCrop: ["text"],
+                cropLength: 26,
+                cropMarker: "…",
+                attributesToHighlight: ["text"],
+                highlightPreTag: HL_START,
+                highlightPostTag: HL_END,
+              })
+            ).hits
+          : [];
+      const hits = res.hits.map((h): EngineHit => {
+        const page = pageHits.find((p) => p.itemId === h.id && p._formatted?.text?.includes(HL_START));
+        if (page) return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet: page._formatted!.text!, page: page.page };
+        const body = h._formatted?.body ?? "";
+        const summary = h._formatted?.summary ?? "";
+        const snippet = body.includes(HL_START) && !summary.includes(HL_START) ? body : summary || body;
+        return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet };
+      });
+      const total = res.estimatedTotalHits ?? hits.length;
+      return { hits, total, totalExact: total < MAX_RESULT_WINDOW, facets };
+    },
+
+    async applySynonyms(groups) {
+      synonyms = meiliSynonyms(groups);
+      await checked(items().updateSynonyms(synonyms));
+      await checked(pages().updateSynonyms(synonyms));
+    },
+
+    async setup() {
+      await ensureIndex(name, itemSettings());
+      await ensureIndex(pagesIndexName(name), pageSettings());
+    },
+
+    async rebuild(batches) {
+      // Build a complete copy under a temporary name, then swap it in atomically and drop the old one.
+      const temp = `${name}_build_${Date.now().toString(36)}`;
+      await this.setup();
+      await ensureIndex(temp, itemSettings());
+      await ensureIndex(pagesIndexName(temp), pageSettings());
+      let documents = 0;
+      try {
+        for await (const docs of batches) {
+          await addTo(temp, docs);
+          documents += docs.length;
+        }
+        await checked(
+          client.swapIndexes([
+            { indexes: [name, temp], rename: false },
+            { indexes: [pagesIndexName(name), pagesIndexName(temp)], rename: false },
+          ]),
+        );
+      } finally {
+        await client.deleteIndexIfExists(temp);
+        await client.deleteIndexIfExists(pagesIndexName(temp));
+      }
+      return { documents };
+    },
+
+    async count() {
+      const stats = await items().getStats();
+      return stats.numberOfDocuments;
+    },
+
+    async ping() {
+      await client.health();
+    },
+  };
+}
+
+function itemIdFilter(ids: string[]): string {
+  return `itemId IN [${ids.map((id) => JSON.stringify(id)).join(", ")}]`;
+}

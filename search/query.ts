@@ -1,0 +1,137 @@
+// Pure query handling shared by both engines: normalising what a person typed, splitting it into
+// words, expanding synonyms, and turning it into each engine's syntax without letting any of the
+// user's characters become syntax.
+import { HL_END, HL_START, type SearchRequest } from "./types";
+
+export const MAX_QUERY_CHARS = 200;
+const MAX_WORDS = 12;
+const MAX_WORD_CHARS = 40;
+
+/** Lower-case, NFKC, no control or marker characters, single spaces. What the query log stores. */
+export function normaliseQuery(raw: string): string {
+  return raw
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\p{Cc}\p{Cf}\p{Co}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Letters and digits only: punctuation, operators and quotes are separators, never syntax. */
+export function tokenize(q: string): string[] {
+  const words = normaliseQuery(q).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.slice(0, MAX_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
+}
+
+/** One position in the query: any of these alternatives, each a sequence of words. */
+export type QueryNode = string[][];
+
+/**
+ * Replaces every run of words that equals a synonym term with all terms of its group, longest match
+ * first: "mql pricing" with ["mql", "marketing qualified lead"] gives
+ * [[["mql"], ["marketing","qualified","lead"]], [["pricing"]]].
+ */
+export function expandSynonyms(words: string[], groups: string[][]): QueryNode[] {
+  const phrases = new Map<string, string[][]>();
+  let longest = 1;
+  for (const group of groups) {
+    const alternatives = group.map(tokenize).filter((t) => t.length > 0);
+    for (const alt of alternatives) {
+      const key = alt.join(" ");
+      const existing = phrases.get(key) ?? [];
+      for (const other of alternatives) {
+        if (!existing.some((e) => e.join(" ") === other.join(" "))) existing.push(other);
+      }
+      phrases.set(key, existing);
+      longest = Math.max(longest, alt.length);
+    }
+  }
+  const nodes: QueryNode[] = [];
+  for (let i = 0; i < words.length; ) {
+    let matched = false;
+    for (let n = Math.min(longest, words.length - i); n >= 1 && !matched; n--) {
+      const alts = phrases.get(words.slice(i, i + n).join(" "));
+      if (alts) {
+        nodes.push(alts);
+        i += n;
+        matched = true;
+      }
+    }
+    if (!matched) {
+      nodes.push([[words[i]]]);
+      i += 1;
+    }
+  }
+  return nodes;
+}
+
+/**
+ * A to_tsquery() string with prefix matching on every word: `(mql:* | marketing:* & qualified:* & lead:*) & pricing:*`.
+ * Safe by construction: words contain only letters and digits (see tokenize).
+ */
+export function toTsquery(nodes: QueryNode[]): string {
+  const word = (w: string) => `${w}:*`;
+  return nodes
+    .map((alts) => {
+      const parts = alts.map((seq) => (seq.length === 1 ? word(seq[0]) : `(${seq.map(word).join(" & ")})`));
+      return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;
+    })
+    .join(" & ");
+}
+
+/** Plain words for the lexicon used for typo correction (raw words, not stems: trigrams need the spelling). */
+export function lexiconWords(text: string): string[] {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().match(/\p{L}{3,30}/gu) ?? []) out.add(w);
+  return [...out];
+}
+
+const quoteFilter = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+/**
+ * Meilisearch filter expressions for a request, audience rule first. Every value is quoted, and
+ * values were validated before reaching here (uuids, enum types, slug-like tag values).
+ */
+export function meiliFilter(request: Pick<SearchRequest, "scope" | "types" | "tags">): string[] {
+  const { teams, now } = request.scope;
+  const filters = [
+    `status = "published"`,
+    `expiresAt > ${now.getTime()}`,
+    teams.length ? `(audience IS EMPTY OR audience IN [${teams.map(quoteFilter).join(", ")}])` : `audience IS EMPTY`,
+  ];
+  if (request.types.length) filters.push(`type IN [${request.types.map(quoteFilter).join(", ")}]`);
+  for (const [facet, values] of groupTags(request.tags)) {
+    filters.push(`tags IN [${values.map((v) => quoteFilter(`${facet}:${v}`)).join(", ")}]`);
+  }
+  return filters;
+}
+
+export function groupTags(tags: { facet: string; value: string }[]): Map<string, string[]> {
+  const byFacet = new Map<string, string[]>();
+  for (const t of tags) byFacet.set(t.facet, [...(byFacet.get(t.facet) ?? []), t.value]);
+  return byFacet;
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Escapes everything, then turns the engines' markers into <mark>: the only HTML a snippet may carry. */
+export function snippetHtml(snippet: string): string {
+  const escaped = snippet.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  let open = false;
+  let out = "";
+  for (const ch of escaped) {
+    if (ch === HL_START && !open) {
+      out += "<mark>";
+      open = true;
+    } else if (ch === HL_END && open) {
+      out += "</mark>";
+      open = false;
+    } else if (ch !== HL_START && ch !== HL_END) {
+      out += ch;
+    }
+  }
+  return open ? `${out}</mark>` : out;
+}
+
+/** Marker characters must never come from stored text, or a document could fake a highlight. */
+export const stripMarkers = (text: string) => text.replace(/[\uE000\uE001]/g, "");

@@ -1,0 +1,227 @@
+// The search service the app holds: picks the engine from configuration, keeps the Postgres engine
+// current as the always-available fallback, drains the outbox into every engine (retrying while one
+// is down), and answers searches from Meilisearch when it can and from Postgres when it cannot.
+import { asc, gt, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { items, searchOutbox, searchSynonyms } from "../db/schema";
+import { allDocuments, buildDocuments } from "./documents";
+import { createMeiliIndex, type MeiliConfig } from "./meilisearch";
+import { createPostgresIndex } from "./postgres";
+import type { EngineName, EngineResult, SearchIndex, SearchRequest } from "./types";
+
+export type SearchServiceOptions = {
+  db: Db;
+  /** Set when MEILI_HOST is configured. */
+  meili?: MeiliConfig;
+  log?: (line: string) => void;
+  /** How often the background sync looks at the outbox. */
+  syncIntervalMs?: number;
+};
+
+export type SearchHealth = { engine: EngineName; status: "ok" | "degraded" };
+export type SearchAnswer = EngineResult & { engine: EngineName; tookMs: number };
+export type SyncReport = { processed: number; pending: number; error?: string };
+
+export type SearchService = {
+  /** The configured engine (what /healthz reports). */
+  readonly engine: EngineName;
+  readonly engines: { postgres: SearchIndex; meilisearch?: SearchIndex };
+  search(request: SearchRequest): Promise<SearchAnswer>;
+  health(): Promise<SearchHealth>;
+  /** Drains the outbox once; never throws (a failing engine leaves rows for the next attempt). */
+  syncNow(): Promise<SyncReport>;
+  /** Rebuilds every engine from the library, swapping new indexes in. */
+  reindex(): Promise<Record<string, number>>;
+  /** Pushes the stored synonym groups to every engine (Meilisearch: at once, or on the next sync). */
+  reloadSynonyms(): Promise<void>;
+  /** Applies settings and fills empty indexes (e.g. right after the demo seed). */
+  bootstrap(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+};
+
+const BATCH = 200;
+const errorText = (error: unknown) => String((error as Error)?.message ?? error);
+const MAX_BACKOFF_MS = 30_000;
+
+export function createSearchService(options: SearchServiceOptions): SearchService {
+  const { db } = options;
+  const log = options.log ?? (() => {});
+  const postgres = createPostgresIndex(db);
+  const meili = options.meili ? createMeiliIndex(options.meili) : undefined;
+  /** Meilisearch missed a settings or synonym change while down; the sync applies it when it is back. */
+  let meiliNeedsSetup = Boolean(meili);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<SyncReport> | undefined;
+  let failures = 0;
+
+  async function storedSynonyms(): Promise<string[][]> {
+    const rows = await db.select({ terms: searchSynonyms.terms }).from(searchSynonyms);
+    return rows.map((r) => r.terms);
+  }
+
+  async function setupMeili() {
+    if (!meili) return;
+    await meili.setup();
+    await meili.applySynonyms(await storedSynonyms());
+    meiliNeedsSetup = false;
+  }
+
+  async function drain(): Promise<SyncReport> {
+    let processed = 0;
+    let meiliError: unknown;
+    let after = 0;
+    try {
+      for (;;) {
+        const rows = await db
+          .select({ id: searchOutbox.id, itemId: searchOutbox.itemId })
+          .from(searchOutbox)
+          .where(gt(searchOutbox.id, after))
+          .orderBy(asc(searchOutbox.id))
+          .limit(BATCH);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].id;
+        const rowIds = rows.map((r) => r.id);
+        const { docs, remove } = await buildDocuments(db, rows.map((r) => r.itemId));
+        // Postgres first and always: it is the fallback, so it stays current while Meilisearch is down.
+        await postgres.index(docs);
+        await postgres.remove(remove);
+        if (meili && meiliError === undefined) {
+          try {
+            if (meiliNeedsSetup) await setupMeili();
+            await meili.index(docs);
+            await meili.remove(remove);
+          } catch (error) {
+            meiliError = error;
+          }
+        }
+        if (meiliError !== undefined) {
+          // Kept for the next attempt; re-applying to Postgres then is harmless (upserts).
+          await db
+            .update(searchOutbox)
+            .set({ attempts: sql`${searchOutbox.attempts} + 1`, lastError: errorText(meiliError).slice(0, 500) })
+            .where(inArray(searchOutbox.id, rowIds));
+          continue;
+        }
+        // Only the rows read: a change queued meanwhile for the same item gets its own pass.
+        await db.delete(searchOutbox).where(inArray(searchOutbox.id, rowIds));
+        processed += rows.length;
+      }
+      if (meili && meiliError === undefined && meiliNeedsSetup) {
+        await setupMeili().catch((error) => (meiliError = error));
+      }
+    } catch (error) {
+      meiliError ??= error;
+    }
+    if (meiliError === undefined) {
+      failures = 0;
+      return { processed, pending: 0 };
+    }
+    failures += 1;
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(searchOutbox);
+    log(`search sync: ${errorText(meiliError)} (${n} changes waiting; retrying)`);
+    return { processed, pending: Number(n), error: errorText(meiliError) };
+  }
+
+  const service: SearchService = {
+    engine: meili ? "meilisearch" : "postgres",
+    engines: { postgres, meilisearch: meili },
+
+    async search(request) {
+      const started = performance.now();
+      if (meili) {
+        try {
+          const result = await meili.search(request);
+          return { ...result, engine: "meilisearch", tookMs: Math.round(performance.now() - started) };
+        } catch (error) {
+          // Never a failed search: answer from Postgres, which the sync keeps current.
+          log(`search: Meilisearch failed (${(error as Error)?.message ?? error}); answered from Postgres`);
+        }
+      }
+      const result = await postgres.search(request);
+      return { ...result, engine: "postgres", tookMs: Math.round(performance.now() - started) };
+    },
+
+    async health() {
+      if (!meili) return { engine: "postgres", status: "ok" };
+      const ok = await Promise.race([
+        meili.ping().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_500).unref?.()),
+      ]);
+      return { engine: "meilisearch", status: ok ? "ok" : "degraded" };
+    },
+
+    syncNow() {
+      running ??= drain().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+
+    async reindex() {
+      const out: Record<string, number> = {};
+      out.postgres = (await postgres.rebuild(allDocuments(db))).documents;
+      if (meili) {
+        await setupMeili();
+        out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
+      }
+      return out;
+    },
+
+    async reloadSynonyms() {
+      const groups = await storedSynonyms();
+      await postgres.applySynonyms(groups);
+      if (!meili) return;
+      try {
+        await meili.applySynonyms(groups);
+      } catch (error) {
+        meiliNeedsSetup = true;
+        log(`search: synonyms will reach Meilisearch when it is back (${(error as Error)?.message ?? error})`);
+      }
+    },
+
+    async bootstrap() {
+      try {
+        await setupMeili();
+      } catch (error) {
+        meiliNeedsSetup = true;
+        log(`search: Meilisearch is unreachable (${(error as Error)?.message ?? error}); searching with Postgres until it is back`);
+      }
+      const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(sql`${items.status} = 'published'`);
+      if (Number(n) === 0) return;
+      if ((await postgres.count()) === 0) {
+        await postgres.rebuild(allDocuments(db));
+        log(`search: indexed ${n} published items (Postgres).`);
+      }
+      if (meili && !meiliNeedsSetup && (await meili.count().catch(() => -1)) === 0) {
+        await meili.rebuild(allDocuments(db)).catch((error) => log(`search: Meilisearch indexing deferred (${error?.message ?? error})`));
+      }
+    },
+
+    start() {
+      if (timer) return;
+      const interval = options.syncIntervalMs ?? 1_000;
+      const tick = async () => {
+        const report = await service.syncNow();
+        if (!timer) return;
+        // Back off while an engine is down, so a dead Meilisearch is not hammered.
+        const delay = report.error ? Math.min(MAX_BACKOFF_MS, interval * 2 ** Math.min(failures, 5)) : interval;
+        timer = setTimeout(tick, delay);
+        timer.unref?.();
+      };
+      timer = setTimeout(tick, 0);
+      timer.unref?.();
+    },
+
+    async stop() {
+      const t = timer;
+      timer = undefined;
+      if (t) clearTimeout(t);
+      await running;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,206 @@
+// Search benchmarks: p95 latency of a mixed query load (most common words, prefixes while typing,
+// multi-word, rare words, typos, filters) for the Postgres engine at 100k and 1M documents and
+// Meilisearch at 100k, plus indexing throughput per engine. Generates its own data: a Zipf-like
+// vocabulary so the commonest words match a large share of documents, as real libraries do.
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { createDb, type DbHandle } from "../../db/client";
+import { migrateDb } from "../../db/migrate";
+import { createMeiliIndex } from "../../search/meilisearch";
+import { createPostgresIndex } from "../../search/postgres";
+import type { SearchDocument, SearchIndex, SearchRequest } from "../../search/types";
+import { findMeilisearchBinary, startMeilisearch } from "../setup/meilisearch";
+import type { Figures } from "./figures";
+
+const COMMON = ["pricing", "security", "customer", "platform", "deck", "discovery", "integration", "renewal", "proposal", "analytics"];
+const TYPES = ["deck", "document", "one_pager", "battle_card", "talk_track", "email_template"] as const;
+const TEAMS = Array.from({ length: 6 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) % 4294967296;
+    return seed / 4294967296;
+  };
+}
+
+/** 20k pseudo-words plus real sales words at the head of the distribution. */
+function vocabulary(random: () => number): string[] {
+  const syllables = ["ka", "lo", "mi", "ren", "tu", "vor", "sa", "pel", "dri", "mon", "qua", "zet", "fin", "gra", "hol", "bri"];
+  const words = new Set<string>(COMMON);
+  while (words.size < 20_000) {
+    const n = 2 + Math.floor(random() * 3);
+    words.add(Array.from({ length: n }, () => syllables[Math.floor(random() * syllables.length)]).join(""));
+  }
+  return [...words];
+}
+
+export function generator(seed: number) {
+  const random = rng(seed);
+  const vocab = vocabulary(random);
+  // Zipf-like: index ∝ u^3, so the first words are very common and the tail is long.
+  const word = () => vocab[Math.floor(random() ** 3 * vocab.length)];
+  const words = (n: number) => Array.from({ length: n }, word).join(" ");
+  let counter = 0;
+  const doc = (): SearchDocument => {
+    counter += 1;
+    const hex = counter.toString(16).padStart(12, "0");
+    const audience = random() < 0.2 ? [TEAMS[Math.floor(random() * TEAMS.length)]] : [];
+    return {
+      id: `${randomBytes(4).toString("hex")}-0000-4000-8000-${hex}`,
+      type: TYPES[Math.floor(random() * TYPES.length)],
+      title: words(4 + Math.floor(random() * 4)),
+      summary: words(14),
+      tags: [`product:p${Math.floor(random() * 8)}`, `industry:i${Math.floor(random() * 6)}`, `stage:s${Math.floor(random() * 4)}`],
+      tagLabels: [],
+      audience,
+      expiresAt: random() < 0.05 ? Date.now() - 86_400_000 : null,
+      publishedAt: Date.now() - Math.floor(random() * 400) * 86_400_000,
+      usefulness: random() < 0.3 ? random() : 0,
+      body: words(80),
+      pages: [],
+    };
+  };
+  return { doc, vocab };
+}
+
+/** The query mix: what sellers type, weighted toward the expensive cases. */
+export function queries(vocab: string[]): { q: string; types?: string[]; tags?: string[] }[] {
+  const rare = vocab.slice(15_000, 15_040);
+  const mid = vocab.slice(200, 240);
+  const typo = (w: string) => w.slice(0, 2) + w.slice(3);
+  return [
+    ...COMMON.map((q) => ({ q })),
+    ...COMMON.map((q) => ({ q: q.slice(0, 3) })),
+    ...COMMON.map((q) => ({ q: q.slice(0, 5) })),
+    ...COMMON.slice(0, 5).map((q, i) => ({ q: `${q} ${COMMON[i + 5]}` })),
+    ...mid.slice(0, 15).map((q) => ({ q })),
+    ...rare.slice(0, 15).map((q) => ({ q })),
+    ...COMMON.slice(0, 5).map((q) => ({ q: typo(q) })),
+    ...mid.slice(15, 20).map((q) => ({ q: typo(q) })),
+    ...COMMON.slice(0, 5).map((q) => ({ q, types: ["deck"] })),
+    ...COMMON.slice(5, 10).map((q) => ({ q, tags: ["product:p3"] })),
+  ];
+}
+
+const scope = () => ({ teams: [TEAMS[1]], now: new Date() });
+export const request = (q: { q: string; types?: string[]; tags?: string[] }): SearchRequest => ({
+  q: q.q,
+  types: (q.types ?? []) as SearchRequest["types"],
+  tags: (q.tags ?? []).map((t) => ({ facet: t.split(":")[0] as "product", value: t.split(":")[1] })),
+  offset: 0,
+  limit: 20,
+  scope: scope(),
+});
+
+async function measure(engine: SearchIndex, mix: ReturnType<typeof queries>, rounds: number) {
+  for (const q of mix.slice(0, 20)) await engine.search(request(q)); // warm caches
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of mix) {
+      const t = performance.now();
+      await engine.search(request(q));
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 10) / 10;
+  return { p50: at(0.5), p95: at(0.95), n: times.length };
+}
+
+async function load(engine: SearchIndex, gen: ReturnType<typeof generator>, count: number, batch: number) {
+  const started = performance.now();
+  for (let done = 0; done < count; done += batch) {
+    await engine.index(Array.from({ length: Math.min(batch, count - done) }, gen.doc));
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function benchDatabase(): Promise<{ handle: DbHandle; label: string; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const handle = await createDb();
+    await migrateDb(handle);
+    return { handle, label: "PGlite (in memory)", drop: () => handle.close() };
+  }
+  const name = `fieldkit_bench_search_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`).finally(() => admin.end());
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const handle = await createDb({ url: u.toString(), max: 4 });
+  await migrateDb(handle);
+  return {
+    handle,
+    label: "PostgreSQL 15",
+    drop: async () => {
+      await handle.close();
+      const a = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        // NOTE: autovacuum may still be analysing the fresh tables; the owner cannot terminate it, so retry.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await a.unsafe(`drop database if exists "${name}"`);
+            break;
+          } catch (error) {
+            if (attempt >= 30) throw error;
+            await new Promise((r) => setTimeout(r, 1_000));
+          }
+        }
+      } catch (error) {
+        console.log(`  could not drop ${name}: ${(error as Error).message}`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+export async function benchSearch(opts: { quick: boolean }): Promise<Figures> {
+  const figures: Figures = new Proxy({} as Figures, {
+    set(target, name, figure) {
+      console.log(`  ${String(name)}: ${figure.value} ${figure.unit} (${figure.conditions})`);
+      return Reflect.set(target, name, figure);
+    },
+  });
+  const mixConditions = "mixed seller queries (10 most common words, 3- and 5-letter prefixes, 2 words, mid/rare words, typos, filters), limit 20, facets, snippets";
+  const db = await benchDatabase();
+  try {
+    const pg = createPostgresIndex(db.handle.db);
+    const gen = generator(42);
+    const mix = queries(gen.vocab);
+    const rate = await load(pg, gen, 100_000, 1_000);
+    figures.search_pg_index_docs_per_s = { value: Math.round(rate), unit: "docs/s", conditions: `${db.label}, 100k docs of ~100 words, batches of 1000` };
+    await db.handle.db.execute(sql`vacuum analyze search_documents`);
+    const at100k = await measure(pg, mix, opts.quick ? 2 : 5);
+    figures.search_pg_p95_ms_100k = { value: at100k.p95, unit: "ms", conditions: `${db.label}, 100k docs, ${at100k.n} ${mixConditions}; p50 ${at100k.p50} ms` };
+    if (!opts.quick) {
+      await load(pg, gen, 900_000, 2_000);
+      await db.handle.db.execute(sql`vacuum analyze search_documents`);
+      const at1m = await measure(pg, mix, 3);
+      figures.search_pg_p95_ms_1m = { value: at1m.p95, unit: "ms", conditions: `${db.label}, 1M docs, ${at1m.n} ${mixConditions}; p50 ${at1m.p50} ms` };
+    }
+  } finally {
+    await db.drop();
+  }
+
+  const found = findMeilisearchBinary();
+  if (!found.ok) {
+    console.log(`  Meilisearch not measured: ${found.reason}`);
+    return figures;
+  }
+  const server = await startMeilisearch(found.binary);
+  try {
+    const meili = createMeiliIndex({ host: server.host, key: server.key, index: "bench_items", timeoutMs: 30_000 });
+    await meili.setup();
+    const gen = generator(42);
+    const mix = queries(gen.vocab);
+    const rate = await load(meili, gen, 100_000, 10_000);
+    figures.search_meili_index_docs_per_s = { value: Math.round(rate), unit: "docs/s", conditions: "Meilisearch 1.21, 100k docs of ~100 words, batches of 10000, 2 indexing threads" };
+    const at100k = await measure(meili, mix, opts.quick ? 2 : 5);
+    figures.search_meili_p95_ms_100k = { value: at100k.p95, unit: "ms", conditions: `Meilisearch 1.21, 100k docs, ${at100k.n} ${mixConditions}; p50 ${at100k.p50} ms` };
+  } finally {
+    await server.stop();
+  }
+  return figures;
+}

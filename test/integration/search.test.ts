@@ -1,0 +1,145 @@
+// The search routes on a real database: API shape and errors, the page loader, click logging, synonyms.
+import { desc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loader as searchApi } from "~/routes/api.v1.search";
+import { loader as searchPage } from "~/routes/_app.search._index";
+import { loader as searchGo } from "~/routes/_app.search.go";
+import { action as synonymsAction, loader as synonymsLoader } from "~/routes/_app.search.synonyms";
+import { searchQueries, searchSynonyms } from "../../db/schema";
+import { createItem } from "../contract/search-fixtures";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const sync = async () => expect((await app.services.search!.syncNow()).error).toBeUndefined();
+const call = (fn: (args: never) => unknown, path: string, cookie?: string, init: Parameters<typeof request>[1] = {}) =>
+  respond(() => fn(routeArgs(app, request(path, { ...init, cookie })) as never)) as Promise<any>;
+
+async function seller() {
+  const team = await createTeam(app);
+  const user = await createUser(app, { role: "seller", teamId: team.id });
+  return { user, cookie: await cookieFor(app, user.id) };
+}
+
+describe("GET /api/v1/search", () => {
+  it("returns the contract's shape with highlighted snippets", async () => {
+    const { cookie } = await seller();
+    const id = await createItem(app.db, { title: "Gazpacho pricing guide", summary: "All about gazpacho pricing." });
+    await sync();
+    const res: Response = await call(searchApi, "/api/v1/search?q=gazpacho", cookie);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ total: 1, engine: "postgres", hits: [{ id, title: "Gazpacho pricing guide", type: "document" }] });
+    expect(body.hits[0].snippet).toContain("<mark>");
+    expect(typeof body.tookMs).toBe("number");
+    expect(Object.keys(body.facets)).toEqual(["type", "product", "industry", "persona", "stage", "region"]);
+  });
+
+  it("answers 401 in the API error shape without a session", async () => {
+    const res: Response = await call(searchApi, "/api/v1/search?q=x");
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthorized");
+  });
+
+  it("answers bad filters with 400 and a message, never 500", async () => {
+    const { cookie } = await seller();
+    for (const qs of [`q=${"a".repeat(10_000)}`, "q=x&tag=colour:red", "q=x&type=spaceship", "q=x&page=1000000000", "q=x&limit=abc"]) {
+      const res: Response = await call(searchApi, `/api/v1/search?${qs}`, cookie);
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error.code).toBe("bad_request");
+      expect(body.error.message.length).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe("the search page", () => {
+  it("shows a 400 with the reason inline for bad input", async () => {
+    const { cookie } = await seller();
+    const res = await call(searchPage, "/search?q=x&tag=colour:red", cookie);
+    expect(res.init.status).toBe(400);
+    expect(res.data.error).toMatch(/Unknown filter/);
+  });
+
+  it("sends an anonymous visitor to sign in", async () => {
+    const res: Response = await call(searchPage, "/search?q=x");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toMatch(/^\/login/);
+  });
+});
+
+describe("query log", () => {
+  it("logs one row per search as the seller types, with the user's team and the result count", async () => {
+    const { user, cookie } = await seller();
+    await createItem(app.db, { title: "Kohlrabi battle card" });
+    await sync();
+    for (const q of ["koh", "kohl", "kohlrabi"]) await call(searchApi, `/api/v1/search?q=${q}`, cookie);
+    const rows = await app.db.select().from(searchQueries).where(eq(searchQueries.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ queryNorm: "kohlrabi", resultCount: 1, teamId: user.teamId });
+  });
+
+  it("records the clicked item and position, then opens the item at the page", async () => {
+    const { user, cookie } = await seller();
+    const id = await createItem(app.db, { title: "Rutabaga whitepaper", pages: ["intro", "rutabaga details"] });
+    await sync();
+    const body = await (await call(searchApi, "/api/v1/search?q=rutabaga", cookie)).json();
+    expect(body.hits[0].page).toBe(2);
+    const res: Response = await call(searchGo, `/search/go?qid=${body.queryId}&item=${id}&pos=1&page=2`, cookie);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe(`/items/${id}?page=2`);
+    const [row] = await app.db.select().from(searchQueries).where(eq(searchQueries.userId, user.id)).orderBy(desc(searchQueries.at));
+    expect(row).toMatchObject({ clickedItemId: id, clickedPosition: 1 });
+  });
+
+  it("does not record a click on someone else's query", async () => {
+    const a = await seller();
+    const b = await seller();
+    const id = await createItem(app.db, { title: "Salsify one-pager" });
+    await sync();
+    const body = await (await call(searchApi, "/api/v1/search?q=salsify", a.cookie)).json();
+    await call(searchGo, `/search/go?qid=${body.queryId}&item=${id}&pos=1`, b.cookie);
+    const [row] = await app.db.select().from(searchQueries).where(eq(searchQueries.id, body.queryId));
+    expect(row.clickedItemId).toBeNull();
+  });
+
+  it("answers an incomplete result link with 400", async () => {
+    const { cookie } = await seller();
+    const res: Response = await call(searchGo, "/search/go?qid=nope&item=x&pos=0", cookie);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("synonyms", () => {
+  it("lets a marketer add a group that search applies at once", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, marketer.id);
+    const { cookie: sellerCookie } = await seller();
+    const id = await createItem(app.db, { title: "Customer acquisition cost explained" });
+    await sync();
+    const res = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms: "CAC, customer acquisition cost" } });
+    expect(res.done).toMatch(/cac = customer acquisition cost/);
+    const body = await (await call(searchApi, "/api/v1/search?q=cac", sellerCookie)).json();
+    expect(body.hits.map((h: { id: string }) => h.id)).toContain(id);
+  });
+
+  it("refuses a group with fewer than two terms", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, marketer.id);
+    const before = (await app.db.select().from(searchSynonyms)).length;
+    const res = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms: "lonely" } });
+    expect(res.init.status).toBe(400);
+    expect(res.data.error).toMatch(/at least two terms/);
+    expect(await app.db.select().from(searchSynonyms)).toHaveLength(before);
+  });
+
+  it("is not available to sellers", async () => {
+    const { cookie } = await seller();
+    const res: Response = await call(synonymsLoader, "/search/synonyms", cookie);
+    expect(res.status).toBe(403);
+  });
+});

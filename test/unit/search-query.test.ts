@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { expandSynonyms, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "../../search/query";
+import { meiliSynonyms } from "../../search/settings";
+import { HL_END, HL_START } from "../../search/types";
+import { fairUsefulness } from "../../search/usefulness";
+
+describe("normaliseQuery", () => {
+  it("lower-cases, applies NFKC and collapses whitespace", () => {
+    expect(normaliseQuery("  Ｐricing\t\n DECK ")).toBe("pricing deck");
+  });
+
+  it("removes control and highlight-marker characters", () => {
+    expect(normaliseQuery(`a\u0000b${HL_START}c${HL_END}`)).toBe("a b c");
+  });
+});
+
+describe("tokenize", () => {
+  it("keeps only letters and digits, so operators and quotes cannot become syntax", () => {
+    expect(tokenize(`pricing' OR 1=1; -- "deck" & !a | b:* (c)`)).toEqual(["pricing", "or", "1", "1", "deck", "a", "b", "c"]);
+  });
+
+  it("keeps accented letters and other scripts", () => {
+    expect(tokenize("Préfecture données 東京")).toEqual(["préfecture", "données", "東京"]);
+  });
+
+  it("caps the number and length of words", () => {
+    const words = tokenize(`${"x".repeat(100)} ${"w ".repeat(50)}`);
+    expect(words).toHaveLength(12);
+    expect(words[0]).toHaveLength(40);
+  });
+});
+
+describe("expandSynonyms", () => {
+  const groups = [["MQL", "marketing qualified lead"], ["roi", "return on investment"]];
+
+  it("replaces a term with every term of its group", () => {
+    expect(expandSynonyms(["mql", "pricing"], groups)).toEqual([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]]);
+  });
+
+  it("matches a multi-word term before its words", () => {
+    expect(expandSynonyms(["marketing", "qualified", "lead"], groups)).toEqual([[["mql"], ["marketing", "qualified", "lead"]]]);
+  });
+
+  it("leaves words without synonyms alone", () => {
+    expect(expandSynonyms(["marketing", "deck"], groups)).toEqual([[["marketing"]], [["deck"]]]);
+  });
+});
+
+describe("toTsquery", () => {
+  it("prefix-matches every word and joins alternatives with OR", () => {
+    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]])).toBe(
+      "(mql:* | (marketing:* & qualified:* & lead:*)) & pricing:*",
+    );
+  });
+});
+
+describe("meiliFilter", () => {
+  const scope = { teams: ["11111111-1111-4111-8111-111111111111"], now: new Date(1_000) };
+
+  it("always applies published, not expired and the audience rule", () => {
+    expect(meiliFilter({ scope, types: [], tags: [] })).toEqual([
+      'status = "published"',
+      "expiresAt > 1000",
+      '(audience IS EMPTY OR audience IN ["11111111-1111-4111-8111-111111111111"])',
+    ]);
+  });
+
+  it("lets a user without a team see only items for everyone", () => {
+    expect(meiliFilter({ scope: { teams: [], now: new Date(0) }, types: [], tags: [] })[2]).toBe("audience IS EMPTY");
+  });
+
+  it("ORs values within a facet, ANDs facets, and quotes every value", () => {
+    const filters = meiliFilter({
+      scope,
+      types: ["deck"],
+      tags: [
+        { facet: "product", value: "atlas" },
+        { facet: "product", value: 'x" OR status = "draft' },
+        { facet: "stage", value: "discovery" },
+      ],
+    });
+    expect(filters.slice(3)).toEqual([
+      'type IN ["deck"]',
+      'tags IN ["product:atlas", "product:x\\" OR status = \\"draft"]',
+      'tags IN ["stage:discovery"]',
+    ]);
+  });
+});
+
+describe("snippetHtml", () => {
+  it("escapes HTML and turns markers into <mark>", () => {
+    expect(snippetHtml(`<b>&</b> ${HL_START}pricing${HL_END}`)).toBe("&lt;b&gt;&amp;&lt;/b&gt; <mark>pricing</mark>");
+  });
+
+  it("closes a mark left open by a cropped snippet and ignores a stray end marker", () => {
+    expect(snippetHtml(`${HL_END}a ${HL_START}b`)).toBe("a <mark>b</mark>");
+  });
+});
+
+describe("lexiconWords", () => {
+  it("collects distinct words of three letters or more, without digits", () => {
+    expect(lexiconWords("Pricing, pricing and a 2025 ROI deck").sort()).toEqual(["and", "deck", "pricing", "roi"]);
+  });
+});
+
+describe("meiliSynonyms", () => {
+  it("maps every term of a group to all the others", () => {
+    expect(meiliSynonyms([["MQL", "marketing qualified lead", "mql"]])).toEqual({
+      mql: ["marketing qualified lead"],
+      "marketing qualified lead": ["mql"],
+    });
+  });
+});
+
+describe("fairUsefulness", () => {
+  it("is 0 without ratings", () => {
+    expect(fairUsefulness(0, 0)).toBe(0);
+  });
+
+  it("ranks 95 of 100 useful above 3 of 3", () => {
+    expect(fairUsefulness(95, 100)).toBeGreaterThan(fairUsefulness(3, 3));
+  });
+
+  it("stays within 0 and 1", () => {
+    expect(fairUsefulness(1000, 1000)).toBeLessThanOrEqual(1);
+    expect(fairUsefulness(0, 1000)).toBeGreaterThanOrEqual(0);
+  });
+});
