@@ -1,0 +1,218 @@
+// "Request content": what the field could not find, its status, and the item that answered it.
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { REQUEST_STATUSES, contentRequests, feedbackReplies, items, teams, users, type RequestStatus } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import { AppError, forbidden, notFound } from "../errors.server";
+import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
+import { ReplyInput } from "./ratings.server";
+import { normalizeQuery } from "./score.server";
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const RequestInput = z.object({
+  text: z
+    .string({ message: "Describe what you need." })
+    .trim()
+    .min(3, "Describe what you need in a few words.")
+    .max(1_000, "Requests are limited to 1,000 characters."),
+  query: z
+    .string()
+    .trim()
+    .max(200, "The search text is limited to 200 characters.")
+    .optional()
+    .nullable()
+    .transform((q) => (q ? q : null)),
+  /** Client-chosen id (offline outbox): a re-sent request is stored once. */
+  id: z.string().regex(UUID_RE, "id must be a UUID").optional(),
+});
+export type RequestInput = z.infer<typeof RequestInput>;
+
+export { STATUS_LABEL } from "./labels";
+
+/** Open requests per seller; a runaway script should not bury marketing's inbox. */
+const MAX_OPEN_PER_USER = 50;
+
+export async function createRequest(
+  db: Db,
+  { user, input, now = new Date() }: { user: SessionUser; input: RequestInput; now?: Date },
+) {
+  const [{ open }] = await db
+    .select({ open: sql<number>`count(*)::int` })
+    .from(contentRequests)
+    .where(and(eq(contentRequests.userId, user.id), inArray(contentRequests.status, ["new", "planned"])));
+  if (open >= MAX_OPEN_PER_USER) {
+    throw new AppError("rate_limited", `You have ${open} open requests; wait for marketing to answer some first.`);
+  }
+  const [row] = await db
+    .insert(contentRequests)
+    .values({
+      ...(input.id ? { id: input.id.toLowerCase() } : {}),
+      userId: user.id,
+      teamId: user.teamId,
+      text: input.text,
+      query: input.query,
+      queryNorm: input.query ? normalizeQuery(input.query) || null : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: contentRequests.id })
+    .returning();
+  if (row) return { ...row, created: true };
+  const [existing] = await db.select().from(contentRequests).where(eq(contentRequests.id, input.id!.toLowerCase()));
+  if (existing.userId !== user.id) throw new AppError("conflict", "That request id is already taken; send a new UUID.");
+  return { ...existing, created: false };
+}
+
+export type RequestView = {
+  id: string;
+  text: string;
+  query: string | null;
+  status: RequestStatus;
+  createdAt: Date;
+  closedAt: Date | null;
+  requester: string;
+  team: string | null;
+  answer: { id: string; title: string } | null;
+  replies: { body: string; at: Date; author: string | null }[];
+};
+
+async function withReplies(db: Db, rows: Omit<RequestView, "replies">[]): Promise<RequestView[]> {
+  if (rows.length === 0) return [];
+  const replies = await db
+    .select({ requestId: feedbackReplies.requestId, body: feedbackReplies.body, at: feedbackReplies.at, author: users.name })
+    .from(feedbackReplies)
+    .leftJoin(users, eq(users.id, feedbackReplies.authorId))
+    .where(inArray(feedbackReplies.requestId, rows.map((r) => r.id)))
+    .orderBy(feedbackReplies.at, feedbackReplies.id);
+  return rows.map((r) => ({
+    ...r,
+    replies: replies.filter((p) => p.requestId === r.id).map(({ body, at, author }) => ({ body, at, author })),
+  }));
+}
+
+const viewColumns = {
+  id: contentRequests.id,
+  text: contentRequests.text,
+  query: contentRequests.query,
+  status: contentRequests.status,
+  createdAt: contentRequests.createdAt,
+  closedAt: contentRequests.closedAt,
+  requester: users.name,
+  team: teams.name,
+  answerId: items.id,
+  answerTitle: items.title,
+};
+
+type ViewRow = { answerId: string | null; answerTitle: string | null } & Omit<RequestView, "replies" | "answer">;
+const toView = ({ answerId, answerTitle, ...r }: ViewRow) => ({
+  ...r,
+  answer: answerId && answerTitle ? { id: answerId, title: answerTitle } : null,
+});
+
+/**
+ * The requester's own list. The answering item is only linked when the requester may open it;
+ * replies shown here count as read.
+ */
+export async function listMyRequests(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<RequestView[]> {
+  const rows = await db
+    .select(viewColumns)
+    .from(contentRequests)
+    .innerJoin(users, eq(users.id, contentRequests.userId))
+    .leftJoin(teams, eq(teams.id, contentRequests.teamId))
+    .leftJoin(items, and(eq(items.id, contentRequests.answerItemId), visibleItemsWhere(user)))
+    .where(eq(contentRequests.userId, user.id))
+    .orderBy(desc(contentRequests.createdAt), desc(contentRequests.id))
+    .limit(200);
+  const views = await withReplies(db, rows.map(toView));
+  await db
+    .update(feedbackReplies)
+    .set({ readAt: now })
+    .where(and(eq(feedbackReplies.recipientId, user.id), isNull(feedbackReplies.readAt), sql`${feedbackReplies.requestId} is not null`));
+  return views;
+}
+
+/** Marketing's view of every request (optionally one status), oldest open first. */
+export async function listRequests(
+  db: Db,
+  { user, status, limit = 200 }: { user: SessionUser; status?: RequestStatus | "open"; limit?: number },
+): Promise<RequestView[]> {
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
+  const rows = await db
+    .select(viewColumns)
+    .from(contentRequests)
+    .innerJoin(users, eq(users.id, contentRequests.userId))
+    .leftJoin(teams, eq(teams.id, contentRequests.teamId))
+    .leftJoin(items, eq(items.id, contentRequests.answerItemId))
+    .where(
+      status === "open"
+        ? inArray(contentRequests.status, ["new", "planned"])
+        : status
+          ? eq(contentRequests.status, status)
+          : undefined,
+    )
+    .orderBy(status === "open" ? contentRequests.createdAt : desc(contentRequests.createdAt), contentRequests.id)
+    .limit(Math.min(Math.max(limit, 1), 500));
+  return withReplies(db, rows.map(toView));
+}
+
+export const RequestUpdate = z.object({
+  status: z.enum(REQUEST_STATUSES, { message: `status must be one of ${REQUEST_STATUSES.join(", ")}` }),
+  answerItemId: z
+    .string()
+    .trim()
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null)),
+  reply: z
+    .string()
+    .trim()
+    .max(2_000)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null)),
+});
+export type RequestUpdate = z.infer<typeof RequestUpdate>;
+
+/** Marketing moves a request along; "done" needs the item that answers it. */
+export async function updateRequest(
+  db: Db,
+  { user, id, input, now = new Date() }: { user: SessionUser; id: string; input: RequestUpdate; now?: Date },
+) {
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
+  if (!UUID_RE.test(id)) throw notFound("No such request.");
+  const [request] = await db.select().from(contentRequests).where(eq(contentRequests.id, id)).limit(1);
+  if (!request) throw notFound("This request no longer exists.");
+  let answerItemId = input.answerItemId;
+  if (answerItemId) {
+    const link = answerItemId.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    const [item] = link ? await db.select({ id: items.id }).from(items).where(eq(items.id, link[0].toLowerCase())) : [];
+    if (!item) throw new AppError("unprocessable", "No item has that id or link. Paste the item's address or id.");
+    answerItemId = item.id;
+  }
+  if (input.status === "done" && !answerItemId && !request.answerItemId) {
+    throw new AppError("unprocessable", "Link the item that answers this request before marking it done.");
+  }
+  const closing = input.status === "done" || input.status === "declined";
+  const [row] = await db
+    .update(contentRequests)
+    .set({
+      status: input.status,
+      answerItemId: answerItemId ?? request.answerItemId,
+      updatedAt: now,
+      closedAt: closing ? (request.closedAt ?? now) : null,
+    })
+    .where(eq(contentRequests.id, id))
+    .returning();
+  if (input.reply) {
+    await db.insert(feedbackReplies).values({
+      requestId: id,
+      recipientId: request.userId,
+      authorId: user.id,
+      body: ReplyInput.parse({ body: input.reply }).body,
+      at: now,
+    });
+  }
+  return row;
+}

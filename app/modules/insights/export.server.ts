@@ -1,0 +1,146 @@
+// The CSV form of every insight table: one column list per table, shared by the API and the pages.
+import type { Db } from "../../../db/client";
+import type { SessionUser } from "../auth/session.server";
+import { AppError } from "../errors.server";
+import type { DayRange } from "../feedback/score.server";
+import { toCsv } from "../csv.server";
+import type { Adoption, AlignmentKpis, ContentGap, ItemInsight, LibraryHealth, QuadrantPoint } from "./insights.server";
+import {
+  QUADRANT_LABEL,
+  adoption,
+  alignmentKpis,
+  contentGaps,
+  effectivenessQuadrant,
+  itemDetail,
+  itemInsights,
+  libraryHealth,
+  topAndBottom,
+} from "./insights.server";
+
+const col = (key: string, label: string) => ({ key, label });
+
+export const ITEM_COLUMNS = [
+  col("itemId", "Item id"),
+  col("title", "Title"),
+  col("type", "Type"),
+  col("views", "Views"),
+  col("uniqueSellers", "Unique sellers"),
+  col("shares", "Shares"),
+  col("downloads", "Downloads"),
+  col("avgDwellS", "Average time (s)"),
+  col("useful", "Useful"),
+  col("notUseful", "Not useful"),
+  col("usefulShare", "Useful share"),
+  col("score", "Fair score (Wilson)"),
+];
+
+export const itemsCsv = (rows: ItemInsight[]) => toCsv(ITEM_COLUMNS, rows);
+
+/** One row per team and week: the shape a spreadsheet pivot wants. */
+export function adoptionCsv(a: Adoption) {
+  const rows = a.teams.flatMap((t) =>
+    t.weeks.map((w) => ({ team: t.team, region: t.region, week: w.week, active: w.active, size: t.size, rate: w.rate })),
+  );
+  return toCsv(
+    [col("team", "Team"), col("region", "Region"), col("week", "Week starting"), col("active", "Active sellers"), col("size", "Team size"), col("rate", "Weekly active rate")],
+    rows,
+  );
+}
+
+export const regionsCsv = (a: Adoption) =>
+  toCsv([col("region", "Region"), col("views", "Views"), col("size", "Sellers")], a.regions);
+
+export const teamUsageCsv = (a: Adoption) =>
+  toCsv([col("team", "Team"), col("region", "Region"), col("views", "Views"), col("size", "Sellers"), col("avgRate", "Average weekly active rate")], a.teams);
+
+export const gapsCsv = (rows: ContentGap[]) =>
+  toCsv(
+    [col("query", "Search"), col("searches", "Searches"), col("zeroResults", "No results"), col("noClick", "No click"), col("people", "People"), col("teams", "Teams"), col("openRequests", "Open requests")],
+    rows,
+  );
+
+export function healthCsv(h: LibraryHealth) {
+  const rows = (Object.entries(h) as [keyof LibraryHealth, LibraryHealth[keyof LibraryHealth]][]).flatMap(([list, items]) =>
+    items.map((i) => ({ list, ...i })),
+  );
+  return toCsv([col("list", "List"), col("itemId", "Item id"), col("title", "Title"), col("type", "Type"), col("detail", "Detail")], rows);
+}
+
+export const quadrantCsv = (points: QuadrantPoint[]) =>
+  toCsv(
+    [col("itemId", "Item id"), col("title", "Title"), col("views", "Views"), col("score", "Fair score (Wilson)"), col("ratings", "Ratings"), col("quadrantLabel", "Quadrant")],
+    points.map((p) => ({ ...p, quadrantLabel: QUADRANT_LABEL[p.quadrant] })),
+  );
+
+export const alignmentCsv = (k: AlignmentKpis) =>
+  toCsv(
+    [col("kpi", "KPI"), col("value", "Value")],
+    [
+      { kpi: "From", value: k.range.from },
+      { kpi: "To", value: k.range.to },
+      { kpi: "Active sellers", value: k.activeSellers },
+      { kpi: "Sellers", value: k.sellers },
+      { kpi: "Content used per active seller", value: k.contentPerSeller },
+      { kpi: "Ratings", value: k.ratings },
+      { kpi: "Useful share", value: k.usefulShare },
+      { kpi: "Requests opened", value: k.gapsOpened },
+      { kpi: "Requests answered with content", value: k.gapsClosed },
+      { kpi: "Searches with no results", value: k.zeroResultSearches },
+      { kpi: "Median days from request to content", value: k.medianDaysToContent },
+    ],
+  );
+
+export function csvResponse(csv: string, name: string, range?: DayRange) {
+  const file = `${name}${range ? `-${range.from}-to-${range.to}` : ""}.csv`;
+  return new Response(csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${file}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
+/** Content negotiation for the API: CSV only when the client asks for it first. */
+export const wantsCsv = (request: Request) => /^\s*text\/csv\b/i.test(request.headers.get("accept") ?? "");
+
+export const EXPORT_TABLES = ["items", "quadrant", "health", "gaps", "adoption", "teams", "regions", "top", "bottom", "alignment", "item-trend"] as const;
+
+/** One CSV download per table on the insight pages; the same scope rules as the page itself. */
+export async function exportInsightCsv(
+  db: Db,
+  { user, table, filters, itemId }: { user: SessionUser; table: string; filters: { range: DayRange; teamId: string | null }; itemId?: string },
+): Promise<Response> {
+  const { range, teamId } = filters;
+  switch (table) {
+    case "items":
+      return csvResponse(itemsCsv(await itemInsights(db, { user, range, teamId })), "item-insights", range);
+    case "quadrant":
+      return csvResponse(quadrantCsv(effectivenessQuadrant(await itemInsights(db, { user, range, teamId })).points), "effectiveness", range);
+    case "health":
+      return csvResponse(healthCsv(await libraryHealth(db, { user })), "library-health");
+    case "gaps":
+      return csvResponse(gapsCsv(await contentGaps(db, { user, range, teamId, limit: 500 })), "content-gaps", range);
+    case "adoption":
+      return csvResponse(adoptionCsv(await adoption(db, { user, range, teamId })), "adoption", range);
+    case "teams":
+      return csvResponse(teamUsageCsv(await adoption(db, { user, range, teamId })), "usage-by-team", range);
+    case "regions":
+      return csvResponse(regionsCsv(await adoption(db, { user, range, teamId })), "usage-by-region", range);
+    case "top":
+    case "bottom": {
+      const tb = await topAndBottom(db, { user, range, teamId, limit: 20 });
+      return table === "top"
+        ? csvResponse(itemsCsv(tb.top), "top-content", range)
+        : csvResponse(toCsv([{ key: "itemId", label: "Item id" }, { key: "title", label: "Title" }, { key: "type", label: "Type" }, { key: "views", label: "Views" }], tb.bottom), "least-used-content", range);
+    }
+    case "alignment":
+      return csvResponse(alignmentCsv(await alignmentKpis(db, { user, range, teamId })), "alignment", range);
+    case "item-trend": {
+      const d = await itemDetail(db, { user, itemId: itemId ?? "", range, teamId });
+      return csvResponse(toCsv([{ key: "day", label: "Day" }, { key: "views", label: "Views" }], d.trend), "item-views", range);
+    }
+    default:
+      throw new AppError("bad_request", `Unknown table; use one of: ${EXPORT_TABLES.join(", ")}.`);
+  }
+}

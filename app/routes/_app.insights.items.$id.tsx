@@ -1,0 +1,152 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EmptyState } from "~/components/shell";
+import { BarChart, ChartFigure, CsvLink, LineChart } from "~/components/feedback/charts";
+import { InsightFilters } from "~/components/feedback/filters";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { REASON_LABEL } from "~/modules/feedback/labels";
+import { itemDetail, scopeTeams } from "~/modules/insights/insights.server";
+import { readFilters } from "~/modules/insights/page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.title ?? "Item"} · Insights · Fieldkit` }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
+  try {
+    const filters = readFilters(new URL(request.url));
+    const [detail, teams] = await Promise.all([
+      itemDetail(context.app.db, { user, itemId: params.id ?? "", range: filters.range, teamId: filters.teamId }),
+      scopeTeams(context.app.db, { user }),
+    ]);
+    return {
+      filters,
+      teams,
+      itemId: params.id!,
+      detail: { ...detail, reasons: detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason })) },
+    };
+  } catch (error) {
+    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+const pct = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${Math.round(n * 100)} %`);
+
+export default function ItemInsights() {
+  const { detail, filters, teams, itemId } = useLoaderData<typeof loader>();
+  const i = detail.item;
+  const p = new URLSearchParams({ table: "item-trend", from: filters.range.from, to: filters.range.to });
+  if (filters.teamId) p.set("team", filters.teamId);
+  return (
+    <>
+      <p>
+        <Link to={`/insights?${new URLSearchParams({ from: filters.range.from, to: filters.range.to, ...(filters.teamId ? { team: filters.teamId } : {}) })}`}>← All insights</Link>
+      </p>
+      <h1>{detail.title}</h1>
+      <p>
+        <Link to={`/items/${itemId}`}>Open the item</Link>
+      </p>
+      <InsightFilters filters={filters} teams={teams} action={`/insights/items/${itemId}`} />
+      <dl className="kpis">
+        <div><dt>Views</dt><dd>{i?.views ?? 0}</dd></div>
+        <div><dt>Unique sellers</dt><dd>{i?.uniqueSellers ?? 0}</dd></div>
+        <div><dt>Shares</dt><dd>{i?.shares ?? 0}</dd></div>
+        <div><dt>Downloads</dt><dd>{i?.downloads ?? 0}</dd></div>
+        <div><dt>Average time</dt><dd>{i?.avgDwellS != null ? `${i.avgDwellS} s` : "–"}</dd></div>
+        <div><dt>Useful</dt><dd>{i ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "–"}</dd></div>
+        <div><dt title="Wilson lower bound">Fair score</dt><dd>{i?.score ?? 0}</dd></div>
+      </dl>
+
+      <section aria-labelledby="trend">
+        <div className="section-head">
+          <h2 id="trend">Usage trend</h2>
+          <CsvLink href={`/insights/items/${itemId}/export?${p}`} />
+        </div>
+        <ChartFigure title="Views per day">
+          <LineChart points={detail.trend.map((d) => ({ x: d.day, y: d.views }))} label={`Views per day, ${detail.trend.reduce((s, d) => s + d.views, 0)} in total; the table below lists each day`} />
+        </ChartFigure>
+        <details>
+          <summary>Views per day as a table</summary>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr><th scope="col">Day</th><th scope="col">Views</th></tr>
+              </thead>
+              <tbody>
+                {detail.trend.map((d) => (
+                  <tr key={d.day}><th scope="row">{d.day}</th><td>{d.views}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+
+      <section aria-labelledby="reasons">
+        <h2 id="reasons">Why sellers rated it so</h2>
+        {detail.reasons.length === 0 ? (
+          <EmptyState title="No reasons given in this period" />
+        ) : (
+          <>
+            <ChartFigure title="Reasons chosen">
+              <BarChart data={detail.reasons.map((r) => ({ label: r.label, value: r.count }))} label={detail.reasons.map((r) => `${r.label}: ${r.count}`).join(", ")} />
+            </ChartFigure>
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Reasons</caption>
+                <thead><tr><th scope="col">Reason</th><th scope="col">Sellers</th></tr></thead>
+                <tbody>
+                  {detail.reasons.map((r) => (
+                    <tr key={r.reason}><th scope="row">{r.label}</th><td>{r.count}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="comments">
+        <h2 id="comments">Comments</h2>
+        {detail.comments.length === 0 ? (
+          <EmptyState title="No comments in this period" />
+        ) : (
+          <ul className="list">
+            {detail.comments.map((c, n) => (
+              <li key={n} className="card">
+                <span className={c.useful ? "badge published" : "badge in_review"}>{c.useful ? "Useful" : "Not useful"}</span> “{c.comment}”
+                <div className="meta">
+                  v{c.versionNumber} · {c.team ?? "No team"} · {new Date(c.at).toISOString().slice(0, 10)}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="terms">
+        <h2 id="terms">Searches that led here</h2>
+        {detail.searchTerms.length === 0 ? (
+          <EmptyState title="Nobody reached it from search in this period" />
+        ) : (
+          <div className="table-wrap">
+            <table aria-labelledby="terms">
+              <thead><tr><th scope="col">Search</th><th scope="col">Clicks</th></tr></thead>
+              <tbody>
+                {detail.searchTerms.map((t) => (
+                  <tr key={t.query}><th scope="row">{t.query}</th><td>{t.clicks}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,222 @@
+// Feedback benchmarks.
+// ingest_events_per_s: POST /api/v1/events over HTTP to the real server (production mode, its own
+//   process), batches of 500 from several concurrent clients, one in ten batches re-sent (idempotency).
+// insights_ms_10m: the item and adoption insights over 10 M events (1 M in quick mode), generated
+//   with INSERT … SELECT generate_series straight into the events table plus one rollup rebuild.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import type { AppContext } from "../../app/modules/context.server";
+import { commitSessionCookie } from "../../app/modules/auth/guard.server";
+import { createSession, type SessionUser } from "../../app/modules/auth/session.server";
+import { rebuildRollups } from "../../app/modules/feedback/events.server";
+import { adoption, itemInsights } from "../../app/modules/insights/insights.server";
+import { createDb, type DbHandle } from "../../db/client";
+import { migrateDb } from "../../db/migrate";
+import { withDatabase } from "../setup/databases";
+import { startAppServer } from "../setup/server-process";
+import type { Figures } from "./figures";
+
+const DAY = 86_400_000;
+
+async function freshDatabase(label: string): Promise<{ handle: DbHandle; url: string; dataDir: string; drop(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `fieldkit-bench-${label}-`));
+  const adminUrl = process.env.DATABASE_URL;
+  const dbName = `fieldkit_bench_${label}_${randomBytes(4).toString("hex")}`;
+  let url = "";
+  if (adminUrl) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
+    url = withDatabase(adminUrl, dbName);
+  }
+  const handle = await createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
+  await migrateDb(handle);
+  return {
+    handle,
+    url,
+    dataDir,
+    drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (adminUrl) {
+        const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+        await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+      }
+    },
+  };
+}
+
+/** Teams, sellers and published items with deterministic ids (md5 of a label), so SQL can address them. */
+async function population(handle: DbHandle, { teams, sellers, items }: { teams: number; sellers: number; items: number }) {
+  await handle.db.execute(sql`
+    insert into teams (id, name, region) select md5('t' || t)::uuid, 'Team ' || t, 'Region ' || (t % 4) from generate_series(0, ${teams - 1}) t`);
+  await handle.db.execute(sql`
+    insert into users (id, email, name, role, team_id, password_hash)
+    select md5('u' || u)::uuid, 'seller' || u || '@bench.invalid', 'Seller ' || u, 'seller', md5('t' || (u % ${teams}))::uuid, 'x'
+    from generate_series(0, ${sellers - 1}) u`);
+  await handle.db.execute(sql`
+    insert into items (id, type, title, status, published_at) select md5('i' || i)::uuid, 'one_pager', 'Item ' || i, 'published', now() - interval '120 days'
+    from generate_series(0, ${items - 1}) i`);
+  await handle.db.execute(sql`
+    insert into item_versions (item_id, number) select md5('i' || i)::uuid, 1 from generate_series(0, ${items - 1}) i`);
+}
+
+async function benchIngest(quick: boolean): Promise<Figures> {
+  const db = await freshDatabase("ingest");
+  const USERS = 64;
+  const ITEMS = 500;
+  await population(db.handle, { teams: 8, sellers: USERS, items: ITEMS });
+  const secret = randomBytes(24).toString("hex");
+  const fakeCtx = { env: { SESSION_SECRET: secret } } as unknown as AppContext;
+  const cookies: string[] = [];
+  for (let u = 0; u < USERS; u++) {
+    const [{ id }] = (await db.handle.db.execute(sql`select md5(${"u" + u})::uuid as id`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[];
+    const token = await createSession(db.handle.db, id, "bench");
+    cookies.push((await commitSessionCookie(fakeCtx, new Request("http://localhost/"), token)).split(";")[0]);
+  }
+  const itemIds = (
+    (await db.handle.db.execute(sql`select id from items order by id`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[]
+  ).map((r) => r.id);
+  await db.handle.close();
+
+  const server = await startAppServer({ NODE_ENV: "production", SESSION_SECRET: secret, DATA_DIR: db.dataDir, DATABASE_URL: db.url });
+  const CLIENTS = 8;
+  const BATCH = 500;
+  const durationMs = quick ? 5_000 : 15_000;
+  let processed = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let batches = 0;
+  const makeBatch = (seed: number) => {
+    const now = Date.now();
+    return Array.from({ length: BATCH }, (_, i) => {
+      const type = i % 10 < 6 ? "view" : i % 10 < 9 ? "dwell" : "share";
+      return {
+        id: randomUUID(),
+        type,
+        itemId: itemIds[(seed * 7 + i) % itemIds.length],
+        at: new Date(now - ((seed + i) % 5) * DAY - (i % 3600) * 1000).toISOString(),
+        ...(type === "dwell" ? { props: { ms: 1000 + (i % 100) * 500 } } : type === "view" ? { props: { source: "search" } } : {}),
+      };
+    });
+  };
+  const post = async (cookie: string, body: string) => {
+    const res = await fetch(`${server.baseURL}/api/v1/events`, { method: "POST", headers: { "Content-Type": "application/json", cookie }, body });
+    if (res.status !== 200) throw new Error(`events answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
+  };
+  try {
+    // Warm-up: JIT, connection pool, plan caches.
+    await post(cookies[0], JSON.stringify(makeBatch(1)));
+    const started = performance.now();
+    const deadline = started + durationMs;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        let previous: string | null = null;
+        for (let n = 0; performance.now() < deadline; n++) {
+          // Clients spread over 64 sellers, so the per-user rate limit is not what is measured.
+          const cookie = cookies[(c + n * CLIENTS) % USERS];
+          const resend = previous !== null && n % 10 === 9;
+          const body: string = resend ? previous! : JSON.stringify(makeBatch(c * 100_000 + n));
+          const r = await post(cookie, body);
+          if (r.rejected.length) throw new Error(`${r.rejected.length} events rejected`);
+          processed += BATCH;
+          accepted += r.accepted;
+          duplicates += r.duplicates;
+          batches++;
+          previous = body;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const engine = db.url ? "PostgreSQL 15" : "PGlite";
+    return {
+      ingest_events_per_s: {
+        value: Math.round(processed / seconds),
+        unit: "events/s",
+        conditions: `${engine}, HTTP POST /api/v1/events to the production server, ${CLIENTS} concurrent clients, batches of ${BATCH}, ${batches} batches in ${seconds.toFixed(1)} s, 1 in 10 re-sent (${accepted} stored, ${duplicates} duplicates), rollups updated in the same statement, ${os.cpus().length} cores shared by server, database and load generator`,
+      },
+    };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+async function benchInsights(quick: boolean): Promise<Figures> {
+  const db = await freshDatabase("insights");
+  const N = quick ? 1_000_000 : 10_000_000;
+  const SELLERS = 2_000;
+  const TEAMS = 40;
+  const ITEMS = 1_000;
+  const DAYS = 90;
+  const ITEMS_PER_DAY = 6;
+  try {
+    await population(db.handle, { teams: TEAMS, sellers: SELLERS, items: ITEMS });
+    const genStart = performance.now();
+    // Each seller uses a handful of items a day, several events each: views, dwell, some shares.
+    const CHUNK = 1_000_000;
+    for (let from = 0; from < N; from += CHUNK) {
+      const to = Math.min(N, from + CHUNK) - 1;
+      await db.handle.db.execute(sql`
+        insert into events (at, id, user_id, team_id, item_id, type, props, field, received_at)
+        select ts, gen_random_uuid(), md5('u' || u)::uuid, md5('t' || (u % ${TEAMS}))::uuid,
+               md5('i' || ((u * 37 + d * 11 + k) % ${ITEMS}))::uuid,
+               case when g % 10 < 6 then 'view' when g % 10 < 9 then 'dwell' else 'share' end,
+               case when g % 10 between 6 and 8 then jsonb_build_object('ms', 1000 + g % 60000) else '{}'::jsonb end,
+               true, ts
+        from (
+          select g, g % ${SELLERS} as u, (g / ${SELLERS}) % ${DAYS} as d, (g / ${SELLERS * DAYS}) % ${ITEMS_PER_DAY} as k,
+                 now() - ((g / ${SELLERS}) % ${DAYS}) * interval '1 day' - (g % 36000) * interval '1 second' as ts
+          from generate_series(${from}::bigint, ${to}::bigint) g
+        ) x`);
+    }
+    const genS = (performance.now() - genStart) / 1000;
+    const rebuildStart = performance.now();
+    await rebuildRollups(db.handle.db);
+    const rebuildS = (performance.now() - rebuildStart) / 1000;
+    await db.handle.db.execute(sql`analyze`);
+
+    const admin: SessionUser = { id: randomUUID(), email: "a@bench.invalid", name: "Admin", role: "admin", teamId: null, leadsTeamIds: [] };
+    const to = new Date().toISOString().slice(0, 10);
+    const range = { from: new Date(Date.now() - 29 * DAY).toISOString().slice(0, 10), to };
+    const time = async (fn: () => Promise<unknown>, runs: number) => {
+      await fn();
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await fn();
+        ms.push(performance.now() - t);
+      }
+      ms.sort((a, b) => a - b);
+      return { p50: ms[Math.floor(runs / 2)], p95: ms[Math.min(runs - 1, Math.ceil(runs * 0.95) - 1)] };
+    };
+    const runs = quick ? 10 : 20;
+    const items = await time(() => itemInsights(db.handle.db, { user: admin, range }), runs);
+    const adopt = await time(() => adoption(db.handle.db, { user: admin, range }), runs);
+    const counts = await db.handle.db
+      .execute(sql`select (select count(*) from usage_daily)::int as usage, (select count(*) from item_seller_daily)::int as sellers, (select count(*) from seller_daily)::int as active`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { usage: number; sellers: number; active: number });
+    const engine = db.url ? "PostgreSQL 15" : "PGlite";
+    const r1 = (n: number) => n.toFixed(1);
+    return {
+      insights_ms_10m: {
+        value: Math.round(Math.max(items.p95, adopt.p95) * 10) / 10,
+        unit: "ms",
+        conditions:
+          `${engine}, ${(N / 1e6).toFixed(0)} M events${quick ? " (quick mode: 1 M, not 10 M)" : ""} over ${DAYS} days, ${SELLERS} sellers in ${TEAMS} teams, ${ITEMS} items; ` +
+          `p95 of ${runs} runs over the last 30 days, all teams: item insights p50 ${r1(items.p50)} / p95 ${r1(items.p95)} ms, adoption p50 ${r1(adopt.p50)} / p95 ${r1(adopt.p95)} ms; ` +
+          `rollups ${counts.usage} day×item×team, ${counts.sellers} day×item×seller, ${counts.active} day×seller rows; generated in ${r1(genS)} s, rebuilt in ${r1(rebuildS)} s`,
+      },
+    };
+  } finally {
+    await db.handle.close();
+    await db.drop();
+  }
+}
+
+export async function benchFeedback(opts: { quick: boolean }): Promise<Figures> {
+  return { ...(await benchIngest(opts.quick)), ...(await benchInsights(opts.quick)) };
+}

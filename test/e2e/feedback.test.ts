@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import sharp from "sharp";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+
+describeBrowser("the feedback loop", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  let itemId: string;
+  const comment = `The diagram is missing single sign-on (${randomBytes(3).toString("hex")})`;
+
+  beforeAll(async () => {
+    browser = await launch();
+    context = browser.context;
+  });
+  afterAll(() => browser?.close());
+
+  async function as(email: string): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, email);
+    return page;
+  }
+
+  it("lets a seller on a phone say an item was not useful, with a reason and a comment", async () => {
+    const page = await as("seller@demo.test");
+    const found = (await (await page.request.get("/api/v1/search?q=Atlas%20Platform%20architecture%20diagram")).json()) as { hits: { id: string; title: string }[] };
+    itemId = found.hits.find((h) => h.title === "Atlas Platform architecture diagram")!.id;
+    await page.goto(`/items/${itemId}`);
+    const widget = page.getByRole("region", { name: "Was this useful?" });
+    await widget.getByText("👎 No").click();
+    await widget.getByText("Outdated").click();
+    await widget.getByLabel("Comment for marketing (optional)").fill(comment);
+    await widget.getByRole("button", { name: /Send feedback|Update my answer/ }).click();
+    await widget.getByText(/You answered No for v1/).waitFor();
+    expect(await widget.getByLabel("Comment for marketing (optional)").inputValue()).toBe(comment);
+    await page.close();
+  });
+
+  it("lets the marketer reply and resolve it with a new version, and the seller sees both", async () => {
+    const page = await as("marketer@demo.test");
+    await page.goto(`/items/${itemId}`);
+    const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: "#2563eb" } }).png().toBuffer();
+    await page.getByLabel("File").setInputFiles({ name: "architecture-v2.png", mimeType: "image/png", buffer: png });
+    await page.getByLabel("What changed?").fill("Added single sign-on");
+    await Promise.all([page.waitForURL(/notice=Version%202/), page.getByRole("button", { name: "Upload version" }).click()]);
+
+    await page.goto("/feedback");
+    const entry = page.locator("li", { hasText: comment });
+    await entry.getByLabel(/Reply to/).fill("Thanks! v2 adds the SSO flow.");
+    await entry.getByLabel("Resolved by version").selectOption({ label: "v2" });
+    await entry.getByRole("button", { name: "Resolve" }).click();
+    await page.locator("li", { hasText: comment }).waitFor({ state: "detached" });
+    await page.close();
+
+    const seller = await as("seller@demo.test");
+    await seller.goto(`/items/${itemId}`);
+    const widget = seller.getByRole("region", { name: "Was this useful?" });
+    await widget.getByText("Thanks! v2 adds the SSO flow.").waitFor();
+    await widget.getByText("Updated in v2").waitFor();
+    // The new version can be rated afresh.
+    await widget.getByRole("button", { name: "Send feedback" }).waitFor();
+    await seller.close();
+  });
+
+  it("shows a manager adoption and the effectiveness quadrant, and downloads the adoption CSV", async () => {
+    const page = await as("manager@demo.test");
+    await page.goto("/insights");
+    const adoption = page.getByRole("region", { name: "Adoption: weekly active sellers" });
+    await adoption.getByRole("img", { name: /Weekly active rate by week/ }).waitFor();
+    expect(await adoption.getByRole("row").count()).toBeGreaterThan(1);
+    const quadrant = page.getByRole("region", { name: "Effectiveness: usage × usefulness" });
+    await quadrant.getByRole("img", { name: /Effectiveness quadrant/ }).waitFor();
+    expect(await quadrant.getByRole("link").count()).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent("download"), adoption.getByRole("link", { name: "Download CSV" }).click()]);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toBe("Team,Region,Week starting,Active sellers,Team size,Weekly active rate");
+    expect(csv).toContain("Field East,East,");
+    expect(csv).not.toContain("Enterprise EMEA");
+    await page.close();
+  });
+
+  it("lets a seller request content from an empty search and follow its status", async () => {
+    const page = await as("seller@demo.test");
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto("/requests/new?q=pricing%20sheet%20for%20hospitals");
+    expect(await page.getByLabel("You searched for").inputValue()).toBe("pricing sheet for hospitals");
+    await page.getByLabel("What do you need?").fill("A one-page pricing sheet for hospital buyers");
+    await Promise.all([page.waitForURL(/\/requests\?created=1/), page.getByRole("button", { name: "Send request" }).click()]);
+    await page.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
+    const entry = page.locator("li", { hasText: "A one-page pricing sheet for hospital buyers" });
+    await entry.getByText("New", { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a manager the shared alignment KPIs for the teams they lead", async () => {
+    const page = await as("manager@demo.test");
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto("/alignment");
+    const kpis = page.getByRole("definition");
+    await page.getByText("Content used per seller").waitFor();
+    expect(await kpis.count()).toBe(10);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps sellers out of insights", async () => {
+    const page = await as("seller@demo.test");
+    const res = await page.goto("/insights");
+    expect(res!.status()).toBe(403);
+    await page.close();
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as requestsApi, loader as myRequestsApi } from "~/routes/api.v1.requests";
+import { createRequest, listMyRequests, listRequests, updateRequest } from "~/modules/feedback/requests.server";
+import { unreadReplyCount } from "~/modules/feedback/ratings.server";
+import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+import { createItem, sessionUser } from "../setup/feedback";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+async function people() {
+  const team = await createTeam(app);
+  const seller = await createUser(app, { role: "seller", teamId: team.id });
+  const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+  return { team, seller, sellerUser: sessionUser(seller), marketer };
+}
+
+describe("POST /api/v1/requests", () => {
+  it("creates a request with status new and remembers the normalised search", async () => {
+    const { seller, sellerUser, team } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    const res = (await requestsApi(
+      routeArgs(app, request("/api/v1/requests", { method: "POST", cookie, json: { text: "A battle card against Northwind", query: "  Northwind  BATTLE card!" } })) as never,
+    )) as Response;
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as any;
+    expect(body.request).toMatchObject({ text: "A battle card against Northwind", query: "Northwind  BATTLE card!", status: "new" });
+    const all = await listRequests(app.db, { user: { ...sellerUser, role: "marketer" } });
+    const stored = all.find((r) => r.id === body.request.id)!;
+    expect(stored.team).toBe(team.name);
+    const mine = (await (await myRequestsApi(routeArgs(app, request("/api/v1/requests", { cookie })) as never)).json()) as any;
+    expect(mine.requests.map((r: any) => r.id)).toEqual([body.request.id]);
+  });
+
+  it("stores a request re-sent by the offline outbox once, keyed by its client id", async () => {
+    const { seller } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    const id = "5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const send = (c: string) =>
+      requestsApi(routeArgs(app, request("/api/v1/requests", { method: "POST", cookie: c, json: { id, text: "Objection handling for security" } })) as never) as Promise<Response>;
+    const first = await send(cookie);
+    const again = await send(cookie);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(((await again.json()) as any).request.id).toBe(id);
+    const mine = (await (await myRequestsApi(routeArgs(app, request("/api/v1/requests", { cookie })) as never)).json()) as any;
+    expect(mine.requests.length).toBe(1);
+    const intruder = await people();
+    expect((await send(await cookieFor(app, intruder.seller.id))).status).toBe(409);
+  });
+
+  it("answers an empty or oversized request with 400", async () => {
+    const { seller } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    for (const json of [{}, { text: " " }, { text: "x".repeat(1001) }]) {
+      const res = (await requestsApi(routeArgs(app, request("/api/v1/requests", { method: "POST", cookie, json })) as never)) as Response;
+      expect(res.status).toBe(400);
+    }
+  });
+});
+
+describe("handling requests", () => {
+  it("needs the answering item before a request can be done, then links it for the requester", async () => {
+    const { sellerUser, marketer } = await people();
+    const created = await createRequest(app.db, { user: sellerUser, input: { text: "ROI calculator for retail", query: null } });
+    await expect(updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: null, reply: null } })).rejects.toMatchObject({ status: 422 });
+    await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "planned", answerItemId: null, reply: "On our list for May." } });
+    const item = await createItem(app, { title: "Retail ROI calculator" });
+    const done = await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: `http://fieldkit.test/items/${item.id}`, reply: null } });
+    expect(done.closedAt).toBeInstanceOf(Date);
+    expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(1);
+    const [mine] = await listMyRequests(app.db, { user: sellerUser });
+    expect(mine).toMatchObject({ status: "done", answer: { id: item.id, title: "Retail ROI calculator" } });
+    expect(mine.replies.map((r) => r.body)).toEqual(["On our list for May."]);
+    expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(0);
+  });
+
+  it("does not link an answering item the requester may not open", async () => {
+    const { sellerUser, marketer } = await people();
+    const other = await createTeam(app);
+    const hidden = await createItem(app, { audiences: [other.id] });
+    const created = await createRequest(app.db, { user: sellerUser, input: { text: "EMEA pricing", query: null } });
+    await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: hidden.id, reply: null } });
+    const [mine] = await listMyRequests(app.db, { user: sellerUser });
+    expect(mine).toMatchObject({ status: "done", answer: null });
+  });
+
+  it("refuses an unknown answering item with 422 and sellers' updates with 403", async () => {
+    const { sellerUser, marketer } = await people();
+    const created = await createRequest(app.db, { user: sellerUser, input: { text: "Case study", query: null } });
+    await expect(
+      updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: "00000000-0000-4000-8000-000000000000", reply: null } }),
+    ).rejects.toMatchObject({ status: 422 });
+    await expect(updateRequest(app.db, { user: sellerUser, id: created.id, input: { status: "declined", answerItemId: null, reply: null } })).rejects.toMatchObject({ status: 403 });
+    await expect(listRequests(app.db, { user: sellerUser })).rejects.toMatchObject({ status: 403 });
+  });
+});
