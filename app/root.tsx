@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { OfflineRoot } from "./components/offline/offline-root";
 import { useNonce } from "./components/nonce";
 import styles from "./styles/app.css";
 
@@ -37,7 +38,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <>
+      <Outlet />
+      {/* Offline field kit: service worker, offline indicator, update prompt, outbox (app/components/offline). */}
+      <OfflineRoot />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

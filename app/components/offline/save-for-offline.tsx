@@ -1,0 +1,131 @@
+// "Save for offline" on an item page: downloads the page, its data, file and previews with a progress bar,
+// then shows what is on the device (and whether a newer version is waiting). Also the item's Share button,
+// since a share is an offline-capable action recorded through the same outbox.
+import { useEffect, useState } from "react";
+import type { SavedRecord } from "~/offline/db";
+import type { Progress } from "~/offline/saved";
+import { useOnline } from "./offline-root";
+
+export const formatBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+
+const runtime = () => import("~/offline/runtime");
+const savedModule = () => import("~/offline/saved");
+
+export function ProgressBar({ progress, label }: { progress: Progress; label: string }) {
+  const pct = progress.total ? Math.min(100, Math.round((progress.loaded / progress.total) * 100)) : 0;
+  return (
+    <div className="save-progress">
+      <progress max={100} value={pct} aria-label={label} />
+      <span className="meta" aria-live="polite">
+        {label}: {pct}% · {formatBytes(progress.loaded)}
+      </span>
+    </div>
+  );
+}
+
+export function SaveForOffline({ item }: { item: { id: string; title: string } }) {
+  const online = useOnline();
+  const [ready, setReady] = useState(false);
+  const [record, setRecord] = useState<SavedRecord | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [shared, setShared] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      const r = await runtime();
+      const saved = await (await r.offlineDb()).get("saved", item.id);
+      if (live) {
+        setRecord(saved ?? null);
+        setReady(true);
+      }
+    };
+    void load();
+    const onChange = () => void load();
+    void runtime().then((r) => r.offlineEvents.addEventListener("change", onChange));
+    return () => {
+      live = false;
+      void runtime().then((r) => r.offlineEvents.removeEventListener("change", onChange));
+    };
+  }, [item.id]);
+
+  const save = async () => {
+    setError(null);
+    setProgress({ loaded: 0, total: 0, files: 0, filesDone: 0 });
+    try {
+      const [r, s] = await Promise.all([runtime(), savedModule()]);
+      const db = await r.offlineDb();
+      let entry = await db.get("catalog", item.id);
+      if (!entry) {
+        await r.syncNow();
+        entry = await db.get("catalog", item.id);
+      }
+      const cache = await r.savedCache();
+      if (!entry || !cache) throw new Error(entry ? "This browser cannot store files for offline use." : "This item is not in your offline catalog yet. Try again in a moment.");
+      setRecord(await s.saveItem(db, entry, { cache, origin: location.origin, onProgress: setProgress }));
+      r.offlineEvents.dispatchEvent(new Event("change"));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const remove = async () => {
+    const [r, s] = await Promise.all([runtime(), savedModule()]);
+    const cache = await r.savedCache();
+    if (cache) await s.removeSaved(await r.offlineDb(), cache, item.id);
+    setRecord(null);
+    r.offlineEvents.dispatchEvent(new Event("change"));
+  };
+
+  const share = async () => {
+    const url = `${location.origin}/items/${item.id}`;
+    const canShare = typeof navigator.share === "function";
+    try {
+      if (canShare) await navigator.share({ title: item.title, url });
+      else await navigator.clipboard.writeText(url);
+      await (await runtime()).recordEvent("share", item.id, { method: canShare ? "web_share" : "copy_link" });
+      setShared(canShare ? null : "Link copied.");
+    } catch {
+      // The seller closed the share sheet: nothing was shared.
+    }
+  };
+
+  // Server-rendered and before hydration there is nothing to show: saving needs JavaScript and a device store.
+  if (!ready) return null;
+  return (
+    <section className="save-offline" aria-label="Offline">
+      <div className="row">
+        {record ? (
+          <>
+            <p className="saved-note">
+              <span className="badge published">Saved on this device</span> <span className="meta">{formatBytes(record.bytes)}</span>
+              {record.stale ? <span className="badge in_review">Updated — refreshes when online</span> : null}
+            </p>
+            <button type="button" className="secondary" onClick={remove}>
+              Remove from device
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={save} disabled={!!progress || !online}>
+            {progress ? "Saving…" : "Save for offline"}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={share}>
+          Share
+        </button>
+      </div>
+      {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
+      {shared ? <p className="meta" role="status">{shared}</p> : null}
+      {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+// The device's offline store (IndexedDB via idb), shared by the pages and the service worker.
+// NOTE: bump DB_VERSION and extend `upgrade` for any schema change; never change a released step.
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { CatalogItem } from "./types";
+
+export const DB_NAME = "fieldkit-offline";
+export const DB_VERSION = 1;
+
+export type OutboxKind = "event" | "rating" | "request";
+
+export type EventBody = { id: string; type: "view" | "dwell" | "share"; itemId?: string; at: string; props?: Record<string, unknown> };
+export type RatingBody = { useful: boolean; reasons?: string[]; comment?: string; at: string };
+export type RequestBody = { id: string; text: string; query?: string };
+
+export type OutboxEntry = {
+  /** Insertion order, assigned by the store. */
+  seq?: number;
+  /** Client UUID: the server dedupes by it, so a re-send after a lost acknowledgement is harmless. */
+  id: string;
+  /** Whose session queued it: flushed only under that user's session. */
+  userId: string;
+  kind: OutboxKind;
+  itemId?: string;
+  /** When the seller acted (ISO). */
+  at: string;
+  body: EventBody | RatingBody | RequestBody;
+  attempts: number;
+  /** Epoch ms before which a retry is not attempted. */
+  nextAttemptAt: number;
+  lastError?: string;
+  /** Refused by the server for good (e.g. the item is gone): kept so the seller can see it, never re-sent. */
+  failed?: boolean;
+};
+
+export type SavedRecord = {
+  itemId: string;
+  title: string;
+  type: string;
+  version: number | null;
+  versionId: string | null;
+  /** Every URL stored in the saved cache for this item. */
+  urls: string[];
+  bytes: number;
+  savedAt: string;
+  /** A newer version was published since this copy was saved; refreshed on the next connection. */
+  stale: boolean;
+  /** Set when saved as part of a kit (e.g. "Healthcare"). */
+  kit?: string;
+};
+
+export interface OfflineSchema extends DBSchema {
+  catalog: { key: string; value: CatalogItem };
+  outbox: { key: number; value: OutboxEntry; indexes: { byId: string } };
+  saved: { key: string; value: SavedRecord };
+  meta: { key: string; value: unknown };
+}
+
+export type OfflineDb = IDBPDatabase<OfflineSchema>;
+
+export function openOfflineDb(name = DB_NAME): Promise<OfflineDb> {
+  return openDB<OfflineSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("catalog", { keyPath: "id" });
+        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+        // Unique: enqueueing the same client id twice is a no-op (duplicate suppression).
+        outbox.createIndex("byId", "id", { unique: true });
+        db.createObjectStore("saved", { keyPath: "itemId" });
+        db.createObjectStore("meta");
+      }
+    },
+  });
+}
+
+export const META = {
+  cursor: "sync.cursor",
+  lastSyncAt: "sync.lastAt",
+  userId: "user.id",
+} as const;

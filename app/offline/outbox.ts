@@ -1,0 +1,231 @@
+// The outbox: what a seller did while offline (views, dwell, shares, ratings, comments, requests), kept in
+// IndexedDB and sent exactly once. An entry leaves the outbox only after the server acknowledged it; the
+// server dedupes by the client UUID, so a page closed between "sent" and "acknowledged" re-sends harmlessly.
+import type { EventBody, OfflineDb, OutboxEntry, RatingBody, RequestBody } from "./db";
+import { latestWins } from "./conflict";
+
+export const EVENTS_PER_BATCH = 500;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+
+/** RFC 4122 v4. `crypto.randomUUID` only exists in secure contexts; the fallback covers plain-HTTP intranets. */
+export function uuid(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so devices do not retry in lockstep. */
+export function backoffDelay(attempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+type NewEntry = Omit<OutboxEntry, "seq" | "attempts" | "nextAttemptAt" | "failed" | "lastError">;
+
+export function eventEntry(
+  userId: string,
+  e: { type: EventBody["type"]; itemId?: string; props?: Record<string, unknown>; at?: Date },
+): NewEntry {
+  const id = uuid();
+  const at = (e.at ?? new Date()).toISOString();
+  return { id, userId, kind: "event", itemId: e.itemId, at, body: { id, type: e.type, itemId: e.itemId, at, ...(e.props ? { props: e.props } : {}) } };
+}
+
+export function ratingEntry(userId: string, itemId: string, r: { useful: boolean; reasons?: string[]; comment?: string; at?: Date }): NewEntry {
+  const at = (r.at ?? new Date()).toISOString();
+  const body: RatingBody = { useful: r.useful, at };
+  if (r.reasons?.length) body.reasons = r.reasons;
+  if (r.comment?.trim()) body.comment = r.comment.trim();
+  return { id: uuid(), userId, kind: "rating", itemId, at, body };
+}
+
+export function requestEntry(userId: string, r: { text: string; query?: string; at?: Date }): NewEntry {
+  const id = uuid();
+  const body: RequestBody = { id, text: r.text.trim() };
+  if (r.query?.trim()) body.query = r.query.trim();
+  return { id, userId, kind: "request", at: (r.at ?? new Date()).toISOString(), body };
+}
+
+/**
+ * Adds an entry; returns false when it was suppressed: the same client id is already queued, or (ratings)
+ * a later rating of the same item by the same user is already queued. A newer rating replaces an older one
+ * still waiting, so only the seller's final answer travels.
+ */
+export async function enqueue(db: OfflineDb, entry: NewEntry, now = Date.now()): Promise<boolean> {
+  const tx = db.transaction("outbox", "readwrite");
+  const store = tx.store;
+  if (await store.index("byId").getKey(entry.id)) {
+    await tx.done;
+    return false;
+  }
+  if (entry.kind === "rating") {
+    let cursor = await store.openCursor();
+    while (cursor) {
+      const queued = cursor.value;
+      if (queued.kind === "rating" && !queued.failed && queued.userId === entry.userId && queued.itemId === entry.itemId) {
+        if (latestWins(queued, entry) === queued) {
+          await tx.done;
+          return false;
+        }
+        await cursor.delete();
+      }
+      cursor = await cursor.continue();
+    }
+  }
+  await store.add({ ...entry, attempts: 0, nextAttemptAt: now });
+  await tx.done;
+  return true;
+}
+
+export async function listOutbox(db: OfflineDb, userId?: string): Promise<OutboxEntry[]> {
+  const all = await db.getAll("outbox");
+  return userId ? all.filter((e) => e.userId === userId) : all;
+}
+
+export async function discardFailed(db: OfflineDb, userId: string): Promise<void> {
+  const tx = db.transaction("outbox", "readwrite");
+  for (const e of await tx.store.getAll()) if (e.failed && e.userId === userId) await tx.store.delete(e.seq!);
+  await tx.done;
+}
+
+export type FlushOptions = {
+  userId: string;
+  fetch?: typeof fetch;
+  /** Absolute origin for fetches made outside a page (tests); the browser resolves relative URLs. */
+  origin?: string;
+  now?: () => number;
+  random?: () => number;
+  /** Serialises flushes across tabs and the service worker; defaults to Web Locks when present. */
+  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
+};
+
+export type FlushResult = {
+  sent: number;
+  refused: number;
+  remaining: number;
+  /** Why the flush stopped early, if it did. */
+  stopped?: "offline" | "server" | "signed-out" | "waiting";
+  /** When the next attempt is due (epoch ms), after a retryable failure. */
+  retryAt?: number;
+};
+
+type Outcome = { kind: "ok"; body: unknown } | { kind: "retry"; message: string } | { kind: "auth" } | { kind: "refused"; message: string };
+
+async function send(fetchFn: typeof fetch, url: string, init: RequestInit): Promise<Outcome> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, { ...init, credentials: "same-origin", headers: { "Content-Type": "application/json", ...init.headers } });
+  } catch (error) {
+    return { kind: "retry", message: `Network: ${(error as Error).message}` };
+  }
+  const body = await res.json().catch(() => null);
+  if (res.ok) return { kind: "ok", body };
+  const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+  if (res.status === 401) return { kind: "auth" };
+  if (res.status === 408 || res.status === 429 || res.status >= 500) return { kind: "retry", message };
+  return { kind: "refused", message };
+}
+
+let chain: Promise<unknown> = Promise.resolve();
+function defaultLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks) return locks.request("fieldkit-outbox", fn) as Promise<T>;
+  const run = chain.then(fn, fn);
+  chain = run.catch(() => {});
+  return run;
+}
+
+/** Sends due entries in the order they were queued; stops at the first retryable failure. */
+export function flushOutbox(db: OfflineDb, options: FlushOptions): Promise<FlushResult> {
+  const lock = options.lock ?? defaultLock;
+  return lock(() => flushLocked(db, options));
+}
+
+async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushResult> {
+  const fetchFn = options.fetch ?? fetch.bind(globalThis);
+  const now = options.now ?? Date.now;
+  const origin = options.origin ?? "";
+  const result: FlushResult = { sent: 0, refused: 0, remaining: 0 };
+  const queue = (await db.getAll("outbox")).filter((e) => e.userId === options.userId && !e.failed);
+
+  let i = 0;
+  while (i < queue.length) {
+    const head = queue[i];
+    if (head.nextAttemptAt > now()) {
+      result.stopped = "waiting";
+      result.retryAt = head.nextAttemptAt;
+      break;
+    }
+    let batch: OutboxEntry[];
+    let outcome: Outcome;
+    if (head.kind === "event") {
+      batch = [];
+      while (i + batch.length < queue.length && batch.length < EVENTS_PER_BATCH && queue[i + batch.length].kind === "event") {
+        batch.push(queue[i + batch.length]);
+      }
+      outcome = await send(fetchFn, `${origin}/api/v1/events`, { method: "POST", body: JSON.stringify(batch.map((e) => e.body)) });
+    } else if (head.kind === "rating") {
+      batch = [head];
+      outcome = await send(fetchFn, `${origin}/api/v1/items/${encodeURIComponent(head.itemId ?? "")}/rating`, {
+        method: "PUT",
+        body: JSON.stringify(head.body),
+      });
+    } else {
+      batch = [head];
+      outcome = await send(fetchFn, `${origin}/api/v1/requests`, {
+        method: "POST",
+        body: JSON.stringify(head.body),
+        headers: { "Idempotency-Key": head.id },
+      });
+    }
+
+    if (outcome.kind === "ok") {
+      const tx = db.transaction("outbox", "readwrite");
+      for (const e of batch) await tx.store.delete(e.seq!);
+      await tx.done;
+      const rejected = head.kind === "event" ? ((outcome.body as { rejected?: unknown[] } | null)?.rejected?.length ?? 0) : 0;
+      result.sent += batch.length - rejected;
+      result.refused += rejected;
+      i += batch.length;
+    } else if (outcome.kind === "refused") {
+      const tx = db.transaction("outbox", "readwrite");
+      for (const e of batch) await updateIfQueued(tx.store, { ...e, failed: true, lastError: outcome.message });
+      await tx.done;
+      result.refused += batch.length;
+      i += batch.length;
+    } else if (outcome.kind === "auth") {
+      // Not the entries' fault: keep them untouched until the seller signs in again.
+      result.stopped = "signed-out";
+      break;
+    } else {
+      const attempts = head.attempts + 1;
+      const retryAt = now() + backoffDelay(attempts, options.random);
+      const tx = db.transaction("outbox", "readwrite");
+      for (const e of batch) await updateIfQueued(tx.store, { ...e, attempts, nextAttemptAt: retryAt, lastError: outcome.message });
+      await tx.done;
+      result.stopped = outcome.message.startsWith("Network:") ? "offline" : "server";
+      result.retryAt = retryAt;
+      break;
+    }
+  }
+  result.remaining = (await db.getAll("outbox")).filter((e) => e.userId === options.userId && !e.failed).length;
+  return result;
+}
+
+/** A newer rating may have replaced this entry meanwhile: never resurrect a deleted one. */
+async function updateIfQueued(store: { get(key: number): Promise<OutboxEntry | undefined>; put(value: OutboxEntry): Promise<unknown> }, e: OutboxEntry) {
+  if (await store.get(e.seq!)) await store.put(e);
+}
+
+/** Clears backoff so the next flush tries at once (the connection just came back). */
+export async function resetBackoff(db: OfflineDb, userId: string, now = Date.now()): Promise<void> {
+  const tx = db.transaction("outbox", "readwrite");
+  for (const e of await tx.store.getAll()) {
+    if (e.userId === userId && !e.failed && e.nextAttemptAt > now) await tx.store.put({ ...e, nextAttemptAt: now });
+  }
+  await tx.done;
+}

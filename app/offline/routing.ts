@@ -1,0 +1,73 @@
+// The service worker's routing table: one strategy per kind of request. Plain data and functions so the
+// rules are unit-tested; app/sw/sw.ts only executes them.
+
+/** Bump to drop every runtime cache on the next activation (e.g. when the shape of cached pages changes). */
+export const CACHE_VERSION = "v1";
+
+export const CACHE_NAMES = {
+  /** Pages and their data the seller visited: a fallback when the network is down or slow. */
+  pages: `fieldkit-pages-${CACHE_VERSION}`,
+  /** What the seller saved for offline: item pages, their data, files and previews. Never expires by itself. */
+  saved: `fieldkit-saved-${CACHE_VERSION}`,
+} as const;
+export const CACHE_PREFIX = "fieldkit-";
+
+/** How long a navigation waits for the network before answering from the cache (when it has a copy). */
+export const NAVIGATION_TIMEOUT_MS = 3_000;
+export const OFFLINE_PAGE = "/offline.html";
+
+export type Strategy =
+  /** The browser handles it: not ours, not GET, or must always be live (sign-in, the worker itself). */
+  | "passthrough"
+  /** App shell (fingerprinted build files, icons, offline page): precached, cache-first. */
+  | "precache"
+  /** HTML navigations: network-first with a short timeout, then the saved or pages cache, then the offline page. */
+  | "page"
+  /** Remix data for a page (`/path.data`) and route discovery (`/__manifest`): same as pages, JSON fallback. */
+  | "page-data"
+  /** Item files and previews: cache-first from the saved cache, else network without storing. */
+  | "saved-asset"
+  /** Everything else under /api: never cached (the offline catalog lives in IndexedDB, not in HTTP caches). */
+  | "network-only";
+
+export type RequestInfo = { url: string; method: string; mode?: string; destination?: string };
+
+const ITEM_ASSET = /^\/api\/v1\/items\/[^/]+\/(file|previews\/\d+)$/;
+const NEVER_CACHED_PAGES = /^\/(login|logout|healthz)(\/|$)/;
+
+export function strategyFor(req: RequestInfo, origin: string): Strategy {
+  if (req.method !== "GET") return "passthrough";
+  const url = new URL(req.url);
+  if (url.origin !== origin) return "passthrough";
+  const path = url.pathname;
+  if (path === "/sw.js") return "passthrough";
+  if (path.startsWith("/build/") || path.startsWith("/icons/") || path === OFFLINE_PAGE) return "precache";
+  if (ITEM_ASSET.test(path)) return "saved-asset";
+  if (path.startsWith("/api/")) return "network-only";
+  if (NEVER_CACHED_PAGES.test(path)) return "passthrough";
+  if (req.mode === "navigate") return "page";
+  if (path.endsWith(".data") || path === "/__manifest") return "page-data";
+  return "passthrough";
+}
+
+/**
+ * The key a response is cached under. Remix adds `_routes` to a data request to name the routes it still
+ * needs, which varies with where the seller navigated from; a full copy answers any subset, so it is dropped.
+ */
+export function cacheKey(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete("_routes");
+  u.hash = "";
+  u.searchParams.sort();
+  return u.toString();
+}
+
+/** The single-fetch data URL Remix requests for a page path (`/items/1` → `/items/1.data`). */
+export function dataUrlFor(pathname: string): string {
+  return pathname === "/" ? "/_root.data" : `${pathname.replace(/\/$/, "")}.data`;
+}
+
+/** Only plain successes are worth keeping: not redirects (202 in single fetch), errors or opaque answers. */
+export function isCacheable(res: { status: number; type?: string; redirected?: boolean }): boolean {
+  return res.status === 200 && !res.redirected && (res.type === undefined || res.type === "basic" || res.type === "default");
+}

@@ -1,0 +1,126 @@
+// The browser side of offline use, for the components: one IndexedDB connection, the sync and flush triggers
+// (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
+// Browser-only: call from effects and event handlers, never during server rendering.
+import type { CacheLike } from "./cleanup";
+import { openOfflineDb, type OfflineDb } from "./db";
+import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, type FlushResult } from "./outbox";
+import { CACHE_NAMES } from "./routing";
+import { refreshStale } from "./saved";
+import { syncCatalog, type SyncResult } from "./sync";
+import { commitStaged } from "./staging";
+
+export const OUTBOX_SYNC_TAG = "fieldkit-outbox";
+
+let dbPromise: Promise<OfflineDb> | undefined;
+let userId: string | undefined;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let started = false;
+
+/** Fires "change" when the catalog, saved copies or the outbox changed, so views can re-read them. */
+export const offlineEvents = new EventTarget();
+const changed = () => offlineEvents.dispatchEvent(new Event("change"));
+
+export function offlineDb(): Promise<OfflineDb> {
+  dbPromise ??= openOfflineDb();
+  return dbPromise;
+}
+
+export async function savedCache(): Promise<CacheLike | undefined> {
+  if (typeof caches === "undefined") return undefined;
+  const cache = await caches.open(CACHE_NAMES.saved);
+  return {
+    match: (url) => cache.match(url),
+    put: (url, res) => cache.put(url, res),
+    delete: (url) => cache.delete(url),
+  };
+}
+
+export const signedInUserId = () => userId;
+
+export async function syncNow(): Promise<SyncResult | undefined> {
+  if (!userId) return undefined;
+  const db = await offlineDb();
+  const cache = await savedCache();
+  const result = await syncCatalog(db, { userId, cache }).catch(() => undefined);
+  if (result?.status === "ok") {
+    changed();
+    if (cache && result.stale.length) {
+      await refreshStale(db, { cache, origin: location.origin });
+      changed();
+    }
+  }
+  return result;
+}
+
+export async function flushNow(): Promise<FlushResult | undefined> {
+  if (!userId) return undefined;
+  const db = await offlineDb();
+  const result = await flushOutbox(db, { userId }).catch(() => undefined);
+  changed();
+  clearTimeout(retryTimer);
+  if (result?.retryAt) retryTimer = setTimeout(() => void flushNow(), Math.max(1_000, result.retryAt - Date.now()));
+  return result;
+}
+
+async function requestBackgroundSync() {
+  try {
+    const reg = (await navigator.serviceWorker?.ready) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+    await reg?.sync?.register(OUTBOX_SYNC_TAG);
+  } catch {
+    // No Background Sync (Safari, Firefox): the `online` listener and the next start flush instead.
+  }
+}
+
+async function queue(entry: Parameters<typeof enqueue>[1]) {
+  const db = await offlineDb();
+  const added = await enqueue(db, entry);
+  changed();
+  if (navigator.onLine) void flushNow();
+  else void requestBackgroundSync();
+  return added;
+}
+
+/** Moves entries staged synchronously (see staging.ts) into the outbox, then sends them. */
+export async function commitStagedEntries() {
+  if (!userId) return 0;
+  const moved = await commitStaged(await offlineDb(), userId);
+  if (moved) {
+    changed();
+    if (navigator.onLine) void flushNow();
+    else void requestBackgroundSync();
+  }
+  return moved;
+}
+
+export function recordEvent(type: "view" | "dwell" | "share", itemId: string, props?: Record<string, unknown>) {
+  if (!userId) return Promise.resolve(false);
+  return queue(eventEntry(userId, { type, itemId, props }));
+}
+
+export function recordRating(itemId: string, rating: { useful: boolean; reasons?: string[]; comment?: string }) {
+  if (!userId) return Promise.resolve(false);
+  return queue(ratingEntry(userId, itemId, rating));
+}
+
+export function recordRequest(request: { text: string; query?: string }) {
+  if (!userId) return Promise.resolve(false);
+  return queue(requestEntry(userId, request));
+}
+
+/** Called once a signed-in page has hydrated: sync the catalog and send what is waiting. */
+export function startOffline(forUser: string) {
+  if (userId === forUser && started) return;
+  userId = forUser;
+  if (!started) {
+    started = true;
+    window.addEventListener("online", async () => {
+      if (userId) await resetBackoff(await offlineDb(), userId);
+      await flushNow();
+      await syncNow();
+    });
+  }
+  // A view staged just before the last page went away is committed first, then everything is sent.
+  void commitStagedEntries().then(() => {
+    if (navigator.onLine) void flushNow().then(() => syncNow());
+  });
+}

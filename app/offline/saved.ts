@@ -1,0 +1,211 @@
+// Saving an item for offline: its page, the page's data, its file and previews go into the saved cache, and a
+// record with the URLs and the bytes into IndexedDB. All or nothing: a failed download leaves no partial copy.
+import type { CacheLike } from "./cleanup";
+import type { OfflineDb, SavedRecord } from "./db";
+import { cacheKey, dataUrlFor } from "./routing";
+import type { CatalogItem } from "./types";
+
+export type Progress = { loaded: number; total: number; files: number; filesDone: number };
+
+export type SaveOptions = {
+  fetch?: typeof fetch;
+  cache: CacheLike;
+  /** Page origin; cache keys are absolute URLs (what the service worker looks up). */
+  origin: string;
+  onProgress?: (p: Progress) => void;
+  kit?: string;
+  signal?: AbortSignal;
+};
+
+export class SaveError extends Error {}
+
+/** Known up front from the catalog: the page, its data, the original file and every preview. */
+export function urlsForItem(item: Pick<CatalogItem, "id" | "file" | "previews">): string[] {
+  const page = `/items/${item.id}`;
+  const asset = `/api/v1/items/${item.id}`;
+  return [
+    page,
+    dataUrlFor(page),
+    ...(item.file ? [`${asset}/file`] : []),
+    ...item.previews.map((n) => `${asset}/previews/${n}`),
+  ];
+}
+
+/** Preview and file URLs the item page actually references (e.g. with a width), found in its HTML. */
+export function assetUrlsInHtml(html: string, itemId: string): string[] {
+  const prefix = `/api/v1/items/${itemId}/`;
+  const found = new Set<string>();
+  for (const m of html.matchAll(/\b(?:src|href|srcset|data-src)="([^"]+)"/g)) {
+    for (const part of m[1].split(",")) {
+      const url = part.trim().split(/\s+/)[0]?.replace(/&amp;/g, "&");
+      if (url?.startsWith(prefix)) found.add(url);
+    }
+  }
+  return [...found];
+}
+
+async function download(fetchFn: typeof fetch, url: string, onBytes: (n: number, total: number | null) => void, signal?: AbortSignal) {
+  const res = await fetchFn(url, { credentials: "same-origin", signal, headers: url.endsWith(".data") ? {} : { Accept: "text/html,*/*" } });
+  if (res.status === 404 || res.status === 403) throw new SaveError("This item is no longer available to you.");
+  if (res.status === 401) throw new SaveError("Your session has ended. Sign in again, then save.");
+  if (!res.ok || res.redirected) throw new SaveError(`Download failed (HTTP ${res.status}). Try again when the connection is better.`);
+  const length = Number(res.headers.get("Content-Length")) || null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      onBytes(value.byteLength, length);
+    }
+  }
+  const headers = new Headers(res.headers);
+  // The stored body is already decoded; keep headers that still describe it.
+  headers.delete("Content-Encoding");
+  headers.set("Content-Length", String(size));
+  headers.set("X-Fieldkit-Saved-At", new Date().toISOString());
+  return { response: new Response(new Blob(chunks as BlobPart[]), { status: 200, headers }), size, text: () => new TextDecoder().decode(concat(chunks, size)) };
+}
+
+function concat(chunks: Uint8Array[], size: number) {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOptions): Promise<SavedRecord> {
+  const fetchFn = options.fetch ?? fetch.bind(globalThis);
+  const queue = urlsForItem(item);
+  // Expected bytes: the file's size is known from the catalog; pages and previews are counted as they arrive.
+  const progress: Progress = { loaded: 0, total: item.file?.size ?? 0, files: queue.length, filesDone: 0 };
+  const report = () => options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.loaded) });
+  report();
+  const stored: string[] = [];
+  let bytes = 0;
+  try {
+    for (let i = 0; i < queue.length; i++) {
+      const path = queue[i];
+      const isFile = path.endsWith("/file");
+      let counted = false;
+      const got = await download(
+        fetchFn,
+        options.origin + path,
+        (n, total) => {
+          if (!counted && total && !isFile) {
+            progress.total += total;
+            counted = true;
+          }
+          progress.loaded += n;
+          report();
+        },
+        options.signal,
+      );
+      if (i === 0) {
+        for (const extra of assetUrlsInHtml(got.text(), item.id)) {
+          if (!queue.includes(extra)) {
+            queue.push(extra);
+            progress.files++;
+          }
+        }
+      }
+      const key = cacheKey(options.origin + path);
+      await options.cache.put(key, got.response);
+      stored.push(key);
+      bytes += got.size;
+      progress.filesDone++;
+      report();
+    }
+  } catch (error) {
+    for (const key of stored) await options.cache.delete(key);
+    if (error instanceof SaveError) throw error;
+    if ((error as Error).name === "QuotaExceededError") {
+      throw new SaveError("Not enough storage on this device. Remove saved items and try again.");
+    }
+    if ((error as Error).name === "AbortError") throw new SaveError("Saving was cancelled.");
+    if (error instanceof TypeError) throw new SaveError("You appear to be offline. Save this item when you have a connection.");
+    throw error;
+  }
+  const previous = await db.get("saved", item.id);
+  const record: SavedRecord = {
+    itemId: item.id,
+    title: item.title,
+    type: item.type,
+    version: item.version,
+    versionId: item.versionId,
+    urls: stored,
+    bytes,
+    savedAt: new Date().toISOString(),
+    stale: false,
+    kit: options.kit ?? previous?.kit,
+  };
+  // A refresh may store fewer URLs than before (e.g. fewer pages): drop the leftovers.
+  for (const old of previous?.urls ?? []) if (!stored.includes(old)) await options.cache.delete(old);
+  await db.put("saved", record);
+  return record;
+}
+
+/** Saves several items (a kit) one after the other, with one progress bar across all of them. */
+export async function saveMany(
+  db: OfflineDb,
+  items: readonly CatalogItem[],
+  options: SaveOptions,
+): Promise<{ saved: SavedRecord[]; failed: { item: CatalogItem; message: string }[] }> {
+  const saved: SavedRecord[] = [];
+  const failed: { item: CatalogItem; message: string }[] = [];
+  let before = 0;
+  const expected = items.reduce((n, i) => n + (i.file?.size ?? 0), 0);
+  for (const item of items) {
+    try {
+      const record = await saveItem(db, item, {
+        ...options,
+        onProgress: (p) =>
+          options.onProgress?.({
+            loaded: before + p.loaded,
+            total: Math.max(expected, before + p.total),
+            files: items.length,
+            filesDone: saved.length + failed.length,
+          }),
+      });
+      saved.push(record);
+      before += record.bytes;
+    } catch (error) {
+      failed.push({ item, message: (error as Error).message });
+    }
+  }
+  return { saved, failed };
+}
+
+export async function removeSaved(db: OfflineDb, cache: CacheLike, itemId: string): Promise<void> {
+  const record = await db.get("saved", itemId);
+  if (!record) return;
+  for (const url of record.urls) await cache.delete(url);
+  await db.delete("saved", itemId);
+}
+
+export async function clearSaved(db: OfflineDb, cache: CacheLike): Promise<void> {
+  for (const record of await db.getAll("saved")) await removeSaved(db, cache, record.itemId);
+}
+
+/** Re-downloads saved items marked stale (a newer version was published). */
+export async function refreshStale(db: OfflineDb, options: Omit<SaveOptions, "onProgress" | "kit">): Promise<string[]> {
+  const refreshed: string[] = [];
+  for (const record of await db.getAll("saved")) {
+    if (!record.stale) continue;
+    const item = await db.get("catalog", record.itemId);
+    if (!item) continue;
+    try {
+      await saveItem(db, item, options);
+      refreshed.push(item.id);
+    } catch {
+      // Stays marked "updated"; the next connection tries again.
+    }
+  }
+  return refreshed;
+}

@@ -1,0 +1,107 @@
+// Offline search over the device's catalog with MiniSearch: the same filters as the online search
+// (`type`, `tag`), prefix and typo tolerance, and a flag for what is saved on the device.
+// The bench (test/bench/offline.ts) runs this exact code.
+import MiniSearch, { type Options, type SearchOptions } from "minisearch";
+import type { CatalogItem } from "./types";
+
+type Doc = { id: string; title: string; summary: string; body: string; tags: string; type: string };
+
+/** Words in nearly every document: they cost the most to score and tell results apart the least. */
+const STOPWORDS = new Set(
+  "a an and are as at be by for from has have in is it its of on or our that the their this to was we were will with you your".split(" "),
+);
+
+function processTerm(term: string): string | null {
+  const t = term.toLowerCase();
+  return STOPWORDS.has(t) ? null : t;
+}
+
+export const INDEX_OPTIONS: Options<Doc> = {
+  fields: ["title", "summary", "body", "tags"],
+  storeFields: [],
+  idField: "id",
+  processTerm,
+};
+
+export const QUERY_OPTIONS: SearchOptions = {
+  boost: { title: 3, tags: 2, summary: 1.5 },
+  // Only the word being typed (the last) is a prefix, and only from three letters: a one- or two-letter
+  // prefix matches most of the catalog and is slow on a phone.
+  prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+  fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+  maxFuzzy: 2,
+  combineWith: "AND",
+  processTerm,
+};
+
+function toDoc(item: CatalogItem): Doc {
+  return {
+    id: item.id,
+    title: item.title,
+    summary: item.summary,
+    // Markdown syntax is noise for search.
+    body: (item.bodyMd ?? "").replace(/[#*_`>[\]()-]+/g, " "),
+    tags: item.tags.map((t) => t.label).join(" "),
+    type: item.type,
+  };
+}
+
+export type OfflineIndex = { mini: MiniSearch<Doc>; items: Map<string, CatalogItem> };
+
+export function buildIndex(items: readonly CatalogItem[]): OfflineIndex {
+  const mini = new MiniSearch<Doc>(INDEX_OPTIONS);
+  mini.addAll(items.map(toDoc));
+  return { mini, items: new Map(items.map((i) => [i.id, i])) };
+}
+
+export type OfflineQuery = {
+  q?: string;
+  type?: string;
+  /** `facet:value` or a bare value matching any facet, as the online search accepts. */
+  tag?: string;
+  limit?: number;
+};
+
+export type OfflineHit = { id: string; title: string; type: string; summary: string; snippet: string; saved: boolean };
+
+function tagMatches(item: CatalogItem, tag: string): boolean {
+  const [facet, value] = tag.includes(":") ? tag.split(":", 2) : [undefined, tag];
+  return item.tags.some((t) => (facet === undefined || t.facet === facet) && t.value === value);
+}
+
+function snippetFor(item: CatalogItem, terms: string[]): string {
+  const text = item.bodyMd ? item.bodyMd.replace(/[#*_`>]+/g, "").replace(/\s+/g, " ").trim() : item.summary;
+  const lower = text.toLowerCase();
+  const at = terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  if (at === undefined || text.length <= 160) return text.slice(0, 160);
+  const start = Math.max(0, at - 60);
+  return `${start > 0 ? "…" : ""}${text.slice(start, start + 160)}${start + 160 < text.length ? "…" : ""}`;
+}
+
+export function searchOffline(index: OfflineIndex, query: OfflineQuery, savedIds: ReadonlySet<string> = new Set()): OfflineHit[] {
+  const q = query.q?.trim() ?? "";
+  const limit = query.limit ?? 50;
+  const accept = (item: CatalogItem) => (!query.type || item.type === query.type) && (!query.tag || tagMatches(item, query.tag));
+  let found: { item: CatalogItem; terms: string[] }[];
+  if (q) {
+    found = index.mini
+      .search(q, { ...QUERY_OPTIONS, filter: (r) => accept(index.items.get(r.id as string)!) })
+      .slice(0, limit)
+      .map((r) => ({ item: index.items.get(r.id as string)!, terms: r.terms }));
+  } else {
+    // No words: browse by filter, newest first.
+    found = [...index.items.values()]
+      .filter(accept)
+      .sort((a, b) => (b.publishedAt ?? b.updatedAt).localeCompare(a.publishedAt ?? a.updatedAt))
+      .slice(0, limit)
+      .map((item) => ({ item, terms: [] }));
+  }
+  return found.map(({ item, terms }) => ({
+    id: item.id,
+    title: item.title,
+    type: item.type,
+    summary: item.summary,
+    snippet: snippetFor(item, terms),
+    saved: savedIds.has(item.id),
+  }));
+}

@@ -1,0 +1,43 @@
+// A synchronous first step for actions recorded while the page may be about to go away (a seller
+// opening an item and leaving at once). IndexedDB writes are asynchronous and die with the page;
+// localStorage writes are done when the call returns. Staged entries move into the outbox as soon as
+// it is open, and at every start, so nothing recorded is lost. Moving is idempotent: the outbox
+// suppresses an id it already holds, and the server dedupes by id.
+import type { OfflineDb } from "./db";
+import { enqueue } from "./outbox";
+
+type Staged = Parameters<typeof enqueue>[1];
+const KEY = "fieldkit:staged-outbox";
+/** A runaway loop must not fill localStorage (5 MB): the oldest staged entries go first. */
+const MAX_STAGED = 500;
+
+type KeyValueStore = Pick<Storage, "getItem" | "setItem">;
+
+function read(store: KeyValueStore): Staged[] {
+  try {
+    const parsed = JSON.parse(store.getItem(KEY) ?? "[]");
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+export function stageEntry(entry: Staged, store: KeyValueStore = localStorage): void {
+  try {
+    store.setItem(KEY, JSON.stringify([...read(store), entry].slice(-MAX_STAGED)));
+  } catch {
+    // Storage full or disabled (private mode): the asynchronous path still records it.
+  }
+}
+
+/** Moves this user's staged entries into the outbox; returns how many were moved. */
+export async function commitStaged(db: OfflineDb, userId: string, store: KeyValueStore = localStorage): Promise<number> {
+  const mine = read(store).filter((e) => e.userId === userId);
+  for (const entry of mine) await enqueue(db, entry);
+  if (mine.length) {
+    const moved = new Set(mine.map((e) => e.id));
+    // Re-read: another tab may have staged more while we were writing.
+    store.setItem(KEY, JSON.stringify(read(store).filter((e) => !moved.has(e.id))));
+  }
+  return mine.length;
+}

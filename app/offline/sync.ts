@@ -1,0 +1,132 @@
+// Keeping the device's catalog current with `GET /api/v1/sync?since=<cursor>`. The cursor is stored in the same
+// IndexedDB transaction as the page it came with, so an interrupted sync resumes where it stopped and never
+// skips a change. A complete sync (first run, or the server says the seller's audience changed) stores its
+// cursor only at the end, then deletes whatever it did not list.
+import { dropCachedCopies, forgetItems, lostAccess, wipeDevice, type CacheLike } from "./cleanup";
+import { META, type OfflineDb, type SavedRecord } from "./db";
+import type { SyncResponse } from "./types";
+
+export type SyncResult =
+  | {
+      status: "ok";
+      full: boolean;
+      upserted: number;
+      /** Saved copies deleted because the seller lost access. */
+      removedSaved: SavedRecord[];
+      /** Saved items with a newer version on the server. */
+      stale: string[];
+    }
+  | { status: "offline" }
+  | { status: "signed-out" };
+
+export type SyncOptions = {
+  userId: string;
+  fetch?: typeof fetch;
+  origin?: string;
+  /** The saved-copies cache, so removals also delete files and previews. */
+  cache?: CacheLike;
+  pageSize?: number;
+};
+
+export class SyncError extends Error {}
+
+export async function getCursor(db: OfflineDb): Promise<string | undefined> {
+  return (await db.get("meta", META.cursor)) as string | undefined;
+}
+
+/** Applies one page atomically: removals, upserts, stale marks and (if given) the new cursor. */
+export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: boolean) {
+  const tx = db.transaction(["catalog", "saved", "meta"], "readwrite");
+  const catalog = tx.objectStore("catalog");
+  const saved = tx.objectStore("saved");
+  const removedSaved: SavedRecord[] = [];
+  const stale: string[] = [];
+  for (const id of page.removed) {
+    await catalog.delete(id);
+    const copy = await saved.get(id);
+    if (copy) {
+      removedSaved.push(copy);
+      await saved.delete(id);
+    }
+  }
+  for (const item of page.items) {
+    await catalog.put(item);
+    const copy = await saved.get(item.id);
+    if (copy && copy.versionId !== item.versionId) {
+      stale.push(item.id);
+      if (!copy.stale) await saved.put({ ...copy, stale: true });
+    }
+  }
+  if (storeCursor) {
+    await tx.objectStore("meta").put(page.cursor, META.cursor);
+    await tx.objectStore("meta").put(new Date().toISOString(), META.lastSyncAt);
+  }
+  await tx.done;
+  return { removedSaved, stale };
+}
+
+export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<SyncResult> {
+  const fetchFn = options.fetch ?? fetch.bind(globalThis);
+  const origin = options.origin ?? "";
+
+  if ((await db.get("meta", META.userId)) !== options.userId) {
+    await wipeDevice(db, options.cache);
+    await db.put("meta", options.userId, META.userId);
+  }
+
+  let since = await getCursor(db);
+  let full = !since;
+  let retriedWithoutCursor = false;
+  const listed = new Set<string>();
+  const result = { status: "ok" as const, full, upserted: 0, removedSaved: [] as SavedRecord[], stale: [] as string[] };
+
+  for (let pages = 0; pages < 10_000; pages++) {
+    const query = new URLSearchParams();
+    if (since) query.set("since", since);
+    if (options.pageSize) query.set("limit", String(options.pageSize));
+    const qs = query.toString();
+    let res: Response;
+    try {
+      res = await fetchFn(`${origin}/api/v1/sync${qs ? `?${qs}` : ""}`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    } catch {
+      return { status: "offline" };
+    }
+    if (res.status === 401) return { status: "signed-out" };
+    if (res.status === 400 && since && !retriedWithoutCursor) {
+      // A cursor the server no longer understands (e.g. after an upgrade): start over with a complete sync.
+      retriedWithoutCursor = true;
+      since = undefined;
+      full = true;
+      listed.clear();
+      continue;
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new SyncError(body?.error?.message ?? `The catalog could not be updated (HTTP ${res.status}).`);
+    }
+    const page = (await res.json()) as SyncResponse;
+    if (page.full && !full) {
+      full = true;
+      listed.clear();
+    }
+    result.full = full;
+    // Mid-way through a complete sync the cursor is not stored: if the page closes now, the next run starts
+    // the complete sync over instead of resuming as a delta and never deleting what the seller lost.
+    const applied = await applyPage(db, page, !page.full || !page.more);
+    result.upserted += page.items.length;
+    result.removedSaved.push(...applied.removedSaved);
+    result.stale.push(...applied.stale);
+    if (full) for (const item of page.items) listed.add(item.id);
+    since = page.cursor;
+    if (!page.more) break;
+  }
+
+  if (full) {
+    const gone = lostAccess(await db.getAllKeys("catalog"), listed);
+    const savedIds = (await db.getAllKeys("saved")).filter((id) => !listed.has(id));
+    result.removedSaved.push(...(await forgetItems(db, [...new Set([...gone, ...savedIds])])));
+  }
+  await dropCachedCopies(options.cache, result.removedSaved);
+  result.stale = [...new Set(result.stale)];
+  return result;
+}

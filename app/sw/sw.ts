@@ -1,0 +1,153 @@
+// Fieldkit's service worker. Bundled by esbuild into an IIFE and given its precache manifest by workbox-build
+// (app/sw/build.ts), served as /sw.js. The routing rules live in app/offline/routing.ts (unit-tested);
+// this file only carries them out.
+import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
+import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
+import { registerRoute } from "workbox-routing";
+import { openOfflineDb } from "../offline/db";
+import { flushOutbox } from "../offline/outbox";
+import {
+  CACHE_NAMES,
+  CACHE_PREFIX,
+  CACHE_VERSION,
+  NAVIGATION_TIMEOUT_MS,
+  OFFLINE_PAGE,
+  cacheKey,
+  isCacheable,
+  strategyFor,
+  type Strategy,
+} from "../offline/routing";
+
+// Minimal worker-scope types: the repository compiles against the DOM library, not WebWorker.
+type ExtendableEvent = Event & { waitUntil(p: Promise<unknown>): void };
+type FetchEvent = ExtendableEvent & { request: Request };
+type SyncEvent = ExtendableEvent & { tag: string };
+type MessageEvent = ExtendableEvent & { data: unknown };
+declare const self: {
+  __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
+  location: Location;
+  skipWaiting(): Promise<void>;
+  addEventListener(type: "install" | "activate", fn: (e: ExtendableEvent) => void): void;
+  addEventListener(type: "sync", fn: (e: SyncEvent) => void): void;
+  addEventListener(type: "message", fn: (e: MessageEvent) => void): void;
+};
+
+export const OUTBOX_SYNC_TAG = "fieldkit-outbox";
+
+setCacheNameDetails({ prefix: "fieldkit", suffix: CACHE_VERSION, precache: "precache" });
+// App shell: fingerprinted build files, icons and the offline page. Build files carry their hash in the name,
+// so they are fetched only when a new version ships.
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+clientsClaim();
+
+self.addEventListener("activate", (event) => {
+  const keep = new Set<string>([...Object.values(CACHE_NAMES), cacheNames.precache]);
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(CACHE_PREFIX) && !keep.has(name)) await caches.delete(name);
+      }
+      await flushFromWorker();
+    })(),
+  );
+});
+
+// workbox-window's `messageSkipWaiting()` sends this when the seller accepts "Update available — reload".
+self.addEventListener("message", (event) => {
+  const type = (event.data as { type?: string } | null)?.type;
+  if (type === "SKIP_WAITING") void self.skipWaiting();
+  if (type === "FLUSH_OUTBOX") event.waitUntil(flushFromWorker());
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(flushFromWorker(true));
+});
+
+const origin = self.location.origin;
+const is = (strategy: Strategy) => ({ request }: { request: Request }) =>
+  strategyFor({ url: request.url, method: request.method, mode: request.mode, destination: request.destination }, origin) === strategy;
+
+registerRoute(is("page"), ({ request, event }) => networkFirst(request, event as FetchEvent, "page"));
+registerRoute(is("page-data"), ({ request, event }) => networkFirst(request, event as FetchEvent, "data"));
+registerRoute(is("saved-asset"), ({ request }) => savedFirst(request));
+
+/** Network with a short timeout; a copy from the saved or pages cache when the network fails or is slow. */
+async function networkFirst(request: Request, event: FetchEvent, kind: "page" | "data"): Promise<Response> {
+  const full = cacheKey(request.url);
+  // A data request naming a subset of routes (`_routes`) is stored under its own URL; only a complete one
+  // is stored under the shared key, because a complete copy can answer any subset but not the reverse.
+  const exact = new URL(request.url).searchParams.has("_routes") ? request.url.split("#")[0] : full;
+  const network = fetch(request).then(async (res) => {
+    if (isCacheable(res)) {
+      const saved = await caches.open(CACHE_NAMES.saved);
+      // A saved page stays in the saved cache (which never expires), refreshed whenever seen online.
+      const target = (await saved.match(full)) ? saved : await caches.open(CACHE_NAMES.pages);
+      await target.put(exact, res.clone());
+    }
+    return res;
+  });
+  event.waitUntil(network.catch(() => undefined));
+  // A page asked for with a query the device never saw (e.g. /saved?q=…) falls back to the same page without
+  // it: client-rendered pages (offline search) read the query themselves, others at least open.
+  const bare = kind === "page" ? cacheKey(new URL(request.url).origin + new URL(request.url).pathname) : full;
+  const fromCache = async () => {
+    for (const cacheName of [CACHE_NAMES.saved, CACHE_NAMES.pages]) {
+      for (const key of new Set([exact, full, bare])) {
+        const hit = await caches.match(key, { cacheName });
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = new Promise<"slow">((resolve) => (timer = setTimeout(() => resolve("slow"), NAVIGATION_TIMEOUT_MS)));
+  try {
+    const first = await Promise.race([network, slow]);
+    if (first !== "slow") return first;
+    const cached = await fromCache();
+    return cached ?? (await network);
+  } catch {
+    const cached = await fromCache();
+    if (cached) return cached;
+    if (kind === "page") return (await matchPrecache(OFFLINE_PAGE)) ?? Response.error();
+    return new Response(JSON.stringify({ error: { code: "offline", message: "You are offline and this page is not saved on the device." } }), {
+      status: 503,
+      headers: { "Content-Type": "application/json" },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Files and previews: the saved copy when there is one (no network needed), otherwise the network, uncached. */
+async function savedFirst(request: Request): Promise<Response> {
+  const hit = await caches.match(cacheKey(request.url), { cacheName: CACHE_NAMES.saved });
+  return hit ?? fetch(request);
+}
+
+/**
+ * Sends the outbox from the worker: on Background Sync (Chromium), on activation and whenever the worker
+ * starts. iOS has no Background Sync, so the pages also flush on start and on `online`.
+ */
+async function flushFromWorker(rethrow = false): Promise<void> {
+  try {
+    const me = await fetch("/api/v1/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!me.ok) return;
+    const { user } = (await me.json()) as { user: { id: string } };
+    const db = await openOfflineDb();
+    try {
+      const result = await flushOutbox(db, { userId: user.id });
+      // Throwing tells the browser the sync failed, so it schedules another attempt.
+      if (rethrow && (result.stopped === "offline" || result.stopped === "server")) throw new Error("Outbox not fully sent");
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if (rethrow) throw error;
+  }
+}
+
+// Worker start-up (also after the browser killed an idle worker): try to send what is waiting.
+void flushFromWorker();

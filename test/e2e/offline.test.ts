@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { baseURL, describeBrowser, DEMO_PASSWORD, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+
+type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[] };
+
+const TITLES = {
+  pdf: "Healthcare case study: regional clinic network",
+  image: "Retail store visit checklist (photo)",
+  card: "Financial services procurement battle card",
+} as const;
+
+/** A session for checking what the server holds, outside the browser under test. */
+async function apiSession(email: string) {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  return async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${baseURL}${path}`, { headers: { Cookie: cookie, Accept: "application/json" } });
+    expect(r.status, `${path} answered ${r.status}`).toBe(200);
+    return (await r.json()) as T;
+  };
+}
+
+type Insights = { items: { itemId: string; views: number; useful: number; notUseful: number }[] };
+const viewsOf = async (marketer: Awaited<ReturnType<typeof apiSession>>, ids: string[]) => {
+  const { items } = await marketer<Insights>("/api/v1/insights/items");
+  return Object.fromEntries(ids.map((id) => [id, items.find((i) => i.itemId === id)?.views ?? 0]));
+};
+const myRequests = async (seller: Awaited<ReturnType<typeof apiSession>>, text: string) =>
+  (await seller<{ requests: { text: string }[] }>("/api/v1/requests")).requests.filter((r) => r.text === text);
+
+/** The device's outbox, read straight from IndexedDB. */
+const outboxSize = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction("outbox").objectStore("outbox").count();
+          count.onsuccess = () => {
+            resolve(count.result);
+            db.close();
+          };
+        };
+      }),
+  );
+
+async function waitForServiceWorker(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+}
+
+async function saveForOffline(page: Page, id: string, title: string) {
+  await page.goto(`/items/${id}`);
+  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+  await page.getByRole("button", { name: "Save for offline" }).click();
+  await page.getByText("Saved on this device").waitFor({ timeout: 30_000 });
+}
+
+describeBrowser("offline field kit on a phone", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  let items: Record<keyof typeof TITLES, CatalogEntry>;
+
+  beforeAll(async () => {
+    browser = await launch();
+    context = browser.context;
+  });
+  afterAll(() => browser?.close());
+
+  it("saves a PDF, an image and a battle card, uses them in airplane mode, and delivers every offline action exactly once", async () => {
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    await waitForServiceWorker(page);
+
+    const catalog = await page.evaluate(async () => (await (await fetch("/api/v1/sync?limit=1000")).json()).items as CatalogEntry[]);
+    items = {
+      pdf: catalog.find((c) => c.title === TITLES.pdf)!,
+      image: catalog.find((c) => c.title === TITLES.image)!,
+      card: catalog.find((c) => c.title === TITLES.card)!,
+    };
+    expect(items.pdf.file).not.toBeNull();
+    expect(items.image.file).not.toBeNull();
+    const ids = Object.values(items).map((i) => i.id);
+
+    const marketer = await apiSession("marketer@demo.test");
+    const seller = await apiSession("seller@demo.test");
+    const viewsBefore = await viewsOf(marketer, ids);
+
+    for (const key of ["pdf", "image", "card"] as const) await saveForOffline(page, items[key].id, TITLES[key]);
+    await page.goto("/saved");
+    await page.getByRole("list", { name: "Saved items" }).getByRole("link", { name: TITLES.card }).waitFor();
+    // Views of the three pages while saving reach the server before we go offline.
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText("You're offline.").waitFor();
+
+    for (const key of ["pdf", "image", "card"] as const) {
+      await page.goto(`/items/${items[key].id}`);
+      await page.getByRole("heading", { level: 1, name: TITLES[key] }).waitFor();
+    }
+    // The original file and the previews come from the device.
+    const offlineAssets = await page.evaluate(async (list) => {
+      const out: number[] = [];
+      for (const e of list) {
+        if (e.file) out.push((await fetch(`/api/v1/items/${e.id}/file`)).status);
+        for (const n of e.previews) out.push((await fetch(`/api/v1/items/${e.id}/previews/${n}`)).status);
+      }
+      return out;
+    }, [items.pdf, items.image]);
+    expect(offlineAssets.length).toBeGreaterThanOrEqual(2);
+    expect(offlineAssets.every((s) => s === 200)).toBe(true);
+    // The battle card's text is on the page.
+    await page.goto(`/items/${items.card.id}`);
+    await page.getByText("Vendor risk questionnaire").first().waitFor();
+
+    // Rate and comment offline: the feedback form is queued in the outbox.
+    const comment = `Banks asked for this twice this week ${Date.now()}`;
+    await page.getByText("👎 No").click();
+    await page.getByLabel("Comment for marketing (optional)").fill(comment);
+    await page.getByRole("button", { name: /Send feedback|Update my answer/ }).click();
+    await page.getByText("Your feedback is saved on this device").waitFor();
+
+    // Search offline and request content.
+    await page.goto("/saved?q=procurement");
+    const results = page.getByRole("list", { name: "Search results" });
+    await results.getByRole("link", { name: TITLES.card }).waitFor();
+    expect(await results.getByText("Saved on device").count()).toBeGreaterThanOrEqual(1);
+    const requestText = `One-page ROI sheet for dental clinics ${Date.now()}`;
+    await page.getByLabel("What do you need?").fill(requestText);
+    await page.getByRole("button", { name: "Request content" }).click();
+    await page.getByText("Request saved on this device").waitFor();
+    expect(await outboxSize(page)).toBeGreaterThanOrEqual(5); // 3 views + a rating + a request (+ dwell)
+
+    // Nothing reached the server while offline.
+    expect(await myRequests(seller, requestText)).toHaveLength(0);
+
+    await context.setOffline(false);
+    await expect.poll(() => outboxSize(page), { timeout: 30_000 }).toBe(0);
+
+    expect(await myRequests(seller, requestText)).toHaveLength(1);
+    const viewsAfter = await viewsOf(marketer, ids);
+    // One view while saving, one offline; the battle card was opened offline twice.
+    expect(viewsAfter[items.pdf.id] - viewsBefore[items.pdf.id]).toBe(2);
+    expect(viewsAfter[items.image.id] - viewsBefore[items.image.id]).toBe(2);
+    expect(viewsAfter[items.card.id] - viewsBefore[items.card.id]).toBe(3);
+    // The rating arrived with its comment: the item page shows the seller's answer.
+    await page.goto(`/items/${items.card.id}`);
+    await page.getByText(/You answered No/).waitFor();
+    expect(await page.getByLabel("Comment for marketing (optional)").inputValue()).toBe(comment);
+    await page.close();
+  });
+
+  it("loses nothing and duplicates nothing when the page is closed in the middle of the flush", async () => {
+    const seller = await apiSession("seller@demo.test");
+    const marketer = await apiSession("marketer@demo.test");
+    const page = await context.newPage();
+    await page.goto("/saved");
+    await waitForServiceWorker(page);
+    const viewsBefore = await viewsOf(marketer, [items.card.id]);
+
+    await context.setOffline(true);
+    await page.goto(`/items/${items.card.id}`);
+    await page.getByRole("heading", { level: 1, name: TITLES.card }).waitFor();
+    await expect.poll(() => outboxSize(page), { timeout: 10_000 }).toBe(1); // the offline view
+    await page.goto("/saved");
+    const requestText = `Competitor pricing for regional banks ${Date.now()}`;
+    await page.getByLabel("What do you need?").fill(requestText);
+    await page.getByRole("button", { name: "Request content" }).click();
+    await page.getByText("Request saved on this device").waitFor();
+    expect(await outboxSize(page)).toBeGreaterThanOrEqual(2);
+
+    // A send reaches the server, but the page is closed before it hears the answer: first during the
+    // events batch, then (on the next start) during the request. Each time the outbox keeps the entry.
+    let current = page;
+    for (const endpoint of ["**/api/v1/events", "**/api/v1/requests"]) {
+      let closed = false;
+      await context.route(endpoint, async (route) => {
+        await route.fetch();
+        if (!closed) {
+          closed = true;
+          await current.close();
+        }
+        await route.abort("connectionreset").catch(() => undefined);
+      });
+      if (endpoint.endsWith("events")) await context.setOffline(false);
+      else {
+        current = await context.newPage();
+        // The flush may start (and the page be closed) before the navigation finishes.
+        await current.goto("/saved").catch(() => undefined);
+      }
+      await expect.poll(() => closed, { timeout: 30_000 }).toBe(true);
+      await context.unroute(endpoint);
+    }
+
+    // Next start: the outbox sends what it still holds; the server's idempotency absorbs the re-sends.
+    const again = await context.newPage();
+    await again.goto("/saved");
+    await expect.poll(() => outboxSize(again), { timeout: 30_000 }).toBe(0);
+    expect(await myRequests(seller, requestText)).toHaveLength(1);
+    const viewsAfter = await viewsOf(marketer, [items.card.id]);
+    // The one offline view of the card, counted once despite the re-send.
+    expect(viewsAfter[items.card.id] - viewsBefore[items.card.id]).toBe(1);
+    await again.close();
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, strategyFor } from "~/offline/routing";
+
+const ORIGIN = "https://fieldkit.test";
+const get = (path: string, extra: { mode?: string } = {}) => ({ url: ORIGIN + path, method: "GET", ...extra });
+
+describe("cache routing table", () => {
+  it.each([
+    ["/build/entry.client-ABC123.js", "precache"],
+    ["/icons/icon-192.png", "precache"],
+    ["/offline.html", "precache"],
+    ["/api/v1/items/9f0c/file", "saved-asset"],
+    ["/api/v1/items/9f0c/previews/3", "saved-asset"],
+    ["/api/v1/sync?since=x", "network-only"],
+    ["/api/v1/items/9f0c", "network-only"],
+    ["/items/9f0c.data", "page-data"],
+    ["/items/9f0c.data?_routes=routes%2F_app.items.%24id", "page-data"],
+    ["/__manifest?p=%2Fitems%2F9f0c&version=abc", "page-data"],
+    ["/sw.js", "passthrough"],
+  ])("routes GET %s to %s", (path, strategy) => {
+    expect(strategyFor(get(path), ORIGIN)).toBe(strategy);
+  });
+
+  it("treats navigations as pages, except sign-in, sign-out and health", () => {
+    expect(strategyFor(get("/items/9f0c", { mode: "navigate" }), ORIGIN)).toBe("page");
+    expect(strategyFor(get("/saved?q=pricing", { mode: "navigate" }), ORIGIN)).toBe("page");
+    for (const path of ["/login", "/login?redirectTo=%2Fhome", "/logout", "/healthz"]) {
+      expect(strategyFor(get(path, { mode: "navigate" }), ORIGIN)).toBe("passthrough");
+    }
+  });
+
+  it("leaves writes and other origins to the browser", () => {
+    expect(strategyFor({ url: `${ORIGIN}/api/v1/events`, method: "POST" }, ORIGIN)).toBe("passthrough");
+    expect(strategyFor({ url: `${ORIGIN}/items/1.data`, method: "POST" }, ORIGIN)).toBe("passthrough");
+    expect(strategyFor({ url: "https://video.example.com/x", method: "GET", mode: "navigate" }, ORIGIN)).toBe("passthrough");
+  });
+
+  it("caches data under one key whichever routes Remix asks for", () => {
+    expect(cacheKey(`${ORIGIN}/items/1.data?_routes=routes%2F_app.items.%24id`)).toBe(`${ORIGIN}/items/1.data`);
+    expect(cacheKey(`${ORIGIN}/items/1.data`)).toBe(`${ORIGIN}/items/1.data`);
+    expect(cacheKey(`${ORIGIN}/saved?b=2&a=1#top`)).toBe(`${ORIGIN}/saved?a=1&b=2`);
+  });
+
+  it("derives the single-fetch data URL of a page", () => {
+    expect(dataUrlFor("/items/1")).toBe("/items/1.data");
+    expect(dataUrlFor("/saved/")).toBe("/saved.data");
+    expect(dataUrlFor("/")).toBe("/_root.data");
+  });
+
+  it("keeps only plain 200 answers", () => {
+    expect(isCacheable({ status: 200, type: "basic" })).toBe(true);
+    expect(isCacheable({ status: 202, type: "basic" })).toBe(false); // single-fetch redirect
+    expect(isCacheable({ status: 200, type: "basic", redirected: true })).toBe(false); // e.g. bounced to /login
+    expect(isCacheable({ status: 404, type: "basic" })).toBe(false);
+    expect(isCacheable({ status: 0, type: "opaque" })).toBe(false);
+  });
+
+  it("versions every runtime cache name", () => {
+    for (const name of Object.values(CACHE_NAMES)) expect(name).toMatch(/^fieldkit-[a-z]+-v\d+$/);
+  });
+});

@@ -1,0 +1,114 @@
+import "fake-indexeddb/auto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openOfflineDb, type OfflineDb } from "~/offline/db";
+import { assetUrlsInHtml, removeSaved, saveItem, urlsForItem, type Progress } from "~/offline/saved";
+import type { CatalogItem } from "~/offline/types";
+import { freshDbName, memoryCache } from "./offline-fakes";
+
+const ORIGIN = "http://app.test";
+const ID = "9f0c0000-0000-4000-8000-000000000001";
+
+let db: OfflineDb;
+beforeEach(async () => {
+  db = await openOfflineDb(freshDbName());
+});
+afterEach(() => db.close());
+
+const pdf: CatalogItem = {
+  id: ID,
+  type: "document",
+  title: "Case study",
+  summary: "",
+  tags: [],
+  version: 2,
+  versionId: "v2",
+  bodyMd: null,
+  file: { filename: "case.pdf", mime: "application/pdf", size: 3000 },
+  previews: [1, 2],
+  pageCount: 2,
+  videoUrl: null,
+  publishedAt: null,
+  expiresAt: null,
+  updatedAt: "2026-01-01T00:00:00.000Z",
+};
+
+function site(overrides: Record<string, Response> = {}) {
+  const fetched: string[] = [];
+  const fetch = (async (input: RequestInfo | URL) => {
+    const path = String(input).replace(ORIGIN, "");
+    fetched.push(path);
+    if (overrides[path]) return overrides[path];
+    if (path === `/items/${ID}`) {
+      return new Response(`<html><img src="/api/v1/items/${ID}/previews/1?w=640" srcset="/api/v1/items/${ID}/previews/1?w=320 320w, /api/v1/items/${ID}/previews/1?w=640 640w"></html>`, {
+        headers: { "Content-Type": "text/html" },
+      });
+    }
+    if (path.endsWith("/file")) return new Response(new Uint8Array(3000), { headers: { "Content-Length": "3000" } });
+    return new Response(new Uint8Array(100), { headers: { "Content-Length": "100" } });
+  }) as typeof globalThis.fetch;
+  return { fetch, fetched };
+}
+
+describe("saving an item for offline", () => {
+  it("stores the page, its data, the file, every preview and the preview sizes the page uses", async () => {
+    const cache = memoryCache();
+    const { fetch } = site();
+    const record = await saveItem(db, pdf, { fetch, cache, origin: ORIGIN });
+    expect([...cache.store.keys()].map((k) => k.replace(ORIGIN, "")).sort()).toEqual(
+      [
+        `/api/v1/items/${ID}/file`,
+        `/api/v1/items/${ID}/previews/1`,
+        `/api/v1/items/${ID}/previews/1?w=320`,
+        `/api/v1/items/${ID}/previews/1?w=640`,
+        `/api/v1/items/${ID}/previews/2`,
+        `/items/${ID}`,
+        `/items/${ID}.data`,
+      ].sort(),
+    );
+    expect(record).toMatchObject({ itemId: ID, versionId: "v2", stale: false, urls: expect.any(Array) });
+    expect(record.bytes).toBe(3000 + 100 * 5 + (await (await cache.match(`${ORIGIN}/items/${ID}`))!.text()).length);
+    expect(await db.get("saved", ID)).toEqual(record);
+  });
+
+  it("reports progress that only grows and ends complete", async () => {
+    const seen: Progress[] = [];
+    await saveItem(db, pdf, { fetch: site().fetch, cache: memoryCache(), origin: ORIGIN, onProgress: (p) => seen.push(p) });
+    const loaded = seen.map((p) => p.loaded);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    const last = seen[seen.length - 1];
+    expect(last.loaded).toBe(last.total);
+    expect(last.filesDone).toBe(last.files);
+  });
+
+  it("keeps no partial copy when a download fails, and says why", async () => {
+    const cache = memoryCache();
+    const { fetch } = site({ [`/api/v1/items/${ID}/previews/2`]: new Response("nope", { status: 404 }) });
+    await expect(saveItem(db, pdf, { fetch, cache, origin: ORIGIN })).rejects.toThrow("no longer available");
+    expect(cache.store.size).toBe(0);
+    expect(await db.get("saved", ID)).toBeUndefined();
+  });
+
+  it("tells the seller to save when online when the network is gone", async () => {
+    const fetch = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as typeof globalThis.fetch;
+    await expect(saveItem(db, pdf, { fetch, cache: memoryCache(), origin: ORIGIN })).rejects.toThrow(/offline/);
+  });
+
+  it("removes a saved copy's record and cached responses", async () => {
+    const cache = memoryCache();
+    await saveItem(db, pdf, { fetch: site().fetch, cache, origin: ORIGIN });
+    await removeSaved(db, cache, ID);
+    expect(cache.store.size).toBe(0);
+    expect(await db.get("saved", ID)).toBeUndefined();
+  });
+
+  it("lists the known URLs of a messaging item without file or previews", () => {
+    expect(urlsForItem({ id: "x", file: null, previews: [] })).toEqual(["/items/x", "/items/x.data"]);
+  });
+
+  it("finds only this item's assets in the page HTML", () => {
+    const html = `<img src="/api/v1/items/${ID}/previews/1?w=320&amp;q=1"><img src="/api/v1/items/other/previews/1"><a href="/items/${ID}">`;
+    expect(assetUrlsInHtml(html, ID)).toEqual([`/api/v1/items/${ID}/previews/1?w=320&q=1`]);
+  });
+});

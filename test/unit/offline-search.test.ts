@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { buildIndex, searchOffline } from "~/offline/search";
+import type { CatalogItem } from "~/offline/types";
+
+const base: Omit<CatalogItem, "id" | "title" | "type"> = {
+  summary: "",
+  tags: [],
+  version: 1,
+  versionId: null,
+  bodyMd: null,
+  file: null,
+  previews: [],
+  pageCount: null,
+  videoUrl: null,
+  publishedAt: null,
+  expiresAt: null,
+  updatedAt: "2026-01-01T00:00:00.000Z",
+};
+
+const catalog: CatalogItem[] = [
+  { ...base, id: "deck", type: "deck", title: "Healthcare meeting kit: clinic operations deck", summary: "Scheduling and compliance", tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }], publishedAt: "2026-01-02T00:00:00.000Z" },
+  { ...base, id: "card", type: "battle_card", title: "Financial services procurement battle card", bodyMd: "## Expect\n- Vendor risk questionnaire (send our pre-filled copy).", tags: [{ facet: "industry", value: "finance", label: "Financial services" }], publishedAt: "2026-01-03T00:00:00.000Z" },
+  { ...base, id: "talk", type: "talk_track", title: "Healthcare compliance talk track", bodyMd: "Ask how their last audit went.", tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }], publishedAt: "2026-01-01T00:00:00.000Z" },
+];
+const index = buildIndex(catalog);
+
+describe("offline search", () => {
+  it("finds items by words in the title, ranking title matches first", () => {
+    expect(searchOffline(index, { q: "compliance" }).map((h) => h.id)).toEqual(["talk", "deck"]);
+  });
+
+  it("finds messaging items by words only in their body, with a snippet around the match", () => {
+    const [hit] = searchOffline(index, { q: "questionnaire" });
+    expect(hit.id).toBe("card");
+    expect(hit.snippet).toContain("Vendor risk questionnaire");
+  });
+
+  it("matches prefixes and small typos", () => {
+    expect(searchOffline(index, { q: "procure" }).map((h) => h.id)).toEqual(["card"]);
+    expect(searchOffline(index, { q: "healthcar compliance" }).map((h) => h.id).sort()).toEqual(["deck", "talk"]);
+    expect(searchOffline(index, { q: "procurment" }).map((h) => h.id)).toEqual(["card"]);
+  });
+
+  it("applies the type and tag filters, with or without a facet", () => {
+    expect(searchOffline(index, { q: "healthcare", type: "talk_track" }).map((h) => h.id)).toEqual(["talk"]);
+    expect(searchOffline(index, { tag: "industry:healthcare" }).map((h) => h.id)).toEqual(["deck", "talk"]);
+    expect(searchOffline(index, { tag: "finance" }).map((h) => h.id)).toEqual(["card"]);
+  });
+
+  it("says which results are saved on the device", () => {
+    const hits = searchOffline(index, { q: "healthcare" }, new Set(["deck"]));
+    expect(Object.fromEntries(hits.map((h) => [h.id, h.saved]))).toEqual({ deck: true, talk: false });
+  });
+
+  it("returns nothing for words no item has", () => {
+    expect(searchOffline(index, { q: "zeppelin" })).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import "fake-indexeddb/auto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openOfflineDb, type OfflineDb } from "~/offline/db";
+import { eventEntry, listOutbox } from "~/offline/outbox";
+import { commitStaged, stageEntry } from "~/offline/staging";
+import { freshDbName } from "./offline-fakes";
+
+const USER = "11111111-1111-4111-8111-111111111111";
+const OTHER = "44444444-4444-4444-8444-444444444444";
+const ITEM = "22222222-2222-4222-8222-222222222222";
+
+/** The Storage API's two calls, in memory (Node has no localStorage). */
+function memoryStorage() {
+  const map = new Map<string, string>();
+  return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), map };
+}
+
+let db: OfflineDb;
+beforeEach(async () => {
+  db = await openOfflineDb(freshDbName());
+});
+afterEach(() => db.close());
+
+describe("staging actions before the page can go away", () => {
+  it("keeps a staged view across a 'reload' and moves it into the outbox once", async () => {
+    const store = memoryStorage();
+    const view = eventEntry(USER, { type: "view", itemId: ITEM });
+    stageEntry(view, store);
+    // The page went away here; a new page commits what was staged.
+    expect(await commitStaged(db, USER, store)).toBe(1);
+    expect(await commitStaged(db, USER, store)).toBe(0);
+    expect((await listOutbox(db, USER)).map((e) => e.id)).toEqual([view.id]);
+  });
+
+  it("does not duplicate an entry that reached the outbox before the staging was cleared", async () => {
+    const store = memoryStorage();
+    const view = eventEntry(USER, { type: "view", itemId: ITEM });
+    stageEntry(view, store);
+    await commitStaged(db, USER, store);
+    stageEntry(view, store); // as if the tab died between the outbox write and clearing the stage
+    await commitStaged(db, USER, store);
+    expect(await listOutbox(db, USER)).toHaveLength(1);
+  });
+
+  it("leaves another user's staged entries for them", async () => {
+    const store = memoryStorage();
+    stageEntry(eventEntry(OTHER, { type: "view", itemId: ITEM }), store);
+    stageEntry(eventEntry(USER, { type: "view", itemId: ITEM }), store);
+    expect(await commitStaged(db, USER, store)).toBe(1);
+    expect(JSON.parse(store.map.get("fieldkit:staged-outbox")!)).toHaveLength(1);
+    expect(await commitStaged(db, OTHER, store)).toBe(1);
+  });
+
+  it("survives unreadable staging data", async () => {
+    const store = memoryStorage();
+    store.setItem("fieldkit:staged-outbox", "{not json");
+    expect(await commitStaged(db, USER, store)).toBe(0);
+    stageEntry(eventEntry(USER, { type: "view", itemId: ITEM }), store);
+    expect(await commitStaged(db, USER, store)).toBe(1);
+  });
+});

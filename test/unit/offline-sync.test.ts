@@ -1,0 +1,184 @@
+import "fake-indexeddb/auto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lostAccess } from "~/offline/cleanup";
+import { META, openOfflineDb, type OfflineDb, type SavedRecord } from "~/offline/db";
+import { getCursor, syncCatalog } from "~/offline/sync";
+import type { CatalogItem, SyncResponse } from "~/offline/types";
+import { freshDbName, memoryCache } from "./offline-fakes";
+
+const USER = "11111111-1111-4111-8111-111111111111";
+
+let db: OfflineDb;
+beforeEach(async () => {
+  db = await openOfflineDb(freshDbName());
+});
+afterEach(() => db.close());
+
+function item(id: string, versionId = `${id}-v1`): CatalogItem {
+  return {
+    id,
+    type: "deck",
+    title: `Item ${id}`,
+    summary: "",
+    tags: [],
+    version: 1,
+    versionId,
+    bodyMd: null,
+    file: null,
+    previews: [],
+    pageCount: null,
+    videoUrl: null,
+    publishedAt: null,
+    expiresAt: null,
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+const page = (p: Partial<SyncResponse>): SyncResponse => ({ items: [], removed: [], cursor: "c", full: false, more: false, ...p });
+
+/** A server that answers the `since` it is asked for from a script, and records what it was asked. */
+function scriptedServer(script: Record<string, SyncResponse | "offline" | number>) {
+  const asked: (string | null)[] = [];
+  const fetch = (async (input: RequestInfo | URL) => {
+    const since = new URL(String(input), "http://app.test").searchParams.get("since");
+    asked.push(since);
+    const answer = script[since ?? "none"];
+    if (answer === undefined) throw new Error(`no script for since=${since}`);
+    if (answer === "offline") throw new TypeError("Failed to fetch");
+    if (typeof answer === "number") return new Response(JSON.stringify({ error: { code: "x", message: "Bad cursor" } }), { status: answer });
+    return new Response(JSON.stringify(answer), { status: 200 });
+  }) as typeof globalThis.fetch;
+  return { fetch, asked };
+}
+
+async function saveCopy(id: string, versionId = `${id}-v1`, cache = memoryCache()) {
+  const urls = [`http://app.test/items/${id}`, `http://app.test/api/v1/items/${id}/file`];
+  for (const u of urls) await cache.put(u, new Response("x"));
+  const record: SavedRecord = { itemId: id, title: id, type: "deck", version: 1, versionId, urls, bytes: 2, savedAt: "", stale: false };
+  await db.put("saved", record);
+  return cache;
+}
+
+async function signedInAs(userId: string) {
+  await db.put("meta", userId, META.userId);
+}
+
+describe("cursor handling", () => {
+  it("stores the catalog and the cursor, and asks for changes since that cursor next time", async () => {
+    const server = scriptedServer({
+      none: page({ items: [item("a"), item("b")], cursor: "c1", full: true }),
+      c1: page({ items: [item("b")], cursor: "c2" }),
+    });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(await getCursor(db)).toBe("c1");
+    await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(server.asked).toEqual([null, "c1"]);
+    expect(await getCursor(db)).toBe("c2");
+    expect((await db.getAllKeys("catalog")).sort()).toEqual(["a", "b"]);
+  });
+
+  it("follows `more` through every page of a delta, storing the cursor page by page", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    const server = scriptedServer({
+      c0: page({ items: [item("a")], cursor: "c1", more: true }),
+      c1: "offline",
+    });
+    expect(await syncCatalog(db, { userId: USER, fetch: server.fetch })).toEqual({ status: "offline" });
+    // The first page was applied and its cursor kept: the next run resumes there.
+    expect(await getCursor(db)).toBe("c1");
+    expect(await db.get("catalog", "a")).toBeDefined();
+  });
+
+  it("starts an interrupted complete sync over instead of resuming it as a delta", async () => {
+    const server = scriptedServer({
+      none: page({ items: [item("a")], cursor: "f1", full: true, more: true }),
+      f1: "offline",
+    });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(await getCursor(db)).toBeUndefined();
+    await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(server.asked).toEqual([null, "f1", null, "f1"]);
+  });
+
+  it("drops a cursor the server refuses and syncs the whole catalog again", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "stale-cursor", META.cursor);
+    const server = scriptedServer({
+      "stale-cursor": 400,
+      none: page({ items: [item("a")], cursor: "c1", full: true }),
+    });
+    const result = await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(result).toMatchObject({ status: "ok", full: true });
+    expect(server.asked).toEqual(["stale-cursor", null]);
+    expect(await getCursor(db)).toBe("c1");
+  });
+
+  it("reports a signed-out session and changes nothing", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    const server = scriptedServer({ c0: 401 });
+    expect(await syncCatalog(db, { userId: USER, fetch: server.fetch })).toEqual({ status: "signed-out" });
+    expect(await getCursor(db)).toBe("c0");
+  });
+});
+
+describe("freshness and cleanup", () => {
+  it("marks a saved item whose newer version was published as stale", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    await saveCopy("a");
+    const server = scriptedServer({ c0: page({ items: [item("a", "a-v2")], cursor: "c1" }) });
+    const result = await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(result).toMatchObject({ status: "ok", stale: ["a"] });
+    expect((await db.get("saved", "a"))!.stale).toBe(true);
+  });
+
+  it("deletes a removed item's metadata, saved record and cached files", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    await db.put("catalog", item("gone"));
+    await db.put("catalog", item("kept"));
+    const cache = await saveCopy("gone");
+    const server = scriptedServer({ c0: page({ removed: ["gone"], cursor: "c1" }) });
+    const result = await syncCatalog(db, { userId: USER, fetch: server.fetch, cache });
+    expect(result.status === "ok" && result.removedSaved.map((r) => r.itemId)).toEqual(["gone"]);
+    expect(await db.getAllKeys("catalog")).toEqual(["kept"]);
+    expect(await db.get("saved", "gone")).toBeUndefined();
+    expect(cache.store.size).toBe(0);
+  });
+
+  it("after a complete sync, deletes every item on the device the server no longer lists", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    for (const id of ["a", "b", "lost"]) await db.put("catalog", item(id));
+    const cache = await saveCopy("lost");
+    // The seller moved team: the server answers the old cursor with a complete catalog over two pages.
+    const server = scriptedServer({
+      c0: page({ items: [item("a")], cursor: "f1", full: true, more: true }),
+      f1: page({ items: [item("b")], cursor: "c9", full: true }),
+    });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch, cache });
+    expect((await db.getAllKeys("catalog")).sort()).toEqual(["a", "b"]);
+    expect(await db.get("saved", "lost")).toBeUndefined();
+    expect(cache.store.size).toBe(0);
+    expect(await getCursor(db)).toBe("c9");
+  });
+
+  it("wipes the previous person's catalog and saved copies when someone else signs in on the device", async () => {
+    await signedInAs("someone-else");
+    await db.put("meta", "their-cursor", META.cursor);
+    await db.put("catalog", item("theirs"));
+    const cache = await saveCopy("theirs");
+    const server = scriptedServer({ none: page({ items: [item("mine")], cursor: "c1", full: true }) });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch, cache });
+    expect(server.asked).toEqual([null]);
+    expect(await db.getAllKeys("catalog")).toEqual(["mine"]);
+    expect(cache.store.size).toBe(0);
+  });
+
+  it("lists what is on the device but not in the complete catalog", () => {
+    expect(lostAccess(["a", "b", "c"], new Set(["b", "d"]))).toEqual(["a", "c"]);
+    expect(lostAccess([], new Set(["b"]))).toEqual([]);
+  });
+});
