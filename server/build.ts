@@ -25,5 +25,5 @@ export function buildIfNeeded(log: (line: string) => void = console.log): void {
   const newest = Math.max(...SOURCE_DIRS.filter(existsSync).map(newestSourceMtime));
   if (built >= newest) return;
   log("Building Fieldkit…");
-  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
+  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
 }

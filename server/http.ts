@@ -39,16 +39,16 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
 
   // Fingerprinted Remix assets never change; everything else in public/ is revalidated.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-  app.use(
-    express.static("public", {
-      maxAge: "1h",
-      index: false,
-      setHeaders: (res, file) => {
-        // NOTE: the service worker must be revalidated on every load, or updates never reach devices.
-        if (file.endsWith(`${path.sep}sw.js`)) res.setHeader("Cache-Control", "no-cache");
-      },
-    }),
-  );
+  // Only paths that look like files reach the disk: a stat per page request costs real throughput.
+  const publicFiles = express.static("public", {
+    maxAge: "1h",
+    index: false,
+    setHeaders: (res, file) => {
+      // NOTE: the service worker must be revalidated on every load, or updates never reach devices.
+      if (file.endsWith(`${path.sep}sw.js`)) res.setHeader("Cache-Control", "no-cache");
+    },
+  });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) && !req.path.startsWith("/api/") ? publicFiles(req, res, next) : next()));
 
   app.all(
     "*",

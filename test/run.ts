@@ -15,7 +15,7 @@ try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   summary = {
     passed: json.numPassedTests,
-    failed: json.numFailedTests + (json.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(json),
+    failed: json.numFailedTests + suitesThatFailedToRun(json),
     skipped: json.numPendingTests + json.numTodoTests,
   };
 } catch {
@@ -25,7 +25,7 @@ writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);
 
-/** A suite that failed to load counts as one failure; a suite whose tests failed is already counted. */
-function countSuitesWithFailedTests(json: { testResults: { status: string; assertionResults: { status: string }[] }[] }) {
-  return json.testResults.filter((r) => r.status === "failed" && r.assertionResults.some((a) => a.status === "failed")).length;
+/** A file that failed without a failing test (it did not load, a hook threw) counts as one failure. */
+function suitesThatFailedToRun(json: { testResults: { status: string; assertionResults: { status: string }[] }[] }) {
+  return json.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
 }

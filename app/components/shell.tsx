@@ -22,21 +22,27 @@ const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
   marketer: [
     { to: "/library", label: "Library", icon: null },
     { to: "/publish", label: "Publish", icon: null },
+    { to: "/feedback", label: "Feedback", icon: null },
     { to: "/insights", label: "Insights", icon: null },
+    { to: "/alignment", label: "Alignment", icon: null },
     { to: "/search", label: "Search", icon: null },
     { to: "/me", label: "Me", icon: null },
   ],
   manager: [
     { to: "/insights", label: "Insights", icon: null },
+    { to: "/alignment", label: "Alignment", icon: null },
     { to: "/library", label: "Library", icon: null },
     { to: "/search", label: "Search", icon: null },
+    { to: "/requests", label: "Requests", icon: null },
     { to: "/me", label: "Me", icon: null },
   ],
   admin: [
     { to: "/admin", label: "Admin", icon: null },
     { to: "/library", label: "Library", icon: null },
     { to: "/publish", label: "Publish", icon: null },
+    { to: "/feedback", label: "Feedback", icon: null },
     { to: "/insights", label: "Insights", icon: null },
+    { to: "/alignment", label: "Alignment", icon: null },
     { to: "/search", label: "Search", icon: null },
     { to: "/me", label: "Me", icon: null },
   ],
@@ -44,7 +50,7 @@ const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
 
 export const navFor = (role: Role) => (role === "seller" ? SELLER_TABS : DESK_NAV[role]);
 
-export function Shell({ user, children }: { user: { name: string; role: Role }; children: ReactNode }) {
+export function Shell({ user, unread = 0, children }: { user: { name: string; role: Role }; unread?: number; children: ReactNode }) {
   const seller = user.role === "seller";
   return (
     <div className={seller ? "shell seller" : "shell desk"} data-role={user.role}>
@@ -83,7 +89,14 @@ export function Shell({ user, children }: { user: { name: string; role: Role }; 
           {SELLER_TABS.map((n) => (
             <NavLink key={n.to} to={n.to} prefetch="intent">
               {n.icon}
-              <span>{n.label}</span>
+              <span>
+                {n.label}
+                {n.to === "/me" && unread > 0 ? (
+                  <span className="tab-badge" aria-label={`, ${unread} new ${unread === 1 ? "reply" : "replies"}`}>
+                    {unread}
+                  </span>
+                ) : null}
+              </span>
             </NavLink>
           ))}
         </nav>

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "zod";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
@@ -71,6 +71,9 @@ export default function Admin() {
   return (
     <>
       <h1>People and teams</h1>
+      <p>
+        <Link to="/admin/audit">Audit log</Link>
+      </p>
       <h2 id="people">People</h2>
       {message("update-user")}
       <div className="table-wrap">

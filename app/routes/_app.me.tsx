@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "zod";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -61,6 +61,16 @@ export default function Me() {
           </>
         ) : null}
       </dl>
+      <h2>Content requests</h2>
+      <p className="row">
+        <Link className="button secondary" to="/requests">
+          My requests and replies
+        </Link>
+        <Link className="button secondary" to="/requests/new">
+          Request content
+        </Link>
+      </p>
+
       <h2 id="tokens">API tokens</h2>
       <p className="meta">For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.</p>
       {result?.created ? (

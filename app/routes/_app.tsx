@@ -4,10 +4,13 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Shell } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
+import { unreadReplyCount } from "~/modules/feedback/ratings.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  return { user: publicUser(user) };
+  // Marketing's replies to this seller's ratings and requests, for the badge on Me.
+  const unread = user.role === "seller" ? await unreadReplyCount(context.app.db, { user }) : 0;
+  return { user: publicUser(user), unread };
 }
 
 /** The signed-in user, for any page inside the shell. */
@@ -16,9 +19,9 @@ export function useAppUser() {
 }
 
 export default function AppLayout() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, unread } = useLoaderData<typeof loader>();
   return (
-    <Shell user={user}>
+    <Shell user={user} unread={unread}>
       <Outlet />
     </Shell>
   );

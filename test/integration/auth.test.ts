@@ -4,7 +4,7 @@ import { action as loginAction, loader as loginLoader } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as sessionApi } from "~/routes/api.v1.session";
 import { loader as meApi } from "~/routes/api.v1.me";
-import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin";
+import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin._index";
 import { loader as appLoader } from "~/routes/_app";
 import { sessions, users } from "../../db/schema";
 import { TEST_PASSWORD, createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
@@ -314,5 +314,39 @@ describe("personal API tokens", () => {
     expect(res.status).toBe(302);
     const stale = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: oldCookie })) as never))) as Response;
     expect(stale.status).toBe(302);
+  });
+});
+
+describe("audit log", () => {
+  it("records role, team, deactivation and token changes with the actor, for admins only", async () => {
+    const { loader: auditLoader } = await import("~/routes/_app.admin.audit");
+    const { loader: csvLoader } = await import("~/routes/admin.audit[.]csv");
+    const { action: meAction } = await import("~/routes/_app.me");
+    const admin = await createUser(app, { role: "admin" });
+    const cookie = await cookieFor(app, admin.id);
+    const team = await createTeam(app);
+    const person = await createUser(app, { role: "seller" });
+    await adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id } })) as never);
+    await adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id, active: "false" } })) as never);
+    await meAction(routeArgs(app, request("/me", { cookie, form: { intent: "create-token", name: "audit me" } })) as never);
+
+    const page = (await auditLoader(routeArgs(app, request("/admin/audit", { cookie })) as never)) as any;
+    const mine = page.entries.filter((e: any) => e.actor === admin.email).map((e: any) => e.action);
+    expect(mine).toEqual(expect.arrayContaining(["user.role_changed", "user.team_changed", "user.deactivated", "token.created"]));
+    const role = page.entries.find((e: any) => e.action === "user.role_changed" && e.targetId === person.id);
+    expect(role.details).toEqual({ from: "seller", to: "marketer" });
+
+    const csv = (await csvLoader(routeArgs(app, request("/admin/audit.csv?action=user.deactivated", { cookie })) as never)) as Response;
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    const text = await csv.text();
+    expect(text.split("\r\n")[0]).toBe("When,Who,Action,Target type,Target,Details");
+    expect(text).toContain(`user.deactivated,user,${person.id}`);
+    expect(text).not.toContain("user.role_changed");
+
+    const seller = await cookieFor(app, (await createUser(app)).id);
+    const denied = (await respond(() => auditLoader(routeArgs(app, request("/admin/audit", { cookie: seller })) as never))) as Response;
+    expect(denied.status).toBe(403);
+    const deniedCsv = (await respond(() => csvLoader(routeArgs(app, request("/admin/audit.csv", { cookie: seller })) as never))) as Response;
+    expect(deniedCsv.status).toBe(403);
   });
 });

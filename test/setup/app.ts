@@ -11,6 +11,7 @@ import { createSession } from "../../app/modules/auth/session.server";
 import type { DbHandle } from "../../db/client";
 import { teamLeads, teams, users, type Role } from "../../db/schema";
 import { loadEnv, type Env } from "../../server/env";
+import { createSearchService } from "../../search/service";
 import { createTestDatabase } from "./databases";
 
 export type TestApp = AppContext & { close(): Promise<void> };
@@ -24,7 +25,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
 export async function createTestApp(options: { env?: Env; db?: DbHandle } = {}): Promise<TestApp> {
   const dbHandle = options.db ?? (await createTestDatabase());
   const env = options.env ?? testEnv();
-  return { env, db: dbHandle.db, dbHandle, services: {}, close: () => dbHandle.close() };
+  // Search on the Postgres engine, without the background loop: tests drain the outbox with syncNow().
+  const search = createSearchService({ db: dbHandle.db });
+  return { env, db: dbHandle.db, dbHandle, services: { search }, close: () => dbHandle.close() };
 }
 
 // Cheap hashes in tests: the KDF's cost is not what these tests are about.

@@ -7,8 +7,13 @@ import postgres from "postgres";
 import { createDb, type DbHandle } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 
-export const TEMPLATE_DB = "fieldkit_test_template";
 export const TEST_DB_PREFIX = "fieldkit_test_";
+/**
+ * Each `vitest run` names its databases after its own id, so two runs against one server (two
+ * engineers, or CI next to a developer) never drop each other's databases.
+ */
+const runId = () => process.env.FIELDKIT_TEST_RUN ?? "solo";
+const templateName = () => `${TEST_DB_PREFIX}${runId()}_template`;
 
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
@@ -21,12 +26,14 @@ export async function prepareTemplate(opts: { databaseUrl?: string; pgliteTempla
   if (opts.databaseUrl) {
     const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await dropTestDatabases(admin);
-      await admin.unsafe(`create database "${TEMPLATE_DB}"`);
+      await dropAbandonedTestDatabases(admin);
+      await admin.unsafe(`create database "${templateName()}"`);
+      // The owning process, so a later run can tell this run's leftovers from a run still going.
+      await admin.unsafe(`comment on database "${templateName()}" is 'pid:${process.pid}'`);
     } finally {
       await admin.end();
     }
-    const handle = await createDb({ url: withDatabase(opts.databaseUrl, TEMPLATE_DB), max: 1 });
+    const handle = await createDb({ url: withDatabase(opts.databaseUrl, templateName()), max: 1 });
     try {
       await migrateDb(handle);
     } finally {
@@ -48,11 +55,36 @@ export async function prepareTemplate(opts: { databaseUrl?: string; pgliteTempla
   }
 }
 
+/** Drops this run's databases (at the end of the run). */
 export async function dropTestDatabases(admin: postgres.Sql): Promise<void> {
   const rows = await admin<{ datname: string }[]>`
-    select datname from pg_database where datname like ${TEST_DB_PREFIX + "%"}`;
+    select datname from pg_database where datname like ${`${TEST_DB_PREFIX}${runId()}_%`}`;
   for (const { datname } of rows) {
     await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+  }
+}
+
+/** Drops databases left behind by runs whose process no longer exists (a crash, a killed CI job). */
+async function dropAbandonedTestDatabases(admin: postgres.Sql): Promise<void> {
+  const templates = await admin<{ datname: string; note: string | null }[]>`
+    select datname, shobj_description(oid, 'pg_database') as note from pg_database
+    where datname like ${`${TEST_DB_PREFIX}%_template`}`;
+  for (const { datname, note } of templates) {
+    const pid = Number(note?.match(/^pid:(\d+)$/)?.[1]);
+    if (pid && isAlive(pid)) continue;
+    const run = datname.slice(TEST_DB_PREFIX.length, -"_template".length);
+    const all = await admin<{ datname: string }[]>`
+      select datname from pg_database where datname like ${`${TEST_DB_PREFIX}${run}_%`}`;
+    for (const db of all) await admin.unsafe(`drop database if exists "${db.datname}" with (force)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -60,10 +92,10 @@ export async function dropTestDatabases(admin: postgres.Sql): Promise<void> {
 export async function createTestDatabase(): Promise<DbHandle & { url?: string }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
-    const name = TEST_DB_PREFIX + randomBytes(6).toString("hex");
+    const name = `${TEST_DB_PREFIX}${runId()}_${randomBytes(6).toString("hex")}`;
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`);
+      await admin.unsafe(`create database "${name}" template "${templateName()}"`);
     } finally {
       await admin.end();
     }

@@ -23,7 +23,8 @@ export default async function setup(project: TestProject) {
     project.provide("e2e", { skipped: `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)` });
     return;
   }
-  const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
+  // NOTE: vitest sets NODE_ENV=test; the browser must get the production bundle users get.
+  const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (build.status !== 0) throw new Error("npm run build failed");
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-e2e-"));

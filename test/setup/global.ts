@@ -1,4 +1,5 @@
 // Once per `vitest run`: migrate a template database and start Meilisearch when the platform has it.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +16,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-test-"));
+  process.env.FIELDKIT_TEST_RUN = randomBytes(4).toString("hex");
   const pgliteTemplatePath = path.join(dir, "template.tar");
   // Workers inherit the environment of the process that spawns them after global setup.
   process.env.FIELDKIT_PGLITE_TEMPLATE = pgliteTemplatePath;

@@ -4,6 +4,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { apiTokens } from "../../../db/schema";
+import { recordAudit } from "../audit/audit.server";
 import { AppError, notFound } from "../errors.server";
 import type { SessionUser } from "./session.server";
 import { hashToken, newToken } from "./tokens.server";
@@ -31,6 +32,7 @@ export async function createApiToken(db: Db, { user, input }: { user: SessionUse
     .insert(apiTokens)
     .values({ userId: user.id, name, tokenHash: hashToken(token) })
     .returning({ id: apiTokens.id, name: apiTokens.name });
+  await recordAudit(db, { actor: user, action: "token.created", targetType: "token", targetId: row.id, details: { name } });
   return { ...row, token };
 }
 
@@ -42,4 +44,5 @@ export async function revokeApiToken(db: Db, { user, id }: { user: SessionUser; 
     .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   if (!row) throw notFound("No such token.");
+  await recordAudit(db, { actor: user, action: "token.revoked", targetType: "token", targetId: row.id });
 }

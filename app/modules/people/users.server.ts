@@ -5,6 +5,7 @@ import type { Db } from "../../../db/client";
 import { ROLES, teamLeads, teams, users } from "../../../db/schema";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
 import { endAllSessions, type SessionUser } from "../auth/session.server";
+import { recordAudit } from "../audit/audit.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 
 function requireAdmin(actor: SessionUser) {
@@ -68,13 +69,16 @@ export async function createUser(db: Db, { actor, input }: { actor: SessionUser;
   requireAdmin(actor);
   const data = NewUserInput.parse(input);
   const passwordHash = await hashPassword(data.password);
-  const [created] = await db
-    .insert(users)
-    .values({ email: data.email, name: data.name, role: data.role, teamId: data.teamId, passwordHash })
-    .onConflictDoNothing()
-    .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId });
-  if (!created) throw new AppError("conflict", `There is already an account for ${data.email}.`);
-  return created;
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({ email: data.email, name: data.name, role: data.role, teamId: data.teamId, passwordHash })
+      .onConflictDoNothing()
+      .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId });
+    if (!created) throw new AppError("conflict", `There is already an account for ${data.email}.`);
+    await recordAudit(tx, { actor, action: "user.created", targetType: "user", targetId: created.id, details: { email: created.email, role: created.role, teamId: created.teamId } });
+    return created;
+  });
 }
 
 export async function updateUser(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
@@ -83,21 +87,36 @@ export async function updateUser(db: Db, { actor, input }: { actor: SessionUser;
   if (data.userId === actor.id && (data.active === false || (data.role && data.role !== "admin"))) {
     throw new AppError("unprocessable", "You can't deactivate yourself or remove your own admin role.");
   }
-  const [updated] = await db
-    .update(users)
-    .set({
-      ...(data.role ? { role: data.role } : {}),
-      ...(data.teamId !== undefined ? { teamId: data.teamId } : {}),
-      ...(data.active !== undefined ? { active: data.active } : {}),
-      updatedAt: new Date(),
-    })
-    .where(eq(users.id, data.userId))
-    .returning({ id: users.id, role: users.role, active: users.active });
-  if (!updated) throw notFound("No such user.");
-  // Roles are read on every request; deactivation must also end open sessions at once.
-  if (data.active === false) await endAllSessions(db, updated.id);
-  if (data.role && data.role !== "manager") await db.delete(teamLeads).where(eq(teamLeads.userId, updated.id));
-  return updated;
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ role: users.role, teamId: users.teamId, active: users.active })
+      .from(users)
+      .where(eq(users.id, data.userId))
+      .for("update");
+    if (!before) throw notFound("No such user.");
+    const [updated] = await tx
+      .update(users)
+      .set({
+        ...(data.role ? { role: data.role } : {}),
+        ...(data.teamId !== undefined ? { teamId: data.teamId } : {}),
+        ...(data.active !== undefined ? { active: data.active } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, data.userId))
+      .returning({ id: users.id, role: users.role, teamId: users.teamId, active: users.active });
+    // Roles are read on every request; deactivation must also end open sessions at once.
+    if (data.active === false) await endAllSessions(tx as unknown as Db, updated.id);
+    if (data.role && data.role !== "manager") await tx.delete(teamLeads).where(eq(teamLeads.userId, updated.id));
+    const changes: [string, unknown, unknown][] = [
+      ["user.role_changed", before.role, updated.role],
+      ["user.team_changed", before.teamId, updated.teamId],
+      ["user." + (updated.active ? "reactivated" : "deactivated"), before.active, updated.active],
+    ];
+    for (const [action, from, to] of changes) {
+      if (from !== to) await recordAudit(tx, { actor, action, targetType: "user", targetId: updated.id, details: { from, to } });
+    }
+    return { id: updated.id, role: updated.role, active: updated.active };
+  });
 }
 
 export const NewTeamInput = z.object({
@@ -115,6 +134,7 @@ export async function createTeam(db: Db, { actor, input }: { actor: SessionUser;
     .onConflictDoNothing()
     .returning();
   if (!team) throw new AppError("conflict", `A team called "${data.name}" already exists.`);
+  await recordAudit(db, { actor, action: "team.created", targetType: "team", targetId: team.id, details: { name: team.name, region: team.region } });
   if (data.leadId) await setTeamLead(db, { actor, teamId: team.id, userId: data.leadId });
   return team;
 }
@@ -124,4 +144,5 @@ export async function setTeamLead(db: Db, { actor, teamId, userId }: { actor: Se
   const [lead] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
   if (lead?.role !== "manager") throw new AppError("unprocessable", "Only managers can lead a team.");
   await db.insert(teamLeads).values({ teamId, userId }).onConflictDoNothing();
+  await recordAudit(db, { actor, action: "team.lead_added", targetType: "team", targetId: teamId, details: { userId } });
 }

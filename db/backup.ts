@@ -1,0 +1,79 @@
+// `npm run db:backup [-- <file>]` and `npm run db:restore -- <file>`.
+// Embedded PGlite: a gzipped tarball of the data directory (taken through PGlite, so it is consistent).
+// PostgreSQL: pg_dump's custom format, restored with pg_restore --clean.
+// Files in STORAGE_DIR are content-addressed and never rewritten: copy that folder alongside (rsync/cp -r).
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+
+const run = promisify(execFile);
+
+export type BackupTarget = { databaseUrl?: string; pgliteDir: string };
+
+export async function backupDatabase(target: BackupTarget, file: string): Promise<void> {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (target.databaseUrl) {
+    await run("pg_dump", ["--format=custom", "--no-owner", `--file=${file}`, `--dbname=${target.databaseUrl}`]);
+    return;
+  }
+  if (!existsSync(target.pgliteDir)) throw new Error(`No embedded database at ${target.pgliteDir}`);
+  // NOTE: PGlite holds the directory exclusively; stop the server first.
+  const db = await PGlite.create({ dataDir: target.pgliteDir, extensions: { pg_trgm } });
+  try {
+    const dump = await db.dumpDataDir("gzip");
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  } finally {
+    await db.close();
+  }
+}
+
+export async function restoreDatabase(target: BackupTarget, file: string): Promise<void> {
+  if (!existsSync(file)) throw new Error(`No backup file at ${file}`);
+  if (target.databaseUrl) {
+    await run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", `--dbname=${target.databaseUrl}`, file]);
+    return;
+  }
+  // Restore into a fresh directory, then swap, so a failed restore leaves the current data untouched.
+  const fresh = `${target.pgliteDir}.restoring`;
+  rmSync(fresh, { recursive: true, force: true });
+  const db = await PGlite.create({
+    dataDir: fresh,
+    loadDataDir: new Blob([readFileSync(file)]),
+    extensions: { pg_trgm },
+  });
+  await db.query("select 1");
+  await db.close();
+  const old = `${target.pgliteDir}.before-restore`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(target.pgliteDir)) renameSync(target.pgliteDir, old);
+  renameSync(fresh, target.pgliteDir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { loadEnv } = await import("../server/env");
+  const env = loadEnv();
+  const [command, fileArg] = process.argv.slice(2);
+  const target = { databaseUrl: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, "pglite") };
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  try {
+    if (command === "backup") {
+      const file = fileArg ?? path.join(env.DATA_DIR, "backups", `fieldkit-${stamp}.${env.DATABASE_URL ? "dump" : "tar.gz"}`);
+      await backupDatabase(target, file);
+      console.log(`Backed up the database to ${file}. Copy ${env.STORAGE_DIR} alongside it for the files.`);
+    } else if (command === "restore" && fileArg) {
+      await restoreDatabase(target, fileArg);
+      console.log(`Restored the database from ${fileArg}.`);
+    } else {
+      console.error("Usage: npm run db:backup [-- <file>] | npm run db:restore -- <file>");
+      process.exitCode = 2;
+    }
+  } catch (error) {
+    console.error(`${command} failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
