@@ -41,16 +41,37 @@ export const openApiDocument = {
         { id: { type: "string", format: "uuid" }, email: str, name: str, role: { enum: ["seller", "marketer", "manager", "admin"] }, teamId: { type: ["string", "null"] } },
         ["id", "email", "name", "role", "teamId"],
       ),
+      Version: obj({
+        id: str,
+        number: { type: "integer" },
+        changelog: str,
+        filename: { type: ["string", "null"] },
+        mime: { type: ["string", "null"] },
+        size: { type: ["integer", "null"] },
+        pageCount: { type: ["integer", "null"] },
+        fileUrl: { type: ["string", "null"] },
+        previewStatus: { enum: ["none", "pending", "ready", "failed"] },
+        previews: { type: "array", items: obj({ n: { type: "integer" }, urls: { type: "object", description: "URL by width" } }) },
+        createdAt: dateTime,
+      }),
       Item: obj({
         id: str,
         type: str,
         title: str,
         summary: str,
         status: { enum: ["draft", "in_review", "published", "archived"] },
-        revision: { type: "integer" },
+        revision: { type: "integer", description: "Send it back on PATCH; a stale one gets 409 with error.details.current" },
+        problem: { type: ["string", "null"], description: "Why a draft cannot go further, e.g. a password-protected PDF" },
+        videoUrl: { type: ["string", "null"] },
+        owner: { type: ["object", "null"] },
+        expiresAt: { type: ["string", "null"], format: "date-time" },
+        publishAt: { type: ["string", "null"], format: "date-time" },
+        publishedAt: { type: ["string", "null"], format: "date-time" },
         tags: { type: "array", items: obj({ facet: str, value: str, label: str }) },
-        versions: { type: "array", items: obj({ id: str, number: { type: "integer" }, changelog: str, createdAt: dateTime }) },
-        previews: { type: "array", items: obj({ n: { type: "integer" } }) },
+        audiences: { type: "array", items: obj({ id: str, name: str }) },
+        currentVersion: { $ref: "#/components/schemas/Version" },
+        html: { type: ["string", "null"], description: "Sanitised HTML of a messaging item" },
+        versions: { type: "array", items: { $ref: "#/components/schemas/Version" }, description: "Every version for marketers and admins; the current one for sellers" },
       }),
     },
   },
@@ -76,7 +97,13 @@ export const openApiDocument = {
             "application/json": { schema: obj({ type: str, title: str, summary: str, bodyMd: str, videoUrl: str }) },
           },
         },
-        responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 413, 415, 422) },
+        responses: {
+          "201": json(
+            { oneOf: [{ $ref: "#/components/schemas/Item" }, obj({ items: { type: "array", items: { $ref: "#/components/schemas/Item" } }, failed: { type: "array", items: obj({ filename: str, error: str }) } })] },
+            "Created: the item, or with several files `{items, failed}` so one bad file never costs the others",
+          ),
+          ...errors(400, 401, 403, 413, 415, 422),
+        },
       },
     },
     "/items/{id}": {
@@ -119,9 +146,11 @@ export const openApiDocument = {
         responses: {
           "200": json(
             obj({
-              hits: { type: "array", items: obj({ id: str, title: str, type: str, snippet: str, page: { type: "integer" } }) },
-              facets: { type: "object" },
+              hits: { type: "array", items: obj({ id: str, title: str, type: str, snippet: { type: "string", description: "Escaped HTML whose only tag is <mark>" }, page: { type: "integer" } }) },
+              facets: { type: "object", description: "{facet: [{value, label, count}]}" },
               total: { type: "integer" },
+              totalExact: { type: "boolean", description: "false when a very common term's count is estimated" },
+              queryId: { type: "string", description: "Pass to the click log (/search/go) to record which hit helped" },
               tookMs: { type: "number" },
               engine: { enum: ["postgres", "meilisearch"] },
             }),
@@ -134,7 +163,18 @@ export const openApiDocument = {
       get: {
         summary: "Catalog delta for offline use",
         parameters: [{ name: "since", in: "query", schema: str }],
-        responses: { "200": json(obj({ items: { type: "array", items: { type: "object" } }, removed: { type: "array", items: str }, cursor: str })), ...errors(400, 401) },
+        responses: {
+          "200": json(
+            obj({
+              items: { type: "array", items: { type: "object" } },
+              removed: { type: "array", items: str },
+              cursor: str,
+              full: { type: "boolean", description: "This is the whole catalog: delete anything not listed" },
+              more: { type: "boolean", description: "Another page follows: call again with the new cursor" },
+            }),
+          ),
+          ...errors(400, 401),
+        },
       },
     },
     "/events": {
@@ -142,7 +182,7 @@ export const openApiDocument = {
         summary: "Usage events (≤ 500), idempotent by id",
         requestBody: body({ type: "array", maxItems: 500, items: obj({ id: { type: "string", format: "uuid" }, type: str, itemId: str, at: dateTime, props: { type: "object" } }, ["id", "type", "at"]) }),
         responses: {
-          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: str, message: str }) } })),
+          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, clamped: { type: "integer", description: "Future timestamps moved to server time" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: str, message: str }) } })),
           ...errors(400, 401, 413, 429),
         },
       },
@@ -156,10 +196,11 @@ export const openApiDocument = {
       },
     },
     "/requests": {
+      get: { summary: "The caller's own content requests with status and answer", responses: { "200": json({ type: "object" }), ...errors(401) } },
       post: {
-        summary: "Request content",
-        requestBody: body(obj({ text: str, query: str }, ["text"])),
-        responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401) },
+        summary: "Request content; idempotent by a client `id` or an `Idempotency-Key` header (a re-send answers 200)",
+        requestBody: body(obj({ id: { type: "string", format: "uuid" }, text: str, query: str }, ["text"])),
+        responses: { "201": json({ type: "object" }, "Created"), "200": json({ type: "object" }, "Already received"), ...errors(400, 401, 409) },
       },
     },
     "/users": {
