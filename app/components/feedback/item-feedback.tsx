@@ -2,19 +2,10 @@
 // what marketing did about earlier answers (their replies, "updated in vN").
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import type { ItemFeedback } from "~/modules/feedback/ratings.server";
 
-export type ItemFeedbackData = {
-  itemId: string;
-  versionNumber: number | null;
-  mine: { useful: boolean; reasons: string[]; comment: string | null; at: string } | null;
-  history: {
-    versionNumber: number;
-    useful: boolean;
-    comment: string | null;
-    replies: { body: string; at: string; author: string | null }[];
-    resolvedInVersion: number | null;
-  }[];
-};
+// Type-only: erased from the browser bundle.
+export type ItemFeedbackData = ItemFeedback;
 
 // Mirrors RATING_REASONS (db/schema/feedback.ts); kept here so the browser bundle stays free of server code.
 const NEGATIVE_REASONS: [string, string][] = [
