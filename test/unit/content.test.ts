@@ -121,3 +121,22 @@ describe("extractOffice", () => {
     expect(pages).toEqual(["Seats\t50", "Total\t1.5"]);
   });
 });
+
+describe("parseRange", async () => {
+  const { parseRange } = await import("~/modules/library/serve-file.server");
+  it.each([
+    ["bytes=0-9", 100, { start: 0, end: 9 }],
+    ["bytes=90-", 100, { start: 90, end: 99 }],
+    ["bytes=-10", 100, { start: 90, end: 99 }],
+    ["bytes=-500", 100, { start: 0, end: 99 }],
+    ["bytes=50-5000", 100, { start: 50, end: 99 }],
+    ["bytes=100-", 100, "unsatisfiable"],
+    ["bytes=-0", 100, "unsatisfiable"],
+    ["bytes=9-3", 100, null],
+    ["bytes=0-1,5-6", 100, null],
+    ["items=0-1", 100, null],
+    ["bytes=-", 100, null],
+  ] as const)("%s of %i bytes → %o", (header, size, expected) => {
+    expect(parseRange(header, size)).toEqual(expected);
+  });
+});

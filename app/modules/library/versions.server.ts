@@ -107,7 +107,8 @@ async function versionFor(app: AppContext, user: SessionUser, itemId: string, ve
 }
 
 export type FileRead = {
-  stream: NodeJS.ReadableStream;
+  /** Opened only once the response knows which bytes it sends (a Range request wants a slice). */
+  open(range?: { start: number; end: number }): NodeJS.ReadableStream;
   size: number;
   mime: string;
   filename: string | null;
@@ -123,7 +124,7 @@ export async function openItemFile(app: AppContext, user: SessionUser, itemId: s
   if (size === null) throw notFound("The file is missing from storage. Ask the owner to upload it again.");
   const mime = version.mime ?? "application/octet-stream";
   return {
-    stream: storage.stream(version.fileKey),
+    open: (range) => storage.stream(version.fileKey!, range),
     size,
     mime,
     filename: version.filename,
@@ -158,5 +159,5 @@ export async function openPreview(
   const chosen = (width && sorted.find((w) => w.width >= width)) || sorted[sorted.length - 1];
   const size = await storage.size(chosen.key);
   if (size === null) throw notFound("Preview unavailable.");
-  return { stream: storage.stream(chosen.key), size, mime: "image/webp", filename: null, etag: `"${chosen.key}"`, inline: true };
+  return { open: (range) => storage.stream(chosen.key, range), size, mime: "image/webp", filename: null, etag: `"${chosen.key}"`, inline: true };
 }
