@@ -29,6 +29,7 @@ const CANDIDATES = 100;
 /** Matches read before a term counts as common (then: estimated count, sampled facets, static-order candidates). */
 const SAMPLE = 300;
 const SYNONYM_TTL_MS = 10_000;
+const ROWS_TTL_MS = 60_000;
 const HEADLINE = `StartSel="${HL_START}", StopSel="${HL_END}", MaxWords=26, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 
@@ -48,11 +49,15 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   /** The audience rule and the chips, on search_documents `d`. */
   function filters(request: SearchRequest): SQL {
     const { teams, now } = request.scope;
+    // NOTE: `audience = '{}'` rather than `cardinality(audience) = 0` (same rows, audience is not null):
+    // the planner estimates a column comparison from its statistics (most items are for everyone),
+    // but guesses 0.5% for the function, then plans a full scan and sort instead of walking the
+    // static-order index for common terms.
     const parts: SQL[] = [
       sql`(d.expires_at is null or d.expires_at > ${now.toISOString()}::timestamptz)`,
       teams.length
-        ? sql`(cardinality(d.audience) = 0 or d.audience && array[${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}])`
-        : sql`cardinality(d.audience) = 0`,
+        ? sql`(d.audience = '{}'::uuid[] or d.audience && array[${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}])`
+        : sql`d.audience = '{}'::uuid[]`,
     ];
     if (request.types.length) parts.push(sql`d.type in (${sql.join(request.types.map((t) => sql`${t}`), sql`, `)})`);
     const byFacet = new Map<string, string[]>();
@@ -64,16 +69,46 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   }
 
   /**
-   * Up to SAMPLE+1 matches in any order: bounded work whatever the term. When the sample is not full
-   * it is the complete match set (exact count and facets, and the only rows ranking needs to see).
+   * Up to SAMPLE+1 matches: bounded work whatever the term. When the sample is not full it is the
+   * complete match set (exact count and facets, and the only rows ranking needs to see). It is the
+   * best matches by static score, so for a common term it is also the body candidates.
+   *
+   * `walk`: read the (usefulness, published_at) index in order and stop after SAMPLE+1 matches, which
+   * is cheap only when a good share of rows match. Otherwise the GIN index finds every match and they
+   * are sorted. NOTE: we choose, not the planner: it does not count detoasting `tsv` (~2 KB, out of
+   * line) for each row an ordered walk tests, so it walks for terms matching a few percent of rows and
+   * reads thousands of rows; `+ 0` makes the order unusable for the index when walking is wrong.
    */
-  async function sample(match: SQL, request: SearchRequest) {
+  async function sample(match: SQL, request: SearchRequest, walk: boolean) {
+    const order = walk
+      ? sql`d.usefulness desc, d.published_at desc`
+      : sql`d.usefulness + 0 desc, d.published_at + interval '0 s' desc`;
     return rowsOf<{ id: string; type: string; tags: string[] }>(
       await db.execute(sql`
         select d.item_id as id, d.type, d.tags from search_documents d
-        where ${match} and ${filters(request)} limit ${SAMPLE + 1}`),
+        where ${match} and ${filters(request)}
+        order by ${order} limit ${SAMPLE + 1}`),
     );
   }
+
+  let tableRows: { n: number; at: number } | undefined;
+  /** The planner's row count of search_documents (from the last ANALYZE), cached briefly. */
+  async function documentRows(): Promise<number> {
+    if (tableRows && Date.now() - tableRows.at < ROWS_TTL_MS) return tableRows.n;
+    const [row] = rowsOf<{ n: number }>(
+      await db.execute(sql`select reltuples::float8 as n from pg_class where oid = 'search_documents'::regclass`),
+    );
+    tableRows = { n: Number(row?.n ?? 0), at: Date.now() };
+    return tableRows.n;
+  }
+
+  /**
+   * Whether an ordered walk is cheaper than visiting every match. A walk tests about SAMPLE/share rows
+   * (each detoasting a vector), the GIN path visits about one heap page per match: comparable per row,
+   * so walk when SAMPLE × rows / estimated ≤ estimated, i.e. from ~5% of 100k or ~1.7% of 1M rows.
+   */
+  const walkable = async (estimated: number) =>
+    estimated > SAMPLE && estimated * estimated >= (SAMPLE + 1) * (await documentRows());
 
   /** The planner's estimate of all matches, for terms too common to count (an EXPLAIN, no execution). */
   async function estimate(match: SQL, request: SearchRequest): Promise<number> {
@@ -86,10 +121,10 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   }
 
   /** Exact facets from a complete match set; from a sample they are scaled to the estimated total. */
-  async function countAndFacets(rows: { type: string; tags: string[] }[], match: SQL, request: SearchRequest) {
+  async function countAndFacets(rows: { type: string; tags: string[] }[], estimated: () => Promise<number>) {
     const facets: FacetCounts = emptyFacets();
     const complete = rows.length <= SAMPLE;
-    const total = complete ? rows.length : Math.min(MAX_RESULT_WINDOW, Math.max(rows.length, await estimate(match, request)));
+    const total = complete ? rows.length : Math.min(MAX_RESULT_WINDOW, Math.max(rows.length, await estimated()));
     const scale = complete ? 1 : total / rows.length;
     for (const r of rows) {
       facets.type[r.type] = (facets.type[r.type] ?? 0) + 1;
@@ -106,7 +141,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   }
 
   async function browse(request: SearchRequest): Promise<EngineResult> {
-    const rows = await sample(sql`true`, request);
+    const rows = await sample(sql`true`, request, true);
     const hits = rowsOf<EngineHit>(
       await db.execute(sql`
         select d.item_id as id, d.type, d.title, left(d.summary, 240) as snippet from search_documents d
@@ -114,7 +149,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
         order by d.usefulness desc, d.published_at desc, d.item_id
         limit ${request.limit} offset ${request.offset}`),
     );
-    return { hits, ...(await countAndFacets(rows, sql`true`, request)) };
+    return { hits, ...(await countAndFacets(rows, () => estimate(sql`true`, request))) };
   }
 
   /**
@@ -123,12 +158,18 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
    * planner sees the term and its frequency: then it walks the (usefulness, published_at) index and
    * stops after k hits for common terms, and uses the GIN index for rarer ones.
    */
-  async function commonCandidates(tsquery: string, request: SearchRequest, k: number): Promise<string[]> {
+  async function commonCandidates(tsquery: string, request: SearchRequest, k: number, sampled: { id: string }[]): Promise<string[]> {
     const f = filters(request);
+    const title = sql`(select d.item_id as id from search_documents d where d.title_tsv @@ to_tsquery('english', ${tsquery}) and ${f}
+          order by d.usefulness desc, d.published_at desc limit ${k})`;
+    // The sample already holds the best body matches by static score when it is at least k long.
+    if (sampled.length >= k) {
+      const rows = rowsOf<{ id: string }>(await db.execute(title));
+      return [...new Set([...rows.map((r) => r.id), ...sampled.slice(0, k).map((r) => r.id)])];
+    }
     const rows = rowsOf<{ id: string }>(
       await db.execute(sql`
-        (select d.item_id as id from search_documents d where d.title_tsv @@ to_tsquery('english', ${tsquery}) and ${f}
-          order by d.usefulness desc, d.published_at desc limit ${k})
+        ${title}
         union
         (select d.item_id as id from search_documents d where d.tsv @@ to_tsquery('english', ${tsquery}) and ${f}
           order by d.usefulness desc, d.published_at desc limit ${k})`),
@@ -138,12 +179,13 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
 
   async function ranked(tsquery: string, request: SearchRequest): Promise<EngineResult> {
     const match = sql`d.tsv @@ to_tsquery('english', ${tsquery})`;
-    const rows = await sample(match, request);
-    const counted = await countAndFacets(rows, match, request);
+    const estimated = await estimate(match, request);
+    const rows = await sample(match, request, await walkable(estimated));
+    const counted = await countAndFacets(rows, async () => estimated);
     if (rows.length === 0 || request.offset >= counted.total) return { hits: [], ...counted };
     const candidates = counted.totalExact
       ? rows.map((r) => r.id)
-      : await commonCandidates(tsquery, request, Math.max(CANDIDATES, request.offset + request.limit));
+      : await commonCandidates(tsquery, request, Math.max(CANDIDATES, request.offset + request.limit), rows);
     const top = rowsOf<{ id: string; type: EngineHit["type"]; title: string }>(
       await db.execute(sql`
         with q as (select to_tsquery('english', ${tsquery}) as q)
