@@ -1,9 +1,8 @@
 // Reading the library, always through the viewer's audience.
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { itemTags, itemVersions, items, tags, type ItemStatus, type ItemType } from "../../../db/schema";
+import { items, type ItemStatus, type ItemType } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
-import { notFound } from "../errors.server";
 import { visibleItemsWhere } from "./audience.server";
 
 export type ItemSummary = {
@@ -46,27 +45,4 @@ export async function countItemsByStatus(db: Db, { user }: { user: SessionUser }
     .where(visibleItemsWhere(user))
     .groupBy(items.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.count])) as Partial<Record<ItemStatus, number>>;
-}
-
-/** The item with its current version and tags; `not_found` when it is outside the viewer's audience. */
-export async function getItem(db: Db, { user, id }: { user: SessionUser; id: string }) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound("No such item.");
-  const [item] = await db
-    .select()
-    .from(items)
-    .where(and(eq(items.id, id), visibleItemsWhere(user)))
-    .limit(1);
-  if (!item) throw notFound("This item doesn't exist or isn't shared with your team.");
-  const [version] = await db
-    .select()
-    .from(itemVersions)
-    .where(eq(itemVersions.itemId, id))
-    .orderBy(desc(itemVersions.number))
-    .limit(1);
-  const tagRows = await db
-    .select({ id: tags.id, facet: tags.facet, value: tags.value, label: tags.label })
-    .from(itemTags)
-    .innerJoin(tags, eq(tags.id, itemTags.tagId))
-    .where(inArray(itemTags.itemId, [id]));
-  return { item, version: version ?? null, tags: tagRows };
 }
