@@ -359,7 +359,7 @@ for (const engine of engines) {
   });
 }
 
-describe.skipIf("skipped" in meili)("meilisearch outage", () => {
+describe.skipIf("skipped" in meili)(`meilisearch outage${"skipped" in meili ? ` (skipped: ${meili.skipped})` : ""}`, () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp();
