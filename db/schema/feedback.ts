@@ -71,7 +71,24 @@ export const usageDaily = pgTable(
     downloads: integer("downloads").notNull().default(0),
     searchClicks: integer("search_clicks").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.itemId, t.teamId] }), index("usage_daily_item_idx").on(t.itemId, t.day)],
+  // Team first: every-team views read item_usage_daily, so this table serves one team's range at a time.
+  (t) => [primaryKey({ columns: [t.teamId, t.day, t.itemId] }), index("usage_daily_item_idx").on(t.itemId, t.day)],
+);
+
+/** Per UTC day × item, every team together: the all-teams views read one row per item-day, not one per team. */
+export const itemUsageDaily = pgTable(
+  "item_usage_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    itemId: uuid("item_id").notNull(),
+    views: integer("views").notNull().default(0),
+    dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
+    dwells: integer("dwells").notNull().default(0),
+    shares: integer("shares").notNull().default(0),
+    downloads: integer("downloads").notNull().default(0),
+    searchClicks: integer("search_clicks").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.itemId] })],
 );
 
 /** Per UTC day × item × seller: distinct sellers over any date range (counts are not additive). */
@@ -84,7 +101,34 @@ export const itemSellerDaily = pgTable(
     teamId: uuid("team_id").notNull(),
     events: integer("events").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.itemId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.itemId, t.userId] }),
+    // Ingest looks up a seller's active days on an item next to the new ones (item_seller_gaps).
+    index("item_seller_daily_user_idx").on(t.userId, t.itemId, t.day),
+    // Team-scoped unique sellers read one team's rows, not every team's.
+    index("item_seller_daily_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/** `gap` of a seller's first active day on an item: they had never used it before. */
+export const FIRST_USE_GAP = 100_000;
+
+/**
+ * Distinct sellers of an item over any range, without touching one row per seller (decision 011):
+ * `sellers` sellers were active on `item` on `day` and their previous active day on it was `gap` days
+ * earlier (FIRST_USE_GAP: never). A seller's first active day inside [from, to] is the one whose
+ * previous active day lies before `from`, so distinct sellers = sum(sellers) where day in [from, to]
+ * and gap > day − from. Every team together; team-scoped views count item_seller_daily instead.
+ */
+export const itemSellerGaps = pgTable(
+  "item_seller_gaps",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    itemId: uuid("item_id").notNull(),
+    gap: integer("gap").notNull(),
+    sellers: integer("sellers").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.itemId, t.gap] })],
 );
 
 /** Per UTC day × seller: weekly active sellers for adoption. */

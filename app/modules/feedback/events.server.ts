@@ -1,14 +1,14 @@
 // Usage events: validated per row, stored once per client id, and rolled up in the same statement, so
 // dashboards read small per-day tables and a retried upload can never count twice.
-import { and, inArray, sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { EVENT_TYPES, NO_TEAM, itemAudiences, items } from "../../../db/schema";
+import { EVENT_TYPES, FIRST_USE_GAP, NO_TEAM } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
 import { zodMessage } from "../api.server";
-import { seesWholeLibrary } from "../library/audience.server";
+import { audienceTeams, seesWholeLibrary } from "../library/audience.server";
 import { DAY_MS } from "./score.server";
 import { rowsOf } from "../../../db/client";
 
@@ -133,54 +133,76 @@ export async function ingestEvents(
     valid.push({ index, row: { id: e.id.toLowerCase(), type: e.type, itemId: e.itemId.toLowerCase(), at: new Date(t).toISOString(), props: e.props ?? {} } });
   });
 
-  const known = await knownItems(db, user, [...new Set(valid.map((v) => v.row.itemId))]);
-  const seen = new Set<string>();
-  const fresh: Row[] = [];
-  let duplicates = 0;
-  for (const { index, row } of valid) {
-    if (!known.has(row.itemId)) {
-      rejected.push({ index, code: "unknown_item", message: "No such item, or it is not shared with your team." });
-    } else if (seen.has(row.id)) {
-      duplicates++;
-    } else {
-      seen.add(row.id);
-      fresh.push(row);
-    }
-  }
-  rejected.sort((a, b) => a.index - b.index);
-  if (fresh.length === 0) return { accepted: 0, duplicates, clamped, rejected };
+  if (valid.length === 0) return { accepted: 0, duplicates: 0, clamped, rejected };
+  const itemIds = [...new Set(valid.map((v) => v.row.itemId))];
 
-  const inserted = await withDeadlockRetry(() => insertEvents(db, user, fresh, now));
-  return { accepted: inserted, duplicates: duplicates + fresh.length - inserted, clamped, rejected };
+  return withDeadlockRetry(() =>
+    db.transaction(async (tx): Promise<IngestResult> => {
+      const known = await lockAndCheckItems(tx, user, itemIds);
+      const outcome = [...rejected];
+      const seen = new Set<string>();
+      const fresh: Row[] = [];
+      let duplicates = 0;
+      for (const { index, row } of valid) {
+        if (!known.has(row.itemId)) {
+          outcome.push({ index, code: "unknown_item", message: "No such item, or it is not shared with your team." });
+        } else if (seen.has(row.id)) {
+          duplicates++;
+        } else {
+          seen.add(row.id);
+          fresh.push(row);
+        }
+      }
+      outcome.sort((a, b) => a.index - b.index);
+      if (fresh.length === 0) return { accepted: 0, duplicates, clamped, rejected: outcome };
+      const inserted = await insertEvents(tx, user, fresh, now);
+      return { accepted: inserted, duplicates: duplicates + fresh.length - inserted, clamped, rejected: outcome };
+    }),
+  );
 }
 
-/** Items the user may report usage on: existing and, for the field, in their audience (any status,
- * since an item may be archived after it was used offline). */
-async function knownItems(db: Db, user: SessionUser, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  let where: SQL | undefined = inArray(items.id, ids);
-  if (!seesWholeLibrary(user)) {
-    const teams = [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
-    const audience = teams.length
-      ? sql`(not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
-            or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id}
-                       and a.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})))`
-      : sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`;
-    where = and(where, audience);
-  }
-  const found = await db.select({ id: items.id }).from(items).where(where);
-  return new Set(found.map((f) => f.id));
+/** Namespace of the per-user ingest lock (pg_advisory_xact_lock's first key), apart from any other advisory lock. */
+const USER_LOCK = 0x0fe1d;
+
+/** A Postgres array literal of already validated UUIDs: one parameter, so the statement text stays the same. */
+const uuidArray = (ids: readonly string[]) => `{${ids.join(",")}}`;
+
+/**
+ * Takes the user's ingest lock and, in the same round trip, returns the items they may report usage
+ * on: existing and, for the field, in their audience (any status, since an item may be archived after
+ * it was used offline).
+ */
+async function lockAndCheckItems(tx: Db, user: SessionUser, ids: string[]): Promise<Set<string>> {
+  const audience = seesWholeLibrary(user)
+    ? sql`true`
+    : sql`(not exists (select 1 from item_audiences a where a.item_id = i.id)
+          or exists (select 1 from item_audiences a where a.item_id = i.id and a.team_id = any(${uuidArray(audienceTeams(user))}::uuid[])))`;
+  const [row] = rowsOf<{ known: string[] | string }>(
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(${USER_LOCK}, hashtext(${user.id}::text)) as locked,
+             array(select i.id from items i where i.id = any(${uuidArray(ids)}::uuid[]) and ${audience}) as known`),
+  );
+  // postgres.js parses uuid[] into an array; PGlite may hand back the text form.
+  const known = Array.isArray(row.known) ? row.known : row.known.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return new Set(known);
 }
 
 /**
- * One round trip: remember the ids (conflicts skipped), insert only the new events, and add just those
- * to the rollups. NOTE: rollup rows are upserted in key order so concurrent batches lock them in the
- * same order; a deadlock is still possible across the three tables and is retried by the caller.
+ * Remember the ids (conflicts skipped), insert only the new events, and add just those to the rollups,
+ * in one statement, inside the transaction that holds the user's lock (lockAndCheckItems).
+ *
+ * `item_seller_gaps` keeps, per day × item, how many sellers came back after how many days (decision
+ * 011). A new active day changes its own gap and that of the seller's next active day on the item, if
+ * one exists (an offline phone syncing late): that row moves from its old gap to the new one.
+ * NOTE: the gaps are computed from the seller's days as this statement sees them, so two batches of one
+ * seller must not run at once: the lock serialises them, and it is taken in an earlier statement because
+ * a statement's snapshot is fixed when it starts (READ COMMITTED: this one sees what the other committed). Rollup rows are upserted in key order so concurrent
+ * batches lock them in the same order; a deadlock is still possible across tables and is retried.
  */
-async function insertEvents(db: Db, user: SessionUser, rows: Row[], now: Date): Promise<number> {
+async function insertEvents(tx: Db, user: SessionUser, rows: Row[], now: Date): Promise<number> {
   const teamKey = user.teamId ?? NO_TEAM;
   const field = isField(user);
-  const result = await db.execute(sql`
+  const statement = sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as x(id uuid, type text, "itemId" uuid, at timestamptz, props jsonb)
@@ -196,18 +218,20 @@ async function insertEvents(db: Db, user: SessionUser, rows: Row[], now: Date): 
       returning at, item_id, type, props
     ),
     counted as (
-      select (at at time zone 'UTC')::date as day, item_id, type, props from ins where ${field}::boolean
+      select (at at time zone 'UTC')::date as day, item_id,
+        count(*) filter (where type = 'view') as views,
+        coalesce(sum((props->>'ms')::bigint) filter (where type = 'dwell'), 0) as dwell_ms,
+        count(*) filter (where type = 'dwell') as dwells,
+        count(*) filter (where type = 'share') as shares,
+        count(*) filter (where type = 'download') as downloads,
+        count(*) filter (where type = 'search_click') as search_clicks,
+        count(*) as events
+      from ins where ${field}::boolean group by 1, 2
     ),
     usage as (
       insert into usage_daily (day, item_id, team_id, views, dwell_ms, dwells, shares, downloads, search_clicks)
-      select day, item_id, ${teamKey}::uuid,
-        count(*) filter (where type = 'view'),
-        coalesce(sum((props->>'ms')::bigint) filter (where type = 'dwell'), 0),
-        count(*) filter (where type = 'dwell'),
-        count(*) filter (where type = 'share'),
-        count(*) filter (where type = 'download'),
-        count(*) filter (where type = 'search_click')
-      from counted group by day, item_id order by day, item_id
+      select day, item_id, ${teamKey}::uuid, views, dwell_ms, dwells, shares, downloads, search_clicks
+      from counted order by day, item_id
       on conflict (day, item_id, team_id) do update set
         views = usage_daily.views + excluded.views,
         dwell_ms = usage_daily.dwell_ms + excluded.dwell_ms,
@@ -216,20 +240,71 @@ async function insertEvents(db: Db, user: SessionUser, rows: Row[], now: Date): 
         downloads = usage_daily.downloads + excluded.downloads,
         search_clicks = usage_daily.search_clicks + excluded.search_clicks
     ),
+    totals as (
+      insert into item_usage_daily (day, item_id, views, dwell_ms, dwells, shares, downloads, search_clicks)
+      select day, item_id, views, dwell_ms, dwells, shares, downloads, search_clicks
+      from counted order by day, item_id
+      on conflict (day, item_id) do update set
+        views = item_usage_daily.views + excluded.views,
+        dwell_ms = item_usage_daily.dwell_ms + excluded.dwell_ms,
+        dwells = item_usage_daily.dwells + excluded.dwells,
+        shares = item_usage_daily.shares + excluded.shares,
+        downloads = item_usage_daily.downloads + excluded.downloads,
+        search_clicks = item_usage_daily.search_clicks + excluded.search_clicks
+    ),
     sellers as (
       insert into item_seller_daily (day, item_id, user_id, team_id, events)
-      select day, item_id, ${user.id}::uuid, ${teamKey}::uuid, count(*) from counted
-      group by day, item_id order by day, item_id
+      select day, item_id, ${user.id}::uuid, ${teamKey}::uuid, events from counted order by day, item_id
       on conflict (day, item_id, user_id) do update set events = item_seller_daily.events + excluded.events
+      returning day, item_id, events
+    ),
+    -- The seller's first active days on these items (a row holding exactly this batch's events is new;
+    -- rows always hold at least one event): the other days only add to counters.
+    new_days as (select s.day, s.item_id from sellers s join counted c using (day, item_id) where s.events = c.events),
+    span as (select item_id, min(day) as lo from new_days group by item_id),
+    -- Their days on those items from the last one before the earliest new day, as the statement started:
+    -- the only days whose gap can change. One index range per item (item_seller_daily_user_idx).
+    -- NOTE: "offset 0" keeps the subquery a per-item index range; flattened, the planner scanned all of
+    -- the seller's days once per item.
+    known as (
+      select span.item_id, d.day from span cross join lateral (
+        select s.day from item_seller_daily s where s.user_id = ${user.id}::uuid and s.item_id = span.item_id and s.day >= span.lo
+        offset 0
+      ) d
+      union all
+      select span.item_id, p.day from span cross join lateral (
+        select s.day from item_seller_daily s where s.user_id = ${user.id}::uuid and s.item_id = span.item_id and s.day < span.lo
+        order by s.day desc limit 1
+      ) p
+    ),
+    -- One pass in day order per item. A new day takes the gap to the day before it; a known day right
+    -- after a new one moves from the gap to the last known day before it to the gap to that new day.
+    ordered as (
+      select item_id, day, is_new,
+        day - lag(day) over w as gap,
+        lag(is_new) over w as after_new,
+        day - max(day) filter (where not is_new) over (w rows between unbounded preceding and 1 preceding) as old_gap
+      from (select item_id, day, false as is_new from known union all select item_id, day, true from new_days) d
+      window w as (partition by item_id order by day)
+    ),
+    moves as (
+      select day, item_id, coalesce(gap, ${FIRST_USE_GAP}) as gap, 1 as n from ordered where is_new or after_new
+      union all
+      select day, item_id, coalesce(old_gap, ${FIRST_USE_GAP}), -1 from ordered where not is_new and after_new
+    ),
+    gaps as (
+      insert into item_seller_gaps (day, item_id, gap, sellers)
+      select day, item_id, gap, sum(n) from moves group by day, item_id, gap having sum(n) <> 0 order by day, item_id, gap
+      on conflict (day, item_id, gap) do update set sellers = item_seller_gaps.sellers + excluded.sellers
     ),
     active as (
       insert into seller_daily (day, user_id, team_id, events, views)
-      select day, ${user.id}::uuid, ${teamKey}::uuid, count(*), count(*) filter (where type = 'view') from counted group by day order by day
+      select day, ${user.id}::uuid, ${teamKey}::uuid, sum(events), sum(views) from counted group by day order by day
       on conflict (day, user_id) do update set events = seller_daily.events + excluded.events, views = seller_daily.views + excluded.views
     )
     select count(*)::int as inserted from ins
-  `);
-  return rowsOf<{ inserted: number }>(result)[0].inserted;
+  `;
+  return rowsOf<{ inserted: number }>(await tx.execute(statement))[0].inserted;
 }
 
 async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
@@ -251,7 +326,7 @@ async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 4): Promise
  */
 export async function rebuildRollups(db: Db): Promise<{ events: number }> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`truncate usage_daily, item_seller_daily, seller_daily`);
+    await tx.execute(sql`truncate usage_daily, item_usage_daily, item_seller_daily, item_seller_gaps, seller_daily`);
     await tx.execute(sql`
       insert into usage_daily (day, item_id, team_id, views, dwell_ms, dwells, shares, downloads, search_clicks)
       select (at at time zone 'UTC')::date, item_id, coalesce(team_id, ${NO_TEAM}::uuid),
@@ -262,12 +337,23 @@ export async function rebuildRollups(db: Db): Promise<{ events: number }> {
         count(*) filter (where type = 'download'),
         count(*) filter (where type = 'search_click')
       from events where field and item_id is not null group by 1, 2, 3`);
+    // The all-teams totals sum the same events, so they are summed from the per-team rows.
+    await tx.execute(sql`
+      insert into item_usage_daily (day, item_id, views, dwell_ms, dwells, shares, downloads, search_clicks)
+      select day, item_id, sum(views), sum(dwell_ms), sum(dwells), sum(shares), sum(downloads), sum(search_clicks)
+      from usage_daily group by day, item_id`);
     // A seller who changed team mid-day keeps one row per day; the first team seen wins, as at ingest.
     await tx.execute(sql`
       insert into item_seller_daily (day, item_id, user_id, team_id, events)
       select (at at time zone 'UTC')::date, item_id, user_id,
         coalesce((array_agg(team_id order by at, id))[1], ${NO_TEAM}::uuid), count(*)
       from events where field and item_id is not null group by 1, 2, 3`);
+    await tx.execute(sql`
+      insert into item_seller_gaps (day, item_id, gap, sellers)
+      select day, item_id, gap, count(*) from (
+        select day, item_id, coalesce(day - lag(day) over (partition by item_id, user_id order by day), ${FIRST_USE_GAP}) as gap
+        from item_seller_daily
+      ) d group by day, item_id, gap`);
     await tx.execute(sql`
       insert into seller_daily (day, user_id, team_id, events, views)
       select (at at time zone 'UTC')::date, user_id,

@@ -38,6 +38,9 @@ const inTeams = (column: string, scope: Scope): SQL =>
       ? sql`${sql.raw(column)} in (${sql.join(scope.teamIds.map((t) => sql`${t}::uuid`), sql`, `)})`
       : sql`false`;
 
+/** Usage per day and item: the all-teams totals when the scope is every team (then `inTeams` is `true`). */
+const usageTable = (scope: Scope): SQL => (scope.teamIds === null ? sql`item_usage_daily` : sql`usage_daily`);
+
 /** Start of a UTC day as a timestamptz, whatever the session's time zone. */
 const utcStart = (day: string) => sql`(${day}::date::timestamp at time zone 'UTC')`;
 const utcEnd = (day: string) => sql`((${day}::date + 1)::timestamp at time zone 'UTC')`;
@@ -70,23 +73,32 @@ export async function itemInsights(
 ): Promise<ItemInsight[]> {
   const scope = insightScope(user, teamId);
   const onlyItem = (col: string) => (itemId ? sql`${sql.raw(col)} = ${itemId}::uuid` : sql`true`);
+  const inRange = sql`day between ${range.from}::date and ${range.to}::date`;
+  // Every team: the team-less rollups, one row per item-day (and gap) instead of one per team (or seller).
+  const sellers =
+    scope.teamIds === null
+      ? sql`
+      -- A seller counts once, on their first active day in the range: the one whose previous active day is before it.
+      select item_id, sum(sellers)::int as sellers from item_seller_gaps
+      where ${inRange} and gap > day - ${range.from}::date and ${onlyItem("item_id")}
+      group by item_id`
+      : sql`
+      -- NOTE: distinct pairs first, then count: a hash aggregate, where count(distinct) would sort.
+      select item_id, count(*)::int as sellers from (
+        select item_id, user_id from item_seller_daily
+        where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
+        group by item_id, user_id
+      ) pairs
+      group by item_id`;
   const result = await db.execute(sql`
     with u as (
       select item_id, sum(views)::int as views, sum(shares)::int as shares, sum(downloads)::int as downloads,
              sum(dwell_ms)::float8 as dwell_ms, sum(dwells)::int as dwells
-      from usage_daily
-      where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
+      from ${usageTable(scope)}
+      where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
       group by item_id
     ),
-    s as (
-      -- NOTE: distinct pairs first, then count: a hash aggregate, where count(distinct) would sort.
-      select item_id, count(*)::int as sellers from (
-        select item_id, user_id from item_seller_daily
-        where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
-        group by item_id, user_id
-      ) pairs
-      group by item_id
-    ),
+    s as (${sellers}),
     r as (
       select item_id, count(*) filter (where useful)::int as yes, count(*) filter (where not useful)::int as no
       from (
@@ -174,7 +186,7 @@ export async function itemDetail(
   const [item] = await itemInsights(db, { user, range, teamId, itemId });
   const perDay = rowsOf<{ day: string; views: number }>(
     await db.execute(sql`
-      select day::text as day, sum(views)::int as views from usage_daily
+      select day::text as day, sum(views)::int as views from ${usageTable(scope)}
       where item_id = ${itemId}::uuid and day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
       group by day`),
   );
@@ -230,7 +242,7 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
     await db.execute(sql`
       select i.id as "itemId", i.title, i.type, i.published_at as "publishedAt" from items i
       where i.status = 'published' and i.published_at <= ${monthAgo.toISOString()}::timestamptz
-        and not exists (select 1 from usage_daily u where u.item_id = i.id and u.day >= ${sinceDay}::date and u.views > 0)
+        and not exists (select 1 from item_usage_daily u where u.item_id = i.id and u.day >= ${sinceDay}::date and u.views > 0)
       order by i.published_at, i.title limit 100`),
   );
   const stale = rowsOf<{ itemId: string; title: string; type: string; due: Date | string }>(
@@ -341,31 +353,31 @@ export async function adoption(
   { user, range, teamId }: { user: SessionUser; range: DayRange; teamId?: string | null },
 ): Promise<Adoption> {
   const scope = insightScope(user, teamId, ["manager", "admin"]);
-  const teamRows = rowsOf<{ id: string; name: string; region: string | null; size: number }>(
-    await db.execute(sql`
+  const weeks = weeksOf(range);
+  // One pass over seller_daily: each person's week (summing their views), then per team and week the
+  // sellers among them (active) and everyone's views. Weeks start on Monday: 1970-01-05 was one.
+  const [teamResult, weekResult] = await Promise.all([
+    db.execute(sql`
       select t.id, t.name, t.region,
              (select count(*)::int from users u where u.team_id = t.id and u.role = 'seller' and u.active) as size
       from teams t where ${inTeams("t.id", scope)} order by t.name`),
-  );
-  const weeks = weeksOf(range);
-  const activeRows = rowsOf<{ team_id: string; week: string; active: number }>(
-    await db.execute(sql`
-      select team_id, week::text, count(*)::int as active from (
-        select d.team_id, date_trunc('week', d.day::timestamp)::date as week, d.user_id
-        from seller_daily d join users u on u.id = d.user_id and u.role = 'seller'
-        where d.day between ${range.from}::date and ${range.to}::date and ${inTeams("d.team_id", scope)} and d.team_id <> ${NO_TEAM}::uuid
+    db.execute(sql`
+      select w.team_id, w.week::text as week,
+             count(*) filter (where u.role = 'seller' and w.team_id <> ${NO_TEAM}::uuid)::int as active, sum(w.views)::int as views
+      from (
+        select team_id, day - ((day - date '1970-01-05') % 7) as week, user_id, sum(views) as views
+        from seller_daily
+        where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
         group by 1, 2, 3
-      ) weekly
-      group by team_id, week`),
-  );
-  const viewRows = rowsOf<{ team_id: string; views: number }>(
-    await db.execute(sql`
-      select team_id, sum(views)::int as views from seller_daily
-      where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
-      group by team_id`),
-  );
-  const active = new Map(activeRows.map((r) => [`${r.team_id} ${r.week}`, num(r.active)]));
-  const views = new Map(viewRows.map((r) => [r.team_id, num(r.views)]));
+      ) w
+      left join users u on u.id = w.user_id
+      group by 1, 2`),
+  ]);
+  const teamRows = rowsOf<{ id: string; name: string; region: string | null; size: number }>(teamResult);
+  const weekRows = rowsOf<{ team_id: string; week: string; active: number; views: number }>(weekResult);
+  const active = new Map(weekRows.map((r) => [`${r.team_id} ${r.week}`, num(r.active)]));
+  const views = new Map<string, number>();
+  for (const r of weekRows) views.set(r.team_id, (views.get(r.team_id) ?? 0) + num(r.views));
   const teams: TeamAdoption[] = teamRows.map((t) => {
     const size = num(t.size);
     const w = weeks.map(({ week }) => {
@@ -451,7 +463,7 @@ export async function topAndBottom(
   const bottom = rowsOf<{ itemId: string; title: string; type: string; views: number }>(
     await db.execute(sql`
       select i.id as "itemId", i.title, i.type, coalesce(sum(u.views), 0)::int as views
-      from items i left join usage_daily u on u.item_id = i.id
+      from items i left join ${usageTable(scope)} u on u.item_id = i.id
         and u.day between ${range.from}::date and ${range.to}::date and ${inTeams("u.team_id", scope)}
       where i.status = 'published' and ${audience}
       group by i.id, i.title, i.type order by views, i.title limit ${limit}`),
@@ -482,10 +494,15 @@ export async function alignmentKpis(
 ): Promise<AlignmentKpis> {
   const scope = insightScope(user, teamId);
   const [usage] = rowsOf<{ active: number; pairs: number }>(
+    // NOTE: distinct pairs, then per seller, by hash aggregates: count(distinct) sorts, 3-4× slower here.
     await db.execute(sql`
-      select count(distinct s.user_id)::int as active, count(distinct (s.user_id, s.item_id))::int as pairs
-      from item_seller_daily s join users u on u.id = s.user_id and u.role = 'seller'
-      where s.day between ${range.from}::date and ${range.to}::date and ${inTeams("s.team_id", scope)}`),
+      select count(*)::int as active, coalesce(sum(x.items), 0)::int as pairs from (
+        select p.user_id, count(*) as items from (
+          select user_id, item_id from item_seller_daily
+          where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
+          group by user_id, item_id
+        ) p group by p.user_id
+      ) x join users u on u.id = x.user_id and u.role = 'seller'`),
   );
   const [sellers] = rowsOf<{ n: number }>(
     await db.execute(sql`select count(*)::int as n from users where role = 'seller' and active and ${inTeams("team_id", scope)}`),
