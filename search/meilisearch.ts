@@ -3,7 +3,7 @@
 // so the outbox row is only deleted once Meilisearch has really applied it.
 import http from "node:http";
 import https from "node:https";
-import { Meilisearch, MeilisearchApiError, type Index, type Settings } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, type Settings, type Task } from "meilisearch";
 import { meiliFilter, tokenize } from "./query";
 import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName } from "./settings";
 import {
@@ -44,7 +44,8 @@ type ItemDoc = {
 };
 type PageDoc = { id: string; itemId: string; page: number; text: string; audience: string[]; status: "published"; expiresAt: number };
 
-const TASK_WAIT = { timeout: 120_000, interval: 50 };
+/** How long a write may take to be applied before the sync reports it failed (and retries later). */
+const TASK_TIMEOUT_MS = 120_000;
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
@@ -78,7 +79,7 @@ export function nodeHttpClient(input: Parameters<typeof fetch>[0], init: Request
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
+        res.on("error", fail);
         res.on("end", () => {
           signal?.removeEventListener("abort", onAbort);
           const text = Buffer.concat(chunks).toString("utf8");
@@ -99,11 +100,13 @@ export function nodeHttpClient(input: Parameters<typeof fetch>[0], init: Request
       req.destroy();
       reject(signal!.reason);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (error) => {
+    // Whatever ends the request also drops its listener: the signal may outlive it.
+    const fail = (error: unknown) => {
       signal?.removeEventListener("abort", onAbort);
       reject(error);
-    });
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.on("error", fail);
     req.end(body);
   });
 }
@@ -155,6 +158,25 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
   const pages = () => client.index<PageDoc>(pagesIndexName(name));
   let synonyms: Record<string, string[]> = {};
 
+  /**
+   * Waits until Meilisearch has processed a task: polls, quickly at first (most writes here take a
+   * few ms), then every 100 ms. NOTE: not the client's `waitTask`: meilisearch-js 0.62 passes one
+   * AbortSignal to every poll and leaves an "abort" listener on it per poll that is never removed, so
+   * any task taking more than ~10 polls printed MaxListenersExceededWarning (and kept every listener
+   * until the wait ended; meilisearch-js#1930). Each poll here is a request of its own, bounded by the
+   * client's per-request timeout, and nothing outlives it.
+   */
+  async function waitFor(enqueued: Promise<{ taskUid: number }>): Promise<Task> {
+    const { taskUid } = await enqueued;
+    const deadline = Date.now() + TASK_TIMEOUT_MS;
+    for (let delay = 2; ; delay = Math.min(100, delay * 2)) {
+      const task = await client.tasks.getTask(taskUid);
+      if (task.status !== "enqueued" && task.status !== "processing") return task;
+      if (Date.now() > deadline) throw new Error(`Meilisearch task ${taskUid} still ${task.status} after ${TASK_TIMEOUT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
   async function ensureIndex(uid: string, settings: Settings) {
     const exists = await client.getIndex(uid).then(
       () => true,
@@ -163,15 +185,15 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
         throw error;
       },
     );
-    if (!exists) await client.createIndex(uid, { primaryKey: "id" }).waitTask(TASK_WAIT);
-    await client.index(uid).updateSettings(settings).waitTask(TASK_WAIT);
+    if (!exists) await waitFor(client.createIndex(uid, { primaryKey: "id" }));
+    await checked(client.index(uid).updateSettings(settings));
   }
 
   const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, synonyms });
   const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, synonyms });
 
-  async function checked(task: ReturnType<Index["addDocuments"]>) {
-    const done = await task.waitTask(TASK_WAIT);
+  async function checked(task: Promise<{ taskUid: number }>) {
+    const done = await waitFor(task);
     if (done.status !== "succeeded") throw new Error(`Meilisearch task ${done.uid} ${done.status}: ${done.error?.message ?? ""}`);
   }
 

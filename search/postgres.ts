@@ -1,11 +1,12 @@
 // The Postgres full-text engine (default; PGlite and PostgreSQL alike).
 //
-// Scale design (docs/decisions/search-postgres-engine.md): ranking every match with ts_rank is what
-// makes naive FTS slow on common words, so every step does bounded work. A sample of at most
-// SAMPLE+1 matches decides: a rarer query is complete (exact count and facets, rank them all); a
-// common one gets a planner-estimated count, facets scaled from the sample, and ranking over the
-// best title and body matches by static score (usefulness, freshness). Typo correction runs only
-// when nothing matched, against a small lexicon of words, never against documents.
+// Scale design (docs/decisions/009-search-engines.md): ranking every match with ts_rank is what
+// makes naive FTS slow on common words, so every step does bounded work, in one statement per search.
+// Matches are read in static order (usefulness, freshness) band by band until SAMPLE are found: a
+// rarer query is complete (exact count and facets, rank them all); a common one stops in an early
+// band and gets a count estimated from the bands it read, facets scaled from the sample, and ranking
+// over its best body and title matches by static score. Typo correction runs only when nothing
+// matched, against a small lexicon of words, never against documents.
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { expandSynonyms, lexiconWords, toTsquery, tokenize, type QueryNode } from "./query";
@@ -24,12 +25,21 @@ import {
 } from "./types";
 import { rowsOf } from "../db/client";
 
-/** Each candidate branch (title, body) contributes at most this many items to ranking. */
+/** Each candidate source (title, body) contributes at most this many items to ranking. */
 const CANDIDATES = 100;
-/** Matches read before a term counts as common (then: estimated count, sampled facets, static-order candidates). */
-const SAMPLE = 300;
+/** Matches read in static order: more than this and the query is common (estimated count, sampled facets). */
+const SAMPLE = 200;
+/** Static-order bands: the first holds the best BAND_START rows, each next one BAND_GROWTH times more. */
+const BAND_START = 400;
+const BAND_GROWTH = 4;
+/** How many times more a row read by walking costs than a match listed by the text index (measured, roughly). */
+const WALK_COST = 10;
+/** Title candidates are looked for among this many best rows by static score. */
+const TITLE_ROWS = 5_000;
+/** Rows past the last band are read like a rare term's: all matches (≤ ~0.1% of the table by then). */
+const BAND_MAX = 250_000;
+const BANDS_TTL_MS = 60_000;
 const SYNONYM_TTL_MS = 10_000;
-const ROWS_TTL_MS = 60_000;
 const HEADLINE = `StartSel="${HL_START}", StopSel="${HL_END}", MaxWords=26, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 
@@ -47,180 +57,242 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   }
 
   /** The audience rule and the chips, on search_documents `d`. */
-  function filters(request: SearchRequest): SQL {
+  function filters(request: SearchRequest, walk = false, alias = "d"): SQL {
+    const d = sql.raw(alias);
     const { teams, now } = request.scope;
+    // A walk of the static order tests the chips on each row: written so no index can serve them, or
+    // the planner combines the type or tag index (every deck in the table) with the band's range.
+    const type = walk ? sql`(${d}.type || '')` : sql`${d}.type`;
+    const tags = walk ? sql`(${d}.tags || '{}'::text[])` : sql`${d}.tags`;
     // NOTE: `audience = '{}'` rather than `cardinality(audience) = 0` (same rows, audience is not null):
     // the planner estimates a column comparison from its statistics (most items are for everyone),
     // but guesses 0.5% for the function, then plans a full scan and sort instead of walking the
     // static-order index for common terms.
     const parts: SQL[] = [
-      sql`(d.expires_at is null or d.expires_at > ${now.toISOString()}::timestamptz)`,
+      sql`(${d}.expires_at is null or ${d}.expires_at > ${now.toISOString()}::timestamptz)`,
       teams.length
-        ? sql`(d.audience = '{}'::uuid[] or d.audience && array[${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}])`
-        : sql`d.audience = '{}'::uuid[]`,
+        ? sql`(${d}.audience = '{}'::uuid[] or ${d}.audience && array[${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}])`
+        : sql`${d}.audience = '{}'::uuid[]`,
     ];
-    if (request.types.length) parts.push(sql`d.type in (${sql.join(request.types.map((t) => sql`${t}`), sql`, `)})`);
+    if (request.types.length) parts.push(sql`${type} in (${sql.join(request.types.map((t) => sql`${t}`), sql`, `)})`);
     const byFacet = new Map<string, string[]>();
     for (const t of request.tags) byFacet.set(t.facet, [...(byFacet.get(t.facet) ?? []), `${t.facet}:${t.value}`]);
     for (const values of byFacet.values()) {
-      parts.push(sql`d.tags && array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`);
+      parts.push(sql`${tags} && array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`);
     }
     return sql.join(parts, sql` and `);
   }
 
   /**
-   * Up to SAMPLE+1 matches: bounded work whatever the term. When the sample is not full it is the
-   * complete match set (exact count and facets, and the only rows ranking needs to see). It is the
-   * best matches by static score, so for a common term it is also the body candidates.
-   *
-   * `walk`: read the (usefulness, published_at) index in order and stop after SAMPLE+1 matches, which
-   * is cheap only when a good share of rows match. Otherwise the GIN index finds every match and they
-   * are sorted. NOTE: we choose, not the planner: it does not count detoasting `tsv` (~2 KB, out of
-   * line) for each row an ordered walk tests, so it walks for terms matching a few percent of rows and
-   * reads thousands of rows; `+ 0` makes the order unusable for the index when walking is wrong.
+   * Static-order bands: the (usefulness, published_at) values at ranks BAND_START, ×BAND_GROWTH, …
+   * of the whole table. A search reads its matches band by band, best band first, and stops in the
+   * band where it has enough (see inStaticOrder). Read from the static index (index-only), kept for
+   * BANDS_TTL_MS and refreshed in the background for big tables, at once for small ones.
    */
-  async function sample(match: SQL, request: SearchRequest, walk: boolean) {
-    const order = walk
-      ? sql`d.usefulness desc, d.published_at desc`
-      : sql`d.usefulness + 0 desc, d.published_at + interval '0 s' desc`;
-    return rowsOf<{ id: string; type: string; tags: string[] }>(
+  type Bands = { cuts: { rank: number; u: string; p: string }[]; rows: number; at: number; changed: number };
+  let bands: Bands | undefined;
+  let refreshing: Promise<Bands> | undefined;
+  let changed = 0;
+
+  async function readBands(): Promise<Bands> {
+    const ranks: number[] = [];
+    for (let r = BAND_START; r <= BAND_MAX; r *= BAND_GROWTH) ranks.push(r);
+    const startedAt = changed;
+    const rows = rowsOf<{ rank: number; u: string | null; p: string | null; scanned: number; reltuples: number }>(
       await db.execute(sql`
-        select d.item_id as id, d.type, d.tags from search_documents d
-        where ${match} and ${filters(request)}
-        order by ${order} limit ${SAMPLE + 1}`),
+        with w as (
+          select usefulness, published_at, row_number() over (order by usefulness desc, published_at desc) as rn
+          from search_documents order by usefulness desc, published_at desc limit ${ranks.at(-1)! + 1})
+        select r.rank, w.usefulness::text as u, w.published_at::text as p,
+          (select count(*) from w)::int as scanned,
+          (select reltuples from pg_class where oid = 'search_documents'::regclass)::float8 as reltuples
+        from unnest(${`{${ranks.join(",")}}`}::int[]) r(rank) left join w on w.rn = r.rank
+        order by r.rank`),
     );
+    const scanned = Number(rows[0]?.scanned ?? 0);
+    return {
+      // A cut at rank r is the r-th row's key: the bands before it hold the first r rows (ties aside).
+      // Only a cut with rows after it makes a band.
+      cuts: rows.filter((r) => r.u !== null && r.p !== null && Number(r.rank) < scanned).map((r) => ({ rank: Number(r.rank), u: r.u!, p: r.p! })),
+      rows: scanned <= ranks.at(-1)! ? scanned : Math.max(scanned, Number(rows[0]?.reltuples ?? 0)),
+      at: Date.now(),
+      changed: startedAt,
+    };
   }
 
-  let tableRows: { n: number; at: number } | undefined;
-  /** The planner's row count of search_documents (from the last ANALYZE), cached briefly. */
-  async function documentRows(): Promise<number> {
-    if (tableRows && Date.now() - tableRows.at < ROWS_TTL_MS) return tableRows.n;
-    const [row] = rowsOf<{ n: number }>(
-      await db.execute(sql`select reltuples::float8 as n from pg_class where oid = 'search_documents'::regclass`),
-    );
-    tableRows = { n: Number(row?.n ?? 0), at: Date.now() };
-    return tableRows.n;
+  async function staticBands(): Promise<Bands> {
+    const stale = bands && (Date.now() - bands.at > BANDS_TTL_MS || changed - bands.changed > bands.rows / 10);
+    if (bands && !stale) return bands;
+    refreshing ??= readBands().finally(() => (refreshing = undefined));
+    const next = refreshing.then((b) => (bands = b));
+    // A big table answers from the old bands meanwhile (they only steer the work, never the result).
+    if (bands && bands.rows > BAND_START * BAND_GROWTH) {
+      next.catch(() => {});
+      return bands;
+    }
+    return next;
   }
 
   /**
-   * Whether an ordered walk is cheaper than visiting every match. A walk tests about SAMPLE/share rows
-   * (each detoasting a vector), the GIN path visits about one heap page per match: comparable per row,
-   * so walk when SAMPLE × rows / estimated ≤ estimated, i.e. from ~5% of 100k or ~1.7% of 1M rows.
+   * CTEs `<name>_first` and `<name>`: matches in static order (usefulness, then freshness), at most
+   * `limit`, with bounded work whatever the term. One branch per band, in order, under one LIMIT:
+   * Postgres runs a branch only while the earlier ones have not produced `limit` rows, and each
+   * branch reads its band whole, counting its matches (`band_matches`, for the estimated total).
+   *
+   * The first band (the best BAND_START rows: the same rows for every search, so they stay cached)
+   * is read row by row, testing the text of each. It is also the probe: its share of matches says
+   * how common the term is, and decides how each later band is read. Row by row costs the band's
+   * size (a TOAST fetch of `tsv` per row); through the GIN index it costs every match of the term in
+   * the whole table (a frequent word or a short prefix lists hundreds of thousands at 1M documents).
+   * NOTE: the planner sees neither cost (it does not count TOAST fetches, and misjudges prefixes), so
+   * we choose: both variants of a band are written, each behind a one-time filter on the probe, and
+   * the row-by-row one writes the match as a function the index cannot serve.
    */
-  const walkable = async (estimated: number) =>
-    estimated > SAMPLE && estimated * estimated >= (SAMPLE + 1) * (await documentRows());
-
-  /** The planner's estimate of all matches, for terms too common to count (an EXPLAIN, no execution). */
-  async function estimate(match: SQL, request: SearchRequest): Promise<number> {
-    const [row] = rowsOf<Record<string, unknown>>(
-      await db.execute(sql`explain (format json) select 1 from search_documents d where ${match} and ${filters(request)}`),
-    );
-    const value = Object.values(row)[0];
-    const plan = (typeof value === "string" ? JSON.parse(value) : value) as { Plan: { "Plan Rows": number } }[];
-    return Math.round(plan[0]?.Plan?.["Plan Rows"] ?? 0);
+  function inStaticOrder(name: string, match: (walk: boolean) => SQL, request: SearchRequest, b: Bands, limit: number, columns: SQL): SQL {
+    const key = sql`(d.usefulness, d.published_at)`;
+    const at = (c: Bands["cuts"][number]) => sql`(${c.u}::real, ${c.p}::timestamptz)`;
+    const { cuts } = b;
+    const branch = (walk: boolean, band: number, range: SQL, gate: SQL) => sql`(select ${columns}, ${band}::int as band,
+        (count(*) over ())::int as band_matches
+      from search_documents d where ${match(walk)} and ${filters(request, walk)} and ${range} and ${gate}
+      order by d.usefulness desc, d.published_at desc limit ${limit})`;
+    if (cuts.length === 0) {
+      return sql`${sql.identifier(`${name}_first`)} as materialized (select 1),
+        ${sql.identifier(name)} as materialized (select s.*, row_number() over () as pos from ${branch(false, 0, sql`true`, sql`true`)} s)`;
+    }
+    const probe = sql`(select coalesce(max(band_matches), 0) from ${sql.identifier(`${name}_first`)})`;
+    // Rows of the first band that pass the filters: a walk tests the text only of those (the planner
+    // puts the cheap type, tag and audience tests first), so filters make walking cheaper.
+    const passing = sql`(select n from ${sql.identifier(`${name}_passing`)})`;
+    const later = cuts.map((c, i) => {
+      const range = i + 1 < cuts.length ? sql`${key} < ${at(c)} and ${key} >= ${at(cuts[i + 1])}` : sql`${key} < ${at(c)}`;
+      const rows = (i + 1 < cuts.length ? cuts[i + 1].rank : b.rows) - c.rank;
+      // Walk the band when the first band predicts more matches in the table (matches/band × rows)
+      // than WALK_COST × the band's rows that pass the filters (a match listed by the index is ~WALK_COST
+      // times cheaper than a row whose text a walk tests).
+      const walk = sql`${probe}::float8 * ${b.rows} >= ${rows * WALK_COST}::float8 * ${passing}`;
+      return sql`${branch(true, i + 1, range, walk)} union all ${branch(false, i + 1, range, sql`not (${walk})`)}`;
+    });
+    return sql`${sql.identifier(`${name}_first`)} as materialized ${branch(true, 0, sql`${key} >= ${at(cuts[0])}`, sql`true`)},
+      ${sql.identifier(`${name}_passing`)} as materialized (
+        select count(*) as n from search_documents d where ${filters(request, true)} and ${key} >= ${at(cuts[0])}),
+      ${sql.identifier(name)} as materialized (
+        select s.*, row_number() over () as pos from (
+          (select * from ${sql.identifier(`${name}_first`)}) union all ${sql.join(later, sql` union all `)}) s
+        limit ${limit})`;
   }
 
-  /** Exact facets from a complete match set; from a sample they are scaled to the estimated total. */
-  async function countAndFacets(rows: { type: string; tags: string[] }[], estimated: () => Promise<number>) {
+  /**
+   * CTE `titles`: the best `k` title matches among the best TITLE_ROWS rows by static score. Title
+   * vectors are small and stored in the row, and those rows are the same for every search (cached),
+   * so this is a bounded walk. NOTE: not the GIN index: a common word or a prefix in titles lists
+   * tens of thousands of matches at 1M documents (and two prefixes need a recheck of each in the
+   * heap), and the planner misjudges prefix terms by several times. Title matches further down still
+   * compete when the sample holds them (a rarer term's sample holds all of its matches).
+   */
+  function titleCandidates(q: SQL, request: SearchRequest, k: number): SQL {
+    return sql`titles as materialized (
+      select t.item_id as id from (
+        select d.item_id, d.title_tsv, d.type, d.tags, d.audience, d.expires_at, d.usefulness, d.published_at
+        from search_documents d order by d.usefulness desc, d.published_at desc limit ${TITLE_ROWS}) t
+      where ${filters(request, true, "t")} and ts_match_vq(t.title_tsv, ${q})
+      order by t.usefulness desc, t.published_at desc limit ${k})`;
+  }
+
+  type SampleRow = [id: string, type: string, tags: string[], band: number, bandMatches: number];
+
+  /**
+   * Count and facets from the sample. Complete (fewer rows than asked): exact. Otherwise the sample
+   * stopped in band k: every band up to k was read whole, so matches/rows in those bands estimate the
+   * share of the table that matches; the last band read whole gives an exact count.
+   */
+  function countAndFacets(sample: SampleRow[], asked: number, b: Bands) {
     const facets: FacetCounts = emptyFacets();
-    const complete = rows.length <= SAMPLE;
-    const total = complete ? rows.length : Math.min(MAX_RESULT_WINDOW, Math.max(rows.length, await estimated()));
-    const scale = complete ? 1 : total / rows.length;
-    for (const r of rows) {
-      facets.type[r.type] = (facets.type[r.type] ?? 0) + 1;
-      for (const tag of r.tags) {
+    const perBand = new Map<number, number>();
+    for (const [, , , band, n] of sample) perBand.set(band, n);
+    const matched = [...perBand.values()].reduce((a, n) => a + n, 0);
+    const lastBand = sample.length ? sample[sample.length - 1][3] : 0;
+    const exact = sample.length < asked || lastBand >= b.cuts.length;
+    const estimated = exact ? matched : Math.round((matched / b.cuts[lastBand].rank) * b.rows);
+    const total = exact ? matched : Math.min(MAX_RESULT_WINDOW, Math.max(sample.length, estimated));
+    for (const [, type, tags] of sample) {
+      facets.type[type] = (facets.type[type] ?? 0) + 1;
+      for (const tag of tags) {
         const i = tag.indexOf(":");
         const facet = tag.slice(0, i) as (typeof SEARCH_FACETS)[number];
         if (facets[facet] && facet !== "type") facets[facet][tag.slice(i + 1)] = (facets[facet][tag.slice(i + 1)] ?? 0) + 1;
       }
     }
-    if (!complete) {
+    // Facets of a partial sample are scaled to the (estimated) number of matches.
+    const scale = sample.length < asked ? 1 : (exact ? matched : estimated) / sample.length;
+    if (scale !== 1) {
       for (const counts of Object.values(facets)) for (const k of Object.keys(counts)) counts[k] = Math.max(1, Math.round(counts[k] * scale));
     }
-    return { total, totalExact: complete, facets };
+    return { total, totalExact: exact, facets };
   }
 
+  const parsed = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+
   async function browse(request: SearchRequest): Promise<EngineResult> {
-    const rows = await sample(sql`true`, request, true);
-    const hits = rowsOf<EngineHit>(
+    const f = filters(request);
+    const b = await staticBands();
+    const [row] = rowsOf<{ sample: unknown; hits: unknown }>(
       await db.execute(sql`
-        select d.item_id as id, d.type, d.title, left(d.summary, 240) as snippet from search_documents d
-        where ${filters(request)}
-        order by d.usefulness desc, d.published_at desc, d.item_id
-        limit ${request.limit} offset ${request.offset}`),
+        with ${inStaticOrder("sample", () => sql`true`, request, b, SAMPLE, sql`d.item_id as id, d.type, d.tags`)}
+        select
+          (select coalesce(json_agg(json_build_array(s.id, s.type, s.tags, s.band, s.band_matches) order by s.pos), '[]'::json) from sample s) as sample,
+          (select coalesce(json_agg(json_build_object('id', h.id, 'type', h.type, 'title', h.title, 'snippet', h.snippet)), '[]'::json) from (
+            select d.item_id as id, d.type, d.title, left(d.summary, 240) as snippet from search_documents d
+            where ${f}
+            order by d.usefulness desc, d.published_at desc, d.item_id
+            limit ${request.limit} offset ${request.offset}) h) as hits`),
     );
-    return { hits, ...(await countAndFacets(rows, () => estimate(sql`true`, request))) };
+    return { hits: parsed<EngineHit[]>(row.hits), ...countAndFacets(parsed<SampleRow[]>(row.sample), SAMPLE, b) };
   }
 
   /**
-   * Candidates for a term too common to rank every match: the best title matches and the best body
-   * matches by static score. NOTE: the tsquery must be written inline (not taken from a CTE) so the
-   * planner sees the term and its frequency: then it walks the (usefulness, published_at) index and
-   * stops after k hits for common terms, and uses the GIN index for rarer ones.
+   * One statement: the sample (best matches by static score; facets, count, body candidates), the
+   * best title matches by static score (title candidates), ts_rank over the candidates only, and
+   * snippets for the page of hits. A rarer query's sample is all of its matches, so all are ranked.
+   * NOTE: the tsquery is written out in every part (not taken from a CTE) so the planner sees the
+   * term and its frequency in each.
    */
-  async function commonCandidates(tsquery: string, request: SearchRequest, k: number, sampled: { id: string }[]): Promise<string[]> {
-    const f = filters(request);
-    const title = sql`(select d.item_id as id from search_documents d where d.title_tsv @@ to_tsquery('english', ${tsquery}) and ${f}
-          order by d.usefulness desc, d.published_at desc limit ${k})`;
-    // The sample already holds the best body matches by static score when it is at least k long.
-    if (sampled.length >= k) {
-      const rows = rowsOf<{ id: string }>(await db.execute(title));
-      return [...new Set([...rows.map((r) => r.id), ...sampled.slice(0, k).map((r) => r.id)])];
-    }
-    const rows = rowsOf<{ id: string }>(
-      await db.execute(sql`
-        ${title}
-        union
-        (select d.item_id as id from search_documents d where d.tsv @@ to_tsquery('english', ${tsquery}) and ${f}
-          order by d.usefulness desc, d.published_at desc limit ${k})`),
-    );
-    return rows.map((r) => r.id);
-  }
-
   async function ranked(tsquery: string, request: SearchRequest): Promise<EngineResult> {
-    const match = sql`d.tsv @@ to_tsquery('english', ${tsquery})`;
-    const estimated = await estimate(match, request);
-    const rows = await sample(match, request, await walkable(estimated));
-    const counted = await countAndFacets(rows, async () => estimated);
-    if (rows.length === 0 || request.offset >= counted.total) return { hits: [], ...counted };
-    const candidates = counted.totalExact
-      ? rows.map((r) => r.id)
-      : await commonCandidates(tsquery, request, Math.max(CANDIDATES, request.offset + request.limit), rows);
-    const top = rowsOf<{ id: string; type: EngineHit["type"]; title: string }>(
+    const f = filters(request);
+    const q = sql`to_tsquery('english', ${tsquery})`;
+    const b = await staticBands();
+    const want = request.offset + request.limit;
+    const asked = Math.max(SAMPLE, want);
+    const k = Math.max(CANDIDATES, want);
+    const [row] = rowsOf<{ sample: unknown; hits: unknown }>(
       await db.execute(sql`
-        with q as (select to_tsquery('english', ${tsquery}) as q)
-        select d.item_id as id, d.type, d.title
-        from search_documents d, q where d.item_id in ${uuidSet(candidates)}
-        order by (d.title_tsv @@ q.q) desc,
-          round(ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, q.q)::numeric, 2) desc,
-          d.usefulness desc, d.published_at desc, d.item_id
-        limit ${request.limit} offset ${request.offset}`),
+        with ${inStaticOrder("sample", (walk) => (walk ? sql`ts_match_vq(d.tsv, ${q})` : sql`d.tsv @@ ${q}`), request, b, asked, sql`d.item_id as id, d.type, d.tags, ts_match_vq(d.title_tsv, ${q}) as in_title`)},
+        ${titleCandidates(q, request, k)},
+        candidates as (
+          select id from sample where pos <= ${k} or in_title or (select count(*) from sample) < ${asked}
+          union select id from titles),
+        top as (
+          select d.item_id as id, d.type, d.title, d.summary, d.body, row_number() over (order by
+              (d.title_tsv @@ ${q}) desc,
+              round(ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, ${q})::numeric, 2) desc,
+              d.usefulness desc, d.published_at desc, d.item_id) as rank
+          from search_documents d where d.item_id in (select id from candidates)
+          order by rank limit ${request.limit} offset ${request.offset})
+        select
+          (select coalesce(json_agg(json_build_array(s.id, s.type, s.tags, s.band, s.band_matches) order by s.pos), '[]'::json) from sample s) as sample,
+          (select coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'title', t.title, 'page', p.page,
+              -- A document hit says where: the page's own snippet wins over the summary's.
+              'snippet', coalesce(p.snippet, ts_headline('english', t.summary || E'\n' || left(t.body, 4000), ${q}, ${HEADLINE})))
+              order by t.rank), '[]'::json)
+            from top t left join lateral (
+              select p.page, ts_headline('english', p.text, ${q}, ${HEADLINE}) as snippet from search_pages p
+              where p.item_id = t.id and p.tsv @@ ${q}
+              order by ts_rank(p.tsv, ${q}) desc, p.page limit 1) p on true) as hits`),
     );
-    if (top.length === 0) return { hits: [], ...counted };
-    const ids = top.map((r) => r.id);
-    const [snippets, pages] = await Promise.all([
-      db.execute(sql`
-        with q as (select to_tsquery('english', ${tsquery}) as q)
-        select d.item_id as id, ts_headline('english', d.summary || E'\n' || left(d.body, 4000), q.q, ${HEADLINE}) as snippet
-        from search_documents d, q where d.item_id in ${uuidSet(ids)}`),
-      db.execute(sql`
-        with q as (select to_tsquery('english', ${tsquery}) as q),
-        best as (
-          select distinct on (p.item_id) p.item_id, p.page, p.text from search_pages p, q
-          where p.item_id in ${uuidSet(ids)} and p.tsv @@ q.q
-          order by p.item_id, ts_rank(p.tsv, q.q) desc, p.page
-        )
-        select b.item_id as id, b.page, ts_headline('english', b.text, q.q, ${HEADLINE}) as snippet from best b, q`),
-    ]);
-    const snippetRows = rowsOf<{ id: string; snippet: string }>(snippets);
-    const pageRows = rowsOf<{ id: string; page: number; snippet: string }>(pages);
-    const hits = top.map((r): EngineHit => {
-      const page = pageRows.find((p) => p.id === r.id);
-      // A document hit says where: the page's own snippet wins over the summary's.
-      if (page) return { ...r, snippet: page.snippet, page: Number(page.page) };
-      return { ...r, snippet: snippetRows.find((s) => s.id === r.id)?.snippet ?? "" };
-    });
-    return { hits, ...counted };
+    const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) =>
+      page === null ? hit : { ...hit, page: Number(page) },
+    );
+    return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
   }
 
   /** Close spellings from the lexicon for words that may be typos ("prcing" → "pricing"). */
@@ -297,6 +369,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
             on conflict do nothing`);
         }
       });
+      changed += docs.length;
     },
 
     async remove(ids) {
@@ -305,6 +378,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
         await tx.execute(sql`delete from search_documents where item_id in ${uuidSet(ids)}`);
         await tx.execute(sql`delete from search_pages where item_id in ${uuidSet(ids)}`);
       });
+      changed += ids.length;
     },
 
     async search(request) {

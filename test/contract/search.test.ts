@@ -1,13 +1,14 @@
 // The search contract: one suite, run against every engine available in this run — the Postgres
 // engine on this run's database (PGlite, or PostgreSQL when DATABASE_URL is set) and Meilisearch
 // when test/setup/global.ts could start it. Searches go through the domain function the routes use.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
 import { addSynonymGroup } from "~/modules/search/synonyms.server";
 import { items, searchOutbox } from "../../db/schema";
+import { createMeiliIndex } from "../../search/meilisearch";
 import { queueSearchSync } from "../../search/outbox";
 import { createSearchService, type SearchService } from "../../search/service";
 import { setItemUsefulness } from "../../search/usefulness";
@@ -391,6 +392,42 @@ describe.skipIf("skipped" in meili)(`meilisearch outage${"skipped" in meili ? ` 
     expect(answer.engine).toBe("meilisearch");
     expect(answer.hits.map((h) => h.id)).toEqual([itemId]);
     expect(await up.health()).toEqual({ engine: "meilisearch", status: "ok" });
+  });
+
+  it("waits for a long indexing task without piling listeners on one abort signal", async () => {
+    if ("skipped" in meili) return;
+    // meilisearch-js's own waitTask left an "abort" listener per poll on one signal (MaxListenersExceededWarning
+    // after ~10 polls, i.e. any task over ~0.5 s); 5,000 documents take longer than that to index.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const engine = createMeiliIndex({ host: meili.host, key: meili.key, index: indexName(), timeoutMs: 30_000 });
+      await engine.setup();
+      const body = Array.from({ length: 120 }, (_, i) => `word${i % 37}`).join(" ");
+      await engine.index(
+        Array.from({ length: 5_000 }, (_, i) => ({
+          id: randomUUID(),
+          type: "document" as const,
+          title: `Listener check ${i}`,
+          summary: "",
+          tags: [],
+          tagLabels: [],
+          audience: [],
+          expiresAt: null,
+          publishedAt: Date.now(),
+          usefulness: 0,
+          body,
+          pages: [],
+        })),
+      );
+      expect(await engine.count()).toBe(5_000);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   it("rebuilds into a new index and swaps it in, keeping every published item", async () => {

@@ -1,4 +1,5 @@
 // The search routes on a real database: API shape and errors, the page loader, click logging, synonyms.
+import { randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as searchApi } from "~/routes/api.v1.search";
@@ -6,6 +7,8 @@ import { loader as searchPage } from "~/routes/_app.search._index";
 import { loader as searchGo } from "~/routes/_app.search.go";
 import { action as synonymsAction, loader as synonymsLoader } from "~/routes/_app.search.synonyms";
 import { searchQueries, searchSynonyms } from "../../db/schema";
+import { createPostgresIndex } from "../../search/postgres";
+import type { SearchDocument, SearchRequest } from "../../search/types";
 import { createItem } from "../contract/search-fixtures";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
@@ -141,5 +144,72 @@ describe("synonyms", () => {
     const { cookie } = await seller();
     const res: Response = await call(synonymsLoader, "/search/synonyms", cookie);
     expect(res.status).toBe(403);
+  });
+});
+
+describe("Postgres engine on more documents than it reads", () => {
+  // 1,200 documents in static order (usefulness, then freshness): the engine reads matches band by
+  // band (the best 400, then the rest) and stops once it has a sample, so counts are exact only when
+  // it read every band.
+  let fresh: TestApp;
+  const engine = () => createPostgresIndex(fresh.db);
+  const day = 86_400_000;
+  const ask = (q: string): SearchRequest => ({ q, types: [], tags: [], offset: 0, limit: 20, scope: { teams: [], now: new Date() } });
+  let lowTitle: string;
+
+  beforeAll(async () => {
+    fresh = await createTestApp();
+    const docs: SearchDocument[] = Array.from({ length: 1_200 }, (_, i) => {
+      const words = [
+        i % 3 !== 0 ? "quasar" : "", // two in three, everywhere: common
+        i % 8 === 0 ? "nebula" : "", // 150: rarer than a sample
+        i >= 900 ? "pulsar" : "", // 300, all among the least useful and oldest
+      ];
+      return {
+        id: randomUUID(),
+        type: i % 2 ? "deck" : "document",
+        title: `Report ${i}`,
+        summary: "",
+        tags: [],
+        tagLabels: [],
+        audience: [],
+        expiresAt: null,
+        publishedAt: Date.now() - i * day,
+        usefulness: i < 300 ? 1 - i / 1_000 : 0,
+        body: words.join(" "),
+        pages: [],
+      };
+    });
+    lowTitle = docs[1_199].id;
+    docs[1_199].title = "Quasar field guide";
+    await engine().index(docs);
+  });
+  afterAll(() => fresh?.close());
+
+  it("estimates the count of a common term from the first band and scales its facets", async () => {
+    const r = await engine().search(ask("quasar"));
+    expect(r.totalExact).toBe(false);
+    // 800 true matches; the estimate comes from the best 400 (two in three match).
+    expect(r.total).toBeGreaterThan(700);
+    expect(r.total).toBeLessThan(900);
+    expect(r.facets.type.deck + r.facets.type.document).toBeGreaterThan(700);
+    expect(r.hits).toHaveLength(20);
+  });
+
+  it("ranks a title match first even when it is the least useful and oldest match", async () => {
+    const r = await engine().search(ask("quasar"));
+    expect(r.hits[0].id).toBe(lowTitle);
+  });
+
+  it("counts a term with fewer matches than a sample exactly", async () => {
+    const r = await engine().search(ask("nebula"));
+    expect(r).toMatchObject({ total: 150, totalExact: true });
+    expect(r.facets.type).toEqual({ document: 150 });
+  });
+
+  it("counts exactly when the sample fills only in the last band, which it reads whole", async () => {
+    const r = await engine().search(ask("pulsar"));
+    expect(r).toMatchObject({ total: 300, totalExact: true });
+    expect(r.facets.type).toEqual({ deck: 150, document: 150 });
   });
 });
