@@ -3,10 +3,10 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/reac
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { OfflineRoot } from "./components/offline/offline-root";
 import { useNonce } from "./components/nonce";
+import { AppStyles } from "./components/app-styles";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: styles },
   { rel: "manifest", href: "/manifest.webmanifest" },
   { rel: "icon", href: "/icons/icon-192.png", type: "image/png" },
   { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
@@ -26,6 +26,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <meta name="theme-color" content="#1d4ed8" />
         <Meta />
+        <AppStyles href={styles} />
         <Links />
       </head>
       <body>

@@ -5,6 +5,8 @@ import sharp, { type Metadata, type OutputInfo } from "sharp";
 export const PREVIEW_WIDTHS = [320, 640, 1280] as const;
 /** 50 megapixels: larger than any camera a seller carries, far below what would exhaust memory. */
 export const MAX_INPUT_PIXELS = 50_000_000;
+/** libvips gives up on one image after this long, so a pathological file cannot hold the job queue. */
+export const IMAGE_BUDGET_SECONDS = 60;
 
 export class ImageProblem extends Error {
   constructor(
@@ -54,12 +56,14 @@ export async function webpDerivatives(
       .resize({ width: Math.max(...widths), withoutEnlargement: true })
       .ensureAlpha()
       .raw()
+      .timeout({ seconds: IMAGE_BUDGET_SECONDS })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     const message = String((error as Error).message);
     if (/pixel limit/i.test(message)) {
       throw new ImageProblem(`This image is larger than ${MAX_INPUT_PIXELS / 1_000_000} megapixels.`, "too_large");
     }
+    if (/timeout/i.test(message)) throw new ImageProblem("This image took too long to process. Save it again and upload the new file.", "corrupt");
     throw new ImageProblem("This image is damaged and cannot be read.", "corrupt");
   }
   const raw = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels as 4 } };

@@ -21,14 +21,48 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 SANITIZE.allowedAttributes = { ...(SANITIZE.allowedAttributes as object), a: ["href", "title", "rel", "target"] };
 
+/**
+ * Quotes and lists nest deeper than this only in hostile input. marked recurses once per level and
+ * re-reads a nested block at every level, so 200 KB of `>` overflowed the stack and 2,000 indented
+ * list levels took minutes (found by test/unit/fuzz-markdown.test.ts). Deeper levels are flattened.
+ */
+export const MAX_NESTING = 16;
+/** Indentation in columns (tab = 4) beyond which a line is treated as if it were at this depth. */
+const MAX_INDENT = 4 * MAX_NESTING;
+/** The container markers that open a level: `>`, or a list bullet/number followed by a space. */
+const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))+[ \t]*/;
+const MARKER = />|[-+*]|\d{1,9}[.)]/g;
+
+const columns = (s: string) => s.length + 3 * (s.split("\t").length - 1);
+
+function boundNesting(markdown: string): string {
+  return markdown.replace(/^[ \t>+*\-\d].*$/gm, (line) => {
+    const indent = /^[ \t]*/.exec(line)![0];
+    const prefix = CONTAINER_PREFIX.exec(line)?.[0] ?? indent;
+    if (columns(prefix) <= MAX_INDENT) return line;
+    const markers = (prefix.match(MARKER) ?? []).slice(0, MAX_NESTING);
+    const rest = line.slice(prefix.length);
+    return markers.length ? `${markers.join(" ")} ${rest}` : " ".repeat(MAX_INDENT) + rest;
+  });
+}
+
+/** Markdown to unsanitised HTML; input that still defeats the parser is shown as plain text. */
+function parse(markdown: string): string {
+  try {
+    return marked.parse(boundNesting(markdown)) as string;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return `<p>${markdown.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`;
+  }
+}
+
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, SANITIZE);
+  return sanitizeHtml(parse(markdown), SANITIZE);
 }
 
 /** Plain text for search and the offline catalogue: the rendered HTML without tags. */
 export function markdownToText(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
+  return sanitizeHtml(parse(markdown), { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

@@ -4,14 +4,22 @@ import { openZip } from "./zip";
 
 export type Extracted = { pages: string[]; pageCount: number };
 
+const LABEL = { pptx: "PowerPoint", docx: "Word", xlsx: "Excel" } as const;
+
+/** A damaged or unreadable Office file, in words a marketer can act on. */
+export class OfficeProblem extends Error {}
+
+/** A character reference outside Unicode (`&#x110000;`) becomes U+FFFD instead of a RangeError. */
+const codePoint = (n: number) => String.fromCodePoint(Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? n : 0xfffd);
+
 const decodeEntities = (s: string) =>
   s
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
-    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => codePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => codePoint(Number(d)))
     .replace(/&amp;/g, "&");
 
 /** Runs of `<tag>text</tag>`, with a line break at every end of `paragraphTag`. */
@@ -28,7 +36,20 @@ function runs(xml: string, textTag: string, paragraphTag: string): string {
 
 const naturalNumber = (name: string) => Number(name.match(/(\d+)\.xml$/)?.[1] ?? 0);
 
+/**
+ * Text per page. Anything wrong with the package itself (not the disk under it) is an
+ * `OfficeProblem`: it fails the same way every time, so the pipeline reports it instead of retrying.
+ */
 export async function extractOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise<Extracted> {
+  try {
+    return await readOffice(file, kind);
+  } catch (error) {
+    if (typeof (error as NodeJS.ErrnoException).code === "string" && (error as NodeJS.ErrnoException).syscall) throw error;
+    throw new OfficeProblem(`This ${LABEL[kind]} file is damaged and cannot be read. Save it again and upload the new file.`);
+  }
+}
+
+async function readOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise<Extracted> {
   const zip = await openZip(file);
   try {
     const text = async (name: string) => (await zip.read(name))?.toString("utf8") ?? "";

@@ -8,7 +8,7 @@ import { itemPages, itemVersions, items, type PreviewInfo } from "../db/schema";
 import { queueSearchSync } from "../search/outbox";
 import { checkImage, ImageProblem, PREVIEW_WIDTHS, webpDerivatives } from "./images";
 import { enqueueJob, type JobHandler } from "./jobs";
-import { extractOffice } from "./office";
+import { extractOffice, OfficeProblem } from "./office";
 import { openPdf, PdfProblem } from "./pdf";
 import { isImageKind, isOfficeKind, KIND_INFO, type FileKind } from "./sniff";
 import type { FileStorage } from "./storage";
@@ -53,6 +53,16 @@ export async function inspectFile(file: string, kind: FileKind): Promise<Inspect
       throw error;
     }
   }
+  if (isOfficeKind(kind)) {
+    // Reading the text parts is what the job will do; doing it now tells the marketer at once that
+    // the file is damaged, as for PDFs, instead of a preview that silently never arrives.
+    try {
+      await extractOffice(file, kind);
+    } catch (error) {
+      if (error instanceof OfficeProblem) return { kind, pageCount: null, problem: error.message };
+      throw error;
+    }
+  }
   return { kind, pageCount: null, problem: null };
 }
 
@@ -84,7 +94,15 @@ async function storeDerivatives(storage: FileStorage, n: number, derivatives: { 
   return { n, widths } satisfies PreviewInfo;
 }
 
-/** Text per page (PDF, Office), or the derivative set (images). Runs as a job. */
+async function markFailed(db: Db, versionId: string) {
+  await db.update(itemVersions).set({ previewStatus: "failed" }).where(eq(itemVersions.id, versionId));
+}
+
+/**
+ * Text per page (PDF, Office), or the derivative set (images). Runs as a job. A damaged file fails
+ * the same way on every attempt, so typed problems end the job with "preview unavailable" instead
+ * of being retried; only other errors (storage, database) are thrown for a retry.
+ */
 export async function extractVersion(db: Db, storage: FileStorage, versionId: string): Promise<void> {
   const version = await loadVersion(db, versionId);
   if (!version?.fileKey) return;
@@ -98,10 +116,7 @@ export async function extractVersion(db: Db, storage: FileStorage, versionId: st
       result = await webpDerivatives(file);
     } catch (error) {
       // A damaged image fails the same way every time: say so instead of retrying.
-      if (error instanceof ImageProblem) {
-        await db.update(itemVersions).set({ previewStatus: "failed" }).where(eq(itemVersions.id, versionId));
-        return;
-      }
+      if (error instanceof ImageProblem) return markFailed(db, versionId);
       throw error;
     }
     const { derivatives, placeholder } = result;
@@ -123,21 +138,28 @@ export async function extractVersion(db: Db, storage: FileStorage, versionId: st
     try {
       pdf = await openPdf(await storage.read(version.fileKey));
     } catch (error) {
-      if (error instanceof PdfProblem) {
-        await db.update(itemVersions).set({ previewStatus: "failed" }).where(eq(itemVersions.id, versionId));
-        return;
-      }
+      if (error instanceof PdfProblem) return markFailed(db, versionId);
       throw error;
     }
     try {
       pageCount = pdf.pageCount;
-      for (let n = 1; n <= pdf.pageCount; n++) pages.push(await pdf.pageText(n));
+      for (let n = 1; n <= pdf.pageCount; n++) {
+        // One damaged page costs its own text, not the document's.
+        pages.push(await pdf.pageText(n).catch((error) => (error instanceof PdfProblem ? "" : Promise.reject(error))));
+      }
     } finally {
       await pdf.close();
     }
   } else if (isOfficeKind(kind)) {
-    ({ pages, pageCount } = await extractOffice(file, kind));
+    try {
+      ({ pages, pageCount } = await extractOffice(file, kind));
+    } catch (error) {
+      if (error instanceof OfficeProblem) return markFailed(db, versionId);
+      throw error;
+    }
   } else {
+    // Videos have nothing to extract; left "pending", the item page would wait for previews forever.
+    await db.update(itemVersions).set({ previewStatus: "none" }).where(eq(itemVersions.id, versionId));
     return;
   }
 
@@ -171,15 +193,27 @@ export async function renderPdfPages(db: Db, storage: FileStorage, versionId: st
   for (let n = from; n <= to; n++) if (!done.has(n)) todo.push(n);
   if (todo.length === 0) return;
 
-  const pdf = await openPdf(await storage.read(version.fileKey));
+  let pdf;
+  try {
+    pdf = await openPdf(await storage.read(version.fileKey));
+  } catch (error) {
+    if (error instanceof PdfProblem) return markPreviewFailed(db, versionId);
+    throw error;
+  }
   try {
     // Commit every few pages, so a long document shows its pages as they arrive and a retry resumes.
     for (let i = 0; i < todo.length; i += EAGER_PAGES) {
       const made: PreviewInfo[] = [];
       let placeholder: string | null = null;
       for (const n of todo.slice(i, i + EAGER_PAGES)) {
-        const png = await pdf.renderPage(n, Math.max(...PREVIEW_WIDTHS));
-        const result = await webpDerivatives(png);
+        let result;
+        try {
+          result = await webpDerivatives(await pdf.renderPage(n, Math.max(...PREVIEW_WIDTHS)));
+        } catch (error) {
+          // A page that cannot be drawn never will be: the set can no longer be complete.
+          if (error instanceof PdfProblem || error instanceof ImageProblem) return markPreviewFailed(db, versionId);
+          throw error;
+        }
         made.push(await storeDerivatives(storage, n, result.derivatives));
         if (n === 1) placeholder = result.placeholder;
       }

@@ -26,6 +26,27 @@ export interface FileStorage {
 
 const KEY = /^[0-9a-f]{64}$/;
 
+/** The disk (or quota, or file-size limit) under STORAGE_DIR is full: nothing was stored. */
+export class StorageFullError extends Error {
+  constructor(readonly cause: unknown) {
+    super("There is no space left to store files.");
+    this.name = "StorageFullError";
+  }
+}
+
+const FULL_CODES = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
+
+/** Runs `fn`, turning "disk full" into StorageFullError after removing what it half-wrote. */
+async function guardFull<T>(fn: () => Promise<T>, partial: string[]): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!FULL_CODES.has((error as NodeJS.ErrnoException)?.code ?? "")) throw error;
+    await Promise.all(partial.map((p) => rm(p, { force: true })));
+    throw new StorageFullError(error);
+  }
+}
+
 export function assertKey(key: string): string {
   if (!KEY.test(key)) throw new Error(`Not a storage key: ${key.slice(0, 80)}`);
   return key;
@@ -49,7 +70,7 @@ export function createLocalStorage(root: string): FileStorage {
   return {
     async putTemp(tempFile, key) {
       const target = objectPath(key);
-      await mkdir(path.dirname(target), { recursive: true });
+      await guardFull(() => mkdir(path.dirname(target), { recursive: true }), []);
       const size = await exists(target);
       if (size !== null) {
         await rm(tempFile, { force: true });
@@ -64,10 +85,12 @@ export function createLocalStorage(root: string): FileStorage {
       const target = objectPath(key);
       const size = await exists(target);
       if (size !== null) return { key, size };
-      await mkdir(path.dirname(target), { recursive: true });
-      await mkdir(tmp, { recursive: true });
       const temp = path.join(tmp, randomUUID());
-      await writeFile(temp, bytes);
+      await guardFull(async () => {
+        await mkdir(path.dirname(target), { recursive: true });
+        await mkdir(tmp, { recursive: true });
+        await writeFile(temp, bytes);
+      }, [temp]);
       await rename(temp, target);
       return { key, size: bytes.byteLength };
     },
@@ -93,7 +116,7 @@ export async function writeTempFile(
   maxBytes: number,
 ): Promise<{ tempFile: string; key: string; size: number; head: Buffer } | { tooLarge: true }> {
   const tempFile = storage.tempPath();
-  await mkdir(path.dirname(tempFile), { recursive: true });
+  await guardFull(() => mkdir(path.dirname(tempFile), { recursive: true }), []);
   const hash = createHash("sha256");
   let size = 0;
   let tooLarge = false;
@@ -115,7 +138,7 @@ export async function writeTempFile(
     }
   }
   try {
-    await pipeline(counted, createWriteStream(tempFile, { flags: "wx" }));
+    await guardFull(() => pipeline(counted, createWriteStream(tempFile, { flags: "wx" })), [tempFile]);
   } catch (error) {
     await rm(tempFile, { force: true });
     throw error;

@@ -79,9 +79,16 @@ async function readEntry(fh: FileHandle, entry: ZipEntry | undefined): Promise<B
   if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new ZipError("Damaged ZIP entry.");
   const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const data = await readAt(fh, start, entry.compressedSize);
+  if (data.length < entry.compressedSize) throw new ZipError(`The part ${entry.name} is cut short.`);
   if (entry.method === 0) return data;
   if (entry.method === 8) {
-    const out = inflateSync(data, { out: new Uint8Array(entry.size) });
+    let out: Uint8Array;
+    try {
+      out = inflateSync(data, { out: new Uint8Array(entry.size) });
+    } catch {
+      // fflate throws plain errors for bad deflate data; callers need to tell damage from I/O failure.
+      throw new ZipError(`The part ${entry.name} is damaged.`);
+    }
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
   throw new ZipError(`Unsupported compression in ${entry.name}.`);

@@ -20,6 +20,7 @@ export type SearchServiceOptions = {
 
 export type SearchHealth = { engine: EngineName; status: "ok" | "degraded" };
 export type SearchAnswer = EngineResult & { engine: EngineName; tookMs: number };
+/** `pending` is -1 when the database could not be asked (it is down too). */
 export type SyncReport = { processed: number; pending: number; error?: string };
 
 export type SearchService = {
@@ -118,9 +119,14 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       return { processed, pending: 0 };
     }
     failures += 1;
-    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(searchOutbox);
-    log(`search sync: ${errorText(meiliError)} (${n} changes waiting; retrying)`);
-    return { processed, pending: Number(n), error: errorText(meiliError) };
+    // NOTE: the failure may be the database itself (restarting): this count must not throw, or the
+    // rejection escapes the timer and kills the process.
+    const n = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(searchOutbox)
+      .then(([row]) => Number(row.n), () => -1);
+    log(`search sync: ${errorText(meiliError)} (${n < 0 ? "unknown number of" : n} changes waiting; retrying)`);
+    return { processed, pending: n, error: errorText(meiliError) };
   }
 
   const service: SearchService = {
@@ -205,7 +211,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       if (timer) return;
       const interval = options.syncIntervalMs ?? 1_000;
       const tick = async () => {
-        const report = await service.syncNow();
+        const report = await service.syncNow().catch((error): SyncReport => ({ processed: 0, pending: -1, error: errorText(error) }));
         if (!timer) return;
         // Back off while an engine is down, so a dead Meilisearch is not hammered.
         const delay = report.error ? Math.min(MAX_BACKOFF_MS, interval * 2 ** Math.min(failures, 5)) : interval;

@@ -20,30 +20,49 @@ export async function openDatabase(env: Env): Promise<DbHandle> {
 
 export type RunningContext = AppContext & { close(): Promise<void> };
 
-export async function createAppContext(env: Env, options: { log?: (line: string) => void } = {}): Promise<RunningContext> {
+export type ContextOptions = {
+  log?: (line: string) => void;
+  /** Clean temp files, migrate and seed first (false in cluster workers: the primary did it). */
+  prepare?: boolean;
+  /**
+   * Bootstrap the search indexes and drain the search outbox from this process. The job queue is
+   * shared safely (skip locked) and runs everywhere; the outbox keeps one reader per deployment.
+   */
+  searchSync?: boolean;
+};
+
+/** Start-up work that must happen once per deployment, before any request is served. */
+export async function prepareDeployment(env: Env, dbHandle: DbHandle, storage: ReturnType<typeof createLocalStorage>, log: (line: string) => void) {
+  // Uploads cut off by a crash left only temp files (items are created after the file is stored).
+  const orphans = await storage.cleanTemp();
+  if (orphans) log(`Removed ${orphans} unfinished upload(s).`);
+  await migrateDb(dbHandle);
+  if (env.demoSeed) {
+    const seeded = await seedDemo(dbHandle.db, { storage });
+    if (seeded) log("Seeded the demo library.");
+  }
+}
+
+export async function createAppContext(env: Env, options: ContextOptions = {}): Promise<RunningContext> {
   const log = options.log ?? (() => {});
+  const searchSync = options.searchSync ?? true;
   const dbHandle = await openDatabase(env);
   const storage = createLocalStorage(env.STORAGE_DIR);
-  try {
-    // Uploads cut off by a crash left only temp files (items are created after the file is stored).
-    const orphans = await storage.cleanTemp();
-    if (orphans) log(`Removed ${orphans} unfinished upload(s).`);
-    await migrateDb(dbHandle);
-    if (env.demoSeed) {
-      const seeded = await seedDemo(dbHandle.db, { storage });
-      if (seeded) log("Seeded the demo library.");
+  if (options.prepare ?? true) {
+    try {
+      await prepareDeployment(env, dbHandle, storage, log);
+    } catch (error) {
+      await dbHandle.close();
+      throw error;
     }
-  } catch (error) {
-    await dbHandle.close();
-    throw error;
   }
   const jobs = createJobRunner({ db: dbHandle.db, handlers: libraryJobHandlers(dbHandle.db, storage), log });
   // Search: fills empty indexes (e.g. after the demo seed), then drains the outbox in the background.
   const search = searchServiceFromEnv(env, dbHandle.db, log);
-  await search.bootstrap();
+  if (searchSync) await search.bootstrap();
   const ctx: AppContext = { env, db: dbHandle.db, dbHandle, services: { storage, jobs, search } };
   jobs.start();
-  search.start();
+  if (searchSync) search.start();
   return {
     ...ctx,
     close: async () => {

@@ -29,6 +29,7 @@ const EnvSchema = z
     HOST: z.string().trim().min(1).default("127.0.0.1"),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(200),
     DEMO_SEED: optionalString.pipe(z.enum(["true", "false"]).optional()),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -36,6 +37,10 @@ const EnvSchema = z
     }
     if (env.MEILI_KEY && !env.MEILI_HOST) {
       ctx.addIssue({ code: "custom", path: ["MEILI_HOST"], message: "is required when MEILI_KEY is set" });
+    }
+    // NOTE: embedded PGlite lives inside one process; only a real server can be shared by workers.
+    if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["WEB_CONCURRENCY"], message: "above 1 needs DATABASE_URL (the embedded database serves one process)" });
     }
   });
 
@@ -50,6 +55,8 @@ export type Env = {
   PORT: number;
   HOST: string;
   MAX_UPLOAD_MB: number;
+  /** Server processes sharing the port (node:cluster); 1 = no cluster. */
+  WEB_CONCURRENCY: number;
   /** Whether the demo library and demo accounts are seeded on first start. */
   demoSeed: boolean;
 };
@@ -79,6 +86,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     PORT: e.PORT,
     HOST: e.HOST,
     MAX_UPLOAD_MB: e.MAX_UPLOAD_MB,
+    WEB_CONCURRENCY: e.WEB_CONCURRENCY,
     demoSeed: e.NODE_ENV !== "production" && e.DEMO_SEED !== "false",
   };
 }

@@ -5,8 +5,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import type { AppContext } from "../app/modules/context.server";
+import { unavailableGate } from "./availability";
 import { BUILD_PATH } from "./build";
 
 
@@ -37,6 +39,10 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
     res.status(403).json({ error: { code: "forbidden", message: refusal } });
   });
 
+  // Phones on slow networks: gzip pages, JSON and assets. A byte-range answer (video seeking,
+  // resumed downloads) must stay byte-exact, so ranged requests are never compressed.
+  app.use(compression({ filter: (req, res) => !req.headers.range && compression.filter(req, res) }));
+
   // Fingerprinted Remix assets never change; everything else in public/ is revalidated.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
   // Only paths that look like files reach the disk: a stat per page request costs real throughput.
@@ -50,6 +56,8 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
   });
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) && !req.path.startsWith("/api/") ? publicFiles(req, res, next) : next()));
 
+  // 503 at once while the database is down, and a deadline for every request (server/availability.ts).
+  app.use(unavailableGate(ctx));
   app.all(
     "*",
     createRequestHandler({

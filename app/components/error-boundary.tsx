@@ -1,6 +1,8 @@
 // One error boundary for every route: expected statuses get a sentence a person can act on,
 // anything else a generic apology (details go to the server log, not the page).
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { useContext } from "react";
+import { InsideShell } from "./shell";
 
 const MESSAGES: Record<number, { title: string; body: string }> = {
   400: { title: "That request didn't make sense", body: "Check what you entered and try again." },
@@ -18,8 +20,12 @@ export function GeneralErrorBoundary() {
   const known = MESSAGES[status];
   const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data.length < 300 ? error.data : null;
   if (!isRouteErrorResponse(error)) console.error(error);
+  // A page's error inside the signed-in shell sits in the shell's <main>; a layout's error is the page.
+  // Not role="alert": the error is the whole page and its h1 says so; an alert role would also replace
+  // the page's only main landmark.
+  const Box = useContext(InsideShell) ? "div" : "main";
   return (
-    <main className="error-page" role="alert">
+    <Box className="error-page">
       <p className="error-code">{status}</p>
       <h1>{known?.title ?? "Something went wrong"}</h1>
       <p>{detail ?? known?.body ?? "An unexpected error happened. It has been logged; try again."}</p>
@@ -32,6 +38,6 @@ export function GeneralErrorBoundary() {
           </>
         ) : null}
       </p>
-    </main>
+    </Box>
   );
 }

@@ -1,6 +1,6 @@
 // The two layouts: a bottom tab bar for sellers on phones, a sidebar for desk roles.
 import { Form, Link, NavLink } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { createContext, type ReactNode } from "react";
 import type { Role } from "../../db/schema";
 
 type NavEntry = { to: string; label: string; icon: ReactNode };
@@ -48,6 +48,9 @@ const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
   ],
 };
 
+/** True under the shell's <main>: an error shown there must not open a second main landmark. */
+export const InsideShell = createContext(false);
+
 export const navFor = (role: Role) => (role === "seller" ? SELLER_TABS : DESK_NAV[role]);
 
 export function Shell({ user, unread = 0, children }: { user: { name: string; role: Role }; unread?: number; children: ReactNode }) {
@@ -82,7 +85,7 @@ export function Shell({ user, unread = 0, children }: { user: { name: string; ro
         </nav>
       )}
       <main id="main" className="content" tabIndex={-1}>
-        {children}
+        <InsideShell.Provider value={true}>{children}</InsideShell.Provider>
       </main>
       {seller ? (
         <nav className="tabbar" aria-label="Main">

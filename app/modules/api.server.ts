@@ -1,6 +1,7 @@
 // The JSON API's edges: one error shape, one place that turns expected failures into statuses.
 import { ZodError } from "zod";
-import { AppError } from "./errors.server";
+import { isDatabaseUnavailable } from "../../db/client";
+import { AppError, DATABASE_DOWN_MESSAGE, RETRY_AFTER_S } from "./errors.server";
 
 export function apiJson(data: unknown, init: ResponseInit = {}) {
   const headers = new Headers(init.headers);
@@ -29,6 +30,12 @@ export function api<A extends { request: Request }>(handler: (args: A) => Promis
 }
 
 export function toApiError(error: unknown): Response {
+  // An outage is not a bug: 503 with Retry-After, no stack in the log (the database client logs it once).
+  if (isDatabaseUnavailable(error)) {
+    const res = apiError(503, "unavailable", DATABASE_DOWN_MESSAGE);
+    res.headers.set("Retry-After", String(RETRY_AFTER_S));
+    return res;
+  }
   if (error instanceof AppError) return apiError(error.status, error.code, error.message, error.details);
   if (error instanceof ZodError) return apiError(400, "bad_request", zodMessage(error));
   if (error instanceof Response) {

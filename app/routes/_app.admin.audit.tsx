@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/shell";
-import { AuditQuery, listAudit } from "~/modules/audit/audit.server";
+import { TableScroll } from "~/components/table-scroll";
+import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Fieldkit" }];
@@ -11,11 +12,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = AuditQuery.parse(Object.fromEntries(url.searchParams));
   const entries = await listAudit(context.app.db, { actor, query, limit: 200 });
-  return { entries, query, csvHref: `/admin/audit.csv${url.search}` };
+  return { entries, query, csvHref: `/admin/audit.csv${url.search}`, actions: [...Object.keys(ITEM_ACTIONS), ...OTHER_ACTIONS], labels: ITEM_ACTIONS as Record<string, string> };
 }
 
 export default function AuditLog() {
-  const { entries, query, csvHref } = useLoaderData<typeof loader>();
+  const { entries, query, csvHref, actions, labels } = useLoaderData<typeof loader>();
   return (
     <>
       <p>
@@ -33,7 +34,30 @@ export default function AuditLog() {
         </div>
         <div>
           <label htmlFor="action">Action</label>
-          <input id="action" name="action" defaultValue={query.action} placeholder="e.g. user.role_changed" />
+          <input id="action" name="action" defaultValue={query.action} placeholder="e.g. item.published" list="audit-actions" />
+          <datalist id="audit-actions">
+            {actions.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </div>
+        <div>
+          <label htmlFor="kind">Kind</label>
+          <select id="kind" name="kind" defaultValue={query.kind ?? ""}>
+            <option value="">Everything</option>
+            <option value="item">Library items</option>
+            <option value="user">People</option>
+            <option value="team">Teams</option>
+            <option value="token">API tokens</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="actor">Who</label>
+          <input id="actor" name="actor" defaultValue={query.actor} placeholder="email, or system" />
+        </div>
+        <div>
+          <label htmlFor="target">Target id</label>
+          <input id="target" name="target" defaultValue={query.target} placeholder="e.g. an item's id" />
         </div>
         <button type="submit" style={{ flex: "0 0 auto" }}>
           Filter
@@ -43,7 +67,7 @@ export default function AuditLog() {
         </a>
       </Form>
       {entries.length ? (
-        <div className="table-wrap" style={{ marginTop: "1rem" }}>
+        <TableScroll label="Table of audit entries" style={{ marginTop: "1rem" }}>
           <table>
             <caption className="visually-hidden">Audit entries, newest first</caption>
             <thead>
@@ -59,22 +83,37 @@ export default function AuditLog() {
               {entries.map((e) => (
                 <tr key={e.id}>
                   <td>{new Date(e.at).toLocaleString()}</td>
-                  <td>{e.actor ?? "system"}</td>
+                  <td>{e.actor}</td>
                   <td>
                     <code>{e.action}</code>
+                    {labels[e.action] ? <div className="meta">{labels[e.action]}</div> : null}
                   </td>
                   <td>
-                    {e.targetType}
-                    {e.targetId ? <div className="meta">{e.targetId}</div> : null}
+                    {e.targetType === "item" && e.targetId ? (
+                      <Link to={`/items/${e.targetId}`}>{e.itemTitle ?? String(e.details.title ?? e.targetId)}</Link>
+                    ) : (
+                      e.targetType
+                    )}
+                    {e.targetId ? (
+                      <div className="meta">
+                        <Link to={`?target=${encodeURIComponent(e.targetId)}`} aria-label={`Everything recorded for ${e.targetId}`}>
+                          {e.targetId}
+                        </Link>
+                      </div>
+                    ) : null}
                   </td>
                   <td>
-                    <code>{JSON.stringify(e.details)}</code>
+                    {e.summary}
+                    <details>
+                      <summary className="meta">Raw</summary>
+                      <code>{JSON.stringify(e.details)}</code>
+                    </details>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : (
         <EmptyState title="Nothing recorded for these filters" />
       )}

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { EmptyState } from "~/components/shell";
+import { TableScroll } from "~/components/table-scroll";
 import { InsightFilters } from "~/components/feedback/filters";
 import { BarChart, ChartFigure, CsvLink, LineChart, QuadrantChart } from "~/components/feedback/charts";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -73,7 +74,7 @@ export default function Insights() {
                   label={`Weekly active rate by week: ${adoption.overall.map((w) => `${w.week} ${pct(w.rate)}`).join(", ")}`}
                 />
               </ChartFigure>
-              <div className="table-wrap">
+              <TableScroll label="Table of weekly active sellers by team">
                 <table aria-labelledby="adoption">
                   <thead>
                     <tr>
@@ -100,7 +101,7 @@ export default function Insights() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </>
           )}
         </Section>
@@ -116,7 +117,7 @@ export default function Insights() {
               <BarChart data={adoption.regions.map((r) => ({ label: r.region, value: r.views }))} label={`Views by region: ${adoption.regions.map((r) => `${r.region} ${r.views}`).join(", ")}`} />
             </ChartFigure>
           </div>
-          <div className="table-wrap">
+          <TableScroll label="Table of usage by team">
             <table>
               <caption className="visually-hidden">Usage by team</caption>
               <thead>
@@ -138,7 +139,7 @@ export default function Insights() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </Section>
       ) : null}
 
@@ -181,7 +182,7 @@ export default function Insights() {
             <ChartFigure title="Each dot is an item" caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}>
               <QuadrantChart points={quadrant.points} splitViews={quadrant.splitViews} splitScore={quadrant.splitScore} label={`Effectiveness quadrant of ${quadrant.points.length} items; the table below lists them`} />
             </ChartFigure>
-            <div className="table-wrap">
+            <TableScroll label="Table of the effectiveness quadrant">
               <table>
                 <caption className="visually-hidden">Effectiveness quadrant</caption>
                 <thead>
@@ -209,7 +210,7 @@ export default function Insights() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </>
         )}
       </Section>
@@ -218,7 +219,7 @@ export default function Insights() {
         {items.length === 0 ? (
           <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label="Table of usage and usefulness per item">
             <table aria-labelledby="items">
               <thead>
                 <tr>
@@ -248,7 +249,7 @@ export default function Insights() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Section>
 
@@ -257,7 +258,7 @@ export default function Insights() {
         {gaps.length === 0 ? (
           <EmptyState title="No gaps in this period">Every search found something that was opened.</EmptyState>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label="Table of content gaps">
             <table aria-labelledby="gaps">
               <thead>
                 <tr>
@@ -282,7 +283,7 @@ export default function Insights() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         {openRequests ? (
           <>

@@ -1,6 +1,6 @@
 // The "Was this useful?" form posts here (with or without JavaScript) and comes back to the item.
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { ZodError } from "zod";
+import { ZodError } from "~/modules/validation.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { RatingInput, rateItem } from "~/modules/feedback/ratings.server";

@@ -4,7 +4,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { ZodError } from "zod";
+import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
@@ -29,7 +29,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? await allowedMoves(context.app.db, user, { id: detail.item.id, status: detail.item.status, ownerId: detail.item.owner?.id ?? null, problem: detail.item.problem })
       : [];
     // --- feedback (app/modules/feedback): "Was this useful?" for published items ---
-    const feedback = detail.item.status === "published" ? await loadItemFeedback(context.app.db, { user, itemId: detail.item.id }) : null;
+    const feedback =
+      detail.item.status === "published"
+        ? await loadItemFeedback(context.app.db, {
+            user,
+            itemId: detail.item.id,
+            currentVersion: detail.current ? { versionId: detail.current.id, versionNumber: detail.current.number } : undefined,
+          })
+        : null;
     // --- end feedback ---
     return { ...detail, desk, moves, feedback };
   } catch (error) {

@@ -2,7 +2,7 @@
 // overwritten: their values are shown next to yours, and saving again applies yours on top.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ZodError } from "zod";
+import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
@@ -11,7 +11,6 @@ import { AppError } from "~/modules/errors.server";
 import {
   UpdateInput,
   fieldErrors,
-  isMessagingType,
   loadItemDetail,
   publishingChoices,
   updateItem,
@@ -60,8 +59,10 @@ export default function EditItem() {
   const { item, choices, tags, audiences, bodyMd } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const messaging = isMessagingType(item.type);
-  const types = ITEM_TYPES.filter((t) => (MESSAGING_TYPES as readonly string[]).includes(t) === messaging);
+  // NOTE: not isMessagingType: a .server module's exports are empty in the browser bundle.
+  const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
+  const messaging = isMessaging(item.type);
+  const types = ITEM_TYPES.filter((t) => isMessaging(t) === messaging);
   const conflict = actionData?.conflict ?? null;
   // After a conflict the form keeps what this person typed, but carries the new revision, so saving
   // again is a deliberate choice made with the other person's change in view.

@@ -51,7 +51,7 @@ ${css ? `<link rel="stylesheet" href="/build/_assets/${css}">` : ""}
 <link rel="icon" href="/icons/icon-192.png" type="image/png">
 </head>
 <body>
-<main class="error-page" role="alert">
+<main class="error-page">
 <p class="error-code" aria-hidden="true">Offline</p>
 <h1>This page isn't saved on your device</h1>
 <p>You're offline, and this page wasn't saved for offline use. Items you saved, and search over the whole catalog, work without a connection.</p>

@@ -14,4 +14,14 @@ export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
   derivatives_12mp_s: { goal: 0.6, kind: "max" },
   pdf20_to_searchable_s: { goal: 2, kind: "max" },
   seller_js_gzip_kb: { goal: 100, kind: "max" },
+  // Issue #7: Lighthouse, mobile settings, on the seller's home, search and item pages.
+  ...Object.fromEntries(
+    ["home", "search", "item"].flatMap((page) => [
+      [`lighthouse_${page}_performance`, { goal: 98, kind: "min" }],
+      [`lighthouse_${page}_accessibility`, { goal: 100, kind: "min" }],
+      [`lighthouse_${page}_best_practices`, { goal: 100, kind: "min" }],
+      [`lighthouse_${page}_lcp_ms`, { goal: 1200, kind: "max" }],
+      [`lighthouse_${page}_cls`, { goal: 0.02, kind: "max" }],
+    ]),
+  ),
 };

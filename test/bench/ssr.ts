@@ -29,7 +29,10 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
   await seedDemo(seedHandle.db);
   await seedHandle.close();
 
+  // One server process per core on PostgreSQL, as the README recommends for production (decision 013).
+  const processes = adminUrl ? os.cpus().length : 1;
   const server = await startAppServer({
+    WEB_CONCURRENCY: String(processes),
     NODE_ENV: "production",
     SESSION_SECRET: randomBytes(24).toString("hex"),
     DATA_DIR: dataDir,
@@ -57,7 +60,7 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     const result = await autocannon({ url, connections: 16, duration: opts.quick ? 5 : 15, headers: { cookie } });
     if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors during the SSR run`);
     const engine = adminUrl ? "PostgreSQL 15" : "PGlite";
-    const conditions = `${engine}, NODE_ENV=production, 16 connections, ${opts.quick ? 5 : 15} s, seller item page, ${os.cpus().length} cores shared with the load generator`;
+    const conditions = `${engine}, NODE_ENV=production, ${processes} server process(es), 16 connections, ${opts.quick ? 5 : 15} s, seller item page, ${os.cpus().length} cores shared with the load generator`;
     return {
       ssr_item_rps: { value: Math.round(result.requests.average), unit: "req/s", conditions },
       ssr_item_p99_ms: { value: result.latency.p99, unit: "ms", conditions },

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 describeBrowser("the feedback loop", () => {
@@ -32,8 +33,10 @@ describeBrowser("the feedback loop", () => {
     await widget.getByText("👎 No").click();
     await widget.getByText("Outdated").click();
     await widget.getByLabel("Comment for marketing (optional)").fill(comment);
+    await expectNoAxeViolations(page, "the feedback widget with a reason chosen");
     await widget.getByRole("button", { name: /Send feedback|Update my answer/ }).click();
     await widget.getByText(/You answered No for v1/).waitFor();
+    await expectNoAxeViolations(page, "the feedback widget after sending");
     expect(await widget.getByLabel("Comment for marketing (optional)").inputValue()).toBe(comment);
     await page.close();
   });
@@ -44,10 +47,13 @@ describeBrowser("the feedback loop", () => {
     const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: "#2563eb" } }).png().toBuffer();
     await page.getByLabel("File").setInputFiles({ name: "architecture-v2.png", mimeType: "image/png", buffer: png });
     await page.getByLabel("What changed?").fill("Added single sign-on");
+    await expectNoAxeViolations(page, "the marketer's item page with a new version chosen");
     await Promise.all([page.waitForURL(/notice=Version%202/), page.getByRole("button", { name: "Upload version" }).click()]);
 
     await page.goto("/feedback");
     const entry = page.locator("li", { hasText: comment });
+    await entry.waitFor();
+    await expectNoAxeViolations(page, "the feedback inbox");
     await entry.getByLabel(/Reply to/).fill("Thanks! v2 adds the SSO flow.");
     await entry.getByLabel("Resolved by version").selectOption({ label: "v2" });
     await entry.getByRole("button", { name: "Resolve" }).click();
@@ -61,6 +67,7 @@ describeBrowser("the feedback loop", () => {
     await widget.getByText("Updated in v2").waitFor();
     // The new version can be rated afresh.
     await widget.getByRole("button", { name: "Send feedback" }).waitFor();
+    await expectNoAxeViolations(seller, "the seller's item page with marketing's reply");
     await seller.close();
   });
 
@@ -71,8 +78,11 @@ describeBrowser("the feedback loop", () => {
     await adoption.getByRole("img", { name: /Weekly active rate by week/ }).waitFor();
     expect(await adoption.getByRole("row").count()).toBeGreaterThan(1);
     const quadrant = page.getByRole("region", { name: "Effectiveness: usage × usefulness" });
-    await quadrant.getByRole("img", { name: /Effectiveness quadrant/ }).waitFor();
-    expect(await quadrant.getByRole("link").count()).toBeGreaterThan(0);
+    // A group, not an image: its dots are links to each item.
+    const chart = quadrant.getByRole("group", { name: /Effectiveness quadrant/ });
+    await chart.waitFor();
+    expect(await chart.getByRole("link").count()).toBeGreaterThan(0);
+    await expectNoAxeViolations(page, "insights (adoption and quadrant)");
     const [download] = await Promise.all([page.waitForEvent("download"), adoption.getByRole("link", { name: "Download CSV" }).click()]);
     const csv = readFileSync((await download.path())!, "utf8");
     expect(csv.split("\r\n")[0]).toBe("Team,Region,Week starting,Active sellers,Team size,Weekly active rate");
@@ -87,11 +97,13 @@ describeBrowser("the feedback loop", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto("/requests/new?q=pricing%20sheet%20for%20hospitals");
     expect(await page.getByLabel("You searched for").inputValue()).toBe("pricing sheet for hospitals");
+    await expectNoAxeViolations(page, "the content request form");
     await page.getByLabel("What do you need?").fill("A one-page pricing sheet for hospital buyers");
     await Promise.all([page.waitForURL(/\/requests\?created=1/), page.getByRole("button", { name: "Send request" }).click()]);
     await page.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
     const entry = page.locator("li", { hasText: "A one-page pricing sheet for hospital buyers" });
     await entry.getByText("New", { exact: true }).waitFor();
+    await expectNoAxeViolations(page, "my requests");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -104,6 +116,7 @@ describeBrowser("the feedback loop", () => {
     const kpis = page.getByRole("definition");
     await page.getByText("Content used per seller").waitFor();
     expect(await kpis.count()).toBe(10);
+    await expectNoAxeViolations(page, "alignment KPIs");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -112,6 +125,7 @@ describeBrowser("the feedback loop", () => {
     const page = await as("seller@demo.test");
     const res = await page.goto("/insights");
     expect(res!.status()).toBe(403);
+    await expectNoAxeViolations(page, "the 403 page for a seller on insights");
     await page.close();
   });
 });

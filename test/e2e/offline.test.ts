@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
 import { baseURL, describeBrowser, DEMO_PASSWORD, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[] };
@@ -97,12 +98,14 @@ describeBrowser("offline field kit on a phone", () => {
     for (const key of ["pdf", "image", "card"] as const) await saveForOffline(page, items[key].id, TITLES[key]);
     await page.goto("/saved");
     await page.getByRole("list", { name: "Saved items" }).getByRole("link", { name: TITLES.card }).waitFor();
+    await expectNoAxeViolations(page, "Saved with three items");
     // Views of the three pages while saving reach the server before we go offline.
     await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
 
     await context.setOffline(true);
     await page.reload();
     await page.getByText("You're offline.").waitFor();
+    await expectNoAxeViolations(page, "Saved while offline");
 
     for (const key of ["pdf", "image", "card"] as const) {
       await page.goto(`/items/${items[key].id}`);
@@ -129,12 +132,14 @@ describeBrowser("offline field kit on a phone", () => {
     await page.getByLabel("Comment for marketing (optional)").fill(comment);
     await page.getByRole("button", { name: /Send feedback|Update my answer/ }).click();
     await page.getByText("Your feedback is saved on this device").waitFor();
+    await expectNoAxeViolations(page, "a battle card offline with feedback queued");
 
     // Search offline and request content.
     await page.goto("/saved?q=procurement");
     const results = page.getByRole("list", { name: "Search results" });
     await results.getByRole("link", { name: TITLES.card }).waitFor();
     expect(await results.getByText("Saved on device").count()).toBeGreaterThanOrEqual(1);
+    await expectNoAxeViolations(page, "offline search results");
     const requestText = `One-page ROI sheet for dental clinics ${Date.now()}`;
     await page.getByLabel("What do you need?").fill(requestText);
     await page.getByRole("button", { name: "Request content" }).click();

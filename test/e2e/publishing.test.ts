@@ -2,6 +2,7 @@
 // for review, an admin publishes them, and a seller opens one on a phone and sees its page previews.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeImage, makePdf } from "../../content/demo/files";
+import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
 
 describeBrowser("publishing from upload to a seller's phone", () => {
@@ -29,12 +30,14 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     const page = await desk.context.newPage();
     await signIn(page, "marketer@demo.test");
     await page.goto("/publish");
+    await expectNoAxeViolations(page, "the upload form at desk size");
     await page.locator("#file").setInputFiles([
       { name: pdfName, mimeType: "application/pdf", buffer: Buffer.from(await makePdf(["Field guide\nHow to run a discovery visit", "Checklist\nBring the one-pager"])) },
       { name: imageName, mimeType: "image/png", buffer: await makeImage("Visit checklist", { width: 1200, height: 800 }) },
     ]);
     await page.getByRole("list", { name: "Files to upload" }).getByRole("listitem").nth(1).waitFor();
     expect(await page.getByRole("progressbar").count()).toBe(2);
+    await expectNoAxeViolations(page, "the upload form with two files chosen");
     await page.getByRole("checkbox", { name: "Atlas Platform" }).check();
     await page.getByRole("button", { name: "Upload as drafts" }).click();
     const results = page.getByRole("region", { name: "Upload results" });
@@ -44,6 +47,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       itemIds.push(href!.split("/").pop()!);
     }
     expect(itemIds).toHaveLength(2);
+    await expectNoAxeViolations(page, "the upload results");
     await page.close();
   });
 
@@ -52,9 +56,14 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     for (const id of itemIds) {
       await page.goto(`/items/${id}`);
       await page.getByText("Atlas Platform").first().waitFor();
+      await expectNoAxeViolations(page, "a draft's item page at desk size");
       await clickAndWaitForNotice(page, "Submit for review");
       expect(await page.getByRole("status").textContent()).toContain("in review");
     }
+    // The details form, reached from the item page.
+    await page.getByRole("link", { name: "Edit details" }).click();
+    await page.getByRole("heading", { level: 1, name: "Edit details" }).waitFor();
+    await expectNoAxeViolations(page, "the edit-details form");
     await page.close();
   });
 
@@ -67,6 +76,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       await clickAndWaitForNotice(page, "Approve and publish");
       expect(await page.getByRole("status").textContent()).toContain("published");
     }
+    await expectNoAxeViolations(page, "a published item's page for an admin");
     await page.close();
   });
 
@@ -84,6 +94,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     const box = await page2.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
     expect(await page.getByRole("link", { name: /Download/ }).count()).toBe(1);
+    await expectNoAxeViolations(page, "a PDF's page previews on a phone");
     await page.close();
   });
 
@@ -96,6 +107,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       const el = document.querySelector<HTMLImageElement>("img.preview-img");
       return Boolean(el && el.complete && el.naturalWidth > 0);
     });
+    await expectNoAxeViolations(page, "an image's preview on a phone");
     await page.close();
   });
 });

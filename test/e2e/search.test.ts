@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type BrowserContext } from "../setup/browser";
 
 describeBrowser("searching on a phone", () => {
@@ -18,15 +19,18 @@ describeBrowser("searching on a phone", () => {
     const page = await context.newPage();
     await page.goto("/search");
     await page.waitForLoadState("networkidle");
+    await expectNoAxeViolations(page, "search before typing");
     await page.getByLabel("Search the library").pressSequentially("prcing", { delay: 40 });
     const hit = page.locator(".search-hit", { hasText: "Atlas Platform overview deck" });
     await hit.waitFor();
     expect(await hit.locator("mark").first().textContent()).toMatch(/pric/i);
     // Typed, not submitted: the results came from the debounced fetcher.
     expect(new URL(page.url()).search).toBe("");
+    await expectNoAxeViolations(page, "search results while typing");
     await hit.click();
     await page.waitForURL(/\/items\/[0-9a-f-]{36}/);
     await page.getByRole("heading", { level: 1, name: "Atlas Platform overview deck" }).waitFor();
+    await expectNoAxeViolations(page, "a deck's item page");
     await page.close();
   });
 
@@ -36,9 +40,11 @@ describeBrowser("searching on a phone", () => {
     const hit = page.locator(".search-hit", { hasText: "Atlas Platform security whitepaper" });
     await hit.waitFor();
     expect(await hit.locator("mark").first().textContent()).toMatch(/encrypt/i);
+    await expectNoAxeViolations(page, "search results for a word inside a document");
     await hit.click();
     await page.waitForURL(/\/items\/[0-9a-f-]{36}/);
     await page.getByRole("heading", { level: 1, name: "Atlas Platform security whitepaper" }).waitFor();
+    await expectNoAxeViolations(page, "a document's item page");
     await page.close();
   });
 
@@ -48,6 +54,7 @@ describeBrowser("searching on a phone", () => {
     await page.getByText("Nothing found for “partner discount tiers”").waitFor();
     const link = page.getByRole("link", { name: "Request this content" });
     expect(await link.getAttribute("href")).toBe("/requests/new?q=partner+discount+tiers");
+    await expectNoAxeViolations(page, "search with no results");
     await page.close();
   });
 
@@ -62,6 +69,7 @@ describeBrowser("searching on a phone", () => {
     const types = await page.locator(".search-hit .meta").allTextContents();
     expect(types.length).toBeGreaterThan(0);
     for (const t of types) expect(t).toMatch(/^Deck/);
+    await expectNoAxeViolations(page, "search narrowed by a filter chip");
     await page.close();
   });
 });

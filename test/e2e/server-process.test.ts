@@ -1,11 +1,12 @@
 // The server as a process: configuration errors stop start-up with a message naming the variable,
 // and SIGTERM shuts down cleanly (HTTP closed, database closed, exit code 0).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { findPostgresServer, startPostgresServer } from "../setup/postgres-server";
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "server/start.ts", "--no-build"], {
@@ -33,6 +34,8 @@ describe("server process", () => {
     ["PORT", { PORT: "not-a-port" }],
     ["DATABASE_URL", { DATABASE_URL: "mysql://nope" }],
     ["SESSION_SECRET", { NODE_ENV: "production", SESSION_SECRET: "" }],
+    // The embedded database lives in one process: several workers need a PostgreSQL server.
+    ["WEB_CONCURRENCY", { WEB_CONCURRENCY: "2" }],
   ])("refuses to start with a bad %s and names it", async (name, env) => {
     const proc = run({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "fk-bad-")), ...env });
     expect(await proc.exited).toBe(78);
@@ -56,5 +59,49 @@ describe("server process", () => {
     expect(proc.output()).toContain("shutting down");
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("runs WEB_CONCURRENCY workers on PostgreSQL, replaces one that dies, and stops them all on SIGTERM", async () => {
+    const found = findPostgresServer();
+    if (!found.ok) throw new Error(found.reason);
+    // A server of its own, in both CI passes: the workers need a real PostgreSQL, not PGlite.
+    const pg = await startPostgresServer(found.bindir);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "fk-cluster-"));
+    const port = await freePort();
+    const proc = run({ DATA_DIR: dataDir, DATABASE_URL: pg.url, PORT: String(port), WEB_CONCURRENCY: "2", DEMO_SEED: "false", NODE_ENV: "test" });
+    const workers = () =>
+      spawnSync("ps", ["-o", "pid=", "--ppid", String(proc.child.pid)], { encoding: "utf8" })
+        .stdout.split("\n")
+        .map((l) => Number(l.trim()))
+        .filter(Boolean);
+    const until = async (what: string, ok: () => Promise<boolean> | boolean) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await ok())) {
+        if (proc.child.exitCode !== null) throw new Error(`the primary exited while waiting for ${what}:\n${proc.output()}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${proc.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const healthy = () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    try {
+      await until("two healthy workers", async () => workers().length === 2 && (await healthy()));
+      const [victim, survivor] = workers();
+      process.kill(victim, "SIGKILL");
+      await until("a replacement worker", () => {
+        const now = workers();
+        return now.length === 2 && !now.includes(victim) && now.includes(survivor);
+      });
+      await until("the replacement to serve", healthy);
+      expect(proc.output()).toContain("starting a new one");
+
+      proc.child.kill("SIGTERM");
+      expect(await proc.exited).toBe(0);
+      expect(workers()).toEqual([]);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill("SIGKILL");
+      await pg.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type BrowserContext } from "../setup/browser";
 
 describeBrowser("signing in on a phone", () => {
@@ -24,6 +25,7 @@ describeBrowser("signing in on a phone", () => {
       await signIn(page, email);
       expect(new URL(page.url()).pathname).toBe(home);
       await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+      await expectNoAxeViolations(page, `${home} on a phone`);
       if (email === "seller@demo.test") {
         // Sellers get the thumb-sized bottom tab bar.
         const tabs = page.getByRole("navigation", { name: "Main" });
@@ -32,6 +34,9 @@ describeBrowser("signing in on a phone", () => {
         expect(labels.map((l) => l.replace(/\d+$/, ""))).toEqual(["Home", "Search", "Saved", "Me"]);
         const box = await tabs.boundingBox();
         expect(box!.y + box!.height).toBeGreaterThan(800);
+        await tabs.getByRole("link", { name: /^Me/ }).click();
+        await page.getByRole("button", { name: "Sign out on all devices" }).waitFor();
+        await expectNoAxeViolations(page, "Me on a phone");
       }
       await page.close();
     });
@@ -41,12 +46,14 @@ describeBrowser("signing in on a phone", () => {
     await context.clearCookies();
     const page = await context.newPage();
     await page.goto("/login");
+    await expectNoAxeViolations(page, "the sign-in page");
     await page.getByLabel("Email").fill("seller@demo.test");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toContain("Email or password is incorrect");
     expect(new URL(page.url()).pathname).toBe("/login");
+    await expectNoAxeViolations(page, "the sign-in page with an error");
     await page.close();
   });
 
@@ -57,7 +64,48 @@ describeBrowser("signing in on a phone", () => {
     const res = await page.goto("/admin");
     expect(res?.status()).toBe(403);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("Not available for your role");
+    await expectNoAxeViolations(page, "the 403 page");
     await page.close();
+  });
+
+  it("shows a 404 page, in the shell and outside it, for addresses that lead nowhere", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    for (const [address, where] of [
+      ["/no-such-page", "outside the shell"],
+      ["/items/00000000-0000-4000-8000-000000000000", "inside the shell"],
+    ]) {
+      const res = await page.goto(address);
+      expect(res?.status()).toBe(404);
+      await page.getByRole("heading", { level: 1, name: "Not found" }).waitFor();
+      // One main landmark either way: the shell's, or the error page's own.
+      expect(await page.getByRole("main").count()).toBe(1);
+      await expectNoAxeViolations(page, `the 404 page ${where}`);
+    }
+    await page.close();
+  });
+});
+
+describeBrowser("desk homes at desk size", () => {
+  it("lands marketer, manager and admin on a home without accessibility violations", async () => {
+    const desk = await launch({ viewport: { width: 1280, height: 900 } });
+    try {
+      for (const [email, heading] of [
+        ["marketer@demo.test", "Library"],
+        ["manager@demo.test", "Insights"],
+        ["admin@demo.test", "People and teams"],
+      ]) {
+        await desk.context.clearCookies();
+        const page = await desk.context.newPage();
+        await signIn(page, email);
+        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+        await expectNoAxeViolations(page, `${heading} at desk size`);
+        await page.close();
+      }
+    } finally {
+      await desk.close();
+    }
   });
 });
 

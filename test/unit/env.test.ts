@@ -34,6 +34,8 @@ describe("loadEnv", () => {
     [{ NODE_ENV: "production" }, "SESSION_SECRET"],
     [{ MEILI_KEY: "k" }, "MEILI_HOST"],
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
+    [{ WEB_CONCURRENCY: "2" }, "WEB_CONCURRENCY"],
+    [{ WEB_CONCURRENCY: "0", DATABASE_URL: "postgres://h/db" }, "WEB_CONCURRENCY"],
   ])("names the bad variable in %o", (vars, name) => {
     expect(() => loadEnv({ DATA_DIR: tmp(), ...vars })).toThrowError(EnvError);
     try {
@@ -41,6 +43,11 @@ describe("loadEnv", () => {
     } catch (error) {
       expect((error as EnvError).message).toContain(name);
     }
+  });
+
+  it("runs one process by default and several on PostgreSQL when asked", () => {
+    expect(loadEnv({ DATA_DIR: tmp() }).WEB_CONCURRENCY).toBe(1);
+    expect(loadEnv({ DATA_DIR: tmp(), DATABASE_URL: "postgres://h/db", WEB_CONCURRENCY: "4" }).WEB_CONCURRENCY).toBe(4);
   });
 
   it("never seeds demo accounts in production", () => {

@@ -24,7 +24,8 @@ export function BarChart({ data, label, format = fmt }: { data: { label: string;
   const rowH = 34;
   const height = Math.max(rowH, data.length * rowH);
   return (
-    <svg className="chart-svg" viewBox={`0 0 320 ${height}`} role="img" aria-label={label} preserveAspectRatio="xMinYMin meet">
+    // With links the bars are controls, which an image role would hide (see QuadrantChart).
+    <svg className="chart-svg" viewBox={`0 0 320 ${height}`} role={data.some((d) => d.href) ? "group" : "img"} aria-label={label} preserveAspectRatio="xMinYMin meet">
       {data.map((d, i) => {
         const w = (d.value / max) * 250;
         const bar = (
@@ -93,7 +94,9 @@ export type QuadrantChartPoint = { itemId: string; title: string; views: number;
 
 /**
  * Usage (x, log scale so one blockbuster does not squash the rest) against the fair usefulness score
- * (y). Each dot links to the item's insights.
+ * (y). Each dot links to the item's insights, so the chart is a named group of links rather than an
+ * image: an image's content is hidden from assistive technology, and focusable links inside it would
+ * be reachable by Tab but nameless.
  */
 export function QuadrantChart({ points, splitViews, splitScore, label }: { points: QuadrantChartPoint[]; splitViews: number; splitScore: number; label: string }) {
   const W = 320;
@@ -104,7 +107,7 @@ export function QuadrantChart({ points, splitViews, splitScore, label }: { point
   const x = (v: number) => pad.l + lx(v) * (W - pad.l - pad.r);
   const y = (s: number) => pad.t + (1 - s) * (H - pad.t - pad.b);
   return (
-    <svg className="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+    <svg className="chart-svg" viewBox={`0 0 ${W} ${H}`} role="group" aria-label={label}>
       <rect x={pad.l} y={pad.t} width={W - pad.l - pad.r} height={H - pad.t - pad.b} className="chart-frame" />
       <line x1={x(splitViews)} x2={x(splitViews)} y1={pad.t} y2={H - pad.b} className="chart-gridline" />
       <line x1={pad.l} x2={W - pad.r} y1={y(splitScore)} y2={y(splitScore)} className="chart-gridline" />
@@ -114,13 +117,17 @@ export function QuadrantChart({ points, splitViews, splitScore, label }: { point
       <text x={pad.l + 3} y={H - pad.b - 4} className="chart-quadrant">Retire</text>
       <text x={W / 2} y={H - 6} textAnchor="middle" className="chart-value">Views (log scale) →</text>
       <text x={10} y={H / 2} textAnchor="middle" className="chart-value" transform={`rotate(-90 10 ${H / 2})`}>Usefulness →</text>
-      {points.map((p) => (
-        <Link key={p.itemId} to={`/insights/items/${p.itemId}`} aria-label={`${p.title}: ${p.views} views, score ${p.score}`}>
-          <circle cx={x(p.views)} cy={y(p.score)} r="6" className={`chart-point q-${p.quadrant}`}>
-            <title>{`${p.title}: ${fmt(p.views)} views, fair score ${p.score}`}</title>
-          </circle>
-        </Link>
-      ))}
+      {points.map((p) => {
+        // The tooltip is the dot's visible text, so the link's name must be the same words.
+        const name = `${p.title}: ${fmt(p.views)} views, fair score ${p.score}`;
+        return (
+          <Link key={p.itemId} to={`/insights/items/${p.itemId}`} aria-label={name}>
+            <circle cx={x(p.views)} cy={y(p.score)} r="6" className={`chart-point q-${p.quadrant}`}>
+              <title>{name}</title>
+            </circle>
+          </Link>
+        );
+      })}
     </svg>
   );
 }

@@ -95,7 +95,8 @@ export function SaveForOffline({ item }: { item: { id: string; title: string } }
   };
 
   // Server-rendered and before hydration there is nothing to show: saving needs JavaScript and a device store.
-  if (!ready) return null;
+  // The empty box keeps the buttons' place, so the page below does not jump when they appear (CLS).
+  if (!ready) return <div className="save-offline" />;
   return (
     <section className="save-offline" aria-label="Offline">
       <div className="row">

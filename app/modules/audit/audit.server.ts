@@ -1,9 +1,9 @@
 // The audit trail: recorded inside the same transaction as the change it describes, read by admins.
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { auditLog, users } from "../../../db/schema";
+import { auditLog, items, users } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { forbidden } from "../errors.server";
 
@@ -17,21 +17,107 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
+/**
+ * What the library records, one action per workflow verb so the log can be filtered by it. Details
+ * always carry the item's title at the time, so the CSV reads on its own after a rename.
+ * - status moves: `{title, from, to, version, comment?, publishAt?}`
+ * - `item.audience_changed`: `{title, from, to}` as `[{id, name}]` lists (empty = everyone)
+ * - `item.expiry_changed`: `{title, from, to}` as ISO timestamps or null
+ * - `item.version_added`: `{title, version, filename?, changelog}`
+ * System moves (scheduled publishing, expiry) have no actor.
+ */
+export const ITEM_ACTIONS = {
+  "item.created": "Created",
+  "item.submitted": "Submitted for review",
+  "item.published": "Published",
+  "item.scheduled": "Approved for a scheduled publish",
+  "item.rejected": "Rejected",
+  "item.withdrawn": "Withdrawn from review",
+  "item.unpublished": "Unpublished to draft",
+  "item.archived": "Archived",
+  "item.restored": "Restored as draft",
+  "item.expired": "Expired (archived)",
+  "item.audience_changed": "Audience changed",
+  "item.expiry_changed": "Expiry date changed",
+  "item.version_added": "New version",
+} as const;
+export type ItemAction = keyof typeof ITEM_ACTIONS;
+
+export const OTHER_ACTIONS = [
+  "user.created",
+  "user.role_changed",
+  "user.team_changed",
+  "user.deactivated",
+  "user.reactivated",
+  "team.created",
+  "team.lead_added",
+  "token.created",
+  "token.revoked",
+] as const;
+
 export async function recordAudit(db: AnyDb, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    actorId: entry.actor?.id ?? null,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId ?? null,
-    details: entry.details ?? {},
-  });
+  await recordAudits(db, [entry]);
 }
+
+/** Several entries in one statement (a sweep that moves many items at once). */
+export async function recordAudits(db: AnyDb, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((entry) => ({
+      actorId: entry.actor?.id ?? null,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      details: entry.details ?? {},
+    })),
+  );
+}
+
+const optionalText = (max: number) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(max).optional()).catch(undefined);
 
 export const AuditQuery = z.object({
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
-  action: z.string().trim().max(60).optional().catch(undefined),
+  action: optionalText(60),
+  /** What kind of thing changed: item, user, team, token. */
+  kind: z.enum(["item", "user", "team", "token", "tag"]).optional().catch(undefined),
+  /** An actor's email, or "system" for scheduled publishing and expiry. */
+  actor: optionalText(254),
+  /** One target's id, e.g. an item's: its whole history. */
+  target: optionalText(80),
 });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+const names = (v: unknown) => {
+  const list = Array.isArray(v) ? (v as { name?: string }[]).map((t) => t?.name ?? "?") : [];
+  return list.length ? list.join(", ") : "Everyone";
+};
+const day = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : "none");
+const STATUS: Record<string, string> = { draft: "draft", in_review: "in review", published: "published", archived: "archived", scheduled: "scheduled" };
+
+/** One line an admin can read, from an entry's action and details. */
+export function describeAudit(action: string, details: Record<string, unknown>): string {
+  const d = details as Record<string, any>;
+  const comment = d.comment ? ` — “${d.comment}”` : "";
+  const version = typeof d.version === "number" ? ` (v${d.version})` : "";
+  switch (action) {
+    case "item.created":
+      return `Created as a draft${version}${d.audience ? `; audience: ${names(d.audience)}` : ""}`;
+    case "item.audience_changed":
+      return `Audience: ${names(d.from)} → ${names(d.to)}`;
+    case "item.expiry_changed":
+      return `Expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "item.version_added":
+      return `Version ${d.version}${d.filename ? ` (${d.filename})` : ""}: ${d.changelog ?? ""}`.trim();
+    case "item.scheduled":
+      return `${STATUS[d.from] ?? d.from} → publishes ${String(d.publishAt ?? "").replace("T", " ").slice(0, 16)} UTC${version}${comment}`;
+    default:
+      if (action.startsWith("item.") && d.to) return `${STATUS[d.from] ?? d.from ?? "new"} → ${STATUS[d.to] ?? d.to}${version}${comment}`;
+      if ("from" in d || "to" in d) return `${JSON.stringify(d.from ?? null)} → ${JSON.stringify(d.to ?? null)}`;
+      return Object.keys(d).length ? JSON.stringify(d) : "";
+  }
+}
 
 export const AUDIT_COLUMNS = [
   { key: "at", label: "When" },
@@ -41,26 +127,36 @@ export const AUDIT_COLUMNS = [
   { key: "targetId", label: "Target" },
   { key: "details", label: "Details" },
 ] as const;
+// NOTE: the CSV keeps these six columns (integrations read them); library entries carry their
+// title, states and versions in Details, so a row reads without the app.
 
-export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: SessionUser; query: z.infer<typeof AuditQuery>; limit?: number }) {
+export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: SessionUser; query: AuditQuery; limit?: number }) {
   if (actor.role !== "admin") throw forbidden("Only admins can read the audit log.");
   const where: SQL[] = [];
   if (query.from) where.push(gte(auditLog.at, new Date(`${query.from}T00:00:00Z`)));
   if (query.to) where.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000)));
   if (query.action) where.push(eq(auditLog.action, query.action));
-  return db
+  if (query.kind) where.push(eq(auditLog.targetType, query.kind));
+  if (query.target) where.push(eq(auditLog.targetId, query.target));
+  if (query.actor) where.push(query.actor.toLowerCase() === "system" ? isNull(auditLog.actorId) : sql`lower(${users.email}) = ${query.actor.toLowerCase()}`);
+  const rows = await db
     .select({
       id: auditLog.id,
       at: auditLog.at,
-      actor: users.email,
+      // No actor means the system did it (scheduled publishing, expiry); accounts are deactivated, never deleted.
+      actor: sql<string>`coalesce(${users.email}, 'system')`,
       action: auditLog.action,
       targetType: auditLog.targetType,
       targetId: auditLog.targetId,
+      /** The item's current title, for the link (the title at the time is in the details). */
+      itemTitle: items.title,
       details: auditLog.details,
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
+    .leftJoin(items, and(eq(auditLog.targetType, "item"), sql`${auditLog.targetId} = ${items.id}::text`))
     .where(and(...where))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit);
+  return rows.map((r) => ({ ...r, summary: describeAudit(r.action, r.details) }));
 }

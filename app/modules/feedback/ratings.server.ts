@@ -151,12 +151,25 @@ export type ItemFeedback = {
 /** What the "Was this useful?" widget shows on the item page; replies shown here count as read. */
 export async function loadItemFeedback(
   db: Db,
-  { user, itemId, now = new Date() }: { user: SessionUser; itemId: string; now?: Date }
+  {
+    user,
+    itemId,
+    currentVersion,
+    now = new Date(),
+  }: {
+    user: SessionUser;
+    itemId: string;
+    /** The item's current version when the caller has just loaded it for this user (saves a round trip). */
+    currentVersion?: { versionId: string; versionNumber: number };
+    now?: Date;
+  }
 ): Promise<ItemFeedback> {
-  const item = await visibleItemWithVersion(db, user, itemId).catch((e) => {
-    if (e instanceof AppError && e.code === "conflict") return null;
-    throw e;
-  });
+  const item =
+    currentVersion ??
+    (await visibleItemWithVersion(db, user, itemId).catch((e) => {
+      if (e instanceof AppError && e.code === "conflict") return null;
+      throw e;
+    }));
   const resolvedVersion = sql<number | null>`(select v.number from ${itemVersions} v where v.id = ${ratings.resolvedVersionId})`;
   const mineRows = await db
     .select({

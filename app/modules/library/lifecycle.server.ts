@@ -1,11 +1,12 @@
 // The workflow: draft → in review → published → archived (and back to draft), with a second pair of
 // eyes before anything reaches sellers, scheduled publishing, automatic expiry, and a history row
 // for every move. Leaving sellers' view writes a tombstone so offline devices drop the item too.
-import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { ITEM_STATUSES, itemTombstones, itemTransitions, itemVersions, items, type ItemStatus } from "../../../db/schema";
 import { queueSearchSync } from "../../../search/outbox";
+import { recordAudit, recordAudits, type ItemAction } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, forbidden, notFound } from "../errors.server";
@@ -88,6 +89,26 @@ async function hasContent(db: Db, itemId: string, videoUrl: string | null) {
   return Boolean(v?.fileKey || v?.bodyMd?.trim());
 }
 
+/** The audit action for a move: one verb per kind of move, so admins can filter by it. */
+function moveAction(from: ItemStatus, to: ItemStatus, { scheduled, bySubmitter }: { scheduled: boolean; bySubmitter: boolean }): ItemAction {
+  if (to === "archived") return "item.archived";
+  if (to === "in_review") return "item.submitted";
+  if (to === "published") return scheduled ? "item.scheduled" : "item.published";
+  if (from === "in_review") return bySubmitter ? "item.withdrawn" : "item.rejected";
+  return from === "published" ? "item.unpublished" : "item.restored";
+}
+
+/** The newest version number of each item (what a move publishes or withdraws). */
+async function latestVersions(tx: Db, itemIds: string[]): Promise<Map<string, number>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ itemId: itemVersions.itemId, n: sql<number>`max(${itemVersions.number})::int` })
+    .from(itemVersions)
+    .where(inArray(itemVersions.itemId, itemIds))
+    .groupBy(itemVersions.itemId);
+  return new Map(rows.map((r) => [r.itemId, r.n]));
+}
+
 /** Leaving sellers' view: search forgets it and offline devices are told to delete it. */
 async function tombstone(tx: Db, itemId: string) {
   await tx.insert(itemTombstones).values({ itemId }).onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
@@ -161,6 +182,21 @@ export async function transitionItem(
       actorId: user.id,
       comment: scheduled ? [`Approved; publishes ${scheduled.toISOString()}`, input.comment].filter(Boolean).join(" — ") : (input.comment ?? null),
     });
+    const version = (await latestVersions(tx, [itemId])).get(itemId) ?? null;
+    await recordAudit(tx, {
+      actor: user,
+      action: moveAction(item.status, to, { scheduled: Boolean(scheduled), bySubmitter: submitter === user.id }),
+      targetType: "item",
+      targetId: itemId,
+      details: {
+        title: item.title,
+        from: item.status,
+        to: scheduled ? "scheduled" : to,
+        version,
+        ...(input.comment ? { comment: input.comment } : {}),
+        ...(scheduled ? { publishAt: scheduled.toISOString() } : {}),
+      },
+    });
     if (!scheduled) {
       if (item.status === "published") await tombstone(tx, itemId);
       if (to === "published") await tx.delete(itemTombstones).where(eq(itemTombstones.itemId, itemId));
@@ -177,10 +213,21 @@ export async function publishDueItems(db: Db, now = new Date()): Promise<number>
       .update(items)
       .set({ status: "published", publishedAt: now, verifiedAt: now, updatedAt: now })
       .where(and(eq(items.status, "in_review"), isNotNull(items.publishAt), lte(items.publishAt, now)))
-      .returning({ id: items.id });
+      .returning({ id: items.id, title: items.title, publishAt: items.publishAt });
     if (due.length === 0) return 0;
     const ids = due.map((d) => d.id);
     await tx.insert(itemTransitions).values(ids.map((itemId) => ({ itemId, fromStatus: "in_review", toStatus: "published", comment: "Published as scheduled" })));
+    const versions = await latestVersions(tx, ids);
+    await recordAudits(
+      tx,
+      due.map((d) => ({
+        actor: null,
+        action: "item.published",
+        targetType: "item",
+        targetId: d.id,
+        details: { title: d.title, from: "in_review", to: "published", version: versions.get(d.id) ?? null, comment: "Published as scheduled", publishAt: d.publishAt!.toISOString() },
+      })),
+    );
     for (const id of ids) await tx.delete(itemTombstones).where(eq(itemTombstones.itemId, id));
     await queueSearchSync(tx, ids);
     return ids.length;
@@ -197,10 +244,21 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
       .update(items)
       .set({ status: "archived", updatedAt: now })
       .where(and(eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, now)))
-      .returning({ id: items.id, expiresAt: items.expiresAt });
+      .returning({ id: items.id, title: items.title, expiresAt: items.expiresAt });
     if (expired.length === 0) return 0;
     await tx.insert(itemTransitions).values(
       expired.map((e) => ({ itemId: e.id, fromStatus: "published", toStatus: "archived", comment: `Expired on ${e.expiresAt!.toISOString().slice(0, 10)}` })),
+    );
+    const versions = await latestVersions(tx, expired.map((e) => e.id));
+    await recordAudits(
+      tx,
+      expired.map((e) => ({
+        actor: null,
+        action: "item.expired",
+        targetType: "item",
+        targetId: e.id,
+        details: { title: e.title, from: "published", to: "archived", version: versions.get(e.id) ?? null, comment: `Expired on ${e.expiresAt!.toISOString().slice(0, 10)}` },
+      })),
     );
     for (const e of expired) await tombstone(tx, e.id);
     await queueSearchSync(tx, expired.map((e) => e.id));

@@ -22,6 +22,7 @@ import {
   type ItemType,
 } from "../../../db/schema";
 import { queueSearchSync } from "../../../search/outbox";
+import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, forbidden, notFound } from "../errors.server";
@@ -203,6 +204,26 @@ async function setTagsAndAudiences(tx: Db, itemId: string, tagIds: string[] | un
   }
 }
 
+/** Who may see the item now, as the audit log records it (empty: everyone). */
+async function audienceOf(tx: Db, itemId: string) {
+  return tx
+    .select({ id: teams.id, name: teams.name })
+    .from(itemAudiences)
+    .innerJoin(teams, eq(teams.id, itemAudiences.teamId))
+    .where(eq(itemAudiences.itemId, itemId))
+    .orderBy(teams.name, teams.id);
+}
+
+async function auditCreated(tx: Db, user: SessionUser, item: { id: string; title: string; type: string }, filename?: string) {
+  await recordAudit(tx, {
+    actor: user,
+    action: "item.created",
+    targetType: "item",
+    targetId: item.id,
+    details: { title: item.title, type: item.type, from: null, to: "draft", version: 1, ...(filename ? { filename } : {}), audience: await audienceOf(tx, item.id) },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Creating
 
@@ -265,7 +286,7 @@ export async function createItemsFromUpload(
             verifyIntervalDays: fields.verifyIntervalDays ?? null,
             verifiedAt: new Date(),
           })
-          .returning({ id: items.id });
+          .returning({ id: items.id, title: items.title, type: items.type });
         const [version] = await tx
           .insert(itemVersions)
           .values({
@@ -284,6 +305,7 @@ export async function createItemsFromUpload(
           .returning({ id: itemVersions.id });
         await setTagsAndAudiences(tx, item.id, tagIds, teamIds);
         await tx.insert(itemTransitions).values({ itemId: item.id, fromStatus: null, toStatus: "draft", actorId: user.id, comment: `Uploaded ${file.filename}` });
+        await auditCreated(tx, user, item, file.filename);
         if (!inspection.problem) await queueProcessing(tx, version.id);
         await queueSearchSync(tx, [item.id]);
         return item.id;
@@ -320,7 +342,7 @@ export async function createTextItem(app: AppContext, user: SessionUser, input: 
         verifyIntervalDays: input.verifyIntervalDays ?? null,
         verifiedAt: new Date(),
       })
-      .returning({ id: items.id });
+      .returning({ id: items.id, title: items.title, type: items.type });
     await tx.insert(itemVersions).values({
       itemId: item.id,
       number: 1,
@@ -332,6 +354,7 @@ export async function createTextItem(app: AppContext, user: SessionUser, input: 
     });
     await setTagsAndAudiences(tx, item.id, tagIds, teamIds);
     await tx.insert(itemTransitions).values({ itemId: item.id, fromStatus: null, toStatus: "draft", actorId: user.id });
+    await auditCreated(tx, user, item);
     await queueSearchSync(tx, [item.id]);
     return item.id;
   });
@@ -429,7 +452,20 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
         { current },
       );
     }
+    const audienceBefore = teamIds ? await audienceOf(tx, itemId) : [];
     await setTagsAndAudiences(tx, itemId, tagIds, teamIds);
+    const title = input.title ?? existing.title;
+    if (teamIds) {
+      const audienceAfter = await audienceOf(tx, itemId);
+      const ids = (list: { id: string }[]) => list.map((t) => t.id).sort().join();
+      if (ids(audienceBefore) !== ids(audienceAfter)) {
+        await recordAudit(tx, { actor: user, action: "item.audience_changed", targetType: "item", targetId: itemId, details: { title, from: audienceBefore, to: audienceAfter } });
+      }
+    }
+    if (input.expiresAt !== undefined && (input.expiresAt?.getTime() ?? null) !== (existing.expiresAt?.getTime() ?? null)) {
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
+      await recordAudit(tx, { actor: user, action: "item.expiry_changed", targetType: "item", targetId: itemId, details: { title, from: iso(existing.expiresAt), to: iso(input.expiresAt) } });
+    }
     if (input.body !== undefined) {
       const [latest] = await tx
         .select({ number: itemVersions.number, bodyMd: itemVersions.bodyMd })
@@ -438,15 +474,18 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
         .orderBy(desc(itemVersions.number))
         .limit(1);
       if (latest?.bodyMd !== input.body) {
+        const number = (latest?.number ?? 0) + 1;
+        const changelog = input.changelog || "Edited the message";
         await tx.insert(itemVersions).values({
           itemId,
-          number: (latest?.number ?? 0) + 1,
-          changelog: input.changelog || "Edited the message",
+          number,
+          changelog,
           bodyMd: input.body,
           text: markdownToText(input.body),
           contentHash: sha256(input.body),
           createdBy: user.id,
         });
+        await recordAudit(tx, { actor: user, action: "item.version_added", targetType: "item", targetId: itemId, details: { title, version: number, changelog } });
       }
     }
     await queueSearchSync(tx, [itemId]);
@@ -495,48 +534,48 @@ function versionView(v: typeof itemVersions.$inferSelect): VersionView {
  */
 export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) {
   if (!isUuid(itemId)) throw notFound("This item doesn't exist or isn't shared with your team.");
-  const [item] = await db
-    .select()
+  // One round trip for what every viewer sees: the item page is the hottest page sellers open.
+  const [row] = await db
+    .select({
+      item: items,
+      current: itemVersions,
+      ownerName: users.name,
+      tags: sql<Pick<typeof tags.$inferSelect, "id" | "facet" | "value" | "label">[]>`coalesce((
+        select json_agg(json_build_object('id', t.id, 'facet', t.facet, 'value', t.value, 'label', t.label) order by t.facet, t.label)
+        from ${itemTags} it join ${tags} t on t.id = it.tag_id where it.item_id = ${items.id}), '[]'::json)`,
+      audiences: sql<{ id: string; name: string }[]>`coalesce((
+        select json_agg(json_build_object('id', tm.id, 'name', tm.name) order by tm.name)
+        from ${itemAudiences} a join ${teams} tm on tm.id = a.team_id where a.item_id = ${items.id}), '[]'::json)`,
+    })
     .from(items)
+    .leftJoin(
+      itemVersions,
+      eq(itemVersions.id, sql`(select v.id from ${itemVersions} v where v.item_id = ${items.id} order by v.number desc limit 1)`)
+    )
+    .leftJoin(users, eq(users.id, items.ownerId))
     .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
     .limit(1);
-  if (!item) throw notFound("This item doesn't exist or isn't shared with your team.");
+  if (!row) throw notFound("This item doesn't exist or isn't shared with your team.");
+  const { item, current } = row;
   const desk = seesWholeLibrary(user);
-  const versionRows = await db
-    .select()
-    .from(itemVersions)
-    .where(eq(itemVersions.itemId, itemId))
-    .orderBy(desc(itemVersions.number))
-    .limit(desk ? 1000 : 1);
-  const current = versionRows[0] ?? null;
-  const tagRows = await db
-    .select({ id: tags.id, facet: tags.facet, value: tags.value, label: tags.label })
-    .from(itemTags)
-    .innerJoin(tags, eq(tags.id, itemTags.tagId))
-    .where(eq(itemTags.itemId, itemId))
-    .orderBy(tags.facet, tags.label);
-  const audienceRows = await db
-    .select({ id: teams.id, name: teams.name })
-    .from(itemAudiences)
-    .innerJoin(teams, eq(teams.id, itemAudiences.teamId))
-    .where(eq(itemAudiences.itemId, itemId))
-    .orderBy(teams.name);
-  const history = desk
-    ? await db
-        .select({
-          id: itemTransitions.id,
-          from: itemTransitions.fromStatus,
-          to: itemTransitions.toStatus,
-          comment: itemTransitions.comment,
-          at: itemTransitions.at,
-          actor: users.name,
-        })
-        .from(itemTransitions)
-        .leftJoin(users, eq(users.id, itemTransitions.actorId))
-        .where(eq(itemTransitions.itemId, itemId))
-        .orderBy(desc(itemTransitions.at), desc(itemTransitions.id))
-    : [];
-  const [owner] = item.ownerId ? await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, item.ownerId)) : [];
+  const [versionRows, history] = desk
+    ? await Promise.all([
+        db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.number)),
+        db
+          .select({
+            id: itemTransitions.id,
+            from: itemTransitions.fromStatus,
+            to: itemTransitions.toStatus,
+            comment: itemTransitions.comment,
+            at: itemTransitions.at,
+            actor: users.name,
+          })
+          .from(itemTransitions)
+          .leftJoin(users, eq(users.id, itemTransitions.actorId))
+          .where(eq(itemTransitions.itemId, itemId))
+          .orderBy(desc(itemTransitions.at), desc(itemTransitions.id)),
+      ])
+    : [[], []];
   return {
     item: {
       id: item.id,
@@ -547,7 +586,7 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
       revision: item.revision,
       problem: desk ? item.problem : null,
       videoUrl: item.videoUrl,
-      owner: owner ?? null,
+      owner: item.ownerId && row.ownerName !== null ? { id: item.ownerId, name: row.ownerName } : null,
       expiresAt: item.expiresAt,
       verifyIntervalDays: item.verifyIntervalDays,
       verifiedAt: item.verifiedAt,
@@ -558,15 +597,27 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
     },
     current: current ? versionView(current) : null,
     /** Sanitised HTML of the current message (messaging types). */
-    html: current?.bodyMd ? renderMarkdown(current.bodyMd) : null,
+    html: current?.bodyMd ? renderMarkdownCached(current.id, current.bodyMd) : null,
     bodyMd: current?.bodyMd ?? null,
-    tags: tagRows,
-    audiences: audienceRows,
-    versions: desk ? versionRows.map(versionView) : [],
+    tags: row.tags,
+    audiences: row.audiences,
+    versions: versionRows.map(versionView),
     history,
   };
 }
 export type ItemDetail = Awaited<ReturnType<typeof loadItemDetail>>;
+
+// Rendering and sanitising Markdown costs more than the rest of the item page; a version's body is
+// keyed by its id and compared in full, so an edited body is never served stale.
+const renderedBodies = new Map<string, { body: string; html: string }>();
+function renderMarkdownCached(versionId: string, body: string): string {
+  const hit = renderedBodies.get(versionId);
+  if (hit && hit.body === body) return hit.html;
+  const html = renderMarkdown(body);
+  if (renderedBodies.size >= 500) renderedBodies.delete(renderedBodies.keys().next().value!);
+  renderedBodies.set(versionId, { body, html });
+  return html;
+}
 
 /** The API's item shape (contract: the item with `id`, `status`, `versions`). */
 export function itemJson(detail: ItemDetail) {

@@ -3,7 +3,7 @@
 import { rm } from "node:fs/promises";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { safeFilename } from "../../../content/sniff";
-import { writeTempFile, type FileStorage } from "../../../content/storage";
+import { StorageFullError, writeTempFile, type FileStorage } from "../../../content/storage";
 import { AppError } from "../errors.server";
 
 export type ReceivedFile = {
@@ -74,6 +74,7 @@ export async function receiveUpload(request: Request, storage: FileStorage, maxU
   } catch (error) {
     await cleanup();
     if (error instanceof AppError) throw error;
+    if (error instanceof StorageFullError) throw storageFull();
     throw new AppError("bad_request", "The upload was interrupted or is not valid multipart/form-data. Try again.");
   }
   return { fields, files, cleanup };
@@ -86,3 +87,10 @@ export function fieldsObject(fields: Map<string, string[]>, repeated: readonly s
   for (const name of repeated) out[name] ??= [];
   return out;
 }
+
+/** The upload was refused because the server's file storage is full; nothing of it was kept. */
+export const storageFull = () =>
+  new AppError(
+    "insufficient_storage",
+    "The server has no room left to store files, so nothing was saved. Tell your administrator; upload again once space is freed.",
+  );

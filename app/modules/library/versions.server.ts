@@ -7,6 +7,7 @@ import { queueProcessing } from "../../../content/pipeline";
 import { KIND_INFO } from "../../../content/sniff";
 import { itemVersions, items } from "../../../db/schema";
 import { queueSearchSync } from "../../../search/outbox";
+import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, notFound } from "../errors.server";
@@ -27,7 +28,7 @@ export async function addVersion(
   requirePublisher(user);
   const { storage, jobs } = requireServices(app);
   if (!isUuid(itemId)) throw notFound("No such item.");
-  const [item] = await app.db.select({ id: items.id, type: items.type }).from(items).where(eq(items.id, itemId));
+  const [item] = await app.db.select({ id: items.id, type: items.type, title: items.title }).from(items).where(eq(items.id, itemId));
   if (!item) throw notFound("No such item.");
   if (isMessagingType(item.type)) throw new AppError("unprocessable", "Messaging items are versioned by editing the message.");
   if (upload.files.length !== 1) throw new AppError("bad_request", "Upload exactly one file as the new version.");
@@ -70,6 +71,13 @@ export async function addVersion(
       .update(items)
       .set({ problem: null, revision: sql`${items.revision} + 1`, updatedAt: sql`now()`, updatedBy: user.id })
       .where(eq(items.id, itemId));
+    await recordAudit(tx, {
+      actor: user,
+      action: "item.version_added",
+      targetType: "item",
+      targetId: itemId,
+      details: { title: item.title, version: version.number, filename: file.filename, changelog },
+    });
     await queueProcessing(tx, version.id);
     await queueSearchSync(tx, [itemId]);
     return version;
