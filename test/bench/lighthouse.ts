@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 import { createDb } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { seedDemo } from "../../db/seed/demo";
-import { withDatabase } from "../setup/databases";
+import { dropDatabase, withDatabase } from "../setup/databases";
 import { freePort, startAppServer } from "../setup/server-process";
 import type { Figures } from "./figures";
 
@@ -180,7 +180,7 @@ export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures
     rmSync(dataDir, { recursive: true, force: true });
     if (adminUrl) {
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+      await dropDatabase(admin, dbName).finally(() => admin.end());
     }
   }
 }

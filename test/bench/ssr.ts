@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { createDb } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { seedDemo } from "../../db/seed/demo";
-import { withDatabase } from "../setup/databases";
+import { dropDatabase, withDatabase } from "../setup/databases";
 import { startAppServer } from "../setup/server-process";
 import type { Figures } from "./figures";
 
@@ -70,7 +70,7 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     rmSync(dataDir, { recursive: true, force: true });
     if (adminUrl) {
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+      await dropDatabase(admin, dbName).finally(() => admin.end());
     }
   }
 }

@@ -10,7 +10,7 @@ import { backupDatabase, restoreDatabase } from "../../db/backup";
 import { createDb, type DbHandle } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { teams } from "../../db/schema";
-import { withDatabase } from "../setup/databases";
+import { dropDatabase, withDatabase } from "../setup/databases";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-backup-"));
 const adminUrl = process.env.DATABASE_URL;
@@ -22,7 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   if (adminUrl) {
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+    await dropDatabase(admin, dbName).finally(() => admin.end());
   }
 });
 

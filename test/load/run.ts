@@ -19,7 +19,7 @@ import { createDb, rowsOf } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { seedDemo } from "../../db/seed/demo";
 import { buildIfNeeded } from "../../server/build";
-import { withDatabase } from "../setup/databases";
+import { dropDatabase, withDatabase } from "../setup/databases";
 import { startAppServer } from "../setup/server-process";
 
 const args = process.argv.slice(2);
@@ -234,7 +234,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
     if (adminUrl) {
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`).finally(() => admin.end());
+      await dropDatabase(admin, dbName).finally(() => admin.end());
     }
   }
   process.exit(failed ? 1 : 0);

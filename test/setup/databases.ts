@@ -15,6 +15,23 @@ export const TEST_DB_PREFIX = "fieldkit_test_";
 const runId = () => process.env.FIELDKIT_TEST_RUN ?? "solo";
 const templateName = () => `${TEST_DB_PREFIX}${runId()}_template`;
 
+/**
+ * `drop database … with (force)`, retried: a non-superuser cannot terminate an autovacuum worker
+ * (it runs as the bootstrap superuser), so a drop racing one fails with 42501 until it finishes.
+ */
+export async function dropDatabase(admin: postgres.Sql, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== "42501" && code !== "55006") || attempt >= 50) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -60,7 +77,7 @@ export async function dropTestDatabases(admin: postgres.Sql): Promise<void> {
   const rows = await admin<{ datname: string }[]>`
     select datname from pg_database where datname like ${`${TEST_DB_PREFIX}${runId()}_%`}`;
   for (const { datname } of rows) {
-    await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    await dropDatabase(admin, datname);
   }
 }
 
@@ -75,7 +92,7 @@ async function dropAbandonedTestDatabases(admin: postgres.Sql): Promise<void> {
     const run = datname.slice(TEST_DB_PREFIX.length, -"_template".length);
     const all = await admin<{ datname: string }[]>`
       select datname from pg_database where datname like ${`${TEST_DB_PREFIX}${run}_%`}`;
-    for (const db of all) await admin.unsafe(`drop database if exists "${db.datname}" with (force)`);
+    for (const db of all) await dropDatabase(admin, db.datname);
   }
 }
 
@@ -107,7 +124,7 @@ export async function createTestDatabase(): Promise<DbHandle & { url?: string }>
       close: async () => {
         await handle.close();
         const a = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists "${name}" with (force)`).finally(() => a.end());
+        await dropDatabase(a, name).finally(() => a.end());
       },
     };
   }

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
-import { withDatabase } from "./databases";
+import { dropDatabase, withDatabase } from "./databases";
 import { startAppServer } from "./server-process";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
     await server.stop();
     if (databaseUrl && adminUrl) {
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop database if exists "${new URL(databaseUrl).pathname.slice(1)}" with (force)`).finally(() => admin.end());
+      await dropDatabase(admin, new URL(databaseUrl).pathname.slice(1)).finally(() => admin.end());
     }
     rmSync(dataDir, { recursive: true, force: true });
   };

@@ -13,7 +13,7 @@ import { migrateDb } from "../../db/migrate";
 import { items, itemVersions, teams } from "../../db/schema";
 import { loadEnv } from "../../server/env";
 import { cookieFor, createUser } from "./app";
-import { withDatabase } from "./databases";
+import { dropDatabase as dropServerDatabase, withDatabase } from "./databases";
 import { startAppServer, type AppServer } from "./server-process";
 
 export type FaultApp = {
@@ -47,7 +47,7 @@ export async function prepareFaultApp(options: { databaseUrl?: string; env?: Rec
     url = withDatabase(adminUrl, name);
     dropDatabase = async () => {
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`).finally(() => a.end());
+      await dropServerDatabase(a, name).finally(() => a.end());
     };
   }
   const open = () => createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
