@@ -4,6 +4,7 @@ import { EmptyState } from "~/components/shell";
 import { TableScroll } from "~/components/table-scroll";
 import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
+import { formatDateTime } from "~/components/dates";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Fieldkit" }];
 
@@ -82,7 +83,7 @@ export default function AuditLog() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{new Date(e.at).toLocaleString()}</td>
+                  <td>{formatDateTime(e.at)}</td>
                   <td>{e.actor}</td>
                   <td>
                     <code>{e.action}</code>

@@ -6,6 +6,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
+import { formatDate } from "~/components/dates";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
@@ -93,7 +94,7 @@ export default function Me() {
               <div>
                 <strong>{t.name}</strong>
                 <div className="meta">
-                  created {new Date(t.createdAt).toLocaleDateString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleDateString()}` : "never used"}
+                  created {formatDate(t.createdAt)} · {t.lastUsedAt ? `last used ${formatDate(t.lastUsedAt)}` : "never used"}
                 </div>
               </div>
               <Form method="post" style={{ flex: "0 0 auto" }}>

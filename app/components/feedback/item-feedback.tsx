@@ -3,6 +3,7 @@
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { ItemFeedback } from "~/modules/feedback/ratings.server";
+import { formatDate } from "../dates";
 
 // Type-only: erased from the browser bundle.
 export type ItemFeedbackData = ItemFeedback;
@@ -20,7 +21,7 @@ const POSITIVE_REASONS: [string, string][] = [
   ["clear_and_concise", "Clear and concise"],
 ];
 
-const dateLabel = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const dateLabel = formatDate;
 
 export function ItemFeedback({ feedback }: { feedback: ItemFeedbackData }) {
   const [params] = useSearchParams();
