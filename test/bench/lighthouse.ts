@@ -7,12 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import lighthouse from "lighthouse";
-import postgres from "postgres";
 import { chromium } from "playwright-core";
-import { createDb } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { seedDemo } from "../../db/seed/demo";
-import { dropDatabase, withDatabase } from "../setup/databases";
+import { prepareDemoDeployment } from "../setup/demo-deployment";
 import { freePort, startAppServer } from "../setup/server-process";
 import type { Figures } from "./figures";
 
@@ -83,27 +79,16 @@ function summarise(lhr: NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr
 
 export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures> {
   const runs = opts.quick ? 1 : 3;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-lighthouse-"));
   const reportDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-lighthouse-reports-"));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_bench_${randomBytes(4).toString("hex")}`;
-  let databaseUrl = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    databaseUrl = withDatabase(adminUrl, dbName);
-  }
-  // Seed outside the server: production mode never seeds demo data.
-  const seedHandle = await createDb(databaseUrl ? { url: databaseUrl } : { dataDir: path.join(dataDir, "pglite") });
-  await migrateDb(seedHandle);
-  await seedDemo(seedHandle.db);
-  await seedHandle.close();
-
+  const deployment = await prepareDemoDeployment("bench-lighthouse");
   const server = await startAppServer({
     NODE_ENV: "production",
     SESSION_SECRET: randomBytes(24).toString("hex"),
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    DATA_DIR: deployment.dataDir,
+    DATABASE_URL: deployment.databaseUrl,
+  }).catch(async (error) => {
+    await deployment.destroy();
+    throw error;
   });
   const browser = await startChromium();
   try {
@@ -129,7 +114,7 @@ export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures
 
     const pages = { home: "/home", search: "/search?q=pricing", item: `/items/${itemId}` };
     const figures: Figures = {};
-    const engine = adminUrl ? "PostgreSQL 15" : "PGlite";
+    const engine = deployment.engine;
     for (const [page, pathname] of Object.entries(pages)) {
       const results: Run[] = [];
       for (let i = 0, attempts = 0; i < runs; i++) {
@@ -177,10 +162,6 @@ export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures
   } finally {
     await browser.stop();
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (adminUrl) {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await dropDatabase(admin, dbName).finally(() => admin.end());
-    }
+    await deployment.destroy();
   }
 }

@@ -1,42 +1,26 @@
 // SSR throughput of a seller's item page: the real server (production mode) in its own process,
 // autocannon on loopback, a signed-in seller requesting a published item.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
-import postgres from "postgres";
-import { createDb } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { seedDemo } from "../../db/seed/demo";
-import { dropDatabase, withDatabase } from "../setup/databases";
+import { prepareDemoDeployment } from "../setup/demo-deployment";
 import { startAppServer } from "../setup/server-process";
 import type { Figures } from "./figures";
 
 export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-ssr-"));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_bench_${randomBytes(4).toString("hex")}`;
-  let databaseUrl = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    databaseUrl = withDatabase(adminUrl, dbName);
-  }
-  // Seed outside the server: production mode never seeds demo data.
-  const seedHandle = await createDb(databaseUrl ? { url: databaseUrl } : { dataDir: path.join(dataDir, "pglite") });
-  await migrateDb(seedHandle);
-  await seedDemo(seedHandle.db);
-  await seedHandle.close();
-
+  const deployment = await prepareDemoDeployment("bench-ssr");
+  const adminUrl = deployment.databaseUrl;
   // One server process per core on PostgreSQL, as the README recommends for production (decision 013).
   const processes = adminUrl ? os.cpus().length : 1;
   const server = await startAppServer({
     WEB_CONCURRENCY: String(processes),
     NODE_ENV: "production",
     SESSION_SECRET: randomBytes(24).toString("hex"),
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    DATA_DIR: deployment.dataDir,
+    DATABASE_URL: deployment.databaseUrl,
+  }).catch(async (error) => {
+    await deployment.destroy();
+    throw error;
   });
   try {
     const login = await fetch(`${server.baseURL}/api/v1/session`, {
@@ -59,18 +43,13 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     await autocannon({ url, connections: 8, duration: 2, headers: { cookie } });
     const result = await autocannon({ url, connections: 16, duration: opts.quick ? 5 : 15, headers: { cookie } });
     if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors during the SSR run`);
-    const engine = adminUrl ? "PostgreSQL 15" : "PGlite";
-    const conditions = `${engine}, NODE_ENV=production, ${processes} server process(es), 16 connections, ${opts.quick ? 5 : 15} s, seller item page, ${os.cpus().length} cores shared with the load generator`;
+    const conditions = `${deployment.engine}, NODE_ENV=production, ${processes} server process(es), 16 connections, ${opts.quick ? 5 : 15} s, seller item page, ${os.cpus().length} cores shared with the load generator`;
     return {
       ssr_item_rps: { value: Math.round(result.requests.average), unit: "req/s", conditions },
       ssr_item_p99_ms: { value: result.latency.p99, unit: "ms", conditions },
     };
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (adminUrl) {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await dropDatabase(admin, dbName).finally(() => admin.end());
-    }
+    await deployment.destroy();
   }
 }

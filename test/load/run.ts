@@ -6,20 +6,16 @@
 // timeouts). Every scenario must end with 0 errors (non-2xx, connection errors and timeouts) and a
 // server RSS that stays flat after warm-up; the process exits non-zero otherwise. Not part of `npm test`.
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import type { AppContext } from "../../app/modules/context.server";
 import { commitSessionCookie } from "../../app/modules/auth/guard.server";
 import { createSession } from "../../app/modules/auth/session.server";
-import { createDb, rowsOf } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { seedDemo } from "../../db/seed/demo";
+import { rowsOf } from "../../db/client";
 import { buildIfNeeded } from "../../server/build";
-import { dropDatabase, withDatabase } from "../setup/databases";
+import { prepareDemoDeployment } from "../setup/demo-deployment";
 import { startAppServer } from "../setup/server-process";
 
 const args = process.argv.slice(2);
@@ -130,46 +126,34 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main() {
   buildIfNeeded();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-load-"));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_load_${randomBytes(4).toString("hex")}`;
-  let databaseUrl = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    databaseUrl = withDatabase(adminUrl, dbName);
-  }
-  const engine = adminUrl ? "PostgreSQL" : "PGlite (DATABASE_URL unset; the goals are for PostgreSQL)";
   const secret = randomBytes(24).toString("hex");
-
-  // Data first, outside the server: production mode never seeds demo data.
-  const handle = await createDb(databaseUrl ? { url: databaseUrl } : { dataDir: path.join(dataDir, "pglite") });
+  // The demo library plus sellers with sessions, so requests spread over many users.
   const sellerCookies: string[] = [];
-  try {
-    await migrateDb(handle);
-    await seedDemo(handle.db);
+  const deployment = await prepareDemoDeployment("load", async (db) => {
     const fakeCtx = { env: { SESSION_SECRET: secret } } as unknown as AppContext;
-    const [team] = rowsOf<{ id: string }>(await handle.db.execute(sql`select id from teams order by name limit 1`));
-    await handle.db.execute(sql`
+    const [team] = rowsOf<{ id: string }>(await db.execute(sql`select id from teams order by name limit 1`));
+    await db.execute(sql`
       insert into users (email, name, role, team_id, password_hash)
       select 'load-seller-' || n || '@load.invalid', 'Load seller ' || n, 'seller', ${team.id}::uuid, 'x' from generate_series(1, ${SELLERS}) n`);
-    const sellers = rowsOf<{ id: string }>(await handle.db.execute(sql`select id from users where email like 'load-seller-%' order by email`));
+    const sellers = rowsOf<{ id: string }>(await db.execute(sql`select id from users where email like 'load-seller-%' order by email`));
     for (const s of sellers) {
-      const token = await createSession(handle.db, s.id, "load");
+      const token = await createSession(db, s.id, "load");
       sellerCookies.push((await commitSessionCookie(fakeCtx, new Request("http://localhost/"), token)).split(";")[0]);
     }
-  } finally {
-    await handle.close();
-  }
+  });
+  const engine = deployment.databaseUrl ? "PostgreSQL" : "PGlite (DATABASE_URL unset; the goals are for PostgreSQL)";
 
   // A bounded heap: on a 24 GB machine V8 grows its heap lazily and RSS rises without any leak; with a
   // cap, garbage is collected and a real leak ends in an out-of-memory crash, which the run reports.
   const server = await startAppServer({
     NODE_ENV: "production",
     SESSION_SECRET: secret,
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    DATA_DIR: deployment.dataDir,
+    DATABASE_URL: deployment.databaseUrl,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${HEAP_LIMIT_MB}`.trim(),
+  }).catch(async (error) => {
+    await deployment.destroy();
+    throw error;
   });
   let failed = false;
   try {
@@ -240,11 +224,7 @@ async function main() {
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join("  "));
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (adminUrl) {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await dropDatabase(admin, dbName).finally(() => admin.end());
-    }
+    await deployment.destroy();
   }
   process.exit(failed ? 1 : 0);
 }
