@@ -8,21 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import lighthouse from "lighthouse";
 import { chromium } from "playwright-core";
-import { prepareDemoDeployment } from "../setup/demo-deployment";
-import { freePort, startAppServer } from "../setup/server-process";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../setup/chromium";
+import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
+import { freePort } from "../setup/server-process";
 import type { Figures } from "./figures";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ITEM_TITLE = "Atlas Platform overview deck";
 
 type Run = { performance: number; accessibility: number; bestPractices: number; lcpMs: number; cls: number; failing: string[]; finalUrl: string };
@@ -30,7 +20,7 @@ type Run = { performance: number; accessibility: number; bestPractices: number; 
 async function startChromium() {
   const port = await freePort();
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-lighthouse-chromium-"));
-  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${userDataDir}`, "about:blank"], {
+  const child = spawn(CHROMIUM, ["--headless", ...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${userDataDir}`, "about:blank"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -81,24 +71,10 @@ export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures
   const runs = opts.quick ? 1 : 3;
   const reportDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-lighthouse-reports-"));
   const deployment = await prepareDemoDeployment("bench-lighthouse");
-  const server = await startAppServer({
-    NODE_ENV: "production",
-    SESSION_SECRET: randomBytes(24).toString("hex"),
-    DATA_DIR: deployment.dataDir,
-    DATABASE_URL: deployment.databaseUrl,
-  }).catch(async (error) => {
-    await deployment.destroy();
-    throw error;
-  });
+  const server = await deployment.startServer({ SESSION_SECRET: randomBytes(24).toString("hex") });
   const browser = await startChromium();
   try {
-    const login = await fetch(`${server.baseURL}/api/v1/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email: "seller@demo.test", password: "fieldkit-demo" }),
-    });
-    if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
-    const [name, value] = login.headers.get("set-cookie")!.split(";")[0].split(/=(.*)/s);
+    const [name, value] = (await signInDemoSeller(server.baseURL)).split(/=(.*)/s);
     const found = (await (
       await fetch(`${server.baseURL}/api/v1/search?q=${encodeURIComponent(ITEM_TITLE)}`, { headers: { cookie: `${name}=${value}` } })
     ).json()) as { hits: { id: string; title: string }[] };

@@ -3,8 +3,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import autocannon from "autocannon";
-import { prepareDemoDeployment } from "../setup/demo-deployment";
-import { startAppServer } from "../setup/server-process";
+import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
 import type { Figures } from "./figures";
 
 export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
@@ -12,23 +11,12 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
   const adminUrl = deployment.databaseUrl;
   // One server process per core on PostgreSQL, as the README recommends for production (decision 013).
   const processes = adminUrl ? os.cpus().length : 1;
-  const server = await startAppServer({
+  const server = await deployment.startServer({
     WEB_CONCURRENCY: String(processes),
-    NODE_ENV: "production",
     SESSION_SECRET: randomBytes(24).toString("hex"),
-    DATA_DIR: deployment.dataDir,
-    DATABASE_URL: deployment.databaseUrl,
-  }).catch(async (error) => {
-    await deployment.destroy();
-    throw error;
   });
   try {
-    const login = await fetch(`${server.baseURL}/api/v1/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email: "seller@demo.test", password: "fieldkit-demo" }),
-    });
-    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const cookie = await signInDemoSeller(server.baseURL);
     const hits = (await (
       await fetch(`${server.baseURL}/api/v1/search?q=battle`, { headers: { cookie } })
     ).json().catch(() => ({ hits: [] }))) as { hits?: { id: string }[] };

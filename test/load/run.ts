@@ -15,8 +15,7 @@ import { commitSessionCookie } from "../../app/modules/auth/guard.server";
 import { createSession } from "../../app/modules/auth/session.server";
 import { rowsOf } from "../../db/client";
 import { buildIfNeeded } from "../../server/build";
-import { prepareDemoDeployment } from "../setup/demo-deployment";
-import { startAppServer } from "../setup/server-process";
+import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -145,25 +144,13 @@ async function main() {
 
   // A bounded heap: on a 24 GB machine V8 grows its heap lazily and RSS rises without any leak; with a
   // cap, garbage is collected and a real leak ends in an out-of-memory crash, which the run reports.
-  const server = await startAppServer({
-    NODE_ENV: "production",
+  const server = await deployment.startServer({
     SESSION_SECRET: secret,
-    DATA_DIR: deployment.dataDir,
-    DATABASE_URL: deployment.databaseUrl,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${HEAP_LIMIT_MB}`.trim(),
-  }).catch(async (error) => {
-    await deployment.destroy();
-    throw error;
   });
   let failed = false;
   try {
-    const login = await fetch(`${server.baseURL}/api/v1/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email: "seller@demo.test", password: "fieldkit-demo" }),
-    });
-    if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
-    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const cookie = await signInDemoSeller(server.baseURL);
     const found = (await (await fetch(`${server.baseURL}/api/v1/search?q=pricing&limit=20`, { headers: { cookie } })).json()) as {
       hits: { id: string }[];
     };

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { describe, inject } from "vitest";
+import { CHROMIUM_FLAGS } from "./chromium";
 
 export const PHONE = { width: 390, height: 844 };
 export const DEMO_PASSWORD = "fieldkit-demo";
@@ -25,15 +26,7 @@ export async function launch(options: { viewport?: { width: number; height: numb
     hasTouch: true,
     isMobile: true,
     baseURL,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_FLAGS,
   });
   return {
     context,

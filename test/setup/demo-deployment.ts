@@ -10,6 +10,7 @@ import { createDb, type Db } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { seedDemo } from "../../db/seed/demo";
 import { dropDatabase, withDatabase } from "./databases";
+import { startAppServer, type AppServer } from "./server-process";
 
 export type DemoDeployment = {
   dataDir: string;
@@ -17,6 +18,8 @@ export type DemoDeployment = {
   databaseUrl: string;
   /** Human-readable engine, for a figure's conditions. */
   engine: "PostgreSQL 15" | "PGlite";
+  /** The production server on this data; if it cannot start, the deployment is removed too. */
+  startServer(env: Record<string, string>): Promise<AppServer>;
   /** Removes the data directory and drops the database. */
   destroy(): Promise<void>;
 };
@@ -55,5 +58,21 @@ export async function prepareDemoDeployment(
     await destroy();
     throw error;
   }
-  return { dataDir, databaseUrl, engine: adminUrl ? "PostgreSQL 15" : "PGlite", destroy };
+  const startServer = (env: Record<string, string>) =>
+    startAppServer({ NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...env }).catch(async (error) => {
+      await destroy();
+      throw error;
+    });
+  return { dataDir, databaseUrl, engine: adminUrl ? "PostgreSQL 15" : "PGlite", startServer, destroy };
+}
+
+/** Signs the demo seller in through the API; answers the session cookie as `name=value`. */
+export async function signInDemoSeller(baseURL: string): Promise<string> {
+  const login = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "seller@demo.test", password: "fieldkit-demo" }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
+  return login.headers.get("set-cookie")!.split(";")[0];
 }

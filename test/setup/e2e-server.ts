@@ -7,10 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
+import { CHROMIUM } from "./chromium";
 import { dropDatabase, withDatabase } from "./databases";
 import { startAppServer } from "./server-process";
 
-export const CHROMIUM = "/usr/bin/chromium";
 
 declare module "vitest" {
   export interface ProvidedContext {
