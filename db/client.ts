@@ -132,6 +132,10 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       // (server/availability.ts) already keeps requests from hammering a dead server.
       backoff: (failures: number) => Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2),
       onnotice: () => {},
+      // Every query is a named statement (patches/drizzle-orm+*.patch): parsed once per connection, one
+      // round trip per run. Plans stay per run as with unnamed statements: a generic plan chosen
+      // after five runs could suit one search term and be slow for the next.
+      connection: { plan_cache_mode: "force_custom_plan" },
     });
     const probe = async () => {
       await client`select 1`;

@@ -9,11 +9,12 @@ import type { DbHandle } from "./client";
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
-export async function migrateDb(handle: DbHandle): Promise<void> {
+/** `folder` is for tests that upgrade a database from an older set of migrations. */
+export async function migrateDb(handle: DbHandle, folder = migrationsFolder): Promise<void> {
   if (handle.raw.kind === "pglite") {
-    await migratePglite(drizzlePglite({ client: handle.raw.client }), { migrationsFolder });
+    await migratePglite(drizzlePglite({ client: handle.raw.client }), { migrationsFolder: folder });
   } else {
-    await migratePostgres(drizzlePostgres({ client: handle.raw.client }), { migrationsFolder });
+    await migratePostgres(drizzlePostgres({ client: handle.raw.client }), { migrationsFolder: folder });
   }
 }
 

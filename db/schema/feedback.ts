@@ -57,24 +57,6 @@ export const eventIds = pgTable("event_ids", {
 /** Sentinel team key for users without a team: rollup keys cannot hold NULL. */
 export const NO_TEAM = "00000000-0000-0000-0000-000000000000";
 
-/** Per UTC day × item × team: the counts every usage chart sums. */
-export const usageDaily = pgTable(
-  "usage_daily",
-  {
-    day: date("day", { mode: "string" }).notNull(),
-    itemId: uuid("item_id").notNull(),
-    teamId: uuid("team_id").notNull(),
-    views: integer("views").notNull().default(0),
-    dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
-    dwells: integer("dwells").notNull().default(0),
-    shares: integer("shares").notNull().default(0),
-    downloads: integer("downloads").notNull().default(0),
-    searchClicks: integer("search_clicks").notNull().default(0),
-  },
-  // Team first: every-team views read item_usage_daily, so this table serves one team's range at a time.
-  (t) => [primaryKey({ columns: [t.teamId, t.day, t.itemId] }), index("usage_daily_item_idx").on(t.itemId, t.day)],
-);
-
 /** Per UTC day × item, every team together: the all-teams views read one row per item-day, not one per team. */
 export const itemUsageDaily = pgTable(
   "item_usage_daily",
@@ -91,7 +73,12 @@ export const itemUsageDaily = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.itemId] })],
 );
 
-/** Per UTC day × item × seller: distinct sellers over any date range (counts are not additive). */
+/**
+ * Per UTC day × item × seller: distinct sellers over any date range (counts are not additive), and the
+ * usage counts that team-scoped views sum. NOTE: one row per seller rather than a per-team table as
+ * well: ingest touches this row anyway, and a second per-team upsert cost a fifth of its throughput
+ * (decision 017). `team_id` is the seller's team at their first event that day.
+ */
 export const itemSellerDaily = pgTable(
   "item_seller_daily",
   {
@@ -100,11 +87,17 @@ export const itemSellerDaily = pgTable(
     userId: uuid("user_id").notNull(),
     teamId: uuid("team_id").notNull(),
     events: integer("events").notNull().default(0),
+    views: integer("views").notNull().default(0),
+    dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
+    dwells: integer("dwells").notNull().default(0),
+    shares: integer("shares").notNull().default(0),
+    downloads: integer("downloads").notNull().default(0),
+    searchClicks: integer("search_clicks").notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.itemId, t.userId] }),
-    // Ingest looks up a seller's active days on an item next to the new ones (item_seller_gaps).
-    index("item_seller_daily_user_idx").on(t.userId, t.itemId, t.day),
+    // Seller first: ingest looks up a seller's active days on an item next to the new ones
+    // (item_seller_gaps), and every index is one more insert per new row.
+    primaryKey({ columns: [t.userId, t.itemId, t.day] }),
     // Team-scoped unique sellers read one team's rows, not every team's.
     index("item_seller_daily_team_idx").on(t.teamId, t.day),
   ],

@@ -5,18 +5,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildIndex, searchOffline, type OfflineQuery } from "../../app/offline/search";
 import type { CatalogItem } from "../../app/offline/types";
+import { seededRandom } from "../setup/random";
 import type { Figures } from "./figures";
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run searches the same catalog. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   "pricing discount pilot renewal procurement security compliance audit privacy clinic hospital patient retail store " +
@@ -75,9 +65,9 @@ const TAGS = [
 ];
 
 export function generateCatalog(n: number, seed = 42): CatalogItem[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const vocab = vocabulary(rng(1));
+  const vocab = vocabulary(seededRandom(1));
   const zipf = zipfPicker(r, vocab.length);
   const words = (k: number) => Array.from({ length: k }, () => vocab[zipf()]).join(" ");
   return Array.from({ length: n }, (_, i) => {
@@ -106,9 +96,9 @@ export function generateCatalog(n: number, seed = 42): CatalogItem[] {
 
 /** Sellers search with the words the catalog uses (same Zipf draw), half of them domain words. */
 function queries(n: number, seed = 7): OfflineQuery[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const vocab = vocabulary(rng(1));
+  const vocab = vocabulary(seededRandom(1));
   const zipf = zipfPicker(r, vocab.length);
   const word = () => (r() < 0.5 ? pick(WORDS) : vocab[zipf()]);
   return Array.from({ length: n }, () => {

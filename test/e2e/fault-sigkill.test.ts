@@ -176,8 +176,8 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
       const rollups = async () =>
         rowsOf(
           await handle.db.execute(sql`
-            select 'usage' as t, day::text, item_id::text, views::int, dwell_ms::bigint::text as dwell, dwells::int from usage_daily
-            union all select 'seller', day::text, item_id::text, events::int, 0::text, 0 from item_seller_daily
+            select 'usage' as t, day::text, item_id::text, views::int, dwell_ms::bigint::text as dwell, dwells::int from item_usage_daily
+            union all select 'seller', day::text, item_id::text || user_id::text, events::int, dwell_ms::bigint::text, views from item_seller_daily
             union all select 'active', day::text, user_id::text, events::int, views::text, 0 from seller_daily
             order by 1, 2, 3`),
         );

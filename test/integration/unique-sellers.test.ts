@@ -9,6 +9,7 @@ import { FIRST_USE_GAP } from "../../db/schema";
 import { rowsOf } from "../../db/client";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { createItem, event, sessionUser } from "../setup/feedback";
+import { seededRandom } from "../setup/random";
 
 const NOW = new Date("2025-03-31T23:59:00Z");
 /** A day of March 2025; from the 2nd on, all within the 30-day acceptance window before NOW. */
@@ -90,16 +91,6 @@ const uniqueSellers = async (itemId: string, from: number, to: number, teamId?: 
   return row?.uniqueSellers ?? 0;
 };
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("unique sellers per item", () => {
   it("moves a later day to its new gap when an earlier day arrives afterwards", async () => {
     const team = await createTeam(app);
@@ -166,7 +157,7 @@ describe("unique sellers per item", () => {
   });
 
   it("matches count(distinct) over the raw events for every range, whatever the order, for all teams and per team", async () => {
-    const rnd = random(20250331);
+    const rnd = seededRandom(20250331);
     const [east, west] = [await createTeam(app), await createTeam(app)];
     const people = [
       await fieldUser(east.id),

@@ -105,14 +105,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A migrated, empty database of its own for one test file. */
-export async function createTestDatabase(): Promise<DbHandle & { url?: string }> {
+/** A migrated (or, for upgrade tests, blank) empty database of its own for one test file. */
+export async function createTestDatabase({ migrated = true } = {}): Promise<DbHandle & { url?: string }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const name = `${TEST_DB_PREFIX}${runId()}_${randomBytes(6).toString("hex")}`;
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await admin.unsafe(`create database "${name}" template "${templateName()}"`);
+      await admin.unsafe(`create database "${name}"${migrated ? ` template "${templateName()}"` : ""}`);
     } finally {
       await admin.end();
     }
@@ -128,6 +128,7 @@ export async function createTestDatabase(): Promise<DbHandle & { url?: string }>
       },
     };
   }
+  if (!migrated) return createDb({});
   const template = process.env.FIELDKIT_PGLITE_TEMPLATE;
   if (!template) throw new Error("test/setup/global.ts did not prepare a PGlite template");
   return createDb({ loadDataDir: new Blob([readFileSync(template)]) });

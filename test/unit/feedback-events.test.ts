@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventInput, EventRateLimiter, parseBatch } from "~/modules/feedback/events.server";
+import { ConcurrencyGate, EventInput, EventRateLimiter, parseBatch } from "~/modules/feedback/events.server";
 
 const id = "3f1c0e0a-7a51-4a4e-9d7e-1c2b3a4d5e6f";
 const itemId = "0b6f4d2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
@@ -52,5 +52,55 @@ describe("EventRateLimiter", () => {
     const limiter = new EventRateLimiter({ capacity: 10, refillPerSecond: 1 });
     expect(limiter.take("a", 10, 0).ok).toBe(true);
     expect(limiter.take("b", 10, 0).ok).toBe(true);
+  });
+});
+
+describe("ConcurrencyGate", () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  it("runs at most `limit` tasks at once and starts the others in arrival order", async () => {
+    const gate = new ConcurrencyGate(2);
+    const tasks = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    const done = tasks.map((t, i) => gate.run(async () => (started.push(i), t.promise)));
+    await tick();
+    expect(started).toEqual([0, 1]);
+    tasks[1].resolve();
+    await tick();
+    expect(started).toEqual([0, 1, 2]);
+    tasks[0].resolve();
+    tasks[2].resolve();
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    tasks[3].resolve();
+    tasks[4].resolve();
+    await Promise.all(done);
+  });
+
+  it("frees the slot of a task that fails, and passes its error on", async () => {
+    const gate = new ConcurrencyGate(1);
+    const failing = deferred();
+    const first = gate.run(() => failing.promise);
+    let secondRan = false;
+    const second = gate.run(async () => {
+      secondRan = true;
+      return "ok";
+    });
+    failing.reject(new Error("boom"));
+    await expect(first).rejects.toThrow("boom");
+    await expect(second).resolves.toBe("ok");
+    expect(secondRan).toBe(true);
+    // The slot is free again: a third task starts at once.
+    let thirdStarted = false;
+    const third = gate.run(async () => void (thirdStarted = true));
+    await tick();
+    expect(thirdStarted).toBe(true);
+    await third;
   });
 });

@@ -38,8 +38,11 @@ const inTeams = (column: string, scope: Scope): SQL =>
       ? sql`${sql.raw(column)} in (${sql.join(scope.teamIds.map((t) => sql`${t}::uuid`), sql`, `)})`
       : sql`false`;
 
-/** Usage per day and item: the all-teams totals when the scope is every team (then `inTeams` is `true`). */
-const usageTable = (scope: Scope): SQL => (scope.teamIds === null ? sql`item_usage_daily` : sql`usage_daily`);
+/**
+ * Usage per day and item: the all-teams totals when the scope is every team (then `inTeams` is `true`),
+ * else the per-seller rows, which carry their team.
+ */
+const usageTable = (scope: Scope): SQL => (scope.teamIds === null ? sql`item_usage_daily` : sql`item_seller_daily`);
 
 /** Start of a UTC day as a timestamptz, whatever the session's time zone. */
 const utcStart = (day: string) => sql`(${day}::date::timestamp at time zone 'UTC')`;

@@ -1,0 +1,82 @@
+// Upgrades of databases that already hold data: each hand-written backfill must leave the rows a fresh
+// database would have, on PGlite and on PostgreSQL.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rebuildRollups } from "~/modules/feedback/events.server";
+import { rowsOf, type DbHandle } from "../../db/client";
+import { migrateDb, migrationsFolder } from "../../db/migrate";
+import { createTestDatabase } from "../setup/databases";
+
+const folders: string[] = [];
+afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+
+/** The migrations folder as it was when `last` was the newest migration. */
+function migrationsUpTo(last: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-migrations-"));
+  folders.push(dir);
+  mkdirSync(path.join(dir, "meta"));
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const upTo = journal.entries.findIndex((e) => e.tag === last);
+  if (upTo < 0) throw new Error(`no migration ${last}`);
+  journal.entries = journal.entries.slice(0, upTo + 1);
+  writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
+  for (const { tag } of journal.entries) copyFileSync(path.join(migrationsFolder, `${tag}.sql`), path.join(dir, `${tag}.sql`));
+  return dir;
+}
+
+type SellerRow = Record<"day" | "item_id" | "user_id" | "team_id", string> &
+  Record<"events" | "views" | "dwell_ms" | "dwells" | "shares" | "downloads" | "search_clicks", number>;
+const sellerRows = async (handle: DbHandle) =>
+  rowsOf<SellerRow>(
+    await handle.db.execute(sql`
+      select day::text, item_id, user_id, team_id, events, views, dwell_ms::int as dwell_ms, dwells, shares, downloads, search_clicks
+      from item_seller_daily order by 1, 2, 3`),
+  );
+
+describe("migration 0004 (usage counts per seller)", () => {
+  it("fills the per-seller counts from the raw events, as a rebuild would, and drops the per-team table", async () => {
+    const handle = await createTestDatabase({ migrated: false });
+    try {
+      await migrateDb(handle, migrationsUpTo("0003_insights_rollups"));
+      const [a, b, team, item1, item2] = ["a", "b", "t", "i1", "i2"].map((k) => `md5('${k}')::uuid`);
+      // Two sellers, two items, two days, every event type, and a marketer's preview (not field usage).
+      await handle.db.execute(
+        sql.raw(`
+        insert into events (at, id, user_id, team_id, item_id, type, props, field) values
+          ('2026-01-10T09:00:00Z', gen_random_uuid(), ${a}, ${team}, ${item1}, 'view', '{}', true),
+          ('2026-01-10T09:01:00Z', gen_random_uuid(), ${a}, ${team}, ${item1}, 'dwell', '{"ms": 4500}', true),
+          ('2026-01-10T09:02:00Z', gen_random_uuid(), ${a}, ${team}, ${item1}, 'share', '{}', true),
+          ('2026-01-11T23:59:00Z', gen_random_uuid(), ${a}, ${team}, ${item1}, 'download', '{}', true),
+          ('2026-01-11T10:00:00Z', gen_random_uuid(), ${b}, null, ${item1}, 'search_click', '{"query": "pricing"}', true),
+          ('2026-01-11T10:00:00Z', gen_random_uuid(), ${b}, null, ${item2}, 'view', '{}', true),
+          ('2026-01-11T11:00:00Z', gen_random_uuid(), ${b}, null, ${item2}, 'view', '{}', false)`),
+      );
+      // The rollups as the 0003 code kept them: per-seller rows held only their event count.
+      await handle.db.execute(sql`
+        insert into item_seller_daily (day, item_id, user_id, team_id, events)
+        select (at at time zone 'UTC')::date, item_id, user_id, coalesce((array_agg(team_id order by at, id))[1], '00000000-0000-0000-0000-000000000000'), count(*)
+        from events where field group by 1, 2, 3`);
+
+      await migrateDb(handle);
+      const upgraded = await sellerRows(handle);
+      expect(upgraded.map((r) => [r.day, r.events, r.views, r.dwell_ms, r.dwells, r.shares, r.downloads, r.search_clicks])).toEqual(
+        expect.arrayContaining([
+          ["2026-01-10", 3, 1, 4500, 1, 1, 0, 0],
+          ["2026-01-11", 1, 0, 0, 0, 0, 1, 0],
+          ["2026-01-11", 1, 0, 0, 0, 0, 0, 1],
+          ["2026-01-11", 1, 1, 0, 0, 0, 0, 0],
+        ]),
+      );
+      expect(upgraded).toHaveLength(4);
+      await rebuildRollups(handle.db);
+      expect(await sellerRows(handle)).toEqual(upgraded);
+      const [{ left }] = rowsOf<{ left: string | null }>(await handle.db.execute(sql`select to_regclass('usage_daily')::text as left`));
+      expect(left).toBeNull();
+    } finally {
+      await handle.close();
+    }
+  });
+});
