@@ -62,6 +62,8 @@ export const searchDocuments = pgTable(
   (t) => [
     index("search_documents_tsv_idx").using("gin", t.tsv),
     index("search_documents_title_tsv_idx").using("gin", t.titleTsv),
+    // NOTE: migration 0005 adds INCLUDE (item_id, type, tags, audience, expires_at, title_tsv) by hand,
+    // which drizzle cannot declare, so walks of the best rows for title matches are index-only.
     index("search_documents_static_idx").on(sql`${t.usefulness} desc`, sql`${t.publishedAt} desc`),
     // The type and tag chips: combined with the text match (BitmapAnd), so a filtered common term
     // visits only the rows that pass both instead of every row containing the term.
