@@ -66,14 +66,19 @@ export function expandSynonyms(words: string[], groups: string[][]): QueryNode[]
 }
 
 /**
- * A to_tsquery() string with prefix matching on every word: `(mql:* | marketing:* & qualified:* & lead:*) & pricing:*`.
- * Safe by construction: words contain only letters and digits (see tokenize).
+ * A to_tsquery() string, prefix-matching the last word, the one still being typed:
+ * `pricing & (mql:* | marketing & qualified & lead:*)`. The words before it are complete, so they match
+ * whole (stemmed) words, as Meilisearch does; a prefix also costs the text index several times more
+ * (every word that starts with it). Safe by construction: words contain only letters and digits (see tokenize).
  */
 export function toTsquery(nodes: QueryNode[]): string {
-  const word = (w: string) => `${w}:*`;
   return nodes
-    .map((alts) => {
-      const parts = alts.map((seq) => (seq.length === 1 ? word(seq[0]) : `(${seq.map(word).join(" & ")})`));
+    .map((alts, n) => {
+      const typing = n === nodes.length - 1;
+      const parts = alts.map((seq) => {
+        const words = seq.map((w, i) => (typing && i === seq.length - 1 ? `${w}:*` : w));
+        return words.length === 1 ? words[0] : `(${words.join(" & ")})`;
+      });
       return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;
     })
     .join(" & ");

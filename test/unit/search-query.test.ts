@@ -47,10 +47,10 @@ describe("expandSynonyms", () => {
 });
 
 describe("toTsquery", () => {
-  it("prefix-matches every word and joins alternatives with OR", () => {
-    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]])).toBe(
-      "(mql:* | (marketing:* & qualified:* & lead:*)) & pricing:*",
-    );
+  it("prefix-matches only the last word, the one being typed, and joins alternatives with OR", () => {
+    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]])).toBe("(mql | (marketing & qualified & lead)) & pricing:*");
+    expect(toTsquery([[["pricing"]], [["mql"], ["marketing", "qualified", "lead"]]])).toBe("pricing & (mql:* | (marketing & qualified & lead:*))");
+    expect(toTsquery([[["pric"]]])).toBe("pric:*");
   });
 });
 
