@@ -47,13 +47,20 @@ export function createJobRunner(options: {
   db: Db;
   handlers: Record<string, JobHandler>;
   pollMs?: number;
-  /** A claimed job whose process died is claimed again after this long. */
-  lockMs?: number;
+  /**
+   * A claim is a lease this long, renewed every third of it while the handler runs, so a job whose
+   * process died (SIGKILL, power loss) is claimed again within one lease rather than after a fixed
+   * lock long enough for the slowest job.
+   */
+  leaseMs?: number;
   log?: (line: string) => void;
 }): JobRunner {
   const { db, handlers } = options;
   const pollMs = options.pollMs ?? 2_000;
-  const lockMs = options.lockMs ?? 10 * 60_000;
+  // NOTE: long enough that an event loop busy with one slow synchronous step (a PDF page, a big image;
+  // each has its own time budget) does not miss a renewal and let a second process run the same job.
+  const leaseMs = options.leaseMs ?? 90_000;
+  const lease = sql`${`${leaseMs} milliseconds`}::interval`;
   const log = options.log ?? ((line: string) => console.error(line));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -64,7 +71,7 @@ export function createJobRunner(options: {
     const known = kinds ?? Object.keys(handlers);
     if (known.length === 0) return null;
     const result = await db.execute(sql`
-      update jobs set attempts = attempts + 1, locked_until = now() + ${`${lockMs} milliseconds`}::interval
+      update jobs set attempts = attempts + 1, locked_until = now() + ${lease}
       where id = (
         select id from jobs
         where done_at is null and failed_at is null and run_at <= now()
@@ -80,13 +87,21 @@ export function createJobRunner(options: {
 
   async function execute(job: Job) {
     const handler = handlers[job.kind];
+    const renewal = setInterval(() => {
+      db.execute(sql`update jobs set locked_until = now() + ${lease} where id = ${job.id} and locked_until is not null and done_at is null and failed_at is null`).catch((e) =>
+        log(`job ${job.id} (${job.kind}): lease not renewed: ${String(e)}`),
+      );
+    }, leaseMs / 3);
+    renewal.unref();
     try {
       await handler.run(job.payload, job);
+      clearInterval(renewal);
       await db.execute(sql`update jobs set done_at = now(), locked_until = null, last_error = null where id = ${job.id}`);
       if (handler.everyMs) {
         await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
       }
     } catch (error) {
+      clearInterval(renewal);
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (job.attempts >= job.maxAttempts) {
         log(`job ${job.id} (${job.kind}) failed for good: ${message}`);
