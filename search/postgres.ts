@@ -40,6 +40,9 @@ const TITLE_ROWS = 5_000;
 const BAND_MAX = 250_000;
 const BANDS_TTL_MS = 60_000;
 const SYNONYM_TTL_MS = 10_000;
+/** A typed word with more known completions than this keeps its prefix (one index scan, not dozens). */
+const MAX_COMPLETIONS = 20;
+const COMPLETIONS_TTL_MS = 10_000;
 const HEADLINE = `StartSel="${HL_START}", StopSel="${HL_END}", MaxWords=26, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 
@@ -316,6 +319,34 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
   }
 
+  const completionCache = new Map<string, { terms: string[] | null; at: number }>();
+
+  /**
+   * The lexicon's words that start with the word being typed ("monkab" → "monkabri", "monkabrizet"),
+   * or null to keep the prefix: under 4 letters, not letters only, unknown, or too many. NOTE: the text
+   * index lists an exact word by streaming its postings, but builds a bitmap over every word that
+   * matches a prefix: ~15 ms instead of ~6 per band read through the index for a word in 3.5% of 1M
+   * documents. The lexicon holds every word of the indexed fields (see index()), so no match is lost.
+   */
+  async function completions(word: string): Promise<string[] | null> {
+    if (word.length < 4 || word.length > 30 || !/^\p{L}+$/u.test(word)) return null;
+    const cached = completionCache.get(word);
+    if (cached && Date.now() - cached.at < COMPLETIONS_TTL_MS) return cached.terms;
+    const rows = rowsOf<{ term: string }>(
+      await db.execute(sql`select term from search_terms where term like ${`${word}%`} order by term limit ${MAX_COMPLETIONS + 1}`),
+    );
+    const terms = rows.length === 0 || rows.length > MAX_COMPLETIONS ? null : rows.map((r) => r.term);
+    if (completionCache.size > 5_000) completionCache.clear();
+    completionCache.set(word, { terms, at: Date.now() });
+    return terms;
+  }
+
+  /** The typed word's alternatives in the last node become its completions, matched whole. */
+  const withCompletions = (nodes: QueryNode[], typed: string, terms: string[]): QueryNode[] =>
+    nodes.map((alts, n) =>
+      n < nodes.length - 1 ? alts : alts.flatMap((seq) => (seq.length === 1 && seq[0] === typed ? terms.map((t) => [t]) : [seq])),
+    );
+
   /** Close spellings from the lexicon for words that may be typos ("prcing" → "pricing"). */
   async function corrections(words: string[]): Promise<Map<string, string[]>> {
     const candidates = [...new Set(words.filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w)))];
@@ -405,12 +436,14 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     async search(request) {
       const words = tokenize(request.q);
       if (words.length === 0) return browse(request);
-      const nodes = expandSynonyms(words, await synonymGroups());
-      const first = await ranked(toTsquery(nodes), request);
+      const typed = words[words.length - 1];
+      const [groups, complete] = await Promise.all([synonymGroups(), completions(typed)]);
+      const nodes = expandSynonyms(words, groups);
+      const first = await ranked(complete ? toTsquery(withCompletions(nodes, typed, complete)) : toTsquery(nodes, typed), request);
       if (first.total > 0 || first.hits.length > 0) return first;
       const fixes = await corrections(words);
       if (fixes.size === 0) return first;
-      return ranked(toTsquery(withCorrections(nodes, fixes)), request);
+      return ranked(toTsquery(withCorrections(nodes, fixes), typed), request);
     },
 
     async applySynonyms(groups) {

@@ -66,17 +66,19 @@ export function expandSynonyms(words: string[], groups: string[][]): QueryNode[]
 }
 
 /**
- * A to_tsquery() string, prefix-matching the last word, the one still being typed:
- * `pricing & (mql:* | marketing & qualified & lead:*)`. The words before it are complete, so they match
- * whole (stemmed) words, as Meilisearch does; a prefix also costs the text index several times more
- * (every word that starts with it). Safe by construction: words contain only letters and digits (see tokenize).
+ * A to_tsquery() string, prefix-matching only the word still being typed (`typed`, the query's last
+ * word, where it stands last): `pricing & (mql:* | marketing & qualified & lead)`. The words before it
+ * are complete, so they match whole (stemmed) words, as Meilisearch does, and so do the synonyms and
+ * typo corrections added beside it, which are whole words; a prefix also costs the text index several
+ * times more (every word that starts with it). Safe by construction: words contain only letters and
+ * digits (see tokenize).
  */
-export function toTsquery(nodes: QueryNode[]): string {
+export function toTsquery(nodes: QueryNode[], typed?: string): string {
   return nodes
     .map((alts, n) => {
-      const typing = n === nodes.length - 1;
+      const last = n === nodes.length - 1;
       const parts = alts.map((seq) => {
-        const words = seq.map((w, i) => (typing && i === seq.length - 1 ? `${w}:*` : w));
+        const words = seq.map((w, i) => (last && i === seq.length - 1 && w === typed ? `${w}:*` : w));
         return words.length === 1 ? words[0] : `(${words.join(" & ")})`;
       });
       return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;

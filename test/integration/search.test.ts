@@ -164,6 +164,7 @@ describe("Postgres engine on more documents than it reads", () => {
         i % 3 !== 0 ? "quasar" : "", // two in three, everywhere: common
         i % 8 === 0 ? "nebula" : "", // 150: rarer than a sample
         i >= 900 ? "pulsar" : "", // 300, all among the least useful and oldest
+        i % 100 === 0 ? "quasarite" : "", // 12: a longer word that "quasar" begins
       ];
       return {
         id: randomUUID(),
@@ -199,6 +200,14 @@ describe("Postgres engine on more documents than it reads", () => {
   it("ranks a title match first even when it is the least useful and oldest match", async () => {
     const r = await engine().search(ask("quasar"));
     expect(r.hits[0].id).toBe(lowTitle);
+  });
+
+  it("matches every known word the typed (last) word begins", async () => {
+    expect(await engine().search(ask("quasari"))).toMatchObject({ total: 12, totalExact: true });
+    expect(await engine().search(ask("quasarit"))).toMatchObject({ total: 12, totalExact: true });
+    // Nebula documents (every 8th) with quasar (two in three) or quasarite (every 100th): 150 − 50 + 2.
+    expect((await engine().search(ask("nebula quasar"))).total).toBe(102);
+    expect((await engine().search(ask("nebula quas"))).total).toBe(102);
   });
 
   it("counts a term with fewer matches than a sample exactly", async () => {

@@ -47,10 +47,14 @@ describe("expandSynonyms", () => {
 });
 
 describe("toTsquery", () => {
-  it("prefix-matches only the last word, the one being typed, and joins alternatives with OR", () => {
-    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]])).toBe("(mql | (marketing & qualified & lead)) & pricing:*");
-    expect(toTsquery([[["pricing"]], [["mql"], ["marketing", "qualified", "lead"]]])).toBe("pricing & (mql:* | (marketing & qualified & lead:*))");
-    expect(toTsquery([[["pric"]]])).toBe("pric:*");
+  it("prefix-matches only the word being typed, and joins alternatives with OR", () => {
+    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]], "pricing")).toBe("(mql | (marketing & qualified & lead)) & pricing:*");
+    // Synonyms and corrections beside the typed word are whole words.
+    expect(toTsquery([[["pricing"]], [["mql"], ["marketing", "qualified", "lead"]]], "mql")).toBe("pricing & (mql:* | (marketing & qualified & lead))");
+    expect(toTsquery([[["prcing"], ["pricing"], ["prcng"]]], "prcing")).toBe("(prcing:* | pricing | prcng)");
+    expect(toTsquery([[["pric"]]], "pric")).toBe("pric:*");
+    // A multi-word synonym typed in full ends the query: nothing is being typed.
+    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]]], "lead")).toBe("(mql | (marketing & qualified & lead:*))");
   });
 });
 
