@@ -57,18 +57,23 @@ export const eventIds = pgTable("event_ids", {
 /** Sentinel team key for users without a team: rollup keys cannot hold NULL. */
 export const NO_TEAM = "00000000-0000-0000-0000-000000000000";
 
-/** Per UTC day × item, every team together: the all-teams views read one row per item-day, not one per team. */
-export const itemUsageDaily = pgTable(
-  "item_usage_daily",
-  {
-    day: date("day", { mode: "string" }).notNull(),
-    itemId: uuid("item_id").notNull(),
+/** The usage counts a rollup row sums (fresh builders per table: drizzle binds a column to its table). */
+const usageCounters = () => ({
     views: integer("views").notNull().default(0),
     dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
     dwells: integer("dwells").notNull().default(0),
     shares: integer("shares").notNull().default(0),
     downloads: integer("downloads").notNull().default(0),
     searchClicks: integer("search_clicks").notNull().default(0),
+});
+
+/** Per UTC day × item, every team together: the all-teams views read one row per item-day, not one per team. */
+export const itemUsageDaily = pgTable(
+  "item_usage_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    itemId: uuid("item_id").notNull(),
+    ...usageCounters(),
   },
   (t) => [primaryKey({ columns: [t.day, t.itemId] })],
 );
@@ -87,12 +92,7 @@ export const itemSellerDaily = pgTable(
     userId: uuid("user_id").notNull(),
     teamId: uuid("team_id").notNull(),
     events: integer("events").notNull().default(0),
-    views: integer("views").notNull().default(0),
-    dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
-    dwells: integer("dwells").notNull().default(0),
-    shares: integer("shares").notNull().default(0),
-    downloads: integer("downloads").notNull().default(0),
-    searchClicks: integer("search_clicks").notNull().default(0),
+    ...usageCounters(),
   },
   (t) => [
     // Seller first: ingest looks up a seller's active days on an item next to the new ones

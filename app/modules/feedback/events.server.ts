@@ -187,6 +187,11 @@ function ingestGateFor(db: Db): ConcurrencyGate {
   return gate;
 }
 
+/** The usage counters of a rollup row (db/schema/feedback.ts, usageCounters). */
+const COUNTERS = ["views", "dwell_ms", "dwells", "shares", "downloads", "search_clicks"] as const;
+/** `SET` of an upsert that adds the incoming counts to a rollup row's. */
+const addCounts = (table: "item_usage_daily" | "item_seller_daily") => sql.raw(COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", "));
+
 /** Namespace of the per-user ingest lock (pg_advisory_xact_lock's first key), apart from any other advisory lock. */
 const USER_LOCK = 0x0fe1d;
 
@@ -263,26 +268,13 @@ async function insertEvents(
       insert into item_usage_daily (day, item_id, views, dwell_ms, dwells, shares, downloads, search_clicks)
       select day, item_id, views, dwell_ms, dwells, shares, downloads, search_clicks
       from counted order by day, item_id
-      on conflict (day, item_id) do update set
-        views = item_usage_daily.views + excluded.views,
-        dwell_ms = item_usage_daily.dwell_ms + excluded.dwell_ms,
-        dwells = item_usage_daily.dwells + excluded.dwells,
-        shares = item_usage_daily.shares + excluded.shares,
-        downloads = item_usage_daily.downloads + excluded.downloads,
-        search_clicks = item_usage_daily.search_clicks + excluded.search_clicks
+      on conflict (day, item_id) do update set ${addCounts("item_usage_daily")}
     ),
     sellers as (
       insert into item_seller_daily (day, item_id, user_id, team_id, events, views, dwell_ms, dwells, shares, downloads, search_clicks)
       select day, item_id, ${user.id}::uuid, ${teamKey}::uuid, events, views, dwell_ms, dwells, shares, downloads, search_clicks
       from counted order by day, item_id
-      on conflict (day, item_id, user_id) do update set
-        events = item_seller_daily.events + excluded.events,
-        views = item_seller_daily.views + excluded.views,
-        dwell_ms = item_seller_daily.dwell_ms + excluded.dwell_ms,
-        dwells = item_seller_daily.dwells + excluded.dwells,
-        shares = item_seller_daily.shares + excluded.shares,
-        downloads = item_seller_daily.downloads + excluded.downloads,
-        search_clicks = item_seller_daily.search_clicks + excluded.search_clicks
+      on conflict (day, item_id, user_id) do update set events = item_seller_daily.events + excluded.events, ${addCounts("item_seller_daily")}
       returning day, item_id, events
     ),
     -- The seller's first active days on these items (a row holding exactly this batch's events is new;
