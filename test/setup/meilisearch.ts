@@ -55,14 +55,16 @@ export async function startMeilisearch(binary: string): Promise<MeiliServer> {
     chmodSync(dir, 0o755);
     chownSync(dir, user.uid, user.gid);
   }
-  const key = randomBytes(24).toString("base64url");
+  // NOTE: hex, not base64url: a key starting with "-" was read as a flag ("unexpected argument '-1'"),
+  // which failed one CI run in 64.
+  const key = randomBytes(24).toString("hex");
   const port = await freePort();
   const host = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     exe,
     [
       "--http-addr", `127.0.0.1:${port}`,
-      "--master-key", key,
+      `--master-key=${key}`,
       "--no-analytics",
       "--env", "development",
       "--db-path", path.join(dir, "data.ms"),
