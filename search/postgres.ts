@@ -27,13 +27,23 @@ import { rowsOf } from "../db/client";
 
 /** Each candidate source (title, body) contributes at most this many items to ranking. */
 const CANDIDATES = 100;
-/** Matches read in static order: more than this and the query is common (estimated count, sampled facets). */
-const SAMPLE = 200;
+/**
+ * Matches read in static order: more than this and the query is common (estimated count, sampled
+ * facets). Ranking needs only CANDIDATES of them; a bigger sample buys steadier facet estimates for
+ * common terms at the price of reading further (200 cost ~5 ms more at the 100k p95, decision 009).
+ */
+const SAMPLE = 100;
 /** Static-order bands: the first holds the best BAND_START rows, each next one BAND_GROWTH times more. */
 const BAND_START = 400;
 const BAND_GROWTH = 4;
-/** How many times more a row read by walking costs than a match listed by the text index (measured, roughly). */
-const WALK_COST = 10;
+/**
+ * What reading a later band costs, in µs, by each path (measured with EXPLAIN ANALYZE at 100k and 1M
+ * documents, PostgreSQL 15 on the project machine; only their ratios matter). A walk visits rows of
+ * the static order until it has what the sample still needs, and tests the text of those that pass the
+ * filters (a TOAST fetch each). The text index lists every posting of the term in the whole table,
+ * ANDs it with the band's range (and the chips' index), then fetches each match from the heap.
+ */
+const COST = { walkRow: 2, walkText: 2, posting: 0.085, rangeRow: 0.17, heapRow: 2, chipPosting: 0.1 };
 /** Title candidates are looked for among this many best rows by static score. */
 const TITLE_ROWS = 5_000;
 /** Rows past the last band are read like a rare term's: all matches (≤ ~0.1% of the table by then). */
@@ -42,7 +52,7 @@ const BANDS_TTL_MS = 60_000;
 const SYNONYM_TTL_MS = 10_000;
 /** A typed word with more known completions than this keeps its prefix (one index scan, not dozens). */
 const MAX_COMPLETIONS = 20;
-const COMPLETIONS_TTL_MS = 10_000;
+const LEXICON_TTL_MS = 10_000;
 const HEADLINE = `StartSel="${HL_START}", StopSel="${HL_END}", MaxWords=26, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 
@@ -137,60 +147,75 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   }
 
   /**
-   * CTEs `<name>_first` and `<name>`: matches in static order (usefulness, then freshness), at most
-   * `limit`, with bounded work whatever the term. One branch per band, in order, under one LIMIT:
-   * Postgres runs a branch only while the earlier ones have not produced `limit` rows. A band read
-   * through the index (and the first band) counts its matches (`band_matches`); a later band read row
-   * by row streams in static order and stops as soon as the sample is full, so only a band before the
-   * last is known whole there, and the estimated total comes from the bands read whole (countAndFacets).
+   * CTEs ending in `<name>`: matches in static order (usefulness, then freshness), at most `limit`,
+   * with bounded work whatever the term. One CTE per band (`<name>_b0`, `_b1`, …), read in order until
+   * `limit` rows are found: Postgres evaluates a CTE only when the final `UNION ALL` reaches it, and
+   * that LIMIT stops the band being read once the sample is full. A band read through the index (and the first band)
+   * counts its matches (`band_matches`); a band read row by row stops as soon as it has what is missing,
+   * so only a band before the last is known whole, and the estimated total comes from the bands read
+   * whole (countAndFacets).
    *
-   * The first band (the best BAND_START rows: the same rows for every search, so they stay cached)
-   * is read row by row, testing the text of each. It is also the probe: its share of matches says
-   * how common the term is, and decides how each later band is read. Row by row costs the band's
-   * size (a TOAST fetch of `tsv` per row); through the GIN index it costs every match of the term in
-   * the whole table (a frequent word or a short prefix lists hundreds of thousands at 1M documents).
-   * NOTE: the planner sees neither cost (it does not count TOAST fetches, and misjudges prefixes), so
-   * we choose: both variants of a band are written, each behind a one-time filter on the probe, and
-   * the row-by-row one writes the match as a function the index cannot serve.
+   * The first band (the best BAND_START rows: the same rows for every search, so they stay cached) is
+   * read row by row, testing the text of each. Before each later band, `<name>_s<i>` holds the matches
+   * found so far and chooses that band's path from them (see COST): walking costs the rows it must visit
+   * to find what is missing at the density seen so far; the text index costs every posting of the term
+   * in the table (estimated from that density) plus the band's range. NOTE: the planner sees neither
+   * cost (it does not count TOAST fetches, and misjudges prefixes), so we choose: both variants of a
+   * band are written, each behind a one-time filter, and the row-by-row one writes the match as a
+   * function the index cannot serve.
    */
   function inStaticOrder(name: string, match: (walk: boolean) => SQL, request: SearchRequest, b: Bands, limit: number, columns: SQL): SQL {
     const key = sql`(d.usefulness, d.published_at)`;
     const at = (c: Bands["cuts"][number]) => sql`(${c.u}::real, ${c.p}::timestamptz)`;
+    const cte = (suffix: string) => sql.identifier(`${name}${suffix}`);
     const { cuts } = b;
     // NOTE: a walk tests the text only of rows that pass the filters, in a CASE because Postgres orders
     // the tests of a WHERE by its own cost guesses: it put the text match (a TOAST fetch) first, being
     // one operator where `(type || '') in (…)` is two.
     const where = (walk: boolean) =>
       walk ? sql`case when ${filters(request, true)} then ${match(true)} else false end` : sql`${match(false)} and ${filters(request, false)}`;
-    // NOTE: a later walked band has no count(*) over (): the window would read the whole band (up to
-    // ×4 the rows the sample still needs; 85 of 125 ms for a common word with a tag chip at 1M).
-    const branch = (walk: boolean, band: number, range: SQL, gate: SQL, counted = true) => sql`(select ${columns}, ${band}::int as band,
+    // NOTE: a walked band has no count(*) over (): the window would read the whole band (up to ×4 the
+    // rows the sample still needs; 85 of 125 ms for a common word with a tag chip at 1M).
+    // NOTE: every branch asks for `limit` rows, not only the missing ones: the final LIMIT stops a walk
+    // as soon as the sample is full anyway, and with a LIMIT it cannot see the planner walks the static
+    // index for a band meant for the text index (testing the text of every row).
+    const branch = (walk: boolean, band: number, range: SQL, gate: SQL, counted = !walk) => sql`(select ${columns}, ${band}::int as band,
         ${counted ? sql`(count(*) over ())::int` : sql`null::int`} as band_matches
       from search_documents d where ${range} and ${gate} and ${where(walk)}
       order by d.usefulness desc, d.published_at desc limit ${limit})`;
     if (cuts.length === 0) {
-      return sql`${sql.identifier(`${name}_first`)} as materialized (select 1),
-        ${sql.identifier(name)} as materialized (select s.*, row_number() over () as pos from ${branch(false, 0, sql`true`, sql`true`)} s)`;
+      return sql`${cte("_b0")} as materialized (select 1),
+        ${cte("")} as materialized (select s.*, row_number() over () as pos from ${branch(false, 0, sql`true`, sql`true`)} s)`;
     }
-    const probe = sql`(select coalesce(max(band_matches), 0) from ${sql.identifier(`${name}_first`)})`;
-    // Rows of the first band that pass the filters: a walk tests the text only of those (the planner
-    // puts the cheap type, tag and audience tests first), so filters make walking cheaper.
-    const passing = sql`(select n from ${sql.identifier(`${name}_passing`)})`;
+    const first = cuts[0].rank;
+    // Share of the first band's rows that pass the filters: a walk tests the text only of those.
+    const pass = sql`greatest((select n from ${cte("_passing")}), 1)::float8 / ${first}`;
+    const chips = request.types.length + request.tags.length > 0;
+    const cost = (us: number) => sql`${us}::float8`;
     const later = cuts.map((c, i) => {
+      const band = i + 1;
       const range = i + 1 < cuts.length ? sql`${key} < ${at(c)} and ${key} >= ${at(cuts[i + 1])}` : sql`${key} < ${at(c)}`;
       const rows = (i + 1 < cuts.length ? cuts[i + 1].rank : b.rows) - c.rank;
-      // Walk the band when the first band predicts more matches in the table (matches/band × rows)
-      // than WALK_COST × the band's rows that pass the filters (a match listed by the index is ~WALK_COST
-      // times cheaper than a row whose text a walk tests).
-      const walk = sql`${probe}::float8 * ${b.rows} >= ${rows * WALK_COST}::float8 * ${passing}`;
-      return sql`${branch(true, i + 1, range, walk, false)} union all ${branch(false, i + 1, range, sql`not (${walk})`)}`;
+      const found = band === 1 ? sql`(select count(*) from ${cte("_b0")})` : sql`(select found from ${cte(`_s${band - 1}`)}) + (select count(*) from ${cte(`_b${band - 1}`)})`;
+      // Every band before this one was read whole (or the sample would be full): `found` of their
+      // `c.rank` rows matched. Walking visits rows until it has the `limit - found` still missing.
+      // NOTE: `offset 0` keeps Postgres from flattening the subqueries, which would count again per use.
+      const state = sql`${cte(`_s${band}`)} as materialized (
+        select found, (least(${rows}::float8, (${limit} - found) / greatest(density, 1e-9)) * (${cost(COST.walkRow)} + ${cost(COST.walkText)} * pass)
+          <= ${cost(COST.posting * b.rows)} * density / pass + ${cost(chips ? COST.chipPosting * b.rows : 0)} * pass
+            + ${cost(COST.rangeRow * rows)} + ${cost(COST.heapRow * rows)} * density) as walk
+        from (select found, found::float8 / ${c.rank} as density, ${pass} as pass from (select ${found} as found offset 0) f offset 0) x)`;
+      const walk = sql`(select walk from ${cte(`_s${band}`)})`;
+      return sql`${state},
+        ${cte(`_b${band}`)} as materialized (${branch(true, band, range, walk)} union all ${branch(false, band, range, sql`not ${walk}`)})`;
     });
-    return sql`${sql.identifier(`${name}_first`)} as materialized ${branch(true, 0, sql`${key} >= ${at(cuts[0])}`, sql`true`)},
-      ${sql.identifier(`${name}_passing`)} as materialized (
+    const bands = [0, ...cuts.map((_, i) => i + 1)].map((band) => sql`(select * from ${cte(`_b${band}`)})`);
+    return sql`${cte("_b0")} as materialized ${branch(true, 0, sql`${key} >= ${at(cuts[0])}`, sql`true`, true)},
+      ${cte("_passing")} as materialized (
         select count(*) as n from search_documents d where ${filters(request, true)} and ${key} >= ${at(cuts[0])}),
-      ${sql.identifier(name)} as materialized (
-        select s.*, row_number() over () as pos from (
-          (select * from ${sql.identifier(`${name}_first`)}) union all ${sql.join(later, sql` union all `)}) s
+      ${sql.join(later, sql`, `)},
+      ${cte("")} as materialized (
+        select s.*, row_number() over () as pos from (${sql.join(bands, sql` union all `)}) s
         limit ${limit})`;
   }
 
@@ -200,14 +225,15 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
    * so this is a bounded walk. NOTE: not the GIN index: a common word or a prefix in titles lists
    * tens of thousands of matches at 1M documents (and two prefixes need a recheck of each in the
    * heap), and the planner misjudges prefix terms by several times. Title matches further down still
-   * compete when the sample holds them (a rarer term's sample holds all of its matches).
+   * compete when the sample holds them (a rarer term's sample holds all of its matches), so the walk
+   * runs only when the sample is full (`asked` rows): a complete sample already marks its title matches.
    */
-  function titleCandidates(q: SQL, request: SearchRequest, k: number): SQL {
+  function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: number): SQL {
     return sql`titles as materialized (
       select t.item_id as id from (
         select d.item_id, d.title_tsv, d.type, d.tags, d.audience, d.expires_at, d.usefulness, d.published_at
         from search_documents d order by d.usefulness desc, d.published_at desc limit ${TITLE_ROWS}) t
-      where ${filters(request, true, "t")} and ts_match_vq(t.title_tsv, ${q})
+      where (select count(*) from sample) >= ${asked} and ${filters(request, true, "t")} and ts_match_vq(t.title_tsv, ${q})
       order by t.usefulness desc, t.published_at desc limit ${k})`;
   }
 
@@ -291,7 +317,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     const [row] = rowsOf<{ sample: unknown; hits: unknown }>(
       await db.execute(sql`
         with ${inStaticOrder("sample", (walk) => (walk ? sql`ts_match_vq(d.tsv, ${q})` : sql`d.tsv @@ ${q}`), request, b, asked, sql`d.item_id as id, d.type, d.tags, ts_match_vq(d.title_tsv, ${q}) as in_title`)},
-        ${titleCandidates(q, request, k)},
+        ${titleCandidates(q, request, k, asked)},
         candidates as (
           select id from sample where pos <= ${k} or in_title or (select count(*) from sample) < ${asked}
           union select id from titles),
@@ -319,26 +345,72 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
   }
 
-  const completionCache = new Map<string, { terms: string[] | null; at: number }>();
+  type WordFacts = {
+    /** Some word of the lexicon starts with this word's stem (or, typed, with the word itself). */
+    known: boolean;
+    /** Typed word only: the lexicon's words it begins, or null to keep the prefix. */
+    completions: string[] | null;
+    /** Close spellings, looked up only for an unknown word. */
+    corrections: string[];
+  };
+  const lexiconCache = new Map<string, { facts: WordFacts; at: number }>();
+  const factsKey = (word: string, typed: boolean) => `${typed ? "~" : ""}${word}`;
 
   /**
-   * The lexicon's words that start with the word being typed ("monkab" → "monkabri", "monkabrizet"),
-   * or null to keep the prefix: under 4 letters, not letters only, unknown, or too many. NOTE: the text
-   * index lists an exact word by streaming its postings, but builds a bitmap over every word that
-   * matches a prefix: ~15 ms instead of ~6 per band read through the index for a word in 3.5% of 1M
-   * documents. The lexicon holds every word of the indexed fields (see index()), so no match is lost.
+   * What the lexicon says about each query word, in one statement for the words not cached. An
+   * unknown word is a typo or a word no document has, so its close spellings ("prcing" → "pricing")
+   * are fetched with it and join the first search, instead of a second search after an empty one.
+   * NOTE: "known" compares the word's stem with the raw words of the lexicon ("prices" → "price",
+   * which "price" and "pricing" start with); where a stem is not a prefix of its words ("happiness"
+   * → "happi", a document saying only "happy"), the word still matches and only gains corrections.
+   *
+   * Completions: the lexicon's words that start with the word being typed ("monkab" → "monkabri",
+   * "monkabrizet"), or null to keep the prefix: under 4 letters, not letters only, unknown, or more
+   * than MAX_COMPLETIONS. The text index lists an exact word by streaming its postings, but builds a
+   * bitmap over every word that matches a prefix: ~15 ms instead of ~6 per band read through the index
+   * for a word in 3.5% of 1M documents. The lexicon holds every word of the indexed fields (see
+   * index()), so no match is lost.
    */
-  async function completions(word: string): Promise<string[] | null> {
-    if (word.length < 4 || word.length > 30 || !/^\p{L}+$/u.test(word)) return null;
-    const cached = completionCache.get(word);
-    if (cached && Date.now() - cached.at < COMPLETIONS_TTL_MS) return cached.terms;
-    const rows = rowsOf<{ term: string }>(
-      await db.execute(sql`select term from search_terms where term like ${`${word}%`} order by term limit ${MAX_COMPLETIONS + 1}`),
+  async function lookUp(words: string[], typed: string): Promise<Map<string, WordFacts>> {
+    const out = new Map<string, WordFacts>();
+    const wanted: { word: string; typed: boolean }[] = [];
+    for (const [i, word] of words.entries()) {
+      const isTyped = i === words.length - 1 && word === typed;
+      const key = factsKey(word, isTyped);
+      const cached = lexiconCache.get(key);
+      if (word.length < 4 || word.length > 30 || !/^\p{L}+$/u.test(word)) out.set(key, { known: true, completions: null, corrections: [] });
+      else if (cached && Date.now() - cached.at < LEXICON_TTL_MS) out.set(key, cached.facts);
+      else if (!out.has(key)) wanted.push({ word, typed: isTyped });
+    }
+    if (wanted.length === 0) return out;
+    const rows = rowsOf<{ word: string; typed: boolean; known: boolean; starts: string[]; close: string[] }>(
+      await db.execute(sql`
+        select w.word, w.typed, k.known, c.starts, t.close
+        from jsonb_to_recordset(${json(wanted)}) as w(word text, typed boolean)
+        cross join lateral (
+          select coalesce(array_agg(term order by term), '{}') as starts from (
+            select term from search_terms where w.typed and term like w.word || '%' order by term limit ${MAX_COMPLETIONS + 1}) s) c
+        cross join lateral (
+          select cardinality(c.starts) > 0 or not exists (select from unnest(to_tsvector('english', w.word)) l)
+            or exists (select from unnest(to_tsvector('english', w.word)) l, search_terms
+                       where length(l.lexeme) >= 3 and term like l.lexeme || '%') as known) k
+        cross join lateral (
+          select coalesce(array_agg(term order by sim desc, term), '{}') as close from (
+            select term, similarity(term, w.word) as sim from search_terms
+            where not k.known and term % w.word and term <> w.word order by sim desc, term limit 3) x) t`),
     );
-    const terms = rows.length === 0 || rows.length > MAX_COMPLETIONS ? null : rows.map((r) => r.term);
-    if (completionCache.size > 5_000) completionCache.clear();
-    completionCache.set(word, { terms, at: Date.now() });
-    return terms;
+    if (lexiconCache.size > 5_000) lexiconCache.clear();
+    for (const r of rows) {
+      const starts = r.starts ?? [];
+      const facts: WordFacts = {
+        known: r.known,
+        completions: starts.length === 0 || starts.length > MAX_COMPLETIONS ? null : starts,
+        corrections: r.close ?? [],
+      };
+      out.set(factsKey(r.word, r.typed), facts);
+      lexiconCache.set(factsKey(r.word, r.typed), { facts, at: Date.now() });
+    }
+    return out;
   }
 
   /** The typed word's alternatives in the last node become its completions, matched whole. */
@@ -437,13 +509,21 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
       const words = tokenize(request.q);
       if (words.length === 0) return browse(request);
       const typed = words[words.length - 1];
-      const [groups, complete] = await Promise.all([synonymGroups(), completions(typed)]);
+      const [groups, facts] = await Promise.all([synonymGroups(), lookUp(words, typed)]);
       const nodes = expandSynonyms(words, groups);
-      const first = await ranked(complete ? toTsquery(withCompletions(nodes, typed, complete)) : toTsquery(nodes, typed), request);
-      if (first.total > 0 || first.hits.length > 0) return first;
-      const fixes = await corrections(words);
-      if (fixes.size === 0) return first;
-      return ranked(toTsquery(withCorrections(nodes, fixes), typed), request);
+      const complete = facts.get(factsKey(typed, true))?.completions;
+      const tsquery = (n: QueryNode[]) => (complete ? toTsquery(withCompletions(n, typed, complete)) : toTsquery(n, typed));
+      const fixes = new Map<string, string[]>();
+      for (const [i, word] of words.entries()) {
+        const f = facts.get(factsKey(word, i === words.length - 1));
+        if (f && !f.known && f.corrections.length) fixes.set(word, f.corrections);
+      }
+      const first = await ranked(tsquery(withCorrections(nodes, fixes)), request);
+      if (first.total > 0 || first.hits.length > 0 || fixes.size > 0) return first;
+      // Known words that matched nothing the seller may see: try their close spellings too.
+      const more = await corrections(words);
+      if (more.size === 0) return first;
+      return ranked(toTsquery(withCorrections(nodes, more), typed), request);
     },
 
     async applySynonyms(groups) {

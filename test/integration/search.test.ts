@@ -149,8 +149,8 @@ describe("synonyms", () => {
 
 describe("Postgres engine on more documents than it reads", () => {
   // 1,200 documents in static order (usefulness, then freshness): the engine reads matches band by
-  // band (the best 400, then the rest) and stops once it has a sample, so counts are exact only when
-  // it read every band.
+  // band (the best 400, then the rest) and stops once it has a sample of 100, so counts are exact
+  // only when it read every band whole.
   let fresh: TestApp;
   const engine = () => createPostgresIndex(fresh.db);
   const day = 86_400_000;
@@ -165,6 +165,7 @@ describe("Postgres engine on more documents than it reads", () => {
         i % 8 === 0 ? "nebula" : "", // 150: rarer than a sample
         i >= 900 ? "pulsar" : "", // 300, all among the least useful and oldest
         i % 100 === 0 ? "quasarite" : "", // 12: a longer word that "quasar" begins
+        i % 5 === 0 ? "comet" : "", // 240, 80 of them in the best 400
       ];
       return {
         id: randomUUID(),
@@ -210,10 +211,33 @@ describe("Postgres engine on more documents than it reads", () => {
     expect((await engine().search(ask("nebula quas"))).total).toBe(102);
   });
 
-  it("counts a term with fewer matches than a sample exactly", async () => {
+  it("counts a term exactly when the sample fills in the last band, read through the text index", async () => {
+    // 50 in the best 400, then 50 more needed at one in eight: reading the band's matches costs less
+    // than walking 400 rows, and reads the band whole.
     const r = await engine().search(ask("nebula"));
     expect(r).toMatchObject({ total: 150, totalExact: true });
     expect(r.facets.type).toEqual({ document: 150 });
+  });
+
+  it("walks a band row by row and stops when only a few matches are missing, estimating the count", async () => {
+    // 80 in the best 400, so 20 are missing: about 100 rows walked instead of all 800 matches listed.
+    const r = await engine().search(ask("comet"));
+    expect(r.totalExact).toBe(false);
+    expect(r.total).toBe(240);
+    expect(r.hits).toHaveLength(20);
+  });
+
+  it("looks up an unknown word's close spellings with the lexicon, so a typo costs one search statement", async () => {
+    let statements = 0;
+    const counting = new Proxy(fresh.db, {
+      get: (db, key) => (key === "execute" ? (query: never) => (statements++, db.execute(query)) : Reflect.get(db, key)),
+    });
+    const index = createPostgresIndex(counting);
+    await index.search(ask("nebula")); // synonyms and bands are cached from here on
+    statements = 0;
+    // "cmet" is no word of the lexicon; "comet" is close: lexicon look-up, then one ranked statement.
+    expect((await index.search(ask("nebula cmet"))).total).toBe(30);
+    expect(statements).toBe(2);
   });
 
   it("counts exactly when the sample fills only in the last band, which it reads whole", async () => {
