@@ -345,6 +345,12 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
   }
 
+  /** The lexicon's three spellings closest to `word` (trigram similarity), when `gate` holds. */
+  const closeSpellings = (word: SQL, gate: SQL) => sql`(
+    select coalesce(array_agg(term order by sim desc, term), '{}') from (
+      select term, similarity(term, ${word}) as sim from search_terms
+      where ${gate} and term % ${word} and term <> ${word} order by sim desc, term limit 3) x)`;
+
   type WordFacts = {
     /** Some word of the lexicon starts with this word's stem (or, typed, with the word itself). */
     known: boolean;
@@ -394,10 +400,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
           select cardinality(c.starts) > 0 or not exists (select from unnest(to_tsvector('english', w.word)) l)
             or exists (select from unnest(to_tsvector('english', w.word)) l, search_terms
                        where length(l.lexeme) >= 3 and term like l.lexeme || '%') as known) k
-        cross join lateral (
-          select coalesce(array_agg(term order by sim desc, term), '{}') as close from (
-            select term, similarity(term, w.word) as sim from search_terms
-            where not k.known and term % w.word and term <> w.word order by sim desc, term limit 3) x) t`),
+        cross join lateral (select ${closeSpellings(sql`w.word`, sql`not k.known`)} as close) t`),
     );
     if (lexiconCache.size > 5_000) lexiconCache.clear();
     for (const r of rows) {
@@ -424,15 +427,11 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     const candidates = [...new Set(words.filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w)))];
     const out = new Map<string, string[]>();
     if (candidates.length === 0) return out;
-    const rows = rowsOf<{ word: string; term: string }>(
+    const rows = rowsOf<{ word: string; close: string[] }>(
       await db.execute(sql`
-        select w.w as word, t.term from jsonb_array_elements_text(${json(candidates)}) w(w)
-        cross join lateral (
-          select term from search_terms where term % w.w and term <> w.w
-          order by similarity(term, w.w) desc, term limit 3
-        ) t`),
+        select w.w as word, ${closeSpellings(sql`w.w`, sql`true`)} as close from jsonb_array_elements_text(${json(candidates)}) w(w)`),
     );
-    for (const r of rows) out.set(r.word, [...(out.get(r.word) ?? []), r.term]);
+    for (const r of rows) if (r.close?.length) out.set(r.word, r.close);
     return out;
   }
 
