@@ -1,21 +1,13 @@
 // Image derivatives with sharp: responsive WebP widths with EXIF orientation applied and metadata
 // stripped, plus a tiny placeholder for instant paint. Decompression bombs are refused up front.
 import sharp, { type Metadata, type OutputInfo } from "sharp";
+import { ImageProblem, MAX_INPUT_PIXELS, tooManyPixels } from "./problems";
 
 export const PREVIEW_WIDTHS = [320, 640, 1280] as const;
-/** 50 megapixels: larger than any camera a seller carries, far below what would exhaust memory. */
-export const MAX_INPUT_PIXELS = 50_000_000;
 /** libvips gives up on one image after this long, so a pathological file cannot hold the job queue. */
 export const IMAGE_BUDGET_SECONDS = 60;
 
-export class ImageProblem extends Error {
-  constructor(
-    message: string,
-    readonly reason: "too_large" | "corrupt",
-  ) {
-    super(message);
-  }
-}
+export { ImageProblem, MAX_INPUT_PIXELS };
 
 /** Reads only the header: refuses bombs and garbage before any pixel is decoded. */
 export async function checkImage(input: string | Buffer): Promise<{ width: number; height: number }> {
@@ -29,12 +21,7 @@ export async function checkImage(input: string | Buffer): Promise<{ width: numbe
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
   if (!width || !height) throw new ImageProblem("This image has no size; it may be damaged.", "corrupt");
-  if (width * height > MAX_INPUT_PIXELS) {
-    throw new ImageProblem(
-      `This image is ${width}×${height} pixels; the limit is ${MAX_INPUT_PIXELS / 1_000_000} megapixels. Resize it and upload again.`,
-      "too_large",
-    );
-  }
+  if (width * height > MAX_INPUT_PIXELS) throw tooManyPixels(width, height);
   return { width, height };
 }
 

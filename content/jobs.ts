@@ -1,10 +1,13 @@
 // A durable job queue in Postgres. Jobs are rows: they survive a restart, are claimed with
 // `for update skip locked` (so several processes can share the queue), retried with backoff, and
 // kept with their last error when they give up. One job runs at a time: the CPU is shared with requests.
+// An attempt counts when a job is claimed, so a job whose process dies under it every time (a poison
+// job) is given up after its last attempt instead of being claimed into the same crash forever.
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { rowsOf } from "../db/client";
+import { storableMessage } from "./text";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -18,6 +21,17 @@ export type JobHandler = {
   everyMs?: number;
 };
 
+/** The job's process stopped (crash, kill, restart) during each of its attempts. */
+export class JobAbandoned extends Error {
+  override name = "JobAbandoned";
+  constructor(readonly attempts: number) {
+    super(`Processing stopped unexpectedly during each of its ${attempts} attempts (the server restarted), so it was given up.`);
+  }
+}
+
+/** By name, not instanceof: the runner and the handlers may hold different copies of this module. */
+export const isJobAbandoned = (error: unknown): error is JobAbandoned => error instanceof Error && error.name === "JobAbandoned";
+
 export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: number };
 
 /** Call inside the transaction that made the work necessary, so the job exists iff the change does. */
@@ -27,6 +41,15 @@ export async function enqueueJob(db: AnyDb, kind: string, payload: Record<string
     insert into jobs (kind, payload, run_at, max_attempts, dedupe_key)
     values (${kind}, ${JSON.stringify(payload)}::jsonb, ${runAt.toISOString()}::timestamptz, ${options.maxAttempts ?? 5}, ${options.dedupeKey ?? null})
     on conflict (dedupe_key) where done_at is null and failed_at is null do nothing`);
+}
+
+/** Frees every held lease: only for a database that one process owns (embedded PGlite), at start. */
+export async function releaseLeases(db: AnyDb): Promise<number> {
+  const result = await db.execute(sql`
+    update jobs set locked_until = null
+    where locked_until is not null and done_at is null and failed_at is null
+    returning id`);
+  return rowsOf(result).length;
 }
 
 export type JobRunner = {
@@ -67,16 +90,35 @@ export function createJobRunner(options: {
   let started = false;
   let wakeRequested = false;
 
+  const kindIn = (kinds: string[]) => sql`kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
+
+  /** Jobs whose every attempt ended with their process gone: failed now, with the reason. */
+  async function abandonExhausted(kinds: string[]) {
+    const result = await db.execute(sql`
+      update jobs set failed_at = now(), locked_until = null,
+        last_error = coalesce(last_error || ' — ', '') || 'process stopped during the last attempt'
+      where done_at is null and failed_at is null and attempts >= max_attempts
+        and locked_until < now() and ${kindIn(kinds)}
+      returning id, kind, payload, attempts`);
+    for (const job of rowsOf<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number }>(result)) {
+      log(`job ${job.id} (${job.kind}) given up: its process stopped during all ${job.attempts} attempts`);
+      const handler = handlers[job.kind];
+      await handler.onFailed?.(job.payload, new JobAbandoned(job.attempts)).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
+      if (handler.everyMs) await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
+    }
+  }
+
   async function claim(kinds?: string[]): Promise<Job | null> {
     const known = kinds ?? Object.keys(handlers);
     if (known.length === 0) return null;
+    await abandonExhausted(known);
     const result = await db.execute(sql`
       update jobs set attempts = attempts + 1, locked_until = now() + ${lease}
       where id = (
         select id from jobs
-        where done_at is null and failed_at is null and run_at <= now()
+        where done_at is null and failed_at is null and run_at <= now() and attempts < max_attempts
           and (locked_until is null or locked_until < now())
-          and kind in (${sql.join(known.map((k) => sql`${k}`), sql`, `)})
+          and ${kindIn(known)}
         order by run_at, id
         limit 1
         for update skip locked)
@@ -102,7 +144,8 @@ export function createJobRunner(options: {
       }
     } catch (error) {
       clearInterval(renewal);
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      // NOTE: cleaned and bounded: a message quoting a file's text (a NUL in it) must not make this update fail too.
+      const message = storableMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 2_000);
       if (job.attempts >= job.maxAttempts) {
         log(`job ${job.id} (${job.kind}) failed for good: ${message}`);
         await db.execute(sql`update jobs set failed_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`);

@@ -1,13 +1,13 @@
 // Text from OOXML files (PPTX slides, DOCX paragraphs, XLSX cells). A page is a slide, a sheet, or the
 // whole document for Word (its page breaks are decided at render time, not stored in the file).
+import { OfficeProblem } from "./problems";
 import { openZip } from "./zip";
 
 export type Extracted = { pages: string[]; pageCount: number };
 
 const LABEL = { pptx: "PowerPoint", docx: "Word", xlsx: "Excel" } as const;
 
-/** A damaged or unreadable Office file, in words a marketer can act on. */
-export class OfficeProblem extends Error {}
+export { OfficeProblem };
 
 /** A character reference outside Unicode (`&#x110000;`) becomes U+FFFD instead of a RangeError. */
 const codePoint = (n: number) => String.fromCodePoint(Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? n : 0xfffd);

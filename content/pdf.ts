@@ -2,22 +2,15 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
+import { PdfProblem } from "./problems";
+
+export { PdfProblem };
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve("pdfjs-dist/package.json"));
 // pdf.js reads these with fs in Node; without them pages in the 14 standard fonts render without glyphs.
 const standardFontDataUrl = path.join(pdfjsRoot, "standard_fonts") + path.sep;
 const cMapUrl = path.join(pdfjsRoot, "cmaps") + path.sep;
-
-/** Why a PDF cannot be processed, in words a marketer can act on. */
-export class PdfProblem extends Error {
-  constructor(
-    message: string,
-    readonly reason: "password" | "corrupt" | "timeout",
-  ) {
-    super(message);
-  }
-}
 
 type NapiCanvas = import("@napi-rs/canvas").Canvas;
 type CanvasFactory = {

@@ -1,69 +1,64 @@
-// From stored bytes to what people see and search: checks on upload, then (in jobs) text per page,
-// page images and responsive image derivatives. A failure here never loses the upload: the item stays
-// usable, with "preview unavailable" or a readable `problem` on the draft.
-import { readFile } from "node:fs/promises";
+// From stored bytes to what people see and search: a look at each upload, then (in jobs) text per
+// page, page images and responsive image derivatives. Every byte of a user's file is parsed or drawn
+// by the file worker pool (content/workers/), never here: this module only moves results into the
+// database and storage. A failure never loses the upload: the item stays usable, with "preview
+// unavailable" and a reason, or a readable `problem` on the draft.
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { itemPages, itemVersions, items, type PreviewInfo } from "../db/schema";
 import { queueSearchSync } from "../search/outbox";
-import { checkImage, ImageProblem, PREVIEW_WIDTHS, webpDerivatives } from "./images";
-import { enqueueJob, type JobHandler } from "./jobs";
-import { extractOffice, OfficeProblem } from "./office";
-import { openPdf, PdfProblem } from "./pdf";
+import { enqueueJob, isJobAbandoned, type JobHandler } from "./jobs";
+import { isFileProblem, isFileWorkerProblem, isImageProblem, isOfficeProblem, isPdfProblem, isQueueTimeout, MAX_INPUT_PIXELS, tooManyPixels } from "./problems";
+import { declaredImageSize } from "./image-size";
 import { isImageKind, isOfficeKind, KIND_INFO, type FileKind } from "./sniff";
 import type { FileStorage } from "./storage";
+import { cleanText, storableMessage } from "./text";
+import type { FileWork } from "./workers/pool";
+import type { Inspection } from "./workers/tasks";
+
+export type { Inspection };
 
 /** Pages rendered while the marketer waits for the first look; the rest follow in the background. */
 export const EAGER_PAGES = 3;
 /** Beyond this a document is still searchable and downloadable, just not previewed page by page. */
 export const MAX_PREVIEW_PAGES = 300;
 
+/**
+ * Budgets of each kind of work, enforced by killing the worker. An upload waits for the look at its
+ * file only `inspectWait`: a file the look has not finished by then is accepted and judged by its job,
+ * while the look goes on (a slow machine is no reason to kill it) up to its own budget.
+ */
+export const BUDGET_MS = { inspectWait: 1_500, inspect: 30_000, inspectQueue: 300, text: 30_000, image: 60_000, page: 15_000 } as const;
+
 export const kindFromMime = (mime: string | null): FileKind | null =>
   (Object.entries(KIND_INFO).find(([, info]) => info.mime === mime)?.[0] as FileKind | undefined) ?? null;
 
-export type Inspection = {
-  kind: FileKind;
-  pageCount: number | null;
-  /** Set when the file was accepted but cannot be processed (kept as a draft with this reason). */
-  problem: string | null;
-};
-
 /**
- * Cheap checks on the request path. Refuses what must never be stored (image bombs: `ImageProblem`
- * with reason too_large), and reports what can be kept as a draft with a reason (locked/damaged PDFs).
+ * The look at an upload, for the request path. Refuses what must never be stored (image bombs:
+ * `ImageProblem` with reason too_large), and reports what can be kept as a draft with a reason
+ * (locked or damaged files). Unchecked in time, a file is accepted: its job will say.
  */
-export async function inspectFile(file: string, kind: FileKind): Promise<Inspection> {
+export async function inspectFile(work: FileWork, file: string, kind: FileKind): Promise<Inspection> {
   if (isImageKind(kind)) {
-    try {
-      await checkImage(file);
-    } catch (error) {
-      if (error instanceof ImageProblem && error.reason === "corrupt") return { kind, pageCount: null, problem: error.message };
-      throw error;
-    }
-    return { kind, pageCount: 1, problem: null };
+    const size = await declaredImageSize(file, kind);
+    if (size && size.width * size.height > MAX_INPUT_PIXELS) throw tooManyPixels(size.width, size.height);
   }
-  if (kind === "pdf") {
-    try {
-      const pdf = await openPdf(await readFile(file));
-      const pageCount = pdf.pageCount;
-      await pdf.close();
-      return { kind, pageCount, problem: null };
-    } catch (error) {
-      if (error instanceof PdfProblem) return { kind, pageCount: null, problem: error.message };
-      throw error;
-    }
+  if (!isImageKind(kind) && kind !== "pdf" && !isOfficeKind(kind)) return { kind, pageCount: null, problem: null };
+  const unchecked: Inspection = { kind, pageCount: null, problem: null };
+  // NOTE: a worker that is still starting does not count against its budget; the upload's wait does.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Inspection>((resolve) => (timer = setTimeout(() => resolve(unchecked), BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue)));
+  try {
+    const look = work.run("inspect", { file, kind }, { budgetMs: BUDGET_MS.inspect, queueMs: BUDGET_MS.inspectQueue });
+    look.catch(() => {}); // it may fail after the deadline, when nobody awaits it any more
+    return await Promise.race([look, deadline]);
+  } catch (error) {
+    if (isQueueTimeout(error) || (isFileWorkerProblem(error) && error.reason === "timeout")) return unchecked;
+    if (isFileWorkerProblem(error)) return { kind, pageCount: null, problem: error.message };
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  if (isOfficeKind(kind)) {
-    // Reading the text parts is what the job will do; doing it now tells the marketer at once that
-    // the file is damaged, as for PDFs, instead of a preview that silently never arrives.
-    try {
-      await extractOffice(file, kind);
-    } catch (error) {
-      if (error instanceof OfficeProblem) return { kind, pageCount: null, problem: error.message };
-      throw error;
-    }
-  }
-  return { kind, pageCount: null, problem: null };
 }
 
 export const JOB_EXTRACT = "extract_version";
@@ -71,7 +66,7 @@ export const JOB_RENDER = "render_pages";
 
 /** Enqueues the processing of a new version; call inside the transaction that created it. */
 export async function queueProcessing(tx: Db, versionId: string) {
-  await enqueueJob(tx, JOB_EXTRACT, { versionId });
+  await enqueueJob(tx, JOB_EXTRACT, { versionId }, { maxAttempts: 3 });
 }
 
 async function loadVersion(db: Db, versionId: string) {
@@ -85,179 +80,159 @@ async function touchItem(tx: Db, itemId: string) {
   await queueSearchSync(tx, [itemId]);
 }
 
-async function storeDerivatives(storage: FileStorage, n: number, derivatives: { width: number; height: number; bytes: Buffer }[]) {
+async function storeDerivatives(storage: FileStorage, n: number, derivatives: { width: number; height: number; bytes: Uint8Array }[]) {
   const widths = [];
   for (const d of derivatives) {
-    const { key } = await storage.putBuffer(d.bytes);
+    const { key } = await storage.putBuffer(Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength));
     widths.push({ width: d.width, height: d.height, key });
   }
   return { n, widths } satisfies PreviewInfo;
 }
 
-async function markFailed(db: Db, versionId: string) {
-  await db.update(itemVersions).set({ previewStatus: "failed" }).where(eq(itemVersions.id, versionId));
+/**
+ * No previews (or text) will come for this version, and why. With `whole`, the reader could not open
+ * the file at all: that also blocks its draft from review, as when the look at the upload found it.
+ */
+async function markFailed(db: Db, versionId: string, error: Error, { whole = false } = {}) {
+  const reason = storableMessage(error.message);
+  await db.transaction(async (tx) => {
+    const [v] = await tx
+      .update(itemVersions)
+      .set({ previewStatus: "failed", previewProblem: reason })
+      .where(and(eq(itemVersions.id, versionId), sql`${itemVersions.previewStatus} <> 'ready'`))
+      .returning({ itemId: itemVersions.itemId });
+    const corruptImage = isImageProblem(error) && (error as { reason?: string }).reason === "corrupt";
+    const unreadable = isPdfProblem(error) || isOfficeProblem(error) || corruptImage;
+    if (v && whole && unreadable) await tx.update(items).set({ problem: reason }).where(and(eq(items.id, v.itemId), eq(items.status, "draft")));
+  });
 }
 
 /**
- * Text per page (PDF, Office), or the derivative set (images). Runs as a job. A damaged file fails
- * the same way on every attempt, so typed problems end the job with "preview unavailable" instead
- * of being retried; only other errors (storage, database) are thrown for a retry.
+ * Text per page (PDF, Office), or the derivative set (images). Runs as a job. A file problem (damage,
+ * or a worker stopped by its budget) fails the same way on every attempt, so it ends the job with
+ * "preview unavailable" and the reason instead of a retry; only other errors are thrown for a retry.
  */
-export async function extractVersion(db: Db, storage: FileStorage, versionId: string): Promise<void> {
+export async function extractVersion(db: Db, storage: FileStorage, work: FileWork, versionId: string): Promise<void> {
   const version = await loadVersion(db, versionId);
   if (!version?.fileKey) return;
   const kind = kindFromMime(version.mime);
   if (!kind) return;
   const file = storage.localPath(version.fileKey);
 
-  if (isImageKind(kind)) {
-    let result;
-    try {
-      result = await webpDerivatives(file);
-    } catch (error) {
-      // A damaged image fails the same way every time: say so instead of retrying.
-      if (error instanceof ImageProblem) return markFailed(db, versionId);
-      throw error;
+  try {
+    if (isImageKind(kind)) {
+      const { derivatives, placeholder } = await work.run("imageDerivatives", { file }, { budgetMs: BUDGET_MS.image });
+      const preview = await storeDerivatives(storage, 0, derivatives);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(itemVersions)
+          .set({ previews: [preview], placeholder, previewStatus: "ready", previewProblem: null, pageCount: 1 })
+          .where(eq(itemVersions.id, versionId));
+        await touchItem(tx, version.itemId);
+      });
+      return;
     }
-    const { derivatives, placeholder } = result;
-    const preview = await storeDerivatives(storage, 0, derivatives);
-    await db.transaction(async (tx) => {
-      await tx
-        .update(itemVersions)
-        .set({ previews: [preview], placeholder, previewStatus: "ready", pageCount: 1 })
-        .where(eq(itemVersions.id, versionId));
-      await touchItem(tx, version.itemId);
-    });
-    return;
+    if (kind === "pdf" || isOfficeKind(kind)) {
+      const { pages, pageCount } =
+        kind === "pdf"
+          ? await work.run("pdfText", { file }, { budgetMs: BUDGET_MS.text })
+          : await work.run("officeText", { file, kind }, { budgetMs: BUDGET_MS.text });
+      return await storeText(db, version.itemId, versionId, kind, pages, pageCount);
+    }
+  } catch (error) {
+    if (isFileProblem(error)) return markFailed(db, versionId, error, { whole: true });
+    throw error;
   }
+  // Videos have nothing to extract; left "pending", the item page would wait for previews forever.
+  await db.update(itemVersions).set({ previewStatus: "none" }).where(eq(itemVersions.id, versionId));
+}
 
-  let pages: string[] = [];
-  let pageCount: number | null = null;
-  if (kind === "pdf") {
-    let pdf;
-    try {
-      pdf = await openPdf(await storage.read(version.fileKey));
-    } catch (error) {
-      if (error instanceof PdfProblem) return markFailed(db, versionId);
-      throw error;
-    }
-    try {
-      pageCount = pdf.pageCount;
-      for (let n = 1; n <= pdf.pageCount; n++) {
-        // One damaged page costs its own text, not the document's.
-        pages.push(await pdf.pageText(n).catch((error) => (error instanceof PdfProblem ? "" : Promise.reject(error))));
-      }
-    } finally {
-      await pdf.close();
-    }
-  } else if (isOfficeKind(kind)) {
-    try {
-      ({ pages, pageCount } = await extractOffice(file, kind));
-    } catch (error) {
-      if (error instanceof OfficeProblem) return markFailed(db, versionId);
-      throw error;
-    }
-  } else {
-    // Videos have nothing to extract; left "pending", the item page would wait for previews forever.
-    await db.update(itemVersions).set({ previewStatus: "none" }).where(eq(itemVersions.id, versionId));
-    return;
-  }
-
-  const renderable = kind === "pdf" && pageCount ? Math.min(pageCount, MAX_PREVIEW_PAGES) : 0;
+async function storeText(db: Db, itemId: string, versionId: string, kind: FileKind, extracted: string[], pageCount: number) {
+  // NOTE: cleaned again here, whoever extracted it: one NUL would make every insert below fail.
+  const pages = extracted.map(cleanText);
+  const renderable = kind === "pdf" ? Math.min(pageCount, MAX_PREVIEW_PAGES) : 0;
   await db.transaction(async (tx) => {
     await tx.delete(itemPages).where(eq(itemPages.versionId, versionId));
     const rows = pages.map((text, i) => ({ versionId, page: i + 1, text })).filter((r) => r.text.length > 0);
     for (let i = 0; i < rows.length; i += 500) await tx.insert(itemPages).values(rows.slice(i, i + 500));
     await tx
       .update(itemVersions)
-      .set({
-        text: pages.filter(Boolean).join("\n\n"),
-        pageCount,
-        previewStatus: renderable ? "pending" : "none",
-      })
+      .set({ text: pages.filter(Boolean).join("\n\n"), pageCount, previewStatus: renderable > 0 ? "pending" : "none", previewProblem: null })
       .where(eq(itemVersions.id, versionId));
-    if (renderable) {
-      await enqueueJob(tx, JOB_RENDER, { versionId, from: 1, to: Math.min(EAGER_PAGES, renderable) });
-      if (renderable > EAGER_PAGES) await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable });
+    if (renderable > 0) {
+      await enqueueJob(tx, JOB_RENDER, { versionId, from: 1, to: Math.min(EAGER_PAGES, renderable) }, { maxAttempts: 3 });
+      if (renderable > EAGER_PAGES) await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable }, { maxAttempts: 3 });
     }
-    await touchItem(tx, version.itemId);
+    await touchItem(tx, itemId);
   });
 }
 
 /** Renders PDF pages `from..to` to WebP previews, skipping those a previous attempt already made. */
-export async function renderPdfPages(db: Db, storage: FileStorage, versionId: string, from: number, to: number): Promise<void> {
+export async function renderPdfPages(db: Db, storage: FileStorage, work: FileWork, versionId: string, from: number, to: number): Promise<void> {
   const version = await loadVersion(db, versionId);
   if (!version?.fileKey || version.mime !== KIND_INFO.pdf.mime) return;
   const done = new Set(version.previews.map((p) => p.n));
   const todo = [];
   for (let n = from; n <= to; n++) if (!done.has(n)) todo.push(n);
-  if (todo.length === 0) return;
+  const file = storage.localPath(version.fileKey);
 
-  let pdf;
-  try {
-    pdf = await openPdf(await storage.read(version.fileKey));
-  } catch (error) {
-    if (error instanceof PdfProblem) return markPreviewFailed(db, versionId);
-    throw error;
-  }
-  try {
-    // Commit every few pages, so a long document shows its pages as they arrive and a retry resumes.
-    for (let i = 0; i < todo.length; i += EAGER_PAGES) {
-      const made: PreviewInfo[] = [];
-      let placeholder: string | null = null;
-      for (const n of todo.slice(i, i + EAGER_PAGES)) {
-        let result;
-        try {
-          result = await webpDerivatives(await pdf.renderPage(n, Math.max(...PREVIEW_WIDTHS)));
-        } catch (error) {
-          // A page that cannot be drawn never will be: the set can no longer be complete.
-          if (error instanceof PdfProblem || error instanceof ImageProblem) return markPreviewFailed(db, versionId);
-          throw error;
-        }
-        made.push(await storeDerivatives(storage, n, result.derivatives));
-        if (n === 1) placeholder = result.placeholder;
+  // Commit every few pages, so a long document shows its pages as they arrive and a retry resumes.
+  for (let i = 0; i < todo.length; i += EAGER_PAGES) {
+    const made: PreviewInfo[] = [];
+    let placeholder: string | null = null;
+    for (const n of todo.slice(i, i + EAGER_PAGES)) {
+      let result;
+      try {
+        result = await work.run("renderPage", { file, n }, { budgetMs: BUDGET_MS.page });
+      } catch (error) {
+        // A page that cannot be drawn never will be: the set can no longer be complete.
+        if (isFileProblem(error)) return markFailed(db, versionId, error);
+        throw error;
       }
-      await db.transaction(async (tx) => {
-        const [current] = await tx
-          .select({ previews: itemVersions.previews, pageCount: itemVersions.pageCount })
-          .from(itemVersions)
-          .where(eq(itemVersions.id, versionId))
-          .for("update");
-        const merged = [...current.previews.filter((p) => !made.some((m) => m.n === p.n)), ...made].sort((a, b) => a.n - b.n);
-        const complete = merged.length >= Math.min(current.pageCount ?? 0, MAX_PREVIEW_PAGES);
-        await tx
-          .update(itemVersions)
-          .set({
-            previews: merged,
-            ...(placeholder ? { placeholder } : {}),
-            ...(complete ? { previewStatus: "ready" as const } : {}),
-          })
-          .where(eq(itemVersions.id, versionId));
-        await tx.update(items).set({ updatedAt: sql`now()` }).where(eq(items.id, version.itemId));
-      });
+      made.push(await storeDerivatives(storage, n, result.derivatives));
+      if (n === 1) placeholder = result.placeholder;
     }
-  } finally {
-    await pdf.close();
+    await db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ previews: itemVersions.previews, pageCount: itemVersions.pageCount })
+        .from(itemVersions)
+        .where(eq(itemVersions.id, versionId))
+        .for("update");
+      const merged = [...current.previews.filter((p) => !made.some((m) => m.n === p.n)), ...made].sort((a, b) => a.n - b.n);
+      const complete = merged.length >= Math.min(current.pageCount ?? 0, MAX_PREVIEW_PAGES);
+      await tx
+        .update(itemVersions)
+        .set({
+          previews: merged,
+          ...(placeholder ? { placeholder } : {}),
+          ...(complete ? { previewStatus: "ready" as const } : {}),
+        })
+        .where(eq(itemVersions.id, versionId));
+      await tx.update(items).set({ updatedAt: sql`now()` }).where(eq(items.id, version.itemId));
+    });
   }
 }
 
-async function markPreviewFailed(db: Db, versionId: unknown) {
+/** After the last attempt (or a process that died under the job every time): no previews, and why. */
+async function giveUp(db: Db, versionId: unknown, error: unknown) {
   if (typeof versionId !== "string") return;
-  await db
-    .update(itemVersions)
-    .set({ previewStatus: "failed" })
-    .where(and(eq(itemVersions.id, versionId), sql`${itemVersions.previewStatus} <> 'ready'`));
+  const reason = isFileProblem(error)
+    ? error
+    : isJobAbandoned(error)
+      ? new Error(`The server stopped while processing this file, ${error.attempts} times, so it has no previews.`)
+      : new Error("Processing this file failed on every attempt, so it has no previews. Upload it again to retry.");
+  await markFailed(db, versionId, reason);
 }
 
-export function pipelineJobHandlers(db: Db, storage: FileStorage): Record<string, JobHandler> {
+export function pipelineJobHandlers(db: Db, storage: FileStorage, work: FileWork): Record<string, JobHandler> {
   return {
     [JOB_EXTRACT]: {
-      run: (p) => extractVersion(db, storage, String(p.versionId)),
-      onFailed: (p) => markPreviewFailed(db, p.versionId),
+      run: (p) => extractVersion(db, storage, work, String(p.versionId)),
+      onFailed: (p, error) => giveUp(db, p.versionId, error),
     },
     [JOB_RENDER]: {
-      run: (p) => renderPdfPages(db, storage, String(p.versionId), Number(p.from), Number(p.to)),
-      onFailed: (p) => markPreviewFailed(db, p.versionId),
+      run: (p) => renderPdfPages(db, storage, work, String(p.versionId), Number(p.from), Number(p.to)),
+      onFailed: (p, error) => giveUp(db, p.versionId, error),
     },
   };
 }

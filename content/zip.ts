@@ -1,7 +1,7 @@
 // A minimal ZIP reader over a file handle: lists entries from the central directory and inflates one
 // entry at a time, so sniffing and text extraction never load a whole (possibly huge) OOXML file.
 import { open, type FileHandle } from "node:fs/promises";
-import { inflateSync } from "fflate";
+import { Inflate } from "fflate";
 
 export type ZipEntry = { name: string; method: number; compressedSize: number; size: number; localOffset: number };
 
@@ -9,15 +9,21 @@ export class ZipError extends Error {}
 
 /** Entries larger than this are not inflated (a zip bomb would otherwise take the process down). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+/** All entries read from one archive together; past this the file is refused. */
+const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
+/** Compressed bytes fed to the inflater at a time, so a bomb is stopped within one step of the cap. */
+const STEP_BYTES = 4 * 1024;
 
 export async function openZip(file: string) {
   const fh = await open(file, "r");
   try {
     const entries = await readCentralDirectory(fh);
+    // Counted in bytes actually inflated: the sizes an archive declares are the attacker's to choose.
+    const budget = { left: MAX_ARCHIVE_BYTES };
     return {
       entries,
       names: new Set(entries.map((e) => e.name)),
-      read: (name: string) => readEntry(fh, entries.find((e) => e.name === name)),
+      read: (name: string) => readEntry(fh, entries.find((e) => e.name === name), budget),
       close: () => fh.close(),
     };
   } catch (error) {
@@ -70,7 +76,7 @@ async function readCentralDirectory(fh: FileHandle): Promise<ZipEntry[]> {
   return entries;
 }
 
-async function readEntry(fh: FileHandle, entry: ZipEntry | undefined): Promise<Buffer | null> {
+async function readEntry(fh: FileHandle, entry: ZipEntry | undefined, budget: { left: number }): Promise<Buffer | null> {
   if (!entry) return null;
   if (entry.size > MAX_ENTRY_BYTES || entry.compressedSize > MAX_ENTRY_BYTES) {
     throw new ZipError(`The part ${entry.name} is too large to read.`);
@@ -80,16 +86,40 @@ async function readEntry(fh: FileHandle, entry: ZipEntry | undefined): Promise<B
   const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const data = await readAt(fh, start, entry.compressedSize);
   if (data.length < entry.compressedSize) throw new ZipError(`The part ${entry.name} is cut short.`);
-  if (entry.method === 0) return data;
-  if (entry.method === 8) {
-    let out: Uint8Array;
-    try {
-      out = inflateSync(data, { out: new Uint8Array(entry.size) });
-    } catch {
-      // fflate throws plain errors for bad deflate data; callers need to tell damage from I/O failure.
-      throw new ZipError(`The part ${entry.name} is damaged.`);
-    }
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  }
+  if (entry.method === 0) return take(data, entry, budget);
+  if (entry.method === 8) return take(inflateBounded(data, entry), entry, budget);
   throw new ZipError(`Unsupported compression in ${entry.name}.`);
+}
+
+function take(bytes: Buffer, entry: ZipEntry, budget: { left: number }): Buffer {
+  budget.left -= bytes.length;
+  if (budget.left < 0) throw new ZipError(`The archive inflates to more than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MB (at ${entry.name}).`);
+  return bytes;
+}
+
+/**
+ * Inflates step by step, counting what actually comes out: an entry that inflates past the size it
+ * declared (a lying zip bomb) or past the cap is refused as soon as it does, not after 1 GiB.
+ */
+function inflateBounded(data: Buffer, entry: ZipEntry): Buffer {
+  const limit = Math.min(entry.size, MAX_ENTRY_BYTES);
+  const chunks: Uint8Array[] = [];
+  let produced = 0;
+  let overflow = false;
+  const inflater = new Inflate((chunk) => {
+    produced += chunk.length;
+    if (produced > limit) overflow = true;
+    else chunks.push(chunk);
+  });
+  try {
+    for (let at = 0; at < data.length && !overflow; at += STEP_BYTES) {
+      const end = Math.min(at + STEP_BYTES, data.length);
+      inflater.push(data.subarray(at, end), end === data.length);
+    }
+  } catch {
+    // fflate throws plain errors for bad deflate data; callers need to tell damage from I/O failure.
+    throw new ZipError(`The part ${entry.name} is damaged.`);
+  }
+  if (overflow) throw new ZipError(`The part ${entry.name} inflates to more than it declares (${entry.size} bytes): the file is damaged or hostile.`);
+  return Buffer.concat(chunks, produced);
 }

@@ -6,10 +6,14 @@ import { migrateDb } from "../db/migrate";
 import { seedDemo } from "../db/seed/demo";
 import type { AppContext } from "../app/modules/context.server";
 import { libraryJobHandlers } from "../app/modules/library/jobs.server";
-import { createJobRunner } from "../content/jobs";
+import { createJobRunner, releaseLeases } from "../content/jobs";
 import { createLocalStorage } from "../content/storage";
+import { createFileWorkers, type FileWork } from "../content/workers/pool";
 import { searchServiceFromEnv } from "../search/from-env";
 import type { Env } from "./env";
+
+export const fileWorkersFromEnv = (env: Env, log: (line: string) => void) =>
+  createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log });
 
 export async function openDatabase(env: Env): Promise<DbHandle> {
   if (env.DATABASE_URL) return createDb({ url: env.DATABASE_URL });
@@ -32,13 +36,24 @@ export type ContextOptions = {
 };
 
 /** Start-up work that must happen once per deployment, before any request is served. */
-export async function prepareDeployment(env: Env, dbHandle: DbHandle, storage: ReturnType<typeof createLocalStorage>, log: (line: string) => void) {
+export async function prepareDeployment(
+  env: Env,
+  dbHandle: DbHandle,
+  files: { storage: ReturnType<typeof createLocalStorage>; work: FileWork },
+  log: (line: string) => void,
+) {
   // Uploads cut off by a crash left only temp files (items are created after the file is stored).
-  const orphans = await storage.cleanTemp();
+  const orphans = await files.storage.cleanTemp();
   if (orphans) log(`Removed ${orphans} unfinished upload(s).`);
   await migrateDb(dbHandle);
+  // The embedded database serves this one process: a lease still held is a dead process's, and its
+  // job (the attempt already counted) can be taken up now instead of when the lease runs out.
+  if (dbHandle.driver === "pglite") {
+    const released = await releaseLeases(dbHandle.db);
+    if (released) log(`Took up ${released} job(s) interrupted by the last stop.`);
+  }
   if (env.demoSeed) {
-    const seeded = await seedDemo(dbHandle.db, { storage });
+    const seeded = await seedDemo(dbHandle.db, { files });
     if (seeded) log("Seeded the demo library.");
   }
 }
@@ -48,19 +63,21 @@ export async function createAppContext(env: Env, options: ContextOptions = {}): 
   const searchSync = options.searchSync ?? true;
   const dbHandle = await openDatabase(env);
   const storage = createLocalStorage(env.STORAGE_DIR);
+  const files = fileWorkersFromEnv(env, log);
   if (options.prepare ?? true) {
     try {
-      await prepareDeployment(env, dbHandle, storage, log);
+      await prepareDeployment(env, dbHandle, { storage, work: files }, log);
     } catch (error) {
+      await files.close();
       await dbHandle.close();
       throw error;
     }
   }
-  const jobs = createJobRunner({ db: dbHandle.db, handlers: libraryJobHandlers(dbHandle.db, storage), log });
+  const jobs = createJobRunner({ db: dbHandle.db, handlers: libraryJobHandlers(dbHandle.db, storage, files), leaseMs: env.JOB_LEASE_SECONDS * 1000, log });
   // Search: fills empty indexes (e.g. after the demo seed), then drains the outbox in the background.
   const search = searchServiceFromEnv(env, dbHandle.db, log);
   if (searchSync) await search.bootstrap();
-  const ctx: AppContext = { env, db: dbHandle.db, dbHandle, services: { storage, jobs, search } };
+  const ctx: AppContext = { env, db: dbHandle.db, dbHandle, services: { storage, files, jobs, search } };
   jobs.start();
   if (searchSync) search.start();
   return {
@@ -68,6 +85,7 @@ export async function createAppContext(env: Env, options: ContextOptions = {}): 
     close: async () => {
       await search.stop();
       await jobs.stop();
+      await files.close();
       await dbHandle.close();
     },
   };

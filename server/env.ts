@@ -1,6 +1,7 @@
 // Configuration is parsed once, here, with an error that names the bad variable.
 // Nothing else reads process.env; factories receive what they need from this object.
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -30,6 +31,9 @@ const EnvSchema = z
     MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(200),
     DEMO_SEED: optionalString.pipe(z.enum(["true", "false"]).optional()),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    FILE_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
+    FILE_WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(1024),
+    JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -57,6 +61,12 @@ export type Env = {
   MAX_UPLOAD_MB: number;
   /** Server processes sharing the port (node:cluster); 1 = no cluster. */
   WEB_CONCURRENCY: number;
+  /** Worker processes that parse and draw uploaded files in the background (per server process). */
+  FILE_WORKERS: number;
+  /** Memory cap of each file worker (private resident memory); past it the worker is killed. */
+  FILE_WORKER_MEMORY_MB: number;
+  /** How long a claimed job is held before another process may take it over (renewed while it runs). */
+  JOB_LEASE_SECONDS: number;
   /** Whether the demo library and demo accounts are seeded on first start. */
   demoSeed: boolean;
 };
@@ -87,6 +97,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     HOST: e.HOST,
     MAX_UPLOAD_MB: e.MAX_UPLOAD_MB,
     WEB_CONCURRENCY: e.WEB_CONCURRENCY,
+    // One core stays with requests and the database.
+    FILE_WORKERS: e.FILE_WORKERS ?? Math.max(1, Math.min(4, os.cpus().length - 1)),
+    FILE_WORKER_MEMORY_MB: e.FILE_WORKER_MEMORY_MB,
+    JOB_LEASE_SECONDS: e.JOB_LEASE_SECONDS,
     demoSeed: e.NODE_ENV !== "production" && e.DEMO_SEED !== "false",
   };
 }

@@ -5,7 +5,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../db/seed/demo";
 import { createLocalStorage } from "../content/storage";
-import { createAppContext, openDatabase, prepareDeployment } from "./context";
+import { createAppContext, fileWorkersFromEnv, openDatabase, prepareDeployment } from "./context";
 import { EnvError, loadEnv, type Env } from "./env";
 import { buildIfNeeded } from "./build";
 import { createHttpApp, listen, loadBuild } from "./http";
@@ -69,9 +69,12 @@ async function serve(env: Env, worker: { searchSync: boolean } | null) {
 async function runPrimary(env: Env) {
   // Migrations and the demo seed run once, here, before any worker serves a request.
   const dbHandle = await openDatabase(env);
+  const log = (line: string) => console.log(line);
+  const work = fileWorkersFromEnv(env, log);
   try {
-    await prepareDeployment(env, dbHandle, createLocalStorage(env.STORAGE_DIR), (line) => console.log(line));
+    await prepareDeployment(env, dbHandle, { storage: createLocalStorage(env.STORAGE_DIR), work }, log);
   } finally {
+    await work.close();
     await dbHandle.close();
   }
 

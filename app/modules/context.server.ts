@@ -19,6 +19,8 @@ export type AppContext = {
 export interface AppServices {
   /** Uploaded files and their derivatives, content-addressed (content/storage.ts). */
   storage?: import("../../content/storage").FileStorage;
+  /** The supervised worker processes that parse and draw users' files (content/workers/pool.ts). */
+  files?: import("../../content/workers/pool").FileWork;
   /** The durable Postgres job queue runner (content/jobs.ts): previews, extraction, sweeps. */
   jobs?: import("../../content/jobs").JobRunner;
   /** Search engines, the outbox sync and the Postgres fallback (search/service.ts). */

@@ -51,6 +51,7 @@ export const openApiDocument = {
         pageCount: { type: ["integer", "null"] },
         fileUrl: { type: ["string", "null"] },
         previewStatus: { enum: ["none", "pending", "ready", "failed"] },
+        previewProblem: { type: ["string", "null"], description: "Why previews could not be made, when previewStatus is failed" },
         previews: { type: "array", items: obj({ n: { type: "integer" }, urls: { type: "object", description: "URL by width" } }) },
         createdAt: dateTime,
       }),

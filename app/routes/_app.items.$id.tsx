@@ -237,7 +237,9 @@ function Previews({ itemId, title, version, requestedPage }: { itemId: string; t
   return (
     <section aria-label="Preview" className="previews">
       {version.previewStatus === "failed" ? (
-        <p className="meta">Preview unavailable for this file. Open or download the original instead.</p>
+        <p className="meta">
+          Preview unavailable{version.previewProblem ? `: ${version.previewProblem}` : " for this file."} Open or download the original instead.
+        </p>
       ) : null}
       {pending ? (
         <p className="meta" aria-live="polite">

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { libraryJobHandlers } from "../../app/modules/library/jobs.server";
 import { migrateDb } from "../../db/migrate";
 import { users } from "../../db/schema";
-import { openDatabase } from "../../server/context";
+import { fileWorkersFromEnv, openDatabase } from "../../server/context";
 import { loadEnv } from "../../server/env";
 import { createJobRunner } from "../jobs";
 import { createLocalStorage } from "../storage";
@@ -42,11 +42,12 @@ const line = (o: ImportOutcome) =>
       ? `  = ${o.file}: ${o.reason}`
       : `  ✗ ${o.file}: ${o.reason}`;
 
+const work = fileWorkersFromEnv(env, (line) => console.error(line));
 try {
   await migrateDb(handle);
   const storage = createLocalStorage(env.STORAGE_DIR);
-  const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage), log: (l) => console.error(l) });
-  const app = { env, db: handle.db, dbHandle: handle, services: { storage, jobs } };
+  const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage, work), log: (l) => console.error(l) });
+  const app = { env, db: handle.db, dbHandle: handle, services: { storage, files: work, jobs } };
   let email = values.as;
   if (!email) {
     const [admin] = await handle.db.select({ email: users.email }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).limit(1);
@@ -78,5 +79,6 @@ try {
   console.error(`Import failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
+  await work.close();
   await handle.close();
 }

@@ -98,6 +98,8 @@ export const itemVersions = pgTable(
     /** Preview descriptors: [{n, key, width, height}] and a tiny placeholder data URI. */
     previews: jsonb("previews").$type<PreviewInfo[]>().notNull().default([]),
     placeholder: text("placeholder"),
+    /** Why previews (or text) could not be made, in words a marketer can act on; null when they could. */
+    previewProblem: text("preview_problem"),
     /** sha256 of what was imported or uploaded (file bytes, or Markdown source): makes re-imports idempotent. */
     contentHash: text("content_hash"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),

@@ -7,6 +7,7 @@ import { demoFile, type DemoFile } from "../../content/demo/library-files";
 import { extractVersion } from "../../content/pipeline";
 import { KIND_INFO } from "../../content/sniff";
 import type { FileStorage } from "../../content/storage";
+import type { FileWork } from "../../content/workers/pool";
 import type { Db } from "../client";
 import { seedDemoFeedback } from "./demo-feedback";
 import {
@@ -54,16 +55,16 @@ const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).inc
  * With `storage`, collateral gets real generated files: text is extracted before this returns (so
  * search has it at once) and page previews are left to the job runner.
  */
-export async function seedDemo(db: Db, options: { now?: Date; storage?: FileStorage } = {}): Promise<boolean> {
+export async function seedDemo(db: Db, options: { now?: Date; files?: { storage: FileStorage; work: FileWork } } = {}): Promise<boolean> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return false;
   const now = options.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const files = new Map<string, DemoFile & { key: string }>();
-  if (options.storage) {
+  if (options.files) {
     for (const demo of DEMO_ITEMS) {
       const file = await demoFile(demo);
-      if (file) files.set(demo.key, { ...file, key: (await options.storage.putBuffer(file.bytes)).key });
+      if (file) files.set(demo.key, { ...file, key: (await options.files.storage.putBuffer(file.bytes)).key });
     }
   }
   const versionsToProcess: string[] = [];
@@ -151,7 +152,7 @@ export async function seedDemo(db: Db, options: { now?: Date; storage?: FileStor
     }
   });
   // Outside the seed transaction: extraction writes through `db` (PGlite has a single connection).
-  if (options.storage) for (const id of versionsToProcess) await extractVersion(db, options.storage, id);
+  if (options.files) for (const id of versionsToProcess) await extractVersion(db, options.files.storage, options.files.work, id);
   await seedDemoFeedback(db, { now });
   return true;
 }

@@ -1,6 +1,6 @@
 // `npm run db:seed`: seed the demo library into an empty database (migrating first).
 import { migrateDb } from "../migrate";
-import { openDatabase } from "../../server/context";
+import { fileWorkersFromEnv, openDatabase } from "../../server/context";
 import { loadEnv } from "../../server/env";
 import { createLocalStorage } from "../../content/storage";
 import { seedDemo } from "./demo";
@@ -11,9 +11,12 @@ if (!env.demoSeed) {
   process.exit(1);
 }
 const handle = await openDatabase(env);
+const work = fileWorkersFromEnv(env, (line) => console.error(line));
 try {
   await migrateDb(handle);
-  console.log((await seedDemo(handle.db, { storage: createLocalStorage(env.STORAGE_DIR) })) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
+  const files = { storage: createLocalStorage(env.STORAGE_DIR), work };
+  console.log((await seedDemo(handle.db, { files })) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
 } finally {
+  await work.close();
   await handle.close();
 }

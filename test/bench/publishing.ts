@@ -14,6 +14,7 @@ import { makePdf } from "../../content/demo/files";
 import { PREVIEW_WIDTHS, webpDerivatives } from "../../content/images";
 import { createJobRunner } from "../../content/jobs";
 import { createLocalStorage } from "../../content/storage";
+import { createFileWorkers } from "../../content/workers/pool";
 import { createDb } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { itemPages, itemVersions, users } from "../../db/schema";
@@ -57,11 +58,12 @@ async function pdf20ToSearchable(): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-pub-"));
   const env = loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "bench-secret-0123456789abcdef" });
   const handle = await createDb();
+  const files = createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log: () => {} });
   try {
     await migrateDb(handle);
     const storage = createLocalStorage(env.STORAGE_DIR);
-    const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage), log: () => {} });
-    const app: AppContext = { env, db: handle.db, dbHandle: handle, services: { storage, jobs } };
+    const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage, files), log: () => {} });
+    const app: AppContext = { env, db: handle.db, dbHandle: handle, services: { storage, files, jobs } };
     const [row] = await handle.db
       .insert(users)
       .values({ email: "bench@bench.invalid", name: "Bench", role: "marketer", passwordHash: "x" })
@@ -92,6 +94,7 @@ async function pdf20ToSearchable(): Promise<number> {
     }
     return median(runs);
   } finally {
+    await files.close();
     await handle.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@ type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures>
 const GROUPS: Group[] = [
   { name: "ssr", run: async (o) => (await import("./ssr")).benchSsr(o) },
   { name: "publishing", run: async () => (await import("./publishing")).benchPublishing() },
+  { name: "pipeline", run: async (o) => (await import("./pipeline")).benchPipeline(o) },
+  { name: "hostile", run: async () => (await import("./hostile")).benchHostile() },
   { name: "search", run: async (o) => (await import("./search")).benchSearch(o) },
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },

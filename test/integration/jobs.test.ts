@@ -1,7 +1,7 @@
 // The job queue's leases: a running job keeps its claim, a dead process's job is claimed again soon.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { createJobRunner, enqueueJob } from "../../content/jobs";
+import { createJobRunner, enqueueJob, isJobAbandoned, releaseLeases } from "../../content/jobs";
 import { rowsOf } from "../../db/client";
 import { createTestApp, type TestApp } from "../setup/app";
 
@@ -51,6 +51,56 @@ describe("job leases", () => {
     const runner = createJobRunner({ db: app.db, handlers: { [kind]: { run: async () => void runs++ } }, leaseMs: LEASE, log: () => {} });
     expect(await runner.runOnce()).toBe(false);
     await sleep(LEASE + 100);
+    expect(await runner.runOnce()).toBe(true);
+    expect(runs).toBe(1);
+    expect(await state(id)).toEqual({ done: true, attempts: 2 });
+  });
+
+  it("gives up a poison job whose process died during every attempt, instead of claiming it into the same crash", async () => {
+    const kind = "poison";
+    await enqueueJob(app.db, kind, { versionId: "x" }, { maxAttempts: 3 });
+    const [{ id }] = rowsOf<{ id: number }>(await app.db.execute(sql`select id from jobs where kind = ${kind}`));
+    // Three processes claimed it and died: the attempts were counted at each claim.
+    await app.db.execute(sql`update jobs set attempts = 3, locked_until = now() - interval '1 second' where id = ${id}`);
+    let runs = 0;
+    const failures: unknown[] = [];
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: async () => void runs++, onFailed: async (_p, error) => void failures.push(error) } },
+      leaseMs: LEASE,
+      log: () => {},
+    });
+    expect(await runner.runOnce()).toBe(false);
+    expect(runs).toBe(0);
+    expect(failures).toHaveLength(1);
+    expect(isJobAbandoned(failures[0])).toBe(true);
+    const [row] = rowsOf<{ failed: boolean; last_error: string }>(await app.db.execute(sql`select failed_at is not null as failed, last_error from jobs where id = ${id}`));
+    expect(row).toEqual({ failed: true, last_error: expect.stringMatching(/process stopped/) });
+  });
+
+  it("stores a failure whose message holds NUL characters and text past any sensible length", async () => {
+    const kind = "nul-error";
+    const id = await job(kind);
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: async () => Promise.reject(new Error(`bad text \u0000 ${"x".repeat(10_000)}`)) } },
+      leaseMs: LEASE,
+      log: () => {},
+    });
+    expect(await runner.runOnce()).toBe(true);
+    const [row] = rowsOf<{ last_error: string; locked: boolean }>(await app.db.execute(sql`select last_error, locked_until is not null as locked from jobs where id = ${id}`));
+    expect(row.locked).toBe(false);
+    expect(row.last_error).not.toContain("\u0000");
+    expect(row.last_error.length).toBeLessThanOrEqual(2_000);
+  });
+
+  it("frees held leases at the start of a single-process deployment", async () => {
+    const kind = "held";
+    const id = await job(kind);
+    await app.db.execute(sql`update jobs set attempts = 1, locked_until = now() + interval '1 hour' where id = ${id}`);
+    expect(await releaseLeases(app.db)).toBeGreaterThanOrEqual(1);
+    let runs = 0;
+    const runner = createJobRunner({ db: app.db, handlers: { [kind]: { run: async () => void runs++ } }, leaseMs: LEASE, log: () => {} });
     expect(await runner.runOnce()).toBe(true);
     expect(runs).toBe(1);
     expect(await state(id)).toEqual({ done: true, attempts: 2 });

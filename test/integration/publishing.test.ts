@@ -47,6 +47,12 @@ async function uploadOne(file: UploadFile, fields: Record<string, string | strin
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as any;
 }
+/** The item once its processing ran: a damaged file is named at upload when the look at it is quick, else by its job. */
+async function uploadedAndProcessed(file: UploadFile) {
+  const created = await uploadOne(file);
+  await pub.jobs.runUntilIdle();
+  return (await (await getItem(created.id)).json()) as any;
+}
 const getItem = async (id: string, cookie = marketer) => call(itemApi, request(`/api/v1/items/${id}`, { cookie }), { id });
 const transition = (id: string, json: unknown, cookie = marketer) =>
   call(transitionApi, request(`/api/v1/items/${id}/transition`, { method: "POST", json, cookie }), { id });
@@ -268,7 +274,7 @@ describe("bad input", () => {
   });
 
   it("keeps a corrupt PDF as a draft with a readable problem that blocks review", async () => {
-    const item = await uploadOne({ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj garbage")) });
+    const item = await uploadedAndProcessed({ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj garbage")) });
     expect(item.status).toBe("draft");
     expect(item.problem).toMatch(/damaged/);
     expect(item.currentVersion.previewStatus).toBe("failed");
@@ -278,7 +284,7 @@ describe("bad input", () => {
   });
 
   it("keeps a password-protected PDF as a draft and says so", async () => {
-    const item = await uploadOne({ filename: "locked.pdf", bytes: await makeLockedPdf() });
+    const item = await uploadedAndProcessed({ filename: "locked.pdf", bytes: await makeLockedPdf() });
     expect(item.problem).toMatch(/password-protected/);
     expect(item.status).toBe("draft");
   });

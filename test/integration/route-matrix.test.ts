@@ -107,7 +107,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   app = await createTestApp();
   const pub = withPublishing(app);
-  await seedDemo(app.db, { storage: pub.storage });
+  await seedDemo(app.db, { files: { storage: pub.storage, work: pub.files } });
   await pub.jobs.runUntilIdle();
   const email: Record<Exclude<Persona, "anon">, string> = {
     seller: "seller@demo.test",

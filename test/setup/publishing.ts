@@ -7,14 +7,18 @@ import type { AppContext } from "../../app/modules/context.server";
 import { makePdf } from "../../content/demo/files";
 import { createJobRunner } from "../../content/jobs";
 import { createLocalStorage } from "../../content/storage";
+import { createFileWorkers } from "../../content/workers/pool";
 
 /** Adds storage and a job runner; tests drain the queue with `jobs.runUntilIdle()` instead of waiting. */
 export function withPublishing(app: AppContext) {
   const storage = createLocalStorage(app.env.STORAGE_DIR);
-  const jobs = createJobRunner({ db: app.db, handlers: libraryJobHandlers(app.db, storage), log: () => {} });
+  // Real worker processes, as in production; idle ones do not keep the test process alive.
+  const files = createFileWorkers({ size: 1, memoryMb: app.env.FILE_WORKER_MEMORY_MB, log: () => {} });
+  const jobs = createJobRunner({ db: app.db, handlers: libraryJobHandlers(app.db, storage, files), log: () => {} });
   app.services.storage = storage;
+  app.services.files = files;
   app.services.jobs = jobs;
-  return { storage, jobs };
+  return { storage, files, jobs };
 }
 
 export type UploadFile = { filename: string; bytes: Uint8Array; field?: string; type?: string };

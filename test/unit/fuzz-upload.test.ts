@@ -236,18 +236,19 @@ const STRUCTURED: [string, () => Promise<Uint8Array> | Uint8Array, string, Parti
   ["PDF with an empty page box", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 0 0 ]")), "pdf", PREVIEWED],
   ["PDF with a content stream longer than the file", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Length \d+/g, "/Length 999999999")), "pdf", PREVIEWED],
   ["PDF cut after the header", () => fromLatin1("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "pdf", DAMAGED("PDF")],
-  ["PNG claiming 2³¹ × 2³¹ pixels", () => pngWithSize(0x7fffffff, 0x7fffffff), "png", DAMAGED("image")],
+  // Refused from the header alone (content/image-size.ts): the declared size is over the limit, whatever the pixels.
+  ["PNG claiming 2³¹ × 2³¹ pixels", () => pngWithSize(0x7fffffff, 0x7fffffff), "png", TOO_LARGE],
   ["PNG claiming zero width", () => pngWithSize(0, 100), "png", DAMAGED("image")],
   ["PNG one pixel wide and 60 million tall", () => pngWithSize(1, 60_000_000), "png", TOO_LARGE],
   ["PNG declaring 100,000 × 100,000 (a bomb)", () => makeBombPng(), "png", TOO_LARGE],
-  ["JPEG claiming 65,535 × 65,535", () => jpegWithSize(65535, 65535), "jpg", DAMAGED("image")],
+  ["JPEG claiming 65,535 × 65,535", () => jpegWithSize(65535, 65535), "jpg", TOO_LARGE],
   ["JPEG claiming 0 × 0", () => jpegWithSize(0, 0), "jpg", DAMAGED("image")],
   ["GIF claiming a 65,535 × 65,535 screen", () => {
     const gif = Buffer.from(seeds.gif);
     gif.writeUInt16LE(65535, 6);
     gif.writeUInt16LE(65535, 8);
     return new Uint8Array(gif);
-  }, "gif", PREVIEWED],
+  }, "gif", TOO_LARGE],
   ["an MP4 header with nothing else", () => seeds.mp4.slice(0, 12), "mp4", TEXT_ONLY],
 ];
 

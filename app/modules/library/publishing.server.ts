@@ -3,7 +3,8 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { inspectFile, queueProcessing } from "../../../content/pipeline";
-import { ImageProblem } from "../../../content/images";
+import { isImageProblem } from "../../../content/problems";
+import type { FileWork } from "../../../content/workers/pool";
 import { renderMarkdown, markdownToText } from "../../../content/markdown";
 import { KIND_INFO, sniffFile, titleFromFilename, type FileKind } from "../../../content/sniff";
 import { sha256 } from "../../../content/storage";
@@ -46,9 +47,9 @@ export const DEFAULT_TYPE_FOR_KIND: Record<FileKind, ItemType> = {
 };
 
 export function requireServices(app: AppContext) {
-  const { storage, jobs } = app.services;
-  if (!storage) throw new AppError("unavailable", "File storage is not configured on this server.");
-  return { storage, jobs };
+  const { storage, jobs, files } = app.services;
+  if (!storage || !files) throw new AppError("unavailable", "File storage is not configured on this server.");
+  return { storage, jobs, files };
 }
 
 export function requirePublisher(user: SessionUser) {
@@ -232,7 +233,7 @@ export type UploadResult =
   | { ok: false; filename: string; error: AppError };
 
 /** Type and readiness of one received file; throws an `AppError` for what must not be stored. */
-export async function admitFile(file: ReceivedFile) {
+export async function admitFile(work: FileWork, file: ReceivedFile) {
   if (file.size === 0) throw new AppError("unprocessable", `${file.filename} is empty (0 bytes). Choose the file again.`);
   const kind = await sniffFile(file.tempFile, file.head);
   if (!kind) {
@@ -242,9 +243,9 @@ export async function admitFile(file: ReceivedFile) {
     );
   }
   try {
-    return await inspectFile(file.tempFile, kind);
+    return await inspectFile(work, file.tempFile, kind);
   } catch (error) {
-    if (error instanceof ImageProblem) throw new AppError("unprocessable", `${file.filename}: ${error.message}`);
+    if (isImageProblem(error)) throw new AppError("unprocessable", `${file.filename}: ${error.message}`);
     throw error;
   }
 }
@@ -259,7 +260,7 @@ export async function createItemsFromUpload(
   upload: { files: ReceivedFile[]; fields: Record<string, unknown> },
 ): Promise<UploadResult[]> {
   requirePublisher(user);
-  const { storage, jobs } = requireServices(app);
+  const { storage, jobs, files } = requireServices(app);
   if (upload.files.length === 0) throw new AppError("bad_request", "Choose at least one file to upload.");
   const fields = CreateFields.parse(upload.fields);
   const tagIds = await resolveTags(app.db, fields.tags);
@@ -269,7 +270,7 @@ export async function createItemsFromUpload(
   const results: UploadResult[] = [];
   for (const file of upload.files) {
     try {
-      const inspection = await admitFile(file);
+      const inspection = await admitFile(files, file);
       await storage.putTemp(file.tempFile, file.key);
       const title = upload.files.length === 1 && fields.title ? fields.title : titleFromFilename(file.filename);
       const itemId = await app.db.transaction(async (tx) => {
@@ -504,6 +505,8 @@ export type VersionView = {
   size: number | null;
   pageCount: number | null;
   previewStatus: "none" | "pending" | "ready" | "failed";
+  /** Why previews could not be made (with `failed`), in words for the person who uploaded the file. */
+  previewProblem: string | null;
   previews: { n: number; widths: { width: number; height: number }[] }[];
   placeholder: string | null;
   createdAt: Date;
@@ -520,6 +523,7 @@ function versionView(v: typeof itemVersions.$inferSelect): VersionView {
     size: v.size,
     pageCount: v.pageCount,
     previewStatus: v.previewStatus,
+    previewProblem: v.previewStatus === "failed" ? v.previewProblem : null,
     // Storage keys stay on the server: clients fetch previews through the audience-checked route.
     previews: v.previews.map((p) => ({ n: p.n, widths: p.widths.map(({ width, height }) => ({ width, height })) })),
     placeholder: v.placeholder,

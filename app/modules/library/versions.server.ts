@@ -26,7 +26,7 @@ export async function addVersion(
   upload: { files: ReceivedFile[]; fields: Record<string, unknown> },
 ): Promise<{ versionId: string; number: number }> {
   requirePublisher(user);
-  const { storage, jobs } = requireServices(app);
+  const { storage, jobs, files } = requireServices(app);
   if (!isUuid(itemId)) throw notFound("No such item.");
   const [item] = await app.db.select({ id: items.id, type: items.type, title: items.title }).from(items).where(eq(items.id, itemId));
   if (!item) throw notFound("No such item.");
@@ -34,7 +34,7 @@ export async function addVersion(
   if (upload.files.length !== 1) throw new AppError("bad_request", "Upload exactly one file as the new version.");
   const { changelog } = NewVersionFields.parse(upload.fields);
   const [file] = upload.files;
-  const inspection = await admitFile(file);
+  const inspection = await admitFile(files, file);
   // A damaged replacement must not take the place of a working version that sellers may be using.
   if (inspection.problem) throw new AppError("unprocessable", `${file.filename}: ${inspection.problem}`);
   const [latest] = await app.db

@@ -1,0 +1,252 @@
+// A supervised pool of worker processes for everything that parses or draws users' files. The serving
+// process never runs pdf.js, an Office reader or libvips on a file: a cyclic PDF that never yields, a
+// zip bomb or a leak in native code costs a worker, which is killed and replaced, never the server.
+// Each task has a wall-clock budget enforced by SIGKILL (it works when the worker's JavaScript never
+// yields) and each worker a memory cap on its private resident memory, which covers native memory too.
+import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { FileWorkerProblem, QueueTimeout, reviveProblem } from "../problems";
+
+export { QueueTimeout };
+import type { TaskInput, TaskName, TaskOutput } from "./tasks";
+
+export type RunOptions = {
+  /** Wall-clock budget once a worker has the task; past it the worker is killed. */
+  budgetMs: number;
+  /** Give up (rejecting with `QueueTimeout`) if no worker has taken the task by then. */
+  queueMs?: number;
+};
+
+export type FileWork = {
+  run<T extends TaskName>(task: T, input: TaskInput<T>, options: RunOptions): Promise<TaskOutput<T>>;
+  close(): Promise<void>;
+};
+
+export type PoolOptions = {
+  /** Worker processes, i.e. files processed at once. */
+  size: number;
+  /** Memory cap per worker: private resident memory (JavaScript heap, native buffers, canvas, libvips). */
+  memoryMb: number;
+  /** An idle worker exits after this long, giving its memory back. */
+  idleMs?: number;
+  log?: (line: string) => void;
+};
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const PAGE_BYTES = 4096;
+/** How often a busy worker's memory is read. */
+const MEMORY_POLL_MS = 50;
+/** A worker is replaced after this many tasks, so slow leaks in native code never add up. */
+const TASKS_PER_WORKER = 200;
+
+type Job = {
+  task: TaskName;
+  input: unknown;
+  options: RunOptions;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  queueTimer?: NodeJS.Timeout;
+};
+
+type Worker = {
+  child: ChildProcess;
+  ready: boolean;
+  job: Job | null;
+  done: number;
+  stderr: string;
+  timers: NodeJS.Timeout[];
+  idle?: NodeJS.Timeout;
+};
+
+/**
+ * Private resident bytes of a process (resident less file-backed shared pages such as the libvips and
+ * Skia libraries), read from /proc on Linux; null elsewhere, leaving only the heap cap.
+ */
+function privateBytes(pid: number): number | null {
+  try {
+    const [, resident, shared] = readFileSync(`/proc/${pid}/statm`, "latin1").split(" ").map(Number);
+    return (resident - shared) * PAGE_BYTES;
+  } catch {
+    return null;
+  }
+}
+
+type Channel = { ref(): void; unref(): void };
+const channelOf = (child: ChildProcess) => (child as ChildProcess & { channel?: Channel }).channel;
+
+export function createFileWorkerPool(options: PoolOptions): FileWork {
+  const { size, memoryMb } = options;
+  const idleMs = options.idleMs ?? 60_000;
+  const log = options.log ?? ((line: string) => console.error(line));
+  // The watchdog is the cap: near its own heap limit V8 spends seconds collecting garbage before it
+  // gives up, so the heap limit sits at the cap only as a backstop where /proc cannot be read.
+  const heapMb = memoryMb;
+  const workers = new Set<Worker>();
+  const queue: Job[] = [];
+  let closed = false;
+
+  function spawnWorker(): Worker {
+    const child = fork(WORKER, [], {
+      execArgv: ["--import", "tsx", `--max-old-space-size=${heapMb}`],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    const w: Worker = { child, ready: false, job: null, done: 0, stderr: "", timers: [] };
+    workers.add(w);
+    child.stderr?.on("data", (c) => (w.stderr = (w.stderr + c).slice(-4_000)));
+    child.on("message", (m: { ready?: boolean; ok?: boolean; output?: unknown; error?: { name?: string; message?: string; reason?: string } }) => {
+      if (m.ready) {
+        w.ready = true;
+        if (w.job) send(w);
+        return;
+      }
+      const job = w.job;
+      if (!job) return;
+      release(w);
+      if (m.ok) job.resolve(m.output);
+      else job.reject(reviveProblem(m.error ?? {}));
+    });
+    child.once("exit", (code, signal) => {
+      workers.delete(w);
+      clearTimers(w);
+      const job = w.job;
+      w.job = null;
+      if (job) {
+        const oom = /heap out of memory|Allocation failed/i.test(w.stderr);
+        log(`file worker ${child.pid} died during ${job.task} (${signal ?? code}${oom ? ", out of memory" : ""})`);
+        job.reject(new FileWorkerProblem(oom ? "memory" : "crashed"));
+      }
+      pump();
+    });
+    return w;
+  }
+
+  function clearTimers(w: Worker) {
+    for (const t of w.timers) clearTimeout(t);
+    w.timers = [];
+    if (w.idle) clearTimeout(w.idle);
+    w.idle = undefined;
+  }
+
+  /** A busy worker keeps the process alive (a CLI awaiting it); an idle one must not. */
+  function setBusy(w: Worker, busy: boolean) {
+    if (busy) {
+      w.child.ref();
+      channelOf(w.child)?.ref();
+    } else {
+      w.child.unref();
+      channelOf(w.child)?.unref();
+    }
+  }
+
+  function kill(w: Worker, problem: FileWorkerProblem) {
+    const job = w.job;
+    w.job = null;
+    clearTimers(w);
+    workers.delete(w);
+    w.child.kill("SIGKILL");
+    if (job) {
+      log(`file worker ${w.child.pid} killed during ${job.task}: ${problem.reason}`);
+      job.reject(problem);
+    }
+    pump();
+  }
+
+  function release(w: Worker) {
+    clearTimers(w);
+    w.job = null;
+    w.done++;
+    setBusy(w, false);
+    if (w.done >= TASKS_PER_WORKER) {
+      workers.delete(w);
+      w.child.kill("SIGKILL");
+    } else {
+      w.idle = setTimeout(() => {
+        workers.delete(w);
+        w.child.kill("SIGKILL");
+      }, idleMs);
+      w.idle.unref();
+    }
+    pump();
+  }
+
+  /** Hands the worker its job and starts the budget and the memory watch. */
+  function send(w: Worker) {
+    const job = w.job!;
+    const capBytes = memoryMb * 1024 * 1024;
+    const pid = w.child.pid!;
+    const poll = setInterval(() => {
+      const bytes = privateBytes(pid);
+      if (bytes !== null && bytes > capBytes) kill(w, new FileWorkerProblem("memory"));
+    }, MEMORY_POLL_MS);
+    const budget = setTimeout(() => kill(w, new FileWorkerProblem("timeout", job.options.budgetMs)), job.options.budgetMs);
+    w.timers.push(poll, budget);
+    w.child.send({ task: job.task, input: job.input });
+  }
+
+  function pump() {
+    while (!closed && queue.length > 0) {
+      let w = [...workers].find((x) => !x.job);
+      if (!w) {
+        if (workers.size >= size) return;
+        w = spawnWorker();
+      }
+      const job = queue.shift()!;
+      if (job.queueTimer) clearTimeout(job.queueTimer);
+      clearTimers(w);
+      w.job = job;
+      setBusy(w, true);
+      if (w.ready) send(w);
+    }
+  }
+
+  return {
+    run(task, input, runOptions) {
+      if (closed) return Promise.reject(new Error("The file worker pool is closed."));
+      return new Promise((resolve, reject) => {
+        const job: Job = { task, input, options: runOptions, resolve: resolve as (v: unknown) => void, reject };
+        if (runOptions.queueMs !== undefined) {
+          job.queueTimer = setTimeout(() => {
+            const at = queue.indexOf(job);
+            if (at < 0) return;
+            queue.splice(at, 1);
+            reject(new QueueTimeout(`No file worker was free within ${runOptions.queueMs} ms.`));
+          }, runOptions.queueMs);
+        }
+        queue.push(job);
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new Error("The file worker pool is closed."));
+      await Promise.all(
+        [...workers].map((w) => {
+          clearTimers(w);
+          w.job?.reject(new Error("The file worker pool is closed."));
+          w.job = null;
+          workers.delete(w);
+          if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+          return new Promise<void>((resolve) => {
+            w.child.once("exit", () => resolve());
+            w.child.kill("SIGKILL");
+          });
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * The deployment's file work: background jobs share `size` workers; uploads get a worker of their own,
+ * so the look at a new file never waits behind a long render.
+ */
+export function createFileWorkers(options: { size: number; memoryMb: number; log?: (line: string) => void }): FileWork {
+  const jobs = createFileWorkerPool(options);
+  const uploads = createFileWorkerPool({ ...options, size: 1, idleMs: 10 * 60_000 });
+  return {
+    run: (task, input, runOptions) => (task === "inspect" ? uploads : jobs).run(task, input, runOptions),
+    close: async () => void (await Promise.all([jobs.close(), uploads.close()])),
+  };
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "item_versions" ADD COLUMN "preview_problem" text;

@@ -1,0 +1,74 @@
+// Drives the hostile corpus through the real upload API of a running server: one request per file,
+// then polling every created item until its processing has settled. Shared by the e2e test (what
+// must hold) and the bench (how the server's event loop and health checks fare meanwhile).
+import type { HostileFile } from "./hostile";
+
+export type UploadOutcome = { file: HostileFile; status: number; ms: number; body: any; itemId?: string };
+
+export async function uploadFile(baseURL: string, cookie: string, name: string, bytes: Uint8Array): Promise<{ status: number; ms: number; body: any }> {
+  const form = new FormData();
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), name);
+  const started = performance.now();
+  const res = await fetch(`${baseURL}/api/v1/items`, { method: "POST", body: form, headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // left as text: the caller reports a non-JSON answer
+  }
+  return { status: res.status, ms: performance.now() - started, body };
+}
+
+export async function uploadAll(baseURL: string, cookie: string, corpus: HostileFile[]): Promise<UploadOutcome[]> {
+  const outcomes: UploadOutcome[] = [];
+  for (const file of corpus) {
+    const r = await uploadFile(baseURL, cookie, file.name, file.bytes);
+    outcomes.push({ file, ...r, itemId: r.status === 201 ? r.body.id : undefined });
+  }
+  return outcomes;
+}
+
+export type Settled = { previewStatus: string; previewProblem: string | null; problem: string | null; pageCount: number | null };
+
+/** The item's processing state once nothing is pending any more; null while it still is. */
+export async function settledState(baseURL: string, cookie: string, itemId: string): Promise<Settled | null> {
+  const res = await fetch(`${baseURL}/api/v1/items/${itemId}`, { headers: { cookie } });
+  if (res.status !== 200) throw new Error(`GET item ${itemId}: ${res.status}`);
+  const item = (await res.json()) as any;
+  const v = item.currentVersion;
+  // A document's text job leaves "pending" for its page renders; "none" right after upload means not yet extracted.
+  if (v.previewStatus === "pending") return null;
+  return { previewStatus: v.previewStatus, previewProblem: v.previewProblem, problem: item.problem, pageCount: v.pageCount };
+}
+
+/** Samples `/healthz` every `everyMs` until stopped; keeps each answer's time and status. */
+export function sampleHealth(baseURL: string, everyMs = 50) {
+  const samples: { ms: number; status: number | "error" }[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const status = await fetch(`${baseURL}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
+        async (r) => (await r.arrayBuffer(), r.status),
+        () => "error" as const,
+      );
+      const ms = performance.now() - started;
+      samples.push({ ms, status });
+      await new Promise((r) => setTimeout(r, Math.max(0, everyMs - ms)));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+export const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
