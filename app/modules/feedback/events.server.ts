@@ -240,18 +240,23 @@ async function insertEvents(
   const teamKey = user.teamId ?? NO_TEAM;
   const field = isField(user);
   const tolerance = sql.raw(`interval '${VISIBILITY_TOLERANCE_MS} milliseconds'`);
-  const allowed = seesWholeLibrary(user)
-    ? sql`exists (select 1 from items i where i.id = b."itemId")`
-    : sql`exists (select 1 from item_visibility v where v.item_id = b."itemId"
-          and (v.team_id is null or v.team_id = any(${uuidArray(audienceTeams(user))}::uuid[]))
-          and v.from_at <= b.at + ${tolerance}
-          and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, b.at - ${tolerance}))`;
+  // The batch's items' windows for the user's teams first (one index range per item), then each row
+  // against them: a hash join over a few hundred rows, however long the visibility history grows.
+  const windows = seesWholeLibrary(user)
+    ? sql`select i.id as item_id, '-infinity'::timestamptz as lo, 'infinity'::timestamptz as hi from items i where i.id in (select "itemId" from batch)`
+    : sql`select v.item_id, v.from_at as lo, coalesce(least(v.to_at, v.expires_at), 'infinity') as hi from item_visibility v
+          where v.item_id in (select "itemId" from batch) and (v.team_id is null or v.team_id = any(${uuidArray(audienceTeams(user))}::uuid[]))`;
   const statement = sql`
     with batch as (
       select * from jsonb_to_recordset(${JSON.stringify(rows.map(({ index, row }) => ({ index, ...row })))}::jsonb)
         as x(index int, id uuid, type text, "itemId" uuid, at timestamptz, props jsonb)
     ),
-    kept as (select b.index from batch b where ${allowed}),
+    windows as materialized (${windows}),
+    kept as (
+      select b.index from batch b where exists (
+        select 1 from windows w where w.item_id = b."itemId" and w.lo <= b.at + ${tolerance} and w.hi > greatest(w.lo, b.at - ${tolerance})
+      )
+    ),
     input as (select distinct on (id) * from batch where index in (select index from kept) order by id, index),
     fresh as (
       insert into event_ids (id, received_at) select id, ${now.toISOString()}::timestamptz from input
