@@ -89,7 +89,7 @@ describe("migration 0010 (visibility history)", () => {
       ),
     );
 
-  it("opens windows for published items and closes them for archived ones; triggers keep them after", async () => {
+  it("opens windows for published items and closes them for archived ones; triggers keep them after", { timeout: 90_000 }, async () => {
     const handle = await createTestDatabase({ migrated: false });
     try {
       await migrateDb(handle, migrationsUpTo("0005_search_static_covering"));
