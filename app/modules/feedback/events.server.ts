@@ -11,6 +11,9 @@ import { zodMessage } from "../api.server";
 import { audienceTeams, seesWholeLibrary } from "../library/audience.server";
 import { DAY_MS } from "./score.server";
 import { rowsOf } from "../../../db/client";
+import { ConcurrencyGate } from "./gate.server";
+
+export { ConcurrencyGate };
 
 export const MAX_BATCH = 500;
 /** Device clocks drift; anything later than this is set to the server's time. */
@@ -157,26 +160,6 @@ export async function ingestEvents(
       }),
     ),
   );
-}
-
-/** Runs at most `limit` tasks at once; the others wait their turn in arrival order. */
-export class ConcurrencyGate {
-  private running = 0;
-  private waiting: (() => void)[] = [];
-  constructor(readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) this.running++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      // The slot passes straight to the next in line, so a newcomer cannot overtake it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }
 
 /**
