@@ -35,6 +35,8 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
   const teamOk = teams.length
     ? sql`(v.team_id is null or v.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}))`
     : sql`v.team_id is null`;
+  // NOTE: "offset 0" keeps this a per-row index probe: without it the planner may hash the whole
+  // table once per query (a full scan of every item's history for one page of a delta).
   return sql`exists (select 1 from ${itemVisibility} v where v.item_id = ${items.id} and ${teamOk}
-    and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, ${from}))`;
+    and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, ${from}) offset 0)`;
 }
