@@ -237,9 +237,7 @@ for (const engine of engines) {
         // Published for another team just now, then archived: a tombstone, never the seller's.
         const westNew = await createItem(app, { publishedAt: new Date(), audiences: [west] });
         never.push(westNew.id);
-        await app.db.transaction(async (tx) => {
-          await tx.update(items).set({ status: "archived", updatedAt: sql`now()` as unknown as Date }).where(eq(items.id, westNew.id));
-        });
+        await touch(westNew.id, { status: "archived" });
         await app.db.insert(itemTombstones).values({ itemId: westNew.id });
         // A draft edited, an in-review item, an old archive, another team's item edited: all changed after the cursor.
         for (const k of ["draft", "inReview", "archived", "otherTeam"] as const) {
