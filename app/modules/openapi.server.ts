@@ -168,7 +168,7 @@ export const openApiDocument = {
           "200": json(
             obj({
               items: { type: "array", items: { type: "object" } },
-              removed: { type: "array", items: str },
+              removed: { type: "array", items: str, description: "Items to delete: only ever items the caller could see at some time since the cursor" },
               cursor: str,
               full: { type: "boolean", description: "This is the whole catalog: delete anything not listed" },
               more: { type: "boolean", description: "Another page follows: call again with the new cursor" },
@@ -183,7 +183,7 @@ export const openApiDocument = {
         summary: "Usage events (≤ 500), idempotent by id",
         requestBody: body({ type: "array", maxItems: 500, items: obj({ id: { type: "string", format: "uuid" }, type: str, itemId: str, at: dateTime, props: { type: "object" } }, ["id", "type", "at"]) }),
         responses: {
-          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, clamped: { type: "integer", description: "Future timestamps moved to server time" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: str, message: str }) } })),
+          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, clamped: { type: "integer", description: "Future timestamps moved to server time" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: { type: "string", enum: ["invalid", "too_old", "unknown_item"], description: "`unknown_item`: no such item, or not visible to the caller when the event happened (answered alike)" }, message: str }) } })),
           ...errors(400, 401, 413, 429),
         },
       },

@@ -198,3 +198,24 @@ export const itemTombstones = pgTable(
   },
   (t) => [index("item_tombstones_at_idx").on(t.at)],
 );
+
+/**
+ * When each item was visible, and to whom: one row per audience (`team_id` null: everyone) and span of
+ * publication; `to_at` is null while it lasts, and the item's expiry at the time ends it early. Kept by
+ * database triggers on items and item_audiences (migration 0010), so no write path can forget it.
+ * Delta sync and event ingest read it so an id is never named to someone who could never see it
+ * (decision 019).
+ */
+export const itemVisibility = pgTable(
+  "item_visibility",
+  {
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id"),
+    fromAt: timestamp("from_at", { withTimezone: true }).notNull(),
+    toAt: timestamp("to_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [index("item_visibility_item_idx").on(t.itemId, t.fromAt)],
+);

@@ -134,7 +134,7 @@ describe("POST /api/v1/events", () => {
 
   it("rejects events older than 30 days as too_old", async () => {
     const { cookie } = await seller();
-    const item = await createItem(app);
+    const item = await createItem(app, { publishedAt: new Date(Date.now() - 40 * 86_400_000) });
     const res = await post(cookie, [event("view", item.id, new Date(Date.now() - 31 * 86_400_000)), event("view", item.id, new Date(Date.now() - 29 * 86_400_000))]);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected).toEqual([{ index: 0, code: "too_old", message: "Events older than 30 days are not accepted." }]);

@@ -34,7 +34,9 @@ async function makeItem(
 ) {
   const status = opts.status ?? "published";
   const updatedAt = opts.updatedAt ?? new Date(Date.now() - 2 * HOUR);
-  const [item] = await app.db
+  // One transaction: committed before its audience, the item would have been visible to everyone.
+  return app.db.transaction(async (tx) => {
+  const [item] = await tx
     .insert(items)
     .values({
       type: opts.type ?? "deck",
@@ -47,16 +49,17 @@ async function makeItem(
       createdAt: updatedAt,
     })
     .returning();
-  await app.db.insert(itemVersions).values({ itemId: item.id, number: 1, bodyMd: opts.body ?? null, text: opts.body ?? "" });
-  if (opts.audience?.length) await app.db.insert(itemAudiences).values(opts.audience.map((teamId) => ({ itemId: item.id, teamId })));
+  await tx.insert(itemVersions).values({ itemId: item.id, number: 1, bodyMd: opts.body ?? null, text: opts.body ?? "" });
+  if (opts.audience?.length) await tx.insert(itemAudiences).values(opts.audience.map((teamId) => ({ itemId: item.id, teamId })));
   if (opts.tag) {
-    const [tag] = await app.db
+    const [tag] = await tx
       .insert(tags)
       .values({ facet: opts.tag.facet, value: `${opts.tag.value}-${randomUUID().slice(0, 6)}`, label: opts.tag.value })
       .returning();
-    await app.db.insert(itemTags).values({ itemId: item.id, tagId: tag.id });
+    await tx.insert(itemTags).values({ itemId: item.id, tagId: tag.id });
   }
   return item;
+  });
 }
 
 const touch = (id: string, set: Partial<typeof items.$inferInsert> = {}) =>

@@ -16,6 +16,8 @@ const NOW = new Date("2025-03-31T23:59:00Z");
 const march = (d: number) => `2025-03-${String(d).padStart(2, "0")}`;
 const at = (d: number, hour = 10) => `${march(d)}T${String(hour).padStart(2, "0")}:00:00Z`;
 const F = FIRST_USE_GAP;
+/** Usage counts only while an item is visible (decision 019): these items were published before March. */
+const PUBLISHED = new Date("2025-01-01T00:00:00Z");
 
 let app: TestApp;
 type U = ReturnType<typeof sessionUser>;
@@ -95,7 +97,7 @@ describe("unique sellers per item", () => {
   it("moves a later day to its new gap when an earlier day arrives afterwards", async () => {
     const team = await createTeam(app);
     const s = await fieldUser(team.id);
-    const item = await createItem(app);
+    const item = await createItem(app, { publishedAt: PUBLISHED });
     await send(s, views(item.id, [20]));
     expect(await storedGaps(item.id)).toEqual([[march(20), F, 1]]);
     await send(s, views(item.id, [5])); // day 20 now comes 15 days after day 5
@@ -122,7 +124,7 @@ describe("unique sellers per item", () => {
   it("does not count a re-sent batch or an id repeated inside a batch", async () => {
     const team = await createTeam(app);
     const [a, b] = [await fieldUser(team.id), await fieldUser(team.id)];
-    const item = await createItem(app);
+    const item = await createItem(app, { publishedAt: PUBLISHED });
     const batch = views(item.id, [10, 3, 17]);
     expect(await send(a, [...batch, batch[0]])).toMatchObject({ accepted: 3, duplicates: 1 });
     await send(b, views(item.id, [3]));
@@ -143,7 +145,7 @@ describe("unique sellers per item", () => {
   it("counts each day of one seller once when their batches arrive at the same time", async () => {
     const team = await createTeam(app);
     const s = await fieldUser(team.id);
-    const [item, other] = [await createItem(app), await createItem(app)];
+    const [item, other] = [await createItem(app, { publishedAt: PUBLISHED }), await createItem(app, { publishedAt: PUBLISHED })];
     const days = [14, 3, 27, 8, 21, 9, 2, 30, 16, 5, 22, 11];
     // Each batch is one day (plus another item, so the statements take a while and overlap).
     const results = await Promise.all(
@@ -167,7 +169,7 @@ describe("unique sellers per item", () => {
       await fieldUser(west.id),
       await fieldUser(west.id),
     ];
-    const items = [await createItem(app), await createItem(app), await createItem(app)];
+    const items = [await createItem(app, { publishedAt: PUBLISHED }), await createItem(app, { publishedAt: PUBLISHED }), await createItem(app, { publishedAt: PUBLISHED })];
     // Each person: 25 events on random days and items, sent in random batches in random order;
     // people send at the same time as each other.
     await Promise.all(
@@ -204,7 +206,7 @@ describe("unique sellers per item", () => {
   it("rebuilds the same rows from the raw events as ingest maintained", async () => {
     const team = await createTeam(app);
     const [a, b] = [await fieldUser(team.id), await fieldUser(team.id)];
-    const item = await createItem(app);
+    const item = await createItem(app, { publishedAt: PUBLISHED });
     await send(a, views(item.id, [25, 4]));
     await send(b, views(item.id, [9]));
     await send(a, [...views(item.id, [15, 4]), event("dwell", item.id, at(15), { ms: 2_000 })]);

@@ -26,18 +26,22 @@ export async function createItem(
     verifiedAt?: Date | null;
   } = {},
 ) {
-  const [item] = await app.db
-    .insert(items)
-    .values({ type: "one_pager", title, status, publishedAt, expiresAt, verifyIntervalDays, verifiedAt, createdAt: publishedAt })
-    .returning();
-  const versionRows = versions
-    ? await app.db
-        .insert(itemVersions)
-        .values(Array.from({ length: versions }, (_, i) => ({ itemId: item.id, number: i + 1, text: `v${i + 1}` })))
-        .returning()
-    : [];
-  if (audiences.length) await app.db.insert(itemAudiences).values(audiences.map((teamId) => ({ itemId: item.id, teamId })));
-  return { ...item, versions: versionRows.sort((a, b) => a.number - b.number) };
+  // One transaction: an item committed before its audience would have been visible to everyone for a
+  // moment, and its visibility history (decision 019) would say so.
+  return app.db.transaction(async (tx) => {
+    const [item] = await tx
+      .insert(items)
+      .values({ type: "one_pager", title, status, publishedAt, expiresAt, verifyIntervalDays, verifiedAt, createdAt: publishedAt })
+      .returning();
+    const versionRows = versions
+      ? await tx
+          .insert(itemVersions)
+          .values(Array.from({ length: versions }, (_, i) => ({ itemId: item.id, number: i + 1, text: `v${i + 1}` })))
+          .returning()
+      : [];
+    if (audiences.length) await tx.insert(itemAudiences).values(audiences.map((teamId) => ({ itemId: item.id, teamId })));
+    return { ...item, versions: versionRows.sort((a, b) => a.number - b.number) };
+  });
 }
 
 export async function addVersion(app: AppContext, itemId: string, number: number) {

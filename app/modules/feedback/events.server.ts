@@ -11,6 +11,9 @@ import { zodMessage } from "../api.server";
 import { audienceTeams, seesWholeLibrary } from "../library/audience.server";
 import { DAY_MS } from "./score.server";
 import { rowsOf } from "../../../db/client";
+import { ConcurrencyGate } from "./gate.server";
+
+export { ConcurrencyGate };
 
 export const MAX_BATCH = 500;
 /** Device clocks drift; anything later than this is set to the server's time. */
@@ -20,6 +23,11 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
  * wrong day. It also bounds how long `event_ids` must remember an id (see db/schema/feedback.ts).
  */
 export const MAX_AGE_MS = 30 * DAY_MS;
+/**
+ * An event counts if its item was visible to the seller within this much of its `at`: a phone's clock
+ * a little behind must not lose the views of an item published a minute ago.
+ */
+export const VISIBILITY_TOLERANCE_MS = FUTURE_TOLERANCE_MS;
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
 const at = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time, e.g. 2025-01-31T09:30:00Z" });
@@ -139,11 +147,12 @@ export async function ingestEvents(
     withDeadlockRetry(() =>
       db.transaction(async (tx): Promise<IngestResult> => {
         // Sent together, in one round trip; the lock's statement runs first (see insertEvents).
-        const [, { inserted, known }] = await Promise.all([lockUser(tx, user), insertEvents(tx, user, valid, now)]);
+        const [, { inserted, kept }] = await Promise.all([lockUser(tx, user), insertEvents(tx, user, valid, now)]);
         const outcome = [...rejected];
         let stored = 0;
-        for (const { index, row } of valid) {
-          if (known.has(row.itemId)) stored++;
+        for (const { index } of valid) {
+          if (kept.has(index)) stored++;
+          // NOTE: word for word what a random id gets, whatever the item is now (decision 019).
           else outcome.push({ index, code: "unknown_item", message: "No such item, or it is not shared with your team." });
         }
         outcome.sort((x, y) => x.index - y.index);
@@ -151,26 +160,6 @@ export async function ingestEvents(
       }),
     ),
   );
-}
-
-/** Runs at most `limit` tasks at once; the others wait their turn in arrival order. */
-export class ConcurrencyGate {
-  private running = 0;
-  private waiting: (() => void)[] = [];
-  constructor(readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) this.running++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      // The slot passes straight to the next in line, so a newcomer cannot overtake it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }
 
 /**
@@ -210,8 +199,9 @@ async function lockUser(tx: Db, user: SessionUser): Promise<void> {
 }
 
 /**
- * Keeps the rows on items the user may report usage on (existing and, for the field, in their audience,
- * in any status, since an item may be archived after it was used offline), the first of each id,
+ * Keeps the rows on items the user may report usage on (for the field: visible to them when the event
+ * happened, give or take the clock tolerance, by the item's visibility history, so a late offline event
+ * on an item archived since still counts and a draft's never does; decision 019), the first of each id,
  * remembers the ids (conflicts skipped), inserts only the new events, and adds just those to the
  * rollups, in one statement, inside the transaction that holds the user's lock (lockUser).
  *
@@ -229,20 +219,28 @@ async function insertEvents(
   user: SessionUser,
   rows: { index: number; row: Row }[],
   now: Date,
-): Promise<{ inserted: number; known: Set<string> }> {
+): Promise<{ inserted: number; kept: Set<number> }> {
   const teamKey = user.teamId ?? NO_TEAM;
   const field = isField(user);
-  const audience = seesWholeLibrary(user)
-    ? sql`true`
-    : sql`(not exists (select 1 from item_audiences a where a.item_id = i.id)
-          or exists (select 1 from item_audiences a where a.item_id = i.id and a.team_id = any(${uuidArray(audienceTeams(user))}::uuid[])))`;
+  const tolerance = sql.raw(`interval '${VISIBILITY_TOLERANCE_MS} milliseconds'`);
+  // The batch's items' windows for the user's teams first (one index range per item), then each row
+  // against them: a hash join over a few hundred rows, however long the visibility history grows.
+  const windows = seesWholeLibrary(user)
+    ? sql`select i.id as item_id, '-infinity'::timestamptz as lo, 'infinity'::timestamptz as hi from items i where i.id in (select "itemId" from batch)`
+    : sql`select v.item_id, v.from_at as lo, coalesce(least(v.to_at, v.expires_at), 'infinity') as hi from item_visibility v
+          where v.item_id in (select "itemId" from batch) and (v.team_id is null or v.team_id = any(${uuidArray(audienceTeams(user))}::uuid[]))`;
   const statement = sql`
     with batch as (
       select * from jsonb_to_recordset(${JSON.stringify(rows.map(({ index, row }) => ({ index, ...row })))}::jsonb)
         as x(index int, id uuid, type text, "itemId" uuid, at timestamptz, props jsonb)
     ),
-    allowed as (select i.id from items i where i.id in (select "itemId" from batch) and ${audience}),
-    input as (select distinct on (id) * from batch where "itemId" in (select id from allowed) order by id, index),
+    windows as materialized (${windows}),
+    kept as (
+      select b.index from batch b where exists (
+        select 1 from windows w where w.item_id = b."itemId" and w.lo <= b.at + ${tolerance} and w.hi > greatest(w.lo, b.at - ${tolerance})
+      )
+    ),
+    input as (select distinct on (id) * from batch where index in (select index from kept) order by id, index),
     fresh as (
       insert into event_ids (id, received_at) select id, ${now.toISOString()}::timestamptz from input
       on conflict do nothing returning id
@@ -321,12 +319,12 @@ async function insertEvents(
       select day, ${user.id}::uuid, ${teamKey}::uuid, sum(events), sum(views) from counted group by day order by day
       on conflict (day, user_id) do update set events = seller_daily.events + excluded.events, views = seller_daily.views + excluded.views
     )
-    select (select count(*)::int from ins) as inserted, array(select id from allowed) as known
+    select (select count(*)::int from ins) as inserted, array(select index from kept) as kept
   `;
-  const [row] = rowsOf<{ inserted: number; known: string[] | string }>(await tx.execute(statement));
-  // postgres.js parses uuid[] into an array; PGlite may hand back the text form.
-  const known = Array.isArray(row.known) ? row.known : row.known.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
-  return { inserted: row.inserted, known: new Set(known) };
+  const [row] = rowsOf<{ inserted: number; kept: number[] | string }>(await tx.execute(statement));
+  // postgres.js parses int[] into an array; PGlite may hand back the text form.
+  const kept = Array.isArray(row.kept) ? row.kept.map(Number) : row.kept.replace(/^\{|\}$/g, "").split(",").filter(Boolean).map(Number);
+  return { inserted: row.inserted, kept: new Set(kept) };
 }
 
 async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {

@@ -48,7 +48,9 @@ export type SavedRating = {
 
 /** The item if the user may see it, with its current (newest) version. */
 async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string) {
-  if (!UUID_RE.test(itemId)) throw notFound("No such item.");
+  const missing = notFound("This item doesn't exist or isn't shared with your team.");
+  // The same answer for a malformed id, a random one and one the user may not see.
+  if (!UUID_RE.test(itemId)) throw missing;
   const [row] = await db
     .select({ id: items.id, versionId: itemVersions.id, versionNumber: itemVersions.number })
     .from(items)
@@ -56,7 +58,7 @@ async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string)
     .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
     .orderBy(desc(itemVersions.number))
     .limit(1);
-  if (!row) throw notFound("This item doesn't exist or isn't shared with your team.");
+  if (!row) throw missing;
   if (!row.versionId) throw new AppError("conflict", "This item has no version to rate yet.");
   return { id: row.id, versionId: row.versionId, versionNumber: row.versionNumber! };
 }

@@ -1,7 +1,7 @@
 // Who may see what. Every seller-facing query goes through `visibleItemsWhere`, so a forgotten
 // filter cannot leak an item outside its audience.
 import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
-import { itemAudiences, items } from "../../../db/schema";
+import { itemAudiences, itemVisibility, items } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 
 /** Marketers and admins work on the whole library, in every status. */
@@ -21,4 +21,22 @@ export function visibleItemsWhere(user: SessionUser, now = new Date()): SQL {
                      and a.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})))`
     : sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`;
   return and(eq(items.status, "published"), or(isNull(items.expiresAt), gt(items.expiresAt, now)), audienceOk)!;
+}
+
+/**
+ * The item (the outer `items` row) was visible to this user at some moment between `from` and `to`,
+ * by its visibility history (item_visibility, decision 019), for the user's teams of today. A window
+ * runs from `from_at` to whichever comes first of its close and the expiry it was opened with.
+ * One index range on (item_id, from_at) per item.
+ */
+export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
+  if (seesWholeLibrary(user)) return sql`true`;
+  const teams = audienceTeams(user);
+  const teamOk = teams.length
+    ? sql`(v.team_id is null or v.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}))`
+    : sql`v.team_id is null`;
+  // NOTE: "offset 0" keeps this a per-row index probe: without it the planner may hash the whole
+  // table once per query (a full scan of every item's history for one page of a delta).
+  return sql`exists (select 1 from ${itemVisibility} v where v.item_id = ${items.id} and ${teamOk}
+    and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, ${from}) offset 0)`;
 }

@@ -1,14 +1,14 @@
 // The offline catalog delta: what a seller's device must add, update or delete since its last sync.
 // Keyset-paged on (items.updated_at, items.id); the cursor is opaque to clients.
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { MESSAGING_TYPES, itemTags, itemTombstones, itemVersions, items, tags } from "../../../db/schema";
 import type { CatalogItem, SyncResponse } from "../../offline/types";
 import type { SessionUser } from "../auth/session.server";
 import { AppError } from "../errors.server";
-import { audienceTeams, visibleItemsWhere } from "../library/audience.server";
+import { audienceTeams, visibleDuringWhere, visibleItemsWhere } from "../library/audience.server";
 
 export const SYNC_PAGE_DEFAULT = 500;
 export const SYNC_PAGE_MAX = 1000;
@@ -73,6 +73,9 @@ export async function catalogDelta(
   const full = !after || after.f === 1;
   const pageSize = Math.min(Math.max(Math.trunc(limit), 1), SYNC_PAGE_MAX);
   const visible = visibleItemsWhere(user, now);
+  // What the device may hold: items visible to the caller at the cursor's time or at any moment since.
+  // Only those may be named in `removed`; anything else would tell the caller that an id exists.
+  const held = after ? visibleDuringWhere(user, sql`${after.t}::timestamptz`, nowSql) : sql`false`;
 
   const rows = await db
     .select({
@@ -92,8 +95,8 @@ export async function catalogDelta(
       and(
         after ? sql`(${items.updatedAt}, ${items.id}) > (${after.t}::timestamptz, ${after.id}::uuid)` : undefined,
         // A complete catalog only lists what the caller may see. A delta also lists what changed out of
-        // view, but only items that were ever published: a draft never reached a device.
-        full ? visible : or(visible, isNotNull(items.publishedAt)),
+        // view, but only what the device may hold: never a draft, nor another team's item.
+        full ? visible : or(visible, held),
       ),
     )
     .orderBy(asc(items.updatedAt), asc(items.id))
@@ -106,14 +109,14 @@ export async function catalogDelta(
 
   if (!full && after) {
     // Tombstones (archived, deleted) and expiries (which do not touch updated_at) since the cursor,
-    // minus anything visible again (e.g. re-published after an archive).
+    // minus anything visible again (e.g. re-published after an archive) and anything the device never held.
     const tombstoned = await db
       .select({ id: itemTombstones.itemId })
       .from(itemTombstones)
       .where(
         and(
           sql`${itemTombstones.at} > ${after.t}::timestamptz`,
-          sql`not exists (select 1 from ${items} where ${items.id} = ${itemTombstones.itemId} and ${visible})`,
+          sql`exists (select 1 from ${items} where ${items.id} = ${itemTombstones.itemId} and not (${visible}) and ${held})`,
         ),
       );
     const expired = await db
@@ -123,8 +126,8 @@ export async function catalogDelta(
         and(
           sql`${items.expiresAt} > ${after.t}::timestamptz`,
           sql`${items.expiresAt} <= ${nowSql}`,
-          isNotNull(items.publishedAt),
           sql`not (${visible})`,
+          held,
         ),
       );
     for (const r of [...tombstoned, ...expired]) removed.add(r.id);

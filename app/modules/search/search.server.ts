@@ -7,7 +7,7 @@ import { FACETS, ITEM_TYPES, items, searchQueries, tags, type Facet, type ItemTy
 import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "../../../search/query";
 import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "../../../search/types";
 import type { SearchService } from "../../../search/service";
-import { audienceTeams } from "../library/audience.server";
+import { audienceTeams, visibleItemsWhere } from "../library/audience.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
@@ -192,7 +192,8 @@ export async function recordClick(ctx: AppContext, user: SessionUser, input: Cli
       and(
         eq(searchQueries.id, input.qid),
         eq(searchQueries.userId, user.id),
-        sql`exists (select 1 from ${items} where ${items.id} = ${input.item})`,
+        // Only an item the user may see: a click on any other id must leave no trace in insights (decision 019).
+        sql`exists (select 1 from ${items} where ${items.id} = ${input.item} and ${visibleItemsWhere(user)})`,
       ),
     );
   return `/items/${input.item}${input.page ? `?page=${input.page}` : ""}`;
