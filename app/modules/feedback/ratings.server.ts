@@ -206,6 +206,45 @@ export async function loadItemFeedback(
         )
         .orderBy(feedbackReplies.at, feedbackReplies.id)
     : [];
+  return itemFeedbackFrom(db, { user, itemId, current: item, mineRows, replies, now });
+}
+
+/** The user's ratings of one item, newest version first, as the widget needs them. */
+export type MyRatingRow = {
+  id: string;
+  versionId: string;
+  versionNumber: number;
+  useful: boolean;
+  reasons: string[];
+  comment: string | null;
+  at: Date;
+  resolvedInVersion: number | null;
+};
+/** Marketing's replies to those ratings, oldest first. */
+export type MyReplyRow = { id: number; ratingId: string | null; body: string; at: Date; author: string | null; readAt: Date | null };
+
+/**
+ * The widget from rows already read (by `loadItemFeedback`, or in the item page's one statement);
+ * replies shown here count as read.
+ */
+export async function itemFeedbackFrom(
+  db: Db,
+  {
+    user,
+    itemId,
+    current: item,
+    mineRows,
+    replies,
+    now = new Date(),
+  }: {
+    user: SessionUser;
+    itemId: string;
+    current: { versionId: string; versionNumber: number } | null | undefined;
+    mineRows: MyRatingRow[];
+    replies: MyReplyRow[];
+    now?: Date;
+  }
+): Promise<ItemFeedback> {
   const unread = replies.filter((r) => !r.readAt).map((r) => r.id);
   if (unread.length) {
     await db

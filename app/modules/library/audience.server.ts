@@ -22,3 +22,16 @@ export function visibleItemsWhere(user: SessionUser, now = new Date()): SQL {
     : sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`;
   return and(eq(items.status, "published"), or(isNull(items.expiresAt), gt(items.expiresAt, now)), audienceOk)!;
 }
+
+/**
+ * `visibleItemsWhere` for statements built once and run with placeholders (the item page's): the same
+ * rule, with the user's part passed as `wholeLibrary` and `teams` (comma-separated) from
+ * `visibilityParams`, so the SQL text never depends on the user.
+ */
+export const visibleItemsWherePrepared = (): SQL => sql`(${sql.placeholder("wholeLibrary")}::boolean or (
+  ${items.status} = 'published' and (${items.expiresAt} is null or ${items.expiresAt} > now())
+  and (not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
+       or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id}
+                  and a.team_id = any(string_to_array(${sql.placeholder("teams")}::text, ',')::uuid[])))))`;
+
+export const visibilityParams = (user: SessionUser) => ({ wholeLibrary: seesWholeLibrary(user), teams: audienceTeams(user).join(",") });
