@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
-import { requireUser } from "~/modules/auth/guard.server";
+import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
 import { loadItemPage } from "~/modules/library/item-page.server";
@@ -20,10 +20,12 @@ import { addVersion } from "~/modules/library/versions.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(context.app, request);
+  const token = await readSessionToken(context.app, request);
+  // NOTE: not awaited here: the page's one statement goes out beside the session look-up (decision 022).
+  const viewer = requireUser(context.app, request);
   try {
-    // One statement for the item, its version, tags and the viewer's feedback (decision 022).
-    const page = await loadItemPage(context.app.db, user, params.id ?? "");
+    const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token);
+    const user = await viewer;
     const moves = page.desk
       ? await allowedMoves(context.app.db, user, { id: page.item.id, status: page.item.status, ownerId: page.item.owner?.id ?? null, problem: page.item.problem })
       : [];
