@@ -9,6 +9,7 @@ import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "./events.server";
+import { itemFeedbackFrom } from "./item-feedback.server";
 
 export { REASON_LABEL } from "./labels";
 
@@ -207,70 +208,6 @@ export async function loadItemFeedback(
         .orderBy(feedbackReplies.at, feedbackReplies.id)
     : [];
   return itemFeedbackFrom(db, { user, itemId, current: item, mineRows, replies, now });
-}
-
-/** The user's ratings of one item, newest version first, as the widget needs them. */
-export type MyRatingRow = {
-  id: string;
-  versionId: string;
-  versionNumber: number;
-  useful: boolean;
-  reasons: string[];
-  comment: string | null;
-  at: Date;
-  resolvedInVersion: number | null;
-};
-/** Marketing's replies to those ratings, oldest first. */
-export type MyReplyRow = { id: number; ratingId: string | null; body: string; at: Date; author: string | null; readAt: Date | null };
-
-/**
- * The widget from rows already read (by `loadItemFeedback`, or in the item page's one statement);
- * replies shown here count as read.
- */
-export async function itemFeedbackFrom(
-  db: Db,
-  {
-    user,
-    itemId,
-    current: item,
-    mineRows,
-    replies,
-    now = new Date(),
-  }: {
-    user: SessionUser;
-    itemId: string;
-    current: { versionId: string; versionNumber: number } | null | undefined;
-    mineRows: MyRatingRow[];
-    replies: MyReplyRow[];
-    now?: Date;
-  }
-): Promise<ItemFeedback> {
-  const unread = replies.filter((r) => !r.readAt).map((r) => r.id);
-  if (unread.length) {
-    await db
-      .update(feedbackReplies)
-      .set({ readAt: now })
-      .where(and(inArray(feedbackReplies.id, unread), eq(feedbackReplies.recipientId, user.id)));
-  }
-  const current = item ? mineRows.find((r) => r.versionId === item.versionId) : undefined;
-  return {
-    itemId,
-    versionNumber: item?.versionNumber ?? null,
-    mine: current
-      ? { useful: current.useful, reasons: current.reasons, comment: current.comment, at: current.at.toISOString() }
-      : null,
-    history: mineRows
-      .map((r) => ({
-        versionNumber: r.versionNumber,
-        useful: r.useful,
-        comment: r.comment,
-        replies: replies
-          .filter((p) => p.ratingId === r.id)
-          .map((p) => ({ body: p.body, at: p.at.toISOString(), author: p.author })),
-        resolvedInVersion: r.resolvedInVersion,
-      }))
-      .filter((h) => h.replies.length > 0 || h.resolvedInVersion !== null),
-  };
 }
 
 /** For the badge on the seller's Me tab: replies from marketing not seen yet. */

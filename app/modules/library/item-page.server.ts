@@ -9,7 +9,7 @@ import { feedbackReplies, itemAudiences, itemTags, itemVersions, items, ratings,
 import type { SessionUser } from "../auth/session.server";
 import { hashToken } from "../auth/tokens.server";
 import { notFound } from "../errors.server";
-import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "../feedback/ratings.server";
+import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "../feedback/item-feedback.server";
 import { seesWholeLibrary, visibilityParams, visibleItemsWhereForViewer, visibleItemsWherePrepared } from "./audience.server";
 import { isUuid, itemDetailFrom, versionsAndHistory } from "./publishing.server";
 
