@@ -9,36 +9,27 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
-import { requireUser } from "~/modules/auth/guard.server";
+import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { loadItemFeedback } from "~/modules/feedback/ratings.server";
-import { seesWholeLibrary } from "~/modules/library/audience.server";
 import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
-import { loadItemDetail, requireServices } from "~/modules/library/publishing.server";
+import { loadItemPage } from "~/modules/library/item-page.server";
+import { requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(context.app, request);
+  const token = await readSessionToken(context.app, request);
+  // NOTE: not awaited here: the page's one statement goes out beside the session look-up (decision 022).
+  const viewer = requireUser(context.app, request);
   try {
-    const detail = await loadItemDetail(context.app.db, user, params.id ?? "");
-    const desk = seesWholeLibrary(user);
-    const moves = desk
-      ? await allowedMoves(context.app.db, user, { id: detail.item.id, status: detail.item.status, ownerId: detail.item.owner?.id ?? null, problem: detail.item.problem })
+    const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token);
+    const user = await viewer;
+    const moves = page.desk
+      ? await allowedMoves(context.app.db, user, { id: page.item.id, status: page.item.status, ownerId: page.item.owner?.id ?? null, problem: page.item.problem })
       : [];
-    // --- feedback (app/modules/feedback): "Was this useful?" for published items ---
-    const feedback =
-      detail.item.status === "published"
-        ? await loadItemFeedback(context.app.db, {
-            user,
-            itemId: detail.item.id,
-            currentVersion: detail.current ? { versionId: detail.current.id, versionNumber: detail.current.number } : undefined,
-          })
-        : null;
-    // --- end feedback ---
-    return { ...detail, desk, moves, feedback };
+    return { ...page, moves };
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;

@@ -2,14 +2,15 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Shell } from "~/components/shell";
-import { requireUser } from "~/modules/auth/guard.server";
+import { getUser, requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  // Marketing's replies to this seller's ratings and requests, for the badge on Me.
-  const unread = user.role === "seller" ? await unreadReplyCount(context.app.db, { user }) : 0;
+  // Marketing's replies to this seller's ratings and requests, for the badge on Me: the session
+  // look-up already counted them in the same statement (decision 022); an API token did not.
+  const unread = user.role === "seller" ? ((await getUser(context.app, request))?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user }))) : 0;
   return { user: publicUser(user), unread };
 }
 

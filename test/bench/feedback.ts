@@ -15,12 +15,12 @@ import { commitSessionCookie } from "../../app/modules/auth/guard.server";
 import { createSession, type SessionUser } from "../../app/modules/auth/session.server";
 import { rebuildRollups } from "../../app/modules/feedback/events.server";
 import { adoption, itemInsights } from "../../app/modules/insights/insights.server";
-import { createDb, type DbHandle } from "../../db/client";
+import { createDb, rowsOf, type DbHandle } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { withDatabase } from "../setup/databases";
 import { seededRandom } from "../setup/random";
 import { startAppServer } from "../setup/server-process";
-import type { Figures } from "./figures";
+import { ratioFigure, type Figures } from "./figures";
 
 const DAY = 86_400_000;
 
@@ -86,16 +86,7 @@ async function benchIngest(quick: boolean): Promise<Figures> {
   const itemIds = (
     (await db.handle.db.execute(sql`select id from items order by id`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[]
   ).map((r) => r.id);
-  await db.handle.close();
-
-  const server = await startAppServer({ NODE_ENV: "production", SESSION_SECRET: secret, DATA_DIR: db.dataDir, DATABASE_URL: db.url });
-  const CLIENTS = 8;
   const BATCH = 500;
-  const durationMs = quick ? 5_000 : 15_000;
-  let processed = 0;
-  let accepted = 0;
-  let duplicates = 0;
-  let batches = 0;
   // Each batch names every item once, on one of the last 5 days, so nearly every event opens a new
   // item-day for its seller; the offset and days are random (seeded), so concurrent batches share
   // about a fifth of their rollup rows, as they would at random.
@@ -114,6 +105,17 @@ async function benchIngest(quick: boolean): Promise<Figures> {
       };
     });
   };
+  // The baseline, measured before and after the HTTP run (the server holds PGlite in between).
+  const copyBefore = await copyRowsPerSecond(db.handle, makeBatch, quick);
+  await db.handle.close();
+
+  const server = await startAppServer({ NODE_ENV: "production", SESSION_SECRET: secret, DATA_DIR: db.dataDir, DATABASE_URL: db.url });
+  const CLIENTS = 8;
+  const durationMs = quick ? 5_000 : 15_000;
+  let processed = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let batches = 0;
   const post = async (cookie: string, body: string) => {
     const res = await fetch(`${server.baseURL}/api/v1/events`, { method: "POST", headers: { "Content-Type": "application/json", cookie }, body });
     if (res.status !== 200) throw new Error(`events answered ${res.status}: ${await res.text()}`);
@@ -149,9 +151,19 @@ async function benchIngest(quick: boolean): Promise<Figures> {
     );
     const seconds = (performance.now() - started) / 1000;
     const engine = db.url ? "PostgreSQL 15" : "PGlite";
+    await server.stop();
+    const again = await createDb(db.url ? { url: db.url, max: 1 } : { dataDir: path.join(db.dataDir, "pglite") });
+    const copyAfter = await copyRowsPerSecond(again, makeBatch, quick).finally(() => again.close());
+    const copyRate = Math.round((copyBefore + copyAfter) / 2);
+    const eventsRate = Math.round(processed / seconds);
     return {
+      ingest_vs_copy: ratioFigure(
+        { label: "events over HTTP", value: eventsRate, unit: "events/s" },
+        { label: "raw COPY of the same events into a plain table", value: copyRate, unit: "rows/s" },
+        `${engine}; COPY: ${quick ? 20 : 60} batches of ${BATCH} events as text, no indexes or constraints, mean of one run before (${Math.round(copyBefore)} rows/s) and one after (${Math.round(copyAfter)} rows/s) the HTTP run`,
+      ),
       ingest_events_per_s: {
-        value: Math.round(processed / seconds),
+        value: eventsRate,
         unit: "events/s",
         conditions: `${engine}, HTTP POST /api/v1/events to the production server, ${CLIENTS} concurrent clients, batches of ${BATCH}, ${batches} batches in ${seconds.toFixed(1)} s, 1 in 10 re-sent (${accepted} stored, ${duplicates} duplicates), bodies made before timing, rollups (unique-seller gaps included) updated in the same transaction, ${os.cpus().length} cores shared by server, database and load generator`,
       },
@@ -160,6 +172,39 @@ async function benchIngest(quick: boolean): Promise<Figures> {
     await server.stop();
     await db.drop();
   }
+}
+
+/**
+ * The baseline for `ingest_vs_copy`: the same kind of events (`makeBatch`), as COPY text into a plain
+ * table without indexes or constraints: about the fastest way PostgreSQL takes rows in.
+ */
+async function copyRowsPerSecond(
+  handle: DbHandle,
+  makeBatch: (seed: number) => { id: string; type: string; itemId: string; at: string; props?: object }[],
+  quick: boolean,
+) {
+  const batches = quick ? 20 : 60;
+  const userId = "00000000-0000-4000-8000-000000000001";
+  const events = Array.from({ length: batches }, (_, b) => makeBatch(900_000 + b)).flat();
+  const text = events.map((e) => `${e.id}\t${userId}\t${e.itemId}\t${e.type}\t${e.at}\t${JSON.stringify(e.props ?? {})}\n`).join("");
+  await handle.db.execute(sql`drop table if exists bench_copy_events`);
+  await handle.db.execute(sql`create table bench_copy_events (id uuid, user_id uuid, item_id uuid, type text, at timestamptz, props jsonb)`);
+  const started = performance.now();
+  if (handle.raw.kind === "postgres") {
+    const stream = await handle.raw.client`copy bench_copy_events from stdin`.writable();
+    await new Promise<void>((resolve, reject) => {
+      stream.on("error", reject);
+      stream.on("finish", resolve);
+      stream.end(text);
+    });
+  } else {
+    await handle.raw.client.query("copy bench_copy_events from '/dev/blob'", [], { blob: new Blob([text]) });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const [{ n }] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from bench_copy_events`));
+  if (n !== events.length) throw new Error(`COPY stored ${n} of ${events.length} rows`);
+  await handle.db.execute(sql`drop table bench_copy_events`);
+  return events.length / seconds;
 }
 
 async function benchInsights(quick: boolean): Promise<Figures> {

@@ -1,8 +1,32 @@
-export type Figure = { value: number; unit: string; conditions: string };
+export type Figure = {
+  value: number;
+  unit: string;
+  conditions: string;
+  /** A ratio figure: what was measured and the baseline measured beside it in the same run (decision 022). */
+  ratio?: { measured: RatioPart; baseline: RatioPart };
+};
 export type Figures = Record<string, Figure>;
+export type RatioPart = { label: string; value: number; unit: string };
+
+/**
+ * measured ÷ baseline, both from this run on this machine: absolute figures on shared 2-core machines
+ * move 1.5–2× between runs and machines, a ratio to a same-run baseline does not (decision 022).
+ */
+export function ratioFigure(measured: RatioPart, baseline: RatioPart, conditions: string): Figure {
+  return { value: Number((measured.value / baseline.value).toPrecision(3)), unit: "×", conditions, ratio: { measured, baseline } };
+}
 
 /** Goals from the issues, printed next to each figure. `max` = lower is better. */
 export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
+  // Issue #18: goals on ratios to a baseline measured in the same run.
+  ssr_item_vs_bare: { goal: 0.5, kind: "min" },
+  ssr_item_p99_vs_bare: { goal: 2, kind: "max" },
+  search_pg_vs_naive_100k: { goal: 0.15, kind: "max" },
+  search_pg_vs_naive_1m: { goal: 0.03, kind: "max" },
+  search_meili_vs_bare: { goal: 1.3, kind: "max" },
+  ingest_vs_copy: { goal: 0.3, kind: "min" },
+  derivatives_vs_sharp: { goal: 0.9, kind: "min" },
+  // Absolute figures: information, with their conditions (they move with the machine).
   ssr_item_rps: { goal: 2000, kind: "min" },
   ssr_item_p99_ms: { goal: 50, kind: "max" },
   search_pg_p95_ms_100k: { goal: 20, kind: "max" },

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import { buildIfNeeded } from "../../server/build";
-import { GOALS, type Figures } from "./figures";
+import { GOALS, type Figures, type RatioPart } from "./figures";
 
 type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures> };
 
@@ -46,7 +46,16 @@ const verdict = (name: string, value: number) => {
   const ok = g.kind === "min" ? value >= g.goal : value <= g.goal;
   return `${g.kind === "min" ? "≥" : "≤"} ${g.goal}  ${ok ? "met" : "NOT MET"}`;
 };
-const rows = Object.entries(results).map(([name, f]) => [name, `${f.value} ${f.unit}`, verdict(name, f.value), f.conditions]);
+// Ratios first (the goals that hold on any machine), then the absolute figures.
+const part = (p: RatioPart) => `${p.value} ${p.unit} ${p.label}`;
+const rows = Object.entries(results)
+  .sort(([, a], [, b]) => Number(!a.ratio) - Number(!b.ratio))
+  .map(([name, f]) => [
+    name,
+    `${f.value} ${f.unit}`,
+    verdict(name, f.value),
+    f.ratio ? `${part(f.ratio.measured)} ÷ ${part(f.ratio.baseline)}; ${f.conditions}` : f.conditions,
+  ]);
 const widths = [0, 1, 2].map((i) => Math.max(...[["figure", "value", "goal", "conditions"][i], ...rows.map((r) => r[i])].map((s) => s.length)));
 const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join("  ");
 console.log(`\nFieldkit benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}${quick ? ", quick" : ""}`);

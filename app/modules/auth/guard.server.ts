@@ -49,7 +49,14 @@ function bearerToken(request: Request): string | null {
 
 export type AuthMethod = "cookie" | "token";
 
-export function getUser(ctx: AppContext, request: Request): Promise<{ user: SessionUser; method: AuthMethod } | null> {
+export type FoundUser = {
+  user: SessionUser;
+  method: AuthMethod;
+  /** Sellers' unread replies from marketing, when the session look-up brought them (cookie sign-ins). */
+  unreadReplies?: number;
+};
+
+export function getUser(ctx: AppContext, request: Request): Promise<FoundUser | null> {
   if (!ctx.requestCache) return lookUpUser(ctx, request);
   const key = `user:${request.headers.get("authorization") ?? ""}|${request.headers.get("cookie") ?? ""}`;
   let found = ctx.requestCache.get(key) as ReturnType<typeof lookUpUser> | undefined;
@@ -60,7 +67,7 @@ export function getUser(ctx: AppContext, request: Request): Promise<{ user: Sess
   return found;
 }
 
-async function lookUpUser(ctx: AppContext, request: Request): Promise<{ user: SessionUser; method: AuthMethod } | null> {
+async function lookUpUser(ctx: AppContext, request: Request): Promise<FoundUser | null> {
   const bearer = bearerToken(request);
   if (bearer) {
     const user = await userForApiToken(ctx.db, bearer);
@@ -68,8 +75,10 @@ async function lookUpUser(ctx: AppContext, request: Request): Promise<{ user: Se
   }
   const token = await readSessionToken(ctx, request);
   if (!token) return null;
-  const user = await userForSessionToken(ctx.db, token);
-  return user ? { user, method: "cookie" } : null;
+  const found = await userForSessionToken(ctx.db, token);
+  if (!found) return null;
+  const { unreadReplies, ...user } = found;
+  return { user, method: "cookie", unreadReplies };
 }
 
 /** Pages: an anonymous (or expired) visitor is sent to sign in and brought back afterwards. */

@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { apiTokens, loginAttempts, sessions, teamLeads, users, type Role } from "../../../db/schema";
+import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users, type Role } from "../../../db/schema";
 import { AppError } from "../errors.server";
 import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
 import { hashToken, newToken } from "./tokens.server";
@@ -96,15 +96,40 @@ export async function endAllSessions(db: Db, userId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function userForSessionToken(db: Db, token: string): Promise<SessionUser | null> {
-  const [row] = await db
-    .select(userColumns)
+/**
+ * The user behind a browser session, in one statement built once per database handle: every page
+ * request runs it, so it also brings the manager's teams and, for sellers, the count of marketing's
+ * replies not read yet (the badge in the shell) instead of one more round trip each (decision 022).
+ */
+export async function userForSessionToken(db: Db, token: string): Promise<(SessionUser & { unreadReplies: number }) | null> {
+  let statement = sessionStatements.get(db);
+  if (!statement) sessionStatements.set(db, (statement = sessionStatement(db)));
+  const [row] = await statement.execute({ tokenHash: hashToken(token) });
+  if (!row) return null;
+  return { id: row.id, email: row.email, name: row.name, role: row.role, teamId: row.teamId, leadsTeamIds: row.leads, unreadReplies: row.unread };
+}
+
+const sessionStatement = (db: Db) =>
+  db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      teamId: users.teamId,
+      leads: sql<string[]>`case when ${users.role} = 'manager'
+        then coalesce((select json_agg(tl.team_id) from ${teamLeads} tl where tl.user_id = ${users.id}), '[]'::json)
+        else '[]'::json end`,
+      unread: sql<number>`case when ${users.role} = 'seller'
+        then (select count(*)::int from ${feedbackReplies} fr where fr.recipient_id = ${users.id} and fr.read_at is null)
+        else 0 end`,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date()), eq(users.active, true)))
-    .limit(1);
-  return row ? loadSessionUser(db, row) : null;
-}
+    .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), sql`${sessions.expiresAt} > now()`, eq(users.active, true)))
+    .limit(1)
+    .prepare("session_user");
+const sessionStatements = new WeakMap<Db, ReturnType<typeof sessionStatement>>();
 
 export async function userForApiToken(db: Db, token: string): Promise<SessionUser | null> {
   const [row] = await db

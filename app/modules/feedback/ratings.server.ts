@@ -9,6 +9,7 @@ import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "./events.server";
+import { itemFeedbackFrom } from "./item-feedback.server";
 
 export { REASON_LABEL } from "./labels";
 
@@ -208,32 +209,7 @@ export async function loadItemFeedback(
         )
         .orderBy(feedbackReplies.at, feedbackReplies.id)
     : [];
-  const unread = replies.filter((r) => !r.readAt).map((r) => r.id);
-  if (unread.length) {
-    await db
-      .update(feedbackReplies)
-      .set({ readAt: now })
-      .where(and(inArray(feedbackReplies.id, unread), eq(feedbackReplies.recipientId, user.id)));
-  }
-  const current = item ? mineRows.find((r) => r.versionId === item.versionId) : undefined;
-  return {
-    itemId,
-    versionNumber: item?.versionNumber ?? null,
-    mine: current
-      ? { useful: current.useful, reasons: current.reasons, comment: current.comment, at: current.at.toISOString() }
-      : null,
-    history: mineRows
-      .map((r) => ({
-        versionNumber: r.versionNumber,
-        useful: r.useful,
-        comment: r.comment,
-        replies: replies
-          .filter((p) => p.ratingId === r.id)
-          .map((p) => ({ body: p.body, at: p.at.toISOString(), author: p.author })),
-        resolvedInVersion: r.resolvedInVersion,
-      }))
-      .filter((h) => h.replies.length > 0 || h.resolvedInVersion !== null),
-  };
+  return itemFeedbackFrom(db, { user, itemId, current: item, mineRows, replies, now });
 }
 
 /** For the badge on the seller's Me tab: replies from marketing not seen yet. */

@@ -40,3 +40,29 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
   return sql`exists (select 1 from ${itemVisibility} v where v.item_id = ${items.id} and ${teamOk}
     and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, ${from}) offset 0)`;
 }
+
+/**
+ * `visibleItemsWhere` for statements built once and run with placeholders (the item page's): the same
+ * rule, with the viewer's part as SQL — `wholeLibrary` a boolean, `teams` a uuid[] — so the statement's
+ * text never depends on the user.
+ */
+export const visibleItemsWhereFor = (wholeLibrary: SQL, teams: SQL): SQL => sql`(${wholeLibrary} or (
+  ${items.status} = 'published' and (${items.expiresAt} is null or ${items.expiresAt} > now())
+  and (not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
+       or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = any(${teams})))))`;
+
+/** The viewer's part as placeholders, filled from `visibilityParams`. */
+export const visibleItemsWherePrepared = (): SQL =>
+  visibleItemsWhereFor(sql`${sql.placeholder("wholeLibrary")}::boolean`, sql`string_to_array(${sql.placeholder("teams")}::text, ',')::uuid[]`);
+
+export const visibilityParams = (user: SessionUser) => ({ wholeLibrary: seesWholeLibrary(user), teams: audienceTeams(user).join(",") });
+
+/**
+ * The viewer's part from a users row aliased `viewer` (see the item page's statement): the same
+ * roles and teams as `seesWholeLibrary` and `audienceTeams`.
+ */
+export const visibleItemsWhereForViewer = (): SQL =>
+  visibleItemsWhereFor(
+    sql`viewer.role in ('marketer', 'admin')`,
+    sql`(array[viewer.team_id] || coalesce((select array_agg(tl.team_id) from team_leads tl where tl.user_id = viewer.id and viewer.role = 'manager'), '{}'::uuid[]))`,
+  );

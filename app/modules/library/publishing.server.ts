@@ -513,7 +513,7 @@ export type VersionView = {
   createdBy: string | null;
 };
 
-function versionView(v: typeof itemVersions.$inferSelect): VersionView {
+export function versionView(v: typeof itemVersions.$inferSelect): VersionView {
   return {
     id: v.id,
     number: v.number,
@@ -560,26 +560,44 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
     .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
     .limit(1);
   if (!row) throw notFound("This item doesn't exist or isn't shared with your team.");
-  const { item, current } = row;
   const desk = seesWholeLibrary(user);
-  const [versionRows, history] = desk
-    ? await Promise.all([
-        db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.number)),
-        db
-          .select({
-            id: itemTransitions.id,
-            from: itemTransitions.fromStatus,
-            to: itemTransitions.toStatus,
-            comment: itemTransitions.comment,
-            at: itemTransitions.at,
-            actor: users.name,
-          })
-          .from(itemTransitions)
-          .leftJoin(users, eq(users.id, itemTransitions.actorId))
-          .where(eq(itemTransitions.itemId, itemId))
-          .orderBy(desc(itemTransitions.at), desc(itemTransitions.id)),
-      ])
-    : [[], []];
+  return itemDetailFrom(row, desk, desk ? await versionsAndHistory(db, itemId) : [[], []]);
+}
+export type ItemDetail = ReturnType<typeof itemDetailFrom>;
+
+/** Every version and the status history: what marketers and admins see below the item. */
+export async function versionsAndHistory(db: Db, itemId: string) {
+  return Promise.all([
+    db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.number)),
+    db
+      .select({
+        id: itemTransitions.id,
+        from: itemTransitions.fromStatus,
+        to: itemTransitions.toStatus,
+        comment: itemTransitions.comment,
+        at: itemTransitions.at,
+        actor: users.name,
+      })
+      .from(itemTransitions)
+      .leftJoin(users, eq(users.id, itemTransitions.actorId))
+      .where(eq(itemTransitions.itemId, itemId))
+      .orderBy(desc(itemTransitions.at), desc(itemTransitions.id)),
+  ]);
+}
+
+/** The item page's and the API's shape, from the one-statement row (loadItemDetail, loadItemPage). */
+export function itemDetailFrom(
+  row: {
+    item: typeof items.$inferSelect;
+    current: typeof itemVersions.$inferSelect | null;
+    ownerName: string | null;
+    tags: Pick<typeof tags.$inferSelect, "id" | "facet" | "value" | "label">[];
+    audiences: { id: string; name: string }[];
+  },
+  desk: boolean,
+  [versionRows, history]: Awaited<ReturnType<typeof versionsAndHistory>> | [[], []],
+) {
+  const { item, current } = row;
   return {
     item: {
       id: item.id,
@@ -609,7 +627,6 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
     history,
   };
 }
-export type ItemDetail = Awaited<ReturnType<typeof loadItemDetail>>;
 
 // Rendering and sanitising Markdown costs more than the rest of the item page; a version's body is
 // keyed by its id and compared in full, so an edited body is never served stale.

@@ -1,0 +1,72 @@
+// The item page's loaders as the browser reaches them: the shell's badge comes from the session
+// look-up's one statement, and the page's own data (item, version, tags, the viewer's feedback)
+// from one prepared statement per database handle (decision 022).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loader as shellLoader } from "~/routes/_app";
+import { loader as itemLoader } from "~/routes/_app.items.$id";
+import { rateItem, replyToRating } from "~/modules/feedback/ratings.server";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { createItem, sessionUser } from "../setup/feedback";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const shell = async (cookie: string) => (await shellLoader(routeArgs(app, request("/home", { cookie })) as never)) as { unread: number };
+const page = (cookie: string, id: string) => respond(() => itemLoader(routeArgs(app, request(`/items/${id}`, { cookie }), { id }) as never));
+
+describe("the seller's item page", () => {
+  it("shows the seller's rating and marketing's reply, and the badge counts the reply until the page was seen", async () => {
+    const team = await createTeam(app);
+    const seller = await createUser(app, { role: "seller", teamId: team.id });
+    const marketer = await createUser(app, { role: "marketer" });
+    const item = await createItem(app, { versions: 2 });
+    const rating = await rateItem(app.db, { user: sessionUser(seller), itemId: item.id, input: { useful: false, reasons: ["outdated"], comment: "Old logo" } });
+    await replyToRating(app.db, { user: sessionUser(marketer), ratingId: rating.id, body: "Fixed in the next version." });
+    const cookie = await cookieFor(app, seller.id);
+
+    expect((await shell(cookie)).unread).toBe(1);
+    const data = (await page(cookie, item.id)) as any;
+    expect(data.item.id).toBe(item.id);
+    expect(data.current.number).toBe(2);
+    expect(data.feedback).toMatchObject({
+      versionNumber: 2,
+      mine: { useful: false, reasons: ["outdated"], comment: "Old logo" },
+      history: [{ versionNumber: 2, useful: false, comment: "Old logo", replies: [{ body: "Fixed in the next version.", author: "Test marketer" }], resolvedInVersion: null }],
+    });
+    expect(typeof data.feedback.history[0].replies[0].at).toBe("string");
+    // The page shows rendered HTML; the Markdown source is only the API's.
+    expect(data).not.toHaveProperty("bodyMd");
+    expect((await shell(cookie)).unread).toBe(0);
+  });
+
+  it("answers 404 to a seller outside the item's audience and shows it to the manager who leads that team", async () => {
+    const team = await createTeam(app);
+    const other = await createTeam(app);
+    const item = await createItem(app, { audiences: [team.id] });
+    const outsider = await createUser(app, { role: "seller", teamId: other.id });
+    const manager = await createUser(app, { role: "manager", leads: [team.id] });
+    const insider = await createUser(app, { role: "seller", teamId: team.id });
+
+    expect(((await page(await cookieFor(app, outsider.id), item.id)) as Response).status).toBe(404);
+    expect(((await page(await cookieFor(app, manager.id), item.id)) as any).item.id).toBe(item.id);
+    expect(((await page(await cookieFor(app, insider.id), item.id)) as any).item.id).toBe(item.id);
+    expect((await shell(await cookieFor(app, manager.id))).unread).toBe(0);
+  });
+
+  it("answers 404 to a seller for a draft and for an expired item, and gives a marketer the draft with its history", async () => {
+    const seller = await createUser(app, { role: "seller" });
+    const marketer = await createUser(app, { role: "marketer" });
+    const draft = await createItem(app, { status: "draft" });
+    const expired = await createItem(app, { expiresAt: new Date(Date.now() - 60_000) });
+    const sellerCookie = await cookieFor(app, seller.id);
+
+    expect(((await page(sellerCookie, draft.id)) as Response).status).toBe(404);
+    expect(((await page(sellerCookie, expired.id)) as Response).status).toBe(404);
+    const desk = (await page(await cookieFor(app, marketer.id), draft.id)) as any;
+    expect(desk).toMatchObject({ desk: true, feedback: null });
+    expect(desk.versions.length).toBe(1);
+  });
+});
