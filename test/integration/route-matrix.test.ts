@@ -51,6 +51,9 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.invitations.$token.accept.ts": "public",
   "api.v1.password-resets.ts": "public",
   "api.v1.password-resets.$token.ts": "public",
+  // Single sign-on: the provider decides who you are (test/e2e/oidc.test.ts); 404 when not configured.
+  "auth.oidc.tsx": "public",
+  "auth.oidc_.callback.tsx": "public",
   "_app.tsx": { path: "/home", loader: page() },
   "_app.home.tsx": { path: "/home", loader: page() },
   "_app.me.tsx": { path: "/me", loader: page(), action: { form: { intent: "create-token", name: "matrix" }, expect: page() } },

@@ -172,14 +172,14 @@ export async function findInvitation(db: Db, token: string) {
  */
 export async function acceptInvitation(
   db: Db | Tx,
-  { token, name, password, userAgent, via = "password" }: { token: string; name: string; password: string | null; userAgent: string | null; via?: "password" | "sso" },
+  { token, tokenHash, name, password, userAgent, via = "password" }: { token?: string; tokenHash?: string; name: string; password: string | null; userAgent: string | null; via?: "password" | "sso" },
 ) {
   const passwordHash = password === null ? NO_PASSWORD : await hashPassword(password.slice(0, MAX_PASSWORD_LENGTH));
   const run = async (tx: Tx) => {
     const [invite] = await tx
       .update(invitations)
       .set({ acceptedAt: new Date() })
-      .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt), gt(invitations.expiresAt, new Date())))
+      .where(and(eq(invitations.tokenHash, tokenHash ?? hashToken(token ?? "")), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt), gt(invitations.expiresAt, new Date())))
       .returning();
     if (!invite) throw new AppError("not_found", INVALID_INVITE_MESSAGE);
     const [user] = await tx
