@@ -86,13 +86,14 @@ export default function AcceptInvitation() {
         </p>
       </Form>
       {sso ? (
-        <Form method="post" action="/auth/oidc">
-          <input type="hidden" name="invite" value={token} />
+        <>
           <p className="meta">Or skip the password:</p>
-          <button type="submit" className="secondary" style={{ width: "100%" }}>
-            Sign in with {sso}
-          </button>
-        </Form>
+          <p>
+            <a className="button secondary" href={`/auth/oidc?${new URLSearchParams({ invite: token })}`} style={{ display: "block", textAlign: "center" }}>
+              Sign in with {sso}
+            </a>
+          </p>
+        </>
       ) : null}
     </main>
   );

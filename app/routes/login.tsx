@@ -54,15 +54,14 @@ export default function Login() {
         </p>
       ) : null}
       {sso ? (
-        <Form method="post" action="/auth/oidc">
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <>
           <p>
-            <button type="submit" style={{ width: "100%" }}>
+            <a className="button" href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`} style={{ display: "block", textAlign: "center" }}>
               Sign in with {sso}
-            </button>
+            </a>
           </p>
           {ssoOnly ? <p className="meta">Admins can still sign in with their password below if single sign-on is down.</p> : <p className="meta">Or use your email and password:</p>}
-        </Form>
+        </>
       ) : null}
       <Form method="post" noValidate aria-describedby={data?.formError ? "form-error" : undefined}>
         {data?.formError ? (

@@ -76,7 +76,7 @@ export async function startOidcLogin(
 
 /** What went wrong with a token, in words a person (and an admin reading the audit log) can use. */
 function describeTokenError(error: unknown): [reason: string, message: string] {
-  const text = `${(error as { code?: string }).code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
+  const text = errorText(error);
   if (/signature/i.test(text)) return ["bad_signature", "The sign-in token's signature is not valid, so it may have been tampered with."];
   if (/"aud"|audience/i.test(text)) return ["wrong_audience", "The sign-in token was issued for a different application."];
   if (/"exp"|expired|timestamp/i.test(text)) return ["expired_token", "The sign-in token has expired. Sign in again."];
@@ -84,6 +84,17 @@ function describeTokenError(error: unknown): [reason: string, message: string] {
   if (/"iss"|issuer/i.test(text)) return ["wrong_issuer", "The sign-in token came from an unexpected provider."];
   if (/state/i.test(text)) return ["state_mismatch", "This sign-in does not match the one your browser started."];
   return ["token_rejected", "The identity provider's answer could not be verified."];
+}
+
+/** openid-client wraps oauth4webapi's error (which names the failed claim) as its cause. */
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: string; code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    parts.push([e.code, e.message, (e as { claim?: string }).claim && `"${(e as { claim?: string }).claim}"`].filter(Boolean).join(" "));
+    const claim = (e.cause as { claim?: string } | undefined)?.claim;
+    if (claim) parts.push(`"${claim}"`);
+  }
+  return parts.join(" | ");
 }
 
 type Claims = Record<string, unknown>;
@@ -141,7 +152,7 @@ export async function finishOidcLogin(
     claims = (tokens.claims() ?? {}) as Claims;
   } catch (error) {
     const [reason, message] = describeTokenError(error);
-    throw new OidcRefusal(reason, message, error instanceof Error ? error.message : String(error));
+    throw new OidcRefusal(reason, message, errorText(error));
   }
   const user = await accountFor(db, { settings, claims, inviteTokenHash: login.inviteTokenHash, userAgent });
   const token = await createSession(db, user.id, userAgent);
@@ -216,5 +227,6 @@ async function accountFor(
 }
 
 export async function recordRefusal(db: Db, refusal: OidcRefusal, issuer: string) {
+  console.warn(`SSO sign-in refused (${refusal.reason})${refusal.detail ? `: ${refusal.detail}` : ""}`);
   await recordAudit(db, { actor: null, action: "sso.refused", targetType: "user", targetId: null, details: { reason: refusal.reason, issuer, detail: refusal.detail?.slice(0, 500) ?? null } });
 }
