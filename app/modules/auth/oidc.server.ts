@@ -154,13 +154,13 @@ export async function finishOidcLogin(
     const [reason, message] = describeTokenError(error);
     throw new OidcRefusal(reason, message, errorText(error));
   }
-  const user = await accountFor(db, { settings, claims, inviteTokenHash: login.inviteTokenHash, userAgent });
+  const user = await accountForClaims(db, { settings, claims, inviteTokenHash: login.inviteTokenHash, userAgent });
   const token = await createSession(db, user.id, userAgent);
   await recordAudit(db, { actor: user, action: "sso.signed_in", targetType: "user", targetId: user.id, details: { issuer: settings.issuer, subject: String(claims.sub) } });
   return { user, token, redirectTo: login.redirectTo };
 }
 
-async function accountFor(
+export async function accountForClaims(
   db: Db,
   { settings, claims, inviteTokenHash, userAgent }: { settings: OidcSettings; claims: Claims; inviteTokenHash: string | null; userAgent: string | null },
 ): Promise<SessionUser> {
