@@ -9,14 +9,16 @@ import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 import { formatDate } from "~/components/dates";
+import { listMyReplies } from "~/modules/notifications/replies.server";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const [teams, tokens] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user })]);
+  const [teams, tokens, replies] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user }), listMyReplies(context.app.db, { user })]);
   return {
     tokens,
+    replies,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
     leads: teams.filter((t) => user.leadsTeamIds.includes(t.id)).map((t) => t.name),
@@ -51,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { user, team, leads, tokens } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, replies } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -71,6 +73,26 @@ export default function Me() {
           </>
         ) : null}
       </dl>
+      <h2 id="replies">Replies</h2>
+      {replies.length ? (
+        <ul className="list" aria-labelledby="replies">
+          {replies.map((r) => (
+            <li key={r.id} className="card">
+              <Link to={r.url}>
+                {r.read ? null : <strong>New: </strong>}
+                {r.about}
+              </Link>
+              <p>{r.body}</p>
+              <div className="meta">
+                {r.author ?? "Marketing"} · {formatDate(r.at)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="meta">No replies yet. When marketing answers your feedback or a request, it shows up here.</p>
+      )}
+
       <h2>Content requests</h2>
       <p className="row">
         <Link className="button secondary" to="/requests">
