@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, userIdentities, users } from "../../db/schema";
+import { auditLog, invitations, userIdentities, users } from "../../db/schema";
+import { inviteUser } from "~/modules/people/invitations.server";
 import { OidcRefusal, accountForClaims, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
 import type { OidcSettings } from "../../server/env";
@@ -87,6 +88,22 @@ describe("accounts from SSO claims", () => {
     const entries = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, user.id), sql`${auditLog.details}->>'source' = 'sso_claims'`));
     expect(entries.map((e) => e.action).sort()).toEqual(["user.role_changed", "user.team_changed"]);
     expect(entries.find((e) => e.action === "user.role_changed")!.details).toMatchObject({ from: "seller", to: "manager" });
+  });
+
+  it("accepts an invitation with SSO: the invited role and team, the invitation used up", async () => {
+    const team = await createTeam(app);
+    const admin = await createUser(app, { role: "admin" });
+    const actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role, teamId: null, leadsTeamIds: [] };
+    const email = `invited-${randomUUID()}@example.test`;
+    const invite = await inviteUser(app.db, { actor, input: { email, role: "manager", teamId: team.id }, settings: { publicUrl: "http://f.test", ssoName: "Example ID" } });
+    const [row] = await app.db.select({ tokenHash: invitations.tokenHash }).from(invitations).where(eq(invitations.id, invite.id));
+    // The provider's claims name no role: the invitation decides.
+    const claims = claimsFor({ email });
+    const user = await accountForClaims(app.db, { settings: settings({ unmapped: "refuse" }), claims, inviteTokenHash: row.tokenHash, userAgent: null });
+    expect(user).toMatchObject({ email, role: "manager", teamId: team.id });
+    const [used] = await app.db.select().from(invitations).where(eq(invitations.id, invite.id));
+    expect(used.acceptedAt).not.toBeNull();
+    expect(await app.db.select().from(userIdentities).where(eq(userIdentities.userId, user.id))).toHaveLength(1);
   });
 
   it("refuses a deactivated account", async () => {

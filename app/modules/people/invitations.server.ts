@@ -193,7 +193,8 @@ export async function acceptInvitation(
     // Other pending invitations for the address are moot now.
     await tx.update(invitations).set({ withdrawnAt: new Date() }).where(and(eq(invitations.email, invite.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
     await recordAudit(tx, { actor: { id: user.id }, action: "invitation.accepted", targetType: "user", targetId: user.id, details: { invitationId: invite.id, email: user.email, role: user.role, teamId: user.teamId, via } });
-    const sessionToken = await createSession(tx as unknown as Db, user.id, userAgent);
+    // The SSO path opens its own session after linking the identity.
+    const sessionToken = via === "sso" ? "" : await createSession(tx as unknown as Db, user.id, userAgent);
     return { user: { ...user, leadsTeamIds: [] as string[] } satisfies SessionUser, token: sessionToken };
   };
   // Inside a caller's transaction this is a savepoint: a dead link undoes only this part.
