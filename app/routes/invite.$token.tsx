@@ -89,7 +89,7 @@ export default function AcceptInvitation() {
         <>
           <p className="meta">Or skip the password:</p>
           <p>
-            <a className="button secondary" href={`/auth/oidc?${new URLSearchParams({ invite: token })}`} style={{ display: "block", textAlign: "center" }}>
+            <a className="button secondary" href={`/auth/oidc?${new URLSearchParams({ invite: token })}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
               Sign in with {sso}
             </a>
           </p>

@@ -56,7 +56,7 @@ export default function Login() {
       {sso ? (
         <>
           <p>
-            <a className="button" href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`} style={{ display: "block", textAlign: "center" }}>
+            <a className="button" href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
               Sign in with {sso}
             </a>
           </p>
