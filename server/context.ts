@@ -6,6 +6,7 @@ import { migrateDb } from "../db/migrate";
 import { seedDemo } from "../db/seed/demo";
 import type { AppContext } from "../app/modules/context.server";
 import { libraryJobHandlers } from "../app/modules/library/jobs.server";
+import { createMailTransport, mailJobHandlers } from "../app/modules/mail/mail.server";
 import { createJobRunner, releaseLeases } from "../content/jobs";
 import { createLocalStorage } from "../content/storage";
 import { createFileWorkers, type FileWork } from "../content/workers/pool";
@@ -73,11 +74,13 @@ export async function createAppContext(env: Env, options: ContextOptions = {}): 
       throw error;
     }
   }
-  const jobs = createJobRunner({ db: dbHandle.db, handlers: libraryJobHandlers(dbHandle.db, storage, files), leaseMs: env.JOB_LEASE_SECONDS * 1000, log });
+  const mail = createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  const handlers = { ...libraryJobHandlers(dbHandle.db, storage, files), ...mailJobHandlers(dbHandle.db, mail) };
+  const jobs = createJobRunner({ db: dbHandle.db, handlers, leaseMs: env.JOB_LEASE_SECONDS * 1000, log });
   // Search: fills empty indexes (e.g. after the demo seed), then drains the outbox in the background.
   const search = searchServiceFromEnv(env, dbHandle.db, log);
   if (searchSync) await search.bootstrap();
-  const ctx: AppContext = { env, db: dbHandle.db, dbHandle, services: { storage, files, jobs, search } };
+  const ctx: AppContext = { env, db: dbHandle.db, dbHandle, services: { storage, files, jobs, search, mail } };
   jobs.start();
   if (searchSync) search.start();
   return {
@@ -86,6 +89,7 @@ export async function createAppContext(env: Env, options: ContextOptions = {}): 
       await search.stop();
       await jobs.stop();
       await files.close();
+      mail.close();
       await dbHandle.close();
     },
   };

@@ -34,6 +34,22 @@ const EnvSchema = z
     FILE_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
     FILE_WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(1024),
     JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(90),
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional()),
+    MAIL_FROM: optionalString,
+    PUBLIC_URL: optionalString.pipe(z.url({ message: "must be the http(s) address people use to reach Fieldkit" }).optional()),
+    OIDC_ISSUER: optionalString.pipe(z.url({ message: "must be the provider's issuer URL" }).optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: optionalString,
+    OIDC_SCOPES: optionalString,
+    OIDC_ROLE_CLAIM: optionalString,
+    OIDC_TEAM_CLAIM: optionalString,
+    OIDC_ROLE_MAP: optionalString.pipe(
+      z.string().regex(/^\s*[^=;]+=(seller|marketer|manager|admin)\s*(;\s*[^=;]+=(seller|marketer|manager|admin)\s*)*;?$/, "must look like `Sales=seller;Marketing=marketer`").optional(),
+    ),
+    OIDC_UNMAPPED: optionalString.pipe(z.enum(["seller", "refuse"]).optional()),
+    OIDC_ALLOW_HTTP: optionalString.pipe(z.enum(["true", "false"]).optional()),
+    SSO_ONLY: optionalString.pipe(z.enum(["true", "false"]).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -45,6 +61,18 @@ const EnvSchema = z
     // NOTE: embedded PGlite lives inside one process; only a real server can be shared by workers.
     if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["WEB_CONCURRENCY"], message: "above 1 needs DATABASE_URL (the embedded database serves one process)" });
+    }
+    const oidcSet = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidcSet > 0 && oidcSet < 3) {
+      const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).find((k) => !env[k])!;
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required when any OIDC_ variable is set" });
+    }
+    if (env.SSO_ONLY === "true" && !env.OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["SSO_ONLY"], message: "needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" });
+    }
+    // NOTE: plain-http issuers exist only in tests and labs; tokens over http can be read on the wire.
+    if (env.OIDC_ALLOW_HTTP === "true" && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ALLOW_HTTP"], message: "is not allowed when NODE_ENV=production" });
     }
   });
 
@@ -69,6 +97,31 @@ export type Env = {
   JOB_LEASE_SECONDS: number;
   /** Whether the demo library and demo accounts are seeded on first start. */
   demoSeed: boolean;
+  /** SMTP server for outgoing mail; unset → the local outbox admins read in the app. */
+  SMTP_URL?: string;
+  MAIL_FROM: string;
+  /** The address people use to reach Fieldkit, for links in mail and the SSO callback. */
+  PUBLIC_URL: string;
+  /** OpenID Connect single sign-on, when configured. */
+  oidc?: OidcSettings;
+  /** Passwords are turned off for everyone but admins (their break-glass accounts). */
+  ssoOnly: boolean;
+};
+
+export type OidcSettings = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The button says "Sign in with {name}". */
+  name: string;
+  scopes: string;
+  roleClaim: string;
+  teamClaim: string;
+  /** Claim value → role; without a map, a claim value equal to a role name is that role. */
+  roleMap: Record<string, "seller" | "marketer" | "manager" | "admin">;
+  /** What happens to someone whose claims name no role: a seller with no team, or refused. */
+  unmapped: "seller" | "refuse";
+  allowHttp: boolean;
 };
 
 export class EnvError extends Error {
@@ -102,7 +155,36 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     FILE_WORKER_MEMORY_MB: e.FILE_WORKER_MEMORY_MB,
     JOB_LEASE_SECONDS: e.JOB_LEASE_SECONDS,
     demoSeed: e.NODE_ENV !== "production" && e.DEMO_SEED !== "false",
+    SMTP_URL: e.SMTP_URL,
+    MAIL_FROM: e.MAIL_FROM ?? "Fieldkit <fieldkit@localhost>",
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://${publicHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ""),
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? {
+          issuer: e.OIDC_ISSUER,
+          clientId: e.OIDC_CLIENT_ID,
+          clientSecret: e.OIDC_CLIENT_SECRET,
+          name: e.OIDC_NAME ?? "single sign-on",
+          scopes: e.OIDC_SCOPES ?? "openid email profile",
+          roleClaim: e.OIDC_ROLE_CLAIM ?? "fieldkit_role",
+          teamClaim: e.OIDC_TEAM_CLAIM ?? "fieldkit_team",
+          roleMap: parseRoleMap(e.OIDC_ROLE_MAP),
+          unmapped: e.OIDC_UNMAPPED ?? "seller",
+          allowHttp: e.OIDC_ALLOW_HTTP === "true",
+        }
+      : undefined,
+    ssoOnly: e.SSO_ONLY === "true",
   };
+}
+
+const publicHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host);
+
+function parseRoleMap(value: string | undefined): OidcSettings["roleMap"] {
+  const map: OidcSettings["roleMap"] = {};
+  for (const pair of (value ?? "").split(";")) {
+    const [claim, role] = pair.split("=").map((s) => s.trim());
+    if (claim && role) map[claim] = role as OidcSettings["roleMap"][string];
+  }
+  return map;
 }
 
 /** Outside production a secret is generated once and kept in DATA_DIR, so sessions survive restarts. */

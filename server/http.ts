@@ -63,8 +63,8 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
     createRequestHandler({
       build,
       mode: ctx.env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (_req, res) => ({
-        app: { ...ctx, requestCache: new Map() },
+      getLoadContext: (req, res) => ({
+        app: { ...ctx, requestCache: new Map(), clientAddress: req.ip },
         cspNonce: res.locals.cspNonce as string,
       }),
     }),

@@ -5,6 +5,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../db/seed/demo";
 import { createLocalStorage } from "../content/storage";
+import { createMailTransport } from "../app/modules/mail/mail.server";
 import { createAppContext, fileWorkersFromEnv, openDatabase, prepareDeployment } from "./context";
 import { EnvError, loadEnv, type Env } from "./env";
 import { buildIfNeeded } from "./build";
@@ -25,15 +26,23 @@ function envOrExit(): Env {
   }
 }
 
-function banner(env: Env, port: number, database: string) {
+function banner(env: Env, port: number, database: string, mail: string) {
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
   console.log(`\nFieldkit is running at ${url}`);
   console.log(`  database: ${database}`);
+  console.log(`  mail: ${mail}`);
+  if (env.oidc) console.log(`  single sign-on: ${env.oidc.issuer}${env.ssoOnly ? " (SSO only: passwords are off except for admins)" : ""}`);
   if (env.WEB_CONCURRENCY > 1) console.log(`  processes: ${env.WEB_CONCURRENCY} workers`);
   if (env.demoSeed) {
     console.log(`  demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const a of DEMO_ACCOUNTS) console.log(`    ${a.role.padEnd(9)} ${a.email}`);
   }
+}
+
+function mailDescription(env: Env): string {
+  const transport = createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  transport.close();
+  return transport.description;
 }
 
 /** One server process: the whole app (single-process mode) or a cluster worker. */
@@ -47,7 +56,7 @@ async function serve(env: Env, worker: { searchSync: boolean } | null) {
   const server = await listen(createHttpApp(ctx, build), env.PORT, env.HOST);
   if (!worker) {
     const { port } = server.address() as AddressInfo;
-    banner(env, port, ctx.dbHandle.driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.DATA_DIR}`);
+    banner(env, port, ctx.dbHandle.driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.DATA_DIR}`, ctx.services.mail!.description);
   }
 
   let stopping = false;
@@ -85,7 +94,7 @@ async function runPrimary(env: Env) {
     worker.once("listening", (address) => {
       if (bannerShown) return;
       bannerShown = true;
-      banner(env, address.port, "PostgreSQL (DATABASE_URL)");
+      banner(env, address.port, "PostgreSQL (DATABASE_URL)", mailDescription(env));
     });
     worker.once("exit", (code, signal) => {
       if (stopping) return;

@@ -13,6 +13,8 @@ export type AppContext = {
    * the page's loaders resolve the signed-in user once. Absent in tests that call loaders directly.
    */
   requestCache?: Map<string, Promise<unknown>>;
+  /** The client's address (proxies on loopback are trusted), for per-client rate limits. Absent in tests. */
+  clientAddress?: string;
 };
 
 /** Capabilities that come with their own engines; each layer adds its own field. */
@@ -27,6 +29,8 @@ export interface AppServices {
   search?: import("../../search/service").SearchService;
   /** Per-user rate limit on usage events (app/modules/feedback/events.server.ts). */
   feedback?: { eventLimiter: import("./feedback/events.server").EventRateLimiter };
+  /** Outgoing mail: SMTP when configured, otherwise the local outbox (app/modules/mail/mail.server.ts). */
+  mail?: import("./mail/mail.server").MailTransport;
 }
 
 declare module "@remix-run/node" {

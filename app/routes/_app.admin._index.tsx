@@ -4,14 +4,15 @@ import { ZodError } from "~/modules/validation.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createTeam, createUser, listPeople, listTeams, updateUser } from "~/modules/people/users.server";
+import { mailTrouble } from "~/modules/mail/mail.server";
 import { ROLES } from "../../db/schema";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const [people, teams] = await Promise.all([listPeople(context.app.db, { actor }), listTeams(context.app.db)]);
-  return { people, teams, me: actor.id };
+  const [people, teams, mail] = await Promise.all([listPeople(context.app.db, { actor }), listTeams(context.app.db), mailTrouble(context.app.db)]);
+  return { people, teams, me: actor.id, mailFailed: mail.failed };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     switch (form.intent) {
       case "create-user": {
         const user = await createUser(db, { actor, input: form });
-        return { ok: `Created ${user.email}. Share the password with them privately.`, intent: form.intent };
+        return { ok: `Created ${user.email}. Share the password with them privately, or send an invitation next time.`, intent: form.intent };
       }
       case "update-user": {
         await updateUser(db, {
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { people, teams, me } = useLoaderData<typeof loader>();
+  const { people, teams, me, mailFailed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const message = (intent: string) =>
@@ -72,8 +73,13 @@ export default function Admin() {
     <>
       <h1>People and teams</h1>
       <p>
-        <Link to="/admin/audit">Audit log</Link>
+        <Link to="/admin/invitations">Invite people</Link> · <Link to="/admin/mail">Outgoing mail</Link> · <Link to="/admin/audit">Audit log</Link>
       </p>
+      {mailFailed ? (
+        <p className="form-error" role="alert">
+          {mailFailed} message{mailFailed === 1 ? "" : "s"} could not be delivered. <Link to="/admin/mail">See outgoing mail</Link>.
+        </p>
+      ) : null}
       <h2 id="people">People</h2>
       {message("update-user")}
       <div className="table-wrap">
@@ -136,7 +142,10 @@ export default function Admin() {
         </table>
       </div>
 
-      <h2>Add a person</h2>
+      <h2>Add a person with a password</h2>
+      <p className="meta">
+        Usually <Link to="/admin/invitations">invite them</Link> instead: they choose their own password. Use this for a break-glass admin account.
+      </p>
       {message("create-user")}
       <Form method="post" className="card">
         <input type="hidden" name="intent" value="create-user" />

@@ -2,19 +2,23 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "~/modules/validation.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
-import { requireUser } from "~/modules/auth/guard.server";
+import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
+import { changePassword } from "~/modules/auth/password-reset.server";
+import { wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 import { formatDate } from "~/components/dates";
+import { listMyReplies } from "~/modules/notifications/replies.server";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const [teams, tokens] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user })]);
+  const [teams, tokens, replies] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user }), listMyReplies(context.app.db, { user })]);
   return {
     tokens,
+    replies,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
     leads: teams.filter((t) => user.leadsTeamIds.includes(t.id)).map((t) => t.name),
@@ -33,16 +37,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
       return { created: null, error: null };
     }
+    if (form.intent === "change-password") {
+      const currentSessionToken = await readSessionToken(context.app, request);
+      await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
+      wakeJobs(context.app);
+      return { created: null, error: null, passwordChanged: true };
+    }
     return data({ created: null, error: "Unknown action." }, { status: 400 });
   } catch (error) {
-    if (error instanceof ZodError) return data({ created: null, error: error.issues[0].message }, { status: 400 });
-    if (error instanceof AppError) return data({ created: null, error: error.message }, { status: error.status });
+    const intent = String(form.intent ?? "");
+    if (error instanceof ZodError) return data({ created: null, error: error.issues[0].message, intent }, { status: 400 });
+    if (error instanceof AppError) return data({ created: null, error: error.message, intent }, { status: error.status });
     throw error;
   }
 }
 
 export default function Me() {
-  const { user, team, leads, tokens } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, replies } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -62,6 +73,26 @@ export default function Me() {
           </>
         ) : null}
       </dl>
+      <h2 id="replies">Replies</h2>
+      {replies.length ? (
+        <ul className="list" aria-labelledby="replies">
+          {replies.map((r) => (
+            <li key={r.id} className="card">
+              <Link to={r.url}>
+                {r.read ? null : <strong>New: </strong>}
+                {r.about}
+              </Link>
+              <p>{r.body}</p>
+              <div className="meta">
+                {r.author ?? "Marketing"} · {formatDate(r.at)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="meta">No replies yet. When marketing answers your feedback or a request, it shows up here.</p>
+      )}
+
       <h2>Content requests</h2>
       <p className="row">
         <Link className="button secondary" to="/requests">
@@ -82,7 +113,7 @@ export default function Me() {
           <input readOnly value={result.created.token} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
         </div>
       ) : null}
-      {result?.error ? (
+      {result?.error && !("intent" in result && result.intent === "change-password") ? (
         <p className="form-error" role="alert">
           {result.error}
         </p>
@@ -119,6 +150,29 @@ export default function Me() {
         <button type="submit" disabled={busy} style={{ flex: "0 0 auto" }}>
           Create token
         </button>
+      </Form>
+
+      <h2 id="password">Password</h2>
+      {result && "passwordChanged" in result ? (
+        <p className="notice" role="status">
+          Password changed. Your other devices were signed out.
+        </p>
+      ) : null}
+      {result?.error && "intent" in result && result.intent === "change-password" ? (
+        <p className="form-error" role="alert" id="password-error">
+          {result.error}
+        </p>
+      ) : null}
+      <Form method="post" className="card" aria-labelledby="password">
+        <input type="hidden" name="intent" value="change-password" />
+        <label htmlFor="current-password">Current password</label>
+        <input id="current-password" name="current" type="password" required autoComplete="current-password" />
+        <label htmlFor="new-password">New password</label>
+        <input id="new-password" name="password" type="password" required minLength={10} autoComplete="new-password" aria-describedby="new-password-hint" />
+        <p className="meta" id="new-password-hint">At least 10 characters. Other devices will be signed out.</p>
+        <p>
+          <button type="submit" disabled={busy}>Change password</button>
+        </p>
       </Form>
 
       <h2>Sessions</h2>

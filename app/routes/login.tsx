@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
+import { passwordsFor } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
@@ -9,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const found = await getUser(context.app, request);
   if (found) throw redirect(ROLE_HOME[found.user.role]);
-  return null;
+  return { sso: context.app.env.oidc?.name ?? null, ssoOnly: context.app.env.ssoOnly };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ formError: null, fields, email }, { status: 400 });
   }
   try {
-    const { user, token } = await signIn(context.app.db, parsed.data, { userAgent: request.headers.get("user-agent") });
+    const { user, token } = await signIn(context.app.db, parsed.data, { userAgent: request.headers.get("user-agent"), passwordsFor: passwordsFor(context.app) });
     // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
     const previous = await readSessionToken(context.app, request);
     if (previous) await endSession(context.app.db, previous);
@@ -39,6 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { sso, ssoOnly } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -46,6 +48,21 @@ export default function Login() {
     <main className="auth">
       <p className="brand">Fieldkit</p>
       <h1>Sign in</h1>
+      {params.get("reset") === "done" ? (
+        <p className="notice" role="status">
+          Your password has been changed and every device was signed out. Sign in with the new password.
+        </p>
+      ) : null}
+      {sso ? (
+        <>
+          <p>
+            <a className="button" href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
+              Sign in with {sso}
+            </a>
+          </p>
+          {ssoOnly ? <p className="meta">Admins can still sign in with their password below if single sign-on is down.</p> : <p className="meta">Or use your email and password:</p>}
+        </>
+      ) : null}
       <Form method="post" noValidate aria-describedby={data?.formError ? "form-error" : undefined}>
         {data?.formError ? (
           <p className="form-error" id="form-error" role="alert">
@@ -83,6 +100,9 @@ export default function Login() {
           </button>
         </p>
       </Form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
     </main>
   );
 }

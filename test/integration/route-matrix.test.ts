@@ -44,6 +44,16 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.openapi[.]json.ts": "public",
   "api.v1.$.ts": "public",
   "api.v1.session.ts": "public",
+  // Anyone may use a link; what it can do is bounded by the token (tested in invitations/password-reset tests).
+  "invite.$token.tsx": "public",
+  "forgot-password.tsx": "public",
+  "reset-password.$token.tsx": "public",
+  "api.v1.invitations.$token.accept.ts": "public",
+  "api.v1.password-resets.ts": "public",
+  "api.v1.password-resets.$token.ts": "public",
+  // Single sign-on: the provider decides who you are (test/e2e/oidc.test.ts); 404 when not configured.
+  "auth.oidc.tsx": "public",
+  "auth.oidc_.callback.tsx": "public",
   "_app.tsx": { path: "/home", loader: page() },
   "_app.home.tsx": { path: "/home", loader: page() },
   "_app.me.tsx": { path: "/me", loader: page(), action: { form: { intent: "create-token", name: "matrix" }, expect: page() } },
@@ -76,6 +86,8 @@ const MATRIX: Record<string, Entry> = {
   "_app.alignment.tsx": { path: "/alignment", loader: page(DESK) },
   "_app.admin._index.tsx": { path: "/admin", loader: page(["admin"]), action: { form: { intent: "create-team", name: "" }, expect: page(["admin"]) } },
   "_app.admin.audit.tsx": { path: "/admin/audit", loader: page(["admin"]) },
+  "_app.admin.invitations.tsx": { path: "/admin/invitations", loader: page(["admin"]), action: { form: { intent: "invite", email: "" }, expect: page(["admin"]) } },
+  "_app.admin.mail.tsx": { path: "/admin/mail", loader: page(["admin"]) },
   "admin.audit[.]csv.ts": { path: "/admin/audit.csv", loader: page(["admin"]) },
   "api.v1.me.ts": { path: "/api/v1/me", loader: api() },
   "api.v1.search.ts": { path: "/api/v1/search?q=pricing", loader: api() },
@@ -97,6 +109,8 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.insights.items.ts": { path: "/api/v1/insights/items", loader: api(DESK) },
   "api.v1.insights.adoption.ts": { path: "/api/v1/insights/adoption", loader: api(["manager", "admin"]) },
   "api.v1.users.ts": { path: "/api/v1/users", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
+  "api.v1.invitations.ts": { path: "/api/v1/invitations", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
+  "api.v1.mail.ts": { path: "/api/v1/mail", loader: api(["admin"]) },
   "api.v1.users.$id.ts": { path: "/api/v1/users/:user", loader: NO_GET, action: { method: "PATCH", json: {}, expect: api(["admin"]) } },
 };
 

@@ -15,7 +15,8 @@ export const freePort = () =>
 export type AppServer = { baseURL: string; pid: number; output(): string; stop(): Promise<void> };
 
 export async function startAppServer(env: Record<string, string>, timeoutMs = 120_000): Promise<AppServer> {
-  const port = await freePort();
+  // A caller that must know the address in advance (e.g. PUBLIC_URL for an SSO callback) passes PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "server/start.ts", "--no-build"], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -36,6 +36,14 @@ describe("loadEnv", () => {
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
     [{ WEB_CONCURRENCY: "2" }, "WEB_CONCURRENCY"],
     [{ WEB_CONCURRENCY: "0", DATABASE_URL: "postgres://h/db" }, "WEB_CONCURRENCY"],
+    [{ SMTP_URL: "http://mail.example.test" }, "SMTP_URL"],
+    [{ PUBLIC_URL: "not a url" }, "PUBLIC_URL"],
+    [{ OIDC_ISSUER: "https://id.example.test" }, "OIDC_CLIENT_ID"],
+    [{ OIDC_ISSUER: "https://id.example.test", OIDC_CLIENT_ID: "fk" }, "OIDC_CLIENT_SECRET"],
+    [{ SSO_ONLY: "true" }, "SSO_ONLY"],
+    [{ OIDC_ROLE_MAP: "Sales=wizard" }, "OIDC_ROLE_MAP"],
+    [{ OIDC_UNMAPPED: "maybe" }, "OIDC_UNMAPPED"],
+    [{ NODE_ENV: "production", SESSION_SECRET: "0123456789abcdef0123", OIDC_ALLOW_HTTP: "true" }, "OIDC_ALLOW_HTTP"],
   ])("names the bad variable in %o", (vars, name) => {
     expect(() => loadEnv({ DATA_DIR: tmp(), ...vars })).toThrowError(EnvError);
     try {
@@ -53,5 +61,32 @@ describe("loadEnv", () => {
   it("never seeds demo accounts in production", () => {
     const env = loadEnv({ DATA_DIR: tmp(), NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) });
     expect(env.demoSeed).toBe(false);
+  });
+});
+
+describe("mail and single sign-on settings", () => {
+  it("defaults to the local outbox and a public URL from HOST and PORT", () => {
+    const env = loadEnv({ DATA_DIR: tmp(), PORT: "4000" });
+    expect(env.SMTP_URL).toBeUndefined();
+    expect(env.MAIL_FROM).toBe("Fieldkit <fieldkit@localhost>");
+    expect(env.PUBLIC_URL).toBe("http://127.0.0.1:4000");
+    expect(env.oidc).toBeUndefined();
+    expect(env.ssoOnly).toBe(false);
+  });
+
+  it("reads OIDC settings with a role map and the unmapped rule", () => {
+    const env = loadEnv({
+      DATA_DIR: tmp(),
+      PUBLIC_URL: "https://fieldkit.example.test/",
+      OIDC_ISSUER: "https://id.example.test",
+      OIDC_CLIENT_ID: "fk",
+      OIDC_CLIENT_SECRET: "secret",
+      OIDC_ROLE_MAP: "Sales=seller; Marketing=marketer",
+      OIDC_UNMAPPED: "refuse",
+      SSO_ONLY: "true",
+    });
+    expect(env.PUBLIC_URL).toBe("https://fieldkit.example.test");
+    expect(env.oidc).toMatchObject({ issuer: "https://id.example.test", roleClaim: "fieldkit_role", teamClaim: "fieldkit_team", unmapped: "refuse", roleMap: { Sales: "seller", Marketing: "marketer" } });
+    expect(env.ssoOnly).toBe(true);
   });
 });

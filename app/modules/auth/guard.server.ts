@@ -28,6 +28,28 @@ function isHttps(request: Request): boolean {
   return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
 }
 
+const OIDC_COOKIE = "fk_oidc";
+const oidcCookies = new Map<string, ReturnType<typeof createCookie>>();
+
+/** Binds an SSO sign-in to the browser that started it: the callback's state must equal this cookie. */
+function oidcCookie(secret: string) {
+  let cookie = oidcCookies.get(secret);
+  if (!cookie) {
+    cookie = createCookie(OIDC_COOKIE, { httpOnly: true, sameSite: "lax", path: "/auth/oidc", secrets: [secret], maxAge: 600 });
+    oidcCookies.set(secret, cookie);
+  }
+  return cookie;
+}
+
+export const commitOidcCookie = (ctx: AppContext, request: Request, state: string) =>
+  oidcCookie(ctx.env.SESSION_SECRET).serialize(state, { secure: isHttps(request) });
+export const clearOidcCookie = (ctx: AppContext, request: Request) =>
+  oidcCookie(ctx.env.SESSION_SECRET).serialize("", { maxAge: 0, secure: isHttps(request) });
+export async function readOidcCookie(ctx: AppContext, request: Request): Promise<string | null> {
+  const value = await oidcCookie(ctx.env.SESSION_SECRET).parse(request.headers.get("cookie"));
+  return typeof value === "string" && value ? value : null;
+}
+
 export function commitSessionCookie(ctx: AppContext, request: Request, token: string): Promise<string> {
   return sessionCookie(ctx.env.SESSION_SECRET).serialize(token, { secure: isHttps(request) });
 }

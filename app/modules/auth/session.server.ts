@@ -53,7 +53,7 @@ const userColumns = {
 export async function signIn(
   db: Db,
   input: SignInInput,
-  meta: { userAgent?: string | null } = {},
+  meta: { userAgent?: string | null; passwordsFor?: "everyone" | "admins" } = {},
 ): Promise<{ user: SessionUser; token: string }> {
   const since = new Date(Date.now() - LOCKOUT_WINDOW_MS);
   const [{ failures }] = await db
@@ -70,6 +70,11 @@ export async function signIn(
   if (!row || !ok || !row.active) {
     await db.insert(loginAttempts).values({ email: input.email });
     throw new AppError("unauthorized", "Email or password is incorrect.");
+  }
+  // SSO-only: passwords are off, except admins' break-glass accounts. Checked after the password, so
+  // the answer reveals nothing to someone who does not know it.
+  if (meta.passwordsFor === "admins" && row.role !== "admin") {
+    throw new AppError("forbidden", "Sign in with single sign-on: passwords are turned off for this organisation.");
   }
   await db.delete(loginAttempts).where(eq(loginAttempts.email, input.email));
   const token = await createSession(db, row.id, meta.userAgent ?? null);

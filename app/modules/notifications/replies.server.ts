@@ -1,0 +1,40 @@
+// The seller's Replies list on Me: marketing's answers to their ratings and requests, unread first,
+// each linking to where it can be read in context. Opening the item (or the requests page) marks it
+// read, which also clears the badge on Me (app/modules/feedback/ratings.server.ts).
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { contentRequests, feedbackReplies, items, ratings, users } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+
+export type MyReply = { id: number; body: string; at: Date; author: string | null; read: boolean; about: string; url: string };
+
+export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<SessionUser, "id">; limit?: number }): Promise<MyReply[]> {
+  const rows = await db
+    .select({
+      id: feedbackReplies.id,
+      body: feedbackReplies.body,
+      at: feedbackReplies.at,
+      author: users.name,
+      readAt: feedbackReplies.readAt,
+      itemId: ratings.itemId,
+      itemTitle: items.title,
+      requestText: contentRequests.text,
+    })
+    .from(feedbackReplies)
+    .leftJoin(users, eq(users.id, feedbackReplies.authorId))
+    .leftJoin(ratings, eq(ratings.id, feedbackReplies.ratingId))
+    .leftJoin(items, eq(items.id, ratings.itemId))
+    .leftJoin(contentRequests, eq(contentRequests.id, feedbackReplies.requestId))
+    .where(and(eq(feedbackReplies.recipientId, user.id)))
+    .orderBy(sql`${feedbackReplies.readAt} is not null`, desc(feedbackReplies.at), desc(feedbackReplies.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    at: r.at,
+    author: r.author,
+    read: r.readAt !== null,
+    about: r.itemTitle ? `Your feedback on “${r.itemTitle}”` : `Your request: “${(r.requestText ?? "").slice(0, 80)}”`,
+    url: r.itemId ? `/items/${r.itemId}#was-this-useful` : "/requests",
+  }));
+}

@@ -1,0 +1,166 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatDate } from "~/components/dates";
+import { requireUser } from "~/modules/auth/guard.server";
+import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
+import { AppError } from "~/modules/errors.server";
+import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
+import { listTeams } from "~/modules/people/users.server";
+import { ZodError } from "~/modules/validation.server";
+import { ROLES } from "../../db/schema";
+
+export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = await requireUser(context.app, request, ["admin"]);
+  const [pending, teams] = await Promise.all([listInvitations(context.app.db, { actor }), listTeams(context.app.db)]);
+  return { pending, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
+}
+
+type Result = { intent: string; ok?: string; error?: string; failed?: { line: number; email: string; error: string }[] };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await requireUser(context.app, request, ["admin"]);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const db = context.app.db;
+  const settings = inviteSettings(context.app);
+  try {
+    let result: Result;
+    if (intent === "invite") {
+      const invite = await inviteUser(db, { actor, input: { email: form.get("email"), role: form.get("role"), teamId: form.get("teamId") }, settings });
+      result = { intent, ok: `Invitation sent to ${invite.email}.` };
+    } else if (intent === "invite-csv") {
+      const file = form.get("file");
+      const csv = file instanceof File && file.size ? await file.text() : String(form.get("csv") ?? "");
+      if (csv.length > 200_000) throw new AppError("payload_too_large", "The list is too long: invite at most 1000 people at a time.");
+      const { invited, failed } = await inviteFromCsv(db, { actor, csv, settings });
+      result = { intent, ok: `${invited.length} invitation${invited.length === 1 ? "" : "s"} sent.`, failed };
+    } else if (intent === "resend") {
+      const invite = await resendInvitation(db, { actor, id: String(form.get("id") ?? ""), settings });
+      result = { intent, ok: `Sent a new link to ${invite.email}; the old one no longer works.` };
+    } else if (intent === "withdraw") {
+      const invite = await withdrawInvitation(db, { actor, id: String(form.get("id") ?? "") });
+      result = { intent, ok: `Withdrew the invitation for ${invite.email}.` };
+    } else {
+      return data({ intent, error: "Unknown action." } as Result, { status: 400 });
+    }
+    wakeJobs(context.app);
+    return result;
+  } catch (error) {
+    if (error instanceof ZodError) return data({ intent, error: error.issues.map((i) => i.message).join(" ") } as Result, { status: 400 });
+    if (error instanceof AppError) return data({ intent, error: error.message } as Result, { status: error.status });
+    throw error;
+  }
+}
+
+export default function Invitations() {
+  const { pending, teams, mail } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Result | undefined;
+  const busy = useNavigation().state === "submitting";
+  const message = (intents: string[]) =>
+    result && intents.includes(result.intent) ? (
+      result.error ? (
+        <p className="form-error" role="alert">{result.error}</p>
+      ) : (
+        <div className="notice" role="status">
+          <p>{result.ok}</p>
+          {result.failed?.length ? (
+            <ul>
+              {result.failed.map((f) => (
+                <li key={f.line}>Line {f.line} ({f.email || "no email"}): {f.error}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      )
+    ) : null;
+  return (
+    <>
+      <h1>Invitations</h1>
+      <p>
+        <Link to="/admin">People and teams</Link> · <Link to="/admin/mail">Outgoing mail</Link>
+      </p>
+      {mail === "local" ? (
+        <p className="meta">No SMTP server is configured: invitations wait in the <Link to="/admin/mail">local outbox</Link>, where you can copy the link.</p>
+      ) : null}
+
+      <h2 id="invite">Invite someone</h2>
+      {message(["invite"])}
+      <Form method="post" className="card" aria-labelledby="invite">
+        <input type="hidden" name="intent" value="invite" />
+        <div className="row">
+          <div>
+            <label htmlFor="invite-email">Email</label>
+            <input id="invite-email" name="email" type="email" required maxLength={254} />
+          </div>
+          <div>
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" name="role" defaultValue="seller">
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="invite-team">Team</label>
+            <select id="invite-team" name="teamId" defaultValue="">
+              <option value="">No team</option>
+              {teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <p>
+          <button type="submit" disabled={busy}>Send invitation</button>
+        </p>
+      </Form>
+
+      <h2 id="invite-csv">Invite many from a CSV</h2>
+      {message(["invite-csv"])}
+      <Form method="post" encType="multipart/form-data" className="card" aria-labelledby="invite-csv">
+        <input type="hidden" name="intent" value="invite-csv" />
+        <p className="meta" id="csv-hint">One person per line: <code>email,role,team</code> (team by name, may be empty; a header line is fine).</p>
+        <label htmlFor="csv-file">CSV file</label>
+        <input id="csv-file" name="file" type="file" accept=".csv,text/csv" aria-describedby="csv-hint" />
+        <label htmlFor="csv-text">Or paste the lines</label>
+        <textarea id="csv-text" name="csv" rows={4} aria-describedby="csv-hint" />
+        <p>
+          <button type="submit" disabled={busy}>Send invitations</button>
+        </p>
+      </Form>
+
+      <h2 id="pending">Pending</h2>
+      {message(["resend", "withdraw"])}
+      {pending.length ? (
+        <ul className="list" aria-labelledby="pending">
+          {pending.map((p) => (
+            <li key={p.id} className="card row">
+              <div>
+                <strong>{p.email}</strong>
+                <div className="meta">
+                  {p.role}
+                  {p.teamName ? ` · ${p.teamName}` : ""} · {p.expired ? `expired ${formatDate(p.expiresAt)}` : `expires ${formatDate(p.expiresAt)}`}
+                </div>
+              </div>
+              <Form method="post" style={{ flex: "0 0 auto" }}>
+                <input type="hidden" name="id" value={p.id} />
+                <button type="submit" name="intent" value="resend" className="secondary" disabled={busy} aria-label={`Resend to ${p.email}`}>
+                  Resend
+                </button>{" "}
+                <button type="submit" name="intent" value="withdraw" className="danger" disabled={busy} aria-label={`Withdraw the invitation for ${p.email}`}>
+                  Withdraw
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="meta">No pending invitations.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
+import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { AcceptInput, INVALID_INVITE_MESSAGE, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
+
+export const meta: MetaFunction = () => [{ title: "Accept your invitation · Fieldkit" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const invite = await findInvitation(context.app.db, params.token ?? "");
+  const sso = context.app.env.oidc?.name ?? null;
+  if (!invite) return data({ invite: null, sso }, { status: 404 });
+  return { invite: { email: invite.email, role: invite.role, team: invite.teamName }, sso };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = AcceptInput.safeParse({ name: form.get("name") ?? "", password: form.get("password") ?? "" });
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    return data({ formError: null, fields, name: String(form.get("name") ?? "").slice(0, 120) }, { status: 400 });
+  }
+  try {
+    const { user, token } = await acceptInvitation(context.app.db, { token: params.token ?? "", ...parsed.data, userAgent: request.headers.get("user-agent") });
+    return redirect(ROLE_HOME[user.role], { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
+  } catch (error) {
+    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, name: parsed.data.name }, { status: error.status });
+    throw error;
+  }
+}
+
+export default function AcceptInvitation() {
+  const { invite, sso } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const token = useParams().token ?? "";
+  if (!invite) {
+    return (
+      <main className="auth">
+        <p className="brand">Fieldkit</p>
+        <h1>Invitation not available</h1>
+        <p>{INVALID_INVITE_MESSAGE}</p>
+        <p>
+          <Link to="/login">Go to sign in</Link>
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main className="auth">
+      <p className="brand">Fieldkit</p>
+      <h1>Welcome to Fieldkit</h1>
+      <p>
+        You're invited as a <strong>{invite.role}</strong>
+        {invite.team ? (
+          <>
+            {" "}
+            in <strong>{invite.team}</strong>
+          </>
+        ) : null}
+        . Your sign-in is <strong>{invite.email}</strong>.
+      </p>
+      <Form method="post" noValidate aria-describedby={result?.formError ? "form-error" : undefined}>
+        {result?.formError ? (
+          <p className="form-error" id="form-error" role="alert">
+            {result.formError}
+          </p>
+        ) : null}
+        <label htmlFor="name">Your name</label>
+        <input id="name" name="name" required maxLength={120} autoComplete="name" defaultValue={result?.name}
+          aria-invalid={result?.fields.name ? true : undefined} aria-describedby={result?.fields.name ? "name-error" : undefined} />
+        {result?.fields.name ? <p className="field-error" id="name-error">{result.fields.name}</p> : null}
+        <label htmlFor="password">Choose a password</label>
+        <input id="password" name="password" type="password" required minLength={10} autoComplete="new-password"
+          aria-invalid={result?.fields.password ? true : undefined} aria-describedby={result?.fields.password ? "password-error" : "password-hint"} />
+        {result?.fields.password ? (
+          <p className="field-error" id="password-error">{result.fields.password}</p>
+        ) : (
+          <p className="meta" id="password-hint">At least 10 characters.</p>
+        )}
+        <p>
+          <button type="submit" disabled={busy} style={{ width: "100%" }}>
+            {busy ? "Creating your account…" : "Create my account"}
+          </button>
+        </p>
+      </Form>
+      {sso ? (
+        <>
+          <p className="meta">Or skip the password:</p>
+          <p>
+            <a className="button secondary" href={`/auth/oidc?${new URLSearchParams({ invite: token })}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
+              Sign in with {sso}
+            </a>
+          </p>
+        </>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,65 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { clearSessionCookie } from "~/modules/auth/guard.server";
+import { INVALID_RESET_MESSAGE, NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/password-reset.server";
+import { wakeJobs } from "~/modules/auth/settings.server";
+import { AppError } from "~/modules/errors.server";
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · Fieldkit" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const valid = await resetLinkIsValid(context.app.db, params.token ?? "");
+  return valid ? { valid } : data({ valid }, { status: 404 });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = NewPassword.safeParse(form.get("password") ?? "");
+  if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
+  try {
+    await resetPassword(context.app.db, { token: params.token ?? "", input: { password: parsed.data }, publicUrl: context.app.env.PUBLIC_URL });
+  } catch (error) {
+    if (error instanceof AppError) return data({ error: error.message }, { status: error.status });
+    throw error;
+  }
+  wakeJobs(context.app);
+  // Every session of the account ended, this browser's included: sign in afresh with the new password.
+  return redirect("/login?reset=done", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
+}
+
+export default function ResetPassword() {
+  const { valid } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="auth">
+      <p className="brand">Fieldkit</p>
+      <h1>Choose a new password</h1>
+      {valid ? (
+        <Form method="post" noValidate>
+          {result?.error ? (
+            <p className="form-error" id="form-error" role="alert">
+              {result.error}
+            </p>
+          ) : null}
+          <label htmlFor="password">New password</label>
+          <input id="password" name="password" type="password" required minLength={10} autoComplete="new-password"
+            aria-describedby={result?.error ? "form-error password-hint" : "password-hint"} />
+          <p className="meta" id="password-hint">At least 10 characters. Every device signed in to your account will be signed out.</p>
+          <p>
+            <button type="submit" disabled={busy} style={{ width: "100%" }}>
+              {busy ? "Saving…" : "Set new password"}
+            </button>
+          </p>
+        </Form>
+      ) : (
+        <>
+          <p>{INVALID_RESET_MESSAGE}</p>
+          <p>
+            <Link to="/forgot-password">Ask for a new link</Link>
+          </p>
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,164 @@
+// Invitations: admin invites (one or by CSV), the mail reaches a real SMTP server, the link is single-use
+// and expires, and every unusable link gets the same answer.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobRunner, type JobRunner } from "../../content/jobs";
+import { auditLog, invitations, users } from "../../db/schema";
+import { INVALID_INVITE_MESSAGE } from "~/modules/people/invitations.server";
+import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
+import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.invitations";
+import { action as acceptApi } from "~/routes/api.v1.invitations.$token.accept";
+import { loader as meApi } from "~/routes/api.v1.me";
+import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin.invitations";
+import { action as acceptPage, loader as invitePage } from "~/routes/invite.$token";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { linkIn, startSmtp, type TestSmtp } from "../setup/smtp";
+
+let app: TestApp;
+let smtp: TestSmtp;
+let transport: MailTransport;
+let runner: JobRunner;
+let adminCookie: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  smtp = await startSmtp();
+  transport = createMailTransport({ smtpUrl: smtp.url, from: "Fieldkit <noreply@fieldkit.test>" });
+  runner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, transport), log: () => {} });
+  const admin = await createUser(app, { role: "admin" });
+  adminCookie = await cookieFor(app, admin.id);
+});
+afterAll(async () => {
+  transport?.close();
+  await smtp?.close();
+  await app?.close();
+});
+
+let n = 0;
+const address = () => `invitee-${Date.now()}-${++n}@example.test`;
+
+async function invite(json: unknown, cookie = adminCookie) {
+  return (await inviteApi(routeArgs(app, request("/api/v1/invitations", { method: "POST", cookie, json })) as never)) as Response;
+}
+async function inviteLink(email: string, subject = /invited/): Promise<string> {
+  await runner.runUntilIdle();
+  const mails = smtp.received.filter((m) => m.to.includes(email) && subject.test(m.subject));
+  if (!mails.length) await smtp.waitFor(email, subject);
+  const latest = smtp.received.filter((m) => m.to.includes(email)).at(-1)!;
+  return linkIn(latest, "/invite/");
+}
+const tokenOf = (link: string) => new URL(link).pathname.split("/").pop()!;
+async function accept(token: string, json: unknown = { name: "New Person", password: "a long enough password" }) {
+  return (await acceptApi(routeArgs(app, request(`/api/v1/invitations/${token}/accept`, { method: "POST", json }), { token }) as never)) as Response;
+}
+
+describe("inviting over the API", () => {
+  it("mails a link that creates the account with the invited role and team and signs it in", async () => {
+    const team = await createTeam(app);
+    const email = address();
+    const res = await invite({ email, role: "manager", teamId: team.id });
+    expect(res.status).toBe(201);
+    const link = await inviteLink(email);
+    expect(link.startsWith(app.env.PUBLIC_URL)).toBe(true);
+    const accepted = await accept(tokenOf(link), { name: "Mina Manager", password: "a long enough password" });
+    expect(accepted.status).toBe(201);
+    expect(await accepted.json()).toMatchObject({ user: { email, name: "Mina Manager", role: "manager", teamId: team.id } });
+    const cookie = accepted.headers.get("Set-Cookie")!.split(";")[0];
+    const me = (await meApi(routeArgs(app, request("/api/v1/me", { cookie })) as never)) as Response;
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ user: { email, role: "manager", teamId: team.id } });
+    const actions = (await app.db.select({ action: auditLog.action }).from(auditLog).where(sql`${auditLog.details}->>'email' = ${email}`)).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(["invitation.created", "invitation.accepted"]));
+  });
+
+  it("answers every unusable link the same way: unknown, used, expired, withdrawn, replaced", async () => {
+    const answers: string[] = [];
+    const record = async (res: Response) => answers.push(`${res.status} ${JSON.stringify(await res.json())}`);
+
+    await record(await accept("no-such-token-at-all-0123456789"));
+
+    const used = address();
+    await invite({ email: used, role: "seller" });
+    const usedToken = tokenOf(await inviteLink(used));
+    expect((await accept(usedToken)).status).toBe(201);
+    await record(await accept(usedToken));
+
+    const expired = address();
+    await invite({ email: expired, role: "seller" });
+    const expiredToken = tokenOf(await inviteLink(expired));
+    await app.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.email, expired));
+    await record(await accept(expiredToken));
+
+    const withdrawn = address();
+    const created = (await (await invite({ email: withdrawn, role: "seller" })).json()) as { invitation: { id: string } };
+    const withdrawnToken = tokenOf(await inviteLink(withdrawn));
+    const form = { intent: "withdraw", id: created.invitation.id };
+    await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form })) as never);
+    await record(await accept(withdrawnToken));
+
+    const resent = address();
+    const again = (await (await invite({ email: resent, role: "seller" })).json()) as { invitation: { id: string } };
+    const oldToken = tokenOf(await inviteLink(resent));
+    await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "resend", id: again.invitation.id } })) as never);
+    await runner.runUntilIdle();
+    const newToken = tokenOf(await inviteLink(resent));
+    expect(newToken).not.toBe(oldToken);
+    await record(await accept(oldToken));
+    expect((await accept(newToken)).status).toBe(201);
+
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toBe(`404 ${JSON.stringify({ error: { code: "not_found", message: INVALID_INVITE_MESSAGE } })}`);
+  });
+
+  it("refuses an address that already has an account, and callers who are not admins", async () => {
+    const existing = await createUser(app, { role: "seller" });
+    expect((await invite({ email: existing.email, role: "seller" })).status).toBe(409);
+    const seller = await createUser(app, { role: "seller" });
+    expect((await invite({ email: address(), role: "seller" }, await cookieFor(app, seller.id))).status).toBe(403);
+    const list = (await invitationsApi(routeArgs(app, request("/api/v1/invitations", { cookie: await cookieFor(app, seller.id) })) as never)) as Response;
+    expect(list.status).toBe(403);
+  });
+
+  it("rejects a weak password without using up the link", async () => {
+    const email = address();
+    await invite({ email, role: "seller" });
+    const token = tokenOf(await inviteLink(email));
+    const weak = await accept(token, { name: "Pat", password: "short" });
+    expect(weak.status).toBe(400);
+    expect((await accept(token, { name: "Pat", password: "long enough now" })).status).toBe(201);
+  });
+});
+
+describe("the admin screen and the accept page", () => {
+  it("invites a list from CSV, reporting bad lines and sending the rest", async () => {
+    const team = await createTeam(app, `CSV team ${Date.now()}`);
+    const good = address();
+    const csv = ["email,role,team", `${good},marketer,${team.name}`, `not-an-email,seller,`, `${address()},seller,No Such Team`, `${address()},wizard,`].join("\n");
+    const result = (await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "invite-csv", csv } })) as never)) as {
+      ok: string;
+      failed: { line: number; error: string }[];
+    };
+    expect(result.ok).toBe("1 invitation sent.");
+    expect(result.failed.map((f) => f.line)).toEqual([3, 4, 5]);
+    expect(result.failed[1].error).toContain("No team called");
+    await inviteLink(good);
+    const pending = (await adminLoader(routeArgs(app, request("/admin/invitations", { cookie: adminCookie })) as never)) as Awaited<ReturnType<typeof adminLoader>>;
+    expect(pending.pending.find((p) => p.email === good)).toMatchObject({ role: "marketer", teamName: team.name });
+  });
+
+  it("shows the accept page for a live link, creates the account from the form and lands on the role's home", async () => {
+    const email = address();
+    await invite({ email, role: "marketer" });
+    const token = tokenOf(await inviteLink(email));
+    const page = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as { invite: { email: string; role: string } };
+    expect(page.invite).toMatchObject({ email, role: "marketer" });
+    const res = (await respond(() => acceptPage(routeArgs(app, request(`/invite/${token}`, { form: { name: "Mo", password: "long enough now" } }), { token }) as never))) as Response;
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/library");
+    expect(res.headers.get("Set-Cookie")).toMatch(/^fk_session=/);
+    const [user] = await app.db.select().from(users).where(eq(users.email, email));
+    expect(user.role).toBe("marketer");
+    const gone = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as { init: { status: number }; data: { invite: null } };
+    expect(gone.init.status).toBe(404);
+    expect(gone.data.invite).toBeNull();
+  });
+});

@@ -1,0 +1,133 @@
+// Outgoing mail: through a real SMTP server (smtp-server, in process) via the durable job queue, with
+// retries and failures visible to admins; without SMTP, kept in the local outbox admins read.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobRunner, type JobRunner } from "../../content/jobs";
+import { jobs, mailMessages } from "../../db/schema";
+import { loadEnv } from "../../server/env";
+import { createMailTransport, listMail, mailJobHandlers, mailTrouble, queueMail, type MailTransport } from "~/modules/mail/mail.server";
+import { renderMail } from "~/modules/mail/templates.server";
+import { loader as mailApi } from "~/routes/api.v1.mail";
+import { loader as mailPage } from "~/routes/_app.admin.mail";
+import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { startSmtp, type TestSmtp } from "../setup/smtp";
+
+let app: TestApp;
+let smtp: TestSmtp;
+let smtpTransport: MailTransport;
+let smtpRunner: JobRunner;
+beforeAll(async () => {
+  app = await createTestApp();
+  smtp = await startSmtp();
+  smtpTransport = createMailTransport({ smtpUrl: smtp.url, from: "Fieldkit <noreply@fieldkit.test>" });
+  smtpRunner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, smtpTransport), log: () => {} });
+});
+afterAll(async () => {
+  smtpTransport?.close();
+  await smtp?.close();
+  await app?.close();
+});
+
+const resetTemplate = (url: string) => ({ kind: "password_reset" as const, url, minutes: 30 });
+/** The retry backoff is minutes long; tests make the waiting job due now instead of waiting. */
+const makeDue = () => app.db.execute(sql`update jobs set run_at = now() where kind = 'send_mail' and done_at is null and failed_at is null`);
+
+describe("mail through SMTP", () => {
+  it("delivers a queued message to the SMTP server with HTML and plain text, and records it as sent", async () => {
+    const to = `dana-${Date.now()}@example.test`;
+    const id = await queueMail(app.db, { to, template: resetTemplate("http://fieldkit.test/reset-password/abc") });
+    expect(await smtpRunner.runUntilIdle()).toBeGreaterThanOrEqual(1);
+    const mail = await smtp.waitFor(to, /Reset your Fieldkit password/);
+    expect(mail.from).toBe("noreply@fieldkit.test");
+    expect(mail.text).toContain("http://fieldkit.test/reset-password/abc");
+    expect(mail.raw).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(mail.raw).toMatch(/Content-Type: text\/html/i);
+    const [row] = await app.db.select().from(mailMessages).where(eq(mailMessages.id, id));
+    expect(row.status).toBe("sent");
+    expect(row.sentAt).not.toBeNull();
+  });
+
+  it("retries a message the server refused and sends it on the next attempt", async () => {
+    const to = `retry-${Date.now()}@example.test`;
+    smtp.refuseNext(1);
+    const id = await queueMail(app.db, { to, template: resetTemplate("http://fieldkit.test/r/1") });
+    await smtpRunner.runUntilIdle();
+    let [row] = await app.db.select().from(mailMessages).where(eq(mailMessages.id, id));
+    expect(row.status).toBe("queued");
+    expect(row.error).toMatch(/550|Mailbox unavailable/);
+    expect((await mailTrouble(app.db)).retrying).toBeGreaterThanOrEqual(1);
+    await makeDue();
+    await smtpRunner.runUntilIdle();
+    [row] = await app.db.select().from(mailMessages).where(eq(mailMessages.id, id));
+    expect(row.status).toBe("sent");
+    expect(row.attempts).toBe(2);
+    expect(row.error).toBeNull();
+    await smtp.waitFor(to);
+  });
+
+  it("gives up after the last attempt and shows the failure to admins", async () => {
+    const to = `bounce-${Date.now()}@example.test`;
+    smtp.refuseNext(1000);
+    const id = await queueMail(app.db, { to, template: resetTemplate("http://fieldkit.test/r/2") });
+    for (let i = 0; i < 10; i++) {
+      await makeDue();
+      await smtpRunner.runUntilIdle();
+    }
+    smtp.refuseNext(0);
+    const [row] = await app.db.select().from(mailMessages).where(eq(mailMessages.id, id));
+    expect(row.status).toBe("failed");
+    expect(row.attempts).toBe(6);
+    const [job] = await app.db.select().from(jobs).where(sql`${jobs.kind} = 'send_mail' and ${jobs.payload}->>'id' = ${String(id)}`);
+    expect(job.failedAt).not.toBeNull();
+    expect((await mailTrouble(app.db)).failed).toBeGreaterThanOrEqual(1);
+    const admin = await createUser(app, { role: "admin" });
+    const page = (await mailPage(routeArgs(app, request("/admin/mail", { cookie: await cookieFor(app, admin.id) })) as never)) as Awaited<ReturnType<typeof mailPage>>;
+    const shown = page.messages.find((m) => m.id === id)!;
+    expect(shown.status).toBe("failed");
+    expect(shown.error).toMatch(/550|Mailbox unavailable/);
+    expect(page.trouble.failed).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("the local outbox (no SMTP configured)", () => {
+  it("keeps messages for admins, newest first, on the page and in GET /api/v1/mail", async () => {
+    const local = createMailTransport({ from: "Fieldkit <fieldkit@localhost>" });
+    expect(local.kind).toBe("local");
+    const runner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, local), log: () => {} });
+    const first = await queueMail(app.db, { to: "first@example.test", template: resetTemplate("http://x.test/first") });
+    const second = await queueMail(app.db, { to: "second@example.test", template: resetTemplate("http://x.test/second") });
+    await runner.runUntilIdle();
+    const ctx = { ...app, env: loadEnv({ NODE_ENV: "test", DATA_DIR: app.env.DATA_DIR, SESSION_SECRET: app.env.SESSION_SECRET }) };
+    const admin = await createUser(app, { role: "admin" });
+    const res = (await mailApi(routeArgs(ctx, request("/api/v1/mail", { cookie: await cookieFor(app, admin.id) })) as never)) as Response;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { transport: string; messages: { id: number; to: string; subject: string; text: string; status: string }[] };
+    expect(body.transport).toBe("local");
+    const ids = body.messages.map((m) => m.id);
+    expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
+    const mine = body.messages.find((m) => m.id === second)!;
+    expect(mine).toMatchObject({ to: "second@example.test", subject: "Reset your Fieldkit password", status: "local" });
+    expect(mine.text).toContain("http://x.test/second");
+  });
+
+  it("refuses the outbox to everyone but admins", async () => {
+    for (const role of ["seller", "marketer", "manager"] as const) {
+      const user = await createUser(app, { role });
+      const res = (await mailApi(routeArgs(app, request("/api/v1/mail", { cookie: await cookieFor(app, user.id) })) as never)) as Response;
+      expect(res.status).toBe(403);
+    }
+    const res = (await respond(() => mailPage(routeArgs(app, request("/admin/mail")) as never))) as Response;
+    expect(res.status).toBe(302);
+  });
+});
+
+describe("templates", () => {
+  it("escapes what people typed in the HTML part and keeps the link in the text part", () => {
+    const mail = renderMail({ kind: "invitation", inviter: "<script>x</script>", role: "seller", team: "A & B", url: "http://f.test/invite/t", expiresAt: new Date("2030-01-01T00:00:00Z"), sso: null });
+    expect(mail.html).not.toContain("<script>x</script>");
+    expect(mail.html).toContain("A &#38; B");
+    expect(mail.text).toContain("<script>x</script> invited you");
+    expect(mail.text).toContain("http://f.test/invite/t");
+    expect(mail.text).toContain("2030-01-01 00:00 UTC");
+  });
+});

@@ -1,0 +1,115 @@
+// Which account an SSO sign-in lands in, from the verified claims: just-in-time creation with mapped
+// role and team, linking by verified email only, the unmapped rule, and claim changes audited.
+// (The protocol itself — signatures, audience, expiry, state, nonce — is tested in Chromium against a
+// real provider in test/e2e/onboarding.test.ts.)
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, invitations, userIdentities, users } from "../../db/schema";
+import { inviteUser } from "~/modules/people/invitations.server";
+import { OidcRefusal, accountForClaims, mapRole } from "~/modules/auth/oidc.server";
+import { verifyPassword } from "~/modules/auth/password.server";
+import type { OidcSettings } from "../../server/env";
+import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const settings = (over: Partial<OidcSettings> = {}): OidcSettings => ({
+  issuer: "https://id.example.test",
+  clientId: "fk",
+  clientSecret: "s",
+  name: "Example ID",
+  scopes: "openid email profile",
+  roleClaim: "fieldkit_role",
+  teamClaim: "fieldkit_team",
+  roleMap: {},
+  unmapped: "seller",
+  allowHttp: false,
+  ...over,
+});
+const claimsFor = (over: Record<string, unknown> = {}) => ({ sub: randomUUID(), email: `sso-${randomUUID()}@example.test`, email_verified: true, name: "Sam Sso", ...over });
+const signIn = (claims: Record<string, unknown>, s = settings()) => accountForClaims(app.db, { settings: s, claims, inviteTokenHash: null, userAgent: null });
+
+describe("mapping roles from claims", () => {
+  it("takes a role name as is without a map, maps through OIDC_ROLE_MAP, and picks the most capable of several", () => {
+    expect(mapRole({ fieldkit_role: "manager" }, settings())).toBe("manager");
+    expect(mapRole({ fieldkit_role: "Sales" }, settings())).toBeNull();
+    const mapped = settings({ roleClaim: "groups", roleMap: { Sales: "seller", "Fieldkit Admins": "admin", Marketing: "marketer" } });
+    expect(mapRole({ groups: ["Sales", "Marketing", "Other"] }, mapped)).toBe("marketer");
+    expect(mapRole({ groups: "Fieldkit Admins" }, mapped)).toBe("admin");
+    expect(mapRole({ groups: ["manager"] }, mapped)).toBeNull();
+  });
+});
+
+describe("accounts from SSO claims", () => {
+  it("creates an account at the first sign-in with the mapped role and team and no usable password", async () => {
+    const team = await createTeam(app);
+    const claims = claimsFor({ fieldkit_role: "marketer", fieldkit_team: team.name });
+    const user = await signIn(claims);
+    expect(user).toMatchObject({ email: claims.email, role: "marketer", teamId: team.id });
+    const [row] = await app.db.select().from(users).where(eq(users.id, user.id));
+    expect(await verifyPassword("", row.passwordHash)).toBe(false);
+    const again = await signIn(claims);
+    expect(again.id).toBe(user.id);
+  });
+
+  it("makes someone with no mapped role a seller with no team, or refuses them when configured", async () => {
+    const team = await createTeam(app);
+    const user = await signIn(claimsFor({ fieldkit_role: "wizard", fieldkit_team: team.name }));
+    expect(user).toMatchObject({ role: "seller", teamId: null });
+    const refuse = settings({ unmapped: "refuse" });
+    const claims = claimsFor();
+    await expect(signIn(claims, refuse)).rejects.toMatchObject({ reason: "unmapped" });
+    expect(await app.db.select().from(users).where(eq(users.email, claims.email as string))).toEqual([]);
+  });
+
+  it("links an existing account by verified email, and refuses to link an unverified one", async () => {
+    const existing = await createUser(app, { role: "manager" });
+    const unverified = claimsFor({ email: existing.email, email_verified: false });
+    const refusal = await signIn(unverified).catch((e) => e);
+    expect(refusal).toBeInstanceOf(OidcRefusal);
+    expect(refusal.reason).toBe("email_unverified");
+    const linked = await signIn(claimsFor({ email: existing.email.toUpperCase() }));
+    expect(linked.id).toBe(existing.id);
+    expect(linked.role).toBe("manager");
+    expect(await app.db.select().from(userIdentities).where(eq(userIdentities.userId, existing.id))).toHaveLength(1);
+  });
+
+  it("applies role and team changes from claims at the next sign-in and audits them as coming from claims", async () => {
+    const [east, west] = [await createTeam(app), await createTeam(app)];
+    const claims = claimsFor({ fieldkit_role: "seller", fieldkit_team: east.name });
+    const user = await signIn(claims);
+    const moved = await signIn({ ...claims, fieldkit_role: "manager", fieldkit_team: west.name });
+    expect(moved).toMatchObject({ id: user.id, role: "manager", teamId: west.id });
+    const entries = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, user.id), sql`${auditLog.details}->>'source' = 'sso_claims'`));
+    expect(entries.map((e) => e.action).sort()).toEqual(["user.role_changed", "user.team_changed"]);
+    expect(entries.find((e) => e.action === "user.role_changed")!.details).toMatchObject({ from: "seller", to: "manager" });
+  });
+
+  it("accepts an invitation with SSO: the invited role and team, the invitation used up", async () => {
+    const team = await createTeam(app);
+    const admin = await createUser(app, { role: "admin" });
+    const actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role, teamId: null, leadsTeamIds: [] };
+    const email = `invited-${randomUUID()}@example.test`;
+    const invite = await inviteUser(app.db, { actor, input: { email, role: "manager", teamId: team.id }, settings: { publicUrl: "http://f.test", ssoName: "Example ID" } });
+    const [row] = await app.db.select({ tokenHash: invitations.tokenHash }).from(invitations).where(eq(invitations.id, invite.id));
+    // The provider's claims name no role: the invitation decides.
+    const claims = claimsFor({ email });
+    const user = await accountForClaims(app.db, { settings: settings({ unmapped: "refuse" }), claims, inviteTokenHash: row.tokenHash, userAgent: null });
+    expect(user).toMatchObject({ email, role: "manager", teamId: team.id });
+    const [used] = await app.db.select().from(invitations).where(eq(invitations.id, invite.id));
+    expect(used.acceptedAt).not.toBeNull();
+    expect(await app.db.select().from(userIdentities).where(eq(userIdentities.userId, user.id))).toHaveLength(1);
+  });
+
+  it("refuses a deactivated account", async () => {
+    const claims = claimsFor();
+    const user = await signIn(claims);
+    await app.db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    await expect(signIn(claims)).rejects.toMatchObject({ reason: "deactivated" });
+  });
+});
