@@ -1,45 +1,61 @@
+// The desk's library: what needs attention (review, expiry, re-verification, blocked drafts), then
+// every item as a searchable, filterable, sortable, paged table driven by the URL.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
-import { ItemList } from "~/components/item-list";
-import { EmptyState } from "~/components/shell";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatDate } from "~/components/dates";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { LibraryTable } from "~/components/library/library-table";
 import { requireUser } from "~/modules/auth/guard.server";
 import { seesWholeLibrary } from "~/modules/library/audience.server";
-import { countItemsByStatus, listItems } from "~/modules/library/items.server";
+import { countItemsByStatus } from "~/modules/library/items.server";
 import { trustLists } from "~/modules/library/lifecycle.server";
-import { ITEM_STATUSES } from "../../db/schema";
+import { awaitingReview, awaitingReviewCount } from "~/modules/library/review.server";
+import { libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
 
-const Query = z.object({
-  status: z.enum(ITEM_STATUSES).optional().catch(undefined),
-  owner: z.enum(["me", "all"]).optional().catch(undefined),
-});
+/** Rows shown per attention list; the rest is a link away. */
+const ATTENTION_ROWS = 5;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  const { status, owner } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const query = parseLibraryQuery(params);
+  const scope = params.get("scope") === "all" ? "all" : "mine";
+  const db = context.app.db;
   const desk = seesWholeLibrary(user);
-  const [items, counts, trust] = await Promise.all([
-    listItems(context.app.db, { user, status, limit: 200 }),
-    countItemsByStatus(context.app.db, { user }),
-    desk ? trustLists(context.app.db, user, { mine: owner !== "all" }) : null,
+  const [table, options, counts, trust, review, reviewCount] = await Promise.all([
+    queryLibrary(db, { user, query }),
+    libraryFilterOptions(db, { user }),
+    countItemsByStatus(db, { user }),
+    desk ? trustLists(db, user, { mine: scope === "mine" }) : null,
+    desk ? awaitingReview(db, { user, limit: ATTENTION_ROWS }) : [],
+    desk ? awaitingReviewCount(db, { user }) : 0,
   ]);
-  return { items, counts, canSeeAllStatuses: user.role !== "manager", trust, ownerScope: owner ?? "me" };
+  // NOTE: the lists hold up to 100 rows each; at 10,000 items the page would carry hundreds of links.
+  const cut = <T,>(rows: T[]) => ({ rows: rows.slice(0, ATTENTION_ROWS), count: rows.length });
+  return {
+    ...table,
+    query,
+    scope,
+    options,
+    counts,
+    canSeeAllStatuses: user.role !== "manager",
+    review: { rows: review, count: reviewCount },
+    trust: trust ? { expiring: cut(trust.expiring), stale: cut(trust.stale), problems: cut(trust.problems) } : null,
+  };
 }
 
-const day = (d: string | Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
-
 export default function Library() {
-  const { items, counts, canSeeAllStatuses, trust, ownerScope } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const current = params.get("status");
-  const attention = trust ? trust.expiring.length + trust.stale.length + trust.problems.length : 0;
+  const d = useLoaderData<typeof loader>();
+  const { trust, review, scope } = d;
+  const attention = trust ? review.count + trust.expiring.count + trust.stale.count + trust.problems.count : 0;
+  const more = (count: number) => (count >= 100 ? "100+" : String(count));
   return (
     <>
       <div className="row heading-row">
         <h1>Library</h1>
-        {canSeeAllStatuses ? (
+        {d.canSeeAllStatuses ? (
           <Link className="button" to="/publish">
             Publish
           </Link>
@@ -49,56 +65,61 @@ export default function Library() {
       {trust ? (
         <section aria-labelledby="attention-h" className="attention">
           <h2 id="attention-h">
-            Needs attention {attention ? <span className="badge in_review">{attention}</span> : null}
+            Needs attention {attention ? <span className="badge in_review">{attention >= 100 ? "100+" : attention}</span> : null}
           </h2>
           <nav aria-label="Whose items" className="row tabs">
-            <Link to="?owner=me" aria-current={ownerScope === "me" ? "page" : undefined}>
+            <Link to="?scope=mine" aria-current={scope === "mine" ? "page" : undefined}>
               Items I own
             </Link>
-            <Link to="?owner=all" aria-current={ownerScope === "all" ? "page" : undefined}>
+            <Link to="?scope=all" aria-current={scope === "all" ? "page" : undefined}>
               All items
             </Link>
           </nav>
           {attention === 0 ? (
-            <p className="meta">Nothing is expiring in the next 30 days, overdue for re-verification, or blocked.</p>
+            <p className="meta">Nothing waits for your review, is expiring in the next 30 days, is overdue for re-verification, or is blocked.</p>
           ) : (
             <div className="trust-grid">
-              <TrustList title="Expiring within 30 days" rows={trust.expiring.map((i) => ({ ...i, note: `expires ${day(i.expiresAt)}` }))} />
               <TrustList
-                title="Not re-verified in time"
-                rows={trust.stale.map((i) => ({ ...i, note: `last verified ${day(i.verifiedAt)}, every ${i.verifyIntervalDays} days` }))}
+                title={`Waiting for your review (${review.count})`}
+                all={{ to: "/review", text: "Open the review queue" }}
+                count={review.count}
+                rows={review.rows.map((i) => ({ id: i.id, title: i.title, note: `submitted ${i.submittedAt ? formatDate(i.submittedAt) : ""}${i.submitter ? ` by ${i.submitter}` : ""}` }))}
               />
-              <TrustList title="Blocked drafts" rows={trust.problems.map((i) => ({ ...i, note: i.problem ?? "" }))} />
+              <TrustList
+                title={`Expiring within 30 days (${more(trust.expiring.count)})`}
+                all={{ to: `/library?expiring=30&sort=expires${scope === "mine" ? "&owner=me" : ""}`, text: "See them all in the table" }}
+                count={trust.expiring.count}
+                rows={trust.expiring.rows.map((i) => ({ ...i, note: `expires ${i.expiresAt ? formatDate(i.expiresAt) : "—"}` }))}
+              />
+              <TrustList
+                title={`Not re-verified in time (${more(trust.stale.count)})`}
+                count={trust.stale.count}
+                rows={trust.stale.rows.map((i) => ({ ...i, note: `last verified ${i.verifiedAt ? formatDate(i.verifiedAt) : "never"}, every ${i.verifyIntervalDays} days` }))}
+              />
+              <TrustList title={`Blocked drafts (${more(trust.problems.count)})`} count={trust.problems.count} rows={trust.problems.rows.map((i) => ({ ...i, note: i.problem ?? "" }))} />
             </div>
           )}
         </section>
       ) : null}
 
-      {canSeeAllStatuses ? (
-        <nav aria-label="Filter by status" className="row" style={{ marginBottom: "1rem" }}>
-          <Link to="/library" aria-current={!current ? "page" : undefined}>
-            All
-          </Link>
-          {ITEM_STATUSES.map((s) => (
-            <Link key={s} to={`/library?status=${s}`} aria-current={current === s ? "page" : undefined}>
-              {s.replace("_", " ")} ({counts[s] ?? 0})
-            </Link>
-          ))}
-        </nav>
-      ) : null}
-      {items.length ? (
-        <ItemList items={items} showStatus />
-      ) : (
-        <EmptyState title="No items here">
-          <p>{canSeeAllStatuses ? <Link to="/publish">Publish the first piece of content</Link> : "Nothing is published for your teams yet."}</p>
-        </EmptyState>
-      )}
+      <LibraryTable
+        rows={d.rows}
+        total={d.total}
+        page={d.page}
+        pages={d.pages}
+        pageSize={d.pageSize}
+        query={d.query}
+        keep={scope === "all" ? { scope } : {}}
+        counts={d.counts}
+        canSeeAllStatuses={d.canSeeAllStatuses}
+        options={d.options}
+      />
     </>
   );
 }
 
-function TrustList({ title, rows }: { title: string; rows: { id: string; title: string; note: string }[] }) {
-  if (rows.length === 0) return null;
+function TrustList({ title, rows, count, all }: { title: string; rows: { id: string; title: string; note: string }[]; count: number; all?: { to: string; text: string } }) {
+  if (count === 0) return null;
   return (
     <div className="card">
       <h3>{title}</h3>
@@ -110,6 +131,15 @@ function TrustList({ title, rows }: { title: string; rows: { id: string; title: 
           </li>
         ))}
       </ul>
+      {count > rows.length && all ? (
+        <p className="meta">
+          <Link to={all.to}>{all.text}</Link>
+        </p>
+      ) : null}
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

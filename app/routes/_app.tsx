@@ -5,12 +5,15 @@ import { Shell } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
+import { awaitingReviewCount } from "~/modules/library/review.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   // Marketing's replies to this seller's ratings and requests, for the badge on Me.
   const unread = user.role === "seller" ? await unreadReplyCount(context.app.db, { user }) : 0;
-  return { user: publicUser(user), unread };
+  // Items waiting for this user's review, for the count beside Review in the navigation.
+  const reviews = await awaitingReviewCount(context.app.db, { user });
+  return { user: publicUser(user), unread, reviews };
 }
 
 /** The signed-in user, for any page inside the shell. */
@@ -19,9 +22,9 @@ export function useAppUser() {
 }
 
 export default function AppLayout() {
-  const { user, unread } = useLoaderData<typeof loader>();
+  const { user, unread, reviews } = useLoaderData<typeof loader>();
   return (
-    <Shell user={user} unread={unread}>
+    <Shell user={user} unread={unread} reviews={reviews}>
       <Outlet />
     </Shell>
   );

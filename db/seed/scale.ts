@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { rebuildRollups } from "../../app/modules/feedback/events.server";
 import { rowsOf, type Db } from "../client";
-import { ITEM_TYPES } from "../schema";
+import { ITEM_TYPES, MESSAGING_TYPES } from "../schema";
 
 export type ScaleOptions = {
   items: number;
@@ -81,8 +81,9 @@ export async function seedScale(db: Db, { items: n, events = n * 100, now = new 
         case when i % 500 = 41 then 'The PDF is password-protected.' end
       from generate_series(0, ${n - 1}) i`);
     await tx.execute(sql`
-      insert into item_versions (id, item_id, number, changelog, text, created_by, created_at)
+      insert into item_versions (id, item_id, number, changelog, text, body_md, created_by, created_at)
       select md5('scale-version-' || i)::uuid, md5('scale-item-' || i)::uuid, 1, 'First version', it.title || '. ' || it.summary,
+             case when it.type = any(${arr(MESSAGING_TYPES)}) then '## ' || it.title || E'\n\n' || it.summary end,
              it.owner_id, it.created_at
       from generate_series(0, ${n - 1}) i join items it on it.id = md5('scale-item-' || i)::uuid`);
     // Two tags from different facets per item, and one in twenty items for one team only.

@@ -64,6 +64,7 @@ const MATRIX: Record<string, Entry> = {
   "_app.items.$id.feedback.tsx": { path: "/items/:item/feedback", loader: row("ok", "all"), action: { form: { useful: "yes" }, expect: page() } },
   "_app.items.$id_.edit.tsx": { path: "/items/:item/edit", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.library.tsx": { path: "/library", loader: page(DESK) },
+  "_app.review.tsx": { path: "/review", loader: page(EDITORS) },
   "_app.publish.tsx": { path: "/publish", loader: page(EDITORS) },
   "_app.publish._index.tsx": { path: "/publish", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.message.tsx": { path: "/publish/message", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
