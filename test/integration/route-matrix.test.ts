@@ -70,6 +70,7 @@ const MATRIX: Record<string, Entry> = {
   "_app.publish.message.tsx": { path: "/publish/message", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.preview.tsx": { path: "/publish/preview", action: { form: { body: "# Hi" }, expect: page(EDITORS) } },
   "_app.feedback.tsx": { path: "/feedback", loader: page(EDITORS), action: { form: { intent: "reply" }, expect: page(EDITORS) } },
+  "_app.feedback_.requests.tsx": { path: "/feedback/requests", loader: page(EDITORS), action: { form: { intent: "update-request" }, expect: page(EDITORS) } },
   "_app.insights._index.tsx": { path: "/insights", loader: page(DESK) },
   "_app.insights.export.tsx": { path: "/insights/export?table=items", loader: page(DESK) },
   "_app.insights.items.$id.tsx": { path: "/insights/items/:item", loader: page(DESK) },
