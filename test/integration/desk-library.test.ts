@@ -106,7 +106,22 @@ describe("library table", () => {
     const all = await library("", "manager");
     expect(all.total).toBeLessThan(await count(sql`true`));
     expect(new Set(all.rows.map((r: any) => r.status))).toEqual(new Set(["published"]));
-    expect(all.trust).toBeNull();
+    expect(all.attention).toBeNull();
+  });
+
+  it("counts what needs attention exactly, and each count opens the table filtered the same way", async () => {
+    const all = await library("?scope=all");
+    const stale = await library("?needs=stale");
+    expect(stale.total).toBe(all.attention.stale);
+    expect(stale.total).toBe(
+      await count(sql`status = 'published' and verify_interval_days is not null and (verified_at is null or verified_at + make_interval(days => verify_interval_days) < now())`),
+    );
+    expect((await library("?needs=blocked")).total).toBe(all.attention.blocked);
+    expect(all.attention.blocked).toBe(await count(sql`problem is not null and status <> 'archived'`));
+    expect((await library("?expiring=30")).total).toBe(all.attention.expiring);
+    const mine = await library("");
+    expect((await library("?needs=stale&owner=me")).total).toBe(mine.attention.stale);
+    expect(mine.attention.stale).toBeLessThan(all.attention.stale);
   });
 
   it("ignores a bad value in the URL instead of failing", async () => {
@@ -137,7 +152,7 @@ describe("review queue", () => {
     const before = await queue("marketer");
     const target = before.entries[0].id;
     const view = await library("");
-    expect(view.review.count).toBe(before.total);
+    expect(view.attention.review).toBe(before.total);
     const res = await run(itemAction, request(`/items/${target}`, { cookie: cookie.marketer, form: { intent: "transition", to: "published" } }), { id: target });
     expect(res.status).toBe(302);
     const after = await queue("marketer");

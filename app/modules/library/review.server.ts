@@ -37,7 +37,10 @@ export type ReviewEntry = {
 };
 
 /** Oldest submission first: whoever has waited longest is answered first. */
-export async function awaitingReview(db: Db, { user, limit = 100 }: { user: SessionUser; limit?: number }): Promise<ReviewEntry[]> {
+export async function awaitingReview(
+  db: Db,
+  { user, limit = 50, offset = 0 }: { user: SessionUser; limit?: number; offset?: number },
+): Promise<ReviewEntry[]> {
   if (!canReview(user)) return [];
   const rows = await db
     .select({
@@ -52,6 +55,7 @@ export async function awaitingReview(db: Db, { user, limit = 100 }: { user: Sess
     .leftJoin(users, eq(users.id, items.ownerId))
     .where(awaitingWhere(user))
     .orderBy(asc(submittedAt), asc(items.id))
-    .limit(Math.min(Math.max(limit, 1), 500));
+    .limit(Math.min(Math.max(limit, 1), 200))
+    .offset(Math.max(offset, 0));
   return rows;
 }

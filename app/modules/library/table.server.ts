@@ -1,7 +1,7 @@
 // The library as a table for the desk: server-side text search (SQL on title, summary and owner, not
 // the sellers' ranked search), filters, sort and pagination, all read from the URL so it works without
 // JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
-import { and, asc, desc, eq, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { ITEM_STATUSES, ITEM_TYPES, itemAudiences, itemTags, items, tags, teams, users, type ItemStatus, type ItemType } from "../../../db/schema";
@@ -29,6 +29,8 @@ export const LibraryQuery = z.object({
   audience: optional(z.union([z.literal("everyone"), z.string().regex(UUID)])),
   /** Published items expiring within that many days, or already expired. */
   expiring: optional(z.enum(EXPIRING)),
+  /** The "Needs attention" lists as filters: overdue for re-verification, or blocked by a problem. */
+  needs: optional(z.enum(["stale", "blocked"])),
   sort: optional(z.enum(SORTS)),
   dir: optional(z.enum(["asc", "desc"])),
   page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)),
@@ -55,6 +57,14 @@ export type LibraryRow = {
 /** `%` and `_` typed by a user are text, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** The same rules as the trust lists (lifecycle.server.ts `trustLists`), as conditions. */
+const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;
+const expiringWithin = (now: Date, days: number) =>
+  and(eq(items.status, "published"), lte(items.expiresAt, new Date(now.getTime() + days * 86_400_000)))!;
+const stale = (now: Date) =>
+  and(eq(items.status, "published"), isNotNull(items.verifyIntervalDays), or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`))!;
+const blocked = and(isNotNull(items.problem), sql`${items.status} <> 'archived'`)!;
+
 function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   const conditions: (SQL | undefined)[] = [visibleItemsWhere(user, now)];
   if (query.q) {
@@ -69,10 +79,9 @@ function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   if (query.audience === "everyone") conditions.push(sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`);
   else if (query.audience)
     conditions.push(sql`exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = ${query.audience}::uuid)`);
-  if (query.expiring) {
-    const until = new Date(now.getTime() + Number(query.expiring) * 86_400_000);
-    conditions.push(and(eq(items.status, "published"), lte(items.expiresAt, until)));
-  }
+  if (query.expiring) conditions.push(expiringWithin(now, Number(query.expiring)));
+  if (query.needs === "stale") conditions.push(stale(now));
+  if (query.needs === "blocked") conditions.push(blocked);
   return and(...conditions)!;
 }
 
@@ -162,4 +171,18 @@ export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
   ]);
   return { tags: tagList, owners, teams: teamList };
+}
+
+/** Exact counts for the "Needs attention" tiles, each of which links to the table filtered the same way. */
+export async function attentionCounts(db: Db, { user, mine, now = new Date() }: { user: SessionUser; mine: boolean; now?: Date }) {
+  if (!seesWholeLibrary(user)) return null;
+  const [row] = await db
+    .select({
+      expiring: sql<number>`count(*) filter (where ${expiringWithin(now, 30)})::int`,
+      stale: sql<number>`count(*) filter (where ${stale(now)})::int`,
+      blocked: sql<number>`count(*) filter (where ${blocked})::int`,
+    })
+    .from(items)
+    .where(mine ? eq(items.ownerId, user.id) : undefined);
+  return row;
 }
