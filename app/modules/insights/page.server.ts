@@ -22,8 +22,8 @@ export type InsightFilters = { range: DayRange; teamId: string | null };
  * What the page shows of long lists; the CSV downloads have every row. NOTE: at 10,000 items the page
  * once carried every item three times (table, quadrant chart and its table) — 4.7 MB of HTML.
  */
-export const PAGE_ITEMS = 50;
-export const QUADRANT_POINTS = 120;
+export const PAGE_ITEMS = 25;
+export const QUADRANT_POINTS = 25;
 export const HEALTH_ROWS = 8;
 
 /** Reads `from`, `to` and `team` from a page URL; a bad value is a 400 with a sentence to act on. */
