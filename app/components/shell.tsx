@@ -21,8 +21,10 @@ const SELLER_TABS: NavEntry[] = [
 const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
   marketer: [
     { to: "/library", label: "Library", icon: null },
+    { to: "/review", label: "Review", icon: null },
     { to: "/publish", label: "Publish", icon: null },
     { to: "/feedback", label: "Feedback", icon: null },
+    { to: "/feedback/requests", label: "Requests", icon: null },
     { to: "/insights", label: "Insights", icon: null },
     { to: "/alignment", label: "Alignment", icon: null },
     { to: "/search", label: "Search", icon: null },
@@ -39,8 +41,10 @@ const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
   admin: [
     { to: "/admin", label: "Admin", icon: null },
     { to: "/library", label: "Library", icon: null },
+    { to: "/review", label: "Review", icon: null },
     { to: "/publish", label: "Publish", icon: null },
     { to: "/feedback", label: "Feedback", icon: null },
+    { to: "/feedback/requests", label: "Requests", icon: null },
     { to: "/insights", label: "Insights", icon: null },
     { to: "/alignment", label: "Alignment", icon: null },
     { to: "/search", label: "Search", icon: null },
@@ -53,7 +57,18 @@ export const InsideShell = createContext(false);
 
 export const navFor = (role: Role) => (role === "seller" ? SELLER_TABS : DESK_NAV[role]);
 
-export function Shell({ user, unread = 0, children }: { user: { name: string; role: Role }; unread?: number; children: ReactNode }) {
+export function Shell({
+  user,
+  unread = 0,
+  reviews = 0,
+  children,
+}: {
+  user: { name: string; role: Role };
+  unread?: number;
+  /** Items waiting for this user's review: a count beside Review. */
+  reviews?: number;
+  children: ReactNode;
+}) {
   const seller = user.role === "seller";
   return (
     <div className={seller ? "shell seller" : "shell desk"} data-role={user.role}>
@@ -78,8 +93,15 @@ export function Shell({ user, unread = 0, children }: { user: { name: string; ro
       {seller ? null : (
         <nav className="sidenav" aria-label="Main">
           {navFor(user.role).map((n) => (
-            <NavLink key={n.to} to={n.to} prefetch="intent">
+            // `end`: /feedback must not also light up on /feedback/requests.
+            <NavLink key={n.to} to={n.to} prefetch="intent" end={n.to === "/feedback"}>
               {n.label}
+              {n.to === "/review" && reviews > 0 ? (
+                <span className="nav-count">
+                  {reviews}
+                  <span className="visually-hidden"> waiting</span>
+                </span>
+              ) : null}
             </NavLink>
           ))}
         </nav>

@@ -180,7 +180,7 @@ export default function Insights() {
         ) : (
           <>
             <ChartFigure title="Each dot is an item" caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}>
-              <QuadrantChart points={quadrant.points} splitViews={quadrant.splitViews} splitScore={quadrant.splitScore} label={`Effectiveness quadrant of ${quadrant.points.length} items; the table below lists them`} />
+              <QuadrantChart points={quadrant.points} splitViews={quadrant.splitViews} splitScore={quadrant.splitScore} label={`Effectiveness quadrant of the ${quadrant.points.length} most viewed of ${quadrant.total} rated items; the table below lists them`} />
             </ChartFigure>
             <TableScroll label="Table of the effectiveness quadrant">
               <table>
@@ -219,6 +219,8 @@ export default function Insights() {
         {items.length === 0 ? (
           <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
         ) : (
+          <>
+          {data.itemCount > items.length ? <p className="meta">The {items.length} most viewed of {data.itemCount.toLocaleString("en-GB")} items; the CSV has them all.</p> : null}
           <TableScroll label="Table of usage and usefulness per item">
             <table aria-labelledby="items">
               <thead>
@@ -250,6 +252,7 @@ export default function Insights() {
               </tbody>
             </table>
           </TableScroll>
+          </>
         )}
       </Section>
 
@@ -324,18 +327,18 @@ export default function Insights() {
             ).map(([key, title]) => (
               <div key={key} className="card">
                 <h3>
-                  {title} <span className="badge">{health[key].length}</span>
+                  {title} <span className="badge">{health[key].count >= 100 ? "100+" : health[key].count}</span>
                 </h3>
-                {health[key].length === 0 ? (
+                {health[key].count === 0 ? (
                   <p className="meta">Nothing here.</p>
                 ) : (
                   <ul className="plain">
-                    {health[key].slice(0, 8).map((h) => (
+                    {health[key].rows.map((h) => (
                       <li key={h.itemId}>
                         <Link to={detail(h.itemId)}>{h.title}</Link> <span className="meta">{h.detail}</span>
                       </li>
                     ))}
-                    {health[key].length > 8 ? <li className="meta">…and {health[key].length - 8} more in the CSV</li> : null}
+                    {health[key].count > health[key].rows.length ? <li className="meta">…and more in the CSV</li> : null}
                   </ul>
                 )}
               </div>

@@ -8,6 +8,7 @@ import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
+import { ActionBar } from "~/components/publishing/action-bar";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
@@ -97,6 +98,7 @@ export default function ItemPage() {
         ) : null}
       </p>
       <h1>{item.title}</h1>
+      {d.desk ? <ActionBar itemId={item.id} status={item.status} statusText={STATUS_LABEL[item.status]} moves={d.moves} /> : null}
       {item.summary ? <p className="lead">{item.summary}</p> : null}
       {/* Offline field kit: save for offline + share (app/components/offline). */}
       {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} /> : null}
@@ -192,7 +194,6 @@ export default function ItemPage() {
 
       {/* Feedback loop: "Was this useful?" (app/components/feedback). */}
       {d.feedback ? <ItemFeedback feedback={d.feedback} /> : null}
-
       {d.desk ? <DeskPanel /> : null}
     </article>
   );

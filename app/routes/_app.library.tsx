@@ -1,115 +1,108 @@
+// The desk's library: what needs attention (review, expiry, re-verification, blocked drafts) as counts
+// that open the table filtered, then every item as a searchable, filterable, sortable, paged table
+// driven by the URL.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
-import { ItemList } from "~/components/item-list";
-import { EmptyState } from "~/components/shell";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { LibraryTable } from "~/components/library/library-table";
 import { requireUser } from "~/modules/auth/guard.server";
-import { seesWholeLibrary } from "~/modules/library/audience.server";
-import { countItemsByStatus, listItems } from "~/modules/library/items.server";
-import { trustLists } from "~/modules/library/lifecycle.server";
-import { ITEM_STATUSES } from "../../db/schema";
+import { countItemsByStatus } from "~/modules/library/items.server";
+import { awaitingReviewCount } from "~/modules/library/review.server";
+import { attentionCounts, libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
 
-const Query = z.object({
-  status: z.enum(ITEM_STATUSES).optional().catch(undefined),
-  owner: z.enum(["me", "all"]).optional().catch(undefined),
-});
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  const { status, owner } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const desk = seesWholeLibrary(user);
-  const [items, counts, trust] = await Promise.all([
-    listItems(context.app.db, { user, status, limit: 200 }),
-    countItemsByStatus(context.app.db, { user }),
-    desk ? trustLists(context.app.db, user, { mine: owner !== "all" }) : null,
+  const params = new URL(request.url).searchParams;
+  const query = parseLibraryQuery(params);
+  const scope = params.get("scope") === "all" ? "all" : "mine";
+  const db = context.app.db;
+  const [table, options, counts, attention, review] = await Promise.all([
+    queryLibrary(db, { user, query }),
+    libraryFilterOptions(db, { user }),
+    countItemsByStatus(db, { user }),
+    attentionCounts(db, { user, mine: scope === "mine" }),
+    awaitingReviewCount(db, { user }),
   ]);
-  return { items, counts, canSeeAllStatuses: user.role !== "manager", trust, ownerScope: owner ?? "me" };
+  return { ...table, query, scope, options, counts, canSeeAllStatuses: user.role !== "manager", attention: attention ? { review, ...attention } : null };
 }
 
-const day = (d: string | Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
-
 export default function Library() {
-  const { items, counts, canSeeAllStatuses, trust, ownerScope } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const current = params.get("status");
-  const attention = trust ? trust.expiring.length + trust.stale.length + trust.problems.length : 0;
+  const d = useLoaderData<typeof loader>();
+  const { attention, scope } = d;
+  const owner = scope === "mine" ? "&owner=me" : "";
+  const tiles = attention
+    ? [
+        { n: attention.review, text: "waiting for your review", to: "/review" },
+        { n: attention.expiring, text: "expiring within 30 days or expired", to: `/library?expiring=30&sort=expires${owner}` },
+        { n: attention.stale, text: "not re-verified in time", to: `/library?needs=stale${owner}` },
+        { n: attention.blocked, text: "blocked drafts", to: `/library?needs=blocked${owner}` },
+      ]
+    : [];
+  const total = tiles.reduce((sum, t) => sum + t.n, 0);
   return (
     <>
       <div className="row heading-row">
         <h1>Library</h1>
-        {canSeeAllStatuses ? (
+        {d.canSeeAllStatuses ? (
           <Link className="button" to="/publish">
             Publish
           </Link>
         ) : null}
       </div>
 
-      {trust ? (
+      {attention ? (
         <section aria-labelledby="attention-h" className="attention">
-          <h2 id="attention-h">
-            Needs attention {attention ? <span className="badge in_review">{attention}</span> : null}
-          </h2>
-          <nav aria-label="Whose items" className="row tabs">
-            <Link to="?owner=me" aria-current={ownerScope === "me" ? "page" : undefined}>
-              Items I own
-            </Link>
-            <Link to="?owner=all" aria-current={ownerScope === "all" ? "page" : undefined}>
-              All items
-            </Link>
-          </nav>
-          {attention === 0 ? (
-            <p className="meta">Nothing is expiring in the next 30 days, overdue for re-verification, or blocked.</p>
+          <div className="row heading-row">
+            <h2 id="attention-h">Needs attention</h2>
+            <nav aria-label="Whose items" className="tabs compact">
+              <Link to="?scope=mine" aria-current={scope === "mine" ? "page" : undefined}>
+                Items I own
+              </Link>
+              <Link to="?scope=all" aria-current={scope === "all" ? "page" : undefined}>
+                All items
+              </Link>
+            </nav>
+          </div>
+          {total === 0 ? (
+            <p className="meta">Nothing waits for your review, is expiring in the next 30 days, is overdue for re-verification, or is blocked.</p>
           ) : (
-            <div className="trust-grid">
-              <TrustList title="Expiring within 30 days" rows={trust.expiring.map((i) => ({ ...i, note: `expires ${day(i.expiresAt)}` }))} />
-              <TrustList
-                title="Not re-verified in time"
-                rows={trust.stale.map((i) => ({ ...i, note: `last verified ${day(i.verifiedAt)}, every ${i.verifyIntervalDays} days` }))}
-              />
-              <TrustList title="Blocked drafts" rows={trust.problems.map((i) => ({ ...i, note: i.problem ?? "" }))} />
-            </div>
+            <ul className="attention-tiles">
+              {tiles.map((t) => (
+                <li key={t.text}>
+                  {t.n ? (
+                    <Link to={t.to}>
+                      <strong>{t.n.toLocaleString("en-GB")}</strong> {t.text}
+                    </Link>
+                  ) : (
+                    <span>
+                      <strong>0</strong> {t.text}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
           )}
         </section>
       ) : null}
 
-      {canSeeAllStatuses ? (
-        <nav aria-label="Filter by status" className="row" style={{ marginBottom: "1rem" }}>
-          <Link to="/library" aria-current={!current ? "page" : undefined}>
-            All
-          </Link>
-          {ITEM_STATUSES.map((s) => (
-            <Link key={s} to={`/library?status=${s}`} aria-current={current === s ? "page" : undefined}>
-              {s.replace("_", " ")} ({counts[s] ?? 0})
-            </Link>
-          ))}
-        </nav>
-      ) : null}
-      {items.length ? (
-        <ItemList items={items} showStatus />
-      ) : (
-        <EmptyState title="No items here">
-          <p>{canSeeAllStatuses ? <Link to="/publish">Publish the first piece of content</Link> : "Nothing is published for your teams yet."}</p>
-        </EmptyState>
-      )}
+      <LibraryTable
+        rows={d.rows}
+        total={d.total}
+        page={d.page}
+        pages={d.pages}
+        pageSize={d.pageSize}
+        query={d.query}
+        keep={scope === "all" ? { scope } : {}}
+        counts={d.counts}
+        canSeeAllStatuses={d.canSeeAllStatuses}
+        options={d.options}
+      />
     </>
   );
 }
 
-function TrustList({ title, rows }: { title: string; rows: { id: string; title: string; note: string }[] }) {
-  if (rows.length === 0) return null;
-  return (
-    <div className="card">
-      <h3>{title}</h3>
-      <ul className="plain">
-        {rows.map((r) => (
-          <li key={r.id}>
-            <Link to={`/items/${r.id}`}>{r.title}</Link>
-            <div className="meta">{r.note}</div>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

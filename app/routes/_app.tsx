@@ -5,13 +5,16 @@ import { Shell } from "~/components/shell";
 import { getUser, requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
+import { awaitingReviewCount } from "~/modules/library/review.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   // Marketing's replies to this seller's ratings and requests, for the badge on Me: the session
   // look-up already counted them in the same statement (decision 022); an API token did not.
   const unread = user.role === "seller" ? ((await getUser(context.app, request))?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user }))) : 0;
-  return { user: publicUser(user), unread };
+  // Items waiting for this user's review, for the count beside Review in the navigation.
+  const reviews = await awaitingReviewCount(context.app.db, { user });
+  return { user: publicUser(user), unread, reviews };
 }
 
 /** The signed-in user, for any page inside the shell. */
@@ -20,9 +23,9 @@ export function useAppUser() {
 }
 
 export default function AppLayout() {
-  const { user, unread } = useLoaderData<typeof loader>();
+  const { user, unread, reviews } = useLoaderData<typeof loader>();
   return (
-    <Shell user={user} unread={unread}>
+    <Shell user={user} unread={unread} reviews={reviews}>
       <Outlet />
     </Shell>
   );

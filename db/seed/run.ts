@@ -1,9 +1,20 @@
-// `npm run db:seed`: seed the demo library into an empty database (migrating first).
+// `npm run db:seed [-- --scale 10000]`: seed the demo library into an empty database (migrating first);
+// with --scale, add that many generated items (and 100 usage events per item) on top of it.
 import { migrateDb } from "../migrate";
 import { fileWorkersFromEnv, openDatabase } from "../../server/context";
 import { loadEnv } from "../../server/env";
 import { createLocalStorage } from "../../content/storage";
+import { searchServiceFromEnv } from "../../search/from-env";
 import { seedDemo } from "./demo";
+import { seedScale } from "./scale";
+
+const args = process.argv.slice(2);
+const scaleArg = args.indexOf("--scale");
+const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : null;
+if (scale !== null && !(Number.isInteger(scale) && scale > 0)) {
+  console.error("--scale needs a whole number of items, e.g. npm run db:seed -- --scale 10000");
+  process.exit(1);
+}
 
 const env = loadEnv();
 if (!env.demoSeed) {
@@ -16,6 +27,19 @@ try {
   await migrateDb(handle);
   const files = { storage: createLocalStorage(env.STORAGE_DIR), work };
   console.log((await seedDemo(handle.db, { files })) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
+  if (scale) {
+    const started = Date.now();
+    const added = await seedScale(handle.db, { items: scale });
+    if (added.skipped) console.log("The scale seed was already applied; nothing added.");
+    else {
+      console.log(
+        `Added ${added.items} items, ${added.events} events, ${added.ratings} ratings and ${added.requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
+      // Sellers search the generated items too.
+      const counts = await searchServiceFromEnv(env, handle.db, () => {}).reindex();
+      console.log(`Search reindexed: ${Object.entries(counts).map(([engine, n]) => `${engine} ${n} documents`).join(", ")}.`);
+    }
+  }
 } finally {
   await work.close();
   await handle.close();

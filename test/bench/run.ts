@@ -15,6 +15,7 @@ const GROUPS: Group[] = [
   { name: "search", run: async (o) => (await import("./search")).benchSearch(o) },
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
+  { name: "desk", run: async (o) => (await import("./desk")).benchDesk(o) },
   { name: "lighthouse", run: async (o) => (await import("./lighthouse")).benchLighthouse(o) },
 ];
 

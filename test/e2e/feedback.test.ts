@@ -54,10 +54,16 @@ describeBrowser("the feedback loop", () => {
     const entry = page.locator("li", { hasText: comment });
     await entry.waitFor();
     await expectNoAxeViolations(page, "the feedback inbox");
-    await entry.getByLabel(/Reply to/).fill("Thanks! v2 adds the SSO flow.");
-    await entry.getByLabel("Resolved by version").selectOption({ label: "v2" });
-    await entry.getByRole("button", { name: "Resolve" }).click();
+    // The list is one line per rating; the one opened shows in the detail pane with the forms.
+    await entry.getByRole("link").click();
+    const pane = page.getByRole("region", { name: /Feedback from/ });
+    await pane.getByText(comment).waitFor();
+    await expectNoAxeViolations(page, "the feedback inbox with a rating open");
+    await pane.getByLabel(/Reply to/).fill("Thanks! v2 adds the SSO flow.");
+    await pane.getByLabel("Resolved by version").selectOption({ label: "v2" });
+    await pane.getByRole("button", { name: "Resolve" }).click();
     await page.locator("li", { hasText: comment }).waitFor({ state: "detached" });
+    await pane.getByRole("button", { name: "Re-open" }).waitFor();
     await page.close();
 
     const seller = await as("seller@demo.test");

@@ -22,8 +22,10 @@ describeBrowser("publishing from upload to a seller's phone", () => {
   const pdfName = `field-guide-${stamp}.pdf`;
   const imageName = `visit-checklist-${stamp}.png`;
 
+  // The workflow bar at the top of the item page (decision 023); the same moves sit in the Workflow section below.
+  const workflowBar = (page: Page) => page.getByRole("region", { name: "Workflow actions" });
   async function clickAndWaitForNotice(page: Page, button: string) {
-    await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: button }).click()]);
+    await Promise.all([page.waitForURL(/notice=/), workflowBar(page).getByRole("button", { name: button }).click()]);
   }
 
   it("uploads a PDF and an image with per-file progress and results", async () => {
@@ -61,7 +63,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       expect(await page.getByRole("status").textContent()).toContain("in review");
     }
     // The details form, reached from the item page.
-    await page.getByRole("link", { name: "Edit details" }).click();
+    await workflowBar(page).getByRole("link", { name: "Edit details" }).click();
     await page.getByRole("heading", { level: 1, name: "Edit details" }).waitFor();
     await expectNoAxeViolations(page, "the edit-details form");
     await page.close();

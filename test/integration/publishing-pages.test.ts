@@ -113,7 +113,8 @@ describe("pages without JavaScript", () => {
 
   it("shows marketers blocked drafts in the library's trust lists", async () => {
     const res = await run(uploadAction, multipartRequest("/publish", { cookie: marketer, files: [{ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.4 garbage")) }] }));
-    const view = await run(libraryLoader, request("/library", { cookie: marketer }));
-    expect(view.trust.problems.map((p: { id: string }) => p.id)).toContain(res.results[0].itemId);
+    const view = await run(libraryLoader, request("/library?needs=blocked", { cookie: marketer }));
+    expect(view.attention.blocked).toBeGreaterThan(0);
+    expect(view.rows.map((p: { id: string }) => p.id)).toContain(res.results[0].itemId);
   });
 });

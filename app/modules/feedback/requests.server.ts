@@ -157,6 +157,30 @@ export async function listRequests(
   return withReplies(db, rows.map(toView));
 }
 
+/** One page of marketing's request list (the Requests page): open ones oldest first, closed newest first. */
+export async function listRequestPage(
+  db: Db,
+  { user, status, page = 1, pageSize = 20 }: { user: SessionUser; status?: RequestStatus | "open"; page?: number; pageSize?: number },
+): Promise<{ rows: RequestView[]; total: number; page: number; pages: number }> {
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
+  const where = status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined;
+  const oldestFirst = status === "open" || status === "new" || status === "planned";
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(viewColumns)
+      .from(contentRequests)
+      .innerJoin(users, eq(users.id, contentRequests.userId))
+      .leftJoin(teams, eq(teams.id, contentRequests.teamId))
+      .leftJoin(items, eq(items.id, contentRequests.answerItemId))
+      .where(where)
+      .orderBy(oldestFirst ? contentRequests.createdAt : desc(contentRequests.createdAt), contentRequests.id)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ total: sql<number>`count(*)::int` }).from(contentRequests).where(where),
+  ]);
+  return { rows: await withReplies(db, rows.map(toView)), total, page, pages: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
 export const RequestUpdate = z.object({
   status: z.enum(REQUEST_STATUSES, { message: `status must be one of ${REQUEST_STATUSES.join(", ")}` }),
   answerItemId: z

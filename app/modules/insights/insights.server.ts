@@ -452,10 +452,16 @@ export function effectivenessQuadrant(rows: ItemInsight[]): { points: QuadrantPo
 /** Top and bottom content for the scope: most viewed, and the least-viewed items it could have used. */
 export async function topAndBottom(
   db: Db,
-  { user, range, teamId, limit = 5 }: { user: SessionUser; range: DayRange; teamId?: string | null; limit?: number },
+  {
+    user,
+    range,
+    teamId,
+    limit = 5,
+    items,
+  }: { user: SessionUser; range: DayRange; teamId?: string | null; limit?: number; /** Already loaded for the same scope and range. */ items?: ItemInsight[] },
 ): Promise<{ top: ItemInsight[]; bottom: { itemId: string; title: string; type: string; views: number }[] }> {
   const scope = insightScope(user, teamId);
-  const used = await itemInsights(db, { user, range, teamId });
+  const used = items ?? (await itemInsights(db, { user, range, teamId }));
   const top = used.filter((r) => r.views > 0).slice(0, limit);
   // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
   const audience =

@@ -1,0 +1,188 @@
+// The library as a table for the desk: server-side text search (SQL on title, summary and owner, not
+// the sellers' ranked search), filters, sort and pagination, all read from the URL so it works without
+// JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { ITEM_STATUSES, ITEM_TYPES, itemAudiences, itemTags, items, tags, teams, users, type ItemStatus, type ItemType } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
+
+export const PAGE_SIZE = 50;
+/** Offset pagination with a cap: page 200 × 50 covers 10,000 items; past that, narrow the search. */
+export const MAX_PAGE = 200;
+export const SORTS = ["updated", "title", "type", "status", "owner", "expires"] as const;
+export const EXPIRING = ["7", "30", "90"] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A bad value in a hand-edited URL drops that filter rather than failing the page. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
+
+export const LibraryQuery = z.object({
+  q: optional(z.string().trim().max(100)),
+  status: optional(z.enum(ITEM_STATUSES)),
+  type: optional(z.enum(ITEM_TYPES)),
+  tag: optional(z.string().regex(UUID)),
+  /** "me", or a user id. */
+  owner: optional(z.union([z.literal("me"), z.string().regex(UUID)])),
+  /** "everyone" (no audience rows), or a team id. */
+  audience: optional(z.union([z.literal("everyone"), z.string().regex(UUID)])),
+  /** Published items expiring within that many days, or already expired. */
+  expiring: optional(z.enum(EXPIRING)),
+  /** The "Needs attention" lists as filters: overdue for re-verification, or blocked by a problem. */
+  needs: optional(z.enum(["stale", "blocked"])),
+  sort: optional(z.enum(SORTS)),
+  dir: optional(z.enum(["asc", "desc"])),
+  page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)),
+});
+export type LibraryQuery = z.infer<typeof LibraryQuery>;
+
+export const parseLibraryQuery = (params: URLSearchParams): LibraryQuery => LibraryQuery.parse(Object.fromEntries(params));
+
+export type LibraryRow = {
+  id: string;
+  type: ItemType;
+  title: string;
+  status: ItemStatus;
+  owner: string | null;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  publishAt: Date | null;
+  problem: string | null;
+  tags: string[];
+  /** Team names; empty = everyone. */
+  audience: string[];
+};
+
+/** `%` and `_` typed by a user are text, not wildcards. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The same rules as the trust lists (lifecycle.server.ts `trustLists`), as conditions. */
+const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;
+const expiringWithin = (now: Date, days: number) =>
+  and(eq(items.status, "published"), lte(items.expiresAt, new Date(now.getTime() + days * 86_400_000)))!;
+const stale = (now: Date) =>
+  and(eq(items.status, "published"), isNotNull(items.verifyIntervalDays), or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`))!;
+const blocked = and(isNotNull(items.problem), sql`${items.status} <> 'archived'`)!;
+
+function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
+  const conditions: (SQL | undefined)[] = [visibleItemsWhere(user, now)];
+  if (query.q) {
+    const p = likePattern(query.q);
+    conditions.push(or(sql`${items.title} ilike ${p}`, sql`${items.summary} ilike ${p}`, sql`${users.name} ilike ${p}`));
+  }
+  // Managers only ever see published items: a status filter cannot widen that (visibleItemsWhere holds).
+  if (query.status) conditions.push(eq(items.status, query.status));
+  if (query.type) conditions.push(eq(items.type, query.type));
+  if (query.tag) conditions.push(sql`exists (select 1 from ${itemTags} t where t.item_id = ${items.id} and t.tag_id = ${query.tag}::uuid)`);
+  if (query.owner) conditions.push(eq(items.ownerId, query.owner === "me" ? user.id : query.owner));
+  if (query.audience === "everyone") conditions.push(sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`);
+  else if (query.audience)
+    conditions.push(sql`exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = ${query.audience}::uuid)`);
+  if (query.expiring) conditions.push(expiringWithin(now, Number(query.expiring)));
+  if (query.needs === "stale") conditions.push(stale(now));
+  if (query.needs === "blocked") conditions.push(blocked);
+  return and(...conditions)!;
+}
+
+function orderFor(query: LibraryQuery): SQL[] {
+  const sort = query.sort ?? "updated";
+  // Newest first for dates, A→Z for words, unless the URL says otherwise.
+  const dir = query.dir ?? (sort === "updated" ? "desc" : "asc");
+  const by = (expr: SQL | typeof items.title) => (dir === "asc" ? asc(expr) : desc(expr));
+  const key: Record<(typeof SORTS)[number], SQL> = {
+    updated: sql`${items.updatedAt}`,
+    title: sql`lower(${items.title})`,
+    type: sql`${items.type}`,
+    status: sql`${items.status}`,
+    owner: sql`lower(${users.name})`,
+    // Items without an expiry date go last either way.
+    expires: sql`${items.expiresAt}`,
+  };
+  const nulls = sort === "expires" || sort === "owner" ? sql.raw(" nulls last") : sql.raw("");
+  return [sql`${by(key[sort])}${nulls}`, by(sql`${items.id}`)];
+}
+
+/** One page of the library table, the total that matched, and what the filter menus offer. */
+export async function queryLibrary(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: LibraryQuery; now?: Date }) {
+  const where = whereFor(user, query, now);
+  const page = query.page ?? 1;
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({
+        id: items.id,
+        type: items.type,
+        title: items.title,
+        status: items.status,
+        owner: users.name,
+        updatedAt: items.updatedAt,
+        expiresAt: items.expiresAt,
+        publishAt: items.publishAt,
+        problem: items.problem,
+      })
+      .from(items)
+      .leftJoin(users, eq(users.id, items.ownerId))
+      .where(where)
+      .orderBy(...orderFor(query))
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(items)
+      .leftJoin(users, eq(users.id, items.ownerId))
+      .where(where),
+  ]);
+  const ids = rows.map((r) => r.id);
+  const [tagRows, audienceRows] = ids.length
+    ? await Promise.all([
+        db
+          .select({ itemId: itemTags.itemId, label: tags.label })
+          .from(itemTags)
+          .innerJoin(tags, eq(tags.id, itemTags.tagId))
+          .where(inArray(itemTags.itemId, ids))
+          .orderBy(tags.facet, tags.label),
+        db
+          .select({ itemId: itemAudiences.itemId, name: teams.name })
+          .from(itemAudiences)
+          .innerJoin(teams, eq(teams.id, itemAudiences.teamId))
+          .where(inArray(itemAudiences.itemId, ids))
+          .orderBy(teams.name),
+      ])
+    : [[], []];
+  const result: LibraryRow[] = rows.map((r) => ({
+    ...r,
+    tags: tagRows.filter((t) => t.itemId === r.id).map((t) => t.label),
+    audience: audienceRows.filter((a) => a.itemId === r.id).map((a) => a.name),
+  }));
+  return { rows: result, total, page, pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))), pageSize: PAGE_SIZE };
+}
+
+/** The choices in the filter menus: tags by facet, people who own items, teams. */
+export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }) {
+  const [tagList, owners, teamList] = await Promise.all([
+    db.select({ id: tags.id, facet: tags.facet, label: tags.label }).from(tags).orderBy(tags.facet, tags.label),
+    seesWholeLibrary(user)
+      ? db
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(and(inArray(users.role, ["marketer", "admin"]), eq(users.active, true)))
+          .orderBy(users.name)
+      : Promise.resolve([] as { id: string; name: string }[]),
+    db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
+  ]);
+  return { tags: tagList, owners, teams: teamList };
+}
+
+/** Exact counts for the "Needs attention" tiles, each of which links to the table filtered the same way. */
+export async function attentionCounts(db: Db, { user, mine, now = new Date() }: { user: SessionUser; mine: boolean; now?: Date }) {
+  if (!seesWholeLibrary(user)) return null;
+  const [row] = await db
+    .select({
+      expiring: sql<number>`count(*) filter (where ${expiringWithin(now, 30)})::int`,
+      stale: sql<number>`count(*) filter (where ${stale(now)})::int`,
+      blocked: sql<number>`count(*) filter (where ${blocked})::int`,
+    })
+    .from(items)
+    .where(mine ? eq(items.ownerId, user.id) : undefined);
+  return row;
+}

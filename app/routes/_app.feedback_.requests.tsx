@@ -1,0 +1,138 @@
+// Content requests, marketing's side: what the field asked for, filtered by status and paged, each
+// with its status, answering item and a reply. Its own page in the navigation (it used to sit at the
+// bottom of the feedback inbox).
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { formatDate } from "~/components/dates";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
+import { EmptyState } from "~/components/shell";
+import { requireUser } from "~/modules/auth/guard.server";
+import { handleInboxAction } from "~/modules/feedback/inbox.server";
+import { REQUEST_STATUS_OPTIONS, STATUS_LABEL } from "~/modules/feedback/labels";
+import { listRequestPage } from "~/modules/feedback/requests.server";
+
+export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];
+
+const SHOW = ["open", ...REQUEST_STATUS_OPTIONS, "all"] as const;
+const SHOW_TEXT: Record<(typeof SHOW)[number], string> = { open: "Open (new and planned)", ...STATUS_LABEL, all: "All" };
+const Query = z.object({
+  show: z.enum(SHOW).catch("open").default("open"),
+  page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const { show, page } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, page });
+  return { show, ...list };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  // This page only moves requests along; rating forms live in the inbox.
+  if (form.intent !== "update-request") return data({ error: "Unknown action.", target: form.requestId ?? "" }, { status: 400 });
+  const result = await handleInboxAction(context.app.db, { user, form });
+  return "error" in result ? data(result, { status: result.status }) : result;
+}
+
+export default function Requests() {
+  const { show, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
+  const href = (p: number) => `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(p > 1 ? { page: String(p) } : {}) })}`;
+  return (
+    <>
+      <div className="row heading-row">
+        <h1>Content requests</h1>
+        <Link to="/feedback">Feedback inbox</Link>
+      </div>
+      <Form method="get" className="inbox-filters" key={show} role="search" aria-label="Filter requests">
+        <div>
+          <label htmlFor="req-show">Show</label>
+          <select id="req-show" name="show" defaultValue={show}>
+            {SHOW.map((s) => (
+              <option key={s} value={s}>
+                {SHOW_TEXT[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Apply</button>
+      </Form>
+      <p className="meta" role="status">
+        {total === 0 ? "Nothing here." : `${total.toLocaleString("en-GB")} ${total === 1 ? "request" : "requests"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
+      </p>
+      {rows.length === 0 ? (
+        <EmptyState title="No requests">When sellers can't find something, their requests appear here.</EmptyState>
+      ) : (
+        <ul className="list">
+          {rows.map((r) => (
+            <li key={r.id} className="card inbox-entry" aria-labelledby={`q-${r.id}`}>
+              <h2 id={`q-${r.id}`}>
+                <span className={`badge status-${r.status}`}>{STATUS_LABEL[r.status]}</span> {r.text}
+              </h2>
+              <p className="meta">
+                {r.requester}
+                {r.team ? `, ${r.team}` : ""} · {formatDate(r.createdAt)}
+                {r.query ? ` · searched “${r.query}”` : ""}
+                {r.answer ? (
+                  <>
+                    {" · answered by "}
+                    <Link to={`/items/${r.answer.id}`}>{r.answer.title}</Link>
+                  </>
+                ) : null}
+              </p>
+              <Replies replies={r.replies} />
+              <ActionResultFor target={r.id} />
+              <details>
+                <summary>Update or reply</summary>
+                <Form method="post">
+                  <input type="hidden" name="requestId" value={r.id} />
+                  <input type="hidden" name="intent" value="update-request" />
+                  <div className="row">
+                    <div>
+                      <label htmlFor={`status-${r.id}`}>Status</label>
+                      <select id={`status-${r.id}`} name="status" defaultValue={r.status}>
+                        {REQUEST_STATUS_OPTIONS.map((s) => (
+                          <option key={s} value={s}>
+                            {STATUS_LABEL[s]}
+                          </option>
+                        ))}
+                      </select>
+                    </div>
+                    <div>
+                      <label htmlFor={`answer-${r.id}`}>Answering item (link or id)</label>
+                      <input id={`answer-${r.id}`} name="answerItemId" defaultValue={r.answer?.id ?? ""} placeholder="/items/…" />
+                    </div>
+                  </div>
+                  <label htmlFor={`qbody-${r.id}`}>Reply (optional)</label>
+                  <textarea id={`qbody-${r.id}`} name="body" rows={2} maxLength={2000} />
+                  <p>
+                    <button type="submit" disabled={busy}>
+                      Save
+                    </button>
+                  </p>
+                </Form>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+      {pages > 1 ? (
+        <nav aria-label="Pages" className="pager">
+          {page > 1 ? <Link to={href(page - 1)}>← Previous</Link> : <span aria-hidden="true" />}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={href(page + 1)}>Next →</Link> : <span aria-hidden="true" />}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,116 @@
+// Desk pages at scale: the library table, the feedback inbox and the insights page, server-rendered by
+// the production server over the scale seed (10,000 items and 1 M events; 2,000 and 200,000 in quick
+// mode). Each figure is the p95 of sequential full-page GETs (request to last byte, on the same
+// machine), with the page's HTML size beside it.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { createDb } from "../../db/client";
+import { migrateDb } from "../../db/migrate";
+import { seedDemo } from "../../db/seed/demo";
+import { seedScale } from "../../db/seed/scale";
+import { withDatabase } from "../setup/databases";
+import { startAppServer } from "../setup/server-process";
+import type { Figures } from "./figures";
+
+async function scaledDatabase(items: number) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-desk-"));
+  const adminUrl = process.env.DATABASE_URL;
+  const dbName = `fieldkit_bench_desk_${randomBytes(4).toString("hex")}`;
+  let url = "";
+  if (adminUrl) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
+    url = withDatabase(adminUrl, dbName);
+  }
+  const handle = await createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
+  const started = performance.now();
+  try {
+    await migrateDb(handle);
+    await seedDemo(handle.db);
+    const added = await seedScale(handle.db, { items });
+    return { url, dataDir, dbName, added, seedS: (performance.now() - started) / 1000 };
+  } finally {
+    // The server opens the database itself (PGlite allows one process).
+    await handle.close();
+  }
+}
+
+async function dropDatabase(dataDir: string, dbName: string) {
+  rmSync(dataDir, { recursive: true, force: true });
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) return;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin
+    .unsafe(`drop database if exists "${dbName}" with (force)`)
+    .catch((error: Error) => console.warn(`  could not drop ${dbName}: ${error.message}`))
+    .finally(() => admin.end());
+}
+
+async function signIn(baseURL: string, email: string) {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: "fieldkit-demo" }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}`);
+  return res.headers.get("set-cookie")!.split(";")[0];
+}
+
+async function timePage(baseURL: string, cookie: string, pathname: string, runs: number) {
+  const get = async () => {
+    const started = performance.now();
+    const res = await fetch(`${baseURL}${pathname}`, { headers: { cookie, accept: "text/html" } });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}: ${body.slice(0, 200)}`);
+    return { ms: performance.now() - started, bytes: Buffer.byteLength(body) };
+  };
+  for (let i = 0; i < 3; i++) await get(); // JIT, pool, plan caches
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await get();
+    samples.push(r.ms);
+    bytes = r.bytes;
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(runs - 1, Math.ceil(runs * q) - 1)];
+  return { p50: at(0.5), p95: at(0.95), kb: bytes / 1024 };
+}
+
+export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
+  const items = opts.quick ? 2_000 : 10_000;
+  const runs = opts.quick ? 20 : 60;
+  const db = await scaledDatabase(items);
+  const secret = randomBytes(24).toString("hex");
+  const server = await startAppServer({ NODE_ENV: "production", SESSION_SECRET: secret, DATA_DIR: db.dataDir, DATABASE_URL: db.url, DEMO_SEED: "false" });
+  try {
+    const marketer = await signIn(server.baseURL, "marketer@demo.test");
+    const admin = await signIn(server.baseURL, "admin@demo.test");
+    const pages = [
+      { name: "library", who: "marketer", cookie: marketer, path: "/library" },
+      { name: "inbox", who: "marketer", cookie: marketer, path: "/feedback" },
+      { name: "insights", who: "admin", cookie: admin, path: "/insights" },
+    ];
+    const engine = db.url ? "PostgreSQL 15" : "PGlite";
+    const load = os.loadavg()[0].toFixed(1);
+    const figures: Figures = {};
+    for (const p of pages) {
+      const t = await timePage(server.baseURL, p.cookie, p.path, runs);
+      const suffix = opts.quick ? "_quick" : "_10k";
+      const conditions =
+        `${engine}, production server, GET ${p.path} as the demo ${p.who}, ${runs} sequential requests after 3 warm-ups, request to last byte on the same machine; ` +
+        `p50 ${t.p50.toFixed(1)} ms; HTML ${t.kb.toFixed(1)} KB; scale seed ${db.added.items} items, ${db.added.events} events, ${db.added.ratings} ratings` +
+        `${opts.quick ? " (quick mode: not 10,000 items)" : ""}; 1-min load average ${load} on ${os.cpus().length} cores`;
+      figures[`${p.name}_page_p95_ms${suffix}`] = { value: Math.round(t.p95 * 10) / 10, unit: "ms", conditions };
+      figures[`${p.name}_page_html_kb${suffix}`] = { value: Math.round(t.kb * 10) / 10, unit: "KB", conditions: `${engine}, GET ${p.path} as the demo ${p.who}, at the scale above` };
+    }
+    console.log(`  scale seed in ${db.seedS.toFixed(1)} s`);
+    return figures;
+  } finally {
+    await server.stop();
+    await dropDatabase(db.dataDir, db.dbName);
+  }
+}

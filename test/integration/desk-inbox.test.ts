@@ -1,0 +1,113 @@
+// The feedback inbox as a filtered, paged list with a detail pane, and content requests on their own
+// page, over the demo library plus generated feedback.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as inboxAction, loader as inboxLoader } from "~/routes/_app.feedback";
+import { action as requestsAction, loader as requestsLoader } from "~/routes/_app.feedback_.requests";
+import { rowsOf } from "../../db/client";
+import { users } from "../../db/schema";
+import { seedDemo } from "../../db/seed/demo";
+import { seedScale } from "../../db/seed/scale";
+import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+let marketer: string;
+
+const run = (fn: (a: never) => unknown, req: Request) => respond(() => fn(routeArgs(app, req) as never)) as Promise<any>;
+const inbox = (qs = "") => run(inboxLoader, request(`/feedback${qs}`, { cookie: marketer }));
+const requests = (qs = "") => run(requestsLoader, request(`/feedback/requests${qs}`, { cookie: marketer }));
+const n = async (query: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await app.db.execute(query))[0].n;
+const SAYS_SOMETHING = sql`(r.comment is not null or not r.useful)`;
+const REPLIED = sql`exists (select 1 from feedback_replies f where f.rating_id = r.id)`;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemo(app.db);
+  await seedScale(app.db, { items: 300, events: 1_000 });
+  const [u] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, "marketer@demo.test"));
+  marketer = await cookieFor(app, u.id);
+}, 120_000);
+afterAll(() => app.close());
+
+describe("feedback inbox", () => {
+  it("lists unanswered ratings that say something, 25 a page, newest first, with no pane until one is opened", async () => {
+    const first = await inbox();
+    const expected = await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and not ${REPLIED}`);
+    expect(first.total).toBe(expected);
+    expect(first.rows).toHaveLength(25);
+    expect(first.pane).toBeNull();
+    for (const r of first.rows) expect([r.resolvedAt, r.replies]).toEqual([null, 0]);
+    const times = first.rows.map((r: any) => new Date(r.at).getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const second = await inbox("?page=2");
+    expect(second.rows[0].id).not.toBe(first.rows[0].id);
+  });
+
+  it("filters by answered, resolved, reason and item", async () => {
+    const replied = await inbox("?show=replied");
+    expect(replied.total).toBe(await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and ${REPLIED}`));
+    for (const r of replied.rows) expect(r.replies).toBeGreaterThan(0);
+    const resolved = await inbox("?show=resolved");
+    expect(resolved.total).toBeGreaterThan(0);
+    for (const r of resolved.rows) expect(r.resolvedAt).not.toBeNull();
+
+    const outdated = await inbox("?show=all&reason=outdated");
+    expect(outdated.total).toBe(await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and 'outdated' = any(r.reasons)`));
+    for (const r of outdated.rows) expect(r.reasons).toContain("outdated");
+
+    const itemId = outdated.rows[0].itemId;
+    const one = await inbox(`?show=all&item=${itemId}`);
+    expect(one.item).toMatchObject({ id: itemId });
+    expect(one.total).toBe(await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.item_id = ${itemId}`));
+    for (const r of one.rows) expect(r.itemId).toBe(itemId);
+  });
+
+  it("opens one rating in the pane, in full, and ignores an id that does not exist", async () => {
+    const { rows } = await inbox();
+    const view = await inbox(`?open=${rows[3].id}`);
+    expect(view.pane).toMatchObject({ id: rows[3].id, itemTitle: rows[3].itemTitle, replies: [] });
+    expect(view.rows).toHaveLength(25);
+    expect((await inbox("?open=00000000-0000-4000-8000-000000000000")).pane).toBeNull();
+  });
+
+  it("replying moves a rating from unanswered to answered; resolving moves it to resolved", async () => {
+    const target = (await inbox()).rows[0].id;
+    const res = await run(inboxAction, request(`/feedback?open=${target}`, { cookie: marketer, form: { intent: "reply", ratingId: target, body: "Updating it this week." } }));
+    expect(res).toMatchObject({ target, ok: expect.stringMatching(/Reply sent/) });
+    expect((await inbox()).rows.map((r: any) => r.id)).not.toContain(target);
+    const pane = (await inbox(`?show=replied&open=${target}`)).pane;
+    expect(pane.replies.map((p: any) => p.body)).toEqual(["Updating it this week."]);
+    await run(inboxAction, request("/feedback", { cookie: marketer, form: { intent: "resolve", ratingId: target } }));
+    expect((await inbox(`?show=resolved&item=${pane.itemId}`)).rows.map((r: any) => r.id)).toContain(target);
+  });
+
+  it("answers a bad action with a message and a status, not a crash", async () => {
+    const res = await run(inboxAction, request("/feedback", { cookie: marketer, form: { intent: "reply", ratingId: (await inbox()).rows[0].id, body: " " } }));
+    expect(res.init.status).toBe(400);
+    expect(res.data.error).toMatch(/Write a reply/);
+  });
+});
+
+describe("content requests page", () => {
+  it("shows open requests oldest first, 20 a page, and every status on request", async () => {
+    const open = await requests();
+    expect(open.show).toBe("open");
+    expect(open.total).toBe(await n(sql`select count(*)::int as n from content_requests where status in ('new', 'planned')`));
+    expect(open.rows.length).toBe(Math.min(20, open.total));
+    const created = open.rows.map((r: any) => new Date(r.createdAt).getTime());
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    const declined = await requests("?show=declined");
+    for (const r of declined.rows) expect(r.status).toBe("declined");
+    expect((await requests("?show=all")).total).toBe(await n(sql`select count(*)::int as n from content_requests`));
+  });
+
+  it("moves a request along, and refuses the inbox's rating actions", async () => {
+    const [target] = (await requests()).rows;
+    const ok = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "update-request", requestId: target.id, status: "planned", body: "On the list for May." } }));
+    expect(ok).toMatchObject({ target: target.id, ok: "Request updated." });
+    const done = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "update-request", requestId: target.id, status: "done" } }));
+    expect(done.init.status).toBe(422);
+    const wrong = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "reply", ratingId: target.id } }));
+    expect(wrong.init.status).toBe(400);
+  });
+});

@@ -1,0 +1,179 @@
+// The desk at scale: the library table (search, filters, sort, pages, scoping) and the review queue
+// with its count in the navigation, on the demo library plus generated items.
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loader as appLoader } from "~/routes/_app";
+import { action as itemAction, loader as itemLoader } from "~/routes/_app.items.$id";
+import { loader as libraryLoader } from "~/routes/_app.library";
+import { loader as reviewLoader } from "~/routes/_app.review";
+import { rowsOf } from "../../db/client";
+import { items, itemTags, tags, teams, users } from "../../db/schema";
+import { seedDemo } from "../../db/seed/demo";
+import { seedScale } from "../../db/seed/scale";
+import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+const cookie: Record<string, string> = {};
+const id: Record<string, string> = {};
+
+const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) => respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
+const library = (qs: string, who = "marketer") => run(libraryLoader, request(`/library${qs}`, { cookie: cookie[who] }));
+const count = async (where: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from items where ${where}`))[0].n;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemo(app.db);
+  await seedScale(app.db, { items: 300, events: 1_000 });
+  for (const email of ["marketer@demo.test", "manager@demo.test", "admin@demo.test"]) {
+    const [u] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const who = email.split("@")[0];
+    id[who] = u.id;
+    cookie[who] = await cookieFor(app, u.id);
+  }
+}, 120_000);
+afterAll(() => app.close());
+
+describe("library table", () => {
+  it("pages through every item, 50 at a time, without repeating one", async () => {
+    const total = await count(sql`true`);
+    const first = await library("");
+    expect(first.total).toBe(total);
+    expect(first.rows).toHaveLength(50);
+    expect(first.pages).toBe(Math.ceil(total / 50));
+    const second = await library("?page=2");
+    expect(second.rows).toHaveLength(50);
+    expect(second.rows.map((r: any) => r.id)).not.toContain(first.rows[0].id);
+    const last = await library(`?page=${first.pages}`);
+    expect(last.rows.length).toBe(total - (first.pages - 1) * 50);
+  });
+
+  it("searches title, summary and owner name, treating % as text", async () => {
+    const hits = await library("?q=beacon%20security");
+    expect(hits.total).toBe(await count(sql`title ilike '%beacon security%' or summary ilike '%beacon security%'`));
+    expect(hits.total).toBeGreaterThan(0);
+    for (const r of hits.rows) expect(r.title.toLowerCase()).toContain("beacon security");
+    const byOwner = await library("?q=Marketer%203");
+    expect(byOwner.total).toBeGreaterThan(0);
+    for (const r of byOwner.rows) expect(r.owner).toBe("Marketer 3");
+    expect((await library("?q=%25")).total).toBe(0);
+  });
+
+  it("filters by status, type, tag, owner, audience and expiry, together", async () => {
+    const inReview = await library("?status=in_review");
+    expect(inReview.total).toBe(await count(sql`status = 'in_review'`));
+    expect(new Set(inReview.rows.map((r: any) => r.status))).toEqual(new Set(["in_review"]));
+
+    const [tag] = await app.db.select({ id: tags.id, label: tags.label }).from(tags).where(eq(tags.value, "retail"));
+    const decks = await library(`?type=deck&tag=${tag.id}`);
+    const expected = rowsOf<{ n: number }>(
+      await app.db.execute(sql`select count(*)::int as n from items i where type = 'deck' and exists (select 1 from ${itemTags} t where t.item_id = i.id and t.tag_id = ${tag.id})`),
+    )[0].n;
+    expect(decks.total).toBe(expected);
+    for (const r of decks.rows) expect([r.type, r.tags.includes(tag.label)]).toEqual(["deck", true]);
+
+    const mine = await library("?owner=me");
+    expect(mine.total).toBe(await count(sql`owner_id = ${id.marketer}`));
+    for (const r of mine.rows) expect(r.owner).toBe("Mira Marketer");
+
+    const [west] = await app.db.select().from(teams).where(eq(teams.name, "Field West"));
+    const westOnly = await library(`?audience=${west.id}`);
+    expect(westOnly.total).toBeGreaterThan(0);
+    for (const r of westOnly.rows) expect(r.audience).toContain("Field West");
+    const everyone = await library("?audience=everyone&page=2");
+    for (const r of everyone.rows) expect(r.audience).toEqual([]);
+
+    const soon = await library("?expiring=30");
+    expect(soon.total).toBe(await count(sql`status = 'published' and expires_at <= now() + interval '30 days'`));
+    for (const r of soon.rows) expect(new Date(r.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
+  });
+
+  it("sorts by a column in either direction, items without an expiry last", async () => {
+    const byTitle = (await library("?sort=title")).rows.map((r: any) => r.title.toLowerCase());
+    expect(byTitle).toEqual([...byTitle].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const desc = (await library("?sort=title&dir=desc")).rows.map((r: any) => r.title.toLowerCase());
+    expect(desc[0] >= desc[desc.length - 1]).toBe(true);
+    const expiring = await library(`?sort=expires&page=${(await library("")).pages}`);
+    expect(expiring.rows.at(-1).expiresAt).toBeNull();
+    const firstPage: (number | null)[] = (await library("?sort=expires")).rows.map((r: any) => (r.expiresAt ? new Date(r.expiresAt).getTime() : null));
+    const dated = firstPage.filter((t): t is number => t !== null);
+    expect(dated.length).toBeGreaterThan(0);
+    expect(firstPage).toEqual([...dated.sort((a, b) => a - b), ...firstPage.filter((t) => t === null)]);
+  });
+
+  it("keeps a manager to published items their teams may see, whatever the URL asks", async () => {
+    const drafts = await library("?status=draft", "manager");
+    expect(drafts.total).toBe(0);
+    const all = await library("", "manager");
+    expect(all.total).toBeLessThan(await count(sql`true`));
+    expect(new Set(all.rows.map((r: any) => r.status))).toEqual(new Set(["published"]));
+    expect(all.attention).toBeNull();
+  });
+
+  it("counts what needs attention exactly, and each count opens the table filtered the same way", async () => {
+    const all = await library("?scope=all");
+    const stale = await library("?needs=stale");
+    expect(stale.total).toBe(all.attention.stale);
+    expect(stale.total).toBe(
+      await count(sql`status = 'published' and verify_interval_days is not null and (verified_at is null or verified_at + make_interval(days => verify_interval_days) < now())`),
+    );
+    expect((await library("?needs=blocked")).total).toBe(all.attention.blocked);
+    expect(all.attention.blocked).toBe(await count(sql`problem is not null and status <> 'archived'`));
+    expect((await library("?expiring=30")).total).toBe(all.attention.expiring);
+    const mine = await library("");
+    expect((await library("?needs=stale&owner=me")).total).toBe(mine.attention.stale);
+    expect(mine.attention.stale).toBeLessThan(all.attention.stale);
+  });
+
+  it("ignores a bad value in the URL instead of failing", async () => {
+    const bad = await library("?status=bogus&page=-4&tag=nope&sort=sideways");
+    expect(bad.total).toBe(await count(sql`true`));
+    expect(bad.page).toBe(1);
+  });
+});
+
+describe("review queue", () => {
+  const queue = async (who: string) => (await run(reviewLoader, request("/review", { cookie: cookie[who] }))) as { entries: { id: string }[]; total: number };
+  const navCount = async (who: string) => (await run(appLoader, request("/library", { cookie: cookie[who] }))).reviews as number;
+
+  it("lists what a marketer may approve, never their own, and counts it in the navigation", async () => {
+    const mine = await queue("marketer");
+    const inReview = rowsOf<{ id: string; owner_id: string }>(
+      await app.db.execute(sql`select id, owner_id from items where status = 'in_review' and publish_at is null`),
+    );
+    const others = inReview.filter((i) => i.owner_id !== id.marketer).map((i) => i.id);
+    expect(mine.entries.map((e) => e.id).sort()).toEqual(others.sort());
+    expect(mine.total).toBe(others.length);
+    expect(await navCount("marketer")).toBe(others.length);
+    // An admin reviews everything in review.
+    expect((await queue("admin")).total).toBe(inReview.length);
+  });
+
+  it("drops an item once it is approved, and the library's attention list counts what waits", async () => {
+    const before = await queue("marketer");
+    const target = before.entries[0].id;
+    const view = await library("");
+    expect(view.attention.review).toBe(before.total);
+    const res = await run(itemAction, request(`/items/${target}`, { cookie: cookie.marketer, form: { intent: "transition", to: "published" } }), { id: target });
+    expect(res.status).toBe(302);
+    const after = await queue("marketer");
+    expect(after.total).toBe(before.total - 1);
+    expect(after.entries.map((e) => e.id)).not.toContain(target);
+  });
+
+  it("leaves out what the marketer submitted themselves, even on someone else's item", async () => {
+    const colleague = await createUser(app, { role: "marketer" });
+    const colleagueCookie = await cookieFor(app, colleague.id);
+    const [draft] = await app.db.select({ id: items.id }).from(items).where(sql`status = 'draft' and type = 'talk_track' and owner_id <> ${colleague.id} and problem is null`).limit(1);
+    const res = await run(itemAction, request(`/items/${draft.id}`, { cookie: colleagueCookie, form: { intent: "transition", to: "in_review" } }), { id: draft.id });
+    expect(res.status, JSON.stringify(res)).toBe(302);
+    const theirs = (await run(reviewLoader, request("/review", { cookie: colleagueCookie }))).entries.map((e: { id: string }) => e.id);
+    expect(theirs).not.toContain(draft.id);
+    expect((await queue("admin")).entries.map((e) => e.id)).toContain(draft.id);
+  });
+
+  it("shows the workflow moves in the item page's data for the sticky action bar", async () => {
+    const [item] = (await queue("admin")).entries;
+    const page = await run(itemLoader, request(`/items/${item.id}`, { cookie: cookie.admin }), { id: item.id });
+    expect(page.moves.map((m: { to: string }) => m.to)).toContain("published");
+  });
+});

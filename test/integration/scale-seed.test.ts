@@ -1,0 +1,64 @@
+// The scale seed: N generated items in every status and type on top of the demo seed, usage through
+// the rollups, feedback to answer; a second run adds nothing.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "../../db/client";
+import { ITEM_STATUSES, ITEM_TYPES } from "../../db/schema";
+import { seedDemo } from "../../db/seed/demo";
+import { seedScale } from "../../db/seed/scale";
+import { createTestApp, type TestApp } from "../setup/app";
+
+let app: TestApp;
+const one = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await app.db.execute(query))[0];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemo(app.db);
+}, 120_000);
+afterAll(() => app.close());
+
+describe("scale seed", () => {
+  it("refuses to run without the demo seed underneath", async () => {
+    const bare = await createTestApp();
+    try {
+      await expect(seedScale(bare.db, { items: 10 })).rejects.toThrow(/demo seed/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("adds the items, their history and usage, and a second run adds nothing", async () => {
+    const result = await seedScale(app.db, { items: 300, events: 6_000 });
+    expect(result).toMatchObject({ items: 300, events: 6_000, skipped: false });
+    expect(result.ratings).toBeGreaterThan(50);
+    expect(result.requests).toBe(15);
+
+    const statuses = rowsOf<{ status: string; n: number }>(
+      await app.db.execute(sql`select status, count(*)::int as n from items where title like '% #%' group by status`),
+    );
+    expect(statuses.map((s) => s.status).sort()).toEqual([...ITEM_STATUSES].sort());
+    const types = await one<{ n: number }>(sql`select count(distinct type)::int as n from items where title like '% #%'`);
+    expect(types.n).toBe(ITEM_TYPES.length);
+
+    // Every item has a version and tags; what is in review was submitted by someone.
+    const gaps = await one<{ noVersion: number; noTags: number; unsubmitted: number }>(sql`select
+      (select count(*) from items i where title like '% #%' and not exists (select 1 from item_versions v where v.item_id = i.id))::int as "noVersion",
+      (select count(*) from items i where title like '% #%' and not exists (select 1 from item_tags t where t.item_id = i.id))::int as "noTags",
+      (select count(*) from items i where title like '% #%' and status = 'in_review'
+         and not exists (select 1 from item_transitions t where t.item_id = i.id and t.to_status = 'in_review'))::int as unsubmitted`);
+    expect(gaps).toEqual({ noVersion: 0, noTags: 0, unsubmitted: 0 });
+
+    // Usage went through the rollups: the per-item totals add up to the raw views.
+    const usage = await one<{ raw: number; rolled: number; onUnpublished: number }>(sql`select
+      (select count(*) from events where type = 'view' and user_id in (select id from users where email like '%@scale.test'))::int as raw,
+      (select coalesce(sum(d.views), 0) from item_usage_daily d join items i on i.id = d.item_id where i.title like '% #%')::int as rolled,
+      (select count(*) from events e join items i on i.id = e.item_id where i.title like '% #%' and i.status <> 'published')::int as "onUnpublished"`);
+    expect(usage.raw).toBeGreaterThan(0);
+    expect(usage.rolled).toBe(usage.raw);
+    expect(usage.onUnpublished).toBe(0);
+
+    expect(await seedScale(app.db, { items: 300, events: 6_000 })).toMatchObject({ skipped: true, items: 0 });
+    const again = await one<{ n: number }>(sql`select count(*)::int as n from items where title like '% #%'`);
+    expect(again.n).toBe(300);
+  }, 120_000);
+});
