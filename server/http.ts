@@ -66,6 +66,8 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
       getLoadContext: (_req, res) => ({
         app: { ...ctx, requestCache: new Map() },
         cspNonce: res.locals.cspNonce as string,
+        // The public buyer pages (/s/<token>) rate-limit by address: they have no user to key on.
+        clientIp: _req.ip,
       }),
     }),
   );

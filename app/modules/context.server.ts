@@ -32,5 +32,7 @@ declare module "@remix-run/node" {
     app: AppContext;
     /** Per-request nonce for the Content-Security-Policy (set by server/http.ts). */
     cspNonce?: string;
+    /** The client's address (behind a loopback proxy: X-Forwarded-For), for anonymous rate limits. */
+    clientIp?: string;
   }
 }

@@ -6,14 +6,16 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
+import { countNewlyOpened } from "~/modules/shares/shares.server";
 import { formatDate } from "~/components/dates";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const [teams, tokens] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user })]);
+  const [teams, tokens, newOpens] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user }), countNewlyOpened(context.app.db, user)]);
   return {
+    newOpens,
     tokens,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
@@ -42,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { user, team, leads, tokens } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, newOpens } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -62,6 +64,12 @@ export default function Me() {
           </>
         ) : null}
       </dl>
+      <h2>Buyer shares</h2>
+      <p className="row">
+        <Link className="button secondary" to="/shares">
+          My shares{newOpens ? ` (${newOpens} new ${newOpens === 1 ? "open" : "opens"})` : ""}
+        </Link>
+      </p>
       <h2>Content requests</h2>
       <p className="row">
         <Link className="button secondary" to="/requests">

@@ -4,3 +4,4 @@ export * from "./jobs";
 export * from "./search";
 export * from "./feedback";
 export * from "./audit";
+export * from "./shares";
