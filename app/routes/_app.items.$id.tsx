@@ -108,7 +108,7 @@ export default function ItemPage() {
       <h1>{item.title}</h1>
       {item.summary ? <p className="lead">{item.summary}</p> : null}
       {/* Offline field kit: save for offline + share (app/components/offline). */}
-      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} /> : null}
+      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} shareable={!item.notForBuyers} /> : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}

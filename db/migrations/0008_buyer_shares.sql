@@ -37,6 +37,7 @@ CREATE TABLE "shares" (
 );
 --> statement-breakpoint
 ALTER TABLE "items" ADD COLUMN "not_for_buyers" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+UPDATE "items" SET "not_for_buyers" = true WHERE "type" = 'battle_card';--> statement-breakpoint
 ALTER TABLE "share_events" ADD CONSTRAINT "share_events_share_id_shares_id_fk" FOREIGN KEY ("share_id") REFERENCES "public"."shares"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "share_items" ADD CONSTRAINT "share_items_share_id_shares_id_fk" FOREIGN KEY ("share_id") REFERENCES "public"."shares"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "share_items" ADD CONSTRAINT "share_items_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

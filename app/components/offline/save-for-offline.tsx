@@ -24,7 +24,7 @@ export function ProgressBar({ progress, label }: { progress: Progress; label: st
   );
 }
 
-export function SaveForOffline({ item }: { item: { id: string; title: string } }) {
+export function SaveForOffline({ item, shareable = true }: { item: { id: string; title: string }; shareable?: boolean }) {
   const online = useOnline();
   const [ready, setReady] = useState(false);
   const [record, setRecord] = useState<SavedRecord | null>(null);
@@ -83,11 +83,11 @@ export function SaveForOffline({ item }: { item: { id: string; title: string } }
   // Server-rendered and before hydration there is nothing to show: saving needs JavaScript and a device store.
   // The empty box keeps the buttons' place, so the page below does not jump when they appear (CLS).
   // The share link is there from the first paint: sharing with a buyer is a plain page, no JavaScript needed.
-  const shareLink = (
+  const shareLink = shareable ? (
     <a className="button secondary" href={`/shares/new?item=${item.id}`}>
       Share with a buyer
     </a>
-  );
+  ) : null;
   if (!ready) return <div className="save-offline"><div className="row">{shareLink}</div></div>;
   return (
     <section className="save-offline" aria-label="Offline">

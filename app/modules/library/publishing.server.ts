@@ -586,6 +586,7 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
       revision: item.revision,
       problem: desk ? item.problem : null,
       videoUrl: item.videoUrl,
+      notForBuyers: item.notForBuyers,
       owner: item.ownerId && row.ownerName !== null ? { id: item.ownerId, name: row.ownerName } : null,
       expiresAt: item.expiresAt,
       verifyIntervalDays: item.verifyIntervalDays,

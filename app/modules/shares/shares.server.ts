@@ -291,3 +291,18 @@ export async function getShare(db: Db, { user, id, now = new Date() }: { user: S
 export function shareJson(view: ShareView & { engagement?: ShareEngagement }, origin: string) {
   return { ...view, url: new URL(view.url, origin).toString(), path: view.url };
 }
+
+/** Marketers mark internal-only content (battle cards, pricing notes); live links stop showing it at once. */
+export async function setNotForBuyers(db: Db, { user, itemId, notForBuyers }: { user: SessionUser; itemId: string; notForBuyers: boolean }) {
+  if (user.role !== "marketer" && user.role !== "admin") throw new AppError("forbidden", "Only marketers decide what buyers may see.");
+  if (!UUID_RE.test(itemId)) throw notFound("No such item.");
+  await db.transaction(async (tx) => {
+    const [item] = await tx
+      .update(items)
+      .set({ notForBuyers })
+      .where(eq(items.id, itemId.toLowerCase()))
+      .returning({ id: items.id, title: items.title });
+    if (!item) throw notFound("No such item.");
+    await recordAudit(tx, { actor: user, action: "item.buyers_changed", targetType: "item", targetId: item.id, details: { title: item.title, notForBuyers } });
+  });
+}
