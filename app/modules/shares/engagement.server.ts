@@ -144,6 +144,8 @@ export type ItemBuyerInsights = {
   medianReadMs: number | null;
   /** Per page: in how many opened shares it was read, and the total time. Pages never read are skips. */
   pages: { page: number; readIn: number; ms: number }[];
+  /** Pages of the current version, so pages nobody read show up as skipped. */
+  pageCount: number | null;
 };
 
 /** Marketing's view of one item in buyers' hands. */
@@ -166,6 +168,9 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
       where si.item_id = ${itemId} ${range ? sql`and s.created_at >= ${range.from} and s.created_at < ${range.to}` : sql``}
       group by e.share_id, e.page`),
   );
+  const [version] = rowsOf<{ page_count: number | null }>(
+    await db.execute(sql`select page_count from item_versions where item_id = ${itemId} order by number desc limit 1`),
+  );
   const byShare = new Map<string, number>();
   const byPage = new Map<number, { readIn: number; ms: number }>();
   for (const r of perShare) {
@@ -183,6 +188,7 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
     openRate: counts.shares ? counts.opened / counts.shares : null,
     medianReadMs: median,
     pages: [...byPage.entries()].sort((a, b) => a[0] - b[0]).map(([page, v]) => ({ page, ...v })),
+    pageCount: version?.page_count ?? null,
   };
 }
 
