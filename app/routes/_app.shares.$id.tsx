@@ -106,7 +106,7 @@ export default function SharePage() {
       ) : null}
 
       {share.status !== "revoked" ? (
-        <section aria-labelledby="manage-h" className="card">
+        <section aria-labelledby="manage-h" className="card share-manage">
           <h2 id="manage-h">Manage the link</h2>
           <Form method="post" className="row">
             <input type="hidden" name="intent" value="extend" />

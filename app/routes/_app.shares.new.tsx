@@ -52,7 +52,7 @@ export default function NewShare() {
               <p key={i.id} className="check">
                 <input type="checkbox" id={`it-${i.id}`} name="itemIds" value={i.id} defaultChecked={i.shareable} disabled={!i.shareable} />
                 <label htmlFor={`it-${i.id}`}>
-                  {i.title} <span className="meta">{TYPE_LABEL[i.type] ?? i.type}</span>
+                  {i.title} <span className="meta">· {TYPE_LABEL[i.type] ?? i.type}</span>
                   {i.reason ? <span className="field-error"> {i.reason}</span> : null}
                 </label>
               </p>

@@ -47,7 +47,7 @@ a{color:#1d4ed8}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}`;
 
 function shell(nonce: string, title: string, body: string, bodyAttrs = "") {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title>
+<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${esc(title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head><body${bodyAttrs}><main>${body}</main></body></html>`;
 }
 

@@ -1,0 +1,138 @@
+// The buyer-share journey in Chromium at phone size: a seller shares a deck and a one-pager, a buyer in
+// a second browser without cookies reads pages 1–3 and downloads, the seller sees it, marketing sees it
+// in item insights, and after revoking the buyer gets the "not available" page.
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+
+/** A phone browser's user agent: headless Chromium announces itself, and the tracker drops headless scanners. */
+const PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+const SHOTS = "test-results/shares";
+
+describeBrowser("sharing with a buyer", () => {
+  let seller: Awaited<ReturnType<typeof launch>>;
+  let buyer: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  const ids: Record<string, string> = {};
+  let link = "";
+  let shareId = "";
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    seller = await launch();
+    buyer = await launch({ userAgent: PHONE_UA });
+    context = seller.context;
+  });
+  afterAll(async () => {
+    await seller?.close();
+    await buyer?.close();
+  });
+
+  async function as(email: string): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, email);
+    return page;
+  }
+
+  async function idOf(page: Page, title: string) {
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    return found.hits.find((h) => h.title === title)!.id;
+  }
+
+  it("lets a seller share a deck and a one-pager from the phone and offers the link", async () => {
+    const page = await as("seller@demo.test");
+    ids.deck = await idOf(page, "Beacon Analytics overview deck");
+    ids.onePager = await idOf(page, "Beacon Analytics one-pager");
+    await page.goto(`/items/${ids.deck}`);
+    await Promise.all([page.waitForURL(/\/shares\/new\?item=/), page.getByRole("link", { name: "Share with a buyer" }).first().click()]);
+    // A set: the one-pager joins the deck.
+    await page.goto(`/shares/new?item=${ids.deck}&item=${ids.onePager}`);
+    await page.getByLabel("Recipient's name (optional)").fill("Dana Buyer");
+    await page.getByLabel("Recipient's email (optional)").fill("dana@example.test");
+    await page.getByLabel("Note shown on their page (optional)").fill("The deck and one-pager we discussed.");
+    expect(await page.getByLabel("Link stays open for").inputValue()).toBe("30");
+    await page.getByLabel("Allow downloads").check();
+    await page.screenshot({ path: `${SHOTS}/new-share-phone.png`, fullPage: true });
+    await Promise.all([page.waitForURL(/\/shares\/[0-9a-f-]{36}\?created=1/), page.getByRole("button", { name: "Create link" }).click()]);
+    shareId = new URL(page.url()).pathname.split("/")[2];
+    link = await page.getByLabel("Link for the buyer").inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    await page.getByRole("button", { name: "Copy link" }).waitFor();
+    expect(await page.getByRole("link", { name: "Open in email" }).getAttribute("href")).toMatch(/^mailto:dana@example\.test\?/);
+    await page.getByText("not opened yet").waitFor();
+    await page.screenshot({ path: `${SHOTS}/share-phone.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("lets a buyer without an account read pages 1–3 and download, under a strict CSP", async () => {
+    const page = await buyer.context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    await page.clock.install();
+    const res = await page.goto(link);
+    expect(res!.status()).toBe(200);
+    expect(res!.headers()["x-robots-tag"]).toMatch(/noindex/);
+    await page.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
+    await page.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).waitFor();
+    expect(await page.getByRole("link").filter({ hasNotText: /Download/ }).count()).toBe(0);
+    for (const n of [1, 2, 3]) {
+      await page.locator(`#page-${n}-1`).evaluate((el) => el.scrollIntoView({ block: "start" }));
+      await page.clock.runFor(3_000);
+    }
+    await page.screenshot({ path: `${SHOTS}/buyer-phone.png` });
+    // The 10 s batch goes out.
+    await page.clock.runFor(10_000);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`[data-download="1"]`).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    expect(problems).toEqual([]);
+    expect(await buyer.context.cookies()).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the seller that it was opened, which pages were read and the download", async () => {
+    const page = await as("seller@demo.test");
+    await expect
+      .poll(async () => {
+        const body = (await (await page.request.get(`/api/v1/shares/${shareId}`)).json()) as any;
+        return { opens: body.share.engagement.opens, downloads: body.share.engagement.downloads };
+      }, { timeout: 15_000 })
+      .toEqual({ opens: 1, downloads: 1 });
+    const body = (await (await page.request.get(`/api/v1/shares/${shareId}`)).json()) as any;
+    const deck = body.share.engagement.items.find((i: any) => i.position === 1);
+    for (const n of [1, 2, 3]) expect(deck.pages.find((p: any) => p.page === n)?.ms ?? 0).toBeGreaterThanOrEqual(1_000);
+    await page.goto("/shares");
+    const entry = page.locator("li", { hasText: "Beacon Analytics overview deck, Beacon Analytics one-pager" }).first();
+    await entry.getByText("New", { exact: true }).waitFor();
+    await entry.getByText(/opened 1× · pages 1–\d+ read · \d+ s · 1 download/).waitFor();
+    await page.screenshot({ path: `${SHOTS}/shares-list-phone.png`, fullPage: true });
+    await page.goto(`/shares/${shareId}`);
+    await page.getByTestId("share-summary").getByText(/opened 1×/).waitFor();
+    await page.close();
+  });
+
+  it("shows marketing the share and the pages buyers read in item insights", async () => {
+    const page = await as("marketer@demo.test");
+    await page.goto(`/insights/items/${ids.deck}`);
+    const section = page.getByRole("region", { name: "Buyer engagement" });
+    await section.getByText("Shared with buyers").waitFor();
+    const pageOne = section.getByRole("row", { name: /Page 1/ });
+    expect(await pageOne.textContent()).toMatch(/1 of \d+/);
+    await page.close();
+  });
+
+  it("after revoking, the buyer sees the not-available page", async () => {
+    const page = await as("seller@demo.test");
+    await page.goto(`/shares/${shareId}`);
+    await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: "Revoke link" }).click()]);
+    await page.getByText("Link revoked").waitFor();
+    await page.close();
+    const b = await buyer.context.newPage();
+    const res = await b.goto(link);
+    expect(res!.status()).toBe(404);
+    await b.getByRole("heading", { name: "This link is not available" }).waitFor();
+    await b.close();
+  });
+});
