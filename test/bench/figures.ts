@@ -14,6 +14,9 @@ export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
   derivatives_12mp_s: { goal: 0.6, kind: "max" },
   pdf20_to_searchable_s: { goal: 2, kind: "max" },
   seller_js_gzip_kb: { goal: 100, kind: "max" },
+  // Issue #15: the buyer's page for a 20-page deck, server time on PostgreSQL.
+  share_page_p95_ms: { goal: 30, kind: "max" },
+  share_events_per_s: { goal: 30000, kind: "min" },
   // Issue #7: Lighthouse, mobile settings, on the seller's home, search and item pages.
   ...Object.fromEntries(
     ["home", "search", "item"].flatMap((page) => [

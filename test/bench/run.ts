@@ -13,6 +13,7 @@ const GROUPS: Group[] = [
   { name: "search", run: async (o) => (await import("./search")).benchSearch(o) },
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
+  { name: "shares", run: async (o) => (await import("./shares")).benchShares(o) },
   { name: "lighthouse", run: async (o) => (await import("./lighthouse")).benchLighthouse(o) },
 ];
 

@@ -74,7 +74,7 @@ async function liveShare(db: Db, token: string, now: Date) {
              u.name, u.email, u.role, u.team_id, u.active,
              (select array_agg(l.team_id) from team_leads l where l.user_id = u.id) as leads
       from ${shares} s join users u on u.id = s.user_id
-      where s.token = ${token} and s.revoked_at is null and s.expires_at > ${now}`),
+      where s.token = ${token} and s.revoked_at is null and s.expires_at > ${now.toISOString()}::timestamptz`),
   );
   // A deactivated seller's links stop working with their account.
   if (!row || !row.active) throw unavailable();
@@ -216,37 +216,52 @@ export const BOT_UA =
   /bot\b|crawler|spider|slurp|facebookexternalhit|embedly|quora link preview|outbrain|pinterest|vkshare|w3c_validator|whatsapp|slackbot|slack-imgproxy|discordbot|telegrambot|skypeuripreview|linkedinbot|bitlybot|google-?inspectiontool|headlesschrome|phantomjs|preview|safelinks|mimecast|proofpoint|barracuda|urldefense|python-requests|curl|wget|go-http-client|okhttp/i;
 export const isBot = (ua: string | null) => !ua || BOT_UA.test(ua);
 
+/**
+ * One statement per post (the page sends ≤ 50 events): find the live share, keep events for its own
+ * positions, insert them once by id, and set the first open — so a busy link costs one round trip.
+ */
 export async function recordBuyerEvents(
   db: Db,
   { token, body, userAgent, now = new Date() }: { token: string; body: unknown; userAgent: string | null; now?: Date },
 ): Promise<{ accepted: number }> {
   const input = BuyerEventsInput.parse(body);
-  const { row } = await liveShare(db, token, now);
-  if (isBot(userAgent)) return { accepted: 0 };
-  const positions = rowsOf<{ position: number }>(await db.execute(sql`select position from share_items where share_id = ${row.id}`)).map((r) => r.position);
-  const valid = input.events.filter((e) => e.type === "open" || (e.position !== undefined && positions.includes(e.position)));
-  if (valid.length === 0) return { accepted: 0 };
-  const inserted = await db
-    .insert(shareEvents)
-    .values(
-      valid.map((e) => ({
-        id: e.id,
-        shareId: row.id,
-        viewer: input.viewer,
-        type: e.type,
-        position: e.type === "open" ? null : e.position!,
-        page: e.type === "page" ? (e.page ?? 0) : null,
-        ms: e.type === "page" ? (e.ms ?? 0) : 0,
-        email: e.type === "open" ? (input.email ?? null) : null,
-        at: now,
-      })),
-    )
-    .onConflictDoNothing({ target: shareEvents.id })
-    .returning({ type: shareEvents.type });
-  if (inserted.some((e) => e.type === "open")) {
-    await db.update(shares).set({ firstOpenedAt: now }).where(and(eq(shares.id, row.id), sql`${shares.firstOpenedAt} is null`));
+  if (!TOKEN_RE.test(token)) throw unavailable();
+  // A bot gets the same answers as a browser (404 for a dead link), but nothing it sends is stored.
+  if (isBot(userAgent)) {
+    await liveShare(db, token, now);
+    return { accepted: 0 };
   }
-  return { accepted: inserted.length };
+  const rows = input.events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    position: e.type === "open" ? null : (e.position ?? null),
+    page: e.type === "page" ? (e.page ?? 0) : null,
+    ms: e.type === "page" ? (e.ms ?? 0) : 0,
+    email: e.type === "open" ? (input.email ?? null) : null,
+  }));
+  const at = now.toISOString();
+  const [result] = rowsOf<{ live: number; accepted: number }>(
+    await db.execute(sql`
+      with s as (
+        select s.id from ${shares} s join users u on u.id = s.user_id
+        where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
+      ), ins as (
+        insert into ${shareEvents} (id, share_id, viewer, type, position, page, ms, email, at)
+        select r.id, s.id, ${input.viewer}::uuid, r.type, r.position, r.page, r.ms, r.email, ${at}::timestamptz
+        from s cross join jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as r(id uuid, type text, position int, page int, ms int, email text)
+        where r.type = 'open' or exists (select 1 from share_items si where si.share_id = s.id and si.position = r.position)
+        on conflict (id) do nothing
+        returning type
+      ), opened as (
+        update ${shares} set first_opened_at = ${at}::timestamptz
+        where id = (select id from s) and first_opened_at is null and exists (select 1 from ins where type = 'open')
+        returning 1
+      )
+      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select count(*) from opened)::int as opened`),
+  );
+  if (!result?.live) throw unavailable();
+  return { accepted: result.accepted };
 }
 
 const pageLimiters = new WeakMap<object, { page: EventRateLimiter; events: EventRateLimiter }>();

@@ -165,7 +165,7 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
       from ${shareItems} si
       join ${shares} s on s.id = si.share_id
       join ${shareEvents} e on e.share_id = si.share_id and e.position = si.position and e.type = 'page'
-      where si.item_id = ${itemId} ${range ? sql`and s.created_at >= ${range.from} and s.created_at < ${range.to}` : sql``}
+      where si.item_id = ${itemId} ${range ? sql`and s.created_at >= ${range.from.toISOString()}::timestamptz and s.created_at < ${range.to.toISOString()}::timestamptz` : sql``}
       group by e.share_id, e.page`),
   );
   const [version] = rowsOf<{ page_count: number | null }>(

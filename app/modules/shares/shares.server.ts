@@ -2,7 +2,7 @@
 // re-send), list, read with engagement, extend and revoke. Only the owner may touch a share; every
 // change is audited in the same transaction.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { items, shareItems, shares } from "../../../db/schema";
@@ -72,7 +72,7 @@ export function shareableWhere(user: SessionUser, now = new Date()) {
   return and(
     visibleItemsWhere(user, now),
     eq(items.status, "published"),
-    sql`(${items.expiresAt} is null or ${items.expiresAt} > ${now})`,
+    or(isNull(items.expiresAt), gt(items.expiresAt, now)),
     eq(items.notForBuyers, false),
   )!;
 }
