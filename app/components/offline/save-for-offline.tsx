@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import type { SavedRecord } from "~/offline/db";
 import type { Progress } from "~/offline/saved";
 import { useOnline } from "./offline-root";
+import { OfflineShare } from "~/components/shares/offline-share";
 
 export const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
@@ -107,8 +108,9 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
             {progress ? "Saving…" : "Save for offline"}
           </button>
         )}
-        {shareLink}
+        {shareable && !online && record ? null : shareLink}
       </div>
+      {shareable && !online && record ? <OfflineShare item={item} /> : null}
       {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
       {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
       {error ? (
