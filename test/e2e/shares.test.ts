@@ -136,3 +136,88 @@ describeBrowser("sharing with a buyer", () => {
     await b.close();
   });
 });
+
+/** The device's outbox, read straight from IndexedDB. */
+const outboxEntries = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ kind: string; failed?: boolean }[]>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction("outbox").objectStore("outbox").getAll();
+          all.onsuccess = () => {
+            resolve(all.result as { kind: string; failed?: boolean }[]);
+            db.close();
+          };
+        };
+      }),
+  );
+
+describeBrowser("sharing with a buyer in airplane mode", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(() => browser?.close());
+
+  it("gives a copyable link at once and creates the share exactly once, even if the page closes right after reconnecting", async () => {
+    const context = browser.context;
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+    const title = "Compass Mobile one-pager";
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    const itemId = found.hits.find((h) => h.title === title)!.id;
+    await page.goto(`/items/${itemId}`);
+    await page.getByRole("button", { name: "Save for offline" }).click();
+    await page.getByText("Saved on this device").waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await outboxEntries(page)).length, { timeout: 20_000 }).toBe(0);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    await page.getByRole("button", { name: "Share with a buyer" }).click();
+    await page.getByLabel("Recipient's name (optional)").fill("Offline Buyer");
+    await page.getByRole("button", { name: "Create link" }).click();
+    const link = await page.getByLabel("Link for the buyer").inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    await page.screenshot({ path: `${SHOTS}/offline-share-phone.png`, fullPage: true });
+    expect((await outboxEntries(page)).map((e) => e.kind)).toContain("share");
+
+    // Back online, the share reaches the server, but the page is gone before it hears the answer.
+    let closed = false;
+    await context.route("**/api/v1/shares", async (route) => {
+      await route.fetch();
+      if (!closed) {
+        closed = true;
+        await page.close();
+      }
+      await route.abort("connectionreset").catch(() => undefined);
+    });
+    await context.setOffline(false);
+    await expect.poll(() => closed, { timeout: 30_000 }).toBe(true);
+    await context.unroute("**/api/v1/shares");
+
+    // Next start: the outbox re-sends; the server's idempotency by the share's id absorbs it.
+    const again = await context.newPage();
+    await again.goto("/saved");
+    await expect.poll(async () => (await outboxEntries(again)).filter((e) => e.kind === "share").length, { timeout: 30_000 }).toBe(0);
+    const mine = (await (await again.request.get("/api/v1/shares")).json()) as { shares: { url: string; recipientName: string | null }[] };
+    const token = link.split("/s/")[1];
+    expect(mine.shares.filter((s) => s.url.endsWith(`/s/${token}`))).toHaveLength(1);
+    await again.close();
+
+    const buyerBrowser = await launch({ userAgent: PHONE_UA });
+    try {
+      const buyerPage = await buyerBrowser.context.newPage();
+      const res = await buyerPage.goto(new URL(link).pathname);
+      expect(res!.status()).toBe(200);
+      await buyerPage.getByRole("heading", { name: title, level: 2 }).waitFor();
+    } finally {
+      await buyerBrowser.close();
+    }
+  });
+});
