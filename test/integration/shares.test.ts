@@ -13,6 +13,8 @@ import { action as newShareAction } from "~/routes/_app.shares.new";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
 import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
 import { setNotForBuyers } from "~/modules/shares/shares.server";
+import { itemInsights } from "~/modules/insights/insights.server";
+import { itemsCsv } from "~/modules/insights/export.server";
 import { seedDemo } from "../../db/seed/demo";
 import { auditLog, items, users } from "../../db/schema";
 import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
@@ -297,6 +299,13 @@ describe("engagement", () => {
     expect(insights.opened).toBeGreaterThanOrEqual(1);
     expect(insights.pages.filter((p) => p.readIn > 0).map((p) => p.page)).toEqual(expect.arrayContaining([1, 2, 3]));
     expect(insights.pages.find((p) => p.page === 4)?.readIn).toBe(0);
+    // …and in the effectiveness table (and its CSV): shares and the open rate.
+    const today = new Date().toISOString().slice(0, 10);
+    const table = await itemInsights(app.db, { user: people.marketer, range: { from: today, to: today } });
+    const row = table.find((r) => r.itemId === ids.deck)!;
+    expect(row.buyerShares).toBe(insights.shares);
+    expect(row.buyerOpenRate).toBeCloseTo(insights.opened / insights.shares, 2);
+    expect(itemsCsv(table).split("\r\n")[0]).toMatch(/,Buyer shares,Buyer open rate$/);
   });
 
   it("folds read pages into ranges", () => {
