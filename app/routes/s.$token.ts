@@ -1,14 +1,13 @@
 // /s/<token>: the buyer's page. No account; the token is the only key. Random, expired and revoked
 // tokens get the same 404 page; an optional email gate comes first when the seller asked for it.
 import { randomBytes } from "node:crypto";
-import { createCookie, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { AppError } from "~/modules/errors.server";
 import { limitBuyer, loadBuyerShare } from "~/modules/shares/buyer.server";
+import { gateCookie, gateEmail } from "~/modules/shares/gate.server";
 import { buyerHeaders, emailGatePage, sharePage, unavailablePage } from "~/modules/shares/page.server";
 
-const emailCookie = (secret: string, token: string) =>
-  createCookie("fk_share_email", { path: `/s/${token}`, httpOnly: true, sameSite: "lax", secrets: [secret], maxAge: 30 * 86_400 });
 
 function failure(error: unknown, nonce: string): Response {
   if (error instanceof AppError && error.code === "rate_limited") {
@@ -31,8 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const share = await loadBuyerShare(context.app.db, token);
     let email: string | null = null;
     if (share.requireEmail) {
-      const stored = await emailCookie(context.app.env.SESSION_SECRET, token).parse(request.headers.get("cookie"));
-      email = typeof stored === "string" ? stored : null;
+      email = await gateEmail(context.app.env.SESSION_SECRET, request, token);
       if (!email) return new Response(emailGatePage(nonce, share), { status: 200, headers: buyerHeaders(nonce) });
     }
     return new Response(sharePage(nonce, share, email), { status: 200, headers: buyerHeaders(nonce) });
@@ -55,7 +53,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!parsed.success) {
       return new Response(emailGatePage(nonce, share, "Enter a valid email address."), { status: 400, headers: buyerHeaders(nonce) });
     }
-    const cookie = await emailCookie(context.app.env.SESSION_SECRET, token).serialize(parsed.data.email);
+    const cookie = await gateCookie(context.app.env.SESSION_SECRET, token).serialize(parsed.data.email);
     return new Response(null, { status: 303, headers: { Location: `/s/${token}`, "Set-Cookie": cookie, "Cache-Control": "no-store" } });
   } catch (error) {
     return failure(error, nonce);

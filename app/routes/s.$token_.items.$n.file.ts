@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { AppError } from "~/modules/errors.server";
 import { fileResponse } from "~/modules/library/serve-file.server";
+import { gateEmail } from "~/modules/shares/gate.server";
 import { limitBuyer, openBuyerFile, UNAVAILABLE_MESSAGE } from "~/modules/shares/buyer.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -9,7 +10,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     if (!Number.isInteger(n) || n < 1) throw new AppError("not_found", UNAVAILABLE_MESSAGE);
     limitBuyer(context.app, "events", context.clientIp ?? "local");
-    const { file, download } = await openBuyerFile(context.app, params.token ?? "", n);
+    const token = params.token ?? "";
+    const emailGiven = !!(await gateEmail(context.app.env.SESSION_SECRET, request, token));
+    const { file, download } = await openBuyerFile(context.app, { token, position: n, emailGiven });
     const res = fileResponse(request, file, { download });
     res.headers.set("Cache-Control", "private, no-store");
     res.headers.set("X-Robots-Tag", "noindex");

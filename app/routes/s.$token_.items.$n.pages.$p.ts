@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { AppError } from "~/modules/errors.server";
 import { fileResponse } from "~/modules/library/serve-file.server";
+import { gateEmail } from "~/modules/shares/gate.server";
 import { limitBuyer, openBuyerPreview, UNAVAILABLE_MESSAGE } from "~/modules/shares/buyer.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -13,7 +14,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       throw new AppError("not_found", UNAVAILABLE_MESSAGE);
     }
     limitBuyer(context.app, "events", context.clientIp ?? "local");
-    const res = fileResponse(request, await openBuyerPreview(context.app, params.token ?? "", n, p, w));
+    const token = params.token ?? "";
+    const emailGiven = !!(await gateEmail(context.app.env.SESSION_SECRET, request, token));
+    const res = fileResponse(request, await openBuyerPreview(context.app, { token, position: n, n: p, width: w, emailGiven }));
     // Revocable: the browser may keep it briefly, nothing else may.
     res.headers.set("Cache-Control", "private, max-age=300");
     res.headers.set("X-Robots-Tag", "noindex");

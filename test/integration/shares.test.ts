@@ -219,6 +219,8 @@ describe("the buyer's page", () => {
     const gate = await (await buyerGet(token)).text();
     expect(gate).toContain("Enter your email to view");
     expect(gate).not.toContain("/pages/");
+    // The pages behind the gate are closed too, until the email is given.
+    expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(404);
     const post = await call(buyerAction, request(`/s/${token}`, { method: "POST", form: { email: "Pat@Buyer.test" } }), { token });
     expect(post.status).toBe(303);
     const cookie = post.headers.get("set-cookie")!;
@@ -227,6 +229,8 @@ describe("the buyer's page", () => {
     const page = await (await buyerGet(token, CHROME, cookie.split(";")[0])).text();
     expect(page).toContain(`data-email="pat@buyer.test"`);
     expect(page).toContain("/pages/1");
+    const withEmail = await call(buyerPreview, request(`/s/${token}/items/1/pages/1`, { cookie: cookie.split(";")[0] }), { token, n: "1", p: "1" });
+    expect(withEmail.status).toBe(200);
   });
 
   it("rate-limits the page per client address", async () => {

@@ -139,8 +139,10 @@ export async function loadBuyerShare(db: Db, token: string, now = new Date()): P
 }
 
 /** The one available item at `position` with its current version's storage keys. */
-async function buyerVersion(db: Db, token: string, position: number, now: Date) {
+async function buyerVersion(db: Db, token: string, position: number, now: Date, emailGiven: boolean) {
   const { row, seller } = await liveShare(db, token, now);
+  // Behind the email gate, the pages and the file are as closed as the page itself.
+  if (row.require_email && !emailGiven) throw unavailable();
   const [found] = await db
     .select({ version: itemVersions })
     .from(sql`share_items si`)
@@ -151,9 +153,12 @@ async function buyerVersion(db: Db, token: string, position: number, now: Date) 
   return { share: row, version: found.version };
 }
 
-export async function openBuyerPreview(app: AppContext, token: string, position: number, n: number, width?: number, now = new Date()): Promise<FileRead> {
+export async function openBuyerPreview(
+  app: AppContext,
+  { token, position, n, width, emailGiven, now = new Date() }: { token: string; position: number; n: number; width?: number; emailGiven: boolean; now?: Date },
+): Promise<FileRead> {
   const { storage } = requireServices(app);
-  const { version } = await buyerVersion(app.db, token, position, now);
+  const { version } = await buyerVersion(app.db, token, position, now, emailGiven);
   const preview = version.previews.find((p) => p.n === n);
   if (!preview) throw unavailable();
   const sorted = [...preview.widths].sort((a, b) => a.width - b.width);
@@ -167,9 +172,12 @@ export async function openBuyerPreview(app: AppContext, token: string, position:
  * The original file: as a download when the seller allowed downloads; a video also plays in place
  * without that (a player needs the bytes), everything else is refused.
  */
-export async function openBuyerFile(app: AppContext, token: string, position: number, now = new Date()): Promise<{ file: FileRead; download: boolean }> {
+export async function openBuyerFile(
+  app: AppContext,
+  { token, position, emailGiven, now = new Date() }: { token: string; position: number; emailGiven: boolean; now?: Date },
+): Promise<{ file: FileRead; download: boolean }> {
   const { storage } = requireServices(app);
-  const { share, version } = await buyerVersion(app.db, token, position, now);
+  const { share, version } = await buyerVersion(app.db, token, position, now, emailGiven);
   const isVideo = version.mime === KIND_INFO.mp4.mime;
   if (!version.fileKey || (!share.allow_download && !isVideo)) throw unavailable();
   const size = await storage.size(version.fileKey);
