@@ -308,6 +308,8 @@ describe("engagement", () => {
     const table = await itemInsights(app.db, { user: people.marketer, range: { from: today, to: today } });
     const row = table.find((r) => r.itemId === ids.deck)!;
     expect(row.buyerShares).toBe(insights.shares);
+    // Each buyer share also counts as the seller sharing the item (the usage "Shares" column).
+    expect(row.shares).toBeGreaterThanOrEqual(insights.shares);
     expect(row.buyerOpenRate).toBeCloseTo(insights.opened / insights.shares, 2);
     expect(itemsCsv(table).split("\r\n")[0]).toMatch(/,Buyer shares,Buyer open rate$/);
   });

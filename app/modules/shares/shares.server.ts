@@ -10,7 +10,7 @@ import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, notFound } from "../errors.server";
-import { EventRateLimiter } from "../feedback/events.server";
+import { EventRateLimiter, ingestEvents } from "../feedback/events.server";
 import { visibleItemsWhere } from "../library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
 
@@ -165,13 +165,36 @@ export async function createShare(
     });
     return row;
   });
-  if (share) return { share, created: true };
+  if (share) {
+    await countAsSellerShare(app, user, share.id, itemIds, now);
+    return { share, created: true };
+  }
   // Lost a race with a re-send of the same id, or a device token that collides (never by chance).
   if (input.id) {
     const [existing] = await app.db.select().from(shares).where(eq(shares.id, input.id));
     if (existing?.userId === user.id) return { share: existing, created: false };
   }
   throw new AppError("conflict", "That share id or token is already taken; make a new one.");
+}
+
+/**
+ * A buyer share is also a seller's "share" in usage insights (the counter the old copy-link button fed).
+ * Event ids derive from the share id, so a retried create can never count twice; usage is secondary to
+ * the link, so a failure here is logged, not thrown.
+ */
+async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: string, itemIds: string[], now: Date) {
+  const rows = itemIds.map((itemId, i) => ({
+    id: `${shareId.slice(0, 24)}${(i + 1).toString(16).padStart(12, "0")}`,
+    type: "share",
+    itemId,
+    at: now.toISOString(),
+    props: { channel: "buyer_link" },
+  }));
+  try {
+    await ingestEvents(app.db, { user, rows, now });
+  } catch (error) {
+    console.error("Counting a buyer share as usage failed", error);
+  }
 }
 
 async function ownShare(db: Db, user: SessionUser, id: string): Promise<ShareRow> {
