@@ -110,7 +110,8 @@ ${share.items.map((i) => itemHtml(share.token, share, i)).join("\n")}
 
 /**
  * The engagement script. It reports the open (so unfurlers that never run script count nothing), the
- * visible time of whichever page is most in view (a 1 s tick, only while the tab is visible and the
+ * visible time of whichever page is most in view (measured on each 1 s tick, not by an observer whose
+ * callbacks may come a frame late; only while the tab is visible and the
  * reader has been active in the last 2 minutes; at most 2 s per tick so a sleeping phone cannot claim
  * hours), and download clicks. Batches go out every 10 s and when the page is hidden; a failed post
  * keeps its events (the server dedupes by event id, so a retry never counts twice).
@@ -118,15 +119,15 @@ ${share.items.map((i) => itemHtml(share.token, share, i)).join("\n")}
 const TRACKER = `(function(){var b=document.body,t=b.dataset.token,url="/s/"+t+"/events",k="fk-share-viewer:"+t,v;
 function id(){if(crypto.randomUUID)return crypto.randomUUID();var a=crypto.getRandomValues(new Uint8Array(16));a[6]=a[6]&15|64;a[8]=a[8]&63|128;var h=[].map.call(a,function(x){return(x+256).toString(16).slice(1)}).join("");return h.slice(0,8)+"-"+h.slice(8,12)+"-"+h.slice(12,16)+"-"+h.slice(16,20)+"-"+h.slice(20)}
 try{v=localStorage.getItem(k)}catch(e){}if(!v){v=id();try{localStorage.setItem(k,v)}catch(e){}}
-var q=[{id:id(),type:"open"}],acc={},ratio=new Map(),cur=null,last=Date.now(),active=Date.now();
+var q=[{id:id(),type:"open"}],acc={},last=Date.now(),active=Date.now();
 function send(beacon){pack();if(!q.length)return;var ev=q.splice(0,50),body=JSON.stringify({viewer:v,email:b.dataset.email||undefined,events:ev});
 if(beacon&&navigator.sendBeacon&&navigator.sendBeacon(url,new Blob([body],{type:"application/json"})))return;
 fetch(url,{method:"POST",headers:{"Content-Type":"application/json"},body:body,keepalive:true,credentials:"same-origin"}).then(function(r){if(r.status>=500||r.status===429)q=ev.concat(q)},function(){q=ev.concat(q)})}
 function pack(){for(var key in acc){var p=key.split(":"),ms=Math.min(60000,Math.round(acc[key]));if(ms>0)q.push({id:id(),type:"page",position:+p[0],page:+p[1],ms:ms})}acc={}}
-var io="IntersectionObserver"in window?new IntersectionObserver(function(es){es.forEach(function(e){ratio.set(e.target,e.intersectionRatio)});var best=null,r=0;ratio.forEach(function(x,el){if(x>r){r=x;best=el}});cur=best},{threshold:[0,.25,.5,.75,1]}):null;
-document.querySelectorAll("[data-page]").forEach(function(el){if(io)io.observe(el)});
-setInterval(function(){var now=Date.now(),d=Math.min(2000,now-last);last=now;if(!cur||document.visibilityState!=="visible"||now-active>120000)return;
-var s=cur.closest("[data-pos]");if(!s)return;var key=s.dataset.pos+":"+cur.dataset.page;acc[key]=(acc[key]||0)+d},1000);
+var els=[].slice.call(document.querySelectorAll("[data-page]"));
+function seen(){var best=null,bv=0,vh=innerHeight;els.forEach(function(el){var r=el.getBoundingClientRect(),x=Math.min(r.bottom,vh)-Math.max(r.top,0);if(x>bv){bv=x;best=el}});return best}
+setInterval(function(){var now=Date.now(),d=Math.min(2000,now-last);last=now;if(document.visibilityState!=="visible"||now-active>120000)return;
+var cur=seen();if(!cur)return;var s=cur.closest("[data-pos]");if(!s)return;var key=s.dataset.pos+":"+cur.dataset.page;acc[key]=(acc[key]||0)+d},1000);
 setInterval(function(){send(false)},10000);
 ["scroll","keydown","pointerdown","touchstart"].forEach(function(n){addEventListener(n,function(){active=Date.now()},{passive:true})});
 document.addEventListener("visibilitychange",function(){if(document.visibilityState==="hidden")send(true);else{last=Date.now();active=Date.now()}});
