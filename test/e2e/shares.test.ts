@@ -3,6 +3,7 @@
 // in item insights, and after revoking the buyer gets the "not available" page.
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 /** A phone browser's user agent: headless Chromium announces itself, and the tracker drops headless scanners. */
@@ -54,6 +55,7 @@ describeBrowser("sharing with a buyer", () => {
     expect(await page.getByLabel("Link stays open for").inputValue()).toBe("30");
     await page.getByLabel("Allow downloads").check();
     await page.screenshot({ path: `${SHOTS}/new-share-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "the new share form");
     await Promise.all([page.waitForURL(/\/shares\/[0-9a-f-]{36}\?created=1/), page.getByRole("button", { name: "Create link" }).click()]);
     shareId = new URL(page.url()).pathname.split("/")[2];
     link = await page.getByLabel("Link for the buyer").inputValue();
@@ -62,6 +64,7 @@ describeBrowser("sharing with a buyer", () => {
     expect(await page.getByRole("link", { name: "Open in email" }).getAttribute("href")).toMatch(/^mailto:dana@example\.test\?/);
     await page.getByText("not opened yet").waitFor();
     await page.screenshot({ path: `${SHOTS}/share-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "a share's page");
     await page.close();
   });
 
@@ -108,6 +111,7 @@ describeBrowser("sharing with a buyer", () => {
     await entry.getByText("New", { exact: true }).waitFor();
     await entry.getByText(/opened 1× · pages 1–\d+ read · \d+ s · 1 download/).waitFor();
     await page.screenshot({ path: `${SHOTS}/shares-list-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "my shares");
     await page.goto(`/shares/${shareId}`);
     await page.getByTestId("share-summary").getByText(/opened 1×/).waitFor();
     await page.close();
@@ -124,6 +128,11 @@ describeBrowser("sharing with a buyer", () => {
   });
 
   it("after revoking, the buyer sees the not-available page", async () => {
+    const live = await buyer.context.newPage();
+    await live.goto(link);
+    await live.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
+    await expectNoAxeViolations(live, "the buyer's page");
+    await live.close();
     const page = await as("seller@demo.test");
     await page.goto(`/shares/${shareId}`);
     await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: "Revoke link" }).click()]);
@@ -133,6 +142,7 @@ describeBrowser("sharing with a buyer", () => {
     const res = await b.goto(link);
     expect(res!.status()).toBe(404);
     await b.getByRole("heading", { name: "This link is not available" }).waitFor();
+    await expectNoAxeViolations(b, "the buyer's not-available page");
     await b.close();
   });
 });
