@@ -55,6 +55,27 @@ export const openApiDocument = {
         previews: { type: "array", items: obj({ n: { type: "integer" }, urls: { type: "object", description: "URL by width" } }) },
         createdAt: dateTime,
       }),
+      Share: obj({
+        id: str,
+        url: { type: "string", description: "Absolute link for the buyer: <origin>/s/<token>" },
+        path: { type: "string", description: "/s/<token>" },
+        status: { enum: ["active", "expired", "revoked"] },
+        recipientName: { type: ["string", "null"] },
+        recipientEmail: { type: ["string", "null"] },
+        note: { type: ["string", "null"] },
+        allowDownload: { type: "boolean" },
+        requireEmail: { type: "boolean" },
+        expiresAt: dateTime,
+        revokedAt: { type: ["string", "null"], format: "date-time" },
+        createdAt: dateTime,
+        firstOpenedAt: { type: ["string", "null"], format: "date-time" },
+        items: { type: "array", items: obj({ position: { type: "integer" }, id: str, title: str, type: str }) },
+        summary: obj({ opens: { type: "integer" }, viewers: { type: "integer" }, downloads: { type: "integer" }, totalMs: { type: "integer" }, text: str }),
+        engagement: {
+          type: "object",
+          description: "GET /shares/{id} only: opens, viewers (a second viewer = forwarded), downloads, emails given, and visible ms per item position and page",
+        },
+      }),
       Item: obj({
         id: str,
         type: str,
@@ -203,6 +224,44 @@ export const openApiDocument = {
         requestBody: body(obj({ id: { type: "string", format: "uuid" }, text: str, query: str }, ["text"])),
         responses: { "201": json({ type: "object" }, "Created"), "200": json({ type: "object" }, "Already received"), ...errors(400, 401, 409) },
       },
+    },
+    "/shares": {
+      get: { summary: "The caller's buyer shares with status and an engagement summary", responses: { "200": json(obj({ shares: { type: "array", items: { $ref: "#/components/schemas/Share" } } })), ...errors(401) } },
+      post: {
+        summary:
+          "Share items with a buyer: a tracked link `/s/<token>`. Idempotent by a client `id` (or `Idempotency-Key`); `token` may be made on the device (32 random bytes, base64url) so an offline seller can copy the link at once. Items must be published, in the caller's audience and not internal-only",
+        requestBody: body(
+          obj(
+            {
+              id: { type: "string", format: "uuid" },
+              token: { type: "string", pattern: "^[A-Za-z0-9_-]{43}$" },
+              itemIds: { type: "array", items: { type: "string", format: "uuid" }, minItems: 1, maxItems: 10 },
+              recipientName: str,
+              recipientEmail: { type: "string", format: "email" },
+              note: str,
+              expiresAt: { ...dateTime, description: "Default: 30 days from now; at most 365 days" },
+              allowDownload: { type: "boolean", default: false },
+              requireEmail: { type: "boolean", default: false },
+            },
+            ["itemIds"],
+          ),
+        ),
+        responses: {
+          "201": json(obj({ share: { $ref: "#/components/schemas/Share" } }), "Created"),
+          "200": json(obj({ share: { $ref: "#/components/schemas/Share" } }), "Already received (same id)"),
+          ...errors(400, 401, 403, 404, 409, 422, 429),
+        },
+      },
+    },
+    "/shares/{id}": {
+      parameters: [idParam],
+      get: { summary: "One of the caller's shares with engagement (opens, viewers, downloads, time per item and page)", responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) } },
+      patch: {
+        summary: "Extend (or shorten) a share's expiry; a revoked share answers 409",
+        requestBody: body(obj({ expiresAt: dateTime }, ["expiresAt"])),
+        responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(400, 401, 404, 409, 422) },
+      },
+      delete: { summary: "Revoke a share: the link answers like an unknown one from now on (idempotent)", responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) } },
     },
     "/users": {
       get: { summary: "All people (admin)", responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) } },

@@ -6,11 +6,23 @@ import type { CatalogItem } from "./types";
 export const DB_NAME = "fieldkit-offline";
 export const DB_VERSION = 1;
 
-export type OutboxKind = "event" | "rating" | "request";
+export type OutboxKind = "event" | "rating" | "request" | "share";
 
 export type EventBody = { id: string; type: "view" | "dwell" | "share"; itemId?: string; at: string; props?: Record<string, unknown> };
 export type RatingBody = { useful: boolean; reasons?: string[]; comment?: string; at: string };
 export type RequestBody = { id: string; text: string; query?: string };
+/** A buyer share made offline: id and token come from the device, so the link can be copied at once. */
+export type ShareBody = {
+  id: string;
+  token: string;
+  itemIds: string[];
+  recipientName?: string;
+  recipientEmail?: string;
+  note?: string;
+  expiresAt: string;
+  allowDownload: boolean;
+  requireEmail: boolean;
+};
 
 export type OutboxEntry = {
   /** Insertion order, assigned by the store. */
@@ -23,7 +35,7 @@ export type OutboxEntry = {
   itemId?: string;
   /** When the seller acted (ISO). */
   at: string;
-  body: EventBody | RatingBody | RequestBody;
+  body: EventBody | RatingBody | RequestBody | ShareBody;
   attempts: number;
   /** Epoch ms before which a retry is not attempted. */
   nextAttemptAt: number;

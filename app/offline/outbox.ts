@@ -1,7 +1,7 @@
 // The outbox: what a seller did while offline (views, dwell, shares, ratings, comments, requests), kept in
 // IndexedDB and sent exactly once. An entry leaves the outbox only after the server acknowledged it; the
 // server dedupes by the client UUID, so a page closed between "sent" and "acknowledged" re-sends harmlessly.
-import type { EventBody, OfflineDb, OutboxEntry, RatingBody, RequestBody } from "./db";
+import type { EventBody, OfflineDb, OutboxEntry, RatingBody, RequestBody, ShareBody } from "./db";
 import { latestWins } from "./conflict";
 
 export const EVENTS_PER_BATCH = 500;
@@ -48,6 +48,34 @@ export function requestEntry(userId: string, r: { text: string; query?: string; 
   const body: RequestBody = { id, text: r.text.trim() };
   if (r.query?.trim()) body.query = r.query.trim();
   return { id, userId, kind: "request", at: (r.at ?? new Date()).toISOString(), body };
+}
+
+/** 32 random bytes, base64url: the same strength as a token the server makes (decision 021). */
+export function shareToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function shareEntry(
+  userId: string,
+  s: { itemIds: string[]; recipientName?: string; recipientEmail?: string; note?: string; allowDownload?: boolean; requireEmail?: boolean; days?: number; at?: Date },
+): NewEntry & { body: ShareBody } {
+  const id = uuid();
+  const at = s.at ?? new Date();
+  const body: ShareBody = {
+    id,
+    token: shareToken(),
+    itemIds: s.itemIds,
+    expiresAt: new Date(at.getTime() + (s.days ?? 30) * 86_400_000).toISOString(),
+    allowDownload: !!s.allowDownload,
+    requireEmail: !!s.requireEmail,
+  };
+  if (s.recipientName?.trim()) body.recipientName = s.recipientName.trim();
+  if (s.recipientEmail?.trim()) body.recipientEmail = s.recipientEmail.trim();
+  if (s.note?.trim()) body.note = s.note.trim();
+  return { id, userId, kind: "share", itemId: s.itemIds[0], at: at.toISOString(), body };
 }
 
 /**
@@ -174,6 +202,15 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
         method: "PUT",
         body: JSON.stringify(head.body),
       });
+    } else if (head.kind === "share") {
+      batch = [head];
+      outcome = await send(fetchFn, `${origin}/api/v1/shares`, {
+        method: "POST",
+        body: JSON.stringify(head.body),
+        headers: { "Idempotency-Key": head.id },
+      });
+      // The seller reads this on the Saved tab: say which link did not go live.
+      if (outcome.kind === "refused") outcome = { kind: "refused", message: `A share link made offline was not created: ${outcome.message}` };
     } else {
       batch = [head];
       outcome = await send(fetchFn, `${origin}/api/v1/requests`, {

@@ -33,7 +33,8 @@ export type Strategy =
 export type RequestInfo = { url: string; method: string; mode?: string; destination?: string };
 
 const ITEM_ASSET = /^\/api\/v1\/items\/[^/]+\/(file|previews\/\d+)$/;
-const NEVER_CACHED_PAGES = /^\/(login|logout|healthz)(\/|$)/;
+// NOTE: buyer links (/s/<token>) too: a copy on the seller's phone would outlive revocation.
+const NEVER_CACHED_PAGES = /^\/(login|logout|healthz|s)(\/|$)/;
 
 export function strategyFor(req: RequestInfo, origin: string): Strategy {
   if (req.method !== "GET") return "passthrough";

@@ -3,7 +3,7 @@
 // Browser-only: call from effects and event handlers, never during server rendering.
 import type { CacheLike } from "./cleanup";
 import { openOfflineDb, type OfflineDb } from "./db";
-import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, type FlushResult } from "./outbox";
+import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
 import { CACHE_NAMES } from "./routing";
 import { refreshStale } from "./saved";
 import { syncCatalog, type SyncResult } from "./sync";
@@ -105,6 +105,14 @@ export function recordRating(itemId: string, rating: { useful: boolean; reasons?
 export function recordRequest(request: { text: string; query?: string }) {
   if (!userId) return Promise.resolve(false);
   return queue(requestEntry(userId, request));
+}
+
+/** Queues a buyer share made offline; answers the link, which works once the outbox has delivered it. */
+export async function recordShare(share: Parameters<typeof shareEntry>[1]): Promise<string | null> {
+  if (!userId) return null;
+  const entry = shareEntry(userId, share);
+  await queue(entry);
+  return `${location.origin}/s/${entry.body.token}`;
 }
 
 /** Called once a signed-in page has hydrated: sync the catalog and send what is waiting. */

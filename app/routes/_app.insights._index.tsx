@@ -231,6 +231,7 @@ export default function Insights() {
                   <th scope="col">Shares</th>
                   <th scope="col">Useful</th>
                   <th scope="col" title="Wilson lower bound: 1 of 1 does not outrank 95 of 100">Fair score</th>
+                  <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">Buyers</th>
                 </tr>
               </thead>
               <tbody>
@@ -247,6 +248,7 @@ export default function Insights() {
                       {i.useful}/{i.useful + i.notUseful}
                     </td>
                     <td>{i.score}</td>
+                    <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
                   </tr>
                 ))}
               </tbody>

@@ -9,6 +9,8 @@ import { AppError } from "~/modules/errors.server";
 import { REASON_LABEL } from "~/modules/feedback/labels";
 import { itemDetail, scopeTeams } from "~/modules/insights/insights.server";
 import { readFilters } from "~/modules/insights/page.server";
+import { BuyerInsights } from "~/components/shares/buyer-insights";
+import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.title ?? "Item"} · Insights · Fieldkit` }];
 
@@ -20,7 +22,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       itemDetail(context.app.db, { user, itemId: params.id ?? "", range: filters.range, teamId: filters.teamId }),
       scopeTeams(context.app.db, { user }),
     ]);
+    // Buyer engagement is for every team: shares are counted by the day they were made.
+    const to = new Date(`${filters.range.to}T00:00:00Z`);
+    const buyers = await buyerInsightsForItem(context.app.db, params.id!, { from: new Date(`${filters.range.from}T00:00:00Z`), to: new Date(to.getTime() + 86_400_000) });
     return {
+      buyers,
       filters,
       teams,
       itemId: params.id!,
@@ -35,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${Math.round(n * 100)} %`);
 
 export default function ItemInsights() {
-  const { detail, filters, teams, itemId } = useLoaderData<typeof loader>();
+  const { detail, filters, teams, itemId, buyers } = useLoaderData<typeof loader>();
   const i = detail.item;
   const p = new URLSearchParams({ table: "item-trend", from: filters.range.from, to: filters.range.to });
   if (filters.teamId) p.set("team", filters.teamId);
@@ -125,6 +131,8 @@ export default function ItemInsights() {
           </ul>
         )}
       </section>
+
+      <BuyerInsights buyers={buyers} />
 
       <section aria-labelledby="terms">
         <h2 id="terms">Searches that led here</h2>

@@ -101,7 +101,7 @@ export default function ItemPage() {
       {d.desk ? <ActionBar itemId={item.id} status={item.status} statusText={STATUS_LABEL[item.status]} moves={d.moves} /> : null}
       {item.summary ? <p className="lead">{item.summary}</p> : null}
       {/* Offline field kit: save for offline + share (app/components/offline). */}
-      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} /> : null}
+      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} shareable={!item.notForBuyers} /> : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}

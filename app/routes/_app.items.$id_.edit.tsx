@@ -125,6 +125,16 @@ export default function EditItem() {
           </Link>
         </p>
       </Form>
+      <section className="card" aria-labelledby="buyers-h">
+        <h2 id="buyers-h">Buyers</h2>
+        <p>{item.notForBuyers ? "Internal only: sellers can't share it with buyers." : "Sellers may share this item with buyers through tracked links."}</p>
+        <Form method="post" action={`/items/${item.id}/buyers`}>
+          <input type="hidden" name="notForBuyers" value={item.notForBuyers ? "false" : "true"} />
+          <button type="submit" className="secondary" disabled={busy}>
+            {item.notForBuyers ? "Allow sharing with buyers" : "Mark internal only (not for buyers)"}
+          </button>
+        </Form>
+      </section>
     </>
   );
 }

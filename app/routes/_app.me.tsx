@@ -8,6 +8,7 @@ import { wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
+import { countNewlyOpened } from "~/modules/shares/shares.server";
 import { formatDate } from "~/components/dates";
 import { listMyReplies } from "~/modules/notifications/replies.server";
 
@@ -15,8 +16,14 @@ export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const [teams, tokens, replies] = await Promise.all([listTeams(context.app.db), listApiTokens(context.app.db, { user }), listMyReplies(context.app.db, { user })]);
+  const [teams, tokens, replies, newOpens] = await Promise.all([
+    listTeams(context.app.db),
+    listApiTokens(context.app.db, { user }),
+    listMyReplies(context.app.db, { user }),
+    countNewlyOpened(context.app.db, user),
+  ]);
   return {
+    newOpens,
     tokens,
     replies,
     user: publicUser(user),
@@ -53,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { user, team, leads, tokens, replies } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, replies, newOpens } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -93,6 +100,12 @@ export default function Me() {
         <p className="meta">No replies yet. When marketing answers your feedback or a request, it shows up here.</p>
       )}
 
+      <h2>Buyer shares</h2>
+      <p className="row">
+        <Link className="button secondary" to="/shares">
+          My shares{newOpens ? ` (${newOpens} new ${newOpens === 1 ? "open" : "opens"})` : ""}
+        </Link>
+      </p>
       <h2>Content requests</h2>
       <p className="row">
         <Link className="button secondary" to="/requests">

@@ -5,3 +5,4 @@ export * from "./search";
 export * from "./feedback";
 export * from "./audit";
 export * from "./onboarding";
+export * from "./shares";

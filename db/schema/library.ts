@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -56,6 +57,8 @@ export const items = pgTable(
     /** Who made the last metadata change, so a 409 can say whose edit won. */
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     videoUrl: text("video_url"),
+    /** Internal-only (battle cards, pricing notes): never offered to buyers through a share. */
+    notForBuyers: boolean("not_for_buyers").notNull().default(false),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     verifyIntervalDays: integer("verify_interval_days"),
     verifiedAt: timestamp("verified_at", { withTimezone: true }),

@@ -52,6 +52,9 @@ export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
       [`${page}_page_html_kb_10k`, { goal: 100, kind: "max" }],
     ]),
   ),
+  // Issue #15: the buyer's page for a 20-page deck, server time on PostgreSQL.
+  share_page_p95_ms: { goal: 30, kind: "max" },
+  share_events_per_s: { goal: 30000, kind: "min" },
   // Issue #7: Lighthouse, mobile settings, on the seller's home, search and item pages.
   ...Object.fromEntries(
     ["home", "search", "item"].flatMap((page) => [

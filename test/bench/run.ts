@@ -16,6 +16,7 @@ const GROUPS: Group[] = [
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
   { name: "desk", run: async (o) => (await import("./desk")).benchDesk(o) },
+  { name: "shares", run: async (o) => (await import("./shares")).benchShares(o) },
   { name: "lighthouse", run: async (o) => (await import("./lighthouse")).benchLighthouse(o) },
 ];
 

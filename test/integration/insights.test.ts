@@ -307,8 +307,8 @@ describe("insights API", () => {
     const csv = await get(itemsApi, `/api/v1/insights/items?from=${RANGE.from}&to=${RANGE.to}`, marketer, "text/csv");
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Fair score (Wilson)");
-    expect(lines[1]).toBe(`${A.id},Alpha,one_pager,6,4,1,0,30,2,1,0.667,0.208`);
+    expect(lines[0]).toBe("Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Fair score (Wilson),Buyer shares,Buyer open rate");
+    expect(lines[1]).toBe(`${A.id},Alpha,one_pager,6,4,1,0,30,2,1,0.667,0.208,0,`);
   });
 
   it("returns adoption CSV with a row per team and week", async () => {

@@ -1,10 +1,12 @@
 // The role × route matrix: every route file in app/routes × (anonymous, seller, seller of another team,
 // marketer, manager, admin) → the answer that role must get. A route file without an entry here fails,
 // so a new route cannot ship without someone deciding who may use it.
+import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../db/seed/demo";
+import { createShare } from "../../app/modules/shares/shares.server";
 import { items, users, type Role } from "../../db/schema";
 import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
@@ -31,6 +33,11 @@ const api = (allowed: Role[] | "all" = "all") => row(401, allowed);
 const restrictedPage: Row = { anon: "login", seller: 404, otherSeller: "ok", marketer: "ok", manager: "ok", admin: "ok" };
 const restrictedApi: Row = { ...restrictedPage, anon: 401 };
 const DESK: Role[] = ["marketer", "manager", "admin"];
+/** A share belongs to the demo seller alone: everyone else gets 404, as if it did not exist. */
+const ownSharePage: Row = { anon: "login", seller: "ok", otherSeller: 404, marketer: 404, manager: 404, admin: 404 };
+const ownShareApi: Row = { ...ownSharePage, anon: 401 };
+/** The buyer's pages need no account: the token is the key, the same for everyone. */
+const buyer: Row = row("ok", "all");
 const EDITORS: Role[] = ["marketer", "admin"];
 
 // ":item" is a published item everyone may see; ":restricted" the Field West-only item.
@@ -72,6 +79,8 @@ const MATRIX: Record<string, Entry> = {
   },
   // GET only redirects to the item page, which does its own check.
   "_app.items.$id.feedback.tsx": { path: "/items/:item/feedback", loader: row("ok", "all"), action: { form: { useful: "yes" }, expect: page() } },
+  // GET only goes back to the item page; marking "not for buyers" is for editors.
+  "_app.items.$id.buyers.tsx": { path: "/items/:item/buyers", loader: row("ok", "all"), action: { form: { notForBuyers: "false" }, expect: page(EDITORS) } },
   "_app.items.$id_.edit.tsx": { path: "/items/:item/edit", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.library.tsx": { path: "/library", loader: page(DESK) },
   "_app.review.tsx": { path: "/review", loader: page(EDITORS) },
@@ -110,6 +119,15 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.items.$id.rating.ts": { path: "/api/v1/items/:item/rating", loader: NO_GET, restricted: restrictedApi, action: { method: "PUT", json: { useful: true }, expect: api() } },
   "api.v1.insights.items.ts": { path: "/api/v1/insights/items", loader: api(DESK) },
   "api.v1.insights.adoption.ts": { path: "/api/v1/insights/adoption", loader: api(["manager", "admin"]) },
+  "_app.shares._index.tsx": { path: "/shares", loader: page() },
+  "_app.shares.new.tsx": { path: "/shares/new?item=:item", loader: page(), action: { form: { itemIds: ":item" }, expect: page() } },
+  "_app.shares.$id.tsx": { path: "/shares/:share", loader: ownSharePage, action: { form: { intent: "extend", days: "30" }, expect: ownSharePage } },
+  "api.v1.shares.ts": { path: "/api/v1/shares", loader: api(), action: { json: { itemIds: [":item"] }, expect: api() } },
+  "api.v1.shares.$id.ts": { path: "/api/v1/shares/:share", loader: ownShareApi, action: { method: "PATCH", json: { expiresAt: ":future" }, expect: ownShareApi } },
+  "s.$token.ts": { path: "/s/:token", loader: buyer, action: { form: { email: "buyer@example.test" }, expect: buyer } },
+  "s.$token_.items.$n.pages.$p.ts": { path: "/s/:token/items/1/pages/1", loader: buyer },
+  "s.$token_.items.$n.file.ts": { path: "/s/:token/items/1/file", loader: buyer },
+  "s.$token_.events.ts": { path: "/s/:token/events", loader: NO_GET, action: { json: { viewer: ":uuid", events: [{ id: ":uuid", type: "open" }] }, expect: buyer } },
   "api.v1.users.ts": { path: "/api/v1/users", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
   "api.v1.invitations.ts": { path: "/api/v1/invitations", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
   "api.v1.mail.ts": { path: "/api/v1/mail", loader: api(["admin"]) },
@@ -142,6 +160,13 @@ beforeAll(async () => {
   // A document everyone may see that has page previews (the deck above is PPTX: no page images).
   ids.pdf = await byTitle("Atlas Platform security whitepaper");
   ids.user = (await app.db.select({ id: users.id }).from(users).where(eq(users.email, "wes.west@demo.test")))[0].id;
+  const [seller] = await app.db.select().from(users).where(eq(users.email, "seller@demo.test"));
+  const { share } = await createShare(app, {
+    user: { id: seller.id, email: seller.email, name: seller.name, role: seller.role, teamId: seller.teamId, leadsTeamIds: [] },
+    input: { itemIds: [ids.pdf, ids.item], allowDownload: true },
+  });
+  ids.share = share.id;
+  ids.token = share.token;
 }, 120_000);
 afterAll(() => app.close());
 
@@ -165,14 +190,27 @@ function verdict({ status, location }: { status: number; location?: string }, ki
 
 async function call(file: string, kind: "loader" | "action", path: string, persona: Persona, c?: Omit<Call, "expect">) {
   const mod = await import(`../../app/routes/${file}`);
-  const url = path.replace(":item", ids.item).replace(":pdf", ids.pdf).replace(":restricted", ids.restricted).replace(":user", ids.user);
+  const url = path
+    .replace(":item", ids.item)
+    .replace(":pdf", ids.pdf)
+    .replace(":restricted", ids.restricted)
+    .replace(":user", ids.user)
+    .replace(":share", ids.share)
+    .replace(":token", ids.token);
   const params: Record<string, string> = {};
-  const m = /\/items\/([0-9a-f-]{36})/.exec(url);
+  const m = /\/(?:items|shares)\/([0-9a-f-]{36})/.exec(url);
   if (m) params.id = m[1];
+  const buyerPath = /^\/s\/([A-Za-z0-9_-]{43})(?:\/items\/(\d+)(?:\/pages\/(\d+))?)?/.exec(url);
+  if (buyerPath) Object.assign(params, { token: buyerPath[1], ...(buyerPath[2] ? { n: buyerPath[2] } : {}), ...(buyerPath[3] ? { p: buyerPath[3] } : {}) });
   if (file.includes("users.$id")) params.id = ids.user;
   if (file.includes("previews.$n")) params.n = "1";
   const method = kind === "loader" ? "GET" : (c?.method ?? "POST");
-  const req = request(url, { method, cookie: cookies[persona], json: c?.json, form: c?.form });
+  const fill = (v: unknown): unknown =>
+    typeof v === "string"
+      ? v === ":uuid" ? randomUUID() : v === ":future" ? new Date(Date.now() + 7 * 86_400_000).toISOString() : v.replace(":item", ids.item)
+      : Array.isArray(v) ? v.map(fill) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v;
+  const form = c?.form ? (fill(c.form) as Record<string, string>) : undefined;
+  const req = request(url, { method, cookie: cookies[persona], json: fill(c?.json), form });
   return classify(await respond(() => mod[kind](routeArgs(app, req, params))));
 }
 

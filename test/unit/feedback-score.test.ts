@@ -83,7 +83,7 @@ describe("weeksOf", () => {
 describe("effectivenessQuadrant", () => {
   const row = (title: string, views: number, useful: number, notUseful: number) => ({
     itemId: title, title, type: "deck", status: "published", views, uniqueSellers: 1, shares: 0, downloads: 0, avgDwellS: null,
-    useful, notUseful, usefulShare: null, score: wilsonLowerBound(useful, useful + notUseful),
+    useful, notUseful, usefulShare: null, score: wilsonLowerBound(useful, useful + notUseful), buyerShares: 0, buyerOpened: 0, buyerOpenRate: null,
   });
 
   it("leaves unrated items out and labels the four quadrants", () => {

@@ -24,7 +24,7 @@ describe("cache routing table", () => {
   it("treats navigations as pages, except sign-in, sign-out and health", () => {
     expect(strategyFor(get("/items/9f0c", { mode: "navigate" }), ORIGIN)).toBe("page");
     expect(strategyFor(get("/saved?q=pricing", { mode: "navigate" }), ORIGIN)).toBe("page");
-    for (const path of ["/login", "/login?redirectTo=%2Fhome", "/logout", "/healthz"]) {
+    for (const path of ["/login", "/login?redirectTo=%2Fhome", "/logout", "/healthz", "/s/abc", "/s/abc/items/1/pages/1"]) {
       expect(strategyFor(get(path, { mode: "navigate" }), ORIGIN)).toBe("passthrough");
     }
   });

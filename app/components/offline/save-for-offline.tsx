@@ -1,10 +1,11 @@
 // "Save for offline" on an item page: downloads the page, its data, file and previews with a progress bar,
-// then shows what is on the device (and whether a newer version is waiting). Also the item's Share button,
-// since a share is an offline-capable action recorded through the same outbox.
+// then shows what is on the device (and whether a newer version is waiting). Also the item's "Share with a
+// buyer" link (app/routes/_app.shares.new.tsx).
 import { useEffect, useState } from "react";
 import type { SavedRecord } from "~/offline/db";
 import type { Progress } from "~/offline/saved";
 import { useOnline } from "./offline-root";
+import { OfflineShare } from "~/components/shares/offline-share";
 
 export const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
@@ -24,13 +25,12 @@ export function ProgressBar({ progress, label }: { progress: Progress; label: st
   );
 }
 
-export function SaveForOffline({ item }: { item: { id: string; title: string } }) {
+export function SaveForOffline({ item, shareable = true }: { item: { id: string; title: string }; shareable?: boolean }) {
   const online = useOnline();
   const [ready, setReady] = useState(false);
   const [record, setRecord] = useState<SavedRecord | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [shared, setShared] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -81,22 +81,15 @@ export function SaveForOffline({ item }: { item: { id: string; title: string } }
     r.offlineEvents.dispatchEvent(new Event("change"));
   };
 
-  const share = async () => {
-    const url = `${location.origin}/items/${item.id}`;
-    const canShare = typeof navigator.share === "function";
-    try {
-      if (canShare) await navigator.share({ title: item.title, url });
-      else await navigator.clipboard.writeText(url);
-      await (await runtime()).recordEvent("share", item.id, { method: canShare ? "web_share" : "copy_link" });
-      setShared(canShare ? null : "Link copied.");
-    } catch {
-      // The seller closed the share sheet: nothing was shared.
-    }
-  };
-
   // Server-rendered and before hydration there is nothing to show: saving needs JavaScript and a device store.
   // The empty box keeps the buttons' place, so the page below does not jump when they appear (CLS).
-  if (!ready) return <div className="save-offline" />;
+  // The share link is there from the first paint: sharing with a buyer is a plain page, no JavaScript needed.
+  const shareLink = shareable ? (
+    <a className="button secondary" href={`/shares/new?item=${item.id}`}>
+      Share with a buyer
+    </a>
+  ) : null;
+  if (!ready) return <div className="save-offline"><div className="row">{shareLink}</div></div>;
   return (
     <section className="save-offline" aria-label="Offline">
       <div className="row">
@@ -115,12 +108,10 @@ export function SaveForOffline({ item }: { item: { id: string; title: string } }
             {progress ? "Saving…" : "Save for offline"}
           </button>
         )}
-        <button type="button" className="secondary" onClick={share}>
-          Share
-        </button>
+        {shareable && !online && record ? null : shareLink}
       </div>
+      {shareable && !online && record ? <OfflineShare item={item} /> : null}
       {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
-      {shared ? <p className="meta" role="status">{shared}</p> : null}
       {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
       {error ? (
         <p className="form-error" role="alert">

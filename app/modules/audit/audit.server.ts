@@ -12,7 +12,7 @@ type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 export type AuditEntry = {
   actor: Pick<SessionUser, "id"> | null;
   action: string;
-  targetType: "user" | "team" | "token" | "item" | "tag";
+  targetType: "user" | "team" | "token" | "item" | "tag" | "share";
   targetId?: string | null;
   details?: Record<string, unknown>;
 };
@@ -40,6 +40,7 @@ export const ITEM_ACTIONS = {
   "item.audience_changed": "Audience changed",
   "item.expiry_changed": "Expiry date changed",
   "item.version_added": "New version",
+  "item.buyers_changed": "Buyer sharing changed",
 } as const;
 export type ItemAction = keyof typeof ITEM_ACTIONS;
 
@@ -53,6 +54,9 @@ export const OTHER_ACTIONS = [
   "team.lead_added",
   "token.created",
   "token.revoked",
+  "share.created",
+  "share.extended",
+  "share.revoked",
 ] as const;
 
 export async function recordAudit(db: AnyDb, entry: AuditEntry): Promise<void> {
@@ -81,7 +85,7 @@ export const AuditQuery = z.object({
   to: z.iso.date().optional().catch(undefined),
   action: optionalText(60),
   /** What kind of thing changed: item, user, team, token. */
-  kind: z.enum(["item", "user", "team", "token", "tag"]).optional().catch(undefined),
+  kind: z.enum(["item", "user", "team", "token", "tag", "share"]).optional().catch(undefined),
   /** An actor's email, or "system" for scheduled publishing and expiry. */
   actor: optionalText(254),
   /** One target's id, e.g. an item's: its whole history. */
@@ -110,6 +114,12 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return `Expiry: ${day(d.from)} → ${day(d.to)}`;
     case "item.version_added":
       return `Version ${d.version}${d.filename ? ` (${d.filename})` : ""}: ${d.changelog ?? ""}`.trim();
+    case "share.created":
+      return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
+    case "share.extended":
+      return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "item.buyers_changed":
+      return d.notForBuyers ? "Marked internal only (not for buyers)" : "Allowed to be shared with buyers";
     case "item.scheduled":
       return `${STATUS[d.from] ?? d.from} → publishes ${String(d.publishAt ?? "").replace("T", " ").slice(0, 16)} UTC${version}${comment}`;
     default:

@@ -32,6 +32,8 @@ export const ITEM_COLUMNS = [
   col("notUseful", "Not useful"),
   col("usefulShare", "Useful share"),
   col("score", "Fair score (Wilson)"),
+  col("buyerShares", "Buyer shares"),
+  col("buyerOpenRate", "Buyer open rate"),
 ];
 
 export const itemsCsv = (rows: ItemInsight[]) => toCsv(ITEM_COLUMNS, rows);

@@ -67,6 +67,11 @@ export type ItemInsight = {
   usefulShare: number | null;
   /** Wilson lower bound (95 %): the fair score that ranks lists. */
   score: number;
+  /** Buyer shares of the item made in the range by sellers in scope (decision 021), and how many were opened. */
+  buyerShares: number;
+  buyerOpened: number;
+  /** Opened buyer shares / buyer shares, 0..1; null with no shares. */
+  buyerOpenRate: number | null;
 };
 
 /** Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. */
@@ -110,17 +115,25 @@ export async function itemInsights(
         order by item_id, user_id, at desc
       ) latest
       group by item_id
+    ),
+    b as (
+      select si.item_id, count(*)::int as shares, count(*) filter (where sh.first_opened_at is not null)::int as opened
+      from share_items si join shares sh on sh.id = si.share_id
+      where sh.created_at >= ${utcStart(range.from)} and sh.created_at < ${utcEnd(range.to)} and ${inTeams("sh.team_id", scope)} and ${onlyItem("si.item_id")}
+      group by si.item_id
     )
     select i.id as "itemId", i.title, i.type, i.status,
            coalesce(u.views, 0) as views, coalesce(s.sellers, 0) as "uniqueSellers",
            coalesce(u.shares, 0) as shares, coalesce(u.downloads, 0) as downloads,
            u.dwell_ms as "dwellMs", coalesce(u.dwells, 0) as dwells,
-           coalesce(r.yes, 0) as yes, coalesce(r.no, 0) as no
+           coalesce(r.yes, 0) as yes, coalesce(r.no, 0) as no,
+           coalesce(b.shares, 0) as "buyerShares", coalesce(b.opened, 0) as "buyerOpened"
     from items i
     left join u on u.item_id = i.id
     left join s on s.item_id = i.id
     left join r on r.item_id = i.id
-    where (u.item_id is not null or r.item_id is not null) and ${onlyItem("i.id")}
+    left join b on b.item_id = i.id
+    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem("i.id")}
     order by coalesce(u.views, 0) desc, i.title, i.id
   `);
   return rowsOf<Record<string, unknown>>(result).map((r) => {
@@ -141,6 +154,9 @@ export async function itemInsights(
       notUseful: no,
       usefulShare: yes + no ? round(yes / (yes + no)) : null,
       score: round(wilsonLowerBound(yes, yes + no)),
+      buyerShares: num(r.buyerShares),
+      buyerOpened: num(r.buyerOpened),
+      buyerOpenRate: num(r.buyerShares) ? round(num(r.buyerOpened) / num(r.buyerShares)) : null,
     };
   });
 }

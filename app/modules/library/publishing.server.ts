@@ -608,6 +608,7 @@ export function itemDetailFrom(
       revision: item.revision,
       problem: desk ? item.problem : null,
       videoUrl: item.videoUrl,
+      notForBuyers: item.notForBuyers,
       owner: item.ownerId && row.ownerName !== null ? { id: item.ownerId, name: row.ownerName } : null,
       expiresAt: item.expiresAt,
       verifyIntervalDays: item.verifyIntervalDays,

@@ -1,0 +1,295 @@
+// The buyer's side of a share: no account, only the token. A token that is unknown, expired or revoked
+// gets exactly the same answer, so probing learns nothing. Every item is checked again on each request
+// against the seller's *current* audience and the item's state, so an archived, expired, internal-only
+// or no-longer-visible item disappears from the link at once.
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { rowsOf, type Db } from "../../../db/client";
+import { itemVersions, items, shareEvents, shares, type PreviewInfo } from "../../../db/schema";
+import { renderMarkdown } from "../../../content/markdown";
+import { KIND_INFO } from "../../../content/sniff";
+import type { SessionUser } from "../auth/session.server";
+import type { AppContext } from "../context.server";
+import { AppError } from "../errors.server";
+import { EventRateLimiter } from "../feedback/events.server";
+import { requireServices } from "../library/publishing.server";
+import type { FileRead } from "../library/versions.server";
+import { TOKEN_RE, shareableWhere } from "./shares.server";
+
+export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
+const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);
+
+export type BuyerItem = {
+  position: number;
+  available: boolean;
+  title: string;
+  type: string;
+  summary: string;
+  pageCount: number | null;
+  /** Page or image previews (n = 0 for an image) with their widths. */
+  previews: { n: number; widths: { width: number; height: number }[] }[];
+  placeholder: string | null;
+  html: string | null;
+  videoUrl: string | null;
+  mime: string | null;
+  filename: string | null;
+  hasFile: boolean;
+};
+
+export type BuyerShare = {
+  id: string;
+  token: string;
+  sellerName: string;
+  recipientName: string | null;
+  note: string | null;
+  allowDownload: boolean;
+  requireEmail: boolean;
+  expiresAt: Date;
+  items: BuyerItem[];
+};
+
+type ShareOwnerRow = {
+  id: string;
+  token: string;
+  allow_download: boolean;
+  require_email: boolean;
+  recipient_name: string | null;
+  note: string | null;
+  expires_at: Date | string;
+  user_id: string;
+  name: string;
+  email: string;
+  role: SessionUser["role"];
+  team_id: string | null;
+  leads: string[] | null;
+  active: boolean;
+};
+
+/** The live share and its seller as a SessionUser (their audience decides what the link may show). */
+async function liveShare(db: Db, token: string, now: Date) {
+  if (!TOKEN_RE.test(token)) throw unavailable();
+  const [row] = rowsOf<ShareOwnerRow>(
+    await db.execute(sql`
+      select s.id, s.token, s.allow_download, s.require_email, s.recipient_name, s.note, s.expires_at, s.user_id,
+             u.name, u.email, u.role, u.team_id, u.active,
+             (select array_agg(l.team_id) from team_leads l where l.user_id = u.id) as leads
+      from ${shares} s join users u on u.id = s.user_id
+      where s.token = ${token} and s.revoked_at is null and s.expires_at > ${now.toISOString()}::timestamptz`),
+  );
+  // A deactivated seller's links stop working with their account.
+  if (!row || !row.active) throw unavailable();
+  const seller: SessionUser = {
+    id: row.user_id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamId: row.team_id,
+    leadsTeamIds: (row.leads ?? []).map(String),
+  };
+  return { row, seller };
+}
+
+/** Everything the buyer's page shows; unavailable items keep their place with only a title-less notice. */
+export async function loadBuyerShare(db: Db, token: string, now = new Date()): Promise<BuyerShare> {
+  const { row, seller } = await liveShare(db, token, now);
+  const rows = await db
+    .select({
+      position: sql<number>`si.position`,
+      available: sql<boolean>`(${shareableWhere(seller, now)})`,
+      title: items.title,
+      type: items.type,
+      summary: items.summary,
+      videoUrl: items.videoUrl,
+      version: itemVersions,
+    })
+    .from(sql`share_items si`)
+    .innerJoin(items, sql`${items.id} = si.item_id`)
+    .leftJoin(itemVersions, sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`)
+    .where(sql`si.share_id = ${row.id}`)
+    .orderBy(sql`si.position`);
+  return {
+    id: row.id,
+    token: row.token,
+    sellerName: seller.name,
+    recipientName: row.recipient_name,
+    note: row.note,
+    allowDownload: row.allow_download,
+    requireEmail: row.require_email,
+    expiresAt: new Date(row.expires_at),
+    items: rows.map((r) => {
+      const v = r.available ? r.version : null;
+      return {
+        position: r.position,
+        available: r.available,
+        // Nothing about a withdrawn item reaches the buyer, not even its title.
+        title: r.available ? r.title : "",
+        type: r.available ? r.type : "",
+        summary: r.available ? r.summary : "",
+        pageCount: v?.pageCount ?? null,
+        previews: (v?.previews ?? []).map((p: PreviewInfo) => ({ n: p.n, widths: p.widths.map(({ width, height }) => ({ width, height })) })),
+        placeholder: v?.placeholder ?? null,
+        html: v?.bodyMd ? renderMarkdown(v.bodyMd) : null,
+        videoUrl: r.available ? r.videoUrl : null,
+        mime: v?.mime ?? null,
+        filename: v?.filename ?? null,
+        hasFile: !!v?.fileKey,
+      };
+    }),
+  };
+}
+
+/** The one available item at `position` with its current version's storage keys. */
+async function buyerVersion(db: Db, token: string, position: number, now: Date, emailGiven: boolean) {
+  const { row, seller } = await liveShare(db, token, now);
+  // Behind the email gate, the pages and the file are as closed as the page itself.
+  if (row.require_email && !emailGiven) throw unavailable();
+  const [found] = await db
+    .select({ version: itemVersions })
+    .from(sql`share_items si`)
+    .innerJoin(items, sql`${items.id} = si.item_id`)
+    .innerJoin(itemVersions, sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`)
+    .where(and(sql`si.share_id = ${row.id} and si.position = ${position}`, shareableWhere(seller, now)));
+  if (!found) throw unavailable();
+  return { share: row, version: found.version };
+}
+
+export async function openBuyerPreview(
+  app: AppContext,
+  { token, position, n, width, emailGiven, now = new Date() }: { token: string; position: number; n: number; width?: number; emailGiven: boolean; now?: Date },
+): Promise<FileRead> {
+  const { storage } = requireServices(app);
+  const { version } = await buyerVersion(app.db, token, position, now, emailGiven);
+  const preview = version.previews.find((p) => p.n === n);
+  if (!preview) throw unavailable();
+  const sorted = [...preview.widths].sort((a, b) => a.width - b.width);
+  const chosen = (width && sorted.find((w) => w.width >= width)) || sorted[sorted.length - 1];
+  const size = await storage.size(chosen.key);
+  if (size === null) throw unavailable();
+  return { open: (range) => storage.stream(chosen.key, range), size, mime: "image/webp", filename: null, etag: `"${chosen.key}"`, inline: true };
+}
+
+/**
+ * The original file: as a download when the seller allowed downloads; a video also plays in place
+ * without that (a player needs the bytes), everything else is refused.
+ */
+export async function openBuyerFile(
+  app: AppContext,
+  { token, position, emailGiven, now = new Date() }: { token: string; position: number; emailGiven: boolean; now?: Date },
+): Promise<{ file: FileRead; download: boolean }> {
+  const { storage } = requireServices(app);
+  const { share, version } = await buyerVersion(app.db, token, position, now, emailGiven);
+  const isVideo = version.mime === KIND_INFO.mp4.mime;
+  if (!version.fileKey || (!share.allow_download && !isVideo)) throw unavailable();
+  const size = await storage.size(version.fileKey);
+  if (size === null) throw unavailable();
+  const file: FileRead = {
+    open: (range) => storage.stream(version.fileKey!, range),
+    size,
+    mime: version.mime ?? "application/octet-stream",
+    filename: version.filename,
+    etag: `"${version.fileKey}"`,
+    inline: isVideo,
+  };
+  return { file, download: share.allow_download && !isVideo };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Engagement reported by the buyer's page
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i).transform((s) => s.toLowerCase());
+/** One heartbeat carries at most this much reading time: a page left open cannot claim an hour at once. */
+export const MAX_PAGE_MS = 60_000;
+export const BuyerEventsInput = z.object({
+  viewer: uuid,
+  email: z.email().max(254).optional(),
+  events: z
+    .array(
+      z.object({
+        id: uuid,
+        type: z.enum(["open", "page", "download"]),
+        position: z.number().int().min(1).max(10).optional(),
+        page: z.number().int().min(0).max(10_000).optional(),
+        ms: z.number().int().min(0).max(MAX_PAGE_MS).optional(),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+
+/**
+ * Link-preview fetchers, chat unfurlers and mail scanners. Most never run script, so they never post;
+ * the ones that do (headless scanners) are dropped here by their user agent.
+ */
+export const BOT_UA =
+  /bot\b|crawler|spider|slurp|facebookexternalhit|embedly|quora link preview|outbrain|pinterest|vkshare|w3c_validator|whatsapp|slackbot|slack-imgproxy|discordbot|telegrambot|skypeuripreview|linkedinbot|bitlybot|google-?inspectiontool|headlesschrome|phantomjs|preview|safelinks|mimecast|proofpoint|barracuda|urldefense|python-requests|curl|wget|go-http-client|okhttp/i;
+export const isBot = (ua: string | null) => !ua || BOT_UA.test(ua);
+
+/**
+ * One statement per post (the page sends ≤ 50 events): find the live share, keep events for its own
+ * positions, insert them once by id, and set the first open — so a busy link costs one round trip.
+ */
+export async function recordBuyerEvents(
+  db: Db,
+  { token, body, userAgent, now = new Date() }: { token: string; body: unknown; userAgent: string | null; now?: Date },
+): Promise<{ accepted: number }> {
+  const input = BuyerEventsInput.parse(body);
+  if (!TOKEN_RE.test(token)) throw unavailable();
+  // A bot gets the same answers as a browser (404 for a dead link), but nothing it sends is stored.
+  if (isBot(userAgent)) {
+    await liveShare(db, token, now);
+    return { accepted: 0 };
+  }
+  const rows = input.events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    position: e.type === "open" ? null : (e.position ?? null),
+    page: e.type === "page" ? (e.page ?? 0) : null,
+    ms: e.type === "page" ? (e.ms ?? 0) : 0,
+    email: e.type === "open" ? (input.email ?? null) : null,
+  }));
+  const at = now.toISOString();
+  const [result] = rowsOf<{ live: number; accepted: number }>(
+    await db.execute(sql`
+      with s as (
+        select s.id from ${shares} s join users u on u.id = s.user_id
+        where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
+      ), ins as (
+        insert into ${shareEvents} (id, share_id, viewer, type, position, page, ms, email, at)
+        select r.id, s.id, ${input.viewer}::uuid, r.type, r.position, r.page, r.ms, r.email, ${at}::timestamptz
+        from s cross join jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as r(id uuid, type text, position int, page int, ms int, email text)
+        where r.type = 'open' or exists (select 1 from share_items si where si.share_id = s.id and si.position = r.position)
+        on conflict (id) do nothing
+        returning type
+      ), opened as (
+        update ${shares} set first_opened_at = ${at}::timestamptz
+        where id = (select id from s) and first_opened_at is null and exists (select 1 from ins where type = 'open')
+        returning 1
+      )
+      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select count(*) from opened)::int as opened`),
+  );
+  if (!result?.live) throw unavailable();
+  return { accepted: result.accepted };
+}
+
+const pageLimiters = new WeakMap<object, { page: EventRateLimiter; events: EventRateLimiter }>();
+/**
+ * The buyer's page is public: per client address, 60 page loads at once then one a second; 600 tracking
+ * events then 5 a second. Unknown tokens spend from the same bucket, which is what slows guessing.
+ */
+export function buyerLimiters(app: AppContext) {
+  let l = pageLimiters.get(app.services);
+  if (!l) {
+    l = {
+      page: new EventRateLimiter({ capacity: 60, refillPerSecond: 1 }),
+      events: new EventRateLimiter({ capacity: 600, refillPerSecond: 5 }),
+    };
+    pageLimiters.set(app.services, l);
+  }
+  return l;
+}
+
+export function limitBuyer(app: AppContext, kind: "page" | "events", client: string, cost = 1) {
+  const taken = buyerLimiters(app)[kind].take(client, cost);
+  if (!taken.ok) throw new AppError("rate_limited", `Too many requests; try again in ${taken.retryAfterS} s.`, { retryAfterS: taken.retryAfterS });
+}

@@ -1,0 +1,73 @@
+// The seller's share forms (new share, extend, revoke) as plain form posts, so they work before
+// JavaScript loads; the same domain calls as the API.
+import { randomUUID } from "node:crypto";
+import { and, inArray } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { items } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import type { AppContext } from "../context.server";
+import { AppError } from "../errors.server";
+import { visibleItemsWhere } from "../library/audience.server";
+import { createShare, extendShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+
+const DAY_MS = 86_400_000;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The items a seller picked (?item=…), each with whether it may go to a buyer and why not. */
+export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) {
+  const wanted = [...new Set(ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase()))].slice(0, MAX_SHARE_ITEMS);
+  if (wanted.length === 0) return [];
+  const [visible, shareable] = await Promise.all([
+    db.select({ id: items.id, title: items.title, type: items.type, notForBuyers: items.notForBuyers }).from(items).where(and(inArray(items.id, wanted), visibleItemsWhere(user))),
+    db.select({ id: items.id }).from(items).where(and(inArray(items.id, wanted), shareableWhere(user))),
+  ]);
+  const ok = new Set(shareable.map((r) => r.id));
+  return wanted
+    .map((id) => visible.find((v) => v.id === id))
+    .filter((v) => !!v)
+    .map((v) => ({
+      id: v.id,
+      title: v.title,
+      type: v.type,
+      shareable: ok.has(v.id),
+      reason: ok.has(v.id) ? null : v.notForBuyers ? "Internal only: not for buyers." : "Not published, or expired.",
+    }));
+}
+
+/** A fresh id per form render: a double-tapped "Create link" makes one share, not two. */
+export const newFormId = () => randomUUID();
+
+export async function createShareFromForm(app: AppContext, user: SessionUser, form: FormData, now = new Date()) {
+  const days = Number(form.get("days") ?? 30);
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError("unprocessable", "Choose how many days the link stays open (1–365).");
+  return createShare(app, {
+    user,
+    now,
+    input: {
+      id: String(form.get("id") ?? "") || undefined,
+      itemIds: form.getAll("itemIds").map(String),
+      recipientName: String(form.get("recipientName") ?? ""),
+      recipientEmail: String(form.get("recipientEmail") ?? ""),
+      note: String(form.get("note") ?? ""),
+      expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString(),
+      allowDownload: form.get("allowDownload") === "on",
+      requireEmail: form.get("requireEmail") === "on",
+    },
+  });
+}
+
+/** `intent=extend` (days from today) or `intent=revoke`, from the Shares list or a share's page. */
+export async function manageShareFromForm(db: Db, user: SessionUser, id: string, form: FormData, now = new Date()) {
+  const intent = form.get("intent");
+  if (intent === "revoke") {
+    await revokeShare(db, { user, id, now });
+    return "Link revoked. The buyer now sees that it is no longer available.";
+  }
+  if (intent === "extend") {
+    const days = Number(form.get("days") ?? 30);
+    if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError("unprocessable", "Choose 1 to 365 days.");
+    const share = await extendShare(db, { user, id, now, input: { expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString() } });
+    return `Link open until ${share.expiresAt.toISOString().slice(0, 10)}.`;
+  }
+  throw new AppError("bad_request", "Unknown action.");
+}

@@ -1,0 +1,25 @@
+// POST /items/:id/buyers: a marketer marks an item internal-only ("not for buyers") or allows it again.
+// GET has nothing to show and goes back to the item.
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { setNotForBuyers } from "~/modules/shares/shares.server";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  return redirect(`/items/${params.id ?? ""}`);
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const form = await request.formData();
+  const notForBuyers = form.get("notForBuyers") === "true";
+  const back = form.get("back") === "edit" ? `/items/${params.id}/edit` : `/items/${params.id}`;
+  try {
+    await setNotForBuyers(context.app.db, { user, itemId: params.id ?? "", notForBuyers });
+  } catch (error) {
+    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+  const notice = notForBuyers ? "Marked internal only: it can't be shared with buyers, and existing links no longer show it." : "Buyers may now receive this item.";
+  return redirect(`${back}?notice=${encodeURIComponent(notice)}`);
+}

@@ -1,0 +1,139 @@
+// One buyer share: the link to send (share sheet, copy, email), what the buyer did, extend and revoke.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ShareLink } from "~/components/shares/share-link";
+import { formatDate } from "~/components/dates";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { manageShareFromForm } from "~/modules/shares/forms.server";
+import { getShare } from "~/modules/shares/shares.server";
+
+export const meta: MetaFunction = () => [{ title: "Buyer share · Fieldkit" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  try {
+    const share = await getShare(context.app.db, { user, id: params.id ?? "" });
+    return { share, absoluteUrl: new URL(share.url, request.url).toString() };
+  } catch (error) {
+    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  try {
+    const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await request.formData());
+    return redirect(`/shares/${params.id}?notice=${encodeURIComponent(notice)}`);
+  } catch (error) {
+    if (error instanceof AppError) {
+      if (error.status === 404) throw new Response(error.message, { status: 404 });
+      return data({ error: error.message }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
+
+export default function SharePage() {
+  const { share, absoluteUrl } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const title = share.items.length === 1 ? share.items[0].title : `${share.items[0]?.title ?? "Content"} and ${share.items.length - 1} more`;
+  const notice = params.get("created") ? "Link created. Send it to your buyer." : params.get("notice");
+  const e = share.engagement;
+  return (
+    <>
+      <p className="meta">
+        <Link to="/shares">← My shares</Link>
+      </p>
+      <h1>{title}</h1>
+      <p>
+        <span className={`badge share-${share.status}`}>{share.status === "active" ? "Active" : share.status === "expired" ? "Expired" : "Revoked"}</span>{" "}
+        <span className="meta">
+          {share.recipientName || share.recipientEmail ? `For ${[share.recipientName, share.recipientEmail].filter(Boolean).join(" · ")} · ` : ""}
+          {share.status === "revoked" ? `revoked ${formatDate(share.revokedAt!)}` : `${share.status === "expired" ? "expired" : "open until"} ${formatDate(share.expiresAt)}`}
+        </span>
+      </p>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {share.status === "active" ? <ShareLink url={absoluteUrl} title={title} recipientEmail={share.recipientEmail} /> : null}
+
+      <h2>What the buyer did</h2>
+      <p className="card share-summary" data-testid="share-summary">
+        {share.summary.text}
+      </p>
+      {e.emails.length ? <p className="meta">Viewed by: {e.emails.join(", ")}</p> : null}
+      <ul className="share-items">
+        {share.items.map((item) => {
+          const read = e.items.find((r) => r.position === item.position);
+          return (
+            <li key={item.position}>
+              <strong>{item.title}</strong>
+              {read ? (
+                <span className="meta">
+                  {" "}
+                  · {seconds(read.ms)} ·{" "}
+                  {read.pages
+                    .filter((p) => p.ms > 0)
+                    .map((p) => (p.page === 0 ? seconds(p.ms) : `p${p.page} ${seconds(p.ms)}`))
+                    .join(", ")}
+                </span>
+              ) : (
+                <span className="meta"> · not read yet</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {share.note ? (
+        <>
+          <h2>Your note</h2>
+          <p className="card">{share.note}</p>
+        </>
+      ) : null}
+
+      {share.status !== "revoked" ? (
+        <section aria-labelledby="manage-h" className="card share-manage">
+          <h2 id="manage-h">Manage the link</h2>
+          <Form method="post" className="row">
+            <input type="hidden" name="intent" value="extend" />
+            <div>
+              <label htmlFor="ext-days">Keep it open for</label>
+              <select id="ext-days" name="days" defaultValue="30">
+                <option value="7">7 more days from today</option>
+                <option value="30">30 more days from today</option>
+                <option value="90">90 more days from today</option>
+              </select>
+            </div>
+            <button type="submit" className="secondary" disabled={busy}>
+              Extend
+            </button>
+          </Form>
+          <Form method="post">
+            <input type="hidden" name="intent" value="revoke" />
+            <button type="submit" className="danger" disabled={busy}>
+              Revoke link
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

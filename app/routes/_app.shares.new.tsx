@@ -1,0 +1,100 @@
+// "Share with a buyer" (phone first): the chosen items, recipient, note, expiry, download and email
+// options → a tracked link. Reached from an item page (?item=<id>, repeatable for a set of up to 10).
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ZodError } from "~/modules/validation.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TYPE_LABEL } from "~/components/item-list";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Share with a buyer · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const ids = new URL(request.url).searchParams.getAll("item");
+  return { items: await shareCandidates(context.app.db, user, ids), formId: newFormId() };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const form = await request.formData();
+  try {
+    const { share } = await createShareFromForm(context.app, user, form);
+    return redirect(`/shares/${share.id}?created=1`);
+  } catch (error) {
+    if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" ") }, { status: 400 });
+    if (error instanceof AppError) return data({ error: error.message }, { status: error.status });
+    throw error;
+  }
+}
+
+export default function NewShare() {
+  const { items, formId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const shareable = items.filter((i) => i.shareable);
+  return (
+    <>
+      <h1>Share with a buyer</h1>
+      <p className="meta">The buyer gets a link that works without an account. You'll see when they open it and what they read.</p>
+      {items.length === 0 ? (
+        <p className="card">
+          Nothing to share yet. Open an item and choose <strong>Share with a buyer</strong>. <Link to="/search">Find content</Link>
+        </p>
+      ) : (
+        <Form method="post" className="card share-form">
+          <input type="hidden" name="id" value={formId} />
+          <fieldset>
+            <legend>What to share</legend>
+            {items.map((i) => (
+              <p key={i.id} className="check">
+                <input type="checkbox" id={`it-${i.id}`} name="itemIds" value={i.id} defaultChecked={i.shareable} disabled={!i.shareable} />
+                <label htmlFor={`it-${i.id}`}>
+                  {i.title} <span className="meta">· {TYPE_LABEL[i.type] ?? i.type}</span>
+                  {i.reason ? <span className="field-error"> {i.reason}</span> : null}
+                </label>
+              </p>
+            ))}
+          </fieldset>
+          <label htmlFor="sh-name">Recipient's name (optional)</label>
+          <input id="sh-name" name="recipientName" maxLength={200} autoComplete="off" />
+          <label htmlFor="sh-email">Recipient's email (optional)</label>
+          <input id="sh-email" name="recipientEmail" type="email" maxLength={254} autoComplete="off" />
+          <label htmlFor="sh-note">Note shown on their page (optional)</label>
+          <textarea id="sh-note" name="note" rows={3} maxLength={2000} />
+          <label htmlFor="sh-days">Link stays open for</label>
+          <select id="sh-days" name="days" defaultValue="30">
+            <option value="7">7 days</option>
+            <option value="14">14 days</option>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+          </select>
+          <p className="check">
+            <input type="checkbox" id="sh-dl" name="allowDownload" />
+            <label htmlFor="sh-dl">Allow downloads</label>
+          </p>
+          <p className="check">
+            <input type="checkbox" id="sh-req" name="requireEmail" />
+            <label htmlFor="sh-req">Ask the viewer for their email first</label>
+          </p>
+          {result?.error ? (
+            <p className="form-error" role="alert">
+              {result.error}
+            </p>
+          ) : null}
+          <p>
+            <button type="submit" disabled={busy || shareable.length === 0}>
+              {busy ? "Creating link…" : "Create link"}
+            </button>
+          </p>
+        </Form>
+      )}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,233 @@
+// The buyer-share journey in Chromium at phone size: a seller shares a deck and a one-pager, a buyer in
+// a second browser without cookies reads pages 1–3 and downloads, the seller sees it, marketing sees it
+// in item insights, and after revoking the buyer gets the "not available" page.
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
+import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+
+/** A phone browser's user agent: headless Chromium announces itself, and the tracker drops headless scanners. */
+const PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+const SHOTS = "test-results/shares";
+
+describeBrowser("sharing with a buyer", () => {
+  let seller: Awaited<ReturnType<typeof launch>>;
+  let buyer: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  const ids: Record<string, string> = {};
+  let link = "";
+  let shareId = "";
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    seller = await launch();
+    buyer = await launch({ userAgent: PHONE_UA });
+    context = seller.context;
+  });
+  afterAll(async () => {
+    await seller?.close();
+    await buyer?.close();
+  });
+
+  async function as(email: string): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, email);
+    return page;
+  }
+
+  async function idOf(page: Page, title: string) {
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    return found.hits.find((h) => h.title === title)!.id;
+  }
+
+  it("lets a seller share a deck and a one-pager from the phone and offers the link", async () => {
+    const page = await as("seller@demo.test");
+    ids.deck = await idOf(page, "Beacon Analytics overview deck");
+    ids.onePager = await idOf(page, "Beacon Analytics one-pager");
+    await page.goto(`/items/${ids.deck}`);
+    await Promise.all([page.waitForURL(/\/shares\/new\?item=/), page.getByRole("link", { name: "Share with a buyer" }).first().click()]);
+    // A set: the one-pager joins the deck.
+    await page.goto(`/shares/new?item=${ids.deck}&item=${ids.onePager}`);
+    await page.getByLabel("Recipient's name (optional)").fill("Dana Buyer");
+    await page.getByLabel("Recipient's email (optional)").fill("dana@example.test");
+    await page.getByLabel("Note shown on their page (optional)").fill("The deck and one-pager we discussed.");
+    expect(await page.getByLabel("Link stays open for").inputValue()).toBe("30");
+    await page.getByLabel("Allow downloads").check();
+    await page.screenshot({ path: `${SHOTS}/new-share-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "the new share form");
+    await Promise.all([page.waitForURL(/\/shares\/[0-9a-f-]{36}\?created=1/), page.getByRole("button", { name: "Create link" }).click()]);
+    shareId = new URL(page.url()).pathname.split("/")[2];
+    link = await page.getByLabel("Link for the buyer").inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    await page.getByRole("button", { name: "Copy link" }).waitFor();
+    expect(await page.getByRole("link", { name: "Open in email" }).getAttribute("href")).toMatch(/^mailto:dana@example\.test\?/);
+    await page.getByText("not opened yet").waitFor();
+    await page.screenshot({ path: `${SHOTS}/share-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "a share's page");
+    await page.close();
+  });
+
+  it("lets a buyer without an account read pages 1–3 and download, under a strict CSP", async () => {
+    const page = await buyer.context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    await page.clock.install();
+    const res = await page.goto(link);
+    expect(res!.status()).toBe(200);
+    expect(res!.headers()["x-robots-tag"]).toMatch(/noindex/);
+    await page.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
+    await page.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).waitFor();
+    expect(await page.getByRole("link").filter({ hasNotText: /Download/ }).count()).toBe(0);
+    for (const n of [1, 2, 3]) {
+      await page.locator(`#page-${n}-1`).evaluate((el) => el.scrollIntoView({ block: "start" }));
+      await page.clock.runFor(3_000);
+    }
+    await page.screenshot({ path: `${SHOTS}/buyer-phone.png` });
+    // The 10 s batch goes out.
+    await page.clock.runFor(10_000);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`[data-download="1"]`).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    expect(problems).toEqual([]);
+    expect(await buyer.context.cookies()).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the seller that it was opened, which pages were read and the download", async () => {
+    const page = await as("seller@demo.test");
+    // The open, the page batch and the download travel separately: wait for all three.
+    await expect
+      .poll(async () => {
+        const e = ((await (await page.request.get(`/api/v1/shares/${shareId}`)).json()) as any).share.engagement;
+        const deck = e.items.find((i: any) => i.position === 1);
+        const read = [1, 2, 3].map((n) => (deck?.pages.find((p: any) => p.page === n)?.ms ?? 0) >= 1_000);
+        return { opens: e.opens, downloads: e.downloads, read };
+      }, { timeout: 15_000 })
+      .toEqual({ opens: 1, downloads: 1, read: [true, true, true] });
+    await page.goto("/shares");
+    const entry = page.locator("li", { hasText: "Beacon Analytics overview deck, Beacon Analytics one-pager" }).first();
+    await entry.getByText("New", { exact: true }).waitFor();
+    await entry.getByText(/opened 1× · pages 1–\d+ read · \d+ s · 1 download/).waitFor();
+    await page.screenshot({ path: `${SHOTS}/shares-list-phone.png`, fullPage: true });
+    await expectNoAxeViolations(page, "my shares");
+    await page.goto(`/shares/${shareId}`);
+    await page.getByTestId("share-summary").getByText(/opened 1×/).waitFor();
+    await page.close();
+  });
+
+  it("shows marketing the share and the pages buyers read in item insights", async () => {
+    const page = await as("marketer@demo.test");
+    await page.goto(`/insights/items/${ids.deck}`);
+    const section = page.getByRole("region", { name: "Buyer engagement" });
+    await section.getByText("Shared with buyers").waitFor();
+    const pageOne = section.getByRole("row", { name: /Page 1/ });
+    expect(await pageOne.textContent()).toMatch(/1 of \d+/);
+    await page.close();
+  });
+
+  it("after revoking, the buyer sees the not-available page", async () => {
+    const live = await buyer.context.newPage();
+    await live.goto(link);
+    await live.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
+    await expectNoAxeViolations(live, "the buyer's page");
+    await live.close();
+    const page = await as("seller@demo.test");
+    await page.goto(`/shares/${shareId}`);
+    await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: "Revoke link" }).click()]);
+    await page.getByText("Link revoked").waitFor();
+    await page.close();
+    const b = await buyer.context.newPage();
+    const res = await b.goto(link);
+    expect(res!.status()).toBe(404);
+    await b.getByRole("heading", { name: "This link is not available" }).waitFor();
+    await expectNoAxeViolations(b, "the buyer's not-available page");
+    await b.close();
+  });
+});
+
+/** The device's outbox, read straight from IndexedDB. */
+const outboxEntries = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ kind: string; failed?: boolean }[]>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction("outbox").objectStore("outbox").getAll();
+          all.onsuccess = () => {
+            resolve(all.result as { kind: string; failed?: boolean }[]);
+            db.close();
+          };
+        };
+      }),
+  );
+
+describeBrowser("sharing with a buyer in airplane mode", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(() => browser?.close());
+
+  it("gives a copyable link at once and creates the share exactly once, even if the page closes right after reconnecting", async () => {
+    const context = browser.context;
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+    const title = "Compass Mobile one-pager";
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    const itemId = found.hits.find((h) => h.title === title)!.id;
+    await page.goto(`/items/${itemId}`);
+    await page.getByRole("button", { name: "Save for offline" }).click();
+    await page.getByText("Saved on this device").waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await outboxEntries(page)).length, { timeout: 20_000 }).toBe(0);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    await page.getByRole("button", { name: "Share with a buyer" }).click();
+    await page.getByLabel("Recipient's name (optional)").fill("Offline Buyer");
+    await page.getByRole("button", { name: "Create link" }).click();
+    const link = await page.getByLabel("Link for the buyer").inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    await page.screenshot({ path: `${SHOTS}/offline-share-phone.png`, fullPage: true });
+    expect((await outboxEntries(page)).map((e) => e.kind)).toContain("share");
+
+    // Back online, the share reaches the server, but the page is gone before it hears the answer.
+    let closed = false;
+    await context.route("**/api/v1/shares", async (route) => {
+      await route.fetch();
+      if (!closed) {
+        closed = true;
+        await page.close();
+      }
+      await route.abort("connectionreset").catch(() => undefined);
+    });
+    await context.setOffline(false);
+    await expect.poll(() => closed, { timeout: 30_000 }).toBe(true);
+    await context.unroute("**/api/v1/shares");
+
+    // Next start: the outbox re-sends; the server's idempotency by the share's id absorbs it.
+    const again = await context.newPage();
+    await again.goto("/saved");
+    await expect.poll(async () => (await outboxEntries(again)).filter((e) => e.kind === "share").length, { timeout: 30_000 }).toBe(0);
+    const mine = (await (await again.request.get("/api/v1/shares")).json()) as { shares: { url: string; recipientName: string | null }[] };
+    const token = link.split("/s/")[1];
+    expect(mine.shares.filter((s) => s.url.endsWith(`/s/${token}`))).toHaveLength(1);
+    await again.close();
+
+    const buyerBrowser = await launch({ userAgent: PHONE_UA });
+    try {
+      const buyerPage = await buyerBrowser.context.newPage();
+      const res = await buyerPage.goto(new URL(link).pathname);
+      expect(res!.status()).toBe(200);
+      await buyerPage.getByRole("heading", { name: title, level: 2 }).waitFor();
+    } finally {
+      await buyerBrowser.close();
+    }
+  });
+});

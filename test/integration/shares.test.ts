@@ -1,0 +1,320 @@
+// Buyer shares against a real database and the demo library: the API (idempotent create, audit, extend,
+// revoke), what may be shared, the anonymous buyer's page and what it can reach, and engagement.
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as sharesApi, loader as listSharesApi } from "~/routes/api.v1.shares";
+import { action as shareApi, loader as getShareApi } from "~/routes/api.v1.shares.$id";
+import { action as buyerAction, loader as buyerPage } from "~/routes/s.$token";
+import { loader as buyerPreview } from "~/routes/s.$token_.items.$n.pages.$p";
+import { loader as buyerFile } from "~/routes/s.$token_.items.$n.file";
+import { action as buyerEvents } from "~/routes/s.$token_.events";
+import { action as newShareAction } from "~/routes/_app.shares.new";
+import { loader as mySharesPage } from "~/routes/_app.shares._index";
+import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
+import { setNotForBuyers } from "~/modules/shares/shares.server";
+import { itemInsights } from "~/modules/insights/insights.server";
+import { itemsCsv } from "~/modules/insights/export.server";
+import { seedDemo } from "../../db/seed/demo";
+import { auditLog, items, users } from "../../db/schema";
+import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
+import { sessionUser } from "../setup/feedback";
+import { withPublishing } from "../setup/publishing";
+
+let app: TestApp;
+const ids: Record<string, string> = {};
+const cookies: Record<string, string> = {};
+const people: Record<string, ReturnType<typeof sessionUser>> = {};
+const CHROME = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+let ipCounter = 0;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const pub = withPublishing(app);
+  await seedDemo(app.db, { files: { storage: pub.storage, work: pub.files } });
+  await pub.jobs.runUntilIdle();
+  for (const [who, email] of Object.entries({ seller: "seller@demo.test", west: "wes.west@demo.test", marketer: "marketer@demo.test" })) {
+    const [u] = await app.db.select().from(users).where(eq(users.email, email));
+    people[who] = sessionUser(u);
+    cookies[who] = await cookieFor(app, u.id);
+  }
+  const byTitle = async (title: string) => (await app.db.select({ id: items.id }).from(items).where(eq(items.title, title)))[0].id;
+  ids.deck = await byTitle("Beacon Analytics overview deck");
+  ids.onePager = await byTitle("Beacon Analytics one-pager");
+  ids.pdf = await byTitle("Atlas Platform security whitepaper");
+  ids.restricted = await byTitle("West region partner pricing sheet");
+  ids.battle = await byTitle("Beacon Analytics vs Contoso Insight battle card");
+  ids.draft = await byTitle("EMEA launch deck (draft)");
+  ids.talk = await byTitle("Beacon Analytics discovery talk track");
+  await setNotForBuyers(app.db, { user: people.marketer, itemId: ids.battle, notForBuyers: true });
+}, 180_000);
+afterAll(() => app.close());
+
+/** Each call a context of its own, with its own client address, so rate limits only bite where a test wants them. */
+function ctx(ip = `10.0.0.${++ipCounter}`) {
+  return { app: { ...app, clientAddress: ip }, cspNonce: "test-nonce" };
+}
+const call = async (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}, context = ctx()) =>
+  (await respond(() => fn({ request: req, params, context } as never))) as Response;
+
+async function create(json: Record<string, unknown>, who = "seller") {
+  const res = await call(sharesApi, request("/api/v1/shares", { method: "POST", cookie: cookies[who], json }));
+  return { res, body: (await res.json()) as any };
+}
+const tokenOf = (url: string) => new URL(url).pathname.split("/")[2];
+const buyerGet = (token: string, ua = CHROME, cookie?: string, context = ctx()) =>
+  call(buyerPage, request(`/s/${token}`, { headers: { "user-agent": ua }, cookie }), { token }, context);
+const report = (token: string, body: unknown, ua = CHROME) =>
+  call(buyerEvents, request(`/s/${token}/events`, { method: "POST", json: body, headers: { "user-agent": ua } }), { token });
+
+describe("creating shares", () => {
+  it("answers a share with an unguessable /s/<token> link, stores a re-sent id once, and audits it", async () => {
+    const id = randomUUID();
+    const first = await create({ id, itemIds: [ids.deck, ids.onePager], recipientName: "Dana Buyer", recipientEmail: "Dana@Example.test", note: "As promised" });
+    expect(first.res.status).toBe(201);
+    expect(first.body.share).toMatchObject({ id, status: "active", recipientEmail: "dana@example.test", allowDownload: false, requireEmail: false });
+    expect(first.body.share.url).toMatch(/^http:\/\/localhost\/s\/[A-Za-z0-9_-]{43}$/);
+    expect(first.body.share.items.map((i: any) => i.id)).toEqual([ids.deck, ids.onePager]);
+    // Default expiry: 30 days.
+    const days = (new Date(first.body.share.expiresAt).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    const again = await create({ id, itemIds: [ids.deck] });
+    expect(again.res.status).toBe(200);
+    expect(again.body.share.url).toBe(first.body.share.url);
+    const mine = (await (await call(listSharesApi, request("/api/v1/shares", { cookie: cookies.seller }))).json()) as any;
+    expect(mine.shares.filter((s: any) => s.id === id)).toHaveLength(1);
+    expect((await create({ id, itemIds: [ids.deck] }, "west")).res.status).toBe(409);
+    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, id), eq(auditLog.action, "share.created")));
+    expect(audit).toHaveLength(1);
+  });
+
+  it("keeps a token made on the device (offline), so the link copied offline is the one that goes live", async () => {
+    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+    const { res, body } = await create({ id: randomUUID(), token, itemIds: [ids.deck] });
+    expect(res.status).toBe(201);
+    expect(tokenOf(body.share.url)).toBe(token);
+    expect((await create({ id: randomUUID(), token: "short", itemIds: [ids.deck] })).res.status).toBe(400);
+  });
+
+  it("refuses internal-only items (403), items outside the seller's audience or unpublished (404), and more than 10 items", async () => {
+    const internal = await create({ itemIds: [ids.deck, ids.battle] });
+    expect(internal.res.status).toBe(403);
+    expect(internal.body.error.message).toMatch(/internal use only/);
+    expect((await create({ itemIds: [ids.restricted] })).res.status).toBe(404);
+    expect((await create({ itemIds: [ids.draft] })).res.status).toBe(404);
+    expect((await create({ itemIds: Array.from({ length: 11 }, () => randomUUID()) })).res.status).toBe(400);
+    // The seller of the other team may share their own team's item.
+    expect((await create({ itemIds: [ids.restricted] }, "west")).res.status).toBe(201);
+  });
+
+  it("rate-limits creating shares per seller", async () => {
+    const u = people.west;
+    let status = 201;
+    for (let i = 0; i < 40 && status !== 429; i++) status = (await create({ itemIds: [ids.deck] }, "west")).res.status;
+    expect(status).toBe(429);
+    expect(u.id).toBeTruthy();
+  });
+
+  it("creates a share from the plain form (no JavaScript) and sends the seller to it", async () => {
+    const form = new URLSearchParams({ id: randomUUID(), itemIds: ids.onePager, days: "7", allowDownload: "on", recipientName: "Form Buyer" });
+    const res = await call(newShareAction, new Request("http://localhost/shares/new", { method: "POST", body: form, headers: { cookie: cookies.seller } }));
+    expect(res.status).toBe(302);
+    const shareId = res.headers.get("location")!.match(/\/shares\/([0-9a-f-]{36})/)![1];
+    const view = (await (await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })).json()) as any;
+    expect(view.share).toMatchObject({ allowDownload: true, recipientName: "Form Buyer" });
+  });
+});
+
+describe("the buyer's page", () => {
+  it("shows only the shared items, with strict headers, no cookies and no way into the library", async () => {
+    const { body } = await create({ itemIds: [ids.deck, ids.talk], note: "<script>alert(1)</script>" });
+    const token = tokenOf(body.share.url);
+    const res = await buyerGet(token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-robots-tag")).toMatch(/noindex/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'nonce-test-nonce'");
+    const html = await res.text();
+    expect(html).toContain("Beacon Analytics overview deck");
+    expect(html).toContain("Beacon Analytics discovery talk track");
+    expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
+    // Every URL on the page stays inside this share.
+    const urls = [...html.matchAll(/(?:href|src|srcset|action)="([^"]*)"/g)].filter((m) => !m[1].startsWith("data:")).flatMap((m) => m[1].split(/,\s*/).map((u) => u.split(" ")[0]));
+    const inside = urls.filter((u) => u.startsWith(`/s/${token}/`));
+    expect(inside.length).toBeGreaterThan(3);
+    expect(urls.filter((u) => !u.startsWith(`/s/${token}/`) && !u.startsWith("https://video.example.com/"))).toEqual([]);
+    expect(html).not.toMatch(/\/api\/|\/items\/[0-9a-f-]{36}/);
+    // No download offered when not allowed, and the file URL refuses.
+    expect(html).not.toContain(`data-download="`);
+    expect((await call(buyerFile, request(`/s/${token}/items/1/file`), { token, n: "1" })).status).toBe(404);
+  });
+
+  it("serves page previews of shared items only, and downloads only when allowed", async () => {
+    const { body } = await create({ itemIds: [ids.deck], allowDownload: true });
+    const token = tokenOf(body.share.url);
+    const page = await call(buyerPreview, request(`/s/${token}/items/1/pages/1?w=640`), { token, n: "1", p: "1" });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("image/webp");
+    for (const [n, p] of [["2", "1"], ["1", "999"], ["0", "1"]]) {
+      expect((await call(buyerPreview, request(`/s/${token}/items/${n}/pages/${p}`), { token, n, p })).status).toBe(404);
+    }
+    const file = await call(buyerFile, request(`/s/${token}/items/1/file`), { token, n: "1" });
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect((await buyerGet(token).then((r) => r.text()))).toContain(`data-download="1"`);
+  });
+
+  it("answers random, expired and revoked tokens with the same page, and nothing else under them", async () => {
+    const { body: revokedShare } = await create({ itemIds: [ids.deck], allowDownload: true });
+    const revoked = tokenOf(revokedShare.share.url);
+    const del = await call(shareApi, request(`/api/v1/shares/${revokedShare.share.id}`, { method: "DELETE", cookie: cookies.seller }), { id: revokedShare.share.id });
+    expect(((await del.json()) as any).share.status).toBe("revoked");
+    const { body: expiring } = await create({ itemIds: [ids.deck], expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const expired = tokenOf(expiring.share.url);
+    const later = new Date(Date.now() + 120_000);
+    const { loadBuyerShare } = await import("~/modules/shares/buyer.server");
+    await expect(loadBuyerShare(app.db, expired, later)).rejects.toMatchObject({ code: "not_found" });
+    const random = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+    const answers = await Promise.all([random, revoked, "nonsense"].map(async (t) => {
+      const r = await buyerGet(t);
+      return { status: r.status, body: await r.text(), csp: r.headers.get("content-security-policy") };
+    }));
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404]);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers[0].body).toContain("This link is not available");
+    for (const t of [random, revoked]) {
+      expect((await call(buyerPreview, request(`/s/${t}/items/1/pages/1`), { token: t, n: "1", p: "1" })).status).toBe(404);
+      expect((await call(buyerFile, request(`/s/${t}/items/1/file`), { token: t, n: "1" })).status).toBe(404);
+      expect((await report(t, { viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }] })).status).toBe(404);
+    }
+    // Extending a revoked share is refused; revoking twice is fine.
+    const patch = await call(shareApi, request(`/api/v1/shares/${revokedShare.share.id}`, { method: "PATCH", cookie: cookies.seller, json: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() } }), { id: revokedShare.share.id });
+    expect(patch.status).toBe(409);
+    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, revokedShare.share.id), eq(auditLog.action, "share.revoked")));
+    expect(audit).toHaveLength(1);
+  });
+
+  it("withdraws an item from live links once it is marked internal, and says it is no longer available", async () => {
+    const { body } = await create({ itemIds: [ids.onePager, ids.deck] });
+    const token = tokenOf(body.share.url);
+    await setNotForBuyers(app.db, { user: people.marketer, itemId: ids.onePager, notForBuyers: true });
+    try {
+      const html = await (await buyerGet(token)).text();
+      expect(html).toContain("This item is no longer available.");
+      expect(html).not.toContain("Beacon Analytics one-pager");
+      expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(404);
+      expect((await call(buyerPreview, request(`/s/${token}/items/2/pages/1`), { token, n: "2", p: "1" })).status).toBe(200);
+    } finally {
+      await setNotForBuyers(app.db, { user: people.marketer, itemId: ids.onePager, notForBuyers: false });
+    }
+  });
+
+  it("asks for an email first when the seller wanted one, and remembers it for this link only", async () => {
+    const { body } = await create({ itemIds: [ids.deck], requireEmail: true });
+    const token = tokenOf(body.share.url);
+    const gate = await (await buyerGet(token)).text();
+    expect(gate).toContain("Enter your email to view");
+    expect(gate).not.toContain("/pages/");
+    // The pages behind the gate are closed too, until the email is given.
+    expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(404);
+    const post = await call(buyerAction, request(`/s/${token}`, { method: "POST", form: { email: "Pat@Buyer.test" } }), { token });
+    expect(post.status).toBe(303);
+    const cookie = post.headers.get("set-cookie")!;
+    expect(cookie).toMatch(new RegExp(`Path=/s/${token}`));
+    expect(cookie).toMatch(/HttpOnly/);
+    const page = await (await buyerGet(token, CHROME, cookie.split(";")[0])).text();
+    expect(page).toContain(`data-email="pat@buyer.test"`);
+    expect(page).toContain("/pages/1");
+    const withEmail = await call(buyerPreview, request(`/s/${token}/items/1/pages/1`, { cookie: cookie.split(";")[0] }), { token, n: "1", p: "1" });
+    expect(withEmail.status).toBe(200);
+  });
+
+  it("rate-limits the page per client address", async () => {
+    const c = ctx("192.0.2.77");
+    let status = 200;
+    for (let i = 0; i < 80 && status !== 429; i++) status = (await buyerGet("x".repeat(43), CHROME, undefined, c)).status;
+    expect(status).toBe(429);
+  });
+});
+
+describe("engagement", () => {
+  it("counts an open only when the page's script reports it, never for an unfurler's fetch", async () => {
+    const { body } = await create({ itemIds: [ids.deck] });
+    const token = tokenOf(body.share.url);
+    for (const ua of ["Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "facebookexternalhit/1.1", "WhatsApp/2.23", CHROME]) {
+      expect((await buyerGet(token, ua)).status).toBe(200);
+    }
+    const viewer = randomUUID();
+    // A scanner that runs script is still a bot by its user agent.
+    const bot = await report(token, { viewer, events: [{ id: randomUUID(), type: "open" }] }, "Mozilla/5.0 (compatible; HeadlessChrome) SafeLinks");
+    expect(((await bot.json()) as any).accepted).toBe(0);
+    const shown = (await (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })).json()) as any;
+    expect(shown.share.engagement).toMatchObject({ opens: 0, viewers: 0 });
+    expect(shown.share.firstOpenedAt).toBeNull();
+  });
+
+  it("records opens, page time, downloads and forwards once each, and tells the seller", async () => {
+    const { body } = await create({ itemIds: [ids.deck, ids.onePager], allowDownload: true });
+    const token = tokenOf(body.share.url);
+    const viewer = randomUUID();
+    const batch = {
+      viewer,
+      events: [
+        { id: randomUUID(), type: "open" },
+        { id: randomUUID(), type: "page", position: 1, page: 1, ms: 3_000 },
+        { id: randomUUID(), type: "page", position: 1, page: 2, ms: 2_500 },
+        { id: randomUUID(), type: "page", position: 1, page: 3, ms: 4_000 },
+        { id: randomUUID(), type: "page", position: 1, page: 4, ms: 200 },
+        { id: randomUUID(), type: "download", position: 2 },
+        // Not in this share: dropped.
+        { id: randomUUID(), type: "page", position: 7, page: 1, ms: 5_000 },
+      ],
+    };
+    expect(((await (await report(token, batch)).json()) as any).accepted).toBe(6);
+    // The same batch again (a retry after a lost answer) counts nothing.
+    expect(((await (await report(token, batch)).json()) as any).accepted).toBe(0);
+    // A second viewer of the same link: forwarded.
+    await report(token, { viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }] });
+    // A heartbeat claiming more than a minute is refused.
+    expect((await report(token, { viewer, events: [{ id: randomUUID(), type: "page", position: 1, page: 1, ms: 3_600_000 }] })).status).toBe(400);
+
+    const view = (await (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })).json()) as any;
+    expect(view.share.engagement).toMatchObject({ opens: 2, viewers: 2, downloads: 1 });
+    expect(view.share.engagement.items).toEqual([
+      { position: 1, ms: 9_700, pages: [{ page: 1, ms: 3_000 }, { page: 2, ms: 2_500 }, { page: 3, ms: 4_000 }, { page: 4, ms: 200 }] },
+    ]);
+    expect(view.share.summary.text).toBe("opened 2× · 2 viewers (forwarded) · pages 1–3 read · 10 s · 1 download");
+    // Only the owner sees it.
+    expect((await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.west }), { id: body.share.id })).status).toBe(404);
+
+    // The in-app notice: new on the seller's list once, then seen.
+    const first = (await call(mySharesPage, request("/shares", { cookie: cookies.seller }))) as unknown as { shares: any[] };
+    expect(first.shares.find((s) => s.id === body.share.id).newlyOpened).toBe(true);
+    const second = (await call(mySharesPage, request("/shares", { cookie: cookies.seller }))) as unknown as { shares: any[] };
+    expect(second.shares.find((s) => s.id === body.share.id).newlyOpened).toBe(false);
+
+    // Marketing's view of the deck in buyers' hands.
+    const insights = await buyerInsightsForItem(app.db, ids.deck);
+    expect(insights.shares).toBeGreaterThan(1);
+    expect(insights.opened).toBeGreaterThanOrEqual(1);
+    expect(insights.pages.filter((p) => p.readIn > 0).map((p) => p.page)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(insights.pages.find((p) => p.page === 4)?.readIn).toBe(0);
+    // …and in the effectiveness table (and its CSV): shares and the open rate.
+    const today = new Date().toISOString().slice(0, 10);
+    const table = await itemInsights(app.db, { user: people.marketer, range: { from: today, to: today } });
+    const row = table.find((r) => r.itemId === ids.deck)!;
+    expect(row.buyerShares).toBe(insights.shares);
+    // Each buyer share also counts as the seller sharing the item (the usage "Shares" column).
+    expect(row.shares).toBeGreaterThanOrEqual(insights.shares);
+    expect(row.buyerOpenRate).toBeCloseTo(insights.opened / insights.shares, 2);
+    expect(itemsCsv(table).split("\r\n")[0]).toMatch(/,Buyer shares,Buyer open rate$/);
+  });
+
+  it("folds read pages into ranges", () => {
+    expect(pageRanges([3, 1, 2, 6, 5, 9])).toBe("1–3, 5–6, 9");
+  });
+});
