@@ -126,7 +126,9 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
 
     await context.clearCookies();
     await page.goto(`${base}/login`);
-    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    // NOTE: the sign-in page has an Email field too: fill only once the reset page is there.
+    await Promise.all([page.waitForURL(/\/forgot-password/), page.getByRole("link", { name: "Forgot your password?" }).click()]);
+    await page.getByRole("button", { name: "Email me a reset link" }).waitFor();
     await page.getByLabel("Email").fill(people.linked);
     await page.getByRole("button", { name: "Email me a reset link" }).click();
     await page.getByRole("status").filter({ hasText: "If that address has a Fieldkit account" }).waitFor();
