@@ -28,7 +28,7 @@ export const MAX_PREVIEW_PAGES = 300;
  * file only `inspectWait`: a file the look has not finished by then is accepted and judged by its job,
  * while the look goes on (a slow machine is no reason to kill it) up to its own budget.
  */
-export const BUDGET_MS = { inspectWait: 1_500, inspect: 30_000, inspectQueue: 300, text: 30_000, image: 60_000, page: 15_000 } as const;
+export const BUDGET_MS = { inspectWait: 1_000, inspect: 30_000, inspectQueue: 300, text: 30_000, image: 60_000, page: 15_000 } as const;
 
 export const kindFromMime = (mime: string | null): FileKind | null =>
   (Object.entries(KIND_INFO).find(([, info]) => info.mime === mime)?.[0] as FileKind | undefined) ?? null;

@@ -2,10 +2,11 @@
 // viewer's own ratings and marketing's replies to them. It is the page sellers open most, so the
 // statement is built once per database handle and run with placeholders: no per-request query
 // building, one round trip (decision 022).
+import { itemAudiencesJson, itemTagsJson } from "./item-json.server";
 import { eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client";
-import { feedbackReplies, itemAudiences, itemTags, itemVersions, items, ratings, sessions, tags, teams, users } from "../../../db/schema";
+import { feedbackReplies, itemVersions, items, ratings, sessions, users } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { hashToken } from "../auth/tokens.server";
 import { notFound } from "../errors.server";
@@ -27,12 +28,8 @@ function buildStatement(db: Db, mode: Mode) {
       item: items,
       current: itemVersions,
       ownerName: users.name,
-      tags: sql<Pick<typeof tags.$inferSelect, "id" | "facet" | "value" | "label">[]>`coalesce((
-        select json_agg(json_build_object('id', t.id, 'facet', t.facet, 'value', t.value, 'label', t.label) order by t.facet, t.label)
-        from ${itemTags} it join ${tags} t on t.id = it.tag_id where it.item_id = ${items.id}), '[]'::json)`,
-      audiences: sql<{ id: string; name: string }[]>`coalesce((
-        select json_agg(json_build_object('id', tm.id, 'name', tm.name) order by tm.name)
-        from ${itemAudiences} a join ${teams} tm on tm.id = a.team_id where a.item_id = ${items.id}), '[]'::json)`,
+      tags: itemTagsJson(),
+      audiences: itemAudiencesJson(),
       mine: sql<Json<MyRatingRow>[]>`coalesce((
         select json_agg(json_build_object('id', r.id, 'versionId', r.version_id, 'versionNumber', rv.number, 'useful', r.useful,
                  'reasons', r.reasons, 'comment', r.comment, 'at', r.at,

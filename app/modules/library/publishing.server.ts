@@ -1,5 +1,6 @@
 // The marketer's side of the library: creating items from uploads, Markdown or a video link, and
 // editing their metadata under an optimistic lock. Every write queues a search sync in its transaction.
+import { itemAudiencesJson, itemTagsJson } from "./item-json.server";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { inspectFile, queueProcessing } from "../../../content/pipeline";
@@ -544,12 +545,8 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
       item: items,
       current: itemVersions,
       ownerName: users.name,
-      tags: sql<Pick<typeof tags.$inferSelect, "id" | "facet" | "value" | "label">[]>`coalesce((
-        select json_agg(json_build_object('id', t.id, 'facet', t.facet, 'value', t.value, 'label', t.label) order by t.facet, t.label)
-        from ${itemTags} it join ${tags} t on t.id = it.tag_id where it.item_id = ${items.id}), '[]'::json)`,
-      audiences: sql<{ id: string; name: string }[]>`coalesce((
-        select json_agg(json_build_object('id', tm.id, 'name', tm.name) order by tm.name)
-        from ${itemAudiences} a join ${teams} tm on tm.id = a.team_id where a.item_id = ${items.id}), '[]'::json)`,
+      tags: itemTagsJson(),
+      audiences: itemAudiencesJson(),
     })
     .from(items)
     .leftJoin(
