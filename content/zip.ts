@@ -11,6 +11,11 @@ export class ZipError extends Error {}
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 /** All entries read from one archive together; past this the file is refused. */
 const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
+/**
+ * The central directory is read whole, in the serving process too (sniffing an upload): 65,535 entries
+ * with long names fit in well under this, so a larger one is a crafted file, refused before allocating.
+ */
+const MAX_CENTRAL_DIRECTORY_BYTES = 8 * 1024 * 1024;
 /** Compressed bytes fed to the inflater at a time, so a bomb is stopped within one step of the cap. */
 const STEP_BYTES = 4 * 1024;
 
@@ -55,7 +60,7 @@ async function readCentralDirectory(fh: FileHandle): Promise<ZipEntry[]> {
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset + cdSize > size || count === 0xffff) throw new ZipError("Unsupported or damaged ZIP archive.");
+  if (cdOffset + cdSize > size || count === 0xffff || cdSize > MAX_CENTRAL_DIRECTORY_BYTES) throw new ZipError("Unsupported or damaged ZIP archive.");
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;

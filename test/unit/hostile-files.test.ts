@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeDocx, makeImage } from "../../content/demo/files";
 import { declaredImageSize } from "../../content/image-size";
 import { extractOffice } from "../../content/office";
+import { openZip, ZipError } from "../../content/zip";
 import { OfficeProblem, PdfProblem } from "../../content/problems";
 import { cleanText, storableMessage } from "../../content/text";
 import { TASKS } from "../../content/workers/tasks";
@@ -73,6 +74,22 @@ describe("ZIP entries are bounded by what actually inflates", () => {
   it.each(["lying-bomb.docx", "lying-bomb.pptx"])("refuses %s, whose part declares 4 KB and inflates to 1 GiB", async (name) => {
     const kind = name.endsWith("docx") ? "docx" : "pptx";
     await expect(extractOffice(hostile(name), kind)).rejects.toBeInstanceOf(OfficeProblem);
+  });
+
+  it("refuses a central directory too large to read before allocating it (the request path sniffs it)", async () => {
+    // One well-formed directory entry padded to 20 MB, and an end record claiming all of it.
+    const entry = Buffer.alloc(47);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(1, 28);
+    entry.write("a", 46, "latin1");
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 8);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(20 * 1024 * 1024, 12);
+    end.writeUInt32LE(0, 16);
+    const file = write("huge-directory.zip", Buffer.concat([entry, Buffer.alloc(20 * 1024 * 1024 - entry.length), end]));
+    await expect(openZip(file)).rejects.toBeInstanceOf(ZipError);
   });
 
   it("still reads an honest Word file", async () => {
