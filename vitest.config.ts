@@ -27,6 +27,10 @@ export default defineConfig({
           globalSetup: ["test/setup/e2e-server.ts"],
           pool: "forks",
           fileParallelism: false,
+          // NOTE: one retry for browser and fault tests, whose timing on a 2-core machine shared with a
+          // real server, PostgreSQL and Chromium produced rare flakes (session 5 note); a retried test is
+          // still listed in the report. Remove once the flakes named there are fixed.
+          retry: 1,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

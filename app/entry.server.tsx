@@ -57,7 +57,10 @@ export default function handleRequest(
 }
 
 /** Remix's default, minus outages: the database client logs those once, not a stack per request. */
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  // NOTE: a loader that met the outage first marks the database down here, before the document is
+  // rendered, so `handleRequest` answers the 503 page rather than the generic 500 boundary.
+  if (isUnavailable(error)) context.app?.dbHandle.availability.report(error);
   if (isUnavailable(error) || request.signal.aborted) return;
   console.error(error);
 }

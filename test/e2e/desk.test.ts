@@ -35,6 +35,9 @@ describeBrowser("desk screens", () => {
     await Promise.all([page.waitForURL(/q=Atlas/), page.getByRole("button", { name: "Apply" }).click()]);
     expect(new URL(page.url()).searchParams.get("status")).toBe("published");
     const rows = page.locator("table.items-table tbody tr");
+    // NOTE: the select may already have navigated on its own; wait for the filtered rows, not the URL alone.
+    await page.locator("table.items-table tbody tr").first().filter({ hasText: /Atlas/i }).waitFor();
+    await page.waitForLoadState("networkidle");
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.allInnerTexts()) expect(text).toMatch(/Atlas/i);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
