@@ -6,6 +6,8 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import postgres from "postgres";
 import * as schema from "./schema";
 
@@ -200,4 +202,12 @@ function observeQueries(client: postgres.Sql, availability: DbAvailability) {
 /** Raw `db.execute` answers with an array on postgres.js and with `{rows}` on PGlite. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** The configured database: the server at `databaseUrl`, or PGlite kept in `<dataDir>/pglite`. */
+export async function openDatabase(settings: { databaseUrl?: string; dataDir: string }): Promise<DbHandle> {
+  if (settings.databaseUrl) return createDb({ url: settings.databaseUrl });
+  const dataDir = path.join(settings.dataDir, "pglite");
+  mkdirSync(dataDir, { recursive: true });
+  return createDb({ dataDir });
 }

@@ -17,20 +17,3 @@ export async function migrateDb(handle: DbHandle, folder = migrationsFolder): Pr
     await migratePostgres(drizzlePostgres({ client: handle.raw.client }), { migrationsFolder: folder });
   }
 }
-
-// `npm run db:migrate`: migrate the configured database and exit non-zero on failure.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { loadEnv } = await import("../server/env");
-  const { openDatabase } = await import("../server/context");
-  const env = loadEnv();
-  const handle = await openDatabase(env);
-  try {
-    await migrateDb(handle);
-    console.log(`Migrated ${handle.driver === "postgres" ? "PostgreSQL" : `PGlite in ${env.DATA_DIR}`}.`);
-  } catch (error) {
-    console.error("Migration failed:", error);
-    process.exitCode = 1;
-  } finally {
-    await handle.close();
-  }
-}

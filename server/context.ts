@@ -3,25 +3,15 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createDb, type DbHandle } from "../db/client";
 import { migrateDb } from "../db/migrate";
-import { seedDemo } from "../db/seed/demo";
+import { seedDemo } from "../app/modules/demo/seed.server";
 import type { AppContext } from "../app/modules/context.server";
 import { libraryJobHandlers } from "../app/modules/library/jobs.server";
 import { createMailTransport, mailJobHandlers } from "../app/modules/mail/mail.server";
 import { createJobRunner, releaseLeases } from "../content/jobs";
 import { createLocalStorage } from "../content/storage";
 import { createFileWorkers, type FileWork } from "../content/workers/pool";
-import { searchServiceFromEnv } from "../search/from-env";
-import type { Env } from "./env";
-
-export const fileWorkersFromEnv = (env: Env, log: (line: string) => void) =>
-  createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log });
-
-export async function openDatabase(env: Env): Promise<DbHandle> {
-  if (env.DATABASE_URL) return createDb({ url: env.DATABASE_URL });
-  const dataDir = path.join(env.DATA_DIR, "pglite");
-  mkdirSync(dataDir, { recursive: true });
-  return createDb({ dataDir });
-}
+import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "../app/services.server";
+import type { Env } from "../app/env.server";
 
 export type RunningContext = AppContext & { close(): Promise<void> };
 
@@ -62,7 +52,7 @@ export async function prepareDeployment(
 export async function createAppContext(env: Env, options: ContextOptions = {}): Promise<RunningContext> {
   const log = options.log ?? (() => {});
   const searchSync = options.searchSync ?? true;
-  const dbHandle = await openDatabase(env);
+  const dbHandle = await databaseFromEnv(env);
   const storage = createLocalStorage(env.STORAGE_DIR);
   const files = fileWorkersFromEnv(env, log);
   if (options.prepare ?? true) {

@@ -3,11 +3,12 @@
 // many workers sharing the port; it restarts a worker that dies and stops them all on SIGTERM.
 import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../db/seed/demo";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../app/modules/demo/seed.server";
 import { createLocalStorage } from "../content/storage";
 import { createMailTransport } from "../app/modules/mail/mail.server";
-import { createAppContext, fileWorkersFromEnv, openDatabase, prepareDeployment } from "./context";
-import { EnvError, loadEnv, type Env } from "./env";
+import { databaseFromEnv, fileWorkersFromEnv } from "../app/services.server";
+import { createAppContext, prepareDeployment } from "./context";
+import { EnvError, loadEnv, type Env } from "../app/env.server";
 import { buildIfNeeded } from "./build";
 import { createHttpApp, listen, loadBuild } from "./http";
 
@@ -77,7 +78,7 @@ async function serve(env: Env, worker: { searchSync: boolean } | null) {
 
 async function runPrimary(env: Env) {
   // Migrations and the demo seed run once, here, before any worker serves a request.
-  const dbHandle = await openDatabase(env);
+  const dbHandle = await databaseFromEnv(env);
   const log = (line: string) => console.log(line);
   const work = fileWorkersFromEnv(env, log);
   try {

@@ -1,18 +1,5 @@
 import { Link } from "@remix-run/react";
-
-export const TYPE_LABEL: Record<string, string> = {
-  deck: "Deck",
-  document: "Document",
-  one_pager: "One-pager",
-  spreadsheet: "Spreadsheet",
-  image: "Image",
-  video: "Video",
-  talk_track: "Talk track",
-  battle_card: "Battle card",
-  objection_handling: "Objection handling",
-  definition: "Definition",
-  email_template: "Email template",
-};
+import { TYPE_LABEL } from "../../vocabulary/library";
 
 export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string };
 

@@ -1,7 +1,7 @@
 // What every loader and action receives as `context.app`. Built once by server/context.ts
 // (or by a test), so no module opens its own connections or reads process.env.
 import type { Db, DbHandle } from "../../db/client";
-import type { Env } from "../../server/env";
+import type { Env } from "../env.server";
 
 export type AppContext = {
   env: Env;

@@ -1,5 +1,6 @@
 // The published description of /api/v1 (CONTRACT.md). Served at /api/v1/openapi.json; a test checks
 // that every API route file is documented here and vice versa.
+import { ROLES } from "../../vocabulary/people";
 const error = { $ref: "#/components/schemas/Error" };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: STATUS_TEXT[c], content: { "application/json": { schema: error } } }]));
@@ -38,7 +39,7 @@ export const openApiDocument = {
     schemas: {
       Error: obj({ error: obj({ code: str, message: str }, ["code", "message"]) }, ["error"]),
       User: obj(
-        { id: { type: "string", format: "uuid" }, email: str, name: str, role: { enum: ["seller", "marketer", "manager", "admin"] }, teamId: { type: ["string", "null"] } },
+        { id: { type: "string", format: "uuid" }, email: str, name: str, role: { enum: [...ROLES] }, teamId: { type: ["string", "null"] } },
         ["id", "email", "name", "role", "teamId"],
       ),
       Version: obj({
@@ -283,7 +284,7 @@ export const openApiDocument = {
       get: { summary: "Pending invitations (admin)", responses: { "200": json(obj({ invitations: { type: "array", items: { type: "object" } } })), ...errors(401, 403) } },
       post: {
         summary: "Invite someone by email with a role and team (admin); mails a single-use link that expires in 7 days",
-        requestBody: body(obj({ email: str, role: { enum: ["seller", "marketer", "manager", "admin"] }, teamId: { type: ["string", "null"], format: "uuid" } }, ["email", "role"])),
+        requestBody: body(obj({ email: str, role: { enum: [...ROLES] }, teamId: { type: ["string", "null"], format: "uuid" } }, ["email", "role"])),
         responses: { "201": json(obj({ invitation: obj({ id: str, email: str, role: str, teamId: { type: ["string", "null"] }, expiresAt: dateTime }) }), "Created"), ...errors(400, 401, 403, 409, 422) },
       },
     },

@@ -5,7 +5,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createTeam, createUser, listPeople, listTeams, updateUser } from "~/modules/people/users.server";
 import { mailTrouble } from "~/modules/mail/mail.server";
-import { ROLES } from "../../db/schema";
+import { ROLES } from "../../vocabulary/people";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 

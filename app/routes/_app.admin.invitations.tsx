@@ -7,7 +7,7 @@ import { AppError } from "~/modules/errors.server";
 import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
 import { ZodError } from "~/modules/validation.server";
-import { ROLES } from "../../db/schema";
+import { ROLES } from "../../vocabulary/people";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 

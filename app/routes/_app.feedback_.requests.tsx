@@ -10,13 +10,13 @@ import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction } from "~/modules/feedback/inbox.server";
-import { REQUEST_STATUS_OPTIONS, STATUS_LABEL } from "~/modules/feedback/labels";
+import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "../../vocabulary/feedback";
 import { listRequestPage } from "~/modules/feedback/requests.server";
 
 export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];
 
-const SHOW = ["open", ...REQUEST_STATUS_OPTIONS, "all"] as const;
-const SHOW_TEXT: Record<(typeof SHOW)[number], string> = { open: "Open (new and planned)", ...STATUS_LABEL, all: "All" };
+const SHOW = ["open", ...REQUEST_STATUSES, "all"] as const;
+const SHOW_TEXT: Record<string, string> = { open: "Open (new and planned)", ...REQUEST_STATUS_LABEL, all: "All" };
 const Query = z.object({
   show: z.enum(SHOW).catch("open").default("open"),
   page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
@@ -71,7 +71,7 @@ export default function Requests() {
           {rows.map((r) => (
             <li key={r.id} className="card inbox-entry" aria-labelledby={`q-${r.id}`}>
               <h2 id={`q-${r.id}`}>
-                <span className={`badge status-${r.status}`}>{STATUS_LABEL[r.status]}</span> {r.text}
+                <span className={`badge status-${r.status}`}>{REQUEST_STATUS_LABEL[r.status]}</span> {r.text}
               </h2>
               <p className="meta">
                 {r.requester}
@@ -95,9 +95,9 @@ export default function Requests() {
                     <div>
                       <label htmlFor={`status-${r.id}`}>Status</label>
                       <select id={`status-${r.id}`} name="status" defaultValue={r.status}>
-                        {REQUEST_STATUS_OPTIONS.map((s) => (
+                        {REQUEST_STATUSES.map((s) => (
                           <option key={s} value={s}>
-                            {STATUS_LABEL[s]}
+                            {REQUEST_STATUS_LABEL[s]}
                           </option>
                         ))}
                       </select>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "~/components/item-list";
+import { TYPE_LABEL } from "../../vocabulary/library";
 import { EmptyState } from "~/components/shell";
 import { TableScroll } from "~/components/table-scroll";
 import { InsightFilters } from "~/components/feedback/filters";

@@ -6,7 +6,7 @@ import { BarChart, ChartFigure, CsvLink, LineChart } from "~/components/feedback
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { REASON_LABEL } from "~/modules/feedback/labels";
+import { REASON_LABEL } from "../../vocabulary/feedback";
 import { itemDetail, scopeTeams } from "~/modules/insights/insights.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";

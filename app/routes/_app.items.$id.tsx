@@ -6,7 +6,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useRef } from "react";
 import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "~/components/item-list";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
@@ -17,6 +16,7 @@ import { loadItemPage } from "~/modules/library/item-page.server";
 import { requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
+import { STATUS_LABEL, TYPE_LABEL } from "../../vocabulary/library";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
@@ -75,7 +75,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
-const STATUS_LABEL: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived", scheduled: "Scheduled" };
 
 export default function ItemPage() {
   const d = useLoaderData<typeof loader>();

@@ -4,7 +4,6 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "~/components/item-list";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
@@ -16,7 +15,7 @@ import {
   updateItem,
   type CurrentValues,
 } from "~/modules/library/publishing.server";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
+import { ITEM_TYPES, MESSAGING_TYPES, TYPE_LABEL } from "../../vocabulary/library";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 

@@ -9,7 +9,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createItemsFromUpload, fieldErrors, publishingChoices, requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
+import { ITEM_TYPES, MESSAGING_TYPES } from "../../vocabulary/library";
 
 const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
 const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";

@@ -8,7 +8,7 @@ import { FieldError, MetadataFields } from "~/components/publishing/metadata-fie
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { CreateTextInput, createTextItem, fieldErrors, publishingChoices } from "~/modules/library/publishing.server";
-import { MESSAGING_TYPES } from "../../db/schema";
+import { MESSAGING_TYPES } from "../../vocabulary/library";
 import type { action as previewAction } from "./_app.publish.preview";
 
 const TYPES = [...MESSAGING_TYPES, "video"] as const;

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { STATUS_LABEL } from "~/modules/feedback/labels";
+import { REQUEST_STATUS_LABEL } from "../../vocabulary/feedback";
 import { listMyRequests } from "~/modules/feedback/requests.server";
 
 export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];
@@ -39,7 +39,7 @@ export default function MyRequests() {
           {requests.map((r) => (
             <li key={r.id} className="card">
               <p style={{ margin: 0 }}>
-                <span className={`badge status-${r.status}`}>{STATUS_LABEL[r.status]}</span> {r.text}
+                <span className={`badge status-${r.status}`}>{REQUEST_STATUS_LABEL[r.status]}</span> {r.text}
               </p>
               <p className="meta">
                 Asked {new Date(r.createdAt).toISOString().slice(0, 10)}

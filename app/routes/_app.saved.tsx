@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, useSearchParams } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { TYPE_LABEL } from "~/components/item-list";
+import { TYPE_LABEL } from "../../vocabulary/library";
 import { InstallHint } from "~/components/offline/install-hint";
 import { useOnline } from "~/components/offline/offline-root";
 import { ProgressBar, formatBytes } from "~/components/offline/save-for-offline";

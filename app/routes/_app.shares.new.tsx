@@ -4,7 +4,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "~/components/item-list";
+import { TYPE_LABEL } from "../../vocabulary/library";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";

@@ -18,9 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { itemVersions, items } from "./library";
 import { teams, users } from "./people";
-
-export const EVENT_TYPES = ["view", "dwell", "share", "download", "search_click"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES, RATING_REASONS, REQUEST_STATUSES, type EventType, type RatingReason, type RequestStatus } from "../../vocabulary/feedback";
 
 /**
  * Raw usage, append-only. NOTE: the primary key leads with `at` so the table can later become
@@ -138,17 +136,6 @@ export const sellerDaily = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.userId] }), index("seller_daily_team_idx").on(t.teamId, t.day)],
 );
 
-export const RATING_REASONS = [
-  "outdated",
-  "wrong_audience",
-  "too_long",
-  "missing_proof_point",
-  "hard_to_find",
-  "won_the_meeting",
-  "clear_and_concise",
-] as const;
-export type RatingReason = (typeof RATING_REASONS)[number];
-
 /** "Was this useful?": one per seller per version; a later `at` replaces an earlier answer. */
 export const ratings = pgTable(
   "ratings",
@@ -181,9 +168,6 @@ export const ratings = pgTable(
     index("ratings_open_idx").on(t.at).where(sql`resolved_at is null`),
   ],
 );
-
-export const REQUEST_STATUSES = ["new", "planned", "done", "declined"] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** "Request content": what a seller needed and could not find. */
 export const contentRequests = pgTable(

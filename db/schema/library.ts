@@ -15,31 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { teams, users } from "./people";
-
-export const ITEM_TYPES = [
-  "deck",
-  "document",
-  "one_pager",
-  "spreadsheet",
-  "image",
-  "video",
-  "talk_track",
-  "battle_card",
-  "objection_handling",
-  "definition",
-  "email_template",
-] as const;
-export type ItemType = (typeof ITEM_TYPES)[number];
-export const MESSAGING_TYPES = [
-  "talk_track",
-  "battle_card",
-  "objection_handling",
-  "definition",
-  "email_template",
-] as const satisfies readonly ItemType[];
-
-export const ITEM_STATUSES = ["draft", "in_review", "published", "archived"] as const;
-export type ItemStatus = (typeof ITEM_STATUSES)[number];
+import { ITEM_TYPES, MESSAGING_TYPES, ITEM_STATUSES, FACETS, type ItemType, type ItemStatus, type Facet } from "../../vocabulary/library";
 
 export const items = pgTable(
   "items",
@@ -146,9 +122,6 @@ export const itemAudiences = pgTable(
   },
   (t) => [primaryKey({ columns: [t.itemId, t.teamId] }), index("item_audiences_team_idx").on(t.teamId)],
 );
-
-export const FACETS = ["product", "industry", "persona", "stage", "region"] as const;
-export type Facet = (typeof FACETS)[number];
 
 /** Admin-managed tag vocabulary, one list per facet. */
 export const tags = pgTable(

@@ -2,7 +2,8 @@
 // identities and logins in flight, notifications. Tokens are stored only as their sha256.
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { ROLES, teams, users } from "./people";
+import { teams, users } from "./people";
+import { ROLES } from "../../vocabulary/people";
 
 /**
  * Every message Fieldkit sends. With SMTP configured a job delivers it and records the outcome;

@@ -10,9 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-export const ROLES = ["seller", "marketer", "manager", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "../../vocabulary/people";
 
 export const teams = pgTable("teams", {
   id: uuid("id").primaryKey().defaultRandom(),

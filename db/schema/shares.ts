@@ -4,6 +4,7 @@
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { items } from "./library";
 import { teams, users } from "./people";
+import { SHARE_EVENT_TYPES, type ShareEventType } from "../../vocabulary/shares";
 
 export const shares = pgTable(
   "shares",
@@ -48,9 +49,6 @@ export const shareItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.shareId, t.position] }), index("share_items_item_idx").on(t.itemId)],
 );
-
-export const SHARE_EVENT_TYPES = ["open", "page", "download"] as const;
-export type ShareEventType = (typeof SHARE_EVENT_TYPES)[number];
 
 /**
  * What buyers did, as the buyer's page reported it. `viewer` is a random id the page keeps per share

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { createAppContext } from "../../server/context";
-import { loadEnv } from "../../server/env";
+import { loadEnv } from "../../app/env.server";
 import { createHttpApp, listen, loadBuild } from "../../server/http";
 import { cookieFor, createUser } from "../setup/app";
 

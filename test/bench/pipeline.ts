@@ -19,7 +19,7 @@ import { createFileWorkers, type FileWork } from "../../content/workers/pool";
 import { createDb, rowsOf } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { users } from "../../db/schema";
-import { loadEnv, type Env } from "../../server/env";
+import { loadEnv, type Env } from "../../app/env.server";
 import { ordinaryCorpus, type CorpusFile } from "../setup/corpus";
 import type { Figures } from "./figures";
 

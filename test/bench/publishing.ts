@@ -18,7 +18,7 @@ import { createFileWorkers } from "../../content/workers/pool";
 import { createDb } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { itemPages, itemVersions, users } from "../../db/schema";
-import { loadEnv } from "../../server/env";
+import { loadEnv } from "../../app/env.server";
 import { ratioFigure, type Figures } from "./figures";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -2,7 +2,8 @@
 // would) and queued through the outbox, so the sync path is what fills every engine.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { itemAudiences, itemPages, itemTags, itemVersions, items, tags, type Facet, type ItemStatus, type ItemType } from "../../db/schema";
+import { itemAudiences, itemPages, itemTags, itemVersions, items, tags } from "../../db/schema";
+import type { Facet, ItemStatus, ItemType } from "../../vocabulary/library";
 import { queueSearchSync } from "../../search/outbox";
 
 export type FixtureItem = {

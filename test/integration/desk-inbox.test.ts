@@ -6,8 +6,8 @@ import { action as inboxAction, loader as inboxLoader } from "~/routes/_app.feed
 import { action as requestsAction, loader as requestsLoader } from "~/routes/_app.feedback_.requests";
 import { rowsOf } from "../../db/client";
 import { users } from "../../db/schema";
-import { seedDemo } from "../../db/seed/demo";
-import { seedScale } from "../../db/seed/scale";
+import { seedDemo } from "../../app/modules/demo/seed.server";
+import { seedScale } from "../../app/modules/demo/scale.server";
 import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

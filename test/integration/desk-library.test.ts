@@ -8,8 +8,8 @@ import { loader as libraryLoader } from "~/routes/_app.library";
 import { loader as reviewLoader } from "~/routes/_app.review";
 import { rowsOf } from "../../db/client";
 import { items, itemTags, tags, teams, users } from "../../db/schema";
-import { seedDemo } from "../../db/seed/demo";
-import { seedScale } from "../../db/seed/scale";
+import { seedDemo } from "../../app/modules/demo/seed.server";
+import { seedScale } from "../../app/modules/demo/scale.server";
 import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFolder, manifestRows, parseFrontMatter } from "../../content/import/importer";
+import { importFolder, manifestRows, parseFrontMatter } from "../../app/modules/library/import.server";
 import { makeImage, makePdf, makeXlsx } from "../../content/demo/files";
 import { itemAudiences, itemTags, items, tags } from "../../db/schema";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";

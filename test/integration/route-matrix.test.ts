@@ -5,9 +5,10 @@ import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed/demo";
+import { seedDemo } from "../../app/modules/demo/seed.server";
 import { createShare } from "../../app/modules/shares/shares.server";
-import { items, users, type Role } from "../../db/schema";
+import { items, users } from "../../db/schema";
+import type { Role } from "../../vocabulary/people";
 import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 

@@ -3,9 +3,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../db/client";
-import { ITEM_STATUSES, ITEM_TYPES } from "../../db/schema";
-import { seedDemo } from "../../db/seed/demo";
-import { seedScale } from "../../db/seed/scale";
+import { ITEM_STATUSES, ITEM_TYPES } from "../../vocabulary/library";
+import { seedDemo } from "../../app/modules/demo/seed.server";
+import { seedScale } from "../../app/modules/demo/scale.server";
 import { createTestApp, type TestApp } from "../setup/app";
 
 let app: TestApp;

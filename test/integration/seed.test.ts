@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { migrateDb } from "../../db/migrate";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "../../db/seed/demo";
-import { ITEM_TYPES, itemAudiences, items, teams, users } from "../../db/schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "../../app/modules/demo/seed.server";
+import { itemAudiences, items, teams, users } from "../../db/schema";
+import { ITEM_TYPES } from "../../vocabulary/library";
 import { signIn } from "../../app/modules/auth/session.server";
 import { listItems } from "../../app/modules/library/items.server";
 import { createTestApp, type TestApp } from "../setup/app";

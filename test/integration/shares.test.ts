@@ -15,7 +15,7 @@ import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.se
 import { setNotForBuyers } from "~/modules/shares/shares.server";
 import { itemInsights } from "~/modules/insights/insights.server";
 import { itemsCsv } from "~/modules/insights/export.server";
-import { seedDemo } from "../../db/seed/demo";
+import { seedDemo } from "../../app/modules/demo/seed.server";
 import { auditLog, items, users } from "../../db/schema";
 import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
 import { sessionUser } from "../setup/feedback";

@@ -9,7 +9,7 @@ import { auditLog, invitations, userIdentities, users } from "../../db/schema";
 import { inviteUser } from "~/modules/people/invitations.server";
 import { OidcRefusal, accountForClaims, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
-import type { OidcSettings } from "../../server/env";
+import type { OidcSettings } from "../../app/env.server";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -9,8 +9,9 @@ import { commitSessionCookie } from "../../app/modules/auth/guard.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { createSession } from "../../app/modules/auth/session.server";
 import type { DbHandle } from "../../db/client";
-import { teamLeads, teams, users, type Role } from "../../db/schema";
-import { loadEnv, type Env } from "../../server/env";
+import { teamLeads, teams, users } from "../../db/schema";
+import type { Role } from "../../vocabulary/people";
+import { loadEnv, type Env } from "../../app/env.server";
 import { createSearchService } from "../../search/service";
 import { createTestDatabase } from "./databases";
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { createDb, type Db } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
-import { seedDemo } from "../../db/seed/demo";
+import { seedDemo } from "../../app/modules/demo/seed.server";
 import { dropDatabase, withDatabase } from "./databases";
 import { startAppServer, type AppServer } from "./server-process";
 

@@ -11,7 +11,7 @@ import type { AppContext } from "../../app/modules/context.server";
 import { createDb, type DbHandle } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { items, itemVersions, teams } from "../../db/schema";
-import { loadEnv } from "../../server/env";
+import { loadEnv } from "../../app/env.server";
 import { cookieFor, createUser } from "./app";
 import { dropDatabase as dropServerDatabase, withDatabase } from "./databases";
 import { startAppServer, type AppServer } from "./server-process";

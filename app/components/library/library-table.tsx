@@ -3,10 +3,9 @@
 // the title instead of scrolling sideways.
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate } from "~/components/dates";
-import { TYPE_LABEL } from "~/components/item-list";
+import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "../../../vocabulary/library";
 import { EmptyState } from "~/components/shell";
 
-export const STATUS_TEXT: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived" };
 const SORT_TEXT: Record<string, string> = { updated: "Last updated", title: "Title", type: "Type", status: "Status", owner: "Owner", expires: "Expiry date" };
 const FACET_TEXT: Record<string, string> = { product: "Product", industry: "Industry", persona: "Persona", stage: "Stage", region: "Region" };
 
@@ -117,7 +116,7 @@ export function LibraryTable(props: LibraryTableProps) {
                   </th>
                   <td className="wide-only">{TYPE_LABEL[r.type] ?? r.type}</td>
                   <td>
-                    <span className={`badge ${r.status}`}>{STATUS_TEXT[r.status] ?? r.status}</span>
+                    <span className={`badge ${r.status}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
                     {r.status === "in_review" && r.publishAt ? <div className="meta">approved, publishes {formatDate(r.publishAt)}</div> : null}
                   </td>
                   <td className="wide-only">{r.owner ?? "—"}</td>
@@ -180,7 +179,7 @@ function Filters({ query, keep, counts, canSeeAllStatuses, options }: LibraryTab
             <label htmlFor="lib-status">Status</label>
             <select id="lib-status" name="status" defaultValue={value("status")}>
               <option value="">Any status</option>
-              {Object.entries(STATUS_TEXT).map(([s, text]) => (
+              {ITEM_STATUSES.map((s) => [s, STATUS_LABEL[s]] as const).map(([s, text]) => (
                 <option key={s} value={s}>
                   {text} ({(counts[s] ?? 0).toLocaleString("en-GB")})
                 </option>

@@ -6,6 +6,7 @@ import type { Db } from "../../../db/client";
 import { auditLog, items, users } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { forbidden } from "../errors.server";
+import { STATUS_LABEL } from "../../../vocabulary/library";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -98,7 +99,7 @@ const names = (v: unknown) => {
   return list.length ? list.join(", ") : "Everyone";
 };
 const day = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : "none");
-const STATUS: Record<string, string> = { draft: "draft", in_review: "in review", published: "published", archived: "archived", scheduled: "scheduled" };
+const STATUS = (status: unknown) => (STATUS_LABEL[String(status)] ?? String(status)).toLowerCase();
 
 /** One line an admin can read, from an entry's action and details. */
 export function describeAudit(action: string, details: Record<string, unknown>): string {
@@ -121,9 +122,9 @@ export function describeAudit(action: string, details: Record<string, unknown>):
     case "item.buyers_changed":
       return d.notForBuyers ? "Marked internal only (not for buyers)" : "Allowed to be shared with buyers";
     case "item.scheduled":
-      return `${STATUS[d.from] ?? d.from} → publishes ${String(d.publishAt ?? "").replace("T", " ").slice(0, 16)} UTC${version}${comment}`;
+      return `${STATUS(d.from)} → publishes ${String(d.publishAt ?? "").replace("T", " ").slice(0, 16)} UTC${version}${comment}`;
     default:
-      if (action.startsWith("item.") && d.to) return `${STATUS[d.from] ?? d.from ?? "new"} → ${STATUS[d.to] ?? d.to}${version}${comment}`;
+      if (action.startsWith("item.") && d.to) return `${STATUS(d.from ?? "new")} → ${STATUS(d.to)}${version}${comment}`;
       if ("from" in d || "to" in d) return `${JSON.stringify(d.from ?? null)} → ${JSON.stringify(d.to ?? null)}`;
       return Object.keys(d).length ? JSON.stringify(d) : "";
   }

@@ -1,6 +1,6 @@
 // Turning a request into a user: session cookie for the browser, Bearer token for integrations.
 import { createCookie, redirect } from "@remix-run/node";
-import type { Role } from "../../../db/schema";
+import type { Role } from "../../../vocabulary/people";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
 import { SESSION_TTL_MS, userForApiToken, userForSessionToken, type SessionUser } from "./session.server";

@@ -5,8 +5,9 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import * as client from "openid-client";
 import type { Db } from "../../../db/client";
-import { ROLES, oidcLogins, teams, userIdentities, users, type Role } from "../../../db/schema";
-import type { OidcSettings } from "../../../server/env";
+import { oidcLogins, teams, userIdentities, users } from "../../../db/schema";
+import { ROLES, type Role } from "../../../vocabulary/people";
+import type { OidcSettings } from "../../env.server";
 import { recordAudit } from "../audit/audit.server";
 import { NO_PASSWORD, acceptInvitation } from "../people/invitations.server";
 import { createSession, type SessionUser } from "./session.server";

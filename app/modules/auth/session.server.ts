@@ -2,7 +2,8 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users, type Role } from "../../../db/schema";
+import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users } from "../../../db/schema";
+import type { Role } from "../../../vocabulary/people";
 import { AppError } from "../errors.server";
 import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
 import { hashToken, newToken } from "./tokens.server";

@@ -3,7 +3,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { EVENT_TYPES, FIRST_USE_GAP, NO_TEAM } from "../../../db/schema";
+import { FIRST_USE_GAP, NO_TEAM } from "../../../db/schema";
+import { EVENT_TYPES } from "../../../vocabulary/feedback";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";

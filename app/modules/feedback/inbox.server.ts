@@ -3,7 +3,8 @@
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { RATING_REASONS, feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
+import { feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
+import { RATING_REASONS } from "../../../vocabulary/feedback";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary } from "../library/audience.server";

@@ -4,14 +4,14 @@ import { setItemUsefulness } from "../../../search/usefulness";
 import { and, desc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { RATING_REASONS, feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
+import { feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
+import { RATING_REASONS } from "../../../vocabulary/feedback";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "./events.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 
-export { REASON_LABEL } from "./labels";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

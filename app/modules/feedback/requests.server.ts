@@ -2,7 +2,8 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { REQUEST_STATUSES, contentRequests, feedbackReplies, items, teams, users, type RequestStatus } from "../../../db/schema";
+import { contentRequests, feedbackReplies, items, teams, users } from "../../../db/schema";
+import { REQUEST_STATUSES, type RequestStatus } from "../../../vocabulary/feedback";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
@@ -29,7 +30,6 @@ export const RequestInput = z.object({
 });
 export type RequestInput = z.infer<typeof RequestInput>;
 
-export { STATUS_LABEL } from "./labels";
 
 /** Open requests per seller; a runaway script should not bury marketing's inbox. */
 const MAX_OPEN_PER_USER = 50;

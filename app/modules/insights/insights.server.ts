@@ -3,7 +3,8 @@
 // Who sees what is decided here: marketers and admins every team, managers only the teams they lead.
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { NO_TEAM, RATING_REASONS } from "../../../db/schema";
+import { NO_TEAM } from "../../../db/schema";
+import { RATING_REASONS } from "../../../vocabulary/feedback";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { rowsOf } from "../../../db/client";

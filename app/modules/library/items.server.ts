@@ -1,7 +1,8 @@
 // Reading the library, always through the viewer's audience.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { items, type ItemStatus, type ItemType } from "../../../db/schema";
+import { items } from "../../../db/schema";
+import type { ItemStatus, ItemType } from "../../../vocabulary/library";
 import type { SessionUser } from "../auth/session.server";
 import { visibleItemsWhere } from "./audience.server";
 

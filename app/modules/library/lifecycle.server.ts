@@ -4,7 +4,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { ITEM_STATUSES, itemTombstones, itemTransitions, itemVersions, items, type ItemStatus } from "../../../db/schema";
+import { itemTombstones, itemTransitions, itemVersions, items } from "../../../db/schema";
+import { ITEM_STATUSES, type ItemStatus, STATUS_LABEL } from "../../../vocabulary/library";
 import { queueSearchSync } from "../../../search/outbox";
 import { recordAudit, recordAudits, type ItemAction } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
@@ -28,7 +29,6 @@ const MOVES: Record<ItemStatus, ItemStatus[]> = {
   archived: ["draft"],
 };
 
-const STATUS_LABEL: Record<ItemStatus, string> = { draft: "draft", in_review: "in review", published: "published", archived: "archived" };
 
 /** Who put the item into review (the author of what is being reviewed). */
 async function submitterOf(db: Db, itemId: string): Promise<string | null> {
@@ -133,7 +133,7 @@ export async function transitionItem(
   const { to } = input;
   if (!MOVES[item.status].includes(to)) {
     const hint = to === "published" && item.status === "draft" ? " Submit it for review first." : "";
-    throw new AppError("conflict", `A ${STATUS_LABEL[item.status]} item cannot move to ${STATUS_LABEL[to]}.${hint}`);
+    throw new AppError("conflict", `A ${STATUS_LABEL[item.status].toLowerCase()} item cannot move to ${STATUS_LABEL[to].toLowerCase()}.${hint}`);
   }
 
   const reviewer = await isReviewer(app.db, user, item);

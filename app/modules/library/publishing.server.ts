@@ -10,19 +10,8 @@ import { renderMarkdown, markdownToText } from "../../../content/markdown";
 import { KIND_INFO, sniffFile, titleFromFilename, type FileKind } from "../../../content/sniff";
 import { sha256 } from "../../../content/storage";
 import type { Db } from "../../../db/client";
-import {
-  ITEM_TYPES,
-  MESSAGING_TYPES,
-  itemAudiences,
-  itemTags,
-  itemTransitions,
-  itemVersions,
-  items,
-  tags,
-  teams,
-  users,
-  type ItemType,
-} from "../../../db/schema";
+import { itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teams, users } from "../../../db/schema";
+import { ITEM_TYPES, MESSAGING_TYPES, type ItemType } from "../../../vocabulary/library";
 import { queueSearchSync } from "../../../search/outbox";
 import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";

@@ -3,7 +3,8 @@
 // neither own nor submitted. Written as SQL so the queue and its count in the navigation agree with it.
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { itemTransitions, items, users, type ItemType } from "../../../db/schema";
+import { itemTransitions, items, users } from "../../../db/schema";
+import type { ItemType } from "../../../vocabulary/library";
 import type { SessionUser } from "../auth/session.server";
 
 /** Who put the item into review last, and when (the newest `in_review` transition). */

@@ -4,7 +4,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { ITEM_STATUSES, ITEM_TYPES, itemAudiences, itemTags, items, tags, teams, users, type ItemStatus, type ItemType } from "../../../db/schema";
+import { itemAudiences, itemTags, items, tags, teams, users } from "../../../db/schema";
+import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "../../../vocabulary/library";
 import type { SessionUser } from "../auth/session.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 

@@ -3,7 +3,8 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { ROLES, invitations, teams, users, type Role } from "../../../db/schema";
+import { invitations, teams, users } from "../../../db/schema";
+import { ROLES, type Role } from "../../../vocabulary/people";
 import { recordAudit } from "../audit/audit.server";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
 import { NewPassword } from "../auth/password-reset.server";

@@ -2,7 +2,8 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { ROLES, teamLeads, teams, users } from "../../../db/schema";
+import { teamLeads, teams, users } from "../../../db/schema";
+import { ROLES } from "../../../vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
 import { endAllSessions, type SessionUser } from "../auth/session.server";
 import { recordAudit } from "../audit/audit.server";

@@ -2,8 +2,8 @@
 // from the SessionUser (never from the request), safe snippets, facet labels, and the query log.
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { TYPE_LABEL } from "~/components/item-list";
-import { FACETS, ITEM_TYPES, items, searchQueries, tags, type Facet, type ItemType } from "../../../db/schema";
+import { items, searchQueries, tags } from "../../../db/schema";
+import { FACETS, ITEM_TYPES, type Facet, type ItemType, TYPE_LABEL } from "../../../vocabulary/library";
 import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "../../../search/query";
 import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "../../../search/types";
 import type { SearchService } from "../../../search/service";

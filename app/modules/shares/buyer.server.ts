@@ -15,6 +15,7 @@ import { EventRateLimiter } from "../feedback/events.server";
 import { requireServices } from "../library/publishing.server";
 import type { FileRead } from "../library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
+import { SHARE_EVENT_TYPES } from "../../../vocabulary/shares";
 
 export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
 const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);
@@ -206,7 +207,7 @@ export const BuyerEventsInput = z.object({
     .array(
       z.object({
         id: uuid,
-        type: z.enum(["open", "page", "download"]),
+        type: z.enum(SHARE_EVENT_TYPES),
         position: z.number().int().min(1).max(10).optional(),
         page: z.number().int().min(0).max(10_000).optional(),
         ms: z.number().int().min(0).max(MAX_PAGE_MS).optional(),

@@ -5,20 +5,20 @@ import { createReadStream } from "node:fs";
 import { readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
-import type { SessionUser } from "../../app/modules/auth/session.server";
-import type { AppContext } from "../../app/modules/context.server";
-import { AppError } from "../../app/modules/errors.server";
-import { transitionItem } from "../../app/modules/library/lifecycle.server";
+import type { SessionUser } from "../auth/session.server";
+import type { AppContext } from "../context.server";
+import { AppError } from "../errors.server";
+import { transitionItem } from "./lifecycle.server";
 import {
   CreateTextInput,
   createItemsFromUpload,
   createTextItem,
   isMessagingType,
   requireServices,
-} from "../../app/modules/library/publishing.server";
-import { itemVersions, teams, users } from "../../db/schema";
-import { safeFilename, sniffHead } from "../sniff";
-import { sha256, writeTempFile } from "../storage";
+} from "./publishing.server";
+import { itemVersions, teams, users } from "../../../db/schema";
+import { safeFilename, sniffHead } from "../../../content/sniff";
+import { sha256, writeTempFile } from "../../../content/storage";
 import { ZodError } from "zod";
 
 export type ImportRow = {

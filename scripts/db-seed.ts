@@ -1,12 +1,11 @@
 // `npm run db:seed [-- --scale 10000]`: seed the demo library into an empty database (migrating first);
 // with --scale, add that many generated items (and 100 usage events per item) on top of it.
-import { migrateDb } from "../migrate";
-import { fileWorkersFromEnv, openDatabase } from "../../server/context";
-import { loadEnv } from "../../server/env";
-import { createLocalStorage } from "../../content/storage";
-import { searchServiceFromEnv } from "../../search/from-env";
-import { seedDemo } from "./demo";
-import { seedScale } from "./scale";
+import { migrateDb } from "../db/migrate";
+import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "../app/services.server";
+import { loadEnv } from "../app/env.server";
+import { createLocalStorage } from "../content/storage";
+import { seedDemo } from "../app/modules/demo/seed.server";
+import { seedScale } from "../app/modules/demo/scale.server";
 
 const args = process.argv.slice(2);
 const scaleArg = args.indexOf("--scale");
@@ -21,7 +20,7 @@ if (!env.demoSeed) {
   console.error("The demo seed is disabled (NODE_ENV=production or DEMO_SEED=false).");
   process.exit(1);
 }
-const handle = await openDatabase(env);
+const handle = await databaseFromEnv(env);
 const work = fileWorkersFromEnv(env, (line) => console.error(line));
 try {
   await migrateDb(handle);

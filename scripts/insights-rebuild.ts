@@ -1,11 +1,11 @@
 // `npm run insights:rebuild`: recompute the usage rollups from the raw events (after a rollup rule
 // changed, or after events were loaded straight into the table). Exits non-zero on failure.
 import { rebuildRollups } from "../app/modules/feedback/events.server";
-import { openDatabase } from "../server/context";
-import { loadEnv } from "../server/env";
+import { databaseFromEnv } from "../app/services.server";
+import { loadEnv } from "../app/env.server";
 
 const env = loadEnv();
-const handle = await openDatabase(env);
+const handle = await databaseFromEnv(env);
 try {
   const started = Date.now();
   const { events } = await rebuildRollups(handle.db);

@@ -3,21 +3,11 @@
 // and fast: batched inserts straight into the event table, then one rollup rebuild.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { rebuildRollups } from "../../app/modules/feedback/events.server";
-import { normalizeQuery } from "../../app/modules/feedback/score.server";
-import type { Db } from "../client";
-import {
-  contentRequests,
-  events,
-  feedbackReplies,
-  itemAudiences,
-  itemVersions,
-  items,
-  ratings,
-  searchQueries,
-  users,
-  type RatingReason,
-} from "../schema";
+import { rebuildRollups } from "../feedback/events.server";
+import { normalizeQuery } from "../feedback/score.server";
+import type { Db } from "../../../db/client";
+import { contentRequests, events, feedbackReplies, itemAudiences, itemVersions, items, ratings, searchQueries, users } from "../../../db/schema";
+import type { RatingReason } from "../../../vocabulary/feedback";
 
 const DAY = 86_400_000;
 

@@ -3,14 +3,14 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { and, eq } from "drizzle-orm";
-import { libraryJobHandlers } from "../../app/modules/library/jobs.server";
-import { migrateDb } from "../../db/migrate";
-import { users } from "../../db/schema";
-import { fileWorkersFromEnv, openDatabase } from "../../server/context";
-import { loadEnv } from "../../server/env";
-import { createJobRunner } from "../jobs";
-import { createLocalStorage } from "../storage";
-import { importFolder, importer, type ImportOutcome } from "./importer";
+import { libraryJobHandlers } from "../app/modules/library/jobs.server";
+import { migrateDb } from "../db/migrate";
+import { users } from "../db/schema";
+import { databaseFromEnv, fileWorkersFromEnv } from "../app/services.server";
+import { loadEnv } from "../app/env.server";
+import { createJobRunner } from "../content/jobs";
+import { createLocalStorage } from "../content/storage";
+import { importFolder, importer, type ImportOutcome } from "../app/modules/library/import.server";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,7 +28,7 @@ Files already in the library (same content hash) are skipped, so the import can 
 }
 
 const env = loadEnv();
-const handle = await openDatabase(env);
+const handle = await databaseFromEnv(env);
 const tty = process.stderr.isTTY;
 const bar = (done: number, total: number) => {
   const width = 24;

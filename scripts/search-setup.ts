@@ -1,16 +1,15 @@
 // `npm run search:setup`: applies the Meilisearch index settings (search/settings.ts) and the stored
 // synonyms, idempotently. Without MEILI_HOST there is nothing to set up: Postgres comes from migrations.
-import { loadEnv } from "../server/env";
-import { openDatabase } from "../server/context";
+import { loadEnv } from "../app/env.server";
+import { databaseFromEnv, searchServiceFromEnv } from "../app/services.server";
 import { migrateDb } from "../db/migrate";
-import { searchServiceFromEnv } from "./from-env";
 
 const env = loadEnv();
 if (!env.MEILI_HOST) {
   console.log("MEILI_HOST is not set: search uses the Postgres engine, whose tables come from migrations.");
   process.exit(0);
 }
-const handle = await openDatabase(env);
+const handle = await databaseFromEnv(env);
 try {
   await migrateDb(handle);
   const search = searchServiceFromEnv(env, handle.db);

@@ -1,12 +1,11 @@
 // `npm run search:reindex`: rebuilds every configured engine from the library. Meilisearch builds a
 // new index and swaps it in; Postgres upserts and sweeps. Searches keep working throughout.
-import { loadEnv } from "../server/env";
-import { openDatabase } from "../server/context";
+import { loadEnv } from "../app/env.server";
+import { databaseFromEnv, searchServiceFromEnv } from "../app/services.server";
 import { migrateDb } from "../db/migrate";
-import { searchServiceFromEnv } from "./from-env";
 
 const env = loadEnv();
-const handle = await openDatabase(env);
+const handle = await databaseFromEnv(env);
 try {
   await migrateDb(handle);
   const search = searchServiceFromEnv(env, handle.db, (line) => console.log(line));

@@ -1,0 +1,29 @@
+// The feedback loop's words: usage events, "was this useful?" reasons, content-request statuses.
+export const EVENT_TYPES = ["view", "dwell", "share", "download", "search_click"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const RATING_REASONS = [
+  "outdated",
+  "wrong_audience",
+  "too_long",
+  "missing_proof_point",
+  "hard_to_find",
+  "won_the_meeting",
+  "clear_and_concise",
+] as const;
+export type RatingReason = (typeof RATING_REASONS)[number];
+
+export const REASON_LABEL: Record<string, string> = {
+  outdated: "Outdated",
+  wrong_audience: "Wrong audience",
+  too_long: "Too long",
+  missing_proof_point: "Missing proof point",
+  hard_to_find: "Hard to find",
+  won_the_meeting: "Won the meeting",
+  clear_and_concise: "Clear and concise",
+} satisfies Record<RatingReason, string>;
+
+export const REQUEST_STATUSES = ["new", "planned", "done", "declined"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const REQUEST_STATUS_LABEL: Record<string, string> = { new: "New", planned: "Planned", done: "Done", declined: "Declined" } satisfies Record<RequestStatus, string>;

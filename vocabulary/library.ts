@@ -1,0 +1,55 @@
+// The library's words — item types, statuses, tag facets — and how people read them. Browser-safe: the
+// schema, the domain modules and the components all import these, so no list is ever copied.
+export const ITEM_TYPES = [
+  "deck",
+  "document",
+  "one_pager",
+  "spreadsheet",
+  "image",
+  "video",
+  "talk_track",
+  "battle_card",
+  "objection_handling",
+  "definition",
+  "email_template",
+] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+/** Items whose body is Markdown written in the app, not an uploaded file. */
+export const MESSAGING_TYPES = [
+  "talk_track",
+  "battle_card",
+  "objection_handling",
+  "definition",
+  "email_template",
+] as const satisfies readonly ItemType[];
+export const isMessagingType = (type: string): boolean => (MESSAGING_TYPES as readonly string[]).includes(type);
+
+export const TYPE_LABEL: Record<string, string> = {
+  deck: "Deck",
+  document: "Document",
+  one_pager: "One-pager",
+  spreadsheet: "Spreadsheet",
+  image: "Image",
+  video: "Video",
+  talk_track: "Talk track",
+  battle_card: "Battle card",
+  objection_handling: "Objection handling",
+  definition: "Definition",
+  email_template: "Email template",
+} satisfies Record<ItemType, string>;
+
+export const ITEM_STATUSES = ["draft", "in_review", "published", "archived"] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+/** Labels are keyed by string so any stored word can be looked up (`?? word` for the unknown). "Scheduled" is not a status of its own: a published item whose publish time is still ahead. */
+export const STATUS_LABEL: Record<string, string> = {
+  draft: "Draft",
+  in_review: "In review",
+  published: "Published",
+  archived: "Archived",
+  scheduled: "Scheduled",
+} satisfies Record<ItemStatus | "scheduled", string>;
+
+export const FACETS = ["product", "industry", "persona", "stage", "region"] as const;
+export type Facet = (typeof FACETS)[number];
