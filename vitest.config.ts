@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
+const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)), "@": fileURLToPath(new URL(".", import.meta.url)) };
 
 export default defineConfig({
   resolve: { alias },

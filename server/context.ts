@@ -1,7 +1,5 @@
 // Builds the one AppContext the server holds: database (migrated), and the services later layers add.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { createDb, type DbHandle } from "../db/client";
+import type { DbHandle } from "../db/client";
 import { migrateDb } from "../db/migrate";
 import { seedDemo } from "../app/modules/demo/seed.server";
 import type { AppContext } from "../app/modules/context.server";
@@ -9,7 +7,7 @@ import { libraryJobHandlers } from "../app/modules/library/jobs.server";
 import { createMailTransport, mailJobHandlers } from "../app/modules/mail/mail.server";
 import { createJobRunner, releaseLeases } from "../content/jobs";
 import { createLocalStorage } from "../content/storage";
-import { createFileWorkers, type FileWork } from "../content/workers/pool";
+import type { FileWork } from "../content/workers/pool";
 import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "../app/services.server";
 import type { Env } from "../app/env.server";
 

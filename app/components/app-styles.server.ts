@@ -7,7 +7,7 @@ const cache = new Map<string, string | null>();
 /** `href` is the URL Remix gives for app.css (/build/_assets/app-HASH.css), served from public/. */
 export function builtCss(href: string): string | null {
   if (!cache.has(href)) {
-    let css: string | null = null;
+    let css: string | null;
     try {
       css = readFileSync(path.join("public", href), "utf8");
     } catch {

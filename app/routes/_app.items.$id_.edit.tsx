@@ -158,3 +158,7 @@ function ConflictSummary({ conflict }: { conflict: CurrentValues }) {
     </dl>
   );
 }
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "../../content/jobs";
 import { jobs, mailMessages } from "../../db/schema";
 import { loadEnv } from "../../app/env.server";
-import { createMailTransport, listMail, mailJobHandlers, mailTrouble, queueMail, type MailTransport } from "~/modules/mail/mail.server";
+import { createMailTransport, mailJobHandlers, mailTrouble, queueMail, type MailTransport } from "~/modules/mail/mail.server";
 import { renderMail } from "~/modules/mail/templates.server";
 import { loader as mailApi } from "~/routes/api.v1.mail";
 import { loader as mailPage } from "~/routes/_app.admin.mail";

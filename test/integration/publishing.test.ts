@@ -19,14 +19,12 @@ import { makeBombPng, makeLockedPdf, multipartRequest, withPublishing, type Uplo
 let app: TestApp;
 let pub: ReturnType<typeof withPublishing>;
 let marketer: string;
-let marketerId: string;
 let reviewer: string;
 
 beforeAll(async () => {
   app = await createTestApp({ env: testEnv({ MAX_UPLOAD_MB: "1" }) });
   pub = withPublishing(app);
   const m = await createUser(app, { role: "marketer" });
-  marketerId = m.id;
   marketer = await cookieFor(app, m.id);
   reviewer = await cookieFor(app, (await createUser(app, { role: "marketer" })).id);
   await app.db.insert(tags).values([

@@ -31,7 +31,10 @@ export function fakeApi() {
       call.body.forEach((e: any, index: number) => {
         if (rejectIndexes.includes(index)) rejected.push({ index, code: "unknown_item", message: "No such item." });
         else if (events.has(e.id)) duplicates++;
-        else (events.set(e.id, e), accepted++);
+        else {
+          events.set(e.id, e);
+          accepted++;
+        }
       });
       rejectIndexes = [];
       res = json(200, { accepted, duplicates, rejected });

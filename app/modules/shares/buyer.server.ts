@@ -2,7 +2,7 @@
 // gets exactly the same answer, so probing learns nothing. Every item is checked again on each request
 // against the seller's *current* audience and the item's state, so an archived, expired, internal-only
 // or no-longer-visible item disappears from the link at once.
-import { and, eq, sql } from "drizzle-orm";
+import { and, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "../../../db/client";
 import { itemVersions, items, shareEvents, shares, type PreviewInfo } from "../../../db/schema";
