@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDate } from "~/components/dates";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -6,8 +6,8 @@ import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
-import { ZodError } from "~/modules/validation.server";
 import { ROLES } from "../../vocabulary/people";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { pending, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
 }
 
-type Result = { intent: string; ok?: string; error?: string; failed?: { line: number; email: string; error: string }[] };
+type Result = { intent: string; ok?: string; failed?: { line: number; email: string; error: string }[] };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const db = context.app.db;
   const settings = inviteSettings(context.app);
-  try {
+  return formAction(async () => {
     let result: Result;
     if (intent === "invite") {
       const invite = await inviteUser(db, { actor, input: { email: form.get("email"), role: form.get("role"), teamId: form.get("teamId") }, settings });
@@ -43,25 +43,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const invite = await withdrawInvitation(db, { actor, id: String(form.get("id") ?? "") });
       result = { intent, ok: `Withdrew the invitation for ${invite.email}.` };
     } else {
-      return data({ intent, error: "Unknown action." } as Result, { status: 400 });
+      throw new AppError("bad_request", "Unknown action.");
     }
     wakeJobs(context.app);
     return result;
-  } catch (error) {
-    if (error instanceof ZodError) return data({ intent, error: error.issues.map((i) => i.message).join(" ") } as Result, { status: 400 });
-    if (error instanceof AppError) return data({ intent, error: error.message } as Result, { status: error.status });
-    throw error;
-  }
+  }, { echo: { intent } });
 }
 
 export default function Invitations() {
   const { pending, teams, mail } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as Result | undefined;
+  const result = useActionData<typeof action>() as (Result & { formError?: string }) | undefined;
   const busy = useNavigation().state === "submitting";
   const message = (intents: string[]) =>
     result && intents.includes(result.intent) ? (
-      result.error ? (
-        <p className="form-error" role="alert">{result.error}</p>
+      result.formError ? (
+        <p className="form-error" role="alert">{result.formError}</p>
       ) : (
         <div className="notice" role="status">
           <p>{result.ok}</p>

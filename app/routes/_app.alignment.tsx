@@ -5,20 +5,17 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CsvLink } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { loadAlignmentPage, readFilters } from "~/modules/insights/page.server";
 
 export const meta: MetaFunction = () => [{ title: "Alignment · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  try {
+  return pageData(async () => {
     const filters = readFilters(new URL(request.url));
     return { filters, ...(await loadAlignmentPage(context.app, { user, filters })) };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export default function Alignment() {

@@ -1,43 +1,28 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "../../vocabulary/library";
-import { EmptyState } from "~/components/shell";
-import { TableScroll } from "~/components/table-scroll";
 import { InsightFilters } from "~/components/feedback/filters";
-import { BarChart, ChartFigure, CsvLink, LineChart, QuadrantChart } from "~/components/feedback/charts";
+import {
+  AdoptionSection,
+  GapsSection,
+  HealthSection,
+  ItemsSection,
+  QuadrantSection,
+  TopBottomSection,
+  UsageByTeamSection,
+} from "~/components/insights/sections";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { loadInsightsPage, readFilters } from "~/modules/insights/page.server";
 
 export const meta: MetaFunction = () => [{ title: "Insights · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  try {
+  return pageData(async () => {
     const filters = readFilters(new URL(request.url));
     return { filters, role: user.role, ...(await loadInsightsPage(context.app, { user, filters })) };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
-}
-
-const pct = (n: number | null) => (n === null ? "–" : `${Math.round(n * 100)} %`);
-const QUADRANT_TEXT: Record<string, string> = { star: "Keep", fix: "Improve", hidden_gem: "Promote", retire: "Retire" };
-
-/** A section with its heading and a CSV download for the table it holds. */
-function Section({ id, title, csv, children }: { id: string; title: string; csv?: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="insight-section">
-      <div className="section-head">
-        <h2 id={id}>{title}</h2>
-        {csv ? <CsvLink href={csv} /> : null}
-      </div>
-      {children}
-    </section>
-  );
+  });
 }
 
 export default function Insights() {
@@ -59,295 +44,13 @@ export default function Insights() {
         {show.marketing ? <> · <Link to="/feedback">Feedback inbox</Link></> : null}
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights" />
-
-      {show.leading && adoption ? (
-        <Section id="adoption" title="Adoption: weekly active sellers" csv={csv("adoption")}>
-          {adoption.teams.length === 0 ? (
-            <EmptyState title="No teams to show">You don't lead a team yet. Ask an admin to add you as a team lead.</EmptyState>
-          ) : (
-            <>
-              <ChartFigure title="Weekly active rate, all selected teams" caption="active sellers ÷ sellers in the team">
-                <LineChart
-                  points={adoption.overall.map((w) => ({ x: w.week, y: w.rate * 100 }))}
-                  max={100}
-                  format={(n) => `${Math.round(n)} %`}
-                  label={`Weekly active rate by week: ${adoption.overall.map((w) => `${w.week} ${pct(w.rate)}`).join(", ")}`}
-                />
-              </ChartFigure>
-              <TableScroll label="Table of weekly active sellers by team">
-                <table aria-labelledby="adoption">
-                  <thead>
-                    <tr>
-                      <th scope="col">Team</th>
-                      <th scope="col">Sellers</th>
-                      {adoption.overall.map((w) => (
-                        <th key={w.week} scope="col">Week of {w.week}</th>
-                      ))}
-                      <th scope="col">Average</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {adoption.teams.map((t) => (
-                      <tr key={t.teamId}>
-                        <th scope="row">{t.team}</th>
-                        <td>{t.size}</td>
-                        {t.weeks.map((w) => (
-                          <td key={w.week}>
-                            {w.active} ({pct(w.rate)})
-                          </td>
-                        ))}
-                        <td>{pct(t.avgRate)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-            </>
-          )}
-        </Section>
-      ) : null}
-
-      {show.leading && adoption && adoption.teams.length ? (
-        <Section id="usage-by-team" title="Usage by team and region" csv={csv("teams")}>
-          <div className="chart-grid">
-            <ChartFigure title="Views by team">
-              <BarChart data={adoption.teams.map((t) => ({ label: t.team, value: t.views }))} label={`Views by team: ${adoption.teams.map((t) => `${t.team} ${t.views}`).join(", ")}`} />
-            </ChartFigure>
-            <ChartFigure title="Views by region" actions={<CsvLink href={csv("regions")}>Regions CSV</CsvLink>}>
-              <BarChart data={adoption.regions.map((r) => ({ label: r.region, value: r.views }))} label={`Views by region: ${adoption.regions.map((r) => `${r.region} ${r.views}`).join(", ")}`} />
-            </ChartFigure>
-          </div>
-          <TableScroll label="Table of usage by team">
-            <table>
-              <caption className="visually-hidden">Usage by team</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Region</th>
-                  <th scope="col">Views</th>
-                  <th scope="col">Average weekly active</th>
-                </tr>
-              </thead>
-              <tbody>
-                {adoption.teams.map((t) => (
-                  <tr key={t.teamId}>
-                    <th scope="row">{t.team}</th>
-                    <td>{t.region ?? "–"}</td>
-                    <td>{t.views}</td>
-                    <td>{pct(t.avgRate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        </Section>
-      ) : null}
-
-      {show.leading && topBottom ? (
-        <Section id="top-bottom" title="Top and bottom content" csv={csv("top")}>
-          <div className="chart-grid">
-            <div>
-              <h3>Most viewed</h3>
-              {topBottom.top.length ? (
-                <ol className="ranked">
-                  {topBottom.top.map((t) => (
-                    <li key={t.itemId}>
-                      <Link to={detail(t.itemId)}>{t.title}</Link> <span className="meta">{t.views} views · {pct(t.usefulShare)} useful</span>
-                    </li>
-                  ))}
-                </ol>
-              ) : (
-                <EmptyState title="No views in this period" />
-              )}
-            </div>
-            <div>
-              <h3>Least viewed <CsvLink href={csv("bottom")}>CSV</CsvLink></h3>
-              <ol className="ranked">
-                {topBottom.bottom.map((b) => (
-                  <li key={b.itemId}>
-                    <Link to={detail(b.itemId)}>{b.title}</Link> <span className="meta">{b.views} views</span>
-                  </li>
-                ))}
-              </ol>
-            </div>
-          </div>
-        </Section>
-      ) : null}
-
-      <Section id="quadrant" title="Effectiveness: usage × usefulness" csv={csv("quadrant")}>
-        {quadrant.points.length === 0 ? (
-          <EmptyState title="No rated items in this period">When sellers answer "Was this useful?", items appear here.</EmptyState>
-        ) : (
-          <>
-            <ChartFigure title="Each dot is an item" caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}>
-              <QuadrantChart points={quadrant.points} splitViews={quadrant.splitViews} splitScore={quadrant.splitScore} label={`Effectiveness quadrant of the ${quadrant.points.length} most viewed of ${quadrant.total} rated items; the table below lists them`} />
-            </ChartFigure>
-            <TableScroll label="Table of the effectiveness quadrant">
-              <table>
-                <caption className="visually-hidden">Effectiveness quadrant</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Item</th>
-                    <th scope="col">Views</th>
-                    <th scope="col">Fair score</th>
-                    <th scope="col">Ratings</th>
-                    <th scope="col">Action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {quadrant.points.map((p) => (
-                    <tr key={p.itemId}>
-                      <th scope="row">
-                        <Link to={detail(p.itemId)}>{p.title}</Link>
-                      </th>
-                      <td>{p.views}</td>
-                      <td>{p.score}</td>
-                      <td>{p.ratings}</td>
-                      <td>
-                        <span className={`badge q-${p.quadrant}`}>{QUADRANT_TEXT[p.quadrant]}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          </>
-        )}
-      </Section>
-
-      <Section id="items" title="Usage and usefulness per item" csv={csv("items")}>
-        {items.length === 0 ? (
-          <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
-        ) : (
-          <>
-          {data.itemCount > items.length ? <p className="meta">The {items.length} most viewed of {data.itemCount.toLocaleString("en-GB")} items; the CSV has them all.</p> : null}
-          <TableScroll label="Table of usage and usefulness per item">
-            <table aria-labelledby="items">
-              <thead>
-                <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">Views</th>
-                  <th scope="col">Sellers</th>
-                  <th scope="col">Shares</th>
-                  <th scope="col">Useful</th>
-                  <th scope="col" title="Wilson lower bound: 1 of 1 does not outrank 95 of 100">Fair score</th>
-                  <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">Buyers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={i.itemId}>
-                    <th scope="row">
-                      <Link to={detail(i.itemId)}>{i.title}</Link>
-                      <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
-                    </th>
-                    <td>{i.views}</td>
-                    <td>{i.uniqueSellers}</td>
-                    <td>{i.shares}</td>
-                    <td>
-                      {i.useful}/{i.useful + i.notUseful}
-                    </td>
-                    <td>{i.score}</td>
-                    <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          </>
-        )}
-      </Section>
-
-      <Section id="gaps" title="Content gaps" csv={csv("gaps")}>
-        <p className="meta">Searches that found nothing, or that nobody clicked, grouped by what was typed.</p>
-        {gaps.length === 0 ? (
-          <EmptyState title="No gaps in this period">Every search found something that was opened.</EmptyState>
-        ) : (
-          <TableScroll label="Table of content gaps">
-            <table aria-labelledby="gaps">
-              <thead>
-                <tr>
-                  <th scope="col">Search</th>
-                  <th scope="col">Searches</th>
-                  <th scope="col">No results</th>
-                  <th scope="col">No click</th>
-                  <th scope="col">Teams asking</th>
-                  <th scope="col">Open requests</th>
-                </tr>
-              </thead>
-              <tbody>
-                {gaps.map((g) => (
-                  <tr key={g.query}>
-                    <th scope="row">{g.query}</th>
-                    <td>{g.searches}</td>
-                    <td>{g.zeroResults}</td>
-                    <td>{g.noClick}</td>
-                    <td>{g.teams.join(", ") || "–"}</td>
-                    <td>{g.openRequests}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
-        {openRequests ? (
-          <>
-            <h3>Open requests</h3>
-            {openRequests.length === 0 ? (
-              <EmptyState title="No open requests" />
-            ) : (
-              <ul className="list">
-                {openRequests.map((r) => (
-                  <li key={r.id} className="card">
-                    <span className={`badge status-${r.status}`}>{r.status}</span> {r.text}
-                    <div className="meta">
-                      {r.requester}
-                      {r.team ? `, ${r.team}` : ""} · {new Date(r.createdAt).toISOString().slice(0, 10)}
-                      {r.query ? ` · searched “${r.query}”` : ""}
-                    </div>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <p>
-              <Link to="/feedback#requests">Answer requests in the feedback inbox</Link>
-            </p>
-          </>
-        ) : null}
-      </Section>
-
-      {health ? (
-        <Section id="health" title="Library health" csv={csv("health")}>
-          <div className="chart-grid">
-            {(
-              [
-                ["unused", "Unused (published 30+ days, no views in 30 days)"],
-                ["stale", "Stale (verification overdue)"],
-                ["expiring", "Expiring within 14 days"],
-                ["lowestRated", "Lowest rated"],
-              ] as const
-            ).map(([key, title]) => (
-              <div key={key} className="card">
-                <h3>
-                  {title} <span className="badge">{health[key].count >= 100 ? "100+" : health[key].count}</span>
-                </h3>
-                {health[key].count === 0 ? (
-                  <p className="meta">Nothing here.</p>
-                ) : (
-                  <ul className="plain">
-                    {health[key].rows.map((h) => (
-                      <li key={h.itemId}>
-                        <Link to={detail(h.itemId)}>{h.title}</Link> <span className="meta">{h.detail}</span>
-                      </li>
-                    ))}
-                    {health[key].count > health[key].rows.length ? <li className="meta">…and more in the CSV</li> : null}
-                  </ul>
-                )}
-              </div>
-            ))}
-          </div>
-        </Section>
-      ) : null}
+      {show.leading && adoption ? <AdoptionSection adoption={adoption} csv={csv} /> : null}
+      {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} csv={csv} /> : null}
+      {show.leading && topBottom ? <TopBottomSection topBottom={topBottom} csv={csv} detail={detail} /> : null}
+      <QuadrantSection quadrant={quadrant} csv={csv} detail={detail} />
+      <ItemsSection items={items} itemCount={data.itemCount} csv={csv} detail={detail} />
+      <GapsSection gaps={gaps} openRequests={openRequests} csv={csv} />
+      {health ? <HealthSection health={health} csv={csv} detail={detail} /> : null}
     </>
   );
 }

@@ -1,17 +1,14 @@
 // /insights/export?table=…&from=&to=&team=: the CSV behind every table on the insight pages.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { exportInsightCsv } from "~/modules/insights/export.server";
 import { readFilters } from "~/modules/insights/page.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
   const url = new URL(request.url);
-  try {
+  return pageData(async () => {
     return await exportInsightCsv(context.app.db, { user, table: url.searchParams.get("table") ?? "", filters: readFilters(url) });
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }

@@ -1,16 +1,13 @@
 // /insights/items/:id/export: the item page's views-per-day table as CSV.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { exportInsightCsv } from "~/modules/insights/export.server";
 import { readFilters } from "~/modules/insights/page.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  try {
+  return pageData(async () => {
     return await exportInsightCsv(context.app.db, { user, table: "item-trend", itemId: params.id, filters: readFilters(new URL(request.url)) });
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }

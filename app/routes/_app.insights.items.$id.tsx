@@ -5,7 +5,7 @@ import { EmptyState } from "~/components/shell";
 import { BarChart, ChartFigure, CsvLink, LineChart } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { REASON_LABEL } from "../../vocabulary/feedback";
 import { itemDetail, scopeTeams } from "~/modules/insights/insights.server";
 import { readFilters } from "~/modules/insights/page.server";
@@ -16,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
-  try {
+  return pageData(async () => {
     const filters = readFilters(new URL(request.url));
     const [detail, teams] = await Promise.all([
       itemDetail(context.app.db, { user, itemId: params.id ?? "", range: filters.range, teamId: filters.teamId }),
@@ -32,10 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       itemId: params.id!,
       detail: { ...detail, reasons: detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason })) },
     };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${Math.round(n * 100)} %`);

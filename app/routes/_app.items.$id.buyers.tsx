@@ -2,7 +2,7 @@
 // GET has nothing to show and goes back to the item.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { setNotForBuyers } from "~/modules/shares/shares.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -14,12 +14,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const notForBuyers = form.get("notForBuyers") === "true";
   const back = form.get("back") === "edit" ? `/items/${params.id}/edit` : `/items/${params.id}`;
-  try {
+  await pageData(async () => {
     await setNotForBuyers(context.app.db, { user, itemId: params.id ?? "", notForBuyers });
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
   const notice = notForBuyers ? "Marked internal only: it can't be shared with buyers, and existing links no longer show it." : "Buyers may now receive this item.";
   return redirect(`${back}?notice=${encodeURIComponent(notice)}`);
 }

@@ -1,22 +1,23 @@
 // The item page: previews that paint at once (tiny placeholder, then responsive WebP), open-at-page
 // with ?page=n or #page-n, download, messaging as sanitised HTML; for marketers also the workflow
 // buttons, versions (with a new-version upload) and the history.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
 import { loadItemPage } from "~/modules/library/item-page.server";
 import { requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
 import { STATUS_LABEL, TYPE_LABEL } from "../../vocabulary/library";
+import { formAction } from "~/modules/page-errors.server";
+import { AppError } from "~/modules/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
@@ -24,24 +25,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = await readSessionToken(context.app, request);
   // NOTE: not awaited here: the page's one statement goes out beside the session look-up (decision 022).
   const viewer = requireUser(context.app, request);
-  try {
+  return pageData(async () => {
     const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token);
     const user = await viewer;
     const moves = page.desk
       ? await allowedMoves(context.app.db, user, { id: page.item.id, status: page.item.status, ownerId: page.item.owner?.id ?? null, problem: page.item.problem })
       : [];
     return { ...page, moves };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const app = context.app;
   const user = await requireUser(app, request);
   const id = params.id ?? "";
-  try {
+  return formAction(async () => {
     if (isMultipart(request)) {
       const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
       try {
@@ -52,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     }
     const form = await request.formData();
-    if (form.get("intent") !== "transition") return data({ error: "Unknown action." }, { status: 400 });
+    if (form.get("intent") !== "transition") throw new AppError("bad_request", "Unknown action.");
     const publishAt = String(form.get("publishAt") ?? "");
     const input = TransitionInput.parse({
       to: form.get("to"),
@@ -63,14 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const result = await transitionItem(app, user, id, input);
     const notice = result.publishAt ? `Approved. It will be published ${result.publishAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` : `Moved to ${result.status.replace("_", " ")}.`;
     return redirect(`/items/${id}?notice=${encodeURIComponent(notice)}`);
-  } catch (error) {
-    if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" ") }, { status: 400 });
-    if (error instanceof AppError) {
-      if (error.status === 404) throw new Response(error.message, { status: 404 });
-      return data({ error: error.message }, { status: error.status });
-    }
-    throw error;
-  }
+  });
 }
 
 const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
@@ -106,9 +97,9 @@ export default function ItemPage() {
           {notice}
         </p>
       ) : null}
-      {actionData?.error ? (
+      {actionData?.formError ? (
         <p className="form-error" role="alert">
-          {actionData.error}
+          {actionData.formError}
         </p>
       ) : null}
       {d.desk && item.problem ? (

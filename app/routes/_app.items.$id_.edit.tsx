@@ -1,33 +1,23 @@
 // Editing an item's details under an optimistic lock. If someone else saved first, nothing is
 // overwritten: their values are shown next to yours, and saving again applies yours on top.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
-import {
-  UpdateInput,
-  fieldErrors,
-  loadItemDetail,
-  publishingChoices,
-  updateItem,
-  type CurrentValues,
-} from "~/modules/library/publishing.server";
+import { pageData } from "~/modules/page-errors.server";
+import { UpdateInput, loadItemDetail, publishingChoices, updateItem, type CurrentValues } from "~/modules/library/publishing.server";
 import { ITEM_TYPES, MESSAGING_TYPES, TYPE_LABEL } from "../../vocabulary/library";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  try {
+  return pageData(async () => {
     const detail = await loadItemDetail(context.app.db, user, params.id ?? "");
     return { ...detail, choices: await publishingChoices(context.app.db) };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,18 +30,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     audiences: form.getAll("audiences").map(String),
     verified: form.get("verified") === "on",
   };
-  try {
+  return formAction(async () => {
     await updateItem(context.app, user, id, UpdateInput.parse(values));
     return redirect(`/items/${id}?notice=${encodeURIComponent("Saved.")}`);
-  } catch (error) {
-    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), values, conflict: null }, { status: 400 });
-    if (error instanceof AppError) {
-      if (error.status === 404) throw new Response(error.message, { status: 404 });
-      const conflict = error.status === 409 ? ((error.details?.current ?? null) as CurrentValues | null) : null;
-      return data({ formError: error.message, fields: {} as Record<string, string>, values, conflict }, { status: error.status });
-    }
-    throw error;
-  }
+  }, {
+    echo: { values, conflict: null as CurrentValues | null },
+    summary: "Check the highlighted fields.",
+    details: (error) => ({ conflict: error.status === 409 ? ((error.details?.current ?? null) as CurrentValues | null) : null }),
+  });
 }
 
 export default function EditItem() {

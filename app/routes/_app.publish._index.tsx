@@ -1,15 +1,14 @@
 // Upload one or many files. Without JavaScript the form posts here as multipart; with it, each file
 // goes to the API on its own request so it gets its own progress bar and its own result.
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { ZodError } from "~/modules/validation.server";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
-import { createItemsFromUpload, fieldErrors, publishingChoices, requireServices } from "~/modules/library/publishing.server";
+import { createItemsFromUpload, publishingChoices, requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../../vocabulary/library";
+import { formAction } from "~/modules/page-errors.server";
 
 const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
 const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";
@@ -24,7 +23,7 @@ type Result = { filename: string; ok: boolean; itemId?: string; problem?: string
 export async function action({ request, context }: ActionFunctionArgs) {
   const app = context.app;
   const user = await requireUser(app, request, ["marketer", "admin"]);
-  try {
+  return formAction(async () => {
     const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
     try {
       const results = await createItemsFromUpload(app, user, { files: upload.files, fields: fieldsObject(upload.fields, ["tags", "audiences"]) });
@@ -38,11 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     } finally {
       await upload.cleanup();
     }
-  } catch (error) {
-    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), results: [] as Result[] }, { status: 400 });
-    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, results: [] as Result[] }, { status: error.status });
-    throw error;
-  }
+  }, { echo: { results: [] as Result[] }, summary: "Check the highlighted fields." });
 }
 
 type Entry = { key: string; file: File; progress: number; state: "waiting" | "uploading" | "done" | "failed"; result?: Result };

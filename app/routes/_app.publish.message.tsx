@@ -1,15 +1,14 @@
 // Messaging written in Markdown (talk tracks, battle cards, objection handling, definitions, email
 // templates) with a live preview rendered by the same sanitiser sellers' pages use; or a video link.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { ZodError } from "~/modules/validation.server";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
-import { CreateTextInput, createTextItem, fieldErrors, publishingChoices } from "~/modules/library/publishing.server";
+import { CreateTextInput, createTextItem, publishingChoices } from "~/modules/library/publishing.server";
 import { MESSAGING_TYPES } from "../../vocabulary/library";
 import type { action as previewAction } from "./_app.publish.preview";
+import { formAction } from "~/modules/page-errors.server";
 
 const TYPES = [...MESSAGING_TYPES, "video"] as const;
 
@@ -26,14 +25,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     tags: form.getAll("tags").map(String),
     audiences: form.getAll("audiences").map(String),
   };
-  try {
+  return formAction(async () => {
     const id = await createTextItem(context.app, user, CreateTextInput.parse(values));
     return redirect(`/items/${id}`);
-  } catch (error) {
-    if (error instanceof ZodError) return data({ formError: "Check the highlighted fields.", fields: fieldErrors(error), values }, { status: 400 });
-    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, values }, { status: error.status });
-    throw error;
-  }
+  }, { echo: { values }, summary: "Check the highlighted fields." });
 }
 
 export default function WriteMessage() {

@@ -1,11 +1,10 @@
 // "Request content", reached from an empty search (/requests/new?q=…) or from Me.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
 import { RequestInput, createRequest } from "~/modules/feedback/requests.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Request content · Fieldkit" }];
 
@@ -19,14 +18,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = await request.formData();
   const values = { text: String(form.get("text") ?? ""), query: String(form.get("query") ?? "") };
-  try {
+  return formAction(async () => {
     await createRequest(context.app.db, { user, input: RequestInput.parse(values) });
     return redirect("/requests?created=1");
-  } catch (error) {
-    if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" "), values }, { status: 400 });
-    if (error instanceof AppError) return data({ error: error.message, values }, { status: error.status });
-    throw error;
-  }
+  }, { echo: { values } });
 }
 
 export default function NewRequest() {
@@ -55,12 +50,12 @@ export default function NewRequest() {
           minLength={3}
           maxLength={1000}
           defaultValue={result?.values.text ?? (q ? `Content about “${q}”` : "")}
-          aria-invalid={result?.error ? true : undefined}
-          aria-describedby={result?.error ? "req-error" : undefined}
+          aria-invalid={result?.formError ? true : undefined}
+          aria-describedby={result?.formError ? "req-error" : undefined}
         />
-        {result?.error ? (
+        {result?.formError ? (
           <p id="req-error" className="field-error" role="alert">
-            {result.error}
+            {result.formError}
           </p>
         ) : null}
         <p>

@@ -1,10 +1,10 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
 import { SynonymGroupInput, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Search synonyms · Fieldkit" }];
 
@@ -23,21 +23,19 @@ const Action = z.discriminatedUnion("intent", [
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ROLES);
-  const parsed = Action.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    return data({ error: parsed.error.issues[0]?.message ?? "Check the form and try again.", done: null }, { status: 400 });
-  }
-  try {
-    if (parsed.data.intent === "add") {
-      await addSynonymGroup(context.app, user, parsed.data.terms);
-      return { error: null, done: `Saved: ${parsed.data.terms.join(" = ")}` };
-    }
-    await deleteSynonymGroup(context.app, user, parsed.data.id);
-    return { error: null, done: "Removed." };
-  } catch (error) {
-    if (error instanceof AppError) return data({ error: error.message, done: null }, { status: error.status });
-    throw error;
-  }
+  const form = Object.fromEntries(await request.formData());
+  return formAction(
+    async () => {
+      const input = Action.parse(form);
+      if (input.intent === "add") {
+        await addSynonymGroup(context.app, user, input.terms);
+        return { formError: null, done: `Saved: ${input.terms.join(" = ")}` };
+      }
+      await deleteSynonymGroup(context.app, user, input.id);
+      return { formError: null, done: "Removed." };
+    },
+    { echo: { done: null } },
+  );
 }
 
 export default function Synonyms() {
@@ -53,7 +51,7 @@ export default function Synonyms() {
         <label htmlFor="syn-terms">Equivalent terms, separated by commas</label>
         <input id="syn-terms" name="terms" placeholder="MQL, marketing qualified lead" required maxLength={1000} aria-describedby="syn-status" />
         <p id="syn-status" aria-live="polite">
-          {result?.error ? <span className="field-error">{result.error}</span> : result?.done ? <span className="notice">{result.done}</span> : null}
+          {result?.formError ? <span className="field-error">{result.formError}</span> : result?.done ? <span className="notice">{result.done}</span> : null}
         </p>
         <button type="submit" disabled={busy}>
           Add group

@@ -1,39 +1,31 @@
 // One buyer share: the link to send (share sheet, copy, email), what the buyer did, extend and revoke.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ShareLink } from "~/components/shares/share-link";
 import { formatDate } from "~/components/dates";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
+import { pageData } from "~/modules/page-errors.server";
 import { manageShareFromForm } from "~/modules/shares/forms.server";
 import { getShare } from "~/modules/shares/shares.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Buyer share · Fieldkit" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  try {
+  return pageData(async () => {
     const share = await getShare(context.app.db, { user, id: params.id ?? "" });
     return { share, absoluteUrl: new URL(share.url, request.url).toString() };
-  } catch (error) {
-    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  try {
+  return formAction(async () => {
     const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await request.formData());
     return redirect(`/shares/${params.id}?notice=${encodeURIComponent(notice)}`);
-  } catch (error) {
-    if (error instanceof AppError) {
-      if (error.status === 404) throw new Response(error.message, { status: 404 });
-      return data({ error: error.message }, { status: error.status });
-    }
-    throw error;
-  }
+  });
 }
 
 const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
@@ -64,9 +56,9 @@ export default function SharePage() {
           {notice}
         </p>
       ) : null}
-      {result?.error ? (
+      {result?.formError ? (
         <p className="form-error" role="alert">
-          {result.error}
+          {result.formError}
         </p>
       ) : null}
       {share.status === "active" ? <ShareLink url={absoluteUrl} title={title} recipientEmail={share.recipientEmail} /> : null}

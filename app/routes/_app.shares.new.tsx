@@ -1,13 +1,12 @@
 // "Share with a buyer" (phone first): the chosen items, recipient, note, expiry, download and email
 // options → a tracked link. Reached from an item page (?item=<id>, repeatable for a set of up to 10).
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "../../vocabulary/library";
 import { requireUser } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
 import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Share with a buyer · Fieldkit" }];
 
@@ -20,14 +19,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = await request.formData();
-  try {
+  return formAction(async () => {
     const { share } = await createShareFromForm(context.app, user, form);
     return redirect(`/shares/${share.id}?created=1`);
-  } catch (error) {
-    if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" ") }, { status: 400 });
-    if (error instanceof AppError) return data({ error: error.message }, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export default function NewShare() {
@@ -79,9 +74,9 @@ export default function NewShare() {
             <input type="checkbox" id="sh-req" name="requireEmail" />
             <label htmlFor="sh-req">Ask the viewer for their email first</label>
           </p>
-          {result?.error ? (
+          {result?.formError ? (
             <p className="form-error" role="alert">
-              {result.error}
+              {result.formError}
             </p>
           ) : null}
           <p>

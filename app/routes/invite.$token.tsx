@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
-import { AppError } from "~/modules/errors.server";
 import { AcceptInput, INVALID_INVITE_MESSAGE, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Accept your invitation · Fieldkit" }];
 
@@ -15,19 +15,16 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = AcceptInput.safeParse({ name: form.get("name") ?? "", password: form.get("password") ?? "" });
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
-    return data({ formError: null, fields, name: String(form.get("name") ?? "").slice(0, 120) }, { status: 400 });
-  }
-  try {
-    const { user, token } = await acceptInvitation(context.app.db, { token: params.token ?? "", ...parsed.data, userAgent: request.headers.get("user-agent") });
-    return redirect(ROLE_HOME[user.role], { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
-  } catch (error) {
-    if (error instanceof AppError) return data({ formError: error.message, fields: {} as Record<string, string>, name: parsed.data.name }, { status: error.status });
-    throw error;
-  }
+  const name = String(form.get("name") ?? "").slice(0, 120);
+  return formAction(
+    async () => {
+      const input = AcceptInput.parse({ name: form.get("name") ?? "", password: form.get("password") ?? "" });
+      const { user, token } = await acceptInvitation(context.app.db, { token: params.token ?? "", ...input, userAgent: request.headers.get("user-agent") });
+      return redirect(ROLE_HOME[user.role], { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
+    },
+    // An unknown, used or expired link is one answer (no enumeration), shown on the form rather than as a 404 page.
+    { echo: { name }, summary: "", notFoundPage: false },
+  );
 }
 
 export default function AcceptInvitation() {

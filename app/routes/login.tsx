@@ -1,9 +1,9 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
 import { passwordsFor } from "~/modules/auth/settings.server";
-import { AppError } from "~/modules/errors.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
 
@@ -15,28 +15,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = SignInInput.safeParse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
   const email = String(form.get("email") ?? "").slice(0, 254);
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
-    return data({ formError: null, fields, email }, { status: 400 });
-  }
-  try {
-    const { user, token } = await signIn(context.app.db, parsed.data, { userAgent: request.headers.get("user-agent"), passwordsFor: passwordsFor(context.app) });
-    // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
-    const previous = await readSessionToken(context.app, request);
-    if (previous) await endSession(context.app.db, previous);
-    const to = safeRedirect(form.get("redirectTo"), ROLE_HOME[user.role]);
-    return redirect(to === "/" ? ROLE_HOME[user.role] : to, {
-      headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) },
-    });
-  } catch (error) {
-    if (error instanceof AppError) {
-      return data({ formError: error.message, fields: {} as Record<string, string>, email }, { status: error.status });
-    }
-    throw error;
-  }
+  return formAction(
+    async () => {
+      const input = SignInInput.parse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
+      const { user, token } = await signIn(context.app.db, input, { userAgent: request.headers.get("user-agent"), passwordsFor: passwordsFor(context.app) });
+      // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
+      const previous = await readSessionToken(context.app, request);
+      if (previous) await endSession(context.app.db, previous);
+      const to = safeRedirect(form.get("redirectTo"), ROLE_HOME[user.role]);
+      return redirect(to === "/" ? ROLE_HOME[user.role] : to, {
+        headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) },
+      });
+    },
+    // The fields say what is wrong; no sentence over them.
+    { echo: { email }, summary: "" },
+  );
 }
 
 export default function Login() {

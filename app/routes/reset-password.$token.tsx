@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { clearSessionCookie } from "~/modules/auth/guard.server";
 import { INVALID_RESET_MESSAGE, NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/password-reset.server";
 import { wakeJobs } from "~/modules/auth/settings.server";
-import { AppError } from "~/modules/errors.server";
+import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Fieldkit" }];
 
@@ -14,17 +14,14 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = NewPassword.safeParse(form.get("password") ?? "");
-  if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
-  try {
-    await resetPassword(context.app.db, { token: params.token ?? "", input: { password: parsed.data }, publicUrl: context.app.env.PUBLIC_URL });
-  } catch (error) {
-    if (error instanceof AppError) return data({ error: error.message }, { status: error.status });
-    throw error;
-  }
-  wakeJobs(context.app);
-  // Every session of the account ended, this browser's included: sign in afresh with the new password.
-  return redirect("/login?reset=done", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
+  return formAction(async () => {
+    const password = NewPassword.parse(form.get("password") ?? "");
+    await resetPassword(context.app.db, { token: params.token ?? "", input: { password }, publicUrl: context.app.env.PUBLIC_URL });
+    wakeJobs(context.app);
+    // Every session of the account ended, this browser's included: sign in afresh with the new password.
+    return redirect("/login?reset=done", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
+    // An unknown, used or expired link gets one answer on the form itself (no enumeration).
+  }, { notFoundPage: false });
 }
 
 export default function ResetPassword() {
@@ -37,14 +34,14 @@ export default function ResetPassword() {
       <h1>Choose a new password</h1>
       {valid ? (
         <Form method="post" noValidate>
-          {result?.error ? (
+          {result?.formError ? (
             <p className="form-error" id="form-error" role="alert">
-              {result.error}
+              {result.formError}
             </p>
           ) : null}
           <label htmlFor="password">New password</label>
           <input id="password" name="password" type="password" required minLength={10} autoComplete="new-password"
-            aria-describedby={result?.error ? "form-error password-hint" : "password-hint"} />
+            aria-describedby={result?.formError ? "form-error password-hint" : "password-hint"} />
           <p className="meta" id="password-hint">At least 10 characters. Every device signed in to your account will be signed out.</p>
           <p>
             <button type="submit" disabled={busy} style={{ width: "100%" }}>

@@ -71,7 +71,7 @@ describe("pages without JavaScript", () => {
     const id = await uploadViaForm();
     const res = await run(itemAction, request(`/items/${id}`, { cookie: marketer, form: { intent: "transition", to: "published" } }), { id });
     expect(res.init.status).toBe(409);
-    expect(res.data.error).toMatch(/Submit it for review first/);
+    expect(res.data.formError).toMatch(/Submit it for review first/);
   });
 
   it("gives sellers the item without versions, history or workflow", async () => {

@@ -136,7 +136,7 @@ describe("synonyms", () => {
     const before = (await app.db.select().from(searchSynonyms)).length;
     const res = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms: "lonely" } });
     expect(res.init.status).toBe(400);
-    expect(res.data.error).toMatch(/at least two terms/);
+    expect(res.data.formError).toMatch(/at least two terms/);
     expect(await app.db.select().from(searchSynonyms)).toHaveLength(before);
   });
 
