@@ -44,7 +44,7 @@ function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: numbe
 }
 
 /** The page of hits: each with its snippet, a document hit with its best page's own snippet. */
-function rankedHits(q: SQL, request: SearchRequest): SQL {
+function rankedHits(q: SQL): SQL {
   return sql`(select coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'title', t.title, 'page', ${p.page},
               -- A document hit says where: the page's own snippet wins over the summary's.
               'snippet', coalesce(p.snippet, ts_headline('english', t.summary || E'\n' || left(t.body, 4000), ${q}, ${HEADLINE})))
@@ -87,7 +87,7 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
           order by rank limit ${request.limit} offset ${request.offset})
         select
           ${sampleJson},
-          ${rankedHits(q, request)}`),
+          ${rankedHits(q)}`),
     );
     const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) =>
       page === null ? hit : { ...hit, page: Number(page) },
