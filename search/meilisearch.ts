@@ -3,7 +3,7 @@
 // so the outbox row is only deleted once Meilisearch has really applied it.
 import http from "node:http";
 import https from "node:https";
-import { Meilisearch, MeilisearchApiError, type Settings, type Task } from "meilisearch";
+import { Meilisearch, MeilisearchApiError, type Index, type Settings, type Task } from "meilisearch";
 import { meiliFilter, tokenize } from "./query";
 import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName } from "./settings";
 import {
@@ -12,6 +12,7 @@ import {
   MAX_RESULT_WINDOW,
   emptyFacets,
   type EngineHit,
+  type EngineResult,
   type SearchDocument,
   type SearchIndex,
   type SearchRequest,
@@ -158,24 +159,7 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
   const pages = () => client.index<PageDoc>(pagesIndexName(name));
   let synonyms: Record<string, string[]> = {};
 
-  /**
-   * Waits until Meilisearch has processed a task: polls, quickly at first (most writes here take a
-   * few ms), then every 100 ms. NOTE: not the client's `waitTask`: meilisearch-js 0.62 passes one
-   * AbortSignal to every poll and leaves an "abort" listener on it per poll that is never removed, so
-   * any task taking more than ~10 polls printed MaxListenersExceededWarning (and kept every listener
-   * until the wait ended; meilisearch-js#1930). Each poll here is a request of its own, bounded by the
-   * client's per-request timeout, and nothing outlives it.
-   */
-  async function waitFor(enqueued: Promise<{ taskUid: number }>): Promise<Task> {
-    const { taskUid } = await enqueued;
-    const deadline = Date.now() + TASK_TIMEOUT_MS;
-    for (let delay = 2; ; delay = Math.min(100, delay * 2)) {
-      const task = await client.tasks.getTask(taskUid);
-      if (task.status !== "enqueued" && task.status !== "processing") return task;
-      if (Date.now() > deadline) throw new Error(`Meilisearch task ${taskUid} still ${task.status} after ${TASK_TIMEOUT_MS / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  const waitFor = (enqueued: Promise<{ taskUid: number }>) => waitForTask(client, enqueued);
 
   async function ensureIndex(uid: string, settings: Settings) {
     const exists = await client.getIndex(uid).then(
@@ -220,58 +204,7 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
       await checked(pages().deleteDocuments({ filter: itemIdFilter(ids) }));
     },
 
-    async search(request: SearchRequest) {
-      const q = tokenize(request.q).join(" ");
-      const filter = meiliFilter(request);
-      const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
-      const res = await items().search(q, {
-        filter,
-        facets: ["type", "tags"],
-        offset,
-        limit: Math.min(request.limit, MAX_RESULT_WINDOW - offset),
-        attributesToRetrieve: ["id", "type", "title", "hasPages"],
-        attributesToCrop: ["summary", "body"],
-        cropLength: 26,
-        cropMarker: "…",
-        attributesToHighlight: ["summary", "body"],
-        highlightPreTag: HL_START,
-        highlightPostTag: HL_END,
-      });
-      const facets = emptyFacets();
-      for (const [value, n] of Object.entries(res.facetDistribution?.type ?? {})) facets.type[value] = n;
-      for (const [tag, n] of Object.entries(res.facetDistribution?.tags ?? {})) {
-        const i = tag.indexOf(":");
-        const facet = tag.slice(0, i) as keyof typeof facets;
-        if (facets[facet] && facet !== "type") facets[facet][tag.slice(i + 1)] = n;
-      }
-      const ids = res.hits.filter((h) => h.hasPages).map((h) => h.id);
-      const pageHits =
-        q && ids.length
-          ? (
-              await pages().search(q, {
-                filter: [...meiliFilter({ ...request, types: [], tags: [] }), itemIdFilter(ids)],
-                limit: ids.length,
-                attributesToRetrieve: ["itemId", "page"],
-                attributesToCrop: ["text"],
-                cropLength: 26,
-                cropMarker: "…",
-                attributesToHighlight: ["text"],
-                highlightPreTag: HL_START,
-                highlightPostTag: HL_END,
-              })
-            ).hits
-          : [];
-      const hits = res.hits.map((h): EngineHit => {
-        const page = pageHits.find((p) => p.itemId === h.id && p._formatted?.text?.includes(HL_START));
-        if (page) return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet: page._formatted!.text!, page: page.page };
-        const body = h._formatted?.body ?? "";
-        const summary = h._formatted?.summary ?? "";
-        const snippet = body.includes(HL_START) && !summary.includes(HL_START) ? body : summary || body;
-        return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet };
-      });
-      const total = res.estimatedTotalHits ?? hits.length;
-      return { hits, total, totalExact: total < MAX_RESULT_WINDOW, facets };
-    },
+    search: (request: SearchRequest) => searchIndexes(items(), pages(), request),
 
     async applySynonyms(groups) {
       synonyms = meiliSynonyms(groups);
@@ -318,6 +251,82 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
       await client.health();
     },
   };
+}
+
+/**
+ * Waits until Meilisearch has processed a task: polls, quickly at first (most writes here take a
+ * few ms), then every 100 ms. NOTE: not the client's `waitTask`: meilisearch-js 0.62 passes one
+ * AbortSignal to every poll and leaves an "abort" listener on it per poll that is never removed, so
+ * any task taking more than ~10 polls printed MaxListenersExceededWarning (and kept every listener
+ * until the wait ended; meilisearch-js#1930). Each poll here is a request of its own, bounded by the
+ * client's per-request timeout, and nothing outlives it.
+ */
+async function waitForTask(client: Meilisearch, enqueued: Promise<{ taskUid: number }>): Promise<Task> {
+  const { taskUid } = await enqueued;
+  const deadline = Date.now() + TASK_TIMEOUT_MS;
+  for (let delay = 2; ; delay = Math.min(100, delay * 2)) {
+    const task = await client.tasks.getTask(taskUid);
+    if (task.status !== "enqueued" && task.status !== "processing") return task;
+    if (Date.now() > deadline) throw new Error(`Meilisearch task ${taskUid} still ${task.status} after ${TASK_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/**
+ * Items matching the query within the request's filters, then, for hits with pages, the best page
+ * of each from the pages index under the same audience rule, whose snippet wins over the item's.
+ */
+async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, request: SearchRequest): Promise<EngineResult> {
+  const q = tokenize(request.q).join(" ");
+  const filter = meiliFilter(request);
+  const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
+  const res = await items.search(q, {
+    filter,
+    facets: ["type", "tags"],
+    offset,
+    limit: Math.min(request.limit, MAX_RESULT_WINDOW - offset),
+    attributesToRetrieve: ["id", "type", "title", "hasPages"],
+    attributesToCrop: ["summary", "body"],
+    cropLength: 26,
+    cropMarker: "…",
+    attributesToHighlight: ["summary", "body"],
+    highlightPreTag: HL_START,
+    highlightPostTag: HL_END,
+  });
+  const facets = emptyFacets();
+  for (const [value, n] of Object.entries(res.facetDistribution?.type ?? {})) facets.type[value] = n;
+  for (const [tag, n] of Object.entries(res.facetDistribution?.tags ?? {})) {
+    const i = tag.indexOf(":");
+    const facet = tag.slice(0, i) as keyof typeof facets;
+    if (facets[facet] && facet !== "type") facets[facet][tag.slice(i + 1)] = n;
+  }
+  const ids = res.hits.filter((h) => h.hasPages).map((h) => h.id);
+  const pageHits =
+    q && ids.length
+      ? (
+          await pages.search(q, {
+            filter: [...meiliFilter({ ...request, types: [], tags: [] }), itemIdFilter(ids)],
+            limit: ids.length,
+            attributesToRetrieve: ["itemId", "page"],
+            attributesToCrop: ["text"],
+            cropLength: 26,
+            cropMarker: "…",
+            attributesToHighlight: ["text"],
+            highlightPreTag: HL_START,
+            highlightPostTag: HL_END,
+          })
+        ).hits
+      : [];
+  const hits = res.hits.map((h): EngineHit => {
+    const page = pageHits.find((p) => p.itemId === h.id && p._formatted?.text?.includes(HL_START));
+    if (page) return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet: page._formatted!.text!, page: page.page };
+    const body = h._formatted?.body ?? "";
+    const summary = h._formatted?.summary ?? "";
+    const snippet = body.includes(HL_START) && !summary.includes(HL_START) ? body : summary || body;
+    return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet };
+  });
+  const total = res.estimatedTotalHits ?? hits.length;
+  return { hits, total, totalExact: total < MAX_RESULT_WINDOW, facets };
 }
 
 function itemIdFilter(ids: string[]): string {

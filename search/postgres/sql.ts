@@ -1,0 +1,26 @@
+// What every part of the Postgres engine writes its SQL with: the tables under the aliases the
+// statements use, so columns are named through the schema and a renamed column fails the type check.
+import { sql, type Column, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { searchDocuments, searchPages, searchTerms } from "../../db/schema";
+
+/** search_documents as `d`, the alias of every read of documents. */
+export const d = alias(searchDocuments, "d");
+/** search_pages as `p`. */
+export const p = alias(searchPages, "p");
+/** A derived table or CTE that keeps a table's column names, referenced through that table's columns. */
+export const derived = {
+  titles: alias(searchDocuments, "t"),
+  bands: alias(searchDocuments, "w"),
+  terms: alias(searchTerms, "x"),
+  starts: alias(searchTerms, "s"),
+};
+
+export const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+export const uuidSet = (ids: string[]) => sql`(select (jsonb_array_elements_text(${json(ids)}))::uuid)`;
+
+/** A column's bare name, for insert column lists and `excluded.` references. */
+export const name = (column: Column): SQL => sql`${sql.identifier(column.name)}`;
+
+/** postgres.js returns json columns parsed, PGlite as text. */
+export const parsed = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
