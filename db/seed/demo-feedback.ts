@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { rebuildRollups } from "../../app/modules/feedback/events.server";
-import { normalizeQuery } from "../../app/modules/feedback/score.server";
+import { normaliseQuery } from "../../search/query";
 import type { Db } from "../client";
 import {
   contentRequests,
@@ -183,7 +183,7 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
         teamId: who.teamId,
         text: spec.text,
         query: spec.query,
-        queryNorm: spec.query ? normalizeQuery(spec.query) : null,
+        queryNorm: spec.query ? normaliseQuery(spec.query) || null : null,
         status: spec.status,
         answerItemId: spec.status === "done" ? library[n % library.length].id : null,
         createdAt,
@@ -212,7 +212,7 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
     log.push({
       userId: who.id,
       teamId: who.teamId,
-      queryNorm: normalizeQuery(s.q),
+      queryNorm: normaliseQuery(s.q),
       resultCount: s.zero ? 0 : 1 + Math.floor(rand() * 12),
       clickedItemId: clicked?.id ?? null,
       clickedPosition: clicked ? Math.floor(rand() * 3) : null,

@@ -7,7 +7,7 @@ import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { ReplyInput } from "./ratings.server";
-import { normalizeQuery } from "./score.server";
+import { normaliseQuery } from "../../../search/query";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,7 +53,8 @@ export async function createRequest(
       teamId: user.teamId,
       text: input.text,
       query: input.query,
-      queryNorm: input.query ? normalizeQuery(input.query) || null : null,
+      // The search log's form of the query, so the content-gap report can count requests per search.
+      queryNorm: input.query ? normaliseQuery(input.query) || null : null,
       createdAt: now,
       updatedAt: now,
     })
