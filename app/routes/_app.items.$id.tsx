@@ -14,7 +14,7 @@ import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
 import { loadItemPage } from "~/modules/library/item-page.server";
-import { requireServices } from "~/modules/library/publishing.server";
+import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
 

@@ -8,14 +8,10 @@ import { TYPE_LABEL } from "~/components/item-list";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import {
-  UpdateInput,
-  fieldErrors,
-  loadItemDetail,
-  publishingChoices,
-  updateItem,
-  type CurrentValues,
-} from "~/modules/library/publishing.server";
+import { UpdateInput, fieldErrors } from "~/modules/library/publishing-input.server";
+import { loadItemDetail } from "~/modules/library/item-detail.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
+import { updateItem, type CurrentValues } from "~/modules/library/edit-item.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];

@@ -7,7 +7,10 @@ import { ZodError } from "~/modules/validation.server";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { createItemsFromUpload, fieldErrors, publishingChoices, requireServices } from "~/modules/library/publishing.server";
+import { createItemsFromUpload } from "~/modules/library/create-item.server";
+import { fieldErrors } from "~/modules/library/publishing-input.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
+import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
 

@@ -7,7 +7,9 @@ import { ZodError } from "~/modules/validation.server";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { CreateTextInput, createTextItem, fieldErrors, publishingChoices } from "~/modules/library/publishing.server";
+import { CreateTextInput, fieldErrors } from "~/modules/library/publishing-input.server";
+import { createTextItem } from "~/modules/library/create-item.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
 import { MESSAGING_TYPES } from "../../db/schema";
 import type { action as previewAction } from "./_app.publish.preview";
 

@@ -9,13 +9,9 @@ import type { SessionUser } from "../../app/modules/auth/session.server";
 import type { AppContext } from "../../app/modules/context.server";
 import { AppError } from "../../app/modules/errors.server";
 import { transitionItem } from "../../app/modules/library/lifecycle.server";
-import {
-  CreateTextInput,
-  createItemsFromUpload,
-  createTextItem,
-  isMessagingType,
-  requireServices,
-} from "../../app/modules/library/publishing.server";
+import { CreateTextInput, isMessagingType } from "../../app/modules/library/publishing-input.server";
+import { createItemsFromUpload, createTextItem } from "../../app/modules/library/create-item.server";
+import { requireServices } from "../../app/modules/library/publisher.server";
 import { itemVersions, teams, users } from "../../db/schema";
 import { safeFilename, sniffHead } from "../sniff";
 import { sha256, writeTempFile } from "../storage";

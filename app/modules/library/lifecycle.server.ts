@@ -11,7 +11,8 @@ import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
-import { isUuid, MetadataFields } from "./publishing.server";
+import { isUuid } from "../../../vocabulary/ids";
+import { MetadataFields } from "./publishing-input.server";
 
 export const TransitionInput = z.object({
   to: z.enum(ITEM_STATUSES, { message: `to must be one of ${ITEM_STATUSES.join(", ")}.` }),

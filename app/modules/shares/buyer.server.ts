@@ -12,7 +12,7 @@ import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
 import { EventRateLimiter } from "../feedback/events.server";
-import { requireServices } from "../library/publishing.server";
+import { requireServices } from "../library/publisher.server";
 import type { FileRead } from "../library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
 
