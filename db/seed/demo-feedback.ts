@@ -3,7 +3,7 @@
 // and fast: batched inserts straight into the event table, then one rollup rebuild.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { rebuildRollups } from "../../app/modules/feedback/events.server";
+import { rebuildRollups } from "../usage-rollups";
 import { normaliseQuery } from "../../search/query";
 import type { Db } from "../client";
 import {

@@ -4,7 +4,7 @@
 // Everything is generated in SQL (generate_series) with ids derived from a label (md5), so it is fast,
 // deterministic and safe to run twice: a second run adds nothing.
 import { sql } from "drizzle-orm";
-import { rebuildRollups } from "../../app/modules/feedback/events.server";
+import { rebuildRollups } from "../usage-rollups";
 import { rowsOf, type Db } from "../client";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../schema";
 

@@ -13,7 +13,7 @@ import postgres from "postgres";
 import type { AppContext } from "../../app/modules/context.server";
 import { commitSessionCookie } from "../../app/modules/auth/guard.server";
 import { createSession, type SessionUser } from "../../app/modules/auth/session.server";
-import { rebuildRollups } from "../../app/modules/feedback/events.server";
+import { rebuildRollups } from "../../db/usage-rollups";
 import { adoption, itemInsights } from "../../app/modules/insights/insights.server";
 import { createDb, rowsOf, type DbHandle } from "../../db/client";
 import { migrateDb } from "../../db/migrate";

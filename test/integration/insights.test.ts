@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as itemsApi } from "~/routes/api.v1.insights.items";
 import { loader as adoptionApi } from "~/routes/api.v1.insights.adoption";
-import { ingestEvents } from "~/modules/feedback/events.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
 import { rateItem } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
 import {

@@ -8,7 +8,7 @@ import { RATING_REASONS, feedbackReplies, itemVersions, items, ratings, teams, u
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
-import { FUTURE_TOLERANCE_MS } from "./events.server";
+import { FUTURE_TOLERANCE_MS } from "../usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 
 export { REASON_LABEL } from "./labels";

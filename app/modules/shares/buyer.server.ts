@@ -11,7 +11,7 @@ import { KIND_INFO } from "../../../content/sniff";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
-import { EventRateLimiter } from "../feedback/events.server";
+import { EventRateLimiter } from "../usage/rate-limit.server";
 import { requireServices } from "../library/publisher.server";
 import type { FileRead } from "../library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
