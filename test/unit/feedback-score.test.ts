@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "~/modules/csv.server";
 import { median, parseDayRange, wilsonLowerBound } from "~/modules/feedback/score.server";
-import { effectivenessQuadrant, weeksOf, wilsonUpperBound } from "~/modules/insights/insights.server";
+import { effectivenessQuadrant } from "~/modules/insights/item-insights.server";
+import { weeksOf } from "~/modules/insights/scope.server";
+import { wilsonUpperBound } from "~/modules/insights/library-health.server";
 
 describe("wilsonLowerBound", () => {
   it("ranks 95 of 100 above 1 of 1", () => {
