@@ -17,6 +17,7 @@ import { loadItemPage } from "~/modules/library/item-page.server";
 import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
+import { formatSize } from "../../vocabulary/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
@@ -74,7 +75,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
-const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 const STATUS_LABEL: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived", scheduled: "Scheduled" };
 
 export default function ItemPage() {

@@ -13,6 +13,7 @@ import { publishingChoices } from "~/modules/library/tags-audiences.server";
 import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../../db/schema";
+import { formatSize } from "../../vocabulary/format";
 
 const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
 const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";
@@ -69,7 +70,6 @@ function uploadOne(file: File, metadata: FormData, onProgress: (fraction: number
   });
 }
 
-const formatSize = (bytes: number) => (bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 
 export default function Upload() {
   const { choices, maxUploadMb } = useLoaderData<typeof loader>();
