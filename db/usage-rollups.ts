@@ -2,15 +2,9 @@
 // (decision 011). Pure SQL over the tables: event ingest (app/modules/usage) adds a batch with the
 // same counters, and the `insights:rebuild` script and the seeds call rebuildRollups.
 import { sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "./client";
+import { col, cols } from "./sql";
 import { FIRST_USE_GAP, NO_TEAM, events, itemSellerDaily, itemSellerGaps, itemUsageDaily, sellerDaily, type EventType } from "./schema";
-
-/** A column's bare name (no table prefix), for column lists and for columns of a CTE or alias. */
-export const col = (column: PgColumn) => sql.identifier(column.name);
-
-/** A column list: `("a", "b")` without the parentheses. */
-export const cols = (...columns: PgColumn[]) => sql.join(columns.map(col), sql`, `);
 
 type CounterKey = "views" | "dwellMs" | "dwells" | "shares" | "downloads" | "searchClicks";
 

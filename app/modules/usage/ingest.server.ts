@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "../../../db/client";
 import { NO_TEAM, eventIds, events, itemVisibility, items } from "../../../db/schema";
-import { col, cols } from "../../../db/usage-rollups";
+import { col, cols } from "../../../db/sql";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";

@@ -3,7 +3,8 @@
 // tables in key order, so concurrent batches lock rows in the same order.
 import { sql, type SQL } from "drizzle-orm";
 import { FIRST_USE_GAP, itemSellerDaily, itemSellerGaps, itemUsageDaily, sellerDaily } from "../../../db/schema";
-import { addCounters, col, cols, counterColumns, countersFromEvents } from "../../../db/usage-rollups";
+import { col, cols } from "../../../db/sql";
+import { addCounters, counterColumns, countersFromEvents } from "../../../db/usage-rollups";
 
 /**
  * `item_seller_gaps` keeps, per day × item, how many sellers came back after how many days (decision
