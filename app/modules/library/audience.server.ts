@@ -24,7 +24,7 @@ const publishedForTeams = (teams: SQL, now: SQL): SQL => sql`(
 export function visibleItemsWhere(user: SessionUser, now = new Date()): SQL {
   if (seesWholeLibrary(user)) return sql`true`;
   // One array parameter: the statement's text is the same for every user.
-  return publishedForTeams(sql`${`{${audienceTeams(user).join(",")}}`}::uuid[]`, sql`${now}`);
+  return publishedForTeams(sql`${`{${audienceTeams(user).join(",")}}`}::uuid[]`, sql`${now.toISOString()}::timestamptz`);
 }
 
 /**
