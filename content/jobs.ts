@@ -7,6 +7,8 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { rowsOf } from "../db/client";
+import { jobs } from "../db/schema";
+import { col, cols } from "../db/sql";
 import { storableMessage } from "./text";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
@@ -38,17 +40,17 @@ export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: n
 export async function enqueueJob(db: AnyDb, kind: string, payload: Record<string, unknown> = {}, options: EnqueueOptions = {}) {
   const runAt = options.runAt ?? new Date();
   await db.execute(sql`
-    insert into jobs (kind, payload, run_at, max_attempts, dedupe_key)
+    insert into ${jobs} (${cols(jobs.kind, jobs.payload, jobs.runAt, jobs.maxAttempts, jobs.dedupeKey)})
     values (${kind}, ${JSON.stringify(payload)}::jsonb, ${runAt.toISOString()}::timestamptz, ${options.maxAttempts ?? 5}, ${options.dedupeKey ?? null})
-    on conflict (dedupe_key) where done_at is null and failed_at is null do nothing`);
+    on conflict (${col(jobs.dedupeKey)}) where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null do nothing`);
 }
 
 /** Frees every held lease: only for a database that one process owns (embedded PGlite), at start. */
 export async function releaseLeases(db: AnyDb): Promise<number> {
   const result = await db.execute(sql`
-    update jobs set locked_until = null
-    where locked_until is not null and done_at is null and failed_at is null
-    returning id`);
+    update ${jobs} set ${col(jobs.lockedUntil)} = null
+    where ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null
+    returning ${col(jobs.id)}`);
   return rowsOf(result).length;
 }
 
@@ -90,16 +92,16 @@ export function createJobRunner(options: {
   let started = false;
   let wakeRequested = false;
 
-  const kindIn = (kinds: string[]) => sql`kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
+  const kindIn = (kinds: string[]) => sql`${col(jobs.kind)} in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
 
   /** Jobs whose every attempt ended with their process gone: failed now, with the reason. */
   async function abandonExhausted(kinds: string[]) {
     const result = await db.execute(sql`
-      update jobs set failed_at = now(), locked_until = null,
-        last_error = coalesce(last_error || ' — ', '') || 'process stopped during the last attempt'
-      where done_at is null and failed_at is null and attempts >= max_attempts
-        and locked_until < now() and ${kindIn(kinds)}
-      returning id, kind, payload, attempts`);
+      update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null,
+        ${col(jobs.lastError)} = coalesce(${col(jobs.lastError)} || ' — ', '') || 'process stopped during the last attempt'
+      where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.attempts)} >= ${col(jobs.maxAttempts)}
+        and ${col(jobs.lockedUntil)} < now() and ${kindIn(kinds)}
+      returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}`);
     for (const job of rowsOf<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number }>(result)) {
       log(`job ${job.id} (${job.kind}) given up: its process stopped during all ${job.attempts} attempts`);
       const handler = handlers[job.kind];
@@ -113,16 +115,16 @@ export function createJobRunner(options: {
     if (known.length === 0) return null;
     await abandonExhausted(known);
     const result = await db.execute(sql`
-      update jobs set attempts = attempts + 1, locked_until = now() + ${lease}
-      where id = (
-        select id from jobs
-        where done_at is null and failed_at is null and run_at <= now() and attempts < max_attempts
-          and (locked_until is null or locked_until < now())
+      update ${jobs} set ${col(jobs.attempts)} = ${col(jobs.attempts)} + 1, ${col(jobs.lockedUntil)} = now() + ${lease}
+      where ${col(jobs.id)} = (
+        select ${col(jobs.id)} from ${jobs}
+        where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.runAt)} <= now() and ${col(jobs.attempts)} < ${col(jobs.maxAttempts)}
+          and (${col(jobs.lockedUntil)} is null or ${col(jobs.lockedUntil)} < now())
           and ${kindIn(known)}
-        order by run_at, id
+        order by ${col(jobs.runAt)}, ${col(jobs.id)}
         limit 1
         for update skip locked)
-      returning id, kind, payload, attempts, max_attempts as "maxAttempts"`);
+      returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}, ${col(jobs.maxAttempts)} as "maxAttempts"`);
     const [row] = rowsOf<Job>(result);
     return row ? { ...row, id: Number(row.id) } : null;
   }
@@ -130,7 +132,7 @@ export function createJobRunner(options: {
   async function execute(job: Job) {
     const handler = handlers[job.kind];
     const renewal = setInterval(() => {
-      db.execute(sql`update jobs set locked_until = now() + ${lease} where id = ${job.id} and locked_until is not null and done_at is null and failed_at is null`).catch((e) =>
+      db.execute(sql`update ${jobs} set ${col(jobs.lockedUntil)} = now() + ${lease} where ${col(jobs.id)} = ${job.id} and ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null`).catch((e) =>
         log(`job ${job.id} (${job.kind}): lease not renewed: ${String(e)}`),
       );
     }, leaseMs / 3);
@@ -138,7 +140,7 @@ export function createJobRunner(options: {
     try {
       await handler.run(job.payload, job);
       clearInterval(renewal);
-      await db.execute(sql`update jobs set done_at = now(), locked_until = null, last_error = null where id = ${job.id}`);
+      await db.execute(sql`update ${jobs} set ${col(jobs.doneAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = null where ${col(jobs.id)} = ${job.id}`);
       if (handler.everyMs) {
         await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
       }
@@ -148,7 +150,7 @@ export function createJobRunner(options: {
       const message = storableMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 2_000);
       if (job.attempts >= job.maxAttempts) {
         log(`job ${job.id} (${job.kind}) failed for good: ${message}`);
-        await db.execute(sql`update jobs set failed_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`);
+        await db.execute(sql`update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = ${message} where ${col(jobs.id)} = ${job.id}`);
         await handler.onFailed?.(job.payload, error).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
         if (handler.everyMs) {
           await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
@@ -156,7 +158,7 @@ export function createJobRunner(options: {
       } else {
         const retryAt = new Date(Date.now() + backoffMs(job.attempts));
         await db.execute(
-          sql`update jobs set locked_until = null, last_error = ${message}, run_at = ${retryAt.toISOString()}::timestamptz where id = ${job.id}`,
+          sql`update ${jobs} set ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = ${message}, ${col(jobs.runAt)} = ${retryAt.toISOString()}::timestamptz where ${col(jobs.id)} = ${job.id}`,
         );
       }
     }

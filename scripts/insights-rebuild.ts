@@ -1,6 +1,6 @@
 // `npm run insights:rebuild`: recompute the usage rollups from the raw events (after a rollup rule
 // changed, or after events were loaded straight into the table). Exits non-zero on failure.
-import { rebuildRollups } from "../app/modules/feedback/events.server";
+import { rebuildRollups } from "../db/usage-rollups";
 import { databaseFromEnv } from "../app/services.server";
 import { loadEnv } from "../app/env.server";
 

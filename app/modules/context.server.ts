@@ -27,8 +27,8 @@ export interface AppServices {
   jobs?: import("../../content/jobs").JobRunner;
   /** Search engines, the outbox sync and the Postgres fallback (search/service.ts). */
   search?: import("../../search/service").SearchService;
-  /** Per-user rate limit on usage events (app/modules/feedback/events.server.ts). */
-  feedback?: { eventLimiter: import("./feedback/events.server").EventRateLimiter };
+  /** Per-user rate limit on usage events (app/modules/usage/rate-limit.server.ts). */
+  feedback?: { eventLimiter: import("./usage/rate-limit.server").EventRateLimiter };
   /** Outgoing mail: SMTP when configured, otherwise the local outbox (app/modules/mail/mail.server.ts). */
   mail?: import("./mail/mail.server").MailTransport;
 }

@@ -12,12 +12,13 @@ import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { TransitionInput, allowedMoves, transitionItem } from "~/modules/library/lifecycle.server";
 import { loadItemPage } from "~/modules/library/item-page.server";
-import { requireServices } from "~/modules/library/publishing.server";
+import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
 import { STATUS_LABEL, TYPE_LABEL } from "../../vocabulary/library";
-import { formAction } from "~/modules/page-errors.server";
-import { AppError } from "~/modules/errors.server";
+import { formAction } from "../modules/page-errors.server";
+import { AppError } from "../modules/errors.server";
+import { formatSize } from "../../vocabulary/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 
@@ -65,7 +66,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
-const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 
 export default function ItemPage() {
   const d = useLoaderData<typeof loader>();

@@ -1,7 +1,7 @@
 // The messaging editor's live preview: Markdown in, the same sanitised HTML sellers will see out.
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/modules/auth/guard.server";
-import { previewMarkdown } from "~/modules/library/publishing.server";
+import { previewMarkdown } from "~/modules/library/markdown-cache.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(context.app, request, ["marketer", "admin"]);

@@ -3,7 +3,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson, toApiError } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { eventLimiterFor, ingestEvents, parseBatch } from "~/modules/feedback/events.server";
+import { eventLimiterFor, ingestEvents } from "~/modules/usage/ingest.server";
+import { parseBatch } from "~/modules/usage/event-input.server";
 
 export const loader = () => apiError(405, "method_not_allowed", "Use POST to send events.");
 

@@ -5,7 +5,7 @@ import { requireApiUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { parseDayRange } from "~/modules/feedback/score.server";
 import { adoptionCsv, csvResponse, wantsCsv } from "~/modules/insights/export.server";
-import { adoption } from "~/modules/insights/insights.server";
+import { adoption } from "~/modules/insights/adoption.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request, ["manager", "admin"]);

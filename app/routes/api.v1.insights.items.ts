@@ -5,7 +5,7 @@ import { requireApiUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { parseDayRange } from "~/modules/feedback/score.server";
 import { csvResponse, itemsCsv, wantsCsv } from "~/modules/insights/export.server";
-import { itemInsights } from "~/modules/insights/insights.server";
+import { itemInsights } from "~/modules/insights/item-insights.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request, ["marketer", "manager", "admin"]);

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
 import { TransitionInput, transitionItem } from "~/modules/library/lifecycle.server";
-import { itemJson, loadItemDetail } from "~/modules/library/publishing.server";
+import { itemJson, loadItemDetail } from "~/modules/library/item-detail.server";
 
 export const loader = () => apiError(405, "method_not_allowed", "Use POST to change an item's status.");
 

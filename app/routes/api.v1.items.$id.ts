@@ -2,7 +2,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import { UpdateInput, itemJson, loadItemDetail, updateItem } from "~/modules/library/publishing.server";
+import { UpdateInput } from "~/modules/library/publishing-input.server";
+import { itemJson, loadItemDetail } from "~/modules/library/item-detail.server";
+import { updateItem } from "~/modules/library/edit-item.server";
 
 export const loader = api(async ({ request, params, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);

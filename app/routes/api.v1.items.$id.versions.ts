@@ -2,7 +2,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import { itemJson, loadItemDetail, requireServices } from "~/modules/library/publishing.server";
+import { itemJson, loadItemDetail } from "~/modules/library/item-detail.server";
+import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
 

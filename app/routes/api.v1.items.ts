@@ -3,14 +3,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import {
-  CreateTextInput,
-  createItemsFromUpload,
-  createTextItem,
-  itemJson,
-  loadItemDetail,
-  requireServices,
-} from "~/modules/library/publishing.server";
+import { CreateTextInput } from "~/modules/library/publishing-input.server";
+import { createItemsFromUpload, createTextItem } from "~/modules/library/create-item.server";
+import { itemJson, loadItemDetail } from "~/modules/library/item-detail.server";
+import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 
 export const loader = () => apiError(405, "method_not_allowed", "Use POST to create an item; GET /api/v1/search to find items.");

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "../../app/modules/context.server";
 import type { SessionUser } from "../../app/modules/auth/session.server";
 import { libraryJobHandlers } from "../../app/modules/library/jobs.server";
-import { createItemsFromUpload } from "../../app/modules/library/publishing.server";
+import { createItemsFromUpload } from "../../app/modules/library/create-item.server";
 import { fieldsObject, receiveUpload } from "../../app/modules/library/upload.server";
 import { createJobRunner } from "../../content/jobs";
 import { createLocalStorage } from "../../content/storage";

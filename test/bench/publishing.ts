@@ -8,7 +8,7 @@ import sharp from "sharp";
 import type { AppContext } from "../../app/modules/context.server";
 import type { SessionUser } from "../../app/modules/auth/session.server";
 import { libraryJobHandlers } from "../../app/modules/library/jobs.server";
-import { createItemsFromUpload } from "../../app/modules/library/publishing.server";
+import { createItemsFromUpload } from "../../app/modules/library/create-item.server";
 import { fieldsObject, receiveUpload } from "../../app/modules/library/upload.server";
 import { makePdf } from "../../content/demo/files";
 import { PREVIEW_WIDTHS, webpDerivatives } from "../../content/images";

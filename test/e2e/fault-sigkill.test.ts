@@ -10,7 +10,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rebuildRollups } from "../../app/modules/feedback/events.server";
+import { rebuildRollups } from "../../db/usage-rollups";
 import { rowsOf } from "../../db/client";
 import { prepareFaultApp, type FaultApp } from "../setup/fault-app";
 import { buildMissing, eventBatch, poll, postEvents, type EventRow } from "../setup/fault-traffic";

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { action as eventsApi } from "~/routes/api.v1.events";
-import { EventRateLimiter, ingestEvents, rebuildRollups } from "~/modules/feedback/events.server";
+import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
+import { rebuildRollups } from "../../db/usage-rollups";
 import { events, itemSellerDaily, sellerDaily } from "../../db/schema";
 import { rowsOf } from "../../db/client";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";

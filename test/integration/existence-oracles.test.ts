@@ -6,7 +6,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiToken } from "~/modules/auth/api-tokens.server";
 import type { SessionUser } from "~/modules/auth/session.server";
-import { ingestEvents } from "~/modules/feedback/events.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
 import { catalogDelta } from "~/modules/offline/sync.server";
 import type { SyncResponse } from "~/offline/types";
 import { events, itemAudiences, itemTombstones, itemUsageDaily, itemVisibility, items, ratings, searchQueries } from "../../db/schema";

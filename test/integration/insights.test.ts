@@ -2,19 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as itemsApi } from "~/routes/api.v1.insights.items";
 import { loader as adoptionApi } from "~/routes/api.v1.insights.adoption";
-import { ingestEvents } from "~/modules/feedback/events.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
 import { rateItem } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
-import {
-  adoption,
-  alignmentKpis,
-  contentGaps,
-  effectivenessQuadrant,
-  itemDetail,
-  itemInsights,
-  libraryHealth,
-  topAndBottom,
-} from "~/modules/insights/insights.server";
+import { adoption } from "~/modules/insights/adoption.server";
+import { alignmentKpis } from "~/modules/insights/alignment.server";
+import { contentGaps } from "~/modules/insights/content-gaps.server";
+import { effectivenessQuadrant, itemInsights, topAndBottom } from "~/modules/insights/item-insights.server";
+import { itemDetail } from "~/modules/insights/item-report.server";
+import { libraryHealth } from "~/modules/insights/library-health.server";
 import { searchQueries } from "../../db/schema";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { addVersion, createItem, event, sessionUser } from "../setup/feedback";

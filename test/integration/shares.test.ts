@@ -13,7 +13,7 @@ import { action as newShareAction } from "~/routes/_app.shares.new";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
 import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
 import { setNotForBuyers } from "~/modules/shares/shares.server";
-import { itemInsights } from "~/modules/insights/insights.server";
+import { itemInsights } from "~/modules/insights/item-insights.server";
 import { itemsCsv } from "~/modules/insights/export.server";
 import { seedDemo } from "../../app/modules/demo/seed.server";
 import { auditLog, items, users } from "../../db/schema";

@@ -3,8 +3,9 @@
 // order, twice, and concurrently, and compare with the figure counted straight from the raw events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { ingestEvents, rebuildRollups } from "~/modules/feedback/events.server";
-import { itemInsights } from "~/modules/insights/insights.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
+import { rebuildRollups } from "../../db/usage-rollups";
+import { itemInsights } from "~/modules/insights/item-insights.server";
 import { FIRST_USE_GAP } from "../../db/schema";
 import { rowsOf } from "../../db/client";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";

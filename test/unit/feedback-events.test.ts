@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConcurrencyGate, EventInput, EventRateLimiter, parseBatch } from "~/modules/feedback/events.server";
+import { ConcurrencyGate } from "~/modules/usage/concurrency.server";
+import { EventInput, parseBatch } from "~/modules/usage/event-input.server";
+import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
 
 const id = "3f1c0e0a-7a51-4a4e-9d7e-1c2b3a4d5e6f";
 const itemId = "0b6f4d2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";

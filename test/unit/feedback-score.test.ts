@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "~/modules/csv.server";
-import { median, normalizeQuery, parseDayRange, wilsonLowerBound } from "~/modules/feedback/score.server";
-import { effectivenessQuadrant, weeksOf, wilsonUpperBound } from "~/modules/insights/insights.server";
+import { median, parseDayRange, wilsonLowerBound } from "~/modules/feedback/score.server";
+import { effectivenessQuadrant } from "~/modules/insights/item-insights.server";
+import { weeksOf } from "~/modules/insights/scope.server";
+import { wilsonUpperBound } from "~/modules/insights/library-health.server";
 
 describe("wilsonLowerBound", () => {
   it("ranks 95 of 100 above 1 of 1", () => {
@@ -21,14 +23,6 @@ describe("wilsonLowerBound", () => {
   it("has an upper bound that makes 0 of 1 less damning than 0 of 20", () => {
     expect(wilsonUpperBound(0, 1)).toBeGreaterThan(wilsonUpperBound(0, 20));
     expect(wilsonUpperBound(0, 0)).toBe(1);
-  });
-});
-
-describe("normalizeQuery", () => {
-  it("folds case, accents, punctuation and spacing so equivalent searches group together", () => {
-    expect(normalizeQuery("  Pricing  Sheet! ")).toBe("pricing sheet");
-    expect(normalizeQuery("Résumé—Café")).toBe("resume cafe");
-    expect(normalizeQuery("?!")).toBe("");
   });
 });
 

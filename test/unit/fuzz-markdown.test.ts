@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
 import { AppError } from "~/modules/errors.server";
-import { previewMarkdown } from "~/modules/library/publishing.server";
+import { previewMarkdown } from "~/modules/library/markdown-cache.server";
 import { MAX_NESTING, markdownToText, renderMarkdown } from "../../content/markdown";
 
 const SEED = 20261124;

@@ -3,11 +3,11 @@
 // and fast: batched inserts straight into the event table, then one rollup rebuild.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { rebuildRollups } from "../feedback/events.server";
-import { normalizeQuery } from "../feedback/score.server";
+import { rebuildRollups } from "../../../db/usage-rollups";
 import type { Db } from "../../../db/client";
 import { contentRequests, events, feedbackReplies, itemAudiences, itemVersions, items, ratings, searchQueries, users } from "../../../db/schema";
-import type { RatingReason } from "../../../vocabulary/feedback";
+import { type RatingReason } from "../../../vocabulary/feedback";
+import { normaliseQuery } from "../../../search/query";
 
 const DAY = 86_400_000;
 
@@ -173,7 +173,7 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
         teamId: who.teamId,
         text: spec.text,
         query: spec.query,
-        queryNorm: spec.query ? normalizeQuery(spec.query) : null,
+        queryNorm: spec.query ? normaliseQuery(spec.query) || null : null,
         status: spec.status,
         answerItemId: spec.status === "done" ? library[n % library.length].id : null,
         createdAt,
@@ -202,7 +202,7 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
     log.push({
       userId: who.id,
       teamId: who.teamId,
-      queryNorm: normalizeQuery(s.q),
+      queryNorm: normaliseQuery(s.q),
       resultCount: s.zero ? 0 : 1 + Math.floor(rand() * 12),
       clickedItemId: clicked?.id ?? null,
       clickedPosition: clicked ? Math.floor(rand() * 3) : null,

@@ -4,8 +4,8 @@
 // Everything is generated in SQL (generate_series) with ids derived from a label (md5), so it is fast,
 // deterministic and safe to run twice: a second run adds nothing.
 import { sql } from "drizzle-orm";
-import { rebuildRollups } from "../feedback/events.server";
-import { rowsOf, type Db } from "../../../db/client";
+import { rebuildRollups } from "../../../db/usage-rollups";
+import { type Db, rowsOf } from "../../../db/client";
 import { ITEM_TYPES, MESSAGING_TYPES } from "../../../vocabulary/library";
 
 export type ScaleOptions = {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
 import { RATING_REASONS } from "../../../vocabulary/feedback";
+import { UUID_PATTERN } from "../../../vocabulary/ids";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary } from "../library/audience.server";
@@ -16,17 +17,16 @@ export const INBOX_PAGE_SIZE = 25;
 export const INBOX_SHOW = ["unanswered", "replied", "resolved", "all"] as const;
 export type InboxShow = (typeof INBOX_SHOW)[number];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
 
 export const InboxQuery = z.object({
   // `open` was the old default view's name (before "unanswered" and "replied" split it): same rows as both.
   show: z.preprocess((v) => (v === "open" ? undefined : v), z.enum(INBOX_SHOW).optional()).catch(undefined),
-  item: optional(z.string().regex(UUID)),
+  item: optional(z.string().regex(UUID_PATTERN)),
   reason: optional(z.union([z.enum(RATING_REASONS), z.literal("none")])),
   page: optional(z.coerce.number().int().min(1).max(1000)),
   /** The rating shown in the detail pane. */
-  open: optional(z.string().regex(UUID)),
+  open: optional(z.string().regex(UUID_PATTERN)),
 });
 export type InboxQuery = z.infer<typeof InboxQuery>;
 export const parseInboxQuery = (params: URLSearchParams) => InboxQuery.parse(Object.fromEntries(params));

@@ -1,19 +1,19 @@
 // "Was this useful?": a seller's answer per version, marketing's replies, and resolution by a new version.
 import { rowsOf } from "../../../db/client";
 import { setItemUsefulness } from "../../../search/usefulness";
-import { and, desc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
-import { feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
+import { feedbackReplies, itemVersions, items, ratings, users } from "../../../db/schema";
 import { RATING_REASONS } from "../../../vocabulary/feedback";
+import { isUuid } from "../../../vocabulary/ids";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
-import { FUTURE_TOLERANCE_MS } from "./events.server";
+import { FUTURE_TOLERANCE_MS } from "../usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const RatingInput = z.object({
   useful: z.boolean({ message: "useful must be true or false." }),
@@ -51,7 +51,7 @@ export type SavedRating = {
 async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string) {
   const missing = notFound("This item doesn't exist or isn't shared with your team.");
   // The same answer for a malformed id, a random one and one the user may not see.
-  if (!UUID_RE.test(itemId)) throw missing;
+  if (!isUuid(itemId)) throw missing;
   const [row] = await db
     .select({ id: items.id, versionId: itemVersions.id, versionNumber: itemVersions.number })
     .from(items)
@@ -225,92 +225,13 @@ const requireMarketing = (user: SessionUser) => {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketing can answer feedback.");
 };
 
-export type InboxRating = {
-  id: string;
-  itemId: string;
-  itemTitle: string;
-  versionNumber: number;
-  useful: boolean;
-  reasons: string[];
-  comment: string | null;
-  at: Date;
-  rater: string;
-  team: string | null;
-  resolvedAt: Date | null;
-  resolvedInVersion: number | null;
-  replies: { body: string; at: Date; author: string | null }[];
-  /** Versions the item has, newest first: what a resolution can point at. */
-  versions: { id: string; number: number }[];
-};
-
-/**
- * Marketing's inbox: ratings that say something (a comment, or a "no"), newest first.
- * `open` hides resolved ones.
- */
-export async function listRatingInbox(
-  db: Db,
-  { user, state = "open", limit = 100 }: { user: SessionUser; state?: "open" | "resolved" | "all"; limit?: number }
-): Promise<InboxRating[]> {
-  requireMarketing(user);
-  const rows = await db
-    .select({
-      id: ratings.id,
-      itemId: ratings.itemId,
-      itemTitle: items.title,
-      versionNumber: itemVersions.number,
-      useful: ratings.useful,
-      reasons: ratings.reasons,
-      comment: ratings.comment,
-      at: ratings.at,
-      rater: users.name,
-      team: teams.name,
-      resolvedAt: ratings.resolvedAt,
-      resolvedInVersion: sql<number | null>`(select v.number from ${itemVersions} v where v.id = ${ratings.resolvedVersionId})`,
-    })
-    .from(ratings)
-    .innerJoin(items, eq(items.id, ratings.itemId))
-    .innerJoin(itemVersions, eq(itemVersions.id, ratings.versionId))
-    .innerJoin(users, eq(users.id, ratings.userId))
-    .leftJoin(teams, eq(teams.id, ratings.teamId))
-    .where(
-      and(
-        or(isNotNull(ratings.comment), eq(ratings.useful, false)),
-        state === "open" ? isNull(ratings.resolvedAt) : state === "resolved" ? isNotNull(ratings.resolvedAt) : undefined
-      )
-    )
-    .orderBy(desc(ratings.at), desc(ratings.id))
-    .limit(Math.min(Math.max(limit, 1), 500));
-  if (rows.length === 0) return [];
-  const replies = await db
-    .select({ ratingId: feedbackReplies.ratingId, body: feedbackReplies.body, at: feedbackReplies.at, author: users.name })
-    .from(feedbackReplies)
-    .leftJoin(users, eq(users.id, feedbackReplies.authorId))
-    .where(
-      inArray(
-        feedbackReplies.ratingId,
-        rows.map((r) => r.id)
-      )
-    )
-    .orderBy(feedbackReplies.at, feedbackReplies.id);
-  const versions = await db
-    .select({ id: itemVersions.id, itemId: itemVersions.itemId, number: itemVersions.number })
-    .from(itemVersions)
-    .where(inArray(itemVersions.itemId, [...new Set(rows.map((r) => r.itemId))]))
-    .orderBy(desc(itemVersions.number));
-  return rows.map((r) => ({
-    ...r,
-    replies: replies.filter((p) => p.ratingId === r.id).map(({ body, at, author }) => ({ body, at, author })),
-    versions: versions.filter((v) => v.itemId === r.itemId).map(({ id, number }) => ({ id, number })),
-  }));
-}
-
 export const ReplyInput = z.object({
   body: z.string().trim().min(1, "Write a reply.").max(2_000, "Replies are limited to 2,000 characters."),
 });
 
 async function ratingForMarketing(db: Db, user: SessionUser, ratingId: string) {
   requireMarketing(user);
-  if (!UUID_RE.test(ratingId)) throw notFound("No such feedback.");
+  if (!isUuid(ratingId)) throw notFound("No such feedback.");
   const [row] = await db.select().from(ratings).where(eq(ratings.id, ratingId)).limit(1);
   if (!row) throw notFound("This feedback no longer exists.");
   return row;
@@ -345,7 +266,7 @@ export async function resolveRating(
   const rating = await ratingForMarketing(db, user, ratingId);
   let resolvedVersionId: string | null = null;
   if (versionId) {
-    if (!UUID_RE.test(versionId)) throw new AppError("unprocessable", "Choose one of this item's versions.");
+    if (!isUuid(versionId)) throw new AppError("unprocessable", "Choose one of this item's versions.");
     const [rated] = await db
       .select({ number: itemVersions.number })
       .from(itemVersions)

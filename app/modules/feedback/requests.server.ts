@@ -4,13 +4,13 @@ import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { contentRequests, feedbackReplies, items, teams, users } from "../../../db/schema";
 import { REQUEST_STATUSES, type RequestStatus } from "../../../vocabulary/feedback";
+import { UUID_SOURCE, isUuid, uuidSchema } from "../../../vocabulary/ids";
 import type { SessionUser } from "../auth/session.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { ReplyInput } from "./ratings.server";
-import { normalizeQuery } from "./score.server";
+import { normaliseQuery } from "../../../search/query";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const RequestInput = z.object({
   text: z
@@ -26,7 +26,7 @@ export const RequestInput = z.object({
     .nullable()
     .transform((q) => (q ? q : null)),
   /** Client-chosen id (offline outbox): a re-sent request is stored once. */
-  id: z.string().regex(UUID_RE, "id must be a UUID").optional(),
+  id: uuidSchema("id must be a UUID").optional(),
 });
 export type RequestInput = z.infer<typeof RequestInput>;
 
@@ -53,7 +53,8 @@ export async function createRequest(
       teamId: user.teamId,
       text: input.text,
       query: input.query,
-      queryNorm: input.query ? normalizeQuery(input.query) || null : null,
+      // The search log's form of the query, so the content-gap report can count requests per search.
+      queryNorm: input.query ? normaliseQuery(input.query) || null : null,
       createdAt: now,
       updatedAt: now,
     })
@@ -205,12 +206,12 @@ export async function updateRequest(
   { user, id, input, now = new Date() }: { user: SessionUser; id: string; input: RequestUpdate; now?: Date },
 ) {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
-  if (!UUID_RE.test(id)) throw notFound("No such request.");
+  if (!isUuid(id)) throw notFound("No such request.");
   const [request] = await db.select().from(contentRequests).where(eq(contentRequests.id, id)).limit(1);
   if (!request) throw notFound("This request no longer exists.");
   let answerItemId = input.answerItemId;
   if (answerItemId) {
-    const link = answerItemId.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    const link = answerItemId.match(new RegExp(UUID_SOURCE, "i"));
     const [item] = link ? await db.select({ id: items.id }).from(items).where(eq(items.id, link[0].toLowerCase())) : [];
     if (!item) throw new AppError("unprocessable", "No item has that id or link. Paste the item's address or id.");
     answerItemId = item.id;

@@ -1,23 +1,11 @@
-// Small pure pieces the feedback loop and the insights share: the fair usefulness score, query
-// normalisation for grouping searches and requests, date ranges, and CSV.
+// Small pure pieces the feedback loop and the insights share: the fair usefulness score, date
+// ranges and the median.
 
 /**
  * Lower bound of the Wilson score interval (95 %). A fair ranking for yes/no votes: 1 of 1 scores
  * about 0.21 while 95 of 100 scores about 0.89, so a single vote cannot outrank a proven item.
  */
 export { wilsonLowerBound } from "../../../search/usefulness";
-
-/** Lower-case, accents folded, punctuation to spaces, whitespace collapsed: "Pricing  Sheet!" = "pricing sheet". */
-export function normalizeQuery(query: string): string {
-  return query
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim()
-    .replace(/\s+/g, " ")
-    .slice(0, 200);
-}
 
 export const DAY_MS = 86_400_000;
 

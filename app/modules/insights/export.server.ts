@@ -4,18 +4,17 @@ import type { SessionUser } from "../auth/session.server";
 import { AppError } from "../errors.server";
 import type { DayRange } from "../feedback/score.server";
 import { toCsv } from "../csv.server";
-import type { Adoption, AlignmentKpis, ContentGap, ItemInsight, LibraryHealth, QuadrantPoint } from "./insights.server";
-import {
-  QUADRANT_LABEL,
-  adoption,
-  alignmentKpis,
-  contentGaps,
-  effectivenessQuadrant,
-  itemDetail,
-  itemInsights,
-  libraryHealth,
-  topAndBottom,
-} from "./insights.server";
+import type { Adoption } from "./adoption.server";
+import type { AlignmentKpis } from "./alignment.server";
+import type { ContentGap } from "./content-gaps.server";
+import type { ItemInsight, QuadrantPoint } from "./item-insights.server";
+import type { LibraryHealth } from "./library-health.server";
+import { QUADRANT_LABEL, effectivenessQuadrant, itemInsights, topAndBottom } from "./item-insights.server";
+import { adoption } from "./adoption.server";
+import { alignmentKpis } from "./alignment.server";
+import { contentGaps } from "./content-gaps.server";
+import { itemDetail } from "./item-report.server";
+import { libraryHealth } from "./library-health.server";
 
 const col = (key: string, label: string) => ({ key, label });
 

@@ -5,16 +5,12 @@ import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
 import { listRequests } from "../feedback/requests.server";
 import { parseDayRange, type DayRange } from "../feedback/score.server";
-import {
-  adoption,
-  alignmentKpis,
-  contentGaps,
-  effectivenessQuadrant,
-  itemInsights,
-  libraryHealth,
-  scopeTeams,
-  topAndBottom,
-} from "./insights.server";
+import { adoption } from "./adoption.server";
+import { alignmentKpis } from "./alignment.server";
+import { contentGaps } from "./content-gaps.server";
+import { effectivenessQuadrant, itemInsights, topAndBottom } from "./item-insights.server";
+import { libraryHealth } from "./library-health.server";
+import { scopeTeams } from "./scope.server";
 
 export type InsightFilters = { range: DayRange; teamId: string | null };
 

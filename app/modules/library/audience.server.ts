@@ -1,6 +1,6 @@
 // Who may see what. Every seller-facing query goes through `visibleItemsWhere`, so a forgotten
 // filter cannot leak an item outside its audience.
-import { and, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { itemAudiences, itemVisibility, items } from "../../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 
@@ -11,16 +11,20 @@ export const seesWholeLibrary = (user: Pick<SessionUser, "role">) => user.role =
 export const audienceTeams = (user: SessionUser) =>
   [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
 
+/**
+ * The audience rule, written once: published, not expired at `now`, and either for everyone or for one
+ * of `teams` (a uuid[]). Every other form below is this rule with the viewer's part filled in.
+ */
+const publishedForTeams = (teams: SQL, now: SQL): SQL => sql`(
+  ${items.status} = 'published' and (${items.expiresAt} is null or ${items.expiresAt} > ${now})
+  and (not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
+       or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = any(${teams}))))`;
+
 /** Published, not expired, and either for everyone or for one of the user's teams. */
 export function visibleItemsWhere(user: SessionUser, now = new Date()): SQL {
   if (seesWholeLibrary(user)) return sql`true`;
-  const teams = audienceTeams(user);
-  const audienceOk = teams.length
-    ? sql`(not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
-          or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id}
-                     and a.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})))`
-    : sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`;
-  return and(eq(items.status, "published"), or(isNull(items.expiresAt), gt(items.expiresAt, now)), audienceOk)!;
+  // One array parameter: the statement's text is the same for every user.
+  return publishedForTeams(sql`${`{${audienceTeams(user).join(",")}}`}::uuid[]`, sql`${now.toISOString()}::timestamptz`);
 }
 
 /**
@@ -42,14 +46,11 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
 }
 
 /**
- * `visibleItemsWhere` for statements built once and run with placeholders (the item page's): the same
- * rule, with the viewer's part as SQL — `wholeLibrary` a boolean, `teams` a uuid[] — so the statement's
- * text never depends on the user.
+ * `visibleItemsWhere` for statements built once and run with placeholders (the item page's): the
+ * viewer's part as SQL — `wholeLibrary` a boolean, `teams` a uuid[] — so the statement's text never
+ * depends on the user.
  */
-export const visibleItemsWhereFor = (wholeLibrary: SQL, teams: SQL): SQL => sql`(${wholeLibrary} or (
-  ${items.status} = 'published' and (${items.expiresAt} is null or ${items.expiresAt} > now())
-  and (not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})
-       or exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = any(${teams})))))`;
+export const visibleItemsWhereFor = (wholeLibrary: SQL, teams: SQL): SQL => sql`(${wholeLibrary} or ${publishedForTeams(teams, sql`now()`)})`;
 
 /** The viewer's part as placeholders, filled from `visibilityParams`. */
 export const visibleItemsWherePrepared = (): SQL =>

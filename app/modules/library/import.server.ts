@@ -9,13 +9,9 @@ import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError } from "../errors.server";
 import { transitionItem } from "./lifecycle.server";
-import {
-  CreateTextInput,
-  createItemsFromUpload,
-  createTextItem,
-  isMessagingType,
-  requireServices,
-} from "./publishing.server";
+import { CreateTextInput, isMessagingType } from "./publishing-input.server";
+import { createItemsFromUpload, createTextItem } from "./create-item.server";
+import { requireServices } from "./publisher.server";
 import { itemVersions, teams, users } from "../../../db/schema";
 import { safeFilename, sniffHead } from "../../../content/sniff";
 import { sha256, writeTempFile } from "../../../content/storage";

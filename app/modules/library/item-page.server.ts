@@ -12,7 +12,8 @@ import { hashToken } from "../auth/tokens.server";
 import { notFound } from "../errors.server";
 import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "../feedback/item-feedback.server";
 import { seesWholeLibrary, visibilityParams, visibleItemsWhereForViewer, visibleItemsWherePrepared } from "./audience.server";
-import { isUuid, itemDetailFrom, versionsAndHistory } from "./publishing.server";
+import { isUuid } from "../../../vocabulary/ids";
+import { itemDetailFrom, versionsAndHistory } from "./item-detail.server";
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 

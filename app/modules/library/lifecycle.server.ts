@@ -1,7 +1,7 @@
 // The workflow: draft → in review → published → archived (and back to draft), with a second pair of
 // eyes before anything reaches sellers, scheduled publishing, automatic expiry, and a history row
 // for every move. Leaving sellers' view writes a tombstone so offline devices drop the item too.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { itemTombstones, itemTransitions, itemVersions, items } from "../../../db/schema";
@@ -12,7 +12,9 @@ import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
-import { isUuid, MetadataFields } from "./publishing.server";
+import { isUuid } from "../../../vocabulary/ids";
+import { MetadataFields } from "./publishing-input.server";
+import { blocked, expiringWithin, staleAt, verifyDue } from "./trust-rules.server";
 
 export const TransitionInput = z.object({
   to: z.enum(ITEM_STATUSES, { message: `to must be one of ${ITEM_STATUSES.join(", ")}.` }),
@@ -281,36 +283,26 @@ const trustColumns = {
   problem: items.problem,
 };
 
-const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;
-
 export async function trustLists(db: Db, user: SessionUser, { mine = true, days = 30, now = new Date() } = {}) {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins see the trust lists.");
   const owned = mine ? eq(items.ownerId, user.id) : undefined;
-  const soon = new Date(now.getTime() + days * 86_400_000);
   const [expiring, stale, problems] = await Promise.all([
     db
       .select(trustColumns)
       .from(items)
-      .where(and(owned, eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, soon)))
+      .where(and(owned, expiringWithin(now, days)))
       .orderBy(asc(items.expiresAt))
       .limit(100),
     db
       .select({ ...trustColumns, verifyBy: sql<Date>`${verifyDue}`.mapWith(items.verifiedAt) })
       .from(items)
-      .where(
-        and(
-          owned,
-          eq(items.status, "published"),
-          isNotNull(items.verifyIntervalDays),
-          or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`),
-        ),
-      )
+      .where(and(owned, staleAt(now)))
       .orderBy(asc(items.verifiedAt))
       .limit(100),
     db
       .select(trustColumns)
       .from(items)
-      .where(and(owned, isNotNull(items.problem), sql`${items.status} <> 'archived'`))
+      .where(and(owned, blocked))
       .orderBy(desc(items.updatedAt))
       .limit(100),
   ]);

@@ -1,13 +1,15 @@
 // The library as a table for the desk: server-side text search (SQL on title, summary and owner, not
 // the sellers' ranked search), filters, sort and pagination, all read from the URL so it works without
 // JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { itemAudiences, itemTags, items, tags, teams, users } from "../../../db/schema";
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "../../../vocabulary/library";
+import { UUID_PATTERN } from "../../../vocabulary/ids";
 import type { SessionUser } from "../auth/session.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
+import { blocked, expiringWithin, staleAt } from "./trust-rules.server";
 
 export const PAGE_SIZE = 50;
 /** Offset pagination with a cap: page 200 × 50 covers 10,000 items; past that, narrow the search. */
@@ -15,7 +17,6 @@ export const MAX_PAGE = 200;
 export const SORTS = ["updated", "title", "type", "status", "owner", "expires"] as const;
 export const EXPIRING = ["7", "30", "90"] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A bad value in a hand-edited URL drops that filter rather than failing the page. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
 
@@ -23,11 +24,11 @@ export const LibraryQuery = z.object({
   q: optional(z.string().trim().max(100)),
   status: optional(z.enum(ITEM_STATUSES)),
   type: optional(z.enum(ITEM_TYPES)),
-  tag: optional(z.string().regex(UUID)),
+  tag: optional(z.string().regex(UUID_PATTERN)),
   /** "me", or a user id. */
-  owner: optional(z.union([z.literal("me"), z.string().regex(UUID)])),
+  owner: optional(z.union([z.literal("me"), z.string().regex(UUID_PATTERN)])),
   /** "everyone" (no audience rows), or a team id. */
-  audience: optional(z.union([z.literal("everyone"), z.string().regex(UUID)])),
+  audience: optional(z.union([z.literal("everyone"), z.string().regex(UUID_PATTERN)])),
   /** Published items expiring within that many days, or already expired. */
   expiring: optional(z.enum(EXPIRING)),
   /** The "Needs attention" lists as filters: overdue for re-verification, or blocked by a problem. */
@@ -58,14 +59,6 @@ export type LibraryRow = {
 /** `%` and `_` typed by a user are text, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** The same rules as the trust lists (lifecycle.server.ts `trustLists`), as conditions. */
-const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;
-const expiringWithin = (now: Date, days: number) =>
-  and(eq(items.status, "published"), lte(items.expiresAt, new Date(now.getTime() + days * 86_400_000)))!;
-const stale = (now: Date) =>
-  and(eq(items.status, "published"), isNotNull(items.verifyIntervalDays), or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`))!;
-const blocked = and(isNotNull(items.problem), sql`${items.status} <> 'archived'`)!;
-
 function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   const conditions: (SQL | undefined)[] = [visibleItemsWhere(user, now)];
   if (query.q) {
@@ -81,7 +74,7 @@ function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   else if (query.audience)
     conditions.push(sql`exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id} and a.team_id = ${query.audience}::uuid)`);
   if (query.expiring) conditions.push(expiringWithin(now, Number(query.expiring)));
-  if (query.needs === "stale") conditions.push(stale(now));
+  if (query.needs === "stale") conditions.push(staleAt(now));
   if (query.needs === "blocked") conditions.push(blocked);
   return and(...conditions)!;
 }
@@ -180,7 +173,7 @@ export async function attentionCounts(db: Db, { user, mine, now = new Date() }: 
   const [row] = await db
     .select({
       expiring: sql<number>`count(*) filter (where ${expiringWithin(now, 30)})::int`,
-      stale: sql<number>`count(*) filter (where ${stale(now)})::int`,
+      stale: sql<number>`count(*) filter (where ${staleAt(now)})::int`,
       blocked: sql<number>`count(*) filter (where ${blocked})::int`,
     })
     .from(items)

@@ -12,7 +12,10 @@ import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
-import { admitFile, isMessagingType, isUuid, requirePublisher, requireServices } from "./publishing.server";
+import { admitFile } from "./create-item.server";
+import { isMessagingType } from "./publishing-input.server";
+import { isUuid } from "../../../vocabulary/ids";
+import { requirePublisher, requireServices } from "./publisher.server";
 import type { ReceivedFile } from "./upload.server";
 
 export const NewVersionFields = z.object({

@@ -10,7 +10,8 @@ import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import type { AppContext } from "../context.server";
 import { AppError, notFound } from "../errors.server";
-import { EventRateLimiter, ingestEvents } from "../feedback/events.server";
+import { EventRateLimiter } from "../usage/rate-limit.server";
+import { ingestEvents } from "../usage/ingest.server";
 import { visibleItemsWhere } from "../library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
 

@@ -1,0 +1,89 @@
+// Team adoption: weekly active sellers over team size, and views by team and region.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../../../db/client";
+import { NO_TEAM } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import type { DayRange } from "../feedback/score.server";
+import { insightScope, inTeams, num, round, weeksOf } from "./scope.server";
+
+export type TeamAdoption = {
+  teamId: string;
+  team: string;
+  region: string | null;
+  /** Active sellers in the team today. */
+  size: number;
+  weeks: { week: string; active: number; rate: number }[];
+  /** Mean of the weekly rates. */
+  avgRate: number;
+  views: number;
+};
+
+export type Adoption = {
+  teams: TeamAdoption[];
+  overall: { week: string; active: number; size: number; rate: number }[];
+  regions: { region: string; views: number; active: number; size: number }[];
+};
+
+/** Weekly active sellers ÷ team size, per team and week (Monday start, UTC), plus views by team and region. */
+export async function adoption(
+  db: Db,
+  { user, range, teamId }: { user: SessionUser; range: DayRange; teamId?: string | null },
+): Promise<Adoption> {
+  const scope = insightScope(user, teamId, ["manager", "admin"]);
+  const weeks = weeksOf(range);
+  // One pass over seller_daily: each person's week (summing their views), then per team and week the
+  // sellers among them (active) and everyone's views. Weeks start on Monday: 1970-01-05 was one.
+  const [teamResult, weekResult] = await Promise.all([
+    db.execute(sql`
+      select t.id, t.name, t.region,
+             (select count(*)::int from users u where u.team_id = t.id and u.role = 'seller' and u.active) as size
+      from teams t where ${inTeams("t.id", scope)} order by t.name`),
+    db.execute(sql`
+      select w.team_id, w.week::text as week,
+             count(*) filter (where u.role = 'seller' and w.team_id <> ${NO_TEAM}::uuid)::int as active, sum(w.views)::int as views
+      from (
+        select team_id, day - ((day - date '1970-01-05') % 7) as week, user_id, sum(views) as views
+        from seller_daily
+        where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
+        group by 1, 2, 3
+      ) w
+      left join users u on u.id = w.user_id
+      group by 1, 2`),
+  ]);
+  const teamRows = rowsOf<{ id: string; name: string; region: string | null; size: number }>(teamResult);
+  const weekRows = rowsOf<{ team_id: string; week: string; active: number; views: number }>(weekResult);
+  const active = new Map(weekRows.map((r) => [`${r.team_id} ${r.week}`, num(r.active)]));
+  const views = new Map<string, number>();
+  for (const r of weekRows) views.set(r.team_id, (views.get(r.team_id) ?? 0) + num(r.views));
+  const teams: TeamAdoption[] = teamRows.map((t) => {
+    const size = num(t.size);
+    const w = weeks.map(({ week }) => {
+      const a = active.get(`${t.id} ${week}`) ?? 0;
+      return { week, active: a, rate: size ? round(a / size) : 0 };
+    });
+    return {
+      teamId: t.id,
+      team: t.name,
+      region: t.region,
+      size,
+      weeks: w,
+      avgRate: w.length ? round(w.reduce((s, x) => s + x.rate, 0) / w.length) : 0,
+      views: views.get(t.id) ?? 0,
+    };
+  });
+  const totalSize = teams.reduce((s, t) => s + t.size, 0);
+  const overall = weeks.map(({ week }, i) => {
+    const a = teams.reduce((s, t) => s + t.weeks[i].active, 0);
+    return { week, active: a, size: totalSize, rate: totalSize ? round(a / totalSize) : 0 };
+  });
+  const regions = new Map<string, { region: string; views: number; active: number; size: number }>();
+  for (const t of teams) {
+    const key = t.region ?? "No region";
+    const r = regions.get(key) ?? { region: key, views: 0, active: 0, size: 0 };
+    r.views += t.views;
+    r.size += t.size;
+    r.active += t.weeks.reduce((m, w) => Math.max(m, w.active), 0);
+    regions.set(key, r);
+  }
+  return { teams, overall, regions: [...regions.values()].sort((a, b) => b.views - a.views || a.region.localeCompare(b.region)) };
+}

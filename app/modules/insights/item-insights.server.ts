@@ -1,0 +1,183 @@
+// Per-item usage and usefulness in a range and scope (the Insights table and the API), the
+// effectiveness quadrant drawn from it, and the top and bottom content.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../../../db/client";
+import type { SessionUser } from "../auth/session.server";
+import { median, wilsonLowerBound, type DayRange } from "../feedback/score.server";
+import { insightScope, inTeams, usageTable, utcStart, utcEnd, num, round } from "./scope.server";
+
+export type ItemInsight = {
+  itemId: string;
+  title: string;
+  type: string;
+  status: string;
+  views: number;
+  uniqueSellers: number;
+  shares: number;
+  downloads: number;
+  avgDwellS: number | null;
+  useful: number;
+  notUseful: number;
+  /** Share of "yes" among ratings, 0..1; null with no ratings. */
+  usefulShare: number | null;
+  /** Wilson lower bound (95 %): the fair score that ranks lists. */
+  score: number;
+  /** Buyer shares of the item made in the range by sellers in scope (decision 021), and how many were opened. */
+  buyerShares: number;
+  buyerOpened: number;
+  /** Opened buyer shares / buyer shares, 0..1; null with no shares. */
+  buyerOpenRate: number | null;
+};
+
+/** Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. */
+export async function itemInsights(
+  db: Db,
+  { user, range, teamId, itemId }: { user: SessionUser; range: DayRange; teamId?: string | null; itemId?: string },
+): Promise<ItemInsight[]> {
+  const scope = insightScope(user, teamId);
+  const onlyItem = (col: string) => (itemId ? sql`${sql.raw(col)} = ${itemId}::uuid` : sql`true`);
+  const inRange = sql`day between ${range.from}::date and ${range.to}::date`;
+  // Every team: the team-less rollups, one row per item-day (and gap) instead of one per team (or seller).
+  const sellers =
+    scope.teamIds === null
+      ? sql`
+      -- A seller counts once, on their first active day in the range: the one whose previous active day is before it.
+      select item_id, sum(sellers)::int as sellers from item_seller_gaps
+      where ${inRange} and gap > day - ${range.from}::date and ${onlyItem("item_id")}
+      group by item_id`
+      : sql`
+      -- NOTE: distinct pairs first, then count: a hash aggregate, where count(distinct) would sort.
+      select item_id, count(*)::int as sellers from (
+        select item_id, user_id from item_seller_daily
+        where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
+        group by item_id, user_id
+      ) pairs
+      group by item_id`;
+  const result = await db.execute(sql`
+    with u as (
+      select item_id, sum(views)::int as views, sum(shares)::int as shares, sum(downloads)::int as downloads,
+             sum(dwell_ms)::float8 as dwell_ms, sum(dwells)::int as dwells
+      from ${usageTable(scope)}
+      where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
+      group by item_id
+    ),
+    s as (${sellers}),
+    r as (
+      select item_id, count(*) filter (where useful)::int as yes, count(*) filter (where not useful)::int as no
+      from (
+        select distinct on (item_id, user_id) item_id, useful from ratings
+        where at >= ${utcStart(range.from)} and at < ${utcEnd(range.to)} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
+        order by item_id, user_id, at desc
+      ) latest
+      group by item_id
+    ),
+    b as (
+      select si.item_id, count(*)::int as shares, count(*) filter (where sh.first_opened_at is not null)::int as opened
+      from share_items si join shares sh on sh.id = si.share_id
+      where sh.created_at >= ${utcStart(range.from)} and sh.created_at < ${utcEnd(range.to)} and ${inTeams("sh.team_id", scope)} and ${onlyItem("si.item_id")}
+      group by si.item_id
+    )
+    select i.id as "itemId", i.title, i.type, i.status,
+           coalesce(u.views, 0) as views, coalesce(s.sellers, 0) as "uniqueSellers",
+           coalesce(u.shares, 0) as shares, coalesce(u.downloads, 0) as downloads,
+           u.dwell_ms as "dwellMs", coalesce(u.dwells, 0) as dwells,
+           coalesce(r.yes, 0) as yes, coalesce(r.no, 0) as no,
+           coalesce(b.shares, 0) as "buyerShares", coalesce(b.opened, 0) as "buyerOpened"
+    from items i
+    left join u on u.item_id = i.id
+    left join s on s.item_id = i.id
+    left join r on r.item_id = i.id
+    left join b on b.item_id = i.id
+    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem("i.id")}
+    order by coalesce(u.views, 0) desc, i.title, i.id
+  `);
+  return rowsOf<Record<string, unknown>>(result).map((r) => {
+    const yes = num(r.yes);
+    const no = num(r.no);
+    const dwells = num(r.dwells);
+    return {
+      itemId: String(r.itemId),
+      title: String(r.title),
+      type: String(r.type),
+      status: String(r.status),
+      views: num(r.views),
+      uniqueSellers: num(r.uniqueSellers),
+      shares: num(r.shares),
+      downloads: num(r.downloads),
+      avgDwellS: dwells ? round(num(r.dwellMs) / dwells / 1000, 1) : null,
+      useful: yes,
+      notUseful: no,
+      usefulShare: yes + no ? round(yes / (yes + no)) : null,
+      score: round(wilsonLowerBound(yes, yes + no)),
+      buyerShares: num(r.buyerShares),
+      buyerOpened: num(r.buyerOpened),
+      buyerOpenRate: num(r.buyerShares) ? round(num(r.buyerOpened) / num(r.buyerShares)) : null,
+    };
+  });
+}
+
+export type QuadrantPoint = { itemId: string; title: string; views: number; score: number; ratings: number; quadrant: Quadrant };
+export type Quadrant = "star" | "fix" | "hidden_gem" | "retire";
+export const QUADRANT_LABEL: Record<Quadrant, string> = {
+  star: "Used and useful: keep",
+  fix: "Used but not useful: improve",
+  hidden_gem: "Useful but little used: promote",
+  retire: "Little used, not useful: retire",
+};
+
+/**
+ * Usage × usefulness for rated items. Splits at the median views and the median fair score of the
+ * plotted items, so the quadrants compare items with each other rather than with an arbitrary bar.
+ */
+export function effectivenessQuadrant(rows: ItemInsight[]): { points: QuadrantPoint[]; splitViews: number; splitScore: number } {
+  const rated = rows.filter((r) => r.useful + r.notUseful > 0);
+  const splitViews = median(rated.map((r) => r.views)) ?? 0;
+  const splitScore = median(rated.map((r) => r.score)) ?? 0;
+  return {
+    splitViews,
+    splitScore,
+    points: rated.map((r) => {
+      const used = r.views >= splitViews;
+      const useful = r.score >= splitScore;
+      return {
+        itemId: r.itemId,
+        title: r.title,
+        views: r.views,
+        score: r.score,
+        ratings: r.useful + r.notUseful,
+        quadrant: used ? (useful ? "star" : "fix") : useful ? "hidden_gem" : "retire",
+      };
+    }),
+  };
+}
+
+/** Top and bottom content for the scope: most viewed, and the least-viewed items it could have used. */
+export async function topAndBottom(
+  db: Db,
+  {
+    user,
+    range,
+    teamId,
+    limit = 5,
+    items,
+  }: { user: SessionUser; range: DayRange; teamId?: string | null; limit?: number; /** Already loaded for the same scope and range. */ items?: ItemInsight[] },
+): Promise<{ top: ItemInsight[]; bottom: { itemId: string; title: string; type: string; views: number }[] }> {
+  const scope = insightScope(user, teamId);
+  const used = items ?? (await itemInsights(db, { user, range, teamId }));
+  const top = used.filter((r) => r.views > 0).slice(0, limit);
+  // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
+  const audience =
+    scope.teamIds === null
+      ? sql`true`
+      : sql`(not exists (select 1 from item_audiences a where a.item_id = i.id)
+            or exists (select 1 from item_audiences a where a.item_id = i.id and ${inTeams("a.team_id", scope)}))`;
+  const bottom = rowsOf<{ itemId: string; title: string; type: string; views: number }>(
+    await db.execute(sql`
+      select i.id as "itemId", i.title, i.type, coalesce(sum(u.views), 0)::int as views
+      from items i left join ${usageTable(scope)} u on u.item_id = i.id
+        and u.day between ${range.from}::date and ${range.to}::date and ${inTeams("u.team_id", scope)}
+      where i.status = 'published' and ${audience}
+      group by i.id, i.title, i.type order by views, i.title limit ${limit}`),
+  );
+  return { top, bottom: bottom.map((b) => ({ ...b, views: num(b.views) })) };
+}

@@ -1,0 +1,68 @@
+// Marketing's to-do list over the library: unused, stale, expiring and lowest-rated items.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../../../db/client";
+import type { SessionUser } from "../auth/session.server";
+import { forbidden } from "../errors.server";
+import { DAY_MS, wilsonLowerBound } from "../feedback/score.server";
+import { num } from "./scope.server";
+
+export type HealthItem = { itemId: string; title: string; type: string; detail: string };
+export type LibraryHealth = { unused: HealthItem[]; stale: HealthItem[]; expiring: HealthItem[]; lowestRated: HealthItem[] };
+
+/** Wilson upper bound: an item is "lowest rated" only when even the optimistic estimate is low. */
+export function wilsonUpperBound(positive: number, total: number, z = 1.959963984540054): number {
+  if (total <= 0) return 1;
+  return 1 - wilsonLowerBound(total - positive, total, z);
+}
+
+/**
+ * Marketing's to-do list: published ≥ 30 days with no view in the last 30, past their verification
+ * interval, expiring within 14 days, and the lowest rated (by Wilson upper bound, at least 3 ratings).
+ */
+export async function libraryHealth(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<LibraryHealth> {
+  if (user.role !== "marketer" && user.role !== "admin") throw forbidden("Library health is for marketing and admins.");
+  const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
+  const sinceDay = monthAgo.toISOString().slice(0, 10);
+  const unused = rowsOf<{ itemId: string; title: string; type: string; publishedAt: Date | string }>(
+    await db.execute(sql`
+      select i.id as "itemId", i.title, i.type, i.published_at as "publishedAt" from items i
+      where i.status = 'published' and i.published_at <= ${monthAgo.toISOString()}::timestamptz
+        and not exists (select 1 from item_usage_daily u where u.item_id = i.id and u.day >= ${sinceDay}::date and u.views > 0)
+      order by i.published_at, i.title limit 100`),
+  );
+  const stale = rowsOf<{ itemId: string; title: string; type: string; due: Date | string }>(
+    await db.execute(sql`
+      select i.id as "itemId", i.title, i.type,
+             coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) as due
+      from items i
+      where i.status = 'published' and i.verify_interval_days is not null
+        and coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) < ${now.toISOString()}::timestamptz
+      order by due, i.title limit 100`),
+  );
+  const expiring = rowsOf<{ itemId: string; title: string; type: string; expiresAt: Date | string }>(
+    await db.execute(sql`
+      select i.id as "itemId", i.title, i.type, i.expires_at as "expiresAt" from items i
+      where i.status = 'published' and i.expires_at > ${now.toISOString()}::timestamptz
+        and i.expires_at <= ${new Date(now.getTime() + 14 * DAY_MS).toISOString()}::timestamptz
+      order by i.expires_at, i.title limit 100`),
+  );
+  const rated = rowsOf<{ itemId: string; title: string; type: string; yes: number; total: number }>(
+    await db.execute(sql`
+      select i.id as "itemId", i.title, i.type, count(*) filter (where l.useful)::int as yes, count(*)::int as total
+      from (select distinct on (item_id, user_id) item_id, useful from ratings order by item_id, user_id, at desc) l
+      join items i on i.id = l.item_id
+      where i.status = 'published'
+      group by i.id, i.title, i.type having count(*) >= 3`),
+  );
+  const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+  return {
+    unused: unused.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Published ${day(r.publishedAt)}, no views in 30 days` })),
+    stale: stale.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Verification was due ${day(r.due)}` })),
+    expiring: expiring.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Expires ${day(r.expiresAt)}` })),
+    lowestRated: rated
+      .map((r) => ({ ...r, upper: wilsonUpperBound(num(r.yes), num(r.total)) }))
+      .sort((a, b) => a.upper - b.upper || a.title.localeCompare(b.title))
+      .slice(0, 10)
+      .map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `${r.yes} of ${r.total} found it useful` })),
+  };
+}
