@@ -10,6 +10,7 @@ import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "./events.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
+import { notifyFeedbackAnswered } from "../notifications/producers.server";
 
 export { REASON_LABEL } from "./labels";
 
@@ -331,6 +332,7 @@ export async function replyToRating(
       at: now,
     })
     .returning();
+  await notifyFeedbackAnswered(db, reply);
   return reply;
 }
 

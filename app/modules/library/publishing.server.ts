@@ -30,6 +30,7 @@ import type { AppContext } from "../context.server";
 import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import type { ReceivedFile } from "./upload.server";
+import { notifyItemUpdated } from "../notifications/producers.server";
 
 export const isMessagingType = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -488,6 +489,7 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
           createdBy: user.id,
         });
         await recordAudit(tx, { actor: user, action: "item.version_added", targetType: "item", targetId: itemId, details: { title, version: number, changelog } });
+        await notifyItemUpdated(tx, { itemId, number, changelog, actorId: user.id });
       }
     }
     await queueSearchSync(tx, [itemId]);

@@ -14,6 +14,7 @@ import { AppError, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { admitFile, isMessagingType, isUuid, requirePublisher, requireServices } from "./publishing.server";
 import type { ReceivedFile } from "./upload.server";
+import { notifyItemUpdated } from "../notifications/producers.server";
 
 export const NewVersionFields = z.object({
   changelog: z.string().trim().min(1, "Say what changed in this version.").max(2000),
@@ -80,6 +81,7 @@ export async function addVersion(
     });
     await queueProcessing(tx, version.id);
     await queueSearchSync(tx, [itemId]);
+    await notifyItemUpdated(tx, { itemId, number: version.number, changelog, actorId: user.id });
     return version;
   });
   jobs?.wake();

@@ -15,6 +15,7 @@ import { EventRateLimiter } from "../feedback/events.server";
 import { requireServices } from "../library/publishing.server";
 import type { FileRead } from "../library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
+import { notifyShareOpened } from "../notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
 const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);
@@ -248,7 +249,7 @@ export async function recordBuyerEvents(
     email: e.type === "open" ? (input.email ?? null) : null,
   }));
   const at = now.toISOString();
-  const [result] = rowsOf<{ live: number; accepted: number }>(
+  const [result] = rowsOf<{ live: number; accepted: number; openedId: string | null }>(
     await db.execute(sql`
       with s as (
         select s.id from ${shares} s join users u on u.id = s.user_id
@@ -264,11 +265,12 @@ export async function recordBuyerEvents(
       ), opened as (
         update ${shares} set first_opened_at = ${at}::timestamptz
         where id = (select id from s) and first_opened_at is null and exists (select 1 from ins where type = 'open')
-        returning 1
+        returning id
       )
-      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select count(*) from opened)::int as opened`),
+      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select id from opened) as "openedId"`),
   );
   if (!result?.live) throw unavailable();
+  if (result.openedId) await notifyShareOpened(db, result.openedId);
   return { accepted: result.accepted };
 }
 
