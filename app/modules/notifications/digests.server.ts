@@ -136,7 +136,7 @@ export async function sendContentDigests(db: Db, { now = new Date(), links }: { 
     ];
     const ok = await sendSummary(db, {
       userId: user.id, email: user.email, kind: "content_digest", pref, period, now, title,
-      mail: () => ({ kind: "digest", subject: `Fieldkit weekly content digest (${f.range.from} – ${f.range.to})`, title: "Your weekly content digest", intro: `Last week, ${f.range.from} to ${f.range.to} (UTC).`, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
+      mail: () => ({ kind: "digest", subject: `Fieldkit weekly content digest (${f.range.from} to ${f.range.to})`, title: "Your weekly content digest", intro: `Last week, ${f.range.from} to ${f.range.to} (UTC).`, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
     });
     if (ok) sent++;
   }
@@ -160,7 +160,7 @@ export async function sendAdoptionDigests(db: Db, { now = new Date(), links }: {
     ];
     const ok = await sendSummary(db, {
       userId: user.id, email: user.email, kind: "team_adoption", pref, period, now, title,
-      mail: () => ({ kind: "digest", subject: `Fieldkit weekly team adoption (${range.from} – ${range.to})`, title: "Your teams last week", intro: title, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
+      mail: () => ({ kind: "digest", subject: `Fieldkit weekly team adoption (${range.from} to ${range.to})`, title: "Your teams last week", intro: title, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
     });
     if (ok) sent++;
   }
