@@ -19,7 +19,7 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);
   if (request.method === "POST") {
     const input = await readJson(request, 10_000);
-    await subscribePush(context.app.db, { user, input, userAgent: request.headers.get("user-agent"), allowHttp: context.app.env.NODE_ENV !== "production" });
+    await subscribePush(context.app.db, { user, input, userAgent: request.headers.get("user-agent") });
     return apiJson({ subscribed: true }, { status: 201 });
   }
   if (request.method === "DELETE") {

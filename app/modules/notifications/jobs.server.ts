@@ -1,5 +1,6 @@
 // The notification jobs: mailing one notification, pushing one, and the sweep that sends reminders and
 // digests (every 15 minutes; each thing it sends is deduped, so running it often costs only the queries).
+import type { Agent } from "node:https";
 import type { JobHandler } from "../../../content/jobs";
 import type { Db } from "../../../db/client";
 import { sendAdoptionDigests, sendContentDigests, sendNotificationDigests } from "./digests.server";
@@ -21,10 +22,17 @@ export async function sweepNotifications(db: Db, { publicUrl, now = new Date() }
   return { ...reminders, daily, weekly, content, adoption };
 }
 
-export function notificationJobHandlers(db: Db, settings: { publicUrl: string; vapid: VapidSettings }): Record<string, JobHandler> {
+export type NotificationJobSettings = {
+  publicUrl: string;
+  vapid: VapidSettings;
+  /** NOTE: tests only, to trust their own push service's self-signed certificate. */
+  pushAgent?: Agent;
+};
+
+export function notificationJobHandlers(db: Db, settings: NotificationJobSettings): Record<string, JobHandler> {
   return {
     [MAIL_NOTIFICATION_JOB]: { run: async (payload) => void (await mailNotification(db, { id: Number(payload.id), publicUrl: settings.publicUrl })) },
-    [SEND_PUSH_JOB]: { run: async (payload) => void (await sendPush(db, { id: Number(payload.id), vapid: settings.vapid, publicUrl: settings.publicUrl })) },
+    [SEND_PUSH_JOB]: { run: async (payload) => void (await sendPush(db, { id: Number(payload.id), vapid: settings.vapid, publicUrl: settings.publicUrl, agent: settings.pushAgent })) },
     [NOTIFICATION_SWEEP_JOB]: { run: async () => void (await sweepNotifications(db, { publicUrl: settings.publicUrl })), everyMs: 15 * 60_000 },
   };
 }

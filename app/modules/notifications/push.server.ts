@@ -1,6 +1,7 @@
 // Web Push (VAPID, the `web-push` package): a person's browsers subscribe from Me, and a job sends each
 // in-app notification to them. A subscription the push service calls gone (404/410) is deleted; when no
 // browser took a notification, it falls back to mail (unless it is mailed anyway, at once or in a digest).
+import type { Agent } from "node:https";
 import { and, eq } from "drizzle-orm";
 import webpush from "web-push";
 import { z } from "zod";
@@ -16,20 +17,17 @@ export type VapidSettings = { publicKey: string; privateKey: string; subject: st
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "must be base64url");
 
 export const SubscriptionInput = z.object({
-  endpoint: z.url({ protocol: /^https?$/, error: "endpoint must be the push service's URL" }).max(2_000),
+  endpoint: z.url({ protocol: /^https?$/, error: "endpoint must be the push service's https:// URL" }).max(2_000),
   keys: z.object({ p256dh: base64url.min(80).max(100), auth: base64url.min(16).max(30) }),
 });
 
 /**
  * Saves this browser's subscription for the caller (a browser that changed hands moves to the new
- * account) and turns push on. Plain-http endpoints only outside production (tests post to a local server).
+ * account) and turns push on. Push services speak https only (and web-push sends nothing else).
  */
-export async function subscribePush(
-  db: Db,
-  { user, input, userAgent, allowHttp = false }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null; allowHttp?: boolean },
-) {
+export async function subscribePush(db: Db, { user, input, userAgent }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null }) {
   const sub = SubscriptionInput.parse(input);
-  if (!allowHttp && !sub.endpoint.startsWith("https://")) throw new AppError("bad_request", "endpoint must be an https:// URL.");
+  if (!sub.endpoint.startsWith("https://")) throw new AppError("bad_request", "endpoint must be an https:// URL.");
   await db.transaction(async (tx) => {
     await tx
       .insert(pushSubscriptions)
@@ -59,7 +57,7 @@ export async function unsubscribePush(db: Db, { user, endpoint }: { user: Pick<S
 export type PushOutcome = { delivered: number; gone: number; fellBack: boolean };
 
 /** Sends notification `id` to every browser of its person. Throws (the job retries) when a push service failed otherwise. */
-export async function sendPush(db: Db, { id, vapid, publicUrl }: { id: number; vapid: VapidSettings; publicUrl: string }): Promise<PushOutcome> {
+export async function sendPush(db: Db, { id, vapid, publicUrl, agent }: { id: number; vapid: VapidSettings; publicUrl: string; agent?: Agent }): Promise<PushOutcome> {
   const [n] = await db
     .select({ id: notifications.id, userId: notifications.userId, title: notifications.title, body: notifications.body, url: notifications.url, readAt: notifications.readAt, email: notifications.email, mailedAt: notifications.mailedAt, to: users.email })
     .from(notifications)
@@ -73,7 +71,7 @@ export async function sendPush(db: Db, { id, vapid, publicUrl }: { id: number; v
   let failure: unknown = null;
   for (const s of subs) {
     try {
-      await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { vapidDetails: vapid, TTL: 24 * 3600, timeout: 10_000 });
+      await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { vapidDetails: vapid, TTL: 24 * 3600, timeout: 10_000, ...(agent ? { agent } : {}) });
       delivered++;
       await db.update(pushSubscriptions).set({ lastSentAt: new Date() }).where(eq(pushSubscriptions.id, s.id));
     } catch (error) {
