@@ -37,7 +37,11 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     try {
       const reg = await registration();
       if (!reg) return setState("unsupported");
-      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) });
+      // NOTE: a browser without a reachable push service may never settle subscribe(); say so rather than spin.
+      const sub = await Promise.race([
+        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("this browser's push service did not answer.")), 15_000)),
+      ]);
       const res = await send("POST", sub.toJSON());
       if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "The server refused it.");
       setState("on");
