@@ -1,6 +1,6 @@
 // Configuration is parsed once, here, with an error that names the bad variable.
 // Nothing else reads process.env; factories receive what they need from this object.
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import os from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -50,6 +50,9 @@ const EnvSchema = z
     OIDC_UNMAPPED: optionalString.pipe(z.enum(["seller", "refuse"]).optional()),
     OIDC_ALLOW_HTTP: optionalString.pipe(z.enum(["true", "false"]).optional()),
     SSO_ONLY: optionalString.pipe(z.enum(["true", "false"]).optional()),
+    VAPID_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{86,88}=*$/, "must be the base64url public key (65 bytes) that web-push generates").optional()),
+    VAPID_PRIVATE_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{42,44}=*$/, "must be the base64url private key (32 bytes) that web-push generates").optional()),
+    VAPID_SUBJECT: optionalString.pipe(z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, "must be a mailto: address or an https:// URL").optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -66,6 +69,9 @@ const EnvSchema = z
     if (oidcSet > 0 && oidcSet < 3) {
       const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).find((k) => !env[k])!;
       ctx.addIssue({ code: "custom", path: [missing], message: "is required when any OIDC_ variable is set" });
+    }
+    if (!!env.VAPID_PUBLIC_KEY !== !!env.VAPID_PRIVATE_KEY) {
+      ctx.addIssue({ code: "custom", path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"], message: "is required when the other VAPID key is set" });
     }
     if (env.SSO_ONLY === "true" && !env.OIDC_ISSUER) {
       ctx.addIssue({ code: "custom", path: ["SSO_ONLY"], message: "needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" });
@@ -106,6 +112,8 @@ export type Env = {
   oidc?: OidcSettings;
   /** Passwords are turned off for everyone but admins (their break-glass accounts). */
   ssoOnly: boolean;
+  /** Web Push identity: from VAPID_* or generated once into DATA_DIR. */
+  vapid: { publicKey: string; privateKey: string; subject: string };
 };
 
 export type OidcSettings = {
@@ -173,6 +181,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         }
       : undefined,
     ssoOnly: e.SSO_ONLY === "true",
+    vapid: {
+      ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : localVapidKeys(dataDir)),
+      subject: e.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(e.MAIL_FROM ?? "")?.[1] ?? e.MAIL_FROM ?? "fieldkit@localhost"}`,
+    },
   };
 }
 
@@ -185,6 +197,31 @@ function parseRoleMap(value: string | undefined): OidcSettings["roleMap"] {
     if (claim && role) map[claim] = role as OidcSettings["roleMap"][string];
   }
   return map;
+}
+
+/**
+ * A VAPID key pair (P-256, base64url as web-push expects) generated once and kept in DATA_DIR: browsers'
+ * subscriptions are bound to the public key, so a new key would silently cut every subscriber off.
+ */
+function localVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  const file = path.join(dataDir, "vapid-keys.json");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const pub = publicKey.export({ format: "jwk" });
+    const keys = {
+      publicKey: Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]).toString("base64url"),
+      privateKey: privateKey.export({ format: "jwk" }).d!,
+    };
+    try {
+      // NOTE: "wx": two processes starting at once (cluster workers) keep whichever key was written first.
+      writeFileSync(file, JSON.stringify(keys), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  const stored = JSON.parse(readFileSync(file, "utf8")) as { publicKey: string; privateKey: string };
+  return { publicKey: stored.publicKey, privateKey: stored.privateKey };
 }
 
 /** Outside production a secret is generated once and kept in DATA_DIR, so sessions survive restarts. */

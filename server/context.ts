@@ -5,6 +5,7 @@ import { seedDemo } from "../app/modules/demo/seed.server";
 import type { AppContext } from "../app/modules/context.server";
 import { libraryJobHandlers } from "../app/modules/library/jobs.server";
 import { createMailTransport, mailJobHandlers } from "../app/modules/mail/mail.server";
+import { notificationJobHandlers } from "../app/modules/notifications/jobs.server";
 import { createJobRunner, releaseLeases } from "../content/jobs";
 import { createLocalStorage } from "../content/storage";
 import type { FileWork } from "../content/workers/pool";
@@ -63,7 +64,11 @@ export async function createAppContext(env: Env, options: ContextOptions = {}): 
     }
   }
   const mail = createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  const handlers = { ...libraryJobHandlers(dbHandle.db, storage, files), ...mailJobHandlers(dbHandle.db, mail) };
+  const handlers = {
+    ...libraryJobHandlers(dbHandle.db, storage, files),
+    ...mailJobHandlers(dbHandle.db, mail),
+    ...notificationJobHandlers(dbHandle.db, { publicUrl: env.PUBLIC_URL, vapid: env.vapid }),
+  };
   const jobs = createJobRunner({ db: dbHandle.db, handlers, leaseMs: env.JOB_LEASE_SECONDS * 1000, log });
   // Search: fills empty indexes (e.g. after the demo seed), then drains the outbox in the background.
   const search = searchServiceFromEnv(env, dbHandle.db, log);

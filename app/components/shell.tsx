@@ -61,12 +61,15 @@ export function Shell({
   user,
   unread = 0,
   reviews = 0,
+  notifications = 0,
   children,
 }: {
   user: { name: string; role: Role };
   unread?: number;
   /** Items waiting for this user's review: a count beside Review. */
   reviews?: number;
+  /** Unread notifications: a count on the bell in the top bar, for every role. */
+  notifications?: number;
   children: ReactNode;
 }) {
   const seller = user.role === "seller";
@@ -82,6 +85,7 @@ export function Shell({
         <span className="who">
           {user.name} · {user.role}
         </span>
+        <NotificationsLink count={notifications} />
         {seller ? null : (
           <Form method="post" action="/logout">
             <button type="submit" className="secondary" style={{ minHeight: 36 }}>
@@ -127,6 +131,15 @@ export function Shell({
         </nav>
       ) : null}
     </div>
+  );
+}
+
+function NotificationsLink({ count }: { count: number }) {
+  return (
+    <Link to="/notifications" className="bell" aria-label={count ? `Notifications, ${count} unread` : "Notifications"}>
+      {icon("M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a1.9 1.9 0 0 0 3.4 0")}
+      {count ? <span className="nav-count" aria-hidden="true">{count > 99 ? "99+" : count}</span> : null}
+    </Link>
   );
 }
 

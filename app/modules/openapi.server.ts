@@ -1,6 +1,7 @@
 // The published description of /api/v1 (CONTRACT.md). Served at /api/v1/openapi.json; a test checks
 // that every API route file is documented here and vice versa.
 import { ROLES } from "../../vocabulary/people";
+import { notificationPaths } from "./notifications/openapi.server";
 const error = { $ref: "#/components/schemas/Error" };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: STATUS_TEXT[c], content: { "application/json": { schema: error } } }]));
@@ -100,6 +101,7 @@ export const openApiDocument = {
   },
   security: [{ cookie: [] }, { bearer: [] }],
   paths: {
+    ...notificationPaths,
     "/session": {
       post: {
         summary: "Sign in (sets the session cookie)",

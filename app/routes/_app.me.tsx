@@ -11,19 +11,26 @@ import { listTeams } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/shares.server";
 import { formatDate } from "~/components/dates";
 import { listMyReplies } from "~/modules/notifications/replies.server";
+import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
+import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
+import { NotificationPrefs } from "~/components/notifications/prefs-form";
+import { RepliesList } from "~/components/notifications/replies-list";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const [teams, tokens, replies, newOpens] = await Promise.all([
+  const [teams, tokens, replies, newOpens, prefs] = await Promise.all([
     listTeams(context.app.db),
     listApiTokens(context.app.db, { user }),
     listMyReplies(context.app.db, { user }),
     countNewlyOpened(context.app.db, user),
+    loadPrefs(context.app.db, { user }),
   ]);
   return {
     newOpens,
+    prefs,
+    vapidPublicKey: context.app.env.vapid.publicKey,
     tokens,
     replies,
     user: publicUser(user),
@@ -44,6 +51,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
       return { created: null, error: null };
     }
+    if (form.intent === "notification-prefs") {
+      await savePrefs(context.app.db, { user, input: prefsFromForm(form, kindsFor(user.role)) });
+      return { created: null, error: null, prefsSaved: true };
+    }
     if (form.intent === "change-password") {
       const currentSessionToken = await readSessionToken(context.app, request);
       await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
@@ -60,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { user, team, leads, tokens, replies, newOpens } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, replies, newOpens, prefs, vapidPublicKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -80,25 +91,15 @@ export default function Me() {
           </>
         ) : null}
       </dl>
-      <h2 id="replies">Replies</h2>
-      {replies.length ? (
-        <ul className="list" aria-labelledby="replies">
-          {replies.map((r) => (
-            <li key={r.id} className="card">
-              <Link to={r.url}>
-                {r.read ? null : <strong>New: </strong>}
-                {r.about}
-              </Link>
-              <p>{r.body}</p>
-              <div className="meta">
-                {r.author ?? "Marketing"} · {formatDate(r.at)}
-              </div>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="meta">No replies yet. When marketing answers your feedback or a request, it shows up here.</p>
-      )}
+      <RepliesList replies={replies} />
+      <NotificationPrefs
+        kinds={prefs.kinds}
+        push={{ enabled: prefs.push, devices: prefs.pushDevices }}
+        vapidPublicKey={vapidPublicKey}
+        saved={!!result && "prefsSaved" in result}
+        error={result?.error && "intent" in result && result.intent === "notification-prefs" ? result.error : null}
+        busy={busy}
+      />
 
       <h2>Buyer shares</h2>
       <p className="row">
@@ -126,7 +127,7 @@ export default function Me() {
           <input readOnly value={result.created.token} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
         </div>
       ) : null}
-      {result?.error && !("intent" in result && result.intent === "change-password") ? (
+      {result?.error && !("intent" in result && (result.intent === "change-password" || result.intent === "notification-prefs")) ? (
         <p className="form-error" role="alert">
           {result.error}
         </p>

@@ -6,6 +6,7 @@ import { getUser, requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
 import { awaitingReviewCount } from "~/modules/library/review.server";
+import { unreadNotificationCount } from "~/modules/notifications/notify.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
@@ -14,7 +15,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unread = user.role === "seller" ? ((await getUser(context.app, request))?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user }))) : 0;
   // Items waiting for this user's review, for the count beside Review in the navigation.
   const reviews = await awaitingReviewCount(context.app.db, { user });
-  return { user: publicUser(user), unread, reviews };
+  const notifications = await unreadNotificationCount(context.app.db, { user });
+  return { user: publicUser(user), unread, reviews, notifications };
 }
 
 /** The signed-in user, for any page inside the shell. */
@@ -23,9 +25,9 @@ export function useAppUser() {
 }
 
 export default function AppLayout() {
-  const { user, unread, reviews } = useLoaderData<typeof loader>();
+  const { user, unread, reviews, notifications } = useLoaderData<typeof loader>();
   return (
-    <Shell user={user} unread={unread} reviews={reviews}>
+    <Shell user={user} unread={unread} reviews={reviews} notifications={notifications}>
       <Outlet />
     </Shell>
   );

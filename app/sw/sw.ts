@@ -5,6 +5,7 @@ import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
 import { registerRoute } from "workbox-routing";
 import { openOfflineDb } from "../offline/db";
+import { registerPushHandlers, type PushScope } from "./push";
 import { flushOutbox } from "../offline/outbox";
 import {
   CACHE_NAMES,
@@ -148,6 +149,9 @@ async function flushFromWorker(rethrow = false): Promise<void> {
     if (rethrow) throw error;
   }
 }
+
+// Web Push: show the notification, focus or open its page on a click (app/sw/push.ts).
+registerPushHandlers(self as unknown as PushScope);
 
 // Worker start-up (also after the browser killed an idle worker): try to send what is waiting.
 void flushFromWorker();

@@ -1,7 +1,7 @@
 // Onboarding and being told things: outgoing mail, invitations, password resets, single sign-on
 // identities and logins in flight, notifications. Tokens are stored only as their sha256.
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { teams, users } from "./people";
 import { ROLES } from "../../vocabulary/people";
 
@@ -111,8 +111,12 @@ export const NOTIFICATION_KINDS = [
   "new_request",
   "content_digest",
   "team_adoption",
+  "share_opened",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const EMAIL_FREQUENCIES = ["off", "immediate", "daily", "weekly"] as const;
+export type EmailFrequency = (typeof EMAIL_FREQUENCIES)[number];
 
 export const notifications = pgTable(
   "notifications",
@@ -125,12 +129,23 @@ export const notifications = pgTable(
     title: text("title").notNull(),
     body: text("body").notNull().default(""),
     url: text("url"),
+    /** Shown in the app's list; false when the person turned the kind off in the app but still gets it by mail. */
+    inApp: boolean("in_app").notNull().default(true),
+    /** How it is mailed, fixed when it was created: digests pick up the `daily`/`weekly` ones not yet mailed. */
+    email: text("email", { enum: EMAIL_FREQUENCIES }).notNull().default("off"),
+    /** Producers that run again and again (reminder sweeps) notify once per key and person. */
+    dedupeKey: text("dedupe_key"),
     /** Set when the kind is mailed as a digest and this one has gone out in one. */
     mailedAt: timestamp("mailed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
   },
-  (t) => [index("notifications_user_idx").on(t.userId, t.createdAt), index("notifications_unread_idx").on(t.userId).where(sql`read_at is null`)],
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.createdAt),
+    index("notifications_unread_idx").on(t.userId).where(sql`read_at is null`),
+    uniqueIndex("notifications_dedupe_idx").on(t.userId, t.dedupeKey).where(sql`dedupe_key is not null`),
+    index("notifications_digest_idx").on(t.email, t.createdAt).where(sql`mailed_at is null`),
+  ],
 );
 
 /** Per-user preferences: `{[kind]: {inApp: boolean, email: "off"|"immediate"|"daily"|"weekly"}}`; missing kinds use defaults. */
@@ -142,3 +157,34 @@ export const notificationSettings = pgTable("notification_settings", {
   pushEnabled: boolean("push_enabled").notNull().default(false),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** One digest per person and period (`daily:2026-12-03`, `weekly:2026-11-30`, `content:…`): the claim that dedupes it. */
+export const notificationDigests = pgTable(
+  "notification_digests",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    period: text("period").notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.period] })],
+);
+
+/** A browser's Web Push subscription (PushManager), deleted when the push service says it is gone (404/410). */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull().unique(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    userAgent: text("user_agent"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSentAt: timestamp("last_sent_at", { withTimezone: true }),
+  },
+  (t) => [index("push_subscriptions_user_idx").on(t.userId)],
+);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../app/modules/demo/seed.server";
 import { createShare } from "../../app/modules/shares/shares.server";
 import { items, users } from "../../db/schema";
-import type { Role } from "../../vocabulary/people";
-import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { type Role } from "../../vocabulary/people";
+import { type TestApp, cookieFor, createTestApp, createUser, request, respond, routeArgs } from "../setup/app";
+import { notify } from "../../app/modules/notifications/notify.server";
 import { withPublishing } from "../setup/publishing";
 
 type Persona = "anon" | "seller" | "otherSeller" | "marketer" | "manager" | "admin";
@@ -133,6 +134,13 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.invitations.ts": { path: "/api/v1/invitations", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
   "api.v1.mail.ts": { path: "/api/v1/mail", loader: api(["admin"]) },
   "api.v1.users.$id.ts": { path: "/api/v1/users/:user", loader: NO_GET, action: { method: "PATCH", json: {}, expect: api(["admin"]) } },
+  // Notifications are each person's own: everyone signed in has a list; another's notification is a 404.
+  "_app.notifications.tsx": { path: "/notifications", loader: page(), action: { form: {}, expect: page() } },
+  "_app.notifications.$id.tsx": { path: "/notifications/:notification", loader: { ...row("login", []), seller: 404, otherSeller: 404, marketer: 404, manager: 404, admin: 404 } },
+  "api.v1.notifications.ts": { path: "/api/v1/notifications", loader: api() },
+  "api.v1.notifications.read.ts": { path: "/api/v1/notifications/read", loader: NO_GET, action: { json: { all: true }, expect: api() } },
+  "api.v1.me.notifications.ts": { path: "/api/v1/me/notifications", loader: api(), action: { method: "PUT", json: { prefs: {} }, expect: api() } },
+  "api.v1.me.push-subscriptions.ts": { path: "/api/v1/me/push-subscriptions", loader: api(), action: { method: "DELETE", json: {}, expect: api() } },
 };
 
 let app: TestApp;
@@ -168,6 +176,9 @@ beforeAll(async () => {
   });
   ids.share = share.id;
   ids.token = share.token;
+  // Someone else's notification: every persona must get 404 for it (opening one's own is tested in notifications-pages.test.ts).
+  const stranger = await createUser(app);
+  ids.notification = String((await notify(app.db, { to: stranger.id, kind: "share_opened", title: "Matrix" }))[0]);
 }, 120_000);
 afterAll(() => app.close());
 
@@ -197,7 +208,8 @@ async function call(file: string, kind: "loader" | "action", path: string, perso
     .replace(":restricted", ids.restricted)
     .replace(":user", ids.user)
     .replace(":share", ids.share)
-    .replace(":token", ids.token);
+    .replace(":token", ids.token)
+    .replace(":notification", ids.notification);
   const params: Record<string, string> = {};
   const m = /\/(?:items|shares)\/([0-9a-f-]{36})/.exec(url);
   if (m) params.id = m[1];
@@ -205,6 +217,7 @@ async function call(file: string, kind: "loader" | "action", path: string, perso
   if (buyerPath) Object.assign(params, { token: buyerPath[1], ...(buyerPath[2] ? { n: buyerPath[2] } : {}), ...(buyerPath[3] ? { p: buyerPath[3] } : {}) });
   if (file.includes("users.$id")) params.id = ids.user;
   if (file.includes("previews.$n")) params.n = "1";
+  if (file.includes("notifications.$id")) params.id = ids.notification;
   const method = kind === "loader" ? "GET" : (c?.method ?? "POST");
   const fill = (v: unknown): unknown =>
     typeof v === "string"

@@ -44,6 +44,9 @@ describe("loadEnv", () => {
     [{ OIDC_ROLE_MAP: "Sales=wizard" }, "OIDC_ROLE_MAP"],
     [{ OIDC_UNMAPPED: "maybe" }, "OIDC_UNMAPPED"],
     [{ NODE_ENV: "production", SESSION_SECRET: "0123456789abcdef0123", OIDC_ALLOW_HTTP: "true" }, "OIDC_ALLOW_HTTP"],
+    [{ VAPID_PUBLIC_KEY: "B" + "a".repeat(86) }, "VAPID_PRIVATE_KEY"],
+    [{ VAPID_PUBLIC_KEY: "not-a-key", VAPID_PRIVATE_KEY: "a".repeat(43) }, "VAPID_PUBLIC_KEY"],
+    [{ VAPID_SUBJECT: "http://example.test" }, "VAPID_SUBJECT"],
   ])("names the bad variable in %o", (vars, name) => {
     expect(() => loadEnv({ DATA_DIR: tmp(), ...vars })).toThrowError(EnvError);
     try {
@@ -51,6 +54,18 @@ describe("loadEnv", () => {
     } catch (error) {
       expect((error as EnvError).message).toContain(name);
     }
+  });
+
+  it("generates a VAPID key pair once into the data dir (or takes it from the environment) that web-push accepts", async () => {
+    const dir = tmp();
+    const first = loadEnv({ DATA_DIR: dir, MAIL_FROM: "Fieldkit <push@example.test>" }).vapid;
+    expect(first.subject).toBe("mailto:push@example.test");
+    expect(loadEnv({ DATA_DIR: dir }).vapid.publicKey).toBe(first.publicKey);
+    const webpush = (await import("web-push")).default;
+    expect(() => webpush.setVapidDetails(first.subject, first.publicKey, first.privateKey)).not.toThrow();
+    const given = webpush.generateVAPIDKeys();
+    const env = loadEnv({ DATA_DIR: tmp(), VAPID_PUBLIC_KEY: given.publicKey, VAPID_PRIVATE_KEY: given.privateKey, VAPID_SUBJECT: "https://fieldkit.example.test" });
+    expect(env.vapid).toEqual({ ...given, subject: "https://fieldkit.example.test" });
   });
 
   it("runs one process by default and several on PostgreSQL when asked", () => {

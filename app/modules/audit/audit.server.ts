@@ -58,6 +58,18 @@ export const OTHER_ACTIONS = [
   "share.created",
   "share.extended",
   "share.revoked",
+  "invitation.created",
+  "invitation.resent",
+  "invitation.withdrawn",
+  "invitation.accepted",
+  "user.password_reset_requested",
+  "user.password_reset",
+  "user.password_changed",
+  "sso.signed_in",
+  "sso.linked",
+  "sso.refused",
+  "push.subscribed",
+  "push.unsubscribed",
 ] as const;
 
 export async function recordAudit(db: AnyDb, entry: AuditEntry): Promise<void> {

@@ -12,6 +12,7 @@ import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "../usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
+import { notifyFeedbackAnswered } from "../notifications/producers.server";
 
 
 
@@ -252,6 +253,7 @@ export async function replyToRating(
       at: now,
     })
     .returning();
+  await notifyFeedbackAnswered(db, reply);
   return reply;
 }
 

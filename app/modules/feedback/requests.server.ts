@@ -10,6 +10,7 @@ import { AppError, forbidden, notFound } from "../errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
 import { ReplyInput } from "./ratings.server";
 import { normaliseQuery } from "../../../search/query";
+import { notifyFeedbackAnswered, notifyNewRequest, notifyRequestFulfilled } from "../notifications/producers.server";
 
 
 export const RequestInput = z.object({
@@ -60,6 +61,7 @@ export async function createRequest(
     })
     .onConflictDoNothing({ target: contentRequests.id })
     .returning();
+  if (row) await notifyNewRequest(db, row);
   if (row) return { ...row, created: true };
   const [existing] = await db.select().from(contentRequests).where(eq(contentRequests.id, input.id!.toLowerCase()));
   if (existing.userId !== user.id) throw new AppError("conflict", "That request id is already taken; send a new UUID.");
@@ -230,14 +232,19 @@ export async function updateRequest(
     })
     .where(eq(contentRequests.id, id))
     .returning();
+  if (row.status === "done" && request.status !== "done") await notifyRequestFulfilled(db, row);
   if (input.reply) {
-    await db.insert(feedbackReplies).values({
-      requestId: id,
-      recipientId: request.userId,
-      authorId: user.id,
-      body: ReplyInput.parse({ body: input.reply }).body,
-      at: now,
-    });
+    const [reply] = await db
+      .insert(feedbackReplies)
+      .values({
+        requestId: id,
+        recipientId: request.userId,
+        authorId: user.id,
+        body: ReplyInput.parse({ body: input.reply }).body,
+        at: now,
+      })
+      .returning();
+    await notifyFeedbackAnswered(db, reply);
   }
   return row;
 }

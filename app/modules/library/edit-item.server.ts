@@ -13,6 +13,7 @@ import { AppError, notFound } from "../errors.server";
 import { requirePublisher } from "./publisher.server";
 import { isMessagingType, type UpdateInput } from "./publishing-input.server";
 import { audienceOf, checkOwner, checkTeams, resolveTags, setTagsAndAudiences } from "./tags-audiences.server";
+import { notifyItemUpdated } from "../notifications/producers.server";
 
 const editableColumns = {
   id: items.id,
@@ -137,6 +138,7 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
           createdBy: user.id,
         });
         await recordAudit(tx, { actor: user, action: "item.version_added", targetType: "item", targetId: itemId, details: { title, version: number, changelog } });
+        await notifyItemUpdated(tx, { itemId, number, changelog, actorId: user.id });
       }
     }
     await queueSearchSync(tx, [itemId]);

@@ -17,6 +17,7 @@ import { isMessagingType } from "./publishing-input.server";
 import { isUuid } from "../../../vocabulary/ids";
 import { requirePublisher, requireServices } from "./publisher.server";
 import type { ReceivedFile } from "./upload.server";
+import { notifyItemUpdated } from "../notifications/producers.server";
 
 export const NewVersionFields = z.object({
   changelog: z.string().trim().min(1, "Say what changed in this version.").max(2000),
@@ -83,6 +84,7 @@ export async function addVersion(
     });
     await queueProcessing(tx, version.id);
     await queueSearchSync(tx, [itemId]);
+    await notifyItemUpdated(tx, { itemId, number: version.number, changelog, actorId: user.id });
     return version;
   });
   jobs?.wake();

@@ -6,12 +6,23 @@ export type MailTemplate =
   | { kind: "invitation"; inviter: string; role: string; team: string | null; url: string; expiresAt: Date; sso: string | null }
   | { kind: "password_reset"; url: string; minutes: number }
   | { kind: "password_changed"; name: string; when: Date; resetUrl: string }
-  | { kind: "notification"; title: string; lines: string[]; url: string | null; settingsUrl: string };
+  | { kind: "notification"; title: string; lines: string[]; url: string | null; settingsUrl: string }
+  | { kind: "digest"; subject: string; title: string; intro: string; sections: DigestSection[]; url: string; settingsUrl: string };
+
+/** A heading and its lines, shown as a list in HTML and as "- " lines in plain text. */
+export type DigestSection = { heading: string; items: string[]; empty: string };
+type Block = string | DigestSection;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const day = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
-function layout(title: string, paragraphs: string[], action: { label: string; url: string } | null, footer: string): string {
+const blockHtml = (b: Block) =>
+  typeof b === "string"
+    ? `<p>${esc(b)}</p>`
+    : `<h2 style="font-size:16px;margin:20px 0 8px">${esc(b.heading)}</h2>\n${b.items.length ? `<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>` : `<p>${esc(b.empty)}</p>`}`;
+const blockText = (b: Block) => (typeof b === "string" ? [b, ""] : [b.heading, ...(b.items.length ? b.items.map((i) => `- ${i}`) : [b.empty]), ""]);
+
+function layout(title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string): string {
   const button = action
     ? `<p style="margin:24px 0"><a href="${esc(action.url)}" style="background:#1d4ed8;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">${esc(action.label)}</a></p>
 <p style="color:#4b5563;font-size:14px">Or paste this address into your browser:<br>${esc(action.url)}</p>`
@@ -21,16 +32,16 @@ function layout(title: string, paragraphs: string[], action: { label: string; ur
 <main style="max-width:34rem;margin:0 auto;background:#ffffff;padding:24px;border-radius:8px">
 <p style="font-weight:700;color:#1d4ed8;margin:0 0 16px">Fieldkit</p>
 <h1 style="font-size:20px;margin:0 0 16px">${esc(title)}</h1>
-${paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n")}
+${paragraphs.map(blockHtml).join("\n")}
 ${button}
 <p style="color:#6b7280;font-size:13px;margin-top:24px">${esc(footer)}</p>
 </main></body></html>`;
 }
 
-const text = (title: string, paragraphs: string[], action: { label: string; url: string } | null, footer: string) =>
-  [title, "", ...paragraphs.flatMap((p) => [p, ""]), ...(action ? [`${action.label}: ${action.url}`, ""] : []), "--", footer, ""].join("\n");
+const text = (title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string) =>
+  [title, "", ...paragraphs.flatMap(blockText), ...(action ? [`${action.label}: ${action.url}`, ""] : []), "--", footer, ""].join("\n");
 
-function compose(subject: string, title: string, paragraphs: string[], action: { label: string; url: string } | null, footer: string): RenderedMail {
+function compose(subject: string, title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string): RenderedMail {
   return { subject, text: text(title, paragraphs, action, footer), html: layout(title, paragraphs, action, footer) };
 }
 
@@ -66,5 +77,7 @@ export function renderMail(t: MailTemplate): RenderedMail {
       );
     case "notification":
       return compose(t.title, t.title, t.lines, t.url ? { label: "Open in Fieldkit", url: t.url } : null, `Choose which notifications you get by email on Me: ${t.settingsUrl}`);
+    case "digest":
+      return compose(t.subject, t.title, [t.intro, ...t.sections], { label: "Open in Fieldkit", url: t.url }, `Choose which digests you get on Me: ${t.settingsUrl}`);
   }
 }

@@ -16,6 +16,7 @@ import { requireServices } from "../library/publisher.server";
 import type { FileRead } from "../library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
 import { SHARE_EVENT_TYPES } from "../../../vocabulary/shares";
+import { notifyShareOpened } from "../notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
 const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);
@@ -249,7 +250,7 @@ export async function recordBuyerEvents(
     email: e.type === "open" ? (input.email ?? null) : null,
   }));
   const at = now.toISOString();
-  const [result] = rowsOf<{ live: number; accepted: number }>(
+  const [result] = rowsOf<{ live: number; accepted: number; openedId: string | null }>(
     await db.execute(sql`
       with s as (
         select s.id from ${shares} s join users u on u.id = s.user_id
@@ -265,11 +266,12 @@ export async function recordBuyerEvents(
       ), opened as (
         update ${shares} set first_opened_at = ${at}::timestamptz
         where id = (select id from s) and first_opened_at is null and exists (select 1 from ins where type = 'open')
-        returning 1
+        returning id
       )
-      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select count(*) from opened)::int as opened`),
+      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select id from opened) as "openedId"`),
   );
   if (!result?.live) throw unavailable();
+  if (result.openedId) await notifyShareOpened(db, result.openedId);
   return { accepted: result.accepted };
 }
 

@@ -1,0 +1,135 @@
+// Creating notifications (one function every producer calls) and reading them back: the caller's list,
+// newest first, marking read, the unread count. Each person's preferences decide, per kind, whether it
+// shows in the app and how it is mailed: at once (queued now, in the producer's transaction), in a
+// daily or weekly digest (digests.server.ts picks those up), or not at all.
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { enqueueJob } from "../../../content/jobs";
+import type { Db } from "../../../db/client";
+import { notificationSettings, notifications, users, type NotificationKind } from "../../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import { AppError } from "../errors.server";
+import { resolvePrefs } from "./kinds.server";
+
+type AnyDb = PgDatabase<PgQueryResultHKT, any>;
+
+export const SEND_PUSH_JOB = "send_push";
+/** Renders and queues the mail of a notification set to "immediate" (the job knows PUBLIC_URL; producers need not). */
+export const MAIL_NOTIFICATION_JOB = "mail_notification";
+
+export type NewNotification = {
+  to: string | string[];
+  kind: NotificationKind;
+  title: string;
+  body?: string;
+  /** A path inside Fieldkit (`/items/…`); mails make it absolute with PUBLIC_URL. */
+  url?: string | null;
+  /** Notify each person once per key (e.g. `item_expiring:<item>:<expiry day>`). */
+  dedupeKey?: string;
+  now?: Date;
+};
+
+/**
+ * Notifies every active person in `to` as their preferences say. Call inside the producer's transaction:
+ * the notification, its mail and its push job exist exactly when the change does. Returns the ids created
+ * (none for people who turned the kind off, or who already had one with this `dedupeKey`).
+ */
+export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
+  const ids = [...new Set(Array.isArray(n.to) ? n.to : [n.to])];
+  if (ids.length === 0) return [];
+  const people = await db
+    .select({ id: users.id, prefs: notificationSettings.prefs, push: notificationSettings.pushEnabled })
+    .from(users)
+    .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
+    .where(and(inArray(users.id, ids), eq(users.active, true)));
+  const created: number[] = [];
+  for (const person of people) {
+    const pref = resolvePrefs(person.prefs)[n.kind];
+    if (!pref.inApp && pref.email === "off") continue;
+    const [row] = await db
+      .insert(notifications)
+      .values({
+        userId: person.id,
+        kind: n.kind,
+        title: n.title,
+        body: n.body ?? "",
+        url: n.url ?? null,
+        inApp: pref.inApp,
+        email: pref.email,
+        dedupeKey: n.dedupeKey ?? null,
+        createdAt: n.now ?? new Date(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: notifications.id });
+    if (!row) continue;
+    created.push(row.id);
+    if (pref.email === "immediate") await enqueueJob(db, MAIL_NOTIFICATION_JOB, { id: row.id }, { maxAttempts: 3 });
+    if (pref.inApp && person.push) await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
+  }
+  return created;
+}
+
+export type NotificationView = { id: number; kind: NotificationKind; title: string; body: string; url: string | null; createdAt: Date; read: boolean };
+
+export const NOTIFICATIONS_PAGE_SIZE = 30;
+
+/** The caller's in-app notifications, newest first, keyset-paged by id (`before`). */
+export async function listNotifications(
+  db: Db,
+  { user, before, limit = NOTIFICATIONS_PAGE_SIZE, unreadOnly = false }: { user: Pick<SessionUser, "id">; before?: number; limit?: number; unreadOnly?: boolean },
+): Promise<{ notifications: NotificationView[]; next: number | null }> {
+  const take = Math.min(Math.max(limit, 1), 100);
+  const rows = await db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      title: notifications.title,
+      body: notifications.body,
+      url: notifications.url,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, user.id),
+        eq(notifications.inApp, true),
+        before ? lt(notifications.id, before) : undefined,
+        unreadOnly ? isNull(notifications.readAt) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(take + 1);
+  const page = rows.slice(0, take).map(({ readAt, ...r }) => ({ ...r, read: readAt !== null }));
+  return { notifications: page, next: rows.length > take ? page[page.length - 1].id : null };
+}
+
+export async function unreadNotificationCount(db: Db, { user }: { user: Pick<SessionUser, "id"> }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, user.id), eq(notifications.inApp, true), isNull(notifications.readAt)));
+  return row.n;
+}
+
+/** The one notification, if it is the caller's: for following its link. Marks it read. */
+export async function openNotification(db: Db, { user, id, now = new Date() }: { user: Pick<SessionUser, "id">; id: number; now?: Date }) {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(notifications.id, id), eq(notifications.userId, user.id)))
+    .returning({ url: notifications.url });
+  return row ?? null;
+}
+
+/** Marks the caller's own notifications read (`ids`, or every one); others' ids are ignored. Returns how many changed. */
+export async function markNotificationsRead(db: Db, { user, ids, all = false, now = new Date() }: { user: Pick<SessionUser, "id">; ids?: number[]; all?: boolean; now?: Date }) {
+  if (!all && (!ids || ids.length === 0)) throw new AppError("bad_request", "Say which notifications to mark read: ids, or all.");
+  if (ids && ids.length > 500) throw new AppError("bad_request", "Mark at most 500 notifications at once, or all.");
+  const changed = await db
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.userId, user.id), isNull(notifications.readAt), all ? undefined : inArray(notifications.id, ids!)))
+    .returning({ id: notifications.id });
+  return changed.length;
+}

@@ -1,0 +1,92 @@
+// Web Push (VAPID, the `web-push` package): a person's browsers subscribe from Me, and a job sends each
+// in-app notification to them. A subscription the push service calls gone (404/410) is deleted; when no
+// browser took a notification, it falls back to mail (unless it is mailed anyway, at once or in a digest).
+import type { Agent } from "node:https";
+import { and, eq } from "drizzle-orm";
+import webpush from "web-push";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { notificationSettings, notifications, pushSubscriptions, users } from "../../../db/schema";
+import { recordAudit } from "../audit/audit.server";
+import type { SessionUser } from "../auth/session.server";
+import { AppError } from "../errors.server";
+import { mailNotification } from "./mail-notification.server";
+
+export type VapidSettings = { publicKey: string; privateKey: string; subject: string };
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "must be base64url");
+
+export const SubscriptionInput = z.object({
+  endpoint: z.url({ protocol: /^https?$/, error: "endpoint must be the push service's https:// URL" }).max(2_000),
+  keys: z.object({ p256dh: base64url.min(80).max(100), auth: base64url.min(16).max(30) }),
+});
+
+/**
+ * Saves this browser's subscription for the caller (a browser that changed hands moves to the new
+ * account) and turns push on. Push services speak https only (and web-push sends nothing else).
+ */
+export async function subscribePush(db: Db, { user, input, userAgent }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null }) {
+  const sub = SubscriptionInput.parse(input);
+  if (!sub.endpoint.startsWith("https://")) throw new AppError("bad_request", "endpoint must be an https:// URL.");
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(pushSubscriptions)
+      .values({ userId: user.id, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null })
+      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId: user.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null } });
+    await tx
+      .insert(notificationSettings)
+      .values({ userId: user.id, pushEnabled: true })
+      .onConflictDoUpdate({ target: notificationSettings.userId, set: { pushEnabled: true, updatedAt: new Date() } });
+    await recordAudit(tx, { actor: user, action: "push.subscribed", targetType: "user", targetId: user.id, details: { host: new URL(sub.endpoint).host } });
+  });
+}
+
+/** Forgets one browser (`endpoint`) or, without one, every browser of the caller; push is off when none is left. */
+export async function unsubscribePush(db: Db, { user, endpoint }: { user: Pick<SessionUser, "id">; endpoint?: string | null }) {
+  await db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(pushSubscriptions)
+      .where(and(eq(pushSubscriptions.userId, user.id), endpoint ? eq(pushSubscriptions.endpoint, endpoint) : undefined))
+      .returning({ endpoint: pushSubscriptions.endpoint });
+    const left = await tx.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, user.id)).limit(1);
+    if (left.length === 0) await tx.update(notificationSettings).set({ pushEnabled: false, updatedAt: new Date() }).where(eq(notificationSettings.userId, user.id));
+    if (removed.length) await recordAudit(tx, { actor: user, action: "push.unsubscribed", targetType: "user", targetId: user.id, details: { browsers: removed.length } });
+  });
+}
+
+export type PushOutcome = { delivered: number; gone: number; fellBack: boolean };
+
+/** Sends notification `id` to every browser of its person. Throws (the job retries) when a push service failed otherwise. */
+export async function sendPush(db: Db, { id, vapid, publicUrl, agent }: { id: number; vapid: VapidSettings; publicUrl: string; agent?: Agent }): Promise<PushOutcome> {
+  const [n] = await db
+    .select({ id: notifications.id, userId: notifications.userId, title: notifications.title, body: notifications.body, url: notifications.url, readAt: notifications.readAt, email: notifications.email, mailedAt: notifications.mailedAt, to: users.email })
+    .from(notifications)
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .where(eq(notifications.id, id));
+  if (!n || n.readAt) return { delivered: 0, gone: 0, fellBack: false };
+  const subs = await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, n.userId));
+  const payload = JSON.stringify({ title: n.title, body: n.body, url: `${publicUrl}${n.url ?? "/notifications"}`, tag: `fk-${n.id}` });
+  let delivered = 0;
+  let gone = 0;
+  let failure: unknown = null;
+  for (const s of subs) {
+    try {
+      await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { vapidDetails: vapid, TTL: 24 * 3600, timeout: 10_000, ...(agent ? { agent } : {}) });
+      delivered++;
+      await db.update(pushSubscriptions).set({ lastSentAt: new Date() }).where(eq(pushSubscriptions.id, s.id));
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 410) {
+        gone++;
+        await db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, s.id));
+      } else {
+        failure = error;
+      }
+    }
+  }
+  if (delivered === 0 && failure) throw failure;
+  // Nobody's browser took it: mail it now unless the person gets it by mail anyway.
+  const fellBack = delivered === 0 && n.email === "off" && !n.mailedAt;
+  if (fellBack) await mailNotification(db, { id: n.id, publicUrl });
+  return { delivered, gone, fellBack };
+}

@@ -1,0 +1,72 @@
+// Reminders from a periodic sweep: items expiring within 14 days and items past their verification
+// interval. Each item notifies once per window: the key carries the expiry (or due) day, so a sweep that
+// runs again says nothing new, and moving the date (or verifying the item) opens a new window.
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { rowsOf } from "../../../db/client";
+import { users } from "../../../db/schema";
+import { DAY_MS } from "../feedback/score.server";
+import { notify } from "./notify.server";
+
+export const EXPIRY_WINDOW_DAYS = 14;
+const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+
+type Due = { id: string; title: string; ownerId: string | null; at: Date | string };
+
+/** The owner when they still work on the library; else every marketer. */
+async function recipientsFor(db: Db) {
+  const desk = await db
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(and(eq(users.active, true), inArray(users.role, ["marketer", "admin"])));
+  const deskIds = new Set(desk.map((u) => u.id));
+  const marketers = desk.filter((u) => u.role === "marketer").map((u) => u.id);
+  return (r: Due) => (r.ownerId && deskIds.has(r.ownerId) ? [r.ownerId] : marketers);
+}
+
+export async function sendReminders(db: Db, now = new Date()): Promise<{ expiring: number; verification: number }> {
+  const expiring = rowsOf<Due>(
+    await db.execute(sql`
+      select i.id, i.title, i.owner_id as "ownerId", i.expires_at as at from items i
+      where i.status = 'published' and i.expires_at > ${now.toISOString()}::timestamptz
+        and i.expires_at <= ${new Date(now.getTime() + EXPIRY_WINDOW_DAYS * DAY_MS).toISOString()}::timestamptz
+      order by i.expires_at limit 1000`),
+  );
+  const due = rowsOf<Due>(
+    await db.execute(sql`
+      select i.id, i.title, i.owner_id as "ownerId",
+             coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) as at
+      from items i
+      where i.status = 'published' and i.verify_interval_days is not null
+        and coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) < ${now.toISOString()}::timestamptz
+      order by at limit 1000`),
+  );
+  const to = await recipientsFor(db);
+  let sentExpiring = 0;
+  let sentDue = 0;
+  for (const r of expiring) {
+    const ids = await notify(db, {
+      to: to(r),
+      kind: "item_expiring",
+      title: `“${r.title}” expires on ${day(r.at)}`,
+      body: "Extend its expiry, publish a replacement, or let it archive itself.",
+      url: `/items/${r.id}/edit`,
+      dedupeKey: `item_expiring:${r.id}:${day(r.at)}`,
+      now,
+    });
+    sentExpiring += ids.length;
+  }
+  for (const r of due) {
+    const ids = await notify(db, {
+      to: to(r),
+      kind: "verification_due",
+      title: `“${r.title}” is due for verification (since ${day(r.at)})`,
+      body: "Check it is still right, then mark it verified.",
+      url: `/items/${r.id}`,
+      dedupeKey: `verification_due:${r.id}:${day(r.at)}`,
+      now,
+    });
+    sentDue += ids.length;
+  }
+  return { expiring: sentExpiring, verification: sentDue };
+}

@@ -1,0 +1,73 @@
+// The notifications list: newest first, unread marked, each opening its page through /notifications/:id
+// (which marks it read); "Mark all as read" clears the count in the navigation.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatDate } from "~/components/dates";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EmptyState } from "~/components/shell";
+import { requireUser } from "~/modules/auth/guard.server";
+import { listNotifications, markNotificationsRead } from "~/modules/notifications/notify.server";
+
+export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const before = Number(new URL(request.url).searchParams.get("before")) || undefined;
+  return { ...(await listNotifications(context.app.db, { user, before })), paged: before !== undefined };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request);
+  const marked = await markNotificationsRead(context.app.db, { user, all: true });
+  return { marked };
+}
+
+export default function Notifications() {
+  const { notifications, next, paged } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
+  const unread = notifications.some((n) => !n.read);
+  return (
+    <>
+      <h1 id="notifications-title">Notifications</h1>
+      <p className="meta">
+        Choose what you are told, and how, on <Link to="/me#notifications">Me</Link>.
+      </p>
+      {unread ? (
+        <Form method="post" className="row">
+          <button type="submit" className="secondary" disabled={busy}>
+            Mark all as read
+          </button>
+        </Form>
+      ) : null}
+      {notifications.length ? (
+        <ul className="list" aria-labelledby="notifications-title">
+          {notifications.map((n) => (
+            <li key={n.id} className="card" data-read={n.read ? "true" : "false"}>
+              <Link to={`/notifications/${n.id}`}>
+                {n.read ? null : <strong>New: </strong>}
+                {n.title}
+              </Link>
+              {n.body ? <p>{n.body}</p> : null}
+              <div className="meta">{formatDate(n.createdAt)}</div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <EmptyState title={paged ? "No older notifications" : "No notifications yet"}>
+          <p>Replies to your feedback, answered requests and reminders show up here.</p>
+        </EmptyState>
+      )}
+      {next ? (
+        <p>
+          <Link className="button secondary" to={`/notifications?before=${next}`}>
+            Older notifications
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,115 @@
+// The notification pages and API, called as route functions with real requests: the list, following a
+// notification (read, then its page), "mark all as read", the count in the navigation, the preferences
+// form on Me, and GET /notifications, POST /notifications/read, PUT /me/notifications.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notify } from "~/modules/notifications/notify.server";
+import { loader as appLoader } from "~/routes/_app";
+import { action as meAction, loader as meLoader } from "~/routes/_app.me";
+import { loader as openLoader } from "~/routes/_app.notifications.$id";
+import { action as listAction, loader as listLoader } from "~/routes/_app.notifications";
+import { loader as apiList } from "~/routes/api.v1.notifications";
+import { action as apiRead } from "~/routes/api.v1.notifications.read";
+import { action as apiPrefsPut, loader as apiPrefs } from "~/routes/api.v1.me.notifications";
+import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+async function person(role: "seller" | "marketer" = "seller") {
+  const user = await createUser(app, { role });
+  return { user, cookie: await cookieFor(app, user.id) };
+}
+const call = async (fn: (a: never) => unknown, path: string, init: Parameters<typeof request>[1] = {}, params: Record<string, string> = {}) =>
+  respond(() => fn(routeArgs(app, request(path, init), params) as never));
+
+describe("notification pages", () => {
+  it("lists the person's notifications, opens one (read, then its page), and counts unread in the navigation", async () => {
+    const { user, cookie } = await person();
+    const [first] = await notify(app.db, { to: user.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/abc" });
+    await notify(app.db, { to: user.id, kind: "feedback_answered", title: "Marketing replied", url: "/requests" });
+    const list = (await call(listLoader, "/notifications", { cookie })) as Awaited<ReturnType<typeof listLoader>>;
+    expect(list.notifications.map((n) => [n.title, n.read])).toEqual([["Marketing replied", false], ["Dana opened your share", false]]);
+    const shell = (await call(appLoader, "/home", { cookie })) as Awaited<ReturnType<typeof appLoader>>;
+    expect(shell.notifications).toBe(2);
+
+    const opened = (await call(openLoader, `/notifications/${first}`, { cookie }, { id: String(first) })) as Response;
+    expect([opened.status, opened.headers.get("location")]).toEqual([302, "/shares/abc"]);
+    expect(((await call(appLoader, "/home", { cookie })) as { notifications: number }).notifications).toBe(1);
+
+    const stranger = await person();
+    const refused = (await call(openLoader, `/notifications/${first}`, { cookie: stranger.cookie }, { id: String(first) })) as Response;
+    expect(refused.status).toBe(404);
+
+    await call(listAction, "/notifications", { cookie, form: {} });
+    expect(((await call(appLoader, "/home", { cookie })) as { notifications: number }).notifications).toBe(0);
+  });
+
+  it("never redirects a notification's link off the site", async () => {
+    const { user, cookie } = await person();
+    const [id] = await notify(app.db, { to: user.id, kind: "share_opened", title: "x", url: "//evil.example/phish" });
+    const res = (await call(openLoader, `/notifications/${id}`, { cookie }, { id: String(id) })) as Response;
+    expect(res.headers.get("location")).toBe("/notifications");
+  });
+
+  it("saves the preferences form on Me, and refuses a frequency the kind does not offer with 400", async () => {
+    const { cookie } = await person("marketer");
+    const me = (await call(meLoader, "/me", { cookie })) as Awaited<ReturnType<typeof meLoader>>;
+    const form: Record<string, string> = { intent: "notification-prefs" };
+    for (const k of me.prefs.kinds) {
+      if (k.inApp) form[`inApp.${k.kind}`] = "on";
+      form[`email.${k.kind}`] = k.email;
+    }
+    delete form["inApp.new_request"];
+    form["email.new_request"] = "immediate";
+    const saved = await call(meAction, "/me", { cookie, form });
+    expect(saved).toMatchObject({ prefsSaved: true });
+    const after = (await call(meLoader, "/me", { cookie })) as Awaited<ReturnType<typeof meLoader>>;
+    expect(after.prefs.kinds.find((k) => k.kind === "new_request")).toMatchObject({ inApp: false, email: "immediate" });
+    expect(after.vapidPublicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/);
+
+    const bad = (await call(meAction, "/me", { cookie, form: { ...form, "email.content_digest": "daily" } })) as { data: { error: string }; init: { status: number } };
+    expect(bad.init.status).toBe(400);
+    expect(bad.data.error).toMatch(/off, weekly/);
+  });
+});
+
+describe("notifications API", () => {
+  it("GET /notifications pages newest first with read state; POST /notifications/read marks by id or all", async () => {
+    const { user, cookie } = await person();
+    const ids: number[] = [];
+    for (let i = 1; i <= 3; i++) ids.push(...(await notify(app.db, { to: user.id, kind: "share_opened", title: `n${i}` })));
+    const page = (await (await call(apiList, "/api/v1/notifications?limit=2", { cookie }) as Response).json()) as { notifications: { id: number; title: string; read: boolean }[]; next: number };
+    expect(page.notifications.map((n) => n.title)).toEqual(["n3", "n2"]);
+    const rest = (await (await call(apiList, `/api/v1/notifications?limit=2&before=${page.next}`, { cookie }) as Response).json()) as { notifications: { title: string }[]; next: null };
+    expect([rest.notifications.map((n) => n.title), rest.next]).toEqual([["n1"], null]);
+
+    const one = (await call(apiRead, "/api/v1/notifications/read", { method: "POST", cookie, json: { ids: [ids[0]] } })) as Response;
+    expect(await one.json()).toEqual({ marked: 1, unread: 2 });
+    const unread = (await (await call(apiList, "/api/v1/notifications?unread=true", { cookie }) as Response).json()) as { notifications: { title: string }[] };
+    expect(unread.notifications.map((n) => n.title)).toEqual(["n3", "n2"]);
+    const bad = (await call(apiRead, "/api/v1/notifications/read", { method: "POST", cookie, json: { ids: [] } })) as Response;
+    expect(bad.status).toBe(400);
+    const all = (await call(apiRead, "/api/v1/notifications/read", { method: "POST", cookie, json: { all: true } })) as Response;
+    expect(await all.json()).toEqual({ marked: 2, unread: 0 });
+    const anon = (await call(apiList, "/api/v1/notifications")) as Response;
+    expect(anon.status).toBe(401);
+  });
+
+  it("PUT /me/notifications changes the kinds given and answers 400 for bad input", async () => {
+    const { cookie } = await person();
+    const put = (json: unknown) => call(apiPrefsPut, "/api/v1/me/notifications", { method: "PUT", cookie, json }) as Promise<Response>;
+    const ok = await put({ prefs: { saved_item_updated: { inApp: false, email: "weekly" } } });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { kinds: { kind: string; inApp: boolean; email: string }[] };
+    expect(body.kinds.find((k) => k.kind === "saved_item_updated")).toMatchObject({ inApp: false, email: "weekly" });
+    for (const bad of [{ prefs: { nope: { inApp: true, email: "off" } } }, { prefs: { share_opened: { inApp: true, email: "hourly" } } }, { prefs: { share_opened: { inApp: true } } }, { extra: 1 }, []]) {
+      expect((await put(bad)).status).toBe(400);
+    }
+    const get = (await (await call(apiPrefs, "/api/v1/me/notifications", { cookie }) as Response).json()) as { kinds: { kind: string; email: string }[]; push: boolean };
+    expect(get.kinds.find((k) => k.kind === "saved_item_updated")?.email).toBe("weekly");
+    expect(get.push).toBe(false);
+  });
+});

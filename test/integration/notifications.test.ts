@@ -1,0 +1,180 @@
+// Notifications: one `notify` that follows each person's preferences, the producers where things
+// happen, the reminder sweep (once per item and window), and reading, paging and marking read.
+import { randomBytes, randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itemSellerDaily, items, jobs, notifications, ratings, shares } from "../../db/schema";
+import { replyToRating } from "~/modules/feedback/ratings.server";
+import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
+import { notifyItemUpdated } from "~/modules/notifications/producers.server";
+import { listNotifications, markNotificationsRead, notify, openNotification, unreadNotificationCount } from "~/modules/notifications/notify.server";
+import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
+import { sendReminders } from "~/modules/notifications/reminders.server";
+import { recordBuyerEvents } from "~/modules/shares/buyer.server";
+import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
+import { createItem, sessionUser } from "../setup/feedback";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const DAY = 86_400_000;
+const mine = async (userId: string) => app.db.select().from(notifications).where(eq(notifications.userId, userId));
+const jobsFor = async (kind: string) => app.db.select().from(jobs).where(eq(jobs.kind, kind));
+
+describe("notify", () => {
+  it("follows each person's preferences: in-app on/off, mail at once queues a job, off and off creates nothing", async () => {
+    const a = await createUser(app);
+    const b = await createUser(app);
+    const c = await createUser(app);
+    await savePrefs(app.db, { user: b, input: { prefs: { feedback_answered: { inApp: false, email: "daily" } } } });
+    await savePrefs(app.db, { user: c, input: { prefs: { feedback_answered: { inApp: false, email: "off" } } } });
+    const ids = await notify(app.db, { to: [a.id, b.id, c.id], kind: "feedback_answered", title: "Hello", url: "/requests" });
+    expect(ids).toHaveLength(2);
+    const [na] = await mine(a.id);
+    expect(na).toMatchObject({ inApp: true, email: "immediate", mailedAt: null });
+    expect((await jobsFor("mail_notification")).some((j) => j.payload.id === na.id)).toBe(true);
+    const [nb] = await mine(b.id);
+    expect(nb).toMatchObject({ inApp: false, email: "daily" });
+    expect(await mine(c.id)).toEqual([]);
+    // Hidden from b's list (in-app off) though kept for the digest.
+    expect((await listNotifications(app.db, { user: b })).notifications).toEqual([]);
+    expect(await unreadNotificationCount(app.db, { user: b })).toBe(0);
+  });
+
+  it("notifies each person once per dedupe key, and skips deactivated people", async () => {
+    const a = await createUser(app);
+    const gone = await createUser(app, { active: false });
+    const first = await notify(app.db, { to: [a.id, gone.id], kind: "new_request", title: "x", dedupeKey: "k1" });
+    const again = await notify(app.db, { to: [a.id], kind: "new_request", title: "x", dedupeKey: "k1" });
+    expect(first).toHaveLength(1);
+    expect(again).toEqual([]);
+  });
+
+  it("lists the caller's notifications newest first, pages them, marks read by id (own only) or all", async () => {
+    const a = await createUser(app);
+    const other = await createUser(app);
+    for (let i = 1; i <= 5; i++) await notify(app.db, { to: a.id, kind: "share_opened", title: `n${i}`, url: `/shares/${i}` });
+    const [theirs] = await notify(app.db, { to: other.id, kind: "share_opened", title: "theirs" });
+    const page1 = await listNotifications(app.db, { user: a, limit: 3 });
+    expect(page1.notifications.map((n) => n.title)).toEqual(["n5", "n4", "n3"]);
+    const page2 = await listNotifications(app.db, { user: a, limit: 3, before: page1.next! });
+    expect(page2.notifications.map((n) => n.title)).toEqual(["n2", "n1"]);
+    expect(page2.next).toBeNull();
+    expect(await unreadNotificationCount(app.db, { user: a })).toBe(5);
+    expect(await markNotificationsRead(app.db, { user: a, ids: [page1.notifications[0].id, theirs] })).toBe(1);
+    expect(await unreadNotificationCount(app.db, { user: a })).toBe(4);
+    expect(await unreadNotificationCount(app.db, { user: other })).toBe(1);
+    expect(await openNotification(app.db, { user: a, id: theirs })).toBeNull();
+    expect(await openNotification(app.db, { user: a, id: page1.notifications[1].id })).toEqual({ url: "/shares/4" });
+    expect(await markNotificationsRead(app.db, { user: a, all: true })).toBe(3);
+    expect(await unreadNotificationCount(app.db, { user: a })).toBe(0);
+  });
+});
+
+describe("preferences", () => {
+  it("shows the kinds of the person's role with defaults, and refuses unknown kinds or choices a kind does not offer", async () => {
+    const seller = await createUser(app);
+    const marketer = await createUser(app, { role: "marketer" });
+    const sp = await loadPrefs(app.db, { user: seller });
+    expect(sp.kinds.map((k) => k.kind)).toEqual(["feedback_answered", "request_fulfilled", "saved_item_updated", "share_opened"]);
+    expect(sp.kinds[0]).toMatchObject({ inApp: true, email: "immediate" });
+    expect(sp.push).toBe(false);
+    const mp = await loadPrefs(app.db, { user: marketer });
+    expect(mp.kinds.map((k) => k.kind)).toContain("content_digest");
+    await expect(savePrefs(app.db, { user: seller, input: { prefs: { nope: { inApp: true, email: "off" } } } })).rejects.toThrow(/nope/);
+    await expect(savePrefs(app.db, { user: seller, input: { prefs: { content_digest: { inApp: true, email: "daily" } } } })).rejects.toThrow(/off, weekly/);
+    await expect(savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: "yes", email: "off" } } } })).rejects.toThrow();
+    await savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: false, email: "weekly" } } } });
+    await savePrefs(app.db, { user: seller, input: { prefs: { request_fulfilled: { inApp: true, email: "off" } } } });
+    const after = await loadPrefs(app.db, { user: seller });
+    expect(after.kinds.find((k) => k.kind === "share_opened")).toMatchObject({ inApp: false, email: "weekly" });
+    expect(after.kinds.find((k) => k.kind === "request_fulfilled")).toMatchObject({ inApp: true, email: "off" });
+  });
+});
+
+describe("producers", () => {
+  it("tells the seller when marketing replies to their feedback, linking to the item's feedback section", async () => {
+    const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+    const seller = await createUser(app);
+    const item = await createItem(app, { title: "Pricing deck" });
+    const [rating] = await app.db.insert(ratings).values({ itemId: item.id, versionId: item.versions[0].id, userId: seller.id, useful: false, comment: "Old", at: new Date() }).returning();
+    await replyToRating(app.db, { user: marketer, ratingId: rating.id, body: "Fixed the numbers" });
+    const [n] = (await listNotifications(app.db, { user: seller })).notifications;
+    expect(n).toMatchObject({ kind: "feedback_answered", title: "Marketing replied to your feedback on “Pricing deck”", body: "Fixed the numbers", url: `/items/${item.id}#was-this-useful` });
+  });
+
+  it("tells marketing about a new request once, and its author when it is done (with the answering item) and about the reply", async () => {
+    const team = await createTeam(app);
+    const seller = sessionUser(await createUser(app, { teamId: team.id }));
+    const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+    const request = await createRequest(app.db, { user: seller, input: { text: "A battle card for Northwind" } as never });
+    const [incoming] = (await listNotifications(app.db, { user: marketer })).notifications;
+    expect(incoming).toMatchObject({ kind: "new_request", url: "/feedback/requests", body: "A battle card for Northwind" });
+    const item = await createItem(app, { title: "Northwind battle card" });
+    await updateRequest(app.db, { user: marketer, id: request.id, input: { status: "done", answerItemId: item.id, reply: "Here it is" } as never });
+    await updateRequest(app.db, { user: marketer, id: request.id, input: { status: "done", answerItemId: item.id, reply: null } as never });
+    const got = (await listNotifications(app.db, { user: seller })).notifications;
+    expect(got.map((n) => n.kind).sort()).toEqual(["feedback_answered", "request_fulfilled"]);
+    expect(got.find((n) => n.kind === "request_fulfilled")).toMatchObject({ title: "Your request was answered: “Northwind battle card”", url: `/items/${item.id}` });
+  });
+
+  it("tells people who used a published item, and may still see it, about its new version", async () => {
+    const east = await createTeam(app);
+    const west = await createTeam(app);
+    const user = await createUser(app, { teamId: east.id });
+    const outsider = await createUser(app, { teamId: west.id });
+    const idle = await createUser(app, { teamId: east.id });
+    const item = await createItem(app, { title: "East pricing", audiences: [east.id] });
+    const today = new Date().toISOString().slice(0, 10);
+    await app.db.insert(itemSellerDaily).values([
+      { day: today, itemId: item.id, userId: user.id, teamId: east.id, events: 1, views: 1 },
+      // Moved teams since: the item's audience no longer includes them.
+      { day: today, itemId: item.id, userId: outsider.id, teamId: east.id, events: 1, views: 1 },
+    ]);
+    await notifyItemUpdated(app.db, { itemId: item.id, number: 2, changelog: "New prices" });
+    expect((await listNotifications(app.db, { user })).notifications[0]).toMatchObject({ kind: "saved_item_updated", title: "“East pricing” has a new version (v2)", url: `/items/${item.id}` });
+    expect((await listNotifications(app.db, { user: outsider })).notifications).toEqual([]);
+    expect((await listNotifications(app.db, { user: idle })).notifications).toEqual([]);
+  });
+
+  it("tells the seller about the first open of a buyer share, once", async () => {
+    const seller = await createUser(app);
+    const [share] = await app.db
+      .insert(shares)
+      .values({ token: randomBytes(32).toString("base64url"), userId: seller.id, recipientName: "Dana at Acme", expiresAt: new Date(Date.now() + 7 * DAY) })
+      .returning();
+    const open = () => ({ viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" as const }] });
+    await recordBuyerEvents(app.db, { token: share.token, body: open(), userAgent: "Mozilla/5.0 Chrome/130" });
+    await recordBuyerEvents(app.db, { token: share.token, body: open(), userAgent: "Mozilla/5.0 Chrome/130" });
+    const got = (await listNotifications(app.db, { user: seller })).notifications;
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ kind: "share_opened", title: "Dana at Acme opened your share", url: `/shares/${share.id}` });
+  });
+});
+
+describe("reminders", () => {
+  it("reminds the owner (or every marketer when it has none) of items expiring within 14 days and past verification, once per window", async () => {
+    const now = new Date();
+    const owner = await createUser(app, { role: "marketer" });
+    const expiring = await createItem(app, { title: "Expiring soon", expiresAt: new Date(now.getTime() + 5 * DAY) });
+    await createItem(app, { title: "Expiring later", expiresAt: new Date(now.getTime() + 30 * DAY) });
+    const stale = await createItem(app, { title: "Stale", publishedAt: new Date(now.getTime() - 100 * DAY), verifyIntervalDays: 90 });
+    await app.db.update(items).set({ ownerId: owner.id }).where(eq(items.id, expiring.id));
+    await sendReminders(app.db, now);
+    const ownerGot = (await listNotifications(app.db, { user: owner })).notifications;
+    expect(ownerGot.filter((n) => n.kind === "item_expiring").map((n) => n.url)).toEqual([`/items/${expiring.id}/edit`]);
+    // The stale item has no owner: every marketer hears about it, the owner among them.
+    expect(ownerGot.filter((n) => n.kind === "verification_due").map((n) => n.url)).toContain(`/items/${stale.id}`);
+    const count = async () => (await app.db.select().from(notifications).where(and(eq(notifications.userId, owner.id)))).length;
+    const before = await count();
+    await sendReminders(app.db, now);
+    expect(await count()).toBe(before);
+    // A new expiry date is a new window.
+    await app.db.update(items).set({ expiresAt: new Date(now.getTime() + 9 * DAY) }).where(eq(items.id, expiring.id));
+    await sendReminders(app.db, now);
+    expect(await count()).toBe(before + 1);
+  });
+});

@@ -1,0 +1,147 @@
+// Web Push, sending side, against a real HTTP endpoint standing in for the push service: web-push posts
+// the encrypted payload there with VAPID auth, which we check (the JWT's signature with the public key,
+// its audience and subject). A subscription the service calls gone (410) is deleted and the notification
+// is mailed instead; subscribing and unsubscribing are audited.
+import { createECDH, createPublicKey, randomBytes, verify } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import { Agent, createServer, type Server } from "node:https";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobRunner, type JobRunner } from "../../content/jobs";
+import { auditLog, mailMessages, notificationSettings, pushSubscriptions } from "../../db/schema";
+import { createMailTransport, mailJobHandlers } from "~/modules/mail/mail.server";
+import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
+import { notify } from "~/modules/notifications/notify.server";
+import { subscribePush } from "~/modules/notifications/push.server";
+import { action as pushApi, loader as pushInfo } from "~/routes/api.v1.me.push-subscriptions";
+import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+
+type Received = { path: string; headers: IncomingHttpHeaders; body: Buffer };
+let app: TestApp;
+let server: Server;
+let base: string;
+let runner: JobRunner;
+const received: Received[] = [];
+/** Path → status the fake push service answers. */
+const answers = new Map<string, number>();
+
+beforeAll(async () => {
+  app = await createTestApp();
+  // web-push speaks https only: the stand-in push service gets a certificate of its own, trusted by the sender's agent.
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-push-"));
+  const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+  server = createServer(tls, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(answers.get(req.url ?? "") ?? 201).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mail = createMailTransport({ from: "Fieldkit <noreply@fieldkit.test>" });
+  runner = createJobRunner({ db: app.db, handlers: { ...mailJobHandlers(app.db, mail), ...notificationJobHandlers(app.db, { publicUrl: "http://fieldkit.test", vapid: app.env.vapid, pushAgent: new Agent({ ca: tls.cert }) }) }, log: () => {} });
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await app.close();
+});
+
+/** What a browser's PushManager hands out: its P-256 public key and a 16-byte auth secret. */
+function browserKeys() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
+}
+
+function checkVapid(headers: IncomingHttpHeaders, audience: string) {
+  const m = /^vapid t=([^,]+), k=(.+)$/.exec(String(headers.authorization));
+  expect(m, String(headers.authorization)).not.toBeNull();
+  const [, jwt, k] = m!;
+  expect(k).toBe(app.env.vapid.publicKey);
+  const [h, p, s] = jwt.split(".");
+  expect(JSON.parse(Buffer.from(h, "base64url").toString())).toMatchObject({ alg: "ES256", typ: "JWT" });
+  const claims = JSON.parse(Buffer.from(p, "base64url").toString()) as { aud: string; sub: string; exp: number };
+  expect(claims.aud).toBe(audience);
+  expect(claims.sub).toBe(app.env.vapid.subject);
+  expect(claims.exp * 1000).toBeGreaterThan(Date.now());
+  const raw = Buffer.from(k, "base64url");
+  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") }, format: "jwk" });
+  expect(verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(true);
+}
+
+describe("Web Push", () => {
+  it("subscribes through the API (audited), then pushes each in-app notification, encrypted, with VAPID auth", async () => {
+    const seller = await createUser(app);
+    const cookie = await cookieFor(app, seller.id);
+    const info = (await (await pushInfo(routeArgs(app, request("/api/v1/me/push-subscriptions", { cookie })) as never)).json()) as { publicKey: string; enabled: boolean };
+    expect(info).toMatchObject({ publicKey: app.env.vapid.publicKey, enabled: false });
+    const endpoint = `${base}/push/${seller.id}`;
+    const res = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json: { endpoint, expirationTime: null, keys: browserKeys() } })) as never)) as Response;
+    expect(res.status).toBe(201);
+    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.subscribed")));
+    expect(audit).toHaveLength(1);
+
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/x" });
+    await runner.runUntilIdle();
+    const got = received.filter((r) => r.path === `/push/${seller.id}`);
+    expect(got).toHaveLength(1);
+    expect(got[0].headers["content-encoding"]).toBe("aes128gcm");
+    expect(Number(got[0].headers.ttl)).toBeGreaterThan(0);
+    // Encrypted: the title is not readable on the wire.
+    expect(got[0].body.length).toBeGreaterThan(100);
+    expect(got[0].body.toString("latin1")).not.toContain("Dana");
+    checkVapid(got[0].headers, base);
+
+    const off = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "DELETE", cookie, json: { endpoint } })) as never)) as Response;
+    expect(off.status).toBe(200);
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(false);
+    expect(await app.db.select().from(auditLog).where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.unsubscribed")))).toHaveLength(1);
+  });
+
+  it("deletes a subscription the push service calls gone (410) and mails the notification instead", async () => {
+    const seller = await createUser(app);
+    const endpoint = `${base}/gone/${seller.id}`;
+    answers.set(`/gone/${seller.id}`, 410);
+    await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    // share_opened is not mailed by default: push was the only way besides the app.
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Sam opened your share", url: "/shares/y" });
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path === `/gone/${seller.id}`)).toHaveLength(1);
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
+    const mails = await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email));
+    expect(mails.map((m) => m.subject)).toEqual(["Sam opened your share"]);
+    expect(mails[0].text).toContain("http://fieldkit.test/shares/y");
+  });
+
+  it("retries when the push service fails otherwise, keeping the subscription", async () => {
+    const seller = await createUser(app);
+    answers.set(`/down/${seller.id}`, 503);
+    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/down/${seller.id}`, keys: browserKeys() } });
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Kim opened your share" });
+    await runner.runOnce();
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path === `/down/${seller.id}`)).toHaveLength(1);
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toHaveLength(1);
+    expect(await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email))).toEqual([]);
+  });
+
+  it("refuses a plain-http endpoint and a malformed subscription with 400", async () => {
+    const seller = await createUser(app);
+    await expect(subscribePush(app.db, { user: seller, input: { endpoint: "http://127.0.0.1:9/x", keys: browserKeys() } })).rejects.toThrow(/https/);
+    const cookie = await cookieFor(app, seller.id);
+    for (const json of [{ endpoint: "not a url", keys: browserKeys() }, { endpoint: `${base}/y`, keys: { p256dh: "short", auth: "x" } }, {}]) {
+      const res = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json })) as never)) as Response;
+      expect(res.status).toBe(400);
+    }
+  });
+});
