@@ -3,7 +3,7 @@
 // kept with their last error when they give up. One job runs at a time: the CPU is shared with requests.
 // An attempt counts when a job is claimed, so a job whose process dies under it every time (a poison
 // job) is given up after its last attempt instead of being claimed into the same crash forever.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client";
 import { rowsOf } from "../db/client";
@@ -68,6 +68,47 @@ export type JobRunner = {
 
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 15 * 60_000);
 
+type ClaimContext = { db: Db; handlers: Record<string, JobHandler>; lease: SQL; log: (line: string) => void };
+
+const kindIn = (kinds: string[]) => sql`${col(jobs.kind)} in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
+
+/** Jobs whose every attempt ended with their process gone: failed now, with the reason. */
+async function abandonExhausted({ db, handlers, log }: ClaimContext, kinds: string[]) {
+  const result = await db.execute(sql`
+    update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null,
+      ${col(jobs.lastError)} = coalesce(${col(jobs.lastError)} || ' — ', '') || 'process stopped during the last attempt'
+    where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.attempts)} >= ${col(jobs.maxAttempts)}
+      and ${col(jobs.lockedUntil)} < now() and ${kindIn(kinds)}
+    returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}`);
+  for (const job of rowsOf<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number }>(result)) {
+    log(`job ${job.id} (${job.kind}) given up: its process stopped during all ${job.attempts} attempts`);
+    const handler = handlers[job.kind];
+    await handler.onFailed?.(job.payload, new JobAbandoned(job.attempts)).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
+    if (handler.everyMs) await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
+  }
+}
+
+/** Takes the next ready job under a lease (skip locked, so any number of processes can poll). */
+async function claimJob(context: ClaimContext, kinds?: string[]): Promise<Job | null> {
+const { db, handlers, lease } = context;
+  const known = kinds ?? Object.keys(handlers);
+  if (known.length === 0) return null;
+  await abandonExhausted(context, known);
+  const result = await db.execute(sql`
+    update ${jobs} set ${col(jobs.attempts)} = ${col(jobs.attempts)} + 1, ${col(jobs.lockedUntil)} = now() + ${lease}
+    where ${col(jobs.id)} = (
+      select ${col(jobs.id)} from ${jobs}
+      where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.runAt)} <= now() and ${col(jobs.attempts)} < ${col(jobs.maxAttempts)}
+        and (${col(jobs.lockedUntil)} is null or ${col(jobs.lockedUntil)} < now())
+        and ${kindIn(known)}
+      order by ${col(jobs.runAt)}, ${col(jobs.id)}
+      limit 1
+      for update skip locked)
+    returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}, ${col(jobs.maxAttempts)} as "maxAttempts"`);
+  const [row] = rowsOf<Job>(result);
+  return row ? { ...row, id: Number(row.id) } : null;
+}
+
 export function createJobRunner(options: {
   db: Db;
   handlers: Record<string, JobHandler>;
@@ -92,42 +133,7 @@ export function createJobRunner(options: {
   let started = false;
   let wakeRequested = false;
 
-  const kindIn = (kinds: string[]) => sql`${col(jobs.kind)} in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
-
-  /** Jobs whose every attempt ended with their process gone: failed now, with the reason. */
-  async function abandonExhausted(kinds: string[]) {
-    const result = await db.execute(sql`
-      update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null,
-        ${col(jobs.lastError)} = coalesce(${col(jobs.lastError)} || ' — ', '') || 'process stopped during the last attempt'
-      where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.attempts)} >= ${col(jobs.maxAttempts)}
-        and ${col(jobs.lockedUntil)} < now() and ${kindIn(kinds)}
-      returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}`);
-    for (const job of rowsOf<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number }>(result)) {
-      log(`job ${job.id} (${job.kind}) given up: its process stopped during all ${job.attempts} attempts`);
-      const handler = handlers[job.kind];
-      await handler.onFailed?.(job.payload, new JobAbandoned(job.attempts)).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
-      if (handler.everyMs) await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
-    }
-  }
-
-  async function claim(kinds?: string[]): Promise<Job | null> {
-    const known = kinds ?? Object.keys(handlers);
-    if (known.length === 0) return null;
-    await abandonExhausted(known);
-    const result = await db.execute(sql`
-      update ${jobs} set ${col(jobs.attempts)} = ${col(jobs.attempts)} + 1, ${col(jobs.lockedUntil)} = now() + ${lease}
-      where ${col(jobs.id)} = (
-        select ${col(jobs.id)} from ${jobs}
-        where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null and ${col(jobs.runAt)} <= now() and ${col(jobs.attempts)} < ${col(jobs.maxAttempts)}
-          and (${col(jobs.lockedUntil)} is null or ${col(jobs.lockedUntil)} < now())
-          and ${kindIn(known)}
-        order by ${col(jobs.runAt)}, ${col(jobs.id)}
-        limit 1
-        for update skip locked)
-      returning ${col(jobs.id)}, ${col(jobs.kind)}, ${col(jobs.payload)}, ${col(jobs.attempts)}, ${col(jobs.maxAttempts)} as "maxAttempts"`);
-    const [row] = rowsOf<Job>(result);
-    return row ? { ...row, id: Number(row.id) } : null;
-  }
+  const claim = (kinds?: string[]) => claimJob({ db, handlers, lease, log }, kinds);
 
   async function execute(job: Job) {
     const handler = handlers[job.kind];

@@ -45,6 +45,64 @@ const BATCH = 200;
 const errorText = (error: unknown) => String((error as Error)?.message ?? error);
 const MAX_BACKOFF_MS = 30_000;
 
+async function storedSynonyms(db: Db): Promise<string[][]> {
+  const rows = await db.select({ terms: searchSynonyms.terms }).from(searchSynonyms);
+  return rows.map((r) => r.terms);
+}
+
+/** A change Meilisearch did not take stays queued, with its attempt counted and the reason. */
+async function markAttempt(db: Db, rowIds: number[], error: unknown) {
+  await db
+    .update(searchOutbox)
+    .set({ attempts: sql`${searchOutbox.attempts} + 1`, lastError: errorText(error).slice(0, 500) })
+    .where(inArray(searchOutbox.id, rowIds));
+}
+
+/** The next batch of queued changes, oldest first. */
+const outboxAfter = (db: Db, after: number) =>
+  db
+    .select({ id: searchOutbox.id, itemId: searchOutbox.itemId })
+    .from(searchOutbox)
+    .where(gt(searchOutbox.id, after))
+    .orderBy(asc(searchOutbox.id))
+    .limit(BATCH);
+
+/** Changes waiting, or -1 when the database cannot say. */
+async function pendingChanges(db: Db): Promise<number> {
+  // NOTE: the failure may be the database itself (restarting): this count must not throw, or the
+  // rejection escapes the timer and kills the process.
+  return db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(searchOutbox)
+    .then(
+      ([row]) => Number(row.n),
+      () => -1,
+    );
+}
+
+async function answersWithin(meili: SearchIndex, ms: number): Promise<boolean> {
+  return Promise.race([
+    meili.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref?.()),
+  ]);
+}
+
+/** At start-up: an engine with no documents while the library has published items is built now. */
+async function indexWhatIsEmpty(db: Db, { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void }) {
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(sql`${items.status} = 'published'`);
+  if (Number(n) === 0) return;
+  if ((await postgres.count()) === 0) {
+    await postgres.rebuild(allDocuments(db));
+    log(`search: indexed ${n} published items (Postgres).`);
+  }
+  if (meili && (await meili.count().catch(() => -1)) === 0) {
+    await meili.rebuild(allDocuments(db)).catch((error) => log(`search: Meilisearch indexing deferred (${error?.message ?? error})`));
+  }
+}
+
 export function createSearchService(options: SearchServiceOptions): SearchService {
   const { db } = options;
   const log = options.log ?? (() => {});
@@ -56,15 +114,10 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   let running: Promise<SyncReport> | undefined;
   let failures = 0;
 
-  async function storedSynonyms(): Promise<string[][]> {
-    const rows = await db.select({ terms: searchSynonyms.terms }).from(searchSynonyms);
-    return rows.map((r) => r.terms);
-  }
-
   async function setupMeili() {
     if (!meili) return;
     await meili.setup();
-    await meili.applySynonyms(await storedSynonyms());
+    await meili.applySynonyms(await storedSynonyms(db));
     meiliNeedsSetup = false;
   }
 
@@ -74,12 +127,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     let after = 0;
     try {
       for (;;) {
-        const rows = await db
-          .select({ id: searchOutbox.id, itemId: searchOutbox.itemId })
-          .from(searchOutbox)
-          .where(gt(searchOutbox.id, after))
-          .orderBy(asc(searchOutbox.id))
-          .limit(BATCH);
+        const rows = await outboxAfter(db, after);
         if (rows.length === 0) break;
         after = rows[rows.length - 1].id;
         const rowIds = rows.map((r) => r.id);
@@ -98,10 +146,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         }
         if (meiliError !== undefined) {
           // Kept for the next attempt; re-applying to Postgres then is harmless (upserts).
-          await db
-            .update(searchOutbox)
-            .set({ attempts: sql`${searchOutbox.attempts} + 1`, lastError: errorText(meiliError).slice(0, 500) })
-            .where(inArray(searchOutbox.id, rowIds));
+          await markAttempt(db, rowIds, meiliError);
           continue;
         }
         // Only the rows read: a change queued meanwhile for the same item gets its own pass.
@@ -119,12 +164,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       return { processed, pending: 0 };
     }
     failures += 1;
-    // NOTE: the failure may be the database itself (restarting): this count must not throw, or the
-    // rejection escapes the timer and kills the process.
-    const n = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(searchOutbox)
-      .then(([row]) => Number(row.n), () => -1);
+    const n = await pendingChanges(db);
     log(`search sync: ${errorText(meiliError)} (${n < 0 ? "unknown number of" : n} changes waiting; retrying)`);
     return { processed, pending: n, error: errorText(meiliError) };
   }
@@ -134,13 +174,13 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     engines: { postgres, meilisearch: meili },
 
     async search(request) {
+      // Never a failed search: when Meilisearch fails, Postgres (which the sync keeps current) answers.
       const started = performance.now();
       if (meili) {
         try {
           const result = await meili.search(request);
           return { ...result, engine: "meilisearch", tookMs: Math.round(performance.now() - started) };
         } catch (error) {
-          // Never a failed search: answer from Postgres, which the sync keeps current.
           log(`search: Meilisearch failed (${(error as Error)?.message ?? error}); answered from Postgres`);
         }
       }
@@ -150,35 +190,23 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
 
     async health() {
       if (!meili) return { engine: "postgres", status: "ok" };
-      const ok = await Promise.race([
-        meili.ping().then(
-          () => true,
-          () => false,
-        ),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_500).unref?.()),
-      ]);
-      return { engine: "meilisearch", status: ok ? "ok" : "degraded" };
+      return { engine: "meilisearch", status: (await answersWithin(meili, 1_500)) ? "ok" : "degraded" };
     },
 
     syncNow() {
-      running ??= drain().finally(() => {
-        running = undefined;
-      });
+      running ??= drain().finally(() => (running = undefined));
       return running;
     },
 
     async reindex() {
-      const out: Record<string, number> = {};
-      out.postgres = (await postgres.rebuild(allDocuments(db))).documents;
-      if (meili) {
-        await setupMeili();
-        out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
-      }
+      const out: Record<string, number> = { postgres: (await postgres.rebuild(allDocuments(db))).documents };
+      if (meili) await setupMeili();
+      if (meili) out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
       return out;
     },
 
     async reloadSynonyms() {
-      const groups = await storedSynonyms();
+      const groups = await storedSynonyms(db);
       await postgres.applySynonyms(groups);
       if (!meili) return;
       try {
@@ -196,15 +224,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         meiliNeedsSetup = true;
         log(`search: Meilisearch is unreachable (${(error as Error)?.message ?? error}); searching with Postgres until it is back`);
       }
-      const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(sql`${items.status} = 'published'`);
-      if (Number(n) === 0) return;
-      if ((await postgres.count()) === 0) {
-        await postgres.rebuild(allDocuments(db));
-        log(`search: indexed ${n} published items (Postgres).`);
-      }
-      if (meili && !meiliNeedsSetup && (await meili.count().catch(() => -1)) === 0) {
-        await meili.rebuild(allDocuments(db)).catch((error) => log(`search: Meilisearch indexing deferred (${error?.message ?? error})`));
-      }
+      await indexWhatIsEmpty(db, { postgres, meili: meiliNeedsSetup ? undefined : meili, log });
     },
 
     start() {

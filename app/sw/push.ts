@@ -18,7 +18,7 @@ export type PushMessage = { title: string; body: string; url: string; tag?: stri
 
 /** The payload as the server sends it (push.server.ts); anything unreadable still shows something. */
 export function readPushMessage(data: PushEvent["data"], origin: string): PushMessage {
-  let raw: Partial<PushMessage> = {};
+  let raw: Partial<PushMessage>;
   try {
     raw = (data?.json() ?? {}) as Partial<PushMessage>;
   } catch {

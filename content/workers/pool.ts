@@ -75,6 +75,24 @@ function privateBytes(pid: number): number | null {
 type Channel = { ref(): void; unref(): void };
 const channelOf = (child: ChildProcess) => (child as ChildProcess & { channel?: Channel }).channel;
 
+function clearTimers(w: Worker) {
+  for (const t of w.timers) clearTimeout(t);
+  w.timers = [];
+  if (w.idle) clearTimeout(w.idle);
+  w.idle = undefined;
+}
+
+/** A busy worker keeps the process alive (a CLI awaiting it); an idle one must not. */
+function setBusy(w: Worker, busy: boolean) {
+  if (busy) {
+    w.child.ref();
+    channelOf(w.child)?.ref();
+  } else {
+    w.child.unref();
+    channelOf(w.child)?.unref();
+  }
+}
+
 export function createFileWorkerPool(options: PoolOptions): FileWork {
   const { size, memoryMb } = options;
   const idleMs = options.idleMs ?? 60_000;
@@ -120,24 +138,6 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
       pump();
     });
     return w;
-  }
-
-  function clearTimers(w: Worker) {
-    for (const t of w.timers) clearTimeout(t);
-    w.timers = [];
-    if (w.idle) clearTimeout(w.idle);
-    w.idle = undefined;
-  }
-
-  /** A busy worker keeps the process alive (a CLI awaiting it); an idle one must not. */
-  function setBusy(w: Worker, busy: boolean) {
-    if (busy) {
-      w.child.ref();
-      channelOf(w.child)?.ref();
-    } else {
-      w.child.unref();
-      channelOf(w.child)?.unref();
-    }
   }
 
   function kill(w: Worker, problem: FileWorkerProblem) {

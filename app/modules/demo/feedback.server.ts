@@ -152,8 +152,35 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
     }
   }
 
-  // Requests in every state, with the time it took to answer the done ones.
   const requesters = people.filter((p) => p.role === "seller");
+  await seedRequests(db, { now, seller, requesters, marketer, library });
+
+  // A search log, so content gaps and "searches that led here" have data before anyone searches.
+  const log: (typeof searchQueries.$inferInsert)[] = [];
+  for (let i = 0; i < 240; i++) {
+    const who = pick(requesters);
+    const s = pick(SEARCHES);
+    const clicked = !s.zero && rand() < 0.7 ? pick(visibleTo(who.teamId)) : null;
+    log.push({
+      userId: who.id,
+      teamId: who.teamId,
+      queryNorm: normaliseQuery(s.q),
+      resultCount: s.zero ? 0 : 1 + Math.floor(rand() * 12),
+      clickedItemId: clicked?.id ?? null,
+      clickedPosition: clicked ? Math.floor(rand() * 3) : null,
+      at: new Date(now.getTime() - Math.floor(rand() * 59 * DAY) - 3600_000),
+    });
+  }
+  await db.insert(searchQueries).values(log);
+}
+
+type Person = { id: string; teamId: string | null };
+
+/** Requests in every state, with the time it took to answer the done ones. */
+async function seedRequests(
+  db: Db,
+  { now, seller, requesters, marketer, library }: { now: Date; seller?: Person; requesters: Person[]; marketer?: { id: string }; library: { id: string }[] },
+) {
   const requestSpecs = [
     { text: "A pricing sheet we can send after the first call", query: "pricing sheet", status: "planned", days: 20 },
     { text: "ROI story for a healthcare customer", query: "healthcare roi", status: "new", days: 6 },
@@ -192,22 +219,4 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
       });
     }
   }
-
-  // A search log, so content gaps and "searches that led here" have data before anyone searches.
-  const log: (typeof searchQueries.$inferInsert)[] = [];
-  for (let i = 0; i < 240; i++) {
-    const who = pick(requesters);
-    const s = pick(SEARCHES);
-    const clicked = !s.zero && rand() < 0.7 ? pick(visibleTo(who.teamId)) : null;
-    log.push({
-      userId: who.id,
-      teamId: who.teamId,
-      queryNorm: normaliseQuery(s.q),
-      resultCount: s.zero ? 0 : 1 + Math.floor(rand() * 12),
-      clickedItemId: clicked?.id ?? null,
-      clickedPosition: clicked ? Math.floor(rand() * 3) : null,
-      at: new Date(now.getTime() - Math.floor(rand() * 59 * DAY) - 3600_000),
-    });
-  }
-  await db.insert(searchQueries).values(log);
 }

@@ -14,10 +14,14 @@ export async function resolveTags(db: Db, refs: string[]): Promise<string[]> {
   const all = await db.select({ id: tags.id, facet: tags.facet, value: tags.value }).from(tags);
   const found = new Set<string>();
   const unknown: string[] = [];
-  for (const id of ids) (all.some((t) => t.id === id) ? found.add(id) : unknown.push(id));
+  for (const id of ids) {
+    if (all.some((t) => t.id === id)) found.add(id);
+    else unknown.push(id);
+  }
   for (const [facet, value] of pairs) {
     const tag = all.find((t) => t.facet === facet && t.value === value);
-    tag ? found.add(tag.id) : unknown.push(`${facet}:${value ?? ""}`);
+    if (tag) found.add(tag.id);
+    else unknown.push(`${facet}:${value ?? ""}`);
   }
   if (unknown.length) {
     throw new AppError("unprocessable", `Unknown tags: ${unknown.join(", ")}. Tags are managed by admins.`, { tags: unknown });
