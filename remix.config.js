@@ -3,7 +3,7 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
   serverPlatform: "node",
-  // The service worker is bundled separately (server/build-sw.ts); Remix only builds the app.
+  // The service worker is bundled separately (app/sw/build.ts); Remix only builds the app.
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

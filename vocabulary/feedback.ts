@@ -13,6 +13,10 @@ export const RATING_REASONS = [
 ] as const;
 export type RatingReason = (typeof RATING_REASONS)[number];
 
+/** The chips offered after "No" and after "Yes". */
+export const NEGATIVE_REASONS = ["outdated", "wrong_audience", "too_long", "missing_proof_point", "hard_to_find"] as const satisfies readonly RatingReason[];
+export const POSITIVE_REASONS = ["won_the_meeting", "clear_and_concise"] as const satisfies readonly RatingReason[];
+
 export const REASON_LABEL: Record<string, string> = {
   outdated: "Outdated",
   wrong_audience: "Wrong audience",

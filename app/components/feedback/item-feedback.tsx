@@ -4,22 +4,14 @@ import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { ItemFeedback } from "~/modules/feedback/ratings.server";
 import { formatDate } from "../dates";
+import { NEGATIVE_REASONS, POSITIVE_REASONS, REASON_LABEL } from "../../../vocabulary/feedback";
 
 // Type-only: erased from the browser bundle.
 export type ItemFeedbackData = ItemFeedback;
 
-// Mirrors RATING_REASONS (db/schema/feedback.ts); kept here so the browser bundle stays free of server code.
-const NEGATIVE_REASONS: [string, string][] = [
-  ["outdated", "Outdated"],
-  ["wrong_audience", "Wrong audience"],
-  ["too_long", "Too long"],
-  ["missing_proof_point", "Missing proof point"],
-  ["hard_to_find", "Hard to find"],
-];
-const POSITIVE_REASONS: [string, string][] = [
-  ["won_the_meeting", "Won the meeting"],
-  ["clear_and_concise", "Clear and concise"],
-];
+const withLabels = (reasons: readonly string[]): [string, string][] => reasons.map((r) => [r, REASON_LABEL[r]]);
+const NEGATIVE = withLabels(NEGATIVE_REASONS);
+const POSITIVE = withLabels(POSITIVE_REASONS);
 
 const dateLabel = formatDate;
 
@@ -31,7 +23,7 @@ export function ItemFeedback({ feedback }: { feedback: ItemFeedbackData }) {
   const [useful, setUseful] = useState<"yes" | "no" | null>(feedback.mine ? (feedback.mine.useful ? "yes" : "no") : null);
   const error = params.get("feedbackError");
   // Every chip is always offered: without JavaScript the list could not follow a changed Yes/No.
-  const reasons = useful === "yes" ? [...POSITIVE_REASONS, ...NEGATIVE_REASONS] : [...NEGATIVE_REASONS, ...POSITIVE_REASONS];
+  const reasons = useful === "yes" ? [...POSITIVE, ...NEGATIVE] : [...NEGATIVE, ...POSITIVE];
   if (feedback.versionNumber === null) return null;
   return (
     <section className="card feedback" id="was-this-useful" aria-labelledby="was-this-useful-title">
