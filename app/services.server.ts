@@ -1,8 +1,8 @@
 // The services a deployment is configured to use, built from the parsed settings (app/env.server.ts):
 // the database, the search engines and the file workers. The server and the scripts both start here.
-import { openDatabase, type Db, type DbHandle } from "../db/client";
-import { createFileWorkers } from "../content/workers/pool";
-import { createSearchService, type SearchService } from "../search/service";
+import { openDatabase, type Db, type DbHandle } from "@/db/client";
+import { createFileWorkers } from "@/content/workers/pool";
+import { createSearchService, type SearchService } from "@/search/service";
 import type { Env } from "./env.server";
 
 export const databaseFromEnv = (env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<DbHandle> =>

@@ -5,10 +5,10 @@
 // job) is given up after its last attempt instead of being claimed into the same crash forever.
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { Db } from "../db/client";
-import { rowsOf } from "../db/client";
-import { jobs } from "../db/schema";
-import { col, cols } from "../db/sql";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { jobs } from "@/db/schema";
+import { col, cols } from "@/db/sql";
 import { storableMessage } from "./text";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;

@@ -4,9 +4,9 @@
 // database and storage. A failure never loses the upload: the item stays usable, with "preview
 // unavailable" and a reason, or a readable `problem` on the draft.
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { itemPages, itemVersions, items, type PreviewInfo } from "../db/schema";
-import { queueSearchSync } from "../search/outbox";
+import type { Db } from "@/db/client";
+import { itemPages, itemVersions, items, type PreviewInfo } from "@/db/schema";
+import { queueSearchSync } from "@/search/outbox";
 import { enqueueJob, isJobAbandoned, type JobHandler } from "./jobs";
 import { isFileProblem, isFileWorkerProblem, isImageProblem, isOfficeProblem, isPdfProblem, isQueueTimeout, MAX_INPUT_PIXELS, tooManyPixels } from "./problems";
 import { declaredImageSize } from "./image-size";

@@ -5,7 +5,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "./client";
 import { col, cols } from "./sql";
 import { FIRST_USE_GAP, NO_TEAM, events, itemSellerDaily, itemSellerGaps, itemUsageDaily, sellerDaily } from "./schema";
-import { type EventType } from "../vocabulary/feedback";
+import { type EventType } from "@/vocabulary/feedback";
 
 type CounterKey = "views" | "dwellMs" | "dwells" | "shares" | "downloads" | "searchClicks";
 

@@ -1,7 +1,7 @@
 // `npm run db:backup [-- <file>]` and `npm run db:restore -- <file>` (decision 007).
 import path from "node:path";
-import { backupDatabase, restoreDatabase } from "../db/backup";
-import { loadEnv } from "../app/env.server";
+import { backupDatabase, restoreDatabase } from "@/db/backup";
+import { loadEnv } from "~/env.server";
 
 const env = loadEnv();
 const [command, fileArg] = process.argv.slice(2);

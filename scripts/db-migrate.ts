@@ -1,7 +1,7 @@
 // `npm run db:migrate`: migrate the configured database and exit non-zero on failure.
-import { openDatabase } from "../db/client";
-import { migrateDb } from "../db/migrate";
-import { loadEnv } from "../app/env.server";
+import { openDatabase } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { loadEnv } from "~/env.server";
 
 const env = loadEnv();
 const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });

@@ -1,11 +1,11 @@
 // `npm run db:seed [-- --scale 10000]`: seed the demo library into an empty database (migrating first);
 // with --scale, add that many generated items (and 100 usage events per item) on top of it.
-import { migrateDb } from "../db/migrate";
-import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "../app/services.server";
-import { loadEnv } from "../app/env.server";
-import { createLocalStorage } from "../content/storage";
-import { seedDemo } from "../app/modules/demo/seed.server";
-import { seedScale } from "../app/modules/demo/scale.server";
+import { migrateDb } from "@/db/migrate";
+import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "~/services.server";
+import { loadEnv } from "~/env.server";
+import { createLocalStorage } from "@/content/storage";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { seedScale } from "~/modules/demo/scale.server";
 
 const args = process.argv.slice(2);
 const scaleArg = args.indexOf("--scale");

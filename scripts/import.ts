@@ -3,14 +3,14 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { and, eq } from "drizzle-orm";
-import { libraryJobHandlers } from "../app/modules/library/jobs.server";
-import { migrateDb } from "../db/migrate";
-import { users } from "../db/schema";
-import { databaseFromEnv, fileWorkersFromEnv } from "../app/services.server";
-import { loadEnv } from "../app/env.server";
-import { createJobRunner } from "../content/jobs";
-import { createLocalStorage } from "../content/storage";
-import { importFolder, importer, type ImportOutcome } from "../app/modules/library/import.server";
+import { libraryJobHandlers } from "~/modules/library/jobs.server";
+import { migrateDb } from "@/db/migrate";
+import { users } from "@/db/schema";
+import { databaseFromEnv, fileWorkersFromEnv } from "~/services.server";
+import { loadEnv } from "~/env.server";
+import { createJobRunner } from "@/content/jobs";
+import { createLocalStorage } from "@/content/storage";
+import { importFolder, importer, type ImportOutcome } from "~/modules/library/import.server";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

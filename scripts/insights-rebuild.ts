@@ -1,8 +1,8 @@
 // `npm run insights:rebuild`: recompute the usage rollups from the raw events (after a rollup rule
 // changed, or after events were loaded straight into the table). Exits non-zero on failure.
-import { rebuildRollups } from "../db/usage-rollups";
-import { databaseFromEnv } from "../app/services.server";
-import { loadEnv } from "../app/env.server";
+import { rebuildRollups } from "@/db/usage-rollups";
+import { databaseFromEnv } from "~/services.server";
+import { loadEnv } from "~/env.server";
 
 const env = loadEnv();
 const handle = await databaseFromEnv(env);

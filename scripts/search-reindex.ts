@@ -1,8 +1,8 @@
 // `npm run search:reindex`: rebuilds every configured engine from the library. Meilisearch builds a
 // new index and swaps it in; Postgres upserts and sweeps. Searches keep working throughout.
-import { loadEnv } from "../app/env.server";
-import { databaseFromEnv, searchServiceFromEnv } from "../app/services.server";
-import { migrateDb } from "../db/migrate";
+import { loadEnv } from "~/env.server";
+import { databaseFromEnv, searchServiceFromEnv } from "~/services.server";
+import { migrateDb } from "@/db/migrate";
 
 const env = loadEnv();
 const handle = await databaseFromEnv(env);

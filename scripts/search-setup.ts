@@ -1,8 +1,8 @@
 // `npm run search:setup`: applies the Meilisearch index settings (search/settings.ts) and the stored
 // synonyms, idempotently. Without MEILI_HOST there is nothing to set up: Postgres comes from migrations.
-import { loadEnv } from "../app/env.server";
-import { databaseFromEnv, searchServiceFromEnv } from "../app/services.server";
-import { migrateDb } from "../db/migrate";
+import { loadEnv } from "~/env.server";
+import { databaseFromEnv, searchServiceFromEnv } from "~/services.server";
+import { migrateDb } from "@/db/migrate";
 
 const env = loadEnv();
 if (!env.MEILI_HOST) {

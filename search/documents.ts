@@ -1,8 +1,8 @@
 // Library rows → search documents. Only published items become documents; everything else (drafts,
 // reviews, archived, deleted) is reported as "remove" so engines drop it. Private fields never leave here.
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { itemAudiences, itemPages, itemTags, itemVersions, items, searchUsefulness, tags } from "../db/schema";
+import type { Db } from "@/db/client";
+import { itemAudiences, itemPages, itemTags, itemVersions, items, searchUsefulness, tags } from "@/db/schema";
 import { stripMarkers } from "./query";
 import type { SearchDocument } from "./types";
 

@@ -2,7 +2,7 @@
 // (publish, edit, new version, archive, audience or tag change, expiry). Call it inside the same
 // transaction as the change; the search sync picks it up.
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { searchOutbox } from "../db/schema";
+import { searchOutbox } from "@/db/schema";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 

@@ -2,8 +2,8 @@
 // current as the always-available fallback, drains the outbox into every engine (retrying while one
 // is down), and answers searches from Meilisearch when it can and from Postgres when it cannot.
 import { asc, gt, inArray, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { items, searchOutbox, searchSynonyms } from "../db/schema";
+import type { Db } from "@/db/client";
+import { items, searchOutbox, searchSynonyms } from "@/db/schema";
 import { allDocuments, buildDocuments } from "./documents";
 import { createMeiliIndex, type MeiliConfig } from "./meilisearch";
 import { createPostgresIndex } from "./postgres";

@@ -1,5 +1,5 @@
 // The one search interface every engine implements, and the shapes that cross it.
-import { FACETS, ITEM_TYPES, type Facet, type ItemType } from "../vocabulary/library";
+import { FACETS, ITEM_TYPES, type Facet, type ItemType } from "@/vocabulary/library";
 
 export type EngineName = "postgres" | "meilisearch";
 

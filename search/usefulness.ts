@@ -1,7 +1,7 @@
 // The seam with feedback: ratings become one fair usefulness number per item, which both engines
 // use only to break relevance ties. Call inside the transaction that stores the rating.
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { searchUsefulness } from "../db/schema";
+import { searchUsefulness } from "@/db/schema";
 import { queueSearchSync } from "./outbox";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;

@@ -3,8 +3,8 @@
 // wait for its first byte longer than a deadline, whatever it is stuck on, and an upload refused
 // half-way does not leave its connection stuck.
 import type express from "express";
-import type { AppContext } from "../app/modules/context.server";
-import { unavailableReply, wantsJson } from "../app/modules/errors.server";
+import type { AppContext } from "~/modules/context.server";
+import { unavailableReply, wantsJson } from "~/modules/errors.server";
 
 /**
  * Generous for any page or API call (the slowest, insights over months of events, takes about a

@@ -1,16 +1,16 @@
 // Builds the one AppContext the server holds: database (migrated), and the services later layers add.
-import type { DbHandle } from "../db/client";
-import { migrateDb } from "../db/migrate";
-import { seedDemo } from "../app/modules/demo/seed.server";
-import type { AppContext } from "../app/modules/context.server";
-import { libraryJobHandlers } from "../app/modules/library/jobs.server";
-import { createMailTransport, mailJobHandlers } from "../app/modules/mail/mail.server";
-import { notificationJobHandlers } from "../app/modules/notifications/jobs.server";
-import { createJobRunner, releaseLeases } from "../content/jobs";
-import { createLocalStorage } from "../content/storage";
-import type { FileWork } from "../content/workers/pool";
-import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "../app/services.server";
-import type { Env } from "../app/env.server";
+import type { DbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { seedDemo } from "~/modules/demo/seed.server";
+import type { AppContext } from "~/modules/context.server";
+import { libraryJobHandlers } from "~/modules/library/jobs.server";
+import { createMailTransport, mailJobHandlers } from "~/modules/mail/mail.server";
+import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
+import { createJobRunner, releaseLeases } from "@/content/jobs";
+import { createLocalStorage } from "@/content/storage";
+import type { FileWork } from "@/content/workers/pool";
+import { databaseFromEnv, fileWorkersFromEnv, searchServiceFromEnv } from "~/services.server";
+import type { Env } from "~/env.server";
 
 export type RunningContext = AppContext & { close(): Promise<void> };
 

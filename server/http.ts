@@ -7,7 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import type { AppContext } from "../app/modules/context.server";
+import type { AppContext } from "~/modules/context.server";
 import { unavailableGate } from "./availability";
 import { BUILD_PATH } from "./build";
 

@@ -3,12 +3,12 @@
 // many workers sharing the port; it restarts a worker that dies and stops them all on SIGTERM.
 import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../app/modules/demo/seed.server";
-import { createLocalStorage } from "../content/storage";
-import { createMailTransport } from "../app/modules/mail/mail.server";
-import { databaseFromEnv, fileWorkersFromEnv } from "../app/services.server";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/modules/demo/seed.server";
+import { createLocalStorage } from "@/content/storage";
+import { createMailTransport } from "~/modules/mail/mail.server";
+import { databaseFromEnv, fileWorkersFromEnv } from "~/services.server";
 import { createAppContext, prepareDeployment } from "./context";
-import { EnvError, loadEnv, type Env } from "../app/env.server";
+import { EnvError, loadEnv, type Env } from "~/env.server";
 import { buildIfNeeded } from "./build";
 import { createHttpApp, listen, loadBuild } from "./http";
 

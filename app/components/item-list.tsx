@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { TYPE_LABEL } from "../../vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 
 export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string };
 

@@ -1,7 +1,7 @@
 // The two layouts: a bottom tab bar for sellers on phones, a sidebar for desk roles.
 import { Form, Link, NavLink } from "@remix-run/react";
 import { createContext, type ReactNode } from "react";
-import type { Role } from "../../vocabulary/people";
+import type { Role } from "@/vocabulary/people";
 
 type NavEntry = { to: string; label: string; icon: ReactNode };
 

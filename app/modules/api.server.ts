@@ -1,6 +1,6 @@
 // The JSON API's edges: one error shape, one place that turns expected failures into statuses.
 import { ZodError } from "zod";
-import { isDatabaseUnavailable } from "../../db/client";
+import { isDatabaseUnavailable } from "@/db/client";
 import { AppError, DATABASE_DOWN_MESSAGE, RETRY_AFTER_S } from "./errors.server";
 
 export function apiJson(data: unknown, init: ResponseInit = {}) {

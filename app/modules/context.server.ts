@@ -1,7 +1,7 @@
 // What every loader and action receives as `context.app`. Built once by server/context.ts
 // (or by a test), so no module opens its own connections or reads process.env.
-import type { Db, DbHandle } from "../../db/client";
-import type { Env } from "../env.server";
+import type { Db, DbHandle } from "@/db/client";
+import type { Env } from "~/env.server";
 
 export type AppContext = {
   env: Env;
@@ -20,13 +20,13 @@ export type AppContext = {
 /** Capabilities that come with their own engines; each layer adds its own field. */
 export interface AppServices {
   /** Uploaded files and their derivatives, content-addressed (content/storage.ts). */
-  storage?: import("../../content/storage").FileStorage;
+  storage?: import("@/content/storage").FileStorage;
   /** The supervised worker processes that parse and draw users' files (content/workers/pool.ts). */
-  files?: import("../../content/workers/pool").FileWork;
+  files?: import("@/content/workers/pool").FileWork;
   /** The durable Postgres job queue runner (content/jobs.ts): previews, extraction, sweeps. */
-  jobs?: import("../../content/jobs").JobRunner;
+  jobs?: import("@/content/jobs").JobRunner;
   /** Search engines, the outbox sync and the Postgres fallback (search/service.ts). */
-  search?: import("../../search/service").SearchService;
+  search?: import("@/search/service").SearchService;
   /** Per-user rate limit on usage events (app/modules/usage/rate-limit.server.ts). */
   feedback?: { eventLimiter: import("./usage/rate-limit.server").EventRateLimiter };
   /** Outgoing mail: SMTP when configured, otherwise the local outbox (app/modules/mail/mail.server.ts). */

@@ -1,6 +1,6 @@
 // Expected failures are values with a status and a message a person can act on.
 // Routes turn them into pages or `{"error":{code,message}}`; anything else is a bug and reaches the boundary.
-import { isDatabaseUnavailable } from "../../db/client";
+import { isDatabaseUnavailable } from "@/db/client";
 
 export type ErrorCode =
   | "bad_request"

@@ -1,6 +1,6 @@
 // The published description of /api/v1 (CONTRACT.md). Served at /api/v1/openapi.json; a test checks
 // that every API route file is documented here and vice versa.
-import { ROLES } from "../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 import { notificationPaths } from "./notifications/openapi.server";
 const error = { $ref: "#/components/schemas/Error" };
 const errors = (...codes: number[]) =>

@@ -5,7 +5,7 @@ import { AppError } from "~/modules/errors.server";
 import { createTeam, createUser, listPeople, listTeams, updateUser } from "~/modules/people/users.server";
 import { mailTrouble } from "~/modules/mail/mail.server";
 import { AddPersonForm, PeopleTable, TeamsSection } from "~/components/admin/people";
-import { ROLES } from "../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];

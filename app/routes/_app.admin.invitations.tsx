@@ -6,7 +6,7 @@ import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
-import { ROLES } from "../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];

@@ -9,7 +9,7 @@ import { InboxPane } from "~/components/feedback/inbox-pane";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction, listInbox, paneOrNull, parseInboxQuery } from "~/modules/feedback/inbox.server";
-import { REASON_LABEL } from "../../vocabulary/feedback";
+import { REASON_LABEL } from "@/vocabulary/feedback";
 
 export const meta: MetaFunction = () => [{ title: "Feedback inbox · Fieldkit" }];
 

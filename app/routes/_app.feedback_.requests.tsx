@@ -10,7 +10,7 @@ import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction } from "~/modules/feedback/inbox.server";
-import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "../../vocabulary/feedback";
+import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listRequestPage } from "~/modules/feedback/requests.server";
 
 export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];

@@ -15,10 +15,10 @@ import { loadItemPage } from "~/modules/library/item-page.server";
 import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
-import { STATUS_LABEL, TYPE_LABEL } from "../../vocabulary/library";
-import { formAction } from "../modules/page-errors.server";
-import { AppError } from "../modules/errors.server";
-import { formatSize } from "../../vocabulary/format";
+import { STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
+import { formAction } from "~/modules/page-errors.server";
+import { AppError } from "~/modules/errors.server";
+import { formatSize } from "@/vocabulary/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
 

@@ -5,13 +5,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { formAction, pageData } from "../modules/page-errors.server";
-import { UpdateInput } from "../modules/library/publishing-input.server";
-import { loadItemDetail } from "../modules/library/item-detail.server";
-import { publishingChoices } from "../modules/library/tags-audiences.server";
-import { type CurrentValues, updateItem } from "../modules/library/edit-item.server";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../vocabulary/library";
-import { TYPE_LABEL } from "../../vocabulary/library";
+import { formAction, pageData } from "~/modules/page-errors.server";
+import { UpdateInput } from "~/modules/library/publishing-input.server";
+import { loadItemDetail } from "~/modules/library/item-detail.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
+import { type CurrentValues, updateItem } from "~/modules/library/edit-item.server";
+import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 

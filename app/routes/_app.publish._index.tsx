@@ -5,13 +5,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { createItemsFromUpload } from "../modules/library/create-item.server";
-import { publishingChoices } from "../modules/library/tags-audiences.server";
-import { requireServices } from "../modules/library/publisher.server";
-import { fieldsObject, receiveUpload } from "../modules/library/upload.server";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../vocabulary/library";
-import { formAction } from "../modules/page-errors.server";
-import { formatSize } from "../../vocabulary/format";
+import { createItemsFromUpload } from "~/modules/library/create-item.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
+import { requireServices } from "~/modules/library/publisher.server";
+import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
+import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
+import { formAction } from "~/modules/page-errors.server";
+import { formatSize } from "@/vocabulary/format";
 
 const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
 const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";

@@ -5,10 +5,10 @@ import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@
 import { useEffect, useState } from "react";
 import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
-import { CreateTextInput } from "../modules/library/publishing-input.server";
-import { createTextItem } from "../modules/library/create-item.server";
-import { publishingChoices } from "../modules/library/tags-audiences.server";
-import { MESSAGING_TYPES } from "../../vocabulary/library";
+import { CreateTextInput } from "~/modules/library/publishing-input.server";
+import { createTextItem } from "~/modules/library/create-item.server";
+import { publishingChoices } from "~/modules/library/tags-audiences.server";
+import { MESSAGING_TYPES } from "@/vocabulary/library";
 import type { action as previewAction } from "./_app.publish.preview";
 import { formAction } from "~/modules/page-errors.server";
 

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { REQUEST_STATUS_LABEL } from "../../vocabulary/feedback";
+import { REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listMyRequests } from "~/modules/feedback/requests.server";
 
 export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { formatDateTime } from "~/components/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "../../vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { awaitingReview, awaitingReviewCount } from "~/modules/library/review.server";

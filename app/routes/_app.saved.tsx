@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, useSearchParams } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { TYPE_LABEL } from "../../vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 import { InstallHint } from "~/components/offline/install-hint";
 import { useOnline } from "~/components/offline/offline-root";
 import { ProgressBar, formatBytes } from "~/components/offline/save-for-offline";
@@ -15,7 +15,7 @@ import type { OutboxEntry, SavedRecord } from "~/offline/db";
 import { discardFailed, listOutbox } from "~/offline/outbox";
 import * as runtime from "~/offline/runtime";
 import { clearSaved, removeSaved, saveMany, type Progress } from "~/offline/saved";
-import { useAppUser } from "~/routes/_app";
+import { useAppUser } from "./_app";
 import { buildIndex, searchOffline, type OfflineIndex } from "~/offline/search";
 import type { CatalogItem } from "~/offline/types";
 

@@ -3,7 +3,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TYPE_LABEL } from "../../vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 import { requireUser } from "~/modules/auth/guard.server";
 import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";
 import { formAction } from "~/modules/page-errors.server";

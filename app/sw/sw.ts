@@ -4,9 +4,9 @@
 import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
 import { registerRoute } from "workbox-routing";
-import { openOfflineDb } from "../offline/db";
+import { openOfflineDb } from "~/offline/db";
 import { registerPushHandlers, type PushScope } from "./push";
-import { flushOutbox } from "../offline/outbox";
+import { flushOutbox } from "~/offline/outbox";
 import {
   CACHE_NAMES,
   CACHE_PREFIX,
@@ -17,7 +17,7 @@ import {
   isCacheable,
   strategyFor,
   type Strategy,
-} from "../offline/routing";
+} from "~/offline/routing";
 
 // Minimal worker-scope types: the repository compiles against the DOM library, not WebWorker.
 type ExtendableEvent = Event & { waitUntil(p: Promise<unknown>): void };

@@ -1,6 +1,6 @@
 // The demo library's catalogue: original text written for Fieldkit (no third-party material).
 // Files for collateral items are generated from these descriptions by the content pipeline.
-import type { Facet, ItemType } from "../../vocabulary/library";
+import type { Facet, ItemType } from "@/vocabulary/library";
 
 export type DemoItem = {
   key: string;

@@ -18,7 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { itemVersions, items } from "./library";
 import { teams, users } from "./people";
-import { REQUEST_STATUSES } from "../../vocabulary/feedback";
+import { REQUEST_STATUSES } from "@/vocabulary/feedback";
 
 /**
  * Raw usage, append-only. NOTE: the primary key leads with `at` so the table can later become

@@ -15,7 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { teams, users } from "./people";
-import { ITEM_TYPES, ITEM_STATUSES, FACETS } from "../../vocabulary/library";
+import { ITEM_TYPES, ITEM_STATUSES, FACETS } from "@/vocabulary/library";
 
 export const items = pgTable(
   "items",

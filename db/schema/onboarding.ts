@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { teams, users } from "./people";
-import { ROLES } from "../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 
 /**
  * Every message Fieldkit sends. With SMTP configured a job delivers it and records the outcome;

@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { ROLES } from "../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 
 export const teams = pgTable("teams", {
   id: uuid("id").primaryKey().defaultRandom(),

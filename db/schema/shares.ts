@@ -4,7 +4,7 @@
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { items } from "./library";
 import { teams, users } from "./people";
-import { SHARE_EVENT_TYPES } from "../../vocabulary/shares";
+import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 
 export const shares = pgTable(
   "shares",

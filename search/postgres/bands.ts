@@ -2,9 +2,9 @@
 // (usefulness, then freshness) with bounded work whatever the term. docs/performance.md ("Postgres
 // search") has the measurements behind the constants and the cost model.
 import { getTableName, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchDocuments } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchDocuments } from "@/db/schema";
 import type { SearchRequest } from "../types";
 import { filters } from "./filters";
 import { d, derived } from "./sql";

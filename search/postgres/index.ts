@@ -8,9 +8,9 @@
 // and ranking over its best body and title matches by static score (ranking.ts, counts.ts). Typo
 // correction reads a small lexicon of words, never documents (lexicon.ts).
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchDocuments } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchDocuments } from "@/db/schema";
 import { expandSynonyms, toTsquery, tokenize, type QueryNode } from "../query";
 import type { EngineResult, SearchIndex, SearchRequest } from "../types";
 import { createStaticBands } from "./bands";

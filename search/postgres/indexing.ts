@@ -1,8 +1,8 @@
 // Writing the engine's tables: documents with their weighted vectors, per-page text, and the lexicon.
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchDocuments, searchPages, searchTerms } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchDocuments, searchPages, searchTerms } from "@/db/schema";
 import { lexiconWords } from "../query";
 import type { SearchDocument } from "../types";
 import { json, name, uuidSet } from "./sql";

@@ -1,9 +1,9 @@
 // The lexicon (search_terms: every word of the indexed fields, never shown to anyone): what it says
 // about the words of a query, for completions of the word being typed and typo corrections.
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchTerms } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchTerms } from "@/db/schema";
 import type { QueryNode } from "../query";
 import { derived, json } from "./sql";
 import { ttlCache } from "./ttl-cache";

@@ -1,9 +1,9 @@
 // The search statements: one per search, reading a sample of matches in static order (bands.ts),
 // ranking a bounded set of candidates, and making snippets for the page of hits only.
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchDocuments, searchPages } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchDocuments, searchPages } from "@/db/schema";
 import { HL_END, HL_START, type EngineHit, type EngineResult, type SearchRequest } from "../types";
 import { inStaticOrder, type Bands } from "./bands";
 import { countAndFacets, type SampleRow } from "./counts";

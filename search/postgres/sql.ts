@@ -2,7 +2,7 @@
 // statements use, so columns are named through the schema and a renamed column fails the type check.
 import { sql, type Column, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { searchDocuments, searchPages, searchTerms } from "../../db/schema";
+import { searchDocuments, searchPages, searchTerms } from "@/db/schema";
 
 /** search_documents as `d`, the alias of every read of documents. */
 export const d = alias(searchDocuments, "d");

@@ -1,9 +1,9 @@
 // Synonym groups for query expansion. The table is the source of truth (the search service writes
 // it); every search reads the groups, so they are cached briefly.
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { rowsOf } from "../../db/client";
-import { searchSynonyms } from "../../db/schema";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { searchSynonyms } from "@/db/schema";
 import { ttlCache } from "./ttl-cache";
 
 const SYNONYM_TTL_MS = 10_000;

@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { createAppContext } from "../../server/context";
-import { loadEnv } from "../../app/env.server";
-import { createHttpApp, listen, loadBuild } from "../../server/http";
+import { createAppContext } from "@/server/context";
+import { loadEnv } from "~/env.server";
+import { createHttpApp, listen, loadBuild } from "@/server/http";
 import { cookieFor, createUser } from "../setup/app";
 
 const [dataDir, databaseUrl] = process.argv.slice(2);

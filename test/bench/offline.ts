@@ -3,8 +3,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildIndex, searchOffline, type OfflineQuery } from "../../app/offline/search";
-import type { CatalogItem } from "../../app/offline/types";
+import { buildIndex, searchOffline, type OfflineQuery } from "~/offline/search";
+import type { CatalogItem } from "~/offline/types";
 import { seededRandom } from "../setup/random";
 import type { Figures } from "./figures";
 

@@ -2,7 +2,7 @@
 // prints a table with each figure next to its goal, and writes bench-results.json.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
-import { buildIfNeeded } from "../../server/build";
+import { buildIfNeeded } from "@/server/build";
 import { GOALS, type Figures, type RatioPart } from "./figures";
 
 type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures> };

@@ -5,13 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createDb, type DbHandle } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { createMeiliIndex } from "../../search/meilisearch";
-import { createPostgresIndex } from "../../search/postgres";
-import type { SearchDocument, SearchIndex, SearchRequest } from "../../search/types";
-import { meiliFilter, tokenize } from "../../search/query";
-import { HL_END, HL_START } from "../../search/types";
+import { createDb, type DbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { createMeiliIndex } from "@/search/meilisearch";
+import { createPostgresIndex } from "@/search/postgres";
+import type { SearchDocument, SearchIndex, SearchRequest } from "@/search/types";
+import { meiliFilter, tokenize } from "@/search/query";
+import { HL_END, HL_START } from "@/search/types";
 import { findMeilisearchBinary, startMeilisearch } from "../setup/meilisearch";
 import { ratioFigure, type Figures } from "./figures";
 

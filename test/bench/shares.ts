@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { loadBuyerShare, recordBuyerEvents } from "../../app/modules/shares/buyer.server";
-import { sharePage } from "../../app/modules/shares/page.server";
-import { createDb } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { itemAudiences, itemVersions, items, shareItems, shares, teams, users } from "../../db/schema";
+import { loadBuyerShare, recordBuyerEvents } from "~/modules/shares/buyer.server";
+import { sharePage } from "~/modules/shares/page.server";
+import { createDb } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { itemAudiences, itemVersions, items, shareItems, shares, teams, users } from "@/db/schema";
 import { withDatabase } from "../setup/databases";
 import type { Figures } from "./figures";
 

@@ -1,10 +1,10 @@
 // Library rows for the search contract, written straight into the library tables (as publishing
 // would) and queued through the outbox, so the sync path is what fills every engine.
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { itemAudiences, itemPages, itemTags, itemVersions, items, tags } from "../../db/schema";
-import type { Facet, ItemStatus, ItemType } from "../../vocabulary/library";
-import { queueSearchSync } from "../../search/outbox";
+import type { Db } from "@/db/client";
+import { itemAudiences, itemPages, itemTags, itemVersions, items, tags } from "@/db/schema";
+import type { Facet, ItemStatus, ItemType } from "@/vocabulary/library";
+import { queueSearchSync } from "@/search/outbox";
 
 export type FixtureItem = {
   title: string;

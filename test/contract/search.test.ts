@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
 import { addSynonymGroup } from "~/modules/search/synonyms.server";
-import { items, searchOutbox } from "../../db/schema";
-import { createMeiliIndex } from "../../search/meilisearch";
-import { queueSearchSync } from "../../search/outbox";
-import { createSearchService, type SearchService } from "../../search/service";
-import { setItemUsefulness } from "../../search/usefulness";
+import { items, searchOutbox } from "@/db/schema";
+import { createMeiliIndex } from "@/search/meilisearch";
+import { queueSearchSync } from "@/search/outbox";
+import { createSearchService, type SearchService } from "@/search/service";
+import { setItemUsefulness } from "@/search/usefulness";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { createItem, createManyItems } from "./search-fixtures";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../db/client";
+import { rowsOf } from "@/db/client";
 import { prepareFaultApp, type FaultApp } from "../setup/fault-app";
 import { buildMissing } from "../setup/fault-traffic";
 import type { AppServer } from "../setup/server-process";

@@ -2,7 +2,7 @@
 // server (smtp-server) and a real OpenID provider (oidc-provider), both run by this test.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { teams } from "../../db/schema";
+import { teams } from "@/db/schema";
 import { TEST_PASSWORD, createUser } from "../setup/app";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, type BrowserContext, type Page } from "../setup/browser";

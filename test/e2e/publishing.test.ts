@@ -1,7 +1,7 @@
 // The publishing journey in Chromium: a marketer uploads a PDF and an image with a tag, submits both
 // for review, an admin publishes them, and a seller opens one on a phone and sees its page previews.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { makeImage, makePdf } from "../../content/demo/files";
+import { makeImage, makePdf } from "@/content/demo/files";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
 

@@ -10,8 +10,8 @@ import { action as patchApi, loader as itemApi } from "~/routes/api.v1.items.$id
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
 import { action as versionsApi } from "~/routes/api.v1.items.$id.versions";
 import { expireItems, publishDueItems } from "~/modules/library/lifecycle.server";
-import { makeMp4Header } from "../../content/demo/files";
-import { auditLog, itemTransitions, items } from "../../db/schema";
+import { makeMp4Header } from "@/content/demo/files";
+import { auditLog, itemTransitions, items } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { multipartRequest, withPublishing } from "../setup/publishing";
 

@@ -6,7 +6,7 @@ import { action as sessionApi } from "~/routes/api.v1.session";
 import { loader as meApi } from "~/routes/api.v1.me";
 import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin._index";
 import { loader as appLoader } from "~/routes/_app";
-import { sessions, users } from "../../db/schema";
+import { sessions, users } from "@/db/schema";
 import { TEST_PASSWORD, createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

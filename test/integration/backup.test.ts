@@ -6,10 +6,10 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { backupDatabase, restoreDatabase } from "../../db/backup";
-import { createDb, type DbHandle } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { teams } from "../../db/schema";
+import { backupDatabase, restoreDatabase } from "@/db/backup";
+import { createDb, type DbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { teams } from "@/db/schema";
 import { dropDatabase, withDatabase } from "../setup/databases";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-backup-"));

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as searchApi } from "~/routes/api.v1.search";
 import { action as requestsApi } from "~/routes/api.v1.requests";
 import { contentGaps } from "~/modules/insights/content-gaps.server";
-import { contentRequests } from "../../db/schema";
-import { normaliseQuery } from "../../search/query";
+import { contentRequests } from "@/db/schema";
+import { normaliseQuery } from "@/search/query";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { sessionUser } from "../setup/feedback";
 

@@ -4,10 +4,10 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as inboxAction, loader as inboxLoader } from "~/routes/_app.feedback";
 import { action as requestsAction, loader as requestsLoader } from "~/routes/_app.feedback_.requests";
-import { rowsOf } from "../../db/client";
-import { users } from "../../db/schema";
-import { seedDemo } from "../../app/modules/demo/seed.server";
-import { seedScale } from "../../app/modules/demo/scale.server";
+import { rowsOf } from "@/db/client";
+import { users } from "@/db/schema";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { seedScale } from "~/modules/demo/scale.server";
 import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

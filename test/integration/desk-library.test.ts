@@ -6,10 +6,10 @@ import { loader as appLoader } from "~/routes/_app";
 import { action as itemAction, loader as itemLoader } from "~/routes/_app.items.$id";
 import { loader as libraryLoader } from "~/routes/_app.library";
 import { loader as reviewLoader } from "~/routes/_app.review";
-import { rowsOf } from "../../db/client";
-import { items, itemTags, tags, teams, users } from "../../db/schema";
-import { seedDemo } from "../../app/modules/demo/seed.server";
-import { seedScale } from "../../app/modules/demo/scale.server";
+import { rowsOf } from "@/db/client";
+import { items, itemTags, tags, teams, users } from "@/db/schema";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { seedScale } from "~/modules/demo/scale.server";
 import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

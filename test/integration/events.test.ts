@@ -3,9 +3,9 @@ import { eq, sql } from "drizzle-orm";
 import { action as eventsApi } from "~/routes/api.v1.events";
 import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
 import { ingestEvents } from "~/modules/usage/ingest.server";
-import { rebuildRollups } from "../../db/usage-rollups";
-import { events, itemSellerDaily, sellerDaily } from "../../db/schema";
-import { rowsOf } from "../../db/client";
+import { rebuildRollups } from "@/db/usage-rollups";
+import { events, itemSellerDaily, sellerDaily } from "@/db/schema";
+import { rowsOf } from "@/db/client";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { createItem, event, sessionUser } from "../setup/feedback";
 

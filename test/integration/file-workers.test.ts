@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePdf } from "../../content/demo/files";
-import { FileWorkerProblem, PdfProblem } from "../../content/problems";
-import { createFileWorkerPool, QueueTimeout, type FileWork } from "../../content/workers/pool";
+import { makePdf } from "@/content/demo/files";
+import { FileWorkerProblem, PdfProblem } from "@/content/problems";
+import { createFileWorkerPool, QueueTimeout, type FileWork } from "@/content/workers/pool";
 import { hostileCorpus } from "../setup/hostile";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-workers-"));

@@ -4,12 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFolder, manifestRows, parseFrontMatter } from "../../app/modules/library/import.server";
-import { makeImage, makePdf, makeXlsx } from "../../content/demo/files";
-import { itemAudiences, itemTags, items, tags } from "../../db/schema";
+import { importFolder, manifestRows, parseFrontMatter } from "~/modules/library/import.server";
+import { makeImage, makePdf, makeXlsx } from "@/content/demo/files";
+import { itemAudiences, itemTags, items, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
-import type { SessionUser } from "../../app/modules/auth/session.server";
+import type { SessionUser } from "~/modules/auth/session.server";
 
 let app: TestApp;
 let admin: SessionUser;

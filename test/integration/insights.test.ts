@@ -11,7 +11,7 @@ import { contentGaps } from "~/modules/insights/content-gaps.server";
 import { effectivenessQuadrant, itemInsights, topAndBottom } from "~/modules/insights/item-insights.server";
 import { itemDetail } from "~/modules/insights/item-report.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
-import { searchQueries } from "../../db/schema";
+import { searchQueries } from "@/db/schema";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { addVersion, createItem, event, sessionUser } from "../setup/feedback";
 

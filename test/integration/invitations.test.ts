@@ -2,8 +2,8 @@
 // and expires, and every unusable link gets the same answer.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobRunner, type JobRunner } from "../../content/jobs";
-import { auditLog, invitations, users } from "../../db/schema";
+import { createJobRunner, type JobRunner } from "@/content/jobs";
+import { auditLog, invitations, users } from "@/db/schema";
 import { INVALID_INVITE_MESSAGE } from "~/modules/people/invitations.server";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
 import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.invitations";

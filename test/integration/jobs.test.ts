@@ -1,8 +1,8 @@
 // The job queue's leases: a running job keeps its claim, a dead process's job is claimed again soon.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { createJobRunner, enqueueJob, isJobAbandoned, releaseLeases } from "../../content/jobs";
-import { rowsOf } from "../../db/client";
+import { createJobRunner, enqueueJob, isJobAbandoned, releaseLeases } from "@/content/jobs";
+import { rowsOf } from "@/db/client";
 import { createTestApp, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -6,7 +6,7 @@ import { action as createApi } from "~/routes/api.v1.items";
 import { loader as itemApi } from "~/routes/api.v1.items.$id";
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
 import { expireItems, publishDueItems, trustLists } from "~/modules/library/lifecycle.server";
-import { itemTombstones, itemTransitions, items, searchOutbox } from "../../db/schema";
+import { itemTombstones, itemTransitions, items, searchOutbox } from "@/db/schema";
 import { createTestApp, createUser, cookieFor, request, routeArgs, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 

@@ -2,9 +2,9 @@
 // retries and failures visible to admins; without SMTP, kept in the local outbox admins read.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobRunner, type JobRunner } from "../../content/jobs";
-import { jobs, mailMessages } from "../../db/schema";
-import { loadEnv } from "../../app/env.server";
+import { createJobRunner, type JobRunner } from "@/content/jobs";
+import { jobs, mailMessages } from "@/db/schema";
+import { loadEnv } from "~/env.server";
 import { createMailTransport, mailJobHandlers, mailTrouble, queueMail, type MailTransport } from "~/modules/mail/mail.server";
 import { renderMail } from "~/modules/mail/templates.server";
 import { loader as mailApi } from "~/routes/api.v1.mail";

@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
-import { rowsOf } from "../../db/client";
-import { migrateDb, migrationsFolder } from "../../db/migrate";
+import { rowsOf } from "@/db/client";
+import { migrateDb, migrationsFolder } from "@/db/migrate";
 import { createTestDatabase } from "../setup/databases";
 
 const folders: string[] = [];

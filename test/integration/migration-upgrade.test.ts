@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { rebuildRollups } from "../../db/usage-rollups";
-import { rowsOf, type DbHandle } from "../../db/client";
-import { migrateDb, migrationsFolder } from "../../db/migrate";
+import { rebuildRollups } from "@/db/usage-rollups";
+import { rowsOf, type DbHandle } from "@/db/client";
+import { migrateDb, migrationsFolder } from "@/db/migrate";
 import { createTestDatabase } from "../setup/databases";
 
 const folders: string[] = [];

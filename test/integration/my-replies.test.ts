@@ -1,7 +1,7 @@
 // Replies on Me: marketing's answers to a seller's feedback, unread first, linking to the item, and read
 // once the seller has opened the item.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { itemVersions, items, ratings } from "../../db/schema";
+import { itemVersions, items, ratings } from "@/db/schema";
 import { loadItemFeedback, replyToRating } from "~/modules/feedback/ratings.server";
 import { listMyReplies } from "~/modules/notifications/replies.server";
 import { loader as meLoader } from "~/routes/_app.me";

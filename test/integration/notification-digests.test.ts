@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobRunner, type JobRunner } from "../../content/jobs";
-import { notifications, ratings, searchQueries, sellerDaily } from "../../db/schema";
+import { createJobRunner, type JobRunner } from "@/content/jobs";
+import { notifications, ratings, searchQueries, sellerDaily } from "@/db/schema";
 import { listInbox } from "~/modules/feedback/inbox.server";
 import { adoption } from "~/modules/insights/adoption.server";
 import { contentGaps } from "~/modules/insights/content-gaps.server";

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { itemSellerDaily, items, jobs, notifications, ratings, shares } from "../../db/schema";
+import { itemSellerDaily, items, jobs, notifications, ratings, shares } from "@/db/schema";
 import { replyToRating } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobRunner, type JobRunner } from "../../content/jobs";
-import { auditLog, mailMessages, passwordResets, sessions } from "../../db/schema";
+import { createJobRunner, type JobRunner } from "@/content/jobs";
+import { auditLog, mailMessages, passwordResets, sessions } from "@/db/schema";
 import { RESETS_PER_CLIENT, RESETS_PER_EMAIL } from "~/modules/auth/password-reset.server";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
 import { action as resetRequestApi } from "~/routes/api.v1.password-resets";

@@ -7,7 +7,7 @@ import { action as previewAction } from "~/routes/_app.publish.preview";
 import { action as itemAction, loader as itemLoader } from "~/routes/_app.items.$id";
 import { action as editAction } from "~/routes/_app.items.$id_.edit";
 import { loader as libraryLoader } from "~/routes/_app.library";
-import { makePdf } from "../../content/demo/files";
+import { makePdf } from "@/content/demo/files";
 import { createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { multipartRequest, withPublishing } from "../setup/publishing";
 

@@ -11,8 +11,8 @@ import { action as versionsApi } from "~/routes/api.v1.items.$id.versions";
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
 import { loader as fileApi } from "~/routes/api.v1.items.$id.file";
 import { loader as previewApi } from "~/routes/api.v1.items.$id.previews.$n";
-import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from "../../content/demo/files";
-import { itemPages, itemVersions, items, jobs, searchOutbox, tags } from "../../db/schema";
+import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from "@/content/demo/files";
+import { itemPages, itemVersions, items, jobs, searchOutbox, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, routeArgs, testEnv, type TestApp } from "../setup/app";
 import { makeBombPng, makeLockedPdf, multipartRequest, withPublishing, type UploadFile } from "../setup/publishing";
 

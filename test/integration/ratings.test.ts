@@ -9,7 +9,7 @@ import {
   resolveRating,
   unreadReplyCount,
 } from "~/modules/feedback/ratings.server";
-import { ratings } from "../../db/schema";
+import { ratings } from "@/db/schema";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { addVersion, createItem, sessionUser } from "../setup/feedback";
 

@@ -5,12 +5,12 @@ import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../app/modules/demo/seed.server";
-import { createShare } from "../../app/modules/shares/shares.server";
-import { items, users } from "../../db/schema";
-import { type Role } from "../../vocabulary/people";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { createShare } from "~/modules/shares/shares.server";
+import { items, users } from "@/db/schema";
+import { type Role } from "@/vocabulary/people";
 import { type TestApp, cookieFor, createTestApp, createUser, request, respond, routeArgs } from "../setup/app";
-import { notify } from "../../app/modules/notifications/notify.server";
+import { notify } from "~/modules/notifications/notify.server";
 import { withPublishing } from "../setup/publishing";
 
 type Persona = "anon" | "seller" | "otherSeller" | "marketer" | "manager" | "admin";

@@ -2,10 +2,10 @@
 // the rollups, feedback to answer; a second run adds nothing.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../db/client";
-import { ITEM_STATUSES, ITEM_TYPES } from "../../vocabulary/library";
-import { seedDemo } from "../../app/modules/demo/seed.server";
-import { seedScale } from "../../app/modules/demo/scale.server";
+import { rowsOf } from "@/db/client";
+import { ITEM_STATUSES, ITEM_TYPES } from "@/vocabulary/library";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { seedScale } from "~/modules/demo/scale.server";
 import { createTestApp, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -6,9 +6,9 @@ import { loader as searchApi } from "~/routes/api.v1.search";
 import { loader as searchPage } from "~/routes/_app.search._index";
 import { loader as searchGo } from "~/routes/_app.search.go";
 import { action as synonymsAction, loader as synonymsLoader } from "~/routes/_app.search.synonyms";
-import { searchQueries, searchSynonyms } from "../../db/schema";
-import { createPostgresIndex } from "../../search/postgres";
-import type { SearchDocument, SearchRequest } from "../../search/types";
+import { searchQueries, searchSynonyms } from "@/db/schema";
+import { createPostgresIndex } from "@/search/postgres";
+import type { SearchDocument, SearchRequest } from "@/search/types";
 import { createItem } from "../contract/search-fixtures";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { migrateDb } from "../../db/migrate";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "../../app/modules/demo/seed.server";
-import { itemAudiences, items, teams, users } from "../../db/schema";
-import { ITEM_TYPES } from "../../vocabulary/library";
-import { signIn } from "../../app/modules/auth/session.server";
-import { listItems } from "../../app/modules/library/items.server";
+import { migrateDb } from "@/db/migrate";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/modules/demo/seed.server";
+import { itemAudiences, items, teams, users } from "@/db/schema";
+import { ITEM_TYPES } from "@/vocabulary/library";
+import { signIn } from "~/modules/auth/session.server";
+import { listItems } from "~/modules/library/items.server";
 import { createTestApp, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -15,8 +15,8 @@ import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.se
 import { setNotForBuyers } from "~/modules/shares/shares.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
 import { itemsCsv } from "~/modules/insights/export.server";
-import { seedDemo } from "../../app/modules/demo/seed.server";
-import { auditLog, items, users } from "../../db/schema";
+import { seedDemo } from "~/modules/demo/seed.server";
+import { auditLog, items, users } from "@/db/schema";
 import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
 import { sessionUser } from "../setup/feedback";
 import { withPublishing } from "../setup/publishing";

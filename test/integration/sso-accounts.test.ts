@@ -5,11 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, invitations, userIdentities, users } from "../../db/schema";
+import { auditLog, invitations, userIdentities, users } from "@/db/schema";
 import { inviteUser } from "~/modules/people/invitations.server";
 import { OidcRefusal, accountForClaims, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
-import type { OidcSettings } from "../../app/env.server";
+import type { OidcSettings } from "~/env.server";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 
 let app: TestApp;

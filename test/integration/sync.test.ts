@@ -5,8 +5,8 @@ import { loader as syncApi } from "~/routes/api.v1.sync";
 import { catalogDelta } from "~/modules/offline/sync.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { SyncResponse } from "~/offline/types";
-import { itemAudiences, itemTags, itemTombstones, itemVersions, items, tags, users } from "../../db/schema";
-import type { ItemType } from "../../vocabulary/library";
+import { itemAudiences, itemTags, itemTombstones, itemVersions, items, tags, users } from "@/db/schema";
+import type { ItemType } from "@/vocabulary/library";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { ingestEvents } from "~/modules/usage/ingest.server";
-import { rebuildRollups } from "../../db/usage-rollups";
+import { rebuildRollups } from "@/db/usage-rollups";
 import { itemInsights } from "~/modules/insights/item-insights.server";
-import { FIRST_USE_GAP } from "../../db/schema";
-import { rowsOf } from "../../db/client";
+import { FIRST_USE_GAP } from "@/db/schema";
+import { rowsOf } from "@/db/client";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { createItem, event, sessionUser } from "../setup/feedback";
 import { seededRandom } from "../setup/random";

@@ -10,11 +10,11 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import type { AppContext } from "../../app/modules/context.server";
-import { commitSessionCookie } from "../../app/modules/auth/guard.server";
-import { createSession } from "../../app/modules/auth/session.server";
-import { rowsOf } from "../../db/client";
-import { buildIfNeeded } from "../../server/build";
+import type { AppContext } from "~/modules/context.server";
+import { commitSessionCookie } from "~/modules/auth/guard.server";
+import { createSession } from "~/modules/auth/session.server";
+import { rowsOf } from "@/db/client";
+import { buildIfNeeded } from "@/server/build";
 import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
 
 const args = process.argv.slice(2);

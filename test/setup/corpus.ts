@@ -1,6 +1,6 @@
 // An ordinary mixed batch of the files marketers upload (text PDFs, Word, PowerPoint, Excel, photos),
 // generated from a seed so every run processes the same bytes. Used by the pipeline bench and tests.
-import { makeDocx, makeImage, makePdf, makePptx, makeXlsx } from "../../content/demo/files";
+import { makeDocx, makeImage, makePdf, makePptx, makeXlsx } from "@/content/demo/files";
 import { seededRandom } from "./random";
 
 export type CorpusFile = { filename: string; bytes: Uint8Array; kind: "pdf" | "docx" | "pptx" | "xlsx" | "image" };

@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
-import { createDb, type DbHandle } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
+import { createDb, type DbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
 
 export const TEST_DB_PREFIX = "fieldkit_test_";
 /**

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { createDb, type Db } from "../../db/client";
-import { migrateDb } from "../../db/migrate";
-import { seedDemo } from "../../app/modules/demo/seed.server";
+import { createDb, type Db } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import { seedDemo } from "~/modules/demo/seed.server";
 import { dropDatabase, withDatabase } from "./databases";
 import { startAppServer, type AppServer } from "./server-process";
 

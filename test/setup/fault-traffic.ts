@@ -2,7 +2,7 @@
 // polling with a deadline (never a fixed sleep), and event batches as a phone would send them.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { BUILD_PATH } from "../../server/build";
+import { BUILD_PATH } from "@/server/build";
 
 /** Fault tests start `server/start.ts --no-build`: the e2e global setup builds first (it needs Chromium). */
 export function buildMissing(): string | null {

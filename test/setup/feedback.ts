@@ -1,8 +1,8 @@
 // Fixtures for the feedback and insights tests: library rows written directly, so these tests do
 // not depend on the publishing workflow.
 import { randomUUID } from "node:crypto";
-import { itemAudiences, itemVersions, items } from "../../db/schema";
-import type { AppContext } from "../../app/modules/context.server";
+import { itemAudiences, itemVersions, items } from "@/db/schema";
+import type { AppContext } from "~/modules/context.server";
 
 export async function createItem(
   app: AppContext,

@@ -2,7 +2,7 @@
 // (every kind of cycle pdf.js can be led into), text with NUL characters, impossible page counts,
 // ZIP packages that lie about their sizes, pixel bombs, truncated and garbage files.
 import { createDeflateRaw, crc32, deflateRawSync } from "node:zlib";
-import { makeDocx, makePdf, makePptx } from "../../content/demo/files";
+import { makeDocx, makePdf, makePptx } from "@/content/demo/files";
 import { makeBombPng } from "./publishing";
 
 export type HostileFile = {

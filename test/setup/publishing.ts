@@ -2,12 +2,12 @@
 // multipart requests, and generated bad files (password-protected PDF, decompression-bomb PNG).
 import { deflateSync } from "node:zlib";
 import { PDFDocument, PDFHexString } from "pdf-lib";
-import { libraryJobHandlers } from "../../app/modules/library/jobs.server";
-import type { AppContext } from "../../app/modules/context.server";
-import { makePdf } from "../../content/demo/files";
-import { createJobRunner } from "../../content/jobs";
-import { createLocalStorage } from "../../content/storage";
-import { createFileWorkers } from "../../content/workers/pool";
+import { libraryJobHandlers } from "~/modules/library/jobs.server";
+import type { AppContext } from "~/modules/context.server";
+import { makePdf } from "@/content/demo/files";
+import { createJobRunner } from "@/content/jobs";
+import { createLocalStorage } from "@/content/storage";
+import { createFileWorkers } from "@/content/workers/pool";
 
 /** Adds storage and a job runner; tests drain the queue with `jobs.runUntilIdle()` instead of waiting. */
 export function withPublishing(app: AppContext) {

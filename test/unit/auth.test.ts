@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "../../app/modules/auth/guard.server";
-import { hashPassword, verifyPassword } from "../../app/modules/auth/password.server";
+import { safeRedirect } from "~/modules/auth/guard.server";
+import { hashPassword, verifyPassword } from "~/modules/auth/password.server";
 
 describe("passwords", () => {
   it("verifies the right password and rejects a wrong one", async () => {

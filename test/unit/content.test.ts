@@ -4,10 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { makeDocx, makeMp4Header, makePptx, makeXlsx } from "../../content/demo/files";
-import { markdownToText, renderMarkdown } from "../../content/markdown";
-import { extractOffice } from "../../content/office";
-import { safeFilename, sniffFile, sniffHead, titleFromFilename } from "../../content/sniff";
+import { makeDocx, makeMp4Header, makePptx, makeXlsx } from "@/content/demo/files";
+import { markdownToText, renderMarkdown } from "@/content/markdown";
+import { extractOffice } from "@/content/office";
+import { safeFilename, sniffFile, sniffHead, titleFromFilename } from "@/content/sniff";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-unit-"));
 const onDisk = (name: string, bytes: Uint8Array) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, loadEnv } from "../../app/env.server";
+import { EnvError, loadEnv } from "~/env.server";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "fieldkit-env-"));
 

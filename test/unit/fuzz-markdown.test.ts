@@ -8,7 +8,7 @@ import { parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
 import { AppError } from "~/modules/errors.server";
 import { previewMarkdown } from "~/modules/library/markdown-cache.server";
-import { MAX_NESTING, markdownToText, renderMarkdown } from "../../content/markdown";
+import { MAX_NESTING, markdownToText, renderMarkdown } from "@/content/markdown";
 
 const SEED = 20261124;
 const MAX_BODY = 200_000;

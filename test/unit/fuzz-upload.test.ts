@@ -13,9 +13,9 @@ import { strToU8, zipSync, unzipSync } from "fflate";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as createApi } from "~/routes/api.v1.items";
-import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from "../../content/demo/files";
-import { openPdf, PdfProblem } from "../../content/pdf";
-import { itemVersions, items, jobs } from "../../db/schema";
+import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from "@/content/demo/files";
+import { openPdf, PdfProblem } from "@/content/pdf";
+import { itemVersions, items, jobs } from "@/db/schema";
 import { createTestApp, createUser, cookieFor, routeArgs, type TestApp } from "../setup/app";
 import { makeBombPng, makeLockedPdf, multipartRequest, withPublishing } from "../setup/publishing";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { expandSynonyms, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "../../search/query";
-import { meiliSynonyms } from "../../search/settings";
-import { HL_END, HL_START } from "../../search/types";
-import { fairUsefulness } from "../../search/usefulness";
+import { expandSynonyms, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "@/search/query";
+import { meiliSynonyms } from "@/search/settings";
+import { HL_END, HL_START } from "@/search/types";
+import { fairUsefulness } from "@/search/usefulness";
 
 describe("normaliseQuery", () => {
   it("lower-cases, applies NFKC and collapses whitespace", () => {

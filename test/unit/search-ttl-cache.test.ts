@@ -1,7 +1,7 @@
 // The Postgres engine's one cache helper: synonyms, lexicon facts and static-order bands all rely on
 // values expiring after their TTL, and on a stale value staying readable for the bands' refresh.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ttlCache } from "../../search/postgres/ttl-cache";
+import { ttlCache } from "@/search/postgres/ttl-cache";
 
 describe("ttlCache", () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date("2030-01-01T00:00:00Z") }));

@@ -1,6 +1,6 @@
 // The admin's people page in parts: the people table, adding a person with a password, and teams.
 import { Form } from "@remix-run/react";
-import { ROLES } from "../../../vocabulary/people";
+import { ROLES } from "@/vocabulary/people";
 
 type Person = { id: string; name: string; email: string; role: string; teamId: string | null; active: boolean };
 type Team = { id: string; name: string; region: string | null; members: number };

@@ -2,7 +2,7 @@
 // forms. Beside the list on a desk, above it on a phone (CSS order), with a link back.
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { formatDate } from "~/components/dates";
-import { REASON_LABEL } from "../../../vocabulary/feedback";
+import { REASON_LABEL } from "@/vocabulary/feedback";
 
 type Reply = { body: string; at: string | Date; author: string | null };
 export type PaneRating = {

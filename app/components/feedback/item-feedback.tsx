@@ -3,8 +3,8 @@
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { ItemFeedback } from "~/modules/feedback/ratings.server";
-import { formatDate } from "../dates";
-import { NEGATIVE_REASONS, POSITIVE_REASONS, REASON_LABEL } from "../../../vocabulary/feedback";
+import { formatDate } from "~/components/dates";
+import { NEGATIVE_REASONS, POSITIVE_REASONS, REASON_LABEL } from "@/vocabulary/feedback";
 
 // Type-only: erased from the browser bundle.
 export type ItemFeedbackData = ItemFeedback;

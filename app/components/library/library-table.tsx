@@ -3,7 +3,7 @@
 // the title instead of scrolling sideways.
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate } from "~/components/dates";
-import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "../../../vocabulary/library";
+import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 
 const SORT_TEXT: Record<string, string> = { updated: "Last updated", title: "Title", type: "Type", status: "Status", owner: "Owner", expires: "Expiry date" };

@@ -1,6 +1,6 @@
 // The metadata every item carries, shared by the upload, messaging and edit forms. Plain inputs, so
 // the forms work before JavaScript loads; repeated names (tags, audiences) arrive as lists.
-import { TYPE_LABEL } from "../../../vocabulary/library";
+import { TYPE_LABEL } from "@/vocabulary/library";
 
 export type Choices = {
   tags: { id: string; facet: string; value: string; label: string }[];

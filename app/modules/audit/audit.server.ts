@@ -2,11 +2,11 @@
 import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { auditLog, items, users } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import { forbidden } from "../errors.server";
-import { STATUS_LABEL } from "../../../vocabulary/library";
+import type { Db } from "@/db/client";
+import { auditLog, items, users } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { forbidden } from "~/modules/errors.server";
+import { STATUS_LABEL } from "@/vocabulary/library";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 

@@ -2,10 +2,10 @@
 // and acting with the owner's current role (a demoted user's tokens are demoted too).
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { apiTokens } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
-import { AppError, notFound } from "../errors.server";
+import type { Db } from "@/db/client";
+import { apiTokens } from "@/db/schema";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { AppError, notFound } from "~/modules/errors.server";
 import type { SessionUser } from "./session.server";
 import { hashToken, newToken } from "./tokens.server";
 

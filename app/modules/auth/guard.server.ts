@@ -1,8 +1,8 @@
 // Turning a request into a user: session cookie for the browser, Bearer token for integrations.
 import { createCookie, redirect } from "@remix-run/node";
-import type { Role } from "../../../vocabulary/people";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
+import type { Role } from "@/vocabulary/people";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
 import { SESSION_TTL_MS, userForApiToken, userForSessionToken, type SessionUser } from "./session.server";
 
 const COOKIE_NAME = "fk_session";

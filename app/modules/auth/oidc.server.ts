@@ -4,12 +4,12 @@
 // from claims. Every refusal is a clear page and an audit entry.
 import { and, eq, gt, isNull } from "drizzle-orm";
 import * as client from "openid-client";
-import type { Db } from "../../../db/client";
-import { oidcLogins, teams, userIdentities, users } from "../../../db/schema";
-import { ROLES, type Role } from "../../../vocabulary/people";
-import type { OidcSettings } from "../../env.server";
-import { recordAudit } from "../audit/audit.server";
-import { NO_PASSWORD, acceptInvitation } from "../people/invitations.server";
+import type { Db } from "@/db/client";
+import { oidcLogins, teams, userIdentities, users } from "@/db/schema";
+import { ROLES, type Role } from "@/vocabulary/people";
+import type { OidcSettings } from "~/env.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { NO_PASSWORD, acceptInvitation } from "~/modules/people/invitations.server";
 import { createSession, type SessionUser } from "./session.server";
 import { hashToken } from "./tokens.server";
 

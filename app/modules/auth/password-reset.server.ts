@@ -2,11 +2,11 @@
 // addresses that have an account and ones that don't; using it signs the account out everywhere.
 import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { loginAttempts, passwordResets, sessions, users } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
-import { AppError } from "../errors.server";
-import { queueMail } from "../mail/mail.server";
+import type { Db } from "@/db/client";
+import { loginAttempts, passwordResets, sessions, users } from "@/db/schema";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { AppError } from "~/modules/errors.server";
+import { queueMail } from "~/modules/mail/mail.server";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "./password.server";
 import { takeRateLimit } from "./rate-limit.server";
 import type { SessionUser } from "./session.server";

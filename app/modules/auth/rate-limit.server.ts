@@ -1,7 +1,7 @@
 // Sliding-window limits kept in Postgres, so they hold across restarts and across server processes.
 import { and, eq, gt, lt, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { rateLimitHits } from "../../../db/schema";
+import type { Db } from "@/db/client";
+import { rateLimitHits } from "@/db/schema";
 
 /** Counts one attempt under `key`; false (and nothing recorded) when `limit` were already made in the window. */
 export async function takeRateLimit(db: Db, key: string, { limit, windowMs }: { limit: number; windowMs: number }): Promise<boolean> {

@@ -1,10 +1,10 @@
 // Sign-in, server-side sessions and API tokens. Every way of proving who you are ends in `SessionUser`.
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users } from "../../../db/schema";
-import type { Role } from "../../../vocabulary/people";
-import { AppError } from "../errors.server";
+import type { Db } from "@/db/client";
+import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users } from "@/db/schema";
+import type { Role } from "@/vocabulary/people";
+import { AppError } from "~/modules/errors.server";
 import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
 import { hashToken, newToken } from "./tokens.server";
 

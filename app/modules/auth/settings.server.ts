@@ -1,6 +1,6 @@
 // What the account screens need to know from configuration, derived in one place.
-import type { AppContext } from "../context.server";
-import type { InviteSettings } from "../people/invitations.server";
+import type { AppContext } from "~/modules/context.server";
+import type { InviteSettings } from "~/modules/people/invitations.server";
 
 /** SSO-only mode keeps passwords for admins alone (their break-glass way in when the provider is down). */
 export const passwordsFor = (ctx: AppContext): "everyone" | "admins" => (ctx.env.ssoOnly ? "admins" : "everyone");

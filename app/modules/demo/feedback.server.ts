@@ -3,11 +3,11 @@
 // and fast: batched inserts straight into the event table, then one rollup rebuild.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { rebuildRollups } from "../../../db/usage-rollups";
-import type { Db } from "../../../db/client";
-import { contentRequests, events, feedbackReplies, itemAudiences, itemVersions, items, ratings, searchQueries, users } from "../../../db/schema";
-import { type RatingReason } from "../../../vocabulary/feedback";
-import { normaliseQuery } from "../../../search/query";
+import { rebuildRollups } from "@/db/usage-rollups";
+import type { Db } from "@/db/client";
+import { contentRequests, events, feedbackReplies, itemAudiences, itemVersions, items, ratings, searchQueries, users } from "@/db/schema";
+import { type RatingReason } from "@/vocabulary/feedback";
+import { normaliseQuery } from "@/search/query";
 
 const DAY = 86_400_000;
 

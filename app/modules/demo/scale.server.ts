@@ -4,9 +4,9 @@
 // Everything is generated in SQL (generate_series) with ids derived from a label (md5), so it is fast,
 // deterministic and safe to run twice: a second run adds nothing.
 import { sql } from "drizzle-orm";
-import { rebuildRollups } from "../../../db/usage-rollups";
-import { type Db, rowsOf } from "../../../db/client";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../../vocabulary/library";
+import { rebuildRollups } from "@/db/usage-rollups";
+import { type Db, rowsOf } from "@/db/client";
+import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 
 export type ScaleOptions = {
   items: number;

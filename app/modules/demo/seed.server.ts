@@ -1,18 +1,18 @@
 // The demo seed: accounts for every role, teams with a manager, the tag vocabulary and the demo library.
 // Runs only on an empty database and never in production (see app/env.server.ts `demoSeed`).
 import { sql } from "drizzle-orm";
-import { hashPassword } from "../auth/password.server";
-import { DEMO_ITEMS, DEMO_TAGS } from "../../../content/demo/library";
-import { demoFile, type DemoFile } from "../../../content/demo/library-files";
-import { extractVersion } from "../../../content/pipeline";
-import { KIND_INFO } from "../../../content/sniff";
-import type { FileStorage } from "../../../content/storage";
-import type { FileWork } from "../../../content/workers/pool";
-import type { Db } from "../../../db/client";
+import { hashPassword } from "~/modules/auth/password.server";
+import { DEMO_ITEMS, DEMO_TAGS } from "@/content/demo/library";
+import { demoFile, type DemoFile } from "@/content/demo/library-files";
+import { extractVersion } from "@/content/pipeline";
+import { KIND_INFO } from "@/content/sniff";
+import type { FileStorage } from "@/content/storage";
+import type { FileWork } from "@/content/workers/pool";
+import type { Db } from "@/db/client";
 import { seedDemoFeedback } from "./feedback.server";
-import { itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teamLeads, teams, users } from "../../../db/schema";
-import { FACETS, MESSAGING_TYPES } from "../../../vocabulary/library";
-import type { Role } from "../../../vocabulary/people";
+import { itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teamLeads, teams, users } from "@/db/schema";
+import { FACETS, MESSAGING_TYPES } from "@/vocabulary/library";
+import type { Role } from "@/vocabulary/people";
 
 export const DEMO_PASSWORD = "fieldkit-demo";
 export const DEMO_ACCOUNTS: { email: string; name: string; role: Role; team?: string }[] = [

@@ -2,14 +2,14 @@
 // each), one opened in a detail pane to reply or resolve, and the form actions both inbox pages share.
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { feedbackReplies, itemVersions, items, ratings, teams, users } from "../../../db/schema";
-import { RATING_REASONS } from "../../../vocabulary/feedback";
-import { UUID_PATTERN } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { AppError, forbidden, notFound } from "../errors.server";
-import { seesWholeLibrary } from "../library/audience.server";
-import { ZodError } from "../validation.server";
+import type { Db } from "@/db/client";
+import { feedbackReplies, itemVersions, items, ratings, teams, users } from "@/db/schema";
+import { RATING_REASONS } from "@/vocabulary/feedback";
+import { UUID_PATTERN } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
+import { seesWholeLibrary } from "~/modules/library/audience.server";
+import { ZodError } from "~/modules/validation.server";
 import { reopenRating, replyToRating, resolveRating } from "./ratings.server";
 import { RequestUpdate, updateRequest } from "./requests.server";
 

@@ -1,9 +1,9 @@
 // The "Was this useful?" widget from rows already read: by `loadItemFeedback` (ratings.server.ts), or
 // in the item page's one statement (library/item-page.server.ts, decision 022).
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { feedbackReplies } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { feedbackReplies } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
 import type { ItemFeedback } from "./ratings.server";
 
 /** The user's ratings of one item, newest version first, as the widget needs them. */

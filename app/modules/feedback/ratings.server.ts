@@ -1,18 +1,18 @@
 // "Was this useful?": a seller's answer per version, marketing's replies, and resolution by a new version.
-import { rowsOf } from "../../../db/client";
-import { setItemUsefulness } from "../../../search/usefulness";
+import { rowsOf } from "@/db/client";
+import { setItemUsefulness } from "@/search/usefulness";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { feedbackReplies, itemVersions, items, ratings, users } from "../../../db/schema";
-import { RATING_REASONS } from "../../../vocabulary/feedback";
-import { isUuid } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { AppError, forbidden, notFound } from "../errors.server";
-import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
-import { FUTURE_TOLERANCE_MS } from "../usage/event-input.server";
+import type { Db } from "@/db/client";
+import { feedbackReplies, itemVersions, items, ratings, users } from "@/db/schema";
+import { RATING_REASONS } from "@/vocabulary/feedback";
+import { isUuid } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
+import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
+import { FUTURE_TOLERANCE_MS } from "~/modules/usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
-import { notifyFeedbackAnswered } from "../notifications/producers.server";
+import { notifyFeedbackAnswered } from "~/modules/notifications/producers.server";
 
 
 

@@ -1,16 +1,16 @@
 // "Request content": what the field could not find, its status, and the item that answered it.
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { contentRequests, feedbackReplies, items, teams, users } from "../../../db/schema";
-import { REQUEST_STATUSES, type RequestStatus } from "../../../vocabulary/feedback";
-import { UUID_SOURCE, isUuid, uuidSchema } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { AppError, forbidden, notFound } from "../errors.server";
-import { seesWholeLibrary, visibleItemsWhere } from "../library/audience.server";
+import type { Db } from "@/db/client";
+import { contentRequests, feedbackReplies, items, teams, users } from "@/db/schema";
+import { REQUEST_STATUSES, type RequestStatus } from "@/vocabulary/feedback";
+import { UUID_SOURCE, isUuid, uuidSchema } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
+import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
 import { ReplyInput } from "./ratings.server";
-import { normaliseQuery } from "../../../search/query";
-import { notifyFeedbackAnswered, notifyNewRequest, notifyRequestFulfilled } from "../notifications/producers.server";
+import { normaliseQuery } from "@/search/query";
+import { notifyFeedbackAnswered, notifyNewRequest, notifyRequestFulfilled } from "~/modules/notifications/producers.server";
 
 
 export const RequestInput = z.object({

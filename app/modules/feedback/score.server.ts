@@ -5,7 +5,7 @@
  * Lower bound of the Wilson score interval (95 %). A fair ranking for yes/no votes: 1 of 1 scores
  * about 0.21 while 95 of 100 scores about 0.89, so a single vote cannot outrank a proven item.
  */
-export { wilsonLowerBound } from "../../../search/usefulness";
+export { wilsonLowerBound } from "@/search/usefulness";
 
 export const DAY_MS = 86_400_000;
 

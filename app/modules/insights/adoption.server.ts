@@ -1,9 +1,9 @@
 // Team adoption: weekly active sellers over team size, and views by team and region.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import { NO_TEAM } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import type { DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import { NO_TEAM } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, num, round, weeksOf } from "./scope.server";
 
 export type TeamAdoption = {

@@ -1,8 +1,8 @@
 // The shared KPIs marketing and sales leaders read on one page.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import type { SessionUser } from "../auth/session.server";
-import { median, type DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { median, type DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, utcStart, utcEnd, num, round } from "./scope.server";
 
 export type AlignmentKpis = {

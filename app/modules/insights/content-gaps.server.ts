@@ -1,8 +1,8 @@
 // What the field searched for and did not find, with the open requests that say the same.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import type { SessionUser } from "../auth/session.server";
-import type { DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, utcStart, utcEnd, num } from "./scope.server";
 
 export type ContentGap = {

@@ -1,9 +1,9 @@
 // The CSV form of every insight table: one column list per table, shared by the API and the pages.
-import type { Db } from "../../../db/client";
-import type { SessionUser } from "../auth/session.server";
-import { AppError } from "../errors.server";
-import type { DayRange } from "../feedback/score.server";
-import { toCsv } from "../csv.server";
+import type { Db } from "@/db/client";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError } from "~/modules/errors.server";
+import type { DayRange } from "~/modules/feedback/score.server";
+import { toCsv } from "~/modules/csv.server";
 import type { Adoption } from "./adoption.server";
 import type { AlignmentKpis } from "./alignment.server";
 import type { ContentGap } from "./content-gaps.server";

@@ -1,9 +1,9 @@
 // Per-item usage and usefulness in a range and scope (the Insights table and the API), the
 // effectiveness quadrant drawn from it, and the top and bottom content.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import type { SessionUser } from "../auth/session.server";
-import { median, wilsonLowerBound, type DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { median, wilsonLowerBound, type DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, usageTable, utcStart, utcEnd, num, round } from "./scope.server";
 
 export type ItemInsight = {

@@ -1,12 +1,12 @@
 // One item's insight page: totals, views per day, why people rated it so, comments, and the searches
 // that led to it.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import { RATING_REASONS } from "../../../vocabulary/feedback";
-import { isUuid } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { notFound } from "../errors.server";
-import type { DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import { RATING_REASONS } from "@/vocabulary/feedback";
+import { isUuid } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { notFound } from "~/modules/errors.server";
+import type { DayRange } from "~/modules/feedback/score.server";
 import { itemInsights, type ItemInsight } from "./item-insights.server";
 import { insightScope, inTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
 

@@ -1,9 +1,9 @@
 // Marketing's to-do list over the library: unused, stale, expiring and lowest-rated items.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import type { SessionUser } from "../auth/session.server";
-import { forbidden } from "../errors.server";
-import { DAY_MS, wilsonLowerBound } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { forbidden } from "~/modules/errors.server";
+import { DAY_MS, wilsonLowerBound } from "~/modules/feedback/score.server";
 import { num } from "./scope.server";
 
 export type HealthItem = { itemId: string; title: string; type: string; detail: string };

@@ -1,10 +1,10 @@
 // What the insight pages load, by role: marketing gets items, health and gaps; managers get adoption
 // and their teams' content; admins get both. The queries themselves live in insights.server.ts.
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
-import { listRequests } from "../feedback/requests.server";
-import { parseDayRange, type DayRange } from "../feedback/score.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
+import { listRequests } from "~/modules/feedback/requests.server";
+import { parseDayRange, type DayRange } from "~/modules/feedback/score.server";
 import { adoption } from "./adoption.server";
 import { alignmentKpis } from "./alignment.server";
 import { contentGaps } from "./content-gaps.server";

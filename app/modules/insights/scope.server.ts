@@ -1,11 +1,11 @@
 // Who sees which insights, and the small SQL and number helpers every report shares: marketers and
 // admins see every team, managers only the teams they lead, sellers none.
 import { sql, type SQL } from "drizzle-orm";
-import { rowsOf, type Db } from "../../../db/client";
-import { isUuid } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { AppError, forbidden } from "../errors.server";
-import { DAY_MS, type DayRange } from "../feedback/score.server";
+import { rowsOf, type Db } from "@/db/client";
+import { isUuid } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError, forbidden } from "~/modules/errors.server";
+import { DAY_MS, type DayRange } from "~/modules/feedback/score.server";
 
 /** `teamIds: null` means every team. */
 export type Scope = { teamIds: string[] | null };

@@ -1,8 +1,8 @@
 // Who may see what. Every seller-facing query goes through `visibleItemsWhere`, so a forgotten
 // filter cannot leak an item outside its audience.
 import { sql, type SQL } from "drizzle-orm";
-import { itemAudiences, itemVisibility, items } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import { itemAudiences, itemVisibility, items } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
 
 /** Marketers and admins work on the whole library, in every status. */
 export const seesWholeLibrary = (user: Pick<SessionUser, "role">) => user.role === "marketer" || user.role === "admin";

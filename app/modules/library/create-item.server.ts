@@ -1,22 +1,22 @@
 // Creating items: one draft per uploaded file, or a messaging item (Markdown) or video link. Every
 // write queues a search sync in its transaction.
-import { inspectFile, queueProcessing } from "../../../content/pipeline";
-import { isImageProblem } from "../../../content/problems";
-import type { FileWork } from "../../../content/workers/pool";
-import { markdownToText } from "../../../content/markdown";
-import { KIND_INFO, sniffFile, titleFromFilename, type FileKind } from "../../../content/sniff";
-import { sha256 } from "../../../content/storage";
-import type { Db } from "../../../db/client";
-import { itemTransitions, itemVersions, items } from "../../../db/schema";
-import { type ItemType } from "../../../vocabulary/library";
-import { queueSearchSync } from "../../../search/outbox";
-import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
+import { inspectFile, queueProcessing } from "@/content/pipeline";
+import { isImageProblem } from "@/content/problems";
+import type { FileWork } from "@/content/workers/pool";
+import { markdownToText } from "@/content/markdown";
+import { KIND_INFO, sniffFile, titleFromFilename, type FileKind } from "@/content/sniff";
+import { sha256 } from "@/content/storage";
+import type { Db } from "@/db/client";
+import { itemTransitions, itemVersions, items } from "@/db/schema";
+import { type ItemType } from "@/vocabulary/library";
+import { queueSearchSync } from "@/search/outbox";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
 import { requirePublisher, requireServices } from "./publisher.server";
 import { CreateFields, type CreateTextInput } from "./publishing-input.server";
-import { isMessagingType } from "../../../vocabulary/library";
+import { isMessagingType } from "@/vocabulary/library";
 import { audienceOf, checkOwner, checkTeams, resolveTags, setTagsAndAudiences } from "./tags-audiences.server";
 import type { ReceivedFile } from "./upload.server";
 

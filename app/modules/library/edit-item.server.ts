@@ -1,19 +1,19 @@
 // Editing an item's metadata under an optimistic lock; editing a message's body adds a version.
 import { and, desc, eq, sql } from "drizzle-orm";
-import { markdownToText } from "../../../content/markdown";
-import { sha256 } from "../../../content/storage";
-import type { Db } from "../../../db/client";
-import { itemAudiences, itemTags, itemVersions, items, tags, users } from "../../../db/schema";
-import { queueSearchSync } from "../../../search/outbox";
-import { isUuid } from "../../../vocabulary/ids";
-import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, notFound } from "../errors.server";
+import { markdownToText } from "@/content/markdown";
+import { sha256 } from "@/content/storage";
+import type { Db } from "@/db/client";
+import { itemAudiences, itemTags, itemVersions, items, tags, users } from "@/db/schema";
+import { queueSearchSync } from "@/search/outbox";
+import { isUuid } from "@/vocabulary/ids";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, notFound } from "~/modules/errors.server";
 import { requirePublisher } from "./publisher.server";
 import { isMessagingType, type UpdateInput } from "./publishing-input.server";
 import { audienceOf, checkOwner, checkTeams, resolveTags, setTagsAndAudiences } from "./tags-audiences.server";
-import { notifyItemUpdated } from "../notifications/producers.server";
+import { notifyItemUpdated } from "~/modules/notifications/producers.server";
 
 const editableColumns = {
   id: items.id,

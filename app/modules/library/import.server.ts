@@ -5,16 +5,16 @@ import { createReadStream } from "node:fs";
 import { readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
 import { transitionItem } from "./lifecycle.server";
 import { CreateTextInput, isMessagingType } from "./publishing-input.server";
 import { createItemsFromUpload, createTextItem } from "./create-item.server";
 import { requireServices } from "./publisher.server";
-import { itemVersions, teams, users } from "../../../db/schema";
-import { safeFilename, sniffHead } from "../../../content/sniff";
-import { sha256, writeTempFile } from "../../../content/storage";
+import { itemVersions, teams, users } from "@/db/schema";
+import { safeFilename, sniffHead } from "@/content/sniff";
+import { sha256, writeTempFile } from "@/content/storage";
 import { ZodError } from "zod";
 
 export type ImportRow = {

@@ -1,11 +1,11 @@
 // One item as its viewer may see it (the seller's item read, and the desk's with every version and
 // the history), in the page's shape and the API's.
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { itemTransitions, itemVersions, items, tags, users } from "../../../db/schema";
-import { isUuid } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
-import { notFound } from "../errors.server";
+import type { Db } from "@/db/client";
+import { itemTransitions, itemVersions, items, tags, users } from "@/db/schema";
+import { isUuid } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { itemAudiencesJson, itemTagsJson } from "./item-json.server";
 import { renderMarkdownCached } from "./markdown-cache.server";

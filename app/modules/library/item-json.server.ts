@@ -1,7 +1,7 @@
 // An item's tags and audiences as JSON columns of the outer `items` row, for statements that read an
 // item with everything about it in one round trip (the item page, the item detail).
 import { sql } from "drizzle-orm";
-import { itemAudiences, itemTags, items, tags, teams } from "../../../db/schema";
+import { itemAudiences, itemTags, items, tags, teams } from "@/db/schema";
 
 export const itemTagsJson = () =>
   sql<Pick<typeof tags.$inferSelect, "id" | "facet" | "value" | "label">[]>`coalesce((

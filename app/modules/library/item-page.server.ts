@@ -5,14 +5,14 @@
 import { itemAudiencesJson, itemTagsJson } from "./item-json.server";
 import { eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Db } from "../../../db/client";
-import { feedbackReplies, itemVersions, items, ratings, sessions, users } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import { hashToken } from "../auth/tokens.server";
-import { notFound } from "../errors.server";
-import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "../feedback/item-feedback.server";
+import type { Db } from "@/db/client";
+import { feedbackReplies, itemVersions, items, ratings, sessions, users } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { hashToken } from "~/modules/auth/tokens.server";
+import { notFound } from "~/modules/errors.server";
+import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "~/modules/feedback/item-feedback.server";
 import { seesWholeLibrary, visibilityParams, visibleItemsWhereForViewer, visibleItemsWherePrepared } from "./audience.server";
-import { isUuid } from "../../../vocabulary/ids";
+import { isUuid } from "@/vocabulary/ids";
 import { itemDetailFrom, versionsAndHistory } from "./item-detail.server";
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };

@@ -1,9 +1,9 @@
 // Reading the library, always through the viewer's audience.
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { items } from "../../../db/schema";
-import type { ItemStatus, ItemType } from "../../../vocabulary/library";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { items } from "@/db/schema";
+import type { ItemStatus, ItemType } from "@/vocabulary/library";
+import type { SessionUser } from "~/modules/auth/session.server";
 import { visibleItemsWhere } from "./audience.server";
 
 export type ItemSummary = {

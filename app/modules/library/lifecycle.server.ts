@@ -3,16 +3,16 @@
 // for every move. Leaving sellers' view writes a tombstone so offline devices drop the item too.
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { itemTombstones, itemTransitions, itemVersions, items } from "../../../db/schema";
-import { ITEM_STATUSES, type ItemStatus, STATUS_LABEL } from "../../../vocabulary/library";
-import { queueSearchSync } from "../../../search/outbox";
-import { recordAudit, recordAudits, type ItemAction } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, forbidden, notFound } from "../errors.server";
+import type { Db } from "@/db/client";
+import { itemTombstones, itemTransitions, itemVersions, items } from "@/db/schema";
+import { ITEM_STATUSES, type ItemStatus, STATUS_LABEL } from "@/vocabulary/library";
+import { queueSearchSync } from "@/search/outbox";
+import { recordAudit, recordAudits, type ItemAction } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
-import { isUuid } from "../../../vocabulary/ids";
+import { isUuid } from "@/vocabulary/ids";
 import { MetadataFields } from "./publishing-input.server";
 import { blocked, expiringWithin, staleAt, verifyDue } from "./trust-rules.server";
 

@@ -1,6 +1,6 @@
 // Messaging bodies as sanitised HTML: the item page's cache and the editor's preview.
-import { renderMarkdown } from "../../../content/markdown";
-import { AppError } from "../errors.server";
+import { renderMarkdown } from "@/content/markdown";
+import { AppError } from "~/modules/errors.server";
 
 // Rendering and sanitising Markdown costs more than the rest of the item page; a version's body is
 // keyed by its id and compared in full, so an edited body is never served stale.

@@ -1,7 +1,7 @@
 // Who may publish, and the engines publishing needs: checked first by every create, edit and upload.
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, forbidden } from "../errors.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, forbidden } from "~/modules/errors.server";
 import { seesWholeLibrary } from "./audience.server";
 
 export function requireServices(app: AppContext) {

@@ -1,7 +1,7 @@
 // What marketers send when they create or edit an item, parsed with zod into clear field messages.
 import { z } from "zod";
-import { ITEM_TYPES, MESSAGING_TYPES } from "../../../vocabulary/library";
-import { UUID_PATTERN } from "../../../vocabulary/ids";
+import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
+import { UUID_PATTERN } from "@/vocabulary/ids";
 
 export const isMessagingType = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
 

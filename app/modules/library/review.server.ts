@@ -2,10 +2,10 @@
 // enforces (lifecycle.server.ts `isReviewer`): an admin reviews anything; a marketer reviews what they
 // neither own nor submitted. Written as SQL so the queue and its count in the navigation agree with it.
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { itemTransitions, items, users } from "../../../db/schema";
-import type { ItemType } from "../../../vocabulary/library";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { itemTransitions, items, users } from "@/db/schema";
+import type { ItemType } from "@/vocabulary/library";
+import type { SessionUser } from "~/modules/auth/session.server";
 
 /** Who put the item into review last, and when (the newest `in_review` transition). */
 const lastSubmission = sql`(select t.actor_id from ${itemTransitions} t where t.item_id = ${items.id} and t.to_status = 'in_review'

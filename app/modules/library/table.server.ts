@@ -3,11 +3,11 @@
 // JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { itemAudiences, itemTags, items, tags, teams, users } from "../../../db/schema";
-import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "../../../vocabulary/library";
-import { UUID_PATTERN } from "../../../vocabulary/ids";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema";
+import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
+import { UUID_PATTERN } from "@/vocabulary/ids";
+import type { SessionUser } from "~/modules/auth/session.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { blocked, expiringWithin, staleAt } from "./trust-rules.server";
 

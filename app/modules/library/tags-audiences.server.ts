@@ -1,10 +1,10 @@
 // An item's tags, audience teams and owner as the publishing forms name them: resolved and checked
 // before anything is written, and written together.
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { itemAudiences, itemTags, tags, teams, users } from "../../../db/schema";
-import { isUuid } from "../../../vocabulary/ids";
-import { AppError } from "../errors.server";
+import type { Db } from "@/db/client";
+import { itemAudiences, itemTags, tags, teams, users } from "@/db/schema";
+import { isUuid } from "@/vocabulary/ids";
+import { AppError } from "~/modules/errors.server";
 
 /** Tags by id or by `facet:value`; unknown ones are a 422 that names them. */
 export async function resolveTags(db: Db, refs: string[]): Promise<string[]> {

@@ -1,7 +1,7 @@
 // When an item needs marketing's attention, written once for the trust lists (lifecycle.server.ts)
 // and the desk table's filters (table.server.ts).
 import { and, eq, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import { items } from "../../../db/schema";
+import { items } from "@/db/schema";
 
 /** When the item is due for re-verification. */
 export const verifyDue = sql`(${items.verifiedAt} + make_interval(days => ${items.verifyIntervalDays}))`;

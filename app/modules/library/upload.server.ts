@@ -2,9 +2,9 @@
 // hashed and counted, so a 2 GB upload never sits in memory and an oversized one is cut off at the limit.
 import { rm } from "node:fs/promises";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
-import { safeFilename } from "../../../content/sniff";
-import { StorageFullError, writeTempFile, type FileStorage } from "../../../content/storage";
-import { AppError } from "../errors.server";
+import { safeFilename } from "@/content/sniff";
+import { StorageFullError, writeTempFile, type FileStorage } from "@/content/storage";
+import { AppError } from "~/modules/errors.server";
 
 export type ReceivedFile = {
   field: string;

@@ -3,21 +3,21 @@
 // available to marketers. Version ids never change, so ratings and usage stay attached to them.
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { queueProcessing } from "../../../content/pipeline";
-import { KIND_INFO } from "../../../content/sniff";
-import { itemVersions, items } from "../../../db/schema";
-import { queueSearchSync } from "../../../search/outbox";
-import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, notFound } from "../errors.server";
+import { queueProcessing } from "@/content/pipeline";
+import { KIND_INFO } from "@/content/sniff";
+import { itemVersions, items } from "@/db/schema";
+import { queueSearchSync } from "@/search/outbox";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { admitFile } from "./create-item.server";
 import { isMessagingType } from "./publishing-input.server";
-import { isUuid } from "../../../vocabulary/ids";
+import { isUuid } from "@/vocabulary/ids";
 import { requirePublisher, requireServices } from "./publisher.server";
 import type { ReceivedFile } from "./upload.server";
-import { notifyItemUpdated } from "../notifications/producers.server";
+import { notifyItemUpdated } from "~/modules/notifications/producers.server";
 
 export const NewVersionFields = z.object({
   changelog: z.string().trim().min(1, "Say what changed in this version.").max(2000),

@@ -5,11 +5,11 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import nodemailer from "nodemailer";
-import { enqueueJob, type JobHandler } from "../../../content/jobs";
-import type { Db } from "../../../db/client";
-import { mailMessages } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import { forbidden } from "../errors.server";
+import { enqueueJob, type JobHandler } from "@/content/jobs";
+import type { Db } from "@/db/client";
+import { mailMessages } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { forbidden } from "~/modules/errors.server";
 import { renderMail, type MailTemplate } from "./templates.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;

@@ -4,17 +4,17 @@
 // - marketing's weekly content digest and managers' weekly team adoption, whose figures come from the
 //   same functions as the insights pages, for the last full week (Monday to Sunday, UTC).
 import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { notificationDigests, notificationSettings, notifications, teamLeads, users } from "../../../db/schema";
-import { type Role } from "../../../vocabulary/people";
-import type { SessionUser } from "../auth/session.server";
-import { listInbox } from "../feedback/inbox.server";
-import { DAY_MS, utcDay, type DayRange } from "../feedback/score.server";
-import { adoption } from "../insights/adoption.server";
-import { contentGaps } from "../insights/content-gaps.server";
-import { libraryHealth } from "../insights/library-health.server";
-import { queueMail } from "../mail/mail.server";
-import type { DigestSection } from "../mail/templates.server";
+import type { Db } from "@/db/client";
+import { notificationDigests, notificationSettings, notifications, teamLeads, users } from "@/db/schema";
+import { type Role } from "@/vocabulary/people";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { listInbox } from "~/modules/feedback/inbox.server";
+import { DAY_MS, utcDay, type DayRange } from "~/modules/feedback/score.server";
+import { adoption } from "~/modules/insights/adoption.server";
+import { contentGaps } from "~/modules/insights/content-gaps.server";
+import { libraryHealth } from "~/modules/insights/library-health.server";
+import { queueMail } from "~/modules/mail/mail.server";
+import type { DigestSection } from "~/modules/mail/templates.server";
 import { resolvePrefs } from "./kinds.server";
 
 type Links = { publicUrl: string };

@@ -1,8 +1,8 @@
 // The notification jobs: mailing one notification, pushing one, and the sweep that sends reminders and
 // digests (every 15 minutes; each thing it sends is deduped, so running it often costs only the queries).
 import type { Agent } from "node:https";
-import type { JobHandler } from "../../../content/jobs";
-import type { Db } from "../../../db/client";
+import type { JobHandler } from "@/content/jobs";
+import type { Db } from "@/db/client";
 import { sendAdoptionDigests, sendContentDigests, sendNotificationDigests } from "./digests.server";
 import { mailNotification } from "./mail-notification.server";
 import { MAIL_NOTIFICATION_JOB, SEND_PUSH_JOB } from "./notify.server";

@@ -2,8 +2,8 @@
 // the things a person is waiting on (a reply, a fulfilled request) are mailed at once; reminders and
 // library changes are gathered into a digest; the weekly summaries go out weekly.
 import { z } from "zod";
-import { EMAIL_FREQUENCIES, NOTIFICATION_KINDS, type EmailFrequency, type NotificationKind } from "../../../db/schema";
-import { type Role } from "../../../vocabulary/people";
+import { EMAIL_FREQUENCIES, NOTIFICATION_KINDS, type EmailFrequency, type NotificationKind } from "@/db/schema";
+import { type Role } from "@/vocabulary/people";
 
 export type KindPref = { inApp: boolean; email: EmailFrequency };
 export type Prefs = Record<NotificationKind, KindPref>;

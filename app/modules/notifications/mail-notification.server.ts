@@ -1,9 +1,9 @@
 // The mail of one notification (immediate mail, or push's fallback), queued once: `mailedAt` is set in
 // the same transaction, so a retried job does not mail twice.
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { notifications, users } from "../../../db/schema";
-import { queueMail } from "../mail/mail.server";
+import type { Db } from "@/db/client";
+import { notifications, users } from "@/db/schema";
+import { queueMail } from "~/modules/mail/mail.server";
 
 export async function mailNotification(db: Db, { id, publicUrl }: { id: number; publicUrl: string }): Promise<boolean> {
   return db.transaction(async (tx) => {

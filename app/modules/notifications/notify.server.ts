@@ -4,11 +4,11 @@
 // daily or weekly digest (digests.server.ts picks those up), or not at all.
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { enqueueJob } from "../../../content/jobs";
-import type { Db } from "../../../db/client";
-import { notificationSettings, notifications, users, type NotificationKind } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import { AppError } from "../errors.server";
+import { enqueueJob } from "@/content/jobs";
+import type { Db } from "@/db/client";
+import { notificationSettings, notifications, users, type NotificationKind } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError } from "~/modules/errors.server";
 import { resolvePrefs } from "./kinds.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;

@@ -1,9 +1,9 @@
 // Each person's notification preferences: per kind, in the app on or off and mail off, at once, daily or
 // weekly; and whether this person wants Web Push at all (off until they turn it on in a browser).
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { notificationSettings, pushSubscriptions } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { notificationSettings, pushSubscriptions } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
 import { KINDS, PrefsInput, kindsFor, resolvePrefs, type KindPref } from "./kinds.server";
 
 export type PrefsView = {

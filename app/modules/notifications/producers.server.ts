@@ -2,8 +2,8 @@
 // happens (inside its transaction). Each decides who hears about it and what the notification says.
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { rowsOf } from "../../../db/client";
-import { items, ratings, shares, users } from "../../../db/schema";
+import { rowsOf } from "@/db/client";
+import { items, ratings, shares, users } from "@/db/schema";
 import { notify } from "./notify.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;

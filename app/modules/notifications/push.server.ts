@@ -5,11 +5,11 @@ import type { Agent } from "node:https";
 import { and, eq } from "drizzle-orm";
 import webpush from "web-push";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { notificationSettings, notifications, pushSubscriptions, users } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import { AppError } from "../errors.server";
+import type { Db } from "@/db/client";
+import { notificationSettings, notifications, pushSubscriptions, users } from "@/db/schema";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError } from "~/modules/errors.server";
 import { mailNotification } from "./mail-notification.server";
 
 export type VapidSettings = { publicKey: string; privateKey: string; subject: string };

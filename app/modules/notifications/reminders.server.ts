@@ -2,10 +2,10 @@
 // interval. Each item notifies once per window: the key carries the expiry (or due) day, so a sweep that
 // runs again says nothing new, and moving the date (or verifying the item) opens a new window.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { rowsOf } from "../../../db/client";
-import { users } from "../../../db/schema";
-import { DAY_MS } from "../feedback/score.server";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import { users } from "@/db/schema";
+import { DAY_MS } from "~/modules/feedback/score.server";
 import { notify } from "./notify.server";
 
 export const EXPIRY_WINDOW_DAYS = 14;

@@ -2,9 +2,9 @@
 // each linking to where it can be read in context. Opening the item (or the requests page) marks it
 // read, which also clears the badge on Me (app/modules/feedback/ratings.server.ts).
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { contentRequests, feedbackReplies, items, ratings, users } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import type { Db } from "@/db/client";
+import { contentRequests, feedbackReplies, items, ratings, users } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
 
 export type MyReply = { id: number; body: string; at: Date; author: string | null; read: boolean; about: string; url: string };
 

@@ -3,13 +3,13 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { itemTags, itemTombstones, itemVersions, items, tags } from "../../../db/schema";
-import { MESSAGING_TYPES } from "../../../vocabulary/library";
-import type { CatalogItem, SyncResponse } from "../../offline/types";
-import type { SessionUser } from "../auth/session.server";
-import { AppError } from "../errors.server";
-import { audienceTeams, visibleDuringWhere, visibleItemsWhere } from "../library/audience.server";
+import type { Db } from "@/db/client";
+import { itemTags, itemTombstones, itemVersions, items, tags } from "@/db/schema";
+import { MESSAGING_TYPES } from "@/vocabulary/library";
+import type { CatalogItem, SyncResponse } from "~/offline/types";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { AppError } from "~/modules/errors.server";
+import { audienceTeams, visibleDuringWhere, visibleItemsWhere } from "~/modules/library/audience.server";
 
 export const SYNC_PAGE_DEFAULT = 500;
 export const SYNC_PAGE_MAX = 1000;

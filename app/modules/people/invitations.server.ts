@@ -2,16 +2,16 @@
 // chooses a name and password (or signs in with SSO) and lands signed in with that role and team.
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { invitations, teams, users } from "../../../db/schema";
-import { ROLES, type Role } from "../../../vocabulary/people";
-import { recordAudit } from "../audit/audit.server";
-import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
-import { NewPassword } from "../auth/password-reset.server";
-import { createSession, type SessionUser } from "../auth/session.server";
-import { hashToken, newToken } from "../auth/tokens.server";
-import { AppError, forbidden, notFound } from "../errors.server";
-import { queueMail } from "../mail/mail.server";
+import type { Db } from "@/db/client";
+import { invitations, teams, users } from "@/db/schema";
+import { ROLES, type Role } from "@/vocabulary/people";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
+import { NewPassword } from "~/modules/auth/password-reset.server";
+import { createSession, type SessionUser } from "~/modules/auth/session.server";
+import { hashToken, newToken } from "~/modules/auth/tokens.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
+import { queueMail } from "~/modules/mail/mail.server";
 
 export const INVITE_TTL_DAYS = 7;
 /** Every failure to use a link answers this, so a link tells nobody whether an address has an account. */

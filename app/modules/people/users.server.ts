@@ -1,13 +1,13 @@
 // Accounts and teams, administered by admins. Every function checks the actor itself.
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { teamLeads, teams, users } from "../../../db/schema";
-import { ROLES } from "../../../vocabulary/people";
-import { MAX_PASSWORD_LENGTH, hashPassword } from "../auth/password.server";
-import { endAllSessions, type SessionUser } from "../auth/session.server";
-import { recordAudit } from "../audit/audit.server";
-import { AppError, forbidden, notFound } from "../errors.server";
+import type { Db } from "@/db/client";
+import { teamLeads, teams, users } from "@/db/schema";
+import { ROLES } from "@/vocabulary/people";
+import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
+import { endAllSessions, type SessionUser } from "~/modules/auth/session.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
 
 function requireAdmin(actor: SessionUser) {
   if (actor.role !== "admin") throw forbidden("Only admins manage people and teams.");

@@ -2,15 +2,15 @@
 // from the SessionUser (never from the request), safe snippets, facet labels, and the query log.
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { items, searchQueries, tags } from "../../../db/schema";
-import { FACETS, ITEM_TYPES, type Facet, type ItemType, TYPE_LABEL } from "../../../vocabulary/library";
-import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "../../../search/query";
-import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "../../../search/types";
-import type { SearchService } from "../../../search/service";
-import { audienceTeams, visibleItemsWhere } from "../library/audience.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
+import { items, searchQueries, tags } from "@/db/schema";
+import { FACETS, ITEM_TYPES, type Facet, type ItemType, TYPE_LABEL } from "@/vocabulary/library";
+import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "@/search/query";
+import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "@/search/types";
+import type { SearchService } from "@/search/service";
+import { audienceTeams, visibleItemsWhere } from "~/modules/library/audience.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 50;

@@ -1,11 +1,11 @@
 // Synonym groups ("MQL" = "marketing qualified lead"), managed by marketers and applied by both engines.
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { searchSynonyms } from "../../../db/schema";
-import { normaliseQuery } from "../../../search/query";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, forbidden } from "../errors.server";
+import { searchSynonyms } from "@/db/schema";
+import { normaliseQuery } from "@/search/query";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, forbidden } from "~/modules/errors.server";
 
 const MAX_GROUPS = 500;
 

@@ -4,19 +4,19 @@
 // or no-longer-visible item disappears from the link at once.
 import { and, sql } from "drizzle-orm";
 import { z } from "zod";
-import { rowsOf, type Db } from "../../../db/client";
-import { itemVersions, items, shareEvents, shares, type PreviewInfo } from "../../../db/schema";
-import { renderMarkdown } from "../../../content/markdown";
-import { KIND_INFO } from "../../../content/sniff";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
-import { EventRateLimiter } from "../usage/rate-limit.server";
-import { requireServices } from "../library/publisher.server";
-import type { FileRead } from "../library/versions.server";
+import { rowsOf, type Db } from "@/db/client";
+import { itemVersions, items, shareEvents, shares, type PreviewInfo } from "@/db/schema";
+import { renderMarkdown } from "@/content/markdown";
+import { KIND_INFO } from "@/content/sniff";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
+import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
+import { requireServices } from "~/modules/library/publisher.server";
+import type { FileRead } from "~/modules/library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
-import { SHARE_EVENT_TYPES } from "../../../vocabulary/shares";
-import { notifyShareOpened } from "../notifications/producers.server";
+import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
+import { notifyShareOpened } from "~/modules/notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
 const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);

@@ -2,9 +2,9 @@
 // (per team). Read straight from `share_events`: a share has a handful of viewers, an item a few
 // hundred shares, so there is nothing to roll up yet (decision 021).
 import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { shareEvents, shareItems, shares, teams } from "../../../db/schema";
-import { rowsOf } from "../../../db/client";
+import type { Db } from "@/db/client";
+import { shareEvents, shareItems, shares, teams } from "@/db/schema";
+import { rowsOf } from "@/db/client";
 
 /** A page counts as read after this much visible time; a flick past it is a skip. */
 export const READ_MS = 1_000;

@@ -2,12 +2,12 @@
 // JavaScript loads; the same domain calls as the API.
 import { randomUUID } from "node:crypto";
 import { and, inArray } from "drizzle-orm";
-import type { Db } from "../../../db/client";
-import { items } from "../../../db/schema";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
-import { visibleItemsWhere } from "../library/audience.server";
+import type { Db } from "@/db/client";
+import { items } from "@/db/schema";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
+import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { createShare, extendShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
 
 const DAY_MS = 86_400_000;

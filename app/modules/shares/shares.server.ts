@@ -4,15 +4,15 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import { items, shareItems, shares } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError, notFound } from "../errors.server";
-import { EventRateLimiter } from "../usage/rate-limit.server";
-import { ingestEvents } from "../usage/ingest.server";
-import { visibleItemsWhere } from "../library/audience.server";
+import type { Db } from "@/db/client";
+import { items, shareItems, shares } from "@/db/schema";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError, notFound } from "~/modules/errors.server";
+import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
+import { ingestEvents } from "~/modules/usage/ingest.server";
+import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
 
 export const MAX_SHARE_ITEMS = 10;

@@ -1,6 +1,6 @@
 // How event ingest shares the database (decision 017): at most a few batches at once per process and
 // database, and a deadlock between concurrent batches retried rather than answered with a 500.
-import type { Db } from "../../../db/client";
+import type { Db } from "@/db/client";
 
 /** Runs at most `limit` tasks at once; the others wait their turn in arrival order. */
 export class ConcurrencyGate {

@@ -1,11 +1,11 @@
 // What a usage batch may hold: the envelope, each row validated on its own (a bad row never sinks the
 // others), and the time rules (decision 011).
 import { z } from "zod";
-import { EVENT_TYPES } from "../../../vocabulary/feedback";
-import { uuidSchema } from "../../../vocabulary/ids";
-import { zodMessage } from "../api.server";
-import { AppError } from "../errors.server";
-import { DAY_MS } from "../feedback/score.server";
+import { EVENT_TYPES } from "@/vocabulary/feedback";
+import { uuidSchema } from "@/vocabulary/ids";
+import { zodMessage } from "~/modules/api.server";
+import { AppError } from "~/modules/errors.server";
+import { DAY_MS } from "~/modules/feedback/score.server";
 
 export const MAX_BATCH = 500;
 /** Device clocks drift; anything later than this is set to the server's time. */

@@ -2,13 +2,13 @@
 // dashboards read small per-day tables and a retried upload can never count twice (decisions 011, 017).
 import { sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { rowsOf, type Db } from "../../../db/client";
-import { NO_TEAM, eventIds, events, itemVisibility, items } from "../../../db/schema";
-import { col, cols } from "../../../db/sql";
-import type { SessionUser } from "../auth/session.server";
-import type { AppContext } from "../context.server";
-import { AppError } from "../errors.server";
-import { audienceTeams, seesWholeLibrary } from "../library/audience.server";
+import { rowsOf, type Db } from "@/db/client";
+import { NO_TEAM, eventIds, events, itemVisibility, items } from "@/db/schema";
+import { col, cols } from "@/db/sql";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
+import { AppError } from "~/modules/errors.server";
+import { audienceTeams, seesWholeLibrary } from "~/modules/library/audience.server";
 import { ingestGateFor, withDeadlockRetry } from "./concurrency.server";
 import { VISIBILITY_TOLERANCE_MS, screenRows, type EventRow, type Rejection } from "./event-input.server";
 import { EventRateLimiter } from "./rate-limit.server";

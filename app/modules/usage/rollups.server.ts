@@ -2,9 +2,9 @@
 // CTEs that read `ins` (the events just stored: at, item_id, type, props) and upsert the per-day
 // tables in key order, so concurrent batches lock rows in the same order.
 import { sql, type SQL } from "drizzle-orm";
-import { FIRST_USE_GAP, itemSellerDaily, itemSellerGaps, itemUsageDaily, sellerDaily } from "../../../db/schema";
-import { col, cols } from "../../../db/sql";
-import { addCounters, counterColumns, countersFromEvents } from "../../../db/usage-rollups";
+import { FIRST_USE_GAP, itemSellerDaily, itemSellerGaps, itemUsageDaily, sellerDaily } from "@/db/schema";
+import { col, cols } from "@/db/sql";
+import { addCounters, counterColumns, countersFromEvents } from "@/db/usage-rollups";
 
 /**
  * `item_seller_gaps` keeps, per day × item, how many sellers came back after how many days (decision
