@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { Thumbnail } from "./thumbnail";
 
 export const TYPE_LABEL: Record<string, string> = {
   deck: "Deck",
@@ -14,7 +15,7 @@ export const TYPE_LABEL: Record<string, string> = {
   email_template: "Email template",
 };
 
-export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string };
+export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string; thumb?: number | null };
 
 export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]; showStatus?: boolean }) {
   return (
@@ -22,6 +23,7 @@ export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]
       {items.map((item) => (
         <li key={item.id}>
           <Link className="item-row" to={`/items/${item.id}`} prefetch="intent">
+            <Thumbnail id={item.id} type={item.type} thumb={item.thumb} />
             <div>
               <div>
                 <strong>{item.title}</strong>

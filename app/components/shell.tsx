@@ -2,6 +2,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import { createContext, type ReactNode } from "react";
 import type { Role } from "../../db/schema";
+import { NetworkStatus } from "./offline/network-status";
 
 type NavEntry = { to: string; label: string; icon: ReactNode };
 
@@ -79,6 +80,7 @@ export function Shell({
         <Link to="/" className="brand">
           Fieldkit
         </Link>
+        <NetworkStatus />
         <span className="who">
           {user.name} · {user.role}
         </span>

@@ -2,11 +2,12 @@
 // with ?page=n or #page-n, download, messaging as sanitised HTML; for marketers also the workflow
 // buttons, versions (with a new-version upload) and the history.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
+import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-card";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
@@ -17,8 +18,13 @@ import { loadItemPage } from "~/modules/library/item-page.server";
 import { requireServices } from "~/modules/library/publishing.server";
 import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/upload.server";
 import { addVersion } from "~/modules/library/versions.server";
+import { isOfflineFailure } from "~/offline/fallback";
+import { pendingSaves } from "~/offline/pending-saves";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
+export const meta: MetaFunction = ({ data }) => {
+  const d = data as { item?: { title: string }; offlineItem?: OfflineItem } | undefined;
+  return [{ title: `${d?.item?.title ?? d?.offlineItem?.entry?.title ?? "Item"} · Fieldkit` }];
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = await readSessionToken(context.app, request);
@@ -34,6 +40,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;
+  }
+}
+
+// A saved item answers from the saved cache (service worker); one that is not saved shows what the
+// device's catalog knows and offers "save when back online" instead of an error page.
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  try {
+    return await serverLoader<typeof loader>();
+  } catch (error) {
+    if (!isOfflineFailure(error)) throw error;
+    const id = (params.id ?? "").toLowerCase();
+    const { offlineDb } = await import("~/offline/runtime");
+    const db = await offlineDb();
+    const offlineItem: OfflineItem = { id, entry: (await db.get("catalog", id)) ?? null, marked: (await pendingSaves(db)).includes(id) };
+    return { offlineItem };
   }
 }
 
@@ -78,6 +99,11 @@ const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 
 const STATUS_LABEL: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived", scheduled: "Scheduled" };
 
 export default function ItemPage() {
+  const d = useLoaderData<typeof clientLoader>();
+  return "offlineItem" in d ? <NotSavedCard item={d.offlineItem} /> : <ItemView />;
+}
+
+function ItemView() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();

@@ -2,10 +2,12 @@
 // kits to save in one go, storage use, persistent storage, actions waiting to be sent, and "request content".
 // Everything here reads the device's IndexedDB and Cache Storage, so it works in airplane mode.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
+import type { ClientLoaderFunctionArgs, ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, useSearchParams } from "@remix-run/react";
-import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "~/components/item-list";
+import { MarkdownText } from "~/components/markdown-text";
 import { InstallHint } from "~/components/offline/install-hint";
 import { useOnline } from "~/components/offline/offline-root";
 import { ProgressBar, formatBytes } from "~/components/offline/save-for-offline";
@@ -16,6 +18,7 @@ import { discardFailed, listOutbox } from "~/offline/outbox";
 import * as runtime from "~/offline/runtime";
 import { clearSaved, removeSaved, saveMany, type Progress } from "~/offline/saved";
 import { useAppUser } from "~/routes/_app";
+import { isOfflineFailure } from "~/offline/fallback";
 import { buildIndex, searchOffline, type OfflineIndex } from "~/offline/search";
 import type { CatalogItem } from "~/offline/types";
 
@@ -24,6 +27,16 @@ export const meta: MetaFunction = () => [{ title: "Saved · Fieldkit" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(context.app, request);
   return null;
+}
+
+// The page reads only the device; offline, the server's "you are signed in" check is skipped.
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  try {
+    return await serverLoader<typeof loader>();
+  } catch (error) {
+    if (!isOfflineFailure(error)) throw error;
+    return null;
+  }
 }
 
 // Searching here changes only the query string and is answered on the device: no server round trip.
@@ -68,30 +81,6 @@ function useDevice(userId: string) {
     return () => runtime.offlineEvents.removeEventListener("change", load);
   }, [load]);
   return { state, reload: load };
-}
-
-/** A tiny, safe Markdown reader for messaging items offline: headings, bullets and paragraphs as React text. */
-function MarkdownText({ source }: { source: string }) {
-  const blocks: ReactNode[] = [];
-  let bullets: string[] = [];
-  const plain = (s: string) => s.replace(/\*\*|__|`/g, "");
-  const flush = () => {
-    if (bullets.length) blocks.push(<ul key={blocks.length}>{bullets.map((b, i) => <li key={i}>{plain(b)}</li>)}</ul>);
-    bullets = [];
-  };
-  for (const line of source.split("\n")) {
-    const t = line.trim();
-    if (/^[-*]\s+/.test(t)) {
-      bullets.push(t.replace(/^[-*]\s+/, ""));
-      continue;
-    }
-    flush();
-    if (!t) continue;
-    const h = /^#{1,6}\s+(.*)$/.exec(t);
-    blocks.push(h ? <h3 key={blocks.length}>{plain(h[1])}</h3> : <p key={blocks.length}>{plain(t)}</p>);
-  }
-  flush();
-  return <div className="md-lite">{blocks}</div>;
 }
 
 function kitsOf(catalog: CatalogItem[]) {
@@ -444,4 +433,8 @@ export default function SavedPage() {
       <InstallHint />
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

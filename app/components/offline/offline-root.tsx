@@ -7,6 +7,7 @@ import { queuedForm } from "~/offline/forms";
 import { eventEntry } from "~/offline/outbox";
 import { stageEntry } from "~/offline/staging";
 import { captureInstallPrompt } from "./install-hint";
+import { useOnline } from "./network-status";
 
 type AppData = { user?: { id: string } } | undefined;
 const ITEM_PAGE = /^\/items\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
@@ -15,20 +16,7 @@ const MIN_DWELL_MS = 1_000;
 
 const runtime = () => import("~/offline/runtime");
 
-export function useOnline(): boolean {
-  const [online, setOnline] = useState(true);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    update();
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
+export { useOnline };
 
 let countedVisit: string | undefined;
 
@@ -144,8 +132,9 @@ export function OfflineRoot() {
 
   return (
     <>
-      <div className="offline-bar" role="status" aria-live="polite" hidden={online && !status}>
-        {online ? null : <strong>You're offline.</strong>} {online ? status : status || "Saved items and offline search still work."}
+      {/* Whether the device is offline is said in the top bar (NetworkStatus); this is for queued actions. */}
+      <div className="offline-bar" role="status" aria-live="polite" hidden={!status}>
+        {status}
       </div>
       {update ? (
         <div className="update-prompt" role="alertdialog" aria-labelledby="update-title">
