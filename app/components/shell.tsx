@@ -3,6 +3,7 @@ import { Form, Link, NavLink } from "@remix-run/react";
 import { createContext, type ReactNode } from "react";
 import type { Role } from "../../db/schema";
 import { NetworkStatus } from "./offline/network-status";
+import { ThemeToggle } from "./theme";
 
 type NavEntry = { to: string; label: string; icon: ReactNode };
 
@@ -84,6 +85,7 @@ export function Shell({
         <span className="who">
           {user.name} · {user.role}
         </span>
+        <ThemeToggle />
         {seller ? null : (
           <Form method="post" action="/logout">
             <button type="submit" className="secondary" style={{ minHeight: 36 }}>

@@ -1,11 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ZodError } from "~/modules/validation.server";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
+import { createApiToken, listApiTokens, mayUseApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
+import { ApiTokensSection } from "~/components/api-tokens-section";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { changePassword } from "~/modules/auth/password-reset.server";
 import { wakeJobs } from "~/modules/auth/settings.server";
-import { AppError } from "~/modules/errors.server";
+import { AppError, forbidden } from "~/modules/errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/shares.server";
@@ -18,13 +19,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const [teams, tokens, replies, newOpens] = await Promise.all([
     listTeams(context.app.db),
-    listApiTokens(context.app.db, { user }),
+    // Sellers work in the app only; tokens are for the desk roles' scripts and integrations.
+    mayUseApiTokens(user) ? listApiTokens(context.app.db, { user }) : [],
     listMyReplies(context.app.db, { user }),
     countNewlyOpened(context.app.db, user),
   ]);
   return {
     newOpens,
     tokens,
+    canUseTokens: mayUseApiTokens(user),
     replies,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
@@ -36,6 +39,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = Object.fromEntries(await request.formData());
   try {
+    if ((form.intent === "create-token" || form.intent === "revoke-token") && !mayUseApiTokens(user)) {
+      throw forbidden("API tokens are not available for your role.");
+    }
     if (form.intent === "create-token") {
       const created = await createApiToken(context.app.db, { user, input: form });
       return { created: { name: created.name, token: created.token }, error: null };
@@ -60,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { user, team, leads, tokens, replies, newOpens } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, canUseTokens, replies, newOpens } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -116,54 +122,7 @@ export default function Me() {
         </Link>
       </p>
 
-      <h2 id="tokens">API tokens</h2>
-      <p className="meta">For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.</p>
-      {result?.created ? (
-        <div className="notice" role="status">
-          <p>
-            Token <strong>{result.created.name}</strong> created. Copy it now — it won't be shown again:
-          </p>
-          <input readOnly value={result.created.token} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
-        </div>
-      ) : null}
-      {result?.error && !("intent" in result && result.intent === "change-password") ? (
-        <p className="form-error" role="alert">
-          {result.error}
-        </p>
-      ) : null}
-      {tokens.length ? (
-        <ul className="list" aria-labelledby="tokens">
-          {tokens.map((t) => (
-            <li key={t.id} className="card row">
-              <div>
-                <strong>{t.name}</strong>
-                <div className="meta">
-                  created {formatDate(t.createdAt)} · {t.lastUsedAt ? `last used ${formatDate(t.lastUsedAt)}` : "never used"}
-                </div>
-              </div>
-              <Form method="post" style={{ flex: "0 0 auto" }}>
-                <input type="hidden" name="intent" value="revoke-token" />
-                <input type="hidden" name="id" value={t.id} />
-                <button type="submit" className="secondary" disabled={busy} aria-label={`Revoke ${t.name}`}>
-                  Revoke
-                </button>
-              </Form>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="meta">No tokens yet.</p>
-      )}
-      <Form method="post" className="row" style={{ marginTop: ".75rem" }}>
-        <input type="hidden" name="intent" value="create-token" />
-        <div>
-          <label htmlFor="token-name">Token name</label>
-          <input id="token-name" name="name" required maxLength={80} placeholder="e.g. CRM sync" />
-        </div>
-        <button type="submit" disabled={busy} style={{ flex: "0 0 auto" }}>
-          Create token
-        </button>
-      </Form>
+      {canUseTokens ? <ApiTokensSection tokens={tokens} result={result} busy={busy} /> : null}
 
       <h2 id="password">Password</h2>
       {result && "passwordChanged" in result ? (
