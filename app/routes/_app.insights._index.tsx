@@ -10,6 +10,7 @@ import { BarChart, ChartFigure, CsvLink, LineChart, QuadrantChart } from "~/comp
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { loadInsightsPage, readFilters } from "~/modules/insights/page.server";
+import { formatDate } from "~/components/dates";
 
 export const meta: MetaFunction = () => [{ title: "Insights · Fieldkit" }];
 
@@ -302,7 +303,7 @@ export default function Insights() {
                     <span className={`badge status-${r.status}`}>{r.status}</span> {r.text}
                     <div className="meta">
                       {r.requester}
-                      {r.team ? `, ${r.team}` : ""} · {new Date(r.createdAt).toISOString().slice(0, 10)}
+                      {r.team ? `, ${r.team}` : ""} · {formatDate(r.createdAt)}
                       {r.query ? ` · searched “${r.query}”` : ""}
                     </div>
                   </li>

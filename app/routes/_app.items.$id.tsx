@@ -20,6 +20,7 @@ import { fieldsObject, isMultipart, receiveUpload } from "~/modules/library/uplo
 import { addVersion } from "~/modules/library/versions.server";
 import { isOfflineFailure } from "~/offline/fallback";
 import { pendingSaves } from "~/offline/pending-saves";
+import { formatDate, formatDateTime } from "~/components/dates";
 
 export const meta: MetaFunction = ({ data }) => {
   const d = data as { item?: { title: string }; offlineItem?: OfflineItem } | undefined;
@@ -82,7 +83,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       publishAt: publishAt ? `${publishAt}${String(form.get("tz") ?? "Z")}` : undefined,
     });
     const result = await transitionItem(app, user, id, input);
-    const notice = result.publishAt ? `Approved. It will be published ${result.publishAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` : `Moved to ${result.status.replace("_", " ")}.`;
+    const notice = result.publishAt ? `Approved. It will be published ${formatDateTime(result.publishAt)}.` : `Moved to ${result.status.replace("_", " ")}.`;
     return redirect(`/items/${id}?notice=${encodeURIComponent(notice)}`);
   } catch (error) {
     if (error instanceof ZodError) return data({ error: error.issues.map((i) => i.message).join(" ") }, { status: 400 });
@@ -94,7 +95,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
+const day = (d: string | Date | null | undefined) => (d ? formatDate(d) : null);
 const formatSize = (bytes: number | null) => (bytes === null ? "" : bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 const STATUS_LABEL: Record<string, string> = { draft: "Draft", in_review: "In review", published: "Published", archived: "Archived", scheduled: "Scheduled" };
 
@@ -144,7 +145,7 @@ function ItemView() {
         </p>
       ) : null}
       {d.desk && item.status === "in_review" && item.publishAt ? (
-        <p className="notice">Approved; publishes {new Date(item.publishAt).toISOString().replace("T", " ").slice(0, 16)} UTC.</p>
+        <p className="notice">Approved; publishes {formatDateTime(item.publishAt)}.</p>
       ) : null}
 
       {d.html ? <section className="card prose" aria-label="Message" dangerouslySetInnerHTML={{ __html: d.html }} /> : null}

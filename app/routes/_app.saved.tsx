@@ -21,6 +21,7 @@ import { useAppUser } from "~/routes/_app";
 import { isOfflineFailure } from "~/offline/fallback";
 import { buildIndex, searchOffline, type OfflineIndex } from "~/offline/search";
 import type { CatalogItem } from "~/offline/types";
+import { RelativeTime } from "~/components/relative-time";
 
 export const meta: MetaFunction = () => [{ title: "Saved · Fieldkit" }];
 
@@ -230,7 +231,12 @@ export default function SavedPage() {
         {state ? (
           <p className="meta">
             {state.catalog.length} items in the offline catalog
-            {state.lastSyncAt ? ` · updated ${new Date(state.lastSyncAt).toLocaleString()}` : ""}
+            {state.lastSyncAt ? (
+              <>
+                {" · updated "}
+                <RelativeTime value={state.lastSyncAt} />
+              </>
+            ) : null}
           </p>
         ) : null}
         {searching && state ? (
