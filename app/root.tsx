@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { NavProgress } from "./components/nav-progress";
 import { OfflineRoot } from "./components/offline/offline-root";
 import { useNonce } from "./components/nonce";
 import { AppStyles } from "./components/app-styles";
@@ -46,6 +47,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   return (
     <>
+      <NavProgress />
       <Outlet />
       {/* Offline field kit: service worker, offline indicator, update prompt, outbox (app/components/offline). */}
       <OfflineRoot />

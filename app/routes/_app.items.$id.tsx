@@ -10,6 +10,7 @@ import { TYPE_LABEL } from "~/components/item-list";
 import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-card";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
+import { LinkedVideo, UploadedVideo } from "~/components/video-player";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
@@ -150,13 +151,8 @@ function ItemView() {
 
       {d.html ? <section className="card prose" aria-label="Message" dangerouslySetInnerHTML={{ __html: d.html }} /> : null}
 
-      {item.videoUrl ? (
-        <p>
-          <a className="button" href={item.videoUrl} rel="noopener noreferrer" target="_blank">
-            Watch the video
-          </a>
-        </p>
-      ) : null}
+      {item.videoUrl ? <LinkedVideo link={item.videoUrl} title={item.title} /> : null}
+      {current?.filename && current.mime?.startsWith("video/") ? <UploadedVideo src={`${base}/file`} mime={current.mime} title={item.title} /> : null}
 
       {current?.filename ? (
         <p className="row actions">
