@@ -2,7 +2,7 @@
 // with ?page=n or #page-n, download, messaging as sanitised HTML; for marketers also the workflow
 // buttons, versions (with a new-version upload) and the history.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { ZodError } from "~/modules/validation.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -11,6 +11,7 @@ import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-c
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { LinkedVideo, UploadedVideo } from "~/components/video-player";
+import { Previews } from "~/components/item-previews";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
@@ -219,81 +220,6 @@ function ItemView() {
       {d.feedback ? <ItemFeedback feedback={d.feedback} /> : null}
       {d.desk ? <DeskPanel /> : null}
     </article>
-  );
-}
-
-type Version = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["current"]>;
-
-function Previews({ itemId, title, version, requestedPage }: { itemId: string; title: string; version: Version; requestedPage: number | null }) {
-  const revalidator = useRevalidator();
-  const listRef = useRef<HTMLOListElement>(null);
-  const pending = version.previewStatus === "pending";
-
-  // While pages are still being rendered, look again every few seconds (bounded).
-  useEffect(() => {
-    if (!pending) return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (++tries > 60) return clearInterval(timer);
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 2500);
-    return () => clearInterval(timer);
-  }, [pending, revalidator]);
-
-  // Open at a page: ?page=n from search results, or #page-n from a shared link.
-  useEffect(() => {
-    const fromHash = Number(window.location.hash.match(/^#page-(\d+)$/)?.[1]);
-    const target = requestedPage ?? (fromHash || null);
-    if (target) listRef.current?.querySelector(`#page-${target}`)?.scrollIntoView({ block: "start" });
-  }, [requestedPage, version.previews.length]);
-
-  const base = `/api/v1/items/${itemId}/previews`;
-  const total = version.pageCount ?? version.previews.length;
-  return (
-    <section aria-label="Preview" className="previews">
-      {version.previewStatus === "failed" ? (
-        <p className="meta">
-          Preview unavailable{version.previewProblem ? `: ${version.previewProblem}` : " for this file."} Open or download the original instead.
-        </p>
-      ) : null}
-      {pending ? (
-        <p className="meta" aria-live="polite">
-          Preparing previews… {version.previews.length ? `${version.previews.length} of ${total} ready.` : ""}
-        </p>
-      ) : null}
-      {version.previews.length > 1 ? (
-        <nav aria-label="Pages" className="page-jump">
-          {version.previews.map((p) => (
-            <a key={p.n} href={`#page-${p.n}`}>
-              {p.n}
-            </a>
-          ))}
-        </nav>
-      ) : null}
-      <ol ref={listRef} className="preview-list">
-        {version.previews.map((p, index) => {
-          const largest = p.widths[p.widths.length - 1];
-          const label = p.n === 0 ? title : `Page ${p.n} of ${total}`;
-          return (
-            <li key={p.n} id={p.n === 0 ? "image" : `page-${p.n}`} aria-current={requestedPage === p.n ? "page" : undefined}>
-              <img
-                src={`${base}/${p.n}?w=640`}
-                srcSet={p.widths.map((w) => `${base}/${p.n}?w=${w.width} ${w.width}w`).join(", ")}
-                sizes="(min-width: 900px) 760px, 100vw"
-                width={largest?.width}
-                height={largest?.height}
-                alt={label}
-                loading={index < 2 ? "eager" : "lazy"}
-                decoding="async"
-                style={version.placeholder && index === 0 ? { backgroundImage: `url(${version.placeholder})` } : undefined}
-                className="preview-img"
-              />
-              {p.n > 0 ? <span className="meta page-no">Page {p.n}</span> : null}
-            </li>
-          );
-        })}
-      </ol>
-    </section>
   );
 }
 
