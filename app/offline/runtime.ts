@@ -16,6 +16,8 @@ let dbPromise: Promise<OfflineDb> | undefined;
 let userId: string | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
+/** Whether this user's tabs are kept for offline use (sellers). */
+let storeShell = false;
 
 /** Fires "change" when the catalog, saved copies or the outbox changed, so views can re-read them. */
 export const offlineEvents = new EventTarget();
@@ -132,6 +134,7 @@ export async function savePendingNow() {
 
 /** Asks the service worker to store the four tabs for offline use, now that a seller is signed in. */
 async function cacheShell(force = false) {
+  if (!storeShell) return;
   try {
     const manifestVersion = (window as unknown as { __remixManifest?: { version?: string } }).__remixManifest?.version;
     // Once per browser session and build: the pages refresh themselves whenever they are visited online.
@@ -146,8 +149,14 @@ async function cacheShell(force = false) {
 }
 
 /** Called once a signed-in page has hydrated: sync the catalog and send what is waiting. */
-export function startOffline(forUser: string) {
-  if (userId === forUser && started) return;
+export function startOffline(forUser: string, options: { storeShell?: boolean } = {}) {
+  const shellTurnedOn = !!options.storeShell && !storeShell;
+  if (options.storeShell) storeShell = true;
+  if (userId === forUser && started) {
+    // Another page component started first without knowing the role.
+    if (shellTurnedOn && navigator.onLine) void cacheShell();
+    return;
+  }
   userId = forUser;
   if (!started) {
     started = true;
@@ -163,5 +172,5 @@ export function startOffline(forUser: string) {
   void commitStagedEntries().then(() => {
     if (navigator.onLine) void flushNow().then(() => syncNow()).then(() => savePendingNow());
   });
-  if (navigator.onLine) void cacheShell();
+  if (navigator.onLine && storeShell) void cacheShell();
 }

@@ -9,7 +9,7 @@ import { stageEntry } from "~/offline/staging";
 import { captureInstallPrompt } from "./install-hint";
 import { useOnline } from "./network-status";
 
-type AppData = { user?: { id: string } } | undefined;
+type AppData = { user?: { id: string; role?: string } } | undefined;
 const ITEM_PAGE = /^\/items\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 /** Shorter glances are noise for "dwell time". */
 const MIN_DWELL_MS = 1_000;
@@ -72,8 +72,9 @@ export function OfflineRoot() {
   }, []);
 
   useEffect(() => {
-    if (userId) void runtime().then((r) => r.startOffline(userId));
-  }, [userId]);
+    // The tabs are stored for offline use only for sellers: the desk is not an offline workplace.
+    if (userId) void runtime().then((r) => r.startOffline(userId, { storeShell: data?.user?.role === "seller" }));
+  }, [userId, data?.user?.role]);
 
   // Views and dwell time on item pages, through the outbox so they count offline too.
   const viewing = viewingNow;
