@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+import { DEMO_PASSWORD, baseURL, describeBrowser, launch, signIn, type Page } from "../setup/browser";
 
 const SHOTS = "test-results/screenshots";
 
@@ -12,6 +12,31 @@ const SHOTS = "test-results/screenshots";
 const background = (page: Page) =>
   page.evaluate(() => (getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g) ?? []).slice(0, 3).map(Number));
 const isDark = (rgb: number[]) => rgb.reduce((a, b) => a + b, 0) / 3 < 60;
+
+/** A cookie session outside the browser, for setting up data through the API as marketing would. */
+async function apiSession(email: string) {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  return (path: string, init: RequestInit = {}) =>
+    fetch(`${baseURL}${path}`, { ...init, headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", ...(init.headers ?? {}) } });
+}
+
+/** The smallest file the upload sniffing takes for an MP4: an `ftyp` box (brand isom) and padding. */
+function tinyMp4(): Uint8Array<ArrayBuffer> {
+  const box = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, "latin1");
+    return Buffer.concat([head, body]);
+  };
+  const ftyp = box("ftyp", Buffer.concat([Buffer.from("isom", "latin1"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2mp41", "latin1")]));
+  return new Uint8Array(Buffer.concat([ftyp, box("free", Buffer.alloc(4096))]));
+}
 
 describeBrowser("the seller's screens in light and dark", () => {
   let browser: Awaited<ReturnType<typeof launch>>;
@@ -56,6 +81,32 @@ describeBrowser("the seller's screens in light and dark", () => {
     expect(sizes.length).toBeGreaterThan(0);
     for (const [w, h] of sizes) expect([w, h]).toEqual([64, 64]);
     expect(await page.locator(".search-hits .thumb-icon").count()).toBeGreaterThan(0);
+  });
+
+  it("plays an uploaded MP4 in place, and the file answers byte ranges for seeking", async () => {
+    const marketer = await apiSession("marketer@demo.test");
+    const admin = await apiSession("admin@demo.test");
+    const form = new FormData();
+    form.set("file", new Blob([tinyMp4()], { type: "video/mp4" }), `clip-${Date.now()}.mp4`);
+    const created = await marketer("/api/v1/items", { method: "POST", body: form });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const move = (as: typeof admin, to: string) =>
+      as(`/api/v1/items/${id}/transition`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to }) });
+    expect((await move(marketer, "in_review")).status).toBe(200);
+    expect((await move(admin, "published")).status).toBe(200);
+
+    await page.goto(`/items/${id}`);
+    const source = page.locator("video source");
+    await source.waitFor({ state: "attached" });
+    expect(await source.getAttribute("src")).toBe(`/api/v1/items/${id}/file`);
+    expect(await source.getAttribute("type")).toBe("video/mp4");
+    expect(await page.locator("video").getAttribute("preload")).toBe("metadata");
+    const ranged = await page.evaluate(async (url) => {
+      const res = await fetch(url, { headers: { Range: "bytes=0-7" } });
+      return { status: res.status, length: (await res.arrayBuffer()).byteLength };
+    }, `/api/v1/items/${id}/file`);
+    expect(ranged).toEqual({ status: 206, length: 8 });
   });
 
   it("keeps a chosen dark theme across reloads, set before the page paints, and follows the system again when switched back", async () => {
