@@ -98,6 +98,8 @@ export function contentSecurityPolicy(nonce: string): string {
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    // Video links play in the host's own player: only these two (app/components/video-embed.ts, decision 006).
+    "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
   ].join("; ");
 }
 

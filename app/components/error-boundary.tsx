@@ -2,6 +2,7 @@
 // anything else a generic apology (details go to the server log, not the page).
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { useContext } from "react";
+import { isOfflineFailure } from "~/offline/fallback";
 import { InsideShell } from "./shell";
 
 const MESSAGES: Record<number, { title: string; body: string }> = {
@@ -14,23 +15,36 @@ const MESSAGES: Record<number, { title: string; body: string }> = {
   503: { title: "Temporarily unavailable", body: "Fieldkit can't reach its database right now. Try again in a moment." },
 };
 
+const OFFLINE = { title: "This page needs a connection", body: "You're offline and this page isn't stored on this device. Saved items and search still work." };
+
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  const offline = isOfflineFailure(error);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const known = MESSAGES[status];
+  const known = offline ? OFFLINE : MESSAGES[status];
   const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data.length < 300 ? error.data : null;
-  if (!isRouteErrorResponse(error)) console.error(error);
+  if (!isRouteErrorResponse(error) && !offline) console.error(error);
   // A page's error inside the signed-in shell sits in the shell's <main>; a layout's error is the page.
   // Not role="alert": the error is the whole page and its h1 says so; an alert role would also replace
   // the page's only main landmark.
   const Box = useContext(InsideShell) ? "div" : "main";
   return (
     <Box className="error-page">
-      <p className="error-code">{status}</p>
+      <p className="error-code">{offline ? "Offline" : status}</p>
       <h1>{known?.title ?? "Something went wrong"}</h1>
       <p>{detail ?? known?.body ?? "An unexpected error happened. It has been logged; try again."}</p>
       <p>
-        <Link to="/">Go to your home page</Link>
+        {/* A document load, not a client navigation: offline the service worker sends "/" to the stored
+            Home page; a client navigation would need the server to decide where "/" leads. */}
+        <Link to="/" reloadDocument>
+          Go to your home page
+        </Link>
+        {offline ? (
+          <>
+            {" · "}
+            <Link to="/saved">Saved items</Link>
+          </>
+        ) : null}
         {status === 401 ? (
           <>
             {" · "}

@@ -1,7 +1,8 @@
 import { Link } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { Thumbnail } from "./thumbnail";
 
-export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string };
+export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string; thumb?: number | null };
 
 export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]; showStatus?: boolean }) {
   return (
@@ -9,6 +10,7 @@ export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]
       {items.map((item) => (
         <li key={item.id}>
           <Link className="item-row" to={`/items/${item.id}`} prefetch="intent">
+            <Thumbnail id={item.id} type={item.type} thumb={item.thumb} />
             <div>
               <div>
                 <strong>{item.title}</strong>

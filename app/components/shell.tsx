@@ -1,7 +1,9 @@
 // The two layouts: a bottom tab bar for sellers on phones, a sidebar for desk roles.
 import { Form, Link, NavLink } from "@remix-run/react";
 import { createContext, type ReactNode } from "react";
-import type { Role } from "@/vocabulary/people";
+import { type Role } from "@/vocabulary/people";
+import { NetworkStatus } from "./offline/network-status";
+import { ThemeToggle } from "./theme";
 
 type NavEntry = { to: string; label: string; icon: ReactNode };
 
@@ -82,10 +84,12 @@ export function Shell({
         <Link to="/" className="brand">
           Fieldkit
         </Link>
+        <NetworkStatus />
         <span className="who">
           {user.name} · {user.role}
         </span>
         <NotificationsLink count={notifications} />
+        <ThemeToggle />
         {seller ? null : (
           <Form method="post" action="/logout">
             <button type="submit" className="secondary" style={{ minHeight: 36 }}>

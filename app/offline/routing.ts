@@ -72,3 +72,39 @@ export function dataUrlFor(pathname: string): string {
 export function isCacheable(res: { status: number; type?: string; redirected?: boolean }): boolean {
   return res.status === 200 && !res.redirected && (res.type === undefined || res.type === "basic" || res.type === "default");
 }
+
+/**
+ * The four seller tabs. The worker stores each page and its data as soon as a signed-in seller is seen
+ * (install and every app start), so they open offline from the first session on — not only once they
+ * happened to be loaded as full documents under the worker.
+ */
+export const SHELL_PAGES = ["/home", "/search", "/saved", "/me"] as const;
+
+/** Route discovery for any page the shell can reach offline, stored under one key (see manifestShellUrl). */
+export const MANIFEST_SHELL_KEY = "/__manifest?shell=1";
+/** A path whose discovery brings the item route with it; the id itself does not matter. */
+const ANY_ITEM_PATH = "/items/00000000-0000-4000-8000-000000000000";
+
+/** What to fetch to make the shell work offline: each page (document), its data, and route discovery. */
+export function shellUrls(manifestVersion?: string): { pages: string[]; data: string[]; manifest: string | null } {
+  const discover = new URLSearchParams();
+  for (const p of [...SHELL_PAGES, ANY_ITEM_PATH].sort()) discover.append("p", p);
+  if (manifestVersion) discover.set("version", manifestVersion);
+  return {
+    pages: [...SHELL_PAGES],
+    data: SHELL_PAGES.map(dataUrlFor),
+    manifest: manifestVersion ? `/__manifest?${discover}` : null,
+  };
+}
+
+/**
+ * Offline, with nothing cached for this exact request: what to answer instead. `/` (the start URL's
+ * parent) goes to Home; route discovery is answered with the shell's copy (a superset of what is asked
+ * is harmless: Remix adds only routes it does not know).
+ */
+export function offlineSubstitute(url: string): { redirect: string } | { cacheKey: string } | null {
+  const u = new URL(url);
+  if (u.pathname === "/") return { redirect: "/home" };
+  if (u.pathname === "/__manifest") return { cacheKey: new URL(MANIFEST_SHELL_KEY, u.origin).toString() };
+  return null;
+}

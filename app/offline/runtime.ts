@@ -5,6 +5,7 @@ import type { CacheLike } from "./cleanup";
 import { openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
 import { CACHE_NAMES } from "./routing";
+import { markSaveWhenOnline, savePending } from "./pending-saves";
 import { refreshStale } from "./saved";
 import { syncCatalog, type SyncResult } from "./sync";
 import { commitStaged } from "./staging";
@@ -15,6 +16,8 @@ let dbPromise: Promise<OfflineDb> | undefined;
 let userId: string | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
+/** Whether this user's tabs are kept for offline use (sellers). */
+let storeShell = false;
 
 /** Fires "change" when the catalog, saved copies or the outbox changed, so views can re-read them. */
 export const offlineEvents = new EventTarget();
@@ -115,9 +118,45 @@ export async function recordShare(share: Parameters<typeof shareEntry>[1]): Prom
   return `${location.origin}/s/${entry.body.token}`;
 }
 
+/** Marks an item the device does not hold, to be saved by the next connection. */
+export async function saveWhenOnline(itemId: string) {
+  await markSaveWhenOnline(await offlineDb(), itemId);
+  changed();
+}
+
+/** Saves what was marked "save when back online" (after a sync, so the catalog knows the items). */
+export async function savePendingNow() {
+  const cache = await savedCache();
+  if (!userId || !cache) return;
+  const result = await savePending(await offlineDb(), { cache, origin: location.origin }).catch(() => undefined);
+  if (result?.saved.length) changed();
+}
+
+/** Asks the service worker to store the four tabs for offline use, now that a seller is signed in. */
+async function cacheShell(force = false) {
+  if (!storeShell) return;
+  try {
+    const manifestVersion = (window as unknown as { __remixManifest?: { version?: string } }).__remixManifest?.version;
+    // Once per browser session and build: the pages refresh themselves whenever they are visited online.
+    const mark = `fieldkit:shell-cached:${userId}:${manifestVersion}`;
+    if (!force && sessionStorage.getItem(mark)) return;
+    const reg = await navigator.serviceWorker?.ready;
+    reg?.active?.postMessage({ type: "CACHE_SHELL", manifestVersion });
+    sessionStorage.setItem(mark, "1");
+  } catch {
+    // No service worker (private mode, old browser): pages work online only.
+  }
+}
+
 /** Called once a signed-in page has hydrated: sync the catalog and send what is waiting. */
-export function startOffline(forUser: string) {
-  if (userId === forUser && started) return;
+export function startOffline(forUser: string, options: { storeShell?: boolean } = {}) {
+  const shellTurnedOn = !!options.storeShell && !storeShell;
+  if (options.storeShell) storeShell = true;
+  if (userId === forUser && started) {
+    // Another page component started first without knowing the role.
+    if (shellTurnedOn && navigator.onLine) void cacheShell();
+    return;
+  }
   userId = forUser;
   if (!started) {
     started = true;
@@ -125,10 +164,13 @@ export function startOffline(forUser: string) {
       if (userId) await resetBackoff(await offlineDb(), userId);
       await flushNow();
       await syncNow();
+      await savePendingNow();
+      void cacheShell(true);
     });
   }
   // A view staged just before the last page went away is committed first, then everything is sent.
   void commitStagedEntries().then(() => {
-    if (navigator.onLine) void flushNow().then(() => syncNow());
+    if (navigator.onLine) void flushNow().then(() => syncNow()).then(() => savePendingNow());
   });
+  if (navigator.onLine && storeShell) void cacheShell();
 }

@@ -1,5 +1,6 @@
 // Saving an item for offline: its page, the page's data, its file and previews go into the saved cache, and a
 // record with the URLs and the bytes into IndexedDB. All or nothing: a failed download leaves no partial copy.
+import { thumbnailPreview, thumbnailUrl } from "./catalog-views";
 import type { CacheLike } from "./cleanup";
 import type { OfflineDb, SavedRecord } from "./db";
 import { cacheKey, dataUrlFor } from "./routing";
@@ -19,15 +20,17 @@ export type SaveOptions = {
 
 export class SaveError extends Error {}
 
-/** Known up front from the catalog: the page, its data, the original file and every preview. */
+/** Known up front from the catalog: the page, its data, the original file, every preview and the card thumbnail. */
 export function urlsForItem(item: Pick<CatalogItem, "id" | "file" | "previews">): string[] {
   const page = `/items/${item.id}`;
   const asset = `/api/v1/items/${item.id}`;
+  const thumb = thumbnailPreview(item.previews);
   return [
     page,
     dataUrlFor(page),
     ...(item.file ? [`${asset}/file`] : []),
     ...item.previews.map((n) => `${asset}/previews/${n}`),
+    ...(thumb === null ? [] : [thumbnailUrl(item.id, thumb)]),
   ];
 }
 

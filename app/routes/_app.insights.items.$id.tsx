@@ -12,6 +12,7 @@ import { scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";
 import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
+import { formatDate } from "~/components/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.title ?? "Item"} · Insights · Fieldkit` }];
 
@@ -122,7 +123,7 @@ export default function ItemInsights() {
               <li key={n} className="card">
                 <span className={c.useful ? "badge published" : "badge in_review"}>{c.useful ? "Useful" : "Not useful"}</span> “{c.comment}”
                 <div className="meta">
-                  v{c.versionNumber} · {c.team ?? "No team"} · {new Date(c.at).toISOString().slice(0, 10)}
+                  v{c.versionNumber} · {c.team ?? "No team"} · {formatDate(c.at)}
                 </div>
               </li>
             ))}

@@ -1,12 +1,15 @@
 // The item page: previews that paint at once (tiny placeholder, then responsive WebP), open-at-page
 // with ?page=n or #page-n, download, messaging as sanitised HTML; for marketers also the workflow
 // buttons, versions (with a new-version upload) and the history.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ClientLoaderFunctionArgs, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-card";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
 import { ActionBar } from "~/components/publishing/action-bar";
+import { LinkedVideo, UploadedVideo } from "~/components/video-player";
+import { Previews } from "~/components/item-previews";
 import { ItemFeedback } from "~/components/feedback/item-feedback";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
@@ -19,8 +22,14 @@ import { STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { formAction } from "~/modules/page-errors.server";
 import { AppError } from "~/modules/errors.server";
 import { formatSize } from "@/vocabulary/format";
+import { isOfflineFailure } from "~/offline/fallback";
+import { pendingSaves } from "~/offline/pending-saves";
+import { formatDate, formatDateTime } from "~/components/dates";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.item.title ?? "Item"} · Fieldkit` }];
+export const meta: MetaFunction = ({ data }) => {
+  const d = data as { item?: { title: string }; offlineItem?: OfflineItem } | undefined;
+  return [{ title: `${d?.item?.title ?? d?.offlineItem?.entry?.title ?? "Item"} · Fieldkit` }];
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = await readSessionToken(context.app, request);
@@ -34,6 +43,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       : [];
     return { ...page, moves };
   });
+}
+
+// A saved item answers from the saved cache (service worker); one that is not saved shows what the
+// device's catalog knows and offers "save when back online" instead of an error page.
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  try {
+    return await serverLoader<typeof loader>();
+  } catch (error) {
+    if (!isOfflineFailure(error)) throw error;
+    const id = (params.id ?? "").toLowerCase();
+    const { offlineDb } = await import("~/offline/runtime");
+    const db = await offlineDb();
+    const offlineItem: OfflineItem = { id, entry: (await db.get("catalog", id)) ?? null, marked: (await pendingSaves(db)).includes(id) };
+    return { offlineItem };
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -60,14 +84,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       publishAt: publishAt ? `${publishAt}${String(form.get("tz") ?? "Z")}` : undefined,
     });
     const result = await transitionItem(app, user, id, input);
-    const notice = result.publishAt ? `Approved. It will be published ${result.publishAt.toISOString().replace("T", " ").slice(0, 16)} UTC.` : `Moved to ${result.status.replace("_", " ")}.`;
+    const notice = result.publishAt ? `Approved. It will be published ${formatDateTime(result.publishAt)}.` : `Moved to ${result.status.replace("_", " ")}.`;
     return redirect(`/items/${id}?notice=${encodeURIComponent(notice)}`);
   });
 }
 
-const day = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : null);
+const day = (d: string | Date | null | undefined) => (d ? formatDate(d) : null);
 
 export default function ItemPage() {
+  const d = useLoaderData<typeof clientLoader>();
+  return "offlineItem" in d ? <NotSavedCard item={d.offlineItem} /> : <ItemView />;
+}
+
+function ItemView() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -108,18 +137,13 @@ export default function ItemPage() {
         </p>
       ) : null}
       {d.desk && item.status === "in_review" && item.publishAt ? (
-        <p className="notice">Approved; publishes {new Date(item.publishAt).toISOString().replace("T", " ").slice(0, 16)} UTC.</p>
+        <p className="notice">Approved; publishes {formatDateTime(item.publishAt)}.</p>
       ) : null}
 
       {d.html ? <section className="card prose" aria-label="Message" dangerouslySetInnerHTML={{ __html: d.html }} /> : null}
 
-      {item.videoUrl ? (
-        <p>
-          <a className="button" href={item.videoUrl} rel="noopener noreferrer" target="_blank">
-            Watch the video
-          </a>
-        </p>
-      ) : null}
+      {item.videoUrl ? <LinkedVideo link={item.videoUrl} title={item.title} /> : null}
+      {current?.filename && current.mime?.startsWith("video/") ? <UploadedVideo src={`${base}/file`} mime={current.mime} title={item.title} /> : null}
 
       {current?.filename ? (
         <p className="row actions">
@@ -186,81 +210,6 @@ export default function ItemPage() {
       {d.feedback ? <ItemFeedback feedback={d.feedback} /> : null}
       {d.desk ? <DeskPanel /> : null}
     </article>
-  );
-}
-
-type Version = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["current"]>;
-
-function Previews({ itemId, title, version, requestedPage }: { itemId: string; title: string; version: Version; requestedPage: number | null }) {
-  const revalidator = useRevalidator();
-  const listRef = useRef<HTMLOListElement>(null);
-  const pending = version.previewStatus === "pending";
-
-  // While pages are still being rendered, look again every few seconds (bounded).
-  useEffect(() => {
-    if (!pending) return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (++tries > 60) return clearInterval(timer);
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 2500);
-    return () => clearInterval(timer);
-  }, [pending, revalidator]);
-
-  // Open at a page: ?page=n from search results, or #page-n from a shared link.
-  useEffect(() => {
-    const fromHash = Number(window.location.hash.match(/^#page-(\d+)$/)?.[1]);
-    const target = requestedPage ?? (fromHash || null);
-    if (target) listRef.current?.querySelector(`#page-${target}`)?.scrollIntoView({ block: "start" });
-  }, [requestedPage, version.previews.length]);
-
-  const base = `/api/v1/items/${itemId}/previews`;
-  const total = version.pageCount ?? version.previews.length;
-  return (
-    <section aria-label="Preview" className="previews">
-      {version.previewStatus === "failed" ? (
-        <p className="meta">
-          Preview unavailable{version.previewProblem ? `: ${version.previewProblem}` : " for this file."} Open or download the original instead.
-        </p>
-      ) : null}
-      {pending ? (
-        <p className="meta" aria-live="polite">
-          Preparing previews… {version.previews.length ? `${version.previews.length} of ${total} ready.` : ""}
-        </p>
-      ) : null}
-      {version.previews.length > 1 ? (
-        <nav aria-label="Pages" className="page-jump">
-          {version.previews.map((p) => (
-            <a key={p.n} href={`#page-${p.n}`}>
-              {p.n}
-            </a>
-          ))}
-        </nav>
-      ) : null}
-      <ol ref={listRef} className="preview-list">
-        {version.previews.map((p, index) => {
-          const largest = p.widths[p.widths.length - 1];
-          const label = p.n === 0 ? title : `Page ${p.n} of ${total}`;
-          return (
-            <li key={p.n} id={p.n === 0 ? "image" : `page-${p.n}`} aria-current={requestedPage === p.n ? "page" : undefined}>
-              <img
-                src={`${base}/${p.n}?w=640`}
-                srcSet={p.widths.map((w) => `${base}/${p.n}?w=${w.width} ${w.width}w`).join(", ")}
-                sizes="(min-width: 900px) 760px, 100vw"
-                width={largest?.width}
-                height={largest?.height}
-                alt={label}
-                loading={index < 2 ? "eager" : "lazy"}
-                decoding="async"
-                style={version.placeholder && index === 0 ? { backgroundImage: `url(${version.placeholder})` } : undefined}
-                className="preview-img"
-              />
-              {p.n > 0 ? <span className="meta page-no">Page {p.n}</span> : null}
-            </li>
-          );
-        })}
-      </ol>
-    </section>
   );
 }
 

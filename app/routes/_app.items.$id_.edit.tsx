@@ -12,6 +12,7 @@ import { publishingChoices } from "~/modules/library/tags-audiences.server";
 import { type CurrentValues, updateItem } from "~/modules/library/edit-item.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { formatDate, formatDateTime } from "~/components/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 
@@ -132,7 +133,7 @@ function ConflictSummary({ conflict }: { conflict: CurrentValues }) {
     <dl className="facts conflict">
       <dt>Saved by</dt>
       <dd>
-        {conflict.updatedBy?.name ?? "someone"} at {new Date(conflict.updatedAt).toISOString().replace("T", " ").slice(0, 16)} UTC
+        {conflict.updatedBy?.name ?? "someone"} at {formatDateTime(conflict.updatedAt)}
       </dd>
       <dt>Their title</dt>
       <dd>{conflict.title}</dd>
@@ -143,7 +144,7 @@ function ConflictSummary({ conflict }: { conflict: CurrentValues }) {
       <dt>Their tags</dt>
       <dd>{conflict.tags.map((t) => t.label).join(", ") || "—"}</dd>
       <dt>Their expiry</dt>
-      <dd>{conflict.expiresAt ? new Date(conflict.expiresAt).toISOString().slice(0, 10) : "none"}</dd>
+      <dd>{conflict.expiresAt ? formatDate(conflict.expiresAt) : "none"}</dd>
     </dl>
   );
 }

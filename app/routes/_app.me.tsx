@@ -1,15 +1,15 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ZodError } from "~/modules/validation.server";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
+import { createApiToken, listApiTokens, mayUseApiTokens, revokeApiToken } from "~/modules/auth/api-tokens.server";
+import { ApiTokensSection } from "~/components/api-tokens-section";
 import { readSessionToken, requireUser } from "~/modules/auth/guard.server";
 import { changePassword } from "~/modules/auth/password-reset.server";
 import { wakeJobs } from "~/modules/auth/settings.server";
-import { AppError } from "~/modules/errors.server";
+import { AppError, forbidden } from "~/modules/errors.server";
+import { formAction } from "~/modules/page-errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/shares.server";
-import { formatDate } from "~/components/dates";
 import { listMyReplies } from "~/modules/notifications/replies.server";
 import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
@@ -22,7 +22,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const [teams, tokens, replies, newOpens, prefs] = await Promise.all([
     listTeams(context.app.db),
-    listApiTokens(context.app.db, { user }),
+    // Sellers work in the app only; tokens are for the desk roles' scripts and integrations.
+    mayUseApiTokens(user) ? listApiTokens(context.app.db, { user }) : [],
     listMyReplies(context.app.db, { user }),
     countNewlyOpened(context.app.db, user),
     loadPrefs(context.app.db, { user }),
@@ -32,6 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     prefs,
     vapidPublicKey: context.app.env.vapid.publicKey,
     tokens,
+    canUseTokens: mayUseApiTokens(user),
     replies,
     user: publicUser(user),
     team: teams.find((t) => t.id === user.teamId)?.name ?? null,
@@ -42,36 +44,35 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = Object.fromEntries(await request.formData());
-  try {
+  const intent = String(form.intent ?? "");
+  return formAction(async () => {
+    if ((form.intent === "create-token" || form.intent === "revoke-token") && !mayUseApiTokens(user)) {
+      throw forbidden("API tokens are not available for your role.");
+    }
     if (form.intent === "create-token") {
       const created = await createApiToken(context.app.db, { user, input: form });
-      return { created: { name: created.name, token: created.token }, error: null };
+      return { created: { name: created.name, token: created.token }, formError: null };
     }
     if (form.intent === "revoke-token") {
       await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
-      return { created: null, error: null };
+      return { created: null, formError: null };
     }
     if (form.intent === "notification-prefs") {
       await savePrefs(context.app.db, { user, input: prefsFromForm(form, kindsFor(user.role)) });
-      return { created: null, error: null, prefsSaved: true };
+      return { created: null, formError: null, prefsSaved: true };
     }
     if (form.intent === "change-password") {
       const currentSessionToken = await readSessionToken(context.app, request);
       await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
       wakeJobs(context.app);
-      return { created: null, error: null, passwordChanged: true };
+      return { created: null, formError: null, passwordChanged: true };
     }
-    return data({ created: null, error: "Unknown action." }, { status: 400 });
-  } catch (error) {
-    const intent = String(form.intent ?? "");
-    if (error instanceof ZodError) return data({ created: null, error: error.issues[0].message, intent }, { status: 400 });
-    if (error instanceof AppError) return data({ created: null, error: error.message, intent }, { status: error.status });
-    throw error;
-  }
+    throw new AppError("bad_request", "Unknown action.");
+  }, { echo: { created: null, intent }, notFoundPage: false });
 }
 
 export default function Me() {
-  const { user, team, leads, tokens, replies, newOpens, prefs, vapidPublicKey } = useLoaderData<typeof loader>();
+  const { user, team, leads, tokens, canUseTokens, replies, newOpens, prefs, vapidPublicKey } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -97,7 +98,7 @@ export default function Me() {
         push={{ enabled: prefs.push, devices: prefs.pushDevices }}
         vapidPublicKey={vapidPublicKey}
         saved={!!result && "prefsSaved" in result}
-        error={result?.error && "intent" in result && result.intent === "notification-prefs" ? result.error : null}
+        error={result?.formError && "intent" in result && result.intent === "notification-prefs" ? result.formError : null}
         busy={busy}
       />
 
@@ -117,54 +118,7 @@ export default function Me() {
         </Link>
       </p>
 
-      <h2 id="tokens">API tokens</h2>
-      <p className="meta">For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.</p>
-      {result?.created ? (
-        <div className="notice" role="status">
-          <p>
-            Token <strong>{result.created.name}</strong> created. Copy it now — it won't be shown again:
-          </p>
-          <input readOnly value={result.created.token} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
-        </div>
-      ) : null}
-      {result?.error && !("intent" in result && (result.intent === "change-password" || result.intent === "notification-prefs")) ? (
-        <p className="form-error" role="alert">
-          {result.error}
-        </p>
-      ) : null}
-      {tokens.length ? (
-        <ul className="list" aria-labelledby="tokens">
-          {tokens.map((t) => (
-            <li key={t.id} className="card row">
-              <div>
-                <strong>{t.name}</strong>
-                <div className="meta">
-                  created {formatDate(t.createdAt)} · {t.lastUsedAt ? `last used ${formatDate(t.lastUsedAt)}` : "never used"}
-                </div>
-              </div>
-              <Form method="post" style={{ flex: "0 0 auto" }}>
-                <input type="hidden" name="intent" value="revoke-token" />
-                <input type="hidden" name="id" value={t.id} />
-                <button type="submit" className="secondary" disabled={busy} aria-label={`Revoke ${t.name}`}>
-                  Revoke
-                </button>
-              </Form>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="meta">No tokens yet.</p>
-      )}
-      <Form method="post" className="row" style={{ marginTop: ".75rem" }}>
-        <input type="hidden" name="intent" value="create-token" />
-        <div>
-          <label htmlFor="token-name">Token name</label>
-          <input id="token-name" name="name" required maxLength={80} placeholder="e.g. CRM sync" />
-        </div>
-        <button type="submit" disabled={busy} style={{ flex: "0 0 auto" }}>
-          Create token
-        </button>
-      </Form>
+      {canUseTokens ? <ApiTokensSection tokens={tokens} result={result} busy={busy} /> : null}
 
       <h2 id="password">Password</h2>
       {result && "passwordChanged" in result ? (
@@ -172,9 +126,9 @@ export default function Me() {
           Password changed. Your other devices were signed out.
         </p>
       ) : null}
-      {result?.error && "intent" in result && result.intent === "change-password" ? (
+      {result?.formError && "intent" in result && result.intent === "change-password" ? (
         <p className="form-error" role="alert" id="password-error">
-          {result.error}
+          {result.formError}
         </p>
       ) : null}
       <Form method="post" className="card" aria-labelledby="password">

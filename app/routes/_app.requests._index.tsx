@@ -6,6 +6,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listMyRequests } from "~/modules/feedback/requests.server";
+import { RelativeTime } from "~/components/relative-time";
 
 export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];
 
@@ -42,7 +43,7 @@ export default function MyRequests() {
                 <span className={`badge status-${r.status}`}>{REQUEST_STATUS_LABEL[r.status]}</span> {r.text}
               </p>
               <p className="meta">
-                Asked {new Date(r.createdAt).toISOString().slice(0, 10)}
+                Asked <RelativeTime value={r.createdAt} />
                 {r.query ? ` · you searched “${r.query}”` : ""}
               </p>
               {r.answer ? (
@@ -52,7 +53,7 @@ export default function MyRequests() {
               ) : null}
               {r.replies.map((p, n) => (
                 <blockquote key={n} className="feedback-reply">
-                  <strong>{p.author ?? "Marketing"} replied</strong> <span className="meta">{new Date(p.at).toISOString().slice(0, 10)}</span>
+                  <strong>{p.author ?? "Marketing"} replied</strong> <span className="meta"><RelativeTime value={p.at} /></span>
                   <p>{p.body}</p>
                 </blockquote>
               ))}

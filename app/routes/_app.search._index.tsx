@@ -1,16 +1,23 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useFetcher, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useFetcher, useLoaderData, useLocation, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { OfflineSearchResults } from "~/components/offline/offline-search-results";
 import { EmptyState } from "~/components/shell";
+import { Thumbnail } from "~/components/thumbnail";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
+import { thumbnailsFor } from "~/modules/library/cards.server";
 import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
 import { canManageSynonyms } from "~/modules/search/synonyms.server";
+import { isOfflineFailure } from "~/offline/fallback";
 
 export const meta: MetaFunction = () => [{ title: "Search · Fieldkit" }];
 
-type LoaderData = { result: SearchResultView | null; error: string | null; params: string; canManageSynonyms: boolean };
+type SearchView = Omit<SearchResultView, "hits"> & { hits: (SearchResultView["hits"][number] & { thumb: number | null })[] };
+/** `offline`: the server could not be reached; the page answers from the catalog on the device instead. */
+type LoaderData = { result: SearchView | null; error: string | null; params: string; canManageSynonyms: boolean; offline?: boolean };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
@@ -18,13 +25,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   params.delete("index");
   const manage = canManageSynonyms(user);
   try {
-    const result = await searchItems(context.app, user, parseSearchParams(params));
+    const found = await searchItems(context.app, user, parseSearchParams(params));
+    const thumbs = await thumbnailsFor(context.app.db, { user, ids: found.hits.map((h) => h.id) });
+    const result = { ...found, hits: found.hits.map((h) => ({ ...h, thumb: thumbs.get(h.id) ?? null })) };
     return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage });
   } catch (error) {
     if (error instanceof AppError && error.status === 400) {
       return data<LoaderData>({ result: null, error: error.message, params: params.toString(), canManageSynonyms: manage }, { status: 400 });
     }
     throw error;
+  }
+}
+
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs): Promise<LoaderData> {
+  try {
+    return await serverLoader<typeof loader>();
+  } catch (error) {
+    if (!isOfflineFailure(error)) throw error;
+    const params = new URL(request.url).searchParams;
+    params.delete("index");
+    return { result: null, error: null, params: params.toString(), canManageSynonyms: false, offline: true };
   }
 }
 
@@ -70,8 +90,8 @@ function toggled(params: string, facet: string, value: string): string {
 }
 
 export default function Search() {
-  const loaderData = useLoaderData<typeof loader>();
-  const fetcher = useFetcher<typeof loader>();
+  const loaderData = useLoaderData<typeof clientLoader>();
+  const fetcher = useFetcher<typeof clientLoader>();
   const location = useLocation();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -144,7 +164,9 @@ export default function Search() {
         {busy ? "Searching…" : result && q ? `${result.total}${result.totalExact ? "" : "+"} result${result.total === 1 ? "" : "s"} for “${q}”` : ""}
       </p>
 
-      {!q && !sp.has("type") && !sp.has("tag") ? (
+      {view.offline ? (
+        <OfflineSearchResults q={q} type={sp.get("type") ?? undefined} tag={sp.get("tag") ?? undefined} />
+      ) : !q && !sp.has("type") && !sp.has("tag") ? (
         <RecentSearches recent={recent} />
       ) : result && result.hits.length === 0 ? (
         <EmptyState title={`Nothing found for “${q}”`}>
@@ -159,7 +181,8 @@ export default function Search() {
         <Hits result={result} onOpen={() => remember(q)} />
       ) : null}
 
-      {result && result.total > result.page * result.limit && result.hits.length === result.limit ? (
+      {/* Only under a page of hits that really has a next page: never on an empty or offline page. */}
+      {result && result.hits.length > 0 && result.total > result.page * result.limit && result.hits.length === result.limit ? (
         <p>
           <Link className="button secondary" to={`/search?${withPage(params, result.page + 1)}`}>
             More results
@@ -181,7 +204,7 @@ function withPage(params: string, page: number) {
   return sp.toString();
 }
 
-function FacetChips({ result, params }: { result: SearchResultView; params: string }) {
+function FacetChips({ result, params }: { result: SearchView; params: string }) {
   const sp = new URLSearchParams(params);
   const active = (facet: string, value: string) =>
     facet === "type" ? sp.getAll("type").includes(value) : sp.getAll("tag").includes(`${facet}:${value}`);
@@ -213,7 +236,7 @@ function FacetChips({ result, params }: { result: SearchResultView; params: stri
   );
 }
 
-function Hits({ result, onOpen }: { result: SearchResultView; onOpen: () => void }) {
+function Hits({ result, onOpen }: { result: SearchView; onOpen: () => void }) {
   const offset = (result.page - 1) * result.limit;
   return (
     <ul className="list search-hits">
@@ -229,6 +252,7 @@ function Hits({ result, onOpen }: { result: SearchResultView; onOpen: () => void
         return (
           <li key={hit.id}>
             <Link className="item-row search-hit" to={target} onClick={onOpen}>
+              <Thumbnail id={hit.id} type={hit.type} thumb={hit.thumb} />
               <div>
                 <div>
                   <strong>{hit.title}</strong>
@@ -270,4 +294,8 @@ function RecentSearches({ recent }: { recent: string[] }) {
       </ul>
     </section>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -51,12 +51,13 @@ ${css ? `<link rel="stylesheet" href="/build/_assets/${css}">` : ""}
 <link rel="icon" href="/icons/icon-192.png" type="image/png">
 </head>
 <body>
+<header class="topbar"><a class="brand" href="/home">Fieldkit</a><span class="net-status"><span class="net-offline">You're offline.</span></span></header>
 <main class="error-page">
 <p class="error-code" aria-hidden="true">Offline</p>
-<h1>This page isn't saved on your device</h1>
-<p>You're offline, and this page wasn't saved for offline use. Items you saved, and search over the whole catalog, work without a connection.</p>
-<p><a class="button" href="/saved">Open saved items and offline search</a></p>
-<p><a href="">Try again</a></p>
+<h1>Not saved on this device</h1>
+<p>You're offline, and this page wasn't saved for offline use. Open it again when you're back online. Your tabs, saved items and search over the whole catalog work without a connection.</p>
+<p><a class="button" href="/home">Home</a> <a class="button secondary" href="/saved">Saved items</a></p>
+<p><a href="/search">Search offline</a> · <a href="">Try again</a></p>
 </main>
 </body>
 </html>

@@ -12,9 +12,12 @@ import {
   CACHE_PREFIX,
   CACHE_VERSION,
   NAVIGATION_TIMEOUT_MS,
+  MANIFEST_SHELL_KEY,
   OFFLINE_PAGE,
   cacheKey,
   isCacheable,
+  offlineSubstitute,
+  shellUrls,
   strategyFor,
   type Strategy,
 } from "~/offline/routing";
@@ -59,7 +62,28 @@ self.addEventListener("message", (event) => {
   const type = (event.data as { type?: string } | null)?.type;
   if (type === "SKIP_WAITING") void self.skipWaiting();
   if (type === "FLUSH_OUTBOX") event.waitUntil(flushFromWorker());
+  if (type === "CACHE_SHELL") event.waitUntil(cacheShell((event.data as { manifestVersion?: string }).manifestVersion));
 });
+
+// The four tabs are stored when the worker installs (a seller already signed in) and again whenever a
+// signed-in page asks (app start, with the build's route-discovery version).
+self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
+
+/** Stores the seller tabs' pages, their data and route discovery. Signed out, the pages redirect: nothing is kept. */
+async function cacheShell(manifestVersion?: string): Promise<void> {
+  const { pages, data, manifest } = shellUrls(manifestVersion);
+  const store = await caches.open(CACHE_NAMES.pages);
+  const keep = async (url: string, key = url) => {
+    try {
+      const res = await fetch(url, { credentials: "same-origin", headers: url.endsWith(".data") ? {} : { Accept: "text/html" } });
+      if (isCacheable(res)) await store.put(cacheKey(new URL(key, origin).toString()), res);
+    } catch {
+      // Offline or the server is down: the copies from last time stay.
+    }
+  };
+  await Promise.all([...pages, ...data].map((url) => keep(url)));
+  if (manifest) await keep(manifest, MANIFEST_SHELL_KEY);
+}
 
 self.addEventListener("sync", (event) => {
   if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(flushFromWorker(true));
@@ -112,6 +136,10 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
   } catch {
     const cached = await fromCache();
     if (cached) return cached;
+    const substitute = offlineSubstitute(request.url);
+    if (substitute && "redirect" in substitute) return Response.redirect(substitute.redirect, 302);
+    const standIn = substitute && (await caches.match(substitute.cacheKey, { cacheName: CACHE_NAMES.pages }));
+    if (standIn) return standIn;
     if (kind === "page") return (await matchPrecache(OFFLINE_PAGE)) ?? Response.error();
     return new Response(JSON.stringify({ error: { code: "offline", message: "You are offline and this page is not saved on the device." } }), {
       status: 503,

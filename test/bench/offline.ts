@@ -95,7 +95,7 @@ export function generateCatalog(n: number, seed = 42): CatalogItem[] {
 }
 
 /** Sellers search with the words the catalog uses (same Zipf draw), half of them domain words. */
-function queries(n: number, seed = 7): OfflineQuery[] {
+export function queries(n: number, seed = 7): OfflineQuery[] {
   const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const vocab = vocabulary(seededRandom(1));

@@ -14,6 +14,7 @@ const GROUPS: Group[] = [
   { name: "hostile", run: async () => (await import("./hostile")).benchHostile() },
   { name: "search", run: async (o) => (await import("./search")).benchSearch(o) },
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
+  { name: "offline-chromium", run: async (o) => (await import("./offline-chromium")).benchOfflineChromium(o) },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
   { name: "desk", run: async (o) => (await import("./desk")).benchDesk(o) },
   { name: "shares", run: async (o) => (await import("./shares")).benchShares(o) },

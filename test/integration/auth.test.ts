@@ -293,8 +293,8 @@ describe("personal API tokens", () => {
 
   it("cannot revoke someone else's token", async () => {
     const { action: meAction } = await import("~/routes/_app.me");
-    const owner = await createUser(app);
-    const other = await createUser(app);
+    const owner = await createUser(app, { role: "marketer" });
+    const other = await createUser(app, { role: "marketer" });
     const created = (await meAction(routeArgs(app, request("/me", { cookie: await cookieFor(app, owner.id), form: { intent: "create-token", name: "mine" } })) as never)) as any;
     const { listApiTokens } = await import("~/modules/auth/api-tokens.server");
     const [{ id }] = await listApiTokens(app.db, { user: { ...owner, leadsTeamIds: [] } });

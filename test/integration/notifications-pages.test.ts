@@ -70,9 +70,9 @@ describe("notification pages", () => {
     expect(after.prefs.kinds.find((k) => k.kind === "new_request")).toMatchObject({ inApp: false, email: "immediate" });
     expect(after.vapidPublicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/);
 
-    const bad = (await call(meAction, "/me", { cookie, form: { ...form, "email.content_digest": "daily" } })) as { data: { error: string }; init: { status: number } };
+    const bad = (await call(meAction, "/me", { cookie, form: { ...form, "email.content_digest": "daily" } })) as { data: { formError: string }; init: { status: number } };
     expect(bad.init.status).toBe(400);
-    expect(bad.data.error).toMatch(/off, weekly/);
+    expect(bad.data.formError).toMatch(/off, weekly/);
   });
 });
 

@@ -140,9 +140,9 @@ describe("changing the password on Me", () => {
   it("needs the current password", async () => {
     const user = await createUser(app, { role: "seller" });
     const cookie = await cookieFor(app, user.id);
-    const wrong = (await change(cookie, { current: "not my password", password: "a new password here" })) as { init: { status: number }; data: { error: string } };
+    const wrong = (await change(cookie, { current: "not my password", password: "a new password here" })) as { init: { status: number }; data: { formError: string } };
     expect(wrong.init.status).toBe(422);
-    expect(wrong.data.error).toContain("current password");
+    expect(wrong.data.formError).toContain("current password");
     expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(200);
   });
 

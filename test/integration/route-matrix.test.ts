@@ -65,7 +65,8 @@ const MATRIX: Record<string, Entry> = {
   "auth.oidc_.callback.tsx": "public",
   "_app.tsx": { path: "/home", loader: page() },
   "_app.home.tsx": { path: "/home", loader: page() },
-  "_app.me.tsx": { path: "/me", loader: page(), action: { form: { intent: "create-token", name: "matrix" }, expect: page() } },
+  // API tokens are for the desk roles: a seller's create is refused (the page itself is everyone's).
+  "_app.me.tsx": { path: "/me", loader: page(), action: { form: { intent: "create-token", name: "matrix" }, expect: page(DESK) } },
   "_app.saved.tsx": { path: "/saved", loader: page() },
   "_app.search._index.tsx": { path: "/search?q=pricing", loader: page() },
   "_app.search.go.tsx": { path: "/search/go?item=:item&q=x&pos=1", loader: page() },

@@ -17,7 +17,9 @@ export const describeBrowser: typeof describe = ("skipped" in e2e
   ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${e2e.skipped})`, fn)
   : describe) as typeof describe;
 
-export async function launch(options: { viewport?: { width: number; height: number }; userAgent?: string } = {}) {
+export async function launch(
+  options: { viewport?: { width: number; height: number }; userAgent?: string; serviceWorkers?: "allow" | "block" } = {},
+) {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: "baseURL" in e2e ? e2e.chromium : undefined,
@@ -27,6 +29,8 @@ export async function launch(options: { viewport?: { width: number; height: numb
     isMobile: true,
     baseURL,
     args: CHROMIUM_FLAGS,
+    // "block" for tests that hold requests with page.route: a service worker would answer them unseen.
+    serviceWorkers: options.serviceWorkers ?? "allow",
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
   return {

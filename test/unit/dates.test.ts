@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { formatDate, formatDateTime } from "~/components/dates";
+import { formatDate, formatDateTime, formatRelative } from "~/components/dates";
 
 it("prints dates the same wherever they are rendered: fixed locale, UTC", () => {
   const tz = process.env.TZ;
@@ -12,4 +12,16 @@ it("prints dates the same wherever they are rendered: fixed locale, UTC", () => 
   } finally {
     process.env.TZ = tz;
   }
+});
+
+it("says how long ago in words, and the date itself past a month", () => {
+  const now = new Date("2026-12-02T12:00:00Z");
+  expect(formatRelative("2026-12-02T11:59:40Z", now)).toBe("just now");
+  expect(formatRelative("2026-12-02T11:55:00Z", now)).toBe("5 minutes ago");
+  expect(formatRelative("2026-12-02T09:00:00Z", now)).toBe("3 hours ago");
+  expect(formatRelative("2026-12-01T12:00:00Z", now)).toBe("yesterday");
+  expect(formatRelative("2026-11-29T12:00:00Z", now)).toBe("3 days ago");
+  expect(formatRelative("2026-11-18T12:00:00Z", now)).toBe("2 weeks ago");
+  expect(formatRelative("2026-12-04T12:00:00Z", now)).toBe("in 2 days");
+  expect(formatRelative("2026-10-30T08:00:00Z", now)).toBe("30 Oct 2026");
 });

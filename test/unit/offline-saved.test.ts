@@ -58,6 +58,7 @@ describe("saving an item for offline", () => {
       [
         `/api/v1/items/${ID}/file`,
         `/api/v1/items/${ID}/previews/1`,
+        `/api/v1/items/${ID}/previews/1?w=160`,
         `/api/v1/items/${ID}/previews/1?w=320`,
         `/api/v1/items/${ID}/previews/1?w=640`,
         `/api/v1/items/${ID}/previews/2`,
@@ -66,7 +67,7 @@ describe("saving an item for offline", () => {
       ].sort(),
     );
     expect(record).toMatchObject({ itemId: ID, versionId: "v2", stale: false, urls: expect.any(Array) });
-    expect(record.bytes).toBe(3000 + 100 * 5 + (await (await cache.match(`${ORIGIN}/items/${ID}`))!.text()).length);
+    expect(record.bytes).toBe(3000 + 100 * 6 + (await (await cache.match(`${ORIGIN}/items/${ID}`))!.text()).length);
     expect(await db.get("saved", ID)).toEqual(record);
   });
 

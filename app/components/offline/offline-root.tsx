@@ -7,28 +7,16 @@ import { queuedForm } from "~/offline/forms";
 import { eventEntry } from "~/offline/outbox";
 import { stageEntry } from "~/offline/staging";
 import { captureInstallPrompt } from "./install-hint";
+import { useOnline } from "./network-status";
 
-type AppData = { user?: { id: string } } | undefined;
+type AppData = { user?: { id: string; role?: string } } | undefined;
 const ITEM_PAGE = /^\/items\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 /** Shorter glances are noise for "dwell time". */
 const MIN_DWELL_MS = 1_000;
 
 const runtime = () => import("~/offline/runtime");
 
-export function useOnline(): boolean {
-  const [online, setOnline] = useState(true);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    update();
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
+export { useOnline };
 
 let countedVisit: string | undefined;
 
@@ -84,24 +72,24 @@ export function OfflineRoot() {
   }, []);
 
   useEffect(() => {
-    if (userId) void runtime().then((r) => r.startOffline(userId));
-  }, [userId]);
+    // The tabs are stored for offline use only for sellers: the desk is not an offline workplace.
+    if (userId) void runtime().then((r) => r.startOffline(userId, { storeShell: data?.user?.role === "seller" }));
+  }, [userId, data?.user?.role]);
 
   // Views and dwell time on item pages, through the outbox so they count offline too.
-  const viewing = viewingNow;
   useEffect(() => {
     if (!userId) return;
     const match = ITEM_PAGE.exec(location.pathname);
     const finish = () => {
-      const v = viewing.current;
+      const v = viewingNow.current;
       if (!v) return;
       const ms = v.visibleMs + (document.visibilityState === "visible" ? Date.now() - v.since : 0);
-      viewing.current = null;
+      viewingNow.current = null;
       if (ms >= MIN_DWELL_MS) void runtime().then((r) => r.recordEvent("dwell", v.itemId, { ms: Math.round(ms) }));
     };
     if (!match) return;
     const itemId = match[1].toLowerCase();
-    viewing.current = { itemId, since: Date.now(), visibleMs: 0 };
+    viewingNow.current = { itemId, since: Date.now(), visibleMs: 0 };
     // One view per visit: effects may run twice for one navigation (React strict mode, remounts).
     const visit = `${location.key}|${location.pathname}`;
     if (countedVisit === visit) return onLeave(finish);
@@ -144,8 +132,9 @@ export function OfflineRoot() {
 
   return (
     <>
-      <div className="offline-bar" role="status" aria-live="polite" hidden={online && !status}>
-        {online ? null : <strong>You're offline.</strong>} {online ? status : status || "Saved items and offline search still work."}
+      {/* Whether the device is offline is said in the top bar (NetworkStatus); this is for queued actions. */}
+      <div className="offline-bar" role="status" aria-live="polite" hidden={!status}>
+        {status}
       </div>
       {update ? (
         <div className="update-prompt" role="alertdialog" aria-labelledby="update-title">

@@ -12,6 +12,9 @@ import { hashToken, newToken } from "./tokens.server";
 const MAX_ACTIVE_TOKENS = 20;
 export const NewTokenInput = z.object({ name: z.string().trim().min(1, "Give the token a name.").max(80) });
 
+/** Tokens are for scripts and integrations of the desk roles; a seller works in the app (and its offline store). */
+export const mayUseApiTokens = (user: Pick<SessionUser, "role">) => user.role !== "seller";
+
 export async function listApiTokens(db: Db, { user }: { user: SessionUser }) {
   return db
     .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })

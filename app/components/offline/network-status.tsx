@@ -1,0 +1,31 @@
+// Whether the device is online, and the top bar's offline badge. The badge sits in the sticky top bar,
+// so it is seen on every screen without covering the tab bar or the page.
+import { useEffect, useState } from "react";
+
+export function useOnline(): boolean {
+  const [online, setOnline] = useState(true);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    update();
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  return online;
+}
+
+export function NetworkStatus() {
+  const online = useOnline();
+  return (
+    <span className="net-status" role="status" aria-live="polite">
+      {online ? null : (
+        <span className="net-offline" title="Saved items and offline search still work.">
+          You're offline.
+        </span>
+      )}
+    </span>
+  );
+}

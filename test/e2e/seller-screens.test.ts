@@ -1,0 +1,151 @@
+// The seller's screens on a phone in light and dark: axe clean in both, screenshots of each kept under
+// test-results/ for people to look at, thumbnails on cards, the dark-mode toggle that survives a reload
+// without a light flash, and the progress line on a slow tap.
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
+import { DEMO_PASSWORD, baseURL, describeBrowser, launch, signIn, type Page } from "../setup/browser";
+
+const SHOTS = "test-results/screenshots";
+
+/** The page's background colour as [r, g, b]. */
+const background = (page: Page) =>
+  page.evaluate(() => (getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g) ?? []).slice(0, 3).map(Number));
+const isDark = (rgb: number[]) => rgb.reduce((a, b) => a + b, 0) / 3 < 60;
+
+/** A cookie session outside the browser, for setting up data through the API as marketing would. */
+async function apiSession(email: string) {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  return (path: string, init: RequestInit = {}) =>
+    fetch(`${baseURL}${path}`, { ...init, headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", ...(init.headers ?? {}) } });
+}
+
+/** The smallest file the upload sniffing takes for an MP4: an `ftyp` box (brand isom) and padding. */
+function tinyMp4(): Uint8Array<ArrayBuffer> {
+  const box = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, "latin1");
+    return Buffer.concat([head, body]);
+  };
+  const ftyp = box("ftyp", Buffer.concat([Buffer.from("isom", "latin1"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2mp41", "latin1")]));
+  return new Uint8Array(Buffer.concat([ftyp, box("free", Buffer.alloc(4096))]));
+}
+
+describeBrowser("the seller's screens in light and dark", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let page: Page;
+  let itemId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launch();
+    page = await browser.context.newPage();
+    await signIn(page, "seller@demo.test");
+    const catalog = await page.evaluate(async () => (await (await fetch("/api/v1/sync?limit=1000")).json()).items as { id: string; previews: number[] }[]);
+    itemId = catalog.find((c) => c.previews.includes(1))!.id;
+  });
+  afterAll(() => browser?.close());
+
+  for (const scheme of ["light", "dark"] as const) {
+    it(`passes axe on Home, Search, Saved and an item page in ${scheme} mode, with screenshots`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const screens = [
+        ["home", "/home"],
+        ["search", "/search?q=pricing"],
+        ["saved", "/saved"],
+        ["item", `/items/${itemId}`],
+      ] as const;
+      for (const [name, path] of screens) {
+        await page.goto(path);
+        await page.getByRole("heading", { level: 1 }).first().waitFor();
+        if (name === "search") await page.locator(".search-hits .thumb").first().waitFor();
+        expect(isDark(await background(page)), `${name} background in ${scheme} mode`).toBe(scheme === "dark");
+        await expectNoAxeViolations(page, `${name} (${scheme})`);
+        await page.screenshot({ path: `${SHOTS}/seller-${name}-${scheme}.png`, fullPage: true });
+      }
+    });
+  }
+
+  it("shows thumbnails as fixed 64 px boxes on Search, and a type icon for messaging", async () => {
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto("/search?q=battle");
+    await page.locator(".search-hits .thumb").first().waitFor();
+    const sizes = await page.locator(".search-hits .thumb").evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]));
+    expect(sizes.length).toBeGreaterThan(0);
+    for (const [w, h] of sizes) expect([w, h]).toEqual([64, 64]);
+    expect(await page.locator(".search-hits .thumb-icon").count()).toBeGreaterThan(0);
+  });
+
+  it("plays an uploaded MP4 in place, and the file answers byte ranges for seeking", async () => {
+    const marketer = await apiSession("marketer@demo.test");
+    const admin = await apiSession("admin@demo.test");
+    const form = new FormData();
+    form.set("file", new Blob([tinyMp4()], { type: "video/mp4" }), `clip-${Date.now()}.mp4`);
+    const created = await marketer("/api/v1/items", { method: "POST", body: form });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const move = (as: typeof admin, to: string) =>
+      as(`/api/v1/items/${id}/transition`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to }) });
+    expect((await move(marketer, "in_review")).status).toBe(200);
+    expect((await move(admin, "published")).status).toBe(200);
+
+    await page.goto(`/items/${id}`);
+    const source = page.locator("video source");
+    await source.waitFor({ state: "attached" });
+    expect(await source.getAttribute("src")).toBe(`/api/v1/items/${id}/file`);
+    expect(await source.getAttribute("type")).toBe("video/mp4");
+    expect(await page.locator("video").getAttribute("preload")).toBe("metadata");
+    const ranged = await page.evaluate(async (url) => {
+      const res = await fetch(url, { headers: { Range: "bytes=0-7" } });
+      return { status: res.status, length: (await res.arrayBuffer()).byteLength };
+    }, `/api/v1/items/${id}/file`);
+    expect(ranged).toEqual({ status: 206, length: 8 });
+  });
+
+  it("keeps a chosen dark theme across reloads, set before the page paints, and follows the system again when switched back", async () => {
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto("/home");
+    const toggle = page.getByRole("button", { name: "Dark mode" });
+    await expect.poll(() => toggle.getAttribute("aria-pressed")).toBe("false");
+    await toggle.click();
+    await expect.poll(() => background(page).then(isDark)).toBe(true);
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+
+    // The theme is on <html> as soon as the document is parsed, before any of the app's scripts ran.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(isDark(await background(page))).toBe(true);
+
+    await page.getByRole("button", { name: "Dark mode" }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? "system")).toBe("system");
+    expect(isDark(await background(page))).toBe(false);
+  });
+
+  it("shows a progress line while a tap waits for a slow page, and removes it when the page arrives", async () => {
+    // Its own browser without the service worker, which would answer the held request itself.
+    const plain = await launch({ serviceWorkers: "block" });
+    const page = await plain.context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.goto("/home");
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/search.data*", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
+    await page.getByRole("progressbar", { name: "Loading the next page" }).waitFor();
+    release();
+    await page.getByRole("heading", { level: 1, name: "Search" }).waitFor();
+    await page.getByRole("progressbar", { name: "Loading the next page" }).waitFor({ state: "detached" });
+    await plain.close();
+  });
+});
