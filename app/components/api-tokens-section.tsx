@@ -1,6 +1,6 @@
 // The API tokens section of Me, for the roles that may use tokens (not sellers): create (shown once), list, revoke.
 import { Form } from "@remix-run/react";
-import { formatDate } from "./dates";
+import { formatDate } from "@/vocabulary/dates";
 
 type Token = { id: string; name: string; createdAt: string | Date; lastUsedAt: string | Date | null };
 type Result = { created: { name: string; token: string } | null; formError: string | null; intent?: string } | undefined;

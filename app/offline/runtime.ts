@@ -38,8 +38,6 @@ export async function savedCache(): Promise<CacheLike | undefined> {
   };
 }
 
-export const signedInUserId = () => userId;
-
 export async function syncNow(): Promise<SyncResult | undefined> {
   if (!userId) return undefined;
   const db = await offlineDb();

@@ -4,7 +4,7 @@ import { EmptyState } from "~/components/shell";
 import { TableScroll } from "~/components/table-scroll";
 import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
-import { formatDateTime } from "~/components/dates";
+import { formatDateTime } from "@/vocabulary/dates";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Fieldkit" }];
 

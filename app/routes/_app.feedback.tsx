@@ -3,7 +3,7 @@
 // re-open. Content requests have their own page (/feedback/requests). Every form works without JavaScript.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { InboxPane } from "~/components/feedback/inbox-pane";
 import { EmptyState } from "~/components/shell";

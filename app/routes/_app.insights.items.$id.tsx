@@ -12,7 +12,7 @@ import { scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";
 import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.title ?? "Item"} · Insights · Fieldkit` }];
 

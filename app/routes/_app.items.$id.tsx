@@ -24,7 +24,7 @@ import { AppError } from "~/modules/errors.server";
 import { formatSize } from "@/vocabulary/format";
 import { isOfflineFailure } from "~/offline/fallback";
 import { pendingSaves } from "~/offline/pending-saves";
-import { formatDate, formatDateTime } from "~/components/dates";
+import { formatDate, formatDateTime } from "@/vocabulary/dates";
 
 export const meta: MetaFunction = ({ data }) => {
   const d = data as { item?: { title: string }; offlineItem?: OfflineItem } | undefined;

@@ -12,7 +12,7 @@ import { publishingChoices } from "~/modules/library/tags-audiences.server";
 import { type CurrentValues, updateItem } from "~/modules/library/edit-item.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { TYPE_LABEL } from "@/vocabulary/library";
-import { formatDate, formatDateTime } from "~/components/dates";
+import { formatDate, formatDateTime } from "@/vocabulary/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 

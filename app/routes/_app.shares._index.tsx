@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { sharesByTeam } from "~/modules/shares/engagement.server";
 import { listMyShares, markSharesSeen } from "~/modules/shares/shares.server";

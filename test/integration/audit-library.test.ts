@@ -14,6 +14,7 @@ import { makeMp4Header } from "@/content/demo/files";
 import { auditLog, itemTransitions, items } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { multipartRequest, withPublishing } from "../setup/publishing";
+import { formatDate } from "@/vocabulary/dates";
 
 let app: TestApp;
 type Person = { id: string; email: string; cookie: string };
@@ -140,7 +141,7 @@ describe("publishing moves", () => {
     expect((await trail(item.id)).at(-1)).toEqual({
       action: "item.expired",
       actorId: null,
-      details: { title: "Old promo", from: "published", to: "archived", version: 1, comment: `Expired on ${past.toISOString().slice(0, 10)}` },
+      details: { title: "Old promo", from: "published", to: "archived", version: 1, comment: `Expired on ${formatDate(past)}` },
     });
   });
 });
@@ -292,7 +293,7 @@ describe("the admin audit page and CSV", () => {
     await expireItems(app.db);
 
     const page = (await auditLoader(routeArgs(app, request(`/admin/audit?actor=system&target=${item.id}`, { cookie: admin.cookie })) as never)) as any;
-    expect(page.entries.map((e: any) => [e.actor, e.action, e.summary])).toEqual([["system", "item.expired", expect.stringMatching(/^published → archived \(v1\) — “Expired on \d{4}-\d{2}-\d{2}”$/)]]);
+    expect(page.entries.map((e: any) => [e.actor, e.action, e.summary])).toEqual([["system", "item.expired", expect.stringMatching(/^published → archived \(v1\) — “Expired on \d{1,2} [A-Z][a-z]{2} \d{4}”$/)]]);
 
     const csv = (await csvLoader(routeArgs(app, request(`/admin/audit.csv?target=${item.id}`, { cookie: admin.cookie })) as never)) as Response;
     const lines = (await csv.text()).trim().split("\r\n");

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { formatDate, formatDateTime, formatRelative } from "~/components/dates";
+import { formatDate, formatDateTime, formatRelative } from "@/vocabulary/dates";
 
 it("prints dates the same wherever they are rendered: fixed locale, UTC", () => {
   const tz = process.env.TZ;

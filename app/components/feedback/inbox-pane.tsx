@@ -1,7 +1,7 @@
 // The feedback inbox's detail pane: one rating in full, its replies, and the reply / resolve / re-open
 // forms. Beside the list on a desk, above it on a phone (CSS order), with a link back.
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { REASON_LABEL } from "@/vocabulary/feedback";
 
 type Reply = { body: string; at: string | Date; author: string | null };

@@ -3,7 +3,7 @@
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { ItemFeedback } from "~/modules/feedback/ratings.server";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { NEGATIVE_REASONS, POSITIVE_REASONS, REASON_LABEL } from "@/vocabulary/feedback";
 
 // Type-only: erased from the browser bundle.

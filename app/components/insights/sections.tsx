@@ -3,7 +3,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { useLoaderData } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { BarChart, ChartFigure, CsvLink, LineChart, QuadrantChart } from "~/components/feedback/charts";
 import { EmptyState } from "~/components/shell";
 import { TableScroll } from "~/components/table-scroll";

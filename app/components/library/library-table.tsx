@@ -2,7 +2,7 @@
 // sortable column headers, and page links. On a phone the secondary columns fold into a line under
 // the title instead of scrolling sideways.
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 

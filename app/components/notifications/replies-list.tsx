@@ -1,6 +1,6 @@
 // The seller's Replies on Me: marketing's answers, unread first, each linking to where it is read in context.
 import { Link } from "@remix-run/react";
-import { formatDate } from "~/components/dates";
+import { formatDate } from "@/vocabulary/dates";
 
 type Reply = { id: number; body: string; at: string | Date; author: string | null; read: boolean; about: string; url: string };
 

@@ -15,6 +15,7 @@ import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { isUuid } from "@/vocabulary/ids";
 import { MetadataFields } from "./publishing-input.server";
 import { blocked, expiringWithin, staleAt, verifyDue } from "./trust-rules.server";
+import { formatDate } from "@/vocabulary/dates";
 
 export const TransitionInput = z.object({
   to: z.enum(ITEM_STATUSES, { message: `to must be one of ${ITEM_STATUSES.join(", ")}.` }),
@@ -249,7 +250,7 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
       .returning({ id: items.id, title: items.title, expiresAt: items.expiresAt });
     if (expired.length === 0) return 0;
     await tx.insert(itemTransitions).values(
-      expired.map((e) => ({ itemId: e.id, fromStatus: "published", toStatus: "archived", comment: `Expired on ${e.expiresAt!.toISOString().slice(0, 10)}` })),
+      expired.map((e) => ({ itemId: e.id, fromStatus: "published", toStatus: "archived", comment: `Expired on ${formatDate(e.expiresAt!)}` })),
     );
     const versions = await latestVersions(tx, expired.map((e) => e.id));
     await recordAudits(
@@ -259,7 +260,7 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
         action: "item.expired",
         targetType: "item",
         targetId: e.id,
-        details: { title: e.title, from: "published", to: "archived", version: versions.get(e.id) ?? null, comment: `Expired on ${e.expiresAt!.toISOString().slice(0, 10)}` },
+        details: { title: e.title, from: "published", to: "archived", version: versions.get(e.id) ?? null, comment: `Expired on ${formatDate(e.expiresAt!)}` },
       })),
     );
     for (const e of expired) await tombstone(tx, e.id);

@@ -7,6 +7,7 @@ import { rowsOf } from "@/db/client";
 import { users } from "@/db/schema";
 import { DAY_MS } from "~/modules/feedback/score.server";
 import { notify } from "./notify.server";
+import { formatDate } from "@/vocabulary/dates";
 
 export const EXPIRY_WINDOW_DAYS = 14;
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
@@ -48,7 +49,7 @@ export async function sendReminders(db: Db, now = new Date()): Promise<{ expirin
     const ids = await notify(db, {
       to: to(r),
       kind: "item_expiring",
-      title: `“${r.title}” expires on ${day(r.at)}`,
+      title: `“${r.title}” expires on ${formatDate(r.at)}`,
       body: "Extend its expiry, publish a replacement, or let it archive itself.",
       url: `/items/${r.id}/edit`,
       dedupeKey: `item_expiring:${r.id}:${day(r.at)}`,
@@ -60,7 +61,7 @@ export async function sendReminders(db: Db, now = new Date()): Promise<{ expirin
     const ids = await notify(db, {
       to: to(r),
       kind: "verification_due",
-      title: `“${r.title}” is due for verification (since ${day(r.at)})`,
+      title: `“${r.title}” is due for verification (since ${formatDate(r.at)})`,
       body: "Check it is still right, then mark it verified.",
       url: `/items/${r.id}`,
       dedupeKey: `verification_due:${r.id}:${day(r.at)}`,

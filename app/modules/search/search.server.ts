@@ -11,10 +11,10 @@ import { audienceTeams, visibleItemsWhere } from "~/modules/library/audience.ser
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
+import { uuidSchema } from "@/vocabulary/ids";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Tag values are admin-made slugs; anything else cannot be a tag and is refused rather than guessed. */
 const TAG_VALUE = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
 
@@ -176,8 +176,8 @@ async function logQuery(ctx: AppContext, user: SessionUser, queryNorm: string, r
 }
 
 export const ClickInput = z.object({
-  qid: z.string().regex(UUID, "qid must be a query id."),
-  item: z.string().regex(UUID, "item must be an item id."),
+  qid: uuidSchema("qid must be a query id."),
+  item: uuidSchema("item must be an item id."),
   pos: z.coerce.number().int().min(1).max(MAX_RESULT_WINDOW),
   page: z.coerce.number().int().min(1).max(100_000).optional(),
 });

@@ -9,13 +9,14 @@ import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { createShare, extendShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+import { isUuid } from "@/vocabulary/ids";
+import { formatDate } from "@/vocabulary/dates";
 
 const DAY_MS = 86_400_000;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The items a seller picked (?item=…), each with whether it may go to a buyer and why not. */
 export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) {
-  const wanted = [...new Set(ids.filter((id) => UUID_RE.test(id)).map((id) => id.toLowerCase()))].slice(0, MAX_SHARE_ITEMS);
+  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))].slice(0, MAX_SHARE_ITEMS);
   if (wanted.length === 0) return [];
   const [visible, shareable] = await Promise.all([
     db.select({ id: items.id, title: items.title, type: items.type, notForBuyers: items.notForBuyers }).from(items).where(and(inArray(items.id, wanted), visibleItemsWhere(user))),
@@ -67,7 +68,7 @@ export async function manageShareFromForm(db: Db, user: SessionUser, id: string,
     const days = Number(form.get("days") ?? 30);
     if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError("unprocessable", "Choose 1 to 365 days.");
     const share = await extendShare(db, { user, id, now, input: { expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString() } });
-    return `Link open until ${share.expiresAt.toISOString().slice(0, 10)}.`;
+    return `Link open until ${formatDate(share.expiresAt)}.`;
   }
   throw new AppError("bad_request", "Unknown action.");
 }

@@ -3,6 +3,7 @@
 // advance, ~2 kB of inline script) and cost the server little (share_page_p95_ms, decision 021).
 import type { BuyerItem, BuyerShare } from "./buyer.server";
 import { UNAVAILABLE_MESSAGE } from "./buyer.server";
+import { formatDate } from "@/vocabulary/dates";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -103,7 +104,7 @@ export function sharePage(nonce: string, share: BuyerShare, email: string | null
   const body = `<header><p class="from">Shared by ${esc(share.sellerName)}${share.recipientName ? ` with ${esc(share.recipientName)}` : ""}</p>
 <h1>${esc(title)}</h1>${share.note ? `<p class="note">${esc(share.note)}</p>` : ""}</header>
 ${share.items.map((i) => itemHtml(share.token, share, i)).join("\n")}
-<footer>This link works until ${share.expiresAt.toISOString().slice(0, 10)}.</footer>
+<footer>This link works until ${formatDate(share.expiresAt)}.</footer>
 <script nonce="${nonce}">${TRACKER}</script>`;
   return shell(nonce, title, body, ` data-token="${share.token}"${email ? ` data-email="${esc(email)}"` : ""}`);
 }

@@ -14,17 +14,17 @@ import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
+import { isUuid, uuidSchema } from "@/vocabulary/ids";
 
 export const MAX_SHARE_ITEMS = 10;
 export const DEFAULT_EXPIRY_DAYS = 30;
 export const MAX_EXPIRY_DAYS = 365;
 const DAY_MS = 86_400_000;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** 32 random bytes in base64url: 256 bits, well above the 128 a guess would have to beat. */
 export const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 export const newShareToken = () => randomBytes(32).toString("base64url");
 
-const uuid = z.string().regex(UUID_RE, "must be a UUID").transform((s) => s.toLowerCase());
+const uuid = uuidSchema().transform((s) => s.toLowerCase());
 const optionalText = (max: number, message: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max, message).optional().nullable());
 
@@ -199,7 +199,7 @@ async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: s
 }
 
 async function ownShare(db: Db, user: SessionUser, id: string): Promise<ShareRow> {
-  if (!UUID_RE.test(id)) throw notFound("No such share.");
+  if (!isUuid(id)) throw notFound("No such share.");
   const [row] = await db.select().from(shares).where(and(eq(shares.id, id.toLowerCase()), eq(shares.userId, user.id)));
   if (!row) throw notFound("No such share.");
   return row;
@@ -319,7 +319,7 @@ export function shareJson(view: ShareView & { engagement?: ShareEngagement }, or
 /** Marketers mark internal-only content (battle cards, pricing notes); live links stop showing it at once. */
 export async function setNotForBuyers(db: Db, { user, itemId, notForBuyers }: { user: SessionUser; itemId: string; notForBuyers: boolean }) {
   if (user.role !== "marketer" && user.role !== "admin") throw new AppError("forbidden", "Only marketers decide what buyers may see.");
-  if (!UUID_RE.test(itemId)) throw notFound("No such item.");
+  if (!isUuid(itemId)) throw notFound("No such item.");
   await db.transaction(async (tx) => {
     const [item] = await tx
       .update(items)
