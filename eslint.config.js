@@ -70,7 +70,19 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["*.server", "~/modules/*", "@/db/*", "@/server/*", "@/content/*", "@/search/*", "@/scripts/*", "**/db/*", "**/server/*", "**/content/*", "**/search/*"],
+              group: [
+                "*.server",
+                "~/modules/*",
+                "@/db/*",
+                "@/server/*",
+                "@/content/*",
+                "@/search/*",
+                "@/scripts/*",
+                "**/db/*",
+                "**/server/*",
+                "**/content/*",
+                "**/search/*",
+              ],
               allowTypeImports: true,
               message: "Browser code cannot import server code.",
             },
@@ -82,7 +94,14 @@ export default tseslint.config(
   {
     files: ["**/*.{js,mjs}"],
     languageOptions: {
-      globals: { process: "readonly", console: "readonly", fetch: "readonly", AbortSignal: "readonly", URL: "readonly", setTimeout: "readonly" },
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        fetch: "readonly",
+        AbortSignal: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+      },
     },
   },
   {

@@ -34,7 +34,12 @@ const EnvSchema = z
     FILE_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
     FILE_WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(1024),
     JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(90),
-    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional()),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+        .optional(),
+    ),
     MAIL_FROM: optionalString,
     PUBLIC_URL: optionalString.pipe(z.url({ message: "must be the http(s) address people use to reach Fieldkit" }).optional()),
     OIDC_ISSUER: optionalString.pipe(z.url({ message: "must be the provider's issuer URL" }).optional()),
@@ -45,14 +50,35 @@ const EnvSchema = z
     OIDC_ROLE_CLAIM: optionalString,
     OIDC_TEAM_CLAIM: optionalString,
     OIDC_ROLE_MAP: optionalString.pipe(
-      z.string().regex(/^\s*[^=;]+=(seller|marketer|manager|admin)\s*(;\s*[^=;]+=(seller|marketer|manager|admin)\s*)*;?$/, "must look like `Sales=seller;Marketing=marketer`").optional(),
+      z
+        .string()
+        .regex(
+          /^\s*[^=;]+=(seller|marketer|manager|admin)\s*(;\s*[^=;]+=(seller|marketer|manager|admin)\s*)*;?$/,
+          "must look like `Sales=seller;Marketing=marketer`",
+        )
+        .optional(),
     ),
     OIDC_UNMAPPED: optionalString.pipe(z.enum(["seller", "refuse"]).optional()),
     OIDC_ALLOW_HTTP: optionalString.pipe(z.enum(["true", "false"]).optional()),
     SSO_ONLY: optionalString.pipe(z.enum(["true", "false"]).optional()),
-    VAPID_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{86,88}=*$/, "must be the base64url public key (65 bytes) that web-push generates").optional()),
-    VAPID_PRIVATE_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{42,44}=*$/, "must be the base64url private key (32 bytes) that web-push generates").optional()),
-    VAPID_SUBJECT: optionalString.pipe(z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, "must be a mailto: address or an https:// URL").optional()),
+    VAPID_PUBLIC_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{86,88}=*$/, "must be the base64url public key (65 bytes) that web-push generates")
+        .optional(),
+    ),
+    VAPID_PRIVATE_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{42,44}=*$/, "must be the base64url private key (32 bytes) that web-push generates")
+        .optional(),
+    ),
+    VAPID_SUBJECT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, "must be a mailto: address or an https:// URL")
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -63,7 +89,11 @@ const EnvSchema = z
     }
     // NOTE: embedded PGlite lives inside one process; only a real server can be shared by workers.
     if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["WEB_CONCURRENCY"], message: "above 1 needs DATABASE_URL (the embedded database serves one process)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEB_CONCURRENCY"],
+        message: "above 1 needs DATABASE_URL (the embedded database serves one process)",
+      });
     }
     const oidcSet = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
     if (oidcSet > 0 && oidcSet < 3) {
@@ -71,7 +101,11 @@ const EnvSchema = z
       ctx.addIssue({ code: "custom", path: [missing], message: "is required when any OIDC_ variable is set" });
     }
     if (!!env.VAPID_PUBLIC_KEY !== !!env.VAPID_PRIVATE_KEY) {
-      ctx.addIssue({ code: "custom", path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"], message: "is required when the other VAPID key is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: [env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY"],
+        message: "is required when the other VAPID key is set",
+      });
     }
     if (env.SSO_ONLY === "true" && !env.OIDC_ISSUER) {
       ctx.addIssue({ code: "custom", path: ["SSO_ONLY"], message: "needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" });
@@ -166,23 +200,26 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     SMTP_URL: e.SMTP_URL,
     MAIL_FROM: e.MAIL_FROM ?? "Fieldkit <fieldkit@localhost>",
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://${publicHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ""),
-    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
-      ? {
-          issuer: e.OIDC_ISSUER,
-          clientId: e.OIDC_CLIENT_ID,
-          clientSecret: e.OIDC_CLIENT_SECRET,
-          name: e.OIDC_NAME ?? "single sign-on",
-          scopes: e.OIDC_SCOPES ?? "openid email profile",
-          roleClaim: e.OIDC_ROLE_CLAIM ?? "fieldkit_role",
-          teamClaim: e.OIDC_TEAM_CLAIM ?? "fieldkit_team",
-          roleMap: parseRoleMap(e.OIDC_ROLE_MAP),
-          unmapped: e.OIDC_UNMAPPED ?? "seller",
-          allowHttp: e.OIDC_ALLOW_HTTP === "true",
-        }
-      : undefined,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            name: e.OIDC_NAME ?? "single sign-on",
+            scopes: e.OIDC_SCOPES ?? "openid email profile",
+            roleClaim: e.OIDC_ROLE_CLAIM ?? "fieldkit_role",
+            teamClaim: e.OIDC_TEAM_CLAIM ?? "fieldkit_team",
+            roleMap: parseRoleMap(e.OIDC_ROLE_MAP),
+            unmapped: e.OIDC_UNMAPPED ?? "seller",
+            allowHttp: e.OIDC_ALLOW_HTTP === "true",
+          }
+        : undefined,
     ssoOnly: e.SSO_ONLY === "true",
     vapid: {
-      ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : localVapidKeys(dataDir)),
+      ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+        ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+        : localVapidKeys(dataDir)),
       subject: e.VAPID_SUBJECT ?? `mailto:${/<([^>]+)>/.exec(e.MAIL_FROM ?? "")?.[1] ?? e.MAIL_FROM ?? "fieldkit@localhost"}`,
     },
   };
@@ -210,7 +247,9 @@ function localVapidKeys(dataDir: string): { publicKey: string; privateKey: strin
     const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const pub = publicKey.export({ format: "jwk" });
     const keys = {
-      publicKey: Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]).toString("base64url"),
+      publicKey: Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]).toString(
+        "base64url",
+      ),
       privateKey: privateKey.export({ format: "jwk" }).d!,
     };
     try {

@@ -50,7 +50,8 @@ export async function webpDerivatives(
     if (/pixel limit/i.test(message)) {
       throw new ImageProblem(`This image is larger than ${MAX_INPUT_PIXELS / 1_000_000} megapixels.`, "too_large");
     }
-    if (/timeout/i.test(message)) throw new ImageProblem("This image took too long to process. Save it again and upload the new file.", "corrupt");
+    if (/timeout/i.test(message))
+      throw new ImageProblem("This image took too long to process. Save it again and upload the new file.", "corrupt");
     throw new ImageProblem("This image is damaged and cannot be read.", "corrupt");
   }
   const raw = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels as 4 } };

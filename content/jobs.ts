@@ -70,7 +70,11 @@ const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 15
 
 type ClaimContext = { db: Db; handlers: Record<string, JobHandler>; lease: SQL; log: (line: string) => void };
 
-const kindIn = (kinds: string[]) => sql`${col(jobs.kind)} in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`;
+const kindIn = (kinds: string[]) =>
+  sql`${col(jobs.kind)} in (${sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  )})`;
 
 /** Jobs whose every attempt ended with their process gone: failed now, with the reason. */
 async function abandonExhausted({ db, handlers, log }: ClaimContext, kinds: string[]) {
@@ -84,13 +88,14 @@ async function abandonExhausted({ db, handlers, log }: ClaimContext, kinds: stri
     log(`job ${job.id} (${job.kind}) given up: its process stopped during all ${job.attempts} attempts`);
     const handler = handlers[job.kind];
     await handler.onFailed?.(job.payload, new JobAbandoned(job.attempts)).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
-    if (handler.everyMs) await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
+    if (handler.everyMs)
+      await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
   }
 }
 
 /** Takes the next ready job under a lease (skip locked, so any number of processes can poll). */
 async function claimJob(context: ClaimContext, kinds?: string[]): Promise<Job | null> {
-const { db, handlers, lease } = context;
+  const { db, handlers, lease } = context;
   const known = kinds ?? Object.keys(handlers);
   if (known.length === 0) return null;
   await abandonExhausted(context, known);
@@ -138,15 +143,17 @@ export function createJobRunner(options: {
   async function execute(job: Job) {
     const handler = handlers[job.kind];
     const renewal = setInterval(() => {
-      db.execute(sql`update ${jobs} set ${col(jobs.lockedUntil)} = now() + ${lease} where ${col(jobs.id)} = ${job.id} and ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null`).catch((e) =>
-        log(`job ${job.id} (${job.kind}): lease not renewed: ${String(e)}`),
-      );
+      db.execute(
+        sql`update ${jobs} set ${col(jobs.lockedUntil)} = now() + ${lease} where ${col(jobs.id)} = ${job.id} and ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null`,
+      ).catch((e) => log(`job ${job.id} (${job.kind}): lease not renewed: ${String(e)}`));
     }, leaseMs / 3);
     renewal.unref();
     try {
       await handler.run(job.payload, job);
       clearInterval(renewal);
-      await db.execute(sql`update ${jobs} set ${col(jobs.doneAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = null where ${col(jobs.id)} = ${job.id}`);
+      await db.execute(
+        sql`update ${jobs} set ${col(jobs.doneAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = null where ${col(jobs.id)} = ${job.id}`,
+      );
       if (handler.everyMs) {
         await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });
       }
@@ -156,7 +163,9 @@ export function createJobRunner(options: {
       const message = storableMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 2_000);
       if (job.attempts >= job.maxAttempts) {
         log(`job ${job.id} (${job.kind}) failed for good: ${message}`);
-        await db.execute(sql`update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = ${message} where ${col(jobs.id)} = ${job.id}`);
+        await db.execute(
+          sql`update ${jobs} set ${col(jobs.failedAt)} = now(), ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = ${message} where ${col(jobs.id)} = ${job.id}`,
+        );
         await handler.onFailed?.(job.payload, error).catch((e) => log(`job ${job.id} onFailed: ${String(e)}`));
         if (handler.everyMs) {
           await enqueueJob(db, job.kind, job.payload, { runAt: new Date(Date.now() + handler.everyMs), dedupeKey: `every:${job.kind}` });

@@ -60,7 +60,9 @@ async function readOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise
       return { pages: [body], pageCount: declared || 1 };
     }
     if (kind === "pptx") {
-      const slides = [...zip.names].filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+      const slides = [...zip.names]
+        .filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))
+        .sort((a, b) => naturalNumber(a) - naturalNumber(b));
       const pages = [];
       for (const s of slides) pages.push(runs(await text(s), "a:t", "a:p"));
       return { pages, pageCount: slides.length };
@@ -68,7 +70,9 @@ async function readOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise
     const shared = [...(await text("xl/sharedStrings.xml")).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
       [...m[1].matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => decodeEntities(t[1])).join(""),
     );
-    const sheets = [...zip.names].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+    const sheets = [...zip.names]
+      .filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))
+      .sort((a, b) => naturalNumber(a) - naturalNumber(b));
     const pages = [];
     for (const s of sheets) {
       const rows = [...(await text(s)).matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) =>

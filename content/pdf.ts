@@ -103,7 +103,10 @@ async function pageText(doc: pdfjs.PDFDocumentProxy, n: number): Promise<string>
       text += item.str;
       text += item.hasEOL ? "\n" : item.str && !item.str.endsWith(" ") ? " " : "";
     }
-    return text.replace(/[ \t]+\n/g, "\n").replace(/[ \t]{2,}/g, " ").trim();
+    return text
+      .replace(/[ \t]+\n/g, "\n")
+      .replace(/[ \t]{2,}/g, " ")
+      .trim();
   } finally {
     page.cleanup();
   }
@@ -116,7 +119,10 @@ async function renderPage(doc: pdfjs.PDFDocumentProxy, n: number, width: number)
     const viewport = page.getViewport({ scale: width / base.width });
     const pixels = Math.round(viewport.width) * Math.round(viewport.height);
     if (!(pixels >= 1 && pixels <= MAX_RENDER_PIXELS)) {
-      throw new PdfProblem(`Page ${n} of this PDF has an impossible size (${Math.round(base.width)}×${Math.round(base.height)} points), so it has no preview.`, "corrupt");
+      throw new PdfProblem(
+        `Page ${n} of this PDF has an impossible size (${Math.round(base.width)}×${Math.round(base.height)} points), so it has no preview.`,
+        "corrupt",
+      );
     }
     // NOTE: pdf.js's own canvas factory, not an import of @napi-rs/canvas: under a module loader
     // that instantiates the package twice (vitest), pdf.js's Path2D would not match our canvas.

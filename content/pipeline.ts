@@ -8,7 +8,16 @@ import type { Db } from "@/db/client";
 import { itemPages, itemVersions, items, type PreviewInfo } from "@/db/schema";
 import { queueSearchSync } from "@/search/outbox";
 import { enqueueJob, isJobAbandoned, type JobHandler } from "./jobs";
-import { isFileProblem, isFileWorkerProblem, isImageProblem, isOfficeProblem, isPdfProblem, isQueueTimeout, MAX_INPUT_PIXELS, tooManyPixels } from "./problems";
+import {
+  isFileProblem,
+  isFileWorkerProblem,
+  isImageProblem,
+  isOfficeProblem,
+  isPdfProblem,
+  isQueueTimeout,
+  MAX_INPUT_PIXELS,
+  tooManyPixels,
+} from "./problems";
 import { declaredImageSize } from "./image-size";
 import { isImageKind, isOfficeKind, KIND_INFO, type FileKind } from "./sniff";
 import type { FileStorage } from "./storage";
@@ -47,7 +56,9 @@ export async function inspectFile(work: FileWork, file: string, kind: FileKind):
   const unchecked: Inspection = { kind, pageCount: null, problem: null };
   // NOTE: a worker that is still starting does not count against its budget; the upload's wait does.
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<Inspection>((resolve) => (timer = setTimeout(() => resolve(unchecked), BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue)));
+  const deadline = new Promise<Inspection>(
+    (resolve) => (timer = setTimeout(() => resolve(unchecked), BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue)),
+  );
   try {
     const look = work.run("inspect", { file, kind }, { budgetMs: BUDGET_MS.inspect, queueMs: BUDGET_MS.inspectQueue });
     look.catch(() => {}); // it may fail after the deadline, when nobody awaits it any more
@@ -76,7 +87,10 @@ async function loadVersion(db: Db, versionId: string) {
 
 /** Marks the item changed for offline catalogs and search, in the caller's transaction. */
 async function touchItem(tx: Db, itemId: string) {
-  await tx.update(items).set({ updatedAt: sql`now()` }).where(eq(items.id, itemId));
+  await tx
+    .update(items)
+    .set({ updatedAt: sql`now()` })
+    .where(eq(items.id, itemId));
   await queueSearchSync(tx, [itemId]);
 }
 
@@ -103,7 +117,11 @@ async function markFailed(db: Db, versionId: string, error: Error, { whole = fal
       .returning({ itemId: itemVersions.itemId });
     const corruptImage = isImageProblem(error) && (error as { reason?: string }).reason === "corrupt";
     const unreadable = isPdfProblem(error) || isOfficeProblem(error) || corruptImage;
-    if (v && whole && unreadable) await tx.update(items).set({ problem: reason }).where(and(eq(items.id, v.itemId), eq(items.status, "draft")));
+    if (v && whole && unreadable)
+      await tx
+        .update(items)
+        .set({ problem: reason })
+        .where(and(eq(items.id, v.itemId), eq(items.status, "draft")));
   });
 }
 
@@ -157,18 +175,31 @@ async function storeText(db: Db, itemId: string, versionId: string, kind: FileKi
     for (let i = 0; i < rows.length; i += 500) await tx.insert(itemPages).values(rows.slice(i, i + 500));
     await tx
       .update(itemVersions)
-      .set({ text: pages.filter(Boolean).join("\n\n"), pageCount, previewStatus: renderable > 0 ? "pending" : "none", previewProblem: null })
+      .set({
+        text: pages.filter(Boolean).join("\n\n"),
+        pageCount,
+        previewStatus: renderable > 0 ? "pending" : "none",
+        previewProblem: null,
+      })
       .where(eq(itemVersions.id, versionId));
     if (renderable > 0) {
       await enqueueJob(tx, JOB_RENDER, { versionId, from: 1, to: Math.min(EAGER_PAGES, renderable) }, { maxAttempts: 3 });
-      if (renderable > EAGER_PAGES) await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable }, { maxAttempts: 3 });
+      if (renderable > EAGER_PAGES)
+        await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable }, { maxAttempts: 3 });
     }
     await touchItem(tx, itemId);
   });
 }
 
 /** Renders PDF pages `from..to` to WebP previews, skipping those a previous attempt already made. */
-export async function renderPdfPages(db: Db, storage: FileStorage, work: FileWork, versionId: string, from: number, to: number): Promise<void> {
+export async function renderPdfPages(
+  db: Db,
+  storage: FileStorage,
+  work: FileWork,
+  versionId: string,
+  from: number,
+  to: number,
+): Promise<void> {
   const version = await loadVersion(db, versionId);
   if (!version?.fileKey || version.mime !== KIND_INFO.pdf.mime) return;
   const done = new Set(version.previews.map((p) => p.n));
@@ -208,7 +239,10 @@ export async function renderPdfPages(db: Db, storage: FileStorage, work: FileWor
           ...(complete ? { previewStatus: "ready" as const } : {}),
         })
         .where(eq(itemVersions.id, versionId));
-      await tx.update(items).set({ updatedAt: sql`now()` }).where(eq(items.id, version.itemId));
+      await tx
+        .update(items)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(items.id, version.itemId));
     });
   }
 }

@@ -28,7 +28,12 @@ export async function openZip(file: string) {
     return {
       entries,
       names: new Set(entries.map((e) => e.name)),
-      read: (name: string) => readEntry(fh, entries.find((e) => e.name === name), budget),
+      read: (name: string) =>
+        readEntry(
+          fh,
+          entries.find((e) => e.name === name),
+          budget,
+        ),
       close: () => fh.close(),
     };
   } catch (error) {
@@ -60,7 +65,8 @@ async function readCentralDirectory(fh: FileHandle): Promise<ZipEntry[]> {
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset + cdSize > size || count === 0xffff || cdSize > MAX_CENTRAL_DIRECTORY_BYTES) throw new ZipError("Unsupported or damaged ZIP archive.");
+  if (cdOffset + cdSize > size || count === 0xffff || cdSize > MAX_CENTRAL_DIRECTORY_BYTES)
+    throw new ZipError("Unsupported or damaged ZIP archive.");
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let p = 0;
@@ -125,6 +131,7 @@ function inflateBounded(data: Buffer, entry: ZipEntry): Buffer {
     // fflate throws plain errors for bad deflate data; callers need to tell damage from I/O failure.
     throw new ZipError(`The part ${entry.name} is damaged.`);
   }
-  if (overflow) throw new ZipError(`The part ${entry.name} inflates to more than it declares (${entry.size} bytes): the file is damaged or hostile.`);
+  if (overflow)
+    throw new ZipError(`The part ${entry.name} inflates to more than it declares (${entry.size} bytes): the file is damaged or hostile.`);
   return Buffer.concat(chunks, produced);
 }

@@ -44,11 +44,24 @@ export type DbOptions = {
 /** The driver and socket errors that mean "the server is not there", as opposed to a bad query. */
 const UNAVAILABLE_CODES = new Set([
   // node sockets
-  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ENOTFOUND",
   // postgres.js
-  "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
   // SQLSTATE: admin/crash shutdown, starting up or shutting down, too many connections
-  "57P01", "57P02", "57P03", "53300",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
 ]);
 
 /**
@@ -96,7 +109,10 @@ export class DbAvailability {
     this.log(`database unreachable (${this.#reason}); answering 503 until it is back`);
     const probe = async () => {
       const ok = await Promise.race([
-        this.ping().then(() => true, () => false),
+        this.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
       ]);
       if (ok) this.up();

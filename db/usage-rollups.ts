@@ -25,7 +25,11 @@ export const USAGE_COUNTERS: readonly { key: CounterKey; type: EventType; sums?:
 const counterName = (key: CounterKey) => itemUsageDaily[key].name;
 
 /** `views, dwell_ms, …`: the counters' columns, in list order. */
-export const counterColumns = () => sql.join(USAGE_COUNTERS.map(({ key }) => sql.identifier(counterName(key))), sql`, `);
+export const counterColumns = () =>
+  sql.join(
+    USAGE_COUNTERS.map(({ key }) => sql.identifier(counterName(key))),
+    sql`, `,
+  );
 
 /** Each counter counted over rows shaped like `events` (`type`, `props`), named as its column. */
 export function countersFromEvents(): SQL {
@@ -42,7 +46,11 @@ export function countersFromEvents(): SQL {
 }
 
 /** `sum(views), sum(dwell_ms), …`: the counters summed over rollup rows. */
-export const summedCounters = () => sql.join(USAGE_COUNTERS.map(({ key }) => sql`sum(${sql.identifier(counterName(key))})`), sql`, `);
+export const summedCounters = () =>
+  sql.join(
+    USAGE_COUNTERS.map(({ key }) => sql`sum(${sql.identifier(counterName(key))})`),
+    sql`, `,
+  );
 
 /** The `SET` of an upsert that adds the incoming counts to the row's: `views = t.views + excluded.views, …`. */
 export function addCounters(table: typeof itemUsageDaily | typeof itemSellerDaily): SQL {

@@ -36,7 +36,11 @@ try {
       );
       // Sellers search the generated items too.
       const counts = await searchServiceFromEnv(env, handle.db, () => {}).reindex();
-      console.log(`Search reindexed: ${Object.entries(counts).map(([engine, n]) => `${engine} ${n} documents`).join(", ")}.`);
+      console.log(
+        `Search reindexed: ${Object.entries(counts)
+          .map(([engine, n]) => `${engine} ${n} documents`)
+          .join(", ")}.`,
+      );
     }
   }
 } finally {

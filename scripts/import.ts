@@ -50,7 +50,11 @@ try {
   const app = { env, db: handle.db, dbHandle: handle, services: { storage, files: work, jobs } };
   let email = values.as;
   if (!email) {
-    const [admin] = await handle.db.select({ email: users.email }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).limit(1);
+    const [admin] = await handle.db
+      .select({ email: users.email })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.active, true)))
+      .limit(1);
     if (!admin) throw new Error("No active admin to import as; pass --as <email>.");
     email = admin.email;
   }
@@ -73,7 +77,9 @@ try {
   // left to the server's job runner.
   const extracted = await jobs.runUntilIdle({ kinds: ["extract_version"] });
   const count = (s: ImportOutcome["status"]) => outcomes.filter((o) => o.status === s).length;
-  console.log(`\nCreated ${count("created")}, skipped ${count("skipped")} (already imported), failed ${count("failed")}. Extracted text from ${extracted} file(s).`);
+  console.log(
+    `\nCreated ${count("created")}, skipped ${count("skipped")} (already imported), failed ${count("failed")}. Extracted text from ${extracted} file(s).`,
+  );
   if (count("failed")) process.exitCode = 1;
 } catch (error) {
   console.error(`Import failed: ${(error as Error).message}`);

@@ -11,7 +11,9 @@ try {
   const search = searchServiceFromEnv(env, handle.db, (line) => console.log(line));
   const started = Date.now();
   const counts = await search.reindex();
-  const summary = Object.entries(counts).map(([engine, n]) => `${engine}: ${n} documents`).join(", ");
+  const summary = Object.entries(counts)
+    .map(([engine, n]) => `${engine}: ${n} documents`)
+    .join(", ");
   console.log(`Reindexed in ${((Date.now() - started) / 1000).toFixed(1)} s — ${summary}.`);
 } catch (error) {
   console.error("Reindex failed:", (error as Error).message);

@@ -50,7 +50,12 @@ export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs:
     ? await db
         .select({ versionId: itemPages.versionId, page: itemPages.page, text: itemPages.text })
         .from(itemPages)
-        .where(inArray(itemPages.versionId, versions.map((v) => v.id)))
+        .where(
+          inArray(
+            itemPages.versionId,
+            versions.map((v) => v.id),
+          ),
+        )
         .orderBy(asc(itemPages.versionId), asc(itemPages.page))
     : [];
 
@@ -92,7 +97,10 @@ export async function* allDocuments(db: Db, batchSize = 500): AsyncGenerator<Sea
       .limit(batchSize);
     if (batch.length === 0) return;
     after = batch[batch.length - 1].id;
-    const { docs } = await buildDocuments(db, batch.map((b) => b.id));
+    const { docs } = await buildDocuments(
+      db,
+      batch.map((b) => b.id),
+    );
     if (docs.length) yield docs;
   }
 }

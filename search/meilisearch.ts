@@ -119,35 +119,31 @@ function meiliCode(error: unknown): string | undefined {
 }
 
 export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: PageDoc[] } {
-  const items = docs.map(
-    (d): ItemDoc => ({
-      id: d.id,
-      type: d.type,
-      title: d.title,
-      summary: d.summary,
-      body: d.body,
-      tags: d.tags,
-      tagLabels: d.tagLabels,
+  const items = docs.map((d): ItemDoc => ({
+    id: d.id,
+    type: d.type,
+    title: d.title,
+    summary: d.summary,
+    body: d.body,
+    tags: d.tags,
+    tagLabels: d.tagLabels,
+    audience: d.audience,
+    status: "published",
+    expiresAt: d.expiresAt ?? NEVER,
+    publishedAt: d.publishedAt,
+    usefulness: d.usefulness,
+    hasPages: d.pages.length > 0,
+  }));
+  const pages = docs.flatMap((d) =>
+    d.pages.map((p): PageDoc => ({
+      id: `${d.id}_${p.page}`,
+      itemId: d.id,
+      page: p.page,
+      text: p.text,
       audience: d.audience,
       status: "published",
       expiresAt: d.expiresAt ?? NEVER,
-      publishedAt: d.publishedAt,
-      usefulness: d.usefulness,
-      hasPages: d.pages.length > 0,
-    }),
-  );
-  const pages = docs.flatMap((d) =>
-    d.pages.map(
-      (p): PageDoc => ({
-        id: `${d.id}_${p.page}`,
-        itemId: d.id,
-        page: p.page,
-        text: p.text,
-        audience: d.audience,
-        status: "published",
-        expiresAt: d.expiresAt ?? NEVER,
-      }),
-    ),
+    })),
   );
   return { items, pages };
 }

@@ -47,7 +47,7 @@ export function expandSynonyms(words: string[], groups: string[][]): QueryNode[]
     }
   }
   const nodes: QueryNode[] = [];
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     let matched = false;
     for (let n = Math.min(longest, words.length - i); n >= 1 && !matched; n--) {
       const alts = phrases.get(words.slice(i, i + n).join(" "));

@@ -91,8 +91,14 @@ async function answersWithin(meili: SearchIndex, ms: number): Promise<boolean> {
 }
 
 /** At start-up: an engine with no documents while the library has published items is built now. */
-async function indexWhatIsEmpty(db: Db, { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void }) {
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(sql`${items.status} = 'published'`);
+async function indexWhatIsEmpty(
+  db: Db,
+  { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void },
+) {
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(items)
+    .where(sql`${items.status} = 'published'`);
   if (Number(n) === 0) return;
   if ((await postgres.count()) === 0) {
     await postgres.rebuild(allDocuments(db));
@@ -131,7 +137,10 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         if (rows.length === 0) break;
         after = rows[rows.length - 1].id;
         const rowIds = rows.map((r) => r.id);
-        const { docs, remove } = await buildDocuments(db, rows.map((r) => r.itemId));
+        const { docs, remove } = await buildDocuments(
+          db,
+          rows.map((r) => r.itemId),
+        );
         // Postgres first and always: it is the fallback, so it stays current while Meilisearch is down.
         await postgres.index(docs);
         await postgres.remove(remove);

@@ -92,5 +92,4 @@ export const HL_END = "\uE001";
 /** The furthest a result list can be paged (both engines cap ranking work here). */
 export const MAX_RESULT_WINDOW = 1000;
 
-export const emptyFacets = (): FacetCounts =>
-  Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as FacetCounts;
+export const emptyFacets = (): FacetCounts => Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as FacetCounts;

@@ -11,7 +11,6 @@ import type { AppContext } from "~/modules/context.server";
 import { unavailableGate } from "./availability";
 import { BUILD_PATH } from "./build";
 
-
 export async function loadBuild(): Promise<ServerBuild> {
   return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
 }

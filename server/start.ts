@@ -57,7 +57,12 @@ async function serve(env: Env, worker: { searchSync: boolean } | null) {
   const server = await listen(createHttpApp(ctx, build), env.PORT, env.HOST);
   if (!worker) {
     const { port } = server.address() as AddressInfo;
-    banner(env, port, ctx.dbHandle.driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.DATA_DIR}`, ctx.services.mail!.description);
+    banner(
+      env,
+      port,
+      ctx.dbHandle.driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.DATA_DIR}`,
+      ctx.services.mail!.description,
+    );
   }
 
   let stopping = false;

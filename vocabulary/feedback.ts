@@ -14,7 +14,13 @@ export const RATING_REASONS = [
 export type RatingReason = (typeof RATING_REASONS)[number];
 
 /** The chips offered after "No" and after "Yes". */
-export const NEGATIVE_REASONS = ["outdated", "wrong_audience", "too_long", "missing_proof_point", "hard_to_find"] as const satisfies readonly RatingReason[];
+export const NEGATIVE_REASONS = [
+  "outdated",
+  "wrong_audience",
+  "too_long",
+  "missing_proof_point",
+  "hard_to_find",
+] as const satisfies readonly RatingReason[];
 export const POSITIVE_REASONS = ["won_the_meeting", "clear_and_concise"] as const satisfies readonly RatingReason[];
 
 export const REASON_LABEL: Record<string, string> = {
@@ -30,4 +36,9 @@ export const REASON_LABEL: Record<string, string> = {
 export const REQUEST_STATUSES = ["new", "planned", "done", "declined"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export const REQUEST_STATUS_LABEL: Record<string, string> = { new: "New", planned: "Planned", done: "Done", declined: "Declined" } satisfies Record<RequestStatus, string>;
+export const REQUEST_STATUS_LABEL: Record<string, string> = {
+  new: "New",
+  planned: "Planned",
+  done: "Done",
+  declined: "Declined",
+} satisfies Record<RequestStatus, string>;

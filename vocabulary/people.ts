@@ -2,4 +2,9 @@
 export const ROLES = ["seller", "marketer", "manager", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_LABEL: Record<string, string> = { seller: "Seller", marketer: "Marketer", manager: "Manager", admin: "Admin" } satisfies Record<Role, string>;
+export const ROLE_LABEL: Record<string, string> = {
+  seller: "Seller",
+  marketer: "Marketer",
+  manager: "Manager",
+  admin: "Admin",
+} satisfies Record<Role, string>;

@@ -10,7 +10,9 @@ export function ApiTokensSection({ tokens, result, busy }: { tokens: Token[]; re
   return (
     <>
       <h2 id="tokens">API tokens</h2>
-      <p className="meta">For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.</p>
+      <p className="meta">
+        For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your role.
+      </p>
       {r?.created ? (
         <div className="notice" role="status">
           <p>
@@ -57,7 +59,6 @@ export function ApiTokensSection({ tokens, result, busy }: { tokens: Token[]; re
           Create token
         </button>
       </Form>
-
     </>
   );
 }

@@ -15,7 +15,10 @@ const MESSAGES: Record<number, { title: string; body: string }> = {
   503: { title: "Temporarily unavailable", body: "Fieldkit can't reach its database right now. Try again in a moment." },
 };
 
-const OFFLINE = { title: "This page needs a connection", body: "You're offline and this page isn't stored on this device. Saved items and search still work." };
+const OFFLINE = {
+  title: "This page needs a connection",
+  body: "You're offline and this page isn't stored on this device. Saved items and search still work.",
+};
 
 export function GeneralErrorBoundary() {
   const error = useRouteError();

@@ -6,11 +6,24 @@ import type { loadItemPage } from "~/modules/library/item-page.server";
 
 type Preview = { n: number; widths: { width: number; height: number }[] };
 /** What the previews need of the current version (the item page's loader gives more). */
-type Version = Pick<NonNullable<Awaited<ReturnType<typeof loadItemPage>>["current"]>, "previewStatus" | "previewProblem" | "pageCount" | "placeholder"> & {
+type Version = Pick<
+  NonNullable<Awaited<ReturnType<typeof loadItemPage>>["current"]>,
+  "previewStatus" | "previewProblem" | "pageCount" | "placeholder"
+> & {
   previews: Preview[];
 };
 
-export function Previews({ itemId, title, version, requestedPage }: { itemId: string; title: string; version: Version; requestedPage: number | null }) {
+export function Previews({
+  itemId,
+  title,
+  version,
+  requestedPage,
+}: {
+  itemId: string;
+  title: string;
+  version: Version;
+  requestedPage: number | null;
+}) {
   const revalidator = useRevalidator();
   const listRef = useRef<HTMLOListElement>(null);
   const pending = version.previewStatus === "pending";
@@ -39,7 +52,8 @@ export function Previews({ itemId, title, version, requestedPage }: { itemId: st
     <section aria-label="Preview" className="previews">
       {version.previewStatus === "failed" ? (
         <p className="meta">
-          Preview unavailable{version.previewProblem ? `: ${version.previewProblem}` : " for this file."} Open or download the original instead.
+          Preview unavailable{version.previewProblem ? `: ${version.previewProblem}` : " for this file."} Open or download the original
+          instead.
         </p>
       ) : null}
       {pending ? (
@@ -82,4 +96,3 @@ export function Previews({ itemId, title, version, requestedPage }: { itemId: st
     </section>
   );
 }
-

@@ -9,7 +9,14 @@ export function MarkdownText({ source }: { source: string }) {
   const blocks: ReactNode[] = [];
   let bullets: string[] = [];
   const flush = () => {
-    if (bullets.length) blocks.push(<ul key={blocks.length}>{bullets.map((b, i) => <li key={i}>{plain(b)}</li>)}</ul>);
+    if (bullets.length)
+      blocks.push(
+        <ul key={blocks.length}>
+          {bullets.map((b, i) => (
+            <li key={i}>{plain(b)}</li>
+          ))}
+        </ul>,
+      );
     bullets = [];
   };
   for (const line of source.split("\n")) {

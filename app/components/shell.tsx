@@ -142,7 +142,11 @@ function NotificationsLink({ count }: { count: number }) {
   return (
     <Link to="/notifications" className="bell" aria-label={count ? `Notifications, ${count} unread` : "Notifications"}>
       {icon("M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a1.9 1.9 0 0 0 3.4 0")}
-      {count ? <span className="nav-count" aria-hidden="true">{count > 99 ? "99+" : count}</span> : null}
+      {count ? (
+        <span className="nav-count" aria-hidden="true">
+          {count > 99 ? "99+" : count}
+        </span>
+      ) : null}
     </Link>
   );
 }

@@ -36,7 +36,16 @@ export function Thumbnail({ id, type, thumb }: { id: string; type: string; thumb
   const d = MESSAGING_ICON[type] ?? FILE_ICON[type] ?? DOCUMENT_ICON;
   return (
     <span className={`thumb thumb-icon type-${type}`} aria-hidden="true">
-      <svg viewBox="0 0 24 24" width="28" height="28" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        viewBox="0 0 24 24"
+        width="28"
+        height="28"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         <path d={d} />
       </svg>
     </span>

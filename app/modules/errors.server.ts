@@ -44,8 +44,7 @@ export class AppError extends Error {
 
 export const forbidden = (message = "You do not have permission to do that.") => new AppError("forbidden", message);
 export const notFound = (message = "Not found.") => new AppError("not_found", message);
-export const badRequest = (message: string, details?: Record<string, unknown>) =>
-  new AppError("bad_request", message, details);
+export const badRequest = (message: string, details?: Record<string, unknown>) => new AppError("bad_request", message, details);
 
 /** How long a client should wait before retrying while the database is unreachable. */
 export const RETRY_AFTER_S = 5;

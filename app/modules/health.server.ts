@@ -6,7 +6,7 @@ export type HealthReport = {
   search: { engine: "postgres" | "meilisearch"; status: "ok" | "degraded" };
 };
 
-const withTimeout = <T,>(p: Promise<T>, ms: number) =>
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref?.())]);
 
 /** The contract's `/healthz`: the database answers, and which search engine serves queries. */

@@ -29,7 +29,7 @@ export const openApiDocument = {
     title: "Fieldkit API",
     version: "1",
     description:
-      "JSON API of Fieldkit. Authenticate with the browser session cookie (POST /session) or `Authorization: Bearer <personal token>`. Errors are `{\"error\":{\"code\",\"message\"}}`.",
+      'JSON API of Fieldkit. Authenticate with the browser session cookie (POST /session) or `Authorization: Bearer <personal token>`. Errors are `{"error":{"code","message"}}`.',
   },
   servers: [{ url: "/api/v1" }],
   components: {
@@ -72,10 +72,17 @@ export const openApiDocument = {
         createdAt: dateTime,
         firstOpenedAt: { type: ["string", "null"], format: "date-time" },
         items: { type: "array", items: obj({ position: { type: "integer" }, id: str, title: str, type: str }) },
-        summary: obj({ opens: { type: "integer" }, viewers: { type: "integer" }, downloads: { type: "integer" }, totalMs: { type: "integer" }, text: str }),
+        summary: obj({
+          opens: { type: "integer" },
+          viewers: { type: "integer" },
+          downloads: { type: "integer" },
+          totalMs: { type: "integer" },
+          text: str,
+        }),
         engagement: {
           type: "object",
-          description: "GET /shares/{id} only: opens, viewers (a second viewer = forwarded), downloads, emails given, and visible ms per item position and page",
+          description:
+            "GET /shares/{id} only: opens, viewers (a second viewer = forwarded), downloads, emails given, and visible ms per item position and page",
         },
       }),
       Item: obj({
@@ -95,7 +102,11 @@ export const openApiDocument = {
         audiences: { type: "array", items: obj({ id: str, name: str }) },
         currentVersion: { $ref: "#/components/schemas/Version" },
         html: { type: ["string", "null"], description: "Sanitised HTML of a messaging item" },
-        versions: { type: "array", items: { $ref: "#/components/schemas/Version" }, description: "Every version for marketers and admins; the current one for sellers" },
+        versions: {
+          type: "array",
+          items: { $ref: "#/components/schemas/Version" },
+          description: "Every version for marketers and admins; the current one for sellers",
+        },
       }),
     },
   },
@@ -111,7 +122,12 @@ export const openApiDocument = {
       },
       delete: { summary: "Sign out", responses: { "204": { description: "Signed out" }, ...errors(401) } },
     },
-    "/me": { get: { summary: "The current user", responses: { "200": json(obj({ user: { $ref: "#/components/schemas/User" } })), ...errors(401) } } },
+    "/me": {
+      get: {
+        summary: "The current user",
+        responses: { "200": json(obj({ user: { $ref: "#/components/schemas/User" } })), ...errors(401) },
+      },
+    },
     "/items": {
       post: {
         summary: "Create a draft (marketer, admin): multipart with `file` fields and metadata, or JSON for messaging items",
@@ -124,7 +140,15 @@ export const openApiDocument = {
         },
         responses: {
           "201": json(
-            { oneOf: [{ $ref: "#/components/schemas/Item" }, obj({ items: { type: "array", items: { $ref: "#/components/schemas/Item" } }, failed: { type: "array", items: obj({ filename: str, error: str }) } })] },
+            {
+              oneOf: [
+                { $ref: "#/components/schemas/Item" },
+                obj({
+                  items: { type: "array", items: { $ref: "#/components/schemas/Item" } },
+                  failed: { type: "array", items: obj({ filename: str, error: str }) },
+                }),
+              ],
+            },
             "Created: the item, or with several files `{items, failed}` so one bad file never costs the others",
           ),
           ...errors(400, 401, 403, 413, 415, 422),
@@ -133,10 +157,25 @@ export const openApiDocument = {
     },
     "/items/{id}": {
       parameters: [idParam],
-      get: { summary: "An item in the caller's audience", responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(401, 404) } },
+      get: {
+        summary: "An item in the caller's audience",
+        responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(401, 404) },
+      },
       patch: {
         summary: "Edit metadata (marketer, admin); send the `revision` you read — a stale one gets 409 with the current values",
-        requestBody: body(obj({ revision: { type: "integer" }, title: str, summary: str, tags: { type: "array", items: str }, audiences: { type: "array", items: str }, expiresAt: dateTime }, ["revision"])),
+        requestBody: body(
+          obj(
+            {
+              revision: { type: "integer" },
+              title: str,
+              summary: str,
+              tags: { type: "array", items: str },
+              audiences: { type: "array", items: str },
+              expiresAt: dateTime,
+            },
+            ["revision"],
+          ),
+        ),
         responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(400, 401, 403, 404, 409) },
       },
     },
@@ -144,7 +183,10 @@ export const openApiDocument = {
       parameters: [idParam],
       post: {
         summary: "Upload a new version with a changelog (marketer, admin)",
-        requestBody: { required: true, content: { "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, changelog: str }) } } },
+        requestBody: {
+          required: true,
+          content: { "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, changelog: str }) } },
+        },
         responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 404, 413, 415) },
       },
     },
@@ -167,11 +209,24 @@ export const openApiDocument = {
     "/search": {
       get: {
         summary: "Search published items in the caller's audience",
-        parameters: ["q", "type", "tag", "page", "limit"].map((name) => ({ name, in: "query", schema: name === "page" || name === "limit" ? { type: "integer" } : str })),
+        parameters: ["q", "type", "tag", "page", "limit"].map((name) => ({
+          name,
+          in: "query",
+          schema: name === "page" || name === "limit" ? { type: "integer" } : str,
+        })),
         responses: {
           "200": json(
             obj({
-              hits: { type: "array", items: obj({ id: str, title: str, type: str, snippet: { type: "string", description: "Escaped HTML whose only tag is <mark>" }, page: { type: "integer" } }) },
+              hits: {
+                type: "array",
+                items: obj({
+                  id: str,
+                  title: str,
+                  type: str,
+                  snippet: { type: "string", description: "Escaped HTML whose only tag is <mark>" },
+                  page: { type: "integer" },
+                }),
+              },
               facets: { type: "object", description: "{facet: [{value, label, count}]}" },
               total: { type: "integer" },
               totalExact: { type: "boolean", description: "false when a very common term's count is estimated" },
@@ -192,7 +247,11 @@ export const openApiDocument = {
           "200": json(
             obj({
               items: { type: "array", items: { type: "object" } },
-              removed: { type: "array", items: str, description: "Items to delete: only ever items the caller could see at some time since the cursor" },
+              removed: {
+                type: "array",
+                items: str,
+                description: "Items to delete: only ever items the caller could see at some time since the cursor",
+              },
               cursor: str,
               full: { type: "boolean", description: "This is the whole catalog: delete anything not listed" },
               more: { type: "boolean", description: "Another page follows: call again with the new cursor" },
@@ -205,9 +264,35 @@ export const openApiDocument = {
     "/events": {
       post: {
         summary: "Usage events (≤ 500), idempotent by id",
-        requestBody: body({ type: "array", maxItems: 500, items: obj({ id: { type: "string", format: "uuid" }, type: str, itemId: str, at: dateTime, props: { type: "object" } }, ["id", "type", "at"]) }),
+        requestBody: body({
+          type: "array",
+          maxItems: 500,
+          items: obj({ id: { type: "string", format: "uuid" }, type: str, itemId: str, at: dateTime, props: { type: "object" } }, [
+            "id",
+            "type",
+            "at",
+          ]),
+        }),
         responses: {
-          "200": json(obj({ accepted: { type: "integer" }, duplicates: { type: "integer" }, clamped: { type: "integer", description: "Future timestamps moved to server time" }, rejected: { type: "array", items: obj({ index: { type: "integer" }, code: { type: "string", enum: ["invalid", "too_old", "unknown_item"], description: "`unknown_item`: no such item, or not visible to the caller when the event happened (answered alike)" }, message: str }) } })),
+          "200": json(
+            obj({
+              accepted: { type: "integer" },
+              duplicates: { type: "integer" },
+              clamped: { type: "integer", description: "Future timestamps moved to server time" },
+              rejected: {
+                type: "array",
+                items: obj({
+                  index: { type: "integer" },
+                  code: {
+                    type: "string",
+                    enum: ["invalid", "too_old", "unknown_item"],
+                    description: "`unknown_item`: no such item, or not visible to the caller when the event happened (answered alike)",
+                  },
+                  message: str,
+                }),
+              },
+            }),
+          ),
           ...errors(400, 401, 413, 429),
         },
       },
@@ -216,20 +301,32 @@ export const openApiDocument = {
       parameters: [idParam],
       put: {
         summary: "Rate the current version (one per user per version; the latest `at` wins)",
-        requestBody: body(obj({ useful: { type: "boolean" }, reasons: { type: "array", items: str }, comment: str, at: dateTime }, ["useful", "at"])),
+        requestBody: body(
+          obj({ useful: { type: "boolean" }, reasons: { type: "array", items: str }, comment: str, at: dateTime }, ["useful", "at"]),
+        ),
         responses: { "200": json({ type: "object" }), ...errors(400, 401, 404) },
       },
     },
     "/requests": {
-      get: { summary: "The caller's own content requests with status and answer", responses: { "200": json({ type: "object" }), ...errors(401) } },
+      get: {
+        summary: "The caller's own content requests with status and answer",
+        responses: { "200": json({ type: "object" }), ...errors(401) },
+      },
       post: {
         summary: "Request content; idempotent by a client `id` or an `Idempotency-Key` header (a re-send answers 200)",
         requestBody: body(obj({ id: { type: "string", format: "uuid" }, text: str, query: str }, ["text"])),
-        responses: { "201": json({ type: "object" }, "Created"), "200": json({ type: "object" }, "Already received"), ...errors(400, 401, 409) },
+        responses: {
+          "201": json({ type: "object" }, "Created"),
+          "200": json({ type: "object" }, "Already received"),
+          ...errors(400, 401, 409),
+        },
       },
     },
     "/shares": {
-      get: { summary: "The caller's buyer shares with status and an engagement summary", responses: { "200": json(obj({ shares: { type: "array", items: { $ref: "#/components/schemas/Share" } } })), ...errors(401) } },
+      get: {
+        summary: "The caller's buyer shares with status and an engagement summary",
+        responses: { "200": json(obj({ shares: { type: "array", items: { $ref: "#/components/schemas/Share" } } })), ...errors(401) },
+      },
       post: {
         summary:
           "Share items with a buyer: a tracked link `/s/<token>`. Idempotent by a client `id` (or `Idempotency-Key`); `token` may be made on the device (32 random bytes, base64url) so an offline seller can copy the link at once. Items must be published, in the caller's audience and not internal-only",
@@ -258,16 +355,25 @@ export const openApiDocument = {
     },
     "/shares/{id}": {
       parameters: [idParam],
-      get: { summary: "One of the caller's shares with engagement (opens, viewers, downloads, time per item and page)", responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) } },
+      get: {
+        summary: "One of the caller's shares with engagement (opens, viewers, downloads, time per item and page)",
+        responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) },
+      },
       patch: {
         summary: "Extend (or shorten) a share's expiry; a revoked share answers 409",
         requestBody: body(obj({ expiresAt: dateTime }, ["expiresAt"])),
         responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(400, 401, 404, 409, 422) },
       },
-      delete: { summary: "Revoke a share: the link answers like an unknown one from now on (idempotent)", responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) } },
+      delete: {
+        summary: "Revoke a share: the link answers like an unknown one from now on (idempotent)",
+        responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) },
+      },
     },
     "/users": {
-      get: { summary: "All people (admin)", responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) } },
+      get: {
+        summary: "All people (admin)",
+        responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) },
+      },
       post: {
         summary: "Create a person (admin)",
         requestBody: body(obj({ email: str, name: str, role: str, teamId: str, password: str }, ["email", "name", "role", "password"])),
@@ -283,17 +389,29 @@ export const openApiDocument = {
       },
     },
     "/invitations": {
-      get: { summary: "Pending invitations (admin)", responses: { "200": json(obj({ invitations: { type: "array", items: { type: "object" } } })), ...errors(401, 403) } },
+      get: {
+        summary: "Pending invitations (admin)",
+        responses: { "200": json(obj({ invitations: { type: "array", items: { type: "object" } } })), ...errors(401, 403) },
+      },
       post: {
         summary: "Invite someone by email with a role and team (admin); mails a single-use link that expires in 7 days",
-        requestBody: body(obj({ email: str, role: { enum: [...ROLES] }, teamId: { type: ["string", "null"], format: "uuid" } }, ["email", "role"])),
-        responses: { "201": json(obj({ invitation: obj({ id: str, email: str, role: str, teamId: { type: ["string", "null"] }, expiresAt: dateTime }) }), "Created"), ...errors(400, 401, 403, 409, 422) },
+        requestBody: body(
+          obj({ email: str, role: { enum: [...ROLES] }, teamId: { type: ["string", "null"], format: "uuid" } }, ["email", "role"]),
+        ),
+        responses: {
+          "201": json(
+            obj({ invitation: obj({ id: str, email: str, role: str, teamId: { type: ["string", "null"] }, expiresAt: dateTime }) }),
+            "Created",
+          ),
+          ...errors(400, 401, 403, 409, 422),
+        },
       },
     },
     "/invitations/{token}/accept": {
       parameters: [{ name: "token", in: "path", required: true, schema: str }],
       post: {
-        summary: "Accept an invitation: creates the account with the invited role and team and sets the session cookie. Every unusable link answers the same 404.",
+        summary:
+          "Accept an invitation: creates the account with the invited role and team and sets the session cookie. Every unusable link answers the same 404.",
         security: [],
         requestBody: body(obj({ name: str, password: { type: "string", minLength: 10 } }, ["name", "password"])),
         responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created and signed in"), ...errors(400, 404) },
@@ -301,7 +419,8 @@ export const openApiDocument = {
     },
     "/password-resets": {
       post: {
-        summary: "Ask for a password reset link by email. Always 202 with the same body, whether or not the address has an account; rate limited per address and per client.",
+        summary:
+          "Ask for a password reset link by email. Always 202 with the same body, whether or not the address has an account; rate limited per address and per client.",
         security: [],
         requestBody: body(obj({ email: str }, ["email"])),
         responses: { "202": json(obj({ message: str }), "Accepted"), ...errors(400, 429) },
@@ -327,7 +446,21 @@ export const openApiDocument = {
           "200": json(
             obj({
               transport: { enum: ["smtp", "local"] },
-              messages: { type: "array", items: obj({ id: { type: "integer" }, kind: str, to: str, subject: str, text: str, status: { enum: ["queued", "sent", "local", "failed"] }, attempts: { type: "integer" }, error: { type: ["string", "null"] }, createdAt: dateTime, sentAt: { type: ["string", "null"], format: "date-time" } }) },
+              messages: {
+                type: "array",
+                items: obj({
+                  id: { type: "integer" },
+                  kind: str,
+                  to: str,
+                  subject: str,
+                  text: str,
+                  status: { enum: ["queued", "sent", "local", "failed"] },
+                  attempts: { type: "integer" },
+                  error: { type: ["string", "null"] },
+                  createdAt: dateTime,
+                  sentAt: { type: ["string", "null"], format: "date-time" },
+                }),
+              },
             }),
           ),
           ...errors(401, 403),

@@ -55,9 +55,12 @@ export async function formAction<T, E extends Record<string, unknown> = Record<n
     }
     if (error instanceof AppError) {
       if (notFoundPage && error.status === 404) throw new Response(error.message, { status: 404 });
-      return data({ ...(echo as E), ...details?.(error), formError: error.message, fields: {} as Record<string, string> } satisfies FormFailure & E, {
-        status: error.status,
-      });
+      return data(
+        { ...(echo as E), ...details?.(error), formError: error.message, fields: {} as Record<string, string> } satisfies FormFailure & E,
+        {
+          status: error.status,
+        },
+      );
     }
     throw error;
   }

@@ -32,10 +32,21 @@ export function eventEntry(
 ): NewEntry {
   const id = uuid();
   const at = (e.at ?? new Date()).toISOString();
-  return { id, userId, kind: "event", itemId: e.itemId, at, body: { id, type: e.type, itemId: e.itemId, at, ...(e.props ? { props: e.props } : {}) } };
+  return {
+    id,
+    userId,
+    kind: "event",
+    itemId: e.itemId,
+    at,
+    body: { id, type: e.type, itemId: e.itemId, at, ...(e.props ? { props: e.props } : {}) },
+  };
 }
 
-export function ratingEntry(userId: string, itemId: string, r: { useful: boolean; reasons?: string[]; comment?: string; at?: Date }): NewEntry {
+export function ratingEntry(
+  userId: string,
+  itemId: string,
+  r: { useful: boolean; reasons?: string[]; comment?: string; at?: Date },
+): NewEntry {
   const at = (r.at ?? new Date()).toISOString();
   const body: RatingBody = { useful: r.useful, at };
   if (r.reasons?.length) body.reasons = r.reasons;
@@ -60,7 +71,16 @@ export function shareToken(): string {
 
 export function shareEntry(
   userId: string,
-  s: { itemIds: string[]; recipientName?: string; recipientEmail?: string; note?: string; allowDownload?: boolean; requireEmail?: boolean; days?: number; at?: Date },
+  s: {
+    itemIds: string[];
+    recipientName?: string;
+    recipientEmail?: string;
+    note?: string;
+    allowDownload?: boolean;
+    requireEmail?: boolean;
+    days?: number;
+    at?: Date;
+  },
 ): NewEntry & { body: ShareBody } {
   const id = uuid();
   const at = s.at ?? new Date();
@@ -210,7 +230,8 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
         headers: { "Idempotency-Key": head.id },
       });
       // The seller reads this on the Saved tab: say which link did not go live.
-      if (outcome.kind === "refused") outcome = { kind: "refused", message: `A share link made offline was not created: ${outcome.message}` };
+      if (outcome.kind === "refused")
+        outcome = { kind: "refused", message: `A share link made offline was not created: ${outcome.message}` };
     } else {
       batch = [head];
       outcome = await send(fetchFn, `${origin}/api/v1/requests`, {
@@ -254,7 +275,10 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
 }
 
 /** A newer rating may have replaced this entry meanwhile: never resurrect a deleted one. */
-async function updateIfQueued(store: { get(key: number): Promise<OutboxEntry | undefined>; put(value: OutboxEntry): Promise<unknown> }, e: OutboxEntry) {
+async function updateIfQueued(
+  store: { get(key: number): Promise<OutboxEntry | undefined>; put(value: OutboxEntry): Promise<unknown> },
+  e: OutboxEntry,
+) {
   if (await store.get(e.seq!)) await store.put(e);
 }
 

@@ -25,7 +25,10 @@ export async function markSaveWhenOnline(db: OfflineDb, itemId: string): Promise
 export async function savePending(db: OfflineDb, options: Omit<SaveOptions, "onProgress" | "kit">) {
   const ids = await pendingSaves(db);
   if (!ids.length) return { saved: [] as string[], failed: [] as string[] };
-  const [items, already] = await Promise.all([Promise.all(ids.map((id) => db.get("catalog", id))), Promise.all(ids.map((id) => db.get("saved", id)))]);
+  const [items, already] = await Promise.all([
+    Promise.all(ids.map((id) => db.get("catalog", id))),
+    Promise.all(ids.map((id) => db.get("saved", id))),
+  ]);
   const todo = items.filter((item, i) => item && !already[i]).map((item) => item!);
   const { saved, failed } = await saveMany(db, todo, options);
   const failedIds = failed.map((f) => f.item.id);

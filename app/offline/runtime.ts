@@ -65,7 +65,8 @@ export async function flushNow(): Promise<FlushResult | undefined> {
 
 async function requestBackgroundSync() {
   try {
-    const reg = (await navigator.serviceWorker?.ready) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+    const reg = (await navigator.serviceWorker?.ready) as
+      (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
     await reg?.sync?.register(OUTBOX_SYNC_TAG);
   } catch {
     // No Background Sync (Safari, Firefox): the `online` listener and the next start flush instead.
@@ -168,7 +169,10 @@ export function startOffline(forUser: string, options: { storeShell?: boolean } 
   }
   // A view staged just before the last page went away is committed first, then everything is sent.
   void commitStagedEntries().then(() => {
-    if (navigator.onLine) void flushNow().then(() => syncNow()).then(() => savePendingNow());
+    if (navigator.onLine)
+      void flushNow()
+        .then(() => syncNow())
+        .then(() => savePendingNow());
   });
   if (navigator.onLine && storeShell) void cacheShell();
 }

@@ -70,7 +70,11 @@ async function download(fetchFn: typeof fetch, url: string, onBytes: (n: number,
   headers.delete("Content-Encoding");
   headers.set("Content-Length", String(size));
   headers.set("X-Fieldkit-Saved-At", new Date().toISOString());
-  return { response: new Response(new Blob(chunks as BlobPart[]), { status: 200, headers }), size, text: () => new TextDecoder().decode(concat(chunks, size)) };
+  return {
+    response: new Response(new Blob(chunks as BlobPart[]), { status: 200, headers }),
+    size,
+    text: () => new TextDecoder().decode(concat(chunks, size)),
+  };
 }
 
 function concat(chunks: Uint8Array[], size: number) {

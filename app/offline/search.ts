@@ -70,9 +70,17 @@ function tagMatches(item: CatalogItem, tag: string): boolean {
 }
 
 function snippetFor(item: CatalogItem, terms: string[]): string {
-  const text = item.bodyMd ? item.bodyMd.replace(/[#*_`>]+/g, "").replace(/\s+/g, " ").trim() : item.summary;
+  const text = item.bodyMd
+    ? item.bodyMd
+        .replace(/[#*_`>]+/g, "")
+        .replace(/\s+/g, " ")
+        .trim()
+    : item.summary;
   const lower = text.toLowerCase();
-  const at = terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  const at = terms
+    .map((t) => lower.indexOf(t.toLowerCase()))
+    .filter((i) => i >= 0)
+    .sort((a, b) => a - b)[0];
   if (at === undefined || text.length <= 160) return text.slice(0, 160);
   const start = Math.max(0, at - 60);
   return `${start > 0 ? "…" : ""}${text.slice(start, start + 160)}${start + 160 < text.length ? "…" : ""}`;

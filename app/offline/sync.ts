@@ -87,7 +87,10 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
     const qs = query.toString();
     let res: Response;
     try {
-      res = await fetchFn(`${origin}/api/v1/sync${qs ? `?${qs}` : ""}`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      res = await fetchFn(`${origin}/api/v1/sync${qs ? `?${qs}` : ""}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
     } catch {
       return { status: "offline" };
     }

@@ -12,7 +12,11 @@ export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const [people, teams, mail] = await Promise.all([listPeople(context.app.db, { actor }), listTeams(context.app.db), mailTrouble(context.app.db)]);
+  const [people, teams, mail] = await Promise.all([
+    listPeople(context.app.db, { actor }),
+    listTeams(context.app.db),
+    mailTrouble(context.app.db),
+  ]);
   return { people, teams, me: actor.id, mailFailed: mail.failed };
 }
 
@@ -20,32 +24,38 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const db = context.app.db;
-  return formAction(async () => {
-    switch (form.intent) {
-      case "create-user": {
-        const user = await createUser(db, { actor, input: form });
-        return { ok: `Created ${user.email}. Share the password with them privately, or send an invitation next time.`, intent: form.intent };
+  return formAction(
+    async () => {
+      switch (form.intent) {
+        case "create-user": {
+          const user = await createUser(db, { actor, input: form });
+          return {
+            ok: `Created ${user.email}. Share the password with them privately, or send an invitation next time.`,
+            intent: form.intent,
+          };
+        }
+        case "update-user": {
+          await updateUser(db, {
+            actor,
+            input: {
+              userId: form.userId,
+              role: form.role as (typeof ROLES)[number],
+              teamId: form.teamId ?? "",
+              ...(form.active ? { active: form.active === "true" } : {}),
+            },
+          });
+          return { ok: "Saved.", intent: form.intent };
+        }
+        case "create-team": {
+          const team = await createTeam(db, { actor, input: form });
+          return { ok: `Created team ${team.name}.`, intent: form.intent };
+        }
+        default:
+          throw new AppError("bad_request", "Unknown action.");
       }
-      case "update-user": {
-        await updateUser(db, {
-          actor,
-          input: {
-            userId: form.userId,
-            role: form.role as (typeof ROLES)[number],
-            teamId: form.teamId ?? "",
-            ...(form.active ? { active: form.active === "true" } : {}),
-          },
-        });
-        return { ok: "Saved.", intent: form.intent };
-      }
-      case "create-team": {
-        const team = await createTeam(db, { actor, input: form });
-        return { ok: `Created team ${team.name}.`, intent: form.intent };
-      }
-      default:
-        throw new AppError("bad_request", "Unknown action.");
-    }
-  }, { echo: { intent: form.intent } });
+    },
+    { echo: { intent: form.intent } },
+  );
 }
 
 export default function Admin() {
@@ -68,7 +78,8 @@ export default function Admin() {
     <>
       <h1>People and teams</h1>
       <p>
-        <Link to="/admin/invitations">Invite people</Link> · <Link to="/admin/mail">Outgoing mail</Link> · <Link to="/admin/audit">Audit log</Link>
+        <Link to="/admin/invitations">Invite people</Link> · <Link to="/admin/mail">Outgoing mail</Link> ·{" "}
+        <Link to="/admin/audit">Audit log</Link>
       </p>
       {mailFailed ? (
         <p className="form-error" role="alert">
@@ -80,7 +91,8 @@ export default function Admin() {
       <PeopleTable people={people} teams={teams} me={me} busy={busy} />
       <h2>Add a person with a password</h2>
       <p className="meta">
-        Usually <Link to="/admin/invitations">invite them</Link> instead: they choose their own password. Use this for a break-glass admin account.
+        Usually <Link to="/admin/invitations">invite them</Link> instead: they choose their own password. Use this for a break-glass admin
+        account.
       </p>
       {message("create-user")}
       <AddPersonForm teams={teams} busy={busy} />

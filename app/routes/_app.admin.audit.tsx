@@ -13,7 +13,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = AuditQuery.parse(Object.fromEntries(url.searchParams));
   const entries = await listAudit(context.app.db, { actor, query, limit: 200 });
-  return { entries, query, csvHref: `/admin/audit.csv${url.search}`, actions: [...Object.keys(ITEM_ACTIONS), ...OTHER_ACTIONS], labels: ITEM_ACTIONS as Record<string, string> };
+  return {
+    entries,
+    query,
+    csvHref: `/admin/audit.csv${url.search}`,
+    actions: [...Object.keys(ITEM_ACTIONS), ...OTHER_ACTIONS],
+    labels: ITEM_ACTIONS as Record<string, string>,
+  };
 }
 
 export default function AuditLog() {

@@ -25,29 +25,36 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const db = context.app.db;
   const settings = inviteSettings(context.app);
-  return formAction(async () => {
-    let result: Result;
-    if (intent === "invite") {
-      const invite = await inviteUser(db, { actor, input: { email: form.get("email"), role: form.get("role"), teamId: form.get("teamId") }, settings });
-      result = { intent, ok: `Invitation sent to ${invite.email}.` };
-    } else if (intent === "invite-csv") {
-      const file = form.get("file");
-      const csv = file instanceof File && file.size ? await file.text() : String(form.get("csv") ?? "");
-      if (csv.length > 200_000) throw new AppError("payload_too_large", "The list is too long: invite at most 1000 people at a time.");
-      const { invited, failed } = await inviteFromCsv(db, { actor, csv, settings });
-      result = { intent, ok: `${invited.length} invitation${invited.length === 1 ? "" : "s"} sent.`, failed };
-    } else if (intent === "resend") {
-      const invite = await resendInvitation(db, { actor, id: String(form.get("id") ?? ""), settings });
-      result = { intent, ok: `Sent a new link to ${invite.email}; the old one no longer works.` };
-    } else if (intent === "withdraw") {
-      const invite = await withdrawInvitation(db, { actor, id: String(form.get("id") ?? "") });
-      result = { intent, ok: `Withdrew the invitation for ${invite.email}.` };
-    } else {
-      throw new AppError("bad_request", "Unknown action.");
-    }
-    wakeJobs(context.app);
-    return result;
-  }, { echo: { intent } });
+  return formAction(
+    async () => {
+      let result: Result;
+      if (intent === "invite") {
+        const invite = await inviteUser(db, {
+          actor,
+          input: { email: form.get("email"), role: form.get("role"), teamId: form.get("teamId") },
+          settings,
+        });
+        result = { intent, ok: `Invitation sent to ${invite.email}.` };
+      } else if (intent === "invite-csv") {
+        const file = form.get("file");
+        const csv = file instanceof File && file.size ? await file.text() : String(form.get("csv") ?? "");
+        if (csv.length > 200_000) throw new AppError("payload_too_large", "The list is too long: invite at most 1000 people at a time.");
+        const { invited, failed } = await inviteFromCsv(db, { actor, csv, settings });
+        result = { intent, ok: `${invited.length} invitation${invited.length === 1 ? "" : "s"} sent.`, failed };
+      } else if (intent === "resend") {
+        const invite = await resendInvitation(db, { actor, id: String(form.get("id") ?? ""), settings });
+        result = { intent, ok: `Sent a new link to ${invite.email}; the old one no longer works.` };
+      } else if (intent === "withdraw") {
+        const invite = await withdrawInvitation(db, { actor, id: String(form.get("id") ?? "") });
+        result = { intent, ok: `Withdrew the invitation for ${invite.email}.` };
+      } else {
+        throw new AppError("bad_request", "Unknown action.");
+      }
+      wakeJobs(context.app);
+      return result;
+    },
+    { echo: { intent } },
+  );
 }
 
 export default function Invitations() {
@@ -57,14 +64,18 @@ export default function Invitations() {
   const message = (intents: string[]) =>
     result && intents.includes(result.intent) ? (
       result.formError ? (
-        <p className="form-error" role="alert">{result.formError}</p>
+        <p className="form-error" role="alert">
+          {result.formError}
+        </p>
       ) : (
         <div className="notice" role="status">
           <p>{result.ok}</p>
           {result.failed?.length ? (
             <ul>
               {result.failed.map((f) => (
-                <li key={f.line}>Line {f.line} ({f.email || "no email"}): {f.error}</li>
+                <li key={f.line}>
+                  Line {f.line} ({f.email || "no email"}): {f.error}
+                </li>
               ))}
             </ul>
           ) : null}
@@ -78,7 +89,9 @@ export default function Invitations() {
         <Link to="/admin">People and teams</Link> · <Link to="/admin/mail">Outgoing mail</Link>
       </p>
       {mail === "local" ? (
-        <p className="meta">No SMTP server is configured: invitations wait in the <Link to="/admin/mail">local outbox</Link>, where you can copy the link.</p>
+        <p className="meta">
+          No SMTP server is configured: invitations wait in the <Link to="/admin/mail">local outbox</Link>, where you can copy the link.
+        </p>
       ) : null}
 
       <h2 id="invite">Invite someone</h2>
@@ -111,7 +124,9 @@ export default function Invitations() {
           </div>
         </div>
         <p>
-          <button type="submit" disabled={busy}>Send invitation</button>
+          <button type="submit" disabled={busy}>
+            Send invitation
+          </button>
         </p>
       </Form>
 
@@ -119,13 +134,17 @@ export default function Invitations() {
       {message(["invite-csv"])}
       <Form method="post" encType="multipart/form-data" className="card" aria-labelledby="invite-csv">
         <input type="hidden" name="intent" value="invite-csv" />
-        <p className="meta" id="csv-hint">One person per line: <code>email,role,team</code> (team by name, may be empty; a header line is fine).</p>
+        <p className="meta" id="csv-hint">
+          One person per line: <code>email,role,team</code> (team by name, may be empty; a header line is fine).
+        </p>
         <label htmlFor="csv-file">CSV file</label>
         <input id="csv-file" name="file" type="file" accept=".csv,text/csv" aria-describedby="csv-hint" />
         <label htmlFor="csv-text">Or paste the lines</label>
         <textarea id="csv-text" name="csv" rows={4} aria-describedby="csv-hint" />
         <p>
-          <button type="submit" disabled={busy}>Send invitations</button>
+          <button type="submit" disabled={busy}>
+            Send invitations
+          </button>
         </p>
       </Form>
 
@@ -139,15 +158,30 @@ export default function Invitations() {
                 <strong>{p.email}</strong>
                 <div className="meta">
                   {p.role}
-                  {p.teamName ? ` · ${p.teamName}` : ""} · {p.expired ? `expired ${formatDate(p.expiresAt)}` : `expires ${formatDate(p.expiresAt)}`}
+                  {p.teamName ? ` · ${p.teamName}` : ""} ·{" "}
+                  {p.expired ? `expired ${formatDate(p.expiresAt)}` : `expires ${formatDate(p.expiresAt)}`}
                 </div>
               </div>
               <Form method="post" style={{ flex: "0 0 auto" }}>
                 <input type="hidden" name="id" value={p.id} />
-                <button type="submit" name="intent" value="resend" className="secondary" disabled={busy} aria-label={`Resend to ${p.email}`}>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="resend"
+                  className="secondary"
+                  disabled={busy}
+                  aria-label={`Resend to ${p.email}`}
+                >
                   Resend
                 </button>{" "}
-                <button type="submit" name="intent" value="withdraw" className="danger" disabled={busy} aria-label={`Withdraw the invitation for ${p.email}`}>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="withdraw"
+                  className="danger"
+                  disabled={busy}
+                  aria-label={`Withdraw the invitation for ${p.email}`}
+                >
                   Withdraw
                 </button>
               </Form>

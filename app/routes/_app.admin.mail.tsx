@@ -29,7 +29,8 @@ export default function Mail() {
       </p>
       {trouble.failed || trouble.retrying ? (
         <p className="form-error" role="alert">
-          {trouble.failed} message{trouble.failed === 1 ? "" : "s"} could not be delivered; {trouble.retrying} {trouble.retrying === 1 ? "is" : "are"} being retried.
+          {trouble.failed} message{trouble.failed === 1 ? "" : "s"} could not be delivered; {trouble.retrying}{" "}
+          {trouble.retrying === 1 ? "is" : "are"} being retried.
         </p>
       ) : null}
       {messages.length ? (

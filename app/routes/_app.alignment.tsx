@@ -33,7 +33,11 @@ export default function Alignment() {
       value: kpis.usefulShare === null ? "–" : `${Math.round(kpis.usefulShare * 100)} %`,
       hint: `of ${kpis.ratings} sellers' latest answers said "useful"`,
     },
-    { label: "Gaps opened", value: String(kpis.gapsOpened), hint: `content requests; plus ${kpis.zeroResultSearches} searches with no results` },
+    {
+      label: "Gaps opened",
+      value: String(kpis.gapsOpened),
+      hint: `content requests; plus ${kpis.zeroResultSearches} searches with no results`,
+    },
     { label: "Gaps closed", value: String(kpis.gapsClosed), hint: "requests answered with content" },
     {
       label: "Request to content",
@@ -45,7 +49,8 @@ export default function Alignment() {
     <>
       <h1>Alignment</h1>
       <p className="meta">
-        The same figures for marketing and sales leaders, {filters.range.from} to {filters.range.to}. <Link to="/insights">Details in Insights</Link>
+        The same figures for marketing and sales leaders, {filters.range.from} to {filters.range.to}.{" "}
+        <Link to="/insights">Details in Insights</Link>
       </p>
       <InsightFilters filters={filters} teams={teams} action="/alignment" />
       <div className="section-head">

@@ -46,7 +46,14 @@ export default function FeedbackInbox() {
         <h1>Feedback inbox</h1>
         <Link to="/feedback/requests">Content requests</Link>
       </div>
-      <Form method="get" action="/feedback" className="inbox-filters" key={JSON.stringify(query)} role="search" aria-label="Filter feedback">
+      <Form
+        method="get"
+        action="/feedback"
+        className="inbox-filters"
+        key={JSON.stringify(query)}
+        role="search"
+        aria-label="Filter feedback"
+      >
         {item ? <input type="hidden" name="item" value={item.id} /> : null}
         <div>
           <label htmlFor="inbox-show">Show</label>
@@ -74,11 +81,14 @@ export default function FeedbackInbox() {
       </Form>
       {item ? (
         <p className="filter-chip">
-          Item: <strong>{item.title}</strong> <Link to={hrefWith(query, { item: undefined, page: undefined, open: undefined })}>Show every item</Link>
+          Item: <strong>{item.title}</strong>{" "}
+          <Link to={hrefWith(query, { item: undefined, page: undefined, open: undefined })}>Show every item</Link>
         </p>
       ) : null}
       <p className="meta" role="status">
-        {total === 0 ? "Nothing here." : `${total.toLocaleString("en-GB")} ${total === 1 ? "rating" : "ratings"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
+        {total === 0
+          ? "Nothing here."
+          : `${total.toLocaleString("en-GB")} ${total === 1 ? "rating" : "ratings"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
       </p>
 
       <div className={pane ? "inbox-layout has-pane" : "inbox-layout"}>
@@ -114,7 +124,11 @@ export default function FeedbackInbox() {
           )}
           {pages > 1 ? (
             <nav aria-label="Pages" className="pager">
-              {page > 1 ? <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1, open: undefined })}>← Newer</Link> : <span aria-hidden="true" />}
+              {page > 1 ? (
+                <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1, open: undefined })}>← Newer</Link>
+              ) : (
+                <span aria-hidden="true" />
+              )}
               <span>
                 Page {page} of {pages}
               </span>
@@ -123,7 +137,11 @@ export default function FeedbackInbox() {
           ) : null}
         </div>
         {pane ? (
-          <InboxPane rating={pane} closeHref={hrefWith(query, { open: undefined })} itemHref={hrefWith({}, { item: pane.itemId, show: "all" })} />
+          <InboxPane
+            rating={pane}
+            closeHref={hrefWith(query, { open: undefined })}
+            itemHref={hrefWith({}, { item: pane.itemId, show: "all" })}
+          />
         ) : rows.length ? (
           <p className="meta inbox-hint">Choose a rating to read it in full and reply.</p>
         ) : null}

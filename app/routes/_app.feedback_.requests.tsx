@@ -41,7 +41,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Requests() {
   const { show, rows, total, page, pages } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
-  const href = (p: number) => `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(p > 1 ? { page: String(p) } : {}) })}`;
+  const href = (p: number) =>
+    `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
     <>
       <div className="row heading-row">
@@ -62,7 +63,9 @@ export default function Requests() {
         <button type="submit">Apply</button>
       </Form>
       <p className="meta" role="status">
-        {total === 0 ? "Nothing here." : `${total.toLocaleString("en-GB")} ${total === 1 ? "request" : "requests"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
+        {total === 0
+          ? "Nothing here."
+          : `${total.toLocaleString("en-GB")} ${total === 1 ? "request" : "requests"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
       </p>
       {rows.length === 0 ? (
         <EmptyState title="No requests">When sellers can't find something, their requests appear here.</EmptyState>

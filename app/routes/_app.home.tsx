@@ -56,7 +56,11 @@ export default function Home() {
         <ItemList items={latest} />
       ) : (
         <EmptyState title={offline ? "The catalog isn't on this device yet" : "Nothing published for your team yet"}>
-          <p>{offline ? "Open Fieldkit once with a connection and it keeps a copy for offline use." : "When marketing publishes content for your team it appears here."}</p>
+          <p>
+            {offline
+              ? "Open Fieldkit once with a connection and it keeps a copy for offline use."
+              : "When marketing publishes content for your team it appears here."}
+          </p>
         </EmptyState>
       )}
     </>

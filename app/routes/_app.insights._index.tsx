@@ -41,7 +41,12 @@ export default function Insights() {
       <h1>Insights</h1>
       <p className="meta">
         {filters.range.from} to {filters.range.to} (UTC days). <Link to="/alignment">Alignment KPIs</Link>
-        {show.marketing ? <> · <Link to="/feedback">Feedback inbox</Link></> : null}
+        {show.marketing ? (
+          <>
+            {" "}
+            · <Link to="/feedback">Feedback inbox</Link>
+          </>
+        ) : null}
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights" />
       {show.leading && adoption ? <AdoptionSection adoption={adoption} csv={csv} /> : null}

@@ -8,6 +8,11 @@ import { readFilters } from "~/modules/insights/page.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
   return pageData(async () => {
-    return await exportInsightCsv(context.app.db, { user, table: "item-trend", itemId: params.id, filters: readFilters(new URL(request.url)) });
+    return await exportInsightCsv(context.app.db, {
+      user,
+      table: "item-trend",
+      itemId: params.id,
+      filters: readFilters(new URL(request.url)),
+    });
   });
 }

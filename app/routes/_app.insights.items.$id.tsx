@@ -26,7 +26,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ]);
     // Buyer engagement is for every team: shares are counted by the day they were made.
     const to = new Date(`${filters.range.to}T00:00:00Z`);
-    const buyers = await buyerInsightsForItem(context.app.db, params.id!, { from: new Date(`${filters.range.from}T00:00:00Z`), to: new Date(to.getTime() + 86_400_000) });
+    const buyers = await buyerInsightsForItem(context.app.db, params.id!, {
+      from: new Date(`${filters.range.from}T00:00:00Z`),
+      to: new Date(to.getTime() + 86_400_000),
+    });
     return {
       buyers,
       filters,
@@ -47,7 +50,11 @@ export default function ItemInsights() {
   return (
     <>
       <p>
-        <Link to={`/insights?${new URLSearchParams({ from: filters.range.from, to: filters.range.to, ...(filters.teamId ? { team: filters.teamId } : {}) })}`}>← All insights</Link>
+        <Link
+          to={`/insights?${new URLSearchParams({ from: filters.range.from, to: filters.range.to, ...(filters.teamId ? { team: filters.teamId } : {}) })}`}
+        >
+          ← All insights
+        </Link>
       </p>
       <h1>{detail.title}</h1>
       <p>
@@ -55,13 +62,34 @@ export default function ItemInsights() {
       </p>
       <InsightFilters filters={filters} teams={teams} action={`/insights/items/${itemId}`} />
       <dl className="kpis">
-        <div><dt>Views</dt><dd>{i?.views ?? 0}</dd></div>
-        <div><dt>Unique sellers</dt><dd>{i?.uniqueSellers ?? 0}</dd></div>
-        <div><dt>Shares</dt><dd>{i?.shares ?? 0}</dd></div>
-        <div><dt>Downloads</dt><dd>{i?.downloads ?? 0}</dd></div>
-        <div><dt>Average time</dt><dd>{i?.avgDwellS != null ? `${i.avgDwellS} s` : "–"}</dd></div>
-        <div><dt>Useful</dt><dd>{i ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "–"}</dd></div>
-        <div><dt title="Wilson lower bound">Fair score</dt><dd>{i?.score ?? 0}</dd></div>
+        <div>
+          <dt>Views</dt>
+          <dd>{i?.views ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Unique sellers</dt>
+          <dd>{i?.uniqueSellers ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Shares</dt>
+          <dd>{i?.shares ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Downloads</dt>
+          <dd>{i?.downloads ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Average time</dt>
+          <dd>{i?.avgDwellS != null ? `${i.avgDwellS} s` : "–"}</dd>
+        </div>
+        <div>
+          <dt>Useful</dt>
+          <dd>{i ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "–"}</dd>
+        </div>
+        <div>
+          <dt title="Wilson lower bound">Fair score</dt>
+          <dd>{i?.score ?? 0}</dd>
+        </div>
       </dl>
 
       <section aria-labelledby="trend">
@@ -70,18 +98,27 @@ export default function ItemInsights() {
           <CsvLink href={`/insights/items/${itemId}/export?${p}`} />
         </div>
         <ChartFigure title="Views per day">
-          <LineChart points={detail.trend.map((d) => ({ x: d.day, y: d.views }))} label={`Views per day, ${detail.trend.reduce((s, d) => s + d.views, 0)} in total; the table below lists each day`} />
+          <LineChart
+            points={detail.trend.map((d) => ({ x: d.day, y: d.views }))}
+            label={`Views per day, ${detail.trend.reduce((s, d) => s + d.views, 0)} in total; the table below lists each day`}
+          />
         </ChartFigure>
         <details>
           <summary>Views per day as a table</summary>
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">Day</th><th scope="col">Views</th></tr>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col">Views</th>
+                </tr>
               </thead>
               <tbody>
                 {detail.trend.map((d) => (
-                  <tr key={d.day}><th scope="row">{d.day}</th><td>{d.views}</td></tr>
+                  <tr key={d.day}>
+                    <th scope="row">{d.day}</th>
+                    <td>{d.views}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
@@ -96,15 +133,26 @@ export default function ItemInsights() {
         ) : (
           <>
             <ChartFigure title="Reasons chosen">
-              <BarChart data={detail.reasons.map((r) => ({ label: r.label, value: r.count }))} label={detail.reasons.map((r) => `${r.label}: ${r.count}`).join(", ")} />
+              <BarChart
+                data={detail.reasons.map((r) => ({ label: r.label, value: r.count }))}
+                label={detail.reasons.map((r) => `${r.label}: ${r.count}`).join(", ")}
+              />
             </ChartFigure>
             <div className="table-wrap">
               <table>
                 <caption className="visually-hidden">Reasons</caption>
-                <thead><tr><th scope="col">Reason</th><th scope="col">Sellers</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Reason</th>
+                    <th scope="col">Sellers</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {detail.reasons.map((r) => (
-                    <tr key={r.reason}><th scope="row">{r.label}</th><td>{r.count}</td></tr>
+                    <tr key={r.reason}>
+                      <th scope="row">{r.label}</th>
+                      <td>{r.count}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -140,10 +188,18 @@ export default function ItemInsights() {
         ) : (
           <div className="table-wrap">
             <table aria-labelledby="terms">
-              <thead><tr><th scope="col">Search</th><th scope="col">Clicks</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Search</th>
+                  <th scope="col">Clicks</th>
+                </tr>
+              </thead>
               <tbody>
                 {detail.searchTerms.map((t) => (
-                  <tr key={t.query}><th scope="row">{t.query}</th><td>{t.clicks}</td></tr>
+                  <tr key={t.query}>
+                    <th scope="row">{t.query}</th>
+                    <td>{t.clicks}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>

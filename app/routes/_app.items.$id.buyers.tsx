@@ -17,6 +17,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   await pageData(async () => {
     await setNotForBuyers(context.app.db, { user, itemId: params.id ?? "", notForBuyers });
   });
-  const notice = notForBuyers ? "Marked internal only: it can't be shared with buyers, and existing links no longer show it." : "Buyers may now receive this item.";
+  const notice = notForBuyers
+    ? "Marked internal only: it can't be shared with buyers, and existing links no longer show it."
+    : "Buyers may now receive this item.";
   return redirect(`${back}?notice=${encodeURIComponent(notice)}`);
 }

@@ -39,7 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token);
     const user = await viewer;
     const moves = page.desk
-      ? await allowedMoves(context.app.db, user, { id: page.item.id, status: page.item.status, ownerId: page.item.owner?.id ?? null, problem: page.item.problem })
+      ? await allowedMoves(context.app.db, user, {
+          id: page.item.id,
+          status: page.item.status,
+          ownerId: page.item.owner?.id ?? null,
+          problem: page.item.problem,
+        })
       : [];
     return { ...page, moves };
   });
@@ -84,7 +89,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       publishAt: publishAt ? `${publishAt}${String(form.get("tz") ?? "Z")}` : undefined,
     });
     const result = await transitionItem(app, user, id, input);
-    const notice = result.publishAt ? `Approved. It will be published ${formatDateTime(result.publishAt)}.` : `Moved to ${result.status.replace("_", " ")}.`;
+    const notice = result.publishAt
+      ? `Approved. It will be published ${formatDateTime(result.publishAt)}.`
+      : `Moved to ${result.status.replace("_", " ")}.`;
     return redirect(`/items/${id}?notice=${encodeURIComponent(notice)}`);
   });
 }
@@ -143,7 +150,9 @@ function ItemView() {
       {d.html ? <section className="card prose" aria-label="Message" dangerouslySetInnerHTML={{ __html: d.html }} /> : null}
 
       {item.videoUrl ? <LinkedVideo link={item.videoUrl} title={item.title} /> : null}
-      {current?.filename && current.mime?.startsWith("video/") ? <UploadedVideo src={`${base}/file`} mime={current.mime} title={item.title} /> : null}
+      {current?.filename && current.mime?.startsWith("video/") ? (
+        <UploadedVideo src={`${base}/file`} mime={current.mime} title={item.title} />
+      ) : null}
 
       {current?.filename ? (
         <p className="row actions">

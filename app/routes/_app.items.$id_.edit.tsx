@@ -34,14 +34,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     audiences: form.getAll("audiences").map(String),
     verified: form.get("verified") === "on",
   };
-  return formAction(async () => {
-    await updateItem(context.app, user, id, UpdateInput.parse(values));
-    return redirect(`/items/${id}?notice=${encodeURIComponent("Saved.")}`);
-  }, {
-    echo: { values, conflict: null as CurrentValues | null },
-    summary: "Check the highlighted fields.",
-    details: (error) => ({ conflict: error.status === 409 ? ((error.details?.current ?? null) as CurrentValues | null) : null }),
-  });
+  return formAction(
+    async () => {
+      await updateItem(context.app, user, id, UpdateInput.parse(values));
+      return redirect(`/items/${id}?notice=${encodeURIComponent("Saved.")}`);
+    },
+    {
+      echo: { values, conflict: null as CurrentValues | null },
+      summary: "Check the highlighted fields.",
+      details: (error) => ({ conflict: error.status === 409 ? ((error.details?.current ?? null) as CurrentValues | null) : null }),
+    },
+  );
 }
 
 export default function EditItem() {
@@ -116,7 +119,11 @@ export default function EditItem() {
       </Form>
       <section className="card" aria-labelledby="buyers-h">
         <h2 id="buyers-h">Buyers</h2>
-        <p>{item.notForBuyers ? "Internal only: sellers can't share it with buyers." : "Sellers may share this item with buyers through tracked links."}</p>
+        <p>
+          {item.notForBuyers
+            ? "Internal only: sellers can't share it with buyers."
+            : "Sellers may share this item with buyers through tracked links."}
+        </p>
         <Form method="post" action={`/items/${item.id}/buyers`}>
           <input type="hidden" name="notForBuyers" value={item.notForBuyers ? "false" : "true"} />
           <button type="submit" className="secondary" disabled={busy}>

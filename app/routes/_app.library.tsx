@@ -25,7 +25,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     attentionCounts(db, { user, mine: scope === "mine" }),
     awaitingReviewCount(db, { user }),
   ]);
-  return { ...table, query, scope, options, counts, canSeeAllStatuses: user.role !== "manager", attention: attention ? { review, ...attention } : null };
+  return {
+    ...table,
+    query,
+    scope,
+    options,
+    counts,
+    canSeeAllStatuses: user.role !== "manager",
+    attention: attention ? { review, ...attention } : null,
+  };
 }
 
 export default function Library() {
@@ -66,7 +74,9 @@ export default function Library() {
             </nav>
           </div>
           {total === 0 ? (
-            <p className="meta">Nothing waits for your review, is expiring in the next 30 days, is overdue for re-verification, or is blocked.</p>
+            <p className="meta">
+              Nothing waits for your review, is expiring in the next 30 days, is overdue for re-verification, or is blocked.
+            </p>
           ) : (
             <ul className="attention-tiles">
               {tiles.map((t) => (

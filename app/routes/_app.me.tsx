@@ -45,30 +45,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
-  return formAction(async () => {
-    if ((form.intent === "create-token" || form.intent === "revoke-token") && !mayUseApiTokens(user)) {
-      throw forbidden("API tokens are not available for your role.");
-    }
-    if (form.intent === "create-token") {
-      const created = await createApiToken(context.app.db, { user, input: form });
-      return { created: { name: created.name, token: created.token }, formError: null };
-    }
-    if (form.intent === "revoke-token") {
-      await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
-      return { created: null, formError: null };
-    }
-    if (form.intent === "notification-prefs") {
-      await savePrefs(context.app.db, { user, input: prefsFromForm(form, kindsFor(user.role)) });
-      return { created: null, formError: null, prefsSaved: true };
-    }
-    if (form.intent === "change-password") {
-      const currentSessionToken = await readSessionToken(context.app, request);
-      await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
-      wakeJobs(context.app);
-      return { created: null, formError: null, passwordChanged: true };
-    }
-    throw new AppError("bad_request", "Unknown action.");
-  }, { echo: { created: null, intent }, notFoundPage: false });
+  return formAction(
+    async () => {
+      if ((form.intent === "create-token" || form.intent === "revoke-token") && !mayUseApiTokens(user)) {
+        throw forbidden("API tokens are not available for your role.");
+      }
+      if (form.intent === "create-token") {
+        const created = await createApiToken(context.app.db, { user, input: form });
+        return { created: { name: created.name, token: created.token }, formError: null };
+      }
+      if (form.intent === "revoke-token") {
+        await revokeApiToken(context.app.db, { user, id: String(form.id ?? "") });
+        return { created: null, formError: null };
+      }
+      if (form.intent === "notification-prefs") {
+        await savePrefs(context.app.db, { user, input: prefsFromForm(form, kindsFor(user.role)) });
+        return { created: null, formError: null, prefsSaved: true };
+      }
+      if (form.intent === "change-password") {
+        const currentSessionToken = await readSessionToken(context.app, request);
+        await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
+        wakeJobs(context.app);
+        return { created: null, formError: null, passwordChanged: true };
+      }
+      throw new AppError("bad_request", "Unknown action.");
+    },
+    { echo: { created: null, intent }, notFoundPage: false },
+  );
 }
 
 export default function Me() {
@@ -136,10 +139,22 @@ export default function Me() {
         <label htmlFor="current-password">Current password</label>
         <input id="current-password" name="current" type="password" required autoComplete="current-password" />
         <label htmlFor="new-password">New password</label>
-        <input id="new-password" name="password" type="password" required minLength={10} autoComplete="new-password" aria-describedby="new-password-hint" />
-        <p className="meta" id="new-password-hint">At least 10 characters. Other devices will be signed out.</p>
+        <input
+          id="new-password"
+          name="password"
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          aria-describedby="new-password-hint"
+        />
+        <p className="meta" id="new-password-hint">
+          At least 10 characters. Other devices will be signed out.
+        </p>
         <p>
-          <button type="submit" disabled={busy}>Change password</button>
+          <button type="submit" disabled={busy}>
+            Change password
+          </button>
         </p>
       </Form>
 

@@ -26,21 +26,29 @@ type Result = { filename: string; ok: boolean; itemId?: string; problem?: string
 export async function action({ request, context }: ActionFunctionArgs) {
   const app = context.app;
   const user = await requireUser(app, request, ["marketer", "admin"]);
-  return formAction(async () => {
-    const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
-    try {
-      const results = await createItemsFromUpload(app, user, { files: upload.files, fields: fieldsObject(upload.fields, ["tags", "audiences"]) });
-      return {
-        formError: null,
-        fields: {} as Record<string, string>,
-        results: results.map(
-          (r): Result => (r.ok ? { filename: r.filename, ok: true, itemId: r.itemId, problem: r.problem } : { filename: r.filename, ok: false, message: r.error.message }),
-        ),
-      };
-    } finally {
-      await upload.cleanup();
-    }
-  }, { echo: { results: [] as Result[] }, summary: "Check the highlighted fields." });
+  return formAction(
+    async () => {
+      const upload = await receiveUpload(request, requireServices(app).storage, app.env.MAX_UPLOAD_MB);
+      try {
+        const results = await createItemsFromUpload(app, user, {
+          files: upload.files,
+          fields: fieldsObject(upload.fields, ["tags", "audiences"]),
+        });
+        return {
+          formError: null,
+          fields: {} as Record<string, string>,
+          results: results.map((r): Result =>
+            r.ok
+              ? { filename: r.filename, ok: true, itemId: r.itemId, problem: r.problem }
+              : { filename: r.filename, ok: false, message: r.error.message },
+          ),
+        };
+      } finally {
+        await upload.cleanup();
+      }
+    },
+    { echo: { results: [] as Result[] }, summary: "Check the highlighted fields." },
+  );
 }
 
 type Entry = { key: string; file: File; progress: number; state: "waiting" | "uploading" | "done" | "failed"; result?: Result };
@@ -63,7 +71,6 @@ function uploadOne(file: File, metadata: FormData, onProgress: (fraction: number
     xhr.send(body);
   });
 }
-
 
 export default function Upload() {
   const { choices, maxUploadMb } = useLoaderData<typeof loader>();
@@ -161,7 +168,11 @@ export default function Upload() {
               </div>
               <progress max={1} value={entry.progress} aria-label={`Upload progress for ${entry.file.name}`} />
               {entry.state === "waiting" ? (
-                <button type="button" className="secondary small" onClick={() => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}
+                >
                   Remove
                 </button>
               ) : null}
@@ -188,7 +199,8 @@ export default function Upload() {
                 <strong>{r.filename}</strong>:{" "}
                 {r.ok ? (
                   <>
-                    {r.problem ? `kept as a draft — ${r.problem}` : "uploaded as a draft."} <Link to={`/items/${r.itemId}`}>Open {r.filename}</Link>
+                    {r.problem ? `kept as a draft — ${r.problem}` : "uploaded as a draft."}{" "}
+                    <Link to={`/items/${r.itemId}`}>Open {r.filename}</Link>
                   </>
                 ) : (
                   r.message

@@ -27,10 +27,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     tags: form.getAll("tags").map(String),
     audiences: form.getAll("audiences").map(String),
   };
-  return formAction(async () => {
-    const id = await createTextItem(context.app, user, CreateTextInput.parse(values));
-    return redirect(`/items/${id}`);
-  }, { echo: { values }, summary: "Check the highlighted fields." });
+  return formAction(
+    async () => {
+      const id = await createTextItem(context.app, user, CreateTextInput.parse(values));
+      return redirect(`/items/${id}`);
+    },
+    { echo: { values }, summary: "Check the highlighted fields." },
+  );
 }
 
 export default function WriteMessage() {
@@ -68,12 +71,29 @@ export default function WriteMessage() {
         <option value="video">Video link</option>
       </select>
       <label htmlFor="title">Title</label>
-      <input id="title" name="title" required maxLength={200} defaultValue={String(values.title ?? "")} aria-invalid={errors.title ? true : undefined} aria-describedby={errors.title ? "title-error" : undefined} />
+      <input
+        id="title"
+        name="title"
+        required
+        maxLength={200}
+        defaultValue={String(values.title ?? "")}
+        aria-invalid={errors.title ? true : undefined}
+        aria-describedby={errors.title ? "title-error" : undefined}
+      />
       <FieldError id="title-error" message={errors.title} />
       {type === "video" ? (
         <>
           <label htmlFor="videoUrl">Video link</label>
-          <input id="videoUrl" name="videoUrl" type="url" inputMode="url" placeholder="https://" defaultValue={String(values.videoUrl ?? "")} aria-invalid={errors.videoUrl ? true : undefined} aria-describedby={errors.videoUrl ? "videoUrl-error" : undefined} />
+          <input
+            id="videoUrl"
+            name="videoUrl"
+            type="url"
+            inputMode="url"
+            placeholder="https://"
+            defaultValue={String(values.videoUrl ?? "")}
+            aria-invalid={errors.videoUrl ? true : undefined}
+            aria-describedby={errors.videoUrl ? "videoUrl-error" : undefined}
+          />
           <FieldError id="videoUrl-error" message={errors.videoUrl} />
         </>
       ) : (

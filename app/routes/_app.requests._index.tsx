@@ -53,7 +53,10 @@ export default function MyRequests() {
               ) : null}
               {r.replies.map((p, n) => (
                 <blockquote key={n} className="feedback-reply">
-                  <strong>{p.author ?? "Marketing"} replied</strong> <span className="meta"><RelativeTime value={p.at} /></span>
+                  <strong>{p.author ?? "Marketing"} replied</strong>{" "}
+                  <span className="meta">
+                    <RelativeTime value={p.at} />
+                  </span>
                   <p>{p.body}</p>
                 </blockquote>
               ))}

@@ -18,10 +18,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const form = await request.formData();
   const values = { text: String(form.get("text") ?? ""), query: String(form.get("query") ?? "") };
-  return formAction(async () => {
-    await createRequest(context.app.db, { user, input: RequestInput.parse(values) });
-    return redirect("/requests?created=1");
-  }, { echo: { values } });
+  return formAction(
+    async () => {
+      await createRequest(context.app.db, { user, input: RequestInput.parse(values) });
+      return redirect("/requests?created=1");
+    },
+    { echo: { values } },
+  );
 }
 
 export default function NewRequest() {

@@ -15,7 +15,13 @@ const PAGE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const page = z.coerce.number().int().min(1).max(1000).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
+  const page = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .catch(1)
+    .parse(new URL(request.url).searchParams.get("page") ?? 1);
   const [entries, total] = await Promise.all([
     awaitingReview(context.app.db, { user, limit: PAGE, offset: (page - 1) * PAGE }),
     awaitingReviewCount(context.app.db, { user }),
@@ -34,7 +40,8 @@ export default function ReviewQueue() {
       {entries.length === 0 ? (
         <EmptyState title="Nothing to review">
           <p>
-            When a colleague submits an item for review, it appears here. <Link to="/library?status=in_review">See everything in review</Link>
+            When a colleague submits an item for review, it appears here.{" "}
+            <Link to="/library?status=in_review">See everything in review</Link>
           </p>
         </EmptyState>
       ) : (
@@ -61,7 +68,11 @@ export default function ReviewQueue() {
           </ol>
           {pages > 1 ? (
             <nav aria-label="Pages" className="pager">
-              {page > 1 ? <Link to={page === 2 ? "/review" : `/review?page=${page - 1}`}>← Waiting longer</Link> : <span aria-hidden="true" />}
+              {page > 1 ? (
+                <Link to={page === 2 ? "/review" : `/review?page=${page - 1}`}>← Waiting longer</Link>
+              ) : (
+                <span aria-hidden="true" />
+              )}
               <span>
                 Page {page} of {pages}
               </span>

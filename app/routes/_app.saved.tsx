@@ -108,8 +108,16 @@ export default function SavedPage() {
   return (
     <>
       <h1>Saved</h1>
-      {!hydrated ? <p className="notice">Saved items and offline search need JavaScript; they appear here once the page has loaded.</p> : null}
-      <OfflineSearchSection state={state} savedIds={savedIds} online={online} initial={{ q: params.get("q") ?? "", type: params.get("type") ?? "" }} onQuery={setQuery} />
+      {!hydrated ? (
+        <p className="notice">Saved items and offline search need JavaScript; they appear here once the page has loaded.</p>
+      ) : null}
+      <OfflineSearchSection
+        state={state}
+        savedIds={savedIds}
+        online={online}
+        initial={{ q: params.get("q") ?? "", type: params.get("type") ?? "" }}
+        onQuery={setQuery}
+      />
       <div aria-live="polite">
         {message ? (
           <p className={message.tone === "ok" ? "notice" : "form-error"} role={message.tone === "error" ? "alert" : undefined}>

@@ -31,7 +31,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage });
   } catch (error) {
     if (error instanceof AppError && error.status === 400) {
-      return data<LoaderData>({ result: null, error: error.message, params: params.toString(), canManageSynonyms: manage }, { status: 400 });
+      return data<LoaderData>(
+        { result: null, error: error.message, params: params.toString(), canManageSynonyms: manage },
+        { status: 400 },
+      );
     }
     throw error;
   }
@@ -156,12 +159,14 @@ export default function Search() {
         </p>
       ) : null}
 
-      {result && (q || sp.has("type") || sp.has("tag")) ? (
-        <FacetChips result={result} params={params} />
-      ) : null}
+      {result && (q || sp.has("type") || sp.has("tag")) ? <FacetChips result={result} params={params} /> : null}
 
       <p className="search-status" aria-live="polite">
-        {busy ? "Searching…" : result && q ? `${result.total}${result.totalExact ? "" : "+"} result${result.total === 1 ? "" : "s"} for “${q}”` : ""}
+        {busy
+          ? "Searching…"
+          : result && q
+            ? `${result.total}${result.totalExact ? "" : "+"} result${result.total === 1 ? "" : "s"} for “${q}”`
+            : ""}
       </p>
 
       {view.offline ? (

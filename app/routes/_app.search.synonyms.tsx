@@ -49,9 +49,20 @@ export default function Synonyms() {
       <Form method="post" className="card">
         <input type="hidden" name="intent" value="add" />
         <label htmlFor="syn-terms">Equivalent terms, separated by commas</label>
-        <input id="syn-terms" name="terms" placeholder="MQL, marketing qualified lead" required maxLength={1000} aria-describedby="syn-status" />
+        <input
+          id="syn-terms"
+          name="terms"
+          placeholder="MQL, marketing qualified lead"
+          required
+          maxLength={1000}
+          aria-describedby="syn-status"
+        />
         <p id="syn-status" aria-live="polite">
-          {result?.formError ? <span className="field-error">{result.formError}</span> : result?.done ? <span className="notice">{result.done}</span> : null}
+          {result?.formError ? (
+            <span className="field-error">{result.formError}</span>
+          ) : result?.done ? (
+            <span className="notice">{result.done}</span>
+          ) : null}
         </p>
         <button type="submit" disabled={busy}>
           Add group

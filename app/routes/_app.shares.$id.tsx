@@ -35,7 +35,8 @@ export default function SharePage() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const title = share.items.length === 1 ? share.items[0].title : `${share.items[0]?.title ?? "Content"} and ${share.items.length - 1} more`;
+  const title =
+    share.items.length === 1 ? share.items[0].title : `${share.items[0]?.title ?? "Content"} and ${share.items.length - 1} more`;
   const notice = params.get("created") ? "Link created. Send it to your buyer." : params.get("notice");
   const e = share.engagement;
   return (
@@ -45,10 +46,16 @@ export default function SharePage() {
       </p>
       <h1>{title}</h1>
       <p>
-        <span className={`badge share-${share.status}`}>{share.status === "active" ? "Active" : share.status === "expired" ? "Expired" : "Revoked"}</span>{" "}
+        <span className={`badge share-${share.status}`}>
+          {share.status === "active" ? "Active" : share.status === "expired" ? "Expired" : "Revoked"}
+        </span>{" "}
         <span className="meta">
-          {share.recipientName || share.recipientEmail ? `For ${[share.recipientName, share.recipientEmail].filter(Boolean).join(" · ")} · ` : ""}
-          {share.status === "revoked" ? `revoked ${formatDate(share.revokedAt!)}` : `${share.status === "expired" ? "expired" : "open until"} ${formatDate(share.expiresAt)}`}
+          {share.recipientName || share.recipientEmail
+            ? `For ${[share.recipientName, share.recipientEmail].filter(Boolean).join(" · ")} · `
+            : ""}
+          {share.status === "revoked"
+            ? `revoked ${formatDate(share.revokedAt!)}`
+            : `${share.status === "expired" ? "expired" : "open until"} ${formatDate(share.expiresAt)}`}
         </span>
       </p>
       {notice ? (

@@ -22,7 +22,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const teams =
     user.role === "seller"
       ? null
-      : await sharesByTeam(context.app.db, { teamIds: teamView, from: new Date(now.getTime() - 30 * DAY_MS), to: new Date(now.getTime() + 60_000) });
+      : await sharesByTeam(context.app.db, {
+          teamIds: teamView,
+          from: new Date(now.getTime() - 30 * DAY_MS),
+          to: new Date(now.getTime() + 60_000),
+        });
   return { shares, teams };
 }
 
@@ -37,7 +41,9 @@ export default function Shares() {
       <p className="meta">Links you sent to buyers. Share from any item page with “Share with a buyer”.</p>
       {fresh.length ? (
         <p className="notice" role="status">
-          {fresh.length === 1 ? `Your buyer opened “${fresh[0].items[0]?.title ?? "a share"}”.` : `${fresh.length} shares were opened since you last looked.`}
+          {fresh.length === 1
+            ? `Your buyer opened “${fresh[0].items[0]?.title ?? "a share"}”.`
+            : `${fresh.length} shares were opened since you last looked.`}
         </p>
       ) : null}
       {shares.length === 0 ? (
@@ -53,7 +59,9 @@ export default function Shares() {
                 <Link to={`/shares/${s.id}`}>
                   <strong>{s.items.map((i) => i.title).join(", ") || "Shared content"}</strong>
                 </Link>
-                <span className={`badge share-${s.status}`}>{s.status === "active" ? "Active" : s.status === "expired" ? "Expired" : "Revoked"}</span>
+                <span className={`badge share-${s.status}`}>
+                  {s.status === "active" ? "Active" : s.status === "expired" ? "Expired" : "Revoked"}
+                </span>
               </p>
               <p className="meta">
                 {s.recipientName || s.recipientEmail ? `${s.recipientName ?? s.recipientEmail} · ` : ""}sent {formatDate(s.createdAt)}

@@ -10,6 +10,13 @@ export const loader = () => apiError(405, "method_not_allowed", "Use POST to acc
 export const action = api(async ({ request, params, context }: ActionFunctionArgs) => {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST to accept an invitation.");
   const input = AcceptInput.parse(await readJson(request, 10_000));
-  const { user, token } = await acceptInvitation(context.app.db, { token: params.token ?? "", ...input, userAgent: request.headers.get("user-agent") });
-  return apiJson({ user: publicUser(user) }, { status: 201, headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
+  const { user, token } = await acceptInvitation(context.app.db, {
+    token: params.token ?? "",
+    ...input,
+    userAgent: request.headers.get("user-agent"),
+  });
+  return apiJson(
+    { user: publicUser(user) },
+    { status: 201, headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } },
+  );
 });

@@ -13,7 +13,11 @@ export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
 export const action = api(async ({ request, context }: ActionFunctionArgs) => {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST to invite someone.");
   const { user } = await requireApiUser(context.app, request, ["admin"]);
-  const invitation = await inviteUser(context.app.db, { actor: user, input: await readJson(request, 10_000), settings: inviteSettings(context.app) });
+  const invitation = await inviteUser(context.app.db, {
+    actor: user,
+    input: await readJson(request, 10_000),
+    settings: inviteSettings(context.app),
+  });
   wakeJobs(context.app);
   return apiJson({ invitation }, { status: 201 });
 });

@@ -28,7 +28,9 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
     });
     const created = [];
     for (const r of results) if (r.ok) created.push(itemJson(await loadItemDetail(app.db, user, r.itemId)));
-    const failed = results.flatMap((r) => (r.ok ? [] : [{ filename: r.filename, error: { code: r.error.code, message: r.error.message } }]));
+    const failed = results.flatMap((r) =>
+      r.ok ? [] : [{ filename: r.filename, error: { code: r.error.code, message: r.error.message } }],
+    );
     if (results.length === 1) {
       const [only] = results;
       if (!only.ok) throw only.error;
@@ -36,7 +38,8 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
     }
     if (created.length === 0) {
       const first = results.find((r) => !r.ok)!;
-      if (!first.ok) return apiJson({ error: { code: first.error.code, message: first.error.message }, failed }, { status: first.error.status });
+      if (!first.ok)
+        return apiJson({ error: { code: first.error.code, message: first.error.message }, failed }, { status: first.error.status });
     }
     return apiJson({ items: created, failed }, { status: 201 });
   } finally {

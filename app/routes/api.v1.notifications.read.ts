@@ -5,9 +5,12 @@ import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
 import { markNotificationsRead, unreadNotificationCount } from "~/modules/notifications/notify.server";
 
-const Body = z.union([z.object({ ids: z.array(z.number().int().positive()).min(1).max(500) }).strict(), z.object({ all: z.literal(true) }).strict()], {
-  error: "Send {ids: [notification ids]} or {all: true}.",
-});
+const Body = z.union(
+  [z.object({ ids: z.array(z.number().int().positive()).min(1).max(500) }).strict(), z.object({ all: z.literal(true) }).strict()],
+  {
+    error: "Send {ids: [notification ids]} or {all: true}.",
+  },
+);
 
 export const loader = () => apiError(405, "method_not_allowed", "Use POST to mark notifications read.");
 

@@ -14,6 +14,11 @@ const Query = z.object({
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const page = await listNotifications(context.app.db, { user, before: query.before, limit: query.limit, unreadOnly: query.unread === "true" });
+  const page = await listNotifications(context.app.db, {
+    user,
+    before: query.before,
+    limit: query.limit,
+    unreadOnly: query.unread === "true",
+  });
   return apiJson(page);
 });

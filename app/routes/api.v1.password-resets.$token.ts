@@ -8,7 +8,11 @@ export const loader = () => apiError(405, "method_not_allowed", "Use POST with t
 
 export const action = api(async ({ request, params, context }: ActionFunctionArgs) => {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST with the new password.");
-  await resetPassword(context.app.db, { token: params.token ?? "", input: await readJson(request, 10_000), publicUrl: context.app.env.PUBLIC_URL });
+  await resetPassword(context.app.db, {
+    token: params.token ?? "",
+    input: await readJson(request, 10_000),
+    publicUrl: context.app.env.PUBLIC_URL,
+  });
   wakeJobs(context.app);
   return apiJson({ message: "Your password has been changed. Sign in with it; every other session was signed out." });
 });

@@ -16,6 +16,9 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
   }
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST or DELETE.");
   const input = SignInInput.parse(await readJson(request, 10_000));
-  const { user, token } = await signIn(context.app.db, input, { userAgent: request.headers.get("user-agent"), passwordsFor: passwordsFor(context.app) });
+  const { user, token } = await signIn(context.app.db, input, {
+    userAgent: request.headers.get("user-agent"),
+    passwordsFor: passwordsFor(context.app),
+  });
   return apiJson({ user: publicUser(user) }, { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
 });

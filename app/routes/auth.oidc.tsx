@@ -12,7 +12,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = params.get("redirectTo") ? safeRedirect(params.get("redirectTo"), "") || null : null;
   const invite = params.get("invite")?.slice(0, 200) || null;
   try {
-    const { url, state } = await startOidcLogin(context.app.db, { settings, publicUrl: context.app.env.PUBLIC_URL, redirectTo, inviteToken: invite });
+    const { url, state } = await startOidcLogin(context.app.db, {
+      settings,
+      publicUrl: context.app.env.PUBLIC_URL,
+      redirectTo,
+      inviteToken: invite,
+    });
     return redirect(url, { headers: { "Set-Cookie": await commitOidcCookie(context.app, request, state), "Cache-Control": "no-store" } });
   } catch (error) {
     if (!(error instanceof OidcRefusal)) throw error;

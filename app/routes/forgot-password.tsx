@@ -12,7 +12,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(
     async () => {
       const input = ResetRequestInput.parse({ email });
-      await requestPasswordReset(context.app.db, { input, client: clientKey(context.app), publicUrl: context.app.env.PUBLIC_URL, passwordsFor: passwordsFor(context.app) });
+      await requestPasswordReset(context.app.db, {
+        input,
+        client: clientKey(context.app),
+        publicUrl: context.app.env.PUBLIC_URL,
+        passwordsFor: passwordsFor(context.app),
+      });
       wakeJobs(context.app);
       return { sent: RESET_REQUESTED_MESSAGE, formError: null, email };
     },
@@ -39,8 +44,16 @@ export default function ForgotPassword() {
             </p>
           ) : null}
           <label htmlFor="email">Email</label>
-          <input id="email" name="email" type="email" autoComplete="username" required maxLength={254} defaultValue={result?.email}
-            aria-describedby={result?.formError ? "form-error" : undefined} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            maxLength={254}
+            defaultValue={result?.email}
+            aria-describedby={result?.formError ? "form-error" : undefined}
+          />
           <p>
             <button type="submit" disabled={busy} style={{ width: "100%" }}>
               {busy ? "Sending…" : "Email me a reset link"}

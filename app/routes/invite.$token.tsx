@@ -19,7 +19,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return formAction(
     async () => {
       const input = AcceptInput.parse({ name: form.get("name") ?? "", password: form.get("password") ?? "" });
-      const { user, token } = await acceptInvitation(context.app.db, { token: params.token ?? "", ...input, userAgent: request.headers.get("user-agent") });
+      const { user, token } = await acceptInvitation(context.app.db, {
+        token: params.token ?? "",
+        ...input,
+        userAgent: request.headers.get("user-agent"),
+      });
       return redirect(ROLE_HOME[user.role], { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
     },
     // An unknown, used or expired link is one answer (no enumeration), shown on the form rather than as a 404 page.
@@ -65,16 +69,40 @@ export default function AcceptInvitation() {
           </p>
         ) : null}
         <label htmlFor="name">Your name</label>
-        <input id="name" name="name" required maxLength={120} autoComplete="name" defaultValue={result?.name}
-          aria-invalid={result?.fields.name ? true : undefined} aria-describedby={result?.fields.name ? "name-error" : undefined} />
-        {result?.fields.name ? <p className="field-error" id="name-error">{result.fields.name}</p> : null}
+        <input
+          id="name"
+          name="name"
+          required
+          maxLength={120}
+          autoComplete="name"
+          defaultValue={result?.name}
+          aria-invalid={result?.fields.name ? true : undefined}
+          aria-describedby={result?.fields.name ? "name-error" : undefined}
+        />
+        {result?.fields.name ? (
+          <p className="field-error" id="name-error">
+            {result.fields.name}
+          </p>
+        ) : null}
         <label htmlFor="password">Choose a password</label>
-        <input id="password" name="password" type="password" required minLength={10} autoComplete="new-password"
-          aria-invalid={result?.fields.password ? true : undefined} aria-describedby={result?.fields.password ? "password-error" : "password-hint"} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          aria-invalid={result?.fields.password ? true : undefined}
+          aria-describedby={result?.fields.password ? "password-error" : "password-hint"}
+        />
         {result?.fields.password ? (
-          <p className="field-error" id="password-error">{result.fields.password}</p>
+          <p className="field-error" id="password-error">
+            {result.fields.password}
+          </p>
         ) : (
-          <p className="meta" id="password-hint">At least 10 characters.</p>
+          <p className="meta" id="password-hint">
+            At least 10 characters.
+          </p>
         )}
         <p>
           <button type="submit" disabled={busy} style={{ width: "100%" }}>
@@ -86,7 +114,11 @@ export default function AcceptInvitation() {
         <>
           <p className="meta">Or skip the password:</p>
           <p>
-            <a className="button secondary" href={`/auth/oidc?${new URLSearchParams({ invite: token })}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
+            <a
+              className="button secondary"
+              href={`/auth/oidc?${new URLSearchParams({ invite: token })}`}
+              style={{ display: "flex", justifyContent: "center", alignItems: "center" }}
+            >
               Sign in with {sso}
             </a>
           </p>

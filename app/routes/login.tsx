@@ -19,7 +19,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(
     async () => {
       const input = SignInInput.parse({ email: form.get("email") ?? "", password: form.get("password") ?? "" });
-      const { user, token } = await signIn(context.app.db, input, { userAgent: request.headers.get("user-agent"), passwordsFor: passwordsFor(context.app) });
+      const { user, token } = await signIn(context.app.db, input, {
+        userAgent: request.headers.get("user-agent"),
+        passwordsFor: passwordsFor(context.app),
+      });
       // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
       const previous = await readSessionToken(context.app, request);
       if (previous) await endSession(context.app.db, previous);
@@ -50,11 +53,19 @@ export default function Login() {
       {sso ? (
         <>
           <p>
-            <a className="button" href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`} style={{ display: "flex", justifyContent: "center", alignItems: "center" }}>
+            <a
+              className="button"
+              href={`/auth/oidc${params.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: params.get("redirectTo")! })}` : ""}`}
+              style={{ display: "flex", justifyContent: "center", alignItems: "center" }}
+            >
               Sign in with {sso}
             </a>
           </p>
-          {ssoOnly ? <p className="meta">Admins can still sign in with their password below if single sign-on is down.</p> : <p className="meta">Or use your email and password:</p>}
+          {ssoOnly ? (
+            <p className="meta">Admins can still sign in with their password below if single sign-on is down.</p>
+          ) : (
+            <p className="meta">Or use your email and password:</p>
+          )}
         </>
       ) : null}
       <Form method="post" noValidate aria-describedby={data?.formError ? "form-error" : undefined}>
@@ -76,7 +87,11 @@ export default function Login() {
           aria-invalid={data?.fields.email ? true : undefined}
           aria-describedby={data?.fields.email ? "email-error" : undefined}
         />
-        {data?.fields.email ? <p className="field-error" id="email-error">{data.fields.email}</p> : null}
+        {data?.fields.email ? (
+          <p className="field-error" id="email-error">
+            {data.fields.email}
+          </p>
+        ) : null}
         <label htmlFor="password">Password</label>
         <input
           id="password"
@@ -87,7 +102,11 @@ export default function Login() {
           aria-invalid={data?.fields.password ? true : undefined}
           aria-describedby={data?.fields.password ? "password-error" : undefined}
         />
-        {data?.fields.password ? <p className="field-error" id="password-error">{data.fields.password}</p> : null}
+        {data?.fields.password ? (
+          <p className="field-error" id="password-error">
+            {data.fields.password}
+          </p>
+        ) : null}
         <p>
           <button type="submit" disabled={busy} style={{ width: "100%" }}>
             {busy ? "Signing in…" : "Sign in"}

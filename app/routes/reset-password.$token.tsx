@@ -14,14 +14,17 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  return formAction(async () => {
-    const password = NewPassword.parse(form.get("password") ?? "");
-    await resetPassword(context.app.db, { token: params.token ?? "", input: { password }, publicUrl: context.app.env.PUBLIC_URL });
-    wakeJobs(context.app);
-    // Every session of the account ended, this browser's included: sign in afresh with the new password.
-    return redirect("/login?reset=done", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
-    // An unknown, used or expired link gets one answer on the form itself (no enumeration).
-  }, { notFoundPage: false });
+  return formAction(
+    async () => {
+      const password = NewPassword.parse(form.get("password") ?? "");
+      await resetPassword(context.app.db, { token: params.token ?? "", input: { password }, publicUrl: context.app.env.PUBLIC_URL });
+      wakeJobs(context.app);
+      // Every session of the account ended, this browser's included: sign in afresh with the new password.
+      return redirect("/login?reset=done", { headers: { "Set-Cookie": await clearSessionCookie(context.app, request) } });
+      // An unknown, used or expired link gets one answer on the form itself (no enumeration).
+    },
+    { notFoundPage: false },
+  );
 }
 
 export default function ResetPassword() {
@@ -40,9 +43,18 @@ export default function ResetPassword() {
             </p>
           ) : null}
           <label htmlFor="password">New password</label>
-          <input id="password" name="password" type="password" required minLength={10} autoComplete="new-password"
-            aria-describedby={result?.formError ? "form-error password-hint" : "password-hint"} />
-          <p className="meta" id="password-hint">At least 10 characters. Every device signed in to your account will be signed out.</p>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            required
+            minLength={10}
+            autoComplete="new-password"
+            aria-describedby={result?.formError ? "form-error password-hint" : "password-hint"}
+          />
+          <p className="meta" id="password-hint">
+            At least 10 characters. Every device signed in to your account will be signed out.
+          </p>
           <p>
             <button type="submit" disabled={busy} style={{ width: "100%" }}>
               {busy ? "Saving…" : "Set new password"}

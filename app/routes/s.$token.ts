@@ -8,7 +8,6 @@ import { limitBuyer, loadBuyerShare } from "~/modules/shares/buyer.server";
 import { gateCookie, gateEmail } from "~/modules/shares/gate.server";
 import { buyerHeaders, emailGatePage, sharePage, unavailablePage } from "~/modules/shares/page.server";
 
-
 function failure(error: unknown, nonce: string): Response {
   if (error instanceof AppError && error.code === "rate_limited") {
     return new Response(unavailablePage(nonce).replace("This link is not available", "Too many requests"), {
@@ -49,7 +48,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     limitBuyer(context.app, "page", context.app.clientAddress ?? "local");
     const share = await loadBuyerShare(context.app.db, token);
     const form = Object.fromEntries(await request.formData());
-    const parsed = EmailForm.safeParse({ email: String(form.email ?? "").trim().toLowerCase() });
+    const parsed = EmailForm.safeParse({
+      email: String(form.email ?? "")
+        .trim()
+        .toLowerCase(),
+    });
     if (!parsed.success) {
       return new Response(emailGatePage(nonce, share, "Enter a valid email address."), { status: 400, headers: buyerHeaders(nonce) });
     }

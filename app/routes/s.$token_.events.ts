@@ -12,7 +12,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const body = await readJson(request, 20_000);
     const count = Array.isArray((body as { events?: unknown })?.events) ? (body as { events: unknown[] }).events.length : 1;
     limitBuyer(context.app, "events", context.app.clientAddress ?? "local", Math.max(1, count));
-    const result = await recordBuyerEvents(context.app.db, { token: params.token ?? "", body, userAgent: request.headers.get("user-agent") });
+    const result = await recordBuyerEvents(context.app.db, {
+      token: params.token ?? "",
+      body,
+      userAgent: request.headers.get("user-agent"),
+    });
     const res = apiJson(result, { status: 200 });
     res.headers.set("X-Robots-Tag", "noindex");
     return res;

@@ -22,7 +22,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     res.headers.set("X-Robots-Tag", "noindex");
     return res;
   } catch (error) {
-    if (error instanceof AppError) return new Response(error.message, { status: error.status, headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
+    if (error instanceof AppError)
+      return new Response(error.message, { status: error.status, headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
     throw error;
   }
 }

@@ -9,7 +9,10 @@ type WindowClient = { url: string; focus(): Promise<WindowClient>; navigate(url:
 export type PushScope = {
   location: Location;
   registration: { showNotification(title: string, options: NotificationOptions & { data?: unknown }): Promise<void> };
-  clients: { matchAll(o: { type: "window"; includeUncontrolled: boolean }): Promise<WindowClient[]>; openWindow(url: string): Promise<WindowClient | null> };
+  clients: {
+    matchAll(o: { type: "window"; includeUncontrolled: boolean }): Promise<WindowClient[]>;
+    openWindow(url: string): Promise<WindowClient | null>;
+  };
   addEventListener(type: "push", fn: (e: PushEvent) => void): void;
   addEventListener(type: "notificationclick", fn: (e: NotificationEvent) => void): void;
 };
@@ -25,15 +28,28 @@ export function readPushMessage(data: PushEvent["data"], origin: string): PushMe
     raw = { body: data?.text() ?? "" };
   }
   // Only our own pages: a payload naming another origin opens the notifications list instead.
-  const url = typeof raw.url === "string" && new URL(raw.url, origin).origin === origin ? new URL(raw.url, origin).href : `${origin}/notifications`;
-  return { title: typeof raw.title === "string" && raw.title ? raw.title : "Fieldkit", body: typeof raw.body === "string" ? raw.body : "", url, tag: typeof raw.tag === "string" ? raw.tag : undefined };
+  const url =
+    typeof raw.url === "string" && new URL(raw.url, origin).origin === origin ? new URL(raw.url, origin).href : `${origin}/notifications`;
+  return {
+    title: typeof raw.title === "string" && raw.title ? raw.title : "Fieldkit",
+    body: typeof raw.body === "string" ? raw.body : "",
+    url,
+    tag: typeof raw.tag === "string" ? raw.tag : undefined,
+  };
 }
 
 export function registerPushHandlers(scope: PushScope) {
   const origin = scope.location.origin;
   scope.addEventListener("push", (event) => {
     const message = readPushMessage(event.data, origin);
-    event.waitUntil(scope.registration.showNotification(message.title, { body: message.body, tag: message.tag, icon: "/icons/icon-192.png", data: { url: message.url } }));
+    event.waitUntil(
+      scope.registration.showNotification(message.title, {
+        body: message.body,
+        tag: message.tag,
+        icon: "/icons/icon-192.png",
+        data: { url: message.url },
+      }),
+    );
   });
   scope.addEventListener("notificationclick", (event) => {
     event.notification.close();

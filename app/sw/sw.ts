@@ -90,8 +90,10 @@ self.addEventListener("sync", (event) => {
 });
 
 const origin = self.location.origin;
-const is = (strategy: Strategy) => ({ request }: { request: Request }) =>
-  strategyFor({ url: request.url, method: request.method, mode: request.mode, destination: request.destination }, origin) === strategy;
+const is =
+  (strategy: Strategy) =>
+  ({ request }: { request: Request }) =>
+    strategyFor({ url: request.url, method: request.method, mode: request.mode, destination: request.destination }, origin) === strategy;
 
 registerRoute(is("page"), ({ request, event }) => networkFirst(request, event as FetchEvent, "page"));
 registerRoute(is("page-data"), ({ request, event }) => networkFirst(request, event as FetchEvent, "data"));
@@ -141,10 +143,13 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
     const standIn = substitute && (await caches.match(substitute.cacheKey, { cacheName: CACHE_NAMES.pages }));
     if (standIn) return standIn;
     if (kind === "page") return (await matchPrecache(OFFLINE_PAGE)) ?? Response.error();
-    return new Response(JSON.stringify({ error: { code: "offline", message: "You are offline and this page is not saved on the device." } }), {
-      status: 503,
-      headers: { "Content-Type": "application/json" },
-    });
+    return new Response(
+      JSON.stringify({ error: { code: "offline", message: "You are offline and this page is not saved on the device." } }),
+      {
+        status: 503,
+        headers: { "Content-Type": "application/json" },
+      },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -103,13 +103,18 @@ export function makeDocx(paragraphs: string[]): Uint8Array {
 export function makePptx(slides: string[]): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   const overrides = slides
-    .map((_, i) => `<Override PartName="/ppt/slides/slide${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>`)
+    .map(
+      (_, i) =>
+        `<Override PartName="/ppt/slides/slide${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>`,
+    )
     .join("");
   files["[Content_Types].xml"] = strToU8(
     `${CONTENT_TYPES_HEAD}<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>${overrides}</Types>`,
   );
   files["_rels/.rels"] = strToU8(rels(rel("rId1", "officeDocument", "ppt/presentation.xml")));
-  files["ppt/_rels/presentation.xml.rels"] = strToU8(rels(...slides.map((_, i) => rel(`rId${i + 1}`, "slide", `slides/slide${i + 1}.xml`))));
+  files["ppt/_rels/presentation.xml.rels"] = strToU8(
+    rels(...slides.map((_, i) => rel(`rId${i + 1}`, "slide", `slides/slide${i + 1}.xml`))),
+  );
   files["ppt/presentation.xml"] = strToU8(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:sldIdLst>${slides
       .map((_, i) => `<p:sldId id="${256 + i}" r:id="rId${i + 1}"/>`)
@@ -157,12 +162,20 @@ export function makeXlsx(sheets: { name: string; rows: (string | number)[][] }[]
   });
   files["[Content_Types].xml"] = strToU8(
     `${CONTENT_TYPES_HEAD}<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets
-      .map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
-      .join("")}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+      .map(
+        (_, i) =>
+          `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+      )
+      .join(
+        "",
+      )}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
   );
   files["_rels/.rels"] = strToU8(rels(rel("rId1", "officeDocument", "xl/workbook.xml")));
   files["xl/_rels/workbook.xml.rels"] = strToU8(
-    rels(...sheets.map((_, i) => rel(`rId${i + 1}`, "worksheet", `worksheets/sheet${i + 1}.xml`)), rel(`rId${sheets.length + 1}`, "sharedStrings", "sharedStrings.xml")),
+    rels(
+      ...sheets.map((_, i) => rel(`rId${i + 1}`, "worksheet", `worksheets/sheet${i + 1}.xml`)),
+      rel(`rId${sheets.length + 1}`, "sharedStrings", "sharedStrings.xml"),
+    ),
   );
   files["xl/workbook.xml"] = strToU8(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${sheets
@@ -185,5 +198,7 @@ export function makeMp4Header(): Uint8Array {
     head.write(type, 4, "latin1");
     return Buffer.concat([head, body]);
   };
-  return new Uint8Array(Buffer.concat([box("ftyp", Buffer.from("isom\0\0\x02\0isomiso2avc1mp41", "latin1")), box("mdat", Buffer.alloc(16))]));
+  return new Uint8Array(
+    Buffer.concat([box("ftyp", Buffer.from("isom\0\0\x02\0isomiso2avc1mp41", "latin1")), box("mdat", Buffer.alloc(16))]),
+  );
 }

@@ -21,12 +21,21 @@ export async function demoFile(demo: DemoItem): Promise<DemoFile | null> {
       return { bytes: makeDocx(pages.flatMap((p) => p.split("\n"))), filename: `${name}.docx`, kind };
     case "xlsx":
       return {
-        bytes: makeXlsx([{ name: "Model", rows: demo.body.split("\n").map((line) => line.split("\t").map((c) => (/^\d+(\.\d+)?$/.test(c) ? Number(c) : c))) }]),
+        bytes: makeXlsx([
+          {
+            name: "Model",
+            rows: demo.body.split("\n").map((line) => line.split("\t").map((c) => (/^\d+(\.\d+)?$/.test(c) ? Number(c) : c))),
+          },
+        ]),
         filename: `${name}.xlsx`,
         kind,
       };
     case "png":
     case "jpeg":
-      return { bytes: await makeImage(demo.title, { format: kind, width: 1600, height: 1000 }), filename: `${name}.${kind === "jpeg" ? "jpg" : "png"}`, kind };
+      return {
+        bytes: await makeImage(demo.title, { format: kind, width: 1600, height: 1000 }),
+        filename: `${name}.${kind === "jpeg" ? "jpg" : "png"}`,
+        kind,
+      };
   }
 }

@@ -51,9 +51,27 @@ export const DEMO_TAGS: Record<Facet, [value: string, label: string][]> = {
 };
 
 const PRODUCTS = [
-  { key: "atlas", name: "Atlas Platform", pitch: "a workflow platform that connects field teams to back-office systems", rival: "Northwind Flow", industry: "manufacturing" },
-  { key: "beacon", name: "Beacon Analytics", pitch: "an analytics suite that turns pipeline and usage data into weekly actions", rival: "Contoso Insight", industry: "finance" },
-  { key: "compass", name: "Compass Mobile", pitch: "a mobile app that guides reps through visits, even with no signal", rival: "Fabrikam Go", industry: "retail" },
+  {
+    key: "atlas",
+    name: "Atlas Platform",
+    pitch: "a workflow platform that connects field teams to back-office systems",
+    rival: "Northwind Flow",
+    industry: "manufacturing",
+  },
+  {
+    key: "beacon",
+    name: "Beacon Analytics",
+    pitch: "an analytics suite that turns pipeline and usage data into weekly actions",
+    rival: "Contoso Insight",
+    industry: "finance",
+  },
+  {
+    key: "compass",
+    name: "Compass Mobile",
+    pitch: "a mobile app that guides reps through visits, even with no signal",
+    rival: "Fabrikam Go",
+    industry: "retail",
+  },
 ] as const;
 
 function productItems(): DemoItem[] {
@@ -145,11 +163,31 @@ function productItems(): DemoItem[] {
 }
 
 const DEFINITIONS: DemoItem[] = [
-  ["qualified-lead", "What is a qualified lead", "A lead is qualified when it has a named contact, a confirmed need, a budget owner we have spoken to, and a timeline under 12 months. Marketing hands it over only when all four are recorded in the CRM."],
-  ["mql", "Marketing qualified lead (MQL)", "A marketing qualified lead has engaged with two or more pieces of content in 30 days and matches our ideal customer profile. It is not yet a sales opportunity."],
-  ["sql", "Sales qualified lead (SQL)", "A sales qualified lead is an MQL that a seller has spoken to and accepted, with a next meeting booked."],
-  ["icp", "Ideal customer profile", "Organisations with 200 to 5,000 employees, a field workforce of 30 or more, and a CRM already in place."],
-  ["pipeline-stages", "Pipeline stage definitions", "Discovery: need confirmed. Evaluation: technical review under way. Negotiation: proposal sent. Closed: signature or written no."],
+  [
+    "qualified-lead",
+    "What is a qualified lead",
+    "A lead is qualified when it has a named contact, a confirmed need, a budget owner we have spoken to, and a timeline under 12 months. Marketing hands it over only when all four are recorded in the CRM.",
+  ],
+  [
+    "mql",
+    "Marketing qualified lead (MQL)",
+    "A marketing qualified lead has engaged with two or more pieces of content in 30 days and matches our ideal customer profile. It is not yet a sales opportunity.",
+  ],
+  [
+    "sql",
+    "Sales qualified lead (SQL)",
+    "A sales qualified lead is an MQL that a seller has spoken to and accepted, with a next meeting booked.",
+  ],
+  [
+    "icp",
+    "Ideal customer profile",
+    "Organisations with 200 to 5,000 employees, a field workforce of 30 or more, and a CRM already in place.",
+  ],
+  [
+    "pipeline-stages",
+    "Pipeline stage definitions",
+    "Discovery: need confirmed. Evaluation: technical review under way. Negotiation: proposal sent. Closed: signature or written no.",
+  ],
 ].map(([key, title, text]) => ({
   key: `def-${key}`,
   type: "definition" as const,

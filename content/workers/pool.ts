@@ -113,18 +113,21 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
     const w: Worker = { child, ready: false, job: null, done: 0, stderr: "", timers: [] };
     workers.add(w);
     child.stderr?.on("data", (c) => (w.stderr = (w.stderr + c).slice(-4_000)));
-    child.on("message", (m: { ready?: boolean; ok?: boolean; output?: unknown; error?: { name?: string; message?: string; reason?: string } }) => {
-      if (m.ready) {
-        w.ready = true;
-        if (w.job) send(w);
-        return;
-      }
-      const job = w.job;
-      if (!job) return;
-      release(w);
-      if (m.ok) job.resolve(m.output);
-      else job.reject(reviveProblem(m.error ?? {}));
-    });
+    child.on(
+      "message",
+      (m: { ready?: boolean; ok?: boolean; output?: unknown; error?: { name?: string; message?: string; reason?: string } }) => {
+        if (m.ready) {
+          w.ready = true;
+          if (w.job) send(w);
+          return;
+        }
+        const job = w.job;
+        if (!job) return;
+        release(w);
+        if (m.ok) job.resolve(m.output);
+        else job.reject(reviveProblem(m.error ?? {}));
+      },
+    );
     child.once("exit", (code, signal) => {
       workers.delete(w);
       clearTimers(w);

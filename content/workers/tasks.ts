@@ -25,7 +25,10 @@ export type Rendered = { derivatives: Derivative[]; placeholder: string };
 function checkedPageCount(pdf: OpenPdf): number {
   const n = pdf.pageCount;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PDF_PAGES) {
-    throw new PdfProblem(`This PDF says it has ${n} pages, which cannot be right: it is damaged. Export it again and upload the new file.`, "corrupt");
+    throw new PdfProblem(
+      `This PDF says it has ${n} pages, which cannot be right: it is damaged. Export it again and upload the new file.`,
+      "corrupt",
+    );
   }
   return n;
 }
@@ -79,7 +82,11 @@ export const TASKS = {
     const pageCount = checkedPageCount(pdf);
     const pages: string[] = [];
     for (let n = 1; n <= Math.min(pageCount, MAX_TEXT_PAGES); n++) {
-      pages.push(cleanText(await pdf.pageText(n).catch((error) => (error instanceof PdfProblem && error.reason === "corrupt" ? "" : Promise.reject(error)))));
+      pages.push(
+        cleanText(
+          await pdf.pageText(n).catch((error) => (error instanceof PdfProblem && error.reason === "corrupt" ? "" : Promise.reject(error))),
+        ),
+      );
     }
     return { pages, pageCount };
   },

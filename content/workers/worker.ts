@@ -10,7 +10,8 @@ process.on("message", (message: Request) => {
   if (!run) return reply({ ok: false, error: { name: "Error", message: `Unknown task ${String(message.task)}` } });
   run(message.input).then(
     (output) => reply({ ok: true, output }),
-    (error: Error & { reason?: string }) => reply({ ok: false, error: { name: error?.name, message: error?.message, reason: error?.reason } }),
+    (error: Error & { reason?: string }) =>
+      reply({ ok: false, error: { name: error?.name, message: error?.message, reason: error?.reason } }),
   );
 });
 process.on("disconnect", () => process.exit(0));

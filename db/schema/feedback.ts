@@ -57,12 +57,12 @@ export const NO_TEAM = "00000000-0000-0000-0000-000000000000";
 
 /** The usage counts a rollup row sums (fresh builders per table: drizzle binds a column to its table). */
 const usageCounters = () => ({
-    views: integer("views").notNull().default(0),
-    dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
-    dwells: integer("dwells").notNull().default(0),
-    shares: integer("shares").notNull().default(0),
-    downloads: integer("downloads").notNull().default(0),
-    searchClicks: integer("search_clicks").notNull().default(0),
+  views: integer("views").notNull().default(0),
+  dwellMs: bigint("dwell_ms", { mode: "number" }).notNull().default(0),
+  dwells: integer("dwells").notNull().default(0),
+  shares: integer("shares").notNull().default(0),
+  downloads: integer("downloads").notNull().default(0),
+  searchClicks: integer("search_clicks").notNull().default(0),
 });
 
 /** Per UTC day × item, every team together: the all-teams views read one row per item-day, not one per team. */
@@ -153,7 +153,10 @@ export const ratings = pgTable(
     /** The rater's team when they rated, so a manager's view stays stable if someone moves teams. */
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     useful: boolean("useful").notNull(),
-    reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
+    reasons: text("reasons")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     comment: text("comment"),
     at: timestamp("at", { withTimezone: true }).notNull(),
     /** Marketing closed the loop; `resolvedVersionId` is the version that answered it, if any. */
@@ -165,7 +168,9 @@ export const ratings = pgTable(
   (t) => [
     uniqueIndex("ratings_user_version_key").on(t.userId, t.versionId),
     index("ratings_item_at_idx").on(t.itemId, t.at),
-    index("ratings_open_idx").on(t.at).where(sql`resolved_at is null`),
+    index("ratings_open_idx")
+      .on(t.at)
+      .where(sql`resolved_at is null`),
   ],
 );
 
@@ -211,6 +216,8 @@ export const feedbackReplies = pgTable(
   (t) => [
     index("feedback_replies_rating_idx").on(t.ratingId),
     index("feedback_replies_request_idx").on(t.requestId),
-    index("feedback_replies_unread_idx").on(t.recipientId).where(sql`read_at is null`),
+    index("feedback_replies_unread_idx")
+      .on(t.recipientId)
+      .where(sql`read_at is null`),
   ],
 );

@@ -22,7 +22,11 @@ export const jobs = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("jobs_ready_idx").on(t.runAt).where(sql`done_at is null`),
-    uniqueIndex("jobs_dedupe_key").on(t.dedupeKey).where(sql`done_at is null and failed_at is null`),
+    index("jobs_ready_idx")
+      .on(t.runAt)
+      .where(sql`done_at is null`),
+    uniqueIndex("jobs_dedupe_key")
+      .on(t.dedupeKey)
+      .where(sql`done_at is null and failed_at is null`),
   ],
 );

@@ -47,7 +47,9 @@ export const items = pgTable(
   (t) => [
     index("items_status_idx").on(t.status),
     index("items_updated_idx").on(t.updatedAt, t.id),
-    index("items_expires_idx").on(t.expiresAt).where(sql`status = 'published'`),
+    index("items_expires_idx")
+      .on(t.expiresAt)
+      .where(sql`status = 'published'`),
   ],
 );
 
@@ -84,10 +86,7 @@ export const itemVersions = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("item_versions_item_number_key").on(t.itemId, t.number),
-    index("item_versions_content_hash_idx").on(t.contentHash),
-  ],
+  (t) => [uniqueIndex("item_versions_item_number_key").on(t.itemId, t.number), index("item_versions_content_hash_idx").on(t.contentHash)],
 );
 
 export type PreviewInfo = {

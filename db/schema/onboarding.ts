@@ -19,7 +19,9 @@ export const mailMessages = pgTable(
     text: text("text").notNull(),
     html: text("html").notNull(),
     /** queued → sent (SMTP accepted it) | local (kept in the outbox) | failed (gave up, see error). */
-    status: text("status", { enum: ["queued", "sent", "local", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sent", "local", "failed"] })
+      .notNull()
+      .default("queued"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -43,7 +45,12 @@ export const invitations = pgTable(
     withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
   },
-  (t) => [index("invitations_email_idx").on(t.email), index("invitations_pending_idx").on(t.createdAt).where(sql`accepted_at is null and withdrawn_at is null`)],
+  (t) => [
+    index("invitations_email_idx").on(t.email),
+    index("invitations_pending_idx")
+      .on(t.createdAt)
+      .where(sql`accepted_at is null and withdrawn_at is null`),
+  ],
 );
 
 export const passwordResets = pgTable(
@@ -142,9 +149,15 @@ export const notifications = pgTable(
   },
   (t) => [
     index("notifications_user_idx").on(t.userId, t.createdAt),
-    index("notifications_unread_idx").on(t.userId).where(sql`read_at is null`),
-    uniqueIndex("notifications_dedupe_idx").on(t.userId, t.dedupeKey).where(sql`dedupe_key is not null`),
-    index("notifications_digest_idx").on(t.email, t.createdAt).where(sql`mailed_at is null`),
+    index("notifications_unread_idx")
+      .on(t.userId)
+      .where(sql`read_at is null`),
+    uniqueIndex("notifications_dedupe_idx")
+      .on(t.userId, t.dedupeKey)
+      .where(sql`dedupe_key is not null`),
+    index("notifications_digest_idx")
+      .on(t.email, t.createdAt)
+      .where(sql`mailed_at is null`),
   ],
 );
 
@@ -153,7 +166,10 @@ export const notificationSettings = pgTable("notification_settings", {
   userId: uuid("user_id")
     .primaryKey()
     .references(() => users.id, { onDelete: "cascade" }),
-  prefs: jsonb("prefs").$type<Record<string, { inApp?: boolean; email?: "off" | "immediate" | "daily" | "weekly" }>>().notNull().default({}),
+  prefs: jsonb("prefs")
+    .$type<Record<string, { inApp?: boolean; email?: "off" | "immediate" | "daily" | "weekly" }>>()
+    .notNull()
+    .default({}),
   pushEnabled: boolean("push_enabled").notNull().default(false),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,15 +1,6 @@
 // People: who can sign in, what they may do, and which team's audience they belong to.
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { ROLES } from "@/vocabulary/people";
 
 export const teams = pgTable("teams", {
@@ -82,7 +73,11 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [index("api_tokens_user_idx").on(t.userId).where(sql`revoked_at is null`)],
+  (t) => [
+    index("api_tokens_user_idx")
+      .on(t.userId)
+      .where(sql`revoked_at is null`),
+  ],
 );
 
 /** Failed sign-ins, for rate limiting and lockout. Keyed by normalised email. */

@@ -2,18 +2,7 @@
 // in the same transaction, and the search sync drains it into every engine (retrying while one is down).
 // The Postgres engine keeps its own denormalised documents here, so a search never joins the library.
 import { sql } from "drizzle-orm";
-import {
-  bigserial,
-  customType,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  real,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigserial, customType, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { items } from "./library";
 import { users } from "./people";
 
@@ -44,9 +33,15 @@ export const searchDocuments = pgTable(
     title: text("title").notNull(),
     summary: text("summary").notNull().default(""),
     /** "facet:value", e.g. "product:atlas". */
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Team ids; empty means everyone. */
-    audience: uuid("audience").array().notNull().default(sql`'{}'::uuid[]`),
+    audience: uuid("audience")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     publishedAt: timestamp("published_at", { withTimezone: true }).notNull(),
     /** Fair usefulness score in [0, 1] from ratings (see search/usefulness.ts); a tie-breaker. */
@@ -88,11 +83,9 @@ export const searchPages = pgTable(
  * Every word seen in indexed text, for typo correction: a trigram lookup over this small lexicon
  * instead of over documents. Words are never shown to users, so a word from a private item cannot leak.
  */
-export const searchTerms = pgTable(
-  "search_terms",
-  { term: text("term").primaryKey() },
-  (t) => [index("search_terms_trgm_idx").using("gin", t.term.op("gin_trgm_ops"))],
-);
+export const searchTerms = pgTable("search_terms", { term: text("term").primaryKey() }, (t) => [
+  index("search_terms_trgm_idx").using("gin", t.term.op("gin_trgm_ops")),
+]);
 
 /** A group of equivalent terms ("mql", "marketing qualified lead"), managed by marketers. */
 export const searchSynonyms = pgTable("search_synonyms", {

@@ -73,4 +73,3 @@ export const shareEvents = pgTable(
   },
   (t) => [index("share_events_share_idx").on(t.shareId, t.type)],
 );
-

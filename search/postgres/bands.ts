@@ -83,7 +83,9 @@ async function readBands(db: Db): Promise<Bands> {
   return {
     // A cut at rank r is the r-th row's key: the bands before it hold the first r rows (ties aside).
     // Only a cut with rows after it makes a band.
-    cuts: rows.filter((r) => r.u !== null && r.p !== null && Number(r.rank) < scanned).map((r) => ({ rank: Number(r.rank), u: r.u!, p: r.p! })),
+    cuts: rows
+      .filter((r) => r.u !== null && r.p !== null && Number(r.rank) < scanned)
+      .map((r) => ({ rank: Number(r.rank), u: r.u!, p: r.p! })),
     rows: scanned <= ranks.at(-1)! ? scanned : Math.max(scanned, Number(rows[0]?.reltuples ?? 0)),
   };
 }

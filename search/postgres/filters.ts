@@ -20,14 +20,28 @@ export function filters(request: SearchRequest, docs: FilteredColumns, walk = fa
   const parts: SQL[] = [
     sql`(${docs.expiresAt} is null or ${docs.expiresAt} > ${now.toISOString()}::timestamptz)`,
     teams.length
-      ? sql`(${docs.audience} = '{}'::uuid[] or ${docs.audience} && array[${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}])`
+      ? sql`(${docs.audience} = '{}'::uuid[] or ${docs.audience} && array[${sql.join(
+          teams.map((t) => sql`${t}::uuid`),
+          sql`, `,
+        )}])`
       : sql`${docs.audience} = '{}'::uuid[]`,
   ];
-  if (request.types.length) parts.push(sql`${type} in (${sql.join(request.types.map((t) => sql`${t}`), sql`, `)})`);
+  if (request.types.length)
+    parts.push(
+      sql`${type} in (${sql.join(
+        request.types.map((t) => sql`${t}`),
+        sql`, `,
+      )})`,
+    );
   const byFacet = new Map<string, string[]>();
   for (const t of request.tags) byFacet.set(t.facet, [...(byFacet.get(t.facet) ?? []), `${t.facet}:${t.value}`]);
   for (const values of byFacet.values()) {
-    parts.push(sql`${tags} && array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`);
+    parts.push(
+      sql`${tags} && array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`,
+    );
   }
   return sql.join(parts, sql` and `);
 }

@@ -9,8 +9,25 @@ import { json, name, uuidSet } from "./sql";
 
 const s = searchDocuments;
 /** Columns an upsert writes, in the order of the insert's select list; all but item_id on conflict. */
-const WRITTEN = [s.itemId, s.type, s.title, s.summary, s.tags, s.audience, s.expiresAt, s.publishedAt, s.usefulness, s.body, s.titleTsv, s.tsv, s.indexedAt];
-const updates = sql.join(WRITTEN.slice(1).map((c) => sql`${name(c)} = excluded.${name(c)}`), sql`, `);
+const WRITTEN = [
+  s.itemId,
+  s.type,
+  s.title,
+  s.summary,
+  s.tags,
+  s.audience,
+  s.expiresAt,
+  s.publishedAt,
+  s.usefulness,
+  s.body,
+  s.titleTsv,
+  s.tsv,
+  s.indexedAt,
+];
+const updates = sql.join(
+  WRITTEN.slice(1).map((c) => sql`${name(c)} = excluded.${name(c)}`),
+  sql`, `,
+);
 
 /** `onChanged(n)`: n documents written or removed (the bands go stale after enough of them). */
 export function createIndexing(db: Db, onChanged: (n: number) => void) {

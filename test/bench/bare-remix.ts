@@ -18,7 +18,10 @@ const FILES: Record<string, string> = {
     type: "module",
     sideEffects: false,
     dependencies: Object.fromEntries(
-      ["@remix-run/express", "@remix-run/node", "@remix-run/react", "compression", "express", "isbot", "react", "react-dom"].map((p) => [p, "*"]),
+      ["@remix-run/express", "@remix-run/node", "@remix-run/react", "compression", "express", "isbot", "react", "react-dom"].map((p) => [
+        p,
+        "*",
+      ]),
     ),
   }),
   "remix.config.js": `export default {

@@ -85,7 +85,13 @@ export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
   const runs = opts.quick ? 20 : 60;
   const db = await scaledDatabase(items);
   const secret = randomBytes(24).toString("hex");
-  const server = await startAppServer({ NODE_ENV: "production", SESSION_SECRET: secret, DATA_DIR: db.dataDir, DATABASE_URL: db.url, DEMO_SEED: "false" });
+  const server = await startAppServer({
+    NODE_ENV: "production",
+    SESSION_SECRET: secret,
+    DATA_DIR: db.dataDir,
+    DATABASE_URL: db.url,
+    DEMO_SEED: "false",
+  });
   try {
     const marketer = await signIn(server.baseURL, "marketer@demo.test");
     const admin = await signIn(server.baseURL, "admin@demo.test");
@@ -105,7 +111,11 @@ export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
         `p50 ${t.p50.toFixed(1)} ms; HTML ${t.kb.toFixed(1)} KB; scale seed ${db.added.items} items, ${db.added.events} events, ${db.added.ratings} ratings` +
         `${opts.quick ? " (quick mode: not 10,000 items)" : ""}; 1-min load average ${load} on ${os.cpus().length} cores`;
       figures[`${p.name}_page_p95_ms${suffix}`] = { value: Math.round(t.p95 * 10) / 10, unit: "ms", conditions };
-      figures[`${p.name}_page_html_kb${suffix}`] = { value: Math.round(t.kb * 10) / 10, unit: "KB", conditions: `${engine}, GET ${p.path} as the demo ${p.who}, at the scale above` };
+      figures[`${p.name}_page_html_kb${suffix}`] = {
+        value: Math.round(t.kb * 10) / 10,
+        unit: "KB",
+        conditions: `${engine}, GET ${p.path} as the demo ${p.who}, at the scale above`,
+      };
     }
     console.log(`  scale seed in ${db.seedS.toFixed(1)} s`);
     return figures;

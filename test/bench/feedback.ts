@@ -80,12 +80,16 @@ async function benchIngest(quick: boolean): Promise<Figures> {
   const fakeCtx = { env: { SESSION_SECRET: secret } } as unknown as AppContext;
   const cookies: string[] = [];
   for (let u = 0; u < USERS; u++) {
-    const [{ id }] = (await db.handle.db.execute(sql`select md5(${"u" + u})::uuid as id`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[];
+    const [{ id }] = (await db.handle.db
+      .execute(sql`select md5(${"u" + u})::uuid as id`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[];
     const token = await createSession(db.handle.db, id, "bench");
     cookies.push((await commitSessionCookie(fakeCtx, new Request("http://localhost/"), token)).split(";")[0]);
   }
   const itemIds = (
-    (await db.handle.db.execute(sql`select id from items order by id`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[]
+    (await db.handle.db
+      .execute(sql`select id from items order by id`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { id: string }[]
   ).map((r) => r.id);
   const BATCH = 500;
   // Each batch names every item once, on one of the last 5 days, so nearly every event opens a new
@@ -118,7 +122,11 @@ async function benchIngest(quick: boolean): Promise<Figures> {
   let duplicates = 0;
   let batches = 0;
   const post = async (cookie: string, body: string) => {
-    const res = await fetch(`${server.baseURL}/api/v1/events`, { method: "POST", headers: { "Content-Type": "application/json", cookie }, body });
+    const res = await fetch(`${server.baseURL}/api/v1/events`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", cookie },
+      body,
+    });
     if (res.status !== 200) throw new Error(`events answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
   };
@@ -189,7 +197,9 @@ async function copyRowsPerSecond(
   const events = Array.from({ length: batches }, (_, b) => makeBatch(900_000 + b)).flat();
   const text = events.map((e) => `${e.id}\t${userId}\t${e.itemId}\t${e.type}\t${e.at}\t${JSON.stringify(e.props ?? {})}\n`).join("");
   await handle.db.execute(sql`drop table if exists bench_copy_events`);
-  await handle.db.execute(sql`create table bench_copy_events (id uuid, user_id uuid, item_id uuid, type text, at timestamptz, props jsonb)`);
+  await handle.db.execute(
+    sql`create table bench_copy_events (id uuid, user_id uuid, item_id uuid, type text, at timestamptz, props jsonb)`,
+  );
   const started = performance.now();
   if (handle.raw.kind === "postgres") {
     const stream = await handle.raw.client`copy bench_copy_events from stdin`.writable();
@@ -263,7 +273,14 @@ async function benchInsights(quick: boolean): Promise<Figures> {
     const [{ team }] = (await db.handle.db
       .execute(sql`select md5('t1')::uuid as team`)
       .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as { team: string }[];
-    const manager: SessionUser = { id: randomUUID(), email: "m@bench.invalid", name: "Manager", role: "manager", teamId: team, leadsTeamIds: [team] };
+    const manager: SessionUser = {
+      id: randomUUID(),
+      email: "m@bench.invalid",
+      name: "Manager",
+      role: "manager",
+      teamId: team,
+      leadsTeamIds: [team],
+    };
     const teamItems = await time(() => itemInsights(db.handle.db, { user: manager, range }), runs);
     const teamAdopt = await time(() => adoption(db.handle.db, { user: manager, range }), runs);
     const counts = await db.handle.db
@@ -273,7 +290,8 @@ async function benchInsights(quick: boolean): Promise<Figures> {
                    (select count(*) from seller_daily)::int as active`,
       )
       .then(
-        (r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { totals: number; sellers: number; gaps: number; active: number },
+        (r) =>
+          (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { totals: number; sellers: number; gaps: number; active: number },
       );
     const engine = db.url ? "PostgreSQL 15" : "PGlite";
     const r1 = (n: number) => n.toFixed(1);

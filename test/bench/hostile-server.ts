@@ -27,13 +27,17 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 let rssMax = process.memoryUsage().rss;
 const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100);
 loop.enable();
-process.stdout.write(JSON.stringify({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, cookie, fileWorkers: env.FILE_WORKERS }) + "\n");
+process.stdout.write(
+  JSON.stringify({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, cookie, fileWorkers: env.FILE_WORKERS }) + "\n",
+);
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== "stop") continue;
   loop.disable();
   clearInterval(rssTimer);
-  process.stdout.write(JSON.stringify({ loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, rssMaxMb: rssMax / 1024 / 1024 }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, rssMaxMb: rssMax / 1024 / 1024 }) + "\n",
+  );
   server.close();
   server.closeAllConnections();
   await ctx.close();

@@ -24,7 +24,9 @@ export async function benchHostile(): Promise<Figures> {
     await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
     url = withDatabase(adminUrl, dbName);
   }
-  const server = spawn(process.execPath, ["--import", "tsx", "test/bench/hostile-server.ts", dataDir, url], { stdio: ["pipe", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["--import", "tsx", "test/bench/hostile-server.ts", dataDir, url], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const { value, done } = await lines.next();
@@ -53,11 +55,27 @@ export async function benchHostile(): Promise<Figures> {
     const ms = samples.map((s) => s.ms);
     const conditions = `${uploads.length} hostile files (cyclic PDFs, NUL text, bad page counts, lying zip bombs, pixel bombs, truncated, garbage) uploaded one by one through the API, until every item settled (${seconds.toFixed(0)} s), ${url ? "PostgreSQL" : "PGlite (in the server process)"}, ${fileWorkers} file worker(s), ${os.cpus().length} CPUs`;
     return {
-      upload_hostile_loop_p99_ms: { value: Number(stats.loopP99Ms.toFixed(1)), unit: "ms", conditions: `serving process event-loop delay p99 (max ${stats.loopMaxMs.toFixed(0)} ms); ${conditions}` },
-      upload_hostile_healthz_p99_ms: { value: Math.round(percentile(ms, 99)), unit: "ms", conditions: `/healthz every 50 ms, ${ms.length} samples; ${conditions}` },
+      upload_hostile_loop_p99_ms: {
+        value: Number(stats.loopP99Ms.toFixed(1)),
+        unit: "ms",
+        conditions: `serving process event-loop delay p99 (max ${stats.loopMaxMs.toFixed(0)} ms); ${conditions}`,
+      },
+      upload_hostile_healthz_p99_ms: {
+        value: Math.round(percentile(ms, 99)),
+        unit: "ms",
+        conditions: `/healthz every 50 ms, ${ms.length} samples; ${conditions}`,
+      },
       upload_hostile_healthz_max_ms: { value: Math.round(Math.max(...ms)), unit: "ms", conditions: "same samples" },
-      upload_hostile_rss_mb: { value: Math.round(stats.rssMaxMb), unit: "MB", conditions: "serving process resident set, max over the run (file workers excluded)" },
-      upload_hostile_max_ms: { value: Math.round(Math.max(...uploads.map((u) => u.ms))), unit: "ms", conditions: "slowest upload answer (201 or JSON 4xx)" },
+      upload_hostile_rss_mb: {
+        value: Math.round(stats.rssMaxMb),
+        unit: "MB",
+        conditions: "serving process resident set, max over the run (file workers excluded)",
+      },
+      upload_hostile_max_ms: {
+        value: Math.round(Math.max(...uploads.map((u) => u.ms))),
+        unit: "ms",
+        conditions: "slowest upload answer (201 or JSON 4xx)",
+      },
     };
   } finally {
     if (server.exitCode === null) server.kill("SIGKILL");

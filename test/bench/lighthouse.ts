@@ -15,19 +15,36 @@ import type { Figures } from "./figures";
 
 const ITEM_TITLE = "Atlas Platform overview deck";
 
-type Run = { performance: number; accessibility: number; bestPractices: number; lcpMs: number; cls: number; failing: string[]; finalUrl: string };
+type Run = {
+  performance: number;
+  accessibility: number;
+  bestPractices: number;
+  lcpMs: number;
+  cls: number;
+  failing: string[];
+  finalUrl: string;
+};
 
 async function startChromium() {
   const port = await freePort();
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-lighthouse-chromium-"));
-  const child = spawn(CHROMIUM, ["--headless", ...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${userDataDir}`, "about:blank"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    CHROMIUM,
+    ["--headless", ...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${userDataDir}`, "about:blank"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (c) => (stderr = (stderr + c).slice(-4_000)));
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`http://127.0.0.1:${port}/json/version`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/json/version`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`Chromium did not open its DevTools port:\n${stderr}`);

@@ -23,7 +23,28 @@ const FILLER = "the and of to for with our your a in on is it that this we you a
  * ones. A tiny uniform vocabulary would put every word in every document, which no real catalog does.
  */
 function vocabulary(r: () => number): string[] {
-  const syllables = ["ka", "lo", "mi", "re", "tu", "sa", "no", "vi", "pe", "da", "go", "ri", "mu", "te", "ba", "zo", "fi", "le", "cu", "an"];
+  const syllables = [
+    "ka",
+    "lo",
+    "mi",
+    "re",
+    "tu",
+    "sa",
+    "no",
+    "vi",
+    "pe",
+    "da",
+    "go",
+    "ri",
+    "mu",
+    "te",
+    "ba",
+    "zo",
+    "fi",
+    "le",
+    "cu",
+    "an",
+  ];
   const extra = new Set<string>();
   while (extra.size < 2_000) {
     const n = 2 + Math.floor(r() * 3);
@@ -52,7 +73,18 @@ function zipfPicker(r: () => number, size: number) {
   };
 }
 
-const TYPES = ["deck", "document", "one_pager", "spreadsheet", "image", "talk_track", "battle_card", "objection_handling", "definition", "email_template"];
+const TYPES = [
+  "deck",
+  "document",
+  "one_pager",
+  "spreadsheet",
+  "image",
+  "talk_track",
+  "battle_card",
+  "objection_handling",
+  "definition",
+  "email_template",
+];
 const MESSAGING = new Set(["talk_track", "battle_card", "objection_handling", "definition", "email_template"]);
 const TAGS = [
   { facet: "industry", value: "healthcare", label: "Healthcare" },

@@ -33,22 +33,34 @@ async function processBatch(corpus: CorpusFile[], makeWork: (env: Env) => FileWo
     const storage = createLocalStorage(env.STORAGE_DIR);
     const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage, files), log: () => {} });
     const app: AppContext = { env, db: handle.db, dbHandle: handle, services: { storage, files, jobs } };
-    const [row] = await handle.db.insert(users).values({ email: "bench@bench.invalid", name: "Bench", role: "marketer", passwordHash: "x" }).returning();
+    const [row] = await handle.db
+      .insert(users)
+      .values({ email: "bench@bench.invalid", name: "Bench", role: "marketer", passwordHash: "x" })
+      .returning();
     const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: "marketer", teamId: null, leadsTeamIds: [] };
 
     const started = performance.now();
     for (let i = 0; i < corpus.length; i += 10) {
       const form = new FormData();
       for (const f of corpus.slice(i, i + 10)) form.append("file", new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.filename);
-      const upload = await receiveUpload(new Request("http://localhost/api/v1/items", { method: "POST", body: form }), storage, env.MAX_UPLOAD_MB);
-      const results = await createItemsFromUpload(app, user, { files: upload.files, fields: fieldsObject(upload.fields, ["tags", "audiences"]) });
+      const upload = await receiveUpload(
+        new Request("http://localhost/api/v1/items", { method: "POST", body: form }),
+        storage,
+        env.MAX_UPLOAD_MB,
+      );
+      const results = await createItemsFromUpload(app, user, {
+        files: upload.files,
+        fields: fieldsObject(upload.fields, ["tags", "audiences"]),
+      });
       await upload.cleanup();
       const failed = results.find((r) => !r.ok);
       if (failed && !failed.ok) throw failed.error;
     }
     await jobs.runUntilIdle();
     const seconds = (performance.now() - started) / 1000;
-    const statuses = rowsOf<{ s: string; n: number }>(await handle.db.execute(sql`select preview_status as s, count(*)::int as n from item_versions group by 1`));
+    const statuses = rowsOf<{ s: string; n: number }>(
+      await handle.db.execute(sql`select preview_status as s, count(*)::int as n from item_versions group by 1`),
+    );
     const notReady = statuses.filter((r) => r.s !== "ready" && r.s !== "none");
     if (notReady.length) throw new Error(`versions not ready: ${JSON.stringify(notReady)}`);
     return seconds;
@@ -64,11 +76,25 @@ export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> 
   const corpus = await ordinaryCorpus(count);
   // The baseline first: it also warms the disk cache for the generated files' libraries.
   const inline = await processBatch(corpus, () => inlineFileWork());
-  const pooled = await processBatch(corpus, (env) => createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log: () => {} }));
+  const pooled = await processBatch(corpus, (env) =>
+    createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log: () => {} }),
+  );
   const conditions = `${count} files (40 % text PDFs of 3-8 pages, 20 % DOCX, 10 % PPTX, 10 % XLSX, 20 % 2000×1400 photos), 10 per upload request, upload → every version ready (text, page previews, derivatives), in-memory PGlite, ${os.cpus().length} CPUs`;
   return {
-    pipeline_docs_per_s: { value: Number((count / pooled).toFixed(2)), unit: "docs/s", conditions: `file worker pool (${loadEnv({}).FILE_WORKERS} worker(s)); ${conditions}` },
-    pipeline_inprocess_docs_per_s: { value: Number((count / inline).toFixed(2)), unit: "docs/s", conditions: `baseline: the same tasks in the serving process, as before the pool; ${conditions}` },
-    pipeline_vs_inprocess: { value: Number((inline / pooled).toFixed(2)), unit: "ratio", conditions: "pool throughput ÷ in-process throughput, same run" },
+    pipeline_docs_per_s: {
+      value: Number((count / pooled).toFixed(2)),
+      unit: "docs/s",
+      conditions: `file worker pool (${loadEnv({}).FILE_WORKERS} worker(s)); ${conditions}`,
+    },
+    pipeline_inprocess_docs_per_s: {
+      value: Number((count / inline).toFixed(2)),
+      unit: "docs/s",
+      conditions: `baseline: the same tasks in the serving process, as before the pool; ${conditions}`,
+    },
+    pipeline_vs_inprocess: {
+      value: Number((inline / pooled).toFixed(2)),
+      unit: "ratio",
+      conditions: "pool throughput ÷ in-process throughput, same run",
+    },
   };
 }

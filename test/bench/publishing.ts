@@ -39,7 +39,10 @@ async function photo12mp(): Promise<Buffer> {
       raw[i + 2] = (((x + y) * 128) / (width + height) + 64 + noise) & 255;
     }
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).withMetadata({ orientation: 1 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .withMetadata({ orientation: 1 })
+    .toBuffer();
 }
 
 /**
@@ -48,8 +51,7 @@ async function photo12mp(): Promise<Buffer> {
  */
 async function derivatives12mp(): Promise<{ ours: number; bare: number }> {
   const jpeg = await photo12mp();
-  const bare = () =>
-    Promise.all(PREVIEW_WIDTHS.map((width) => sharp(jpeg).resize({ width }).webp({ quality: 75, effort: 2 }).toBuffer()));
+  const bare = () => Promise.all(PREVIEW_WIDTHS.map((width) => sharp(jpeg).resize({ width }).webp({ quality: 75, effort: 2 }).toBuffer()));
   await webpDerivatives(jpeg); // warm-up: libvips initialisation is not what we measure
   await bare();
   const ours: number[] = [];
@@ -84,8 +86,10 @@ async function pdf20ToSearchable(): Promise<number> {
     const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: "marketer", teamId: null, leadsTeamIds: [] };
     const runs: number[] = [];
     for (let run = 0; run < 4; run++) {
-      const pages = Array.from({ length: 20 }, (_, p) =>
-        `Section ${p + 1} run ${run}\n${"Field teams lose hours re-keying visit notes; the platform syncs them when signal returns. ".repeat(12)}`,
+      const pages = Array.from(
+        { length: 20 },
+        (_, p) =>
+          `Section ${p + 1} run ${run}\n${"Field teams lose hours re-keying visit notes; the platform syncs them when signal returns. ".repeat(12)}`,
       );
       const bytes = await makePdf(pages, { title: `Bench ${run}` });
       const form = new FormData();
@@ -93,13 +97,19 @@ async function pdf20ToSearchable(): Promise<number> {
       const started = performance.now();
       const request = new Request("http://localhost/api/v1/items", { method: "POST", body: form });
       const upload = await receiveUpload(request, storage, env.MAX_UPLOAD_MB);
-      const [result] = await createItemsFromUpload(app, user, { files: upload.files, fields: fieldsObject(upload.fields, ["tags", "audiences"]) });
+      const [result] = await createItemsFromUpload(app, user, {
+        files: upload.files,
+        fields: fieldsObject(upload.fields, ["tags", "audiences"]),
+      });
       await upload.cleanup();
       if (!result.ok) throw result.error;
       await jobs.runUntilIdle({ kinds: ["extract_version"] });
       const elapsed = (performance.now() - started) / 1000;
       const [version] = await handle.db.select({ id: itemVersions.id }).from(itemVersions).where(eq(itemVersions.itemId, result.itemId));
-      const [{ n }] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(itemPages).where(eq(itemPages.versionId, version.id));
+      const [{ n }] = await handle.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(itemPages)
+        .where(eq(itemPages.versionId, version.id));
       if (n !== 20) throw new Error(`expected 20 pages of text, found ${n}`);
       // Page images are not part of "searchable"; clear them so the next run starts from an empty queue.
       await jobs.runUntilIdle();
@@ -131,7 +141,8 @@ export async function benchPublishing(): Promise<Figures> {
     pdf20_to_searchable_s: {
       value: Number(pdf.toFixed(3)),
       unit: "s",
-      conditions: "20-page text PDF: multipart parse + hash + sniff + validate + store + draft item + extract_version job (pdf.js text per page → item_pages), in-memory PGlite, median of 3 after a warm-up",
+      conditions:
+        "20-page text PDF: multipart parse + hash + sniff + validate + store + draft item + extract_version job (pdf.js text per page → item_pages), in-memory PGlite, median of 3 after a warm-up",
     },
   };
 }

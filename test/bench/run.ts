@@ -59,9 +59,13 @@ const rows = Object.entries(results)
     verdict(name, f.value),
     f.ratio ? `${part(f.ratio.measured)} ÷ ${part(f.ratio.baseline)}; ${f.conditions}` : f.conditions,
   ]);
-const widths = [0, 1, 2].map((i) => Math.max(...[["figure", "value", "goal", "conditions"][i], ...rows.map((r) => r[i])].map((s) => s.length)));
+const widths = [0, 1, 2].map((i) =>
+  Math.max(...[["figure", "value", "goal", "conditions"][i], ...rows.map((r) => r[i])].map((s) => s.length)),
+);
 const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join("  ");
-console.log(`\nFieldkit benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}${quick ? ", quick" : ""}`);
+console.log(
+  `\nFieldkit benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}${quick ? ", quick" : ""}`,
+);
 console.log(line(["figure", "value", "goal", "conditions"]));
 for (const r of rows) console.log(line(r));
 for (const f of failures) console.log(`not measured — ${f}`);

@@ -37,26 +37,71 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
     const db = handle.db;
     const [team] = await db.insert(teams).values({ name: "Bench East" }).returning();
     const [other] = await db.insert(teams).values({ name: "Bench West" }).returning();
-    const [seller] = await db.insert(users).values({ email: "bench-seller@bench.test", name: "Bench Seller", role: "seller", teamId: team.id, passwordHash: "x" }).returning();
+    const [seller] = await db
+      .insert(users)
+      .values({ email: "bench-seller@bench.test", name: "Bench Seller", role: "seller", teamId: team.id, passwordHash: "x" })
+      .returning();
     // A library around it, so the lookups are not against empty tables.
     const filler = await db
       .insert(items)
-      .values(Array.from({ length: 2_000 }, (_, i) => ({ type: "document" as const, title: `Filler ${i}`, status: "published" as const, publishedAt: new Date() })))
+      .values(
+        Array.from({ length: 2_000 }, (_, i) => ({
+          type: "document" as const,
+          title: `Filler ${i}`,
+          status: "published" as const,
+          publishedAt: new Date(),
+        })),
+      )
       .returning({ id: items.id });
     await db.insert(itemAudiences).values(filler.slice(0, 500).map((f) => ({ itemId: f.id, teamId: other.id })));
-    const widths = (n: number) => [320, 640, 1280].map((w) => ({ width: w, height: Math.round(w * 1.414), key: `${n}-${w}-${"a".repeat(52)}` }));
-    const [deck] = await db.insert(items).values({ type: "deck", title: "Bench 20-page deck", summary: "The deck", status: "published", publishedAt: new Date() }).returning();
-    const [onePager] = await db.insert(items).values({ type: "one_pager", title: "Bench one-pager", status: "published", publishedAt: new Date() }).returning();
+    const widths = (n: number) =>
+      [320, 640, 1280].map((w) => ({ width: w, height: Math.round(w * 1.414), key: `${n}-${w}-${"a".repeat(52)}` }));
+    const [deck] = await db
+      .insert(items)
+      .values({ type: "deck", title: "Bench 20-page deck", summary: "The deck", status: "published", publishedAt: new Date() })
+      .returning();
+    const [onePager] = await db
+      .insert(items)
+      .values({ type: "one_pager", title: "Bench one-pager", status: "published", publishedAt: new Date() })
+      .returning();
     await db.insert(itemAudiences).values({ itemId: deck.id, teamId: team.id });
     await db.insert(itemVersions).values([
-      { itemId: deck.id, number: 1, fileKey: "f".repeat(64), filename: "deck.pdf", mime: "application/pdf", size: 1e6, pageCount: 20, previewStatus: "ready", previews: Array.from({ length: 20 }, (_, i) => ({ n: i + 1, widths: widths(i + 1) })) },
-      { itemId: onePager.id, number: 1, fileKey: "e".repeat(64), filename: "one.pdf", mime: "application/pdf", size: 1e5, pageCount: 1, previewStatus: "ready", previews: [{ n: 1, widths: widths(1) }] },
+      {
+        itemId: deck.id,
+        number: 1,
+        fileKey: "f".repeat(64),
+        filename: "deck.pdf",
+        mime: "application/pdf",
+        size: 1e6,
+        pageCount: 20,
+        previewStatus: "ready",
+        previews: Array.from({ length: 20 }, (_, i) => ({ n: i + 1, widths: widths(i + 1) })),
+      },
+      {
+        itemId: onePager.id,
+        number: 1,
+        fileKey: "e".repeat(64),
+        filename: "one.pdf",
+        mime: "application/pdf",
+        size: 1e5,
+        pageCount: 1,
+        previewStatus: "ready",
+        previews: [{ n: 1, widths: widths(1) }],
+      },
     ]);
     // Many shares, so the token lookup runs against a real index.
     const tokens = Array.from({ length: 5_000 }, () => randomBytes(32).toString("base64url"));
     const expiresAt = new Date(Date.now() + 30 * 86_400_000);
-    const rows = await db.insert(shares).values(tokens.map((token) => ({ token, userId: seller.id, teamId: team.id, expiresAt, allowDownload: true, note: "Bench note" }))).returning({ id: shares.id, token: shares.token });
-    await db.insert(shareItems).values(rows.flatMap((r) => [{ shareId: r.id, position: 1, itemId: deck.id }, { shareId: r.id, position: 2, itemId: onePager.id }]));
+    const rows = await db
+      .insert(shares)
+      .values(tokens.map((token) => ({ token, userId: seller.id, teamId: team.id, expiresAt, allowDownload: true, note: "Bench note" })))
+      .returning({ id: shares.id, token: shares.token });
+    await db.insert(shareItems).values(
+      rows.flatMap((r) => [
+        { shareId: r.id, position: 1, itemId: deck.id },
+        { shareId: r.id, position: 2, itemId: onePager.id },
+      ]),
+    );
 
     const render = async (token: string) => sharePage("bench-nonce", await loadBuyerShare(db, token), null);
     for (let i = 0; i < 100; i++) await render(rows[i % rows.length].token);
@@ -76,7 +121,16 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
     const batches = opts.quick ? 120 : 400;
     const bodies = Array.from({ length: batches }, (_, b) => ({
       token: rows[b % rows.length].token,
-      body: { viewer: randomUUID(), events: Array.from({ length: 50 }, (_, i) => ({ id: randomUUID(), type: i === 0 ? "open" : "page", position: 1, page: (i % 20) + 1, ms: 1500 })) },
+      body: {
+        viewer: randomUUID(),
+        events: Array.from({ length: 50 }, (_, i) => ({
+          id: randomUUID(),
+          type: i === 0 ? "open" : "page",
+          position: 1,
+          page: (i % 20) + 1,
+          ms: 1500,
+        })),
+      },
     }));
     let next = 0;
     const startedEvents = performance.now();

@@ -51,7 +51,9 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     const cookie = await signInDemoSeller(server.baseURL);
     const hits = (await (
       await fetch(`${server.baseURL}/api/v1/search?q=battle`, { headers: { cookie } })
-    ).json().catch(() => ({ hits: [] }))) as { hits?: { id: string }[] };
+    )
+      .json()
+      .catch(() => ({ hits: [] }))) as { hits?: { id: string }[] };
     let itemId = hits.hits?.[0]?.id;
     if (!itemId) {
       const html = await (await fetch(`${server.baseURL}/home`, { headers: { cookie } })).text();
@@ -74,7 +76,10 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     await turn(bareTarget, 2);
     const turns = opts.quick ? 6 : 10;
     const seconds = opts.quick ? 2 : 4;
-    const tallies = { item: { requests: 0, seconds: 0, latencies: [] } as Tally, bare: { requests: 0, seconds: 0, latencies: [] } as Tally };
+    const tallies = {
+      item: { requests: 0, seconds: 0, latencies: [] } as Tally,
+      bare: { requests: 0, seconds: 0, latencies: [] } as Tally,
+    };
     const pairRatios: number[] = [];
     // Short turns in alternating order, so neither page always follows the other's garbage or a busy
     // neighbour; the ratio is the median of each pair's, so one turn that met a burst of other work
@@ -95,7 +100,11 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     const pages = `seller item page ${(itemBytes / 1024).toFixed(1)} KB of HTML, bare Remix page (Express + compression + Remix handler, loader data, no database) ${(bareBytes / 1024).toFixed(1)} KB`;
     return {
       ssr_item_vs_bare: {
-        ...ratioFigure({ label: "item page", value: itemRps, unit: "req/s" }, { label: "bare Remix page", value: bareRps, unit: "req/s" }, ""),
+        ...ratioFigure(
+          { label: "item page", value: itemRps, unit: "req/s" },
+          { label: "bare Remix page", value: bareRps, unit: "req/s" },
+          "",
+        ),
         value: Number(medianRatio.toPrecision(3)),
         conditions: `median of ${turns} pairs of turns (${pairRatios.map((r) => r.toFixed(2)).join(", ")}); the req/s shown are over all turns; ${same}; ${pages}`,
       },

@@ -67,6 +67,9 @@ export async function createManyItems(db: Db, titles: string[]): Promise<string[
     .values(titles.map((title) => ({ type: "document" as const, title, status: "published" as const, publishedAt: new Date() })))
     .returning({ id: items.id });
   await db.insert(itemVersions).values(rows.map((r) => ({ itemId: r.id, number: 1, text: "" })));
-  await queueSearchSync(db, rows.map((r) => r.id));
+  await queueSearchSync(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => r.id);
 }

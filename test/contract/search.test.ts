@@ -24,7 +24,10 @@ const engines: EngineCase[] = [
   { name: `postgres on ${DB_NAME}`, make: (app) => createSearchService({ db: app.db }) },
   "skipped" in meili
     ? { name: "meilisearch", skipped: meili.skipped, make: () => undefined as never }
-    : { name: "meilisearch", make: (app) => createSearchService({ db: app.db, meili: { host: meili.host, key: meili.key, index: indexName() } }) },
+    : {
+        name: "meilisearch",
+        make: (app) => createSearchService({ db: app.db, meili: { host: meili.host, key: meili.key, index: indexName() } }),
+      },
 ];
 
 const asSessionUser = (u: { id: string; email: string; name: string; role: SessionUser["role"]; teamId: string | null }): SessionUser => ({
@@ -37,9 +40,7 @@ const asSessionUser = (u: { id: string; email: string; name: string; role: Sessi
 });
 
 for (const engine of engines) {
-  const suite = engine.skipped
-    ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${engine.skipped})`, fn)
-    : describe;
+  const suite = engine.skipped ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${engine.skipped})`, fn) : describe;
 
   suite(`search contract: ${engine.name}`, () => {
     let app: TestApp;
@@ -79,7 +80,11 @@ for (const engine of engines) {
         title: "Atlas pricing overview deck",
         type: "deck",
         summary: "The first-meeting deck: problem, approach, proof and pricing.",
-        pages: ["Atlas Platform overview for a first meeting", "Why now: teams lose hours re-keying data", "Pricing per seat, annual, with a pilot option"],
+        pages: [
+          "Atlas Platform overview for a first meeting",
+          "Why now: teams lose hours re-keying data",
+          "Pricing per seat, annual, with a pilot option",
+        ],
         tags: { product: ["atlas"], stage: ["negotiation"] },
         publishedAt: new Date(now - 5 * day),
       });
@@ -114,9 +119,24 @@ for (const engine of engines) {
         tags: { region: ["hidden"] },
         audience: [teamWest.id],
       });
-      id.draft = await createItem(app.db, { title: "Zanzibar draft plan", status: "draft", tags: { region: ["hidden"] }, text: "zanzibar secret" });
-      id.review = await createItem(app.db, { title: "Zanzibar in review", status: "in_review", tags: { region: ["hidden"] }, text: "zanzibar" });
-      id.archived = await createItem(app.db, { title: "Zanzibar archived list", status: "archived", tags: { region: ["hidden"] }, text: "zanzibar" });
+      id.draft = await createItem(app.db, {
+        title: "Zanzibar draft plan",
+        status: "draft",
+        tags: { region: ["hidden"] },
+        text: "zanzibar secret",
+      });
+      id.review = await createItem(app.db, {
+        title: "Zanzibar in review",
+        status: "in_review",
+        tags: { region: ["hidden"] },
+        text: "zanzibar",
+      });
+      id.archived = await createItem(app.db, {
+        title: "Zanzibar archived list",
+        status: "archived",
+        tags: { region: ["hidden"] },
+        text: "zanzibar",
+      });
       id.expired = await createItem(app.db, {
         title: "Zanzibar expired promotion",
         tags: { region: ["hidden"] },
@@ -188,7 +208,11 @@ for (const engine of engines) {
 
       it("breaks relevance ties by usefulness before freshness", async () => {
         const word = `tiebreak${randomBytes(3).toString("hex")}`.replace(/\d/g, "x");
-        const older = await createItem(app.db, { title: `${word} guide`, summary: "same", publishedAt: new Date(Date.now() - 30 * 86_400_000) });
+        const older = await createItem(app.db, {
+          title: `${word} guide`,
+          summary: "same",
+          publishedAt: new Date(Date.now() - 30 * 86_400_000),
+        });
         const newer = await createItem(app.db, { title: `${word} guide`, summary: "same", publishedAt: new Date() });
         await sync();
         expect(hitIds(await search(east, { q: word }))).toEqual([newer, older]);
@@ -198,7 +222,10 @@ for (const engine of engines) {
       });
       it("ranks the title match first among more matches than it counts exactly", async () => {
         const word = "wombat";
-        const ids = await createManyItems(app.db, Array.from({ length: 420 }, (_, i) => `Report ${i} mentions ${word}s`));
+        const ids = await createManyItems(
+          app.db,
+          Array.from({ length: 420 }, (_, i) => `Report ${i} mentions ${word}s`),
+        );
         const best = await createItem(app.db, { title: `${word}`, summary: `The ${word} item`, type: "battle_card" });
         await sync();
         const r = await search(east, { q: word });
@@ -327,7 +354,14 @@ for (const engine of engines) {
           expect(hitIds(r)).not.toContain(id.draft);
           expect(hitIds(r)).not.toContain(id.westOnly);
         }
-        expect((await app.db.select({ id: items.id }).from(items).where(inArray(items.id, [id.deck]))).length).toBe(1);
+        expect(
+          (
+            await app.db
+              .select({ id: items.id })
+              .from(items)
+              .where(inArray(items.id, [id.deck]))
+          ).length,
+        ).toBe(1);
       });
 
       it("refuses filter syntax smuggled into type and tag filters with a 400", async () => {

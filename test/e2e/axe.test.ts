@@ -13,14 +13,19 @@ describeBrowser("the axe check", () => {
           `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" class="photo">` +
           `<button class="icon"></button></main></body></html>`,
       );
-      const error = await expectNoAxeViolations(page, "a broken page").then(() => null, (e: Error) => e);
+      const error = await expectNoAxeViolations(page, "a broken page").then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(error?.message).toMatch(/^2 accessibility violations on a broken page/);
       expect(error?.message).toContain("image-alt (critical)");
       expect(error?.message).toContain('class="photo"');
       expect(error?.message).toContain("button-name (critical)");
       expect(error?.message).toContain("dequeuniversity.com/rules/axe/");
 
-      await page.setContent(`<html lang="en"><head><title>Fine</title></head><body><main><h1>Fine</h1><button>Save</button></main></body></html>`);
+      await page.setContent(
+        `<html lang="en"><head><title>Fine</title></head><body><main><h1>Fine</h1><button>Save</button></main></body></html>`,
+      );
       await expectNoAxeViolations(page, "a fine page");
     } finally {
       await browser.close();

@@ -27,8 +27,20 @@ describe("client bundles", () => {
   const routeChunks = scripts.filter((f) => f.includes(`${path.sep}routes${path.sep}`));
 
   it("were built for the seller and desk pages", () => {
-    for (const route of ["_app.home", "_app.search._index", "_app.saved", "_app.items.$id", "_app.library", "_app.insights._index", "_app.feedback", "_app.admin._index"]) {
-      expect(routeChunks.some((f) => path.basename(f).startsWith(`${route}-`)), route).toBe(true);
+    for (const route of [
+      "_app.home",
+      "_app.search._index",
+      "_app.saved",
+      "_app.items.$id",
+      "_app.library",
+      "_app.insights._index",
+      "_app.feedback",
+      "_app.admin._index",
+    ]) {
+      expect(
+        routeChunks.some((f) => path.basename(f).startsWith(`${route}-`)),
+        route,
+      ).toBe(true);
     }
   });
 

@@ -10,7 +10,11 @@ import type { AppServer } from "../setup/server-process";
 
 const skip = buildMissing();
 const healthcheck = (port: string) =>
-  spawnSync(process.execPath, ["deploy/healthcheck.mjs"], { env: { ...process.env, HOST: "127.0.0.1", PORT: port }, encoding: "utf8", timeout: 20_000 });
+  spawnSync(process.execPath, ["deploy/healthcheck.mjs"], {
+    env: { ...process.env, HOST: "127.0.0.1", PORT: port },
+    encoding: "utf8",
+    timeout: 20_000,
+  });
 
 describe.skipIf(skip)(`deployment examples${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let fault: FaultApp;

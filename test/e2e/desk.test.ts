@@ -48,7 +48,10 @@ describeBrowser("desk screens", () => {
   it("shows an admin on a desk what waits for review, with its count in the navigation", async () => {
     const page = await as(desk, "admin@demo.test");
     await page.goto("/library");
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Review \d+ waiting/ }).click();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: /Review \d+ waiting/ })
+      .click();
     await page.locator("ol.review-queue a").first().waitFor();
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page, "the review queue at desk size");

@@ -77,7 +77,10 @@ describe.skipIf(skip)(`PostgreSQL restarted during traffic${skip ? ` (skipped: $
       await pg.start();
       // Same process, no restart: the pool reconnects by itself.
       await poll("the item page to be served again", async () => (await itemPage()).status === 200);
-      await poll("traffic to be served again", async () => load.outcomes.filter((o) => o.at > Date.now() - 1_000 && o.status === 200).length >= 3);
+      await poll(
+        "traffic to be served again",
+        async () => load.outcomes.filter((o) => o.at > Date.now() - 1_000 && o.status === 200).length >= 3,
+      );
       const outcomes = await load.stop();
       expect((await health()).json).toMatchObject({ status: "ok", db: "ok" });
 

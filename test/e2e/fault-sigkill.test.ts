@@ -67,7 +67,9 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
     server = await fault.start();
     const before = await fetch(`${server.baseURL}/api/v1/search?q=noise`, { headers: { cookie: fault.marketer.cookie } });
     expect(before.status).toBe(200);
-    const png = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } })
+    const png = await sharp({
+      create: { width: 1600, height: 1200, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } },
+    })
       .png({ compressionLevel: 0 })
       .toBuffer();
 
@@ -83,7 +85,11 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
       port,
       path: "/api/v1/items",
       method: "POST",
-      headers: { cookie: fault.marketer.cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(head.length + png.length + 100) },
+      headers: {
+        cookie: fault.marketer.cookie,
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": String(head.length + png.length + 100),
+      },
     });
     const answered = new Promise<string>((resolve) => {
       req.on("response", (res) => resolve(`answered ${res.statusCode}`));
@@ -107,7 +113,11 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
     const form = new FormData();
     form.set("title", "Killed upload");
     form.set("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "killed.png");
-    const retried = await fetch(`${server.baseURL}/api/v1/items`, { method: "POST", headers: { cookie: fault.marketer.cookie }, body: form });
+    const retried = await fetch(`${server.baseURL}/api/v1/items`, {
+      method: "POST",
+      headers: { cookie: fault.marketer.cookie },
+      body: form,
+    });
     expect(retried.status).toBe(201);
     const item = (await retried.json()) as { id: string; status: string };
     expect(item.status).toBe("draft");
@@ -117,12 +127,17 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
 
     await withStoppedServer(async (handle) => {
       const rows = rowsOf<{ id: string; status: string; file_key: string | null }>(
-        await handle.db.execute(sql`select i.id, i.status, v.file_key from items i join item_versions v on v.item_id = i.id where i.title = 'Killed upload'`),
+        await handle.db.execute(
+          sql`select i.id, i.status, v.file_key from items i join item_versions v on v.item_id = i.id where i.title = 'Killed upload'`,
+        ),
       );
       expect(rows).toEqual([{ id: item.id, status: "draft", file_key: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
       // Every version that names a file has it in storage.
-      const keys = rowsOf<{ file_key: string }>(await handle.db.execute(sql`select file_key from item_versions where file_key is not null`));
-      for (const { file_key } of keys) expect(existsSync(path.join(storageDir(), "objects", file_key.slice(0, 2), file_key)), file_key).toBe(true);
+      const keys = rowsOf<{ file_key: string }>(
+        await handle.db.execute(sql`select file_key from item_versions where file_key is not null`),
+      );
+      for (const { file_key } of keys)
+        expect(existsSync(path.join(storageDir(), "objects", file_key.slice(0, 2), file_key)), file_key).toBe(true);
     });
   });
 
@@ -146,7 +161,10 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
     await poll("some batches to be acknowledged", async () => acked.size >= 4, 20_000, 5);
     await kill9(live);
     await Promise.all(senders);
-    expect(outcomes.every((o) => o === "200" || o === "network"), outcomes.join(",")).toBe(true);
+    expect(
+      outcomes.every((o) => o === "200" || o === "network"),
+      outcomes.join(","),
+    ).toBe(true);
     expect(acked.size).toBeLessThan(batches.length);
 
     // The retrying client sends every batch again, same ids.
@@ -169,7 +187,9 @@ describe.skipIf(skip)(`server SIGKILLed mid-work${skip ? ` (skipped: ${skip})` :
     await withStoppedServer(async (handle) => {
       const ids = batches.flat().map((e) => e.id);
       const [{ n, distinct }] = rowsOf<{ n: number; distinct: number }>(
-        await handle.db.execute(sql`select count(*)::int as n, count(distinct id)::int as distinct from events where item_id = ${fault.itemId}::uuid`),
+        await handle.db.execute(
+          sql`select count(*)::int as n, count(distinct id)::int as distinct from events where item_id = ${fault.itemId}::uuid`,
+        ),
       );
       expect({ n, distinct }).toEqual({ n: ids.length, distinct: ids.length });
       // The rollups the dashboards read equal a rebuild from the raw events (`npm run insights:rebuild`).

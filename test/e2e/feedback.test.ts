@@ -26,7 +26,9 @@ describeBrowser("the feedback loop", () => {
 
   it("lets a seller on a phone say an item was not useful, with a reason and a comment", async () => {
     const page = await as("seller@demo.test");
-    const found = (await (await page.request.get("/api/v1/search?q=Atlas%20Platform%20architecture%20diagram")).json()) as { hits: { id: string; title: string }[] };
+    const found = (await (await page.request.get("/api/v1/search?q=Atlas%20Platform%20architecture%20diagram")).json()) as {
+      hits: { id: string; title: string }[];
+    };
     itemId = found.hits.find((h) => h.title === "Atlas Platform architecture diagram")!.id;
     await page.goto(`/items/${itemId}`);
     const widget = page.getByRole("region", { name: "Was this useful?" });
@@ -44,7 +46,9 @@ describeBrowser("the feedback loop", () => {
   it("lets the marketer reply and resolve it with a new version, and the seller sees both", async () => {
     const page = await as("marketer@demo.test");
     await page.goto(`/items/${itemId}`);
-    const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: "#2563eb" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: "#2563eb" } })
+      .png()
+      .toBuffer();
     await page.getByLabel("File").setInputFiles({ name: "architecture-v2.png", mimeType: "image/png", buffer: png });
     await page.getByLabel("What changed?").fill("Added single sign-on");
     await expectNoAxeViolations(page, "the marketer's item page with a new version chosen");

@@ -51,7 +51,10 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     }
     const settled = new Map<string, Awaited<ReturnType<typeof settledState>>>();
     for (const o of outcomes.filter((x) => x.itemId)) {
-      settled.set(o.file.name, await poll(`${o.file.name} to settle`, () => settledState(server!.baseURL, fault.marketer.cookie, o.itemId!), 120_000, 250));
+      settled.set(
+        o.file.name,
+        await poll(`${o.file.name} to settle`, () => settledState(server!.baseURL, fault.marketer.cookie, o.itemId!), 120_000, 250),
+      );
     }
     const samples = await health.stop();
     console.log(
@@ -60,9 +63,15 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     );
 
     expect(alive(server!.pid), server!.output()).toBe(true);
-    expect(samples.filter((s) => s.status !== 200), "health checks that failed").toEqual([]);
+    expect(
+      samples.filter((s) => s.status !== 200),
+      "health checks that failed",
+    ).toEqual([]);
     // The cycle that exhausts pdf.js ends as failed previews with a reason, the item still there.
-    expect(settled.get("pattern-cycle.pdf")).toMatchObject({ previewStatus: "failed", previewProblem: expect.stringMatching(/memory|longer than/) });
+    expect(settled.get("pattern-cycle.pdf")).toMatchObject({
+      previewStatus: "failed",
+      previewProblem: expect.stringMatching(/memory|longer than/),
+    });
     expect(settled.get("negative-count.pdf")?.problem).toMatch(/-5 pages/);
     for (const name of ["truncated.pdf", "pdf-header-garbage.pdf", "lying-bomb.docx", "lying-bomb.pptx"]) {
       expect(settled.get(name)?.problem, name).toMatch(/damaged/);
@@ -74,7 +83,9 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     const nul = outcomes.find((o) => o.file.name === "nul-text.pdf")!;
     const res = await fetch(`${server!.baseURL}/api/v1/search?q=visible+words`, { headers: { cookie: fault.marketer.cookie } });
     expect(res.status).toBe(200);
-    const item = (await (await fetch(`${server!.baseURL}/api/v1/items/${nul.itemId}`, { headers: { cookie: fault.marketer.cookie } })).json()) as any;
+    const item = (await (
+      await fetch(`${server!.baseURL}/api/v1/items/${nul.itemId}`, { headers: { cookie: fault.marketer.cookie } })
+    ).json()) as any;
     expect(item.currentVersion.previewStatus).toBe("ready");
     expect(item.currentVersion.pageCount).toBe(1);
   });
@@ -84,14 +95,26 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     const { status, body } = await uploadFile(server!.baseURL, fault.marketer.cookie, "poison-again.pdf", poison.bytes);
     expect(status).toBe(201);
     // Text comes first and is quick; the page render that never ends starts right after.
-    await poll("the poison PDF's text", async () => {
-      const item = (await (await fetch(`${server!.baseURL}/api/v1/items/${body.id}`, { headers: { cookie: fault.marketer.cookie } })).json()) as any;
-      return item.currentVersion.pageCount === 1;
-    }, 60_000, 100);
+    await poll(
+      "the poison PDF's text",
+      async () => {
+        const item = (await (
+          await fetch(`${server!.baseURL}/api/v1/items/${body.id}`, { headers: { cookie: fault.marketer.cookie } })
+        ).json()) as any;
+        return item.currentVersion.pageCount === 1;
+      },
+      60_000,
+      100,
+    );
     process.kill(server!.pid, "SIGKILL");
     await poll("the killed server to be gone", async () => !alive(server!.pid));
     server = await fault.start();
-    const state = await poll("the poison job to settle after the restart", () => settledState(server!.baseURL, fault.marketer.cookie, body.id), 120_000, 250);
+    const state = await poll(
+      "the poison job to settle after the restart",
+      () => settledState(server!.baseURL, fault.marketer.cookie, body.id),
+      120_000,
+      250,
+    );
     expect(state).toMatchObject({ previewStatus: "failed", previewProblem: expect.stringMatching(/memory|longer than|stopped/) });
     expect(alive(server!.pid), server!.output()).toBe(true);
     expect((await fetch(`${server!.baseURL}/healthz`)).status).toBe(200);

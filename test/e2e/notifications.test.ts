@@ -89,10 +89,13 @@ describeBrowser("notifications", () => {
     // The push service's part, played by Chromium's DevTools protocol: deliver a message to our worker.
     const cdp = await context.newCDPSession(page);
     const registrations = new Promise<string>((resolve) =>
-      cdp.on("ServiceWorker.workerRegistrationUpdated", (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-        const r = e.registrations.find((x) => !x.isDeleted && x.scopeURL.startsWith(new URL(page.url()).origin));
-        if (r) resolve(r.registrationId);
-      }),
+      cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+          const r = e.registrations.find((x) => !x.isDeleted && x.scopeURL.startsWith(new URL(page.url()).origin));
+          if (r) resolve(r.registrationId);
+        },
+      ),
     );
     await cdp.send("ServiceWorker.enable");
     const registrationId = await registrations;

@@ -29,7 +29,8 @@ describeBrowser("offline from the first session, with the server gone", () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-e2e-offline-"));
     server = await startServer();
   });
-  const startServer = () => startAppServer({ NODE_ENV: "test", DATA_DIR: dataDir, DATABASE_URL: "", SESSION_SECRET: "offline-first-session-0123456789" });
+  const startServer = () =>
+    startAppServer({ NODE_ENV: "test", DATA_DIR: dataDir, DATABASE_URL: "", SESSION_SECRET: "offline-first-session-0123456789" });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -146,7 +147,9 @@ describeBrowser("offline from the first session, with the server gone", () => {
     // The saved item opens in full, with its preview from the device.
     await page.goto(url(`/items/${saved.id}`));
     await page.getByRole("heading", { level: 1, name: saved.title }).waitFor();
-    await expect.poll(() => page.evaluate(() => (document.querySelector(".preview-img") as HTMLImageElement | null)?.naturalWidth ?? 0)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(() => (document.querySelector(".preview-img") as HTMLImageElement | null)?.naturalWidth ?? 0))
+      .toBeGreaterThan(0);
     await page.goBack();
     await expectAppPage(page, /^Hi /);
     await page.close();

@@ -112,14 +112,17 @@ describeBrowser("offline field kit on a phone", () => {
       await page.getByRole("heading", { level: 1, name: TITLES[key] }).waitFor();
     }
     // The original file and the previews come from the device.
-    const offlineAssets = await page.evaluate(async (list) => {
-      const out: number[] = [];
-      for (const e of list) {
-        if (e.file) out.push((await fetch(`/api/v1/items/${e.id}/file`)).status);
-        for (const n of e.previews) out.push((await fetch(`/api/v1/items/${e.id}/previews/${n}`)).status);
-      }
-      return out;
-    }, [items.pdf, items.image]);
+    const offlineAssets = await page.evaluate(
+      async (list) => {
+        const out: number[] = [];
+        for (const e of list) {
+          if (e.file) out.push((await fetch(`/api/v1/items/${e.id}/file`)).status);
+          for (const n of e.previews) out.push((await fetch(`/api/v1/items/${e.id}/previews/${n}`)).status);
+        }
+        return out;
+      },
+      [items.pdf, items.image],
+    );
     expect(offlineAssets.length).toBeGreaterThanOrEqual(2);
     expect(offlineAssets.every((s) => s === 200)).toBe(true);
     // The battle card's text is on the page.

@@ -65,9 +65,15 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.goto(`${base}/login`);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in", exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.startsWith("/login")),
+      page.getByRole("button", { name: "Sign in", exact: true }).click(),
+    ]);
   }
-  const me = async () => (await context.request.get(`${base}/api/v1/me`)).json() as Promise<{ user: { id: string; email: string; role: string; teamId: string | null } }>;
+  const me = async () =>
+    (await context.request.get(`${base}/api/v1/me`)).json() as Promise<{
+      user: { id: string; email: string; role: string; teamId: string | null };
+    }>;
   async function auditCsv(action: string): Promise<string> {
     await context.clearCookies();
     const page = await context.newPage();
@@ -97,7 +103,10 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.getByLabel("Role").selectOption("seller");
     await page.getByLabel("Team").selectOption({ label: "Fault team" });
     await page.getByRole("button", { name: "Send invitation", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: `Invitation sent to ${invitee}` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Invitation sent to ${invitee}` })
+      .waitFor();
     await page.getByRole("list", { name: "Pending" }).getByText(invitee, { exact: true }).waitFor();
     const mail = await smtp.waitFor(invitee, /invited/);
     const link = linkIn(mail, "/invite/");
@@ -146,7 +155,14 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
   });
 
   it("creates an account at the first SSO sign-in with the role and team mapped from claims", async () => {
-    oidc.addAccount({ sub: "jit-1", email: "jit@onboarding.test", email_verified: true, name: "Jay Intime", fieldkit_role: "marketer", fieldkit_team: "Fault team" });
+    oidc.addAccount({
+      sub: "jit-1",
+      email: "jit@onboarding.test",
+      email_verified: true,
+      name: "Jay Intime",
+      fieldkit_role: "marketer",
+      fieldkit_team: "Fault team",
+    });
     const page = await ssoSignIn("jit-1");
     expect(new URL(page.url()).pathname).toBe("/library");
     expect(await me()).toMatchObject({ user: { email: "jit@onboarding.test", role: "marketer", teamId } });
@@ -172,7 +188,14 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
   ];
   for (const [mode, message, reason] of refusals) {
     it(`refuses an ID token with ${mode === "nonce" ? "a replayed nonce" : mode === "signature" ? "a tampered signature" : mode === "audience" ? "the wrong audience" : "an expired lifetime"}, with a clear page and an audit entry`, async () => {
-      oidc.addAccount({ sub: "jit-1", email: "jit@onboarding.test", email_verified: true, name: "Jay Intime", fieldkit_role: "marketer", fieldkit_team: "Fault team" });
+      oidc.addAccount({
+        sub: "jit-1",
+        email: "jit@onboarding.test",
+        email_verified: true,
+        name: "Jay Intime",
+        fieldkit_role: "marketer",
+        fieldkit_team: "Fault team",
+      });
       oidc.tamper(mode);
       try {
         const page = await ssoSignIn("jit-1");
@@ -207,7 +230,9 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.waitForURL(`${base}/library`);
     expect(callback).not.toBe("");
     // An attacker holding the whole callback and the browser's state cookie tries it again.
-    await context.addCookies([{ name: "fk_oidc", value: stateCookie!.value, domain: "127.0.0.1", path: "/auth/oidc", httpOnly: true, sameSite: "Lax" }]);
+    await context.addCookies([
+      { name: "fk_oidc", value: stateCookie!.value, domain: "127.0.0.1", path: "/auth/oidc", httpOnly: true, sameSite: "Lax" },
+    ]);
     const res = await page.goto(callback);
     expect(res?.status()).toBe(403);
     await page.getByRole("heading", { name: "Sign-in refused" }).waitFor();

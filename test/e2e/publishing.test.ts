@@ -34,7 +34,11 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     await page.goto("/publish");
     await expectNoAxeViolations(page, "the upload form at desk size");
     await page.locator("#file").setInputFiles([
-      { name: pdfName, mimeType: "application/pdf", buffer: Buffer.from(await makePdf(["Field guide\nHow to run a discovery visit", "Checklist\nBring the one-pager"])) },
+      {
+        name: pdfName,
+        mimeType: "application/pdf",
+        buffer: Buffer.from(await makePdf(["Field guide\nHow to run a discovery visit", "Checklist\nBring the one-pager"])),
+      },
       { name: imageName, mimeType: "image/png", buffer: await makeImage("Visit checklist", { width: 1200, height: 800 }) },
     ]);
     await page.getByRole("list", { name: "Files to upload" }).getByRole("listitem").nth(1).waitFor();

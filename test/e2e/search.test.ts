@@ -73,4 +73,3 @@ describeBrowser("searching on a phone", () => {
     await page.close();
   });
 });
-

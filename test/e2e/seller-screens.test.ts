@@ -23,7 +23,10 @@ async function apiSession(email: string) {
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!.split(";")[0];
   return (path: string, init: RequestInit = {}) =>
-    fetch(`${baseURL}${path}`, { ...init, headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", ...(init.headers ?? {}) } });
+    fetch(`${baseURL}${path}`, {
+      ...init,
+      headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", ...(init.headers ?? {}) },
+    });
 }
 
 /** The smallest file the upload sniffing takes for an MP4: an `ftyp` box (brand isom) and padding. */
@@ -34,7 +37,10 @@ function tinyMp4(): Uint8Array<ArrayBuffer> {
     head.write(type, 4, "latin1");
     return Buffer.concat([head, body]);
   };
-  const ftyp = box("ftyp", Buffer.concat([Buffer.from("isom", "latin1"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2mp41", "latin1")]));
+  const ftyp = box(
+    "ftyp",
+    Buffer.concat([Buffer.from("isom", "latin1"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2mp41", "latin1")]),
+  );
   return new Uint8Array(Buffer.concat([ftyp, box("free", Buffer.alloc(4096))]));
 }
 
@@ -48,7 +54,9 @@ describeBrowser("the seller's screens in light and dark", () => {
     browser = await launch();
     page = await browser.context.newPage();
     await signIn(page, "seller@demo.test");
-    const catalog = await page.evaluate(async () => (await (await fetch("/api/v1/sync?limit=1000")).json()).items as { id: string; previews: number[] }[]);
+    const catalog = await page.evaluate(
+      async () => (await (await fetch("/api/v1/sync?limit=1000")).json()).items as { id: string; previews: number[] }[],
+    );
     itemId = catalog.find((c) => c.previews.includes(1))!.id;
   });
   afterAll(() => browser?.close());
@@ -77,7 +85,9 @@ describeBrowser("the seller's screens in light and dark", () => {
     await page.emulateMedia({ colorScheme: "light" });
     await page.goto("/search?q=battle");
     await page.locator(".search-hits .thumb").first().waitFor();
-    const sizes = await page.locator(".search-hits .thumb").evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]));
+    const sizes = await page
+      .locator(".search-hits .thumb")
+      .evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]));
     expect(sizes.length).toBeGreaterThan(0);
     for (const [w, h] of sizes) expect([w, h]).toEqual([64, 64]);
     expect(await page.locator(".search-hits .thumb-icon").count()).toBeGreaterThan(0);
@@ -92,7 +102,11 @@ describeBrowser("the seller's screens in light and dark", () => {
     expect(created.status, await created.clone().text()).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const move = (as: typeof admin, to: string) =>
-      as(`/api/v1/items/${id}/transition`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ to }) });
+      as(`/api/v1/items/${id}/transition`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ to }),
+      });
     expect((await move(marketer, "in_review")).status).toBe(200);
     expect((await move(admin, "published")).status).toBe(200);
 

@@ -48,7 +48,10 @@ describe("server process", () => {
     const proc = run({ DATA_DIR: dataDir, PORT: String(port), DEMO_SEED: "false", NODE_ENV: "test" });
     for (;;) {
       if (proc.child.exitCode !== null) throw new Error(proc.output());
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -68,7 +71,14 @@ describe("server process", () => {
     const pg = await startPostgresServer(found.bindir);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "fk-cluster-"));
     const port = await freePort();
-    const proc = run({ DATA_DIR: dataDir, DATABASE_URL: pg.url, PORT: String(port), WEB_CONCURRENCY: "2", DEMO_SEED: "false", NODE_ENV: "test" });
+    const proc = run({
+      DATA_DIR: dataDir,
+      DATABASE_URL: pg.url,
+      PORT: String(port),
+      WEB_CONCURRENCY: "2",
+      DEMO_SEED: "false",
+      NODE_ENV: "test",
+    });
     const workers = () =>
       spawnSync("ps", ["-o", "pid=", "--ppid", String(proc.child.pid)], { encoding: "utf8" })
         .stdout.split("\n")
@@ -82,7 +92,11 @@ describe("server process", () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const healthy = () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const healthy = () =>
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
     try {
       await until("two healthy workers", async () => workers().length === 2 && (await healthy()));
       const [victim, survivor] = workers();

@@ -37,7 +37,9 @@ describeBrowser("sharing with a buyer", () => {
   }
 
   async function idOf(page: Page, title: string) {
-    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as {
+      hits: { id: string; title: string }[];
+    };
     return found.hits.find((h) => h.title === title)!.id;
   }
 
@@ -80,7 +82,12 @@ describeBrowser("sharing with a buyer", () => {
     expect(res!.headers()["x-robots-tag"]).toMatch(/noindex/);
     await page.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
     await page.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).waitFor();
-    expect(await page.getByRole("link").filter({ hasNotText: /Download/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole("link")
+        .filter({ hasNotText: /Download/ })
+        .count(),
+    ).toBe(0);
     for (const n of [1, 2, 3]) {
       await page.locator(`#page-${n}-1`).evaluate((el) => el.scrollIntoView({ block: "start" }));
       await page.clock.runFor(3_000);
@@ -99,12 +106,15 @@ describeBrowser("sharing with a buyer", () => {
     const page = await as("seller@demo.test");
     // The open, the page batch and the download travel separately: wait for all three.
     await expect
-      .poll(async () => {
-        const e = ((await (await page.request.get(`/api/v1/shares/${shareId}`)).json()) as any).share.engagement;
-        const deck = e.items.find((i: any) => i.position === 1);
-        const read = [1, 2, 3].map((n) => (deck?.pages.find((p: any) => p.page === n)?.ms ?? 0) >= 1_000);
-        return { opens: e.opens, downloads: e.downloads, read };
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const e = ((await (await page.request.get(`/api/v1/shares/${shareId}`)).json()) as any).share.engagement;
+          const deck = e.items.find((i: any) => i.position === 1);
+          const read = [1, 2, 3].map((n) => (deck?.pages.find((p: any) => p.page === n)?.ms ?? 0) >= 1_000);
+          return { opens: e.opens, downloads: e.downloads, read };
+        },
+        { timeout: 15_000 },
+      )
       .toEqual({ opens: 1, downloads: 1, read: [true, true, true] });
     await page.goto("/shares");
     const entry = page.locator("li", { hasText: "Beacon Analytics overview deck, Beacon Analytics one-pager" }).first();
@@ -113,7 +123,10 @@ describeBrowser("sharing with a buyer", () => {
     await page.screenshot({ path: `${SHOTS}/shares-list-phone.png`, fullPage: true });
     await expectNoAxeViolations(page, "my shares");
     await page.goto(`/shares/${shareId}`);
-    await page.getByTestId("share-summary").getByText(/opened 1×/).waitFor();
+    await page
+      .getByTestId("share-summary")
+      .getByText(/opened 1×/)
+      .waitFor();
     await page.close();
   });
 
@@ -179,7 +192,9 @@ describeBrowser("sharing with a buyer in airplane mode", () => {
     await signIn(page, "seller@demo.test");
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
     const title = "Compass Mobile one-pager";
-    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as { hits: { id: string; title: string }[] };
+    const found = (await (await page.request.get(`/api/v1/search?q=${encodeURIComponent(title)}`)).json()) as {
+      hits: { id: string; title: string }[];
+    };
     const itemId = found.hits.find((h) => h.title === title)!.id;
     await page.goto(`/items/${itemId}`);
     await page.getByRole("button", { name: "Save for offline" }).click();

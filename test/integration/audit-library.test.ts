@@ -47,16 +47,25 @@ const json = async (res: Response) => (await res.json()) as any;
 
 async function message(extra: Record<string, unknown> = {}, cookie = author.cookie) {
   const res = await createApi(
-    routeArgs(app, request("/api/v1/items", { cookie, json: { type: "battle_card", title: "Atlas vs Acme", body: "We win **offline**.", ...extra } })) as never,
+    routeArgs(
+      app,
+      request("/api/v1/items", { cookie, json: { type: "battle_card", title: "Atlas vs Acme", body: "We win **offline**.", ...extra } }),
+    ) as never,
   );
   expect(res.status).toBe(201);
   return json(res);
 }
 const move = (id: string, body: Record<string, unknown>, cookie: string) =>
-  transitionApi(routeArgs(app, request(`/api/v1/items/${id}/transition`, { method: "POST", json: body, cookie }), { id }) as never) as Promise<Response>;
+  transitionApi(
+    routeArgs(app, request(`/api/v1/items/${id}/transition`, { method: "POST", json: body, cookie }), { id }) as never,
+  ) as Promise<Response>;
 const patch = async (id: string, body: Record<string, unknown>, cookie = author.cookie) => {
   const current = await json(await itemApi(routeArgs(app, request(`/api/v1/items/${id}`, { cookie }), { id }) as never));
-  return patchApi(routeArgs(app, request(`/api/v1/items/${id}`, { method: "PATCH", json: { revision: current.revision, ...body }, cookie }), { id }) as never) as Promise<Response>;
+  return patchApi(
+    routeArgs(app, request(`/api/v1/items/${id}`, { method: "PATCH", json: { revision: current.revision, ...body }, cookie }), {
+      id,
+    }) as never,
+  ) as Promise<Response>;
 };
 const statusOf = async (id: string) => (await app.db.select({ s: items.status }).from(items).where(eq(items.id, id)))[0].s;
 
@@ -94,11 +103,19 @@ describe("publishing moves", () => {
     expect(await trail(item.id)).toEqual([
       created(t, { audience: [east, west] }),
       { action: "item.submitted", actorId: author.id, details: { title: t, from: "draft", to: "in_review", version: 1 } },
-      { action: "item.rejected", actorId: reviewer.id, details: { title: t, from: "in_review", to: "draft", version: 1, comment: "Name the competitor's pricing" } },
+      {
+        action: "item.rejected",
+        actorId: reviewer.id,
+        details: { title: t, from: "in_review", to: "draft", version: 1, comment: "Name the competitor's pricing" },
+      },
       { action: "item.submitted", actorId: author.id, details: { title: t, from: "draft", to: "in_review", version: 1 } },
       { action: "item.withdrawn", actorId: author.id, details: { title: t, from: "in_review", to: "draft", version: 1 } },
       { action: "item.submitted", actorId: author.id, details: { title: t, from: "draft", to: "in_review", version: 1 } },
-      { action: "item.published", actorId: reviewer.id, details: { title: t, from: "in_review", to: "published", version: 1, comment: "Checked with legal" } },
+      {
+        action: "item.published",
+        actorId: reviewer.id,
+        details: { title: t, from: "in_review", to: "published", version: 1, comment: "Checked with legal" },
+      },
       { action: "item.unpublished", actorId: author.id, details: { title: t, from: "published", to: "draft", version: 1 } },
       { action: "item.archived", actorId: admin.id, details: { title: t, from: "draft", to: "archived", version: 1 } },
       { action: "item.restored", actorId: author.id, details: { title: t, from: "archived", to: "draft", version: 1 } },
@@ -121,11 +138,22 @@ describe("publishing moves", () => {
     expect(await publishDueItems(app.db, new Date(at.getTime() + 1000))).toBe(1);
 
     expect((await trail(item.id)).slice(2)).toEqual([
-      { action: "item.scheduled", actorId: reviewer.id, details: { title: "Launch card", from: "in_review", to: "scheduled", version: 1, publishAt: at.toISOString() } },
+      {
+        action: "item.scheduled",
+        actorId: reviewer.id,
+        details: { title: "Launch card", from: "in_review", to: "scheduled", version: 1, publishAt: at.toISOString() },
+      },
       {
         action: "item.published",
         actorId: null,
-        details: { title: "Launch card", from: "in_review", to: "published", version: 1, comment: "Published as scheduled", publishAt: at.toISOString() },
+        details: {
+          title: "Launch card",
+          from: "in_review",
+          to: "published",
+          version: 1,
+          comment: "Published as scheduled",
+          publishAt: at.toISOString(),
+        },
       },
     ]);
   });
@@ -168,8 +196,16 @@ describe("audience, expiry and versions", () => {
     expect((await patch(item.id, { expiresAt: null })).status).toBe(200);
 
     expect((await trail(item.id)).slice(1)).toEqual([
-      { action: "item.expiry_changed", actorId: author.id, details: { title: "Q3 offer (EMEA)", from: null, to: "2030-06-30T23:59:59.000Z" } },
-      { action: "item.expiry_changed", actorId: author.id, details: { title: "Q3 offer (EMEA)", from: "2030-06-30T23:59:59.000Z", to: null } },
+      {
+        action: "item.expiry_changed",
+        actorId: author.id,
+        details: { title: "Q3 offer (EMEA)", from: null, to: "2030-06-30T23:59:59.000Z" },
+      },
+      {
+        action: "item.expiry_changed",
+        actorId: author.id,
+        details: { title: "Q3 offer (EMEA)", from: "2030-06-30T23:59:59.000Z", to: null },
+      },
     ]);
   });
 
@@ -187,14 +223,30 @@ describe("audience, expiry and versions", () => {
     const video = await json(res);
     const v2 = new Uint8Array([...makeMp4Header(), 1, 2, 3]);
     const added = await versionsApi(
-      routeArgs(app, multipartRequest(`/api/v1/items/${video.id}/versions`, { cookie: author.cookie, files: [{ filename: "demo-v2.mp4", bytes: v2 }], fields: { changelog: "Shorter intro" } }), {
-        id: video.id,
-      }) as never,
+      routeArgs(
+        app,
+        multipartRequest(`/api/v1/items/${video.id}/versions`, {
+          cookie: author.cookie,
+          files: [{ filename: "demo-v2.mp4", bytes: v2 }],
+          fields: { changelog: "Shorter intro" },
+        }),
+        {
+          id: video.id,
+        },
+      ) as never,
     );
     expect(added.status).toBe(201);
     expect(await trail(video.id)).toEqual([
-      { action: "item.created", actorId: author.id, details: { title: "Demo video", type: "video", from: null, to: "draft", version: 1, filename: "demo.mp4", audience: [] } },
-      { action: "item.version_added", actorId: author.id, details: { title: "Demo video", version: 2, filename: "demo-v2.mp4", changelog: "Shorter intro" } },
+      {
+        action: "item.created",
+        actorId: author.id,
+        details: { title: "Demo video", type: "video", from: null, to: "draft", version: 1, filename: "demo.mp4", audience: [] },
+      },
+      {
+        action: "item.version_added",
+        actorId: author.id,
+        details: { title: "Demo video", version: 2, filename: "demo-v2.mp4", changelog: "Shorter intro" },
+      },
     ]);
   });
 });
@@ -210,7 +262,9 @@ describe("one transaction with the change", () => {
           return new;
         end $$`),
     );
-    await app.db.execute(sql.raw(`create trigger fieldkit_test_fail before insert on ${table} for each row execute function fieldkit_test_fail()`));
+    await app.db.execute(
+      sql.raw(`create trigger fieldkit_test_fail before insert on ${table} for each row execute function fieldkit_test_fail()`),
+    );
     // The API logs the failure it answers 500 for: it must be this one, not some other fault.
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     return async () => {
@@ -254,7 +308,10 @@ describe("one transaction with the change", () => {
     const item = await message();
     await move(item.id, { to: "in_review" }, author.cookie);
     await move(item.id, { to: "published" }, reviewer.cookie);
-    await app.db.update(items).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(items.id, item.id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(items.id, item.id));
     const restore = await failInserts("audit_log", item.id);
     try {
       await expect(expireItems(app.db)).rejects.toThrow();
@@ -280,7 +337,12 @@ describe("the admin audit page and CSV", () => {
       [author.email, "item.created", "Objection: price", `Created as a draft (v1); audience: ${east.name}`],
     ]);
 
-    const byReviewer = (await auditLoader(routeArgs(app, request(`/admin/audit?kind=item&actor=${encodeURIComponent(reviewer.email.toUpperCase())}`, { cookie: admin.cookie })) as never)) as any;
+    const byReviewer = (await auditLoader(
+      routeArgs(
+        app,
+        request(`/admin/audit?kind=item&actor=${encodeURIComponent(reviewer.email.toUpperCase())}`, { cookie: admin.cookie }),
+      ) as never,
+    )) as any;
     expect(byReviewer.entries.length).toBeGreaterThan(0);
     for (const e of byReviewer.entries) expect([e.actor, e.targetType]).toEqual([reviewer.email, "item"]);
   });
@@ -289,13 +351,22 @@ describe("the admin audit page and CSV", () => {
     const item = await message({ title: "Expiring sheet" });
     await move(item.id, { to: "in_review" }, author.cookie);
     await move(item.id, { to: "published" }, reviewer.cookie);
-    await app.db.update(items).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(items.id, item.id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(items.id, item.id));
     await expireItems(app.db);
 
-    const page = (await auditLoader(routeArgs(app, request(`/admin/audit?actor=system&target=${item.id}`, { cookie: admin.cookie })) as never)) as any;
-    expect(page.entries.map((e: any) => [e.actor, e.action, e.summary])).toEqual([["system", "item.expired", expect.stringMatching(/^published → archived \(v1\) — “Expired on \d{1,2} [A-Z][a-z]{2} \d{4}”$/)]]);
+    const page = (await auditLoader(
+      routeArgs(app, request(`/admin/audit?actor=system&target=${item.id}`, { cookie: admin.cookie })) as never,
+    )) as any;
+    expect(page.entries.map((e: any) => [e.actor, e.action, e.summary])).toEqual([
+      ["system", "item.expired", expect.stringMatching(/^published → archived \(v1\) — “Expired on \d{1,2} [A-Z][a-z]{2} \d{4}”$/)],
+    ]);
 
-    const csv = (await csvLoader(routeArgs(app, request(`/admin/audit.csv?target=${item.id}`, { cookie: admin.cookie })) as never)) as Response;
+    const csv = (await csvLoader(
+      routeArgs(app, request(`/admin/audit.csv?target=${item.id}`, { cookie: admin.cookie })) as never,
+    )) as Response;
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe("When,Who,Action,Target type,Target,Details");
     expect(lines.slice(1).map((l) => l.split(",").slice(1, 5).join(","))).toEqual([
@@ -309,8 +380,12 @@ describe("the admin audit page and CSV", () => {
 
   it("is for admins only", async () => {
     for (const cookie of [author.cookie, (await person("seller")).cookie]) {
-      expect(((await respond(() => auditLoader(routeArgs(app, request("/admin/audit?kind=item", { cookie })) as never))) as Response).status).toBe(403);
-      expect(((await respond(() => csvLoader(routeArgs(app, request("/admin/audit.csv?kind=item", { cookie })) as never))) as Response).status).toBe(403);
+      expect(
+        ((await respond(() => auditLoader(routeArgs(app, request("/admin/audit?kind=item", { cookie })) as never))) as Response).status,
+      ).toBe(403);
+      expect(
+        ((await respond(() => csvLoader(routeArgs(app, request("/admin/audit.csv?kind=item", { cookie })) as never))) as Response).status,
+      ).toBe(403);
     }
   });
 });

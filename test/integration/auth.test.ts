@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const login = (form: Record<string, string>) => respond(() => loginAction(routeArgs(app, request("/login", { form })) as never)) as Promise<Response>;
+const login = (form: Record<string, string>) =>
+  respond(() => loginAction(routeArgs(app, request("/login", { form })) as never)) as Promise<Response>;
 const apiLogin = (json: unknown) =>
   sessionApi(routeArgs(app, request("/api/v1/session", { method: "POST", json })) as never) as Promise<Response>;
 
@@ -77,7 +78,9 @@ describe("sign-in form", () => {
 
   it("refuses a deactivated account with the generic error", async () => {
     const user = await createUser(app, { role: "seller", active: false });
-    const res = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never)) as any;
+    const res = (await loginAction(
+      routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never,
+    )) as any;
     expect(res.init.status).toBe(401);
   });
 
@@ -87,7 +90,9 @@ describe("sign-in form", () => {
       const res = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: "bad" } })) as never)) as any;
       expect(res.init.status).toBe(401);
     }
-    const locked = (await loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never)) as any;
+    const locked = (await loginAction(
+      routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never,
+    )) as any;
     expect(locked.init.status).toBe(429);
   });
 
@@ -109,7 +114,10 @@ describe("sessions", () => {
   it("treats an expired session as signed out", async () => {
     const user = await createUser(app, { role: "seller" });
     const cookie = await cookieFor(app, user.id);
-    await app.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
+    await app.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, user.id));
     const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toMatch(/^\/login/);
@@ -163,7 +171,10 @@ describe("/api/v1/session and /api/v1/me", () => {
     expect(((await missing.json()) as any).error.code).toBe("bad_request");
 
     const notJson = await sessionApi(
-      routeArgs(app, request("/api/v1/session", { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } })) as never,
+      routeArgs(
+        app,
+        request("/api/v1/session", { method: "POST", body: "{oops", headers: { "Content-Type": "application/json" } }),
+      ) as never,
     );
     expect(notJson.status).toBe(400);
     const form = await sessionApi(routeArgs(app, request("/api/v1/session", { form: { email: "a" } })) as never);
@@ -193,7 +204,15 @@ describe("admin screens", () => {
     const page = (await respond(() => adminLoader(routeArgs(app, request("/admin", { cookie })) as never))) as Response;
     expect(page.status).toBe(403);
     const act = (await respond(() =>
-      adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: "x@y.test", name: "X", role: "admin", password: "0123456789" } })) as never),
+      adminAction(
+        routeArgs(
+          app,
+          request("/admin", {
+            cookie,
+            form: { intent: "create-user", email: "x@y.test", name: "X", role: "admin", password: "0123456789" },
+          }),
+        ) as never,
+      ),
     )) as Response;
     expect(act.status).toBe(403);
     const [created] = await app.db.select().from(users).where(eq(users.email, "x@y.test"));
@@ -206,7 +225,13 @@ describe("admin screens", () => {
     const cookie = await cookieFor(app, admin.id);
     const email = `new-${Date.now()}@test.invalid`;
     const created = (await adminAction(
-      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email, name: "New Person", role: "seller", teamId: team.id, password: "a-long-password" } })) as never,
+      routeArgs(
+        app,
+        request("/admin", {
+          cookie,
+          form: { intent: "create-user", email, name: "New Person", role: "seller", teamId: team.id, password: "a-long-password" },
+        }),
+      ) as never,
     )) as any;
     expect(created.ok).toMatch(/Created/);
     const [row] = await app.db.select().from(users).where(eq(users.email, email));
@@ -214,7 +239,10 @@ describe("admin screens", () => {
 
     const theirCookie = await cookieFor(app, row.id);
     await adminAction(
-      routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: row.id, role: "seller", teamId: team.id, active: "false" } })) as never,
+      routeArgs(
+        app,
+        request("/admin", { cookie, form: { intent: "update-user", userId: row.id, role: "seller", teamId: team.id, active: "false" } }),
+      ) as never,
     );
     const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: theirCookie })) as never))) as Response;
     expect(res.status).toBe(302);
@@ -225,11 +253,23 @@ describe("admin screens", () => {
     const existing = await createUser(app);
     const cookie = await cookieFor(app, admin.id);
     const dup = (await adminAction(
-      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: existing.email, name: "Dup", role: "seller", password: "a-long-password" } })) as never,
+      routeArgs(
+        app,
+        request("/admin", {
+          cookie,
+          form: { intent: "create-user", email: existing.email, name: "Dup", role: "seller", password: "a-long-password" },
+        }),
+      ) as never,
     )) as any;
     expect(dup.init.status).toBe(409);
     const short = (await adminAction(
-      routeArgs(app, request("/admin", { cookie, form: { intent: "create-user", email: "s@test.invalid", name: "S", role: "seller", password: "short" } })) as never,
+      routeArgs(
+        app,
+        request("/admin", {
+          cookie,
+          form: { intent: "create-user", email: "s@test.invalid", name: "S", role: "seller", password: "short" },
+        }),
+      ) as never,
     )) as any;
     expect(short.init.status).toBe(400);
   });
@@ -246,10 +286,16 @@ describe("admin API", () => {
     for (const role of ["seller", "marketer", "manager"] as const) {
       const cookie = await cookieFor(app, (await createUser(app, { role })).id);
       expect((await call(users, "loader", request("/api/v1/users", { cookie }))).status).toBe(403);
-      const create = await call(users, "action", request("/api/v1/users", { cookie, json: { email: `x-${role}@t.test`, name: "X", role: "admin", password: "0123456789" } }));
+      const create = await call(
+        users,
+        "action",
+        request("/api/v1/users", { cookie, json: { email: `x-${role}@t.test`, name: "X", role: "admin", password: "0123456789" } }),
+      );
       expect(create.status).toBe(403);
       const self = await createUser(app, { role });
-      const patch = await call(user, "action", request(`/api/v1/users/${self.id}`, { method: "PATCH", cookie, json: { role: "admin" } }), { id: self.id });
+      const patch = await call(user, "action", request(`/api/v1/users/${self.id}`, { method: "PATCH", cookie, json: { role: "admin" } }), {
+        id: self.id,
+      });
       expect(patch.status).toBe(403);
     }
   });
@@ -259,15 +305,23 @@ describe("admin API", () => {
     const user = await import("~/routes/api.v1.users.$id");
     const cookie = await cookieFor(app, (await createUser(app, { role: "admin" })).id);
     const email = `api-${Date.now()}@test.invalid`;
-    const created = await call(users, "action", request("/api/v1/users", { cookie, json: { email, name: "Api Person", role: "seller", password: "long-enough-pw" } }));
+    const created = await call(
+      users,
+      "action",
+      request("/api/v1/users", { cookie, json: { email, name: "Api Person", role: "seller", password: "long-enough-pw" } }),
+    );
     expect(created.status).toBe(201);
     const { user: made } = (await created.json()) as any;
     const list = (await (await call(users, "loader", request("/api/v1/users", { cookie }))).json()) as any;
     expect(list.users.map((u: any) => u.email)).toContain(email);
-    const off = await call(user, "action", request(`/api/v1/users/${made.id}`, { method: "PATCH", cookie, json: { active: false } }), { id: made.id });
+    const off = await call(user, "action", request(`/api/v1/users/${made.id}`, { method: "PATCH", cookie, json: { active: false } }), {
+      id: made.id,
+    });
     expect(off.status).toBe(200);
     expect(((await off.json()) as any).user.active).toBe(false);
-    const bad = await call(user, "action", request(`/api/v1/users/not-a-uuid`, { method: "PATCH", cookie, json: { active: false } }), { id: "not-a-uuid" });
+    const bad = await call(user, "action", request(`/api/v1/users/not-a-uuid`, { method: "PATCH", cookie, json: { active: false } }), {
+      id: "not-a-uuid",
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -277,7 +331,9 @@ describe("personal API tokens", () => {
     const { action: meAction, loader: meLoader } = await import("~/routes/_app.me");
     const user = await createUser(app, { role: "marketer" });
     const cookie = await cookieFor(app, user.id);
-    const created = (await meAction(routeArgs(app, request("/me", { cookie, form: { intent: "create-token", name: "CRM sync" } })) as never)) as any;
+    const created = (await meAction(
+      routeArgs(app, request("/me", { cookie, form: { intent: "create-token", name: "CRM sync" } })) as never,
+    )) as any;
     const token: string = created.created.token;
     expect(token).toMatch(/^fk_/);
     const bearer = { Authorization: `Bearer ${token}` };
@@ -295,12 +351,18 @@ describe("personal API tokens", () => {
     const { action: meAction } = await import("~/routes/_app.me");
     const owner = await createUser(app, { role: "marketer" });
     const other = await createUser(app, { role: "marketer" });
-    const created = (await meAction(routeArgs(app, request("/me", { cookie: await cookieFor(app, owner.id), form: { intent: "create-token", name: "mine" } })) as never)) as any;
+    const created = (await meAction(
+      routeArgs(app, request("/me", { cookie: await cookieFor(app, owner.id), form: { intent: "create-token", name: "mine" } })) as never,
+    )) as any;
     const { listApiTokens } = await import("~/modules/auth/api-tokens.server");
     const [{ id }] = await listApiTokens(app.db, { user: { ...owner, leadsTeamIds: [] } });
-    const res = (await meAction(routeArgs(app, request("/me", { cookie: await cookieFor(app, other.id), form: { intent: "revoke-token", id } })) as never)) as any;
+    const res = (await meAction(
+      routeArgs(app, request("/me", { cookie: await cookieFor(app, other.id), form: { intent: "revoke-token", id } })) as never,
+    )) as any;
     expect(res.init.status).toBe(404);
-    const me = await meApi(routeArgs(app, request("/api/v1/me", { headers: { Authorization: `Bearer ${created.created.token}` } })) as never);
+    const me = await meApi(
+      routeArgs(app, request("/api/v1/me", { headers: { Authorization: `Bearer ${created.created.token}` } })) as never,
+    );
     expect(me.status).toBe(200);
   });
 
@@ -309,7 +371,9 @@ describe("personal API tokens", () => {
     const second = await createUser(app);
     const oldCookie = await cookieFor(app, first.id);
     const res = (await respond(() =>
-      loginAction(routeArgs(app, request("/login", { cookie: oldCookie, form: { email: second.email, password: TEST_PASSWORD } })) as never),
+      loginAction(
+        routeArgs(app, request("/login", { cookie: oldCookie, form: { email: second.email, password: TEST_PASSWORD } })) as never,
+      ),
     )) as Response;
     expect(res.status).toBe(302);
     const stale = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie: oldCookie })) as never))) as Response;
@@ -326,8 +390,21 @@ describe("audit log", () => {
     const cookie = await cookieFor(app, admin.id);
     const team = await createTeam(app);
     const person = await createUser(app, { role: "seller" });
-    await adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id } })) as never);
-    await adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id, active: "false" } })) as never);
+    await adminAction(
+      routeArgs(
+        app,
+        request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id } }),
+      ) as never,
+    );
+    await adminAction(
+      routeArgs(
+        app,
+        request("/admin", {
+          cookie,
+          form: { intent: "update-user", userId: person.id, role: "marketer", teamId: team.id, active: "false" },
+        }),
+      ) as never,
+    );
     await meAction(routeArgs(app, request("/me", { cookie, form: { intent: "create-token", name: "audit me" } })) as never);
 
     const page = (await auditLoader(routeArgs(app, request("/admin/audit", { cookie })) as never)) as any;
@@ -346,7 +423,9 @@ describe("audit log", () => {
     const seller = await cookieFor(app, (await createUser(app)).id);
     const denied = (await respond(() => auditLoader(routeArgs(app, request("/admin/audit", { cookie: seller })) as never))) as Response;
     expect(denied.status).toBe(403);
-    const deniedCsv = (await respond(() => csvLoader(routeArgs(app, request("/admin/audit.csv", { cookie: seller })) as never))) as Response;
+    const deniedCsv = (await respond(() =>
+      csvLoader(routeArgs(app, request("/admin/audit.csv", { cookie: seller })) as never),
+    )) as Response;
     expect(deniedCsv.status).toBe(403);
   });
 });

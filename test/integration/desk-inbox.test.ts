@@ -32,7 +32,9 @@ afterAll(() => app.close());
 describe("feedback inbox", () => {
   it("lists unanswered ratings that say something, 25 a page, newest first, with no pane until one is opened", async () => {
     const first = await inbox();
-    const expected = await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and not ${REPLIED}`);
+    const expected = await n(
+      sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and not ${REPLIED}`,
+    );
     expect(first.total).toBe(expected);
     expect(first.rows).toHaveLength(25);
     expect(first.pane).toBeNull();
@@ -45,14 +47,18 @@ describe("feedback inbox", () => {
 
   it("filters by answered, resolved, reason and item", async () => {
     const replied = await inbox("?show=replied");
-    expect(replied.total).toBe(await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and ${REPLIED}`));
+    expect(replied.total).toBe(
+      await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and r.resolved_at is null and ${REPLIED}`),
+    );
     for (const r of replied.rows) expect(r.replies).toBeGreaterThan(0);
     const resolved = await inbox("?show=resolved");
     expect(resolved.total).toBeGreaterThan(0);
     for (const r of resolved.rows) expect(r.resolvedAt).not.toBeNull();
 
     const outdated = await inbox("?show=all&reason=outdated");
-    expect(outdated.total).toBe(await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and 'outdated' = any(r.reasons)`));
+    expect(outdated.total).toBe(
+      await n(sql`select count(*)::int as n from ratings r where ${SAYS_SOMETHING} and 'outdated' = any(r.reasons)`),
+    );
     for (const r of outdated.rows) expect(r.reasons).toContain("outdated");
 
     const itemId = outdated.rows[0].itemId;
@@ -72,7 +78,13 @@ describe("feedback inbox", () => {
 
   it("replying moves a rating from unanswered to answered; resolving moves it to resolved", async () => {
     const target = (await inbox()).rows[0].id;
-    const res = await run(inboxAction, request(`/feedback?open=${target}`, { cookie: marketer, form: { intent: "reply", ratingId: target, body: "Updating it this week." } }));
+    const res = await run(
+      inboxAction,
+      request(`/feedback?open=${target}`, {
+        cookie: marketer,
+        form: { intent: "reply", ratingId: target, body: "Updating it this week." },
+      }),
+    );
     expect(res).toMatchObject({ target, ok: expect.stringMatching(/Reply sent/) });
     expect((await inbox()).rows.map((r: any) => r.id)).not.toContain(target);
     const pane = (await inbox(`?show=replied&open=${target}`)).pane;
@@ -82,7 +94,10 @@ describe("feedback inbox", () => {
   });
 
   it("answers a bad action with a message and a status, not a crash", async () => {
-    const res = await run(inboxAction, request("/feedback", { cookie: marketer, form: { intent: "reply", ratingId: (await inbox()).rows[0].id, body: " " } }));
+    const res = await run(
+      inboxAction,
+      request("/feedback", { cookie: marketer, form: { intent: "reply", ratingId: (await inbox()).rows[0].id, body: " " } }),
+    );
     expect(res.init.status).toBe(400);
     expect(res.data.error).toMatch(/Write a reply/);
   });
@@ -103,11 +118,23 @@ describe("content requests page", () => {
 
   it("moves a request along, and refuses the inbox's rating actions", async () => {
     const [target] = (await requests()).rows;
-    const ok = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "update-request", requestId: target.id, status: "planned", body: "On the list for May." } }));
+    const ok = await run(
+      requestsAction,
+      request("/feedback/requests", {
+        cookie: marketer,
+        form: { intent: "update-request", requestId: target.id, status: "planned", body: "On the list for May." },
+      }),
+    );
     expect(ok).toMatchObject({ target: target.id, ok: "Request updated." });
-    const done = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "update-request", requestId: target.id, status: "done" } }));
+    const done = await run(
+      requestsAction,
+      request("/feedback/requests", { cookie: marketer, form: { intent: "update-request", requestId: target.id, status: "done" } }),
+    );
     expect(done.init.status).toBe(422);
-    const wrong = await run(requestsAction, request("/feedback/requests", { cookie: marketer, form: { intent: "reply", ratingId: target.id } }));
+    const wrong = await run(
+      requestsAction,
+      request("/feedback/requests", { cookie: marketer, form: { intent: "reply", ratingId: target.id } }),
+    );
     expect(wrong.init.status).toBe(400);
   });
 });

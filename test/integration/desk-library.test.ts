@@ -16,9 +16,11 @@ let app: TestApp;
 const cookie: Record<string, string> = {};
 const id: Record<string, string> = {};
 
-const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) => respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
+const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) =>
+  respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
 const library = (qs: string, who = "marketer") => run(libraryLoader, request(`/library${qs}`, { cookie: cookie[who] }));
-const count = async (where: ReturnType<typeof sql>) => rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from items where ${where}`))[0].n;
+const count = async (where: ReturnType<typeof sql>) =>
+  rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from items where ${where}`))[0].n;
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -66,7 +68,9 @@ describe("library table", () => {
     const [tag] = await app.db.select({ id: tags.id, label: tags.label }).from(tags).where(eq(tags.value, "retail"));
     const decks = await library(`?type=deck&tag=${tag.id}`);
     const expected = rowsOf<{ n: number }>(
-      await app.db.execute(sql`select count(*)::int as n from items i where type = 'deck' and exists (select 1 from ${itemTags} t where t.item_id = i.id and t.tag_id = ${tag.id})`),
+      await app.db.execute(
+        sql`select count(*)::int as n from items i where type = 'deck' and exists (select 1 from ${itemTags} t where t.item_id = i.id and t.tag_id = ${tag.id})`,
+      ),
     )[0].n;
     expect(decks.total).toBe(expected);
     for (const r of decks.rows) expect([r.type, r.tags.includes(tag.label)]).toEqual(["deck", true]);
@@ -94,7 +98,9 @@ describe("library table", () => {
     expect(desc[0] >= desc[desc.length - 1]).toBe(true);
     const expiring = await library(`?sort=expires&page=${(await library("")).pages}`);
     expect(expiring.rows.at(-1).expiresAt).toBeNull();
-    const firstPage: (number | null)[] = (await library("?sort=expires")).rows.map((r: any) => (r.expiresAt ? new Date(r.expiresAt).getTime() : null));
+    const firstPage: (number | null)[] = (await library("?sort=expires")).rows.map((r: any) =>
+      r.expiresAt ? new Date(r.expiresAt).getTime() : null,
+    );
     const dated = firstPage.filter((t): t is number => t !== null);
     expect(dated.length).toBeGreaterThan(0);
     expect(firstPage).toEqual([...dated.sort((a, b) => a - b), ...firstPage.filter((t) => t === null)]);
@@ -114,7 +120,9 @@ describe("library table", () => {
     const stale = await library("?needs=stale");
     expect(stale.total).toBe(all.attention.stale);
     expect(stale.total).toBe(
-      await count(sql`status = 'published' and verify_interval_days is not null and (verified_at is null or verified_at + make_interval(days => verify_interval_days) < now())`),
+      await count(
+        sql`status = 'published' and verify_interval_days is not null and (verified_at is null or verified_at + make_interval(days => verify_interval_days) < now())`,
+      ),
     );
     expect((await library("?needs=blocked")).total).toBe(all.attention.blocked);
     expect(all.attention.blocked).toBe(await count(sql`problem is not null and status <> 'archived'`));
@@ -132,7 +140,8 @@ describe("library table", () => {
 });
 
 describe("review queue", () => {
-  const queue = async (who: string) => (await run(reviewLoader, request("/review", { cookie: cookie[who] }))) as { entries: { id: string }[]; total: number };
+  const queue = async (who: string) =>
+    (await run(reviewLoader, request("/review", { cookie: cookie[who] }))) as { entries: { id: string }[]; total: number };
   const navCount = async (who: string) => (await run(appLoader, request("/library", { cookie: cookie[who] }))).reviews as number;
 
   it("lists what a marketer may approve, never their own, and counts it in the navigation", async () => {
@@ -153,7 +162,11 @@ describe("review queue", () => {
     const target = before.entries[0].id;
     const view = await library("");
     expect(view.attention.review).toBe(before.total);
-    const res = await run(itemAction, request(`/items/${target}`, { cookie: cookie.marketer, form: { intent: "transition", to: "published" } }), { id: target });
+    const res = await run(
+      itemAction,
+      request(`/items/${target}`, { cookie: cookie.marketer, form: { intent: "transition", to: "published" } }),
+      { id: target },
+    );
     expect(res.status).toBe(302);
     const after = await queue("marketer");
     expect(after.total).toBe(before.total - 1);
@@ -163,8 +176,16 @@ describe("review queue", () => {
   it("leaves out what the marketer submitted themselves, even on someone else's item", async () => {
     const colleague = await createUser(app, { role: "marketer" });
     const colleagueCookie = await cookieFor(app, colleague.id);
-    const [draft] = await app.db.select({ id: items.id }).from(items).where(sql`status = 'draft' and type = 'talk_track' and owner_id <> ${colleague.id} and problem is null`).limit(1);
-    const res = await run(itemAction, request(`/items/${draft.id}`, { cookie: colleagueCookie, form: { intent: "transition", to: "in_review" } }), { id: draft.id });
+    const [draft] = await app.db
+      .select({ id: items.id })
+      .from(items)
+      .where(sql`status = 'draft' and type = 'talk_track' and owner_id <> ${colleague.id} and problem is null`)
+      .limit(1);
+    const res = await run(
+      itemAction,
+      request(`/items/${draft.id}`, { cookie: colleagueCookie, form: { intent: "transition", to: "in_review" } }),
+      { id: draft.id },
+    );
     expect(res.status, JSON.stringify(res)).toBe(302);
     const theirs = (await run(reviewLoader, request("/review", { cookie: colleagueCookie }))).entries.map((e: { id: string }) => e.id);
     expect(theirs).not.toContain(draft.id);

@@ -59,7 +59,9 @@ describe("POST /api/v1/events", () => {
         searchClicks: 1,
       },
     ]);
-    const [totals] = rowsOf<{ views: number; shares: number }>(await app.db.execute(sql`select views, shares from item_usage_daily where item_id = ${item.id}::uuid`));
+    const [totals] = rowsOf<{ views: number; shares: number }>(
+      await app.db.execute(sql`select views, shares from item_usage_daily where item_id = ${item.id}::uuid`),
+    );
     expect(totals).toEqual({ views: 2, shares: 1 });
     const active = await app.db.select().from(sellerDaily).where(eq(sellerDaily.userId, user.id));
     expect(active.map((a) => a.events)).toEqual([6]);
@@ -113,7 +115,10 @@ describe("POST /api/v1/events", () => {
     const { cookie } = await seller();
     const otherTeam = await createTeam(app);
     const hidden = await createItem(app, { audiences: [otherTeam.id] });
-    const res = await post(cookie, [event("view", "00000000-0000-4000-8000-000000000000", new Date()), event("view", hidden.id, new Date())]);
+    const res = await post(cookie, [
+      event("view", "00000000-0000-4000-8000-000000000000", new Date()),
+      event("view", hidden.id, new Date()),
+    ]);
     expect(res.body).toMatchObject({ accepted: 0, duplicates: 0 });
     expect(res.body.rejected.map((r: any) => [r.index, r.code])).toEqual([
       [0, "unknown_item"],
@@ -137,7 +142,10 @@ describe("POST /api/v1/events", () => {
   it("rejects events older than 30 days as too_old", async () => {
     const { cookie } = await seller();
     const item = await createItem(app, { publishedAt: new Date(Date.now() - 40 * 86_400_000) });
-    const res = await post(cookie, [event("view", item.id, new Date(Date.now() - 31 * 86_400_000)), event("view", item.id, new Date(Date.now() - 29 * 86_400_000))]);
+    const res = await post(cookie, [
+      event("view", item.id, new Date(Date.now() - 31 * 86_400_000)),
+      event("view", item.id, new Date(Date.now() - 29 * 86_400_000)),
+    ]);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected).toEqual([{ index: 0, code: "too_old", message: "Events older than 30 days are not accepted." }]);
   });
@@ -145,7 +153,10 @@ describe("POST /api/v1/events", () => {
   it("answers more than 500 events with 413 and stores none", async () => {
     const { cookie } = await seller();
     const item = await createItem(app);
-    const res = await post(cookie, Array.from({ length: 501 }, () => event("view", item.id, new Date())));
+    const res = await post(
+      cookie,
+      Array.from({ length: 501 }, () => event("view", item.id, new Date())),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("payload_too_large");
     expect(await usageFor(item.id)).toEqual([]);
@@ -177,7 +188,10 @@ describe("rate limit", () => {
     const b = await seller();
     const send = (cookie: string, n: number) =>
       eventsApi(
-        routeArgs(limited, request("/api/v1/events", { method: "POST", cookie, json: Array.from({ length: n }, () => event("view", item.id, new Date())) })) as never,
+        routeArgs(
+          limited,
+          request("/api/v1/events", { method: "POST", cookie, json: Array.from({ length: n }, () => event("view", item.id, new Date())) }),
+        ) as never,
       ) as Promise<Response>;
     expect((await send(a.cookie, 3)).status).toBe(200);
     const refused = await send(a.cookie, 1);
@@ -196,17 +210,27 @@ describe("rollup rebuild", () => {
     const day = (d: number) => new Date(Date.now() - d * 86_400_000);
     await ingestEvents(app.db, {
       user: sessionUser(user),
-      rows: [event("view", item.id, day(2)), event("view", item.id, day(1)), event("dwell", item.id, day(1), { ms: 1000 }), event("share", item.id, day(0))],
+      rows: [
+        event("view", item.id, day(2)),
+        event("view", item.id, day(1)),
+        event("dwell", item.id, day(1), { ms: 1000 }),
+        event("share", item.id, day(0)),
+      ],
     });
     // A day before the ones already counted, as an offline phone would send it.
     await ingestEvents(app.db, { user: sessionUser(user), rows: [event("view", item.id, day(5))] });
-    await ingestEvents(app.db, { user: sessionUser(manager, [team.id]), rows: [event("view", item.id, day(1)), event("download", item.id, day(0))] });
+    await ingestEvents(app.db, {
+      user: sessionUser(manager, [team.id]),
+      rows: [event("view", item.id, day(1)), event("download", item.id, day(0))],
+    });
     const snapshot = async () => ({
       sellers: await app.db.execute(
         sql`select day::text, item_id, user_id, team_id, events, views, dwell_ms::int, dwells, shares, downloads, search_clicks from item_seller_daily order by 1, 2, 3`,
       ),
       active: await app.db.execute(sql`select day::text, user_id, team_id, events, views from seller_daily order by 1, 2`),
-      totals: await app.db.execute(sql`select day::text, item_id, views, dwell_ms::int, dwells, shares, downloads, search_clicks from item_usage_daily order by 1, 2`),
+      totals: await app.db.execute(
+        sql`select day::text, item_id, views, dwell_ms::int, dwells, shares, downloads, search_clicks from item_usage_daily order by 1, 2`,
+      ),
       // Buckets emptied by a late earlier day stay behind at zero; the rebuild does not make them.
       gaps: await app.db.execute(sql`select day::text, item_id, gap, sellers from item_seller_gaps where sellers <> 0 order by 1, 2, 3`),
     });

@@ -24,7 +24,11 @@ const engines: EngineCase[] = [
     ? { name: "meilisearch", skipped: meili.skipped, make: () => undefined as never }
     : {
         name: "meilisearch",
-        make: (app) => createSearchService({ db: app.db, meili: { host: meili.host, key: meili.key, index: `oracles_${randomBytes(4).toString("hex")}` } }),
+        make: (app) =>
+          createSearchService({
+            db: app.db,
+            meili: { host: meili.host, key: meili.key, index: `oracles_${randomBytes(4).toString("hex")}` },
+          }),
       },
 ];
 
@@ -86,7 +90,10 @@ for (const engine of engines) {
       // archive is recorded now; its window is moved back to two days ago, as if it had happened then.)
       id.archived = (await createItem(app, { title: title("archived"), publishedAt: long })).id;
       await app.db.update(items).set({ status: "archived", updatedAt: new Date() }).where(eq(items.id, id.archived));
-      await app.db.update(itemVisibility).set({ toAt: new Date(Date.now() - 2 * DAY) }).where(eq(itemVisibility.itemId, id.archived));
+      await app.db
+        .update(itemVisibility)
+        .set({ toAt: new Date(Date.now() - 2 * DAY) })
+        .where(eq(itemVisibility.itemId, id.archived));
       id.otherTeam = (await createItem(app, { title: title("west"), publishedAt: long, audiences: [west] })).id;
       await queueSearchSync(app.db, Object.values(id));
       expect((await search.syncNow()).error).toBeUndefined();
@@ -94,42 +101,140 @@ for (const engine of engines) {
     afterAll(() => app?.close());
 
     /** Calls a route module as Remix would, with the seller signed in by cookie or API token. */
-    async function call(file: string, kind: "loader" | "action", path: string, params: Record<string, string>, via: "cookie" | "bearer", init: { method?: string; json?: unknown; form?: Record<string, string> } = {}) {
+    async function call(
+      file: string,
+      kind: "loader" | "action",
+      path: string,
+      params: Record<string, string>,
+      via: "cookie" | "bearer",
+      init: { method?: string; json?: unknown; form?: Record<string, string> } = {},
+    ) {
       const mod = await import(`../../app/routes/${file}`);
-      const req = request(path, { method: kind === "loader" ? "GET" : (init.method ?? "POST"), json: init.json, form: init.form, headers: auth[via] });
+      const req = request(path, {
+        method: kind === "loader" ? "GET" : (init.method ?? "POST"),
+        json: init.json,
+        form: init.form,
+        headers: auth[via],
+      });
       return respond(() => mod[kind](routeArgs(app, req, params)));
     }
 
-    type Probe = { name: string; file: string; kind: "loader" | "action"; path: (id: string) => string; params?: (id: string) => Record<string, string>; init?: { method?: string; json?: unknown; form?: Record<string, string> }; malformed?: boolean; cookieOnly?: boolean };
+    type Probe = {
+      name: string;
+      file: string;
+      kind: "loader" | "action";
+      path: (id: string) => string;
+      params?: (id: string) => Record<string, string>;
+      init?: { method?: string; json?: unknown; form?: Record<string, string> };
+      malformed?: boolean;
+      cookieOnly?: boolean;
+    };
     const now = () => new Date().toISOString();
     const probes: Probe[] = [
       { name: "GET /api/v1/items/:id", file: "api.v1.items.$id.ts", kind: "loader", path: (i) => `/api/v1/items/${i}`, malformed: true },
-      { name: "PATCH /api/v1/items/:id", file: "api.v1.items.$id.ts", kind: "action", path: (i) => `/api/v1/items/${i}`, init: { method: "PATCH", json: { revision: 1, title: "x" } }, malformed: true },
-      { name: "GET /api/v1/items/:id/file", file: "api.v1.items.$id.file.ts", kind: "loader", path: (i) => `/api/v1/items/${i}/file`, malformed: true },
-      { name: "GET /api/v1/items/:id/file?download", file: "api.v1.items.$id.file.ts", kind: "loader", path: (i) => `/api/v1/items/${i}/file?download=1&version=1` },
-      { name: "GET /api/v1/items/:id/previews/:n", file: "api.v1.items.$id.previews.$n.ts", kind: "loader", path: (i) => `/api/v1/items/${i}/previews/1`, params: (i) => ({ id: i, n: "1" }), malformed: true },
-      { name: "PUT /api/v1/items/:id/rating", file: "api.v1.items.$id.rating.ts", kind: "action", path: (i) => `/api/v1/items/${i}/rating`, init: { method: "PUT", json: { useful: true, reasons: [], at: now() } } },
-      { name: "POST /api/v1/items/:id/transition", file: "api.v1.items.$id.transition.ts", kind: "action", path: (i) => `/api/v1/items/${i}/transition`, init: { json: { to: "published" } }, malformed: true },
-      { name: "POST /api/v1/items/:id/versions", file: "api.v1.items.$id.versions.ts", kind: "action", path: (i) => `/api/v1/items/${i}/versions`, init: { json: {} }, malformed: true },
+      {
+        name: "PATCH /api/v1/items/:id",
+        file: "api.v1.items.$id.ts",
+        kind: "action",
+        path: (i) => `/api/v1/items/${i}`,
+        init: { method: "PATCH", json: { revision: 1, title: "x" } },
+        malformed: true,
+      },
+      {
+        name: "GET /api/v1/items/:id/file",
+        file: "api.v1.items.$id.file.ts",
+        kind: "loader",
+        path: (i) => `/api/v1/items/${i}/file`,
+        malformed: true,
+      },
+      {
+        name: "GET /api/v1/items/:id/file?download",
+        file: "api.v1.items.$id.file.ts",
+        kind: "loader",
+        path: (i) => `/api/v1/items/${i}/file?download=1&version=1`,
+      },
+      {
+        name: "GET /api/v1/items/:id/previews/:n",
+        file: "api.v1.items.$id.previews.$n.ts",
+        kind: "loader",
+        path: (i) => `/api/v1/items/${i}/previews/1`,
+        params: (i) => ({ id: i, n: "1" }),
+        malformed: true,
+      },
+      {
+        name: "PUT /api/v1/items/:id/rating",
+        file: "api.v1.items.$id.rating.ts",
+        kind: "action",
+        path: (i) => `/api/v1/items/${i}/rating`,
+        init: { method: "PUT", json: { useful: true, reasons: [], at: now() } },
+      },
+      {
+        name: "POST /api/v1/items/:id/transition",
+        file: "api.v1.items.$id.transition.ts",
+        kind: "action",
+        path: (i) => `/api/v1/items/${i}/transition`,
+        init: { json: { to: "published" } },
+        malformed: true,
+      },
+      {
+        name: "POST /api/v1/items/:id/versions",
+        file: "api.v1.items.$id.versions.ts",
+        kind: "action",
+        path: (i) => `/api/v1/items/${i}/versions`,
+        init: { json: {} },
+        malformed: true,
+      },
       { name: "GET /items/:id", file: "_app.items.$id.tsx", kind: "loader", path: (i) => `/items/${i}`, cookieOnly: true, malformed: true },
-      { name: "POST /items/:id (transition)", file: "_app.items.$id.tsx", kind: "action", path: (i) => `/items/${i}`, init: { form: { intent: "transition", to: "published" } }, cookieOnly: true, malformed: true },
-      { name: "POST /items/:id/feedback", file: "_app.items.$id.feedback.tsx", kind: "action", path: (i) => `/items/${i}/feedback`, init: { form: { useful: "yes" } }, cookieOnly: true, malformed: true },
+      {
+        name: "POST /items/:id (transition)",
+        file: "_app.items.$id.tsx",
+        kind: "action",
+        path: (i) => `/items/${i}`,
+        init: { form: { intent: "transition", to: "published" } },
+        cookieOnly: true,
+        malformed: true,
+      },
+      {
+        name: "POST /items/:id/feedback",
+        file: "_app.items.$id.feedback.tsx",
+        kind: "action",
+        path: (i) => `/items/${i}/feedback`,
+        init: { form: { useful: "yes" } },
+        cookieOnly: true,
+        malformed: true,
+      },
       { name: "GET /items/:id/edit", file: "_app.items.$id_.edit.tsx", kind: "loader", path: (i) => `/items/${i}/edit`, cookieOnly: true },
-      { name: "GET /insights/items/:id", file: "_app.insights.items.$id.tsx", kind: "loader", path: (i) => `/insights/items/${i}`, cookieOnly: true },
-      { name: "GET /insights/items/:id/export", file: "_app.insights.items.$id.export.tsx", kind: "loader", path: (i) => `/insights/items/${i}/export`, cookieOnly: true },
+      {
+        name: "GET /insights/items/:id",
+        file: "_app.insights.items.$id.tsx",
+        kind: "loader",
+        path: (i) => `/insights/items/${i}`,
+        cookieOnly: true,
+      },
+      {
+        name: "GET /insights/items/:id/export",
+        file: "_app.insights.items.$id.export.tsx",
+        kind: "loader",
+        path: (i) => `/insights/items/${i}/export`,
+        cookieOnly: true,
+      },
     ];
 
     for (const probe of probes) {
       for (const via of probe.cookieOnly ? (["cookie"] as const) : (["cookie", "bearer"] as const)) {
         it(`${probe.name} (${via}): a hidden id and a random id get identical answers`, async () => {
           const ask = async (target: string) =>
-            answer(await call(probe.file, probe.kind, probe.path(target), probe.params?.(target) ?? { id: target }, via, probe.init), target);
+            answer(
+              await call(probe.file, probe.kind, probe.path(target), probe.params?.(target) ?? { id: target }, via, probe.init),
+              target,
+            );
           const random = await ask(randomUUID());
           for (const hidden of HIDDEN) expect({ hidden, answer: await ask(id[hidden]) }).toEqual({ hidden, answer: random });
           // The control: the same call on an item the seller may see is answered differently (or the
           // probe would prove nothing), except where the seller's role is refused before any look-up.
           const open = await ask(id.open);
-          if (!["PATCH", "transition", "versions", "edit", "insights"].some((w) => probe.name.includes(w))) expect(open).not.toEqual(random);
+          if (!["PATCH", "transition", "versions", "edit", "insights"].some((w) => probe.name.includes(w)))
+            expect(open).not.toEqual(random);
           if (probe.malformed) expect(await ask("not-a-uuid")).toEqual(random);
         });
       }
@@ -137,13 +242,29 @@ for (const engine of engines) {
 
     it("stores no rating and no search click for a hidden item", async () => {
       for (const hidden of HIDDEN) {
-        await call("api.v1.items.$id.rating.ts", "action", `/api/v1/items/${id[hidden]}/rating`, { id: id[hidden] }, "bearer", { method: "PUT", json: { useful: true, at: now() } });
-        const [q] = await app.db.insert(searchQueries).values({ userId: seller.id, teamId: seller.teamId, queryNorm: "oracle", resultCount: 1 }).returning();
+        await call("api.v1.items.$id.rating.ts", "action", `/api/v1/items/${id[hidden]}/rating`, { id: id[hidden] }, "bearer", {
+          method: "PUT",
+          json: { useful: true, at: now() },
+        });
+        const [q] = await app.db
+          .insert(searchQueries)
+          .values({ userId: seller.id, teamId: seller.teamId, queryNorm: "oracle", resultCount: 1 })
+          .returning();
         const go = await call("_app.search.go.tsx", "loader", `/search/go?item=${id[hidden]}&q=oracle&pos=1&qid=${q.id}`, {}, "cookie");
         expect((go as Response).headers.get("location")).toBe(`/items/${id[hidden]}`);
         expect((await app.db.select().from(searchQueries).where(eq(searchQueries.id, q.id)))[0].clickedItemId).toBeNull();
       }
-      expect(await app.db.select().from(ratings).where(inArray(ratings.itemId, HIDDEN.map((h) => id[h])))).toEqual([]);
+      expect(
+        await app.db
+          .select()
+          .from(ratings)
+          .where(
+            inArray(
+              ratings.itemId,
+              HIDDEN.map((h) => id[h]),
+            ),
+          ),
+      ).toEqual([]);
     });
 
     it("search answers a hidden item's exact title as it answers a title no item has", async () => {
@@ -177,9 +298,13 @@ for (const engine of engines) {
           const at = new Date();
           const random = await post([event("view", randomUUID(), at)], via);
           expect(random.body.rejected).toEqual([{ index: 0, code: "unknown_item", message: expect.any(String) }]);
-          for (const hidden of HIDDEN) expect({ hidden, answer: await post([event("view", id[hidden], at)], via) }).toEqual({ hidden, answer: random });
+          for (const hidden of HIDDEN)
+            expect({ hidden, answer: await post([event("view", id[hidden], at)], via) }).toEqual({ hidden, answer: random });
           // A whole batch: hidden and random rows are rejected alike, the visible one stored.
-          const mixed = await post([event("view", id.draft, at), event("view", randomUUID(), at), event("view", id.open, at), event("share", id.otherTeam, at)], via);
+          const mixed = await post(
+            [event("view", id.draft, at), event("view", randomUUID(), at), event("view", id.open, at), event("share", id.otherTeam, at)],
+            via,
+          );
           expect(mixed.body).toEqual({
             accepted: 1,
             duplicates: 0,
@@ -209,17 +334,26 @@ for (const engine of engines) {
       it("rejects as unknown an event dated when the seller could not see the item, whatever it is now", async () => {
         const random = await ingestEvents(app.db, { user: seller, rows: [event("view", randomUUID(), new Date(Date.now() - 20 * DAY))] });
         // Before its publication (ten days ago), and another team's item at any time.
-        for (const [itemId, user] of [[id.open, seller], [id.otherTeam, seller], [id.archived, seller]] as const) {
+        for (const [itemId, user] of [
+          [id.open, seller],
+          [id.otherTeam, seller],
+          [id.archived, seller],
+        ] as const) {
           expect(await ingestEvents(app.db, { user, rows: [event("view", itemId, new Date(Date.now() - 20 * DAY))] })).toEqual(random);
         }
-        expect((await ingestEvents(app.db, { user: westSeller, rows: [event("view", id.otherTeam, new Date(Date.now() - 5 * DAY))] })).accepted).toBe(1);
+        expect(
+          (await ingestEvents(app.db, { user: westSeller, rows: [event("view", id.otherTeam, new Date(Date.now() - 5 * DAY))] })).accepted,
+        ).toBe(1);
       });
     });
 
     describe("delta sync", () => {
       const delta = (user: SessionUser, since?: string) => catalogDelta(app.db, { user, since, settleMs: 0 });
       const touch = (itemId: string, set: Partial<typeof items.$inferInsert> = {}) =>
-        app.db.update(items).set({ ...set, updatedAt: sql`now()` as unknown as Date }).where(eq(items.id, itemId));
+        app.db
+          .update(items)
+          .set({ ...set, updatedAt: sql`now()` as unknown as Date })
+          .where(eq(items.id, itemId));
       async function allPages(user: SessionUser, since: string): Promise<SyncResponse> {
         let res = await delta(user, since);
         const removed = [...res.removed];
@@ -244,9 +378,16 @@ for (const engine of engines) {
           await touch(id[k], { title: `${title(k)} edited` });
           never.push(id[k]);
         }
-        await app.db.insert(itemTombstones).values({ itemId: id.archived }).onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
+        await app.db
+          .insert(itemTombstones)
+          .values({ itemId: id.archived })
+          .onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
         // Another team's item that expired after the cursor (expiry does not touch updated_at).
-        const westExpiring = await createItem(app, { publishedAt: new Date(Date.now() - DAY), audiences: [west], expiresAt: new Date(Date.now() + 500) });
+        const westExpiring = await createItem(app, {
+          publishedAt: new Date(Date.now() - DAY),
+          audiences: [west],
+          expiresAt: new Date(Date.now() + 500),
+        });
         never.push(westExpiring.id);
         // A draft that was never published, then archived.
         const neverPublished = await createItem(app, { status: "draft" });
@@ -262,7 +403,10 @@ for (const engine of engines) {
         const briefly = await createItem(app, { publishedAt: new Date() });
         await app.db.transaction(async (tx) => {
           await tx.insert(itemAudiences).values({ itemId: briefly.id, teamId: west });
-          await tx.update(items).set({ updatedAt: sql`now()` as unknown as Date }).where(eq(items.id, briefly.id));
+          await tx
+            .update(items)
+            .set({ updatedAt: sql`now()` as unknown as Date })
+            .where(eq(items.id, briefly.id));
         });
 
         const later = new Date(Date.now() + 60_000);

@@ -76,7 +76,12 @@ describe("bulk import", () => {
     const before = (await app.db.select({ id: items.id }).from(items)).length;
     const outcomes = await importFolder(app, admin, folder);
     expect(outcomes.filter((o) => o.status === "created")).toEqual([]);
-    expect(outcomes.filter((o) => o.status === "skipped").map((o) => o.file).sort()).toEqual(["deck.pdf", "objections.md", "photo.jpg", "roi.xlsx"]);
+    expect(
+      outcomes
+        .filter((o) => o.status === "skipped")
+        .map((o) => o.file)
+        .sort(),
+    ).toEqual(["deck.pdf", "objections.md", "photo.jpg", "roi.xlsx"]);
     expect((await app.db.select({ id: items.id }).from(items)).length).toBe(before);
   });
 
@@ -85,7 +90,10 @@ describe("bulk import", () => {
     writeFileSync(path.join(other, "fresh.pdf"), await makePdf(["Fresh\ncontent to publish"]));
     const [outcome] = await importFolder(app, admin, other, { publish: true });
     expect(outcome.status).toBe("created");
-    const [item] = await app.db.select().from(items).where(eq(items.id, (outcome as { itemId: string }).itemId));
+    const [item] = await app.db
+      .select()
+      .from(items)
+      .where(eq(items.id, (outcome as { itemId: string }).itemId));
     expect(item.status).toBe("published");
   });
 });
@@ -93,11 +101,22 @@ describe("bulk import", () => {
 describe("manifest and front matter parsing", () => {
   it("reads quoted CSV fields with commas, quotes and line breaks", () => {
     const rows = manifestRows('file,title,tags\n"a.pdf","Say ""hi"", then\nleave","product:atlas;stage:discovery"\n');
-    expect(rows).toEqual([{ file: "a.pdf", title: 'Say "hi", then\nleave', summary: undefined, type: undefined, tags: ["product:atlas", "stage:discovery"], audiences: [], expiresAt: undefined, verifyIntervalDays: undefined }]);
+    expect(rows).toEqual([
+      {
+        file: "a.pdf",
+        title: 'Say "hi", then\nleave',
+        summary: undefined,
+        type: undefined,
+        tags: ["product:atlas", "stage:discovery"],
+        audiences: [],
+        expiresAt: undefined,
+        verifyIntervalDays: undefined,
+      },
+    ]);
   });
 
   it("reads front matter lists and leaves the body intact", () => {
-    const { meta, body } = parseFrontMatter("---\ntitle: \"Hello\"\ntags: [a:b, c:d]\n---\n# Body\n");
+    const { meta, body } = parseFrontMatter('---\ntitle: "Hello"\ntags: [a:b, c:d]\n---\n# Body\n');
     expect(meta).toEqual({ title: "Hello", tags: ["a:b", "c:d"] });
     expect(body).toBe("# Body\n");
   });

@@ -30,7 +30,12 @@ describe("feedback inbox", () => {
     await resolveRating(app.db, { user: marketerUser, ratingId: rating.id });
     expect(await ids(marketerUser, item.id, "unanswered")).toEqual([]);
     expect(await ids(marketerUser, item.id, "resolved")).toEqual([rating.id]);
-    await rateItem(app.db, { user: sellerUser, itemId: item.id, input: { useful: false, reasons: [], comment: "Still missing pricing" }, now: new Date(Date.now() + 1000) });
+    await rateItem(app.db, {
+      user: sellerUser,
+      itemId: item.id,
+      input: { useful: false, reasons: [], comment: "Still missing pricing" },
+      now: new Date(Date.now() + 1000),
+    });
     expect(await ids(marketerUser, item.id, "unanswered")).toEqual([rating.id]);
   });
 
@@ -40,7 +45,11 @@ describe("feedback inbox", () => {
     const raters = await Promise.all([0, 1, 2].map(() => createUser(app, { role: "seller", teamId: team.id })));
     const [plainYes, yesWithComment, plainNo] = await Promise.all([
       rateItem(app.db, { user: sessionUser(raters[0]), itemId: item.id, input: { useful: true, reasons: [], comment: null } }),
-      rateItem(app.db, { user: sessionUser(raters[1]), itemId: item.id, input: { useful: true, reasons: [], comment: "Closed a deal with it" } }),
+      rateItem(app.db, {
+        user: sessionUser(raters[1]),
+        itemId: item.id,
+        input: { useful: true, reasons: [], comment: "Closed a deal with it" },
+      }),
       rateItem(app.db, { user: sessionUser(raters[2]), itemId: item.id, input: { useful: false, reasons: ["too_long"], comment: null } }),
     ]);
     const listed = await ids(marketerUser, item.id, "all");

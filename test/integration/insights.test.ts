@@ -87,24 +87,79 @@ beforeAll(async () => {
     { userId: s2.id, teamId: east.id, queryNorm: "pricing sheet", resultCount: 0, at: new Date(at("2025-03-06")) },
     { userId: s4.id, teamId: west.id, queryNorm: "pricing sheet", resultCount: 0, at: new Date(at("2025-03-12")) },
     { userId: s1.id, teamId: east.id, queryNorm: "northwind", resultCount: 5, at: new Date(at("2025-03-07")) },
-    { userId: s2.id, teamId: east.id, queryNorm: "atlas deck", resultCount: 3, clickedItemId: A.id, clickedPosition: 1, at: new Date(at("2025-03-08")) },
-    { userId: s4.id, teamId: west.id, queryNorm: "atlas", resultCount: 4, clickedItemId: A.id, clickedPosition: 0, at: new Date(at("2025-03-12")) },
-    { userId: s1.id, teamId: east.id, queryNorm: "atlas", resultCount: 4, clickedItemId: A.id, clickedPosition: 0, at: new Date(at("2025-03-13")) },
+    {
+      userId: s2.id,
+      teamId: east.id,
+      queryNorm: "atlas deck",
+      resultCount: 3,
+      clickedItemId: A.id,
+      clickedPosition: 1,
+      at: new Date(at("2025-03-08")),
+    },
+    {
+      userId: s4.id,
+      teamId: west.id,
+      queryNorm: "atlas",
+      resultCount: 4,
+      clickedItemId: A.id,
+      clickedPosition: 0,
+      at: new Date(at("2025-03-12")),
+    },
+    {
+      userId: s1.id,
+      teamId: east.id,
+      queryNorm: "atlas",
+      resultCount: 4,
+      clickedItemId: A.id,
+      clickedPosition: 0,
+      at: new Date(at("2025-03-13")),
+    },
     { userId: s1.id, teamId: east.id, queryNorm: "pricing sheet", resultCount: 0, at: new Date(at("2025-03-19")) }, // after the range
   ]);
 
-  const r1 = await createRequest(app.db, { user: s1, input: { text: "Healthcare case study", query: null }, now: new Date(at("2025-03-01")) });
-  await updateRequest(app.db, { user: marketer, id: r1.id, input: { status: "done", answerItemId: C.id, reply: null }, now: new Date(at("2025-03-05")) });
+  const r1 = await createRequest(app.db, {
+    user: s1,
+    input: { text: "Healthcare case study", query: null },
+    now: new Date(at("2025-03-01")),
+  });
+  await updateRequest(app.db, {
+    user: marketer,
+    id: r1.id,
+    input: { status: "done", answerItemId: C.id, reply: null },
+    now: new Date(at("2025-03-05")),
+  });
   const r2 = await createRequest(app.db, { user: s4, input: { text: "West pricing", query: null }, now: new Date(at("2025-03-04")) });
-  await updateRequest(app.db, { user: marketer, id: r2.id, input: { status: "done", answerItemId: B.id, reply: null }, now: new Date(at("2025-03-10")) });
-  await createRequest(app.db, { user: s2, input: { text: "A pricing sheet for Atlas", query: "Pricing  Sheet" }, now: new Date(at("2025-03-12")) });
+  await updateRequest(app.db, {
+    user: marketer,
+    id: r2.id,
+    input: { status: "done", answerItemId: B.id, reply: null },
+    now: new Date(at("2025-03-10")),
+  });
+  await createRequest(app.db, {
+    user: s2,
+    input: { text: "A pricing sheet for Atlas", query: "Pricing  Sheet" },
+    now: new Date(at("2025-03-12")),
+  });
 });
 afterAll(() => app.close());
 
 describe("item insights", () => {
   it("gives every team's usage and each rater's latest answer per item, for marketing", async () => {
     const rows = await itemInsights(app.db, { user: marketer, range: RANGE });
-    expect(rows.map((r) => [r.title, r.views, r.uniqueSellers, r.shares, r.downloads, r.avgDwellS, r.useful, r.notUseful, r.usefulShare, r.score])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.title,
+        r.views,
+        r.uniqueSellers,
+        r.shares,
+        r.downloads,
+        r.avgDwellS,
+        r.useful,
+        r.notUseful,
+        r.usefulShare,
+        r.score,
+      ]),
+    ).toEqual([
       // Alpha: s1 3 views + s2 1 + s4 1 + manager 1 (the marketer's preview and s5's later view do not count)
       ["Alpha", 6, 4, 1, 0, 30, 2, 1, 0.667, 0.208],
       ["Bravo", 3, 2, 0, 1, null, 0, 3, 0, 0],
@@ -148,7 +203,9 @@ describe("item insights", () => {
       { reason: "too_long", count: 1 },
       { reason: "won_the_meeting", count: 1 },
     ]);
-    expect(detail.comments.map((c) => [c.comment, c.useful, c.versionNumber, c.team])).toEqual([["Too long for a first call", false, 2, "West team"]]);
+    expect(detail.comments.map((c) => [c.comment, c.useful, c.versionNumber, c.team])).toEqual([
+      ["Too long for a first call", false, 2, "West team"],
+    ]);
     expect(detail.searchTerms).toEqual([
       { query: "atlas", clicks: 2 },
       { query: "atlas deck", clicks: 1 },
@@ -251,10 +308,7 @@ describe("effectiveness and top content", () => {
       ["Alpha", 5],
       ["Bravo", 1],
     ]);
-    expect(bottom).toEqual([
-      expect.objectContaining({ title: "Delta", views: 0 }),
-      expect.objectContaining({ title: "Echo", views: 0 }),
-    ]);
+    expect(bottom).toEqual([expect.objectContaining({ title: "Delta", views: 0 }), expect.objectContaining({ title: "Echo", views: 0 })]);
   });
 });
 
@@ -291,7 +345,9 @@ describe("alignment KPIs", () => {
 
 describe("insights API", () => {
   const get = async (loader: typeof itemsApi, path: string, user: U, accept = "application/json") =>
-    (await loader(routeArgs(app, request(path, { cookie: await cookieFor(app, user.id), headers: { Accept: accept } })) as never)) as Response;
+    (await loader(
+      routeArgs(app, request(path, { cookie: await cookieFor(app, user.id), headers: { Accept: accept } })) as never,
+    )) as Response;
 
   it("returns item insights as JSON and as CSV on Accept: text/csv", async () => {
     const json = (await (await get(itemsApi, `/api/v1/insights/items?from=${RANGE.from}&to=${RANGE.to}`, marketer)).json()) as any;
@@ -303,7 +359,9 @@ describe("insights API", () => {
     const csv = await get(itemsApi, `/api/v1/insights/items?from=${RANGE.from}&to=${RANGE.to}`, marketer, "text/csv");
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Fair score (Wilson),Buyer shares,Buyer open rate");
+    expect(lines[0]).toBe(
+      "Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Fair score (Wilson),Buyer shares,Buyer open rate",
+    );
     expect(lines[1]).toBe(`${A.id},Alpha,one_pager,6,4,1,0,30,2,1,0.667,0.208,0,`);
   });
 

@@ -48,7 +48,9 @@ async function inviteLink(email: string, subject = /invited/): Promise<string> {
 }
 const tokenOf = (link: string) => new URL(link).pathname.split("/").pop()!;
 async function accept(token: string, json: unknown = { name: "New Person", password: "a long enough password" }) {
-  return (await acceptApi(routeArgs(app, request(`/api/v1/invitations/${token}/accept`, { method: "POST", json }), { token }) as never)) as Response;
+  return (await acceptApi(
+    routeArgs(app, request(`/api/v1/invitations/${token}/accept`, { method: "POST", json }), { token }) as never,
+  )) as Response;
 }
 
 describe("inviting over the API", () => {
@@ -66,7 +68,12 @@ describe("inviting over the API", () => {
     const me = (await meApi(routeArgs(app, request("/api/v1/me", { cookie })) as never)) as Response;
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ user: { email, role: "manager", teamId: team.id } });
-    const actions = (await app.db.select({ action: auditLog.action }).from(auditLog).where(sql`${auditLog.details}->>'email' = ${email}`)).map((a) => a.action);
+    const actions = (
+      await app.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(sql`${auditLog.details}->>'email' = ${email}`)
+    ).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["invitation.created", "invitation.accepted"]));
   });
 
@@ -85,7 +92,10 @@ describe("inviting over the API", () => {
     const expired = address();
     await invite({ email: expired, role: "seller" });
     const expiredToken = tokenOf(await inviteLink(expired));
-    await app.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.email, expired));
+    await app.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.email, expired));
     await record(await accept(expiredToken));
 
     const withdrawn = address();
@@ -98,7 +108,9 @@ describe("inviting over the API", () => {
     const resent = address();
     const again = (await (await invite({ email: resent, role: "seller" })).json()) as { invitation: { id: string } };
     const oldToken = tokenOf(await inviteLink(resent));
-    await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "resend", id: again.invitation.id } })) as never);
+    await adminAction(
+      routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "resend", id: again.invitation.id } })) as never,
+    );
     await runner.runUntilIdle();
     const newToken = tokenOf(await inviteLink(resent));
     expect(newToken).not.toBe(oldToken);
@@ -114,7 +126,9 @@ describe("inviting over the API", () => {
     expect((await invite({ email: existing.email, role: "seller" })).status).toBe(409);
     const seller = await createUser(app, { role: "seller" });
     expect((await invite({ email: address(), role: "seller" }, await cookieFor(app, seller.id))).status).toBe(403);
-    const list = (await invitationsApi(routeArgs(app, request("/api/v1/invitations", { cookie: await cookieFor(app, seller.id) })) as never)) as Response;
+    const list = (await invitationsApi(
+      routeArgs(app, request("/api/v1/invitations", { cookie: await cookieFor(app, seller.id) })) as never,
+    )) as Response;
     expect(list.status).toBe(403);
   });
 
@@ -132,8 +146,16 @@ describe("the admin screen and the accept page", () => {
   it("invites a list from CSV, reporting bad lines and sending the rest", async () => {
     const team = await createTeam(app, `CSV team ${Date.now()}`);
     const good = address();
-    const csv = ["email,role,team", `${good},marketer,${team.name}`, `not-an-email,seller,`, `${address()},seller,No Such Team`, `${address()},wizard,`].join("\n");
-    const result = (await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "invite-csv", csv } })) as never)) as {
+    const csv = [
+      "email,role,team",
+      `${good},marketer,${team.name}`,
+      `not-an-email,seller,`,
+      `${address()},seller,No Such Team`,
+      `${address()},wizard,`,
+    ].join("\n");
+    const result = (await adminAction(
+      routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form: { intent: "invite-csv", csv } })) as never,
+    )) as {
       ok: string;
       failed: { line: number; error: string }[];
     };
@@ -141,7 +163,9 @@ describe("the admin screen and the accept page", () => {
     expect(result.failed.map((f) => f.line)).toEqual([3, 4, 5]);
     expect(result.failed[1].error).toContain("No team called");
     await inviteLink(good);
-    const pending = (await adminLoader(routeArgs(app, request("/admin/invitations", { cookie: adminCookie })) as never)) as Awaited<ReturnType<typeof adminLoader>>;
+    const pending = (await adminLoader(routeArgs(app, request("/admin/invitations", { cookie: adminCookie })) as never)) as Awaited<
+      ReturnType<typeof adminLoader>
+    >;
     expect(pending.pending.find((p) => p.email === good)).toMatchObject({ role: "marketer", teamName: team.name });
   });
 
@@ -149,15 +173,22 @@ describe("the admin screen and the accept page", () => {
     const email = address();
     await invite({ email, role: "marketer" });
     const token = tokenOf(await inviteLink(email));
-    const page = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as { invite: { email: string; role: string } };
+    const page = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as {
+      invite: { email: string; role: string };
+    };
     expect(page.invite).toMatchObject({ email, role: "marketer" });
-    const res = (await respond(() => acceptPage(routeArgs(app, request(`/invite/${token}`, { form: { name: "Mo", password: "long enough now" } }), { token }) as never))) as Response;
+    const res = (await respond(() =>
+      acceptPage(routeArgs(app, request(`/invite/${token}`, { form: { name: "Mo", password: "long enough now" } }), { token }) as never),
+    )) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/library");
     expect(res.headers.get("Set-Cookie")).toMatch(/^fk_session=/);
     const [user] = await app.db.select().from(users).where(eq(users.email, email));
     expect(user.role).toBe("marketer");
-    const gone = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as { init: { status: number }; data: { invite: null } };
+    const gone = (await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never)) as {
+      init: { status: number };
+      data: { invite: null };
+    };
     expect(gone.init.status).toBe(404);
     expect(gone.data.invite).toBeNull();
   });

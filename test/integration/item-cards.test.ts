@@ -22,13 +22,25 @@ describe("item cards", () => {
     const seller = sessionUser(await createUser(app, { role: "seller", teamId: team.id }));
     const deck = await createItem(app, { versions: 2 });
     // Only the newest version counts: v1 had pages, v2 (current) is an image.
-    await app.db.update(itemVersions).set({ previews: [preview(1), preview(2)] }).where(eq(itemVersions.id, deck.versions[0].id));
-    await app.db.update(itemVersions).set({ previews: [preview(0)] }).where(eq(itemVersions.id, deck.versions[1].id));
+    await app.db
+      .update(itemVersions)
+      .set({ previews: [preview(1), preview(2)] })
+      .where(eq(itemVersions.id, deck.versions[0].id));
+    await app.db
+      .update(itemVersions)
+      .set({ previews: [preview(0)] })
+      .where(eq(itemVersions.id, deck.versions[1].id));
     const doc = await createItem(app);
-    await app.db.update(itemVersions).set({ previews: [preview(1), preview(2)] }).where(eq(itemVersions.id, doc.versions[0].id));
+    await app.db
+      .update(itemVersions)
+      .set({ previews: [preview(1), preview(2)] })
+      .where(eq(itemVersions.id, doc.versions[0].id));
     const plain = await createItem(app);
     const hidden = await createItem(app, { audiences: [other.id] });
-    await app.db.update(itemVersions).set({ previews: [preview(1)] }).where(eq(itemVersions.id, hidden.versions[0].id));
+    await app.db
+      .update(itemVersions)
+      .set({ previews: [preview(1)] })
+      .where(eq(itemVersions.id, hidden.versions[0].id));
 
     const thumbs = await thumbnailsFor(app.db, { user: seller, ids: [deck.id, doc.id, plain.id, hidden.id] });
     expect(Object.fromEntries(thumbs)).toEqual({ [deck.id]: 0, [doc.id]: 1, [plain.id]: null });

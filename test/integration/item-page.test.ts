@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const shell = async (cookie: string) => (await shellLoader(routeArgs(app, request("/home", { cookie })) as never)) as { unread: number };
-const page = (cookie: string, id: string) => respond(() => itemLoader(routeArgs(app, request(`/items/${id}`, { cookie }), { id }) as never));
+const page = (cookie: string, id: string) =>
+  respond(() => itemLoader(routeArgs(app, request(`/items/${id}`, { cookie }), { id }) as never));
 
 describe("the seller's item page", () => {
   it("shows the seller's rating and marketing's reply, and the badge counts the reply until the page was seen", async () => {
@@ -23,7 +24,11 @@ describe("the seller's item page", () => {
     const seller = await createUser(app, { role: "seller", teamId: team.id });
     const marketer = await createUser(app, { role: "marketer" });
     const item = await createItem(app, { versions: 2 });
-    const rating = await rateItem(app.db, { user: sessionUser(seller), itemId: item.id, input: { useful: false, reasons: ["outdated"], comment: "Old logo" } });
+    const rating = await rateItem(app.db, {
+      user: sessionUser(seller),
+      itemId: item.id,
+      input: { useful: false, reasons: ["outdated"], comment: "Old logo" },
+    });
     await replyToRating(app.db, { user: sessionUser(marketer), ratingId: rating.id, body: "Fixed in the next version." });
     const cookie = await cookieFor(app, seller.id);
 
@@ -34,7 +39,15 @@ describe("the seller's item page", () => {
     expect(data.feedback).toMatchObject({
       versionNumber: 2,
       mine: { useful: false, reasons: ["outdated"], comment: "Old logo" },
-      history: [{ versionNumber: 2, useful: false, comment: "Old logo", replies: [{ body: "Fixed in the next version.", author: "Test marketer" }], resolvedInVersion: null }],
+      history: [
+        {
+          versionNumber: 2,
+          useful: false,
+          comment: "Old logo",
+          replies: [{ body: "Fixed in the next version.", author: "Test marketer" }],
+          resolvedInVersion: null,
+        },
+      ],
     });
     expect(typeof data.feedback.history[0].replies[0].at).toBe("string");
     // The page shows rendered HTML; the Markdown source is only the API's.

@@ -20,7 +20,9 @@ async function job(kind: string) {
   return Number(row.id);
 }
 const state = async (id: number) =>
-  rowsOf<{ done: boolean; attempts: number }>(await app.db.execute(sql`select done_at is not null as done, attempts from jobs where id = ${id}`))[0];
+  rowsOf<{ done: boolean; attempts: number }>(
+    await app.db.execute(sql`select done_at is not null as done, attempts from jobs where id = ${id}`),
+  )[0];
 
 describe("job leases", () => {
   it("renews the lease of a running job, so another process does not claim it too", async () => {
@@ -74,7 +76,9 @@ describe("job leases", () => {
     expect(runs).toBe(0);
     expect(failures).toHaveLength(1);
     expect(isJobAbandoned(failures[0])).toBe(true);
-    const [row] = rowsOf<{ failed: boolean; last_error: string }>(await app.db.execute(sql`select failed_at is not null as failed, last_error from jobs where id = ${id}`));
+    const [row] = rowsOf<{ failed: boolean; last_error: string }>(
+      await app.db.execute(sql`select failed_at is not null as failed, last_error from jobs where id = ${id}`),
+    );
     expect(row).toEqual({ failed: true, last_error: expect.stringMatching(/process stopped/) });
   });
 
@@ -88,7 +92,9 @@ describe("job leases", () => {
       log: () => {},
     });
     expect(await runner.runOnce()).toBe(true);
-    const [row] = rowsOf<{ last_error: string; locked: boolean }>(await app.db.execute(sql`select last_error, locked_until is not null as locked from jobs where id = ${id}`));
+    const [row] = rowsOf<{ last_error: string; locked: boolean }>(
+      await app.db.execute(sql`select last_error, locked_until is not null as locked from jobs where id = ${id}`),
+    );
     expect(row.locked).toBe(false);
     expect(row.last_error).not.toContain("\u0000");
     expect(row.last_error.length).toBeLessThanOrEqual(2_000);

@@ -35,13 +35,21 @@ afterAll(() => app.close());
 
 async function draft(cookie = author.cookie, extra: Record<string, unknown> = {}) {
   const res = await createApi(
-    routeArgs(app, request("/api/v1/items", { cookie, json: { type: "definition", title: "Qualified lead", body: "A lead with a **named** contact.", ...extra } })) as never,
+    routeArgs(
+      app,
+      request("/api/v1/items", {
+        cookie,
+        json: { type: "definition", title: "Qualified lead", body: "A lead with a **named** contact.", ...extra },
+      }),
+    ) as never,
   );
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
 const move = (id: string, json: Record<string, unknown>, cookie: string) =>
-  transitionApi(routeArgs(app, request(`/api/v1/items/${id}/transition`, { method: "POST", json, cookie }), { id }) as never) as Promise<Response>;
+  transitionApi(
+    routeArgs(app, request(`/api/v1/items/${id}/transition`, { method: "POST", json, cookie }), { id }) as never,
+  ) as Promise<Response>;
 const status = async (id: string) => (await app.db.select({ s: items.status }).from(items).where(eq(items.id, id)))[0].s;
 const inReview = async () => {
   const id = await draft();
@@ -68,7 +76,11 @@ describe("who may move what where", () => {
     expect((await move(id, { to: "published", comment: "Looks right" }, colleague.cookie)).status).toBe(200);
     expect(await status(id)).toBe("published");
     const history = await app.db.select().from(itemTransitions).where(eq(itemTransitions.itemId, id)).orderBy(itemTransitions.id);
-    expect(history.map((h) => [h.fromStatus, h.toStatus])).toEqual([[null, "draft"], ["draft", "in_review"], ["in_review", "published"]]);
+    expect(history.map((h) => [h.fromStatus, h.toStatus])).toEqual([
+      [null, "draft"],
+      ["draft", "in_review"],
+      ["in_review", "published"],
+    ]);
     expect(history[2]).toMatchObject({ actorId: colleague.id, comment: "Looks right" });
   });
 
@@ -163,13 +175,20 @@ describe("scheduling and expiry", () => {
     expect(await status(id)).toBe("archived");
     expect(await app.db.select().from(itemTombstones).where(eq(itemTombstones.itemId, id))).toHaveLength(1);
     const history = await app.db.select().from(itemTransitions).where(eq(itemTransitions.itemId, id)).orderBy(itemTransitions.id);
-    expect(history[history.length - 1]).toMatchObject({ fromStatus: "published", toStatus: "archived", comment: expect.stringMatching(/^Expired on/) });
+    expect(history[history.length - 1]).toMatchObject({
+      fromStatus: "published",
+      toStatus: "archived",
+      comment: expect.stringMatching(/^Expired on/),
+    });
     expect(await app.db.select({ id: items.id }).from(items).where(eq(items.id, id))).toHaveLength(1);
   });
 
   it("refuses to publish an item whose expiry date has passed", async () => {
     const id = await inReview();
-    await app.db.update(items).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(items.id, id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(items.id, id));
     expect((await move(id, { to: "published" }, colleague.cookie)).status).toBe(422);
   });
 });
@@ -183,7 +202,10 @@ describe("trust lists", () => {
       await move(id, { to: "in_review" }, owner.cookie);
       await move(id, { to: "published" }, colleague.cookie);
     }
-    await app.db.update(items).set({ verifiedAt: new Date(Date.now() - 40 * 86_400_000) }).where(eq(items.id, stale));
+    await app.db
+      .update(items)
+      .set({ verifiedAt: new Date(Date.now() - 40 * 86_400_000) })
+      .where(eq(items.id, stale));
     const user = { id: owner.id, email: "", name: "", role: "marketer" as const, teamId: null, leadsTeamIds: [] };
     const lists = await trustLists(app.db, user);
     expect(lists.expiring.map((i) => i.id)).toEqual([soon]);

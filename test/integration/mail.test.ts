@@ -30,7 +30,8 @@ afterAll(async () => {
 
 const resetTemplate = (url: string) => ({ kind: "password_reset" as const, url, minutes: 30 });
 /** The retry backoff is minutes long; tests make the waiting job due now instead of waiting. */
-const makeDue = () => app.db.execute(sql`update jobs set run_at = now() where kind = 'send_mail' and done_at is null and failed_at is null`);
+const makeDue = () =>
+  app.db.execute(sql`update jobs set run_at = now() where kind = 'send_mail' and done_at is null and failed_at is null`);
 
 describe("mail through SMTP", () => {
   it("delivers a queued message to the SMTP server with HTML and plain text, and records it as sent", async () => {
@@ -77,11 +78,16 @@ describe("mail through SMTP", () => {
     const [row] = await app.db.select().from(mailMessages).where(eq(mailMessages.id, id));
     expect(row.status).toBe("failed");
     expect(row.attempts).toBe(6);
-    const [job] = await app.db.select().from(jobs).where(sql`${jobs.kind} = 'send_mail' and ${jobs.payload}->>'id' = ${String(id)}`);
+    const [job] = await app.db
+      .select()
+      .from(jobs)
+      .where(sql`${jobs.kind} = 'send_mail' and ${jobs.payload}->>'id' = ${String(id)}`);
     expect(job.failedAt).not.toBeNull();
     expect((await mailTrouble(app.db)).failed).toBeGreaterThanOrEqual(1);
     const admin = await createUser(app, { role: "admin" });
-    const page = (await mailPage(routeArgs(app, request("/admin/mail", { cookie: await cookieFor(app, admin.id) })) as never)) as Awaited<ReturnType<typeof mailPage>>;
+    const page = (await mailPage(routeArgs(app, request("/admin/mail", { cookie: await cookieFor(app, admin.id) })) as never)) as Awaited<
+      ReturnType<typeof mailPage>
+    >;
     const shown = page.messages.find((m) => m.id === id)!;
     expect(shown.status).toBe("failed");
     expect(shown.error).toMatch(/550|Mailbox unavailable/);
@@ -101,7 +107,10 @@ describe("the local outbox (no SMTP configured)", () => {
     const admin = await createUser(app, { role: "admin" });
     const res = (await mailApi(routeArgs(ctx, request("/api/v1/mail", { cookie: await cookieFor(app, admin.id) })) as never)) as Response;
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { transport: string; messages: { id: number; to: string; subject: string; text: string; status: string }[] };
+    const body = (await res.json()) as {
+      transport: string;
+      messages: { id: number; to: string; subject: string; text: string; status: string }[];
+    };
     expect(body.transport).toBe("local");
     const ids = body.messages.map((m) => m.id);
     expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
@@ -123,7 +132,15 @@ describe("the local outbox (no SMTP configured)", () => {
 
 describe("templates", () => {
   it("escapes what people typed in the HTML part and keeps the link in the text part", () => {
-    const mail = renderMail({ kind: "invitation", inviter: "<script>x</script>", role: "seller", team: "A & B", url: "http://f.test/invite/t", expiresAt: new Date("2030-01-01T00:00:00Z"), sso: null });
+    const mail = renderMail({
+      kind: "invitation",
+      inviter: "<script>x</script>",
+      role: "seller",
+      team: "A & B",
+      url: "http://f.test/invite/t",
+      expiresAt: new Date("2030-01-01T00:00:00Z"),
+      sso: null,
+    });
     expect(mail.html).not.toContain("<script>x</script>");
     expect(mail.html).toContain("A &#38; B");
     expect(mail.text).toContain("<script>x</script> invited you");

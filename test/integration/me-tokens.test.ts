@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const load = async (cookie: string) => (await meLoader(routeArgs(app, request("/me", { cookie })) as never)) as any;
-const post = (cookie: string, form: Record<string, string>) => respond(() => meAction(routeArgs(app, request("/me", { cookie, form })) as never));
+const post = (cookie: string, form: Record<string, string>) =>
+  respond(() => meAction(routeArgs(app, request("/me", { cookie, form })) as never));
 
 describe("API tokens on Me", () => {
   it("are not offered to a seller, and a seller's hand-made create is refused with 403", async () => {

@@ -30,9 +30,13 @@ it("marks existing battle cards not for buyers and leaves the rest shareable", a
   const handle = await createTestDatabase({ migrated: false });
   try {
     await migrateDb(handle, migrationsBefore("0008_buyer_shares"));
-    await handle.db.execute(sql`insert into items (type, title, status) values ('battle_card', 'Card', 'published'), ('deck', 'Deck', 'published')`);
+    await handle.db.execute(
+      sql`insert into items (type, title, status) values ('battle_card', 'Card', 'published'), ('deck', 'Deck', 'published')`,
+    );
     await migrateDb(handle);
-    const rows = rowsOf<{ title: string; not_for_buyers: boolean }>(await handle.db.execute(sql`select title, not_for_buyers from items order by title`));
+    const rows = rowsOf<{ title: string; not_for_buyers: boolean }>(
+      await handle.db.execute(sql`select title, not_for_buyers from items order by title`),
+    );
     expect(rows).toEqual([
       { title: "Card", not_for_buyers: true },
       { title: "Deck", not_for_buyers: false },

@@ -85,7 +85,9 @@ describe("migration 0010 (visibility history)", () => {
   const windows = async (handle: DbHandle, item: string) =>
     rowsOf<{ team: string | null; from_at: string; to_at: string | null; open: boolean }>(
       await handle.db.execute(
-        sql.raw(`select team_id::text as team, from_at::text, to_at::text, to_at is null as open from item_visibility where item_id = ${item} order by team_id nulls first, from_at`),
+        sql.raw(
+          `select team_id::text as team, from_at::text, to_at::text, to_at is null as open from item_visibility where item_id = ${item} order by team_id nulls first, from_at`,
+        ),
       ),
     );
 
@@ -93,7 +95,9 @@ describe("migration 0010 (visibility history)", () => {
     const handle = await createTestDatabase({ migrated: false });
     try {
       await migrateDb(handle, migrationsUpTo("0005_search_static_covering"));
-      const [east, west, open, westOnly, archived, draft, later] = ["east", "west", "open", "westOnly", "archived", "draft", "later"].map((k) => `md5('${k}')::uuid`);
+      const [east, west, open, westOnly, archived, draft, later] = ["east", "west", "open", "westOnly", "archived", "draft", "later"].map(
+        (k) => `md5('${k}')::uuid`,
+      );
       await handle.db.execute(sql.raw(`insert into teams (id, name, region) values (${east}, 'East', 'E'), (${west}, 'West', 'W')`));
       await handle.db.execute(
         sql.raw(`
@@ -108,8 +112,12 @@ describe("migration 0010 (visibility history)", () => {
       await migrateDb(handle);
       const westId = rowsOf<{ id: string }>(await handle.db.execute(sql.raw(`select ${west}::text as id`)))[0].id;
       expect(await windows(handle, open)).toEqual([{ team: null, from_at: expect.stringMatching(/^2026-01-01/), to_at: null, open: true }]);
-      expect(await windows(handle, westOnly)).toEqual([{ team: westId, from_at: expect.stringMatching(/^2026-01-02/), to_at: null, open: true }]);
-      expect(await windows(handle, archived)).toEqual([{ team: null, from_at: expect.stringMatching(/^2026-01-03/), to_at: expect.stringMatching(/^2026-02-01/), open: false }]);
+      expect(await windows(handle, westOnly)).toEqual([
+        { team: westId, from_at: expect.stringMatching(/^2026-01-02/), to_at: null, open: true },
+      ]);
+      expect(await windows(handle, archived)).toEqual([
+        { team: null, from_at: expect.stringMatching(/^2026-01-03/), to_at: expect.stringMatching(/^2026-02-01/), open: false },
+      ]);
       expect(await windows(handle, draft)).toEqual([]);
 
       // After the upgrade the triggers keep the history: an archive closes the open window...
@@ -117,7 +125,11 @@ describe("migration 0010 (visibility history)", () => {
       expect((await windows(handle, open)).map((w) => w.open)).toEqual([false]);
       // ...and an item written published with its audience in one transaction was never everyone's.
       await handle.db.transaction(async (tx) => {
-        await tx.execute(sql.raw(`insert into items (id, type, title, status, published_at) values (${later}, 'deck', 'Later', 'published', now() - interval '1 day')`));
+        await tx.execute(
+          sql.raw(
+            `insert into items (id, type, title, status, published_at) values (${later}, 'deck', 'Later', 'published', now() - interval '1 day')`,
+          ),
+        );
         await tx.execute(sql.raw(`insert into item_audiences (item_id, team_id) values (${later}, ${east})`));
       });
       expect((await windows(handle, later)).map((w) => [w.team === null, w.open])).toEqual([[false, true]]);
@@ -126,7 +138,10 @@ describe("migration 0010 (visibility history)", () => {
         await tx.execute(sql.raw(`delete from item_audiences where item_id = ${later}`));
         await tx.execute(sql.raw(`insert into item_audiences (item_id, team_id) values (${later}, ${west})`));
       });
-      expect((await windows(handle, later)).map((w) => [w.team === westId, w.open])).toEqual([[false, false], [true, true]]);
+      expect((await windows(handle, later)).map((w) => [w.team === westId, w.open])).toEqual([
+        [false, false],
+        [true, true],
+      ]);
     } finally {
       await handle.close();
     }

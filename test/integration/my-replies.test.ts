@@ -16,15 +16,31 @@ afterAll(() => app.close());
 it("lists a reply to the seller's feedback on Me, linking to the item, until the item has been opened", async () => {
   const marketer = await createUser(app, { role: "marketer" });
   const seller = await createUser(app, { role: "seller" });
-  const [item] = await app.db.insert(items).values({ type: "talk_track", title: "Pricing talk track", status: "published", publishedAt: new Date(), ownerId: marketer.id }).returning();
-  const [version] = await app.db.insert(itemVersions).values({ itemId: item.id, number: 1, changelog: "First", bodyMd: "Hi", text: "Hi" }).returning();
-  const [rating] = await app.db.insert(ratings).values({ itemId: item.id, versionId: version.id, userId: seller.id, useful: false, comment: "Out of date", at: new Date() }).returning();
+  const [item] = await app.db
+    .insert(items)
+    .values({ type: "talk_track", title: "Pricing talk track", status: "published", publishedAt: new Date(), ownerId: marketer.id })
+    .returning();
+  const [version] = await app.db
+    .insert(itemVersions)
+    .values({ itemId: item.id, number: 1, changelog: "First", bodyMd: "Hi", text: "Hi" })
+    .returning();
+  const [rating] = await app.db
+    .insert(ratings)
+    .values({ itemId: item.id, versionId: version.id, userId: seller.id, useful: false, comment: "Out of date", at: new Date() })
+    .returning();
   const marketerUser = { id: marketer.id, email: marketer.email, name: marketer.name, role: marketer.role, teamId: null, leadsTeamIds: [] };
   await replyToRating(app.db, { user: marketerUser, ratingId: rating.id, body: "Updated the numbers, thanks!" });
 
-  const me = (await meLoader(routeArgs(app, request("/me", { cookie: await cookieFor(app, seller.id) })) as never)) as Awaited<ReturnType<typeof meLoader>>;
+  const me = (await meLoader(routeArgs(app, request("/me", { cookie: await cookieFor(app, seller.id) })) as never)) as Awaited<
+    ReturnType<typeof meLoader>
+  >;
   expect(me.replies).toHaveLength(1);
-  expect(me.replies[0]).toMatchObject({ body: "Updated the numbers, thanks!", read: false, url: `/items/${item.id}#was-this-useful`, about: "Your feedback on “Pricing talk track”" });
+  expect(me.replies[0]).toMatchObject({
+    body: "Updated the numbers, thanks!",
+    read: false,
+    url: `/items/${item.id}#was-this-useful`,
+    about: "Your feedback on “Pricing talk track”",
+  });
 
   const sellerUser = { id: seller.id, email: seller.email, name: seller.name, role: seller.role, teamId: null, leadsTeamIds: [] };
   await loadItemFeedback(app.db, { user: sellerUser, itemId: item.id, currentVersion: { versionId: version.id, versionNumber: 1 } });

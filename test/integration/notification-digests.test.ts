@@ -31,7 +31,11 @@ beforeAll(async () => {
   app = await createTestApp();
   smtp = await startSmtp();
   transport = createMailTransport({ smtpUrl: smtp.url, from: "Fieldkit <noreply@fieldkit.test>" });
-  runner = createJobRunner({ db: app.db, handlers: { ...mailJobHandlers(app.db, transport), ...notificationJobHandlers(app.db, { ...links, vapid: app.env.vapid }) }, log: () => {} });
+  runner = createJobRunner({
+    db: app.db,
+    handlers: { ...mailJobHandlers(app.db, transport), ...notificationJobHandlers(app.db, { ...links, vapid: app.env.vapid }) },
+    log: () => {},
+  });
 });
 afterAll(async () => {
   transport.close();
@@ -43,7 +47,13 @@ const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(a
 
 it("mails an immediate notification with its absolute link and the settings link", async () => {
   const seller = await createUser(app);
-  await notify(app.db, { to: seller.id, kind: "feedback_answered", title: "Marketing replied to your feedback", body: "Fixed!", url: "/items/abc#was-this-useful" });
+  await notify(app.db, {
+    to: seller.id,
+    kind: "feedback_answered",
+    title: "Marketing replied to your feedback",
+    body: "Fixed!",
+    url: "/items/abc#was-this-useful",
+  });
   await runner.runUntilIdle();
   const mail = await smtp.waitFor(seller.email, /Marketing replied/);
   expect(mail.text).toContain("Fixed!");
@@ -54,9 +64,27 @@ it("mails an immediate notification with its absolute link and the settings link
 
 it("gathers daily notifications into one digest per person and day, leaving today's for tomorrow", async () => {
   const seller = await createUser(app);
-  await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: "“Deck A” has a new version (v2)", url: "/items/a", now: new Date("2026-11-29T09:00:00Z") });
-  await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: "“Deck B” has a new version (v3)", url: "/items/b", now: new Date("2026-11-29T15:00:00Z") });
-  await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: "“Deck C” has a new version (v4)", url: "/items/c", now: new Date("2026-11-30T05:00:00Z") });
+  await notify(app.db, {
+    to: seller.id,
+    kind: "saved_item_updated",
+    title: "“Deck A” has a new version (v2)",
+    url: "/items/a",
+    now: new Date("2026-11-29T09:00:00Z"),
+  });
+  await notify(app.db, {
+    to: seller.id,
+    kind: "saved_item_updated",
+    title: "“Deck B” has a new version (v3)",
+    url: "/items/b",
+    now: new Date("2026-11-29T15:00:00Z"),
+  });
+  await notify(app.db, {
+    to: seller.id,
+    kind: "saved_item_updated",
+    title: "“Deck C” has a new version (v4)",
+    url: "/items/c",
+    now: new Date("2026-11-30T05:00:00Z"),
+  });
   expect(await sendNotificationDigests(app.db, { frequency: "daily", now: MONDAY, links })).toBeGreaterThanOrEqual(1);
   expect(await sendNotificationDigests(app.db, { frequency: "daily", now: new Date(MONDAY.getTime() + 3_600_000), links })).toBe(0);
   await runner.runUntilIdle();
@@ -78,13 +106,33 @@ describe("weekly summaries", () => {
     const team = await createTeam(app);
     const raters = await Promise.all([1, 2, 3].map(() => createUser(app, { teamId: team.id })));
     const at = (day: string) => new Date(`${day}T12:00:00Z`);
-    await app.db.insert(searchQueries).values([
-      ...[0, 1, 2].map(() => ({ userId: raters[0].id, teamId: team.id, queryNorm: "northwind pricing", resultCount: 0, at: at("2026-11-25") })),
-      ...[0, 1].map(() => ({ userId: raters[1].id, teamId: team.id, queryNorm: "roi calculator", resultCount: 4, at: at("2026-11-26") })),
-      { userId: raters[2].id, teamId: team.id, queryNorm: "older gap", resultCount: 0, at: at("2026-11-20") },
-    ]);
+    await app.db
+      .insert(searchQueries)
+      .values([
+        ...[0, 1, 2].map(() => ({
+          userId: raters[0].id,
+          teamId: team.id,
+          queryNorm: "northwind pricing",
+          resultCount: 0,
+          at: at("2026-11-25"),
+        })),
+        ...[0, 1].map(() => ({ userId: raters[1].id, teamId: team.id, queryNorm: "roi calculator", resultCount: 4, at: at("2026-11-26") })),
+        { userId: raters[2].id, teamId: team.id, queryNorm: "older gap", resultCount: 0, at: at("2026-11-20") },
+      ]);
     const item = await createItem(app, { title: "Unloved one-pager" });
-    await app.db.insert(ratings).values(raters.map((r) => ({ itemId: item.id, versionId: item.versions[0].id, userId: r.id, teamId: team.id, useful: false, comment: "Not useful", at: at("2026-11-27") })));
+    await app.db
+      .insert(ratings)
+      .values(
+        raters.map((r) => ({
+          itemId: item.id,
+          versionId: item.versions[0].id,
+          userId: r.id,
+          teamId: team.id,
+          useful: false,
+          comment: "Not useful",
+          at: at("2026-11-27"),
+        })),
+      );
 
     expect(await sendContentDigests(app.db, { now: MONDAY, links })).toBeGreaterThanOrEqual(1);
     await runner.runUntilIdle();

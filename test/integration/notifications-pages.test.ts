@@ -22,8 +22,12 @@ async function person(role: "seller" | "marketer" = "seller") {
   const user = await createUser(app, { role });
   return { user, cookie: await cookieFor(app, user.id) };
 }
-const call = async (fn: (a: never) => unknown, path: string, init: Parameters<typeof request>[1] = {}, params: Record<string, string> = {}) =>
-  respond(() => fn(routeArgs(app, request(path, init), params) as never));
+const call = async (
+  fn: (a: never) => unknown,
+  path: string,
+  init: Parameters<typeof request>[1] = {},
+  params: Record<string, string> = {},
+) => respond(() => fn(routeArgs(app, request(path, init), params) as never));
 
 describe("notification pages", () => {
   it("lists the person's notifications, opens one (read, then its page), and counts unread in the navigation", async () => {
@@ -31,7 +35,10 @@ describe("notification pages", () => {
     const [first] = await notify(app.db, { to: user.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/abc" });
     await notify(app.db, { to: user.id, kind: "feedback_answered", title: "Marketing replied", url: "/requests" });
     const list = (await call(listLoader, "/notifications", { cookie })) as Awaited<ReturnType<typeof listLoader>>;
-    expect(list.notifications.map((n) => [n.title, n.read])).toEqual([["Marketing replied", false], ["Dana opened your share", false]]);
+    expect(list.notifications.map((n) => [n.title, n.read])).toEqual([
+      ["Marketing replied", false],
+      ["Dana opened your share", false],
+    ]);
     const shell = (await call(appLoader, "/home", { cookie })) as Awaited<ReturnType<typeof appLoader>>;
     expect(shell.notifications).toBe(2);
 
@@ -70,7 +77,10 @@ describe("notification pages", () => {
     expect(after.prefs.kinds.find((k) => k.kind === "new_request")).toMatchObject({ inApp: false, email: "immediate" });
     expect(after.vapidPublicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/);
 
-    const bad = (await call(meAction, "/me", { cookie, form: { ...form, "email.content_digest": "daily" } })) as { data: { formError: string }; init: { status: number } };
+    const bad = (await call(meAction, "/me", { cookie, form: { ...form, "email.content_digest": "daily" } })) as {
+      data: { formError: string };
+      init: { status: number };
+    };
     expect(bad.init.status).toBe(400);
     expect(bad.data.formError).toMatch(/off, weekly/);
   });
@@ -81,14 +91,22 @@ describe("notifications API", () => {
     const { user, cookie } = await person();
     const ids: number[] = [];
     for (let i = 1; i <= 3; i++) ids.push(...(await notify(app.db, { to: user.id, kind: "share_opened", title: `n${i}` })));
-    const page = (await (await call(apiList, "/api/v1/notifications?limit=2", { cookie }) as Response).json()) as { notifications: { id: number; title: string; read: boolean }[]; next: number };
+    const page = (await ((await call(apiList, "/api/v1/notifications?limit=2", { cookie })) as Response).json()) as {
+      notifications: { id: number; title: string; read: boolean }[];
+      next: number;
+    };
     expect(page.notifications.map((n) => n.title)).toEqual(["n3", "n2"]);
-    const rest = (await (await call(apiList, `/api/v1/notifications?limit=2&before=${page.next}`, { cookie }) as Response).json()) as { notifications: { title: string }[]; next: null };
+    const rest = (await ((await call(apiList, `/api/v1/notifications?limit=2&before=${page.next}`, { cookie })) as Response).json()) as {
+      notifications: { title: string }[];
+      next: null;
+    };
     expect([rest.notifications.map((n) => n.title), rest.next]).toEqual([["n1"], null]);
 
     const one = (await call(apiRead, "/api/v1/notifications/read", { method: "POST", cookie, json: { ids: [ids[0]] } })) as Response;
     expect(await one.json()).toEqual({ marked: 1, unread: 2 });
-    const unread = (await (await call(apiList, "/api/v1/notifications?unread=true", { cookie }) as Response).json()) as { notifications: { title: string }[] };
+    const unread = (await ((await call(apiList, "/api/v1/notifications?unread=true", { cookie })) as Response).json()) as {
+      notifications: { title: string }[];
+    };
     expect(unread.notifications.map((n) => n.title)).toEqual(["n3", "n2"]);
     const bad = (await call(apiRead, "/api/v1/notifications/read", { method: "POST", cookie, json: { ids: [] } })) as Response;
     expect(bad.status).toBe(400);
@@ -105,10 +123,19 @@ describe("notifications API", () => {
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { kinds: { kind: string; inApp: boolean; email: string }[] };
     expect(body.kinds.find((k) => k.kind === "saved_item_updated")).toMatchObject({ inApp: false, email: "weekly" });
-    for (const bad of [{ prefs: { nope: { inApp: true, email: "off" } } }, { prefs: { share_opened: { inApp: true, email: "hourly" } } }, { prefs: { share_opened: { inApp: true } } }, { extra: 1 }, []]) {
+    for (const bad of [
+      { prefs: { nope: { inApp: true, email: "off" } } },
+      { prefs: { share_opened: { inApp: true, email: "hourly" } } },
+      { prefs: { share_opened: { inApp: true } } },
+      { extra: 1 },
+      [],
+    ]) {
       expect((await put(bad)).status).toBe(400);
     }
-    const get = (await (await call(apiPrefs, "/api/v1/me/notifications", { cookie }) as Response).json()) as { kinds: { kind: string; email: string }[]; push: boolean };
+    const get = (await ((await call(apiPrefs, "/api/v1/me/notifications", { cookie })) as Response).json()) as {
+      kinds: { kind: string; email: string }[];
+      push: boolean;
+    };
     expect(get.kinds.find((k) => k.kind === "saved_item_updated")?.email).toBe("weekly");
     expect(get.push).toBe(false);
   });

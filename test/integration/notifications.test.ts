@@ -7,7 +7,13 @@ import { itemSellerDaily, items, jobs, notifications, ratings, shares } from "@/
 import { replyToRating } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
-import { listNotifications, markNotificationsRead, notify, openNotification, unreadNotificationCount } from "~/modules/notifications/notify.server";
+import {
+  listNotifications,
+  markNotificationsRead,
+  notify,
+  openNotification,
+  unreadNotificationCount,
+} from "~/modules/notifications/notify.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
 import { sendReminders } from "~/modules/notifications/reminders.server";
 import { recordBuyerEvents } from "~/modules/shares/buyer.server";
@@ -85,7 +91,9 @@ describe("preferences", () => {
     const mp = await loadPrefs(app.db, { user: marketer });
     expect(mp.kinds.map((k) => k.kind)).toContain("content_digest");
     await expect(savePrefs(app.db, { user: seller, input: { prefs: { nope: { inApp: true, email: "off" } } } })).rejects.toThrow(/nope/);
-    await expect(savePrefs(app.db, { user: seller, input: { prefs: { content_digest: { inApp: true, email: "daily" } } } })).rejects.toThrow(/off, weekly/);
+    await expect(
+      savePrefs(app.db, { user: seller, input: { prefs: { content_digest: { inApp: true, email: "daily" } } } }),
+    ).rejects.toThrow(/off, weekly/);
     await expect(savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: "yes", email: "off" } } } })).rejects.toThrow();
     await savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: false, email: "weekly" } } } });
     await savePrefs(app.db, { user: seller, input: { prefs: { request_fulfilled: { inApp: true, email: "off" } } } });
@@ -100,10 +108,18 @@ describe("producers", () => {
     const marketer = sessionUser(await createUser(app, { role: "marketer" }));
     const seller = await createUser(app);
     const item = await createItem(app, { title: "Pricing deck" });
-    const [rating] = await app.db.insert(ratings).values({ itemId: item.id, versionId: item.versions[0].id, userId: seller.id, useful: false, comment: "Old", at: new Date() }).returning();
+    const [rating] = await app.db
+      .insert(ratings)
+      .values({ itemId: item.id, versionId: item.versions[0].id, userId: seller.id, useful: false, comment: "Old", at: new Date() })
+      .returning();
     await replyToRating(app.db, { user: marketer, ratingId: rating.id, body: "Fixed the numbers" });
     const [n] = (await listNotifications(app.db, { user: seller })).notifications;
-    expect(n).toMatchObject({ kind: "feedback_answered", title: "Marketing replied to your feedback on “Pricing deck”", body: "Fixed the numbers", url: `/items/${item.id}#was-this-useful` });
+    expect(n).toMatchObject({
+      kind: "feedback_answered",
+      title: "Marketing replied to your feedback on “Pricing deck”",
+      body: "Fixed the numbers",
+      url: `/items/${item.id}#was-this-useful`,
+    });
   });
 
   it("tells marketing about a new request once, and its author when it is done (with the answering item) and about the reply", async () => {
@@ -114,11 +130,18 @@ describe("producers", () => {
     const [incoming] = (await listNotifications(app.db, { user: marketer })).notifications;
     expect(incoming).toMatchObject({ kind: "new_request", url: "/feedback/requests", body: "A battle card for Northwind" });
     const item = await createItem(app, { title: "Northwind battle card" });
-    await updateRequest(app.db, { user: marketer, id: request.id, input: { status: "done", answerItemId: item.id, reply: "Here it is" } as never });
+    await updateRequest(app.db, {
+      user: marketer,
+      id: request.id,
+      input: { status: "done", answerItemId: item.id, reply: "Here it is" } as never,
+    });
     await updateRequest(app.db, { user: marketer, id: request.id, input: { status: "done", answerItemId: item.id, reply: null } as never });
     const got = (await listNotifications(app.db, { user: seller })).notifications;
     expect(got.map((n) => n.kind).sort()).toEqual(["feedback_answered", "request_fulfilled"]);
-    expect(got.find((n) => n.kind === "request_fulfilled")).toMatchObject({ title: "Your request was answered: “Northwind battle card”", url: `/items/${item.id}` });
+    expect(got.find((n) => n.kind === "request_fulfilled")).toMatchObject({
+      title: "Your request was answered: “Northwind battle card”",
+      url: `/items/${item.id}`,
+    });
   });
 
   it("tells people who used a published item, and may still see it, about its new version", async () => {
@@ -135,7 +158,11 @@ describe("producers", () => {
       { day: today, itemId: item.id, userId: outsider.id, teamId: east.id, events: 1, views: 1 },
     ]);
     await notifyItemUpdated(app.db, { itemId: item.id, number: 2, changelog: "New prices" });
-    expect((await listNotifications(app.db, { user })).notifications[0]).toMatchObject({ kind: "saved_item_updated", title: "“East pricing” has a new version (v2)", url: `/items/${item.id}` });
+    expect((await listNotifications(app.db, { user })).notifications[0]).toMatchObject({
+      kind: "saved_item_updated",
+      title: "“East pricing” has a new version (v2)",
+      url: `/items/${item.id}`,
+    });
     expect((await listNotifications(app.db, { user: outsider })).notifications).toEqual([]);
     expect((await listNotifications(app.db, { user: idle })).notifications).toEqual([]);
   });
@@ -144,7 +171,12 @@ describe("producers", () => {
     const seller = await createUser(app);
     const [share] = await app.db
       .insert(shares)
-      .values({ token: randomBytes(32).toString("base64url"), userId: seller.id, recipientName: "Dana at Acme", expiresAt: new Date(Date.now() + 7 * DAY) })
+      .values({
+        token: randomBytes(32).toString("base64url"),
+        userId: seller.id,
+        recipientName: "Dana at Acme",
+        expiresAt: new Date(Date.now() + 7 * DAY),
+      })
       .returning();
     const open = () => ({ viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" as const }] });
     await recordBuyerEvents(app.db, { token: share.token, body: open(), userAgent: "Mozilla/5.0 Chrome/130" });
@@ -168,12 +200,21 @@ describe("reminders", () => {
     expect(ownerGot.filter((n) => n.kind === "item_expiring").map((n) => n.url)).toEqual([`/items/${expiring.id}/edit`]);
     // The stale item has no owner: every marketer hears about it, the owner among them.
     expect(ownerGot.filter((n) => n.kind === "verification_due").map((n) => n.url)).toContain(`/items/${stale.id}`);
-    const count = async () => (await app.db.select().from(notifications).where(and(eq(notifications.userId, owner.id)))).length;
+    const count = async () =>
+      (
+        await app.db
+          .select()
+          .from(notifications)
+          .where(and(eq(notifications.userId, owner.id)))
+      ).length;
     const before = await count();
     await sendReminders(app.db, now);
     expect(await count()).toBe(before);
     // A new expiry date is a new window.
-    await app.db.update(items).set({ expiresAt: new Date(now.getTime() + 9 * DAY) }).where(eq(items.id, expiring.id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(now.getTime() + 9 * DAY) })
+      .where(eq(items.id, expiring.id));
     await sendReminders(app.db, now);
     expect(await count()).toBe(before + 1);
   });

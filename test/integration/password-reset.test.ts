@@ -90,16 +90,27 @@ describe("using the link", () => {
     expect((await me(phone)).status).toBe(200);
     await askReset(user.email);
     const token = await resetToken(user.email);
-    const res = (await resetApi(routeArgs(app, request(`/api/v1/password-resets/${token}`, { method: "POST", json: { password: "brand new password" } }), { token }) as never)) as Response;
+    const res = (await resetApi(
+      routeArgs(app, request(`/api/v1/password-resets/${token}`, { method: "POST", json: { password: "brand new password" } }), {
+        token,
+      }) as never,
+    )) as Response;
     expect(res.status).toBe(200);
     expect((await me(phone)).status).toBe(401);
     expect((await me(laptop)).status).toBe(401);
     expect(await app.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
     expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(401);
     expect((await signIn(user.email, "brand new password")).status).toBe(200);
-    const again = (await resetApi(routeArgs(app, request(`/api/v1/password-resets/${token}`, { method: "POST", json: { password: "another new password" } }), { token }) as never)) as Response;
+    const again = (await resetApi(
+      routeArgs(app, request(`/api/v1/password-resets/${token}`, { method: "POST", json: { password: "another new password" } }), {
+        token,
+      }) as never,
+    )) as Response;
     expect(again.status).toBe(404);
-    const audit = await app.db.select().from(auditLog).where(sql`${auditLog.targetId} = ${user.id} and ${auditLog.action} = 'user.password_reset'`);
+    const audit = await app.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.targetId} = ${user.id} and ${auditLog.action} = 'user.password_reset'`);
     expect(audit).toHaveLength(1);
     await runner.runUntilIdle();
     await smtp.waitFor(user.email, /password was changed/);
@@ -109,12 +120,23 @@ describe("using the link", () => {
     const user = await createUser(app, { role: "seller" });
     await askReset(user.email);
     const token = await resetToken(user.email);
-    await app.db.update(passwordResets).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResets.userId, user.id));
-    const expired = (await resetPageLoader(routeArgs(app, request(`/reset-password/${token}`), { token }) as never)) as { init: { status: number }; data: unknown };
-    const unknown = (await resetPageLoader(routeArgs(app, request("/reset-password/nope"), { token: "nope" }) as never)) as { init: { status: number }; data: unknown };
+    await app.db
+      .update(passwordResets)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(passwordResets.userId, user.id));
+    const expired = (await resetPageLoader(routeArgs(app, request(`/reset-password/${token}`), { token }) as never)) as {
+      init: { status: number };
+      data: unknown;
+    };
+    const unknown = (await resetPageLoader(routeArgs(app, request("/reset-password/nope"), { token: "nope" }) as never)) as {
+      init: { status: number };
+      data: unknown;
+    };
     expect(expired.init.status).toBe(404);
     expect(expired.data).toEqual(unknown.data);
-    const post = (await resetPageAction(routeArgs(app, request(`/reset-password/${token}`, { form: { password: "brand new password" } }), { token }) as never)) as {
+    const post = (await resetPageAction(
+      routeArgs(app, request(`/reset-password/${token}`, { form: { password: "brand new password" } }), { token }) as never,
+    )) as {
       init: { status: number };
     };
     expect(post.init.status).toBe(404);
@@ -122,11 +144,15 @@ describe("using the link", () => {
 
   it("works end to end through the pages, sending the browser to sign in", async () => {
     const user = await createUser(app, { role: "marketer" });
-    const answer = (await forgotAction(routeArgs(asClient(), request("/forgot-password", { form: { email: user.email } })) as never)) as { sent: string };
+    const answer = (await forgotAction(routeArgs(asClient(), request("/forgot-password", { form: { email: user.email } })) as never)) as {
+      sent: string;
+    };
     expect(answer.sent).toContain("If that address has a Fieldkit account");
     const token = await resetToken(user.email);
     expect(await resetPageLoader(routeArgs(app, request(`/reset-password/${token}`), { token }) as never)).toEqual({ valid: true });
-    const res = (await respond(() => resetPageAction(routeArgs(app, request(`/reset-password/${token}`, { form: { password: "page new password" } }), { token }) as never))) as Response;
+    const res = (await respond(() =>
+      resetPageAction(routeArgs(app, request(`/reset-password/${token}`, { form: { password: "page new password" } }), { token }) as never),
+    )) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/login?reset=done");
     expect((await signIn(user.email, "page new password")).status).toBe(200);
@@ -140,7 +166,10 @@ describe("changing the password on Me", () => {
   it("needs the current password", async () => {
     const user = await createUser(app, { role: "seller" });
     const cookie = await cookieFor(app, user.id);
-    const wrong = (await change(cookie, { current: "not my password", password: "a new password here" })) as { init: { status: number }; data: { formError: string } };
+    const wrong = (await change(cookie, { current: "not my password", password: "a new password here" })) as {
+      init: { status: number };
+      data: { formError: string };
+    };
     expect(wrong.init.status).toBe(422);
     expect(wrong.data.formError).toContain("current password");
     expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(200);
@@ -160,7 +189,12 @@ describe("changing the password on Me", () => {
 
 describe("SSO-only mode", () => {
   it("turns passwords off for everyone but admins, and mails resets only to admins", async () => {
-    const env = testEnv({ OIDC_ISSUER: "https://login.example.test", OIDC_CLIENT_ID: "fieldkit", OIDC_CLIENT_SECRET: "s3cret-s3cret", SSO_ONLY: "true" });
+    const env = testEnv({
+      OIDC_ISSUER: "https://login.example.test",
+      OIDC_CLIENT_ID: "fieldkit",
+      OIDC_CLIENT_SECRET: "s3cret-s3cret",
+      SSO_ONLY: "true",
+    });
     const ctx = { ...app, env, clientAddress: randomUUID() };
     const seller = await createUser(app, { role: "seller" });
     const admin = await createUser(app, { role: "admin" });
@@ -171,7 +205,10 @@ describe("SSO-only mode", () => {
     expect((await signIn(admin.email, TEST_PASSWORD, ctx)).status).toBe(200);
     expect((await askReset(seller.email, ctx)).status).toBe(202);
     expect((await askReset(admin.email, ctx)).status).toBe(202);
-    const rows = await app.db.select({ to: mailMessages.to }).from(mailMessages).where(sql`${mailMessages.to} in (${seller.email}, ${admin.email})`);
+    const rows = await app.db
+      .select({ to: mailMessages.to })
+      .from(mailMessages)
+      .where(sql`${mailMessages.to} in (${seller.email}, ${admin.email})`);
     expect(rows.map((r) => r.to)).toEqual([admin.email]);
   });
 });

@@ -25,10 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) => respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
+const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) =>
+  respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
 
 async function uploadViaForm() {
-  const res = await run(uploadAction, multipartRequest("/publish", { cookie: marketer, files: [{ filename: "guide.pdf", bytes: await makePdf(["Guide\ntext"]) }] }));
+  const res = await run(
+    uploadAction,
+    multipartRequest("/publish", { cookie: marketer, files: [{ filename: "guide.pdf", bytes: await makePdf(["Guide\ntext"]) }] }),
+  );
   return res.results[0].itemId as string;
 }
 
@@ -57,19 +61,27 @@ describe("pages without JavaScript", () => {
 
   it("moves an item through review with the item page's buttons", async () => {
     const id = await uploadViaForm();
-    const submit = await run(itemAction, request(`/items/${id}`, { cookie: marketer, form: { intent: "transition", to: "in_review" } }), { id });
+    const submit = await run(itemAction, request(`/items/${id}`, { cookie: marketer, form: { intent: "transition", to: "in_review" } }), {
+      id,
+    });
     expect(submit.status).toBe(302);
     const view = await run(itemLoader, request(`/items/${id}`, { cookie: reviewer }), { id });
     expect(view.moves.map((m: { to: string }) => m.to)).toEqual(["published", "draft", "archived"]);
     const authorView = await run(itemLoader, request(`/items/${id}`, { cookie: marketer }), { id });
     expect(authorView.moves.map((m: { label: string }) => m.label)).toEqual(["Withdraw from review", "Archive"]);
-    const publish = await run(itemAction, request(`/items/${id}`, { cookie: reviewer, form: { intent: "transition", to: "published", publishAt: "" } }), { id });
+    const publish = await run(
+      itemAction,
+      request(`/items/${id}`, { cookie: reviewer, form: { intent: "transition", to: "published", publishAt: "" } }),
+      { id },
+    );
     expect(publish.headers.get("Location")).toMatch(/notice=Moved%20to%20published/);
   });
 
   it("shows a workflow refusal on the item page instead of failing", async () => {
     const id = await uploadViaForm();
-    const res = await run(itemAction, request(`/items/${id}`, { cookie: marketer, form: { intent: "transition", to: "published" } }), { id });
+    const res = await run(itemAction, request(`/items/${id}`, { cookie: marketer, form: { intent: "transition", to: "published" } }), {
+      id,
+    });
     expect(res.init.status).toBe(409);
     expect(res.data.formError).toMatch(/Submit it for review first/);
   });
@@ -88,21 +100,39 @@ describe("pages without JavaScript", () => {
 
   it("keeps the editor's values and shows the other person's on a conflicting save", async () => {
     const id = await uploadViaForm();
-    const first = await run(editAction, request(`/items/${id}/edit`, { cookie: reviewer, form: { revision: "1", title: "Theirs", summary: "", type: "document" } }), { id });
+    const first = await run(
+      editAction,
+      request(`/items/${id}/edit`, { cookie: reviewer, form: { revision: "1", title: "Theirs", summary: "", type: "document" } }),
+      { id },
+    );
     expect(first.status).toBe(302);
-    const second = await run(editAction, request(`/items/${id}/edit`, { cookie: marketer, form: { revision: "1", title: "Mine", summary: "", type: "document" } }), { id });
+    const second = await run(
+      editAction,
+      request(`/items/${id}/edit`, { cookie: marketer, form: { revision: "1", title: "Mine", summary: "", type: "document" } }),
+      { id },
+    );
     expect(second.init.status).toBe(409);
     expect(second.data.values.title).toBe("Mine");
     expect(second.data.conflict).toMatchObject({ title: "Theirs", revision: 2 });
-    const retry = await run(editAction, request(`/items/${id}/edit`, { cookie: marketer, form: { revision: "2", title: "Mine", summary: "", type: "document" } }), { id });
+    const retry = await run(
+      editAction,
+      request(`/items/${id}/edit`, { cookie: marketer, form: { revision: "2", title: "Mine", summary: "", type: "document" } }),
+      { id },
+    );
     expect(retry.status).toBe(302);
   });
 
   it("creates messaging from the form and shows field errors for a missing body", async () => {
-    const bad = await run(messageAction, request("/publish/message", { cookie: marketer, form: { type: "battle_card", title: "Vs rival", body: "" } }));
+    const bad = await run(
+      messageAction,
+      request("/publish/message", { cookie: marketer, form: { type: "battle_card", title: "Vs rival", body: "" } }),
+    );
     expect(bad.init.status).toBe(400);
     expect(bad.data.fields.body).toMatch(/Write the message/);
-    const ok = await run(messageAction, request("/publish/message", { cookie: marketer, form: { type: "battle_card", title: "Vs rival", body: "## Win\n- offline" } }));
+    const ok = await run(
+      messageAction,
+      request("/publish/message", { cookie: marketer, form: { type: "battle_card", title: "Vs rival", body: "## Win\n- offline" } }),
+    );
     expect(ok.headers.get("Location")).toMatch(/^\/items\//);
   });
 
@@ -112,7 +142,13 @@ describe("pages without JavaScript", () => {
   });
 
   it("shows marketers blocked drafts in the library's trust lists", async () => {
-    const res = await run(uploadAction, multipartRequest("/publish", { cookie: marketer, files: [{ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.4 garbage")) }] }));
+    const res = await run(
+      uploadAction,
+      multipartRequest("/publish", {
+        cookie: marketer,
+        files: [{ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.4 garbage")) }],
+      }),
+    );
     const view = await run(libraryLoader, request("/library?needs=blocked", { cookie: marketer }));
     expect(view.attention.blocked).toBeGreaterThan(0);
     expect(view.rows.map((p: { id: string }) => p.id)).toContain(res.results[0].itemId);

@@ -109,7 +109,18 @@ describe("file types (decided by bytes)", () => {
   });
 
   it("reads cell text from an XLSX and files it as a spreadsheet", async () => {
-    const item = await uploadOne({ filename: "roi.xlsx", bytes: makeXlsx([{ name: "ROI", rows: [["Seats", 50], ["Payback months", 4]] }]) });
+    const item = await uploadOne({
+      filename: "roi.xlsx",
+      bytes: makeXlsx([
+        {
+          name: "ROI",
+          rows: [
+            ["Seats", 50],
+            ["Payback months", 4],
+          ],
+        },
+      ]),
+    });
     expect(item.type).toBe("spreadsheet");
     await pub.jobs.runUntilIdle();
     const [v] = await app.db.select().from(itemVersions).where(eq(itemVersions.id, item.currentVersion.id));
@@ -124,7 +135,14 @@ describe("file types (decided by bytes)", () => {
       await pub.jobs.runUntilIdle();
       const after = (await (await getItem(item.id)).json()) as any;
       expect(after.currentVersion.previews).toEqual([
-        expect.objectContaining({ n: 0, widths: [{ width: 320, height: 180 }, { width: 640, height: 360 }, { width: 1280, height: 720 }] }),
+        expect.objectContaining({
+          n: 0,
+          widths: [
+            { width: 320, height: 180 },
+            { width: 640, height: 360 },
+            { width: 1280, height: 720 },
+          ],
+        }),
       ]);
     });
   }
@@ -183,13 +201,17 @@ describe("file types (decided by bytes)", () => {
   });
 
   it("creates a video item from an https link", async () => {
-    const res = await call(createApi, request("/api/v1/items", { cookie: marketer, json: { type: "video", title: "Demo", videoUrl: "https://video.example.com/x" } }));
+    const res = await call(
+      createApi,
+      request("/api/v1/items", { cookie: marketer, json: { type: "video", title: "Demo", videoUrl: "https://video.example.com/x" } }),
+    );
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ type: "video", videoUrl: "https://video.example.com/x", status: "draft" });
   });
 
   it("renders messaging Markdown as sanitised HTML", async () => {
-    const body = "## Opening\n<script>alert(1)</script>\n\n<a href=\"https://x.test\" onclick=\"steal()\">x</a> [bad](javascript:alert(1)) **bold**";
+    const body =
+      '## Opening\n<script>alert(1)</script>\n\n<a href="https://x.test" onclick="steal()">x</a> [bad](javascript:alert(1)) **bold**';
     const res = await call(createApi, request("/api/v1/items", { cookie: marketer, json: { type: "talk_track", title: "Opening", body } }));
     expect(res.status).toBe(201);
     const item = (await res.json()) as any;
@@ -238,7 +260,9 @@ describe("bad input", () => {
     let pulled = 0;
     const chunk = new Uint8Array(64 * 1024).fill(0x41);
     const boundary = "----fieldkit-test";
-    const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`);
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+    );
     let sentHead = false;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -307,7 +331,11 @@ describe("bad input", () => {
     const boundary = "----cut";
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 partial`));
+        controller.enqueue(
+          new TextEncoder().encode(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 partial`,
+          ),
+        );
         controller.error(new Error("connection reset"));
       },
     });
@@ -341,7 +369,11 @@ describe("bad input", () => {
     expect(second.status).toBe(409);
     const body = (await second.json()) as any;
     expect(body.error.message).toMatch(/saved changes to this item while you were editing/);
-    expect(body.error.details.current).toMatchObject({ title: "Reviewer's title", revision: item.revision + 1, updatedBy: { name: "Test marketer" } });
+    expect(body.error.details.current).toMatchObject({
+      title: "Reviewer's title",
+      revision: item.revision + 1,
+      updatedBy: { name: "Test marketer" },
+    });
     const [stored] = await app.db.select().from(items).where(eq(items.id, item.id));
     expect(stored.title).toBe("Reviewer's title");
   });
@@ -368,12 +400,19 @@ describe("versions", () => {
     await publish(item.id);
     const v2 = await call(
       versionsApi,
-      multipartRequest(`/api/v1/items/${item.id}/versions`, { cookie: marketer, files: [{ filename: "v2.pdf", bytes: await makePdf(["Version two\nnew text"]) }], fields: { changelog: "Updated prices" } }),
+      multipartRequest(`/api/v1/items/${item.id}/versions`, {
+        cookie: marketer,
+        files: [{ filename: "v2.pdf", bytes: await makePdf(["Version two\nnew text"]) }],
+        fields: { changelog: "Updated prices" },
+      }),
       { id: item.id },
     );
     expect(v2.status).toBe(201);
     const body = (await v2.json()) as any;
-    expect(body.versions.map((v: any) => [v.number, v.changelog])).toEqual([[2, "Updated prices"], [1, "First version"]]);
+    expect(body.versions.map((v: any) => [v.number, v.changelog])).toEqual([
+      [2, "Updated prices"],
+      [1, "First version"],
+    ]);
     expect(body.versions[1].id).toBe(item.currentVersion.id);
     await pub.jobs.runUntilIdle();
 
@@ -393,7 +432,11 @@ describe("versions", () => {
     const item = await uploadOne({ filename: "same.pdf", bytes });
     const res = await call(
       versionsApi,
-      multipartRequest(`/api/v1/items/${item.id}/versions`, { cookie: marketer, files: [{ filename: "same.pdf", bytes }], fields: { changelog: "again" } }),
+      multipartRequest(`/api/v1/items/${item.id}/versions`, {
+        cookie: marketer,
+        files: [{ filename: "same.pdf", bytes }],
+        fields: { changelog: "again" },
+      }),
       { id: item.id },
     );
     expect(res.status).toBe(409);
@@ -414,7 +457,10 @@ describe("audience", () => {
   it("answers a seller outside the audience with 404 for the item, its file and its previews", async () => {
     const east = await createTeam(app);
     const west = await createTeam(app);
-    const img = await uploadOne({ filename: "west.png", bytes: await makeImage("West only", { width: 800, height: 600 }) }, { audiences: [west.id] });
+    const img = await uploadOne(
+      { filename: "west.png", bytes: await makeImage("West only", { width: 800, height: 600 }) },
+      { audiences: [west.id] },
+    );
     await pub.jobs.runUntilIdle();
     await publish(img.id);
     const outsider = await cookieFor(app, (await createUser(app, { role: "seller", teamId: east.id })).id);
@@ -445,7 +491,10 @@ describe("background work", () => {
     const after = (await (await getItem(item.id)).json()) as any;
     expect(after.currentVersion.previewStatus).toBe("failed");
     expect(after.status).toBe("draft");
-    const [job] = await app.db.select().from(jobs).where(and(eq(jobs.kind, "extract_version"), eq(jobs.payload, { versionId: v.id })));
+    const [job] = await app.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.kind, "extract_version"), eq(jobs.payload, { versionId: v.id })));
     expect(job.failedAt).not.toBeNull();
     expect(job.lastError).toMatch(/ENOENT/);
   });
@@ -471,7 +520,10 @@ describe("background work", () => {
 
   it("renders the first pages eagerly and the rest in a later job", async () => {
     await pub.jobs.runUntilIdle();
-    const item = await uploadOne({ filename: "long.pdf", bytes: await makePdf(Array.from({ length: 5 }, (_, i) => `Page ${i + 1}\ntext`)) });
+    const item = await uploadOne({
+      filename: "long.pdf",
+      bytes: await makePdf(Array.from({ length: 5 }, (_, i) => `Page ${i + 1}\ntext`)),
+    });
     await pub.jobs.runOnce(); // extraction
     await pub.jobs.runOnce(); // pages 1–3
     const [mid] = await app.db.select().from(itemVersions).where(eq(itemVersions.id, item.currentVersion.id));

@@ -35,7 +35,29 @@ beforeAll(async () => {
   // web-push speaks https only: the stand-in push service gets a certificate of its own, trusted by the sender's agent.
   const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-push-"));
   const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   const tls = { key: readFileSync(key), cert: readFileSync(cert) };
   server = createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
@@ -48,7 +70,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const mail = createMailTransport({ from: "Fieldkit <noreply@fieldkit.test>" });
-  runner = createJobRunner({ db: app.db, handlers: { ...mailJobHandlers(app.db, mail), ...notificationJobHandlers(app.db, { publicUrl: "http://fieldkit.test", vapid: app.env.vapid, pushAgent: new Agent({ ca: tls.cert }) }) }, log: () => {} });
+  runner = createJobRunner({
+    db: app.db,
+    handlers: {
+      ...mailJobHandlers(app.db, mail),
+      ...notificationJobHandlers(app.db, {
+        publicUrl: "http://fieldkit.test",
+        vapid: app.env.vapid,
+        pushAgent: new Agent({ ca: tls.cert }),
+      }),
+    },
+    log: () => {},
+  });
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -74,7 +107,10 @@ function checkVapid(headers: IncomingHttpHeaders, audience: string) {
   expect(claims.sub).toBe(app.env.vapid.subject);
   expect(claims.exp * 1000).toBeGreaterThan(Date.now());
   const raw = Buffer.from(k, "base64url");
-  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") }, format: "jwk" });
+  const key = createPublicKey({
+    key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") },
+    format: "jwk",
+  });
   expect(verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(true);
 }
 
@@ -82,12 +118,23 @@ describe("Web Push", () => {
   it("subscribes through the API (audited), then pushes each in-app notification, encrypted, with VAPID auth", async () => {
     const seller = await createUser(app);
     const cookie = await cookieFor(app, seller.id);
-    const info = (await (await pushInfo(routeArgs(app, request("/api/v1/me/push-subscriptions", { cookie })) as never)).json()) as { publicKey: string; enabled: boolean };
+    const info = (await (await pushInfo(routeArgs(app, request("/api/v1/me/push-subscriptions", { cookie })) as never)).json()) as {
+      publicKey: string;
+      enabled: boolean;
+    };
     expect(info).toMatchObject({ publicKey: app.env.vapid.publicKey, enabled: false });
     const endpoint = `${base}/push/${seller.id}`;
-    const res = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json: { endpoint, expirationTime: null, keys: browserKeys() } })) as never)) as Response;
+    const res = (await pushApi(
+      routeArgs(
+        app,
+        request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json: { endpoint, expirationTime: null, keys: browserKeys() } }),
+      ) as never,
+    )) as Response;
     expect(res.status).toBe(201);
-    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.subscribed")));
+    const audit = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.subscribed")));
     expect(audit).toHaveLength(1);
 
     await notify(app.db, { to: seller.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/x" });
@@ -101,11 +148,18 @@ describe("Web Push", () => {
     expect(got[0].body.toString("latin1")).not.toContain("Dana");
     checkVapid(got[0].headers, base);
 
-    const off = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "DELETE", cookie, json: { endpoint } })) as never)) as Response;
+    const off = (await pushApi(
+      routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "DELETE", cookie, json: { endpoint } })) as never,
+    )) as Response;
     expect(off.status).toBe(200);
     const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
     expect(settings.pushEnabled).toBe(false);
-    expect(await app.db.select().from(auditLog).where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.unsubscribed")))).toHaveLength(1);
+    expect(
+      await app.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.unsubscribed"))),
+    ).toHaveLength(1);
   });
 
   it("deletes a subscription the push service calls gone (410) and mails the notification instead", async () => {
@@ -137,10 +191,18 @@ describe("Web Push", () => {
 
   it("refuses a plain-http endpoint and a malformed subscription with 400", async () => {
     const seller = await createUser(app);
-    await expect(subscribePush(app.db, { user: seller, input: { endpoint: "http://127.0.0.1:9/x", keys: browserKeys() } })).rejects.toThrow(/https/);
+    await expect(subscribePush(app.db, { user: seller, input: { endpoint: "http://127.0.0.1:9/x", keys: browserKeys() } })).rejects.toThrow(
+      /https/,
+    );
     const cookie = await cookieFor(app, seller.id);
-    for (const json of [{ endpoint: "not a url", keys: browserKeys() }, { endpoint: `${base}/y`, keys: { p256dh: "short", auth: "x" } }, {}]) {
-      const res = (await pushApi(routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json })) as never)) as Response;
+    for (const json of [
+      { endpoint: "not a url", keys: browserKeys() },
+      { endpoint: `${base}/y`, keys: { p256dh: "short", auth: "x" } },
+      {},
+    ]) {
+      const res = (await pushApi(
+        routeArgs(app, request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json })) as never,
+      )) as Response;
       expect(res.status).toBe(400);
     }
   });

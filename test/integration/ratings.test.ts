@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { action as ratingApi } from "~/routes/api.v1.items.$id.rating";
 import { action as ratingForm } from "~/routes/_app.items.$id.feedback";
-import {
-  loadItemFeedback,
-  rateItem,
-  replyToRating,
-  resolveRating,
-  unreadReplyCount,
-} from "~/modules/feedback/ratings.server";
+import { loadItemFeedback, rateItem, replyToRating, resolveRating, unreadReplyCount } from "~/modules/feedback/ratings.server";
 import { ratings } from "@/db/schema";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { addVersion, createItem, sessionUser } from "../setup/feedback";
@@ -27,7 +21,9 @@ async function people() {
 }
 
 const put = async (cookie: string, itemId: string, json: unknown) => {
-  const res = (await ratingApi(routeArgs(app, request(`/api/v1/items/${itemId}/rating`, { method: "PUT", json, cookie }), { id: itemId }) as never)) as Response;
+  const res = (await ratingApi(
+    routeArgs(app, request(`/api/v1/items/${itemId}/rating`, { method: "PUT", json, cookie }), { id: itemId }) as never,
+  )) as Response;
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -35,9 +31,21 @@ describe("PUT /api/v1/items/:id/rating", () => {
   it("stores the rating on the item's current version", async () => {
     const { seller } = await people();
     const item = await createItem(app, { versions: 2 });
-    const res = await put(await cookieFor(app, seller.id), item.id, { useful: false, reasons: ["outdated", "too_long"], comment: " Pricing is from last year ", at: new Date().toISOString() });
+    const res = await put(await cookieFor(app, seller.id), item.id, {
+      useful: false,
+      reasons: ["outdated", "too_long"],
+      comment: " Pricing is from last year ",
+      at: new Date().toISOString(),
+    });
     expect(res.status).toBe(200);
-    expect(res.body.rating).toMatchObject({ versionId: item.versions[1].id, versionNumber: 2, useful: false, reasons: ["outdated", "too_long"], comment: "Pricing is from last year", applied: true });
+    expect(res.body.rating).toMatchObject({
+      versionId: item.versions[1].id,
+      versionNumber: 2,
+      useful: false,
+      reasons: ["outdated", "too_long"],
+      comment: "Pricing is from last year",
+      applied: true,
+    });
   });
 
   it("keeps one rating per version: a later answer replaces it, an older one is ignored", async () => {
@@ -90,7 +98,10 @@ describe("the rating form", () => {
   it("saves a no-JavaScript form post and returns to the item", async () => {
     const { seller } = await people();
     const item = await createItem(app);
-    const req = request(`/items/${item.id}/feedback`, { cookie: await cookieFor(app, seller.id), form: { useful: "no", comment: "Too generic" } });
+    const req = request(`/items/${item.id}/feedback`, {
+      cookie: await cookieFor(app, seller.id),
+      form: { useful: "no", comment: "Too generic" },
+    });
     const body = new URLSearchParams({ useful: "no", comment: "Too generic" });
     body.append("reasons", "too_long");
     body.append("reasons", "outdated");
@@ -116,12 +127,22 @@ describe("marketing's answers", () => {
   it("shows a reply to the seller once, counting it as unread until seen", async () => {
     const { sellerUser, marketerUser } = await people();
     const item = await createItem(app);
-    const rating = await rateItem(app.db, { user: sellerUser, itemId: item.id, input: { useful: false, reasons: ["outdated"], comment: "Old logo" } });
+    const rating = await rateItem(app.db, {
+      user: sellerUser,
+      itemId: item.id,
+      input: { useful: false, reasons: ["outdated"], comment: "Old logo" },
+    });
     await replyToRating(app.db, { user: marketerUser, ratingId: rating.id, body: "Thanks, fixing it this week." });
     expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(1);
     const seen = await loadItemFeedback(app.db, { user: sellerUser, itemId: item.id });
     expect(seen.history).toEqual([
-      { versionNumber: 1, useful: false, comment: "Old logo", replies: [expect.objectContaining({ body: "Thanks, fixing it this week.", author: "Test marketer" })], resolvedInVersion: null },
+      {
+        versionNumber: 1,
+        useful: false,
+        comment: "Old logo",
+        replies: [expect.objectContaining({ body: "Thanks, fixing it this week.", author: "Test marketer" })],
+        resolvedInVersion: null,
+      },
     ]);
     expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(0);
   });
@@ -129,7 +150,11 @@ describe("marketing's answers", () => {
   it("resolves with a newer version so the seller sees 'updated in v2' and can rate v2", async () => {
     const { sellerUser, marketerUser } = await people();
     const item = await createItem(app);
-    const rating = await rateItem(app.db, { user: sellerUser, itemId: item.id, input: { useful: false, reasons: [], comment: "Missing the case study" } });
+    const rating = await rateItem(app.db, {
+      user: sellerUser,
+      itemId: item.id,
+      input: { useful: false, reasons: [], comment: "Missing the case study" },
+    });
     const v2 = await addVersion(app, item.id, 2);
     await resolveRating(app.db, { user: marketerUser, ratingId: rating.id, versionId: v2.id });
     const fb = await loadItemFeedback(app.db, { user: sellerUser, itemId: item.id });
@@ -143,8 +168,12 @@ describe("marketing's answers", () => {
     const item = await createItem(app, { versions: 2 });
     const other = await createItem(app, { versions: 3 });
     const rating = await rateItem(app.db, { user: sellerUser, itemId: item.id, input: { useful: false, reasons: [], comment: "x" } });
-    await expect(resolveRating(app.db, { user: marketerUser, ratingId: rating.id, versionId: item.versions[0].id })).rejects.toMatchObject({ status: 422 });
-    await expect(resolveRating(app.db, { user: marketerUser, ratingId: rating.id, versionId: other.versions[2].id })).rejects.toMatchObject({ status: 422 });
+    await expect(resolveRating(app.db, { user: marketerUser, ratingId: rating.id, versionId: item.versions[0].id })).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(resolveRating(app.db, { user: marketerUser, ratingId: rating.id, versionId: other.versions[2].id })).rejects.toMatchObject(
+      { status: 422 },
+    );
   });
 
   it("refuses replies and resolutions from sellers and managers with 403", async () => {

@@ -23,7 +23,14 @@ describe("POST /api/v1/requests", () => {
     const { seller, sellerUser, team } = await people();
     const cookie = await cookieFor(app, seller.id);
     const res = (await requestsApi(
-      routeArgs(app, request("/api/v1/requests", { method: "POST", cookie, json: { text: "A battle card against Northwind", query: "  Northwind  BATTLE card!" } })) as never,
+      routeArgs(
+        app,
+        request("/api/v1/requests", {
+          method: "POST",
+          cookie,
+          json: { text: "A battle card against Northwind", query: "  Northwind  BATTLE card!" },
+        }),
+      ) as never,
     )) as Response;
     expect(res.status).toBe(201);
     const body = (await res.json()) as any;
@@ -40,7 +47,12 @@ describe("POST /api/v1/requests", () => {
     const cookie = await cookieFor(app, seller.id);
     const id = "5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
     const send = (c: string) =>
-      requestsApi(routeArgs(app, request("/api/v1/requests", { method: "POST", cookie: c, json: { id, text: "Objection handling for security" } })) as never) as Promise<Response>;
+      requestsApi(
+        routeArgs(
+          app,
+          request("/api/v1/requests", { method: "POST", cookie: c, json: { id, text: "Objection handling for security" } }),
+        ) as never,
+      ) as Promise<Response>;
     const first = await send(cookie);
     const again = await send(cookie);
     expect([first.status, again.status]).toEqual([201, 200]);
@@ -65,10 +77,20 @@ describe("handling requests", () => {
   it("needs the answering item before a request can be done, then links it for the requester", async () => {
     const { sellerUser, marketer } = await people();
     const created = await createRequest(app.db, { user: sellerUser, input: { text: "ROI calculator for retail", query: null } });
-    await expect(updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: null, reply: null } })).rejects.toMatchObject({ status: 422 });
-    await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "planned", answerItemId: null, reply: "On our list for May." } });
+    await expect(
+      updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: null, reply: null } }),
+    ).rejects.toMatchObject({ status: 422 });
+    await updateRequest(app.db, {
+      user: marketer,
+      id: created.id,
+      input: { status: "planned", answerItemId: null, reply: "On our list for May." },
+    });
     const item = await createItem(app, { title: "Retail ROI calculator" });
-    const done = await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: `http://fieldkit.test/items/${item.id}`, reply: null } });
+    const done = await updateRequest(app.db, {
+      user: marketer,
+      id: created.id,
+      input: { status: "done", answerItemId: `http://fieldkit.test/items/${item.id}`, reply: null },
+    });
     expect(done.closedAt).toBeInstanceOf(Date);
     expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(1);
     const [mine] = await listMyRequests(app.db, { user: sellerUser });
@@ -91,9 +113,15 @@ describe("handling requests", () => {
     const { sellerUser, marketer } = await people();
     const created = await createRequest(app.db, { user: sellerUser, input: { text: "Case study", query: null } });
     await expect(
-      updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: "00000000-0000-4000-8000-000000000000", reply: null } }),
+      updateRequest(app.db, {
+        user: marketer,
+        id: created.id,
+        input: { status: "done", answerItemId: "00000000-0000-4000-8000-000000000000", reply: null },
+      }),
     ).rejects.toMatchObject({ status: 422 });
-    await expect(updateRequest(app.db, { user: sellerUser, id: created.id, input: { status: "declined", answerItemId: null, reply: null } })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      updateRequest(app.db, { user: sellerUser, id: created.id, input: { status: "declined", answerItemId: null, reply: null } }),
+    ).rejects.toMatchObject({ status: 403 });
     await expect(listRequests(app.db, { user: sellerUser })).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -23,11 +23,20 @@ type Entry = { path: string; loader?: Row | Call | "405"; action?: Call; restric
 const NO_GET = "405" as const;
 
 const PERSONAS: Persona[] = ["anon", "seller", "otherSeller", "marketer", "manager", "admin"];
-const ROLE_OF: Record<Exclude<Persona, "anon">, Role> = { seller: "seller", otherSeller: "seller", marketer: "marketer", manager: "manager", admin: "admin" };
+const ROLE_OF: Record<Exclude<Persona, "anon">, Role> = {
+  seller: "seller",
+  otherSeller: "seller",
+  marketer: "marketer",
+  manager: "manager",
+  admin: "admin",
+};
 
 const row = (anon: Expect, allowed: Role[] | "all", denied: Expect = 403): Row =>
   Object.fromEntries(
-    PERSONAS.map((p) => [p, p === "anon" ? anon : allowed === "all" || allowed.includes(ROLE_OF[p as Exclude<Persona, "anon">]) ? "ok" : denied]),
+    PERSONAS.map((p) => [
+      p,
+      p === "anon" ? anon : allowed === "all" || allowed.includes(ROLE_OF[p as Exclude<Persona, "anon">]) ? "ok" : denied,
+    ]),
   ) as Row;
 const page = (allowed: Role[] | "all" = "all") => row("login", allowed);
 const api = (allowed: Role[] | "all" = "all") => row(401, allowed);
@@ -70,7 +79,11 @@ const MATRIX: Record<string, Entry> = {
   "_app.saved.tsx": { path: "/saved", loader: page() },
   "_app.search._index.tsx": { path: "/search?q=pricing", loader: page() },
   "_app.search.go.tsx": { path: "/search/go?item=:item&q=x&pos=1", loader: page() },
-  "_app.search.synonyms.tsx": { path: "/search/synonyms", loader: page(EDITORS), action: { form: { intent: "add", terms: "mql, marketing qualified lead" }, expect: page(EDITORS) } },
+  "_app.search.synonyms.tsx": {
+    path: "/search/synonyms",
+    loader: page(EDITORS),
+    action: { form: { intent: "add", terms: "mql, marketing qualified lead" }, expect: page(EDITORS) },
+  },
   "_app.requests._index.tsx": { path: "/requests", loader: page() },
   "_app.requests.new.tsx": { path: "/requests/new", loader: page(), action: { form: { text: "A matrix request" }, expect: page() } },
   "_app.items.$id.tsx": {
@@ -81,9 +94,17 @@ const MATRIX: Record<string, Entry> = {
     action: { form: { intent: "transition", to: "published" }, expect: page(EDITORS) },
   },
   // GET only redirects to the item page, which does its own check.
-  "_app.items.$id.feedback.tsx": { path: "/items/:item/feedback", loader: row("ok", "all"), action: { form: { useful: "yes" }, expect: page() } },
+  "_app.items.$id.feedback.tsx": {
+    path: "/items/:item/feedback",
+    loader: row("ok", "all"),
+    action: { form: { useful: "yes" }, expect: page() },
+  },
   // GET only goes back to the item page; marking "not for buyers" is for editors.
-  "_app.items.$id.buyers.tsx": { path: "/items/:item/buyers", loader: row("ok", "all"), action: { form: { notForBuyers: "false" }, expect: page(EDITORS) } },
+  "_app.items.$id.buyers.tsx": {
+    path: "/items/:item/buyers",
+    loader: row("ok", "all"),
+    action: { form: { notForBuyers: "false" }, expect: page(EDITORS) },
+  },
   "_app.items.$id_.edit.tsx": { path: "/items/:item/edit", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.library.tsx": { path: "/library", loader: page(DESK) },
   "_app.review.tsx": { path: "/review", loader: page(EDITORS) },
@@ -92,22 +113,38 @@ const MATRIX: Record<string, Entry> = {
   "_app.publish.message.tsx": { path: "/publish/message", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.preview.tsx": { path: "/publish/preview", action: { form: { body: "# Hi" }, expect: page(EDITORS) } },
   "_app.feedback.tsx": { path: "/feedback", loader: page(EDITORS), action: { form: { intent: "reply" }, expect: page(EDITORS) } },
-  "_app.feedback_.requests.tsx": { path: "/feedback/requests", loader: page(EDITORS), action: { form: { intent: "update-request" }, expect: page(EDITORS) } },
+  "_app.feedback_.requests.tsx": {
+    path: "/feedback/requests",
+    loader: page(EDITORS),
+    action: { form: { intent: "update-request" }, expect: page(EDITORS) },
+  },
   "_app.insights._index.tsx": { path: "/insights", loader: page(DESK) },
   "_app.insights.export.tsx": { path: "/insights/export?table=items", loader: page(DESK) },
   "_app.insights.items.$id.tsx": { path: "/insights/items/:item", loader: page(DESK) },
   "_app.insights.items.$id.export.tsx": { path: "/insights/items/:item/export", loader: page(DESK) },
   "_app.alignment.tsx": { path: "/alignment", loader: page(DESK) },
-  "_app.admin._index.tsx": { path: "/admin", loader: page(["admin"]), action: { form: { intent: "create-team", name: "" }, expect: page(["admin"]) } },
+  "_app.admin._index.tsx": {
+    path: "/admin",
+    loader: page(["admin"]),
+    action: { form: { intent: "create-team", name: "" }, expect: page(["admin"]) },
+  },
   "_app.admin.audit.tsx": { path: "/admin/audit", loader: page(["admin"]) },
-  "_app.admin.invitations.tsx": { path: "/admin/invitations", loader: page(["admin"]), action: { form: { intent: "invite", email: "" }, expect: page(["admin"]) } },
+  "_app.admin.invitations.tsx": {
+    path: "/admin/invitations",
+    loader: page(["admin"]),
+    action: { form: { intent: "invite", email: "" }, expect: page(["admin"]) },
+  },
   "_app.admin.mail.tsx": { path: "/admin/mail", loader: page(["admin"]) },
   "admin.audit[.]csv.ts": { path: "/admin/audit.csv", loader: page(["admin"]) },
   "api.v1.me.ts": { path: "/api/v1/me", loader: api() },
   "api.v1.search.ts": { path: "/api/v1/search?q=pricing", loader: api() },
   "api.v1.sync.ts": { path: "/api/v1/sync", loader: api() },
   "api.v1.events.ts": { path: "/api/v1/events", loader: NO_GET, action: { json: [], expect: api() } },
-  "api.v1.requests.ts": { path: "/api/v1/requests", loader: api(), action: { json: { text: "A matrix request via the API" }, expect: api() } },
+  "api.v1.requests.ts": {
+    path: "/api/v1/requests",
+    loader: api(),
+    action: { json: { text: "A matrix request via the API" }, expect: api() },
+  },
   "api.v1.items.ts": { path: "/api/v1/items", loader: NO_GET, action: { json: { type: "definition", title: "" }, expect: api(EDITORS) } },
   "api.v1.items.$id.ts": {
     path: "/api/v1/items/:item",
@@ -118,30 +155,62 @@ const MATRIX: Record<string, Entry> = {
   "api.v1.items.$id.file.ts": { path: "/api/v1/items/:item/file", loader: api(), restricted: restrictedApi },
   "api.v1.items.$id.previews.$n.ts": { path: "/api/v1/items/:pdf/previews/1", loader: api(), restricted: restrictedApi },
   "api.v1.items.$id.versions.ts": { path: "/api/v1/items/:item/versions", loader: NO_GET, action: { json: {}, expect: api(EDITORS) } },
-  "api.v1.items.$id.transition.ts": { path: "/api/v1/items/:item/transition", loader: NO_GET, action: { json: { to: "published" }, expect: api(EDITORS) } },
-  "api.v1.items.$id.rating.ts": { path: "/api/v1/items/:item/rating", loader: NO_GET, restricted: restrictedApi, action: { method: "PUT", json: { useful: true }, expect: api() } },
+  "api.v1.items.$id.transition.ts": {
+    path: "/api/v1/items/:item/transition",
+    loader: NO_GET,
+    action: { json: { to: "published" }, expect: api(EDITORS) },
+  },
+  "api.v1.items.$id.rating.ts": {
+    path: "/api/v1/items/:item/rating",
+    loader: NO_GET,
+    restricted: restrictedApi,
+    action: { method: "PUT", json: { useful: true }, expect: api() },
+  },
   "api.v1.insights.items.ts": { path: "/api/v1/insights/items", loader: api(DESK) },
   "api.v1.insights.adoption.ts": { path: "/api/v1/insights/adoption", loader: api(["manager", "admin"]) },
   "_app.shares._index.tsx": { path: "/shares", loader: page() },
   "_app.shares.new.tsx": { path: "/shares/new?item=:item", loader: page(), action: { form: { itemIds: ":item" }, expect: page() } },
-  "_app.shares.$id.tsx": { path: "/shares/:share", loader: ownSharePage, action: { form: { intent: "extend", days: "30" }, expect: ownSharePage } },
+  "_app.shares.$id.tsx": {
+    path: "/shares/:share",
+    loader: ownSharePage,
+    action: { form: { intent: "extend", days: "30" }, expect: ownSharePage },
+  },
   "api.v1.shares.ts": { path: "/api/v1/shares", loader: api(), action: { json: { itemIds: [":item"] }, expect: api() } },
-  "api.v1.shares.$id.ts": { path: "/api/v1/shares/:share", loader: ownShareApi, action: { method: "PATCH", json: { expiresAt: ":future" }, expect: ownShareApi } },
+  "api.v1.shares.$id.ts": {
+    path: "/api/v1/shares/:share",
+    loader: ownShareApi,
+    action: { method: "PATCH", json: { expiresAt: ":future" }, expect: ownShareApi },
+  },
   "s.$token.ts": { path: "/s/:token", loader: buyer, action: { form: { email: "buyer@example.test" }, expect: buyer } },
   "s.$token_.items.$n.pages.$p.ts": { path: "/s/:token/items/1/pages/1", loader: buyer },
   "s.$token_.items.$n.file.ts": { path: "/s/:token/items/1/file", loader: buyer },
-  "s.$token_.events.ts": { path: "/s/:token/events", loader: NO_GET, action: { json: { viewer: ":uuid", events: [{ id: ":uuid", type: "open" }] }, expect: buyer } },
+  "s.$token_.events.ts": {
+    path: "/s/:token/events",
+    loader: NO_GET,
+    action: { json: { viewer: ":uuid", events: [{ id: ":uuid", type: "open" }] }, expect: buyer },
+  },
   "api.v1.users.ts": { path: "/api/v1/users", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
   "api.v1.invitations.ts": { path: "/api/v1/invitations", loader: api(["admin"]), action: { json: {}, expect: api(["admin"]) } },
   "api.v1.mail.ts": { path: "/api/v1/mail", loader: api(["admin"]) },
   "api.v1.users.$id.ts": { path: "/api/v1/users/:user", loader: NO_GET, action: { method: "PATCH", json: {}, expect: api(["admin"]) } },
   // Notifications are each person's own: everyone signed in has a list; another's notification is a 404.
   "_app.notifications.tsx": { path: "/notifications", loader: page(), action: { form: {}, expect: page() } },
-  "_app.notifications.$id.tsx": { path: "/notifications/:notification", loader: { ...row("login", []), seller: 404, otherSeller: 404, marketer: 404, manager: 404, admin: 404 } },
+  "_app.notifications.$id.tsx": {
+    path: "/notifications/:notification",
+    loader: { ...row("login", []), seller: 404, otherSeller: 404, marketer: 404, manager: 404, admin: 404 },
+  },
   "api.v1.notifications.ts": { path: "/api/v1/notifications", loader: api() },
   "api.v1.notifications.read.ts": { path: "/api/v1/notifications/read", loader: NO_GET, action: { json: { all: true }, expect: api() } },
-  "api.v1.me.notifications.ts": { path: "/api/v1/me/notifications", loader: api(), action: { method: "PUT", json: { prefs: {} }, expect: api() } },
-  "api.v1.me.push-subscriptions.ts": { path: "/api/v1/me/push-subscriptions", loader: api(), action: { method: "DELETE", json: {}, expect: api() } },
+  "api.v1.me.notifications.ts": {
+    path: "/api/v1/me/notifications",
+    loader: api(),
+    action: { method: "PUT", json: { prefs: {} }, expect: api() },
+  },
+  "api.v1.me.push-subscriptions.ts": {
+    path: "/api/v1/me/push-subscriptions",
+    loader: api(),
+    action: { method: "DELETE", json: {}, expect: api() },
+  },
 };
 
 let app: TestApp;
@@ -215,15 +284,28 @@ async function call(file: string, kind: "loader" | "action", path: string, perso
   const m = /\/(?:items|shares)\/([0-9a-f-]{36})/.exec(url);
   if (m) params.id = m[1];
   const buyerPath = /^\/s\/([A-Za-z0-9_-]{43})(?:\/items\/(\d+)(?:\/pages\/(\d+))?)?/.exec(url);
-  if (buyerPath) Object.assign(params, { token: buyerPath[1], ...(buyerPath[2] ? { n: buyerPath[2] } : {}), ...(buyerPath[3] ? { p: buyerPath[3] } : {}) });
+  if (buyerPath)
+    Object.assign(params, {
+      token: buyerPath[1],
+      ...(buyerPath[2] ? { n: buyerPath[2] } : {}),
+      ...(buyerPath[3] ? { p: buyerPath[3] } : {}),
+    });
   if (file.includes("users.$id")) params.id = ids.user;
   if (file.includes("previews.$n")) params.n = "1";
   if (file.includes("notifications.$id")) params.id = ids.notification;
   const method = kind === "loader" ? "GET" : (c?.method ?? "POST");
   const fill = (v: unknown): unknown =>
     typeof v === "string"
-      ? v === ":uuid" ? randomUUID() : v === ":future" ? new Date(Date.now() + 7 * 86_400_000).toISOString() : v.replace(":item", ids.item)
-      : Array.isArray(v) ? v.map(fill) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v;
+      ? v === ":uuid"
+        ? randomUUID()
+        : v === ":future"
+          ? new Date(Date.now() + 7 * 86_400_000).toISOString()
+          : v.replace(":item", ids.item)
+      : Array.isArray(v)
+        ? v.map(fill)
+        : v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]))
+          : v;
   const form = c?.form ? (fill(c.form) as Record<string, string>) : undefined;
   const req = request(url, { method, cookie: cookies[persona], json: fill(c?.json), form });
   return classify(await respond(() => mod[kind](routeArgs(app, req, params))));
@@ -249,7 +331,11 @@ describe("role × route matrix", () => {
       for (const persona of PERSONAS) {
         if (entry.loader) {
           const loader: Call =
-            entry.loader === NO_GET ? { expect: row(405, "all", 405) } : "expect" in entry.loader ? (entry.loader as Call) : { expect: entry.loader as Row };
+            entry.loader === NO_GET
+              ? { expect: row(405, "all", 405) }
+              : "expect" in entry.loader
+                ? (entry.loader as Call)
+                : { expect: entry.loader as Row };
           if (entry.loader === NO_GET) loader.expect = Object.fromEntries(PERSONAS.map((p) => [p, 405])) as Row;
           want[`GET ${persona}`] = loader.expect[persona];
           got[`GET ${persona}`] = verdict(await call(file, "loader", loader.path ?? entry.path, persona), "loader", want[`GET ${persona}`]);
@@ -267,7 +353,9 @@ describe("role × route matrix", () => {
           got[key] = verdict(await call(file, "action", entry.action.path ?? entry.path, persona, entry.action), "action", want[key]);
         }
       }
-      const diff = Object.keys(want).filter((k) => got[k] !== want[k]).map((k) => `${k}: got ${got[k]}, want ${want[k]}`);
+      const diff = Object.keys(want)
+        .filter((k) => got[k] !== want[k])
+        .map((k) => `${k}: got ${got[k]}, want ${want[k]}`);
       expect(diff).toEqual([]);
     });
   }

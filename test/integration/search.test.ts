@@ -124,7 +124,9 @@ describe("synonyms", () => {
     const { cookie: sellerCookie } = await seller();
     const id = await createItem(app.db, { title: "Customer acquisition cost explained" });
     await sync();
-    const res = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms: "CAC, customer acquisition cost" } });
+    const res = await call(synonymsAction, "/search/synonyms", cookie, {
+      form: { intent: "add", terms: "CAC, customer acquisition cost" },
+    });
     expect(res.done).toMatch(/cac = customer acquisition cost/);
     const body = await (await call(searchApi, "/api/v1/search?q=cac", sellerCookie)).json();
     expect(body.hits.map((h: { id: string }) => h.id)).toContain(id);

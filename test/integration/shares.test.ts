@@ -70,9 +70,21 @@ const report = (token: string, body: unknown, ua = CHROME) =>
 describe("creating shares", () => {
   it("answers a share with an unguessable /s/<token> link, stores a re-sent id once, and audits it", async () => {
     const id = randomUUID();
-    const first = await create({ id, itemIds: [ids.deck, ids.onePager], recipientName: "Dana Buyer", recipientEmail: "Dana@Example.test", note: "As promised" });
+    const first = await create({
+      id,
+      itemIds: [ids.deck, ids.onePager],
+      recipientName: "Dana Buyer",
+      recipientEmail: "Dana@Example.test",
+      note: "As promised",
+    });
     expect(first.res.status).toBe(201);
-    expect(first.body.share).toMatchObject({ id, status: "active", recipientEmail: "dana@example.test", allowDownload: false, requireEmail: false });
+    expect(first.body.share).toMatchObject({
+      id,
+      status: "active",
+      recipientEmail: "dana@example.test",
+      allowDownload: false,
+      requireEmail: false,
+    });
     expect(first.body.share.url).toMatch(/^http:\/\/localhost\/s\/[A-Za-z0-9_-]{43}$/);
     expect(first.body.share.items.map((i: any) => i.id)).toEqual([ids.deck, ids.onePager]);
     // Default expiry: 30 days.
@@ -85,7 +97,10 @@ describe("creating shares", () => {
     const mine = (await (await call(listSharesApi, request("/api/v1/shares", { cookie: cookies.seller }))).json()) as any;
     expect(mine.shares.filter((s: any) => s.id === id)).toHaveLength(1);
     expect((await create({ id, itemIds: [ids.deck] }, "west")).res.status).toBe(409);
-    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, id), eq(auditLog.action, "share.created")));
+    const audit = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, id), eq(auditLog.action, "share.created")));
     expect(audit).toHaveLength(1);
   });
 
@@ -117,11 +132,22 @@ describe("creating shares", () => {
   });
 
   it("creates a share from the plain form (no JavaScript) and sends the seller to it", async () => {
-    const form = new URLSearchParams({ id: randomUUID(), itemIds: ids.onePager, days: "7", allowDownload: "on", recipientName: "Form Buyer" });
-    const res = await call(newShareAction, new Request("http://localhost/shares/new", { method: "POST", body: form, headers: { cookie: cookies.seller } }));
+    const form = new URLSearchParams({
+      id: randomUUID(),
+      itemIds: ids.onePager,
+      days: "7",
+      allowDownload: "on",
+      recipientName: "Form Buyer",
+    });
+    const res = await call(
+      newShareAction,
+      new Request("http://localhost/shares/new", { method: "POST", body: form, headers: { cookie: cookies.seller } }),
+    );
     expect(res.status).toBe(302);
     const shareId = res.headers.get("location")!.match(/\/shares\/([0-9a-f-]{36})/)![1];
-    const view = (await (await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })).json()) as any;
+    const view = (await (
+      await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })
+    ).json()) as any;
     expect(view.share).toMatchObject({ allowDownload: true, recipientName: "Form Buyer" });
   });
 });
@@ -143,7 +169,9 @@ describe("the buyer's page", () => {
     expect(html).toContain("Beacon Analytics discovery talk track");
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
     // Every URL on the page stays inside this share.
-    const urls = [...html.matchAll(/(?:href|src|srcset|action)="([^"]*)"/g)].filter((m) => !m[1].startsWith("data:")).flatMap((m) => m[1].split(/,\s*/).map((u) => u.split(" ")[0]));
+    const urls = [...html.matchAll(/(?:href|src|srcset|action)="([^"]*)"/g)]
+      .filter((m) => !m[1].startsWith("data:"))
+      .flatMap((m) => m[1].split(/,\s*/).map((u) => u.split(" ")[0]));
     const inside = urls.filter((u) => u.startsWith(`/s/${token}/`));
     expect(inside.length).toBeGreaterThan(3);
     expect(urls.filter((u) => !u.startsWith(`/s/${token}/`) && !u.startsWith("https://video.example.com/"))).toEqual([]);
@@ -159,19 +187,25 @@ describe("the buyer's page", () => {
     const page = await call(buyerPreview, request(`/s/${token}/items/1/pages/1?w=640`), { token, n: "1", p: "1" });
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("image/webp");
-    for (const [n, p] of [["2", "1"], ["1", "999"], ["0", "1"]]) {
+    for (const [n, p] of [
+      ["2", "1"],
+      ["1", "999"],
+      ["0", "1"],
+    ]) {
       expect((await call(buyerPreview, request(`/s/${token}/items/${n}/pages/${p}`), { token, n, p })).status).toBe(404);
     }
     const file = await call(buyerFile, request(`/s/${token}/items/1/file`), { token, n: "1" });
     expect(file.status).toBe(200);
     expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
-    expect((await buyerGet(token).then((r) => r.text()))).toContain(`data-download="1"`);
+    expect(await buyerGet(token).then((r) => r.text())).toContain(`data-download="1"`);
   });
 
   it("answers random, expired and revoked tokens with the same page, and nothing else under them", async () => {
     const { body: revokedShare } = await create({ itemIds: [ids.deck], allowDownload: true });
     const revoked = tokenOf(revokedShare.share.url);
-    const del = await call(shareApi, request(`/api/v1/shares/${revokedShare.share.id}`, { method: "DELETE", cookie: cookies.seller }), { id: revokedShare.share.id });
+    const del = await call(shareApi, request(`/api/v1/shares/${revokedShare.share.id}`, { method: "DELETE", cookie: cookies.seller }), {
+      id: revokedShare.share.id,
+    });
     expect(((await del.json()) as any).share.status).toBe("revoked");
     const { body: expiring } = await create({ itemIds: [ids.deck], expiresAt: new Date(Date.now() + 60_000).toISOString() });
     const expired = tokenOf(expiring.share.url);
@@ -179,10 +213,12 @@ describe("the buyer's page", () => {
     const { loadBuyerShare } = await import("~/modules/shares/buyer.server");
     await expect(loadBuyerShare(app.db, expired, later)).rejects.toMatchObject({ code: "not_found" });
     const random = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-    const answers = await Promise.all([random, revoked, "nonsense"].map(async (t) => {
-      const r = await buyerGet(t);
-      return { status: r.status, body: await r.text(), csp: r.headers.get("content-security-policy") };
-    }));
+    const answers = await Promise.all(
+      [random, revoked, "nonsense"].map(async (t) => {
+        const r = await buyerGet(t);
+        return { status: r.status, body: await r.text(), csp: r.headers.get("content-security-policy") };
+      }),
+    );
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(answers[0].body).toContain("This link is not available");
@@ -192,9 +228,20 @@ describe("the buyer's page", () => {
       expect((await report(t, { viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }] })).status).toBe(404);
     }
     // Extending a revoked share is refused; revoking twice is fine.
-    const patch = await call(shareApi, request(`/api/v1/shares/${revokedShare.share.id}`, { method: "PATCH", cookie: cookies.seller, json: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() } }), { id: revokedShare.share.id });
+    const patch = await call(
+      shareApi,
+      request(`/api/v1/shares/${revokedShare.share.id}`, {
+        method: "PATCH",
+        cookie: cookies.seller,
+        json: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+      }),
+      { id: revokedShare.share.id },
+    );
     expect(patch.status).toBe(409);
-    const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, revokedShare.share.id), eq(auditLog.action, "share.revoked")));
+    const audit = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, revokedShare.share.id), eq(auditLog.action, "share.revoked")));
     expect(audit).toHaveLength(1);
   });
 
@@ -229,7 +276,11 @@ describe("the buyer's page", () => {
     const page = await (await buyerGet(token, CHROME, cookie.split(";")[0])).text();
     expect(page).toContain(`data-email="pat@buyer.test"`);
     expect(page).toContain("/pages/1");
-    const withEmail = await call(buyerPreview, request(`/s/${token}/items/1/pages/1`, { cookie: cookie.split(";")[0] }), { token, n: "1", p: "1" });
+    const withEmail = await call(buyerPreview, request(`/s/${token}/items/1/pages/1`, { cookie: cookie.split(";")[0] }), {
+      token,
+      n: "1",
+      p: "1",
+    });
     expect(withEmail.status).toBe(200);
   });
 
@@ -250,9 +301,15 @@ describe("engagement", () => {
     }
     const viewer = randomUUID();
     // A scanner that runs script is still a bot by its user agent.
-    const bot = await report(token, { viewer, events: [{ id: randomUUID(), type: "open" }] }, "Mozilla/5.0 (compatible; HeadlessChrome) SafeLinks");
+    const bot = await report(
+      token,
+      { viewer, events: [{ id: randomUUID(), type: "open" }] },
+      "Mozilla/5.0 (compatible; HeadlessChrome) SafeLinks",
+    );
     expect(((await bot.json()) as any).accepted).toBe(0);
-    const shown = (await (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })).json()) as any;
+    const shown = (await (
+      await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })
+    ).json()) as any;
     expect(shown.share.engagement).toMatchObject({ opens: 0, viewers: 0 });
     expect(shown.share.firstOpenedAt).toBeNull();
   });
@@ -280,16 +337,31 @@ describe("engagement", () => {
     // A second viewer of the same link: forwarded.
     await report(token, { viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }] });
     // A heartbeat claiming more than a minute is refused.
-    expect((await report(token, { viewer, events: [{ id: randomUUID(), type: "page", position: 1, page: 1, ms: 3_600_000 }] })).status).toBe(400);
+    expect(
+      (await report(token, { viewer, events: [{ id: randomUUID(), type: "page", position: 1, page: 1, ms: 3_600_000 }] })).status,
+    ).toBe(400);
 
-    const view = (await (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })).json()) as any;
+    const view = (await (
+      await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id })
+    ).json()) as any;
     expect(view.share.engagement).toMatchObject({ opens: 2, viewers: 2, downloads: 1 });
     expect(view.share.engagement.items).toEqual([
-      { position: 1, ms: 9_700, pages: [{ page: 1, ms: 3_000 }, { page: 2, ms: 2_500 }, { page: 3, ms: 4_000 }, { page: 4, ms: 200 }] },
+      {
+        position: 1,
+        ms: 9_700,
+        pages: [
+          { page: 1, ms: 3_000 },
+          { page: 2, ms: 2_500 },
+          { page: 3, ms: 4_000 },
+          { page: 4, ms: 200 },
+        ],
+      },
     ]);
     expect(view.share.summary.text).toBe("opened 2× · 2 viewers (forwarded) · pages 1–3 read · 10 s · 1 download");
     // Only the owner sees it.
-    expect((await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.west }), { id: body.share.id })).status).toBe(404);
+    expect(
+      (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.west }), { id: body.share.id })).status,
+    ).toBe(404);
 
     // The in-app notice: new on the seller's list once, then seen.
     const first = (await call(mySharesPage, request("/shares", { cookie: cookies.seller }))) as unknown as { shares: any[] };

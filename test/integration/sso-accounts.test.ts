@@ -31,8 +31,15 @@ const settings = (over: Partial<OidcSettings> = {}): OidcSettings => ({
   allowHttp: false,
   ...over,
 });
-const claimsFor = (over: Record<string, unknown> = {}) => ({ sub: randomUUID(), email: `sso-${randomUUID()}@example.test`, email_verified: true, name: "Sam Sso", ...over });
-const signIn = (claims: Record<string, unknown>, s = settings()) => accountForClaims(app.db, { settings: s, claims, inviteTokenHash: null, userAgent: null });
+const claimsFor = (over: Record<string, unknown> = {}) => ({
+  sub: randomUUID(),
+  email: `sso-${randomUUID()}@example.test`,
+  email_verified: true,
+  name: "Sam Sso",
+  ...over,
+});
+const signIn = (claims: Record<string, unknown>, s = settings()) =>
+  accountForClaims(app.db, { settings: s, claims, inviteTokenHash: null, userAgent: null });
 
 describe("mapping roles from claims", () => {
   it("takes a role name as is without a map, maps through OIDC_ROLE_MAP, and picks the most capable of several", () => {
@@ -64,7 +71,12 @@ describe("accounts from SSO claims", () => {
     const refuse = settings({ unmapped: "refuse" });
     const claims = claimsFor();
     await expect(signIn(claims, refuse)).rejects.toMatchObject({ reason: "unmapped" });
-    expect(await app.db.select().from(users).where(eq(users.email, claims.email as string))).toEqual([]);
+    expect(
+      await app.db
+        .select()
+        .from(users)
+        .where(eq(users.email, claims.email as string)),
+    ).toEqual([]);
   });
 
   it("links an existing account by verified email, and refuses to link an unverified one", async () => {
@@ -85,7 +97,10 @@ describe("accounts from SSO claims", () => {
     const user = await signIn(claims);
     const moved = await signIn({ ...claims, fieldkit_role: "manager", fieldkit_team: west.name });
     expect(moved).toMatchObject({ id: user.id, role: "manager", teamId: west.id });
-    const entries = await app.db.select().from(auditLog).where(and(eq(auditLog.targetId, user.id), sql`${auditLog.details}->>'source' = 'sso_claims'`));
+    const entries = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, user.id), sql`${auditLog.details}->>'source' = 'sso_claims'`));
     expect(entries.map((e) => e.action).sort()).toEqual(["user.role_changed", "user.team_changed"]);
     expect(entries.find((e) => e.action === "user.role_changed")!.details).toMatchObject({ from: "seller", to: "manager" });
   });
@@ -95,11 +110,20 @@ describe("accounts from SSO claims", () => {
     const admin = await createUser(app, { role: "admin" });
     const actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role, teamId: null, leadsTeamIds: [] };
     const email = `invited-${randomUUID()}@example.test`;
-    const invite = await inviteUser(app.db, { actor, input: { email, role: "manager", teamId: team.id }, settings: { publicUrl: "http://f.test", ssoName: "Example ID" } });
+    const invite = await inviteUser(app.db, {
+      actor,
+      input: { email, role: "manager", teamId: team.id },
+      settings: { publicUrl: "http://f.test", ssoName: "Example ID" },
+    });
     const [row] = await app.db.select({ tokenHash: invitations.tokenHash }).from(invitations).where(eq(invitations.id, invite.id));
     // The provider's claims name no role: the invitation decides.
     const claims = claimsFor({ email });
-    const user = await accountForClaims(app.db, { settings: settings({ unmapped: "refuse" }), claims, inviteTokenHash: row.tokenHash, userAgent: null });
+    const user = await accountForClaims(app.db, {
+      settings: settings({ unmapped: "refuse" }),
+      claims,
+      inviteTokenHash: row.tokenHash,
+      userAgent: null,
+    });
     expect(user).toMatchObject({ email, role: "manager", teamId: team.id });
     const [used] = await app.db.select().from(invitations).where(eq(invitations.id, invite.id));
     expect(used.acceptedAt).not.toBeNull();

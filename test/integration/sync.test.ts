@@ -37,34 +37,37 @@ async function makeItem(
   const updatedAt = opts.updatedAt ?? new Date(Date.now() - 2 * HOUR);
   // One transaction: committed before its audience, the item would have been visible to everyone.
   return app.db.transaction(async (tx) => {
-  const [item] = await tx
-    .insert(items)
-    .values({
-      type: opts.type ?? "deck",
-      title: `Item ${randomUUID().slice(0, 8)}`,
-      summary: "A summary",
-      status,
-      publishedAt: status === "published" || status === "archived" ? updatedAt : null,
-      expiresAt: opts.expiresAt ?? null,
-      updatedAt,
-      createdAt: updatedAt,
-    })
-    .returning();
-  await tx.insert(itemVersions).values({ itemId: item.id, number: 1, bodyMd: opts.body ?? null, text: opts.body ?? "" });
-  if (opts.audience?.length) await tx.insert(itemAudiences).values(opts.audience.map((teamId) => ({ itemId: item.id, teamId })));
-  if (opts.tag) {
-    const [tag] = await tx
-      .insert(tags)
-      .values({ facet: opts.tag.facet, value: `${opts.tag.value}-${randomUUID().slice(0, 6)}`, label: opts.tag.value })
+    const [item] = await tx
+      .insert(items)
+      .values({
+        type: opts.type ?? "deck",
+        title: `Item ${randomUUID().slice(0, 8)}`,
+        summary: "A summary",
+        status,
+        publishedAt: status === "published" || status === "archived" ? updatedAt : null,
+        expiresAt: opts.expiresAt ?? null,
+        updatedAt,
+        createdAt: updatedAt,
+      })
       .returning();
-    await tx.insert(itemTags).values({ itemId: item.id, tagId: tag.id });
-  }
-  return item;
+    await tx.insert(itemVersions).values({ itemId: item.id, number: 1, bodyMd: opts.body ?? null, text: opts.body ?? "" });
+    if (opts.audience?.length) await tx.insert(itemAudiences).values(opts.audience.map((teamId) => ({ itemId: item.id, teamId })));
+    if (opts.tag) {
+      const [tag] = await tx
+        .insert(tags)
+        .values({ facet: opts.tag.facet, value: `${opts.tag.value}-${randomUUID().slice(0, 6)}`, label: opts.tag.value })
+        .returning();
+      await tx.insert(itemTags).values({ itemId: item.id, tagId: tag.id });
+    }
+    return item;
   });
 }
 
 const touch = (id: string, set: Partial<typeof items.$inferInsert> = {}) =>
-  app.db.update(items).set({ ...set, updatedAt: sql`now()` as unknown as Date }).where(eq(items.id, id));
+  app.db
+    .update(items)
+    .set({ ...set, updatedAt: sql`now()` as unknown as Date })
+    .where(eq(items.id, id));
 
 const ids = (r: SyncResponse) => r.items.map((i) => i.id);
 const delta = (user: SessionUser, since?: string, limit?: number) => catalogDelta(app.db, { user, since, limit, settleMs: 0 });
@@ -222,7 +225,9 @@ describe("paging", () => {
   it("pages through a complete catalog with `more`, keeping the complete-catalog flag on every page", async () => {
     const team = await createTeam(app);
     // Another team's audience, so this seller's catalog holds only the five items below plus public ones.
-    const mine = await Promise.all(Array.from({ length: 5 }, (_, i) => makeItem({ audience: [team.id], updatedAt: new Date(Date.now() - (10 + i) * HOUR) })));
+    const mine = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => makeItem({ audience: [team.id], updatedAt: new Date(Date.now() - (10 + i) * HOUR) })),
+    );
     const seller = await sessionUser("seller", team.id);
     const all = (await delta(seller)).items.length;
     const seen: string[] = [];
@@ -276,7 +281,9 @@ describe("GET /api/v1/sync", () => {
 
   it("answers 400 for a page size over the maximum", async () => {
     const seller = await createUser(app, { role: "seller" });
-    const res = (await syncApi(routeArgs(app, request("/api/v1/sync?limit=5000", { cookie: await cookieFor(app, seller.id) })) as never)) as Response;
+    const res = (await syncApi(
+      routeArgs(app, request("/api/v1/sync?limit=5000", { cookie: await cookieFor(app, seller.id) })) as never,
+    )) as Response;
     expect(res.status).toBe(400);
   });
 });

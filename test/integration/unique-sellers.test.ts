@@ -31,7 +31,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function fieldUser(teamId: string, role: "seller" | "manager" = "seller"): Promise<U> {
-  return sessionUser(await createUser(app, { role, teamId, leads: role === "manager" ? [teamId] : [] }), role === "manager" ? [teamId] : []);
+  return sessionUser(
+    await createUser(app, { role, teamId, leads: role === "manager" ? [teamId] : [] }),
+    role === "manager" ? [teamId] : [],
+  );
 }
 
 const send = (user: U, rows: ReturnType<typeof event>[]) => ingestEvents(app.db, { user, rows, now: NOW });
@@ -118,7 +121,9 @@ describe("unique sellers per item", () => {
       [march(28), 8, 1],
     ]);
     expect(await gapsFromEvents(item.id)).toEqual(await storedGaps(item.id));
-    expect([await uniqueSellers(item.id, 3, 19), await uniqueSellers(item.id, 14, 19), await uniqueSellers(item.id, 1, 31)]).toEqual([1, 0, 1]);
+    expect([await uniqueSellers(item.id, 3, 19), await uniqueSellers(item.id, 14, 19), await uniqueSellers(item.id, 1, 31)]).toEqual([
+      1, 0, 1,
+    ]);
     expect(await rangesThatDisagree(item.id)).toEqual([]);
   });
 
@@ -150,7 +155,9 @@ describe("unique sellers per item", () => {
     const days = [14, 3, 27, 8, 21, 9, 2, 30, 16, 5, 22, 11];
     // Each batch is one day (plus another item, so the statements take a while and overlap).
     const results = await Promise.all(
-      days.map((d) => send(s, [...views(item.id, [d, d]), ...Array.from({ length: 40 }, (_, i) => event("view", other.id, at(d, i % 24)))])),
+      days.map((d) =>
+        send(s, [...views(item.id, [d, d]), ...Array.from({ length: 40 }, (_, i) => event("view", other.id, at(d, i % 24)))]),
+      ),
     );
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(days.length * 42);
     const sorted = [...days].sort((x, y) => x - y);
@@ -170,13 +177,21 @@ describe("unique sellers per item", () => {
       await fieldUser(west.id),
       await fieldUser(west.id),
     ];
-    const items = [await createItem(app, { publishedAt: PUBLISHED }), await createItem(app, { publishedAt: PUBLISHED }), await createItem(app, { publishedAt: PUBLISHED })];
+    const items = [
+      await createItem(app, { publishedAt: PUBLISHED }),
+      await createItem(app, { publishedAt: PUBLISHED }),
+      await createItem(app, { publishedAt: PUBLISHED }),
+    ];
     // Each person: 25 events on random days and items, sent in random batches in random order;
     // people send at the same time as each other.
     await Promise.all(
       people.map(async (p) => {
         const rows = Array.from({ length: 25 }, () =>
-          event(rnd() < 0.8 ? "view" : "share", items[Math.floor(rnd() * items.length)].id, at(2 + Math.floor(rnd() * 30), Math.floor(rnd() * 24))),
+          event(
+            rnd() < 0.8 ? "view" : "share",
+            items[Math.floor(rnd() * items.length)].id,
+            at(2 + Math.floor(rnd() * 30), Math.floor(rnd() * 24)),
+          ),
         );
         while (rows.length) {
           const batch = rows.splice(Math.floor(rnd() * rows.length), 1 + Math.floor(rnd() * 6));

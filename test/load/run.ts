@@ -156,7 +156,10 @@ async function main() {
     };
     if (!found.hits?.length) throw new Error("search found no published item to load");
     const ctx: Ctx = { baseURL: server.baseURL, cookie, itemId: found.hits[0].id, sellerCookies, itemIds: found.hits.map((h) => h.id) };
-    for (const [name, url] of [["item", `${server.baseURL}/items/${ctx.itemId}`], ["search", `${server.baseURL}/api/v1/search?q=pricing`]]) {
+    for (const [name, url] of [
+      ["item", `${server.baseURL}/items/${ctx.itemId}`],
+      ["search", `${server.baseURL}/api/v1/search?q=pricing`],
+    ]) {
       const r = await fetch(url, { headers: { cookie } });
       if (r.status !== 200) throw new Error(`${name} answered ${r.status} before the run`);
     }
@@ -195,7 +198,9 @@ async function main() {
       const capped = goalRps > 0.8 * sustained;
       console.log(
         `\n▶ ${s.name}: target ${fmt(2 * s.goal.value)} ${unit} (2× the goal of ${fmt(s.goal.value)}: ${s.goal.source})` +
-          (capped ? `, capped to ${fmt(rate * s.perRequest)} ${unit} = 80 % of the ${fmt(sustained * s.perRequest)} ${unit} this machine sustained flat out` : "") +
+          (capped
+            ? `, capped to ${fmt(rate * s.perRequest)} ${unit} = 80 % of the ${fmt(sustained * s.perRequest)} ${unit} this machine sustained flat out`
+            : "") +
           `\n  target ${fmt(rate * s.perRequest)} ${unit}, achieved ${fmt(achieved)} ${unit}; latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms` +
           `\n  errors: ${result.non2xx} non-2xx, ${result.errors - result.timeouts} connection errors, ${result.timeouts} timeouts` +
           `\n  server RSS: ${rssStart} MB at start, ${rssWarm} MB after warm-up, ${rssPeak} MB peak, ${rssEnd} MB at the end ` +
@@ -203,7 +208,16 @@ async function main() {
           `(growth after warm-up ${growth >= 0 ? "+" : ""}${growth} MB, limit +${RSS_GROWTH_LIMIT_MB} MB)` +
           `\n  ${ok ? "PASS" : "FAIL"}`,
       );
-      rows.push([s.name, `${fmt(2 * s.goal.value)} ${unit}`, `${fmt(rate * s.perRequest)} ${unit}`, `${fmt(achieved)} ${unit}`, `${result.latency.p50}/${result.latency.p99} ms`, String(errors), `${rssWarm}→${rssEnd} MB`, ok ? "PASS" : "FAIL"]);
+      rows.push([
+        s.name,
+        `${fmt(2 * s.goal.value)} ${unit}`,
+        `${fmt(rate * s.perRequest)} ${unit}`,
+        `${fmt(achieved)} ${unit}`,
+        `${result.latency.p50}/${result.latency.p99} ms`,
+        String(errors),
+        `${rssWarm}→${rssEnd} MB`,
+        ok ? "PASS" : "FAIL",
+      ]);
     }
     const header = ["scenario", "2× goal", "run at", "achieved", "p50/p99", "errors", "RSS", ""];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -43,7 +43,13 @@ export async function createTeam(app: AppContext, name = `Team ${randomUUID().sl
 
 export async function createUser(
   app: AppContext,
-  { role = "seller", teamId = null, leads = [], active = true, email }: { role?: Role; teamId?: string | null; leads?: string[]; active?: boolean; email?: string } = {},
+  {
+    role = "seller",
+    teamId = null,
+    leads = [],
+    active = true,
+    email,
+  }: { role?: Role; teamId?: string | null; leads?: string[]; active?: boolean; email?: string } = {},
 ) {
   cheapHash ??= hashPassword(TEST_PASSWORD, TEST_COST);
   const [user] = await app.db

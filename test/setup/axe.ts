@@ -29,7 +29,11 @@ export async function axeViolations(page: Page, { exclude = [] }: Options = {}):
       helpUrl: v.helpUrl,
       // Selector, the element's markup (selectors alone can be as terse as "img"), and axe's reason.
       targets: v.nodes.map((n) =>
-        [n.target.map(String).join(" "), n.html.replace(/\s+/g, " ").slice(0, 160), (n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 240)]
+        [
+          n.target.map(String).join(" "),
+          n.html.replace(/\s+/g, " ").slice(0, 160),
+          (n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 240),
+        ]
           .filter(Boolean)
           .join(" — "),
       ),

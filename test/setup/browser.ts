@@ -13,9 +13,9 @@ const e2e = inject("e2e");
 export const baseURL = "baseURL" in e2e ? e2e.baseURL : "";
 
 /** `describe` when the server and Chromium are up; otherwise skipped, with the reason in the name. */
-export const describeBrowser: typeof describe = ("skipped" in e2e
-  ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${e2e.skipped})`, fn)
-  : describe) as typeof describe;
+export const describeBrowser: typeof describe = (
+  "skipped" in e2e ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${e2e.skipped})`, fn) : describe
+) as typeof describe;
 
 export async function launch(
   options: { viewport?: { width: number; height: number }; userAgent?: string; serviceWorkers?: "allow" | "block" } = {},

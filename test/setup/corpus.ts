@@ -5,7 +5,8 @@ import { seededRandom } from "./random";
 
 export type CorpusFile = { filename: string; bytes: Uint8Array; kind: "pdf" | "docx" | "pptx" | "xlsx" | "image" };
 
-const WORDS = "field team pricing discovery renewal partner retail security onboarding pilot rollout objection champion budget timeline".split(" ");
+const WORDS =
+  "field team pricing discovery renewal partner retail security onboarding pilot rollout objection champion budget timeline".split(" ");
 
 export async function ordinaryCorpus(count = 100, seed = 7): Promise<CorpusFile[]> {
   const random = seededRandom(seed);
@@ -14,7 +15,10 @@ export async function ordinaryCorpus(count = 100, seed = 7): Promise<CorpusFile[
   for (let i = 0; i < count; i++) {
     const slot = i % 10;
     if (slot < 4) {
-      const pages = Array.from({ length: 3 + (i % 6) }, (_, p) => `Section ${p + 1}\n${Array.from({ length: 8 }, () => sentence(12)).join(" ")}`);
+      const pages = Array.from(
+        { length: 3 + (i % 6) },
+        (_, p) => `Section ${p + 1}\n${Array.from({ length: 8 }, () => sentence(12)).join(" ")}`,
+      );
       files.push({ filename: `brief-${i}.pdf`, bytes: await makePdf(pages, { title: `Brief ${i}` }), kind: "pdf" });
     } else if (slot < 6) {
       files.push({ filename: `notes-${i}.docx`, bytes: makeDocx(Array.from({ length: 30 }, () => sentence(20))), kind: "docx" });

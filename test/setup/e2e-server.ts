@@ -11,7 +11,6 @@ import { CHROMIUM } from "./chromium";
 import { dropDatabase, withDatabase } from "./databases";
 import { startAppServer } from "./server-process";
 
-
 declare module "vitest" {
   export interface ProvidedContext {
     e2e: { baseURL: string; chromium: string } | { skipped: string };

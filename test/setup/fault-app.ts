@@ -67,7 +67,13 @@ export async function prepareFaultApp(options: { databaseUrl?: string; env?: Rec
     const seller = await createUser(ctx, { role: "seller", teamId: team.id });
     const [item] = await handle.db
       .insert(items)
-      .values({ type: "talk_track", title: "Fault tolerance talk track", status: "published", publishedAt: new Date(), ownerId: marketer.id })
+      .values({
+        type: "talk_track",
+        title: "Fault tolerance talk track",
+        status: "published",
+        publishedAt: new Date(),
+        ownerId: marketer.id,
+      })
       .returning({ id: items.id });
     const body = "Open with the **uptime** story: a database restart costs a few 503s, never a lost order.";
     await handle.db.insert(itemVersions).values({ itemId: item.id, number: 1, changelog: "First version", bodyMd: body, text: body });

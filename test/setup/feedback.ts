@@ -45,7 +45,10 @@ export async function createItem(
 }
 
 export async function addVersion(app: AppContext, itemId: string, number: number) {
-  const [v] = await app.db.insert(itemVersions).values({ itemId, number, text: `v${number}` }).returning();
+  const [v] = await app.db
+    .insert(itemVersions)
+    .values({ itemId, number, text: `v${number}` })
+    .returning();
   return v;
 }
 

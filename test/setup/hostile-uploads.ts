@@ -5,11 +5,21 @@ import type { HostileFile } from "./hostile";
 
 export type UploadOutcome = { file: HostileFile; status: number; ms: number; body: any; itemId?: string };
 
-export async function uploadFile(baseURL: string, cookie: string, name: string, bytes: Uint8Array): Promise<{ status: number; ms: number; body: any }> {
+export async function uploadFile(
+  baseURL: string,
+  cookie: string,
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ status: number; ms: number; body: any }> {
   const form = new FormData();
   form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), name);
   const started = performance.now();
-  const res = await fetch(`${baseURL}/api/v1/items`, { method: "POST", body: form, headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${baseURL}/api/v1/items`, {
+    method: "POST",
+    body: form,
+    headers: { cookie },
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   let body: unknown = text;
   try {

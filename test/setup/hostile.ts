@@ -29,7 +29,8 @@ export function rawPdf(objects: string[], extraTrailer = ""): Uint8Array {
   return new Uint8Array(Buffer.from(out, "latin1"));
 }
 
-const stream = (dict: string, content: string) => `<< ${dict} /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`;
+const stream = (dict: string, content: string) =>
+  `<< ${dict} /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`;
 
 /** Catalog (1), Pages (2), Page (3) drawing `content` with `resources`, then the given objects from 5 on. */
 function onePage(content: string, resources: string, rest: string[], count = 1): Uint8Array {
@@ -205,8 +206,17 @@ async function lyingBomb(kind: "docx" | "pptx"): Promise<Uint8Array> {
 
 /** A JPEG header declaring 60,000 × 60,000 pixels (3.6 gigapixels) and no real image data. */
 function bombJpeg(): Uint8Array {
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0xea, 0x60, 0xea, 0x60, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
-  return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", "latin1"), sof, Buffer.from([0xff, 0xd9])]));
+  const sof = Buffer.from([
+    0xff, 0xc0, 0x00, 0x11, 0x08, 0xea, 0x60, 0xea, 0x60, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+  ]);
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+      Buffer.from("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", "latin1"),
+      sof,
+      Buffer.from([0xff, 0xd9]),
+    ]),
+  );
 }
 
 export async function hostileCorpus(): Promise<HostileFile[]> {
@@ -229,7 +239,11 @@ export async function hostileCorpus(): Promise<HostileFile[]> {
     { name: "pixel-bomb.jpg", bytes: bombJpeg(), expect: "refused" },
     { name: "truncated.pdf", bytes: honestPdf.slice(0, Math.floor(honestPdf.length / 2)), expect: "settles" },
     { name: "truncated.docx", bytes: makeDocx(["Cut short"]).slice(0, 300), expect: "refused" },
-    { name: "pdf-header-garbage.pdf", bytes: new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.from(garbage)])), expect: "settles" },
+    {
+      name: "pdf-header-garbage.pdf",
+      bytes: new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.from(garbage)])),
+      expect: "settles",
+    },
     { name: "garbage.bin", bytes: garbage, expect: "refused" },
   ];
 }

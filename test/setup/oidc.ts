@@ -8,7 +8,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import Provider from "oidc-provider";
 import { freePort } from "./server-process";
 
-export type TestAccount = { sub: string; email: string; email_verified: boolean; name: string; fieldkit_role?: string | string[]; fieldkit_team?: string };
+export type TestAccount = {
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  name: string;
+  fieldkit_role?: string | string[];
+  fieldkit_team?: string;
+};
 export type Tamper = "signature" | "audience" | "expired" | "nonce";
 
 export type TestOidc = {
@@ -46,7 +53,16 @@ export async function startOidcProvider({ redirectUri }: { redirectUri: string }
   let lastNonce: string | null = null;
 
   const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_post" }],
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: [redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_post",
+      },
+    ],
     jwks: { keys: [jwk] },
     cookies: { keys: ["oidc-test-cookie-key-0123456789"] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "fieldkit_role", "fieldkit_team"] },
@@ -97,7 +113,8 @@ export async function startOidcProvider({ redirectUri }: { redirectUri: string }
           const now = Math.floor(Date.now() / 1000);
           if (tamper === "signature") body.id_token = body.id_token.slice(0, -6) + (body.id_token.endsWith("AAAAAA") ? "BBBBBB" : "AAAAAA");
           if (tamper === "audience") body.id_token = resign(body.id_token, privateKey, (c) => void (c.aud = "some-other-app"));
-          if (tamper === "expired") body.id_token = resign(body.id_token, privateKey, (c) => Object.assign(c, { iat: now - 7200, exp: now - 3600 }));
+          if (tamper === "expired")
+            body.id_token = resign(body.id_token, privateKey, (c) => Object.assign(c, { iat: now - 7200, exp: now - 3600 }));
           if (tamper === "nonce" && lastNonce) body.id_token = resign(body.id_token, privateKey, (c) => void (c.nonce = lastNonce));
           if (!tamper) lastNonce = claims.nonce;
         }
@@ -116,9 +133,10 @@ export async function startOidcProvider({ redirectUri }: { redirectUri: string }
     addAccount: (account) => void accounts.set(account.sub, account),
     signInAs: (sub) => void (current = sub),
     tamper: (mode) => void (tamper = mode),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

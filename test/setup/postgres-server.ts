@@ -77,13 +77,20 @@ export async function startPostgresServer(bindir: string): Promise<PostgresServe
       const proc = spawn(
         path.join(bindir, "postgres"),
         [
-          "-D", dataDir,
-          "-p", String(port),
-          "-c", "listen_addresses=127.0.0.1",
-          "-c", "unix_socket_directories=",
-          "-c", "max_connections=40",
-          "-c", "shared_buffers=32MB",
-          "-c", "logging_collector=off",
+          "-D",
+          dataDir,
+          "-p",
+          String(port),
+          "-c",
+          "listen_addresses=127.0.0.1",
+          "-c",
+          "unix_socket_directories=",
+          "-c",
+          "max_connections=40",
+          "-c",
+          "shared_buffers=32MB",
+          "-c",
+          "logging_collector=off",
         ],
         { cwd: "/", stdio: ["ignore", "ignore", "pipe"], ...(user ?? {}) },
       );
@@ -111,10 +118,14 @@ export async function startPostgresServer(bindir: string): Promise<PostgresServe
 
   try {
     await server.start();
-    const create = spawnSync(path.join(bindir, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-qc", "create database fieldkit"], {
-      cwd: "/",
-      encoding: "utf8",
-    });
+    const create = spawnSync(
+      path.join(bindir, "psql"),
+      ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-qc", "create database fieldkit"],
+      {
+        cwd: "/",
+        encoding: "utf8",
+      },
+    );
     if (create.status !== 0) throw new Error(`create database failed: ${create.stderr}`);
   } catch (error) {
     await server.destroy();

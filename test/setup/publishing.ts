@@ -29,7 +29,12 @@ export function multipartRequest(
 ): Request {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) form.append(name, v);
-  for (const f of files) form.append(f.field ?? "file", new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: f.type ?? "application/octet-stream" }), f.filename);
+  for (const f of files)
+    form.append(
+      f.field ?? "file",
+      new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: f.type ?? "application/octet-stream" }),
+      f.filename,
+    );
   const headers = new Headers();
   if (cookie) headers.set("Cookie", cookie);
   return new Request(new URL(pathname, "http://localhost"), { method: "POST", body: form, headers });
@@ -80,6 +85,11 @@ export function makeBombPng(side = 100_000): Uint8Array {
   ihdr[9] = 2; // truecolour
   const idat = deflateSync(Buffer.alloc(side * 3 + 1)); // one row of zeros; the rest is never sent
   return new Uint8Array(
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]),
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk("IHDR", ihdr),
+      chunk("IDAT", idat),
+      chunk("IEND", Buffer.alloc(0)),
+    ]),
   );
 }

@@ -29,7 +29,13 @@ export async function startAppServer(env: Record<string, string>, timeoutMs = 12
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    if (await fetch(`${baseURL}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${baseURL}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`The app did not become healthy in ${timeoutMs / 1000} s:\n${output}`);

@@ -22,7 +22,10 @@ function decodeQuotedPrintable(s: string) {
 
 /** The text/plain part of a message nodemailer built (multipart/alternative, quoted-printable or base64). */
 export function plainText(raw: string): string {
-  const part = /Content-Type: text\/plain[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?Content-Transfer-Encoding: ([^\r\n]+)\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw);
+  const part =
+    /Content-Type: text\/plain[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?Content-Transfer-Encoding: ([^\r\n]+)\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(
+      raw,
+    );
   if (!part) return raw;
   const [, encoding, body] = part;
   if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
@@ -73,7 +76,10 @@ export async function startSmtp(): Promise<TestSmtp> {
       for (;;) {
         const found = find(to, subject);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No mail to ${to}${subject ? ` matching ${subject}` : ""} within ${timeoutMs} ms; got: ${received.map((m) => `${m.to} "${m.subject}"`).join(", ") || "nothing"}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `No mail to ${to}${subject ? ` matching ${subject}` : ""} within ${timeoutMs} ms; got: ${received.map((m) => `${m.to} "${m.subject}"`).join(", ") || "nothing"}`,
+          );
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 200);
           waiters.push(() => (clearTimeout(t), resolve()));

@@ -6,7 +6,9 @@ import { expect, it } from "vitest";
 import { ITEM_ACTIONS, OTHER_ACTIONS } from "~/modules/audit/audit.server";
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+  );
 }
 
 it("offers every recorded audit action in the audit page's filter", () => {

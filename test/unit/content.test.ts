@@ -66,7 +66,7 @@ describe("safeFilename", () => {
   it("keeps only the last path segment and drops control and reserved characters", () => {
     expect(safeFilename("../../etc/passwd")).toBe("passwd");
     expect(safeFilename("C:\\Users\\me\\deck.pptx")).toBe("deck.pptx");
-    expect(safeFilename("a\u0000b\u001fc<>:\"|?*.pdf")).toBe("abc.pdf");
+    expect(safeFilename('a\u0000b\u001fc<>:"|?*.pdf')).toBe("abc.pdf");
     expect(safeFilename("...hidden")).toBe("hidden");
     expect(safeFilename("")).toBe("upload");
   });
@@ -84,7 +84,9 @@ describe("titleFromFilename", () => {
 
 describe("renderMarkdown", () => {
   it("removes scripts, event handlers and javascript: links", () => {
-    const html = renderMarkdown('Hi <img src=x onerror="alert(1)"> <script>alert(2)</script>\n\n[x](javascript:alert(3)) <a href="vbscript:x">y</a>');
+    const html = renderMarkdown(
+      'Hi <img src=x onerror="alert(1)"> <script>alert(2)</script>\n\n[x](javascript:alert(3)) <a href="vbscript:x">y</a>',
+    );
     expect(html).not.toMatch(/<script|onerror|javascript:|vbscript:|<img/i);
   });
 
@@ -112,12 +114,21 @@ describe("extractOffice", () => {
   });
 
   it("decodes XML entities in Word text", async () => {
-    const { pages } = await extractOffice(onDisk("w.docx", makeDocx(["R&D <budget> \"quoted\""])), "docx");
+    const { pages } = await extractOffice(onDisk("w.docx", makeDocx(['R&D <budget> "quoted"'])), "docx");
     expect(pages[0]).toBe('R&D <budget> "quoted"');
   });
 
   it("reads shared strings and numbers from sheets", async () => {
-    const { pages } = await extractOffice(onDisk("x.xlsx", makeXlsx([{ name: "A", rows: [["Seats", 50]] }, { name: "B", rows: [["Total", 1.5]] }])), "xlsx");
+    const { pages } = await extractOffice(
+      onDisk(
+        "x.xlsx",
+        makeXlsx([
+          { name: "A", rows: [["Seats", 50]] },
+          { name: "B", rows: [["Total", 1.5]] },
+        ]),
+      ),
+      "xlsx",
+    );
     expect(pages).toEqual(["Seats\t50", "Total\t1.5"]);
   });
 });

@@ -64,7 +64,12 @@ describe("loadEnv", () => {
     const webpush = (await import("web-push")).default;
     expect(() => webpush.setVapidDetails(first.subject, first.publicKey, first.privateKey)).not.toThrow();
     const given = webpush.generateVAPIDKeys();
-    const env = loadEnv({ DATA_DIR: tmp(), VAPID_PUBLIC_KEY: given.publicKey, VAPID_PRIVATE_KEY: given.privateKey, VAPID_SUBJECT: "https://fieldkit.example.test" });
+    const env = loadEnv({
+      DATA_DIR: tmp(),
+      VAPID_PUBLIC_KEY: given.publicKey,
+      VAPID_PRIVATE_KEY: given.privateKey,
+      VAPID_SUBJECT: "https://fieldkit.example.test",
+    });
     expect(env.vapid).toEqual({ ...given, subject: "https://fieldkit.example.test" });
   });
 
@@ -101,7 +106,13 @@ describe("mail and single sign-on settings", () => {
       SSO_ONLY: "true",
     });
     expect(env.PUBLIC_URL).toBe("https://fieldkit.example.test");
-    expect(env.oidc).toMatchObject({ issuer: "https://id.example.test", roleClaim: "fieldkit_role", teamClaim: "fieldkit_team", unmapped: "refuse", roleMap: { Sales: "seller", Marketing: "marketer" } });
+    expect(env.oidc).toMatchObject({
+      issuer: "https://id.example.test",
+      roleClaim: "fieldkit_role",
+      teamClaim: "fieldkit_team",
+      unmapped: "refuse",
+      roleMap: { Sales: "seller", Marketing: "marketer" },
+    });
     expect(env.ssoOnly).toBe(true);
   });
 });

@@ -21,7 +21,9 @@ describe("EventInput", () => {
 
   it("requires dwell time in milliseconds, at most four hours", () => {
     expect(EventInput.safeParse({ id, itemId, type: "dwell", at: "2025-03-01T10:00:00Z" }).success).toBe(false);
-    expect(EventInput.safeParse({ id, itemId, type: "dwell", at: "2025-03-01T10:00:00Z", props: { ms: 5 * 3600_000 } }).success).toBe(false);
+    expect(EventInput.safeParse({ id, itemId, type: "dwell", at: "2025-03-01T10:00:00Z", props: { ms: 5 * 3600_000 } }).success).toBe(
+      false,
+    );
   });
 
   it("refuses props over 2 kB", () => {

@@ -46,7 +46,10 @@ describe("toCsv", () => {
         { key: "a", label: "A" },
         { key: "b", label: "B" },
       ],
-      [{ a: 'say "hi", ok', b: "=HYPERLINK(1)" }, { a: "line\nbreak", b: null }],
+      [
+        { a: 'say "hi", ok', b: "=HYPERLINK(1)" },
+        { a: "line\nbreak", b: null },
+      ],
     );
     expect(csv).toBe('A,B\r\n"say ""hi"", ok",\'=HYPERLINK(1)\r\n"line\nbreak",\r\n');
   });
@@ -76,8 +79,22 @@ describe("weeksOf", () => {
 
 describe("effectivenessQuadrant", () => {
   const row = (title: string, views: number, useful: number, notUseful: number) => ({
-    itemId: title, title, type: "deck", status: "published", views, uniqueSellers: 1, shares: 0, downloads: 0, avgDwellS: null,
-    useful, notUseful, usefulShare: null, score: wilsonLowerBound(useful, useful + notUseful), buyerShares: 0, buyerOpened: 0, buyerOpenRate: null,
+    itemId: title,
+    title,
+    type: "deck",
+    status: "published",
+    views,
+    uniqueSellers: 1,
+    shares: 0,
+    downloads: 0,
+    avgDwellS: null,
+    useful,
+    notUseful,
+    usefulShare: null,
+    score: wilsonLowerBound(useful, useful + notUseful),
+    buyerShares: 0,
+    buyerOpened: 0,
+    buyerOpenRate: null,
   });
 
   it("leaves unrated items out and labels the four quadrants", () => {

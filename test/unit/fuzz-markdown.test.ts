@@ -14,7 +14,31 @@ const SEED = 20261124;
 const MAX_BODY = 200_000;
 
 // What the sanitiser's allow-list permits; anything else reaching the browser is a finding.
-const ALLOWED_TAGS = new Set(["h1", "h2", "h3", "h4", "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td"]);
+const ALLOWED_TAGS = new Set([
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "p",
+  "br",
+  "hr",
+  "strong",
+  "em",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "a",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+]);
 const ALLOWED_ATTRIBUTES: Record<string, Set<string>> = {
   a: new Set(["href", "title", "rel", "target"]),
   th: new Set(["align"]),
@@ -23,7 +47,14 @@ const ALLOWED_ATTRIBUTES: Record<string, Set<string>> = {
 };
 const ALLOWED_SCHEMES = new Set(["http", "https", "mailto", "tel"]);
 
-type Node = { nodeName: string; tagName?: string; namespaceURI?: string; attrs?: { name: string; value: string }[]; childNodes?: Node[]; content?: Node };
+type Node = {
+  nodeName: string;
+  tagName?: string;
+  namespaceURI?: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: Node[];
+  content?: Node;
+};
 
 /** Why this HTML is unsafe in a browser, or null. URLs are read as the URL parser reads them. */
 function unsafeHtml(html: string): string | null {
@@ -84,29 +115,29 @@ const VECTORS = [
   "<textarea><script>alert(1)</script></textarea>",
   "<xmp><img src=x onerror=alert(1)></xmp>",
   "<template><script>alert(1)</script></template>",
-  "<a href=\"javascript:alert(1)\">x</a>",
-  "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-  "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
-  "<a href=\" javascript:alert(1)\">x</a>",
+  '<a href="javascript:alert(1)">x</a>',
+  '<a href="jav&#x09;ascript:alert(1)">x</a>',
+  '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+  '<a href=" javascript:alert(1)">x</a>',
   "<a href='javascript&colon;alert(1)'>x</a>",
   "<a\nhref=JaVaScRiPt:alert(1)>x</a>",
   '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
   '<a href="vbscript:msgbox(1)">x</a>',
   '<a href="//evil.example">x</a>',
   '<a href="\\\\evil.example">x</a>',
-  "<a href=\"javascript:alert(1)\"",
+  '<a href="javascript:alert(1)"',
   "[x](javascript:alert(1))",
   "[x](JAVASCRIPT:alert(1))",
   "[x](&#x6A;avascript:alert(1))",
   "[x](java%0ascript:alert(1))",
   "[x](<javascript:alert(1)>)",
-  "[x]( javascript:alert(1) \"t\")",
+  '[x]( javascript:alert(1) "t")',
   "![x](javascript:alert(1))",
   "![x](data:image/svg+xml,<svg onload=alert(1)>)",
   "<javascript:alert(1)>",
   "<vbscript:msgbox(1)>",
   "[ref]\n\n[ref]: javascript:alert(1)",
-  "[ref][r]\n\n[r]: <data:text/html,x> \"t\"",
+  '[ref][r]\n\n[r]: <data:text/html,x> "t"',
   "`<script>alert(1)</script>`",
   "```html\n<script>alert(1)</script>\n```",
   "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -114,12 +145,69 @@ const VECTORS = [
   "</p><script>alert(1)</script><p>",
   "<<script>script>alert(1)<</script>/script>",
   "<a href=x title='\"><script>alert(1)</script>'>x</a>",
-  "[x](https://ok.example \"<img src=x onerror=alert(1)>\")",
+  '[x](https://ok.example "<img src=x onerror=alert(1)>")',
 ];
 
-const SCHEMES = ["javascript", "JaVaScRiPt", "vbscript", "data", "file", "blob", "ftp", "http", "https", "mailto", "tel", "jav\tascript", "java\nscript", "\u0001javascript", " javascript"];
+const SCHEMES = [
+  "javascript",
+  "JaVaScRiPt",
+  "vbscript",
+  "data",
+  "file",
+  "blob",
+  "ftp",
+  "http",
+  "https",
+  "mailto",
+  "tel",
+  "jav\tascript",
+  "java\nscript",
+  "\u0001javascript",
+  " javascript",
+];
 
-const MARKDOWN_BITS = ["# ", "## ", "> ", "- ", "* ", "1. ", "    ", "\t", "```", "~~~", "**", "__", "_", "*", "~~", "`", "[", "]", "(", ")", "](", "<", ">", "/", "\"", "'", "=", "&", "&amp;", "&#", ";", "|a|b|\n|-|-|\n", "---", "\n", "\n\n", "  \n", "\\", "!", "www.example.com", "a@b.example"];
+const MARKDOWN_BITS = [
+  "# ",
+  "## ",
+  "> ",
+  "- ",
+  "* ",
+  "1. ",
+  "    ",
+  "\t",
+  "```",
+  "~~~",
+  "**",
+  "__",
+  "_",
+  "*",
+  "~~",
+  "`",
+  "[",
+  "]",
+  "(",
+  ")",
+  "](",
+  "<",
+  ">",
+  "/",
+  '"',
+  "'",
+  "=",
+  "&",
+  "&amp;",
+  "&#",
+  ";",
+  "|a|b|\n|-|-|\n",
+  "---",
+  "\n",
+  "\n\n",
+  "  \n",
+  "\\",
+  "!",
+  "www.example.com",
+  "a@b.example",
+];
 
 /** Entity-encodes the characters the mask picks, the way a payload hides from naive filters. */
 const encode = (s: string, mask: number[]) =>
@@ -132,22 +220,43 @@ const encode = (s: string, mask: number[]) =>
     .join("");
 
 const url = fc
-  .tuple(fc.constantFrom(...SCHEMES), fc.constantFrom(":", "&colon;", "&#58;", "%3a", ":"), fc.constantFrom("alert(1)", "//evil.example/x", "text/html,<script>alert(1)</script>", "x@y.example"))
+  .tuple(
+    fc.constantFrom(...SCHEMES),
+    fc.constantFrom(":", "&colon;", "&#58;", "%3a", ":"),
+    fc.constantFrom("alert(1)", "//evil.example/x", "text/html,<script>alert(1)</script>", "x@y.example"),
+  )
   .map(([scheme, colon, rest]) => `${scheme}${colon}${rest}`);
 
 const linkish = fc
   .tuple(url, fc.constantFrom("md", "img", "auto", "a", "ref"))
   .map(([u, form]) =>
-    form === "md" ? `[go](${u})` : form === "img" ? `![i](${u})` : form === "auto" ? `<${u}>` : form === "a" ? `<a href="${u}">go</a>` : `[go][r]\n\n[r]: ${u}\n`,
+    form === "md"
+      ? `[go](${u})`
+      : form === "img"
+        ? `![i](${u})`
+        : form === "auto"
+          ? `<${u}>`
+          : form === "a"
+            ? `<a href="${u}">go</a>`
+            : `[go][r]\n\n[r]: ${u}\n`,
   );
 
 const nested = fc
-  .tuple(fc.integer({ min: 1, max: 4 * MAX_NESTING }), fc.constantFrom("> ", "- ", "  ", "1. ", "> - ", "* > "), fc.constantFrom(...VECTORS))
+  .tuple(
+    fc.integer({ min: 1, max: 4 * MAX_NESTING }),
+    fc.constantFrom("> ", "- ", "  ", "1. ", "> - ", "* > "),
+    fc.constantFrom(...VECTORS),
+  )
   .map(([depth, unit, tail]) => unit.repeat(depth) + tail);
 
 const fragment = fc.oneof(
   { arbitrary: fc.constantFrom(...VECTORS), weight: 4 },
-  { arbitrary: fc.tuple(fc.constantFrom(...VECTORS), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 })).map(([v, m]) => encode(v, m)), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(...VECTORS), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }))
+      .map(([v, m]) => encode(v, m)),
+    weight: 2,
+  },
   { arbitrary: linkish, weight: 3 },
   { arbitrary: nested, weight: 1 },
   { arbitrary: fc.constantFrom(...MARKDOWN_BITS), weight: 4 },
@@ -184,7 +293,11 @@ describe("the safety check itself", () => {
   });
 
   it("passes what the renderer is meant to produce", () => {
-    expect(unsafeHtml('<p><a href="https://example.com" rel="noopener noreferrer nofollow" target="_blank">x</a></p><ol start="2"><li>y</li></ol>')).toBeNull();
+    expect(
+      unsafeHtml(
+        '<p><a href="https://example.com" rel="noopener noreferrer nofollow" target="_blank">x</a></p><ol start="2"><li>y</li></ol>',
+      ),
+    ).toBeNull();
   });
 });
 
@@ -203,7 +316,9 @@ describe("renderMarkdown under generated input", () => {
 
   it("renders nesting far beyond the bound without throwing", () => {
     fc.assert(
-      fc.property(fc.integer({ min: MAX_NESTING, max: 5_000 }), fc.constantFrom(">", "> ", "- ", "1. ", "> - ", "\t- "), (depth, unit) => checkRender(unit.repeat(depth) + "x")),
+      fc.property(fc.integer({ min: MAX_NESTING, max: 5_000 }), fc.constantFrom(">", "> ", "- ", "1. ", "> - ", "\t- "), (depth, unit) =>
+        checkRender(unit.repeat(depth) + "x"),
+      ),
       { seed: SEED, numRuns: 60 },
     );
   });
@@ -224,7 +339,7 @@ describe("near the size limit", () => {
     ["a list indented one level deeper on every line", indentedList],
     ["every vector, repeated", () => fill(VECTORS.join("\n\n") + "\n\n")],
     ["autolinked addresses", () => fill("a@b.example ")],
-    ["unclosed tags", () => fill("<div><a href=\"javascript:x\"><svg><p ")],
+    ["unclosed tags", () => fill('<div><a href="javascript:x"><svg><p ')],
   ])("renders %s safely", (_name, make) => {
     const body = make();
     expect(body.length).toBeLessThanOrEqual(MAX_BODY);

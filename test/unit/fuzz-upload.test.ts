@@ -36,15 +36,36 @@ beforeAll(async () => {
   // Saved again without object streams, so the file has a classic xref table to break.
   seeds.pdfXref = await (await PDFDocument.load(pdf)).save({ useObjectStreams: false });
   seeds.pdfLocked = await makeLockedPdf();
-  for (const format of ["png", "jpeg", "webp", "gif"] as const) seeds[format] = new Uint8Array(await makeImage("Fuzz", { width: 160, height: 100, format }));
+  for (const format of ["png", "jpeg", "webp", "gif"] as const)
+    seeds[format] = new Uint8Array(await makeImage("Fuzz", { width: 160, height: 100, format }));
   seeds.docx = makeDocx(["Discovery questions", "Ask about budget & timing"]);
   seeds.pptx = makePptx(["Why Atlas", "Proof points"]);
-  seeds.xlsx = makeXlsx([{ name: "Prices", rows: [["Seats", 50], ["Total", 1.5]] }]);
+  seeds.xlsx = makeXlsx([
+    {
+      name: "Prices",
+      rows: [
+        ["Seats", 50],
+        ["Total", 1.5],
+      ],
+    },
+  ]);
   seeds.mp4 = makeMp4Header();
 });
 afterAll(() => app.close());
 
-const EXTENSION: Record<string, string> = { pdf: "pdf", pdfXref: "pdf", pdfLocked: "pdf", png: "png", jpeg: "jpg", webp: "webp", gif: "gif", docx: "docx", pptx: "pptx", xlsx: "xlsx", mp4: "mp4" };
+const EXTENSION: Record<string, string> = {
+  pdf: "pdf",
+  pdfXref: "pdf",
+  pdfLocked: "pdf",
+  png: "png",
+  jpeg: "jpg",
+  webp: "webp",
+  gif: "gif",
+  docx: "docx",
+  pptx: "pptx",
+  xlsx: "xlsx",
+  mp4: "mp4",
+};
 
 const tempFiles = () => {
   const dir = path.join(app.env.STORAGE_DIR, "tmp");
@@ -62,7 +83,8 @@ async function uploadAndProcess(bytes: Uint8Array, filename: string): Promise<Ou
   const body = (await res.json()) as any;
   if (tempFiles().length) throw new Error(`temp files left behind: ${tempFiles().join(", ")}`);
   if (res.status !== 201) {
-    if (![413, 415, 422].includes(res.status) || !body?.error?.message) throw new Error(`unexpected ${res.status}: ${JSON.stringify(body)}`);
+    if (![413, 415, 422].includes(res.status) || !body?.error?.message)
+      throw new Error(`unexpected ${res.status}: ${JSON.stringify(body)}`);
     return { status: res.status, message: body.error.message };
   }
   await pub.jobs.runUntilIdle();
@@ -74,7 +96,10 @@ async function uploadAndProcess(bytes: Uint8Array, filename: string): Promise<Ou
   // A job that threw is retried later with backoff: the pipeline met an input it did not expect.
   const thrown = queued.filter((j) => j.lastError !== null || j.doneAt === null);
   if (thrown.length) throw new Error(`job ${thrown[0].kind} did not finish cleanly: ${thrown[0].lastError}`);
-  const [version] = await app.db.select({ previewStatus: itemVersions.previewStatus }).from(itemVersions).where(eq(itemVersions.id, versionId));
+  const [version] = await app.db
+    .select({ previewStatus: itemVersions.previewStatus })
+    .from(itemVersions)
+    .where(eq(itemVersions.id, versionId));
   const [item] = await app.db.select({ problem: items.problem }).from(items).where(eq(items.id, body.id));
   if (version.previewStatus === "pending") throw new Error("previews still pending after every job ran");
   if (item.problem !== null && !/\w{3,}.*\./.test(item.problem)) throw new Error(`unreadable problem: ${item.problem}`);
@@ -204,7 +229,11 @@ function jpegWithSize(width: number, height: number) {
 // What each case must end as. Before the fixes in content/ most Office and PDF cases threw inside
 // the extraction or render job (retried five times, then "failed" with no word to the marketer) and
 // the MP4 one left its preview "pending" forever.
-const DAMAGED = (what: string) => ({ status: 201, problem: expect.stringMatching(new RegExp(`${what}.*(damaged|not a supported)`, "i")), previewStatus: "failed" });
+const DAMAGED = (what: string) => ({
+  status: 201,
+  problem: expect.stringMatching(new RegExp(`${what}.*(damaged|not a supported)`, "i")),
+  previewStatus: "failed",
+});
 const TEXT_ONLY = { status: 201, problem: null, previewStatus: "none" };
 const PREVIEWED = { status: 201, problem: null, previewStatus: "ready" };
 const NO_PREVIEW = { status: 201, problem: null, previewStatus: "failed" };
@@ -212,29 +241,106 @@ const TOO_LARGE = { status: 422, message: expect.stringMatching(/the limit is 50
 
 const STRUCTURED: [string, () => Promise<Uint8Array> | Uint8Array, string, Partial<Outcome>][] = [
   ["DOCX whose parts declare 4 GB", () => patchCentralDirectory(seeds.docx, { size: 0xffffffff }), "docx", DAMAGED("Word")],
-  ["DOCX whose parts declare 60 MB but hold a few bytes", () => patchCentralDirectory(seeds.docx, { size: 60 * 1024 * 1024, compressedSize: 60 * 1024 * 1024 }), "docx", DAMAGED("Word")],
-  ["PPTX whose entries point past the end of the file", () => patchCentralDirectory(seeds.pptx, { localOffset: 0x7fffffff }), "pptx", DAMAGED("PowerPoint")],
+  [
+    "DOCX whose parts declare 60 MB but hold a few bytes",
+    () => patchCentralDirectory(seeds.docx, { size: 60 * 1024 * 1024, compressedSize: 60 * 1024 * 1024 }),
+    "docx",
+    DAMAGED("Word"),
+  ],
+  [
+    "PPTX whose entries point past the end of the file",
+    () => patchCentralDirectory(seeds.pptx, { localOffset: 0x7fffffff }),
+    "pptx",
+    DAMAGED("PowerPoint"),
+  ],
   ["XLSX compressed with an unknown method", () => patchCentralDirectory(seeds.xlsx, { method: 99 }), "xlsx", DAMAGED("Excel")],
   ["XLSX whose deflate streams are stored as-is", () => patchCentralDirectory(seeds.xlsx, { method: 0 }), "xlsx", TEXT_ONLY],
   ["DOCX whose document part is itself a ZIP", () => withPart(seeds.docx, "word/document.xml", seeds.docx), "docx", TEXT_ONLY],
-  ["a ZIP of DOCX files", () => zipSync({ "a.docx": seeds.docx, "[Content_Types].xml": strToU8("<Types/>"), "word/document.xml": seeds.pptx }), "docx", TEXT_ONLY],
-  ["DOCX whose document part inflates to 16 MB of zeros", () => withPart(seeds.docx, "word/document.xml", new Uint8Array(16 * 1024 * 1024)), "docx", TEXT_ONLY],
-  ["PPTX with 2,000 empty slides", () => {
-    const files = unzipSync(seeds.pptx);
-    for (let i = 3; i < 2003; i++) files[`ppt/slides/slide${i}.xml`] = strToU8("<p:sld/>");
-    return zipSync(files);
-  }, "pptx", TEXT_ONLY],
-  ["XLSX whose cells point at shared strings that do not exist", () => withPart(seeds.xlsx, "xl/worksheets/sheet1.xml", strToU8('<worksheet><sheetData><row><c t="s"><v>99999999</v></c><c t="s"><v>-1</v></c><c t="s"><v>x</v></c></row></sheetData></worksheet>')), "xlsx", TEXT_ONLY],
-  ["DOCX with an entity for an impossible code point", () => withPart(seeds.docx, "word/document.xml", strToU8("<w:p><w:t>&#x110000; &#99999999999; &#xFFFFFFFFFF;</w:t></w:p>")), "docx", TEXT_ONLY],
-  ["PDF with startxref past the end", () => fromLatin1(latin1(seeds.pdfXref).replace(/startxref\s+\d+/, "startxref\n999999999")), "pdf", PREVIEWED],
-  ["PDF with garbage xref entries", () => fromLatin1(latin1(seeds.pdfXref).replace(/(\d{10}) (\d{5}) n/g, "9999999999 65535 n")), "pdf", PREVIEWED],
+  [
+    "a ZIP of DOCX files",
+    () => zipSync({ "a.docx": seeds.docx, "[Content_Types].xml": strToU8("<Types/>"), "word/document.xml": seeds.pptx }),
+    "docx",
+    TEXT_ONLY,
+  ],
+  [
+    "DOCX whose document part inflates to 16 MB of zeros",
+    () => withPart(seeds.docx, "word/document.xml", new Uint8Array(16 * 1024 * 1024)),
+    "docx",
+    TEXT_ONLY,
+  ],
+  [
+    "PPTX with 2,000 empty slides",
+    () => {
+      const files = unzipSync(seeds.pptx);
+      for (let i = 3; i < 2003; i++) files[`ppt/slides/slide${i}.xml`] = strToU8("<p:sld/>");
+      return zipSync(files);
+    },
+    "pptx",
+    TEXT_ONLY,
+  ],
+  [
+    "XLSX whose cells point at shared strings that do not exist",
+    () =>
+      withPart(
+        seeds.xlsx,
+        "xl/worksheets/sheet1.xml",
+        strToU8(
+          '<worksheet><sheetData><row><c t="s"><v>99999999</v></c><c t="s"><v>-1</v></c><c t="s"><v>x</v></c></row></sheetData></worksheet>',
+        ),
+      ),
+    "xlsx",
+    TEXT_ONLY,
+  ],
+  [
+    "DOCX with an entity for an impossible code point",
+    () => withPart(seeds.docx, "word/document.xml", strToU8("<w:p><w:t>&#x110000; &#99999999999; &#xFFFFFFFFFF;</w:t></w:p>")),
+    "docx",
+    TEXT_ONLY,
+  ],
+  [
+    "PDF with startxref past the end",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/startxref\s+\d+/, "startxref\n999999999")),
+    "pdf",
+    PREVIEWED,
+  ],
+  [
+    "PDF with garbage xref entries",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/(\d{10}) (\d{5}) n/g, "9999999999 65535 n")),
+    "pdf",
+    PREVIEWED,
+  ],
   ["PDF without its xref table", () => fromLatin1(latin1(seeds.pdfXref).replace(/xref[\s\S]*?trailer/, "trailer")), "pdf", PREVIEWED],
   ["PDF claiming two billion pages", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Count \d+/, "/Count 2147483647")), "pdf", PREVIEWED],
-  ["PDF whose page tree loops", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Kids \[[^\]]*\]/, (k) => k.replace(/\d+ 0 R/, "2 0 R"))), "pdf", PREVIEWED],
-  ["PDF with a page a billion points tall", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 595 1000000000 ]")), "pdf", NO_PREVIEW],
-  ["PDF with a page a billion points wide", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 1000000000 842 ]")), "pdf", NO_PREVIEW],
-  ["PDF with an empty page box", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 0 0 ]")), "pdf", PREVIEWED],
-  ["PDF with a content stream longer than the file", () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Length \d+/g, "/Length 999999999")), "pdf", PREVIEWED],
+  [
+    "PDF whose page tree loops",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Kids \[[^\]]*\]/, (k) => k.replace(/\d+ 0 R/, "2 0 R"))),
+    "pdf",
+    PREVIEWED,
+  ],
+  [
+    "PDF with a page a billion points tall",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 595 1000000000 ]")),
+    "pdf",
+    NO_PREVIEW,
+  ],
+  [
+    "PDF with a page a billion points wide",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 1000000000 842 ]")),
+    "pdf",
+    NO_PREVIEW,
+  ],
+  [
+    "PDF with an empty page box",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/\/MediaBox \[[^\]]*\]/g, "/MediaBox [ 0 0 0 0 ]")),
+    "pdf",
+    PREVIEWED,
+  ],
+  [
+    "PDF with a content stream longer than the file",
+    () => fromLatin1(latin1(seeds.pdfXref).replace(/\/Length \d+/g, "/Length 999999999")),
+    "pdf",
+    PREVIEWED,
+  ],
   ["PDF cut after the header", () => fromLatin1("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "pdf", DAMAGED("PDF")],
   // Refused from the header alone (content/image-size.ts): the declared size is over the limit, whatever the pixels.
   ["PNG claiming 2³¹ × 2³¹ pixels", () => pngWithSize(0x7fffffff, 0x7fffffff), "png", TOO_LARGE],
@@ -243,12 +349,17 @@ const STRUCTURED: [string, () => Promise<Uint8Array> | Uint8Array, string, Parti
   ["PNG declaring 100,000 × 100,000 (a bomb)", () => makeBombPng(), "png", TOO_LARGE],
   ["JPEG claiming 65,535 × 65,535", () => jpegWithSize(65535, 65535), "jpg", TOO_LARGE],
   ["JPEG claiming 0 × 0", () => jpegWithSize(0, 0), "jpg", DAMAGED("image")],
-  ["GIF claiming a 65,535 × 65,535 screen", () => {
-    const gif = Buffer.from(seeds.gif);
-    gif.writeUInt16LE(65535, 6);
-    gif.writeUInt16LE(65535, 8);
-    return new Uint8Array(gif);
-  }, "gif", TOO_LARGE],
+  [
+    "GIF claiming a 65,535 × 65,535 screen",
+    () => {
+      const gif = Buffer.from(seeds.gif);
+      gif.writeUInt16LE(65535, 6);
+      gif.writeUInt16LE(65535, 8);
+      return new Uint8Array(gif);
+    },
+    "gif",
+    TOO_LARGE,
+  ],
   ["an MP4 header with nothing else", () => seeds.mp4.slice(0, 12), "mp4", TEXT_ONLY],
 ];
 

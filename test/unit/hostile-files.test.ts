@@ -106,7 +106,10 @@ describe("worker tasks on hostile PDFs", () => {
 
   it("refuses a negative page count as damage", async () => {
     await expect(TASKS.pdfText({ file: hostile("negative-count.pdf") })).rejects.toBeInstanceOf(PdfProblem);
-    expect(await TASKS.inspect({ file: hostile("negative-count.pdf"), kind: "pdf" })).toMatchObject({ pageCount: null, problem: expect.stringMatching(/-5 pages/) });
+    expect(await TASKS.inspect({ file: hostile("negative-count.pdf"), kind: "pdf" })).toMatchObject({
+      pageCount: null,
+      problem: expect.stringMatching(/-5 pages/),
+    });
   });
 
   it("counts the pages a PDF really has when /Count is absurd", async () => {

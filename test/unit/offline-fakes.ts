@@ -18,7 +18,12 @@ export function fakeApi() {
 
   const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), "http://app.test");
-    const call: Call = { method: init.method ?? "GET", path: url.pathname + url.search, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: new Headers(init.headers) };
+    const call: Call = {
+      method: init.method ?? "GET",
+      path: url.pathname + url.search,
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+      headers: new Headers(init.headers),
+    };
     calls.push(call);
     const failure = failures.shift();
     if (failure === "network") throw new TypeError("Failed to fetch");

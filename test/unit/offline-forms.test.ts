@@ -10,7 +10,12 @@ const form = (fields: [string, string][]) => {
 
 describe("forms the outbox stands in for offline", () => {
   it("turns the feedback form into a queued rating with reasons and comment", () => {
-    const data = form([["useful", "no"], ["reasons", "outdated"], ["reasons", "too_long"], ["comment", "  Old prices  "]]);
+    const data = form([
+      ["useful", "no"],
+      ["reasons", "outdated"],
+      ["reasons", "too_long"],
+      ["comment", "  Old prices  "],
+    ]);
     expect(queuedForm(`/items/${ITEM}/feedback`, "post", data)).toEqual({
       kind: "rating",
       itemId: ITEM,
@@ -25,7 +30,16 @@ describe("forms the outbox stands in for offline", () => {
   });
 
   it("turns a content request into a queued request with its search words", () => {
-    expect(queuedForm("/requests/new", "POST", form([["text", "ROI sheet for clinics"], ["q", "roi clinic"]]))).toEqual({
+    expect(
+      queuedForm(
+        "/requests/new",
+        "POST",
+        form([
+          ["text", "ROI sheet for clinics"],
+          ["q", "roi clinic"],
+        ]),
+      ),
+    ).toEqual({
       kind: "request",
       text: "ROI sheet for clinics",
       query: "roi clinic",

@@ -39,9 +39,12 @@ function site(overrides: Record<string, Response> = {}) {
     fetched.push(path);
     if (overrides[path]) return overrides[path];
     if (path === `/items/${ID}`) {
-      return new Response(`<html><img src="/api/v1/items/${ID}/previews/1?w=640" srcset="/api/v1/items/${ID}/previews/1?w=320 320w, /api/v1/items/${ID}/previews/1?w=640 640w"></html>`, {
-        headers: { "Content-Type": "text/html" },
-      });
+      return new Response(
+        `<html><img src="/api/v1/items/${ID}/previews/1?w=640" srcset="/api/v1/items/${ID}/previews/1?w=320 320w, /api/v1/items/${ID}/previews/1?w=640 640w"></html>`,
+        {
+          headers: { "Content-Type": "text/html" },
+        },
+      );
     }
     if (path.endsWith("/file")) return new Response(new Uint8Array(3000), { headers: { "Content-Length": "3000" } });
     return new Response(new Uint8Array(100), { headers: { "Content-Length": "100" } });

@@ -18,9 +18,33 @@ const base: Omit<CatalogItem, "id" | "title" | "type"> = {
 };
 
 const catalog: CatalogItem[] = [
-  { ...base, id: "deck", type: "deck", title: "Healthcare meeting kit: clinic operations deck", summary: "Scheduling and compliance", tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }], publishedAt: "2026-01-02T00:00:00.000Z" },
-  { ...base, id: "card", type: "battle_card", title: "Financial services procurement battle card", bodyMd: "## Expect\n- Vendor risk questionnaire (send our pre-filled copy).", tags: [{ facet: "industry", value: "finance", label: "Financial services" }], publishedAt: "2026-01-03T00:00:00.000Z" },
-  { ...base, id: "talk", type: "talk_track", title: "Healthcare compliance talk track", bodyMd: "Ask how their last audit went.", tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }], publishedAt: "2026-01-01T00:00:00.000Z" },
+  {
+    ...base,
+    id: "deck",
+    type: "deck",
+    title: "Healthcare meeting kit: clinic operations deck",
+    summary: "Scheduling and compliance",
+    tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }],
+    publishedAt: "2026-01-02T00:00:00.000Z",
+  },
+  {
+    ...base,
+    id: "card",
+    type: "battle_card",
+    title: "Financial services procurement battle card",
+    bodyMd: "## Expect\n- Vendor risk questionnaire (send our pre-filled copy).",
+    tags: [{ facet: "industry", value: "finance", label: "Financial services" }],
+    publishedAt: "2026-01-03T00:00:00.000Z",
+  },
+  {
+    ...base,
+    id: "talk",
+    type: "talk_track",
+    title: "Healthcare compliance talk track",
+    bodyMd: "Ask how their last audit went.",
+    tags: [{ facet: "industry", value: "healthcare", label: "Healthcare" }],
+    publishedAt: "2026-01-01T00:00:00.000Z",
+  },
 ];
 const index = buildIndex(catalog);
 
@@ -37,7 +61,11 @@ describe("offline search", () => {
 
   it("matches prefixes and small typos", () => {
     expect(searchOffline(index, { q: "procure" }).map((h) => h.id)).toEqual(["card"]);
-    expect(searchOffline(index, { q: "healthcar compliance" }).map((h) => h.id).sort()).toEqual(["deck", "talk"]);
+    expect(
+      searchOffline(index, { q: "healthcar compliance" })
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(["deck", "talk"]);
     expect(searchOffline(index, { q: "procurment" }).map((h) => h.id)).toEqual(["card"]);
   });
 

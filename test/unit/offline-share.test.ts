@@ -48,7 +48,10 @@ it("sends a share made offline once, keyed by its client id, with the device's t
 
 it("keeps a share the server refused, saying which link did not go live", async () => {
   const fetchFn = (async () =>
-    new Response(JSON.stringify({ error: { code: "forbidden", message: '"X" is for internal use only and cannot be shared with buyers.' } }), { status: 403 })) as unknown as typeof fetch;
+    new Response(
+      JSON.stringify({ error: { code: "forbidden", message: '"X" is for internal use only and cannot be shared with buyers.' } }),
+      { status: 403 },
+    )) as unknown as typeof fetch;
   await enqueue(db, shareEntry(USER, { itemIds: [ITEM] }));
   const result = await flushOutbox(db, { userId: USER, fetch: fetchFn });
   expect(result).toMatchObject({ sent: 0, refused: 1, remaining: 0 });

@@ -45,7 +45,8 @@ function scriptedServer(script: Record<string, SyncResponse | "offline" | number
     const answer = script[since ?? "none"];
     if (answer === undefined) throw new Error(`no script for since=${since}`);
     if (answer === "offline") throw new TypeError("Failed to fetch");
-    if (typeof answer === "number") return new Response(JSON.stringify({ error: { code: "x", message: "Bad cursor" } }), { status: answer });
+    if (typeof answer === "number")
+      return new Response(JSON.stringify({ error: { code: "x", message: "Bad cursor" } }), { status: answer });
     return new Response(JSON.stringify(answer), { status: 200 });
   }) as typeof globalThis.fetch;
   return { fetch, asked };

@@ -7,7 +7,10 @@ import { openApiDocument } from "~/modules/openapi.server";
 const NOT_ENDPOINTS = new Set(["api.v1.$.ts", "api.v1.openapi[.]json.ts"]);
 
 function pathOf(file: string): string {
-  const segments = file.replace(/^api\.v1\./, "").replace(/\.tsx?$/, "").split(".");
+  const segments = file
+    .replace(/^api\.v1\./, "")
+    .replace(/\.tsx?$/, "")
+    .split(".");
   return "/" + segments.map((s) => (s.startsWith("$") ? `{${s === "$n" ? "n" : s.slice(1)}}` : s)).join("/");
 }
 

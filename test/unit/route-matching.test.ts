@@ -31,11 +31,27 @@ function samplePaths(): string[] {
     const own = r.path ?? "";
     return r.parentId ? `${full(r.parentId)}/${own}` : own;
   };
-  const paths = new Set<string>(["/", "", "//", "//items/x", "/items//x", "/Home", "/nope", "/items", "/items/", "/ITEMS/abc", "/items/a%20b", "/items/a/b/c", "/api/v1/", "/api/v1/x/y"]);
+  const paths = new Set<string>([
+    "/",
+    "",
+    "//",
+    "//items/x",
+    "/items//x",
+    "/Home",
+    "/nope",
+    "/items",
+    "/items/",
+    "/ITEMS/abc",
+    "/items/a%20b",
+    "/items/a/b/c",
+    "/api/v1/",
+    "/api/v1/x/y",
+  ]);
   for (const id of Object.keys(manifest)) {
     const pattern = full(id).replace(/\/+/g, "/");
     const filled = pattern.replace(/:[\w-]+/g, "f69282be-5539-43a6-bbbe-c7834339c117").replace(/\*$/, "deep/er");
-    for (const p of [filled, `${filled}/`, filled.toUpperCase(), `${filled}/extra`, `/${filled}`]) paths.add(p.startsWith("/") ? p : `/${p}`);
+    for (const p of [filled, `${filled}/`, filled.toUpperCase(), `${filled}/extra`, `/${filled}`])
+      paths.add(p.startsWith("/") ? p : `/${p}`);
   }
   return [...paths];
 }
@@ -80,7 +96,16 @@ describe("the patched route matcher", () => {
 
   it("tells apart tables of different shapes", () => {
     const a: Route[] = [{ id: "root", path: "", children: [{ id: "a", path: "x/:id" }] }];
-    const b: Route[] = [{ id: "root", path: "", children: [{ id: "b", path: "x/new" }, { id: "a", path: "x/:id" }] }];
+    const b: Route[] = [
+      {
+        id: "root",
+        path: "",
+        children: [
+          { id: "b", path: "x/new" },
+          { id: "a", path: "x/:id" },
+        ],
+      },
+    ];
     expect(shape(patched.matchRoutes(a, "/x/new"))?.at(-1)?.id).toBe("a");
     expect(shape(patched.matchRoutes(b, "/x/new"))?.at(-1)?.id).toBe("b");
     expect(shape(patched.matchRoutes(b, "/x/new"))).toEqual(shape(reference.matchRoutes(b, "/x/new")));

@@ -31,7 +31,10 @@ describe("tokenize", () => {
 });
 
 describe("expandSynonyms", () => {
-  const groups = [["MQL", "marketing qualified lead"], ["roi", "return on investment"]];
+  const groups = [
+    ["MQL", "marketing qualified lead"],
+    ["roi", "return on investment"],
+  ];
 
   it("replaces a term with every term of its group", () => {
     expect(expandSynonyms(["mql", "pricing"], groups)).toEqual([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]]);
@@ -48,9 +51,13 @@ describe("expandSynonyms", () => {
 
 describe("toTsquery", () => {
   it("prefix-matches only the word being typed, and joins alternatives with OR", () => {
-    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]], "pricing")).toBe("(mql | (marketing & qualified & lead)) & pricing:*");
+    expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]], [["pricing"]]], "pricing")).toBe(
+      "(mql | (marketing & qualified & lead)) & pricing:*",
+    );
     // Synonyms and corrections beside the typed word are whole words.
-    expect(toTsquery([[["pricing"]], [["mql"], ["marketing", "qualified", "lead"]]], "mql")).toBe("pricing & (mql:* | (marketing & qualified & lead))");
+    expect(toTsquery([[["pricing"]], [["mql"], ["marketing", "qualified", "lead"]]], "mql")).toBe(
+      "pricing & (mql:* | (marketing & qualified & lead))",
+    );
     expect(toTsquery([[["prcing"], ["pricing"], ["prcng"]]], "prcing")).toBe("(prcing:* | pricing | prcng)");
     expect(toTsquery([[["pric"]]], "pric")).toBe("pric:*");
     // A multi-word synonym typed in full ends the query: nothing is being typed.

@@ -6,7 +6,9 @@ const ORIGIN = "https://fieldkit.example.test";
 const data = (value: unknown) => ({ json: () => (typeof value === "string" ? JSON.parse(value) : value), text: () => String(value) });
 
 it("keeps the title, body and a link on our origin", () => {
-  expect(readPushMessage(data({ title: "Dana opened your share", body: "Just now", url: `${ORIGIN}/shares/1`, tag: "fk-1" }), ORIGIN)).toEqual({
+  expect(
+    readPushMessage(data({ title: "Dana opened your share", body: "Just now", url: `${ORIGIN}/shares/1`, tag: "fk-1" }), ORIGIN),
+  ).toEqual({
     title: "Dana opened your share",
     body: "Just now",
     url: `${ORIGIN}/shares/1`,

@@ -12,7 +12,9 @@ describe("isUuid and uuidSchema", () => {
   });
 
   it("finds a UUID inside a link with UUID_SOURCE", () => {
-    expect("/items/5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b/edit".match(new RegExp(UUID_SOURCE))?.[0]).toBe("5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b");
+    expect("/items/5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b/edit".match(new RegExp(UUID_SOURCE))?.[0]).toBe(
+      "5b0c6a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b",
+    );
   });
 });
 

@@ -123,7 +123,10 @@ export function TeamsSection({ people, teams, busy }: { people: Person[]; teams:
       <ul className="list">
         {teams.map((t) => (
           <li key={t.id} className="card">
-            <strong>{t.name}</strong> <span className="meta">{t.region ?? "no region"} · {t.members} active members</span>
+            <strong>{t.name}</strong>{" "}
+            <span className="meta">
+              {t.region ?? "no region"} · {t.members} active members
+            </span>
           </li>
         ))}
       </ul>

@@ -5,7 +5,17 @@ import type { ReactNode } from "react";
 
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en") : n.toLocaleString("en", { maximumFractionDigits: 2 }));
 
-export function ChartFigure({ title, caption, children, actions }: { title: string; caption?: string; children: ReactNode; actions?: ReactNode }) {
+export function ChartFigure({
+  title,
+  caption,
+  children,
+  actions,
+}: {
+  title: string;
+  caption?: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <figure className="chart card">
       <figcaption>
@@ -19,13 +29,27 @@ export function ChartFigure({ title, caption, children, actions }: { title: stri
 }
 
 /** Horizontal bars: labels above each bar so long titles fit a phone. */
-export function BarChart({ data, label, format = fmt }: { data: { label: string; value: number; href?: string }[]; label: string; format?: (n: number) => string }) {
+export function BarChart({
+  data,
+  label,
+  format = fmt,
+}: {
+  data: { label: string; value: number; href?: string }[];
+  label: string;
+  format?: (n: number) => string;
+}) {
   const max = Math.max(1, ...data.map((d) => d.value));
   const rowH = 34;
   const height = Math.max(rowH, data.length * rowH);
   return (
     // With links the bars are controls, which an image role would hide (see QuadrantChart).
-    <svg className="chart-svg" viewBox={`0 0 320 ${height}`} role={data.some((d) => d.href) ? "group" : "img"} aria-label={label} preserveAspectRatio="xMinYMin meet">
+    <svg
+      className="chart-svg"
+      viewBox={`0 0 320 ${height}`}
+      role={data.some((d) => d.href) ? "group" : "img"}
+      aria-label={label}
+      preserveAspectRatio="xMinYMin meet"
+    >
       {data.map((d, i) => {
         const w = (d.value / max) * 250;
         const bar = (
@@ -52,7 +76,17 @@ export function BarChart({ data, label, format = fmt }: { data: { label: string;
 }
 
 /** A line over time with a dot per point; the first and last labels on the x axis. */
-export function LineChart({ points, label, format = fmt, max }: { points: { x: string; y: number }[]; label: string; format?: (n: number) => string; max?: number }) {
+export function LineChart({
+  points,
+  label,
+  format = fmt,
+  max,
+}: {
+  points: { x: string; y: number }[];
+  label: string;
+  format?: (n: number) => string;
+  max?: number;
+}) {
   const W = 320;
   const H = 140;
   const pad = { l: 34, r: 10, t: 10, b: 22 };
@@ -98,7 +132,17 @@ export type QuadrantChartPoint = { itemId: string; title: string; views: number;
  * image: an image's content is hidden from assistive technology, and focusable links inside it would
  * be reachable by Tab but nameless.
  */
-export function QuadrantChart({ points, splitViews, splitScore, label }: { points: QuadrantChartPoint[]; splitViews: number; splitScore: number; label: string }) {
+export function QuadrantChart({
+  points,
+  splitViews,
+  splitScore,
+  label,
+}: {
+  points: QuadrantChartPoint[];
+  splitViews: number;
+  splitScore: number;
+  label: string;
+}) {
   const W = 320;
   const H = 240;
   const pad = { l: 30, r: 10, t: 18, b: 26 };
@@ -111,12 +155,24 @@ export function QuadrantChart({ points, splitViews, splitScore, label }: { point
       <rect x={pad.l} y={pad.t} width={W - pad.l - pad.r} height={H - pad.t - pad.b} className="chart-frame" />
       <line x1={x(splitViews)} x2={x(splitViews)} y1={pad.t} y2={H - pad.b} className="chart-gridline" />
       <line x1={pad.l} x2={W - pad.r} y1={y(splitScore)} y2={y(splitScore)} className="chart-gridline" />
-      <text x={W - pad.r - 2} y={pad.t + 11} textAnchor="end" className="chart-quadrant">Keep</text>
-      <text x={pad.l + 3} y={pad.t + 11} className="chart-quadrant">Promote</text>
-      <text x={W - pad.r - 2} y={H - pad.b - 4} textAnchor="end" className="chart-quadrant">Improve</text>
-      <text x={pad.l + 3} y={H - pad.b - 4} className="chart-quadrant">Retire</text>
-      <text x={W / 2} y={H - 6} textAnchor="middle" className="chart-value">Views (log scale) →</text>
-      <text x={10} y={H / 2} textAnchor="middle" className="chart-value" transform={`rotate(-90 10 ${H / 2})`}>Usefulness →</text>
+      <text x={W - pad.r - 2} y={pad.t + 11} textAnchor="end" className="chart-quadrant">
+        Keep
+      </text>
+      <text x={pad.l + 3} y={pad.t + 11} className="chart-quadrant">
+        Promote
+      </text>
+      <text x={W - pad.r - 2} y={H - pad.b - 4} textAnchor="end" className="chart-quadrant">
+        Improve
+      </text>
+      <text x={pad.l + 3} y={H - pad.b - 4} className="chart-quadrant">
+        Retire
+      </text>
+      <text x={W / 2} y={H - 6} textAnchor="middle" className="chart-value">
+        Views (log scale) →
+      </text>
+      <text x={10} y={H / 2} textAnchor="middle" className="chart-value" transform={`rotate(-90 10 ${H / 2})`}>
+        Usefulness →
+      </text>
       {points.map((p) => {
         // The tooltip is the dot's visible text, so the link's name must be the same words.
         const name = `${p.title}: ${fmt(p.views)} views, fair score ${p.score}`;

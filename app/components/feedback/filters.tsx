@@ -1,7 +1,15 @@
 // Date range and team filters for the insight pages: a plain GET form, so links can be shared.
 import { Form, useNavigation } from "@remix-run/react";
 
-export function InsightFilters({ filters, teams, action }: { filters: { range: { from: string; to: string }; teamId: string | null }; teams: { id: string; name: string }[]; action: string }) {
+export function InsightFilters({
+  filters,
+  teams,
+  action,
+}: {
+  filters: { range: { from: string; to: string }; teamId: string | null };
+  teams: { id: string; name: string }[];
+  action: string;
+}) {
   const busy = useNavigation().state === "loading";
   return (
     <Form method="get" action={action} className="card filters" aria-label="Filters">
@@ -18,7 +26,13 @@ export function InsightFilters({ filters, teams, action }: { filters: { range: {
           <label htmlFor="f-team">Team</label>
           <select id="f-team" name="team" defaultValue={filters.teamId ?? ""}>
             <option value="">{teams.length === 1 ? teams[0].name : "All my teams"}</option>
-            {teams.length > 1 ? teams.map((t) => <option key={t.id} value={t.id}>{t.name}</option>) : null}
+            {teams.length > 1
+              ? teams.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))
+              : null}
           </select>
         </div>
         <div>
@@ -30,4 +44,3 @@ export function InsightFilters({ filters, teams, action }: { filters: { range: {
     </Form>
   );
 }
-

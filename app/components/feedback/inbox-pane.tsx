@@ -102,7 +102,9 @@ export function InboxPane({ rating: r, closeHref, itemHref }: { rating: PaneRati
               </option>
             ))}
           </select>
-          {r.newerVersions.length === 0 ? <p className="meta">Upload a new version of the item first to resolve it "in v{r.versionNumber + 1}".</p> : null}
+          {r.newerVersions.length === 0 ? (
+            <p className="meta">Upload a new version of the item first to resolve it "in v{r.versionNumber + 1}".</p>
+          ) : null}
           <div className="row" style={{ marginTop: ".6rem" }}>
             <button type="submit" name="intent" value="reply" className="secondary" disabled={busy}>
               Send reply

@@ -50,7 +50,8 @@ export function ItemFeedback({ feedback }: { feedback: ItemFeedbackData }) {
           </p>
         ) : feedback.mine ? (
           <p className="notice">
-            You answered {feedback.mine.useful ? "Yes" : "No"} for v{feedback.versionNumber} on {dateLabel(feedback.mine.at)}. You can change it.
+            You answered {feedback.mine.useful ? "Yes" : "No"} for v{feedback.versionNumber} on {dateLabel(feedback.mine.at)}. You can
+            change it.
           </p>
         ) : null}
       </div>

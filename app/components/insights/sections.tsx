@@ -51,7 +51,9 @@ export function AdoptionSection({ adoption, csv }: { adoption: NonNullable<Insig
                   <th scope="col">Team</th>
                   <th scope="col">Sellers</th>
                   {adoption.overall.map((w) => (
-                    <th key={w.week} scope="col">Week of {w.week}</th>
+                    <th key={w.week} scope="col">
+                      Week of {w.week}
+                    </th>
                   ))}
                   <th scope="col">Average</th>
                 </tr>
@@ -83,10 +85,16 @@ export function UsageByTeamSection({ adoption, csv }: { adoption: NonNullable<In
     <Section id="usage-by-team" title="Usage by team and region" csv={csv("teams")}>
       <div className="chart-grid">
         <ChartFigure title="Views by team">
-          <BarChart data={adoption.teams.map((t) => ({ label: t.team, value: t.views }))} label={`Views by team: ${adoption.teams.map((t) => `${t.team} ${t.views}`).join(", ")}`} />
+          <BarChart
+            data={adoption.teams.map((t) => ({ label: t.team, value: t.views }))}
+            label={`Views by team: ${adoption.teams.map((t) => `${t.team} ${t.views}`).join(", ")}`}
+          />
         </ChartFigure>
         <ChartFigure title="Views by region" actions={<CsvLink href={csv("regions")}>Regions CSV</CsvLink>}>
-          <BarChart data={adoption.regions.map((r) => ({ label: r.region, value: r.views }))} label={`Views by region: ${adoption.regions.map((r) => `${r.region} ${r.views}`).join(", ")}`} />
+          <BarChart
+            data={adoption.regions.map((r) => ({ label: r.region, value: r.views }))}
+            label={`Views by region: ${adoption.regions.map((r) => `${r.region} ${r.views}`).join(", ")}`}
+          />
         </ChartFigure>
       </div>
       <TableScroll label="Table of usage by team">
@@ -126,7 +134,10 @@ export function TopBottomSection({ topBottom, csv, detail }: { topBottom: NonNul
             <ol className="ranked">
               {topBottom.top.map((t) => (
                 <li key={t.itemId}>
-                  <Link to={detail(t.itemId)}>{t.title}</Link> <span className="meta">{t.views} views · {pct(t.usefulShare)} useful</span>
+                  <Link to={detail(t.itemId)}>{t.title}</Link>{" "}
+                  <span className="meta">
+                    {t.views} views · {pct(t.usefulShare)} useful
+                  </span>
                 </li>
               ))}
             </ol>
@@ -135,7 +146,9 @@ export function TopBottomSection({ topBottom, csv, detail }: { topBottom: NonNul
           )}
         </div>
         <div>
-          <h3>Least viewed <CsvLink href={csv("bottom")}>CSV</CsvLink></h3>
+          <h3>
+            Least viewed <CsvLink href={csv("bottom")}>CSV</CsvLink>
+          </h3>
           <ol className="ranked">
             {topBottom.bottom.map((b) => (
               <li key={b.itemId}>
@@ -156,8 +169,16 @@ export function QuadrantSection({ quadrant, csv, detail }: { quadrant: InsightsD
         <EmptyState title="No rated items in this period">When sellers answer "Was this useful?", items appear here.</EmptyState>
       ) : (
         <>
-          <ChartFigure title="Each dot is an item" caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}>
-            <QuadrantChart points={quadrant.points} splitViews={quadrant.splitViews} splitScore={quadrant.splitScore} label={`Effectiveness quadrant of the ${quadrant.points.length} most viewed of ${quadrant.total} rated items; the table below lists them`} />
+          <ChartFigure
+            title="Each dot is an item"
+            caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}
+          >
+            <QuadrantChart
+              points={quadrant.points}
+              splitViews={quadrant.splitViews}
+              splitScore={quadrant.splitScore}
+              label={`Effectiveness quadrant of the ${quadrant.points.length} most viewed of ${quadrant.total} rated items; the table below lists them`}
+            />
           </ChartFigure>
           <TableScroll label="Table of the effectiveness quadrant">
             <table>
@@ -201,40 +222,48 @@ export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsDat
         <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
       ) : (
         <>
-        {itemCount > items.length ? <p className="meta">The {items.length} most viewed of {itemCount.toLocaleString("en-GB")} items; the CSV has them all.</p> : null}
-        <TableScroll label="Table of usage and usefulness per item">
-          <table aria-labelledby="items">
-            <thead>
-              <tr>
-                <th scope="col">Item</th>
-                <th scope="col">Views</th>
-                <th scope="col">Sellers</th>
-                <th scope="col">Shares</th>
-                <th scope="col">Useful</th>
-                <th scope="col" title="Wilson lower bound: 1 of 1 does not outrank 95 of 100">Fair score</th>
-                <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">Buyers</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((i) => (
-                <tr key={i.itemId}>
-                  <th scope="row">
-                    <Link to={detail(i.itemId)}>{i.title}</Link>
-                    <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
+          {itemCount > items.length ? (
+            <p className="meta">
+              The {items.length} most viewed of {itemCount.toLocaleString("en-GB")} items; the CSV has them all.
+            </p>
+          ) : null}
+          <TableScroll label="Table of usage and usefulness per item">
+            <table aria-labelledby="items">
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">Views</th>
+                  <th scope="col">Sellers</th>
+                  <th scope="col">Shares</th>
+                  <th scope="col">Useful</th>
+                  <th scope="col" title="Wilson lower bound: 1 of 1 does not outrank 95 of 100">
+                    Fair score
                   </th>
-                  <td>{i.views}</td>
-                  <td>{i.uniqueSellers}</td>
-                  <td>{i.shares}</td>
-                  <td>
-                    {i.useful}/{i.useful + i.notUseful}
-                  </td>
-                  <td>{i.score}</td>
-                  <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
+                  <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">
+                    Buyers
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+              </thead>
+              <tbody>
+                {items.map((i) => (
+                  <tr key={i.itemId}>
+                    <th scope="row">
+                      <Link to={detail(i.itemId)}>{i.title}</Link>
+                      <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
+                    </th>
+                    <td>{i.views}</td>
+                    <td>{i.uniqueSellers}</td>
+                    <td>{i.shares}</td>
+                    <td>
+                      {i.useful}/{i.useful + i.notUseful}
+                    </td>
+                    <td>{i.score}</td>
+                    <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </Section>

@@ -6,8 +6,21 @@ import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 
-const SORT_TEXT: Record<string, string> = { updated: "Last updated", title: "Title", type: "Type", status: "Status", owner: "Owner", expires: "Expiry date" };
-const FACET_TEXT: Record<string, string> = { product: "Product", industry: "Industry", persona: "Persona", stage: "Stage", region: "Region" };
+const SORT_TEXT: Record<string, string> = {
+  updated: "Last updated",
+  title: "Title",
+  type: "Type",
+  status: "Status",
+  owner: "Owner",
+  expires: "Expiry date",
+};
+const FACET_TEXT: Record<string, string> = {
+  product: "Product",
+  industry: "Industry",
+  persona: "Persona",
+  stage: "Stage",
+  region: "Region",
+};
 
 type Row = {
   id: string;
@@ -34,7 +47,11 @@ export type LibraryTableProps = {
   keep: Record<string, string>;
   counts: Partial<Record<string, number>>;
   canSeeAllStatuses: boolean;
-  options: { tags: { id: string; facet: string; label: string }[]; owners: { id: string; name: string }[]; teams: { id: string; name: string }[] };
+  options: {
+    tags: { id: string; facet: string; label: string }[];
+    owners: { id: string; name: string }[];
+    teams: { id: string; name: string }[];
+  };
 };
 
 const ADVANCED = ["type", "tag", "owner", "audience", "expiring", "sort", "dir"] as const;
@@ -59,8 +76,12 @@ export function LibraryTable(props: LibraryTableProps) {
       </h2>
       <Filters key={JSON.stringify(query)} {...props} />
       <p className="meta table-summary" role="status" aria-live="polite">
-        {total === 0 ? "No items match." : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} items`}
-        {total > pages * pageSize ? ` (the first ${(pages * pageSize).toLocaleString("en-GB")} are listed: narrow the search to see the rest)` : ""}
+        {total === 0
+          ? "No items match."
+          : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} items`}
+        {total > pages * pageSize
+          ? ` (the first ${(pages * pageSize).toLocaleString("en-GB")} are listed: narrow the search to see the rest)`
+          : ""}
         {filtered ? (
           <>
             {" · "}
@@ -117,7 +138,9 @@ export function LibraryTable(props: LibraryTableProps) {
                   <td className="wide-only">{TYPE_LABEL[r.type] ?? r.type}</td>
                   <td>
                     <span className={`badge ${r.status}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
-                    {r.status === "in_review" && r.publishAt ? <div className="meta">approved, publishes {formatDate(r.publishAt)}</div> : null}
+                    {r.status === "in_review" && r.publishAt ? (
+                      <div className="meta">approved, publishes {formatDate(r.publishAt)}</div>
+                    ) : null}
                   </td>
                   <td className="wide-only">{r.owner ?? "—"}</td>
                   <td className="wide-only">{r.tags.length ? r.tags.join(", ") : "—"}</td>
@@ -132,11 +155,23 @@ export function LibraryTable(props: LibraryTableProps) {
       )}
       {pages > 1 ? (
         <nav aria-label="Pages" className="pager">
-          {page > 1 ? <Link to={hrefWith(props, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">← Previous</Link> : <span aria-hidden="true" />}
+          {page > 1 ? (
+            <Link to={hrefWith(props, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">
+              ← Previous
+            </Link>
+          ) : (
+            <span aria-hidden="true" />
+          )}
           <span>
             Page {page} of {pages}
           </span>
-          {page < pages ? <Link to={hrefWith(props, { page: page + 1 })} rel="next">Next →</Link> : <span aria-hidden="true" />}
+          {page < pages ? (
+            <Link to={hrefWith(props, { page: page + 1 })} rel="next">
+              Next →
+            </Link>
+          ) : (
+            <span aria-hidden="true" />
+          )}
         </nav>
       ) : null}
     </section>
@@ -151,8 +186,18 @@ function SortHeader(props: LibraryTableProps & { column: string; wide?: boolean 
   const next = current ? (dir === "asc" ? "desc" : "asc") : defaultDir;
   const label = column === "updated" ? "Updated" : column === "expires" ? "Expires" : SORT_TEXT[column];
   return (
-    <th scope="col" className={wide ? "wide-only" : undefined} aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link to={hrefWith(props, { sort: column === "updated" && next === "desc" ? undefined : column, dir: next === defaultDir ? undefined : next, page: undefined })}>
+    <th
+      scope="col"
+      className={wide ? "wide-only" : undefined}
+      aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : undefined}
+    >
+      <Link
+        to={hrefWith(props, {
+          sort: column === "updated" && next === "desc" ? undefined : column,
+          dir: next === defaultDir ? undefined : next,
+          page: undefined,
+        })}
+      >
         {label}
         {current ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
       </Link>
@@ -192,7 +237,13 @@ function Filters({ query, keep, counts, canSeeAllStatuses, options }: LibraryTab
       <details open={advanced}>
         <summary>More filters and sort</summary>
         <div className="filter-more">
-          <Select id="type" label="Type" value={value("type")} any="Any type" options={Object.entries(TYPE_LABEL).map(([id, label]) => ({ id, label }))} />
+          <Select
+            id="type"
+            label="Type"
+            value={value("type")}
+            any="Any type"
+            options={Object.entries(TYPE_LABEL).map(([id, label]) => ({ id, label }))}
+          />
           <div>
             <label htmlFor="lib-tag">Tag</label>
             <select id="lib-tag" name="tag" defaultValue={value("tag")}>
@@ -211,14 +262,23 @@ function Filters({ query, keep, counts, canSeeAllStatuses, options }: LibraryTab
             </select>
           </div>
           {options.owners.length ? (
-            <Select id="owner" label="Owner" value={value("owner")} any="Anyone" options={[{ id: "me", label: "Me" }, ...options.owners.map((o) => ({ id: o.id, label: o.name }))]} />
+            <Select
+              id="owner"
+              label="Owner"
+              value={value("owner")}
+              any="Anyone"
+              options={[{ id: "me", label: "Me" }, ...options.owners.map((o) => ({ id: o.id, label: o.name }))]}
+            />
           ) : null}
           <Select
             id="audience"
             label="Audience"
             value={value("audience")}
             any="Any audience"
-            options={[{ id: "everyone", label: "Everyone (no team limit)" }, ...options.teams.map((t) => ({ id: t.id, label: `Only ${t.name}` }))]}
+            options={[
+              { id: "everyone", label: "Everyone (no team limit)" },
+              ...options.teams.map((t) => ({ id: t.id, label: `Only ${t.name}` })),
+            ]}
           />
           <Select
             id="expiring"
@@ -231,15 +291,44 @@ function Filters({ query, keep, counts, canSeeAllStatuses, options }: LibraryTab
               { id: "90", label: "Expires within 90 days or expired" },
             ]}
           />
-          <Select id="sort" label="Sort by" value={value("sort")} any="Last updated" options={Object.entries(SORT_TEXT).filter(([id]) => id !== "updated").map(([id, label]) => ({ id, label }))} />
-          <Select id="dir" label="Order" value={value("dir")} any="Default order" options={[{ id: "asc", label: "Ascending (A→Z, oldest first)" }, { id: "desc", label: "Descending (Z→A, newest first)" }]} />
+          <Select
+            id="sort"
+            label="Sort by"
+            value={value("sort")}
+            any="Last updated"
+            options={Object.entries(SORT_TEXT)
+              .filter(([id]) => id !== "updated")
+              .map(([id, label]) => ({ id, label }))}
+          />
+          <Select
+            id="dir"
+            label="Order"
+            value={value("dir")}
+            any="Default order"
+            options={[
+              { id: "asc", label: "Ascending (A→Z, oldest first)" },
+              { id: "desc", label: "Descending (Z→A, newest first)" },
+            ]}
+          />
         </div>
       </details>
     </Form>
   );
 }
 
-function Select({ id, label, value, any, options }: { id: string; label: string; value: string; any: string; options: { id: string; label: string }[] }) {
+function Select({
+  id,
+  label,
+  value,
+  any,
+  options,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  any: string;
+  options: { id: string; label: string }[];
+}) {
   return (
     <div>
       <label htmlFor={`lib-${id}`}>{label}</label>

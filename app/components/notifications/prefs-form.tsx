@@ -3,7 +3,14 @@
 import { Form, Link } from "@remix-run/react";
 import { PushOptIn } from "./push-opt-in";
 
-export type PrefsKind = { kind: string; label: string; description: string; emailChoices: readonly string[]; inApp: boolean; email: string };
+export type PrefsKind = {
+  kind: string;
+  label: string;
+  description: string;
+  emailChoices: readonly string[];
+  inApp: boolean;
+  email: string;
+};
 
 const EMAIL_LABEL: Record<string, string> = { off: "Never", immediate: "At once", daily: "Daily digest", weekly: "Weekly digest" };
 

@@ -17,7 +17,12 @@ async function registration(): Promise<ServiceWorkerRegistration | null> {
 }
 
 const send = (method: "POST" | "DELETE", body: unknown) =>
-  fetch("/api/v1/me/push-subscriptions", { method, credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  fetch("/api/v1/me/push-subscriptions", {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boolean; devices: number; vapidPublicKey: string }) {
   const [state, setState] = useState<State>("checking");
@@ -43,7 +48,10 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error("this browser's push service did not answer.")), 15_000)),
       ]);
       const res = await send("POST", sub.toJSON());
-      if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "The server refused it.");
+      if (!res.ok)
+        throw new Error(
+          ((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "The server refused it.",
+        );
       setState("on");
       setMessage("Push notifications are on for this device.");
     } catch (error) {
@@ -66,12 +74,21 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     <div className="card" aria-labelledby="push-title">
       <h3 id="push-title">Push notifications on this device</h3>
       <p className="meta">
-        Off unless you turn them on. {enabled ? `On for ${devices} ${devices === 1 ? "device" : "devices"}.` : null} When a device stops accepting them, you get the notification by email instead.
+        Off unless you turn them on. {enabled ? `On for ${devices} ${devices === 1 ? "device" : "devices"}.` : null} When a device stops
+        accepting them, you get the notification by email instead.
       </p>
-      {state === "unsupported" ? <p>This browser cannot receive push notifications here. Install Fieldkit as an app, or use a browser that supports them.</p> : null}
+      {state === "unsupported" ? (
+        <p>This browser cannot receive push notifications here. Install Fieldkit as an app, or use a browser that supports them.</p>
+      ) : null}
       {state === "denied" ? <p>Notifications are blocked for Fieldkit in this browser's settings; allow them there first.</p> : null}
       {state === "off" || state === "on" || state === "working" ? (
-        <button type="button" className="secondary" disabled={state === "working"} onClick={() => void (state === "on" ? turnOff() : turnOn())} aria-pressed={state === "on"}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={state === "working"}
+          onClick={() => void (state === "on" ? turnOff() : turnOn())}
+          aria-pressed={state === "on"}
+        >
           {state === "on" ? "Turn off push on this device" : "Turn on push on this device"}
         </button>
       ) : null}

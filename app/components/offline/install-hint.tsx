@@ -56,8 +56,8 @@ export function InstallHint() {
         </>
       ) : (
         <p>
-          In Safari, tap <strong>Share</strong>, then <strong>Add to Home Screen</strong>. Save items for offline from the installed app:
-          it keeps its own storage, separate from Safari.
+          In Safari, tap <strong>Share</strong>, then <strong>Add to Home Screen</strong>. Save items for offline from the installed app: it
+          keeps its own storage, separate from Safari.
         </p>
       )}
     </section>

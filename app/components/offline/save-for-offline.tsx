@@ -8,7 +8,13 @@ import { useOnline } from "./offline-root";
 import { OfflineShare } from "~/components/shares/offline-share";
 
 export const formatBytes = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+  n < 1024
+    ? `${n} B`
+    : n < 1024 ** 2
+      ? `${(n / 1024).toFixed(0)} KB`
+      : n < 1024 ** 3
+        ? `${(n / 1024 ** 2).toFixed(1)} MB`
+        : `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 const runtime = () => import("~/offline/runtime");
 const savedModule = () => import("~/offline/saved");
@@ -63,7 +69,12 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
         entry = await db.get("catalog", item.id);
       }
       const cache = await r.savedCache();
-      if (!entry || !cache) throw new Error(entry ? "This browser cannot store files for offline use." : "This item is not in your offline catalog yet. Try again in a moment.");
+      if (!entry || !cache)
+        throw new Error(
+          entry
+            ? "This browser cannot store files for offline use."
+            : "This item is not in your offline catalog yet. Try again in a moment.",
+        );
       setRecord(await s.saveItem(db, entry, { cache, origin: location.origin, onProgress: setProgress }));
       r.offlineEvents.dispatchEvent(new Event("change"));
     } catch (e) {
@@ -89,7 +100,12 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
       Share with a buyer
     </a>
   ) : null;
-  if (!ready) return <div className="save-offline"><div className="row">{shareLink}</div></div>;
+  if (!ready)
+    return (
+      <div className="save-offline">
+        <div className="row">{shareLink}</div>
+      </div>
+    );
   return (
     <section className="save-offline" aria-label="Offline">
       <div className="row">

@@ -19,7 +19,13 @@ export type MetadataValues = {
   verifyIntervalDays?: number | null;
 };
 
-const FACET_LABEL: Record<string, string> = { product: "Product", industry: "Industry", persona: "Persona", stage: "Funnel stage", region: "Region" };
+const FACET_LABEL: Record<string, string> = {
+  product: "Product",
+  industry: "Industry",
+  persona: "Persona",
+  stage: "Funnel stage",
+  region: "Region",
+};
 
 export function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? (
@@ -65,18 +71,20 @@ export function MetadataFields({
       <textarea id="summary" name="summary" rows={2} maxLength={2000} defaultValue={values.summary} {...err("summary")} />
       <FieldError id="summary-error" message={errors.summary} />
       <div className="row">
-        {showType ? <div>
-          <label htmlFor="type">Type</label>
-          <select id="type" name="type" defaultValue={values.type ?? ""} {...err("type")}>
-            {typeOptional ? <option value="">Decide from the file</option> : null}
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {TYPE_LABEL[t] ?? t}
-              </option>
-            ))}
-          </select>
-          <FieldError id="type-error" message={errors.type} />
-        </div> : null}
+        {showType ? (
+          <div>
+            <label htmlFor="type">Type</label>
+            <select id="type" name="type" defaultValue={values.type ?? ""} {...err("type")}>
+              {typeOptional ? <option value="">Decide from the file</option> : null}
+              {types.map((t) => (
+                <option key={t} value={t}>
+                  {TYPE_LABEL[t] ?? t}
+                </option>
+              ))}
+            </select>
+            <FieldError id="type-error" message={errors.type} />
+          </div>
+        ) : null}
         <div>
           <label htmlFor="ownerId">Owner</label>
           <select id="ownerId" name="ownerId" defaultValue={values.ownerId ?? ""}>

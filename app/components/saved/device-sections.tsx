@@ -19,7 +19,9 @@ export function kitsOf(catalog: CatalogItem[]) {
       kits.set(key, kit);
     }
   }
-  return [...kits.values()].filter((k) => k.items.length > 1).sort((a, b) => b.items.length - a.items.length || a.label.localeCompare(b.label));
+  return [...kits.values()]
+    .filter((k) => k.items.length > 1)
+    .sort((a, b) => b.items.length - a.items.length || a.label.localeCompare(b.label));
 }
 
 export function KitsSection({
@@ -60,7 +62,15 @@ export function KitsSection({
   );
 }
 
-export function StorageSection({ state, onMessage, reload }: { state: DeviceState; onMessage: (m: Message) => void; reload: () => Promise<void> }) {
+export function StorageSection({
+  state,
+  onMessage,
+  reload,
+}: {
+  state: DeviceState;
+  onMessage: (m: Message) => void;
+  reload: () => Promise<void>;
+}) {
   const persist = async () => {
     const granted = await navigator.storage?.persist?.();
     onMessage(
@@ -94,14 +104,22 @@ export function StorageSection({ state, onMessage, reload }: { state: DeviceStat
         </p>
       )}
       <p className="meta">
-        On iPhone and iPad, the installed app and Safari keep separate storage, and Safari can delete data of sites you haven't opened
-        for a few weeks: install Fieldkit, save items from the installed app, and open it now and then.
+        On iPhone and iPad, the installed app and Safari keep separate storage, and Safari can delete data of sites you haven't opened for a
+        few weeks: install Fieldkit, save items from the installed app, and open it now and then.
       </p>
     </section>
   );
 }
 
-export function OutboxSection({ outbox, online, onDiscard }: { outbox: OutboxEntry[]; online: boolean; onDiscard: (userId: string) => void }) {
+export function OutboxSection({
+  outbox,
+  online,
+  onDiscard,
+}: {
+  outbox: OutboxEntry[];
+  online: boolean;
+  onDiscard: (userId: string) => void;
+}) {
   const pending = outbox.filter((e) => !e.failed);
   const failed = outbox.filter((e) => e.failed);
   if (!pending.length && !failed.length) return null;
@@ -110,7 +128,8 @@ export function OutboxSection({ outbox, online, onDiscard }: { outbox: OutboxEnt
       <h2 id="outbox-title">Waiting to be sent</h2>
       {pending.length ? (
         <p>
-          {pending.length} action{pending.length === 1 ? "" : "s"} (views, feedback, requests) will be sent {online ? "shortly" : "when you're back online"}.
+          {pending.length} action{pending.length === 1 ? "" : "s"} (views, feedback, requests) will be sent{" "}
+          {online ? "shortly" : "when you're back online"}.
         </p>
       ) : null}
       {failed.length ? (

@@ -31,7 +31,10 @@ export function OfflineSearchSection({
   const catalog = state?.catalog;
   const index = useMemo(() => (catalog ? buildIndex(catalog) : null), [catalog]);
   const searching = q.trim() !== "" || type !== "";
-  const hits = useMemo(() => (index && searching ? searchOffline(index, { q, type: type || undefined, limit: 30 }, savedIds) : []), [index, q, type, savedIds, searching]);
+  const hits = useMemo(
+    () => (index && searching ? searchOffline(index, { q, type: type || undefined, limit: 30 }, savedIds) : []),
+    [index, q, type, savedIds, searching],
+  );
 
   const submitSearch = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -99,7 +102,15 @@ export function OfflineSearchSection({
                     </a>
                     <div className="meta">
                       {TYPE_LABEL[h.type] ?? h.type} ·{" "}
-                      {h.saved ? <span className="badge published">Saved on device</span> : readable ? "Readable offline" : online ? "Online only" : "Needs a connection"}
+                      {h.saved ? (
+                        <span className="badge published">Saved on device</span>
+                      ) : readable ? (
+                        "Readable offline"
+                      ) : online ? (
+                        "Online only"
+                      ) : (
+                        "Needs a connection"
+                      )}
                     </div>
                     {h.snippet ? <div className="meta">{h.snippet}</div> : null}
                     {readable ? (

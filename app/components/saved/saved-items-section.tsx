@@ -44,7 +44,12 @@ export function SavedItemsSection({
                     ) : null}
                   </div>
                 </div>
-                <button type="button" className="secondary" onClick={() => onRemove(s.itemId)} aria-label={`Remove ${s.title} from this device`}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => onRemove(s.itemId)}
+                  aria-label={`Remove ${s.title} from this device`}
+                >
                   Remove
                 </button>
               </li>
@@ -77,7 +82,10 @@ export function SavedItemsSection({
         </>
       ) : state ? (
         <EmptyState title="Nothing saved on this device yet">
-          <p>Open an item and tap “Save for offline”, or save a whole kit below. Talk tracks, battle cards and definitions are readable offline anyway.</p>
+          <p>
+            Open an item and tap “Save for offline”, or save a whole kit below. Talk tracks, battle cards and definitions are readable
+            offline anyway.
+          </p>
         </EmptyState>
       ) : null}
     </section>

@@ -16,7 +16,10 @@ const dur = (ms: number | null) => (ms === null ? "–" : ms >= 60_000 ? `${(ms 
 
 export function BuyerInsights({ buyers }: { buyers: Insights }) {
   const total = Math.max(buyers.pageCount ?? 0, ...buyers.pages.map((p) => p.page));
-  const rows = total > 0 ? Array.from({ length: total }, (_, i) => buyers.pages.find((p) => p.page === i + 1) ?? { page: i + 1, readIn: 0, ms: 0 }) : buyers.pages;
+  const rows =
+    total > 0
+      ? Array.from({ length: total }, (_, i) => buyers.pages.find((p) => p.page === i + 1) ?? { page: i + 1, readIn: 0, ms: 0 })
+      : buyers.pages;
   return (
     <section aria-labelledby="buyers">
       <h2 id="buyers">Buyer engagement</h2>
@@ -25,15 +28,33 @@ export function BuyerInsights({ buyers }: { buyers: Insights }) {
       ) : (
         <>
           <dl className="kpis">
-            <div><dt>Shared with buyers</dt><dd>{buyers.shares}</dd></div>
-            <div><dt>Opened</dt><dd>{buyers.opened}</dd></div>
-            <div><dt>Open rate</dt><dd>{pct(buyers.openRate)}</dd></div>
-            <div><dt>Median reading time</dt><dd>{dur(buyers.medianReadMs)}</dd></div>
+            <div>
+              <dt>Shared with buyers</dt>
+              <dd>{buyers.shares}</dd>
+            </div>
+            <div>
+              <dt>Opened</dt>
+              <dd>{buyers.opened}</dd>
+            </div>
+            <div>
+              <dt>Open rate</dt>
+              <dd>{pct(buyers.openRate)}</dd>
+            </div>
+            <div>
+              <dt>Median reading time</dt>
+              <dd>{dur(buyers.medianReadMs)}</dd>
+            </div>
           </dl>
           {rows.length ? (
             <div className="table-wrap">
               <table aria-labelledby="buyers">
-                <thead><tr><th scope="col">Page</th><th scope="col">Read in (opened shares)</th><th scope="col">Total time</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Page</th>
+                    <th scope="col">Read in (opened shares)</th>
+                    <th scope="col">Total time</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {rows.map((p) => (
                     <tr key={p.page}>

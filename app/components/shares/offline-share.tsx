@@ -13,7 +13,9 @@ export function OfflineShare({ item }: { item: { id: string; title: string } }) 
   const submit = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const url = await (await runtime()).recordShare({
+    const url = await (
+      await runtime()
+    ).recordShare({
       itemIds: [item.id],
       recipientName: String(form.get("recipientName") ?? ""),
       recipientEmail: String(form.get("recipientEmail") ?? ""),
@@ -49,7 +51,10 @@ export function OfflineShare({ item }: { item: { id: string; title: string } }) 
             <button type="button" onClick={copy}>
               Copy link
             </button>
-            <a className="button secondary" href={`mailto:?${new URLSearchParams({ subject: item.title, body: `${item.title}\n\n${link}` }).toString().replace(/\+/g, "%20")}`}>
+            <a
+              className="button secondary"
+              href={`mailto:?${new URLSearchParams({ subject: item.title, body: `${item.title}\n\n${link}` }).toString().replace(/\+/g, "%20")}`}
+            >
               Open in email
             </a>
           </p>

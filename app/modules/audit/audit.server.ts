@@ -134,7 +134,9 @@ export function describeAudit(action: string, details: Record<string, unknown>):
     case "item.buyers_changed":
       return d.notForBuyers ? "Marked internal only (not for buyers)" : "Allowed to be shared with buyers";
     case "item.scheduled":
-      return `${STATUS(d.from)} → publishes ${String(d.publishAt ?? "").replace("T", " ").slice(0, 16)} UTC${version}${comment}`;
+      return `${STATUS(d.from)} → publishes ${String(d.publishAt ?? "")
+        .replace("T", " ")
+        .slice(0, 16)} UTC${version}${comment}`;
     default:
       if (action.startsWith("item.") && d.to) return `${STATUS(d.from ?? "new")} → ${STATUS(d.to)}${version}${comment}`;
       if ("from" in d || "to" in d) return `${JSON.stringify(d.from ?? null)} → ${JSON.stringify(d.to ?? null)}`;
@@ -161,7 +163,10 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
   if (query.action) where.push(eq(auditLog.action, query.action));
   if (query.kind) where.push(eq(auditLog.targetType, query.kind));
   if (query.target) where.push(eq(auditLog.targetId, query.target));
-  if (query.actor) where.push(query.actor.toLowerCase() === "system" ? isNull(auditLog.actorId) : sql`lower(${users.email}) = ${query.actor.toLowerCase()}`);
+  if (query.actor)
+    where.push(
+      query.actor.toLowerCase() === "system" ? isNull(auditLog.actorId) : sql`lower(${users.email}) = ${query.actor.toLowerCase()}`,
+    );
   const rows = await db
     .select({
       id: auditLog.id,

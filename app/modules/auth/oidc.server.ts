@@ -45,13 +45,22 @@ function oidcConfig(settings: OidcSettings): Promise<client.Configuration> {
 
 export async function startOidcLogin(
   db: Db,
-  { settings, publicUrl, redirectTo, inviteToken }: { settings: OidcSettings; publicUrl: string; redirectTo: string | null; inviteToken: string | null },
+  {
+    settings,
+    publicUrl,
+    redirectTo,
+    inviteToken,
+  }: { settings: OidcSettings; publicUrl: string; redirectTo: string | null; inviteToken: string | null },
 ): Promise<{ url: string; state: string }> {
   let config: client.Configuration;
   try {
     config = await oidcConfig(settings);
   } catch (error) {
-    throw new OidcRefusal("provider_unreachable", `We couldn't reach ${settings.name}. Try again in a moment, or sign in with your password if you have one.`, String(error));
+    throw new OidcRefusal(
+      "provider_unreachable",
+      `We couldn't reach ${settings.name}. Try again in a moment, or sign in with your password if you have one.`,
+      String(error),
+    );
   }
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -90,7 +99,11 @@ function describeTokenError(error: unknown): [reason: string, message: string] {
 /** openid-client wraps oauth4webapi's error (which names the failed claim) as its cause. */
 function errorText(error: unknown): string {
   const parts: string[] = [];
-  for (let e = error as { message?: string; code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { message?: string; code?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     parts.push([e.code, e.message, (e as { claim?: string }).claim && `"${(e as { claim?: string }).claim}"`].filter(Boolean).join(" "));
     const claim = (e.cause as { claim?: string } | undefined)?.claim;
     if (claim) parts.push(`"${claim}"`);
@@ -104,7 +117,9 @@ export function mapRole(claims: Claims, settings: OidcSettings): Role | null {
   const raw = claims[settings.roleClaim];
   const values = (Array.isArray(raw) ? raw : raw == null ? [] : [raw]).map(String);
   const hasMap = Object.keys(settings.roleMap).length > 0;
-  const mapped = values.map((v) => (hasMap ? settings.roleMap[v] : (ROLES as readonly string[]).includes(v) ? (v as Role) : undefined)).filter((r): r is Role => !!r);
+  const mapped = values
+    .map((v) => (hasMap ? settings.roleMap[v] : (ROLES as readonly string[]).includes(v) ? (v as Role) : undefined))
+    .filter((r): r is Role => !!r);
   // Several groups: the most capable role wins, as an admin would expect from group membership.
   return mapped.sort((a, b) => ROLES.indexOf(b) - ROLES.indexOf(a))[0] ?? null;
 }
@@ -125,14 +140,25 @@ export type OidcResult = { user: SessionUser; token: string; redirectTo: string 
  */
 export async function finishOidcLogin(
   db: Db,
-  { settings, currentUrl, cookieState, userAgent }: { settings: OidcSettings; currentUrl: URL; cookieState: string | null; userAgent: string | null },
+  {
+    settings,
+    currentUrl,
+    cookieState,
+    userAgent,
+  }: { settings: OidcSettings; currentUrl: URL; cookieState: string | null; userAgent: string | null },
 ): Promise<OidcResult> {
   const state = currentUrl.searchParams.get("state");
   if (currentUrl.searchParams.get("error")) {
-    throw new OidcRefusal("provider_error", `${settings.name} did not sign you in: ${currentUrl.searchParams.get("error_description") ?? currentUrl.searchParams.get("error")}.`);
+    throw new OidcRefusal(
+      "provider_error",
+      `${settings.name} did not sign you in: ${currentUrl.searchParams.get("error_description") ?? currentUrl.searchParams.get("error")}.`,
+    );
   }
   if (!state || !cookieState || state !== cookieState) {
-    throw new OidcRefusal("state_mismatch", "This sign-in does not match the one your browser started (or it was already used). Start again.");
+    throw new OidcRefusal(
+      "state_mismatch",
+      "This sign-in does not match the one your browser started (or it was already used). Start again.",
+    );
   }
   const [login] = await db
     .update(oidcLogins)
@@ -157,13 +183,24 @@ export async function finishOidcLogin(
   }
   const user = await accountForClaims(db, { settings, claims, inviteTokenHash: login.inviteTokenHash, userAgent });
   const token = await createSession(db, user.id, userAgent);
-  await recordAudit(db, { actor: user, action: "sso.signed_in", targetType: "user", targetId: user.id, details: { issuer: settings.issuer, subject: String(claims.sub) } });
+  await recordAudit(db, {
+    actor: user,
+    action: "sso.signed_in",
+    targetType: "user",
+    targetId: user.id,
+    details: { issuer: settings.issuer, subject: String(claims.sub) },
+  });
   return { user, token, redirectTo: login.redirectTo };
 }
 
 export async function accountForClaims(
   db: Db,
-  { settings, claims, inviteTokenHash, userAgent }: { settings: OidcSettings; claims: Claims; inviteTokenHash: string | null; userAgent: string | null },
+  {
+    settings,
+    claims,
+    inviteTokenHash,
+    userAgent,
+  }: { settings: OidcSettings; claims: Claims; inviteTokenHash: string | null; userAgent: string | null },
 ): Promise<SessionUser> {
   const subject = String(claims.sub ?? "");
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : null;
@@ -180,54 +217,107 @@ export async function accountForClaims(
       .where(and(eq(userIdentities.issuer, settings.issuer), eq(userIdentities.subject, subject)));
     let account = linked;
     if (!account && email) {
-      const [byEmail] = await tx.select({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active }).from(users).where(eq(users.email, email));
+      const [byEmail] = await tx
+        .select({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active })
+        .from(users)
+        .where(eq(users.email, email));
       if (byEmail) {
         // NOTE: linking by an unverified address would let anyone who can set that address at the provider take the account.
-        if (!verified) throw new OidcRefusal("email_unverified", `An account exists for ${email}, but ${settings.name} has not verified that address, so it can't be linked. Ask your admin.`);
+        if (!verified)
+          throw new OidcRefusal(
+            "email_unverified",
+            `An account exists for ${email}, but ${settings.name} has not verified that address, so it can't be linked. Ask your admin.`,
+          );
         await tx.insert(userIdentities).values({ issuer: settings.issuer, subject, userId: byEmail.id, email });
-        await recordAudit(tx, { actor: { id: byEmail.id }, action: "sso.linked", targetType: "user", targetId: byEmail.id, details: { issuer: settings.issuer, subject, email } });
+        await recordAudit(tx, {
+          actor: { id: byEmail.id },
+          action: "sso.linked",
+          targetType: "user",
+          targetId: byEmail.id,
+          details: { issuer: settings.issuer, subject, email },
+        });
         account = byEmail;
       }
     }
     if (!account && inviteTokenHash) {
-      const accepted = await acceptInvitation(tx as unknown as Db, { tokenHash: inviteTokenHash, name, password: null, userAgent, via: "sso" }).catch(() => null);
+      const accepted = await acceptInvitation(tx as unknown as Db, {
+        tokenHash: inviteTokenHash,
+        name,
+        password: null,
+        userAgent,
+        via: "sso",
+      }).catch(() => null);
       if (accepted) {
         await tx.insert(userIdentities).values({ issuer: settings.issuer, subject, userId: accepted.user.id, email });
         return accepted.user;
       }
     }
     if (!account) {
-      if (!email || !verified) throw new OidcRefusal("email_unverified", `${settings.name} did not give a verified email address, which Fieldkit needs to create your account.`);
+      if (!email || !verified)
+        throw new OidcRefusal(
+          "email_unverified",
+          `${settings.name} did not give a verified email address, which Fieldkit needs to create your account.`,
+        );
       if (!role && settings.unmapped === "refuse") {
-        throw new OidcRefusal("unmapped", `Your ${settings.name} account has no Fieldkit role (claim "${settings.roleClaim}"). Ask your admin for access.`);
+        throw new OidcRefusal(
+          "unmapped",
+          `Your ${settings.name} account has no Fieldkit role (claim "${settings.roleClaim}"). Ask your admin for access.`,
+        );
       }
       const [created] = await tx
         .insert(users)
         .values({ email, name, role: role ?? "seller", teamId: role ? team.teamId : null, passwordHash: NO_PASSWORD })
         .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active });
       await tx.insert(userIdentities).values({ issuer: settings.issuer, subject, userId: created.id, email });
-      await recordAudit(tx, { actor: null, action: "user.created", targetType: "user", targetId: created.id, details: { email, role: created.role, teamId: created.teamId, source: "sso", issuer: settings.issuer } });
+      await recordAudit(tx, {
+        actor: null,
+        action: "user.created",
+        targetType: "user",
+        targetId: created.id,
+        details: { email, role: created.role, teamId: created.teamId, source: "sso", issuer: settings.issuer },
+      });
       account = created;
     } else {
       if (!account.active) throw new OidcRefusal("deactivated", "Your Fieldkit account is deactivated. Ask your admin.");
       // The provider is the source of truth for role and team when it sends them; changes are audited as such.
       const next = { role: role ?? account.role, teamId: team.present ? team.teamId : account.teamId };
-      for (const [field, action] of [["role", "user.role_changed"], ["teamId", "user.team_changed"]] as const) {
+      for (const [field, action] of [
+        ["role", "user.role_changed"],
+        ["teamId", "user.team_changed"],
+      ] as const) {
         if (next[field] !== account[field]) {
-          await recordAudit(tx, { actor: null, action, targetType: "user", targetId: account.id, details: { from: account[field], to: next[field], source: "sso_claims", issuer: settings.issuer } });
+          await recordAudit(tx, {
+            actor: null,
+            action,
+            targetType: "user",
+            targetId: account.id,
+            details: { from: account[field], to: next[field], source: "sso_claims", issuer: settings.issuer },
+          });
         }
       }
       if (next.role !== account.role || next.teamId !== account.teamId) {
-        await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, account.id));
+        await tx
+          .update(users)
+          .set({ ...next, updatedAt: new Date() })
+          .where(eq(users.id, account.id));
         account = { ...account, ...next };
       }
     }
-    await tx.update(userIdentities).set({ lastSignInAt: new Date() }).where(and(eq(userIdentities.issuer, settings.issuer), eq(userIdentities.subject, subject)));
+    await tx
+      .update(userIdentities)
+      .set({ lastSignInAt: new Date() })
+      .where(and(eq(userIdentities.issuer, settings.issuer), eq(userIdentities.subject, subject)));
     return { id: account.id, email: account.email, name: account.name, role: account.role, teamId: account.teamId, leadsTeamIds: [] };
   });
 }
 
 export async function recordRefusal(db: Db, refusal: OidcRefusal, issuer: string) {
   console.warn(`SSO sign-in refused (${refusal.reason})${refusal.detail ? `: ${refusal.detail}` : ""}`);
-  await recordAudit(db, { actor: null, action: "sso.refused", targetType: "user", targetId: null, details: { reason: refusal.reason, issuer, detail: refusal.detail?.slice(0, 500) ?? null } });
+  await recordAudit(db, {
+    actor: null,
+    action: "sso.refused",
+    targetType: "user",
+    targetId: null,
+    details: { reason: refusal.reason, issuer, detail: refusal.detail?.slice(0, 500) ?? null },
+  });
 }

@@ -29,12 +29,18 @@ export const ResetRequestInput = z.object({
 });
 
 /** The one answer every reset request gets, whether or not the address has an account. */
-export const RESET_REQUESTED_MESSAGE = "If that address has a Fieldkit account, a link to reset its password is on its way. It works once, for 30 minutes.";
+export const RESET_REQUESTED_MESSAGE =
+  "If that address has a Fieldkit account, a link to reset its password is on its way. It works once, for 30 minutes.";
 export const INVALID_RESET_MESSAGE = "This reset link is invalid, already used or expired. Ask for a new one.";
 
 export async function requestPasswordReset(
   db: Db,
-  { input, client, publicUrl, passwordsFor = "everyone" }: { input: unknown; client: string; publicUrl: string; passwordsFor?: "everyone" | "admins" },
+  {
+    input,
+    client,
+    publicUrl,
+    passwordsFor = "everyone",
+  }: { input: unknown; client: string; publicUrl: string; passwordsFor?: "everyone" | "admins" },
 ): Promise<void> {
   const { email } = ResetRequestInput.parse(input);
   // NOTE: limits are keyed by the address asked about, known or not, so a 429 reveals nothing either.
@@ -42,14 +48,28 @@ export async function requestPasswordReset(
     (await takeRateLimit(db, `reset-client:${client}`, { limit: RESETS_PER_CLIENT, windowMs: WINDOW_MS })) &&
     (await takeRateLimit(db, `reset:${email}`, { limit: RESETS_PER_EMAIL, windowMs: WINDOW_MS }));
   if (!allowed) throw new AppError("rate_limited", "Too many reset requests. Wait 15 minutes and try again.");
-  const [user] = await db.select({ id: users.id, role: users.role }).from(users).where(and(eq(users.email, email), eq(users.active, true)));
+  const [user] = await db
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(and(eq(users.email, email), eq(users.active, true)));
   // In SSO-only mode only admins (break-glass) have passwords to reset; everyone else signs in with SSO.
   if (!user || (passwordsFor === "admins" && user.role !== "admin")) return;
   const token = newToken();
   await db.transaction(async (tx) => {
-    await tx.insert(passwordResets).values({ tokenHash: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) });
-    await queueMail(tx, { to: email, template: { kind: "password_reset", url: `${publicUrl}/reset-password/${token}`, minutes: RESET_TTL_MINUTES } });
-    await recordAudit(tx, { actor: null, action: "user.password_reset_requested", targetType: "user", targetId: user.id, details: { client } });
+    await tx
+      .insert(passwordResets)
+      .values({ tokenHash: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) });
+    await queueMail(tx, {
+      to: email,
+      template: { kind: "password_reset", url: `${publicUrl}/reset-password/${token}`, minutes: RESET_TTL_MINUTES },
+    });
+    await recordAudit(tx, {
+      actor: null,
+      action: "user.password_reset_requested",
+      targetType: "user",
+      targetId: user.id,
+      details: { client },
+    });
   });
 }
 
@@ -59,7 +79,14 @@ export async function resetLinkIsValid(db: Db, token: string): Promise<boolean> 
     .select({ userId: passwordResets.userId })
     .from(passwordResets)
     .innerJoin(users, eq(users.id, passwordResets.userId))
-    .where(and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date()), eq(users.active, true)));
+    .where(
+      and(
+        eq(passwordResets.tokenHash, hashToken(token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, new Date()),
+        eq(users.active, true),
+      ),
+    );
   return Boolean(row);
 }
 
@@ -74,16 +101,31 @@ export async function resetPassword(db: Db, { token, input, publicUrl }: { token
       .where(and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date())))
       .returning({ userId: passwordResets.userId });
     const [user] = claimed
-      ? await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(and(eq(users.id, claimed.userId), eq(users.active, true)))
+      ? await tx
+          .select({ id: users.id, email: users.email, name: users.name })
+          .from(users)
+          .where(and(eq(users.id, claimed.userId), eq(users.active, true)))
       : [];
     if (!user) throw new AppError("not_found", INVALID_RESET_MESSAGE);
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     // Every other link for this account dies with it, and every session: whoever had the old password is out.
-    await tx.update(passwordResets).set({ usedAt: new Date() }).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
+    await tx
+      .update(passwordResets)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, user.email));
-    await recordAudit(tx, { actor: null, action: "user.password_reset", targetType: "user", targetId: user.id, details: { sessionsRevoked: true } });
-    await queueMail(tx, { to: user.email, template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` } });
+    await recordAudit(tx, {
+      actor: null,
+      action: "user.password_reset",
+      targetType: "user",
+      targetId: user.id,
+      details: { sessionsRevoked: true },
+    });
+    await queueMail(tx, {
+      to: user.email,
+      template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` },
+    });
     return { userId: user.id, email: user.email };
   });
 }
@@ -96,7 +138,12 @@ export const ChangePasswordInput = z.object({
 /** Change on Me: needs the current password; signs out every other session (the current one stays). */
 export async function changePassword(
   db: Db,
-  { user, input, currentSessionToken, publicUrl }: { user: SessionUser; input: unknown; currentSessionToken: string | null; publicUrl: string },
+  {
+    user,
+    input,
+    currentSessionToken,
+    publicUrl,
+  }: { user: SessionUser; input: unknown; currentSessionToken: string | null; publicUrl: string },
 ) {
   const data = ChangePasswordInput.parse(input);
   if (!(await takeRateLimit(db, `password-change:${user.id}`, { limit: 10, windowMs: WINDOW_MS }))) {
@@ -111,8 +158,14 @@ export async function changePassword(
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     const keep = currentSessionToken ? hashToken(currentSessionToken) : "";
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keep)));
-    await tx.update(passwordResets).set({ usedAt: new Date() }).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
+    await tx
+      .update(passwordResets)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     await recordAudit(tx, { actor: user, action: "user.password_changed", targetType: "user", targetId: user.id });
-    await queueMail(tx, { to: user.email, template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` } });
+    await queueMail(tx, {
+      to: user.email,
+      template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` },
+    });
   });
 }

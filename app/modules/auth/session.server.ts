@@ -112,7 +112,15 @@ export async function userForSessionToken(db: Db, token: string): Promise<(Sessi
   if (!statement) sessionStatements.set(db, (statement = sessionStatement(db)));
   const [row] = await statement.execute({ tokenHash: hashToken(token) });
   if (!row) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role, teamId: row.teamId, leadsTeamIds: row.leads, unreadReplies: row.unread };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamId: row.teamId,
+    leadsTeamIds: row.leads,
+    unreadReplies: row.unread,
+  };
 }
 
 const sessionStatement = (db: Db) =>
@@ -154,9 +162,7 @@ async function loadSessionUser(
   row: { id: string; email: string; name: string; role: Role; teamId: string | null },
 ): Promise<SessionUser> {
   const leads =
-    row.role === "manager"
-      ? await db.select({ teamId: teamLeads.teamId }).from(teamLeads).where(eq(teamLeads.userId, row.id))
-      : [];
+    row.role === "manager" ? await db.select({ teamId: teamLeads.teamId }).from(teamLeads).where(eq(teamLeads.userId, row.id)) : [];
   return {
     id: row.id,
     email: row.email,

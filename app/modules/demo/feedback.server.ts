@@ -63,7 +63,15 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
   const versions = await db
     .select({ id: itemVersions.id, itemId: itemVersions.itemId })
     .from(itemVersions)
-    .where(and(inArray(itemVersions.itemId, library.map((i) => i.id)), eq(itemVersions.number, 1)));
+    .where(
+      and(
+        inArray(
+          itemVersions.itemId,
+          library.map((i) => i.id),
+        ),
+        eq(itemVersions.number, 1),
+      ),
+    );
   const versionOf = new Map(versions.map((v) => [v.itemId, v.id]));
   const visibleTo = (teamId: string | null) =>
     library.filter((i) => {
@@ -93,8 +101,15 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
         const at = new Date(Math.min(now.getTime() - 60_000, dayStart + (8 + rand() * 10) * 3600_000));
         const base = { userId: person.id, teamId: person.teamId, itemId: item.id, field: true, receivedAt: at };
         rows.push({ ...base, id: randomUUID(), at, type: "view", props: { source: pick(["home", "search", "saved", "link"]) } });
-        rows.push({ ...base, id: randomUUID(), at: new Date(at.getTime() + 1000), type: "dwell", props: { ms: Math.round(15_000 + rand() * 240_000) } });
-        if (rand() < 0.15) rows.push({ ...base, id: randomUUID(), at: new Date(at.getTime() + 2000), type: "share", props: { channel: "email" } });
+        rows.push({
+          ...base,
+          id: randomUUID(),
+          at: new Date(at.getTime() + 1000),
+          type: "dwell",
+          props: { ms: Math.round(15_000 + rand() * 240_000) },
+        });
+        if (rand() < 0.15)
+          rows.push({ ...base, id: randomUUID(), at: new Date(at.getTime() + 2000), type: "share", props: { channel: "email" } });
         if (rand() < 0.1) rows.push({ ...base, id: randomUUID(), at: new Date(at.getTime() + 3000), type: "download", props: {} });
         viewed.set(`${person.id} ${item.id}`, { userId: person.id, teamId: person.teamId, itemId: item.id, at });
       }
@@ -108,7 +123,9 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
     if (rand() > 0.45) continue;
     const useful = rand() < quality.get(v.itemId)!;
     const reasons: RatingReason[] = useful
-      ? rand() < 0.5 ? [pick(["won_the_meeting", "clear_and_concise"] as const)] : []
+      ? rand() < 0.5
+        ? [pick(["won_the_meeting", "clear_and_concise"] as const)]
+        : []
       : [pick(["outdated", "too_long", "missing_proof_point", "wrong_audience"] as const)];
     const comment = rand() < 0.3 ? pick(useful ? POSITIVE_COMMENTS : NEGATIVE_COMMENTS) : null;
     ratingRows.push({
@@ -139,7 +156,11 @@ export async function seedDemoFeedback(db: Db, { now = new Date() }: { now?: Dat
         at: new Date(r.at.getTime() + DAY),
         readAt: new Date(r.at.getTime() + 2 * DAY),
       });
-      if (n % 2 === 0) await db.update(ratings).set({ resolvedAt: new Date(r.at.getTime() + 2 * DAY), resolvedBy: marketer.id }).where(eq(ratings.id, r.id));
+      if (n % 2 === 0)
+        await db
+          .update(ratings)
+          .set({ resolvedAt: new Date(r.at.getTime() + 2 * DAY), resolvedBy: marketer.id })
+          .where(eq(ratings.id, r.id));
     }
     if (sellersOwn) {
       await db.insert(feedbackReplies).values({
@@ -179,7 +200,13 @@ type Person = { id: string; teamId: string | null };
 /** Requests in every state, with the time it took to answer the done ones. */
 async function seedRequests(
   db: Db,
-  { now, seller, requesters, marketer, library }: { now: Date; seller?: Person; requesters: Person[]; marketer?: { id: string }; library: { id: string }[] },
+  {
+    now,
+    seller,
+    requesters,
+    marketer,
+    library,
+  }: { now: Date; seller?: Person; requesters: Person[]; marketer?: { id: string }; library: { id: string }[] },
 ) {
   const requestSpecs = [
     { text: "A pricing sheet we can send after the first call", query: "pricing sheet", status: "planned", days: 20 },
@@ -213,7 +240,12 @@ async function seedRequests(
         requestId: req.id,
         recipientId: who.id,
         authorId: marketer.id,
-        body: spec.status === "planned" ? "On our list for this month." : spec.status === "done" ? "Here it is, linked above." : "Not planned this quarter, sorry.",
+        body:
+          spec.status === "planned"
+            ? "On our list for this month."
+            : spec.status === "done"
+              ? "Here it is, linked above."
+              : "Not planned this quarter, sorry.",
         at: closedAt ?? new Date(createdAt.getTime() + DAY),
         readAt: closedAt ?? new Date(createdAt.getTime() + DAY),
       });

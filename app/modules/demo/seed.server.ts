@@ -110,18 +110,28 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
         })
         .returning({ id: items.id });
       const file = files.get(demo.key);
-      const [version] = await tx.insert(itemVersions).values({
-        itemId: item.id,
-        number: 1,
-        changelog: "First version",
-        ...(file
-          ? { fileKey: file.key, contentHash: file.key, filename: file.filename, mime: KIND_INFO[file.kind].mime, size: file.bytes.byteLength, previewStatus: "pending" as const }
-          : {}),
-        bodyMd: isMessaging(demo.type) ? demo.body : null,
-        text: demo.body.replace(/\f/g, "\n"),
-        createdBy: marketerId,
-        createdAt: publishedAt,
-      }).returning({ id: itemVersions.id });
+      const [version] = await tx
+        .insert(itemVersions)
+        .values({
+          itemId: item.id,
+          number: 1,
+          changelog: "First version",
+          ...(file
+            ? {
+                fileKey: file.key,
+                contentHash: file.key,
+                filename: file.filename,
+                mime: KIND_INFO[file.kind].mime,
+                size: file.bytes.byteLength,
+                previewStatus: "pending" as const,
+              }
+            : {}),
+          bodyMd: isMessaging(demo.type) ? demo.body : null,
+          text: demo.body.replace(/\f/g, "\n"),
+          createdBy: marketerId,
+          createdAt: publishedAt,
+        })
+        .returning({ id: itemVersions.id });
       if (file) versionsToProcess.push(version.id);
       const tagIds = Object.entries(demo.tags).flatMap(([facet, values]) =>
         (values ?? []).map((v) => tagRows.find((t) => t.facet === facet && t.value === v)!.id),

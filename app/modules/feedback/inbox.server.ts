@@ -46,7 +46,11 @@ function inboxWhere(query: InboxQuery): SQL {
     show === "replied" ? and(isNull(ratings.resolvedAt), hasReply) : undefined,
     show === "resolved" ? isNotNull(ratings.resolvedAt) : undefined,
     query.item ? eq(ratings.itemId, query.item) : undefined,
-    query.reason === "none" ? sql`cardinality(${ratings.reasons}) = 0` : query.reason ? sql`${query.reason} = any(${ratings.reasons})` : undefined,
+    query.reason === "none"
+      ? sql`cardinality(${ratings.reasons}) = 0`
+      : query.reason
+        ? sql`${query.reason} = any(${ratings.reasons})`
+        : undefined,
   )!;
 }
 
@@ -98,8 +102,17 @@ export async function listInbox(db: Db, { user, query }: { user: SessionUser; qu
       .orderBy(desc(ratings.at), desc(ratings.id))
       .limit(INBOX_PAGE_SIZE)
       .offset((page - 1) * INBOX_PAGE_SIZE),
-    db.select({ total: sql<number>`count(*)::int` }).from(ratings).where(where),
-    query.item ? db.select({ id: items.id, title: items.title }).from(items).where(eq(items.id, query.item)).then((r) => r[0] ?? null) : null,
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(ratings)
+      .where(where),
+    query.item
+      ? db
+          .select({ id: items.id, title: items.title })
+          .from(items)
+          .where(eq(items.id, query.item))
+          .then((r) => r[0] ?? null)
+      : null,
   ]);
   const lines: InboxLine[] = rows.map((r) => ({
     ...r,
@@ -152,7 +165,10 @@ export async function loadInboxRating(db: Db, { user, id }: { user: SessionUser;
 export type InboxActionResult = { ok: string; target: string } | { error: string; target: string; status: number };
 
 /** Reply, resolve, re-open, or move a request along: the forms of both inbox pages post here. */
-export async function handleInboxAction(db: Db, { user, form }: { user: SessionUser; form: Record<string, string> }): Promise<InboxActionResult> {
+export async function handleInboxAction(
+  db: Db,
+  { user, form }: { user: SessionUser; form: Record<string, string> },
+): Promise<InboxActionResult> {
   const target = form.ratingId ?? form.requestId ?? "";
   try {
     switch (form.intent) {
@@ -167,7 +183,11 @@ export async function handleInboxAction(db: Db, { user, form }: { user: SessionU
         await reopenRating(db, { user, ratingId: target });
         return { ok: "Re-opened.", target };
       case "update-request":
-        await updateRequest(db, { user, id: target, input: RequestUpdate.parse({ status: form.status, answerItemId: form.answerItemId, reply: form.body }) });
+        await updateRequest(db, {
+          user,
+          id: target,
+          input: RequestUpdate.parse({ status: form.status, answerItemId: form.answerItemId, reply: form.body }),
+        });
         return { ok: "Request updated.", target };
       default:
         return { error: "Unknown action.", target, status: 400 };

@@ -40,7 +40,7 @@ export async function itemFeedbackFrom(
     mineRows: MyRatingRow[];
     replies: MyReplyRow[];
     now?: Date;
-  }
+  },
 ): Promise<ItemFeedback> {
   const unread = replies.filter((r) => !r.readAt).map((r) => r.id);
   if (unread.length) {
@@ -53,17 +53,13 @@ export async function itemFeedbackFrom(
   return {
     itemId,
     versionNumber: item?.versionNumber ?? null,
-    mine: current
-      ? { useful: current.useful, reasons: current.reasons, comment: current.comment, at: current.at.toISOString() }
-      : null,
+    mine: current ? { useful: current.useful, reasons: current.reasons, comment: current.comment, at: current.at.toISOString() } : null,
     history: mineRows
       .map((r) => ({
         versionNumber: r.versionNumber,
         useful: r.useful,
         comment: r.comment,
-        replies: replies
-          .filter((p) => p.ratingId === r.id)
-          .map((p) => ({ body: p.body, at: p.at.toISOString(), author: p.author })),
+        replies: replies.filter((p) => p.ratingId === r.id).map((p) => ({ body: p.body, at: p.at.toISOString(), author: p.author })),
         resolvedInVersion: r.resolvedInVersion,
       }))
       .filter((h) => h.replies.length > 0 || h.resolvedInVersion !== null),

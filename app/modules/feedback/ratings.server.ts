@@ -14,8 +14,6 @@ import { FUTURE_TOLERANCE_MS } from "~/modules/usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 import { notifyFeedbackAnswered } from "~/modules/notifications/producers.server";
 
-
-
 export const RatingInput = z.object({
   useful: z.boolean({ message: "useful must be true or false." }),
   reasons: z
@@ -72,7 +70,7 @@ async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string)
  */
 export async function rateItem(
   db: Db,
-  { user, itemId, input, now = new Date() }: { user: SessionUser; itemId: string; input: RatingInput; now?: Date }
+  { user, itemId, input, now = new Date() }: { user: SessionUser; itemId: string; input: RatingInput; now?: Date },
 ): Promise<SavedRating> {
   const item = await visibleItemWithVersion(db, user, itemId);
   let at = input.at ? new Date(input.at) : now;
@@ -112,7 +110,7 @@ export async function rateItem(
         await tx.execute(sql`
         select count(*) filter (where useful)::int as useful, count(*)::int as total from (
           select distinct on (user_id) useful from ${ratings} where item_id = ${item.id} order by user_id, at desc
-        ) latest`)
+        ) latest`),
       );
       await setItemUsefulness(tx, item.id, votes);
     }
@@ -166,7 +164,7 @@ export async function loadItemFeedback(
     /** The item's current version when the caller has just loaded it for this user (saves a round trip). */
     currentVersion?: { versionId: string; versionNumber: number };
     now?: Date;
-  }
+  },
 ): Promise<ItemFeedback> {
   const item =
     currentVersion ??
@@ -205,8 +203,8 @@ export async function loadItemFeedback(
         .where(
           inArray(
             feedbackReplies.ratingId,
-            mineRows.map((r) => r.id)
-          )
+            mineRows.map((r) => r.id),
+          ),
         )
         .orderBy(feedbackReplies.at, feedbackReplies.id)
     : [];
@@ -240,7 +238,7 @@ async function ratingForMarketing(db: Db, user: SessionUser, ratingId: string) {
 
 export async function replyToRating(
   db: Db,
-  { user, ratingId, body, now = new Date() }: { user: SessionUser; ratingId: string; body: string; now?: Date }
+  { user, ratingId, body, now = new Date() }: { user: SessionUser; ratingId: string; body: string; now?: Date },
 ) {
   const rating = await ratingForMarketing(db, user, ratingId);
   const [reply] = await db
@@ -263,16 +261,13 @@ export async function replyToRating(
  */
 export async function resolveRating(
   db: Db,
-  { user, ratingId, versionId, now = new Date() }: { user: SessionUser; ratingId: string; versionId?: string | null; now?: Date }
+  { user, ratingId, versionId, now = new Date() }: { user: SessionUser; ratingId: string; versionId?: string | null; now?: Date },
 ) {
   const rating = await ratingForMarketing(db, user, ratingId);
   let resolvedVersionId: string | null = null;
   if (versionId) {
     if (!isUuid(versionId)) throw new AppError("unprocessable", "Choose one of this item's versions.");
-    const [rated] = await db
-      .select({ number: itemVersions.number })
-      .from(itemVersions)
-      .where(eq(itemVersions.id, rating.versionId));
+    const [rated] = await db.select({ number: itemVersions.number }).from(itemVersions).where(eq(itemVersions.id, rating.versionId));
     const [v] = await db
       .select({ id: itemVersions.id, number: itemVersions.number })
       .from(itemVersions)

@@ -12,7 +12,6 @@ import { ReplyInput } from "./ratings.server";
 import { normaliseQuery } from "@/search/query";
 import { notifyFeedbackAnswered, notifyNewRequest, notifyRequestFulfilled } from "~/modules/notifications/producers.server";
 
-
 export const RequestInput = z.object({
   text: z
     .string({ message: "Describe what you need." })
@@ -31,14 +30,10 @@ export const RequestInput = z.object({
 });
 export type RequestInput = z.infer<typeof RequestInput>;
 
-
 /** Open requests per seller; a runaway script should not bury marketing's inbox. */
 const MAX_OPEN_PER_USER = 50;
 
-export async function createRequest(
-  db: Db,
-  { user, input, now = new Date() }: { user: SessionUser; input: RequestInput; now?: Date },
-) {
+export async function createRequest(db: Db, { user, input, now = new Date() }: { user: SessionUser; input: RequestInput; now?: Date }) {
   const [{ open }] = await db
     .select({ open: sql<number>`count(*)::int` })
     .from(contentRequests)
@@ -87,7 +82,12 @@ async function withReplies(db: Db, rows: Omit<RequestView, "replies">[]): Promis
     .select({ requestId: feedbackReplies.requestId, body: feedbackReplies.body, at: feedbackReplies.at, author: users.name })
     .from(feedbackReplies)
     .leftJoin(users, eq(users.id, feedbackReplies.authorId))
-    .where(inArray(feedbackReplies.requestId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        feedbackReplies.requestId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(feedbackReplies.at, feedbackReplies.id);
   return rows.map((r) => ({
     ...r,
@@ -149,11 +149,7 @@ export async function listRequests(
     .leftJoin(teams, eq(teams.id, contentRequests.teamId))
     .leftJoin(items, eq(items.id, contentRequests.answerItemId))
     .where(
-      status === "open"
-        ? inArray(contentRequests.status, ["new", "planned"])
-        : status
-          ? eq(contentRequests.status, status)
-          : undefined,
+      status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined,
     )
     .orderBy(status === "open" ? contentRequests.createdAt : desc(contentRequests.createdAt), contentRequests.id)
     .limit(Math.min(Math.max(limit, 1), 500));
@@ -166,7 +162,8 @@ export async function listRequestPage(
   { user, status, page = 1, pageSize = 20 }: { user: SessionUser; status?: RequestStatus | "open"; page?: number; pageSize?: number },
 ): Promise<{ rows: RequestView[]; total: number; page: number; pages: number }> {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
-  const where = status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined;
+  const where =
+    status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined;
   const oldestFirst = status === "open" || status === "new" || status === "planned";
   const [rows, [{ total }]] = await Promise.all([
     db
@@ -179,7 +176,10 @@ export async function listRequestPage(
       .orderBy(oldestFirst ? contentRequests.createdAt : desc(contentRequests.createdAt), contentRequests.id)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(contentRequests).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(contentRequests)
+      .where(where),
   ]);
   return { rows: await withReplies(db, rows.map(toView)), total, page, pages: Math.max(1, Math.ceil(total / pageSize)) };
 }

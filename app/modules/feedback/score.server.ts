@@ -23,7 +23,8 @@ export function parseDayRange(
   now = new Date(),
   defaultDays = 30,
 ): DayRange | { error: string } {
-  const valid = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && utcDay(new Date(`${s}T00:00:00Z`)) === s;
+  const valid = (s: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && utcDay(new Date(`${s}T00:00:00Z`)) === s;
   const to = input.to || utcDay(now);
   if (!valid(to)) return { error: "`to` must be a date like 2025-01-31." };
   const from = input.from || utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * DAY_MS));

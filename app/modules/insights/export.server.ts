@@ -43,20 +43,43 @@ export function adoptionCsv(a: Adoption) {
     t.weeks.map((w) => ({ team: t.team, region: t.region, week: w.week, active: w.active, size: t.size, rate: w.rate })),
   );
   return toCsv(
-    [col("team", "Team"), col("region", "Region"), col("week", "Week starting"), col("active", "Active sellers"), col("size", "Team size"), col("rate", "Weekly active rate")],
+    [
+      col("team", "Team"),
+      col("region", "Region"),
+      col("week", "Week starting"),
+      col("active", "Active sellers"),
+      col("size", "Team size"),
+      col("rate", "Weekly active rate"),
+    ],
     rows,
   );
 }
 
-export const regionsCsv = (a: Adoption) =>
-  toCsv([col("region", "Region"), col("views", "Views"), col("size", "Sellers")], a.regions);
+export const regionsCsv = (a: Adoption) => toCsv([col("region", "Region"), col("views", "Views"), col("size", "Sellers")], a.regions);
 
 export const teamUsageCsv = (a: Adoption) =>
-  toCsv([col("team", "Team"), col("region", "Region"), col("views", "Views"), col("size", "Sellers"), col("avgRate", "Average weekly active rate")], a.teams);
+  toCsv(
+    [
+      col("team", "Team"),
+      col("region", "Region"),
+      col("views", "Views"),
+      col("size", "Sellers"),
+      col("avgRate", "Average weekly active rate"),
+    ],
+    a.teams,
+  );
 
 export const gapsCsv = (rows: ContentGap[]) =>
   toCsv(
-    [col("query", "Search"), col("searches", "Searches"), col("zeroResults", "No results"), col("noClick", "No click"), col("people", "People"), col("teams", "Teams"), col("openRequests", "Open requests")],
+    [
+      col("query", "Search"),
+      col("searches", "Searches"),
+      col("zeroResults", "No results"),
+      col("noClick", "No click"),
+      col("people", "People"),
+      col("teams", "Teams"),
+      col("openRequests", "Open requests"),
+    ],
     rows,
   );
 
@@ -69,7 +92,14 @@ export function healthCsv(h: LibraryHealth) {
 
 export const quadrantCsv = (points: QuadrantPoint[]) =>
   toCsv(
-    [col("itemId", "Item id"), col("title", "Title"), col("views", "Views"), col("score", "Fair score (Wilson)"), col("ratings", "Ratings"), col("quadrantLabel", "Quadrant")],
+    [
+      col("itemId", "Item id"),
+      col("title", "Title"),
+      col("views", "Views"),
+      col("score", "Fair score (Wilson)"),
+      col("ratings", "Ratings"),
+      col("quadrantLabel", "Quadrant"),
+    ],
     points.map((p) => ({ ...p, quadrantLabel: QUADRANT_LABEL[p.quadrant] })),
   );
 
@@ -105,19 +135,40 @@ export function csvResponse(csv: string, name: string, range?: DayRange) {
 /** Content negotiation for the API: CSV only when the client asks for it first. */
 export const wantsCsv = (request: Request) => /^\s*text\/csv\b/i.test(request.headers.get("accept") ?? "");
 
-export const EXPORT_TABLES = ["items", "quadrant", "health", "gaps", "adoption", "teams", "regions", "top", "bottom", "alignment", "item-trend"] as const;
+export const EXPORT_TABLES = [
+  "items",
+  "quadrant",
+  "health",
+  "gaps",
+  "adoption",
+  "teams",
+  "regions",
+  "top",
+  "bottom",
+  "alignment",
+  "item-trend",
+] as const;
 
 /** One CSV download per table on the insight pages; the same scope rules as the page itself. */
 export async function exportInsightCsv(
   db: Db,
-  { user, table, filters, itemId }: { user: SessionUser; table: string; filters: { range: DayRange; teamId: string | null }; itemId?: string },
+  {
+    user,
+    table,
+    filters,
+    itemId,
+  }: { user: SessionUser; table: string; filters: { range: DayRange; teamId: string | null }; itemId?: string },
 ): Promise<Response> {
   const { range, teamId } = filters;
   switch (table) {
     case "items":
       return csvResponse(itemsCsv(await itemInsights(db, { user, range, teamId })), "item-insights", range);
     case "quadrant":
-      return csvResponse(quadrantCsv(effectivenessQuadrant(await itemInsights(db, { user, range, teamId })).points), "effectiveness", range);
+      return csvResponse(
+        quadrantCsv(effectivenessQuadrant(await itemInsights(db, { user, range, teamId })).points),
+        "effectiveness",
+        range,
+      );
     case "health":
       return csvResponse(healthCsv(await libraryHealth(db, { user })), "library-health");
     case "gaps":
@@ -133,13 +184,35 @@ export async function exportInsightCsv(
       const tb = await topAndBottom(db, { user, range, teamId, limit: 20 });
       return table === "top"
         ? csvResponse(itemsCsv(tb.top), "top-content", range)
-        : csvResponse(toCsv([{ key: "itemId", label: "Item id" }, { key: "title", label: "Title" }, { key: "type", label: "Type" }, { key: "views", label: "Views" }], tb.bottom), "least-used-content", range);
+        : csvResponse(
+            toCsv(
+              [
+                { key: "itemId", label: "Item id" },
+                { key: "title", label: "Title" },
+                { key: "type", label: "Type" },
+                { key: "views", label: "Views" },
+              ],
+              tb.bottom,
+            ),
+            "least-used-content",
+            range,
+          );
     }
     case "alignment":
       return csvResponse(alignmentCsv(await alignmentKpis(db, { user, range, teamId })), "alignment", range);
     case "item-trend": {
       const d = await itemDetail(db, { user, itemId: itemId ?? "", range, teamId });
-      return csvResponse(toCsv([{ key: "day", label: "Day" }, { key: "views", label: "Views" }], d.trend), "item-views", range);
+      return csvResponse(
+        toCsv(
+          [
+            { key: "day", label: "Day" },
+            { key: "views", label: "Views" },
+          ],
+          d.trend,
+        ),
+        "item-views",
+        range,
+      );
     }
     default:
       throw new AppError("bad_request", `Unknown table; use one of: ${EXPORT_TABLES.join(", ")}.`);

@@ -160,7 +160,13 @@ export async function topAndBottom(
     teamId,
     limit = 5,
     items,
-  }: { user: SessionUser; range: DayRange; teamId?: string | null; limit?: number; /** Already loaded for the same scope and range. */ items?: ItemInsight[] },
+  }: {
+    user: SessionUser;
+    range: DayRange;
+    teamId?: string | null;
+    limit?: number;
+    /** Already loaded for the same scope and range. */ items?: ItemInsight[];
+  },
 ): Promise<{ top: ItemInsight[]; bottom: { itemId: string; title: string; type: string; views: number }[] }> {
   const scope = insightScope(user, teamId);
   const used = items ?? (await itemInsights(db, { user, range, teamId }));

@@ -43,7 +43,14 @@ export async function itemDetail(
   const reasonRows = rowsOf<{ reason: string; count: number }>(
     await db.execute(sql`select reason, count(*)::int as count from (${latest}) l, unnest(l.reasons) as reason group by reason`),
   );
-  const commentRows = rowsOf<{ useful: boolean; comment: string; at: Date | string; versionNumber: number; team: string | null; reasons: string[] }>(
+  const commentRows = rowsOf<{
+    useful: boolean;
+    comment: string;
+    at: Date | string;
+    versionNumber: number;
+    team: string | null;
+    reasons: string[];
+  }>(
     await db.execute(sql`
       select l.useful, l.comment, l.at, v.number as "versionNumber", t.name as team, l.reasons
       from (${latest}) l join item_versions v on v.id = l.version_id left join teams t on t.id = l.team_id

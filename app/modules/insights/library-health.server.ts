@@ -56,7 +56,12 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
   );
   const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
   return {
-    unused: unused.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Published ${day(r.publishedAt)}, no views in 30 days` })),
+    unused: unused.map((r) => ({
+      itemId: r.itemId,
+      title: r.title,
+      type: r.type,
+      detail: `Published ${day(r.publishedAt)}, no views in 30 days`,
+    })),
     stale: stale.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Verification was due ${day(r.due)}` })),
     expiring: expiring.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Expires ${day(r.expiresAt)}` })),
     lowestRated: rated

@@ -45,7 +45,7 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
   ]);
   // Splits are the medians of every rated item; the chart plots the most viewed of them.
   const quadrant = effectivenessQuadrant(items);
-  const trim = <T,>(rows: T[]) => ({ rows: rows.slice(0, HEALTH_ROWS), count: rows.length });
+  const trim = <T>(rows: T[]) => ({ rows: rows.slice(0, HEALTH_ROWS), count: rows.length });
   return {
     items: items.slice(0, PAGE_ITEMS),
     itemCount: items.length,

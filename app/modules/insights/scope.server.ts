@@ -14,7 +14,11 @@ export type Scope = { teamIds: string[] | null };
  * Sellers get 403; a manager sees the teams they lead (asking for another is 403); marketers and
  * admins see all teams or the one asked for.
  */
-export function insightScope(user: SessionUser, teamId?: string | null, roles: readonly string[] = ["marketer", "manager", "admin"]): Scope {
+export function insightScope(
+  user: SessionUser,
+  teamId?: string | null,
+  roles: readonly string[] = ["marketer", "manager", "admin"],
+): Scope {
   if (!roles.includes(user.role)) throw forbidden("Insights are for marketing, managers and admins.");
   if (teamId && !isUuid(teamId)) throw new AppError("bad_request", "team must be a team id.");
   if (user.role === "manager") {
@@ -31,7 +35,10 @@ export const inTeams = (column: string, scope: Scope): SQL =>
   scope.teamIds === null
     ? sql`true`
     : scope.teamIds.length
-      ? sql`${sql.raw(column)} in (${sql.join(scope.teamIds.map((t) => sql`${t}::uuid`), sql`, `)})`
+      ? sql`${sql.raw(column)} in (${sql.join(
+          scope.teamIds.map((t) => sql`${t}::uuid`),
+          sql`, `,
+        )})`
       : sql`false`;
 
 /**

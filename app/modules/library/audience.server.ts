@@ -8,8 +8,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 export const seesWholeLibrary = (user: Pick<SessionUser, "role">) => user.role === "marketer" || user.role === "admin";
 
 /** Teams whose audience-restricted items this user may see. */
-export const audienceTeams = (user: SessionUser) =>
-  [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
+export const audienceTeams = (user: SessionUser) => [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
 
 /**
  * The audience rule, written once: published, not expired at `now`, and either for everyone or for one
@@ -37,7 +36,10 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
   if (seesWholeLibrary(user)) return sql`true`;
   const teams = audienceTeams(user);
   const teamOk = teams.length
-    ? sql`(v.team_id is null or v.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)}))`
+    ? sql`(v.team_id is null or v.team_id in (${sql.join(
+        teams.map((t) => sql`${t}::uuid`),
+        sql`, `,
+      )}))`
     : sql`v.team_id is null`;
   // NOTE: "offset 0" keeps this a per-row index probe: without it the planner may hash the whole
   // table once per query (a full scan of every item's history for one page of a delta).
@@ -50,11 +52,15 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
  * viewer's part as SQL — `wholeLibrary` a boolean, `teams` a uuid[] — so the statement's text never
  * depends on the user.
  */
-export const visibleItemsWhereFor = (wholeLibrary: SQL, teams: SQL): SQL => sql`(${wholeLibrary} or ${publishedForTeams(teams, sql`now()`)})`;
+export const visibleItemsWhereFor = (wholeLibrary: SQL, teams: SQL): SQL =>
+  sql`(${wholeLibrary} or ${publishedForTeams(teams, sql`now()`)})`;
 
 /** The viewer's part as placeholders, filled from `visibilityParams`. */
 export const visibleItemsWherePrepared = (): SQL =>
-  visibleItemsWhereFor(sql`${sql.placeholder("wholeLibrary")}::boolean`, sql`string_to_array(${sql.placeholder("teams")}::text, ',')::uuid[]`);
+  visibleItemsWhereFor(
+    sql`${sql.placeholder("wholeLibrary")}::boolean`,
+    sql`string_to_array(${sql.placeholder("teams")}::text, ',')::uuid[]`,
+  );
 
 export const visibilityParams = (user: SessionUser) => ({ wholeLibrary: seesWholeLibrary(user), teams: audienceTeams(user).join(",") });
 

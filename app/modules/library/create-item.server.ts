@@ -38,13 +38,20 @@ async function auditCreated(tx: Db, user: SessionUser, item: { id: string; title
     action: "item.created",
     targetType: "item",
     targetId: item.id,
-    details: { title: item.title, type: item.type, from: null, to: "draft", version: 1, ...(filename ? { filename } : {}), audience: await audienceOf(tx, item.id) },
+    details: {
+      title: item.title,
+      type: item.type,
+      from: null,
+      to: "draft",
+      version: 1,
+      ...(filename ? { filename } : {}),
+      audience: await audienceOf(tx, item.id),
+    },
   });
 }
 
 export type UploadResult =
-  | { ok: true; filename: string; itemId: string; problem: string | null }
-  | { ok: false; filename: string; error: AppError };
+  { ok: true; filename: string; itemId: string; problem: string | null } | { ok: false; filename: string; error: AppError };
 
 /** Type and readiness of one received file; throws an `AppError` for what must not be stored. */
 export async function admitFile(work: FileWork, file: ReceivedFile) {
@@ -119,7 +126,9 @@ export async function createItemsFromUpload(
           })
           .returning({ id: itemVersions.id });
         await setTagsAndAudiences(tx, item.id, tagIds, teamIds);
-        await tx.insert(itemTransitions).values({ itemId: item.id, fromStatus: null, toStatus: "draft", actorId: user.id, comment: `Uploaded ${file.filename}` });
+        await tx
+          .insert(itemTransitions)
+          .values({ itemId: item.id, fromStatus: null, toStatus: "draft", actorId: user.id, comment: `Uploaded ${file.filename}` });
         await auditCreated(tx, user, item, file.filename);
         if (!inspection.problem) await queueProcessing(tx, version.id);
         await queueSearchSync(tx, [item.id]);

@@ -109,14 +109,30 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
     const title = input.title ?? existing.title;
     if (teamIds) {
       const audienceAfter = await audienceOf(tx, itemId);
-      const ids = (list: { id: string }[]) => list.map((t) => t.id).sort().join();
+      const ids = (list: { id: string }[]) =>
+        list
+          .map((t) => t.id)
+          .sort()
+          .join();
       if (ids(audienceBefore) !== ids(audienceAfter)) {
-        await recordAudit(tx, { actor: user, action: "item.audience_changed", targetType: "item", targetId: itemId, details: { title, from: audienceBefore, to: audienceAfter } });
+        await recordAudit(tx, {
+          actor: user,
+          action: "item.audience_changed",
+          targetType: "item",
+          targetId: itemId,
+          details: { title, from: audienceBefore, to: audienceAfter },
+        });
       }
     }
     if (input.expiresAt !== undefined && (input.expiresAt?.getTime() ?? null) !== (existing.expiresAt?.getTime() ?? null)) {
       const iso = (d: Date | null) => d?.toISOString() ?? null;
-      await recordAudit(tx, { actor: user, action: "item.expiry_changed", targetType: "item", targetId: itemId, details: { title, from: iso(existing.expiresAt), to: iso(input.expiresAt) } });
+      await recordAudit(tx, {
+        actor: user,
+        action: "item.expiry_changed",
+        targetType: "item",
+        targetId: itemId,
+        details: { title, from: iso(existing.expiresAt), to: iso(input.expiresAt) },
+      });
     }
     if (input.body !== undefined) {
       const [latest] = await tx
@@ -137,7 +153,13 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
           contentHash: sha256(input.body),
           createdBy: user.id,
         });
-        await recordAudit(tx, { actor: user, action: "item.version_added", targetType: "item", targetId: itemId, details: { title, version: number, changelog } });
+        await recordAudit(tx, {
+          actor: user,
+          action: "item.version_added",
+          targetType: "item",
+          targetId: itemId,
+          details: { title, version: number, changelog },
+        });
         await notifyItemUpdated(tx, { itemId, number, changelog, actorId: user.id });
       }
     }

@@ -105,7 +105,14 @@ export function parseFrontMatter(markdown: string): { meta: Record<string, strin
     const kv = line.match(/^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$/);
     if (!kv) continue;
     const raw = kv[2].replace(/^(["'])(.*)\1$/, "$2");
-    meta[kv[1].toLowerCase()] = raw.startsWith("[") && raw.endsWith("]") ? raw.slice(1, -1).split(",").map((s) => s.trim().replace(/^(["'])(.*)\1$/, "$2")).filter(Boolean) : raw;
+    meta[kv[1].toLowerCase()] =
+      raw.startsWith("[") && raw.endsWith("]")
+        ? raw
+            .slice(1, -1)
+            .split(",")
+            .map((s) => s.trim().replace(/^(["'])(.*)\1$/, "$2"))
+            .filter(Boolean)
+        : raw;
   }
   return { meta, body: match[2] };
 }
@@ -115,7 +122,10 @@ const asString = (v: string | string[] | undefined) => (Array.isArray(v) ? v.joi
 
 /** Rows for every file in the folder: from the manifest if there is one, plus all Markdown files. */
 export async function planImport(folder: string): Promise<ImportRow[]> {
-  const names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name).sort();
+  const names = (await readdir(folder, { withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort();
   const rows: ImportRow[] = [];
   const manifest = names.find((n) => n.toLowerCase() === "manifest.csv");
   if (manifest) rows.push(...manifestRows(await readFile(path.join(folder, manifest), "utf8")));
@@ -150,7 +160,11 @@ async function teamIds(app: AppContext, names: string[]): Promise<string[]> {
 }
 
 async function alreadyImported(app: AppContext, hash: string) {
-  const [hit] = await app.db.select({ itemId: itemVersions.itemId }).from(itemVersions).where(inArray(itemVersions.contentHash, [hash])).limit(1);
+  const [hit] = await app.db
+    .select({ itemId: itemVersions.itemId })
+    .from(itemVersions)
+    .where(inArray(itemVersions.contentHash, [hash]))
+    .limit(1);
   return hit?.itemId ?? null;
 }
 
@@ -171,9 +185,11 @@ export async function importFolder(
   const rows = await planImport(root);
   const outcomes: ImportOutcome[] = [];
   for (const [index, row] of rows.entries()) {
-    const outcome = await importRow(app, user, root, row, storage, options.publish ?? false).catch(
-      (error): ImportOutcome => ({ file: row.file, status: "failed", reason: reason(error) }),
-    );
+    const outcome = await importRow(app, user, root, row, storage, options.publish ?? false).catch((error): ImportOutcome => ({
+      file: row.file,
+      status: "failed",
+      reason: reason(error),
+    }));
     outcomes.push(outcome);
     options.onProgress?.(index + 1, rows.length, outcome);
   }
@@ -211,7 +227,11 @@ async function importRow(
     const existing = await alreadyImported(app, sha256(body));
     if (existing) return { file: row.file, status: "skipped", reason: `already imported (item ${existing})` };
     const type = row.type && isMessagingType(row.type) ? row.type : "talk_track";
-    itemId = await createTextItem(app, user, CreateTextInput.parse({ ...fields, type, title: row.title ?? path.basename(row.file).replace(/\.\w+$/, ""), body }));
+    itemId = await createTextItem(
+      app,
+      user,
+      CreateTextInput.parse({ ...fields, type, title: row.title ?? path.basename(row.file).replace(/\.\w+$/, ""), body }),
+    );
   } else {
     const info = await stat(target).catch(() => null);
     if (!info?.isFile()) return { file: row.file, status: "failed", reason: "File not found in the folder." };

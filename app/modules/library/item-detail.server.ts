@@ -64,7 +64,7 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
     .from(items)
     .leftJoin(
       itemVersions,
-      eq(itemVersions.id, sql`(select v.id from ${itemVersions} v where v.item_id = ${items.id} order by v.number desc limit 1)`)
+      eq(itemVersions.id, sql`(select v.id from ${itemVersions} v where v.item_id = ${items.id} order by v.number desc limit 1)`),
     )
     .leftJoin(users, eq(users.id, items.ownerId))
     .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
@@ -147,7 +147,9 @@ export function itemJson(detail: ItemDetail) {
     fileUrl: v.filename ? `${base}/file${latest ? "" : `?version=${v.number}`}` : null,
     previews: v.previews.map((p) => ({
       ...p,
-      urls: Object.fromEntries(p.widths.map((w) => [w.width, `${base}/previews/${p.n}?w=${w.width}${latest ? "" : `&version=${v.number}`}`])),
+      urls: Object.fromEntries(
+        p.widths.map((w) => [w.width, `${base}/previews/${p.n}?w=${w.width}${latest ? "" : `&version=${v.number}`}`]),
+      ),
     })),
   });
   return {

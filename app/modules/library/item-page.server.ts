@@ -50,7 +50,11 @@ function buildStatement(db: Db, mode: Mode) {
     )
     .leftJoin(users, eq(users.id, items.ownerId));
   const byItem = sql`${items.id} = ${sql.placeholder("itemId")}::uuid`;
-  if (mode === "user") return query.where(sql`${byItem} and ${visibleItemsWherePrepared()}`).limit(1).prepare("item_page");
+  if (mode === "user")
+    return query
+      .where(sql`${byItem} and ${visibleItemsWherePrepared()}`)
+      .limit(1)
+      .prepare("item_page");
   return query
     .innerJoin(
       viewer,
@@ -61,7 +65,10 @@ function buildStatement(db: Db, mode: Mode) {
     .prepare("item_page_session");
 }
 
-const statements = { session: new WeakMap<Db, ReturnType<typeof buildStatement>>(), user: new WeakMap<Db, ReturnType<typeof buildStatement>>() };
+const statements = {
+  session: new WeakMap<Db, ReturnType<typeof buildStatement>>(),
+  user: new WeakMap<Db, ReturnType<typeof buildStatement>>(),
+};
 function statement(db: Db, mode: Mode) {
   let found = statements[mode].get(db);
   if (!found) statements[mode].set(db, (found = buildStatement(db, mode)));
@@ -83,7 +90,8 @@ export async function loadItemPage(db: Db, viewerPromise: Promise<SessionUser>, 
     valid && sessionToken ? statement(db, "session").execute({ itemId, tokenHash: hashToken(sessionToken) }) : null,
   ]);
   if (!valid) throw notFound("This item doesn't exist or isn't shared with your team.");
-  const [row] = early?.[0]?.viewerId === user.id ? early : await statement(db, "user").execute({ itemId, userId: user.id, ...visibilityParams(user) });
+  const [row] =
+    early?.[0]?.viewerId === user.id ? early : await statement(db, "user").execute({ itemId, userId: user.id, ...visibilityParams(user) });
   if (!row) throw notFound("This item doesn't exist or isn't shared with your team.");
   const desk = seesWholeLibrary(user);
   const { bodyMd: _source, ...detail } = itemDetailFrom(row, desk, desk ? await versionsAndHistory(db, itemId) : [[], []]);

@@ -19,7 +19,10 @@ import { formatDate } from "@/vocabulary/dates";
 
 export const TransitionInput = z.object({
   to: z.enum(ITEM_STATUSES, { message: `to must be one of ${ITEM_STATUSES.join(", ")}.` }),
-  comment: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(2000, "Comments are at most 2,000 characters.").optional()),
+  comment: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().trim().max(2000, "Comments are at most 2,000 characters.").optional(),
+  ),
   publishAt: MetadataFields.publishAt.optional(),
 });
 export type TransitionInput = z.infer<typeof TransitionInput>;
@@ -31,7 +34,6 @@ const MOVES: Record<ItemStatus, ItemStatus[]> = {
   published: ["archived", "draft"],
   archived: ["draft"],
 };
-
 
 /** Who put the item into review (the author of what is being reviewed). */
 async function submitterOf(db: Db, itemId: string): Promise<string | null> {
@@ -68,7 +70,17 @@ export async function allowedMoves(
       continue;
     }
     if (to === "in_review" && item.problem) continue;
-    moves.push({ to, label: to === "in_review" ? "Submit for review" : to === "archived" ? "Archive" : item.status === "archived" ? "Restore as draft" : "Unpublish to draft" });
+    moves.push({
+      to,
+      label:
+        to === "in_review"
+          ? "Submit for review"
+          : to === "archived"
+            ? "Archive"
+            : item.status === "archived"
+              ? "Restore as draft"
+              : "Unpublish to draft",
+    });
   }
   return moves;
 }
@@ -93,7 +105,11 @@ async function hasContent(db: Db, itemId: string, videoUrl: string | null) {
 }
 
 /** The audit action for a move: one verb per kind of move, so admins can filter by it. */
-function moveAction(from: ItemStatus, to: ItemStatus, { scheduled, bySubmitter }: { scheduled: boolean; bySubmitter: boolean }): ItemAction {
+function moveAction(
+  from: ItemStatus,
+  to: ItemStatus,
+  { scheduled, bySubmitter }: { scheduled: boolean; bySubmitter: boolean },
+): ItemAction {
   if (to === "archived") return "item.archived";
   if (to === "in_review") return "item.submitted";
   if (to === "published") return scheduled ? "item.scheduled" : "item.published";
@@ -114,7 +130,10 @@ async function latestVersions(tx: Db, itemIds: string[]): Promise<Map<string, nu
 
 /** Leaving sellers' view: search forgets it and offline devices are told to delete it. */
 async function tombstone(tx: Db, itemId: string) {
-  await tx.insert(itemTombstones).values({ itemId }).onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
+  await tx
+    .insert(itemTombstones)
+    .values({ itemId })
+    .onConflictDoUpdate({ target: itemTombstones.itemId, set: { at: sql`now()` } });
 }
 
 export async function transitionItem(
@@ -136,7 +155,10 @@ export async function transitionItem(
   const { to } = input;
   if (!MOVES[item.status].includes(to)) {
     const hint = to === "published" && item.status === "draft" ? " Submit it for review first." : "";
-    throw new AppError("conflict", `A ${STATUS_LABEL[item.status].toLowerCase()} item cannot move to ${STATUS_LABEL[to].toLowerCase()}.${hint}`);
+    throw new AppError(
+      "conflict",
+      `A ${STATUS_LABEL[item.status].toLowerCase()} item cannot move to ${STATUS_LABEL[to].toLowerCase()}.${hint}`,
+    );
   }
 
   const reviewer = await isReviewer(app.db, user, item);
@@ -183,7 +205,9 @@ export async function transitionItem(
       fromStatus: item.status,
       toStatus: scheduled ? "scheduled" : to,
       actorId: user.id,
-      comment: scheduled ? [`Approved; publishes ${scheduled.toISOString()}`, input.comment].filter(Boolean).join(" — ") : (input.comment ?? null),
+      comment: scheduled
+        ? [`Approved; publishes ${scheduled.toISOString()}`, input.comment].filter(Boolean).join(" — ")
+        : (input.comment ?? null),
     });
     const version = (await latestVersions(tx, [itemId])).get(itemId) ?? null;
     await recordAudit(tx, {
@@ -219,7 +243,9 @@ export async function publishDueItems(db: Db, now = new Date()): Promise<number>
       .returning({ id: items.id, title: items.title, publishAt: items.publishAt });
     if (due.length === 0) return 0;
     const ids = due.map((d) => d.id);
-    await tx.insert(itemTransitions).values(ids.map((itemId) => ({ itemId, fromStatus: "in_review", toStatus: "published", comment: "Published as scheduled" })));
+    await tx
+      .insert(itemTransitions)
+      .values(ids.map((itemId) => ({ itemId, fromStatus: "in_review", toStatus: "published", comment: "Published as scheduled" })));
     const versions = await latestVersions(tx, ids);
     await recordAudits(
       tx,
@@ -228,7 +254,14 @@ export async function publishDueItems(db: Db, now = new Date()): Promise<number>
         action: "item.published",
         targetType: "item",
         targetId: d.id,
-        details: { title: d.title, from: "in_review", to: "published", version: versions.get(d.id) ?? null, comment: "Published as scheduled", publishAt: d.publishAt!.toISOString() },
+        details: {
+          title: d.title,
+          from: "in_review",
+          to: "published",
+          version: versions.get(d.id) ?? null,
+          comment: "Published as scheduled",
+          publishAt: d.publishAt!.toISOString(),
+        },
       })),
     );
     for (const id of ids) await tx.delete(itemTombstones).where(eq(itemTombstones.itemId, id));
@@ -249,10 +282,20 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
       .where(and(eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, now)))
       .returning({ id: items.id, title: items.title, expiresAt: items.expiresAt });
     if (expired.length === 0) return 0;
-    await tx.insert(itemTransitions).values(
-      expired.map((e) => ({ itemId: e.id, fromStatus: "published", toStatus: "archived", comment: `Expired on ${formatDate(e.expiresAt!)}` })),
+    await tx
+      .insert(itemTransitions)
+      .values(
+        expired.map((e) => ({
+          itemId: e.id,
+          fromStatus: "published",
+          toStatus: "archived",
+          comment: `Expired on ${formatDate(e.expiresAt!)}`,
+        })),
+      );
+    const versions = await latestVersions(
+      tx,
+      expired.map((e) => e.id),
     );
-    const versions = await latestVersions(tx, expired.map((e) => e.id));
     await recordAudits(
       tx,
       expired.map((e) => ({
@@ -260,11 +303,20 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
         action: "item.expired",
         targetType: "item",
         targetId: e.id,
-        details: { title: e.title, from: "published", to: "archived", version: versions.get(e.id) ?? null, comment: `Expired on ${formatDate(e.expiresAt!)}` },
+        details: {
+          title: e.title,
+          from: "published",
+          to: "archived",
+          version: versions.get(e.id) ?? null,
+          comment: `Expired on ${formatDate(e.expiresAt!)}`,
+        },
       })),
     );
     for (const e of expired) await tombstone(tx, e.id);
-    await queueSearchSync(tx, expired.map((e) => e.id));
+    await queueSearchSync(
+      tx,
+      expired.map((e) => e.id),
+    );
     return expired.length;
   });
 }
@@ -300,12 +352,7 @@ export async function trustLists(db: Db, user: SessionUser, { mine = true, days 
       .where(and(owned, staleAt(now)))
       .orderBy(asc(items.verifiedAt))
       .limit(100),
-    db
-      .select(trustColumns)
-      .from(items)
-      .where(and(owned, blocked))
-      .orderBy(desc(items.updatedAt))
-      .limit(100),
+    db.select(trustColumns).from(items).where(and(owned, blocked)).orderBy(desc(items.updatedAt)).limit(100),
   ]);
   return { expiring, stale, problems };
 }

@@ -24,7 +24,10 @@ function awaitingWhere(user: SessionUser): SQL {
 /** For the badge in the navigation; 0 for roles that do not review. */
 export async function awaitingReviewCount(db: Db, { user }: { user: SessionUser }): Promise<number> {
   if (!canReview(user)) return 0;
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(awaitingWhere(user));
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(items)
+    .where(awaitingWhere(user));
   return n;
 }
 

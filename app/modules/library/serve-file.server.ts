@@ -19,7 +19,8 @@ export function fileResponse(request: Request, file: FileRead, { download = fals
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox",
   });
-  if (file.filename || download) headers.set("Content-Disposition", disposition(download || !file.inline ? "attachment" : "inline", file.filename));
+  if (file.filename || download)
+    headers.set("Content-Disposition", disposition(download || !file.inline ? "attachment" : "inline", file.filename));
   headers.set("Accept-Ranges", "bytes");
   if (request.headers.get("if-none-match") === file.etag) return new Response(null, { status: 304, headers });
   // Videos need byte ranges to seek (and iOS Safari plays none without them). If-Range with another

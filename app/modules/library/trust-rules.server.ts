@@ -12,7 +12,11 @@ export const expiringWithin = (now: Date, days: number): SQL =>
 
 /** Published and past its re-verification date (or never verified). */
 export const staleAt = (now: Date): SQL =>
-  and(eq(items.status, "published"), isNotNull(items.verifyIntervalDays), or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`))!;
+  and(
+    eq(items.status, "published"),
+    isNotNull(items.verifyIntervalDays),
+    or(isNull(items.verifiedAt), sql`${verifyDue} < ${now.toISOString()}::timestamptz`),
+  )!;
 
 /** Blocked by a problem with its file, unless archived. */
 export const blocked: SQL = and(isNotNull(items.problem), sql`${items.status} <> 'archived'`)!;

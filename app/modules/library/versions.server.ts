@@ -172,5 +172,12 @@ export async function openPreview(
   const chosen = (width && sorted.find((w) => w.width >= width)) || sorted[sorted.length - 1];
   const size = await storage.size(chosen.key);
   if (size === null) throw notFound("Preview unavailable.");
-  return { open: (range) => storage.stream(chosen.key, range), size, mime: "image/webp", filename: null, etag: `"${chosen.key}"`, inline: true };
+  return {
+    open: (range) => storage.stream(chosen.key, range),
+    size,
+    mime: "image/webp",
+    filename: null,
+    etag: `"${chosen.key}"`,
+    inline: true,
+  };
 }

@@ -27,7 +27,12 @@ export type MailTransport = {
 
 export function createMailTransport(settings: { smtpUrl?: string; from: string }): MailTransport {
   if (!settings.smtpUrl) {
-    return { kind: "local", description: "local outbox (no SMTP_URL): admins read it at /admin/mail", send: async () => {}, close: () => {} };
+    return {
+      kind: "local",
+      description: "local outbox (no SMTP_URL): admins read it at /admin/mail",
+      send: async () => {},
+      close: () => {},
+    };
   }
   const transport = nodemailer.createTransport(settings.smtpUrl);
   const host = new URL(settings.smtpUrl).host;
@@ -70,17 +75,28 @@ export function mailJobHandlers(db: Db, transport: MailTransport): Record<string
         }
         await db
           .update(mailMessages)
-          .set({ status: transport.kind === "smtp" ? "sent" : "local", attempts: sql`${mailMessages.attempts} + 1`, error: null, sentAt: new Date() })
+          .set({
+            status: transport.kind === "smtp" ? "sent" : "local",
+            attempts: sql`${mailMessages.attempts} + 1`,
+            error: null,
+            sentAt: new Date(),
+          })
           .where(eq(mailMessages.id, id));
       },
       async onFailed(payload) {
-        await db.update(mailMessages).set({ status: "failed" }).where(and(eq(mailMessages.id, Number(payload.id)), eq(mailMessages.status, "queued")));
+        await db
+          .update(mailMessages)
+          .set({ status: "failed" })
+          .where(and(eq(mailMessages.id, Number(payload.id)), eq(mailMessages.status, "queued")));
       },
     },
   };
 }
 
-export async function listMail(db: Db, { actor, limit = 100, status }: { actor: SessionUser; limit?: number; status?: "failed" | "queued" }) {
+export async function listMail(
+  db: Db,
+  { actor, limit = 100, status }: { actor: SessionUser; limit?: number; status?: "failed" | "queued" },
+) {
   if (actor.role !== "admin") throw forbidden("Only admins can read outgoing mail.");
   return db
     .select({

@@ -20,7 +20,8 @@ const blockHtml = (b: Block) =>
   typeof b === "string"
     ? `<p>${esc(b)}</p>`
     : `<h2 style="font-size:16px;margin:20px 0 8px">${esc(b.heading)}</h2>\n${b.items.length ? `<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>` : `<p>${esc(b.empty)}</p>`}`;
-const blockText = (b: Block) => (typeof b === "string" ? [b, ""] : [b.heading, ...(b.items.length ? b.items.map((i) => `- ${i}`) : [b.empty]), ""]);
+const blockText = (b: Block) =>
+  typeof b === "string" ? [b, ""] : [b.heading, ...(b.items.length ? b.items.map((i) => `- ${i}`) : [b.empty]), ""];
 
 function layout(title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string): string {
   const button = action
@@ -41,7 +42,13 @@ ${button}
 const text = (title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string) =>
   [title, "", ...paragraphs.flatMap(blockText), ...(action ? [`${action.label}: ${action.url}`, ""] : []), "--", footer, ""].join("\n");
 
-function compose(subject: string, title: string, paragraphs: Block[], action: { label: string; url: string } | null, footer: string): RenderedMail {
+function compose(
+  subject: string,
+  title: string,
+  paragraphs: Block[],
+  action: { label: string; url: string } | null,
+  footer: string,
+): RenderedMail {
   return { subject, text: text(title, paragraphs, action, footer), html: layout(title, paragraphs, action, footer) };
 }
 
@@ -76,8 +83,20 @@ export function renderMail(t: MailTemplate): RenderedMail {
         "You receive this message for your account's safety; it cannot be turned off.",
       );
     case "notification":
-      return compose(t.title, t.title, t.lines, t.url ? { label: "Open in Fieldkit", url: t.url } : null, `Choose which notifications you get by email on Me: ${t.settingsUrl}`);
+      return compose(
+        t.title,
+        t.title,
+        t.lines,
+        t.url ? { label: "Open in Fieldkit", url: t.url } : null,
+        `Choose which notifications you get by email on Me: ${t.settingsUrl}`,
+      );
     case "digest":
-      return compose(t.subject, t.title, [t.intro, ...t.sections], { label: "Open in Fieldkit", url: t.url }, `Choose which digests you get on Me: ${t.settingsUrl}`);
+      return compose(
+        t.subject,
+        t.title,
+        [t.intro, ...t.sections],
+        { label: "Open in Fieldkit", url: t.url },
+        `Choose which digests you get on Me: ${t.settingsUrl}`,
+      );
   }
 }

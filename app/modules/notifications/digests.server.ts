@@ -34,18 +34,28 @@ export const lastWeek = (now: Date): DayRange => {
 
 /** Claims (person, period); false when it was already claimed (sent, or being sent by another sweep). */
 async function claim(db: Pick<Db, "insert">, userId: string, period: string, now: Date) {
-  const rows = await db.insert(notificationDigests).values({ userId, period, sentAt: now }).onConflictDoNothing().returning({ userId: notificationDigests.userId });
+  const rows = await db
+    .insert(notificationDigests)
+    .values({ userId, period, sentAt: now })
+    .onConflictDoNothing()
+    .returning({ userId: notificationDigests.userId });
   return rows.length > 0;
 }
 
 /** Already sent this period: checked before computing a summary's figures, which the sweep would otherwise redo every run. */
 async function alreadySent(db: Db, userId: string, period: string) {
-  const rows = await db.select({ userId: notificationDigests.userId }).from(notificationDigests).where(and(eq(notificationDigests.userId, userId), eq(notificationDigests.period, period)));
+  const rows = await db
+    .select({ userId: notificationDigests.userId })
+    .from(notificationDigests)
+    .where(and(eq(notificationDigests.userId, userId), eq(notificationDigests.period, period)));
   return rows.length > 0;
 }
 
 /** Mails each person's pending `frequency` notifications from before this period, one digest each. Returns digests sent. */
-export async function sendNotificationDigests(db: Db, { frequency, now = new Date(), links }: { frequency: "daily" | "weekly"; now?: Date; links: Links }) {
+export async function sendNotificationDigests(
+  db: Db,
+  { frequency, now = new Date(), links }: { frequency: "daily" | "weekly"; now?: Date; links: Links },
+) {
   const periodStart = frequency === "daily" ? startOfDay(now) : startOfWeek(now);
   const period = `${frequency}:${utcDay(periodStart)}`;
   const pending = and(eq(notifications.email, frequency), isNull(notifications.mailedAt), lt(notifications.createdAt, periodStart));
@@ -55,8 +65,16 @@ export async function sendNotificationDigests(db: Db, { frequency, now = new Dat
     const done = await db.transaction(async (tx) => {
       if (!(await claim(tx, userId, period, now))) return false;
       const [person] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, userId));
-      const rows = await tx.select().from(notifications).where(and(eq(notifications.userId, userId), pending)).orderBy(asc(notifications.createdAt)).limit(200);
-      await tx.update(notifications).set({ mailedAt: now }).where(and(eq(notifications.userId, userId), pending));
+      const rows = await tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), pending))
+        .orderBy(asc(notifications.createdAt))
+        .limit(200);
+      await tx
+        .update(notifications)
+        .set({ mailedAt: now })
+        .where(and(eq(notifications.userId, userId), pending));
       if (!person?.active || rows.length === 0) return false;
       await queueMail(tx, {
         to: person.email,
@@ -65,7 +83,13 @@ export async function sendNotificationDigests(db: Db, { frequency, now = new Dat
           subject: `Your ${frequency} Fieldkit digest: ${rows.length} ${rows.length === 1 ? "notification" : "notifications"}`,
           title: `Your ${frequency} digest`,
           intro: `What happened since your last digest (${rows.length}).`,
-          sections: [{ heading: "Notifications", items: rows.map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`), empty: "Nothing new." }],
+          sections: [
+            {
+              heading: "Notifications",
+              items: rows.map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`),
+              empty: "Nothing new.",
+            },
+          ],
           url: `${links.publicUrl}/notifications`,
           settingsUrl: settingsUrl(links),
         },
@@ -80,18 +104,40 @@ export async function sendNotificationDigests(db: Db, { frequency, now = new Dat
 /** Active people of `roles` with their preferences and the teams they lead (what insights need). */
 async function audience(db: Db, roles: Role[]) {
   const rows = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, prefs: notificationSettings.prefs })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      teamId: users.teamId,
+      prefs: notificationSettings.prefs,
+    })
     .from(users)
     .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
     .where(and(eq(users.active, true), inArray(users.role, roles)));
-  const leads = rows.length ? await db.select().from(teamLeads).where(inArray(teamLeads.userId, rows.map((r) => r.id))) : [];
+  const leads = rows.length
+    ? await db
+        .select()
+        .from(teamLeads)
+        .where(
+          inArray(
+            teamLeads.userId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
   return rows.map(({ prefs, ...u }) => ({
     user: { ...u, leadsTeamIds: leads.filter((l) => l.userId === u.id).map((l) => l.teamId) } satisfies SessionUser,
     prefs: resolvePrefs(prefs),
   }));
 }
 
-export type ContentDigest = { range: DayRange; gaps: { query: string; searches: number; zeroResults: number }[]; lowRated: { title: string; detail: string }[]; unanswered: number };
+export type ContentDigest = {
+  range: DayRange;
+  gaps: { query: string; searches: number; zeroResults: number }[];
+  lowRated: { title: string; detail: string }[];
+  unanswered: number;
+};
 
 /** The figures of marketing's weekly digest: the insights page's content gaps and lowest rated, the inbox's unanswered count. */
 export async function contentDigestFigures(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<ContentDigest> {
@@ -112,13 +158,34 @@ export async function contentDigestFigures(db: Db, { user, now = new Date() }: {
 /** A weekly summary: claimed per person and week, an in-app notification if wanted, the mail if wanted. */
 async function sendSummary(
   db: Db,
-  { userId, email, kind, pref, period, now, title, mail }: { userId: string; email: string; kind: "content_digest" | "team_adoption"; pref: { inApp: boolean; email: string }; period: string; now: Date; title: string; mail: () => Parameters<typeof queueMail>[1]["template"] },
+  {
+    userId,
+    email,
+    kind,
+    pref,
+    period,
+    now,
+    title,
+    mail,
+  }: {
+    userId: string;
+    email: string;
+    kind: "content_digest" | "team_adoption";
+    pref: { inApp: boolean; email: string };
+    period: string;
+    now: Date;
+    title: string;
+    mail: () => Parameters<typeof queueMail>[1]["template"];
+  },
 ) {
   if (!pref.inApp && pref.email === "off") return false;
   return db.transaction(async (tx) => {
     if (!(await claim(tx, userId, period, now))) return false;
     const url = kind === "content_digest" ? "/insights" : "/insights#adoption";
-    if (pref.inApp) await tx.insert(notifications).values({ userId, kind, title, url, inApp: true, email: "off", createdAt: now, mailedAt: pref.email === "off" ? null : now });
+    if (pref.inApp)
+      await tx
+        .insert(notifications)
+        .values({ userId, kind, title, url, inApp: true, email: "off", createdAt: now, mailedAt: pref.email === "off" ? null : now });
     if (pref.email !== "off") await queueMail(tx, { to: email, template: mail() });
     return true;
   });
@@ -133,13 +200,35 @@ export async function sendContentDigests(db: Db, { now = new Date(), links }: { 
     const f = await contentDigestFigures(db, { user, now });
     const title = `Content digest for ${f.range.from} – ${f.range.to}: ${f.gaps.length} gaps, ${f.lowRated.length} low-rated, ${f.unanswered} unanswered`;
     const sections: DigestSection[] = [
-      { heading: "Content gaps (searches that found nothing or nothing useful)", items: f.gaps.map((g) => `“${g.query}”: ${g.searches} searches, ${g.zeroResults} with no results`), empty: "No content gaps last week." },
+      {
+        heading: "Content gaps (searches that found nothing or nothing useful)",
+        items: f.gaps.map((g) => `“${g.query}”: ${g.searches} searches, ${g.zeroResults} with no results`),
+        empty: "No content gaps last week.",
+      },
       { heading: "Lowest rated items", items: f.lowRated.map((r) => `${r.title}: ${r.detail}`), empty: "No item is rated low." },
-      { heading: "Unanswered feedback", items: [`${f.unanswered} ${f.unanswered === 1 ? "rating waits" : "ratings wait"} for an answer.`], empty: "" },
+      {
+        heading: "Unanswered feedback",
+        items: [`${f.unanswered} ${f.unanswered === 1 ? "rating waits" : "ratings wait"} for an answer.`],
+        empty: "",
+      },
     ];
     const ok = await sendSummary(db, {
-      userId: user.id, email: user.email, kind: "content_digest", pref, period, now, title,
-      mail: () => ({ kind: "digest", subject: `Fieldkit weekly content digest (${f.range.from} to ${f.range.to})`, title: "Your weekly content digest", intro: `Last week, ${f.range.from} to ${f.range.to} (UTC).`, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
+      userId: user.id,
+      email: user.email,
+      kind: "content_digest",
+      pref,
+      period,
+      now,
+      title,
+      mail: () => ({
+        kind: "digest",
+        subject: `Fieldkit weekly content digest (${f.range.from} to ${f.range.to})`,
+        title: "Your weekly content digest",
+        intro: `Last week, ${f.range.from} to ${f.range.to} (UTC).`,
+        sections,
+        url: `${links.publicUrl}/insights`,
+        settingsUrl: settingsUrl(links),
+      }),
     });
     if (ok) sent++;
   }
@@ -159,14 +248,34 @@ export async function sendAdoptionDigests(db: Db, { now = new Date(), links }: {
     const pct = (r: number) => `${Math.round(r * 100)}%`;
     const title = `Team adoption ${range.from} – ${range.to}: ${week.active} of ${week.size} sellers active (${pct(week.rate)})`;
     const sections: DigestSection[] = [
-      { heading: "By team", items: a.teams.map((t) => { const w = t.weeks[t.weeks.length - 1]; return `${t.team}: ${w?.active ?? 0} of ${t.size} sellers active (${pct(w?.rate ?? 0)}), ${t.views} views`; }), empty: "You lead no teams." },
+      {
+        heading: "By team",
+        items: a.teams.map((t) => {
+          const w = t.weeks[t.weeks.length - 1];
+          return `${t.team}: ${w?.active ?? 0} of ${t.size} sellers active (${pct(w?.rate ?? 0)}), ${t.views} views`;
+        }),
+        empty: "You lead no teams.",
+      },
     ];
     const ok = await sendSummary(db, {
-      userId: user.id, email: user.email, kind: "team_adoption", pref, period, now, title,
-      mail: () => ({ kind: "digest", subject: `Fieldkit weekly team adoption (${range.from} to ${range.to})`, title: "Your teams last week", intro: title, sections, url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) }),
+      userId: user.id,
+      email: user.email,
+      kind: "team_adoption",
+      pref,
+      period,
+      now,
+      title,
+      mail: () => ({
+        kind: "digest",
+        subject: `Fieldkit weekly team adoption (${range.from} to ${range.to})`,
+        title: "Your teams last week",
+        intro: title,
+        sections,
+        url: `${links.publicUrl}/insights`,
+        settingsUrl: settingsUrl(links),
+      }),
     });
     if (ok) sent++;
   }
   return sent;
 }
-

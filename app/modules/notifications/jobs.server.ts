@@ -31,8 +31,21 @@ export type NotificationJobSettings = {
 
 export function notificationJobHandlers(db: Db, settings: NotificationJobSettings): Record<string, JobHandler> {
   return {
-    [MAIL_NOTIFICATION_JOB]: { run: async (payload) => void (await mailNotification(db, { id: Number(payload.id), publicUrl: settings.publicUrl })) },
-    [SEND_PUSH_JOB]: { run: async (payload) => void (await sendPush(db, { id: Number(payload.id), vapid: settings.vapid, publicUrl: settings.publicUrl, agent: settings.pushAgent })) },
-    [NOTIFICATION_SWEEP_JOB]: { run: async () => void (await sweepNotifications(db, { publicUrl: settings.publicUrl })), everyMs: 15 * 60_000 },
+    [MAIL_NOTIFICATION_JOB]: {
+      run: async (payload) => void (await mailNotification(db, { id: Number(payload.id), publicUrl: settings.publicUrl })),
+    },
+    [SEND_PUSH_JOB]: {
+      run: async (payload) =>
+        void (await sendPush(db, {
+          id: Number(payload.id),
+          vapid: settings.vapid,
+          publicUrl: settings.publicUrl,
+          agent: settings.pushAgent,
+        })),
+    },
+    [NOTIFICATION_SWEEP_JOB]: {
+      run: async () => void (await sweepNotifications(db, { publicUrl: settings.publicUrl })),
+      everyMs: 15 * 60_000,
+    },
   };
 }

@@ -23,15 +23,69 @@ const FIELD: Role[] = ["seller", "manager"];
 const DESK: Role[] = ["marketer", "admin"];
 
 export const KINDS: Record<NotificationKind, KindInfo> = {
-  feedback_answered: { label: "Replies to your feedback", description: "Marketing answered a rating or a request of yours.", roles: FIELD, emailChoices: ALL, defaults: { inApp: true, email: "immediate" } },
-  request_fulfilled: { label: "Requests fulfilled", description: "A content request you made was answered with an item.", roles: FIELD, emailChoices: ALL, defaults: { inApp: true, email: "immediate" } },
-  saved_item_updated: { label: "New versions of items you use", description: "An item you used recently has a new version.", roles: FIELD, emailChoices: ALL, defaults: { inApp: true, email: "daily" } },
-  share_opened: { label: "Buyer opened a share", description: "A buyer opened a share link you sent, the first time.", roles: FIELD, emailChoices: ALL, defaults: { inApp: true, email: "off" } },
-  new_request: { label: "New content requests", description: "A seller asked for content.", roles: DESK, emailChoices: ALL, defaults: { inApp: true, email: "daily" } },
-  item_expiring: { label: "Items expiring soon", description: "An item you own (or with no owner) expires within 14 days.", roles: DESK, emailChoices: ALL, defaults: { inApp: true, email: "daily" } },
-  verification_due: { label: "Verification due", description: "An item you own (or with no owner) is past its verification interval.", roles: DESK, emailChoices: ALL, defaults: { inApp: true, email: "weekly" } },
-  content_digest: { label: "Weekly content digest", description: "Content gaps, low-rated items and unanswered feedback, every Monday.", roles: DESK, emailChoices: ["off", "weekly"], defaults: { inApp: true, email: "weekly" } },
-  team_adoption: { label: "Weekly team adoption", description: "How many of your teams' sellers used Fieldkit last week, every Monday.", roles: ["manager", "admin"], emailChoices: ["off", "weekly"], defaults: { inApp: true, email: "weekly" } },
+  feedback_answered: {
+    label: "Replies to your feedback",
+    description: "Marketing answered a rating or a request of yours.",
+    roles: FIELD,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "immediate" },
+  },
+  request_fulfilled: {
+    label: "Requests fulfilled",
+    description: "A content request you made was answered with an item.",
+    roles: FIELD,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "immediate" },
+  },
+  saved_item_updated: {
+    label: "New versions of items you use",
+    description: "An item you used recently has a new version.",
+    roles: FIELD,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "daily" },
+  },
+  share_opened: {
+    label: "Buyer opened a share",
+    description: "A buyer opened a share link you sent, the first time.",
+    roles: FIELD,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "off" },
+  },
+  new_request: {
+    label: "New content requests",
+    description: "A seller asked for content.",
+    roles: DESK,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "daily" },
+  },
+  item_expiring: {
+    label: "Items expiring soon",
+    description: "An item you own (or with no owner) expires within 14 days.",
+    roles: DESK,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "daily" },
+  },
+  verification_due: {
+    label: "Verification due",
+    description: "An item you own (or with no owner) is past its verification interval.",
+    roles: DESK,
+    emailChoices: ALL,
+    defaults: { inApp: true, email: "weekly" },
+  },
+  content_digest: {
+    label: "Weekly content digest",
+    description: "Content gaps, low-rated items and unanswered feedback, every Monday.",
+    roles: DESK,
+    emailChoices: ["off", "weekly"],
+    defaults: { inApp: true, email: "weekly" },
+  },
+  team_adoption: {
+    label: "Weekly team adoption",
+    description: "How many of your teams' sellers used Fieldkit last week, every Monday.",
+    roles: ["manager", "admin"],
+    emailChoices: ["off", "weekly"],
+    defaults: { inApp: true, email: "weekly" },
+  },
 };
 
 export const kindsFor = (role: Role): NotificationKind[] => NOTIFICATION_KINDS.filter((k) => KINDS[k].roles.includes(role));
@@ -42,7 +96,13 @@ export function resolvePrefs(stored: Record<string, Partial<KindPref>> | null | 
     NOTIFICATION_KINDS.map((k) => {
       const s = stored?.[k] ?? {};
       const info = KINDS[k];
-      return [k, { inApp: typeof s.inApp === "boolean" ? s.inApp : info.defaults.inApp, email: s.email && info.emailChoices.includes(s.email) ? s.email : info.defaults.email }];
+      return [
+        k,
+        {
+          inApp: typeof s.inApp === "boolean" ? s.inApp : info.defaults.inApp,
+          email: s.email && info.emailChoices.includes(s.email) ? s.email : info.defaults.email,
+        },
+      ];
     }),
   ) as Prefs;
 }

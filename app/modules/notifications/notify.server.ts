@@ -69,14 +69,27 @@ export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
   return created;
 }
 
-export type NotificationView = { id: number; kind: NotificationKind; title: string; body: string; url: string | null; createdAt: Date; read: boolean };
+export type NotificationView = {
+  id: number;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  url: string | null;
+  createdAt: Date;
+  read: boolean;
+};
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
 
 /** The caller's in-app notifications, newest first, keyset-paged by id (`before`). */
 export async function listNotifications(
   db: Db,
-  { user, before, limit = NOTIFICATIONS_PAGE_SIZE, unreadOnly = false }: { user: Pick<SessionUser, "id">; before?: number; limit?: number; unreadOnly?: boolean },
+  {
+    user,
+    before,
+    limit = NOTIFICATIONS_PAGE_SIZE,
+    unreadOnly = false,
+  }: { user: Pick<SessionUser, "id">; before?: number; limit?: number; unreadOnly?: boolean },
 ): Promise<{ notifications: NotificationView[]; next: number | null }> {
   const take = Math.min(Math.max(limit, 1), 100);
   const rows = await db
@@ -123,7 +136,10 @@ export async function openNotification(db: Db, { user, id, now = new Date() }: {
 }
 
 /** Marks the caller's own notifications read (`ids`, or every one); others' ids are ignored. Returns how many changed. */
-export async function markNotificationsRead(db: Db, { user, ids, all = false, now = new Date() }: { user: Pick<SessionUser, "id">; ids?: number[]; all?: boolean; now?: Date }) {
+export async function markNotificationsRead(
+  db: Db,
+  { user, ids, all = false, now = new Date() }: { user: Pick<SessionUser, "id">; ids?: number[]; all?: boolean; now?: Date },
+) {
   if (!all && (!ids || ids.length === 0)) throw new AppError("bad_request", "Say which notifications to mark read: ids, or all.");
   if (ids && ids.length > 500) throw new AppError("bad_request", "Mark at most 500 notifications at once, or all.");
   const changed = await db

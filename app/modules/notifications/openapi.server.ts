@@ -3,7 +3,17 @@ const err = (description: string) => ({ description, content: { "application/jso
 const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
 const body = (schema: object) => ({ required: true, content: { "application/json": { schema } } });
 const E = { "400": err("Invalid input"), "401": err("Not signed in") };
-const KINDS = ["feedback_answered", "request_fulfilled", "saved_item_updated", "share_opened", "new_request", "item_expiring", "verification_due", "content_digest", "team_adoption"];
+const KINDS = [
+  "feedback_answered",
+  "request_fulfilled",
+  "saved_item_updated",
+  "share_opened",
+  "new_request",
+  "item_expiring",
+  "verification_due",
+  "content_digest",
+  "team_adoption",
+];
 const EMAIL = { enum: ["off", "immediate", "daily", "weekly"] };
 const notification = {
   type: "object",
@@ -23,7 +33,17 @@ const prefs = {
   properties: {
     kinds: {
       type: "array",
-      items: { type: "object", properties: { kind: { enum: KINDS }, label: { type: "string" }, description: { type: "string" }, emailChoices: { type: "array", items: EMAIL }, inApp: { type: "boolean" }, email: EMAIL } },
+      items: {
+        type: "object",
+        properties: {
+          kind: { enum: KINDS },
+          label: { type: "string" },
+          description: { type: "string" },
+          emailChoices: { type: "array", items: EMAIL },
+          inApp: { type: "boolean" },
+          email: EMAIL,
+        },
+      },
     },
     push: { type: "boolean", description: "Web Push wanted (set by subscribing a browser)" },
     pushDevices: { type: "integer" },
@@ -39,29 +59,72 @@ export const notificationPaths = {
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
         { name: "unread", in: "query", schema: { enum: ["true", "false"] } },
       ],
-      responses: { "200": json({ type: "object", properties: { notifications: { type: "array", items: notification }, next: { type: ["integer", "null"] } } }), ...E },
+      responses: {
+        "200": json({
+          type: "object",
+          properties: { notifications: { type: "array", items: notification }, next: { type: ["integer", "null"] } },
+        }),
+        ...E,
+      },
     },
   },
   "/notifications/read": {
     post: {
       summary: "Mark the caller's notifications read: some by id (others' ids are ignored) or all",
-      requestBody: body({ oneOf: [{ type: "object", properties: { ids: { type: "array", items: { type: "integer" }, maxItems: 500 } }, required: ["ids"] }, { type: "object", properties: { all: { const: true } }, required: ["all"] }] }),
+      requestBody: body({
+        oneOf: [
+          { type: "object", properties: { ids: { type: "array", items: { type: "integer" }, maxItems: 500 } }, required: ["ids"] },
+          { type: "object", properties: { all: { const: true } }, required: ["all"] },
+        ],
+      }),
       responses: { "200": json({ type: "object", properties: { marked: { type: "integer" }, unread: { type: "integer" } } }), ...E },
     },
   },
   "/me/notifications": {
-    get: { summary: "The caller's notification preferences, per kind offered to their role", responses: { "200": json(prefs), "401": E["401"] } },
+    get: {
+      summary: "The caller's notification preferences, per kind offered to their role",
+      responses: { "200": json(prefs), "401": E["401"] },
+    },
     put: {
-      summary: "Change notification preferences: the kinds given are replaced, others keep theirs. 400 for unknown kinds or a frequency a kind does not offer (summaries: off or weekly).",
-      requestBody: body({ type: "object", properties: { prefs: { type: "object", additionalProperties: { type: "object", properties: { inApp: { type: "boolean" }, email: EMAIL }, required: ["inApp", "email"] } } } }),
+      summary:
+        "Change notification preferences: the kinds given are replaced, others keep theirs. 400 for unknown kinds or a frequency a kind does not offer (summaries: off or weekly).",
+      requestBody: body({
+        type: "object",
+        properties: {
+          prefs: {
+            type: "object",
+            additionalProperties: {
+              type: "object",
+              properties: { inApp: { type: "boolean" }, email: EMAIL },
+              required: ["inApp", "email"],
+            },
+          },
+        },
+      }),
       responses: { "200": json(prefs), ...E },
     },
   },
   "/me/push-subscriptions": {
-    get: { summary: "The VAPID public key (applicationServerKey) and how many of the caller's browsers are subscribed", responses: { "200": json({ type: "object", properties: { publicKey: { type: "string" }, enabled: { type: "boolean" }, devices: { type: "integer" } } }), "401": E["401"] } },
+    get: {
+      summary: "The VAPID public key (applicationServerKey) and how many of the caller's browsers are subscribed",
+      responses: {
+        "200": json({
+          type: "object",
+          properties: { publicKey: { type: "string" }, enabled: { type: "boolean" }, devices: { type: "integer" } },
+        }),
+        "401": E["401"],
+      },
+    },
     post: {
       summary: "Subscribe this browser to Web Push (the PushSubscription's toJSON()); turns push on",
-      requestBody: body({ type: "object", properties: { endpoint: { type: "string", format: "uri" }, keys: { type: "object", properties: { p256dh: { type: "string" }, auth: { type: "string" } } } }, required: ["endpoint", "keys"] }),
+      requestBody: body({
+        type: "object",
+        properties: {
+          endpoint: { type: "string", format: "uri" },
+          keys: { type: "object", properties: { p256dh: { type: "string" }, auth: { type: "string" } } },
+        },
+        required: ["endpoint", "keys"],
+      }),
       responses: { "201": json({ type: "object", properties: { subscribed: { const: true } } }, "Subscribed"), ...E },
     },
     delete: {

@@ -19,7 +19,13 @@ export async function loadPrefs(db: Db, { user }: { user: Pick<SessionUser, "id"
   ]);
   const prefs = resolvePrefs(row?.prefs);
   return {
-    kinds: kindsFor(user.role).map((kind) => ({ kind, label: KINDS[kind].label, description: KINDS[kind].description, emailChoices: KINDS[kind].emailChoices, ...prefs[kind] })),
+    kinds: kindsFor(user.role).map((kind) => ({
+      kind,
+      label: KINDS[kind].label,
+      description: KINDS[kind].description,
+      emailChoices: KINDS[kind].emailChoices,
+      ...prefs[kind],
+    })),
     push: row?.pushEnabled ?? false,
     pushDevices: devices.length,
   };

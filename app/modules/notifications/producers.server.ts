@@ -11,18 +11,40 @@ type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 const clip = (s: string, n = 140) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Marketing replied to a rating (`ratingId`) or a request (`requestId`). */
-export async function notifyFeedbackAnswered(db: AnyDb, reply: { recipientId: string; ratingId?: string | null; requestId?: string | null; body: string }) {
+export async function notifyFeedbackAnswered(
+  db: AnyDb,
+  reply: { recipientId: string; ratingId?: string | null; requestId?: string | null; body: string },
+) {
   if (reply.ratingId) {
-    const [about] = await db.select({ itemId: items.id, title: items.title }).from(ratings).innerJoin(items, eq(items.id, ratings.itemId)).where(eq(ratings.id, reply.ratingId));
+    const [about] = await db
+      .select({ itemId: items.id, title: items.title })
+      .from(ratings)
+      .innerJoin(items, eq(items.id, ratings.itemId))
+      .where(eq(ratings.id, reply.ratingId));
     if (!about) return;
-    await notify(db, { to: reply.recipientId, kind: "feedback_answered", title: `Marketing replied to your feedback on “${about.title}”`, body: clip(reply.body), url: `/items/${about.itemId}#was-this-useful` });
+    await notify(db, {
+      to: reply.recipientId,
+      kind: "feedback_answered",
+      title: `Marketing replied to your feedback on “${about.title}”`,
+      body: clip(reply.body),
+      url: `/items/${about.itemId}#was-this-useful`,
+    });
   } else if (reply.requestId) {
-    await notify(db, { to: reply.recipientId, kind: "feedback_answered", title: "Marketing replied to your content request", body: clip(reply.body), url: "/requests" });
+    await notify(db, {
+      to: reply.recipientId,
+      kind: "feedback_answered",
+      title: "Marketing replied to your content request",
+      body: clip(reply.body),
+      url: "/requests",
+    });
   }
 }
 
 /** A request moved to done (from anything else): its author hears which item answers it. */
-export async function notifyRequestFulfilled(db: AnyDb, request: { id: string; userId: string; text: string; answerItemId: string | null }) {
+export async function notifyRequestFulfilled(
+  db: AnyDb,
+  request: { id: string; userId: string; text: string; answerItemId: string | null },
+) {
   const [item] = request.answerItemId ? await db.select({ title: items.title }).from(items).where(eq(items.id, request.answerItemId)) : [];
   await notify(db, {
     to: request.userId,
@@ -36,7 +58,10 @@ export async function notifyRequestFulfilled(db: AnyDb, request: { id: string; u
 
 /** A seller asked for content: marketing (and admins, who may turn it off) hear about it. */
 export async function notifyNewRequest(db: AnyDb, request: { id: string; userId: string; text: string }) {
-  const desk = await db.select({ id: users.id }).from(users).where(and(inArray(users.role, ["marketer", "admin"]), eq(users.active, true), ne(users.id, request.userId)));
+  const desk = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.role, ["marketer", "admin"]), eq(users.active, true), ne(users.id, request.userId)));
   const [author] = await db.select({ name: users.name }).from(users).where(eq(users.id, request.userId));
   await notify(db, {
     to: desk.map((u) => u.id),
@@ -53,7 +78,10 @@ export async function notifyNewRequest(db: AnyDb, request: { id: string; userId:
  * them; the people told are those who used the item (viewed, shared or downloaded it) in the last 90
  * days and may still see it. Their saved copy refreshes at the next sync; this says why it changed.
  */
-export async function notifyItemUpdated(db: AnyDb, { itemId, number, changelog, actorId }: { itemId: string; number: number; changelog?: string | null; actorId?: string | null }) {
+export async function notifyItemUpdated(
+  db: AnyDb,
+  { itemId, number, changelog, actorId }: { itemId: string; number: number; changelog?: string | null; actorId?: string | null },
+) {
   const [item] = await db.select({ title: items.title, status: items.status }).from(items).where(eq(items.id, itemId));
   if (!item || item.status !== "published") return;
   const users_ = rowsOf<{ id: string }>(
@@ -78,9 +106,17 @@ export async function notifyItemUpdated(db: AnyDb, { itemId, number, changelog, 
 
 /** The first open of a buyer share (issue #15): its seller hears about it once. */
 export async function notifyShareOpened(db: AnyDb, shareId: string) {
-  const [share] = await db.select({ userId: shares.userId, recipient: shares.recipientName, email: shares.recipientEmail }).from(shares).where(eq(shares.id, shareId));
+  const [share] = await db
+    .select({ userId: shares.userId, recipient: shares.recipientName, email: shares.recipientEmail })
+    .from(shares)
+    .where(eq(shares.id, shareId));
   if (!share) return;
   const who = share.recipient || share.email || "Your buyer";
-  await notify(db, { to: share.userId, kind: "share_opened", title: `${who} opened your share`, url: `/shares/${shareId}`, dedupeKey: `share_opened:${shareId}` });
+  await notify(db, {
+    to: share.userId,
+    kind: "share_opened",
+    title: `${who} opened your share`,
+    url: `/shares/${shareId}`,
+    dedupeKey: `share_opened:${shareId}`,
+  });
 }
-

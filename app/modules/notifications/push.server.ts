@@ -25,19 +25,37 @@ export const SubscriptionInput = z.object({
  * Saves this browser's subscription for the caller (a browser that changed hands moves to the new
  * account) and turns push on. Push services speak https only (and web-push sends nothing else).
  */
-export async function subscribePush(db: Db, { user, input, userAgent }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null }) {
+export async function subscribePush(
+  db: Db,
+  { user, input, userAgent }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null },
+) {
   const sub = SubscriptionInput.parse(input);
   if (!sub.endpoint.startsWith("https://")) throw new AppError("bad_request", "endpoint must be an https:// URL.");
   await db.transaction(async (tx) => {
     await tx
       .insert(pushSubscriptions)
-      .values({ userId: user.id, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null })
-      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId: user.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null } });
+      .values({
+        userId: user.id,
+        endpoint: sub.endpoint,
+        p256dh: sub.keys.p256dh,
+        auth: sub.keys.auth,
+        userAgent: userAgent?.slice(0, 300) ?? null,
+      })
+      .onConflictDoUpdate({
+        target: pushSubscriptions.endpoint,
+        set: { userId: user.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null },
+      });
     await tx
       .insert(notificationSettings)
       .values({ userId: user.id, pushEnabled: true })
       .onConflictDoUpdate({ target: notificationSettings.userId, set: { pushEnabled: true, updatedAt: new Date() } });
-    await recordAudit(tx, { actor: user, action: "push.subscribed", targetType: "user", targetId: user.id, details: { host: new URL(sub.endpoint).host } });
+    await recordAudit(tx, {
+      actor: user,
+      action: "push.subscribed",
+      targetType: "user",
+      targetId: user.id,
+      details: { host: new URL(sub.endpoint).host },
+    });
   });
 }
 
@@ -48,18 +66,46 @@ export async function unsubscribePush(db: Db, { user, endpoint }: { user: Pick<S
       .delete(pushSubscriptions)
       .where(and(eq(pushSubscriptions.userId, user.id), endpoint ? eq(pushSubscriptions.endpoint, endpoint) : undefined))
       .returning({ endpoint: pushSubscriptions.endpoint });
-    const left = await tx.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, user.id)).limit(1);
-    if (left.length === 0) await tx.update(notificationSettings).set({ pushEnabled: false, updatedAt: new Date() }).where(eq(notificationSettings.userId, user.id));
-    if (removed.length) await recordAudit(tx, { actor: user, action: "push.unsubscribed", targetType: "user", targetId: user.id, details: { browsers: removed.length } });
+    const left = await tx
+      .select({ id: pushSubscriptions.id })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.userId, user.id))
+      .limit(1);
+    if (left.length === 0)
+      await tx
+        .update(notificationSettings)
+        .set({ pushEnabled: false, updatedAt: new Date() })
+        .where(eq(notificationSettings.userId, user.id));
+    if (removed.length)
+      await recordAudit(tx, {
+        actor: user,
+        action: "push.unsubscribed",
+        targetType: "user",
+        targetId: user.id,
+        details: { browsers: removed.length },
+      });
   });
 }
 
 export type PushOutcome = { delivered: number; gone: number; fellBack: boolean };
 
 /** Sends notification `id` to every browser of its person. Throws (the job retries) when a push service failed otherwise. */
-export async function sendPush(db: Db, { id, vapid, publicUrl, agent }: { id: number; vapid: VapidSettings; publicUrl: string; agent?: Agent }): Promise<PushOutcome> {
+export async function sendPush(
+  db: Db,
+  { id, vapid, publicUrl, agent }: { id: number; vapid: VapidSettings; publicUrl: string; agent?: Agent },
+): Promise<PushOutcome> {
   const [n] = await db
-    .select({ id: notifications.id, userId: notifications.userId, title: notifications.title, body: notifications.body, url: notifications.url, readAt: notifications.readAt, email: notifications.email, mailedAt: notifications.mailedAt, to: users.email })
+    .select({
+      id: notifications.id,
+      userId: notifications.userId,
+      title: notifications.title,
+      body: notifications.body,
+      url: notifications.url,
+      readAt: notifications.readAt,
+      email: notifications.email,
+      mailedAt: notifications.mailedAt,
+      to: users.email,
+    })
     .from(notifications)
     .innerJoin(users, eq(users.id, notifications.userId))
     .where(eq(notifications.id, id));
@@ -71,7 +117,12 @@ export async function sendPush(db: Db, { id, vapid, publicUrl, agent }: { id: nu
   let failure: unknown = null;
   for (const s of subs) {
     try {
-      await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { vapidDetails: vapid, TTL: 24 * 3600, timeout: 10_000, ...(agent ? { agent } : {}) });
+      await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, {
+        vapidDetails: vapid,
+        TTL: 24 * 3600,
+        timeout: 10_000,
+        ...(agent ? { agent } : {}),
+      });
       delivered++;
       await db.update(pushSubscriptions).set({ lastSentAt: new Date() }).where(eq(pushSubscriptions.id, s.id));
     } catch (error) {

@@ -63,7 +63,13 @@ export async function catalogDelta(
     limit = SYNC_PAGE_DEFAULT,
     settleMs = SETTLE_MS,
     now,
-  }: { user: SessionUser; since?: string; limit?: number; settleMs?: number; /** Tests only; defaults to the database clock. */ now?: Date },
+  }: {
+    user: SessionUser;
+    since?: string;
+    limit?: number;
+    settleMs?: number;
+    /** Tests only; defaults to the database clock. */ now?: Date;
+  },
 ): Promise<SyncResponse> {
   const nowSql = now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
   const audience = audienceFingerprint(user);
@@ -123,14 +129,7 @@ export async function catalogDelta(
     const expired = await db
       .select({ id: items.id })
       .from(items)
-      .where(
-        and(
-          sql`${items.expiresAt} > ${after.t}::timestamptz`,
-          sql`${items.expiresAt} <= ${nowSql}`,
-          sql`not (${visible})`,
-          held,
-        ),
-      );
+      .where(and(sql`${items.expiresAt} > ${after.t}::timestamptz`, sql`${items.expiresAt} <= ${nowSql}`, sql`not (${visible})`, held));
     for (const r of [...tombstoned, ...expired]) removed.add(r.id);
   }
 
@@ -191,7 +190,9 @@ export async function catalogDelta(
   } else {
     // Nothing is left after the last row, so the cursor may move up to the settle horizon (and no further).
     const [{ horizon }] = await db
-      .select({ horizon: sql<string>`to_char((${nowSql} - ${settleMs} * interval '1 millisecond') at time zone 'UTC', ${sql.raw(ISO_US)})` })
+      .select({
+        horizon: sql<string>`to_char((${nowSql} - ${settleMs} * interval '1 millisecond') at time zone 'UTC', ${sql.raw(ISO_US)})`,
+      })
       .from(sql`(select 1) as one`);
     const floor = after && !after.f && after.t > horizon ? after : { t: horizon, id: NIL_UUID };
     cursor = { v: 1, t: floor.t, id: floor.id, a: audience };

@@ -44,14 +44,27 @@ function requireAdmin(actor: SessionUser) {
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-async function sendInvitation(tx: Tx, actor: SessionUser, invite: { email: string; role: Role; teamId: string | null }, settings: InviteSettings) {
+async function sendInvitation(
+  tx: Tx,
+  actor: SessionUser,
+  invite: { email: string; role: Role; teamId: string | null },
+  settings: InviteSettings,
+) {
   const token = newToken();
   const expiresAt = new Date(Date.now() + INVITE_TTL_DAYS * 86_400_000);
   const team = invite.teamId ? (await tx.select({ name: teams.name }).from(teams).where(eq(teams.id, invite.teamId)))[0] : undefined;
   if (invite.teamId && !team) throw new AppError("unprocessable", "That team does not exist.");
   await queueMail(tx, {
     to: invite.email,
-    template: { kind: "invitation", inviter: actor.name, role: invite.role, team: team?.name ?? null, url: `${settings.publicUrl}/invite/${token}`, expiresAt, sso: settings.ssoName },
+    template: {
+      kind: "invitation",
+      inviter: actor.name,
+      role: invite.role,
+      team: team?.name ?? null,
+      url: `${settings.publicUrl}/invite/${token}`,
+      expiresAt,
+      sso: settings.ssoName,
+    },
   });
   return { tokenHash: hashToken(token), expiresAt, token };
 }
@@ -63,13 +76,35 @@ export async function inviteUser(db: Db, { actor, input, settings }: { actor: Se
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
     if (existing) throw new AppError("conflict", `There is already an account for ${data.email}.`);
     // A new invitation replaces any pending one for the address: only the newest link works.
-    await tx.update(invitations).set({ withdrawnAt: new Date() }).where(and(eq(invitations.email, data.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
+    await tx
+      .update(invitations)
+      .set({ withdrawnAt: new Date() })
+      .where(and(eq(invitations.email, data.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
     const sent = await sendInvitation(tx, actor, data, settings);
     const [created] = await tx
       .insert(invitations)
-      .values({ email: data.email, role: data.role, teamId: data.teamId, tokenHash: sent.tokenHash, expiresAt: sent.expiresAt, invitedBy: actor.id })
-      .returning({ id: invitations.id, email: invitations.email, role: invitations.role, teamId: invitations.teamId, expiresAt: invitations.expiresAt });
-    await recordAudit(tx, { actor, action: "invitation.created", targetType: "user", targetId: null, details: { invitationId: created.id, email: created.email, role: created.role, teamId: created.teamId } });
+      .values({
+        email: data.email,
+        role: data.role,
+        teamId: data.teamId,
+        tokenHash: sent.tokenHash,
+        expiresAt: sent.expiresAt,
+        invitedBy: actor.id,
+      })
+      .returning({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        teamId: invitations.teamId,
+        expiresAt: invitations.expiresAt,
+      });
+    await recordAudit(tx, {
+      actor,
+      action: "invitation.created",
+      targetType: "user",
+      targetId: null,
+      details: { invitationId: created.id, email: created.email, role: created.role, teamId: created.teamId },
+    });
     return created;
   });
 }
@@ -80,7 +115,10 @@ export async function inviteUser(db: Db, { actor, input, settings }: { actor: Se
  */
 export async function inviteFromCsv(db: Db, { actor, csv, settings }: { actor: SessionUser; csv: string; settings: InviteSettings }) {
   requireAdmin(actor);
-  const lines = csv.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = csv
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length > 1000) throw new AppError("payload_too_large", "Invite at most 1000 people per file.");
   const teamRows = await db.select({ id: teams.id, name: teams.name }).from(teams);
   const teamByName = new Map(teamRows.map((t) => [t.name.toLowerCase(), t.id]));
@@ -98,7 +136,8 @@ export async function inviteFromCsv(db: Db, { actor, csv, settings }: { actor: S
       await inviteUser(db, { actor, input: { email, role: role.toLowerCase() || "seller", teamId }, settings });
       invited.push({ line: index + 1, email });
     } catch (error) {
-      const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join(" ") : error instanceof AppError ? error.message : null;
+      const message =
+        error instanceof z.ZodError ? error.issues.map((i) => i.message).join(" ") : error instanceof AppError ? error.message : null;
       if (message === null) throw error;
       failed.push({ line: index + 1, email, error: message });
     }
@@ -132,12 +171,23 @@ export async function resendInvitation(db: Db, { actor, id, settings }: { actor:
     const [invite] = await tx
       .select()
       .from(invitations)
-      .where(and(eq(invitations.id, z.uuid().catch("00000000-0000-0000-0000-000000000000").parse(id)), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)))
+      .where(
+        and(
+          eq(invitations.id, z.uuid().catch("00000000-0000-0000-0000-000000000000").parse(id)),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.withdrawnAt),
+        ),
+      )
       .for("update");
     if (!invite) throw notFound("No such pending invitation.");
     const sent = await sendInvitation(tx, actor, invite, settings);
     await tx.update(invitations).set({ tokenHash: sent.tokenHash, expiresAt: sent.expiresAt }).where(eq(invitations.id, invite.id));
-    await recordAudit(tx, { actor, action: "invitation.resent", targetType: "user", details: { invitationId: invite.id, email: invite.email } });
+    await recordAudit(tx, {
+      actor,
+      action: "invitation.resent",
+      targetType: "user",
+      details: { invitationId: invite.id, email: invite.email },
+    });
     return { id: invite.id, email: invite.email, expiresAt: sent.expiresAt };
   });
 }
@@ -153,7 +203,12 @@ export async function withdrawInvitation(db: Db, { actor, id }: { actor: Session
         .returning({ id: invitations.id, email: invitations.email })
     : [];
   if (!invite) throw notFound("No such pending invitation.");
-  await recordAudit(db, { actor, action: "invitation.withdrawn", targetType: "user", details: { invitationId: invite.id, email: invite.email } });
+  await recordAudit(db, {
+    actor,
+    action: "invitation.withdrawn",
+    targetType: "user",
+    details: { invitationId: invite.id, email: invite.email },
+  });
   return invite;
 }
 
@@ -163,7 +218,14 @@ export async function findInvitation(db: Db, token: string) {
     .select({ id: invitations.id, email: invitations.email, role: invitations.role, teamId: invitations.teamId, teamName: teams.name })
     .from(invitations)
     .leftJoin(teams, eq(teams.id, invitations.teamId))
-    .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt), gt(invitations.expiresAt, new Date())));
+    .where(
+      and(
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.withdrawnAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    );
   return invite ?? null;
 }
 
@@ -173,14 +235,28 @@ export async function findInvitation(db: Db, token: string) {
  */
 export async function acceptInvitation(
   db: Db | Tx,
-  { token, tokenHash, name, password, userAgent, via = "password" }: { token?: string; tokenHash?: string; name: string; password: string | null; userAgent: string | null; via?: "password" | "sso" },
+  {
+    token,
+    tokenHash,
+    name,
+    password,
+    userAgent,
+    via = "password",
+  }: { token?: string; tokenHash?: string; name: string; password: string | null; userAgent: string | null; via?: "password" | "sso" },
 ) {
   const passwordHash = password === null ? NO_PASSWORD : await hashPassword(password.slice(0, MAX_PASSWORD_LENGTH));
   const run = async (tx: Tx) => {
     const [invite] = await tx
       .update(invitations)
       .set({ acceptedAt: new Date() })
-      .where(and(eq(invitations.tokenHash, tokenHash ?? hashToken(token ?? "")), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt), gt(invitations.expiresAt, new Date())))
+      .where(
+        and(
+          eq(invitations.tokenHash, tokenHash ?? hashToken(token ?? "")),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.withdrawnAt),
+          gt(invitations.expiresAt, new Date()),
+        ),
+      )
       .returning();
     if (!invite) throw new AppError("not_found", INVALID_INVITE_MESSAGE);
     const [user] = await tx
@@ -192,8 +268,17 @@ export async function acceptInvitation(
     if (!user) throw new AppError("not_found", INVALID_INVITE_MESSAGE);
     await tx.update(invitations).set({ userId: user.id }).where(eq(invitations.id, invite.id));
     // Other pending invitations for the address are moot now.
-    await tx.update(invitations).set({ withdrawnAt: new Date() }).where(and(eq(invitations.email, invite.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
-    await recordAudit(tx, { actor: { id: user.id }, action: "invitation.accepted", targetType: "user", targetId: user.id, details: { invitationId: invite.id, email: user.email, role: user.role, teamId: user.teamId, via } });
+    await tx
+      .update(invitations)
+      .set({ withdrawnAt: new Date() })
+      .where(and(eq(invitations.email, invite.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
+    await recordAudit(tx, {
+      actor: { id: user.id },
+      action: "invitation.accepted",
+      targetType: "user",
+      targetId: user.id,
+      details: { invitationId: invite.id, email: user.email, role: user.role, teamId: user.teamId, via },
+    });
     // The SSO path opens its own session after linking the identity.
     const sessionToken = via === "sso" ? "" : await createSession(tx as unknown as Db, user.id, userAgent);
     return { user: { ...user, leadsTeamIds: [] as string[] } satisfies SessionUser, token: sessionToken };

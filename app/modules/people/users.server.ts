@@ -77,7 +77,13 @@ export async function createUser(db: Db, { actor, input }: { actor: SessionUser;
       .onConflictDoNothing()
       .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId });
     if (!created) throw new AppError("conflict", `There is already an account for ${data.email}.`);
-    await recordAudit(tx, { actor, action: "user.created", targetType: "user", targetId: created.id, details: { email: created.email, role: created.role, teamId: created.teamId } });
+    await recordAudit(tx, {
+      actor,
+      action: "user.created",
+      targetType: "user",
+      targetId: created.id,
+      details: { email: created.email, role: created.role, teamId: created.teamId },
+    });
     return created;
   });
 }
@@ -135,7 +141,13 @@ export async function createTeam(db: Db, { actor, input }: { actor: SessionUser;
     .onConflictDoNothing()
     .returning();
   if (!team) throw new AppError("conflict", `A team called "${data.name}" already exists.`);
-  await recordAudit(db, { actor, action: "team.created", targetType: "team", targetId: team.id, details: { name: team.name, region: team.region } });
+  await recordAudit(db, {
+    actor,
+    action: "team.created",
+    targetType: "team",
+    targetId: team.id,
+    details: { name: team.name, region: team.region },
+  });
   if (data.leadId) await setTeamLead(db, { actor, teamId: team.id, userId: data.leadId });
   return team;
 }

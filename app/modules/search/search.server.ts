@@ -46,7 +46,10 @@ export function parseSearchParams(params: URLSearchParams): SearchInput {
       const facet = t.slice(0, i);
       const value = t.slice(i + 1);
       if (i < 1 || !(FACETS as readonly string[]).includes(facet)) {
-        throw new AppError("bad_request", `Unknown filter "${t.slice(0, 40)}". Tags look like facet:value, facet one of ${FACETS.join(", ")}.`);
+        throw new AppError(
+          "bad_request",
+          `Unknown filter "${t.slice(0, 40)}". Tags look like facet:value, facet one of ${FACETS.join(", ")}.`,
+        );
       }
       if (!TAG_VALUE.test(value)) throw new AppError("bad_request", `"${t.slice(0, 40)}" is not a tag value.`);
       return { facet: facet as Facet, value: value.toLowerCase() };
@@ -162,10 +165,7 @@ async function logQuery(ctx: AppContext, user: SessionUser, queryNorm: string, r
     .orderBy(desc(searchQueries.at))
     .limit(1);
   if (latest && (queryNorm.startsWith(latest.queryNorm) || latest.queryNorm.startsWith(queryNorm))) {
-    await ctx.db
-      .update(searchQueries)
-      .set({ queryNorm, resultCount, at: new Date() })
-      .where(eq(searchQueries.id, latest.id));
+    await ctx.db.update(searchQueries).set({ queryNorm, resultCount, at: new Date() }).where(eq(searchQueries.id, latest.id));
     return latest.id;
   }
   const [row] = await ctx.db

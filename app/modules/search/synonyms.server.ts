@@ -18,7 +18,12 @@ export const SynonymGroupInput = z
   .transform((text) => [...new Set(text.split(/[,\n]/).map(normaliseQuery).filter(Boolean))])
   .pipe(
     z
-      .array(z.string().max(80, "Each term is at most 80 characters.").regex(/[\p{L}\p{N}]/u, "A term needs a letter or digit."))
+      .array(
+        z
+          .string()
+          .max(80, "Each term is at most 80 characters.")
+          .regex(/[\p{L}\p{N}]/u, "A term needs a letter or digit."),
+      )
       .min(2, "Enter at least two terms separated by commas.")
       .max(20, "A group has at most 20 terms."),
   );
@@ -34,7 +39,8 @@ export async function listSynonyms(ctx: AppContext, user: SessionUser) {
 export async function addSynonymGroup(ctx: AppContext, user: SessionUser, terms: string[]) {
   if (!canManageSynonyms(user)) throw forbidden("Only marketers and admins manage synonyms.");
   const existing = await ctx.db.select({ id: searchSynonyms.id }).from(searchSynonyms);
-  if (existing.length >= MAX_GROUPS) throw new AppError("unprocessable", `There are already ${MAX_GROUPS} synonym groups; remove one first.`);
+  if (existing.length >= MAX_GROUPS)
+    throw new AppError("unprocessable", `There are already ${MAX_GROUPS} synonym groups; remove one first.`);
   const [row] = await ctx.db.insert(searchSynonyms).values({ terms, updatedBy: user.id }).returning();
   await ctx.services.search?.reloadSynonyms();
   return row;

@@ -18,7 +18,8 @@ import { TOKEN_RE, shareableWhere } from "./shares.server";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 import { notifyShareOpened } from "~/modules/notifications/producers.server";
 
-export const UNAVAILABLE_MESSAGE = "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
+export const UNAVAILABLE_MESSAGE =
+  "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
 const unavailable = () => new AppError("not_found", UNAVAILABLE_MESSAGE);
 
 export type BuyerItem = {
@@ -106,7 +107,10 @@ export async function loadBuyerShare(db: Db, token: string, now = new Date()): P
     })
     .from(sql`share_items si`)
     .innerJoin(items, sql`${items.id} = si.item_id`)
-    .leftJoin(itemVersions, sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`)
+    .leftJoin(
+      itemVersions,
+      sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`,
+    )
     .where(sql`si.share_id = ${row.id}`)
     .orderBy(sql`si.position`);
   return {
@@ -128,7 +132,10 @@ export async function loadBuyerShare(db: Db, token: string, now = new Date()): P
         type: r.available ? r.type : "",
         summary: r.available ? r.summary : "",
         pageCount: v?.pageCount ?? null,
-        previews: (v?.previews ?? []).map((p: PreviewInfo) => ({ n: p.n, widths: p.widths.map(({ width, height }) => ({ width, height })) })),
+        previews: (v?.previews ?? []).map((p: PreviewInfo) => ({
+          n: p.n,
+          widths: p.widths.map(({ width, height }) => ({ width, height })),
+        })),
         placeholder: v?.placeholder ?? null,
         html: v?.bodyMd ? renderMarkdown(v.bodyMd) : null,
         videoUrl: r.available ? r.videoUrl : null,
@@ -149,7 +156,10 @@ async function buyerVersion(db: Db, token: string, position: number, now: Date, 
     .select({ version: itemVersions })
     .from(sql`share_items si`)
     .innerJoin(items, sql`${items.id} = si.item_id`)
-    .innerJoin(itemVersions, sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`)
+    .innerJoin(
+      itemVersions,
+      sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`,
+    )
     .where(and(sql`si.share_id = ${row.id} and si.position = ${position}`, shareableWhere(seller, now)));
   if (!found) throw unavailable();
   return { share: row, version: found.version };
@@ -157,7 +167,14 @@ async function buyerVersion(db: Db, token: string, position: number, now: Date, 
 
 export async function openBuyerPreview(
   app: AppContext,
-  { token, position, n, width, emailGiven, now = new Date() }: { token: string; position: number; n: number; width?: number; emailGiven: boolean; now?: Date },
+  {
+    token,
+    position,
+    n,
+    width,
+    emailGiven,
+    now = new Date(),
+  }: { token: string; position: number; n: number; width?: number; emailGiven: boolean; now?: Date },
 ): Promise<FileRead> {
   const { storage } = requireServices(app);
   const { version } = await buyerVersion(app.db, token, position, now, emailGiven);
@@ -167,7 +184,14 @@ export async function openBuyerPreview(
   const chosen = (width && sorted.find((w) => w.width >= width)) || sorted[sorted.length - 1];
   const size = await storage.size(chosen.key);
   if (size === null) throw unavailable();
-  return { open: (range) => storage.stream(chosen.key, range), size, mime: "image/webp", filename: null, etag: `"${chosen.key}"`, inline: true };
+  return {
+    open: (range) => storage.stream(chosen.key, range),
+    size,
+    mime: "image/webp",
+    filename: null,
+    etag: `"${chosen.key}"`,
+    inline: true,
+  };
 }
 
 /**
@@ -198,7 +222,10 @@ export async function openBuyerFile(
 // ------------------------------------------------------------------------------------------------
 // Engagement reported by the buyer's page
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i).transform((s) => s.toLowerCase());
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  .transform((s) => s.toLowerCase());
 /** One heartbeat carries at most this much reading time: a page left open cannot claim an hour at once. */
 export const MAX_PAGE_MS = 60_000;
 export const BuyerEventsInput = z.object({
@@ -294,5 +321,6 @@ export function buyerLimiters(app: AppContext) {
 
 export function limitBuyer(app: AppContext, kind: "page" | "events", client: string, cost = 1) {
   const taken = buyerLimiters(app)[kind].take(client, cost);
-  if (!taken.ok) throw new AppError("rate_limited", `Too many requests; try again in ${taken.retryAfterS} s.`, { retryAfterS: taken.retryAfterS });
+  if (!taken.ok)
+    throw new AppError("rate_limited", `Too many requests; try again in ${taken.retryAfterS} s.`, { retryAfterS: taken.retryAfterS });
 }

@@ -181,7 +181,11 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
     byPage.set(r.page, p);
   }
   const times = [...byShare.values()].sort((a, b) => a - b);
-  const median = times.length ? (times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2) : null;
+  const median = times.length
+    ? times.length % 2
+      ? times[(times.length - 1) / 2]
+      : (times[times.length / 2 - 1] + times[times.length / 2]) / 2
+    : null;
   return {
     shares: counts.shares,
     opened: counts.opened,
@@ -203,7 +207,13 @@ export async function sharesByTeam(db: Db, { teamIds, from, to }: { teamIds: str
     })
     .from(shares)
     .leftJoin(teams, eq(teams.id, shares.teamId))
-    .where(and(gte(shares.createdAt, from), lt(shares.createdAt, to), teamIds ? inArray(shares.teamId, teamIds.length ? teamIds : ["00000000-0000-0000-0000-000000000000"]) : undefined))
+    .where(
+      and(
+        gte(shares.createdAt, from),
+        lt(shares.createdAt, to),
+        teamIds ? inArray(shares.teamId, teamIds.length ? teamIds : ["00000000-0000-0000-0000-000000000000"]) : undefined,
+      ),
+    )
     .groupBy(shares.teamId, teams.name)
     .orderBy(sql`coalesce(${teams.name}, 'No team')`);
   return rows.map((r) => ({ ...r, openRate: r.shares ? r.opened / r.shares : null }));

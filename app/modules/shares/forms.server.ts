@@ -19,8 +19,14 @@ export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) 
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))].slice(0, MAX_SHARE_ITEMS);
   if (wanted.length === 0) return [];
   const [visible, shareable] = await Promise.all([
-    db.select({ id: items.id, title: items.title, type: items.type, notForBuyers: items.notForBuyers }).from(items).where(and(inArray(items.id, wanted), visibleItemsWhere(user))),
-    db.select({ id: items.id }).from(items).where(and(inArray(items.id, wanted), shareableWhere(user))),
+    db
+      .select({ id: items.id, title: items.title, type: items.type, notForBuyers: items.notForBuyers })
+      .from(items)
+      .where(and(inArray(items.id, wanted), visibleItemsWhere(user))),
+    db
+      .select({ id: items.id })
+      .from(items)
+      .where(and(inArray(items.id, wanted), shareableWhere(user))),
   ]);
   const ok = new Set(shareable.map((r) => r.id));
   return wanted
@@ -40,7 +46,8 @@ export const newFormId = () => randomUUID();
 
 export async function createShareFromForm(app: AppContext, user: SessionUser, form: FormData, now = new Date()) {
   const days = Number(form.get("days") ?? 30);
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError("unprocessable", "Choose how many days the link stays open (1–365).");
+  if (!Number.isInteger(days) || days < 1 || days > 365)
+    throw new AppError("unprocessable", "Choose how many days the link stays open (1–365).");
   return createShare(app, {
     user,
     now,

@@ -90,10 +90,14 @@ function itemHtml(token: string, share: BuyerShare, item: BuyerItem) {
   else if (item.html) parts.push(`<div class="message" data-page="0">${item.html}</div>`);
   else if (item.mime === "video/mp4") parts.push(`<div data-page="0"><video controls preload="metadata" src="${base}/file"></video></div>`);
   else if (item.videoUrl && /^https?:\/\//i.test(item.videoUrl)) {
-    parts.push(`<p data-page="0"><a href="${esc(item.videoUrl)}" rel="noopener noreferrer nofollow" target="_blank">Watch the video</a></p>`);
+    parts.push(
+      `<p data-page="0"><a href="${esc(item.videoUrl)}" rel="noopener noreferrer nofollow" target="_blank">Watch the video</a></p>`,
+    );
   }
   if (share.allowDownload && item.hasFile && item.mime !== "video/mp4") {
-    parts.push(`<p><a class="button" href="${base}/file" data-download="${item.position}" download>Download${item.filename ? ` ${esc(item.filename)}` : ""}</a></p>`);
+    parts.push(
+      `<p><a class="button" href="${base}/file" data-download="${item.position}" download>Download${item.filename ? ` ${esc(item.filename)}` : ""}</a></p>`,
+    );
   }
   return `<section class="item" data-pos="${item.position}" aria-labelledby="item-${item.position}-h">${parts.join("")}</section>`;
 }

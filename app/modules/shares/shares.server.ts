@@ -26,7 +26,10 @@ export const newShareToken = () => randomBytes(32).toString("base64url");
 
 const uuid = uuidSchema().transform((s) => s.toLowerCase());
 const optionalText = (max: number, message: string) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max, message).optional().nullable());
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().trim().max(max, message).optional().nullable(),
+  );
 
 export const ShareInput = z.object({
   /** Client-chosen id: a re-sent create answers the stored share. */
@@ -200,12 +203,18 @@ async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: s
 
 async function ownShare(db: Db, user: SessionUser, id: string): Promise<ShareRow> {
   if (!isUuid(id)) throw notFound("No such share.");
-  const [row] = await db.select().from(shares).where(and(eq(shares.id, id.toLowerCase()), eq(shares.userId, user.id)));
+  const [row] = await db
+    .select()
+    .from(shares)
+    .where(and(eq(shares.id, id.toLowerCase()), eq(shares.userId, user.id)));
   if (!row) throw notFound("No such share.");
   return row;
 }
 
-export async function extendShare(db: Db, { user, id, input, now = new Date() }: { user: SessionUser; id: string; input: unknown; now?: Date }) {
+export async function extendShare(
+  db: Db,
+  { user, id, input, now = new Date() }: { user: SessionUser; id: string; input: unknown; now?: Date },
+) {
   const { expiresAt: value } = ExtendInput.parse(input);
   const share = await ownShare(db, user, id);
   if (share.revokedAt) throw new AppError("conflict", "This share was revoked; create a new one instead.");
@@ -285,7 +294,12 @@ async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<ShareView[]
 }
 
 export async function listMyShares(db: Db, { user, now = new Date(), limit = 100 }: { user: SessionUser; now?: Date; limit?: number }) {
-  const rows = await db.select().from(shares).where(eq(shares.userId, user.id)).orderBy(desc(shares.createdAt), desc(shares.id)).limit(limit);
+  const rows = await db
+    .select()
+    .from(shares)
+    .where(eq(shares.userId, user.id))
+    .orderBy(desc(shares.createdAt), desc(shares.id))
+    .limit(limit);
   return toViews(db, rows, now);
 }
 
@@ -294,18 +308,31 @@ export async function markSharesSeen(db: Db, { user, now = new Date() }: { user:
   await db
     .update(shares)
     .set({ seenAt: now })
-    .where(and(eq(shares.userId, user.id), sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`));
+    .where(
+      and(
+        eq(shares.userId, user.id),
+        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
+      ),
+    );
 }
 
 export async function countNewlyOpened(db: Db, user: SessionUser): Promise<number> {
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(shares)
-    .where(and(eq(shares.userId, user.id), sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`));
+    .where(
+      and(
+        eq(shares.userId, user.id),
+        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
+      ),
+    );
   return n;
 }
 
-export async function getShare(db: Db, { user, id, now = new Date() }: { user: SessionUser; id: string; now?: Date }): Promise<ShareView & { engagement: ShareEngagement }> {
+export async function getShare(
+  db: Db,
+  { user, id, now = new Date() }: { user: SessionUser; id: string; now?: Date },
+): Promise<ShareView & { engagement: ShareEngagement }> {
   const row = await ownShare(db, user, id);
   const [view] = await toViews(db, [row], now);
   return { ...view, engagement: await engagementFor(db, row.id) };
@@ -317,7 +344,10 @@ export function shareJson(view: ShareView & { engagement?: ShareEngagement }, or
 }
 
 /** Marketers mark internal-only content (battle cards, pricing notes); live links stop showing it at once. */
-export async function setNotForBuyers(db: Db, { user, itemId, notForBuyers }: { user: SessionUser; itemId: string; notForBuyers: boolean }) {
+export async function setNotForBuyers(
+  db: Db,
+  { user, itemId, notForBuyers }: { user: SessionUser; itemId: string; notForBuyers: boolean },
+) {
   if (user.role !== "marketer" && user.role !== "admin") throw new AppError("forbidden", "Only marketers decide what buyers may see.");
   if (!isUuid(itemId)) throw notFound("No such item.");
   await db.transaction(async (tx) => {
@@ -327,6 +357,12 @@ export async function setNotForBuyers(db: Db, { user, itemId, notForBuyers }: { 
       .where(eq(items.id, itemId.toLowerCase()))
       .returning({ id: items.id, title: items.title });
     if (!item) throw notFound("No such item.");
-    await recordAudit(tx, { actor: user, action: "item.buyers_changed", targetType: "item", targetId: item.id, details: { title: item.title, notForBuyers } });
+    await recordAudit(tx, {
+      actor: user,
+      action: "item.buyers_changed",
+      targetType: "item",
+      targetId: item.id,
+      details: { title: item.title, notForBuyers },
+    });
   });
 }

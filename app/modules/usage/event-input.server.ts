@@ -39,7 +39,14 @@ export const EventInput = z.discriminatedUnion(
       ...base,
       type: z.literal("dwell"),
       // Four hours caps a tab left open overnight.
-      props: smallProps({ ms: z.number().int().min(0).max(4 * 3600_000), versionId: uuid.optional() }),
+      props: smallProps({
+        ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(4 * 3600_000),
+        versionId: uuid.optional(),
+      }),
     }),
     z.object({ ...base, type: z.literal("share"), props: smallProps({ channel: z.string().max(40).optional() }).optional() }),
     z.object({ ...base, type: z.literal("download"), props: smallProps({ versionId: uuid.optional() }).optional() }),
@@ -60,7 +67,11 @@ export type EventRow = { index: number; id: string; type: string; itemId: string
 
 /** Checks the batch envelope; rows are validated one by one so a bad row never sinks the others. */
 export function parseBatch(body: unknown): unknown[] {
-  const rows = Array.isArray(body) ? body : body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events) ? (body as { events: unknown[] }).events : null;
+  const rows = Array.isArray(body)
+    ? body
+    : body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events)
+      ? (body as { events: unknown[] }).events
+      : null;
   if (!rows) throw new AppError("bad_request", "Send a JSON array of events: [{id, type, itemId, at, props?}].");
   if (rows.length > MAX_BATCH) {
     throw new AppError("payload_too_large", `At most ${MAX_BATCH} events per request; this one has ${rows.length}. Split the batch.`);
@@ -90,7 +101,14 @@ export function screenRows(rows: unknown[], now: Date): { valid: EventRow[]; rej
       t = nowMs;
       clamped++;
     }
-    valid.push({ index, id: e.id.toLowerCase(), type: e.type, itemId: e.itemId.toLowerCase(), at: new Date(t).toISOString(), props: e.props ?? {} });
+    valid.push({
+      index,
+      id: e.id.toLowerCase(),
+      type: e.type,
+      itemId: e.itemId.toLowerCase(),
+      at: new Date(t).toISOString(),
+      props: e.props ?? {},
+    });
   });
   return { valid, rejected, clamped };
 }

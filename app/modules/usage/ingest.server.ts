@@ -26,7 +26,9 @@ export async function ingestEvents(
   if (limiter) {
     const taken = limiter.take(user.id, Math.max(1, rows.length), now.getTime());
     if (!taken.ok) {
-      throw new AppError("rate_limited", `Too many events from this account; retry in ${taken.retryAfterS} s.`, { retryAfterS: taken.retryAfterS });
+      throw new AppError("rate_limited", `Too many events from this account; retry in ${taken.retryAfterS} s.`, {
+        retryAfterS: taken.retryAfterS,
+      });
     }
   }
   const { valid, rejected, clamped } = screenRows(rows, now);
@@ -121,7 +123,13 @@ async function insertEvents(tx: Db, user: SessionUser, rows: EventRow[], now: Da
   `;
   const [row] = rowsOf<{ inserted: number; kept: number[] | string }>(await tx.execute(statement));
   // postgres.js parses int[] into an array; PGlite may hand back the text form.
-  const kept = Array.isArray(row.kept) ? row.kept.map(Number) : row.kept.replace(/^\{|\}$/g, "").split(",").filter(Boolean).map(Number);
+  const kept = Array.isArray(row.kept)
+    ? row.kept.map(Number)
+    : row.kept
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .filter(Boolean)
+        .map(Number);
   return { inserted: row.inserted, kept: new Set(kept) };
 }
 
