@@ -109,6 +109,24 @@ async function indexWhatIsEmpty(
   }
 }
 
+/** Never a failed search: when Meilisearch fails, Postgres (which the sync keeps current) answers. */
+async function searchWithFallback(
+  { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void },
+  request: SearchRequest,
+) {
+  const started = performance.now();
+  if (meili) {
+    try {
+      const result = await meili.search(request);
+      return { ...result, engine: "meilisearch" as const, tookMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      log(`search: Meilisearch failed (${(error as Error)?.message ?? error}); answered from Postgres`);
+    }
+  }
+  const result = await postgres.search(request);
+  return { ...result, engine: "postgres" as const, tookMs: Math.round(performance.now() - started) };
+}
+
 export function createSearchService(options: SearchServiceOptions): SearchService {
   const { db } = options;
   const log = options.log ?? (() => {});
@@ -182,20 +200,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     engine: meili ? "meilisearch" : "postgres",
     engines: { postgres, meilisearch: meili },
 
-    async search(request) {
-      // Never a failed search: when Meilisearch fails, Postgres (which the sync keeps current) answers.
-      const started = performance.now();
-      if (meili) {
-        try {
-          const result = await meili.search(request);
-          return { ...result, engine: "meilisearch", tookMs: Math.round(performance.now() - started) };
-        } catch (error) {
-          log(`search: Meilisearch failed (${(error as Error)?.message ?? error}); answered from Postgres`);
-        }
-      }
-      const result = await postgres.search(request);
-      return { ...result, engine: "postgres", tookMs: Math.round(performance.now() - started) };
-    },
+    search: (request) => searchWithFallback({ postgres, meili, log }, request),
 
     async health() {
       if (!meili) return { engine: "postgres", status: "ok" };

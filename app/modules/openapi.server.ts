@@ -1,27 +1,9 @@
 // The published description of /api/v1 (CONTRACT.md). Served at /api/v1/openapi.json; a test checks
 // that every API route file is documented here and vice versa.
 import { ROLES } from "@/vocabulary/people";
-import { notificationPaths } from "./notifications/openapi.server";
-const error = { $ref: "#/components/schemas/Error" };
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: STATUS_TEXT[c], content: { "application/json": { schema: error } } }]));
-const STATUS_TEXT: Record<number, string> = {
-  400: "Invalid input",
-  401: "Not signed in",
-  403: "Not allowed for this role",
-  404: "Not found or not visible to the caller",
-  409: "Conflict (stale revision or duplicate)",
-  413: "Too large",
-  415: "Unsupported media type",
-  422: "Unprocessable",
-  429: "Rate limited",
-};
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const body = (schema: object) => ({ required: true, content: { "application/json": { schema } } });
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
-const obj = (properties: Record<string, object>, required: string[] = []) => ({ type: "object", properties, required });
-const str = { type: "string" };
-const dateTime = { type: "string", format: "date-time" };
+import { notificationPaths } from "./openapi/notifications.server";
+import { body, dateTime, errors, idParam, json, obj, str } from "./openapi/helpers.server";
+import { peoplePaths } from "./openapi/people.server";
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -369,104 +351,7 @@ export const openApiDocument = {
         responses: { "200": json(obj({ share: { $ref: "#/components/schemas/Share" } })), ...errors(401, 404) },
       },
     },
-    "/users": {
-      get: {
-        summary: "All people (admin)",
-        responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) },
-      },
-      post: {
-        summary: "Create a person (admin)",
-        requestBody: body(obj({ email: str, name: str, role: str, teamId: str, password: str }, ["email", "name", "role", "password"])),
-        responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created"), ...errors(400, 401, 403, 409) },
-      },
-    },
-    "/users/{id}": {
-      parameters: [idParam],
-      patch: {
-        summary: "Change role or team, deactivate or reactivate (admin); deactivation ends the person's sessions",
-        requestBody: body(obj({ role: str, teamId: { type: ["string", "null"] }, active: { type: "boolean" } })),
-        responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 422) },
-      },
-    },
-    "/invitations": {
-      get: {
-        summary: "Pending invitations (admin)",
-        responses: { "200": json(obj({ invitations: { type: "array", items: { type: "object" } } })), ...errors(401, 403) },
-      },
-      post: {
-        summary: "Invite someone by email with a role and team (admin); mails a single-use link that expires in 7 days",
-        requestBody: body(
-          obj({ email: str, role: { enum: [...ROLES] }, teamId: { type: ["string", "null"], format: "uuid" } }, ["email", "role"]),
-        ),
-        responses: {
-          "201": json(
-            obj({ invitation: obj({ id: str, email: str, role: str, teamId: { type: ["string", "null"] }, expiresAt: dateTime }) }),
-            "Created",
-          ),
-          ...errors(400, 401, 403, 409, 422),
-        },
-      },
-    },
-    "/invitations/{token}/accept": {
-      parameters: [{ name: "token", in: "path", required: true, schema: str }],
-      post: {
-        summary:
-          "Accept an invitation: creates the account with the invited role and team and sets the session cookie. Every unusable link answers the same 404.",
-        security: [],
-        requestBody: body(obj({ name: str, password: { type: "string", minLength: 10 } }, ["name", "password"])),
-        responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created and signed in"), ...errors(400, 404) },
-      },
-    },
-    "/password-resets": {
-      post: {
-        summary:
-          "Ask for a password reset link by email. Always 202 with the same body, whether or not the address has an account; rate limited per address and per client.",
-        security: [],
-        requestBody: body(obj({ email: str }, ["email"])),
-        responses: { "202": json(obj({ message: str }), "Accepted"), ...errors(400, 429) },
-      },
-    },
-    "/password-resets/{token}": {
-      parameters: [{ name: "token", in: "path", required: true, schema: str }],
-      post: {
-        summary: "Set a new password with a reset link (single use, 30 minutes); signs the account out everywhere",
-        security: [],
-        requestBody: body(obj({ password: { type: "string", minLength: 10 } }, ["password"])),
-        responses: { "200": json(obj({ message: str })), ...errors(400, 404) },
-      },
-    },
-    "/mail": {
-      get: {
-        summary: "Outgoing mail, newest first (admin); with no SMTP server configured this is the local outbox",
-        parameters: [
-          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 } },
-          { name: "status", in: "query", schema: { enum: ["failed", "queued"] } },
-        ],
-        responses: {
-          "200": json(
-            obj({
-              transport: { enum: ["smtp", "local"] },
-              messages: {
-                type: "array",
-                items: obj({
-                  id: { type: "integer" },
-                  kind: str,
-                  to: str,
-                  subject: str,
-                  text: str,
-                  status: { enum: ["queued", "sent", "local", "failed"] },
-                  attempts: { type: "integer" },
-                  error: { type: ["string", "null"] },
-                  createdAt: dateTime,
-                  sentAt: { type: ["string", "null"], format: "date-time" },
-                }),
-              },
-            }),
-          ),
-          ...errors(401, 403),
-        },
-      },
-    },
+    ...peoplePaths,
     "/insights/items": {
       get: {
         summary: "Per-item usage and usefulness (marketer, manager, admin); CSV with Accept: text/csv",

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { EmptyState } from "~/components/shell";
-import { BarChart, ChartFigure, CsvLink, LineChart } from "~/components/feedback/charts";
+import { ChartFigure, CsvLink, LineChart } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
@@ -12,7 +11,7 @@ import { scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";
 import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
-import { formatDate } from "@/vocabulary/dates";
+import { CommentsSection, ReasonsSection, SearchTermsSection } from "~/components/insights/item-sections";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.title ?? "Item"} · Insights · Fieldkit` }];
 
@@ -126,86 +125,12 @@ export default function ItemInsights() {
         </details>
       </section>
 
-      <section aria-labelledby="reasons">
-        <h2 id="reasons">Why sellers rated it so</h2>
-        {detail.reasons.length === 0 ? (
-          <EmptyState title="No reasons given in this period" />
-        ) : (
-          <>
-            <ChartFigure title="Reasons chosen">
-              <BarChart
-                data={detail.reasons.map((r) => ({ label: r.label, value: r.count }))}
-                label={detail.reasons.map((r) => `${r.label}: ${r.count}`).join(", ")}
-              />
-            </ChartFigure>
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Reasons</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Sellers</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.reasons.map((r) => (
-                    <tr key={r.reason}>
-                      <th scope="row">{r.label}</th>
-                      <td>{r.count}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </>
-        )}
-      </section>
-
-      <section aria-labelledby="comments">
-        <h2 id="comments">Comments</h2>
-        {detail.comments.length === 0 ? (
-          <EmptyState title="No comments in this period" />
-        ) : (
-          <ul className="list">
-            {detail.comments.map((c, n) => (
-              <li key={n} className="card">
-                <span className={c.useful ? "badge published" : "badge in_review"}>{c.useful ? "Useful" : "Not useful"}</span> “{c.comment}”
-                <div className="meta">
-                  v{c.versionNumber} · {c.team ?? "No team"} · {formatDate(c.at)}
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <ReasonsSection reasons={detail.reasons} />
+      <CommentsSection comments={detail.comments} />
 
       <BuyerInsights buyers={buyers} />
 
-      <section aria-labelledby="terms">
-        <h2 id="terms">Searches that led here</h2>
-        {detail.searchTerms.length === 0 ? (
-          <EmptyState title="Nobody reached it from search in this period" />
-        ) : (
-          <div className="table-wrap">
-            <table aria-labelledby="terms">
-              <thead>
-                <tr>
-                  <th scope="col">Search</th>
-                  <th scope="col">Clicks</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.searchTerms.map((t) => (
-                  <tr key={t.query}>
-                    <th scope="row">{t.query}</th>
-                    <td>{t.clicks}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <SearchTermsSection terms={detail.searchTerms} />
     </>
   );
 }

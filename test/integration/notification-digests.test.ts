@@ -106,33 +106,29 @@ describe("weekly summaries", () => {
     const team = await createTeam(app);
     const raters = await Promise.all([1, 2, 3].map(() => createUser(app, { teamId: team.id })));
     const at = (day: string) => new Date(`${day}T12:00:00Z`);
-    await app.db
-      .insert(searchQueries)
-      .values([
-        ...[0, 1, 2].map(() => ({
-          userId: raters[0].id,
-          teamId: team.id,
-          queryNorm: "northwind pricing",
-          resultCount: 0,
-          at: at("2026-11-25"),
-        })),
-        ...[0, 1].map(() => ({ userId: raters[1].id, teamId: team.id, queryNorm: "roi calculator", resultCount: 4, at: at("2026-11-26") })),
-        { userId: raters[2].id, teamId: team.id, queryNorm: "older gap", resultCount: 0, at: at("2026-11-20") },
-      ]);
+    await app.db.insert(searchQueries).values([
+      ...[0, 1, 2].map(() => ({
+        userId: raters[0].id,
+        teamId: team.id,
+        queryNorm: "northwind pricing",
+        resultCount: 0,
+        at: at("2026-11-25"),
+      })),
+      ...[0, 1].map(() => ({ userId: raters[1].id, teamId: team.id, queryNorm: "roi calculator", resultCount: 4, at: at("2026-11-26") })),
+      { userId: raters[2].id, teamId: team.id, queryNorm: "older gap", resultCount: 0, at: at("2026-11-20") },
+    ]);
     const item = await createItem(app, { title: "Unloved one-pager" });
-    await app.db
-      .insert(ratings)
-      .values(
-        raters.map((r) => ({
-          itemId: item.id,
-          versionId: item.versions[0].id,
-          userId: r.id,
-          teamId: team.id,
-          useful: false,
-          comment: "Not useful",
-          at: at("2026-11-27"),
-        })),
-      );
+    await app.db.insert(ratings).values(
+      raters.map((r) => ({
+        itemId: item.id,
+        versionId: item.versions[0].id,
+        userId: r.id,
+        teamId: team.id,
+        useful: false,
+        comment: "Not useful",
+        at: at("2026-11-27"),
+      })),
+    );
 
     expect(await sendContentDigests(app.db, { now: MONDAY, links })).toBeGreaterThanOrEqual(1);
     await runner.runUntilIdle();

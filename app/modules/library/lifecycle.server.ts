@@ -282,16 +282,14 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
       .where(and(eq(items.status, "published"), isNotNull(items.expiresAt), lte(items.expiresAt, now)))
       .returning({ id: items.id, title: items.title, expiresAt: items.expiresAt });
     if (expired.length === 0) return 0;
-    await tx
-      .insert(itemTransitions)
-      .values(
-        expired.map((e) => ({
-          itemId: e.id,
-          fromStatus: "published",
-          toStatus: "archived",
-          comment: `Expired on ${formatDate(e.expiresAt!)}`,
-        })),
-      );
+    await tx.insert(itemTransitions).values(
+      expired.map((e) => ({
+        itemId: e.id,
+        fromStatus: "published",
+        toStatus: "archived",
+        comment: `Expired on ${formatDate(e.expiresAt!)}`,
+      })),
+    );
     const versions = await latestVersions(
       tx,
       expired.map((e) => e.id),

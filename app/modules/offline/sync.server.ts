@@ -5,7 +5,7 @@ import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, itemTombstones, itemVersions, items, tags } from "@/db/schema";
-import { MESSAGING_TYPES } from "@/vocabulary/library";
+import { isMessagingType } from "@/vocabulary/library";
 import type { CatalogItem, SyncResponse } from "~/offline/types";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
@@ -53,7 +53,35 @@ export function audienceFingerprint(user: SessionUser): string {
   return createHash("sha256").update(key).digest("base64url").slice(0, 16);
 }
 
-const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
+/** The current version and the tags of each item on a page of the catalog. */
+function versionsAndTags(db: Db, ids: string[]) {
+  return ids.length
+    ? Promise.all([
+        db
+          .selectDistinctOn([itemVersions.itemId], {
+            itemId: itemVersions.itemId,
+            id: itemVersions.id,
+            number: itemVersions.number,
+            bodyMd: itemVersions.bodyMd,
+            filename: itemVersions.filename,
+            mime: itemVersions.mime,
+            size: itemVersions.size,
+            fileKey: itemVersions.fileKey,
+            pageCount: itemVersions.pageCount,
+            previews: itemVersions.previews,
+          })
+          .from(itemVersions)
+          .where(inArray(itemVersions.itemId, ids))
+          .orderBy(itemVersions.itemId, desc(itemVersions.number)),
+        db
+          .select({ itemId: itemTags.itemId, facet: tags.facet, value: tags.value, label: tags.label })
+          .from(itemTags)
+          .innerJoin(tags, eq(tags.id, itemTags.tagId))
+          .where(inArray(itemTags.itemId, ids))
+          .orderBy(tags.facet, tags.label),
+      ])
+    : ([[], []] as const);
+}
 
 export async function catalogDelta(
   db: Db,
@@ -134,32 +162,7 @@ export async function catalogDelta(
   }
 
   const ids = shown.map((r) => r.id);
-  const [versions, tagRows] = ids.length
-    ? await Promise.all([
-        db
-          .selectDistinctOn([itemVersions.itemId], {
-            itemId: itemVersions.itemId,
-            id: itemVersions.id,
-            number: itemVersions.number,
-            bodyMd: itemVersions.bodyMd,
-            filename: itemVersions.filename,
-            mime: itemVersions.mime,
-            size: itemVersions.size,
-            fileKey: itemVersions.fileKey,
-            pageCount: itemVersions.pageCount,
-            previews: itemVersions.previews,
-          })
-          .from(itemVersions)
-          .where(inArray(itemVersions.itemId, ids))
-          .orderBy(itemVersions.itemId, desc(itemVersions.number)),
-        db
-          .select({ itemId: itemTags.itemId, facet: tags.facet, value: tags.value, label: tags.label })
-          .from(itemTags)
-          .innerJoin(tags, eq(tags.id, itemTags.tagId))
-          .where(inArray(itemTags.itemId, ids))
-          .orderBy(tags.facet, tags.label),
-      ])
-    : [[], []];
+  const [versions, tagRows] = await versionsAndTags(db, ids);
   const versionOf = new Map(versions.map((v) => [v.itemId, v]));
 
   const catalog: CatalogItem[] = shown.map((r) => {
@@ -172,7 +175,7 @@ export async function catalogDelta(
       tags: tagRows.filter((t) => t.itemId === r.id).map(({ facet, value, label }) => ({ facet, value, label })),
       version: v?.number ?? null,
       versionId: v?.id ?? null,
-      bodyMd: isMessaging(r.type) ? (v?.bodyMd ?? null) : null,
+      bodyMd: isMessagingType(r.type) ? (v?.bodyMd ?? null) : null,
       file: v?.fileKey ? { filename: v.filename, mime: v.mime, size: v.size } : null,
       previews: (v?.previews ?? []).map((p) => p.n).sort((a, b) => a - b),
       pageCount: v?.pageCount ?? null,

@@ -1,19 +1,8 @@
 // The notification endpoints' part of the OpenAPI description (spread into openapi.server.ts).
-const err = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const body = (schema: object) => ({ required: true, content: { "application/json": { schema } } });
-const E = { "400": err("Invalid input"), "401": err("Not signed in") };
-const KINDS = [
-  "feedback_answered",
-  "request_fulfilled",
-  "saved_item_updated",
-  "share_opened",
-  "new_request",
-  "item_expiring",
-  "verification_due",
-  "content_digest",
-  "team_adoption",
-];
+import { NOTIFICATION_KINDS } from "@/db/schema";
+import { body, errors, json } from "./helpers.server";
+const E = errors(400, 401);
+const KINDS = [...NOTIFICATION_KINDS];
 const EMAIL = { enum: ["off", "immediate", "daily", "weekly"] };
 const notification = {
   type: "object",
