@@ -40,6 +40,8 @@ export default tseslint.config(
     plugins: { "import-x": importX, "react-hooks": reactHooks },
     settings: {
       "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/extensions": [".ts", ".tsx", ".js", ".mjs"],
     },
     rules: {
       "react-hooks/rules-of-hooks": "error",
