@@ -1,12 +1,13 @@
 // Which server forms the outbox can stand in for when the device is offline. The forms themselves stay
 // plain Remix forms (they work without JavaScript); offline, with JavaScript, their submission is queued
 // instead of failing. Only actions that are safe to replay later are listed.
+import { UUID_SOURCE } from "@/vocabulary/ids";
 
 export type QueuedForm =
   | { kind: "rating"; itemId: string; useful: boolean; reasons: string[]; comment?: string }
   | { kind: "request"; text: string; query?: string };
 
-const RATING_ACTION = /^\/items\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/feedback$/i;
+const RATING_ACTION = new RegExp(`^/items/(${UUID_SOURCE})/feedback$`, "i");
 const REQUEST_ACTIONS = /^\/requests(\/new)?$/;
 
 type FormLike = { get(name: string): unknown; getAll(name: string): unknown[] };

@@ -3,6 +3,7 @@
 // item views and dwell time, and queues the feedback and request forms while offline.
 import { useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { UUID_SOURCE } from "@/vocabulary/ids";
 import { queuedForm } from "~/offline/forms";
 import { eventEntry } from "~/offline/outbox";
 import { stageEntry } from "~/offline/staging";
@@ -10,7 +11,7 @@ import { captureInstallPrompt } from "./install-hint";
 import { useOnline } from "./network-status";
 
 type AppData = { user?: { id: string; role?: string } } | undefined;
-const ITEM_PAGE = /^\/items\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+const ITEM_PAGE = new RegExp(`^/items/(${UUID_SOURCE})/?$`, "i");
 /** Shorter glances are noise for "dwell time". */
 const MIN_DWELL_MS = 1_000;
 

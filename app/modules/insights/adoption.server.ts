@@ -1,7 +1,8 @@
 // Team adoption: weekly active sellers over team size, and views by team and region.
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
-import { NO_TEAM } from "@/db/schema";
+import { NO_TEAM, sellerDaily, teams as teamTable, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, num, round, weeksOf } from "./scope.server";
@@ -33,21 +34,24 @@ export async function adoption(
   const weeks = weeksOf(range);
   // One pass over seller_daily: each person's week (summing their views), then per team and week the
   // sellers among them (active) and everyone's views. Weeks start on Monday: 1970-01-05 was one.
+  const t = alias(teamTable, "t");
+  const u = alias(users, "u");
+  const d = sellerDaily;
   const [teamResult, weekResult] = await Promise.all([
     db.execute(sql`
-      select t.id, t.name, t.region,
-             (select count(*)::int from users u where u.team_id = t.id and u.role = 'seller' and u.active) as size
-      from teams t where ${inTeams("t.id", scope)} order by t.name`),
+      select ${t.id} as id, ${t.name} as name, ${t.region} as region,
+             (select count(*)::int from ${users} ${u} where ${u.teamId} = ${t.id} and ${u.role} = 'seller' and ${u.active}) as size
+      from ${teamTable} ${t} where ${inTeams(t.id, scope)} order by ${t.name}`),
     db.execute(sql`
       select w.team_id, w.week::text as week,
-             count(*) filter (where u.role = 'seller' and w.team_id <> ${NO_TEAM}::uuid)::int as active, sum(w.views)::int as views
+             count(*) filter (where ${u.role} = 'seller' and w.team_id <> ${NO_TEAM}::uuid)::int as active, sum(w.views)::int as views
       from (
-        select team_id, day - ((day - date '1970-01-05') % 7) as week, user_id, sum(views) as views
-        from seller_daily
-        where day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
+        select ${d.teamId} as team_id, ${d.day} - ((${d.day} - date '1970-01-05') % 7) as week, ${d.userId} as user_id, sum(${d.views}) as views
+        from ${sellerDaily}
+        where ${d.day} between ${range.from}::date and ${range.to}::date and ${inTeams(d.teamId, scope)}
         group by 1, 2, 3
       ) w
-      left join users u on u.id = w.user_id
+      left join ${users} ${u} on ${u.id} = w.user_id
       group by 1, 2`),
   ]);
   const teamRows = rowsOf<{ id: string; name: string; region: string | null; size: number }>(teamResult);

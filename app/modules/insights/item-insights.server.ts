@@ -1,10 +1,16 @@
 // Per-item usage and usefulness in a range and scope (the Insights table and the API), the
 // effectiveness quadrant drawn from it, and the top and bottom content.
 import { sql } from "drizzle-orm";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
+import { itemAudiences, itemSellerDaily, itemSellerGaps, items as itemTable, ratings, shareItems, shares } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { median, wilsonLowerBound, type DayRange } from "~/modules/feedback/score.server";
-import { insightScope, inTeams, usageTable, utcStart, utcEnd, num, round } from "./scope.server";
+import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, round } from "./scope.server";
+
+const i = alias(itemTable, "i");
+const si = alias(shareItems, "si");
+const sh = alias(shares, "sh");
 
 export type ItemInsight = {
   itemId: string;
@@ -35,61 +41,67 @@ export async function itemInsights(
   { user, range, teamId, itemId }: { user: SessionUser; range: DayRange; teamId?: string | null; itemId?: string },
 ): Promise<ItemInsight[]> {
   const scope = insightScope(user, teamId);
-  const onlyItem = (col: string) => (itemId ? sql`${sql.raw(col)} = ${itemId}::uuid` : sql`true`);
-  const inRange = sql`day between ${range.from}::date and ${range.to}::date`;
+  const onlyItem = (column: AnyPgColumn) => (itemId ? sql`${column} = ${itemId}::uuid` : sql`true`);
+  const inRange = (day: AnyPgColumn) => sql`${day} between ${range.from}::date and ${range.to}::date`;
+  const from = utcStart(range.from);
+  const to = utcEnd(range.to);
+  const g = itemSellerGaps;
+  const d = itemSellerDaily;
   // Every team: the team-less rollups, one row per item-day (and gap) instead of one per team (or seller).
   const sellers =
     scope.teamIds === null
       ? sql`
       -- A seller counts once, on their first active day in the range: the one whose previous active day is before it.
-      select item_id, sum(sellers)::int as sellers from item_seller_gaps
-      where ${inRange} and gap > day - ${range.from}::date and ${onlyItem("item_id")}
-      group by item_id`
+      select ${g.itemId} as item_id, sum(${g.sellers})::int as sellers from ${itemSellerGaps}
+      where ${inRange(g.day)} and ${g.gap} > ${g.day} - ${range.from}::date and ${onlyItem(g.itemId)}
+      group by ${g.itemId}`
       : sql`
       -- NOTE: distinct pairs first, then count: a hash aggregate, where count(distinct) would sort.
       select item_id, count(*)::int as sellers from (
-        select item_id, user_id from item_seller_daily
-        where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
-        group by item_id, user_id
+        select ${d.itemId} as item_id, ${d.userId} as user_id from ${itemSellerDaily}
+        where ${inRange(d.day)} and ${inTeams(d.teamId, scope)} and ${onlyItem(d.itemId)}
+        group by ${d.itemId}, ${d.userId}
       ) pairs
       group by item_id`;
+  const t = usageTable(scope);
+  const r = ratings;
   const result = await db.execute(sql`
     with u as (
-      select item_id, sum(views)::int as views, sum(shares)::int as shares, sum(downloads)::int as downloads,
-             sum(dwell_ms)::float8 as dwell_ms, sum(dwells)::int as dwells
-      from ${usageTable(scope)}
-      where ${inRange} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
-      group by item_id
+      select ${t.itemId} as item_id, sum(${t.views})::int as views, sum(${t.shares})::int as shares, sum(${t.downloads})::int as downloads,
+             sum(${t.dwellMs})::float8 as dwell_ms, sum(${t.dwells})::int as dwells
+      from ${t}
+      where ${inRange(t.day)} and ${usageInTeams(t, scope)} and ${onlyItem(t.itemId)}
+      group by ${t.itemId}
     ),
     s as (${sellers}),
     r as (
       select item_id, count(*) filter (where useful)::int as yes, count(*) filter (where not useful)::int as no
       from (
-        select distinct on (item_id, user_id) item_id, useful from ratings
-        where at >= ${utcStart(range.from)} and at < ${utcEnd(range.to)} and ${inTeams("team_id", scope)} and ${onlyItem("item_id")}
-        order by item_id, user_id, at desc
+        select distinct on (${r.itemId}, ${r.userId}) ${r.itemId} as item_id, ${r.useful} as useful from ${ratings}
+        where ${r.at} >= ${from} and ${r.at} < ${to} and ${inTeams(r.teamId, scope)} and ${onlyItem(r.itemId)}
+        order by ${r.itemId}, ${r.userId}, ${r.at} desc
       ) latest
       group by item_id
     ),
     b as (
-      select si.item_id, count(*)::int as shares, count(*) filter (where sh.first_opened_at is not null)::int as opened
-      from share_items si join shares sh on sh.id = si.share_id
-      where sh.created_at >= ${utcStart(range.from)} and sh.created_at < ${utcEnd(range.to)} and ${inTeams("sh.team_id", scope)} and ${onlyItem("si.item_id")}
-      group by si.item_id
+      select ${si.itemId} as item_id, count(*)::int as shares, count(*) filter (where ${sh.firstOpenedAt} is not null)::int as opened
+      from ${shareItems} ${si} join ${shares} ${sh} on ${sh.id} = ${si.shareId}
+      where ${sh.createdAt} >= ${from} and ${sh.createdAt} < ${to} and ${inTeams(sh.teamId, scope)} and ${onlyItem(si.itemId)}
+      group by ${si.itemId}
     )
-    select i.id as "itemId", i.title, i.type, i.status,
+    select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.status} as status,
            coalesce(u.views, 0) as views, coalesce(s.sellers, 0) as "uniqueSellers",
            coalesce(u.shares, 0) as shares, coalesce(u.downloads, 0) as downloads,
            u.dwell_ms as "dwellMs", coalesce(u.dwells, 0) as dwells,
            coalesce(r.yes, 0) as yes, coalesce(r.no, 0) as no,
            coalesce(b.shares, 0) as "buyerShares", coalesce(b.opened, 0) as "buyerOpened"
-    from items i
-    left join u on u.item_id = i.id
-    left join s on s.item_id = i.id
-    left join r on r.item_id = i.id
-    left join b on b.item_id = i.id
-    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem("i.id")}
-    order by coalesce(u.views, 0) desc, i.title, i.id
+    from ${itemTable} ${i}
+    left join u on u.item_id = ${i.id}
+    left join s on s.item_id = ${i.id}
+    left join r on r.item_id = ${i.id}
+    left join b on b.item_id = ${i.id}
+    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem(i.id)}
+    order by coalesce(u.views, 0) desc, ${i.title}, ${i.id}
   `);
   return rowsOf<Record<string, unknown>>(result).map((r) => {
     const yes = num(r.yes);
@@ -172,18 +184,21 @@ export async function topAndBottom(
   const used = items ?? (await itemInsights(db, { user, range, teamId }));
   const top = used.filter((r) => r.views > 0).slice(0, limit);
   // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
+  const a = alias(itemAudiences, "a");
   const audience =
     scope.teamIds === null
       ? sql`true`
-      : sql`(not exists (select 1 from item_audiences a where a.item_id = i.id)
-            or exists (select 1 from item_audiences a where a.item_id = i.id and ${inTeams("a.team_id", scope)}))`;
+      : sql`(not exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id})
+            or exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id} and ${inTeams(a.teamId, scope)}))`;
+  const table = usageTable(scope);
+  const u = alias(table, "u");
   const bottom = rowsOf<{ itemId: string; title: string; type: string; views: number }>(
     await db.execute(sql`
-      select i.id as "itemId", i.title, i.type, coalesce(sum(u.views), 0)::int as views
-      from items i left join ${usageTable(scope)} u on u.item_id = i.id
-        and u.day between ${range.from}::date and ${range.to}::date and ${inTeams("u.team_id", scope)}
-      where i.status = 'published' and ${audience}
-      group by i.id, i.title, i.type order by views, i.title limit ${limit}`),
+      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, coalesce(sum(${u.views}), 0)::int as views
+      from ${itemTable} ${i} left join ${table} ${u} on ${u.itemId} = ${i.id}
+        and ${u.day} between ${range.from}::date and ${range.to}::date and ${usageInTeams(u, scope)}
+      where ${i.status} = 'published' and ${audience}
+      group by ${i.id}, ${i.title}, ${i.type} order by views, ${i.title} limit ${limit}`),
   );
   return { top, bottom: bottom.map((b) => ({ ...b, views: num(b.views) })) };
 }

@@ -1,14 +1,19 @@
 // One item's insight page: totals, views per day, why people rated it so, comments, and the searches
 // that led to it.
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
+import { itemVersions, items, ratings, searchQueries, teams } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
 import { isUuid } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { notFound } from "~/modules/errors.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { itemInsights, type ItemInsight } from "./item-insights.server";
-import { insightScope, inTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
+import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
+
+const v = alias(itemVersions, "v");
+const t = alias(teams, "t");
 
 export type ItemDetail = {
   item: ItemInsight | null;
@@ -26,20 +31,27 @@ export async function itemDetail(
 ): Promise<ItemDetail> {
   const scope = insightScope(user, teamId);
   if (!isUuid(itemId)) throw notFound("No such item.");
-  const [found] = rowsOf<{ title: string }>(await db.execute(sql`select title from items where id = ${itemId}::uuid`));
+  const [found] = rowsOf<{ title: string }>(
+    await db.execute(sql`select ${items.title} as title from ${items} where ${items.id} = ${itemId}::uuid`),
+  );
   if (!found) throw notFound("No such item.");
   const [item] = await itemInsights(db, { user, range, teamId, itemId });
+  const from = utcStart(range.from);
+  const to = utcEnd(range.to);
+  const u = usageTable(scope);
   const perDay = rowsOf<{ day: string; views: number }>(
     await db.execute(sql`
-      select day::text as day, sum(views)::int as views from ${usageTable(scope)}
-      where item_id = ${itemId}::uuid and day between ${range.from}::date and ${range.to}::date and ${inTeams("team_id", scope)}
-      group by day`),
+      select ${u.day}::text as day, sum(${u.views})::int as views from ${u}
+      where ${u.itemId} = ${itemId}::uuid and ${u.day} between ${range.from}::date and ${range.to}::date and ${usageInTeams(u, scope)}
+      group by ${u.day}`),
   );
   const byDay = new Map(perDay.map((r) => [r.day, num(r.views)]));
+  const r = ratings;
   const latest = sql`
-    select distinct on (user_id) useful, reasons, comment, at, version_id, team_id from ratings
-    where item_id = ${itemId}::uuid and at >= ${utcStart(range.from)} and at < ${utcEnd(range.to)} and ${inTeams("team_id", scope)}
-    order by user_id, at desc`;
+    select distinct on (${r.userId}) ${r.useful} as useful, ${r.reasons} as reasons, ${r.comment} as comment, ${r.at} as at,
+           ${r.versionId} as version_id, ${r.teamId} as team_id from ${ratings}
+    where ${r.itemId} = ${itemId}::uuid and ${r.at} >= ${from} and ${r.at} < ${to} and ${inTeams(r.teamId, scope)}
+    order by ${r.userId}, ${r.at} desc`;
   const reasonRows = rowsOf<{ reason: string; count: number }>(
     await db.execute(sql`select reason, count(*)::int as count from (${latest}) l, unnest(l.reasons) as reason group by reason`),
   );
@@ -52,15 +64,16 @@ export async function itemDetail(
     reasons: string[];
   }>(
     await db.execute(sql`
-      select l.useful, l.comment, l.at, v.number as "versionNumber", t.name as team, l.reasons
-      from (${latest}) l join item_versions v on v.id = l.version_id left join teams t on t.id = l.team_id
+      select l.useful, l.comment, l.at, ${v.number} as "versionNumber", ${t.name} as team, l.reasons
+      from (${latest}) l join ${itemVersions} ${v} on ${v.id} = l.version_id left join ${teams} ${t} on ${t.id} = l.team_id
       where l.comment is not null order by l.at desc limit 100`),
   );
+  const q = searchQueries;
   const termRows = rowsOf<{ query: string; clicks: number }>(
     await db.execute(sql`
-      select query_norm as query, count(*)::int as clicks from search_queries
-      where clicked_item_id = ${itemId}::uuid and at >= ${utcStart(range.from)} and at < ${utcEnd(range.to)} and ${inTeams("team_id", scope)}
-      group by query_norm order by clicks desc, query_norm limit 20`),
+      select ${q.queryNorm} as query, count(*)::int as clicks from ${searchQueries}
+      where ${q.clickedItemId} = ${itemId}::uuid and ${q.at} >= ${from} and ${q.at} < ${to} and ${inTeams(q.teamId, scope)}
+      group by ${q.queryNorm} order by clicks desc, ${q.queryNorm} limit 20`),
   );
   const reasonCount = new Map(reasonRows.map((r) => [r.reason, num(r.count)]));
   return {

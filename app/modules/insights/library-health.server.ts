@@ -1,10 +1,15 @@
 // Marketing's to-do list over the library: unused, stale, expiring and lowest-rated items.
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
+import { itemUsageDaily, items, ratings } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { DAY_MS, wilsonLowerBound } from "~/modules/feedback/score.server";
 import { num } from "./scope.server";
+
+const i = alias(items, "i");
+const u = alias(itemUsageDaily, "u");
 
 export type HealthItem = { itemId: string; title: string; type: string; detail: string };
 export type LibraryHealth = { unused: HealthItem[]; stale: HealthItem[]; expiring: HealthItem[]; lowestRated: HealthItem[] };
@@ -23,36 +28,42 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
   if (user.role !== "marketer" && user.role !== "admin") throw forbidden("Library health is for marketing and admins.");
   const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
   const sinceDay = monthAgo.toISOString().slice(0, 10);
+  const published = sql`${i.status} = 'published'`;
   const unused = rowsOf<{ itemId: string; title: string; type: string; publishedAt: Date | string }>(
     await db.execute(sql`
-      select i.id as "itemId", i.title, i.type, i.published_at as "publishedAt" from items i
-      where i.status = 'published' and i.published_at <= ${monthAgo.toISOString()}::timestamptz
-        and not exists (select 1 from item_usage_daily u where u.item_id = i.id and u.day >= ${sinceDay}::date and u.views > 0)
-      order by i.published_at, i.title limit 100`),
+      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.publishedAt} as "publishedAt" from ${items} ${i}
+      where ${published} and ${i.publishedAt} <= ${monthAgo.toISOString()}::timestamptz
+        and not exists (select 1 from ${itemUsageDaily} ${u} where ${u.itemId} = ${i.id} and ${u.day} >= ${sinceDay}::date and ${u.views} > 0)
+      order by ${i.publishedAt}, ${i.title} limit 100`),
   );
+  const due = sql`coalesce(${i.verifiedAt}, ${i.publishedAt}) + make_interval(days => ${i.verifyIntervalDays})`;
   const stale = rowsOf<{ itemId: string; title: string; type: string; due: Date | string }>(
     await db.execute(sql`
-      select i.id as "itemId", i.title, i.type,
-             coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) as due
-      from items i
-      where i.status = 'published' and i.verify_interval_days is not null
-        and coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) < ${now.toISOString()}::timestamptz
-      order by due, i.title limit 100`),
+      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type,
+             ${due} as due
+      from ${items} ${i}
+      where ${published} and ${i.verifyIntervalDays} is not null
+        and ${due} < ${now.toISOString()}::timestamptz
+      order by due, ${i.title} limit 100`),
   );
   const expiring = rowsOf<{ itemId: string; title: string; type: string; expiresAt: Date | string }>(
     await db.execute(sql`
-      select i.id as "itemId", i.title, i.type, i.expires_at as "expiresAt" from items i
-      where i.status = 'published' and i.expires_at > ${now.toISOString()}::timestamptz
-        and i.expires_at <= ${new Date(now.getTime() + 14 * DAY_MS).toISOString()}::timestamptz
-      order by i.expires_at, i.title limit 100`),
+      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.expiresAt} as "expiresAt" from ${items} ${i}
+      where ${published} and ${i.expiresAt} > ${now.toISOString()}::timestamptz
+        and ${i.expiresAt} <= ${new Date(now.getTime() + 14 * DAY_MS).toISOString()}::timestamptz
+      order by ${i.expiresAt}, ${i.title} limit 100`),
   );
+  const r = ratings;
   const rated = rowsOf<{ itemId: string; title: string; type: string; yes: number; total: number }>(
     await db.execute(sql`
-      select i.id as "itemId", i.title, i.type, count(*) filter (where l.useful)::int as yes, count(*)::int as total
-      from (select distinct on (item_id, user_id) item_id, useful from ratings order by item_id, user_id, at desc) l
-      join items i on i.id = l.item_id
-      where i.status = 'published'
-      group by i.id, i.title, i.type having count(*) >= 3`),
+      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, count(*) filter (where l.useful)::int as yes, count(*)::int as total
+      from (
+        select distinct on (${r.itemId}, ${r.userId}) ${r.itemId} as item_id, ${r.useful} as useful from ${ratings}
+        order by ${r.itemId}, ${r.userId}, ${r.at} desc
+      ) l
+      join ${items} ${i} on ${i.id} = l.item_id
+      where ${published}
+      group by ${i.id}, ${i.title}, ${i.type} having count(*) >= 3`),
   );
   const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
   return {

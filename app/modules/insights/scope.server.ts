@@ -1,7 +1,9 @@
 // Who sees which insights, and the small SQL and number helpers every report shares: marketers and
 // admins see every team, managers only the teams they lead, sellers none.
 import { sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
+import { itemSellerDaily, itemUsageDaily, teams } from "@/db/schema";
 import { isUuid } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden } from "~/modules/errors.server";
@@ -31,11 +33,12 @@ export function insightScope(
   return { teamIds: teamId ? [teamId] : null };
 }
 
-export const inTeams = (column: string, scope: Scope): SQL =>
+/** `column in (…the scope's teams)`: `true` for every team, `false` for none. */
+export const inTeams = (column: AnyPgColumn, scope: Scope): SQL =>
   scope.teamIds === null
     ? sql`true`
     : scope.teamIds.length
-      ? sql`${sql.raw(column)} in (${sql.join(
+      ? sql`${column} in (${sql.join(
           scope.teamIds.map((t) => sql`${t}::uuid`),
           sql`, `,
         )})`
@@ -45,7 +48,14 @@ export const inTeams = (column: string, scope: Scope): SQL =>
  * Usage per day and item: the all-teams totals when the scope is every team (then `inTeams` is `true`),
  * else the per-seller rows, which carry their team.
  */
-export const usageTable = (scope: Scope): SQL => (scope.teamIds === null ? sql`item_usage_daily` : sql`item_seller_daily`);
+export const usageTable = (scope: Scope) => (scope.teamIds === null ? itemUsageDaily : itemSellerDaily);
+
+/**
+ * `inTeams` over usage rows (`usageTable`, or an alias of it): the all-teams totals carry no team, and
+ * are only read when the scope is every team.
+ */
+export const usageInTeams = (usage: { day: AnyPgColumn; teamId?: AnyPgColumn }, scope: Scope): SQL =>
+  usage.teamId ? inTeams(usage.teamId, scope) : sql`true`;
 
 /** Start of a UTC day as a timestamptz, whatever the session's time zone. */
 export const utcStart = (day: string) => sql`(${day}::date::timestamp at time zone 'UTC')`;
@@ -81,6 +91,8 @@ export function weeksOf(range: DayRange): { week: string; from: string; to: stri
 export async function scopeTeams(db: Db, { user }: { user: SessionUser }): Promise<{ id: string; name: string }[]> {
   const scope = insightScope(user);
   return rowsOf<{ id: string; name: string }>(
-    await db.execute(sql`select id, name from teams where ${inTeams("id", scope)} order by name`),
+    await db.execute(
+      sql`select ${teams.id} as id, ${teams.name} as name from ${teams} where ${inTeams(teams.id, scope)} order by ${teams.name}`,
+    ),
   );
 }

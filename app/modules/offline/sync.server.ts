@@ -5,6 +5,7 @@ import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, itemTombstones, itemVersions, items, tags } from "@/db/schema";
+import { UUID_SOURCE } from "@/vocabulary/ids";
 import { isMessagingType } from "@/vocabulary/library";
 import type { CatalogItem, SyncResponse } from "~/offline/types";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -22,12 +23,15 @@ export const SETTLE_MS = 10_000;
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+/** Case-sensitive, unlike UUID_PATTERN: the cursor's id is the server's own text, so any other spelling was edited. */
+const LOWER_CASE_UUID = new RegExp(`^${UUID_SOURCE}$`);
 
 const CursorSchema = z.object({
   v: z.literal(1),
   /** updated_at of the last row sent, microsecond text (a JS Date would lose the microseconds). */
   t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
-  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  /** items.id as the database prints it: lower case (a cursor is only ever issued with one). */
+  id: z.string().regex(LOWER_CASE_UUID),
   /** Fingerprint of what the caller could see (role and teams) when the cursor was issued. */
   a: z.string(),
   /** Set while the pages of a complete (full) sync are being fetched. */

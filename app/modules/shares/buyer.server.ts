@@ -16,6 +16,7 @@ import { requireServices } from "~/modules/library/publisher.server";
 import type { FileRead } from "~/modules/library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
+import { UUID_PATTERN } from "@/vocabulary/ids";
 import { notifyShareOpened } from "~/modules/notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE =
@@ -224,7 +225,7 @@ export async function openBuyerFile(
 
 const uuid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  .regex(UUID_PATTERN)
   .transform((s) => s.toLowerCase());
 /** One heartbeat carries at most this much reading time: a page left open cannot claim an hour at once. */
 export const MAX_PAGE_MS = 60_000;
