@@ -119,6 +119,7 @@ export async function catalogDelta(
       title: items.title,
       summary: items.summary,
       videoUrl: items.videoUrl,
+      notForBuyers: items.notForBuyers,
       publishedAt: items.publishedAt,
       expiresAt: items.expiresAt,
       updatedAt: items.updatedAt,
@@ -183,6 +184,8 @@ export async function catalogDelta(
       publishedAt: r.publishedAt?.toISOString() ?? null,
       expiresAt: r.expiresAt?.toISOString() ?? null,
       updatedAt: r.updatedAt.toISOString(),
+      // The catalog lists only published, unexpired items the seller sees, so only the marketer's flag is left.
+      shareable: !r.notForBuyers,
     };
   });
 
