@@ -23,6 +23,11 @@ export type CatalogItem = {
   publishedAt: string | null;
   expiresAt: string | null;
   updatedAt: string;
+  /**
+   * May go to a buyer (not marked internal only). Missing on catalogs synced before this field existed:
+   * treated as shareable, and the server still refuses an internal item when the share is sent.
+   */
+  shareable?: boolean;
 };
 
 /** `GET /api/v1/sync?since=` */

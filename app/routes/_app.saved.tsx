@@ -126,7 +126,7 @@ export default function SavedPage() {
         ) : null}
         {progress ? <ProgressBar progress={progress.p} label={progress.label} /> : null}
       </div>
-      <SavedItemsSection state={state} onRemove={remove} onClear={clearAll} />
+      <SavedItemsSection state={state} online={online} onRemove={remove} onClear={clearAll} />
       {state && online ? <KitsSection catalog={state.catalog} savedIds={savedIds} busy={!!progress} onSave={saveKit} /> : null}
       {state ? <StorageSection state={state} onMessage={setMessage} reload={reload} /> : null}
       {state ? (

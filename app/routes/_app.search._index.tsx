@@ -1,21 +1,21 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData, useLocation, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { TYPE_LABEL } from "@/vocabulary/library";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { OfflineSearchResults } from "~/components/offline/offline-search-results";
 import { EmptyState } from "~/components/shell";
-import { Thumbnail } from "~/components/thumbnail";
+import { Hits, type SearchView } from "~/components/search/search-hits";
+import { SelectBar, useShareSelection } from "~/components/share-select/select-mode";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { thumbnailsFor } from "~/modules/library/cards.server";
-import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
+import { parseSearchParams, searchItems } from "~/modules/search/search.server";
+import { shareableIds } from "~/modules/shares/forms.server";
 import { canManageSynonyms } from "~/modules/search/synonyms.server";
 import { isOfflineFailure } from "~/offline/fallback";
 
 export const meta: MetaFunction = () => [{ title: "Search · Fieldkit" }];
 
-type SearchView = Omit<SearchResultView, "hits"> & { hits: (SearchResultView["hits"][number] & { thumb: number | null })[] };
 /** `offline`: the server could not be reached; the page answers from the catalog on the device instead. */
 type LoaderData = { result: SearchView | null; error: string | null; params: string; canManageSynonyms: boolean; offline?: boolean };
 
@@ -26,8 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const manage = canManageSynonyms(user);
   try {
     const found = await searchItems(context.app, user, parseSearchParams(params));
-    const thumbs = await thumbnailsFor(context.app.db, { user, ids: found.hits.map((h) => h.id) });
-    const result = { ...found, hits: found.hits.map((h) => ({ ...h, thumb: thumbs.get(h.id) ?? null })) };
+    const ids = found.hits.map((h) => h.id);
+    const [thumbs, shareable] = await Promise.all([thumbnailsFor(context.app.db, { user, ids }), shareableIds(context.app.db, user, ids)]);
+    const result = { ...found, hits: found.hits.map((h) => ({ ...h, thumb: thumbs.get(h.id) ?? null, shareable: shareable.has(h.id) })) };
     return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage });
   } catch (error) {
     if (error instanceof AppError && error.status === 400) {
@@ -101,6 +102,8 @@ export default function Search() {
   // Typing shows the fetcher's answers; a navigation (chip, Enter, back) shows the page's own again.
   const [live, setLive] = useState(false);
   const [recent, setRecent] = useState<string[]>([]);
+  // The selection outlives a new query, so a seller can pick a deck from one search and a one-pager from another.
+  const sel = useShareSelection();
   useEffect(() => setLive(false), [location.key]);
   useEffect(() => setRecent(readRecent()), []);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -183,7 +186,10 @@ export default function Search() {
           </p>
         </EmptyState>
       ) : result ? (
-        <Hits result={result} onOpen={() => remember(q)} />
+        <>
+          <SelectBar sel={sel} label="results" />
+          <Hits result={result} onOpen={() => remember(q)} sel={sel} />
+        </>
       ) : null}
 
       {/* Only under a page of hits that really has a next page: never on an empty or offline page. */}
@@ -238,42 +244,6 @@ function FacetChips({ result, params }: { result: SearchView; params: string }) 
         </div>
       ))}
     </div>
-  );
-}
-
-function Hits({ result, onOpen }: { result: SearchView; onOpen: () => void }) {
-  const offset = (result.page - 1) * result.limit;
-  return (
-    <ul className="list search-hits">
-      {result.hits.map((hit, i) => {
-        const target = result.queryId
-          ? `/search/go?${new URLSearchParams({
-              qid: result.queryId,
-              item: hit.id,
-              pos: String(offset + i + 1),
-              ...(hit.page ? { page: String(hit.page) } : {}),
-            })}`
-          : `/items/${hit.id}${hit.page ? `?page=${hit.page}` : ""}`;
-        return (
-          <li key={hit.id}>
-            <Link className="item-row search-hit" to={target} onClick={onOpen}>
-              <Thumbnail id={hit.id} type={hit.type} thumb={hit.thumb} />
-              <div>
-                <div>
-                  <strong>{hit.title}</strong>
-                </div>
-                <div className="meta">
-                  {TYPE_LABEL[hit.type] ?? hit.type}
-                  {hit.page ? <span className="badge page-badge">Page {hit.page}</span> : null}
-                </div>
-                {/* The snippet is escaped on the server; <mark> is the only markup it carries. */}
-                {hit.snippet ? <p className="snippet" dangerouslySetInnerHTML={{ __html: hit.snippet }} /> : null}
-              </div>
-            </Link>
-          </li>
-        );
-      })}
-    </ul>
   );
 }
 

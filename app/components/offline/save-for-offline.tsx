@@ -126,7 +126,7 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
         )}
         {shareable && !online && record ? null : shareLink}
       </div>
-      {shareable && !online && record ? <OfflineShare item={item} /> : null}
+      {shareable && !online && record ? <OfflineShare items={[item]} /> : null}
       {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
       {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
       {error ? (

@@ -1,22 +1,46 @@
-// "On this device": what is saved, with size, version and freshness; remove one or all.
-import { useState } from "react";
+// "On this device": what is saved, with size, version and freshness; remove one or all; select several to
+// share with a buyer (offline, the link is made on the device and the outbox creates the share later).
+import { useEffect, useMemo, useState } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatBytes } from "~/components/offline/save-for-offline";
+import { SelectBar, SelectBox, useShareSelection } from "~/components/share-select/select-mode";
+import { keepAvailable, type Selectable } from "~/components/share-select/selection";
+import { OfflineShare } from "~/components/shares/offline-share";
 import { EmptyState } from "~/components/shell";
 import { Thumbnail } from "~/components/thumbnail";
 import { thumbnailPreview } from "~/offline/catalog-views";
 import type { DeviceState } from "./use-device";
 
+/** Saved items as the selection sees them; shareability comes from the offline catalog. */
+function selectables(state: DeviceState | null): Selectable[] {
+  const catalog = new Map(state?.catalog.map((c) => [c.id, c]));
+  // An item missing from the catalog is on its way out of the device; a catalog from before `shareable`
+  // existed leaves it undefined, and the server still refuses an internal item.
+  return (state?.saved ?? []).map((s) => ({
+    id: s.itemId,
+    title: s.title,
+    shareable: catalog.get(s.itemId)?.shareable !== false && catalog.has(s.itemId),
+  }));
+}
+
 export function SavedItemsSection({
   state,
+  online,
   onRemove,
   onClear,
 }: {
   state: DeviceState | null;
+  online: boolean;
   onRemove: (itemId: string) => Promise<void>;
   onClear: () => Promise<void>;
 }) {
   const [confirmClear, setConfirmClear] = useState(false);
+  const sel = useShareSelection();
+  const [sharing, setSharing] = useState<Selectable[] | null>(null);
+  const cards = useMemo(() => selectables(state), [state]);
+  const { setSelection } = sel;
+  // A removed item, or one marked internal by the last sync, leaves the selection.
+  useEffect(() => setSelection((s) => keepAvailable(s, cards)), [cards, setSelection]);
   const previews = new Map(state?.catalog.map((c) => [c.id, c.previews]));
   const savedBytes = state?.saved.reduce((n, s) => n + s.bytes, 0) ?? 0;
   return (
@@ -24,9 +48,15 @@ export function SavedItemsSection({
       <h2 id="on-device-title">On this device</h2>
       {state && state.saved.length ? (
         <>
+          {sharing ? (
+            <OfflineShare key={sharing.map((i) => i.id).join()} items={sharing} initiallyOpen />
+          ) : (
+            <SelectBar sel={sel} label="saved items" onShare={online ? undefined : setSharing} />
+          )}
           <ul className="list" aria-label="Saved items">
-            {state.saved.map((s) => (
+            {state.saved.map((s, i) => (
               <li key={s.itemId} className="item-row saved-row">
+                <SelectBox sel={sel} item={cards[i]} />
                 <Thumbnail id={s.itemId} type={s.type} thumb={thumbnailPreview(previews.get(s.itemId) ?? [])} />
                 <div className="saved-title">
                   <a href={`/items/${s.itemId}`}>

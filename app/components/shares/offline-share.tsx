@@ -5,8 +5,10 @@ import { useState } from "react";
 
 const runtime = () => import("~/offline/runtime");
 
-export function OfflineShare({ item }: { item: { id: string; title: string } }) {
-  const [open, setOpen] = useState(false);
+/** `items`: one from an item page, or a set picked in the Saved tab's "Select" mode (already open then). */
+export function OfflineShare({ items, initiallyOpen = false }: { items: { id: string; title: string }[]; initiallyOpen?: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const subject = items.map((i) => i.title).join(", ");
   const [link, setLink] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
 
@@ -16,7 +18,7 @@ export function OfflineShare({ item }: { item: { id: string; title: string } }) 
     const url = await (
       await runtime()
     ).recordShare({
-      itemIds: [item.id],
+      itemIds: items.map((i) => i.id),
       recipientName: String(form.get("recipientName") ?? ""),
       recipientEmail: String(form.get("recipientEmail") ?? ""),
       allowDownload: form.get("allowDownload") === "on",
@@ -53,7 +55,7 @@ export function OfflineShare({ item }: { item: { id: string; title: string } }) 
             </button>
             <a
               className="button secondary"
-              href={`mailto:?${new URLSearchParams({ subject: item.title, body: `${item.title}\n\n${link}` }).toString().replace(/\+/g, "%20")}`}
+              href={`mailto:?${new URLSearchParams({ subject, body: `${subject}\n\n${link}` }).toString().replace(/\+/g, "%20")}`}
             >
               Open in email
             </a>
@@ -61,6 +63,7 @@ export function OfflineShare({ item }: { item: { id: string; title: string } }) 
         </>
       ) : (
         <form onSubmit={submit}>
+          {items.length > 1 ? <p>{subject}</p> : null}
           <p className="meta">You're offline. The link works once your phone is back online; it stays open 30 days.</p>
           <label htmlFor="offline-share-name">Recipient's name (optional)</label>
           <input id="offline-share-name" name="recipientName" maxLength={200} />

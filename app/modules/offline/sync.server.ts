@@ -123,6 +123,7 @@ export async function catalogDelta(
       title: items.title,
       summary: items.summary,
       videoUrl: items.videoUrl,
+      notForBuyers: items.notForBuyers,
       publishedAt: items.publishedAt,
       expiresAt: items.expiresAt,
       updatedAt: items.updatedAt,
@@ -187,6 +188,8 @@ export async function catalogDelta(
       publishedAt: r.publishedAt?.toISOString() ?? null,
       expiresAt: r.expiresAt?.toISOString() ?? null,
       updatedAt: r.updatedAt.toISOString(),
+      // The catalog lists only published, unexpired items the seller sees, so only the marketer's flag is left.
+      shareable: !r.notForBuyers,
     };
   });
 

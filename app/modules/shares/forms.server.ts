@@ -41,6 +41,16 @@ export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) 
     }));
 }
 
+/** Which of these items the seller may send to a buyer now (for the "Select" mode in Search). */
+export async function shareableIds(db: Db, user: SessionUser, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: items.id })
+    .from(items)
+    .where(and(inArray(items.id, ids), shareableWhere(user)));
+  return new Set(rows.map((r) => r.id));
+}
+
 /** A fresh id per form render: a double-tapped "Create link" makes one share, not two. */
 export const newFormId = () => randomUUID();
 

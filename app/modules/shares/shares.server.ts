@@ -15,8 +15,9 @@ import { ingestEvents } from "~/modules/usage/ingest.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
 import { isUuid, uuidSchema } from "@/vocabulary/ids";
+import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
 
-export const MAX_SHARE_ITEMS = 10;
+export { MAX_SHARE_ITEMS };
 export const DEFAULT_EXPIRY_DAYS = 30;
 export const MAX_EXPIRY_DAYS = 365;
 const DAY_MS = 86_400_000;
@@ -353,7 +354,8 @@ export async function setNotForBuyers(
   await db.transaction(async (tx) => {
     const [item] = await tx
       .update(items)
-      .set({ notForBuyers })
+      // updated_at moves so the next delta sync tells devices the item's shareability changed.
+      .set({ notForBuyers, updatedAt: new Date() })
       .where(eq(items.id, itemId.toLowerCase()))
       .returning({ id: items.id, title: items.title });
     if (!item) throw notFound("No such item.");
