@@ -53,3 +53,12 @@ export const STATUS_LABEL: Record<string, string> = {
 
 export const FACETS = ["product", "industry", "persona", "stage", "region"] as const;
 export type Facet = (typeof FACETS)[number];
+
+/** Tag groups as people read them (forms, search chips, the tag admin page). */
+export const FACET_LABEL: Record<string, string> = {
+  product: "Product",
+  industry: "Industry",
+  persona: "Persona",
+  stage: "Funnel stage",
+  region: "Region",
+} satisfies Record<Facet, string>;

@@ -78,8 +78,8 @@ export default function Admin() {
     <>
       <h1>People and teams</h1>
       <p>
-        <Link to="/admin/invitations">Invite people</Link> · <Link to="/admin/mail">Outgoing mail</Link> ·{" "}
-        <Link to="/admin/audit">Audit log</Link>
+        <Link to="/admin/invitations">Invite people</Link> · <Link to="/admin/tags">Tags</Link> ·{" "}
+        <Link to="/admin/mail">Outgoing mail</Link> · <Link to="/admin/audit">Audit log</Link>
       </p>
       {mailFailed ? (
         <p className="form-error" role="alert">

@@ -1,6 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData, useLocation, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { FACET_LABEL } from "@/vocabulary/library";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { OfflineSearchResults } from "~/components/offline/offline-search-results";
 import { EmptyState } from "~/components/shell";
@@ -52,14 +53,6 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   }
 }
 
-const FACET_LABEL: Record<string, string> = {
-  type: "Type",
-  product: "Product",
-  industry: "Industry",
-  persona: "Persona",
-  stage: "Stage",
-  region: "Region",
-};
 const RECENT_KEY = "fieldkit.recentSearches";
 const DEBOUNCE_MS = 180;
 

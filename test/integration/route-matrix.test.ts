@@ -135,6 +135,12 @@ const MATRIX: Record<string, Entry> = {
     action: { form: { intent: "invite", email: "" }, expect: page(["admin"]) },
   },
   "_app.admin.mail.tsx": { path: "/admin/mail", loader: page(["admin"]) },
+  // A made-up tag: admins get "no longer exists" after authorisation; everyone else is refused first.
+  "_app.admin.tags.tsx": {
+    path: "/admin/tags",
+    loader: page(["admin"]),
+    action: { form: { intent: "delete", tagId: ":uuid" }, expect: page(["admin"]) },
+  },
   "admin.audit[.]csv.ts": { path: "/admin/audit.csv", loader: page(["admin"]) },
   "api.v1.me.ts": { path: "/api/v1/me", loader: api() },
   "api.v1.search.ts": { path: "/api/v1/search?q=pricing", loader: api() },

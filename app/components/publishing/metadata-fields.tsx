@@ -1,6 +1,6 @@
 // The metadata every item carries, shared by the upload, messaging and edit forms. Plain inputs, so
 // the forms work before JavaScript loads; repeated names (tags, audiences) arrive as lists.
-import { TYPE_LABEL } from "@/vocabulary/library";
+import { FACET_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 
 export type Choices = {
   tags: { id: string; facet: string; value: string; label: string }[];
@@ -17,14 +17,6 @@ export type MetadataValues = {
   audiences?: string[];
   expiresAt?: string | null;
   verifyIntervalDays?: number | null;
-};
-
-const FACET_LABEL: Record<string, string> = {
-  product: "Product",
-  industry: "Industry",
-  persona: "Persona",
-  stage: "Funnel stage",
-  region: "Region",
 };
 
 export function FieldError({ id, message }: { id: string; message?: string }) {

@@ -70,6 +70,10 @@ export const OTHER_ACTIONS = [
   "sso.refused",
   "push.subscribed",
   "push.unsubscribed",
+  "tag.created",
+  "tag.renamed",
+  "tag.merged",
+  "tag.deleted",
 ] as const;
 
 export async function recordAudit(db: AnyDb, entry: AuditEntry): Promise<void> {
@@ -131,6 +135,14 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
     case "share.extended":
       return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "tag.created":
+      return `Tag “${d.label}” (${d.facet}:${d.value}) added`;
+    case "tag.renamed":
+      return `Tag ${d.facet}:${d.value} renamed “${d.from}” → “${d.to}”`;
+    case "tag.merged":
+      return `Tag “${d.from?.label}” (${d.facet}:${d.from?.value}) merged into “${d.into?.label}” (${d.facet}:${d.into?.value}); ${d.items} item(s) moved`;
+    case "tag.deleted":
+      return `Unused tag “${d.label}” (${d.facet}:${d.value}) deleted`;
     case "item.buyers_changed":
       return d.notForBuyers ? "Marked internal only (not for buyers)" : "Allowed to be shared with buyers";
     case "item.scheduled":

@@ -1,0 +1,147 @@
+// The tag admin page's pieces: one section per tag group, a row per tag with rename, and merge/delete
+// behind a <details> so a destructive step is always a second, deliberate click. Plain forms: every
+// action works before JavaScript loads.
+import { Form } from "@remix-run/react";
+
+export type AdminTag = { id: string; facet: string; value: string; label: string; items: number };
+export type AdminTagGroup = { facet: string; label: string; tags: AdminTag[]; all: AdminTag[] };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function RenameForm({ tag, busy }: { tag: AdminTag; busy: boolean }) {
+  const id = `label-${tag.id}`;
+  return (
+    <Form method="post" className="tag-rename">
+      <input type="hidden" name="intent" value="rename" />
+      <input type="hidden" name="tagId" value={tag.id} />
+      <label htmlFor={id} className="visually-hidden">
+        Label for {tag.value}
+      </label>
+      <input id={id} name="label" defaultValue={tag.label} required maxLength={80} />
+      <button type="submit" className="secondary" disabled={busy}>
+        Rename
+      </button>
+    </Form>
+  );
+}
+
+function MergeOrDelete({ tag, others, busy }: { tag: AdminTag; others: AdminTag[]; busy: boolean }) {
+  const selectId = `merge-${tag.id}`;
+  return (
+    <details>
+      <summary>Merge or delete “{tag.label}”</summary>
+      {others.length ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="merge" />
+          <input type="hidden" name="fromId" value={tag.id} />
+          <label htmlFor={selectId}>Merge into</label>
+          <select id={selectId} name="intoId" required defaultValue="">
+            <option value="" disabled>
+              Choose a tag
+            </option>
+            {others.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label} ({o.value})
+              </option>
+            ))}
+          </select>
+          <p className="meta">
+            {plural(tag.items, "item")} will carry the chosen tag instead, and “{tag.label}” will be removed. This cannot be undone.
+          </p>
+          <button type="submit" className="danger" disabled={busy}>
+            Merge “{tag.label}”
+          </button>
+        </Form>
+      ) : (
+        <p className="meta">No other tag in this group to merge into.</p>
+      )}
+      {tag.items === 0 ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="delete" />
+          <input type="hidden" name="tagId" value={tag.id} />
+          <button type="submit" className="danger" disabled={busy}>
+            Delete “{tag.label}”
+          </button>
+        </Form>
+      ) : (
+        <p className="meta">Only unused tags can be deleted; merge this one instead.</p>
+      )}
+    </details>
+  );
+}
+
+function AddTagForm({ group, busy }: { group: AdminTagGroup; busy: boolean }) {
+  const prefix = `add-${group.facet}`;
+  return (
+    <details>
+      <summary>Add a tag to {group.label}</summary>
+      <Form method="post">
+        <input type="hidden" name="intent" value="create" />
+        <input type="hidden" name="facet" value={group.facet} />
+        <label htmlFor={`${prefix}-label`}>Label</label>
+        <input id={`${prefix}-label`} name="label" required maxLength={80} placeholder="Retail banking" />
+        <label htmlFor={`${prefix}-value`}>Key</label>
+        <input
+          id={`${prefix}-value`}
+          name="value"
+          required
+          maxLength={60}
+          pattern="[a-z0-9][a-z0-9\-]*"
+          placeholder="retail-banking"
+          aria-describedby={`${prefix}-hint`}
+        />
+        <p id={`${prefix}-hint`} className="meta">
+          Lowercase letters, digits and hyphens. The key never changes: links and filters use it.
+        </p>
+        <button type="submit" disabled={busy}>
+          Add tag
+        </button>
+      </Form>
+    </details>
+  );
+}
+
+export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGroup; filtered: boolean; busy: boolean }) {
+  const headingId = `group-${group.facet}`;
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {group.label} <span className="meta">({plural(group.all.length, "tag")})</span>
+      </h2>
+      {group.tags.length === 0 ? (
+        <p className="meta">{filtered ? "No tag in this group matches the filter." : "No tags in this group yet."}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{group.label} tags</caption>
+            <thead>
+              <tr>
+                <th scope="col">Label</th>
+                <th scope="col">Key</th>
+                <th scope="col">Items</th>
+                <th scope="col">Merge or delete</th>
+              </tr>
+            </thead>
+            <tbody>
+              {group.tags.map((tag) => (
+                <tr key={tag.id}>
+                  <td>
+                    <RenameForm tag={tag} busy={busy} />
+                  </td>
+                  <td>
+                    <code>{tag.value}</code>
+                  </td>
+                  <td>{tag.items}</td>
+                  <td>
+                    <MergeOrDelete tag={tag} others={group.all.filter((o) => o.id !== tag.id)} busy={busy} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddTagForm group={group} busy={busy} />
+    </section>
+  );
+}

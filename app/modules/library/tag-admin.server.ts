@@ -1,0 +1,167 @@
+// The tag vocabulary as admins manage it: add, relabel, merge and delete tags. The value is the stable
+// key (search filters, API clients and saved links name tags by `facet:value`), so a rename changes
+// the label only; see docs/decisions/028-tag-management.md. Every change that reaches items re-queues
+// them for search and bumps them for offline devices in the same transaction.
+import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { itemTags, items, tags } from "@/db/schema";
+import { queueSearchSync } from "@/search/outbox";
+import { FACETS, FACET_LABEL } from "@/vocabulary/library";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { AppError, forbidden, notFound } from "~/modules/errors.server";
+
+function requireAdmin(actor: SessionUser) {
+  if (actor.role !== "admin") throw forbidden("Only admins manage tags.");
+}
+
+const label = z.string().trim().min(1, "Enter a label.").max(80, "Keep a label under 80 characters.");
+const tagId = (message: string) => z.uuid(message);
+
+export const NewTagInput = z.object({
+  facet: z.enum(FACETS, { message: "Choose a tag group." }),
+  value: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(60, "Keep the key under 60 characters.")
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "The key uses lowercase letters, digits and hyphens, e.g. “retail-banking”."),
+  label,
+});
+export const RenameTagInput = z.object({ tagId: tagId("Choose a tag."), label });
+export const MergeTagInput = z.object({ fromId: tagId("Choose the tag to merge."), intoId: tagId("Choose the tag to merge into.") });
+export const DeleteTagInput = z.object({ tagId: tagId("Choose a tag.") });
+
+export type TagRow = { id: string; facet: string; value: string; label: string; items: number };
+
+/** Every facet (empty ones too, so a tag can be added to them), with its tags and how many items carry each. */
+export async function listTagGroups(db: Db, { actor, q = "" }: { actor: SessionUser; q?: string }) {
+  requireAdmin(actor);
+  const needle = q.trim().toLowerCase().slice(0, 80);
+  const rows: TagRow[] = await db
+    .select({ id: tags.id, facet: tags.facet, value: tags.value, label: tags.label, items: count(itemTags.itemId) })
+    .from(tags)
+    .leftJoin(itemTags, eq(itemTags.tagId, tags.id))
+    .groupBy(tags.id)
+    .orderBy(asc(tags.facet), asc(tags.label), asc(tags.value));
+  const shown = needle ? rows.filter((t) => `${t.label} ${t.value}`.toLowerCase().includes(needle)) : rows;
+  return FACETS.map((facet) => ({
+    facet,
+    label: FACET_LABEL[facet] ?? facet,
+    tags: shown.filter((t) => t.facet === facet),
+    /** Every tag of the group, filtered or not: the possible merge targets. */
+    all: rows.filter((t) => t.facet === facet),
+  }));
+}
+
+async function findTag(db: Db, id: string) {
+  const [tag] = await db.select().from(tags).where(eq(tags.id, id));
+  if (!tag) throw notFound("That tag no longer exists. Reload the page.");
+  return tag;
+}
+
+/** Items carrying a tag changed in a way sellers and search must learn about. */
+async function touchItems(tx: Db, itemIds: string[]) {
+  if (itemIds.length === 0) return;
+  await tx
+    .update(items)
+    .set({ updatedAt: sql`now()` })
+    .where(inArray(items.id, itemIds));
+  await queueSearchSync(tx, itemIds);
+}
+
+const itemsWith = async (tx: Db, id: string) =>
+  (await tx.select({ itemId: itemTags.itemId }).from(itemTags).where(eq(itemTags.tagId, id))).map((r) => r.itemId);
+
+export async function createTag(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = NewTagInput.parse(input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(tags).values(data).onConflictDoNothing().returning();
+    if (!row) throw new AppError("conflict", `${FACET_LABEL[data.facet]} already has a tag with the key “${data.value}”.`);
+    await recordAudit(tx, { actor, action: "tag.created", targetType: "tag", targetId: row.id, details: data });
+    return row;
+  });
+}
+
+export async function renameTag(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = RenameTagInput.parse(input);
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const tag = await findTag(tx, data.tagId);
+    if (tag.label === data.label) return tag;
+    await tx.update(tags).set({ label: data.label }).where(eq(tags.id, tag.id));
+    // Labels are searchable and shown on sellers' devices, so every tagged item is re-sent.
+    await touchItems(tx, await itemsWith(tx, tag.id));
+    await recordAudit(tx, {
+      actor,
+      action: "tag.renamed",
+      targetType: "tag",
+      targetId: tag.id,
+      details: { facet: tag.facet, value: tag.value, from: tag.label, to: data.label },
+    });
+    return { ...tag, label: data.label };
+  });
+}
+
+/** Every item tagged `from` gets `into` (once), then `from` is gone; returns how many items moved. */
+export async function mergeTags(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = MergeTagInput.parse(input);
+  if (data.fromId === data.intoId) throw new AppError("unprocessable", "Choose two different tags to merge.");
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const from = await findTag(tx, data.fromId);
+    const into = await findTag(tx, data.intoId);
+    if (from.facet !== into.facet) {
+      throw new AppError("unprocessable", "Merge tags within one group; to move a tag to another group, add it there and merge.");
+    }
+    const moved = await itemsWith(tx, from.id);
+    if (moved.length) {
+      await tx
+        .insert(itemTags)
+        .values(moved.map((itemId) => ({ itemId, tagId: into.id })))
+        .onConflictDoNothing();
+    }
+    await tx.delete(tags).where(eq(tags.id, from.id));
+    await touchItems(tx, moved);
+    await recordAudit(tx, {
+      actor,
+      action: "tag.merged",
+      targetType: "tag",
+      targetId: into.id,
+      details: {
+        facet: from.facet,
+        from: { id: from.id, value: from.value, label: from.label },
+        into: { value: into.value, label: into.label },
+        items: moved.length,
+      },
+    });
+    return { from, into, items: moved.length };
+  });
+}
+
+/** Only a tag no item carries: deleting a used one would silently untag content (merge it instead). */
+export async function deleteTag(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+  requireAdmin(actor);
+  const data = DeleteTagInput.parse(input);
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const tag = await findTag(tx, data.tagId);
+    const [{ n }] = await tx.select({ n: count() }).from(itemTags).where(eq(itemTags.tagId, tag.id));
+    if (n > 0) {
+      throw new AppError("conflict", `“${tag.label}” is on ${n} item${n === 1 ? "" : "s"}; merge it into another tag instead.`);
+    }
+    await tx.delete(tags).where(eq(tags.id, tag.id));
+    await recordAudit(tx, {
+      actor,
+      action: "tag.deleted",
+      targetType: "tag",
+      targetId: tag.id,
+      details: { facet: tag.facet, value: tag.value, label: tag.label },
+    });
+    return tag;
+  });
+}

@@ -1,0 +1,86 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TagGroupSection } from "~/components/admin/tags";
+import { requireUser } from "~/modules/auth/guard.server";
+import { AppError } from "~/modules/errors.server";
+import { createTag, deleteTag, listTagGroups, mergeTags, renameTag } from "~/modules/library/tag-admin.server";
+import { formAction, pageData } from "~/modules/page-errors.server";
+
+export const meta: MetaFunction = () => [{ title: "Tags · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = await requireUser(context.app, request, ["admin"]);
+  const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 80);
+  return pageData(async () => ({ q, groups: await listTagGroups(context.app.db, { actor, q }) }));
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await requireUser(context.app, request, ["admin"]);
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const db = context.app.db;
+  return formAction(
+    async () => {
+      switch (form.intent) {
+        case "create": {
+          const tag = await createTag(db, { actor, input: form });
+          return { ok: `Added “${tag.label}”.` };
+        }
+        case "rename": {
+          const tag = await renameTag(db, { actor, input: form });
+          return { ok: `Renamed to “${tag.label}”.` };
+        }
+        case "merge": {
+          const { from, into, items } = await mergeTags(db, { actor, input: form });
+          return { ok: `Merged “${from.label}” into “${into.label}”: ${items} item${items === 1 ? "" : "s"} moved.` };
+        }
+        case "delete": {
+          const tag = await deleteTag(db, { actor, input: form });
+          return { ok: `Deleted “${tag.label}”.` };
+        }
+        default:
+          throw new AppError("bad_request", "Unknown action.");
+      }
+    },
+    { notFoundPage: false },
+  );
+}
+
+export default function TagAdmin() {
+  const { q, groups } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const empty = groups.every((g) => g.all.length === 0);
+  return (
+    <>
+      <h1>Tags</h1>
+      <p>
+        <Link to="/admin">People and teams</Link> · <Link to="/admin/audit?kind=tag">Tag history</Link>
+      </p>
+      <p>
+        Publishers choose from these tags; sellers filter search by them. Renaming changes the label everywhere and keeps the key, so links
+        and saved filters keep working.
+      </p>
+      <div aria-live="polite">
+        {result && "formError" in result ? (
+          <p className="form-error" role="alert">
+            {result.formError}
+          </p>
+        ) : result && "ok" in result ? (
+          <p className="notice">{result.ok}</p>
+        ) : null}
+      </div>
+      <Form method="get" role="search" className="tag-rename">
+        <label htmlFor="tag-filter">Filter tags</label>
+        <input id="tag-filter" type="search" name="q" defaultValue={q} maxLength={80} placeholder="Label or key" />
+        <button type="submit" className="secondary">
+          Filter
+        </button>
+        {q ? <Link to="/admin/tags">Show all</Link> : null}
+      </Form>
+      {empty ? <p className="meta">No tags yet: add the first one to a group below.</p> : null}
+      {groups.map((group) => (
+        <TagGroupSection key={group.facet} group={group} filtered={Boolean(q)} busy={busy} />
+      ))}
+    </>
+  );
+}
