@@ -234,7 +234,7 @@ describe("file types (decided by bytes)", () => {
     ]);
     expect(res.status).toBe(201);
     const body = (await res.json()) as any;
-    expect(body.items.map((i: any) => i.title)).toEqual(["a", "b"]);
+    expect(body.items.map((i: any) => i.title)).toEqual(["A", "B"]);
     expect(body.failed).toEqual([]);
   });
 });
