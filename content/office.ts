@@ -3,7 +3,12 @@
 import { OfficeProblem } from "./problems";
 import { openZip } from "./zip";
 
-export type Extracted = { pages: string[]; pageCount: number };
+export type Extracted = {
+  pages: string[];
+  pageCount: number;
+  /** The core properties' title (docProps/core.xml) as written, unjudged; null when absent. */
+  title: string | null;
+};
 
 const LABEL = { pptx: "PowerPoint", docx: "Word", xlsx: "Excel" } as const;
 
@@ -53,44 +58,50 @@ async function readOffice(file: string, kind: "pptx" | "docx" | "xlsx"): Promise
   const zip = await openZip(file);
   try {
     const text = async (name: string) => (await zip.read(name))?.toString("utf8") ?? "";
-    if (kind === "docx") {
-      const body = runs(await text("word/document.xml"), "w:t", "w:p");
-      const app = await text("docProps/app.xml");
-      const declared = Number(app.match(/<Pages>(\d+)<\/Pages>/)?.[1] ?? 0);
-      return { pages: [body], pageCount: declared || 1 };
-    }
-    if (kind === "pptx") {
-      const slides = [...zip.names]
-        .filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))
-        .sort((a, b) => naturalNumber(a) - naturalNumber(b));
-      const pages = [];
-      for (const s of slides) pages.push(runs(await text(s), "a:t", "a:p"));
-      return { pages, pageCount: slides.length };
-    }
-    const shared = [...(await text("xl/sharedStrings.xml")).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
-      [...m[1].matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => decodeEntities(t[1])).join(""),
-    );
-    const sheets = [...zip.names]
-      .filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))
-      .sort((a, b) => naturalNumber(a) - naturalNumber(b));
-    const pages = [];
-    for (const s of sheets) {
-      const rows = [...(await text(s)).matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) =>
-        [...row[1].matchAll(/<c([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)]
-          .map(([, attrs, inner = ""]) => {
-            const type = attrs.match(/\st="([^"]+)"/)?.[1];
-            if (type === "inlineStr") return decodeEntities(inner.match(/<t[^>]*>([^<]*)<\/t>/)?.[1] ?? "");
-            const v = inner.match(/<v>([^<]*)<\/v>/)?.[1];
-            if (v === undefined) return "";
-            return type === "s" ? (shared[Number(v)] ?? "") : decodeEntities(v);
-          })
-          .filter(Boolean)
-          .join("\t"),
-      );
-      pages.push(rows.filter(Boolean).join("\n"));
-    }
-    return { pages, pageCount: sheets.length };
+    const core = zip.names.has("docProps/core.xml") ? await text("docProps/core.xml") : "";
+    const title = core.match(/<dc:title(?:\s[^>]*)?>([^<]*)<\/dc:title>/)?.[1];
+    return { ...(await readBody(kind, zip.names, text)), title: title === undefined ? null : decodeEntities(title) };
   } finally {
     await zip.close();
   }
+}
+
+async function readBody(
+  kind: "pptx" | "docx" | "xlsx",
+  names: Set<string>,
+  text: (name: string) => Promise<string>,
+): Promise<Omit<Extracted, "title">> {
+  if (kind === "docx") {
+    const body = runs(await text("word/document.xml"), "w:t", "w:p");
+    const app = await text("docProps/app.xml");
+    const declared = Number(app.match(/<Pages>(\d+)<\/Pages>/)?.[1] ?? 0);
+    return { pages: [body], pageCount: declared || 1 };
+  }
+  if (kind === "pptx") {
+    const slides = [...names].filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+    const pages = [];
+    for (const s of slides) pages.push(runs(await text(s), "a:t", "a:p"));
+    return { pages, pageCount: slides.length };
+  }
+  const shared = [...(await text("xl/sharedStrings.xml")).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
+    [...m[1].matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => decodeEntities(t[1])).join(""),
+  );
+  const sheets = [...names].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort((a, b) => naturalNumber(a) - naturalNumber(b));
+  const pages = [];
+  for (const s of sheets) {
+    const rows = [...(await text(s)).matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((row) =>
+      [...row[1].matchAll(/<c([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)]
+        .map(([, attrs, inner = ""]) => {
+          const type = attrs.match(/\st="([^"]+)"/)?.[1];
+          if (type === "inlineStr") return decodeEntities(inner.match(/<t[^>]*>([^<]*)<\/t>/)?.[1] ?? "");
+          const v = inner.match(/<v>([^<]*)<\/v>/)?.[1];
+          if (v === undefined) return "";
+          return type === "s" ? (shared[Number(v)] ?? "") : decodeEntities(v);
+        })
+        .filter(Boolean)
+        .join("\t"),
+    );
+    pages.push(rows.filter(Boolean).join("\n"));
+  }
+  return { pages, pageCount: sheets.length };
 }

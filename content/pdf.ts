@@ -21,6 +21,10 @@ type CanvasFactory = {
 export type OpenPdf = {
   pageCount: number;
   pageText(n: number): Promise<string>;
+  /** The Info dictionary's Title as written (unjudged), or null. */
+  documentTitle(): Promise<string | null>;
+  /** Page n's size in points, as displayed (rotation applied). */
+  pageSize(n: number): Promise<{ width: number; height: number }>;
   /** Renders page n (1-based) to PNG at the given pixel width. */
   renderPage(n: number, width: number): Promise<Buffer>;
   close(): Promise<void>;
@@ -88,9 +92,27 @@ export async function openPdf(bytes: Uint8Array, options: { signal?: () => Abort
   return {
     pageCount: doc.numPages,
     pageText: (n) => step(() => pageText(doc, n), budget()),
+    documentTitle: () => step(() => documentTitle(doc), budget()),
+    pageSize: (n) => step(() => pageSize(doc, n), budget()),
     renderPage: (n, width) => step(() => renderPage(doc, n, width), budget()),
     close: () => doc.destroy(),
   };
+}
+
+async function documentTitle(doc: pdfjs.PDFDocumentProxy): Promise<string | null> {
+  const { info } = await doc.getMetadata();
+  const title = (info as { Title?: unknown } | null)?.Title;
+  return typeof title === "string" ? title : null;
+}
+
+async function pageSize(doc: pdfjs.PDFDocumentProxy, n: number): Promise<{ width: number; height: number }> {
+  const page = await doc.getPage(n);
+  try {
+    const { width, height } = page.getViewport({ scale: 1 });
+    return { width, height };
+  } finally {
+    page.cleanup();
+  }
 }
 
 async function pageText(doc: pdfjs.PDFDocumentProxy, n: number): Promise<string> {

@@ -23,7 +23,7 @@ import { isImageKind, isOfficeKind, KIND_INFO, type FileKind } from "./sniff";
 import type { FileStorage } from "./storage";
 import { cleanText, storableMessage } from "./text";
 import type { FileWork } from "./workers/pool";
-import type { Inspection } from "./workers/tasks";
+import type { FileFacts, Inspection } from "./workers/tasks";
 
 export type { Inspection };
 
@@ -151,11 +151,11 @@ export async function extractVersion(db: Db, storage: FileStorage, work: FileWor
       return;
     }
     if (kind === "pdf" || isOfficeKind(kind)) {
-      const { pages, pageCount } =
+      const { pages, pageCount, facts } =
         kind === "pdf"
           ? await work.run("pdfText", { file }, { budgetMs: BUDGET_MS.text })
           : await work.run("officeText", { file, kind }, { budgetMs: BUDGET_MS.text });
-      return await storeText(db, version.itemId, versionId, kind, pages, pageCount);
+      return await storeText(db, version.itemId, versionId, kind, { pages, pageCount, facts });
     }
   } catch (error) {
     if (isFileProblem(error)) return markFailed(db, versionId, error, { whole: true });
@@ -165,7 +165,32 @@ export async function extractVersion(db: Db, storage: FileStorage, work: FileWor
   await db.update(itemVersions).set({ previewStatus: "none" }).where(eq(itemVersions.id, versionId));
 }
 
-async function storeText(db: Db, itemId: string, versionId: string, kind: FileKind, extracted: string[], pageCount: number) {
+/**
+ * What the file says about itself replaces only the defaults nobody chose: a title still taken from
+ * the file name, a type still taken from the format. The look at the upload may have run out of time,
+ * so extraction is where these are sure to be known.
+ */
+async function applyFileFacts(tx: Db, itemId: string, facts: FileFacts) {
+  const title = facts.title ? cleanText(facts.title) : "";
+  if (title)
+    await tx
+      .update(items)
+      .set({ title, titleDefault: "file" })
+      .where(and(eq(items.id, itemId), eq(items.titleDefault, "filename")));
+  if (facts.deck)
+    await tx
+      .update(items)
+      .set({ type: "deck", typeDefault: "shape" })
+      .where(and(eq(items.id, itemId), eq(items.typeDefault, "kind")));
+}
+
+async function storeText(
+  db: Db,
+  itemId: string,
+  versionId: string,
+  kind: FileKind,
+  { pages: extracted, pageCount, facts }: { pages: string[]; pageCount: number; facts: FileFacts },
+) {
   // NOTE: cleaned again here, whoever extracted it: one NUL would make every insert below fail.
   const pages = extracted.map(cleanText);
   const renderable = kind === "pdf" ? Math.min(pageCount, MAX_PREVIEW_PAGES) : 0;
@@ -187,6 +212,7 @@ async function storeText(db: Db, itemId: string, versionId: string, kind: FileKi
       if (renderable > EAGER_PAGES)
         await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable }, { maxAttempts: 3 });
     }
+    await applyFileFacts(tx, itemId, facts);
     await touchItem(tx, itemId);
   });
 }

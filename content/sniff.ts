@@ -76,10 +76,3 @@ export function safeFilename(name: string | null | undefined, fallback = "upload
     .slice(0, 200);
   return cleaned || fallback;
 }
-
-/** A title from a filename: no extension, separators as spaces. */
-export function titleFromFilename(name: string): string {
-  const stem = name.replace(/\.[A-Za-z0-9]{1,5}$/, "");
-  const title = stem.replace(/[_]+/g, " ").replace(/\s+/g, " ").trim();
-  return title || "Untitled";
-}

@@ -1,9 +1,10 @@
 // Upload one or many files. Without JavaScript the form posts here as multipart; with it, each file
 // goes to the API on its own request so it gets its own progress bar and its own result.
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
+import { UploadBar, UploadResultRow, type UploadEntry as Entry, type UploadResult as Result } from "~/components/publishing/upload-status";
 import { requireUser } from "~/modules/auth/guard.server";
 import { createItemsFromUpload } from "~/modules/library/create-item.server";
 import { publishingChoices } from "~/modules/library/tags-audiences.server";
@@ -20,8 +21,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(context.app, request, ["marketer", "admin"]);
   return { choices: await publishingChoices(context.app.db), maxUploadMb: context.app.env.MAX_UPLOAD_MB };
 }
-
-type Result = { filename: string; ok: boolean; itemId?: string; problem?: string | null; message?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const app = context.app;
@@ -51,8 +50,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
 }
 
-type Entry = { key: string; file: File; progress: number; state: "waiting" | "uploading" | "done" | "failed"; result?: Result };
-
 function uploadOne(file: File, metadata: FormData, onProgress: (fraction: number) => void): Promise<Result> {
   return new Promise((resolve) => {
     const body = new FormData();
@@ -63,8 +60,15 @@ function uploadOne(file: File, metadata: FormData, onProgress: (fraction: number
     xhr.responseType = "json";
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      const res = xhr.response as { id?: string; problem?: string | null; error?: { message: string } } | null;
-      if (xhr.status === 201 && res?.id) resolve({ filename: file.name, ok: true, itemId: res.id, problem: res.problem ?? null });
+      const res = xhr.response as {
+        id?: string;
+        title?: string;
+        type?: string;
+        problem?: string | null;
+        error?: { message: string };
+      } | null;
+      if (xhr.status === 201 && res?.id)
+        resolve({ filename: file.name, ok: true, itemId: res.id, title: res.title, type: res.type, problem: res.problem ?? null });
       else resolve({ filename: file.name, ok: false, message: res?.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
     };
     xhr.onerror = () => resolve({ filename: file.name, ok: false, message: "The connection dropped. Try this file again." });
@@ -82,6 +86,7 @@ export default function Upload() {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [batchKeys, setBatchKeys] = useState<string[]>([]);
   useEffect(() => setEnhanced(true), []);
 
   const addFiles = (files: FileList | File[]) => {
@@ -108,6 +113,7 @@ export default function Upload() {
       return;
     }
     setBusy(true);
+    setBatchKeys(waiting.map((en) => en.key));
     const metadata = new FormData(e.currentTarget);
     // One at a time: a phone on a weak connection uploads faster sequentially, and results arrive in order.
     for (const entry of waiting) {
@@ -182,30 +188,19 @@ export default function Upload() {
       ) : null}
 
       <h2>Details for these files</h2>
-      <p className="meta">Titles come from the file names; you can change them afterwards.</p>
+      <p className="meta">
+        Titles come from each file&apos;s own title, else its name, and a PDF with slide-shaped pages becomes a deck, unless you choose a
+        type here. You can change them afterwards.
+      </p>
       <MetadataFields choices={choices} values={{}} errors={actionData?.fields} types={FILE_TYPES} showTitle={false} typeOptional />
 
-      <p>
-        <button type="submit" disabled={busy || submitting}>
-          {busy || submitting ? "Uploading…" : "Upload as drafts"}
-        </button>
-      </p>
+      <UploadBar batch={entries.filter((en) => batchKeys.includes(en.key))} busy={busy} submitting={submitting} />
 
       <section aria-live="polite" aria-label="Upload results">
         {results.length ? (
           <ul className="list">
             {results.map((r, i) => (
-              <li key={`${r.filename}-${i}`} className={r.ok ? (r.problem ? "result warn" : "result ok") : "result bad"}>
-                <strong>{r.filename}</strong>:{" "}
-                {r.ok ? (
-                  <>
-                    {r.problem ? `kept as a draft — ${r.problem}` : "uploaded as a draft."}{" "}
-                    <Link to={`/items/${r.itemId}`}>Open {r.filename}</Link>
-                  </>
-                ) : (
-                  r.message
-                )}
-              </li>
+              <UploadResultRow key={`${r.filename}-${i}`} result={r} />
             ))}
           </ul>
         ) : null}

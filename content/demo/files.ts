@@ -100,7 +100,7 @@ export function makeDocx(paragraphs: string[]): Uint8Array {
 }
 
 /** Slides as title + body text; enough structure for PowerPoint-compatible readers to list the text. */
-export function makePptx(slides: string[]): Uint8Array {
+export function makePptx(slides: string[], options: { title?: string } = {}): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   const overrides = slides
     .map(
@@ -111,7 +111,18 @@ export function makePptx(slides: string[]): Uint8Array {
   files["[Content_Types].xml"] = strToU8(
     `${CONTENT_TYPES_HEAD}<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>${overrides}</Types>`,
   );
-  files["_rels/.rels"] = strToU8(rels(rel("rId1", "officeDocument", "ppt/presentation.xml")));
+  files["_rels/.rels"] = strToU8(
+    rels(
+      rel("rId1", "officeDocument", "ppt/presentation.xml"),
+      options.title === undefined
+        ? ""
+        : `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>`,
+    ),
+  );
+  if (options.title !== undefined)
+    files["docProps/core.xml"] = strToU8(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>${escapeXml(options.title)}</dc:title></cp:coreProperties>`,
+    );
   files["ppt/_rels/presentation.xml.rels"] = strToU8(
     rels(...slides.map((_, i) => rel(`rId${i + 1}`, "slide", `slides/slide${i + 1}.xml`))),
   );

@@ -6,6 +6,7 @@ import { extractOffice, OfficeProblem } from "../office";
 import { openPdf, PdfProblem, type OpenPdf } from "../pdf";
 import { isImageKind, isOfficeKind, type FileKind } from "../sniff";
 import { cleanText } from "../text";
+import { cleanDocumentTitle, looksLikeDeck } from "../titles";
 
 /** More pages than any sales document has: a count past this is a damaged or hostile file. */
 export const MAX_PDF_PAGES = 10_000;
@@ -17,8 +18,26 @@ export type Inspection = {
   pageCount: number | null;
   /** Set when the file was accepted but cannot be processed (kept as a draft with this reason). */
   problem: string | null;
+  /** What the file says about itself, when the look got that far. */
+  facts?: FileFacts;
 };
-export type PageText = { pages: string[]; pageCount: number };
+/**
+ * Defaults the file offers its item: its own title (judged by `cleanDocumentTitle`) and, for a PDF,
+ * whether its pages have a slide's shape.
+ */
+export type FileFacts = { title: string | null; deck: boolean };
+export type PageText = { pages: string[]; pageCount: number; facts: FileFacts };
+
+/** Pages whose shape decides deck or document: a title slide and two more say enough. */
+const SHAPE_PAGES = 3;
+
+async function pdfFacts(pdf: OpenPdf, pageCount: number): Promise<FileFacts> {
+  // A broken Info dictionary or page box costs the default, never the upload.
+  const title = await pdf.documentTitle().catch(() => null);
+  const sizes = [];
+  for (let n = 1; n <= Math.min(pageCount, SHAPE_PAGES); n++) sizes.push(await pdf.pageSize(n).catch(() => null));
+  return { title: cleanDocumentTitle(title), deck: sizes.every(Boolean) && looksLikeDeck(sizes as { width: number; height: number }[]) };
+}
 export type Rendered = { derivatives: Derivative[]; placeholder: string };
 
 /** A PDF's declared page count, refused when it is not a count a real document could have. */
@@ -59,7 +78,9 @@ export const TASKS = {
     }
     if (kind === "pdf") {
       try {
-        return { kind, pageCount: checkedPageCount(await pdfFor(file)), problem: null };
+        const pdf = await pdfFor(file);
+        const pageCount = checkedPageCount(pdf);
+        return { kind, pageCount, problem: null, facts: await pdfFacts(pdf, pageCount) };
       } catch (error) {
         if (error instanceof PdfProblem) return { kind, pageCount: null, problem: error.message };
         throw error;
@@ -67,7 +88,8 @@ export const TASKS = {
     }
     if (isOfficeKind(kind)) {
       try {
-        await extractOffice(file, kind);
+        const { title } = await extractOffice(file, kind);
+        return { kind, pageCount: null, problem: null, facts: { title: cleanDocumentTitle(title), deck: false } };
       } catch (error) {
         if (error instanceof OfficeProblem) return { kind, pageCount: null, problem: error.message };
         throw error;
@@ -88,12 +110,12 @@ export const TASKS = {
         ),
       );
     }
-    return { pages, pageCount };
+    return { pages, pageCount, facts: await pdfFacts(pdf, pageCount) };
   },
 
   async officeText({ file, kind }: { file: string; kind: "pptx" | "docx" | "xlsx" }): Promise<PageText> {
-    const { pages, pageCount } = await extractOffice(file, kind);
-    return { pages: pages.map(cleanText), pageCount };
+    const { pages, pageCount, title } = await extractOffice(file, kind);
+    return { pages: pages.map(cleanText), pageCount, facts: { title: cleanDocumentTitle(title), deck: false } };
   },
 
   imageDerivatives({ file }: { file: string }): Promise<Rendered> {

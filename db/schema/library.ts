@@ -33,6 +33,14 @@ export const items = pgTable(
     /** Who made the last metadata change, so a 409 can say whose edit won. */
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     videoUrl: text("video_url"),
+    /**
+     * Where an uploaded item's title came from while nobody has chosen one: "filename" (the name,
+     * title-cased) or "file" (the document's own title). Null once typed. Extraction may replace only
+     * a "filename" title, with the document's own.
+     */
+    titleDefault: text("title_default", { enum: ["filename", "file"] }),
+    /** Likewise the type: "kind" (from the file format) may become "shape" (a PDF with slide-shaped pages). */
+    typeDefault: text("type_default", { enum: ["kind", "shape"] }),
     /** Internal-only (battle cards, pricing notes): never offered to buyers through a share. */
     notForBuyers: boolean("not_for_buyers").notNull().default(false),
     expiresAt: timestamp("expires_at", { withTimezone: true }),

@@ -2,6 +2,7 @@
 // for review, an admin publishes them, and a seller opens one on a phone and sees its page previews.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeImage, makePdf } from "@/content/demo/files";
+import { titleFromFilename } from "@/content/titles";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
 
@@ -21,6 +22,9 @@ describeBrowser("publishing from upload to a seller's phone", () => {
   const stamp = Date.now().toString(36);
   const pdfName = `field-guide-${stamp}.pdf`;
   const imageName = `visit-checklist-${stamp}.png`;
+  // Neither file has a title of its own: both are named after the file, title-cased (issue #17).
+  const pdfTitle = titleFromFilename(pdfName);
+  const imageTitle = titleFromFilename(imageName);
 
   // The workflow bar at the top of the item page (decision 023); the same moves sit in the Workflow section below.
   const workflowBar = (page: Page) => page.getByRole("region", { name: "Workflow actions" });
@@ -47,8 +51,17 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     await page.getByRole("checkbox", { name: "Atlas Platform" }).check();
     await page.getByRole("button", { name: "Upload as drafts" }).click();
     const results = page.getByRole("region", { name: "Upload results" });
-    await results.getByRole("link", { name: `Open ${imageName}` }).waitFor();
-    for (const name of [pdfName, imageName]) {
+    await results.getByRole("link", { name: `Open ${imageTitle}` }).waitFor();
+    expect(await results.getByRole("listitem").filter({ hasText: pdfName }).textContent()).toContain("(Document)");
+    // The pages the pipeline draws appear under the result, linking to the item.
+    const firstPage = results.getByRole("img", { name: `Page 1 of ${pdfTitle}` });
+    await firstPage.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((alt) => {
+      const img = document.querySelector<HTMLImageElement>(`img[alt="${alt}"]`);
+      return Boolean(img && img.complete && img.naturalWidth > 0);
+    }, `Page 1 of ${pdfTitle}`);
+    expect(await page.getByRole("button", { name: "Upload as drafts" }).isEnabled()).toBe(true);
+    for (const name of [pdfTitle, imageTitle]) {
       const href = await results.getByRole("link", { name: `Open ${name}` }).getAttribute("href");
       itemIds.push(href!.split("/").pop()!);
     }
@@ -90,7 +103,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     const page = await phone.context.newPage();
     await signIn(page, "seller@demo.test");
     await page.goto(`/items/${itemIds[0]}?page=2`);
-    await page.getByRole("heading", { level: 1, name: `field-guide-${stamp}` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: pdfTitle }).waitFor();
     const page2 = page.getByRole("img", { name: "Page 2 of 2" });
     await page2.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => {
@@ -107,7 +120,7 @@ describeBrowser("publishing from upload to a seller's phone", () => {
   it("shows the seller the published image's preview", async () => {
     const page = await phone.context.newPage();
     await page.goto(`/items/${itemIds[1]}`);
-    const img = page.getByRole("img", { name: `visit-checklist-${stamp}` });
+    const img = page.getByRole("img", { name: imageTitle });
     await img.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => {
       const el = document.querySelector<HTMLImageElement>("img.preview-img");

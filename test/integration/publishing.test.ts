@@ -72,7 +72,7 @@ describe("file types (decided by bytes)", () => {
   it("turns a PDF into a draft document with text per page and page previews", async () => {
     const bytes = await makePdf(["Pricing\nAtlas costs less than you think", "Security\nEncrypted at rest with AES-256"]);
     const item = await uploadOne({ filename: "atlas-pricing.pdf", bytes }, { tags: ["product:atlas"] });
-    expect(item).toMatchObject({ type: "document", status: "draft", title: "atlas-pricing" });
+    expect(item).toMatchObject({ type: "document", status: "draft", title: "Atlas Pricing" });
     expect(item.versions).toHaveLength(1);
     expect(item.tags.map((t: any) => t.value)).toEqual(["atlas"]);
     await pub.jobs.runUntilIdle();
@@ -234,7 +234,7 @@ describe("file types (decided by bytes)", () => {
     ]);
     expect(res.status).toBe(201);
     const body = (await res.json()) as any;
-    expect(body.items.map((i: any) => i.title)).toEqual(["a", "b"]);
+    expect(body.items.map((i: any) => i.title)).toEqual(["A", "B"]);
     expect(body.failed).toEqual([]);
   });
 });

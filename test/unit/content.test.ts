@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { makeDocx, makeMp4Header, makePptx, makeXlsx } from "@/content/demo/files";
 import { markdownToText, renderMarkdown } from "@/content/markdown";
 import { extractOffice } from "@/content/office";
-import { safeFilename, sniffFile, sniffHead, titleFromFilename } from "@/content/sniff";
+import { safeFilename, sniffFile, sniffHead } from "@/content/sniff";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-unit-"));
 const onDisk = (name: string, bytes: Uint8Array) => {
@@ -73,12 +73,6 @@ describe("safeFilename", () => {
 
   it("caps the length at 200 characters", () => {
     expect(safeFilename("x".repeat(500) + ".pdf")).toHaveLength(200);
-  });
-});
-
-describe("titleFromFilename", () => {
-  it("drops the extension and turns underscores into spaces", () => {
-    expect(titleFromFilename("Q3_pricing_sheet.pdf")).toBe("Q3 pricing sheet");
   });
 });
 

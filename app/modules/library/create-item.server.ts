@@ -4,7 +4,9 @@ import { inspectFile, queueProcessing } from "@/content/pipeline";
 import { isImageProblem } from "@/content/problems";
 import type { FileWork } from "@/content/workers/pool";
 import { markdownToText } from "@/content/markdown";
-import { KIND_INFO, sniffFile, titleFromFilename, type FileKind } from "@/content/sniff";
+import { KIND_INFO, sniffFile, type FileKind } from "@/content/sniff";
+import { titleFromFilename } from "@/content/titles";
+import type { Inspection } from "@/content/pipeline";
 import { sha256 } from "@/content/storage";
 import type { Db } from "@/db/client";
 import { itemTransitions, itemVersions, items } from "@/db/schema";
@@ -31,6 +33,26 @@ export const DEFAULT_TYPE_FOR_KIND: Record<FileKind, ItemType> = {
   gif: "image",
   mp4: "video",
 };
+
+/**
+ * Title and type of a new upload: what the marketer chose, else what the file says (its own title, a
+ * PDF with slide-shaped pages is a deck), else the name and the format. Which default was taken is
+ * kept, so extraction may later improve a default but never overwrite a choice.
+ */
+export function uploadDefaults(filename: string, inspection: Inspection, chosen: { title?: string; type?: ItemType }) {
+  const ownTitle = inspection.facts?.title ?? null;
+  const title = chosen.title
+    ? { title: chosen.title, titleDefault: null }
+    : ownTitle
+      ? { title: ownTitle, titleDefault: "file" as const }
+      : { title: titleFromFilename(filename), titleDefault: "filename" as const };
+  const type = chosen.type
+    ? { type: chosen.type, typeDefault: null }
+    : inspection.facts?.deck
+      ? { type: "deck" as const, typeDefault: "shape" as const }
+      : { type: DEFAULT_TYPE_FOR_KIND[inspection.kind], typeDefault: "kind" as const };
+  return { ...title, ...type };
+}
 
 async function auditCreated(tx: Db, user: SessionUser, item: { id: string; title: string; type: string }, filename?: string) {
   await recordAudit(tx, {
@@ -93,13 +115,15 @@ export async function createItemsFromUpload(
     try {
       const inspection = await admitFile(files, file);
       await storage.putTemp(file.tempFile, file.key);
-      const title = upload.files.length === 1 && fields.title ? fields.title : titleFromFilename(file.filename);
+      const defaults = uploadDefaults(file.filename, inspection, {
+        title: upload.files.length === 1 ? fields.title || undefined : undefined,
+        type: fields.type ?? undefined,
+      });
       const itemId = await app.db.transaction(async (tx) => {
         const [item] = await tx
           .insert(items)
           .values({
-            type: fields.type ?? DEFAULT_TYPE_FOR_KIND[inspection.kind],
-            title,
+            ...defaults,
             summary: fields.summary,
             ownerId: fields.ownerId ?? user.id,
             updatedBy: user.id,

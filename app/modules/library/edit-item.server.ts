@@ -81,9 +81,10 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
       updatedAt: sql`now()` as never,
       updatedBy: user.id,
     };
-    if (input.title !== undefined) set.title = input.title;
+    // A saved title or type is the marketer's: extraction no longer replaces it (see applyFileFacts).
+    if (input.title !== undefined) [set.title, set.titleDefault] = [input.title, null];
     if (input.summary !== undefined) set.summary = input.summary;
-    if (input.type !== undefined) set.type = input.type;
+    if (input.type !== undefined) [set.type, set.typeDefault] = [input.type, null];
     // An empty owner field means "leave as is": ownership is never cleared by an edit.
     if (input.ownerId) set.ownerId = input.ownerId;
     if (input.expiresAt !== undefined) set.expiresAt = input.expiresAt;
