@@ -6,8 +6,8 @@ import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
 import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
-import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
+import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
@@ -103,25 +103,7 @@ export default function Invitations() {
             <label htmlFor="invite-email">Email</label>
             <input id="invite-email" name="email" type="email" required maxLength={254} />
           </div>
-          <div>
-            <label htmlFor="invite-role">Role</label>
-            <select id="invite-role" name="role" defaultValue="seller">
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="invite-team">Team</label>
-            <select id="invite-team" name="teamId" defaultValue="">
-              <option value="">No team</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <RoleAndTeamFields idPrefix="invite" teams={teams} />
         </div>
         <p>
           <button type="submit" disabled={busy}>

@@ -1,6 +1,7 @@
 // The admin's people page in parts: the people table, adding a person with a password, and teams.
 import { Form } from "@remix-run/react";
 import { ROLES } from "@/vocabulary/people";
+import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
 
 type Person = { id: string; name: string; email: string; role: string; teamId: string | null; active: boolean };
 type Team = { id: string; name: string; region: string | null; members: number };
@@ -84,25 +85,7 @@ export function AddPersonForm({ teams, busy }: { teams: Team[]; busy: boolean })
         </div>
       </div>
       <div className="row">
-        <div>
-          <label htmlFor="new-role">Role</label>
-          <select id="new-role" name="role" defaultValue="seller">
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="new-team">Team</label>
-          <select id="new-team" name="teamId" defaultValue="">
-            <option value="">No team</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleAndTeamFields idPrefix="new" teams={teams} />
         <div>
           <label htmlFor="new-password">Initial password</label>
           <input id="new-password" name="password" type="password" minLength={10} required autoComplete="new-password" />

@@ -1,0 +1,32 @@
+// The role and team pickers an admin fills in when adding a person or inviting one.
+import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
+
+type Team = { id: string; name: string };
+
+export function RoleAndTeamFields({ idPrefix, teams }: { idPrefix: string; teams: Team[] }) {
+  return (
+    <>
+      <div>
+        <label htmlFor={`${idPrefix}-role`}>Role</label>
+        <select id={`${idPrefix}-role`} name="role" defaultValue="seller">
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={`${idPrefix}-team`}>Team</label>
+        <select id={`${idPrefix}-team`} name="teamId" defaultValue="">
+          <option value="">No team</option>
+          {teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}
