@@ -1,4 +1,20 @@
 // Zod's error class for route actions. NOTE: route modules import it from here, not from "zod": a
 // `.server` module is empty in the browser bundle, while a plain `import { ZodError } from "zod"` in a
 // route made esbuild load all of zod (~450 KB, ~100 KB gzip) on pages that never validate in the browser.
+import { z } from "zod";
+import { UUID_PATTERN } from "@/vocabulary/ids";
+
 export { ZodError } from "zod";
+
+/** A `?page=` number: 1 when missing or nonsense, at most 1,000 (deeper pages are a search's job). */
+export const pageNumber = (value: unknown) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .catch(1)
+    .parse(value ?? 1);
+
+/** A string field that must be a UUID, with the message a user sees otherwise. */
+export const uuidSchema = (message = "must be a UUID") => z.string().regex(UUID_PATTERN, message);

@@ -3,7 +3,6 @@
 // bottom of the feedback inbox).
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { formatDate } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
@@ -12,19 +11,18 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction } from "~/modules/feedback/inbox.server";
 import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listRequestPage } from "~/modules/feedback/requests.server";
+import { pageNumber } from "~/modules/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];
 
 const SHOW = ["open", ...REQUEST_STATUSES, "all"] as const;
 const SHOW_TEXT: Record<string, string> = { open: "Open (new and planned)", ...REQUEST_STATUS_LABEL, all: "All" };
-const Query = z.object({
-  show: z.enum(SHOW).catch("open").default("open"),
-  page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
-});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const { show, page } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const show = SHOW.find((s) => s === params.get("show")) ?? "open";
+  const page = pageNumber(params.get("page"));
   const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, page });
   return { show, ...list };
 }

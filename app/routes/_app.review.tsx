@@ -1,13 +1,13 @@
 // "Awaiting my review": what this marketer or admin may approve, oldest submission first.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { formatDateTime } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { awaitingReview, awaitingReviewCount } from "~/modules/library/review.server";
+import { pageNumber } from "~/modules/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Fieldkit" }];
 
@@ -15,13 +15,7 @@ const PAGE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const page = z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .catch(1)
-    .parse(new URL(request.url).searchParams.get("page") ?? 1);
+  const page = pageNumber(new URL(request.url).searchParams.get("page"));
   const [entries, total] = await Promise.all([
     awaitingReview(context.app.db, { user, limit: PAGE, offset: (page - 1) * PAGE }),
     awaitingReviewCount(context.app.db, { user }),

@@ -1,9 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { SynonymGroupInput, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
+import { SynonymAction, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
 import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Search synonyms · Fieldkit" }];
@@ -16,17 +15,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { groups: groups.map((g) => ({ id: g.id, terms: g.terms })) };
 }
 
-const Action = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("add"), terms: SynonymGroupInput }),
-  z.object({ intent: z.literal("delete"), id: z.string().max(64) }),
-]);
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ROLES);
   const form = Object.fromEntries(await request.formData());
   return formAction(
     async () => {
-      const input = Action.parse(form);
+      const input = SynonymAction.parse(form);
       if (input.intent === "add") {
         await addSynonymGroup(context.app, user, input.terms);
         return { formError: null, done: `Saved: ${input.terms.join(" = ")}` };

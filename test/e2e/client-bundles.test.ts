@@ -20,6 +20,9 @@ const SERVER_MARKERS = [
   { name: "a Node built-in module", pattern: /["']node:(fs|crypto|path|child_process|stream)["']/ },
   { name: "the file pipeline", pattern: /pdfjs-dist|sharp/ },
   { name: "nodemailer", pattern: /nodemailer/ },
+  // Not server-only, but ~95 KB gzip that no page needs in the browser: it slipped into every page once
+  // through a shared module and cost the phone pages about a second of Lighthouse's LCP.
+  { name: "zod", pattern: /ZodError|\$ZodType/ },
 ];
 
 describe("client bundles", () => {

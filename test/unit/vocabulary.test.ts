@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatSize } from "@/vocabulary/format";
-import { UUID_SOURCE, isUuid, uuidSchema } from "@/vocabulary/ids";
+import { uuidSchema } from "~/modules/validation.server";
+import { UUID_SOURCE, isUuid } from "@/vocabulary/ids";
 
 describe("isUuid and uuidSchema", () => {
   it("accept a UUID in either case and nothing around it", () => {

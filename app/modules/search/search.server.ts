@@ -11,7 +11,7 @@ import { audienceTeams, visibleItemsWhere } from "~/modules/library/audience.ser
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
-import { uuidSchema } from "@/vocabulary/ids";
+import { uuidSchema } from "~/modules/validation.server";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 50;

@@ -28,6 +28,12 @@ export const SynonymGroupInput = z
       .max(20, "A group has at most 20 terms."),
   );
 
+/** The synonyms page's form: add a group, or delete one. */
+export const SynonymAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("add"), terms: SynonymGroupInput }),
+  z.object({ intent: z.literal("delete"), id: z.string().max(64) }),
+]);
+
 export async function listSynonyms(ctx: AppContext, user: SessionUser) {
   if (!canManageSynonyms(user)) throw forbidden("Only marketers and admins manage synonyms.");
   return ctx.db

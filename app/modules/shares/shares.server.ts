@@ -14,7 +14,8 @@ import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { engagementFor, summariesFor, type ShareEngagement, type ShareSummary } from "./engagement.server";
-import { isUuid, uuidSchema } from "@/vocabulary/ids";
+import { isUuid } from "@/vocabulary/ids";
+import { uuidSchema } from "~/modules/validation.server";
 import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
 
 export { MAX_SHARE_ITEMS };

@@ -2,7 +2,7 @@
 // others), and the time rules (decision 011).
 import { z } from "zod";
 import { EVENT_TYPES } from "@/vocabulary/feedback";
-import { uuidSchema } from "@/vocabulary/ids";
+import { uuidSchema } from "~/modules/validation.server";
 import { zodMessage } from "~/modules/api.server";
 import { AppError } from "~/modules/errors.server";
 import { DAY_MS } from "~/modules/feedback/score.server";
