@@ -108,9 +108,9 @@ describeBrowser("sharing several items at once", () => {
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
     for (const title of [DECK, ONE_PAGER]) {
       await page.goto(`/items/${await idOf(page, title)}`);
-      // The button appears once the page has hydrated and read the device's store; a retried test finds
-      // the item already saved. Wait for either before deciding.
-      const save = page.getByRole("button", { name: "Save for offline" });
+      // The button comes alive once the page has hydrated and read the device's store (it is drawn disabled
+      // before); a retried test finds the item already saved. Wait for either before deciding.
+      const save = page.getByRole("button", { name: "Save for offline", disabled: false });
       const saved = page.getByText("Saved on this device");
       await save.or(saved).first().waitFor({ timeout: 30_000 });
       if (await save.isVisible()) await save.click();

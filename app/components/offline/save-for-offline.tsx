@@ -92,19 +92,25 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
     r.offlineEvents.dispatchEvent(new Event("change"));
   };
 
-  // Server-rendered and before hydration there is nothing to show: saving needs JavaScript and a device store.
-  // The empty box keeps the buttons' place, so the page below does not jump when they appear (CLS).
   // The share link is there from the first paint: sharing with a buyer is a plain page, no JavaScript needed.
   const shareLink = shareable ? (
     <a className="button secondary" href={`/shares/new?item=${item.id}`}>
       Share with a buyer
     </a>
   ) : null;
+  // Server-rendered and before hydration, saving cannot work yet (it needs JavaScript and a device store):
+  // the usual buttons are drawn disabled, so the page below keeps its place when they come alive (CLS),
+  // even where the two buttons wrap onto two rows on a narrow phone.
   if (!ready)
     return (
-      <div className="save-offline">
-        <div className="row">{shareLink}</div>
-      </div>
+      <section className="save-offline" aria-label="Offline">
+        <div className="row">
+          <button type="button" disabled>
+            Save for offline
+          </button>
+          {shareLink}
+        </div>
+      </section>
     );
   return (
     <section className="save-offline" aria-label="Offline">
