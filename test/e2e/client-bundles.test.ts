@@ -20,6 +20,9 @@ const SERVER_MARKERS = [
   { name: "a Node built-in module", pattern: /["']node:(fs|crypto|path|child_process|stream)["']/ },
   { name: "the file pipeline", pattern: /pdfjs-dist|sharp/ },
   { name: "nodemailer", pattern: /nodemailer/ },
+  // Charts are drawn on the server (decision 029): Plot's stylesheet variable and linkedom's symbols.
+  { name: "Observable Plot", pattern: /--plot-background/ },
+  { name: "the linkedom DOM shim", pattern: /Symbol\(["']DOMParser["']\)/ },
 ];
 
 describe("client bundles", () => {
