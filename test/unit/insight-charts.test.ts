@@ -61,9 +61,17 @@ describe("the effectiveness quadrant", () => {
   it("places labels where they cover no point and no other label, on a crowded set", () => {
     const svg = parse(quadrant());
     const fontSize = Number(svg.getAttribute("font-size"));
-    const points = Array.from(svg.querySelectorAll("g.chart-point a > *")).map((el) => {
-      const [x, y] = el.tagName.toLowerCase() === "circle" ? [Number(el.getAttribute("cx")), Number(el.getAttribute("cy"))] : translate(el);
-      return { x, y, r: 6 };
+    // Each point's box from its own geometry: a circle's centre and radius, or a symbol's path corners.
+    const points: Box[] = Array.from(svg.querySelectorAll("g.chart-point a > *")).map((el) => {
+      if (el.tagName.toLowerCase() === "circle") {
+        const [cx, cy, r] = ["cx", "cy", "r"].map((a) => Number(el.getAttribute(a)));
+        return { left: cx - r, right: cx + r, top: cy - r, bottom: cy + r };
+      }
+      const [tx, ty] = translate(el);
+      const nums = (el.getAttribute("d") ?? "").match(/-?\d+(\.\d+)?/g)!.map(Number);
+      const xs = nums.filter((_, i) => i % 2 === 0).map((v) => v + tx);
+      const ys = nums.filter((_, i) => i % 2 === 1).map((v) => v + ty);
+      return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
     });
     expect(points).toHaveLength(40);
     const boxes: Box[] = Array.from(svg.querySelectorAll("g.chart-label")).flatMap((g) => {
@@ -81,9 +89,8 @@ describe("the effectiveness quadrant", () => {
     expect(boxes.length).toBeGreaterThanOrEqual(3);
     for (const b of boxes) {
       for (const p of points) {
-        const nx = Math.max(b.left, Math.min(p.x, b.right));
-        const ny = Math.max(b.top, Math.min(p.y, b.bottom));
-        expect((nx - p.x) ** 2 + (ny - p.y) ** 2, `label at ${b.left},${b.top} over point ${p.x},${p.y}`).toBeGreaterThanOrEqual(p.r ** 2);
+        const overlap = b.left < p.right && p.left < b.right && b.top < p.bottom && p.top < b.bottom;
+        expect(overlap, `label at ${b.left},${b.top} over point at ${p.left},${p.top}`).toBe(false);
       }
       for (const other of boxes) {
         if (other === b) continue;

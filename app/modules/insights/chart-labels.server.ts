@@ -2,7 +2,13 @@
 // told and does not avoid collisions, so the places are chosen here, in pixels, before the plot is drawn.
 
 export type Box = { left: number; right: number; top: number; bottom: number };
-export type Spot = "right" | "left" | "above" | "below";
+export type Spot = "right" | "left" | "above" | "below" | "above-right" | "above-left" | "below-right" | "below-left";
+/** Tried in this order: beside the point first, then above or below it, centred or leaning away from an edge. */
+export const SPOTS: Spot[] = ["right", "left", "above", "below", "above-right", "above-left", "below-right", "below-left"];
+
+/** Which end of the text sits at the anchor: "start" runs right from it, "end" runs left. */
+export const spotAnchor = (spot: Spot): "start" | "end" | "middle" =>
+  spot === "right" || spot.endsWith("-right") ? "start" : spot === "left" || spot.endsWith("-left") ? "end" : "middle";
 export type Obstacle = { x: number; y: number; r: number };
 
 /**
@@ -22,7 +28,8 @@ export function labelBox(point: Obstacle, text: string, spot: Spot, fontSize: nu
   const { dx, dy } = spotOffset(spot, point.r, fontSize);
   const cx = point.x + dx;
   const cy = point.y + dy;
-  const left = spot === "right" ? cx : spot === "left" ? cx - w : cx - w / 2;
+  const anchor = spotAnchor(spot);
+  const left = anchor === "start" ? cx : anchor === "end" ? cx - w : cx - w / 2;
   return { left, right: left + w, top: cy - h / 2, bottom: cy + h / 2 };
 }
 
@@ -32,8 +39,9 @@ export function spotOffset(spot: Spot, r: number, fontSize: number): { dx: numbe
   const half = fontSize * 0.6;
   if (spot === "right") return { dx: away, dy: 0 };
   if (spot === "left") return { dx: -away, dy: 0 };
-  if (spot === "above") return { dx: 0, dy: -(away + half) };
-  return { dx: 0, dy: away + half };
+  const dy = spot.startsWith("above") ? -(away + half) : away + half;
+  // Leaning labels start at the point's centre line, so they read as its own and not a neighbour's.
+  return { dx: spot.endsWith("-right") ? -r : spot.endsWith("-left") ? r : 0, dy };
 }
 
 export const overlaps = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -49,7 +57,7 @@ const inside = (box: Box, frame: Box) =>
   box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
 
 /**
- * Greedy placement in priority order: each label takes the first spot (right, left, above, below) that
+ * Greedy placement in priority order: each label takes the first spot (SPOTS, in order) that
  * stays inside the frame and clears every point and every label already placed; a label with no such
  * spot is left out (the table beside the chart names every point). Returns a spot per placed index.
  */
@@ -71,7 +79,7 @@ export function placeLabels({
   const taken: Box[] = [];
   for (const { index, text } of labels) {
     if (placed.size >= max) break;
-    for (const spot of ["right", "left", "above", "below"] as const) {
+    for (const spot of SPOTS) {
       const box = labelBox(points[index], text, spot, fontSize);
       if (!inside(box, frame) || points.some((p) => hitsPoint(box, p)) || taken.some((t) => overlaps(box, t))) continue;
       placed.set(index, spot);

@@ -1,6 +1,6 @@
 // The insight pages' charts, drawn on the server with Observable Plot and sent as SVG markup: the browser
 // downloads no charting code, and each chart sits beside the table that is its accessible alternative.
-import { placeLabels, shortLabel, spotOffset, type Spot } from "./chart-labels.server";
+import { SPOTS, placeLabels, shortLabel, spotAnchor, spotOffset, type Spot } from "./chart-labels.server";
 import { Plot, memoChart, renderPlot } from "./plot-svg.server";
 
 const FONT = 11;
@@ -74,6 +74,9 @@ function drawQuadrant({
   const height = 360;
   const m = { top: 34, right: 20, bottom: 44, left: 52 };
   const r = 6;
+  // NOTE: Plot sizes every symbol to the circle's area, so a diamond reaches 9.9 px from its centre and a
+  // triangle 9.3 px: labels keep clear of that reach, not of r.
+  const reach = 10;
   const xMax = Math.max(10, ...points.map((p) => p.views)) * 1.15;
   const x = {
     type: "symlog" as const,
@@ -83,7 +86,9 @@ function drawQuadrant({
     tickFormat: fmt,
     label: QUADRANT_X_LABEL,
   };
-  const y = { domain: [0, 1], range: [height - m.bottom, m.top], tickFormat: pct, ticks: 5, grid: true, label: QUADRANT_Y_LABEL };
+  // Adjusted shares rarely come near 100 % with few ratings: the axis stops a step above the highest.
+  const yMax = Math.min(1, Math.max(0.4, Math.ceil((Math.max(...points.map((p) => p.score)) + 0.1) * 5) / 5));
+  const y = { domain: [0, yMax], range: [height - m.bottom, m.top], tickFormat: pct, ticks: 5, grid: true, label: QUADRANT_Y_LABEL };
   const sx = Plot.scale({ x }) as { apply: (v: number) => number };
   const sy = Plot.scale({ y }) as { apply: (v: number) => number };
   const rows = points.map((p, i) => ({
@@ -93,16 +98,16 @@ function drawQuadrant({
   }));
   const byViews = rows.map((p, index) => ({ index, p })).sort((a, b) => b.p.views - a.p.views);
   const spots = placeLabels({
-    points: rows.map((p) => ({ x: sx.apply(p.views), y: sy.apply(p.score), r: r + 1 })),
+    points: rows.map((p) => ({ x: sx.apply(p.views), y: sy.apply(p.score), r: reach })),
     labels: byViews.map(({ index, p }) => ({ index, text: shortLabel(p.title) })),
     frame: { left: m.left, right: width - m.right, top: m.top, bottom: height - m.bottom },
     fontSize: FONT,
     max: maxLabels,
   });
   const labelMark = (spot: Spot) => {
-    const { dx, dy } = spotOffset(spot, r + 1, FONT);
+    const { dx, dy } = spotOffset(spot, reach, FONT);
     const data = rows.filter((_, i) => spots.get(i) === spot);
-    const textAnchor = spot === "right" ? "start" : spot === "left" ? "end" : "middle";
+    const textAnchor = spotAnchor(spot);
     return Plot.text(data, {
       x: "views",
       y: "score",
@@ -142,7 +147,7 @@ function drawQuadrant({
             },
           ),
         ),
-        ...(["right", "left", "above", "below"] as const).map(labelMark),
+        ...SPOTS.map(labelMark),
       ],
     },
     { label, role: "group", fontSize: FONT },
@@ -171,7 +176,8 @@ function drawBars(data: { label: string; value: number }[], label: string, xLabe
   const rows = data.map((d, i) => ({ ...d, key: `${i}`, text: shortLabel(d.label, 48) }));
   return renderPlot(
     {
-      width: 480,
+      // Drawn near the size it is shown at in half a desk column or on a phone, so text stays ~11 px.
+      width: 360,
       height,
       marginTop: m.top,
       marginRight: m.right,
@@ -240,7 +246,7 @@ function drawLine({
   const top = max ?? Math.max(1, ...points.map((p) => p.y));
   return renderPlot(
     {
-      width: 480,
+      width: 440,
       height: 220,
       marginTop: 28,
       marginRight: 20,
