@@ -75,7 +75,7 @@ export default function AuditLog() {
       </Form>
       {entries.length ? (
         <TableScroll label="Table of audit entries" style={{ marginTop: "1rem" }}>
-          <table>
+          <table className="audit-table">
             <caption className="visually-hidden">Audit entries, newest first</caption>
             <thead>
               <tr>

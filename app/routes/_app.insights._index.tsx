@@ -14,20 +14,23 @@ import {
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { loadInsightsPage, readFilters } from "~/modules/insights/page.server";
+import { insightsPageCharts } from "~/modules/insights/page-charts.server";
 
 export const meta: MetaFunction = () => [{ title: "Insights · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "manager", "admin"]);
   return pageData(async () => {
-    const filters = readFilters(new URL(request.url));
-    return { filters, role: user.role, ...(await loadInsightsPage(context.app, { user, filters })) };
+    const url = new URL(request.url);
+    const filters = readFilters(url);
+    const page = await loadInsightsPage(context.app, { user, filters });
+    return { filters, role: user.role, ...page, charts: insightsPageCharts(page, url.searchParams.toString()) };
   });
 }
 
 export default function Insights() {
   const data = useLoaderData<typeof loader>();
-  const { filters, items, quadrant, health, gaps, openRequests, adoption, topBottom, show, teams } = data;
+  const { filters, items, quadrant, health, gaps, openRequests, adoption, topBottom, show, teams, charts } = data;
   const { search } = useLocation();
   const qs = new URLSearchParams(search);
   const csv = (table: string) => {
@@ -49,10 +52,10 @@ export default function Insights() {
         ) : null}
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights" />
-      {show.leading && adoption ? <AdoptionSection adoption={adoption} csv={csv} /> : null}
-      {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} csv={csv} /> : null}
+      {show.leading && adoption ? <AdoptionSection adoption={adoption} chart={charts.adoption} csv={csv} /> : null}
+      {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} charts={charts} csv={csv} /> : null}
       {show.leading && topBottom ? <TopBottomSection topBottom={topBottom} csv={csv} detail={detail} /> : null}
-      <QuadrantSection quadrant={quadrant} csv={csv} detail={detail} />
+      <QuadrantSection quadrant={quadrant} chart={charts.quadrant} csv={csv} detail={detail} />
       <ItemsSection items={items} itemCount={data.itemCount} csv={csv} detail={detail} />
       <GapsSection gaps={gaps} openRequests={openRequests} csv={csv} />
       {health ? <HealthSection health={health} csv={csv} detail={detail} /> : null}

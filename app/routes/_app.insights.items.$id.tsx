@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ChartFigure, CsvLink, LineChart } from "~/components/feedback/charts";
+import { ChartFigure, CsvLink, PlotChart } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
@@ -9,6 +9,7 @@ import { REASON_LABEL } from "@/vocabulary/feedback";
 import { itemDetail } from "~/modules/insights/item-report.server";
 import { scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
+import { itemPageCharts } from "~/modules/insights/page-charts.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";
 import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
 import { CommentsSection, ReasonsSection, SearchTermsSection } from "~/components/insights/item-sections";
@@ -29,12 +30,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       from: new Date(`${filters.range.from}T00:00:00Z`),
       to: new Date(to.getTime() + 86_400_000),
     });
+    const reasons = detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason }));
     return {
       buyers,
       filters,
       teams,
       itemId: params.id!,
-      detail: { ...detail, reasons: detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason })) },
+      detail: { ...detail, reasons },
+      charts: itemPageCharts({ trend: detail.trend, reasons }),
     };
   });
 }
@@ -42,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${Math.round(n * 100)} %`);
 
 export default function ItemInsights() {
-  const { detail, filters, teams, itemId, buyers } = useLoaderData<typeof loader>();
+  const { detail, filters, teams, itemId, buyers, charts } = useLoaderData<typeof loader>();
   const i = detail.item;
   const p = new URLSearchParams({ table: "item-trend", from: filters.range.from, to: filters.range.to });
   if (filters.teamId) p.set("team", filters.teamId);
@@ -86,8 +89,8 @@ export default function ItemInsights() {
           <dd>{i ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "–"}</dd>
         </div>
         <div>
-          <dt title="Wilson lower bound">Fair score</dt>
-          <dd>{i?.score ?? 0}</dd>
+          <dt title="Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100">Found useful (adjusted)</dt>
+          <dd>{pct(i?.score ?? 0)}</dd>
         </div>
       </dl>
 
@@ -97,10 +100,7 @@ export default function ItemInsights() {
           <CsvLink href={`/insights/items/${itemId}/export?${p}`} />
         </div>
         <ChartFigure title="Views per day">
-          <LineChart
-            points={detail.trend.map((d) => ({ x: d.day, y: d.views }))}
-            label={`Views per day, ${detail.trend.reduce((s, d) => s + d.views, 0)} in total; the table below lists each day`}
-          />
+          <PlotChart svg={charts.trend} />
         </ChartFigure>
         <details>
           <summary>Views per day as a table</summary>
@@ -125,7 +125,7 @@ export default function ItemInsights() {
         </details>
       </section>
 
-      <ReasonsSection reasons={detail.reasons} />
+      <ReasonsSection reasons={detail.reasons} chart={charts.reasons} />
       <CommentsSection comments={detail.comments} />
 
       <BuyerInsights buyers={buyers} />

@@ -21,8 +21,11 @@ const SERVER_MARKERS = [
   { name: "the file pipeline", pattern: /pdfjs-dist|sharp/ },
   { name: "nodemailer", pattern: /nodemailer/ },
   // Not server-only, but ~95 KB gzip that no page needs in the browser: it slipped into every page once
-  // through a shared module and cost the phone pages about a second of Lighthouse's LCP.
+  // through a shared module and nearly doubled the scripts a phone downloads.
   { name: "zod", pattern: /ZodError|\$ZodType/ },
+  // Charts are drawn on the server (decision 029): Plot's stylesheet variable and linkedom's symbols.
+  { name: "Observable Plot", pattern: /--plot-background/ },
+  { name: "the linkedom DOM shim", pattern: /Symbol\(["']DOMParser["']\)/ },
 ];
 
 describe("client bundles", () => {

@@ -1,12 +1,12 @@
 // The item insights page's sections about sellers' answers: reasons, comments, and the searches that led here.
-import { BarChart, ChartFigure } from "~/components/feedback/charts";
+import { ChartFigure, PlotChart } from "~/components/feedback/charts";
 import { EmptyState } from "~/components/shell";
 import { formatDate } from "@/vocabulary/dates";
 
 type Reason = { reason: string; label: string; count: number };
 type Comment = { useful: boolean; comment: string; versionNumber: number; team: string | null; at: string | Date };
 
-export function ReasonsSection({ reasons }: { reasons: Reason[] }) {
+export function ReasonsSection({ reasons, chart }: { reasons: Reason[]; chart: string | null }) {
   return (
     <section aria-labelledby="reasons">
       <h2 id="reasons">Why sellers rated it so</h2>
@@ -15,10 +15,7 @@ export function ReasonsSection({ reasons }: { reasons: Reason[] }) {
       ) : (
         <>
           <ChartFigure title="Reasons chosen">
-            <BarChart
-              data={reasons.map((r) => ({ label: r.label, value: r.count }))}
-              label={reasons.map((r) => `${r.label}: ${r.count}`).join(", ")}
-            />
+            <PlotChart svg={chart} />
           </ChartFigure>
           <div className="table-wrap">
             <table>

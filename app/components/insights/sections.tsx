@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import type { useLoaderData } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatDate } from "@/vocabulary/dates";
-import { BarChart, ChartFigure, CsvLink, LineChart, QuadrantChart } from "~/components/feedback/charts";
+import { ChartFigure, CsvLink, PlotChart, QuadrantLegend } from "~/components/feedback/charts";
 import { EmptyState } from "~/components/shell";
 import { TableScroll } from "~/components/table-scroll";
 import type { loader } from "~/routes/_app.insights._index";
@@ -12,6 +12,8 @@ import type { loader } from "~/routes/_app.insights._index";
 export type InsightsData = ReturnType<typeof useLoaderData<typeof loader>>;
 /** Links the sections need: a table's CSV download and an item's detail page, both keeping the filters. */
 export type InsightLinks = { csv: (table: string) => string; detail: (itemId: string) => string };
+/** SVG markup drawn by the loader (app/modules/insights/page-charts.server.ts). */
+export type InsightCharts = InsightsData["charts"];
 
 const pct = (n: number | null) => (n === null ? "–" : `${Math.round(n * 100)} %`);
 const QUADRANT_TEXT: Record<string, string> = { star: "Keep", fix: "Improve", hidden_gem: "Promote", retire: "Retire" };
@@ -29,7 +31,15 @@ function Section({ id, title, csv, children }: { id: string; title: string; csv?
   );
 }
 
-export function AdoptionSection({ adoption, csv }: { adoption: NonNullable<InsightsData["adoption"]>; csv: InsightLinks["csv"] }) {
+export function AdoptionSection({
+  adoption,
+  chart,
+  csv,
+}: {
+  adoption: NonNullable<InsightsData["adoption"]>;
+  chart: InsightCharts["adoption"];
+  csv: InsightLinks["csv"];
+}) {
   return (
     <Section id="adoption" title="Adoption: weekly active sellers" csv={csv("adoption")}>
       {adoption.teams.length === 0 ? (
@@ -37,12 +47,7 @@ export function AdoptionSection({ adoption, csv }: { adoption: NonNullable<Insig
       ) : (
         <>
           <ChartFigure title="Weekly active rate, all selected teams" caption="active sellers ÷ sellers in the team">
-            <LineChart
-              points={adoption.overall.map((w) => ({ x: w.week, y: w.rate * 100 }))}
-              max={100}
-              format={(n) => `${Math.round(n)} %`}
-              label={`Weekly active rate by week: ${adoption.overall.map((w) => `${w.week} ${pct(w.rate)}`).join(", ")}`}
-            />
+            <PlotChart svg={chart} />
           </ChartFigure>
           <TableScroll label="Table of weekly active sellers by team">
             <table aria-labelledby="adoption">
@@ -80,21 +85,23 @@ export function AdoptionSection({ adoption, csv }: { adoption: NonNullable<Insig
   );
 }
 
-export function UsageByTeamSection({ adoption, csv }: { adoption: NonNullable<InsightsData["adoption"]>; csv: InsightLinks["csv"] }) {
+export function UsageByTeamSection({
+  adoption,
+  charts,
+  csv,
+}: {
+  adoption: NonNullable<InsightsData["adoption"]>;
+  charts: Pick<InsightCharts, "teams" | "regions">;
+  csv: InsightLinks["csv"];
+}) {
   return (
     <Section id="usage-by-team" title="Usage by team and region" csv={csv("teams")}>
       <div className="chart-grid">
         <ChartFigure title="Views by team">
-          <BarChart
-            data={adoption.teams.map((t) => ({ label: t.team, value: t.views }))}
-            label={`Views by team: ${adoption.teams.map((t) => `${t.team} ${t.views}`).join(", ")}`}
-          />
+          <PlotChart svg={charts.teams} />
         </ChartFigure>
         <ChartFigure title="Views by region" actions={<CsvLink href={csv("regions")}>Regions CSV</CsvLink>}>
-          <BarChart
-            data={adoption.regions.map((r) => ({ label: r.region, value: r.views }))}
-            label={`Views by region: ${adoption.regions.map((r) => `${r.region} ${r.views}`).join(", ")}`}
-          />
+          <PlotChart svg={charts.regions} />
         </ChartFigure>
       </div>
       <TableScroll label="Table of usage by team">
@@ -162,7 +169,12 @@ export function TopBottomSection({ topBottom, csv, detail }: { topBottom: NonNul
   );
 }
 
-export function QuadrantSection({ quadrant, csv, detail }: { quadrant: InsightsData["quadrant"] } & InsightLinks) {
+export function QuadrantSection({
+  quadrant,
+  chart,
+  csv,
+  detail,
+}: { quadrant: InsightsData["quadrant"]; chart: InsightCharts["quadrant"] } & InsightLinks) {
   return (
     <Section id="quadrant" title="Effectiveness: usage × usefulness" csv={csv("quadrant")}>
       {quadrant.points.length === 0 ? (
@@ -170,15 +182,15 @@ export function QuadrantSection({ quadrant, csv, detail }: { quadrant: InsightsD
       ) : (
         <>
           <ChartFigure
-            title="Each dot is an item"
-            caption={`split at ${quadrant.splitViews} views and a fair score of ${quadrant.splitScore}`}
+            title="Each mark is an item; the most viewed are named"
+            caption={`The dashed lines cross at the middle item: ${quadrant.splitViews} views and ${pct(quadrant.splitScore)} found useful.`}
           >
-            <QuadrantChart
-              points={quadrant.points}
-              splitViews={quadrant.splitViews}
-              splitScore={quadrant.splitScore}
-              label={`Effectiveness quadrant of the ${quadrant.points.length} most viewed of ${quadrant.total} rated items; the table below lists them`}
-            />
+            <PlotChart svg={chart} />
+            <p className="meta chart-note">
+              “Found useful” is the share of sellers who said the item was useful, lowered when few answered: 1 yes out of 1 counts for less
+              than 95 out of 100.
+            </p>
+            <QuadrantLegend />
           </ChartFigure>
           <TableScroll label="Table of the effectiveness quadrant">
             <table>
@@ -187,7 +199,7 @@ export function QuadrantSection({ quadrant, csv, detail }: { quadrant: InsightsD
                 <tr>
                   <th scope="col">Item</th>
                   <th scope="col">Views</th>
-                  <th scope="col">Fair score</th>
+                  <th scope="col">Found useful (adjusted)</th>
                   <th scope="col">Ratings</th>
                   <th scope="col">Action</th>
                 </tr>
@@ -199,7 +211,7 @@ export function QuadrantSection({ quadrant, csv, detail }: { quadrant: InsightsD
                       <Link to={detail(p.itemId)}>{p.title}</Link>
                     </th>
                     <td>{p.views}</td>
-                    <td>{p.score}</td>
+                    <td>{pct(p.score)}</td>
                     <td>{p.ratings}</td>
                     <td>
                       <span className={`badge q-${p.quadrant}`}>{QUADRANT_TEXT[p.quadrant]}</span>
@@ -236,8 +248,8 @@ export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsDat
                   <th scope="col">Sellers</th>
                   <th scope="col">Shares</th>
                   <th scope="col">Useful</th>
-                  <th scope="col" title="Wilson lower bound: 1 of 1 does not outrank 95 of 100">
-                    Fair score
+                  <th scope="col" title="Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100">
+                    Found useful (adjusted)
                   </th>
                   <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">
                     Buyers
@@ -257,7 +269,7 @@ export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsDat
                     <td>
                       {i.useful}/{i.useful + i.notUseful}
                     </td>
-                    <td>{i.score}</td>
+                    <td>{pct(i.score)}</td>
                     <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
                   </tr>
                 ))}

@@ -1,0 +1,99 @@
+// Issue #17's desk defects at 1280 × 800, in light and dark: the insights charts (server-drawn SVG) have
+// axis ticks and labels that cover no point as Chromium lays them out, the alignment KPI descriptions are
+// smaller than their numbers, the audit page does not scroll sideways, and axe passes. Screenshots are
+// kept under test-results/ for people to look at.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
+import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+
+const SHOTS = "test-results/screenshots";
+const DESK = { width: 1280, height: 800 };
+
+describeBrowser("desk charts and layout", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let page: Page;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launch({ viewport: DESK });
+    page = await browser.context.newPage();
+    page.on("console", (msg) => {
+      if (/Content.Security.Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+    await signIn(page, "admin@demo.test");
+    // A title with nowhere to break a line (a file name as the API took it): such an audit row pushed the
+    // page wider than the window.
+    const title = `Atlas_Platform_enterprise_pricing_and_packaging_overview_for_healthcare_buyers_${randomBytes(4).toString("hex")}.pdf`;
+    const created = await page.request.post("/api/v1/items", { data: { type: "battle_card", title, body: "We win **offline**." } });
+    expect(created.status()).toBe(201);
+  });
+  afterAll(() => browser?.close());
+
+  for (const scheme of ["light", "dark"] as const) {
+    it(`draws the insights charts with ticks and labels clear of every point, axe clean (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/insights");
+      const section = page.getByRole("region", { name: "Effectiveness: usage × usefulness" });
+      const chart = section.getByRole("group", { name: /Effectiveness quadrant/ });
+      await chart.waitFor();
+      expect(await chart.getByRole("link").count()).toBeGreaterThan(0);
+      const svg = chart;
+      expect(await svg.locator('g[data-layer="x-axis tick"] path').count()).toBeGreaterThanOrEqual(3);
+      expect(await svg.locator('g[data-layer="y-axis tick"] path').count()).toBeGreaterThanOrEqual(3);
+      expect(await svg.locator('g[data-layer="y-axis label"]').textContent()).toContain("Found useful");
+      expect(await section.textContent()).not.toMatch(/wilson|fair score/i);
+      // Real layout boxes: no drawn label touches a drawn point.
+      const clashes = await svg.evaluate((root) => {
+        const boxes = (sel: string) => Array.from(root.querySelectorAll(sel)).map((el) => el.getBoundingClientRect());
+        const points = boxes("g.chart-point a > *");
+        const labels = boxes("g.chart-label text");
+        const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        return labels.flatMap((l, i) =>
+          points.filter((p) => hit(l, p)).map((p) => `label ${i} at ${l.x},${l.y} over point at ${p.x},${p.y}`),
+        );
+      });
+      expect(clashes).toEqual([]);
+      // The adoption line, a picture of the table beside it.
+      const adoption = page.getByRole("region", { name: "Adoption: weekly active sellers" });
+      await adoption.getByRole("img", { name: /Weekly active rate by week/ }).waitFor();
+      await expectNoAxeViolations(page, `insights at desk size (${scheme})`);
+      await page.screenshot({ path: `${SHOTS}/desk-insights-${scheme}.png`, fullPage: true });
+      expect(cspViolations).toEqual([]);
+    });
+
+    it(`shows alignment KPI descriptions smaller than their numbers (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/alignment");
+      await page.getByText("Content used per seller").waitFor();
+      const sizes = await page.locator("dl.kpis > div").evaluateAll((cards) =>
+        cards.map((card) => {
+          const [value, hint] = Array.from(card.querySelectorAll("dd")).map((dd) => parseFloat(getComputedStyle(dd).fontSize));
+          return { value, hint };
+        }),
+      );
+      expect(sizes.length).toBe(5);
+      for (const { value, hint } of sizes) {
+        expect(hint).toBeLessThan(value * 0.6);
+        expect(hint).toBeGreaterThanOrEqual(13);
+      }
+      await expectNoAxeViolations(page, `alignment at desk size (${scheme})`);
+      await page.screenshot({ path: `${SHOTS}/desk-alignment-${scheme}.png`, fullPage: true });
+    });
+
+    it(`keeps the audit page within 1280 px: long cells wrap or scroll in their box (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/admin/audit");
+      await page.getByRole("region", { name: "Table of audit entries" }).waitFor();
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      await expectNoAxeViolations(page, `audit log at desk size (${scheme})`);
+      await page.screenshot({ path: `${SHOTS}/desk-audit-${scheme}.png` });
+    });
+  }
+});
