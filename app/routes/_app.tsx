@@ -11,15 +11,14 @@ import { isOfflineFailure } from "~/offline/fallback";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  // Marketing's replies to this seller's ratings and requests, for the badge on Me: the session
-  // look-up already counted them in the same statement (decision 022); an API token did not.
-  const unread =
-    user.role === "seller"
-      ? ((await getUser(context.app, request))?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user })))
-      : 0;
+  // Marketing's replies to this seller's ratings and requests (the badge on Me) and the unread
+  // notifications (the bell): the session look-up already counted both in the same statement
+  // (decision 022); an API token did not.
+  const found = await getUser(context.app, request);
+  const unread = user.role === "seller" ? (found?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user }))) : 0;
+  const notifications = found?.unreadNotifications ?? (await unreadNotificationCount(context.app.db, { user }));
   // Items waiting for this user's review, for the count beside Review in the navigation.
   const reviews = await awaitingReviewCount(context.app.db, { user });
-  const notifications = await unreadNotificationCount(context.app.db, { user });
   return { user: publicUser(user), unread, reviews, notifications };
 }
 

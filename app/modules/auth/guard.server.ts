@@ -76,6 +76,8 @@ export type FoundUser = {
   method: AuthMethod;
   /** Sellers' unread replies from marketing, when the session look-up brought them (cookie sign-ins). */
   unreadReplies?: number;
+  /** Unread in-app notifications, likewise. */
+  unreadNotifications?: number;
 };
 
 export function getUser(ctx: AppContext, request: Request): Promise<FoundUser | null> {
@@ -99,8 +101,8 @@ async function lookUpUser(ctx: AppContext, request: Request): Promise<FoundUser 
   if (!token) return null;
   const found = await userForSessionToken(ctx.db, token);
   if (!found) return null;
-  const { unreadReplies, ...user } = found;
-  return { user, method: "cookie", unreadReplies };
+  const { unreadReplies, unreadNotifications, ...user } = found;
+  return { user, method: "cookie", unreadReplies, unreadNotifications };
 }
 
 /** Pages: an anonymous (or expired) visitor is sent to sign in and brought back afterwards. */

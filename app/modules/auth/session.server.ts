@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { apiTokens, feedbackReplies, loginAttempts, sessions, teamLeads, users } from "@/db/schema";
+import { apiTokens, feedbackReplies, loginAttempts, notifications, sessions, teamLeads, users } from "@/db/schema";
 import type { Role } from "@/vocabulary/people";
 import { AppError } from "~/modules/errors.server";
 import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
@@ -104,10 +104,14 @@ export async function endAllSessions(db: Db, userId: string): Promise<void> {
 
 /**
  * The user behind a browser session, in one statement built once per database handle: every page
- * request runs it, so it also brings the manager's teams and, for sellers, the count of marketing's
- * replies not read yet (the badge in the shell) instead of one more round trip each (decision 022).
+ * request runs it, so it also brings the manager's teams, for sellers the count of marketing's replies
+ * not read yet (the badge on Me), and the unread in-app notifications (the bell) instead of one more
+ * round trip each (decision 022).
  */
-export async function userForSessionToken(db: Db, token: string): Promise<(SessionUser & { unreadReplies: number }) | null> {
+export async function userForSessionToken(
+  db: Db,
+  token: string,
+): Promise<(SessionUser & { unreadReplies: number; unreadNotifications: number }) | null> {
   let statement = sessionStatements.get(db);
   if (!statement) sessionStatements.set(db, (statement = sessionStatement(db)));
   const [row] = await statement.execute({ tokenHash: hashToken(token) });
@@ -120,6 +124,7 @@ export async function userForSessionToken(db: Db, token: string): Promise<(Sessi
     teamId: row.teamId,
     leadsTeamIds: row.leads,
     unreadReplies: row.unread,
+    unreadNotifications: row.notifications,
   };
 }
 
@@ -137,6 +142,8 @@ const sessionStatement = (db: Db) =>
       unread: sql<number>`case when ${users.role} = 'seller'
         then (select count(*)::int from ${feedbackReplies} fr where fr.recipient_id = ${users.id} and fr.read_at is null)
         else 0 end`,
+      notifications: sql<number>`(select count(*)::int from ${notifications} n
+        where n.user_id = ${users.id} and n.in_app and n.read_at is null)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
