@@ -29,19 +29,24 @@ export type NewNotification = {
   now?: Date;
 };
 
+/** An active recipient with their stored settings, for a caller whose own statement already read them. */
+export type NotifiedPerson = { id: string; prefs: Record<string, object> | null; push: boolean | null };
+
 /**
- * Notifies every active person in `to` as their preferences say. Call inside the producer's transaction:
+ * Notifies every active person in `to` as their preferences say (`known`: those people, already read). Call inside the producer's transaction:
  * the notification, its mail and its push job exist exactly when the change does. Returns the ids created
  * (none for people who turned the kind off, or who already had one with this `dedupeKey`).
  */
-export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
+export async function notify(db: AnyDb, n: NewNotification, known?: NotifiedPerson[]): Promise<number[]> {
   const ids = [...new Set(Array.isArray(n.to) ? n.to : [n.to])];
   if (ids.length === 0) return [];
-  const people = await db
-    .select({ id: users.id, prefs: notificationSettings.prefs, push: notificationSettings.pushEnabled })
-    .from(users)
-    .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
-    .where(and(inArray(users.id, ids), eq(users.active, true)));
+  const people =
+    known ??
+    (await db
+      .select({ id: users.id, prefs: notificationSettings.prefs, push: notificationSettings.pushEnabled })
+      .from(users)
+      .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
+      .where(and(inArray(users.id, ids), eq(users.active, true))));
   const created: number[] = [];
   for (const person of people) {
     const pref = resolvePrefs(person.prefs)[n.kind];

@@ -4,7 +4,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { rowsOf } from "@/db/client";
 import { items, ratings, shares, users } from "@/db/schema";
-import { notify } from "./notify.server";
+import { notify, type NotifiedPerson } from "./notify.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -104,19 +104,31 @@ export async function notifyItemUpdated(
   });
 }
 
-/** The first open of a buyer share (issue #15): its seller hears about it once. */
-export async function notifyShareOpened(db: AnyDb, shareId: string) {
-  const [share] = await db
-    .select({ userId: shares.userId, recipient: shares.recipientName, email: shares.recipientEmail })
-    .from(shares)
-    .where(eq(shares.id, shareId));
+type OpenedShare = { userId: string; recipient: string | null; email: string | null; seller?: NotifiedPerson };
+
+/**
+ * The first open of a buyer share (issue #15): its seller hears about it once. `known` is the share's row
+ * and its active seller's settings when the caller already has them (the buyer's event statement returns
+ * them), saving two round trips on a busy path.
+ */
+export async function notifyShareOpened(db: AnyDb, shareId: string, known?: OpenedShare) {
+  const [share] = known
+    ? [known]
+    : await db
+        .select({ userId: shares.userId, recipient: shares.recipientName, email: shares.recipientEmail })
+        .from(shares)
+        .where(eq(shares.id, shareId));
   if (!share) return;
   const who = share.recipient || share.email || "Your buyer";
-  await notify(db, {
-    to: share.userId,
-    kind: "share_opened",
-    title: `${who} opened your share`,
-    url: `/shares/${shareId}`,
-    dedupeKey: `share_opened:${shareId}`,
-  });
+  await notify(
+    db,
+    {
+      to: share.userId,
+      kind: "share_opened",
+      title: `${who} opened your share`,
+      url: `/shares/${shareId}`,
+      dedupeKey: `share_opened:${shareId}`,
+    },
+    known?.seller && [known.seller],
+  );
 }
