@@ -139,7 +139,7 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
       share_events_vs_ingest: ratioFigure(
         { label: "buyer tracking events", value: events.buyer, unit: "events/s" },
         { label: "seller event ingest, in-process", value: events.ingest, unit: "events/s" },
-        `${engine}, in-process, alternating turns (${events.rounds} of each): buyer posts of 50 (1 open, the share's first, + 49 page events over 20 pages; rollups and first-open notification) vs ingestEvents batches of 500 (each event its own item-day over 5 days, 8 sellers; rollups), both 3 at once`,
+        `${engine}, in-process, alternating turns (${events.rounds} of each): buyer posts of 50 (1 open, the share's first, + 49 page events over 20 pages; rollups and first-open notification) vs ingestEvents batches of 500 (each event its own item-day over 5 days, 8 sellers; rollups), both 3 at once; heartbeat-only posts of 50 on the same, already opened shares: ${events.heartbeats} events/s`,
       ),
       share_events_per_s: {
         value: events.buyer,
@@ -241,11 +241,24 @@ async function benchEvents(
   await threeAtOnce(ingestTurn().slice(0, 3), postIngest);
   let buyerS = 0;
   let ingestS = 0;
+  let heartbeatS = 0;
   for (let r = 0; r < rounds; r++) {
     const [buyer, ingest] = [buyerTurn(), ingestTurn()];
+    // Most real posts: heartbeats on a link already open (no first open, no notification).
+    const heartbeats = buyer.map((b) => ({
+      token: b.token,
+      body: { ...b.body, events: b.body.events.map((e) => ({ ...e, id: randomUUID(), type: "page" })) },
+    }));
     buyerS += await threeAtOnce(buyer, postBuyer);
     ingestS += await threeAtOnce(ingest, postIngest);
+    heartbeatS += await threeAtOnce(heartbeats, postBuyer);
   }
   const events = rounds * POSTS * 50;
-  return { buyer: Math.round(events / buyerS), ingest: Math.round(events / ingestS), rounds, batches: rounds * POSTS };
+  return {
+    buyer: Math.round(events / buyerS),
+    ingest: Math.round(events / ingestS),
+    heartbeats: Math.round(events / heartbeatS),
+    rounds,
+    batches: rounds * POSTS,
+  };
 }
