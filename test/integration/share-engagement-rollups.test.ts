@@ -11,9 +11,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Db } from "@/db/client";
 import { migrateDb, migrationsFolder } from "@/db/migrate";
-import { jobs, notifications, shareItems, shares } from "@/db/schema";
-import { savePrefs } from "~/modules/notifications/prefs.server";
-import { MAIL_NOTIFICATION_JOB } from "~/modules/notifications/notify.server";
+import { jobs, notificationSettings, notifications, shareItems, shares } from "@/db/schema";
+import { resolvePrefs } from "~/modules/notifications/kinds.server";
+import { MAIL_NOTIFICATION_JOB, SEND_PUSH_JOB } from "~/modules/notifications/notify.server";
 import { recordBuyerEvents } from "~/modules/shares/buyer.server";
 import { READ_MS, buyerInsightsForItem, engagementFor, summariesFor } from "~/modules/shares/engagement.server";
 import { createTestApp, createUser, type TestApp } from "../setup/app";
@@ -148,33 +148,62 @@ describe("engagement rollups", () => {
     expect(insights).toMatchObject({ shares: 2, opened: 2 });
   });
 
-  it("notifies the first open exactly once when many viewers open at the same moment, as the seller's settings say", async () => {
+  it("notifies the first open exactly once when many viewers open at the same moment", async () => {
     const seller = await createUser(app);
-    await savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: true, email: "immediate" } } } });
     const item = await createItem(app, { title: "Opened at once" });
     const share = await makeShare(app.db, seller.id, [item.id]);
     const opens = Array.from({ length: 12 }, () => ({ viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" as const }] }));
     await postAll(share.token, opens, 12);
     const got = await app.db.select().from(notifications).where(eq(notifications.userId, seller.id));
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ kind: "share_opened", inApp: true, email: "immediate", url: `/shares/${share.id}` });
-    // The settings came with the event statement's answer: "immediate" queued the mail.
-    const mails = (await app.db.select().from(jobs).where(eq(jobs.kind, MAIL_NOTIFICATION_JOB))).filter(
-      (j) => (j.payload as { id: number }).id === got[0].id,
-    );
-    expect(mails).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      kind: "share_opened",
+      title: "Dana opened your share",
+      url: `/shares/${share.id}`,
+      inApp: true,
+      email: "off",
+    });
     const [row] = await app.db.select().from(shares).where(eq(shares.id, share.id));
     expect({ opens: row.opens, viewers: row.viewers }).toEqual({ opens: 12, viewers: 12 });
   });
 
-  it("tells a seller who turned the notice off nothing, and counts downloads and page time without an open", async () => {
+  it("writes the notice as the seller's settings say, resolved as notify() resolves them", async () => {
+    const cases: { prefs: Record<string, unknown>; push: boolean }[] = [
+      { prefs: {}, push: false },
+      { prefs: { share_opened: { inApp: true, email: "immediate" } }, push: true },
+      { prefs: { share_opened: { inApp: false, email: "weekly" } }, push: true },
+      { prefs: { share_opened: { inApp: false, email: "off" } }, push: false },
+      // Stored values a kind does not accept fall back to its defaults.
+      { prefs: { share_opened: { inApp: "yes", email: "hourly" } }, push: true },
+    ];
+    for (const c of cases) {
+      const seller = await createUser(app);
+      await app.db.insert(notificationSettings).values({ userId: seller.id, prefs: c.prefs as never, pushEnabled: c.push });
+      const item = await createItem(app);
+      const share = await makeShare(app.db, seller.id, [item.id]);
+      await postAll(share.token, [{ viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }] }], 1);
+      const want = resolvePrefs(c.prefs as never).share_opened;
+      const got = await app.db.select().from(notifications).where(eq(notifications.userId, seller.id));
+      if (!want.inApp && want.email === "off") {
+        expect(got).toEqual([]);
+        continue;
+      }
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ inApp: want.inApp, email: want.email });
+      const queued = (await app.db.select().from(jobs)).filter((j) => (j.payload as { id?: number }).id === got[0].id).map((j) => j.kind);
+      expect(queued.sort()).toEqual(
+        [...(want.email === "immediate" ? [MAIL_NOTIFICATION_JOB] : []), ...(want.inApp && c.push ? [SEND_PUSH_JOB] : [])].sort(),
+      );
+    }
+  });
+
+  it("counts downloads and page time sent after the open", async () => {
     const seller = await createUser(app);
-    await savePrefs(app.db, { user: seller, input: { prefs: { share_opened: { inApp: false, email: "off" } } } });
     const item = await createItem(app, { title: "Quiet seller" });
     const share = await makeShare(app.db, seller.id, [item.id]);
     const viewer = randomUUID();
     await postAll(share.token, [{ viewer, events: [{ id: randomUUID(), type: "open" }] }], 1);
-    // A heartbeat from a page opened before the open was stored (its post failed and is still queued).
+    // The next heartbeat, with a download: counted without a second open or notice.
     await postAll(
       share.token,
       [
@@ -188,7 +217,6 @@ describe("engagement rollups", () => {
       ],
       1,
     );
-    expect(await app.db.select().from(notifications).where(eq(notifications.userId, seller.id))).toEqual([]);
     const engagement = await engagementFor(app.db, share.id);
     expect(engagement).toMatchObject({
       opens: 1,

@@ -5,17 +5,7 @@
 import { and, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db/client";
-import {
-  itemVersions,
-  items,
-  notificationSettings,
-  shareEvents,
-  shareItems,
-  sharePageReads,
-  shareViewers,
-  shares,
-  type PreviewInfo,
-} from "@/db/schema";
+import { itemVersions, items, shareEvents, shareItems, sharePageReads, shareViewers, shares, type PreviewInfo } from "@/db/schema";
 import { renderMarkdown } from "@/content/markdown";
 import { KIND_INFO } from "@/content/sniff";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -27,7 +17,7 @@ import type { FileRead } from "~/modules/library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 import { UUID_PATTERN } from "@/vocabulary/ids";
-import { notifyShareOpened } from "~/modules/notifications/producers.server";
+import { shareOpenedNoticeCtes } from "~/modules/notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE =
   "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
@@ -267,7 +257,8 @@ export const isBot = (ua: string | null) => !ua || BOT_UA.test(ua);
 /**
  * One statement per post (the page sends ≤ 50 events), like seller ingest: find the live share and its
  * positions once, insert the events once by id, and add just the new ones to the rollups (reading time
- * per page, viewers, the share's counters and its first open), so engagement views never sum raw events.
+ * per page, viewers, the share's counters and its first open, with the seller's notice), so engagement
+ * views never sum raw events.
  */
 export async function recordBuyerEvents(
   db: Db,
@@ -288,24 +279,22 @@ export async function recordBuyerEvents(
     ms: e.type === "page" ? (e.ms ?? 0) : 0,
     email: e.type === "open" ? (input.email ?? null) : null,
   }));
-  const [result] = rowsOf<{
-    live: number;
-    accepted: number;
-    /** Set for the post that made the first open: the share and its seller's notification settings. */
-    opened: ({ id: string } & NonNullable<Parameters<typeof notifyShareOpened>[2]>) | null;
-  }>(await db.execute(storeEvents(token, input.viewer, JSON.stringify(rows), now.toISOString())));
+  const [result] = rowsOf<{ live: number; accepted: number }>(
+    await db.execute(storeEvents(token, input.viewer, JSON.stringify(rows), now)),
+  );
   if (!result?.live) throw unavailable();
-  if (result.opened) await notifyShareOpened(db, result.opened.id, result.opened);
   return { accepted: result.accepted };
 }
 
 /**
  * NOTE: the share's counters and its first open are one UPDATE (a row changed twice in one statement
  * keeps only one change). Under concurrent posts it recomputes on the latest row, so "opens equal this
- * post's opens" holds for exactly one post: the first open notifies once. Viewers are counted by
- * inserting into `share_viewers`, whose key makes a second post of the same viewer wait and then skip.
+ * post's opens" holds for exactly one post, whose statement also writes the seller's notice. Viewers are
+ * counted by inserting into `share_viewers`, whose key makes a second post of the same viewer wait and
+ * then skip.
  */
-function storeEvents(token: string, viewer: string, rows: string, at: string) {
+function storeEvents(token: string, viewer: string, rows: string, now: Date) {
+  const at = now.toISOString();
   return sql`
     with s as (
       select s.id, array(select si.position from ${shareItems} si where si.share_id = s.id) as positions
@@ -337,11 +326,9 @@ function storeEvents(token: string, viewer: string, rows: string, at: string) {
       from counted c
       where sh.id = (select id from s) and (c.opens > 0 or c.downloads > 0)
       returning sh.id, sh.user_id, sh.recipient_name, sh.recipient_email, c.opens > 0 and sh.opens = c.opens as first
-    )
-    select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted,
-           (select json_build_object('id', b.id, 'userId', b.user_id, 'recipient', b.recipient_name, 'email', b.recipient_email,
-                     'seller', json_build_object('id', b.user_id, 'prefs', ns.prefs, 'push', ns.push_enabled))
-            from bumped b left join ${notificationSettings} ns on ns.user_id = b.user_id where b.first) as opened`;
+    ),
+    ${shareOpenedNoticeCtes(sql`select id, user_id, recipient_name, recipient_email from bumped where first`, now)}
+    select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted`;
 }
 
 const pageLimiters = new WeakMap<object, { page: EventRateLimiter; events: EventRateLimiter }>();
