@@ -1,7 +1,8 @@
 // Buyer shares: tracked links a seller sends to people outside the company, and what those buyers did.
 // Engagement lives in its own append-only table (idempotent by client event id, like `events`), not in
 // `events`: buyers are not users, and their reading must never count as seller usage.
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { items } from "./library";
 import { teams, users } from "./people";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
@@ -29,6 +30,10 @@ export const shares = pgTable(
     firstOpenedAt: timestamp("first_opened_at", { withTimezone: true }),
     /** When the seller last looked at their shares: opens after this are shown as new. */
     seenAt: timestamp("seen_at", { withTimezone: true }),
+    /** Engagement counters, kept by the statement that stores the buyer's events (equal to counting them). */
+    opens: integer("opens").notNull().default(0),
+    viewers: integer("viewers").notNull().default(0),
+    downloads: integer("downloads").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -51,7 +56,9 @@ export const shareItems = pgTable(
 );
 
 /**
- * What buyers did, as the buyer's page reported it. `viewer` is a random id the page keeps per share
+ * What buyers did, as the buyer's page reported it. No foreign key (like `events`): the share id comes
+ * from the live-share look-up in the statement that inserts, and a per-row key check cost as much as the
+ * insert itself. Shares are revoked, never deleted. `viewer` is a random id the page keeps per share
  * (localStorage), so a second viewer of one link shows up as a forward. `page` is 0 for a whole item
  * (an image, a message) and 1..n for document pages; `ms` is visible reading time for `page` events.
  */
@@ -59,9 +66,7 @@ export const shareEvents = pgTable(
   "share_events",
   {
     id: uuid("id").primaryKey(),
-    shareId: uuid("share_id")
-      .notNull()
-      .references(() => shares.id, { onDelete: "cascade" }),
+    shareId: uuid("share_id").notNull(),
     viewer: uuid("viewer").notNull(),
     type: text("type", { enum: SHARE_EVENT_TYPES }).notNull(),
     position: integer("position"),
@@ -71,5 +76,35 @@ export const shareEvents = pgTable(
     email: text("email"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("share_events_share_idx").on(t.shareId, t.type)],
+  // Only opens are read back raw (the emails given at the gate); everything else is read from the rollups.
+  (t) => [
+    index("share_events_open_idx")
+      .on(t.shareId)
+      .where(sql`${t.type} = 'open'`),
+  ],
+);
+
+/**
+ * Visible reading time per share × item position × page: what every engagement view sums. Written in
+ * the statement that stores the events (no foreign keys, as for `share_events`).
+ */
+export const sharePageReads = pgTable(
+  "share_page_reads",
+  {
+    shareId: uuid("share_id").notNull(),
+    position: integer("position").notNull(),
+    page: integer("page").notNull(),
+    ms: bigint("ms", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.shareId, t.position, t.page] })],
+);
+
+/** Each viewer of a share once, so `shares.viewers` (a forwarded link) stays exact under concurrent posts. */
+export const shareViewers = pgTable(
+  "share_viewers",
+  {
+    shareId: uuid("share_id").notNull(),
+    viewer: uuid("viewer").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shareId, t.viewer] })],
 );

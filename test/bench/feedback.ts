@@ -71,7 +71,7 @@ async function population(handle: DbHandle, { teams, sellers, items }: { teams: 
     insert into item_versions (item_id, number) select md5('i' || i)::uuid, 1 from generate_series(0, ${items - 1}) i`);
 }
 
-async function benchIngest(quick: boolean): Promise<Figures> {
+export async function benchIngest(quick: boolean): Promise<Figures> {
   const db = await freshDatabase("ingest");
   const USERS = 64;
   const ITEMS = 500;

@@ -25,6 +25,8 @@ export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
   search_pg_vs_naive_1m: { goal: 0.03, kind: "max" },
   search_meili_vs_bare: { goal: 1.3, kind: "max" },
   ingest_vs_copy: { goal: 0.3, kind: "min" },
+  // Issue #15: buyer tracking events at the seller ingest rate.
+  share_events_vs_ingest: { goal: 0.9, kind: "min" },
   derivatives_vs_sharp: { goal: 0.9, kind: "min" },
   // Absolute figures: information, with their conditions (they move with the machine).
   ssr_item_rps: { goal: 2000, kind: "min" },

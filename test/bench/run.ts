@@ -5,7 +5,8 @@ import os from "node:os";
 import { buildIfNeeded } from "@/server/build";
 import { GOALS, type Figures, type RatioPart } from "./figures";
 
-type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures> };
+/** `named`: runs only when asked for with --only (a part of another group, so a full run measures it once). */
+type Group = { name: string; run: (opts: { quick: boolean }) => Promise<Figures>; named?: boolean };
 
 const GROUPS: Group[] = [
   { name: "ssr", run: async (o) => (await import("./ssr")).benchSsr(o) },
@@ -16,6 +17,7 @@ const GROUPS: Group[] = [
   { name: "offline", run: async () => (await import("./offline")).benchOffline() },
   { name: "offline-chromium", run: async (o) => (await import("./offline-chromium")).benchOfflineChromium(o) },
   { name: "feedback", run: async (o) => (await import("./feedback")).benchFeedback(o) },
+  { name: "ingest", run: async (o) => (await import("./feedback")).benchIngest(o.quick), named: true },
   { name: "desk", run: async (o) => (await import("./desk")).benchDesk(o) },
   { name: "shares", run: async (o) => (await import("./shares")).benchShares(o) },
   { name: "lighthouse", run: async (o) => (await import("./lighthouse")).benchLighthouse(o) },
@@ -30,7 +32,7 @@ buildIfNeeded();
 const results: Figures = {};
 const failures: string[] = [];
 for (const group of GROUPS) {
-  if (only && !only.includes(group.name)) continue;
+  if (only ? !only.includes(group.name) : group.named) continue;
   const started = Date.now();
   process.stdout.write(`\n▶ ${group.name}${quick ? " (quick)" : ""}…\n`);
   try {

@@ -2,8 +2,10 @@
 // share_page_p95_ms: server time of the buyer's page (/s/<token>: token and seller lookup, the items
 //   re-checked against the seller's audience, and the HTML) for a share of a 20-page deck and a one-pager,
 //   measured in-process around the route's own calls, one request at a time.
-// share_events_per_s: buyer tracking events stored (idempotent by id, bots filtered), batches of 50 as the
-//   page sends them, 3 at once; reported next to the ingest bench's rate.
+// share_events_per_s: buyer tracking events stored (idempotent by id, bots filtered, rolled up), posts of
+//   50 (the most the page sends), 3 at once.
+// share_events_vs_ingest: that rate over seller event ingest (ingestEvents, batches of 500) measured in
+//   the same process on the same database in alternating turns (decision 022).
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -15,7 +17,11 @@ import { createDb } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 import { itemAudiences, itemVersions, items, shareItems, shares, teams, users } from "@/db/schema";
 import { withDatabase } from "../setup/databases";
-import type { Figures } from "./figures";
+import { ingestEvents } from "~/modules/usage/ingest.server";
+import type { SessionUser } from "~/modules/auth/session.server";
+import type { Db } from "@/db/client";
+import { seededRandom } from "../setup/random";
+import { ratioFigure, type Figures } from "./figures";
 
 const UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
 
@@ -49,7 +55,8 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
           type: "document" as const,
           title: `Filler ${i}`,
           status: "published" as const,
-          publishedAt: new Date(),
+          // A month ago, so seller events of the last days (the ingest baseline) fall in their visibility.
+          publishedAt: new Date(Date.now() - 30 * 86_400_000),
         })),
       )
       .returning({ id: items.id });
@@ -117,42 +124,30 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
     times.sort((a, b) => a - b);
     const engine = url ? "PostgreSQL 15" : "PGlite";
 
-    // Tracking events: batches of 50 (what the page sends at most), 3 batches at once, spread over shares.
-    const batches = opts.quick ? 120 : 400;
-    const bodies = Array.from({ length: batches }, (_, b) => ({
-      token: rows[b % rows.length].token,
-      body: {
-        viewer: randomUUID(),
-        events: Array.from({ length: 50 }, (_, i) => ({
-          id: randomUUID(),
-          type: i === 0 ? "open" : "page",
-          position: 1,
-          page: (i % 20) + 1,
-          ms: 1500,
-        })),
-      },
-    }));
-    let next = 0;
-    const startedEvents = performance.now();
-    await Promise.all(
-      Array.from({ length: 3 }, async () => {
-        while (next < bodies.length) {
-          const b = bodies[next++];
-          await recordBuyerEvents(db, { token: b.token, body: b.body, userAgent: UA });
-        }
-      }),
-    );
-    const seconds = (performance.now() - startedEvents) / 1000;
+    const events = await benchEvents(db, {
+      quick: opts.quick,
+      tokens: rows.map((r) => r.token),
+      team: team.id,
+      items: filler.slice(500, 1000),
+    });
     return {
       share_page_p95_ms: {
         value: Math.round(percentile(times, 95) * 100) / 100,
         unit: "ms",
         conditions: `${engine}, in-process (token + seller lookup, items re-checked against the seller's audience, HTML), 20-page deck + one-pager, 5,000 shares, ${n} sequential requests, p50 ${percentile(times, 50).toFixed(2)} ms, ${Math.round(bytes / 1024)} kB of HTML`,
       },
+      share_events_vs_ingest: {
+        ...ratioFigure(
+          { label: "buyer tracking events", value: events.buyer, unit: "events/s" },
+          { label: "seller event ingest, in-process", value: events.ingest, unit: "events/s" },
+          `${engine}, in-process, median of ${events.rounds} pairs of alternating turns (${events.pairRatios.map((r) => r.toFixed(2)).join(", ")}; the events/s shown are over all turns): buyer posts of 50 (1 open, the share's first, + 49 page events over 20 pages; rollups and first-open notification) vs ingestEvents batches of 500 (each event its own item-day over 5 days, 8 sellers; rollups), both 3 at once; heartbeat-only posts of 50 on the same, already opened shares: ${events.heartbeats} events/s`,
+        ),
+        value: Number(events.median.toPrecision(3)),
+      },
       share_events_per_s: {
-        value: Math.round((batches * 50) / seconds),
+        value: events.buyer,
         unit: "events/s",
-        conditions: `${engine}, in-process, ${batches} batches of 50 (1 open + 49 page events), 3 at once, idempotent by id; compare ingest_events_per_s`,
+        conditions: `${engine}, in-process, ${events.batches} posts of 50 (1 open + 49 page events), 3 at once, idempotent by id, each post a new share's first open; see share_events_vs_ingest`,
       },
     };
   } finally {
@@ -166,4 +161,115 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
         .finally(() => admin.end());
     }
   }
+}
+
+/** Runs `jobs` with 3 at once; returns the seconds it took. */
+async function threeAtOnce<T>(jobs: T[], run: (job: T) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      while (next < jobs.length) await run(jobs[next++]);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Buyer posts and seller ingest batches in alternating turns of the same number of events, so both see
+ * the same machine. Bodies are made before the clock starts.
+ */
+async function benchEvents(
+  db: Db,
+  { quick, tokens, team, items: itemRows }: { quick: boolean; tokens: string[]; team: string; items: { id: string }[] },
+) {
+  const sellers: SessionUser[] = (
+    await db
+      .insert(users)
+      .values(
+        Array.from({ length: 8 }, (_, i) => ({
+          email: `bench-ingest-${i}@bench.test`,
+          name: `Ingest ${i}`,
+          role: "seller" as const,
+          teamId: team,
+          passwordHash: "x",
+        })),
+      )
+      .returning()
+  ).map((u) => ({ id: u.id, email: u.email, name: u.name, role: "seller", teamId: team, leadsTeamIds: [] }));
+  const rounds = quick ? 6 : 12;
+  const POSTS = 60;
+  const BATCH = 500;
+  const random = seededRandom(15);
+  let shareIndex = 0;
+  let sellerIndex = 0;
+  const buyerTurn = () =>
+    Array.from({ length: POSTS }, () => ({
+      token: tokens[shareIndex++ % tokens.length],
+      body: {
+        viewer: randomUUID(),
+        events: Array.from({ length: 50 }, (_, i) => ({
+          id: randomUUID(),
+          type: i === 0 ? "open" : "page",
+          position: 1,
+          page: (i % 20) + 1,
+          ms: 1500,
+        })),
+      },
+    }));
+  const ingestTurn = () =>
+    Array.from({ length: (POSTS * 50) / BATCH }, () => {
+      const offset = Math.floor(random() * itemRows.length);
+      return {
+        user: sellers[sellerIndex++ % sellers.length],
+        rows: Array.from({ length: BATCH }, (_, i) => {
+          const type = i % 10 < 6 ? "view" : i % 10 < 9 ? "dwell" : "share";
+          return {
+            id: randomUUID(),
+            type,
+            itemId: itemRows[(offset + i) % itemRows.length].id,
+            at: new Date(Date.now() - Math.floor(random() * 5) * 86_400_000 - (i % 3600) * 1000).toISOString(),
+            ...(type === "dwell" ? { props: { ms: 1000 + (i % 100) * 500 } } : type === "view" ? { props: { source: "search" } } : {}),
+          };
+        }),
+      };
+    });
+  const postBuyer = (b: ReturnType<typeof buyerTurn>[number]) => recordBuyerEvents(db, { token: b.token, body: b.body, userAgent: UA });
+  const postIngest = async (b: ReturnType<typeof ingestTurn>[number]) => {
+    const r = await ingestEvents(db, { user: b.user, rows: b.rows });
+    if (r.accepted !== BATCH) throw new Error(`ingest stored ${r.accepted} of ${BATCH}`);
+  };
+  // Warm-up: JIT, connections, plans.
+  await threeAtOnce(buyerTurn().slice(0, 12), postBuyer);
+  await threeAtOnce(ingestTurn().slice(0, 3), postIngest);
+  let buyerS = 0;
+  let ingestS = 0;
+  let heartbeatS = 0;
+  const pairRatios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const [buyer, ingest] = [buyerTurn(), ingestTurn()];
+    // Most real posts: heartbeats on a link already open (no first open, no notification).
+    const heartbeats = buyer.map((b) => ({
+      token: b.token,
+      body: { ...b.body, events: b.body.events.map((e) => ({ ...e, id: randomUUID(), type: "page" })) },
+    }));
+    const b = await threeAtOnce(buyer, postBuyer);
+    const i = await threeAtOnce(ingest, postIngest);
+    // Same events per turn: the pair's ratio of rates is the inverse ratio of times.
+    pairRatios.push(i / b);
+    buyerS += b;
+    ingestS += i;
+    heartbeatS += await threeAtOnce(heartbeats, postBuyer);
+  }
+  const events = rounds * POSTS * 50;
+  return {
+    buyer: Math.round(events / buyerS),
+    ingest: Math.round(events / ingestS),
+    heartbeats: Math.round(events / heartbeatS),
+    // A turn that met a burst of the neighbours' work moves one pair, not the figure (decision 022).
+    median: [...pairRatios].sort((a, b) => a - b)[Math.floor(pairRatios.length / 2)],
+    pairRatios,
+    rounds,
+    batches: rounds * POSTS,
+  };
 }

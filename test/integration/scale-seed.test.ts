@@ -47,6 +47,16 @@ describe("scale seed", () => {
       (select count(*) from items i where title like '% #%' and status = 'in_review'
          and not exists (select 1 from item_transitions t where t.item_id = i.id and t.to_status = 'in_review'))::int as unsubmitted`);
     expect(gaps).toEqual({ noVersion: 0, noTags: 0, unsubmitted: 0 });
+    // Internal-only messaging is not for buyers, as in the demo library.
+    const internal = rowsOf<{ type: string; not_for_buyers: boolean }>(
+      await app.db.execute(
+        sql`select distinct type, not_for_buyers from items where title like '% #%' and (not_for_buyers or type in ('battle_card', 'objection_handling')) order by type`,
+      ),
+    );
+    expect(internal).toEqual([
+      { type: "battle_card", not_for_buyers: true },
+      { type: "objection_handling", not_for_buyers: true },
+    ]);
 
     // Usage went through the rollups: the per-item totals add up to the raw views.
     const usage = await one<{ raw: number; rolled: number; onUnpublished: number }>(sql`select

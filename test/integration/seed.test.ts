@@ -41,6 +41,13 @@ describe("demo seed", () => {
     for (const r of foreign) expect(visible.map((v) => v.id)).not.toContain(r.itemId);
   });
 
+  it("marks battle cards and objection handling not for buyers, and nothing else, so the demo shows the refusal", async () => {
+    const rows = await app.db.select({ type: items.type, notForBuyers: items.notForBuyers }).from(items);
+    const internal = rows.filter((r) => r.notForBuyers);
+    expect(new Set(internal.map((r) => r.type))).toEqual(new Set(["battle_card", "objection_handling"]));
+    expect(rows.filter((r) => r.type === "battle_card" || r.type === "objection_handling").every((r) => r.notForBuyers)).toBe(true);
+  });
+
   it("gives the manager the teams they lead", async () => {
     const { user } = await signIn(app.db, { email: "manager@demo.test", password: DEMO_PASSWORD });
     expect(user.leadsTeamIds.length).toBeGreaterThanOrEqual(2);

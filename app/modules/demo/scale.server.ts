@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { rebuildRollups } from "@/db/usage-rollups";
 import { type Db, rowsOf } from "@/db/client";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
+import { DEMO_INTERNAL_TYPES } from "./seed.server";
 
 export type ScaleOptions = {
   items: number;
@@ -64,7 +65,7 @@ export async function seedScale(db: Db, { items: n, events = n * 100, now = new 
 
     await tx.execute(sql`
       insert into items (id, type, title, summary, status, owner_id, expires_at, verify_interval_days, verified_at,
-                         published_at, created_at, updated_at, problem)
+                         published_at, created_at, updated_at, problem, not_for_buyers)
       select md5('scale-item-' || i)::uuid,
         (${arr(ITEM_TYPES)})[1 + i % ${ITEM_TYPES.length}],
         (${arr(PRODUCTS)})[1 + i % ${PRODUCTS.length}] || ' ' || (${arr(TOPICS)})[1 + (i / 8) % ${TOPICS.length}] || ' '
@@ -78,7 +79,8 @@ export async function seedScale(db: Db, { items: n, events = n * 100, now = new 
         case when ${statusOf(i)} in ('published', 'archived') then ${at}::timestamptz - (i % 365) * interval '1 day' end,
         ${at}::timestamptz - (i % 365) * interval '1 day' - interval '1 day',
         ${at}::timestamptz - (i % 365) * interval '1 day' + (i % 1440) * interval '1 minute',
-        case when i % 500 = 41 then 'The PDF is password-protected.' end
+        case when i % 500 = 41 then 'The PDF is password-protected.' end,
+        (${arr(ITEM_TYPES)})[1 + i % ${ITEM_TYPES.length}] = any(${arr(DEMO_INTERNAL_TYPES)})
       from generate_series(0, ${n - 1}) i`);
     await tx.execute(sql`
       insert into item_versions (id, item_id, number, changelog, text, body_md, created_by, created_at)

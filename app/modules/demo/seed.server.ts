@@ -11,7 +11,7 @@ import type { FileWork } from "@/content/workers/pool";
 import type { Db } from "@/db/client";
 import { seedDemoFeedback } from "./feedback.server";
 import { itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teamLeads, teams, users } from "@/db/schema";
-import { FACETS, MESSAGING_TYPES } from "@/vocabulary/library";
+import { FACETS, MESSAGING_TYPES, type ItemType } from "@/vocabulary/library";
 import type { Role } from "@/vocabulary/people";
 
 export const DEMO_PASSWORD = "fieldkit-demo";
@@ -38,6 +38,12 @@ const EXTRA_SELLERS = [
 ] as const;
 
 const isMessaging = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
+
+/**
+ * Messaging written for sellers' eyes only: how to beat a rival, how to answer a price objection. The demo
+ * marks it "not for buyers" (as migration 0008 did for existing battle cards), so sharing it is refused.
+ */
+export const DEMO_INTERNAL_TYPES: readonly ItemType[] = ["battle_card", "objection_handling"];
 
 /** Returns false (and does nothing) when the database already has users. */
 /**
@@ -101,6 +107,7 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
           status,
           ownerId: marketerId,
           videoUrl: demo.videoUrl ?? null,
+          notForBuyers: DEMO_INTERNAL_TYPES.includes(demo.type),
           expiresAt: demo.expiresInDays === undefined ? null : new Date(now.getTime() + demo.expiresInDays * 86_400_000),
           verifyIntervalDays: 90,
           verifiedAt: publishedAt,

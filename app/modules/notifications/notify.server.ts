@@ -2,14 +2,14 @@
 // newest first, marking read, the unread count. Each person's preferences decide, per kind, whether it
 // shows in the app and how it is mailed: at once (queued now, in the producer's transaction), in a
 // daily or weekly digest (digests.server.ts picks those up), or not at all.
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { enqueueJob } from "@/content/jobs";
 import type { Db } from "@/db/client";
-import { notificationSettings, notifications, users, type NotificationKind } from "@/db/schema";
+import { jobs, notificationSettings, notifications, users, type NotificationKind } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
-import { resolvePrefs } from "./kinds.server";
+import { KINDS, resolvePrefs } from "./kinds.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -67,6 +67,44 @@ export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
     if (pref.inApp && person.push) await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
   }
   return created;
+}
+
+/**
+ * `notify` for a producer whose own statement decides who is told (a first open found while storing a
+ * buyer's events): CTEs to append to that statement, so the notice, its mail and its push job are written
+ * with the change, in the same round trip. `recipients` yields (user_id, title, body, url, dedupe_key).
+ * NOTE: the preferences are resolved here as `resolvePrefs` does, from the same KINDS table; the
+ * notifications tests run both paths.
+ */
+export function notifyCtes(kind: NotificationKind, recipients: SQL, now: Date): SQL {
+  const info = KINDS[kind];
+  const stored = sql`ns.prefs -> ${kind}::text`;
+  const choices = sql.join(
+    info.emailChoices.map((c) => sql`${c}::text`),
+    sql`, `,
+  );
+  const at = sql`${now.toISOString()}::timestamptz`;
+  return sql`
+    notice_to as (
+      select r.user_id, r.title, r.body, r.url, r.dedupe_key,
+        case when jsonb_typeof(${stored} -> 'inApp') = 'boolean' then (${stored} ->> 'inApp')::boolean else ${info.defaults.inApp}::boolean end as in_app,
+        case when ${stored} ->> 'email' in (${choices}) then ${stored} ->> 'email' else ${info.defaults.email}::text end as email,
+        coalesce(ns.push_enabled, false) as push
+      from (${recipients}) r join ${users} u on u.id = r.user_id and u.active
+      left join ${notificationSettings} ns on ns.user_id = r.user_id
+    ),
+    notice as (
+      insert into ${notifications} (user_id, kind, title, body, url, in_app, email, dedupe_key, created_at)
+      select user_id, ${kind}::text, title, body, url, in_app, email, dedupe_key, ${at} from notice_to where in_app or email <> 'off'
+      on conflict do nothing
+      returning id, user_id, in_app, email
+    ),
+    notice_jobs as (
+      insert into ${jobs} (kind, payload, run_at, max_attempts)
+      select ${MAIL_NOTIFICATION_JOB}::text, jsonb_build_object('id', n.id), ${at}, 3 from notice n where n.email = 'immediate'
+      union all
+      select ${SEND_PUSH_JOB}::text, jsonb_build_object('id', n.id), ${at}, 3 from notice n join notice_to t using (user_id) where n.in_app and t.push
+    )`;
 }
 
 export type NotificationView = {

@@ -1,10 +1,10 @@
 // The events people are told about, one function each, called in one line from where the change
 // happens (inside its transaction). Each decides who hears about it and what the notification says.
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { rowsOf } from "@/db/client";
-import { items, ratings, shares, users } from "@/db/schema";
-import { notify } from "./notify.server";
+import { items, ratings, users } from "@/db/schema";
+import { notify, notifyCtes } from "./notify.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -104,19 +104,17 @@ export async function notifyItemUpdated(
   });
 }
 
-/** The first open of a buyer share (issue #15): its seller hears about it once. */
-export async function notifyShareOpened(db: AnyDb, shareId: string) {
-  const [share] = await db
-    .select({ userId: shares.userId, recipient: shares.recipientName, email: shares.recipientEmail })
-    .from(shares)
-    .where(eq(shares.id, shareId));
-  if (!share) return;
-  const who = share.recipient || share.email || "Your buyer";
-  await notify(db, {
-    to: share.userId,
-    kind: "share_opened",
-    title: `${who} opened your share`,
-    url: `/shares/${shareId}`,
-    dedupeKey: `share_opened:${shareId}`,
-  });
+/**
+ * The first open of a buyer share (issue #15): its seller hears about it once. Written by the statement
+ * that stores the buyer's events (app/modules/shares/buyer.server.ts), which finds the first open:
+ * `opened` yields the share's id, user_id, recipient_name and recipient_email.
+ */
+export function shareOpenedNoticeCtes(opened: SQL, now: Date): SQL {
+  return notifyCtes(
+    "share_opened",
+    sql`select o.user_id, coalesce(nullif(o.recipient_name, ''), nullif(o.recipient_email, ''), 'Your buyer') || ' opened your share' as title,
+          '' as body, '/shares/' || o.id as url, 'share_opened:' || o.id as dedupe_key
+        from (${opened}) o`,
+    now,
+  );
 }

@@ -5,7 +5,7 @@
 import { and, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db/client";
-import { itemVersions, items, shareEvents, shares, type PreviewInfo } from "@/db/schema";
+import { itemVersions, items, shareEvents, shareItems, sharePageReads, shareViewers, shares, type PreviewInfo } from "@/db/schema";
 import { renderMarkdown } from "@/content/markdown";
 import { KIND_INFO } from "@/content/sniff";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -17,7 +17,7 @@ import type { FileRead } from "~/modules/library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 import { UUID_PATTERN } from "@/vocabulary/ids";
-import { notifyShareOpened } from "~/modules/notifications/producers.server";
+import { shareOpenedNoticeCtes } from "~/modules/notifications/producers.server";
 
 export const UNAVAILABLE_MESSAGE =
   "This link is not available. It may have expired or been withdrawn — ask the person who sent it for a new one.";
@@ -255,8 +255,10 @@ export const BOT_UA =
 export const isBot = (ua: string | null) => !ua || BOT_UA.test(ua);
 
 /**
- * One statement per post (the page sends ≤ 50 events): find the live share, keep events for its own
- * positions, insert them once by id, and set the first open — so a busy link costs one round trip.
+ * One statement per post (the page sends ≤ 50 events), like seller ingest: find the live share and its
+ * positions once, insert the events once by id, and add just the new ones to the rollups (reading time
+ * per page, viewers, the share's counters and its first open, with the seller's notice), so engagement
+ * views never sum raw events.
  */
 export async function recordBuyerEvents(
   db: Db,
@@ -277,30 +279,56 @@ export async function recordBuyerEvents(
     ms: e.type === "page" ? (e.ms ?? 0) : 0,
     email: e.type === "open" ? (input.email ?? null) : null,
   }));
-  const at = now.toISOString();
-  const [result] = rowsOf<{ live: number; accepted: number; openedId: string | null }>(
-    await db.execute(sql`
-      with s as (
-        select s.id from ${shares} s join users u on u.id = s.user_id
-        where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
-      ), ins as (
-        insert into ${shareEvents} (id, share_id, viewer, type, position, page, ms, email, at)
-        select r.id, s.id, ${input.viewer}::uuid, r.type, r.position, r.page, r.ms, r.email, ${at}::timestamptz
-        from s cross join jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as r(id uuid, type text, position int, page int, ms int, email text)
-        where r.type = 'open' or exists (select 1 from share_items si where si.share_id = s.id and si.position = r.position)
-        on conflict (id) do nothing
-        returning type
-      ), opened as (
-        update ${shares} set first_opened_at = ${at}::timestamptz
-        where id = (select id from s) and first_opened_at is null and exists (select 1 from ins where type = 'open')
-        returning id
-      )
-      select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted, (select id from opened) as "openedId"`),
+  const [result] = rowsOf<{ live: number; accepted: number }>(
+    await db.execute(storeEvents(token, input.viewer, JSON.stringify(rows), now)),
   );
   if (!result?.live) throw unavailable();
-  if (result.openedId) await notifyShareOpened(db, result.openedId);
   return { accepted: result.accepted };
+}
+
+/**
+ * NOTE: the share's counters and its first open are one UPDATE (a row changed twice in one statement
+ * keeps only one change). Under concurrent posts it recomputes on the latest row, so "opens equal this
+ * post's opens" holds for exactly one post, whose statement also writes the seller's notice. Viewers are
+ * counted by inserting into `share_viewers`, whose key makes a second post of the same viewer wait and
+ * then skip.
+ */
+function storeEvents(token: string, viewer: string, rows: string, now: Date) {
+  const at = now.toISOString();
+  return sql`
+    with s as (
+      select s.id, array(select si.position from ${shareItems} si where si.share_id = s.id) as positions
+      from ${shares} s join users u on u.id = s.user_id
+      where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
+    ), ins as (
+      insert into ${shareEvents} (id, share_id, viewer, type, position, page, ms, email, at)
+      select r.id, s.id, ${viewer}::uuid, r.type, r.position, r.page, r.ms, r.email, ${at}::timestamptz
+      from s cross join jsonb_to_recordset(${rows}::jsonb) as r(id uuid, type text, position int, page int, ms int, email text)
+      where r.type = 'open' or r.position = any(s.positions)
+      on conflict (id) do nothing
+      returning type, position, page, ms
+    ), counted as (
+      select count(*) filter (where type = 'open')::int as opens, count(*) filter (where type = 'download')::int as downloads from ins
+    ), reads as (
+      insert into ${sharePageReads} (share_id, position, page, ms)
+      select (select id from s), position, page, sum(ms) from ins where type = 'page' group by position, page order by position, page
+      on conflict (share_id, position, page) do update set ms = ${sharePageReads}.ms + excluded.ms
+    ), viewers as (
+      insert into ${shareViewers} (share_id, viewer)
+      select s.id, ${viewer}::uuid from s, counted where counted.opens > 0
+      on conflict do nothing
+      returning viewer
+    ), bumped as (
+      update ${shares} sh
+      set opens = sh.opens + c.opens, downloads = sh.downloads + c.downloads,
+          viewers = sh.viewers + (select count(*)::int from viewers),
+          first_opened_at = coalesce(sh.first_opened_at, case when c.opens > 0 then ${at}::timestamptz end)
+      from counted c
+      where sh.id = (select id from s) and (c.opens > 0 or c.downloads > 0)
+      returning sh.id, sh.user_id, sh.recipient_name, sh.recipient_email, c.opens > 0 and sh.opens = c.opens as first
+    ),
+    ${shareOpenedNoticeCtes(sql`select id, user_id, recipient_name, recipient_email from bumped where first`, now)}
+    select (select count(*) from s)::int as live, (select count(*) from ins)::int as accepted`;
 }
 
 const pageLimiters = new WeakMap<object, { page: EventRateLimiter; events: EventRateLimiter }>();

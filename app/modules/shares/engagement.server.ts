@@ -1,9 +1,9 @@
 // What buyers did with shares, summed for the seller (per share), marketing (per item) and managers
-// (per team). Read straight from `share_events`: a share has a handful of viewers, an item a few
-// hundred shares, so there is nothing to roll up yet (decision 021).
+// (per team). Read from the rollups the event statement keeps (the share's counters and
+// `share_page_reads`), never from raw `share_events`, whose rows grow by every heartbeat (decision 021).
 import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { shareEvents, shareItems, shares, teams } from "@/db/schema";
+import { shareEvents, shareItems, sharePageReads, shares, teams } from "@/db/schema";
 import { rowsOf } from "@/db/client";
 
 /** A page counts as read after this much visible time; a flick past it is a skip. */
@@ -66,17 +66,12 @@ export function summaryText(s: Omit<ShareSummary, "text">, itemCount = 1): strin
 type PageRow = { shareId: string; position: number; page: number; ms: number };
 
 async function pageTimes(db: Db, shareIds: string[]): Promise<PageRow[]> {
+  const r = sharePageReads;
   return db
-    .select({
-      shareId: shareEvents.shareId,
-      position: sql<number>`${shareEvents.position}`,
-      page: sql<number>`${shareEvents.page}`,
-      ms: sql<number>`sum(${shareEvents.ms})::int`,
-    })
-    .from(shareEvents)
-    .where(and(inArray(shareEvents.shareId, shareIds), eq(shareEvents.type, "page")))
-    .groupBy(shareEvents.shareId, shareEvents.position, shareEvents.page)
-    .orderBy(shareEvents.shareId, shareEvents.position, shareEvents.page);
+    .select({ shareId: r.shareId, position: r.position, page: r.page, ms: r.ms })
+    .from(r)
+    .where(inArray(r.shareId, shareIds))
+    .orderBy(r.shareId, r.position, r.page);
 }
 
 export async function summariesFor(db: Db, shareIds: string[]): Promise<Map<string, ShareSummary>> {
@@ -84,15 +79,9 @@ export async function summariesFor(db: Db, shareIds: string[]): Promise<Map<stri
   if (shareIds.length === 0) return out;
   const [counts, pages] = await Promise.all([
     db
-      .select({
-        shareId: shareEvents.shareId,
-        opens: sql<number>`count(*) filter (where ${shareEvents.type} = 'open')::int`,
-        viewers: sql<number>`count(distinct ${shareEvents.viewer}) filter (where ${shareEvents.type} = 'open')::int`,
-        downloads: sql<number>`count(*) filter (where ${shareEvents.type} = 'download')::int`,
-      })
-      .from(shareEvents)
-      .where(inArray(shareEvents.shareId, shareIds))
-      .groupBy(shareEvents.shareId),
+      .select({ shareId: shares.id, opens: shares.opens, viewers: shares.viewers, downloads: shares.downloads })
+      .from(shares)
+      .where(inArray(shares.id, shareIds)),
     pageTimes(db, shareIds),
   ]);
   for (const id of shareIds) {
@@ -120,7 +109,8 @@ export async function engagementFor(db: Db, shareId: string): Promise<ShareEngag
     db
       .selectDistinct({ email: shareEvents.email })
       .from(shareEvents)
-      .where(and(eq(shareEvents.shareId, shareId), isNotNull(shareEvents.email))),
+      // The partial index on opens serves this: emails come only with opens.
+      .where(and(eq(shareEvents.shareId, shareId), eq(shareEvents.type, "open"), isNotNull(shareEvents.email))),
   ]);
   const s = summary.get(shareId)!;
   const positions = [...new Set(pages.map((p) => p.position))];
@@ -161,12 +151,12 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
     .where(and(eq(shareItems.itemId, itemId), inRange));
   const perShare = rowsOf<{ share_id: string; page: number; ms: number }>(
     await db.execute(sql`
-      select e.share_id, e.page, sum(e.ms)::int as ms
+      select r.share_id, r.page, sum(r.ms)::float8 as ms
       from ${shareItems} si
       join ${shares} s on s.id = si.share_id
-      join ${shareEvents} e on e.share_id = si.share_id and e.position = si.position and e.type = 'page'
+      join ${sharePageReads} r on r.share_id = si.share_id and r.position = si.position
       where si.item_id = ${itemId} ${range ? sql`and s.created_at >= ${range.from.toISOString()}::timestamptz and s.created_at < ${range.to.toISOString()}::timestamptz` : sql``}
-      group by e.share_id, e.page`),
+      group by r.share_id, r.page`),
   );
   const [version] = rowsOf<{ page_count: number | null }>(
     await db.execute(sql`select page_count from item_versions where item_id = ${itemId} order by number desc limit 1`),
