@@ -1,0 +1,123 @@
+// Issue #17: an admin manages tags in the browser — adds two to a group, renames one (the key and the
+// items keep it), merges it into the other (its items move over), deletes the now-unused one — with a
+// clear message after each step and axe clean on the page. Tags of its own, so the demo's stay as they are.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectNoAxeViolations } from "../setup/axe";
+import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+
+const DESK = { width: 1280, height: 800 };
+
+describeBrowser("tag admin", () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let page: Page;
+  const run = randomBytes(3).toString("hex");
+  const retail = { label: `Retail ${run}`, value: `retail-${run}` };
+  const banking = { label: `Banking ${run}`, value: `banking-${run}` };
+
+  beforeAll(async () => {
+    browser = await launch({ viewport: DESK });
+    page = await browser.context.newPage();
+    await signIn(page, "admin@demo.test");
+  });
+  afterAll(() => browser?.close());
+
+  const industry = () => page.getByRole("region", { name: /^Industry/ });
+  const notice = () => page.locator(".notice");
+  // The tag's row, by its key cell (another row's merge menu names it too).
+  const row = (key: string) =>
+    industry()
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: key, exact: true }) });
+
+  async function addTag(tag: { label: string; value: string }) {
+    await page.goto("/admin/tags");
+    await industry().getByText("Add a tag to Industry").click();
+    await industry().getByLabel("Label", { exact: true }).fill(tag.label);
+    await industry().getByLabel("Key", { exact: true }).fill(tag.value);
+    await industry().getByRole("button", { name: "Add tag" }).click();
+    await expect.poll(() => notice().textContent()).toBe(`Added “${tag.label}”.`);
+  }
+
+  it("adds two tags to a group from the page", async () => {
+    await addTag(retail);
+    await addTag(banking);
+    await page.getByRole("searchbox", { name: "Filter tags" }).fill(run);
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect.poll(() => industry().getByRole("cell", { name: retail.value, exact: true }).count()).toBe(1);
+    await expect.poll(() => industry().getByRole("cell", { name: banking.value, exact: true }).count()).toBe(1);
+    await expectNoAxeViolations(page);
+  });
+
+  it("renames a tag in place: the key and the item that carries it keep it", async () => {
+    const created = await page.request.post("/api/v1/items", {
+      data: { type: "talk_track", title: `Retail opener ${run}`, body: "Open with **their** numbers.", tags: [`industry:${retail.value}`] },
+    });
+    expect(created.status()).toBe(201);
+    const itemId = ((await created.json()) as { id: string }).id;
+
+    await page.goto(`/admin/tags?q=${run}`);
+    const renamed = `Retail banking ${run}`;
+    const label = industry().getByRole("textbox", { name: `Label for ${retail.value}` });
+    await label.fill(renamed);
+    await row(retail.value).getByRole("button", { name: "Rename" }).click();
+    await expect.poll(() => notice().textContent()).toBe(`Renamed to “${renamed}”.`);
+    await expect
+      .poll(() =>
+        industry()
+          .getByRole("textbox", { name: `Label for ${retail.value}` })
+          .inputValue(),
+      )
+      .toBe(renamed);
+
+    const item = (await (await page.request.get(`/api/v1/items/${itemId}`)).json()) as { tags: { value: string; label: string }[] };
+    expect(item.tags.map((t) => [t.value, t.label])).toEqual([[retail.value, renamed]]);
+
+    // Merging it into the other tag moves the item over and removes it.
+    await row(retail.value)
+      .getByText(/^Merge or delete/)
+      .click();
+    await row(retail.value)
+      .getByLabel("Merge into")
+      .selectOption({ label: `${banking.label} (${banking.value})` });
+    await row(retail.value)
+      .getByRole("button", { name: `Merge “${renamed}”` })
+      .click();
+    await expect.poll(() => notice().textContent()).toBe(`Merged “${renamed}” into “${banking.label}”: 1 item moved.`);
+    await expect.poll(() => industry().getByRole("cell", { name: retail.value, exact: true }).count()).toBe(0);
+    const merged = (await (await page.request.get(`/api/v1/items/${itemId}`)).json()) as { tags: { value: string }[] };
+    expect(merged.tags.map((t) => t.value)).toEqual([banking.value]);
+  });
+
+  it("deletes only an unused tag, and says why a used one cannot go", async () => {
+    await page.goto(`/admin/tags?q=${run}`);
+    await row(banking.value)
+      .getByText(/^Merge or delete/)
+      .click();
+    await expect.poll(() => row(banking.value).getByText("Only unused tags can be deleted; merge this one instead.").count()).toBe(1);
+    await expect
+      .poll(() =>
+        row(banking.value)
+          .getByRole("button", { name: /^Delete/ })
+          .count(),
+      )
+      .toBe(0);
+
+    await addTag({ label: `Spare ${run}`, value: `spare-${run}` });
+    await page.goto(`/admin/tags?q=spare-${run}`);
+    await row(`spare-${run}`)
+      .getByText(/^Merge or delete/)
+      .click();
+    await row(`spare-${run}`)
+      .getByRole("button", { name: `Delete “Spare ${run}”` })
+      .click();
+    await expect.poll(() => notice().textContent()).toBe(`Deleted “Spare ${run}”.`);
+    await expect
+      .poll(() =>
+        industry()
+          .getByRole("cell", { name: `spare-${run}`, exact: true })
+          .count(),
+      )
+      .toBe(0);
+  });
+});
