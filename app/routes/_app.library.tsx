@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LibraryTable } from "~/components/library/library-table";
 import { requireUser } from "~/modules/auth/guard.server";
 import { countItemsByStatus } from "~/modules/library/items.server";
-import { awaitingReviewCount } from "~/modules/library/review.server";
+import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { attentionCounts, libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     libraryFilterOptions(db, { user }),
     countItemsByStatus(db, { user }),
     attentionCounts(db, { user, mine: scope === "mine" }),
-    awaitingReviewCount(db, { user }),
+    awaitingReviewCountOnce(context.app, user),
   ]);
   return {
     ...table,

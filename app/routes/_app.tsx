@@ -5,7 +5,7 @@ import { Shell } from "~/components/shell";
 import { getUser, requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
-import { awaitingReviewCount } from "~/modules/library/review.server";
+import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { unreadNotificationCount } from "~/modules/notifications/notify.server";
 import { isOfflineFailure } from "~/offline/fallback";
 
@@ -13,13 +13,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   // Marketing's replies to this seller's ratings and requests, for the badge on Me: the session
   // look-up already counted them in the same statement (decision 022); an API token did not.
-  const unread =
+  const [unread, reviews, notifications] = await Promise.all([
     user.role === "seller"
-      ? ((await getUser(context.app, request))?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user })))
-      : 0;
-  // Items waiting for this user's review, for the count beside Review in the navigation.
-  const reviews = await awaitingReviewCount(context.app.db, { user });
-  const notifications = await unreadNotificationCount(context.app.db, { user });
+      ? getUser(context.app, request).then((found) => found?.unreadReplies ?? unreadReplyCount(context.app.db, { user }))
+      : 0,
+    // Items waiting for this user's review, for the count beside Review in the navigation.
+    awaitingReviewCountOnce(context.app, user),
+    unreadNotificationCount(context.app.db, { user }),
+  ]);
   return { user: publicUser(user), unread, reviews, notifications };
 }
 

@@ -101,6 +101,11 @@ function orderFor(query: LibraryQuery): SQL[] {
 export async function queryLibrary(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: LibraryQuery; now?: Date }) {
   const where = whereFor(user, query, now);
   const page = query.page ?? 1;
+  // Tags and audience come with each row (no second round trip after the page is known).
+  const tagLabels = sql<string[]>`coalesce((select array_agg(${tags.label} order by ${tags.facet}, ${tags.label})
+    from ${itemTags} join ${tags} on ${tags.id} = ${itemTags.tagId} where ${itemTags.itemId} = ${items.id}), '{}')`;
+  const audienceNames = sql<string[]>`coalesce((select array_agg(${teams.name} order by ${teams.name})
+    from ${itemAudiences} join ${teams} on ${teams.id} = ${itemAudiences.teamId} where ${itemAudiences.itemId} = ${items.id}), '{}')`;
   const [rows, [{ total }]] = await Promise.all([
     db
       .select({
@@ -113,6 +118,8 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
         expiresAt: items.expiresAt,
         publishAt: items.publishAt,
         problem: items.problem,
+        tags: tagLabels,
+        audience: audienceNames,
       })
       .from(items)
       .leftJoin(users, eq(users.id, items.ownerId))
@@ -126,28 +133,7 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
       .leftJoin(users, eq(users.id, items.ownerId))
       .where(where),
   ]);
-  const ids = rows.map((r) => r.id);
-  const [tagRows, audienceRows] = ids.length
-    ? await Promise.all([
-        db
-          .select({ itemId: itemTags.itemId, label: tags.label })
-          .from(itemTags)
-          .innerJoin(tags, eq(tags.id, itemTags.tagId))
-          .where(inArray(itemTags.itemId, ids))
-          .orderBy(tags.facet, tags.label),
-        db
-          .select({ itemId: itemAudiences.itemId, name: teams.name })
-          .from(itemAudiences)
-          .innerJoin(teams, eq(teams.id, itemAudiences.teamId))
-          .where(inArray(itemAudiences.itemId, ids))
-          .orderBy(teams.name),
-      ])
-    : [[], []];
-  const result: LibraryRow[] = rows.map((r) => ({
-    ...r,
-    tags: tagRows.filter((t) => t.itemId === r.id).map((t) => t.label),
-    audience: audienceRows.filter((a) => a.itemId === r.id).map((a) => a.name),
-  }));
+  const result: LibraryRow[] = rows;
   return { rows: result, total, page, pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))), pageSize: PAGE_SIZE };
 }
 
