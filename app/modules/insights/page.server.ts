@@ -41,14 +41,15 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
   // Authorises (403) before anything is read, memoised or not; the memo key is what the figures depend on.
   const scope = insightScope(user, teamId);
   const bottom = leading ? TOP_BOTTOM : 0;
-  const key = `items ${scope.teamIds?.join(",") ?? "all"} ${range.from} ${range.to} ${bottom}`;
+  const scopeKey = `${scope.teamIds?.join(",") ?? "all"} ${range.from} ${range.to}`;
   const [summary, teams, health, gaps, openRequests, adoptionData] = await Promise.all([
-    memoAggregate(db, key, () => itemInsightsSummary(db, { user, range, teamId, top: PAGE_ITEMS, bottom })),
+    memoAggregate(db, `items ${scopeKey} ${bottom}`, () => itemInsightsSummary(db, { user, range, teamId, top: PAGE_ITEMS, bottom })),
     scopeTeams(db, { user }),
     marketing ? memoAggregate(db, "health", () => libraryHealth(db, { user })) : null,
-    contentGaps(db, { user, range, teamId }),
+    memoAggregate(db, `gaps ${scopeKey}`, () => contentGaps(db, { user, range, teamId })),
+    // Open requests are marketing's to-do list: always read afresh.
     marketing ? listRequests(db, { user, status: "open", limit: 20 }) : null,
-    leading ? adoption(db, { user, range, teamId }) : null,
+    leading ? memoAggregate(db, `adoption ${scopeKey}`, () => adoption(db, { user, range, teamId })) : null,
   ]);
   // Splits are the medians of every rated item; the chart plots the most viewed of them.
   const quadrant = effectivenessQuadrant(summary.rated);
@@ -62,10 +63,28 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
       ? { unused: trim(health.unused), stale: trim(health.stale), expiring: trim(health.expiring), lowestRated: trim(health.lowestRated) }
       : null,
     gaps,
-    openRequests,
+    // What the page prints of each: the HTML carries the loader data as well as the markup.
+    openRequests:
+      openRequests?.map(({ id, status, text, requester, team, createdAt, query }) => ({
+        id,
+        status,
+        text,
+        requester,
+        team,
+        createdAt,
+        query,
+      })) ?? null,
     adoption: adoptionData,
     // The same as `topAndBottom`: the most viewed with any views, and the least viewed published items.
-    topBottom: leading ? { top: summary.top.filter((r) => r.views > 0).slice(0, TOP_BOTTOM), bottom: summary.bottom } : null,
+    topBottom: leading
+      ? {
+          top: summary.top
+            .filter((r) => r.views > 0)
+            .slice(0, TOP_BOTTOM)
+            .map(({ itemId, title, views, usefulShare }) => ({ itemId, title, views, usefulShare })),
+          bottom: summary.bottom,
+        }
+      : null,
     show: { marketing, leading },
   };
 }

@@ -97,8 +97,15 @@ function orderFor(query: LibraryQuery): SQL[] {
   return [sql`${by(key[sort])}${nulls}`, by(sql`${items.id}`)];
 }
 
-/** One page of the library table, the total that matched, and what the filter menus offer. */
-export async function queryLibrary(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: LibraryQuery; now?: Date }) {
+/**
+ * One page of the library table, with the counts around it: the total that matched, each status's
+ * count (the status filter's labels) and the "Needs attention" tiles (of the user's own items when
+ * `mine`; null for roles that do not manage the library).
+ */
+export async function queryLibrary(
+  db: Db,
+  { user, query, mine = false, now = new Date() }: { user: SessionUser; query: LibraryQuery; mine?: boolean; now?: Date },
+) {
   const where = whereFor(user, query, now);
   const page = query.page ?? 1;
   // Tags and audience come with each row (no second round trip after the page is known).
@@ -106,7 +113,7 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
     from ${itemTags} join ${tags} on ${tags.id} = ${itemTags.tagId} where ${itemTags.itemId} = ${items.id}), '{}')`;
   const audienceNames = sql<string[]>`coalesce((select array_agg(${teams.name} order by ${teams.name})
     from ${itemAudiences} join ${teams} on ${teams.id} = ${itemAudiences.teamId} where ${itemAudiences.itemId} = ${items.id}), '{}')`;
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, { total, counts, attention }] = await Promise.all([
     db
       .select({
         id: items.id,
@@ -127,14 +134,18 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
       .orderBy(...orderFor(query))
       .limit(PAGE_SIZE)
       .offset((page - 1) * PAGE_SIZE),
-    db
-      .select({ total: sql<number>`count(*)::int` })
-      .from(items)
-      .leftJoin(users, eq(users.id, items.ownerId))
-      .where(where),
+    libraryCounts(db, { user, where, mine, now }),
   ]);
   const result: LibraryRow[] = rows;
-  return { rows: result, total, page, pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))), pageSize: PAGE_SIZE };
+  return {
+    counts,
+    attention,
+    rows: result,
+    total,
+    page,
+    pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))),
+    pageSize: PAGE_SIZE,
+  };
 }
 
 /** The choices in the filter menus: tags by facet, people who own items, teams. */
@@ -153,16 +164,30 @@ export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser
   return { tags: tagList, owners, teams: teamList };
 }
 
-/** Exact counts for the "Needs attention" tiles, each of which links to the table filtered the same way. */
-export async function attentionCounts(db: Db, { user, mine, now = new Date() }: { user: SessionUser; mine: boolean; now?: Date }) {
-  if (!seesWholeLibrary(user)) return null;
+/**
+ * The counts around the table in one pass over the items the user may see, instead of a scan each: the
+ * total matching the table's filters (`where`), each status's count, and the "Needs attention" tiles,
+ * each of which links to the table filtered the same way.
+ */
+async function libraryCounts(db: Db, { user, where, mine, now }: { user: SessionUser; where: SQL; mine: boolean; now: Date }) {
+  const count = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
+  const own = mine ? eq(items.ownerId, user.id) : sql`true`;
+  const byStatus = Object.fromEntries(ITEM_STATUSES.map((s) => [s, count(eq(items.status, s))])) as Record<ItemStatus, SQL<number>>;
   const [row] = await db
     .select({
-      expiring: sql<number>`count(*) filter (where ${expiringWithin(now, 30)})::int`,
-      stale: sql<number>`count(*) filter (where ${staleAt(now)})::int`,
-      blocked: sql<number>`count(*) filter (where ${blocked})::int`,
+      total: count(where),
+      expiring: count(and(own, expiringWithin(now, 30))!),
+      stale: count(and(own, staleAt(now))!),
+      blocked: count(and(own, blocked)!),
+      ...byStatus,
     })
     .from(items)
-    .where(mine ? eq(items.ownerId, user.id) : undefined);
-  return row;
+    .leftJoin(users, eq(users.id, items.ownerId))
+    .where(visibleItemsWhere(user, now));
+  const { total, expiring, stale, blocked: blockedCount, ...counts } = row;
+  return {
+    total,
+    counts: counts as Record<ItemStatus, number>,
+    attention: seesWholeLibrary(user) ? { expiring, stale, blocked: blockedCount } : null,
+  };
 }
