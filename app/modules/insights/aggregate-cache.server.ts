@@ -1,10 +1,9 @@
 // A short-lived, per-process memo for the Insights page's aggregates (per-item figures, library health,
 // content gaps, adoption), keyed by what they depend on: the scope's teams and the range. At 10,000
-// items and 1 M events the per-item figures cost a few hundred milliseconds on a busy machine; a desk that reloads the page,
-// or several people looking at the same scope, share one computation for up to `AGGREGATE_TTL_MS`.
-// Invalidation is by age only: a new event, rating, search or share shows on the page at most that
-// much later.
-// The API, the CSV downloads and the item pages always compute afresh.
+// items and 1 M events the per-item figures cost a few hundred milliseconds on a busy machine; a desk
+// that reloads the page, or several people looking at the same scope, share one computation for up to
+// `AGGREGATE_TTL_MS`. Invalidation is by age only: a new event, rating, search or share shows on the
+// page at most that much later. The API, the CSV downloads and the item pages always compute afresh.
 import type { Db } from "@/db/client";
 import { ttlCache, type TtlCache } from "@/search/postgres/ttl-cache";
 
