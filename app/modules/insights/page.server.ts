@@ -55,7 +55,21 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
   const quadrant = effectivenessQuadrant(summary.rated);
   const trim = <T>(rows: T[]) => ({ rows: rows.slice(0, HEALTH_ROWS), count: rows.length });
   return {
-    items: summary.top,
+    items: summary.top.map(
+      ({ itemId, title, type, views, uniqueSellers, shares, useful, notUseful, score, buyerShares, buyerOpenRate }) => ({
+        itemId,
+        title,
+        type,
+        views,
+        uniqueSellers,
+        shares,
+        useful,
+        notUseful,
+        score,
+        buyerShares,
+        buyerOpenRate,
+      }),
+    ),
     itemCount: summary.count,
     quadrant: { ...quadrant, points: quadrant.points.slice(0, QUADRANT_POINTS), total: quadrant.points.length },
     teams,
