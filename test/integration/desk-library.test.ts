@@ -117,6 +117,20 @@ describe("library table", () => {
     expect(all.counts).toMatchObject({ published: all.total, draft: 0, in_review: 0, archived: 0 });
   });
 
+  it("offers every tag by facet, the people who own items and every team in the filter menus", async () => {
+    const { options } = await library("");
+    expect(options.tags).toEqual(
+      await app.db.select({ id: tags.id, facet: tags.facet, label: tags.label }).from(tags).orderBy(tags.facet, tags.label),
+    );
+    const owners = rowsOf<{ id: string; name: string }>(
+      await app.db.execute(sql`select id, name from users where role in ('marketer', 'admin') and active order by name`),
+    );
+    expect(owners.length).toBeGreaterThan(1);
+    expect(options.owners).toEqual(owners);
+    expect(options.teams).toEqual(await app.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name));
+    expect((await library("", "manager")).options.owners).toEqual([]);
+  });
+
   it("labels each status with its exact count, whatever filters the table has", async () => {
     const byStatus = rowsOf<{ status: string; n: number }>(
       await app.db.execute(sql`select status, count(*)::int as n from items group by status`),

@@ -1,9 +1,9 @@
 // The library as a table for the desk: server-side text search (SQL on title, summary and owner, not
 // the sellers' ranked search), filters, sort and pagination, all read from the URL so it works without
 // JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema";
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
 import { UUID_PATTERN } from "@/vocabulary/ids";
@@ -148,20 +148,28 @@ export async function queryLibrary(
   };
 }
 
-/** The choices in the filter menus: tags by facet, people who own items, teams. */
-export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }) {
-  const [tagList, owners, teamList] = await Promise.all([
-    db.select({ id: tags.id, facet: tags.facet, label: tags.label }).from(tags).orderBy(tags.facet, tags.label),
-    seesWholeLibrary(user)
-      ? db
-          .select({ id: users.id, name: users.name })
-          .from(users)
-          .where(and(inArray(users.role, ["marketer", "admin"]), eq(users.active, true)))
-          .orderBy(users.name)
-      : Promise.resolve([] as { id: string; name: string }[]),
-    db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
-  ]);
-  return { tags: tagList, owners, teams: teamList };
+type FilterOptions = {
+  tags: { id: string; facet: (typeof tags.facet.enumValues)[number]; label: string }[];
+  owners: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+};
+
+/** The choices in the filter menus: tags by facet, people who own items, teams. One statement. */
+export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }): Promise<FilterOptions> {
+  const owners = seesWholeLibrary(user)
+    ? sql`(select coalesce(json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}), '[]') from ${users}
+         where ${users.role} in ('marketer', 'admin') and ${users.active})`
+    : sql`'[]'::json`;
+  const [row] = rowsOf<{ [K in keyof FilterOptions]: FilterOptions[K] | string }>(
+    await db.execute(sql`select
+      (select coalesce(json_agg(json_build_object('id', ${tags.id}, 'facet', ${tags.facet}, 'label', ${tags.label})
+         order by ${tags.facet}, ${tags.label}), '[]') from ${tags}) as tags,
+      ${owners} as owners,
+      (select coalesce(json_agg(json_build_object('id', ${teams.id}, 'name', ${teams.name}) order by ${teams.name}), '[]') from ${teams}) as teams`),
+  );
+  // JSON arrives parsed from postgres.js and may arrive as text from another driver.
+  const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  return { tags: parse(row.tags), owners: parse(row.owners), teams: parse(row.teams) };
 }
 
 /**
