@@ -6,9 +6,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LibraryTable } from "~/components/library/library-table";
 import { requireUser } from "~/modules/auth/guard.server";
-import { countItemsByStatus } from "~/modules/library/items.server";
-import { awaitingReviewCount } from "~/modules/library/review.server";
-import { attentionCounts, libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
+import { awaitingReviewCountOnce } from "~/modules/library/review.server";
+import { libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
 
@@ -18,12 +17,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = parseLibraryQuery(params);
   const scope = params.get("scope") === "all" ? "all" : "mine";
   const db = context.app.db;
-  const [table, options, counts, attention, review] = await Promise.all([
-    queryLibrary(db, { user, query }),
+  const [{ counts, attention, ...table }, options, review] = await Promise.all([
+    queryLibrary(db, { user, query, mine: scope === "mine" }),
     libraryFilterOptions(db, { user }),
-    countItemsByStatus(db, { user }),
-    attentionCounts(db, { user, mine: scope === "mine" }),
-    awaitingReviewCount(db, { user }),
+    awaitingReviewCountOnce(context.app, user),
   ]);
   return {
     ...table,

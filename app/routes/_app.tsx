@@ -5,7 +5,7 @@ import { Shell } from "~/components/shell";
 import { getUser, requireUser } from "~/modules/auth/guard.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
-import { awaitingReviewCount } from "~/modules/library/review.server";
+import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { unreadNotificationCount } from "~/modules/notifications/notify.server";
 import { isOfflineFailure } from "~/offline/fallback";
 
@@ -15,10 +15,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // notifications (the bell): the session look-up already counted both in the same statement
   // (decision 022); an API token did not.
   const found = await getUser(context.app, request);
-  const unread = user.role === "seller" ? (found?.unreadReplies ?? (await unreadReplyCount(context.app.db, { user }))) : 0;
-  const notifications = found?.unreadNotifications ?? (await unreadNotificationCount(context.app.db, { user }));
-  // Items waiting for this user's review, for the count beside Review in the navigation.
-  const reviews = await awaitingReviewCount(context.app.db, { user });
+  const [unread, reviews, notifications] = await Promise.all([
+    user.role === "seller" ? (found?.unreadReplies ?? unreadReplyCount(context.app.db, { user })) : 0,
+    // Items waiting for this user's review, for the count beside Review in the navigation.
+    awaitingReviewCountOnce(context.app, user),
+    found?.unreadNotifications ?? unreadNotificationCount(context.app.db, { user }),
+  ]);
   return { user: publicUser(user), unread, reviews, notifications };
 }
 

@@ -169,7 +169,14 @@ export const itemTransitions = pgTable(
     comment: text("comment"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("item_transitions_item_idx").on(t.itemId, t.at)],
+  (t) => [
+    index("item_transitions_item_idx").on(t.itemId, t.at),
+    // Who submitted each item in review last: one probe per item for the review queue and the count in
+    // every desk page's navigation, instead of reading and sorting the item's whole history.
+    index("item_transitions_review_idx")
+      .on(t.itemId, t.at.desc(), t.id.desc())
+      .where(sql`${t.toStatus} = 'in_review'`),
+  ],
 );
 
 /** Catalog removals, so offline devices learn to delete what they may no longer see. */

@@ -113,6 +113,31 @@ describe("library table", () => {
     expect(all.total).toBeLessThan(await count(sql`true`));
     expect(new Set(all.rows.map((r: any) => r.status))).toEqual(new Set(["published"]));
     expect(all.attention).toBeNull();
+    // The status labels count what the manager may see: published items for everyone or their teams.
+    expect(all.counts).toMatchObject({ published: all.total, draft: 0, in_review: 0, archived: 0 });
+  });
+
+  it("offers every tag by facet, the people who own items and every team in the filter menus", async () => {
+    const { options } = await library("");
+    expect(options.tags).toEqual(
+      await app.db.select({ id: tags.id, facet: tags.facet, label: tags.label }).from(tags).orderBy(tags.facet, tags.label),
+    );
+    const owners = rowsOf<{ id: string; name: string }>(
+      await app.db.execute(sql`select id, name from users where role in ('marketer', 'admin') and active order by name`),
+    );
+    expect(owners.length).toBeGreaterThan(1);
+    expect(options.owners).toEqual(owners);
+    expect(options.teams).toEqual(await app.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name));
+    expect((await library("", "manager")).options.owners).toEqual([]);
+  });
+
+  it("labels each status with its exact count, whatever filters the table has", async () => {
+    const byStatus = rowsOf<{ status: string; n: number }>(
+      await app.db.execute(sql`select status, count(*)::int as n from items group by status`),
+    );
+    const filtered = await library("?type=one_pager&q=beacon");
+    expect(filtered.total).toBeLessThan(await count(sql`true`));
+    for (const { status, n } of byStatus) expect(filtered.counts[status]).toBe(n);
   });
 
   it("counts what needs attention exactly, and each count opens the table filtered the same way", async () => {

@@ -8,7 +8,8 @@ import { createRequest, updateRequest } from "~/modules/feedback/requests.server
 import { adoption } from "~/modules/insights/adoption.server";
 import { alignmentKpis } from "~/modules/insights/alignment.server";
 import { contentGaps } from "~/modules/insights/content-gaps.server";
-import { effectivenessQuadrant, itemInsights, topAndBottom } from "~/modules/insights/item-insights.server";
+import { effectivenessQuadrant, itemInsights, itemInsightsSummary, topAndBottom } from "~/modules/insights/item-insights.server";
+import { loadInsightsPage } from "~/modules/insights/page.server";
 import { itemDetail } from "~/modules/insights/item-report.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
 import { searchQueries } from "@/db/schema";
@@ -309,6 +310,49 @@ describe("effectiveness and top content", () => {
       ["Bravo", 1],
     ]);
     expect(bottom).toEqual([expect.objectContaining({ title: "Delta", views: 0 }), expect.objectContaining({ title: "Echo", views: 0 })]);
+  });
+});
+
+describe("the Insights page's summary", () => {
+  // One statement for the page must say what the full list and `topAndBottom` say, in every scope.
+  const cases: [string, () => { user: U; teamId?: string }][] = [
+    ["every team", () => ({ user: marketer })],
+    ["a manager's team", () => ({ user: mgr })],
+    ["one team picked by an admin", () => ({ user: admin, teamId: west.id })],
+  ];
+  it.each(cases)("gives the most viewed, the rated, the count and the least viewed as the full queries do (%s)", async (_, who) => {
+    const { user, teamId } = who();
+    const all = await itemInsights(app.db, { user, range: RANGE, teamId });
+    const { bottom } = await topAndBottom(app.db, { user, range: RANGE, teamId, limit: 3 });
+    const summary = await itemInsightsSummary(app.db, { user, range: RANGE, teamId, top: 1, bottom: 3 });
+    expect(all.length).toBeGreaterThan(1);
+    expect(summary.top).toEqual(all.slice(0, 1));
+    expect(summary.rated).toEqual(all.filter((r) => r.useful + r.notUseful > 0));
+    expect(summary.count).toBe(all.length);
+    expect(summary.bottom).toEqual(bottom);
+    expect(bottom.length).toBe(3);
+  });
+
+  it("loads the page with the figures of the full queries", async () => {
+    const page = await loadInsightsPage(app, { user: admin, filters: { range: RANGE, teamId: null } });
+    const all = await itemInsights(app.db, { user: admin, range: RANGE });
+    // The page sends the fields it prints, each as the full list has it.
+    expect(page.items.map((r) => r.itemId)).toEqual(all.slice(0, 25).map((r) => r.itemId));
+    page.items.forEach((r, n) => expect(all[n]).toMatchObject(r));
+    expect(page.items[0]).toHaveProperty("score");
+    expect(page.itemCount).toBe(all.length);
+    const quadrant = effectivenessQuadrant(all);
+    expect(page.quadrant).toEqual({ ...quadrant, points: quadrant.points.slice(0, 25), total: quadrant.points.length });
+    const { top, bottom } = await topAndBottom(app.db, { user: admin, range: RANGE });
+    expect(page.topBottom).toEqual({
+      top: top.map(({ itemId, title, views, usefulShare }) => ({ itemId, title, views, usefulShare })),
+      bottom,
+    });
+  });
+
+  it("refuses a manager another team's page before anything is read or remembered", async () => {
+    const filters = { range: RANGE, teamId: west.id };
+    await expect(loadInsightsPage(app, { user: mgr, filters })).rejects.toMatchObject({ status: 403 });
   });
 });
 

@@ -67,6 +67,17 @@ describe("scale seed", () => {
     expect(usage.rolled).toBe(usage.raw);
     expect(usage.onUnpublished).toBe(0);
 
+    // Spread as in a real library: each item used by several sellers on several days, some items far
+    // more than others (an earlier version tied every item to one seller and a handful of days).
+    const spread = await one<{ sellers: number; days: number; top: number; median: number }>(sql`
+      with per as (select e.item_id, count(distinct e.user_id) as sellers, count(distinct e.at::date) as days, count(*) as n
+                   from events e join items i on i.id = e.item_id where i.title like '% #%' group by e.item_id)
+      select avg(sellers)::float8 as sellers, avg(days)::float8 as days, max(n)::int as top,
+             (percentile_cont(0.5) within group (order by n))::float8 as median from per`);
+    expect(spread.sellers).toBeGreaterThan(3);
+    expect(spread.days).toBeGreaterThan(3);
+    expect(spread.top).toBeGreaterThan(3 * spread.median);
+
     expect(await seedScale(app.db, { items: 300, events: 6_000 })).toMatchObject({ skipped: true, items: 0 });
     const again = await one<{ n: number }>(sql`select count(*)::int as n from items where title like '% #%'`);
     expect(again.n).toBe(300);

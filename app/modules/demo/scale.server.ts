@@ -107,23 +107,31 @@ export async function seedScale(db: Db, { items: n, events = n * 100, now = new 
       select it.id, 'draft', it.status, it.owner_id, null, it.updated_at
       from generate_series(0, ${n - 1}) i join items it on it.id = md5('scale-item-' || i)::uuid where it.status <> 'draft'`);
 
-    // Usage: each event a seller on a published item, spread over the last 90 days.
+    // Usage: a seller's visit to an item is four events (view, dwell…) on one day; who, what and which
+    // day are independent hashes of the visit, and a few items draw most visits (the square skews the
+    // pick), as in a real library. NOTE: arithmetic on the event number alone (an earlier version) tied
+    // each item to one seller and nine days, which made the rollups a tenth of their real size.
     const published = sql`(select array_agg(id order by id) from items where id in (
       select md5('scale-item-' || i)::uuid from generate_series(0, ${n - 1}) i) and status = 'published')`;
+    const unit = (x: ReturnType<typeof sql.raw>) => sql`((hashint8(${x})::bigint + 2147483648) / 4294967296.0)`;
     const CHUNK = 500_000;
     for (let from = 0; from < events; from += CHUNK) {
       const to = Math.min(events, from + CHUNK) - 1;
       await tx.execute(sql`
-        with p as (select ${published} as ids)
+        with p as (select ${published} as ids),
+        sellers as (select s, md5('scale-seller-' || s)::uuid as id, u.team_id from generate_series(0, ${SELLERS - 1}) s
+                    join users u on u.id = md5('scale-seller-' || s)::uuid)
         insert into events (at, id, user_id, team_id, item_id, type, props, field, received_at)
-        select ts, md5('scale-event-' || g)::uuid, md5('scale-seller-' || (g % ${SELLERS}))::uuid,
-               (select team_id from users where id = md5('scale-seller-' || (g % ${SELLERS}))::uuid),
-               p.ids[1 + ((g * 7919) % cardinality(p.ids))],
+        select ts, md5('scale-event-' || g)::uuid, sellers.id, sellers.team_id,
+               p.ids[1 + floor(cardinality(p.ids) * pick * pick)::int],
                case when g % 10 < 6 then 'view' when g % 10 < 9 then 'dwell' else 'share' end,
                case when g % 10 between 6 and 8 then jsonb_build_object('ms', 1000 + g % 60000) else '{}'::jsonb end,
                true, ts
-        from p, (select g, ${at}::timestamptz - ((g / ${SELLERS}) % ${DAYS}) * interval '1 day' - (g % 36000) * interval '1 second' as ts
-                 from generate_series(${from}::bigint, ${to}::bigint) g) x`);
+        from p, (select g, floor(${SELLERS} * ${unit(sql.raw("g / 4"))})::int as seller, ${unit(sql.raw("g / 4 + 1000000000000"))} as pick,
+                        ${at}::timestamptz - floor(${DAYS} * ${unit(sql.raw("g / 4 + 2000000000000"))}) * interval '1 day'
+                          - (g % 36000) * interval '1 second' as ts
+                 from generate_series(${from}::bigint, ${to}::bigint) g) x
+        join sellers on sellers.s = x.seller`);
     }
 
     // Ratings: one per (item, seller) pair, half the items; a third say "no" or leave a comment.

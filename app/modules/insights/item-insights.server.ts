@@ -1,12 +1,12 @@
 // Per-item usage and usefulness in a range and scope (the Insights table and the API), the
 // effectiveness quadrant drawn from it, and the top and bottom content.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
 import { itemAudiences, itemSellerDaily, itemSellerGaps, items as itemTable, ratings, shareItems, shares } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { median, wilsonLowerBound, type DayRange } from "~/modules/feedback/score.server";
-import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, round } from "./scope.server";
+import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, round, type Scope } from "./scope.server";
 
 const i = alias(itemTable, "i");
 const si = alias(shareItems, "si");
@@ -35,11 +35,14 @@ export type ItemInsight = {
   buyerOpenRate: number | null;
 };
 
-/** Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. */
-export async function itemInsights(
-  db: Db,
-  { user, range, teamId, itemId }: { user: SessionUser; range: DayRange; teamId?: string | null; itemId?: string },
-): Promise<ItemInsight[]> {
+type InsightArgs = { user: SessionUser; range: DayRange; teamId?: string | null; itemId?: string };
+
+/**
+ * The per-item query's parts: the usage, unique-seller, rating and buyer-share aggregates (CTEs `u`,
+ * `s`, `r`, `b`) and the select that joins them to items, unordered. Shared by the full list and the
+ * page's summary, so both count the same way.
+ */
+function insightParts({ user, range, teamId, itemId }: InsightArgs) {
   const scope = insightScope(user, teamId);
   const onlyItem = (column: AnyPgColumn) => (itemId ? sql`${column} = ${itemId}::uuid` : sql`true`);
   const inRange = (day: AnyPgColumn) => sql`${day} between ${range.from}::date and ${range.to}::date`;
@@ -65,8 +68,8 @@ export async function itemInsights(
       group by item_id`;
   const t = usageTable(scope);
   const r = ratings;
-  const result = await db.execute(sql`
-    with u as (
+  const ctes = sql`
+    u as (
       select ${t.itemId} as item_id, sum(${t.views})::int as views, sum(${t.shares})::int as shares, sum(${t.downloads})::int as downloads,
              sum(${t.dwellMs})::float8 as dwell_ms, sum(${t.dwells})::int as dwells
       from ${t}
@@ -88,7 +91,8 @@ export async function itemInsights(
       from ${shareItems} ${si} join ${shares} ${sh} on ${sh.id} = ${si.shareId}
       where ${sh.createdAt} >= ${from} and ${sh.createdAt} < ${to} and ${inTeams(sh.teamId, scope)} and ${onlyItem(si.itemId)}
       group by ${si.itemId}
-    )
+    )`;
+  const select = sql`
     select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.status} as status,
            coalesce(u.views, 0) as views, coalesce(s.sellers, 0) as "uniqueSellers",
            coalesce(u.shares, 0) as shares, coalesce(u.downloads, 0) as downloads,
@@ -100,32 +104,100 @@ export async function itemInsights(
     left join s on s.item_id = ${i.id}
     left join r on r.item_id = ${i.id}
     left join b on b.item_id = ${i.id}
-    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem(i.id)}
-    order by coalesce(u.views, 0) desc, ${i.title}, ${i.id}
-  `);
-  return rowsOf<Record<string, unknown>>(result).map((r) => {
-    const yes = num(r.yes);
-    const no = num(r.no);
-    const dwells = num(r.dwells);
-    return {
-      itemId: String(r.itemId),
-      title: String(r.title),
-      type: String(r.type),
-      status: String(r.status),
-      views: num(r.views),
-      uniqueSellers: num(r.uniqueSellers),
-      shares: num(r.shares),
-      downloads: num(r.downloads),
-      avgDwellS: dwells ? round(num(r.dwellMs) / dwells / 1000, 1) : null,
-      useful: yes,
-      notUseful: no,
-      usefulShare: yes + no ? round(yes / (yes + no)) : null,
-      score: round(wilsonLowerBound(yes, yes + no)),
-      buyerShares: num(r.buyerShares),
-      buyerOpened: num(r.buyerOpened),
-      buyerOpenRate: num(r.buyerShares) ? round(num(r.buyerOpened) / num(r.buyerShares)) : null,
-    };
-  });
+    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem(i.id)}`;
+  return { scope, ctes, select };
+}
+
+function toInsight(r: Record<string, unknown>): ItemInsight {
+  const yes = num(r.yes);
+  const no = num(r.no);
+  const dwells = num(r.dwells);
+  return {
+    itemId: String(r.itemId),
+    title: String(r.title),
+    type: String(r.type),
+    status: String(r.status),
+    views: num(r.views),
+    uniqueSellers: num(r.uniqueSellers),
+    shares: num(r.shares),
+    downloads: num(r.downloads),
+    avgDwellS: dwells ? round(num(r.dwellMs) / dwells / 1000, 1) : null,
+    useful: yes,
+    notUseful: no,
+    usefulShare: yes + no ? round(yes / (yes + no)) : null,
+    score: round(wilsonLowerBound(yes, yes + no)),
+    buyerShares: num(r.buyerShares),
+    buyerOpened: num(r.buyerOpened),
+    buyerOpenRate: num(r.buyerShares) ? round(num(r.buyerOpened) / num(r.buyerShares)) : null,
+  };
+}
+
+/** Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. Most viewed first. */
+export async function itemInsights(db: Db, args: InsightArgs): Promise<ItemInsight[]> {
+  const { ctes, select } = insightParts(args);
+  const result = await db.execute(sql`with ${ctes} ${select} order by coalesce(u.views, 0) desc, ${i.title}, ${i.id}`);
+  return rowsOf<Record<string, unknown>>(result).map(toInsight);
+}
+
+export type BottomItem = { itemId: string; title: string; type: string; views: number };
+
+/** Published items the scope's teams could see, least viewed in the range first. */
+function bottomSql(scope: Scope, usage: SQL, limit: number): SQL {
+  // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
+  const a = alias(itemAudiences, "a");
+  const audience =
+    scope.teamIds === null
+      ? sql`true`
+      : sql`(not exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id})
+            or exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id} and ${inTeams(a.teamId, scope)}))`;
+  return sql`
+    select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, coalesce(u.views, 0)::int as views
+    from ${itemTable} ${i} left join (${usage}) u on u.item_id = ${i.id}
+    where ${i.status} = 'published' and ${audience}
+    order by views, ${i.title}, ${i.id} limit ${limit}`;
+}
+
+export type InsightSummary = {
+  /** The `top` most viewed items, as `itemInsights` orders them. */
+  top: ItemInsight[];
+  /** Every rated item, most viewed first: the quadrant's points and medians. */
+  rated: ItemInsight[];
+  /** How many items `itemInsights` would list. */
+  count: number;
+  /** The `bottom` least viewed published items (`topAndBottom`'s bottom). */
+  bottom: BottomItem[];
+};
+
+/**
+ * What the Insights page shows of the per-item figures, in one statement that aggregates the rollups
+ * once: the most viewed items, the rated ones (for the quadrant), how many there are, and the least
+ * viewed. NOTE: at 10,000 items the page once fetched every item's row (8,000 at the scale seed) to
+ * show 25 of them, and scanned the usage rollup a second time for the least viewed.
+ */
+export async function itemInsightsSummary(
+  db: Db,
+  { top, bottom, ...args }: Omit<InsightArgs, "itemId"> & { top: number; bottom: number },
+): Promise<InsightSummary> {
+  const { scope, ctes, select } = insightParts(args);
+  // `base` is read twice and `u` by both parts, so each is computed once.
+  const [row] = rowsOf<{ count: number; rows: Record<string, unknown>[] | string; bottom: BottomItem[] | string }>(
+    await db.execute(sql`
+      with ${ctes},
+      base as (${select}),
+      ranked as (select base.*, row_number() over (order by views desc, title, "itemId") as rank from base)
+      select (select count(*) from base)::int as count,
+        (select coalesce(json_agg(x order by x.rank), '[]') from ranked x where x.rank <= ${top} or x.yes + x.no > 0) as rows,
+        ${bottom > 0 ? sql`(select coalesce(json_agg(y), '[]') from (${bottomSql(scope, sql`select item_id, views from u`, bottom)}) y)` : sql`'[]'::json`} as bottom`),
+  );
+  // JSON columns arrive parsed from postgres.js and as text from some drivers.
+  const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  const rows = parse(row.rows).map((r) => ({ insight: toInsight(r), rank: num(r.rank) }));
+  return {
+    top: rows.filter((r) => r.rank <= top).map((r) => r.insight),
+    rated: rows.filter((r) => r.insight.useful + r.insight.notUseful > 0).map((r) => r.insight),
+    count: num(row.count),
+    bottom: parse(row.bottom).map((b) => ({ ...b, views: num(b.views) })),
+  };
 }
 
 export type QuadrantPoint = { itemId: string; title: string; views: number; score: number; ratings: number; quadrant: Quadrant };
@@ -179,26 +251,14 @@ export async function topAndBottom(
     limit?: number;
     /** Already loaded for the same scope and range. */ items?: ItemInsight[];
   },
-): Promise<{ top: ItemInsight[]; bottom: { itemId: string; title: string; type: string; views: number }[] }> {
+): Promise<{ top: ItemInsight[]; bottom: BottomItem[] }> {
   const scope = insightScope(user, teamId);
   const used = items ?? (await itemInsights(db, { user, range, teamId }));
   const top = used.filter((r) => r.views > 0).slice(0, limit);
-  // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
-  const a = alias(itemAudiences, "a");
-  const audience =
-    scope.teamIds === null
-      ? sql`true`
-      : sql`(not exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id})
-            or exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id} and ${inTeams(a.teamId, scope)}))`;
   const table = usageTable(scope);
   const u = alias(table, "u");
-  const bottom = rowsOf<{ itemId: string; title: string; type: string; views: number }>(
-    await db.execute(sql`
-      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, coalesce(sum(${u.views}), 0)::int as views
-      from ${itemTable} ${i} left join ${table} ${u} on ${u.itemId} = ${i.id}
-        and ${u.day} between ${range.from}::date and ${range.to}::date and ${usageInTeams(u, scope)}
-      where ${i.status} = 'published' and ${audience}
-      group by ${i.id}, ${i.title}, ${i.type} order by views, ${i.title} limit ${limit}`),
-  );
+  const usage = sql`select ${u.itemId} as item_id, sum(${u.views}) as views from ${table} ${u}
+    where ${u.day} between ${range.from}::date and ${range.to}::date and ${usageInTeams(u, scope)} group by ${u.itemId}`;
+  const bottom = rowsOf<BottomItem>(await db.execute(bottomSql(scope, usage, limit)));
   return { top, bottom: bottom.map((b) => ({ ...b, views: num(b.views) })) };
 }

@@ -1,5 +1,5 @@
 // What the insight pages load, by role: marketing gets items, health and gaps; managers get adoption
-// and their teams' content; admins get both. The queries themselves live in insights.server.ts.
+// and their teams' content; admins get both. The queries live in the modules beside this one.
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
@@ -8,9 +8,10 @@ import { parseDayRange, type DayRange } from "~/modules/feedback/score.server";
 import { adoption } from "./adoption.server";
 import { alignmentKpis } from "./alignment.server";
 import { contentGaps } from "./content-gaps.server";
-import { effectivenessQuadrant, itemInsights, topAndBottom } from "./item-insights.server";
+import { memoAggregate } from "./aggregate-cache.server";
+import { effectivenessQuadrant, itemInsightsSummary } from "./item-insights.server";
 import { libraryHealth } from "./library-health.server";
-import { scopeTeams } from "./scope.server";
+import { insightScope, scopeTeams } from "./scope.server";
 
 export type InsightFilters = { range: DayRange; teamId: string | null };
 
@@ -29,35 +30,75 @@ export function readFilters(url: URL): InsightFilters {
   return { range, teamId: url.searchParams.get("team") || null };
 }
 
+/** Top and bottom content: how many of each. */
+const TOP_BOTTOM = 5;
+
 export async function loadInsightsPage(ctx: AppContext, { user, filters }: { user: SessionUser; filters: InsightFilters }) {
   const db = ctx.db;
   const { range, teamId } = filters;
   const marketing = user.role === "marketer" || user.role === "admin";
   const leading = user.role === "manager" || user.role === "admin";
-  const items = await itemInsights(db, { user, range, teamId });
-  const [teams, health, gaps, openRequests, adoptionData, topBottom] = await Promise.all([
+  // Authorises (403) before anything is read, memoised or not; the memo key is what the figures depend on.
+  const scope = insightScope(user, teamId);
+  const bottom = leading ? TOP_BOTTOM : 0;
+  const scopeKey = `${scope.teamIds?.join(",") ?? "all"} ${range.from} ${range.to}`;
+  const [summary, teams, health, gaps, openRequests, adoptionData] = await Promise.all([
+    memoAggregate(db, `items ${scopeKey} ${bottom}`, () => itemInsightsSummary(db, { user, range, teamId, top: PAGE_ITEMS, bottom })),
     scopeTeams(db, { user }),
-    marketing ? libraryHealth(db, { user }) : null,
-    contentGaps(db, { user, range, teamId }),
+    marketing ? memoAggregate(db, "health", () => libraryHealth(db, { user })) : null,
+    memoAggregate(db, `gaps ${scopeKey}`, () => contentGaps(db, { user, range, teamId })),
+    // Open requests are marketing's to-do list: always read afresh.
     marketing ? listRequests(db, { user, status: "open", limit: 20 }) : null,
-    leading ? adoption(db, { user, range, teamId }) : null,
-    leading ? topAndBottom(db, { user, range, teamId, items }) : null,
+    leading ? memoAggregate(db, `adoption ${scopeKey}`, () => adoption(db, { user, range, teamId })) : null,
   ]);
   // Splits are the medians of every rated item; the chart plots the most viewed of them.
-  const quadrant = effectivenessQuadrant(items);
+  const quadrant = effectivenessQuadrant(summary.rated);
   const trim = <T>(rows: T[]) => ({ rows: rows.slice(0, HEALTH_ROWS), count: rows.length });
   return {
-    items: items.slice(0, PAGE_ITEMS),
-    itemCount: items.length,
+    items: summary.top.map(
+      ({ itemId, title, type, views, uniqueSellers, shares, useful, notUseful, score, buyerShares, buyerOpenRate }) => ({
+        itemId,
+        title,
+        type,
+        views,
+        uniqueSellers,
+        shares,
+        useful,
+        notUseful,
+        score,
+        buyerShares,
+        buyerOpenRate,
+      }),
+    ),
+    itemCount: summary.count,
     quadrant: { ...quadrant, points: quadrant.points.slice(0, QUADRANT_POINTS), total: quadrant.points.length },
     teams,
     health: health
       ? { unused: trim(health.unused), stale: trim(health.stale), expiring: trim(health.expiring), lowestRated: trim(health.lowestRated) }
       : null,
     gaps,
-    openRequests,
+    // What the page prints of each: the HTML carries the loader data as well as the markup.
+    openRequests:
+      openRequests?.map(({ id, status, text, requester, team, createdAt, query }) => ({
+        id,
+        status,
+        text,
+        requester,
+        team,
+        createdAt,
+        query,
+      })) ?? null,
     adoption: adoptionData,
-    topBottom,
+    // The same as `topAndBottom`: the most viewed with any views, and the least viewed published items.
+    topBottom: leading
+      ? {
+          top: summary.top
+            .filter((r) => r.views > 0)
+            .slice(0, TOP_BOTTOM)
+            .map(({ itemId, title, views, usefulShare }) => ({ itemId, title, views, usefulShare })),
+          bottom: summary.bottom,
+        }
+      : null,
     show: { marketing, leading },
   };
 }

@@ -38,12 +38,3 @@ export async function listItems(
     .limit(Math.min(Math.max(limit, 1), 200))
     .offset(Math.max(offset, 0));
 }
-
-export async function countItemsByStatus(db: Db, { user }: { user: SessionUser }) {
-  const rows = await db
-    .select({ status: items.status, count: sql<number>`count(*)::int` })
-    .from(items)
-    .where(visibleItemsWhere(user))
-    .groupBy(items.status);
-  return Object.fromEntries(rows.map((r) => [r.status, r.count])) as Partial<Record<ItemStatus, number>>;
-}

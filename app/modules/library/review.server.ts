@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { itemTransitions, items, users } from "@/db/schema";
 import type { ItemType } from "@/vocabulary/library";
 import type { SessionUser } from "~/modules/auth/session.server";
+import type { AppContext } from "~/modules/context.server";
 
 /** Who put the item into review last, and when (the newest `in_review` transition). */
 const lastSubmission = sql`(select t.actor_id from ${itemTransitions} t where t.item_id = ${items.id} and t.to_status = 'in_review'
@@ -29,6 +30,16 @@ export async function awaitingReviewCount(db: Db, { user }: { user: SessionUser 
     .from(items)
     .where(awaitingWhere(user));
   return n;
+}
+
+/** The same count, asked once per request: the navigation and the library's tile both show it. */
+export function awaitingReviewCountOnce(ctx: AppContext, user: SessionUser): Promise<number> {
+  const key = `awaiting-review:${user.id}`;
+  const known = ctx.requestCache?.get(key) as Promise<number> | undefined;
+  if (known) return known;
+  const count = awaitingReviewCount(ctx.db, { user });
+  ctx.requestCache?.set(key, count);
+  return count;
 }
 
 export type ReviewEntry = {

@@ -1,9 +1,9 @@
 // The library as a table for the desk: server-side text search (SQL on title, summary and owner, not
 // the sellers' ranked search), filters, sort and pagination, all read from the URL so it works without
 // JavaScript and every view can be bookmarked. Always scoped by `visibleItemsWhere`.
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema";
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
 import { UUID_PATTERN } from "@/vocabulary/ids";
@@ -97,11 +97,23 @@ function orderFor(query: LibraryQuery): SQL[] {
   return [sql`${by(key[sort])}${nulls}`, by(sql`${items.id}`)];
 }
 
-/** One page of the library table, the total that matched, and what the filter menus offer. */
-export async function queryLibrary(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: LibraryQuery; now?: Date }) {
+/**
+ * One page of the library table, with the counts around it: the total that matched, each status's
+ * count (the status filter's labels) and the "Needs attention" tiles (of the user's own items when
+ * `mine`; null for roles that do not manage the library).
+ */
+export async function queryLibrary(
+  db: Db,
+  { user, query, mine = false, now = new Date() }: { user: SessionUser; query: LibraryQuery; mine?: boolean; now?: Date },
+) {
   const where = whereFor(user, query, now);
   const page = query.page ?? 1;
-  const [rows, [{ total }]] = await Promise.all([
+  // Tags and audience come with each row (no second round trip after the page is known).
+  const tagLabels = sql<string[]>`coalesce((select array_agg(${tags.label} order by ${tags.facet}, ${tags.label})
+    from ${itemTags} join ${tags} on ${tags.id} = ${itemTags.tagId} where ${itemTags.itemId} = ${items.id}), '{}')`;
+  const audienceNames = sql<string[]>`coalesce((select array_agg(${teams.name} order by ${teams.name})
+    from ${itemAudiences} join ${teams} on ${teams.id} = ${itemAudiences.teamId} where ${itemAudiences.itemId} = ${items.id}), '{}')`;
+  const [rows, { total, counts, attention }] = await Promise.all([
     db
       .select({
         id: items.id,
@@ -113,6 +125,8 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
         expiresAt: items.expiresAt,
         publishAt: items.publishAt,
         problem: items.problem,
+        tags: tagLabels,
+        audience: audienceNames,
       })
       .from(items)
       .leftJoin(users, eq(users.id, items.ownerId))
@@ -120,63 +134,68 @@ export async function queryLibrary(db: Db, { user, query, now = new Date() }: { 
       .orderBy(...orderFor(query))
       .limit(PAGE_SIZE)
       .offset((page - 1) * PAGE_SIZE),
-    db
-      .select({ total: sql<number>`count(*)::int` })
-      .from(items)
-      .leftJoin(users, eq(users.id, items.ownerId))
-      .where(where),
+    libraryCounts(db, { user, where, mine, now }),
   ]);
-  const ids = rows.map((r) => r.id);
-  const [tagRows, audienceRows] = ids.length
-    ? await Promise.all([
-        db
-          .select({ itemId: itemTags.itemId, label: tags.label })
-          .from(itemTags)
-          .innerJoin(tags, eq(tags.id, itemTags.tagId))
-          .where(inArray(itemTags.itemId, ids))
-          .orderBy(tags.facet, tags.label),
-        db
-          .select({ itemId: itemAudiences.itemId, name: teams.name })
-          .from(itemAudiences)
-          .innerJoin(teams, eq(teams.id, itemAudiences.teamId))
-          .where(inArray(itemAudiences.itemId, ids))
-          .orderBy(teams.name),
-      ])
-    : [[], []];
-  const result: LibraryRow[] = rows.map((r) => ({
-    ...r,
-    tags: tagRows.filter((t) => t.itemId === r.id).map((t) => t.label),
-    audience: audienceRows.filter((a) => a.itemId === r.id).map((a) => a.name),
-  }));
-  return { rows: result, total, page, pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))), pageSize: PAGE_SIZE };
+  const result: LibraryRow[] = rows;
+  return {
+    counts,
+    attention,
+    rows: result,
+    total,
+    page,
+    pages: Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE))),
+    pageSize: PAGE_SIZE,
+  };
 }
 
-/** The choices in the filter menus: tags by facet, people who own items, teams. */
-export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }) {
-  const [tagList, owners, teamList] = await Promise.all([
-    db.select({ id: tags.id, facet: tags.facet, label: tags.label }).from(tags).orderBy(tags.facet, tags.label),
-    seesWholeLibrary(user)
-      ? db
-          .select({ id: users.id, name: users.name })
-          .from(users)
-          .where(and(inArray(users.role, ["marketer", "admin"]), eq(users.active, true)))
-          .orderBy(users.name)
-      : Promise.resolve([] as { id: string; name: string }[]),
-    db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
-  ]);
-  return { tags: tagList, owners, teams: teamList };
+type FilterOptions = {
+  tags: { id: string; facet: (typeof tags.facet.enumValues)[number]; label: string }[];
+  owners: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+};
+
+/** The choices in the filter menus: tags by facet, people who own items, teams. One statement. */
+export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }): Promise<FilterOptions> {
+  const owners = seesWholeLibrary(user)
+    ? sql`(select coalesce(json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}), '[]') from ${users}
+         where ${users.role} in ('marketer', 'admin') and ${users.active})`
+    : sql`'[]'::json`;
+  const [row] = rowsOf<{ [K in keyof FilterOptions]: FilterOptions[K] | string }>(
+    await db.execute(sql`select
+      (select coalesce(json_agg(json_build_object('id', ${tags.id}, 'facet', ${tags.facet}, 'label', ${tags.label})
+         order by ${tags.facet}, ${tags.label}), '[]') from ${tags}) as tags,
+      ${owners} as owners,
+      (select coalesce(json_agg(json_build_object('id', ${teams.id}, 'name', ${teams.name}) order by ${teams.name}), '[]') from ${teams}) as teams`),
+  );
+  // JSON arrives parsed from postgres.js and may arrive as text from another driver.
+  const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  return { tags: parse(row.tags), owners: parse(row.owners), teams: parse(row.teams) };
 }
 
-/** Exact counts for the "Needs attention" tiles, each of which links to the table filtered the same way. */
-export async function attentionCounts(db: Db, { user, mine, now = new Date() }: { user: SessionUser; mine: boolean; now?: Date }) {
-  if (!seesWholeLibrary(user)) return null;
+/**
+ * The counts around the table in one pass over the items the user may see, instead of a scan each: the
+ * total matching the table's filters (`where`), each status's count, and the "Needs attention" tiles,
+ * each of which links to the table filtered the same way.
+ */
+async function libraryCounts(db: Db, { user, where, mine, now }: { user: SessionUser; where: SQL; mine: boolean; now: Date }) {
+  const count = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
+  const own = mine ? eq(items.ownerId, user.id) : sql`true`;
+  const byStatus = Object.fromEntries(ITEM_STATUSES.map((s) => [s, count(eq(items.status, s))])) as Record<ItemStatus, SQL<number>>;
   const [row] = await db
     .select({
-      expiring: sql<number>`count(*) filter (where ${expiringWithin(now, 30)})::int`,
-      stale: sql<number>`count(*) filter (where ${staleAt(now)})::int`,
-      blocked: sql<number>`count(*) filter (where ${blocked})::int`,
+      total: count(where),
+      expiring: count(and(own, expiringWithin(now, 30))!),
+      stale: count(and(own, staleAt(now))!),
+      blocked: count(and(own, blocked)!),
+      ...byStatus,
     })
     .from(items)
-    .where(mine ? eq(items.ownerId, user.id) : undefined);
-  return row;
+    .leftJoin(users, eq(users.id, items.ownerId))
+    .where(visibleItemsWhere(user, now));
+  const { total, expiring, stale, blocked: blockedCount, ...counts } = row;
+  return {
+    total,
+    counts: counts as Record<ItemStatus, number>,
+    attention: seesWholeLibrary(user) ? { expiring, stale, blocked: blockedCount } : null,
+  };
 }

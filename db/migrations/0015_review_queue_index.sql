@@ -1,0 +1,1 @@
+CREATE INDEX "item_transitions_review_idx" ON "item_transitions" USING btree ("item_id","at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "item_transitions"."to_status" = 'in_review';
