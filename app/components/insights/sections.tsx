@@ -336,7 +336,7 @@ export function GapsSection({ gaps, openRequests, csv }: Pick<InsightsData, "gap
             </ul>
           )}
           <p>
-            <Link to="/feedback#requests">Answer requests in the feedback inbox</Link>
+            <Link to="/feedback/requests">Answer content requests</Link>
           </p>
         </>
       ) : null}
