@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -16,9 +15,6 @@ export default defineConfig({
           include: ["test/{unit,integration,contract}/**/*.test.{ts,tsx}"],
           globalSetup: ["test/setup/global.ts"],
           pool: "forks",
-          // Vitest's default is one fork fewer than the cores: a single fork on a 2-core CI machine, where
-          // a file spends much of its time starting up or waiting on PostgreSQL; two keep both cores busy.
-          maxWorkers: Math.max(2, availableParallelism() - 1),
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
