@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { InlineCssProvider } from "./components/app-styles";
+import { DocumentMarkupProvider } from "./components/document-markup";
 import { builtCss } from "./components/app-styles.server";
 import styles from "./styles/app.css";
 import { isUnavailable, unavailableResponse } from "./modules/errors.server";
@@ -31,7 +32,9 @@ export default function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <InlineCssProvider value={builtCss(styles)}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          <DocumentMarkupProvider value={loadContext.app?.documentMarkup ?? null}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          </DocumentMarkupProvider>
         </InlineCssProvider>
       </NonceProvider>,
       {

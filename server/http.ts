@@ -63,7 +63,13 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
       build,
       mode: ctx.env.NODE_ENV === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({
-        app: { ...ctx, requestCache: new Map(), clientAddress: req.ip },
+        app: {
+          ...ctx,
+          requestCache: new Map(),
+          clientAddress: req.ip,
+          // Single-fetch data requests end in .data; anything else here renders a document.
+          documentMarkup: req.path.endsWith(".data") ? undefined : new Map(),
+        },
         cspNonce: res.locals.cspNonce as string,
       }),
     }),

@@ -15,6 +15,11 @@ export type AppContext = {
   requestCache?: Map<string, Promise<unknown>>;
   /** The client's address (proxies on loopback are trusted), for per-client rate limits. Absent in tests. */
   clientAddress?: string;
+  /**
+   * Set for document requests only: markup loaders draw for the server render alone, so it is not sent
+   * twice (app/modules/document-markup.server.ts). Absent for data requests and in tests.
+   */
+  documentMarkup?: Map<string, string>;
 };
 
 /** Capabilities that come with their own engines; each layer adds its own field. */

@@ -15,6 +15,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { loadInsightsPage, readFilters } from "~/modules/insights/page.server";
 import { insightsPageCharts } from "~/modules/insights/page-charts.server";
+import { documentMarkup } from "~/modules/document-markup.server";
 
 export const meta: MetaFunction = () => [{ title: "Insights · Fieldkit" }];
 
@@ -24,7 +25,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const url = new URL(request.url);
     const filters = readFilters(url);
     const page = await loadInsightsPage(context.app, { user, filters });
-    return { filters, role: user.role, ...page, charts: insightsPageCharts(page, url.searchParams.toString()) };
+    return {
+      filters,
+      role: user.role,
+      ...page,
+      charts: documentMarkup(context.app, "insights", insightsPageCharts(page, url.searchParams.toString())),
+    };
   });
 }
 

@@ -10,6 +10,7 @@ import { itemDetail } from "~/modules/insights/item-report.server";
 import { scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { itemPageCharts } from "~/modules/insights/page-charts.server";
+import { documentMarkup } from "~/modules/document-markup.server";
 import { BuyerInsights } from "~/components/shares/buyer-insights";
 import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
 import { CommentsSection, ReasonsSection, SearchTermsSection } from "~/components/insights/item-sections";
@@ -37,7 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       teams,
       itemId: params.id!,
       detail: { ...detail, reasons },
-      charts: itemPageCharts({ trend: detail.trend, reasons }),
+      charts: documentMarkup(context.app, "item", itemPageCharts({ trend: detail.trend, reasons })),
     };
   });
 }
@@ -100,7 +101,7 @@ export default function ItemInsights() {
           <CsvLink href={`/insights/items/${itemId}/export?${p}`} />
         </div>
         <ChartFigure title="Views per day">
-          <PlotChart svg={charts.trend} />
+          <PlotChart chart={charts.trend} />
         </ChartFigure>
         <details>
           <summary>Views per day as a table</summary>

@@ -96,4 +96,24 @@ describeBrowser("desk charts and layout", () => {
       await page.screenshot({ path: `${SHOTS}/desk-audit-${scheme}.png` });
     });
   }
+
+  it("sends each chart once in the first load, keeps it through hydration, and brings it with the data on a client-side visit", async () => {
+    // The document: the quadrant's markup once (not again as escaped JSON in the route data).
+    const html = await (await page.request.get("/insights")).text();
+    expect(html.split("Effectiveness quadrant of the").length - 1).toBe(1);
+    // Hydrated: still drawn, and the browser logged no hydration error.
+    const errors: string[] = [];
+    page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto("/insights");
+    await page.waitForFunction(() => (window as unknown as { __remixRouter?: unknown }).__remixRouter !== undefined);
+    const quadrant = () => page.getByRole("group", { name: /Effectiveness quadrant/ });
+    await expect.poll(() => quadrant().locator('g[data-layer="x-axis tick"] path').count()).toBeGreaterThanOrEqual(3);
+    // A client-side visit: from the library through the navigation, the charts arrive in the data.
+    await page.goto("/library");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Insights" }).click();
+    await page.waitForURL(/\/insights$/);
+    await expect.poll(() => quadrant().locator('g[data-layer="x-axis tick"] path').count()).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
 // The frame around the insight pages' charts. Each chart scales to its container (viewBox, width 100 %)
 // and is a picture of a table rendered next to it: screen readers get the table.
 import type { ReactNode } from "react";
+import { markupElementId, useMarkup } from "~/components/document-markup";
+import type { Markup } from "~/modules/document-markup.server";
 
 export function ChartFigure({
   title,
@@ -29,9 +31,10 @@ export function ChartFigure({
  * A chart drawn on the server (app/modules/insights/charts.server.ts) as SVG markup: the browser gets no
  * charting code. The markup is Plot's, cleaned of inline styles, with its role and name already set.
  */
-export function PlotChart({ svg }: { svg: string | null }) {
-  if (!svg) return <p className="meta">Nothing to chart in this period.</p>;
-  return <div className="chart-plot" dangerouslySetInnerHTML={{ __html: svg }} />;
+export function PlotChart({ chart }: { chart: Markup | null }) {
+  const svg = useMarkup(chart);
+  if (!chart || !svg) return <p className="meta">Nothing to chart in this period.</p>;
+  return <div id={markupElementId(chart.key)} className="chart-plot" dangerouslySetInnerHTML={{ __html: svg }} />;
 }
 
 const QUADRANTS = [

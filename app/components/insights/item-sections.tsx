@@ -1,12 +1,13 @@
 // The item insights page's sections about sellers' answers: reasons, comments, and the searches that led here.
 import { ChartFigure, PlotChart } from "~/components/feedback/charts";
+import type { Markup } from "~/modules/document-markup.server";
 import { EmptyState } from "~/components/shell";
 import { formatDate } from "@/vocabulary/dates";
 
 type Reason = { reason: string; label: string; count: number };
 type Comment = { useful: boolean; comment: string; versionNumber: number; team: string | null; at: string | Date };
 
-export function ReasonsSection({ reasons, chart }: { reasons: Reason[]; chart: string | null }) {
+export function ReasonsSection({ reasons, chart }: { reasons: Reason[]; chart: Markup | null }) {
   return (
     <section aria-labelledby="reasons">
       <h2 id="reasons">Why sellers rated it so</h2>
@@ -15,7 +16,7 @@ export function ReasonsSection({ reasons, chart }: { reasons: Reason[]; chart: s
       ) : (
         <>
           <ChartFigure title="Reasons chosen">
-            <PlotChart svg={chart} />
+            <PlotChart chart={chart} />
           </ChartFigure>
           <div className="table-wrap">
             <table>

@@ -47,7 +47,7 @@ export function AdoptionSection({
       ) : (
         <>
           <ChartFigure title="Weekly active rate, all selected teams" caption="active sellers ÷ sellers in the team">
-            <PlotChart svg={chart} />
+            <PlotChart chart={chart} />
           </ChartFigure>
           <TableScroll label="Table of weekly active sellers by team">
             <table aria-labelledby="adoption">
@@ -98,10 +98,10 @@ export function UsageByTeamSection({
     <Section id="usage-by-team" title="Usage by team and region" csv={csv("teams")}>
       <div className="chart-grid">
         <ChartFigure title="Views by team">
-          <PlotChart svg={charts.teams} />
+          <PlotChart chart={charts.teams} />
         </ChartFigure>
         <ChartFigure title="Views by region" actions={<CsvLink href={csv("regions")}>Regions CSV</CsvLink>}>
-          <PlotChart svg={charts.regions} />
+          <PlotChart chart={charts.regions} />
         </ChartFigure>
       </div>
       <TableScroll label="Table of usage by team">
@@ -185,7 +185,7 @@ export function QuadrantSection({
             title="Each mark is an item; the most viewed are named"
             caption={`The dashed lines cross at the middle item: ${quadrant.splitViews} views and ${pct(quadrant.splitScore)} found useful.`}
           >
-            <PlotChart svg={chart} />
+            <PlotChart chart={chart} />
             <p className="meta chart-note">
               “Found useful” is the share of sellers who said the item was useful, lowered when few answered: 1 yes out of 1 counts for less
               than 95 out of 100.
