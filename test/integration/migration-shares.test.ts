@@ -1,30 +1,11 @@
 // Migration 0008 on a database that already holds a library: existing battle cards become internal-only
 // ("not for buyers"), everything else stays shareable, and the share tables start empty.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
-import { migrateDb, migrationsFolder } from "@/db/migrate";
+import { migrateDb } from "@/db/migrate";
 import { createTestDatabase } from "../setup/databases";
-
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-
-/** The migrations folder as it was before `next` landed. */
-function migrationsBefore(next: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-migrations-"));
-  folders.push(dir);
-  mkdirSync(path.join(dir, "meta"));
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag === next);
-  if (at < 1) throw new Error(`no migration ${next}`);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
-  for (const { tag } of journal.entries) copyFileSync(path.join(migrationsFolder, `${tag}.sql`), path.join(dir, `${tag}.sql`));
-  return dir;
-}
+import { migrationsBefore } from "../setup/migrations";
 
 it("marks existing battle cards not for buyers and leaves the rest shareable", async () => {
   const handle = await createTestDatabase({ migrated: false });

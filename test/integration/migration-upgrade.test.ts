@@ -1,31 +1,12 @@
 // Upgrades of databases that already hold data: each hand-written backfill must leave the rows a fresh
 // database would have, on PGlite and on PostgreSQL.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rebuildRollups } from "@/db/usage-rollups";
 import { rowsOf, type DbHandle } from "@/db/client";
-import { migrateDb, migrationsFolder } from "@/db/migrate";
+import { migrateDb } from "@/db/migrate";
 import { createTestDatabase } from "../setup/databases";
-
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-
-/** The migrations folder as it was when `last` was the newest migration. */
-function migrationsUpTo(last: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-migrations-"));
-  folders.push(dir);
-  mkdirSync(path.join(dir, "meta"));
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  const upTo = journal.entries.findIndex((e) => e.tag === last);
-  if (upTo < 0) throw new Error(`no migration ${last}`);
-  journal.entries = journal.entries.slice(0, upTo + 1);
-  writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
-  for (const { tag } of journal.entries) copyFileSync(path.join(migrationsFolder, `${tag}.sql`), path.join(dir, `${tag}.sql`));
-  return dir;
-}
+import { migrationsUpTo } from "../setup/migrations";
 
 type SellerRow = Record<"day" | "item_id" | "user_id" | "team_id", string> &
   Record<"events" | "views" | "dwell_ms" | "dwells" | "shares" | "downloads" | "search_clicks", number>;

@@ -4,13 +4,10 @@
 // marketing and the API show against the same figure summed from raw `share_events`; and that migration
 // 0014 fills the rollups from the events already stored.
 import { randomBytes, randomUUID } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Db } from "@/db/client";
-import { migrateDb, migrationsFolder } from "@/db/migrate";
+import { migrateDb } from "@/db/migrate";
 import { jobs, notificationSettings, notifications, shareItems, shares } from "@/db/schema";
 import { resolvePrefs } from "~/modules/notifications/kinds.server";
 import { MAIL_NOTIFICATION_JOB, SEND_PUSH_JOB } from "~/modules/notifications/notify.server";
@@ -18,6 +15,7 @@ import { recordBuyerEvents } from "~/modules/shares/buyer.server";
 import { READ_MS, buyerInsightsForItem, engagementFor, summariesFor } from "~/modules/shares/engagement.server";
 import { createTestApp, createUser, type TestApp } from "../setup/app";
 import { createTestDatabase } from "../setup/databases";
+import { migrationsBefore } from "../setup/migrations";
 import { createItem } from "../setup/feedback";
 import { seededRandom } from "../setup/random";
 
@@ -226,23 +224,6 @@ describe("engagement rollups", () => {
     });
   });
 });
-
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-
-/** The migrations folder as it was before `next` landed. */
-function migrationsBefore(next: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-migrations-"));
-  folders.push(dir);
-  mkdirSync(path.join(dir, "meta"));
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag === next);
-  if (at < 1) throw new Error(`no migration ${next}`);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
-  for (const { tag } of journal.entries) copyFileSync(path.join(migrationsFolder, `${tag}.sql`), path.join(dir, `${tag}.sql`));
-  return dir;
-}
 
 it("migration 0014 fills the rollups from the events already stored", async () => {
   const handle = await createTestDatabase({ migrated: false });
