@@ -237,11 +237,11 @@ export async function benchSearch(opts: { quick: boolean }): Promise<Figures> {
   });
   const mixConditions =
     "mixed seller queries (10 most common words, 3- and 5-letter prefixes, 2 words, mid/rare words, typos, filters), limit 20, facets, snippets";
-  // Quick mode (under 3 minutes for every group, issue #18): 20k documents instead of 100k, under
+  // Quick mode (under 3 minutes for every group, issue #18): 10k documents instead of 100k, under
   // `_quick` names, since the ratios move with the corpus size (the naive query gets cheaper with it).
-  const docs = opts.quick ? 20_000 : 100_000;
+  const docs = opts.quick ? 10_000 : 100_000;
   const size = opts.quick ? "quick" : "100k";
-  const sizeText = opts.quick ? "20k docs (quick mode: not 100k)" : "100k docs";
+  const sizeText = opts.quick ? "10k docs (quick mode: not 100k)" : "100k docs";
   const db = await benchDatabase();
   try {
     const pg = createPostgresIndex(db.handle.db);
