@@ -116,4 +116,24 @@ describeBrowser("desk charts and layout", () => {
     await expect.poll(() => quadrant().locator('g[data-layer="x-axis tick"] path').count()).toBeGreaterThanOrEqual(3);
     expect(errors).toEqual([]);
   });
+
+  it("keeps the quadrant's labels readable on a phone: the chart scrolls in its card instead of shrinking", async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 412, height: 823 });
+    await phone.goto("/insights");
+    const chart = phone.getByRole("group", { name: /Effectiveness quadrant/ });
+    await chart.waitFor();
+    const sizes = await chart.evaluate((svg) => {
+      const scale = svg.getBoundingClientRect().width / (svg as unknown as SVGSVGElement).viewBox.baseVal.width;
+      return {
+        fontPx: Number(svg.getAttribute("font-size")) * scale,
+        pageWidth: document.documentElement.scrollWidth,
+      };
+    });
+    expect(sizes.fontPx).toBeGreaterThanOrEqual(10);
+    // The page itself does not scroll sideways; only the chart's box does.
+    expect(sizes.pageWidth).toBeLessThanOrEqual(412);
+    await phone.screenshot({ path: `${SHOTS}/phone-insights-quadrant.png` });
+    await phone.close();
+  });
 });

@@ -404,7 +404,7 @@ describe("insights API", () => {
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Fair score (Wilson),Buyer shares,Buyer open rate",
+      "Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Found useful (adjusted; 0-1),Buyer shares,Buyer open rate",
     );
     expect(lines[1]).toBe(`${A.id},Alpha,one_pager,6,4,1,0,30,2,1,0.667,0.208,0,`);
   });

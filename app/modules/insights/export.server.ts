@@ -30,7 +30,7 @@ export const ITEM_COLUMNS = [
   col("useful", "Useful"),
   col("notUseful", "Not useful"),
   col("usefulShare", "Useful share"),
-  col("score", "Fair score (Wilson)"),
+  col("score", "Found useful (adjusted; 0-1)"),
   col("buyerShares", "Buyer shares"),
   col("buyerOpenRate", "Buyer open rate"),
 ];
@@ -96,7 +96,7 @@ export const quadrantCsv = (points: QuadrantPoint[]) =>
       col("itemId", "Item id"),
       col("title", "Title"),
       col("views", "Views"),
-      col("score", "Fair score (Wilson)"),
+      col("score", "Found useful (adjusted; 0-1)"),
       col("ratings", "Ratings"),
       col("quadrantLabel", "Quadrant"),
     ],

@@ -47,7 +47,8 @@ export function renderPlot(
   // dropped so the chart takes the app's colours in light and dark mode and no inline stylesheet ships.
   for (const style of Array.from(figure.querySelectorAll("style"))) style.remove();
   for (const name of ["class", "font-family", "width", "height", "style"]) figure.removeAttribute(name);
-  figure.setAttribute("class", "chart-svg");
+  // A wide chart keeps most of its size on a phone (app.css): scaled to 350 px, its labels were 7 px.
+  figure.setAttribute("class", (options.width ?? 640) >= 500 ? "chart-svg chart-wide" : "chart-svg");
   figure.setAttribute("font-size", String(fontSize));
   figure.setAttribute("role", role);
   figure.setAttribute("aria-label", label);
