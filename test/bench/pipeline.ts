@@ -72,7 +72,7 @@ async function processBatch(corpus: CorpusFile[], makeWork: (env: Env) => FileWo
 }
 
 export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> {
-  const count = opts.quick ? 20 : 100;
+  const count = opts.quick ? 30 : 100;
   const corpus = await ordinaryCorpus(count);
   // The baseline first: it also warms the disk cache for the generated files' libraries.
   const inline = await processBatch(corpus, () => inlineFileWork());

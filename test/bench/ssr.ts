@@ -72,12 +72,10 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     const bareTarget: Target = { url: `${bare.baseURL}/?rows=${rows}`, headers: {} };
     const bareBytes = await pageBytes(bareTarget);
 
-    // Warm-up: JIT, connection pool, plan caches.
-    const warm = opts.quick ? 1 : 2;
-    await turn(item, warm);
-    await turn(bareTarget, warm);
-    const turns = opts.quick ? 5 : 10;
-    const seconds = opts.quick ? 1.5 : 4;
+    await turn(item, 2);
+    await turn(bareTarget, 2);
+    const turns = opts.quick ? 6 : 10;
+    const seconds = opts.quick ? 2 : 4;
     const tallies = {
       item: { requests: 0, seconds: 0, latencies: [] } as Tally,
       bare: { requests: 0, seconds: 0, latencies: [] } as Tally,
