@@ -56,7 +56,7 @@ async function startChromium() {
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
-      rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

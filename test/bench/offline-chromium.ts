@@ -77,6 +77,6 @@ export async function benchOfflineChromium(opts: { quick: boolean }): Promise<Fi
     };
   } finally {
     await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

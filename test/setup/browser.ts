@@ -37,7 +37,8 @@ export async function launch(
     context,
     close: async () => {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      // NOTE: retried: Chromium's helpers may still be writing its cache as the directory goes (ENOTEMPTY).
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
