@@ -7,11 +7,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { InlineCssProvider } from "./components/app-styles";
 import { DocumentMarkupProvider } from "./components/document-markup";
-import { ScriptsAfterPaintProvider } from "./components/scripts-after-paint";
+import { DEFERRED_MODULE_TYPE, DEFERRED_PRELOAD_REL } from "./components/scripts-after-paint";
 import { builtCss } from "./components/app-styles.server";
 import styles from "./styles/app.css";
 import { isUnavailable, unavailableResponse } from "./modules/errors.server";
-import { START_AFTER_PAINT, deferModuleScripts } from "./modules/document-scripts.server";
+import { deferModuleScripts } from "./modules/document-scripts.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -27,8 +27,6 @@ export default function handleRequest(
   // server's gate serves, not the generic 500 boundary.
   if (responseStatusCode >= 500 && loadContext.app?.dbHandle.availability.down) return unavailableResponse(request);
   const nonce = loadContext.cspNonce ?? "";
-  // NOTE: production only: in development React would warn about every rewritten tag on hydration.
-  const afterPaint = process.env.NODE_ENV === "production";
   // Bots and no-JS clients get the whole document at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {
@@ -37,9 +35,7 @@ export default function handleRequest(
       <NonceProvider value={nonce}>
         <InlineCssProvider value={builtCss(styles)}>
           <DocumentMarkupProvider value={loadContext.app?.documentMarkup ?? null}>
-            <ScriptsAfterPaintProvider value={afterPaint ? START_AFTER_PAINT : null}>
-              <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-            </ScriptsAfterPaintProvider>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
           </DocumentMarkupProvider>
         </InlineCssProvider>
       </NonceProvider>,
@@ -48,7 +44,11 @@ export default function handleRequest(
         [readyEvent]() {
           shellRendered = true;
           const body = new PassThrough();
-          const out = afterPaint ? body.pipe(deferModuleScripts()) : body;
+          // NOTE: production only: in development React would warn about every rewritten tag on hydration.
+          const out =
+            process.env.NODE_ENV === "production"
+              ? body.pipe(deferModuleScripts({ moduleType: DEFERRED_MODULE_TYPE, preloadRel: DEFERRED_PRELOAD_REL }))
+              : body;
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(out), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
