@@ -69,6 +69,8 @@ describeBrowser("desk screens", () => {
     await first.waitFor();
     await expectNoAxeViolations(page, "the review queue");
     await Promise.all([page.waitForURL(/\/items\//), first.click()]);
+    // A client-side visit changes the URL before the item page has rendered: wait for the page itself.
+    await page.getByRole("region", { name: "Workflow actions" }).waitFor();
     // The bar only proves itself on a page taller than the window (previews, versions, history).
     const height = await page.evaluate(() => window.innerHeight);
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(height * 1.5);
