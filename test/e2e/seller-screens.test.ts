@@ -194,28 +194,4 @@ describeBrowser("the seller's screens in light and dark", () => {
     }
     await cold.close();
   });
-
-  it("paints the server's page before asking for the hydration scripts, then hydrates", async () => {
-    // Remix asks for every module at once; loaded before a small document is parsed, they ran before
-    // anything was painted (the page appeared only after its JavaScript). Now they start after a frame.
-    const cold = await launch({ serviceWorkers: "block" });
-    const page = await cold.context.newPage();
-    await signIn(page, "seller@demo.test");
-    const html = await (await page.request.get(`/items/${itemId}`)).text();
-    expect(html).not.toMatch(/<link rel="modulepreload"|<script[^>]* type="module"/);
-    expect(html).toContain("p.rel='modulepreload'");
-    await page.goto(`/items/${itemId}`);
-    // The offline box's Save button is enabled by hydration.
-    await page.getByRole("button", { name: "Save for offline", disabled: false }).waitFor();
-    const timing = await page.evaluate(() => ({
-      firstPaint: performance.getEntriesByType("paint").find((e) => e.name === "first-paint")?.startTime ?? Infinity,
-      scripts: performance
-        .getEntriesByType("resource")
-        .filter((e) => new URL(e.name).pathname.startsWith("/build/"))
-        .map((e) => e.startTime),
-    }));
-    expect(timing.scripts.length).toBeGreaterThan(1);
-    expect(Math.min(...timing.scripts)).toBeGreaterThanOrEqual(timing.firstPaint);
-    await cold.close();
-  });
 });
