@@ -3,50 +3,25 @@
 // mode). Each figure is the p95 of sequential full-page GETs (request to last byte, on the same
 // machine), with the page's HTML size beside it.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import postgres from "postgres";
-import { createDb } from "@/db/client";
-import { migrateDb } from "@/db/migrate";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
-import { withDatabase } from "../setup/databases";
 import { startAppServer } from "../setup/server-process";
+import { benchDatabase } from "./bench-database";
 import type { Figures } from "./figures";
 
+/** The demo library and the scale seed on a database of the group's own, closed for the server to open. */
 async function scaledDatabase(items: number) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-desk-"));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_bench_desk_${randomBytes(4).toString("hex")}`;
-  let url = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    url = withDatabase(adminUrl, dbName);
-  }
-  const handle = await createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
   const started = performance.now();
+  const db = await benchDatabase("desk");
   try {
-    await migrateDb(handle);
-    await seedDemo(handle.db);
-    const added = await seedScale(handle.db, { items });
-    return { url, dataDir, dbName, added, seedS: (performance.now() - started) / 1000 };
+    await seedDemo(db.handle.db);
+    const added = await seedScale(db.handle.db, { items });
+    return { ...db, added, seedS: (performance.now() - started) / 1000 };
   } finally {
     // The server opens the database itself (PGlite allows one process).
-    await handle.close();
+    await db.handle.close();
   }
-}
-
-async function dropDatabase(dataDir: string, dbName: string) {
-  rmSync(dataDir, { recursive: true, force: true });
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) return;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin
-    .unsafe(`drop database if exists "${dbName}" with (force)`)
-    .catch((error: Error) => console.warn(`  could not drop ${dbName}: ${error.message}`))
-    .finally(() => admin.end());
 }
 
 async function signIn(baseURL: string, email: string) {
@@ -145,6 +120,6 @@ export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
     return figures;
   } finally {
     await server.stop();
-    await dropDatabase(db.dataDir, db.dbName);
+    await db.drop();
   }
 }

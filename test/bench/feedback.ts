@@ -5,11 +5,9 @@
 //   generated with INSERT … SELECT generate_series straight into the events table plus one rollup
 //   rebuild; one team's views (a manager's) are timed too and reported in the conditions.
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import type { AppContext } from "~/modules/context.server";
 import { commitSessionCookie } from "~/modules/auth/guard.server";
 import { createSession, type SessionUser } from "~/modules/auth/session.server";
@@ -17,44 +15,12 @@ import { rebuildRollups } from "@/db/usage-rollups";
 import { adoption } from "~/modules/insights/adoption.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
 import { createDb, rowsOf, type DbHandle } from "@/db/client";
-import { migrateDb } from "@/db/migrate";
-import { withDatabase } from "../setup/databases";
 import { seededRandom } from "../setup/random";
 import { startAppServer } from "../setup/server-process";
+import { benchDatabase } from "./bench-database";
 import { ratioFigure, type Figures } from "./figures";
 
 const DAY = 86_400_000;
-
-async function freshDatabase(label: string): Promise<{ handle: DbHandle; url: string; dataDir: string; drop(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), `fieldkit-bench-${label}-`));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_bench_${label}_${randomBytes(4).toString("hex")}`;
-  let url = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    url = withDatabase(adminUrl, dbName);
-  }
-  const handle = await createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
-  await migrateDb(handle);
-  return {
-    handle,
-    url,
-    dataDir,
-    drop: async () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      if (adminUrl) {
-        const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-        // NOTE: (force) cannot end an autovacuum worker that runs as the superuser; a leftover database
-        // must not throw away the figures just measured.
-        await admin
-          .unsafe(`drop database if exists "${dbName}" with (force)`)
-          .catch((error: Error) => console.warn(`  could not drop ${dbName}: ${error.message}`))
-          .finally(() => admin.end());
-      }
-    },
-  };
-}
 
 /** Teams, sellers and published items with deterministic ids (md5 of a label), so SQL can address them. */
 async function population(handle: DbHandle, { teams, sellers, items }: { teams: number; sellers: number; items: number }) {
@@ -72,7 +38,7 @@ async function population(handle: DbHandle, { teams, sellers, items }: { teams: 
 }
 
 export async function benchIngest(quick: boolean): Promise<Figures> {
-  const db = await freshDatabase("ingest");
+  const db = await benchDatabase("ingest");
   const USERS = 64;
   const ITEMS = 500;
   await population(db.handle, { teams: 8, sellers: USERS, items: ITEMS });
@@ -219,7 +185,7 @@ async function copyRowsPerSecond(
 }
 
 async function benchInsights(quick: boolean): Promise<Figures> {
-  const db = await freshDatabase("insights");
+  const db = await benchDatabase("insights");
   const N = quick ? 300_000 : 10_000_000;
   const SELLERS = 2_000;
   const TEAMS = 40;

@@ -3,25 +3,19 @@
 // ready. Throughput is documents per second from the first upload to the last preview, through the
 // file worker pool, and beside it the same batch with the same tasks run in this process (what the
 // pipeline did before the pool) as the same-run baseline.
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/modules/context.server";
 import type { SessionUser } from "~/modules/auth/session.server";
-import { libraryJobHandlers } from "~/modules/library/jobs.server";
 import { createItemsFromUpload } from "~/modules/library/create-item.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
-import { createJobRunner } from "@/content/jobs";
-import { createLocalStorage } from "@/content/storage";
 import { inlineFileWork } from "@/content/workers/inline";
 import { createFileWorkers, type FileWork } from "@/content/workers/pool";
-import { createDb, rowsOf } from "@/db/client";
-import { migrateDb } from "@/db/migrate";
-import { users } from "@/db/schema";
+import { rowsOf } from "@/db/client";
 import { loadEnv, type Env } from "~/env.server";
 import { ordinaryCorpus, type CorpusFile } from "../setup/corpus";
 import type { Figures } from "./figures";
+import { uploadApp } from "./upload-app";
 
 /** Uploads `files` ten per request as the API does, and runs the jobs until every version is processed. */
 async function uploadAndProcess(app: AppContext, user: SessionUser, files: CorpusFile[]) {
@@ -51,35 +45,20 @@ async function uploadAndProcess(app: AppContext, user: SessionUser, files: Corpu
  * libraries, and a start-up inside the clock weighed more the fewer files a run has.
  */
 async function processBatch(corpus: CorpusFile[], warmUp: CorpusFile[], makeWork: (env: Env) => FileWork): Promise<number> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-pipeline-"));
-  const env = loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "bench-secret-0123456789abcdef" });
-  const handle = await createDb();
-  const files = makeWork(env);
+  const { app, user, close } = await uploadApp("pipeline", makeWork);
   try {
-    await migrateDb(handle);
-    const storage = createLocalStorage(env.STORAGE_DIR);
-    const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage, files), log: () => {} });
-    const app: AppContext = { env, db: handle.db, dbHandle: handle, services: { storage, files, jobs } };
-    const [row] = await handle.db
-      .insert(users)
-      .values({ email: "bench@bench.invalid", name: "Bench", role: "marketer", passwordHash: "x" })
-      .returning();
-    const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: "marketer", teamId: null, leadsTeamIds: [] };
-
     await uploadAndProcess(app, user, warmUp);
     const started = performance.now();
     await uploadAndProcess(app, user, corpus);
     const seconds = (performance.now() - started) / 1000;
     const statuses = rowsOf<{ s: string; n: number }>(
-      await handle.db.execute(sql`select preview_status as s, count(*)::int as n from item_versions group by 1`),
+      await app.db.execute(sql`select preview_status as s, count(*)::int as n from item_versions group by 1`),
     );
     const notReady = statuses.filter((r) => r.s !== "ready" && r.s !== "none");
     if (notReady.length) throw new Error(`versions not ready: ${JSON.stringify(notReady)}`);
     return seconds;
   } finally {
-    await files.close();
-    await handle.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -1,25 +1,16 @@
 // Publishing figures: derivative generation for a 12 MP photo, and a 20-page text PDF from the upload
 // call to its text being stored (what search indexes). Generates its own inputs.
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { eq, isNull, sql } from "drizzle-orm";
 import sharp from "sharp";
-import type { AppContext } from "~/modules/context.server";
-import type { SessionUser } from "~/modules/auth/session.server";
-import { libraryJobHandlers } from "~/modules/library/jobs.server";
 import { createItemsFromUpload } from "~/modules/library/create-item.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { makePdf } from "@/content/demo/files";
 import { PREVIEW_WIDTHS, webpDerivatives } from "@/content/images";
-import { createJobRunner } from "@/content/jobs";
-import { createLocalStorage } from "@/content/storage";
 import { createFileWorkers } from "@/content/workers/pool";
-import { createDb } from "@/db/client";
-import { migrateDb } from "@/db/migrate";
-import { itemPages, itemVersions, jobs as jobRows, users } from "@/db/schema";
-import { loadEnv } from "~/env.server";
+import { itemPages, itemVersions, jobs as jobRows } from "@/db/schema";
 import { ratioFigure, type Figures } from "./figures";
+import { uploadApp } from "./upload-app";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -70,20 +61,11 @@ async function derivatives12mp(): Promise<{ ours: number; bare: number }> {
 }
 
 async function pdf20ToSearchable(): Promise<number> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-pub-"));
-  const env = loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "bench-secret-0123456789abcdef" });
-  const handle = await createDb();
-  const files = createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log: () => {} });
+  const { app, user, jobs, close } = await uploadApp("pub", (env) =>
+    createFileWorkers({ size: env.FILE_WORKERS, memoryMb: env.FILE_WORKER_MEMORY_MB, log: () => {} }),
+  );
+  const handle = app.dbHandle;
   try {
-    await migrateDb(handle);
-    const storage = createLocalStorage(env.STORAGE_DIR);
-    const jobs = createJobRunner({ db: handle.db, handlers: libraryJobHandlers(handle.db, storage, files), log: () => {} });
-    const app: AppContext = { env, db: handle.db, dbHandle: handle, services: { storage, files, jobs } };
-    const [row] = await handle.db
-      .insert(users)
-      .values({ email: "bench@bench.invalid", name: "Bench", role: "marketer", passwordHash: "x" })
-      .returning();
-    const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: "marketer", teamId: null, leadsTeamIds: [] };
     const runs: number[] = [];
     for (let run = 0; run < 4; run++) {
       const pages = Array.from(
@@ -96,7 +78,7 @@ async function pdf20ToSearchable(): Promise<number> {
       form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), `bench-${run}.pdf`);
       const started = performance.now();
       const request = new Request("http://localhost/api/v1/items", { method: "POST", body: form });
-      const upload = await receiveUpload(request, storage, env.MAX_UPLOAD_MB);
+      const upload = await receiveUpload(request, app.services.storage!, app.env.MAX_UPLOAD_MB);
       const [result] = await createItemsFromUpload(app, user, {
         files: upload.files,
         fields: fieldsObject(upload.fields, ["tags", "audiences"]),
@@ -117,9 +99,7 @@ async function pdf20ToSearchable(): Promise<number> {
     }
     return median(runs);
   } finally {
-    await files.close();
-    await handle.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -7,20 +7,14 @@
 // share_events_vs_ingest: that rate over seller event ingest (ingestEvents, batches of 500) measured in
 //   the same process on the same database in alternating turns (decision 022).
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import postgres from "postgres";
 import { loadBuyerShare, recordBuyerEvents } from "~/modules/shares/buyer.server";
 import { sharePage } from "~/modules/shares/page.server";
-import { createDb } from "@/db/client";
-import { migrateDb } from "@/db/migrate";
 import { itemAudiences, itemVersions, items, shareItems, shares, teams, users } from "@/db/schema";
-import { withDatabase } from "../setup/databases";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { Db } from "@/db/client";
 import { seededRandom } from "../setup/random";
+import { benchDatabase } from "./bench-database";
 import { ratioFigure, type Figures } from "./figures";
 
 const UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
@@ -28,18 +22,9 @@ const UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Geck
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-bench-shares-"));
-  const adminUrl = process.env.DATABASE_URL;
-  const dbName = `fieldkit_bench_shares_${randomBytes(4).toString("hex")}`;
-  let url = "";
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`).finally(() => admin.end());
-    url = withDatabase(adminUrl, dbName);
-  }
-  const handle = await createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
+  const bench = await benchDatabase("shares");
+  const { handle, url } = bench;
   try {
-    await migrateDb(handle);
     const db = handle.db;
     const [team] = await db.insert(teams).values({ name: "Bench East" }).returning();
     const [other] = await db.insert(teams).values({ name: "Bench West" }).returning();
@@ -152,14 +137,7 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
     };
   } finally {
     await handle.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (adminUrl) {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await admin
-        .unsafe(`drop database if exists "${dbName}" with (force)`)
-        .catch((error: Error) => console.warn(`  could not drop ${dbName}: ${error.message}`))
-        .finally(() => admin.end());
-    }
+    await bench.drop();
   }
 }
 
