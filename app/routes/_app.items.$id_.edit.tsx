@@ -3,7 +3,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
+import { FieldError } from "~/components/form-fields";
+import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formAction, pageData } from "~/modules/page-errors.server";
 import { UpdateInput } from "~/modules/library/publishing-input.server";

@@ -3,7 +3,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { FieldError, MetadataFields } from "~/components/publishing/metadata-fields";
+import { FieldError } from "~/components/form-fields";
+import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { CreateTextInput } from "~/modules/library/publishing-input.server";
 import { createTextItem } from "~/modules/library/create-item.server";

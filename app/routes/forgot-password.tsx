@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { FormError, SubmitButton } from "~/components/form-fields";
 import { RESET_REQUESTED_MESSAGE, ResetRequestInput, requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { clientKey, passwordsFor, wakeJobs } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
@@ -38,11 +39,7 @@ export default function ForgotPassword() {
         </p>
       ) : (
         <Form method="post" noValidate>
-          {result?.formError ? (
-            <p className="form-error" id="form-error" role="alert">
-              {result.formError}
-            </p>
-          ) : null}
+          <FormError message={result?.formError} />
           <label htmlFor="email">Email</label>
           <input
             id="email"
@@ -54,11 +51,9 @@ export default function ForgotPassword() {
             defaultValue={result?.email}
             aria-describedby={result?.formError ? "form-error" : undefined}
           />
-          <p>
-            <button type="submit" disabled={busy} style={{ width: "100%" }}>
-              {busy ? "Sending…" : "Email me a reset link"}
-            </button>
-          </p>
+          <SubmitButton busy={busy} busyLabel="Sending…">
+            Email me a reset link
+          </SubmitButton>
         </Form>
       )}
       <p>

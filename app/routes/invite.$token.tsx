@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
+import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
 import { AcceptInput, INVALID_INVITE_MESSAGE, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
 import { formAction } from "~/modules/page-errors.server";
@@ -63,52 +64,31 @@ export default function AcceptInvitation() {
         . Your sign-in is <strong>{invite.email}</strong>.
       </p>
       <Form method="post" noValidate aria-describedby={result?.formError ? "form-error" : undefined}>
-        {result?.formError ? (
-          <p className="form-error" id="form-error" role="alert">
-            {result.formError}
-          </p>
-        ) : null}
-        <label htmlFor="name">Your name</label>
-        <input
+        <FormError message={result?.formError} />
+        <Field
           id="name"
+          label="Your name"
           name="name"
           required
           maxLength={120}
           autoComplete="name"
           defaultValue={result?.name}
-          aria-invalid={result?.fields.name ? true : undefined}
-          aria-describedby={result?.fields.name ? "name-error" : undefined}
+          error={result?.fields.name}
         />
-        {result?.fields.name ? (
-          <p className="field-error" id="name-error">
-            {result.fields.name}
-          </p>
-        ) : null}
-        <label htmlFor="password">Choose a password</label>
-        <input
+        <Field
           id="password"
+          label="Choose a password"
           name="password"
           type="password"
           required
           minLength={10}
           autoComplete="new-password"
-          aria-invalid={result?.fields.password ? true : undefined}
-          aria-describedby={result?.fields.password ? "password-error" : "password-hint"}
+          error={result?.fields.password}
+          hint="At least 10 characters."
         />
-        {result?.fields.password ? (
-          <p className="field-error" id="password-error">
-            {result.fields.password}
-          </p>
-        ) : (
-          <p className="meta" id="password-hint">
-            At least 10 characters.
-          </p>
-        )}
-        <p>
-          <button type="submit" disabled={busy} style={{ width: "100%" }}>
-            {busy ? "Creating your account…" : "Create my account"}
-          </button>
-        </p>
+        <SubmitButton busy={busy} busyLabel="Creating your account…">
+          Create my account
+        </SubmitButton>
       </Form>
       {sso ? (
         <>

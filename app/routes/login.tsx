@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
 import { passwordsFor } from "~/modules/auth/settings.server";
@@ -69,49 +70,31 @@ export default function Login() {
         </>
       ) : null}
       <Form method="post" noValidate aria-describedby={data?.formError ? "form-error" : undefined}>
-        {data?.formError ? (
-          <p className="form-error" id="form-error" role="alert">
-            {data.formError}
-          </p>
-        ) : null}
+        <FormError message={data?.formError} />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        <label htmlFor="email">Email</label>
-        <input
+        <Field
           id="email"
+          label="Email"
           name="email"
           type="email"
           autoComplete="username"
           required
           maxLength={254}
           defaultValue={data?.email}
-          aria-invalid={data?.fields.email ? true : undefined}
-          aria-describedby={data?.fields.email ? "email-error" : undefined}
+          error={data?.fields.email}
         />
-        {data?.fields.email ? (
-          <p className="field-error" id="email-error">
-            {data.fields.email}
-          </p>
-        ) : null}
-        <label htmlFor="password">Password</label>
-        <input
+        <Field
           id="password"
+          label="Password"
           name="password"
           type="password"
           autoComplete="current-password"
           required
-          aria-invalid={data?.fields.password ? true : undefined}
-          aria-describedby={data?.fields.password ? "password-error" : undefined}
+          error={data?.fields.password}
         />
-        {data?.fields.password ? (
-          <p className="field-error" id="password-error">
-            {data.fields.password}
-          </p>
-        ) : null}
-        <p>
-          <button type="submit" disabled={busy} style={{ width: "100%" }}>
-            {busy ? "Signing in…" : "Sign in"}
-          </button>
-        </p>
+        <SubmitButton busy={busy} busyLabel="Signing in…">
+          Sign in
+        </SubmitButton>
       </Form>
       <p>
         <Link to="/forgot-password">Forgot your password?</Link>

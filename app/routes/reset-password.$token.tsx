@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormError, SubmitButton } from "~/components/form-fields";
 import { clearSessionCookie } from "~/modules/auth/guard.server";
 import { INVALID_RESET_MESSAGE, NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/password-reset.server";
 import { wakeJobs } from "~/modules/auth/settings.server";
@@ -37,11 +38,7 @@ export default function ResetPassword() {
       <h1>Choose a new password</h1>
       {valid ? (
         <Form method="post" noValidate>
-          {result?.formError ? (
-            <p className="form-error" id="form-error" role="alert">
-              {result.formError}
-            </p>
-          ) : null}
+          <FormError message={result?.formError} />
           <label htmlFor="password">New password</label>
           <input
             id="password"
@@ -55,11 +52,9 @@ export default function ResetPassword() {
           <p className="meta" id="password-hint">
             At least 10 characters. Every device signed in to your account will be signed out.
           </p>
-          <p>
-            <button type="submit" disabled={busy} style={{ width: "100%" }}>
-              {busy ? "Saving…" : "Set new password"}
-            </button>
-          </p>
+          <SubmitButton busy={busy} busyLabel="Saving…">
+            Set new password
+          </SubmitButton>
         </Form>
       ) : (
         <>

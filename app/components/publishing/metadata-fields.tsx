@@ -1,6 +1,7 @@
 // The metadata every item carries, shared by the upload, messaging and edit forms. Plain inputs, so
 // the forms work before JavaScript loads; repeated names (tags, audiences) arrive as lists.
 import { FACET_LABEL, TYPE_LABEL } from "@/vocabulary/library";
+import { FieldError } from "~/components/form-fields";
 
 export type Choices = {
   tags: { id: string; facet: string; value: string; label: string }[];
@@ -18,14 +19,6 @@ export type MetadataValues = {
   expiresAt?: string | null;
   verifyIntervalDays?: number | null;
 };
-
-export function FieldError({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-}
 
 /** yyyy-mm-dd for a date input, from a Date or ISO string. */
 export const dateInputValue = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "");
