@@ -20,18 +20,20 @@ const SELLER_TABS: NavEntry[] = [
   { to: "/me", label: "Me", icon: icon("M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9a8 8 0 0 1 16 0") },
 ];
 
+const MARKETER_NAV: NavEntry[] = [
+  { to: "/library", label: "Library", icon: null },
+  { to: "/review", label: "Review", icon: null },
+  { to: "/publish", label: "Publish", icon: null },
+  { to: "/feedback", label: "Feedback", icon: null },
+  { to: "/feedback/requests", label: "Requests", icon: null },
+  { to: "/insights", label: "Insights", icon: null },
+  { to: "/alignment", label: "Alignment", icon: null },
+  { to: "/search", label: "Search", icon: null },
+  { to: "/me", label: "Me", icon: null },
+];
+
 const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
-  marketer: [
-    { to: "/library", label: "Library", icon: null },
-    { to: "/review", label: "Review", icon: null },
-    { to: "/publish", label: "Publish", icon: null },
-    { to: "/feedback", label: "Feedback", icon: null },
-    { to: "/feedback/requests", label: "Requests", icon: null },
-    { to: "/insights", label: "Insights", icon: null },
-    { to: "/alignment", label: "Alignment", icon: null },
-    { to: "/search", label: "Search", icon: null },
-    { to: "/me", label: "Me", icon: null },
-  ],
+  marketer: MARKETER_NAV,
   manager: [
     { to: "/insights", label: "Insights", icon: null },
     { to: "/alignment", label: "Alignment", icon: null },
@@ -40,18 +42,8 @@ const DESK_NAV: Record<Exclude<Role, "seller">, NavEntry[]> = {
     { to: "/requests", label: "Requests", icon: null },
     { to: "/me", label: "Me", icon: null },
   ],
-  admin: [
-    { to: "/admin", label: "Admin", icon: null },
-    { to: "/library", label: "Library", icon: null },
-    { to: "/review", label: "Review", icon: null },
-    { to: "/publish", label: "Publish", icon: null },
-    { to: "/feedback", label: "Feedback", icon: null },
-    { to: "/feedback/requests", label: "Requests", icon: null },
-    { to: "/insights", label: "Insights", icon: null },
-    { to: "/alignment", label: "Alignment", icon: null },
-    { to: "/search", label: "Search", icon: null },
-    { to: "/me", label: "Me", icon: null },
-  ],
+  // An admin does everything a marketer does, and has the admin pages first.
+  admin: [{ to: "/admin", label: "Admin", icon: null }, ...MARKETER_NAV],
 };
 
 /** True under the shell's <main>: an error shown there must not open a second main landmark. */
