@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/shell";
-import { TableScroll } from "~/components/table-scroll";
+import { DataTable } from "~/components/data-table";
 import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formatDateTime } from "@/vocabulary/dates";
@@ -74,53 +74,45 @@ export default function AuditLog() {
         </a>
       </Form>
       {entries.length ? (
-        <TableScroll label="Table of audit entries" style={{ marginTop: "1rem" }}>
-          <table className="audit-table">
-            <caption className="visually-hidden">Audit entries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    <code>{e.action}</code>
-                    {labels[e.action] ? <div className="meta">{labels[e.action]}</div> : null}
-                  </td>
-                  <td>
-                    {e.targetType === "item" && e.targetId ? (
-                      <Link to={`/items/${e.targetId}`}>{e.itemTitle ?? String(e.details.title ?? e.targetId)}</Link>
-                    ) : (
-                      e.targetType
-                    )}
-                    {e.targetId ? (
-                      <div className="meta">
-                        <Link to={`?target=${encodeURIComponent(e.targetId)}`} aria-label={`Everything recorded for ${e.targetId}`}>
-                          {e.targetId}
-                        </Link>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    {e.summary}
-                    <details>
-                      <summary className="meta">Raw</summary>
-                      <code>{JSON.stringify(e.details)}</code>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable
+          label="Table of audit entries"
+          style={{ marginTop: "1rem" }}
+          className="audit-table"
+          caption="Audit entries, newest first"
+          columns={["When", "Who", "Action", "Target", "Details"]}
+        >
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>{e.actor}</td>
+              <td>
+                <code>{e.action}</code>
+                {labels[e.action] ? <div className="meta">{labels[e.action]}</div> : null}
+              </td>
+              <td>
+                {e.targetType === "item" && e.targetId ? (
+                  <Link to={`/items/${e.targetId}`}>{e.itemTitle ?? String(e.details.title ?? e.targetId)}</Link>
+                ) : (
+                  e.targetType
+                )}
+                {e.targetId ? (
+                  <div className="meta">
+                    <Link to={`?target=${encodeURIComponent(e.targetId)}`} aria-label={`Everything recorded for ${e.targetId}`}>
+                      {e.targetId}
+                    </Link>
+                  </div>
+                ) : null}
+              </td>
+              <td>
+                {e.summary}
+                <details>
+                  <summary className="meta">Raw</summary>
+                  <code>{JSON.stringify(e.details)}</code>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : (
         <EmptyState title="Nothing recorded for these filters" />
       )}

@@ -2,6 +2,7 @@
 // behind a <details> so a destructive step is always a second, deliberate click. Plain forms: every
 // action works before JavaScript loads.
 import { Form } from "@remix-run/react";
+import { TableHead } from "~/components/data-table";
 
 export type AdminTag = { id: string; facet: string; value: string; label: string; items: number };
 export type AdminTagGroup = { facet: string; label: string; tags: AdminTag[]; all: AdminTag[] };
@@ -114,14 +115,7 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">{group.label} tags</caption>
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Key</th>
-                <th scope="col">Items</th>
-                <th scope="col">Merge or delete</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Label", "Key", "Items", "Merge or delete"]} />
             <tbody>
               {group.tags.map((tag) => (
                 <tr key={tag.id}>

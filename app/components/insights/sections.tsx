@@ -6,7 +6,7 @@ import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatDate } from "@/vocabulary/dates";
 import { ChartFigure, CsvLink, PlotChart, QuadrantLegend } from "~/components/feedback/charts";
 import { EmptyState } from "~/components/shell";
-import { TableScroll } from "~/components/table-scroll";
+import { DataTable, type Column } from "~/components/data-table";
 import type { loader } from "~/routes/_app.insights._index";
 
 export type InsightsData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -49,36 +49,24 @@ export function AdoptionSection({
           <ChartFigure title="Weekly active rate, all selected teams" caption="active sellers ÷ sellers in the team">
             <PlotChart chart={chart} />
           </ChartFigure>
-          <TableScroll label="Table of weekly active sellers by team">
-            <table aria-labelledby="adoption">
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Sellers</th>
-                  {adoption.overall.map((w) => (
-                    <th key={w.week} scope="col">
-                      Week of {w.week}
-                    </th>
-                  ))}
-                  <th scope="col">Average</th>
-                </tr>
-              </thead>
-              <tbody>
-                {adoption.teams.map((t) => (
-                  <tr key={t.teamId}>
-                    <th scope="row">{t.team}</th>
-                    <td>{t.size}</td>
-                    {t.weeks.map((w) => (
-                      <td key={w.week}>
-                        {w.active} ({pct(w.rate)})
-                      </td>
-                    ))}
-                    <td>{pct(t.avgRate)}</td>
-                  </tr>
+          <DataTable
+            label="Table of weekly active sellers by team"
+            labelledBy="adoption"
+            columns={["Team", "Sellers", ...adoption.overall.map((w) => <>Week of {w.week}</>), "Average"]}
+          >
+            {adoption.teams.map((t) => (
+              <tr key={t.teamId}>
+                <th scope="row">{t.team}</th>
+                <td>{t.size}</td>
+                {t.weeks.map((w) => (
+                  <td key={w.week}>
+                    {w.active} ({pct(w.rate)})
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </TableScroll>
+                <td>{pct(t.avgRate)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </Section>
@@ -104,29 +92,16 @@ export function UsageByTeamSection({
           <PlotChart chart={charts.regions} />
         </ChartFigure>
       </div>
-      <TableScroll label="Table of usage by team">
-        <table>
-          <caption className="visually-hidden">Usage by team</caption>
-          <thead>
-            <tr>
-              <th scope="col">Team</th>
-              <th scope="col">Region</th>
-              <th scope="col">Views</th>
-              <th scope="col">Average weekly active</th>
-            </tr>
-          </thead>
-          <tbody>
-            {adoption.teams.map((t) => (
-              <tr key={t.teamId}>
-                <th scope="row">{t.team}</th>
-                <td>{t.region ?? "–"}</td>
-                <td>{t.views}</td>
-                <td>{pct(t.avgRate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable label="Table of usage by team" caption="Usage by team" columns={["Team", "Region", "Views", "Average weekly active"]}>
+        {adoption.teams.map((t) => (
+          <tr key={t.teamId}>
+            <th scope="row">{t.team}</th>
+            <td>{t.region ?? "–"}</td>
+            <td>{t.views}</td>
+            <td>{pct(t.avgRate)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Section>
   );
 }
@@ -192,40 +167,40 @@ export function QuadrantSection({
             </p>
             <QuadrantLegend />
           </ChartFigure>
-          <TableScroll label="Table of the effectiveness quadrant">
-            <table>
-              <caption className="visually-hidden">Effectiveness quadrant</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">Views</th>
-                  <th scope="col">Found useful (adjusted)</th>
-                  <th scope="col">Ratings</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {quadrant.points.map((p) => (
-                  <tr key={p.itemId}>
-                    <th scope="row">
-                      <Link to={detail(p.itemId)}>{p.title}</Link>
-                    </th>
-                    <td>{p.views}</td>
-                    <td>{pct(p.score)}</td>
-                    <td>{p.ratings}</td>
-                    <td>
-                      <span className={`badge q-${p.quadrant}`}>{QUADRANT_TEXT[p.quadrant]}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable
+            label="Table of the effectiveness quadrant"
+            caption="Effectiveness quadrant"
+            columns={["Item", "Views", "Found useful (adjusted)", "Ratings", "Action"]}
+          >
+            {quadrant.points.map((p) => (
+              <tr key={p.itemId}>
+                <th scope="row">
+                  <Link to={detail(p.itemId)}>{p.title}</Link>
+                </th>
+                <td>{p.views}</td>
+                <td>{pct(p.score)}</td>
+                <td>{p.ratings}</td>
+                <td>
+                  <span className={`badge q-${p.quadrant}`}>{QUADRANT_TEXT[p.quadrant]}</span>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </Section>
   );
 }
+
+const ITEM_COLUMNS: Column[] = [
+  "Item",
+  "Views",
+  "Sellers",
+  "Shares",
+  "Useful",
+  { label: "Found useful (adjusted)", title: "Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100" },
+  { label: "Buyers", title: "Shared with buyers through tracked links, and the share of those links buyers opened" },
+];
 
 export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsData, "items" | "itemCount"> & InsightLinks) {
   return (
@@ -239,43 +214,24 @@ export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsDat
               The {items.length} most viewed of {itemCount.toLocaleString("en-GB")} items; the CSV has them all.
             </p>
           ) : null}
-          <TableScroll label="Table of usage and usefulness per item">
-            <table aria-labelledby="items">
-              <thead>
-                <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">Views</th>
-                  <th scope="col">Sellers</th>
-                  <th scope="col">Shares</th>
-                  <th scope="col">Useful</th>
-                  <th scope="col" title="Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100">
-                    Found useful (adjusted)
-                  </th>
-                  <th scope="col" title="Shared with buyers through tracked links, and the share of those links buyers opened">
-                    Buyers
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={i.itemId}>
-                    <th scope="row">
-                      <Link to={detail(i.itemId)}>{i.title}</Link>
-                      <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
-                    </th>
-                    <td>{i.views}</td>
-                    <td>{i.uniqueSellers}</td>
-                    <td>{i.shares}</td>
-                    <td>
-                      {i.useful}/{i.useful + i.notUseful}
-                    </td>
-                    <td>{pct(i.score)}</td>
-                    <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable label="Table of usage and usefulness per item" labelledBy="items" columns={ITEM_COLUMNS}>
+            {items.map((i) => (
+              <tr key={i.itemId}>
+                <th scope="row">
+                  <Link to={detail(i.itemId)}>{i.title}</Link>
+                  <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
+                </th>
+                <td>{i.views}</td>
+                <td>{i.uniqueSellers}</td>
+                <td>{i.shares}</td>
+                <td>
+                  {i.useful}/{i.useful + i.notUseful}
+                </td>
+                <td>{pct(i.score)}</td>
+                <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </Section>
@@ -289,32 +245,22 @@ export function GapsSection({ gaps, openRequests, csv }: Pick<InsightsData, "gap
       {gaps.length === 0 ? (
         <EmptyState title="No gaps in this period">Every search found something that was opened.</EmptyState>
       ) : (
-        <TableScroll label="Table of content gaps">
-          <table aria-labelledby="gaps">
-            <thead>
-              <tr>
-                <th scope="col">Search</th>
-                <th scope="col">Searches</th>
-                <th scope="col">No results</th>
-                <th scope="col">No click</th>
-                <th scope="col">Teams asking</th>
-                <th scope="col">Open requests</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gaps.map((g) => (
-                <tr key={g.query}>
-                  <th scope="row">{g.query}</th>
-                  <td>{g.searches}</td>
-                  <td>{g.zeroResults}</td>
-                  <td>{g.noClick}</td>
-                  <td>{g.teams.join(", ") || "–"}</td>
-                  <td>{g.openRequests}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable
+          label="Table of content gaps"
+          labelledBy="gaps"
+          columns={["Search", "Searches", "No results", "No click", "Teams asking", "Open requests"]}
+        >
+          {gaps.map((g) => (
+            <tr key={g.query}>
+              <th scope="row">{g.query}</th>
+              <td>{g.searches}</td>
+              <td>{g.zeroResults}</td>
+              <td>{g.noClick}</td>
+              <td>{g.teams.join(", ") || "–"}</td>
+              <td>{g.openRequests}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {openRequests ? (
         <>
