@@ -155,27 +155,32 @@ export async function contentDigestFigures(db: Db, { user, now = new Date() }: {
   };
 }
 
-/** A weekly summary: claimed per person and week, an in-app notification if wanted, the mail if wanted. */
+type DigestMail = Extract<Parameters<typeof queueMail>[1]["template"], { kind: "digest" }>;
+
+/**
+ * A weekly summary: claimed per person and week, an in-app notification if wanted, the mail if wanted.
+ * Both digests' mails link to Insights and to the notification settings; `mail` gives the rest.
+ */
 async function sendSummary(
   db: Db,
   {
-    userId,
-    email,
+    user: { id: userId, email },
     kind,
     pref,
     period,
     now,
     title,
+    links,
     mail,
   }: {
-    userId: string;
-    email: string;
+    user: { id: string; email: string };
     kind: "content_digest" | "team_adoption";
     pref: { inApp: boolean; email: string };
     period: string;
     now: Date;
     title: string;
-    mail: () => Parameters<typeof queueMail>[1]["template"];
+    links: Links;
+    mail: () => Omit<DigestMail, "kind" | "url" | "settingsUrl">;
   },
 ) {
   if (!pref.inApp && pref.email === "off") return false;
@@ -186,7 +191,11 @@ async function sendSummary(
       await tx
         .insert(notifications)
         .values({ userId, kind, title, url, inApp: true, email: "off", createdAt: now, mailedAt: pref.email === "off" ? null : now });
-    if (pref.email !== "off") await queueMail(tx, { to: email, template: mail() });
+    if (pref.email !== "off")
+      await queueMail(tx, {
+        to: email,
+        template: { kind: "digest", ...mail(), url: `${links.publicUrl}/insights`, settingsUrl: settingsUrl(links) },
+      });
     return true;
   });
 }
@@ -213,21 +222,18 @@ export async function sendContentDigests(db: Db, { now = new Date(), links }: { 
       },
     ];
     const ok = await sendSummary(db, {
-      userId: user.id,
-      email: user.email,
+      user,
       kind: "content_digest",
       pref,
       period,
       now,
       title,
+      links,
       mail: () => ({
-        kind: "digest",
         subject: `Fieldkit weekly content digest (${f.range.from} to ${f.range.to})`,
         title: "Your weekly content digest",
         intro: `Last week, ${f.range.from} to ${f.range.to} (UTC).`,
         sections,
-        url: `${links.publicUrl}/insights`,
-        settingsUrl: settingsUrl(links),
       }),
     });
     if (ok) sent++;
@@ -258,21 +264,18 @@ export async function sendAdoptionDigests(db: Db, { now = new Date(), links }: {
       },
     ];
     const ok = await sendSummary(db, {
-      userId: user.id,
-      email: user.email,
+      user,
       kind: "team_adoption",
       pref,
       period,
       now,
       title,
+      links,
       mail: () => ({
-        kind: "digest",
         subject: `Fieldkit weekly team adoption (${range.from} to ${range.to})`,
         title: "Your teams last week",
         intro: title,
         sections,
-        url: `${links.publicUrl}/insights`,
-        settingsUrl: settingsUrl(links),
       }),
     });
     if (ok) sent++;
