@@ -3,6 +3,7 @@
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import type { SelectedFields } from "drizzle-orm/pg-core";
 import { feedbackReplies, itemVersions, items, ratings, teams, users } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
 import { UUID_PATTERN } from "@/vocabulary/ids";
@@ -72,32 +73,38 @@ export type InboxLine = {
 
 const EXCERPT = 140;
 
+/** What a rating shows in the inbox list and in its detail pane, with the joins that give it. */
+const selectRatings = <T extends SelectedFields>(db: Db, more: T) =>
+  db
+    .select({
+      id: ratings.id,
+      itemId: ratings.itemId,
+      itemTitle: items.title,
+      versionNumber: itemVersions.number,
+      useful: ratings.useful,
+      reasons: ratings.reasons,
+      at: ratings.at,
+      rater: users.name,
+      team: teams.name,
+      resolvedAt: ratings.resolvedAt,
+      ...more,
+    })
+    .from(ratings)
+    .innerJoin(items, eq(items.id, ratings.itemId))
+    .innerJoin(itemVersions, eq(itemVersions.id, ratings.versionId))
+    .innerJoin(users, eq(users.id, ratings.userId))
+    .leftJoin(teams, eq(teams.id, ratings.teamId));
+
 /** One page of the inbox, newest first, with the total and the item filtered on (for its name). */
 export async function listInbox(db: Db, { user, query }: { user: SessionUser; query: InboxQuery }) {
   requireMarketing(user);
   const where = inboxWhere(query);
   const page = query.page ?? 1;
   const [rows, [{ total }], item] = await Promise.all([
-    db
-      .select({
-        id: ratings.id,
-        itemId: ratings.itemId,
-        itemTitle: items.title,
-        versionNumber: itemVersions.number,
-        useful: ratings.useful,
-        reasons: ratings.reasons,
-        excerpt: sql<string | null>`left(${ratings.comment}, ${EXCERPT + 1})`,
-        at: ratings.at,
-        rater: users.name,
-        team: teams.name,
-        resolvedAt: ratings.resolvedAt,
-        replies: sql<number>`(select count(*) from ${feedbackReplies} f where f.rating_id = ${ratings.id})::int`,
-      })
-      .from(ratings)
-      .innerJoin(items, eq(items.id, ratings.itemId))
-      .innerJoin(itemVersions, eq(itemVersions.id, ratings.versionId))
-      .innerJoin(users, eq(users.id, ratings.userId))
-      .leftJoin(teams, eq(teams.id, ratings.teamId))
+    selectRatings(db, {
+      excerpt: sql<string | null>`left(${ratings.comment}, ${EXCERPT + 1})`,
+      replies: sql<number>`(select count(*) from ${feedbackReplies} f where f.rating_id = ${ratings.id})::int`,
+    })
       .where(where)
       .orderBy(desc(ratings.at), desc(ratings.id))
       .limit(INBOX_PAGE_SIZE)
@@ -124,27 +131,10 @@ export async function listInbox(db: Db, { user, query }: { user: SessionUser; qu
 /** The rating opened in the detail pane: the whole comment, the replies, and versions to resolve with. */
 export async function loadInboxRating(db: Db, { user, id }: { user: SessionUser; id: string }) {
   requireMarketing(user);
-  const [row] = await db
-    .select({
-      id: ratings.id,
-      itemId: ratings.itemId,
-      itemTitle: items.title,
-      versionNumber: itemVersions.number,
-      useful: ratings.useful,
-      reasons: ratings.reasons,
-      comment: ratings.comment,
-      at: ratings.at,
-      rater: users.name,
-      team: teams.name,
-      resolvedAt: ratings.resolvedAt,
-      resolvedInVersion: sql<number | null>`(select v.number from ${itemVersions} v where v.id = ${ratings.resolvedVersionId})`,
-    })
-    .from(ratings)
-    .innerJoin(items, eq(items.id, ratings.itemId))
-    .innerJoin(itemVersions, eq(itemVersions.id, ratings.versionId))
-    .innerJoin(users, eq(users.id, ratings.userId))
-    .leftJoin(teams, eq(teams.id, ratings.teamId))
-    .where(eq(ratings.id, id));
+  const [row] = await selectRatings(db, {
+    comment: ratings.comment,
+    resolvedInVersion: sql<number | null>`(select v.number from ${itemVersions} v where v.id = ${ratings.resolvedVersionId})`,
+  }).where(eq(ratings.id, id));
   if (!row) throw notFound("This feedback no longer exists.");
   const [replies, versions] = await Promise.all([
     db
