@@ -63,7 +63,7 @@ async function processBatch(corpus: CorpusFile[], warmUp: CorpusFile[], makeWork
 }
 
 export async function benchPipeline(opts: { quick: boolean }): Promise<Figures> {
-  const count = opts.quick ? 16 : 100;
+  const count = opts.quick ? 12 : 100;
   const corpus = await ordinaryCorpus(count);
   const others = await ordinaryCorpus(20, 11);
   const warmUp = [...new Set(others.map((f) => f.kind))].map((kind) => others.find((f) => f.kind === kind)!);
