@@ -1,31 +1,87 @@
-// `npm test`: the whole suite (unit, integration, search contract, browser) in one vitest run.
-// Writes test-results/summary-<label>.json so .ci/run can total several runs, and prints the totals.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// `npm test`: the whole suite (unit, integration, search contract, browser) on one database.
+// The node project (unit, integration, contract) and the e2e project (browser and fault tests, one file
+// at a time) run as two vitest processes side by side: vitest runs a project without file parallelism
+// in its own group after the others, and on a 2-core machine the node project gets one worker, so in one
+// process each half left a core idle while the other ran. With file arguments, one plain vitest run.
+// Writes test-results/vitest-<label>.json (both reports merged) and summary-<label>.json, which .ci/run
+// totals over its runs, and prints the totals.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+type Report = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
+};
 
 const label = process.env.FIELDKIT_TEST_LABEL ?? (process.env.DATABASE_URL ? "postgres" : "pglite");
+const extraArgs = process.argv.slice(2);
 mkdirSync("test-results", { recursive: true });
-const report = `test-results/vitest-${label}.json`;
-const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
 console.log(`Running the suite on ${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"}…`);
-const run = spawnSync("npx", args, { stdio: "inherit", env: process.env });
 
-let summary = { passed: 0, failed: 0, skipped: 0 };
-try {
-  const json = JSON.parse(readFileSync(report, "utf8"));
-  summary = {
-    passed: json.numPassedTests,
-    failed: json.numFailedTests + suitesThatFailedToRun(json),
-    skipped: json.numPendingTests + json.numTodoTests,
-  };
-} catch {
-  summary.failed = 1; // no report means the run itself broke
+const parts = extraArgs.length ? [{ name: "", args: extraArgs }] : ["node", "e2e"].map((p) => ({ name: p, args: ["--project", p] }));
+const runs = await Promise.all(parts.map((part) => runVitest(part.name, part.args)));
+
+const summary = { passed: 0, failed: 0, skipped: 0 };
+const merged: Report = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
+for (const run of runs) {
+  if (!run.report) {
+    summary.failed += 1; // no report means the run itself broke
+    continue;
+  }
+  const r = run.report;
+  summary.passed += r.numPassedTests;
+  summary.failed += r.numFailedTests + suitesThatFailedToRun(r);
+  summary.skipped += r.numPendingTests + r.numTodoTests;
+  merged.numPassedTests += r.numPassedTests;
+  merged.numFailedTests += r.numFailedTests;
+  merged.numPendingTests += r.numPendingTests;
+  merged.numTodoTests += r.numTodoTests;
+  merged.testResults.push(...r.testResults);
 }
+writeFileSync(`test-results/vitest-${label}.json`, JSON.stringify(merged));
 writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
-process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);
+process.exit(runs.every((r) => r.status === 0) && summary.failed === 0 ? 0 : 1);
+
+/** One vitest process; with a name, its lines are prefixed so two interleaved outputs stay readable. */
+function runVitest(name: string, args: string[]) {
+  const file = `test-results/vitest-${label}${name ? `-${name}` : ""}.json`;
+  rmSync(file, { force: true }); // a run that dies must not be read as the last run's report
+  const child = spawn("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...args], {
+    stdio: ["ignore", name ? "pipe" : "inherit", name ? "pipe" : "inherit"],
+    env: process.env,
+  });
+  if (name) {
+    for (const [stream, out] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ] as const) {
+      let rest = "";
+      stream?.setEncoding("utf8").on("data", (chunk: string) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) out.write(`[${name}] ${line}\n`);
+      });
+      stream?.on("end", () => rest && out.write(`[${name}] ${rest}\n`));
+    }
+  }
+  return new Promise<{ status: number | null; report: Report | null }>((resolve) =>
+    child.on("close", (status) => {
+      let report: Report | null = null;
+      try {
+        report = JSON.parse(readFileSync(file, "utf8")) as Report;
+      } catch {
+        report = null;
+      }
+      resolve({ status, report });
+    }),
+  );
+}
 
 /** A file that failed without a failing test (it did not load, a hook threw) counts as one failure. */
-function suitesThatFailedToRun(json: { testResults: { status: string; assertionResults: { status: string }[] }[] }) {
+function suitesThatFailedToRun(json: Report) {
   return json.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
 }

@@ -18,7 +18,9 @@ import { createTestDatabase } from "./databases";
 export type TestApp = AppContext & { close(): Promise<void> };
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-data-"));
+  // Under the run's directory, which global setup removes at the end (vitest kills its workers, so a
+  // worker cannot clean up after itself); the OS temp dir outside vitest (benchmarks).
+  const dataDir = mkdtempSync(path.join(process.env.FIELDKIT_TEST_TMP ?? os.tmpdir(), "fieldkit-data-"));
   return loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "test-secret-0123456789abcdef", ...overrides });
 }
 

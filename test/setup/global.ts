@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
   const pgliteTemplatePath = path.join(dir, "template.tar");
   // Workers inherit the environment of the process that spawns them after global setup.
   process.env.FIELDKIT_PGLITE_TEMPLATE = pgliteTemplatePath;
+  process.env.FIELDKIT_TEST_TMP = dir;
   await prepareTemplate({ databaseUrl: process.env.DATABASE_URL, pgliteTemplatePath });
 
   let meili: MeiliServer | undefined;
