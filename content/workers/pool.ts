@@ -5,8 +5,8 @@
 // yields) and each worker a memory cap on its private resident memory, which covers native memory too.
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { FileWorkerProblem, QueueTimeout, reviveProblem } from "../problems";
+import { workerEntry, type WorkerEntry } from "./entry";
 
 export { QueueTimeout };
 import type { TaskInput, TaskName, TaskOutput } from "./tasks";
@@ -33,7 +33,6 @@ export type PoolOptions = {
   log?: (line: string) => void;
 };
 
-const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const PAGE_BYTES = 4096;
 /** How often a busy worker's memory is read. */
 const MEMORY_POLL_MS = 50;
@@ -94,19 +93,21 @@ function setBusy(w: Worker, busy: boolean) {
 }
 
 export function createFileWorkerPool(options: PoolOptions): FileWork {
-  const { size, memoryMb } = options;
-  const idleMs = options.idleMs ?? 60_000;
-  const log = options.log ?? ((line: string) => console.error(line));
   // The watchdog is the cap: near its own heap limit V8 spends seconds collecting garbage before it
-  // gives up, so the heap limit sits at the cap only as a backstop where /proc cannot be read.
-  const heapMb = memoryMb;
+  // gives up, so the heap limit (heapMb) sits at the cap only as a backstop where /proc cannot be read.
+  const { size, memoryMb, memoryMb: heapMb, idleMs = 60_000, log = (line: string) => console.error(line) } = options;
   const workers = new Set<Worker>();
   const queue: Job[] = [];
   let closed = false;
+  let entry: WorkerEntry | undefined;
+  void workerEntry(log).then((e) => {
+    entry = e;
+    pump();
+  });
 
-  function spawnWorker(): Worker {
-    const child = fork(WORKER, [], {
-      execArgv: ["--import", "tsx", `--max-old-space-size=${heapMb}`],
+  function spawnWorker(entry: WorkerEntry): Worker {
+    const child = fork(entry.script, [], {
+      execArgv: [...entry.execArgv, `--max-old-space-size=${heapMb}`],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
@@ -188,12 +189,13 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
     w.child.send({ task: job.task, input: job.input });
   }
 
+  /** Jobs wait in the queue until the worker script is known (once per process, ~15 ms). */
   function pump() {
-    while (!closed && queue.length > 0) {
+    while (!closed && entry && queue.length > 0) {
       let w = [...workers].find((x) => !x.job);
       if (!w) {
         if (workers.size >= size) return;
-        w = spawnWorker();
+        w = spawnWorker(entry);
       }
       const job = queue.shift()!;
       if (job.queueTimer) clearTimeout(job.queueTimer);

@@ -1,13 +1,15 @@
 // The file worker pool with real worker processes: results come back, typed problems keep their
 // type, and a worker whose task never yields is killed by its time budget or its memory cap and
 // replaced, while the process that asked carries on.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "@/content/demo/files";
 import { FileWorkerProblem, PdfProblem } from "@/content/problems";
+import { workerEntry } from "@/content/workers/entry";
 import { createFileWorkerPool, QueueTimeout, type FileWork } from "@/content/workers/pool";
+import { TASKS } from "@/content/workers/tasks";
 import { hostileCorpus } from "../setup/hostile";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-workers-"));
@@ -83,5 +85,13 @@ describe("file worker pool", () => {
     await work.run("pdfText", { file: files.honest }, { budgetMs: 30_000 });
     await work.close();
     await expect(work.run("pdfText", { file: files.honest }, { budgetMs: 30_000 })).rejects.toThrow(/closed/);
+  });
+
+  it("starts workers from a plain-JavaScript bundle of today's source, not under tsx", async () => {
+    const entry = await workerEntry(() => {});
+    expect(entry.execArgv).toEqual([]);
+    expect(entry.script).toMatch(/node_modules\/\.cache\/fieldkit\/file-worker-[0-9a-f]{16}\.mjs$/);
+    const bundled = readFileSync(entry.script, "utf8");
+    for (const task of Object.keys(TASKS)) expect(bundled).toContain(task);
   });
 });
