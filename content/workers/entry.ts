@@ -13,11 +13,12 @@ const SOURCE = fileURLToPath(new URL("./worker.ts", import.meta.url));
 // Beside the packages the bundle leaves external, so Node resolves them as it does for the source.
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/fieldkit/", import.meta.url));
 
-let entry: WorkerEntry | undefined;
+let entry: Promise<WorkerEntry> | undefined;
 
 /** The bundled worker, or worker.ts under tsx where esbuild or the cache directory is unavailable. */
-export async function workerEntry(log: (line: string) => void): Promise<WorkerEntry> {
-  entry ??= await bundle().catch((error: Error) => {
+export function workerEntry(log: (line: string) => void): Promise<WorkerEntry> {
+  // One build per process, however many pools ask at once.
+  entry ??= bundle().catch((error: Error) => {
     log(`file workers: running worker.ts under tsx (the bundle could not be made: ${error.message})`);
     return { script: SOURCE, execArgv: ["--import", "tsx"] };
   });
@@ -25,7 +26,7 @@ export async function workerEntry(log: (line: string) => void): Promise<WorkerEn
 }
 
 async function bundle(): Promise<WorkerEntry> {
-  const { build } = await import("esbuild");
+  const { build, stop } = await import("esbuild");
   const result = await build({
     entryPoints: [SOURCE],
     bundle: true,
@@ -36,6 +37,8 @@ async function bundle(): Promise<WorkerEntry> {
     write: false,
     logLevel: "silent",
   });
+  // The build runs in an esbuild service process; it is not needed again in this process.
+  await stop();
   const code = result.outputFiles[0].contents;
   const script = `${CACHE_DIR}file-worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`;
   if (!existsSync(script)) {
