@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 export const BUILD_PATH = path.resolve("build/index.js");
-const SOURCE_DIRS = ["app", "content", "db", "search"];
+const SOURCE_DIRS = ["app", "content", "db", "search", "vocabulary"];
 /** Build outputs whose absence forces a build. */
 const OUTPUTS = [BUILD_PATH, path.resolve("public/sw.js")];
 

@@ -46,7 +46,7 @@ writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exit(runs.every((r) => r.status === 0) && summary.failed === 0 ? 0 : 1);
 
-/** One vitest process; with a name, its lines are prefixed so two interleaved outputs stay readable. */
+/** One vitest process; with a name, its lines are prefixed (`[pglite e2e]`) so interleaved outputs stay readable. */
 function runVitest(name: string, args: string[]) {
   const file = `test-results/vitest-${label}${name ? `-${name}` : ""}.json`;
   rmSync(file, { force: true }); // a run that dies must not be read as the last run's report
@@ -63,22 +63,22 @@ function runVitest(name: string, args: string[]) {
       stream?.setEncoding("utf8").on("data", (chunk: string) => {
         const lines = (rest + chunk).split("\n");
         rest = lines.pop() ?? "";
-        for (const line of lines) out.write(`[${name}] ${line}\n`);
+        for (const line of lines) out.write(`[${label} ${name}] ${line}\n`);
       });
-      stream?.on("end", () => rest && out.write(`[${name}] ${rest}\n`));
+      stream?.on("end", () => rest && out.write(`[${label} ${name}] ${rest}\n`));
     }
   }
   return new Promise<{ status: number | null; report: Report | null }>((resolve) =>
-    child.on("close", (status) => {
-      let report: Report | null = null;
-      try {
-        report = JSON.parse(readFileSync(file, "utf8")) as Report;
-      } catch {
-        report = null;
-      }
-      resolve({ status, report });
-    }),
+    child.on("close", (status) => resolve({ status, report: readReport(file) })),
   );
+}
+
+function readReport(file: string): Report | null {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Report;
+  } catch {
+    return null;
+  }
 }
 
 /** A file that failed without a failing test (it did not load, a hook threw) counts as one failure. */

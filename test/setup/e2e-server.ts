@@ -1,6 +1,5 @@
 // globalSetup for browser tests: build the app, start the real server (PGlite in a temp dir, or a
 // fresh database on the PostgreSQL server when DATABASE_URL is set) with the demo seed, and stop it after.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -9,6 +8,7 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { CHROMIUM } from "./chromium";
 import { dropDatabase, withDatabase } from "./databases";
+import { buildIfNeeded } from "@/server/build";
 import { startAppServer } from "./server-process";
 
 declare module "vitest" {
@@ -22,9 +22,10 @@ export default async function setup(project: TestProject) {
     project.provide("e2e", { skipped: `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)` });
     return;
   }
-  // NOTE: vitest sets NODE_ENV=test; the browser must get the production bundle users get.
-  const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  if (build.status !== 0) throw new Error("npm run build failed");
+  // The production bundle users get (buildIfNeeded builds with NODE_ENV=production; vitest sets "test"),
+  // built when the sources are newer than the last build: .ci/run builds once before its two suites
+  // start side by side, so they never write build/ at the same time.
+  buildIfNeeded((line) => console.log(line));
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-e2e-"));
   let databaseUrl: string | undefined;
