@@ -24,23 +24,24 @@ console.log(`Running the suite on ${process.env.DATABASE_URL ? "PostgreSQL (DATA
 const parts = extraArgs.length ? [{ name: "", args: extraArgs }] : ["node", "e2e"].map((p) => ({ name: p, args: ["--project", p] }));
 const runs = await Promise.all(parts.map((part) => runVitest(part.name, part.args)));
 
-const summary = { passed: 0, failed: 0, skipped: 0 };
 const merged: Report = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
-for (const run of runs) {
-  if (!run.report) {
-    summary.failed += 1; // no report means the run itself broke
+let runsWithoutReport = 0; // no report means the run itself broke
+for (const { report: r } of runs) {
+  if (!r) {
+    runsWithoutReport += 1;
     continue;
   }
-  const r = run.report;
-  summary.passed += r.numPassedTests;
-  summary.failed += r.numFailedTests + suitesThatFailedToRun(r);
-  summary.skipped += r.numPendingTests + r.numTodoTests;
   merged.numPassedTests += r.numPassedTests;
   merged.numFailedTests += r.numFailedTests;
   merged.numPendingTests += r.numPendingTests;
   merged.numTodoTests += r.numTodoTests;
   merged.testResults.push(...r.testResults);
 }
+const summary = {
+  passed: merged.numPassedTests,
+  failed: merged.numFailedTests + suitesThatFailedToRun(merged) + runsWithoutReport,
+  skipped: merged.numPendingTests + merged.numTodoTests,
+};
 writeFileSync(`test-results/vitest-${label}.json`, JSON.stringify(merged));
 writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);

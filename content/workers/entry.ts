@@ -1,8 +1,8 @@
 // The script a file worker process runs. worker.ts under tsx costs ~1.6 s of CPU per start (its loader
 // resolves and transforms every module on the way to pdf.js, sharp and the Office readers); the same code
 // bundled into one plain ES module starts in ~0.4 s. Workers start at the first upload after an idle
-// minute and after every 200 tasks, and the test suite starts hundreds. The bundle is made from the
-// source in this process (esbuild, ~15 ms), so it can never be older than the code it runs.
+// minute and after every 200 tasks, and every pool in the test suite starts its own. The bundle is made
+// from the source in this process (esbuild, ~15 ms), so it can never be older than the code it runs.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -23,8 +23,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   // The production bundle users get (buildIfNeeded builds with NODE_ENV=production; vitest sets "test"),
-  // built when the sources are newer than the last build: .ci/run builds once before its two suites
-  // start side by side, so they never write build/ at the same time.
+  // built only when the sources are newer than the last build, so the second suite in .ci/run reuses it.
   buildIfNeeded((line) => console.log(line));
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-e2e-"));
