@@ -7,9 +7,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { InlineCssProvider } from "./components/app-styles";
 import { DocumentMarkupProvider } from "./components/document-markup";
+import { DEFERRED_MODULE_TYPE, DEFERRED_PRELOAD_REL } from "./components/scripts-after-paint";
 import { builtCss } from "./components/app-styles.server";
 import styles from "./styles/app.css";
 import { isUnavailable, unavailableResponse } from "./modules/errors.server";
+import { deferModuleScripts } from "./modules/document-scripts.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -42,8 +44,13 @@ export default function handleRequest(
         [readyEvent]() {
           shellRendered = true;
           const body = new PassThrough();
+          // NOTE: production only: in development React would warn about every rewritten tag on hydration.
+          const out =
+            process.env.NODE_ENV === "production"
+              ? body.pipe(deferModuleScripts({ moduleType: DEFERRED_MODULE_TYPE, preloadRel: DEFERRED_PRELOAD_REL }))
+              : body;
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          resolve(new Response(createReadableStreamFromReadable(out), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
         onShellError: reject,

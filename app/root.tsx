@@ -6,6 +6,7 @@ import { OfflineRoot } from "./components/offline/offline-root";
 import { useNonce } from "./components/nonce";
 import { AppStyles } from "./components/app-styles";
 import { THEME_SCRIPT } from "./components/theme";
+import { ScriptsAfterPaint } from "./components/scripts-after-paint";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -39,6 +40,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        <ScriptsAfterPaint />
       </body>
     </html>
   );

@@ -39,7 +39,16 @@ export function ThemeToggle() {
   };
   const dark = theme === "dark";
   return (
-    <button type="button" className="theme-toggle" onClick={toggle} aria-pressed={dark} aria-label="Dark mode" title="Dark mode">
+    // Disabled until hydrated (it starts after the first paint): a tap before then would do nothing.
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={toggle}
+      disabled={theme === null}
+      aria-pressed={dark}
+      aria-label="Dark mode"
+      title="Dark mode"
+    >
       <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
         {dark ? (
           <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" strokeLinejoin="round" />

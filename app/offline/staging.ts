@@ -7,15 +7,15 @@ import type { OfflineDb } from "./db";
 import { enqueue } from "./outbox";
 
 type Staged = Parameters<typeof enqueue>[1];
-const KEY = "fieldkit:staged-outbox";
+export const STAGED_KEY = "fieldkit:staged-outbox";
 /** A runaway loop must not fill localStorage (5 MB): the oldest staged entries go first. */
-const MAX_STAGED = 500;
+export const MAX_STAGED = 500;
 
 type KeyValueStore = Pick<Storage, "getItem" | "setItem">;
 
 function read(store: KeyValueStore): Staged[] {
   try {
-    const parsed = JSON.parse(store.getItem(KEY) ?? "[]");
+    const parsed = JSON.parse(store.getItem(STAGED_KEY) ?? "[]");
     return Array.isArray(parsed) ? parsed : [];
   } catch {
     return [];
@@ -24,7 +24,7 @@ function read(store: KeyValueStore): Staged[] {
 
 export function stageEntry(entry: Staged, store: KeyValueStore = localStorage): void {
   try {
-    store.setItem(KEY, JSON.stringify([...read(store), entry].slice(-MAX_STAGED)));
+    store.setItem(STAGED_KEY, JSON.stringify([...read(store), entry].slice(-MAX_STAGED)));
   } catch {
     // Storage full or disabled (private mode): the asynchronous path still records it.
   }
@@ -37,7 +37,7 @@ export async function commitStaged(db: OfflineDb, userId: string, store: KeyValu
   if (mine.length) {
     const moved = new Set(mine.map((e) => e.id));
     // Re-read: another tab may have staged more while we were writing.
-    store.setItem(KEY, JSON.stringify(read(store).filter((e) => !moved.has(e.id))));
+    store.setItem(STAGED_KEY, JSON.stringify(read(store).filter((e) => !moved.has(e.id))));
   }
   return mine.length;
 }

@@ -85,7 +85,8 @@ function summarise(lhr: NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr
 }
 
 export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures> {
-  const runs = opts.quick ? 1 : 3;
+  // Five: Lighthouse's variability guide finds the median of five runs twice as stable as one run.
+  const runs = opts.quick ? 1 : 5;
   const reportDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-lighthouse-reports-"));
   const deployment = await prepareDemoDeployment("bench-lighthouse");
   const server = await deployment.startServer({ SESSION_SECRET: randomBytes(24).toString("hex") });
@@ -134,6 +135,10 @@ export async function benchLighthouse(opts: { quick: boolean }): Promise<Figures
           throw new Error(`Lighthouse ended on ${run.finalUrl} instead of ${pathname}: the session cookie was not used`);
         }
         writeFileSync(path.join(reportDir, `${page}-${i + 1}.json`), result.report as string);
+        // The trace behind the report, for finding what a long task was (decision 015).
+        if (process.env.LIGHTHOUSE_TRACES) {
+          writeFileSync(path.join(reportDir, `${page}-${i + 1}.trace.json`), JSON.stringify(result.artifacts.Trace));
+        }
         results.push(run);
       }
       // The median run by performance score, as Lighthouse's own guidance on variance suggests.

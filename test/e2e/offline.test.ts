@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { baseURL, describeBrowser, DEMO_PASSWORD, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { baseURL, describeBrowser, DEMO_PASSWORD, launch, outboxSize, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[] };
 
@@ -33,26 +33,6 @@ const viewsOf = async (marketer: Awaited<ReturnType<typeof apiSession>>, ids: st
 };
 const myRequests = async (seller: Awaited<ReturnType<typeof apiSession>>, text: string) =>
   (await seller<{ requests: { text: string }[] }>("/api/v1/requests")).requests.filter((r) => r.text === text);
-
-/** The device's outbox, read straight from IndexedDB. */
-const outboxSize = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open("fieldkit-offline");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const count = db.transaction("outbox").objectStore("outbox").count();
-          count.onsuccess = () => {
-            // Actions staged synchronously (app/offline/staging.ts) are waiting to be sent too.
-            const staged = JSON.parse(localStorage.getItem("fieldkit:staged-outbox") ?? "[]") as unknown[];
-            resolve(count.result + staged.length);
-            db.close();
-          };
-        };
-      }),
-  );
 
 async function waitForServiceWorker(page: Page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { DEMO_PASSWORD, baseURL, describeBrowser, launch, signIn, type Page } from "../setup/browser";
+import { DEMO_PASSWORD, baseURL, describeBrowser, hydrated, launch, outboxSize, signIn, type Page } from "../setup/browser";
 
 const SHOTS = "test-results/screenshots";
 
@@ -148,7 +148,8 @@ describeBrowser("the seller's screens in light and dark", () => {
     const page = await plain.context.newPage();
     await signIn(page, "seller@demo.test");
     await page.goto("/home");
-    await page.getByRole("heading", { level: 1 }).waitFor();
+    // A tap before hydration is a plain page load, with the browser's own progress instead of ours.
+    await hydrated(page);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route("**/search.data*", async (route) => {
@@ -192,6 +193,57 @@ describeBrowser("the seller's screens in light and dark", () => {
       // Lighthouse's goal is a CLS of at most 0.02; nothing here should move at all.
       expect(shifts, path).toEqual([]);
     }
+    await cold.close();
+  });
+
+  it("paints the server's page before asking for the hydration scripts, then hydrates", async () => {
+    // Remix asks for every module at once; loaded before a small document is parsed, they ran before
+    // anything was painted (the page appeared only after its JavaScript). Now they start after a frame.
+    const cold = await launch({ serviceWorkers: "block" });
+    const page = await cold.context.newPage();
+    await signIn(page, "seller@demo.test");
+    const html = await (await page.request.get(`/items/${itemId}`)).text();
+    expect(html).not.toMatch(/<link rel="modulepreload"|<script[^>]* type="module"/);
+    expect(html).toContain("m.type='module'");
+    await page.goto(`/items/${itemId}`);
+    // The offline box's Save button is enabled by hydration.
+    await page.getByRole("button", { name: "Save for offline", disabled: false }).waitFor();
+    const timing = await page.evaluate(() => ({
+      firstPaint: performance.getEntriesByType("paint").find((e) => e.name === "first-paint")?.startTime ?? Infinity,
+      scripts: performance
+        .getEntriesByType("resource")
+        .filter((e) => new URL(e.name).pathname.startsWith("/build/"))
+        .map((e) => e.startTime),
+    }));
+    expect(timing.scripts.length).toBeGreaterThan(1);
+    expect(Math.min(...timing.scripts)).toBeGreaterThanOrEqual(timing.firstPaint);
+    await cold.close();
+  });
+
+  it("counts the view of an item page the seller left before it hydrated, and a hydrated visit once", async () => {
+    // Hydration starts after the first paint, so the page itself stages its view (document-view.tsx).
+    const marketer = await apiSession("marketer@demo.test");
+    const views = async () =>
+      ((await (await marketer("/api/v1/insights/items")).json()) as { items: { itemId: string; views: number }[] }).items.find(
+        (i) => i.itemId === itemId,
+      )?.views ?? 0;
+    const before = await views();
+    const cold = await launch({ serviceWorkers: "block" });
+    const page = await cold.context.newPage();
+    await signIn(page, "seller@demo.test");
+    // The page's scripts never arrive: as a seller who leaves within the first moments.
+    await page.route("**/build/**", (route) => route.abort());
+    await page.goto(`/items/${itemId}`);
+    const staged = await page.evaluate(() => JSON.parse(localStorage.getItem("fieldkit:staged-outbox") ?? "[]"));
+    expect(staged).toMatchObject([{ kind: "event", itemId, body: { type: "view", itemId, props: { source: "item_page" } } }]);
+    await page.unroute("**/build/**");
+
+    // Any later page delivers it. This visit hydrates, and its effect must not stage the view again.
+    await page.goto(`/items/${itemId}`);
+    await page.getByRole("button", { name: "Save for offline", disabled: false }).waitFor();
+    await page.goto("/home");
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+    expect(await views()).toBe(before + 2);
     await cold.close();
   });
 });

@@ -50,4 +50,33 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: "Sign in" }).click()]);
 }
 
+/**
+ * Resolves once a page inside the app's shell has hydrated. The scripts start after the first paint
+ * (app/components/scripts-after-paint.tsx), so "load" often comes first; the dark-mode button is
+ * enabled by hydration.
+ */
+export async function hydrated(page: Page) {
+  await page.getByRole("button", { name: "Dark mode", disabled: false }).first().waitFor();
+}
+
+/** The device's outbox, read straight from IndexedDB. */
+export const outboxSize = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction("outbox").objectStore("outbox").count();
+          count.onsuccess = () => {
+            // Actions staged synchronously (app/offline/staging.ts) are waiting to be sent too.
+            const staged = JSON.parse(localStorage.getItem("fieldkit:staged-outbox") ?? "[]") as unknown[];
+            resolve(count.result + staged.length);
+            db.close();
+          };
+        };
+      }),
+  );
+
 export type { BrowserContext, Page };

@@ -8,6 +8,7 @@ import { queuedForm } from "~/offline/forms";
 import { eventEntry } from "~/offline/outbox";
 import { stageEntry } from "~/offline/staging";
 import { captureInstallPrompt } from "./install-hint";
+import { DocumentViewScript, takeDocumentView } from "./document-view";
 import { useOnline } from "./network-status";
 
 type AppData = { user?: { id: string; role?: string } } | undefined;
@@ -95,8 +96,11 @@ export function OfflineRoot() {
     const visit = `${location.key}|${location.pathname}`;
     if (countedVisit === visit) return onLeave(finish);
     countedVisit = visit;
-    // Staged synchronously: a seller who opens an item and leaves at once still counts as a view.
-    stageEntry(eventEntry(userId, { type: "view", itemId, props: { source: navigator.onLine ? "item_page" : "offline" } }));
+    // Staged synchronously: a seller who opens an item and leaves at once still counts as a view. A page
+    // loaded as a document staged its view before hydration (document-view.tsx).
+    if (!takeDocumentView(itemId)) {
+      stageEntry(eventEntry(userId, { type: "view", itemId, props: { source: navigator.onLine ? "item_page" : "offline" } }));
+    }
     void runtime().then((r) => r.commitStagedEntries());
     return onLeave(finish);
   }, [location.key, location.pathname, userId]);
@@ -131,8 +135,10 @@ export function OfflineRoot() {
     if (online) setStatus("");
   }, [online]);
 
+  const itemOnPage = userId ? ITEM_PAGE.exec(location.pathname)?.[1].toLowerCase() : undefined;
   return (
     <>
+      {userId && itemOnPage ? <DocumentViewScript userId={userId} itemId={itemOnPage} /> : null}
       {/* Whether the device is offline is said in the top bar (NetworkStatus); this is for queued actions. */}
       <div className="offline-bar" role="status" aria-live="polite" hidden={!status}>
         {status}
