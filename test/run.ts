@@ -22,7 +22,11 @@ mkdirSync("test-results", { recursive: true });
 console.log(`Running the suite on ${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"}…`);
 
 const parts = extraArgs.length ? [{ name: "", args: extraArgs }] : ["node", "e2e"].map((p) => ({ name: p, args: ["--project", p] }));
-const runs = await Promise.all(parts.map((part) => runVitest(part.name, part.args)));
+// FIELDKIT_TEST_SEQUENTIAL=1: one project after the other, for a caller running another suite beside
+// this one (.ci/run runs both databases' suites at once: two lanes for two cores, not four).
+const runs = [];
+if (process.env.FIELDKIT_TEST_SEQUENTIAL === "1") for (const part of parts) runs.push(await runVitest(part.name, part.args));
+else runs.push(...(await Promise.all(parts.map((part) => runVitest(part.name, part.args)))));
 
 const merged: Report = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
 let runsWithoutReport = 0; // no report means the run itself broke
