@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { baseURL, describeBrowser, DEMO_PASSWORD, launch, outboxSize, signIn, type BrowserContext, type Page } from "../setup/browser";
+import {
+  baseURL,
+  describeBrowser,
+  DEMO_PASSWORD,
+  hydrated,
+  launch,
+  outboxSize,
+  signIn,
+  type BrowserContext,
+  type Page,
+} from "../setup/browser";
 
 type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[] };
 
@@ -109,7 +119,8 @@ describeBrowser("offline field kit on a phone", () => {
     await page.goto(`/items/${items.card.id}`);
     await page.getByText("Vendor risk questionnaire").first().waitFor();
 
-    // Rate and comment offline: the feedback form is queued in the outbox.
+    // Rate and comment offline: the feedback form is queued in the outbox (by the hydrated page).
+    await hydrated(page);
     const comment = `Banks asked for this twice this week ${Date.now()}`;
     await page.getByText("👎 No").click();
     await page.getByLabel("Comment for marketing (optional)").fill(comment);
@@ -123,6 +134,7 @@ describeBrowser("offline field kit on a phone", () => {
     await results.getByRole("link", { name: TITLES.card }).waitFor();
     expect(await results.getByText("Saved on device").count()).toBeGreaterThanOrEqual(1);
     await expectNoAxeViolations(page, "offline search results");
+    await hydrated(page);
     const requestText = `One-page ROI sheet for dental clinics ${Date.now()}`;
     await page.getByLabel("What do you need?").fill(requestText);
     await page.getByRole("button", { name: "Request content" }).click();
@@ -163,6 +175,8 @@ describeBrowser("offline field kit on a phone", () => {
     await page.getByRole("heading", { level: 1, name: TITLES.card }).waitFor();
     await expect.poll(() => outboxSize(page), { timeout: 10_000 }).toBe(1); // the offline view
     await page.goto("/saved");
+    // Offline, the form is queued by the hydrated page; a submit before hydration would go to the network.
+    await hydrated(page);
     const requestText = `Competitor pricing for regional banks ${Date.now()}`;
     await page.getByLabel("What do you need?").fill(requestText);
     await page.getByRole("button", { name: "Request content" }).click();

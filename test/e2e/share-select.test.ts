@@ -3,7 +3,7 @@
 // in airplane mode from the Saved tab, delivered by the outbox once back online.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+import { describeBrowser, launch, outboxEntries, signIn, type Page } from "../setup/browser";
 
 const DECK = "Beacon Analytics overview deck";
 const ONE_PAGER = "Beacon Analytics one-pager";
@@ -16,21 +16,8 @@ async function idOf(page: Page, title: string) {
   return found.hits.find((h) => h.title === title)!.id;
 }
 
-const outboxShares = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<{ kind: string; body: { itemIds: string[]; token: string } }[]>((resolve, reject) => {
-        const open = indexedDB.open("fieldkit-offline");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction("outbox").objectStore("outbox").getAll();
-          all.onsuccess = () => {
-            resolve((all.result as { kind: string; body: { itemIds: string[]; token: string } }[]).filter((e) => e.kind === "share"));
-            open.result.close();
-          };
-        };
-      }),
-  );
+const outboxShares = async (page: Page) =>
+  (await outboxEntries<{ kind: string; body: { itemIds: string[]; token: string } }>(page)).filter((e) => e.kind === "share");
 
 describeBrowser("sharing several items at once", () => {
   let browser: Awaited<ReturnType<typeof launch>>;

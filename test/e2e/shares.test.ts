@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { describeBrowser, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 /** A phone browser's user agent: headless Chromium announces itself, and the tracker drops headless scanners. */
 const PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
@@ -159,24 +159,6 @@ describeBrowser("sharing with a buyer", () => {
     await b.close();
   });
 });
-
-/** The device's outbox, read straight from IndexedDB. */
-const outboxEntries = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<{ kind: string; failed?: boolean }[]>((resolve, reject) => {
-        const open = indexedDB.open("fieldkit-offline");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const all = db.transaction("outbox").objectStore("outbox").getAll();
-          all.onsuccess = () => {
-            resolve(all.result as { kind: string; failed?: boolean }[]);
-            db.close();
-          };
-        };
-      }),
-  );
 
 describeBrowser("sharing with a buyer in airplane mode", () => {
   let browser: Awaited<ReturnType<typeof launch>>;

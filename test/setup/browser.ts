@@ -60,23 +60,25 @@ export async function hydrated(page: Page) {
 }
 
 /** The device's outbox, read straight from IndexedDB. */
-export const outboxSize = (page: Page) =>
+export const outboxEntries = <T = { kind: string; failed?: boolean }>(page: Page) =>
   page.evaluate(
     () =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<unknown[]>((resolve, reject) => {
         const open = indexedDB.open("fieldkit-offline");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const db = open.result;
-          const count = db.transaction("outbox").objectStore("outbox").count();
-          count.onsuccess = () => {
-            // Actions staged synchronously (app/offline/staging.ts) are waiting to be sent too.
-            const staged = JSON.parse(localStorage.getItem("fieldkit:staged-outbox") ?? "[]") as unknown[];
-            resolve(count.result + staged.length);
-            db.close();
+          const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+          all.onsuccess = () => {
+            resolve(all.result);
+            open.result.close();
           };
         };
       }),
-  );
+  ) as Promise<T[]>;
+
+/** What waits to be sent: the outbox and the actions staged synchronously (app/offline/staging.ts). */
+export const outboxSize = async (page: Page) =>
+  (await outboxEntries(page)).length +
+  (await page.evaluate(() => (JSON.parse(localStorage.getItem("fieldkit:staged-outbox") ?? "[]") as unknown[]).length));
 
 export type { BrowserContext, Page };
