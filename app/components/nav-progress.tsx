@@ -14,9 +14,13 @@ export function NavProgress() {
     return () => clearTimeout(timer);
   }, [busy]);
   if (!visible) return null;
+  // A labelled section is a landmark: the line sits above the shell's own landmarks, and content outside
+  // any landmark is lost to screen-reader navigation (axe "region").
   return (
-    <div className="nav-progress" role="progressbar" aria-label="Loading the next page">
-      <span />
-    </div>
+    <section aria-label="Page loading">
+      <div className="nav-progress" role="progressbar" aria-label="Loading the next page">
+        <span />
+      </div>
+    </section>
   );
 }

@@ -158,6 +158,8 @@ describeBrowser("the seller's screens in light and dark", () => {
     });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
     await page.getByRole("progressbar", { name: "Loading the next page" }).waitFor();
+    // The line sits outside the shell's landmarks; it must still be inside one of its own.
+    await expectNoAxeViolations(page, "Home waiting for the next page");
     release();
     await page.getByRole("heading", { level: 1, name: "Search" }).waitFor();
     await page.getByRole("progressbar", { name: "Loading the next page" }).waitFor({ state: "detached" });

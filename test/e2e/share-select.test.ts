@@ -3,7 +3,7 @@
 // in airplane mode from the Saved tab, delivered by the outbox once back online.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, outboxEntries, signIn, type Page } from "../setup/browser";
+import { describeBrowser, hydrated, launch, outboxEntries, signIn, type Page } from "../setup/browser";
 
 const DECK = "Beacon Analytics overview deck";
 const ONE_PAGER = "Beacon Analytics one-pager";
@@ -36,6 +36,8 @@ describeBrowser("sharing several items at once", () => {
     await page.goto(`/search?q=${encodeURIComponent(CARD)}`);
     const cardRow = page.locator("li", { hasText: CARD }).first();
     await cardRow.waitFor();
+    // Select mode is the hydrated page's: its scripts start after the first paint.
+    await hydrated(page);
     // An internal item has no Share link and, in Select mode, a disabled checkbox that says why.
     expect(await cardRow.getByRole("link", { name: `Share ${CARD} with a buyer` }).count()).toBe(0);
     await page.getByRole("button", { name: "Select results to share" }).click();
@@ -88,6 +90,7 @@ describeBrowser("sharing several items at once", () => {
 
     await context.setOffline(true);
     await page.reload();
+    await hydrated(page);
     await page.getByRole("button", { name: "Select saved items to share" }).click();
     await page.getByRole("checkbox", { name: `Select ${DECK}` }).check();
     await page.getByRole("checkbox", { name: `Select ${ONE_PAGER}` }).check();
