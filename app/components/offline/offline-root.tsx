@@ -47,6 +47,8 @@ export function OfflineRoot() {
   const [update, setUpdate] = useState<null | (() => void)>(null);
   const [status, setStatus] = useState("");
   const location = useLocation();
+  /** The item this page shows, if it is an item page: its view is counted (below and document-view.tsx). */
+  const itemOnPage = ITEM_PAGE.exec(location.pathname)?.[1].toLowerCase();
 
   useEffect(captureInstallPrompt, []);
 
@@ -81,7 +83,6 @@ export function OfflineRoot() {
   // Views and dwell time on item pages, through the outbox so they count offline too.
   useEffect(() => {
     if (!userId) return;
-    const match = ITEM_PAGE.exec(location.pathname);
     const finish = () => {
       const v = viewingNow.current;
       if (!v) return;
@@ -89,8 +90,8 @@ export function OfflineRoot() {
       viewingNow.current = null;
       if (ms >= MIN_DWELL_MS) void runtime().then((r) => r.recordEvent("dwell", v.itemId, { ms: Math.round(ms) }));
     };
-    if (!match) return;
-    const itemId = match[1].toLowerCase();
+    if (!itemOnPage) return;
+    const itemId = itemOnPage;
     viewingNow.current = { itemId, since: Date.now(), visibleMs: 0 };
     // One view per visit: effects may run twice for one navigation (React strict mode, remounts).
     const visit = `${location.key}|${location.pathname}`;
@@ -103,7 +104,7 @@ export function OfflineRoot() {
     }
     void runtime().then((r) => r.commitStagedEntries());
     return onLeave(finish);
-  }, [location.key, location.pathname, userId]);
+  }, [location.key, location.pathname, userId, itemOnPage]);
 
   // Offline, the rating and request forms are queued instead of failing; online they post as usual.
   useEffect(() => {
@@ -135,7 +136,6 @@ export function OfflineRoot() {
     if (online) setStatus("");
   }, [online]);
 
-  const itemOnPage = userId ? ITEM_PAGE.exec(location.pathname)?.[1].toLowerCase() : undefined;
   return (
     <>
       {userId && itemOnPage ? <DocumentViewScript userId={userId} itemId={itemOnPage} /> : null}
