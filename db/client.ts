@@ -35,6 +35,8 @@ export type DbOptions = {
   dataDir?: string;
   /** PGlite: start from a dumped data directory (a migrated template), for fast test databases. */
   loadDataDir?: Blob | File;
+  /** PGlite: an instance already open, to wrap afresh (test setup hands one from file to file). */
+  pglite?: PGlite;
   /** Pool size for postgres.js. */
   max?: number;
   /** Where outage and recovery are reported (one line each); default stderr. */
@@ -175,11 +177,13 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       },
     };
   }
-  const client = await PGlite.create({
-    dataDir: options.dataDir,
-    loadDataDir: options.loadDataDir,
-    extensions: { pg_trgm },
-  });
+  const client =
+    options.pglite ??
+    (await PGlite.create({
+      dataDir: options.dataDir,
+      loadDataDir: options.loadDataDir,
+      extensions: { pg_trgm },
+    }));
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,

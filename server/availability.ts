@@ -7,12 +7,12 @@ import type { AppContext } from "~/modules/context.server";
 import { unavailableReply, wantsJson } from "~/modules/errors.server";
 
 /**
- * Generous for any page or API call (the slowest, insights over months of events, takes about a
- * second); uploads are exempt since their body alone can take minutes on a slow link.
+ * The deadline (`REQUEST_DEADLINE_SECONDS`, 15 s by default) is generous for any page or API call (the
+ * slowest, insights over months of events, takes about a second); uploads are exempt since their body
+ * alone can take minutes on a slow link.
  */
-export const REQUEST_DEADLINE_MS = 15_000;
-
-export function unavailableGate(ctx: AppContext, deadlineMs = REQUEST_DEADLINE_MS): express.RequestHandler {
+export function unavailableGate(ctx: AppContext): express.RequestHandler {
+  const deadlineMs = ctx.env.REQUEST_DEADLINE_SECONDS * 1000;
   return (req, res, next) => {
     // /healthz asks the database itself, and says "down" with its own 503.
     if (req.path === "/healthz") return next();

@@ -21,7 +21,8 @@ describe.skipIf(skip)(`PostgreSQL restarted during traffic${skip ? ` (skipped: $
   beforeAll(async () => {
     if (!found.ok) return;
     pg = await startPostgresServer(found.bindir);
-    fault = await prepareFaultApp({ databaseUrl: pg.url });
+    // A short request deadline, so the stuck request below is answered in seconds, not the default 15.
+    fault = await prepareFaultApp({ databaseUrl: pg.url, env: { REQUEST_DEADLINE_SECONDS: "4" } });
     server = await fault.start();
   });
   afterAll(async () => {

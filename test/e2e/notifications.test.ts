@@ -88,23 +88,21 @@ describeBrowser("notifications", () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     // The push service's part, played by Chromium's DevTools protocol: deliver a message to our worker.
     const cdp = await context.newCDPSession(page);
-    const registrations = new Promise<string>((resolve) =>
-      cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-          const r = e.registrations.find((x) => !x.isDeleted && x.scopeURL.startsWith(new URL(page.url()).origin));
-          if (r) resolve(r.registrationId);
-        },
-      ),
+    const origin = new URL(page.url()).origin;
+    // NOTE: sent to the registration whose worker is activated (one still installing would drop it), and
+    // waited for up to 10 s: in one whole-suite run the notification had not shown after 5 s (cause unseen).
+    const registrationId = new Promise<string>((resolve) =>
+      cdp.on("ServiceWorker.workerVersionUpdated", (e: { versions: { registrationId: string; scriptURL: string; status: string }[] }) => {
+        const active = e.versions.find((v) => v.status === "activated" && v.scriptURL.startsWith(origin));
+        if (active) resolve(active.registrationId);
+      }),
     );
     await cdp.send("ServiceWorker.enable");
-    const registrationId = await registrations;
-    const origin = new URL(page.url()).origin;
     const data = JSON.stringify({ title: "Dana opened your share", body: "Just now", url: `${origin}/shares`, tag: "fk-e2e" });
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data });
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: await registrationId, data });
     const shown = await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < 100; i++) {
         const list = await reg.getNotifications({ tag: "fk-e2e" });
         if (list.length) return list.map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
         await new Promise((r) => setTimeout(r, 100));

@@ -185,26 +185,30 @@ describeBrowser("offline field kit on a phone", () => {
 
     // A send reaches the server, but the page is closed before it hears the answer: first during the
     // events batch, then (on the next start) during the request. Each time the outbox keeps the entry.
+    // NOTE: both routes are in place before the connection returns, and each answers only its first
+    // send this way: the service worker's Background Sync flushes too, and may get the lock first; it
+    // must not slip a send through between one route's removal and the next one's arrival.
     let current = page;
-    for (const endpoint of ["**/api/v1/events", "**/api/v1/requests"]) {
-      let closed = false;
-      await context.route(endpoint, async (route) => {
+    const cut = { events: false, requests: false };
+    const closed = { events: false, requests: false };
+    for (const kind of ["events", "requests"] as const) {
+      await context.route(`**/api/v1/${kind}`, async (route) => {
+        if (cut[kind]) return route.continue();
+        cut[kind] = true;
+        const open = current;
         await route.fetch();
-        if (!closed) {
-          closed = true;
-          await current.close();
-        }
+        await open.close();
+        closed[kind] = true;
         await route.abort("connectionreset").catch(() => undefined);
       });
-      if (endpoint.endsWith("events")) await context.setOffline(false);
-      else {
-        current = await context.newPage();
-        // The flush may start (and the page be closed) before the navigation finishes.
-        await current.goto("/saved").catch(() => undefined);
-      }
-      await expect.poll(() => closed, { timeout: 30_000 }).toBe(true);
-      await context.unroute(endpoint);
     }
+    await context.setOffline(false);
+    await expect.poll(() => closed.events, { timeout: 30_000 }).toBe(true);
+    current = await context.newPage();
+    // The flush may start (and the page be closed) before the navigation finishes.
+    await current.goto("/saved").catch(() => undefined);
+    await expect.poll(() => closed.requests, { timeout: 30_000 }).toBe(true);
+    for (const kind of ["events", "requests"]) await context.unroute(`**/api/v1/${kind}`);
 
     // Next start: the outbox sends what it still holds; the server's idempotency absorbs the re-sends.
     const again = await context.newPage();

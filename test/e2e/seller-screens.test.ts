@@ -222,6 +222,23 @@ describeBrowser("the seller's screens in light and dark", () => {
     await cold.close();
   });
 
+  it("draws the controls that need the page's scripts disabled until the scripts have started", async () => {
+    const cold = await launch({ serviceWorkers: "block" });
+    const page = await cold.context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.route("**/build/**", (route) => route.abort());
+    await page.goto("/search?q=deck");
+    const select = page.getByRole("button", { name: "Select results to share" });
+    await expect.poll(() => select.isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Dark mode" }).isDisabled()).toBe(true);
+    await page.unroute("**/build/**");
+    await page.reload();
+    await select.and(page.locator(":enabled")).waitFor();
+    await select.click();
+    await page.getByRole("button", { name: "Cancel" }).waitFor();
+    await cold.close();
+  });
+
   it("counts the view of an item page the seller left before it hydrated, and a hydrated visit once", async () => {
     // Hydration starts after the first paint, so the page itself stages its view (document-view.tsx).
     const marketer = await apiSession("marketer@demo.test");

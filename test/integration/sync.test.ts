@@ -70,7 +70,16 @@ const touch = (id: string, set: Partial<typeof items.$inferInsert> = {}) =>
     .where(eq(items.id, id));
 
 const ids = (r: SyncResponse) => r.items.map((i) => i.id);
-const delta = (user: SessionUser, since?: string, limit?: number) => catalogDelta(app.db, { user, since, limit, settleMs: 0 });
+/**
+ * With no settle window the cursor is the database's now(). PGlite's clock counts whole milliseconds,
+ * so a change made in the same millisecond would carry the cursor's own time and fall outside the
+ * next delta (a real device's cursor trails by SETTLE_MS): the next statement starts a millisecond on.
+ */
+const delta = async (user: SessionUser, since?: string, limit?: number) => {
+  const result = await catalogDelta(app.db, { user, since, limit, settleMs: 0 });
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  return result;
+};
 
 describe("first sync", () => {
   it("lists the published items a seller may see, with tags, version and a complete-catalog flag", async () => {

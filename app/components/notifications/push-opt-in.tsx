@@ -42,10 +42,11 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     try {
       const reg = await registration();
       if (!reg) return setState("unsupported");
-      // NOTE: a browser without a reachable push service may never settle subscribe(); say so rather than spin.
+      // NOTE: a browser without a reachable push service may never settle subscribe(); say so rather than
+      // spin. A push service that answers at all does so in a few seconds, even on a slow phone network.
       const sub = await Promise.race([
         reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("this browser's push service did not answer.")), 15_000)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("this browser's push service did not answer.")), 10_000)),
       ]);
       const res = await send("POST", sub.toJSON());
       if (!res.ok)

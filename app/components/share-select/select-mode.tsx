@@ -2,18 +2,21 @@
 // message, and "Share selected". Checkboxes are real inputs with the item's title as their name, so
 // keyboards and screen readers work without extra wiring.
 import { Link } from "@remix-run/react";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { countLabel, emptySelection, isSelected, shareHref, toggle, type Selectable, type Selection } from "./selection";
 
 export function useShareSelection() {
   const [active, setActive] = useState(false);
+  // False in the server's page: the scripts start after the first paint, and a tap before then does nothing.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const pick = useCallback((item: Selectable) => setSelection((s) => toggle(s, item)), []);
   const stop = useCallback(() => {
     setActive(false);
     setSelection(emptySelection);
   }, []);
-  return { active, start: () => setActive(true), stop, selection, setSelection, pick };
+  return { active, ready, start: () => setActive(true), stop, selection, setSelection, pick };
 }
 export type ShareSelection = ReturnType<typeof useShareSelection>;
 
@@ -26,7 +29,7 @@ export function SelectBar({ sel, label, onShare }: { sel: ShareSelection; label:
   if (!sel.active) {
     return (
       <p className="select-bar">
-        <button type="button" className="secondary" onClick={sel.start}>
+        <button type="button" className="secondary" onClick={sel.start} disabled={!sel.ready}>
           Select {label} to share
         </button>
       </p>
