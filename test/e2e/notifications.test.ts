@@ -86,33 +86,37 @@ describeBrowser("notifications", () => {
     // (Debian's Chromium never settles it), and in two whole-suite runs a message delivered then was
     // never shown, however long the test waited; alone, or on the retry, it always was.
     const own = await launch({ viewport: { width: 1280, height: 900 } });
-    await own.context.grantPermissions(["notifications"]);
-    const page = await own.context.newPage();
-    await signIn(page, "seller@demo.test");
-    await page.goto("/me");
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    // The push service's part, played by Chromium's DevTools protocol: deliver a message to our worker.
-    const cdp = await own.context.newCDPSession(page);
-    const origin = new URL(page.url()).origin;
-    const registrationId = new Promise<string>((resolve) =>
-      cdp.on("ServiceWorker.workerVersionUpdated", (e: { versions: { registrationId: string; scriptURL: string; status: string }[] }) => {
-        const active = e.versions.find((v) => v.status === "activated" && v.scriptURL.startsWith(origin));
-        if (active) resolve(active.registrationId);
-      }),
-    );
-    await cdp.send("ServiceWorker.enable");
-    const data = JSON.stringify({ title: "Dana opened your share", body: "Just now", url: `${origin}/shares`, tag: "fk-e2e" });
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: await registrationId, data });
-    const shown = await page.evaluate(async () => {
-      const reg = await navigator.serviceWorker.ready;
-      for (let i = 0; i < 100; i++) {
-        const list = await reg.getNotifications({ tag: "fk-e2e" });
-        if (list.length) return list.map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return [];
-    });
-    expect(shown).toEqual([{ title: "Dana opened your share", body: "Just now", data: { url: `${origin}/shares` } }]);
-    await own.close();
+    try {
+      await own.context.grantPermissions(["notifications"]);
+      const page = await own.context.newPage();
+      await signIn(page, "seller@demo.test");
+      await page.goto("/me");
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      // The push service's part, played by Chromium's DevTools protocol: deliver a message to our worker.
+      const cdp = await own.context.newCDPSession(page);
+      const origin = new URL(page.url()).origin;
+      const registrationId = new Promise<string>((resolve) =>
+        cdp.on("ServiceWorker.workerVersionUpdated", (e: { versions: { registrationId: string; scriptURL: string; status: string }[] }) => {
+          const active = e.versions.find((v) => v.status === "activated" && v.scriptURL.startsWith(origin));
+          if (active) resolve(active.registrationId);
+        }),
+      );
+      await cdp.send("ServiceWorker.enable");
+      const data = JSON.stringify({ title: "Dana opened your share", body: "Just now", url: `${origin}/shares`, tag: "fk-e2e" });
+      await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: await registrationId, data });
+      const shown = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        for (let i = 0; i < 100; i++) {
+          const list = await reg.getNotifications({ tag: "fk-e2e" });
+          if (list.length) return list.map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return [];
+      });
+      expect(shown).toEqual([{ title: "Dana opened your share", body: "Just now", data: { url: `${origin}/shares` } }]);
+    } finally {
+      // With isolate: false the test process lives on: a browser left open would run to the end of the suite.
+      await own.close();
+    }
   });
 });
