@@ -13,8 +13,9 @@ type Report = {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { status: string; assertionResults: { status: string }[] }[];
+  testResults: { name: string; status: string; message?: string; assertionResults: Assertion[] }[];
 };
+type Assertion = { status: string; fullName: string; failureMessages?: string[] };
 
 const label = process.env.FIELDKIT_TEST_LABEL ?? (process.env.DATABASE_URL ? "postgres" : "pglite");
 const extraArgs = process.argv.slice(2);
@@ -48,6 +49,7 @@ const summary = {
 };
 writeFileSync(`test-results/vitest-${label}.json`, JSON.stringify(merged));
 writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
+printFailures(merged);
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exit(runs.every((r) => r.status === 0) && summary.failed === 0 ? 0 : 1);
 
@@ -89,4 +91,20 @@ function readReport(file: string): Report | null {
 /** A file that failed without a failing test (it did not load, a hook threw) counts as one failure. */
 function suitesThatFailedToRun(json: Report) {
   return json.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
+}
+
+/** Failures again at the very end, where a reader of a long (or cut) log looks first: file, test, first lines of the error. */
+function printFailures(json: Report) {
+  const lines: string[] = [];
+  for (const file of json.testResults) {
+    const where = file.name.replace(`${process.cwd()}/`, "");
+    const failed = file.assertionResults.filter((a) => a.status === "failed");
+    if (file.status === "failed" && !failed.length) lines.push(`✗ ${where}: ${firstLines(file.message ?? "the file failed to run")}`);
+    for (const a of failed) lines.push(`✗ ${where} > ${a.fullName}: ${firstLines(a.failureMessages?.join("\n") ?? "")}`);
+  }
+  if (lines.length) console.log(`\n${label}: what failed\n${lines.join("\n")}`);
+}
+
+function firstLines(text: string) {
+  return text.split("\n").slice(0, 6).join("\n    ");
 }
