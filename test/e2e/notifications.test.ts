@@ -103,16 +103,25 @@ describeBrowser("notifications", () => {
       );
       await cdp.send("ServiceWorker.enable");
       const data = JSON.stringify({ title: "Dana opened your share", body: "Just now", url: `${origin}/shares`, tag: "fk-e2e" });
-      await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: await registrationId, data });
-      const shown = await page.evaluate(async () => {
-        const reg = await navigator.serviceWorker.ready;
-        for (let i = 0; i < 100; i++) {
-          const list = await reg.getNotifications({ tag: "fk-e2e" });
-          if (list.length) return list.map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        return [];
-      });
+      const id = await registrationId;
+      // NOTE: under a whole-suite load Chromium sometimes accepts a DevTools-delivered message without
+      // waking the worker (twice in ~10 runs, with the worker activated); a push
+      // service retries too. So up to three deliveries; the worker must show the message for one of them,
+      // and the tag keeps it to one notification.
+      let shown: { title: string; body: string; data: { url: string } }[] = [];
+      for (let delivery = 1; delivery <= 3 && !shown.length; delivery++) {
+        if (delivery > 1) console.warn(`push message not shown after delivery ${delivery - 1}; delivering again`);
+        await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: id, data });
+        shown = await page.evaluate(async () => {
+          const reg = await navigator.serviceWorker.ready;
+          for (let i = 0; i < 50; i++) {
+            const list = await reg.getNotifications({ tag: "fk-e2e" });
+            if (list.length) return list.map((n) => ({ title: n.title, body: n.body, data: n.data as { url: string } }));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return [];
+        });
+      }
       expect(shown).toEqual([{ title: "Dana opened your share", body: "Just now", data: { url: `${origin}/shares` } }]);
     } finally {
       // With isolate: false the test process lives on: a browser left open would run to the end of the suite.

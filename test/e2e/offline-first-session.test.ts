@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import { DEMO_PASSWORD, describeBrowser, launch, type Page } from "../setup/browser";
+import { pgliteDataDirFromTemplate } from "../setup/databases";
 import { startAppServer, type AppServer } from "../setup/server-process";
 
 type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[]; bodyMd: string | null };
@@ -27,6 +28,7 @@ describeBrowser("offline from the first session, with the server gone", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-e2e-offline-"));
+    await (await pgliteDataDirFromTemplate(dataDir))?.close();
     server = await startServer();
   });
   const startServer = () =>

@@ -7,7 +7,7 @@ import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { CHROMIUM } from "./chromium";
-import { dropDatabase, withDatabase } from "./databases";
+import { dropDatabase, pgliteDataDirFromTemplate, prepareTemplate, withDatabase } from "./databases";
 import { buildIfNeeded } from "@/server/build";
 import { startAppServer } from "./server-process";
 
@@ -35,10 +35,15 @@ export default async function setup(project: TestProject) {
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${name}"`).finally(() => admin.end());
     databaseUrl = withDatabase(adminUrl, name);
+  } else {
+    // One migration for the lane: fault fixtures and servers of their own start from a copy of it.
+    process.env.FIELDKIT_PGLITE_TEMPLATE = path.join(dataDir, "template.tar");
+    await prepareTemplate({ pgliteTemplatePath: process.env.FIELDKIT_PGLITE_TEMPLATE });
+    await (await pgliteDataDirFromTemplate(path.join(dataDir, "app")))?.close();
   }
   const server = await startAppServer({
     NODE_ENV: "test",
-    DATA_DIR: dataDir,
+    DATA_DIR: path.join(dataDir, "app"),
     DATABASE_URL: databaseUrl ?? "",
     SESSION_SECRET: "e2e-secret-0123456789abcdef",
   });

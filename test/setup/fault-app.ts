@@ -13,7 +13,7 @@ import { migrateDb } from "@/db/migrate";
 import { items, itemVersions, teams } from "@/db/schema";
 import { loadEnv } from "~/env.server";
 import { cookieFor, createUser } from "./app";
-import { dropDatabase as dropServerDatabase, withDatabase } from "./databases";
+import { dropDatabase as dropServerDatabase, pgliteDataDirFromTemplate, withDatabase } from "./databases";
 import { startAppServer, type AppServer } from "./server-process";
 
 export type FaultApp = {
@@ -52,7 +52,7 @@ export async function prepareFaultApp(options: { databaseUrl?: string; env?: Rec
   }
   const open = () => createDb(url ? { url, max: 4 } : { dataDir: path.join(dataDir, "pglite") });
 
-  const handle = await open();
+  const handle = (url ? undefined : await pgliteDataDirFromTemplate(dataDir)) ?? (await open());
   let prepared: Pick<FaultApp, "marketer" | "seller" | "itemId">;
   try {
     await migrateDb(handle);
