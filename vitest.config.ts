@@ -19,6 +19,10 @@ export default defineConfig({
           // started a fork and imported the app again (2 min of 3.5 on PostgreSQL). The files create their
           // own data and servers, and the suite passes in any order (decision 030).
           isolate: false,
+          // NOTE: one retry, as in the e2e project: in ~10 whole-suite runs one test here failed once under
+          // two lanes of load (session 12; its name fell outside the log kept). `npm test` lists every
+          // test that passed only on its retry, with its first attempt's error.
+          retry: 1,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

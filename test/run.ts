@@ -93,18 +93,29 @@ function suitesThatFailedToRun(json: Report) {
   return json.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
 }
 
-/** Failures again at the very end, where a reader of a long (or cut) log looks first: file, test, first lines of the error. */
+/**
+ * Failures again at the very end, where a reader of a long (or cut) log looks first: file, test, first
+ * lines of the error. Then the tests that passed only on their retry, with what their first attempt
+ * said: a flake stays in view instead of hiding behind the retry.
+ */
 function printFailures(json: Report) {
-  const lines: string[] = [];
+  const failures: string[] = [];
+  const flakes: string[] = [];
   for (const file of json.testResults) {
     const where = file.name.replace(`${process.cwd()}/`, "");
     const failed = file.assertionResults.filter((a) => a.status === "failed");
-    if (file.status === "failed" && !failed.length) lines.push(`✗ ${where}: ${firstLines(file.message ?? "the file failed to run")}`);
-    for (const a of failed) lines.push(`✗ ${where} > ${a.fullName}: ${firstLines(a.failureMessages?.join("\n") ?? "")}`);
+    if (file.status === "failed" && !failed.length) failures.push(`✗ ${where}: ${firstLines(file.message ?? "the file failed to run")}`);
+    for (const a of file.assertionResults) {
+      const said = `${where} > ${a.fullName}: ${firstLines(a.failureMessages?.join("\n") ?? "")}`;
+      if (a.status === "failed") failures.push(`✗ ${said}`);
+      else if (a.status === "passed" && a.failureMessages?.length) flakes.push(`↻ ${said}`);
+    }
   }
-  if (lines.length) console.log(`\n${label}: what failed\n${lines.join("\n")}`);
+  if (failures.length) console.log(`\n${label}: what failed\n${failures.join("\n")}`);
+  if (flakes.length) console.log(`\n${label}: passed only on their retry\n${flakes.join("\n")}`);
 }
 
 function firstLines(text: string) {
-  return text.split("\n").slice(0, 6).join("\n    ");
+  const ours = text.split("\n").filter((line) => !/node_modules|\(<anonymous>\)/.test(line));
+  return ours.slice(0, 5).join("\n    ");
 }
