@@ -105,9 +105,9 @@ describeBrowser("notifications", () => {
       const data = JSON.stringify({ title: "Dana opened your share", body: "Just now", url: `${origin}/shares`, tag: "fk-e2e" });
       const id = await registrationId;
       // NOTE: under a whole-suite load Chromium sometimes accepts a DevTools-delivered message without
-      // waking the worker (twice in ~10 runs, with the worker activated); a push
-      // service retries too. So up to three deliveries; the worker must show the message for one of them,
-      // and the tag keeps it to one notification.
+      // waking the worker (twice in ~10 runs, with the worker activated); a push service retries too.
+      // So up to three deliveries: the worker must show the message for one of them, and the tag keeps
+      // it to one notification.
       let shown: { title: string; body: string; data: { url: string } }[] = [];
       for (let delivery = 1; delivery <= 3 && !shown.length; delivery++) {
         if (delivery > 1) console.warn(`push message not shown after delivery ${delivery - 1}; delivering again`);
