@@ -90,7 +90,11 @@ function readReport(file: string): Report | null {
 
 /** A file that failed without a failing test (it did not load, a hook threw) counts as one failure. */
 function suitesThatFailedToRun(json: Report) {
-  return json.testResults.filter((r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")).length;
+  return json.testResults.filter(failedToRun).length;
+}
+
+function failedToRun(file: Report["testResults"][number]) {
+  return file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed");
 }
 
 /**
@@ -103,8 +107,7 @@ function printFailures(json: Report) {
   const flakes: string[] = [];
   for (const file of json.testResults) {
     const where = file.name.replace(`${process.cwd()}/`, "");
-    const failed = file.assertionResults.filter((a) => a.status === "failed");
-    if (file.status === "failed" && !failed.length) failures.push(`✗ ${where}: ${firstLines(file.message ?? "the file failed to run")}`);
+    if (failedToRun(file)) failures.push(`✗ ${where}: ${firstLines(file.message ?? "the file failed to run")}`);
     for (const a of file.assertionResults) {
       const said = `${where} > ${a.fullName}: ${firstLines(a.failureMessages?.join("\n") ?? "")}`;
       if (a.status === "failed") failures.push(`✗ ${said}`);
