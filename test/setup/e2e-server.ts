@@ -1,9 +1,12 @@
-// globalSetup for browser tests: build the app, start the real server (PGlite in a temp dir, or a
-// fresh database on the PostgreSQL server when DATABASE_URL is set) with the demo seed, and stop it after.
+// globalSetup for browser tests: build the app, seed the demo library (PGlite in a temp dir, or a fresh
+// database on the PostgreSQL server when DATABASE_URL is set), start the production server on it, and
+// stop it after.
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { CHROMIUM } from "./chromium";
@@ -41,12 +44,14 @@ export default async function setup(project: TestProject) {
     await prepareTemplate({ pgliteTemplatePath: process.env.FIELDKIT_PGLITE_TEMPLATE });
     await (await pgliteDataDirFromTemplate(path.join(dataDir, "app")))?.close();
   }
-  const server = await startAppServer({
-    NODE_ENV: "test",
-    DATA_DIR: path.join(dataDir, "app"),
-    DATABASE_URL: databaseUrl ?? "",
-    SESSION_SECRET: "e2e-secret-0123456789abcdef",
+  const env = { DATA_DIR: path.join(dataDir, "app"), DATABASE_URL: databaseUrl ?? "", SESSION_SECRET: "e2e-secret-0123456789abcdef" };
+  // The production server never seeds, so the demo library is seeded first, by the command a user runs
+  // (`npm run db:seed`, demo files and their text included). The browser then gets the HTML users get:
+  // React's production renderer, and module scripts deferred until the first paint (entry.server.tsx).
+  await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/db-seed.ts"], {
+    env: { ...process.env, ...env, NODE_ENV: "test" },
   });
+  const server = await startAppServer({ ...env, NODE_ENV: "production" });
   const baseURL = server.baseURL;
   project.provide("e2e", { baseURL, chromium: CHROMIUM });
 
