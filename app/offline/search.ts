@@ -69,13 +69,21 @@ function tagMatches(item: CatalogItem, tag: string): boolean {
   return item.tags.some((t) => (facet === undefined || t.facet === facet) && t.value === value);
 }
 
+/**
+ * Markdown as the words a reader sees, for snippets: the phone has only the source, and the server's
+ * renderer is not worth its bytes in the offline bundle for a line of text.
+ */
+export function markdownWords(markdown: string): string {
+  return markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+/gm, "")
+    .replace(/[*_`~]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 function snippetFor(item: CatalogItem, terms: string[]): string {
-  const text = item.bodyMd
-    ? item.bodyMd
-        .replace(/[#*_`>]+/g, "")
-        .replace(/\s+/g, " ")
-        .trim()
-    : item.summary;
+  const text = item.bodyMd ? markdownWords(item.bodyMd) : item.summary;
   const lower = text.toLowerCase();
   const at = terms
     .map((t) => lower.indexOf(t.toLowerCase()))

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { migrateDb } from "@/db/migrate";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/modules/demo/seed.server";
-import { itemAudiences, items, teams, users } from "@/db/schema";
-import { ITEM_TYPES } from "@/vocabulary/library";
+import { itemAudiences, itemVersions, items, teams, users } from "@/db/schema";
+import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { signIn } from "~/modules/auth/session.server";
 import { listItems } from "~/modules/library/items.server";
 import { createTestApp, type TestApp } from "../setup/app";
@@ -46,6 +46,20 @@ describe("demo seed", () => {
     const internal = rows.filter((r) => r.notForBuyers);
     expect(new Set(internal.map((r) => r.type))).toEqual(new Set(["battle_card", "objection_handling"]));
     expect(rows.filter((r) => r.type === "battle_card" || r.type === "objection_handling").every((r) => r.notForBuyers)).toBe(true);
+  });
+
+  it("stores messaging as plain text for search and its snippets, and keeps the Markdown for the page", async () => {
+    const rows = await app.db
+      .select({ text: itemVersions.text, bodyMd: itemVersions.bodyMd })
+      .from(itemVersions)
+      .innerJoin(items, eq(items.id, itemVersions.itemId))
+      .where(inArray(items.type, [...MESSAGING_TYPES]));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => /^#{1,6} |^\s*[-*] |\*\*/m.test(r.bodyMd ?? "")).length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.text).not.toMatch(/^#{1,6} |^\s*[-*] |\*\*|\]\(/m);
+      expect(r.text.length).toBeGreaterThan(0);
+    }
   });
 
   it("gives the manager the teams they lead", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIndex, searchOffline } from "~/offline/search";
+import { buildIndex, markdownWords, searchOffline } from "~/offline/search";
 import type { CatalogItem } from "~/offline/types";
 
 const base: Omit<CatalogItem, "id" | "title" | "type"> = {
@@ -56,7 +56,15 @@ describe("offline search", () => {
   it("finds messaging items by words only in their body, with a snippet around the match", () => {
     const [hit] = searchOffline(index, { q: "questionnaire" });
     expect(hit.id).toBe("card");
-    expect(hit.snippet).toContain("Vendor risk questionnaire");
+    expect(hit.snippet).toBe("Expect Vendor risk questionnaire (send our pre-filled copy).");
+  });
+
+  it("quotes Markdown as the words a reader sees", () => {
+    expect(
+      markdownWords("## Ask\n\n1. Their **last** audit\n2) [The checklist](https://x.test/a_b) and ![chart](c.png)\n> `SOC 2` _first_"),
+    ).toBe("Ask Their last audit The checklist and chart SOC 2 first");
+    // Not list markers or headings: words that merely start with the characters.
+    expect(markdownWords("#hashtag -5% 3.5x")).toBe("#hashtag -5% 3.5x");
   });
 
   it("matches prefixes and small typos", () => {

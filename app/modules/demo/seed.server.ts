@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { hashPassword } from "~/modules/auth/password.server";
 import { DEMO_ITEMS, DEMO_TAGS } from "@/content/demo/library";
 import { demoFile, type DemoFile } from "@/content/demo/library-files";
+import { markdownToText } from "@/content/markdown";
 import { extractVersion } from "@/content/pipeline";
 import { KIND_INFO } from "@/content/sniff";
 import type { FileStorage } from "@/content/storage";
@@ -134,7 +135,8 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
               }
             : {}),
           bodyMd: isMessaging(demo.type) ? demo.body : null,
-          text: demo.body.replace(/\f/g, "\n"),
+          // What search indexes and quotes in its snippets: plain text, as an edit stores it (edit-item.server.ts).
+          text: isMessaging(demo.type) ? markdownToText(demo.body) : demo.body.replace(/\f/g, "\n"),
           createdBy: marketerId,
           createdAt: publishedAt,
         })
