@@ -52,9 +52,11 @@ self.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(CACHE_PREFIX) && !keep.has(name)) await caches.delete(name);
       }
-      await flushFromWorker();
     })(),
   );
+  // NOTE: not part of activation: fetch events wait for an activating worker, so on bad signal every
+  // page would wait for this flush's requests to give up (test/e2e/service-worker-activation.test.ts).
+  void flushFromWorker();
 });
 
 // workbox-window's `messageSkipWaiting()` sends this when the seller accepts "Update available — reload".
