@@ -18,7 +18,7 @@ import { createDb, rowsOf, type DbHandle } from "@/db/client";
 import { seededRandom } from "../setup/random";
 import { startAppServer } from "../setup/server-process";
 import { benchDatabase } from "./bench-database";
-import { ratioFigure, type Figures } from "./figures";
+import { median, ratioFigure, type Figures } from "./figures";
 
 const DAY = 86_400_000;
 
@@ -159,7 +159,6 @@ export async function benchIngest(quick: boolean): Promise<Figures> {
 
 const COPY_ROUNDS = 3;
 const COPY_BATCHES = 60;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * The baselines for `ingest_vs_copy` and `ingest_vs_copy_keyed`: the same kind of events (`makeBatch`),
@@ -171,10 +170,9 @@ async function copyRowsPerSecond(
   handle: DbHandle,
   makeBatch: (seed: number) => { id: string; type: string; itemId: string; at: string; props?: object }[],
 ): Promise<{ plain: number; keyed: number }> {
-  const batches = COPY_BATCHES;
   const userId = "00000000-0000-4000-8000-000000000001";
   const received = new Date().toISOString();
-  const events = Array.from({ length: batches }, (_, b) => makeBatch(900_000 + b)).flat();
+  const events = Array.from({ length: COPY_BATCHES }, (_, b) => makeBatch(900_000 + b)).flat();
   const plainText = events.map((e) => `${e.id}\t${userId}\t${e.itemId}\t${e.type}\t${e.at}\t${JSON.stringify(e.props ?? {})}\n`).join("");
   const eventsText = events
     .map((e) => `${e.at}\t${e.id}\t${userId}\t\\N\t${e.itemId}\t${e.type}\t${JSON.stringify(e.props ?? {})}\ttrue\t${received}\n`)

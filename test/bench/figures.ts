@@ -16,6 +16,9 @@ export function ratioFigure(measured: RatioPart, baseline: RatioPart, conditions
   return { value: Number((measured.value / baseline.value).toPrecision(3)), unit: "×", conditions, ratio: { measured, baseline } };
 }
 
+/** The middle value (the upper of the two middle ones for an even count); NaN for none. */
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
 /** Goals from the issues, printed next to each figure. `max` = lower is better. */
 export const GOALS: Record<string, { goal: number; kind: "max" | "min" }> = {
   // Issue #18: goals on ratios to a baseline measured in the same run.

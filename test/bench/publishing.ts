@@ -9,10 +9,8 @@ import { makePdf } from "@/content/demo/files";
 import { PREVIEW_WIDTHS, webpDerivatives } from "@/content/images";
 import { createFileWorkers } from "@/content/workers/pool";
 import { itemPages, itemVersions, jobs as jobRows } from "@/db/schema";
-import { ratioFigure, type Figures } from "./figures";
+import { median, ratioFigure, type Figures } from "./figures";
 import { uploadApp } from "./upload-app";
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A photo-like 4000×3000 JPEG: gradients plus noise, so the encoder has real detail to chew on. */
 async function photo12mp(): Promise<Buffer> {

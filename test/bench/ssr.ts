@@ -7,7 +7,7 @@ import os from "node:os";
 import autocannon from "autocannon";
 import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
 import { buildBareRemix, fieldkitCss, startBareRemix } from "./bare-remix";
-import { ratioFigure, type Figures } from "./figures";
+import { median, ratioFigure, type Figures } from "./figures";
 
 const CONNECTIONS = 16;
 
@@ -93,7 +93,7 @@ export async function benchSsr(opts: { quick: boolean }): Promise<Figures> {
     const rps = (t: Tally) => Math.round(t.requests / t.seconds);
     const itemRps = rps(tallies.item);
     const bareRps = rps(tallies.bare);
-    const medianRatio = [...pairRatios].sort((a, b) => a - b)[Math.floor(pairRatios.length / 2)];
+    const medianRatio = median(pairRatios);
     const itemP99 = p99(tallies.item.latencies);
     const bareP99 = p99(tallies.bare.latencies);
     const same = `${deployment.engine}, NODE_ENV=production, 1 server process each, ${CONNECTIONS} connections, ${turns} alternating turns of ${seconds} s per page, ${os.cpus().length} cores shared with the load generator`;

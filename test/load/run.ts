@@ -16,6 +16,7 @@ import { createSession } from "~/modules/auth/session.server";
 import { rowsOf } from "@/db/client";
 import { buildIfNeeded } from "@/server/build";
 import { prepareDemoDeployment, signInDemoSeller } from "../setup/demo-deployment";
+import { median } from "../bench/figures";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -35,7 +36,6 @@ const CALIBRATE_S = 5;
 const RSS_GROWTH_LIMIT_MB = 64;
 const HEAP_LIMIT_MB = 384;
 const RSS_WINDOW_S = 10;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 /** Sellers whose sessions the ingest scenario rotates through (the per-user rate limit is 1,000 events/s). */
 const SELLERS = 100;
 const BATCH = 500;
