@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as syncApi } from "~/routes/api.v1.sync";
-import { catalogDelta } from "~/modules/offline/sync.server";
+import { catalogDelta, decodeCursor } from "~/modules/offline/sync.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { SyncResponse } from "~/offline/types";
-import { itemAudiences, itemTags, itemTombstones, itemVersions, items, tags, users } from "@/db/schema";
+import { itemAudiences, itemTags, itemTombstones, itemVersions, itemVisibility, items, tags, users } from "@/db/schema";
 import type { ItemType } from "@/vocabulary/library";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 
@@ -158,6 +158,28 @@ describe("delta since a cursor", () => {
     const next = await delta(seller, first.cursor);
     expect(next.removed).toEqual([item.id]);
     expect(ids(next)).toEqual([]);
+  });
+
+  it("marks an item as removed when it was archived in the very instant of the cursor", async () => {
+    // Timestamps are transaction starts, and PGlite's clock counts whole milliseconds: an archive can
+    // carry the instant of the read that still saw the item. Made certain here by setting the times.
+    const seller = await sessionUser();
+    const item = await makeItem();
+    const first = await catalogDelta(app.db, { user: seller, settleMs: 0 });
+    expect(ids(first)).toContain(item.id);
+    const at = sql`${decodeCursor(first.cursor).t}::timestamptz`;
+    await touch(item.id, { status: "archived" });
+    await app.db
+      .update(items)
+      .set({ updatedAt: at as unknown as Date })
+      .where(eq(items.id, item.id));
+    await app.db
+      .update(itemVisibility)
+      .set({ toAt: at as unknown as Date })
+      .where(and(eq(itemVisibility.itemId, item.id), isNotNull(itemVisibility.toAt)));
+    await app.db.insert(itemTombstones).values({ itemId: item.id, at: at as unknown as Date });
+    const next = await catalogDelta(app.db, { user: seller, since: first.cursor, settleMs: 0 });
+    expect(next.removed).toEqual([item.id]);
   });
 
   it("marks an item as removed when the seller's team is taken out of its audience", async () => {

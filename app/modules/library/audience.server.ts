@@ -43,8 +43,11 @@ export function visibleDuringWhere(user: SessionUser, from: SQL, to: SQL): SQL {
     : sql`v.team_id is null`;
   // NOTE: "offset 0" keeps this a per-row index probe: without it the planner may hash the whole
   // table once per query (a full scan of every item's history for one page of a delta).
+  // A window that ended at `from` itself counts: timestamps are transaction starts (and PGlite's clock
+  // counts whole milliseconds), so a change that ended it can carry the very instant a read saw it open.
   return sql`exists (select 1 from ${itemVisibility} v where v.item_id = ${items.id} and ${teamOk}
-    and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > greatest(v.from_at, ${from}) offset 0)`;
+    and v.from_at <= ${to} and coalesce(least(v.to_at, v.expires_at), 'infinity') > v.from_at
+    and coalesce(least(v.to_at, v.expires_at), 'infinity') >= ${from} offset 0)`;
 }
 
 /**

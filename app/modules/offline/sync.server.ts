@@ -155,7 +155,8 @@ export async function catalogDelta(
       .from(itemTombstones)
       .where(
         and(
-          sql`${itemTombstones.at} > ${after.t}::timestamptz`,
+          // At the cursor's instant too: see visibleDuringWhere.
+          sql`${itemTombstones.at} >= ${after.t}::timestamptz`,
           sql`exists (select 1 from ${items} where ${items.id} = ${itemTombstones.itemId} and not (${visible}) and ${held})`,
         ),
       );
