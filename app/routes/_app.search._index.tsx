@@ -105,6 +105,8 @@ export default function Search() {
   const { result, error, params } = view;
   const sp = new URLSearchParams(params);
   const q = sp.get("q") ?? "";
+  /** Words or a filter: before either, the page suggests searches instead of listing the library. */
+  const asked = Boolean(q || sp.has("type") || sp.has("tag"));
   const busy = fetcher.state === "loading";
 
   function onInput() {
@@ -155,7 +157,7 @@ export default function Search() {
         </p>
       ) : null}
 
-      {result && (q || sp.has("type") || sp.has("tag")) ? <FacetChips result={result} params={params} /> : null}
+      {result && asked ? <FacetChips result={result} params={params} /> : null}
 
       <p className="search-status" aria-live="polite">
         {busy
@@ -167,7 +169,7 @@ export default function Search() {
 
       {view.offline ? (
         <OfflineSearchResults q={q} type={sp.get("type") ?? undefined} tag={sp.get("tag") ?? undefined} />
-      ) : !q && !sp.has("type") && !sp.has("tag") ? (
+      ) : !asked ? (
         <RecentSearches recent={recent} />
       ) : result && result.hits.length === 0 ? (
         <EmptyState title={`Nothing found for “${q}”`}>
@@ -185,8 +187,13 @@ export default function Search() {
         </>
       ) : null}
 
-      {/* Only under a page of hits that really has a next page: never on an empty or offline page. */}
-      {result && result.hits.length > 0 && result.total > result.page * result.limit && result.hits.length === result.limit ? (
+      {/* Only under a page of hits that really has a next page: never on an empty, offline or not-yet-asked page. */}
+      {!view.offline &&
+      asked &&
+      result &&
+      result.hits.length > 0 &&
+      result.total > result.page * result.limit &&
+      result.hits.length === result.limit ? (
         <p>
           <Link className="button secondary" to={`/search?${withPage(params, result.page + 1)}`}>
             More results
