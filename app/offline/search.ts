@@ -74,12 +74,15 @@ function tagMatches(item: CatalogItem, tag: string): boolean {
  * renderer is not worth its bytes in the offline bundle for a line of text.
  */
 export function markdownWords(markdown: string): string {
-  return markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+/gm, "")
-    .replace(/[*_`~]+/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    markdown
+      // Bounded spans: with unbounded ones, a body of many "[" and no "]" took time quadratic in its length.
+      .replace(/!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)/g, "$1")
+      .replace(/^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+/gm, "")
+      .replace(/[*_`~]+/g, "")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 function snippetFor(item: CatalogItem, terms: string[]): string {
