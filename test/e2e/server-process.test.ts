@@ -37,8 +37,11 @@ describe("server process", () => {
     // The embedded database lives in one process: several workers need a PostgreSQL server.
     ["WEB_CONCURRENCY", { WEB_CONCURRENCY: "2" }],
   ])("refuses to start with a bad %s and names it", async (name, env) => {
-    const proc = run({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "fk-bad-")), ...env });
-    expect(await proc.exited).toBe(78);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "fk-bad-"));
+    const proc = run({ DATA_DIR: dataDir, ...env });
+    const exited = await proc.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(exited).toBe(78);
     expect(proc.output()).toContain(name);
   });
 

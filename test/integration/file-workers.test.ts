@@ -1,8 +1,7 @@
 // The file worker pool with real worker processes: results come back, typed problems keep their
 // type, and a worker whose task never yields is killed by its time budget or its memory cap and
 // replaced, while the process that asked carries on.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "@/content/demo/files";
@@ -11,8 +10,9 @@ import { workerEntry } from "@/content/workers/entry";
 import { createFileWorkerPool, QueueTimeout, type FileWork } from "@/content/workers/pool";
 import { TASKS } from "@/content/workers/tasks";
 import { hostileCorpus } from "../setup/hostile";
+import { runTempDir } from "../setup/tmp";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-workers-"));
+const dir = runTempDir("fieldkit-workers-");
 const files: Record<string, string> = {};
 const pools: FileWork[] = [];
 const pool = (memoryMb = 1024) => {

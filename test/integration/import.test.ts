@@ -1,6 +1,5 @@
 // Bulk import: manifest and front matter, per-file results, and idempotent re-runs (content hash).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { itemAudiences, itemTags, items, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 import type { SessionUser } from "~/modules/auth/session.server";
+import { runTempDir } from "../setup/tmp";
 
 let app: TestApp;
 let admin: SessionUser;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   admin = { id: u.id, email: u.email, name: u.name, role: "admin", teamId: null, leadsTeamIds: [] };
   teamName = (await createTeam(app)).name;
   await app.db.insert(tags).values({ facet: "product", value: "atlas", label: "Atlas" });
-  folder = mkdtempSync(path.join(os.tmpdir(), "fieldkit-import-"));
+  folder = runTempDir("fieldkit-import-");
   writeFileSync(path.join(folder, "deck.pdf"), await makePdf(["Atlas overview\nWhy now"]));
   writeFileSync(path.join(folder, "roi.xlsx"), makeXlsx([{ name: "ROI", rows: [["Seats", 50]] }]));
   writeFileSync(path.join(folder, "photo.jpg"), await makeImage("Store", { format: "jpeg", width: 600, height: 400 }));
@@ -86,7 +86,7 @@ describe("bulk import", () => {
   });
 
   it("publishes at once with publish: true, recording the import in the history", async () => {
-    const other = mkdtempSync(path.join(os.tmpdir(), "fieldkit-import-"));
+    const other = runTempDir("fieldkit-import-");
     writeFileSync(path.join(other, "fresh.pdf"), await makePdf(["Fresh\ncontent to publish"]));
     const [outcome] = await importFolder(app, admin, other, { publish: true });
     expect(outcome.status).toBe("created");

@@ -4,10 +4,9 @@
 // is mailed instead; subscribing and unsubscribing are audited.
 import { createECDH, createPublicKey, randomBytes, verify } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { Agent, createServer, type Server } from "node:https";
-import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
@@ -20,6 +19,7 @@ import { notify } from "~/modules/notifications/notify.server";
 import { subscribePush } from "~/modules/notifications/push.server";
 import { action as pushApi, loader as pushInfo } from "~/routes/api.v1.me.push-subscriptions";
 import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+import { runTempDir } from "../setup/tmp";
 
 type Received = { path: string; headers: IncomingHttpHeaders; body: Buffer };
 let app: TestApp;
@@ -33,7 +33,7 @@ const answers = new Map<string, number>();
 beforeAll(async () => {
   app = await createTestApp();
   // web-push speaks https only: the stand-in push service gets a certificate of its own, trusted by the sender's agent.
-  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-push-"));
+  const dir = runTempDir("fieldkit-push-");
   const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
   execFileSync(
     "openssl",

@@ -1,9 +1,6 @@
 // Helpers for integration tests: a real database per file, an AppContext around it, and data factories.
 // Tests call route loaders and actions as functions with real Requests.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { AppContext } from "~/modules/context.server";
 import { commitSessionCookie } from "~/modules/auth/guard.server";
 import { hashPassword } from "~/modules/auth/password.server";
@@ -14,13 +11,12 @@ import type { Role } from "@/vocabulary/people";
 import { loadEnv, type Env } from "~/env.server";
 import { createSearchService } from "@/search/service";
 import { createTestDatabase } from "./databases";
+import { runTempDir } from "./tmp";
 
 export type TestApp = AppContext & { close(): Promise<void> };
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  // Under the run's directory, which global setup removes at the end (vitest kills its workers, so a
-  // worker cannot clean up after itself); the OS temp dir outside vitest (benchmarks).
-  const dataDir = mkdtempSync(path.join(process.env.FIELDKIT_TEST_TMP ?? os.tmpdir(), "fieldkit-data-"));
+  const dataDir = runTempDir("fieldkit-data-");
   return loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "test-secret-0123456789abcdef", ...overrides });
 }
 

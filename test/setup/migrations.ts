@@ -1,13 +1,9 @@
 // Copies of the migrations folder as it was at an earlier point, for upgrade tests that migrate part of
-// the way, write rows the old schema allowed, and then run the rest. Removed after the test file.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+// the way, write rows the old schema allowed, and then run the rest. Removed with the run's folder.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll } from "vitest";
 import { migrationsFolder } from "@/db/migrate";
-
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+import { runTempDir } from "./tmp";
 
 type Journal = { entries: { tag: string }[] };
 const readJournal = () => JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as Journal;
@@ -17,8 +13,7 @@ export function migrationsUpTo(last: string): string {
   const journal = readJournal();
   const upTo = journal.entries.findIndex((e) => e.tag === last);
   if (upTo < 0) throw new Error(`no migration ${last}`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-migrations-"));
-  folders.push(dir);
+  const dir = runTempDir("fieldkit-migrations-");
   mkdirSync(path.join(dir, "meta"));
   journal.entries = journal.entries.slice(0, upTo + 1);
   writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));

@@ -1,6 +1,5 @@
 // Pure pieces of the file pipeline: type sniffing, display names, Markdown sanitising, OOXML text.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
@@ -8,8 +7,9 @@ import { makeDocx, makeMp4Header, makePptx, makeXlsx } from "@/content/demo/file
 import { markdownToText, renderMarkdown } from "@/content/markdown";
 import { extractOffice } from "@/content/office";
 import { safeFilename, sniffFile, sniffHead } from "@/content/sniff";
+import { runTempDir } from "../setup/tmp";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-unit-"));
+const dir = runTempDir("fieldkit-unit-");
 const onDisk = (name: string, bytes: Uint8Array) => {
   const file = path.join(dir, name);
   writeFileSync(file, bytes);

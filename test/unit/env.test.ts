@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "~/env.server";
+import { runTempDir } from "../setup/tmp";
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), "fieldkit-env-"));
+const tmp = () => runTempDir("fieldkit-env-");
 
 describe("loadEnv", () => {
   it("uses the embedded defaults when nothing is set", () => {

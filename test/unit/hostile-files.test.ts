@@ -1,8 +1,7 @@
 // The pieces that keep hostile files harmless, tested on the generated hostile corpus: header-only
 // image sizes, ZIP entries bounded by what actually inflates, text made storable, and the tasks the
 // workers run (in this process here: their own limits must hold without the pool's).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +13,9 @@ import { OfficeProblem, PdfProblem } from "@/content/problems";
 import { cleanText, storableMessage } from "@/content/text";
 import { TASKS } from "@/content/workers/tasks";
 import { hostileCorpus, type HostileFile } from "../setup/hostile";
+import { runTempDir } from "../setup/tmp";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-hostile-"));
+const dir = runTempDir("fieldkit-hostile-");
 const write = (name: string, bytes: Uint8Array | Buffer) => {
   const file = path.join(dir, name);
   writeFileSync(file, bytes);
