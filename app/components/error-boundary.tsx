@@ -25,7 +25,7 @@ export function GeneralErrorBoundary() {
   const offline = isOfflineFailure(error);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const known = offline ? OFFLINE : MESSAGES[status];
-  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && error.data.length < 300 ? error.data : null;
+  const detail = isRouteErrorResponse(error) ? messageOf(error.data) : null;
   if (!isRouteErrorResponse(error) && !offline) console.error(error);
   // A page's error inside the signed-in shell sits in the shell's <main>; a layout's error is the page.
   // Not role="alert": the error is the whole page and its h1 says so; an alert role would also replace
@@ -57,4 +57,10 @@ export function GeneralErrorBoundary() {
       </p>
     </Box>
   );
+}
+
+/** The sentence a loader threw with: the body itself, or the `message` of a body that carries more. */
+function messageOf(body: unknown): string | null {
+  const message = typeof body === "object" && body !== null && "message" in body ? body.message : body;
+  return typeof message === "string" && message.length < 300 ? message : null;
 }

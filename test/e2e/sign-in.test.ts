@@ -68,21 +68,32 @@ describeBrowser("signing in on a phone", () => {
     await page.close();
   });
 
-  it("shows a 404 page, in the shell and outside it, for addresses that lead nowhere", async () => {
+  it("shows a 404 page for addresses that lead nowhere: in the shell when signed in, alone when not", async () => {
     await context.clearCookies();
     const page = await context.newPage();
     await signIn(page, "seller@demo.test");
-    for (const [address, where] of [
-      ["/no-such-page", "outside the shell"],
-      ["/items/00000000-0000-4000-8000-000000000000", "inside the shell"],
+    for (const [address, where, sentence] of [
+      ["/no-such-page", "at an unknown address", "There's no page at this address."],
+      ["/items/00000000-0000-4000-8000-000000000000", "for an unknown item", "This item doesn't exist"],
     ]) {
       const res = await page.goto(address);
       expect(res?.status()).toBe(404);
       await page.getByRole("heading", { level: 1, name: "Not found" }).waitFor();
-      // One main landmark either way: the shell's, or the error page's own.
+      await page.getByText(sentence).waitFor();
+      // One main landmark, the shell's, and the navigation to go on from.
       expect(await page.getByRole("main").count()).toBe(1);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).waitFor();
       await expectNoAxeViolations(page, `the 404 page ${where}`);
     }
+    // Signed out (a buyer's mistyped link, say), the page stands alone: no sign-in asked for, no navigation.
+    await context.clearCookies();
+    const res = await page.goto("/no-such-page");
+    expect(res?.status()).toBe(404);
+    expect(new URL(page.url()).pathname).toBe("/no-such-page");
+    await page.getByText("There's no page at this address.").waitFor();
+    expect(await page.getByRole("navigation").count()).toBe(0);
+    expect(await page.getByRole("main").count()).toBe(1);
+    await expectNoAxeViolations(page, "the 404 page signed out");
     await page.close();
   });
 });
