@@ -8,3 +8,6 @@ export const col = (column: PgColumn) => sql.identifier(column.name);
 
 /** A column list without the parentheses: `"a", "b"`. */
 export const cols = (...columns: PgColumn[]) => sql.join(columns.map(col), sql`, `);
+
+/** A `like`/`ilike` pattern for "contains": `%`, `_` and `\` typed by a person are text, not wildcards. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

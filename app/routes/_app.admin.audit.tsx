@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/shell";
 import { DataTable } from "~/components/data-table";
+import { OlderPager } from "~/components/older-pager";
 import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formatDateTime } from "@/vocabulary/dates";
@@ -12,25 +13,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const url = new URL(request.url);
   const query = AuditQuery.parse(Object.fromEntries(url.searchParams));
-  const entries = await listAudit(context.app.db, { actor, query, limit: 200 });
+  const { entries, next } = await listAudit(context.app.db, { actor, query, limit: 100 });
+  const filters = new URLSearchParams(url.search);
+  filters.delete("before");
   return {
     entries,
+    next,
     query,
-    csvHref: `/admin/audit.csv${url.search}`,
+    csvHref: `/admin/audit.csv${filters.size ? `?${filters}` : ""}`,
     actions: [...Object.keys(ITEM_ACTIONS), ...OTHER_ACTIONS],
     labels: ITEM_ACTIONS as Record<string, string>,
   };
 }
 
 export default function AuditLog() {
-  const { entries, query, csvHref, actions, labels } = useLoaderData<typeof loader>();
+  const { entries, next, query, csvHref, actions, labels } = useLoaderData<typeof loader>();
   return (
     <>
       <p>
         <Link to="/admin">← People and teams</Link>
       </p>
       <h1>Audit log</h1>
-      <Form method="get" className="row card" aria-label="Filter the audit log">
+      <Form method="get" className="row card filters" aria-label="Filter the audit log">
         <div>
           <label htmlFor="from">From</label>
           <input id="from" name="from" type="date" defaultValue={query.from} />
@@ -76,7 +80,7 @@ export default function AuditLog() {
       {entries.length ? (
         <DataTable
           label="Table of audit entries"
-          style={{ marginTop: "1rem" }}
+
           className="audit-table"
           caption="Audit entries, newest first"
           columns={["When", "Who", "Action", "Target", "Details"]}
@@ -114,8 +118,11 @@ export default function AuditLog() {
           ))}
         </DataTable>
       ) : (
-        <EmptyState title="Nothing recorded for these filters" />
+        <EmptyState
+          title={Object.values(query).some((v) => v !== undefined) ? "Nothing recorded for these filters" : "Nothing recorded yet"}
+        />
       )}
+      <OlderPager next={next} noun="entries" />
     </>
   );
 }

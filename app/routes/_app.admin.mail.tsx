@@ -1,21 +1,28 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
+import { OlderPager } from "~/components/older-pager";
+import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { listMail, mailTrouble } from "~/modules/mail/mail.server";
+import { MailQuery, listMail, mailTrouble } from "~/modules/mail/mail.server";
+import { MAIL_STATUSES, MAIL_STATUS_LABEL } from "@/vocabulary/mail";
 
 export const meta: MetaFunction = () => [{ title: "Outgoing mail · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const [messages, trouble] = await Promise.all([listMail(context.app.db, { actor, limit: 100 }), mailTrouble(context.app.db)]);
-  return { messages, trouble, transport: context.app.env.SMTP_URL ? "smtp" : "local" };
+  const query = MailQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  // A page of 30: each message comes with its text, for reading it in place.
+  const [{ messages, next }, trouble] = await Promise.all([
+    listMail(context.app.db, { actor, ...query, limit: 30 }),
+    mailTrouble(context.app.db),
+  ]);
+  return { messages, next, trouble, q: query.q ?? "", status: query.status ?? "", transport: context.app.env.SMTP_URL ? "smtp" : "local" };
 }
 
-const STATUS: Record<string, string> = { queued: "Waiting to send", sent: "Sent", local: "In the local outbox", failed: "Failed" };
-
 export default function Mail() {
-  const { messages, trouble, transport } = useLoaderData<typeof loader>();
+  const { messages, next, trouble, q, status, transport } = useLoaderData<typeof loader>();
+  const filtered = q !== "" || status !== "";
   return (
     <>
       <h1>Outgoing mail</h1>
@@ -33,6 +40,31 @@ export default function Mail() {
           {trouble.retrying === 1 ? "is" : "are"} being retried.
         </p>
       ) : null}
+      <Form method="get" className="row card filters" role="search" aria-label="Find outgoing mail" key={`${q}|${status}`}>
+        <div>
+          <label htmlFor="mail-q">Recipient or subject</label>
+          <input id="mail-q" name="q" type="search" defaultValue={q} maxLength={254} placeholder="e.g. bob@ or invitation" />
+        </div>
+        <div>
+          <label htmlFor="mail-status">Status</label>
+          <select id="mail-status" name="status" defaultValue={status}>
+            <option value="">Any</option>
+            {MAIL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {MAIL_STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" style={{ flex: "0 0 auto" }}>
+          Find
+        </button>
+        {filtered ? (
+          <Link to="/admin/mail" className="button secondary" style={{ flex: "0 0 auto" }}>
+            Show all
+          </Link>
+        ) : null}
+      </Form>
       {messages.length ? (
         <ul className="list" aria-label="Messages, newest first">
           {messages.map((m) => (
@@ -41,7 +73,7 @@ export default function Mail() {
                 <summary>
                   <strong>{m.subject}</strong> to {m.to}
                   <div className="meta">
-                    {formatDate(m.createdAt)} · {STATUS[m.status] ?? m.status}
+                    {formatDate(m.createdAt)} · {MAIL_STATUS_LABEL[m.status]}
                     {m.error ? ` · last error: ${m.error}` : ""}
                   </div>
                 </summary>
@@ -50,9 +82,12 @@ export default function Mail() {
             </li>
           ))}
         </ul>
+      ) : filtered ? (
+        <EmptyState title="No messages match">Try part of an address, or another status.</EmptyState>
       ) : (
-        <p className="meta">Nothing has been sent yet.</p>
+        <EmptyState title="Nothing has been sent yet">Invitations, password resets and digests appear here.</EmptyState>
       )}
+      <OlderPager next={next} noun="messages" />
     </>
   );
 }

@@ -81,7 +81,7 @@ export default function Me() {
   return (
     <>
       <h1>{user.name}</h1>
-      <dl className="card">
+      <dl className="card facts">
         <dt>Email</dt>
         <dd>{user.email}</dd>
         <dt>Role</dt>

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { teams, users } from "./people";
+import { MAIL_STATUSES } from "@/vocabulary/mail";
 import { ROLES } from "@/vocabulary/people";
 
 /**
@@ -19,9 +20,7 @@ export const mailMessages = pgTable(
     text: text("text").notNull(),
     html: text("html").notNull(),
     /** queued → sent (SMTP accepted it) | local (kept in the outbox) | failed (gave up, see error). */
-    status: text("status", { enum: ["queued", "sent", "local", "failed"] })
-      .notNull()
-      .default("queued"),
+    status: text("status", { enum: MAIL_STATUSES }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

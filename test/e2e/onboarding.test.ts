@@ -112,6 +112,22 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     const link = linkIn(mail, "/invite/");
     expect(link.startsWith(`${base}/invite/`)).toBe(true);
 
+    // The admin finds that message among the outgoing mail by part of the address, and sees it went out.
+    await page.getByRole("link", { name: "Outgoing mail" }).click();
+    await page.getByRole("heading", { level: 1, name: "Outgoing mail" }).waitFor();
+    await page.getByLabel("Recipient or subject").fill(invitee.slice(0, invitee.indexOf("@")));
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.has("q"));
+    const messages = page.getByRole("list", { name: "Messages, newest first" }).getByRole("listitem");
+    // The job marks it sent just after the SMTP server took it: the page may be a moment early.
+    for (let tries = 0; !(await messages.first().textContent())?.includes("Sent") && tries < 20; tries++) await page.reload();
+    expect(await messages.count()).toBe(1);
+    expect(await messages.first().textContent()).toMatch(new RegExp(`invited.*to ${invitee.replace(/\./g, "\\.")}.*Sent`, "s"));
+    await expectNoAxeViolations(page, "outgoing mail, searched");
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.getByText("No messages match").waitFor();
+
     await context.clearCookies();
     await page.goto(link);
     await expectNoAxeViolations(page, "the accept-invitation page");

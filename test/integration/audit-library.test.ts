@@ -378,6 +378,36 @@ describe("the admin audit page and CSV", () => {
     expect(lines[1]).toContain('""title"":""Expiring sheet""');
   });
 
+  it("pages through a long log 100 entries at a time, newest first, and the CSV holds it all from any page", async () => {
+    const target = `paging-${Date.now()}`;
+    await app.db
+      .insert(auditLog)
+      .values(
+        Array.from({ length: 230 }, (_, i) => ({ action: "user.role_changed", targetType: "user", targetId: target, details: { n: i } })),
+      );
+    const seen: number[] = [];
+    let before: number | null = null;
+    let pages = 0;
+    let secondPage: number | null = null;
+    do {
+      const page: any = await auditLoader(
+        routeArgs(app, request(`/admin/audit?target=${target}${before ? `&before=${before}` : ""}`, { cookie: admin.cookie })) as never,
+      );
+      expect(page.entries.length).toBeLessThanOrEqual(100);
+      expect(page.csvHref).toBe(`/admin/audit.csv?target=${target}`);
+      seen.push(...page.entries.map((e: any) => e.details.n));
+      before = page.next;
+      secondPage ??= before;
+      pages++;
+    } while (before !== null);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 230 }, (_, i) => 229 - i));
+    const csv = (await csvLoader(
+      routeArgs(app, request(`/admin/audit.csv?target=${target}&before=${secondPage}`, { cookie: admin.cookie })) as never,
+    )) as Response;
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(231);
+  });
+
   it("is for admins only", async () => {
     for (const cookie of [author.cookie, (await person("seller")).cookie]) {
       expect(

@@ -107,6 +107,8 @@ export const AuditQuery = z.object({
   actor: optionalText(254),
   /** One target's id, e.g. an item's: its whole history. */
   target: optionalText(80),
+  /** The last id of the page before: the page then goes on from there (the CSV ignores it). */
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
@@ -167,6 +169,10 @@ export const AUDIT_COLUMNS = [
 // NOTE: the CSV keeps these six columns (integrations read them); library entries carry their
 // title, states and versions in Details, so a row reads without the app.
 
+/**
+ * Audit entries, newest first (by id: entries are only ever appended), `limit` at a time; `query.before`
+ * pages on from the last id shown, as quick deep in a long log as at its top.
+ */
 export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: SessionUser; query: AuditQuery; limit?: number }) {
   if (actor.role !== "admin") throw forbidden("Only admins can read the audit log.");
   const where: SQL[] = [];
@@ -175,6 +181,7 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
   if (query.action) where.push(eq(auditLog.action, query.action));
   if (query.kind) where.push(eq(auditLog.targetType, query.kind));
   if (query.target) where.push(eq(auditLog.targetId, query.target));
+  if (query.before) where.push(lt(auditLog.id, query.before));
   if (query.actor)
     where.push(
       query.actor.toLowerCase() === "system" ? isNull(auditLog.actorId) : sql`lower(${users.email}) = ${query.actor.toLowerCase()}`,
@@ -196,7 +203,8 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .leftJoin(items, and(eq(auditLog.targetType, "item"), sql`${auditLog.targetId} = ${items.id}::text`))
     .where(and(...where))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(limit);
-  return rows.map((r) => ({ ...r, summary: describeAudit(r.action, r.details) }));
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const entries = rows.slice(0, limit).map((r) => ({ ...r, summary: describeAudit(r.action, r.details) }));
+  return { entries, next: rows.length > limit ? entries[entries.length - 1].id : null };
 }

@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema";
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
 import { UUID_PATTERN } from "@/vocabulary/ids";
@@ -56,13 +57,10 @@ export type LibraryRow = {
   audience: string[];
 };
 
-/** `%` and `_` typed by a user are text, not wildcards. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   const conditions: (SQL | undefined)[] = [visibleItemsWhere(user, now)];
   if (query.q) {
-    const p = likePattern(query.q);
+    const p = containsPattern(query.q);
     conditions.push(or(sql`${items.title} ilike ${p}`, sql`${items.summary} ilike ${p}`, sql`${users.name} ilike ${p}`));
   }
   // Managers only ever see published items: a status filter cannot widen that (visibleItemsWhere holds).

@@ -2,12 +2,15 @@
 // by the durable job queue (retries with backoff), with the outcome kept for admins to read.
 // Without SMTP_URL the "delivery" keeps the message in the local outbox, so the embedded default
 // needs no mail server.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import nodemailer from "nodemailer";
+import { z } from "zod";
 import { enqueueJob, type JobHandler } from "@/content/jobs";
 import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import { mailMessages } from "@/db/schema";
+import { MAIL_STATUSES, type MailStatus } from "@/vocabulary/mail";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { renderMail, type MailTemplate } from "./templates.server";
@@ -93,12 +96,28 @@ export function mailJobHandlers(db: Db, transport: MailTransport): Record<string
   };
 }
 
+/** The outbox's filters from an address: nonsense in any of them is dropped, never an error page. */
+export const MailQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).catch(100),
+  status: z.enum(MAIL_STATUSES).optional().catch(undefined),
+  q: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().min(1).max(254).optional()).catch(undefined),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+});
+export type MailQuery = z.infer<typeof MailQuery>;
+
+/**
+ * Outgoing mail, newest first, `limit` at a time: `before` (the last id of the page before) pages on by
+ * id, which stays as quick at the millionth message as at the first; `q` finds a recipient or a subject
+ * by any part of it ("did the invitation to bob@ go out?").
+ */
 export async function listMail(
   db: Db,
-  { actor, limit = 100, status }: { actor: SessionUser; limit?: number; status?: "failed" | "queued" },
+  { actor, limit = 100, status, q, before }: { actor: SessionUser; limit?: number; status?: MailStatus; q?: string; before?: number },
 ) {
   if (actor.role !== "admin") throw forbidden("Only admins can read outgoing mail.");
-  return db
+  const take = Math.min(Math.max(limit, 1), 500);
+  const pattern = q ? containsPattern(q) : undefined;
+  const rows = await db
     .select({
       id: mailMessages.id,
       kind: mailMessages.kind,
@@ -112,9 +131,17 @@ export async function listMail(
       sentAt: mailMessages.sentAt,
     })
     .from(mailMessages)
-    .where(status ? eq(mailMessages.status, status) : undefined)
-    .orderBy(desc(mailMessages.createdAt), desc(mailMessages.id))
-    .limit(Math.min(Math.max(limit, 1), 500));
+    .where(
+      and(
+        status ? eq(mailMessages.status, status) : undefined,
+        pattern ? or(sql`${mailMessages.to} ilike ${pattern}`, sql`${mailMessages.subject} ilike ${pattern}`) : undefined,
+        before ? lt(mailMessages.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(mailMessages.id))
+    .limit(take + 1);
+  const messages = rows.slice(0, take);
+  return { messages, next: rows.length > take ? messages[messages.length - 1].id : null };
 }
 
 /** For the admin page's warning: messages that gave up, and ones still retrying after an error. */

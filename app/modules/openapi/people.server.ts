@@ -1,4 +1,5 @@
 // People and onboarding endpoints of the OpenAPI description: users, invitations, password resets, mail.
+import { MAIL_STATUSES } from "@/vocabulary/mail";
 import { ROLES } from "@/vocabulary/people";
 import { body, dateTime, errors, idParam, json, obj, str } from "./helpers.server";
 
@@ -74,7 +75,14 @@ export const peoplePaths = {
       summary: "Outgoing mail, newest first (admin); with no SMTP server configured this is the local outbox",
       parameters: [
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 } },
-        { name: "status", in: "query", schema: { enum: ["failed", "queued"] } },
+        { name: "status", in: "query", schema: { enum: [...MAIL_STATUSES] } },
+        {
+          name: "q",
+          in: "query",
+          description: "Part of a recipient's address or of a subject",
+          schema: { type: "string", maxLength: 254 },
+        },
+        { name: "before", in: "query", description: "`next` of the page before: the page goes on from there", schema: { type: "integer" } },
       ],
       responses: {
         "200": json(
@@ -88,13 +96,14 @@ export const peoplePaths = {
                 to: str,
                 subject: str,
                 text: str,
-                status: { enum: ["queued", "sent", "local", "failed"] },
+                status: { enum: [...MAIL_STATUSES] },
                 attempts: { type: "integer" },
                 error: { type: ["string", "null"] },
                 createdAt: dateTime,
                 sentAt: { type: ["string", "null"], format: "date-time" },
               }),
             },
+            next: { type: ["integer", "null"], description: "Pass as `before` for the next page; null on the last" },
           }),
         ),
         ...errors(401, 403),
