@@ -16,5 +16,10 @@ export const pageNumber = (value: unknown) =>
     .catch(1)
     .parse(value ?? 1);
 
+/** A filter read from an address: empty is unset, and a bad value in a hand-edited URL drops that filter
+ * rather than failing the page. */
+export const urlFilter = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
+
 /** A string field that must be a UUID, with the message a user sees otherwise. */
 export const uuidSchema = (message = "must be a UUID") => z.string().regex(UUID_PATTERN, message);

@@ -2,7 +2,8 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
-import { createTeam, createUser, listPeople, listTeams, updateUser } from "~/modules/people/users.server";
+import { createTeam, createUser, listTeams, updateUser } from "~/modules/people/users.server";
+import { PeopleQuery, listManagers, listPeoplePage } from "~/modules/people/directory.server";
 import { mailTrouble } from "~/modules/mail/mail.server";
 import { AddPersonForm, PeopleTable, TeamsSection } from "~/components/admin/people";
 import { ROLES } from "@/vocabulary/people";
@@ -12,12 +13,14 @@ export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const [people, teams, mail] = await Promise.all([
-    listPeople(context.app.db, { actor }),
+  const query = PeopleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [people, teams, managers, mail] = await Promise.all([
+    listPeoplePage(context.app.db, { actor, query }),
     listTeams(context.app.db),
+    listManagers(context.app.db),
     mailTrouble(context.app.db),
   ]);
-  return { people, teams, me: actor.id, mailFailed: mail.failed };
+  return { people, query, teams, managers, me: actor.id, mailFailed: mail.failed };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -59,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { people, teams, me, mailFailed } = useLoaderData<typeof loader>();
+  const { people, query, teams, managers, me, mailFailed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const message = (intent: string) =>
@@ -88,7 +91,7 @@ export default function Admin() {
       ) : null}
       <h2 id="people">People</h2>
       {message("update-user")}
-      <PeopleTable people={people} teams={teams} me={me} busy={busy} />
+      <PeopleTable {...people} query={query} teams={teams} me={me} busy={busy} />
       <h2>Add a person with a password</h2>
       <p className="meta">
         Usually <Link to="/admin/invitations">invite them</Link> instead: they choose their own password. Use this for a break-glass admin
@@ -99,7 +102,7 @@ export default function Admin() {
 
       <h2 id="teams">Teams</h2>
       {message("create-team")}
-      <TeamsSection people={people} teams={teams} busy={busy} />
+      <TeamsSection managers={managers} teams={teams} busy={busy} />
     </>
   );
 }

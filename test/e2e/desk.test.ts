@@ -84,6 +84,34 @@ describeBrowser("desk screens", () => {
     await page.close();
   });
 
+  it("lets an admin find a person by name, filter by role, sort by a column and save without losing the view", async () => {
+    const page = await as(desk, "admin@demo.test");
+    await page.goto("/admin");
+    const people = page.getByRole("table", { name: "People" });
+    await page.getByLabel("Name or email").fill("sam");
+    await page.getByLabel("Role", { exact: true }).first().selectOption("seller");
+    await Promise.all([page.waitForURL(/q=sam/), page.getByRole("button", { name: "Find", exact: true }).click()]);
+    await page
+      .getByRole("status")
+      .filter({ hasText: /1–1 of 1 person/ })
+      .waitFor();
+    expect(await people.locator("tbody tr").allInnerTexts()).toEqual([expect.stringContaining("seller@demo.test")]);
+    // Saving a row posts to this very view: the filters stay, and the result is said.
+    await people.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect(new URL(page.url()).searchParams.get("q")).toBe("sam");
+    await page.getByRole("link", { name: "Clear filters" }).first().click();
+    await page.waitForURL((url) => url.search === "");
+    await people.getByRole("link", { name: "Email" }).click();
+    await page.waitForURL(/sort=email/);
+    const emails = await people.locator("tbody tr td:nth-child(2)").allInnerTexts();
+    expect(emails.length).toBeGreaterThan(3);
+    expect([...emails].sort()).toEqual(emails);
+    expect(await people.getByRole("columnheader", { name: /Email/ }).getAttribute("aria-sort")).toBe("ascending");
+    await expectNoAxeViolations(page, "the people list, sorted by email");
+    await page.close();
+  });
+
   it("opens a rating from the inbox in the detail pane, above the list on a phone", async () => {
     const page = await as(phone, "marketer@demo.test");
     await page.goto("/feedback?show=all");

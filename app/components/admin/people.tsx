@@ -1,72 +1,229 @@
-// The admin's people page in parts: the people table, adding a person with a password, and teams.
-import { Form } from "@remix-run/react";
-import { ROLES } from "@/vocabulary/people";
+// The admin's people page in parts: the people table (filters, sortable columns, pages), adding a person
+// with a password, and teams.
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
+import { EmptyState } from "~/components/shell";
 
 type Person = { id: string; name: string; email: string; role: string; teamId: string | null; active: boolean };
 type Team = { id: string; name: string; region: string | null; members: number };
+type Query = Partial<Record<"q" | "role" | "team" | "status" | "sort" | "dir", string>> & { page?: number };
+export type PeopleTableProps = {
+  rows: Person[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+  query: Query;
+  teams: Team[];
+  me: string;
+  busy: boolean;
+};
 
-export function PeopleTable({ people, teams, me, busy }: { people: Person[]; teams: Team[]; me: string; busy: boolean }) {
+/** This page's address with some of its parameters changed (undefined or "" removes one). */
+function hrefWith(query: Query, change: Record<string, string | number | undefined>) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
+  const s = params.toString();
+  return s ? `/admin?${s}` : "/admin";
+}
+
+export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, me, busy }: PeopleTableProps) {
+  const loading = useNavigation().state === "loading";
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const filtered = Boolean(query.q || query.role || query.team || query.status);
   return (
-    <div className="table-wrap">
-      <table aria-labelledby="people">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role and team</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((p) => (
-            <tr key={p.id}>
-              <td>
-                {p.name}
-                <div className="meta">{p.email}</div>
-              </td>
-              <td>
-                <Form method="post" className="row" aria-label={`Role and team for ${p.name}`}>
-                  <input type="hidden" name="intent" value="update-user" />
-                  <input type="hidden" name="userId" value={p.id} />
-                  <select name="role" defaultValue={p.role} aria-label="Role">
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                  <select name="teamId" defaultValue={p.teamId ?? ""} aria-label="Team">
-                    <option value="">No team</option>
-                    {teams.map((t) => (
-                      <option key={t.id} value={t.id}>
-                        {t.name}
-                      </option>
-                    ))}
-                  </select>
-                  <button type="submit" className="secondary" disabled={busy}>
-                    Save
-                  </button>
-                </Form>
-              </td>
-              <td>
-                {p.id === me ? (
-                  "You"
-                ) : (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="update-user" />
-                    <input type="hidden" name="userId" value={p.id} />
-                    <input type="hidden" name="role" value={p.role} />
-                    <input type="hidden" name="teamId" value={p.teamId ?? ""} />
-                    <input type="hidden" name="active" value={p.active ? "false" : "true"} />
-                    <button type="submit" className={p.active ? "danger" : "secondary"} disabled={busy}>
-                      {p.active ? "Deactivate" : "Reactivate"}
-                    </button>
-                  </Form>
-                )}
-              </td>
-            </tr>
+    <>
+      <PeopleFilters key={JSON.stringify(query)} query={query} teams={teams} />
+      <p className="meta table-summary" role="status" aria-live="polite">
+        {total === 0
+          ? "Nobody matches."
+          : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${total === 1 ? "person" : "people"}`}
+        {filtered ? (
+          <>
+            {" · "}
+            <Link to="/admin">Clear filters</Link>
+          </>
+        ) : null}
+      </p>
+      {rows.length === 0 ? (
+        <EmptyState title={filtered ? "Nobody matches these filters" : "No people yet"}>
+          <p>{filtered ? <Link to="/admin">Clear the filters</Link> : <Link to="/admin/invitations">Invite people</Link>}</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap" aria-busy={loading || undefined}>
+          <table aria-labelledby="people">
+            <thead>
+              <tr>
+                <SortHeader query={query} columns={[["name", "Name"]]} />
+                <SortHeader query={query} columns={[["email", "Email"]]} className="wide-only" />
+                <SortHeader
+                  query={query}
+                  columns={[
+                    ["role", "Role"],
+                    ["team", "team"],
+                  ]}
+                />
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    {p.name}
+                    {/* On a phone the address folds under the name instead of widening the table. */}
+                    <div className="meta narrow-only">{p.email}</div>
+                    {p.active ? null : <div className="meta">Deactivated</div>}
+                  </td>
+                  <td className="wide-only">{p.email}</td>
+                  <td>
+                    <Form method="post" className="row" aria-label={`Role and team for ${p.name}`}>
+                      <input type="hidden" name="intent" value="update-user" />
+                      <input type="hidden" name="userId" value={p.id} />
+                      <select name="role" defaultValue={p.role} aria-label="Role">
+                        {ROLES.map((r) => (
+                          <option key={r}>{r}</option>
+                        ))}
+                      </select>
+                      <select name="teamId" defaultValue={p.teamId ?? ""} aria-label="Team">
+                        <option value="">No team</option>
+                        {teams.map((t) => (
+                          <option key={t.id} value={t.id}>
+                            {t.name}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" className="secondary" disabled={busy}>
+                        Save
+                      </button>
+                    </Form>
+                  </td>
+                  <td>
+                    {p.id === me ? (
+                      "You"
+                    ) : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="update-user" />
+                        <input type="hidden" name="userId" value={p.id} />
+                        <input type="hidden" name="role" value={p.role} />
+                        <input type="hidden" name="teamId" value={p.teamId ?? ""} />
+                        <input type="hidden" name="active" value={p.active ? "false" : "true"} />
+                        <button
+                          type="submit"
+                          className={p.active ? "danger" : "secondary"}
+                          disabled={busy}
+                          aria-label={`${p.active ? "Deactivate" : "Reactivate"} ${p.name}`}
+                        >
+                          {p.active ? "Deactivate" : "Reactivate"}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 ? (
+        <nav aria-label="Pages" className="pager">
+          {page > 1 ? (
+            <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">
+              ← Previous
+            </Link>
+          ) : (
+            <span aria-hidden="true" />
+          )}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? (
+            <Link to={hrefWith(query, { page: page + 1 })} rel="next">
+              Next →
+            </Link>
+          ) : (
+            <span aria-hidden="true" />
+          )}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+/** A column header whose links sort by its column(s): again to reverse. */
+function SortHeader({ query, columns, className }: { query: Query; columns: [column: string, label: string][]; className?: string }) {
+  const sort = query.sort ?? "name";
+  const dir = query.dir ?? "asc";
+  const current = columns.find(([c]) => c === sort);
+  return (
+    <th scope="col" className={className} aria-sort={current ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+      {columns.map(([column, label], i) => {
+        const next = sort === column && dir === "asc" ? "desc" : "asc";
+        return (
+          <span key={column}>
+            {i > 0 ? " and " : null}
+            <Link
+              to={hrefWith(query, {
+                sort: column === "name" ? undefined : column,
+                dir: next === "asc" ? undefined : next,
+                page: undefined,
+              })}
+            >
+              {label}
+              {sort === column ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
+            </Link>
+          </span>
+        );
+      })}
+    </th>
+  );
+}
+
+function PeopleFilters({ query, teams }: { query: Query; teams: Team[] }) {
+  return (
+    <Form method="get" action="/admin" className="row card filters" role="search" aria-label="Find people">
+      <div>
+        <label htmlFor="people-q">Name or email</label>
+        <input id="people-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={254} />
+      </div>
+      <div>
+        <label htmlFor="people-role">Role</label>
+        <select id="people-role" name="role" defaultValue={query.role ?? ""}>
+          <option value="">Any role</option>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </select>
+      </div>
+      <div>
+        <label htmlFor="people-team">Team</label>
+        <select id="people-team" name="team" defaultValue={query.team ?? ""}>
+          <option value="">Any team</option>
+          <option value="none">No team</option>
+          {teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="people-status">Status</label>
+        <select id="people-status" name="status" defaultValue={query.status ?? ""}>
+          <option value="">Anyone</option>
+          <option value="active">Active</option>
+          <option value="deactivated">Deactivated</option>
+        </select>
+      </div>
+      {query.sort ? <input type="hidden" name="sort" value={query.sort} /> : null}
+      {query.dir ? <input type="hidden" name="dir" value={query.dir} /> : null}
+      <button type="submit" style={{ flex: "0 0 auto" }}>
+        Find
+      </button>
+    </Form>
   );
 }
 
@@ -100,7 +257,7 @@ export function AddPersonForm({ teams, busy }: { teams: Team[]; busy: boolean })
   );
 }
 
-export function TeamsSection({ people, teams, busy }: { people: Person[]; teams: Team[]; busy: boolean }) {
+export function TeamsSection({ managers, teams, busy }: { managers: { id: string; name: string }[]; teams: Team[]; busy: boolean }) {
   return (
     <>
       <ul className="list">
@@ -128,13 +285,11 @@ export function TeamsSection({ people, teams, busy }: { people: Person[]; teams:
             <label htmlFor="team-lead">Manager</label>
             <select id="team-lead" name="leadId" defaultValue="">
               <option value="">None yet</option>
-              {people
-                .filter((p) => p.role === "manager")
-                .map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
+              {managers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
             </select>
           </div>
         </div>

@@ -9,6 +9,7 @@ import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema"
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
 import { UUID_PATTERN } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
+import { urlFilter } from "~/modules/validation.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { blocked, expiringWithin, staleAt } from "./trust-rules.server";
 
@@ -18,25 +19,22 @@ export const MAX_PAGE = 200;
 export const SORTS = ["updated", "title", "type", "status", "owner", "expires"] as const;
 export const EXPIRING = ["7", "30", "90"] as const;
 
-/** A bad value in a hand-edited URL drops that filter rather than failing the page. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
-
 export const LibraryQuery = z.object({
-  q: optional(z.string().trim().max(100)),
-  status: optional(z.enum(ITEM_STATUSES)),
-  type: optional(z.enum(ITEM_TYPES)),
-  tag: optional(z.string().regex(UUID_PATTERN)),
+  q: urlFilter(z.string().trim().max(100)),
+  status: urlFilter(z.enum(ITEM_STATUSES)),
+  type: urlFilter(z.enum(ITEM_TYPES)),
+  tag: urlFilter(z.string().regex(UUID_PATTERN)),
   /** "me", or a user id. */
-  owner: optional(z.union([z.literal("me"), z.string().regex(UUID_PATTERN)])),
+  owner: urlFilter(z.union([z.literal("me"), z.string().regex(UUID_PATTERN)])),
   /** "everyone" (no audience rows), or a team id. */
-  audience: optional(z.union([z.literal("everyone"), z.string().regex(UUID_PATTERN)])),
+  audience: urlFilter(z.union([z.literal("everyone"), z.string().regex(UUID_PATTERN)])),
   /** Published items expiring within that many days, or already expired. */
-  expiring: optional(z.enum(EXPIRING)),
+  expiring: urlFilter(z.enum(EXPIRING)),
   /** The "Needs attention" lists as filters: overdue for re-verification, or blocked by a problem. */
-  needs: optional(z.enum(["stale", "blocked"])),
-  sort: optional(z.enum(SORTS)),
-  dir: optional(z.enum(["asc", "desc"])),
-  page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)),
+  needs: urlFilter(z.enum(["stale", "blocked"])),
+  sort: urlFilter(z.enum(SORTS)),
+  dir: urlFilter(z.enum(["asc", "desc"])),
+  page: urlFilter(z.coerce.number().int().min(1).max(MAX_PAGE)),
 });
 export type LibraryQuery = z.infer<typeof LibraryQuery>;
 

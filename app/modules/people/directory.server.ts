@@ -1,0 +1,77 @@
+// The admin's list of people: found by part of a name or address, filtered by role, team and status,
+// sorted by a column and paged, so the page stays the same size with 30 people or 30,000.
+import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
+import { teams, users } from "@/db/schema";
+import { UUID_PATTERN } from "@/vocabulary/ids";
+import { ROLES } from "@/vocabulary/people";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { urlFilter } from "~/modules/validation.server";
+import { forbidden } from "~/modules/errors.server";
+
+export const PEOPLE_PAGE_SIZE = 50;
+const MAX_PAGE = 1000;
+export const PEOPLE_SORTS = ["name", "email", "role", "team"] as const;
+
+export const PeopleQuery = z.object({
+  q: urlFilter(z.string().trim().min(1).max(254)),
+  role: urlFilter(z.enum(ROLES)),
+  /** A team's id, or "none" for people in no team. */
+  team: urlFilter(z.union([z.literal("none"), z.string().regex(UUID_PATTERN)])),
+  status: urlFilter(z.enum(["active", "deactivated"])),
+  sort: urlFilter(z.enum(PEOPLE_SORTS)),
+  dir: urlFilter(z.enum(["asc", "desc"])),
+  page: urlFilter(z.coerce.number().int().min(1).max(MAX_PAGE)),
+});
+export type PeopleQuery = z.infer<typeof PeopleQuery>;
+
+const SORT_COLUMN = { name: users.name, email: users.email, role: users.role, team: teams.name } as const;
+
+export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionUser; query: PeopleQuery }) {
+  if (actor.role !== "admin") throw forbidden("Only admins manage people and teams.");
+  const conditions: (SQL | undefined)[] = [];
+  if (query.q) {
+    const p = containsPattern(query.q);
+    conditions.push(or(sql`${users.name} ilike ${p}`, sql`${users.email} ilike ${p}`));
+  }
+  if (query.role) conditions.push(eq(users.role, query.role));
+  if (query.team === "none") conditions.push(isNull(users.teamId));
+  else if (query.team) conditions.push(eq(users.teamId, query.team));
+  if (query.status) conditions.push(eq(users.active, query.status === "active"));
+  const where = and(...conditions);
+  const page = query.page ?? 1;
+  const order = query.dir === "desc" ? desc : asc;
+  const sortBy = SORT_COLUMN[query.sort ?? "name"];
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        teamId: users.teamId,
+        teamName: teams.name,
+        active: users.active,
+      })
+      .from(users)
+      .leftJoin(teams, eq(teams.id, users.teamId))
+      .where(where)
+      // People in no team sort after every team either way; the id keeps equal names in a stable order.
+      .orderBy(sql`${order(sortBy)} nulls last`, asc(users.name), asc(users.id))
+      .limit(PEOPLE_PAGE_SIZE)
+      .offset((page - 1) * PEOPLE_PAGE_SIZE),
+    db.select({ total: count() }).from(users).leftJoin(teams, eq(teams.id, users.teamId)).where(where),
+  ]);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE)), pageSize: PEOPLE_PAGE_SIZE };
+}
+
+/** Active managers, for choosing a team's lead. */
+export async function listManagers(db: Db) {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.role, "manager"), eq(users.active, true)))
+    .orderBy(asc(users.name), asc(users.id));
+}

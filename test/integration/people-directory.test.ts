@@ -1,0 +1,93 @@
+// The admin's people list at the size of a real sales org: found by part of a name or address, filtered,
+// sorted and paged by the database, with the page the same size at any head count.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
+import { loader as adminLoader } from "~/routes/_app.admin._index";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+
+let app: TestApp;
+let cookie: string;
+let east: { id: string; name: string };
+let west: { id: string; name: string };
+const N = 130;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  [east, west] = [await createTeam(app, "Directory East"), await createTeam(app, "Directory West")];
+  // Every third person is in East, every third in West, the rest in no team; one in ten deactivated.
+  await app.db.insert(users).values(
+    Array.from({ length: N }, (_, i) => ({
+      email: `person${String(i).padStart(3, "0")}@directory.test`,
+      name: `Directory Person ${String(i).padStart(3, "0")}`,
+      role: i % 13 === 0 ? ("manager" as const) : ("seller" as const),
+      teamId: [east.id, west.id, null][i % 3],
+      active: i % 10 !== 9,
+      passwordHash: "x",
+    })),
+  );
+  await app.db.insert(users).values({ email: "odd_1%@directory.test", name: "Wildcard Person", role: "seller", passwordHash: "x" });
+  cookie = await cookieFor(app, (await createUser(app, { role: "admin", email: "the-admin@directory.test" })).id);
+});
+afterAll(() => app?.close());
+
+type Page = Awaited<ReturnType<typeof adminLoader>>;
+const load = async (query: string) => (await adminLoader(routeArgs(app, request(`/admin?${query}`, { cookie })) as never)) as Page;
+
+describe("the admin's people list", () => {
+  it("pages through everyone 50 at a time, by name, without repeating or missing anyone", async () => {
+    const seen: string[] = [];
+    const first = await load("q=Directory Person");
+    expect(first.people).toMatchObject({ total: N, pages: 3, page: 1, pageSize: 50 });
+    for (let page = 1; page <= 3; page++) seen.push(...(await load(`q=directory person&page=${page}`)).people.rows.map((r) => r.name));
+    expect(seen).toEqual(Array.from({ length: N }, (_, i) => `Directory Person ${String(i).padStart(3, "0")}`));
+  });
+
+  it("finds people by part of a name or an address, with typed wildcards taken as text", async () => {
+    expect((await load("q=PERSON042")).people.rows.map((r) => r.email)).toEqual(["person042@directory.test"]);
+    expect((await load("q=Person 12")).people.rows.map((r) => r.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Directory Person ${120 + i}`),
+    );
+    expect((await load(`q=${encodeURIComponent("_1%")}`)).people.rows.map((r) => r.name)).toEqual(["Wildcard Person"]);
+  });
+
+  it("filters by role, team (or none) and status, and the filters combine", async () => {
+    const managers = (await load("q=directory&role=manager")).people;
+    expect(managers.total).toBe(Math.ceil(N / 13));
+    expect(managers.rows.every((r) => r.role === "manager")).toBe(true);
+    expect((await load(`q=directory&team=${east.id}`)).people.total).toBe(Math.ceil(N / 3));
+    expect((await load("q=directory&team=none")).people.rows.every((r) => r.teamId === null)).toBe(true);
+    const gone = (await load("q=directory&status=deactivated")).people;
+    expect(gone.total).toBe(13);
+    expect(gone.rows.every((r) => !r.active)).toBe(true);
+    const both = (await load(`q=directory&team=${west.id}&status=active`)).people.rows;
+    expect(both.length).toBeGreaterThan(0);
+    expect(both.every((r) => r.teamId === west.id && r.active)).toBe(true);
+  });
+
+  it("sorts by email, role or team either way, people in no team last", async () => {
+    const byEmail = (await load("q=directory person&sort=email&dir=desc")).people.rows.map((r) => r.email);
+    expect(byEmail[0]).toBe("person129@directory.test");
+    const byTeam = (await load("q=directory person&sort=team&page=3")).people.rows;
+    expect(byTeam.at(-1)!.teamId).toBeNull();
+    const byTeamFirst = (await load("q=directory person&sort=team")).people.rows;
+    expect(byTeamFirst[0].teamName).toBe("Directory East");
+    const byTeamDesc = (await load("q=directory person&sort=team&dir=desc")).people.rows;
+    expect(byTeamDesc[0].teamName).toBe("Directory West");
+    expect((await load("q=directory person&sort=role")).people.rows[0].role).toBe("manager");
+  });
+
+  it("drops nonsense in the address instead of failing, and keeps the page small at any page number", async () => {
+    const page = await load(`q=${"x".repeat(5000)}&role=owner&team=drop%20table&status=maybe&sort=salary&dir=up&page=-3`);
+    expect(page.query).toEqual({});
+    expect(page.people.rows.length).toBeLessThanOrEqual(50);
+    expect((await load("q=directory&page=999")).people.rows).toEqual([]);
+  });
+
+  it("is for admins only", async () => {
+    for (const role of ["seller", "marketer", "manager"] as const) {
+      const other = await cookieFor(app, (await createUser(app, { role })).id);
+      const res = (await respond(() => adminLoader(routeArgs(app, request("/admin?q=directory", { cookie: other })) as never))) as Response;
+      expect(res.status).toBe(403);
+    }
+  });
+});
