@@ -4,17 +4,27 @@ import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
-import { inviteFromCsv, inviteUser, listInvitations, resendInvitation, withdrawInvitation } from "~/modules/people/invitations.server";
+import {
+  PendingQuery,
+  inviteFromCsv,
+  inviteUser,
+  pendingInvitationPage,
+  resendInvitation,
+  withdrawInvitation,
+} from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
 import { formAction } from "~/modules/page-errors.server";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
+import { PageLinks } from "~/components/page-links";
+import { EmptyState } from "~/components/shell";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const [pending, teams] = await Promise.all([listInvitations(context.app.db, { actor }), listTeams(context.app.db)]);
-  return { pending, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
+  const query = PendingQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [pending, teams] = await Promise.all([pendingInvitationPage(context.app.db, { actor, query }), listTeams(context.app.db)]);
+  return { pending, query, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
 }
 
 type Result = { intent: string; ok?: string; failed?: { line: number; email: string; error: string }[] };
@@ -58,7 +68,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Invitations() {
-  const { pending, teams, mail } = useLoaderData<typeof loader>();
+  const { pending, query, teams, mail } = useLoaderData<typeof loader>();
+  const filtered = Boolean(query.q || query.state);
+  const href = (change: Partial<Record<"q" | "state" | "page", string | number | undefined>>) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
+    return `/admin/invitations${params.size ? `?${params}` : ""}#pending`;
+  };
   const result = useActionData<typeof action>() as (Result & { formError?: string }) | undefined;
   const busy = useNavigation().state === "submitting";
   const message = (intents: string[]) =>
@@ -132,9 +148,44 @@ export default function Invitations() {
 
       <h2 id="pending">Pending</h2>
       {message(["resend", "withdraw"])}
-      {pending.length ? (
+      <Form
+        method="get"
+        action="/admin/invitations#pending"
+        className="row card filters"
+        role="search"
+        aria-label="Find pending invitations"
+        key={JSON.stringify(query)}
+      >
+        <div>
+          <label htmlFor="pending-q">Search pending</label>
+          <input id="pending-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={254} />
+        </div>
+        <div>
+          <label htmlFor="pending-state">Link</label>
+          <select id="pending-state" name="state" defaultValue={query.state ?? ""}>
+            <option value="">Waiting or expired</option>
+            <option value="waiting">Still works</option>
+            <option value="expired">Expired</option>
+          </select>
+        </div>
+        <button type="submit" style={{ flex: "0 0 auto" }}>
+          Find
+        </button>
+      </Form>
+      {pending.total ? (
+        <p className="meta table-summary" role="status">
+          {`${pending.total.toLocaleString("en-GB")} pending${pending.pages > 1 ? ` · page ${pending.page} of ${pending.pages}` : ""}`}
+          {filtered ? (
+            <>
+              {" · "}
+              <Link to="/admin/invitations#pending">Clear filters</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {pending.rows.length ? (
         <ul className="list" aria-labelledby="pending">
-          {pending.map((p) => (
+          {pending.rows.map((p) => (
             <li key={p.id} className="card row">
               <div>
                 <strong>{p.email}</strong>
@@ -171,8 +222,11 @@ export default function Invitations() {
           ))}
         </ul>
       ) : (
-        <p className="meta">No pending invitations.</p>
+        <EmptyState title={filtered ? "No pending invitations match" : "No pending invitations"}>
+          {filtered ? <Link to="/admin/invitations#pending">Clear the filters</Link> : "Invitations wait here until they are accepted."}
+        </EmptyState>
       )}
+      <PageLinks page={pending.page} pages={pending.pages} href={(p) => href({ page: p === 1 ? undefined : p })} />
     </>
   );
 }

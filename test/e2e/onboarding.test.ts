@@ -108,6 +108,12 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
       .filter({ hasText: `Invitation sent to ${invitee}` })
       .waitFor();
     await page.getByRole("list", { name: "Pending" }).getByText(invitee, { exact: true }).waitFor();
+    await page.getByLabel("Search pending").fill(invitee.slice(0, invitee.indexOf("@")));
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "1 pending" }).waitFor();
+    expect(await page.getByRole("list", { name: "Pending" }).getByRole("listitem").allInnerTexts()).toEqual([
+      expect.stringContaining(invitee),
+    ]);
     const mail = await smtp.waitFor(invitee, /invited/);
     const link = linkIn(mail, "/invite/");
     expect(link.startsWith(`${base}/invite/`)).toBe(true);

@@ -166,7 +166,36 @@ describe("the admin screen and the accept page", () => {
     const pending = (await adminLoader(routeArgs(app, request("/admin/invitations", { cookie: adminCookie })) as never)) as Awaited<
       ReturnType<typeof adminLoader>
     >;
-    expect(pending.pending.find((p) => p.email === good)).toMatchObject({ role: "marketer", teamName: team.name });
+    expect(pending.pending.rows.find((p) => p.email === good)).toMatchObject({ role: "marketer", teamName: team.name });
+  });
+
+  it("finds pending invitations by part of the address and by whether the link still works, 50 a page", async () => {
+    const marker = `bulk${Date.now()}`;
+    const day = 86_400_000;
+    await app.db.insert(invitations).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        email: `p${String(i).padStart(3, "0")}@${marker}.test`,
+        role: "seller" as const,
+        tokenHash: `${marker}-${i}`,
+        // Created a minute apart, newest last; every fourth link has run out.
+        createdAt: new Date(Date.now() - (200 - i) * 60_000),
+        expiresAt: new Date(Date.now() + (i % 4 === 0 ? -day : day)),
+      })),
+    );
+    type Page = Awaited<ReturnType<typeof adminLoader>>;
+    const load = async (query: string) =>
+      ((await adminLoader(routeArgs(app, request(`/admin/invitations?${query}`, { cookie: adminCookie })) as never)) as Page).pending;
+    const first = await load(`q=${marker}`);
+    expect(first).toMatchObject({ total: 120, pages: 3, page: 1 });
+    const all = [first, await load(`q=${marker}&page=2`), await load(`q=${marker}&page=3`)].flatMap((p) => p.rows.map((r) => r.email));
+    expect(all).toEqual(Array.from({ length: 120 }, (_, i) => `p${String(119 - i).padStart(3, "0")}@${marker}.test`));
+    const expired = await load(`q=${marker}&state=expired`);
+    expect(expired.total).toBe(30);
+    expect(expired.rows.every((r) => r.expired)).toBe(true);
+    expect((await load(`q=${marker}&state=waiting`)).total).toBe(90);
+    expect((await load(`q=P042@${marker.toUpperCase()}`)).rows.map((r) => r.email)).toEqual([`p042@${marker}.test`]);
+    // Nonsense in the address drops that filter.
+    expect((await load(`q=${marker}&state=lost&page=zero`)).total).toBe(120);
   });
 
   it("shows the accept page for a live link, creates the account from the form and lands on the role's home", async () => {

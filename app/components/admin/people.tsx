@@ -3,6 +3,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
+import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 
 type Person = { id: string; name: string; email: string; role: string; teamId: string | null; active: boolean };
@@ -126,27 +127,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
           </table>
         </div>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="pager">
-          {page > 1 ? (
-            <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">
-              ← Previous
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? (
-            <Link to={hrefWith(query, { page: page + 1 })} rel="next">
-              Next →
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-        </nav>
-      ) : null}
+      <PageLinks page={page} pages={pages} href={(p) => hrefWith(query, { page: p === 1 ? undefined : p })} />
     </>
   );
 }

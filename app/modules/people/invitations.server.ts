@@ -1,8 +1,9 @@
 // Invitations: an admin names an email, role and team; the invitee gets a single-use link that expires,
 // chooses a name and password (or signs in with SSO) and lands signed in with that role and team.
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, ilike, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import { invitations, teams, users } from "@/db/schema";
 import { ROLES, type Role } from "@/vocabulary/people";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -12,6 +13,7 @@ import { createSession, type SessionUser } from "~/modules/auth/session.server";
 import { hashToken, newToken } from "~/modules/auth/tokens.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
+import { urlFilter } from "~/modules/validation.server";
 
 export const INVITE_TTL_DAYS = 7;
 /** Every failure to use a link answers this, so a link tells nobody whether an address has an account. */
@@ -145,7 +147,34 @@ export async function inviteFromCsv(db: Db, { actor, csv, settings }: { actor: S
   return { invited, failed };
 }
 
-export async function listInvitations(db: Db, { actor }: { actor: SessionUser }) {
+export const PENDING_PAGE_SIZE = 50;
+
+/** The pending list's filters from an address: part of an address, and whether the link still works. */
+export const PendingQuery = z.object({
+  q: urlFilter(z.string().trim().min(1).max(254)),
+  state: urlFilter(z.enum(["waiting", "expired"])),
+  page: urlFilter(z.coerce.number().int().min(1).max(1000)),
+});
+export type PendingQuery = z.infer<typeof PendingQuery>;
+
+function pendingWhere(query: PendingQuery) {
+  return and(
+    isNull(invitations.acceptedAt),
+    isNull(invitations.withdrawnAt),
+    query.q ? ilike(invitations.email, containsPattern(query.q)) : undefined,
+    query.state === "expired"
+      ? lte(invitations.expiresAt, sql`now()`)
+      : query.state === "waiting"
+        ? gt(invitations.expiresAt, sql`now()`)
+        : undefined,
+  );
+}
+
+/** Invitations not yet accepted or withdrawn, newest first. */
+export async function listInvitations(
+  db: Db,
+  { actor, query = {}, limit = 500, offset = 0 }: { actor: SessionUser; query?: PendingQuery; limit?: number; offset?: number },
+) {
   requireAdmin(actor);
   return db
     .select({
@@ -159,9 +188,20 @@ export async function listInvitations(db: Db, { actor }: { actor: SessionUser })
     })
     .from(invitations)
     .leftJoin(teams, eq(teams.id, invitations.teamId))
-    .where(and(isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)))
-    .orderBy(desc(invitations.createdAt))
-    .limit(500);
+    .where(pendingWhere(query))
+    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+/** One page of the admin's pending list, with the count for its pages (a CSV can invite hundreds at once). */
+export async function pendingInvitationPage(db: Db, { actor, query }: { actor: SessionUser; query: PendingQuery }) {
+  const page = query.page ?? 1;
+  const [rows, [{ total }]] = await Promise.all([
+    listInvitations(db, { actor, query, limit: PENDING_PAGE_SIZE, offset: (page - 1) * PENDING_PAGE_SIZE }),
+    db.select({ total: count() }).from(invitations).where(pendingWhere(query)),
+  ]);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / PENDING_PAGE_SIZE)), pageSize: PENDING_PAGE_SIZE };
 }
 
 /** A fresh link and expiry; the old link stops working. */
