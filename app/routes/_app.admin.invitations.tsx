@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
 import { AppError } from "~/modules/errors.server";
@@ -15,8 +14,7 @@ import {
 import { listTeams } from "~/modules/people/users.server";
 import { formAction } from "~/modules/page-errors.server";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
-import { PageLinks } from "~/components/page-links";
-import { EmptyState } from "~/components/shell";
+import { PendingInvitations } from "~/components/admin/pending-invitations";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
@@ -69,12 +67,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Invitations() {
   const { pending, query, teams, mail } = useLoaderData<typeof loader>();
-  const filtered = Boolean(query.q || query.state);
-  const href = (change: Partial<Record<"q" | "state" | "page", string | number | undefined>>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
-    return `/admin/invitations${params.size ? `?${params}` : ""}#pending`;
-  };
   const result = useActionData<typeof action>() as (Result & { formError?: string }) | undefined;
   const busy = useNavigation().state === "submitting";
   const message = (intents: string[]) =>
@@ -148,85 +140,7 @@ export default function Invitations() {
 
       <h2 id="pending">Pending</h2>
       {message(["resend", "withdraw"])}
-      <Form
-        method="get"
-        action="/admin/invitations#pending"
-        className="row card filters"
-        role="search"
-        aria-label="Find pending invitations"
-        key={JSON.stringify(query)}
-      >
-        <div>
-          <label htmlFor="pending-q">Search pending</label>
-          <input id="pending-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={254} />
-        </div>
-        <div>
-          <label htmlFor="pending-state">Link</label>
-          <select id="pending-state" name="state" defaultValue={query.state ?? ""}>
-            <option value="">Waiting or expired</option>
-            <option value="waiting">Still works</option>
-            <option value="expired">Expired</option>
-          </select>
-        </div>
-        <button type="submit" style={{ flex: "0 0 auto" }}>
-          Find
-        </button>
-      </Form>
-      {pending.total ? (
-        <p className="meta table-summary" role="status">
-          {`${pending.total.toLocaleString("en-GB")} pending${pending.pages > 1 ? ` · page ${pending.page} of ${pending.pages}` : ""}`}
-          {filtered ? (
-            <>
-              {" · "}
-              <Link to="/admin/invitations#pending">Clear filters</Link>
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      {pending.rows.length ? (
-        <ul className="list" aria-labelledby="pending">
-          {pending.rows.map((p) => (
-            <li key={p.id} className="card row">
-              <div>
-                <strong>{p.email}</strong>
-                <div className="meta">
-                  {p.role}
-                  {p.teamName ? ` · ${p.teamName}` : ""} ·{" "}
-                  {p.expired ? `expired ${formatDate(p.expiresAt)}` : `expires ${formatDate(p.expiresAt)}`}
-                </div>
-              </div>
-              <Form method="post" style={{ flex: "0 0 auto" }}>
-                <input type="hidden" name="id" value={p.id} />
-                <button
-                  type="submit"
-                  name="intent"
-                  value="resend"
-                  className="secondary"
-                  disabled={busy}
-                  aria-label={`Resend to ${p.email}`}
-                >
-                  Resend
-                </button>{" "}
-                <button
-                  type="submit"
-                  name="intent"
-                  value="withdraw"
-                  className="danger"
-                  disabled={busy}
-                  aria-label={`Withdraw the invitation for ${p.email}`}
-                >
-                  Withdraw
-                </button>
-              </Form>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <EmptyState title={filtered ? "No pending invitations match" : "No pending invitations"}>
-          {filtered ? <Link to="/admin/invitations#pending">Clear the filters</Link> : "Invitations wait here until they are accepted."}
-        </EmptyState>
-      )}
-      <PageLinks page={pending.page} pages={pending.pages} href={(p) => href({ page: p === 1 ? undefined : p })} />
+      <PendingInvitations pending={pending} query={query} busy={busy} />
     </>
   );
 }
