@@ -4,3 +4,13 @@ export type ShareEventType = (typeof SHARE_EVENT_TYPES)[number];
 
 /** Items in one share: the server's limit and the "Select" mode's cap. */
 export const MAX_SHARE_ITEMS = 10;
+
+/** "My shares" filters: what became of a link. */
+export const SHARE_FILTERS = ["active", "opened", "unopened", "expired", "revoked"] as const;
+export const SHARE_FILTER_LABEL: Record<(typeof SHARE_FILTERS)[number], string> = {
+  active: "Active",
+  opened: "Opened by the buyer",
+  unopened: "Not opened yet",
+  expired: "Expired",
+  revoked: "Revoked",
+};

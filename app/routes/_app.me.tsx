@@ -9,7 +9,7 @@ import { AppError, forbidden } from "~/modules/errors.server";
 import { formAction } from "~/modules/page-errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
-import { countNewlyOpened } from "~/modules/shares/shares.server";
+import { countNewlyOpened } from "~/modules/shares/my-shares.server";
 import { listMyReplies } from "~/modules/notifications/replies.server";
 import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";

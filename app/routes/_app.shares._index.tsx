@@ -2,12 +2,15 @@
 // seller has not seen yet are flagged (the in-app notice); viewing the list marks them seen. Managers
 // also see shares and open rates per team they lead (admins and marketers: every team).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "@/vocabulary/dates";
+import { SHARE_FILTERS, SHARE_FILTER_LABEL } from "@/vocabulary/shares";
+import { PageLinks } from "~/components/page-links";
+import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { sharesByTeam } from "~/modules/shares/engagement.server";
-import { listMyShares, markSharesSeen } from "~/modules/shares/shares.server";
+import { MySharesQuery, countNewlyOpened, listMySharesPage, markSharesSeen } from "~/modules/shares/my-shares.server";
 
 export const meta: MetaFunction = () => [{ title: "My shares · Fieldkit" }];
 
@@ -16,8 +19,10 @@ const DAY_MS = 86_400_000;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const now = new Date();
-  const shares = await listMyShares(context.app.db, { user, now });
-  if (shares.some((s) => s.newlyOpened)) await markSharesSeen(context.app.db, { user, now });
+  const query = MySharesQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  // Counted over every share, not this page: looking at the list marks them all seen.
+  const [list, fresh] = await Promise.all([listMySharesPage(context.app.db, { user, query, now }), countNewlyOpened(context.app.db, user)]);
+  if (fresh) await markSharesSeen(context.app.db, { user, now });
   const teamView = user.role === "seller" ? null : user.role === "manager" ? user.leadsTeamIds : null;
   const teams =
     user.role === "seller"
@@ -27,26 +32,70 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           from: new Date(now.getTime() - 30 * DAY_MS),
           to: new Date(now.getTime() + 60_000),
         });
-  return { shares, teams };
+  return { ...list, query, fresh, teams };
 }
 
 const pct = (r: number | null) => (r === null ? "–" : `${Math.round(r * 100)} %`);
 
 export default function Shares() {
-  const { shares, teams } = useLoaderData<typeof loader>();
-  const fresh = shares.filter((s) => s.newlyOpened);
+  const { shares, total, page, pages, query, fresh, teams } = useLoaderData<typeof loader>();
+  const filtered = Boolean(query.q || query.show);
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...query, page: p === 1 ? undefined : p })) if (v !== undefined) params.set(k, String(v));
+    return `/shares${params.size ? `?${params}` : ""}`;
+  };
+  const freshOnPage = shares.filter((s) => s.newlyOpened);
   return (
     <>
       <h1>My shares</h1>
       <p className="meta">Links you sent to buyers. Share from any item page with “Share with a buyer”.</p>
-      {fresh.length ? (
+      {fresh ? (
         <p className="notice" role="status">
-          {fresh.length === 1
-            ? `Your buyer opened “${fresh[0].items[0]?.title ?? "a share"}”.`
-            : `${fresh.length} shares were opened since you last looked.`}
+          {fresh === 1 && freshOnPage.length === 1
+            ? `Your buyer opened “${freshOnPage[0].items[0]?.title ?? "a share"}”.`
+            : `${fresh} ${fresh === 1 ? "share was" : "shares were"} opened since you last looked.`}
         </p>
       ) : null}
-      {shares.length === 0 ? (
+      {total || filtered ? (
+        <Form method="get" className="row card filters" role="search" aria-label="Find a share" key={JSON.stringify(query)}>
+          <div>
+            <label htmlFor="shares-q">Buyer or item</label>
+            <input id="shares-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={200} placeholder="e.g. Acme or pricing" />
+          </div>
+          <div>
+            <label htmlFor="shares-show">Show</label>
+            <select id="shares-show" name="show" defaultValue={query.show ?? ""}>
+              <option value="">Every share</option>
+              {SHARE_FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {SHARE_FILTER_LABEL[f]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" style={{ flex: "0 0 auto" }}>
+            Find
+          </button>
+        </Form>
+      ) : null}
+      {total ? (
+        <p className="meta" role="status">
+          {total.toLocaleString("en-GB")} {total === 1 ? "share" : "shares"}
+          {pages > 1 ? ` · page ${page} of ${pages}` : ""}
+          {filtered ? (
+            <>
+              {" · "}
+              <Link to="/shares">Show all</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {shares.length === 0 && filtered ? (
+        <EmptyState title="No shares match">
+          <Link to="/shares">Show every share</Link>
+        </EmptyState>
+      ) : shares.length === 0 ? (
         <p className="card">
           No shares yet. Open an item and choose <strong>Share with a buyer</strong> to send it with a link you can track.{" "}
           <Link to="/search">Find content</Link>
@@ -74,6 +123,7 @@ export default function Shares() {
           ))}
         </ul>
       )}
+      <PageLinks page={page} pages={pages} href={href} />
       {teams ? (
         <section aria-labelledby="teams-h">
           <h2 id="teams-h">Shares per team, last 30 days</h2>

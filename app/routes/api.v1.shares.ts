@@ -2,7 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import { createShare, listMyShares, shareJson, getShare } from "~/modules/shares/shares.server";
+import { listMyShares } from "~/modules/shares/my-shares.server";
+import { createShare, shareJson, getShare } from "~/modules/shares/shares.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);

@@ -122,6 +122,15 @@ describeBrowser("sharing with a buyer", () => {
     await entry.getByText(/opened 1× · pages 1–\d+ read · \d+ s · 1 download/).waitFor();
     await page.screenshot({ path: `${SHOTS}/shares-list-phone.png`, fullPage: true });
     await expectNoAxeViolations(page, "my shares");
+    // Before the follow-up call: find the buyer's share by name among the opened ones.
+    await page.getByLabel("Buyer or item").fill("dana");
+    await page.getByLabel("Show").selectOption("opened");
+    await Promise.all([page.waitForURL(/q=dana/), page.getByRole("button", { name: "Find", exact: true }).click()]);
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^1 share( ·|$)/ })
+      .waitFor();
+    expect(await page.locator("ul.share-list > li").allInnerTexts()).toEqual([expect.stringContaining("Dana Buyer")]);
     await page.goto(`/shares/${shareId}`);
     await page
       .getByTestId("share-summary")

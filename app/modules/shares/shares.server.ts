@@ -2,7 +2,7 @@
 // re-send), list, read with engagement, extend and revoke. Only the owner may touch a share; every
 // change is audited in the same transaction.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { items, shareItems, shares } from "@/db/schema";
@@ -264,7 +264,8 @@ export type ShareView = {
   summary: ShareSummary;
 };
 
-async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<ShareView[]> {
+/** Rows as the seller sees them: their items in order, status and engagement summary. */
+export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<ShareView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [itemRows, summaries] = await Promise.all([
@@ -293,42 +294,6 @@ async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<ShareView[]
     items: itemRows.filter((i) => i.shareId === r.id).map(({ shareId: _, ...i }) => i),
     summary: summaries.get(r.id)!,
   }));
-}
-
-export async function listMyShares(db: Db, { user, now = new Date(), limit = 100 }: { user: SessionUser; now?: Date; limit?: number }) {
-  const rows = await db
-    .select()
-    .from(shares)
-    .where(eq(shares.userId, user.id))
-    .orderBy(desc(shares.createdAt), desc(shares.id))
-    .limit(limit);
-  return toViews(db, rows, now);
-}
-
-/** The seller has seen the notices: opens so far stop being "new". */
-export async function markSharesSeen(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }) {
-  await db
-    .update(shares)
-    .set({ seenAt: now })
-    .where(
-      and(
-        eq(shares.userId, user.id),
-        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
-      ),
-    );
-}
-
-export async function countNewlyOpened(db: Db, user: SessionUser): Promise<number> {
-  const [{ n }] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(shares)
-    .where(
-      and(
-        eq(shares.userId, user.id),
-        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
-      ),
-    );
-  return n;
 }
 
 export async function getShare(

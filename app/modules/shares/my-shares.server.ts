@@ -1,0 +1,117 @@
+// A seller's own shares: "My shares", found by buyer or item and by what became of the link, a page at a
+// time, and the opens the seller has not seen yet.
+import { and, count, desc, eq, exists, gt, ilike, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
+import { items, shareItems, shares } from "@/db/schema";
+import { SHARE_FILTERS } from "@/vocabulary/shares";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { urlFilter } from "~/modules/validation.server";
+import { toViews } from "./shares.server";
+
+export const MY_SHARES_PAGE_SIZE = 20;
+
+export const MySharesQuery = z.object({
+  /** Part of the buyer's name or address, or of a shared item's title. */
+  q: urlFilter(z.string().trim().min(1).max(200)),
+  show: urlFilter(z.enum(SHARE_FILTERS)),
+  page: urlFilter(z.coerce.number().int().min(1).max(1000)),
+});
+export type MySharesQuery = z.infer<typeof MySharesQuery>;
+
+function showWhere(show: MySharesQuery["show"], now: Date): SQL | undefined {
+  switch (show) {
+    case "active":
+      return and(isNull(shares.revokedAt), gt(shares.expiresAt, now));
+    case "expired":
+      return and(isNull(shares.revokedAt), lte(shares.expiresAt, now));
+    case "revoked":
+      return isNotNull(shares.revokedAt);
+    case "opened":
+      return isNotNull(shares.firstOpenedAt);
+    case "unopened":
+      return isNull(shares.firstOpenedAt);
+    default:
+      return undefined;
+  }
+}
+
+function mySharesWhere(db: Db, user: SessionUser, query: MySharesQuery, now: Date) {
+  const p = query.q ? containsPattern(query.q) : undefined;
+  return and(
+    eq(shares.userId, user.id),
+    p
+      ? or(
+          ilike(shares.recipientName, p),
+          ilike(shares.recipientEmail, p),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(shareItems)
+              .innerJoin(items, eq(items.id, shareItems.itemId))
+              .where(and(eq(shareItems.shareId, shares.id), ilike(items.title, p))),
+          ),
+        )
+      : undefined,
+    showWhere(query.show, now),
+  );
+}
+
+/** One page of "My shares", newest first, with the count for its pages. */
+export async function listMySharesPage(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: MySharesQuery; now?: Date }) {
+  const page = query.page ?? 1;
+  const where = mySharesWhere(db, user, query, now);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select()
+      .from(shares)
+      .where(where)
+      .orderBy(desc(shares.createdAt), desc(shares.id))
+      .limit(MY_SHARES_PAGE_SIZE)
+      .offset((page - 1) * MY_SHARES_PAGE_SIZE),
+    db.select({ total: count() }).from(shares).where(where),
+  ]);
+  return {
+    shares: await toViews(db, rows, now),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / MY_SHARES_PAGE_SIZE)),
+  };
+}
+
+export async function listMyShares(db: Db, { user, now = new Date(), limit = 100 }: { user: SessionUser; now?: Date; limit?: number }) {
+  const rows = await db
+    .select()
+    .from(shares)
+    .where(eq(shares.userId, user.id))
+    .orderBy(desc(shares.createdAt), desc(shares.id))
+    .limit(limit);
+  return toViews(db, rows, now);
+}
+
+/** The seller has seen the notices: opens so far stop being "new". */
+export async function markSharesSeen(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }) {
+  await db
+    .update(shares)
+    .set({ seenAt: now })
+    .where(
+      and(
+        eq(shares.userId, user.id),
+        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
+      ),
+    );
+}
+
+export async function countNewlyOpened(db: Db, user: SessionUser): Promise<number> {
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(shares)
+    .where(
+      and(
+        eq(shares.userId, user.id),
+        sql`${shares.firstOpenedAt} is not null and (${shares.seenAt} is null or ${shares.seenAt} < ${shares.firstOpenedAt})`,
+      ),
+    );
+  return n;
+}
