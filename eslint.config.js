@@ -5,6 +5,7 @@ import importX from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import tseslint from "typescript-eslint";
+import serverValuesInBrowser from "./lint/server-values-in-browser.js";
 
 // Code that runs in the browser: components, the offline runtime, the service worker, the document shell.
 const BROWSER = ["app/components/**", "app/offline/**", "app/sw/**", "app/styles/**", "app/lib/**", "app/root.tsx", "app/entry.client.tsx"];
@@ -62,6 +63,12 @@ export default tseslint.config(
       "max-lines-per-function": ["error", { max: 150 }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
+  },
+  {
+    // Route modules are browser code too, apart from their loader, action and headers.
+    files: ["app/routes/**/*.{ts,tsx}"],
+    plugins: { fieldkit: { rules: { "server-values-in-browser": serverValuesInBrowser } } },
+    rules: { "fieldkit/server-values-in-browser": "error" },
   },
   {
     // Browser code may not import server code at run time (`import type` is erased and allowed).

@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
-import { AcceptInput, INVALID_INVITE_MESSAGE, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
+import { AcceptInput, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
+import { INVALID_INVITE_MESSAGE } from "@/vocabulary/accounts";
 import { formAction } from "~/modules/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Accept your invitation · Fieldkit" }];

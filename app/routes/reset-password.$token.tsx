@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, SubmitButton } from "~/components/form-fields";
 import { clearSessionCookie } from "~/modules/auth/guard.server";
-import { INVALID_RESET_MESSAGE, NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/password-reset.server";
+import { NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/password-reset.server";
+import { INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
 import { wakeJobs } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
 

@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { teams } from "@/db/schema";
+import { INVALID_INVITE_MESSAGE, INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
 import { TEST_PASSWORD, createUser } from "../setup/app";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, type BrowserContext, type Page } from "../setup/browser";
@@ -82,6 +83,12 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.close();
     return res.text();
   }
+  /** The page still says why once the browser has taken it over: the words must be in its bundle too. */
+  async function expectSentenceAfterHydration(page: Page, sentence: string) {
+    await page.waitForFunction(() => (window as unknown as { __remixRouter?: unknown }).__remixRouter !== undefined);
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByRole("main").innerText()).toContain(sentence);
+  }
   async function ssoSignIn(sub: string): Promise<Page> {
     await context.clearCookies();
     oidc.signInAs(sub);
@@ -145,6 +152,7 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     const again = await page.goto(link);
     expect(again?.status()).toBe(404);
     await page.getByRole("heading", { name: "Invitation not available" }).waitFor();
+    await expectSentenceAfterHydration(page, INVALID_INVITE_MESSAGE);
     await page.close();
   });
 
@@ -169,6 +177,8 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.getByLabel("New password").fill("reset long password");
     await Promise.all([page.waitForURL(/\/login\?reset=done/), page.getByRole("button", { name: "Set new password" }).click()]);
     await page.getByRole("status").filter({ hasText: "Your password has been changed" }).waitFor();
+    await page.goto(linkIn(mail, "/reset-password/"));
+    await expectSentenceAfterHydration(page, INVALID_RESET_MESSAGE);
 
     expect((await fetch(`${base}/api/v1/me`, { headers: { cookie: `fk_session=${oldSession.value}` } })).status).toBe(401);
     await signInWithPassword(page, people.linked, "reset long password");

@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
 import { auditLog, invitations, users } from "@/db/schema";
-import { INVALID_INVITE_MESSAGE } from "~/modules/people/invitations.server";
+import { INVALID_INVITE_MESSAGE } from "@/vocabulary/accounts";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
 import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.invitations";
 import { action as acceptApi } from "~/routes/api.v1.invitations.$token.accept";

@@ -11,6 +11,7 @@ import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "./password.se
 import { takeRateLimit } from "./rate-limit.server";
 import type { SessionUser } from "./session.server";
 import { hashToken, newToken } from "./tokens.server";
+import { INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
 
 export const RESET_TTL_MINUTES = 30;
 const WINDOW_MS = 15 * 60_000;
@@ -31,7 +32,6 @@ export const ResetRequestInput = z.object({
 /** The one answer every reset request gets, whether or not the address has an account. */
 export const RESET_REQUESTED_MESSAGE =
   "If that address has a Fieldkit account, a link to reset its password is on its way. It works once, for 30 minutes.";
-export const INVALID_RESET_MESSAGE = "This reset link is invalid, already used or expired. Ask for a new one.";
 
 export async function requestPasswordReset(
   db: Db,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
 import { invitations, teams, users } from "@/db/schema";
+import { INVALID_INVITE_MESSAGE } from "@/vocabulary/accounts";
 import { ROLES, type Role } from "@/vocabulary/people";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
@@ -17,7 +18,6 @@ import { urlFilter } from "~/modules/validation.server";
 
 export const INVITE_TTL_DAYS = 7;
 /** Every failure to use a link answers this, so a link tells nobody whether an address has an account. */
-export const INVALID_INVITE_MESSAGE = "This invitation link is invalid, already used, withdrawn or expired. Ask an admin for a new one.";
 /** Marks an account that has no password (SSO-only); no scrypt hash ever looks like it. */
 export const NO_PASSWORD = "!none";
 
