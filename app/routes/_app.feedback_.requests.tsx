@@ -6,6 +6,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
+import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction } from "~/modules/feedback/inbox.server";
@@ -23,8 +24,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const show = SHOW.find((s) => s === params.get("show")) ?? "open";
   const page = pageNumber(params.get("page"));
-  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, page });
-  return { show, ...list };
+  const q = (params.get("q") ?? "").trim().slice(0, 200);
+  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, q: q || undefined, page });
+  return { show, q, ...list };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -37,17 +39,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Requests() {
-  const { show, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const { show, q, rows, total, page, pages } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   const href = (p: number) =>
-    `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(p > 1 ? { page: String(p) } : {}) })}`;
+    `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
     <>
       <div className="row heading-row">
         <h1>Content requests</h1>
         <Link to="/feedback">Feedback inbox</Link>
       </div>
-      <Form method="get" className="inbox-filters" key={show} role="search" aria-label="Filter requests">
+      <Form method="get" className="inbox-filters" key={`${show}|${q}`} role="search" aria-label="Filter requests">
+        <div>
+          <label htmlFor="req-q">Search requests</label>
+          <input id="req-q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="What was asked, or who asked" />
+        </div>
         <div>
           <label htmlFor="req-show">Show</label>
           <select id="req-show" name="show" defaultValue={show}>
@@ -66,7 +72,13 @@ export default function Requests() {
           : `${total.toLocaleString("en-GB")} ${total === 1 ? "request" : "requests"}${pages > 1 ? ` · page ${page} of ${pages}` : ""}`}
       </p>
       {rows.length === 0 ? (
-        <EmptyState title="No requests">When sellers can't find something, their requests appear here.</EmptyState>
+        q ? (
+          <EmptyState title="No requests match">
+            <Link to={show === "open" ? "/feedback/requests" : `/feedback/requests?show=${show}`}>Clear the search</Link>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No requests">When sellers can't find something, their requests appear here.</EmptyState>
+        )
       ) : (
         <ul className="list">
           {rows.map((r) => (
@@ -121,15 +133,7 @@ export default function Requests() {
           ))}
         </ul>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="pager">
-          {page > 1 ? <Link to={href(page - 1)}>← Previous</Link> : <span aria-hidden="true" />}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={href(page + 1)}>Next →</Link> : <span aria-hidden="true" />}
-        </nav>
-      ) : null}
+      <PageLinks page={page} pages={pages} href={href} />
     </>
   );
 }

@@ -116,6 +116,15 @@ describeBrowser("the feedback loop", () => {
     await expectNoAxeViolations(page, "my requests");
     expect(errors).toEqual([]);
     await page.close();
+
+    // Marketing finds it among the requests by a word of it.
+    const desk = await as("marketer@demo.test");
+    await desk.goto("/feedback/requests");
+    await desk.getByLabel("Search requests").fill("hospital");
+    await Promise.all([desk.waitForURL(/q=hospital/), desk.getByRole("button", { name: "Apply" }).click()]);
+    await desk.getByRole("heading", { name: /A one-page pricing sheet for hospital buyers/ }).waitFor();
+    await expectNoAxeViolations(desk, "content requests, searched");
+    await desk.close();
   });
 
   it("shows a manager the shared alignment KPIs for the teams they lead", async () => {

@@ -116,6 +116,25 @@ describe("content requests page", () => {
     expect((await requests("?show=all")).total).toBe(await n(sql`select count(*)::int as n from content_requests`));
   });
 
+  it("finds requests by part of what was asked, of the empty search, or of the requester's name", async () => {
+    const word = rowsOf<{ text: string }>(await app.db.execute(sql`select text from content_requests order by created_at limit 1`))[0]
+      .text.split(/\s+/)
+      .find((w) => w.length >= 5)!;
+    const expected = await n(
+      sql`select count(*)::int as n from content_requests c join users u on u.id = c.user_id
+          where c.text ilike ${`%${word}%`} or c.query ilike ${`%${word}%`} or u.name ilike ${`%${word}%`}`,
+    );
+    const found = await requests(`?show=all&q=${encodeURIComponent(word.toUpperCase())}`);
+    expect(found.total).toBe(expected);
+    expect(found.total).toBeGreaterThan(0);
+    const byName = await requests("?show=all&q=sam seller");
+    expect(byName.total).toBeGreaterThan(0);
+    for (const r of byName.rows) expect(r.requester).toBe("Sam Seller");
+    expect((await requests(`?show=all&q=${encodeURIComponent("%_")}`)).total).toBe(0);
+    // As typed, for the form and the page links.
+    expect(found.q).toBe(word.toUpperCase());
+  });
+
   it("moves a request along, and refuses the inbox's rating actions", async () => {
     const [target] = (await requests()).rows;
     const ok = await run(

@@ -1,7 +1,8 @@
 // "Request content": what the field could not find, its status, and the item that answered it.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import { contentRequests, feedbackReplies, items, teams, users } from "@/db/schema";
 import { REQUEST_STATUSES, type RequestStatus } from "@/vocabulary/feedback";
 import { UUID_SOURCE, isUuid } from "@/vocabulary/ids";
@@ -157,14 +158,32 @@ export async function listRequests(
   return withReplies(db, rows.map(toView));
 }
 
-/** One page of marketing's request list (the Requests page): open ones oldest first, closed newest first. */
+/**
+ * One page of marketing's request list (the Requests page): open ones oldest first, closed newest first;
+ * `q` finds part of what was asked, of the search that came up empty, or of the requester's name.
+ */
 export async function listRequestPage(
   db: Db,
-  { user, status, page = 1, pageSize = 20 }: { user: SessionUser; status?: RequestStatus | "open"; page?: number; pageSize?: number },
+  {
+    user,
+    status,
+    q,
+    page = 1,
+    pageSize = 20,
+  }: { user: SessionUser; status?: RequestStatus | "open"; q?: string; page?: number; pageSize?: number },
 ): Promise<{ rows: RequestView[]; total: number; page: number; pages: number }> {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
-  const where =
-    status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined;
+  const p = q ? containsPattern(q) : undefined;
+  const where = and(
+    status === "open" ? inArray(contentRequests.status, ["new", "planned"]) : status ? eq(contentRequests.status, status) : undefined,
+    p
+      ? or(
+          ilike(contentRequests.text, p),
+          ilike(contentRequests.query, p),
+          sql`exists (select 1 from ${users} u where u.id = ${contentRequests.userId} and u.name ilike ${p})`,
+        )
+      : undefined,
+  );
   const oldestFirst = status === "open" || status === "new" || status === "planned";
   const [rows, [{ total }]] = await Promise.all([
     db
