@@ -2,7 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import { createUser, listPeople } from "~/modules/people/users.server";
+import { listPeople } from "~/modules/people/directory.server";
+import { createUser } from "~/modules/people/users.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request, ["admin"]);

@@ -132,10 +132,18 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     await page.getByRole("button", { name: "Find", exact: true }).click();
     await page.waitForURL((url) => url.searchParams.has("q"));
     const messages = page.getByRole("list", { name: "Messages, newest first" }).getByRole("listitem");
-    // The job marks it sent just after the SMTP server took it: the page may be a moment early.
-    for (let tries = 0; !(await messages.first().textContent())?.includes("Sent") && tries < 20; tries++) await page.reload();
-    expect(await messages.count()).toBe(1);
-    expect(await messages.first().textContent()).toMatch(new RegExp(`invited.*to ${invitee.replace(/\./g, "\\.")}.*Sent`, "s"));
+    // The list may still be the one before the search for a moment after the address changed, and the job
+    // marks the message sent just after the SMTP server took it: look again until both have happened.
+    await expect
+      .poll(
+        async () => {
+          const texts = await messages.allInnerTexts();
+          if (texts.length !== 1 || !texts[0].includes("Sent")) await page.reload();
+          return texts;
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([expect.stringMatching(new RegExp(`invited.*to ${invitee.replace(/\./g, "\\.")}.*Sent`, "s"))]);
     await expectNoAxeViolations(page, "outgoing mail, searched");
     await page.getByLabel("Status").selectOption("failed");
     await page.getByRole("button", { name: "Find", exact: true }).click();

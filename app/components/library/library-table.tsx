@@ -4,6 +4,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
+import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 
 const SORT_TEXT: Record<string, string> = {
@@ -153,27 +154,7 @@ export function LibraryTable(props: LibraryTableProps) {
           </table>
         </div>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="pager">
-          {page > 1 ? (
-            <Link to={hrefWith(props, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">
-              ← Previous
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? (
-            <Link to={hrefWith(props, { page: page + 1 })} rel="next">
-              Next →
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-        </nav>
-      ) : null}
+      <PageLinks page={page} pages={pages} href={(p) => hrefWith(props, { page: p === 1 ? undefined : p })} />
     </section>
   );
 }

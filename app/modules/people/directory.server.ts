@@ -9,7 +9,7 @@ import { UUID_PATTERN } from "@/vocabulary/ids";
 import { ROLES } from "@/vocabulary/people";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { urlFilter } from "~/modules/validation.server";
-import { forbidden } from "~/modules/errors.server";
+import { requireAdmin } from "./users.server";
 
 export const PEOPLE_PAGE_SIZE = 50;
 const MAX_PAGE = 1000;
@@ -28,9 +28,24 @@ export const PeopleQuery = z.object({
 export type PeopleQuery = z.infer<typeof PeopleQuery>;
 
 const SORT_COLUMN = { name: users.name, email: users.email, role: users.role, team: teams.name } as const;
+const PERSON = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  teamId: users.teamId,
+  teamName: teams.name,
+  active: users.active,
+};
+
+/** Everyone, by name: `GET /api/v1/users`, for scripts that sync an org chart. */
+export async function listPeople(db: Db, { actor }: { actor: SessionUser }) {
+  requireAdmin(actor);
+  return db.select(PERSON).from(users).leftJoin(teams, eq(teams.id, users.teamId)).orderBy(asc(users.name), asc(users.id));
+}
 
 export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionUser; query: PeopleQuery }) {
-  if (actor.role !== "admin") throw forbidden("Only admins manage people and teams.");
+  requireAdmin(actor);
   const conditions: (SQL | undefined)[] = [];
   if (query.q) {
     const p = containsPattern(query.q);
@@ -46,15 +61,7 @@ export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionU
   const sortBy = SORT_COLUMN[query.sort ?? "name"];
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: users.role,
-        teamId: users.teamId,
-        teamName: teams.name,
-        active: users.active,
-      })
+      .select(PERSON)
       .from(users)
       .leftJoin(teams, eq(teams.id, users.teamId))
       .where(where)

@@ -9,7 +9,7 @@ import { endAllSessions, type SessionUser } from "~/modules/auth/session.server"
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 
-function requireAdmin(actor: SessionUser) {
+export function requireAdmin(actor: SessionUser) {
   if (actor.role !== "admin") throw forbidden("Only admins manage people and teams.");
 }
 
@@ -36,23 +36,6 @@ export const UpdateUserInput = z.object({
   teamId: uuidOrEmpty.optional(),
   active: z.boolean().optional(),
 });
-
-export async function listPeople(db: Db, { actor }: { actor: SessionUser }) {
-  requireAdmin(actor);
-  return db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      teamId: users.teamId,
-      teamName: teams.name,
-      active: users.active,
-    })
-    .from(users)
-    .leftJoin(teams, eq(teams.id, users.teamId))
-    .orderBy(asc(users.name));
-}
 
 export async function listTeams(db: Db) {
   return db
