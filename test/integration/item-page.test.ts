@@ -82,4 +82,13 @@ describe("the seller's item page", () => {
     expect(desk).toMatchObject({ desk: true, feedback: null });
     expect(desk.versions.length).toBe(1);
   });
+
+  it("shows an item with no version yet as having none, to the seller and the desk alike", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const bare = await createItem(app, { versions: 0 });
+    for (const cookie of [await cookieFor(app, (await createUser(app, { role: "seller" })).id), await cookieFor(app, marketer.id)]) {
+      const shown = (await page(cookie, bare.id)) as any;
+      expect(shown).toMatchObject({ item: { id: bare.id }, current: null, html: null });
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { notFound } from "~/modules/errors.server";
 import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "~/modules/feedback/item-feedback.server";
 import { seesWholeLibrary, visibilityParams, visibleItemsWhereForViewer, visibleItemsWherePrepared } from "./audience.server";
 import { isUuid } from "@/vocabulary/ids";
-import { itemDetailFrom, versionsAndHistory } from "./item-detail.server";
+import { VERSION_COLUMNS, itemDetailFrom, versionsAndHistory } from "./item-detail.server";
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
@@ -27,7 +27,7 @@ function buildStatement(db: Db, mode: Mode) {
     .select({
       viewerId,
       item: items,
-      current: itemVersions,
+      current: VERSION_COLUMNS,
       ownerName: users.name,
       tags: itemTagsJson(),
       audiences: itemAudiencesJson(),
