@@ -15,6 +15,7 @@ import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { admitFile } from "./create-item.server";
 import { isMessagingType } from "./publishing-input.server";
 import { isUuid } from "@/vocabulary/ids";
+import { VERSION_COLUMNS } from "./item-detail.server";
 import { requirePublisher, requireServices } from "./publisher.server";
 import type { ReceivedFile } from "./upload.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
@@ -101,8 +102,9 @@ async function versionFor(app: AppContext, user: SessionUser, itemId: string, ve
     .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
     .limit(1);
   if (!item) throw missing;
+  // Without the extracted text: every page image of a document in view comes through here.
   const [latest] = await app.db
-    .select()
+    .select(VERSION_COLUMNS)
     .from(itemVersions)
     .where(eq(itemVersions.itemId, itemId))
     .orderBy(desc(itemVersions.number))
@@ -111,7 +113,7 @@ async function versionFor(app: AppContext, user: SessionUser, itemId: string, ve
   if (versionNumber === undefined || versionNumber === latest.number) return latest;
   if (!seesWholeLibrary(user)) throw notFound("Only the current version is available.");
   const [older] = await app.db
-    .select()
+    .select(VERSION_COLUMNS)
     .from(itemVersions)
     .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.number, versionNumber)))
     .limit(1);
