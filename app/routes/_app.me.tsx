@@ -79,7 +79,7 @@ export default function Me() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
-    <>
+    <div className="narrow-page">
       <h1>{user.name}</h1>
       <dl className="card facts">
         <dt>Email</dt>
@@ -172,6 +172,6 @@ export default function Me() {
           </button>
         </Form>
       </div>
-    </>
+    </div>
   );
 }

@@ -32,7 +32,7 @@ export default function NewRequest() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
-    <>
+    <div className="narrow-page">
       <h1>Request content</h1>
       <p className="meta">Tell marketing what you needed and couldn't find. You'll see their answer under My requests.</p>
       <Form method="post" className="card">
@@ -67,7 +67,7 @@ export default function NewRequest() {
           </button>
         </p>
       </Form>
-    </>
+    </div>
   );
 }
 
