@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createTeam, createUser, listTeams, updateUser } from "~/modules/people/users.server";
-import { PeopleQuery, listManagers, listPeoplePage } from "~/modules/people/directory.server";
+import { PeopleQuery, listPeoplePage } from "~/modules/people/directory.server";
 import { mailTrouble } from "~/modules/mail/mail.server";
 import { AddPersonForm, PeopleTable, TeamsSection } from "~/components/admin/people";
 import { ROLES } from "@/vocabulary/people";
@@ -14,13 +14,12 @@ export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const query = PeopleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [people, teams, managers, mail] = await Promise.all([
+  const [people, teams, mail] = await Promise.all([
     listPeoplePage(context.app.db, { actor, query }),
     listTeams(context.app.db),
-    listManagers(context.app.db),
     mailTrouble(context.app.db),
   ]);
-  return { people, query, teams, managers, me: actor.id, mailFailed: mail.failed };
+  return { people, query, teams, me: actor.id, mailFailed: mail.failed };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -62,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { people, query, teams, managers, me, mailFailed } = useLoaderData<typeof loader>();
+  const { people, query, teams, me, mailFailed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const message = (intent: string) =>
@@ -102,7 +101,7 @@ export default function Admin() {
 
       <h2 id="teams">Teams</h2>
       {message("create-team")}
-      <TeamsSection managers={managers} teams={teams} busy={busy} />
+      <TeamsSection teams={teams} busy={busy} />
     </>
   );
 }

@@ -1,8 +1,9 @@
 // The admin's people list at the size of a real sales org: found by part of a name or address, filtered,
 // sorted and paged by the database, with the page the same size at any head count.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "@/db/schema";
-import { loader as adminLoader } from "~/routes/_app.admin._index";
+import { eq } from "drizzle-orm";
+import { teamLeads, teams, users } from "@/db/schema";
+import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin._index";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -34,11 +35,11 @@ type Page = Awaited<ReturnType<typeof adminLoader>>;
 const load = async (query: string) => (await adminLoader(routeArgs(app, request(`/admin?${query}`, { cookie })) as never)) as Page;
 
 describe("the admin's people list", () => {
-  it("pages through everyone 50 at a time, by name, without repeating or missing anyone", async () => {
+  it("pages through everyone 25 at a time, by name, without repeating or missing anyone", async () => {
     const seen: string[] = [];
     const first = await load("q=Directory Person");
-    expect(first.people).toMatchObject({ total: N, pages: 3, page: 1, pageSize: 50 });
-    for (let page = 1; page <= 3; page++) seen.push(...(await load(`q=directory person&page=${page}`)).people.rows.map((r) => r.name));
+    expect(first.people).toMatchObject({ total: N, pages: 6, page: 1, pageSize: 25 });
+    for (let page = 1; page <= 6; page++) seen.push(...(await load(`q=directory person&page=${page}`)).people.rows.map((r) => r.name));
     expect(seen).toEqual(Array.from({ length: N }, (_, i) => `Directory Person ${String(i).padStart(3, "0")}`));
   });
 
@@ -67,7 +68,7 @@ describe("the admin's people list", () => {
   it("sorts by email, role or team either way, people in no team last", async () => {
     const byEmail = (await load("q=directory person&sort=email&dir=desc")).people.rows.map((r) => r.email);
     expect(byEmail[0]).toBe("person129@directory.test");
-    const byTeam = (await load("q=directory person&sort=team&page=3")).people.rows;
+    const byTeam = (await load("q=directory person&sort=team&page=6")).people.rows;
     expect(byTeam.at(-1)!.teamId).toBeNull();
     const byTeamFirst = (await load("q=directory person&sort=team")).people.rows;
     expect(byTeamFirst[0].teamName).toBe("Directory East");
@@ -79,8 +80,35 @@ describe("the admin's people list", () => {
   it("drops nonsense in the address instead of failing, and keeps the page small at any page number", async () => {
     const page = await load(`q=${"x".repeat(5000)}&role=owner&team=drop%20table&status=maybe&sort=salary&dir=up&page=-3`);
     expect(page.query).toEqual({});
-    expect(page.people.rows.length).toBeLessThanOrEqual(50);
+    expect(page.people.rows.length).toBeLessThanOrEqual(25);
     expect((await load("q=directory&page=999")).people.rows).toEqual([]);
+  });
+
+  it("names a new team's manager by email, and creates nothing when the address is unknown or not a manager's", async () => {
+    const post = async (form: Record<string, string>) =>
+      (await respond(() =>
+        adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "create-team", ...form } })) as never),
+      )) as any;
+    const made = await post({ name: "Directory North", leadEmail: "PERSON013@directory.test" });
+    expect(made.ok).toBe("Created team Directory North.");
+    const [north] = await app.db.select().from(teams).where(eq(teams.name, "Directory North"));
+    const leads = await app.db.select().from(teamLeads).where(eq(teamLeads.teamId, north.id));
+    const [person13] = await app.db.select().from(users).where(eq(users.email, "person013@directory.test"));
+    expect(leads.map((l) => l.userId)).toEqual([person13.id]);
+    for (const [leadEmail, message] of [
+      ["nobody@directory.test", /Nobody here has the address/],
+      ["person001@directory.test", /Only managers can lead a team/],
+    ] as const) {
+      const refused = await post({ name: `Directory ${leadEmail}`, leadEmail });
+      expect(refused.data.formError).toMatch(message);
+      expect(refused.init.status).toBe(422);
+      expect(
+        await app.db
+          .select()
+          .from(teams)
+          .where(eq(teams.name, `Directory ${leadEmail}`)),
+      ).toEqual([]);
+    }
   });
 
   it("is for admins only", async () => {

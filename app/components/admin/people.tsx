@@ -238,7 +238,7 @@ export function AddPersonForm({ teams, busy }: { teams: Team[]; busy: boolean })
   );
 }
 
-export function TeamsSection({ managers, teams, busy }: { managers: { id: string; name: string }[]; teams: Team[]; busy: boolean }) {
+export function TeamsSection({ teams, busy }: { teams: Team[]; busy: boolean }) {
   return (
     <>
       <ul className="list">
@@ -263,15 +263,8 @@ export function TeamsSection({ managers, teams, busy }: { managers: { id: string
             <input id="team-region" name="region" maxLength={40} />
           </div>
           <div>
-            <label htmlFor="team-lead">Manager</label>
-            <select id="team-lead" name="leadId" defaultValue="">
-              <option value="">None yet</option>
-              {managers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            <label htmlFor="team-lead">Manager's email (optional)</label>
+            <input id="team-lead" name="leadEmail" type="email" maxLength={254} autoComplete="off" />
           </div>
         </div>
         <p>

@@ -113,11 +113,27 @@ export const NewTeamInput = z.object({
   name: z.string().trim().min(1, "Team name is required.").max(80),
   region: z.string().trim().max(40).optional(),
   leadId: uuidOrEmpty.optional(),
+  /** The lead by address: what an admin knows in an org of hundreds of managers. */
+  leadEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export async function createTeam(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
   const data = NewTeamInput.parse(input);
+  // The lead is checked before the team exists, so a mistyped address creates nothing.
+  let leadId = data.leadId ?? null;
+  if (data.leadEmail) {
+    const [lead] = await db.select({ id: users.id, role: users.role }).from(users).where(eq(users.email, data.leadEmail));
+    if (!lead) throw new AppError("unprocessable", `Nobody here has the address ${data.leadEmail}.`);
+    if (lead.role !== "manager") throw new AppError("unprocessable", "Only managers can lead a team.");
+    leadId = lead.id;
+  }
   const [team] = await db
     .insert(teams)
     .values({ name: data.name, region: data.region || null })
@@ -131,7 +147,7 @@ export async function createTeam(db: Db, { actor, input }: { actor: SessionUser;
     targetId: team.id,
     details: { name: team.name, region: team.region },
   });
-  if (data.leadId) await setTeamLead(db, { actor, teamId: team.id, userId: data.leadId });
+  if (leadId) await setTeamLead(db, { actor, teamId: team.id, userId: leadId });
   return team;
 }
 
