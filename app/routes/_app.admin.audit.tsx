@@ -70,10 +70,8 @@ export default function AuditLog() {
           <label htmlFor="target">Target id</label>
           <input id="target" name="target" defaultValue={query.target} placeholder="e.g. an item's id" />
         </div>
-        <button type="submit" style={{ flex: "0 0 auto" }}>
-          Filter
-        </button>
-        <a className="button secondary" href={csvHref} download style={{ flex: "0 0 auto" }}>
+        <button type="submit">Filter</button>
+        <a className="button secondary" href={csvHref} download>
           Download CSV
         </a>
       </Form>

@@ -56,11 +56,9 @@ export default function Mail() {
             ))}
           </select>
         </div>
-        <button type="submit" style={{ flex: "0 0 auto" }}>
-          Find
-        </button>
+        <button type="submit">Find</button>
         {filtered ? (
-          <Link to="/admin/mail" className="button secondary" style={{ flex: "0 0 auto" }}>
+          <Link to="/admin/mail" className="button secondary">
             Show all
           </Link>
         ) : null}

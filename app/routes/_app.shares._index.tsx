@@ -74,9 +74,7 @@ export default function Shares() {
               ))}
             </select>
           </div>
-          <button type="submit" style={{ flex: "0 0 auto" }}>
-            Find
-          </button>
+          <button type="submit">Find</button>
         </Form>
       ) : null}
       {total ? (

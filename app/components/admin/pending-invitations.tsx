@@ -42,9 +42,7 @@ export function PendingInvitations({ pending, query, busy }: { pending: Pending;
             <option value="expired">Expired</option>
           </select>
         </div>
-        <button type="submit" style={{ flex: "0 0 auto" }}>
-          Find
-        </button>
+        <button type="submit">Find</button>
       </Form>
       {pending.total ? (
         <p className="meta table-summary" role="status">

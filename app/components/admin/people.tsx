@@ -201,9 +201,7 @@ function PeopleFilters({ query, teams }: { query: Query; teams: Team[] }) {
       </div>
       {query.sort ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir ? <input type="hidden" name="dir" value={query.dir} /> : null}
-      <button type="submit" style={{ flex: "0 0 auto" }}>
-        Find
-      </button>
+      <button type="submit">Find</button>
     </Form>
   );
 }
