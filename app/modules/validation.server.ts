@@ -6,20 +6,16 @@ import { UUID_PATTERN } from "@/vocabulary/ids";
 
 export { ZodError } from "zod";
 
-/** A `?page=` number: 1 when missing or nonsense, at most 1,000 (deeper pages are a search's job). */
-export const pageNumber = (value: unknown) =>
-  z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .catch(1)
-    .parse(value ?? 1);
-
 /** A filter read from an address: empty is unset, and a bad value in a hand-edited URL drops that filter
  * rather than failing the page. */
 export const urlFilter = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
+
+/** A `?page=` number in a list's filters: at most 1,000 (deeper pages are a search's job); unset when missing or nonsense. */
+export const urlPage = urlFilter(z.coerce.number().int().min(1).max(1000));
+
+/** A `?page=` number on its own: 1 when missing or nonsense. */
+export const pageNumber = (value: unknown) => urlPage.parse(value) ?? 1;
 
 /** A string field that must be a UUID, with the message a user sees otherwise. */
 export const uuidSchema = (message = "must be a UUID") => z.string().regex(UUID_PATTERN, message);

@@ -10,6 +10,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction, listInbox, paneOrNull, parseInboxQuery } from "~/modules/feedback/inbox.server";
 import { REASON_LABEL } from "@/vocabulary/feedback";
+import { addressWith } from "~/lib/address";
 
 export const meta: MetaFunction = () => [{ title: "Feedback inbox · Fieldkit" }];
 
@@ -30,12 +31,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** This page's URL with some parameters changed (undefined removes one). */
-function hrefWith(query: Record<string, string | number | undefined>, change: Record<string, string | number | undefined>) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
-  const s = params.toString();
-  return s ? `/feedback?${s}` : "/feedback";
-}
+const hrefWith = (query: Record<string, string | number | undefined>, change: Record<string, string | number | undefined>) =>
+  addressWith("/feedback", query, change);
 
 export default function FeedbackInbox() {
   const { query, rows, total, page, pages, item, pane } = useLoaderData<typeof loader>();

@@ -11,6 +11,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { sharesByTeam } from "~/modules/shares/engagement.server";
 import { MySharesQuery, countNewlyOpened, listMySharesPage, markSharesSeen } from "~/modules/shares/my-shares.server";
+import { addressWith } from "~/lib/address";
 
 export const meta: MetaFunction = () => [{ title: "My shares · Fieldkit" }];
 
@@ -40,11 +41,7 @@ const pct = (r: number | null) => (r === null ? "–" : `${Math.round(r * 100)} 
 export default function Shares() {
   const { shares, total, page, pages, query, fresh, teams } = useLoaderData<typeof loader>();
   const filtered = Boolean(query.q || query.show);
-  const href = (p: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...query, page: p === 1 ? undefined : p })) if (v !== undefined) params.set(k, String(v));
-    return `/shares${params.size ? `?${params}` : ""}`;
-  };
+  const href = (p: number) => addressWith("/shares", query, { page: p === 1 ? undefined : p });
   const freshOnPage = shares.filter((s) => s.newlyOpened);
   return (
     <>

@@ -4,6 +4,7 @@ import { Form, Link } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
 
 type Query = { q?: string; state?: string; page?: number };
 type Pending = {
@@ -15,11 +16,8 @@ type Pending = {
 
 export function PendingInvitations({ pending, query, busy }: { pending: Pending; query: Query; busy: boolean }) {
   const filtered = Boolean(query.q || query.state);
-  const href = (change: Partial<Record<keyof Query, string | number | undefined>>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
-    return `/admin/invitations${params.size ? `?${params}` : ""}#pending`;
-  };
+  const href = (change: Partial<Record<keyof Query, string | number | undefined>>) =>
+    `${addressWith("/admin/invitations", query, change)}#pending`;
   return (
     <>
       <Form

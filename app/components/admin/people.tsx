@@ -5,6 +5,7 @@ import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
 
 type Person = { id: string; name: string; email: string; role: string; teamId: string | null; active: boolean };
 type Team = { id: string; name: string; region: string | null; members: number };
@@ -22,12 +23,7 @@ export type PeopleTableProps = {
 };
 
 /** This page's address with some of its parameters changed (undefined or "" removes one). */
-function hrefWith(query: Query, change: Record<string, string | number | undefined>) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
-  const s = params.toString();
-  return s ? `/admin?${s}` : "/admin";
-}
+const hrefWith = (query: Query, change: Record<string, string | number | undefined>) => addressWith("/admin", query, change);
 
 export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, me, busy }: PeopleTableProps) {
   const loading = useNavigation().state === "loading";

@@ -6,6 +6,7 @@ import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
 
 const SORT_TEXT: Record<string, string> = {
   updated: "Last updated",
@@ -59,10 +60,7 @@ const ADVANCED = ["type", "tag", "owner", "audience", "expiring", "sort", "dir"]
 
 /** A URL for this table with some parameters changed (an empty value removes one). */
 function hrefWith(props: Pick<LibraryTableProps, "query" | "keep">, change: Record<string, string | number | undefined>) {
-  const params = new URLSearchParams(props.keep);
-  for (const [k, v] of Object.entries({ ...props.query, ...change })) if (v !== undefined && v !== "") params.set(k, String(v));
-  const s = params.toString();
-  return s ? `/library?${s}` : "/library";
+  return addressWith("/library", props.keep, props.query, change);
 }
 
 export function LibraryTable(props: LibraryTableProps) {

@@ -10,7 +10,7 @@ import { UUID_PATTERN } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary } from "~/modules/library/audience.server";
-import { ZodError } from "~/modules/validation.server";
+import { ZodError, urlFilter, urlPage } from "~/modules/validation.server";
 import { reopenRating, replyToRating, resolveRating } from "./ratings.server";
 import { RequestUpdate, updateRequest } from "./requests.server";
 
@@ -18,16 +18,14 @@ export const INBOX_PAGE_SIZE = 25;
 export const INBOX_SHOW = ["unanswered", "replied", "resolved", "all"] as const;
 export type InboxShow = (typeof INBOX_SHOW)[number];
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional()).catch(undefined);
-
 export const InboxQuery = z.object({
   // `open` was the old default view's name (before "unanswered" and "replied" split it): same rows as both.
   show: z.preprocess((v) => (v === "open" ? undefined : v), z.enum(INBOX_SHOW).optional()).catch(undefined),
-  item: optional(z.string().regex(UUID_PATTERN)),
-  reason: optional(z.union([z.enum(RATING_REASONS), z.literal("none")])),
-  page: optional(z.coerce.number().int().min(1).max(1000)),
+  item: urlFilter(z.string().regex(UUID_PATTERN)),
+  reason: urlFilter(z.union([z.enum(RATING_REASONS), z.literal("none")])),
+  page: urlPage,
   /** The rating shown in the detail pane. */
-  open: optional(z.string().regex(UUID_PATTERN)),
+  open: urlFilter(z.string().regex(UUID_PATTERN)),
 });
 export type InboxQuery = z.infer<typeof InboxQuery>;
 export const parseInboxQuery = (params: URLSearchParams) => InboxQuery.parse(Object.fromEntries(params));

@@ -2,7 +2,7 @@
 // by the durable job queue (retries with backoff), with the outcome kept for admins to read.
 // Without SMTP_URL the "delivery" keeps the message in the local outbox, so the embedded default
 // needs no mail server.
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import nodemailer from "nodemailer";
 import { z } from "zod";
@@ -134,7 +134,7 @@ export async function listMail(
     .where(
       and(
         status ? eq(mailMessages.status, status) : undefined,
-        pattern ? or(sql`${mailMessages.to} ilike ${pattern}`, sql`${mailMessages.subject} ilike ${pattern}`) : undefined,
+        pattern ? or(ilike(mailMessages.to, pattern), ilike(mailMessages.subject, pattern)) : undefined,
         before ? lt(mailMessages.id, before) : undefined,
       ),
     )

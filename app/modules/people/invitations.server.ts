@@ -14,7 +14,7 @@ import { createSession, type SessionUser } from "~/modules/auth/session.server";
 import { hashToken, newToken } from "~/modules/auth/tokens.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
-import { urlFilter } from "~/modules/validation.server";
+import { urlFilter, urlPage } from "~/modules/validation.server";
 
 export const INVITE_TTL_DAYS = 7;
 /** Every failure to use a link answers this, so a link tells nobody whether an address has an account. */
@@ -153,7 +153,7 @@ export const PENDING_PAGE_SIZE = 50;
 export const PendingQuery = z.object({
   q: urlFilter(z.string().trim().min(1).max(254)),
   state: urlFilter(z.enum(["waiting", "expired"])),
-  page: urlFilter(z.coerce.number().int().min(1).max(1000)),
+  page: urlPage,
 });
 export type PendingQuery = z.infer<typeof PendingQuery>;
 

@@ -7,7 +7,7 @@ import { containsPattern } from "@/db/sql";
 import { items, shareItems, shares } from "@/db/schema";
 import { SHARE_FILTERS } from "@/vocabulary/shares";
 import type { SessionUser } from "~/modules/auth/session.server";
-import { urlFilter } from "~/modules/validation.server";
+import { urlFilter, urlPage } from "~/modules/validation.server";
 import { toViews } from "./shares.server";
 
 export const MY_SHARES_PAGE_SIZE = 20;
@@ -16,7 +16,7 @@ export const MySharesQuery = z.object({
   /** Part of the buyer's name or address, or of a shared item's title. */
   q: urlFilter(z.string().trim().min(1).max(200)),
   show: urlFilter(z.enum(SHARE_FILTERS)),
-  page: urlFilter(z.coerce.number().int().min(1).max(1000)),
+  page: urlPage,
 });
 export type MySharesQuery = z.infer<typeof MySharesQuery>;
 
