@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -12,6 +11,7 @@ import { builtCss } from "./components/app-styles.server";
 import styles from "./styles/app.css";
 import { isUnavailable, unavailableResponse } from "./modules/errors.server";
 import { deferModuleScripts } from "./modules/document-scripts.server";
+import { coalescePerTurn } from "./modules/document-stream.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -43,7 +43,10 @@ export default function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = coalescePerTurn();
+          // The render is done once React ends the stream: its abort timer would otherwise hold the whole
+          // request (tree, data, document) in memory for seconds after the response has gone.
+          body.once("finish", () => clearTimeout(abortTimer));
           // NOTE: production only: in development React would warn about every rewritten tag on hydration.
           const out =
             process.env.NODE_ENV === "production"
@@ -60,7 +63,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY + 1_000);
+    const abortTimer = setTimeout(abort, ABORT_DELAY + 1_000);
   });
 }
 
