@@ -77,15 +77,17 @@ export function Shell({
           Fieldkit
         </Link>
         <NetworkStatus />
-        <span className="who">
-          {user.name} · {user.role}
+        <span className="who" title={`${user.name} · ${user.role}`}>
+          {user.name}
+          <span className="who-role"> · {user.role}</span>
         </span>
         <NotificationsLink count={notifications} />
         <ThemeToggle />
         {seller ? null : (
           <Form method="post" action="/logout">
-            <button type="submit" className="secondary" style={{ minHeight: 36 }}>
-              Sign out
+            <button type="submit" className="secondary sign-out">
+              {icon("M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9")}
+              <span className="sign-out-label">Sign out</span>
             </button>
           </Form>
         )}

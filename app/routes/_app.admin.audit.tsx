@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
 import { EmptyState } from "~/components/shell";
 import { DataTable } from "~/components/data-table";
 import { OlderPager } from "~/components/older-pager";
@@ -88,7 +89,16 @@ export default function AuditLog() {
               <td>{formatDateTime(e.at)}</td>
               <td>{e.actor}</td>
               <td>
-                <code>{e.action}</code>
+                {/* Breaks after its dots (item.<wbr>published), not inside a word, in a narrow column. */}
+                <code className="action-code">
+                  {e.action.split(".").map((part, i) => (
+                    <Fragment key={i}>
+                      {i > 0 ? "." : null}
+                      {i > 0 ? <wbr /> : null}
+                      {part}
+                    </Fragment>
+                  ))}
+                </code>
                 {labels[e.action] ? <div className="meta">{labels[e.action]}</div> : null}
               </td>
               <td>

@@ -45,6 +45,36 @@ describeBrowser("desk screens", () => {
     await page.close();
   });
 
+  it("keeps the bell, the theme toggle and Sign out on a phone's top bar whatever the name and the unread count", async () => {
+    const page = await as(phone, "marketer@demo.test");
+    await page.goto("/library");
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    const topbarHeight = () => page.evaluate(() => document.querySelector(".topbar")!.getBoundingClientRect().height);
+    const oneRow = await topbarHeight();
+    // The demo's own name fits whole; Sign out is an icon here and keeps its name for screen readers.
+    expect(await page.evaluate(() => ((el) => el.scrollWidth <= el.clientWidth)(document.querySelector(".topbar .who")!))).toBe(true);
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).waitFor();
+    // A long name and a full bell, written into the page: the demo's names are short and its bell rarely full.
+    await page.evaluate(() => {
+      document.querySelector(".topbar .who")!.textContent = "Maximiliana Konstantinopoulou-Wetherspoon · marketer";
+      const bell = document.querySelector(".topbar .bell")!;
+      if (!bell.querySelector(".nav-count")) bell.insertAdjacentHTML("beforeend", '<span class="nav-count">99+</span>');
+    });
+    const inView = (selector: string) =>
+      page.evaluate((s) => {
+        const box = document.querySelector(s)!.getBoundingClientRect();
+        return box.left >= 0 && box.right <= window.innerWidth && box.width > 0;
+      }, selector);
+    expect(await inView(".topbar .bell .nav-count")).toBe(true);
+    expect(await inView(".topbar .theme-toggle")).toBe(true);
+    expect(await inView(".topbar form button")).toBe(true);
+    // The name gives way on one line (ellipsis) rather than wrapping the bar onto more lines.
+    expect(await topbarHeight()).toBe(oneRow);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await page.locator(".topbar .who").getAttribute("title")).toMatch(/ · marketer$/);
+    await page.close();
+  });
+
   it("shows an admin on a desk what waits for review, with its count in the navigation", async () => {
     const page = await as(desk, "admin@demo.test");
     await page.goto("/library");
