@@ -11,7 +11,8 @@ import type { FileStorage } from "@/content/storage";
 import type { FileWork } from "@/content/workers/pool";
 import type { Db } from "@/db/client";
 import { seedDemoFeedback } from "./feedback.server";
-import { itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teamLeads, teams, users } from "@/db/schema";
+import { demoItemHistory, demoSetupAudit } from "./history.server";
+import { auditLog, itemAudiences, itemTags, itemTransitions, itemVersions, items, tags, teamLeads, teams, users } from "@/db/schema";
 import { FACETS, MESSAGING_TYPES, type ItemType } from "@/vocabulary/library";
 import type { Role } from "@/vocabulary/people";
 
@@ -84,10 +85,13 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
       .returning();
     const byEmail = (email: string) => userRows.find((u) => u.email === email)!.id;
     const managerId = byEmail("manager@demo.test");
-    await tx.insert(teamLeads).values([
+    const adminId = byEmail("admin@demo.test");
+    const leads = [
       { userId: managerId, teamId: teamId("Field East") },
       { userId: managerId, teamId: teamId("Field West") },
-    ]);
+    ];
+    await tx.insert(teamLeads).values(leads);
+    const audit = demoSetupAudit({ now, adminId, teams: teamRows, people: userRows, leads });
 
     const tagRows = await tx
       .insert(tags)
@@ -99,6 +103,11 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
       const status = demo.status ?? "published";
       // Spread publication over the last 60 days so freshness and "new" lists look real.
       const publishedAt = new Date(now.getTime() - (60 - (index % 60)) * 86_400_000);
+      const audience = (demo.audiences ?? []).map((name) => ({ id: teamId(name), name }));
+      const past = demoItemHistory(
+        { title: demo.title, type: demo.type, status, audience },
+        { liveAt: publishedAt, now, marketerId, adminId },
+      );
       const [item] = await tx
         .insert(items)
         .values({
@@ -113,7 +122,7 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
           verifyIntervalDays: 90,
           verifiedAt: publishedAt,
           publishedAt: status === "published" || status === "archived" ? publishedAt : null,
-          createdAt: publishedAt,
+          createdAt: past.createdAt,
           updatedAt: publishedAt,
         })
         .returning({ id: items.id });
@@ -138,7 +147,7 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
           // What search indexes and quotes in its snippets: plain text, as an edit stores it (edit-item.server.ts).
           text: isMessaging(demo.type) ? markdownToText(demo.body) : demo.body.replace(/\f/g, "\n"),
           createdBy: marketerId,
-          createdAt: publishedAt,
+          createdAt: past.createdAt,
         })
         .returning({ id: itemVersions.id });
       if (file) versionsToProcess.push(version.id);
@@ -149,15 +158,12 @@ export async function seedDemo(db: Db, options: { now?: Date; files?: { storage:
       if (demo.audiences?.length) {
         await tx.insert(itemAudiences).values(demo.audiences.map((t) => ({ itemId: item.id, teamId: teamId(t) })));
       }
-      await tx.insert(itemTransitions).values({
-        itemId: item.id,
-        fromStatus: null,
-        toStatus: status,
-        actorId: marketerId,
-        comment: "Imported with the demo library",
-        at: publishedAt,
-      });
+      const { transitions, audit: moves } = past.rows(item.id);
+      await tx.insert(itemTransitions).values(transitions);
+      audit.push(...moves);
     }
+    // In the order it happened, so the log's newest-first paging (by id) reads as a timeline.
+    await tx.insert(auditLog).values(audit.sort((a, b) => a.at!.getTime() - b.at!.getTime()));
   });
   // Outside the seed transaction: extraction writes through `db` (PGlite has a single connection).
   if (options.files) for (const id of versionsToProcess) await extractVersion(db, options.files.storage, options.files.work, id);
