@@ -1,13 +1,16 @@
 // Admin API: pending invitations, and inviting someone by email with a role and team (decision 020).
+// The list is the admin screen's (q, state), newest first, `limit` (≤ 500) a page, with the count.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
 import { inviteSettings, wakeJobs } from "~/modules/auth/settings.server";
-import { inviteUser, listInvitations } from "~/modules/people/invitations.server";
+import { PendingApiQuery, inviteUser, pendingInvitationPage } from "~/modules/people/invitations.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request, ["admin"]);
-  return apiJson({ invitations: await listInvitations(context.app.db, { actor: user }) });
+  const query = PendingApiQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { rows, total, page, pages } = await pendingInvitationPage(context.app.db, { actor: user, query, pageSize: query.limit ?? 500 });
+  return apiJson({ invitations: rows, total, page, pages });
 });
 
 export const action = api(async ({ request, context }: ActionFunctionArgs) => {

@@ -196,6 +196,28 @@ describe("the admin screen and the accept page", () => {
     expect((await load(`q=P042@${marker.toUpperCase()}`)).rows.map((r) => r.email)).toEqual([`p042@${marker}.test`]);
     // Nonsense in the address drops that filter.
     expect((await load(`q=${marker}&state=lost&page=zero`)).total).toBe(120);
+
+    // The API answers the same list a page at a time, with how many there are, so a script sees them all.
+    const api = async (query: string) =>
+      (await (
+        (await invitationsApi(routeArgs(app, request(`/api/v1/invitations?${query}`, { cookie: adminCookie })) as never)) as Response
+      ).json()) as {
+        invitations: { email: string }[];
+        total: number;
+        page: number;
+        pages: number;
+      };
+    const whole = await api(`q=${marker}`);
+    expect(whole).toMatchObject({ total: 120, page: 1, pages: 1 });
+    expect(whole.invitations.map((i) => i.email)).toEqual(all);
+    const pages = [await api(`q=${marker}&limit=50`), await api(`q=${marker}&limit=50&page=2`), await api(`q=${marker}&limit=50&page=3`)];
+    expect(pages.map((p) => [p.page, p.pages, p.invitations.length])).toEqual([
+      [1, 3, 50],
+      [2, 3, 50],
+      [3, 3, 20],
+    ]);
+    expect(pages.flatMap((p) => p.invitations.map((i) => i.email))).toEqual(all);
+    expect((await api(`q=${marker}&state=expired&limit=1000`)).total).toBe(30);
   });
 
   it("shows the accept page for a live link, creates the account from the form and lands on the role's home", async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { teamLeads, teams, users } from "@/db/schema";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin._index";
+import { loader as usersApi } from "~/routes/api.v1.users";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -109,6 +110,33 @@ describe("the admin's people list", () => {
           .where(eq(teams.name, `Directory ${leadEmail}`)),
       ).toEqual([]);
     }
+  });
+
+  it("answers the API with the same filters: everyone who matches, or a page of them with the count", async () => {
+    type Answer = { users: { name: string; role: string; teamId: string | null }[]; total: number; page?: number; pages?: number };
+    const api = async (query: string) =>
+      (await ((await usersApi(routeArgs(app, request(`/api/v1/users?${query}`, { cookie })) as never)) as Response).json()) as Answer;
+    const everyone = await api("q=directory person");
+    expect(everyone.total).toBe(N);
+    expect(everyone.users.map((u) => u.name)).toEqual(
+      Array.from({ length: N }, (_, i) => `Directory Person ${String(i).padStart(3, "0")}`),
+    );
+    expect(everyone.page).toBeUndefined();
+    const managersInEast = await api(`q=directory&role=manager&team=${east.id}`);
+    expect(managersInEast.total).toBeGreaterThan(0);
+    expect(managersInEast.users.every((u) => u.role === "manager" && u.teamId === east.id)).toBe(true);
+    const paged = [
+      await api("q=directory person&limit=60"),
+      await api("q=directory person&limit=60&page=2"),
+      await api("q=directory person&limit=60&page=3"),
+    ];
+    expect(paged.map((p) => [p.total, p.page, p.pages, p.users.length])).toEqual([
+      [N, 1, 3, 60],
+      [N, 2, 3, 60],
+      [N, 3, 3, 10],
+    ]);
+    expect(paged.flatMap((p) => p.users.map((u) => u.name))).toEqual(everyone.users.map((u) => u.name));
+    expect((await api("q=directory person&page=2")).users).toHaveLength(30);
   });
 
   it("is for admins only", async () => {

@@ -3,11 +3,37 @@ import { MAIL_STATUSES } from "@/vocabulary/mail";
 import { ROLES } from "@/vocabulary/people";
 import { body, dateTime, errors, idParam, json, obj, str } from "./helpers.server";
 
+const PAGE = { name: "page", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } };
+const PAGES = { page: { type: "integer" }, pages: { type: "integer", description: "How many pages there are at this `limit`" } };
+
 export const peoplePaths = {
   "/users": {
     get: {
-      summary: "All people (admin)",
-      responses: { "200": json(obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } } })), ...errors(401, 403) },
+      summary: "People (admin): everyone who matches by name, or with `page` (and `limit`) one page of them",
+      parameters: [
+        { name: "q", in: "query", description: "Part of a name or an address", schema: { type: "string", maxLength: 254 } },
+        { name: "role", in: "query", schema: { enum: [...ROLES] } },
+        { name: "team", in: "query", description: "A team's id, or `none`", schema: { type: "string" } },
+        { name: "status", in: "query", schema: { enum: ["active", "deactivated"] } },
+        { name: "sort", in: "query", description: "With `page`", schema: { enum: ["name", "email", "role", "team"] } },
+        { name: "dir", in: "query", schema: { enum: ["asc", "desc"] } },
+        PAGE,
+        {
+          name: "limit",
+          in: "query",
+          description: "People a page (default 100 once paged)",
+          schema: { type: "integer", minimum: 1, maximum: 1000 },
+        },
+      ],
+      responses: {
+        "200": json(
+          obj({ users: { type: "array", items: { $ref: "#/components/schemas/User" } }, total: { type: "integer" }, ...PAGES }, [
+            "users",
+            "total",
+          ]),
+        ),
+        ...errors(401, 403),
+      },
     },
     post: {
       summary: "Create a person (admin)",
@@ -25,8 +51,22 @@ export const peoplePaths = {
   },
   "/invitations": {
     get: {
-      summary: "Pending invitations (admin)",
-      responses: { "200": json(obj({ invitations: { type: "array", items: { type: "object" } } })), ...errors(401, 403) },
+      summary: "Pending invitations (admin), newest first, a page at a time",
+      parameters: [
+        { name: "q", in: "query", description: "Part of an address", schema: { type: "string", maxLength: 254 } },
+        { name: "state", in: "query", description: "Whether the link still works", schema: { enum: ["waiting", "expired"] } },
+        PAGE,
+        {
+          name: "limit",
+          in: "query",
+          description: "Invitations a page (default 500)",
+          schema: { type: "integer", minimum: 1, maximum: 500 },
+        },
+      ],
+      responses: {
+        "200": json(obj({ invitations: { type: "array", items: { type: "object" } }, total: { type: "integer" }, ...PAGES })),
+        ...errors(401, 403),
+      },
     },
     post: {
       summary: "Invite someone by email with a role and team (admin); mails a single-use link that expires in 7 days",

@@ -39,14 +39,11 @@ const PERSON = {
   active: users.active,
 };
 
-/** Everyone, by name: `GET /api/v1/users`, for scripts that sync an org chart. */
-export async function listPeople(db: Db, { actor }: { actor: SessionUser }) {
-  requireAdmin(actor);
-  return db.select(PERSON).from(users).leftJoin(teams, eq(teams.id, users.teamId)).orderBy(asc(users.name), asc(users.id));
-}
+/** The API's filters are the list's, with the page's size: `GET /api/v1/users?role=seller&page=2&limit=200`. */
+export const PeopleApiQuery = PeopleQuery.extend({ limit: urlFilter(z.coerce.number().int().min(1).max(1000)) });
+export type PeopleApiQuery = z.infer<typeof PeopleApiQuery>;
 
-export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionUser; query: PeopleQuery }) {
-  requireAdmin(actor);
+function peopleWhere(query: PeopleQuery) {
   const conditions: (SQL | undefined)[] = [];
   if (query.q) {
     const p = containsPattern(query.q);
@@ -56,7 +53,26 @@ export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionU
   if (query.team === "none") conditions.push(isNull(users.teamId));
   else if (query.team) conditions.push(eq(users.teamId, query.team));
   if (query.status) conditions.push(eq(users.active, query.status === "active"));
-  const where = and(...conditions);
+  return and(...conditions);
+}
+
+/** Everyone who matches, by name: `GET /api/v1/users` without a page, for scripts that sync an org chart. */
+export async function listPeople(db: Db, { actor, query = {} }: { actor: SessionUser; query?: PeopleQuery }) {
+  requireAdmin(actor);
+  return db
+    .select(PERSON)
+    .from(users)
+    .leftJoin(teams, eq(teams.id, users.teamId))
+    .where(peopleWhere(query))
+    .orderBy(asc(users.name), asc(users.id));
+}
+
+export async function listPeoplePage(
+  db: Db,
+  { actor, query, pageSize = PEOPLE_PAGE_SIZE }: { actor: SessionUser; query: PeopleQuery; pageSize?: number },
+) {
+  requireAdmin(actor);
+  const where = peopleWhere(query);
   const page = query.page ?? 1;
   const order = query.dir === "desc" ? desc : asc;
   const sortBy = SORT_COLUMN[query.sort ?? "name"];
@@ -68,9 +84,9 @@ export async function listPeoplePage(db: Db, { actor, query }: { actor: SessionU
       .where(where)
       // People in no team sort after every team either way; the id keeps equal names in a stable order.
       .orderBy(sql`${order(sortBy)} nulls last`, asc(users.name), asc(users.id))
-      .limit(PEOPLE_PAGE_SIZE)
-      .offset((page - 1) * PEOPLE_PAGE_SIZE),
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
     db.select({ total: count() }).from(users).where(where),
   ]);
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE)), pageSize: PEOPLE_PAGE_SIZE };
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
 }

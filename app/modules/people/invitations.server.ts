@@ -156,6 +156,8 @@ export const PendingQuery = z.object({
   page: urlPage,
 });
 export type PendingQuery = z.infer<typeof PendingQuery>;
+/** The API's filters are the list's, with the page's size (500 at most, and by default). */
+export const PendingApiQuery = PendingQuery.extend({ limit: urlFilter(z.coerce.number().int().min(1).max(500)) });
 
 function pendingWhere(query: PendingQuery) {
   return and(
@@ -195,13 +197,16 @@ export async function listInvitations(
 }
 
 /** One page of the admin's pending list, with the count for its pages (a CSV can invite hundreds at once). */
-export async function pendingInvitationPage(db: Db, { actor, query }: { actor: SessionUser; query: PendingQuery }) {
+export async function pendingInvitationPage(
+  db: Db,
+  { actor, query, pageSize = PENDING_PAGE_SIZE }: { actor: SessionUser; query: PendingQuery; pageSize?: number },
+) {
   const page = query.page ?? 1;
   const [rows, [{ total }]] = await Promise.all([
-    listInvitations(db, { actor, query, limit: PENDING_PAGE_SIZE, offset: (page - 1) * PENDING_PAGE_SIZE }),
+    listInvitations(db, { actor, query, limit: pageSize, offset: (page - 1) * pageSize }),
     db.select({ total: count() }).from(invitations).where(pendingWhere(query)),
   ]);
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / PENDING_PAGE_SIZE)), pageSize: PENDING_PAGE_SIZE };
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
 }
 
 /** A fresh link and expiry; the old link stops working. */
