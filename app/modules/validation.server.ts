@@ -14,6 +14,9 @@ export const urlFilter = <T extends z.ZodType>(schema: T) =>
 /** A `?page=` number in a list's filters: at most 1,000 (deeper pages are a search's job); unset when missing or nonsense. */
 export const urlPage = urlFilter(z.coerce.number().int().min(1).max(1000));
 
+/** A newest-first list's `?before=` (the last id shown, components/older-pager.tsx); unset when missing or nonsense. */
+export const urlBefore = urlFilter(z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+
 /** A `?page=` number on its own: 1 when missing or nonsense. */
 export const pageNumber = (value: unknown) => urlPage.parse(value) ?? 1;
 

@@ -4,15 +4,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { OlderPager } from "~/components/older-pager";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { listNotifications, markNotificationsRead } from "~/modules/notifications/notify.server";
+import { urlBefore } from "~/modules/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const before = Number(new URL(request.url).searchParams.get("before")) || undefined;
+  const before = urlBefore.parse(new URL(request.url).searchParams.get("before"));
   return { ...(await listNotifications(context.app.db, { user, before })), paged: before !== undefined };
 }
 
@@ -57,13 +59,7 @@ export default function Notifications() {
           <p>Replies to your feedback, answered requests and reminders show up here.</p>
         </EmptyState>
       )}
-      {next ? (
-        <p>
-          <Link className="button secondary" to={`/notifications?before=${next}`}>
-            Older notifications
-          </Link>
-        </p>
-      ) : null}
+      <OlderPager next={next} noun="notifications" />
     </>
   );
 }

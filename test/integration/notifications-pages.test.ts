@@ -2,7 +2,7 @@
 // notification (read, then its page), "mark all as read", the count in the navigation, the preferences
 // form on Me, and GET /notifications, POST /notifications/read, PUT /me/notifications.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notify } from "~/modules/notifications/notify.server";
+import { NOTIFICATIONS_PAGE_SIZE, notify } from "~/modules/notifications/notify.server";
 import { loader as appLoader } from "~/routes/_app";
 import { action as meAction, loader as meLoader } from "~/routes/_app.me";
 import { loader as openLoader } from "~/routes/_app.notifications.$id";
@@ -52,6 +52,28 @@ describe("notification pages", () => {
 
     await call(listAction, "/notifications", { cookie, form: {} });
     expect(((await call(appLoader, "/home", { cookie })) as { notifications: number }).notifications).toBe(0);
+  });
+
+  it("pages back through older notifications, and takes nonsense in ?before= for the newest", async () => {
+    const { user, cookie } = await person();
+    for (let i = 0; i < NOTIFICATIONS_PAGE_SIZE + 5; i++) {
+      await notify(app.db, { to: user.id, kind: "share_opened", title: `Opened ${i}`, url: "/shares", dedupeKey: `paging-${i}` });
+    }
+    type List = Awaited<ReturnType<typeof listLoader>>;
+    const load = async (query: string) => (await call(listLoader, `/notifications${query}`, { cookie })) as List;
+    const newest = await load("");
+    expect(newest.notifications).toHaveLength(NOTIFICATIONS_PAGE_SIZE);
+    expect(newest.paged).toBe(false);
+    const older = await load(`?before=${newest.next}`);
+    expect([older.paged, older.next, older.notifications.map((n) => n.title)]).toEqual([
+      true,
+      null,
+      ["Opened 4", "Opened 3", "Opened 2", "Opened 1", "Opened 0"],
+    ]);
+    for (const nonsense of ["1e400", "-3", "2.5", "abc", "99999999999999999999"]) {
+      const page = await load(`?before=${encodeURIComponent(nonsense)}`);
+      expect([page.paged, page.notifications[0]?.title], nonsense).toEqual([false, `Opened ${NOTIFICATIONS_PAGE_SIZE + 4}`]);
+    }
   });
 
   it("never redirects a notification's link off the site", async () => {

@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { auditLog, items, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
+import { urlBefore } from "~/modules/validation.server";
 import { STATUS_LABEL } from "@/vocabulary/library";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
@@ -108,7 +109,7 @@ export const AuditQuery = z.object({
   /** One target's id, e.g. an item's: its whole history. */
   target: optionalText(80),
   /** The last id of the page before: the page then goes on from there (the CSV ignores it). */
-  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+  before: urlBefore,
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 

@@ -13,6 +13,7 @@ import { mailMessages } from "@/db/schema";
 import { MAIL_STATUSES, type MailStatus } from "@/vocabulary/mail";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
+import { urlBefore } from "~/modules/validation.server";
 import { renderMail, type MailTemplate } from "./templates.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
@@ -101,7 +102,7 @@ export const MailQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).catch(100),
   status: z.enum(MAIL_STATUSES).optional().catch(undefined),
   q: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().min(1).max(254).optional()).catch(undefined),
-  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+  before: urlBefore,
 });
 export type MailQuery = z.infer<typeof MailQuery>;
 
