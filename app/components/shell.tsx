@@ -85,7 +85,7 @@ export function Shell({
         <ThemeToggle />
         {seller ? null : (
           <Form method="post" action="/logout">
-            <button type="submit" className="secondary sign-out">
+            <button type="submit" className="secondary sign-out" aria-label="Sign out" title="Sign out">
               {icon("M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9")}
               <span className="sign-out-label">Sign out</span>
             </button>
