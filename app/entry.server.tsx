@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
@@ -73,5 +73,7 @@ export function handleError(error: unknown, { request, context }: LoaderFunction
   // rendered, so `handleRequest` answers the 503 page rather than the generic 500 boundary.
   if (isUnavailable(error)) context.app?.dbHandle.availability.report(error);
   if (isUnavailable(error) || request.signal.aborted) return;
+  // Remix's own 4xx (a GET to a form-only route, an unknown path) are answers, not bugs: no stack each time.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   console.error(error);
 }

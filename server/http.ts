@@ -8,6 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import type { AppContext } from "~/modules/context.server";
+import { nulInAddressReply, wantsJson } from "~/modules/errors.server";
 import { unavailableGate } from "./availability";
 import { BUILD_PATH } from "./build";
 
@@ -30,6 +31,14 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     next();
+  });
+
+  // Before anything reads a filter: PostgreSQL cannot hold a NUL in text, so a query carrying one failed
+  // deep inside whichever page or API call it reached.
+  app.use((req, res, next) => {
+    const refusal = nulInAddressReply(req.originalUrl, wantsJson(req.path, req.get("accept")));
+    if (!refusal) return next();
+    res.status(refusal.status).set(refusal.headers).send(refusal.body);
   });
 
   app.use((req, res, next) => {

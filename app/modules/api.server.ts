@@ -1,7 +1,7 @@
 // The JSON API's edges: one error shape, one place that turns expected failures into statuses.
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "@/db/client";
-import { AppError, DATABASE_DOWN_MESSAGE, RETRY_AFTER_S } from "./errors.server";
+import { AppError, DATABASE_DOWN_MESSAGE, NUL_MESSAGE, RETRY_AFTER_S, asInputError, badRequest } from "./errors.server";
 
 export function apiJson(data: unknown, init: ResponseInit = {}) {
   const headers = new Headers(init.headers);
@@ -29,7 +29,8 @@ export function api<A extends { request: Request }>(handler: (args: A) => Promis
   };
 }
 
-export function toApiError(error: unknown): Response {
+export function toApiError(thrown: unknown): Response {
+  const error = asInputError(thrown);
   // An outage is not a bug: 503 with Retry-After, no stack in the log (the database client logs it once).
   if (isDatabaseUnavailable(error)) {
     const res = apiError(503, "unavailable", DATABASE_DOWN_MESSAGE);
@@ -55,9 +56,20 @@ export async function readJson(request: Request, maxBytes = 1_000_000): Promise<
   if (length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
   const text = await request.text();
   if (text.length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON.");
   }
+  // Only the escaped form can be in valid JSON; cheap to rule out before walking the value.
+  if (/\\u0000/i.test(text) && containsNul(body)) throw badRequest(NUL_MESSAGE);
+  return body;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\0");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === "object") return Object.entries(value).some(([key, v]) => key.includes("\0") || containsNul(v));
+  return false;
 }

@@ -54,30 +54,80 @@ export const DATABASE_DOWN_MESSAGE = "Fieldkit can't reach its database right no
 export const isUnavailable = (error: unknown) =>
   isDatabaseUnavailable(error) || (error instanceof AppError && error.code === "unavailable");
 
+export type PlainReply = { status: number; headers: Record<string, string>; body: string };
+
 /**
- * The 503 for a request that arrived while the database is down: JSON for the API and for clients that
- * ask for it, otherwise a small self-contained page (no React, no data: nothing it needs is down) that
- * reloads itself. Shared by the HTTP server's gate and the Remix entry, so both answer alike.
+ * An answer the HTTP server gives on its own, before Remix (no React, no data): JSON for the API and for
+ * clients that ask for it, otherwise a small self-contained page.
  */
-export function unavailableReply(
+export function plainReply(
   wantsJson: boolean,
-  message = DATABASE_DOWN_MESSAGE,
-): { status: number; headers: Record<string, string>; body: string } {
-  const headers = { "Retry-After": String(RETRY_AFTER_S), "Cache-Control": "no-store" };
+  {
+    status,
+    code,
+    title,
+    message,
+    headers = {},
+    head = "",
+    after = "",
+  }: { status: number; code: ErrorCode; title: string; message: string; headers?: Record<string, string>; head?: string; after?: string },
+): PlainReply {
   if (wantsJson) {
     return {
-      status: 503,
+      status,
       headers: { ...headers, "Content-Type": "application/json; charset=utf-8" },
-      body: JSON.stringify({ error: { code: "unavailable", message } }),
+      body: JSON.stringify({ error: { code, message } }),
     };
   }
   const body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${RETRY_AFTER_S * 2}"><title>Temporarily unavailable · Fieldkit</title>
+${head}<title>${escapeHtml(title)} · Fieldkit</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111827}p.code{color:#6b7280}</style>
-</head><body><main><p class="code">503</p><h1>Temporarily unavailable</h1><p>${escapeHtml(message)}</p>
-<p>This page reloads by itself. Content saved for offline use is still on your device.</p></main></body></html>`;
-  return { status: 503, headers: { ...headers, "Content-Type": "text/html; charset=utf-8" }, body };
+</head><body><main><p class="code">${status}</p><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+${after}</main></body></html>`;
+  return { status, headers: { ...headers, "Content-Type": "text/html; charset=utf-8" }, body };
+}
+
+/**
+ * The 503 for a request that arrived while the database is down, as a page that reloads itself (nothing
+ * it needs is down). Shared by the HTTP server's gate and the Remix entry, so both answer alike.
+ */
+export function unavailableReply(wantsJson: boolean, message = DATABASE_DOWN_MESSAGE): PlainReply {
+  return plainReply(wantsJson, {
+    status: 503,
+    code: "unavailable",
+    title: "Temporarily unavailable",
+    message,
+    headers: { "Retry-After": String(RETRY_AFTER_S), "Cache-Control": "no-store" },
+    head: `<meta http-equiv="refresh" content="${RETRY_AFTER_S * 2}">`,
+    after: "<p>This page reloads by itself. Content saved for offline use is still on your device.</p>",
+  });
+}
+
+/** The NUL character (U+0000): never in text a person meant to send, and PostgreSQL cannot store it in text. */
+export const NUL_MESSAGE = "Text can't contain the NUL character (U+0000). Remove it and try again.";
+const NUL_IN_ADDRESS = /%00/;
+
+/** A request whose address carries a NUL: refused at the edge, for every page and API call alike. */
+export function nulInAddressReply(url: string, wantsJson: boolean): PlainReply | null {
+  if (!NUL_IN_ADDRESS.test(url)) return null;
+  return plainReply(wantsJson, {
+    status: 400,
+    code: "bad_request",
+    title: "Bad address",
+    message: `The address contains the NUL character (%00), which no Fieldkit link does. Check the link, or remove it from what you searched for.`,
+    headers: { "Cache-Control": "no-store" },
+  });
+}
+
+/**
+ * A database refusal caused by what was sent (a NUL in text that reached a query through a form), as
+ * the 400 it is; anything else unchanged. The edges (api.server.ts, page-errors.server.ts) ask first.
+ */
+export function asInputError(error: unknown): unknown {
+  // 22021: character_not_in_repertoire (a NUL in text); 22P05: untranslatable_character (\u0000 in jsonb).
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
+  return code === "22021" || code === "22P05" ? badRequest(NUL_MESSAGE) : error;
 }
 
 export function wantsJson(pathname: string, accept: string | null | undefined): boolean {

@@ -4,7 +4,7 @@
 // status, so the page shows them next to what was typed; anything else is a bug and reaches the boundary.
 import { data } from "@remix-run/node";
 import { ZodError } from "zod";
-import { AppError } from "./errors.server";
+import { AppError, asInputError } from "./errors.server";
 
 /** What a form shows after a failed submit: one sentence, and a message per field where there is one. */
 export type FormFailure = { formError: string; fields: Record<string, string> };
@@ -20,7 +20,8 @@ export function fieldErrors(error: ZodError): Record<string, string> {
 export async function pageData<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
-  } catch (error) {
+  } catch (thrown) {
+    const error = asInputError(thrown);
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;
   }
@@ -47,7 +48,8 @@ export async function formAction<T, E extends Record<string, unknown> = Record<n
 ) {
   try {
     return await work();
-  } catch (error) {
+  } catch (thrown) {
+    const error = asInputError(thrown);
     if (error instanceof ZodError) {
       const fields = fieldErrors(error);
       const formError = summary ?? error.issues.map((i) => i.message).join(" ");

@@ -57,6 +57,42 @@ describeBrowser("HTTP security", () => {
     expect(own.status).toBe(302);
   });
 
+  it("answers a NUL in an address, a JSON body or a form with a 400 that says so, on every kind of request", async () => {
+    const session = await fetch(`${baseURL}/api/v1/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "admin@demo.test", password: "fieldkit-demo" }),
+    });
+    const cookie = session.headers.get("set-cookie")!.split(";")[0];
+    const headers = { cookie, Origin: baseURL };
+    // PostgreSQL cannot hold a NUL in text: each of these had reached a query and answered 500.
+    for (const path of ["/admin?q=%00", "/admin/audit?actor=a%00b", "/library?q=x%00", "/feedback/requests?q=%00"]) {
+      const page = await fetch(`${baseURL}${path}`, { headers });
+      expect(page.status, path).toBe(400);
+      expect(await page.text(), path).toContain("NUL character");
+    }
+    const api = await fetch(`${baseURL}/api/v1/users?q=%00`, { headers });
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+    const json = await fetch(`${baseURL}/api/v1/requests`, {
+      method: "POST",
+      headers: { ...headers, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "A deck for \u0000 retail" }),
+    });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { message: string } }).error.message).toMatch(/NUL character/);
+    const form = await fetch(`${baseURL}/requests/new`, {
+      method: "POST",
+      headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ text: "A one-pager for \u0000 healthcare" }),
+      redirect: "manual",
+    });
+    expect(form.status).toBe(400);
+    // Ordinary text still goes through.
+    const fine = await fetch(`${baseURL}/api/v1/users?q=${encodeURIComponent("%00 as text")}`, { headers });
+    expect(fine.status).toBe(200);
+  });
+
   it("runs the app in Chromium without a single CSP violation", async () => {
     const browser = await launch();
     const page = await browser.context.newPage();
