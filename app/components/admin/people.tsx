@@ -1,8 +1,7 @@
 // The admin's people page in parts: the people table (filters, sortable columns, pages), adding a person
 // with a password, and teams.
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
-import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
+import { RoleAndTeamFields, RoleOptions, TeamOptions } from "~/components/admin/role-team-fields";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
@@ -32,11 +31,12 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
   return (
     <>
       <PeopleFilters key={JSON.stringify(query)} query={query} teams={teams} />
-      <p className="meta table-summary" role="status" aria-live="polite">
+      {/* With no rows the empty state below says it on screen; the count stays for screen readers. */}
+      <p className={total === 0 ? "visually-hidden" : "meta table-summary"} role="status" aria-live="polite">
         {total === 0
           ? "Nobody matches."
           : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${total === 1 ? "person" : "people"}`}
-        {filtered ? (
+        {filtered && total > 0 ? (
           <>
             {" · "}
             <Link to="/admin">Clear filters</Link>
@@ -79,17 +79,11 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                       <input type="hidden" name="intent" value="update-user" />
                       <input type="hidden" name="userId" value={p.id} />
                       <select name="role" defaultValue={p.role} aria-label="Role">
-                        {ROLES.map((r) => (
-                          <option key={r}>{r}</option>
-                        ))}
+                        <RoleOptions />
                       </select>
                       <select name="teamId" defaultValue={p.teamId ?? ""} aria-label="Team">
                         <option value="">No team</option>
-                        {teams.map((t) => (
-                          <option key={t.id} value={t.id}>
-                            {t.name}
-                          </option>
-                        ))}
+                        <TeamOptions teams={teams} />
                       </select>
                       <button type="submit" className="secondary" disabled={busy}>
                         Save
@@ -168,11 +162,7 @@ function PeopleFilters({ query, teams }: { query: Query; teams: Team[] }) {
         <label htmlFor="people-role">Role</label>
         <select id="people-role" name="role" defaultValue={query.role ?? ""}>
           <option value="">Any role</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABEL[r]}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </div>
       <div>
@@ -180,11 +170,7 @@ function PeopleFilters({ query, teams }: { query: Query; teams: Team[] }) {
         <select id="people-team" name="team" defaultValue={query.team ?? ""}>
           <option value="">Any team</option>
           <option value="none">No team</option>
-          {teams.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
+          <TeamOptions teams={teams} />
         </select>
       </div>
       <div>
