@@ -67,9 +67,19 @@ export async function readJson(request: Request, maxBytes = 1_000_000): Promise<
   return body;
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\0");
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") return Object.entries(value).some(([key, v]) => key.includes("\0") || containsNul(v));
+/** Whether any string or key in a parsed body holds a NUL; a loop, not recursion, since a 1 MB body can nest 500,000 deep. */
+function containsNul(body: unknown): boolean {
+  const pending = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "string") {
+      if (value.includes("\0")) return true;
+    } else if (value && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes("\0")) return true;
+        pending.push(child);
+      }
+    }
+  }
   return false;
 }
