@@ -62,3 +62,12 @@ export const FACET_LABEL: Record<string, string> = {
   stage: "Funnel stage",
   region: "Region",
 } satisfies Record<Facet, string>;
+
+/** The review queue's orders: the longest-waiting first by default, so nobody is answered last forever. */
+export const REVIEW_SORTS = ["waiting", "recent", "title"] as const;
+export type ReviewSort = (typeof REVIEW_SORTS)[number];
+export const REVIEW_SORT_LABEL: Record<ReviewSort, string> = {
+  waiting: "Waiting longest",
+  recent: "Submitted most recently",
+  title: "Title A–Z",
+};

@@ -1,7 +1,7 @@
 // The two layouts: a bottom tab bar for sellers on phones, a sidebar for desk roles.
 import { Form, Link, NavLink } from "@remix-run/react";
 import { createContext, type ReactNode } from "react";
-import { type Role } from "@/vocabulary/people";
+import { ROLE_LABEL, type Role } from "@/vocabulary/people";
 import { NetworkStatus } from "./offline/network-status";
 import { ThemeToggle } from "./theme";
 
@@ -77,9 +77,9 @@ export function Shell({
           Fieldkit
         </Link>
         <NetworkStatus />
-        <span className="who" title={`${user.name} · ${user.role}`}>
+        <span className="who" title={`${user.name} · ${ROLE_LABEL[user.role]}`}>
           {user.name}
-          <span className="who-role"> · {user.role}</span>
+          <span className="who-role"> · {ROLE_LABEL[user.role]}</span>
         </span>
         <NotificationsLink count={notifications} />
         <ThemeToggle />

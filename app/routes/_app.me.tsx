@@ -10,6 +10,7 @@ import { formAction } from "~/modules/page-errors.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { listTeams } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/my-shares.server";
+import { ROLE_LABEL } from "@/vocabulary/people";
 import { listMyReplies } from "~/modules/notifications/replies.server";
 import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
@@ -85,7 +86,7 @@ export default function Me() {
         <dt>Email</dt>
         <dd>{user.email}</dd>
         <dt>Role</dt>
-        <dd>{user.role}</dd>
+        <dd>{ROLE_LABEL[user.role]}</dd>
         <dt>Team</dt>
         <dd>{team ?? "No team"}</dd>
         {leads.length ? (

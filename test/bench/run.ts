@@ -63,6 +63,7 @@ for (const group of GROUPS) {
 const verdict = (name: string, value: number) => {
   const g = GOALS[name];
   if (!g) return "";
+  if (g.now) return `was ${g.kind === "min" ? "≥" : "≤"} ${g.goal}; now ${g.now}`;
   const ok = g.kind === "min" ? value >= g.goal : value <= g.goal;
   return `${g.kind === "min" ? "≥" : "≤"} ${g.goal}  ${ok ? "met" : "NOT MET"}`;
 };

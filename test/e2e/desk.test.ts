@@ -56,7 +56,7 @@ describeBrowser("desk screens", () => {
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).waitFor();
     // A long name and a full bell, written into the page: the demo's names are short and its bell rarely full.
     await page.evaluate(() => {
-      document.querySelector(".topbar .who")!.textContent = "Maximiliana Konstantinopoulou-Wetherspoon · marketer";
+      document.querySelector(".topbar .who")!.textContent = "Maximiliana Konstantinopoulou-Wetherspoon · Marketer";
       const bell = document.querySelector(".topbar .bell")!;
       if (!bell.querySelector(".nav-count")) bell.insertAdjacentHTML("beforeend", '<span class="nav-count">99+</span>');
     });
@@ -71,7 +71,7 @@ describeBrowser("desk screens", () => {
     // The name gives way on one line (ellipsis) rather than wrapping the bar onto more lines.
     expect(await topbarHeight()).toBe(oneRow);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    expect(await page.locator(".topbar .who").getAttribute("title")).toMatch(/ · marketer$/);
+    expect(await page.locator(".topbar .who").getAttribute("title")).toMatch(/ · Marketer$/);
     await page.close();
   });
 
@@ -85,6 +85,24 @@ describeBrowser("desk screens", () => {
     await page.locator("ol.review-queue a").first().waitFor();
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page, "the review queue at desk size");
+    // The queue's own search: a waiting item's title finds it, and the count says how many of all match.
+    const title = await page.locator("ol.review-queue strong").last().innerText();
+    const search = page.getByRole("search", { name: "Filter the review queue" });
+    await search.getByLabel("Search").fill(title);
+    await Promise.all([page.waitForURL(/[?&]q=/), search.getByRole("button", { name: "Apply" }).click()]);
+    await expect.poll(() => page.locator("ol.review-queue strong").allInnerTexts()).toContain(title);
+    expect(
+      await page
+        .getByRole("status")
+        .filter({ hasText: /waiting items? match/ })
+        .innerText(),
+    ).toMatch(/^\d+ of \d+ waiting/);
+    await search.getByLabel("Search").fill("no such item anywhere");
+    await Promise.all([page.waitForURL(/no\+such/), search.getByRole("button", { name: "Apply" }).click()]);
+    await page.locator(".empty", { hasText: "Nothing waiting matches" }).waitFor();
+    await expectNoAxeViolations(page, "the review queue, searched with no match");
+    await page.getByRole("link", { name: "Clear the search" }).click();
+    await page.locator("ol.review-queue a").first().waitFor();
     await page.close();
   });
 

@@ -217,6 +217,42 @@ describe("review queue", () => {
     expect((await queue("admin")).entries.map((e) => e.id)).toContain(draft.id);
   });
 
+  it("searches the queue by title, owner or submitter, filters it by type and sorts it, keeping its count apart", async () => {
+    type Entry = { id: string; title: string; type: string; owner: string | null; submitter: string | null; submittedAt: string | null };
+    type Queue = { entries: Entry[]; total: number; waiting: number; pages: number };
+    const view = async (qs: string) => (await run(reviewLoader, request(`/review${qs}`, { cookie: cookie.admin }))) as Queue;
+    const all = await view("");
+    expect(all.total).toBeGreaterThan(10);
+    // One word of a waiting item's title finds it, and only items with that word.
+    const word = all.entries[3].title.split(" ")[0];
+    const byTitle = await view(`?q=${encodeURIComponent(word.toUpperCase())}`);
+    expect(byTitle.entries.map((e) => e.id)).toContain(all.entries[3].id);
+    expect(byTitle.waiting).toBe(all.total);
+    for (const e of byTitle.entries) expect(`${e.title} ${e.owner} ${e.submitter}`.toLowerCase()).toContain(word.toLowerCase());
+    // A submitter's name finds what they submitted, even on an item someone else owns.
+    const submitter = all.entries.find((e) => e.submitter)!.submitter!;
+    const bySubmitter = await view(`?q=${encodeURIComponent(submitter)}`);
+    expect(bySubmitter.total).toBeGreaterThan(0);
+    for (const e of bySubmitter.entries) expect([e.owner, e.submitter, e.title].some((t) => t?.includes(submitter))).toBe(true);
+    // A type narrows the count as well as the page.
+    const type = all.entries[0].type;
+    const ofType = await view(`?type=${type}`);
+    expect(ofType.total).toBe((await count(sql`status = 'in_review' and publish_at is null and type = ${type}`)) as number);
+    expect(new Set(ofType.entries.map((e) => e.type))).toEqual(new Set([type]));
+    // "%" and "_" are text, not wildcards; nothing matching says so with the whole queue's size.
+    const none = await view("?q=%25_%25");
+    expect(none).toMatchObject({ total: 0, waiting: all.total, entries: [] });
+    // Most recent first is the reverse of waiting longest; title sorts A–Z without regard to case.
+    const recent = await view(`?sort=recent&type=${type}`);
+    const times = recent.entries.map((e) => Date.parse(e.submittedAt ?? ""));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const titles = (await view("?sort=title")).entries.map((e) => e.title.toLowerCase());
+    expect(titles).toEqual([...titles].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // Nonsense in the address falls back to the whole queue, waiting longest first.
+    const bad = await view("?type=brochure&sort=sideways&page=-2");
+    expect(bad.entries.map((e) => e.id)).toEqual(all.entries.map((e) => e.id));
+  });
+
   it("shows the workflow moves in the item page's data for the sticky action bar", async () => {
     const [item] = (await queue("admin")).entries;
     const page = await run(itemLoader, request(`/items/${item.id}`, { cookie: cookie.admin }), { id: item.id });

@@ -1,10 +1,11 @@
 // "Awaiting my review": items in review that this user may approve. The rule is the one the workflow
 // enforces (lifecycle.server.ts `isReviewer`): an admin reviews anything; a marketer reviews what they
 // neither own nor submitted. Written as SQL so the queue and its count in the navigation agree with it.
-import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { itemTransitions, items, users } from "@/db/schema";
-import type { ItemType } from "@/vocabulary/library";
+import { containsPattern } from "@/db/sql";
+import type { ItemType, ReviewSort } from "@/vocabulary/library";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 
@@ -15,20 +16,38 @@ const submittedAt = sql<Date | null>`(select max(t.at) from ${itemTransitions} t
 
 export const canReview = (user: Pick<SessionUser, "role">) => user.role === "marketer" || user.role === "admin";
 
-function awaitingWhere(user: SessionUser): SQL {
+const submitterName = sql<string | null>`(select u.name from ${users} u where u.id = ${lastSubmission})`;
+
+/** The queue's search box and filters: words in the title, owner's or submitter's name; one type. */
+export type ReviewFilter = { q?: string; type?: ItemType };
+
+function awaitingWhere(user: SessionUser, filter: ReviewFilter = {}): SQL {
   // An approved item waiting for its scheduled time is in review with `publish_at` set: already decided.
-  const inReview = and(eq(items.status, "in_review"), isNull(items.publishAt))!;
-  if (user.role === "admin") return inReview;
-  return and(inReview, sql`${items.ownerId} is distinct from ${user.id}::uuid`, sql`${lastSubmission} is distinct from ${user.id}::uuid`)!;
+  const conditions: (SQL | undefined)[] = [eq(items.status, "in_review"), isNull(items.publishAt)];
+  if (user.role !== "admin") {
+    conditions.push(sql`${items.ownerId} is distinct from ${user.id}::uuid`, sql`${lastSubmission} is distinct from ${user.id}::uuid`);
+  }
+  if (filter.type) conditions.push(eq(items.type, filter.type));
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    conditions.push(
+      or(
+        ilike(items.title, pattern),
+        sql`exists (select 1 from ${users} o where o.id = ${items.ownerId} and o.name ilike ${pattern})`,
+        sql`${submitterName} ilike ${pattern}`,
+      ),
+    );
+  }
+  return and(...conditions)!;
 }
 
-/** For the badge in the navigation; 0 for roles that do not review. */
-export async function awaitingReviewCount(db: Db, { user }: { user: SessionUser }): Promise<number> {
+/** For the badge in the navigation (no filter); 0 for roles that do not review. */
+export async function awaitingReviewCount(db: Db, { user, filter }: { user: SessionUser; filter?: ReviewFilter }): Promise<number> {
   if (!canReview(user)) return 0;
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(items)
-    .where(awaitingWhere(user));
+    .where(awaitingWhere(user, filter));
   return n;
 }
 
@@ -51,10 +70,23 @@ export type ReviewEntry = {
   submittedAt: Date | null;
 };
 
-/** Oldest submission first: whoever has waited longest is answered first. */
+const ORDER: Record<ReviewSort, SQL[]> = {
+  // Whoever has waited longest is answered first.
+  waiting: [asc(submittedAt), asc(items.id)],
+  recent: [desc(submittedAt), asc(items.id)],
+  title: [asc(sql`lower(${items.title})`), asc(items.id)],
+};
+
+/** Oldest submission first unless `sort` says otherwise. */
 export async function awaitingReview(
   db: Db,
-  { user, limit = 50, offset = 0 }: { user: SessionUser; limit?: number; offset?: number },
+  {
+    user,
+    filter,
+    sort = "waiting",
+    limit = 50,
+    offset = 0,
+  }: { user: SessionUser; filter?: ReviewFilter; sort?: ReviewSort; limit?: number; offset?: number },
 ): Promise<ReviewEntry[]> {
   if (!canReview(user)) return [];
   const rows = await db
@@ -63,13 +95,13 @@ export async function awaitingReview(
       type: items.type,
       title: items.title,
       owner: users.name,
-      submitter: sql<string | null>`(select u.name from ${users} u where u.id = ${lastSubmission})`,
+      submitter: submitterName,
       submittedAt: submittedAt.mapWith(items.updatedAt),
     })
     .from(items)
     .leftJoin(users, eq(users.id, items.ownerId))
-    .where(awaitingWhere(user))
-    .orderBy(asc(submittedAt), asc(items.id))
+    .where(awaitingWhere(user, filter))
+    .orderBy(...ORDER[sort])
     .limit(Math.min(Math.max(limit, 1), 200))
     .offset(Math.max(offset, 0));
   return rows;
