@@ -15,6 +15,7 @@ import { addressWith } from "~/lib/address";
 export const meta: MetaFunction = () => [{ title: "Feedback inbox · Fieldkit" }];
 
 const SHOW_TEXT: Record<string, string> = { unanswered: "Unanswered", replied: "Answered, still open", resolved: "Resolved", all: "All" };
+const SORT_TEXT: Record<string, string> = { newest: "Newest first", oldest: "Oldest first" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
@@ -53,6 +54,17 @@ export default function FeedbackInbox() {
       >
         {item ? <input type="hidden" name="item" value={item.id} /> : null}
         <div>
+          <label htmlFor="inbox-q">Search feedback</label>
+          <input
+            id="inbox-q"
+            name="q"
+            type="search"
+            defaultValue={query.q ?? ""}
+            maxLength={200}
+            placeholder="Item, comment, seller or team"
+          />
+        </div>
+        <div>
           <label htmlFor="inbox-show">Show</label>
           <select id="inbox-show" name="show" defaultValue={show}>
             {Object.entries(SHOW_TEXT).map(([v, text]) => (
@@ -74,6 +86,16 @@ export default function FeedbackInbox() {
             <option value="none">No reason given</option>
           </select>
         </div>
+        <div>
+          <label htmlFor="inbox-sort">Sort</label>
+          <select id="inbox-sort" name="sort" defaultValue={query.sort ?? "newest"}>
+            {Object.entries(SORT_TEXT).map(([v, text]) => (
+              <option key={v} value={v}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit">Apply</button>
       </Form>
       {item ? (
@@ -91,8 +113,12 @@ export default function FeedbackInbox() {
       <div className={pane ? "inbox-layout has-pane" : "inbox-layout"}>
         <div className="inbox-list-col">
           {rows.length === 0 ? (
-            <EmptyState title={show === "unanswered" && !item && !query.reason ? "Inbox zero" : "Nothing matches"}>
-              New comments and "not useful" answers from sellers land here.
+            <EmptyState title={show === "unanswered" && !item && !query.reason && !query.q ? "Inbox zero" : "Nothing matches"}>
+              {query.q ? (
+                <Link to={hrefWith(query, { q: undefined, page: undefined, open: undefined })}>Clear the search</Link>
+              ) : (
+                `New comments and "not useful" answers from sellers land here.`
+              )}
             </EmptyState>
           ) : (
             <ul className="inbox-list" id="inbox-list">
@@ -122,14 +148,20 @@ export default function FeedbackInbox() {
           {pages > 1 ? (
             <nav aria-label="Pages" className="pager">
               {page > 1 ? (
-                <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1, open: undefined })}>← Newer</Link>
+                <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1, open: undefined })}>
+                  {query.sort === "oldest" ? "← Older" : "← Newer"}
+                </Link>
               ) : (
                 <span aria-hidden="true" />
               )}
               <span>
                 Page {page} of {pages}
               </span>
-              {page < pages ? <Link to={hrefWith(query, { page: page + 1, open: undefined })}>Older →</Link> : <span aria-hidden="true" />}
+              {page < pages ? (
+                <Link to={hrefWith(query, { page: page + 1, open: undefined })}>{query.sort === "oldest" ? "Newer →" : "Older →"}</Link>
+              ) : (
+                <span aria-hidden="true" />
+              )}
             </nav>
           ) : null}
         </div>

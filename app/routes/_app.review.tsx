@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PageLinks } from "~/components/page-links";
+import { addressWith } from "~/lib/address";
 import { ITEM_TYPES, REVIEW_SORT_LABEL, REVIEW_SORTS, TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -44,14 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function ReviewQueue() {
   const { entries, total, waiting, q, type, sort, page, pages } = useLoaderData<typeof loader>();
-  const query = (p: number) =>
-    new URLSearchParams({
-      ...(q ? { q } : {}),
-      ...(type ? { type } : {}),
-      ...(sort !== "waiting" ? { sort } : {}),
-      ...(p > 1 ? { page: String(p) } : {}),
-    });
-  const href = (p: number) => `/review${String(query(p)) ? `?${query(p)}` : ""}`;
+  const href = (p: number) => addressWith("/review", { q, type, sort: sort === "waiting" ? undefined : sort, page: p > 1 ? p : undefined });
   const filtered = Boolean(q || type);
   return (
     <>
@@ -94,7 +88,7 @@ export default function ReviewQueue() {
         <EmptyState title="Nothing waiting matches">
           <p>
             {waiting === 1 ? "1 item waits" : `${waiting.toLocaleString("en-GB")} items wait`} in all.{" "}
-            <Link to={sort === "waiting" ? "/review" : `/review?sort=${sort}`}>Clear the search</Link>
+            <Link to={addressWith("/review", { sort: sort === "waiting" ? undefined : sort })}>Clear the search</Link>
           </p>
         </EmptyState>
       ) : entries.length === 0 ? (

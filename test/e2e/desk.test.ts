@@ -174,6 +174,17 @@ describeBrowser("desk screens", () => {
     expect(paneBox!.y).toBeLessThan(listBox!.y);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page, "the inbox with a rating open on a phone");
+    // The inbox's search on a phone: a seller's name, oldest first; the filters stay in the address.
+    const rater = (await pane.getByRole("heading").first().innerText()).match(/^Feedback from (.+?) on /)![1];
+    const filters = page.getByRole("search", { name: "Filter feedback" });
+    await filters.getByLabel("Search feedback").fill(rater);
+    await filters.getByLabel("Sort").selectOption("oldest");
+    await Promise.all([page.waitForURL(/sort=oldest/), filters.getByRole("button", { name: "Apply" }).click()]);
+    expect(new URL(page.url()).searchParams.get("q")).toBe(rater);
+    const who = await page.locator(".inbox-line .inbox-who").allInnerTexts();
+    expect(who.length).toBeGreaterThan(0);
+    for (const text of who) expect(text).toContain(rater);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.close();
   });
 });

@@ -68,6 +68,37 @@ describe("feedback inbox", () => {
     for (const r of one.rows) expect(r.itemId).toBe(itemId);
   });
 
+  it("searches the item's title, the comment, the seller and their team, and sorts the oldest first on request", async () => {
+    const everything = (q: string) =>
+      n(sql`select count(*)::int as n from ratings r join items i on i.id = r.item_id join users u on u.id = r.user_id
+            left join teams t on t.id = r.team_id
+            where ${SAYS_SOMETHING} and (r.comment ilike ${`%${q}%`} or i.title ilike ${`%${q}%`} or u.name ilike ${`%${q}%`} or t.name ilike ${`%${q}%`})`);
+    // A word from a comment, typed in another case.
+    const [{ comment }] = rowsOf<{ comment: string }>(
+      await app.db.execute(sql`select comment from ratings where comment is not null order by at, id limit 1`),
+    );
+    const word = comment.split(/\s+/).find((w) => /^[a-z]{5,}$/i.test(w))!;
+    const byComment = await inbox(`?show=all&q=${encodeURIComponent(word.toUpperCase())}`);
+    expect(byComment.total).toBe(await everything(word));
+    expect(byComment.total).toBeGreaterThan(0);
+    // A team's name finds its sellers' feedback; a seller's name theirs.
+    const byTeam = await inbox("?show=all&q=field%20west");
+    expect(byTeam.total).toBe(await everything("field west"));
+    expect(byTeam.total).toBeGreaterThan(0);
+    for (const r of byTeam.rows) expect(r.team).toBe("Field West");
+    const byItem = await inbox(`?show=all&q=${encodeURIComponent(byComment.rows[0].itemTitle)}`);
+    expect(byItem.rows.map((r: any) => r.itemTitle)).toContain(byComment.rows[0].itemTitle);
+    // Wildcards are text; an answer-less search keeps the filters it was combined with.
+    expect((await inbox(`?show=all&q=${encodeURIComponent("%_%")}`)).total).toBe(0);
+    expect((await inbox("?show=resolved&q=field%20west")).rows.every((r: any) => r.resolvedAt)).toBe(true);
+    // Oldest first: the feedback waiting longest for an answer.
+    const oldest = await inbox("?sort=oldest");
+    const times = oldest.rows.map((r: any) => new Date(r.at).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(oldest.total).toBe((await inbox()).total);
+    expect((await inbox("?sort=sideways&q=")).rows.map((r: any) => r.id)).toEqual((await inbox()).rows.map((r: any) => r.id));
+  });
+
   it("opens one rating in the pane, in full, and ignores an id that does not exist", async () => {
     const { rows } = await inbox();
     const view = await inbox(`?open=${rows[3].id}`);

@@ -1,8 +1,9 @@
 // Marketing's feedback inbox at scale: a filtered, paged list of ratings that say something (one line
 // each), one opened in a detail pane to reply or resolve, and the form actions both inbox pages share.
-import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import type { SelectedFields } from "drizzle-orm/pg-core";
 import { feedbackReplies, itemVersions, items, ratings, teams, users } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
@@ -18,7 +19,13 @@ export const INBOX_PAGE_SIZE = 25;
 export const INBOX_SHOW = ["unanswered", "replied", "resolved", "all"] as const;
 export type InboxShow = (typeof INBOX_SHOW)[number];
 
+export const INBOX_SORTS = ["newest", "oldest"] as const;
+
 export const InboxQuery = z.object({
+  /** Words in the item's title, the comment, the seller's name or their team's. */
+  q: urlFilter(z.string().trim().max(200)),
+  /** Newest first unless `oldest`: the feedback waiting longest for an answer. */
+  sort: urlFilter(z.enum(INBOX_SORTS)),
   // `open` was the old default view's name (before "unanswered" and "replied" split it): same rows as both.
   show: z.preprocess((v) => (v === "open" ? undefined : v), z.enum(INBOX_SHOW).optional()).catch(undefined),
   item: urlFilter(z.string().regex(UUID_PATTERN)),
@@ -38,6 +45,7 @@ const hasReply = sql`exists (select 1 from ${feedbackReplies} f where f.rating_i
 
 function inboxWhere(query: InboxQuery): SQL {
   const show = query.show ?? "unanswered";
+  const pattern = query.q ? containsPattern(query.q) : undefined;
   return and(
     // Ratings that say something: a comment, or a "no".
     or(isNotNull(ratings.comment), eq(ratings.useful, false)),
@@ -50,6 +58,14 @@ function inboxWhere(query: InboxQuery): SQL {
       : query.reason
         ? sql`${query.reason} = any(${ratings.reasons})`
         : undefined,
+    pattern
+      ? or(
+          ilike(ratings.comment, pattern),
+          sql`exists (select 1 from ${items} i where i.id = ${ratings.itemId} and i.title ilike ${pattern})`,
+          sql`exists (select 1 from ${users} u where u.id = ${ratings.userId} and u.name ilike ${pattern})`,
+          sql`exists (select 1 from ${teams} t where t.id = ${ratings.teamId} and t.name ilike ${pattern})`,
+        )
+      : undefined,
   )!;
 }
 
@@ -93,7 +109,7 @@ const selectRatings = <T extends SelectedFields>(db: Db, more: T) =>
     .innerJoin(users, eq(users.id, ratings.userId))
     .leftJoin(teams, eq(teams.id, ratings.teamId));
 
-/** One page of the inbox, newest first, with the total and the item filtered on (for its name). */
+/** One page of the inbox, newest first unless asked for the oldest, with the total and the item filtered on (for its name). */
 export async function listInbox(db: Db, { user, query }: { user: SessionUser; query: InboxQuery }) {
   requireMarketing(user);
   const where = inboxWhere(query);
@@ -104,7 +120,7 @@ export async function listInbox(db: Db, { user, query }: { user: SessionUser; qu
       replies: sql<number>`(select count(*) from ${feedbackReplies} f where f.rating_id = ${ratings.id})::int`,
     })
       .where(where)
-      .orderBy(desc(ratings.at), desc(ratings.id))
+      .orderBy(...(query.sort === "oldest" ? [asc(ratings.at), asc(ratings.id)] : [desc(ratings.at), desc(ratings.id)]))
       .limit(INBOX_PAGE_SIZE)
       .offset((page - 1) * INBOX_PAGE_SIZE),
     db
