@@ -71,3 +71,17 @@ export const REVIEW_SORT_LABEL: Record<ReviewSort, string> = {
   recent: "Submitted most recently",
   title: "Title A–Z",
 };
+
+/** What the library table can do to many selected items at once (modules/library/bulk.server.ts). */
+export const BULK_ACTIONS = ["verify", "expiry", "owner", "tag_add", "tag_remove", "archive"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const BULK_ACTION_LABEL: Record<BulkAction, string> = {
+  verify: "Mark re-verified",
+  expiry: "Set the expiry date",
+  owner: "Hand over to another owner",
+  tag_add: "Add a tag",
+  tag_remove: "Remove a tag",
+  archive: "Archive",
+};
+/** At most this many items change in one bulk request; a bigger view must be narrowed first. */
+export const BULK_MAX = 2_000;

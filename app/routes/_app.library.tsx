@@ -1,11 +1,14 @@
 // The desk's library: what needs attention (review, expiry, re-verification, blocked drafts) as counts
 // that open the table filtered, then every item as a searchable, filterable, sortable, paged table
 // driven by the URL.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { BulkBar } from "~/components/library/bulk-bar";
 import { LibraryTable } from "~/components/library/library-table";
 import { requireUser } from "~/modules/auth/guard.server";
+import { bulkFromForm, bulkUpdate, parseUndo, undoBulk } from "~/modules/library/bulk.server";
+import { formAction } from "~/modules/page-errors.server";
 import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 
@@ -33,8 +36,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** The bulk bar: a change to the ticked rows, or to every item of the view the address filters. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context.app, request, ["marketer", "admin"]);
+  const form = await request.formData();
+  const view = parseLibraryQuery(new URL(request.url).searchParams);
+  return formAction(
+    () =>
+      form.get("intent") === "undo"
+        ? undoBulk(context.app, user, parseUndo(form.get("undo")))
+        : bulkUpdate(context.app, user, bulkFromForm(form), view),
+    { echo: { done: null, undo: null } },
+  );
+}
+
 export default function Library() {
   const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { pathname, search } = useLocation();
   const { attention, scope } = d;
   const owner = scope === "mine" ? "&owner=me" : "";
   const tiles = attention
@@ -95,6 +114,11 @@ export default function Library() {
       ) : null}
 
       <LibraryTable
+        bulk={
+          d.canSeeAllStatuses ? (
+            <BulkBar total={d.total} shown={d.rows.length} action={`${pathname}${search}`} result={result} options={d.options} />
+          ) : undefined
+        }
         rows={d.rows}
         total={d.total}
         page={d.page}

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as createApi } from "~/routes/api.v1.items";
 import { loader as itemApi } from "~/routes/api.v1.items.$id";
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
-import { expireItems, publishDueItems, trustLists } from "~/modules/library/lifecycle.server";
+import { expireItems, publishDueItems } from "~/modules/library/lifecycle.server";
+import { queryLibrary } from "~/modules/library/table.server";
 import { itemTombstones, itemTransitions, items, searchOutbox } from "@/db/schema";
 import { createTestApp, createUser, cookieFor, request, routeArgs, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
@@ -193,7 +194,7 @@ describe("scheduling and expiry", () => {
   });
 });
 
-describe("trust lists", () => {
+describe("trust rules in the library table", () => {
   it("lists the owner's items that expire soon or are overdue for re-verification", async () => {
     const owner = await person("marketer");
     const soon = await draft(owner.cookie, { expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), verifyIntervalDays: 30 });
@@ -207,8 +208,9 @@ describe("trust lists", () => {
       .set({ verifiedAt: new Date(Date.now() - 40 * 86_400_000) })
       .where(eq(items.id, stale));
     const user = { id: owner.id, email: "", name: "", role: "marketer" as const, teamId: null, leadsTeamIds: [] };
-    const lists = await trustLists(app.db, user);
-    expect(lists.expiring.map((i) => i.id)).toEqual([soon]);
-    expect(lists.stale.map((i) => i.id)).toEqual([stale]);
+    const ids = async (query: Parameters<typeof queryLibrary>[1]["query"]) =>
+      (await queryLibrary(app.db, { user, query, mine: true })).rows.map((i) => i.id);
+    expect(await ids({ owner: "me", expiring: "30" })).toEqual([soon]);
+    expect(await ids({ owner: "me", needs: "stale" })).toEqual([stale]);
   });
 });

@@ -106,7 +106,7 @@ const MATRIX: Record<string, Entry> = {
     action: { form: { notForBuyers: "false" }, expect: page(EDITORS) },
   },
   "_app.items.$id_.edit.tsx": { path: "/items/:item/edit", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
-  "_app.library.tsx": { path: "/library", loader: page(DESK) },
+  "_app.library.tsx": { path: "/library", loader: page(DESK), action: { form: { intent: "verify" }, expect: page(EDITORS) } },
   "_app.review.tsx": { path: "/review", loader: page(EDITORS) },
   "_app.publish.tsx": { path: "/publish", loader: page(EDITORS) },
   "_app.publish._index.tsx": { path: "/publish", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },

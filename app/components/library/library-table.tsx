@@ -2,11 +2,13 @@
 // sortable column headers, and page links. On a phone the secondary columns fold into a line under
 // the title instead of scrolling sideways.
 import { Form, Link, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
+import { BULK_FORM } from "./bulk-bar";
 
 const SORT_TEXT: Record<string, string> = {
   updated: "Last updated",
@@ -49,6 +51,8 @@ export type LibraryTableProps = {
   keep: Record<string, string>;
   counts: Partial<Record<string, number>>;
   canSeeAllStatuses: boolean;
+  /** The bulk bar, shown between the summary and the rows; with it each row gets a checkbox for its form. */
+  bulk?: ReactNode;
   options: {
     tags: { id: string; facet: string; label: string }[];
     owners: { id: string; name: string }[];
@@ -88,6 +92,7 @@ export function LibraryTable(props: LibraryTableProps) {
           </>
         ) : null}
       </p>
+      {rows.length ? props.bulk : null}
       {rows.length === 0 ? (
         <EmptyState title={filtered ? "Nothing matches these filters" : "No items here"}>
           <p>
@@ -108,6 +113,19 @@ export function LibraryTable(props: LibraryTableProps) {
             </caption>
             <thead>
               <tr>
+                {props.bulk ? (
+                  <th scope="col" className="select-col">
+                    <input
+                      type="checkbox"
+                      className="select-page"
+                      aria-label="Select every item on this page"
+                      onChange={(e) => {
+                        const boxes = document.querySelectorAll<HTMLInputElement>(`input[name="id"][form="${BULK_FORM}"]`);
+                        for (const box of boxes) box.checked = e.target.checked;
+                      }}
+                    />
+                  </th>
+                ) : null}
                 <SortHeader {...props} column="title" />
                 <SortHeader {...props} column="type" wide />
                 <SortHeader {...props} column="status" />
@@ -125,6 +143,11 @@ export function LibraryTable(props: LibraryTableProps) {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
+                  {props.bulk ? (
+                    <td className="select-col">
+                      <input type="checkbox" name="id" value={r.id} form={BULK_FORM} aria-label={`Select ${r.title}`} />
+                    </td>
+                  ) : null}
                   <th scope="row">
                     <Link to={`/items/${r.id}`} prefetch="intent">
                       {r.title}

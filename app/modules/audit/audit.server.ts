@@ -25,6 +25,8 @@ export type AuditEntry = {
  * - status moves: `{title, from, to, version, comment?, publishAt?}`
  * - `item.audience_changed`: `{title, from, to}` as `[{id, name}]` lists (empty = everyone)
  * - `item.expiry_changed`: `{title, from, to}` as ISO timestamps or null
+ * - `item.owner_changed`: `{title, from, to}` as `{id, name}` (from may be null)
+ * - `item.verified`: `{title}`
  * - `item.version_added`: `{title, version, filename?, changelog}`
  * System moves (scheduled publishing, expiry) have no actor.
  */
@@ -41,6 +43,8 @@ export const ITEM_ACTIONS = {
   "item.expired": "Expired (archived)",
   "item.audience_changed": "Audience changed",
   "item.expiry_changed": "Expiry date changed",
+  "item.owner_changed": "Owner changed",
+  "item.verified": "Marked re-verified",
   "item.version_added": "New version",
   "item.buyers_changed": "Buyer sharing changed",
 } as const;
@@ -132,6 +136,10 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return `Audience: ${names(d.from)} → ${names(d.to)}`;
     case "item.expiry_changed":
       return `Expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "item.owner_changed":
+      return `Owner: ${d.from?.name ?? "nobody"} → ${d.to?.name ?? "?"}`;
+    case "item.verified":
+      return "Content checked and marked re-verified";
     case "item.version_added":
       return `Version ${d.version}${d.filename ? ` (${d.filename})` : ""}: ${d.changelog ?? ""}`.trim();
     case "share.created":

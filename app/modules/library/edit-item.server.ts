@@ -135,6 +135,23 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
         details: { title, from: iso(existing.expiresAt), to: iso(input.expiresAt) },
       });
     }
+    if (input.ownerId && input.ownerId !== existing.ownerId) {
+      const names = await tx
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(sql`${users.id} in (${input.ownerId}::uuid, ${existing.ownerId}::uuid)`);
+      const person = (id: string | null) => (id ? { id, name: names.find((n) => n.id === id)?.name ?? null } : null);
+      await recordAudit(tx, {
+        actor: user,
+        action: "item.owner_changed",
+        targetType: "item",
+        targetId: itemId,
+        details: { title, from: person(existing.ownerId), to: person(input.ownerId) },
+      });
+    }
+    if (input.verified) {
+      await recordAudit(tx, { actor: user, action: "item.verified", targetType: "item", targetId: itemId, details: { title } });
+    }
     if (input.body !== undefined) {
       const [latest] = await tx
         .select({ number: itemVersions.number, bodyMd: itemVersions.bodyMd })

@@ -1,7 +1,7 @@
 // The workflow: draft → in review → published → archived (and back to draft), with a second pair of
 // eyes before anything reaches sellers, scheduled publishing, automatic expiry, and a history row
 // for every move. Leaving sellers' view writes a tombstone so offline devices drop the item too.
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTombstones, itemTransitions, itemVersions, items } from "@/db/schema";
@@ -14,7 +14,6 @@ import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
 import { isUuid } from "@/vocabulary/ids";
 import { MetadataFields } from "./publishing-input.server";
-import { blocked, expiringWithin, staleAt, verifyDue } from "./trust-rules.server";
 import { formatDate } from "@/vocabulary/dates";
 
 export const TransitionInput = z.object({
@@ -271,6 +270,44 @@ export async function publishDueItems(db: Db, now = new Date()): Promise<number>
 }
 
 /**
+ * Archives many items at once: the library table's bulk action, the same move as `transitionItem`'s to
+ * archived (allowed from any other status to any marketer or admin), in the caller's transaction. Returns
+ * the items it moved; ones already archived are left as they are.
+ */
+export async function archiveItems(tx: Db, user: SessionUser, itemIds: string[], now = new Date()) {
+  if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins can change an item's status.");
+  if (itemIds.length === 0) return [];
+  const before = await tx
+    .select({ id: items.id, title: items.title, status: items.status })
+    .from(items)
+    .where(and(inArray(items.id, itemIds), sql`${items.status} <> 'archived'`))
+    .for("update");
+  if (before.length === 0) return [];
+  const ids = before.map((b) => b.id);
+  await tx
+    .update(items)
+    .set({ status: "archived", publishAt: null, updatedAt: now, updatedBy: user.id, revision: sql`${items.revision} + 1` as never })
+    .where(inArray(items.id, ids));
+  await tx
+    .insert(itemTransitions)
+    .values(before.map((b) => ({ itemId: b.id, fromStatus: b.status, toStatus: "archived", actorId: user.id })));
+  const versions = await latestVersions(tx, ids);
+  await recordAudits(
+    tx,
+    before.map((b) => ({
+      actor: user,
+      action: "item.archived",
+      targetType: "item",
+      targetId: b.id,
+      details: { title: b.title, from: b.status, to: "archived", version: versions.get(b.id) ?? null },
+    })),
+  );
+  for (const b of before) if (b.status === "published") await tombstone(tx, b.id);
+  await queueSearchSync(tx, ids);
+  return before;
+}
+
+/**
  * Published items past their expiry are archived (never deleted). `visibleItemsWhere` already hides
  * them from sellers the moment they expire; this makes it visible in the library and tells devices.
  */
@@ -317,40 +354,4 @@ export async function expireItems(db: Db, now = new Date()): Promise<number> {
     );
     return expired.length;
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Trust: what owners should look at
-
-const trustColumns = {
-  id: items.id,
-  type: items.type,
-  title: items.title,
-  summary: items.summary,
-  status: items.status,
-  expiresAt: items.expiresAt,
-  verifiedAt: items.verifiedAt,
-  verifyIntervalDays: items.verifyIntervalDays,
-  problem: items.problem,
-};
-
-export async function trustLists(db: Db, user: SessionUser, { mine = true, days = 30, now = new Date() } = {}) {
-  if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins see the trust lists.");
-  const owned = mine ? eq(items.ownerId, user.id) : undefined;
-  const [expiring, stale, problems] = await Promise.all([
-    db
-      .select(trustColumns)
-      .from(items)
-      .where(and(owned, expiringWithin(now, days)))
-      .orderBy(asc(items.expiresAt))
-      .limit(100),
-    db
-      .select({ ...trustColumns, verifyBy: sql<Date>`${verifyDue}`.mapWith(items.verifiedAt) })
-      .from(items)
-      .where(and(owned, staleAt(now)))
-      .orderBy(asc(items.verifiedAt))
-      .limit(100),
-    db.select(trustColumns).from(items).where(and(owned, blocked)).orderBy(desc(items.updatedAt)).limit(100),
-  ]);
-  return { expiring, stale, problems };
 }

@@ -144,6 +144,21 @@ export async function queryLibrary(
   };
 }
 
+/** The ids of every item in a view of the table (all its pages), in its order, at most `limit`: what a bulk action on "every item in this view" changes. */
+export async function libraryIds(
+  db: Db,
+  { user, query, limit, now = new Date() }: { user: SessionUser; query: LibraryQuery; limit: number; now?: Date },
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: items.id })
+    .from(items)
+    .leftJoin(users, eq(users.id, items.ownerId))
+    .where(whereFor(user, query, now))
+    .orderBy(...orderFor(query))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
 type FilterOptions = {
   tags: { id: string; facet: (typeof tags.facet.enumValues)[number]; label: string }[];
   owners: { id: string; name: string }[];
