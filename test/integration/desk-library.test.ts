@@ -7,14 +7,14 @@ import { action as itemAction, loader as itemLoader } from "~/routes/_app.items.
 import { loader as libraryLoader } from "~/routes/_app.library";
 import { loader as reviewLoader } from "~/routes/_app.review";
 import { rowsOf } from "@/db/client";
-import { items, itemTags, tags, teams, users } from "@/db/schema";
+import { items, itemTags, tags, teams } from "@/db/schema";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
-import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { cookieFor, createTestApp, demoSignIns, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
-const cookie: Record<string, string> = {};
-const id: Record<string, string> = {};
+let cookie: Record<string, string>;
+let id: Record<string, string>;
 
 const run = (fn: (a: never) => unknown, req: Request, params: Record<string, string> = {}) =>
   respond(() => fn(routeArgs(app, req, params) as never)) as Promise<any>;
@@ -26,12 +26,7 @@ beforeAll(async () => {
   app = await createTestApp();
   await seedDemo(app.db);
   await seedScale(app.db, { items: 300, events: 1_000 });
-  for (const email of ["marketer@demo.test", "manager@demo.test", "admin@demo.test"]) {
-    const [u] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    const who = email.split("@")[0];
-    id[who] = u.id;
-    cookie[who] = await cookieFor(app, u.id);
-  }
+  ({ id, cookie } = await demoSignIns(app, ["marketer", "manager", "admin"]));
 }, 120_000);
 afterAll(() => app.close());
 

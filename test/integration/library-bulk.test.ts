@@ -4,15 +4,15 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as libraryAction } from "~/routes/_app.library";
 import { rowsOf } from "@/db/client";
-import { auditLog, itemTags, itemTombstones, itemTransitions, items, searchOutbox, tags, users } from "@/db/schema";
+import { auditLog, itemTags, itemTombstones, itemTransitions, items, searchOutbox, tags } from "@/db/schema";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
 import { bulkUpdate } from "~/modules/library/bulk.server";
-import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { createTestApp, demoSignIns, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
-const cookie: Record<string, string> = {};
-const id: Record<string, string> = {};
+let cookie: Record<string, string>;
+let id: Record<string, string>;
 
 type Reply = { done?: string; changed?: number; undo?: unknown[] | null; formError?: string };
 /** Posts the bulk bar's form to /library (with the view's filters in the address, as the page does). */
@@ -52,12 +52,7 @@ beforeAll(async () => {
   app = await createTestApp();
   await seedDemo(app.db);
   await seedScale(app.db, { items: 300, events: 500 });
-  for (const email of ["marketer@demo.test", "manager@demo.test", "seller@demo.test", "admin@demo.test"]) {
-    const [u] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    const who = email.split("@")[0];
-    id[who] = u.id;
-    cookie[who] = await cookieFor(app, u.id);
-  }
+  ({ id, cookie } = await demoSignIns(app, ["marketer", "manager", "seller", "admin"]));
 }, 120_000);
 afterAll(() => app.close());
 

@@ -1,6 +1,7 @@
 // Helpers for integration tests: a real database per file, an AppContext around it, and data factories.
 // Tests call route loaders and actions as functions with real Requests.
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import type { AppContext } from "~/modules/context.server";
 import { commitSessionCookie } from "~/modules/auth/guard.server";
 import { hashPassword } from "~/modules/auth/password.server";
@@ -70,6 +71,22 @@ export async function cookieFor(app: AppContext, userId: string): Promise<string
   const token = await createSession(app.db, userId, "vitest");
   const setCookie = await commitSessionCookie(app, new Request("http://localhost/"), token);
   return setCookie.split(";")[0];
+}
+
+/** The demo people by the name before the @ (`marketer`, `admin`…): their ids and a signed-in cookie each. */
+export async function demoSignIns(app: AppContext, names: string[]) {
+  const id: Record<string, string> = {};
+  const cookie: Record<string, string> = {};
+  for (const name of names) {
+    const [u] = await app.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, `${name}@demo.test`));
+    if (!u) throw new Error(`No demo person ${name}@demo.test: seed the demo first.`);
+    id[name] = u.id;
+    cookie[name] = await cookieFor(app, u.id);
+  }
+  return { id, cookie };
 }
 
 export function request(
