@@ -2,18 +2,19 @@
 import type { CSSProperties, ReactNode } from "react";
 import { TableScroll } from "./table-scroll";
 
-/** A column heading; `title` explains one whose label is short. */
-export type Column = ReactNode | { label: ReactNode; title: string };
+/** A header: its text, or its text with a tooltip (`title`) and, for a sortable column, its order (`sort`). */
+export type Column = ReactNode | { label: ReactNode; title?: string; sort?: "ascending" | "descending" };
 
-const isTitled = (c: Column): c is { label: ReactNode; title: string } => typeof c === "object" && c !== null && "title" in c;
+const isDescribed = (c: Column): c is { label: ReactNode; title?: string; sort?: "ascending" | "descending" } =>
+  typeof c === "object" && c !== null && "label" in c;
 
 export function TableHead({ columns }: { columns: readonly Column[] }) {
   return (
     <thead>
       <tr>
         {columns.map((c, i) =>
-          isTitled(c) ? (
-            <th key={i} scope="col" title={c.title}>
+          isDescribed(c) ? (
+            <th key={i} scope="col" title={c.title} aria-sort={c.sort}>
               {c.label}
             </th>
           ) : (

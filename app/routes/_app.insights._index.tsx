@@ -6,14 +6,14 @@ import {
   AdoptionSection,
   GapsSection,
   HealthSection,
-  ItemsSection,
   QuadrantSection,
   TopBottomSection,
   UsageByTeamSection,
 } from "~/components/insights/sections";
+import { ItemsSection } from "~/components/insights/items-table";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
-import { loadInsightsPage, readFilters } from "~/modules/insights/page.server";
+import { loadInsightsPage, readFilters, readItemsTable } from "~/modules/insights/page.server";
 import { insightsPageCharts } from "~/modules/insights/page-charts.server";
 import { documentMarkup } from "~/modules/document-markup.server";
 
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return pageData(async () => {
     const url = new URL(request.url);
     const filters = readFilters(url);
-    const page = await loadInsightsPage(context.app, { user, filters });
+    const page = await loadInsightsPage(context.app, { user, filters, table: readItemsTable(url) });
     return {
       filters,
       role: user.role,
@@ -62,7 +62,7 @@ export default function Insights() {
       {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} charts={charts} csv={csv} /> : null}
       {show.leading && topBottom ? <TopBottomSection topBottom={topBottom} csv={csv} detail={detail} /> : null}
       <QuadrantSection quadrant={quadrant} chart={charts.quadrant} csv={csv} detail={detail} />
-      <ItemsSection items={items} itemCount={data.itemCount} csv={csv} detail={detail} />
+      <ItemsSection items={items} itemsTable={data.itemsTable} filters={filters} csv={csv} detail={detail} />
       <GapsSection gaps={gaps} openRequests={openRequests} csv={csv} />
       {health ? <HealthSection health={health} csv={csv} detail={detail} /> : null}
     </>

@@ -118,6 +118,33 @@ describeBrowser("desk charts and layout", () => {
     expect(errors.join("\n")).toBe("");
   });
 
+  it("finds an item in the insights table and sorts it by a column, keeping the range in the address", async () => {
+    await page.goto("/insights?from=2026-01-01");
+    const section = page.getByRole("region", { name: "Usage and usefulness per item" });
+    const titles = () => section.locator("tbody th a").allInnerTexts();
+    const word = (await titles())[0].split(" ")[0];
+    await section.getByLabel("Find an item").fill(word.toLowerCase());
+    await Promise.all([page.waitForURL(/[?&]q=/), section.getByRole("button", { name: "Search" }).click()]);
+    expect(new URL(page.url()).searchParams.get("from")).toBe("2026-01-01");
+    for (const t of await titles()) expect(t.toLowerCase()).toContain(word.toLowerCase());
+    await section
+      .getByRole("status")
+      .filter({ hasText: `matching “${word.toLowerCase()}”` })
+      .waitFor();
+    // A column header sorts; its state is announced on the header.
+    await Promise.all([page.waitForURL(/sort=title/), section.getByRole("link", { name: "Item", exact: true }).click()]);
+    await expect.poll(() => section.getByRole("columnheader", { name: /Item/ }).getAttribute("aria-sort")).toBe("ascending");
+    const sorted = await titles();
+    expect(sorted.map((t) => t.toLowerCase())).toEqual([...sorted.map((t) => t.toLowerCase())].sort());
+    await Promise.all([page.waitForURL(/dir=desc/), section.getByRole("link", { name: /^Item/ }).click()]);
+    await expect.poll(() => section.getByRole("columnheader", { name: /Item/ }).getAttribute("aria-sort")).toBe("descending");
+    await expectNoAxeViolations(page, "the insights items table, searched and sorted");
+    await section.getByLabel("Find an item").fill("no item is called this");
+    await Promise.all([page.waitForURL(/no\+item/), section.getByRole("button", { name: "Search" }).click()]);
+    await section.getByRole("link", { name: "Clear the search" }).click();
+    await expect.poll(async () => (await titles()).length).toBeGreaterThan(0);
+  });
+
   it("keeps the quadrant's labels readable on a phone: the chart scrolls in its card instead of shrinking", async () => {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 412, height: 823 });

@@ -8,7 +8,16 @@ import { createRequest, updateRequest } from "~/modules/feedback/requests.server
 import { adoption } from "~/modules/insights/adoption.server";
 import { alignmentKpis } from "~/modules/insights/alignment.server";
 import { contentGaps } from "~/modules/insights/content-gaps.server";
-import { effectivenessQuadrant, itemInsights, itemInsightsSummary, topAndBottom } from "~/modules/insights/item-insights.server";
+import {
+  effectivenessQuadrant,
+  ITEM_SORTS,
+  itemInsights,
+  itemInsightsPage,
+  itemInsightsSummary,
+  topAndBottom,
+  type ItemInsight,
+  type ItemSort,
+} from "~/modules/insights/item-insights.server";
 import { loadInsightsPage } from "~/modules/insights/page.server";
 import { itemDetail } from "~/modules/insights/item-report.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
@@ -340,7 +349,7 @@ describe("the Insights page's summary", () => {
     expect(page.items.map((r) => r.itemId)).toEqual(all.slice(0, 25).map((r) => r.itemId));
     page.items.forEach((r, n) => expect(all[n]).toMatchObject(r));
     expect(page.items[0]).toHaveProperty("score");
-    expect(page.itemCount).toBe(all.length);
+    expect(page.itemsTable).toMatchObject({ total: all.length, pages: Math.ceil(all.length / 25) });
     const quadrant = effectivenessQuadrant(all);
     expect(page.quadrant).toEqual({ ...quadrant, points: quadrant.points.slice(0, 25), total: quadrant.points.length });
     const { top, bottom } = await topAndBottom(app.db, { user: admin, range: RANGE });
@@ -348,6 +357,53 @@ describe("the Insights page's summary", () => {
       top: top.map(({ itemId, title, views, usefulShare }) => ({ itemId, title, views, usefulShare })),
       bottom,
     });
+  });
+
+  it("searches, sorts by every column and pages the items table as the full list has it", async () => {
+    const all = await itemInsights(app.db, { user: admin, range: RANGE });
+    const key: Record<ItemSort, (r: ItemInsight) => number | string> = {
+      views: (r) => r.views,
+      sellers: (r) => r.uniqueSellers,
+      shares: (r) => r.shares,
+      ratings: (r) => r.useful + r.notUseful,
+      score: (r) => r.score,
+      buyers: (r) => r.buyerShares,
+      title: (r) => r.title.toLowerCase(),
+    };
+    for (const sort of ITEM_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        // Every page, three rows at a time: each item once, in order of the column.
+        const seen: ItemInsight[] = [];
+        for (let page = 1; seen.length < all.length; page++) {
+          const { rows, total } = await itemInsightsPage(app.db, { user: admin, range: RANGE, sort, dir, page, pageSize: 3 });
+          expect(total).toBe(all.length);
+          expect(rows.length).toBeGreaterThan(0);
+          seen.push(...rows);
+        }
+        expect(new Set(seen.map((r) => r.itemId)).size).toBe(all.length);
+        const values = seen.map(key[sort]);
+        const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(values, `${sort} ${dir}`).toEqual(dir === "asc" ? sorted : sorted.reverse());
+        for (const r of seen) expect(r).toEqual(all.find((a) => a.itemId === r.itemId));
+      }
+    }
+    // A word of a title, in another case; "%" is text; past the last page, the count still comes.
+    const word = all[0].title.split(" ")[0];
+    const found = await itemInsightsPage(app.db, { user: admin, range: RANGE, q: word.toUpperCase(), pageSize: 100 });
+    expect(found.rows.map((r) => r.itemId).sort()).toEqual(
+      all
+        .filter((r) => r.title.toLowerCase().includes(word.toLowerCase()))
+        .map((r) => r.itemId)
+        .sort(),
+    );
+    expect((await itemInsightsPage(app.db, { user: admin, range: RANGE, q: "%", pageSize: 10 })).total).toBe(0);
+    expect(await itemInsightsPage(app.db, { user: admin, range: RANGE, page: 999, pageSize: 10 })).toEqual({ rows: [], total: all.length });
+    // Through the page: the table's own query and its count.
+    const page = await loadInsightsPage(app, { user: admin, filters: { range: RANGE, teamId: null }, table: { q: word, sort: "title" } });
+    expect(page.itemsTable).toMatchObject({ q: word, sort: "title", total: found.total });
+    expect(page.items.map((r) => r.itemId)).toEqual(
+      (await itemInsightsPage(app.db, { user: admin, range: RANGE, q: word, sort: "title", pageSize: 25 })).rows.map((r) => r.itemId),
+    );
   });
 
   it("refuses a manager another team's page before anything is read or remembered", async () => {

@@ -2,11 +2,10 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { useLoaderData } from "@remix-run/react";
-import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatDate } from "@/vocabulary/dates";
 import { ChartFigure, CsvLink, PlotChart, QuadrantLegend } from "~/components/feedback/charts";
 import { EmptyState } from "~/components/shell";
-import { DataTable, type Column } from "~/components/data-table";
+import { DataTable } from "~/components/data-table";
 import type { loader } from "~/routes/_app.insights._index";
 
 export type InsightsData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -15,11 +14,11 @@ export type InsightLinks = { csv: (table: string) => string; detail: (itemId: st
 /** SVG markup drawn by the loader (app/modules/insights/page-charts.server.ts). */
 export type InsightCharts = InsightsData["charts"];
 
-const pct = (n: number | null) => (n === null ? "–" : `${Math.round(n * 100)} %`);
+export const pct = (n: number | null) => (n === null ? "–" : `${Math.round(n * 100)} %`);
 const QUADRANT_TEXT: Record<string, string> = { star: "Keep", fix: "Improve", hidden_gem: "Promote", retire: "Retire" };
 
 /** A section with its heading and a CSV download for the table it holds. */
-function Section({ id, title, csv, children }: { id: string; title: string; csv?: string; children: ReactNode }) {
+export function Section({ id, title, csv, children }: { id: string; title: string; csv?: string; children: ReactNode }) {
   return (
     <section aria-labelledby={id} className="insight-section">
       <div className="section-head">
@@ -183,52 +182,6 @@ export function QuadrantSection({
                 <td>
                   <span className={`badge q-${p.quadrant}`}>{QUADRANT_TEXT[p.quadrant]}</span>
                 </td>
-              </tr>
-            ))}
-          </DataTable>
-        </>
-      )}
-    </Section>
-  );
-}
-
-const ITEM_COLUMNS: Column[] = [
-  "Item",
-  "Views",
-  "Sellers",
-  "Shares",
-  "Useful",
-  { label: "Found useful (adjusted)", title: "Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100" },
-  { label: "Buyers", title: "Shared with buyers through tracked links, and the share of those links buyers opened" },
-];
-
-export function ItemsSection({ items, itemCount, csv, detail }: Pick<InsightsData, "items" | "itemCount"> & InsightLinks) {
-  return (
-    <Section id="items" title="Usage and usefulness per item" csv={csv("items")}>
-      {items.length === 0 ? (
-        <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
-      ) : (
-        <>
-          {itemCount > items.length ? (
-            <p className="meta">
-              The {items.length} most viewed of {itemCount.toLocaleString("en-GB")} items; the CSV has them all.
-            </p>
-          ) : null}
-          <DataTable label="Table of usage and usefulness per item" labelledBy="items" columns={ITEM_COLUMNS}>
-            {items.map((i) => (
-              <tr key={i.itemId}>
-                <th scope="row">
-                  <Link to={detail(i.itemId)}>{i.title}</Link>
-                  <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
-                </th>
-                <td>{i.views}</td>
-                <td>{i.uniqueSellers}</td>
-                <td>{i.shares}</td>
-                <td>
-                  {i.useful}/{i.useful + i.notUseful}
-                </td>
-                <td>{pct(i.score)}</td>
-                <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
               </tr>
             ))}
           </DataTable>

@@ -3,6 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
 import { itemAudiences, itemSellerDaily, itemSellerGaps, items as itemTable, ratings, shareItems, shares } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { median, wilsonLowerBound, type DayRange } from "~/modules/feedback/score.server";
@@ -137,6 +138,68 @@ export async function itemInsights(db: Db, args: InsightArgs): Promise<ItemInsig
   const { ctes, select } = insightParts(args);
   const result = await db.execute(sql`with ${ctes} ${select} order by coalesce(u.views, 0) desc, ${i.title}, ${i.id}`);
   return rowsOf<Record<string, unknown>>(result).map(toInsight);
+}
+
+/** The Insights items table's orders; views first unless the URL says otherwise. */
+export const ITEM_SORTS = ["views", "sellers", "shares", "ratings", "score", "buyers", "title"] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+
+/** `wilsonLowerBound` in SQL (search/usefulness.ts), so the table sorts by the very figure it shows. */
+function wilsonSql(yes: SQL, n: SQL): SQL {
+  // Constants, written into the statement: they are the same for every request.
+  const z = sql.raw("1.959963984540054::float8");
+  const p = sql`(${yes}::float8 / ${n})`;
+  return sql`case when ${n} = 0 then 0::float8 else greatest(0, least(1,
+    (${p} + ${z} * ${z} / (2 * ${n}) - ${z} * sqrt(${p} * (1 - ${p}) / ${n} + ${z} * ${z} / (4 * ${n} * ${n})))
+    / (1 + ${z} * ${z} / ${n}))) end`;
+}
+
+const SORT_KEY: Record<ItemSort, SQL> = {
+  views: sql`x.views`,
+  sellers: sql`x."uniqueSellers"`,
+  shares: sql`x.shares`,
+  ratings: sql`(x.yes + x.no)`,
+  score: wilsonSql(sql`x.yes`, sql`(x.yes + x.no)`),
+  buyers: sql`x."buyerShares"`,
+  title: sql`lower(x.title)`,
+};
+
+/**
+ * One page of the per-item figures, searched by title and sorted by any column, with how many match:
+ * the Insights table past its default view. Ties fall back to the most viewed, then the title.
+ */
+export async function itemInsightsPage(
+  db: Db,
+  {
+    q,
+    sort = "views",
+    dir = sort === "title" ? "asc" : "desc",
+    page = 1,
+    pageSize,
+    ...args
+  }: Omit<InsightArgs, "itemId"> & { q?: string; sort?: ItemSort; dir?: "asc" | "desc"; page?: number; pageSize: number },
+): Promise<{ rows: ItemInsight[]; total: number }> {
+  const { ctes, select } = insightParts(args);
+  const order = sql.raw(dir === "asc" ? "asc" : "desc");
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      with ${ctes}, base as (${select})
+      select x.*, count(*) over () as total from base x
+      where ${q ? sql`x.title ilike ${containsPattern(q)}` : sql`true`}
+      order by ${SORT_KEY[sort]} ${order}, x.views desc, lower(x.title), x."itemId"
+      limit ${pageSize} offset ${(page - 1) * pageSize}`),
+  );
+  // Past the last page there is no row to carry the count: ask for it on its own.
+  const total = rows.length
+    ? num(rows[0].total)
+    : num(
+        rowsOf<{ n: number }>(
+          await db.execute(
+            sql`with ${ctes}, base as (${select}) select count(*)::int as n from base x where ${q ? sql`x.title ilike ${containsPattern(q)}` : sql`true`}`,
+          ),
+        )[0]?.n,
+      );
+  return { rows: rows.map(toInsight), total };
 }
 
 export type BottomItem = { itemId: string; title: string; type: string; views: number };

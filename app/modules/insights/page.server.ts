@@ -1,5 +1,6 @@
 // What the insight pages load, by role: marketing gets items, health and gaps; managers get adoption
 // and their teams' content; admins get both. The queries live in the modules beside this one.
+import { z } from "zod";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
@@ -9,9 +10,10 @@ import { adoption } from "./adoption.server";
 import { alignmentKpis } from "./alignment.server";
 import { contentGaps } from "./content-gaps.server";
 import { memoAggregate } from "./aggregate-cache.server";
-import { effectivenessQuadrant, itemInsightsSummary } from "./item-insights.server";
+import { effectivenessQuadrant, ITEM_SORTS, itemInsightsPage, itemInsightsSummary } from "./item-insights.server";
 import { libraryHealth } from "./library-health.server";
 import { insightScope, scopeTeams } from "./scope.server";
+import { urlFilter, urlPage } from "~/modules/validation.server";
 
 export type InsightFilters = { range: DayRange; teamId: string | null };
 
@@ -30,10 +32,23 @@ export function readFilters(url: URL): InsightFilters {
   return { range, teamId: url.searchParams.get("team") || null };
 }
 
+/** The items table's own search, sort and page, from the URL; a nonsense value falls back to the default. */
+export const ItemsTableQuery = z.object({
+  q: urlFilter(z.string().trim().max(100)),
+  sort: urlFilter(z.enum(ITEM_SORTS)),
+  dir: urlFilter(z.enum(["asc", "desc"])),
+  page: urlPage,
+});
+export type ItemsTableQuery = z.infer<typeof ItemsTableQuery>;
+export const readItemsTable = (url: URL): ItemsTableQuery => ItemsTableQuery.parse(Object.fromEntries(url.searchParams));
+
 /** Top and bottom content: how many of each. */
 const TOP_BOTTOM = 5;
 
-export async function loadInsightsPage(ctx: AppContext, { user, filters }: { user: SessionUser; filters: InsightFilters }) {
+export async function loadInsightsPage(
+  ctx: AppContext,
+  { user, filters, table = {} }: { user: SessionUser; filters: InsightFilters; table?: ItemsTableQuery },
+) {
   const db = ctx.db;
   const { range, teamId } = filters;
   const marketing = user.role === "marketer" || user.role === "admin";
@@ -42,8 +57,12 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
   const scope = insightScope(user, teamId);
   const bottom = leading ? TOP_BOTTOM : 0;
   const scopeKey = `${scope.teamIds?.join(",") ?? "all"} ${range.from} ${range.to}`;
-  const [summary, teams, health, gaps, openRequests, adoptionData] = await Promise.all([
+  // The default view (most viewed first, page 1) comes with the summary; a search, another order or page is its own query.
+  const custom = Boolean(table.q || table.sort || table.dir || (table.page ?? 1) > 1);
+  const tableKey = `items-table ${scopeKey} ${JSON.stringify(table)}`;
+  const [summary, itemsPage, teams, health, gaps, openRequests, adoptionData] = await Promise.all([
     memoAggregate(db, `items ${scopeKey} ${bottom}`, () => itemInsightsSummary(db, { user, range, teamId, top: PAGE_ITEMS, bottom })),
+    custom ? memoAggregate(db, tableKey, () => itemInsightsPage(db, { user, range, teamId, ...table, pageSize: PAGE_ITEMS })) : null,
     scopeTeams(db, { user }),
     marketing ? memoAggregate(db, "health", () => libraryHealth(db, { user })) : null,
     memoAggregate(db, `gaps ${scopeKey}`, () => contentGaps(db, { user, range, teamId })),
@@ -54,23 +73,23 @@ export async function loadInsightsPage(ctx: AppContext, { user, filters }: { use
   // Splits are the medians of every rated item; the chart plots the most viewed of them.
   const quadrant = effectivenessQuadrant(summary.rated);
   const trim = <T>(rows: T[]) => ({ rows: rows.slice(0, HEALTH_ROWS), count: rows.length });
+  const pageRows = itemsPage?.rows ?? summary.top;
+  const matching = itemsPage?.total ?? summary.count;
   return {
-    items: summary.top.map(
-      ({ itemId, title, type, views, uniqueSellers, shares, useful, notUseful, score, buyerShares, buyerOpenRate }) => ({
-        itemId,
-        title,
-        type,
-        views,
-        uniqueSellers,
-        shares,
-        useful,
-        notUseful,
-        score,
-        buyerShares,
-        buyerOpenRate,
-      }),
-    ),
-    itemCount: summary.count,
+    itemsTable: { ...table, total: matching, pages: Math.max(1, Math.ceil(matching / PAGE_ITEMS)), pageSize: PAGE_ITEMS },
+    items: pageRows.map(({ itemId, title, type, views, uniqueSellers, shares, useful, notUseful, score, buyerShares, buyerOpenRate }) => ({
+      itemId,
+      title,
+      type,
+      views,
+      uniqueSellers,
+      shares,
+      useful,
+      notUseful,
+      score,
+      buyerShares,
+      buyerOpenRate,
+    })),
     quadrant: { ...quadrant, points: quadrant.points.slice(0, QUADRANT_POINTS), total: quadrant.points.length },
     teams,
     health: health

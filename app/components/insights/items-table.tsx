@@ -1,0 +1,120 @@
+// The Insights page's per-item table: every item with usage in the range, searched by title, sorted by any
+// column and paged, all in the URL (with the page's range and team) so a view can be bookmarked and works
+// without JavaScript. The CSV download still has every row.
+import { Form, Link } from "@remix-run/react";
+import { TYPE_LABEL } from "@/vocabulary/library";
+import { DataTable, type Column } from "~/components/data-table";
+import { PageLinks } from "~/components/page-links";
+import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
+import { pct, Section, type InsightLinks, type InsightsData } from "./sections";
+
+type SortKey = "title" | "views" | "sellers" | "shares" | "ratings" | "score" | "buyers";
+
+const COLUMNS: { sort: SortKey; label: string; title?: string }[] = [
+  { sort: "title", label: "Item" },
+  { sort: "views", label: "Views" },
+  { sort: "sellers", label: "Sellers" },
+  { sort: "shares", label: "Shares" },
+  { sort: "ratings", label: "Useful", title: "Sellers who said it was useful, of those who answered" },
+  {
+    sort: "score",
+    label: "Found useful (adjusted)",
+    title: "Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100",
+  },
+  { sort: "buyers", label: "Buyers", title: "Shared with buyers through tracked links, and the share of those links buyers opened" },
+];
+
+export function ItemsSection({
+  items,
+  itemsTable: table,
+  filters,
+  csv,
+  detail,
+}: Pick<InsightsData, "items" | "itemsTable" | "filters"> & InsightLinks) {
+  const sort: SortKey = (table.sort as SortKey | undefined) ?? "views";
+  const defaultDir = (s: SortKey) => (s === "title" ? "asc" : "desc");
+  const dir = table.dir ?? defaultDir(sort);
+  const keep = { from: filters.range.from, to: filters.range.to, team: filters.teamId ?? undefined };
+  const href = (change: Record<string, string | number | undefined>) =>
+    `${addressWith("/insights", keep, { q: table.q, sort: table.sort, dir: table.dir }, change)}#items`;
+  const first = ((table.page ?? 1) - 1) * table.pageSize + 1;
+  const columns: Column[] = COLUMNS.map((c) => {
+    const current = c.sort === sort;
+    const next = current ? (dir === "asc" ? "desc" : "asc") : defaultDir(c.sort);
+    return {
+      title: c.title,
+      sort: current ? (dir === "asc" ? "ascending" : "descending") : undefined,
+      label: (
+        <Link
+          to={href({
+            sort: c.sort === "views" && next === "desc" ? undefined : c.sort,
+            dir: next === defaultDir(c.sort) ? undefined : next,
+            page: undefined,
+          })}
+          preventScrollReset
+        >
+          {c.label}
+          {current ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
+        </Link>
+      ),
+    };
+  });
+  return (
+    <Section id="items" title="Usage and usefulness per item" csv={csv("items")}>
+      <Form
+        method="get"
+        action="/insights#items"
+        className="inbox-filters"
+        role="search"
+        aria-label="Search the items table"
+        key={table.q ?? ""}
+      >
+        {Object.entries({ ...keep, sort: table.sort, dir: table.dir }).map(([k, v]) =>
+          v ? <input key={k} type="hidden" name={k} value={v} /> : null,
+        )}
+        <div>
+          <label htmlFor="items-q">Find an item</label>
+          <input id="items-q" name="q" type="search" defaultValue={table.q ?? ""} maxLength={100} placeholder="Words in its title" />
+        </div>
+        <button type="submit">Search</button>
+      </Form>
+      <p className="meta" role="status">
+        {table.total === 0
+          ? table.q
+            ? `No item with usage in this period has “${table.q}” in its title.`
+            : "No usage in this period."
+          : `${first.toLocaleString("en-GB")}–${(first + items.length - 1).toLocaleString("en-GB")} of ${table.total.toLocaleString("en-GB")} items${table.q ? ` matching “${table.q}”` : " with usage in this period"}; the CSV has every one.`}
+      </p>
+      {items.length === 0 ? (
+        table.q ? (
+          <EmptyState title="Nothing matches">
+            <Link to={href({ q: undefined, page: undefined })}>Clear the search</Link>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No usage in this period">Try a longer date range or another team.</EmptyState>
+        )
+      ) : (
+        <DataTable label="Table of usage and usefulness per item" labelledBy="items" columns={columns}>
+          {items.map((i) => (
+            <tr key={i.itemId}>
+              <th scope="row">
+                <Link to={detail(i.itemId)}>{i.title}</Link>
+                <div className="meta">{TYPE_LABEL[i.type] ?? i.type}</div>
+              </th>
+              <td>{i.views}</td>
+              <td>{i.uniqueSellers}</td>
+              <td>{i.shares}</td>
+              <td>
+                {i.useful}/{i.useful + i.notUseful}
+              </td>
+              <td>{pct(i.score)}</td>
+              <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      <PageLinks page={table.page ?? 1} pages={table.pages} href={(p) => href({ page: p > 1 ? p : undefined })} />
+    </Section>
+  );
+}
