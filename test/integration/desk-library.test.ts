@@ -10,6 +10,7 @@ import { rowsOf } from "@/db/client";
 import { items, itemTags, tags, teams } from "@/db/schema";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
+import { libraryHealth } from "~/modules/insights/library-health.server";
 import { cookieFor, createTestApp, demoSignIns, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -141,7 +142,7 @@ describe("library table", () => {
     expect(stale.total).toBe(all.attention.stale);
     expect(stale.total).toBe(
       await count(
-        sql`status = 'published' and verify_interval_days is not null and (verified_at is null or verified_at + make_interval(days => verify_interval_days) < now())`,
+        sql`status = 'published' and verify_interval_days is not null and coalesce(verified_at, published_at) + make_interval(days => verify_interval_days) < now()`,
       ),
     );
     expect((await library("?needs=blocked")).total).toBe(all.attention.blocked);
@@ -150,6 +151,31 @@ describe("library table", () => {
     const mine = await library("");
     expect((await library("?needs=stale&owner=me")).total).toBe(mine.attention.stale);
     expect(mine.attention.stale).toBeLessThan(all.attention.stale);
+  });
+
+  it("counts a never-verified item from its publication, here and in Insights' library health alike", async () => {
+    const [target] = await app.db
+      .select({ id: items.id, title: items.title })
+      .from(items)
+      .where(sql`status = 'published'`)
+      .limit(1);
+    const user = { id: id.marketer, email: "", name: "", role: "marketer" as const, teamId: null, leadsTeamIds: [] };
+    const listed = async () => ({
+      library: (await library(`?needs=stale&q=${encodeURIComponent(target.title)}`)).rows.some(
+        (r: { id: string }) => r.id === target.id,
+      ) as boolean,
+      health: (await libraryHealth(app.db, { user })).stale.some((r) => r.itemId === target.id),
+    });
+    const published = (daysAgo: number) =>
+      app.db
+        .update(items)
+        .set({ verifiedAt: null, verifyIntervalDays: 30, publishedAt: new Date(Date.now() - daysAgo * 86_400_000) })
+        .where(eq(items.id, target.id));
+    await published(5);
+    expect(await listed()).toEqual({ library: false, health: false });
+    // Long overdue, so it leads the health list (which shows the 100 most overdue).
+    await published(4000);
+    expect(await listed()).toEqual({ library: true, health: true });
   });
 
   it("ignores a bad value in the URL instead of failing", async () => {

@@ -228,6 +228,7 @@ describe("library health", () => {
     const h = await libraryHealth(app.db, { user: marketer, now: NOW });
     expect(h.unused.map((i) => i.title)).toEqual(["Delta", "Echo", "Foxtrot"]);
     expect(h.stale.map((i) => [i.title, i.detail])).toEqual([["Foxtrot", "Verification was due 2025-01-31"]]);
+    // The library's rule: within 30 days, or already expired while the sweep has not archived it yet.
     expect(h.expiring.map((i) => [i.title, i.detail])).toEqual([["Echo", "Expires 2025-03-25"]]);
     // Only items with at least 3 ratings; Charlie has 2.
     expect(h.lowestRated.map((i) => [i.title, i.detail])).toEqual([

@@ -249,12 +249,13 @@ export function HealthSection({ health, csv, detail }: { health: NonNullable<Ins
       <div className="chart-grid">
         {(
           [
-            ["unused", "Unused (published 30+ days, no views in 30 days)"],
-            ["stale", "Stale (verification overdue)"],
-            ["expiring", "Expiring within 14 days"],
-            ["lowestRated", "Lowest rated"],
+            ["unused", "Unused (published 30+ days, no views in 30 days)", null],
+            // The library's own "Needs attention" lists, under the same names: the table there has them all.
+            ["stale", "Not re-verified in time", "/library?needs=stale"],
+            ["expiring", "Expiring within 30 days or expired", "/library?expiring=30&sort=expires"],
+            ["lowestRated", "Lowest rated", null],
           ] as const
-        ).map(([key, title]) => (
+        ).map(([key, title, all]) => (
           <div key={key} className="card">
             <h3>
               {title} <span className="badge">{health[key].count >= 100 ? "100+" : health[key].count}</span>
@@ -268,7 +269,9 @@ export function HealthSection({ health, csv, detail }: { health: NonNullable<Ins
                     <Link to={detail(h.itemId)}>{h.title}</Link> <span className="meta">{h.detail}</span>
                   </li>
                 ))}
-                {health[key].count > health[key].rows.length ? <li className="meta">…and more in the CSV</li> : null}
+                {health[key].count > health[key].rows.length ? (
+                  <li className="meta">{all ? <Link to={all}>See them all in the library</Link> : "…and more in the CSV"}</li>
+                ) : null}
               </ul>
             )}
           </div>

@@ -6,6 +6,7 @@ import { itemUsageDaily, items, ratings } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { DAY_MS, wilsonLowerBound } from "~/modules/feedback/score.server";
+import { expiringWithin, staleAt, verifyDue } from "~/modules/library/trust-rules.server";
 import { num } from "./scope.server";
 
 const i = alias(items, "i");
@@ -20,9 +21,13 @@ export function wilsonUpperBound(positive: number, total: number, z = 1.95996398
   return 1 - wilsonLowerBound(total - positive, total, z);
 }
 
+/** The library's "expiring" tile and filter look this far ahead; so does the health list. */
+export const EXPIRING_DAYS = 30;
+
 /**
  * Marketing's to-do list: published ≥ 30 days with no view in the last 30, past their verification
- * interval, expiring within 14 days, and the lowest rated (by Wilson upper bound, at least 3 ratings).
+ * interval, expiring within 30 days (or expired, until the sweep archives it), and the lowest rated (by
+ * Wilson upper bound, at least 3 ratings).
  */
 export async function libraryHealth(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<LibraryHealth> {
   if (user.role !== "marketer" && user.role !== "admin") throw forbidden("Library health is for marketing and admins.");
@@ -36,23 +41,19 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
         and not exists (select 1 from ${itemUsageDaily} ${u} where ${u.itemId} = ${i.id} and ${u.day} >= ${sinceDay}::date and ${u.views} > 0)
       order by ${i.publishedAt}, ${i.title} limit 100`),
   );
-  const due = sql`coalesce(${i.verifiedAt}, ${i.publishedAt}) + make_interval(days => ${i.verifyIntervalDays})`;
-  const stale = rowsOf<{ itemId: string; title: string; type: string; due: Date | string }>(
-    await db.execute(sql`
-      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type,
-             ${due} as due
-      from ${items} ${i}
-      where ${published} and ${i.verifyIntervalDays} is not null
-        and ${due} < ${now.toISOString()}::timestamptz
-      order by due, ${i.title} limit 100`),
-  );
-  const expiring = rowsOf<{ itemId: string; title: string; type: string; expiresAt: Date | string }>(
-    await db.execute(sql`
-      select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.expiresAt} as "expiresAt" from ${items} ${i}
-      where ${published} and ${i.expiresAt} > ${now.toISOString()}::timestamptz
-        and ${i.expiresAt} <= ${new Date(now.getTime() + 14 * DAY_MS).toISOString()}::timestamptz
-      order by ${i.expiresAt}, ${i.title} limit 100`),
-  );
+  // Stale and expiring are the library's own rules (its "Needs attention" tiles link to the same lists).
+  const stale = await db
+    .select({ itemId: items.id, title: items.title, type: items.type, due: sql<Date | string>`${verifyDue}` })
+    .from(items)
+    .where(staleAt(now))
+    .orderBy(verifyDue, items.title)
+    .limit(100);
+  const expiring = await db
+    .select({ itemId: items.id, title: items.title, type: items.type, expiresAt: items.expiresAt })
+    .from(items)
+    .where(expiringWithin(now, EXPIRING_DAYS))
+    .orderBy(items.expiresAt, items.title)
+    .limit(100);
   const r = ratings;
   const rated = rowsOf<{ itemId: string; title: string; type: string; yes: number; total: number }>(
     await db.execute(sql`
@@ -74,7 +75,12 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
       detail: `Published ${day(r.publishedAt)}, no views in 30 days`,
     })),
     stale: stale.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Verification was due ${day(r.due)}` })),
-    expiring: expiring.map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `Expires ${day(r.expiresAt)}` })),
+    expiring: expiring.map((r) => ({
+      itemId: r.itemId,
+      title: r.title,
+      type: r.type,
+      detail: `${r.expiresAt! <= now ? "Expired" : "Expires"} ${day(r.expiresAt!)}`,
+    })),
     lowestRated: rated
       .map((r) => ({ ...r, upper: wilsonUpperBound(num(r.yes), num(r.total)) }))
       .sort((a, b) => a.upper - b.upper || a.title.localeCompare(b.title))

@@ -4,8 +4,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
-import { users } from "@/db/schema";
+import { items, users } from "@/db/schema";
 import { DAY_MS } from "~/modules/feedback/score.server";
+import { staleAt, verifyDue } from "~/modules/library/trust-rules.server";
 import { notify } from "./notify.server";
 import { formatDate } from "@/vocabulary/dates";
 
@@ -33,15 +34,13 @@ export async function sendReminders(db: Db, now = new Date()): Promise<{ expirin
         and i.expires_at <= ${new Date(now.getTime() + EXPIRY_WINDOW_DAYS * DAY_MS).toISOString()}::timestamptz
       order by i.expires_at limit 1000`),
   );
-  const due = rowsOf<Due>(
-    await db.execute(sql`
-      select i.id, i.title, i.owner_id as "ownerId",
-             coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) as at
-      from items i
-      where i.status = 'published' and i.verify_interval_days is not null
-        and coalesce(i.verified_at, i.published_at) + make_interval(days => i.verify_interval_days) < ${now.toISOString()}::timestamptz
-      order by at limit 1000`),
-  );
+  // Due for verification by the library's own rule (the "not re-verified in time" tile).
+  const due: Due[] = await db
+    .select({ id: items.id, title: items.title, ownerId: items.ownerId, at: sql<Date | string>`${verifyDue}` })
+    .from(items)
+    .where(staleAt(now))
+    .orderBy(verifyDue)
+    .limit(1000);
   const to = await recipientsFor(db);
   let sentExpiring = 0;
   let sentDue = 0;
