@@ -4,9 +4,18 @@ import { Thumbnail } from "./thumbnail";
 
 export type ItemListEntry = { id: string; type: string; title: string; summary: string; status?: string; thumb?: number | null };
 
-export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]; showStatus?: boolean }) {
+/** `compact`: one short row per item (a smaller picture, no summary), for a list above the main one. */
+export function ItemList({
+  items,
+  showStatus = false,
+  compact = false,
+}: {
+  items: ItemListEntry[];
+  showStatus?: boolean;
+  compact?: boolean;
+}) {
   return (
-    <ul className="list">
+    <ul className={compact ? "list compact" : "list"}>
       {items.map((item) => (
         <li key={item.id}>
           <Link className="item-row" to={`/items/${item.id}`} prefetch="intent">
@@ -24,7 +33,7 @@ export function ItemList({ items, showStatus = false }: { items: ItemListEntry[]
                   </>
                 ) : null}
               </div>
-              {item.summary ? <div className="meta">{item.summary}</div> : null}
+              {item.summary && !compact ? <div className="meta">{item.summary}</div> : null}
             </div>
           </Link>
         </li>

@@ -23,6 +23,9 @@ let storeShell = false;
 export const offlineEvents = new EventTarget();
 const changed = () => offlineEvents.dispatchEvent(new Event("change"));
 
+/** Whose session this page started the offline store for (undefined before hydration). */
+export const offlineUserId = () => userId;
+
 export function offlineDb(): Promise<OfflineDb> {
   dbPromise ??= openOfflineDb();
   return dbPromise;

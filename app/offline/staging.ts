@@ -3,8 +3,9 @@
 // localStorage writes are done when the call returns. Staged entries move into the outbox as soon as
 // it is open, and at every start, so nothing recorded is lost. Moving is idempotent: the outbox
 // suppresses an id it already holds, and the server dedupes by id.
-import type { OfflineDb } from "./db";
+import type { EventBody, OfflineDb } from "./db";
 import { enqueue } from "./outbox";
+import { rememberOpens } from "./recent";
 
 type Staged = Parameters<typeof enqueue>[1];
 export const STAGED_KEY = "fieldkit:staged-outbox";
@@ -34,6 +35,12 @@ export function stageEntry(entry: Staged, store: KeyValueStore = localStorage): 
 export async function commitStaged(db: OfflineDb, userId: string, store: KeyValueStore = localStorage): Promise<number> {
   const mine = read(store).filter((e) => e.userId === userId);
   for (const entry of mine) await enqueue(db, entry);
+  // Views also feed Home's "Recently opened" on this device.
+  const views = mine.filter((e) => e.kind === "event" && (e.body as EventBody).type === "view" && e.itemId);
+  await rememberOpens(
+    db,
+    views.map((e) => ({ itemId: e.itemId!, at: e.at, userId: e.userId })),
+  );
   if (mine.length) {
     const moved = new Set(mine.map((e) => e.id));
     // Re-read: another tab may have staged more while we were writing.

@@ -4,43 +4,58 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ItemList } from "~/components/item-list";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { listItemCards } from "~/modules/library/cards.server";
+import { listItemCards, recentlyOpenedCards } from "~/modules/library/cards.server";
 import { latestFromCatalog, thumbnailPreview } from "~/offline/catalog-views";
 import { isOfflineFailure } from "~/offline/fallback";
+import { META } from "~/offline/db";
+import { mergeRecent } from "~/offline/recent";
+import type { CatalogItem } from "~/offline/types";
 import { useAppUser } from "./_app";
 
 export const meta: MetaFunction = () => [{ title: "Home · Fieldkit" }];
 
+/** How many recently opened items Home lists. */
+const RECENT = 4;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const latest = await listItemCards(context.app.db, { user, limit: 15 });
-  return { latest, offline: false };
+  const [recent, latest] = await Promise.all([
+    recentlyOpenedCards(context.app.db, { user, limit: RECENT }),
+    listItemCards(context.app.db, { user, limit: 15 }),
+  ]);
+  return { recent, latest, offline: false };
 }
 
-// Offline (or the server unreachable), Home is built from the catalog on the device.
+// Online, what this device opened since joins the server's "Recently opened" at once; offline (or the
+// server unreachable), Home is built from the catalog and the opens on the device.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const device = async (withThumbs: (i: CatalogItem) => number | null) => {
+    const [{ offlineDb, offlineUserId }, { recentOpens }] = await Promise.all([import("~/offline/runtime"), import("~/offline/recent")]);
+    const db = await offlineDb();
+    // Before the page has started the store (an offline load), the device's last signed-in person.
+    const who = offlineUserId() ?? String((await db.get("meta", META.userId)) ?? "");
+    const [catalog, opened] = await Promise.all([db.getAll("catalog"), recentOpens(db, who)]);
+    const card = (i: CatalogItem) => ({ id: i.id, type: i.type, title: i.title, summary: i.summary, thumb: withThumbs(i) });
+    // Only items still in the catalog: one the seller lost access to has left it.
+    const byId = new Map(catalog.map((i) => [i.id, i]));
+    return { catalog, card, recent: opened.flatMap((id) => (byId.has(id) ? [card(byId.get(id)!)] : [])) };
+  };
   try {
-    return await serverLoader<typeof loader>();
+    const data = await serverLoader<typeof loader>();
+    const mine = await device((i) => thumbnailPreview(i.previews)).catch(() => null);
+    return mine ? { ...data, recent: mergeRecent(mine.recent, data.recent, RECENT) } : data;
   } catch (error) {
     if (!isOfflineFailure(error)) throw error;
     const { offlineDb } = await import("~/offline/runtime");
-    const db = await offlineDb();
-    const [catalog, saved] = await Promise.all([db.getAll("catalog"), db.getAllKeys("saved")]);
-    const onDevice = new Set(saved);
+    const onDevice = new Set(await (await offlineDb()).getAllKeys("saved"));
     // Only a saved item's thumbnail is on the device; the others show their type's icon.
-    const latest = latestFromCatalog(catalog).map((i) => ({
-      id: i.id,
-      type: i.type,
-      title: i.title,
-      summary: i.summary,
-      thumb: onDevice.has(i.id) ? thumbnailPreview(i.previews) : null,
-    }));
-    return { latest, offline: true };
+    const mine = await device((i) => (onDevice.has(i.id) ? thumbnailPreview(i.previews) : null));
+    return { recent: mine.recent.slice(0, RECENT), latest: latestFromCatalog(mine.catalog).map(mine.card), offline: true };
   }
 }
 
 export default function Home() {
-  const { latest, offline } = useLoaderData<typeof clientLoader>();
+  const { recent, latest, offline } = useLoaderData<typeof clientLoader>();
   const user = useAppUser();
   return (
     <>
@@ -50,6 +65,12 @@ export default function Home() {
           Search the library
         </Link>
       </p>
+      {recent.length ? (
+        <section aria-labelledby="recent-h">
+          <h2 id="recent-h">Recently opened</h2>
+          <ItemList items={recent} compact />
+        </section>
+      ) : null}
       <h2>New and updated</h2>
       {offline ? <p className="meta">From the catalog on this device.</p> : null}
       {latest.length ? (

@@ -119,6 +119,8 @@ describeBrowser("offline from the first session, with the server gone", () => {
     const tabs = page.getByRole("navigation", { name: "Main" });
     await tabs.getByRole("link", { name: "Home" }).click();
     await expectAppPage(page, /^Hi /);
+    // What this device opened is on Home in airplane mode too.
+    await page.getByRole("region", { name: "Recently opened" }).locator(`a[href="/items/${saved.id}"]`).waitFor();
     await tabs.getByRole("link", { name: "Search" }).click();
     await expectAppPage(page, "Search");
 

@@ -142,6 +142,21 @@ describeBrowser("the seller's screens in light and dark", () => {
     expect(isDark(await background(page))).toBe(false);
   });
 
+  it("puts what the seller just opened first under Recently opened on Home", async () => {
+    await page.goto("/home");
+    await hydrated(page);
+    const latest = page.locator("main h2", { hasText: "New and updated" }).locator("xpath=following-sibling::*[1]");
+    const last = latest.locator("a.item-row").last();
+    const href = (await last.getAttribute("href"))!;
+    await last.click();
+    await page.waitForURL((u) => u.pathname === href);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    const recent = page.getByRole("region", { name: "Recently opened" });
+    await expect.poll(() => recent.locator("a.item-row").first().getAttribute("href")).toBe(href);
+    await expectNoAxeViolations(page, "Home with recently opened items");
+  });
+
   it("shows a progress line while a tap waits for a slow page, and removes it when the page arrives", async () => {
     // Its own browser without the service worker, which would answer the held request itself.
     const plain = await launch({ serviceWorkers: "block" });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openOfflineDb, type OfflineDb } from "~/offline/db";
 import { eventEntry, listOutbox } from "~/offline/outbox";
 import { commitStaged, stageEntry } from "~/offline/staging";
+import { mergeRecent, recentOpens, RECENT_KEPT, withOpens } from "~/offline/recent";
 import { freshDbName } from "./offline-fakes";
 
 const USER = "11111111-1111-4111-8111-111111111111";
@@ -57,5 +58,38 @@ describe("staging actions before the page can go away", () => {
     expect(await commitStaged(db, USER, store)).toBe(0);
     stageEntry(eventEntry(USER, { type: "view", itemId: ITEM }), store);
     expect(await commitStaged(db, USER, store)).toBe(1);
+  });
+});
+
+describe("recently opened on this device", () => {
+  const ITEM2 = "33333333-3333-4333-8333-333333333333";
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 4, 9, minute)).toISOString();
+
+  it("remembers each view as it reaches the outbox, newest first, one entry per item, per person", async () => {
+    const store = memoryStorage();
+    stageEntry({ ...eventEntry(USER, { type: "view", itemId: ITEM }), at: at(1) }, store);
+    stageEntry({ ...eventEntry(USER, { type: "view", itemId: ITEM2 }), at: at(2) }, store);
+    stageEntry({ ...eventEntry(USER, { type: "dwell", itemId: ITEM2, props: { ms: 9000 } }), at: at(3) }, store);
+    stageEntry({ ...eventEntry(OTHER, { type: "view", itemId: ITEM2 }), at: at(4) }, store);
+    await commitStaged(db, USER, store);
+    expect(await recentOpens(db, USER)).toEqual([ITEM2, ITEM]);
+    // Opened again: it moves to the top, still once.
+    stageEntry({ ...eventEntry(USER, { type: "view", itemId: ITEM }), at: at(5) }, store);
+    await commitStaged(db, USER, store);
+    expect(await recentOpens(db, USER)).toEqual([ITEM, ITEM2]);
+    // Another person's opens stay theirs.
+    expect(await recentOpens(db, OTHER)).toEqual([]);
+    await commitStaged(db, OTHER, store);
+    expect(await recentOpens(db, OTHER)).toEqual([ITEM2]);
+  });
+
+  it("keeps a bounded list, and puts the device's opens before the server's without repeating one", () => {
+    const opens = Array.from({ length: RECENT_KEPT + 5 }, (_, n) => ({ itemId: `item-${n}`, at: at(n), userId: USER }));
+    const kept = withOpens([], opens);
+    expect(kept).toHaveLength(RECENT_KEPT);
+    expect(kept[0].itemId).toBe(`item-${RECENT_KEPT + 4}`);
+    const card = (id: string) => ({ id });
+    expect(mergeRecent([card("b"), card("a")], [card("a"), card("c"), card("d")], 3)).toEqual([card("b"), card("a"), card("c")]);
+    expect(mergeRecent([], [card("x")], 5)).toEqual([card("x")]);
   });
 });
