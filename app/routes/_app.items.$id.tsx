@@ -36,7 +36,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // NOTE: not awaited here: the page's one statement goes out beside the session look-up (decision 022).
   const viewer = requireUser(context.app, request);
   return pageData(async () => {
-    const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token);
+    const shown = new URL(request.url).searchParams;
+    const page = await loadItemPage(context.app.db, viewer, params.id ?? "", token, {
+      allVersions: shown.get("versions") === "all",
+      allHistory: shown.get("history") === "all",
+    });
     const user = await viewer;
     const moves = page.desk
       ? await allowedMoves(context.app.db, user, {
@@ -225,7 +229,16 @@ function ItemView() {
 function DeskPanel() {
   const d = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
+  const [params] = useSearchParams();
+  // The address with one more list shown whole, keeping the other's choice.
+  const showAll = (list: "versions" | "history") => {
+    const next = new URLSearchParams(params);
+    next.set(list, "all");
+    return next.toString();
+  };
   const { item } = d;
+  // Messaging is edited in place (each saved edit is a version); files come as new uploads.
+  const withFiles = Boolean(d.current?.filename || d.versions.some((v) => v.filename));
   return (
     <>
       <section aria-labelledby="workflow-h" className="card">
@@ -260,7 +273,7 @@ function DeskPanel() {
         ))}
       </section>
 
-      {d.current?.filename || d.versions.some((v) => v.filename) ? (
+      {d.versions.length ? (
         <section aria-labelledby="versions-h">
           <h2 id="versions-h">Versions</h2>
           <div className="table-wrap">
@@ -269,7 +282,7 @@ function DeskPanel() {
                 <tr>
                   <th scope="col">Version</th>
                   <th scope="col">Changes</th>
-                  <th scope="col">File</th>
+                  {withFiles ? <th scope="col">File</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -281,30 +294,41 @@ function DeskPanel() {
                       <div className="meta">{day(v.createdAt)}</div>
                     </td>
                     <td>{v.changelog}</td>
-                    <td>
-                      {v.filename ? (
-                        <a href={`/api/v1/items/${item.id}/file?download=1${i === 0 ? "" : `&version=${v.number}`}`}>{v.filename}</a>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
+                    {withFiles ? (
+                      <td>
+                        {v.filename ? (
+                          <a href={`/api/v1/items/${item.id}/file?download=1${i === 0 ? "" : `&version=${v.number}`}`}>{v.filename}</a>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <Form method="post" encType="multipart/form-data" className="card">
-            <h3>Upload a new version</h3>
-            <label htmlFor="new-version">File</label>
-            <input id="new-version" name="file" type="file" required />
-            <label htmlFor="changelog">What changed?</label>
-            <input id="changelog" name="changelog" required maxLength={2000} />
+          {d.more.versions > 0 ? (
             <p>
-              <button type="submit" disabled={busy}>
-                Upload version
-              </button>
+              <Link to={`?${showAll("versions")}#versions-h`} preventScrollReset>
+                Show all {d.versions.length + d.more.versions} versions
+              </Link>
             </p>
-          </Form>
+          ) : null}
+          {withFiles ? (
+            <Form method="post" encType="multipart/form-data" className="card">
+              <h3>Upload a new version</h3>
+              <label htmlFor="new-version">File</label>
+              <input id="new-version" name="file" type="file" required />
+              <label htmlFor="changelog">What changed?</label>
+              <input id="changelog" name="changelog" required maxLength={2000} />
+              <p>
+                <button type="submit" disabled={busy}>
+                  Upload version
+                </button>
+              </p>
+            </Form>
+          ) : null}
         </section>
       ) : null}
 
@@ -319,6 +343,13 @@ function DeskPanel() {
             </li>
           ))}
         </ol>
+        {d.more.history > 0 ? (
+          <p>
+            <Link to={`?${showAll("history")}#history-h`} preventScrollReset>
+              Show all {d.history.length + d.more.history} moves
+            </Link>
+          </p>
+        ) : null}
       </section>
     </>
   );

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { SynonymAction, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
@@ -11,8 +11,9 @@ const ROLES = ["marketer", "admin"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ROLES);
-  const groups = await listSynonyms(context.app, user);
-  return { groups: groups.map((g) => ({ id: g.id, terms: g.terms })) };
+  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 80);
+  const groups = await listSynonyms(context.app, user, { q: q || undefined });
+  return { q, groups: groups.map((g) => ({ id: g.id, terms: g.terms })) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -23,24 +24,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const input = SynonymAction.parse(form);
       if (input.intent === "add") {
         await addSynonymGroup(context.app, user, input.terms);
-        return { formError: null, done: `Saved: ${input.terms.join(" = ")}` };
+        return { formError: null, done: `Saved: ${input.terms.join(" = ")}`, undo: null };
       }
-      await deleteSynonymGroup(context.app, user, input.id);
-      return { formError: null, done: "Removed." };
+      const removed = await deleteSynonymGroup(context.app, user, input.id);
+      return { formError: null, done: `Removed: ${removed.join(" = ")}`, undo: removed.join(", ") };
     },
-    { echo: { done: null } },
+    { echo: { done: null, undo: null } },
   );
 }
 
 export default function Synonyms() {
-  const { groups } = useLoaderData<typeof loader>();
+  const { q, groups } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <>
       <h1>Search synonyms</h1>
       <p>Words that mean the same thing to sellers. Both search engines treat every term in a group as the others.</p>
-      <Form method="post" className="card">
+      {/* A new key after each success empties the field for the next group; after a mistake it keeps what was typed. */}
+      <Form method="post" className="card" key={result?.done ?? "add"}>
         <input type="hidden" name="intent" value="add" />
         <label htmlFor="syn-terms">Equivalent terms, separated by commas</label>
         <input
@@ -54,7 +56,7 @@ export default function Synonyms() {
         <p id="syn-status" aria-live="polite">
           {result?.formError ? (
             <span className="field-error">{result.formError}</span>
-          ) : result?.done ? (
+          ) : result?.done && !result.undo ? (
             <span className="notice">{result.done}</span>
           ) : null}
         </p>
@@ -62,8 +64,36 @@ export default function Synonyms() {
           Add group
         </button>
       </Form>
+      {result?.done && result.undo ? (
+        <Form method="post" className="notice undo-notice" role="status">
+          <span>{result.done}</span>
+          <input type="hidden" name="intent" value="add" />
+          <input type="hidden" name="terms" value={result.undo} />
+          <button type="submit" className="secondary" disabled={busy}>
+            Undo
+          </button>
+        </Form>
+      ) : null}
       <h2>Groups</h2>
-      {groups.length === 0 ? (
+      <Form method="get" className="inbox-filters" role="search" aria-label="Find a synonym group" key={q}>
+        <div>
+          <label htmlFor="syn-q">Find a term</label>
+          <input id="syn-q" name="q" type="search" defaultValue={q} maxLength={80} />
+        </div>
+        <button type="submit">Find</button>
+      </Form>
+      <p className={groups.length || q ? "meta" : "visually-hidden"} role="status">
+        {q
+          ? `${groups.length} ${groups.length === 1 ? "group has" : "groups have"} a term with “${q}”.`
+          : `${groups.length} ${groups.length === 1 ? "group" : "groups"}.`}
+        {q ? (
+          <>
+            {" "}
+            <Link to="/search/synonyms">Show every group</Link>
+          </>
+        ) : null}
+      </p>
+      {groups.length === 0 && q ? null : groups.length === 0 ? (
         <EmptyState title="No synonyms yet">
           <p>Add abbreviations and team jargon so sellers find content whichever word they use.</p>
         </EmptyState>

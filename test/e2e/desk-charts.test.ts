@@ -126,7 +126,8 @@ describeBrowser("desk charts and layout", () => {
     await section.getByLabel("Find an item").fill(word.toLowerCase());
     await Promise.all([page.waitForURL(/[?&]q=/), section.getByRole("button", { name: "Search" }).click()]);
     expect(new URL(page.url()).searchParams.get("from")).toBe("2026-01-01");
-    for (const t of await titles()) expect(t.toLowerCase()).toContain(word.toLowerCase());
+    // The address changes before the new rows are drawn: wait for the rows, not the address alone.
+    await expect.poll(async () => (await titles()).filter((t) => !t.toLowerCase().includes(word.toLowerCase()))).toEqual([]);
     await section
       .getByRole("status")
       .filter({ hasText: `matching “${word.toLowerCase()}”` })

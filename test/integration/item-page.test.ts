@@ -7,6 +7,7 @@ import { loader as itemLoader } from "~/routes/_app.items.$id";
 import { rateItem, replyToRating } from "~/modules/feedback/ratings.server";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { createItem, sessionUser } from "../setup/feedback";
+import { itemTransitions } from "@/db/schema";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -90,5 +91,36 @@ describe("the seller's item page", () => {
       const shown = (await page(cookie, bare.id)) as any;
       expect(shown).toMatchObject({ item: { id: bare.id }, current: null, html: null });
     }
+  });
+});
+
+describe("a long-lived item on the desk", () => {
+  it("lists the newest 10 versions and 20 moves, says how many more there are, and shows them all on request", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const seller = await createUser(app, { role: "seller" });
+    const item = await createItem(app, { versions: 14 });
+    await app.db.insert(itemTransitions).values(
+      Array.from({ length: 26 }, (_, n) => ({
+        itemId: item.id,
+        fromStatus: n % 2 ? "draft" : "published",
+        toStatus: n % 2 ? "published" : "draft",
+        at: new Date(Date.UTC(2026, 0, 1 + n)),
+      })),
+    );
+    const cookie = await cookieFor(app, marketer.id);
+    const view = async (qs = "") =>
+      (await respond(() => itemLoader(routeArgs(app, request(`/items/${item.id}${qs}`, { cookie }), { id: item.id }) as never))) as any;
+    const first = await view();
+    expect(first.versions.map((v: { number: number }) => v.number)).toEqual([14, 13, 12, 11, 10, 9, 8, 7, 6, 5]);
+    expect(first.history).toHaveLength(20);
+    expect(new Date(first.history[0].at).toISOString()).toBe("2026-01-26T00:00:00.000Z");
+    expect(first.more).toEqual({ versions: 4, history: 6 });
+    const all = await view("?versions=all&history=all");
+    expect(all.versions).toHaveLength(14);
+    expect(all.history).toHaveLength(26);
+    expect(all.more).toEqual({ versions: 0, history: 0 });
+    // A seller's page has neither list.
+    const theirs = (await page(await cookieFor(app, seller.id), item.id)) as any;
+    expect([theirs.versions, theirs.history, theirs.more]).toEqual([[], [], { versions: 0, history: 0 }]);
   });
 });

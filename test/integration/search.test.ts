@@ -142,6 +142,26 @@ describe("synonyms", () => {
     expect(await app.db.select().from(searchSynonyms)).toHaveLength(before);
   });
 
+  it("finds groups by a term, and Undo after a removal brings the group back", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, marketer.id);
+    for (const terms of ["SQL, sales qualified lead", "ICP, ideal customer profile", "POC, proof of concept"]) {
+      await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms } });
+    }
+    const found = await call(synonymsLoader, "/search/synonyms?q=QUALIFIED", cookie);
+    expect(found.q).toBe("QUALIFIED");
+    expect(found.groups.map((g: { terms: string[] }) => g.terms)).toEqual([["sql", "sales qualified lead"]]);
+    expect((await call(synonymsLoader, "/search/synonyms?q=%25", cookie)).groups).toEqual([]);
+    const [poc] = (await call(synonymsLoader, "/search/synonyms?q=proof", cookie)).groups;
+    const removed = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "delete", id: poc.id } });
+    expect(removed).toMatchObject({ done: "Removed: poc = proof of concept", undo: "poc, proof of concept" });
+    expect((await call(synonymsLoader, "/search/synonyms?q=proof", cookie)).groups).toEqual([]);
+    await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "add", terms: removed.undo } });
+    expect((await call(synonymsLoader, "/search/synonyms?q=proof", cookie)).groups.map((g: { terms: string[] }) => g.terms)).toEqual([
+      ["poc", "proof of concept"],
+    ]);
+  });
+
   it("is not available to sellers", async () => {
     const { cookie } = await seller();
     const res: Response = await call(synonymsLoader, "/search/synonyms", cookie);

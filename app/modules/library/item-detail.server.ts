@@ -84,10 +84,20 @@ export async function loadItemDetail(db: Db, user: SessionUser, itemId: string) 
 }
 export type ItemDetail = ReturnType<typeof itemDetailFrom>;
 
-/** Every version and the status history: what marketers and admins see below the item. */
-export async function versionsAndHistory(db: Db, itemId: string) {
+/**
+ * The versions and the status history, newest first: what marketers and admins see below the item. All
+ * of them, or the newest `limit.versions` and `limit.history` (the page; `countVersionsAndHistory` says
+ * how many there are).
+ */
+export async function versionsAndHistory(db: Db, itemId: string, limit: { versions?: number; history?: number } = {}) {
+  const at = (n: number | undefined) => n ?? Number.MAX_SAFE_INTEGER;
   return Promise.all([
-    db.select(VERSION_COLUMNS).from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.number)),
+    db
+      .select(VERSION_COLUMNS)
+      .from(itemVersions)
+      .where(eq(itemVersions.itemId, itemId))
+      .orderBy(desc(itemVersions.number))
+      .limit(at(limit.versions)),
     db
       .select({
         id: itemTransitions.id,
@@ -100,8 +110,20 @@ export async function versionsAndHistory(db: Db, itemId: string) {
       .from(itemTransitions)
       .leftJoin(users, eq(users.id, itemTransitions.actorId))
       .where(eq(itemTransitions.itemId, itemId))
-      .orderBy(desc(itemTransitions.at), desc(itemTransitions.id)),
+      .orderBy(desc(itemTransitions.at), desc(itemTransitions.id))
+      .limit(at(limit.history)),
   ]);
+}
+
+/** How many versions and history rows the item has, for the page's "Show all" links. */
+export async function countVersionsAndHistory(db: Db, itemId: string): Promise<{ versions: number; history: number }> {
+  const [row] = await db
+    .select({
+      versions: sql<number>`(select count(*) from ${itemVersions} where ${itemVersions.itemId} = ${itemId})::int`,
+      history: sql<number>`(select count(*) from ${itemTransitions} where ${itemTransitions.itemId} = ${itemId})::int`,
+    })
+    .from(sql`(select 1) as one`);
+  return row;
 }
 
 /** The item page's and the API's shape, from the one-statement row (loadItemDetail, loadItemPage). */

@@ -13,7 +13,7 @@ import { notFound } from "~/modules/errors.server";
 import { itemFeedbackFrom, type MyRatingRow, type MyReplyRow } from "~/modules/feedback/item-feedback.server";
 import { seesWholeLibrary, visibilityParams, visibleItemsWhereForViewer, visibleItemsWherePrepared } from "./audience.server";
 import { isUuid } from "@/vocabulary/ids";
-import { VERSION_COLUMNS, itemDetailFrom, versionsAndHistory } from "./item-detail.server";
+import { VERSION_COLUMNS, countVersionsAndHistory, itemDetailFrom, versionsAndHistory } from "./item-detail.server";
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
@@ -75,13 +75,23 @@ function statement(db: Db, mode: Mode) {
   return found;
 }
 
+/** What the page lists of a long-lived item's versions and history unless asked for all of them. */
+export const PAGE_VERSIONS = 10;
+export const PAGE_HISTORY = 20;
+
 /**
  * Everything the item page shows to this viewer, or a 404 when they may not see it. With the browser's
  * session token the statement goes out at once, beside the session look-up that `user` waits for
  * (one round trip instead of two); it is used only when it ran for that same user. Marketers and
  * admins also get every version and the history (two more statements, at once).
  */
-export async function loadItemPage(db: Db, viewerPromise: Promise<SessionUser>, itemId: string, sessionToken: string | null) {
+export async function loadItemPage(
+  db: Db,
+  viewerPromise: Promise<SessionUser>,
+  itemId: string,
+  sessionToken: string | null,
+  { allVersions = false, allHistory = false }: { allVersions?: boolean; allHistory?: boolean } = {},
+) {
   const valid = isUuid(itemId);
   // NOTE: both promises get their handlers here, before anything can throw: a rejected `viewerPromise`
   // (the sign-in redirect) left unhandled would end the process.
@@ -94,7 +104,13 @@ export async function loadItemPage(db: Db, viewerPromise: Promise<SessionUser>, 
     early?.[0]?.viewerId === user.id ? early : await statement(db, "user").execute({ itemId, userId: user.id, ...visibilityParams(user) });
   if (!row) throw notFound("This item doesn't exist or isn't shared with your team.");
   const desk = seesWholeLibrary(user);
-  const { bodyMd: _source, ...detail } = itemDetailFrom(row, desk, desk ? await versionsAndHistory(db, itemId) : [[], []]);
+  const limit = { versions: allVersions ? undefined : PAGE_VERSIONS, history: allHistory ? undefined : PAGE_HISTORY };
+  const [lists, counts] = desk
+    ? await Promise.all([versionsAndHistory(db, itemId, limit), countVersionsAndHistory(db, itemId)])
+    : [null, null];
+  const { bodyMd: _source, ...detail } = itemDetailFrom(row, desk, lists ?? [[], []]);
+  // How many more there are than the page lists (0 when it lists them all).
+  const more = { versions: (counts?.versions ?? 0) - detail.versions.length, history: (counts?.history ?? 0) - detail.history.length };
   // --- feedback (app/modules/feedback): "Was this useful?" for published items ---
   const feedback =
     detail.item.status === "published"
@@ -107,5 +123,5 @@ export async function loadItemPage(db: Db, viewerPromise: Promise<SessionUser>, 
         })
       : null;
   // --- end feedback ---
-  return { ...detail, desk, feedback };
+  return { ...detail, desk, feedback, more };
 }

@@ -1,5 +1,6 @@
 // Synonym groups ("MQL" = "marketing qualified lead"), managed by marketers and applied by both engines.
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { containsPattern } from "@/db/sql";
 import { z } from "zod";
 import { searchSynonyms } from "@/db/schema";
 import { normaliseQuery } from "@/search/query";
@@ -34,11 +35,13 @@ export const SynonymAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), id: z.string().max(64) }),
 ]);
 
-export async function listSynonyms(ctx: AppContext, user: SessionUser) {
+/** The groups, oldest first; with `q`, only those with a term containing it (as typed, any case). */
+export async function listSynonyms(ctx: AppContext, user: SessionUser, { q }: { q?: string } = {}) {
   if (!canManageSynonyms(user)) throw forbidden("Only marketers and admins manage synonyms.");
   return ctx.db
     .select({ id: searchSynonyms.id, terms: searchSynonyms.terms, updatedAt: searchSynonyms.updatedAt })
     .from(searchSynonyms)
+    .where(q ? sql`exists (select 1 from unnest(${searchSynonyms.terms}) t where t ilike ${containsPattern(q)})` : undefined)
     .orderBy(asc(searchSynonyms.updatedAt));
 }
 
@@ -55,7 +58,12 @@ export async function addSynonymGroup(ctx: AppContext, user: SessionUser, terms:
 export async function deleteSynonymGroup(ctx: AppContext, user: SessionUser, id: string) {
   if (!canManageSynonyms(user)) throw forbidden("Only marketers and admins manage synonyms.");
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("not_found", "That synonym group no longer exists.");
-  const deleted = await ctx.db.delete(searchSynonyms).where(eq(searchSynonyms.id, id)).returning({ id: searchSynonyms.id });
+  const deleted = await ctx.db
+    .delete(searchSynonyms)
+    .where(eq(searchSynonyms.id, id))
+    .returning({ id: searchSynonyms.id, terms: searchSynonyms.terms });
   if (deleted.length === 0) throw new AppError("not_found", "That synonym group no longer exists.");
   await ctx.services.search?.reloadSynonyms();
+  // What was removed, for the page's Undo (which adds the group again).
+  return deleted[0].terms;
 }
