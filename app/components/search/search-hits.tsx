@@ -41,7 +41,11 @@ export function Hits({ result, onOpen, sel }: { result: SearchView; onOpen: () =
             </Link>
             {hit.shareable && !sel.active ? (
               <Link className="button secondary hit-share" to={`/shares/new?item=${hit.id}`} aria-label={`Share ${hit.title} with a buyer`}>
-                Share
+                {/* On a phone the icon alone, so the result keeps the width for its snippet. */}
+                <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+                  <path d="M12 3v12M7 8l5-5 5 5M5 13v7h14v-7" strokeLinecap="round" strokeLinejoin="round" />
+                </svg>
+                <span className="hit-share-text">Share</span>
               </Link>
             ) : null}
           </li>
