@@ -42,3 +42,9 @@ export const REQUEST_STATUS_LABEL: Record<string, string> = {
   done: "Done",
   declined: "Declined",
 } satisfies Record<RequestStatus, string>;
+
+/** The sellers' activity list's orders (Insights → Sellers' activity). */
+export const SELLER_SORTS = ["days", "last", "views", "ratings", "name"] as const;
+export type SellerSort = (typeof SELLER_SORTS)[number];
+/** The fewest active days first (who needs a hand), names A–Z; the other columns most first. */
+export const sellerSortDefaultDir = (sort: SellerSort): "asc" | "desc" => (sort === "days" || sort === "name" ? "asc" : "desc");

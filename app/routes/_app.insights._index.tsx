@@ -45,6 +45,11 @@ export default function Insights() {
     return `/insights/export?${p}`;
   };
   const detail = (id: string) => `/insights/items/${id}?${qs}`;
+  const filterQuery = new URLSearchParams({
+    from: filters.range.from,
+    to: filters.range.to,
+    ...(filters.teamId ? { team: filters.teamId } : {}),
+  });
   return (
     <>
       <h1>Insights</h1>
@@ -58,7 +63,9 @@ export default function Insights() {
         ) : null}
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights" />
-      {show.leading && adoption ? <AdoptionSection adoption={adoption} chart={charts.adoption} csv={csv} /> : null}
+      {show.leading && adoption ? (
+        <AdoptionSection adoption={adoption} chart={charts.adoption} csv={csv} sellersHref={`/insights/sellers?${filterQuery}`} />
+      ) : null}
       {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} charts={charts} csv={csv} /> : null}
       {show.leading && topBottom ? <TopBottomSection topBottom={topBottom} csv={csv} detail={detail} /> : null}
       <QuadrantSection quadrant={quadrant} chart={charts.quadrant} csv={csv} detail={detail} />

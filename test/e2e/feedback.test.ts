@@ -98,6 +98,21 @@ describeBrowser("the feedback loop", () => {
     expect(csv.split("\r\n")[0]).toBe("Team,Region,Week starting,Active sellers,Team size,Weekly active rate");
     expect(csv).toContain("Field East,East,");
     expect(csv).not.toContain("Enterprise EMEA");
+    // From adoption to each seller: the least active first, then sorted by items opened.
+    await adoption.getByRole("link", { name: /Each seller's activity/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Sellers' activity" }).waitFor();
+    const table = page.getByRole("table", { name: "Sellers' activity in the period" });
+    const days = async () => (await table.locator("tbody tr td:nth-child(3)").allInnerTexts()).map(Number);
+    expect((await days()).length).toBeGreaterThan(0);
+    expect(await days()).toEqual([...(await days())].sort((a, b) => a - b));
+    expect(await table.getByRole("columnheader", { name: /Active days/ }).getAttribute("aria-sort")).toBe("ascending");
+    // Only the teams this manager leads.
+    expect(await table.locator("tbody tr td:nth-child(2)").allInnerTexts()).not.toContain("Enterprise EMEA");
+    await Promise.all([page.waitForURL(/sort=views/), table.getByRole("link", { name: "Items opened" }).click()]);
+    await expect.poll(() => table.getByRole("columnheader", { name: /Items opened/ }).getAttribute("aria-sort")).toBe("descending");
+    const views = (await table.locator("tbody tr td:nth-child(5)").allInnerTexts()).map(Number);
+    expect(views).toEqual([...views].sort((a, b) => b - a));
+    await expectNoAxeViolations(page, "the sellers' activity page");
     await page.close();
   });
 

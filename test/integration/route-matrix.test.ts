@@ -120,6 +120,7 @@ const MATRIX: Record<string, Entry> = {
   },
   "_app.insights._index.tsx": { path: "/insights", loader: page(DESK) },
   "_app.insights.export.tsx": { path: "/insights/export?table=items", loader: page(DESK) },
+  "_app.insights.sellers.tsx": { path: "/insights/sellers", loader: page(["manager", "admin"]) },
   "_app.insights.items.$id.tsx": { path: "/insights/items/:item", loader: page(DESK) },
   "_app.insights.items.$id.export.tsx": { path: "/insights/items/:item/export", loader: page(DESK) },
   "_app.alignment.tsx": { path: "/alignment", loader: page(DESK) },

@@ -34,13 +34,21 @@ export function AdoptionSection({
   adoption,
   chart,
   csv,
+  sellersHref,
 }: {
   adoption: NonNullable<InsightsData["adoption"]>;
   chart: InsightCharts["adoption"];
   csv: InsightLinks["csv"];
+  /** The sellers' activity page with the same range and team. */
+  sellersHref: string;
 }) {
   return (
     <Section id="adoption" title="Adoption: weekly active sellers" csv={csv("adoption")}>
+      {adoption.teams.length ? (
+        <p>
+          <Link to={sellersHref}>Each seller&apos;s activity, the least active first →</Link>
+        </p>
+      ) : null}
       {adoption.teams.length === 0 ? (
         <EmptyState title="No teams to show">You don't lead a team yet. Ask an admin to add you as a team lead.</EmptyState>
       ) : (

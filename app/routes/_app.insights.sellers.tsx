@@ -1,0 +1,135 @@
+// Each seller's activity for the managers of their teams and admins: active days, views, the last active
+// day and the ratings given, searchable by name, sortable and paged, with the range and team of the
+// Insights filters. The least active come first: who needs a hand with Fieldkit.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { formatDate } from "@/vocabulary/dates";
+import { sellerSortDefaultDir, type SellerSort } from "@/vocabulary/feedback";
+import { DataTable, type Column } from "~/components/data-table";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { InsightFilters } from "~/components/feedback/filters";
+import { PageLinks } from "~/components/page-links";
+import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
+import { requireUser } from "~/modules/auth/guard.server";
+import { pageData } from "~/modules/page-errors.server";
+import { readFilters } from "~/modules/insights/page.server";
+import { scopeTeams } from "~/modules/insights/scope.server";
+import { sellerActivity, SellersQuery } from "~/modules/insights/sellers.server";
+
+export const meta: MetaFunction = () => [{ title: "Sellers' activity · Fieldkit" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ["manager", "admin"]);
+  return pageData(async () => {
+    const url = new URL(request.url);
+    const filters = readFilters(url);
+    const query = SellersQuery.parse(Object.fromEntries(url.searchParams));
+    const [list, teams] = await Promise.all([
+      sellerActivity(context.app.db, { user, range: filters.range, teamId: filters.teamId, query }),
+      scopeTeams(context.app.db, { user }),
+    ]);
+    return { filters, query, teams, leadsOnly: user.role === "manager", ...list };
+  });
+}
+
+const COLUMNS: { sort: SellerSort | null; label: string; title?: string }[] = [
+  { sort: "name", label: "Seller" },
+  { sort: null, label: "Team" },
+  { sort: "days", label: "Active days", title: "Days in the period with any use of Fieldkit" },
+  { sort: "last", label: "Last active" },
+  { sort: "views", label: "Items opened" },
+  { sort: "ratings", label: "Ratings given" },
+];
+
+export default function Sellers() {
+  const { filters, query, teams, leadsOnly, rows, total, page, pages, pageSize } = useLoaderData<typeof loader>();
+  const sort: SellerSort = query.sort ?? "days";
+  const dir = query.dir ?? sellerSortDefaultDir(sort);
+  const keep = { from: filters.range.from, to: filters.range.to, team: filters.teamId ?? undefined };
+  const href = (change: Record<string, string | number | undefined>) =>
+    addressWith("/insights/sellers", keep, { q: query.q, sort: query.sort, dir: query.dir }, change);
+  const columns: Column[] = COLUMNS.map((c) => {
+    if (!c.sort) return c.label;
+    const current = c.sort === sort;
+    const next = current ? (dir === "asc" ? "desc" : "asc") : sellerSortDefaultDir(c.sort);
+    return {
+      title: c.title,
+      sort: current ? (dir === "asc" ? "ascending" : "descending") : undefined,
+      label: (
+        <Link
+          to={href({
+            sort: c.sort === "days" && next === "asc" ? undefined : c.sort,
+            dir: next === sellerSortDefaultDir(c.sort) ? undefined : next,
+            page: undefined,
+          })}
+          preventScrollReset
+        >
+          {c.label}
+          {current ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
+        </Link>
+      ),
+    };
+  });
+  const first = (page - 1) * pageSize + 1;
+  return (
+    <>
+      <p>
+        <Link to={addressWith("/insights", keep)}>← All insights</Link>
+      </p>
+      <h1>Sellers&apos; activity</h1>
+      <p className="meta">
+        {filters.range.from} to {filters.range.to} (UTC days). Every seller
+        {filters.teamId ? " of the team" : leadsOnly ? " of the teams you lead" : ""}, the least active first unless you sort otherwise.
+      </p>
+      <InsightFilters filters={filters} teams={teams} action="/insights/sellers" />
+      <Form method="get" action="/insights/sellers" className="inbox-filters" role="search" aria-label="Find a seller" key={query.q ?? ""}>
+        {Object.entries({ ...keep, sort: query.sort, dir: query.dir }).map(([k, v]) =>
+          v ? <input key={k} type="hidden" name={k} value={v} /> : null,
+        )}
+        <div>
+          <label htmlFor="sellers-q">Find a seller</label>
+          <input id="sellers-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} placeholder="Name or email" />
+        </div>
+        <button type="submit">Find</button>
+      </Form>
+      <p className="meta" role="status">
+        {total === 0
+          ? query.q
+            ? `No seller matches “${query.q}”.`
+            : "No sellers in these teams."
+          : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} sellers${query.q ? ` matching “${query.q}”` : ""}`}
+      </p>
+      {rows.length === 0 ? (
+        query.q ? (
+          <EmptyState title="Nothing matches">
+            <Link to={href({ q: undefined, page: undefined })}>Clear the search</Link>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No sellers here">When sellers join these teams, their activity shows here.</EmptyState>
+        )
+      ) : (
+        <DataTable label="Table of sellers' activity" caption="Sellers' activity in the period" columns={columns}>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                {r.name}
+                <div className="meta">{r.email}</div>
+              </th>
+              <td>{r.team ?? "No team"}</td>
+              <td>{r.activeDays}</td>
+              <td>{r.lastDay ? formatDate(`${r.lastDay}T00:00:00Z`) : "Not in this period"}</td>
+              <td>{r.views}</td>
+              <td>{r.ratings}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      <PageLinks page={page} pages={pages} href={(p) => href({ page: p > 1 ? p : undefined })} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
