@@ -5,7 +5,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { sellerSortDefaultDir, type SellerSort } from "@/vocabulary/feedback";
-import { DataTable, type Column } from "~/components/data-table";
+import { DataTable } from "~/components/data-table";
+import { KeepFields, sortableColumns } from "~/components/sortable-columns";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { InsightFilters } from "~/components/feedback/filters";
 import { PageLinks } from "~/components/page-links";
@@ -33,9 +34,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const COLUMNS: { sort: SellerSort | null; label: string; title?: string }[] = [
+const COLUMNS: { sort?: SellerSort; label: string; title?: string }[] = [
   { sort: "name", label: "Seller" },
-  { sort: null, label: "Team" },
+  { label: "Team" },
   { sort: "days", label: "Active days", title: "Days in the period with any use of Fieldkit" },
   { sort: "last", label: "Last active" },
   { sort: "views", label: "Items opened" },
@@ -49,28 +50,7 @@ export default function Sellers() {
   const keep = { from: filters.range.from, to: filters.range.to, team: filters.teamId ?? undefined };
   const href = (change: Record<string, string | number | undefined>) =>
     addressWith("/insights/sellers", keep, { q: query.q, sort: query.sort, dir: query.dir }, change);
-  const columns: Column[] = COLUMNS.map((c) => {
-    if (!c.sort) return c.label;
-    const current = c.sort === sort;
-    const next = current ? (dir === "asc" ? "desc" : "asc") : sellerSortDefaultDir(c.sort);
-    return {
-      title: c.title,
-      sort: current ? (dir === "asc" ? "ascending" : "descending") : undefined,
-      label: (
-        <Link
-          to={href({
-            sort: c.sort === "days" && next === "asc" ? undefined : c.sort,
-            dir: next === sellerSortDefaultDir(c.sort) ? undefined : next,
-            page: undefined,
-          })}
-          preventScrollReset
-        >
-          {c.label}
-          {current ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
-        </Link>
-      ),
-    };
-  });
+  const columns = sortableColumns({ columns: COLUMNS, sort, dir, defaultSort: "days", defaultDir: sellerSortDefaultDir, href });
   const first = (page - 1) * pageSize + 1;
   return (
     <>
@@ -84,9 +64,7 @@ export default function Sellers() {
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights/sellers" />
       <Form method="get" action="/insights/sellers" className="inbox-filters" role="search" aria-label="Find a seller" key={query.q ?? ""}>
-        {Object.entries({ ...keep, sort: query.sort, dir: query.dir }).map(([k, v]) =>
-          v ? <input key={k} type="hidden" name={k} value={v} /> : null,
-        )}
+        <KeepFields values={{ ...keep, sort: query.sort, dir: query.dir }} />
         <div>
           <label htmlFor="sellers-q">Find a seller</label>
           <input id="sellers-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} placeholder="Name or email" />

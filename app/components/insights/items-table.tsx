@@ -3,7 +3,8 @@
 // without JavaScript. The CSV download still has every row.
 import { Form, Link } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
-import { DataTable, type Column } from "~/components/data-table";
+import { DataTable } from "~/components/data-table";
+import { KeepFields, sortableColumns } from "~/components/sortable-columns";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
@@ -39,27 +40,7 @@ export function ItemsSection({
   const href = (change: Record<string, string | number | undefined>) =>
     `${addressWith("/insights", keep, { q: table.q, sort: table.sort, dir: table.dir }, change)}#items`;
   const first = ((table.page ?? 1) - 1) * table.pageSize + 1;
-  const columns: Column[] = COLUMNS.map((c) => {
-    const current = c.sort === sort;
-    const next = current ? (dir === "asc" ? "desc" : "asc") : defaultDir(c.sort);
-    return {
-      title: c.title,
-      sort: current ? (dir === "asc" ? "ascending" : "descending") : undefined,
-      label: (
-        <Link
-          to={href({
-            sort: c.sort === "views" && next === "desc" ? undefined : c.sort,
-            dir: next === defaultDir(c.sort) ? undefined : next,
-            page: undefined,
-          })}
-          preventScrollReset
-        >
-          {c.label}
-          {current ? <span aria-hidden="true">{dir === "asc" ? " ▲" : " ▼"}</span> : null}
-        </Link>
-      ),
-    };
-  });
+  const columns = sortableColumns({ columns: COLUMNS, sort, dir, defaultSort: "views", defaultDir, href });
   return (
     <Section id="items" title="Usage and usefulness per item" csv={csv("items")}>
       <Form
@@ -70,9 +51,7 @@ export function ItemsSection({
         aria-label="Search the items table"
         key={table.q ?? ""}
       >
-        {Object.entries({ ...keep, sort: table.sort, dir: table.dir }).map(([k, v]) =>
-          v ? <input key={k} type="hidden" name={k} value={v} /> : null,
-        )}
+        <KeepFields values={{ ...keep, sort: table.sort, dir: table.dir }} />
         <div>
           <label htmlFor="items-q">Find an item</label>
           <input id="items-q" name="q" type="search" defaultValue={table.q ?? ""} maxLength={100} placeholder="Words in its title" />
