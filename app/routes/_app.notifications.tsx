@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { OlderPager } from "~/components/older-pager";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { listNotifications, markNotificationsRead } from "~/modules/notifications/notify.server";
+import { listNotifications, markNotificationsRead, unreadNotificationCount } from "~/modules/notifications/notify.server";
 import { urlBefore } from "~/modules/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }];
@@ -15,7 +15,12 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const before = urlBefore.parse(new URL(request.url).searchParams.get("before"));
-  return { ...(await listNotifications(context.app.db, { user, before })), paged: before !== undefined };
+  // The count the bell shows: unread notifications may all be on older pages than this one.
+  const [list, unread] = await Promise.all([
+    listNotifications(context.app.db, { user, before }),
+    unreadNotificationCount(context.app.db, { user }),
+  ]);
+  return { ...list, unread, paged: before !== undefined };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -25,16 +30,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Notifications() {
-  const { notifications, next, paged } = useLoaderData<typeof loader>();
+  const { notifications, next, paged, unread } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
-  const unread = notifications.some((n) => !n.read);
   return (
     <>
       <h1 id="notifications-title">Notifications</h1>
       <p className="meta">
         Choose what you are told, and how, on <Link to="/me#notifications">Me</Link>.
       </p>
-      {unread ? (
+      {unread > 0 ? (
         <Form method="post" className="row">
           <button type="submit" className="secondary" disabled={busy}>
             Mark all as read

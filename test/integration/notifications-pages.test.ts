@@ -76,6 +76,25 @@ describe("notification pages", () => {
     }
   });
 
+  it("offers Mark all as read while anything is unread, even when only older pages hold it", async () => {
+    const { user, cookie } = await person();
+    const ids: number[] = [];
+    for (let i = 0; i < NOTIFICATIONS_PAGE_SIZE + 3; i++) {
+      ids.push(
+        ...(await notify(app.db, { to: user.id, kind: "share_opened", title: `Old ${i}`, url: "/shares", dedupeKey: `unread-${i}` })),
+      );
+    }
+    type List = Awaited<ReturnType<typeof listLoader>>;
+    const load = async () => (await call(listLoader, "/notifications", { cookie })) as List;
+    // Read every one on the first page, as opening each would: the three oldest stay unread.
+    for (const n of (await load()).notifications) await call(openLoader, `/notifications/${n.id}`, { cookie }, { id: String(n.id) });
+    const first = await load();
+    expect(first.notifications.every((n) => n.read)).toBe(true);
+    expect(first.unread).toBe(3);
+    await call(listAction, "/notifications", { cookie, method: "POST", body: new URLSearchParams() });
+    expect((await load()).unread).toBe(0);
+  });
+
   it("never redirects a notification's link off the site", async () => {
     const { user, cookie } = await person();
     const [id] = await notify(app.db, { to: user.id, kind: "share_opened", title: "x", url: "//evil.example/phish" });
