@@ -168,6 +168,9 @@ describeBrowser("offline field kit on a phone", () => {
     const page = await context.newPage();
     await page.goto("/saved");
     await waitForServiceWorker(page);
+    // The last test's page recorded its dwell time as it closed: let that reach the server first, so the
+    // outbox holds only what this test queues.
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
     const viewsBefore = await viewsOf(marketer, [items.card.id]);
 
     await context.setOffline(true);
