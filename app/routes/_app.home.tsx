@@ -29,16 +29,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 // Online, what this device opened since joins the server's "Recently opened" at once; offline (or the
 // server unreachable), Home is built from the catalog and the opens on the device.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  // The device's recent opens as cards: one catalog read per remembered item (at most 20), not the catalog.
   const device = async (withThumbs: (i: CatalogItem) => number | null) => {
     const [{ offlineDb, offlineUserId }, { recentOpens }] = await Promise.all([import("~/offline/runtime"), import("~/offline/recent")]);
     const db = await offlineDb();
     // Before the page has started the store (an offline load), the device's last signed-in person.
     const who = offlineUserId() ?? String((await db.get("meta", META.userId)) ?? "");
-    const [catalog, opened] = await Promise.all([db.getAll("catalog"), recentOpens(db, who)]);
+    const entries = await Promise.all((await recentOpens(db, who)).map((id) => db.get("catalog", id)));
     const card = (i: CatalogItem) => ({ id: i.id, type: i.type, title: i.title, summary: i.summary, thumb: withThumbs(i) });
     // Only items still in the catalog: one the seller lost access to has left it.
-    const byId = new Map(catalog.map((i) => [i.id, i]));
-    return { catalog, card, recent: opened.flatMap((id) => (byId.has(id) ? [card(byId.get(id)!)] : [])) };
+    return { db, card, recent: entries.flatMap((i) => (i ? [card(i)] : [])) };
   };
   try {
     const data = await serverLoader<typeof loader>();
@@ -50,7 +50,8 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
     const onDevice = new Set(await (await offlineDb()).getAllKeys("saved"));
     // Only a saved item's thumbnail is on the device; the others show their type's icon.
     const mine = await device((i) => (onDevice.has(i.id) ? thumbnailPreview(i.previews) : null));
-    return { recent: mine.recent.slice(0, RECENT), latest: latestFromCatalog(mine.catalog).map(mine.card), offline: true };
+    const latest = latestFromCatalog(await mine.db.getAll("catalog")).map(mine.card);
+    return { recent: mine.recent.slice(0, RECENT), latest, offline: true };
   }
 }
 
