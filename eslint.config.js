@@ -65,6 +65,21 @@ export default tseslint.config(
     },
   },
   {
+    // Bodies are read with a cap (app/modules/request-body.server.ts): Request's own readers take
+    // whatever arrives, and one large post to the sign-in page could exhaust the server's memory.
+    files: ["app/routes/**/*.{ts,tsx}", "app/modules/**/*.ts"],
+    ignores: ["app/modules/request-body.server.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.object.name='request'][callee.property.name=/^(formData|text|json|arrayBuffer|blob)$/]",
+          message: "Read bodies with readForm, readJson or readBody, which cap their size.",
+        },
+      ],
+    },
+  },
+  {
     // Route modules are browser code too, apart from their loader, action and headers.
     files: ["app/routes/**/*.{ts,tsx}"],
     plugins: { fieldkit: { rules: { "server-values-in-browser": serverValuesInBrowser } } },

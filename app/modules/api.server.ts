@@ -2,6 +2,7 @@
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "@/db/client";
 import { AppError, DATABASE_DOWN_MESSAGE, NUL_MESSAGE, RETRY_AFTER_S, asInputError, badRequest } from "./errors.server";
+import { readText } from "./request-body.server";
 
 export function apiJson(data: unknown, init: ResponseInit = {}) {
   const headers = new Headers(init.headers);
@@ -52,10 +53,7 @@ export async function readJson(request: Request, maxBytes = 1_000_000): Promise<
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as application/json.");
   }
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (text.length > maxBytes) throw new AppError("payload_too_large", `The body is over ${maxBytes} bytes.`);
+  const text = await readText(request, maxBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);

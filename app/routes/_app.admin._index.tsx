@@ -8,6 +8,7 @@ import { mailTrouble } from "~/modules/mail/mail.server";
 import { AddPersonForm, PeopleTable, TeamsSection } from "~/components/admin/people";
 import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = Object.fromEntries(await readForm(request)) as Record<string, string>;
   const db = context.app.db;
   return formAction(
     async () => {

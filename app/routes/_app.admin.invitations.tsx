@@ -15,6 +15,7 @@ import { listTeams } from "~/modules/people/users.server";
 import { formAction } from "~/modules/page-errors.server";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
 import { PendingInvitations } from "~/components/admin/pending-invitations";
+import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
@@ -29,7 +30,7 @@ type Result = { intent: string; ok?: string; failed?: { line: number; email: str
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const form = await request.formData();
+  const form = await readForm(request, LONG_FORM_MAX_BYTES);
   const intent = String(form.get("intent") ?? "");
   const db = context.app.db;
   const settings = inviteSettings(context.app);

@@ -5,6 +5,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createTag, deleteTag, listTagGroups, mergeTags, renameTag } from "~/modules/library/tag-admin.server";
 import { formAction, pageData } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Tags · Fieldkit" }];
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = Object.fromEntries(await readForm(request)) as Record<string, string>;
   const db = context.app.db;
   return formAction(
     async () => {

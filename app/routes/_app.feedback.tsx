@@ -11,6 +11,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { handleInboxAction, listInbox, paneOrNull, parseInboxQuery } from "~/modules/feedback/inbox.server";
 import { REASON_LABEL } from "@/vocabulary/feedback";
 import { addressWith } from "~/lib/address";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Feedback inbox · Fieldkit" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = Object.fromEntries(await readForm(request)) as Record<string, string>;
   const result = await handleInboxAction(context.app.db, { user, form });
   return "error" in result ? data(result, { status: result.status }) : result;
 }

@@ -13,6 +13,7 @@ import { handleInboxAction } from "~/modules/feedback/inbox.server";
 import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listRequestPage } from "~/modules/feedback/requests.server";
 import { pageNumber } from "~/modules/validation.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];
 
@@ -31,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = Object.fromEntries(await readForm(request)) as Record<string, string>;
   // This page only moves requests along; rating forms live in the inbox.
   if (form.intent !== "update-request") return data({ error: "Unknown action.", target: form.requestId ?? "" }, { status: 400 });
   const result = await handleInboxAction(context.app.db, { user, form });

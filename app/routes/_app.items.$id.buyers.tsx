@@ -4,6 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { setNotForBuyers } from "~/modules/shares/shares.server";
+import { readForm } from "~/modules/request-body.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   return redirect(`/items/${params.id ?? ""}`);
@@ -11,7 +12,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const notForBuyers = form.get("notForBuyers") === "true";
   const back = form.get("back") === "edit" ? `/items/${params.id}/edit` : `/items/${params.id}`;
   await pageData(async () => {

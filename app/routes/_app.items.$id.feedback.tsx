@@ -4,13 +4,14 @@ import { ZodError } from "~/modules/validation.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { RatingInput, rateItem } from "~/modules/feedback/ratings.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const loader = ({ params }: ActionFunctionArgs) => redirect(`/items/${params.id ?? ""}`);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   const itemId = params.id ?? "";
-  const form = await request.formData();
+  const form = await readForm(request);
   const back = (error?: string) =>
     redirect(`/items/${itemId}${error ? `?${new URLSearchParams({ feedbackError: error })}` : ""}#was-this-useful`);
   try {

@@ -25,6 +25,7 @@ import { formatSize } from "@/vocabulary/format";
 import { isOfflineFailure } from "~/offline/fallback";
 import { pendingSaves } from "~/offline/pending-saves";
 import { formatDate, formatDateTime } from "@/vocabulary/dates";
+import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = ({ data }) => {
   const d = data as { item?: { title: string }; offlineItem?: OfflineItem } | undefined;
@@ -83,7 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await upload.cleanup();
       }
     }
-    const form = await request.formData();
+    const form = await readForm(request, LONG_FORM_MAX_BYTES);
     if (form.get("intent") !== "transition") throw new AppError("bad_request", "Unknown action.");
     const publishAt = String(form.get("publishAt") ?? "");
     const input = TransitionInput.parse({

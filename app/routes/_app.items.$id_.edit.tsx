@@ -14,6 +14,7 @@ import { type CurrentValues, updateItem } from "~/modules/library/edit-item.serv
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatDate, formatDateTime } from "@/vocabulary/dates";
+import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.item.title ?? "item"} · Fieldkit` }];
 
@@ -28,7 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
   const id = params.id ?? "";
-  const form = await request.formData();
+  const form = await readForm(request, LONG_FORM_MAX_BYTES);
   const values: Record<string, unknown> = {
     ...Object.fromEntries([...form.entries()].filter(([k]) => !["tags", "audiences", "verified"].includes(k))),
     tags: form.getAll("tags").map(String),

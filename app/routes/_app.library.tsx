@@ -11,6 +11,7 @@ import { bulkFromForm, bulkUpdate, parseUndo, undoBulk } from "~/modules/library
 import { formAction } from "~/modules/page-errors.server";
 import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
 
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** The bulk bar: a change to the ticked rows, or to every item of the view the address filters. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const view = parseLibraryQuery(new URL(request.url).searchParams);
   return formAction(
     () =>

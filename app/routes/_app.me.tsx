@@ -16,6 +16,7 @@ import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
 import { NotificationPrefs } from "~/components/notifications/prefs-form";
 import { RepliesList } from "~/components/notifications/replies-list";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 
@@ -44,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const intent = String(form.intent ?? "");
   return formAction(
     async () => {

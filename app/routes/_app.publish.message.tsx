@@ -12,6 +12,7 @@ import { publishingChoices } from "~/modules/library/tags-audiences.server";
 import { MESSAGING_TYPES } from "@/vocabulary/library";
 import type { action as previewAction } from "./_app.publish.preview";
 import { formAction } from "~/modules/page-errors.server";
+import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
 
 const TYPES = [...MESSAGING_TYPES, "video"] as const;
 
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
-  const form = await request.formData();
+  const form = await readForm(request, LONG_FORM_MAX_BYTES);
   const values = {
     ...Object.fromEntries([...form.entries()].filter(([k]) => k !== "tags" && k !== "audiences")),
     tags: form.getAll("tags").map(String),

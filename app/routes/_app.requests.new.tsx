@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireUser } from "~/modules/auth/guard.server";
 import { RequestInput, createRequest } from "~/modules/feedback/requests.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Request content · Fieldkit" }];
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { text: String(form.get("text") ?? ""), query: String(form.get("query") ?? "") };
   return formAction(
     async () => {

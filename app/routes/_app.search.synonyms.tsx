@@ -4,6 +4,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { SynonymAction, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Search synonyms · Fieldkit" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ROLES);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   return formAction(
     async () => {
       const input = SynonymAction.parse(form);

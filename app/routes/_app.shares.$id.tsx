@@ -9,6 +9,7 @@ import { pageData } from "~/modules/page-errors.server";
 import { manageShareFromForm } from "~/modules/shares/forms.server";
 import { getShare } from "~/modules/shares/shares.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Buyer share · Fieldkit" }];
 
@@ -23,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   return formAction(async () => {
-    const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await request.formData());
+    const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await readForm(request));
     return redirect(`/shares/${params.id}?notice=${encodeURIComponent(notice)}`);
   });
 }

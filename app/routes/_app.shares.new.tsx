@@ -7,6 +7,7 @@ import { TYPE_LABEL } from "@/vocabulary/library";
 import { requireUser } from "~/modules/auth/guard.server";
 import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Share with a buyer · Fieldkit" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const form = await request.formData();
+  const form = await readForm(request);
   return formAction(async () => {
     const { share } = await createShareFromForm(context.app, user, form);
     return redirect(`/shares/${share.id}?created=1`);

@@ -4,11 +4,12 @@ import { FormError, SubmitButton } from "~/components/form-fields";
 import { RESET_REQUESTED_MESSAGE, ResetRequestInput, requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { clientKey, passwordsFor, wakeJobs } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password · Fieldkit" }];
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const email = String(form.get("email") ?? "").slice(0, 254);
   return formAction(
     async () => {

@@ -5,6 +5,7 @@ import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
 import { AcceptInput, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
 import { INVALID_INVITE_MESSAGE } from "@/vocabulary/accounts";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Accept your invitation · Fieldkit" }];
 
@@ -16,7 +17,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const name = String(form.get("name") ?? "").slice(0, 120);
   return formAction(
     async () => {

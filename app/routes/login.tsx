@@ -5,6 +5,7 @@ import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
 import { passwordsFor } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Fieldkit" }];
 
@@ -15,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const email = String(form.get("email") ?? "").slice(0, 254);
   return formAction(
     async () => {

@@ -1,13 +1,14 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { clearSessionCookie, getUser, readSessionToken } from "~/modules/auth/guard.server";
 import { endAllSessions, endSession } from "~/modules/auth/session.server";
+import { readForm } from "~/modules/request-body.server";
 
 export async function loader() {
   throw redirect("/");
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const token = await readSessionToken(context.app, request);
   if (form.get("everywhere") === "true") {
     const found = await getUser(context.app, request);

@@ -6,6 +6,7 @@ import { NewPassword, resetLinkIsValid, resetPassword } from "~/modules/auth/pas
 import { INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
 import { wakeJobs } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
+import { readForm } from "~/modules/request-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Fieldkit" }];
 
@@ -15,7 +16,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   return formAction(
     async () => {
       const password = NewPassword.parse(form.get("password") ?? "");

@@ -7,6 +7,7 @@ import { AppError } from "~/modules/errors.server";
 import { limitBuyer, loadBuyerShare } from "~/modules/shares/buyer.server";
 import { gateCookie, gateEmail } from "~/modules/shares/gate.server";
 import { buyerHeaders, emailGatePage, sharePage, unavailablePage } from "~/modules/shares/page.server";
+import { readForm } from "~/modules/request-body.server";
 
 function failure(error: unknown, nonce: string): Response {
   if (error instanceof AppError && error.code === "rate_limited") {
@@ -47,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     limitBuyer(context.app, "page", context.app.clientAddress ?? "local");
     const share = await loadBuyerShare(context.app.db, token);
-    const form = Object.fromEntries(await request.formData());
+    const form = Object.fromEntries(await readForm(request));
     const parsed = EmailForm.safeParse({
       email: String(form.email ?? "")
         .trim()

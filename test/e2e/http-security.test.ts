@@ -93,6 +93,58 @@ describeBrowser("HTTP security", () => {
     expect(fine.status).toBe(200);
   });
 
+  it("refuses an oversized form or JSON body with 413 before reading it, and keeps serving", async () => {
+    // Before, the sign-in page read a 300 MB post whole: the server grew by 860 MB for one request.
+    const huge = `email=a&password=${"a".repeat(20_000_000)}`;
+    const form = await fetch(`${baseURL}/login`, {
+      method: "POST",
+      body: huge,
+      redirect: "manual",
+      headers: { Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(413);
+    expect(await form.text()).toContain("The request is over 1 MB. Send less at a time.");
+    const json = await fetch(`${baseURL}/api/v1/session`, {
+      method: "POST",
+      body: JSON.stringify({ email: "a@b.test", password: "x".repeat(50_000) }),
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(json.status).toBe(413);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+
+    // A sender that never declares a length is cut off once it is over the cap: an answer or a closed
+    // connection, never the whole 200 MB read into memory.
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 200_000_000) return controller.close();
+        sent += 256 * 1024;
+        controller.enqueue(new Uint8Array(256 * 1024).fill(97));
+      },
+    });
+    const chunked = await fetch(`${baseURL}/login`, {
+      method: "POST",
+      body: endless,
+      duplex: "half",
+      redirect: "manual",
+      headers: { Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    } as RequestInit).then(
+      (res) => res.status,
+      () => "closed",
+    );
+    expect([413, "closed"]).toContain(chunked);
+    expect(sent).toBeLessThan(200_000_000);
+
+    expect((await fetch(`${baseURL}/healthz`)).status).toBe(200);
+    const fine = await fetch(`${baseURL}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "seller@demo.test", password: "fieldkit-demo" }),
+      redirect: "manual",
+      headers: { Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(fine.status).toBe(302);
+  });
+
   it("runs the app in Chromium without a single CSP violation", async () => {
     const browser = await launch();
     const page = await browser.context.newPage();

@@ -76,6 +76,26 @@ describe("sign-in form", () => {
     expect((await app.db.select().from(users)).length).toBeGreaterThan(0);
   });
 
+  it("answers a sign-in post over 1 MB with a 413 after reading no more than that", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 100_000_000) return controller.close();
+        pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(97));
+      },
+    });
+    const req = request("/login", {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    } as never);
+    const res = (await respond(() => loginAction(routeArgs(app, req) as never))) as Response;
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(1_300_000);
+  });
+
   it("refuses a deactivated account with the generic error", async () => {
     const user = await createUser(app, { role: "seller", active: false });
     const res = (await loginAction(

@@ -39,4 +39,15 @@ describe("lint rules", { timeout: 60_000 }, () => {
       "max-lines-per-function",
     );
   });
+
+  it("refuses reading a request body without a cap in a route or module, and allows the capped readers", async () => {
+    for (const call of ["request.formData()", "request.text()", "request.json()", "request.arrayBuffer()"]) {
+      const code = `export async function action({ request }: { request: Request }) {\n  return await ${call};\n}\n`;
+      expect(await rulesHit("app/routes/scratch.tsx", code), call).toContain("no-restricted-syntax");
+      expect(await rulesHit("app/modules/scratch.server.ts", code), call).toContain("no-restricted-syntax");
+    }
+    const capped =
+      'import { readForm } from "~/modules/request-body.server";\nexport async function action({ request }: { request: Request }) {\n  return await readForm(request);\n}\n';
+    expect(await rulesHit("app/routes/scratch.tsx", capped)).toEqual([]);
+  });
 });
