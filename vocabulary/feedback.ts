@@ -48,3 +48,8 @@ export const SELLER_SORTS = ["days", "last", "views", "ratings", "name"] as cons
 export type SellerSort = (typeof SELLER_SORTS)[number];
 /** The fewest active days first (who needs a hand), names A–Z; the other columns most first. */
 export const sellerSortDefaultDir = (sort: SellerSort): "asc" | "desc" => (sort === "days" || sort === "name" ? "asc" : "desc");
+
+/** One seller's items (Insights → a seller): most opened first by default. */
+export const SELLER_ITEM_SORTS = ["views", "last", "title", "shares"] as const;
+export type SellerItemSort = (typeof SELLER_ITEM_SORTS)[number];
+export const sellerItemSortDefaultDir = (sort: SellerItemSort): "asc" | "desc" => (sort === "title" ? "asc" : "desc");

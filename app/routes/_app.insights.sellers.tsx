@@ -2,12 +2,14 @@
 // day and the ratings given, searchable by name, sortable and paged, with the range and team of the
 // Insights filters. The least active come first: who needs a hand with Fieldkit.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { sellerSortDefaultDir, type SellerSort } from "@/vocabulary/feedback";
 import { DataTable } from "~/components/data-table";
-import { KeepFields, sortableColumns } from "~/components/sortable-columns";
+import { sortableColumns } from "~/components/sortable-columns";
+import { TableSearch, shownOf } from "~/components/table-search";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { CsvLink } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
@@ -51,7 +53,6 @@ export default function Sellers() {
   const href = (change: Record<string, string | number | undefined>) =>
     addressWith("/insights/sellers", keep, { q: query.q, sort: query.sort, dir: query.dir }, change);
   const columns = sortableColumns({ columns: COLUMNS, sort, dir, defaultSort: "days", defaultDir: sellerSortDefaultDir, href });
-  const first = (page - 1) * pageSize + 1;
   return (
     <>
       <p>
@@ -63,20 +64,24 @@ export default function Sellers() {
         {filters.teamId ? " of the team" : leadsOnly ? " of the teams you lead" : ""}, the least active first unless you sort otherwise.
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights/sellers" />
-      <Form method="get" action="/insights/sellers" className="inbox-filters" role="search" aria-label="Find a seller" key={query.q ?? ""}>
-        <KeepFields values={{ ...keep, sort: query.sort, dir: query.dir }} />
-        <div>
-          <label htmlFor="sellers-q">Find a seller</label>
-          <input id="sellers-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} placeholder="Name or email" />
-        </div>
-        <button type="submit">Find</button>
-      </Form>
+      <p>
+        <CsvLink href={addressWith("/insights/export", { table: "sellers" }, keep)}>Download CSV of every seller</CsvLink>
+      </p>
+      <TableSearch
+        action="/insights/sellers"
+        id="sellers-q"
+        label="Find a seller"
+        name="Find a seller"
+        q={query.q}
+        placeholder="Name or email"
+        keep={{ ...keep, sort: query.sort, dir: query.dir }}
+      />
       <p className="meta" role="status">
         {total === 0
           ? query.q
             ? `No seller matches “${query.q}”.`
             : "No sellers in these teams."
-          : `${first.toLocaleString("en-GB")}–${(first + rows.length - 1).toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} sellers${query.q ? ` matching “${query.q}”` : ""}`}
+          : `${shownOf({ page, pageSize, shown: rows.length, total, noun: "sellers" })}${query.q ? ` matching “${query.q}”` : ""}`}
       </p>
       {rows.length === 0 ? (
         query.q ? (
@@ -91,7 +96,7 @@ export default function Sellers() {
           {rows.map((r) => (
             <tr key={r.id}>
               <th scope="row">
-                {r.name}
+                <Link to={addressWith(`/insights/sellers/${r.id}`, { from: filters.range.from, to: filters.range.to })}>{r.name}</Link>
                 <div className="meta">{r.email}</div>
               </th>
               <td>{r.team ?? "No team"}</td>

@@ -113,6 +113,26 @@ describeBrowser("the feedback loop", () => {
     const views = (await table.locator("tbody tr td:nth-child(5)").allInnerTexts()).map(Number);
     expect(views).toEqual([...views].sort((a, b) => b - a));
     await expectNoAxeViolations(page, "the sellers' activity page");
+    const [sellersCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download CSV of every seller" }).click(),
+    ]);
+    const sellerLines = readFileSync((await sellersCsv.path())!, "utf8")
+      .trim()
+      .split("\r\n");
+    expect(sellerLines[0]).toBe("Seller id,Name,Email,Team,Active days,Last active day,Items opened,Ratings given");
+    expect(sellerLines.length - 1).toBeGreaterThanOrEqual(views.length);
+    // The most active seller's own page: their figures and what they used, most opened first.
+    const top = table.locator("tbody tr").first().getByRole("link");
+    const name = await top.innerText();
+    await top.click();
+    await page.getByRole("heading", { level: 1, name }).waitFor();
+    const used = page.getByRole("table", { name: "What they used" });
+    const opened = (await used.locator("tbody tr td:nth-child(2)").allInnerTexts()).map(Number);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened).toEqual([...opened].sort((a, b) => b - a));
+    expect(Number(await page.getByRole("definition").nth(1).innerText())).toBe(views[0]);
+    await expectNoAxeViolations(page, "one seller's activity");
     await page.close();
   });
 

@@ -121,6 +121,8 @@ const MATRIX: Record<string, Entry> = {
   "_app.insights._index.tsx": { path: "/insights", loader: page(DESK) },
   "_app.insights.export.tsx": { path: "/insights/export?table=items", loader: page(DESK) },
   "_app.insights.sellers.tsx": { path: "/insights/sellers", loader: page(["manager", "admin"]) },
+  // The demo seller is in Field East, which the demo manager leads.
+  "_app.insights.sellers_.$id.tsx": { path: "/insights/sellers/:seller", loader: page(["manager", "admin"]) },
   "_app.insights.items.$id.tsx": { path: "/insights/items/:item", loader: page(DESK) },
   "_app.insights.items.$id.export.tsx": { path: "/insights/items/:item/export", loader: page(DESK) },
   "_app.alignment.tsx": { path: "/alignment", loader: page(DESK) },
@@ -252,6 +254,7 @@ beforeAll(async () => {
     input: { itemIds: [ids.pdf, ids.item], allowDownload: true },
   });
   ids.share = share.id;
+  ids.seller = seller.id;
   ids.token = share.token;
   // Someone else's notification: every persona must get 404 for it (opening one's own is tested in notifications-pages.test.ts).
   const stranger = await createUser(app);
@@ -284,11 +287,12 @@ async function call(file: string, kind: "loader" | "action", path: string, perso
     .replace(":pdf", ids.pdf)
     .replace(":restricted", ids.restricted)
     .replace(":user", ids.user)
+    .replace(":seller", ids.seller)
     .replace(":share", ids.share)
     .replace(":token", ids.token)
     .replace(":notification", ids.notification);
   const params: Record<string, string> = {};
-  const m = /\/(?:items|shares)\/([0-9a-f-]{36})/.exec(url);
+  const m = /\/(?:items|shares|sellers)\/([0-9a-f-]{36})/.exec(url);
   if (m) params.id = m[1];
   const buyerPath = /^\/s\/([A-Za-z0-9_-]{43})(?:\/items\/(\d+)(?:\/pages\/(\d+))?)?/.exec(url);
   if (buyerPath)

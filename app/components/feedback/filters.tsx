@@ -7,7 +7,8 @@ export function InsightFilters({
   action,
 }: {
   filters: { range: { from: string; to: string }; teamId: string | null };
-  teams: { id: string; name: string }[];
+  /** null: no team choice (a page about one seller). */
+  teams: { id: string; name: string }[] | null;
   action: string;
 }) {
   const busy = useNavigation().state === "loading";
@@ -22,19 +23,21 @@ export function InsightFilters({
           <label htmlFor="f-to">To</label>
           <input id="f-to" type="date" name="to" defaultValue={filters.range.to} required />
         </div>
-        <div>
-          <label htmlFor="f-team">Team</label>
-          <select id="f-team" name="team" defaultValue={filters.teamId ?? ""}>
-            <option value="">{teams.length === 1 ? teams[0].name : "All my teams"}</option>
-            {teams.length > 1
-              ? teams.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))
-              : null}
-          </select>
-        </div>
+        {teams ? (
+          <div>
+            <label htmlFor="f-team">Team</label>
+            <select id="f-team" name="team" defaultValue={filters.teamId ?? ""}>
+              <option value="">{teams.length === 1 ? teams[0].name : "All my teams"}</option>
+              {teams.length > 1
+                ? teams.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))
+                : null}
+            </select>
+          </div>
+        ) : null}
         <div>
           <button type="submit" disabled={busy} style={{ width: "100%" }}>
             {busy ? "Loading…" : "Apply"}

@@ -1,10 +1,11 @@
 // The Insights page's per-item table: every item with usage in the range, searched by title, sorted by any
 // column and paged, all in the URL (with the page's range and team) so a view can be bookmarked and works
 // without JavaScript. The CSV download still has every row.
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { DataTable } from "~/components/data-table";
-import { KeepFields, sortableColumns } from "~/components/sortable-columns";
+import { sortableColumns } from "~/components/sortable-columns";
+import { TableSearch, shownOf } from "~/components/table-search";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
@@ -39,31 +40,24 @@ export function ItemsSection({
   const keep = { from: filters.range.from, to: filters.range.to, team: filters.teamId ?? undefined };
   const href = (change: Record<string, string | number | undefined>) =>
     `${addressWith("/insights", keep, { q: table.q, sort: table.sort, dir: table.dir }, change)}#items`;
-  const first = ((table.page ?? 1) - 1) * table.pageSize + 1;
   const columns = sortableColumns({ columns: COLUMNS, sort, dir, defaultSort: "views", defaultDir, href });
   return (
     <Section id="items" title="Usage and usefulness per item" csv={csv("items")}>
-      <Form
-        method="get"
+      <TableSearch
         action="/insights#items"
-        className="inbox-filters"
-        role="search"
-        aria-label="Search the items table"
-        key={table.q ?? ""}
-      >
-        <KeepFields values={{ ...keep, sort: table.sort, dir: table.dir }} />
-        <div>
-          <label htmlFor="items-q">Find an item</label>
-          <input id="items-q" name="q" type="search" defaultValue={table.q ?? ""} maxLength={100} placeholder="Words in its title" />
-        </div>
-        <button type="submit">Search</button>
-      </Form>
+        id="items-q"
+        label="Find an item"
+        name="Search the items table"
+        q={table.q}
+        placeholder="Words in its title"
+        keep={{ ...keep, sort: table.sort, dir: table.dir }}
+      />
       <p className="meta" role="status">
         {table.total === 0
           ? table.q
             ? `No item with usage in this period has “${table.q}” in its title.`
             : "No usage in this period."
-          : `${first.toLocaleString("en-GB")}–${(first + items.length - 1).toLocaleString("en-GB")} of ${table.total.toLocaleString("en-GB")} items${table.q ? ` matching “${table.q}”` : " with usage in this period"}; the CSV has every one.`}
+          : `${shownOf({ page: table.page ?? 1, pageSize: table.pageSize, shown: items.length, total: table.total, noun: "items" })}${table.q ? ` matching “${table.q}”` : " with usage in this period"}; the CSV has every one.`}
       </p>
       {items.length === 0 ? (
         table.q ? (

@@ -15,6 +15,7 @@ import { alignmentKpis } from "./alignment.server";
 import { contentGaps } from "./content-gaps.server";
 import { itemDetail } from "./item-report.server";
 import { libraryHealth } from "./library-health.server";
+import { sellerActivity, type SellerActivity } from "./sellers.server";
 
 const col = (key: string, label: string) => ({ key, label });
 
@@ -121,6 +122,21 @@ export const alignmentCsv = (k: AlignmentKpis) =>
     ],
   );
 
+export const sellersCsv = (rows: SellerActivity[]) =>
+  toCsv(
+    [
+      col("id", "Seller id"),
+      col("name", "Name"),
+      col("email", "Email"),
+      col("team", "Team"),
+      col("activeDays", "Active days"),
+      col("lastDay", "Last active day"),
+      col("views", "Items opened"),
+      col("ratings", "Ratings given"),
+    ],
+    rows,
+  );
+
 export function csvResponse(csv: string, name: string, range?: DayRange) {
   const file = `${name}${range ? `-${range.from}-to-${range.to}` : ""}.csv`;
   return new Response(csv, {
@@ -147,6 +163,7 @@ export const EXPORT_TABLES = [
   "bottom",
   "alignment",
   "item-trend",
+  "sellers",
 ] as const;
 
 /** One CSV download per table on the insight pages; the same scope rules as the page itself. */
@@ -214,6 +231,8 @@ export async function exportInsightCsv(
         range,
       );
     }
+    case "sellers":
+      return csvResponse(sellersCsv((await sellerActivity(db, { user, range, teamId, everyRow: true })).rows), "sellers-activity", range);
     default:
       throw new AppError("bad_request", `Unknown table; use one of: ${EXPORT_TABLES.join(", ")}.`);
   }

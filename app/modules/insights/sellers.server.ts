@@ -40,7 +40,20 @@ export type SellerActivity = {
 
 export async function sellerActivity(
   db: Db,
-  { user, range, teamId, query = {} }: { user: SessionUser; range: DayRange; teamId?: string | null; query?: SellersQuery },
+  {
+    user,
+    range,
+    teamId,
+    query = {},
+    everyRow = false,
+  }: {
+    user: SessionUser;
+    range: DayRange;
+    teamId?: string | null;
+    query?: SellersQuery;
+    /** Every seller in one list, for the CSV; the page shows SELLERS_PAGE at a time. */
+    everyRow?: boolean;
+  },
 ): Promise<{ rows: SellerActivity[]; total: number; page: number; pages: number; pageSize: number }> {
   const scope = insightScope(user, teamId, ["manager", "admin"]);
   const sort = query.sort ?? "days";
@@ -88,7 +101,7 @@ export async function sellerActivity(
       )
       select listed.*, count(*) over () as total from listed
       order by ${key[sort]} ${sql.raw(dir)}${nulls}, lower(name), id
-      limit ${SELLERS_PAGE} offset ${(page - 1) * SELLERS_PAGE}`),
+      ${everyRow ? sql`` : sql`limit ${SELLERS_PAGE} offset ${(page - 1) * SELLERS_PAGE}`}`),
   );
   const total = rows.length
     ? num(rows[0].total)

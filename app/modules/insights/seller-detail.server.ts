@@ -1,0 +1,164 @@
+// One seller's use of Fieldkit in a range, for the managers of their team and admins: the figures of
+// their row in Sellers' activity, and every item they used with what they did with it and what they
+// said of it. Read from the per-seller rollups (seller_daily, item_seller_daily, both keyed by seller
+// first) and their ratings, so a seller with a year of use costs one index range per table.
+import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { rowsOf, type Db } from "@/db/client";
+import { containsPattern } from "@/db/sql";
+import { itemSellerDaily, items, ratings, sellerDaily, teams, users } from "@/db/schema";
+import { isUuid } from "@/vocabulary/ids";
+import { SELLER_ITEM_SORTS, sellerItemSortDefaultDir, type SellerItemSort } from "@/vocabulary/feedback";
+import type { SessionUser } from "~/modules/auth/session.server";
+import { notFound } from "~/modules/errors.server";
+import type { DayRange } from "~/modules/feedback/score.server";
+import { urlFilter, urlPage } from "~/modules/validation.server";
+import { insightScope, num, utcEnd, utcStart } from "./scope.server";
+
+export const SELLER_ITEMS_PAGE = 25;
+
+export const SellerItemsQuery = z.object({
+  q: urlFilter(z.string().trim().max(100)),
+  sort: urlFilter(z.enum(SELLER_ITEM_SORTS)),
+  dir: urlFilter(z.enum(["asc", "desc"])),
+  page: urlPage,
+});
+export type SellerItemsQuery = z.infer<typeof SellerItemsQuery>;
+
+export type SellerItemRow = {
+  itemId: string;
+  title: string;
+  type: string;
+  views: number;
+  shares: number;
+  downloads: number;
+  /** Time spent on the item's page, in seconds. */
+  dwellS: number;
+  lastDay: string;
+  /** Their latest "Was this useful?" answer on the item (any version, any time), with its comment. */
+  useful: boolean | null;
+  comment: string | null;
+};
+
+export type SellerDetail = {
+  seller: { id: string; name: string; email: string; team: string | null; active: boolean };
+  totals: { activeDays: number; views: number; items: number; shares: number; downloads: number; ratings: number; useful: number };
+  items: { rows: SellerItemRow[]; total: number; page: number; pages: number; pageSize: number };
+};
+
+/** Who may see the seller: a manager of their present team, or an admin; anyone else gets the 404 a stranger would. */
+async function sellerInScope(db: Db, user: SessionUser, sellerId: string) {
+  const scope = insightScope(user, null, ["manager", "admin"]);
+  const missing = notFound("No such seller in your teams.");
+  if (!isUuid(sellerId)) throw missing;
+  const t = alias(teams, "t");
+  const [row] = rowsOf<{ id: string; name: string; email: string; team: string | null; teamId: string | null; active: boolean }>(
+    await db.execute(sql`
+      select ${users.id} as id, ${users.name} as name, ${users.email} as email, ${t.name} as team, ${users.teamId} as "teamId",
+             ${users.active} as active
+      from ${users} left join ${teams} ${t} on ${t.id} = ${users.teamId}
+      where ${users.id} = ${sellerId} and ${users.role} = 'seller'`),
+  );
+  if (!row || (scope.teamIds !== null && !(row.teamId && scope.teamIds.includes(row.teamId)))) throw missing;
+  return { id: row.id, name: row.name, email: row.email, team: row.team, active: Boolean(row.active) };
+}
+
+export async function sellerDetail(
+  db: Db,
+  { user, sellerId, range, query = {} }: { user: SessionUser; sellerId: string; range: DayRange; query?: SellerItemsQuery },
+): Promise<SellerDetail> {
+  const seller = await sellerInScope(db, user, sellerId);
+  const [totals, list] = await Promise.all([sellerTotals(db, seller.id, range), sellerItems(db, seller.id, range, query)]);
+  return { seller, totals, items: list };
+}
+
+async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<SellerDetail["totals"]> {
+  const d = sellerDaily;
+  const i = itemSellerDaily;
+  const r = ratings;
+  const inRange = (day: typeof d.day | typeof i.day) => sql`${day} between ${range.from}::date and ${range.to}::date`;
+  const [row] = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select
+        (select count(*) from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) as "activeDays",
+        (select coalesce(sum(${d.views}), 0) from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) as views,
+        (select count(distinct ${i.itemId}) from ${itemSellerDaily} ${i}
+          where ${i.userId} = ${sellerId} and ${inRange(i.day)} and ${i.views} > 0) as items,
+        (select coalesce(sum(${i.shares}), 0) from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) as shares,
+        (select coalesce(sum(${i.downloads}), 0) from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) as downloads,
+        (select count(*) from ${ratings} ${r}
+          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as ratings,
+        (select count(*) filter (where ${r.useful}) from ${ratings} ${r}
+          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as useful`),
+  );
+  return {
+    activeDays: num(row?.activeDays),
+    views: num(row?.views),
+    items: num(row?.items),
+    shares: num(row?.shares),
+    downloads: num(row?.downloads),
+    ratings: num(row?.ratings),
+    useful: num(row?.useful),
+  };
+}
+
+async function sellerItems(db: Db, sellerId: string, range: DayRange, query: SellerItemsQuery): Promise<SellerDetail["items"]> {
+  const sort = query.sort ?? "views";
+  const dir = query.dir ?? sellerItemSortDefaultDir(sort);
+  const page = query.page ?? 1;
+  const i = itemSellerDaily;
+  const it = alias(items, "it");
+  const r = ratings;
+  const key: Record<SellerItemSort, SQL> = { views: sql`views`, last: sql`"lastDay"`, title: sql`lower(title)`, shares: sql`shares` };
+  const search = query.q ? sql`and ${it.title} ilike ${containsPattern(query.q)}` : sql``;
+  const listed = sql`
+      with used as (
+        select ${i.itemId} as item_id, sum(${i.views})::int as views, sum(${i.shares})::int as shares,
+               sum(${i.downloads})::int as downloads, sum(${i.dwellMs})::bigint as dwell_ms, max(${i.day})::text as last_day
+        from ${itemSellerDaily} ${i}
+        where ${i.userId} = ${sellerId} and ${i.day} between ${range.from}::date and ${range.to}::date
+        group by ${i.itemId}
+      ),
+      listed as (
+        select used.item_id as "itemId", ${it.title} as title, ${it.type} as type, used.views, used.shares, used.downloads,
+               used.dwell_ms as "dwellMs", used.last_day as "lastDay", rated.useful, rated.comment
+        from used
+        join ${items} ${it} on ${it.id} = used.item_id ${search}
+        left join lateral (
+          select ${r.useful} as useful, ${r.comment} as comment from ${ratings} ${r}
+          where ${r.userId} = ${sellerId} and ${r.itemId} = used.item_id
+          order by ${r.at} desc limit 1
+        ) rated on true
+      )`;
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`${listed}
+      select listed.*, count(*) over () as total from listed
+      order by ${key[sort]} ${sql.raw(dir)}, lower(title), "itemId"
+      limit ${SELLER_ITEMS_PAGE} offset ${(page - 1) * SELLER_ITEMS_PAGE}`),
+  );
+  // Past the last page the window count has no row to ride on.
+  const total = rows.length
+    ? num(rows[0].total)
+    : page > 1
+      ? num(rowsOf<{ n: number }>(await db.execute(sql`${listed} select count(*)::int as n from listed`))[0]?.n)
+      : 0;
+  return {
+    rows: rows.map((row) => ({
+      itemId: String(row.itemId),
+      title: String(row.title),
+      type: String(row.type),
+      views: num(row.views),
+      shares: num(row.shares),
+      downloads: num(row.downloads),
+      dwellS: Math.round(num(row.dwellMs) / 1000),
+      lastDay: String(row.lastDay),
+      useful: row.useful === null || row.useful === undefined ? null : Boolean(row.useful),
+      comment: row.comment === null || row.comment === undefined ? null : String(row.comment),
+    })),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / SELLER_ITEMS_PAGE)),
+    pageSize: SELLER_ITEMS_PAGE,
+  };
+}

@@ -1,0 +1,155 @@
+// One seller's use of Fieldkit in the range, for the managers of their team and admins: their figures,
+// and every item they used (opened, shared, downloaded, time spent, their rating and comment), searched,
+// sorted and paged. A manager's coaching question, "what does Ana use, and what did she think of it?".
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatDate } from "@/vocabulary/dates";
+import { sellerItemSortDefaultDir, type SellerItemSort } from "@/vocabulary/feedback";
+import { TYPE_LABEL } from "@/vocabulary/library";
+import { DataTable } from "~/components/data-table";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { InsightFilters } from "~/components/feedback/filters";
+import { PageLinks } from "~/components/page-links";
+import { EmptyState } from "~/components/shell";
+import { sortableColumns } from "~/components/sortable-columns";
+import { TableSearch, shownOf } from "~/components/table-search";
+import { addressWith } from "~/lib/address";
+import { requireUser } from "~/modules/auth/guard.server";
+import { readFilters } from "~/modules/insights/page.server";
+import { SellerItemsQuery, sellerDetail } from "~/modules/insights/seller-detail.server";
+import { pageData } from "~/modules/page-errors.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.seller.name ?? "Seller"} · Sellers' activity · Fieldkit` },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context.app, request, ["manager", "admin"]);
+  return pageData(async () => {
+    const url = new URL(request.url);
+    const filters = readFilters(url);
+    const query = SellerItemsQuery.parse(Object.fromEntries(url.searchParams));
+    const detail = await sellerDetail(context.app.db, { user, sellerId: params.id ?? "", range: filters.range, query });
+    return { filters, query, ...detail };
+  });
+}
+
+const COLUMNS: { sort?: SellerItemSort; label: string; title?: string }[] = [
+  { sort: "title", label: "Item" },
+  { sort: "views", label: "Opened" },
+  { sort: "shares", label: "Shared" },
+  { label: "Downloads" },
+  { label: "Time spent", title: "Time on the item's page in the period" },
+  { sort: "last", label: "Last used" },
+  { label: "Their rating", title: "Their latest answer to “Was this useful?” on the item" },
+];
+
+const duration = (s: number) => (s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+export default function SellerActivity() {
+  const { filters, query, seller, totals, items } = useLoaderData<typeof loader>();
+  const range = { from: filters.range.from, to: filters.range.to };
+  const path = `/insights/sellers/${seller.id}`;
+  const sort: SellerItemSort = query.sort ?? "views";
+  const dir = query.dir ?? sellerItemSortDefaultDir(sort);
+  const href = (change: Record<string, string | number | undefined>) =>
+    addressWith(path, range, { q: query.q, sort: query.sort, dir: query.dir }, change);
+  const columns = sortableColumns({ columns: COLUMNS, sort, dir, defaultSort: "views", defaultDir: sellerItemSortDefaultDir, href });
+  return (
+    <>
+      <p>
+        <Link to={addressWith("/insights/sellers", range)}>← Sellers&apos; activity</Link>
+      </p>
+      <h1>{seller.name}</h1>
+      <p className="meta">
+        {seller.email} · {seller.team ?? "No team"}
+        {seller.active ? "" : " · Deactivated"} · {filters.range.from} to {filters.range.to} (UTC days)
+      </p>
+      <InsightFilters filters={filters} teams={null} action={path} />
+      <dl className="kpis">
+        <div>
+          <dt title="Days in the period with any use of Fieldkit">Active days</dt>
+          <dd>{totals.activeDays}</dd>
+        </div>
+        <div>
+          <dt title="Times they opened an item, as in Sellers' activity">Items opened</dt>
+          <dd>{totals.views}</dd>
+        </div>
+        <div>
+          <dt>Different items</dt>
+          <dd>{totals.items}</dd>
+        </div>
+        <div>
+          <dt>Shares</dt>
+          <dd>{totals.shares}</dd>
+        </div>
+        <div>
+          <dt>Downloads</dt>
+          <dd>{totals.downloads}</dd>
+        </div>
+        <div>
+          <dt>Ratings given</dt>
+          <dd>{totals.ratings}</dd>
+        </div>
+        <div>
+          <dt title="Of their ratings in the period, how many said “useful”">Said useful</dt>
+          <dd>{totals.useful}</dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="used">
+        <h2 id="used">What they used</h2>
+        <TableSearch
+          action={path}
+          id="seller-items-q"
+          label="Find an item"
+          name="Search this seller's items"
+          q={query.q}
+          placeholder="Words in its title"
+          keep={{ ...range, sort: query.sort, dir: query.dir }}
+        />
+        <p className="meta" role="status">
+          {items.total === 0
+            ? query.q
+              ? `No item they used in this period has “${query.q}” in its title.`
+              : "Nothing used in this period."
+            : `${shownOf({ page: items.page, pageSize: items.pageSize, shown: items.rows.length, total: items.total, noun: "items" })}${query.q ? ` matching “${query.q}”` : ""}`}
+        </p>
+        {items.rows.length === 0 ? (
+          query.q ? (
+            <EmptyState title="Nothing matches">
+              <Link to={href({ q: undefined, page: undefined })}>Clear the search</Link>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No use in this period">Try a longer date range.</EmptyState>
+          )
+        ) : (
+          <DataTable label="Table of the items this seller used" labelledBy="used" columns={columns}>
+            {items.rows.map((r) => (
+              <tr key={r.itemId}>
+                <th scope="row">
+                  <Link to={addressWith(`/insights/items/${r.itemId}`, range)}>{r.title}</Link>
+                  <div className="meta">{TYPE_LABEL[r.type] ?? r.type}</div>
+                </th>
+                <td>{r.views}</td>
+                <td>{r.shares}</td>
+                <td>{r.downloads}</td>
+                <td>{r.dwellS ? duration(r.dwellS) : "–"}</td>
+                <td>{formatDate(`${r.lastDay}T00:00:00Z`)}</td>
+                <td>
+                  {r.useful === null ? "–" : r.useful ? "Useful" : "Not useful"}
+                  {r.comment ? <div className="meta">“{r.comment}”</div> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+        <PageLinks page={items.page} pages={items.pages} href={(p) => href({ page: p > 1 ? p : undefined })} />
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
