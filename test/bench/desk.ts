@@ -82,6 +82,14 @@ async function timeUncached(baseURL: string, cookie: string, pathname: string, r
   return { p50: samples[Math.floor(runs / 2)], max: samples[runs - 1] };
 }
 
+/** The page of the seller with the most views in the default range: the longest list of items used. */
+async function mostActiveSeller(baseURL: string, cookie: string): Promise<string> {
+  const html = await (await fetch(`${baseURL}/insights/sellers?sort=views`, { headers: { cookie } })).text();
+  const id = /href="\/insights\/sellers\/([0-9a-f-]{36})/.exec(html)?.[1];
+  if (!id) throw new Error("no seller listed on /insights/sellers");
+  return `/insights/sellers/${id}`;
+}
+
 export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
   const items = opts.quick ? 2_000 : 10_000;
   const runs = opts.quick ? 20 : 60;
@@ -103,6 +111,8 @@ export async function benchDesk(opts: { quick: boolean }): Promise<Figures> {
       { name: "insights", who: "admin", cookie: admin, path: "/insights" },
       { name: "people", who: "admin", cookie: admin, path: "/admin" },
       { name: "people_search", who: "admin", cookie: admin, path: "/admin?q=person%2042&status=active" },
+      { name: "sellers", who: "admin", cookie: admin, path: "/insights/sellers" },
+      { name: "seller", who: "admin", cookie: admin, path: await mostActiveSeller(server.baseURL, admin) },
     ];
     const engine = db.url ? "PostgreSQL 15" : "PGlite";
     const load = os.loadavg()[0].toFixed(1);
