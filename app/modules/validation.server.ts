@@ -17,6 +17,18 @@ export const urlPage = urlFilter(z.coerce.number().int().min(1).max(1000));
 /** A newest-first list's `?before=` (the last id shown, components/older-pager.tsx); unset when missing or nonsense. */
 export const urlBefore = urlFilter(z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
+/**
+ * A paged table's own search, order and page (`q`, `sort`, `dir`, `page`) from its address; a nonsense
+ * value falls back to the table's default. `.extend` it for the table's filters.
+ */
+export const tableQuery = <S extends readonly [string, ...string[]]>(sorts: S) =>
+  z.object({
+    q: urlFilter(z.string().trim().max(100)),
+    sort: urlFilter(z.enum(sorts)),
+    dir: urlFilter(z.enum(["asc", "desc"])),
+    page: urlPage,
+  });
+
 /** A `?page=` number on its own: 1 when missing or nonsense. */
 export const pageNumber = (value: unknown) => urlPage.parse(value) ?? 1;
 

@@ -7,7 +7,7 @@ import { formatDate } from "@/vocabulary/dates";
 import { sellerSortDefaultDir, type SellerSort } from "@/vocabulary/feedback";
 import { DataTable } from "~/components/data-table";
 import { sortableColumns } from "~/components/sortable-columns";
-import { TableSearch, shownOf } from "~/components/table-search";
+import { TableSearch, TableStatus } from "~/components/table-search";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CsvLink } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
@@ -76,13 +76,16 @@ export default function Sellers() {
         placeholder="Name or email"
         keep={{ ...keep, sort: query.sort, dir: query.dir }}
       />
-      <p className="meta" role="status">
-        {total === 0
-          ? query.q
-            ? `No seller matches “${query.q}”.`
-            : "No sellers in these teams."
-          : `${shownOf({ page, pageSize, shown: rows.length, total, noun: "sellers" })}${query.q ? ` matching “${query.q}”` : ""}`}
-      </p>
+      <TableStatus
+        page={page}
+        pageSize={pageSize}
+        total={total}
+        shown={rows.length}
+        noun="sellers"
+        q={query.q}
+        none="No sellers in these teams."
+        noMatch={`No seller matches “${query.q}”.`}
+      />
       {rows.length === 0 ? (
         query.q ? (
           <EmptyState title="Nothing matches">

@@ -12,7 +12,7 @@ import { InsightFilters } from "~/components/feedback/filters";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { sortableColumns } from "~/components/sortable-columns";
-import { TableSearch, shownOf } from "~/components/table-search";
+import { TableSearch, TableStatus } from "~/components/table-search";
 import { addressWith } from "~/lib/address";
 import { requireUser } from "~/modules/auth/guard.server";
 import { readFilters } from "~/modules/insights/page.server";
@@ -67,34 +67,20 @@ export default function SellerActivity() {
       </p>
       <InsightFilters filters={filters} teams={null} action={path} />
       <dl className="kpis">
-        <div>
-          <dt title="Days in the period with any use of Fieldkit">Active days</dt>
-          <dd>{totals.activeDays}</dd>
-        </div>
-        <div>
-          <dt title="Times they opened an item, as in Sellers' activity">Items opened</dt>
-          <dd>{totals.views}</dd>
-        </div>
-        <div>
-          <dt>Different items</dt>
-          <dd>{totals.items}</dd>
-        </div>
-        <div>
-          <dt>Shares</dt>
-          <dd>{totals.shares}</dd>
-        </div>
-        <div>
-          <dt>Downloads</dt>
-          <dd>{totals.downloads}</dd>
-        </div>
-        <div>
-          <dt>Ratings given</dt>
-          <dd>{totals.ratings}</dd>
-        </div>
-        <div>
-          <dt title="Of their ratings in the period, how many said “useful”">Said useful</dt>
-          <dd>{totals.useful}</dd>
-        </div>
+        {[
+          { label: "Active days", value: totals.activeDays, title: "Days in the period with any use of Fieldkit" },
+          { label: "Items opened", value: totals.views, title: "Times they opened an item, as in Sellers' activity" },
+          { label: "Different items", value: totals.items },
+          { label: "Shares", value: totals.shares },
+          { label: "Downloads", value: totals.downloads },
+          { label: "Ratings given", value: totals.ratings },
+          { label: "Said useful", value: totals.useful, title: "Of their ratings in the period, how many said “useful”" },
+        ].map((k) => (
+          <div key={k.label}>
+            <dt title={k.title}>{k.label}</dt>
+            <dd>{k.value}</dd>
+          </div>
+        ))}
       </dl>
 
       <section aria-labelledby="used">
@@ -108,13 +94,16 @@ export default function SellerActivity() {
           placeholder="Words in its title"
           keep={{ ...range, sort: query.sort, dir: query.dir }}
         />
-        <p className="meta" role="status">
-          {items.total === 0
-            ? query.q
-              ? `No item they used in this period has “${query.q}” in its title.`
-              : "Nothing used in this period."
-            : `${shownOf({ page: items.page, pageSize: items.pageSize, shown: items.rows.length, total: items.total, noun: "items" })}${query.q ? ` matching “${query.q}”` : ""}`}
-        </p>
+        <TableStatus
+          page={items.page}
+          pageSize={items.pageSize}
+          total={items.total}
+          shown={items.rows.length}
+          noun="items"
+          q={query.q}
+          none="Nothing used in this period."
+          noMatch={`No item they used in this period has “${query.q}” in its title.`}
+        />
         {items.rows.length === 0 ? (
           query.q ? (
             <EmptyState title="Nothing matches">

@@ -5,7 +5,7 @@ import { Link } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { DataTable } from "~/components/data-table";
 import { sortableColumns } from "~/components/sortable-columns";
-import { TableSearch, shownOf } from "~/components/table-search";
+import { TableSearch, TableStatus } from "~/components/table-search";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
@@ -52,13 +52,18 @@ export function ItemsSection({
         placeholder="Words in its title"
         keep={{ ...keep, sort: table.sort, dir: table.dir }}
       />
-      <p className="meta" role="status">
-        {table.total === 0
-          ? table.q
-            ? `No item with usage in this period has “${table.q}” in its title.`
-            : "No usage in this period."
-          : `${shownOf({ page: table.page ?? 1, pageSize: table.pageSize, shown: items.length, total: table.total, noun: "items" })}${table.q ? ` matching “${table.q}”` : " with usage in this period"}; the CSV has every one.`}
-      </p>
+      <TableStatus
+        page={table.page ?? 1}
+        pageSize={table.pageSize}
+        shown={items.length}
+        total={table.total}
+        noun="items"
+        q={table.q}
+        none="No usage in this period."
+        noMatch={`No item with usage in this period has “${table.q}” in its title.`}
+        unsearched=" with usage in this period"
+        after="; the CSV has every one."
+      />
       {items.length === 0 ? (
         table.q ? (
           <EmptyState title="Nothing matches">

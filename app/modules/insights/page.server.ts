@@ -13,7 +13,7 @@ import { memoAggregate } from "./aggregate-cache.server";
 import { effectivenessQuadrant, ITEM_SORTS, itemInsightsPage, itemInsightsSummary } from "./item-insights.server";
 import { libraryHealth } from "./library-health.server";
 import { insightScope, scopeTeams } from "./scope.server";
-import { urlFilter, urlPage } from "~/modules/validation.server";
+import { tableQuery } from "~/modules/validation.server";
 
 export type InsightFilters = { range: DayRange; teamId: string | null };
 
@@ -33,12 +33,7 @@ export function readFilters(url: URL): InsightFilters {
 }
 
 /** The items table's own search, sort and page, from the URL; a nonsense value falls back to the default. */
-export const ItemsTableQuery = z.object({
-  q: urlFilter(z.string().trim().max(100)),
-  sort: urlFilter(z.enum(ITEM_SORTS)),
-  dir: urlFilter(z.enum(["asc", "desc"])),
-  page: urlPage,
-});
+export const ItemsTableQuery = tableQuery(ITEM_SORTS);
 export type ItemsTableQuery = z.infer<typeof ItemsTableQuery>;
 export const readItemsTable = (url: URL): ItemsTableQuery => ItemsTableQuery.parse(Object.fromEntries(url.searchParams));
 

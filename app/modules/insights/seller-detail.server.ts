@@ -13,17 +13,12 @@ import { SELLER_ITEM_SORTS, sellerItemSortDefaultDir, type SellerItemSort } from
 import type { SessionUser } from "~/modules/auth/session.server";
 import { notFound } from "~/modules/errors.server";
 import type { DayRange } from "~/modules/feedback/score.server";
-import { urlFilter, urlPage } from "~/modules/validation.server";
+import { tableQuery } from "~/modules/validation.server";
 import { insightScope, num, utcEnd, utcStart } from "./scope.server";
 
 export const SELLER_ITEMS_PAGE = 25;
 
-export const SellerItemsQuery = z.object({
-  q: urlFilter(z.string().trim().max(100)),
-  sort: urlFilter(z.enum(SELLER_ITEM_SORTS)),
-  dir: urlFilter(z.enum(["asc", "desc"])),
-  page: urlPage,
-});
+export const SellerItemsQuery = tableQuery(SELLER_ITEM_SORTS);
 export type SellerItemsQuery = z.infer<typeof SellerItemsQuery>;
 
 export type SellerItemRow = {

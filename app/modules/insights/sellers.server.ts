@@ -9,19 +9,14 @@ import { containsPattern } from "@/db/sql";
 import { ratings, sellerDaily, teams, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { DayRange } from "~/modules/feedback/score.server";
-import { urlFilter, urlPage } from "~/modules/validation.server";
+import { tableQuery } from "~/modules/validation.server";
 import { SELLER_SORTS, sellerSortDefaultDir, type SellerSort } from "@/vocabulary/feedback";
 import { insightScope, inTeams, num, utcEnd, utcStart } from "./scope.server";
 
 export const SELLERS_PAGE = 25;
 
 /** The list's own search, order and page from the URL; a nonsense value falls back to the default. */
-export const SellersQuery = z.object({
-  q: urlFilter(z.string().trim().max(100)),
-  sort: urlFilter(z.enum(SELLER_SORTS)),
-  dir: urlFilter(z.enum(["asc", "desc"])),
-  page: urlPage,
-});
+export const SellersQuery = tableQuery(SELLER_SORTS);
 export type SellersQuery = z.infer<typeof SellersQuery>;
 
 export type SellerActivity = {
