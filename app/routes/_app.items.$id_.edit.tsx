@@ -2,8 +2,10 @@
 // overwritten: their values are shown next to yours, and saving again applies yours on top.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/form-fields";
+import { KeptDraftNotice, useKeptDraft } from "~/components/publishing/kept-draft";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formAction, pageData } from "~/modules/page-errors.server";
@@ -75,6 +77,8 @@ export default function EditItem() {
       };
   const revision = conflict?.revision ?? item.revision;
   const errors = actionData?.fields ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  const kept = useKeptDraft(formRef, `edit:${item.id}`, revision);
 
   return (
     <>
@@ -88,7 +92,8 @@ export default function EditItem() {
           {conflict ? <ConflictSummary conflict={conflict} /> : null}
         </div>
       ) : null}
-      <Form method="post" key={revision}>
+      <KeptDraftNotice draft={kept} />
+      <Form method="post" key={revision} ref={formRef}>
         <input type="hidden" name="revision" value={revision} />
         <MetadataFields choices={choices} values={values as never} errors={errors} types={types} />
         {item.videoUrl !== null || item.type === "video" ? (

@@ -2,8 +2,9 @@
 // templates) with a live preview rendered by the same sanitiser sellers' pages use; or a video link.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { FieldError } from "~/components/form-fields";
+import { KeptDraftNotice, useKeptDraft } from "~/components/publishing/kept-draft";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { CreateTextInput } from "~/modules/library/publishing-input.server";
@@ -47,6 +48,8 @@ export default function WriteMessage() {
   const [body, setBody] = useState(String(values.body ?? ""));
   const preview = useFetcher<typeof previewAction>();
   const errors = actionData?.fields ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  const kept = useKeptDraft(formRef, "new-message");
 
   // Debounced: the preview follows typing without a request per keystroke.
   useEffect(() => {
@@ -57,7 +60,8 @@ export default function WriteMessage() {
   }, [body, type]);
 
   return (
-    <Form method="post" aria-describedby={actionData?.formError ? "message-error" : undefined}>
+    <Form method="post" ref={formRef} aria-describedby={actionData?.formError ? "message-error" : undefined}>
+      <KeptDraftNotice draft={kept} />
       {actionData?.formError ? (
         <p className="form-error" id="message-error" role="alert">
           {actionData.formError}

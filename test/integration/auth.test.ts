@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { action as loginAction, loader as loginLoader } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
+import { action as previewAction } from "~/routes/_app.publish.preview";
 import { action as sessionApi } from "~/routes/api.v1.session";
 import { loader as meApi } from "~/routes/api.v1.me";
 import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin._index";
@@ -141,6 +142,31 @@ describe("sessions", () => {
     const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toMatch(/^\/login/);
+  });
+
+  it("brings a form post whose session ended back to the page the form was on, never to another site", async () => {
+    const user = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, user.id);
+    await app.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, user.id));
+    const post = (referer?: string) =>
+      respond(() =>
+        previewAction(
+          routeArgs(
+            app,
+            request("/publish/preview", { cookie, form: { body: "x" }, headers: referer ? { Referer: referer } : {} }),
+          ) as never,
+        ),
+      ) as Promise<Response>;
+    // The editor's live preview posts to an action with no page: sign-in leads back to the editor.
+    expect((await post("http://localhost/publish/message?from=library")).headers.get("Location")).toBe(
+      "/login?redirectTo=%2Fpublish%2Fmessage%3Ffrom%3Dlibrary",
+    );
+    expect((await post("https://evil.test/publish/message")).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
+    expect((await post()).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
+    expect((await post("not a url")).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
   });
 
   it("revokes the session at once on sign-out", async () => {

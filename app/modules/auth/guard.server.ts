@@ -105,12 +105,26 @@ async function lookUpUser(ctx: AppContext, request: Request): Promise<FoundUser 
   return { user, method: "cookie", unreadReplies, unreadNotifications };
 }
 
+/**
+ * Where to bring someone back to after signing in: the page they asked for, or for a form post (a
+ * session that ended mid-edit) the page the form was on. The post's own address can be an action
+ * with no page of its own (the editor's live preview), and the form's kept copy waits on its page.
+ */
+function returnPath(request: Request): string {
+  const url = new URL(request.url);
+  const referer = request.method === "GET" || request.method === "HEAD" ? null : request.headers.get("referer");
+  if (referer && URL.canParse(referer)) {
+    const from = new URL(referer);
+    if (from.origin === url.origin) return from.pathname + from.search;
+  }
+  return url.pathname + url.search;
+}
+
 /** Pages: an anonymous (or expired) visitor is sent to sign in and brought back afterwards. */
 export async function requireUser(ctx: AppContext, request: Request, roles?: readonly Role[]): Promise<SessionUser> {
   const found = await getUser(ctx, request);
   if (!found) {
-    const url = new URL(request.url);
-    const redirectTo = url.pathname + url.search;
+    const redirectTo = returnPath(request);
     const headers = new Headers();
     if (await readSessionToken(ctx, request)) {
       headers.append("Set-Cookie", await clearSessionCookie(ctx, request));
