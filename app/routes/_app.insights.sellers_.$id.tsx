@@ -1,10 +1,11 @@
 // One seller's use of Fieldkit in the range, for the managers of their team and admins: their figures,
-// and every item they used (opened, shared, downloaded, time spent, their rating and comment), searched,
-// sorted and paged. A manager's coaching question, "what does Ana use, and what did she think of it?".
+// every item they used (opened, shared, downloaded, time spent, their rating and comment), searched,
+// sorted and paged, and what they asked marketing for. A manager's coaching question: "what does Ana
+// use, what did she think of it, and what did she need that we do not have?".
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
-import { sellerItemSortDefaultDir, type SellerItemSort } from "@/vocabulary/feedback";
+import { REQUEST_STATUS_LABEL, sellerItemSortDefaultDir, type SellerItemSort } from "@/vocabulary/feedback";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { DataTable } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -47,7 +48,7 @@ const COLUMNS: { sort?: SellerItemSort; label: string; title?: string }[] = [
 const duration = (s: number) => (s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
 export default function SellerActivity() {
-  const { filters, query, seller, totals, items } = useLoaderData<typeof loader>();
+  const { filters, query, seller, totals, items, requests, requestsTotal } = useLoaderData<typeof loader>();
   const range = { from: filters.range.from, to: filters.range.to };
   const path = `/insights/sellers/${seller.id}`;
   const sort: SellerItemSort = query.sort ?? "views";
@@ -75,6 +76,8 @@ export default function SellerActivity() {
           { label: "Downloads", value: totals.downloads },
           { label: "Ratings given", value: totals.ratings },
           { label: "Said useful", value: totals.useful, title: "Of their ratings in the period, how many said “useful”" },
+          { label: "Searches", value: totals.searches },
+          { label: "Found nothing", value: totals.emptySearches, title: "Searches that came back empty: what the library did not have" },
         ].map((k) => (
           <div key={k.label}>
             <dt title={k.title}>{k.label}</dt>
@@ -134,6 +137,37 @@ export default function SellerActivity() {
           </DataTable>
         )}
         <PageLinks page={items.page} pages={items.pages} href={(p) => href({ page: p > 1 ? p : undefined })} />
+      </section>
+
+      <section aria-labelledby="asked">
+        <h2 id="asked">What they asked marketing for</h2>
+        {requests.length === 0 ? (
+          <EmptyState title="No content requests in this period">When they ask for something the library lacks, it shows here.</EmptyState>
+        ) : (
+          <>
+            <p className="meta">
+              {requestsTotal > requests.length
+                ? `The newest ${requests.length} of ${requestsTotal} requests in the period.`
+                : `${requestsTotal} ${requestsTotal === 1 ? "request" : "requests"} in the period.`}
+            </p>
+            <ul className="list">
+              {requests.map((r) => (
+                <li key={r.id}>
+                  <p>{r.text}</p>
+                  <p className="meta">
+                    {formatDate(r.createdAt)} · {REQUEST_STATUS_LABEL[r.status] ?? r.status}
+                    {r.answerItemId ? (
+                      <>
+                        {" · "}
+                        <Link to={`/items/${r.answerItemId}`}>The content that answered it</Link>
+                      </>
+                    ) : null}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
     </>
   );

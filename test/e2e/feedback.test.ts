@@ -132,6 +132,7 @@ describeBrowser("the feedback loop", () => {
     expect(opened.length).toBeGreaterThan(0);
     expect(opened).toEqual([...opened].sort((a, b) => b - a));
     expect(Number(await page.getByRole("definition").nth(1).innerText())).toBe(views[0]);
+    await page.getByRole("heading", { level: 2, name: "What they asked marketing for" }).waitFor();
     await expectNoAxeViolations(page, "one seller's activity");
     await page.close();
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as sellersLoader } from "~/routes/_app.insights.sellers";
 import { loader as sellerLoader } from "~/routes/_app.insights.sellers_.$id";
 import { loader as exportLoader } from "~/routes/_app.insights.export";
-import { itemSellerDaily, ratings, sellerDaily, users } from "@/db/schema";
+import { contentRequests, itemSellerDaily, ratings, searchQueries, sellerDaily, users } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { createItem } from "../setup/feedback";
@@ -90,6 +90,17 @@ beforeAll(async () => {
       use(battle.id, 9, { views: 1, downloads: 1 }),
       use(old.id, 40, { views: 9 }),
     ]);
+  // Ana searched three times (one found nothing) and asked marketing for one thing; Bo asked long ago.
+  await app.db.insert(searchQueries).values([
+    { userId: id.ana, teamId: team.North, queryNorm: "pricing", resultCount: 4, at: new Date(Date.now() - 86_400_000) },
+    { userId: id.ana, teamId: team.North, queryNorm: "acme battle card", resultCount: 1, at: new Date(Date.now() - 86_400_000) },
+    { userId: id.ana, teamId: team.North, queryNorm: "hospital pricing", resultCount: 0, at: new Date(Date.now() - 86_400_000) },
+    { userId: id.ana, teamId: team.North, queryNorm: "old", resultCount: 0, at: new Date(Date.now() - 40 * 86_400_000) },
+  ]);
+  await app.db.insert(contentRequests).values([
+    { userId: id.ana, teamId: team.North, text: "A pricing sheet for hospitals", query: "hospital pricing", status: "planned" },
+    { userId: id.bo, teamId: team.North, text: "Long ago", createdAt: new Date(Date.now() - 40 * 86_400_000) },
+  ]);
   for (let n = 0; n < 25; n++) {
     const extra = await createItem(app, {
       title: `Extra ${String(n).padStart(2, "0")}`,
@@ -137,6 +148,8 @@ describe("sellers' activity", () => {
 type SellerPage = {
   seller: { id: string; name: string; team: string | null };
   totals: Record<string, number>;
+  requests: { text: string; status: string }[];
+  requestsTotal: number;
   items: {
     rows: {
       itemId: string;
@@ -163,7 +176,19 @@ describe("one seller's activity", () => {
     const page = await seller("mgr", id.ana);
     expect(page.seller).toMatchObject({ name: "Person ana", team: "Activity North" });
     // Active days and views from seller_daily; items, shares and downloads from the per-item rows in range.
-    expect(page.totals).toEqual({ activeDays: 3, views: 5, items: 27, shares: 1, downloads: 1, ratings: 2, useful: 1 });
+    expect(page.totals).toEqual({
+      activeDays: 3,
+      views: 5,
+      items: 27,
+      shares: 1,
+      downloads: 1,
+      ratings: 2,
+      useful: 1,
+      searches: 3,
+      emptySearches: 1,
+    });
+    expect(page.requests.map((r) => [r.text, r.status])).toEqual([["A pricing sheet for hospitals", "planned"]]);
+    expect(page.requestsTotal).toBe(1);
     expect(page.items.total).toBe(27);
     expect(page.items.pages).toBe(2);
     const [first] = page.items.rows;
@@ -183,8 +208,9 @@ describe("one seller's activity", () => {
     expect(second.items.rows.map((r) => r.title)).toEqual(["Extra 24", "Pricing one-pager"]);
     expect((await seller("mgr", id.ana, "?page=9")).items).toMatchObject({ rows: [], total: 27 });
     expect((await seller("mgr", id.ana, "?sort=up&dir=sideways&page=0")).items.rows[0].title).toBe("Pricing one-pager");
-    // A seller who used nothing has a page too.
-    expect((await seller("mgr", id.bo)).items.total).toBe(0);
+    // A seller who used nothing has a page too; their old request is outside the range.
+    const bo = await seller("mgr", id.bo);
+    expect([bo.items.total, bo.requests.length, bo.totals.searches]).toEqual([0, 0, 0]);
   });
 
   it("answers 404 for a seller outside the manager's teams, a non-seller or a bad id, and 403 for other roles", async () => {

@@ -1,13 +1,13 @@
 // One seller's use of Fieldkit in a range, for the managers of their team and admins: the figures of
-// their row in Sellers' activity, and every item they used with what they did with it and what they
-// said of it. Read from the per-seller rollups (seller_daily, item_seller_daily, both keyed by seller
+// their row in Sellers' activity, every item they used with what they did with it and what they said
+// of it, and what they looked for and did not find (searches with no result, content requests). Read from the per-seller rollups (seller_daily, item_seller_daily, both keyed by seller
 // first) and their ratings, so a seller with a year of use costs one index range per table.
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
-import { itemSellerDaily, items, ratings, sellerDaily, teams, users } from "@/db/schema";
+import { contentRequests, itemSellerDaily, items, ratings, searchQueries, sellerDaily, teams, users } from "@/db/schema";
 import { isUuid } from "@/vocabulary/ids";
 import { SELLER_ITEM_SORTS, sellerItemSortDefaultDir, type SellerItemSort } from "@/vocabulary/feedback";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -38,9 +38,25 @@ export type SellerItemRow = {
 
 export type SellerDetail = {
   seller: { id: string; name: string; email: string; team: string | null; active: boolean };
-  totals: { activeDays: number; views: number; items: number; shares: number; downloads: number; ratings: number; useful: number };
+  totals: {
+    activeDays: number;
+    views: number;
+    items: number;
+    shares: number;
+    downloads: number;
+    ratings: number;
+    useful: number;
+    searches: number;
+    /** Searches that found nothing: what this seller needed and the library did not have. */
+    emptySearches: number;
+  };
   items: { rows: SellerItemRow[]; total: number; page: number; pages: number; pageSize: number };
+  /** The content requests they sent in the range, newest first (at most REQUESTS_SHOWN). */
+  requests: { id: string; text: string; status: string; createdAt: string; answerItemId: string | null }[];
+  requestsTotal: number;
 };
+
+export const REQUESTS_SHOWN = 10;
 
 /** Who may see the seller: a manager of their present team, or an admin; anyone else gets the 404 a stranger would. */
 async function sellerInScope(db: Db, user: SessionUser, sellerId: string) {
@@ -64,14 +80,19 @@ export async function sellerDetail(
   { user, sellerId, range, query = {} }: { user: SessionUser; sellerId: string; range: DayRange; query?: SellerItemsQuery },
 ): Promise<SellerDetail> {
   const seller = await sellerInScope(db, user, sellerId);
-  const [totals, list] = await Promise.all([sellerTotals(db, seller.id, range), sellerItems(db, seller.id, range, query)]);
-  return { seller, totals, items: list };
+  const [totals, list, requests] = await Promise.all([
+    sellerTotals(db, seller.id, range),
+    sellerItems(db, seller.id, range, query),
+    sellerRequests(db, seller.id, range),
+  ]);
+  return { seller, totals, items: list, ...requests };
 }
 
 async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<SellerDetail["totals"]> {
   const d = sellerDaily;
   const i = itemSellerDaily;
   const r = ratings;
+  const q = searchQueries;
   const inRange = (day: typeof d.day | typeof i.day) => sql`${day} between ${range.from}::date and ${range.to}::date`;
   const [row] = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
@@ -85,7 +106,11 @@ async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<
         (select count(*) from ${ratings} ${r}
           where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as ratings,
         (select count(*) filter (where ${r.useful}) from ${ratings} ${r}
-          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as useful`),
+          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as useful,
+        (select count(*) from ${searchQueries} ${q}
+          where ${q.userId} = ${sellerId} and ${q.at} >= ${utcStart(range.from)} and ${q.at} < ${utcEnd(range.to)}) as searches,
+        (select count(*) filter (where ${q.resultCount} = 0) from ${searchQueries} ${q}
+          where ${q.userId} = ${sellerId} and ${q.at} >= ${utcStart(range.from)} and ${q.at} < ${utcEnd(range.to)}) as "emptySearches"`),
   );
   return {
     activeDays: num(row?.activeDays),
@@ -95,6 +120,31 @@ async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<
     downloads: num(row?.downloads),
     ratings: num(row?.ratings),
     useful: num(row?.useful),
+    searches: num(row?.searches),
+    emptySearches: num(row?.emptySearches),
+  };
+}
+
+async function sellerRequests(db: Db, sellerId: string, range: DayRange): Promise<Pick<SellerDetail, "requests" | "requestsTotal">> {
+  const c = contentRequests;
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select ${c.id} as id, ${c.text} as text, ${c.status} as status, ${c.createdAt} as "createdAt",
+             ${c.answerItemId} as "answerItemId", count(*) over () as total
+      from ${contentRequests} ${c}
+      where ${c.userId} = ${sellerId} and ${c.createdAt} >= ${utcStart(range.from)} and ${c.createdAt} < ${utcEnd(range.to)}
+      order by ${c.createdAt} desc, ${c.id}
+      limit ${REQUESTS_SHOWN}`),
+  );
+  return {
+    requests: rows.map((row) => ({
+      id: String(row.id),
+      text: String(row.text),
+      status: String(row.status),
+      createdAt: new Date(row.createdAt as string).toISOString(),
+      answerItemId: row.answerItemId === null || row.answerItemId === undefined ? null : String(row.answerItemId),
+    })),
+    requestsTotal: rows.length ? num(rows[0].total) : 0,
   };
 }
 
