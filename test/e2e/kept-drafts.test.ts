@@ -45,10 +45,10 @@ describeBrowser("text kept through an ended session", () => {
     expect(signOut.status).toBeLessThan(300);
 
     // More typing: the live preview is refused and the page goes to sign-in, the last words included.
-    await Promise.all([
-      page.waitForURL(/\/login\?redirectTo=%2Fpublish%2Fmessage$/),
-      page.getByLabel("Message (Markdown)").pressSequentially("\n- Price per seat"),
-    ]);
+    // The keyboard, not the field: the page may leave for sign-in between two keys.
+    await page.getByLabel("Message (Markdown)").focus();
+    await page.keyboard.press("End");
+    await Promise.all([page.waitForURL(/\/login\?redirectTo=%2Fpublish%2Fmessage$/), page.keyboard.type("\n- Price per seat")]);
     await signInOnPage(page);
     expect(new URL(page.url()).pathname).toBe("/publish/message");
     await hydrated(page);
@@ -104,9 +104,19 @@ describeBrowser("text kept through an ended session", () => {
     await page.reload();
     await hydrated(page);
     const offer = page.getByRole("status").filter({ hasText: "were not saved" });
+    // Typing before choosing does not replace the copy on offer.
+    await page.getByLabel("Title").fill("Typed before choosing");
+    await page.waitForTimeout(600);
     await offer.getByRole("button", { name: "Discard" }).click();
     await offer.waitFor({ state: "detached" });
     expect(await draftKeys(page)).toEqual([]);
+    // Discard has an Undo, which offers the same copy again.
+    await page.getByRole("status").filter({ hasText: "The kept changes were discarded." }).getByRole("button", { name: "Undo" }).click();
+    await offer.getByRole("button", { name: "Put them back" }).click();
+    await expect.poll(() => page.getByLabel("Title").inputValue()).toBe("Not wanted");
+    // Emptied again: the form is as the page showed it, and nothing is kept.
+    await page.getByLabel("Title").fill("");
+    await expect.poll(() => draftKeys(page)).toEqual([]);
     await page.reload();
     await hydrated(page);
     expect(await page.getByRole("status").filter({ hasText: "were not saved" }).count()).toBe(0);

@@ -31,9 +31,9 @@ function readDraft(key: string): Draft | null {
   }
 }
 
-function writeDraft(key: string, fields: Fields) {
+function writeDraft(key: string, fields: Fields, savedAt = Date.now()) {
   try {
-    localStorage.setItem(key, JSON.stringify({ fields, savedAt: Date.now() } satisfies Draft));
+    localStorage.setItem(key, JSON.stringify({ fields, savedAt } satisfies Draft));
   } catch {
     // Storage full or blocked (private mode): the form still works, only without this safety net.
   }
@@ -73,7 +73,8 @@ async function restore(form: HTMLFormElement, fields: Fields) {
   }
 }
 
-export type KeptDraft = { savedAt: number; restore: () => void; discard: () => void } | null;
+export type KeptDraft =
+  { state: "offered"; savedAt: number; restore: () => void; discard: () => void } | { state: "discarded"; undo: () => void } | null;
 
 /**
  * Keeps `form`'s fields on this device under `name` as they change. Returns an offer when an earlier
@@ -83,22 +84,30 @@ export function useKeptDraft(form: RefObject<HTMLFormElement>, name: string, ver
   const shell = useRouteLoaderData("routes/_app") as { user?: { id?: string } } | undefined;
   const key = `${PREFIX}${shell?.user?.id ?? "signed-out"}:${name}`;
   const [offer, setOffer] = useState<Draft | null>(null);
+  const [discarded, setDiscarded] = useState<Draft | null>(null);
   const shown = useRef<Fields>([]);
+  // While the earlier copy is on offer, new typing must not overwrite it before the person chooses.
+  const offered = useRef(false);
 
   useEffect(() => {
     const element = form.current;
     if (!element) return;
     shown.current = fieldsOf(element);
     const kept = readDraft(key);
-    setOffer(kept && !sameText(kept.fields, shown.current) ? kept : null);
+    const differs = kept !== null && !sameText(kept.fields, shown.current);
+    offered.current = differs;
+    setOffer(differs ? kept : null);
+    setDiscarded(null);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let submitted = false;
     const save = () => {
       clearTimeout(timer);
       timer = undefined;
       const fields = fieldsOf(element);
-      // Unchanged from what the page showed: nothing worth keeping (and an older copy stays on offer).
-      if (!sameText(fields, shown.current)) writeDraft(key, fields);
+      if (offered.current) return;
+      // Back to what the page showed: nothing left worth keeping.
+      if (sameText(fields, shown.current)) localStorage.removeItem(key);
+      else writeDraft(key, fields);
     };
     const later = () => {
       clearTimeout(timer);
@@ -127,23 +136,48 @@ export function useKeptDraft(form: RefObject<HTMLFormElement>, name: string, ver
     };
   }, [form, key, version]);
 
+  if (discarded) {
+    return {
+      state: "discarded",
+      undo: () => {
+        writeDraft(key, discarded.fields, discarded.savedAt);
+        offered.current = true;
+        setDiscarded(null);
+        setOffer(discarded);
+      },
+    };
+  }
   if (!offer) return null;
   return {
+    state: "offered",
     savedAt: offer.savedAt,
     restore: () => {
+      offered.current = false;
       setOffer(null);
       if (form.current) void restore(form.current, offer.fields);
     },
     discard: () => {
+      offered.current = false;
       setOffer(null);
+      setDiscarded(offer);
       localStorage.removeItem(key);
     },
   };
 }
 
-/** The offer over the form: when the copy was made, and the two choices. */
+/** The offer over the form: when the copy was made, and the choices; after Discard, its Undo. */
 export function KeptDraftNotice({ draft }: { draft: KeptDraft }) {
   if (!draft) return null;
+  if (draft.state === "discarded") {
+    return (
+      <div className="notice undo-notice" role="status">
+        <span>The kept changes were discarded.</span>
+        <button type="button" className="secondary" onClick={draft.undo}>
+          Undo
+        </button>
+      </div>
+    );
+  }
   const at = new Date(draft.savedAt);
   const when = `${at.toLocaleDateString("en-GB", { day: "numeric", month: "short" })} at ${at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`;
   return (
