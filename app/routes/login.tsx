@@ -51,6 +51,10 @@ export default function Login() {
         <p className="notice" role="status">
           Your password has been changed and every device was signed out. Sign in with the new password.
         </p>
+      ) : params.get("ended") ? (
+        <p className="notice" role="status">
+          Your session has ended. Sign in again to go back where you were; a message or edit you were writing is kept on this device.
+        </p>
       ) : null}
       {sso ? (
         <>

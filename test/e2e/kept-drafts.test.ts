@@ -48,7 +48,8 @@ describeBrowser("text kept through an ended session", () => {
     // The keyboard, not the field: the page may leave for sign-in between two keys.
     await page.getByLabel("Message (Markdown)").focus();
     await page.keyboard.press("End");
-    await Promise.all([page.waitForURL(/\/login\?redirectTo=%2Fpublish%2Fmessage$/), page.keyboard.type("\n- Price per seat")]);
+    await Promise.all([page.waitForURL(/\/login\?redirectTo=%2Fpublish%2Fmessage&ended=1$/), page.keyboard.type("\n- Price per seat")]);
+    await page.getByRole("status").filter({ hasText: "Your session has ended." }).waitFor();
     await signInOnPage(page);
     expect(new URL(page.url()).pathname).toBe("/publish/message");
     await hydrated(page);

@@ -130,6 +130,8 @@ describe("sessions", () => {
     const res = (await respond(() => appLoader(routeArgs(app, request("/items/1?x=2")) as never))) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fitems%2F1%3Fx%3D2");
+    // A first visit is not told that a session ended.
+    expect(res.headers.get("Location")).not.toContain("ended");
   });
 
   it("treats an expired session as signed out", async () => {
@@ -141,7 +143,7 @@ describe("sessions", () => {
       .where(eq(sessions.userId, user.id));
     const res = (await respond(() => appLoader(routeArgs(app, request("/home", { cookie })) as never))) as Response;
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toMatch(/^\/login/);
+    expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fhome&ended=1");
   });
 
   it("brings a form post whose session ended back to the page the form was on, never to another site", async () => {
@@ -162,11 +164,13 @@ describe("sessions", () => {
       ) as Promise<Response>;
     // The editor's live preview posts to an action with no page: sign-in leads back to the editor.
     expect((await post("http://localhost/publish/message?from=library")).headers.get("Location")).toBe(
-      "/login?redirectTo=%2Fpublish%2Fmessage%3Ffrom%3Dlibrary",
+      "/login?redirectTo=%2Fpublish%2Fmessage%3Ffrom%3Dlibrary&ended=1",
     );
-    expect((await post("https://evil.test/publish/message")).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
-    expect((await post()).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
-    expect((await post("not a url")).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview");
+    expect((await post("https://evil.test/publish/message")).headers.get("Location")).toBe(
+      "/login?redirectTo=%2Fpublish%2Fpreview&ended=1",
+    );
+    expect((await post()).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview&ended=1");
+    expect((await post("not a url")).headers.get("Location")).toBe("/login?redirectTo=%2Fpublish%2Fpreview&ended=1");
   });
 
   it("revokes the session at once on sign-out", async () => {

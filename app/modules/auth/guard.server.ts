@@ -124,12 +124,15 @@ function returnPath(request: Request): string {
 export async function requireUser(ctx: AppContext, request: Request, roles?: readonly Role[]): Promise<SessionUser> {
   const found = await getUser(ctx, request);
   if (!found) {
-    const redirectTo = returnPath(request);
+    const params = new URLSearchParams({ redirectTo: returnPath(request) });
     const headers = new Headers();
+    // A cookie that no longer signs anyone in: the session ended (expired, or signed out elsewhere), and
+    // the sign-in page says so rather than looking like a first visit.
     if (await readSessionToken(ctx, request)) {
       headers.append("Set-Cookie", await clearSessionCookie(ctx, request));
+      params.set("ended", "1");
     }
-    throw redirect(`/login?${new URLSearchParams({ redirectTo })}`, { headers });
+    throw redirect(`/login?${params}`, { headers });
   }
   if (roles && !roles.includes(found.user.role)) {
     throw new Response("This page is not available for your role.", { status: 403, statusText: "Forbidden" });
