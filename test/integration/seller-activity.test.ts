@@ -8,6 +8,7 @@ import { loader as exportLoader } from "~/routes/_app.insights.export";
 import { contentRequests, itemSellerDaily, ratings, searchQueries, sellerDaily, users } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import type { SellerDetail } from "~/modules/insights/seller-detail.server";
 import { createItem } from "../setup/feedback";
 
 let app: TestApp;
@@ -145,27 +146,7 @@ describe("sellers' activity", () => {
   });
 });
 
-type SellerPage = {
-  seller: { id: string; name: string; team: string | null };
-  totals: Record<string, number>;
-  requests: { text: string; status: string }[];
-  requestsTotal: number;
-  items: {
-    rows: {
-      itemId: string;
-      title: string;
-      views: number;
-      shares: number;
-      downloads: number;
-      dwellS: number;
-      lastDay: string;
-      useful: boolean | null;
-      comment: string | null;
-    }[];
-    total: number;
-    pages: number;
-  };
-};
+type SellerPage = SellerDetail;
 const seller = async (who: string, sellerId: string, qs = "") =>
   (await respond(() =>
     sellerLoader(routeArgs(app, request(`/insights/sellers/${sellerId}${qs}`, { cookie: cookie[who] }), { id: sellerId }) as never),
