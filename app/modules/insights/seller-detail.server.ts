@@ -1,7 +1,8 @@
 // One seller's use of Fieldkit in a range, for the managers of their team and admins: the figures of
 // their row in Sellers' activity, every item they used with what they did with it and what they said
-// of it, and what they looked for and did not find (searches with no result, content requests). Read from the per-seller rollups (seller_daily, item_seller_daily, both keyed by seller
-// first) and their ratings, so a seller with a year of use costs one index range per table.
+// of it, and what they looked for and did not find (searches with no result, content requests). Read
+// from the per-seller rollups (seller_daily, item_seller_daily, both keyed by seller first), their
+// ratings, searches and requests, so a seller with a year of use costs one index range per table.
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
@@ -94,23 +95,20 @@ async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<
   const r = ratings;
   const q = searchQueries;
   const inRange = (day: typeof d.day | typeof i.day) => sql`${day} between ${range.from}::date and ${range.to}::date`;
+  const atInRange = (at: typeof r.at | typeof q.at) => sql`${at} >= ${utcStart(range.from)} and ${at} < ${utcEnd(range.to)}`;
+  // One pass over each table's rows for the seller in the range.
   const [row] = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
-      select
-        (select count(*) from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) as "activeDays",
-        (select coalesce(sum(${d.views}), 0) from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) as views,
-        (select count(distinct ${i.itemId}) from ${itemSellerDaily} ${i}
-          where ${i.userId} = ${sellerId} and ${inRange(i.day)} and ${i.views} > 0) as items,
-        (select coalesce(sum(${i.shares}), 0) from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) as shares,
-        (select coalesce(sum(${i.downloads}), 0) from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) as downloads,
-        (select count(*) from ${ratings} ${r}
-          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as ratings,
-        (select count(*) filter (where ${r.useful}) from ${ratings} ${r}
-          where ${r.userId} = ${sellerId} and ${r.at} >= ${utcStart(range.from)} and ${r.at} < ${utcEnd(range.to)}) as useful,
-        (select count(*) from ${searchQueries} ${q}
-          where ${q.userId} = ${sellerId} and ${q.at} >= ${utcStart(range.from)} and ${q.at} < ${utcEnd(range.to)}) as searches,
-        (select count(*) filter (where ${q.resultCount} = 0) from ${searchQueries} ${q}
-          where ${q.userId} = ${sellerId} and ${q.at} >= ${utcStart(range.from)} and ${q.at} < ${utcEnd(range.to)}) as "emptySearches"`),
+      select * from
+        (select count(*) as "activeDays", coalesce(sum(${d.views}), 0) as views
+         from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) days,
+        (select count(distinct ${i.itemId}) filter (where ${i.views} > 0) as items,
+                coalesce(sum(${i.shares}), 0) as shares, coalesce(sum(${i.downloads}), 0) as downloads
+         from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) used,
+        (select count(*) as ratings, count(*) filter (where ${r.useful}) as useful
+         from ${ratings} ${r} where ${r.userId} = ${sellerId} and ${atInRange(r.at)}) rated,
+        (select count(*) as searches, count(*) filter (where ${q.resultCount} = 0) as "emptySearches"
+         from ${searchQueries} ${q} where ${q.userId} = ${sellerId} and ${atInRange(q.at)}) searched`),
   );
   return {
     activeDays: num(row?.activeDays),
@@ -167,20 +165,26 @@ async function sellerItems(db: Db, sellerId: string, range: DayRange, query: Sel
       ),
       listed as (
         select used.item_id as "itemId", ${it.title} as title, ${it.type} as type, used.views, used.shares, used.downloads,
-               used.dwell_ms as "dwellMs", used.last_day as "lastDay", rated.useful, rated.comment
+               used.dwell_ms as "dwellMs", used.last_day as "lastDay"
         from used
         join ${items} ${it} on ${it.id} = used.item_id ${search}
-        left join lateral (
-          select ${r.useful} as useful, ${r.comment} as comment from ${ratings} ${r}
-          where ${r.userId} = ${sellerId} and ${r.itemId} = used.item_id
-          order by ${r.at} desc limit 1
-        ) rated on true
       )`;
   const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`${listed}
-      select listed.*, count(*) over () as total from listed
-      order by ${key[sort]} ${sql.raw(dir)}, lower(title), "itemId"
-      limit ${SELLER_ITEMS_PAGE} offset ${(page - 1) * SELLER_ITEMS_PAGE}`),
+    await db.execute(sql`${listed},
+      shown as (
+        select listed.*, count(*) over () as total, row_number() over (order by ${key[sort]} ${sql.raw(dir)}, lower(title), "itemId") as n
+        from listed
+        order by n
+        limit ${SELLER_ITEMS_PAGE} offset ${(page - 1) * SELLER_ITEMS_PAGE}
+      )
+      -- Their latest rating, looked up for the page's rows only.
+      select shown.*, rated.useful, rated.comment from shown
+      left join lateral (
+        select ${r.useful} as useful, ${r.comment} as comment from ${ratings} ${r}
+        where ${r.userId} = ${sellerId} and ${r.itemId} = shown."itemId"
+        order by ${r.at} desc limit 1
+      ) rated on true
+      order by shown.n`),
   );
   // Past the last page the window count has no row to ride on.
   const total = rows.length
