@@ -71,7 +71,7 @@ export default function SellerActivity() {
         {[
           { label: "Active days", value: totals.activeDays, title: "Days in the period with any use of Fieldkit" },
           { label: "Items opened", value: totals.views, title: "Times they opened an item, as in Sellers' activity" },
-          { label: "Different items", value: totals.items },
+          { label: "Different items", value: totals.items, title: "Items they opened, shared or downloaded in the period" },
           { label: "Shares", value: totals.shares },
           { label: "Downloads", value: totals.downloads },
           { label: "Ratings given", value: totals.ratings },

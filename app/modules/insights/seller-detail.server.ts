@@ -102,7 +102,7 @@ async function sellerTotals(db: Db, sellerId: string, range: DayRange): Promise<
       select * from
         (select count(*) as "activeDays", coalesce(sum(${d.views}), 0) as views
          from ${sellerDaily} ${d} where ${d.userId} = ${sellerId} and ${inRange(d.day)}) days,
-        (select count(distinct ${i.itemId}) filter (where ${i.views} > 0) as items,
+        (select count(distinct ${i.itemId}) as items,
                 coalesce(sum(${i.shares}), 0) as shares, coalesce(sum(${i.downloads}), 0) as downloads
          from ${itemSellerDaily} ${i} where ${i.userId} = ${sellerId} and ${inRange(i.day)}) used,
         (select count(*) as ratings, count(*) filter (where ${r.useful}) as useful
