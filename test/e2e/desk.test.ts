@@ -1,5 +1,6 @@
 // The desk screens in Chromium, at phone and desk size: the library table's filters (a plain GET form),
-// the review queue with its count in the navigation, the sticky workflow bar, and the inbox's pane.
+// the review queue with its count in the navigation, the sticky workflow bar, the inbox's pane, and a
+// manager's way from sellers' activity to one seller's page.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
@@ -212,5 +213,53 @@ describeBrowser("desk screens", () => {
     expect((await who()).length).toBeGreaterThan(0);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.close();
+  });
+  it("takes a manager from sellers' activity to one seller's page, whose items table searches and sorts", async () => {
+    const page = await as(desk, "manager@demo.test");
+    await page.goto("/insights/sellers");
+    const csv = await page.request.get(await page.getByRole("link", { name: "Download CSV of every seller" }).getAttribute("href")!);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    expect(await csv.text()).toContain("seller@demo.test");
+    await Promise.all([page.waitForURL(/\/insights\/sellers\/[0-9a-f-]{36}/), page.getByRole("link", { name: "Sam Seller" }).click()]);
+    await page.getByRole("heading", { level: 1, name: "Sam Seller" }).waitFor();
+    const figure = (label: string) =>
+      page
+        .locator(".kpis div")
+        .filter({ has: page.locator("dt", { hasText: label }) })
+        .locator("dd");
+    expect(Number(await figure("Items opened").innerText())).toBeGreaterThan(0);
+    const used = page.getByRole("region", { name: "What they used" });
+    const titles = () => used.locator("tbody th a").allInnerTexts();
+    const all = await titles();
+    expect(all.length).toBeGreaterThan(1);
+    const word = all[0].split(" ")[0];
+    await used.getByLabel("Find an item").fill(word);
+    await Promise.all([page.waitForURL(/[?&]q=/), used.getByRole("button", { name: "Search" }).click()]);
+    // The address changes before the new rows are drawn: wait for the rows, not the address alone.
+    await expect.poll(async () => (await titles()).filter((t) => !t.toLowerCase().includes(word.toLowerCase()))).toEqual([]);
+    await used
+      .getByRole("status")
+      .filter({ hasText: `matching “${word}”` })
+      .waitFor();
+    await Promise.all([page.waitForURL(/sort=title/), used.getByRole("link", { name: "Item", exact: true }).click()]);
+    await expect.poll(() => used.getByRole("columnheader", { name: /Item/ }).getAttribute("aria-sort")).toBe("ascending");
+    const sorted = await titles();
+    expect(sorted.map((t) => t.toLowerCase())).toEqual([...sorted.map((t) => t.toLowerCase())].sort());
+    expect(new URL(page.url()).searchParams.get("q")).toBe(word);
+    await expectNoAxeViolations(page, "one seller's page, searched and sorted");
+    // Back to the list keeps the range.
+    await page.getByRole("link", { name: "← Sellers' activity" }).click();
+    await page.getByRole("heading", { level: 1, name: "Sellers' activity" }).waitFor();
+    const address = page.url();
+    await page.close();
+
+    // The same seller's page on a phone: the table scrolls in its box, the page does not.
+    const small = await as(phone, "manager@demo.test");
+    await small.goto(address);
+    await Promise.all([small.waitForURL(/\/insights\/sellers\/[0-9a-f-]{36}/), small.getByRole("link", { name: "Sam Seller" }).click()]);
+    await small.getByRole("region", { name: "What they used" }).locator("tbody tr").first().waitFor();
+    expect(await overflow(small)).toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(small, "one seller's page on a phone");
+    await small.close();
   });
 });
