@@ -120,14 +120,22 @@ export function nulInAddressReply(url: string, wantsJson: boolean): PlainReply |
   });
 }
 
+/** A reference to a row that is not there: gone since the form was loaded, or never there. */
+export const GONE_REFERENCE_MESSAGE = "Something this refers to no longer exists (someone may have just removed it). Reload and try again.";
+
 /**
- * A database refusal caused by what was sent (a NUL in text that reached a query through a form), as
- * the 400 it is; anything else unchanged. The edges (api.server.ts, page-errors.server.ts) ask first.
+ * A database refusal caused by what was sent, as the 4xx it is; anything else unchanged. The edges
+ * (api.server.ts, page-errors.server.ts) ask first. A NUL in text that reached a query through a form is
+ * a 400; a reference to a row that is not there (23503, foreign key) is a 422 — the modules check the
+ * references people choose (a team, an item) and say which, so this is the race where it went between
+ * that check and the write, or a reference nobody thought to check.
  */
 export function asInputError(error: unknown): unknown {
   // 22021: character_not_in_repertoire (a NUL in text); 22P05: untranslatable_character (\u0000 in jsonb).
   const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
-  return code === "22021" || code === "22P05" ? badRequest(NUL_MESSAGE) : error;
+  if (code === "22021" || code === "22P05") return badRequest(NUL_MESSAGE);
+  if (code === "23503") return new AppError("unprocessable", GONE_REFERENCE_MESSAGE);
+  return error;
 }
 
 export function wantsJson(pathname: string, accept: string | null | undefined): boolean {

@@ -217,7 +217,7 @@ describeBrowser("desk screens", () => {
   it("takes a manager from sellers' activity to one seller's page, whose items table searches and sorts", async () => {
     const page = await as(desk, "manager@demo.test");
     await page.goto("/insights/sellers");
-    const csv = await page.request.get(await page.getByRole("link", { name: "Download CSV of every seller" }).getAttribute("href")!);
+    const csv = await page.request.get((await page.getByRole("link", { name: "Download CSV of every seller" }).getAttribute("href"))!);
     expect(csv.headers()["content-type"]).toContain("text/csv");
     expect(await csv.text()).toContain("seller@demo.test");
     await Promise.all([page.waitForURL(/\/insights\/sellers\/[0-9a-f-]{36}/), page.getByRole("link", { name: "Sam Seller" }).click()]);

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { teamLeads, teams, users } from "@/db/schema";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin._index";
-import { loader as usersApi } from "~/routes/api.v1.users";
+import { action as inviteApi } from "~/routes/api.v1.invitations";
+import { action as userApi } from "~/routes/api.v1.users.$id";
+import { action as createUserApi, loader as usersApi } from "~/routes/api.v1.users";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -137,6 +139,37 @@ describe("the admin's people list", () => {
     ]);
     expect(paged.flatMap((p) => p.users.map((u) => u.name))).toEqual(everyone.users.map((u) => u.name));
     expect((await api("q=directory person&page=2")).users).toHaveLength(30);
+  });
+
+  it("refuses a team that does not exist with a 422 that says so, and changes or creates nobody", async () => {
+    // Found by test/integration/hostile-actions.test.ts: a well-formed id of no team reached the
+    // foreign key and answered 500.
+    const nowhere = "01bcce2d-42b9-426c-abfd-4c851747588f";
+    const [person] = await app.db.select().from(users).where(eq(users.email, "person001@directory.test"));
+    const json = async (res: unknown) => {
+      expect((res as Response).status).toBe(422);
+      return ((await (res as Response).json()) as { error: { message: string } }).error.message;
+    };
+    const patch = request(`/api/v1/users/${person.id}`, { method: "PATCH", cookie, json: { teamId: nowhere, role: "manager" } });
+    expect(await json(await respond(() => userApi(routeArgs(app, patch, { id: person.id }) as never)))).toMatch(/team does not exist/);
+    const [after] = await app.db.select().from(users).where(eq(users.id, person.id));
+    expect({ role: after.role, teamId: after.teamId }).toEqual({ role: person.role, teamId: person.teamId });
+    const create = request("/api/v1/users", {
+      cookie,
+      json: { email: "no-team@directory.test", name: "No Team", role: "seller", teamId: nowhere, password: "long enough password" },
+    });
+    expect(await json(await respond(() => createUserApi(routeArgs(app, create) as never)))).toMatch(/team does not exist/);
+    const invite = request("/api/v1/invitations", { cookie, json: { email: "invited@directory.test", role: "seller", teamId: nowhere } });
+    expect(await json(await respond(() => inviteApi(routeArgs(app, invite) as never)))).toMatch(/team does not exist/);
+    expect(await app.db.select().from(users).where(eq(users.email, "no-team@directory.test"))).toEqual([]);
+    // The admin page's form says the same on the page.
+    const form = request("/admin", { cookie, form: { intent: "update-user", userId: person.id, role: "seller", teamId: nowhere } });
+    const answered = (await respond(() => adminAction(routeArgs(app, form) as never))) as {
+      data: { formError: string };
+      init: { status: number };
+    };
+    expect(answered.init.status).toBe(422);
+    expect(answered.data.formError).toMatch(/team does not exist/);
   });
 
   it("is for admins only", async () => {

@@ -38,7 +38,7 @@ export const peoplePaths = {
     post: {
       summary: "Create a person (admin)",
       requestBody: body(obj({ email: str, name: str, role: str, teamId: str, password: str }, ["email", "name", "role", "password"])),
-      responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created"), ...errors(400, 401, 403, 409) },
+      responses: { "201": json(obj({ user: { $ref: "#/components/schemas/User" } }), "Created"), ...errors(400, 401, 403, 409, 422) },
     },
   },
   "/users/{id}": {

@@ -10,6 +10,7 @@ import { ROLES, type Role } from "@/vocabulary/people";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
 import { NewPassword } from "~/modules/auth/password-reset.server";
+import { requireTeam } from "~/modules/people/users.server";
 import { createSession, type SessionUser } from "~/modules/auth/session.server";
 import { hashToken, newToken } from "~/modules/auth/tokens.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
@@ -74,6 +75,7 @@ async function sendInvitation(
 export async function inviteUser(db: Db, { actor, input, settings }: { actor: SessionUser; input: unknown; settings: InviteSettings }) {
   requireAdmin(actor);
   const data = InviteInput.parse(input);
+  await requireTeam(db, data.teamId);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
     if (existing) throw new AppError("conflict", `There is already an account for ${data.email}.`);

@@ -49,9 +49,17 @@ export async function listTeams(db: Db) {
     .orderBy(asc(teams.name));
 }
 
+/** A team chosen for someone must exist: a 422 that names it, not a foreign-key failure. */
+export async function requireTeam(db: Db, teamId: string | null | undefined): Promise<void> {
+  if (!teamId) return;
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  if (!team) throw new AppError("unprocessable", "That team does not exist (it may have just been removed). Choose a team from the list.");
+}
+
 export async function createUser(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
   const data = NewUserInput.parse(input);
+  await requireTeam(db, data.teamId);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     const [created] = await tx
@@ -77,6 +85,7 @@ export async function updateUser(db: Db, { actor, input }: { actor: SessionUser;
   if (data.userId === actor.id && (data.active === false || (data.role && data.role !== "admin"))) {
     throw new AppError("unprocessable", "You can't deactivate yourself or remove your own admin role.");
   }
+  await requireTeam(db, data.teamId);
   return db.transaction(async (tx) => {
     const [before] = await tx
       .select({ role: users.role, teamId: users.teamId, active: users.active })
