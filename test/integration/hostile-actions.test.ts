@@ -359,14 +359,12 @@ function jsonBodies(operations: { method: string; schema: Schema }[], extra: str
     fc
       .tuple(fromSchema(schema), fc.array(fc.tuple(fc.nat(), nasty), { maxLength: 2 }))
       .map(([body, spoils]) => JSON.stringify(spoil(body, spoils)) ?? "");
-  const arb = fc
-    .constantFrom(...operations)
-    .chain((op) =>
-      fc.record({
-        method: fc.constant(op.method),
-        text: fc.oneof({ weight: 8, arbitrary: shaped(op.schema) }, { weight: 1, arbitrary: raw }),
-      }),
-    );
+  const arb = fc.constantFrom(...operations).chain((op) =>
+    fc.record({
+      method: fc.constant(op.method),
+      text: fc.oneof({ weight: 8, arbitrary: shaped(op.schema) }, { weight: 1, arbitrary: raw }),
+    }),
+  );
   return fc.sample(arb, { seed: SEED, numRuns: RUNS }).map((b) => ({ kind: "json" as const, ...b }));
 }
 
