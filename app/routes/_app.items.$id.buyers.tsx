@@ -7,14 +7,15 @@ import { setNotForBuyers } from "~/modules/shares/shares.server";
 import { readForm } from "~/modules/request-body.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/items/${params.id ?? ""}`);
+  // Encoded: the id is whatever was in the address, and a Location header takes no raw non-ASCII.
+  return redirect(`/items/${encodeURIComponent(params.id ?? "")}`);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
   const form = await readForm(request);
   const notForBuyers = form.get("notForBuyers") === "true";
-  const back = form.get("back") === "edit" ? `/items/${params.id}/edit` : `/items/${params.id}`;
+  const back = `/items/${encodeURIComponent(params.id ?? "")}${form.get("back") === "edit" ? "/edit" : ""}`;
   await pageData(async () => {
     await setNotForBuyers(context.app.db, { user, itemId: params.id ?? "", notForBuyers });
   });

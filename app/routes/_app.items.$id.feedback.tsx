@@ -6,7 +6,8 @@ import { AppError } from "~/modules/errors.server";
 import { RatingInput, rateItem } from "~/modules/feedback/ratings.server";
 import { readForm } from "~/modules/request-body.server";
 
-export const loader = ({ params }: ActionFunctionArgs) => redirect(`/items/${params.id ?? ""}`);
+// Encoded: the id is whatever was in the address, and a Location header takes no raw non-ASCII.
+export const loader = ({ params }: ActionFunctionArgs) => redirect(`/items/${encodeURIComponent(params.id ?? "")}`);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);

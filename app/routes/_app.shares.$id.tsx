@@ -25,7 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   return formAction(async () => {
     const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await readForm(request));
-    return redirect(`/shares/${params.id}?notice=${encodeURIComponent(notice)}`);
+    return redirect(`/shares/${encodeURIComponent(params.id ?? "")}?notice=${encodeURIComponent(notice)}`);
   });
 }
 

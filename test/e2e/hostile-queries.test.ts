@@ -1,6 +1,7 @@
-// Every GET route, pages and API alike, with nonsense in every query parameter it might read: each answers
-// what it can (the page, a 400, a 404, a redirect), never a 500. Routes come from app/routes, so a new
-// route is covered the day it lands.
+// Every GET route, pages and API alike, with nonsense in every query parameter it might read and in its
+// path's ids, numbers and tokens: each answers what it can (the page, a 400, a 404, a redirect), never a
+// 500. Routes come from app/routes, so a new route is covered the day it lands.
+import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
@@ -8,8 +9,11 @@ import { DEMO_PASSWORD, baseURL, describeBrowser } from "../setup/browser";
 
 const ROUTES = path.resolve("app/routes");
 
-/** A route file's address with its parameters filled in, or null when it has no loader or needs a secret. */
-function address(file: string, ids: { item: string }): string | null {
+/**
+ * A route file's address with its parameters filled in, or null when it has no loader. `fill` gives a
+ * path parameter's value; null leaves the route out (a secret the demo has none of).
+ */
+function address(file: string, fill: (param: string) => string | null): string | null {
   const source = readFileSync(path.join(ROUTES, file), "utf8");
   if (!/export (async function|const) loader\b/.test(source)) return null;
   const segments = file
@@ -18,10 +22,8 @@ function address(file: string, ids: { item: string }): string | null {
     .split(".")
     .filter((s) => !["_app", "_index"].includes(s))
     .map((s) => s.replace(/\u0001/g, ".").replace(/_$/, ""));
-  // Tokens (invitations, resets, buyer shares) are secrets the demo has none of; a splat is the 404 page.
-  if (segments.some((s) => s === "$token" || s === "$")) return null;
-  const filled = segments.map((s) => ({ $id: ids.item, $n: "1", $p: "0" })[s] ?? s);
-  return `/${filled.join("/")}`;
+  const filled = segments.map((s) => (s.startsWith("$") ? fill(s) : s));
+  return filled.includes(null) ? null : `/${filled.join("/")}`;
 }
 
 // The names the app's routes read; each request sets all of them to the same nonsense.
@@ -48,20 +50,22 @@ const VALUES = [
 ];
 
 describeBrowser("hostile query parameters", () => {
+  const session = async (email: string) => {
+    const res = await fetch(`${baseURL}/api/v1/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+    });
+    return res.headers.get("set-cookie")!.split(";")[0];
+  };
+
   it("answers every GET route with nonsense in its parameters without a 500, for a seller and an admin", async () => {
-    const session = async (email: string) => {
-      const res = await fetch(`${baseURL}/api/v1/session`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-      });
-      return res.headers.get("set-cookie")!.split(";")[0];
-    };
     const admin = await session("admin@demo.test");
     const library = await (await fetch(`${baseURL}/api/v1/search?q=deck`, { headers: { cookie: admin } })).json();
     const item = (library as { hits: { id: string }[] }).hits[0].id;
+    // Tokens (invitations, resets, buyer shares) are secrets the demo has none of; a splat is the 404 page.
     const addresses = readdirSync(ROUTES)
-      .map((file) => address(file, { item }))
+      .map((file) => address(file, (param) => ({ $id: item, $n: "1", $p: "0" })[param] ?? null))
       .filter((a): a is string => a !== null);
     expect(addresses.length).toBeGreaterThan(50);
     const failures: string[] = [];
@@ -72,6 +76,41 @@ describeBrowser("hostile query parameters", () => {
           const res = await fetch(`${baseURL}${at}?${query}`, { headers: { cookie }, redirect: "manual" });
           await res.arrayBuffer();
           if (res.status >= 500) failures.push(`${res.status} ${at}?${query.slice(0, 120)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("answers nonsense in a path's ids, numbers and tokens without a 500, for a seller and an admin", async () => {
+    const cookie = await session("seller@demo.test");
+    const admin = await session("admin@demo.test");
+    const NONSENSE = [
+      "not-an-id",
+      "00000000-0000-0000-0000-000000000000",
+      randomUUID(),
+      `${randomUUID()}x`,
+      "%00",
+      "%FF",
+      "..%2F..%2Fetc%2Fpasswd",
+      "-1",
+      "1e400",
+      "99999999999999999999",
+      "x".repeat(300),
+      "%F0%9F%98%80",
+    ];
+    const templates = readdirSync(ROUTES)
+      .map((file) => address(file, (param) => (param === "$" ? null : `{${param}}`)))
+      .filter((a): a is string => a !== null && a.includes("{"));
+    expect(templates.length).toBeGreaterThan(15);
+    const failures: string[] = [];
+    for (const who of [cookie, admin]) {
+      for (const template of templates) {
+        for (const value of NONSENSE) {
+          const at = template.replace(/\{\$\w+\}/g, value);
+          const res = await fetch(`${baseURL}${at}`, { headers: { cookie: who }, redirect: "manual" });
+          await res.arrayBuffer();
+          if (res.status >= 500) failures.push(`${res.status} ${at.slice(0, 160)}`);
         }
       }
     }
