@@ -116,4 +116,62 @@ describeBrowser("hostile query parameters", () => {
     }
     expect(failures).toEqual([]);
   }, 300_000);
+
+  it("answers nonsense in the request headers it reads (ranges, validators, cookies, languages) without a 500", async () => {
+    const cookie = await session("seller@demo.test");
+    const found = (await (await fetch(`${baseURL}/api/v1/search?q=whitepaper`, { headers: { cookie } })).json()) as {
+      hits: { id: string }[];
+    };
+    const pdf = found.hits[0].id;
+    const addresses = [
+      `/items/${pdf}`,
+      `/api/v1/items/${pdf}/file`,
+      `/api/v1/items/${pdf}/previews/1?w=320`,
+      "/home",
+      "/api/v1/search?q=deck",
+      "/healthz",
+    ];
+    const HEADERS: [string, string][] = [
+      ...[
+        "bytes=",
+        "bytes=-0",
+        "bytes=0-0,5-6",
+        "bytes=99999999999999999999-",
+        "bytes=5-3",
+        "bytes=abc",
+        "items=0-5",
+        `bytes=0-${"9".repeat(400)}`,
+      ].map((v): [string, string] => ["range", v]),
+      ["if-range", 'W/"x"'],
+      ...["*", `"${"x".repeat(2000)}"`, 'W/"x", "y"', ""].map((v): [string, string] => ["if-none-match", v]),
+      ["if-modified-since", "yesterday"],
+      ...["en;q=abc", "*;q=-1", "x".repeat(2000), ",,,"].map((v): [string, string] => ["accept-language", v]),
+      ...["application/json;q=NaN", "*/*;q=-1", 'text/html;level="x'].map((v): [string, string] => ["accept", v]),
+      ["accept-encoding", "gzip;q=2, br;q=NaN, identity;q=0, *;q=0"],
+      ["x-forwarded-for", "not-an-address, ::1, 999.1.1.1"],
+      ["user-agent", "\xff".repeat(50)],
+      ["content-type", "multipart/form-data; boundary="],
+    ];
+    // Cookies: a second session cookie, a broken escape, one far too long, an empty name.
+    const COOKIES = [
+      `${cookie}; fk_session=junk`,
+      "fk_session=%E0%A4%A",
+      `fk_session=${"a".repeat(3000)}`,
+      "=; ;;",
+      `fk_session="quoted"; ${cookie}`,
+    ];
+    const failures: string[] = [];
+    for (const at of addresses) {
+      const sent: Record<string, string>[] = [
+        ...HEADERS.map(([name, value]) => ({ cookie, [name]: value })),
+        ...COOKIES.map((c) => ({ cookie: c })),
+      ];
+      for (const headers of sent) {
+        const res = await fetch(`${baseURL}${at}`, { headers, redirect: "manual" });
+        await res.arrayBuffer();
+        if (res.status >= 500) failures.push(`${res.status} ${at} with ${JSON.stringify(headers).slice(0, 160)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
