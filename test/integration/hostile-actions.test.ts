@@ -228,6 +228,13 @@ beforeAll(async () => {
   });
   ids.share = share.id;
   ids.token = share.token;
+  // The buyer's routes get a link of their own, behind the email gate: the seller's bodies above may
+  // revoke the first one (DELETE /api/v1/shares/:id) before the buyer's routes' turn.
+  const gated = await createShare(app, {
+    user: { id: seller.id, email: seller.email, name: seller.name, role: seller.role, teamId: seller.teamId, leadsTeamIds: [] },
+    input: { itemIds: [ids.pdf], allowDownload: true, requireEmail: true },
+  });
+  ids.buyerToken = gated.share.token;
   ids.team = seller.teamId!;
   ids.tag = (await app.db.select({ id: tags.id }).from(tags).limit(1))[0].id;
   ids.rating = (await app.db.select({ id: ratings.id }).from(ratings).limit(1))[0].id;
@@ -257,7 +264,7 @@ function paramsFor(file: string): Record<string, string> {
           ? ids.notification
           : ids.item;
   }
-  if (file.includes("$token")) params.token = file.startsWith("s.") ? ids.token : "a".repeat(43);
+  if (file.includes("$token")) params.token = file.startsWith("s.") ? ids.buyerToken : "a".repeat(43);
   if (file.includes("$.")) params["*"] = "nothing/here";
   return params;
 }
