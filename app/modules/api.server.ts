@@ -60,21 +60,28 @@ export async function readJson(request: Request, maxBytes = 1_000_000): Promise<
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON.");
   }
-  // Only the escaped form can be in valid JSON; cheap to rule out before walking the value.
-  if (/\\u0000/i.test(text) && containsNul(body)) throw badRequest(NUL_MESSAGE);
+  // Only escapes can put these in valid JSON text (UTF-8 decoding yields neither), so the text rules most
+  // bodies out before the value is walked. PostgreSQL stores neither: NUL in text, and an unpaired
+  // surrogate in jsonb (the audit log's details), which it refused with a 500.
+  if (/\\u0000/i.test(text) && anyText(body, (s) => s.includes("\0"))) throw badRequest(NUL_MESSAGE);
+  if (/\\u[dD][89a-fA-F]/.test(text) && anyText(body, (s) => UNPAIRED_SURROGATE.test(s))) throw badRequest(SURROGATE_MESSAGE);
   return body;
 }
 
-/** Whether any string or key in a parsed body holds a NUL; a loop, not recursion, since a 1 MB body can nest 500,000 deep. */
-function containsNul(body: unknown): boolean {
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const SURROGATE_MESSAGE =
+  "Text can't contain half of a surrogate pair (a \\uD800–\\uDFFF escape without its other half). Send text as UTF-8, or escape a character beyond U+FFFF as both halves.";
+
+/** Whether any string or key in a parsed body passes `test`; a loop, not recursion, since a 1 MB body can nest 500,000 deep. */
+function anyText(body: unknown, test: (s: string) => boolean): boolean {
   const pending = [body];
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === "string") {
-      if (value.includes("\0")) return true;
+      if (test(value)) return true;
     } else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes("\0")) return true;
+        if (test(key)) return true;
         pending.push(child);
       }
     }
