@@ -6,24 +6,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { DEMO_PASSWORD, baseURL, describeBrowser } from "../setup/browser";
+import { routeAddress } from "../setup/routes";
 
 const ROUTES = path.resolve("app/routes");
 
-/**
- * A route file's address with its parameters filled in, or null when it has no loader. `fill` gives a
- * path parameter's value; null leaves the route out (a secret the demo has none of).
- */
+/** A route file's address with its parameters filled in (see routeAddress), or null when it has no loader. */
 function address(file: string, fill: (param: string) => string | null): string | null {
   const source = readFileSync(path.join(ROUTES, file), "utf8");
-  if (!/export (async function|const) loader\b/.test(source)) return null;
-  const segments = file
-    .replace(/\.tsx?$/, "")
-    .replace(/\[\.\]/g, "\u0001")
-    .split(".")
-    .filter((s) => !["_app", "_index"].includes(s))
-    .map((s) => s.replace(/\u0001/g, ".").replace(/_$/, ""));
-  const filled = segments.map((s) => (s.startsWith("$") ? fill(s) : s));
-  return filled.includes(null) ? null : `/${filled.join("/")}`;
+  return /export (async function|const) loader\b/.test(source) ? routeAddress(file, fill) : null;
 }
 
 // The names the app's routes read; each request sets all of them to the same nonsense.

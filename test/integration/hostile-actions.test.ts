@@ -22,6 +22,7 @@ import { ROLES } from "@/vocabulary/people";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 import { type TestApp, cookieFor, createTestApp, respond, routeArgs } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
+import { routeAddress } from "../setup/routes";
 
 // HOSTILE_SEED and HOSTILE_RUNS hunt further than CI does (e.g. HOSTILE_RUNS=200 with a new seed).
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261205);
@@ -269,16 +270,6 @@ function paramsFor(file: string): Record<string, string> {
   return params;
 }
 
-function addressOf(file: string, params: Record<string, string>): string {
-  const segments = file
-    .replace(/\.tsx?$/, "")
-    .split(".")
-    .filter((s) => !["_app", "_index"].includes(s))
-    .map((s) => s.replace(/_$/, ""))
-    .map((s) => (s === "$id" ? params.id : s === "$token" ? params.token : s === "$" ? params["*"] : s));
-  return `/${segments.join("/")}`;
-}
-
 const nastyString = (extra: string[]) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...NASTY) },
@@ -420,7 +411,7 @@ describe("hostile bodies for every action", () => {
     it(`${file}: never a 500, whoever sends it`, async () => {
       const mod = await import(`../../app/routes/${file}`);
       const params = paramsFor(file);
-      const address = addressOf(file, params);
+      const address = routeAddress(file, (p) => ({ $id: params.id, $token: params.token, $: params["*"] })[p] ?? null)!;
       const extra = Object.values(ids).concat(randomUUID());
       const source = readFileSync(path.join(ROUTES, file), "utf8");
       const isJson = file.startsWith("api.") || /readJson\(/.test(source);
