@@ -35,6 +35,7 @@ const EnvSchema = z
     FILE_WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(1024),
     JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(90),
     REQUEST_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+    UPLOAD_STALL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
     SMTP_URL: optionalString.pipe(
       z
         .string()
@@ -138,6 +139,8 @@ export type Env = {
   JOB_LEASE_SECONDS: number;
   /** Longest a page or API call may wait for its first byte before a 503 (uploads exempt). */
   REQUEST_DEADLINE_SECONDS: number;
+  /** Longest an upload's body may stop arriving before it is answered 408 and its connection closed. */
+  UPLOAD_STALL_SECONDS: number;
   /** Whether the demo library and demo accounts are seeded on first start. */
   demoSeed: boolean;
   /** SMTP server for outgoing mail; unset → the local outbox admins read in the app. */
@@ -200,6 +203,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     FILE_WORKER_MEMORY_MB: e.FILE_WORKER_MEMORY_MB,
     JOB_LEASE_SECONDS: e.JOB_LEASE_SECONDS,
     REQUEST_DEADLINE_SECONDS: e.REQUEST_DEADLINE_SECONDS,
+    UPLOAD_STALL_SECONDS: e.UPLOAD_STALL_SECONDS,
     demoSeed: e.NODE_ENV !== "production" && e.DEMO_SEED !== "false",
     SMTP_URL: e.SMTP_URL,
     MAIL_FROM: e.MAIL_FROM ?? "Fieldkit <fieldkit@localhost>",

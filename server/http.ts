@@ -88,7 +88,10 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
 
 export function listen(app: express.Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(app);
+    // No limit on a request's whole time (Node's default cuts any request off at 5 minutes, a large upload
+    // on a slow uplink included): uploads are held to silence instead, everything else to the deadline
+    // (server/availability.ts). A client still sending its headers after a minute is let go.
+    const server = createServer({ requestTimeout: 0, headersTimeout: 60_000 }, app);
     server.keepAliveTimeout = 65_000;
     server.once("error", reject);
     server.listen(port, host, () => resolve(server));

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "unprocessable"
   | "rate_limited"
+  | "request_timeout"
   | "unavailable"
   | "insufficient_storage";
 
@@ -25,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
+  request_timeout: 408,
   unavailable: 503,
   insufficient_storage: 507,
 };
@@ -101,6 +103,17 @@ export function unavailableReply(wantsJson: boolean, message = DATABASE_DOWN_MES
     headers: { "Retry-After": String(RETRY_AFTER_S), "Cache-Control": "no-store" },
     head: `<meta http-equiv="refresh" content="${RETRY_AFTER_S * 2}">`,
     after: "<p>This page reloads by itself. Content saved for offline use is still on your device.</p>",
+  });
+}
+
+/** An upload whose bytes stopped arriving: answered before its connection is closed, so a client still listening learns why. */
+export function stalledUploadReply(wantsJson: boolean, stallSeconds: number): PlainReply {
+  return plainReply(wantsJson, {
+    status: 408,
+    code: "request_timeout",
+    title: "Upload stopped",
+    message: `Nothing of this upload arrived for ${stallSeconds} seconds, so Fieldkit stopped waiting and kept none of it. Check the connection and upload the file again.`,
+    headers: { Connection: "close", "Cache-Control": "no-store" },
   });
 }
 

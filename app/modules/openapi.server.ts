@@ -133,7 +133,7 @@ export const openApiDocument = {
             },
             "Created: the item, or with several files `{items, failed}` so one bad file never costs the others",
           ),
-          ...errors(400, 401, 403, 413, 415, 422),
+          ...errors(400, 401, 403, 408, 413, 415, 422),
         },
       },
     },
@@ -169,7 +169,7 @@ export const openApiDocument = {
           required: true,
           content: { "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, changelog: str }) } },
         },
-        responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 404, 413, 415) },
+        responses: { "201": json({ $ref: "#/components/schemas/Item" }, "Created"), ...errors(400, 401, 403, 404, 408, 413, 415) },
       },
     },
     "/items/{id}/transition": {

@@ -2,13 +2,19 @@
 // NUL text, impossible page counts, lying zip bombs, pixel bombs, truncated and garbage files) goes
 // through the real upload API of a real server process, on the pass's database. Every upload gets an
 // answer, every item's processing settles, the server never exits, and killing it in the middle of a
-// poison job and starting it again does not crash it again. (How fast health checks answer meanwhile
-// is a benchmark figure, `upload_hostile_*`, not a test assertion.)
+// poison job and starting it again does not crash it again. A slow sender is hostile too: an upload that
+// trickles in is stored however long it takes, one that stops arriving is let go and leaves nothing.
+// (How fast health checks answer meanwhile is a benchmark figure, `upload_hostile_*`, not a test assertion.)
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256 } from "@/content/storage";
 import { prepareFaultApp, type FaultApp } from "../setup/fault-app";
 import { buildMissing, poll } from "../setup/fault-traffic";
 import { hostileCorpus, type HostileFile } from "../setup/hostile";
-import { sampleHealth, settledState, uploadAll, uploadFile, type UploadOutcome } from "../setup/hostile-uploads";
+import { sampleHealth, settledState, slowUpload, uploadAll, uploadFile, type UploadOutcome } from "../setup/hostile-uploads";
 import type { AppServer } from "../setup/server-process";
 
 const skip = buildMissing();
@@ -30,7 +36,8 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
   beforeAll(async () => {
     corpus = await hostileCorpus();
     // A short lease, so the restart test on PostgreSQL sees the killed process's job taken up in seconds.
-    fault = await prepareFaultApp({ env: { JOB_LEASE_SECONDS: "5", FILE_WORKER_MEMORY_MB: "768" } });
+    // A short stall limit, so the slow-sender test waits seconds instead of a minute.
+    fault = await prepareFaultApp({ env: { JOB_LEASE_SECONDS: "5", FILE_WORKER_MEMORY_MB: "768", UPLOAD_STALL_SECONDS: "2" } });
     server = await fault.start();
   });
   afterAll(async () => {
@@ -88,6 +95,37 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     ).json()) as any;
     expect(item.currentVersion.previewStatus).toBe("ready");
     expect(item.currentVersion.pageCount).toBe(1);
+  });
+
+  it("stores an upload that trickles in for longer than the stall limit, and lets go of one that stops, keeping none of it", async () => {
+    const png = (background: string) =>
+      sharp({ create: { width: 48, height: 48, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const [moving, stopping] = await Promise.all([png("#1d4ed8"), png("#b91c1c")]);
+    const files = path.join(fault.dataDir, "files");
+
+    // ~2.4 s in 5 pieces, never 2 s without a byte.
+    const trickled = await slowUpload(server!.baseURL, fault.marketer.cookie, "trickled.png", moving, { pieces: 5, gapMs: 600 });
+    expect(trickled.status, JSON.stringify(trickled.body)).toBe(201);
+    expect(trickled.ms).toBeGreaterThan(2_000);
+
+    // Half of it, then silence: answered at the limit, connection closed, no object, no temp file.
+    const stalled = await slowUpload(server!.baseURL, fault.marketer.cookie, "stalled.png", stopping, {
+      pieces: 2,
+      gapMs: 0,
+      sendPieces: 1,
+    });
+    expect(stalled.status).toBe(408);
+    expect(stalled.body.error).toMatchObject({ code: "request_timeout", message: expect.stringMatching(/2 seconds.*none of it/) });
+    expect(stalled.closed).toBe(true);
+    expect(existsSync(path.join(files, "objects", sha256(stopping).slice(0, 2), sha256(stopping)))).toBe(false);
+    await poll("the stalled upload's temp file to be removed", async () => {
+      const left = (await readdir(path.join(files, "tmp")).catch(() => [])).filter((n) => n.endsWith(".part"));
+      return left.length === 0 || null;
+    });
+    expect(server!.output()).toContain("the upload stopped arriving for 2 s");
+    expect((await fetch(`${server!.baseURL}/healthz`)).status).toBe(200);
   });
 
   it("is not crashed again when killed in the middle of a poison job and started again", async () => {

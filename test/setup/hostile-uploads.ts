@@ -1,6 +1,8 @@
 // Drives the hostile corpus through the real upload API of a running server: one request per file,
 // then polling every created item until its processing has settled. Shared by the e2e test (what
 // must hold) and the bench (how the server's event loop and health checks fare meanwhile).
+import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 import type { HostileFile } from "./hostile";
 
 export type UploadOutcome = { file: HostileFile; status: number; ms: number; body: any; itemId?: string };
@@ -28,6 +30,61 @@ export async function uploadFile(
     // left as text: the caller reports a non-JSON answer
   }
   return { status: res.status, ms: performance.now() - started, body };
+}
+
+/**
+ * One upload as a slow sender makes it: the multipart body in `pieces`, `gapMs` apart, stopping for good
+ * after `sendPieces` of them if given. `closed`: the server closed the connection.
+ */
+export function slowUpload(
+  baseURL: string,
+  cookie: string,
+  name: string,
+  bytes: Uint8Array,
+  { pieces, gapMs, sendPieces = pieces }: { pieces: number; gapMs: number; sendPieces?: number },
+): Promise<{ status: number; body: any; ms: number; closed: boolean }> {
+  const boundary = `fieldkit-${randomUUID()}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const size = Math.ceil(body.length / pieces);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(
+      new URL("/api/v1/items", baseURL),
+      {
+        method: "POST",
+        headers: { cookie, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": body.length },
+      },
+      (res) => {
+        answered = true;
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => {
+          // Whether the server closed the connection: the socket ends right after the answer or not at all.
+          const ms = performance.now() - started;
+          const settle = (closed: boolean) => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), ms, closed });
+          if (req.socket?.destroyed) return settle(true);
+          const timer = setTimeout(() => settle(false), 1_000);
+          req.socket?.once("close", () => (clearTimeout(timer), settle(true)));
+        });
+      },
+    );
+    // A reset after the answer is what a stalled sender gets; before it, the upload failed.
+    req.on("error", (error) => !answered && reject(error));
+    let sent = 0;
+    const next = () => {
+      req.write(body.subarray(sent * size, (sent + 1) * size));
+      sent++;
+      if (sent === pieces) req.end();
+      else if (sent < sendPieces) setTimeout(next, gapMs);
+    };
+    next();
+  });
 }
 
 export async function uploadAll(baseURL: string, cookie: string, corpus: HostileFile[]): Promise<UploadOutcome[]> {

@@ -16,6 +16,7 @@ describe("loadEnv", () => {
     expect(env.HOST).toBe("127.0.0.1");
     expect(env.MAX_UPLOAD_MB).toBe(200);
     expect(env.REQUEST_DEADLINE_SECONDS).toBe(15);
+    expect(env.UPLOAD_STALL_SECONDS).toBe(60);
     expect(env.demoSeed).toBe(true);
   });
 
@@ -33,6 +34,7 @@ describe("loadEnv", () => {
     [{ MEILI_HOST: "not a url" }, "MEILI_HOST"],
     [{ MAX_UPLOAD_MB: "-5" }, "MAX_UPLOAD_MB"],
     [{ REQUEST_DEADLINE_SECONDS: "0" }, "REQUEST_DEADLINE_SECONDS"],
+    [{ UPLOAD_STALL_SECONDS: "0" }, "UPLOAD_STALL_SECONDS"],
     [{ NODE_ENV: "production" }, "SESSION_SECRET"],
     [{ MEILI_KEY: "k" }, "MEILI_HOST"],
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],

@@ -7,6 +7,7 @@ export const STATUS_TEXT: Record<number, string> = {
   401: "Not signed in",
   403: "Not allowed for this role",
   404: "Not found or not visible to the caller",
+  408: "The upload stopped arriving (UPLOAD_STALL_SECONDS without a byte); nothing of it was kept",
   409: "Conflict (stale revision or duplicate)",
   413: "Too large",
   415: "Unsupported media type",
