@@ -97,13 +97,15 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     expect(item.currentVersion.pageCount).toBe(1);
   });
 
-  it("stores an upload that trickles in for longer than the stall limit, and lets go of one that stops, keeping none of it", async () => {
+  it("stores an upload that trickles in for longer than the stall limit, and keeps nothing of one that stops or is dropped", async () => {
     const png = (background: string) =>
       sharp({ create: { width: 48, height: 48, channels: 3, background } })
         .png()
         .toBuffer();
-    const [moving, stopping] = await Promise.all([png("#1d4ed8"), png("#b91c1c")]);
+    const [moving, stopping, dropping] = await Promise.all([png("#1d4ed8"), png("#b91c1c"), png("#15803d")]);
     const files = path.join(fault.dataDir, "files");
+    const tempFiles = async () => (await readdir(path.join(files, "tmp")).catch(() => [])).filter((n) => n.endsWith(".part"));
+    const stored = (bytes: Buffer) => existsSync(path.join(files, "objects", sha256(bytes).slice(0, 2), sha256(bytes)));
 
     // ~2.4 s in 5 pieces, never 2 s without a byte.
     const trickled = await slowUpload(server!.baseURL, fault.marketer.cookie, "trickled.png", moving, { pieces: 5, gapMs: 600 });
@@ -119,12 +121,19 @@ describe.skipIf(skip)(`hostile uploads${skip ? ` (skipped: ${skip})` : ""}`, () 
     expect(stalled.status).toBe(408);
     expect(stalled.body.error).toMatchObject({ code: "request_timeout", message: expect.stringMatching(/2 seconds.*none of it/) });
     expect(stalled.closed).toBe(true);
-    expect(existsSync(path.join(files, "objects", sha256(stopping).slice(0, 2), sha256(stopping)))).toBe(false);
-    await poll("the stalled upload's temp file to be removed", async () => {
-      const left = (await readdir(path.join(files, "tmp")).catch(() => [])).filter((n) => n.endsWith(".part"));
-      return left.length === 0 || null;
-    });
+    expect(stored(stopping)).toBe(false);
+    await poll("the stalled upload's temp file to be removed", async () => (await tempFiles()).length === 0 || null);
     expect(server!.output()).toContain("the upload stopped arriving for 2 s");
+
+    // Half of it, then the connection drops once the server has started writing it: nothing kept either.
+    await slowUpload(server!.baseURL, fault.marketer.cookie, "dropped.png", dropping, {
+      pieces: 2,
+      gapMs: 0,
+      sendPieces: 1,
+      dropWhen: () => poll("the dropped upload to reach a temp file", async () => (await tempFiles()).length > 0 || null),
+    });
+    await poll("the dropped upload's temp file to be removed", async () => (await tempFiles()).length === 0 || null);
+    expect(stored(dropping)).toBe(false);
     expect((await fetch(`${server!.baseURL}/healthz`)).status).toBe(200);
   });
 

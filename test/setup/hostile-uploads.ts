@@ -34,14 +34,20 @@ export async function uploadFile(
 
 /**
  * One upload as a slow sender makes it: the multipart body in `pieces`, `gapMs` apart, stopping for good
- * after `sendPieces` of them if given. `closed`: the server closed the connection.
+ * after `sendPieces` of them if given, and then dropping the connection once `dropWhen` resolves if given
+ * (a phone losing its signal; answered as status 0). `closed`: the connection was closed.
  */
 export function slowUpload(
   baseURL: string,
   cookie: string,
   name: string,
   bytes: Uint8Array,
-  { pieces, gapMs, sendPieces = pieces }: { pieces: number; gapMs: number; sendPieces?: number },
+  {
+    pieces,
+    gapMs,
+    sendPieces = pieces,
+    dropWhen,
+  }: { pieces: number; gapMs: number; sendPieces?: number; dropWhen?: () => Promise<unknown> },
 ): Promise<{ status: number; body: any; ms: number; closed: boolean }> {
   const boundary = `fieldkit-${randomUUID()}`;
   const body = Buffer.concat([
@@ -82,6 +88,12 @@ export function slowUpload(
       sent++;
       if (sent === pieces) req.end();
       else if (sent < sendPieces) setTimeout(next, gapMs);
+      else if (dropWhen)
+        void dropWhen().then(() => {
+          answered = true;
+          req.destroy();
+          resolve({ status: 0, body: null, ms: performance.now() - started, closed: true });
+        }, reject);
     };
     next();
   });
