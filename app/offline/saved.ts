@@ -196,8 +196,31 @@ export async function removeSaved(db: OfflineDb, cache: CacheLike, itemId: strin
   await db.delete("saved", itemId);
 }
 
-export async function clearSaved(db: OfflineDb, cache: CacheLike): Promise<void> {
-  for (const record of await db.getAll("saved")) await removeSaved(db, cache, record.itemId);
+/**
+ * Removes saved items at once and returns what puts them back as they were: their records and cached
+ * responses, held in memory until the returned function runs or is dropped. Offline, a removal by mistake
+ * could not be saved again until the next connection; holding the removal back instead would leave the item
+ * on the device when the page is closed before the time is up.
+ */
+export async function removeSavedUndoably(db: OfflineDb, cache: CacheLike, itemIds: readonly string[]): Promise<() => Promise<void>> {
+  const kept: { record: SavedRecord; responses: [string, Response][] }[] = [];
+  for (const itemId of itemIds) {
+    const record = await db.get("saved", itemId);
+    if (!record) continue;
+    const responses: [string, Response][] = [];
+    for (const url of record.urls) {
+      const response = await cache.match(url);
+      if (response) responses.push([url, response]);
+    }
+    kept.push({ record, responses });
+    await removeSaved(db, cache, itemId);
+  }
+  return async () => {
+    for (const { record, responses } of kept) {
+      for (const [url, response] of responses) await cache.put(url, response);
+      await db.put("saved", record);
+    }
+  };
 }
 
 /** Re-downloads saved items marked stale (a newer version was published). */

@@ -6,6 +6,7 @@ import { type ClientLoaderFunctionArgs, type ShouldRevalidateFunction, useSearch
 import { useEffect, useMemo, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { InstallHint } from "~/components/offline/install-hint";
+import { RemovalUndoNotice, useRemovalUndo } from "~/components/offline/removal-undo";
 import { useOnline } from "~/components/offline/network-status";
 import { ProgressBar } from "~/components/offline/save-for-offline";
 import { KitsSection, OutboxSection, RequestSection, StorageSection } from "~/components/saved/device-sections";
@@ -16,7 +17,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { isOfflineFailure } from "~/offline/fallback";
 import { discardFailed } from "~/offline/outbox";
 import * as runtime from "~/offline/runtime";
-import { clearSaved, removeSaved, saveMany, type Progress } from "~/offline/saved";
+import { removeSavedUndoably, saveMany, type Progress } from "~/offline/saved";
 import { useAppUser } from "./_app";
 import type { CatalogItem } from "~/offline/types";
 
@@ -50,6 +51,7 @@ export default function SavedPage() {
   const [query, setQuery] = useState(params.get("q") ?? "");
   const [progress, setProgress] = useState<{ label: string; p: Progress } | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
+  const { offer, offerUndo, dismiss } = useRemovalUndo();
 
   useEffect(() => {
     runtime.startOffline(user.id);
@@ -60,6 +62,7 @@ export default function SavedPage() {
 
   const saveKit = async (label: string, items: CatalogItem[]) => {
     setMessage(null);
+    dismiss();
     try {
       const todo = items.filter((i) => !savedIds.has(i.id));
       const { saved, failed } = await saveMany(await runtime.offlineDb(), todo, {
@@ -81,15 +84,31 @@ export default function SavedPage() {
     }
   };
 
-  const remove = async (itemId: string) => {
-    await removeSaved(await runtime.offlineDb(), await savedCacheOrFail(), itemId);
+  const removeFromDevice = async (itemIds: string[], text: string, undone: string) => {
+    setMessage(null);
+    const undo = await removeSavedUndoably(await runtime.offlineDb(), await savedCacheOrFail(), itemIds);
+    offerUndo(
+      text,
+      async () => {
+        await undo();
+        await reload();
+      },
+      undone,
+    );
     await reload();
   };
-
-  const clearAll = async () => {
-    await clearSaved(await runtime.offlineDb(), await savedCacheOrFail());
-    setMessage({ tone: "ok", text: "Removed every saved item from this device." });
-    await reload();
+  const remove = (itemId: string) => {
+    const title = state?.saved.find((s) => s.itemId === itemId)?.title ?? "The item";
+    return removeFromDevice([itemId], `Removed “${title}” from this device.`, `“${title}” is back on this device.`);
+  };
+  const clearAll = () => {
+    const ids = state?.saved.map((s) => s.itemId) ?? [];
+    const n = `${ids.length} saved item${ids.length === 1 ? "" : "s"}`;
+    return removeFromDevice(
+      ids,
+      `Removed ${n} from this device.`,
+      ids.length === 1 ? "It is back on this device." : `The ${n} are back on this device.`,
+    );
   };
 
   const sendRequest = async (text: string) => {
@@ -126,6 +145,7 @@ export default function SavedPage() {
         ) : null}
         {progress ? <ProgressBar progress={progress.p} label={progress.label} /> : null}
       </div>
+      <RemovalUndoNotice offer={offer} />
       <SavedItemsSection state={state} online={online} onRemove={remove} onClear={clearAll} />
       {state && online ? <KitsSection catalog={state.catalog} savedIds={savedIds} busy={!!progress} onSave={saveKit} /> : null}
       {state ? <StorageSection state={state} onMessage={setMessage} reload={reload} /> : null}

@@ -159,6 +159,48 @@ describeBrowser("offline field kit on a phone", () => {
     expect(await page.getByLabel("Comment for marketing (optional)").inputValue()).toBe(comment);
     // That last visit is a view too: let it reach the server before the next test counts views.
     await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+
+    // Offline again, a removal by mistake is put back with Undo, on Saved and on the item page; one left
+    // standing frees the device.
+    await context.setOffline(true);
+    await page.goto("/saved");
+    await hydrated(page);
+    const onDevice = page.getByRole("list", { name: "Saved items" });
+    await page.getByRole("button", { name: `Remove ${TITLES.image} from this device` }).click();
+    await onDevice.getByRole("link", { name: TITLES.image }).waitFor({ state: "detached" });
+    const undo = page.getByRole("button", { name: "Undo" });
+    // The pressed button went with its row: focus is on Undo, not back at the top of the page.
+    await expect.poll(() => undo.evaluate((b) => b === document.activeElement)).toBe(true);
+    await expectNoAxeViolations(page, "Saved offline, offering Undo after a removal");
+    await undo.click();
+    await page.getByText(`“${TITLES.image}” is back on this device.`).waitFor();
+    await onDevice.getByRole("link", { name: TITLES.image }).waitFor();
+    await page.goto(`/items/${items.image.id}`);
+    await page.getByRole("heading", { level: 1, name: TITLES.image }).waitFor();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Remove from device" }).click();
+    await page.getByText("Removed from this device.").waitFor();
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.getByText("Saved on this device").waitFor();
+    // The copies in the saved cache (not the browser's HTTP cache, which may hold the file too).
+    const savedCopies = () =>
+      page.evaluate(async (id) => {
+        let n = 0;
+        for (const name of (await caches.keys()).filter((c) => c.startsWith("fieldkit-saved-")))
+          n += (await (await caches.open(name)).keys()).filter((r) => r.url.includes(id)).length;
+        return n;
+      }, items.image.id);
+    const copies = await savedCopies();
+    expect(copies).toBeGreaterThanOrEqual(3); // the page, its data, the file (and previews)
+
+    await page.getByRole("button", { name: "Remove from device" }).click();
+    await page.getByText("Removed from this device.").waitFor();
+    await page.goto("/saved");
+    await onDevice.getByRole("link", { name: TITLES.pdf }).waitFor();
+    expect(await onDevice.getByRole("link", { name: TITLES.image }).count()).toBe(0);
+    expect(await savedCopies()).toBe(0);
+    await context.setOffline(false);
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
     await page.close();
   });
 

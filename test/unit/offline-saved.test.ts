@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openOfflineDb, type OfflineDb } from "~/offline/db";
-import { assetUrlsInHtml, removeSaved, saveItem, urlsForItem, type Progress } from "~/offline/saved";
+import { assetUrlsInHtml, removeSaved, removeSavedUndoably, saveItem, urlsForItem, type Progress } from "~/offline/saved";
 import type { CatalogItem } from "~/offline/types";
 import { freshDbName, memoryCache } from "./offline-fakes";
 
@@ -105,6 +105,24 @@ describe("saving an item for offline", () => {
     await removeSaved(db, cache, ID);
     expect(cache.store.size).toBe(0);
     expect(await db.get("saved", ID)).toBeUndefined();
+  });
+
+  it("removes saved copies at once and puts them back byte for byte on undo", async () => {
+    const cache = memoryCache();
+    const card = { ...pdf, id: "9f0c0000-0000-4000-8000-000000000002", file: null, previews: [] };
+    await saveItem(db, pdf, { fetch: site().fetch, cache, origin: ORIGIN });
+    await saveItem(db, card, { fetch: site().fetch, cache, origin: ORIGIN });
+    const before = new Map(await Promise.all([...cache.store].map(async ([url, r]) => [url, await r.clone().text()] as const)));
+    const records = await db.getAll("saved");
+
+    const undo = await removeSavedUndoably(db, cache, [ID, card.id, "not-saved"]);
+    expect(cache.store.size).toBe(0);
+    expect(await db.getAll("saved")).toEqual([]);
+
+    await undo();
+    expect(await db.getAll("saved")).toEqual(records);
+    const after = new Map(await Promise.all([...cache.store].map(async ([url, r]) => [url, await r.clone().text()] as const)));
+    expect(after).toEqual(before);
   });
 
   it("lists the known URLs of a messaging item without file or previews", () => {

@@ -6,6 +6,7 @@ import type { SavedRecord } from "~/offline/db";
 import type { Progress } from "~/offline/saved";
 import { useOnline } from "./offline-root";
 import { OfflineShare } from "~/components/shares/offline-share";
+import { RemovalUndoNotice, useRemovalUndo } from "./removal-undo";
 
 export const formatBytes = (n: number) =>
   n < 1024
@@ -37,6 +38,7 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
   const [record, setRecord] = useState<SavedRecord | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { offer, offerUndo, dismiss } = useRemovalUndo();
 
   useEffect(() => {
     let live = true;
@@ -59,6 +61,7 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
 
   const save = async () => {
     setError(null);
+    dismiss();
     setProgress({ loaded: 0, total: 0, files: 0, filesDone: 0 });
     try {
       const [r, s] = await Promise.all([runtime(), savedModule()]);
@@ -84,12 +87,24 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
     }
   };
 
+  // Offline, a removal by mistake could not be saved again before the meeting: it can be undone.
   const remove = async () => {
     const [r, s] = await Promise.all([runtime(), savedModule()]);
     const cache = await r.savedCache();
-    if (cache) await s.removeSaved(await r.offlineDb(), cache, item.id);
+    if (!cache) return;
+    const db = await r.offlineDb();
+    const undo = await s.removeSavedUndoably(db, cache, [item.id]);
     setRecord(null);
     r.offlineEvents.dispatchEvent(new Event("change"));
+    offerUndo(
+      "Removed from this device.",
+      async () => {
+        await undo();
+        setRecord((await db.get("saved", item.id)) ?? null);
+        r.offlineEvents.dispatchEvent(new Event("change"));
+      },
+      "Back on this device.",
+    );
   };
 
   // The share link is there from the first paint: sharing with a buyer is a plain page, no JavaScript needed.
@@ -135,6 +150,7 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
       {shareable && !online && record ? <OfflineShare items={[item]} /> : null}
       {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
       {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
+      <RemovalUndoNotice offer={offer} />
       {error ? (
         <p className="form-error" role="alert">
           {error}
