@@ -66,14 +66,16 @@ export default function Synonyms() {
         </button>
       </Form>
       {result?.done && result.undo ? (
-        <Form method="post" className="notice undo-notice" role="status">
+        <div className="notice undo-notice" role="status">
           <span>{result.done}</span>
-          <input type="hidden" name="intent" value="add" />
-          <input type="hidden" name="terms" value={result.undo} />
-          <button type="submit" className="secondary" disabled={busy}>
-            Undo
-          </button>
-        </Form>
+          <Form method="post">
+            <input type="hidden" name="intent" value="add" />
+            <input type="hidden" name="terms" value={result.undo} />
+            <button type="submit" className="secondary" disabled={busy}>
+              Undo
+            </button>
+          </Form>
+        </div>
       ) : null}
       <h2>Groups</h2>
       <Form method="get" className="inbox-filters" role="search" aria-label="Find a synonym group" key={q}>

@@ -7,7 +7,7 @@ import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { manageShareFromForm } from "~/modules/shares/forms.server";
-import { getShare } from "~/modules/shares/shares.server";
+import { canUndoRevoke, getShare } from "~/modules/shares/shares.server";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
 
@@ -17,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   return pageData(async () => {
     const share = await getShare(context.app.db, { user, id: params.id ?? "" });
-    return { share, absoluteUrl: new URL(share.url, request.url).toString() };
+    return { share, absoluteUrl: new URL(share.url, request.url).toString(), undoRevoke: canUndoRevoke(share) };
   });
 }
 
@@ -32,7 +32,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
 export default function SharePage() {
-  const { share, absoluteUrl } = useLoaderData<typeof loader>();
+  const { share, absoluteUrl, undoRevoke } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -59,7 +59,18 @@ export default function SharePage() {
             : `${share.status === "expired" ? "expired" : "open until"} ${formatDate(share.expiresAt)}`}
         </span>
       </p>
-      {notice ? (
+      {notice && undoRevoke ? (
+        // Right after a revoke (and for a few minutes), a tap on the wrong button can be taken back.
+        <div className="notice undo-notice" role="status">
+          <span>{notice}</span>
+          <Form method="post">
+            <input type="hidden" name="intent" value="restore" />
+            <button type="submit" className="secondary" disabled={busy}>
+              Undo
+            </button>
+          </Form>
+        </div>
+      ) : notice ? (
         <p className="notice" role="status">
           {notice}
         </p>

@@ -149,7 +149,7 @@ describeBrowser("sharing with a buyer", () => {
     await page.close();
   });
 
-  it("after revoking, the buyer sees the not-available page", async () => {
+  it("after revoking, the buyer sees the not-available page; an Undo right after reopens it", async () => {
     const live = await buyer.context.newPage();
     await live.goto(link);
     await live.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
@@ -157,7 +157,17 @@ describeBrowser("sharing with a buyer", () => {
     await live.close();
     const page = await as("seller@demo.test");
     await page.goto(`/shares/${shareId}`);
-    await Promise.all([page.waitForURL(/notice=/), page.getByRole("button", { name: "Revoke link" }).click()]);
+    const revoke = () => Promise.all([page.waitForURL(/notice=Link/), page.getByRole("button", { name: "Revoke link" }).click()]);
+    await revoke();
+    await page.getByText("Link revoked").waitFor();
+    // A slip of the thumb is taken back: the link opens again for the buyer.
+    await expectNoAxeViolations(page, "a share just revoked, offering Undo");
+    await Promise.all([page.waitForURL(/notice=Revoke/), page.getByRole("button", { name: "Undo" }).click()]);
+    await page.getByText("Revoke undone. The buyer can open the link again.").waitFor();
+    const reopened = await buyer.context.newPage();
+    expect((await reopened.goto(link))!.status()).toBe(200);
+    await reopened.close();
+    await revoke();
     await page.getByText("Link revoked").waitFor();
     await page.close();
     const b = await buyer.context.newPage();

@@ -63,6 +63,7 @@ export const OTHER_ACTIONS = [
   "share.created",
   "share.extended",
   "share.revoked",
+  "share.restored",
   "invitation.created",
   "invitation.resent",
   "invitation.withdrawn",
@@ -146,6 +147,10 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
     case "share.extended":
       return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "share.restored":
+      return `Revoke undone: the link revoked at ${String(d.revokedAt ?? "")
+        .replace("T", " ")
+        .slice(0, 16)} UTC is open again`;
     case "tag.created":
       return `Tag “${d.label}” (${d.facet}:${d.value}) added`;
     case "tag.renamed":

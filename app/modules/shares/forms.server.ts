@@ -8,7 +8,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
-import { createShare, extendShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+import { createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
 import { isUuid } from "@/vocabulary/ids";
 import { formatDate } from "@/vocabulary/dates";
 
@@ -74,12 +74,16 @@ export async function createShareFromForm(app: AppContext, user: SessionUser, fo
   });
 }
 
-/** `intent=extend` (days from today) or `intent=revoke`, from the Shares list or a share's page. */
+/** `intent=extend` (days from today), `intent=revoke` or `intent=restore` (its undo), from a share's page. */
 export async function manageShareFromForm(db: Db, user: SessionUser, id: string, form: FormData, now = new Date()) {
   const intent = form.get("intent");
   if (intent === "revoke") {
     await revokeShare(db, { user, id, now });
     return "Link revoked. The buyer now sees that it is no longer available.";
+  }
+  if (intent === "restore") {
+    await restoreShare(db, { user, id, now });
+    return "Revoke undone. The buyer can open the link again.";
   }
   if (intent === "extend") {
     const days = Number(form.get("days") ?? 30);

@@ -245,6 +245,37 @@ export async function revokeShare(db: Db, { user, id, now = new Date() }: { user
   return { ...share, revokedAt: now };
 }
 
+/**
+ * How long after revoking a link its seller may take that back: long enough for a slip of the thumb, short
+ * enough that a link revoked because it went to the wrong person is not reopened from a page left open.
+ */
+export const UNDO_REVOKE_MINUTES = 10;
+
+export const canUndoRevoke = (share: { revokedAt: Date | null }, now = new Date()) =>
+  share.revokedAt !== null && now.getTime() - share.revokedAt.getTime() <= UNDO_REVOKE_MINUTES * 60_000;
+
+/** Undoes a revoke of the last few minutes; reopening an open link is fine (a retried request never errors). */
+export async function restoreShare(db: Db, { user, id, now = new Date() }: { user: SessionUser; id: string; now?: Date }) {
+  const share = await ownShare(db, user, id);
+  if (!share.revokedAt) return share;
+  if (!canUndoRevoke(share, now))
+    throw new AppError(
+      "conflict",
+      `This link was revoked more than ${UNDO_REVOKE_MINUTES} minutes ago and stays closed. Create a new share instead.`,
+    );
+  await db.transaction(async (tx) => {
+    await tx.update(shares).set({ revokedAt: null, updatedAt: now }).where(eq(shares.id, share.id));
+    await recordAudit(tx, {
+      actor: user,
+      action: "share.restored",
+      targetType: "share",
+      targetId: share.id,
+      details: { revokedAt: share.revokedAt!.toISOString() },
+    });
+  });
+  return { ...share, revokedAt: null };
+}
+
 export type ShareView = {
   id: string;
   url: string;
