@@ -56,3 +56,16 @@ export function formatRelative(value: string | Date, now: Date = new Date()): st
   }
   return relative(Math.round(seconds / 60), "minute");
 }
+
+/**
+ * The years a date sent to Fieldkit may fall in. JavaScript takes year 0 and years up to 275760; PostgreSQL
+ * has no year 0 and stops at 294276 (and cannot read a six-digit year back), so such a date passed every
+ * check and failed inside a query, answering 500. No date anyone means is outside these.
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 9999;
+export const DATE_RANGE_MESSAGE = `Enter a date between ${FIRST_YEAR} and ${LAST_YEAR}.`;
+export const storableDate = (value: string | Date): boolean => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+};

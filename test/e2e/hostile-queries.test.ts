@@ -32,6 +32,10 @@ const VALUES = [
   "9".repeat(30),
   "1.5",
   "2026-13-45",
+  // Dates JavaScript takes and PostgreSQL does not: year 0, a six-digit year.
+  "0000-01-01",
+  "0000-01-01T00:00:00Z",
+  "+275760-09-13T00:00:00Z",
   "<script>x</script>",
   "'; drop table users;--",
   "%",

@@ -33,7 +33,7 @@ type Persona = keyof typeof PERSONAS;
 
 // Strings that broke or nearly broke something before: NUL (PostgreSQL refuses it in text), a lone
 // surrogate (and its JSON escape, which jsonb refuses), numbers past every range, dates that do not
-// exist, markup, SQL, LIKE wildcards, very long text.
+// exist or that JavaScript takes and PostgreSQL does not (year 0, years past 294276), markup, SQL, LIKE wildcards, very long text.
 const NASTY = [
   "",
   " ",
@@ -50,6 +50,9 @@ const NASTY = [
   "2026-13-45",
   "2026-02-30T25:61:00Z",
   "0000-01-01",
+  "0000-01-01T00:00:00Z",
+  "+275760-09-13T00:00:00Z",
+  "-000001-01-01T00:00:00Z",
   "<script>alert(1)</script>",
   "'; drop table users;--",
   "%_\\",

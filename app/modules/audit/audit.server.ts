@@ -8,6 +8,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { urlBefore } from "~/modules/validation.server";
 import { STATUS_LABEL } from "@/vocabulary/library";
+import { storableDate } from "@/vocabulary/dates";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -104,8 +105,8 @@ const optionalText = (max: number) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(max).optional()).catch(undefined);
 
 export const AuditQuery = z.object({
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
+  from: z.iso.date().refine(storableDate).optional().catch(undefined),
+  to: z.iso.date().refine(storableDate).optional().catch(undefined),
   action: optionalText(60),
   /** What kind of thing changed: item, user, team, token. */
   kind: z.enum(["item", "user", "team", "token", "tag", "share"]).optional().catch(undefined),

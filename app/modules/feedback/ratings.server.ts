@@ -7,6 +7,7 @@ import type { Db } from "@/db/client";
 import { feedbackReplies, itemVersions, items, ratings, users } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
 import { isUuid } from "@/vocabulary/ids";
+import { DATE_RANGE_MESSAGE, storableDate } from "@/vocabulary/dates";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
@@ -29,7 +30,7 @@ export const RatingInput = z.object({
     .nullable()
     .transform((c) => (c ? c : null)),
   /** When the seller answered (a phone may send it later); the latest answer wins. */
-  at: z.iso.datetime({ offset: true, message: "at must be an ISO 8601 time" }).optional(),
+  at: z.iso.datetime({ offset: true, message: "at must be an ISO 8601 time" }).refine(storableDate, `at: ${DATE_RANGE_MESSAGE}`).optional(),
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 

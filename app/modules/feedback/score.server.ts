@@ -1,5 +1,6 @@
 // Small pure pieces the feedback loop and the insights share: the fair usefulness score, date
 // ranges and the median.
+import { storableDate } from "@/vocabulary/dates";
 
 /**
  * Lower bound of the Wilson score interval (95 %). A fair ranking for yes/no votes: 1 of 1 scores
@@ -24,7 +25,10 @@ export function parseDayRange(
   defaultDays = 30,
 ): DayRange | { error: string } {
   const valid = (s: string) =>
-    /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && utcDay(new Date(`${s}T00:00:00Z`)) === s;
+    /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+    !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+    utcDay(new Date(`${s}T00:00:00Z`)) === s &&
+    storableDate(`${s}T00:00:00Z`);
   const to = input.to || utcDay(now);
   if (!valid(to)) return { error: "`to` must be a date like 2025-01-31." };
   const from = input.from || utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * DAY_MS));

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { UUID_PATTERN } from "@/vocabulary/ids";
+import { DATE_RANGE_MESSAGE, storableDate } from "@/vocabulary/dates";
 
 export const isMessagingType = (type: string) => (MESSAGING_TYPES as readonly string[]).includes(type);
 
@@ -18,6 +19,10 @@ const dateInput = z.preprocess(
       const d = v instanceof Date ? v : new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59Z` : v);
       if (Number.isNaN(d.getTime())) {
         ctx.addIssue({ code: "custom", message: "Enter a date like 2026-12-31." });
+        return z.NEVER;
+      }
+      if (!storableDate(d)) {
+        ctx.addIssue({ code: "custom", message: DATE_RANGE_MESSAGE });
         return z.NEVER;
       }
       return d;
