@@ -133,6 +133,9 @@ export function nulInAddressReply(url: string, wantsJson: boolean): PlainReply |
   });
 }
 
+/** A value PostgreSQL cannot hold that got past the checks in front of it (they bound each date and number). */
+export const OUT_OF_RANGE_MESSAGE = "A date or a number in what you sent is outside what Fieldkit can store. Check it and try again.";
+
 /** A reference to a row that is not there: gone since the form was loaded, or never there. */
 export const GONE_REFERENCE_MESSAGE = "Something this refers to no longer exists (someone may have just removed it). Reload and try again.";
 
@@ -148,6 +151,9 @@ export function asInputError(error: unknown): unknown {
   const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
   if (code === "22021" || code === "22P05") return badRequest(NUL_MESSAGE);
   if (code === "23503") return new AppError("unprocessable", GONE_REFERENCE_MESSAGE);
+  // 22008: datetime_field_overflow, 22007: invalid_datetime_format, 22003: numeric_value_out_of_range. The
+  // net under the checks: a year 0 once reached PostgreSQL through an expiry date (vocabulary/dates.ts).
+  if (code === "22008" || code === "22007" || code === "22003") return badRequest(OUT_OF_RANGE_MESSAGE);
   return error;
 }
 
