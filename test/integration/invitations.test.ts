@@ -124,6 +124,9 @@ describe("inviting over the API", () => {
   it("refuses an address that already has an account, and callers who are not admins", async () => {
     const existing = await createUser(app, { role: "seller" });
     expect((await invite({ email: existing.email, role: "seller" })).status).toBe(409);
+    // An address no one can have says so, not "Enter an email address".
+    const long = await invite({ email: `${"x".repeat(300)}@example.test`, role: "seller" });
+    expect([long.status, ((await long.json()) as any).error.message]).toEqual([400, "email: That email address is too long."]);
     const seller = await createUser(app, { role: "seller" });
     expect((await invite({ email: address(), role: "seller" }, await cookieFor(app, seller.id))).status).toBe(403);
     const list = (await invitationsApi(

@@ -59,6 +59,12 @@ describe("asking for a reset", () => {
     await resetToken(user.email);
     const toUnknown = await app.db.select().from(mailMessages).where(eq(mailMessages.to, unknown));
     expect(toUnknown).toEqual([]);
+    // An address no one can have says so, not "Enter your email address".
+    const long = await askReset(`${"x".repeat(300)}@example.test`);
+    expect([long.status, ((await long.json()) as { error: { message: string } }).error.message]).toEqual([
+      400,
+      "email: That email address is too long.",
+    ]);
   });
 
   it("limits requests per address, alike for known and unknown addresses", async () => {
