@@ -1,6 +1,6 @@
 // Undoing a revoke: a seller who revoked a buyer link by mistake reopens it from the share's page, for a
 // few minutes; after that, and for anyone else at any time, the link stays closed.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { action as sharePage, loader as sharePageData } from "~/routes/_app.shares.$id";
 import { loader as buyerPage } from "~/routes/s.$token";
@@ -41,6 +41,17 @@ const post = async (shareId: string, intent: string, cookie = sellerCookie) =>
 const buyerStatus = async (token: string) =>
   ((await respond(() => buyerPage({ request: request(`/s/${token}`), params: { token }, context: context() } as never))) as Response)
     .status;
+/** Whether the share's page offers Undo for its revoke. */
+const undoOffered = async (shareId: string) =>
+  (
+    (await respond(() =>
+      sharePageData({
+        request: request(`/shares/${shareId}`, { cookie: sellerCookie }),
+        params: { id: shareId },
+        context: context(),
+      } as never),
+    )) as { undoRevoke: boolean }
+  ).undoRevoke;
 const newShare = async () => (await createShare(app, { user: seller, input: { itemIds: [itemId] } })).share;
 
 it("reopens a link revoked a moment ago from the share's page, and audits both", async () => {
@@ -49,14 +60,7 @@ it("reopens a link revoked a moment ago from the share's page, and audits both",
   expect(revoked.status).toBe(302);
   expect(await buyerStatus(share.token)).toBe(404);
   // The page offers Undo right after the revoke.
-  const data = (await respond(() =>
-    sharePageData({
-      request: request(`/shares/${share.id}`, { cookie: sellerCookie }),
-      params: { id: share.id },
-      context: context(),
-    } as never),
-  )) as { undoRevoke: boolean };
-  expect(data.undoRevoke).toBe(true);
+  expect(await undoOffered(share.id)).toBe(true);
 
   const restored = await post(share.id, "restore");
   expect(restored.status).toBe(302);
@@ -64,10 +68,7 @@ it("reopens a link revoked a moment ago from the share's page, and audits both",
   expect(await buyerStatus(share.token)).toBe(200);
   // Twice is fine: a retried request never errors.
   expect((await post(share.id, "restore")).status).toBe(302);
-  const audit = await app.db
-    .select({ action: auditLog.action })
-    .from(auditLog)
-    .where(and(eq(auditLog.targetId, share.id)));
+  const audit = await app.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, share.id));
   expect(audit.map((a) => a.action).sort()).toEqual(["share.created", "share.restored", "share.revoked"]);
 });
 
@@ -75,14 +76,7 @@ it(`keeps a link closed once it was revoked more than ${UNDO_REVOKE_MINUTES} min
   const share = await newShare();
   const revokedAt = new Date(Date.now() - (UNDO_REVOKE_MINUTES * 60_000 + 1_000));
   await revokeShare(app.db, { user: seller, id: share.id, now: revokedAt });
-  const data = (await respond(() =>
-    sharePageData({
-      request: request(`/shares/${share.id}`, { cookie: sellerCookie }),
-      params: { id: share.id },
-      context: context(),
-    } as never),
-  )) as { undoRevoke: boolean };
-  expect(data.undoRevoke).toBe(false);
+  expect(await undoOffered(share.id)).toBe(false);
   await expect(restoreShare(app.db, { user: seller, id: share.id })).rejects.toMatchObject({
     status: 409,
     message: expect.stringMatching(/stays closed\. Create a new share/),
