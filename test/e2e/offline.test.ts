@@ -183,22 +183,27 @@ describeBrowser("offline field kit on a phone", () => {
     await page.getByRole("button", { name: "Undo" }).click();
     await page.getByText("Saved on this device").waitFor();
     // The copies in the saved cache (not the browser's HTTP cache, which may hold the file too).
+    // Each copy's bytes are counted: a copy put back must be whole, not only listed.
     const savedCopies = () =>
       page.evaluate(async (id) => {
-        let n = 0;
-        for (const name of (await caches.keys()).filter((c) => c.startsWith("fieldkit-saved-")))
-          n += (await (await caches.open(name)).keys()).filter((r) => r.url.includes(id)).length;
-        return n;
+        const copies: { url: string; bytes: number }[] = [];
+        for (const name of (await caches.keys()).filter((c) => c.startsWith("fieldkit-saved-"))) {
+          const cache = await caches.open(name);
+          for (const key of (await cache.keys()).filter((r) => r.url.includes(id)))
+            copies.push({ url: key.url, bytes: (await (await cache.match(key))!.arrayBuffer()).byteLength });
+        }
+        return copies;
       }, items.image.id);
     const copies = await savedCopies();
-    expect(copies).toBeGreaterThanOrEqual(3); // the page, its data, the file (and previews)
+    expect(copies.length).toBeGreaterThanOrEqual(3); // the page, its data, the file (and previews)
+    expect(copies.find((c) => c.url.endsWith("/file"))?.bytes).toBe(items.image.file!.size);
 
     await page.getByRole("button", { name: "Remove from device" }).click();
     await page.getByText("Removed from this device.").waitFor();
     await page.goto("/saved");
     await onDevice.getByRole("link", { name: TITLES.pdf }).waitFor();
     expect(await onDevice.getByRole("link", { name: TITLES.image }).count()).toBe(0);
-    expect(await savedCopies()).toBe(0);
+    expect(await savedCopies()).toEqual([]);
     await context.setOffline(false);
     await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
     await page.close();

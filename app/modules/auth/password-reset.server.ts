@@ -26,7 +26,12 @@ export const NewPassword = z
   .max(MAX_PASSWORD_LENGTH, `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`);
 
 export const ResetRequestInput = z.object({
-  email: z.string({ message: "Enter your email address." }).trim().toLowerCase().max(254, "That email address is too long.").email("Enter a valid email address."),
+  email: z
+    .string({ message: "Enter your email address." })
+    .trim()
+    .toLowerCase()
+    .max(254, "That email address is too long.")
+    .email("Enter a valid email address."),
 });
 
 /** The one answer every reset request gets, whether or not the address has an account. */

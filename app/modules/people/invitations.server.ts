@@ -31,7 +31,12 @@ const teamIdOrNull = z
   .pipe(z.uuid("Choose a team from the list.").nullable());
 
 export const InviteInput = z.object({
-  email: z.string({ message: "Enter an email address." }).trim().toLowerCase().max(254, "That email address is too long.").email("Enter a valid email address."),
+  email: z
+    .string({ message: "Enter an email address." })
+    .trim()
+    .toLowerCase()
+    .max(254, "That email address is too long.")
+    .email("Enter a valid email address."),
   role: z.enum(ROLES, { message: "Choose a role." }),
   teamId: teamIdOrNull,
 });
