@@ -12,7 +12,7 @@ import {
   type Page,
 } from "../setup/browser";
 
-type CatalogEntry = { id: string; title: string; type: string; file: unknown; previews: number[] };
+type CatalogEntry = { id: string; title: string; type: string; file: { size: number | null } | null; previews: number[] };
 
 const TITLES = {
   pdf: "Healthcare case study: regional clinic network",
