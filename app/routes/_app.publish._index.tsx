@@ -104,6 +104,19 @@ export default function Upload() {
     addFiles(e.dataTransfer.files);
   };
 
+  // One at a time: a phone on a weak connection uploads faster sequentially, and results arrive in order.
+  const uploadEntries = async (batch: Entry[], metadata: FormData) => {
+    setBusy(true);
+    setBatchKeys(batch.map((en) => en.key));
+    for (const entry of batch) {
+      const update = (patch: Partial<Entry>) => setEntries((prev) => prev.map((x) => (x.key === entry.key ? { ...x, ...patch } : x)));
+      update({ state: "uploading", progress: 0, result: undefined });
+      const result = await uploadOne(entry.file, metadata, (progress) => update({ progress }));
+      update({ state: result.ok ? "done" : "failed", progress: 1, result });
+    }
+    setBusy(false);
+  };
+
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     if (!enhanced) return;
     e.preventDefault();
@@ -112,19 +125,12 @@ export default function Upload() {
       inputRef.current?.focus();
       return;
     }
-    setBusy(true);
-    setBatchKeys(waiting.map((en) => en.key));
-    const metadata = new FormData(e.currentTarget);
-    // One at a time: a phone on a weak connection uploads faster sequentially, and results arrive in order.
-    for (const entry of waiting) {
-      const update = (patch: Partial<Entry>) => setEntries((prev) => prev.map((x) => (x.key === entry.key ? { ...x, ...patch } : x)));
-      update({ state: "uploading" });
-      const result = await uploadOne(entry.file, metadata, (progress) => update({ progress }));
-      update({ state: result.ok ? "done" : "failed", progress: 1, result });
-    }
-    setBusy(false);
+    await uploadEntries(waiting, new FormData(e.currentTarget));
     if (inputRef.current) inputRef.current.value = "";
   };
+
+  // A file that failed on a flaky link is still in the page: one tap sends it again, with the same details.
+  const tryAgain = (entry: Entry) => formRef.current && void uploadEntries([entry], new FormData(formRef.current));
 
   const results: Result[] = enhanced ? entries.flatMap((e) => (e.result ? [e.result] : [])) : (actionData?.results ?? []);
   return (
@@ -180,6 +186,16 @@ export default function Upload() {
                   onClick={() => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}
                 >
                   Remove
+                </button>
+              ) : entry.state === "failed" ? (
+                <button
+                  type="button"
+                  className="secondary small"
+                  disabled={busy}
+                  onClick={() => tryAgain(entry)}
+                  aria-label={`Try again: ${entry.file.name}`}
+                >
+                  Try again
                 </button>
               ) : null}
             </li>

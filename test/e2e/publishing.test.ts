@@ -129,4 +129,27 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     await expectNoAxeViolations(page, "an image's preview on a phone");
     await page.close();
   });
+
+  it("lets the marketer send a file whose connection dropped again with one tap", async () => {
+    await desk.context.clearCookies();
+    const page = await desk.context.newPage();
+    await signIn(page, "marketer@demo.test");
+    await page.goto("/publish");
+    const name = `retry-${stamp}.png`;
+    await page
+      .locator("#file")
+      .setInputFiles([{ name, mimeType: "image/png", buffer: await makeImage("Retry", { width: 300, height: 200 }) }]);
+    // The first send dies with the connection, as on a train; the second goes through.
+    let sends = 0;
+    await page.route("**/api/v1/items", (route) => (++sends === 1 ? route.abort("connectionreset") : route.continue()));
+    await page.getByRole("button", { name: "Upload as drafts" }).click();
+    const results = page.getByRole("region", { name: "Upload results" });
+    await results.getByText("The connection dropped. Try this file again.").waitFor();
+    await expectNoAxeViolations(page, "an upload that failed, offering Try again");
+    await page.getByRole("button", { name: `Try again: ${name}` }).click();
+    await results.getByRole("link", { name: `Open ${titleFromFilename(name)}` }).waitFor();
+    expect(sends).toBe(2);
+    expect(await results.getByText("The connection dropped.").count()).toBe(0);
+    await page.close();
+  });
 });
