@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldError } from "~/components/form-fields";
-import { KeptDraftNotice, useKeptDraft } from "~/components/publishing/kept-draft";
+import { KeptDraftNotice, useKeptDraft } from "~/components/kept-draft";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formAction, pageData } from "~/modules/page-errors.server";

@@ -4,7 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FieldError } from "~/components/form-fields";
-import { KeptDraftNotice, useKeptDraft } from "~/components/publishing/kept-draft";
+import { KeptDraftNotice, useKeptDraft } from "~/components/kept-draft";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
 import { requireUser } from "~/modules/auth/guard.server";
 import { CreateTextInput } from "~/modules/library/publishing-input.server";

@@ -1,7 +1,9 @@
 // "Request content", reached from an empty search (/requests/new?q=…) or from Me.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { KeptDraftNotice, useKeptDraft } from "~/components/kept-draft";
 import { requireUser } from "~/modules/auth/guard.server";
 import { RequestInput, createRequest } from "~/modules/feedback/requests.server";
 import { formAction } from "~/modules/page-errors.server";
@@ -32,11 +34,14 @@ export default function NewRequest() {
   const { q } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const formRef = useRef<HTMLFormElement>(null);
+  const kept = useKeptDraft(formRef, "new-request");
   return (
     <div className="narrow-page">
       <h1>Request content</h1>
       <p className="meta">Tell marketing what you needed and couldn't find. You'll see their answer under My requests.</p>
-      <Form method="post" className="card">
+      <Form method="post" className="card" ref={formRef}>
+        <KeptDraftNotice draft={kept} />
         {q ? (
           <>
             <label htmlFor="req-query">You searched for</label>

@@ -2,7 +2,9 @@
 // options → a tracked link. Reached from an item page (?item=<id>, repeatable for a set of up to 10).
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { KeptDraftNotice, useKeptDraft } from "~/components/kept-draft";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { requireUser } from "~/modules/auth/guard.server";
 import { createShareFromForm, newFormId, shareCandidates } from "~/modules/shares/forms.server";
@@ -31,6 +33,15 @@ export default function NewShare() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const shareable = items.filter((i) => i.shareable);
+  // The note to a buyer is typed on a phone: an ended session must not cost it (one copy per set of items).
+  const formRef = useRef<HTMLFormElement>(null);
+  const kept = useKeptDraft(
+    formRef,
+    `new-share:${items
+      .map((i) => i.id)
+      .sort()
+      .join(",")}`,
+  );
   return (
     <>
       <h1>Share with a buyer</h1>
@@ -40,7 +51,8 @@ export default function NewShare() {
           Nothing to share yet. Open an item and choose <strong>Share with a buyer</strong>. <Link to="/search">Find content</Link>
         </p>
       ) : (
-        <Form method="post" className="card share-form">
+        <Form method="post" className="card share-form" ref={formRef}>
+          <KeptDraftNotice draft={kept} />
           <input type="hidden" name="id" value={formId} />
           <fieldset>
             <legend>What to share</legend>

@@ -1,6 +1,6 @@
 // A marketer's session ends while they write a battle card: the editor's live preview is refused, they
 // sign in again, come back to the editor, put their text back and save it. Nothing typed is lost, and
-// the kept copy is gone once the save went through (app/components/publishing/kept-draft.tsx).
+// the kept copy is gone once the save went through (app/components/kept-draft.tsx).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import { DEMO_PASSWORD, baseURL, describeBrowser, hydrated, launch } from "../setup/browser";
@@ -122,5 +122,51 @@ describeBrowser("text kept through an ended session", () => {
     await hydrated(page);
     expect(await page.getByRole("status").filter({ hasText: "were not saved" }).count()).toBe(0);
     await page.close();
+  });
+
+  it("keeps a seller's note to a buyer through an ended session, on a phone", async () => {
+    const phone = await launch();
+    try {
+      const page = await phone.context.newPage();
+      await page.goto("/login");
+      await page.getByLabel("Email").fill("seller@demo.test");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/login")),
+        page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
+      const found = await page.evaluate(
+        async () => (await (await fetch("/api/v1/search?q=one-pager")).json()) as { hits: { id: string }[] },
+      );
+      const address = `/shares/new?item=${found.hits[0].id}`;
+      await page.goto(address);
+      await hydrated(page);
+      const note = "Here is the one-pager we talked about on Tuesday.";
+      await page.getByLabel("Recipient's name (optional)").fill("Dana Buyer");
+      await page.getByLabel("Note shown on their page (optional)").fill(note);
+      await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith("fk.draft:")));
+
+      const cookie = (await phone.context.cookies()).find((c) => c.name === "fk_session")!;
+      await fetch(`${baseURL}/api/v1/session`, { method: "DELETE", headers: { cookie: `fk_session=${cookie.value}` } });
+      await Promise.all([page.waitForURL(/\/login\?redirectTo=/), page.getByRole("button", { name: "Create link" }).click()]);
+      await page.getByLabel("Email").fill("seller@demo.test");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/login")),
+        page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
+      expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(address);
+      await hydrated(page);
+      const offer = page.getByRole("status").filter({ hasText: "were not saved" });
+      await expectNoAxeViolations(page, "a share form offering kept text, on a phone");
+      await offer.getByRole("button", { name: "Put them back" }).click();
+      await expect.poll(() => page.getByLabel("Note shown on their page (optional)").inputValue()).toBe(note);
+      expect(await page.getByLabel("Recipient's name (optional)").inputValue()).toBe("Dana Buyer");
+      await Promise.all([page.waitForURL(/\/shares\/[0-9a-f-]{36}\?created=1/), page.getByRole("button", { name: "Create link" }).click()]);
+      await page.getByText(note).waitFor();
+      expect(await draftKeys(page)).toEqual([]);
+    } finally {
+      await phone.close();
+    }
   });
 });

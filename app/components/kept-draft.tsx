@@ -1,5 +1,5 @@
-// What a marketer types into a long form is kept on this device until a save has gone through: a
-// session that ends mid-edit (sign in, and the form is back with an offer to put the text back), a
+// What someone types into a form worth the typing (a battle card, an item's edit, a note to a buyer, a
+// content request) is kept on this device until a save has gone through: a session that ends mid-edit (sign in, and the form is back with an offer to put the text back), a
 // server that fails mid-write, a tab closed by mistake. The copy is dropped once a save has taken the
 // person to another page, or when they discard it. Keyed by the signed-in person, so someone else
 // signing in on the same browser never sees it.
@@ -11,8 +11,11 @@ type Draft = { fields: Fields; savedAt: number };
 
 const PREFIX = "fk.draft:";
 const SAVE_AFTER_MS = 400;
-/** Not compared: a form reloaded after an edit conflict carries a new revision and the same text. */
-const BOOKKEEPING = new Set(["revision"]);
+/**
+ * Not compared: a form reloaded after an edit conflict carries a new revision and the same text, and a
+ * share form a new id (its double-submit guard) on every load.
+ */
+const BOOKKEEPING = new Set(["revision", "id"]);
 
 const fieldsOf = (form: HTMLFormElement): Fields =>
   [...new FormData(form).entries()].flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : []));
