@@ -36,7 +36,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         }
         case "delete": {
           const tag = await deleteTag(db, { actor, input: form });
-          return { ok: `Deleted “${tag.label}”.` };
+          // An unused tag comes back whole from its group, key and label: cheap to offer.
+          return { ok: `Deleted “${tag.label}”.`, undo: { facet: tag.facet, value: tag.value, label: tag.label } };
         }
         default:
           throw new AppError("bad_request", "Unknown action.");
@@ -66,6 +67,19 @@ export default function TagAdmin() {
           <p className="form-error" role="alert">
             {result.formError}
           </p>
+        ) : result && "undo" in result && result.undo ? (
+          <div className="notice undo-notice" role="status">
+            <span>{result.ok}</span>
+            <Form method="post">
+              <input type="hidden" name="intent" value="create" />
+              <input type="hidden" name="facet" value={result.undo.facet} />
+              <input type="hidden" name="value" value={result.undo.value} />
+              <input type="hidden" name="label" value={result.undo.label} />
+              <button type="submit" className="secondary" disabled={busy}>
+                Undo
+              </button>
+            </Form>
+          </div>
         ) : result && "ok" in result ? (
           <p className="notice">{result.ok}</p>
         ) : null}

@@ -89,7 +89,7 @@ describeBrowser("tag admin", () => {
     expect(merged.tags.map((t) => t.value)).toEqual([banking.value]);
   });
 
-  it("deletes only an unused tag, and says why a used one cannot go", async () => {
+  it("deletes only an unused tag, says why a used one cannot go, and puts a deleted one back on Undo", async () => {
     await page.goto(`/admin/tags?q=${run}`);
     await row(banking.value)
       .getByText(/^Merge or delete/)
@@ -111,13 +111,15 @@ describeBrowser("tag admin", () => {
     await row(`spare-${run}`)
       .getByRole("button", { name: `Delete “Spare ${run}”` })
       .click();
-    await expect.poll(() => notice().textContent()).toBe(`Deleted “Spare ${run}”.`);
-    await expect
-      .poll(() =>
-        industry()
-          .getByRole("cell", { name: `spare-${run}`, exact: true })
-          .count(),
-      )
-      .toBe(0);
+    await expect.poll(() => notice().locator("span").textContent()).toBe(`Deleted “Spare ${run}”.`);
+    const spareCells = () =>
+      industry()
+        .getByRole("cell", { name: `spare-${run}`, exact: true })
+        .count();
+    await expect.poll(spareCells).toBe(0);
+    // Undo brings it back with its key and label.
+    await notice().getByRole("button", { name: "Undo" }).click();
+    await expect.poll(() => notice().textContent()).toBe(`Added “Spare ${run}”.`);
+    await expect.poll(spareCells).toBe(1);
   });
 });
