@@ -4,7 +4,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { MetadataFields } from "~/components/publishing/metadata-fields";
-import { UploadBar, UploadResultRow, type UploadEntry as Entry, type UploadResult as Result } from "~/components/publishing/upload-status";
+import {
+  UploadBar,
+  UploadList,
+  UploadResultRow,
+  type UploadEntry as Entry,
+  type UploadResult as Result,
+} from "~/components/publishing/upload-status";
 import { requireUser } from "~/modules/auth/guard.server";
 import { createItemsFromUpload } from "~/modules/library/create-item.server";
 import { publishingChoices } from "~/modules/library/tags-audiences.server";
@@ -12,7 +18,6 @@ import { requireServices } from "~/modules/library/publisher.server";
 import { fieldsObject, receiveUpload } from "~/modules/library/upload.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { formAction } from "~/modules/page-errors.server";
-import { formatSize } from "@/vocabulary/format";
 
 const FILE_TYPES = ITEM_TYPES.filter((t) => !(MESSAGING_TYPES as readonly string[]).includes(t));
 const ACCEPT = ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg,.webp,.gif,.mp4,application/pdf,image/*,video/mp4";
@@ -87,7 +92,6 @@ export default function Upload() {
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [batchKeys, setBatchKeys] = useState<string[]>([]);
-  useEffect(() => setEnhanced(true), []);
 
   const addFiles = (files: FileList | File[]) => {
     const list = [...files];
@@ -97,6 +101,12 @@ export default function Upload() {
       ...list.map((file) => ({ key: `${file.name}-${file.size}-${Math.random()}`, file, progress: 0, state: "waiting" as const })),
     ]);
   };
+  // Files chosen before the page's scripts ran (a slow phone, a quick hand) are in the input but were never
+  // listed: pick them up now, or Upload would find nothing waiting and ignore them.
+  useEffect(() => {
+    setEnhanced(true);
+    if (inputRef.current?.files?.length) addFiles(inputRef.current.files);
+  }, []);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -171,37 +181,12 @@ export default function Upload() {
         />
       </div>
 
-      {entries.length ? (
-        <ul className="upload-list" aria-label="Files to upload">
-          {entries.map((entry) => (
-            <li key={entry.key} className={`upload-entry ${entry.state}`}>
-              <div className="upload-name">
-                <strong>{entry.file.name}</strong> <span className="meta">{formatSize(entry.file.size)}</span>
-              </div>
-              <progress max={1} value={entry.progress} aria-label={`Upload progress for ${entry.file.name}`} />
-              {entry.state === "waiting" ? (
-                <button
-                  type="button"
-                  className="secondary small"
-                  onClick={() => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}
-                >
-                  Remove
-                </button>
-              ) : entry.state === "failed" ? (
-                <button
-                  type="button"
-                  className="secondary small"
-                  disabled={busy}
-                  onClick={() => tryAgain(entry)}
-                  aria-label={`Try again: ${entry.file.name}`}
-                >
-                  Try again
-                </button>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <UploadList
+        entries={entries}
+        busy={busy}
+        onRemove={(entry) => setEntries((prev) => prev.filter((x) => x.key !== entry.key))}
+        onTryAgain={tryAgain}
+      />
 
       <h2>Details for these files</h2>
       <p className="meta">

@@ -135,13 +135,17 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     const page = await desk.context.newPage();
     await signIn(page, "marketer@demo.test");
     await page.goto("/publish");
+    // As a returning marketer's page is: controlled by the service worker (which the routes below must see past).
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
     const name = `retry-${stamp}.png`;
     await page
       .locator("#file")
       .setInputFiles([{ name, mimeType: "image/png", buffer: await makeImage("Retry", { width: 300, height: 200 }) }]);
     // The first send dies with the connection, as on a train; the second goes through.
+    // NOTE: on the context, not the page: once the service worker controls the page (a race with its
+    // activation), the page's own routes no longer see its requests.
     let sends = 0;
-    await page.route("**/api/v1/items", (route) => (++sends === 1 ? route.abort("connectionreset") : route.continue()));
+    await desk.context.route("**/api/v1/items", (route) => (++sends === 1 ? route.abort("connectionreset") : route.continue()));
     await page.getByRole("button", { name: "Upload as drafts" }).click();
     const results = page.getByRole("region", { name: "Upload results" });
     await results.getByText("The connection dropped. Try this file again.").waitFor();
@@ -150,6 +154,38 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     await results.getByRole("link", { name: `Open ${titleFromFilename(name)}` }).waitFor();
     expect(sends).toBe(2);
     expect(await results.getByText("The connection dropped.").count()).toBe(0);
+    await desk.context.unroute("**/api/v1/items");
     await page.close();
+  });
+
+  it("lists files chosen before the page's scripts ran, and uploads them", async () => {
+    const cold = await launch({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+    try {
+      const page = await cold.context.newPage();
+      await signIn(page, "marketer@demo.test");
+      // The scripts are held back until the file is chosen: a slow laptop, or a quick hand.
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/build/**", async (route) => {
+        await held;
+        await route.continue();
+      });
+      // Not "domcontentloaded": that waits for the module scripts held above.
+      await page.goto("/publish", { waitUntil: "commit" });
+      await page.locator("#file").waitFor({ state: "attached" });
+      const name = `early-${stamp}.png`;
+      await page
+        .locator("#file")
+        .setInputFiles([{ name, mimeType: "image/png", buffer: await makeImage("Early", { width: 300, height: 200 }) }]);
+      release();
+      await page.getByRole("list", { name: "Files to upload" }).getByText(name).waitFor();
+      await page.getByRole("button", { name: "Upload as drafts" }).click();
+      await page
+        .getByRole("region", { name: "Upload results" })
+        .getByRole("link", { name: `Open ${titleFromFilename(name)}` })
+        .waitFor();
+    } finally {
+      await cold.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { formatSize } from "@/vocabulary/format";
 
 export type UploadResult = {
   filename: string;
@@ -31,6 +32,48 @@ const POLL_LIMIT = 30;
  * The button with the batch's progress beside it, sticky so it stays in view while the list grows.
  * `batch` is the files sent by this press of the button, in order.
  */
+/** The chosen files, each with its progress; a waiting one can be removed, a failed one sent again. */
+export function UploadList({
+  entries,
+  busy,
+  onRemove,
+  onTryAgain,
+}: {
+  entries: UploadEntry[];
+  busy: boolean;
+  onRemove: (entry: UploadEntry) => void;
+  onTryAgain: (entry: UploadEntry) => void;
+}) {
+  if (entries.length === 0) return null;
+  return (
+    <ul className="upload-list" aria-label="Files to upload">
+      {entries.map((entry) => (
+        <li key={entry.key} className={`upload-entry ${entry.state}`}>
+          <div className="upload-name">
+            <strong>{entry.file.name}</strong> <span className="meta">{formatSize(entry.file.size)}</span>
+          </div>
+          <progress max={1} value={entry.progress} aria-label={`Upload progress for ${entry.file.name}`} />
+          {entry.state === "waiting" ? (
+            <button type="button" className="secondary small" onClick={() => onRemove(entry)}>
+              Remove
+            </button>
+          ) : entry.state === "failed" ? (
+            <button
+              type="button"
+              className="secondary small"
+              disabled={busy}
+              onClick={() => onTryAgain(entry)}
+              aria-label={`Try again: ${entry.file.name}`}
+            >
+              Try again
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function UploadBar({ batch, busy, submitting }: { batch: UploadEntry[]; busy: boolean; submitting: boolean }) {
   const position = batch.findIndex((e) => e.state === "uploading") + 1;
   const sent = batch.reduce((sum, e) => sum + (e.state === "done" || e.state === "failed" ? 1 : e.progress), 0);
