@@ -149,8 +149,8 @@ describeBrowser("text kept through an ended session", () => {
       const cookie = (await phone.context.cookies()).find((c) => c.name === "fk_session")!;
       await fetch(`${baseURL}/api/v1/session`, { method: "DELETE", headers: { cookie: `fk_session=${cookie.value}` } });
       await Promise.all([page.waitForURL(/\/login\?redirectTo=/), page.getByRole("button", { name: "Create link" }).click()]);
-      await page.getByLabel("Email").fill("seller@demo.test");
-      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByLabel("Email", { exact: true }).fill("seller@demo.test");
+      await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
       await Promise.all([
         page.waitForURL((url) => !url.pathname.startsWith("/login")),
         page.getByRole("button", { name: "Sign in" }).click(),
