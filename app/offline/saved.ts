@@ -191,9 +191,12 @@ export async function saveMany(
 
 export async function removeSaved(db: OfflineDb, cache: CacheLike, itemId: string): Promise<void> {
   const record = await db.get("saved", itemId);
-  if (!record) return;
+  if (record) await dropRecord(db, cache, record);
+}
+
+async function dropRecord(db: OfflineDb, cache: CacheLike, record: SavedRecord): Promise<void> {
   for (const url of record.urls) await cache.delete(url);
-  await db.delete("saved", itemId);
+  await db.delete("saved", record.itemId);
 }
 
 /**
@@ -213,7 +216,7 @@ export async function removeSavedUndoably(db: OfflineDb, cache: CacheLike, itemI
       if (response) responses.push([url, response]);
     }
     kept.push({ record, responses });
-    await removeSaved(db, cache, itemId);
+    await dropRecord(db, cache, record);
   }
   return async () => {
     for (const { record, responses } of kept) {

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TagGroupSection } from "~/components/admin/tags";
+import { UndoNotice } from "~/components/undo-notice";
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { createTag, deleteTag, listTagGroups, mergeTags, renameTag } from "~/modules/library/tag-admin.server";
@@ -68,18 +69,7 @@ export default function TagAdmin() {
             {result.formError}
           </p>
         ) : result && "undo" in result && result.undo ? (
-          <div className="notice undo-notice" role="status">
-            <span>{result.ok}</span>
-            <Form method="post">
-              <input type="hidden" name="intent" value="create" />
-              <input type="hidden" name="facet" value={result.undo.facet} />
-              <input type="hidden" name="value" value={result.undo.value} />
-              <input type="hidden" name="label" value={result.undo.label} />
-              <button type="submit" className="secondary" disabled={busy}>
-                Undo
-              </button>
-            </Form>
-          </div>
+          <UndoNotice message={result.ok} fields={{ intent: "create", ...result.undo }} busy={busy} />
         ) : result && "ok" in result ? (
           <p className="notice">{result.ok}</p>
         ) : null}

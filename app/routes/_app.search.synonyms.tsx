@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EmptyState } from "~/components/shell";
+import { UndoNotice } from "~/components/undo-notice";
 import { requireUser } from "~/modules/auth/guard.server";
 import { SynonymAction, addSynonymGroup, deleteSynonymGroup, listSynonyms } from "~/modules/search/synonyms.server";
 import { formAction } from "~/modules/page-errors.server";
@@ -65,18 +66,7 @@ export default function Synonyms() {
           Add group
         </button>
       </Form>
-      {result?.done && result.undo ? (
-        <div className="notice undo-notice" role="status">
-          <span>{result.done}</span>
-          <Form method="post">
-            <input type="hidden" name="intent" value="add" />
-            <input type="hidden" name="terms" value={result.undo} />
-            <button type="submit" className="secondary" disabled={busy}>
-              Undo
-            </button>
-          </Form>
-        </div>
-      ) : null}
+      {result?.done && result.undo ? <UndoNotice message={result.done} fields={{ intent: "add", terms: result.undo }} busy={busy} /> : null}
       <h2>Groups</h2>
       <Form method="get" className="inbox-filters" role="search" aria-label="Find a synonym group" key={q}>
         <div>

@@ -2,6 +2,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { UndoNotice } from "~/components/undo-notice";
 import { ShareLink } from "~/components/shares/share-link";
 import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -61,15 +62,7 @@ export default function SharePage() {
       </p>
       {notice && undoRevoke ? (
         // Right after a revoke (and for a few minutes), a tap on the wrong button can be taken back.
-        <div className="notice undo-notice" role="status">
-          <span>{notice}</span>
-          <Form method="post">
-            <input type="hidden" name="intent" value="restore" />
-            <button type="submit" className="secondary" disabled={busy}>
-              Undo
-            </button>
-          </Form>
-        </div>
+        <UndoNotice message={notice} fields={{ intent: "restore" }} busy={busy} />
       ) : notice ? (
         <p className="notice" role="status">
           {notice}

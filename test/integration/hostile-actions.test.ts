@@ -20,7 +20,7 @@ import { RATING_REASONS, REQUEST_STATUSES } from "@/vocabulary/feedback";
 import { ITEM_STATUSES, ITEM_TYPES } from "@/vocabulary/library";
 import { ROLES } from "@/vocabulary/people";
 import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
-import { type TestApp, cookieFor, createTestApp, respond, routeArgs } from "../setup/app";
+import { type TestApp, cookieFor, createTestApp, respond, routeArgs, statusOf } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 import { routeAddress } from "../setup/routes";
 
@@ -386,12 +386,6 @@ function requestFor(address: string, body: Body, cookie: string): Request {
     body: body.text,
   });
 }
-
-const statusOf = (result: unknown): number => {
-  if (result instanceof Response) return result.status;
-  const r = result as { type?: string; init?: ResponseInit | null } | null;
-  return r?.type === "DataWithResponseInit" ? (r.init?.status ?? 200) : 200;
-};
 
 describe("hostile bodies for every action", () => {
   const files = readdirSync(ROUTES)

@@ -16,7 +16,7 @@ import { action as loginPage } from "~/routes/login";
 import { action as mePage } from "~/routes/_app.me";
 import { makeImage } from "@/content/demo/files";
 import { items, itemVersions } from "@/db/schema";
-import { cookieFor, createTestApp, createUser, respond, routeArgs, testEnv, type TestApp } from "../setup/app";
+import { cookieFor, createTestApp, createUser, respond, routeArgs, statusOf, testEnv, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261205);
@@ -149,11 +149,6 @@ const ROUTES: {
   { label: "Me (readForm)", action: mePage, address: () => "/me", params: () => ({}), signedIn: true },
 ];
 
-const statusOf = (result: unknown): number => {
-  if (result instanceof Response) return result.status;
-  const r = result as { type?: string; init?: ResponseInit | null } | null;
-  return r?.type === "DataWithResponseInit" ? (r.init?.status ?? 200) : 200;
-};
 const tempFiles = () => {
   try {
     return readdirSync(path.join(app.env.STORAGE_DIR, "tmp")).filter((n) => n.endsWith(".part"));

@@ -116,6 +116,13 @@ export async function respond(fn: () => Promise<unknown> | unknown): Promise<Res
   }
 }
 
+/** The status of what an action or loader gave back: a Response, `data(…, { status })`, or a plain value (200). */
+export const statusOf = (result: unknown): number => {
+  if (result instanceof Response) return result.status;
+  const r = result as { type?: string; init?: ResponseInit | null } | null;
+  return r?.type === "DataWithResponseInit" ? (r.init?.status ?? 200) : 200;
+};
+
 export function routeArgs(app: AppContext, req: Request, params: Record<string, string> = {}) {
   return { request: req, params, context: { app } };
 }

@@ -3,26 +3,27 @@
 // for someone using a screen reader or a switch, and the copies held in memory cost nothing once dropped.
 import { useEffect, useRef, useState } from "react";
 
-type Offer = { text: string; undo: () => Promise<void>; undone?: string; error?: string };
+type Offer = { state: "offered"; text: string; undo: () => Promise<void>; error?: string } | { state: "undone"; text: string };
 
 export function useRemovalUndo() {
   const [offer, setOffer] = useState<Offer | null>(null);
+  const offered = (text: string, undo: () => Promise<void>, undone: string, error?: string): Offer => ({
+    state: "offered",
+    text,
+    error,
+    undo: async () => {
+      try {
+        await undo();
+        setOffer({ state: "undone", text: undone });
+      } catch (e) {
+        setOffer(offered(text, undo, undone, `It could not be put back: ${(e as Error).message}`));
+      }
+    },
+  });
   return {
     offer,
     /** After a removal: `text` says what went, `undo` puts it back and `undone` then says so. */
-    offerUndo: (text: string, undo: () => Promise<void>, undone: string) =>
-      setOffer({
-        text,
-        undone,
-        undo: async () => {
-          try {
-            await undo();
-            setOffer({ text: undone, undo: async () => {}, undone: undefined });
-          } catch (error) {
-            setOffer((o) => o && { ...o, error: `It could not be put back: ${(error as Error).message}` });
-          }
-        },
-      }),
+    offerUndo: (text: string, undo: () => Promise<void>, undone: string) => setOffer(offered(text, undo, undone)),
     /** Something newer was saved since: putting the old copies back would overwrite it. */
     dismiss: () => setOffer(null),
   };
@@ -41,7 +42,7 @@ export function RemovalUndoNotice({ offer }: { offer: Offer | null }) {
     (button.current ?? done.current)?.focus();
   }, [offer?.text]);
   if (!offer) return null;
-  if (!offer.undone) {
+  if (offer.state === "undone") {
     return (
       <p className="notice" role="status" tabIndex={-1} ref={done}>
         {offer.text}
