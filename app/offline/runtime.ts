@@ -2,6 +2,7 @@
 // (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
 // Browser-only: call from effects and event handlers, never during server rendering.
 import type { CacheLike } from "./cleanup";
+import { connectivity, isOnline, serverAnswered, serverUnreachable } from "./connectivity";
 import { openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
 import { CACHE_NAMES } from "./routing";
@@ -46,6 +47,8 @@ export async function syncNow(): Promise<SyncResult | undefined> {
   const db = await offlineDb();
   const cache = await savedCache();
   const result = await syncCatalog(db, { userId, cache }).catch(() => undefined);
+  if (result?.status === "offline") serverUnreachable();
+  else if (result) serverAnswered();
   if (result?.status === "ok") {
     changed();
     if (cache && result.stale.length) {
@@ -60,6 +63,9 @@ export async function flushNow(): Promise<FlushResult | undefined> {
   if (!userId) return undefined;
   const db = await offlineDb();
   const result = await flushOutbox(db, { userId }).catch(() => undefined);
+  if (result?.stopped === "offline") serverUnreachable();
+  // Nothing sent and nothing refused may mean nothing was tried: no news about the server.
+  else if (result && (result.sent || result.refused || result.stopped)) serverAnswered();
   changed();
   clearTimeout(retryTimer);
   if (result?.retryAt) retryTimer = setTimeout(() => void flushNow(), Math.max(1_000, result.retryAt - Date.now()));
@@ -80,7 +86,7 @@ async function queue(entry: Parameters<typeof enqueue>[1]) {
   const db = await offlineDb();
   const added = await enqueue(db, entry);
   changed();
-  if (navigator.onLine) void flushNow();
+  if (isOnline()) void flushNow();
   else void requestBackgroundSync();
   return added;
 }
@@ -91,7 +97,7 @@ export async function commitStagedEntries() {
   const moved = await commitStaged(await offlineDb(), userId);
   if (moved) {
     changed();
-    if (navigator.onLine) void flushNow();
+    if (isOnline()) void flushNow();
     else void requestBackgroundSync();
   }
   return moved;
@@ -156,26 +162,30 @@ export function startOffline(forUser: string, options: { storeShell?: boolean } 
   if (options.storeShell) storeShell = true;
   if (userId === forUser && started) {
     // Another page component started first without knowing the role.
-    if (shellTurnedOn && navigator.onLine) void cacheShell();
+    if (shellTurnedOn && isOnline()) void cacheShell();
     return;
   }
   userId = forUser;
   if (!started) {
     started = true;
-    window.addEventListener("online", async () => {
-      if (userId) await resetBackoff(await offlineDb(), userId);
-      await flushNow();
-      await syncNow();
-      await savePendingNow();
-      void cacheShell(true);
-    });
+    window.addEventListener("online", () => void reconnected());
+    connectivity.addEventListener("back", () => void reconnected());
   }
   // A view staged just before the last page went away is committed first, then everything is sent.
   void commitStagedEntries().then(() => {
-    if (navigator.onLine)
+    if (isOnline())
       void flushNow()
         .then(() => syncNow())
         .then(() => savePendingNow());
   });
-  if (navigator.onLine && storeShell) void cacheShell();
+  if (isOnline() && storeShell) void cacheShell();
+}
+
+/** The network or the server is back: send what waited (at once, whatever its backoff said), then catch up. */
+async function reconnected() {
+  if (userId) await resetBackoff(await offlineDb(), userId);
+  await flushNow();
+  await syncNow();
+  await savePendingNow();
+  void cacheShell(true);
 }

@@ -119,7 +119,7 @@ export default function SavedPage() {
     await runtime.recordRequest({ text, query: query.trim() || undefined });
     setMessage({
       tone: "ok",
-      text: navigator.onLine ? "Request sent to marketing." : "Request saved on this device; it will be sent when you're back online.",
+      text: online ? "Request sent to marketing." : "Request saved on this device; it will be sent when you're back online.",
     });
     return true;
   };

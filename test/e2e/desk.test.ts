@@ -33,7 +33,10 @@ describeBrowser("desk screens", () => {
     await page.goto("/library");
     await page.getByLabel("Search title, summary or owner").fill("Atlas");
     await page.getByLabel("Status").selectOption("published");
-    await Promise.all([page.waitForURL(/q=Atlas/), page.getByRole("button", { name: "Apply" }).click()]);
+    await Promise.all([
+      page.waitForURL(/q=Atlas/),
+      page.getByRole("search", { name: "Filter the library" }).getByRole("button", { name: "Apply" }).click(),
+    ]);
     expect(new URL(page.url()).searchParams.get("status")).toBe("published");
     const rows = page.locator("table.items-table tbody tr");
     // NOTE: the select may already have navigated on its own; wait for the filtered rows, not the URL alone.

@@ -270,4 +270,33 @@ describeBrowser("offline field kit on a phone", () => {
     expect(viewsAfter[items.card.id] - viewsBefore[items.card.id]).toBe(1);
     await again.close();
   });
+
+  it("says it is offline when the server does not answer though the phone reports a connection, and sends what waited once it does", async () => {
+    const seller = await apiSession("seller@demo.test");
+    const page = await context.newPage();
+    await page.goto("/saved");
+    await waitForServiceWorker(page);
+    await hydrated(page);
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+
+    // A cell with no data, a captive portal, the server down: the interface is up and nothing answers, so
+    // the browser never says "offline". Every request to the server fails, the service worker's too.
+    const unreachable = /\/(api\/|manifest\.webmanifest)/;
+    await context.route(unreachable, (route) => route.abort("internetdisconnected"));
+    expect(await page.evaluate(() => navigator.onLine)).toBe(true);
+    const requestText = `Case study for logistics firms ${Date.now()}`;
+    await page.getByLabel("What do you need?").fill(requestText);
+    await page.getByRole("button", { name: "Request content" }).click();
+    const badge = page.getByText("You're offline.", { exact: true });
+    await badge.waitFor();
+    expect(await outboxSize(page)).toBe(1);
+    expect(await myRequests(seller, requestText)).toHaveLength(0);
+
+    // The server answers again: no `online` event comes, the page's probe notices and sends the request.
+    await context.unroute(unreachable);
+    await badge.waitFor({ state: "hidden", timeout: 30_000 });
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+    expect(await myRequests(seller, requestText)).toHaveLength(1);
+    await page.close();
+  });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeImage, makePdf } from "@/content/demo/files";
 import { titleFromFilename } from "@/content/titles";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+import { describeBrowser, hydrated, launch, signIn, type Page } from "../setup/browser";
 
 describeBrowser("publishing from upload to a seller's phone", () => {
   let desk: Awaited<ReturnType<typeof launch>>;
@@ -137,6 +137,8 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     await page.goto("/publish");
     // As a returning marketer's page is: controlled by the service worker (which the routes below must see past).
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+    // Before hydration Upload posts the plain form to /publish, which the route below would not see.
+    await hydrated(page);
     const name = `retry-${stamp}.png`;
     await page
       .locator("#file")

@@ -141,7 +141,7 @@ export function BulkBar({
         ) : null}
         {open ? (
           <button type="submit" disabled={busy || (hydrated && (!intent || count === 0))}>
-            {busy ? "Applying…" : count ? `Apply to ${count.toLocaleString("en-GB")}` : "Apply"}
+            {busy ? "Applying…" : count ? `Apply to ${count.toLocaleString("en-GB")}` : "Apply to the ticked items"}
           </button>
         ) : null}
       </Form>

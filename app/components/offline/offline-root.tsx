@@ -4,6 +4,7 @@
 import { useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { UUID_SOURCE } from "@/vocabulary/ids";
+import { isOnline } from "~/offline/connectivity";
 import { queuedForm } from "~/offline/forms";
 import { eventEntry } from "~/offline/outbox";
 import { stageEntry } from "~/offline/staging";
@@ -100,7 +101,7 @@ export function OfflineRoot() {
     // Staged synchronously: a seller who opens an item and leaves at once still counts as a view. A page
     // loaded as a document staged its view before hydration (document-view.tsx).
     if (!takeDocumentView(itemId)) {
-      stageEntry(eventEntry(userId, { type: "view", itemId, props: { source: navigator.onLine ? "item_page" : "offline" } }));
+      stageEntry(eventEntry(userId, { type: "view", itemId, props: { source: isOnline() ? "item_page" : "offline" } }));
     }
     void runtime().then((r) => r.commitStagedEntries());
     return onLeave(finish);
@@ -110,7 +111,7 @@ export function OfflineRoot() {
   useEffect(() => {
     if (!userId) return;
     const onSubmit = (event: SubmitEvent) => {
-      if (navigator.onLine) return;
+      if (isOnline()) return;
       const form = event.target as HTMLFormElement;
       const action = new URL(form.action, window.location.href);
       if (action.origin !== window.location.origin) return;

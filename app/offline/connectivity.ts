@@ -1,0 +1,59 @@
+// Whether the server can be reached, which is what "offline" means to a seller. `navigator.onLine` only says
+// a network interface is up: on a captive portal, a cell with no data or with the server down it stays
+// true, and no `online` event comes when the server is back (Chromium 150 under emulated airplane mode also
+// keeps it true in pages its service worker serves). So a request of ours that fails on the network marks
+// the server unreachable, any answer marks it reachable again, and while it is unreachable a small probe
+// every few seconds notices its return. Browser-only, like the rest of app/offline (read it from effects
+// and event handlers).
+
+/** A tiny static file no service worker answers for (app/offline/routing.ts passes it through). */
+const PROBE_URL = "/manifest.webmanifest";
+/** Soon after the failure, then every 10 s: a few hundred bytes each while the server is gone. */
+const PROBE_DELAYS_MS = [2_000, 4_000, 8_000, 10_000];
+
+let unreachable = false;
+let probes = 0;
+let probeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** "change" when `isOnline()` may have changed; "back" when the server answers again after a failure. */
+export const connectivity = new EventTarget();
+
+export function isOnline(): boolean {
+  return navigator.onLine && !unreachable;
+}
+
+/** A request to our server failed on the network (no HTTP answer at all). */
+export function serverUnreachable() {
+  if (unreachable) return;
+  unreachable = true;
+  probes = 0;
+  connectivity.dispatchEvent(new Event("change"));
+  scheduleProbe();
+}
+
+/** Our server answered (any status: a 500 is still an answer, and not a reason to say "offline"). */
+export function serverAnswered() {
+  if (!unreachable) return;
+  unreachable = false;
+  clearTimeout(probeTimer);
+  connectivity.dispatchEvent(new Event("change"));
+  connectivity.dispatchEvent(new Event("back"));
+}
+
+function scheduleProbe() {
+  clearTimeout(probeTimer);
+  probeTimer = setTimeout(() => void probe(), PROBE_DELAYS_MS[Math.min(probes, PROBE_DELAYS_MS.length - 1)]);
+  probes += 1;
+}
+
+async function probe() {
+  if (!unreachable) return;
+  // With the interface down there is nothing to learn; the timer keeps going for when it comes up.
+  if (!navigator.onLine) return scheduleProbe();
+  try {
+    await fetch(PROBE_URL, { method: "HEAD", cache: "no-store", credentials: "omit" });
+    serverAnswered();
+  } catch {
+    scheduleProbe();
+  }
+}
