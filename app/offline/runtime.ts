@@ -82,12 +82,14 @@ async function requestBackgroundSync() {
   }
 }
 
-async function queue(entry: Parameters<typeof enqueue>[1]) {
+async function queue(entry: Parameters<typeof enqueue>[1], options: { waitForSend?: boolean } = {}) {
   const db = await offlineDb();
   const added = await enqueue(db, entry);
   changed();
-  if (isOnline()) void flushNow();
-  else void requestBackgroundSync();
+  if (isOnline()) {
+    const sending = flushNow();
+    if (options.waitForSend) await sending;
+  } else void requestBackgroundSync();
   return added;
 }
 
@@ -113,10 +115,20 @@ export function recordRating(itemId: string, rating: { useful: boolean; reasons?
   return queue(ratingEntry(userId, itemId, rating));
 }
 
-export function recordRequest(request: { text: string; query?: string }) {
-  if (!userId) return Promise.resolve(false);
-  return queue(requestEntry(userId, request));
+/**
+ * Queues a content request and, online, waits for its send, so the form can say where it is: with marketing,
+ * on this device until the server answers, or refused (with the server's reason, also on the Saved tab).
+ */
+export async function recordRequest(request: { text: string; query?: string }): Promise<RequestOutcome> {
+  if (!userId) return { status: "not-started" };
+  const entry = requestEntry(userId, request);
+  await queue(entry, { waitForSend: true });
+  const left = await (await offlineDb()).getFromIndex("outbox", "byId", entry.id);
+  if (!left) return { status: "sent" };
+  return left.failed ? { status: "refused", message: left.lastError ?? "" } : { status: "queued" };
 }
+
+export type RequestOutcome = { status: "sent" | "queued" | "not-started" } | { status: "refused"; message: string };
 
 /** Queues a buyer share made offline; answers the link, which works once the outbox has delivered it. */
 export async function recordShare(share: Parameters<typeof shareEntry>[1]): Promise<string | null> {

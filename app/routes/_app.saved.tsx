@@ -116,10 +116,16 @@ export default function SavedPage() {
       setMessage({ tone: "error", text: "Describe what you need in a few words." });
       return false;
     }
-    await runtime.recordRequest({ text, query: query.trim() || undefined });
+    const outcome = await runtime.recordRequest({ text, query: query.trim() || undefined });
+    if (outcome.status === "refused" || outcome.status === "not-started") {
+      const why = outcome.status === "refused" ? outcome.message : "this page has not finished loading; try again in a moment.";
+      setMessage({ tone: "error", text: `The request was not taken: ${why}` });
+      return false;
+    }
     setMessage({
       tone: "ok",
-      text: online ? "Request sent to marketing." : "Request saved on this device; it will be sent when you're back online.",
+      text:
+        outcome.status === "sent" ? "Request sent to marketing." : "Request saved on this device; it will be sent when you're back online.",
     });
     return true;
   };

@@ -287,6 +287,8 @@ describeBrowser("offline field kit on a phone", () => {
     const requestText = `Case study for logistics firms ${Date.now()}`;
     await page.getByLabel("What do you need?").fill(requestText);
     await page.getByRole("button", { name: "Request content" }).click();
+    // The form waited for the send, so it says where the request is, and the badge says why.
+    await page.getByText("Request saved on this device").waitFor();
     const badge = page.getByText("You're offline.", { exact: true });
     await badge.waitFor();
     expect(await outboxSize(page)).toBe(1);
@@ -297,6 +299,13 @@ describeBrowser("offline field kit on a phone", () => {
     await badge.waitFor({ state: "hidden", timeout: 30_000 });
     await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
     expect(await myRequests(seller, requestText)).toHaveLength(1);
+
+    // Online, the form says "sent" only once marketing has the request.
+    const second = `${requestText} (and for ports)`;
+    await page.getByLabel("What do you need?").fill(second);
+    await page.getByRole("button", { name: "Request content" }).click();
+    await page.getByText("Request sent to marketing.").waitFor();
+    expect(await myRequests(seller, second)).toHaveLength(1);
     await page.close();
   });
 });

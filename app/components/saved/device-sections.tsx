@@ -148,9 +148,16 @@ export function OutboxSection({
 
 export function RequestSection({ query, onSend }: { query: string; onSend: (text: string) => Promise<boolean> }) {
   const [request, setRequest] = useState("");
+  const [sending, setSending] = useState(false);
   const send = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (await onSend(request.trim())) setRequest("");
+    if (sending) return;
+    setSending(true);
+    try {
+      if (await onSend(request.trim())) setRequest("");
+    } finally {
+      setSending(false);
+    }
   };
   return (
     <section aria-labelledby="request-title">
@@ -161,7 +168,9 @@ export function RequestSection({ query, onSend }: { query: string; onSend: (text
         <textarea id="request-text" name="text" rows={3} maxLength={1000} value={request} onChange={(e) => setRequest(e.target.value)} />
         <input type="hidden" name="q" value={query} />
         <p>
-          <button type="submit">Request content</button>
+          <button type="submit" aria-disabled={sending || undefined}>
+            {sending ? "Sending…" : "Request content"}
+          </button>
         </p>
       </Form>
     </section>
