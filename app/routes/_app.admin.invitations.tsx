@@ -9,11 +9,13 @@ import {
   inviteUser,
   pendingInvitationPage,
   resendInvitation,
+  restoreInvitation,
   withdrawInvitation,
 } from "~/modules/people/invitations.server";
 import { listTeams } from "~/modules/people/users.server";
 import { formAction } from "~/modules/page-errors.server";
 import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
+import { UndoNotice } from "~/components/undo-notice";
 import { PendingInvitations } from "~/components/admin/pending-invitations";
 import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
 
@@ -26,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { pending, query, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
 }
 
-type Result = { intent: string; ok?: string; failed?: { line: number; email: string; error: string }[] };
+type Result = { intent: string; ok?: string; failed?: { line: number; email: string; error: string }[]; undo?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
@@ -55,7 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         result = { intent, ok: `Sent a new link to ${invite.email}; the old one no longer works.` };
       } else if (intent === "withdraw") {
         const invite = await withdrawInvitation(db, { actor, id: String(form.get("id") ?? "") });
-        result = { intent, ok: `Withdrew the invitation for ${invite.email}.` };
+        result = { intent, ok: `Withdrew the invitation for ${invite.email}.`, undo: invite.id };
+      } else if (intent === "restore") {
+        const invite = await restoreInvitation(db, { actor, id: String(form.get("id") ?? "") });
+        result = { intent, ok: `The invitation for ${invite.email} is pending again; the link already sent works.` };
       } else {
         throw new AppError("bad_request", "Unknown action.");
       }
@@ -76,6 +81,9 @@ export default function Invitations() {
         <p className="form-error" role="alert">
           {result.formError}
         </p>
+      ) : result.undo ? (
+        // A withdrawal made by mistake is taken back with one tap (for 10 minutes, until someone else acts).
+        <UndoNotice message={result.ok ?? ""} fields={{ intent: "restore", id: result.undo }} busy={busy} />
       ) : (
         <div className="notice" role="status">
           <p>{result.ok}</p>
@@ -140,7 +148,7 @@ export default function Invitations() {
       </Form>
 
       <h2 id="pending">Pending</h2>
-      {message(["resend", "withdraw"])}
+      {message(["resend", "withdraw", "restore"])}
       <PendingInvitations pending={pending} query={query} busy={busy} />
     </>
   );

@@ -121,6 +121,17 @@ describeBrowser("onboarding: invitations, password reset and single sign-on", ()
     expect(await page.getByRole("list", { name: "Pending" }).getByRole("listitem").allInnerTexts()).toEqual([
       expect.stringContaining(invitee),
     ]);
+    // Withdrawn by mistake, and put back with Undo: the link in the mail below still works.
+    await page.getByRole("button", { name: `Withdraw the invitation for ${invitee}` }).click();
+    const undo = page.getByRole("status").filter({ hasText: `Withdrew the invitation for ${invitee}` });
+    await undo.waitFor();
+    await expectNoAxeViolations(page, "an invitation just withdrawn, offering Undo");
+    await undo.getByRole("button", { name: "Undo" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `The invitation for ${invitee} is pending again` })
+      .waitFor();
+    await page.getByRole("list", { name: "Pending" }).getByText(invitee, { exact: true }).waitFor();
     const mail = await smtp.waitFor(invitee, /invited/);
     const link = linkIn(mail, "/invite/");
     expect(link.startsWith(`${base}/invite/`)).toBe(true);

@@ -10,8 +10,9 @@ import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.i
 import { action as acceptApi } from "~/routes/api.v1.invitations.$token.accept";
 import { loader as meApi } from "~/routes/api.v1.me";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin.invitations";
+import { UNDO_WITHDRAW_MINUTES, restoreInvitation } from "~/modules/people/invitations.server";
 import { action as acceptPage, loader as invitePage } from "~/routes/invite.$token";
-import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, statusOf, type TestApp } from "../setup/app";
 import { linkIn, startSmtp, type TestSmtp } from "../setup/smtp";
 
 let app: TestApp;
@@ -19,12 +20,14 @@ let smtp: TestSmtp;
 let transport: MailTransport;
 let runner: JobRunner;
 let adminCookie: string;
+let adminUser: Awaited<ReturnType<typeof createUser>>;
 beforeAll(async () => {
   app = await createTestApp();
   smtp = await startSmtp();
   transport = createMailTransport({ smtpUrl: smtp.url, from: "Fieldkit <noreply@fieldkit.test>" });
   runner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, transport), log: () => {} });
   const admin = await createUser(app, { role: "admin" });
+  adminUser = admin;
   adminCookie = await cookieFor(app, admin.id);
 });
 afterAll(async () => {
@@ -245,5 +248,57 @@ describe("the admin screen and the accept page", () => {
     };
     expect(gone.init.status).toBe(404);
     expect(gone.data.invite).toBeNull();
+  });
+
+  it("takes a withdrawal back on Undo, the link already sent working again; not after the window, an account or a newer invitation", async () => {
+    const post = async (form: Record<string, string>) => {
+      const result = await adminAction(routeArgs(app, request("/admin/invitations", { cookie: adminCookie, form })) as never);
+      const body = (result as { data?: unknown }).data ?? result;
+      return { status: statusOf(result), body: body as { ok?: string; undo?: string; formError?: string } };
+    };
+    const email = address();
+    const created = (await (await invite({ email, role: "seller" })).json()) as { invitation: { id: string } };
+    const token = tokenOf(await inviteLink(email));
+    const withdrawn = await post({ intent: "withdraw", id: created.invitation.id });
+    expect(withdrawn.body).toMatchObject({ ok: `Withdrew the invitation for ${email}.`, undo: created.invitation.id });
+    const page = await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never);
+    expect(statusOf(page)).toBe(404);
+
+    const undone = await post({ intent: "restore", id: created.invitation.id });
+    expect(undone.status).toBe(200);
+    expect(undone.body.ok).toMatch(/pending again/);
+    expect(statusOf(await invitePage(routeArgs(app, request(`/invite/${token}`), { token }) as never))).toBe(200);
+    const audit = await app.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(sql`${auditLog.details}->>'email' = ${email}`);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["invitation.withdrawn", "invitation.restored"]));
+
+    // Too late: the window has passed.
+    await post({ intent: "withdraw", id: created.invitation.id });
+    const later = new Date(Date.now() + (UNDO_WITHDRAW_MINUTES + 1) * 60_000);
+    await expect(
+      restoreInvitation(app.db, { actor: { ...adminUser, leadsTeamIds: [] }, id: created.invitation.id, now: later }),
+    ).rejects.toThrow(/more than 10 minutes/);
+
+    // A newer invitation to the same address is pending: it stays, the old one stays withdrawn.
+    const newer = (await (await invite({ email, role: "manager" })).json()) as { invitation: { id: string } };
+    const refused = await post({ intent: "restore", id: created.invitation.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.formError).toMatch(/newer invitation/);
+
+    // The address has an account now (the newer link was used).
+    const newerToken = tokenOf(await inviteLink(email));
+    expect((await accept(newerToken)).status).toBe(201);
+    const [first] = await app.db.select().from(invitations).where(eq(invitations.id, newer.invitation.id));
+    expect(first.acceptedAt).not.toBeNull();
+    const taken = await post({ intent: "restore", id: created.invitation.id });
+    expect(taken.status).toBe(409);
+    expect(taken.body.formError).toMatch(/has an account now/);
+
+    // Nobody but an admin, and nothing but an invitation's id.
+    const seller = await createUser(app, { role: "seller" });
+    await expect(restoreInvitation(app.db, { actor: { ...seller, leadsTeamIds: [] }, id: created.invitation.id })).rejects.toThrow();
+    expect(statusOf(await post({ intent: "restore", id: "not-an-id" }).catch((r: Response) => r))).toBe(404);
   });
 });

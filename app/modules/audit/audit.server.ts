@@ -68,6 +68,7 @@ export const OTHER_ACTIONS = [
   "invitation.created",
   "invitation.resent",
   "invitation.withdrawn",
+  "invitation.restored",
   "invitation.accepted",
   "user.password_reset_requested",
   "user.password_reset",
@@ -152,6 +153,8 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return `Revoke undone: the link revoked at ${String(d.revokedAt ?? "")
         .replace("T", " ")
         .slice(0, 16)} UTC is open again`;
+    case "invitation.restored":
+      return `Withdrawal undone: the invitation to ${d.email} is pending again, its link working`;
     case "tag.created":
       return `Tag “${d.label}” (${d.facet}:${d.value}) added`;
     case "tag.renamed":

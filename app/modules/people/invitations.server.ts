@@ -264,6 +264,49 @@ export async function withdrawInvitation(db: Db, { actor, id }: { actor: Session
   return invite;
 }
 
+/** How long a withdrawn invitation can be put back as it was, with its link working again. */
+export const UNDO_WITHDRAW_MINUTES = 10;
+
+/**
+ * Undo for a withdrawal made by mistake: the invitation is pending again and the link already sent works.
+ * Refused once the window has passed, the link has expired, the address has an account, or a newer
+ * invitation to it is pending (one pending invitation per address, as inviting again keeps it).
+ */
+export async function restoreInvitation(db: Db, { actor, id, now = new Date() }: { actor: SessionUser; id: string; now?: Date }) {
+  requireAdmin(actor);
+  const valid = z.uuid().safeParse(id);
+  if (!valid.success) throw notFound("No such invitation.");
+  return db.transaction(async (tx) => {
+    const [invite] = await tx
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.id, valid.data), isNull(invitations.acceptedAt)))
+      .for("update");
+    if (!invite) throw notFound("No such invitation.");
+    if (!invite.withdrawnAt) return { id: invite.id, email: invite.email };
+    const cannot = (why: string) => new AppError("conflict", `${why} Invite ${invite.email} again instead.`);
+    if (now.getTime() - invite.withdrawnAt.getTime() > UNDO_WITHDRAW_MINUTES * 60_000)
+      throw cannot(`This invitation was withdrawn more than ${UNDO_WITHDRAW_MINUTES} minutes ago.`);
+    if (invite.expiresAt <= now) throw cannot("Its link has expired.");
+    const [account] = await tx.select({ id: users.id }).from(users).where(eq(users.email, invite.email)).limit(1);
+    if (account) throw cannot(`${invite.email} has an account now.`);
+    const [newer] = await tx
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(eq(invitations.email, invite.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)))
+      .limit(1);
+    if (newer) throw new AppError("conflict", `A newer invitation to ${invite.email} is pending; it stays, and this one stays withdrawn.`);
+    await tx.update(invitations).set({ withdrawnAt: null }).where(eq(invitations.id, invite.id));
+    await recordAudit(tx, {
+      actor,
+      action: "invitation.restored",
+      targetType: "user",
+      details: { invitationId: invite.id, email: invite.email, withdrawnAt: invite.withdrawnAt.toISOString() },
+    });
+    return { id: invite.id, email: invite.email };
+  });
+}
+
 /** The pending invitation behind a link, or null for every kind of unusable link. */
 export async function findInvitation(db: Db, token: string) {
   const [invite] = await db
