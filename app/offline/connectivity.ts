@@ -14,6 +14,7 @@ const PROBE_DELAYS_MS = [2_000, 4_000, 8_000, 10_000];
 let unreachable = false;
 let probes = 0;
 let probeTimer: ReturnType<typeof setTimeout> | undefined;
+let watchingVisibility = false;
 
 /** "change" when `isOnline()` may have changed; "back" when the server answers again after a failure. */
 export const connectivity = new EventTarget();
@@ -29,6 +30,12 @@ export function serverUnreachable() {
   probes = 0;
   connectivity.dispatchEvent(new Event("change"));
   scheduleProbe();
+  if (!watchingVisibility) {
+    watchingVisibility = true;
+    document.addEventListener("visibilitychange", () => {
+      if (unreachable && document.visibilityState === "visible") void probe();
+    });
+  }
 }
 
 /** Our server answered (any status: a 500 is still an answer, and not a reason to say "offline"). */
@@ -48,8 +55,9 @@ function scheduleProbe() {
 
 async function probe() {
   if (!unreachable) return;
-  // With the interface down there is nothing to learn; the timer keeps going for when it comes up.
-  if (!navigator.onLine) return scheduleProbe();
+  // With the interface down there is nothing to learn, and a hidden page (a phone in a pocket) spends no
+  // battery on it: the timer keeps going, and coming back into view probes at once.
+  if (!navigator.onLine || document.visibilityState === "hidden") return scheduleProbe();
   try {
     await fetch(PROBE_URL, { method: "HEAD", cache: "no-store", credentials: "omit" });
     serverAnswered();
