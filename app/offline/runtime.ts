@@ -64,8 +64,8 @@ export async function flushNow(): Promise<FlushResult | undefined> {
   const db = await offlineDb();
   const result = await flushOutbox(db, { userId }).catch(() => undefined);
   if (result?.stopped === "offline") serverUnreachable();
-  // Nothing sent and nothing refused may mean nothing was tried: no news about the server.
-  else if (result && (result.sent || result.refused || result.stopped)) serverAnswered();
+  // Nothing sent, refused or answered (an empty outbox, entries waiting out their backoff): no news.
+  else if (result && (result.sent || result.refused || result.stopped === "server" || result.stopped === "signed-out")) serverAnswered();
   changed();
   clearTimeout(retryTimer);
   if (result?.retryAt) retryTimer = setTimeout(() => void flushNow(), Math.max(1_000, result.retryAt - Date.now()));

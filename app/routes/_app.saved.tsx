@@ -14,6 +14,7 @@ import { OfflineSearchSection } from "~/components/saved/offline-search-section"
 import { SavedItemsSection } from "~/components/saved/saved-items-section";
 import { savedCacheOrFail, useDevice, type Message } from "~/components/saved/use-device";
 import { requireUser } from "~/modules/auth/guard.server";
+import { isOnline } from "~/offline/connectivity";
 import { isOfflineFailure } from "~/offline/fallback";
 import { discardFailed } from "~/offline/outbox";
 import * as runtime from "~/offline/runtime";
@@ -122,11 +123,10 @@ export default function SavedPage() {
       setMessage({ tone: "error", text: `The request was not taken: ${why}` });
       return false;
     }
-    setMessage({
-      tone: "ok",
-      text:
-        outcome.status === "sent" ? "Request sent to marketing." : "Request saved on this device; it will be sent when you're back online.",
-    });
+    const queued = isOnline()
+      ? "Request saved on this device; it goes to marketing with the next send, shortly."
+      : "Request saved on this device; it will be sent when you're back online.";
+    setMessage({ tone: "ok", text: outcome.status === "sent" ? "Request sent to marketing." : queued });
     return true;
   };
 
