@@ -271,7 +271,7 @@ describeBrowser("offline field kit on a phone", () => {
     await again.close();
   });
 
-  it("says it is offline when the server does not answer though the phone reports a connection, and sends what waited once it does", async () => {
+  it("says it is offline when the server does not answer though the phone has a connection, sends what waited once it does, and says where each request went", async () => {
     const seller = await apiSession("seller@demo.test");
     const page = await context.newPage();
     await page.goto("/saved");
@@ -306,6 +306,27 @@ describeBrowser("offline field kit on a phone", () => {
     await page.getByRole("button", { name: "Request content" }).click();
     await page.getByText("Request sent to marketing.").waitFor();
     expect(await myRequests(seller, second)).toHaveLength(1);
+
+    // Refused by the server (its 422, played by a route): the form says why and keeps the text to correct;
+    // the Saved tab lists the refused action with Discard.
+    const refusal = "Say what the content is for in at most 1000 characters.";
+    await context.route("**/api/v1/requests", (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "invalid_input", message: refusal } }),
+      }),
+    );
+    const third = `${requestText} (refused)`;
+    await page.getByLabel("What do you need?").fill(third);
+    await page.getByRole("button", { name: "Request content" }).click();
+    await page.getByText(`The request was not taken: ${refusal}`).waitFor();
+    expect(await page.getByLabel("What do you need?").inputValue()).toBe(third);
+    await page.getByText(`1 action could not be sent: ${refusal}`).waitFor();
+    await page.getByRole("button", { name: "Discard" }).click();
+    await page.getByText("could not be sent").waitFor({ state: "hidden" });
+    await context.unroute("**/api/v1/requests");
+    expect(await myRequests(seller, third)).toHaveLength(0);
     await page.close();
   });
 });
