@@ -3,7 +3,7 @@
 // manager's way from sellers' activity to one seller's page.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, signIn, type Page } from "../setup/browser";
+import { describeBrowser, hydrated, launch, signIn, type Page } from "../setup/browser";
 
 const DESK = { width: 1280, height: 900 };
 
@@ -52,7 +52,8 @@ describeBrowser("desk screens", () => {
   it("keeps the bell, the theme toggle and Sign out on a phone's top bar whatever the name and the unread count", async () => {
     const page = await as(phone, "marketer@demo.test");
     await page.goto("/library");
-    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    // What is written into the top bar below must not be undone by hydration arriving after it.
+    await hydrated(page);
     const topbarHeight = () => page.evaluate(() => document.querySelector(".topbar")!.getBoundingClientRect().height);
     const oneRow = await topbarHeight();
     // The demo's own name fits whole; Sign out is an icon here and keeps its name for screen readers.

@@ -2,7 +2,7 @@
 // sortable column headers, and page links. On a phone the secondary columns fold into a line under
 // the title instead of scrolling sideways.
 import { Form, Link, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { formatDate } from "@/vocabulary/dates";
 import { ITEM_STATUSES, STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { PageLinks } from "~/components/page-links";
@@ -115,15 +115,7 @@ export function LibraryTable(props: LibraryTableProps) {
               <tr>
                 {props.bulk ? (
                   <th scope="col" className="select-col">
-                    <input
-                      type="checkbox"
-                      className="select-page"
-                      aria-label="Select every item on this page"
-                      onChange={(e) => {
-                        const boxes = document.querySelectorAll<HTMLInputElement>(`input[name="id"][form="${BULK_FORM}"]`);
-                        for (const box of boxes) box.checked = e.target.checked;
-                      }}
-                    />
+                    <SelectPageBox />
                   </th>
                 ) : null}
                 <SortHeader {...props} column="title" />
@@ -343,5 +335,23 @@ function Select({
         ))}
       </select>
     </div>
+  );
+}
+
+/** Ticks every row's box. It needs the page's scripts, so it is drawn disabled until they have run. */
+function SelectPageBox() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return (
+    <input
+      type="checkbox"
+      className="select-page"
+      aria-label="Select every item on this page"
+      disabled={!hydrated}
+      onChange={(e) => {
+        const boxes = document.querySelectorAll<HTMLInputElement>(`input[name="id"][form="${BULK_FORM}"]`);
+        for (const box of boxes) box.checked = e.target.checked;
+      }}
+    />
   );
 }
