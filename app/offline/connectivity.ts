@@ -14,10 +14,36 @@ const PROBE_DELAYS_MS = [2_000, 4_000, 8_000, 10_000];
 let unreachable = false;
 let probes = 0;
 let probeTimer: ReturnType<typeof setTimeout> | undefined;
-let watchingVisibility = false;
+let watching = false;
 
-/** "change" when `isOnline()` may have changed; "back" when the server answers again after a failure. */
-export const connectivity = new EventTarget();
+const events = new EventTarget();
+const emit = (type: "change" | "back") => events.dispatchEvent(new Event(type));
+
+/**
+ * "change" when `isOnline()` may have changed; "back" when the network or the server is back (the browser's
+ * `online` event, or an answer after a failure): one signal, so a return is acted on once. Unsubscribes.
+ */
+export function onConnectivity(type: "change" | "back", listener: () => void): () => void {
+  watch();
+  events.addEventListener(type, listener);
+  return () => events.removeEventListener(type, listener);
+}
+
+function watch() {
+  if (watching) return;
+  watching = true;
+  window.addEventListener("online", () => {
+    // Whether the server answers is for the sends that follow to find out.
+    unreachable = false;
+    clearTimeout(probeTimer);
+    emit("change");
+    emit("back");
+  });
+  window.addEventListener("offline", () => emit("change"));
+  document.addEventListener("visibilitychange", () => {
+    if (unreachable && document.visibilityState === "visible") void probe();
+  });
+}
 
 export function isOnline(): boolean {
   return navigator.onLine && !unreachable;
@@ -28,14 +54,9 @@ export function serverUnreachable() {
   if (unreachable) return;
   unreachable = true;
   probes = 0;
-  connectivity.dispatchEvent(new Event("change"));
+  watch();
+  emit("change");
   scheduleProbe();
-  if (!watchingVisibility) {
-    watchingVisibility = true;
-    document.addEventListener("visibilitychange", () => {
-      if (unreachable && document.visibilityState === "visible") void probe();
-    });
-  }
 }
 
 /** Our server answered (any status: a 500 is still an answer, and not a reason to say "offline"). */
@@ -43,8 +64,8 @@ export function serverAnswered() {
   if (!unreachable) return;
   unreachable = false;
   clearTimeout(probeTimer);
-  connectivity.dispatchEvent(new Event("change"));
-  connectivity.dispatchEvent(new Event("back"));
+  emit("change");
+  emit("back");
 }
 
 function scheduleProbe() {

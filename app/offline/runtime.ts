@@ -2,7 +2,7 @@
 // (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
 // Browser-only: call from effects and event handlers, never during server rendering.
 import type { CacheLike } from "./cleanup";
-import { connectivity, isOnline, serverAnswered, serverUnreachable } from "./connectivity";
+import { isOnline, onConnectivity, serverAnswered, serverUnreachable } from "./connectivity";
 import { openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
 import { CACHE_NAMES } from "./routing";
@@ -180,8 +180,7 @@ export function startOffline(forUser: string, options: { storeShell?: boolean } 
   userId = forUser;
   if (!started) {
     started = true;
-    window.addEventListener("online", () => void reconnected());
-    connectivity.addEventListener("back", () => void reconnected());
+    onConnectivity("back", () => void reconnected());
   }
   // A view staged just before the last page went away is committed first, then everything is sent.
   void commitStagedEntries().then(() => {

@@ -1,22 +1,14 @@
 // Whether the device is online, and the top bar's offline badge. The badge sits in the sticky top bar,
 // so it is seen on every screen without covering the tab bar or the page.
 import { useEffect, useState } from "react";
-import { connectivity, isOnline } from "~/offline/connectivity";
+import { isOnline, onConnectivity } from "~/offline/connectivity";
 
 /** Whether the server can be reached (app/offline/connectivity.ts); true while rendering on the server. */
 export function useOnline(): boolean {
   const [online, setOnline] = useState(true);
   useEffect(() => {
-    const update = () => setOnline(isOnline());
-    update();
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    connectivity.addEventListener("change", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-      connectivity.removeEventListener("change", update);
-    };
+    setOnline(isOnline());
+    return onConnectivity("change", () => setOnline(isOnline()));
   }, []);
   return online;
 }
