@@ -61,6 +61,8 @@ export default function AuditLog() {
             <option value="user">People</option>
             <option value="team">Teams</option>
             <option value="token">API tokens</option>
+            <option value="tag">Tags</option>
+            <option value="share">Buyer shares</option>
           </select>
         </div>
         <div>
@@ -105,7 +107,7 @@ export default function AuditLog() {
                 {e.targetType === "item" && e.targetId ? (
                   <Link to={`/items/${e.targetId}`}>{e.itemTitle ?? String(e.details.title ?? e.targetId)}</Link>
                 ) : (
-                  e.targetType
+                  (e.targetName ?? e.targetType)
                 )}
                 {e.targetId ? (
                   <div className="meta">
@@ -115,7 +117,7 @@ export default function AuditLog() {
                   </div>
                 ) : null}
               </td>
-              <td>
+              <td className="audit-details">
                 {e.summary}
                 <details>
                   <summary className="meta">Raw</summary>

@@ -462,6 +462,14 @@ describe("audit log", () => {
     expect(mine).toEqual(expect.arrayContaining(["user.role_changed", "user.team_changed", "user.deactivated", "token.created"]));
     const role = page.entries.find((e: any) => e.action === "user.role_changed" && e.targetId === person.id);
     expect(role.details).toEqual({ from: "seller", to: "marketer" });
+    // Read as sentences, about the person by address and the team by name, not by their ids.
+    expect([role.summary, role.targetName]).toEqual(["Role: Seller → Marketer", person.email]);
+    const moved = page.entries.find((e: any) => e.action === "user.team_changed" && e.targetId === person.id);
+    expect(moved.summary).toMatch(new RegExp(`^Team: .+ → ${team.name}$`));
+    expect(moved.summary).not.toContain(team.id);
+    expect(page.entries.find((e: any) => e.action === "token.created" && e.actor === admin.email).summary).toBe(
+      "API token “audit me” created",
+    );
 
     const csv = (await csvLoader(routeArgs(app, request("/admin/audit.csv?action=user.deactivated", { cookie })) as never)) as Response;
     expect(csv.headers.get("content-type")).toMatch(/text\/csv/);

@@ -1,14 +1,15 @@
 // The audit trail: recorded inside the same transaction as the change it describes, read by admins.
 import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { alias, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { auditLog, items, users } from "@/db/schema";
+import { auditLog, items, teams, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { urlBefore } from "~/modules/validation.server";
-import { STATUS_LABEL } from "@/vocabulary/library";
 import { storableDate } from "@/vocabulary/dates";
+import { UUID_PATTERN } from "@/vocabulary/ids";
+import { auditNames, describeAudit } from "./sentences.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -120,62 +121,6 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-const names = (v: unknown) => {
-  const list = Array.isArray(v) ? (v as { name?: string }[]).map((t) => t?.name ?? "?") : [];
-  return list.length ? list.join(", ") : "Everyone";
-};
-const day = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : "none");
-const STATUS = (status: unknown) => (STATUS_LABEL[String(status)] ?? String(status)).toLowerCase();
-
-/** One line an admin can read, from an entry's action and details. */
-export function describeAudit(action: string, details: Record<string, unknown>): string {
-  const d = details as Record<string, any>;
-  const comment = d.comment ? ` — “${d.comment}”` : "";
-  const version = typeof d.version === "number" ? ` (v${d.version})` : "";
-  switch (action) {
-    case "item.created":
-      return `Created as a draft${version}${d.audience ? `; audience: ${names(d.audience)}` : ""}`;
-    case "item.audience_changed":
-      return `Audience: ${names(d.from)} → ${names(d.to)}`;
-    case "item.expiry_changed":
-      return `Expiry: ${day(d.from)} → ${day(d.to)}`;
-    case "item.owner_changed":
-      return `Owner: ${d.from?.name ?? "nobody"} → ${d.to?.name ?? "?"}`;
-    case "item.verified":
-      return "Content checked and marked re-verified";
-    case "item.version_added":
-      return `Version ${d.version}${d.filename ? ` (${d.filename})` : ""}: ${d.changelog ?? ""}`.trim();
-    case "share.created":
-      return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
-    case "share.extended":
-      return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
-    case "share.restored":
-      return `Revoke undone: the link revoked at ${String(d.revokedAt ?? "")
-        .replace("T", " ")
-        .slice(0, 16)} UTC is open again`;
-    case "invitation.restored":
-      return `Withdrawal undone: the invitation to ${d.email} is pending again, its link working`;
-    case "tag.created":
-      return `Tag “${d.label}” (${d.facet}:${d.value}) added`;
-    case "tag.renamed":
-      return `Tag ${d.facet}:${d.value} renamed “${d.from}” → “${d.to}”`;
-    case "tag.merged":
-      return `Tag “${d.from?.label}” (${d.facet}:${d.from?.value}) merged into “${d.into?.label}” (${d.facet}:${d.into?.value}); ${d.items} item(s) moved`;
-    case "tag.deleted":
-      return `Unused tag “${d.label}” (${d.facet}:${d.value}) deleted`;
-    case "item.buyers_changed":
-      return d.notForBuyers ? "Marked internal only (not for buyers)" : "Allowed to be shared with buyers";
-    case "item.scheduled":
-      return `${STATUS(d.from)} → publishes ${String(d.publishAt ?? "")
-        .replace("T", " ")
-        .slice(0, 16)} UTC${version}${comment}`;
-    default:
-      if (action.startsWith("item.") && d.to) return `${STATUS(d.from ?? "new")} → ${STATUS(d.to)}${version}${comment}`;
-      if ("from" in d || "to" in d) return `${JSON.stringify(d.from ?? null)} → ${JSON.stringify(d.to ?? null)}`;
-      return Object.keys(d).length ? JSON.stringify(d) : "";
-  }
-}
-
 export const AUDIT_COLUMNS = [
   { key: "at", label: "When" },
   { key: "actor", label: "Who" },
@@ -191,6 +136,10 @@ export const AUDIT_COLUMNS = [
  * Audit entries, newest first (by id: entries are only ever appended), `limit` at a time; `query.before`
  * pages on from the last id shown, as quick deep in a long log as at its top.
  */
+const targetUser = alias(users, "target_user");
+// Target ids are text (a few kinds of target); as a uuid, when they are one, they meet the primary keys.
+const targetUuid = sql`(case when ${auditLog.targetId} ~* ${UUID_PATTERN.source} then ${auditLog.targetId}::uuid end)`;
+
 export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: SessionUser; query: AuditQuery; limit?: number }) {
   if (actor.role !== "admin") throw forbidden("Only admins can read the audit log.");
   const where: SQL[] = [];
@@ -215,14 +164,20 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
       targetId: auditLog.targetId,
       /** The item's current title, for the link (the title at the time is in the details). */
       itemTitle: items.title,
+      /** Who or what the entry is about, as named today: a person's email, a team's name. */
+      targetName: sql<string | null>`coalesce(${targetUser.email}, ${teams.name})`,
       details: auditLog.details,
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
-    .leftJoin(items, and(eq(auditLog.targetType, "item"), sql`${auditLog.targetId} = ${items.id}::text`))
+    .leftJoin(items, and(eq(auditLog.targetType, "item"), sql`${items.id} = ${targetUuid}`))
+    .leftJoin(targetUser, and(eq(auditLog.targetType, "user"), sql`${targetUser.id} = ${targetUuid}`))
+    .leftJoin(teams, and(eq(auditLog.targetType, "team"), sql`${teams.id} = ${targetUuid}`))
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
-  const entries = rows.slice(0, limit).map((r) => ({ ...r, summary: describeAudit(r.action, r.details) }));
+  const page = rows.slice(0, limit);
+  const known = await auditNames(db, page);
+  const entries = page.map((r) => ({ ...r, summary: describeAudit(r.action, r.details, known) }));
   return { entries, next: rows.length > limit ? entries[entries.length - 1].id : null };
 }
