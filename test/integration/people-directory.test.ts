@@ -179,4 +179,12 @@ describe("the admin's people list", () => {
       expect(res.status).toBe(403);
     }
   });
+
+  it("counts each team's active members, deactivated people and other teams left out", async () => {
+    const active = (team: number) => Array.from({ length: N }, (_, i) => i).filter((i) => i % 3 === team && i % 10 !== 9).length;
+    const page = await load("q=directory");
+    const count = (id: string) => page.teams.find((t) => t.id === id)?.members;
+    expect([count(east.id), count(west.id)]).toEqual([active(0), active(1)]);
+    expect(active(0)).toBeGreaterThan(30);
+  });
 });

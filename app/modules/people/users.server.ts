@@ -43,9 +43,13 @@ export async function listTeams(db: Db) {
       id: teams.id,
       name: teams.name,
       region: teams.region,
-      members: sql<number>`(select count(*)::int from ${users} u where u.team_id = ${teams.id} and u.active)`,
+      // A join, not a correlated subquery: in a one-table select drizzle writes ${teams.id} as a bare "id",
+      // which inside `from users u` meant u.id, and every team counted 0.
+      members: sql<number>`(count(${users.id}) filter (where ${users.active}))::int`,
     })
     .from(teams)
+    .leftJoin(users, eq(users.teamId, teams.id))
+    .groupBy(teams.id)
     .orderBy(asc(teams.name));
 }
 
