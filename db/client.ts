@@ -2,7 +2,7 @@
 // otherwise PGlite (Postgres compiled to WASM) in a data directory or in memory.
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { sql } from "drizzle-orm";
+import { sql, type Logger } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -41,6 +41,8 @@ export type DbOptions = {
   max?: number;
   /** Where outage and recovery are reported (one line each); default stderr. */
   log?: (line: string) => void;
+  /** Sees every statement drizzle writes before it runs (tests check them: test/setup/sql-scopes.ts). */
+  logger?: Logger;
 };
 
 /** The driver and socket errors that mean "the server is not there", as opposed to a bad query. */
@@ -164,7 +166,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     observeQueries(client, availability);
     // /healthz pings too: an answer there ends an outage at once, without waiting for the next probe.
     const ping = () => probe().then(() => availability.up());
-    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    const db = drizzlePostgres({ client, schema, logger: options.logger }) as unknown as Db;
     return {
       db,
       driver: "postgres",
@@ -184,7 +186,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       loadDataDir: options.loadDataDir,
       extensions: { pg_trgm },
     }));
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client, schema, logger: options.logger }) as unknown as Db;
   return {
     db,
     driver: "pglite",

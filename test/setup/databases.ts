@@ -9,6 +9,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDb, rowsOf, type DbHandle } from "@/db/client";
+import { checkSqlScopes } from "./sql-scopes";
 import { migrateDb } from "@/db/migrate";
 
 export const TEST_DB_PREFIX = "fieldkit_test_";
@@ -133,7 +134,7 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<DbHa
       await admin.end();
     }
     const url = withDatabase(databaseUrl, name);
-    const handle = await createDb({ url, max: 5 });
+    const handle = await createDb({ url, max: 5, logger: checkSqlScopes });
     return {
       ...handle,
       url,
@@ -144,9 +145,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<DbHa
       },
     };
   }
-  if (!migrated) return createDb({});
+  if (!migrated) return createDb({ logger: checkSqlScopes });
   const pglite = (await takeSpare()) ?? (await freshFromTemplate());
-  const handle = await createDb({ pglite });
+  const handle = await createDb({ pglite, logger: checkSqlScopes });
   return { ...handle, close: async () => giveBack(pglite) };
 }
 
