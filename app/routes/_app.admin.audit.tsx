@@ -4,7 +4,7 @@ import { Fragment } from "react";
 import { EmptyState } from "~/components/shell";
 import { DataTable } from "~/components/data-table";
 import { OlderPager } from "~/components/older-pager";
-import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, listAudit } from "~/modules/audit/audit.server";
+import { AuditQuery, ITEM_ACTIONS, OTHER_ACTIONS, auditPage } from "~/modules/audit/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { formatDateTime } from "@/vocabulary/dates";
 
@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const url = new URL(request.url);
   const query = AuditQuery.parse(Object.fromEntries(url.searchParams));
-  const { entries, next } = await listAudit(context.app.db, { actor, query, limit: 100 });
+  const { entries, next } = await auditPage(context.app.db, { actor, query, limit: 100 });
   const filters = new URLSearchParams(url.search);
   filters.delete("before");
   return {

@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { migrateDb } from "@/db/migrate";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/modules/demo/seed.server";
 import { itemAudiences, itemTransitions, itemVersions, items, teams, users } from "@/db/schema";
-import { AuditQuery, listAudit } from "~/modules/audit/audit.server";
+import { AuditQuery, auditPage } from "~/modules/audit/audit.server";
 import { ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
 import { signIn } from "~/modules/auth/session.server";
 import { listItems } from "~/modules/library/items.server";
@@ -102,7 +102,7 @@ describe("demo seed", () => {
 
   it("gives the admin an audit log to read: the org's set-up, then the library's moves, newest first", async () => {
     const { user: admin } = await signIn(app.db, { email: "admin@demo.test", password: DEMO_PASSWORD });
-    const { entries } = await listAudit(app.db, { actor: admin, query: AuditQuery.parse({}), limit: 1000 });
+    const { entries } = await auditPage(app.db, { actor: admin, query: AuditQuery.parse({}), limit: 1000 });
     const transitions = await app.db.select({ n: sql<number>`count(*)::int` }).from(itemTransitions);
     expect(entries.filter((e) => e.targetType === "item")).toHaveLength(transitions[0].n);
     const actions = new Set(entries.map((e) => e.action));

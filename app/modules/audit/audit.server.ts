@@ -132,14 +132,14 @@ export const AUDIT_COLUMNS = [
 // NOTE: the CSV keeps these six columns (integrations read them); library entries carry their
 // title, states and versions in Details, so a row reads without the app.
 
-/**
- * Audit entries, newest first (by id: entries are only ever appended), `limit` at a time; `query.before`
- * pages on from the last id shown, as quick deep in a long log as at its top.
- */
 const targetUser = alias(users, "target_user");
 // Target ids are text (a few kinds of target); as a uuid, when they are one, they meet the primary keys.
 const targetUuid = sql`(case when ${auditLog.targetId} ~* ${UUID_PATTERN.source} then ${auditLog.targetId}::uuid end)`;
 
+/**
+ * Audit entries, newest first (by id: entries are only ever appended), `limit` at a time; `query.before`
+ * pages on from the last id shown, as quick deep in a long log as at its top.
+ */
 export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: SessionUser; query: AuditQuery; limit?: number }) {
   if (actor.role !== "admin") throw forbidden("Only admins can read the audit log.");
   const where: SQL[] = [];
@@ -176,8 +176,13 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const known = await auditNames(db, page);
-  const entries = page.map((r) => ({ ...r, summary: describeAudit(r.action, r.details, known) }));
+  const entries = rows.slice(0, limit);
   return { entries, next: rows.length > limit ? entries[entries.length - 1].id : null };
+}
+
+/** A page of the log for people to read: each entry with its sentence (the CSV keeps the raw details). */
+export async function auditPage(db: Db, options: { actor: SessionUser; query: AuditQuery; limit: number }) {
+  const { entries, next } = await listAudit(db, options);
+  const known = await auditNames(db, entries);
+  return { entries: entries.map((e) => ({ ...e, summary: describeAudit(e.action, e.details, known) })), next };
 }
