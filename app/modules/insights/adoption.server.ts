@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
-import { NO_TEAM, sellerDaily, teams as teamTable, users } from "@/db/schema";
+import { sellerDaily, teams as teamTable, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { insightScope, inTeams, num, round, weeksOf } from "./scope.server";
@@ -13,6 +13,7 @@ export type TeamAdoption = {
   region: string | null;
   /** Active sellers in the team today. */
   size: number;
+  /** Of those, how many used Fieldkit in the team that week. */
   weeks: { week: string; active: number; rate: number }[];
   /** Mean of the weekly rates. */
   avgRate: number;
@@ -34,6 +35,8 @@ export async function adoption(
   const weeks = weeksOf(range);
   // One pass over seller_daily: each person's week (summing their views), then per team and week the
   // sellers among them (active) and everyone's views. Weeks start on Monday: 1970-01-05 was one.
+  // Active counts today's team, as size does: a seller since deactivated or moved away, counted above
+  // and not below, once showed "5 (167 %)".
   const t = alias(teamTable, "t");
   const u = alias(users, "u");
   const d = sellerDaily;
@@ -44,7 +47,7 @@ export async function adoption(
       from ${teamTable} ${t} where ${inTeams(t.id, scope)} order by ${t.name}`),
     db.execute(sql`
       select w.team_id, w.week::text as week,
-             count(*) filter (where ${u.role} = 'seller' and w.team_id <> ${NO_TEAM}::uuid)::int as active, sum(w.views)::int as views
+             count(*) filter (where ${u.role} = 'seller' and ${u.active} and ${u.teamId} = w.team_id)::int as active, sum(w.views)::int as views
       from (
         select ${d.teamId} as team_id, ${d.day} - ((${d.day} - date '1970-01-05') % 7) as week, ${d.userId} as user_id, sum(${d.views}) as views
         from ${sellerDaily}

@@ -42,7 +42,7 @@ export async function alignmentKpis(
           where ${d.day} between ${range.from}::date and ${range.to}::date and ${inTeams(d.teamId, scope)}
           group by ${d.userId}, ${d.itemId}
         ) p group by p.user_id
-      ) x join ${users} ${u} on ${u.id} = x.user_id and ${u.role} = 'seller'`),
+      ) x join ${users} ${u} on ${u.id} = x.user_id and ${u.role} = 'seller' and ${u.active} and ${inTeams(u.teamId, scope)}`),
   );
   const [sellers] = rowsOf<{ n: number }>(
     await db.execute(

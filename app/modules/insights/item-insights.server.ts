@@ -133,10 +133,15 @@ function toInsight(r: Record<string, unknown>): ItemInsight {
   };
 }
 
-/** Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. Most viewed first. */
+/**
+ * Per item: usage in the range and scope, and usefulness from each rater's latest answer in it. Most viewed
+ * first, ties by title ignoring case, as `itemInsightsPage` has them: page 1 of the Insights table comes from
+ * the summary and page 2 from that query, and under the C collation `title` and `lower(title)` disagree
+ * ("Banana" < "apple" < "iPad"), which once showed one tied item twice and another never.
+ */
 export async function itemInsights(db: Db, args: InsightArgs): Promise<ItemInsight[]> {
   const { ctes, select } = insightParts(args);
-  const result = await db.execute(sql`with ${ctes} ${select} order by coalesce(u.views, 0) desc, ${i.title}, ${i.id}`);
+  const result = await db.execute(sql`with ${ctes} ${select} order by coalesce(u.views, 0) desc, lower(${i.title}), ${i.id}`);
   return rowsOf<Record<string, unknown>>(result).map(toInsight);
 }
 
@@ -247,7 +252,7 @@ export async function itemInsightsSummary(
     await db.execute(sql`
       with ${ctes},
       base as (${select}),
-      ranked as (select base.*, row_number() over (order by views desc, title, "itemId") as rank from base)
+      ranked as (select base.*, row_number() over (order by views desc, lower(title), "itemId") as rank from base)
       select (select count(*) from base)::int as count,
         (select coalesce(json_agg(x order by x.rank), '[]') from ranked x where x.rank <= ${top} or x.yes + x.no > 0) as rows,
         ${bottom > 0 ? sql`(select coalesce(json_agg(y), '[]') from (${bottomSql(scope, sql`select item_id, views from u`, bottom)}) y)` : sql`'[]'::json`} as bottom`),

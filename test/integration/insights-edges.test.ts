@@ -1,0 +1,86 @@
+// Insights figures at the edges the main suite's tidy data never reaches: many items tied on views whose
+// titles differ in case (page 1 of the items table comes from one statement, page 2 from another), and
+// sellers deactivated or moved to another team after they were active.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
+import { ingestEvents } from "~/modules/usage/ingest.server";
+import { adoption } from "~/modules/insights/adoption.server";
+import { alignmentKpis } from "~/modules/insights/alignment.server";
+import { itemInsights } from "~/modules/insights/item-insights.server";
+import { PAGE_ITEMS, loadInsightsPage } from "~/modules/insights/page.server";
+import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
+import { createItem, event, sessionUser } from "../setup/feedback";
+
+const NOW = new Date("2025-03-20T12:00:00Z");
+const RANGE = { from: "2025-03-03", to: "2025-03-16" }; // two Monday-start weeks
+type U = ReturnType<typeof sessionUser>;
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const send = (user: U, rows: ReturnType<typeof event>[]) => ingestEvents(app.db, { user, rows, now: NOW });
+
+describe("the Insights items table", () => {
+  it("lists every item once across pages when many tie on views and their titles differ in case", async () => {
+    const team = await createTeam(app);
+    const seller = sessionUser(await createUser(app, { role: "seller", teamId: team.id }));
+    const admin = sessionUser(await createUser(app, { role: "admin", teamId: null }));
+    // Under the C collation "Zebra" sorts before "apple", and "apple" before "iPad": one tie, two orders.
+    const words = ["apple", "Banana", "cherry", "Date", "iPad", "Zebra", "éclair", "Éclair", "kiwi", "Lime"];
+    const titles = Array.from({ length: PAGE_ITEMS + 10 }, (_, n) => `${words[n % words.length]} ${String.fromCharCode(97 + (n % 26))}`);
+    const made = [];
+    for (const title of titles) made.push(await createItem(app, { title, publishedAt: new Date("2025-01-01T00:00:00Z") }));
+    // Everything viewed once, so page 1's last rows and page 2's first are all ties.
+    await send(
+      seller,
+      made.map((item) => event("view", item.id, "2025-03-05T10:00:00Z")),
+    );
+    const filters = { range: RANGE, teamId: null };
+    const first = await loadInsightsPage(app, { user: admin, filters });
+    const second = await loadInsightsPage(app, { user: admin, filters, table: { page: 2 } });
+    const listed = [...first.items, ...second.items].map((r) => r.itemId);
+    expect(first.items).toHaveLength(PAGE_ITEMS);
+    expect(new Set(listed).size).toBe(made.length);
+    // The API and CSV list them in the same order.
+    expect(listed).toEqual((await itemInsights(app.db, { user: admin, range: RANGE })).map((r) => r.itemId));
+  });
+});
+
+describe("adoption and alignment when people leave or move", () => {
+  it("count as active only sellers in the team today, so a rate never passes 100 %", async () => {
+    const east = await createTeam(app, "Leavers east", "East");
+    const west = await createTeam(app, "Leavers west", "West");
+    const manager = sessionUser(await createUser(app, { role: "manager", teamId: east.id, leads: [east.id, west.id] }), [east.id, west.id]);
+    const sellers: U[] = [];
+    for (let n = 0; n < 5; n++) sellers.push(sessionUser(await createUser(app, { role: "seller", teamId: east.id })));
+    const item = await createItem(app, { publishedAt: new Date("2025-01-01T00:00:00Z") });
+    // All five active in East in week 1; only the first in week 2.
+    for (const s of sellers) await send(s, [event("view", item.id, "2025-03-04T10:00:00Z")]);
+    await send(sellers[0], [event("view", item.id, "2025-03-11T10:00:00Z")]);
+    // Then two leave the company and one moves to West.
+    for (const s of sellers.slice(3)) await app.db.update(users).set({ active: false }).where(eq(users.id, s.id));
+    await app.db.update(users).set({ teamId: west.id }).where(eq(users.id, sellers[2].id));
+
+    const a = await adoption(app.db, { user: manager, range: RANGE });
+    const row = (name: string) => a.teams.find((t) => t.team === name)!;
+    expect(row("Leavers east")).toMatchObject({
+      size: 2,
+      weeks: [
+        { week: "2025-03-03", active: 2, rate: 1 },
+        { week: "2025-03-10", active: 1, rate: 0.5 },
+      ],
+      views: 6,
+    });
+    // The mover was active in East, not in West: West's weeks stay at 0 of 1.
+    expect(row("Leavers west")).toMatchObject({ size: 1, weeks: [{ active: 0 }, { active: 0 }] });
+    for (const t of a.teams) for (const w of t.weeks) expect(w.rate).toBeLessThanOrEqual(1);
+    expect(a.overall.map((w) => w.active)).toEqual([2, 1]);
+
+    const kpis = await alignmentKpis(app.db, { user: manager, range: RANGE });
+    expect(kpis).toMatchObject({ activeSellers: 3, sellers: 3, contentPerSeller: 1 });
+  });
+});
