@@ -146,6 +146,38 @@ describe("engagement rollups", () => {
     expect(insights).toMatchObject({ shares: 2, opened: 2 });
   });
 
+  it("counts an opened share whose buyer never reached the item as 0 s of reading in the median", async () => {
+    const seller = await createUser(app);
+    const cover = await createItem(app, { title: "Cover letter" });
+    const deck = await createItem(app, { title: "Second in every share" });
+    const made = await Promise.all(Array.from({ length: 4 }, () => makeShare(app.db, seller.id, [cover.id, deck.id])));
+    // All four buyers open the link; one reads the deck (position 2) for six minutes, three stop at the cover.
+    for (const [n, share] of made.entries()) {
+      const viewer = randomUUID();
+      await postAll(share.token, [{ viewer, events: [{ id: randomUUID(), type: "open" }] }], 1);
+      const read = n === 0 ? { position: 2, ms: 4_000 } : { position: 1, ms: 3_000 };
+      const page = () => ({ id: randomUUID(), type: "page" as const, page: 1, ...read });
+      // A buyer's page sends at most 50 events a post.
+      const posts = n === 0 ? [45, 45] : [1];
+      await postAll(
+        share.token,
+        posts.map((count) => ({ viewer, events: Array.from({ length: count }, page) })),
+        1,
+      );
+    }
+    // A share made but never opened is no reading time at all: it is not in the median.
+    await makeShare(app.db, seller.id, [deck.id]);
+    const insights = await buyerInsightsForItem(app.db, deck.id);
+    expect(insights).toMatchObject({ shares: 5, opened: 4, medianReadMs: 0, pages: [{ page: 1, readIn: 1, ms: 360_000 }] });
+    // Two of four read it: the median is halfway between the shorter read and nothing.
+    await postAll(
+      made[1].token,
+      [{ viewer: randomUUID(), events: [{ id: randomUUID(), type: "page", position: 2, page: 2, ms: 2_000 }] }],
+      1,
+    );
+    expect((await buyerInsightsForItem(app.db, deck.id)).medianReadMs).toBe(1_000);
+  });
+
   it("notifies the first open exactly once when many viewers open at the same moment", async () => {
     const seller = await createUser(app);
     const item = await createItem(app, { title: "Opened at once" });

@@ -130,7 +130,7 @@ export type ItemBuyerInsights = {
   shares: number;
   opened: number;
   openRate: number | null;
-  /** Median visible time per opened share, on this item. */
+  /** Median visible time per opened share on this item, 0 for a share opened and never read there. */
   medianReadMs: number | null;
   /** Per page: in how many opened shares it was read, and the total time. Pages never read are skips. */
   pages: { page: number; readIn: number; ms: number }[];
@@ -149,14 +149,18 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
     .from(shareItems)
     .innerJoin(shares, eq(shares.id, shareItems.shareId))
     .where(and(eq(shareItems.itemId, itemId), inRange));
-  const perShare = rowsOf<{ share_id: string; page: number; ms: number }>(
+  // Every opened share, read or not: a buyer who opened the link and never reached this item read it for
+  // 0 s, and leaving them out made the median the reading time of the few who did (one 6-minute reader of
+  // four opened shares showed 6 min).
+  const perShare = rowsOf<{ share_id: string; page: number | null; ms: number }>(
     await db.execute(sql`
-      select r.share_id, r.page, sum(r.ms)::float8 as ms
+      select si.share_id, r.page, coalesce(sum(r.ms), 0)::float8 as ms
       from ${shareItems} si
       join ${shares} s on s.id = si.share_id
-      join ${sharePageReads} r on r.share_id = si.share_id and r.position = si.position
-      where si.item_id = ${itemId} ${range ? sql`and s.created_at >= ${range.from.toISOString()}::timestamptz and s.created_at < ${range.to.toISOString()}::timestamptz` : sql``}
-      group by r.share_id, r.page`),
+      left join ${sharePageReads} r on r.share_id = si.share_id and r.position = si.position
+      where si.item_id = ${itemId} and (s.first_opened_at is not null or r.share_id is not null)
+        ${range ? sql`and s.created_at >= ${range.from.toISOString()}::timestamptz and s.created_at < ${range.to.toISOString()}::timestamptz` : sql``}
+      group by si.share_id, r.page`),
   );
   const [version] = rowsOf<{ page_count: number | null }>(
     await db.execute(sql`select page_count from item_versions where item_id = ${itemId} order by number desc limit 1`),
@@ -165,6 +169,7 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
   const byPage = new Map<number, { readIn: number; ms: number }>();
   for (const r of perShare) {
     byShare.set(r.share_id, (byShare.get(r.share_id) ?? 0) + r.ms);
+    if (r.page === null) continue;
     const p = byPage.get(r.page) ?? { readIn: 0, ms: 0 };
     p.ms += r.ms;
     if (r.ms >= READ_MS) p.readIn += 1;
