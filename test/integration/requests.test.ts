@@ -63,6 +63,23 @@ describe("POST /api/v1/requests", () => {
     expect((await send(await cookieFor(app, intruder.seller.id))).status).toBe(409);
   });
 
+  it("answers a re-sent 50th request as stored, and refuses the 51st with 409, not a retry-later 429", async () => {
+    const { seller, sellerUser } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    for (let n = 1; n < 50; n++) await createRequest(app.db, { user: sellerUser, input: { text: `Request ${n}`, query: null } });
+    const send = (json: object) =>
+      requestsApi(routeArgs(app, request("/api/v1/requests", { method: "POST", cookie, json })) as never) as Promise<Response>;
+    const fiftieth = { id: "0f7e3c1a-9b2d-4c6e-8f0a-1b2c3d4e5f60", text: "Request 50" };
+    expect((await send(fiftieth)).status).toBe(201);
+    // Its answer was lost on the way back: the outbox sends it again.
+    const again = await send(fiftieth);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as any).request).toMatchObject({ id: fiftieth.id, text: "Request 50" });
+    const refused = await send({ id: "0f7e3c1a-9b2d-4c6e-8f0a-1b2c3d4e5f61", text: "Request 51" });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as any).error.message).toMatch(/50 open requests/);
+  });
+
   it("answers an empty or oversized request with 400", async () => {
     const { seller } = await people();
     const cookie = await cookieFor(app, seller.id);
@@ -97,6 +114,21 @@ describe("handling requests", () => {
     expect(mine).toMatchObject({ status: "done", answer: { id: item.id, title: "Retail ROI calculator" } });
     expect(mine.replies.map((r) => r.body)).toEqual(["On our list for May."]);
     expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(0);
+  });
+
+  it("dates a request's close by the status it reached: declined, then done later, closed when done", async () => {
+    const { sellerUser, marketer } = await people();
+    const item = await createItem(app);
+    const created = await createRequest(app.db, { user: sellerUser, input: { text: "Retail case study", query: null } });
+    const on = (day: string) => new Date(`2025-0${day}T10:00:00Z`);
+    const move = (status: "declined" | "done" | "planned", now: Date, reply: string | null = null) =>
+      updateRequest(app.db, { user: marketer, id: created.id, input: { status, answerItemId: item.id, reply }, now });
+    expect((await move("declined", on("1-02"))).closedAt).toEqual(on("1-02"));
+    expect((await move("declined", on("1-05"), "Still no.")).closedAt).toEqual(on("1-02"));
+    expect((await move("done", on("3-01"))).closedAt).toEqual(on("3-01"));
+    // A reply on a done request leaves its date alone; reopened, it is open again.
+    expect((await move("done", on("3-04"), "Here it is.")).closedAt).toEqual(on("3-01"));
+    expect((await move("planned", on("3-05"))).closedAt).toBeNull();
   });
 
   it("does not link an answering item the requester may not open", async () => {

@@ -36,12 +36,20 @@ export type RequestInput = z.infer<typeof RequestInput>;
 const MAX_OPEN_PER_USER = 50;
 
 export async function createRequest(db: Db, { user, input, now = new Date() }: { user: SessionUser; input: RequestInput; now?: Date }) {
+  // A re-sent request (its answer lost on a bad connection) is answered as stored before the limit is
+  // counted: the seller's 50th request, re-sent, would otherwise be refused although it is there.
+  if (input.id) {
+    const stored = await storedRequest(db, user, input.id);
+    if (stored) return stored;
+  }
   const [{ open }] = await db
     .select({ open: sql<number>`count(*)::int` })
     .from(contentRequests)
     .where(and(eq(contentRequests.userId, user.id), inArray(contentRequests.status, ["new", "planned"])));
   if (open >= MAX_OPEN_PER_USER) {
-    throw new AppError("rate_limited", `You have ${open} open requests; wait for marketing to answer some first.`);
+    // 409, not 429: waiting a minute does not help, and an offline outbox retries a 429 forever, holding
+    // back everything queued behind it. Refused, it stays on the device with this message.
+    throw new AppError("conflict", `You have ${open} open requests; wait for marketing to answer some first.`);
   }
   const [row] = await db
     .insert(contentRequests)
@@ -60,7 +68,13 @@ export async function createRequest(db: Db, { user, input, now = new Date() }: {
     .returning();
   if (row) await notifyNewRequest(db, row);
   if (row) return { ...row, created: true };
-  const [existing] = await db.select().from(contentRequests).where(eq(contentRequests.id, input.id!.toLowerCase()));
+  return (await storedRequest(db, user, input.id!))!;
+}
+
+/** The request already stored under a client id, if this user's; someone else's id is a conflict. */
+async function storedRequest(db: Db, user: SessionUser, id: string) {
+  const [existing] = await db.select().from(contentRequests).where(eq(contentRequests.id, id.toLowerCase()));
+  if (!existing) return null;
   if (existing.userId !== user.id) throw new AppError("conflict", "That request id is already taken; send a new UUID.");
   return { ...existing, created: false };
 }
@@ -248,7 +262,8 @@ export async function updateRequest(
       status: input.status,
       answerItemId: answerItemId ?? request.answerItemId,
       updatedAt: now,
-      closedAt: closing ? (request.closedAt ?? now) : null,
+      // Closed when it reached this status: declined in January and done in March was done in March.
+      closedAt: closing ? (request.status === input.status ? (request.closedAt ?? now) : now) : null,
     })
     .where(eq(contentRequests.id, id))
     .returning();
