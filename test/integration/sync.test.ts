@@ -281,6 +281,34 @@ describe("paging", () => {
   });
 });
 
+describe("paging while the library changes", () => {
+  it("names an item archived during a complete sync in the delta after it, though a page had listed it", async () => {
+    const team = await createTeam(app);
+    const mine = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => makeItem({ audience: [team.id], updatedAt: new Date(Date.now() - (30 + i) * HOUR) })),
+    );
+    const seller = await sessionUser("seller", team.id);
+    const first = await delta(seller, undefined, 2);
+    const gone = ids(first).find((id) => mine.some((m) => m.id === id))!;
+    expect(gone).toBeDefined();
+    // Archived while the device fetches the next pages: its new row is past the cursor, and not listed.
+    await touch(gone, { status: "archived" });
+    await app.db.insert(itemTombstones).values({ itemId: gone });
+    let since = first.cursor;
+    for (let more = first.more; more;) {
+      const res = await delta(seller, since, 2);
+      expect(ids(res)).not.toContain(gone);
+      expect(res.removed).not.toContain(gone);
+      ({ cursor: since, more } = res);
+    }
+    const next = await delta(seller, since);
+    expect(next.full).toBe(false);
+    expect(next.removed).toContain(gone);
+    // Items merely listed again in that delta are upserts on the device; a later delta is quiet.
+    expect((await delta(seller, next.cursor)).removed).toEqual([]);
+  });
+});
+
 describe("GET /api/v1/sync", () => {
   it("answers with the delta as JSON for a signed-in seller", async () => {
     const seller = await createUser(app, { role: "seller" });

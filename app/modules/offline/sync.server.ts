@@ -1,7 +1,7 @@
 // The offline catalog delta: what a seller's device must add, update or delete since its last sync.
 // Keyset-paged on (items.updated_at, items.id); the cursor is opaque to clients.
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, itemTombstones, itemVersions, items, tags } from "@/db/schema";
@@ -26,16 +26,20 @@ const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 /** Case-sensitive, unlike UUID_PATTERN: the cursor's id is the server's own text, so any other spelling was edited. */
 const LOWER_CASE_UUID = new RegExp(`^${UUID_SOURCE}$`);
 
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
 const CursorSchema = z.object({
   v: z.literal(1),
   /** updated_at of the last row sent, microsecond text (a JS Date would lose the microseconds). */
-  t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  t: z.string().regex(CURSOR_TIME),
   /** items.id as the database prints it: lower case (a cursor is only ever issued with one). */
   id: z.string().regex(LOWER_CASE_UUID),
   /** Fingerprint of what the caller could see (role and teams) when the cursor was issued. */
   a: z.string(),
   /** Set while the pages of a complete (full) sync are being fetched. */
   f: z.literal(1).optional(),
+  /** With `f`: the settle horizon when the complete sync began, where the delta after it starts. */
+  s: z.string().regex(CURSOR_TIME).optional(),
 });
 type Cursor = z.infer<typeof CursorSchema>;
 
@@ -85,6 +89,16 @@ function versionsAndTags(db: Db, ids: string[]) {
           .orderBy(tags.facet, tags.label),
       ])
     : ([[], []] as const);
+}
+
+/** now − the settle window, as cursor text: the furthest a cursor may move. */
+async function settleHorizon(db: Db, nowSql: SQL, settleMs: number): Promise<string> {
+  const [{ horizon }] = await db
+    .select({
+      horizon: sql<string>`to_char((${nowSql} - ${settleMs} * interval '1 millisecond') at time zone 'UTC', ${sql.raw(ISO_US)})`,
+    })
+    .from(sql`(select 1) as one`);
+  return horizon;
 }
 
 export async function catalogDelta(
@@ -194,18 +208,19 @@ export async function catalogDelta(
     };
   });
 
+  // A complete sync of many pages takes a while on a slow connection. An item listed on page 1 and
+  // archived before the last page moves past the rows still to come, where only visible items are
+  // listed, so no page says it went; the delta after a complete sync therefore starts where the sync
+  // began (`s`), not where it ended, and names it in `removed`.
+  const started = full && after?.f ? after.s : undefined;
+  const horizon = started && more ? started : await settleHorizon(db, nowSql, settleMs);
   let cursor: Cursor;
   if (more) {
     const last = page[page.length - 1];
-    cursor = { v: 1, t: last.key, id: last.id, a: audience, ...(full ? { f: 1 as const } : {}) };
+    cursor = { v: 1, t: last.key, id: last.id, a: audience, ...(full ? { f: 1 as const, s: horizon } : {}) };
   } else {
     // Nothing is left after the last row, so the cursor may move up to the settle horizon (and no further).
-    const [{ horizon }] = await db
-      .select({
-        horizon: sql<string>`to_char((${nowSql} - ${settleMs} * interval '1 millisecond') at time zone 'UTC', ${sql.raw(ISO_US)})`,
-      })
-      .from(sql`(select 1) as one`);
-    const floor = after && !after.f && after.t > horizon ? after : { t: horizon, id: NIL_UUID };
+    const floor = started ? { t: started, id: NIL_UUID } : after && !after.f && after.t > horizon ? after : { t: horizon, id: NIL_UUID };
     cursor = { v: 1, t: floor.t, id: floor.id, a: audience };
   }
 
