@@ -83,4 +83,17 @@ describe("adoption and alignment when people leave or move", () => {
     const kpis = await alignmentKpis(app.db, { user: manager, range: RANGE });
     expect(kpis).toMatchObject({ activeSellers: 3, sellers: 3, contentPerSeller: 1 });
   });
+
+  it("weights each week's rate by its days in the range, so a week cut to one day counts a seventh", async () => {
+    const team = await createTeam(app, "Cut weeks", "North");
+    const manager = sessionUser(await createUser(app, { role: "manager", teamId: team.id, leads: [team.id] }), [team.id]);
+    const sellers: U[] = [];
+    for (let n = 0; n < 4; n++) sellers.push(sessionUser(await createUser(app, { role: "seller", teamId: team.id })));
+    const item = await createItem(app, { publishedAt: new Date("2025-01-01T00:00:00Z") });
+    for (const s of sellers) await send(s, [event("view", item.id, "2025-03-05T10:00:00Z")]);
+    await send(sellers[0], [event("view", item.id, "2025-03-10T10:00:00Z")]);
+    // A whole week at 4 of 4, then Monday alone at 1 of 4: (1 × 7 + 0.25 × 1) ÷ 8, not (1 + 0.25) ÷ 2.
+    const a = await adoption(app.db, { user: manager, range: { from: "2025-03-03", to: "2025-03-10" }, teamId: team.id });
+    expect(a.teams[0]).toMatchObject({ weeks: [{ rate: 1 }, { rate: 0.25 }], avgRate: 0.906 });
+  });
 });
