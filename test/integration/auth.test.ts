@@ -117,6 +117,23 @@ describe("sign-in form", () => {
     expect(locked.init.status).toBe(429);
   });
 
+  it("lets no more than ten guesses through when a hundred arrive at once", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        loginAction(routeArgs(app, request("/login", { form: { email: user.email, password: `guess-${i}` } })) as never).then(
+          (r) => (r as any).init.status as number,
+        ),
+      ),
+    );
+    expect(answers.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThanOrEqual(90);
+    const right = (await loginAction(
+      routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never,
+    )) as any;
+    expect(right.init.status).toBe(429);
+  });
+
   it("sends a signed-in visitor of /login to their home", async () => {
     const user = await createUser(app, { role: "manager" });
     const cookie = await cookieFor(app, user.id);

@@ -80,6 +80,14 @@ describe("asking for a reset", () => {
     expect(answers[1]).toBe(answers[0]);
   });
 
+  it("sends no more than the limit when many requests for one address arrive at once", async () => {
+    const user = await createUser(app, { role: "seller" });
+    const answers = await Promise.all(Array.from({ length: 30 }, () => askReset(user.email)));
+    expect(answers.filter((r) => r.status === 202).length).toBe(RESETS_PER_EMAIL);
+    // One link (and its mail) per request let through.
+    expect(await app.db.select().from(passwordResets).where(eq(passwordResets.userId, user.id))).toHaveLength(RESETS_PER_EMAIL);
+  });
+
   it("limits requests per client address across many addresses", async () => {
     const ctx = asClient("203.0.113.7");
     for (let i = 0; i < RESETS_PER_CLIENT; i++) expect((await askReset(`probe-${i}-${randomUUID()}@example.test`, ctx)).status).toBe(202);

@@ -156,7 +156,10 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   try {
     const url = new URL(to, "http://fieldkit.invalid");
     if (url.origin !== "http://fieldkit.invalid") return fallback;
-    return url.pathname + url.search + url.hash;
+    // Checked again after parsing: dot segments collapse, and "/.//evil.test" came out as "//evil.test",
+    // which a browser reads as another host.
+    const path = url.pathname + url.search + url.hash;
+    return path.startsWith("//") || path.startsWith("/\\") ? fallback : path;
   } catch {
     return fallback;
   }

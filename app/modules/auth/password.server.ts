@@ -16,6 +16,9 @@ export async function hashPassword(password: string, cost = DEFAULT): Promise<st
   return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+/** Whether `stored` is a hash `verifyPassword` can check (an account made by single sign-on has none). */
+export const isPasswordHash = (stored: string) => stored.startsWith("scrypt$");
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, saltB64, keyB64] = stored.split("$");
   if (alg !== "scrypt" || !saltB64 || !keyB64) return false;
@@ -36,4 +39,12 @@ let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(randomBytes(12).toString("base64url"));
   return decoy;
+}
+
+/**
+ * What a sign-in verifies against: the account's hash, or the decoy when there is no account or it has no
+ * password (made by single sign-on), so every answer costs one scrypt and timing tells no account apart.
+ */
+export function hashToCheck(stored: string | undefined): Promise<string> {
+  return stored !== undefined && isPasswordHash(stored) ? Promise.resolve(stored) : decoyHash();
 }

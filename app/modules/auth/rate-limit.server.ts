@@ -6,13 +6,23 @@ import { rateLimitHits } from "@/db/schema";
 /** Counts one attempt under `key`; false (and nothing recorded) when `limit` were already made in the window. */
 export async function takeRateLimit(db: Db, key: string, { limit, windowMs }: { limit: number; windowMs: number }): Promise<boolean> {
   const since = new Date(Date.now() - windowMs);
-  const [{ hits }] = await db
-    .select({ hits: sql<number>`count(*)::int` })
-    .from(rateLimitHits)
-    .where(and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, since)));
-  if (hits >= limit) return false;
-  await db.insert(rateLimitHits).values({ key });
-  // Old hits of this key are no longer counted; dropping them here keeps the table small without a sweep.
-  await db.delete(rateLimitHits).where(and(eq(rateLimitHits.key, key), lt(rateLimitHits.at, since)));
-  return true;
+  return db.transaction(async (tx) => {
+    // Counted and recorded under a lock on the key: counted outside one, a burst of requests all saw
+    // room and all passed (dozens of reset mails to an inbox limited to three).
+    await lockKey(tx, `rate:${key}`);
+    const [{ hits }] = await tx
+      .select({ hits: sql<number>`count(*)::int` })
+      .from(rateLimitHits)
+      .where(and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, since)));
+    if (hits >= limit) return false;
+    await tx.insert(rateLimitHits).values({ key });
+    // Old hits of this key are no longer counted; dropping them here keeps the table small without a sweep.
+    await tx.delete(rateLimitHits).where(and(eq(rateLimitHits.key, key), lt(rateLimitHits.at, since)));
+    return true;
+  });
+}
+
+/** A transaction-scoped advisory lock on a text key: the next transaction locking it waits for this one. */
+export async function lockKey(tx: Pick<Db, "execute">, key: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 }

@@ -5,7 +5,8 @@ import type { Db } from "@/db/client";
 import { apiTokens, feedbackReplies, loginAttempts, notifications, sessions, teamLeads, users } from "@/db/schema";
 import type { Role } from "@/vocabulary/people";
 import { AppError } from "~/modules/errors.server";
-import { MAX_PASSWORD_LENGTH, decoyHash, verifyPassword } from "./password.server";
+import { MAX_PASSWORD_LENGTH, hashToCheck, isPasswordHash, verifyPassword } from "./password.server";
+import { lockKey } from "./rate-limit.server";
 import { hashToken, newToken } from "./tokens.server";
 
 export type SessionUser = {
@@ -57,24 +58,30 @@ export async function signIn(
   meta: { userAgent?: string | null; passwordsFor?: "everyone" | "admins" } = {},
 ): Promise<{ user: SessionUser; token: string }> {
   const since = new Date(Date.now() - LOCKOUT_WINDOW_MS);
-  const [{ failures }] = await db
-    .select({ failures: sql<number>`count(*)::int` })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.email, input.email), gt(loginAttempts.at, since)));
-  if (failures >= LOCKOUT_AFTER) {
-    throw new AppError("rate_limited", "Too many failed sign-ins. Wait 15 minutes and try again.");
-  }
+  // The attempt is written as a failure, under a lock on the address, before the password is checked
+  // (and taken back if it was right): counted while earlier guesses were still hashing, 400 guesses sent
+  // at once each found fewer than 10 failures, and all were checked.
+  const attempt = await db.transaction(async (tx) => {
+    await lockKey(tx, `sign-in:${input.email}`);
+    const [{ failures }] = await tx
+      .select({ failures: sql<number>`count(*)::int` })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.email, input.email), gt(loginAttempts.at, since)));
+    if (failures >= LOCKOUT_AFTER) return null;
+    const [row] = await tx.insert(loginAttempts).values({ email: input.email }).returning({ id: loginAttempts.id });
+    return row;
+  });
+  if (!attempt) throw new AppError("rate_limited", "Too many failed sign-ins. Wait 15 minutes and try again.");
   const [row] = await db.select(userColumns).from(users).where(eq(users.email, input.email)).limit(1);
-  const ok = row
-    ? await verifyPassword(input.password, row.passwordHash)
-    : (await verifyPassword(input.password, await decoyHash()), false);
-  if (!row || !ok || !row.active) {
-    await db.insert(loginAttempts).values({ email: input.email });
-    throw new AppError("unauthorized", "Email or password is incorrect.");
-  }
+  // An account without a password (made by single sign-on) is checked against the decoy too: answered
+  // at once, it told anyone timing one request that the address has an account.
+  const checked = await verifyPassword(input.password, await hashToCheck(row?.passwordHash));
+  const ok = Boolean(row && isPasswordHash(row.passwordHash) && checked);
+  if (!row || !ok || !row.active) throw new AppError("unauthorized", "Email or password is incorrect.");
   // SSO-only: passwords are off, except admins' break-glass accounts. Checked after the password, so
   // the answer reveals nothing to someone who does not know it.
   if (meta.passwordsFor === "admins" && row.role !== "admin") {
+    await db.delete(loginAttempts).where(eq(loginAttempts.id, attempt.id));
     throw new AppError("forbidden", "Sign in with single sign-on: passwords are turned off for this organisation.");
   }
   await db.delete(loginAttempts).where(eq(loginAttempts.email, input.email));
