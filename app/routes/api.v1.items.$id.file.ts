@@ -15,5 +15,5 @@ export const loader = api(async ({ request, params, context }: LoaderFunctionArg
   const { user } = await requireApiUser(context.app, request);
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const file = await openItemFile(context.app, user, params.id ?? "", query.version);
-  return fileResponse(request, file, { download: Boolean(query.download) });
+  return fileResponse(request, file, { download: Boolean(query.download), version: query.version !== undefined });
 });

@@ -18,5 +18,5 @@ export const loader = api(async ({ request, params, context }: LoaderFunctionArg
   if (!Number.isInteger(n) || n < 0) throw badRequest("The preview number must be 0 (image) or a page number.");
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const preview = await openPreview(context.app, user, params.id ?? "", n, query.w, query.version);
-  return fileResponse(request, preview);
+  return fileResponse(request, preview, { version: query.version !== undefined });
 });

@@ -427,6 +427,44 @@ describe("versions", () => {
     expect(sellerView.versions.map((v: any) => v.number)).toEqual([2]);
   });
 
+  it("has browsers check the current version's file and pages each time, so a new version shows at once", async () => {
+    const item = await uploadOne({ filename: "price.pdf", bytes: await makePdf(["Price list\n100 EUR"]) });
+    await pub.jobs.runUntilIdle();
+    const before = { file: await file(item.id), page: await preview(item.id, 1) };
+    for (const res of Object.values(before)) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Cache-Control")).toBe("private, no-cache");
+    }
+    // Unchanged: the browser's copy is confirmed without the bytes.
+    const again = await call(
+      fileApi,
+      request(`/api/v1/items/${item.id}/file`, { cookie: marketer, headers: { "If-None-Match": before.file.headers.get("ETag")! } }),
+      { id: item.id },
+    );
+    expect(again.status).toBe(304);
+    await call(
+      versionsApi,
+      multipartRequest(`/api/v1/items/${item.id}/versions`, {
+        cookie: marketer,
+        files: [{ filename: "price.pdf", bytes: await makePdf(["Price list\n90 EUR"]) }],
+        fields: { changelog: "New price" },
+      }),
+      { id: item.id },
+    );
+    await pub.jobs.runUntilIdle();
+    // The same URLs now answer the new version, and the old copy's tag no longer matches.
+    const stale = await call(
+      fileApi,
+      request(`/api/v1/items/${item.id}/file`, { cookie: marketer, headers: { "If-None-Match": before.file.headers.get("ETag")! } }),
+      { id: item.id },
+    );
+    expect(stale.status).toBe(200);
+    expect((await preview(item.id, 1)).headers.get("ETag")).not.toBe(before.page.headers.get("ETag"));
+    // A URL naming its version never changes: kept for a day.
+    expect((await file(item.id, marketer, "?version=1")).headers.get("Cache-Control")).toBe("private, max-age=86400");
+    expect((await preview(item.id, 1, marketer, "?version=1")).headers.get("Cache-Control")).toBe("private, max-age=86400");
+  });
+
   it("refuses a new version identical to the current one with 409", async () => {
     const bytes = await makePdf(["Same\nbytes"]);
     const item = await uploadOne({ filename: "same.pdf", bytes });

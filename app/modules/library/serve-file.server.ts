@@ -10,12 +10,18 @@ function disposition(kind: "inline" | "attachment", filename: string | null) {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export function fileResponse(request: Request, file: FileRead, { download = false } = {}): Response {
+/**
+ * `version`: the URL names the version (`?version=n`), so what it answers never changes. Without it the URL
+ * means "the current version" and changes with every upload: kept for a day, a seller saw the old deck's
+ * pages and file for a day after the fix to its price went up.
+ */
+export function fileResponse(request: Request, file: FileRead, { download = false, version = false } = {}): Response {
   const headers = new Headers({
     "Content-Type": file.mime,
     ETag: file.etag,
-    // Content-addressed, but access can be withdrawn: browsers may keep it, shared caches may not.
-    "Cache-Control": "private, max-age=86400",
+    // Access can be withdrawn: browsers may keep a copy, shared caches may not. The current version's copy
+    // is checked each time (a 304 when unchanged).
+    "Cache-Control": version ? "private, max-age=86400" : "private, no-cache",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox",
   });
