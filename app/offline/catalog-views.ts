@@ -1,10 +1,21 @@
 // What the seller pages show when they are built from the device's catalog instead of the server.
 import type { CatalogItem } from "./types";
 
+/**
+ * Past its expiry date. The server drops an expired item at the next sync; until then (offline) the device
+ * still holds it, and the lists built from the catalog leave it out, as the server's lists do.
+ */
+export function isExpired(item: Pick<CatalogItem, "expiresAt">, now = Date.now()): boolean {
+  return item.expiresAt !== null && Date.parse(item.expiresAt) <= now;
+}
+
 /** Home offline: the newest published items first, as the server's "New and updated" orders them. */
-export function latestFromCatalog(items: readonly CatalogItem[], limit = 15): CatalogItem[] {
+export function latestFromCatalog(items: readonly CatalogItem[], limit = 15, now = Date.now()): CatalogItem[] {
   const when = (i: CatalogItem) => i.publishedAt ?? i.updatedAt;
-  return [...items].sort((a, b) => when(b).localeCompare(when(a)) || b.id.localeCompare(a.id)).slice(0, limit);
+  return items
+    .filter((i) => !isExpired(i, now))
+    .sort((a, b) => when(b).localeCompare(when(a)) || b.id.localeCompare(a.id))
+    .slice(0, limit);
 }
 
 /** The preview shown as a card's thumbnail: the image itself (0) or the first page, if the item has one. */

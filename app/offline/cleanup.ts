@@ -2,6 +2,7 @@
 // seller's team, expired ones. Metadata goes from the catalog, and saved copies (files, previews, pages)
 // from Cache Storage, so nothing the seller lost access to stays readable on the phone.
 import type { OfflineDb, SavedRecord } from "./db";
+import { CACHE_NAMES } from "./routing";
 
 export type CacheLike = {
   match(url: string): Promise<Response | undefined>;
@@ -38,8 +39,32 @@ export async function dropCachedCopies(cache: CacheLike | undefined, records: re
   for (const r of records) for (const url of r.urls) await cache.delete(url);
 }
 
-/** Another person signed in on this device: nothing of the previous seller's catalog or saved copies stays. */
-export async function wipeDevice(db: OfflineDb, cache?: CacheLike): Promise<void> {
+/** `/items/<id>`, its data, and its sub-pages (`/items/<id>/feedback`…), with any query. */
+function itemOfPage(url: string): string | null {
+  const m = /^\/items\/([^/.]+)(?:\.data|\/.*)?$/.exec(new URL(url).pathname);
+  return m ? decodeURIComponent(m[1]).toLowerCase() : null;
+}
+
+/**
+ * Deletes every copy of these items' pages from a cache. The worker keeps each page a seller visited (and
+ * each `_routes` variant of its data) under its own URL, none listed in a saved record, and answers from
+ * them when the network is down or slow: left there, an archived or no longer shared item stays readable.
+ */
+export async function dropItemPages(cache: CacheLike | undefined, itemIds: Iterable<string> | "every item"): Promise<void> {
+  const ids = itemIds === "every item" ? null : new Set([...itemIds].map((id) => id.toLowerCase()));
+  if (!cache?.keys || ids?.size === 0) return;
+  for (const request of await cache.keys()) {
+    const id = itemOfPage(request.url);
+    if (id && (!ids || ids.has(id))) await cache.delete(request.url);
+  }
+}
+
+/**
+ * Another person signed in on this device: nothing of the previous seller's catalog, saved copies or visited
+ * item pages stays. NOTE: the pages cache keeps the four tabs: the new seller's are being stored at this
+ * moment (runtime.ts asks the worker at start), and each overwrites the previous seller's copy.
+ */
+export async function wipeDevice(db: OfflineDb, cache?: CacheLike, pages?: CacheLike): Promise<void> {
   const saved = await db.getAll("saved");
   const tx = db.transaction(["catalog", "saved", "meta"], "readwrite");
   await tx.objectStore("catalog").clear();
@@ -47,4 +72,17 @@ export async function wipeDevice(db: OfflineDb, cache?: CacheLike): Promise<void
   await tx.objectStore("meta").clear();
   await tx.done;
   await dropCachedCopies(cache, saved);
+  // Also what a saved record does not list (the `_routes` variants of a saved page's data).
+  if (cache?.keys) for (const request of await cache.keys()) await cache.delete(request.url);
+  await dropItemPages(pages, "every item");
+}
+
+/**
+ * Sign-out on a shared tablet: the next person, or anyone opening the installed app offline, must not see
+ * this seller's pages, saved files or catalog. The outbox stays: its entries carry their user and are sent
+ * at that user's next sign-in; dropping them would lose work done offline.
+ */
+export async function forgetSignedOutUser(db: OfflineDb, storage: Pick<CacheStorage, "delete">): Promise<void> {
+  await wipeDevice(db);
+  for (const name of Object.values(CACHE_NAMES)) await storage.delete(name);
 }

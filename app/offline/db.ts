@@ -50,6 +50,8 @@ export type SavedRecord = {
   type: string;
   version: number | null;
   versionId: string | null;
+  /** The catalog's preview numbers when saved; missing on records saved before it was kept. */
+  previews?: number[];
   /** Every URL stored in the saved cache for this item. */
   urls: string[];
   bytes: number;

@@ -1,6 +1,7 @@
 // "Recently opened" on this device: the items a seller opened here, newest first, kept in the offline
 // store's meta so Home lists them in airplane mode and the moment they were opened (the server's list
 // comes from the usage rollups, a day at a time, once the view has been delivered).
+import { isExpired } from "./catalog-views";
 import type { OfflineDb } from "./db";
 
 export const RECENT_KEY = "recent.opened";
@@ -30,9 +31,11 @@ export async function rememberOpens(db: OfflineDb, opens: readonly RecentOpen[])
   await db.put("meta", withOpens(await read(db), opens), RECENT_KEY);
 }
 
-/** This user's recently opened item ids, newest first. */
-export async function recentOpens(db: OfflineDb, userId: string): Promise<string[]> {
-  return (await read(db)).filter((o) => o.userId === userId).map((o) => o.itemId);
+/** This user's recently opened item ids, newest first; an item past its expiry date is left out. */
+export async function recentOpens(db: OfflineDb, userId: string, now = Date.now()): Promise<string[]> {
+  const ids = (await read(db)).filter((o) => o.userId === userId).map((o) => o.itemId);
+  const entries = await Promise.all(ids.map((id) => db.get("catalog", id)));
+  return ids.filter((_, i) => !(entries[i] && isExpired(entries[i], now)));
 }
 
 /**

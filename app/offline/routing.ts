@@ -33,8 +33,9 @@ export type Strategy =
 export type RequestInfo = { url: string; method: string; mode?: string; destination?: string };
 
 const ITEM_ASSET = /^\/api\/v1\/items\/[^/]+\/(file|previews\/\d+)$/;
-// NOTE: buyer links (/s/<token>) too: a copy on the seller's phone would outlive revocation.
-const NEVER_CACHED_PAGES = /^\/(login|logout|healthz|s)(\/|$)/;
+// NOTE: buyer links (/s/<token>) too: a copy on the seller's phone would outlive revocation. Their data
+// (`/login.data`…) too: a copy kept after a sign-out would refill the cache the sign-out just emptied.
+const NEVER_CACHED_PAGES = /^\/(login|logout|healthz|s)(\/|\.data$|$)/;
 
 export function strategyFor(req: RequestInfo, origin: string): Strategy {
   if (req.method !== "GET") return "passthrough";
@@ -49,6 +50,22 @@ export function strategyFor(req: RequestInfo, origin: string): Strategy {
   if (req.mode === "navigate") return "page";
   if (path.endsWith(".data") || path === "/__manifest") return "page-data";
   return "passthrough";
+}
+
+/**
+ * A download that must not be answered from a copy on the device: the page's own saving asks for it with
+ * `cache: "no-cache"` (app/offline/saved.ts), because file and preview URLs carry no version and a stored
+ * copy would bring back the old version. A navigation is never one: a reload asks "no-cache" too, and a
+ * reload offline must still open the stored page.
+ */
+export function wantsFreshCopy(req: { cache?: string; mode?: string }): boolean {
+  return req.mode !== "navigate" && (req.cache === "no-cache" || req.cache === "reload" || req.cache === "no-store");
+}
+
+/** Sign-out, as a plain form POST (`/logout`) or Remix's single-fetch action (`/logout.data`). */
+export function isSignOut(req: RequestInfo, origin: string): boolean {
+  const url = new URL(req.url);
+  return req.method === "POST" && url.origin === origin && /^\/logout(\.data)?$/.test(url.pathname);
 }
 
 /**

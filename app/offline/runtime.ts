@@ -1,17 +1,21 @@
 // The browser side of offline use, for the components: one IndexedDB connection, the sync and flush triggers
 // (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
 // Browser-only: call from effects and event handlers, never during server rendering.
+import { isExpired } from "./catalog-views";
 import type { CacheLike } from "./cleanup";
 import { isOnline, onConnectivity, serverAnswered, serverUnreachable } from "./connectivity";
 import { openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
-import { CACHE_NAMES } from "./routing";
+import { CACHE_NAMES, SHELL_PAGES } from "./routing";
 import { markSaveWhenOnline, savePending } from "./pending-saves";
 import { refreshStale } from "./saved";
 import { syncCatalog, type SyncResult } from "./sync";
 import { commitStaged } from "./staging";
 
 export const OUTBOX_SYNC_TAG = "fieldkit-outbox";
+
+/** A share the device refuses to queue, with a message for the seller. */
+export class ShareError extends Error {}
 
 let dbPromise: Promise<OfflineDb> | undefined;
 let userId: string | undefined;
@@ -32,21 +36,25 @@ export function offlineDb(): Promise<OfflineDb> {
   return dbPromise;
 }
 
-export async function savedCache(): Promise<CacheLike | undefined> {
+async function openCache(name: string): Promise<CacheLike | undefined> {
   if (typeof caches === "undefined") return undefined;
-  const cache = await caches.open(CACHE_NAMES.saved);
+  const cache = await caches.open(name);
   return {
     match: (url) => cache.match(url),
     put: (url, res) => cache.put(url, res),
     delete: (url) => cache.delete(url),
+    keys: () => cache.keys(),
   };
 }
+
+export const savedCache = () => openCache(CACHE_NAMES.saved);
 
 export async function syncNow(): Promise<SyncResult | undefined> {
   if (!userId) return undefined;
   const db = await offlineDb();
   const cache = await savedCache();
-  const result = await syncCatalog(db, { userId, cache }).catch(() => undefined);
+  const pages = await openCache(CACHE_NAMES.pages);
+  const result = await syncCatalog(db, { userId, cache, pages }).catch(() => undefined);
   if (result?.status === "offline") serverUnreachable();
   else if (result) serverAnswered();
   if (result?.status === "ok") {
@@ -130,10 +138,17 @@ export async function recordRequest(request: { text: string; query?: string }): 
 
 export type RequestOutcome = { status: "sent" | "queued" | "not-started" } | { status: "refused"; message: string };
 
-/** Queues a buyer share made offline; answers the link, which works once the outbox has delivered it. */
+/**
+ * Queues a buyer share made offline; answers the link, which works once the outbox has delivered it. An
+ * item that expired while the phone was offline is left out (the server would refuse the whole share).
+ */
 export async function recordShare(share: Parameters<typeof shareEntry>[1]): Promise<string | null> {
   if (!userId) return null;
-  const entry = shareEntry(userId, share);
+  const db = await offlineDb();
+  const entries = await Promise.all(share.itemIds.map((id) => db.get("catalog", id)));
+  const itemIds = share.itemIds.filter((_, i) => !(entries[i] && isExpired(entries[i])));
+  if (!itemIds.length) throw new ShareError(share.itemIds.length > 1 ? "These items have expired." : "This item has expired.");
+  const entry = shareEntry(userId, { ...share, itemIds });
   await queue(entry);
   return `${location.origin}/s/${entry.body.token}`;
 }
@@ -152,6 +167,8 @@ export async function savePendingNow() {
   if (result?.saved.length) changed();
 }
 
+const shellStored = async () => !!(await caches.match(new URL(SHELL_PAGES[0], location.origin).href, { cacheName: CACHE_NAMES.pages }));
+
 /** Asks the service worker to store the four tabs for offline use, now that a seller is signed in. */
 async function cacheShell(force = false) {
   if (!storeShell) return;
@@ -159,7 +176,8 @@ async function cacheShell(force = false) {
     const manifestVersion = (window as unknown as { __remixManifest?: { version?: string } }).__remixManifest?.version;
     // Once per browser session and build: the pages refresh themselves whenever they are visited online.
     const mark = `fieldkit:shell-cached:${userId}:${manifestVersion}`;
-    if (!force && sessionStorage.getItem(mark)) return;
+    // The mark outlives a sign-out, which empties the pages cache: signed in again, the tabs are stored again.
+    if (!force && sessionStorage.getItem(mark) && (await shellStored())) return;
     const reg = await navigator.serviceWorker?.ready;
     reg?.active?.postMessage({ type: "CACHE_SHELL", manifestVersion });
     sessionStorage.setItem(mark, "1");

@@ -34,6 +34,18 @@ export function urlsForItem(item: Pick<CatalogItem, "id" | "file" | "previews">)
   ];
 }
 
+const PREVIEW_PATH = /^\/api\/v1\/items\/[^/]+\/previews\/(\d+)$/;
+
+/** The previews a saved copy holds; records from before `previews` was kept are read from their URLs. */
+export function savedPreviews(record: Pick<SavedRecord, "previews" | "urls">): number[] {
+  if (record.previews) return record.previews;
+  return record.urls.flatMap((url) => {
+    const u = new URL(url, "http://device.invalid");
+    const m = u.search ? null : PREVIEW_PATH.exec(u.pathname);
+    return m ? [Number(m[1])] : [];
+  });
+}
+
 /** Preview and file URLs the item page actually references (e.g. with a width), found in its HTML. */
 export function assetUrlsInHtml(html: string, itemId: string): string[] {
   const prefix = `/api/v1/items/${itemId}/`;
@@ -48,7 +60,14 @@ export function assetUrlsInHtml(html: string, itemId: string): string[] {
 }
 
 async function download(fetchFn: typeof fetch, url: string, onBytes: (n: number, total: number | null) => void, signal?: AbortSignal) {
-  const res = await fetchFn(url, { credentials: "same-origin", signal, headers: url.endsWith(".data") ? {} : { Accept: "text/html,*/*" } });
+  // NOTE: "no-cache", never a copy on the device: the URLs carry no version, so the worker's saved copy (and
+  // the HTTP cache) would hand a refresh the old version's file to store under the new version.
+  const res = await fetchFn(url, {
+    credentials: "same-origin",
+    cache: "no-cache",
+    signal,
+    headers: url.endsWith(".data") ? {} : { Accept: "text/html,*/*" },
+  });
   if (res.status === 404 || res.status === 403) throw new SaveError("This item is no longer available to you.");
   if (res.status === 401) throw new SaveError("Your session has ended. Sign in again, then save.");
   if (!res.ok || res.redirected) throw new SaveError(`Download failed (HTTP ${res.status}). Try again when the connection is better.`);
@@ -146,6 +165,7 @@ export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOp
     type: item.type,
     version: item.version,
     versionId: item.versionId,
+    previews: [...item.previews],
     urls: stored,
     bytes,
     savedAt: new Date().toISOString(),

@@ -2,6 +2,7 @@
 // (`type`, `tag`), prefix and typo tolerance, and a flag for what is saved on the device.
 // The bench (test/bench/offline.ts) runs this exact code.
 import MiniSearch, { type Options, type SearchOptions } from "minisearch";
+import { isExpired } from "./catalog-views";
 import type { CatalogItem } from "./types";
 
 type Doc = { id: string; title: string; summary: string; body: string; tags: string; type: string };
@@ -97,10 +98,17 @@ function snippetFor(item: CatalogItem, terms: string[]): string {
   return `${start > 0 ? "…" : ""}${text.slice(start, start + 160)}${start + 160 < text.length ? "…" : ""}`;
 }
 
-export function searchOffline(index: OfflineIndex, query: OfflineQuery, savedIds: ReadonlySet<string> = new Set()): OfflineHit[] {
+export function searchOffline(
+  index: OfflineIndex,
+  query: OfflineQuery,
+  savedIds: ReadonlySet<string> = new Set(),
+  now = Date.now(),
+): OfflineHit[] {
   const q = query.q?.trim() ?? "";
   const limit = query.limit ?? 50;
-  const accept = (item: CatalogItem) => (!query.type || item.type === query.type) && (!query.tag || tagMatches(item, query.tag));
+  // Expiry is checked per search, not when the index is built: a page stays open across the moment.
+  const accept = (item: CatalogItem) =>
+    !isExpired(item, now) && (!query.type || item.type === query.type) && (!query.tag || tagMatches(item, query.tag));
   let found: { item: CatalogItem; terms: string[] }[];
   if (q) {
     found = index.mini

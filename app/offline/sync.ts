@@ -2,9 +2,10 @@
 // IndexedDB transaction as the page it came with, so an interrupted sync resumes where it stopped and never
 // skips a change. A complete sync (first run, or the server says the seller's audience changed) stores its
 // cursor only at the end, then deletes whatever it did not list.
-import { dropCachedCopies, forgetItems, lostAccess, wipeDevice, type CacheLike } from "./cleanup";
+import { dropCachedCopies, dropItemPages, forgetItems, lostAccess, wipeDevice, type CacheLike } from "./cleanup";
 import { META, type OfflineDb, type SavedRecord } from "./db";
-import type { SyncResponse } from "./types";
+import { savedPreviews } from "./saved";
+import type { CatalogItem, SyncResponse } from "./types";
 
 export type SyncResult =
   | {
@@ -25,10 +26,23 @@ export type SyncOptions = {
   origin?: string;
   /** The saved-copies cache, so removals also delete files and previews. */
   cache?: CacheLike;
+  /** The visited-pages cache, so a removed item's pages go too (needs `keys`). */
+  pages?: CacheLike;
   pageSize?: number;
 };
 
 export class SyncError extends Error {}
+
+/**
+ * A saved copy that no longer matches its catalog entry: a newer version, or previews that differ from the
+ * ones stored. NOTE: a new version starts with its previews pending; a copy refreshed before they finish
+ * has none, and only this comparison brings them to the device once they exist.
+ */
+export function copyIsOutdated(copy: SavedRecord, item: CatalogItem): boolean {
+  if (copy.versionId !== item.versionId) return true;
+  const stored = savedPreviews(copy);
+  return stored.length !== item.previews.length || item.previews.some((n) => !stored.includes(n));
+}
 
 export async function getCursor(db: OfflineDb): Promise<string | undefined> {
   return (await db.get("meta", META.cursor)) as string | undefined;
@@ -52,7 +66,7 @@ export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: 
   for (const item of page.items) {
     await catalog.put(item);
     const copy = await saved.get(item.id);
-    if (copy && copy.versionId !== item.versionId) {
+    if (copy && copyIsOutdated(copy, item)) {
       stale.push(item.id);
       if (!copy.stale) await saved.put({ ...copy, stale: true });
     }
@@ -70,7 +84,7 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
   const origin = options.origin ?? "";
 
   if ((await db.get("meta", META.userId)) !== options.userId) {
-    await wipeDevice(db, options.cache);
+    await wipeDevice(db, options.cache, options.pages);
     await db.put("meta", options.userId, META.userId);
   }
 
@@ -79,6 +93,7 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
   let retriedWithoutCursor = false;
   const listed = new Set<string>();
   const result = { status: "ok" as const, full, upserted: 0, removedSaved: [] as SavedRecord[], stale: [] as string[] };
+  const removed = new Set<string>();
 
   for (let pages = 0; pages < 10_000; pages++) {
     const query = new URLSearchParams();
@@ -117,6 +132,7 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
     // the complete sync over instead of resuming as a delta and never deleting what the seller lost.
     const applied = await applyPage(db, page, !page.full || !page.more);
     result.upserted += page.items.length;
+    for (const id of page.removed) removed.add(id);
     result.removedSaved.push(...applied.removedSaved);
     result.stale.push(...applied.stale);
     if (full) for (const item of page.items) listed.add(item.id);
@@ -127,9 +143,15 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
   if (full) {
     const gone = lostAccess(await db.getAllKeys("catalog"), listed);
     const savedIds = (await db.getAllKeys("saved")).filter((id) => !listed.has(id));
-    result.removedSaved.push(...(await forgetItems(db, [...new Set([...gone, ...savedIds])])));
+    const lost = [...new Set([...gone, ...savedIds])];
+    result.removedSaved.push(...(await forgetItems(db, lost)));
+    for (const id of lost) removed.add(id);
+    for (const id of listed) removed.delete(id);
   }
   await dropCachedCopies(options.cache, result.removedSaved);
+  // Any item that went, saved or only visited: copies of its pages sit in both caches.
+  await dropItemPages(options.cache, removed);
+  await dropItemPages(options.pages, removed);
   result.stale = [...new Set(result.stale)];
   return result;
 }

@@ -4,6 +4,7 @@
 import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
 import { registerRoute } from "workbox-routing";
+import { forgetSignedOutUser } from "~/offline/cleanup";
 import { openOfflineDb } from "~/offline/db";
 import { registerPushHandlers, type PushScope } from "./push";
 import { flushOutbox } from "~/offline/outbox";
@@ -16,9 +17,11 @@ import {
   OFFLINE_PAGE,
   cacheKey,
   isCacheable,
+  isSignOut,
   offlineSubstitute,
   shellUrls,
   strategyFor,
+  wantsFreshCopy,
   type Strategy,
 } from "~/offline/routing";
 
@@ -100,6 +103,34 @@ const is =
 registerRoute(is("page"), ({ request, event }) => networkFirst(request, event as FetchEvent, "page"));
 registerRoute(is("page-data"), ({ request, event }) => networkFirst(request, event as FetchEvent, "data"));
 registerRoute(is("saved-asset"), ({ request }) => savedFirst(request));
+registerRoute(
+  ({ request }) => isSignOut({ url: request.url, method: request.method }, origin),
+  ({ request }) => signOut(request),
+  "POST",
+);
+
+/**
+ * Sign-out, however it is sent (a plain form POST or Remix's fetch): once the server has answered, the
+ * signed-out seller's pages, saved files and catalog leave the device before the answer reaches the page,
+ * so the sign-in page that follows, and any later offline start, find nothing of theirs. The outbox stays.
+ */
+async function signOut(request: Request): Promise<Response> {
+  const res = await fetch(request);
+  // A plain form's redirect reaches the worker as an opaque redirect (status 0).
+  if (res.type === "opaqueredirect" || (res.status >= 200 && res.status < 400)) {
+    try {
+      const db = await openOfflineDb();
+      try {
+        await forgetSignedOutUser(db, caches);
+      } finally {
+        db.close();
+      }
+    } catch {
+      // The sign-out itself went through; the next sign-in's sync still wipes another person's data.
+    }
+  }
+  return res;
+}
 
 /** Network with a short timeout; a copy from the saved or pages cache when the network fails or is slow. */
 async function networkFirst(request: Request, event: FetchEvent, kind: "page" | "data"): Promise<Response> {
@@ -117,6 +148,8 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
     return res;
   });
   event.waitUntil(network.catch(() => undefined));
+  // Saving an item for offline asks for the current data, never a copy (see wantsFreshCopy).
+  if (wantsFreshCopy(request)) return network;
   // A page asked for with a query the device never saw (e.g. /saved?q=…) falls back to the same page without
   // it: client-rendered pages (offline search) read the query themselves, others at least open.
   const bare = kind === "page" ? cacheKey(new URL(request.url).origin + new URL(request.url).pathname) : full;
@@ -159,6 +192,8 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
 
 /** Files and previews: the saved copy when there is one (no network needed), otherwise the network, uncached. */
 async function savedFirst(request: Request): Promise<Response> {
+  // Saving or refreshing an item: the saved copy may be the old version's file under the same URL.
+  if (wantsFreshCopy(request)) return fetch(request);
   const hit = await caches.match(cacheKey(request.url), { cacheName: CACHE_NAMES.saved });
   return hit ?? fetch(request);
 }

@@ -79,6 +79,7 @@ export function memoryCache(): CacheLike & { store: Map<string, Response> } {
     match: async (url) => store.get(url)?.clone(),
     put: async (url, res) => void store.set(url, res),
     delete: async (url) => store.delete(url),
+    keys: async () => [...store.keys()].map((url) => new Request(url)),
   };
 }
 

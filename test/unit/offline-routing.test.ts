@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, strategyFor } from "~/offline/routing";
+import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, isSignOut, strategyFor, wantsFreshCopy } from "~/offline/routing";
 
 const ORIGIN = "https://fieldkit.test";
 const get = (path: string, extra: { mode?: string } = {}) => ({ url: ORIGIN + path, method: "GET", ...extra });
@@ -27,6 +27,10 @@ describe("cache routing table", () => {
     for (const path of ["/login", "/login?redirectTo=%2Fhome", "/logout", "/healthz", "/s/abc", "/s/abc/items/1/pages/1"]) {
       expect(strategyFor(get(path, { mode: "navigate" }), ORIGIN)).toBe("passthrough");
     }
+    for (const path of ["/login.data", "/logout.data", "/s/abc.data", "/s/abc/items/1.data"]) {
+      expect(strategyFor(get(path), ORIGIN)).toBe("passthrough");
+    }
+    expect(strategyFor(get("/search.data"), ORIGIN)).toBe("page-data");
   });
 
   it("leaves writes and other origins to the browser", () => {
@@ -53,6 +57,22 @@ describe("cache routing table", () => {
     expect(isCacheable({ status: 200, type: "basic", redirected: true })).toBe(false); // e.g. bounced to /login
     expect(isCacheable({ status: 404, type: "basic" })).toBe(false);
     expect(isCacheable({ status: 0, type: "opaque" })).toBe(false);
+  });
+
+  it("bypasses the device's copies for a download that asks for a fresh one, but never for a navigation", () => {
+    for (const cache of ["no-cache", "reload", "no-store"]) expect(wantsFreshCopy({ cache, mode: "cors" })).toBe(true);
+    expect(wantsFreshCopy({ cache: "default", mode: "cors" })).toBe(false);
+    expect(wantsFreshCopy({ cache: "force-cache", mode: "no-cors" })).toBe(false);
+    // A reload asks "no-cache" too: offline it must still open the stored page.
+    expect(wantsFreshCopy({ cache: "no-cache", mode: "navigate" })).toBe(false);
+  });
+
+  it("recognises a sign-out sent as a plain form or by Remix, and nothing else", () => {
+    expect(isSignOut({ url: `${ORIGIN}/logout`, method: "POST" }, ORIGIN)).toBe(true);
+    expect(isSignOut({ url: `${ORIGIN}/logout.data`, method: "POST" }, ORIGIN)).toBe(true);
+    expect(isSignOut({ url: `${ORIGIN}/logout`, method: "GET" }, ORIGIN)).toBe(false);
+    expect(isSignOut({ url: `${ORIGIN}/logout-help`, method: "POST" }, ORIGIN)).toBe(false);
+    expect(isSignOut({ url: "https://elsewhere.test/logout", method: "POST" }, ORIGIN)).toBe(false);
   });
 
   it("versions every runtime cache name", () => {

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openOfflineDb, type OfflineDb } from "~/offline/db";
-import { assetUrlsInHtml, removeSaved, removeSavedUndoably, saveItem, urlsForItem, type Progress } from "~/offline/saved";
+import { assetUrlsInHtml, refreshStale, removeSaved, removeSavedUndoably, saveItem, urlsForItem, type Progress } from "~/offline/saved";
 import type { CatalogItem } from "~/offline/types";
 import { freshDbName, memoryCache } from "./offline-fakes";
 
@@ -132,5 +132,46 @@ describe("saving an item for offline", () => {
   it("finds only this item's assets in the page HTML", () => {
     const html = `<img src="/api/v1/items/${ID}/previews/1?w=320&amp;q=1"><img src="/api/v1/items/other/previews/1"><a href="/items/${ID}">`;
     expect(assetUrlsInHtml(html, ID)).toEqual([`/api/v1/items/${ID}/previews/1?w=320&q=1`]);
+  });
+});
+
+describe("refreshing a saved copy after a new version", () => {
+  /**
+   * The device as the page sees it: the service worker answers a file or preview from the saved cache, and the
+   * HTTP cache answers what it holds, unless the request asks for a fresh copy. The server has version 2.
+   */
+  function deviceWithWorker(cache: ReturnType<typeof memoryCache>) {
+    const modes: (RequestCache | undefined)[] = [];
+    const server = site();
+    const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      modes.push(init.cache);
+      const fresh = init.cache === "no-cache" || init.cache === "reload" || init.cache === "no-store";
+      const copy = await cache.match(String(input));
+      if (copy && !fresh) return copy;
+      const res = await server.fetch(input, init);
+      return new Response(`v2:${String(input)}`, { status: res.status, headers: res.headers });
+    }) as typeof globalThis.fetch;
+    return { fetch, modes };
+  }
+
+  it("stores the new version's file and previews, not the copy already on the device", async () => {
+    const cache = memoryCache();
+    const old = await saveItem(db, { ...pdf, versionId: "v1", version: 1 }, { fetch: site().fetch, cache, origin: ORIGIN });
+    for (const url of old.urls) await cache.put(url, new Response(`v1:${url}`));
+    await db.put("saved", { ...old, stale: true });
+    await db.put("catalog", pdf);
+
+    const device = deviceWithWorker(cache);
+    expect(await refreshStale(db, { fetch: device.fetch, cache, origin: ORIGIN })).toEqual([ID]);
+
+    const record = (await db.get("saved", ID))!;
+    expect(record).toMatchObject({ versionId: "v2", stale: false });
+    for (const url of record.urls) expect(await (await cache.match(url))!.text(), url).toBe(`v2:${url}`);
+    expect(device.modes.every((m) => m === "no-cache")).toBe(true);
+  });
+
+  it("remembers which previews the copy holds", async () => {
+    const record = await saveItem(db, pdf, { fetch: site().fetch, cache: memoryCache(), origin: ORIGIN });
+    expect(record.previews).toEqual([1, 2]);
   });
 });

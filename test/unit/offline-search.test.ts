@@ -91,4 +91,13 @@ describe("offline search", () => {
   it("returns nothing for words no item has", () => {
     expect(searchOffline(index, { q: "zeppelin" })).toEqual([]);
   });
+
+  it("leaves out an item whose expiry date passed while the phone was offline, by words or by filter", () => {
+    const expiring = buildIndex(catalog.map((c) => (c.id === "talk" ? { ...c, expiresAt: "2026-06-01T00:00:00.000Z" } : c)));
+    const before = Date.parse("2026-05-31T23:59:00.000Z");
+    const after = Date.parse("2026-06-01T00:00:00.000Z");
+    expect(searchOffline(expiring, { q: "compliance" }, new Set(), before).map((h) => h.id)).toEqual(["talk", "deck"]);
+    expect(searchOffline(expiring, { q: "compliance" }, new Set(), after).map((h) => h.id)).toEqual(["deck"]);
+    expect(searchOffline(expiring, { tag: "industry:healthcare" }, new Set(), after).map((h) => h.id)).toEqual(["deck"]);
+  });
 });

@@ -62,6 +62,16 @@ describe("pages built from the device's catalog", () => {
     expect(list.map((i) => i.id)).toEqual(["b", "a"]);
   });
 
+  it("leaves items past their expiry date off Home", () => {
+    const now = Date.parse("2026-06-01T00:00:00Z");
+    const list = latestFromCatalog(
+      [item("gone", { expiresAt: "2026-05-31T00:00:00Z" }), item("later", { expiresAt: "2026-07-01T00:00:00Z" }), item("never")],
+      15,
+      now,
+    );
+    expect(list.map((i) => i.id).sort()).toEqual(["later", "never"]);
+  });
+
   it("takes an image itself, else page 1, as the thumbnail, and none without previews", () => {
     expect(thumbnailPreview([0])).toBe(0);
     expect(thumbnailPreview([1, 2, 3])).toBe(1);

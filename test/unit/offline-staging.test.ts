@@ -83,6 +83,18 @@ describe("recently opened on this device", () => {
     expect(await recentOpens(db, OTHER)).toEqual([ITEM2]);
   });
 
+  it("leaves out an opened item that has expired since", async () => {
+    const store = memoryStorage();
+    stageEntry({ ...eventEntry(USER, { type: "view", itemId: ITEM }), at: at(1) }, store);
+    stageEntry({ ...eventEntry(USER, { type: "view", itemId: ITEM2 }), at: at(2) }, store);
+    await commitStaged(db, USER, store);
+    const entry = { id: ITEM2, type: "deck", title: "Old deck", summary: "", tags: [], version: 1, versionId: "v", bodyMd: null };
+    const rest = { file: null, previews: [], pageCount: null, videoUrl: null, publishedAt: null, updatedAt: at(0) };
+    await db.put("catalog", { ...entry, ...rest, expiresAt: at(30) });
+    expect(await recentOpens(db, USER, Date.parse(at(29)))).toEqual([ITEM2, ITEM]);
+    expect(await recentOpens(db, USER, Date.parse(at(30)))).toEqual([ITEM]);
+  });
+
   it("keeps a bounded list, and puts the device's opens before the server's without repeating one", () => {
     const opens = Array.from({ length: RECENT_KEPT + 5 }, (_, n) => ({ itemId: `item-${n}`, at: at(n), userId: USER }));
     const kept = withOpens([], opens);

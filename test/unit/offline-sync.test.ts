@@ -1,10 +1,12 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { lostAccess } from "~/offline/cleanup";
+import { forgetSignedOutUser, lostAccess } from "~/offline/cleanup";
 import { META, openOfflineDb, type OfflineDb, type SavedRecord } from "~/offline/db";
+import { enqueue, eventEntry, flushOutbox, listOutbox } from "~/offline/outbox";
+import { CACHE_NAMES } from "~/offline/routing";
 import { getCursor, syncCatalog } from "~/offline/sync";
 import type { CatalogItem, SyncResponse } from "~/offline/types";
-import { freshDbName, memoryCache } from "./offline-fakes";
+import { fakeApi, freshDbName, memoryCache } from "./offline-fakes";
 
 const USER = "11111111-1111-4111-8111-111111111111";
 
@@ -52,10 +54,21 @@ function scriptedServer(script: Record<string, SyncResponse | "offline" | number
   return { fetch, asked };
 }
 
-async function saveCopy(id: string, versionId = `${id}-v1`, cache = memoryCache()) {
-  const urls = [`http://app.test/items/${id}`, `http://app.test/api/v1/items/${id}/file`];
+async function saveCopy(id: string, versionId = `${id}-v1`, cache = memoryCache(), extra: Partial<SavedRecord> = {}) {
+  const urls = [`http://app.test/items/${id}`, `http://app.test/api/v1/items/${id}/file`, ...(extra.urls ?? [])];
   for (const u of urls) await cache.put(u, new Response("x"));
-  const record: SavedRecord = { itemId: id, title: id, type: "deck", version: 1, versionId, urls, bytes: 2, savedAt: "", stale: false };
+  const record: SavedRecord = {
+    itemId: id,
+    title: id,
+    type: "deck",
+    version: 1,
+    versionId,
+    bytes: 2,
+    savedAt: "",
+    stale: false,
+    ...extra,
+    urls,
+  };
   await db.put("saved", record);
   return cache;
 }
@@ -178,8 +191,110 @@ describe("freshness and cleanup", () => {
     expect(cache.store.size).toBe(0);
   });
 
+  it("marks a saved copy stale when its version's previews finished after it was saved", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    // Saved (or refreshed) while the new version's previews were still being made.
+    await saveCopy("a", "a-v2", memoryCache(), { previews: [] });
+    const server = scriptedServer({ c0: page({ items: [{ ...item("a", "a-v2"), previews: [1, 2] }], cursor: "c1" }) });
+    const result = await syncCatalog(db, { userId: USER, fetch: server.fetch });
+    expect(result).toMatchObject({ status: "ok", stale: ["a"] });
+    expect((await db.get("saved", "a"))!.stale).toBe(true);
+  });
+
+  it("leaves a copy with the same version and previews fresh, also one saved before previews were recorded", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    await saveCopy("a", "a-v1", memoryCache(), { previews: [1, 2] });
+    await saveCopy("b", "b-v1", memoryCache(), {
+      urls: ["http://app.test/api/v1/items/b/previews/1", "http://app.test/api/v1/items/b/previews/1?w=160"],
+    });
+    const server = scriptedServer({
+      c0: page({
+        items: [
+          { ...item("a"), previews: [2, 1] },
+          { ...item("b"), previews: [1] },
+        ],
+        cursor: "c1",
+      }),
+    });
+    expect(await syncCatalog(db, { userId: USER, fetch: server.fetch })).toMatchObject({ status: "ok", stale: [] });
+  });
+
+  it("deletes the visited pages and data of a removed item from the pages cache, whatever their variant", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    for (const id of ["gone", "kept"]) await db.put("catalog", item(id));
+    const pages = memoryCache();
+    const visited = [
+      "/items/gone",
+      "/items/gone?notice=x",
+      "/items/gone.data",
+      "/items/gone.data?_routes=routes%2F_app.items.%24id",
+      "/items/gone/feedback",
+      "/items/kept",
+      "/items/kept.data",
+      "/home",
+      "/home.data",
+    ];
+    for (const path of visited) await pages.put(`http://app.test${path}`, new Response("page"));
+    const saved = await saveCopy("gone", "gone-v1", memoryCache(), {});
+    await saved.put("http://app.test/items/gone.data?_routes=routes%2F_app.items.%24id", new Response("data"));
+    const server = scriptedServer({ c0: page({ removed: ["gone"], cursor: "c1" }) });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch, cache: saved, pages });
+    expect([...pages.store.keys()].map((k) => k.replace("http://app.test", "")).sort()).toEqual([
+      "/home",
+      "/home.data",
+      "/items/kept",
+      "/items/kept.data",
+    ]);
+    expect(saved.store.size).toBe(0);
+  });
+
+  it("after a complete sync, deletes the pages of every item the seller lost, saved or only visited", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    for (const id of ["a", "lost"]) await db.put("catalog", item(id));
+    const pages = memoryCache();
+    for (const path of ["/items/a", "/items/lost", "/items/lost.data"]) await pages.put(`http://app.test${path}`, new Response("page"));
+    const server = scriptedServer({ c0: page({ items: [item("a")], cursor: "c9", full: true }) });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch, pages });
+    expect([...pages.store.keys()]).toEqual(["http://app.test/items/a"]);
+  });
+
   it("lists what is on the device but not in the complete catalog", () => {
     expect(lostAccess(["a", "b", "c"], new Set(["b", "d"]))).toEqual(["a", "c"]);
     expect(lostAccess([], new Set(["b"]))).toEqual([]);
+  });
+});
+
+describe("signing out on a shared device", () => {
+  it("forgets the seller's catalog, saved copies and cached pages, and keeps the outbox for their next sign-in", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    await db.put("catalog", item("a"));
+    await saveCopy("a");
+    await enqueue(db, eventEntry(USER, { type: "view", itemId: "a" }));
+    const deleted: string[] = [];
+    await forgetSignedOutUser(db, { delete: async (name: string) => deleted.push(name) > 0 });
+
+    expect(deleted.sort()).toEqual([CACHE_NAMES.pages, CACHE_NAMES.saved].sort());
+    expect(await db.getAll("catalog")).toEqual([]);
+    expect(await db.getAll("saved")).toEqual([]);
+    expect(await db.getAllKeys("meta")).toEqual([]);
+    expect(await listOutbox(db, USER)).toHaveLength(1);
+    // Signed in again: the work done before the sign-out still reaches the server.
+    const api = fakeApi();
+    expect(await flushOutbox(db, { userId: USER, fetch: api.fetch })).toMatchObject({ sent: 1, remaining: 0 });
+  });
+
+  it("when another person signs in, also drops the item pages the previous one visited", async () => {
+    await signedInAs("someone-else");
+    const pages = memoryCache();
+    for (const path of ["/items/theirs", "/items/theirs.data", "/home"]) await pages.put(`http://app.test${path}`, new Response("page"));
+    const server = scriptedServer({ none: page({ items: [item("mine")], cursor: "c1", full: true }) });
+    await syncCatalog(db, { userId: USER, fetch: server.fetch, pages });
+    // The tabs are kept: the new seller's copies are being stored over them at this moment.
+    expect([...pages.store.keys()]).toEqual(["http://app.test/home"]);
   });
 });

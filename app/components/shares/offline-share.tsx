@@ -15,14 +15,20 @@ export function OfflineShare({ items, initiallyOpen = false }: { items: { id: st
   const submit = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const url = await (
-      await runtime()
-    ).recordShare({
-      itemIds: items.map((i) => i.id),
-      recipientName: String(form.get("recipientName") ?? ""),
-      recipientEmail: String(form.get("recipientEmail") ?? ""),
-      allowDownload: form.get("allowDownload") === "on",
-    });
+    const offline = await runtime();
+    let url: string | null;
+    try {
+      url = await offline.recordShare({
+        itemIds: items.map((i) => i.id),
+        recipientName: String(form.get("recipientName") ?? ""),
+        recipientEmail: String(form.get("recipientEmail") ?? ""),
+        allowDownload: form.get("allowDownload") === "on",
+      });
+    } catch (error) {
+      // Expired while the phone was offline: the server would refuse the link the buyer already has.
+      setStatus(error instanceof offline.ShareError ? `${error.message} Nothing was shared.` : "Couldn't make the link. Try again.");
+      return;
+    }
     if (url) setLink(url);
     else setStatus("Sign in again to share.");
   };
