@@ -210,6 +210,16 @@ export function startOffline(forUser: string, options: { storeShell?: boolean } 
   if (isOnline() && storeShell) void cacheShell();
 }
 
+/**
+ * Signed out, or the session ended and the app went to sign in: whoever signs in next starts afresh, even
+ * the same seller. Without this the same seller's sign-in (a client-side navigation, so this module lives
+ * on) found the runtime started and sent nothing: what waited for the sign-in waited for a reload.
+ */
+export function stopOffline() {
+  userId = undefined;
+  clearTimeout(retryTimer);
+}
+
 /** The network or the server is back: send what waited (at once, whatever its backoff said), then catch up. */
 async function reconnected() {
   if (userId) await resetBackoff(await offlineDb(), userId);

@@ -48,9 +48,22 @@ export async function getCursor(db: OfflineDb): Promise<string | undefined> {
   return (await db.get("meta", META.cursor)) as string | undefined;
 }
 
-/** Applies one page atomically: removals, upserts, stale marks and (if given) the new cursor. */
-export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: boolean) {
+/**
+ * Applies one page atomically: removals, upserts, stale marks and (if given) the new cursor. With `owner`,
+ * nothing (and null) unless the device belongs to that user, or, with `claim`, to nobody yet (it is then
+ * theirs): a sign-out while this page was on its way wiped the device, and writing the page after the wipe
+ * put the signed-out seller's catalog back.
+ */
+export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: boolean, owner?: { userId: string; claim: boolean }) {
   const tx = db.transaction(["catalog", "saved", "meta"], "readwrite");
+  if (owner) {
+    const current = await tx.objectStore("meta").get(META.userId);
+    if (current === undefined && owner.claim) await tx.objectStore("meta").put(owner.userId, META.userId);
+    else if (current !== owner.userId) {
+      await tx.done;
+      return null;
+    }
+  }
   const catalog = tx.objectStore("catalog");
   const saved = tx.objectStore("saved");
   const removedSaved: SavedRecord[] = [];
@@ -83,10 +96,10 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   const origin = options.origin ?? "";
 
-  if ((await db.get("meta", META.userId)) !== options.userId) {
-    await wipeDevice(db, options.cache, options.pages);
-    await db.put("meta", options.userId, META.userId);
-  }
+  // Another person's device (or a signed-out one): emptied now, and theirs with the first page the server
+  // sends, not before: a sync started by a page still open after a sign-out gets a 401 and leaves no trace.
+  const claim = (await db.get("meta", META.userId)) !== options.userId;
+  if (claim) await wipeDevice(db, options.cache, options.pages);
 
   let since = await getCursor(db);
   let full = !since;
@@ -130,7 +143,9 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
     result.full = full;
     // Mid-way through a complete sync the cursor is not stored: if the page closes now, the next run starts
     // the complete sync over instead of resuming as a delta and never deleting what the seller lost.
-    const applied = await applyPage(db, page, !page.full || !page.more);
+    // Only the first page may claim the device: a wipe after it is a sign-out.
+    const applied = await applyPage(db, page, !page.full || !page.more, { userId: options.userId, claim: claim && pages === 0 });
+    if (!applied) return { status: "signed-out" };
     result.upserted += page.items.length;
     for (const id of page.removed) removed.add(id);
     result.removedSaved.push(...applied.removedSaved);

@@ -1,7 +1,7 @@
 // What the service worker must not answer from the device: a download for a refreshed saved copy (the old
 // version sits under the same URL), and, after a sign-out on a shared tablet, anything of the seller who left.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeBrowser, hydrated, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { DEMO_PASSWORD, describeBrowser, hydrated, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 type CatalogEntry = { id: string; title: string; file: { size: number | null } | null };
 
@@ -177,6 +177,50 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
       HTMLFormElement.prototype.submit.call(form);
     });
     await expectForgotten(context, page, used);
+    await page.close();
+  });
+
+  it("sends what waited for a sign-in as soon as the same seller signs in again, without a reload", async () => {
+    const page = await controlledPage(context);
+    const item = (await catalogOnServer(page))[0];
+    const me = await page.evaluate(async () => ((await (await fetch("/api/v1/me")).json()) as { user: { id: string } }).user.id);
+    await page.goto(`/items/${item.id}`);
+    await hydrated(page);
+    // The session ends (it expired, or "sign out everywhere" on another phone); this page does not know yet.
+    await context.clearCookies();
+    // A view of this seller's waits in the outbox, and the next attempt to send it meets the 401.
+    const waiting = await page.evaluate(
+      ({ userId, itemId }) =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open("fieldkit-offline");
+          open.onsuccess = () => {
+            const tx = open.result.transaction("outbox", "readwrite");
+            const body = { id: crypto.randomUUID(), type: "view", itemId, at: new Date().toISOString() };
+            tx.objectStore("outbox").put({ id: body.id, userId, kind: "event", itemId, at: body.at, body, attempts: 0, nextAttemptAt: 0 });
+            tx.oncomplete = () => {
+              open.result.close();
+              window.dispatchEvent(new Event("online"));
+              resolve(body.id);
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { userId: me, itemId: item.id },
+    );
+    // The next tap lands on the sign-in page.
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === "/login"),
+      page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click(),
+    ]);
+    expect((await outboxEntries<{ id: string }>(page)).map((e) => e.id)).toContain(waiting);
+    // Signing in is a client-side navigation: the page, and the offline runtime in it, live on.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.getByLabel("Email", { exact: true }).fill("seller@demo.test");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByRole("button", { name: "Sign in" }).click()]);
+    // Gone from the outbox means answered 2xx (a refusal stays, marked failed).
+    await expect.poll(async () => (await outboxEntries<{ id: string }>(page)).map((e) => e.id), { timeout: 15_000 }).not.toContain(waiting);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await page.close();
   });
 });

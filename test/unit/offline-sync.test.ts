@@ -288,6 +288,31 @@ describe("signing out on a shared device", () => {
     expect(await flushOutbox(db, { userId: USER, fetch: api.fetch })).toMatchObject({ sent: 1, remaining: 0 });
   });
 
+  it("writes nothing of a page that arrives after the seller signed out meanwhile", async () => {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    const server = scriptedServer({ c0: page({ items: [item("a")], cursor: "c1" }) });
+    // The sign-out's answer (and the worker's wipe) lands while the sync's request is on its way.
+    const fetch = (async (input: RequestInfo | URL) => {
+      const answer = await server.fetch(input);
+      await forgetSignedOutUser(db, { delete: async () => true });
+      return answer;
+    }) as typeof globalThis.fetch;
+    expect(await syncCatalog(db, { userId: USER, fetch })).toEqual({ status: "signed-out" });
+    expect(await db.getAll("catalog")).toEqual([]);
+    expect(await db.getAllKeys("meta")).toEqual([]);
+  });
+
+  it("leaves no owner behind when a sync starts after the sign-out and meets the 401", async () => {
+    const server = scriptedServer({ none: 401 });
+    expect(await syncCatalog(db, { userId: USER, fetch: server.fetch })).toEqual({ status: "signed-out" });
+    expect(await db.getAllKeys("meta")).toEqual([]);
+    // The seller's first page does claim the device.
+    const back = scriptedServer({ none: page({ items: [item("a")], full: true, cursor: "c1" }) });
+    expect(await syncCatalog(db, { userId: USER, fetch: back.fetch })).toMatchObject({ status: "ok", upserted: 1 });
+    expect(await db.get("meta", META.userId)).toBe(USER);
+  });
+
   it("when another person signs in, also drops the item pages the previous one visited", async () => {
     await signedInAs("someone-else");
     const pages = memoryCache();

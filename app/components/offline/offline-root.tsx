@@ -2,7 +2,7 @@
 // "update available" reload, starts catalog sync and outbox flushing for the signed-in seller, records
 // item views and dwell time, and queues the feedback and request forms while offline.
 import { useLocation, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { UUID_SOURCE } from "@/vocabulary/ids";
 import { isOnline } from "~/offline/connectivity";
 import { queuedForm } from "~/offline/forms";
@@ -76,9 +76,13 @@ export function OfflineRoot() {
     };
   }, []);
 
+  const runtimeStarted = useRef(false);
   useEffect(() => {
     // The tabs are stored for offline use only for sellers: the desk is not an offline workplace.
-    if (userId) void runtime().then((r) => r.startOffline(userId, { storeShell: data?.user?.role === "seller" }));
+    if (userId) {
+      runtimeStarted.current = true;
+      void runtime().then((r) => r.startOffline(userId, { storeShell: data?.user?.role === "seller" }));
+    } else if (runtimeStarted.current) void runtime().then((r) => r.stopOffline());
   }, [userId, data?.user?.role]);
 
   // Views and dwell time on item pages, through the outbox so they count offline too.
