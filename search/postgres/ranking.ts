@@ -36,7 +36,7 @@ const sampleJson = sql`(select coalesce(json_agg(json_build_array(s.id, s.type, 
 function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: number): SQL {
   const t = derived.titles;
   return sql`titles as materialized (
-      select ${t.itemId} as id from (
+      select ${t.itemId} as id, row_number() over (order by ${t.usefulness} desc, ${t.publishedAt} desc) as tpos from (
         select ${d.itemId}, ${d.titleTsv}, ${d.type}, ${d.tags}, ${d.audience}, ${d.expiresAt}, ${d.usefulness}, ${d.publishedAt}
         from ${searchDocuments} ${d} order by ${d.usefulness} desc, ${d.publishedAt} desc limit ${TITLE_ROWS}) t
       where (select count(*) from sample) >= ${asked} and ${filters(request, t, true)} and ts_match_vq(${t.titleTsv}, ${q})
@@ -66,9 +66,11 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
   async function ranked(tsquery: string, request: SearchRequest): Promise<EngineResult> {
     const q = sql`to_tsquery('english', ${tsquery})`;
     const b = await bands();
-    const want = request.offset + request.limit;
-    const asked = Math.max(SAMPLE, want);
-    const k = Math.max(CANDIDATES, want);
+    // Candidates come in tiers of CANDIDATES by static position (and by position among title matches), and
+    // a tier is ranked whole, after the ones before it. Ranking a set that grew with the offset let a strong
+    // match at position 151 jump ahead on page 8 into ranks pages 1-7 had shown: items repeated, others never.
+    const k = Math.ceil(Math.max(1, request.offset + request.limit) / CANDIDATES) * CANDIDATES;
+    const asked = Math.max(SAMPLE, k);
     const match = (walk: boolean) => (walk ? sql`ts_match_vq(${d.tsv}, ${q})` : sql`${d.tsv} @@ ${q}`);
     const columns = sql`${d.itemId} as id, ${d.type}, ${d.tags}, ts_match_vq(${d.titleTsv}, ${q}) as in_title`;
     const [row] = rowsOf<{ sample: unknown; hits: unknown }>(
@@ -76,14 +78,19 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
         with ${inStaticOrder({ name: "sample", match, request, bands: b, limit: asked, columns })},
         ${titleCandidates(q, request, k, asked)},
         candidates as (
-          select id from sample where pos <= ${k} or in_title or (select count(*) from sample) < ${asked}
-          union select id from titles),
+          select id, min(tier) as tier from (
+            select id, least((pos - 1) / ${CANDIDATES},
+                case when in_title then (row_number() over (partition by in_title order by pos) - 1) / ${CANDIDATES} end) as tier
+            from sample where pos <= ${k} or in_title or (select count(*) from sample) < ${asked}
+            union all select id, (tpos - 1) / ${CANDIDATES} from titles) c
+          group by id),
         top as (
           select ${d.itemId} as id, ${d.type}, ${d.title}, ${d.summary}, ${d.body}, row_number() over (order by
+              c.tier,
               (${d.titleTsv} @@ ${q}) desc,
               round(ts_rank('{0.1, 0.2, 0.4, 1.0}', ${d.tsv}, ${q})::numeric, 2) desc,
               ${d.usefulness} desc, ${d.publishedAt} desc, ${d.itemId}) as rank
-          from ${searchDocuments} ${d} where ${d.itemId} in (select id from candidates)
+          from ${searchDocuments} ${d} join candidates c on c.id = ${d.itemId}
           order by rank limit ${request.limit} offset ${request.offset})
         select
           ${sampleJson},

@@ -241,6 +241,34 @@ for (const engine of engines) {
       });
     });
 
+    describe("paging", () => {
+      it("lists every match once across pages, however deep, when strong matches sit far down the static order", async () => {
+        const word = "quokka";
+        const day = 86_400_000;
+        // 150 fresh items that mention the word once, then 30 older ones about nothing else.
+        const weak = await Promise.all(
+          Array.from({ length: 150 }, (_, i) =>
+            createItem(app.db, { title: `Field note ${i}`, summary: `One ${word} seen`, publishedAt: new Date(Date.now() - i * 60_000) }),
+          ),
+        );
+        const strong = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            createItem(app.db, {
+              title: `Survey ${i}`,
+              summary: Array(8).fill(word).join(" "),
+              publishedAt: new Date(Date.now() - (10 + i) * day),
+            }),
+          ),
+        );
+        await sync();
+        const seen: string[] = [];
+        for (let page = 1; page <= 9; page++) seen.push(...hitIds(await search(east, { q: word, page: String(page), limit: "20" })));
+        expect(seen).toHaveLength(180);
+        expect(new Set(seen).size).toBe(180);
+        expect([...seen].sort()).toEqual([...weak, ...strong].sort());
+      });
+    });
+
     describe("filters and facets", () => {
       it("counts results per type and per product for the query", async () => {
         const r = await search(east, { q: "pricing" });
