@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, userIdentities, users } from "@/db/schema";
 import { inviteUser } from "~/modules/people/invitations.server";
-import { OidcRefusal, accountForClaims, mapRole } from "~/modules/auth/oidc.server";
+import { OidcRefusal, accountForClaims, finishOidcLogin, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
 import type { OidcSettings } from "~/env.server";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
@@ -135,5 +135,27 @@ describe("accounts from SSO claims", () => {
     const user = await signIn(claims);
     await app.db.update(users).set({ active: false }).where(eq(users.id, user.id));
     await expect(signIn(claims)).rejects.toMatchObject({ reason: "deactivated" });
+  });
+});
+
+describe("the callback", () => {
+  it("shows a provider's error only for the sign-in this browser started, never words from any link", async () => {
+    const url = new URL("http://fieldkit.test/auth/oidc/callback?error=access_denied&error_description=Call+555-0100+to+unlock");
+    const finish = (cookieState: string | null, state?: string) => {
+      const at = new URL(url);
+      if (state) at.searchParams.set("state", state);
+      return finishOidcLogin(app.db, { settings: settings(), currentUrl: at, cookieState, userAgent: null }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    };
+    for (const refused of [await finish(null), await finish("abc", "xyz"), await finish(null, "abc")]) {
+      expect(refused).toBeInstanceOf(OidcRefusal);
+      expect(refused).toMatchObject({ reason: "state_mismatch" });
+      expect((refused as Error).message).not.toMatch(/555/);
+    }
+    const theirs = await finish("abc", "abc");
+    expect(theirs).toMatchObject({ reason: "provider_error" });
+    expect((theirs as Error).message).toMatch(/did not sign you in: Call 555-0100 to unlock\.$/);
   });
 });

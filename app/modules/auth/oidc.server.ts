@@ -148,17 +148,17 @@ export async function finishOidcLogin(
   }: { settings: OidcSettings; currentUrl: URL; cookieState: string | null; userAgent: string | null },
 ): Promise<OidcResult> {
   const state = currentUrl.searchParams.get("state");
-  if (currentUrl.searchParams.get("error")) {
-    throw new OidcRefusal(
-      "provider_error",
-      `${settings.name} did not sign you in: ${currentUrl.searchParams.get("error_description") ?? currentUrl.searchParams.get("error")}.`,
-    );
-  }
+  // The state first, even for the provider's error: checked after, any link to the callback put its own
+  // words on Fieldkit's page ("…did not sign you in: call 555-0100 to unlock your account.").
   if (!state || !cookieState || state !== cookieState) {
     throw new OidcRefusal(
       "state_mismatch",
       "This sign-in does not match the one your browser started (or it was already used). Start again.",
     );
+  }
+  if (currentUrl.searchParams.get("error")) {
+    const said = currentUrl.searchParams.get("error_description") ?? currentUrl.searchParams.get("error") ?? "";
+    throw new OidcRefusal("provider_error", `${settings.name} did not sign you in: ${said.slice(0, 300)}.`);
   }
   const [login] = await db
     .update(oidcLogins)
