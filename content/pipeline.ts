@@ -3,7 +3,7 @@
 // by the file worker pool (content/workers/), never here: this module only moves results into the
 // database and storage. A failure never loses the upload: the item stays usable, with "preview
 // unavailable" and a reason, or a readable `problem` on the draft.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { itemPages, itemVersions, items, type PreviewInfo } from "@/db/schema";
 import { queueSearchSync } from "@/search/outbox";
@@ -117,11 +117,21 @@ async function markFailed(db: Db, versionId: string, error: Error, { whole = fal
       .returning({ itemId: itemVersions.itemId });
     const corruptImage = isImageProblem(error) && (error as { reason?: string }).reason === "corrupt";
     const unreadable = isPdfProblem(error) || isOfficeProblem(error) || corruptImage;
+    // In review too: on a busy server the look at the upload can run out of time, the author submits at
+    // once, and only this job finds the file unreadable; it must not be approvable then. Only while this
+    // is still the item's newest version: an old version's late failure says nothing of the current one.
     if (v && whole && unreadable)
       await tx
         .update(items)
         .set({ problem: reason })
-        .where(and(eq(items.id, v.itemId), eq(items.status, "draft")));
+        .where(
+          and(
+            eq(items.id, v.itemId),
+            inArray(items.status, ["draft", "in_review"]),
+            sql`not exists (select 1 from ${itemVersions} newer where newer.item_id = ${v.itemId}
+              and newer.number > (select number from ${itemVersions} this where this.id = ${versionId}))`,
+          ),
+        );
   });
 }
 

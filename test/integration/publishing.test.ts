@@ -15,6 +15,7 @@ import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from 
 import { itemPages, itemVersions, items, jobs, searchOutbox, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, routeArgs, testEnv, type TestApp } from "../setup/app";
 import { makeBombPng, makeLockedPdf, multipartRequest, withPublishing, type UploadFile } from "../setup/publishing";
+import { queueProcessing } from "@/content/pipeline";
 
 let app: TestApp;
 let pub: ReturnType<typeof withPublishing>;
@@ -303,6 +304,20 @@ describe("bad input", () => {
     const res = await transition(item.id, { to: "in_review" });
     expect(res.status).toBe(422);
     expect(((await res.json()) as any).error.message).toMatch(/damaged/);
+  });
+
+  it("blocks approval of a file found unreadable only after it was submitted", async () => {
+    // The look at the upload ran out of time on a busy server: accepted unchecked, processed later.
+    const created = await uploadOne({ filename: "late.pdf", bytes: await makeLockedPdf() });
+    const [version] = await app.db.select().from(itemVersions).where(eq(itemVersions.itemId, created.id));
+    await app.db.update(items).set({ problem: null }).where(eq(items.id, created.id));
+    await app.db.update(itemVersions).set({ previewStatus: "pending", previewProblem: null }).where(eq(itemVersions.id, version.id));
+    await queueProcessing(app.db, version.id);
+    expect((await transition(created.id, { to: "in_review" })).status).toBe(200);
+    await pub.jobs.runUntilIdle();
+    const res = await transition(created.id, { to: "published" }, reviewer);
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as any).error.message).toMatch(/password-protected/);
   });
 
   it("keeps a password-protected PDF as a draft and says so", async () => {

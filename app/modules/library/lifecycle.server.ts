@@ -168,6 +168,8 @@ export async function transitionItem(
       throw new AppError("unprocessable", "Add a file, a message or a video link before submitting for review.");
     }
   }
+  // Found unreadable after it was submitted (the file's processing job ran late): not approvable either.
+  if (to === "published" && item.problem) throw new AppError("unprocessable", `Fix this first: ${item.problem}`);
   if (to === "published" && !reviewer) {
     throw forbidden("Someone other than the author reviews an item: ask another marketer or an admin to approve it.");
   }
