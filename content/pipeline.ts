@@ -182,15 +182,18 @@ export async function extractVersion(db: Db, storage: FileStorage, work: FileWor
  */
 async function applyFileFacts(tx: Db, itemId: string, facts: FileFacts) {
   const title = facts.title ? cleanText(facts.title) : "";
+  // A new revision, like any edit: an edit form opened before this, still showing the file-name title,
+  // would otherwise save that title back over the document's own and mark it chosen, without a conflict.
+  const revision = sql`${items.revision} + 1`;
   if (title)
     await tx
       .update(items)
-      .set({ title, titleDefault: "file" })
+      .set({ title, titleDefault: "file", revision })
       .where(and(eq(items.id, itemId), eq(items.titleDefault, "filename")));
   if (facts.deck)
     await tx
       .update(items)
-      .set({ type: "deck", typeDefault: "shape" })
+      .set({ type: "deck", typeDefault: "shape", revision })
       .where(and(eq(items.id, itemId), eq(items.typeDefault, "kind")));
 }
 

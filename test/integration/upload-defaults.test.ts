@@ -84,7 +84,11 @@ describe("upload defaults", () => {
       .update(items)
       .set({ title: "Late Title Name", titleDefault: "filename", type: "document", typeDefault: "kind" })
       .where(eq(items.id, created.id));
+    const revision = async () => (await app.db.select({ r: items.revision }).from(items).where(eq(items.id, created.id)))[0].r;
+    const opened = await revision();
     expect(await afterProcessing(created.id)).toMatchObject({ title: "Late Title", type: "deck" });
+    // An edit form opened before, still showing the file-name title, now saves into a 409, not over the title.
+    expect(await revision()).toBeGreaterThan(opened);
   });
 
   it("takes a PowerPoint's core title when it has a real one, and calls it a deck", async () => {
