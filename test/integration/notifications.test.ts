@@ -218,4 +218,39 @@ describe("reminders", () => {
     await sendReminders(app.db, now);
     expect(await count()).toBe(before + 1);
   });
+
+  it("reminds of every overdue and expiring item, past the first batch too", async () => {
+    const now = new Date("2027-06-01T12:00:00Z");
+    const marketer = await createUser(app, { role: "marketer" });
+    // 25 items overdue for verification and 25 expiring, read 10 at a time: a sweep that read only its first
+    // batch (1,000 in production) read the same oldest ones each time and never reached the rest.
+    const overdue = await app.db
+      .insert(items)
+      .values(
+        Array.from({ length: 25 }, (_, i) => ({
+          type: "one_pager" as const,
+          title: `Overdue ${i}`,
+          status: "published" as const,
+          publishedAt: new Date(now.getTime() - (200 - i) * DAY),
+          verifyIntervalDays: 30,
+        })),
+      )
+      .returning({ id: items.id });
+    const expiring = await app.db
+      .insert(items)
+      .values(
+        Array.from({ length: 25 }, (_, i) => ({
+          type: "one_pager" as const,
+          title: `Expiring ${i}`,
+          status: "published" as const,
+          publishedAt: now,
+          expiresAt: new Date(now.getTime() + (1 + i / 5) * DAY),
+        })),
+      )
+      .returning({ id: items.id });
+    await sendReminders(app.db, now, { batch: 10 });
+    const got = new Set((await mine(marketer.id)).map((n) => n.url));
+    for (const r of overdue) expect(got.has(`/items/${r.id}`)).toBe(true);
+    for (const r of expiring) expect(got.has(`/items/${r.id}/edit`)).toBe(true);
+  });
 });
