@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, invitations, userIdentities, users } from "@/db/schema";
+import { auditLog, invitations, teamLeads, userIdentities, users } from "@/db/schema";
 import { inviteUser } from "~/modules/people/invitations.server";
 import { OidcRefusal, accountForClaims, finishOidcLogin, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
@@ -157,5 +157,26 @@ describe("the callback", () => {
     const theirs = await finish("abc", "abc");
     expect(theirs).toMatchObject({ reason: "provider_error" });
     expect((theirs as Error).message).toMatch(/did not sign you in: Call 555-0100 to unlock\.$/);
+  });
+});
+
+describe("the last admin", () => {
+  it("keeps a last active admin an admin when the provider's claims say otherwise, and drops a demoted manager's leads", async () => {
+    await app.db.update(users).set({ active: false }).where(eq(users.role, "admin"));
+    const claims = claimsFor({ fieldkit_role: "admin" });
+    const admin = await signIn(claims);
+    expect(admin.role).toBe("admin");
+    // The directory moves them to Sales: nobody else could reach /admin, so the role stays.
+    expect((await signIn({ ...claims, fieldkit_role: "seller" })).role).toBe("admin");
+    const other = await createUser(app, { role: "admin" });
+    expect((await signIn({ ...claims, fieldkit_role: "seller" })).role).toBe("seller");
+    expect(other.role).toBe("admin");
+
+    const team = await createTeam(app);
+    const lead = claimsFor({ fieldkit_role: "manager" });
+    const manager = await signIn(lead);
+    await app.db.insert(teamLeads).values({ userId: manager.id, teamId: team.id });
+    await signIn({ ...lead, fieldkit_role: "seller" });
+    expect(await app.db.select().from(teamLeads).where(eq(teamLeads.userId, manager.id))).toEqual([]);
   });
 });

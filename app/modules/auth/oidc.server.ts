@@ -5,11 +5,12 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import * as client from "openid-client";
 import type { Db } from "@/db/client";
-import { oidcLogins, teams, userIdentities, users } from "@/db/schema";
+import { oidcLogins, teamLeads, teams, userIdentities, users } from "@/db/schema";
 import { ROLES, type Role } from "@/vocabulary/people";
 import type { OidcSettings } from "~/env.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { NO_PASSWORD, acceptInvitation } from "~/modules/people/invitations.server";
+import { anotherActiveAdmin } from "~/modules/people/users.server";
 import { createSession, type SessionUser } from "./session.server";
 import { hashToken } from "./tokens.server";
 
@@ -280,7 +281,10 @@ export async function accountForClaims(
     } else {
       if (!account.active) throw new OidcRefusal("deactivated", "Your Fieldkit account is deactivated. Ask your admin.");
       // The provider is the source of truth for role and team when it sends them; changes are audited as such.
-      const next = { role: role ?? account.role, teamId: team.present ? team.teamId : account.teamId };
+      // Except for the last active admin (a break-glass account linked once): demoted, nobody could reach /admin.
+      const keepAdmin =
+        account.role === "admin" && !!role && role !== "admin" && !(await anotherActiveAdmin(tx as unknown as Db, account.id));
+      const next = { role: keepAdmin ? account.role : (role ?? account.role), teamId: team.present ? team.teamId : account.teamId };
       for (const [field, action] of [
         ["role", "user.role_changed"],
         ["teamId", "user.team_changed"],
@@ -300,6 +304,8 @@ export async function accountForClaims(
           .update(users)
           .set({ ...next, updatedAt: new Date() })
           .where(eq(users.id, account.id));
+        // As an admin's role change does: a manager no longer leads teams once they are something else.
+        if (next.role !== "manager") await tx.delete(teamLeads).where(eq(teamLeads.userId, account.id));
         account = { ...account, ...next };
       }
     }

@@ -1,10 +1,11 @@
 // Accounts and teams, administered by admins. Every function checks the actor itself.
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { teamLeads, teams, users } from "@/db/schema";
 import { ROLES } from "@/vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
+import { lockKey } from "~/modules/auth/rate-limit.server";
 import { endAllSessions, type SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
@@ -83,6 +84,20 @@ export async function createUser(db: Db, { actor, input }: { actor: SessionUser;
   });
 }
 
+/**
+ * Whether someone other than `userId` is an active admin, asked under a lock every change that takes an
+ * admin away holds first: two admins demoting each other at the same moment both passed a per-row check
+ * and left nobody who could reach /admin.
+ */
+export async function anotherActiveAdmin(tx: Db, userId: string): Promise<boolean> {
+  await lockKey(tx, "active-admins");
+  const [{ n }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, userId)));
+  return n > 0;
+}
+
 export async function updateUser(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
   const data = UpdateUserInput.parse(input);
@@ -90,13 +105,19 @@ export async function updateUser(db: Db, { actor, input }: { actor: SessionUser;
     throw new AppError("unprocessable", "You can't deactivate yourself or remove your own admin role.");
   }
   await requireTeam(db, data.teamId);
+  const removesAdmin = data.active === false || (data.role !== undefined && data.role !== "admin");
   return db.transaction(async (tx) => {
+    // The lock before the row's: every change that takes an admin away waits its turn.
+    const othersLeft = removesAdmin ? await anotherActiveAdmin(tx as unknown as Db, data.userId) : true;
     const [before] = await tx
       .select({ role: users.role, teamId: users.teamId, active: users.active })
       .from(users)
       .where(eq(users.id, data.userId))
       .for("update");
     if (!before) throw notFound("No such user.");
+    if (before.role === "admin" && before.active && !othersLeft) {
+      throw new AppError("conflict", "This is the last active admin: make someone else an admin first.");
+    }
     const [updated] = await tx
       .update(users)
       .set({
