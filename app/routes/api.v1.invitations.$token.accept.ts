@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { commitSessionCookie } from "~/modules/auth/guard.server";
+import { passwordsFor } from "~/modules/auth/settings.server";
 import { publicUser } from "~/modules/auth/session.server";
 import { AcceptInput, acceptInvitation } from "~/modules/people/invitations.server";
 
@@ -14,6 +15,7 @@ export const action = api(async ({ request, params, context }: ActionFunctionArg
     token: params.token ?? "",
     ...input,
     userAgent: request.headers.get("user-agent"),
+    passwordsFor: passwordsFor(context.app),
   });
   return apiJson(
     { user: publicUser(user) },

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie } from "~/modules/auth/guard.server";
+import { passwordsFor } from "~/modules/auth/settings.server";
 import { AcceptInput, acceptInvitation, findInvitation } from "~/modules/people/invitations.server";
 import { INVALID_INVITE_MESSAGE } from "@/vocabulary/accounts";
 import { formAction } from "~/modules/page-errors.server";
@@ -12,8 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Accept your invitation · Fie
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const invite = await findInvitation(context.app.db, params.token ?? "");
   const sso = context.app.env.oidc?.name ?? null;
-  if (!invite) return data({ invite: null, sso }, { status: 404 });
-  return { invite: { email: invite.email, role: invite.role, team: invite.teamName }, sso };
+  if (!invite) return data({ invite: null, sso, passwords: true }, { status: 404 });
+  const passwords = passwordsFor(context.app) === "everyone" || invite.role === "admin";
+  return { invite: { email: invite.email, role: invite.role, team: invite.teamName }, sso, passwords };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -26,6 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         token: params.token ?? "",
         ...input,
         userAgent: request.headers.get("user-agent"),
+        passwordsFor: passwordsFor(context.app),
       });
       return redirect(ROLE_HOME[user.role], { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
     },
@@ -35,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AcceptInvitation() {
-  const { invite, sso } = useLoaderData<typeof loader>();
+  const { invite, sso, passwords } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const token = useParams().token ?? "";
@@ -65,36 +68,40 @@ export default function AcceptInvitation() {
         ) : null}
         . Your sign-in is <strong>{invite.email}</strong>.
       </p>
-      <Form method="post" noValidate aria-describedby={result?.formError ? "form-error" : undefined}>
-        <FormError message={result?.formError} />
-        <Field
-          id="name"
-          label="Your name"
-          name="name"
-          required
-          maxLength={120}
-          autoComplete="name"
-          defaultValue={result?.name}
-          error={result?.fields.name}
-        />
-        <Field
-          id="password"
-          label="Choose a password"
-          name="password"
-          type="password"
-          required
-          minLength={10}
-          autoComplete="new-password"
-          error={result?.fields.password}
-          hint="At least 10 characters."
-        />
-        <SubmitButton busy={busy} busyLabel="Creating your account…">
-          Create my account
-        </SubmitButton>
-      </Form>
+      {passwords ? (
+        <Form method="post" noValidate aria-describedby={result?.formError ? "form-error" : undefined}>
+          <FormError message={result?.formError} />
+          <Field
+            id="name"
+            label="Your name"
+            name="name"
+            required
+            maxLength={120}
+            autoComplete="name"
+            defaultValue={result?.name}
+            error={result?.fields.name}
+          />
+          <Field
+            id="password"
+            label="Choose a password"
+            name="password"
+            type="password"
+            required
+            minLength={10}
+            autoComplete="new-password"
+            error={result?.fields.password}
+            hint="At least 10 characters."
+          />
+          <SubmitButton busy={busy} busyLabel="Creating your account…">
+            Create my account
+          </SubmitButton>
+        </Form>
+      ) : (
+        <p>Your organisation signs in with {sso}: use it to accept.</p>
+      )}
       {sso ? (
         <>
-          <p className="meta">Or skip the password:</p>
+          {passwords ? <p className="meta">Or skip the password:</p> : null}
           <p>
             <a
               className="button secondary"

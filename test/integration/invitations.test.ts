@@ -148,6 +148,36 @@ describe("inviting over the API", () => {
   });
 });
 
+describe("single sign-on only", () => {
+  it("accepts a seller's invitation only through SSO, keeping the link usable, and an admin's with a password", async () => {
+    const ssoOnly = { ...app, env: { ...app.env, ssoOnly: true, oidc: { ...app.env.oidc!, name: "Example ID" } } } as TestApp;
+    const acceptIn = (ctx: TestApp, token: string) =>
+      acceptApi(
+        routeArgs(
+          ctx,
+          request(`/api/v1/invitations/${token}/accept`, { method: "POST", json: { name: "Pat", password: "long enough now" } }),
+          {
+            token,
+          },
+        ) as never,
+      ) as Promise<Response>;
+    const seller = address();
+    await invite({ email: seller, role: "seller" });
+    const token = tokenOf(await inviteLink(seller));
+    const refused = await acceptIn(ssoOnly, token);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).error.message).toMatch(/single sign-on/);
+    const page = await invitePage(routeArgs(ssoOnly, request(`/invite/${token}`), { token }) as never);
+    expect(page).toMatchObject({ passwords: false, sso: "Example ID" });
+    // Nothing was used up: the same link still works (here, with passwords on again).
+    expect((await acceptIn(app, token)).status).toBe(201);
+
+    const admin = address();
+    await invite({ email: admin, role: "admin" });
+    expect((await acceptIn(ssoOnly, tokenOf(await inviteLink(admin)))).status).toBe(201);
+  });
+});
+
 describe("the admin screen and the accept page", () => {
   it("invites a list from CSV, reporting bad lines and sending the rest", async () => {
     const team = await createTeam(app, `CSV team ${Date.now()}`);

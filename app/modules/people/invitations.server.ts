@@ -337,7 +337,17 @@ export async function acceptInvitation(
     password,
     userAgent,
     via = "password",
-  }: { token?: string; tokenHash?: string; name: string; password: string | null; userAgent: string | null; via?: "password" | "sso" },
+    passwordsFor = "everyone",
+  }: {
+    token?: string;
+    tokenHash?: string;
+    name: string;
+    password: string | null;
+    userAgent: string | null;
+    via?: "password" | "sso";
+    /** SSO-only mode: a password account only for an admin's invitation (their break-glass way in). */
+    passwordsFor?: "everyone" | "admins";
+  },
 ) {
   const passwordHash = password === null ? NO_PASSWORD : await hashPassword(password.slice(0, MAX_PASSWORD_LENGTH));
   const run = async (tx: Tx) => {
@@ -354,6 +364,11 @@ export async function acceptInvitation(
       )
       .returning();
     if (!invite) throw new AppError("not_found", INVALID_INVITE_MESSAGE);
+    // Refused inside the claim's transaction, so the link stays usable for the SSO button. Accepted with a
+    // password, the account had a session the identity provider never saw, and a password it could never use.
+    if (via === "password" && passwordsFor === "admins" && invite.role !== "admin") {
+      throw new AppError("forbidden", "Your organisation signs in with single sign-on: accept the invitation with the sign-in button.");
+    }
     const [user] = await tx
       .insert(users)
       .values({ email: invite.email, name, role: invite.role, teamId: invite.teamId, passwordHash })
