@@ -2,9 +2,10 @@
 // current as the always-available fallback, drains the outbox into every engine (retrying while one
 // is down), and answers searches from Meilisearch when it can and from Postgres when it cannot.
 import { asc, gt, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { items, searchOutbox, searchSynonyms } from "@/db/schema";
+import { rowsOf, type Db } from "@/db/client";
+import { itemTombstones, items, searchOutbox, searchSynonyms } from "@/db/schema";
 import { allDocuments, buildDocuments } from "./documents";
+import { queueSearchSync } from "./outbox";
 import { createMeiliIndex, type MeiliConfig } from "./meilisearch";
 import { createPostgresIndex } from "./postgres";
 import type { EngineName, EngineResult, SearchIndex, SearchRequest } from "./types";
@@ -127,6 +128,20 @@ async function searchWithFallback(
   return { ...result, engine: "postgres" as const, tookMs: Math.round(performance.now() - started) };
 }
 
+/**
+ * Items changed since `started`. NOTE: a rebuild's changes made while the copy was built went to the index
+ * the swap replaced (the server's sync had applied them and cleared them from the outbox): an item archived
+ * meanwhile came back to sellers' searches. They are queued again and applied to the new index.
+ */
+async function changedSince(db: Db, started: string): Promise<string[]> {
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      select ${items.id} as id from ${items} where ${items.updatedAt} >= ${started}::timestamptz
+      union select ${itemTombstones.itemId} from ${itemTombstones} where ${itemTombstones.at} >= ${started}::timestamptz`),
+  );
+  return rows.map((r) => r.id);
+}
+
 export function createSearchService(options: SearchServiceOptions): SearchService {
   const { db } = options;
   const log = options.log ?? (() => {});
@@ -213,9 +228,12 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     },
 
     async reindex() {
+      const [{ started }] = rowsOf<{ started: string }>(await db.execute(sql`select now()::text as started`));
       const out: Record<string, number> = { postgres: (await postgres.rebuild(allDocuments(db))).documents };
       if (meili) await setupMeili();
       if (meili) out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
+      await queueSearchSync(db, await changedSince(db, started));
+      await service.syncNow();
       return out;
     },
 
