@@ -158,6 +158,23 @@ describe("publishing moves", () => {
     ]);
   });
 
+  it("sends an approved, scheduled item back to review when its content changes before the date", async () => {
+    const item = await message({ title: "Scheduled then edited" });
+    await move(item.id, { to: "in_review" }, author.cookie);
+    const at = new Date(Date.now() + 3_600_000);
+    expect((await move(item.id, { to: "published", publishAt: at.toISOString() }, reviewer.cookie)).status).toBe(200);
+    // The reviewer read "We win offline"; the author then changes the message.
+    expect((await patch(item.id, { body: "We win **everywhere**, guaranteed." })).status).toBe(200);
+    const [row] = await app.db.select({ status: items.status, publishAt: items.publishAt }).from(items).where(eq(items.id, item.id));
+    expect(row).toEqual({ status: "in_review", publishAt: null });
+    expect(await publishDueItems(app.db, new Date(at.getTime() + 1000))).toBe(0);
+    expect(await statusOf(item.id)).toBe("in_review");
+    // A change to the details alone keeps the approval.
+    await move(item.id, { to: "published", publishAt: at.toISOString() }, reviewer.cookie);
+    expect((await patch(item.id, { summary: "For the launch" })).status).toBe(200);
+    expect(await publishDueItems(app.db, new Date(at.getTime() + 1000))).toBe(1);
+  });
+
   it("records expiry as the system archiving the item", async () => {
     const item = await message({ title: "Old promo" });
     await move(item.id, { to: "in_review" }, author.cookie);

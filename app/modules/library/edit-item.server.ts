@@ -11,6 +11,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError, notFound } from "~/modules/errors.server";
 import { requirePublisher } from "./publisher.server";
+import { withdrawScheduledApproval } from "./lifecycle.server";
 import { isMessagingType, type UpdateInput } from "./publishing-input.server";
 import { audienceOf, checkOwner, checkTeams, resolveTags, setTagsAndAudiences } from "./tags-audiences.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
@@ -179,6 +180,7 @@ export async function updateItem(app: AppContext, user: SessionUser, itemId: str
           details: { title, version: number, changelog },
         });
         await notifyItemUpdated(tx, { itemId, number, changelog, actorId: user.id });
+        await withdrawScheduledApproval(tx as unknown as Db, itemId);
       }
     }
     await queueSearchSync(tx, [itemId]);

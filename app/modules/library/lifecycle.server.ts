@@ -235,6 +235,17 @@ export async function transitionItem(
 }
 
 /** Approved items whose scheduled time has come. Runs as a periodic job. */
+/**
+ * New content for an item approved for a later date: the approval was for what the reviewer read, so it
+ * goes back to the review queue instead of publishing, unread, at the scheduled time.
+ */
+export async function withdrawScheduledApproval(tx: Db, itemId: string): Promise<void> {
+  await tx
+    .update(items)
+    .set({ publishAt: null })
+    .where(and(eq(items.id, itemId), eq(items.status, "in_review"), isNotNull(items.publishAt)));
+}
+
 export async function publishDueItems(db: Db, now = new Date()): Promise<number> {
   return db.transaction(async (tx) => {
     const due = await tx

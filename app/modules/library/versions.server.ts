@@ -5,6 +5,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { queueProcessing } from "@/content/pipeline";
 import { KIND_INFO } from "@/content/sniff";
+import type { Db } from "@/db/client";
 import { itemVersions, items } from "@/db/schema";
 import { queueSearchSync } from "@/search/outbox";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -17,6 +18,7 @@ import { isMessagingType } from "./publishing-input.server";
 import { isUuid } from "@/vocabulary/ids";
 import { VERSION_COLUMNS } from "./item-detail.server";
 import { requirePublisher, requireServices } from "./publisher.server";
+import { withdrawScheduledApproval } from "./lifecycle.server";
 import type { ReceivedFile } from "./upload.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
 
@@ -83,6 +85,7 @@ export async function addVersion(
       targetId: itemId,
       details: { title: item.title, version: version.number, filename: file.filename, changelog },
     });
+    await withdrawScheduledApproval(tx as unknown as Db, itemId);
     await queueProcessing(tx, version.id);
     await queueSearchSync(tx, [itemId]);
     await notifyItemUpdated(tx, { itemId, number: version.number, changelog, actorId: user.id });
