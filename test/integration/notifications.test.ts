@@ -122,6 +122,28 @@ describe("producers", () => {
     });
   });
 
+  it("does not name an answering item the requester may not open in their notification", async () => {
+    const team = await createTeam(app);
+    const other = await createTeam(app);
+    const seller = sessionUser(await createUser(app, { teamId: team.id }));
+    const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+    for (const hidden of [
+      await createItem(app, { title: "West-only pricing", audiences: [other.id] }),
+      await createItem(app, { title: "Unreleased draft", status: "draft" }),
+    ]) {
+      const request = await createRequest(app.db, { user: seller, input: { text: "Pricing for my region" } as never });
+      await updateRequest(app.db, {
+        user: marketer,
+        id: request.id,
+        input: { status: "done", answerItemId: hidden.id, reply: null } as never,
+      });
+      const [done] = (await listNotifications(app.db, { user: seller })).notifications.filter((n) => n.kind === "request_fulfilled");
+      expect(done).toMatchObject({ title: "Your content request was fulfilled", url: "/requests" });
+      expect(JSON.stringify(done)).not.toContain(hidden.id);
+      await app.db.delete(notifications).where(eq(notifications.userId, seller.id));
+    }
+  });
+
   it("tells marketing about a new request once, and its author when it is done (with the answering item) and about the reply", async () => {
     const team = await createTeam(app);
     const seller = sessionUser(await createUser(app, { teamId: team.id }));

@@ -159,6 +159,15 @@ const sessionStatement = (db: Db) =>
     .prepare("session_user");
 const sessionStatements = new WeakMap<Db, ReturnType<typeof sessionStatement>>();
 
+/** An active person as a SessionUser, to ask what they may see (e.g. before telling them about an item). */
+export async function sessionUserById(db: Db, id: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(userColumns)
+    .from(users)
+    .where(and(eq(users.id, id), eq(users.active, true)));
+  return row ? loadSessionUser(db, row) : null;
+}
+
 export async function userForApiToken(db: Db, token: string): Promise<SessionUser | null> {
   const [row] = await db
     .select({ ...userColumns, tokenId: apiTokens.id })

@@ -7,7 +7,7 @@ import { contentRequests, feedbackReplies, items, teams, users } from "@/db/sche
 import { REQUEST_STATUSES, type RequestStatus } from "@/vocabulary/feedback";
 import { UUID_SOURCE, isUuid } from "@/vocabulary/ids";
 import { uuidSchema } from "~/modules/validation.server";
-import type { SessionUser } from "~/modules/auth/session.server";
+import { sessionUserById, type SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
 import { ReplyInput } from "./ratings.server";
@@ -267,7 +267,19 @@ export async function updateRequest(
     })
     .where(eq(contentRequests.id, id))
     .returning();
-  if (row.status === "done" && request.status !== "done") await notifyRequestFulfilled(db, row);
+  if (row.status === "done" && request.status !== "done") {
+    // Named only when the requester may open it: a draft or another team's item linked as the answer put
+    // its title in their notification (and mail, and push), which the request list itself never shows.
+    const requester = await sessionUserById(db, row.userId);
+    const seen =
+      requester && row.answerItemId
+        ? await db
+            .select({ id: items.id })
+            .from(items)
+            .where(and(eq(items.id, row.answerItemId), visibleItemsWhere(requester)))
+        : [];
+    await notifyRequestFulfilled(db, { ...row, answerItemId: seen.length ? row.answerItemId : null });
+  }
   if (input.reply) {
     const [reply] = await db
       .insert(feedbackReplies)
