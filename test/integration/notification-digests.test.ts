@@ -11,7 +11,7 @@ import { adoption } from "~/modules/insights/adoption.server";
 import { contentGaps } from "~/modules/insights/content-gaps.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
-import { sendAdoptionDigests, sendContentDigests, sendNotificationDigests } from "~/modules/notifications/digests.server";
+import { DIGEST_LINES, sendAdoptionDigests, sendContentDigests, sendNotificationDigests } from "~/modules/notifications/digests.server";
 import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
 import { notify } from "~/modules/notifications/notify.server";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
@@ -98,6 +98,26 @@ it("gathers daily notifications into one digest per person and day, leaving toda
   await sendNotificationDigests(app.db, { frequency: "daily", now: new Date("2026-12-01T06:00:00Z"), links });
   await runner.runUntilIdle();
   await smtp.waitFor(seller.email, /1 notification$/);
+});
+
+it("says how many there were and links to the rest when a digest holds more than it lists", async () => {
+  const seller = await createUser(app);
+  const at = new Date("2026-11-28T09:00:00Z");
+  for (let i = 0; i < DIGEST_LINES + 5; i++) {
+    await notify(app.db, {
+      to: seller.id,
+      kind: "saved_item_updated",
+      title: `“Deck ${i}” has a new version`,
+      url: `/items/d${i}`,
+      now: at,
+    });
+  }
+  await sendNotificationDigests(app.db, { frequency: "daily", now: new Date("2026-11-29T06:00:00Z"), links });
+  await runner.runUntilIdle();
+  const mail = await smtp.waitFor(seller.email, /daily Fieldkit digest/);
+  expect(mail.subject).toContain(`${DIGEST_LINES + 5} notifications`);
+  expect(mail.text).toContain("“Deck 0” has a new version");
+  expect(mail.text).toContain("…and 5 more — http://fieldkit.test/notifications");
 });
 
 describe("weekly summaries", () => {

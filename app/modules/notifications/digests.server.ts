@@ -52,6 +52,9 @@ async function alreadySent(db: Db, userId: string, period: string) {
 }
 
 /** Mails each person's pending `frequency` notifications from before this period, one digest each. Returns digests sent. */
+/** Notifications listed in one digest mail; past that it says how many more and links to them. */
+export const DIGEST_LINES = 200;
+
 export async function sendNotificationDigests(
   db: Db,
   { frequency, now = new Date(), links }: { frequency: "daily" | "weekly"; now?: Date; links: Links },
@@ -69,24 +72,32 @@ export async function sendNotificationDigests(
         .select()
         .from(notifications)
         .where(and(eq(notifications.userId, userId), pending))
-        .orderBy(asc(notifications.createdAt))
-        .limit(200);
-      await tx
+        .orderBy(asc(notifications.createdAt), asc(notifications.id))
+        .limit(DIGEST_LINES);
+      // Every pending one is marked mailed, so the mail says how many there were and where the rest are:
+      // it listed 200 and said "(200)" while 800 more were marked mailed and never shown anywhere in it.
+      const marked = await tx
         .update(notifications)
         .set({ mailedAt: now })
-        .where(and(eq(notifications.userId, userId), pending));
+        .where(and(eq(notifications.userId, userId), pending))
+        .returning({ id: notifications.id });
       if (!person?.active || rows.length === 0) return false;
+      const total = marked.length;
+      const more = total - rows.length;
       await queueMail(tx, {
         to: person.email,
         template: {
           kind: "digest",
-          subject: `Your ${frequency} Fieldkit digest: ${rows.length} ${rows.length === 1 ? "notification" : "notifications"}`,
+          subject: `Your ${frequency} Fieldkit digest: ${total} ${total === 1 ? "notification" : "notifications"}`,
           title: `Your ${frequency} digest`,
-          intro: `What happened since your last digest (${rows.length}).`,
+          intro: `What happened since your last digest (${total}).`,
           sections: [
             {
               heading: "Notifications",
-              items: rows.map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`),
+              items: [
+                ...rows.map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`),
+                ...(more > 0 ? [`…and ${more} more — ${links.publicUrl}/notifications`] : []),
+              ],
               empty: "Nothing new.",
             },
           ],
