@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
-import { auditLog, mailMessages, notificationSettings, pushSubscriptions } from "@/db/schema";
+import { auditLog, mailMessages, notificationSettings, pushSubscriptions, users } from "@/db/schema";
 import { createMailTransport, mailJobHandlers } from "~/modules/mail/mail.server";
 import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
 import { notify } from "~/modules/notifications/notify.server";
@@ -175,6 +175,24 @@ describe("Web Push", () => {
     const mails = await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email));
     expect(mails.map((m) => m.subject)).toEqual(["Sam opened your share"]);
     expect(mails[0].text).toContain("http://fieldkit.test/shares/y");
+    // That was the last browser: push is off now, so the next "no mail" notification stays in the app.
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(false);
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Sam opened it again", url: "/shares/y" });
+    await runner.runUntilIdle();
+    expect((await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email))).map((m) => m.subject)).toEqual([
+      "Sam opened your share",
+    ]);
+  });
+
+  it("sends nothing to the browsers of someone deactivated after the push was queued", async () => {
+    const seller = await createUser(app);
+    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/left/${seller.id}`, keys: browserKeys() } });
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Lee opened your share", url: "/shares/z" });
+    await app.db.update(users).set({ active: false }).where(eq(users.id, seller.id));
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path === `/left/${seller.id}`)).toEqual([]);
+    expect(await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email))).toEqual([]);
   });
 
   it("retries when the push service fails otherwise, keeping the subscription", async () => {

@@ -107,7 +107,9 @@ export async function sendPush(
       to: users.email,
     })
     .from(notifications)
-    .innerJoin(users, eq(users.id, notifications.userId))
+    // Only to someone still active: a job queued (or retried) before a deactivation must not reach the
+    // former employee's phone with an item's title.
+    .innerJoin(users, and(eq(users.id, notifications.userId), eq(users.active, true)))
     .where(eq(notifications.id, id));
   if (!n || n.readAt) return { delivered: 0, gone: 0, fellBack: false };
   const subs = await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, n.userId));
@@ -136,6 +138,17 @@ export async function sendPush(
     }
   }
   if (delivered === 0 && failure) throw failure;
+  // The push service dropped the last browser: push is off now, as when the person unsubscribes it. Left on,
+  // every later notification found no browser and fell back to mail, kinds they had set to "no mail" too.
+  if (
+    gone > 0 &&
+    (await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, n.userId))).length === 0
+  ) {
+    await db
+      .update(notificationSettings)
+      .set({ pushEnabled: false, updatedAt: new Date() })
+      .where(eq(notificationSettings.userId, n.userId));
+  }
   // Nobody's browser took it: mail it now unless the person gets it by mail anyway.
   const fellBack = delivered === 0 && n.email === "off" && !n.mailedAt;
   if (fellBack) await mailNotification(db, { id: n.id, publicUrl });
