@@ -231,7 +231,13 @@ describe("library bulk actions", () => {
       expect(status).toBe(403);
     }
     expect(await itemRows(ids)).toEqual(before);
-    for (const undo of ["{", "[]", JSON.stringify([{ intent: "archive", value: null, ids }])]) {
+    const edited = [
+      { intent: "owner", value: null, ids },
+      { intent: "tag_add", value: "x", ids },
+      { intent: "tag_remove", value: "------------------------------------", ids },
+      { intent: "expiry", value: "garbage", ids },
+    ].map((step) => JSON.stringify([step]));
+    for (const undo of ["{", "[]", JSON.stringify([{ intent: "archive", value: null, ids }]), ...edited]) {
       const { status, body } = await post("admin", [
         ["intent", "undo"],
         ["undo", undo],

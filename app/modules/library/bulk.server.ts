@@ -37,11 +37,21 @@ export const BulkInput = z.object({
 export type BulkInput = z.infer<typeof BulkInput>;
 
 /** One step of an undo: the same action with the value the items had before it. */
-const UndoStep = z.object({
-  intent: z.enum(["expiry", "owner", "tag_add", "tag_remove"]),
-  value: z.string().nullable(),
-  ids: z.array(uuid).min(1).max(BULK_MAX),
-});
+const UndoStep = z
+  .object({
+    intent: z.enum(["expiry", "owner", "tag_add", "tag_remove"]),
+    value: z.string().nullable(),
+    ids: z.array(uuid).min(1).max(BULK_MAX),
+  })
+  // What `apply` itself gives back: a date (or none) for expiry, an id for the rest. The Undo field is a
+  // form field anyone can edit, and a null owner or a tag "x" there reached the database and answered 500.
+  .refine(
+    (s) =>
+      s.intent === "expiry"
+        ? s.value === null || z.string().datetime({ offset: true }).safeParse(s.value).success
+        : s.value !== null && UUID_PATTERN.test(s.value),
+    { message: "That undo could not be read. Reload the page and make the change again by hand.", path: ["value"] },
+  );
 export type UndoStep = z.infer<typeof UndoStep>;
 export const UndoInput = z
   .array(UndoStep)
