@@ -10,7 +10,8 @@ export function toCsv(columns: readonly { key: string; label: string }[], rows: 
           : typeof value === "object"
             ? JSON.stringify(value)
             : String(value);
-    if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    // Any text, a list's too (a team named "=HYPERLINK(…)" in the gaps export's teams); not a number: -5 is -5.
+    if (typeof value !== "number" && typeof value !== "bigint" && !(value instanceof Date) && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [columns.map((c) => cell(c.label)).join(",")];

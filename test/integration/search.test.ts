@@ -142,6 +142,15 @@ describe("synonyms", () => {
     expect(await app.db.select().from(searchSynonyms)).toHaveLength(before);
   });
 
+  it("answers a removal of a group id that is no id at all as a group that no longer exists, not a 500", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const cookie = await cookieFor(app, marketer.id);
+    for (const id of ["-".repeat(36), "f".repeat(36), "nope"]) {
+      const res = await call(synonymsAction, "/search/synonyms", cookie, { form: { intent: "delete", id } });
+      expect(res.init?.status ?? res.status).toBe(404);
+    }
+  });
+
   it("finds groups by a term, and Undo after a removal brings the group back", async () => {
     const marketer = await createUser(app, { role: "marketer" });
     const cookie = await cookieFor(app, marketer.id);

@@ -54,6 +54,17 @@ describe("toCsv", () => {
     expect(csv).toBe('A,B\r\n"say ""hi"", ok",\'=HYPERLINK(1)\r\n"line\nbreak",\r\n');
   });
 
+  it("neutralises a formula at the start of a list cell too, and leaves negative numbers alone", () => {
+    const csv = toCsv(
+      [
+        { key: "teams", label: "Teams" },
+        { key: "n", label: "N" },
+      ],
+      [{ teams: ['=HYPERLINK("http://x","y")', "East"], n: -5 }],
+    );
+    expect(csv).toBe('Teams,N\r\n"\'=HYPERLINK(""http://x"",""y""); East",-5\r\n');
+  });
+
   it("leaves negative numbers alone", () => {
     expect(toCsv([{ key: "n", label: "N" }], [{ n: -3 }])).toBe("N\r\n-3\r\n");
   });
