@@ -3,11 +3,12 @@
 // sellers deactivated or moved to another team after they were active.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "@/db/schema";
+import { items, users } from "@/db/schema";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import { adoption } from "~/modules/insights/adoption.server";
 import { alignmentKpis } from "~/modules/insights/alignment.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
+import { itemDetail } from "~/modules/insights/item-report.server";
 import { PAGE_ITEMS, loadInsightsPage } from "~/modules/insights/page.server";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { createItem, event, sessionUser } from "../setup/feedback";
@@ -95,5 +96,31 @@ describe("adoption and alignment when people leave or move", () => {
     // A whole week at 4 of 4, then Monday alone at 1 of 4: (1 × 7 + 0.25 × 1) ÷ 8, not (1 + 0.25) ÷ 2.
     const a = await adoption(app.db, { user: manager, range: { from: "2025-03-03", to: "2025-03-10" }, teamId: team.id });
     expect(a.teams[0]).toMatchObject({ weeks: [{ rate: 1 }, { rate: 0.25 }], avgRate: 0.906 });
+  });
+});
+
+describe("one item's insights page", () => {
+  it("answers a manager asking for a draft or another team's unused item as for a random id", async () => {
+    const east = await createTeam(app, "Report east", "East");
+    const west = await createTeam(app, "Report west", "West");
+    const manager = sessionUser(await createUser(app, { role: "manager", teamId: east.id, leads: [east.id] }), [east.id]);
+    const seller = sessionUser(await createUser(app, { role: "seller", teamId: east.id }));
+    const draft = await createItem(app, { title: "Unannounced draft", status: "draft" });
+    const westOnly = await createItem(app, { title: "West only", audiences: [west.id] });
+    const open = await createItem(app, { title: "For everyone" });
+    const usedThenArchived = await createItem(app, { title: "Used, then archived", publishedAt: new Date("2025-01-01T00:00:00Z") });
+    await send(seller, [event("view", usedThenArchived.id, "2025-03-05T10:00:00Z")]);
+    await app.db.update(items).set({ status: "archived" }).where(eq(items.id, usedThenArchived.id));
+    const detail = (itemId: string) =>
+      itemDetail(app.db, { user: manager, itemId, range: RANGE }).then(
+        (d) => d.title,
+        (e: { status?: number; message?: string }) => `${e.status} ${e.message}`,
+      );
+    const random = await detail("00000000-0000-4000-8000-000000000000");
+    expect(random).toMatch(/^404 /);
+    expect(await detail(draft.id)).toBe(random);
+    expect(await detail(westOnly.id)).toBe(random);
+    expect(await detail(open.id)).toBe("For everyone");
+    expect(await detail(usedThenArchived.id)).toBe("Used, then archived");
   });
 });

@@ -1,18 +1,21 @@
 // One item's insight page: totals, views per day, why people rated it so, comments, and the searches
 // that led to it.
-import { sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
-import { itemVersions, items, ratings, searchQueries, teams } from "@/db/schema";
+import { itemSellerDaily, itemVersions, items, ratings, searchQueries, teams } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
 import { isUuid } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { notFound } from "~/modules/errors.server";
+import { visibleItemsWhere } from "~/modules/library/audience.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { itemInsights, type ItemInsight } from "./item-insights.server";
 import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
 
 const v = alias(itemVersions, "v");
+const sd = alias(itemSellerDaily, "sd");
+const rt = alias(ratings, "rt");
 const t = alias(teams, "t");
 
 export type ItemDetail = {
@@ -31,9 +34,15 @@ export async function itemDetail(
 ): Promise<ItemDetail> {
   const scope = insightScope(user, teamId);
   if (!isUuid(itemId)) throw notFound("No such item.");
-  const [found] = rowsOf<{ title: string }>(
-    await db.execute(sql`select ${items.title} as title from ${items} where ${items.id} = ${itemId}::uuid`),
-  );
+  // Marketing sees every item. Anyone else (a manager) sees one they may open, or one their teams used or
+  // rated at some time (the table lists those, archived ones too); any other id, a draft's or another
+  // team's, is answered as a random one (decision 019): this page once showed a manager any draft's title.
+  const used = sql`(exists (select 1 from ${itemSellerDaily} ${sd} where ${sd.itemId} = ${itemId}::uuid and ${inTeams(sd.teamId, scope)})
+    or exists (select 1 from ${ratings} ${rt} where ${rt.itemId} = ${itemId}::uuid and ${inTeams(rt.teamId, scope)}))`;
+  const [found] = await db
+    .select({ title: items.title })
+    .from(items)
+    .where(and(eq(items.id, itemId), scope.teamIds === null ? undefined : or(visibleItemsWhere(user), used)));
   if (!found) throw notFound("No such item.");
   const [item] = await itemInsights(db, { user, range, teamId, itemId });
   const from = utcStart(range.from);
