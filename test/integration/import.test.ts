@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFolder, manifestRows, parseFrontMatter } from "~/modules/library/import.server";
 import { makeImage, makePdf, makeXlsx } from "@/content/demo/files";
-import { itemAudiences, itemTags, items, tags } from "@/db/schema";
+import { itemAudiences, itemTags, itemVersions, items, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
 import { withPublishing } from "../setup/publishing";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -95,6 +95,33 @@ describe("bulk import", () => {
       .from(items)
       .where(eq(items.id, (outcome as { itemId: string }).itemId));
     expect(item.status).toBe("published");
+  });
+
+  it("keeps a listed Markdown file's front matter out of its body, and says when a created item could not be published", async () => {
+    const other = runTempDir("fieldkit-import-");
+    writeFileSync(
+      path.join(other, "pitch.md"),
+      "---\ntitle: Elevator pitch\nsummary: Thirty seconds\n---\nWe save sellers an hour a day.\n",
+    );
+    writeFileSync(path.join(other, "old.pdf"), await makePdf(["Old price list\n2024"]));
+    writeFileSync(
+      path.join(other, "manifest.csv"),
+      ["file,title,type,expires", "pitch.md,,talk_track,", "old.pdf,Old prices,,2024-06-30"].join("\n"),
+    );
+    const outcomes = await importFolder(app, admin, other, { publish: true });
+    const byFile = Object.fromEntries(outcomes.map((o) => [o.file, o]));
+    const [pitch] = await app.db
+      .select({ title: items.title, summary: items.summary, status: items.status })
+      .from(items)
+      .where(eq(items.id, (byFile["pitch.md"] as { itemId: string }).itemId));
+    expect(pitch).toEqual({ title: "Elevator pitch", summary: "Thirty seconds", status: "published" });
+    const [version] = await app.db
+      .select({ bodyMd: itemVersions.bodyMd })
+      .from(itemVersions)
+      .where(eq(itemVersions.itemId, (byFile["pitch.md"] as { itemId: string }).itemId));
+    expect(version.bodyMd).toBe("We save sellers an hour a day.\n");
+    // Created with an expiry already past: there, in review, and the outcome says why it is not published.
+    expect(byFile["old.pdf"]).toMatchObject({ status: "created", problem: expect.stringMatching(/^Created but not published: .*expiry/) });
   });
 });
 

@@ -223,14 +223,23 @@ async function importRow(
   let itemId: string;
   let problem: string | null = null;
   if (/\.(md|markdown)$/i.test(row.file)) {
-    const body = row.body ?? (await readFile(target, "utf8"));
+    // A Markdown file the manifest lists comes without its body: read here, its front matter is metadata,
+    // not part of the talk track (it once reached sellers' screens as "---\ntitle: …").
+    const read = row.body === undefined ? parseFrontMatter(await readFile(target, "utf8")) : null;
+    const body = row.body ?? read!.body;
     const existing = await alreadyImported(app, sha256(body));
     if (existing) return { file: row.file, status: "skipped", reason: `already imported (item ${existing})` };
     const type = row.type && isMessagingType(row.type) ? row.type : "talk_track";
     itemId = await createTextItem(
       app,
       user,
-      CreateTextInput.parse({ ...fields, type, title: row.title ?? path.basename(row.file).replace(/\.\w+$/, ""), body }),
+      CreateTextInput.parse({
+        ...fields,
+        type,
+        title: row.title ?? asString(read?.meta.title) ?? path.basename(row.file).replace(/\.\w+$/, ""),
+        summary: row.summary ?? asString(read?.meta.summary) ?? "",
+        body,
+      }),
     );
   } else {
     const info = await stat(target).catch(() => null);
@@ -256,8 +265,14 @@ async function importRow(
   }
   if (publish && !problem) {
     // An import brings in content that was already approved elsewhere; the history records who did it.
-    await transitionItem(app, user, itemId, { to: "in_review", comment: "Bulk import" });
-    await transitionItem(app, user, itemId, { to: "published", comment: "Bulk import (approved before import)" });
+    // The item exists by now: a refusal here (say, an expiry date already past) is said with it, not as a
+    // failed row, which a re-run then skipped as "already imported" and never mentioned again.
+    try {
+      await transitionItem(app, user, itemId, { to: "in_review", comment: "Bulk import" });
+      await transitionItem(app, user, itemId, { to: "published", comment: "Bulk import (approved before import)" });
+    } catch (error) {
+      problem = `Created but not published: ${reason(error)}`;
+    }
   }
   return { file: row.file, status: "created", itemId, problem };
 }
