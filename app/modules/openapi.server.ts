@@ -306,8 +306,22 @@ export const openApiDocument = {
     },
     "/shares": {
       get: {
-        summary: "The caller's buyer shares with status and an engagement summary",
-        responses: { "200": json(obj({ shares: { type: "array", items: { $ref: "#/components/schemas/Share" } } })), ...errors(401) },
+        summary: "The caller's buyer shares with status and an engagement summary, newest first, a page at a time",
+        parameters: [
+          { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+        ],
+        responses: {
+          "200": json(
+            obj({
+              shares: { type: "array", items: { $ref: "#/components/schemas/Share" } },
+              total: { type: "integer" },
+              page: { type: "integer" },
+              pages: { type: "integer" },
+            }),
+          ),
+          ...errors(400, 401),
+        },
       },
       post: {
         summary:

@@ -1,14 +1,18 @@
-// POST /api/v1/shares: share items with a buyer (idempotent by a client `id`); GET lists the caller's shares.
+// POST /api/v1/shares: share items with a buyer (idempotent by a client `id`); GET lists the caller's shares,
+// newest first, `limit` (≤ 500, default 100) a page (`page`), with `total` and `pages`.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";
-import { listMyShares } from "~/modules/shares/my-shares.server";
+import { MySharesApiQuery, listMyShares } from "~/modules/shares/my-shares.server";
 import { createShare, shareJson, getShare } from "~/modules/shares/shares.server";
 
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);
-  const origin = new URL(request.url).origin;
-  return apiJson({ shares: (await listMyShares(context.app.db, { user })).map((s) => shareJson(s, origin)) });
+  const url = new URL(request.url);
+  // Paged: it stopped at 100 shares with no way to the rest.
+  const query = MySharesApiQuery.parse(Object.fromEntries(url.searchParams));
+  const { shares, total, page, pages } = await listMyShares(context.app.db, { user, ...query });
+  return apiJson({ shares: shares.map((s) => shareJson(s, url.origin)), total, page, pages });
 });
 
 export const action = api(async ({ request, context }: ActionFunctionArgs) => {

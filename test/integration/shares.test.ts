@@ -123,6 +123,20 @@ describe("creating shares", () => {
     expect((await create({ itemIds: [ids.restricted] }, "west")).res.status).toBe(201);
   });
 
+  it("lists the caller's shares a page at a time over the API, with how many there are", async () => {
+    const list = async (query: string) => call(listSharesApi, request(`/api/v1/shares${query}`, { cookie: cookies.seller }));
+    const all = (await (await list("?limit=500")).json()) as any;
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    for (let page = 1; page <= all.total; page++) {
+      const body = (await (await list(`?limit=1&page=${page}`)).json()) as any;
+      expect(body).toMatchObject({ total: all.total, page, pages: all.total });
+      seen.push(...body.shares.map((s: any) => s.id));
+    }
+    expect(seen).toEqual(all.shares.map((s: any) => s.id));
+    for (const bad of ["?page=0", "?limit=501", "?limit=abc"]) expect((await list(bad)).status).toBe(400);
+  });
+
   it("rate-limits creating shares per seller", async () => {
     const u = people.west;
     let status = 201;

@@ -80,14 +80,28 @@ export async function listMySharesPage(db: Db, { user, query, now = new Date() }
   };
 }
 
-export async function listMyShares(db: Db, { user, now = new Date(), limit = 100 }: { user: SessionUser; now?: Date; limit?: number }) {
-  const rows = await db
-    .select()
-    .from(shares)
-    .where(eq(shares.userId, user.id))
-    .orderBy(desc(shares.createdAt), desc(shares.id))
-    .limit(limit);
-  return toViews(db, rows, now);
+/** The API's list: newest first, `limit` a page, with the count, so a script reaches every share. */
+export const MySharesApiQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export async function listMyShares(
+  db: Db,
+  { user, now = new Date(), page = 1, limit = 100 }: { user: SessionUser; now?: Date; page?: number; limit?: number },
+) {
+  const mine = eq(shares.userId, user.id);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select()
+      .from(shares)
+      .where(mine)
+      .orderBy(desc(shares.createdAt), desc(shares.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ total: count() }).from(shares).where(mine),
+  ]);
+  return { shares: await toViews(db, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
 }
 
 /** The seller has seen the notices: opens so far stop being "new". */
