@@ -58,27 +58,24 @@ function mySharesWhere(db: Db, user: SessionUser, query: MySharesQuery, now: Dat
   );
 }
 
-/** One page of "My shares", newest first, with the count for its pages. */
-export async function listMySharesPage(db: Db, { user, query, now = new Date() }: { user: SessionUser; query: MySharesQuery; now?: Date }) {
-  const page = query.page ?? 1;
-  const where = mySharesWhere(db, user, query, now);
+/** Shares matching `where`, newest first, one page of `limit`, with the count for the pages. */
+async function sharesPage(db: Db, { where, page, limit, now }: { where: SQL | undefined; page: number; limit: number; now: Date }) {
   const [rows, [{ total }]] = await Promise.all([
     db
       .select()
       .from(shares)
       .where(where)
       .orderBy(desc(shares.createdAt), desc(shares.id))
-      .limit(MY_SHARES_PAGE_SIZE)
-      .offset((page - 1) * MY_SHARES_PAGE_SIZE),
+      .limit(limit)
+      .offset((page - 1) * limit),
     db.select({ total: count() }).from(shares).where(where),
   ]);
-  return {
-    shares: await toViews(db, rows, now),
-    total,
-    page,
-    pages: Math.max(1, Math.ceil(total / MY_SHARES_PAGE_SIZE)),
-  };
+  return { shares: await toViews(db, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
 }
+
+/** One page of "My shares", newest first, with the count for its pages. */
+export const listMySharesPage = (db: Db, { user, query, now = new Date() }: { user: SessionUser; query: MySharesQuery; now?: Date }) =>
+  sharesPage(db, { where: mySharesWhere(db, user, query, now), page: query.page ?? 1, limit: MY_SHARES_PAGE_SIZE, now });
 
 /** The API's list: newest first, `limit` a page, with the count, so a script reaches every share. */
 export const MySharesApiQuery = z.object({
@@ -86,23 +83,10 @@ export const MySharesApiQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export async function listMyShares(
+export const listMyShares = (
   db: Db,
   { user, now = new Date(), page = 1, limit = 100 }: { user: SessionUser; now?: Date; page?: number; limit?: number },
-) {
-  const mine = eq(shares.userId, user.id);
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select()
-      .from(shares)
-      .where(mine)
-      .orderBy(desc(shares.createdAt), desc(shares.id))
-      .limit(limit)
-      .offset((page - 1) * limit),
-    db.select({ total: count() }).from(shares).where(mine),
-  ]);
-  return { shares: await toViews(db, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
-}
+) => sharesPage(db, { where: eq(shares.userId, user.id), page, limit, now });
 
 /** The seller has seen the notices: opens so far stop being "new". */
 export async function markSharesSeen(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }) {
