@@ -45,10 +45,15 @@ export async function enqueueJob(db: AnyDb, kind: string, payload: Record<string
     on conflict (${col(jobs.dedupeKey)}) where ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null do nothing`);
 }
 
-/** Frees every held lease: only for a database that one process owns (embedded PGlite), at start. */
+/**
+ * Frees every held lease: only for a database that one process owns (embedded PGlite), at start. Expired
+ * rather than cleared: a job on its last attempt is failed (`abandonExhausted`) only once its lease has
+ * run out, and a NULL one never does; cleared, such a job (a sweep too, holding its dedupe key, so it
+ * was never queued again) stayed pending for good.
+ */
 export async function releaseLeases(db: AnyDb): Promise<number> {
   const result = await db.execute(sql`
-    update ${jobs} set ${col(jobs.lockedUntil)} = null
+    update ${jobs} set ${col(jobs.lockedUntil)} = now() - interval '1 second'
     where ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null
     returning ${col(jobs.id)}`);
   return rowsOf(result).length;

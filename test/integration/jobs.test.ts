@@ -111,4 +111,23 @@ describe("job leases", () => {
     expect(runs).toBe(1);
     expect(await state(id)).toEqual({ done: true, attempts: 2 });
   });
+
+  it("gives up a job whose process stopped during its last attempt, after a restart that frees the leases", async () => {
+    const kind = "held-last";
+    const id = await job(kind);
+    await app.db.execute(sql`update jobs set attempts = max_attempts, locked_until = now() + interval '1 hour' where id = ${id}`);
+    expect(await releaseLeases(app.db)).toBeGreaterThanOrEqual(1);
+    const failed: unknown[] = [];
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: async () => undefined, onFailed: async (_payload, error) => void failed.push(error) } },
+      leaseMs: LEASE,
+      log: () => {},
+    });
+    await runner.runOnce();
+    expect(failed).toHaveLength(1);
+    expect(isJobAbandoned(failed[0])).toBe(true);
+    const [row] = rowsOf<{ failed: boolean }>(await app.db.execute(sql`select failed_at is not null as failed from jobs where id = ${id}`));
+    expect(row.failed).toBe(true);
+  });
 });
