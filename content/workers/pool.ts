@@ -92,6 +92,30 @@ function setBusy(w: Worker, busy: boolean) {
   }
 }
 
+/** The worker's job failed with it: out of memory when its last words say so, else crashed. */
+function failJob(w: Worker, why: string, log: (line: string) => void) {
+  const job = w.job;
+  w.job = null;
+  if (!job) return;
+  const oom = /heap out of memory|Allocation failed/i.test(w.stderr);
+  log(`file worker ${w.child.pid ?? "(not started)"} died during ${job.task} (${why}${oom ? ", out of memory" : ""})`);
+  job.reject(new FileWorkerProblem(oom ? "memory" : "crashed"));
+}
+
+/**
+ * Calls `gone` once the worker has exited or could not be started. NOTE: an "error" event nobody listens
+ * to is thrown: a worker that could not be started (EMFILE, or EAGAIN under a process limit) took the
+ * whole server down, where a failure must cost a worker at most (decision 018). A start that failed sends
+ * no "exit"; a message to a worker that just died is followed by its "exit".
+ */
+function onWorkerGone(child: ChildProcess, log: (line: string) => void, gone: (why: string) => void) {
+  child.once("exit", (code, signal) => gone(String(signal ?? code)));
+  child.on("error", (error: NodeJS.ErrnoException) => {
+    if (child.pid === undefined || error.syscall?.startsWith("spawn")) gone(`could not start: ${error.code ?? error.message}`);
+    else log(`file worker ${child.pid}: ${error.message}`);
+  });
+}
+
 export function createFileWorkerPool(options: PoolOptions): FileWork {
   // The watchdog is the cap: near its own heap limit V8 spends seconds collecting garbage before it
   // gives up, so the heap limit (heapMb) sits at the cap only as a backstop where /proc cannot be read.
@@ -129,16 +153,10 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
         else job.reject(reviveProblem(m.error ?? {}));
       },
     );
-    child.once("exit", (code, signal) => {
-      workers.delete(w);
+    onWorkerGone(child, log, (why) => {
+      if (!workers.delete(w)) return;
       clearTimers(w);
-      const job = w.job;
-      w.job = null;
-      if (job) {
-        const oom = /heap out of memory|Allocation failed/i.test(w.stderr);
-        log(`file worker ${child.pid} died during ${job.task} (${signal ?? code}${oom ? ", out of memory" : ""})`);
-        job.reject(new FileWorkerProblem(oom ? "memory" : "crashed"));
-      }
+      failJob(w, why, log);
       pump();
     });
     return w;

@@ -80,6 +80,21 @@ describe("file worker pool", () => {
     expect(await busy).toBeInstanceOf(FileWorkerProblem);
   });
 
+  it("fails the job, not the server, when a worker cannot be started, and starts one for the next job", async () => {
+    const work = pool();
+    const real = process.execPath;
+    // As EMFILE or EAGAIN would: the start fails with an "error" event and no "exit".
+    process.execPath = path.join(dir, "no-such-node");
+    try {
+      const error = await work.run("pdfText", { file: files.honest }, { budgetMs: 30_000 }).catch((e) => e);
+      expect(error).toBeInstanceOf(FileWorkerProblem);
+      expect(error.reason).toBe("crashed");
+    } finally {
+      process.execPath = real;
+    }
+    expect(await work.run("pdfText", { file: files.honest }, { budgetMs: 30_000 })).toMatchObject({ pageCount: 2 });
+  });
+
   it("refuses work after close and leaves no worker running", async () => {
     const work = pool();
     await work.run("pdfText", { file: files.honest }, { budgetMs: 30_000 });
