@@ -71,9 +71,12 @@ async function serve(env: Env, worker: { searchSync: boolean } | null) {
     stopping = true;
     if (!worker) console.log(`\n${signal}: shutting down…`);
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
-    server.close();
+    // Requests already being answered finish first (the last connections are cut at 2 s): closing the
+    // database under them answered a sign-in or an upload arriving with a deploy's restart with an error.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    await drained;
     await ctx.close().catch((e) => console.error(e));
     process.exit(0);
   };

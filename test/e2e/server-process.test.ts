@@ -2,6 +2,7 @@
 // and SIGTERM shuts down cleanly (HTTP closed, database closed, exit code 0).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -60,7 +61,30 @@ describe("server process", () => {
     }
     // A keep-alive connection must not hold the process open.
     await fetch(`http://127.0.0.1:${port}/login`);
-    proc.child.kill("SIGTERM");
+    // A sign-in whose body is still arriving when the signal comes is answered, not cut off.
+    const body = "email=nobody%40example.test&password=not-the-password";
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/login",
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": body.length },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        proc.child.kill("SIGTERM");
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 200);
+    });
+    expect(await answered).toBe(401);
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toContain("shutting down");
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
