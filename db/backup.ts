@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { lockPgliteDir } from "./pglite-lock";
 
 const run = promisify(execFile);
 
@@ -20,13 +21,18 @@ export async function backupDatabase(target: BackupTarget, file: string): Promis
     return;
   }
   if (!existsSync(target.pgliteDir)) throw new Error(`No embedded database at ${target.pgliteDir}`);
-  // NOTE: PGlite holds the directory exclusively; stop the server first.
-  const db = await PGlite.create({ dataDir: target.pgliteDir, extensions: { pg_trgm } });
+  // The server must be stopped: refused while it holds the directory (see pglite-lock.ts).
+  const release = lockPgliteDir(target.pgliteDir);
   try {
-    const dump = await db.dumpDataDir("gzip");
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    const db = await PGlite.create({ dataDir: target.pgliteDir, extensions: { pg_trgm } });
+    try {
+      const dump = await db.dumpDataDir("gzip");
+      writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    } finally {
+      await db.close();
+    }
   } finally {
-    await db.close();
+    release();
   }
 }
 
@@ -36,6 +42,8 @@ export async function restoreDatabase(target: BackupTarget, file: string): Promi
     await run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", `--dbname=${target.databaseUrl}`, file]);
     return;
   }
+  // Not under a running server (see pglite-lock.ts); the lock is checked, not held: the swap moves the directory.
+  lockPgliteDir(target.pgliteDir)();
   // Restore into a fresh directory, then swap, so a failed restore leaves the current data untouched.
   const fresh = `${target.pgliteDir}.restoring`;
   rmSync(fresh, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { lockPgliteDir } from "./pglite-lock";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -231,5 +232,10 @@ export async function openDatabase(settings: { databaseUrl?: string; dataDir: st
   if (settings.databaseUrl) return createDb({ url: settings.databaseUrl });
   const dataDir = path.join(settings.dataDir, "pglite");
   mkdirSync(dataDir, { recursive: true });
-  return createDb({ dataDir });
+  const release = lockPgliteDir(dataDir);
+  const handle = await createDb({ dataDir }).catch((error) => {
+    release();
+    throw error;
+  });
+  return { ...handle, close: () => handle.close().finally(release) };
 }

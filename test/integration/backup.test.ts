@@ -1,6 +1,7 @@
 // Backup and restore on whichever database this run uses: PGlite data directory or pg_dump/pg_restore.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -55,3 +56,23 @@ it("restores exactly what was backed up, discarding later changes", async () => 
 it("refuses to restore from a missing file and leaves the database as it was", async () => {
   await expect(restoreDatabase(target, path.join(dir, "nope"))).rejects.toThrow(/No backup file/);
 });
+
+it("refuses to back up or restore an embedded database another process has open, and takes over a dead one's lock", async () => {
+  if (target.databaseUrl) return;
+  const file = path.join(dir, "locked.bin");
+  // Another live process holds the directory (as the server does while it runs).
+  const holder = spawn("sleep", ["30"], { stdio: "ignore" });
+  try {
+    writeFileSync(`${target.pgliteDir}.lock`, String(holder.pid));
+    await expect(backupDatabase(target, file)).rejects.toThrow(new RegExp(`in use by process ${holder.pid}`));
+    await expect(restoreDatabase(target, path.join(dir, "backup.bin"))).rejects.toThrow(/in use by process/);
+    expect(existsSync(file)).toBe(false);
+  } finally {
+    holder.kill("SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+  }
+  // The holder died without cleaning up: its lock no longer stops anyone.
+  await backupDatabase(target, file);
+  expect(statSync(file).size).toBeGreaterThan(1000);
+  expect(existsSync(`${target.pgliteDir}.lock`)).toBe(false);
+}, 120_000);
