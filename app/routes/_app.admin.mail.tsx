@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = MailQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   // A page of 30: each message comes with its text, for reading it in place.
   const [{ messages, next }, trouble] = await Promise.all([
-    listMail(context.app.db, { actor, ...query, limit: 30 }),
+    listMail(context.app.db, { actor, ...query, limit: 30, delivered: Boolean(context.app.env.SMTP_URL) }),
     mailTrouble(context.app.db),
   ]);
   return { messages, next, trouble, q: query.q ?? "", status: query.status ?? "", transport: context.app.env.SMTP_URL ? "smtp" : "local" };

@@ -8,6 +8,6 @@ import { MailQuery, listMail } from "~/modules/mail/mail.server";
 export const loader = api(async ({ request, context }: LoaderFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request, ["admin"]);
   const query = MailQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const { messages, next } = await listMail(context.app.db, { actor: user, ...query });
+  const { messages, next } = await listMail(context.app.db, { actor: user, ...query, delivered: Boolean(context.app.env.SMTP_URL) });
   return apiJson({ transport: context.app.env.SMTP_URL ? "smtp" : "local", messages, next });
 });

@@ -119,6 +119,38 @@ describe("the local outbox (no SMTP configured)", () => {
     expect(mine.text).toContain("http://x.test/second");
   });
 
+  it("hides reset links from admins when an SMTP server delivers them, and shows them in the local outbox", async () => {
+    const local = createMailTransport({ from: "Fieldkit <fieldkit@localhost>" });
+    const runner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, local), log: () => {} });
+    const token = "k7Q2rX9_hidden-token-Z3";
+    const id = await queueMail(app.db, {
+      to: "victim@example.test",
+      template: resetTemplate(`http://fieldkit.test/reset-password/${token}`),
+    });
+    await runner.runUntilIdle();
+    const admin = await createUser(app, { role: "admin" });
+    const cookie = await cookieFor(app, admin.id);
+    const textWith = async (smtp: boolean) => {
+      const env = loadEnv({
+        NODE_ENV: "test",
+        DATA_DIR: app.env.DATA_DIR,
+        SESSION_SECRET: app.env.SESSION_SECRET,
+        ...(smtp ? { SMTP_URL: "smtp://127.0.0.1:2525" } : {}),
+      });
+      const res = (await mailApi(routeArgs({ ...app, env }, request("/api/v1/mail?q=victim", { cookie })) as never)) as Response;
+      const page = (await respond(() => mailPage(routeArgs({ ...app, env }, request("/admin/mail?q=victim", { cookie })) as never))) as {
+        messages: { id: number; text: string }[];
+      };
+      const api = ((await res.json()) as { messages: { id: number; text: string }[] }).messages.find((m) => m.id === id)!.text;
+      return [api, page.messages.find((m) => m.id === id)!.text];
+    };
+    for (const text of await textWith(true)) {
+      expect(text).not.toContain(token);
+      expect(text).toContain("/reset-password/[hidden: sent to the person]");
+    }
+    for (const text of await textWith(false)) expect(text).toContain(`/reset-password/${token}`);
+  });
+
   it("finds messages by part of a recipient or subject and by status, and pages through them all by id", async () => {
     const marker = `pager${Date.now()}`;
     const rows = Array.from({ length: 75 }, (_, i) => ({

@@ -111,9 +111,21 @@ export type MailQuery = z.infer<typeof MailQuery>;
  * id, which stays as quick at the millionth message as at the first; `q` finds a recipient or a subject
  * by any part of it ("did the invitation to bob@ go out?").
  */
+/**
+ * `delivered`: an SMTP server takes the mail to its reader. A reset link in it is then theirs alone: shown
+ * here, any admin could open another person's (another admin's) link and take over the account. With no
+ * SMTP server the outbox is how links reach people, so it shows them.
+ */
 export async function listMail(
   db: Db,
-  { actor, limit = 100, status, q, before }: { actor: SessionUser; limit?: number; status?: MailStatus; q?: string; before?: number },
+  {
+    actor,
+    limit = 100,
+    status,
+    q,
+    before,
+    delivered = false,
+  }: { actor: SessionUser; limit?: number; status?: MailStatus; q?: string; before?: number; delivered?: boolean },
 ) {
   if (actor.role !== "admin") throw forbidden("Only admins can read outgoing mail.");
   const take = Math.min(Math.max(limit, 1), 500);
@@ -141,9 +153,15 @@ export async function listMail(
     )
     .orderBy(desc(mailMessages.id))
     .limit(take + 1);
-  const messages = rows.slice(0, take);
+  const messages = rows
+    .slice(0, take)
+    .map((m) =>
+      delivered && m.kind === "password_reset" ? { ...m, text: m.text.replace(RESET_LINK, "$1[hidden: sent to the person]") } : m,
+    );
   return { messages, next: rows.length > take ? messages[messages.length - 1].id : null };
 }
+
+const RESET_LINK = /(\/reset-password\/)[A-Za-z0-9_-]+/g;
 
 /** For the admin page's warning: messages that gave up, and ones still retrying after an error. */
 export async function mailTrouble(db: Db) {
