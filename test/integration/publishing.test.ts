@@ -480,6 +480,27 @@ describe("versions", () => {
     expect((await preview(item.id, 1, marketer, "?version=1")).headers.get("Cache-Control")).toBe("private, max-age=86400");
   });
 
+  it("numbers two versions uploaded at the same moment one after the other, both stored", async () => {
+    const item = await uploadOne({ filename: "race.pdf", bytes: await makePdf(["Race\nv1"]) });
+    const upload = async (text: string) =>
+      call(
+        versionsApi,
+        multipartRequest(`/api/v1/items/${item.id}/versions`, {
+          cookie: marketer,
+          files: [{ filename: "race.pdf", bytes: await makePdf([text]) }],
+          fields: { changelog: text },
+        }),
+        { id: item.id },
+      );
+    const answers = await Promise.all([upload("Race\nfrom Ana"), upload("Race\nfrom Ben")]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    const numbers = (await app.db.select({ n: itemVersions.number }).from(itemVersions).where(eq(itemVersions.itemId, item.id))).map(
+      (v) => v.n,
+    );
+    expect(numbers.sort()).toEqual([1, 2, 3]);
+    await pub.jobs.runUntilIdle();
+  });
+
   it("refuses a new version identical to the current one with 409", async () => {
     const bytes = await makePdf(["Same\nbytes"]);
     const item = await uploadOne({ filename: "same.pdf", bytes });

@@ -54,6 +54,9 @@ export async function addVersion(
   await storage.putTemp(file.tempFile, file.key);
 
   const created = await app.db.transaction(async (tx) => {
+    // The item's row first: two uploads at the same moment read the same highest number, and the second
+    // insert met the unique index with a 500. Now the second waits, then numbers itself after the first.
+    await tx.select({ id: items.id }).from(items).where(eq(items.id, itemId)).for("update");
     const [max] = await tx
       .select({ n: sql<number>`coalesce(max(${itemVersions.number}), 0)::int` })
       .from(itemVersions)
