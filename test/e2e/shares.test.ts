@@ -214,17 +214,18 @@ describeBrowser("sharing with a buyer in airplane mode", () => {
     expect((await outboxEntries(page)).map((e) => e.kind)).toContain("share");
 
     // Back online, the share reaches the server, but the page is gone before it hears the answer.
-    let closed = false;
+    // NOTE: the unroute waits for the close itself: while a page is still closing, Chromium refuses the context's
+    // new interception patterns ("Target page, context or browser has been closed"), which failed CI once.
+    let closing: Promise<void> | undefined;
     await context.route("**/api/v1/shares", async (route) => {
       await route.fetch();
-      if (!closed) {
-        closed = true;
-        await page.close();
-      }
+      closing ??= page.close();
+      await closing;
       await route.abort("connectionreset").catch(() => undefined);
     });
     await context.setOffline(false);
-    await expect.poll(() => closed, { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => closing !== undefined, { timeout: 30_000 }).toBe(true);
+    await closing;
     await context.unroute("**/api/v1/shares");
 
     // Next start: the outbox re-sends; the server's idempotency by the share's id absorbs it.
