@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
 import { auditLog, mailMessages, passwordResets, sessions } from "@/db/schema";
+import { createApiToken } from "~/modules/auth/api-tokens.server";
 import { RESETS_PER_CLIENT, RESETS_PER_EMAIL } from "~/modules/auth/password-reset.server";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
 import { action as resetRequestApi } from "~/routes/api.v1.password-resets";
@@ -97,11 +98,15 @@ describe("asking for a reset", () => {
 });
 
 describe("using the link", () => {
-  it("sets the new password, revokes every session, and works only once", async () => {
+  it("sets the new password, revokes every session and API token, and works only once", async () => {
     const user = await createUser(app, { role: "seller" });
     const phone = await cookieFor(app, user.id);
     const laptop = await cookieFor(app, user.id);
+    const { token: apiToken } = await createApiToken(app.db, { user: { ...user, leadsTeamIds: [] }, input: { name: "CRM sync" } });
+    const byToken = () =>
+      meApi(routeArgs(app, request("/api/v1/me", { headers: { Authorization: `Bearer ${apiToken}` } })) as never) as Promise<Response>;
     expect((await me(phone)).status).toBe(200);
+    expect((await byToken()).status).toBe(200);
     await askReset(user.email);
     const token = await resetToken(user.email);
     const res = (await resetApi(
@@ -112,6 +117,7 @@ describe("using the link", () => {
     expect(res.status).toBe(200);
     expect((await me(phone)).status).toBe(401);
     expect((await me(laptop)).status).toBe(401);
+    expect((await byToken()).status).toBe(401);
     expect(await app.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
     expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(401);
     expect((await signIn(user.email, "brand new password")).status).toBe(200);
@@ -126,8 +132,10 @@ describe("using the link", () => {
       .from(auditLog)
       .where(sql`${auditLog.targetId} = ${user.id} and ${auditLog.action} = 'user.password_reset'`);
     expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ sessionsRevoked: true, apiTokensRevoked: 1 });
     await runner.runUntilIdle();
-    await smtp.waitFor(user.email, /password was changed/);
+    const mail = await smtp.waitFor(user.email, /password was changed/);
+    expect(mail.text).toContain("Your API token was revoked too");
   });
 
   it("refuses an expired link with the same page as an unknown one", async () => {

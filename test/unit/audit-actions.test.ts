@@ -46,6 +46,7 @@ it("describes every action in words, not as its raw details", () => {
     invitationId: team,
     via: "sso",
     sessionsRevoked: true,
+    apiTokensRevoked: 2,
     label: "Retail",
     facet: "industry",
     value: "retail",

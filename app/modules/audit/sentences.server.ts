@@ -114,7 +114,9 @@ export function describeAudit(action: string, details: Record<string, unknown>, 
     case "user.password_reset_requested":
       return "Password reset link mailed on request";
     case "user.password_reset":
-      return `Password set with a reset link${d.sessionsRevoked ? "; signed out everywhere" : ""}`;
+      return `Password set with a reset link${d.sessionsRevoked ? "; signed out everywhere" : ""}${
+        d.apiTokensRevoked > 0 ? `; ${d.apiTokensRevoked} API token${d.apiTokensRevoked === 1 ? "" : "s"} revoked` : ""
+      }`;
     case "team.created":
       return `Team “${d.name}” created${d.region ? ` (${d.region})` : ""}`;
     case "team.lead_added":

@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { loginAttempts, passwordResets, sessions, users } from "@/db/schema";
+import { apiTokens, loginAttempts, passwordResets, sessions, users } from "@/db/schema";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
@@ -119,17 +119,30 @@ export async function resetPassword(db: Db, { token, input, publicUrl }: { token
       .set({ usedAt: new Date() })
       .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    // API tokens too: a reset is how an account is taken back, and a token minted with the stolen password
+    // would otherwise keep working for whoever minted it.
+    const tokens = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, user.email));
     await recordAudit(tx, {
       actor: null,
       action: "user.password_reset",
       targetType: "user",
       targetId: user.id,
-      details: { sessionsRevoked: true },
+      details: { sessionsRevoked: true, apiTokensRevoked: tokens.length },
     });
     await queueMail(tx, {
       to: user.email,
-      template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` },
+      template: {
+        kind: "password_changed",
+        name: user.name,
+        when: new Date(),
+        resetUrl: `${publicUrl}/forgot-password`,
+        apiTokensRevoked: tokens.length,
+      },
     });
     return { userId: user.id, email: user.email };
   });

@@ -5,7 +5,7 @@ export type RenderedMail = { subject: string; text: string; html: string };
 export type MailTemplate =
   | { kind: "invitation"; inviter: string; role: string; team: string | null; url: string; expiresAt: Date; sso: string | null }
   | { kind: "password_reset"; url: string; minutes: number }
-  | { kind: "password_changed"; name: string; when: Date; resetUrl: string }
+  | { kind: "password_changed"; name: string; when: Date; resetUrl: string; apiTokensRevoked?: number }
   | { kind: "notification"; title: string; lines: string[]; url: string | null; settingsUrl: string }
   | { kind: "digest"; subject: string; title: string; intro: string; sections: DigestSection[]; url: string; settingsUrl: string };
 
@@ -78,7 +78,14 @@ export function renderMail(t: MailTemplate): RenderedMail {
       return compose(
         "Your Fieldkit password was changed",
         "Your password was changed",
-        [`Hi ${t.name}, the password for your Fieldkit account was changed on ${day(t.when)} and every other session was signed out.`],
+        [
+          `Hi ${t.name}, the password for your Fieldkit account was changed on ${day(t.when)} and every other session was signed out.`,
+          ...(t.apiTokensRevoked
+            ? [
+                `Your ${t.apiTokensRevoked === 1 ? "API token was" : `${t.apiTokensRevoked} API tokens were`} revoked too; make new ones on Me.`,
+              ]
+            : []),
+        ],
         { label: "Not you? Reset it now", url: t.resetUrl },
         "You receive this message for your account's safety; it cannot be turned off.",
       );
