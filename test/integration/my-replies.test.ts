@@ -44,7 +44,7 @@ it("lists a reply to the seller's feedback on Me, linking to the item, until the
 
   const sellerUser = { id: seller.id, email: seller.email, name: seller.name, role: seller.role, teamId: null, leadsTeamIds: [] };
   await loadItemFeedback(app.db, { user: sellerUser, itemId: item.id, currentVersion: { versionId: version.id, versionNumber: 1 } });
-  const after = await listMyReplies(app.db, { user: seller });
+  const after = await listMyReplies(app.db, { user: sellerUser });
   expect(after[0].read).toBe(true);
-  expect(await listMyReplies(app.db, { user: marketer })).toEqual([]);
+  expect(await listMyReplies(app.db, { user: marketerUser })).toEqual([]);
 });

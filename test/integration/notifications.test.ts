@@ -3,10 +3,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { itemSellerDaily, items, jobs, notifications, ratings, shares } from "@/db/schema";
+import { itemAudiences, itemSellerDaily, items, jobs, notifications, ratings, shares } from "@/db/schema";
 import { replyToRating } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
+import { listMyReplies } from "~/modules/notifications/replies.server";
 import {
   listNotifications,
   markNotificationsRead,
@@ -120,6 +121,33 @@ describe("producers", () => {
       body: "Fixed the numbers",
       url: `/items/${item.id}#was-this-useful`,
     });
+  });
+
+  it("does not name a rated item the seller may no longer open, in the reply's notification or on Me", async () => {
+    const team = await createTeam(app);
+    const other = await createTeam(app);
+    const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+    const seller = sessionUser(await createUser(app, { teamId: team.id }));
+    const item = await createItem(app, { title: "Pricing deck" });
+    const [rating] = await app.db
+      .insert(ratings)
+      .values({ itemId: item.id, versionId: item.versions[0].id, userId: seller.id, useful: false, comment: "Old", at: new Date() })
+      .returning();
+    // Since the rating, the item went to another team under a name the seller was never meant to read.
+    await app.db.update(items).set({ title: "Pricing for Project Falcon (acquisition)" }).where(eq(items.id, item.id));
+    await app.db.insert(itemAudiences).values({ itemId: item.id, teamId: other.id });
+    await replyToRating(app.db, { user: marketer, ratingId: rating.id, body: "Fixed the numbers" });
+    const [n] = (await listNotifications(app.db, { user: seller })).notifications;
+    expect(n).toMatchObject({
+      kind: "feedback_answered",
+      title: "Marketing replied to your feedback",
+      body: "Fixed the numbers",
+      url: "/me",
+    });
+    const [reply] = await listMyReplies(app.db, { user: seller });
+    expect(reply).toMatchObject({ about: "Your feedback on an item you can no longer open", url: null, body: "Fixed the numbers" });
+    expect(JSON.stringify([n, reply])).not.toMatch(/Falcon|Pricing deck/);
+    expect(JSON.stringify([n, reply])).not.toContain(item.id);
   });
 
   it("does not name an answering item the requester may not open in their notification", async () => {

@@ -2,7 +2,7 @@
 import { Link } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 
-type Reply = { id: number; body: string; at: string | Date; author: string | null; read: boolean; about: string; url: string };
+type Reply = { id: number; body: string; at: string | Date; author: string | null; read: boolean; about: string; url: string | null };
 
 export function RepliesList({ replies }: { replies: Reply[] }) {
   return (
@@ -12,10 +12,17 @@ export function RepliesList({ replies }: { replies: Reply[] }) {
         <ul className="list" aria-labelledby="replies">
           {replies.map((r) => (
             <li key={r.id} className="card">
-              <Link to={r.url}>
-                {r.read ? null : <strong>New: </strong>}
-                {r.about}
-              </Link>
+              {r.url ? (
+                <Link to={r.url}>
+                  {r.read ? null : <strong>New: </strong>}
+                  {r.about}
+                </Link>
+              ) : (
+                <span>
+                  {r.read ? null : <strong>New: </strong>}
+                  {r.about}
+                </span>
+              )}
               <p>{r.body}</p>
               <div className="meta">
                 {r.author ?? "Marketing"} · {formatDate(r.at)}

@@ -8,7 +8,7 @@ import { feedbackReplies, itemVersions, items, ratings, users } from "@/db/schem
 import { RATING_REASONS } from "@/vocabulary/feedback";
 import { isUuid } from "@/vocabulary/ids";
 import { DATE_RANGE_MESSAGE, storableDate } from "@/vocabulary/dates";
-import type { SessionUser } from "~/modules/auth/session.server";
+import { sessionUserById, type SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
 import { FUTURE_TOLERANCE_MS } from "~/modules/usage/event-input.server";
@@ -252,7 +252,16 @@ export async function replyToRating(
       at: now,
     })
     .returning();
-  await notifyFeedbackAnswered(db, reply);
+  // The item is named only when the seller may still open it: since they rated it, it may have gone back
+  // to draft, or to another team, under a title they were never meant to read.
+  const seller = await sessionUserById(db, rating.userId);
+  const [visible] = seller
+    ? await db
+        .select({ id: items.id })
+        .from(items)
+        .where(and(eq(items.id, rating.itemId), visibleItemsWhere(seller)))
+    : [];
+  await notifyFeedbackAnswered(db, { ...reply, itemVisible: Boolean(visible) });
   return reply;
 }
 

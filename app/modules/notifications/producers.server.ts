@@ -10,12 +10,23 @@ type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
 const clip = (s: string, n = 140) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** Marketing replied to a rating (`ratingId`) or a request (`requestId`). */
+/**
+ * Marketing replied to a rating (`ratingId`) or a request (`requestId`). A rating's item is named only
+ * when the caller says the recipient may still open it (`itemVisible`).
+ */
 export async function notifyFeedbackAnswered(
   db: AnyDb,
-  reply: { recipientId: string; ratingId?: string | null; requestId?: string | null; body: string },
+  reply: { recipientId: string; ratingId?: string | null; requestId?: string | null; body: string; itemVisible?: boolean },
 ) {
-  if (reply.ratingId) {
+  if (reply.ratingId && !reply.itemVisible) {
+    await notify(db, {
+      to: reply.recipientId,
+      kind: "feedback_answered",
+      title: "Marketing replied to your feedback",
+      body: clip(reply.body),
+      url: "/me",
+    });
+  } else if (reply.ratingId) {
     const [about] = await db
       .select({ itemId: items.id, title: items.title })
       .from(ratings)

@@ -5,10 +5,12 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { contentRequests, feedbackReplies, items, ratings, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
+import { visibleItemsWhere } from "~/modules/library/audience.server";
 
-export type MyReply = { id: number; body: string; at: Date; author: string | null; read: boolean; about: string; url: string };
+/** `url` is null for feedback on an item the seller may no longer open: there is nowhere to read it in context. */
+export type MyReply = { id: number; body: string; at: Date; author: string | null; read: boolean; about: string; url: string | null };
 
-export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<SessionUser, "id">; limit?: number }): Promise<MyReply[]> {
+export async function listMyReplies(db: Db, { user, limit = 50 }: { user: SessionUser; limit?: number }): Promise<MyReply[]> {
   const rows = await db
     .select({
       id: feedbackReplies.id,
@@ -18,6 +20,9 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<S
       readAt: feedbackReplies.readAt,
       itemId: ratings.itemId,
       itemTitle: items.title,
+      // The title as it is now, so only when the seller may still see the item (it may have gone back to
+      // draft or to another team since they rated it).
+      itemVisible: sql<boolean>`(${items.id} is not null and ${visibleItemsWhere(user)})`,
       requestText: contentRequests.text,
     })
     .from(feedbackReplies)
@@ -34,7 +39,11 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<S
     at: r.at,
     author: r.author,
     read: r.readAt !== null,
-    about: r.itemTitle ? `Your feedback on “${r.itemTitle}”` : `Your request: “${(r.requestText ?? "").slice(0, 80)}”`,
-    url: r.itemId ? `/items/${r.itemId}#was-this-useful` : "/requests",
+    about: !r.itemId
+      ? `Your request: “${(r.requestText ?? "").slice(0, 80)}”`
+      : r.itemVisible
+        ? `Your feedback on “${r.itemTitle}”`
+        : "Your feedback on an item you can no longer open",
+    url: !r.itemId ? "/requests" : r.itemVisible ? `/items/${r.itemId}#was-this-useful` : null,
   }));
 }
