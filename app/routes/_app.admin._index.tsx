@@ -42,8 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
             actor,
             input: {
               userId: form.userId,
-              role: form.role as (typeof ROLES)[number],
-              teamId: form.teamId ?? "",
+              // Each only when the form carries it: Deactivate posts the status alone, and a role or team
+              // filled in from what the page loaded with would undo another admin's change made since.
+              ...("role" in form ? { role: form.role as (typeof ROLES)[number] } : {}),
+              ...("teamId" in form ? { teamId: form.teamId } : {}),
               ...(form.active ? { active: form.active === "true" } : {}),
             },
           });

@@ -315,6 +315,21 @@ describe("admin screens", () => {
     expect(res.status).toBe(302);
   });
 
+  it("deactivates and reactivates by the status alone, keeping a role and team another admin changed since the page loaded", async () => {
+    const admin = await createUser(app, { role: "admin" });
+    const cookie = await cookieFor(app, admin.id);
+    const team = await createTeam(app);
+    const person = await createUser(app, { role: "admin" });
+    const post = (form: Record<string, string>) =>
+      adminAction(routeArgs(app, request("/admin", { cookie, form: { intent: "update-user", userId: person.id, ...form } })) as never);
+    await post({ active: "false" });
+    // Meanwhile another admin demotes them and puts them in a team; this page still shows an admin.
+    await post({ role: "seller", teamId: team.id });
+    await post({ active: "true" });
+    const [row] = await app.db.select().from(users).where(eq(users.id, person.id));
+    expect(row).toMatchObject({ role: "seller", teamId: team.id, active: true });
+  });
+
   it("reports a duplicate email and a short password as form errors", async () => {
     const admin = await createUser(app, { role: "admin" });
     const existing = await createUser(app);

@@ -97,8 +97,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                       <Form method="post">
                         <input type="hidden" name="intent" value="update-user" />
                         <input type="hidden" name="userId" value={p.id} />
-                        <input type="hidden" name="role" value={p.role} />
-                        <input type="hidden" name="teamId" value={p.teamId ?? ""} />
+                        {/* Only the status: the role and team this page loaded with may be stale by now. */}
                         <input type="hidden" name="active" value={p.active ? "false" : "true"} />
                         <button
                           type="submit"
