@@ -9,6 +9,7 @@ import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modu
 import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.invitations";
 import { action as acceptApi } from "~/routes/api.v1.invitations.$token.accept";
 import { loader as meApi } from "~/routes/api.v1.me";
+import { action as usersApi } from "~/routes/api.v1.users.$id";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin.invitations";
 import { UNDO_WITHDRAW_MINUTES, restoreInvitation } from "~/modules/people/invitations.server";
 import { action as acceptPage, loader as invitePage } from "~/routes/invite.$token";
@@ -136,6 +137,24 @@ describe("inviting over the API", () => {
       routeArgs(app, request("/api/v1/invitations", { cookie: await cookieFor(app, seller.id) })) as never,
     )) as Response;
     expect(list.status).toBe(403);
+  });
+
+  it("withdraws an admin's pending invitations when they are deactivated or lose the admin role", async () => {
+    for (const change of [{ active: false }, { role: "marketer" }]) {
+      const leaving = await createUser(app, { role: "admin" });
+      const email = address();
+      expect((await invite({ email, role: "admin" }, await cookieFor(app, leaving.id))).status).toBe(201);
+      const token = tokenOf(await inviteLink(email));
+      const res = (await usersApi(
+        routeArgs(app, request(`/api/v1/users/${leaving.id}`, { method: "PATCH", cookie: adminCookie, json: change }), {
+          id: leaving.id,
+        }) as never,
+      )) as Response;
+      expect(res.status, JSON.stringify(change)).toBe(200);
+      expect((await accept(token)).status, JSON.stringify(change)).toBe(404);
+      const [row] = await app.db.select().from(users).where(eq(users.email, email));
+      expect(row).toBeUndefined();
+    }
   });
 
   it("rejects a weak password without using up the link", async () => {

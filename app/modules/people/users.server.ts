@@ -1,8 +1,8 @@
 // Accounts and teams, administered by admins. Every function checks the actor itself.
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { teamLeads, teams, users } from "@/db/schema";
+import { invitations, teamLeads, teams, users } from "@/db/schema";
 import { ROLES } from "@/vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
 import { lockKey } from "~/modules/auth/rate-limit.server";
@@ -131,6 +131,22 @@ export async function updateUser(db: Db, { actor, input }: { actor: SessionUser;
     // Roles are read on every request; deactivation must also end open sessions at once.
     if (data.active === false) await endAllSessions(tx as unknown as Db, updated.id);
     if (data.role && data.role !== "manager") await tx.delete(teamLeads).where(eq(teamLeads.userId, updated.id));
+    // An admin on the way out could otherwise invite a private address as admin and come back in by it.
+    if (before.role === "admin" && before.active && (updated.role !== "admin" || !updated.active)) {
+      const withdrawn = await tx
+        .update(invitations)
+        .set({ withdrawnAt: new Date() })
+        .where(and(eq(invitations.invitedBy, updated.id), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)))
+        .returning({ id: invitations.id, email: invitations.email });
+      for (const invite of withdrawn) {
+        await recordAudit(tx, {
+          actor,
+          action: "invitation.withdrawn",
+          targetType: "user",
+          details: { invitationId: invite.id, email: invite.email },
+        });
+      }
+    }
     const changes: [string, unknown, unknown][] = [
       ["user.role_changed", before.role, updated.role],
       ["user.team_changed", before.teamId, updated.teamId],
