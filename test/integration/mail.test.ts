@@ -119,13 +119,19 @@ describe("the local outbox (no SMTP configured)", () => {
     expect(mine.text).toContain("http://x.test/second");
   });
 
-  it("hides reset links from admins when an SMTP server delivers them, and shows them in the local outbox", async () => {
+  it.each([
+    ["reset-password", (url: string) => resetTemplate(url)],
+    [
+      "invite",
+      (url: string) => ({ kind: "invitation" as const, inviter: "Ada", role: "admin", team: null, url, expiresAt: new Date(), sso: null }),
+    ],
+  ])("hides %s links from admins when an SMTP server delivers them, and shows them in the local outbox", async (path, template) => {
     const local = createMailTransport({ from: "Fieldkit <fieldkit@localhost>" });
     const runner = createJobRunner({ db: app.db, handlers: mailJobHandlers(app.db, local), log: () => {} });
-    const token = "k7Q2rX9_hidden-token-Z3";
+    const token = `k7Q2rX9_hidden-token-${path}`;
     const id = await queueMail(app.db, {
       to: "victim@example.test",
-      template: resetTemplate(`http://fieldkit.test/reset-password/${token}`),
+      template: template(`http://fieldkit.test/${path}/${token}`),
     });
     await runner.runUntilIdle();
     const admin = await createUser(app, { role: "admin" });
@@ -146,9 +152,9 @@ describe("the local outbox (no SMTP configured)", () => {
     };
     for (const text of await textWith(true)) {
       expect(text).not.toContain(token);
-      expect(text).toContain("/reset-password/[hidden: sent to the person]");
+      expect(text).toContain(`/${path}/[hidden: sent to the person]`);
     }
-    for (const text of await textWith(false)) expect(text).toContain(`/reset-password/${token}`);
+    for (const text of await textWith(false)) expect(text).toContain(`/${path}/${token}`);
   });
 
   it("finds messages by part of a recipient or subject and by status, and pages through them all by id", async () => {

@@ -155,13 +155,13 @@ export async function listMail(
     .limit(take + 1);
   const messages = rows
     .slice(0, take)
-    .map((m) =>
-      delivered && m.kind === "password_reset" ? { ...m, text: m.text.replace(RESET_LINK, "$1[hidden: sent to the person]") } : m,
-    );
+    .map((m) => (delivered ? { ...m, text: m.text.replace(PERSONAL_LINK, "$1[hidden: sent to the person]") } : m));
   return { messages, next: rows.length > take ? messages[messages.length - 1].id : null };
 }
 
-const RESET_LINK = /(\/reset-password\/)[A-Za-z0-9_-]+/g;
+// A reset link takes over an account, and an invitation link creates one (admin included) under the
+// invitee's name: with SMTP delivering them, no admin needs to read them, so none can use them.
+const PERSONAL_LINK = /(\/(?:reset-password|invite)\/)[A-Za-z0-9_-]+/g;
 
 /** For the admin page's warning: messages that gave up, and ones still retrying after an error. */
 export async function mailTrouble(db: Db) {
