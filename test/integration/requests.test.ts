@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as requestsApi, loader as myRequestsApi } from "~/routes/api.v1.requests";
-import { createRequest, listMyRequests, listRequests, updateRequest } from "~/modules/feedback/requests.server";
+import { RequestUpdate, createRequest, listMyRequests, listRequests, updateRequest } from "~/modules/feedback/requests.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { createItem, sessionUser } from "../setup/feedback";
@@ -139,6 +139,21 @@ describe("handling requests", () => {
     await updateRequest(app.db, { user: marketer, id: created.id, input: { status: "done", answerItemId: hidden.id, reply: null } });
     const [mine] = await listMyRequests(app.db, { user: sellerUser });
     expect(mine).toMatchObject({ status: "done", answer: null });
+  });
+
+  it("unlinks a wrong answering item when its field is emptied, and keeps the link when the field is not sent", async () => {
+    const { sellerUser, marketer } = await people();
+    const wrong = await createItem(app, { title: "The wrong deck" });
+    const created = await createRequest(app.db, { user: sellerUser, input: { text: "Retail pricing", query: null } });
+    const update = (form: Record<string, string>) =>
+      updateRequest(app.db, { user: marketer, id: created.id, input: RequestUpdate.parse({ ...form, reply: "" }) });
+    await update({ status: "done", answerItemId: wrong.id });
+    expect((await update({ status: "planned" })).answerItemId).toBe(wrong.id);
+    expect((await update({ status: "planned", answerItemId: "" })).answerItemId).toBeNull();
+    const [mine] = await listMyRequests(app.db, { user: sellerUser });
+    expect(mine).toMatchObject({ status: "planned", answer: null });
+    // Done still needs an item: emptying the field and marking it done is refused, not done with nothing.
+    await expect(update({ status: "done", answerItemId: "" })).rejects.toMatchObject({ status: 422 });
   });
 
   it("refuses an unknown answering item with 422 and sellers' updates with 403", async () => {

@@ -220,12 +220,13 @@ export async function listRequestPage(
 
 export const RequestUpdate = z.object({
   status: z.enum(REQUEST_STATUSES, { message: `status must be one of ${REQUEST_STATUSES.join(", ")}` }),
+  /** Absent keeps the linked item; an empty field unlinks it (a wrong item linked by mistake). */
   answerItemId: z
     .string()
     .trim()
     .optional()
     .nullable()
-    .transform((v) => (v ? v : null)),
+    .transform((v) => (v === undefined ? undefined : v || null)),
   reply: z
     .string()
     .trim()
@@ -252,7 +253,8 @@ export async function updateRequest(
     if (!item) throw new AppError("unprocessable", "No item has that id or link. Paste the item's address or id.");
     answerItemId = item.id;
   }
-  if (input.status === "done" && !answerItemId && !request.answerItemId) {
+  if (answerItemId === undefined) answerItemId = request.answerItemId;
+  if (input.status === "done" && !answerItemId) {
     throw new AppError("unprocessable", "Link the item that answers this request before marking it done.");
   }
   const closing = input.status === "done" || input.status === "declined";
@@ -260,7 +262,7 @@ export async function updateRequest(
     .update(contentRequests)
     .set({
       status: input.status,
-      answerItemId: answerItemId ?? request.answerItemId,
+      answerItemId,
       updatedAt: now,
       // Closed when it reached this status: declined in January and done in March was done in March.
       closedAt: closing ? (request.status === input.status ? (request.closedAt ?? now) : now) : null,
