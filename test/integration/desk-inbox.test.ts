@@ -124,6 +124,20 @@ describe("feedback inbox", () => {
     expect((await inbox(`?show=resolved&item=${pane.itemId}`)).rows.map((r: any) => r.id)).toContain(target);
   });
 
+  it("sends a resolve's reply only once the resolve is taken, so correcting a refused one does not send it twice", async () => {
+    const target = (await inbox()).rows[0].id;
+    const resolve = (versionId: string) =>
+      run(
+        inboxAction,
+        request("/feedback", { cookie: marketer, form: { intent: "resolve", ratingId: target, versionId, body: "Fixed in v2." } }),
+      );
+    const refused = await resolve("00000000-0000-4000-8000-000000000000");
+    expect(refused.init.status).toBe(422);
+    expect(await resolve("")).toMatchObject({ ok: "Resolved.", target });
+    const pane = (await inbox(`?show=resolved&open=${target}`)).pane;
+    expect(pane.replies.map((p: any) => p.body)).toEqual(["Fixed in v2."]);
+  });
+
   it("answers a bad action with a message and a status, not a crash", async () => {
     const res = await run(
       inboxAction,

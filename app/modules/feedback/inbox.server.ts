@@ -12,7 +12,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary } from "~/modules/library/audience.server";
 import { ZodError, urlFilter, urlPage } from "~/modules/validation.server";
-import { reopenRating, replyToRating, resolveRating } from "./ratings.server";
+import { ReplyInput, reopenRating, replyToRating, resolveRating } from "./ratings.server";
 import { RequestUpdate, updateRequest } from "./requests.server";
 
 export const INBOX_PAGE_SIZE = 25;
@@ -179,10 +179,14 @@ export async function handleInboxAction(
       case "reply":
         await replyToRating(db, { user, ratingId: target, body: form.body ?? "" });
         return { ok: "Reply sent. The seller sees it on the item and on their requests page.", target };
-      case "resolve":
-        if (form.body?.trim()) await replyToRating(db, { user, ratingId: target, body: form.body });
+      case "resolve": {
+        // Both checked before either is written: a reply sent ahead of a refused resolve went out again
+        // when the marketer corrected the version and pressed Resolve a second time.
+        const body = form.body?.trim() ? ReplyInput.parse({ body: form.body }).body : null;
         await resolveRating(db, { user, ratingId: target, versionId: form.versionId || null });
+        if (body) await replyToRating(db, { user, ratingId: target, body });
         return { ok: "Resolved.", target };
+      }
       case "reopen":
         await reopenRating(db, { user, ratingId: target });
         return { ok: "Re-opened.", target };
