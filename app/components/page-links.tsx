@@ -1,5 +1,6 @@
 // "← Previous · Page 2 of 9 · Next →" under a numbered list; nothing when everything fits on one page.
 import { Link } from "@remix-run/react";
+import { MAX_LIST_PAGE } from "@/vocabulary/paging";
 
 export function PageLinks({
   page,
@@ -11,6 +12,8 @@ export function PageLinks({
   /** The address of page `p`. */ href: (p: number) => string;
 }) {
   if (pages <= 1) return null;
+  // Addresses stop at MAX_LIST_PAGE (the server reads a deeper one as page 1), so Next stops there too.
+  const last = Math.min(pages, MAX_LIST_PAGE);
   return (
     <nav aria-label="Pages" className="pager">
       {page > 1 ? (
@@ -22,8 +25,9 @@ export function PageLinks({
       )}
       <span>
         Page {page} of {pages}
+        {page >= last && pages > last ? ". Narrow the search or the filters to see the rest." : null}
       </span>
-      {page < pages ? (
+      {page < last ? (
         <Link to={href(page + 1)} rel="next">
           Next →
         </Link>

@@ -139,6 +139,13 @@ describe("the admin's people list", () => {
     ]);
     expect(paged.flatMap((p) => p.users.map((u) => u.name))).toEqual(everyone.users.map((u) => u.name));
     expect((await api("q=directory person&page=2")).users).toHaveLength(30);
+    // Past the screens' 1,000 pages, or past the last: that page (empty), never page 1 or everyone again.
+    expect(await api("q=directory person&limit=5&page=1001")).toMatchObject({ users: [], page: 1001, pages: 26 });
+    expect(await api("q=directory person&page=1001")).toMatchObject({ users: [], page: 1001 });
+    for (const bad of ["page=abc", "page=0", "limit=0", "limit=5000", "page=2.5"]) {
+      const res = (await usersApi(routeArgs(app, request(`/api/v1/users?${bad}`, { cookie })) as never)) as Response;
+      expect([bad, res.status, ((await res.json()) as any).error.message]).toEqual([bad, 400, expect.stringMatching(/^(page|limit)/)]);
+    }
   });
 
   it("refuses a team that does not exist with a 422 that says so, and changes or creates nobody", async () => {

@@ -10,7 +10,7 @@ import { teams, users } from "@/db/schema";
 import { UUID_PATTERN } from "@/vocabulary/ids";
 import { ROLES } from "@/vocabulary/people";
 import type { SessionUser } from "~/modules/auth/session.server";
-import { urlFilter, urlPage } from "~/modules/validation.server";
+import { apiLimit, apiPage, urlFilter, urlPage } from "~/modules/validation.server";
 import { requireAdmin } from "./users.server";
 
 export const PEOPLE_PAGE_SIZE = 25;
@@ -40,7 +40,7 @@ const PERSON = {
 };
 
 /** The API's filters are the list's, with the page's size: `GET /api/v1/users?role=seller&page=2&limit=200`. */
-export const PeopleApiQuery = PeopleQuery.extend({ limit: urlFilter(z.coerce.number().int().min(1).max(1000)) });
+export const PeopleApiQuery = PeopleQuery.extend({ page: apiPage, limit: apiLimit(1000) });
 export type PeopleApiQuery = z.infer<typeof PeopleApiQuery>;
 
 function peopleWhere(query: PeopleQuery) {

@@ -15,7 +15,7 @@ import { createSession, type SessionUser } from "~/modules/auth/session.server";
 import { hashToken, newToken } from "~/modules/auth/tokens.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
-import { urlFilter, urlPage } from "~/modules/validation.server";
+import { apiLimit, apiPage, urlFilter, urlPage } from "~/modules/validation.server";
 
 export const INVITE_TTL_DAYS = 7;
 /** Every failure to use a link answers this, so a link tells nobody whether an address has an account. */
@@ -164,7 +164,7 @@ export const PendingQuery = z.object({
 });
 export type PendingQuery = z.infer<typeof PendingQuery>;
 /** The API's filters are the list's, with the page's size (500 at most, and by default). */
-export const PendingApiQuery = PendingQuery.extend({ limit: urlFilter(z.coerce.number().int().min(1).max(500)) });
+export const PendingApiQuery = PendingQuery.extend({ page: apiPage, limit: apiLimit(500) });
 
 function pendingWhere(query: PendingQuery) {
   return and(
