@@ -4,13 +4,14 @@
 import http from "node:http";
 import https from "node:https";
 import { Meilisearch, MeilisearchApiError, type Index, type Settings, type Task } from "meilisearch";
-import { meiliFilter, tokenize } from "./query";
+import { isBrowse, meiliFilter, tokenize } from "./query";
 import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName } from "./settings";
 import {
   HL_END,
   HL_START,
   MAX_RESULT_WINDOW,
   emptyFacets,
+  noMatches,
   type EngineHit,
   type EngineResult,
   type SearchDocument,
@@ -274,6 +275,7 @@ async function waitForTask(client: Meilisearch, enqueued: Promise<{ taskUid: num
  */
 async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, request: SearchRequest): Promise<EngineResult> {
   const q = tokenize(request.q).join(" ");
+  if (!q && !isBrowse(request.q)) return noMatches();
   const filter = meiliFilter(request);
   const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
   const res = await items.search(q, {
@@ -281,6 +283,10 @@ async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, reque
     facets: ["type", "tags"],
     offset,
     limit: Math.min(request.limit, MAX_RESULT_WINDOW - offset),
+    // Every word must match, as on Postgres: the default ("last") drops words from the end until
+    // something matches, so "atlas spaceship" listed Atlas items here and nothing there, and the
+    // content-gap report (queries with no results) depended on the engine.
+    matchingStrategy: "all",
     attributesToRetrieve: ["id", "type", "title", "hasPages"],
     attributesToCrop: ["summary", "body"],
     cropLength: 26,
@@ -303,6 +309,8 @@ async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, reque
           await pages.search(q, {
             filter: [...meiliFilter({ ...request, types: [], tags: [] }), itemIdFilter(ids)],
             limit: ids.length,
+            // As on Postgres, a page is "where it was found" only when it holds every word.
+            matchingStrategy: "all",
             attributesToRetrieve: ["itemId", "page"],
             attributesToCrop: ["text"],
             cropLength: 26,

@@ -4,7 +4,11 @@
 import { HL_END, HL_START, type SearchRequest } from "./types";
 
 export const MAX_QUERY_CHARS = 200;
-const MAX_WORDS = 12;
+/**
+ * NOTE: Meilisearch ignores every query word after its 10th; both engines get the words from here,
+ * so a higher cap would let Postgres require words that Meilisearch never sees.
+ */
+const MAX_QUERY_WORDS = 10;
 const MAX_WORD_CHARS = 40;
 
 /** Lower-case, NFKC, no control or marker characters, single spaces. What the query log stores. */
@@ -20,8 +24,14 @@ export function normaliseQuery(raw: string): string {
 /** Letters and digits only: punctuation, operators and quotes are separators, never syntax. */
 export function tokenize(q: string): string[] {
   const words = normaliseQuery(q).match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.slice(0, MAX_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
+  return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
 }
+
+/**
+ * Only a query with nothing in it browses the library. One of punctuation alone ("!!!", "—") asked for
+ * something that has no word to look for: it matches nothing, on every engine.
+ */
+export const isBrowse = (q: string) => normaliseQuery(q) === "";
 
 /** One position in the query: any of these alternatives, each a sequence of words. */
 export type QueryNode = string[][];

@@ -93,3 +93,6 @@ export const HL_END = "\uE001";
 export const MAX_RESULT_WINDOW = 1000;
 
 export const emptyFacets = (): FacetCounts => Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as FacetCounts;
+
+/** The answer to a query that has no word to look for (see `isBrowse`): an engine must not list the library for it. */
+export const noMatches = (): EngineResult => ({ hits: [], total: 0, totalExact: true, facets: emptyFacets() });

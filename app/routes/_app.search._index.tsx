@@ -10,15 +10,25 @@ import { SelectBar, useShareSelection } from "~/components/share-select/select-m
 import { requireUser } from "~/modules/auth/guard.server";
 import { AppError } from "~/modules/errors.server";
 import { thumbnailsFor } from "~/modules/library/cards.server";
-import { parseSearchParams, searchItems } from "~/modules/search/search.server";
+import { nextPage, parseSearchParams, searchItems } from "~/modules/search/search.server";
 import { shareableIds } from "~/modules/shares/forms.server";
 import { canManageSynonyms } from "~/modules/search/synonyms.server";
 import { isOfflineFailure } from "~/offline/fallback";
 
 export const meta: MetaFunction = () => [{ title: "Search · Fieldkit" }];
 
-/** `offline`: the server could not be reached; the page answers from the catalog on the device instead. */
-type LoaderData = { result: SearchView | null; error: string | null; params: string; canManageSynonyms: boolean; offline?: boolean };
+/**
+ * `offline`: the server could not be reached; the page answers from the catalog on the device instead.
+ * `nextPage`: where "More results" leads, decided on the server, which knows how deep a search may page.
+ */
+type LoaderData = {
+  result: SearchView | null;
+  error: string | null;
+  params: string;
+  canManageSynonyms: boolean;
+  nextPage: number | null;
+  offline?: boolean;
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
@@ -30,11 +40,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const ids = found.hits.map((h) => h.id);
     const [thumbs, shareable] = await Promise.all([thumbnailsFor(context.app.db, { user, ids }), shareableIds(context.app.db, user, ids)]);
     const result = { ...found, hits: found.hits.map((h) => ({ ...h, thumb: thumbs.get(h.id) ?? null, shareable: shareable.has(h.id) })) };
-    return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage });
+    return data<LoaderData>({ result, error: null, params: params.toString(), canManageSynonyms: manage, nextPage: nextPage(found) });
   } catch (error) {
     if (error instanceof AppError && error.status === 400) {
       return data<LoaderData>(
-        { result: null, error: error.message, params: params.toString(), canManageSynonyms: manage },
+        { result: null, error: error.message, params: params.toString(), canManageSynonyms: manage, nextPage: null },
         { status: 400 },
       );
     }
@@ -49,7 +59,7 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
     if (!isOfflineFailure(error)) throw error;
     const params = new URL(request.url).searchParams;
     params.delete("index");
-    return { result: null, error: null, params: params.toString(), canManageSynonyms: false, offline: true };
+    return { result: null, error: null, params: params.toString(), canManageSynonyms: false, nextPage: null, offline: true };
   }
 }
 
@@ -188,14 +198,9 @@ export default function Search() {
       ) : null}
 
       {/* Only under a page of hits that really has a next page: never on an empty, offline or not-yet-asked page. */}
-      {!view.offline &&
-      asked &&
-      result &&
-      result.hits.length > 0 &&
-      result.total > result.page * result.limit &&
-      result.hits.length === result.limit ? (
+      {!view.offline && asked && result && view.nextPage ? (
         <p>
-          <Link className="button secondary" to={`/search?${withPage(params, result.page + 1)}`}>
+          <Link className="button secondary" to={`/search?${withPage(params, view.nextPage)}`}>
             More results
           </Link>
         </p>

@@ -30,10 +30,13 @@ export function countAndFacets(sample: SampleRow[], asked: number, b: Bands) {
   // Rows in bands 0..k: the rank of cut k (band 0 ends at cut 0); the final band ends with the table.
   const rowsThrough = (k: number) => (k < b.cuts.length ? b.cuts[k].rank : b.rows);
   const estimated = exact ? matched : Math.round((matched / rowsThrough(lastWhole ? lastBand : lastBand - 1)) * b.rows);
-  const total = exact ? matched : Math.min(MAX_RESULT_WINDOW, Math.max(sample.length, estimated));
+  // NOTE: capped at the result window even when exact, and then not exact ("1000+"), as Meilisearch
+  // reports it: the page offers "More results" while the total says there are more, and a page past
+  // the window is refused.
+  const total = Math.min(MAX_RESULT_WINDOW, exact ? matched : Math.max(sample.length, estimated));
   // Facets of a partial sample are scaled to the (estimated) number of matches.
   const scale = sample.length < asked ? 1 : (exact ? matched : estimated) / sample.length;
-  return { total, totalExact: exact, facets: sampleFacets(sample, scale) };
+  return { total, totalExact: exact && total < MAX_RESULT_WINDOW, facets: sampleFacets(sample, scale) };
 }
 
 function sampleFacets(sample: SampleRow[], scale: number): FacetCounts {

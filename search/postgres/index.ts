@@ -11,8 +11,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments } from "@/db/schema";
-import { expandSynonyms, toTsquery, tokenize, type QueryNode } from "../query";
-import type { EngineResult, SearchIndex, SearchRequest } from "../types";
+import { expandSynonyms, isBrowse, toTsquery, tokenize, type QueryNode } from "../query";
+import { noMatches, type EngineResult, type SearchIndex, type SearchRequest } from "../types";
 import { createStaticBands } from "./bands";
 import { createIndexing } from "./indexing";
 import { createLexicon, factsKey, withCompletions, withCorrections } from "./lexicon";
@@ -28,7 +28,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
 
   async function search(request: SearchRequest): Promise<EngineResult> {
     const words = tokenize(request.q);
-    if (words.length === 0) return browse(request);
+    if (words.length === 0) return isBrowse(request.q) ? browse(request) : noMatches();
     const typed = words[words.length - 1];
     const [groups, facts] = await Promise.all([synonyms.groups(), lexicon.lookUp(words, typed)]);
     const nodes = expandSynonyms(words, groups);

@@ -168,6 +168,21 @@ for (const engine of engines) {
         expect(r.engine).toBe(engine.name.startsWith("postgres") ? "postgres" : "meilisearch");
       });
 
+      it("requires every word: one word that matches nothing leaves no results", async () => {
+        expect(hitIds(await search(east, { q: "atlas pricing" }))).toEqual([id.deck]);
+        const r = await search(east, { q: "atlas spaceship" });
+        expect(r.hits).toEqual([]);
+        expect(r.total).toBe(0);
+      });
+
+      it("reads the first 10 words of a query and ignores the rest", async () => {
+        // Ten words of the Atlas deck, then one that matches nothing.
+        const q = "atlas pricing overview deck first meeting problem approach proof platform spaceship";
+        const r = await search(east, { q });
+        expect(hitIds(r)).toEqual([id.deck]);
+        expect(r.total).toBe(1);
+      });
+
       it("tolerates a typo: prcing finds the pricing items", async () => {
         const r = await search(east, { q: "prcing" });
         expect(hitIds(r)).toEqual(expect.arrayContaining([id.deck, id.onePager]));
@@ -368,6 +383,15 @@ for (const engine of engines) {
       it("answers an empty query with results to browse, not an error", async () => {
         const r = await search(east, { q: "" });
         expect(r.hits.length).toBeGreaterThan(0);
+      });
+
+      it("answers a query of punctuation alone with nothing, not the whole library, and does not log it", async () => {
+        for (const q of ["!!!", "—", "-- ? --"]) {
+          const r = await search(east, { q });
+          expect(r.hits).toEqual([]);
+          expect(r.total).toBe(0);
+          expect(r.queryId).toBeUndefined();
+        }
       });
 
       it("refuses a 10 kB query with a 400", () => expect400({ q: "a".repeat(10_000) }));

@@ -8,7 +8,8 @@ import { loader as searchGo } from "~/routes/_app.search.go";
 import { action as synonymsAction, loader as synonymsLoader } from "~/routes/_app.search.synonyms";
 import { searchQueries, searchSynonyms } from "@/db/schema";
 import { createPostgresIndex } from "@/search/postgres";
-import type { SearchDocument, SearchRequest } from "@/search/types";
+import type { SearchService } from "@/search/service";
+import { emptyFacets, type SearchDocument, type SearchRequest } from "@/search/types";
 import { createItem } from "../contract/search-fixtures";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
@@ -66,6 +67,49 @@ describe("the search page", () => {
     const res = await call(searchPage, "/search?q=x&tag=colour:red", cookie);
     expect(res.init.status).toBe(400);
     expect(res.data.error).toMatch(/Unknown filter/);
+  });
+
+  it("shows a query of punctuation alone as nothing found, and keeps it out of the query log", async () => {
+    const { user, cookie } = await seller();
+    await createItem(app.db, { title: "Parsnip pricing sheet" });
+    await sync();
+    const res = await call(searchPage, `/search?${new URLSearchParams({ q: "!!!" })}`, cookie);
+    expect(res.data.result).toMatchObject({ q: "!!!", hits: [], total: 0, totalExact: true });
+    expect(res.data.result.queryId).toBeUndefined();
+    expect(res.data.nextPage).toBeNull();
+    expect(await app.db.select().from(searchQueries).where(eq(searchQueries.userId, user.id))).toEqual([]);
+  });
+
+  it("links More results only to a page the search accepts, even when the engine counts more", async () => {
+    const { cookie } = await seller();
+    const real = app.services.search!;
+    // An engine reporting more matches than the result window, with a full page wherever asked.
+    const counting: SearchService = {
+      ...real,
+      search: async (r) => ({
+        hits: Array.from({ length: r.limit }, (_, i) => ({
+          id: randomUUID(),
+          type: "document",
+          title: `Hit ${r.offset + i}`,
+          snippet: "",
+        })),
+        total: 5_000,
+        totalExact: true,
+        facets: emptyFacets(),
+        engine: "postgres",
+        tookMs: 0,
+      }),
+    };
+    app.services.search = counting;
+    try {
+      expect((await call(searchPage, "/search?q=turnip&page=49&limit=20", cookie)).data.nextPage).toBe(50);
+      expect((await call(searchPage, "/search?q=turnip&page=50&limit=20", cookie)).data.nextPage).toBeNull();
+      // 1,000 is no multiple of 30: page 34 (offset 990) is the last, and a full one here.
+      expect((await call(searchPage, "/search?q=turnip&page=34&limit=30", cookie)).data.nextPage).toBeNull();
+      expect((await call(searchPage, "/search?q=turnip&page=35&limit=30", cookie)).init.status).toBe(400);
+    } finally {
+      app.services.search = real;
+    }
   });
 
   it("sends an anonymous visitor to sign in", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandSynonyms, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "@/search/query";
+import { expandSynonyms, isBrowse, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "@/search/query";
 import { meiliSynonyms } from "@/search/settings";
 import { HL_END, HL_START } from "@/search/types";
 import { fairUsefulness } from "@/search/usefulness";
@@ -23,10 +23,19 @@ describe("tokenize", () => {
     expect(tokenize("Préfecture données 東京")).toEqual(["préfecture", "données", "東京"]);
   });
 
-  it("caps the number and length of words", () => {
+  it("caps the number and length of words, at the 10 words Meilisearch reads", () => {
     const words = tokenize(`${"x".repeat(100)} ${"w ".repeat(50)}`);
-    expect(words).toHaveLength(12);
+    expect(words).toHaveLength(10);
     expect(words[0]).toHaveLength(40);
+  });
+});
+
+describe("isBrowse", () => {
+  it("browses only when nothing was typed, not for punctuation alone", () => {
+    expect(isBrowse("")).toBe(true);
+    expect(isBrowse(" \u0000 ")).toBe(true);
+    expect(isBrowse("!!!")).toBe(false);
+    expect(isBrowse("—")).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@ import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, searchQueries, tags } from "@/db/schema";
 import { FACETS, ITEM_TYPES, type Facet, type ItemType, TYPE_LABEL } from "@/vocabulary/library";
-import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml } from "@/search/query";
+import { MAX_QUERY_CHARS, normaliseQuery, snippetHtml, tokenize } from "@/search/query";
 import { MAX_RESULT_WINDOW, SEARCH_FACETS, type SearchFacet } from "@/search/types";
 import type { SearchService } from "@/search/service";
 import { audienceTeams, visibleItemsWhere } from "~/modules/library/audience.server";
@@ -62,9 +62,22 @@ export function parseSearchParams(params: URLSearchParams): SearchInput {
     return parsed.data;
   };
   const limit = int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-  const maxPage = Math.ceil(MAX_RESULT_WINDOW / limit);
-  const page = int("page", 1, 1, maxPage);
+  const page = int("page", 1, 1, lastPage(limit));
   return { q: normaliseQuery(raw), types: [...new Set(types)] as ItemType[], tags: dedupeTags(tagFilters), page, limit };
+}
+
+/** The deepest page the engines can answer (they rank no further than the result window). */
+function lastPage(limit: number): number {
+  return Math.ceil(MAX_RESULT_WINDOW / limit);
+}
+
+/**
+ * The page a "More results" link may open, if any: only under a full page, with more matches beyond
+ * it, and never past the last page parseSearchParams accepts (a link there answered 400).
+ */
+export function nextPage(result: Pick<SearchResultView, "hits" | "total" | "page" | "limit">): number | null {
+  const more = result.hits.length === result.limit && result.total > result.page * result.limit;
+  return more && result.page < lastPage(result.limit) ? result.page + 1 : null;
 }
 
 const dedupeTags = (list: SearchInput["tags"]) =>
@@ -82,7 +95,7 @@ export type SearchResultView = {
   engine: "postgres" | "meilisearch";
   page: number;
   limit: number;
-  /** Query-log id, for click recording; absent for an empty query. */
+  /** Query-log id, for click recording; absent for a query without words. */
   queryId?: string;
 };
 
@@ -119,7 +132,8 @@ export async function searchItems(ctx: AppContext, user: SessionUser, input: Sea
         .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
     ]),
   ) as FacetView;
-  const queryId = input.q ? await logQuery(ctx, user, input.q, result.total) : undefined;
+  // Only a query with words is a search worth reporting: punctuation alone ("!!!") looked for nothing.
+  const queryId = tokenize(input.q).length > 0 ? await logQuery(ctx, user, input.q, result.total) : undefined;
   return {
     q: input.q,
     hits: result.hits.map((h) => ({
