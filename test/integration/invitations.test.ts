@@ -10,6 +10,7 @@ import { action as inviteApi, loader as invitationsApi } from "~/routes/api.v1.i
 import { action as acceptApi } from "~/routes/api.v1.invitations.$token.accept";
 import { loader as meApi } from "~/routes/api.v1.me";
 import { action as usersApi } from "~/routes/api.v1.users.$id";
+import { action as adminUsersApi } from "~/routes/api.v1.users";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin.invitations";
 import { UNDO_WITHDRAW_MINUTES, restoreInvitation } from "~/modules/people/invitations.server";
 import { action as acceptPage, loader as invitePage } from "~/routes/invite.$token";
@@ -155,6 +156,35 @@ describe("inviting over the API", () => {
       const [row] = await app.db.select().from(users).where(eq(users.email, email));
       expect(row).toBeUndefined();
     }
+  });
+
+  it("withdraws pending invitations once an admin makes an account for the address, and refuses to resend one", async () => {
+    const email = address();
+    const created = (await (await invite({ email, role: "seller" })).json()) as { invitation: { id: string } };
+    const token = tokenOf(await inviteLink(email));
+    const made = await adminUsersApi(
+      routeArgs(
+        app,
+        request("/api/v1/users", {
+          method: "POST",
+          cookie: adminCookie,
+          json: { email, name: "Made", role: "seller", password: "a long enough password" },
+        }),
+      ) as never,
+    );
+    expect((made as Response).status).toBe(201);
+    const [row] = await app.db.select().from(invitations).where(eq(invitations.id, created.invitation.id));
+    expect(row.withdrawnAt).toBeInstanceOf(Date);
+    expect((await accept(token)).status).toBe(404);
+    // Put back by Undo meanwhile, the link would still be dead: Resend says why rather than mailing it.
+    await app.db.update(invitations).set({ withdrawnAt: null }).where(eq(invitations.id, created.invitation.id));
+    const resend = (await adminAction(
+      routeArgs(
+        app,
+        request("/admin/invitations", { cookie: adminCookie, form: { intent: "resend", id: created.invitation.id } }),
+      ) as never,
+    )) as any;
+    expect(JSON.stringify(resend)).toContain(`There is already an account for ${email}`);
   });
 
   it("rejects a weak password without using up the link", async () => {

@@ -130,6 +130,20 @@ describe("accounts from SSO claims", () => {
     expect(await app.db.select().from(userIdentities).where(eq(userIdentities.userId, user.id))).toHaveLength(1);
   });
 
+  it("withdraws a pending invitation when the invitee's first SSO sign-in makes the account without it", async () => {
+    const admin = await createUser(app, { role: "admin" });
+    const actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role, teamId: null, leadsTeamIds: [] };
+    const email = `invited-${randomUUID()}@example.test`;
+    const invite = await inviteUser(app.db, {
+      actor,
+      input: { email, role: "manager" },
+      settings: { publicUrl: "http://f.test", ssoName: "Example ID" },
+    });
+    await signIn(claimsFor({ email, fieldkit_role: "seller" }));
+    const [row] = await app.db.select().from(invitations).where(eq(invitations.id, invite.id));
+    expect(row.withdrawnAt).toBeInstanceOf(Date);
+  });
+
   it("refuses a deactivated account", async () => {
     const claims = claimsFor();
     const user = await signIn(claims);

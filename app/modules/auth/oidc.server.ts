@@ -10,7 +10,7 @@ import { ROLES, type Role } from "@/vocabulary/people";
 import type { OidcSettings } from "~/env.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { NO_PASSWORD, acceptInvitation } from "~/modules/people/invitations.server";
-import { anotherActiveAdmin } from "~/modules/people/users.server";
+import { anotherActiveAdmin, withdrawInvitationsTo } from "~/modules/people/users.server";
 import { createSession, type SessionUser } from "./session.server";
 import { hashToken } from "./tokens.server";
 
@@ -270,6 +270,7 @@ export async function accountForClaims(
         .values({ email, name, role: role ?? "seller", teamId: role ? team.teamId : null, passwordHash: NO_PASSWORD })
         .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId, active: users.active });
       await tx.insert(userIdentities).values({ issuer: settings.issuer, subject, userId: created.id, email });
+      await withdrawInvitationsTo(tx as unknown as Db, email);
       await recordAudit(tx, {
         actor: null,
         action: "user.created",

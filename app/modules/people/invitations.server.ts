@@ -10,7 +10,7 @@ import { ROLES, type Role } from "@/vocabulary/people";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
 import { NewPassword } from "~/modules/auth/password-reset.server";
-import { requireTeam } from "~/modules/people/users.server";
+import { requireTeam, withdrawInvitationsTo } from "~/modules/people/users.server";
 import { createSession, type SessionUser } from "~/modules/auth/session.server";
 import { hashToken, newToken } from "~/modules/auth/tokens.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
@@ -232,6 +232,8 @@ export async function resendInvitation(db: Db, { actor, id, settings }: { actor:
       )
       .for("update");
     if (!invite) throw notFound("No such pending invitation.");
+    const [account] = await tx.select({ id: users.id }).from(users).where(eq(users.email, invite.email));
+    if (account) throw new AppError("conflict", `There is already an account for ${invite.email}: the link could not be used.`);
     const sent = await sendInvitation(tx, actor, invite, settings);
     await tx.update(invitations).set({ tokenHash: sent.tokenHash, expiresAt: sent.expiresAt }).where(eq(invitations.id, invite.id));
     await recordAudit(tx, {
@@ -377,11 +379,7 @@ export async function acceptInvitation(
     // An account made for the address meanwhile (by an admin or SSO): the same answer as any dead link.
     if (!user) throw new AppError("not_found", INVALID_INVITE_MESSAGE);
     await tx.update(invitations).set({ userId: user.id }).where(eq(invitations.id, invite.id));
-    // Other pending invitations for the address are moot now.
-    await tx
-      .update(invitations)
-      .set({ withdrawnAt: new Date() })
-      .where(and(eq(invitations.email, invite.email), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
+    await withdrawInvitationsTo(tx as unknown as Db, invite.email);
     await recordAudit(tx, {
       actor: { id: user.id },
       action: "invitation.accepted",

@@ -73,6 +73,7 @@ export async function createUser(db: Db, { actor, input }: { actor: SessionUser;
       .onConflictDoNothing()
       .returning({ id: users.id, email: users.email, name: users.name, role: users.role, teamId: users.teamId });
     if (!created) throw new AppError("conflict", `There is already an account for ${data.email}.`);
+    await withdrawInvitationsTo(tx as unknown as Db, created.email);
     await recordAudit(tx, {
       actor,
       action: "user.created",
@@ -82,6 +83,17 @@ export async function createUser(db: Db, { actor, input }: { actor: SessionUser;
     });
     return created;
   });
+}
+
+/**
+ * An account now exists for `email` (made by an admin, by SSO or from an invitation): its other pending
+ * invitations could only ever answer "not valid", and Resend would mail such a link again.
+ */
+export async function withdrawInvitationsTo(tx: Db, email: string) {
+  await tx
+    .update(invitations)
+    .set({ withdrawnAt: new Date() })
+    .where(and(eq(invitations.email, email.toLowerCase()), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)));
 }
 
 /**
