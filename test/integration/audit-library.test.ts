@@ -10,6 +10,8 @@ import { action as patchApi, loader as itemApi } from "~/routes/api.v1.items.$id
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
 import { action as versionsApi } from "~/routes/api.v1.items.$id.versions";
 import { expireItems, publishDueItems } from "~/modules/library/lifecycle.server";
+import { AUDIT_COLUMNS, auditBatches } from "~/modules/audit/audit.server";
+import { csvStream } from "~/modules/csv.server";
 import { makeMp4Header } from "@/content/demo/files";
 import { auditLog, itemTransitions, items } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
@@ -423,6 +425,12 @@ describe("the admin audit page and CSV", () => {
       routeArgs(app, request(`/admin/audit.csv?target=${target}&before=${secondPage}`, { cookie: admin.cookie })) as never,
     )) as Response;
     expect((await csv.text()).trim().split("\r\n")).toHaveLength(231);
+    // Read a batch at a time (it stopped at 100,000 entries, silently): 230 entries in batches of 100.
+    const actor = { id: admin.id, email: admin.email, name: "Admin", role: "admin" as const, teamId: null, leadsTeamIds: [] };
+    const batches = await auditBatches(app.db, { actor, query: { target }, pageSize: 100 });
+    const text = await new Response(csvStream(AUDIT_COLUMNS, batches)).text();
+    const rows = text.trim().split("\r\n").slice(1);
+    expect(rows.map((r) => Number(/""n"":(\d+)/.exec(r)![1]))).toEqual(Array.from({ length: 230 }, (_, i) => 229 - i));
   });
 
   it("is for admins only", async () => {

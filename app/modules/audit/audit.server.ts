@@ -180,6 +180,26 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
   return { entries, next: rows.length > limit ? entries[entries.length - 1].id : null };
 }
 
+/**
+ * The whole filtered log for the CSV, newest first, `pageSize` entries a batch (each batch one index
+ * range by id, however deep). The first batch is read before the answer starts, so a refusal is still a
+ * status code and not a cut-off download.
+ */
+export async function auditBatches(
+  db: Db,
+  { actor, query, pageSize = 5_000 }: { actor: SessionUser; query: AuditQuery; pageSize?: number },
+) {
+  const first = await listAudit(db, { actor, query: { ...query, before: undefined }, limit: pageSize });
+  return (async function* () {
+    let page = first;
+    yield page.entries;
+    while (page.next !== null) {
+      page = await listAudit(db, { actor, query: { ...query, before: page.next }, limit: pageSize });
+      yield page.entries;
+    }
+  })();
+}
+
 /** A page of the log for people to read: each entry with its sentence (the CSV keeps the raw details). */
 export async function auditPage(db: Db, options: { actor: SessionUser; query: AuditQuery; limit: number }) {
   const { entries, next } = await listAudit(db, options);
