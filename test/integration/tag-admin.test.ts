@@ -95,6 +95,23 @@ describe("merging tags", () => {
     expect(self.init.status).toBe(422);
     expect(await tagId(a)).toBeDefined();
   });
+
+  it("merges into a tag named by its key within the group, as the page's field sends it, and says when no tag has the key", async () => {
+    const [a, b] = [word(), word()];
+    const item = await createItem(app.db, { title: word(), tags: { industry: [a] } });
+    await ensureTag(app.db, "industry", b);
+    await ensureTag(app.db, "persona", `${b}-elsewhere`);
+    const missing = await post({ intent: "merge", fromId: await tagId(a), intoKey: `${b}-elsewhere` });
+    expect([missing.init.status, missing.data.formError]).toEqual([
+      422,
+      `No tag in this group has the key “${b}-elsewhere”. Pick one from the list.`,
+    ]);
+    const empty = await post({ intent: "merge", fromId: await tagId(a), intoKey: " " });
+    expect(empty.init.status).toBe(400);
+    const res = await post({ intent: "merge", fromId: await tagId(a), intoKey: ` ${b.toUpperCase()} ` });
+    expect(res.ok).toMatch(/1 item moved/);
+    expect(await app.db.select().from(itemTags).where(eq(itemTags.itemId, item))).toEqual([{ itemId: item, tagId: await tagId(b) }]);
+  });
 });
 
 describe("adding and deleting tags", () => {

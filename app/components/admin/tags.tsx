@@ -26,26 +26,27 @@ function RenameForm({ tag, busy }: { tag: AdminTag; busy: boolean }) {
   );
 }
 
-function MergeOrDelete({ tag, others, busy }: { tag: AdminTag; others: AdminTag[]; busy: boolean }) {
-  const selectId = `merge-${tag.id}`;
+function MergeOrDelete({ tag, hasOthers, keysId, busy }: { tag: AdminTag; hasOthers: boolean; keysId: string; busy: boolean }) {
+  const inputId = `merge-${tag.id}`;
   return (
     <details>
       <summary>Merge or delete “{tag.label}”</summary>
-      {others.length ? (
+      {hasOthers ? (
         <Form method="post">
           <input type="hidden" name="intent" value="merge" />
           <input type="hidden" name="fromId" value={tag.id} />
-          <label htmlFor={selectId}>Merge into</label>
-          <select id={selectId} name="intoId" required defaultValue="">
-            <option value="" disabled>
-              Choose a tag
-            </option>
-            {others.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label} ({o.value})
-              </option>
-            ))}
-          </select>
+          <label htmlFor={inputId}>Merge into</label>
+          {/* A key typed or picked from the group's one list: a <select> of the whole group in every row
+              made the page grow with the square of the group (500 tags, 250,000 options). */}
+          <input
+            id={inputId}
+            name="intoKey"
+            list={keysId}
+            required
+            maxLength={60}
+            autoComplete="off"
+            placeholder="Key of the tag to keep"
+          />
           <p className="meta">
             {plural(tag.items, "item")} will carry the chosen tag instead, and “{tag.label}” will be removed. This cannot be undone.
           </p>
@@ -104,6 +105,7 @@ function AddTagForm({ group, busy }: { group: AdminTagGroup; busy: boolean }) {
 
 export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGroup; filtered: boolean; busy: boolean }) {
   const headingId = `group-${group.facet}`;
+  const keysId = `tag-keys-${group.facet}`;
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>
@@ -127,12 +129,19 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
                   </td>
                   <td>{tag.items}</td>
                   <td>
-                    <MergeOrDelete tag={tag} others={group.all.filter((o) => o.id !== tag.id)} busy={busy} />
+                    <MergeOrDelete tag={tag} hasOthers={group.all.length > 1} keysId={keysId} busy={busy} />
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <datalist id={keysId}>
+            {group.all.map((o) => (
+              <option key={o.id} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </datalist>
         </div>
       )}
       <AddTagForm group={group} busy={busy} />

@@ -2,7 +2,7 @@
 // key (search filters, API clients and saved links name tags by `facet:value`), so a rename changes
 // the label only; see docs/decisions/028-tag-management.md. Every change that reaches items re-queues
 // them for search and bumps them for offline devices in the same transaction.
-import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, items, tags } from "@/db/schema";
@@ -30,7 +30,14 @@ export const NewTagInput = z.object({
   label,
 });
 export const RenameTagInput = z.object({ tagId: tagId("Choose a tag."), label });
-export const MergeTagInput = z.object({ fromId: tagId("Choose the tag to merge."), intoId: tagId("Choose the tag to merge into.") });
+/** The tag kept is named by id (the API) or by its key within the group (the page's typed or picked key). */
+export const MergeTagInput = z
+  .object({
+    fromId: tagId("Choose the tag to merge."),
+    intoId: tagId("Choose the tag to merge into.").optional(),
+    intoKey: z.string().trim().toLowerCase().max(60).optional(),
+  })
+  .refine((d) => d.intoId || d.intoKey, "Enter the key of the tag to merge into.");
 export const DeleteTagInput = z.object({ tagId: tagId("Choose a tag.") });
 
 export type TagRow = { id: string; facet: string; value: string; label: string; items: number };
@@ -58,6 +65,15 @@ export async function listTagGroups(db: Db, { actor, q = "" }: { actor: SessionU
 async function findTag(db: Db, id: string) {
   const [tag] = await db.select().from(tags).where(eq(tags.id, id));
   if (!tag) throw notFound("That tag no longer exists. Reload the page.");
+  return tag;
+}
+
+async function findTagByKey(db: Db, facet: (typeof tags.$inferSelect)["facet"], key: string) {
+  const [tag] = await db
+    .select()
+    .from(tags)
+    .where(and(eq(tags.facet, facet), eq(tags.value, key)));
+  if (!tag) throw new AppError("unprocessable", `No tag in this group has the key “${key}”. Pick one from the list.`);
   return tag;
 }
 
@@ -110,11 +126,11 @@ export async function renameTag(db: Db, { actor, input }: { actor: SessionUser; 
 export async function mergeTags(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
   const data = MergeTagInput.parse(input);
-  if (data.fromId === data.intoId) throw new AppError("unprocessable", "Choose two different tags to merge.");
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const from = await findTag(tx, data.fromId);
-    const into = await findTag(tx, data.intoId);
+    const into = data.intoId ? await findTag(tx, data.intoId) : await findTagByKey(tx, from.facet, data.intoKey ?? "");
+    if (from.id === into.id) throw new AppError("unprocessable", "Choose two different tags to merge.");
     if (from.facet !== into.facet) {
       throw new AppError("unprocessable", "Merge tags within one group; to move a tag to another group, add it there and merge.");
     }
