@@ -28,10 +28,16 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function makeShare(db: Db, userId: string, itemIds: string[]) {
+async function makeShare(db: Db, userId: string, itemIds: string[], allowDownload = true) {
   const [share] = await db
     .insert(shares)
-    .values({ token: randomBytes(32).toString("base64url"), userId, recipientName: "Dana", expiresAt: new Date(Date.now() + 7 * DAY) })
+    .values({
+      token: randomBytes(32).toString("base64url"),
+      userId,
+      recipientName: "Dana",
+      expiresAt: new Date(Date.now() + 7 * DAY),
+      allowDownload,
+    })
     .returning();
   await db.insert(shareItems).values(itemIds.map((itemId, i) => ({ shareId: share.id, position: i + 1, itemId })));
   return share;
@@ -254,6 +260,19 @@ describe("engagement rollups", () => {
       downloads: 1,
       items: [{ position: 1, ms: 1_500, pages: [{ page: 2, ms: 1_500 }] }],
     });
+  });
+
+  it("counts no download on a link that offers none, and one open however many a post claims", async () => {
+    const seller = await createUser(app);
+    const item = await createItem(app, { title: "No downloads here" });
+    const share = await makeShare(app.db, seller.id, [item.id], false);
+    const events: Event[] = [
+      ...Array.from({ length: 20 }, () => ({ id: randomUUID(), type: "open" as const })),
+      ...Array.from({ length: 5 }, () => ({ id: randomUUID(), type: "download" as const, position: 1 })),
+    ];
+    await postAll(share.token, [{ viewer: randomUUID(), events }], 1);
+    expect(await engagementFor(app.db, share.id)).toMatchObject({ opens: 1, viewers: 1, downloads: 0 });
+    expect(await rawFigures(app.db, share.id)).toMatchObject({ opens: 1, downloads: 0 });
   });
 });
 

@@ -271,7 +271,10 @@ export async function recordBuyerEvents(
     await liveShare(db, token, now);
     return { accepted: 0 };
   }
-  const rows = input.events.map((e) => ({
+  // The page reports one open per load: more in one post are a forgery ("opened 50×"), not 50 buyers.
+  const firstOpen = input.events.find((e) => e.type === "open");
+  const events = input.events.filter((e) => e.type !== "open" || e === firstOpen);
+  const rows = events.map((e) => ({
     id: e.id,
     type: e.type,
     position: e.type === "open" ? null : (e.position ?? null),
@@ -297,14 +300,15 @@ function storeEvents(token: string, viewer: string, rows: string, now: Date) {
   const at = now.toISOString();
   return sql`
     with s as (
-      select s.id, array(select si.position from ${shareItems} si where si.share_id = s.id) as positions
+      select s.id, s.allow_download, array(select si.position from ${shareItems} si where si.share_id = s.id) as positions
       from ${shares} s join users u on u.id = s.user_id
       where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
     ), ins as (
       insert into ${shareEvents} (id, share_id, viewer, type, position, page, ms, email, at)
       select r.id, s.id, ${viewer}::uuid, r.type, r.position, r.page, r.ms, r.email, ${at}::timestamptz
       from s cross join jsonb_to_recordset(${rows}::jsonb) as r(id uuid, type text, position int, page int, ms int, email text)
-      where r.type = 'open' or r.position = any(s.positions)
+      -- A download only where the link offers one: the seller read "3 downloads" on a share without any.
+      where (r.type = 'open' or r.position = any(s.positions)) and (r.type <> 'download' or s.allow_download)
       on conflict (id) do nothing
       returning type, position, page, ms
     ), counted as (
