@@ -50,19 +50,25 @@ function itemOfPage(url: string): string | null {
  * each `_routes` variant of its data) under its own URL, none listed in a saved record, and answers from
  * them when the network is down or slow: left there, an archived or no longer shared item stays readable.
  */
-export async function dropItemPages(cache: CacheLike | undefined, itemIds: Iterable<string> | "every item"): Promise<void> {
-  const ids = itemIds === "every item" ? null : new Set([...itemIds].map((id) => id.toLowerCase()));
-  if (!cache?.keys || ids?.size === 0) return;
+export async function dropItemPages(cache: CacheLike | undefined, itemIds: Iterable<string>): Promise<void> {
+  const ids = new Set([...itemIds].map((id) => id.toLowerCase()));
+  if (!cache?.keys || ids.size === 0) return;
   for (const request of await cache.keys()) {
     const id = itemOfPage(request.url);
-    if (id && (!ids || ids.has(id))) await cache.delete(request.url);
+    if (id && ids.has(id)) await cache.delete(request.url);
   }
+}
+
+async function clearCache(cache: CacheLike | undefined): Promise<void> {
+  if (cache?.keys) for (const request of await cache.keys()) await cache.delete(request.url);
 }
 
 /**
  * Another person signed in on this device: nothing of the previous seller's catalog, saved copies or visited
- * item pages stays. NOTE: the pages cache keeps the four tabs: the new seller's are being stored at this
- * moment (runtime.ts asks the worker at start), and each overwrites the previous seller's copy.
+ * pages stays. NOTE: every page, the tabs too: the worker answers a slow network from them, and the previous
+ * seller's shares, notifications or Me (kept whenever their session ended without a sign-out through the
+ * worker: expiry, a sign-out everywhere elsewhere, deactivation) opened for the next one. The new seller's
+ * tabs are stored again once the wipe is done (runtime.ts).
  */
 export async function wipeDevice(db: OfflineDb, cache?: CacheLike, pages?: CacheLike): Promise<void> {
   const saved = await db.getAll("saved");
@@ -73,8 +79,8 @@ export async function wipeDevice(db: OfflineDb, cache?: CacheLike, pages?: Cache
   await tx.done;
   await dropCachedCopies(cache, saved);
   // Also what a saved record does not list (the `_routes` variants of a saved page's data).
-  if (cache?.keys) for (const request of await cache.keys()) await cache.delete(request.url);
-  await dropItemPages(pages, "every item");
+  await clearCache(cache);
+  await clearCache(pages);
 }
 
 /**

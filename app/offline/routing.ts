@@ -68,6 +68,9 @@ export function isSignOut(req: RequestInfo, origin: string): boolean {
   return req.method === "POST" && url.origin === origin && /^\/logout(\.data)?$/.test(url.pathname);
 }
 
+/** The field the worker adds to a sign-out with this browser's push endpoint, for the server to forget it. */
+export const PUSH_ENDPOINT_FIELD = "pushEndpoint";
+
 /**
  * The key a response is cached under. Remix adds `_routes` to a data request to name the routes it still
  * needs, which varies with where the seller navigated from; a full copy answers any subset, so it is dropped.

@@ -4,7 +4,7 @@
 import { isExpired } from "./catalog-views";
 import type { CacheLike } from "./cleanup";
 import { isOnline, onConnectivity, serverAnswered, serverUnreachable } from "./connectivity";
-import { openOfflineDb, type OfflineDb } from "./db";
+import { META, openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
 import { CACHE_NAMES, SHELL_PAGES } from "./routing";
 import { markSaveWhenOnline, savePending } from "./pending-saves";
@@ -54,10 +54,15 @@ export async function syncNow(): Promise<SyncResult | undefined> {
   const db = await offlineDb();
   const cache = await savedCache();
   const pages = await openCache(CACHE_NAMES.pages);
+  // The sync wipes the device when it was someone else's (or no one's): see syncCatalog.
+  const previous = (await db.get("meta", META.userId)) as string | undefined;
+  if (previous !== undefined && previous !== userId) void forgetPreviousPush();
   const result = await syncCatalog(db, { userId, cache, pages }).catch(() => undefined);
   if (result?.status === "offline") serverUnreachable();
   else if (result) serverAnswered();
   if (result?.status === "ok") {
+    // The wipe took the tabs this seller's start had just stored.
+    if (previous !== userId) void cacheShell(true);
     changed();
     if (cache && result.stale.length) {
       await refreshStale(db, { cache, origin: location.origin });
@@ -183,6 +188,20 @@ async function cacheShell(force = false) {
     sessionStorage.setItem(mark, "1");
   } catch {
     // No service worker (private mode, old browser): pages work online only.
+  }
+}
+
+/**
+ * The previous person's session ended without a sign-out through the worker (it expired, or ended on another
+ * device): this browser is still subscribed to their push, and their notifications reached the next person's
+ * lock screen. Unsubscribed here, the push service answers their next one with 410 and the server forgets it.
+ */
+async function forgetPreviousPush() {
+  try {
+    const reg = await navigator.serviceWorker?.ready;
+    await (await reg?.pushManager?.getSubscription())?.unsubscribe();
+  } catch {
+    // No push here (or no worker): nothing was subscribed.
   }
 }
 

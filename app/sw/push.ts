@@ -1,6 +1,8 @@
 // Web Push in the service worker: show what the server sent, and on a click focus a Fieldkit window
 // (navigating it to the notification's page) or open one. Kept apart from sw.ts so the caching code and
 // this block change independently.
+import { PUSH_ENDPOINT_FIELD } from "~/offline/routing";
+
 type ExtendableEvent = Event & { waitUntil(p: Promise<unknown>): void };
 type PushEvent = ExtendableEvent & { data: { json(): unknown; text(): string } | null };
 type NotificationEvent = ExtendableEvent & { notification: Notification & { data?: unknown } };
@@ -67,4 +69,25 @@ export function registerPushHandlers(scope: PushScope) {
       })(),
     );
   });
+}
+
+/**
+ * The sign-out POST with this browser's push endpoint added, so the server forgets this browser with the
+ * session. A body that is not a form (nothing Fieldkit sends) goes as it was.
+ */
+export async function withPushEndpoint(request: Request, endpoint: string): Promise<Request> {
+  const type = request.headers.get("content-type") ?? "";
+  let form: FormData;
+  try {
+    // A form without fields may come without a type: it has nothing to keep.
+    form = type ? await request.clone().formData() : new FormData();
+  } catch {
+    return request;
+  }
+  const body = new URLSearchParams();
+  for (const [name, value] of form) if (typeof value === "string" && name !== PUSH_ENDPOINT_FIELD) body.append(name, value);
+  body.append(PUSH_ENDPOINT_FIELD, endpoint);
+  const headers = new Headers(request.headers);
+  headers.set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8");
+  return new Request(request, { body, headers });
 }

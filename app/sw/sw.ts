@@ -6,7 +6,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-
 import { registerRoute } from "workbox-routing";
 import { forgetSignedOutUser } from "~/offline/cleanup";
 import { openOfflineDb } from "~/offline/db";
-import { registerPushHandlers, type PushScope } from "./push";
+import { registerPushHandlers, withPushEndpoint, type PushScope } from "./push";
 import { flushOutbox } from "~/offline/outbox";
 import {
   CACHE_NAMES,
@@ -33,6 +33,7 @@ type MessageEvent = ExtendableEvent & { data: unknown };
 declare const self: {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
   location: Location;
+  registration: { pushManager: Pick<PushManager, "getSubscription"> };
   skipWaiting(): Promise<void>;
   addEventListener(type: "install" | "activate", fn: (e: ExtendableEvent) => void): void;
   addEventListener(type: "sync", fn: (e: SyncEvent) => void): void;
@@ -70,6 +71,12 @@ self.addEventListener("message", (event) => {
   if (type === "CACHE_SHELL") event.waitUntil(cacheShell((event.data as { manifestVersion?: string }).manifestVersion));
 });
 
+/**
+ * Changes when a sign-out starts and again when it ends: a page answered across one (asked for with the
+ * signed-out seller's cookie) is not stored, or its late arrival re-created the pages cache just emptied.
+ */
+let signOutEpoch = 0;
+
 // The four tabs are stored when the worker installs (a seller already signed in) and again whenever a
 // signed-in page asks (app start, with the build's route-discovery version).
 self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
@@ -77,11 +84,12 @@ self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
 /** Stores the seller tabs' pages, their data and route discovery. Signed out, the pages redirect: nothing is kept. */
 async function cacheShell(manifestVersion?: string): Promise<void> {
   const { pages, data, manifest } = shellUrls(manifestVersion);
+  const epoch = signOutEpoch;
   const store = await caches.open(CACHE_NAMES.pages);
   const keep = async (url: string, key = url) => {
     try {
       const res = await fetch(url, { credentials: "same-origin", headers: url.endsWith(".data") ? {} : { Accept: "text/html" } });
-      if (isCacheable(res)) await store.put(cacheKey(new URL(key, origin).toString()), res);
+      if (isCacheable(res) && epoch === signOutEpoch) await store.put(cacheKey(new URL(key, origin).toString()), res);
     } catch {
       // Offline or the server is down: the copies from last time stay.
     }
@@ -113,11 +121,26 @@ registerRoute(
  * Sign-out, however it is sent (a plain form POST or Remix's fetch): once the server has answered, the
  * signed-out seller's pages, saved files and catalog leave the device before the answer reaches the page,
  * so the sign-in page that follows, and any later offline start, find nothing of theirs. The outbox stays.
+ * This browser's push subscription goes too, on the server (sent with the sign-out) and here: kept, the
+ * seller's notifications went on showing on the lock screen of a shared tablet.
  */
 async function signOut(request: Request): Promise<Response> {
-  const res = await fetch(request);
+  signOutEpoch++;
+  try {
+    return await signOutNow(request);
+  } finally {
+    signOutEpoch++;
+  }
+}
+
+async function signOutNow(request: Request): Promise<Response> {
+  const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+  const res = await fetch(subscription ? await withPushEndpoint(request, subscription.endpoint) : request);
   // A plain form's redirect reaches the worker as an opaque redirect (status 0).
   if (res.type === "opaqueredirect" || (res.status >= 200 && res.status < 400)) {
+    // Also when the server could not tell whose it was: the push service then answers the next push with
+    // 410, and the server forgets the subscription itself.
+    await subscription?.unsubscribe().catch(() => false);
     try {
       const db = await openOfflineDb();
       try {
@@ -138,12 +161,14 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
   // A data request naming a subset of routes (`_routes`) is stored under its own URL; only a complete one
   // is stored under the shared key, because a complete copy can answer any subset but not the reverse.
   const exact = new URL(request.url).searchParams.has("_routes") ? request.url.split("#")[0] : full;
+  const epoch = signOutEpoch;
   const network = fetch(request).then(async (res) => {
-    if (isCacheable(res)) {
+    if (isCacheable(res) && epoch === signOutEpoch) {
       const saved = await caches.open(CACHE_NAMES.saved);
       // A saved page stays in the saved cache (which never expires), refreshed whenever seen online.
       const target = (await saved.match(full)) ? saved : await caches.open(CACHE_NAMES.pages);
-      await target.put(exact, res.clone());
+      // NOTE: checked again after the awaits: opening a cache a sign-out just deleted creates it afresh.
+      if (epoch === signOutEpoch) await target.put(exact, res.clone());
     }
     return res;
   });

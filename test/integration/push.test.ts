@@ -12,12 +12,15 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
-import { auditLog, mailMessages, notificationSettings, pushSubscriptions, users } from "@/db/schema";
+import { auditLog, mailMessages, notificationSettings, pushSubscriptions, sessions, users } from "@/db/schema";
 import { createMailTransport, mailJobHandlers } from "~/modules/mail/mail.server";
 import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
+import { sessionUserById } from "~/modules/auth/session.server";
 import { notify } from "~/modules/notifications/notify.server";
+import { updateUser } from "~/modules/people/users.server";
 import { subscribePush } from "~/modules/notifications/push.server";
 import { action as pushApi, loader as pushInfo } from "~/routes/api.v1.me.push-subscriptions";
+import { action as logout } from "~/routes/logout";
 import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
 import { runTempDir } from "../setup/tmp";
 
@@ -205,6 +208,73 @@ describe("Web Push", () => {
     expect(received.filter((r) => r.path === `/down/${seller.id}`)).toHaveLength(1);
     expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toHaveLength(1);
     expect(await app.db.select().from(mailMessages).where(eq(mailMessages.to, seller.email))).toEqual([]);
+  });
+
+  it("forgets the signing-out browser's subscription with its session, and pushes nothing to it afterwards", async () => {
+    const seller = await createUser(app);
+    const [tablet, phone] = [`${base}/tablet/${seller.id}`, `${base}/phone/${seller.id}`];
+    for (const endpoint of [tablet, phone]) await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    // Another person's browser named in the form (a forged one) is not this session's to forget.
+    const other = await createUser(app);
+    await subscribePush(app.db, { user: other, input: { endpoint: `${base}/other/${other.id}`, keys: browserKeys() } });
+    const cookie = await cookieFor(app, seller.id);
+    await logout(routeArgs(app, request("/logout", { cookie, form: { pushEndpoint: tablet } })) as never);
+    await logout(
+      routeArgs(
+        app,
+        request("/logout", { cookie: await cookieFor(app, seller.id), form: { pushEndpoint: `${base}/other/${other.id}` } }),
+      ) as never,
+    );
+
+    expect((await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).map((s) => s.endpoint)).toEqual([
+      phone,
+    ]);
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, other.id))).toHaveLength(1);
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/t" });
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path === `/tablet/${seller.id}`)).toEqual([]);
+    expect(received.filter((r) => r.path === `/phone/${seller.id}`)).toHaveLength(1);
+    // The phone still takes them: push stays on.
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(true);
+  });
+
+  it("turns push off when the signing-out browser was the person's last", async () => {
+    const seller = await createUser(app);
+    const endpoint = `${base}/only/${seller.id}`;
+    await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    await logout(
+      routeArgs(app, request("/logout", { cookie: await cookieFor(app, seller.id), form: { pushEndpoint: endpoint } })) as never,
+    );
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(false);
+  });
+
+  it("forgets every browser of the person on a sign-out everywhere, and pushes nothing afterwards", async () => {
+    const seller = await createUser(app);
+    for (const device of ["tablet", "phone"])
+      await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/everywhere-${device}/${seller.id}`, keys: browserKeys() } });
+    const cookie = await cookieFor(app, seller.id);
+    await logout(routeArgs(app, request("/logout", { cookie, form: { everywhere: "true" } })) as never);
+
+    expect(await app.db.select().from(sessions).where(eq(sessions.userId, seller.id))).toEqual([]);
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(false);
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/e" });
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path.endsWith(`/${seller.id}`))).toEqual([]);
+  });
+
+  it("forgets every browser of someone deactivated, with their sessions", async () => {
+    const seller = await createUser(app);
+    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/deactivated/${seller.id}`, keys: browserKeys() } });
+    const admin = (await sessionUserById(app.db, (await createUser(app, { role: "admin" })).id))!;
+    await updateUser(app.db, { actor: admin, input: { userId: seller.id, active: false } });
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+    expect(settings.pushEnabled).toBe(false);
   });
 
   it("refuses a plain-http endpoint and a malformed subscription with 400", async () => {

@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { apiTokens, feedbackReplies, loginAttempts, notifications, sessions, teamLeads, users } from "@/db/schema";
 import type { Role } from "@/vocabulary/people";
 import { AppError } from "~/modules/errors.server";
+import { forgetPushBrowsers } from "~/modules/notifications/push.server";
 import { MAX_PASSWORD_LENGTH, hashToCheck, isPasswordHash, verifyPassword } from "./password.server";
 import { lockKey } from "./rate-limit.server";
 import { hashToken, newToken } from "./tokens.server";
@@ -100,13 +101,27 @@ export async function createSession(db: Db, userId: string, userAgent: string | 
   return token;
 }
 
-export async function endSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+/**
+ * Ends one session; `pushEndpoint` is the signing-out browser's push subscription (sent by the service
+ * worker), forgotten with it. NOTE: left subscribed, a shared tablet showed the seller's notifications on
+ * its lock screen to whoever signed in next. Only the session's own person's subscription goes.
+ */
+export async function endSession(db: Db, token: string, { pushEndpoint }: { pushEndpoint?: string | null } = {}): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [ended] = await tx
+      .delete(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token)))
+      .returning({ userId: sessions.userId });
+    if (ended && pushEndpoint) await forgetPushBrowsers(tx, { userId: ended.userId, endpoint: pushEndpoint });
+  });
 }
 
-/** "Sign out everywhere", and what deactivation does. */
+/** "Sign out everywhere", and what deactivation does: every browser stops receiving the person's push too. */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await forgetPushBrowsers(tx, { userId });
+  });
 }
 
 /**

@@ -3,6 +3,7 @@
 // browser took a notification, it falls back to mail (unless it is mailed anyway, at once or in a digest).
 import type { Agent } from "node:https";
 import { and, eq } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import webpush from "web-push";
 import { z } from "zod";
 import type { Db } from "@/db/client";
@@ -59,30 +60,36 @@ export async function subscribePush(
   });
 }
 
+/**
+ * Deletes `userId`'s browser `endpoint`, or every one of their browsers without it, and turns push off when
+ * none is left (as the push service's 410 does): left on, each later notification found no browser and fell
+ * back to mail. Returns how many went; the caller holds the transaction.
+ */
+export async function forgetPushBrowsers(
+  db: PgDatabase<PgQueryResultHKT, any>,
+  { userId, endpoint }: { userId: string; endpoint?: string | null },
+): Promise<number> {
+  const removed = await db
+    .delete(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.userId, userId), endpoint ? eq(pushSubscriptions.endpoint, endpoint) : undefined))
+    .returning({ id: pushSubscriptions.id });
+  const left = await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).limit(1);
+  if (left.length === 0)
+    await db.update(notificationSettings).set({ pushEnabled: false, updatedAt: new Date() }).where(eq(notificationSettings.userId, userId));
+  return removed.length;
+}
+
 /** Forgets one browser (`endpoint`) or, without one, every browser of the caller; push is off when none is left. */
 export async function unsubscribePush(db: Db, { user, endpoint }: { user: Pick<SessionUser, "id">; endpoint?: string | null }) {
   await db.transaction(async (tx) => {
-    const removed = await tx
-      .delete(pushSubscriptions)
-      .where(and(eq(pushSubscriptions.userId, user.id), endpoint ? eq(pushSubscriptions.endpoint, endpoint) : undefined))
-      .returning({ endpoint: pushSubscriptions.endpoint });
-    const left = await tx
-      .select({ id: pushSubscriptions.id })
-      .from(pushSubscriptions)
-      .where(eq(pushSubscriptions.userId, user.id))
-      .limit(1);
-    if (left.length === 0)
-      await tx
-        .update(notificationSettings)
-        .set({ pushEnabled: false, updatedAt: new Date() })
-        .where(eq(notificationSettings.userId, user.id));
-    if (removed.length)
+    const removed = await forgetPushBrowsers(tx, { userId: user.id, endpoint });
+    if (removed)
       await recordAudit(tx, {
         actor: user,
         action: "push.unsubscribed",
         targetType: "user",
         targetId: user.id,
-        details: { browsers: removed.length },
+        details: { browsers: removed },
       });
   });
 }
