@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
-import { auditLog, mailMessages, passwordResets, sessions } from "@/db/schema";
+import { auditLog, mailMessages, passwordResets, pushSubscriptions, sessions } from "@/db/schema";
 import { createApiToken } from "~/modules/auth/api-tokens.server";
 import { RESETS_PER_CLIENT, RESETS_PER_EMAIL } from "~/modules/auth/password-reset.server";
 import { createMailTransport, mailJobHandlers, type MailTransport } from "~/modules/mail/mail.server";
@@ -107,6 +107,9 @@ describe("using the link", () => {
       meApi(routeArgs(app, request("/api/v1/me", { headers: { Authorization: `Bearer ${apiToken}` } })) as never) as Promise<Response>;
     expect((await me(phone)).status).toBe(200);
     expect((await byToken()).status).toBe(200);
+    await app.db
+      .insert(pushSubscriptions)
+      .values({ userId: user.id, endpoint: `https://push.example.test/${user.id}`, p256dh: "k", auth: "a" });
     await askReset(user.email);
     const token = await resetToken(user.email);
     const res = (await resetApi(
@@ -119,6 +122,7 @@ describe("using the link", () => {
     expect((await me(laptop)).status).toBe(401);
     expect((await byToken()).status).toBe(401);
     expect(await app.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, user.id))).toEqual([]);
     expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(401);
     expect((await signIn(user.email, "brand new password")).status).toBe(200);
     const again = (await resetApi(

@@ -9,7 +9,7 @@ import { AppError } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "./password.server";
 import { takeRateLimit } from "./rate-limit.server";
-import type { SessionUser } from "./session.server";
+import { endAllSessions, type SessionUser } from "./session.server";
 import { hashToken, newToken } from "./tokens.server";
 import { INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
 
@@ -118,7 +118,8 @@ export async function resetPassword(db: Db, { token, input, publicUrl }: { token
       .update(passwordResets)
       .set({ usedAt: new Date() })
       .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
-    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    // Every session, and every browser's push subscription with them (a thief's browser kept the notifications).
+    await endAllSessions(tx as unknown as Db, user.id);
     // API tokens too: a reset is how an account is taken back, and a token minted with the stolen password
     // would otherwise keep working for whoever minted it.
     const tokens = await tx
