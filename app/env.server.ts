@@ -75,6 +75,12 @@ const EnvSchema = z
         .regex(/^[A-Za-z0-9_-]{42,44}=*$/, "must be the base64url private key (32 bytes) that web-push generates")
         .optional(),
     ),
+    PUSH_SERVICE_HOSTS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*$/i, "must be host names separated by commas, e.g. push.example.com")
+        .optional(),
+    ),
     VAPID_SUBJECT: optionalString.pipe(
       z
         .string()
@@ -154,6 +160,8 @@ export type Env = {
   ssoOnly: boolean;
   /** Web Push identity: from VAPID_* or generated once into DATA_DIR. */
   vapid: { publicKey: string; privateKey: string; subject: string };
+  /** Push services a browser's subscription may name, beyond the browsers' own (PUSH_SERVICE_HOSTS). */
+  pushServiceHosts: string[];
 };
 
 export type OidcSettings = {
@@ -224,6 +232,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           }
         : undefined,
     ssoOnly: e.SSO_ONLY === "true",
+    pushServiceHosts: (e.PUSH_SERVICE_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     vapid: {
       ...(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
         ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }

@@ -19,7 +19,12 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
   const { user } = await requireApiUser(context.app, request);
   if (request.method === "POST") {
     const input = await readJson(request, 10_000);
-    await subscribePush(context.app.db, { user, input, userAgent: request.headers.get("user-agent") });
+    await subscribePush(context.app.db, {
+      user,
+      input,
+      userAgent: request.headers.get("user-agent"),
+      pushServiceHosts: context.app.env.pushServiceHosts,
+    });
     return apiJson({ subscribed: true }, { status: 201 });
   }
   if (request.method === "DELETE") {

@@ -169,7 +169,7 @@ describe("Web Push", () => {
     const seller = await createUser(app);
     const endpoint = `${base}/gone/${seller.id}`;
     answers.set(`/gone/${seller.id}`, 410);
-    await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: { endpoint, keys: browserKeys() } });
     // share_opened is not mailed by default: push was the only way besides the app.
     await notify(app.db, { to: seller.id, kind: "share_opened", title: "Sam opened your share", url: "/shares/y" });
     await runner.runUntilIdle();
@@ -190,7 +190,11 @@ describe("Web Push", () => {
 
   it("sends nothing to the browsers of someone deactivated after the push was queued", async () => {
     const seller = await createUser(app);
-    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/left/${seller.id}`, keys: browserKeys() } });
+    await subscribePush(app.db, {
+      user: seller,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: { endpoint: `${base}/left/${seller.id}`, keys: browserKeys() },
+    });
     await notify(app.db, { to: seller.id, kind: "share_opened", title: "Lee opened your share", url: "/shares/z" });
     await app.db.update(users).set({ active: false }).where(eq(users.id, seller.id));
     await runner.runUntilIdle();
@@ -201,7 +205,11 @@ describe("Web Push", () => {
   it("retries when the push service fails otherwise, keeping the subscription", async () => {
     const seller = await createUser(app);
     answers.set(`/down/${seller.id}`, 503);
-    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/down/${seller.id}`, keys: browserKeys() } });
+    await subscribePush(app.db, {
+      user: seller,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: { endpoint: `${base}/down/${seller.id}`, keys: browserKeys() },
+    });
     await notify(app.db, { to: seller.id, kind: "share_opened", title: "Kim opened your share" });
     await runner.runOnce();
     await runner.runUntilIdle();
@@ -213,10 +221,15 @@ describe("Web Push", () => {
   it("forgets the signing-out browser's subscription with its session, and pushes nothing to it afterwards", async () => {
     const seller = await createUser(app);
     const [tablet, phone] = [`${base}/tablet/${seller.id}`, `${base}/phone/${seller.id}`];
-    for (const endpoint of [tablet, phone]) await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    for (const endpoint of [tablet, phone])
+      await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: { endpoint, keys: browserKeys() } });
     // Another person's browser named in the form (a forged one) is not this session's to forget.
     const other = await createUser(app);
-    await subscribePush(app.db, { user: other, input: { endpoint: `${base}/other/${other.id}`, keys: browserKeys() } });
+    await subscribePush(app.db, {
+      user: other,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: { endpoint: `${base}/other/${other.id}`, keys: browserKeys() },
+    });
     const cookie = await cookieFor(app, seller.id);
     await logout(routeArgs(app, request("/logout", { cookie, form: { pushEndpoint: tablet } })) as never);
     await logout(
@@ -242,7 +255,7 @@ describe("Web Push", () => {
   it("turns push off when the signing-out browser was the person's last", async () => {
     const seller = await createUser(app);
     const endpoint = `${base}/only/${seller.id}`;
-    await subscribePush(app.db, { user: seller, input: { endpoint, keys: browserKeys() } });
+    await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: { endpoint, keys: browserKeys() } });
     await logout(
       routeArgs(app, request("/logout", { cookie: await cookieFor(app, seller.id), form: { pushEndpoint: endpoint } })) as never,
     );
@@ -254,7 +267,11 @@ describe("Web Push", () => {
   it("forgets every browser of the person on a sign-out everywhere, and pushes nothing afterwards", async () => {
     const seller = await createUser(app);
     for (const device of ["tablet", "phone"])
-      await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/everywhere-${device}/${seller.id}`, keys: browserKeys() } });
+      await subscribePush(app.db, {
+        user: seller,
+        pushServiceHosts: app.env.pushServiceHosts,
+        input: { endpoint: `${base}/everywhere-${device}/${seller.id}`, keys: browserKeys() },
+      });
     const cookie = await cookieFor(app, seller.id);
     await logout(routeArgs(app, request("/logout", { cookie, form: { everywhere: "true" } })) as never);
 
@@ -269,7 +286,11 @@ describe("Web Push", () => {
 
   it("forgets every browser of someone deactivated, with their sessions", async () => {
     const seller = await createUser(app);
-    await subscribePush(app.db, { user: seller, input: { endpoint: `${base}/deactivated/${seller.id}`, keys: browserKeys() } });
+    await subscribePush(app.db, {
+      user: seller,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: { endpoint: `${base}/deactivated/${seller.id}`, keys: browserKeys() },
+    });
     const admin = (await sessionUserById(app.db, (await createUser(app, { role: "admin" })).id))!;
     await updateUser(app.db, { actor: admin, input: { userId: seller.id, active: false } });
     expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
@@ -279,9 +300,13 @@ describe("Web Push", () => {
 
   it("refuses a plain-http endpoint and a malformed subscription with 400", async () => {
     const seller = await createUser(app);
-    await expect(subscribePush(app.db, { user: seller, input: { endpoint: "http://127.0.0.1:9/x", keys: browserKeys() } })).rejects.toThrow(
-      /https/,
-    );
+    await expect(
+      subscribePush(app.db, {
+        user: seller,
+        pushServiceHosts: app.env.pushServiceHosts,
+        input: { endpoint: "http://127.0.0.1:9/x", keys: browserKeys() },
+      }),
+    ).rejects.toThrow(/https/);
     const cookie = await cookieFor(app, seller.id);
     for (const json of [
       { endpoint: "not a url", keys: browserKeys() },
@@ -293,5 +318,47 @@ describe("Web Push", () => {
       )) as Response;
       expect(res.status).toBe(400);
     }
+  });
+
+  it("refuses an endpoint that is not a push service's, so no one can make the server call hosts inside the network", async () => {
+    const seller = await createUser(app);
+    const cookie = await cookieFor(app, seller.id);
+    for (const endpoint of ["https://10.0.0.1/x", "https://intranet.corp.example:8443/admin", "https://fcm.googleapis.com.evil.test/x"]) {
+      const res = (await pushApi(
+        routeArgs(
+          app,
+          request("/api/v1/me/push-subscriptions", { method: "POST", cookie, json: { endpoint, keys: browserKeys() } }),
+        ) as never,
+      )) as Response;
+      expect([endpoint, res.status, ((await res.json()) as any).error.message]).toEqual([
+        endpoint,
+        400,
+        expect.stringContaining("push service"),
+      ]);
+    }
+    expect(await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id))).toEqual([]);
+    // The browsers' own services are taken (the address is only stored here, nothing is sent).
+    await subscribePush(app.db, {
+      user: seller,
+      pushServiceHosts: [],
+      input: { endpoint: `https://fcm.googleapis.com/fcm/send/${seller.id}`, keys: browserKeys() },
+    });
+    await app.db.delete(pushSubscriptions).where(eq(pushSubscriptions.userId, seller.id));
+  });
+
+  it("turns push off for the previous person when their last browser moves to someone else's account", async () => {
+    const [first, second] = [await createUser(app), await createUser(app)];
+    const endpoint = `${base}/shared-tablet/${first.id}`;
+    for (const user of [first, second])
+      await subscribePush(app.db, { user, pushServiceHosts: app.env.pushServiceHosts, input: { endpoint, keys: browserKeys() } });
+    const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, first.id));
+    expect(settings.pushEnabled).toBe(false);
+    expect((await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.endpoint, endpoint))).map((r) => r.userId)).toEqual([
+      second.id,
+    ]);
+    // So a notification of the first is not mailed as a fallback for a browser that is no longer theirs.
+    await notify(app.db, { to: first.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/t" });
+    await runner.runUntilIdle();
+    expect(await app.db.select().from(mailMessages).where(eq(mailMessages.to, first.email))).toEqual([]);
   });
 });

@@ -18,7 +18,15 @@ export type TestApp = AppContext & { close(): Promise<void> };
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
   const dataDir = runTempDir("fieldkit-data-");
-  return loadEnv({ NODE_ENV: "test", DATA_DIR: dataDir, SESSION_SECRET: "test-secret-0123456789abcdef", ...overrides });
+  // The stand-in push service of test/integration/push.test.ts, and the endpoint Chromium tests give.
+  const pushHosts = "127.0.0.1,push.example.test";
+  return loadEnv({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    SESSION_SECRET: "test-secret-0123456789abcdef",
+    PUSH_SERVICE_HOSTS: pushHosts,
+    ...overrides,
+  });
 }
 
 /** A context on a fresh database of this file's own. Pass `services` to add engines (search, storage…). */

@@ -44,7 +44,13 @@ export default async function setup(project: TestProject) {
     await prepareTemplate({ pgliteTemplatePath: process.env.FIELDKIT_PGLITE_TEMPLATE });
     await (await pgliteDataDirFromTemplate(path.join(dataDir, "app")))?.close();
   }
-  const env = { DATA_DIR: path.join(dataDir, "app"), DATABASE_URL: databaseUrl ?? "", SESSION_SECRET: "e2e-secret-0123456789abcdef" };
+  const env = {
+    DATA_DIR: path.join(dataDir, "app"),
+    DATABASE_URL: databaseUrl ?? "",
+    SESSION_SECRET: "e2e-secret-0123456789abcdef",
+    // Chromium here has no push service: the browser tests hand the server endpoints on this host.
+    PUSH_SERVICE_HOSTS: "push.example.test",
+  };
   // The production server never seeds, so the demo library is seeded first, by the command a user runs
   // (`npm run db:seed`, demo files and their text included). The browser then gets the HTML users get:
   // React's production renderer, and module scripts deferred until the first paint (entry.server.tsx).

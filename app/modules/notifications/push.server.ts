@@ -23,16 +23,45 @@ export const SubscriptionInput = z.object({
 });
 
 /**
+ * The push services of Chrome, Edge and Android (FCM), Firefox, Windows and Safari: each endpoint a browser
+ * hands out is on one of these hosts or below them.
+ */
+export const BROWSER_PUSH_SERVICES = ["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"];
+
+const isPushService = (host: string, extra: readonly string[]) =>
+  [...BROWSER_PUSH_SERVICES, ...extra].some((known) => host === known || host.endsWith(`.${known}`));
+
+/**
  * Saves this browser's subscription for the caller (a browser that changed hands moves to the new
  * account) and turns push on. Push services speak https only (and web-push sends nothing else).
+ * `pushServiceHosts`: services accepted beyond the browsers' own (PUSH_SERVICE_HOSTS).
  */
 export async function subscribePush(
   db: Db,
-  { user, input, userAgent }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null },
+  {
+    user,
+    input,
+    userAgent,
+    pushServiceHosts,
+  }: { user: Pick<SessionUser, "id">; input: unknown; userAgent?: string | null; pushServiceHosts: readonly string[] },
 ) {
   const sub = SubscriptionInput.parse(input);
   if (!sub.endpoint.startsWith("https://")) throw new AppError("bad_request", "endpoint must be an https:// URL.");
+  // NOTE: the server POSTs to this URL for every notification, retried on errors: any URL would let a
+  // signed-in person make it call hosts inside the network (and read from Me whether they answered).
+  const host = new URL(sub.endpoint).hostname.toLowerCase();
+  if (!isPushService(host, pushServiceHosts)) {
+    throw new AppError("bad_request", `endpoint must be a browser push service's; ${host} is not one (PUSH_SERVICE_HOSTS adds others).`);
+  }
   await db.transaction(async (tx) => {
+    // A browser that changed hands: its previous person loses it, and push with it when it was their last,
+    // or each of their notifications found no browser and fell back to mail, kinds set to "no mail" too.
+    const [previous] = await tx
+      .select({ userId: pushSubscriptions.userId })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.endpoint, sub.endpoint))
+      .for("update");
+    if (previous && previous.userId !== user.id) await forgetPushBrowsers(tx, { userId: previous.userId, endpoint: sub.endpoint });
     await tx
       .insert(pushSubscriptions)
       .values({
