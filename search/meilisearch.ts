@@ -26,6 +26,8 @@ export type MeiliConfig = {
   index?: string;
   /** Per-request timeout, so a hung server falls back to Postgres quickly. */
   timeoutMs?: number;
+  /** Largest document upload sent in one request; below the server's `--http-payload-size-limit`. */
+  maxPayloadBytes?: number;
 };
 
 type ItemDoc = {
@@ -48,6 +50,12 @@ type PageDoc = { id: string; itemId: string; page: number; text: string; audienc
 
 /** How long a write may take to be applied before the sync reports it failed (and retries later). */
 const TASK_TIMEOUT_MS = 120_000;
+/**
+ * A fifth of Meilisearch's default payload limit (100 MB). NOTE: one outbox batch of 200 items with
+ * long page text went over that limit; Meilisearch refused the batch every time and every change
+ * queued behind it waited forever.
+ */
+const MAX_PAYLOAD_BYTES = 20_000_000;
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
@@ -149,6 +157,26 @@ export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: 
   return { items, pages };
 }
 
+/** Documents as JSON arrays of at most `maxBytes` each (a single larger document goes alone). */
+export function jsonRuns(docs: object[], maxBytes: number): string[] {
+  const runs: string[] = [];
+  let run: string[] = [];
+  let bytes = 2;
+  for (const doc of docs) {
+    const json = JSON.stringify(doc);
+    const size = Buffer.byteLength(json) + 1;
+    if (run.length > 0 && bytes + size > maxBytes) {
+      runs.push(`[${run.join(",")}]`);
+      run = [];
+      bytes = 2;
+    }
+    run.push(json);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(`[${run.join(",")}]`);
+  return runs;
+}
+
 export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: Meilisearch; indexName: string } {
   const client = new Meilisearch({ host: config.host, apiKey: config.key, timeout: config.timeoutMs ?? 2_000, httpClient: nodeHttpClient });
   const name = config.index ?? DEFAULT_INDEX;
@@ -178,12 +206,18 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
     if (done.status !== "succeeded") throw new Error(`Meilisearch task ${done.uid} ${done.status}: ${done.error?.message ?? ""}`);
   }
 
+  async function upload(uid: string, docs: object[]) {
+    for (const json of jsonRuns(docs, config.maxPayloadBytes ?? MAX_PAYLOAD_BYTES)) {
+      await checked(client.index(uid).addDocumentsFromString(json, "application/json", { primaryKey: "id" }));
+    }
+  }
+
   async function addTo(itemsUid: string, docs: SearchDocument[]) {
     const mapped = toMeiliDocs(docs);
-    await checked(client.index(itemsUid).addDocuments(mapped.items, { primaryKey: "id" }));
+    await upload(itemsUid, mapped.items);
     // Pages of re-indexed items are replaced as a whole: a new version may have fewer pages.
     await checked(client.index(pagesIndexName(itemsUid)).deleteDocuments({ filter: itemIdFilter(docs.map((d) => d.id)) }));
-    if (mapped.pages.length) await checked(client.index(pagesIndexName(itemsUid)).addDocuments(mapped.pages, { primaryKey: "id" }));
+    await upload(pagesIndexName(itemsUid), mapped.pages);
   }
 
   return {

@@ -1,12 +1,14 @@
 // The search service the app holds: picks the engine from configuration, keeps the Postgres engine
 // current as the always-available fallback, drains the outbox into every engine (retrying while one
-// is down), and answers searches from Meilisearch when it can and from Postgres when it cannot.
+// is down), and answers searches from Meilisearch when it can and from Postgres when it cannot, or
+// when Meilisearch lacks changes (search/meili-keeper.ts).
 import { asc, gt, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
-import { itemTombstones, items, searchOutbox, searchSynonyms } from "@/db/schema";
+import { itemTombstones, items, searchOutbox } from "@/db/schema";
 import { allDocuments, buildDocuments } from "./documents";
 import { queueSearchSync } from "./outbox";
 import { createMeiliIndex, type MeiliConfig } from "./meilisearch";
+import { createMeiliKeeper, pendingChanges, storedSynonyms, type MeiliKeeper } from "./meili-keeper";
 import { createPostgresIndex } from "./postgres";
 import type { EngineName, EngineResult, SearchIndex, SearchRequest } from "./types";
 
@@ -46,11 +48,6 @@ const BATCH = 200;
 const errorText = (error: unknown) => String((error as Error)?.message ?? error);
 const MAX_BACKOFF_MS = 30_000;
 
-async function storedSynonyms(db: Db): Promise<string[][]> {
-  const rows = await db.select({ terms: searchSynonyms.terms }).from(searchSynonyms);
-  return rows.map((r) => r.terms);
-}
-
 /** A change Meilisearch did not take stays queued, with its attempt counted and the reason. */
 async function markAttempt(db: Db, rowIds: number[], error: unknown) {
   await db
@@ -68,19 +65,6 @@ const outboxAfter = (db: Db, after: number) =>
     .orderBy(asc(searchOutbox.id))
     .limit(BATCH);
 
-/** Changes waiting, or -1 when the database cannot say. */
-async function pendingChanges(db: Db): Promise<number> {
-  // NOTE: the failure may be the database itself (restarting): this count must not throw, or the
-  // rejection escapes the timer and kills the process.
-  return db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(searchOutbox)
-    .then(
-      ([row]) => Number(row.n),
-      () => -1,
-    );
-}
-
 async function answersWithin(meili: SearchIndex, ms: number): Promise<boolean> {
   return Promise.race([
     meili.ping().then(
@@ -91,38 +75,33 @@ async function answersWithin(meili: SearchIndex, ms: number): Promise<boolean> {
   ]);
 }
 
-/** At start-up: an engine with no documents while the library has published items is built now. */
-async function indexWhatIsEmpty(
-  db: Db,
-  { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void },
-) {
+/** At start-up: an empty Postgres engine while the library has published items is built now. */
+async function indexPostgresIfEmpty(db: Db, postgres: SearchIndex, log: (line: string) => void) {
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(items)
     .where(sql`${items.status} = 'published'`);
-  if (Number(n) === 0) return;
-  if ((await postgres.count()) === 0) {
+  if (Number(n) > 0 && (await postgres.count()) === 0) {
     await postgres.rebuild(allDocuments(db));
     log(`search: indexed ${n} published items (Postgres).`);
   }
-  if (meili && (await meili.count().catch(() => -1)) === 0) {
-    await meili.rebuild(allDocuments(db)).catch((error) => log(`search: Meilisearch indexing deferred (${error?.message ?? error})`));
-  }
 }
 
-/** Never a failed search: when Meilisearch fails, Postgres (which the sync keeps current) answers. */
-async function searchWithFallback(
-  { postgres, meili, log }: { postgres: SearchIndex; meili?: SearchIndex; log: (line: string) => void },
-  request: SearchRequest,
-) {
+type Engines = { postgres: SearchIndex; meili?: SearchIndex; keeper?: MeiliKeeper; log: (line: string) => void };
+
+/** Never a failed search: when Meilisearch fails or lacks changes, Postgres (which the sync keeps current) answers. */
+async function searchWithFallback({ postgres, meili, keeper, log }: Engines, request: SearchRequest) {
   const started = performance.now();
-  if (meili) {
-    try {
-      const result = await meili.search(request);
-      return { ...result, engine: "meilisearch" as const, tookMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      log(`search: Meilisearch failed (${(error as Error)?.message ?? error}); answered from Postgres`);
-    }
+  if (meili && keeper) {
+    // Side by side, so the check adds no wait to the search.
+    const [trusted, result] = await Promise.all([
+      keeper.trusted(),
+      meili.search(request).catch((error) => {
+        log(`search: Meilisearch failed (${errorText(error)}); answered from Postgres`);
+        return undefined;
+      }),
+    ]);
+    if (trusted && result) return { ...result, engine: "meilisearch" as const, tookMs: Math.round(performance.now() - started) };
   }
   const result = await postgres.search(request);
   return { ...result, engine: "postgres" as const, tookMs: Math.round(performance.now() - started) };
@@ -147,24 +126,18 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   const log = options.log ?? (() => {});
   const postgres = createPostgresIndex(db);
   const meili = options.meili ? createMeiliIndex(options.meili) : undefined;
-  /** Meilisearch missed a settings or synonym change while down; the sync applies it when it is back. */
-  let meiliNeedsSetup = Boolean(meili);
+  const keeper = meili ? createMeiliKeeper({ db, postgres, meili, log }) : undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<SyncReport> | undefined;
   let failures = 0;
-
-  async function setupMeili() {
-    if (!meili) return;
-    await meili.setup();
-    await meili.applySynonyms(await storedSynonyms(db));
-    meiliNeedsSetup = false;
-  }
 
   async function drain(): Promise<SyncReport> {
     let processed = 0;
     let meiliError: unknown;
     let after = 0;
     try {
+      // A rebuild comes before the outbox: rows queued meanwhile stay and are applied to the new index.
+      await keeper?.catchUp().catch((error) => (meiliError = error));
       for (;;) {
         const rows = await outboxAfter(db, after);
         if (rows.length === 0) break;
@@ -177,9 +150,9 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         // Postgres first and always: it is the fallback, so it stays current while Meilisearch is down.
         await postgres.index(docs);
         await postgres.remove(remove);
-        if (meili && meiliError === undefined) {
+        if (meili && keeper && meiliError === undefined) {
           try {
-            if (meiliNeedsSetup) await setupMeili();
+            if (keeper.needsSetup) await keeper.setup();
             await meili.index(docs);
             await meili.remove(remove);
           } catch (error) {
@@ -195,17 +168,20 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         await db.delete(searchOutbox).where(inArray(searchOutbox.id, rowIds));
         processed += rows.length;
       }
-      if (meili && meiliError === undefined && meiliNeedsSetup) {
-        await setupMeili().catch((error) => (meiliError = error));
+      if (keeper?.needsSetup && meiliError === undefined) {
+        await keeper.setup().catch((error) => (meiliError = error));
       }
     } catch (error) {
       meiliError ??= error;
     }
+    // This worker's next search sees what the drain left, not what it saw a moment ago.
+    keeper?.forget();
     if (meiliError === undefined) {
       failures = 0;
       return { processed, pending: 0 };
     }
     failures += 1;
+    keeper?.failed();
     const n = await pendingChanges(db);
     log(`search sync: ${errorText(meiliError)} (${n < 0 ? "unknown number of" : n} changes waiting; retrying)`);
     return { processed, pending: n, error: errorText(meiliError) };
@@ -215,11 +191,12 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     engine: meili ? "meilisearch" : "postgres",
     engines: { postgres, meilisearch: meili },
 
-    search: (request) => searchWithFallback({ postgres, meili, log }, request),
+    search: (request) => searchWithFallback({ postgres, meili, keeper, log }, request),
 
     async health() {
-      if (!meili) return { engine: "postgres", status: "ok" };
-      return { engine: "meilisearch", status: (await answersWithin(meili, 1_500)) ? "ok" : "degraded" };
+      if (!meili || !keeper) return { engine: "postgres", status: "ok" };
+      const [answers, trusted] = await Promise.all([answersWithin(meili, 1_500), keeper.trusted(true)]);
+      return { engine: "meilisearch", status: answers && trusted ? "ok" : "degraded" };
     },
 
     syncNow() {
@@ -230,8 +207,11 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     async reindex() {
       const [{ started }] = rowsOf<{ started: string }>(await db.execute(sql`select now()::text as started`));
       const out: Record<string, number> = { postgres: (await postgres.rebuild(allDocuments(db))).documents };
-      if (meili) await setupMeili();
-      if (meili) out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
+      if (meili && keeper) {
+        await keeper.setup();
+        out.meilisearch = (await meili.rebuild(allDocuments(db))).documents;
+        keeper.rebuilt();
+      }
       await queueSearchSync(db, await changedSince(db, started));
       await service.syncNow();
       return out;
@@ -244,19 +224,21 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       try {
         await meili.applySynonyms(groups);
       } catch (error) {
-        meiliNeedsSetup = true;
+        keeper!.needsSetup = true;
         log(`search: synonyms will reach Meilisearch when it is back (${(error as Error)?.message ?? error})`);
       }
     },
 
     async bootstrap() {
       try {
-        await setupMeili();
+        await keeper?.setup();
       } catch (error) {
-        meiliNeedsSetup = true;
         log(`search: Meilisearch is unreachable (${(error as Error)?.message ?? error}); searching with Postgres until it is back`);
       }
-      await indexWhatIsEmpty(db, { postgres, meili: meiliNeedsSetup ? undefined : meili, log });
+      await indexPostgresIfEmpty(db, postgres, log);
+      if (keeper && !keeper.needsSetup) {
+        await keeper.catchUp().catch((error) => log(`search: Meilisearch indexing deferred to the sync (${errorText(error)})`));
+      }
     },
 
     start() {

@@ -44,7 +44,8 @@ function unprivileged(): { uid: number; gid: number } | undefined {
   return { uid: 65534, gid: 65534 };
 }
 
-export async function startMeilisearch(binary: string): Promise<MeiliServer> {
+/** `extraArgs` go to the server as they are (e.g. a lower `--http-payload-size-limit` for one test). */
+export async function startMeilisearch(binary: string, extraArgs: string[] = []): Promise<MeiliServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-meili-"));
   const exe = path.join(dir, "meilisearch");
   // NOTE: npm unpacks the binary without the executable bit; run a private copy instead of chmod-ing node_modules.
@@ -77,6 +78,7 @@ export async function startMeilisearch(binary: string): Promise<MeiliServer> {
       path.join(dir, "snapshots"),
       "--max-indexing-threads",
       "2",
+      ...extraArgs,
     ],
     { cwd: dir, stdio: ["ignore", "ignore", "pipe"], ...(user ?? {}) },
   );
