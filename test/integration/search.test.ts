@@ -143,6 +143,19 @@ describe("query log", () => {
     expect(row).toMatchObject({ clickedItemId: id, clickedPosition: 1 });
   });
 
+  it("counts coming back from a hit, the next page and a filter as the same search, which stays clicked", async () => {
+    const { user, cookie } = await seller();
+    const id = await createItem(app.db, { title: "Celeriac battle card" });
+    await sync();
+    const body = await (await call(searchApi, "/api/v1/search?q=celeriac", cookie)).json();
+    await call(searchGo, `/search/go?qid=${body.queryId}&item=${id}&pos=1`, cookie);
+    for (const again of ["/api/v1/search?q=celeriac", "/api/v1/search?q=celeriac&page=2", "/api/v1/search?q=Celeriac&type=video"]) {
+      expect((await (await call(searchApi, again, cookie)).json()).queryId).toBe(body.queryId);
+    }
+    const rows = await app.db.select().from(searchQueries).where(eq(searchQueries.userId, user.id));
+    expect(rows.map((r) => [r.queryNorm, r.clickedItemId])).toEqual([["celeriac", id]]);
+  });
+
   it("does not record a click on someone else's query", async () => {
     const a = await seller();
     const b = await seller();

@@ -1,6 +1,6 @@
 // Searching the library as a given user: input parsing with clear 400s, the audience scope built
 // from the SessionUser (never from the request), safe snippets, facet labels, and the query log.
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { items, searchQueries, tags } from "@/db/schema";
 import { FACETS, ITEM_TYPES, type Facet, type ItemType, TYPE_LABEL } from "@/vocabulary/library";
@@ -164,21 +164,29 @@ async function tagLabels(ctx: AppContext): Promise<Map<string, string>> {
 
 /** Typing "p", "pr", "pri"… is one search: refine the latest row while it is a prefix chain and unclicked. */
 const REFINE_WINDOW_MS = 30_000;
+/**
+ * The same words again soon after are the same search, clicked or not: coming back from a hit, the next
+ * page, a filter chip. NOTE: each used to add a row, so every search that found something also counted
+ * as one "nobody opened", and the gaps report grew with paging.
+ */
+const SAME_SEARCH_WINDOW_MS = 10 * 60_000;
 
 async function logQuery(ctx: AppContext, user: SessionUser, queryNorm: string, resultCount: number): Promise<string> {
-  const [latest] = await ctx.db
-    .select({ id: searchQueries.id, queryNorm: searchQueries.queryNorm })
+  const recent = await ctx.db
+    .select({ id: searchQueries.id, queryNorm: searchQueries.queryNorm, clickedItemId: searchQueries.clickedItemId, at: searchQueries.at })
     .from(searchQueries)
-    .where(
-      and(
-        eq(searchQueries.userId, user.id),
-        isNull(searchQueries.clickedItemId),
-        gt(searchQueries.at, new Date(Date.now() - REFINE_WINDOW_MS)),
-      ),
-    )
+    .where(and(eq(searchQueries.userId, user.id), gt(searchQueries.at, new Date(Date.now() - SAME_SEARCH_WINDOW_MS))))
     .orderBy(desc(searchQueries.at))
-    .limit(1);
-  if (latest && (queryNorm.startsWith(latest.queryNorm) || latest.queryNorm.startsWith(queryNorm))) {
+    .limit(20);
+  const same = recent.find((r) => r.queryNorm === queryNorm);
+  if (same) return same.id;
+  const latest = recent[0];
+  if (
+    latest &&
+    latest.clickedItemId === null &&
+    latest.at.getTime() > Date.now() - REFINE_WINDOW_MS &&
+    (queryNorm.startsWith(latest.queryNorm) || latest.queryNorm.startsWith(queryNorm))
+  ) {
     await ctx.db.update(searchQueries).set({ queryNorm, resultCount, at: new Date() }).where(eq(searchQueries.id, latest.id));
     return latest.id;
   }
