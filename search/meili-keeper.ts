@@ -65,6 +65,8 @@ export function createMeiliKeeper({
   let unverified = true;
   /** This process is rebuilding Meilisearch (or must, after a failed build). */
   let rebuilding = false;
+  /** What the synonym groups were when this process last gave them to Meilisearch. */
+  let appliedSynonyms: string | undefined;
 
   const keeper = {
     /** Meilisearch missed a settings or synonym change while down; the sync applies it when it is back. */
@@ -93,6 +95,24 @@ export function createMeiliKeeper({
         log(`search: indexed ${documents} published items (Meilisearch).`);
       }
       keeper.rebuilt();
+    },
+
+    /**
+     * Each sync, on the one worker that syncs: the groups as stored, given again whenever they changed.
+     * NOTE: a marketer's change reaches Meilisearch from whichever worker took it; when that failed (down at
+     * the moment), or two changes crossed (each worker pushed the whole set it had read, the last one won),
+     * only that worker knew, and it never syncs. A digest of a small table, once a second.
+     */
+    async syncSynonyms() {
+      const [row] = rowsOf<{ digest: string }>(
+        await db.execute(sql`
+          select md5(coalesce(string_agg(${searchSynonyms.id}::text || ':' || array_to_string(${searchSynonyms.terms}, ','), ';'
+                 order by ${searchSynonyms.id}), '')) as digest
+          from ${searchSynonyms}`),
+      );
+      if (row.digest === appliedSynonyms) return;
+      await meili.applySynonyms(await storedSynonyms(db));
+      appliedSynonyms = row.digest;
     },
 
     /** A complete copy of the library is in Meilisearch (catch-up or reindex). */

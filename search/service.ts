@@ -138,6 +138,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     try {
       // A rebuild comes before the outbox: rows queued meanwhile stay and are applied to the new index.
       await keeper?.catchUp().catch((error) => (meiliError = error));
+      if (meiliError === undefined) await keeper?.syncSynonyms().catch((error) => (meiliError = error));
       for (;;) {
         const rows = await outboxAfter(db, after);
         if (rows.length === 0) break;

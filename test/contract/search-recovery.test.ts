@@ -6,7 +6,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { eq } from "drizzle-orm";
 import { Meilisearch } from "meilisearch";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { items, searchOutbox } from "@/db/schema";
+import { items, searchOutbox, searchSynonyms } from "@/db/schema";
 import { createMeiliIndex } from "@/search/meilisearch";
 import { queueSearchSync } from "@/search/outbox";
 import { createSearchService, type SearchService } from "@/search/service";
@@ -146,6 +146,18 @@ describe.skipIf(skipped)(`search catches Meilisearch up${skipped ? ` (skipped: $
     expect(await writer.syncNow()).toEqual({ processed: 1, pending: 0 });
     expect(await answer(writer, "vexillum")).toEqual({ engine: "meilisearch", ids: [kept] });
     expect(await writer.health()).toEqual({ engine: "meilisearch", status: "ok" });
+  });
+
+  it("gives Meilisearch a synonym group another worker stored but could not hand over, at the syncing worker's next sync", async () => {
+    const syncing = createSearchService({ db: app.db, meili: { host: server.host, key: server.key, index: indexName() } });
+    await syncing.bootstrap();
+    const id = await createItem(app.db, { title: "Wintergreen acquisition cost explained" });
+    expect((await syncing.syncNow()).error).toBeUndefined();
+    expect(await answer(syncing, "wgac")).toEqual({ engine: "meilisearch", ids: [] });
+    // Stored by a worker whose hand-over to Meilisearch failed (down at that moment): only the table has it.
+    await app.db.insert(searchSynonyms).values({ terms: ["wgac", "wintergreen acquisition cost"] });
+    expect((await syncing.syncNow()).error).toBeUndefined();
+    expect(await answer(syncing, "wgac")).toEqual({ engine: "meilisearch", ids: [id] });
   });
 });
 
