@@ -92,3 +92,34 @@ export async function forgetSignedOutUser(db: OfflineDb, storage: Pick<CacheStor
   await wipeDevice(db);
   for (const name of Object.values(CACHE_NAMES)) await storage.delete(name);
 }
+
+/**
+ * The server says this browser has no session: a sync met a 401, or the sign-in page was served. The
+ * session then ended without a sign-out through the worker (a sign-out on all devices for a lost phone,
+ * a password reset, deactivation, expiry), and whoever holds the phone must not go on reading the seller's
+ * saved items in airplane mode: the data leaves as on a sign-out. Asked once more here, not taken from what
+ * prompted it: a sync's "signed-out" also means the device was wiped or claimed meanwhile, a sign-in page
+ * can come from the browser's cache, and another tab may have signed the same person in since. Only our
+ * server's own 401 counts: offline, down or failing (5xx), or a portal in between asking for its own
+ * sign-in, it says nothing about the session, and offline use is the product's point.
+ */
+export async function forgetIfSignedOut(
+  db: OfflineDb,
+  options: { storage: Pick<CacheStorage, "delete">; fetch?: typeof fetch },
+): Promise<boolean> {
+  const fetchFn = options.fetch ?? fetch.bind(globalThis);
+  try {
+    const res = await fetchFn("/api/v1/me", {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    });
+    if (res.status !== 401) return false;
+    const body = (await res.json()) as { error?: { code?: string } };
+    if (body.error?.code !== "unauthorized") return false;
+  } catch {
+    return false;
+  }
+  await forgetSignedOutUser(db, options.storage);
+  return true;
+}

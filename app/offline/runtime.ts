@@ -2,7 +2,7 @@
 // (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
 // Browser-only: call from effects and event handlers, never during server rendering.
 import { isExpired } from "./catalog-views";
-import type { CacheLike } from "./cleanup";
+import { forgetIfSignedOut, type CacheLike } from "./cleanup";
 import { isOnline, onConnectivity, serverAnswered, serverUnreachable } from "./connectivity";
 import { META, openOfflineDb, type OfflineDb } from "./db";
 import { enqueue, eventEntry, flushOutbox, ratingEntry, requestEntry, resetBackoff, shareEntry, type FlushResult } from "./outbox";
@@ -21,6 +21,8 @@ let dbPromise: Promise<OfflineDb> | undefined;
 let userId: string | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
+/** A wipe for a session the server says has ended, while it runs (see sessionMayHaveEnded). */
+let forgetting: Promise<boolean> | undefined;
 /** Whether this user's tabs are kept for offline use (sellers). */
 let storeShell = false;
 
@@ -51,6 +53,8 @@ export const savedCache = () => openCache(CACHE_NAMES.saved);
 
 export async function syncNow(): Promise<SyncResult | undefined> {
   if (!userId) return undefined;
+  // NOTE: a wipe still running would land on the catalog this sync is about to claim for the next person.
+  await forgetting;
   const db = await offlineDb();
   const cache = await savedCache();
   const pages = await openCache(CACHE_NAMES.pages);
@@ -60,6 +64,7 @@ export async function syncNow(): Promise<SyncResult | undefined> {
   const result = await syncCatalog(db, { userId, cache, pages }).catch(() => undefined);
   if (result?.status === "offline") serverUnreachable();
   else if (result) serverAnswered();
+  if (result?.status === "signed-out") await sessionMayHaveEnded();
   if (result?.status === "ok") {
     // The wipe took the tabs this seller's start had just stored.
     if (previous !== userId) void cacheShell(true);
@@ -203,6 +208,28 @@ async function forgetPreviousPush() {
   } catch {
     // No push here (or no worker): nothing was subscribed.
   }
+}
+
+/**
+ * The server may have said this browser has no session (a sync's 401, the sign-in page): if it says so when
+ * asked, the last person's catalog, saved copies and pages leave the device as on a sign-out through the
+ * app, and their push goes (see forgetIfSignedOut). The outbox stays, as on that sign-out.
+ */
+export function sessionMayHaveEnded(): Promise<boolean> {
+  forgetting ??= (async () => {
+    const db = await offlineDb();
+    const storage = typeof caches === "undefined" ? { delete: async () => false } : caches;
+    // NOTE: push only when someone's data was here: on a device no one used, or after a sign-out through the
+    // worker (which unsubscribed), the subscription, if any, belongs to no one who left.
+    const previous = await db.get("meta", META.userId);
+    const forgot = await forgetIfSignedOut(db, { storage }).catch(() => false);
+    if (forgot) {
+      if (previous !== undefined) void forgetPreviousPush();
+      changed();
+    }
+    return forgot;
+  })().finally(() => (forgetting = undefined));
+  return forgetting;
 }
 
 /** Called once a signed-in page has hydrated: sync the catalog and send what is waiting. */

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
 import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
@@ -43,6 +44,9 @@ export default function Login() {
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
+  // The server only serves this page to a browser with no session: a session that ended elsewhere (a lost
+  // phone signed out from another device, a reset, expiry) leaves nothing readable offline behind it.
+  useEffect(() => void import("~/offline/runtime").then((r) => r.sessionMayHaveEnded()), []);
   return (
     <main className="auth">
       <p className="brand">Fieldkit</p>

@@ -1,7 +1,18 @@
 // What the service worker must not answer from the device: a download for a refreshed saved copy (the old
-// version sits under the same URL), and, after a sign-out on a shared tablet, anything of the seller who left.
+// version sits under the same URL), and, after a sign-out on a shared tablet or a session that ended
+// elsewhere (a lost phone signed out from another device), anything of the seller who left.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DEMO_PASSWORD, describeBrowser, hydrated, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
+import {
+  DEMO_PASSWORD,
+  baseURL,
+  describeBrowser,
+  hydrated,
+  launch,
+  outboxEntries,
+  signIn,
+  type BrowserContext,
+  type Page,
+} from "../setup/browser";
 
 type CatalogEntry = { id: string; title: string; file: { size: number | null } | null };
 
@@ -91,16 +102,39 @@ async function usedBySeller(context: BrowserContext) {
   return { page, item, theirs };
 }
 
+/**
+ * "Sign out on all devices" on the seller's other phone: every session of theirs ends on the server, and
+ * this browser is not told.
+ */
+async function signedOutElsewhere(email = "seller@demo.test") {
+  const form = (fields: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(fields), redirect: "manual" as const });
+  const signedIn = await fetch(new URL("/login", baseURL), form({ email, password: DEMO_PASSWORD }));
+  const cookie = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const out = await fetch(new URL("/logout", baseURL), { ...form({ everywhere: "true" }), headers: { cookie } });
+  expect([signedIn.status, out.status]).toEqual([302, 302]);
+}
+
 /** Nothing of the seller stays, the other seller's entry does, and offline the app shows no one's data. */
-async function expectForgotten(context: BrowserContext, page: Page, { item, theirs }: { item: CatalogEntry; theirs: string }) {
+async function expectForgotten(context: BrowserContext, page: Page, used: { item: CatalogEntry; theirs: string }) {
   await page.waitForURL((url) => url.pathname === "/login");
+  await expectNothingLeft(context, page, used);
+}
+
+async function expectNothingLeft(context: BrowserContext, page: Page, { item, theirs }: { item: CatalogEntry; theirs: string }) {
+  // Polled: a sign-out through the worker wipes before its answer arrives, a session that ended elsewhere
+  // only once the page has heard it from the server.
+  await expect.poll(() => storeSizes(page), { timeout: 15_000 }).toEqual({ catalog: 0, saved: 0, meta: 0 });
   // Route discovery for the sign-in page may be stored again at once; it is the same for everyone.
-  expect(
-    Object.values(await cachedUrls(page))
-      .flat()
-      .filter((url) => new URL(url).pathname !== "/__manifest"),
-  ).toEqual([]);
-  expect(await storeSizes(page)).toEqual({ catalog: 0, saved: 0, meta: 0 });
+  await expect
+    .poll(async () =>
+      Object.values(await cachedUrls(page))
+        .flat()
+        .filter((url) => new URL(url).pathname !== "/__manifest"),
+    )
+    .toEqual([]);
   expect((await outboxEntries<{ id: string }>(page)).map((e) => e.id)).toContain(theirs);
 
   await context.setOffline(true);
@@ -177,6 +211,55 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
       HTMLFormElement.prototype.submit.call(form);
     });
     await expectForgotten(context, page, used);
+    await page.close();
+  });
+
+  it("keeps what the seller saved while the phone is offline, even after their session ended elsewhere", async () => {
+    const used = await usedBySeller(context);
+    const { page, item } = used;
+    await context.setOffline(true);
+    try {
+      await signedOutElsewhere();
+      // Offline nothing says the session ended, and the saved item is what the seller went offline for.
+      await page.goto(`/items/${item.id}`);
+      await hydrated(page);
+      await page.getByRole("heading", { level: 1, name: item.title }).waitFor();
+      expect((await storeSizes(page)).saved).toBeGreaterThan(0);
+      // Closed offline: coming back online, this page would hear that the session ended.
+      await page.close();
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  it("forgets the seller's pages, saved files, catalog and push once a page back online lands on the sign-in page after their session ended elsewhere", async () => {
+    const used = await usedBySeller(context);
+    const { page } = used;
+    // This browser is subscribed to the seller's push, as the pages' PushManager sees it (Debian's Chromium
+    // has no push service).
+    await page.addInitScript(() => {
+      PushManager.prototype.getSubscription = async () =>
+        ({ unsubscribe: async () => (localStorage.setItem("test:unsubscribed", "yes"), true) }) as unknown as PushSubscription;
+    });
+    await signedOutElsewhere();
+    // The phone comes back online and opens the app: no signed-in page hydrates, so no sync runs.
+    await page.goto("/home");
+    await expectForgotten(context, page, used);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("test:unsubscribed"))).toBe("yes");
+    await page.evaluate(() => localStorage.removeItem("test:unsubscribed"));
+    await page.close();
+  });
+
+  it("forgets them once a sync meets a 401 after the session ended elsewhere, on a page still open", async () => {
+    const used = await usedBySeller(context);
+    const { page } = used;
+    await signedOutElsewhere();
+    // The open item page syncs when the network comes back, with the cookie of a session that is gone.
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await expect.poll(() => storeSizes(page), { timeout: 15_000 }).toEqual({ catalog: 0, saved: 0, meta: 0 });
+    // No sign-in page was involved: the sync's 401 was enough.
+    expect(new URL(page.url()).pathname).toBe(`/items/${used.item.id}`);
+    await expectNothingLeft(context, page, used);
     await page.close();
   });
 

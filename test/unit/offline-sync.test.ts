@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { forgetSignedOutUser, lostAccess } from "~/offline/cleanup";
+import { forgetIfSignedOut, forgetSignedOutUser, lostAccess } from "~/offline/cleanup";
 import { META, openOfflineDb, type OfflineDb, type SavedRecord } from "~/offline/db";
 import { enqueue, eventEntry, flushOutbox, listOutbox } from "~/offline/outbox";
 import { CACHE_NAMES } from "~/offline/routing";
@@ -330,5 +330,56 @@ describe("signing out on a shared device", () => {
     await syncCatalog(db, { userId: USER, fetch: server.fetch, pages });
     // The tabs too: the worker answers a slow network with them (the new seller's are stored again after).
     expect([...pages.store.keys()]).toEqual([]);
+  });
+});
+
+describe("a session that ended elsewhere (a lost phone signed out from another device, a reset, expiry)", () => {
+  /** The seller's device: synced, an item saved, a view waiting to be sent. */
+  async function usedDevice() {
+    await signedInAs(USER);
+    await db.put("meta", "c0", META.cursor);
+    await db.put("catalog", item("a"));
+    await saveCopy("a");
+    await enqueue(db, eventEntry(USER, { type: "view", itemId: "a" }));
+  }
+
+  /** What `/api/v1/me` answers, and the caches a wipe deleted. */
+  function server(answer: number | "offline", body: unknown = { error: { code: "unauthorized", message: "Sign in." } }) {
+    const asked: string[] = [];
+    const deleted: string[] = [];
+    const fetch = (async (input: RequestInfo | URL) => {
+      asked.push(String(input));
+      if (answer === "offline") throw new TypeError("Failed to fetch");
+      return new Response(JSON.stringify(body), { status: answer, headers: { "Content-Type": "application/json" } });
+    }) as typeof globalThis.fetch;
+    return { fetch, asked, deleted, storage: { delete: async (name: string) => deleted.push(name) > 0 } };
+  }
+
+  it("forgets the seller's catalog, saved copies and cached pages once the server says no one is signed in, keeping the outbox", async () => {
+    await usedDevice();
+    const api = server(401);
+    expect(await forgetIfSignedOut(db, { fetch: api.fetch, storage: api.storage })).toBe(true);
+    expect(api.asked).toEqual(["/api/v1/me"]);
+    expect(api.deleted.sort()).toEqual([CACHE_NAMES.pages, CACHE_NAMES.saved].sort());
+    expect(await db.getAll("catalog")).toEqual([]);
+    expect(await db.getAll("saved")).toEqual([]);
+    expect(await db.getAllKeys("meta")).toEqual([]);
+    expect(await listOutbox(db, USER)).toHaveLength(1);
+  });
+
+  it.each([
+    ["the device is offline", "offline" as const, undefined],
+    ["the server fails", 500, undefined],
+    ["the server is down for maintenance", 503, undefined],
+    ["the same person is still signed in", 200, { user: { id: USER } }],
+    ["a 401 comes from something in between, not the server", 401, "<html>Sign in to the Wi-Fi</html>"],
+  ])("keeps everything when %s", async (_, answer, body) => {
+    await usedDevice();
+    const api = server(answer, body);
+    expect(await forgetIfSignedOut(db, { fetch: api.fetch, storage: api.storage })).toBe(false);
+    expect(api.deleted).toEqual([]);
+    expect(await db.getAllKeys("catalog")).toEqual(["a"]);
+    expect(await db.getAllKeys("saved")).toEqual(["a"]);
+    expect(await db.get("meta", META.userId)).toBe(USER);
   });
 });
