@@ -1,5 +1,6 @@
 // Sliding-window limits kept in Postgres, so they hold across restarts and across server processes.
 import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
 import { rateLimitHits } from "@/db/schema";
 
@@ -20,9 +21,4 @@ export async function takeRateLimit(db: Db, key: string, { limit, windowMs }: { 
     await tx.delete(rateLimitHits).where(and(eq(rateLimitHits.key, key), lt(rateLimitHits.at, since)));
     return true;
   });
-}
-
-/** A transaction-scoped advisory lock on a text key: the next transaction locking it waits for this one. */
-export async function lockKey(tx: Pick<Db, "execute">, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 }

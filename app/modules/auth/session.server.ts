@@ -1,13 +1,13 @@
 // Sign-in, server-side sessions and API tokens. Every way of proving who you are ends in `SessionUser`.
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
 import { apiTokens, feedbackReplies, loginAttempts, notifications, sessions, teamLeads, users } from "@/db/schema";
 import type { Role } from "@/vocabulary/people";
 import { AppError } from "~/modules/errors.server";
 import { forgetPushBrowsers } from "~/modules/notifications/push.server";
 import { MAX_PASSWORD_LENGTH, hashToCheck, isPasswordHash, verifyPassword } from "./password.server";
-import { lockKey } from "./rate-limit.server";
 import { hashToken, newToken } from "./tokens.server";
 
 export type SessionUser = {

@@ -1,11 +1,11 @@
 // Accounts and teams, administered by admins. Every function checks the actor itself.
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
+import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
 import { invitations, teamLeads, teams, users } from "@/db/schema";
 import { ROLES } from "@/vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
-import { lockKey } from "~/modules/auth/rate-limit.server";
 import { endAllSessions, type SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
