@@ -102,10 +102,14 @@ export async function forgetPushBrowsers(
     .delete(pushSubscriptions)
     .where(and(eq(pushSubscriptions.userId, userId), endpoint ? eq(pushSubscriptions.endpoint, endpoint) : undefined))
     .returning({ id: pushSubscriptions.id });
+  await pushOffWhenNoBrowserLeft(db, userId);
+  return removed.length;
+}
+
+async function pushOffWhenNoBrowserLeft(db: PgDatabase<PgQueryResultHKT, any>, userId: string) {
   const left = await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).limit(1);
   if (left.length === 0)
     await db.update(notificationSettings).set({ pushEnabled: false, updatedAt: new Date() }).where(eq(notificationSettings.userId, userId));
-  return removed.length;
 }
 
 /** Forgets one browser (`endpoint`) or, without one, every browser of the caller; push is off when none is left. */
@@ -176,15 +180,7 @@ export async function sendPush(
   if (delivered === 0 && failure) throw failure;
   // The push service dropped the last browser: push is off now, as when the person unsubscribes it. Left on,
   // every later notification found no browser and fell back to mail, kinds they had set to "no mail" too.
-  if (
-    gone > 0 &&
-    (await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, n.userId))).length === 0
-  ) {
-    await db
-      .update(notificationSettings)
-      .set({ pushEnabled: false, updatedAt: new Date() })
-      .where(eq(notificationSettings.userId, n.userId));
-  }
+  if (gone > 0) await pushOffWhenNoBrowserLeft(db, n.userId);
   // Nobody's browser took it: mail it now unless the person gets it by mail anyway.
   const fellBack = delivered === 0 && n.email === "off" && !n.mailedAt;
   if (fellBack) await mailNotification(db, { id: n.id, publicUrl });
