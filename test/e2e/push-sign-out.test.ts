@@ -146,6 +146,10 @@ describeBrowser("push on a shared device", () => {
           () =>
             new Promise<unknown>((resolve) => {
               const open = indexedDB.open("fieldkit-offline");
+              // Not made yet: abort, or this probe would make it empty, and the app's own open would then
+              // find its version already there, run no upgrade and have no stores (CI failed on that).
+              open.onupgradeneeded = () => open.transaction!.abort();
+              open.onerror = () => resolve(null);
               open.onsuccess = () => {
                 const get = open.result.transaction("meta").objectStore("meta").get("user.id");
                 get.onsuccess = () => (open.result.close(), resolve(get.result));

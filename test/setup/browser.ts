@@ -65,7 +65,10 @@ export const outboxEntries = <T = { kind: string; failed?: boolean }>(page: Page
     () =>
       new Promise<unknown[]>((resolve, reject) => {
         const open = indexedDB.open("fieldkit-offline");
-        open.onerror = () => reject(open.error);
+        let absent = false;
+        // Not made by the app yet: an empty outbox. Creating it here would leave it without stores.
+        open.onupgradeneeded = () => ((absent = true), open.transaction!.abort());
+        open.onerror = () => (absent ? resolve([]) : reject(open.error));
         open.onsuccess = () => {
           const all = open.result.transaction("outbox").objectStore("outbox").getAll();
           all.onsuccess = () => {
