@@ -61,8 +61,11 @@ export async function releaseLeases(db: AnyDb): Promise<number> {
 
 export type JobRunner = {
   start(): void;
-  /** Finishes the job in hand, then stops polling. */
-  stop(): Promise<void>;
+  /**
+   * Stops polling and waits for the job in hand. With `graceMs`, a job still running after it is handed
+   * back: its attempt is returned and its lease freed, so the next process runs it at once.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   /** Look for work now instead of at the next poll (call after committing an enqueue). */
   wake(): void;
   /** Runs one ready job; false when there was none. */
@@ -119,6 +122,17 @@ async function claimJob(context: ClaimContext, kinds?: string[]): Promise<Job | 
   return row ? { ...row, id: Number(row.id) } : null;
 }
 
+/**
+ * A deploy's restart is not the job's fault: its attempt (counted at claim) is returned, so restarts
+ * during a long job do not give it up as a poison job, and its lease freed, so the next process need
+ * not wait one out.
+ */
+async function handBack(db: Db, job: Job) {
+  await db.execute(sql`
+    update ${jobs} set ${col(jobs.attempts)} = greatest(${col(jobs.attempts)} - 1, 0), ${col(jobs.lockedUntil)} = now() - interval '1 second'
+    where ${col(jobs.id)} = ${job.id} and ${col(jobs.lockedUntil)} is not null and ${col(jobs.doneAt)} is null and ${col(jobs.failedAt)} is null`);
+}
+
 export function createJobRunner(options: {
   db: Db;
   handlers: Record<string, JobHandler>;
@@ -142,6 +156,8 @@ export function createJobRunner(options: {
   let running: Promise<unknown> | undefined;
   let started = false;
   let wakeRequested = false;
+  /** The job in hand, and how to stop renewing its lease when it is handed back. */
+  let current: { job: Job; renewal: NodeJS.Timeout; handedBack: boolean } | undefined;
 
   const claim = (kinds?: string[]) => claimJob({ db, handlers, lease, log }, kinds);
 
@@ -153,6 +169,8 @@ export function createJobRunner(options: {
       ).catch((e) => log(`job ${job.id} (${job.kind}): lease not renewed: ${String(e)}`));
     }, leaseMs / 3);
     renewal.unref();
+    const mine = { job, renewal, handedBack: false };
+    current = mine;
     try {
       await handler.run(job.payload, job);
       clearInterval(renewal);
@@ -164,6 +182,8 @@ export function createJobRunner(options: {
       }
     } catch (error) {
       clearInterval(renewal);
+      // Handed back at a stop: the failure is the shutdown's (its file worker closed under it), not the job's.
+      if (mine.handedBack) return;
       // NOTE: cleaned and bounded: a message quoting a file's text (a NUL in it) must not make this update fail too.
       const message = storableMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 2_000);
       if (job.attempts >= job.maxAttempts) {
@@ -181,6 +201,8 @@ export function createJobRunner(options: {
           sql`update ${jobs} set ${col(jobs.lockedUntil)} = null, ${col(jobs.lastError)} = ${message}, ${col(jobs.runAt)} = ${retryAt.toISOString()}::timestamptz where ${col(jobs.id)} = ${job.id}`,
         );
       }
+    } finally {
+      if (current === mine) current = undefined;
     }
   }
 
@@ -198,7 +220,8 @@ export function createJobRunner(options: {
       do {
         wakeRequested = false;
         running = runOnce();
-        while (started && (await running)) running = runOnce();
+        // `started` read after the job in hand: read before it, a stop during that job still claimed the next.
+        while ((await running) && started) running = runOnce();
       } while (started && wakeRequested);
     } catch (error) {
       log(`job runner: ${String(error)}`);
@@ -220,11 +243,26 @@ export function createJobRunner(options: {
           if (started && !timer && !running) timer = setTimeout(loop, 0);
         });
     },
-    async stop() {
+    async stop({ graceMs }: { graceMs?: number } = {}) {
       started = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await running?.catch(() => {});
+      const finished = running?.catch(() => {});
+      if (graceMs === undefined) return void (await finished);
+      let grace: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        finished?.then(() => false),
+        new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(true), graceMs))),
+      ]);
+      clearTimeout(grace);
+      if (!late || !current) return;
+      const inHand = current;
+      inHand.handedBack = true;
+      clearInterval(inHand.renewal);
+      await handBack(db, inHand.job).then(
+        () => log(`job ${inHand.job.id} (${inHand.job.kind}) handed back unfinished: the server is stopping`),
+        (e) => log(`job runner: handing back failed: ${String(e)}`),
+      );
     },
     wake() {
       if (!started) return;

@@ -112,6 +112,84 @@ describe("job leases", () => {
     expect(await state(id)).toEqual({ done: true, attempts: 2 });
   });
 
+  it("hands back a job still running when the server stops: its attempt returned, its lease freed, its shutdown failure ignored", async () => {
+    const kind = "handed-back";
+    // Its last attempt: a restart that spent it would give the job up as a poison job.
+    await enqueueJob(app.db, kind, {}, { maxAttempts: 1 });
+    const [{ id }] = rowsOf<{ id: number }>(await app.db.execute(sql`select id from jobs where kind = ${kind}`));
+    let claimed = false;
+    let closeWorker!: (error: Error) => void;
+    const closing = new Promise<void>((_resolve, reject) => (closeWorker = reject));
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: () => ((claimed = true), closing) } },
+      leaseMs: LEASE,
+      pollMs: 20,
+      log: () => {},
+    });
+    runner.start();
+    await expect.poll(() => claimed).toBe(true);
+    await runner.stop({ graceMs: 50 });
+    const handedBack = async () =>
+      rowsOf<{ attempts: number; free: boolean; failed: boolean; last_error: string | null }>(
+        await app.db.execute(
+          sql`select attempts, locked_until < now() as free, failed_at is not null as failed, last_error from jobs where id = ${id}`,
+        ),
+      )[0];
+    expect(await handedBack()).toEqual({ attempts: 0, free: true, failed: false, last_error: null });
+    // The shutdown then closes the file worker under it: that failure is not the job's.
+    closeWorker(new Error("worker closed"));
+    await sleep(LEASE);
+    expect(await handedBack()).toEqual({ attempts: 0, free: true, failed: false, last_error: null });
+
+    let runs = 0;
+    const next = createJobRunner({ db: app.db, handlers: { [kind]: { run: async () => void runs++ } }, leaseMs: LEASE, log: () => {} });
+    expect(await next.runOnce()).toBe(true);
+    expect(runs).toBe(1);
+    expect(await state(Number(id))).toEqual({ done: true, attempts: 1 });
+  });
+
+  it("claims no further job once stopped, after the one in hand finishes", async () => {
+    const kind = "stop-then-idle";
+    const first = await job(kind);
+    await enqueueJob(app.db, kind, { second: true });
+    const [{ id: second }] = rowsOf<{ id: number }>(
+      await app.db.execute(sql`select id from jobs where kind = ${kind} and payload ? 'second'`),
+    );
+    let claimed = false;
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: async () => void ((claimed = true), await sleep(100)) } },
+      leaseMs: LEASE,
+      pollMs: 20,
+      log: () => {},
+    });
+    runner.start();
+    await expect.poll(() => claimed).toBe(true);
+    await runner.stop();
+    await sleep(300);
+    expect(await state(first)).toEqual({ done: true, attempts: 1 });
+    // Claimed during the shutdown, it would run while the database and file workers close under it.
+    expect(await state(Number(second))).toEqual({ done: false, attempts: 0 });
+  });
+
+  it("lets a job that finishes within the stop's grace finish", async () => {
+    const kind = "finishes-in-grace";
+    const id = await job(kind);
+    let claimed = false;
+    const runner = createJobRunner({
+      db: app.db,
+      handlers: { [kind]: { run: async () => void ((claimed = true), await sleep(100)) } },
+      leaseMs: LEASE,
+      pollMs: 20,
+      log: () => {},
+    });
+    runner.start();
+    await expect.poll(() => claimed).toBe(true);
+    await runner.stop({ graceMs: 2_000 });
+    expect(await state(id)).toEqual({ done: true, attempts: 1 });
+  });
+
   it("gives up a job whose process stopped during its last attempt, after a restart that frees the leases", async () => {
     const kind = "held-last";
     const id = await job(kind);
