@@ -48,6 +48,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
               ...("teamId" in form ? { teamId: form.teamId } : {}),
               ...(form.active ? { active: form.active === "true" } : {}),
             },
+            // The row's form posts its role and team together, with what each was when the page loaded: only
+            // the one this admin changed is saved, and one someone else changed since as well is refused.
+            loaded: {
+              ...("roleWas" in form ? { role: form.roleWas } : {}),
+              ...("teamIdWas" in form ? { teamId: form.teamIdWas } : {}),
+            },
           });
           return { ok: "Saved.", intent: form.intent };
         }

@@ -1,13 +1,13 @@
 // The admin's people list at the size of a real sales org: found by part of a name or address, filtered,
 // sorted and paged by the database, with the page the same size at any head count.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { teamLeads, teams, users } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { auditLog, teamLeads, teams, users } from "@/db/schema";
 import { action as adminAction, loader as adminLoader } from "~/routes/_app.admin._index";
 import { action as inviteApi } from "~/routes/api.v1.invitations";
 import { action as userApi } from "~/routes/api.v1.users.$id";
 import { action as createUserApi, loader as usersApi } from "~/routes/api.v1.users";
-import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, statusOf, type TestApp } from "../setup/app";
 
 let app: TestApp;
 let cookie: string;
@@ -193,5 +193,95 @@ describe("the admin's people list", () => {
     const count = (id: string) => page.teams.find((t) => t.id === id)?.members;
     expect([count(east.id), count(west.id)]).toEqual([active(0), active(1)]);
     expect(active(0)).toBeGreaterThan(30);
+  });
+});
+
+describe("two admins changing one person from pages loaded before either change", () => {
+  type Row = { id: string; role: string; teamId: string | null };
+  /** What a row's Save posts: the role and team its selects show, and what each was when the page loaded. */
+  const save = async (adminCookie: string, loaded: Row, chosen: { role?: string; teamId?: string | null }) => {
+    const form = {
+      intent: "update-user",
+      userId: loaded.id,
+      role: chosen.role ?? loaded.role,
+      teamId: (chosen.teamId === undefined ? loaded.teamId : chosen.teamId) ?? "",
+      roleWas: loaded.role,
+      teamIdWas: loaded.teamId ?? "",
+    };
+    const answer = (await respond(() => adminAction(routeArgs(app, request("/admin", { cookie: adminCookie, form })) as never))) as {
+      data?: { formError: string };
+    };
+    return { status: statusOf(answer), error: answer.data?.formError };
+  };
+  const now = async (id: string) => {
+    const [row] = await app.db.select({ role: users.role, teamId: users.teamId }).from(users).where(eq(users.id, id));
+    return row;
+  };
+  const audited = async (id: string) =>
+    (
+      await app.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, id)))
+        .orderBy(auditLog.id)
+    ).map((a) => [a.action, a.actorId, a.details]);
+  let other: { id: string; cookie: string };
+  beforeAll(async () => {
+    const admin = await createUser(app, { role: "admin", email: "the-other-admin@directory.test" });
+    other = { id: admin.id, cookie: await cookieFor(app, admin.id) };
+  });
+  const me = async () => (await app.db.select({ id: users.id }).from(users).where(eq(users.email, "the-admin@directory.test")))[0].id;
+
+  it("saves only what each admin changed: one's team change keeps the other's role change, and the other way round", async () => {
+    const person = await createUser(app, { role: "seller", teamId: east.id });
+    const page = { id: person.id, role: "seller", teamId: east.id };
+    expect(await save(cookie, page, { role: "manager" })).toMatchObject({ status: 200 });
+    expect(await save(other.cookie, page, { teamId: west.id })).toMatchObject({ status: 200 });
+    expect(await now(person.id)).toEqual({ role: "manager", teamId: west.id });
+    expect(await audited(person.id)).toEqual([
+      ["user.role_changed", await me(), { from: "seller", to: "manager" }],
+      ["user.team_changed", other.id, { from: east.id, to: west.id }],
+    ]);
+
+    const moved = await createUser(app, { role: "seller", teamId: east.id });
+    const stale = { id: moved.id, role: "seller", teamId: east.id };
+    expect(await save(cookie, stale, { teamId: null })).toMatchObject({ status: 200 });
+    expect(await save(other.cookie, stale, { role: "marketer" })).toMatchObject({ status: 200 });
+    expect(await now(moved.id)).toEqual({ role: "marketer", teamId: null });
+  });
+
+  it("refuses a change to a field someone else changed since the page loaded, saying what it is now, and saves nothing", async () => {
+    const person = await createUser(app, { role: "seller", teamId: east.id });
+    const page = { id: person.id, role: "seller", teamId: east.id };
+    await save(cookie, page, { role: "manager" });
+    const refused = await save(other.cookie, page, { role: "marketer", teamId: west.id });
+    expect(refused).toEqual({
+      status: 409,
+      error: expect.stringMatching(/^Someone else changed Test seller's role to Manager after .* nothing was saved/),
+    });
+    expect(await now(person.id)).toEqual({ role: "manager", teamId: east.id });
+    expect((await audited(person.id)).filter(([, actor]) => actor === other.id)).toEqual([]);
+
+    await save(cookie, { ...page, role: "manager" }, { teamId: west.id });
+    const team = await save(other.cookie, page, { role: "manager", teamId: null });
+    expect(team).toEqual({ status: 409, error: expect.stringMatching(/team to Directory West after/) });
+    expect(await now(person.id)).toEqual({ role: "manager", teamId: west.id });
+    // Choosing what the other admin chose is no conflict; reloaded, the page may change it on purpose.
+    expect(await save(other.cookie, page, { role: "manager" })).toMatchObject({ status: 200 });
+    expect(await save(other.cookie, { id: person.id, role: "manager", teamId: west.id }, { role: "marketer" })).toMatchObject({
+      status: 200,
+    });
+    expect(await now(person.id)).toEqual({ role: "marketer", teamId: west.id });
+  });
+
+  it("leaves the API as it was: a PATCH changes what it sends, whatever a page showed", async () => {
+    const person = await createUser(app, { role: "seller", teamId: east.id });
+    const patch = (json: Record<string, unknown>) =>
+      respond(() =>
+        userApi(routeArgs(app, request(`/api/v1/users/${person.id}`, { method: "PATCH", cookie, json }), { id: person.id }) as never),
+      ) as Promise<Response>;
+    expect((await patch({ role: "manager" })).status).toBe(200);
+    expect((await patch({ teamId: west.id })).status).toBe(200);
+    expect(await now(person.id)).toEqual({ role: "manager", teamId: west.id });
   });
 });

@@ -78,10 +78,16 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                     <Form method="post" className="row" aria-label={`Role and team for ${p.name}`}>
                       <input type="hidden" name="intent" value="update-user" />
                       <input type="hidden" name="userId" value={p.id} />
-                      <select name="role" defaultValue={p.role} aria-label="Role">
+                      {/* What this row showed, so the action saves only the field this admin changed. */}
+                      <input type="hidden" name="roleWas" value={p.role} />
+                      <input type="hidden" name="teamIdWas" value={p.teamId ?? ""} />
+                      {/* NOTE: keyed by the value shown: React leaves a select's choice alone when its defaultValue
+                          changes, so after another admin's change came in it would still show (and post back) the
+                          old value as if this admin had chosen it. */}
+                      <select key={p.role} name="role" defaultValue={p.role} aria-label="Role">
                         <RoleOptions />
                       </select>
-                      <select name="teamId" defaultValue={p.teamId ?? ""} aria-label="Team">
+                      <select key={p.teamId ?? ""} name="teamId" defaultValue={p.teamId ?? ""} aria-label="Team">
                         <option value="">No team</option>
                         <TeamOptions teams={teams} />
                       </select>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
 import { invitations, teamLeads, teams, users } from "@/db/schema";
-import { ROLES } from "@/vocabulary/people";
+import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
 import { endAllSessions, type SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -37,6 +37,51 @@ export const UpdateUserInput = z.object({
   teamId: uuidOrEmpty.optional(),
   active: z.boolean().optional(),
 });
+
+/**
+ * What the admin's page showed for a person when it loaded. Its form posts the role and the team together,
+ * so a field still at that value is one this admin left alone, not one to write back over a change made since.
+ */
+export const LoadedValues = z.object({
+  role: z.enum(ROLES).optional(),
+  teamId: uuidOrEmpty.optional(),
+});
+type Changes = z.infer<typeof UpdateUserInput>;
+type Loaded = z.infer<typeof LoadedValues>;
+
+/** The changes without the fields the form posted as they were when its page loaded. */
+function changedSinceLoad(data: Changes, loaded: Loaded): Changes {
+  const { role, teamId, ...rest } = data;
+  return {
+    ...rest,
+    ...(role !== undefined && role !== loaded.role ? { role } : {}),
+    ...(teamId !== undefined && teamId !== loaded.teamId ? { teamId } : {}),
+  };
+}
+
+/**
+ * Refuses, naming what the person has now, when someone else changed a field since this admin's page loaded
+ * and this admin changed it too: saving would silently undo the other change. Choosing what they chose is fine.
+ */
+async function refuseStaleChanges(
+  tx: Db,
+  { before, data, loaded }: { before: { name: string; role: string; teamId: string | null }; data: Changes; loaded: Loaded },
+) {
+  const stale = (field: "role" | "teamId") =>
+    data[field] !== undefined && loaded[field] !== undefined && before[field] !== loaded[field] && before[field] !== data[field];
+  const now: string[] = [];
+  if (stale("role")) now.push(`role to ${ROLE_LABEL[before.role] ?? before.role}`);
+  if (stale("teamId")) {
+    const [team] = before.teamId ? await tx.select({ name: teams.name }).from(teams).where(eq(teams.id, before.teamId)) : [];
+    now.push(team ? `team to ${team.name}` : "team to no team");
+  }
+  if (now.length === 0) return;
+  throw new AppError(
+    "conflict",
+    `Someone else changed ${before.name}'s ${now.join(" and ")} after this page loaded, so nothing was saved. ` +
+      "The row shows what they have now: choose again and save if you still want to change it.",
+  );
+}
 
 export async function listTeams(db: Db) {
   return db
@@ -110,9 +155,11 @@ export async function anotherActiveAdmin(tx: Db, userId: string): Promise<boolea
   return n > 0;
 }
 
-export async function updateUser(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
+/** `loaded`: what the admin's page showed (see LoadedValues); the API sends only what it changes and has none. */
+export async function updateUser(db: Db, { actor, input, loaded }: { actor: SessionUser; input: unknown; loaded?: unknown }) {
   requireAdmin(actor);
-  const data = UpdateUserInput.parse(input);
+  const was = LoadedValues.parse(loaded ?? {});
+  const data = changedSinceLoad(UpdateUserInput.parse(input), was);
   if (data.userId === actor.id && (data.active === false || (data.role && data.role !== "admin"))) {
     throw new AppError("unprocessable", "You can't deactivate yourself or remove your own admin role.");
   }
@@ -122,11 +169,12 @@ export async function updateUser(db: Db, { actor, input }: { actor: SessionUser;
     // The lock before the row's: every change that takes an admin away waits its turn.
     const othersLeft = removesAdmin ? await anotherActiveAdmin(tx as unknown as Db, data.userId) : true;
     const [before] = await tx
-      .select({ role: users.role, teamId: users.teamId, active: users.active })
+      .select({ name: users.name, role: users.role, teamId: users.teamId, active: users.active })
       .from(users)
       .where(eq(users.id, data.userId))
       .for("update");
     if (!before) throw notFound("No such user.");
+    await refuseStaleChanges(tx as unknown as Db, { before, data, loaded: was });
     if (before.role === "admin" && before.active && !othersLeft) {
       throw new AppError("conflict", "This is the last active admin: make someone else an admin first.");
     }
