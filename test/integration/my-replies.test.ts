@@ -1,11 +1,14 @@
 // Replies on Me: marketing's answers to a seller's feedback, unread first, linking to the item, and read
 // once the seller has opened the item.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { itemVersions, items, ratings } from "@/db/schema";
-import { loadItemFeedback, replyToRating } from "~/modules/feedback/ratings.server";
+import { loadItemFeedback, replyToRating, unreadReplyCount } from "~/modules/feedback/ratings.server";
 import { listMyReplies } from "~/modules/notifications/replies.server";
+import { loader as appLoader } from "~/routes/_app";
 import { loader as meLoader } from "~/routes/_app.me";
 import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+import { createItem, sessionUser } from "../setup/feedback";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -47,4 +50,32 @@ it("lists a reply to the seller's feedback on Me, linking to the item, until the
   const after = await listMyReplies(app.db, { user: sellerUser });
   expect(after[0].read).toBe(true);
   expect(await listMyReplies(app.db, { user: marketerUser })).toEqual([]);
+});
+
+it("does not hold the badge on Me with an unread reply about an item the seller can no longer open", async () => {
+  const marketer = sessionUser(await createUser(app, { role: "marketer" }));
+  const seller = await createUser(app, { role: "seller" });
+  const cookie = await cookieFor(app, seller.id);
+  const item = await createItem(app, { title: "Falcon pricing" });
+  const [rating] = await app.db
+    .insert(ratings)
+    .values({ itemId: item.id, versionId: item.versions[0].id, userId: seller.id, useful: false, comment: "Old", at: new Date() })
+    .returning();
+  await replyToRating(app.db, { user: marketer, ratingId: rating.id, body: "Fixed the numbers" });
+  const badge = async () => ((await appLoader(routeArgs(app, request("/home", { cookie })) as never)) as { unread: number }).unread;
+  expect([await badge(), await unreadReplyCount(app.db, { user: seller })]).toEqual([1, 1]);
+
+  // Only opening the item marks the reply read, and the item has gone back to draft.
+  await app.db.update(items).set({ status: "draft" }).where(eq(items.id, item.id));
+  expect([await badge(), await unreadReplyCount(app.db, { user: seller })]).toEqual([0, 0]);
+  const [reply] = await listMyReplies(app.db, { user: seller });
+  expect(reply).toMatchObject({
+    about: "Your feedback on an item you can no longer open",
+    url: null,
+    read: true,
+    body: "Fixed the numbers",
+  });
+
+  await app.db.update(items).set({ status: "published" }).where(eq(items.id, item.id));
+  expect(await badge()).toBe(1);
 });

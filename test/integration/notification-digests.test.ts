@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
-import { notifications, ratings, searchQueries, sellerDaily } from "@/db/schema";
+import { itemAudiences, items, notifications, ratings, searchQueries, sellerDaily } from "@/db/schema";
 import { listInbox } from "~/modules/feedback/inbox.server";
 import { adoption } from "~/modules/insights/adoption.server";
 import { contentGaps } from "~/modules/insights/content-gaps.server";
@@ -118,6 +118,68 @@ it("says how many there were and links to the rest when a digest holds more than
   expect(mail.subject).toContain(`${DIGEST_LINES + 5} notifications`);
   expect(mail.text).toContain("“Deck 0” has a new version");
   expect(mail.text).toContain("…and 5 more — http://fieldkit.test/notifications");
+});
+
+describe("items the person can no longer open", () => {
+  const DAY = 86_400_000;
+  it("lists a notification about an item gone from the person's reach as a neutral line, counted, without its title or link", async () => {
+    const team = await createTeam(app);
+    const other = await createTeam(app);
+    const seller = await createUser(app, { teamId: team.id });
+    const kept = await createItem(app, { title: "Kept battle card" });
+    const hidden = {
+      draft: await createItem(app, { title: "Falcon draft pricing" }),
+      archived: await createItem(app, { title: "Falcon archived deck" }),
+      expired: await createItem(app, { title: "Falcon expired offer" }),
+      elsewhere: await createItem(app, { title: "Falcon West-only pricing" }),
+    };
+    for (const item of [kept, ...Object.values(hidden)]) {
+      await notify(app.db, {
+        to: seller.id,
+        kind: "saved_item_updated",
+        title: `“${item.title}” has a new version (v2)`,
+        body: "Falcon numbers",
+        url: `/items/${item.id}`,
+        now: new Date("2026-11-29T09:00:00Z"),
+      });
+    }
+    // Since: back to draft, archived, expired, moved to another team's audience.
+    await app.db.update(items).set({ status: "draft" }).where(eq(items.id, hidden.draft.id));
+    await app.db.update(items).set({ status: "archived" }).where(eq(items.id, hidden.archived.id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(Date.now() - DAY) })
+      .where(eq(items.id, hidden.expired.id));
+    await app.db.insert(itemAudiences).values({ itemId: hidden.elsewhere.id, teamId: other.id });
+
+    await sendNotificationDigests(app.db, { frequency: "daily", now: MONDAY, links });
+    await runner.runUntilIdle();
+    const mail = await smtp.waitFor(seller.email, /daily Fieldkit digest/);
+    expect(mail.subject).toContain("5 notifications");
+    expect(mail.text).toContain(`“Kept battle card” has a new version (v2) — http://fieldkit.test/items/${kept.id}`);
+    expect(mail.text.split("An item you used has a new version, but you can no longer open it")).toHaveLength(5);
+    expect(mail.text).not.toMatch(/Falcon/);
+    for (const item of Object.values(hidden)) expect(mail.text).not.toContain(item.id);
+  });
+
+  it("mails an immediate notification as it may be seen when the mail is written, not when it was queued", async () => {
+    const seller = await createUser(app);
+    const item = await createItem(app, { title: "Falcon acquisition pricing" });
+    await notify(app.db, {
+      to: seller.id,
+      kind: "request_fulfilled",
+      title: `Your request was answered: “${item.title}”`,
+      body: "You asked: “Pricing”",
+      url: `/items/${item.id}`,
+    });
+    await app.db.update(items).set({ status: "draft" }).where(eq(items.id, item.id));
+    await runner.runUntilIdle();
+    const mail = await smtp.waitFor(seller.email);
+    expect(mail.subject).toContain("Your content request was fulfilled");
+    expect(mail.text).toContain("http://fieldkit.test/requests");
+    expect(mail.text).not.toMatch(/Falcon/);
+    expect(mail.text).not.toContain(item.id);
+  });
 });
 
 describe("weekly summaries", () => {

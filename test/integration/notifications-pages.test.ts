@@ -1,7 +1,9 @@
 // The notification pages and API, called as route functions with real requests: the list, following a
 // notification (read, then its page), "mark all as read", the count in the navigation, the preferences
 // form on Me, and GET /notifications, POST /notifications/read, PUT /me/notifications.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { items } from "@/db/schema";
 import { NOTIFICATIONS_PAGE_SIZE, notify } from "~/modules/notifications/notify.server";
 import { loader as appLoader } from "~/routes/_app";
 import { action as meAction, loader as meLoader } from "~/routes/_app.me";
@@ -10,7 +12,8 @@ import { action as listAction, loader as listLoader } from "~/routes/_app.notifi
 import { loader as apiList } from "~/routes/api.v1.notifications";
 import { action as apiRead } from "~/routes/api.v1.notifications.read";
 import { action as apiPrefsPut, loader as apiPrefs } from "~/routes/api.v1.me.notifications";
-import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { createItem } from "../setup/feedback";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -93,6 +96,30 @@ describe("notification pages", () => {
     expect(first.unread).toBe(3);
     await call(listAction, "/notifications", { cookie, method: "POST", body: new URLSearchParams() });
     expect((await load()).unread).toBe(0);
+  });
+
+  it("does not name an item the person can no longer open in the list, the API or the link, and the bell stops counting it", async () => {
+    const team = await createTeam(app);
+    const user = await createUser(app, { teamId: team.id });
+    const cookie = await cookieFor(app, user.id);
+    const item = await createItem(app, { title: "Falcon pricing" });
+    const [id] = await notify(app.db, { to: user.id, kind: "saved_item_updated", title: "“Falcon pricing” v2", url: `/items/${item.id}` });
+    const bell = async () => ((await call(appLoader, "/home", { cookie })) as { notifications: number }).notifications;
+    expect(await bell()).toBe(1);
+    await app.db.update(items).set({ status: "archived" }).where(eq(items.id, item.id));
+
+    expect(await bell()).toBe(0);
+    const list = (await call(listLoader, "/notifications", { cookie })) as Awaited<ReturnType<typeof listLoader>>;
+    const api = await ((await call(apiList, "/api/v1/notifications", { cookie })) as Response).json();
+    for (const shown of [list.notifications, api.notifications]) {
+      expect(shown).toMatchObject([
+        { id, title: "An item you used has a new version, but you can no longer open it", url: null, read: true },
+      ]);
+      expect(JSON.stringify(shown)).not.toMatch(new RegExp(`Falcon|${item.id}`));
+    }
+    expect(list.unread).toBe(0);
+    const opened = (await call(openLoader, `/notifications/${id}`, { cookie }, { id: String(id) })) as Response;
+    expect(opened.headers.get("location")).toBe("/notifications");
   });
 
   it("never redirects a notification's link off the site", async () => {

@@ -81,6 +81,61 @@ describe("notify", () => {
   });
 });
 
+describe("items the person can no longer open", () => {
+  const ways = {
+    "gone back to draft": { hide: { status: "draft" as const }, restore: { status: "published" as const } },
+    archived: { hide: { status: "archived" as const }, restore: { status: "published" as const } },
+    expired: { hide: { expiresAt: new Date(Date.now() - DAY) }, restore: { expiresAt: null } },
+  };
+  /** Hides the item from a seller of `team` one of the ways it can happen; `restore` undoes it. */
+  const hider = async (itemId: string, way: keyof typeof ways | "moved to another team") => {
+    const set = (values: Partial<typeof items.$inferInsert>) => app.db.update(items).set(values).where(eq(items.id, itemId));
+    if (way !== "moved to another team") return { hide: () => set(ways[way].hide), restore: () => set(ways[way].restore) };
+    const other = await createTeam(app);
+    return {
+      hide: () => app.db.insert(itemAudiences).values({ itemId, teamId: other.id }),
+      restore: () => app.db.delete(itemAudiences).where(eq(itemAudiences.itemId, itemId)),
+    };
+  };
+
+  for (const way of [...(Object.keys(ways) as (keyof typeof ways)[]), "moved to another team" as const]) {
+    it(`shows notifications about an item ${way} without its title, body or link, as read, until it is back`, async () => {
+      const team = await createTeam(app);
+      const seller = sessionUser(await createUser(app, { teamId: team.id }));
+      const item = await createItem(app, { title: "Falcon pricing" });
+      const about = (kind: "feedback_answered" | "request_fulfilled" | "saved_item_updated", url: string) =>
+        notify(app.db, { to: seller.id, kind, title: `${kind} “Falcon pricing”`, body: `${kind} body`, url });
+      const [reply] = await about("feedback_answered", `/items/${item.id}#was-this-useful`);
+      const [fulfilled] = await about("request_fulfilled", `/items/${item.id}`);
+      const [updated] = await about("saved_item_updated", `/items/${item.id}`);
+      await notify(app.db, { to: seller.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/x" });
+      const { hide, restore } = await hider(item.id, way);
+      const list = async (unreadOnly = false) => (await listNotifications(app.db, { user: seller, unreadOnly })).notifications;
+
+      await hide();
+      expect((await list()).map(({ title, body, url, read }) => ({ title, body, url, read }))).toEqual([
+        { title: "Dana opened your share", body: "", url: "/shares/x", read: false },
+        { title: "An item you used has a new version, but you can no longer open it", body: "", url: null, read: true },
+        { title: "Your content request was fulfilled", body: "request_fulfilled body", url: "/requests", read: true },
+        { title: "Marketing replied to your feedback", body: "feedback_answered body", url: "/me", read: true },
+      ]);
+      expect(JSON.stringify(await list())).not.toMatch(new RegExp(`Falcon|${item.id}`));
+      expect((await list(true)).map((n) => n.title)).toEqual(["Dana opened your share"]);
+      expect(await unreadNotificationCount(app.db, { user: seller })).toBe(1);
+
+      await restore();
+      expect(await unreadNotificationCount(app.db, { user: seller })).toBe(4);
+      expect((await list()).map((n) => n.title)).toContain("saved_item_updated “Falcon pricing”");
+
+      // Following one goes where it may be read now, not to a page that would answer 404.
+      await hide();
+      expect(await openNotification(app.db, { user: seller, id: reply })).toEqual({ url: "/me" });
+      expect(await openNotification(app.db, { user: seller, id: fulfilled })).toEqual({ url: "/requests" });
+      expect(await openNotification(app.db, { user: seller, id: updated })).toEqual({ url: null });
+    });
+  }
+});
+
 describe("preferences", () => {
   it("shows the kinds of the person's role with defaults, and refuses unknown kinds or choices a kind does not offer", async () => {
     const seller = await createUser(app);

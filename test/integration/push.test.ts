@@ -2,7 +2,7 @@
 // the encrypted payload there with VAPID auth, which we check (the JWT's signature with the public key,
 // its audience and subject). A subscription the service calls gone (410) is deleted and the notification
 // is mailed instead; subscribing and unsubscribing are audited.
-import { createECDH, createPublicKey, randomBytes, verify } from "node:crypto";
+import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify, type ECDH } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "@/content/jobs";
-import { auditLog, mailMessages, notificationSettings, pushSubscriptions, sessions, users } from "@/db/schema";
+import { auditLog, items, mailMessages, notificationSettings, pushSubscriptions, sessions, users } from "@/db/schema";
 import { createMailTransport, mailJobHandlers } from "~/modules/mail/mail.server";
 import { notificationJobHandlers } from "~/modules/notifications/jobs.server";
 import { sessionUserById } from "~/modules/auth/session.server";
@@ -22,6 +22,7 @@ import { subscribePush } from "~/modules/notifications/push.server";
 import { action as pushApi, loader as pushInfo } from "~/routes/api.v1.me.push-subscriptions";
 import { action as logout } from "~/routes/logout";
 import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+import { createItem } from "../setup/feedback";
 import { runTempDir } from "../setup/tmp";
 
 type Received = { path: string; headers: IncomingHttpHeaders; body: Buffer };
@@ -98,6 +99,29 @@ function browserKeys() {
   return { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
 }
 
+/**
+ * The browser's side of Web Push encryption (RFC 8291, one aes128gcm record of RFC 8188): what the
+ * payload says, read as the browser reads it, with the keys it subscribed with.
+ */
+function decryptPush(body: Buffer, browser: ECDH, auth: Buffer): unknown {
+  const salt = body.subarray(0, 16);
+  const keyLength = body.readUInt8(20);
+  const serverKey = body.subarray(21, 21 + keyLength);
+  const secret = browser.computeSecret(serverKey);
+  const info = (label: string) => Buffer.from(`Content-Encoding: ${label}\0`);
+  const ikm = Buffer.from(
+    hkdfSync("sha256", secret, auth, Buffer.concat([Buffer.from("WebPush: info\0"), browser.getPublicKey(), serverKey]), 32),
+  );
+  const key = Buffer.from(hkdfSync("sha256", ikm, salt, info("aes128gcm"), 16));
+  const nonce = Buffer.from(hkdfSync("sha256", ikm, salt, info("nonce"), 12));
+  const record = body.subarray(21 + keyLength);
+  const decipher = createDecipheriv("aes-128-gcm", key, nonce);
+  decipher.setAuthTag(record.subarray(record.length - 16));
+  const padded = Buffer.concat([decipher.update(record.subarray(0, record.length - 16)), decipher.final()]);
+  // The last record ends with the delimiter 2, then any zero padding.
+  return JSON.parse(padded.subarray(0, padded.lastIndexOf(2)).toString("utf8"));
+}
+
 function checkVapid(headers: IncomingHttpHeaders, audience: string) {
   const m = /^vapid t=([^,]+), k=(.+)$/.exec(String(headers.authorization));
   expect(m, String(headers.authorization)).not.toBeNull();
@@ -163,6 +187,41 @@ describe("Web Push", () => {
         .from(auditLog)
         .where(and(eq(auditLog.actorId, seller.id), eq(auditLog.action, "push.unsubscribed"))),
     ).toHaveLength(1);
+  });
+
+  it("pushes a notification as it may be seen when it is sent: without the title of an item its person can no longer open", async () => {
+    const seller = await createUser(app);
+    const item = await createItem(app, { title: "Falcon pricing" });
+    const browser = createECDH("prime256v1");
+    browser.generateKeys();
+    const auth = randomBytes(16);
+    await subscribePush(app.db, {
+      user: seller,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: {
+        endpoint: `${base}/push/hidden-${seller.id}`,
+        keys: { p256dh: browser.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
+      },
+    });
+    const payloads = async () => {
+      await runner.runUntilIdle();
+      return received.filter((r) => r.path === `/push/hidden-${seller.id}`).map((r) => decryptPush(r.body, browser, auth));
+    };
+    await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: "“Falcon pricing” v2", url: `/items/${item.id}` });
+    expect(await payloads()).toEqual([
+      expect.objectContaining({ title: "“Falcon pricing” v2", url: `http://fieldkit.test/items/${item.id}` }),
+    ]);
+
+    // Queued while the item was open to them, sent after it went back to draft (a job waits, and retries).
+    await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: "“Falcon pricing” v3", url: `/items/${item.id}` });
+    await app.db.update(items).set({ status: "draft" }).where(eq(items.id, item.id));
+    const [, hidden] = await payloads();
+    expect(hidden).toMatchObject({
+      title: "An item you used has a new version, but you can no longer open it",
+      body: "",
+      url: "http://fieldkit.test/notifications",
+    });
+    expect(JSON.stringify(hidden)).not.toContain("Falcon");
   });
 
   it("deletes a subscription the push service calls gone (410) and mails the notification instead", async () => {

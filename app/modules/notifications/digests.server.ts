@@ -3,7 +3,7 @@
 // - daily/weekly: the notifications a person chose to get by mail that way, not yet mailed;
 // - marketing's weekly content digest and managers' weekly team adoption, whose figures come from the
 //   same functions as the insights pages, for the last full week (Monday to Sunday, UTC).
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { notificationDigests, notificationSettings, notifications, teamLeads, users } from "@/db/schema";
 import { type Role } from "@/vocabulary/people";
@@ -15,6 +15,7 @@ import { contentGaps } from "~/modules/insights/content-gaps.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
 import { queueMail } from "~/modules/mail/mail.server";
 import type { DigestSection } from "~/modules/mail/templates.server";
+import { notificationItemOpenable, shownNotification } from "./about-item.server";
 import { resolvePrefs } from "./kinds.server";
 
 type Links = { publicUrl: string };
@@ -68,8 +69,17 @@ export async function sendNotificationDigests(
     const done = await db.transaction(async (tx) => {
       if (!(await claim(tx, userId, period, now))) return false;
       const [person] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, userId));
+      // Each as its person may see it now, not as it was written: the item may have gone back to draft, been
+      // archived or expired, or moved to another team's audience since. A neutral line keeps its place, so
+      // the digest still lists what the app does (and its count stays the count of lines).
       const rows = await tx
-        .select()
+        .select({
+          kind: notifications.kind,
+          title: notifications.title,
+          body: notifications.body,
+          url: notifications.url,
+          openable: sql<boolean>`${notificationItemOpenable({ userId: notifications.userId, url: notifications.url })}`,
+        })
         .from(notifications)
         .where(and(eq(notifications.userId, userId), pending))
         .orderBy(asc(notifications.createdAt), asc(notifications.id))
@@ -95,7 +105,9 @@ export async function sendNotificationDigests(
             {
               heading: "Notifications",
               items: [
-                ...rows.map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`),
+                ...rows
+                  .map((row) => shownNotification(row, row.openable))
+                  .map((r) => `${r.title}${r.url ? ` — ${links.publicUrl}${r.url}` : ""}`),
                 ...(more > 0 ? [`…and ${more} more — ${links.publicUrl}/notifications`] : []),
               ],
               empty: "Nothing new.",

@@ -5,10 +5,11 @@
 import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { enqueueJob } from "@/content/jobs";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import { jobs, notificationSettings, notifications, users, type NotificationKind } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
+import { itemKeyOpenableBy, notificationItemKey, notificationItemOpenable, shownNotification } from "./about-item.server";
 import { KINDS, resolvePrefs } from "./kinds.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
@@ -119,7 +120,11 @@ export type NotificationView = {
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
 
-/** The caller's in-app notifications, newest first, keyset-paged by id (`before`). */
+const openable = notificationItemOpenable({ userId: notifications.userId, url: notifications.url });
+/** Counted and flagged unread: not read yet, and about nothing the person can no longer open (about-item.server.ts). */
+const unread = and(isNull(notifications.readAt), openable);
+
+/** The caller's in-app notifications, newest first, keyset-paged by id (`before`), each as they may see it now. */
 export async function listNotifications(
   db: Db,
   {
@@ -139,6 +144,7 @@ export async function listNotifications(
       url: notifications.url,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
+      openable: sql<boolean>`${openable}`,
     })
     .from(notifications)
     .where(
@@ -146,31 +152,51 @@ export async function listNotifications(
         eq(notifications.userId, user.id),
         eq(notifications.inApp, true),
         before ? lt(notifications.id, before) : undefined,
-        unreadOnly ? isNull(notifications.readAt) : undefined,
+        unreadOnly ? unread : undefined,
       ),
     )
     .orderBy(desc(notifications.id))
     .limit(take + 1);
-  const page = rows.slice(0, take).map(({ readAt, ...r }) => ({ ...r, read: readAt !== null }));
+  const page = rows
+    .slice(0, take)
+    .map(({ readAt, openable, ...r }) => ({ ...shownNotification(r, openable), read: readAt !== null || !openable }));
   return { notifications: page, next: rows.length > take ? page[page.length - 1].id : null };
 }
 
+/** The bell's count for an API token (a browser session's comes with its look-up: auth/session.server.ts). */
 export async function unreadNotificationCount(db: Db, { user }: { user: Pick<SessionUser, "id"> }): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, user.id), eq(notifications.inApp, true), isNull(notifications.readAt)));
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select ${unreadNotificationCountSql(sql`${user.id}::uuid`)} as n`));
   return row.n;
 }
 
-/** The one notification, if it is the caller's: for following its link. Marks it read. */
+/**
+ * The same count inside a statement where `userId` is the person (the session look-up's): one subquery,
+ * run on every page. The unread rows are grouped by the item they name first, so the item page's rule runs
+ * once per item, not once per row (per row, 5,000 unread took 58 ms a page; grouped, about 3 ms).
+ */
+export const unreadNotificationCountSql = (userId: SQL) =>
+  sql<number>`(select coalesce(sum(un.n), 0)::int from (
+      select ${notificationItemKey(sql`nn.url`)} as item_key, count(*) as n from ${notifications} nn
+      where nn.user_id = ${userId} and nn.in_app and nn.read_at is null group by 1) un
+    where ${itemKeyOpenableBy(userId, sql`un.item_key`)})`;
+
+/**
+ * The one notification, if it is the caller's: for following its link. Marks it read. Its link as they
+ * may see it now: an item they can no longer open would only answer 404.
+ */
 export async function openNotification(db: Db, { user, id, now = new Date() }: { user: Pick<SessionUser, "id">; id: number; now?: Date }) {
   const [row] = await db
     .update(notifications)
     .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.toISOString()}::timestamptz)` })
     .where(and(eq(notifications.id, id), eq(notifications.userId, user.id)))
-    .returning({ url: notifications.url });
-  return row ?? null;
+    .returning({
+      kind: notifications.kind,
+      title: notifications.title,
+      body: notifications.body,
+      url: notifications.url,
+      openable: sql<boolean>`${openable}`,
+    });
+  return row ? { url: shownNotification(row, row.openable).url } : null;
 }
 
 /** Marks the caller's own notifications read (`ids`, or every one); others' ids are ignored. Returns how many changed. */

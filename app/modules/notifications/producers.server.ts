@@ -4,6 +4,7 @@ import { and, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { rowsOf } from "@/db/client";
 import { items, ratings, users } from "@/db/schema";
+import { NEUTRAL } from "./about-item.server";
 import { notify, notifyCtes } from "./notify.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
@@ -22,9 +23,8 @@ export async function notifyFeedbackAnswered(
     await notify(db, {
       to: reply.recipientId,
       kind: "feedback_answered",
-      title: "Marketing replied to your feedback",
+      ...NEUTRAL.feedbackAnswered,
       body: clip(reply.body),
-      url: "/me",
     });
   } else if (reply.ratingId) {
     const [about] = await db
@@ -60,9 +60,9 @@ export async function notifyRequestFulfilled(
   await notify(db, {
     to: request.userId,
     kind: "request_fulfilled",
-    title: item ? `Your request was answered: “${item.title}”` : "Your content request was fulfilled",
+    title: item ? `Your request was answered: “${item.title}”` : NEUTRAL.requestFulfilled.title,
     body: `You asked: “${clip(request.text, 100)}”`,
-    url: request.answerItemId ? `/items/${request.answerItemId}` : "/requests",
+    url: request.answerItemId ? `/items/${request.answerItemId}` : NEUTRAL.requestFulfilled.url,
     dedupeKey: `request_fulfilled:${request.id}`,
   });
 }

@@ -2,7 +2,7 @@
 // in-app notification to them. A subscription the push service calls gone (404/410) is deleted; when no
 // browser took a notification, it falls back to mail (unless it is mailed anyway, at once or in a digest).
 import type { Agent } from "node:https";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import webpush from "web-push";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { notificationSettings, notifications, pushSubscriptions, users } from "@
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
+import { notificationItemOpenable, shownNotification } from "./about-item.server";
 import { mailNotification } from "./mail-notification.server";
 
 export type VapidSettings = { publicKey: string; privateKey: string; subject: string };
@@ -138,6 +139,7 @@ export async function sendPush(
     .select({
       id: notifications.id,
       userId: notifications.userId,
+      kind: notifications.kind,
       title: notifications.title,
       body: notifications.body,
       url: notifications.url,
@@ -145,6 +147,7 @@ export async function sendPush(
       email: notifications.email,
       mailedAt: notifications.mailedAt,
       to: users.email,
+      openable: sql<boolean>`${notificationItemOpenable({ userId: notifications.userId, url: notifications.url })}`,
     })
     .from(notifications)
     // Only to someone still active: a job queued (or retried) before a deactivation must not reach the
@@ -153,7 +156,14 @@ export async function sendPush(
     .where(eq(notifications.id, id));
   if (!n || n.readAt) return { delivered: 0, gone: 0, fellBack: false };
   const subs = await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, n.userId));
-  const payload = JSON.stringify({ title: n.title, body: n.body, url: `${publicUrl}${n.url ?? "/notifications"}`, tag: `fk-${n.id}` });
+  // As it may be seen when it is sent (a job waits, and retries): a lock screen is the last place for a title the item lost.
+  const shown = shownNotification(n, n.openable);
+  const payload = JSON.stringify({
+    title: shown.title,
+    body: shown.body,
+    url: `${publicUrl}${shown.url ?? "/notifications"}`,
+    tag: `fk-${n.id}`,
+  });
   let delivered = 0;
   let gone = 0;
   let failure: unknown = null;

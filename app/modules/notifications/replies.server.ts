@@ -1,16 +1,25 @@
 // The seller's Replies list on Me: marketing's answers to their ratings and requests, unread first,
 // each linking to where it can be read in context. Opening the item (or the requests page) marks it
 // read, which also clears the badge on Me (app/modules/feedback/ratings.server.ts).
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { contentRequests, feedbackReplies, items, ratings, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
-import { visibleItemsWhere } from "~/modules/library/audience.server";
+import { replyItemOpenable } from "./about-item.server";
 
 /** `url` is null for feedback on an item the seller may no longer open: there is nowhere to read it in context. */
 export type MyReply = { id: number; body: string; at: Date; author: string | null; read: boolean; about: string; url: string | null };
 
-export async function listMyReplies(db: Db, { user, limit = 50 }: { user: SessionUser; limit?: number }): Promise<MyReply[]> {
+// The item as it is now: since the seller rated it, it may have gone back to draft or to another team.
+const openable = replyItemOpenable({ ratingId: feedbackReplies.ratingId, recipientId: feedbackReplies.recipientId });
+
+/**
+ * Unread for the badge on Me: not read yet, and not about an item the seller can no longer open. Only
+ * opening the item marks such a reply read, so it would hold the badge for good.
+ */
+export const unreadReply = and(isNull(feedbackReplies.readAt), openable)!;
+
+export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<SessionUser, "id">; limit?: number }): Promise<MyReply[]> {
   const rows = await db
     .select({
       id: feedbackReplies.id,
@@ -20,9 +29,7 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Sessio
       readAt: feedbackReplies.readAt,
       itemId: ratings.itemId,
       itemTitle: items.title,
-      // The title as it is now, so only when the seller may still see the item (it may have gone back to
-      // draft or to another team since they rated it).
-      itemVisible: sql<boolean>`(${items.id} is not null and ${visibleItemsWhere(user)})`,
+      itemVisible: sql<boolean>`${openable}`,
       requestText: contentRequests.text,
     })
     .from(feedbackReplies)
@@ -31,14 +38,14 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Sessio
     .leftJoin(items, eq(items.id, ratings.itemId))
     .leftJoin(contentRequests, eq(contentRequests.id, feedbackReplies.requestId))
     .where(and(eq(feedbackReplies.recipientId, user.id)))
-    .orderBy(sql`${feedbackReplies.readAt} is not null`, desc(feedbackReplies.at), desc(feedbackReplies.id))
+    .orderBy(sql`not (${unreadReply})`, desc(feedbackReplies.at), desc(feedbackReplies.id))
     .limit(limit);
   return rows.map((r) => ({
     id: r.id,
     body: r.body,
     at: r.at,
     author: r.author,
-    read: r.readAt !== null,
+    read: r.readAt !== null || !r.itemVisible,
     about: !r.itemId
       ? `Your request: “${(r.requestText ?? "").slice(0, 80)}”`
       : r.itemVisible

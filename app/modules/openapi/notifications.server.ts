@@ -9,11 +9,17 @@ const notification = {
   properties: {
     id: { type: "integer" },
     kind: { enum: KINDS },
-    title: { type: "string" },
+    title: {
+      type: "string",
+      description: "As the caller may see it now: a neutral line when the item it is about is no longer theirs to open",
+    },
     body: { type: "string" },
-    url: { type: ["string", "null"], description: "Path inside Fieldkit" },
+    url: { type: ["string", "null"], description: "Path inside Fieldkit; never an item the caller can no longer open" },
     createdAt: { type: "string", format: "date-time" },
-    read: { type: "boolean" },
+    read: {
+      type: "boolean",
+      description: "Also true while the item it is about is one the caller can no longer open (it is not counted as unread)",
+    },
   },
   required: ["id", "kind", "title", "body", "url", "createdAt", "read"],
 };
