@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { itemAudiences, itemPages, itemTags, itemVersions, items, searchUsefulness, tags } from "@/db/schema";
-import { stripMarkers } from "./query";
+import { normaliseText, stripMarkers } from "./query";
 import type { SearchDocument } from "./types";
 
 /** Bounds keep every document within the engines' limits (tsvector < 1 MB, Meilisearch positions). */
@@ -11,7 +11,14 @@ export const MAX_BODY_CHARS = 100_000;
 export const MAX_PAGE_CHARS = 20_000;
 const MAX_PAGES = 500;
 
-const clean = (text: string, max: number) => stripMarkers(text).slice(0, max);
+/**
+ * Where all text enters a search document, so every engine indexes (and shows) the same words, in the
+ * form queries are normalised to (search/query.ts). NOTE: changing what this does to text leaves
+ * documents indexed before in the old form: ship a migration that queues every published item for
+ * the sync (as 0016 does), so both engines are rewritten without a manual reindex.
+ */
+const searchable = (text: string) => normaliseText(stripMarkers(text));
+const clean = (text: string, max: number) => searchable(text).slice(0, max);
 
 export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs: SearchDocument[]; remove: string[] }> {
   const ids = [...new Set(itemIds)];
@@ -68,7 +75,7 @@ export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs:
       title: clean(row.title, 500),
       summary: clean(row.summary, 5_000),
       tags: itemTagRows.map((t) => `${t.facet}:${t.value}`),
-      tagLabels: itemTagRows.map((t) => t.label),
+      tagLabels: itemTagRows.map((t) => searchable(t.label)),
       audience: audienceRows.filter((a) => a.itemId === row.id).map((a) => a.teamId),
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       publishedAt: (row.publishedAt ?? row.updatedAt).getTime(),

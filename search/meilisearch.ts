@@ -5,7 +5,7 @@ import http from "node:http";
 import https from "node:https";
 import { Meilisearch, MeilisearchApiError, type Index, type Settings, type Task } from "meilisearch";
 import { isBrowse, meiliFilter, tokenize } from "./query";
-import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName } from "./settings";
+import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName, symbolSeparators } from "./settings";
 import {
   HL_END,
   HL_START,
@@ -198,8 +198,8 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
     await checked(client.index(uid).updateSettings(settings));
   }
 
-  const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, synonyms });
-  const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, synonyms });
+  const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, separatorTokens: symbolSeparators(), synonyms });
+  const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, separatorTokens: symbolSeparators(), synonyms });
 
   async function checked(task: Promise<{ taskUid: number }>) {
     const done = await waitFor(task);

@@ -11,19 +11,58 @@ export const MAX_QUERY_CHARS = 200;
 const MAX_QUERY_WORDS = 10;
 const MAX_WORD_CHARS = 40;
 
-/** Lower-case, NFKC, no control or marker characters, single spaces. What the query log stores. */
+/** Runs of word characters: letters (circled ones too, symbols with a letter inside), combining marks, digits. */
+const WORD_RUNS = /[\p{Alphabetic}\p{M}\p{N}]+/gu;
+
+/**
+ * NFKC within words, for text on its way into every engine (search/documents.ts) and for queries
+ * (normaliseQuery): a PDF's "ﬁnance" (ligature) and full-width "ＡＴＬＡＳ" become the words people type.
+ * NOTE: not the whole text: NFKC writes "™" as "TM", and "Atlas™", which PostgreSQL reads as the
+ * word "atlas" (and Meilisearch, told so: settings.ts), would become "atlastm", which "atlas" misses.
+ */
+export const normaliseText = (text: string) => text.replace(WORD_RUNS, (run) => run.normalize("NFKC"));
+
+/**
+ * The symbols normaliseText leaves between words although NFKC writes them as letters or digits ("™",
+ * "㎏"): word separators, as PostgreSQL's parser reads them (Meilisearch is told so: settings.ts).
+ */
+export function compatibilitySymbols(): string[] {
+  const symbols: string[] = [];
+  // Planes 0 and 1 hold them all (the compatibility ideographs of plane 2 are letters).
+  for (let cp = 0; cp <= 0x1ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    const nfkc = c.normalize("NFKC");
+    if (nfkc !== c && !/[\p{Alphabetic}\p{M}\p{N}]/u.test(c) && /[\p{L}\p{N}]/u.test(nfkc)) symbols.push(c);
+  }
+  return symbols;
+}
+
+/**
+ * Lower-case, NFKC within words, no control or marker characters, single spaces. What the query log
+ * stores. NOTE: a dotted capital I becomes "i", as PostgreSQL lower-cases it in documents (and
+ * Meilisearch matches it), where toLowerCase() gives "i" plus a combining dot that no indexed word has.
+ */
 export function normaliseQuery(raw: string): string {
-  return raw
-    .normalize("NFKC")
+  return normaliseText(raw)
+    .replace(/\u0130/g, "I")
     .toLowerCase()
     .replace(/[\p{Cc}\p{Cf}\p{Co}]/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
 }
 
-/** Letters and digits only: punctuation, operators and quotes are separators, never syntax. */
+/**
+ * A word: a letter or digit, then letters, digits and the combining marks written within words.
+ * NOTE: marks belong to the word. PostgreSQL's parser (PG 15, and PG 18 in PGlite) and Meilisearch
+ * keep Hindi "हिन्दी" and Thai "สวัสดี" whole; cut at their vowel signs (\p{M}), a query looked for
+ * fragments ("ह", "न", "द") that no document holds, on both engines.
+ */
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+
+/** Words only: punctuation, operators and quotes are separators, never syntax. */
 export function tokenize(q: string): string[] {
-  const words = normaliseQuery(q).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = normaliseQuery(q).match(WORD) ?? [];
   return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
 }
 
@@ -76,19 +115,31 @@ export function expandSynonyms(words: string[], groups: string[][]): QueryNode[]
 }
 
 /**
+ * One word for to_tsquery(), `:*` when it is the prefix being typed. NOTE: PostgreSQL lower-cases a
+ * capital sigma to "σ" even at the end of a word, so "ΟΔΗΓΟΣ" is indexed "οδηγοσ" while the word as
+ * typed ends in "ς": a word ending in either looks for both (Meilisearch folds them itself).
+ */
+function tsWord(word: string, prefix: boolean): string {
+  const p = prefix ? ":*" : "";
+  if (!/[σς]$/u.test(word)) return `${word}${p}`;
+  const stem = word.slice(0, -1);
+  return `(${stem}ς${p} | ${stem}σ${p})`;
+}
+
+/**
  * A to_tsquery() string, prefix-matching only the word still being typed (`typed`, the query's last
  * word, where it stands last): `pricing & (mql:* | marketing & qualified & lead)`. The words before it
  * are complete, so they match whole (stemmed) words, as Meilisearch does, and so do the synonyms and
  * typo corrections added beside it, which are whole words; a prefix also costs the text index several
- * times more (every word that starts with it). Safe by construction: words contain only letters and
- * digits (see tokenize).
+ * times more (every word that starts with it). Safe by construction: words contain only letters,
+ * digits and combining marks (see tokenize).
  */
 export function toTsquery(nodes: QueryNode[], typed?: string): string {
   return nodes
     .map((alts, n) => {
       const last = n === nodes.length - 1;
       const parts = alts.map((seq) => {
-        const words = seq.map((w, i) => (last && i === seq.length - 1 && w === typed ? `${w}:*` : w));
+        const words = seq.map((w, i) => tsWord(w, last && i === seq.length - 1 && w === typed));
         return words.length === 1 ? words[0] : `(${words.join(" & ")})`;
       });
       return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;

@@ -1,6 +1,7 @@
 // Meilisearch index settings as data: applied idempotently by `npm run search:setup`, on start,
 // and to every new index a reindex builds. Changing search behaviour means changing this file.
 import type { Settings } from "meilisearch";
+import { compatibilitySymbols } from "./query";
 
 export const DEFAULT_INDEX = "fieldkit_items";
 export const pagesIndexName = (itemsIndex: string) => `${itemsIndex}_pages`;
@@ -31,6 +32,15 @@ export const PAGES_SETTINGS: Settings = {
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
   pagination: { maxTotalHits: 1000 },
 };
+
+let separators: string[] | undefined;
+
+/**
+ * Symbols that separate words, for both indexes ("separatorTokens"). NOTE: without them Meilisearch
+ * (1.21) read "Atlas™" as one word, "atlastm", so "atlas platform" missed "Atlas™ Platform", which
+ * Postgres, reading "™" as a separator, found. Worked out once, when first needed (~50 ms).
+ */
+export const symbolSeparators = () => (separators ??= compatibilitySymbols());
 
 /** Meilisearch synonyms are one-directional; a group becomes every term mapping to every other. */
 export function meiliSynonyms(groups: string[][]): Record<string, string[]> {

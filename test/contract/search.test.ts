@@ -2,12 +2,16 @@
 // engine on this run's database (PGlite, or PostgreSQL when DATABASE_URL is set) and Meilisearch
 // when test/setup/global.ts could start it. Searches go through the domain function the routes use.
 import { randomBytes, randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { parseSearchParams, searchItems, type SearchResultView } from "~/modules/search/search.server";
 import { addSynonymGroup } from "~/modules/search/synonyms.server";
+import { migrationsFolder } from "@/db/migrate";
 import { items, searchOutbox } from "@/db/schema";
+import { buildDocuments } from "@/search/documents";
 import { createMeiliIndex } from "@/search/meilisearch";
 import { queueSearchSync } from "@/search/outbox";
 import { createSearchService, type SearchService } from "@/search/service";
@@ -253,6 +257,65 @@ for (const engine of engines) {
         expect(r.total).toBeGreaterThanOrEqual(300);
         expect(r.facets.type.find((f) => f.value === "document")?.count).toBeGreaterThan(100);
         expect(ids).toContain(r.hits[1].id);
+      });
+    });
+
+    describe("words as people type them", () => {
+      it("finds ligatures and full-width letters by the plain word, and the plain word by them", async () => {
+        // As PDF extraction gives them: "ﬁ" and "ﬃ" ligatures, a title in full-width letters.
+        const itemId = await createItem(app.db, {
+          title: "Ｋｅｓｔｒｅｌ quarterly review",
+          summary: "Figures for the ﬁligree team",
+          pages: ["Contents", "Oﬃce ﬁligree samples"],
+        });
+        await sync();
+        for (const q of ["kestrel", "KESTREL quarterly", "ＫＥＳＴＲＥＬ", "filigree", "ﬁligree"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+        const page = await search(east, { q: "office" });
+        expect(page.hits.map((h) => [h.id, h.page])).toEqual([[itemId, 2]]);
+      });
+
+      it("reads a symbol between words as a separator: Zephyr™ Platform is found by zephyr platform", async () => {
+        // NFKC writes "™" as "TM": "Zephyr™" must not become one word "zephyrtm" that "zephyr" does not find.
+        const itemId = await createItem(app.db, { title: "Zephyr™ platform overview" });
+        await sync();
+        for (const q of ["zephyr platform", "Zephyr™ platform", "zephyr"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
+      it("finds Hindi and Thai words whole, combining marks and all", async () => {
+        const itemId = await createItem(app.db, {
+          title: "Regional catalogue",
+          text: "हिन्दी संस्करण: मूल्य सूची। ฉบับภาษาไทย สวัสดี ราคา",
+        });
+        await sync();
+        for (const q of ["हिन्दी", "मूल्य सूची", "สวัสดี"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
+      it("folds case as the documents were: a Greek title in capitals and a dotted capital I", async () => {
+        const itemId = await createItem(app.db, { title: "ΟΔΗΓΟΣ ΤΙΜΩΝ", summary: "İSTANBUL ofisi için fiyat listesi" });
+        await sync();
+        for (const q of ["οδηγος", "ΟΔΗΓΟΣ", "οδηγοσ", "İstanbul", "istanbul"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
+      it("rewrites documents indexed before text was normalised, through the sync the upgrade queues them for", async () => {
+        const itemId = await createItem(app.db, { title: "Ｏｓｐｒｅｙ flotilla brief" });
+        // As an index built before: the text as it was, in every engine, and nothing queued.
+        await app.db.delete(searchOutbox).where(eq(searchOutbox.itemId, itemId));
+        const { docs } = await buildDocuments(app.db, [itemId]);
+        const before = docs.map((doc) => ({ ...doc, title: "Ｏｓｐｒｅｙ flotilla brief" }));
+        await service.engines.postgres.index(before);
+        await service.engines.meilisearch?.index(before);
+        expect(hitIds(await search(east, { q: "osprey" }))).toEqual([]);
+        await app.db.execute(sql.raw(readFileSync(path.join(migrationsFolder, "0016_search_text_normalised.sql"), "utf8")));
+        await sync();
+        expect(hitIds(await search(east, { q: "osprey" }))).toEqual([itemId]);
       });
     });
 
