@@ -253,6 +253,9 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
           if (w.child.exitCode !== null || w.child.signalCode !== null) return;
           return new Promise<void>((resolve) => {
             w.child.once("exit", () => resolve());
+            // NOTE: an idle worker is unref'd; waited on so, its exit was not what kept the process
+            // alive, and a script awaiting close() (the seed) ended first, with exit code 13, 9 times in 10.
+            setBusy(w, true);
             w.child.kill("SIGKILL");
           });
         }),
