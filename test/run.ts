@@ -30,12 +30,17 @@ if (process.env.FIELDKIT_TEST_SEQUENTIAL === "1") for (const part of parts) runs
 else runs.push(...(await Promise.all(parts.map((part) => runVitest(part.name, part.args)))));
 
 const merged: Report = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
-let runsWithoutReport = 0; // no report means the run itself broke
-for (const { report: r } of runs) {
+// No report, or a failed run whose report holds no failure (a global setup that threw writes an empty
+// report), means the run itself broke: it counts as a failure, named at the end.
+const brokenRuns: string[] = [];
+for (const [i, { report: r, status }] of runs.entries()) {
+  const name = parts[i]?.name || "vitest";
   if (!r) {
-    runsWithoutReport += 1;
+    brokenRuns.push(`${name}: no report (exit code ${status})`);
     continue;
   }
+  if (status !== 0 && r.numFailedTests === 0 && suitesThatFailedToRun(r) === 0)
+    brokenRuns.push(`${name}: exit code ${status} with no failing test (a setup error: see its output above)`);
   merged.numPassedTests += r.numPassedTests;
   merged.numFailedTests += r.numFailedTests;
   merged.numPendingTests += r.numPendingTests;
@@ -44,12 +49,13 @@ for (const { report: r } of runs) {
 }
 const summary = {
   passed: merged.numPassedTests,
-  failed: merged.numFailedTests + suitesThatFailedToRun(merged) + runsWithoutReport,
+  failed: merged.numFailedTests + suitesThatFailedToRun(merged) + brokenRuns.length,
   skipped: merged.numPendingTests + merged.numTodoTests,
 };
 writeFileSync(`test-results/vitest-${label}.json`, JSON.stringify(merged));
 writeFileSync(`test-results/summary-${label}.json`, JSON.stringify(summary));
 printFailures(merged);
+if (brokenRuns.length) console.log(`\n${label}: runs that broke\n${brokenRuns.map((b) => `✗ ${b}`).join("\n")}`);
 console.log(`\n${label}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 process.exit(runs.every((r) => r.status === 0) && summary.failed === 0 ? 0 : 1);
 
