@@ -4,11 +4,11 @@
 // marketing and the API show against the same figure summed from raw `share_events`; and that migration
 // 0014 fills the rollups from the events already stored.
 import { randomBytes, randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Db } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
-import { jobs, notificationSettings, notifications, shareItems, shares } from "@/db/schema";
+import { itemVersions, jobs, notificationSettings, notifications, shareItems, shares } from "@/db/schema";
 import { resolvePrefs } from "~/modules/notifications/kinds.server";
 import { MAIL_NOTIFICATION_JOB, SEND_PUSH_JOB } from "~/modules/notifications/notify.server";
 import { recordBuyerEvents } from "~/modules/shares/buyer.server";
@@ -40,6 +40,8 @@ async function makeShare(db: Db, userId: string, itemIds: string[], allowDownloa
     })
     .returning();
   await db.insert(shareItems).values(itemIds.map((itemId, i) => ({ shareId: share.id, position: i + 1, itemId })));
+  // Eight pages each: the traffic reads pages 1 to 8.
+  await db.update(itemVersions).set({ pageCount: 8 }).where(inArray(itemVersions.itemId, itemIds));
   return share;
 }
 
@@ -273,6 +275,24 @@ describe("engagement rollups", () => {
     await postAll(share.token, [{ viewer: randomUUID(), events }], 1);
     expect(await engagementFor(app.db, share.id)).toMatchObject({ opens: 1, viewers: 1, downloads: 0 });
     expect(await rawFigures(app.db, share.id)).toMatchObject({ opens: 1, downloads: 0 });
+  });
+  it("counts no reading time on a page the item does not have", async () => {
+    const seller = await createUser(app);
+    const [deck, image] = [await createItem(app, { title: "Eight-page deck" }), await createItem(app, { title: "A picture" })];
+    const share = await makeShare(app.db, seller.id, [deck.id, image.id]);
+    // The picture has no pages: only the item itself (page 0) is read.
+    await app.db.update(itemVersions).set({ pageCount: null }).where(eq(itemVersions.itemId, image.id));
+    const page = (position: number, n: number) => ({ id: randomUUID(), type: "page" as const, position, page: n, ms: 10_000 });
+    const events = [page(1, 8), page(1, 9), page(1, 10_000), page(2, 0), page(2, 1)];
+    await postAll(share.token, [{ viewer: randomUUID(), events: [{ id: randomUUID(), type: "open" }, ...events] }], 1);
+    const pages = rowsOf<{ position: number; page: number }>(
+      await app.db.execute(sql`select position, page from share_page_reads where share_id = ${share.id} order by position, page`),
+    );
+    expect(pages).toEqual([
+      { position: 1, page: 8 },
+      { position: 2, page: 0 },
+    ]);
+    expect(await rawFigures(app.db, share.id)).toMatchObject({ opens: 1 });
   });
 });
 
