@@ -30,7 +30,11 @@ export type PoolOptions = {
   memoryMb: number;
   /** An idle worker exits after this long, giving its memory back. */
   idleMs?: number;
+  /** A new worker that is not ready this long after it was handed a task is killed, and the task refused. */
+  startMs?: number;
   log?: (line: string) => void;
+  /** The worker script (tests: one that never gets ready); by default the built or TypeScript entry. */
+  entry?: Promise<WorkerEntry>;
 };
 
 const PAGE_BYTES = 4096;
@@ -116,15 +120,30 @@ function onWorkerGone(child: ChildProcess, log: (line: string) => void, gone: (w
   });
 }
 
+/** Fails its task, kills it, and resolves once it has exited. */
+function stopWorker(w: Worker): Promise<void> | undefined {
+  clearTimers(w);
+  w.job?.reject(new Error("The file worker pool is closed."));
+  w.job = null;
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  return new Promise<void>((resolve) => {
+    w.child.once("exit", () => resolve());
+    // NOTE: an idle worker is unref'd; waited on so, its exit was not what kept the process alive,
+    // and a script awaiting close() (the seed) ended first, with exit code 13, 9 times in 10.
+    setBusy(w, true);
+    w.child.kill("SIGKILL");
+  });
+}
+
 export function createFileWorkerPool(options: PoolOptions): FileWork {
   // The watchdog is the cap: near its own heap limit V8 spends seconds collecting garbage before it
   // gives up, so the heap limit (heapMb) sits at the cap only as a backstop where /proc cannot be read.
-  const { size, memoryMb, memoryMb: heapMb, idleMs = 60_000, log = (line: string) => console.error(line) } = options;
+  const { size, memoryMb, memoryMb: heapMb, idleMs = 60_000, startMs = 30_000, log = (line: string) => console.error(line) } = options;
   const workers = new Set<Worker>();
   const queue: Job[] = [];
   let closed = false;
   let entry: WorkerEntry | undefined;
-  void workerEntry(log).then((e) => {
+  void (options.entry ?? workerEntry(log)).then((e) => {
     entry = e;
     pump();
   });
@@ -143,6 +162,7 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
       (m: { ready?: boolean; ok?: boolean; output?: unknown; error?: { name?: string; message?: string; reason?: string } }) => {
         if (m.ready) {
           w.ready = true;
+          clearTimers(w);
           if (w.job) send(w);
           return;
         }
@@ -221,7 +241,24 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
       w.job = job;
       setBusy(w, true);
       if (w.ready) send(w);
+      else w.timers.push(setTimeout(() => notStarted(w), startMs));
     }
+  }
+
+  /**
+   * The task's budget starts once its worker is ready: one that never gets there (a native library
+   * hanging at load, a starved machine) held its task, and the job runner's one-at-a-time queue, for
+   * good. A queue timeout, not a file problem: the task is retried later, and an upload's look skipped.
+   */
+  function notStarted(w: Worker) {
+    const job = w.job;
+    w.job = null;
+    clearTimers(w);
+    workers.delete(w);
+    w.child.kill("SIGKILL");
+    log(`file worker ${w.child.pid} was not ready within ${startMs} ms: killed`);
+    job?.reject(new QueueTimeout(`No file worker was ready within ${startMs} ms.`));
+    pump();
   }
 
   return {
@@ -244,22 +281,7 @@ export function createFileWorkerPool(options: PoolOptions): FileWork {
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error("The file worker pool is closed."));
-      await Promise.all(
-        [...workers].map((w) => {
-          clearTimers(w);
-          w.job?.reject(new Error("The file worker pool is closed."));
-          w.job = null;
-          workers.delete(w);
-          if (w.child.exitCode !== null || w.child.signalCode !== null) return;
-          return new Promise<void>((resolve) => {
-            w.child.once("exit", () => resolve());
-            // NOTE: an idle worker is unref'd; waited on so, its exit was not what kept the process
-            // alive, and a script awaiting close() (the seed) ended first, with exit code 13, 9 times in 10.
-            setBusy(w, true);
-            w.child.kill("SIGKILL");
-          });
-        }),
-      );
+      await Promise.all([...workers].map((w) => (workers.delete(w), stopWorker(w))));
     },
   };
 }

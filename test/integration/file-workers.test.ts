@@ -35,6 +35,27 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
+describe("starting", () => {
+  it("refuses a task, to be tried again later, when its worker is not ready within the start-up budget", async () => {
+    // A worker that hangs before "ready" (a native library stuck at load): the task's own budget never starts.
+    const script = path.join(dir, "never-ready.cjs");
+    writeFileSync(script, "setInterval(() => {}, 1000);\n");
+    const lines: string[] = [];
+    const p = createFileWorkerPool({
+      size: 1,
+      memoryMb: 256,
+      startMs: 300,
+      entry: Promise.resolve({ script, execArgv: [] }),
+      log: (l) => lines.push(l),
+    });
+    pools.push(p);
+    const error = await p.run("pdfText", { file: files.honest }, { budgetMs: 30_000 }).catch((e) => e);
+    // Not a problem with the file, which would end its job for good with "no previews".
+    expect(error).toBeInstanceOf(QueueTimeout);
+    expect(lines.join("\n")).toMatch(/not ready within 300 ms: killed/);
+  });
+});
+
 describe("closing", () => {
   it("keeps a script that awaits the close alive until its idle workers have exited", () => {
     // An idle worker does not keep the process alive; waited on so at the close, it let the seed end
