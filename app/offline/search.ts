@@ -12,8 +12,15 @@ const STOPWORDS = new Set(
   "a an and are as at be by for from has have in is it its of on or our that the their this to was we were will with you your".split(" "),
 );
 
+/**
+ * Words as the server's engines read them (search/query.ts): runs of letters, combining marks and digits,
+ * so a symbol such as "™" separates words ("Atlas™" is "atlas") and Hindi or Thai words stay whole.
+ */
+const tokenize = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+
+/** NFKC, as the server normalises documents and queries: a PDF's "ﬁnance" and full-width "ＡＴＬＡＳ" match what is typed. */
 function processTerm(term: string): string | null {
-  const t = term.toLowerCase();
+  const t = term.normalize("NFKC").toLowerCase();
   return STOPWORDS.has(t) ? null : t;
 }
 
@@ -21,6 +28,7 @@ export const INDEX_OPTIONS: Options<Doc> = {
   fields: ["title", "summary", "body", "tags"],
   storeFields: [],
   idField: "id",
+  tokenize,
   processTerm,
 };
 
@@ -32,6 +40,7 @@ export const QUERY_OPTIONS: SearchOptions = {
   fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
   maxFuzzy: 2,
   combineWith: "AND",
+  tokenize,
   processTerm,
 };
 

@@ -88,6 +88,20 @@ describe("offline search", () => {
     expect(Object.fromEntries(hits.map((h) => [h.id, h.saved]))).toEqual({ deck: true, talk: false });
   });
 
+  it("finds words as the server's engines do: ligatures, full-width letters, symbols between words, Hindi and Thai", () => {
+    const words = buildIndex([
+      { ...base, id: "fullwidth", type: "deck", title: "ＫＥＳＴＲＥＬ rollout deck", summary: "The ﬁnance team's view" },
+      { ...base, id: "symbol", type: "one_pager", title: "Zephyr™ platform overview" },
+      { ...base, id: "scripts", type: "talk_track", title: "हिन्दी मूल्य सूची", summary: "สวัสดี ลูกค้า" },
+    ]);
+    const ids = (q: string) => searchOffline(words, { q }).map((h) => h.id);
+    expect(ids("kestrel")).toEqual(["fullwidth"]);
+    expect(ids("finance")).toEqual(["fullwidth"]);
+    expect(ids("zephyr platform")).toEqual(["symbol"]);
+    expect(ids("मूल्य")).toEqual(["scripts"]);
+    expect(ids("สวัสดี")).toEqual(["scripts"]);
+  });
+
   it("returns nothing for words no item has", () => {
     expect(searchOffline(index, { q: "zeppelin" })).toEqual([]);
   });
