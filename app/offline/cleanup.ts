@@ -1,7 +1,7 @@
 // Removing from the device what the seller may no longer see: archived items, items whose audience lost the
 // seller's team, expired ones. Metadata goes from the catalog, and saved copies (files, previews, pages)
 // from Cache Storage, so nothing the seller lost access to stays readable on the phone.
-import type { OfflineDb, SavedRecord } from "./db";
+import { META, type OfflineDb, type SavedRecord } from "./db";
 import { CACHE_NAMES } from "./routing";
 
 export type CacheLike = {
@@ -105,9 +105,12 @@ export async function forgetSignedOutUser(db: OfflineDb, storage: Pick<CacheStor
  */
 export async function forgetIfSignedOut(
   db: OfflineDb,
-  options: { storage: Pick<CacheStorage, "delete">; fetch?: typeof fetch },
+  options: { storage: Pick<CacheStorage, "delete"> & Partial<CacheLookup>; fetch?: typeof fetch },
 ): Promise<boolean> {
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
+  // Nothing of anyone here (a desk's browser, a device just signed out through the worker): nothing to
+  // forget, and no question whose 401 would show in the console of every sign-in page.
+  if (!(await holdsSomeonesData(db, options.storage))) return false;
   try {
     const res = await fetchFn("/api/v1/me", {
       credentials: "same-origin",
@@ -122,4 +125,24 @@ export async function forgetIfSignedOut(
   }
   await forgetSignedOutUser(db, options.storage);
   return true;
+}
+
+type CacheLookup = Pick<CacheStorage, "has" | "open">;
+
+/**
+ * Whether a person's data is on the device: an owner of the catalog, catalog entries, saved copies, or a
+ * stored page. Route discovery (`/__manifest`) is the same for everyone, and the sign-in page stores it
+ * itself. The outbox does not count: a forget keeps it (each entry waits for its own user's sign-in).
+ */
+export async function holdsSomeonesData(db: OfflineDb, storage: Partial<CacheLookup> = {}): Promise<boolean> {
+  if ((await db.get("meta", META.userId)) !== undefined) return true;
+  if ((await db.count("catalog")) > 0 || (await db.count("saved")) > 0) return true;
+  if (!storage.has || !storage.open) return false;
+  for (const name of Object.values(CACHE_NAMES)) {
+    // NOTE: `has` first: opening a cache creates it.
+    if (!(await storage.has(name))) continue;
+    const keys = await (await storage.open(name)).keys();
+    if (keys.some((request) => new URL(request.url).pathname !== "/__manifest")) return true;
+  }
+  return false;
 }

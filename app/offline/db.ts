@@ -89,5 +89,7 @@ export function openOfflineDb(name = DB_NAME): Promise<OfflineDb> {
 export const META = {
   cursor: "sync.cursor",
   lastSyncAt: "sync.lastAt",
+  /** When the server answered the last sync that completed, by its clock (its `Date` header): see offline/home.ts. */
+  syncedAt: "sync.serverAt",
   userId: "user.id",
 } as const;

@@ -242,12 +242,17 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
     }
 
     if (outcome.kind === "ok") {
+      const rejected = head.kind === "event" ? rejectedEvents(outcome.body, batch.length) : new Map<number, string>();
       const tx = db.transaction("outbox", "readwrite");
-      for (const e of batch) await tx.store.delete(e.seq!);
+      for (const [n, e] of batch.entries()) {
+        const why = rejected.get(n);
+        // A refused event stays, marked failed like a refused rating: dropped, a bug or a lost item went unseen.
+        if (why === undefined) await tx.store.delete(e.seq!);
+        else await updateIfQueued(tx.store, { ...e, failed: true, lastError: why });
+      }
       await tx.done;
-      const rejected = head.kind === "event" ? ((outcome.body as { rejected?: unknown[] } | null)?.rejected?.length ?? 0) : 0;
-      result.sent += batch.length - rejected;
-      result.refused += rejected;
+      result.sent += batch.length - rejected.size;
+      result.refused += rejected.size;
       i += batch.length;
     } else if (outcome.kind === "refused") {
       const tx = db.transaction("outbox", "readwrite");
@@ -272,6 +277,21 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
   }
   result.remaining = (await db.getAll("outbox")).filter((e) => e.userId === options.userId && !e.failed).length;
   return result;
+}
+
+/**
+ * The events of a batch the server accepted but refused one by one (`rejected: [{index, code, message}]`,
+ * CONTRACT.md), by their position in the batch, with the server's reason.
+ */
+export function rejectedEvents(body: unknown, size: number): Map<number, string> {
+  const out = new Map<number, string>();
+  const rejected = (body as { rejected?: unknown } | null)?.rejected;
+  if (!Array.isArray(rejected)) return out;
+  for (const r of rejected as { index?: unknown; message?: unknown }[]) {
+    if (typeof r?.index !== "number" || !Number.isInteger(r.index) || r.index < 0 || r.index >= size) continue;
+    out.set(r.index, typeof r.message === "string" && r.message ? r.message : "Refused by the server.");
+  }
+  return out;
 }
 
 /** A newer rating may have replaced this entry meanwhile: never resurrect a deleted one. */

@@ -54,7 +54,13 @@ export async function getCursor(db: OfflineDb): Promise<string | undefined> {
  * theirs): a sign-out while this page was on its way wiped the device, and writing the page after the wipe
  * put the signed-out seller's catalog back.
  */
-export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: boolean, owner?: { userId: string; claim: boolean }) {
+export async function applyPage(
+  db: OfflineDb,
+  page: SyncResponse,
+  storeCursor: boolean,
+  owner?: { userId: string; claim: boolean },
+  answeredAt?: string | null,
+) {
   const tx = db.transaction(["catalog", "saved", "meta"], "readwrite");
   if (owner) {
     const current = await tx.objectStore("meta").get(META.userId);
@@ -87,6 +93,8 @@ export async function applyPage(db: OfflineDb, page: SyncResponse, storeCursor: 
   if (storeCursor) {
     await tx.objectStore("meta").put(page.cursor, META.cursor);
     await tx.objectStore("meta").put(new Date().toISOString(), META.lastSyncAt);
+    // Without a `Date` header (stripped on the way), the phone's clock is the best there is.
+    await tx.objectStore("meta").put(answeredAt || new Date().toUTCString(), META.syncedAt);
   }
   await tx.done;
   return { removedSaved, stale };
@@ -144,7 +152,8 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
     // Mid-way through a complete sync the cursor is not stored: if the page closes now, the next run starts
     // the complete sync over instead of resuming as a delta and never deleting what the seller lost.
     // Only the first page may claim the device: a wipe after it is a sign-out.
-    const applied = await applyPage(db, page, !page.full || !page.more, { userId: options.userId, claim: claim && pages === 0 });
+    const owner = { userId: options.userId, claim: claim && pages === 0 };
+    const applied = await applyPage(db, page, !page.full || !page.more, owner, res.headers.get("Date"));
     if (!applied) return { status: "signed-out" };
     result.upserted += page.items.length;
     for (const id of page.removed) removed.add(id);

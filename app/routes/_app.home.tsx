@@ -5,11 +5,8 @@ import { ItemList } from "~/components/item-list";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { listItemCards, recentlyOpenedCards } from "~/modules/library/cards.server";
-import { latestFromCatalog, thumbnailPreview } from "~/offline/catalog-views";
 import { isOfflineFailure } from "~/offline/fallback";
 import { META } from "~/offline/db";
-import { mergeRecent } from "~/offline/recent";
-import type { CatalogItem } from "~/offline/types";
 import { useAppUser } from "./_app";
 
 export const meta: MetaFunction = () => [{ title: "Home · Fieldkit" }];
@@ -23,37 +20,38 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     recentlyOpenedCards(context.app.db, { user, limit: RECENT }),
     listItemCards(context.app.db, { user, limit: 15 }),
   ]);
-  return { recent, latest, offline: false };
+  // Stored by the worker, this page is answered offline later: the device compares it with its catalog.
+  return { recent, latest, offline: false, renderedAt: new Date().toISOString() };
 }
 
-// Online, what this device opened since joins the server's "Recently opened" at once; offline (or the
-// server unreachable), Home is built from the catalog and the opens on the device.
+// Online, what this device opened since joins the server's "Recently opened" at once. Offline, Home is the
+// worker's copy of the page, or with none the device's catalog; a copy older than the catalog gives way to
+// it, so an item the last sync removed is not listed (app/offline/home.ts).
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
-  // The device's recent opens as cards: one catalog read per remembered item (at most 20), not the catalog.
-  const device = async (withThumbs: (i: CatalogItem) => number | null) => {
-    const [{ offlineDb, offlineUserId }, { recentOpens }] = await Promise.all([import("~/offline/runtime"), import("~/offline/recent")]);
+  const data = await serverLoader<typeof loader>().catch((error: unknown) => {
+    if (!isOfflineFailure(error)) throw error;
+    return null;
+  });
+  const device = async () => {
+    const [{ offlineDb, offlineUserId }, home] = await Promise.all([import("~/offline/runtime"), import("~/offline/home")]);
     const db = await offlineDb();
     // Before the page has started the store (an offline load), the device's last signed-in person.
-    const who = offlineUserId() ?? String((await db.get("meta", META.userId)) ?? "");
-    const entries = await Promise.all((await recentOpens(db, who)).map((id) => db.get("catalog", id)));
-    const card = (i: CatalogItem) => ({ id: i.id, type: i.type, title: i.title, summary: i.summary, thumb: withThumbs(i) });
-    // Only items still in the catalog: one the seller lost access to has left it.
-    return { db, card, recent: entries.flatMap((i) => (i ? [card(i)] : [])) };
+    return { home, db, who: offlineUserId() ?? String((await db.get("meta", META.userId)) ?? "") };
   };
+  if (!data) {
+    const { home, db, who } = await device();
+    return home.homeFromDevice(db, who, [], RECENT);
+  }
   try {
-    const data = await serverLoader<typeof loader>();
-    const mine = await device((i) => thumbnailPreview(i.previews)).catch(() => null);
-    return mine ? { ...data, recent: mergeRecent(mine.recent, data.recent, RECENT) } : data;
-  } catch (error) {
-    if (!isOfflineFailure(error)) throw error;
-    const { offlineDb } = await import("~/offline/runtime");
-    const onDevice = new Set(await (await offlineDb()).getAllKeys("saved"));
-    // Only a saved item's thumbnail is on the device; the others show their type's icon.
-    const mine = await device((i) => (onDevice.has(i.id) ? thumbnailPreview(i.previews) : null));
-    const latest = latestFromCatalog(await mine.db.getAll("catalog")).map(mine.card);
-    return { recent: mine.recent.slice(0, RECENT), latest, offline: true };
+    const { home, db, who } = await device();
+    return await home.homeWithDevice(db, who, data, RECENT);
+  } catch {
+    // No usable store (private mode, an old browser) or a module that did not load: the server's page as it came.
+    return data;
   }
 }
+// NOTE: also when the page is loaded as a document: offline that document is the worker's copy.
+clientLoader.hydrate = true;
 
 export default function Home() {
   const { recent, latest, offline } = useLoaderData<typeof clientLoader>();

@@ -14,6 +14,7 @@ import { OfflineSearchSection } from "~/components/saved/offline-search-section"
 import { SavedItemsSection } from "~/components/saved/saved-items-section";
 import { savedCacheOrFail, useDevice, type Message } from "~/components/saved/use-device";
 import { requireUser } from "~/modules/auth/guard.server";
+import { isExpired } from "~/offline/catalog-views";
 import { isOnline } from "~/offline/connectivity";
 import { isOfflineFailure } from "~/offline/fallback";
 import { discardFailed } from "~/offline/outbox";
@@ -60,6 +61,8 @@ export default function SavedPage() {
   }, [user.id]);
 
   const savedIds = useMemo(() => new Set(state?.saved.map((s) => s.itemId)), [state?.saved]);
+  // A kit offers only what the seller may still use: the server refuses to save an expired item.
+  const current = useMemo(() => state?.catalog.filter((i) => !isExpired(i)) ?? [], [state?.catalog]);
 
   const saveKit = async (label: string, items: CatalogItem[]) => {
     setMessage(null);
@@ -153,7 +156,7 @@ export default function SavedPage() {
       </div>
       <RemovalUndoNotice offer={offer} />
       <SavedItemsSection state={state} online={online} onRemove={remove} onClear={clearAll} />
-      {state && online ? <KitsSection catalog={state.catalog} savedIds={savedIds} busy={!!progress} onSave={saveKit} /> : null}
+      {state && online ? <KitsSection catalog={current} savedIds={savedIds} busy={!!progress} onSave={saveKit} /> : null}
       {state ? <StorageSection state={state} onMessage={setMessage} reload={reload} /> : null}
       {state ? (
         <OutboxSection

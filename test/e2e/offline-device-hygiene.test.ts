@@ -1,6 +1,7 @@
 // What the service worker must not answer from the device: a download for a refreshed saved copy (the old
-// version sits under the same URL), and, after a sign-out on a shared tablet or a session that ended
-// elsewhere (a lost phone signed out from another device), anything of the seller who left.
+// version sits under the same URL), an item the last sync removed on the Home it stored earlier, and, after
+// a sign-out on a shared tablet or a session that ended elsewhere (a lost phone signed out from another
+// device), anything of the seller who left.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   DEMO_PASSWORD,
@@ -117,6 +118,35 @@ async function signedOutElsewhere(email = "seller@demo.test") {
   expect([signedIn.status, out.status]).toEqual([302, 302]);
 }
 
+/** A cookie session outside the browser, for changing the library as marketing would. */
+async function apiAs(email: string) {
+  const res = await fetch(new URL("/api/v1/session", baseURL), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  return async (path: string, body: unknown) => {
+    const r = await fetch(new URL(path, baseURL), {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(r.status, `${path} answered ${r.status}`).toBeLessThan(300);
+    return (await r.json()) as { id: string };
+  };
+}
+
+/** A new battle card for everyone, published now: the newest item on every seller's Home. */
+async function publishedCard(title: string) {
+  const [marketer, admin] = await Promise.all([apiAs("marketer@demo.test"), apiAs("admin@demo.test")]);
+  const { id } = await marketer("/api/v1/items", { type: "battle_card", title, body: "Lead with **uptime**." });
+  await marketer(`/api/v1/items/${id}/transition`, { to: "in_review" });
+  await admin(`/api/v1/items/${id}/transition`, { to: "published" });
+  return { id, archive: () => admin(`/api/v1/items/${id}/transition`, { to: "archived" }) };
+}
+
 /** Nothing of the seller stays, the other seller's entry does, and offline the app shows no one's data. */
 async function expectForgotten(context: BrowserContext, page: Page, used: { item: CatalogEntry; theirs: string }) {
   await page.waitForURL((url) => url.pathname === "/login");
@@ -186,6 +216,83 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
       expect(await read(data, "no-cache")).not.toBe("old version".length);
     } finally {
       await context.unroute(`**${data}`);
+    }
+    await page.close();
+  });
+
+  it("lists no item on offline Home that a sync removed after the worker stored Home, loaded as a page or tapped to", async () => {
+    const card = await publishedCard(`Archived later ${Date.now()}`);
+    const page = await controlledPage(context);
+    const listed = page.locator(`.list a[href="/items/${card.id}"]`);
+    // The worker stores Home as a page (a document) and as the data a tap on the Home tab asks for.
+    await page.goto("/me");
+    await hydrated(page);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    await listed.waitFor();
+    await page.goto("/home");
+    await hydrated(page);
+    await listed.waitFor();
+    const stored = () =>
+      page.evaluate(
+        async ({ name, id }) => {
+          const cache = await caches.open(name);
+          const texts = await Promise.all(
+            ["/home", "/home.data"].map(async (p) => (await cache.match(new URL(p, location.origin).href))?.text()),
+          );
+          return texts.map((t) => !!t?.includes(id));
+        },
+        { name: PAGES, id: card.id },
+      );
+    await expect.poll(stored, { timeout: 20_000 }).toEqual([true, true]);
+    await expect.poll(async () => (await storeSizes(page)).catalog, { timeout: 20_000 }).toBeGreaterThan(0);
+
+    // Archived; the next sync removes it from the device, and the connection goes before the worker could
+    // store Home again (played by refusing it those two requests).
+    await card.archive();
+    const home = (url: URL) => url.pathname === "/home" || url.pathname === "/home.data";
+    const refused = new Set<string>();
+    await context.route(home, (route) => (refused.add(new URL(route.request().url()).pathname), route.abort("internetdisconnected")));
+    const inCatalog = () =>
+      page.evaluate(
+        (id) =>
+          new Promise<boolean>((resolve, reject) => {
+            const open = indexedDB.open("fieldkit-offline");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction("catalog").objectStore("catalog").getKey(id);
+              get.onsuccess = () => (open.result.close(), resolve(get.result !== undefined));
+            };
+          }),
+        card.id,
+      );
+    expect(await inCatalog()).toBe(true);
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await expect.poll(inCatalog, { timeout: 15_000 }).toBe(false);
+    // The reconnection asks the worker to store the tabs again: Home's two requests fail.
+    await expect.poll(() => [...refused].sort(), { timeout: 15_000 }).toEqual(["/home", "/home.data"]);
+    // NOTE: gone before going offline: a route in place breaks the worker's offline answers (Playwright's
+    // interception fails its cache answers with net::ERR_FAILED).
+    await context.unroute(home);
+    // The copies the worker answers with still list it: what follows is about what the page makes of them.
+    expect(await stored()).toEqual([true, true]);
+
+    await context.setOffline(true);
+    try {
+      await page.goto("/home");
+      await hydrated(page);
+      await expect.poll(() => listed.count()).toBe(0);
+      await page.getByText("From the catalog on this device.").waitFor();
+      expect(await page.locator(".list a.item-row").count()).toBeGreaterThan(0);
+      // A tap on the Home tab asks for Home's data, which the worker answers with its copy too.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Saved" }).click();
+      await page.getByRole("heading", { level: 1, name: "Saved" }).waitFor();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+      await page.getByText("From the catalog on this device.").waitFor();
+      expect(await listed.count()).toBe(0);
+    } finally {
+      await context.setOffline(false);
+      // Already gone unless the test failed before that point.
+      await context.unroute(home);
     }
     await page.close();
   });

@@ -36,6 +36,26 @@ async function apiSession(email: string) {
   };
 }
 
+/** A cookie session outside the browser that changes the library, as marketing would. */
+async function apiWriter(email: string) {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  return async (path: string, body: unknown) => {
+    const r = await fetch(`${baseURL}${path}`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(r.status, `${path} answered ${r.status}: ${await r.clone().text()}`).toBeLessThan(300);
+    return (await r.json()) as { id: string };
+  };
+}
+
 type Insights = { items: { itemId: string; views: number; useful: number; notUseful: number }[] };
 const viewsOf = async (marketer: Awaited<ReturnType<typeof apiSession>>, ids: string[]) => {
   const { items } = await marketer<Insights>("/api/v1/insights/items");
@@ -327,6 +347,105 @@ describeBrowser("offline field kit on a phone", () => {
     await page.getByText("could not be sent").waitFor({ state: "hidden" });
     await context.unroute("**/api/v1/requests");
     expect(await myRequests(seller, third)).toHaveLength(0);
+    await page.close();
+  });
+
+  it("shows a saved item whose expiry date has passed on the phone as expired, to remove and not to share", async () => {
+    const marketer = await apiWriter("marketer@demo.test");
+    const admin = await apiWriter("admin@demo.test");
+    const title = `Promo pricing until Friday ${Date.now()}`;
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const { id } = await marketer("/api/v1/items", { type: "battle_card", title, body: "Ten percent off.", expiresAt });
+    await marketer(`/api/v1/items/${id}/transition`, { to: "in_review" });
+    await admin(`/api/v1/items/${id}/transition`, { to: "published" });
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    await waitForServiceWorker(page);
+    await saveForOffline(page, id, title);
+
+    // The phone's clock passes the expiry date while it is offline, before the server could say so.
+    await context.setOffline(true);
+    try {
+      await page.evaluate(
+        (itemId) =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open("fieldkit-offline");
+            open.onsuccess = () => {
+              const store = open.result.transaction("catalog", "readwrite").objectStore("catalog");
+              const get = store.get(itemId);
+              get.onsuccess = () => {
+                store.put({ ...get.result, expiresAt: new Date(Date.now() - 60_000).toISOString() });
+                store.transaction.oncomplete = () => (open.result.close(), resolve());
+              };
+              store.transaction.onerror = () => reject(store.transaction.error);
+            };
+          }),
+        id,
+      );
+      await page.goto("/saved");
+      await hydrated(page);
+      const onDevice = page.getByRole("list", { name: "Saved items" });
+      const row = onDevice.getByRole("listitem").filter({ hasText: title });
+      await row.getByText("Expired", { exact: true }).waitFor();
+      // As online, where it no longer opens: no link to it, no checkbox to share it, and it can be removed.
+      expect(await row.getByRole("link").count()).toBe(0);
+      await page.getByRole("button", { name: "Select saved items to share" }).click();
+      await page.getByRole("group", { name: "Select saved items to share" }).waitFor();
+      expect(await row.getByRole("checkbox").count()).toBe(0);
+      await row.getByRole("button", { name: `Remove ${title} from this device` }).waitFor();
+      await expectNoAxeViolations(page, "Saved offline with an expired item");
+    } finally {
+      await context.setOffline(false);
+    }
+    await admin(`/api/v1/items/${id}/transition`, { to: "archived" });
+    await page.close();
+  });
+
+  it("counts the usage events the server refused on the Saved tab instead of dropping them unseen, until discarded", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await signIn(page, "seller@demo.test");
+    await page.goto("/saved");
+    await hydrated(page);
+    await expect.poll(() => outboxSize(page), { timeout: 20_000 }).toBe(0);
+    // Views of items the server does not know (its answer is the one for an item not shared with the seller).
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          void fetch("/api/v1/me").then(async (res) => {
+            const { user } = (await res.json()) as { user: { id: string } };
+            const open = indexedDB.open("fieldkit-offline");
+            open.onsuccess = () => {
+              const tx = open.result.transaction("outbox", "readwrite");
+              for (let n = 0; n < 2; n++) {
+                const itemId = crypto.randomUUID();
+                const body = { id: crypto.randomUUID(), type: "view", itemId, at: new Date().toISOString() };
+                tx.objectStore("outbox").put({
+                  id: body.id,
+                  userId: user.id,
+                  kind: "event",
+                  itemId,
+                  at: body.at,
+                  body,
+                  attempts: 0,
+                  nextAttemptAt: 0,
+                });
+              }
+              tx.oncomplete = () => (open.result.close(), resolve());
+              tx.onerror = () => reject(tx.error);
+            };
+          });
+        }),
+    );
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    const told = page.getByText("2 usage events could not be recorded: No such item, or it is not shared with your team.");
+    await told.waitFor({ timeout: 20_000 });
+    // Telemetry: said once, in the sync section, not as an error to act on.
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await page.getByRole("button", { name: "Discard" }).click();
+    await told.waitFor({ state: "hidden" });
+    expect(await outboxSize(page)).toBe(0);
     await page.close();
   });
 });

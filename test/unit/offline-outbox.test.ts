@@ -2,7 +2,17 @@ import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { latestWins } from "~/offline/conflict";
 import { openOfflineDb, type OfflineDb } from "~/offline/db";
-import { backoffDelay, enqueue, eventEntry, flushOutbox, listOutbox, ratingEntry, requestEntry, resetBackoff } from "~/offline/outbox";
+import {
+  backoffDelay,
+  enqueue,
+  eventEntry,
+  flushOutbox,
+  listOutbox,
+  ratingEntry,
+  rejectedEvents,
+  requestEntry,
+  resetBackoff,
+} from "~/offline/outbox";
 import { fakeApi, freshDbName } from "./offline-fakes";
 
 const USER = "11111111-1111-4111-8111-111111111111";
@@ -153,6 +163,31 @@ describe("retry with backoff", () => {
     await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM2 }));
     api.rejectNextEventIndexes([1]);
     expect(await flushOutbox(db, { userId: USER, fetch: api.fetch })).toMatchObject({ sent: 1, refused: 1, remaining: 0 });
+  });
+
+  it("keeps an event the server rejected, marked failed with the server's reason, and never sends it again", async () => {
+    const api = fakeApi();
+    const kept = eventEntry(USER, { type: "view", itemId: ITEM2 });
+    await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM }));
+    await enqueue(db, kept);
+    await enqueue(db, eventEntry(USER, { type: "dwell", itemId: ITEM }));
+    api.rejectNextEventIndexes([1]);
+    await flushOutbox(db, { userId: USER, fetch: api.fetch });
+    const left = await listOutbox(db, USER);
+    expect(left).toEqual([expect.objectContaining({ id: kept.id, kind: "event", failed: true, lastError: "No such item." })]);
+    expect(await flushOutbox(db, { userId: USER, fetch: api.fetch })).toMatchObject({ sent: 0, refused: 0, remaining: 0 });
+    expect(api.calls).toHaveLength(1);
+    expect([...api.events.keys()]).not.toContain(kept.id);
+  });
+
+  it("reads only well-formed rejections of a batch, by position", () => {
+    const body = { rejected: [{ index: 0, message: "Too old." }, { index: 2 }, { index: 9, message: "x" }, { index: "1" }, null] };
+    expect([...rejectedEvents(body, 3)]).toEqual([
+      [0, "Too old."],
+      [2, "Refused by the server."],
+    ]);
+    expect(rejectedEvents({ accepted: 3 }, 3).size).toBe(0);
+    expect(rejectedEvents(null, 3).size).toBe(0);
   });
 });
 

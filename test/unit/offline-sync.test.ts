@@ -91,6 +91,21 @@ describe("cursor handling", () => {
     expect((await db.getAllKeys("catalog")).sort()).toEqual(["a", "b"]);
   });
 
+  it("records when the server answered the last page of a complete sync, by the server's clock", async () => {
+    const answers = [
+      page({ items: [item("a")], cursor: "c1", full: true, more: true }),
+      page({ items: [item("b")], cursor: "c2", full: true }),
+    ];
+    const dates = ["Sat, 05 Dec 2026 10:00:00 GMT", "Sat, 05 Dec 2026 10:00:02 GMT"];
+    const fetch = (async () => {
+      const date = dates.shift()!;
+      return new Response(JSON.stringify(answers.shift()), { status: 200, headers: { Date: date } });
+    }) as typeof globalThis.fetch;
+    await syncCatalog(db, { userId: USER, fetch });
+    // Not the first page's: until the last page the catalog is not complete.
+    expect(await db.get("meta", META.syncedAt)).toBe("Sat, 05 Dec 2026 10:00:02 GMT");
+  });
+
   it("follows `more` through every page of a delta, storing the cursor page by page", async () => {
     await signedInAs(USER);
     await db.put("meta", "c0", META.cursor);
@@ -365,6 +380,38 @@ describe("a session that ended elsewhere (a lost phone signed out from another d
     expect(await db.getAll("saved")).toEqual([]);
     expect(await db.getAllKeys("meta")).toEqual([]);
     expect(await listOutbox(db, USER)).toHaveLength(1);
+  });
+
+  /** Cache Storage holding these caches, each with these paths. */
+  function cachesHolding(contents: Record<string, string[]>) {
+    return {
+      has: async (name: string) => name in contents,
+      open: async (name: string) =>
+        ({ keys: async () => (contents[name] ?? []).map((p) => new Request(`http://app.test${p}`)) }) as unknown as Cache,
+    };
+  }
+
+  it("does not ask the server when nothing of anyone is on the device (a desk's browser on the sign-in page)", async () => {
+    const api = server(401);
+    // The outbox is kept by a forget, and the sign-in page stores route discovery itself: neither counts.
+    await enqueue(db, eventEntry(USER, { type: "view", itemId: "a" }));
+    const storage = { ...api.storage, ...cachesHolding({ [CACHE_NAMES.pages]: ["/__manifest?p=%2Flogin&version=1"] }) };
+    expect(await forgetIfSignedOut(db, { fetch: api.fetch, storage })).toBe(false);
+    expect(api.asked).toEqual([]);
+    expect(await listOutbox(db, USER)).toHaveLength(1);
+  });
+
+  it.each([
+    ["a catalog owner", async () => void (await signedInAs(USER)), {}],
+    ["catalog entries", async () => void (await db.put("catalog", item("a"))), {}],
+    ["a saved copy", async () => void (await saveCopy("a")), {}],
+    ["a stored page", async () => {}, { [CACHE_NAMES.pages]: ["/__manifest", "/home"] }],
+    ["a saved file", async () => {}, { [CACHE_NAMES.saved]: ["/api/v1/items/a/file"] }],
+  ])("asks the server, and forgets, when the device holds %s", async (_, hold, contents) => {
+    await hold();
+    const api = server(401);
+    expect(await forgetIfSignedOut(db, { fetch: api.fetch, storage: { ...api.storage, ...cachesHolding(contents) } })).toBe(true);
+    expect(api.asked).toEqual(["/api/v1/me"]);
   });
 
   it.each([

@@ -121,8 +121,16 @@ export function OutboxSection({
   onDiscard: (userId: string) => void;
 }) {
   const pending = outbox.filter((e) => !e.failed);
-  const failed = outbox.filter((e) => e.failed);
-  if (!pending.length && !failed.length) return null;
+  const failed = outbox.filter((e) => e.failed && e.kind !== "event");
+  // Usage events are telemetry: one line with a count, not one message per view, and not in red, since
+  // the seller has nothing to correct; kept visible so a lost item or a bug does not pass unseen.
+  const unrecorded = outbox.filter((e) => e.failed && e.kind === "event");
+  if (!pending.length && !failed.length && !unrecorded.length) return null;
+  const discard = (
+    <button type="button" className="secondary" onClick={() => onDiscard((failed[0] ?? unrecorded[0]).userId)}>
+      Discard
+    </button>
+  );
   return (
     <section aria-labelledby="outbox-title">
       <h2 id="outbox-title">Waiting to be sent</h2>
@@ -132,15 +140,20 @@ export function OutboxSection({
           {online ? "shortly" : "when you're back online"}.
         </p>
       ) : null}
+      {unrecorded.length ? (
+        <p className="meta">
+          {unrecorded.length} usage event{unrecorded.length === 1 ? "" : "s"} could not be recorded: {unrecorded[0].lastError}
+        </p>
+      ) : null}
       {failed.length ? (
         <div className="form-error">
           <p>
             {failed.length} action{failed.length === 1 ? "" : "s"} could not be sent: {failed[0].lastError}
           </p>
-          <button type="button" className="secondary" onClick={() => onDiscard(failed[0].userId)}>
-            Discard
-          </button>
+          {discard}
         </div>
+      ) : unrecorded.length ? (
+        <p>{discard}</p>
       ) : null}
     </section>
   );

@@ -1,6 +1,7 @@
 // "On this device": what is saved, with size, version and freshness; remove one or all; select several to
 // share with a buyer (offline, the link is made on the device and the outbox creates the share later).
 import { useEffect, useMemo, useState } from "react";
+import { formatDate } from "@/vocabulary/dates";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { formatBytes } from "~/components/offline/save-for-offline";
 import { SelectBar, SelectBox, useShareSelection } from "~/components/share-select/select-mode";
@@ -8,19 +9,33 @@ import { keepAvailable, type Selectable } from "~/components/share-select/select
 import { OfflineShare } from "~/components/shares/offline-share";
 import { EmptyState } from "~/components/shell";
 import { Thumbnail } from "~/components/thumbnail";
-import { thumbnailPreview } from "~/offline/catalog-views";
+import { isExpired, thumbnailPreview } from "~/offline/catalog-views";
 import type { DeviceState } from "./use-device";
 
-/** Saved items as the selection sees them; shareability comes from the offline catalog. */
-function selectables(state: DeviceState | null): Selectable[] {
+/** Saved items as the selection sees them; shareability and expiry come from the offline catalog. */
+function selectables(state: DeviceState | null, now: number): (Selectable & { expired: string | null })[] {
   const catalog = new Map(state?.catalog.map((c) => [c.id, c]));
-  // An item missing from the catalog is on its way out of the device; a catalog from before `shareable`
-  // existed leaves it undefined, and the server still refuses an internal item.
-  return (state?.saved ?? []).map((s) => ({
-    id: s.itemId,
-    title: s.title,
-    shareable: catalog.get(s.itemId)?.shareable !== false && catalog.has(s.itemId),
-  }));
+  return (state?.saved ?? []).map((s) => {
+    const entry = catalog.get(s.itemId);
+    // Expired on this device's clock: the server no longer lists it, and drops it at the next sync.
+    const expired = entry && isExpired(entry, now) ? entry.expiresAt : null;
+    // An item missing from the catalog is on its way out of the device; a catalog from before `shareable`
+    // existed leaves it undefined, and the server still refuses an internal item.
+    return { id: s.itemId, title: s.title, shareable: !!entry && entry.shareable !== false && !expired, expired };
+  });
+}
+
+/** Now, renewed when the next of these times passes, so an item that expires while the tab is open says so. */
+function useNow(times: readonly (string | null | undefined)[]): number {
+  const [now, setNow] = useState(() => Date.now());
+  const next = Math.min(...times.map((t) => (t ? Date.parse(t) : NaN)).filter((t) => t > now));
+  useEffect(() => {
+    if (!Number.isFinite(next)) return;
+    // NOTE: setTimeout fires at once past 2^31 - 1 ms; a date further off is looked at again a day later.
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(next - Date.now() + 50, 86_400_000));
+    return () => clearTimeout(timer);
+  }, [next]);
+  return now;
 }
 
 export function SavedItemsSection({
@@ -37,7 +52,12 @@ export function SavedItemsSection({
   const [confirmClear, setConfirmClear] = useState(false);
   const sel = useShareSelection();
   const [sharing, setSharing] = useState<Selectable[] | null>(null);
-  const cards = useMemo(() => selectables(state), [state]);
+  const expiries = useMemo(() => {
+    const saved = new Set(state?.saved.map((s) => s.itemId));
+    return state?.catalog.flatMap((c) => (saved.has(c.id) ? [c.expiresAt] : [])) ?? [];
+  }, [state]);
+  const now = useNow(expiries);
+  const cards = useMemo(() => selectables(state, now), [state, now]);
   const { setSelection } = sel;
   // A removed item, or one marked internal by the last sync, leaves the selection.
   useEffect(() => setSelection((s) => keepAvailable(s, cards)), [cards, setSelection]);
@@ -56,17 +76,28 @@ export function SavedItemsSection({
           <ul className="list" aria-label="Saved items">
             {state.saved.map((s, i) => (
               <li key={s.itemId} className="item-row saved-row">
-                <SelectBox sel={sel} item={cards[i]} />
+                {/* Expired: not offered for sharing at all (its checkbox would say "internal only"). */}
+                {cards[i].expired ? null : <SelectBox sel={sel} item={cards[i]} />}
                 <Thumbnail id={s.itemId} type={s.type} thumb={thumbnailPreview(previews.get(s.itemId) ?? [])} />
                 <div className="saved-title">
-                  <a href={`/items/${s.itemId}`}>
+                  {/* As online, where an expired item no longer opens: listed, to be removed, not to be used. */}
+                  {cards[i].expired ? (
                     <strong>{s.title}</strong>
-                  </a>
+                  ) : (
+                    <a href={`/items/${s.itemId}`}>
+                      <strong>{s.title}</strong>
+                    </a>
+                  )}
                   <div className="meta">
+                    {cards[i].expired ? (
+                      <>
+                        <span className="badge archived">Expired</span> {formatDate(cards[i].expired!)} · not for use with buyers ·{" "}
+                      </>
+                    ) : null}
                     {TYPE_LABEL[s.type] ?? s.type} · {formatBytes(s.bytes)}
                     {s.version ? ` · v${s.version}` : ""}
                     {s.kit ? ` · ${s.kit} kit` : ""}
-                    {s.stale ? (
+                    {s.stale && !cards[i].expired ? (
                       <>
                         {" · "}
                         <span className="badge in_review">Updated</span>
