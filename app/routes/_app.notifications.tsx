@@ -15,11 +15,10 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const before = urlBefore.parse(new URL(request.url).searchParams.get("before"));
-  // The count the bell shows: unread notifications may all be on older pages than this one.
-  const [list, unread] = await Promise.all([
-    listNotifications(context.app.db, { user, before }),
-    unreadNotificationCount(context.app.db, { user }),
-  ]);
+  // The count the bell shows: unread notifications may all be on older pages than this one. Counted after
+  // the list, which marks read those about an item the person can no longer open.
+  const list = await listNotifications(context.app.db, { user, before });
+  const unread = await unreadNotificationCount(context.app.db, { user });
   return { ...list, unread, paged: before !== undefined };
 }
 

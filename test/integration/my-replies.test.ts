@@ -52,7 +52,7 @@ it("lists a reply to the seller's feedback on Me, linking to the item, until the
   expect(await listMyReplies(app.db, { user: marketerUser })).toEqual([]);
 });
 
-it("does not hold the badge on Me with an unread reply about an item the seller can no longer open", async () => {
+it("lets go of the badge on Me for an unread reply about an item the seller can no longer open, once Me is looked at", async () => {
   const marketer = sessionUser(await createUser(app, { role: "marketer" }));
   const seller = await createUser(app, { role: "seller" });
   const cookie = await cookieFor(app, seller.id);
@@ -65,9 +65,10 @@ it("does not hold the badge on Me with an unread reply about an item the seller 
   const badge = async () => ((await appLoader(routeArgs(app, request("/home", { cookie })) as never)) as { unread: number }).unread;
   expect([await badge(), await unreadReplyCount(app.db, { user: seller })]).toEqual([1, 1]);
 
-  // Only opening the item marks the reply read, and the item has gone back to draft.
+  // Only opening the item marks the reply read, and the item has gone back to draft: looking at the
+  // replies on Me marks it read instead (the badge on every page is a plain count).
   await app.db.update(items).set({ status: "draft" }).where(eq(items.id, item.id));
-  expect([await badge(), await unreadReplyCount(app.db, { user: seller })]).toEqual([0, 0]);
+  expect(await badge()).toBe(1);
   const [reply] = await listMyReplies(app.db, { user: seller });
   expect(reply).toMatchObject({
     about: "Your feedback on an item you can no longer open",
@@ -75,7 +76,5 @@ it("does not hold the badge on Me with an unread reply about an item the seller 
     read: true,
     body: "Fixed the numbers",
   });
-
-  await app.db.update(items).set({ status: "published" }).where(eq(items.id, item.id));
-  expect(await badge()).toBe(1);
+  expect([await badge(), await unreadReplyCount(app.db, { user: seller })]).toEqual([0, 0]);
 });

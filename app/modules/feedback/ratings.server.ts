@@ -1,7 +1,7 @@
 // "Was this useful?": a seller's answer per version, marketing's replies, and resolution by a new version.
 import { rowsOf } from "@/db/client";
 import { setItemUsefulness } from "@/search/usefulness";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { feedbackReplies, itemVersions, items, ratings, users } from "@/db/schema";
@@ -14,7 +14,6 @@ import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.
 import { FUTURE_TOLERANCE_MS } from "~/modules/usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 import { notifyFeedbackAnswered } from "~/modules/notifications/producers.server";
-import { unreadReply } from "~/modules/notifications/replies.server";
 
 export const RatingInput = z.object({
   useful: z.boolean({ message: "useful must be true or false." }),
@@ -213,12 +212,12 @@ export async function loadItemFeedback(
   return itemFeedbackFrom(db, { user, itemId, current: item, mineRows, replies, now });
 }
 
-/** For the badge on the seller's Me tab: replies from marketing not seen yet (and not about an item they can no longer open). */
+/** For the badge on the seller's Me tab: replies from marketing not seen yet. */
 export async function unreadReplyCount(db: Db, { user }: { user: Pick<SessionUser, "id"> }): Promise<number> {
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(feedbackReplies)
-    .where(and(eq(feedbackReplies.recipientId, user.id), unreadReply));
+    .where(and(eq(feedbackReplies.recipientId, user.id), isNull(feedbackReplies.readAt)));
   return n;
 }
 

@@ -1,9 +1,10 @@
 // What a notification (or a reply on Me) may still say about its item. It was written while its person
 // could open the item; since then the item may have gone back to draft, been archived or expired (by the
 // clock, with no change to hook), or moved to another team's audience. So every place that shows one (the
-// list, the API, the bell, digests, mail, push) asks here when it shows it, by the item page's own rule
-// (visibleItemsWhereForViewer), and gives a neutral line instead of the item's title and link. Nor does
-// such a notification count as unread: the badge would stay on until the person opened what they cannot.
+// list, the API, digests, mail, push) asks here when it shows it, by the item page's own rule
+// (visibleItemsWhereForViewer), and gives a neutral line instead of the item's title and link. Such a
+// notification (or reply) is marked read when its list is looked at: the badge would otherwise stay on
+// until the person opened what they cannot.
 import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { items, ratings, type NotificationKind } from "@/db/schema";
@@ -12,8 +13,8 @@ import { visibleItemsWhereForViewer } from "~/modules/library/audience.server";
 /**
  * Every producer links the item a notification is about as `/items/<id>…` (its page, its feedback, its
  * edit form): that link is how a stored notification names its item. The key is the 36 characters after
- * `/items/`, uncast: cheap per row, where a regular expression per row made a count of 5,000 unread take
- * 54 ms, so the bell groups by the key and checks each distinct key once.
+ * `/items/`, uncast: cheap per row, where a regular expression per row made a look at 5,000 unread take
+ * 54 ms, so marking them read (notify.server.ts) groups by the key and checks each distinct key once.
  */
 export const notificationItemKey = (url: SQL | AnyPgColumn) => sql`case when left(${url}, 7) = '/items/' then substr(${url}, 8, 36) end`;
 

@@ -13,13 +13,13 @@ export type MyReply = { id: number; body: string; at: Date; author: string | nul
 // The item as it is now: since the seller rated it, it may have gone back to draft or to another team.
 const openable = replyItemOpenable({ ratingId: feedbackReplies.ratingId, recipientId: feedbackReplies.recipientId });
 
-/**
- * Unread for the badge on Me: not read yet, and not about an item the seller can no longer open. Only
- * opening the item marks such a reply read, so it would hold the badge for good.
- */
-export const unreadReply = and(isNull(feedbackReplies.readAt), openable)!;
-
 export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<SessionUser, "id">; limit?: number }): Promise<MyReply[]> {
+  // Only opening its item marks a reply read: one about an item the seller can no longer open would hold
+  // the badge on Me for good. Marked read when the list is looked at, not counted on every page (auth/session.server.ts).
+  await db
+    .update(feedbackReplies)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(feedbackReplies.recipientId, user.id), isNull(feedbackReplies.readAt), sql`not ${openable}`));
   const rows = await db
     .select({
       id: feedbackReplies.id,
@@ -38,7 +38,7 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<S
     .leftJoin(items, eq(items.id, ratings.itemId))
     .leftJoin(contentRequests, eq(contentRequests.id, feedbackReplies.requestId))
     .where(and(eq(feedbackReplies.recipientId, user.id)))
-    .orderBy(sql`not (${unreadReply})`, desc(feedbackReplies.at), desc(feedbackReplies.id))
+    .orderBy(sql`${feedbackReplies.readAt} is not null`, desc(feedbackReplies.at), desc(feedbackReplies.id))
     .limit(limit);
   return rows.map((r) => ({
     id: r.id,
