@@ -54,18 +54,20 @@ export async function homeFromDevice(db: OfflineDb, userId: string, serverRecent
 
 /**
  * Home from the server's answer (fresh, or the worker's copy): what this device opened joins "Recently
- * opened" at once. A copy older than the device's catalog gives way to the catalog; otherwise an item
- * expired since the page was rendered leaves both lists, as the server's lists leave expired items out.
+ * opened" at once. In a copy older than the device's catalog, an item the catalog no longer holds was
+ * taken away since (archived, retracted, no longer shared) and leaves both lists; in any copy, an item
+ * expired since leaves them, as the server's lists leave expired items out.
+ * NOTE: filtered, not rebuilt from the catalog: a page fetched fresh a moment before the runtime's sync
+ * completes counts as older too, and rebuilt it lost its thumbnails and said "From the catalog on this
+ * device" while online.
  */
 export async function homeWithDevice(db: OfflineDb, userId: string, server: ServerHome, limit: number): Promise<HomeData> {
   const [owner, syncedAt] = await Promise.all([db.get("meta", META.userId), db.get("meta", META.syncedAt)]);
-  if (owner === userId && olderThanCatalog(server.renderedAt, syncedAt as string | undefined)) {
-    return homeFromDevice(db, userId, server.recent, limit);
-  }
+  const stale = owner === userId && olderThanCatalog(server.renderedAt, syncedAt as string | undefined);
   const listed = [...new Set([...server.recent, ...server.latest].map((c) => c.id))];
   const entries = await Promise.all(listed.map((id) => db.get("catalog", id)));
-  const expired = new Set(listed.filter((_, n) => entries[n] && isExpired(entries[n])));
-  const current = (c: HomeCard) => !expired.has(c.id);
+  const gone = new Set(listed.filter((_, n) => (entries[n] ? isExpired(entries[n]) : stale)));
+  const current = (c: HomeCard) => !gone.has(c.id);
   const mine = await deviceRecent(db, userId, (i) => thumbnailPreview(i.previews));
   return {
     recent: mergeRecent(mine, server.recent.filter(current), limit),
