@@ -55,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
               ...("teamIdWas" in form ? { teamId: form.teamIdWas } : {}),
             },
           });
-          return { ok: "Saved.", intent: form.intent };
+          return { ok: "Saved.", intent: form.intent, userId: form.userId };
         }
         case "create-team": {
           const team = await createTeam(db, { actor, input: form });
@@ -65,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           throw new AppError("bad_request", "Unknown action.");
       }
     },
-    { echo: { intent: form.intent } },
+    { echo: { intent: form.intent, userId: form.userId } },
   );
 }
 
@@ -98,8 +98,16 @@ export default function Admin() {
         </p>
       ) : null}
       <h2 id="people">People</h2>
-      {message("update-user")}
-      <PeopleTable {...people} query={query} teams={teams} me={me} busy={busy} />
+      {/* A row's result is said in its row, beside what changed: above a page of 50 it was out of sight. */}
+      {people.rows.some((p) => p.id === result?.userId) ? null : message("update-user")}
+      <PeopleTable
+        {...people}
+        query={query}
+        teams={teams}
+        me={me}
+        busy={busy}
+        rowResult={result?.intent === "update-user" ? result : undefined}
+      />
       <h2>Add a person with a password</h2>
       <p className="meta">
         Usually <Link to="/admin/invitations">invite them</Link> instead: they choose their own password. Use this for a break-glass admin

@@ -19,12 +19,14 @@ export type PeopleTableProps = {
   teams: Team[];
   me: string;
   busy: boolean;
+  /** The last save's result, said in the row it changed. */
+  rowResult?: { userId?: string; ok?: string; formError?: string };
 };
 
 /** This page's address with some of its parameters changed (undefined or "" removes one). */
 const hrefWith = (query: Query, change: Record<string, string | number | undefined>) => addressWith("/admin", query, change);
 
-export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, me, busy }: PeopleTableProps) {
+export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, me, busy, rowResult }: PeopleTableProps) {
   const loading = useNavigation().state === "loading";
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const filtered = Boolean(query.q || query.role || query.team || query.status);
@@ -95,6 +97,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                         Save
                       </button>
                     </Form>
+                    {rowResult?.userId === p.id ? <RowResult result={rowResult} /> : null}
                   </td>
                   <td>
                     {p.id === me ? (
@@ -124,6 +127,18 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
       )}
       <PageLinks page={page} pages={pages} href={(p) => hrefWith(query, { page: p === 1 ? undefined : p })} />
     </>
+  );
+}
+
+function RowResult({ result }: { result: NonNullable<PeopleTableProps["rowResult"]> }) {
+  return result.formError ? (
+    <p className="form-error" role="alert">
+      {result.formError}
+    </p>
+  ) : (
+    <p className="notice" role="status">
+      {result.ok}
+    </p>
   );
 }
 
