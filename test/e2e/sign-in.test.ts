@@ -35,6 +35,8 @@ describeBrowser("signing in on a phone", () => {
         const box = await tabs.boundingBox();
         expect(box!.y + box!.height).toBeGreaterThan(800);
         await tabs.getByRole("link", { name: /^Me/ }).click();
+        // Apart, so a failure says whether the tap navigated at all or Me's page did not show.
+        await page.waitForURL((url) => url.pathname === "/me");
         await page.getByRole("button", { name: "Sign out on all devices" }).waitFor();
         await expectNoAxeViolations(page, "Me on a phone");
       }
