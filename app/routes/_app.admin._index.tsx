@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           };
         }
         case "update-user": {
-          await updateUser(db, {
+          const { changed } = await updateUser(db, {
             actor,
             input: {
               userId: form.userId,
@@ -55,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
               ...("teamIdWas" in form ? { teamId: form.teamIdWas } : {}),
             },
           });
-          return { ok: "Saved.", intent: form.intent, userId: form.userId };
+          return { ok: changed ? "Saved." : "Nothing to save: no change.", intent: form.intent, userId: form.userId };
         }
         case "create-team": {
           const team = await createTeam(db, { actor, input: form });

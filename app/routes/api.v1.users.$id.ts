@@ -11,5 +11,5 @@ export const action = api(async ({ request, params, context }: ActionFunctionArg
   const { user } = await requireApiUser(context.app, request, ["admin"]);
   const body = (await readJson(request, 10_000)) as Record<string, unknown>;
   const updated = await updateUser(context.app.db, { actor: user, input: { ...body, userId: params.id } });
-  return apiJson({ user: updated });
+  return apiJson({ user: updated.user });
 });

@@ -35,7 +35,10 @@ describe("the last active admin", () => {
     await app.db.update(users).set({ active: false }).where(eq(users.role, "admin"));
     const a = sessionUser(await createUser(app, { role: "admin" }));
     const b = sessionUser(await createUser(app, { role: "admin" }));
-    await expect(updateUser(app.db, { actor: a, input: { userId: b.id, role: "manager" } })).resolves.toMatchObject({ role: "manager" });
+    await expect(updateUser(app.db, { actor: a, input: { userId: b.id, role: "manager" } })).resolves.toMatchObject({
+      user: { role: "manager" },
+      changed: true,
+    });
     // The one left cannot go by their own hand either.
     await expect(updateUser(app.db, { actor: a, input: { userId: a.id, active: false } })).rejects.toMatchObject({ status: 422 });
     expect(await activeAdmins()).toBe(1);

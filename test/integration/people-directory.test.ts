@@ -274,6 +274,38 @@ describe("two admins changing one person from pages loaded before either change"
     expect(await now(person.id)).toEqual({ role: "marketer", teamId: west.id });
   });
 
+  it("writes nothing for a Save on a row nobody changed, and says so", async () => {
+    const person = await createUser(app, { role: "seller", teamId: east.id });
+    const [{ updatedAt }] = await app.db.select({ updatedAt: users.updatedAt }).from(users).where(eq(users.id, person.id));
+    const page = { id: person.id, role: "seller", teamId: east.id };
+    const answer = (await respond(() =>
+      adminAction(
+        routeArgs(
+          app,
+          request("/admin", {
+            cookie,
+            form: {
+              intent: "update-user",
+              userId: page.id,
+              role: page.role,
+              teamId: page.teamId,
+              roleWas: page.role,
+              teamIdWas: page.teamId,
+            },
+          }),
+        ) as never,
+      ),
+    )) as { ok: string; userId: string };
+    expect(answer).toMatchObject({ ok: "Nothing to save: no change.", userId: person.id });
+    const [after] = await app.db.select({ updatedAt: users.updatedAt }).from(users).where(eq(users.id, person.id));
+    expect(after.updatedAt).toEqual(updatedAt);
+    expect(await audited(person.id)).toEqual([]);
+    // Another admin's change made since, chosen again here, is no change either.
+    await save(other.cookie, page, { role: "manager" });
+    expect(await save(cookie, page, { role: "manager" })).toMatchObject({ status: 200 });
+    expect((await audited(person.id)).map(([action]) => action)).toEqual(["user.role_changed"]);
+  });
+
   it("leaves the API as it was: a PATCH changes what it sends, whatever a page showed", async () => {
     const person = await createUser(app, { role: "seller", teamId: east.id });
     const patch = (json: Record<string, unknown>) =>

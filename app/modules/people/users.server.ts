@@ -178,6 +178,12 @@ export async function updateUser(db: Db, { actor, input, loaded }: { actor: Sess
     if (before.role === "admin" && before.active && !othersLeft) {
       throw new AppError("conflict", "This is the last active admin: make someone else an admin first.");
     }
+    // A Save on a row nobody changed (or changed to what it already is): no write, no "Saved." for nothing.
+    const differs =
+      (data.role !== undefined && data.role !== before.role) ||
+      (data.teamId !== undefined && data.teamId !== before.teamId) ||
+      (data.active !== undefined && data.active !== before.active);
+    if (!differs) return { user: { id: data.userId, role: before.role, active: before.active }, changed: false };
     const [updated] = await tx
       .update(users)
       .set({
@@ -215,7 +221,7 @@ export async function updateUser(db: Db, { actor, input, loaded }: { actor: Sess
     for (const [action, from, to] of changes) {
       if (from !== to) await recordAudit(tx, { actor, action, targetType: "user", targetId: updated.id, details: { from, to } });
     }
-    return { id: updated.id, role: updated.role, active: updated.active };
+    return { user: { id: updated.id, role: updated.role, active: updated.active }, changed: true };
   });
 }
 
