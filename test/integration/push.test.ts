@@ -1,7 +1,8 @@
 // Web Push, sending side, against a real HTTP endpoint standing in for the push service: web-push posts
 // the encrypted payload there with VAPID auth, which we check (the JWT's signature with the public key,
 // its audience and subject). A subscription the service calls gone (410) is deleted and the notification
-// is mailed instead; subscribing and unsubscribing are audited.
+// is mailed instead; subscribing and unsubscribing are audited. The service worker's renewal of a
+// subscription the browser replaced runs against the real API, and the next push reaches the new one.
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify, type ECDH } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -21,7 +22,8 @@ import { updateUser } from "~/modules/people/users.server";
 import { subscribePush } from "~/modules/notifications/push.server";
 import { action as pushApi, loader as pushInfo } from "~/routes/api.v1.me.push-subscriptions";
 import { action as logout } from "~/routes/logout";
-import { cookieFor, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
+import { registerPushHandlers, type PushScope, type PushSubscriptionChangeEvent } from "~/sw/push";
+import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { createItem } from "../setup/feedback";
 import { runTempDir } from "../setup/tmp";
 
@@ -419,5 +421,118 @@ describe("Web Push", () => {
     await notify(app.db, { to: first.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/t" });
     await runner.runUntilIdle();
     expect(await app.db.select().from(mailMessages).where(eq(mailMessages.to, first.email))).toEqual([]);
+  });
+
+  it("says whether the caller's push goes to a browser's endpoint: not after the push service called it gone, nor another person's", async () => {
+    const [seller, other] = [await createUser(app), await createUser(app)];
+    const cookie = await cookieFor(app, seller.id);
+    const [held, gone, theirs] = [`${base}/held/${seller.id}`, `${base}/gone-check/${seller.id}`, `${base}/theirs/${other.id}`];
+    answers.set(`/gone-check/${seller.id}`, 410);
+    for (const endpoint of [held, gone])
+      await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: { endpoint, keys: browserKeys() } });
+    await subscribePush(app.db, {
+      user: other,
+      pushServiceHosts: app.env.pushServiceHosts,
+      input: { endpoint: theirs, keys: browserKeys() },
+    });
+    const thisDevice = async (endpoint?: string) => {
+      const query = endpoint === undefined ? "" : `?${new URLSearchParams({ endpoint })}`;
+      const res = (await pushInfo(routeArgs(app, request(`/api/v1/me/push-subscriptions${query}`, { cookie })) as never)) as Response;
+      return [res.status, ((await res.json()) as { thisDevice?: boolean }).thisDevice];
+    };
+    expect(await thisDevice(gone)).toEqual([200, true]);
+    await notify(app.db, { to: seller.id, kind: "share_opened", title: "Kai opened your share", url: "/shares/c" });
+    await runner.runUntilIdle();
+    expect(received.filter((r) => r.path === `/gone-check/${seller.id}`)).toHaveLength(1);
+    expect([await thisDevice(held), await thisDevice(gone), await thisDevice(theirs), await thisDevice()]).toEqual([
+      [200, true],
+      [200, false],
+      [200, false],
+      [200, undefined],
+    ]);
+    expect((await thisDevice("x".repeat(2_001)))[0]).toBe(400);
+  });
+
+  describe("a subscription the browser replaced (the service worker's pushsubscriptionchange)", () => {
+    /** A browser's push subscription: its keys, as PushManager.subscribe() would hand them out, and the private half to read pushes. */
+    function browserSubscription(endpoint: string) {
+      const ecdh = createECDH("prime256v1");
+      ecdh.generateKeys();
+      const auth = randomBytes(16);
+      const keys = { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") };
+      const subscription = { endpoint, options: { applicationServerKey: null }, toJSON: () => ({ endpoint, expirationTime: null, keys }) };
+      return { ecdh, auth, keys, subscription: subscription as unknown as PushSubscription };
+    }
+
+    /**
+     * The worker as app/sw/push.ts sees it: its fetch reaches the real API routes with `cookie` (none: signed
+     * out), and its push service hands out `next`. `change` fires the event and waits for what it started.
+     */
+    function worker(cookie: string | null, next: PushSubscription) {
+      const listeners = new Map<string, (event: unknown) => void>();
+      const subscribed: PushSubscriptionOptionsInit[] = [];
+      const scope = {
+        location: new URL("http://localhost/sw.js"),
+        registration: {
+          showNotification: async () => {},
+          pushManager: {
+            getSubscription: async () => null,
+            subscribe: async (options: PushSubscriptionOptionsInit) => (subscribed.push(options), next),
+          },
+        },
+        clients: { matchAll: async () => [], openWindow: async () => null },
+        fetch: async (input: string, init: RequestInit = {}) => {
+          const req = request(input, { ...init, ...(cookie ? { cookie } : {}) });
+          return (await respond(() => (req.method === "GET" ? pushInfo : pushApi)(routeArgs(app, req) as never))) as Response;
+        },
+        addEventListener: (type: string, fn: (event: unknown) => void) => listeners.set(type, fn),
+      };
+      registerPushHandlers(scope as unknown as PushScope);
+      return {
+        subscribed,
+        change: async (event: Pick<PushSubscriptionChangeEvent, "oldSubscription" | "newSubscription">) => {
+          const work: Promise<unknown>[] = [];
+          listeners.get("pushsubscriptionchange")?.({ ...event, waitUntil: (p: Promise<unknown>) => work.push(p) });
+          await Promise.all(work);
+        },
+      };
+    }
+
+    const endpointsOf = async (userId: string) =>
+      (await app.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId))).map((s) => s.endpoint);
+
+    it("subscribes again with the server's key, hands the server the new subscription, forgets the old, and the next push reaches it", async () => {
+      const seller = await createUser(app);
+      const old = browserSubscription(`${base}/expiring/${seller.id}`);
+      await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: old.subscription.toJSON() });
+      const renewed = browserSubscription(`${base}/renewed/${seller.id}`);
+      const sw = worker(await cookieFor(app, seller.id), renewed.subscription);
+
+      await sw.change({ oldSubscription: old.subscription, newSubscription: null });
+      expect(
+        sw.subscribed.map((o) => [o.userVisibleOnly, Buffer.from(o.applicationServerKey as Uint8Array).toString("base64url")]),
+      ).toEqual([[true, app.env.vapid.publicKey]]);
+      expect(await endpointsOf(seller.id)).toEqual([renewed.subscription.endpoint]);
+
+      await notify(app.db, { to: seller.id, kind: "share_opened", title: "Ana opened your share", url: "/shares/r" });
+      await runner.runUntilIdle();
+      const got = received.filter((r) => r.path === `/renewed/${seller.id}`);
+      expect(got.map((r) => decryptPush(r.body, renewed.ecdh, renewed.auth))).toEqual([
+        expect.objectContaining({ title: "Ana opened your share", url: "http://fieldkit.test/shares/r" }),
+      ]);
+      expect(received.filter((r) => r.path === `/expiring/${seller.id}`)).toEqual([]);
+      const [settings] = await app.db.select().from(notificationSettings).where(eq(notificationSettings.userId, seller.id));
+      expect(settings.pushEnabled).toBe(true);
+    });
+
+    it("does nothing when no one is signed in on the browser", async () => {
+      const seller = await createUser(app);
+      const old = browserSubscription(`${base}/left-behind/${seller.id}`);
+      await subscribePush(app.db, { user: seller, pushServiceHosts: app.env.pushServiceHosts, input: old.subscription.toJSON() });
+      const sw = worker(null, browserSubscription(`${base}/nobodys/${seller.id}`).subscription);
+      await sw.change({ oldSubscription: old.subscription, newSubscription: null });
+      expect(sw.subscribed).toEqual([]);
+      expect(await endpointsOf(seller.id)).toEqual([old.subscription.endpoint]);
+    });
   });
 });

@@ -1,14 +1,10 @@
 // Web Push for this device: off until the person turns it on here. Subscribing asks the browser for
 // permission, then hands the subscription to the server; turning it off unsubscribes and tells the server.
+// "On" means the server sends to this browser: the browser's own subscription is not asked alone.
 import { useEffect, useState } from "react";
+import { keyBytes, sendSubscription, serverHolds } from "~/offline/push-subscription";
 
-type State = "checking" | "unsupported" | "denied" | "off" | "on" | "working";
-
-/** VAPID public key (base64url) as the bytes PushManager wants. */
-export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
-  const b64 = base64url.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (base64url.length % 4)) % 4);
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
+type State = "checking" | "unsupported" | "denied" | "off" | "on" | "working" | "unknown";
 
 async function registration(): Promise<ServiceWorkerRegistration | null> {
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return null;
@@ -16,13 +12,23 @@ async function registration(): Promise<ServiceWorkerRegistration | null> {
   return Promise.race([navigator.serviceWorker.ready, timeout]);
 }
 
-const send = (method: "POST" | "DELETE", body: unknown) =>
-  fetch("/api/v1/me/push-subscriptions", {
-    method,
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+/** This device as the server sees it, and what to tell the person when that differs from the browser's view. */
+async function currentState(reg: ServiceWorkerRegistration): Promise<{ state: State; message: string }> {
+  if (Notification.permission === "denied") return { state: "denied", message: "" };
+  const sub = await reg.pushManager.getSubscription();
+  if (!sub || Notification.permission !== "granted") return { state: "off", message: "" };
+  // NOTE: asked each time Me opens, never assumed: the server forgets a subscription the push service called
+  // gone (404/410) or that moved to another account, and a seller shown "on" then waits for pushes that never come.
+  const held = await serverHolds(sub.endpoint);
+  if (held) return { state: "on", message: "" };
+  if (held === false)
+    return { state: "off", message: "Push notifications stopped reaching this device. Turn them on again to get them here." };
+  // No toggle: turning on replaces the subscription, and offline that could end one that works.
+  return {
+    state: "unknown",
+    message: "Could not check with Fieldkit whether push notifications reach this device. Try again when online.",
+  };
+}
 
 export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boolean; devices: number; vapidPublicKey: string }) {
   const [state, setState] = useState<State>("checking");
@@ -32,8 +38,9 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     void (async () => {
       const reg = await registration();
       if (!reg) return setState("unsupported");
-      if (Notification.permission === "denied") return setState("denied");
-      setState((await reg.pushManager.getSubscription()) ? "on" : "off");
+      const now = await currentState(reg);
+      setState(now.state);
+      setMessage(now.message);
     })();
   }, []);
 
@@ -42,17 +49,22 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     try {
       const reg = await registration();
       if (!reg) return setState("unsupported");
+      // Not the subscription still here, if any: the server may have forgotten it because the push service called
+      // it gone, and sending it again would show "on" for an address that takes nothing. A fresh one instead.
+      const stale = await reg.pushManager.getSubscription();
+      await stale?.unsubscribe().catch(() => false);
       // NOTE: a browser without a reachable push service may never settle subscribe(); say so rather than
       // spin. A push service that answers at all does so in a few seconds, even on a slow phone network.
       const sub = await Promise.race([
         reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error("this browser's push service did not answer.")), 10_000)),
       ]);
-      const res = await send("POST", sub.toJSON());
+      const res = await sendSubscription("POST", sub.toJSON());
       if (!res.ok)
         throw new Error(
           ((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "The server refused it.",
         );
+      if (stale && stale.endpoint !== sub.endpoint) await sendSubscription("DELETE", { endpoint: stale.endpoint }).catch(() => undefined);
       setState("on");
       setMessage("Push notifications are on for this device.");
     } catch (error) {
@@ -65,7 +77,8 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     setState("working");
     const reg = await registration();
     const sub = await reg?.pushManager.getSubscription();
-    await send("DELETE", { endpoint: sub?.endpoint ?? null }).catch(() => undefined);
+    // NOTE: only with an endpoint: DELETE without one forgets every browser of the person, not this one.
+    if (sub) await sendSubscription("DELETE", { endpoint: sub.endpoint }).catch(() => undefined);
     await sub?.unsubscribe().catch(() => undefined);
     setState("off");
     setMessage("Push notifications are off for this device.");

@@ -113,6 +113,19 @@ async function pushOffWhenNoBrowserLeft(db: PgDatabase<PgQueryResultHKT, any>, u
     await db.update(notificationSettings).set({ pushEnabled: false, updatedAt: new Date() }).where(eq(notificationSettings.userId, userId));
 }
 
+/**
+ * Whether the caller's push goes to `endpoint`: a browser's own subscription says nothing of that, since the
+ * server forgets one the push service called gone (404/410), one signed out, or one that moved to another account.
+ */
+export async function holdsPushBrowser(db: Db, { user, endpoint }: { user: Pick<SessionUser, "id">; endpoint: string }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: pushSubscriptions.id })
+    .from(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.userId, user.id), eq(pushSubscriptions.endpoint, endpoint)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Forgets one browser (`endpoint`) or, without one, every browser of the caller; push is off when none is left. */
 export async function unsubscribePush(db: Db, { user, endpoint }: { user: Pick<SessionUser, "id">; endpoint?: string | null }) {
   await db.transaction(async (tx) => {

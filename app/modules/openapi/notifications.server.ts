@@ -102,12 +102,25 @@ export const notificationPaths = {
   "/me/push-subscriptions": {
     get: {
       summary: "The VAPID public key (applicationServerKey) and how many of the caller's browsers are subscribed",
+      parameters: [
+        {
+          name: "endpoint",
+          in: "query",
+          description: "A browser's push endpoint: the answer then says in `thisDevice` whether the caller's push goes to it",
+          schema: { type: "string", maxLength: 2000 },
+        },
+      ],
       responses: {
         "200": json({
           type: "object",
-          properties: { publicKey: { type: "string" }, enabled: { type: "boolean" }, devices: { type: "integer" } },
+          properties: {
+            publicKey: { type: "string" },
+            enabled: { type: "boolean" },
+            devices: { type: "integer" },
+            thisDevice: { type: "boolean", description: "Only with `endpoint`" },
+          },
         }),
-        "401": E["401"],
+        ...E,
       },
     },
     post: {
