@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { lockPgliteDir } from "./pglite-lock";
 
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ export async function backupDatabase(target: BackupTarget, file: string): Promis
   // The server must be stopped: refused while it holds the directory (see pglite-lock.ts).
   const release = lockPgliteDir(target.pgliteDir);
   try {
-    const db = await PGlite.create({ dataDir: target.pgliteDir, extensions: { pg_trgm } });
+    const db = await PGlite.create({ dataDir: target.pgliteDir, extensions: { pg_trgm, unaccent } });
     try {
       const dump = await db.dumpDataDir("gzip");
       writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
@@ -50,7 +51,7 @@ export async function restoreDatabase(target: BackupTarget, file: string): Promi
   const db = await PGlite.create({
     dataDir: fresh,
     loadDataDir: new Blob([readFileSync(file)]),
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, unaccent },
   });
   await db.query("select 1");
   await db.close();

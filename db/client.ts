@@ -2,6 +2,7 @@
 // otherwise PGlite (Postgres compiled to WASM) in a data directory or in memory.
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { sql, type Logger } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -185,7 +186,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     (await PGlite.create({
       dataDir: options.dataDir,
       loadDataDir: options.loadDataDir,
-      extensions: { pg_trgm },
+      // NOTE: every PGlite that runs queries needs both: search vectors and queries use unaccent (migration 0017).
+      extensions: { pg_trgm, unaccent },
     }));
   const db = drizzlePglite({ client, schema, logger: options.logger }) as unknown as Db;
   return {

@@ -1,6 +1,7 @@
 // Pure query handling shared by both engines: normalising what a person typed, splitting it into
 // words, expanding synonyms, and turning it into each engine's syntax without letting any of the
 // user's characters become syntax.
+import { foldAccents } from "@/vocabulary/accents";
 import { HL_END, HL_START, type SearchRequest } from "./types";
 
 export const MAX_QUERY_CHARS = 200;
@@ -65,6 +66,15 @@ export function tokenize(q: string): string[] {
   const words = normaliseQuery(q).match(WORD) ?? [];
   return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
 }
+
+/**
+ * The Postgres engine's words: tokenize's with accents folded, the form its lexicon holds (lexiconWords),
+ * so completions, typo corrections and synonym groups meet "resume" and "résumé" alike. Its vectors
+ * and queries fold the same way in SQL (postgres/sql.ts, TS_CONFIG).
+ * NOTE: not for Meilisearch, which folds on its own and not as far: it keeps "ß" and "ł", so a query
+ * folded to "strasse" would miss the "Straße" it finds today.
+ */
+export const foldedWords = (q: string): string[] => tokenize(q).map(foldAccents);
 
 /**
  * Only a query with nothing in it browses the library. One of punctuation alone ("!!!", "—") asked for
@@ -147,10 +157,13 @@ export function toTsquery(nodes: QueryNode[], typed?: string): string {
     .join(" & ");
 }
 
-/** Plain words for the lexicon used for typo correction (raw words, not stems: trigrams need the spelling). */
+/**
+ * Plain words for the lexicon used for typo correction (raw words, not stems: trigrams need the
+ * spelling), accents folded as the engine's query words are (foldedWords).
+ */
 export function lexiconWords(text: string): string[] {
   const out = new Set<string>();
-  for (const w of text.toLowerCase().match(/\p{L}{3,30}/gu) ?? []) out.add(w);
+  for (const w of foldAccents(text.toLowerCase()).match(/\p{L}{3,30}/gu) ?? []) out.add(w);
   return [...out];
 }
 

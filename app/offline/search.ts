@@ -2,6 +2,7 @@
 // (`type`, `tag`), prefix and typo tolerance, and a flag for what is saved on the device.
 // The bench (test/bench/offline.ts) runs this exact code.
 import MiniSearch, { type Options, type SearchOptions } from "minisearch";
+import { foldAccents } from "@/vocabulary/accents";
 import { isExpired } from "./catalog-views";
 import type { CatalogItem } from "./types";
 
@@ -18,9 +19,12 @@ const STOPWORDS = new Set(
  */
 const tokenize = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
 
-/** NFKC, as the server normalises documents and queries: a PDF's "ﬁnance" and full-width "ＡＴＬＡＳ" match what is typed. */
+/**
+ * NFKC, as the server normalises documents and queries: a PDF's "ﬁnance" and full-width "ＡＴＬＡＳ" match
+ * what is typed. Accents folded as the Postgres engine folds them: "resume" finds "Résumé", "munchen" "München".
+ */
 function processTerm(term: string): string | null {
-  const t = term.normalize("NFKC").toLowerCase();
+  const t = foldAccents(term.normalize("NFKC").toLowerCase());
   return STOPWORDS.has(t) ? null : t;
 }
 
@@ -95,11 +99,32 @@ export function markdownWords(markdown: string): string {
   );
 }
 
+/** Folded as the index's terms are (processTerm), so a term is found in the text it came from. */
+const searchForm = (text: string) => foldAccents(text.normalize("NFKC").toLowerCase());
+
+/**
+ * Where `term` (folded) first occurs in `text`, as a position in `text` itself, or -1. Folding can change
+ * lengths ("ß" becomes "ss"; a decomposed accent goes): then the position is found by folding ever
+ * shorter starts of the text, as the folded length of a start only grows with it.
+ */
+function indexOfTerm(text: string, folded: string, term: string): number {
+  const at = folded.indexOf(term);
+  if (at <= 0 || folded.length === text.length) return at;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (searchForm(text.slice(0, mid)).length < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function snippetFor(item: CatalogItem, terms: string[]): string {
   const text = item.bodyMd ? markdownWords(item.bodyMd) : item.summary;
-  const lower = text.toLowerCase();
+  const folded = searchForm(text);
   const at = terms
-    .map((t) => lower.indexOf(t.toLowerCase()))
+    .map((t) => indexOfTerm(text, folded, t))
     .filter((i) => i >= 0)
     .sort((a, b) => a - b)[0];
   if (at === undefined || text.length <= 160) return text.slice(0, 160);

@@ -11,7 +11,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments } from "@/db/schema";
-import { expandSynonyms, isBrowse, toTsquery, tokenize, type QueryNode } from "../query";
+import { foldAccents } from "@/vocabulary/accents";
+import { expandSynonyms, foldedWords, isBrowse, toTsquery, type QueryNode } from "../query";
 import { noMatches, type EngineResult, type SearchIndex, type SearchRequest } from "../types";
 import { createStaticBands } from "./bands";
 import { createIndexing } from "./indexing";
@@ -27,11 +28,14 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
   const indexing = createIndexing(db, bands.noteChanged);
 
   async function search(request: SearchRequest): Promise<EngineResult> {
-    const words = tokenize(request.q);
+    const words = foldedWords(request.q);
     if (words.length === 0) return isBrowse(request.q) ? browse(request) : noMatches();
     const typed = words[words.length - 1];
     const [groups, facts] = await Promise.all([synonyms.groups(), lexicon.lookUp(words, typed)]);
-    const nodes = expandSynonyms(words, groups);
+    const nodes = expandSynonyms(
+      words,
+      groups.map((group) => group.map(foldAccents)),
+    );
     const complete = facts.get(factsKey(typed, true))?.completions;
     const tsquery = (n: QueryNode[]) => (complete ? toTsquery(withCompletions(n, typed, complete)) : toTsquery(n, typed));
     const fixes = new Map<string, string[]>();
@@ -58,7 +62,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     },
     invalidateSynonyms: synonyms.invalidate,
     async setup() {
-      // Tables, indexes and pg_trgm come from migrations.
+      // Tables, indexes, pg_trgm, unaccent and the text search configuration come from migrations.
     },
     rebuild: indexing.rebuild,
     async count() {

@@ -5,7 +5,7 @@ import { rowsOf } from "@/db/client";
 import { searchDocuments, searchPages, searchTerms } from "@/db/schema";
 import { lexiconWords } from "../query";
 import type { SearchDocument } from "../types";
-import { json, name, uuidSet } from "./sql";
+import { TS_CONFIG, json, name, uuidSet } from "./sql";
 
 const s = searchDocuments;
 /** Columns an upsert writes, in the order of the insert's select list; all but item_id on conflict. */
@@ -45,7 +45,7 @@ export function createIndexing(db: Db, onChanged: (n: number) => void) {
       if (pages.length) {
         await tx.execute(sql`
           insert into ${searchPages} (${name(searchPages.itemId)}, ${name(searchPages.page)}, ${name(searchPages.text)}, ${name(searchPages.tsv)})
-          select x.item_id, x.page, x.text, to_tsvector('english', x.text)
+          select x.item_id, x.page, x.text, to_tsvector(${TS_CONFIG}, x.text)
           from jsonb_to_recordset(${json(pages)}) as x(item_id uuid, page int, text text)`);
       }
       if (words.size) {
@@ -106,9 +106,9 @@ function upsertDocuments(docs: SearchDocument[]): SQL {
   return sql`
     insert into ${s} (${sql.join(WRITTEN.map(name), sql`, `)})
     select x.item_id, x.type, x.title, x.summary, x.tags, x.audience, x.expires_at, x.published_at, x.usefulness, x.body,
-      setweight(to_tsvector('english', x.title), 'A') || setweight(to_tsvector('english', x.tag_labels), 'B'),
-      setweight(to_tsvector('english', x.title), 'A') || setweight(to_tsvector('english', x.tag_labels), 'B')
-        || setweight(to_tsvector('english', x.summary), 'C') || setweight(to_tsvector('english', x.body), 'D'),
+      setweight(to_tsvector(${TS_CONFIG}, x.title), 'A') || setweight(to_tsvector(${TS_CONFIG}, x.tag_labels), 'B'),
+      setweight(to_tsvector(${TS_CONFIG}, x.title), 'A') || setweight(to_tsvector(${TS_CONFIG}, x.tag_labels), 'B')
+        || setweight(to_tsvector(${TS_CONFIG}, x.summary), 'C') || setweight(to_tsvector(${TS_CONFIG}, x.body), 'D'),
       now()
     from jsonb_to_recordset(${json(payload)}) as x(item_id uuid, type text, title text, summary text, tags text[],
       audience uuid[], expires_at timestamptz, published_at timestamptz, usefulness real, tag_labels text, body text)

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchTerms } from "@/db/schema";
 import type { QueryNode } from "../query";
-import { derived, json } from "./sql";
+import { TS_CONFIG, derived, json } from "./sql";
 import { ttlCache } from "./ttl-cache";
 
 /** A typed word with more known completions than this keeps its prefix (one index scan, not dozens). */
@@ -70,8 +70,8 @@ export function createLexicon(db: Db) {
           select coalesce(array_agg(${starts} order by ${starts}), '{}') as starts from (
             select ${term} from ${searchTerms} where w.typed and ${term} like w.word || '%' order by ${term} limit ${MAX_COMPLETIONS + 1}) s) c
         cross join lateral (
-          select cardinality(c.starts) > 0 or not exists (select from unnest(to_tsvector('english', w.word)) l)
-            or exists (select from unnest(to_tsvector('english', w.word)) l, ${searchTerms}
+          select cardinality(c.starts) > 0 or not exists (select from unnest(to_tsvector(${TS_CONFIG}, w.word)) l)
+            or exists (select from unnest(to_tsvector(${TS_CONFIG}, w.word)) l, ${searchTerms}
                        where length(l.lexeme) >= 3 and ${term} like l.lexeme || '%') as known) k
         cross join lateral (select ${closeSpellings(sql`w.word`, sql`not k.known`)} as close) t`),
     );

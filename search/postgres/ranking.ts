@@ -8,7 +8,7 @@ import { HL_END, HL_START, type EngineHit, type EngineResult, type SearchRequest
 import { inStaticOrder, type Bands } from "./bands";
 import { countAndFacets, type SampleRow } from "./counts";
 import { filters } from "./filters";
-import { d, derived, p, parsed } from "./sql";
+import { TS_CONFIG, d, derived, p, parsed } from "./sql";
 
 /** Each candidate source (title, body) contributes at most this many items to ranking. */
 const CANDIDATES = 100;
@@ -47,10 +47,10 @@ function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: numbe
 function rankedHits(q: SQL): SQL {
   return sql`(select coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'title', t.title, 'page', ${p.page},
               -- A document hit says where: the page's own snippet wins over the summary's.
-              'snippet', coalesce(p.snippet, ts_headline('english', t.summary || E'\n' || left(t.body, 4000), ${q}, ${HEADLINE})))
+              'snippet', coalesce(p.snippet, ts_headline(${TS_CONFIG}, t.summary || E'\n' || left(t.body, 4000), ${q}, ${HEADLINE})))
               order by t.rank), '[]'::json)
             from top t left join lateral (
-              select ${p.page}, ts_headline('english', ${p.text}, ${q}, ${HEADLINE}) as snippet from ${searchPages} ${p}
+              select ${p.page}, ts_headline(${TS_CONFIG}, ${p.text}, ${q}, ${HEADLINE}) as snippet from ${searchPages} ${p}
               where ${p.itemId} = t.id and ${p.tsv} @@ ${q}
               order by ts_rank(${p.tsv}, ${q}) desc, ${p.page} limit 1) p on true) as hits`;
 }
@@ -64,7 +64,7 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
    * term and its frequency in each.
    */
   async function ranked(tsquery: string, request: SearchRequest): Promise<EngineResult> {
-    const q = sql`to_tsquery('english', ${tsquery})`;
+    const q = sql`to_tsquery(${TS_CONFIG}, ${tsquery})`;
     const b = await bands();
     // Candidates come in tiers of CANDIDATES by static position (and by position among title matches), and
     // a tier is ranked whole, after the ones before it. Ranking a set that grew with the offset let a strong

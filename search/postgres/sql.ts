@@ -16,6 +16,15 @@ export const derived = {
   starts: alias(searchTerms, "s"),
 };
 
+/**
+ * The text search configuration of every vector, query and headline: `english` with accents folded
+ * first (`unaccent`, migration 0017), so "resume" finds "Résumé" both ways while the title and the
+ * highlighted snippet, made from the stored text, keep their accents.
+ * NOTE: vectors and queries must read words the same way: a vector written with another configuration
+ * holds "résumé" where a query looks for "resum".
+ */
+export const TS_CONFIG = sql.raw("'english_unaccent'::regconfig");
+
 export const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 export const uuidSet = (ids: string[]) => sql`(select (jsonb_array_elements_text(${json(ids)}))::uuid)`;
 

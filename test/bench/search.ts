@@ -144,7 +144,7 @@ function naiveRanked(db: DbHandle["db"]): Searcher {
       const tags = r.tags.map((t) => `${t.facet}:${t.value}`).join(",");
       await db.execute(sql`
         select d.item_id, d.title, ts_rank(d.tsv, q) as rank
-        from search_documents d, to_tsquery('english', ${tsquery}) q
+        from search_documents d, to_tsquery('english_unaccent', ${tsquery}) q
         where d.tsv @@ q
           and (d.expires_at is null or d.expires_at > now())
           and (d.audience = '{}' or d.audience && string_to_array(${r.scope.teams.join(",")}, ',')::uuid[])

@@ -296,6 +296,58 @@ for (const engine of engines) {
         }
       });
 
+      it("finds accented words typed without their accents, and shows them with their accents", async () => {
+        const itemId = await createItem(app.db, {
+          title: "Résumé template",
+          summary: "For the São Paulo team and the München café.",
+          pages: ["Cover", "Références clients"],
+        });
+        await sync();
+        for (const q of ["resume", "RESUME template", "resumé", "sao paulo", "munchen", "cafe", "Résumé"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+        // Typo corrections and the completions of a word being typed, among words spelt with and without accents.
+        const other = await createItem(app.db, { title: "Munchkin calendar" });
+        await sync();
+        expect(hitIds(await search(east, { q: "muncen" }))).toContain(itemId);
+        expect(hitIds(await search(east, { q: "munch" })).sort()).toEqual([itemId, other].sort());
+        const r = await search(east, { q: "munchen" });
+        expect(r.hits[0].title).toBe("Résumé template");
+        expect(r.hits[0].snippet).toContain("<mark>München</mark>");
+        const page = await search(east, { q: "references" });
+        expect(page.hits.map((h) => [h.id, h.page])).toEqual([[itemId, 2]]);
+        expect(page.hits[0].snippet).toContain("<mark>Références</mark>");
+      });
+
+      it("finds plain words typed with accents", async () => {
+        // "brûlée" is too far from "brulee" for typo correction to find it instead.
+        const itemId = await createItem(app.db, { title: "Creme brulee tasting notes", summary: "For the Zurich desk." });
+        await sync();
+        for (const q of ["crème brûlée", "BRÛLÉE", "Zürich"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
+      it("folds accents on Greek and Cyrillic letters both ways, and keeps Hindi vowel signs within their words", async () => {
+        const itemId = await createItem(app.db, {
+          title: "Τιμοκατάλογος ελκυστικης έκθεσης",
+          summary: "Ёлочная ярмарка, Елка. बिक्री प्रस्ताव",
+        });
+        await sync();
+        for (const q of ["τιμοκαταλογος", "ελκυστικής", "ΈΚΘΕΣΗΣ", "елочная", "Ёлка", "बिक्री प्रस्ताव"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
+      it("applies a synonym group whatever accents the group or the query carries", async () => {
+        const itemId = await createItem(app.db, { title: "Bakery partner list" });
+        await addSynonymGroup(app, marketer, ["pâtisserie", "bakery"]);
+        await sync();
+        for (const q of ["patisserie", "pâtisserie", "PATISSERIE partner"]) {
+          expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids: [itemId] });
+        }
+      });
+
       it("folds case as the documents were: a Greek title in capitals and a dotted capital I", async () => {
         const itemId = await createItem(app.db, { title: "ΟΔΗΓΟΣ ΤΙΜΩΝ", summary: "İSTANBUL ofisi için fiyat listesi" });
         await sync();
@@ -305,11 +357,14 @@ for (const engine of engines) {
       });
 
       it("rewrites documents indexed before text was normalised, through the sync the upgrade queues them for", async () => {
-        const itemId = await createItem(app.db, { title: "Ｏｓｐｒｅｙ flotilla brief" });
+        // Letters NFKC makes plain and this engine does not fold on its own: Meilisearch folds circled ones,
+        // and PostgreSQL's unaccent (since 0017) full-width ones.
+        const title = `${engine.name === "meilisearch" ? "Ｏｓｐｒｅｙ" : "ⓄⓈⓅⓇⒺⓎ"} flotilla brief`;
+        const itemId = await createItem(app.db, { title });
         // As an index built before: the text as it was, in every engine, and nothing queued.
         await app.db.delete(searchOutbox).where(eq(searchOutbox.itemId, itemId));
         const { docs } = await buildDocuments(app.db, [itemId]);
-        const before = docs.map((doc) => ({ ...doc, title: "Ｏｓｐｒｅｙ flotilla brief" }));
+        const before = docs.map((doc) => ({ ...doc, title }));
         await service.engines.postgres.index(before);
         await service.engines.meilisearch?.index(before);
         expect(hitIds(await search(east, { q: "osprey" }))).toEqual([]);

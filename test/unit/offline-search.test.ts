@@ -102,6 +102,45 @@ describe("offline search", () => {
     expect(ids("สวัสดี")).toEqual(["scripts"]);
   });
 
+  it("finds accented words typed without their accents and the reverse, with the snippet at the match", () => {
+    const body = `${"Introduction. ".repeat(20)}Straße und Gebühren für die Filiale in München.`;
+    const words = buildIndex([
+      {
+        ...base,
+        id: "resume",
+        type: "deck",
+        title: "Résumé template",
+        summary: "For the São Paulo team",
+        bodyMd: body,
+      },
+      { ...base, id: "plain", type: "one_pager", title: "Naive quesadilla guide", summary: "Lodz and Zurich desks" },
+      { ...base, id: "greek", type: "talk_track", title: "Τιμοκατάλογος", summary: "Ёлочная ярмарка" },
+    ]);
+    const ids = (q: string) => searchOffline(words, { q }).map((h) => h.id);
+    for (const q of ["resume", "RESUME template", "sao paulo", "munchen", "strasse"]) {
+      expect({ q, ids: ids(q) }).toEqual({ q, ids: ["resume"] });
+    }
+    for (const q of ["naïve", "Łódź", "zürich"]) expect({ q, ids: ids(q) }).toEqual({ q, ids: ["plain"] });
+    for (const q of ["τιμοκαταλογος", "елочная"]) expect({ q, ids: ids(q) }).toEqual({ q, ids: ["greek"] });
+    const [hit] = searchOffline(words, { q: "munchen" });
+    expect(hit.title).toBe("Résumé template");
+    // 60 characters before the match, in the text as written, although "ß" folds to two letters before it.
+    expect(hit.snippet).toBe(`…${body.slice(body.indexOf("München") - 60)}`);
+  });
+
+  it("keeps the vowel signs of Hindi words and the Cyrillic й, as the server's engine does", () => {
+    const words = buildIndex([
+      { ...base, id: "hindi", type: "deck", title: "बिक्री प्रस्ताव" },
+      { ...base, id: "russian", type: "deck", title: "Отчёт за май" },
+    ]);
+    const ids = (q: string) => searchOffline(words, { q }).map((h) => h.id);
+    expect(ids("बिक्री")).toEqual(["hindi"]);
+    expect(ids("बकर")).toEqual([]);
+    expect(ids("май")).toEqual(["russian"]);
+    expect(ids("маи")).toEqual([]);
+    expect(ids("отчет")).toEqual(["russian"]);
+  });
+
   it("returns nothing for words no item has", () => {
     expect(searchOffline(index, { q: "zeppelin" })).toEqual([]);
   });

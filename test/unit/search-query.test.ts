@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { expandSynonyms, isBrowse, lexiconWords, meiliFilter, normaliseQuery, snippetHtml, toTsquery, tokenize } from "@/search/query";
+import {
+  expandSynonyms,
+  foldedWords,
+  isBrowse,
+  lexiconWords,
+  meiliFilter,
+  normaliseQuery,
+  snippetHtml,
+  toTsquery,
+  tokenize,
+} from "@/search/query";
 import { meiliSynonyms } from "@/search/settings";
 import { HL_END, HL_START } from "@/search/types";
 import { fairUsefulness } from "@/search/usefulness";
@@ -27,6 +37,26 @@ describe("tokenize", () => {
     const words = tokenize(`${"x".repeat(100)} ${"w ".repeat(50)}`);
     expect(words).toHaveLength(10);
     expect(words[0]).toHaveLength(40);
+  });
+});
+
+describe("foldedWords", () => {
+  it("folds accents on Latin and Greek letters and keeps Hindi vowel signs, Thai marks and the Cyrillic й", () => {
+    expect(foldedWords("Résumé SÃO Paulo München Straße Łódź Τιμοκατάλογος Ёлка")).toEqual([
+      "resume",
+      "sao",
+      "paulo",
+      "munchen",
+      "strasse",
+      "lodz",
+      "τιμοκαταλογος",
+      "елка",
+    ]);
+    expect(foldedWords("बिक्री สวัสดี май київ")).toEqual(["बिक्री", "สวัสดี", "май", "київ"]);
+  });
+
+  it("folds an accent typed as a separate combining mark", () => {
+    expect(foldedWords("cafe\u0301 re\u0301sume\u0301")).toEqual(["cafe", "resume"]);
   });
 });
 
@@ -120,6 +150,10 @@ describe("snippetHtml", () => {
 describe("lexiconWords", () => {
   it("collects distinct words of three letters or more, without digits", () => {
     expect(lexiconWords("Pricing, pricing and a 2025 ROI deck").sort()).toEqual(["and", "deck", "pricing", "roi"]);
+  });
+
+  it("holds words with accents folded, as the engine's query words are", () => {
+    expect(lexiconWords("Résumé for München, résumé").sort()).toEqual(["for", "munchen", "resume"]);
   });
 });
 
