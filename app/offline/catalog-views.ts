@@ -9,6 +9,11 @@ export function isExpired(item: Pick<CatalogItem, "expiresAt">, now = Date.now()
   return item.expiresAt !== null && Date.parse(item.expiresAt) <= now;
 }
 
+/** The date the item expired on, when it has by the device's clock (`isExpired`); null while it may be used. */
+export function expiredOn(expiresAt: string | null | undefined, now = Date.now()): string | null {
+  return expiresAt && isExpired({ expiresAt }, now) ? expiresAt : null;
+}
+
 /** Home offline: the newest published items first, as the server's "New and updated" orders them. */
 export function latestFromCatalog(items: readonly CatalogItem[], limit = 15, now = Date.now()): CatalogItem[] {
   const when = (i: CatalogItem) => i.publishedAt ?? i.updatedAt;

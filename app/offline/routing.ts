@@ -52,6 +52,17 @@ export function strategyFor(req: RequestInfo, origin: string): Strategy {
   return "passthrough";
 }
 
+const ITEM_FILE = /^\/api\/v1\/items\/([^/]+)\/file$/;
+
+/**
+ * The item whose original file this URL is, or null. Only the file: previews stay, as thumbnails of
+ * expired items on the Saved tab and pages of an item page that says it has expired.
+ */
+export function itemOfFile(url: string): string | null {
+  const m = ITEM_FILE.exec(new URL(url).pathname);
+  return m ? decodeURIComponent(m[1]).toLowerCase() : null;
+}
+
 /**
  * A download that must not be answered from a copy on the device: the page's own saving asks for it with
  * `cache: "no-cache"` (app/offline/saved.ts), because file and preview URLs carry no version and a stored

@@ -6,7 +6,9 @@ import { type ClientLoaderFunctionArgs, Form, Link, useActionData, useLoaderData
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-card";
+import { ExpiredNote } from "~/components/offline/expired-note";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
+import { useNow } from "~/components/offline/use-now";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { LinkedVideo, UploadedVideo } from "~/components/video-player";
 import { Previews } from "~/components/item-previews";
@@ -22,7 +24,9 @@ import { STATUS_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { formAction } from "~/modules/page-errors.server";
 import { AppError } from "~/modules/errors.server";
 import { formatSize } from "@/vocabulary/format";
+import { expiredOn } from "~/offline/catalog-views";
 import { isOfflineFailure } from "~/offline/fallback";
+import type { PageCopy } from "~/offline/item-expiry";
 import { pendingSaves } from "~/offline/pending-saves";
 import { formatDate, formatDateTime } from "@/vocabulary/dates";
 import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
@@ -51,24 +55,41 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           problem: page.item.problem,
         })
       : [];
-    return { ...page, moves };
+    // Stored by the worker, this page is answered offline later: the device compares it with its catalog.
+    return { ...page, moves, renderedAt: new Date().toISOString() };
   });
 }
 
-// A saved item answers from the saved cache (service worker); one that is not saved shows what the
-// device's catalog knows and offers "save when back online" instead of an error page.
-export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+/** The expiry date the device goes by (app/offline/item-expiry.ts); the page's own without a usable store. */
+async function expiryOnDevice(id: string, copy: PageCopy): Promise<string | null> {
   try {
-    return await serverLoader<typeof loader>();
+    const [{ offlineDb }, { readDeviceExpiry }] = await Promise.all([import("~/offline/runtime"), import("~/offline/item-expiry")]);
+    return await readDeviceExpiry(await offlineDb(), id, copy);
+  } catch {
+    return copy.expiresAt === null ? null : new Date(copy.expiresAt).toISOString();
+  }
+}
+
+// A saved item answers from the saved cache (service worker), as it was when stored: the device says whether
+// it has expired since. One that is not saved shows what the catalog knows instead of an error page.
+export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
+  const id = (params.id ?? "").toLowerCase();
+  let page;
+  try {
+    page = await serverLoader<typeof loader>();
   } catch (error) {
     if (!isOfflineFailure(error)) throw error;
-    const id = (params.id ?? "").toLowerCase();
     const { offlineDb } = await import("~/offline/runtime");
     const db = await offlineDb();
     const offlineItem: OfflineItem = { id, entry: (await db.get("catalog", id)) ?? null, marked: (await pendingSaves(db)).includes(id) };
     return { offlineItem };
   }
+  /** Missing on a document's first render (its own data, before this has run). */
+  const device: { deviceExpiresAt?: string | null } = { deviceExpiresAt: await expiryOnDevice(id, page.item) };
+  return { ...page, ...device };
 }
+// NOTE: also when the page is loaded as a document: offline that document is the worker's copy.
+clientLoader.hydrate = true;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const app = context.app;
@@ -105,10 +126,10 @@ const day = (d: string | Date | null | undefined) => (d ? formatDate(d) : null);
 
 export default function ItemPage() {
   const d = useLoaderData<typeof clientLoader>();
-  return "offlineItem" in d ? <NotSavedCard item={d.offlineItem} /> : <ItemView />;
+  return d.offlineItem ? <NotSavedCard item={d.offlineItem} /> : <ItemView deviceExpiresAt={d.deviceExpiresAt} />;
 }
 
-function ItemView() {
+function ItemView({ deviceExpiresAt }: { deviceExpiresAt?: string | null }) {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -116,6 +137,9 @@ function ItemView() {
   const notice = params.get("notice");
   const base = `/api/v1/items/${item.id}`;
   const requestedPage = Number(params.get("page")) || null;
+  // Expired on this device's clock, also when it passes with the page open: shown, but not for use with buyers.
+  const now = useNow([deviceExpiresAt]);
+  const expired = expiredOn(deviceExpiresAt, now);
 
   return (
     <article className="item-page">
@@ -129,10 +153,13 @@ function ItemView() {
         ) : null}
       </p>
       <h1>{item.title}</h1>
+      {expired ? <ExpiredNote on={expired} /> : null}
       {d.desk ? <ActionBar itemId={item.id} status={item.status} statusText={STATUS_LABEL[item.status]} moves={d.moves} /> : null}
       {item.summary ? <p className="lead">{item.summary}</p> : null}
       {/* Offline field kit: save for offline + share (app/components/offline). */}
-      {item.status === "published" ? <SaveForOffline item={{ id: item.id, title: item.title }} shareable={!item.notForBuyers} /> : null}
+      {item.status === "published" ? (
+        <SaveForOffline item={{ id: item.id, title: item.title }} shareable={!item.notForBuyers} expired={!!expired} />
+      ) : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}
@@ -159,7 +186,7 @@ function ItemView() {
         <UploadedVideo src={`${base}/file`} mime={current.mime} title={item.title} />
       ) : null}
 
-      {current?.filename ? (
+      {current?.filename && (!expired || d.desk) ? (
         <p className="row actions">
           <a className="button" href={`${base}/file`} target="_blank" rel="noopener">
             Open {current.mime === "application/pdf" ? "PDF" : "file"}

@@ -4,8 +4,10 @@
 import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
 import { registerRoute } from "workbox-routing";
+import { expiredOn } from "~/offline/catalog-views";
 import { forgetSignedOutUser } from "~/offline/cleanup";
 import { openOfflineDb } from "~/offline/db";
+import { formatDate } from "@/vocabulary/dates";
 import { registerPushHandlers, withPushEndpoint, type PushScope } from "./push";
 import { flushOutbox } from "~/offline/outbox";
 import {
@@ -18,6 +20,7 @@ import {
   cacheKey,
   isCacheable,
   isSignOut,
+  itemOfFile,
   offlineSubstitute,
   shellUrls,
   strategyFor,
@@ -220,7 +223,35 @@ async function savedFirst(request: Request): Promise<Response> {
   // Saving or refreshing an item: the saved copy may be the old version's file under the same URL.
   if (wantsFreshCopy(request)) return fetch(request);
   const hit = await caches.match(cacheKey(request.url), { cacheName: CACHE_NAMES.saved });
-  return hit ?? fetch(request);
+  if (!hit) return fetch(request);
+  // A saved file whose item has expired on this device's clock, opened by its address (a tab's history, a
+  // bookmark): the server decides when it can be asked; offline, the device says why it does not open it.
+  const expired = await fileExpiredOnDevice(request.url);
+  if (!expired) return hit;
+  return fetch(request).catch(
+    () =>
+      new Response(`Expired on ${formatDate(expired)} — not for use with buyers.`, {
+        status: 410,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      }),
+  );
+}
+
+/** When the URL is an item's file and the catalog on the device holds the item as expired: the date it expired. */
+async function fileExpiredOnDevice(url: string): Promise<string | null> {
+  const itemId = itemOfFile(url);
+  if (!itemId) return null;
+  try {
+    const db = await openOfflineDb();
+    try {
+      return expiredOn((await db.get("catalog", itemId))?.expiresAt);
+    } finally {
+      db.close();
+    }
+  } catch {
+    // No usable store: the saved copy, as before the catalog knew of expiry.
+    return null;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, isSignOut, strategyFor, wantsFreshCopy } from "~/offline/routing";
+import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, isSignOut, itemOfFile, strategyFor, wantsFreshCopy } from "~/offline/routing";
 
 const ORIGIN = "https://fieldkit.test";
 const get = (path: string, extra: { mode?: string } = {}) => ({ url: ORIGIN + path, method: "GET", ...extra });
@@ -73,6 +73,14 @@ describe("cache routing table", () => {
     expect(isSignOut({ url: `${ORIGIN}/logout`, method: "GET" }, ORIGIN)).toBe(false);
     expect(isSignOut({ url: `${ORIGIN}/logout-help`, method: "POST" }, ORIGIN)).toBe(false);
     expect(isSignOut({ url: "https://elsewhere.test/logout", method: "POST" }, ORIGIN)).toBe(false);
+  });
+
+  it("names the item of an original file (the worker checks its expiry), and nothing for previews or pages", () => {
+    expect(itemOfFile(`${ORIGIN}/api/v1/items/9F0C-AB/file`)).toBe("9f0c-ab");
+    expect(itemOfFile(`${ORIGIN}/api/v1/items/9f0c/file?download=1`)).toBe("9f0c");
+    expect(itemOfFile(`${ORIGIN}/api/v1/items/9f0c/previews/1`)).toBeNull();
+    expect(itemOfFile(`${ORIGIN}/items/9f0c`)).toBeNull();
+    expect(itemOfFile(`${ORIGIN}/api/v1/items/9f0c/file/extra`)).toBeNull();
   });
 
   it("versions every runtime cache name", () => {

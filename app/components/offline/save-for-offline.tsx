@@ -32,7 +32,19 @@ export function ProgressBar({ progress, label }: { progress: Progress; label: st
   );
 }
 
-export function SaveForOffline({ item, shareable = true }: { item: { id: string; title: string }; shareable?: boolean }) {
+/**
+ * `expired`: past its expiry date on this device's clock. Then nothing is offered for use with a buyer (no
+ * saving, share link or share box); a saved copy can still be removed.
+ */
+export function SaveForOffline({
+  item,
+  shareable = true,
+  expired = false,
+}: {
+  item: { id: string; title: string };
+  shareable?: boolean;
+  expired?: boolean;
+}) {
   const online = useOnline();
   const [ready, setReady] = useState(false);
   const [record, setRecord] = useState<SavedRecord | null>(null);
@@ -107,8 +119,9 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
     );
   };
 
+  const offerShare = shareable && !expired;
   // The share link is there from the first paint: sharing with a buyer is a plain page, no JavaScript needed.
-  const shareLink = shareable ? (
+  const shareLink = offerShare ? (
     <a className="button secondary" href={`/shares/new?item=${item.id}`}>
       Share with a buyer
     </a>
@@ -120,9 +133,11 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
     return (
       <section className="save-offline" aria-label="Offline">
         <div className="row">
-          <button type="button" disabled>
-            Save for offline
-          </button>
+          {expired ? null : (
+            <button type="button" disabled>
+              Save for offline
+            </button>
+          )}
           {shareLink}
         </div>
       </section>
@@ -134,21 +149,21 @@ export function SaveForOffline({ item, shareable = true }: { item: { id: string;
           <>
             <p className="saved-note">
               <span className="badge published">Saved on this device</span> <span className="meta">{formatBytes(record.bytes)}</span>
-              {record.stale ? <span className="badge in_review">Updated — refreshes when online</span> : null}
+              {record.stale && !expired ? <span className="badge in_review">Updated — refreshes when online</span> : null}
             </p>
             <button type="button" className="secondary" onClick={remove}>
               Remove from device
             </button>
           </>
-        ) : (
+        ) : expired ? null : (
           <button type="button" onClick={save} disabled={!!progress || !online}>
             {progress ? "Saving…" : "Save for offline"}
           </button>
         )}
-        {shareable && !online && record ? null : shareLink}
+        {offerShare && !online && record ? null : shareLink}
       </div>
-      {shareable && !online && record ? <OfflineShare items={[item]} /> : null}
-      {!record && !online && !progress ? <p className="meta">Connect to the internet to save this item.</p> : null}
+      {offerShare && !online && record ? <OfflineShare items={[item]} /> : null}
+      {!record && !online && !progress && !expired ? <p className="meta">Connect to the internet to save this item.</p> : null}
       {progress ? <ProgressBar progress={progress} label="Downloading for offline" /> : null}
       <RemovalUndoNotice offer={offer} />
       {error ? (

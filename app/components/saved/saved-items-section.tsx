@@ -7,9 +7,10 @@ import { formatBytes } from "~/components/offline/save-for-offline";
 import { SelectBar, SelectBox, useShareSelection } from "~/components/share-select/select-mode";
 import { keepAvailable, type Selectable } from "~/components/share-select/selection";
 import { OfflineShare } from "~/components/shares/offline-share";
+import { useNow } from "~/components/offline/use-now";
 import { EmptyState } from "~/components/shell";
 import { Thumbnail } from "~/components/thumbnail";
-import { isExpired, thumbnailPreview } from "~/offline/catalog-views";
+import { expiredOn, thumbnailPreview } from "~/offline/catalog-views";
 import type { DeviceState } from "./use-device";
 
 /** Saved items as the selection sees them; shareability and expiry come from the offline catalog. */
@@ -18,24 +19,11 @@ function selectables(state: DeviceState | null, now: number): (Selectable & { ex
   return (state?.saved ?? []).map((s) => {
     const entry = catalog.get(s.itemId);
     // Expired on this device's clock: the server no longer lists it, and drops it at the next sync.
-    const expired = entry && isExpired(entry, now) ? entry.expiresAt : null;
+    const expired = entry ? expiredOn(entry.expiresAt, now) : null;
     // An item missing from the catalog is on its way out of the device; a catalog from before `shareable`
     // existed leaves it undefined, and the server still refuses an internal item.
     return { id: s.itemId, title: s.title, shareable: !!entry && entry.shareable !== false && !expired, expired };
   });
-}
-
-/** Now, renewed when the next of these times passes, so an item that expires while the tab is open says so. */
-function useNow(times: readonly (string | null | undefined)[]): number {
-  const [now, setNow] = useState(() => Date.now());
-  const next = Math.min(...times.map((t) => (t ? Date.parse(t) : NaN)).filter((t) => t > now));
-  useEffect(() => {
-    if (!Number.isFinite(next)) return;
-    // NOTE: setTimeout fires at once past 2^31 - 1 ms; a date further off is looked at again a day later.
-    const timer = setTimeout(() => setNow(Date.now()), Math.min(next - Date.now() + 50, 86_400_000));
-    return () => clearTimeout(timer);
-  }, [next]);
-  return now;
 }
 
 export function SavedItemsSection({

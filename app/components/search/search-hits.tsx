@@ -1,9 +1,15 @@
 // Search results as cards; each shareable hit has a "Share" link, and in "Select" mode a checkbox so several
-// hits go into one share.
+// hits go into one share. A hit past its expiry on this device's clock (the worker's copy of an earlier
+// search, answered offline) is listed as expired: no link, no share, not selectable.
 import { Link } from "@remix-run/react";
+import { formatDate } from "@/vocabulary/dates";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { useOnline } from "~/components/offline/network-status";
+import { useCatalogExpiries } from "~/components/offline/use-catalog-expiries";
+import { useNow } from "~/components/offline/use-now";
 import { SelectBox, type ShareSelection } from "~/components/share-select/select-mode";
 import { Thumbnail } from "~/components/thumbnail";
+import { expiredOn } from "~/offline/catalog-views";
 import type { SearchResultView } from "~/modules/search/search.server";
 
 export type SearchHitCard = SearchResultView["hits"][number] & { thumb: number | null; shareable: boolean };
@@ -11,6 +17,11 @@ export type SearchView = Omit<SearchResultView, "hits"> & { hits: SearchHitCard[
 
 export function Hits({ result, onOpen, sel }: { result: SearchView; onOpen: () => void; sel: ShareSelection }) {
   const offset = (result.page - 1) * result.limit;
+  // Online the server's list holds nothing expired for a seller, and a catalog not yet synced may hold an old
+  // date: the device's dates are asked only offline, when the list may be the worker's older copy.
+  const online = useOnline();
+  const expiries = useCatalogExpiries(online ? [] : result.hits.map((h) => h.id));
+  const now = useNow([...expiries.values()]);
   return (
     <ul className="list search-hits">
       {result.hits.map((hit, i) => {
@@ -22,6 +33,8 @@ export function Hits({ result, onOpen, sel }: { result: SearchView; onOpen: () =
               ...(hit.page ? { page: String(hit.page) } : {}),
             })}`
           : `/items/${hit.id}${hit.page ? `?page=${hit.page}` : ""}`;
+        const expired = expiredOn(expiries.get(hit.id), now);
+        if (expired) return <ExpiredHit key={hit.id} hit={hit} on={expired} />;
         return (
           <li key={hit.id} className="select-row">
             <SelectBox sel={sel} item={hit} />
@@ -52,5 +65,24 @@ export function Hits({ result, onOpen, sel }: { result: SearchView; onOpen: () =
         );
       })}
     </ul>
+  );
+}
+
+/** As the Saved tab lists an expired item: there to see, not to open or send. Said in words, not by colour alone. */
+function ExpiredHit({ hit, on }: { hit: SearchHitCard; on: string }) {
+  return (
+    <li className="select-row">
+      <div className="item-row search-hit">
+        <Thumbnail id={hit.id} type={hit.type} thumb={hit.thumb} />
+        <div>
+          <div>
+            <strong>{hit.title}</strong>
+          </div>
+          <div className="meta">
+            <span className="badge archived">Expired</span> {formatDate(on)} · not for use with buyers · {TYPE_LABEL[hit.type] ?? hit.type}
+          </div>
+        </div>
+      </div>
+    </li>
   );
 }
