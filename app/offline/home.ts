@@ -30,25 +30,19 @@ const card = (i: CatalogItem, thumb: number | null): HomeCard => ({ id: i.id, ty
 /** This user's opens on the device as cards (one catalog read per remembered item, at most 20). */
 async function deviceRecent(db: OfflineDb, userId: string, thumb: (i: CatalogItem) => number | null): Promise<HomeCard[]> {
   const entries = await Promise.all((await recentOpens(db, userId)).map((id) => db.get("catalog", id)));
-  // Only items still in the catalog: one the seller lost access to has left it.
+  // Only items still in the catalog: one the seller lost access to has left it (recentOpens leaves out expired ones).
   return entries.flatMap((i) => (i ? [card(i, thumb(i))] : []));
 }
 
 /**
- * Home from the catalog on the device. The server's "Recently opened" (when there is a copy) adds what was
- * opened elsewhere, as far as the catalog still holds it. Only a saved item's thumbnail is on the device;
- * the others show their type's icon.
+ * Home from the catalog on the device, when there is no copy of the page: this device's opens, and the
+ * newest items. Only a saved item's thumbnail is on the device; the others show their type's icon.
  */
-export async function homeFromDevice(db: OfflineDb, userId: string, serverRecent: readonly HomeCard[], limit: number): Promise<HomeData> {
+export async function homeFromDevice(db: OfflineDb, userId: string, limit: number): Promise<HomeData> {
   const [catalog, saved] = await Promise.all([db.getAll("catalog"), db.getAllKeys("saved")]);
   const onDevice = new Set(saved);
   const thumb = (i: CatalogItem) => (onDevice.has(i.id) ? thumbnailPreview(i.previews) : null);
-  const byId = new Map(catalog.map((i) => [i.id, i]));
-  const elsewhere = serverRecent.flatMap((c) => {
-    const i = byId.get(c.id);
-    return i && !isExpired(i) ? [card(i, thumb(i))] : [];
-  });
-  const recent = mergeRecent(await deviceRecent(db, userId, thumb), elsewhere, limit);
+  const recent = (await deviceRecent(db, userId, thumb)).slice(0, limit);
   return { recent, latest: latestFromCatalog(catalog).map((i) => card(i, thumb(i))), offline: true };
 }
 

@@ -40,7 +40,7 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   };
   if (!data) {
     const { home, db, who } = await device();
-    return home.homeFromDevice(db, who, [], RECENT);
+    return home.homeFromDevice(db, who, RECENT);
   }
   try {
     const { home, db, who } = await device();

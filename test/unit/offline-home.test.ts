@@ -99,14 +99,16 @@ describe("Home from the server's answer and the device", () => {
     expect(ids(home.latest)).toEqual(["gone", "a", "bb"]);
   });
 
-  it("lists this device's opens first, then the server's, each only while the catalog holds it and it has not expired", async () => {
+  it("lists this device's opens, newest first, each only while the catalog holds it and it has not expired", async () => {
     await syncedDevice([item("a"), item("bb"), item("old", { expiresAt: "2000-01-01T00:00:00.000Z" })]);
     await rememberOpens(db, [
       { itemId: "bb", at: "2026-12-05T09:00:00.000Z", userId: USER },
       { itemId: "gone", at: "2026-12-05T09:30:00.000Z", userId: USER },
+      { itemId: "old", at: "2026-12-05T09:40:00.000Z", userId: USER },
+      { itemId: "a", at: "2026-12-05T09:50:00.000Z", userId: USER },
     ]);
-    const home = await homeFromDevice(db, USER, ["gone", "old", "a", "bb"].map(cardOf), 4);
-    expect(ids(home.recent)).toEqual(["bb", "a"]);
+    const home = await homeFromDevice(db, USER, 4);
+    expect(ids(home.recent)).toEqual(["a", "bb"]);
     // Offline only a saved item's thumbnail is on the device.
     expect(home.recent.map((c) => c.thumb)).toEqual([null, null]);
   });
