@@ -112,13 +112,29 @@ async function searchWithFallback({ postgres, meili, keeper, log }: Engines, req
  * the swap replaced (the server's sync had applied them and cleared them from the outbox): an item archived
  * meanwhile came back to sellers' searches. They are queued again and applied to the new index.
  */
-async function changedSince(db: Db, started: string): Promise<string[]> {
+export async function changedSince(db: Db, started: string): Promise<string[]> {
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`
       select ${items.id} as id from ${items} where ${items.updatedAt} >= ${started}::timestamptz
       union select ${itemTombstones.itemId} from ${itemTombstones} where ${itemTombstones.at} >= ${started}::timestamptz`),
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * When a rebuild starts, for `changedSince`: now, or the start of the oldest transaction still open on this
+ * database if earlier. An item's updated_at is its transaction's start (now()), so a change by a transaction
+ * begun before the rebuild and committed after it read the item carries an earlier time than the rebuild's
+ * own: with now() alone it was missed, and an item archived then stayed in sellers' searches.
+ * NOTE: pg_stat_activity shows other roles' transaction starts only to privileged roles; the app writes
+ * items with one role, whose own sessions it always sees.
+ */
+export async function rebuildStart(db: Db): Promise<string> {
+  const [{ started }] = rowsOf<{ started: string }>(
+    await db.execute(sql`
+      select least(now(), (select min(xact_start) from pg_stat_activity where datname = current_database()))::text as started`),
+  );
+  return started;
 }
 
 export function createSearchService(options: SearchServiceOptions): SearchService {
@@ -206,7 +222,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     },
 
     async reindex() {
-      const [{ started }] = rowsOf<{ started: string }>(await db.execute(sql`select now()::text as started`));
+      const started = await rebuildStart(db);
       const out: Record<string, number> = { postgres: (await postgres.rebuild(allDocuments(db))).documents };
       if (meili && keeper) {
         await keeper.setup();
