@@ -3,7 +3,7 @@
 // an object-storage adapter would implement.
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 
@@ -47,6 +47,16 @@ async function guardFull<T>(fn: () => Promise<T>, partial: string[]): Promise<T>
   }
 }
 
+/** fsync of a file or a directory (its entries). */
+async function syncPath(p: string): Promise<void> {
+  const handle = await open(p, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export function assertKey(key: string): string {
   if (!KEY.test(key)) throw new Error(`Not a storage key: ${key.slice(0, 80)}`);
   return key;
@@ -76,8 +86,13 @@ export function createLocalStorage(root: string): FileStorage {
         await rm(tempFile, { force: true });
         return { key, size };
       }
+      // An upload's bytes exist nowhere else, and the version row that names them commits next: on disk
+      // before the name, and the name on disk before that commit, so a power cut cannot leave the row
+      // pointing at an empty or missing file. (A process that dies is covered by the rename alone.)
+      await syncPath(tempFile);
       // rename is atomic on one file system, so a reader never sees half an object.
       await rename(tempFile, target);
+      await syncPath(path.dirname(target));
       return { key, size: (await stat(target)).size };
     },
     async putBuffer(bytes) {
