@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { NotSavedCard, type OfflineItem } from "~/components/offline/not-saved-card";
 import { ExpiredNote } from "~/components/offline/expired-note";
 import { SaveForOffline } from "~/components/offline/save-for-offline";
+import { useDeviceExpiry } from "~/components/offline/use-device-expiry";
 import { useNow } from "~/components/offline/use-now";
 import { ActionBar } from "~/components/publishing/action-bar";
 import { LinkedVideo, UploadedVideo } from "~/components/video-player";
@@ -26,7 +27,6 @@ import { AppError } from "~/modules/errors.server";
 import { formatSize } from "@/vocabulary/format";
 import { expiredOn } from "~/offline/catalog-views";
 import { isOfflineFailure } from "~/offline/fallback";
-import type { PageCopy } from "~/offline/item-expiry";
 import { pendingSaves } from "~/offline/pending-saves";
 import { formatDate, formatDateTime } from "@/vocabulary/dates";
 import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
@@ -60,36 +60,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-/** The expiry date the device goes by (app/offline/item-expiry.ts); the page's own without a usable store. */
-async function expiryOnDevice(id: string, copy: PageCopy): Promise<string | null> {
-  try {
-    const [{ offlineDb }, { readDeviceExpiry }] = await Promise.all([import("~/offline/runtime"), import("~/offline/item-expiry")]);
-    return await readDeviceExpiry(await offlineDb(), id, copy);
-  } catch {
-    return copy.expiresAt === null ? null : new Date(copy.expiresAt).toISOString();
-  }
-}
-
 // A saved item answers from the saved cache (service worker), as it was when stored: the device says whether
-// it has expired since. One that is not saved shows what the catalog knows instead of an error page.
+// it has expired since (useDeviceExpiry). One that is not saved shows what the catalog knows instead of an error page.
 export async function clientLoader({ params, serverLoader }: ClientLoaderFunctionArgs) {
-  const id = (params.id ?? "").toLowerCase();
-  let page;
   try {
-    page = await serverLoader<typeof loader>();
+    return await serverLoader<typeof loader>();
   } catch (error) {
     if (!isOfflineFailure(error)) throw error;
+    const id = (params.id ?? "").toLowerCase();
     const { offlineDb } = await import("~/offline/runtime");
     const db = await offlineDb();
     const offlineItem: OfflineItem = { id, entry: (await db.get("catalog", id)) ?? null, marked: (await pendingSaves(db)).includes(id) };
     return { offlineItem };
   }
-  /** Missing on a document's first render (its own data, before this has run). */
-  const device: { deviceExpiresAt?: string | null } = { deviceExpiresAt: await expiryOnDevice(id, page.item) };
-  return { ...page, ...device };
 }
-// NOTE: also when the page is loaded as a document: offline that document is the worker's copy.
-clientLoader.hydrate = true;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const app = context.app;
@@ -126,10 +110,10 @@ const day = (d: string | Date | null | undefined) => (d ? formatDate(d) : null);
 
 export default function ItemPage() {
   const d = useLoaderData<typeof clientLoader>();
-  return d.offlineItem ? <NotSavedCard item={d.offlineItem} /> : <ItemView deviceExpiresAt={d.deviceExpiresAt} />;
+  return "offlineItem" in d ? <NotSavedCard item={d.offlineItem} /> : <ItemView />;
 }
 
-function ItemView({ deviceExpiresAt }: { deviceExpiresAt?: string | null }) {
+function ItemView() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -138,6 +122,7 @@ function ItemView({ deviceExpiresAt }: { deviceExpiresAt?: string | null }) {
   const base = `/api/v1/items/${item.id}`;
   const requestedPage = Number(params.get("page")) || null;
   // Expired on this device's clock, also when it passes with the page open: shown, but not for use with buyers.
+  const deviceExpiresAt = useDeviceExpiry(item.id, { expiresAt: item.expiresAt, renderedAt: d.renderedAt });
   const now = useNow([deviceExpiresAt]);
   const expired = expiredOn(deviceExpiresAt, now);
 
