@@ -3,36 +3,12 @@
 // ended without a sign-out unsubscribes the previous one's; and a page answered across a sign-out is not
 // stored after the wipe. NOTE: Debian's Chromium has no push service, so the browser's subscription is a
 // stand-in (PushManager.getSubscription replaced in the worker or the page); the server's side is real.
-import { createECDH, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeBrowser, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { endpointFor, subscribe } from "../setup/push-browser";
 
 const PAGES = "fieldkit-pages-v1";
 type PushInfo = { enabled: boolean; devices: number };
-
-function browserKeys() {
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
-  return { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
-}
-
-const endpointFor = (device: string) => `https://push.example.test/${device}/${randomUUID()}`;
-
-/** Subscribes `endpoint` for whoever is signed in on `page`, as the Me page does. */
-async function subscribe(page: Page, endpoint: string) {
-  const status = await page.evaluate(
-    async (json) =>
-      (
-        await fetch("/api/v1/me/push-subscriptions", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(json),
-        })
-      ).status,
-    { endpoint, keys: browserKeys() },
-  );
-  expect(status).toBe(201);
-}
 
 const pushInfo = (page: Page) => page.evaluate(async () => (await (await fetch("/api/v1/me/push-subscriptions")).json()) as PushInfo);
 

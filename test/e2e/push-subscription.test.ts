@@ -4,29 +4,11 @@
 // holds this device's endpoint. NOTE: Debian's Chromium has no push service, so the browser's subscription is
 // a stand-in (PushManager replaced in the worker or the page), as in push-sign-out.test.ts; the server's side
 // is real. The push that then reaches the new subscription is in test/integration/push.test.ts.
-import { createECDH, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeBrowser, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { browserKeys, endpointFor, PUSH_SUBSCRIPTIONS_API, subscribe } from "../setup/push-browser";
 
-const API = "/api/v1/me/push-subscriptions";
-
-function browserKeys() {
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
-  return { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
-}
-
-const endpointFor = (what: string) => `https://push.example.test/${what}/${randomUUID()}`;
-
-/** Hands `endpoint` to the server for whoever is signed in on `page`, as Me does. */
-async function subscribe(page: Page, endpoint: string) {
-  const status = await page.evaluate(
-    async ({ api, json }) =>
-      (await fetch(api, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(json) })).status,
-    { api: API, json: { endpoint, keys: browserKeys() } },
-  );
-  expect(status).toBe(201);
-}
+const API = PUSH_SUBSCRIPTIONS_API;
 
 /** Whether the server sends the signed-in person's push to `endpoint` (the context's cookies, no page needed). */
 async function serverHolds(context: BrowserContext, endpoint: string) {
