@@ -4,19 +4,13 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePdf } from "@/content/demo/files";
 import { expectNoAxeViolations } from "../setup/axe";
-import { baseURL, describeBrowser, DEMO_PASSWORD, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { apiCookie, baseURL, describeBrowser, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 const DAY = 86_400_000;
 
 /** A cookie session outside the browser that changes the library, as marketing would. */
 async function apiAs(email: string) {
-  const res = await fetch(`${baseURL}/api/v1/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await apiCookie(email);
   return async (path: string, body: FormData | object) => {
     const r = await fetch(`${baseURL}${path}`, {
       method: "POST",

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import {
+  apiCookie,
   baseURL,
   describeBrowser,
-  DEMO_PASSWORD,
   hydrated,
   launch,
   outboxSize,
@@ -22,13 +22,7 @@ const TITLES = {
 
 /** A session for checking what the server holds, outside the browser under test. */
 async function apiSession(email: string) {
-  const res = await fetch(`${baseURL}/api/v1/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await apiCookie(email);
   return async <T>(path: string): Promise<T> => {
     const r = await fetch(`${baseURL}${path}`, { headers: { Cookie: cookie, Accept: "application/json" } });
     expect(r.status, `${path} answered ${r.status}`).toBe(200);
@@ -38,13 +32,7 @@ async function apiSession(email: string) {
 
 /** A cookie session outside the browser that changes the library, as marketing would. */
 async function apiWriter(email: string) {
-  const res = await fetch(`${baseURL}/api/v1/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await apiCookie(email);
   return async (path: string, body: unknown) => {
     const r = await fetch(`${baseURL}${path}`, {
       method: "POST",

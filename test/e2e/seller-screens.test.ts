@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { DEMO_PASSWORD, baseURL, describeBrowser, hydrated, launch, outboxSize, signIn, type Page } from "../setup/browser";
+import { apiCookie, baseURL, describeBrowser, hydrated, launch, outboxSize, signIn, type Page } from "../setup/browser";
 
 const SHOTS = "test-results/screenshots";
 
@@ -15,13 +15,7 @@ const isDark = (rgb: number[]) => rgb.reduce((a, b) => a + b, 0) / 3 < 60;
 
 /** A cookie session outside the browser, for setting up data through the API as marketing would. */
 async function apiSession(email: string) {
-  const res = await fetch(`${baseURL}/api/v1/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get("set-cookie")!.split(";")[0];
+  const cookie = await apiCookie(email);
   return (path: string, init: RequestInit = {}) =>
     fetch(`${baseURL}${path}`, {
       ...init,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { describe, inject } from "vitest";
+import { describe, expect, inject } from "vitest";
 import { CHROMIUM_FLAGS } from "./chromium";
 
 export const PHONE = { width: 390, height: 844 };
@@ -41,6 +41,17 @@ export async function launch(
       rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/** The session cookie of an account signed in over the API, for work outside the browser under test. */
+export async function apiCookie(email: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await fetch(`${baseURL}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(res.status, `signing ${email} in over the API`).toBe(200);
+  return res.headers.get("set-cookie")!.split(";")[0];
 }
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
