@@ -5,7 +5,7 @@ import { AppError } from "~/modules/errors.server";
 import { createTeam, createUser, listTeams, updateUser } from "~/modules/people/users.server";
 import { PeopleQuery, listPeoplePage } from "~/modules/people/directory.server";
 import { mailTrouble } from "~/modules/mail/mail.server";
-import { AddPersonForm, PeopleTable, TeamsSection } from "~/components/admin/people";
+import { AddPersonForm, FormResult, PeopleTable, TeamsSection } from "~/components/admin/people";
 import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
@@ -73,18 +73,7 @@ export default function Admin() {
   const { people, query, teams, me, mailFailed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const message = (intent: string) =>
-    result?.intent === intent ? (
-      "formError" in result ? (
-        <p className="form-error" role="alert">
-          {result.formError}
-        </p>
-      ) : (
-        <p className="notice" role="status">
-          {result.ok}
-        </p>
-      )
-    ) : null;
+  const message = (intent: string) => (result?.intent === intent ? <FormResult result={result} /> : null);
   return (
     <>
       <h1>People and teams</h1>

@@ -97,7 +97,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                         Save
                       </button>
                     </Form>
-                    {rowResult?.userId === p.id ? <RowResult result={rowResult} /> : null}
+                    {rowResult?.userId === p.id ? <FormResult result={rowResult} /> : null}
                   </td>
                   <td>
                     {p.id === me ? (
@@ -130,7 +130,8 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
   );
 }
 
-function RowResult({ result }: { result: NonNullable<PeopleTableProps["rowResult"]> }) {
+/** What a form on this page answered: why it was refused, or what was done. */
+export function FormResult({ result }: { result: { ok?: string; formError?: string } }) {
   return result.formError ? (
     <p className="form-error" role="alert">
       {result.formError}
