@@ -21,6 +21,8 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
 
+  app.use(slowAnswerLog());
+
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
@@ -84,6 +86,30 @@ export function createHttpApp(ctx: AppContext, build: ServerBuild) {
     }),
   );
   return app;
+}
+
+/** Past this, a request's wait for its first byte is logged: a phone's worker gives up on the network at 3 s. */
+export const SLOW_ANSWER_MS = 2_000;
+
+/**
+ * One line per request the server took long to start answering (method, path, milliseconds, status): what
+ * an operator needs to tell a slow server from a slow network, and what a failed browser test needs to
+ * tell its own flake from the app's (the e2e setup prints these lines).
+ * NOTE: the first byte, not the whole answer: a download on a slow link is the link's time, and so is an
+ * upload's body, answered only once it has all arrived (uploads are left out).
+ */
+export function slowAnswerLog(thresholdMs = SLOW_ANSWER_MS, log: (line: string) => void = console.error): express.RequestHandler {
+  return (req, res, next) => {
+    if (/^multipart\//i.test(req.get("content-type") ?? "")) return next();
+    const started = performance.now();
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+      const ms = Math.round(performance.now() - started);
+      if (ms > thresholdMs) log(`slow answer: ${req.method} ${req.path} ${ms} ms ${args[0]}`);
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  };
 }
 
 export function listen(app: express.Express, port: number, host: string): Promise<Server> {

@@ -63,6 +63,10 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await server.stop();
+    // Read beside a failed test: past 3 s a phone's worker answers from its copy, so a test that waited for
+    // a fresh page may have seen the copy.
+    const slow = server.slowAnswers();
+    if (slow.length) console.log(`The browser tests' server answered ${slow.length} request(s) slowly:\n${slow.join("\n")}`);
     if (databaseUrl && adminUrl) {
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await dropDatabase(admin, new URL(databaseUrl).pathname.slice(1)).finally(() => admin.end());

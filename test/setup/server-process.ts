@@ -1,6 +1,7 @@
 // Start the real server as a child process (as `npm start` would, minus the build) and wait until healthy.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { createInterface } from "node:readline";
 
 export const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -12,7 +13,14 @@ export const freePort = () =>
     srv.once("error", reject);
   });
 
-export type AppServer = { baseURL: string; pid: number; output(): string; stop(): Promise<void> };
+export type AppServer = {
+  baseURL: string;
+  pid: number;
+  output(): string;
+  /** Every "slow answer" line the server logged (server/http.ts), kept whole: the output keeps only its tail. */
+  slowAnswers(): string[];
+  stop(): Promise<void>;
+};
 
 export async function startAppServer(env: Record<string, string>, timeoutMs = 120_000): Promise<AppServer> {
   // A caller that must know the address in advance (e.g. PUBLIC_URL for an SSO callback) passes PORT.
@@ -22,8 +30,13 @@ export async function startAppServer(env: Record<string, string>, timeoutMs = 12
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  const slow: string[] = [];
   child.stdout.on("data", (c) => (output = (output + c).slice(-20_000)));
   child.stderr.on("data", (c) => (output = (output + c).slice(-20_000)));
+  createInterface({ input: child.stderr }).on(
+    "line",
+    (line) => line.startsWith("slow answer:") && slow.push(`${new Date().toISOString().slice(11, 19)} ${line}`),
+  );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const baseURL = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
@@ -46,6 +59,7 @@ export async function startAppServer(env: Record<string, string>, timeoutMs = 12
     baseURL,
     pid: child.pid!,
     output: () => output,
+    slowAnswers: () => slow,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
