@@ -90,8 +90,10 @@ export async function applyPage(
       if (!copy.stale) await saved.put({ ...copy, stale: true });
     }
   }
-  if (storeCursor) {
-    await tx.objectStore("meta").put(page.cursor, META.cursor);
+  if (storeCursor) await tx.objectStore("meta").put(page.cursor, META.cursor);
+  // NOTE: only with the last page: Home and the item page take the catalog as current up to this time, and
+  // a delta's first page of several lacked an item published a moment ago, which Home then hid as removed.
+  if (storeCursor && !page.more) {
     await tx.objectStore("meta").put(new Date().toISOString(), META.lastSyncAt);
     // Without a `Date` header (stripped on the way), the phone's clock is the best there is.
     await tx.objectStore("meta").put(answeredAt || new Date().toUTCString(), META.syncedAt);

@@ -69,13 +69,29 @@ const storeSizes = (page: Page) =>
       }),
   );
 
+/** When the device last completed a sync of its catalog (ms, by the page's clock, the test's too), or 0. */
+const lastSyncAt = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction("meta").objectStore("meta").get("sync.lastAt");
+          get.onsuccess = () => (open.result.close(), resolve(Date.parse(String(get.result)) || 0));
+        };
+      }),
+  );
+
 /** Signed in and used: the catalog synced, an item saved and visited, and another seller's entry waiting. */
 async function usedBySeller(context: BrowserContext) {
   const page = await controlledPage(context);
   const item = (await catalogOnServer(page)).find((c) => c.file)!;
   await page.goto(`/items/${item.id}`);
   await hydrated(page);
-  const save = page.getByRole("button", { name: "Save for offline" });
+  // Enabled once the page has read the device: drawn disabled before, it then gave way to "Saved on this
+  // device" under a click that waited for it.
+  const save = page.getByRole("button", { name: "Save for offline", disabled: false });
   const saved = page.getByText("Saved on this device");
   // Already saved when a sign-out before did not forget it: a later check then says so, not this click.
   await save.or(saved).first().waitFor();
@@ -229,6 +245,7 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
     await hydrated(page);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
     await listed.waitFor();
+    const reloaded = Date.now();
     await page.goto("/home");
     await hydrated(page);
     await listed.waitFor();
@@ -244,14 +261,6 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
         { name: PAGES, id: card.id },
       );
     await expect.poll(stored, { timeout: 20_000 }).toEqual([true, true]);
-    await expect.poll(async () => (await storeSizes(page)).catalog, { timeout: 20_000 }).toBeGreaterThan(0);
-
-    // Archived; the next sync removes it from the device, and the connection goes before the worker could
-    // store Home again (played by refusing it those two requests).
-    await card.archive();
-    const home = (url: URL) => url.pathname === "/home" || url.pathname === "/home.data";
-    const refused = new Set<string>();
-    await context.route(home, (route) => (refused.add(new URL(route.request().url()).pathname), route.abort("internetdisconnected")));
     const inCatalog = () =>
       page.evaluate(
         (id) =>
@@ -265,19 +274,31 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
           }),
         card.id,
       );
+    // The sync this load started has ended, with the card: one still on its way after the archive below
+    // removed it before the reconnection this test is about.
+    await expect.poll(() => lastSyncAt(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(reloaded);
     expect(await inCatalog()).toBe(true);
-    await page.evaluate(() => window.dispatchEvent(new Event("online")));
-    await expect.poll(inCatalog, { timeout: 15_000 }).toBe(false);
-    // The reconnection asks the worker to store the tabs again: Home's two requests fail.
-    await expect.poll(() => [...refused].sort(), { timeout: 15_000 }).toEqual(["/home", "/home.data"]);
-    // NOTE: gone before going offline: a route in place breaks the worker's offline answers (Playwright's
-    // interception fails its cache answers with net::ERR_FAILED).
-    await context.unroute(home);
-    // The copies the worker answers with still list it: what follows is about what the page makes of them.
-    expect(await stored()).toEqual([true, true]);
 
-    await context.setOffline(true);
+    // Archived; the next sync removes it from the device, and the connection goes before the worker could
+    // store Home again (played by refusing it those two requests).
+    await card.archive();
+    const home = (url: URL) => url.pathname === "/home" || url.pathname === "/home.data";
+    const refused = new Set<string>();
+    await context.route(home, (route) => (refused.add(new URL(route.request().url()).pathname), route.abort("internetdisconnected")));
+    // NOTE: the route goes in `finally` whatever fails: left in place, it refused Home to every later test
+    // in this browser.
     try {
+      await page.evaluate(() => window.dispatchEvent(new Event("online")));
+      await expect.poll(inCatalog, { timeout: 15_000 }).toBe(false);
+      // The reconnection asks the worker to store the tabs again: Home's two requests fail.
+      await expect.poll(() => [...refused].sort(), { timeout: 15_000 }).toEqual(["/home", "/home.data"]);
+      // NOTE: gone before going offline: a route in place breaks the worker's offline answers (Playwright's
+      // interception fails its cache answers with net::ERR_FAILED).
+      await context.unroute(home);
+      // The copies the worker answers with still list it: what follows is about what the page makes of them.
+      expect(await stored()).toEqual([true, true]);
+
+      await context.setOffline(true);
       await page.goto("/home");
       await hydrated(page);
       await expect.poll(() => listed.count()).toBe(0);

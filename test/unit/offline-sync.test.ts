@@ -117,6 +117,8 @@ describe("cursor handling", () => {
     // The first page was applied and its cursor kept: the next run resumes there.
     expect(await getCursor(db)).toBe("c1");
     expect(await db.get("catalog", "a")).toBeDefined();
+    // But the catalog is not current up to that page's answer: what the next pages hold is still missing.
+    expect(await db.get("meta", META.syncedAt)).toBeUndefined();
   });
 
   it("starts an interrupted complete sync over instead of resuming it as a delta", async () => {
