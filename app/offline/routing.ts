@@ -94,6 +94,26 @@ export function cacheKey(url: string): string {
   return u.toString();
 }
 
+/**
+ * Where a file or preview is in the saved cache, and whether it is asked for as a download. The Download
+ * button asks for `?download=1`, which names the same bytes as the saved copy (stored without it): offline,
+ * a saved file downloaded as well as it opened.
+ */
+export function savedAssetLookup(url: string): { key: string; download: boolean } {
+  const u = new URL(url);
+  const download = u.searchParams.has("download");
+  u.searchParams.delete("download");
+  return { key: cacheKey(u.toString()), download };
+}
+
+/** A saved copy answered to a download: the same bytes, saved under its own name instead of opened. */
+export function asDownload(headers: Headers): Headers {
+  const out = new Headers(headers);
+  const disposition = out.get("Content-Disposition");
+  out.set("Content-Disposition", disposition ? disposition.replace(/^\s*inline\b/i, "attachment") : "attachment");
+  return out;
+}
+
 /** The single-fetch data URL Remix requests for a page path (`/items/1` → `/items/1.data`). */
 export function dataUrlFor(pathname: string): string {
   return pathname === "/" ? "/_root.data" : `${pathname.replace(/\/$/, "")}.data`;

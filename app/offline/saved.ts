@@ -3,7 +3,7 @@
 import { thumbnailPreview, thumbnailUrl } from "./catalog-views";
 import type { CacheLike } from "./cleanup";
 import type { OfflineDb, SavedRecord } from "./db";
-import { cacheKey, dataUrlFor } from "./routing";
+import { cacheKey, dataUrlFor, savedAssetLookup } from "./routing";
 import type { CatalogItem } from "./types";
 
 export type Progress = { loaded: number; total: number; files: number; filesDone: number };
@@ -46,14 +46,19 @@ export function savedPreviews(record: Pick<SavedRecord, "previews" | "urls">): n
   });
 }
 
-/** Preview and file URLs the item page actually references (e.g. with a width), found in its HTML. */
+/**
+ * Preview and file URLs the item page actually references (e.g. with a width), found in its HTML. Not the
+ * downloads (`?download=1`): the current version's is the saved file itself (the worker answers it from
+ * that copy), and older versions are not what a seller saves; stored, each file crossed a phone's
+ * connection twice and took twice its room on the device.
+ */
 export function assetUrlsInHtml(html: string, itemId: string): string[] {
   const prefix = `/api/v1/items/${itemId}/`;
   const found = new Set<string>();
   for (const m of html.matchAll(/\b(?:src|href|srcset|data-src)="([^"]+)"/g)) {
     for (const part of m[1].split(",")) {
       const url = part.trim().split(/\s+/)[0]?.replace(/&amp;/g, "&");
-      if (url?.startsWith(prefix)) found.add(url);
+      if (url?.startsWith(prefix) && !savedAssetLookup(`http://device${url}`).download) found.add(url);
     }
   }
   return [...found];

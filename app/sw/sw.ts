@@ -16,12 +16,14 @@ import {
   CACHE_VERSION,
   NAVIGATION_TIMEOUT_MS,
   MANIFEST_SHELL_KEY,
+  asDownload,
   OFFLINE_PAGE,
   cacheKey,
   isCacheable,
   isSignOut,
   itemOfFile,
   offlineSubstitute,
+  savedAssetLookup,
   shellUrls,
   strategyFor,
   wantsFreshCopy,
@@ -222,8 +224,12 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
 async function savedFirst(request: Request): Promise<Response> {
   // Saving or refreshing an item: the saved copy may be the old version's file under the same URL.
   if (wantsFreshCopy(request)) return fetch(request);
-  const hit = await caches.match(cacheKey(request.url), { cacheName: CACHE_NAMES.saved });
-  if (!hit) return fetch(request);
+  const { key, download } = savedAssetLookup(request.url);
+  const saved = await caches.match(key, { cacheName: CACHE_NAMES.saved });
+  if (!saved) return fetch(request);
+  const hit = download
+    ? new Response(saved.body, { status: saved.status, statusText: saved.statusText, headers: asDownload(saved.headers) })
+    : saved;
   // A saved file whose item has expired on this device's clock, opened by its address (a tab's history, a
   // bookmark): the server decides when it can be asked; offline, the device says why it does not open it.
   const expired = await fileExpiredOnDevice(request.url);

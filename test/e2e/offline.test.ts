@@ -12,7 +12,13 @@ import {
   type Page,
 } from "../setup/browser";
 
-type CatalogEntry = { id: string; title: string; type: string; file: { size: number | null } | null; previews: number[] };
+type CatalogEntry = {
+  id: string;
+  title: string;
+  type: string;
+  file: { size: number | null } | null;
+  previews: number[];
+};
 
 const TITLES = {
   pdf: "Healthcare case study: regional clinic network",
@@ -123,6 +129,20 @@ describeBrowser("offline field kit on a phone", () => {
     );
     expect(offlineAssets.length).toBeGreaterThanOrEqual(2);
     expect(offlineAssets.every((s) => s === 200)).toBe(true);
+    // What the Download button asks for (`?download=1`): the same bytes, answered from the one saved copy of
+    // the file (the device stores no second one), to be saved rather than opened.
+    // NOTE: asked by the page, not by clicking: Playwright's offline mode leaves the browser's own downloads online.
+    const download = await page.evaluate(async (id) => {
+      const res = await fetch(`/api/v1/items/${id}/file?download=1`);
+      const stored = (await (await caches.open("fieldkit-saved-v1")).keys()).filter((r) => r.url.includes("download"));
+      return {
+        status: res.status,
+        disposition: res.headers.get("Content-Disposition"),
+        size: (await res.arrayBuffer()).byteLength,
+        stored,
+      };
+    }, items.pdf.id);
+    expect(download).toEqual({ status: 200, disposition: expect.stringMatching(/^attachment/), size: items.pdf.file!.size, stored: [] });
     // The battle card's text is on the page.
     await page.goto(`/items/${items.card.id}`);
     await page.getByText("Vendor risk questionnaire").first().waitFor();

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { CACHE_NAMES, cacheKey, dataUrlFor, isCacheable, isSignOut, itemOfFile, strategyFor, wantsFreshCopy } from "~/offline/routing";
+import {
+  CACHE_NAMES,
+  asDownload,
+  cacheKey,
+  dataUrlFor,
+  isCacheable,
+  isSignOut,
+  itemOfFile,
+  savedAssetLookup,
+  strategyFor,
+  wantsFreshCopy,
+} from "~/offline/routing";
 
 const ORIGIN = "https://fieldkit.test";
 const get = (path: string, extra: { mode?: string } = {}) => ({ url: ORIGIN + path, method: "GET", ...extra });
@@ -81,6 +92,24 @@ describe("cache routing table", () => {
     expect(itemOfFile(`${ORIGIN}/api/v1/items/9f0c/previews/1`)).toBeNull();
     expect(itemOfFile(`${ORIGIN}/items/9f0c`)).toBeNull();
     expect(itemOfFile(`${ORIGIN}/api/v1/items/9f0c/file/extra`)).toBeNull();
+  });
+
+  it("finds a download of a saved file under the saved copy's key, and no other version's", () => {
+    const file = `${ORIGIN}/api/v1/items/9f0c/file`;
+    expect(savedAssetLookup(`${file}?download=1`)).toEqual({ key: file, download: true });
+    expect(savedAssetLookup(file)).toEqual({ key: file, download: false });
+    expect(savedAssetLookup(`${file}?download=1&version=2`)).toEqual({ key: `${file}?version=2`, download: true });
+    expect(savedAssetLookup(`${ORIGIN}/api/v1/items/9f0c/previews/1`)).toEqual({
+      key: `${ORIGIN}/api/v1/items/9f0c/previews/1`,
+      download: false,
+    });
+  });
+
+  it("answers a download with the saved copy's headers, saved under its name instead of opened", () => {
+    const inline = new Headers({ "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="deck.pdf"` });
+    expect(asDownload(inline).get("Content-Disposition")).toBe(`attachment; filename="deck.pdf"`);
+    expect(asDownload(inline).get("Content-Type")).toBe("application/pdf");
+    expect(asDownload(new Headers()).get("Content-Disposition")).toBe("attachment");
   });
 
   it("versions every runtime cache name", () => {

@@ -130,7 +130,11 @@ describe("saving an item for offline", () => {
   });
 
   it("finds only this item's assets in the page HTML", () => {
-    const html = `<img src="/api/v1/items/${ID}/previews/1?w=320&amp;q=1"><img src="/api/v1/items/other/previews/1"><a href="/items/${ID}">`;
+    const html = [
+      `<img src="/api/v1/items/${ID}/previews/1?w=320&amp;q=1"><img src="/api/v1/items/other/previews/1"><a href="/items/${ID}">`,
+      // Downloads: the current version's is the saved file itself, an older version's is not saved.
+      `<a href="/api/v1/items/${ID}/file?download=1"><a href="/api/v1/items/${ID}/file?download=1&amp;version=2">`,
+    ].join("");
     expect(assetUrlsInHtml(html, ID)).toEqual([`/api/v1/items/${ID}/previews/1?w=320&q=1`]);
   });
 });
