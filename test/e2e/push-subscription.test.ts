@@ -124,4 +124,42 @@ describeBrowser("push subscriptions that stay working", () => {
       await own.close();
     }
   });
+
+  it("counts this device on Me as soon as push is turned on or off here, without a reload", async () => {
+    const own = await launch();
+    try {
+      await own.context.grantPermissions(["notifications"]);
+      const endpoint = endpointFor("toggled");
+      // The browser's push service, played in the page: nothing subscribed until subscribe() hands one out.
+      await own.context.addInitScript(
+        ({ endpoint, keys }) => {
+          let current: PushSubscription | null = null;
+          const sub = {
+            endpoint,
+            toJSON: () => ({ endpoint, expirationTime: null, keys }),
+            unsubscribe: async () => ((current = null), true),
+          } as unknown as PushSubscription;
+          PushManager.prototype.getSubscription = async () => current;
+          PushManager.prototype.subscribe = async () => (current = sub);
+        },
+        { endpoint, keys: browserKeys() },
+      );
+      const page = await own.context.newPage();
+      await signIn(page, "manager@demo.test");
+      await page.goto("/me");
+      await hydrated(page);
+      // The manager's other browsers, if another test subscribed one: this device adds one to them.
+      const devicesSaid = async () =>
+        Number(/On for (\d+) devices?\./.exec((await page.locator("#push-title + p").textContent()) ?? "")?.[1] ?? 0);
+      const before = await devicesSaid();
+      await page.getByRole("button", { name: "Turn on push on this device" }).click();
+      await page.getByText("Push notifications are on for this device.").waitFor();
+      await expect.poll(devicesSaid).toBe(before + 1);
+      await page.getByRole("button", { name: "Turn off push on this device" }).click();
+      await page.getByText("Push notifications are off for this device.").waitFor();
+      await expect.poll(devicesSaid).toBe(before);
+    } finally {
+      await own.close();
+    }
+  });
 });

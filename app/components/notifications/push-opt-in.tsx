@@ -1,6 +1,7 @@
 // Web Push for this device: off until the person turns it on here. Subscribing asks the browser for
 // permission, then hands the subscription to the server; turning it off unsubscribes and tells the server.
 // "On" means the server sends to this browser: the browser's own subscription is not asked alone.
+import { useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { keyBytes, sendSubscription, serverHolds } from "~/offline/push-subscription";
 
@@ -33,6 +34,8 @@ async function currentState(reg: ServiceWorkerRegistration): Promise<{ state: St
 export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boolean; devices: number; vapidPublicKey: string }) {
   const [state, setState] = useState<State>("checking");
   const [message, setMessage] = useState("");
+  // "On for N devices" is the server's count: asked again once this device joined or left it.
+  const { revalidate } = useRevalidator();
 
   useEffect(() => {
     void (async () => {
@@ -67,6 +70,7 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
       if (stale && stale.endpoint !== sub.endpoint) await sendSubscription("DELETE", { endpoint: stale.endpoint }).catch(() => undefined);
       setState("on");
       setMessage("Push notifications are on for this device.");
+      revalidate();
     } catch (error) {
       setState(typeof Notification !== "undefined" && Notification.permission === "denied" ? "denied" : "off");
       setMessage(`Could not turn push on: ${error instanceof Error ? error.message : String(error)}`);
@@ -82,6 +86,7 @@ export function PushOptIn({ enabled, devices, vapidPublicKey }: { enabled: boole
     await sub?.unsubscribe().catch(() => undefined);
     setState("off");
     setMessage("Push notifications are off for this device.");
+    revalidate();
   }
 
   return (
