@@ -86,8 +86,31 @@ let signOutEpoch = 0;
 // signed-in page asks (app start, with the build's route-discovery version).
 self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
 
+let shellRunning: Promise<void> = Promise.resolve();
+let shellWaiting: { manifestVersion?: string; run: Promise<void> } | undefined;
+
+/**
+ * Stores the four tabs once the run in progress, if any, has ended; a request while one waits joins it (a
+ * sign-in asks twice, a new build's pages each once). One run at a time, for the same reason as in
+ * storeShell.
+ */
+function cacheShell(manifestVersion?: string): Promise<void> {
+  if (shellWaiting) {
+    shellWaiting.manifestVersion = manifestVersion ?? shellWaiting.manifestVersion;
+    return shellWaiting.run;
+  }
+  const waiting: { manifestVersion?: string; run: Promise<void> } = { manifestVersion, run: Promise.resolve() };
+  waiting.run = shellRunning.then(() => {
+    shellWaiting = undefined;
+    return storeShell(waiting.manifestVersion);
+  });
+  shellWaiting = waiting;
+  shellRunning = waiting.run.catch(() => undefined);
+  return waiting.run;
+}
+
 /** Stores the seller tabs' pages, their data and route discovery. Signed out, the pages redirect: nothing is kept. */
-async function cacheShell(manifestVersion?: string): Promise<void> {
+async function storeShell(manifestVersion?: string): Promise<void> {
   const { pages, data, manifest } = shellUrls(manifestVersion);
   const epoch = signOutEpoch;
   const store = await caches.open(CACHE_NAMES.pages);
@@ -99,7 +122,9 @@ async function cacheShell(manifestVersion?: string): Promise<void> {
       // Offline or the server is down: the copies from last time stay.
     }
   };
-  await Promise.all([...pages, ...data].map((url) => keep(url)));
+  // NOTE: one at a time. Together, their nine requests (a browser opens six connections to a server) came
+  // right after sign-in, when the seller taps first: the tap waited behind them, and past 3 s it got an old copy.
+  for (const url of [...pages, ...data]) await keep(url);
   if (manifest) await keep(manifest, MANIFEST_SHELL_KEY);
 }
 

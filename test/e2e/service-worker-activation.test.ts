@@ -24,4 +24,43 @@ describeBrowser("service worker activation", () => {
       await browser.close();
     }
   });
+
+  it("stores the seller's tabs for offline use one request at a time, leaving the connections to the seller's taps", async () => {
+    const browser = await launch();
+    let open = 0;
+    let most = 0;
+    const stored = new Set<string>();
+    try {
+      const tabs = /^\/(home|search|saved|me)(\.data)?$/;
+      await browser.context.route(
+        (url) => tabs.test(url.pathname),
+        async (route) => {
+          if (!route.request().serviceWorker()) return route.continue();
+          most = Math.max(most, ++open);
+          try {
+            // Slow enough that requests sent together would overlap here.
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            await route.fulfill({ response: await route.fetch() });
+            stored.add(new URL(route.request().url()).pathname);
+          } finally {
+            open--;
+          }
+        },
+      );
+      const page = await browser.context.newPage();
+      await signIn(page, "seller@demo.test");
+      // Stored after sign-in; asked again (as a new build's first page asks) once the page is still, so
+      // that no request of the page's own, passed on by the worker, is counted with them.
+      await expect.poll(() => stored.size, { timeout: 30_000 }).toBe(8);
+      stored.clear();
+      most = 0;
+      await page.evaluate(async () => (await navigator.serviceWorker.ready).active!.postMessage({ type: "CACHE_SHELL" }));
+      await expect.poll(() => stored.size, { timeout: 30_000 }).toBe(8);
+      expect(most).toBe(1);
+    } finally {
+      // The worker may still be storing (a third run, from the page's own start): its requests end with the browser.
+      await browser.context.unrouteAll({ behavior: "ignoreErrors" });
+      await browser.close();
+    }
+  });
 });
