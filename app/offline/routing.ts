@@ -149,6 +149,21 @@ export function shellUrls(manifestVersion?: string): { pages: string[]; data: st
 }
 
 /**
+ * The order the worker stores the shell in: tab by tab (the page, then its data), so a tab stored early is
+ * whole when the phone goes offline early; Saved first, as what a seller goes offline for; route discovery
+ * last, under its shared key.
+ */
+export function shellStoreOrder(manifestVersion?: string): { url: string; key?: string }[] {
+  const { pages, data, manifest } = shellUrls(manifestVersion);
+  const tabs = pages.map((page, n) => [{ url: page }, { url: data[n] }]);
+  const order: { url: string; key?: string }[] = [
+    ...tabs.filter((t) => t[0].url === "/saved"),
+    ...tabs.filter((t) => t[0].url !== "/saved"),
+  ].flat();
+  return manifest ? [...order, { url: manifest, key: MANIFEST_SHELL_KEY }] : order;
+}
+
+/**
  * Offline, with nothing cached for this exact request: what to answer instead. `/` (the start URL's
  * parent) goes to Home; route discovery is answered with the shell's copy (a superset of what is asked
  * is harmless: Remix adds only routes it does not know).

@@ -15,7 +15,6 @@ import {
   CACHE_PREFIX,
   CACHE_VERSION,
   NAVIGATION_TIMEOUT_MS,
-  MANIFEST_SHELL_KEY,
   asDownload,
   OFFLINE_PAGE,
   cacheKey,
@@ -24,7 +23,7 @@ import {
   itemOfFile,
   offlineSubstitute,
   savedAssetLookup,
-  shellUrls,
+  shellStoreOrder,
   strategyFor,
   wantsFreshCopy,
   type Strategy,
@@ -86,13 +85,20 @@ let signOutEpoch = 0;
 // signed-in page asks (app start, with the build's route-discovery version).
 self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
 
+/**
+ * NOTE: a few at a time. All at once, their nine requests (a browser opens six connections to a server)
+ * came right after sign-in, when the seller taps first: the tap waited behind them, and past 3 s it got an
+ * old copy. One at a time, a seller going offline a few seconds after sign-in (as a browser test did)
+ * found Saved not stored yet.
+ */
+const SHELL_REQUESTS_AT_ONCE = 2;
+
 let shellRunning: Promise<void> = Promise.resolve();
 let shellWaiting: { manifestVersion?: string; run: Promise<void> } | undefined;
 
 /**
  * Stores the four tabs once the run in progress, if any, has ended; a request while one waits joins it (a
- * sign-in asks twice, a new build's pages each once). One run at a time, for the same reason as in
- * storeShell.
+ * sign-in asks twice, a new build's pages each once). One run at a time: see SHELL_REQUESTS_AT_ONCE.
  */
 function cacheShell(manifestVersion?: string): Promise<void> {
   if (shellWaiting) {
@@ -111,7 +117,6 @@ function cacheShell(manifestVersion?: string): Promise<void> {
 
 /** Stores the seller tabs' pages, their data and route discovery. Signed out, the pages redirect: nothing is kept. */
 async function storeShell(manifestVersion?: string): Promise<void> {
-  const { pages, data, manifest } = shellUrls(manifestVersion);
   const epoch = signOutEpoch;
   const store = await caches.open(CACHE_NAMES.pages);
   const keep = async (url: string, key = url) => {
@@ -122,10 +127,11 @@ async function storeShell(manifestVersion?: string): Promise<void> {
       // Offline or the server is down: the copies from last time stay.
     }
   };
-  // NOTE: one at a time. Together, their nine requests (a browser opens six connections to a server) came
-  // right after sign-in, when the seller taps first: the tap waited behind them, and past 3 s it got an old copy.
-  for (const url of [...pages, ...data]) await keep(url);
-  if (manifest) await keep(manifest, MANIFEST_SHELL_KEY);
+  const queue = shellStoreOrder(manifestVersion);
+  const next = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) await keep(job.url, job.key);
+  };
+  await Promise.all(Array.from({ length: SHELL_REQUESTS_AT_ONCE }, next));
 }
 
 self.addEventListener("sync", (event) => {

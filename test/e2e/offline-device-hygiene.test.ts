@@ -292,13 +292,14 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
       await expect.poll(inCatalog, { timeout: 15_000 }).toBe(false);
       // The reconnection asks the worker to store the tabs again: Home's two requests fail.
       await expect.poll(() => [...refused].sort(), { timeout: 15_000 }).toEqual(["/home", "/home.data"]);
-      // NOTE: gone before going offline: a route in place breaks the worker's offline answers (Playwright's
-      // interception fails its cache answers with net::ERR_FAILED).
+      // Offline, then the route goes: a store of the tabs still queued in the worker fails as it would
+      // offline, where it stored fresh copies in between; and a route in place breaks the worker's offline
+      // answers (Playwright's interception fails its cache answers with net::ERR_FAILED).
+      await context.setOffline(true);
       await context.unroute(home);
       // The copies the worker answers with still list it: what follows is about what the page makes of them.
       expect(await stored()).toEqual([true, true]);
 
-      await context.setOffline(true);
       await page.goto("/home");
       await hydrated(page);
       await expect.poll(() => listed.count()).toBe(0);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { latestFromCatalog, thumbnailPreview, thumbnailUrl } from "~/offline/catalog-views";
 import { openOfflineDb, type OfflineDb } from "~/offline/db";
 import { markSaveWhenOnline, pendingSaves, savePending } from "~/offline/pending-saves";
-import { MANIFEST_SHELL_KEY, cacheKey, offlineSubstitute, shellUrls } from "~/offline/routing";
+import { MANIFEST_SHELL_KEY, cacheKey, offlineSubstitute, shellStoreOrder, shellUrls } from "~/offline/routing";
 import type { CatalogItem } from "~/offline/types";
 import { freshDbName, memoryCache } from "./offline-fakes";
 
@@ -38,6 +38,22 @@ describe("the shell the worker stores", () => {
     expect(manifest.searchParams.getAll("p")).toEqual(expect.arrayContaining(["/home", "/search", "/saved", "/me"]));
     expect(manifest.searchParams.getAll("p").some((p) => p.startsWith("/items/"))).toBe(true);
     expect(shellUrls().manifest).toBeNull();
+  });
+
+  it("stores Saved first, each tab's page with its data, and route discovery last under its shared key", () => {
+    const order = shellStoreOrder("abc123");
+    expect(order.slice(0, -1).map((j) => j.url)).toEqual([
+      "/saved",
+      "/saved.data",
+      "/home",
+      "/home.data",
+      "/search",
+      "/search.data",
+      "/me",
+      "/me.data",
+    ]);
+    expect(order.at(-1)).toEqual({ url: shellUrls("abc123").manifest, key: MANIFEST_SHELL_KEY });
+    expect(shellStoreOrder().some((j) => j.url.includes("__manifest"))).toBe(false);
   });
 
   it("sends / to Home and any route discovery to the stored copy when offline with nothing better", () => {
