@@ -7,6 +7,7 @@ import {
   DEMO_PASSWORD,
   baseURL,
   describeBrowser,
+  deviceRecord,
   hydrated,
   launch,
   outboxEntries,
@@ -70,18 +71,7 @@ const storeSizes = (page: Page) =>
   );
 
 /** When the device last completed a sync of its catalog (ms, by the page's clock, the test's too), or 0. */
-const lastSyncAt = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open("fieldkit-offline");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction("meta").objectStore("meta").get("sync.lastAt");
-          get.onsuccess = () => (open.result.close(), resolve(Date.parse(String(get.result)) || 0));
-        };
-      }),
-  );
+const lastSyncAt = async (page: Page) => Date.parse(String(await deviceRecord(page, "meta", "sync.lastAt"))) || 0;
 
 /** Signed in and used: the catalog synced, an item saved and visited, and another seller's entry waiting. */
 async function usedBySeller(context: BrowserContext) {
@@ -261,19 +251,7 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
         { name: PAGES, id: card.id },
       );
     await expect.poll(stored, { timeout: 20_000 }).toEqual([true, true]);
-    const inCatalog = () =>
-      page.evaluate(
-        (id) =>
-          new Promise<boolean>((resolve, reject) => {
-            const open = indexedDB.open("fieldkit-offline");
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const get = open.result.transaction("catalog").objectStore("catalog").getKey(id);
-              get.onsuccess = () => (open.result.close(), resolve(get.result !== undefined));
-            };
-          }),
-        card.id,
-      );
+    const inCatalog = async () => (await deviceRecord(page, "catalog", card.id)) !== undefined;
     // The sync this load started has ended, with the card: one still on its way after the archive below
     // removed it before the reconnection this test is about.
     await expect.poll(() => lastSyncAt(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(reloaded);

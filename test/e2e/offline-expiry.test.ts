@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePdf } from "@/content/demo/files";
 import { expectNoAxeViolations } from "../setup/axe";
-import { apiCookie, baseURL, describeBrowser, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { apiCookie, baseURL, describeBrowser, hydrated, launch, setExpiryOnDevice, signIn, type BrowserContext } from "../setup/browser";
 
 const DAY = 86_400_000;
 
@@ -26,25 +26,6 @@ async function apiAs(email: string) {
     return (await r.json()) as { id: string };
   };
 }
-
-/** Sets the item's expiry date in the catalog on the device, as a sync would. */
-const moveExpiryOnDevice = (page: Page, itemId: string, expiresAt: string) =>
-  page.evaluate(
-    ({ itemId, expiresAt }) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open("fieldkit-offline");
-        open.onsuccess = () => {
-          const store = open.result.transaction("catalog", "readwrite").objectStore("catalog");
-          const get = store.get(itemId);
-          get.onsuccess = () => {
-            store.put({ ...get.result, expiresAt });
-            store.transaction.oncomplete = () => (open.result.close(), resolve());
-          };
-          store.transaction.onerror = () => reject(store.transaction.error);
-        };
-      }),
-    { itemId, expiresAt },
-  );
 
 describeBrowser("an item expired on the phone's clock, opened offline by its address", () => {
   let browser: Awaited<ReturnType<typeof launch>>;
@@ -127,7 +108,7 @@ describeBrowser("an item expired on the phone's clock, opened offline by its add
       // fake clock does not reach the worker, so here the catalog on the device has the expiry moved into the past.
       const file = `/api/v1/items/${id}/file`;
       expect(await page.evaluate(async (url) => (await fetch(url)).status, file)).toBe(200);
-      await moveExpiryOnDevice(page, id, new Date(Date.now() - 60_000).toISOString());
+      await setExpiryOnDevice(page, id, new Date(Date.now() - 60_000).toISOString());
       const refused = await page.evaluate(async (url) => {
         const res = await fetch(url);
         return { status: res.status, text: await res.text() };

@@ -7,6 +7,7 @@ import {
   hydrated,
   launch,
   outboxSize,
+  setExpiryOnDevice,
   signIn,
   type BrowserContext,
   type Page,
@@ -375,22 +376,7 @@ describeBrowser("offline field kit on a phone", () => {
     // The phone's clock passes the expiry date while it is offline, before the server could say so.
     await context.setOffline(true);
     try {
-      await page.evaluate(
-        (itemId) =>
-          new Promise<void>((resolve, reject) => {
-            const open = indexedDB.open("fieldkit-offline");
-            open.onsuccess = () => {
-              const store = open.result.transaction("catalog", "readwrite").objectStore("catalog");
-              const get = store.get(itemId);
-              get.onsuccess = () => {
-                store.put({ ...get.result, expiresAt: new Date(Date.now() - 60_000).toISOString() });
-                store.transaction.oncomplete = () => (open.result.close(), resolve());
-              };
-              store.transaction.onerror = () => reject(store.transaction.error);
-            };
-          }),
-        id,
-      );
+      await setExpiryOnDevice(page, id, new Date(Date.now() - 60_000).toISOString());
       await page.goto("/saved");
       await hydrated(page);
       const onDevice = page.getByRole("list", { name: "Saved items" });

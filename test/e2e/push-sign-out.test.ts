@@ -4,7 +4,7 @@
 // stored after the wipe. NOTE: Debian's Chromium has no push service, so the browser's subscription is a
 // stand-in (PushManager.getSubscription replaced in the worker or the page); the server's side is real.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeBrowser, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { describeBrowser, deviceRecord, hydrated, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 import { endpointFor, subscribe } from "../setup/push-browser";
 
 const PAGES = "fieldkit-pages-v1";
@@ -117,21 +117,7 @@ describeBrowser("push on a shared device", () => {
           }) as unknown as PushSubscription;
       });
       await signIn(page, "seller@demo.test");
-      const owner = () =>
-        page.evaluate(
-          () =>
-            new Promise<unknown>((resolve) => {
-              const open = indexedDB.open("fieldkit-offline");
-              // Not made yet: abort, or this probe would make it empty, and the app's own open would then
-              // find its version already there, run no upgrade and have no stores (CI failed on that).
-              open.onupgradeneeded = () => open.transaction!.abort();
-              open.onerror = () => resolve(null);
-              open.onsuccess = () => {
-                const get = open.result.transaction("meta").objectStore("meta").get("user.id");
-                get.onsuccess = () => (open.result.close(), resolve(get.result));
-              };
-            }),
-        );
+      const owner = () => deviceRecord(page, "meta", "user.id");
       // The device is the seller's once their first sync is through (it wipes whatever was there before).
       await expect.poll(owner, { timeout: 20_000 }).toBeTruthy();
       await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });

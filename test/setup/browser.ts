@@ -90,6 +90,47 @@ export const outboxEntries = <T = { kind: string; failed?: boolean }>(page: Page
       }),
   ) as Promise<T[]>;
 
+/**
+ * One record of the app's offline store on the device (`fieldkit-offline`), or undefined when the store
+ * or the record is not there. NOTE: a store not made yet is not made here: created by this read, it
+ * would be empty, and the app's own open would then find its version there, run no upgrade and have no
+ * object stores.
+ */
+export const deviceRecord = <T = unknown>(page: Page, store: "catalog" | "saved" | "meta", key: string) =>
+  page.evaluate(
+    ({ store, key }) =>
+      new Promise<unknown>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        let absent = false;
+        open.onupgradeneeded = () => ((absent = true), open.transaction!.abort());
+        open.onerror = () => (absent ? resolve(undefined) : reject(open.error));
+        open.onsuccess = () => {
+          const get = open.result.transaction(store).objectStore(store).get(key);
+          get.onsuccess = () => (open.result.close(), resolve(get.result));
+        };
+      }),
+    { store, key },
+  ) as Promise<T | undefined>;
+
+/** Sets an item's expiry date in the catalog on the device, as a sync would (the phone's clock then judges it). */
+export const setExpiryOnDevice = (page: Page, itemId: string, expiresAt: string) =>
+  page.evaluate(
+    ({ itemId, expiresAt }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open("fieldkit-offline");
+        open.onsuccess = () => {
+          const store = open.result.transaction("catalog", "readwrite").objectStore("catalog");
+          const get = store.get(itemId);
+          get.onsuccess = () => {
+            store.put({ ...get.result, expiresAt });
+            store.transaction.oncomplete = () => (open.result.close(), resolve());
+          };
+          store.transaction.onerror = () => reject(store.transaction.error);
+        };
+      }),
+    { itemId, expiresAt },
+  );
+
 /** What waits to be sent: the outbox and the actions staged synchronously (app/offline/staging.ts). */
 export const outboxSize = async (page: Page) =>
   (await outboxEntries(page)).length +
