@@ -10,6 +10,7 @@ import { openOfflineDb } from "~/offline/db";
 import { formatDate } from "@/vocabulary/dates";
 import { registerPushHandlers, withPushEndpoint, type PushScope } from "./push";
 import { flushOutbox } from "~/offline/outbox";
+import { PAGE_COPY_MESSAGE, PAGE_COPY_QUERY, copiedAt, pageOfUrl, rememberNotice, type PageCopyNotice } from "~/offline/page-copies";
 import {
   CACHE_NAMES,
   CACHE_PREFIX,
@@ -31,12 +32,14 @@ import {
 
 // Minimal worker-scope types: the repository compiles against the DOM library, not WebWorker.
 type ExtendableEvent = Event & { waitUntil(p: Promise<unknown>): void };
-type FetchEvent = ExtendableEvent & { request: Request };
+type FetchEvent = ExtendableEvent & { request: Request; clientId: string; resultingClientId: string };
 type SyncEvent = ExtendableEvent & { tag: string };
-type MessageEvent = ExtendableEvent & { data: unknown };
+type WindowClient = { id: string; postMessage(message: unknown): void };
+type MessageEvent = ExtendableEvent & { data: unknown; source: WindowClient | null };
 declare const self: {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
   location: Location;
+  clients: { get(id: string): Promise<WindowClient | undefined> };
   registration: { pushManager: Pick<PushManager, "getSubscription"> };
   skipWaiting(): Promise<void>;
   addEventListener(type: "install" | "activate", fn: (e: ExtendableEvent) => void): void;
@@ -73,6 +76,10 @@ self.addEventListener("message", (event) => {
   if (type === "SKIP_WAITING") void self.skipWaiting();
   if (type === "FLUSH_OUTBOX") event.waitUntil(flushFromWorker());
   if (type === "CACHE_SHELL") event.waitUntil(cacheShell((event.data as { manifestVersion?: string }).manifestVersion));
+  if (type === PAGE_COPY_QUERY && event.source) {
+    const notice = notices.get(event.source.id);
+    if (notice) event.source.postMessage(notice);
+  }
 });
 
 /**
@@ -224,13 +231,30 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
     return undefined;
   };
 
+  // The page this answer is for: a document's is the one it is about to become.
+  const clientId = kind === "page" ? event.resultingClientId : event.clientId;
+  const path = pageOfUrl(request.url);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const slow = new Promise<"slow">((resolve) => (timer = setTimeout(() => resolve("slow"), NAVIGATION_TIMEOUT_MS)));
   try {
     const first = await Promise.race([network, slow]);
-    if (first !== "slow") return first;
+    if (first !== "slow") {
+      const earlier = notices.get(clientId);
+      if (earlier?.path === path && isCacheable(first)) void tellPage(clientId, { ...earlier, state: "current" }).catch(() => undefined);
+      return first;
+    }
     const cached = await fromCache();
-    return cached ?? (await network);
+    if (!cached) return await network;
+    const notice: PageCopyNotice = { type: PAGE_COPY_MESSAGE, path, kind, state: "copy", copiedAt: copiedAt(cached.headers) };
+    const told = tellPage(clientId, notice).catch(() => undefined);
+    const newer = network.then(async (res) => {
+      await told;
+      // Stored by now (the network's answer is stored before it resolves), so "Show it" finds it even if
+      // the network is slow again.
+      if (isCacheable(res) && epoch === signOutEpoch) await tellPage(clientId, { ...notice, state: "newer" });
+    });
+    event.waitUntil(newer.catch(() => undefined));
+    return cached;
   } catch {
     const cached = await fromCache();
     if (cached) return cached;
@@ -249,6 +273,16 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The last notice for each page, for a page that asks once its scripts run (PAGE_COPY_QUERY). */
+const notices = new Map<string, PageCopyNotice>();
+
+/** Tells a page it shows the device's copy, that a newer one has arrived, or that it is current again. */
+async function tellPage(clientId: string, notice: PageCopyNotice): Promise<void> {
+  if (!clientId) return;
+  rememberNotice(notices, clientId, notice);
+  (await self.clients.get(clientId))?.postMessage(notice);
 }
 
 /** Files and previews: the saved copy when there is one (no network needed), otherwise the network, uncached. */

@@ -1,10 +1,11 @@
 // The seller's screens on a phone in light and dark: axe clean in both, screenshots of each kept under
 // test-results/ for people to look at, thumbnails on cards, the dark-mode toggle that survives a reload
-// without a light flash, and the progress line on a slow tap.
+// without a light flash, the progress line on a slow tap, and the device's copy on a slow network.
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import { apiCookie, baseURL, describeBrowser, hydrated, launch, outboxSize, signIn, type Page } from "../setup/browser";
+import { startHoldingProxy } from "../setup/holding-proxy";
 
 const SHOTS = "test-results/screenshots";
 
@@ -21,6 +22,22 @@ async function apiSession(email: string) {
       ...init,
       headers: { Cookie: cookie, Origin: baseURL, Accept: "application/json", ...(init.headers ?? {}) },
     });
+}
+
+/** Through review (marketing sends, an admin approves), as the desk would. */
+async function publish(id: string) {
+  const move = async (email: string, to: string) => {
+    const res = await (
+      await apiSession(email)
+    )(`/api/v1/items/${id}/transition`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ to }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  };
+  await move("marketer@demo.test", "in_review");
+  await move("admin@demo.test", "published");
 }
 
 /** The smallest file the upload sniffing takes for an MP4: an `ftyp` box (brand isom) and padding. */
@@ -89,20 +106,12 @@ describeBrowser("the seller's screens in light and dark", () => {
 
   it("plays an uploaded MP4 in place, and the file answers byte ranges for seeking", async () => {
     const marketer = await apiSession("marketer@demo.test");
-    const admin = await apiSession("admin@demo.test");
     const form = new FormData();
     form.set("file", new Blob([tinyMp4()], { type: "video/mp4" }), `clip-${Date.now()}.mp4`);
     const created = await marketer("/api/v1/items", { method: "POST", body: form });
     expect(created.status, await created.clone().text()).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    const move = (as: typeof admin, to: string) =>
-      as(`/api/v1/items/${id}/transition`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ to }),
-      });
-    expect((await move(marketer, "in_review")).status).toBe(200);
-    expect((await move(admin, "published")).status).toBe(200);
+    await publish(id);
 
     await page.goto(`/items/${id}`);
     const source = page.locator("video source");
@@ -173,6 +182,70 @@ describeBrowser("the seller's screens in light and dark", () => {
     await page.getByRole("heading", { level: 1, name: "Search" }).waitFor();
     await page.getByRole("progressbar", { name: "Loading the next page" }).waitFor({ state: "detached" });
     await plain.close();
+  });
+
+  it("says a tap or a load on a slow network got the device's copy, and shows the newer version the seller asks for", async () => {
+    const network = await startHoldingProxy(baseURL);
+    const phone = await launch({ baseURL: network.url });
+    try {
+      const seller = await phone.context.newPage();
+      await signIn(seller, "seller@demo.test");
+      await seller.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
+      await seller.goto("/home");
+      await hydrated(seller);
+      // The worker's copies of Home, as the store after this load left them: older than the card below.
+      const loaded = Date.now();
+      const copyDate = (path: string) =>
+        seller.evaluate(async (path) => {
+          const copy = await (await caches.open("fieldkit-pages-v1")).match(new URL(path, location.origin).href);
+          return Date.parse(copy?.headers.get("Date") ?? "") || 0;
+        }, path);
+      for (const path of ["/home", "/home.data"])
+        await expect.poll(() => copyDate(path), { timeout: 20_000 }).toBeGreaterThan(loaded - 1_000);
+      const marketer = await apiSession("marketer@demo.test");
+      const created = await marketer("/api/v1/items", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ type: "battle_card", title: `Published while the signal was bad ${Date.now()}`, body: "New." }),
+      });
+      expect(created.status, await created.clone().text()).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      await publish(id);
+      const card = seller.locator(`.list a[href="/items/${id}"]`);
+      const notice = seller.getByRole("status").filter({ hasText: "Slow network: this is the copy saved on this device" });
+      const newer = seller.getByRole("button", { name: "Show it" });
+
+      // The network holds a tap's data past the worker's 3 s, then a load's page, until the test lets it through.
+      for (const [kind, path] of [
+        ["tap", "/home.data"],
+        ["load", "/home"],
+      ] as const) {
+        const release = network.hold(path);
+        try {
+          if (kind === "tap") {
+            await seller.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
+            await seller.getByRole("heading", { level: 1, name: "Search" }).waitFor();
+            await seller.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+          } else await seller.goto("/home");
+          await notice.waitFor();
+          await seller.getByRole("heading", { level: 2, name: "New and updated" }).waitFor();
+          expect(await card.count()).toBe(0);
+        } finally {
+          release();
+        }
+        await newer.waitFor();
+        await expect.poll(() => notice.count()).toBe(0);
+        await expectNoAxeViolations(seller, `Home from the device's copy, with a newer version (${kind})`);
+        // The seller's tap, not the page by itself, brings the new card in.
+        expect(await card.count()).toBe(0);
+        await newer.click();
+        await card.waitFor();
+        await expect.poll(() => newer.count()).toBe(0);
+      }
+    } finally {
+      await phone.close();
+      await network.close();
+    }
   });
 
   it("keeps Home, Search and an item page still while they load and hydrate on a slow phone", async () => {

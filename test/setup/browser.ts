@@ -18,7 +18,13 @@ export const describeBrowser: typeof describe = (
 ) as typeof describe;
 
 export async function launch(
-  options: { viewport?: { width: number; height: number }; userAgent?: string; serviceWorkers?: "allow" | "block" } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    userAgent?: string;
+    serviceWorkers?: "allow" | "block";
+    /** Another way to the server than the suite's (a proxy in front of it). */
+    baseURL?: string;
+  } = {},
 ) {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), "fieldkit-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -27,7 +33,7 @@ export async function launch(
     viewport: options.viewport ?? PHONE,
     hasTouch: true,
     isMobile: true,
-    baseURL,
+    baseURL: options.baseURL ?? baseURL,
     args: CHROMIUM_FLAGS,
     // "block" for tests that hold requests with page.route: a service worker would answer them unseen.
     serviceWorkers: options.serviceWorkers ?? "allow",

@@ -1,6 +1,7 @@
 // Mounted once in app/root.tsx: registers the service worker, says when the device is offline, offers the
-// "update available" reload, starts catalog sync and outbox flushing for the signed-in seller, records
-// item views and dwell time, and queues the feedback and request forms while offline.
+// "update available" reload and a slow network's "newer version arrived", starts catalog sync and outbox
+// flushing for the signed-in seller, records item views and dwell time, and queues the feedback and
+// request forms while offline.
 import { useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { UUID_SOURCE } from "@/vocabulary/ids";
@@ -11,6 +12,7 @@ import { stageEntry } from "~/offline/staging";
 import { captureInstallPrompt } from "./install-hint";
 import { DocumentViewScript, takeDocumentView } from "./document-view";
 import { useOnline } from "./network-status";
+import { PageCopyNotice } from "./page-copy-notice";
 
 type AppData = { user?: { id: string; role?: string } } | undefined;
 const ITEM_PAGE = new RegExp(`^/items/(${UUID_SOURCE})/?$`, "i");
@@ -148,14 +150,18 @@ export function OfflineRoot() {
       <div className="offline-bar" role="status" aria-live="polite" hidden={!status}>
         {status}
       </div>
-      {update ? (
-        <div className="update-prompt" role="alertdialog" aria-labelledby="update-title">
-          <span id="update-title">Update available.</span>
-          <button type="button" onClick={update}>
-            Reload
-          </button>
-        </div>
-      ) : null}
+      {/* One stack above the tab bar, so the two never cover each other. */}
+      <div className="bottom-notices">
+        <PageCopyNotice />
+        {update ? (
+          <div className="update-prompt" role="alertdialog" aria-labelledby="update-title">
+            <span id="update-title">Update available.</span>
+            <button type="button" onClick={update}>
+              Reload
+            </button>
+          </div>
+        ) : null}
+      </div>
     </>
   );
 }
