@@ -15,6 +15,7 @@ import {
   type BrowserContext,
   type Page,
 } from "../setup/browser";
+import { startHoldingProxy, type HoldingProxy } from "../setup/holding-proxy";
 
 type CatalogEntry = { id: string; title: string; file: { size: number | null } | null };
 
@@ -187,12 +188,18 @@ async function expectNothingLeft(context: BrowserContext, page: Page, { item, th
 describeBrowser("the device keeps no copy it should not answer with", () => {
   let browser: Awaited<ReturnType<typeof launch>>;
   let context: BrowserContext;
+  // A slow network the worker meets as it would (see test/setup/holding-proxy.ts for why not a route).
+  let network: HoldingProxy;
 
   beforeAll(async () => {
-    browser = await launch();
+    network = await startHoldingProxy(baseURL);
+    browser = await launch({ baseURL: network.url });
     context = browser.context;
   });
-  afterAll(() => browser?.close());
+  afterAll(async () => {
+    await browser?.close();
+    await network?.close();
+  });
 
   it("answers a download that asks for a fresh copy from the server, not from the saved copy", async () => {
     const page = await controlledPage(context);
@@ -213,15 +220,13 @@ describeBrowser("the device keeps no copy it should not answer with", () => {
     expect(await read(file, "no-cache")).toBe(item.file!.size);
 
     // A slow answer (past the worker's 3 s wait) must still be awaited: the saved copy is the old version.
-    await context.route(`**${data}`, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
-      // Already answered when the check failed and the route went first.
-      await route.continue().catch(() => undefined);
-    });
+    const release = network.hold(data);
+    const slow = setTimeout(release, 4_000);
     try {
       expect(await read(data, "no-cache")).not.toBe("old version".length);
     } finally {
-      await context.unroute(`**${data}`);
+      clearTimeout(slow);
+      release();
     }
     await page.close();
   });

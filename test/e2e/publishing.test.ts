@@ -77,7 +77,8 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       await page.getByText("Atlas Platform").first().waitFor();
       await expectNoAxeViolations(page, "a draft's item page at desk size");
       await clickAndWaitForNotice(page, "Submit for review");
-      expect(await page.getByRole("status").textContent()).toContain("in review");
+      // The page's notice; the shell has live regions of its own (queued actions, a slow network's copy).
+      await page.getByRole("main").getByRole("status").filter({ hasText: "in review" }).waitFor();
     }
     // The details form, reached from the item page.
     await workflowBar(page).getByRole("link", { name: "Edit details" }).click();
@@ -93,7 +94,8 @@ describeBrowser("publishing from upload to a seller's phone", () => {
     for (const id of itemIds) {
       await page.goto(`/items/${id}`);
       await clickAndWaitForNotice(page, "Approve and publish");
-      expect(await page.getByRole("status").textContent()).toContain("published");
+      // The page's notice; the shell has live regions of its own (queued actions, a slow network's copy).
+      await page.getByRole("main").getByRole("status").filter({ hasText: "published" }).waitFor();
     }
     await expectNoAxeViolations(page, "a published item's page for an admin");
     await page.close();
