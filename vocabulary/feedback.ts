@@ -2,6 +2,13 @@
 export const EVENT_TYPES = ["view", "dwell", "share", "download", "search_click"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * An event counts if its item was visible to the seller within this much of its `at`: a phone's clock a
+ * little behind must not lose the views of an item published a minute ago (the server's rule, decision
+ * 019; the device applies it too before queueing, app/offline/outbox.ts).
+ */
+export const VISIBILITY_TOLERANCE_MS = 5 * 60_000;
+
 export const RATING_REASONS = [
   "outdated",
   "wrong_audience",

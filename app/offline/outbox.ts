@@ -2,6 +2,7 @@
 // IndexedDB and sent exactly once. An entry leaves the outbox only after the server acknowledged it; the
 // server dedupes by the client UUID, so a page closed between "sent" and "acknowledged" re-sends harmlessly.
 import type { EventBody, OfflineDb, OutboxEntry, RatingBody, RequestBody, ShareBody } from "./db";
+import { VISIBILITY_TOLERANCE_MS } from "@/vocabulary/feedback";
 import { latestWins } from "./conflict";
 
 export const EVENTS_PER_BATCH = 500;
@@ -99,11 +100,13 @@ export function shareEntry(
 }
 
 /**
- * Adds an entry; returns false when it was suppressed: the same client id is already queued, or (ratings)
- * a later rating of the same item by the same user is already queued. A newer rating replaces an older one
- * still waiting, so only the seller's final answer travels.
+ * Adds an entry; returns false when it was suppressed: the same client id is already queued, (ratings) a
+ * later rating of the same item by the same user is already queued, or (usage events) the device's catalog
+ * says the item had expired by then. A newer rating replaces an older one still waiting, so only the
+ * seller's final answer travels.
  */
 export async function enqueue(db: OfflineDb, entry: NewEntry, now = Date.now()): Promise<boolean> {
+  if (await afterExpiry(db, entry)) return false;
   const tx = db.transaction("outbox", "readwrite");
   const store = tx.store;
   if (await store.index("byId").getKey(entry.id)) {
@@ -127,6 +130,17 @@ export async function enqueue(db: OfflineDb, entry: NewEntry, now = Date.now()):
   await store.add({ ...entry, attempts: 0, nextAttemptAt: now });
   await tx.done;
   return true;
+}
+
+/**
+ * A usage event on an item that had expired when it happened, by the catalog on the device: the server
+ * would refuse it (decision 019) and it would sit among the actions that could not be sent, for an item
+ * the seller was only told had expired (an expired item opened offline).
+ */
+async function afterExpiry(db: OfflineDb, entry: NewEntry): Promise<boolean> {
+  if (entry.kind !== "event" || !entry.itemId) return false;
+  const expiresAt = (await db.get("catalog", entry.itemId))?.expiresAt;
+  return !!expiresAt && Date.parse(entry.at) - VISIBILITY_TOLERANCE_MS >= Date.parse(expiresAt);
 }
 
 export async function listOutbox(db: OfflineDb, userId?: string): Promise<OutboxEntry[]> {

@@ -4,7 +4,17 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePdf } from "@/content/demo/files";
 import { expectNoAxeViolations } from "../setup/axe";
-import { apiCookie, baseURL, describeBrowser, hydrated, launch, setExpiryOnDevice, signIn, type BrowserContext } from "../setup/browser";
+import {
+  apiCookie,
+  baseURL,
+  describeBrowser,
+  hydrated,
+  launch,
+  outboxEntries,
+  setExpiryOnDevice,
+  signIn,
+  type BrowserContext,
+} from "../setup/browser";
 
 const DAY = 86_400_000;
 
@@ -121,6 +131,13 @@ describeBrowser("an item expired on the phone's clock, opened offline by its add
       const stillSaved = (itemId: string) =>
         caches.match(`${location.origin}/api/v1/items/${itemId}/file`, { cacheName: "fieldkit-saved-v1" }).then(Boolean);
       expect(await page.evaluate(stillSaved, id)).toBe(false);
+
+      // Its openings since it expired are not queued: the server would refuse them (decision 019), and they
+      // would sit on Saved among the actions that could not be sent. Staged first, then kept out of the outbox.
+      const staged = () => page.evaluate((key) => localStorage.getItem(key) ?? "[]", "fieldkit:staged-outbox");
+      await expect.poll(staged).not.toContain(id);
+      const onItem = (await outboxEntries<{ kind: string; itemId?: string }>(page)).filter((e) => e.itemId === id);
+      expect(onItem).toEqual([]);
     } finally {
       await context.setOffline(false);
     }

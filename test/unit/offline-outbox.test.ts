@@ -13,6 +13,8 @@ import {
   requestEntry,
   resetBackoff,
 } from "~/offline/outbox";
+import type { CatalogItem } from "~/offline/types";
+import { VISIBILITY_TOLERANCE_MS } from "@/vocabulary/feedback";
 import { fakeApi, freshDbName } from "./offline-fakes";
 
 const USER = "11111111-1111-4111-8111-111111111111";
@@ -208,6 +210,25 @@ describe("duplicate suppression", () => {
       [ITEM2, true],
       [ITEM, false],
     ]);
+  });
+
+  it("does not queue a usage event on an item the device's catalog says had expired by then, past the server's tolerance", async () => {
+    const expiresAt = t(0);
+    await db.put("catalog", { id: ITEM, expiresAt: expiresAt.toISOString() } as CatalogItem);
+    const at = (ms: number) => new Date(expiresAt.getTime() + ms);
+    expect(await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM, at: at(-60_000) }))).toBe(true);
+    // A phone's clock a little ahead: the server still counts it, so it travels.
+    expect(await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM, at: at(VISIBILITY_TOLERANCE_MS - 1) }))).toBe(true);
+    expect(await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM, at: at(VISIBILITY_TOLERANCE_MS) }))).toBe(false);
+    expect(await enqueue(db, eventEntry(USER, { type: "dwell", itemId: ITEM, props: { ms: 4000 }, at: at(3_600_000) }))).toBe(false);
+    // Not an event, an item with no end, or one the device does not know: queued as before.
+    expect(await enqueue(db, ratingEntry(USER, ITEM, { useful: false, comment: "Expired", at: at(3_600_000) }))).toBe(true);
+    await db.put("catalog", { id: ITEM2, expiresAt: null } as CatalogItem);
+    expect(await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM2, at: at(3_600_000) }))).toBe(true);
+    expect(await enqueue(db, eventEntry(USER, { type: "view", itemId: "44444444-4444-4444-8444-444444444444", at: at(3_600_000) }))).toBe(
+      true,
+    );
+    expect((await listOutbox(db)).map((e) => e.kind)).toEqual(["event", "event", "rating", "event", "event"]);
   });
 
   it("drops a rating older than the one already queued for the item", async () => {

@@ -15,11 +15,6 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
  * wrong day. It also bounds how long `event_ids` must remember an id (see db/schema/feedback.ts).
  */
 export const MAX_AGE_MS = 30 * DAY_MS;
-/**
- * An event counts if its item was visible to the seller within this much of its `at`: a phone's clock
- * a little behind must not lose the views of an item published a minute ago.
- */
-export const VISIBILITY_TOLERANCE_MS = FUTURE_TOLERANCE_MS;
 
 const uuid = uuidSchema();
 const at = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time, e.g. 2025-01-31T09:30:00Z" });

@@ -10,7 +10,8 @@ import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { audienceTeams, seesWholeLibrary } from "~/modules/library/audience.server";
 import { ingestGateFor, withDeadlockRetry } from "./concurrency.server";
-import { VISIBILITY_TOLERANCE_MS, screenRows, type EventRow, type Rejection } from "./event-input.server";
+import { VISIBILITY_TOLERANCE_MS } from "@/vocabulary/feedback";
+import { screenRows, type EventRow, type Rejection } from "./event-input.server";
 import { EventRateLimiter } from "./rate-limit.server";
 import { rollupCtes } from "./rollups.server";
 
