@@ -38,6 +38,14 @@ export function pageOfUrl(url: string): string {
   return query ? `${path}?${query}` : path;
 }
 
+/**
+ * Route discovery (`/__manifest`) goes through the same strategy as a page's data, but it is no page: a
+ * notice about it would stand in for the one about the page the seller is on.
+ */
+export function isRouteDiscovery(url: string): boolean {
+  return new URL(url).pathname === "/__manifest";
+}
+
 export function isPageCopyNotice(data: unknown): data is PageCopyNotice {
   if (!data || typeof data !== "object") return false;
   const n = data as Partial<PageCopyNotice>;
@@ -58,14 +66,22 @@ export function copiedAt(headers: Headers): string | null {
 /** A worker lives for minutes, but a seller can open many pages in that time: only the latest are kept. */
 export const NOTICES_KEPT = 20;
 
+/** Where the worker keeps a notice: per page (client) and address, so one about a fetcher's data leaves the page's own. */
+export const noticeKey = (clientId: string, path: string) => `${clientId} ${path}`;
+
+/** What the worker still has to say to one page (client), for its query. */
+export function noticesFor(board: Map<string, PageCopyNotice>, clientId: string): PageCopyNotice[] {
+  return [...board].filter(([key]) => key.startsWith(`${clientId} `)).map(([, notice]) => notice);
+}
+
 /**
- * The worker's last notice for each page (client), for the page's query. A notice that is `current` again
- * is forgotten: nothing is left to say.
+ * The worker's last notice for each page (client) and address, for the page's query. A notice that is
+ * `current` again is forgotten: nothing is left to say.
  */
-export function rememberNotice(board: Map<string, PageCopyNotice>, clientId: string, notice: PageCopyNotice): void {
-  board.delete(clientId);
+export function rememberNotice(board: Map<string, PageCopyNotice>, key: string, notice: PageCopyNotice): void {
+  board.delete(key);
   if (notice.state === "current") return;
-  board.set(clientId, notice);
+  board.set(key, notice);
   for (const oldest of board.keys()) {
     if (board.size <= NOTICES_KEPT) break;
     board.delete(oldest);

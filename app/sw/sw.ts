@@ -10,7 +10,17 @@ import { openOfflineDb } from "~/offline/db";
 import { formatDate } from "@/vocabulary/dates";
 import { registerPushHandlers, withPushEndpoint, type PushScope } from "./push";
 import { flushOutbox } from "~/offline/outbox";
-import { PAGE_COPY_MESSAGE, PAGE_COPY_QUERY, copiedAt, pageOfUrl, rememberNotice, type PageCopyNotice } from "~/offline/page-copies";
+import {
+  PAGE_COPY_MESSAGE,
+  PAGE_COPY_QUERY,
+  copiedAt,
+  isRouteDiscovery,
+  noticeKey,
+  noticesFor,
+  pageOfUrl,
+  rememberNotice,
+  type PageCopyNotice,
+} from "~/offline/page-copies";
 import {
   CACHE_NAMES,
   CACHE_PREFIX,
@@ -77,8 +87,7 @@ self.addEventListener("message", (event) => {
   if (type === "FLUSH_OUTBOX") event.waitUntil(flushFromWorker());
   if (type === "CACHE_SHELL") event.waitUntil(cacheShell((event.data as { manifestVersion?: string }).manifestVersion));
   if (type === PAGE_COPY_QUERY && event.source) {
-    const notice = notices.get(event.source.id);
-    if (notice) event.source.postMessage(notice);
+    for (const notice of noticesFor(notices, event.source.id)) event.source.postMessage(notice);
   }
 });
 
@@ -231,16 +240,17 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
     return undefined;
   };
 
-  // The page this answer is for: a document's is the one it is about to become.
-  const clientId = kind === "page" ? event.resultingClientId : event.clientId;
+  // The page this answer is for: a document's is the one it is about to become. None for route discovery
+  // (tellPage says nothing without one).
+  const clientId = kind === "page" ? event.resultingClientId : isRouteDiscovery(request.url) ? "" : event.clientId;
   const path = pageOfUrl(request.url);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const slow = new Promise<"slow">((resolve) => (timer = setTimeout(() => resolve("slow"), NAVIGATION_TIMEOUT_MS)));
   try {
     const first = await Promise.race([network, slow]);
     if (first !== "slow") {
-      const earlier = notices.get(clientId);
-      if (earlier?.path === path && isCacheable(first)) void tellPage(clientId, { ...earlier, state: "current" }).catch(() => undefined);
+      const earlier = notices.get(noticeKey(clientId, path));
+      if (earlier && isCacheable(first)) void tellPage(clientId, { ...earlier, state: "current" }).catch(() => undefined);
       return first;
     }
     const cached = await fromCache();
@@ -275,13 +285,13 @@ async function networkFirst(request: Request, event: FetchEvent, kind: "page" | 
   }
 }
 
-/** The last notice for each page, for a page that asks once its scripts run (PAGE_COPY_QUERY). */
+/** The last notice for each page (client) and address, for a page that asks once its scripts run (PAGE_COPY_QUERY). */
 const notices = new Map<string, PageCopyNotice>();
 
 /** Tells a page it shows the device's copy, that a newer one has arrived, or that it is current again. */
 async function tellPage(clientId: string, notice: PageCopyNotice): Promise<void> {
   if (!clientId) return;
-  rememberNotice(notices, clientId, notice);
+  rememberNotice(notices, noticeKey(clientId, notice.path), notice);
   (await self.clients.get(clientId))?.postMessage(notice);
 }
 

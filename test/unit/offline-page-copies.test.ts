@@ -4,6 +4,9 @@ import {
   PAGE_COPY_MESSAGE,
   copiedAt,
   isPageCopyNotice,
+  isRouteDiscovery,
+  noticeKey,
+  noticesFor,
   pageOfUrl,
   rememberNotice,
   type PageCopyNotice,
@@ -58,15 +61,27 @@ describe("a notice from the worker", () => {
 });
 
 describe("the worker's notices, kept for pages that ask", () => {
-  it("keeps the last notice per page and forgets one that is current again", () => {
+  it("keeps the last notice per page and address, and forgets one that is current again", () => {
     const board = new Map<string, PageCopyNotice>();
-    rememberNotice(board, "a", notice("/home"));
-    rememberNotice(board, "a", notice("/home", "newer"));
-    rememberNotice(board, "b", notice("/saved"));
-    expect(board.get("a")?.state).toBe("newer");
-    rememberNotice(board, "a", notice("/home", "current"));
-    expect(board.has("a")).toBe(false);
-    expect(board.get("b")?.path).toBe("/saved");
+    const tell = (client: string, n: PageCopyNotice) => rememberNotice(board, noticeKey(client, n.path), n);
+    tell("a", notice("/home"));
+    tell("a", notice("/home", "newer"));
+    // A fetcher's data on the same page: kept beside the page's own, which it must not replace.
+    tell("a", notice("/search?q=x"));
+    tell("ab", notice("/saved"));
+    expect(noticesFor(board, "a").map((n) => [n.path, n.state])).toEqual([
+      ["/home", "newer"],
+      ["/search?q=x", "copy"],
+    ]);
+    tell("a", notice("/home", "current"));
+    expect(noticesFor(board, "a").map((n) => n.path)).toEqual(["/search?q=x"]);
+    expect(noticesFor(board, "ab").map((n) => n.path)).toEqual(["/saved"]);
+  });
+
+  it("has nothing to say about route discovery, which is no page", () => {
+    expect(isRouteDiscovery(`${ORIGIN}/__manifest?p=%2Fhome&version=abc`)).toBe(true);
+    expect(isRouteDiscovery(`${ORIGIN}/home.data`)).toBe(false);
+    expect(isRouteDiscovery(`${ORIGIN}/__manifest/x`)).toBe(false);
   });
 
   it(`keeps only the latest ${NOTICES_KEPT} pages, dropping the oldest`, () => {

@@ -9,7 +9,9 @@ import { RelativeTime } from "../relative-time";
 export function PageCopyNotice() {
   const location = useLocation();
   const { revalidate } = useRevalidator();
-  const [notice, setNotice] = useState<PageCopyNotice | null>(null);
+  // By page: a notice for the page a tap is going to comes before the address changes, and one for another
+  // page's data (a fetcher) must not hide the one about this page.
+  const [notices, setNotices] = useState<Record<string, PageCopyNotice>>({});
 
   useEffect(() => {
     const container = typeof navigator === "undefined" ? undefined : navigator.serviceWorker;
@@ -17,7 +19,7 @@ export function PageCopyNotice() {
     const onMessage = (event: MessageEvent) => {
       const said = event.data as unknown;
       if (!isPageCopyNotice(said)) return;
-      setNotice((shown) => (said.state !== "current" ? said : shown?.path === said.path ? null : shown));
+      setNotices(({ [said.path]: _, ...others }) => (said.state === "current" ? others : { ...others, [said.path]: said }));
     };
     container.addEventListener("message", onMessage);
     // A listener added with addEventListener gets nothing until the messages are started.
@@ -29,15 +31,11 @@ export function PageCopyNotice() {
 
   // A notice is about one page: after a tap elsewhere it no longer applies (the worker tells each page).
   const shown =
-    notice &&
-    typeof window !== "undefined" &&
-    notice.path === pageOfUrl(new URL(location.pathname + location.search, window.location.origin).href)
-      ? notice
-      : null;
+    typeof window === "undefined" ? undefined : notices[pageOfUrl(window.location.origin + location.pathname + location.search)];
 
   const showNewer = () => {
     if (!shown) return;
-    setNotice(null);
+    setNotices(({ [shown.path]: _, ...others }) => others);
     // A document's newer copy is the document: a reload. Data: the page's loaders again, keeping its place.
     if (shown.kind === "page") window.location.reload();
     else revalidate();
