@@ -108,6 +108,12 @@ self.addEventListener("install", (event) => event.waitUntil(cacheShell()));
  * found Saved not stored yet.
  */
 const SHELL_REQUESTS_AT_ONCE = 2;
+/**
+ * A tab's request with no answer by then is given up, and the copy from last time stays. Without a limit, one
+ * request stalled on bad signal held the run, every later run, and at install the worker itself, for as long
+ * as the browser kept the connection.
+ */
+const SHELL_REQUEST_TIMEOUT_MS = 20_000;
 
 let shellRunning: Promise<void> = Promise.resolve();
 let shellWaiting: { manifestVersion?: string; run: Promise<void> } | undefined;
@@ -137,10 +143,15 @@ async function storeShell(manifestVersion?: string): Promise<void> {
   const store = await caches.open(CACHE_NAMES.pages);
   const keep = async (url: string, key = url) => {
     try {
-      const res = await fetch(url, { credentials: "same-origin", headers: url.endsWith(".data") ? {} : { Accept: "text/html" } });
+      const res = await fetch(url, {
+        credentials: "same-origin",
+        headers: url.endsWith(".data") ? {} : { Accept: "text/html" },
+        // Also ends a body that stops arriving: the put below then fails, and nothing half-read is stored.
+        signal: AbortSignal.timeout(SHELL_REQUEST_TIMEOUT_MS),
+      });
       if (isCacheable(res) && epoch === signOutEpoch) await store.put(cacheKey(new URL(key, origin).toString()), res);
     } catch {
-      // Offline or the server is down: the copies from last time stay.
+      // Offline, the server is down or the request timed out: the copies from last time stay.
     }
   };
   const queue = shellStoreOrder(manifestVersion);

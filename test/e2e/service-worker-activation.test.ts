@@ -1,10 +1,12 @@
 // The service worker takes control of the page without waiting for the network. Fetch events wait while
 // a worker activates, so an activation that waited for its outbox flush would hold every request of a
 // seller on bad signal until the flush's requests gave up. Here the worker's requests to /api/v1/me
-// (where every flush starts) are held, unanswered, until the page is controlled.
+// (where every flush starts) are held, unanswered, until the page is controlled. Storing the tabs for offline
+// use goes two requests at a time, and a request that never answers does not hold the worker's install.
 import { expect, it } from "vitest";
 import type { Route } from "playwright-core";
-import { describeBrowser, launch, signIn } from "../setup/browser";
+import { baseURL, describeBrowser, launch, signIn } from "../setup/browser";
+import { startHoldingProxy } from "../setup/holding-proxy";
 
 describeBrowser("service worker activation", () => {
   it("controls the page while the worker's outbox flush still waits on the network", async () => {
@@ -61,6 +63,33 @@ describeBrowser("service worker activation", () => {
       // The worker may still be storing (a third run, from the page's own start): its requests end with the browser.
       await browser.context.unrouteAll({ behavior: "ignoreErrors" });
       await browser.close();
+    }
+  });
+
+  it("installs, and stores the other tabs, while one tab's request never answers", async () => {
+    // Through a proxy that holds the Saved page's requests, as a connection that stalls on bad signal does.
+    const network = await startHoldingProxy(baseURL);
+    const release = network.hold("/saved");
+    const browser = await launch({ baseURL: network.url });
+    try {
+      const page = await browser.context.newPage();
+      await signIn(page, "seller@demo.test");
+      // Installing waits for the tabs to be stored: a stalled request held the worker's install for good.
+      await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 50_000 });
+      // The signed-in page's own run comes after the install's (signed out, it kept nothing), and stores the
+      // rest past the stalled one.
+      const stored = () =>
+        page.evaluate(async () => {
+          const cache = await caches.open("fieldkit-pages-v1");
+          return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((p) => p !== "/__manifest");
+        });
+      await expect
+        .poll(async () => (await stored()).sort(), { timeout: 20_000 })
+        .toEqual(["/home", "/home.data", "/me", "/me.data", "/saved.data", "/search", "/search.data"]);
+    } finally {
+      release();
+      await browser.close();
+      await network.close();
     }
   });
 });
