@@ -174,6 +174,36 @@ describeBrowser("desk screens", () => {
     await page.close();
   });
 
+  it("shows an admin each person on a phone as a card whose role, team, Save and Deactivate all fit", async () => {
+    const page = await as(phone, "admin@demo.test");
+    await page.goto("/admin");
+    await hydrated(page);
+    const people = page.getByRole("table", { name: "People" });
+    // As four columns the table scrolled sideways inside its frame, Deactivate out of sight.
+    const frame = await page.evaluate(() =>
+      ((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))(document.querySelector(".table-wrap")!),
+    );
+    expect(frame.scroll).toBeLessThanOrEqual(frame.client);
+    const row = people.locator("tbody tr").filter({ hasText: "seller@demo.test" });
+    const inside = async (name: string, control: ReturnType<Page["locator"]>) => {
+      const [box, card] = [await control.boundingBox(), await row.boundingBox()];
+      expect(box, name).not.toBeNull();
+      expect(box!.x, name).toBeGreaterThanOrEqual(card!.x);
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(card!.x + card!.width + 0.5);
+    };
+    await inside("role", row.getByLabel("Role", { exact: true }));
+    await inside("team", row.getByLabel("Team", { exact: true }));
+    await inside("Save", row.getByRole("button", { name: "Save" }));
+    await inside("Deactivate", row.getByRole("button", { name: /^Deactivate / }));
+    // Still a table to a screen reader, each person a row of cells.
+    expect(await row.getByRole("cell").count()).toBe(3);
+    await expectNoAxeViolations(page, "the people list on a phone");
+    await row.getByRole("button", { name: "Save" }).click();
+    await row.getByRole("status").filter({ hasText: "Nothing to save: no change." }).waitFor();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
   it("lists a talk track's newest versions with their changes, and all of them on request", async () => {
     const page = await as(desk, "marketer@demo.test");
     const created = await page.request.post("/api/v1/items", {

@@ -120,4 +120,25 @@ describeBrowser("tag admin", () => {
     await expect.poll(() => notice().textContent()).toBe(`Added “Spare ${run}”.`);
     await expect.poll(spareCells).toBe(1);
   });
+
+  it("fits a phone: each tag a card with its label, key, count and merge, nothing off to the side", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`/admin/tags?q=${run}`);
+      // As four columns each group's table scrolled sideways, the key and the merge out of sight.
+      const frames = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")].map((el) => el.scrollWidth - el.clientWidth));
+      expect(frames.length).toBeGreaterThan(0);
+      for (const extra of frames) expect(extra).toBeLessThanOrEqual(0);
+      const card = row(banking.value);
+      await card.getByText(/^Merge or delete/).click();
+      const [box, into] = [await card.boundingBox(), await card.getByLabel("Merge into").boundingBox()];
+      expect(into!.x + into!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
+      // The count says what it counts on screen; a screen reader has the column's name for it.
+      expect(await card.getByRole("cell").nth(2).innerText()).toMatch(/^\d+ items?$/);
+      expect(await card.getByRole("cell", { name: /^\d+$/ }).count()).toBe(1);
+      await expectNoAxeViolations(page, "the tag admin on a phone");
+    } finally {
+      await page.setViewportSize(DESK);
+    }
+  });
 });

@@ -51,7 +51,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
         </EmptyState>
       ) : (
         <div className="table-wrap" aria-busy={loading || undefined}>
-          <table aria-labelledby="people">
+          <table aria-labelledby="people" className="people-table">
             <thead>
               <tr>
                 <SortHeader query={query} columns={[["name", "Name"]]} />

@@ -115,7 +115,7 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
         <p className="meta">{filtered ? "No tag in this group matches the filter." : "No tags in this group yet."}</p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="tags-table">
             <caption className="visually-hidden">{group.label} tags</caption>
             <TableHead columns={["Label", "Key", "Items", "Merge or delete"]} />
             <tbody>
@@ -127,7 +127,13 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
                   <td>
                     <code>{tag.value}</code>
                   </td>
-                  <td>{tag.items}</td>
+                  <td>
+                    {tag.items}
+                    {/* On a phone's card, where the column's name is not on screen. */}
+                    <span className="tag-items-unit" aria-hidden="true">
+                      {tag.items === 1 ? " item" : " items"}
+                    </span>
+                  </td>
                   <td>
                     <MergeOrDelete tag={tag} hasOthers={group.all.length > 1} keysId={keysId} busy={busy} />
                   </td>
