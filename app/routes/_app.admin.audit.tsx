@@ -81,8 +81,7 @@ export default function AuditLog() {
       {entries.length ? (
         <DataTable
           label="Table of audit entries"
-
-          className="audit-table"
+          className="audit-table cards-on-phone"
           caption="Audit entries, newest first"
           columns={["When", "Who", "Action", "Target", "Details"]}
         >
@@ -90,7 +89,7 @@ export default function AuditLog() {
             <tr key={e.id}>
               <td>{formatDateTime(e.at)}</td>
               <td>{e.actor}</td>
-              <td>
+              <td className="card-wide">
                 {/* Breaks after its dots (item.<wbr>published), not inside a word, in a narrow column. */}
                 <code className="action-code">
                   {e.action.split(".").map((part, i) => (
@@ -103,7 +102,7 @@ export default function AuditLog() {
                 </code>
                 {labels[e.action] ? <div className="meta">{labels[e.action]}</div> : null}
               </td>
-              <td>
+              <td className="card-wide">
                 {e.targetType === "item" && e.targetId ? (
                   <Link to={`/items/${e.targetId}`}>{e.itemTitle ?? String(e.details.title ?? e.targetId)}</Link>
                 ) : (
@@ -117,7 +116,7 @@ export default function AuditLog() {
                   </div>
                 ) : null}
               </td>
-              <td className="audit-details">
+              <td className="audit-details card-wide">
                 {e.summary}
                 <details>
                   <summary className="meta">Raw</summary>

@@ -204,6 +204,24 @@ describeBrowser("desk screens", () => {
     await page.close();
   });
 
+  it("shows the audit log on a phone as cards whose text wraps, not as columns one letter wide", async () => {
+    const page = await as(phone, "admin@demo.test");
+    await page.goto("/admin/audit");
+    const entries = page.getByRole("table", { name: "Audit entries, newest first" });
+    await entries.locator("tbody tr").first().waitFor();
+    const frame = await page.evaluate(() =>
+      ((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))(document.querySelector(".table-wrap")!),
+    );
+    expect(frame.scroll).toBeLessThanOrEqual(frame.client);
+    // An entry's summary spans its card: as a fifth column it was a letter or two wide, and the page ran
+    // to tens of thousands of pixels.
+    const first = entries.locator("tbody tr").first();
+    const [card, details] = [await first.boundingBox(), await first.locator("td.audit-details").boundingBox()];
+    expect(details!.width).toBeGreaterThan(card!.width * 0.8);
+    await expectNoAxeViolations(page, "the audit log on a phone");
+    await page.close();
+  });
+
   it("lists a talk track's newest versions with their changes, and all of them on request", async () => {
     const page = await as(desk, "marketer@demo.test");
     const created = await page.request.post("/api/v1/items", {

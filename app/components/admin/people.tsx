@@ -51,7 +51,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
         </EmptyState>
       ) : (
         <div className="table-wrap" aria-busy={loading || undefined}>
-          <table aria-labelledby="people" className="people-table">
+          <table aria-labelledby="people" className="people-table cards-on-phone card-heads">
             <thead>
               <tr>
                 <SortHeader query={query} columns={[["name", "Name"]]} />
@@ -76,7 +76,7 @@ export function PeopleTable({ rows, total, page, pages, pageSize, query, teams, 
                     {p.active ? null : <div className="meta">Deactivated</div>}
                   </td>
                   <td className="wide-only">{p.email}</td>
-                  <td>
+                  <td className="card-wide">
                     <Form method="post" className="row" aria-label={`Role and team for ${p.name}`}>
                       <input type="hidden" name="intent" value="update-user" />
                       <input type="hidden" name="userId" value={p.id} />

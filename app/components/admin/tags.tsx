@@ -115,13 +115,13 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
         <p className="meta">{filtered ? "No tag in this group matches the filter." : "No tags in this group yet."}</p>
       ) : (
         <div className="table-wrap">
-          <table className="tags-table">
+          <table className="tags-table cards-on-phone">
             <caption className="visually-hidden">{group.label} tags</caption>
             <TableHead columns={["Label", "Key", "Items", "Merge or delete"]} />
             <tbody>
               {group.tags.map((tag) => (
                 <tr key={tag.id}>
-                  <td>
+                  <td className="card-wide">
                     <RenameForm tag={tag} busy={busy} />
                   </td>
                   <td>
@@ -134,7 +134,7 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
                       {tag.items === 1 ? " item" : " items"}
                     </span>
                   </td>
-                  <td>
+                  <td className="card-wide">
                     <MergeOrDelete tag={tag} hasOthers={group.all.length > 1} keysId={keysId} busy={busy} />
                   </td>
                 </tr>
