@@ -165,4 +165,27 @@ describeBrowser("desk charts and layout", () => {
     await phone.screenshot({ path: `${SHOTS}/phone-insights-quadrant.png` });
     await phone.close();
   });
+
+  it("keeps an insights table's first column in place on a phone while its numbers scroll sideways", async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto("/insights");
+    const frame = phone
+      .locator(".insight-section .table-wrap")
+      .filter({ has: phone.locator("tbody tr") })
+      .first();
+    await frame.scrollIntoViewIfNeeded();
+    const wide = await frame.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(wide).toBeGreaterThan(0);
+    const firstCell = frame.locator("tbody tr").first().locator("td, th").first();
+    const before = (await firstCell.boundingBox())!.x;
+    await frame.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await expect.poll(async () => (await firstCell.boundingBox())!.x).toBe(before);
+    // The columns behind it did move: the last header is now in the frame.
+    const box = (await frame.boundingBox())!;
+    const last = (await frame.locator("thead th").last().boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(box.x + box.width + 1);
+    await expectNoAxeViolations(phone, "an insights table scrolled sideways on a phone");
+    await phone.close();
+  });
 });
