@@ -64,7 +64,9 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
 /** Words only: punctuation, operators and quotes are separators, never syntax. */
 export function tokenize(q: string): string[] {
   const words = normaliseQuery(q).match(WORD) ?? [];
-  return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_CHARS));
+  // Cut by code point: by UTF-16 unit, a word of CJK Extension B characters or emoji lost half of its
+  // 40th character, and the lone surrogate reached the engines as U+FFFD, a character no document holds.
+  return words.slice(0, MAX_QUERY_WORDS).map((w) => Array.from(w).slice(0, MAX_WORD_CHARS).join(""));
 }
 
 /**

@@ -38,6 +38,12 @@ describe("tokenize", () => {
     expect(words).toHaveLength(10);
     expect(words[0]).toHaveLength(40);
   });
+
+  it("cuts a long word between characters, never inside one written as two UTF-16 units", () => {
+    const [word] = tokenize("𠀋".repeat(41));
+    expect(Array.from(word)).toEqual(Array(40).fill("𠀋"));
+    expect(word.isWellFormed()).toBe(true);
+  });
 });
 
 describe("foldedWords", () => {
