@@ -72,6 +72,17 @@ export const REVIEW_SORT_LABEL: Record<ReviewSort, string> = {
   title: "Title A–Z",
 };
 
+/** The tag admin's orders: by label by default; the fewest used first finds the ones that can go. */
+export const TAG_SORTS = ["label", "most", "fewest"] as const;
+export type TagSort = (typeof TAG_SORTS)[number];
+/** Tags shown per group and page: a group of 2,000 tags (one per customer, say) drew 2,000 forms at once. */
+export const TAGS_PER_PAGE = 50;
+export const TAG_SORT_LABEL: Record<TagSort, string> = {
+  label: "Label A–Z",
+  most: "Most used first",
+  fewest: "Fewest used first",
+};
+
 /** What the library table can do to many selected items at once (modules/library/bulk.server.ts). */
 export const BULK_ACTIONS = ["verify", "expiry", "owner", "tag_add", "tag_remove", "archive"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

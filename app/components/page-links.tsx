@@ -6,16 +6,19 @@ export function PageLinks({
   page,
   pages,
   href,
+  label = "Pages",
 }: {
   page: number;
   pages: number;
   /** The address of page `p`. */ href: (p: number) => string;
+  /** Where a page has several lists, each one's pager needs a name of its own. */
+  label?: string;
 }) {
   if (pages <= 1) return null;
   // Addresses stop at MAX_LIST_PAGE (the server reads a deeper one as page 1), so Next stops there too.
   const last = Math.min(pages, MAX_LIST_PAGE);
   return (
-    <nav aria-label="Pages" className="pager">
+    <nav aria-label={label} className="pager">
       {page > 1 ? (
         <Link to={href(page - 1)} rel="prev">
           ← Previous

@@ -121,6 +121,53 @@ describeBrowser("tag admin", () => {
     await expect.poll(spareCells).toBe(1);
   });
 
+  it("pages a group of many tags apart from the others, and orders them by use", async () => {
+    // 55 more tags in Industry, posted as the page's own Add form posts them, and deleted again after.
+    try {
+      await pagedAndOrdered();
+    } finally {
+      for (let round = 0; round < 3; round++) {
+        await page.goto(`/admin/tags?q=many-${run}`);
+        const ids = await industry()
+          .locator(".tag-rename input[name=tagId]")
+          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+        if (ids.length === 0) break;
+        for (const tagId of ids) await page.request.post("/admin/tags", { form: { intent: "delete", tagId } });
+      }
+    }
+  });
+
+  async function pagedAndOrdered() {
+    for (let i = 0; i < 55; i++) {
+      const value = `many-${run}-${String(i).padStart(2, "0")}`;
+      const res = await page.request.post("/admin/tags", { form: { intent: "create", facet: "industry", value, label: value } });
+      expect(res.status()).toBe(200);
+    }
+    await page.goto(`/admin/tags?q=${run}`);
+    await expect.poll(() => industry().locator("tbody tr").count()).toBe(50);
+    const pager = industry().getByRole("navigation", { name: "Industry tags, pages" });
+    await industry()
+      .getByText(/^1–50 of 5\d matching$/)
+      .waitFor();
+    await Promise.all([page.waitForURL(/industry-page=2/), pager.getByRole("link", { name: "Next →" }).click()]);
+    await expect.poll(() => industry().locator("tbody tr").count()).toBeGreaterThan(0);
+    await expect.poll(() => industry().locator("tbody tr").count()).toBeLessThan(50);
+    await industry()
+      .getByText(/^51–5\d of 5\d matching$/)
+      .waitFor();
+    expect(new URL(page.url()).searchParams.get("q")).toBe(run);
+    await expectNoAxeViolations(page, "tag admin, a group's second page");
+    // Most used first: the tag the earlier tests' item carries comes before the 55 unused ones.
+    await page.getByLabel("Order").selectOption("most");
+    await Promise.all([page.waitForURL(/sort=most/), page.getByRole("button", { name: "Filter" }).click()]);
+    expect(new URL(page.url()).searchParams.get("industry-page")).toBeNull();
+    const firstRow = industry().locator("tbody tr").first();
+    await expect.poll(() => firstRow.getByRole("cell").nth(2).innerText()).not.toBe("0");
+    await page.getByLabel("Order").selectOption("fewest");
+    await Promise.all([page.waitForURL(/sort=fewest/), page.getByRole("button", { name: "Filter" }).click()]);
+    await expect.poll(() => firstRow.getByRole("cell").nth(2).innerText()).toBe("0");
+  }
+
   it("fits a phone: each tag a card with its label, key, count and merge, nothing off to the side", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {

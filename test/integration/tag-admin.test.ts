@@ -145,6 +145,55 @@ describe("adding and deleting tags", () => {
   });
 });
 
+describe("a group of many tags", () => {
+  const list = async (qs: string) =>
+    (await respond(() => tagLoader(routeArgs(app, request(`/admin/tags?${qs}`, { cookie: admin })) as never))) as {
+      groups: { facet: string; tags: { value: string; items: number }[]; matching: number; page: number; pages: number }[];
+    };
+  const group = async (qs: string, facet: string) => (await list(qs)).groups.find((g) => g.facet === facet)!;
+
+  it("pages each group apart, 50 at a time, and sorts by use", async () => {
+    const prefix = word();
+    const values = Array.from({ length: 62 }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}`);
+    await app.db.insert(tags).values(values.map((value) => ({ facet: "industry" as const, value, label: value })));
+    // Two in another group, so its page is not this one's.
+    await app.db
+      .insert(tags)
+      .values(["a", "b"].map((v) => ({ facet: "persona" as const, value: `${prefix}-${v}`, label: `${prefix}-${v}` })));
+    await createItem(app.db, { title: word(), tags: { industry: [values[40], values[61]] } });
+    await createItem(app.db, { title: word(), tags: { industry: [values[61]] } });
+
+    const first = await group(`q=${prefix}`, "industry");
+    expect({ matching: first.matching, page: first.page, pages: first.pages, shown: first.tags.length }).toEqual({
+      matching: 62,
+      page: 1,
+      pages: 2,
+      shown: 50,
+    });
+    expect(first.tags.map((t) => t.value)).toEqual(values.slice(0, 50));
+    const second = await group(`q=${prefix}&industry-page=2`, "industry");
+    expect(second.tags.map((t) => t.value)).toEqual(values.slice(50));
+    // The other group stays on its first page; a page past the end shows the last one.
+    expect((await group(`q=${prefix}&industry-page=2`, "persona")).tags).toHaveLength(2);
+    expect((await group(`q=${prefix}&industry-page=99`, "industry")).page).toBe(2);
+    expect((await group(`q=${prefix}&industry-page=-3`, "industry")).page).toBe(1);
+
+    const most = await group(`q=${prefix}&sort=most`, "industry");
+    expect(most.tags.slice(0, 3).map((t) => [t.value, t.items])).toEqual([
+      [values[61], 2],
+      [values[40], 1],
+      [values[0], 0],
+    ]);
+    const fewest = await group(`q=${prefix}&sort=fewest&industry-page=2`, "industry");
+    expect(fewest.tags.slice(-2).map((t) => [t.value, t.items])).toEqual([
+      [values[40], 1],
+      [values[61], 2],
+    ]);
+    // An unknown order is the default one.
+    expect((await group(`q=${prefix}&sort=drop%20table`, "industry")).tags[0].value).toBe(values[0]);
+  });
+});
+
 describe("who may manage tags", () => {
   it("refuses everyone but admins, on the page and on every action", async () => {
     const value = word();

@@ -3,9 +3,20 @@
 // action works before JavaScript loads.
 import { Form } from "@remix-run/react";
 import { TableHead } from "~/components/data-table";
+import { PageLinks } from "~/components/page-links";
+import { TAGS_PER_PAGE } from "@/vocabulary/library";
 
 export type AdminTag = { id: string; facet: string; value: string; label: string; items: number };
-export type AdminTagGroup = { facet: string; label: string; tags: AdminTag[]; all: AdminTag[] };
+export type AdminTagGroup = {
+  facet: string;
+  label: string;
+  /** This page's tags, filtered and sorted. */
+  tags: AdminTag[];
+  matching: number;
+  page: number;
+  pages: number;
+  all: AdminTag[];
+};
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -103,7 +114,18 @@ function AddTagForm({ group, busy }: { group: AdminTagGroup; busy: boolean }) {
   );
 }
 
-export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGroup; filtered: boolean; busy: boolean }) {
+export function TagGroupSection({
+  group,
+  filtered,
+  busy,
+  pageHref,
+}: {
+  group: AdminTagGroup;
+  filtered: boolean;
+  busy: boolean;
+  /** The address of this group's page `p`, the other groups' pages and the filter kept. */
+  pageHref: (p: number) => string;
+}) {
   const headingId = `group-${group.facet}`;
   const keysId = `tag-keys-${group.facet}`;
   return (
@@ -111,6 +133,12 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
       <h2 id={headingId}>
         {group.label} <span className="meta">({plural(group.all.length, "tag")})</span>
       </h2>
+      {group.pages > 1 || (filtered && group.matching > 0) ? (
+        <p className="meta">
+          {(group.page - 1) * TAGS_PER_PAGE + 1}–{(group.page - 1) * TAGS_PER_PAGE + group.tags.length} of {group.matching}
+          {filtered ? " matching" : ""}
+        </p>
+      ) : null}
       {group.tags.length === 0 ? (
         <p className="meta">{filtered ? "No tag in this group matches the filter." : "No tags in this group yet."}</p>
       ) : (
@@ -150,6 +178,7 @@ export function TagGroupSection({ group, filtered, busy }: { group: AdminTagGrou
           </datalist>
         </div>
       )}
+      <PageLinks page={group.page} pages={group.pages} href={pageHref} label={`${group.label} tags, pages`} />
       <AddTagForm group={group} busy={busy} />
     </section>
   );

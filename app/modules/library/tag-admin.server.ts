@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, items, tags } from "@/db/schema";
 import { queueSearchSync } from "@/search/outbox";
-import { FACETS, FACET_LABEL } from "@/vocabulary/library";
+import { FACETS, FACET_LABEL, TAGS_PER_PAGE, type TagSort } from "@/vocabulary/library";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
@@ -42,8 +42,26 @@ export const DeleteTagInput = z.object({ tagId: tagId("Choose a tag.") });
 
 export type TagRow = { id: string; facet: string; value: string; label: string; items: number };
 
-/** Every facet (empty ones too, so a tag can be added to them), with its tags and how many items carry each. */
-export async function listTagGroups(db: Db, { actor, q = "" }: { actor: SessionUser; q?: string }) {
+const bySort: Record<TagSort, (a: TagRow, b: TagRow) => number> = {
+  label: () => 0,
+  most: (a, b) => b.items - a.items,
+  fewest: (a, b) => a.items - b.items,
+};
+
+/**
+ * Every facet (empty ones too, so a tag can be added to them), with one page of its tags, filtered and
+ * sorted, and how many items carry each. `pages` names a page per facet (the groups page apart).
+ * NOTE: every tag is read: each group's merge field offers all of the group's keys.
+ */
+export async function listTagGroups(
+  db: Db,
+  {
+    actor,
+    q = "",
+    sort = "label",
+    pages = {},
+  }: { actor: SessionUser; q?: string; sort?: TagSort; pages?: Partial<Record<string, number>> },
+) {
   requireAdmin(actor);
   const needle = q.trim().toLowerCase().slice(0, 80);
   const rows: TagRow[] = await db
@@ -52,14 +70,24 @@ export async function listTagGroups(db: Db, { actor, q = "" }: { actor: SessionU
     .leftJoin(itemTags, eq(itemTags.tagId, tags.id))
     .groupBy(tags.id)
     .orderBy(asc(tags.facet), asc(tags.label), asc(tags.value));
-  const shown = needle ? rows.filter((t) => `${t.label} ${t.value}`.toLowerCase().includes(needle)) : rows;
-  return FACETS.map((facet) => ({
-    facet,
-    label: FACET_LABEL[facet] ?? facet,
-    tags: shown.filter((t) => t.facet === facet),
-    /** Every tag of the group, filtered or not: the possible merge targets. */
-    all: rows.filter((t) => t.facet === facet),
-  }));
+  // A stable sort over rows in label order: ties keep it.
+  const shown = (needle ? rows.filter((t) => `${t.label} ${t.value}`.toLowerCase().includes(needle)) : rows).sort(bySort[sort]);
+  return FACETS.map((facet) => {
+    const matching = shown.filter((t) => t.facet === facet);
+    const pageCount = Math.max(1, Math.ceil(matching.length / TAGS_PER_PAGE));
+    const page = Math.min(Math.max(1, Math.trunc(pages[facet] ?? 1) || 1), pageCount);
+    return {
+      facet,
+      label: FACET_LABEL[facet] ?? facet,
+      tags: matching.slice((page - 1) * TAGS_PER_PAGE, page * TAGS_PER_PAGE),
+      /** How many of the group's tags match the filter, on every page. */
+      matching: matching.length,
+      page,
+      pages: pageCount,
+      /** Every tag of the group, filtered or not: the possible merge targets. */
+      all: rows.filter((t) => t.facet === facet),
+    };
+  });
 }
 
 async function findTag(db: Db, id: string) {
