@@ -14,3 +14,12 @@ export const SHARE_FILTER_LABEL: Record<(typeof SHARE_FILTERS)[number], string> 
   expired: "Expired",
   revoked: "Revoked",
 };
+
+/** "My shares" orders: the newest first by default; the most opened shows what caught on; the ones that
+ *  close soonest are the links worth extending or following up before they go dark. */
+export const SHARE_SORTS = ["newest", "opens", "closing"] as const;
+export const SHARE_SORT_LABEL: Record<(typeof SHARE_SORTS)[number], string> = {
+  newest: "Newest first",
+  opens: "Most opened first",
+  closing: "Closing soonest first",
+};

@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "@/vocabulary/dates";
-import { SHARE_FILTERS, SHARE_FILTER_LABEL } from "@/vocabulary/shares";
+import { SHARE_FILTERS, SHARE_FILTER_LABEL, SHARE_SORTS, SHARE_SORT_LABEL } from "@/vocabulary/shares";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -67,6 +67,16 @@ export default function Shares() {
               {SHARE_FILTERS.map((f) => (
                 <option key={f} value={f}>
                   {SHARE_FILTER_LABEL[f]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="shares-sort">Order</label>
+            <select id="shares-sort" name="sort" defaultValue={query.sort ?? ""}>
+              {SHARE_SORTS.map((s) => (
+                <option key={s} value={s === "newest" ? "" : s}>
+                  {SHARE_SORT_LABEL[s]}
                 </option>
               ))}
             </select>

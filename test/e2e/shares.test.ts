@@ -131,6 +131,13 @@ describeBrowser("sharing with a buyer", () => {
       .filter({ hasText: /^1 share( ·|$)/ })
       .waitFor();
     expect(await page.locator("ul.share-list > li").allInnerTexts()).toEqual([expect.stringContaining("Dana Buyer")]);
+    // What caught on: the most opened first, the opened share among them.
+    await page.goto("/shares");
+    await page.getByLabel("Order").selectOption("opens");
+    await Promise.all([page.waitForURL(/sort=opens/), page.getByRole("button", { name: "Find", exact: true }).click()]);
+    const opens = (await page.locator("ul.share-list > li").allInnerTexts()).map((t) => Number(/opened (\d+)×/.exec(t)?.[1] ?? 0));
+    expect(opens[0]).toBeGreaterThanOrEqual(1);
+    expect([...opens].sort((a, b) => b - a)).toEqual(opens);
     await page.goto(`/shares/${shareId}`);
     await page
       .getByTestId("share-summary")

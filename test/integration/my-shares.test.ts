@@ -1,5 +1,6 @@
 // "My shares" at the size of a busy seller's year: found by buyer or item and by what became of the link,
 // 20 a page, with the notice counting every unseen open, not only those on the page shown.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shareItems, shares } from "@/db/schema";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
@@ -80,6 +81,31 @@ describe("My shares", () => {
     expect(counts.opened + counts.unopened).toBe(45);
     expect(counts.opened).toBe(23);
     expect((await load("?show=forever&page=-1&q=")).total).toBe(45);
+  });
+
+  it("orders by opens, or by the links closing soonest, through every share once", async () => {
+    const set = (name: string, values: Partial<typeof shares.$inferInsert>) =>
+      app.db.update(shares).set(values).where(eq(shares.recipientName, name));
+    await set("Buyer 10", { opens: 9 });
+    await set("Buyer 20", { opens: 5 });
+    await set("Buyer 4", { opens: 5 });
+    await set("Buyer 13", { expiresAt: new Date(Date.now() + 2 * DAY) });
+    await set("Buyer 11", { expiresAt: new Date(Date.now() + DAY) });
+    const all = async (sort: string) => (await Promise.all([1, 2, 3].map((p) => load(`?sort=${sort}&page=${p}`)))).flatMap((p) => p.shares);
+
+    const byOpens = await all("opens");
+    // Ties (5 opens each) newest first.
+    expect(byOpens.slice(0, 3).map((s) => s.recipientName)).toEqual(["Buyer 10", "Buyer 20", "Buyer 4"]);
+    expect(new Set(byOpens.map((s) => s.id)).size).toBe(45);
+
+    const closing = await all("closing");
+    expect(closing.slice(0, 2).map((s) => s.recipientName)).toEqual(["Buyer 11", "Buyer 13"]);
+    expect(new Set(closing.map((s) => s.id)).size).toBe(45);
+    // Every open link before every closed one.
+    const statuses = closing.map((s) => (s.status === "active" ? "open" : "closed"));
+    expect(statuses.indexOf("closed")).toBe(statuses.lastIndexOf("open") + 1);
+    // An unknown order is the default, newest first.
+    expect((await load("?sort=random()")).shares[0].recipientName).toBe("Buyer 44");
   });
 
   it("shows each seller only their own shares", async () => {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
 import { items, shareItems, shares } from "@/db/schema";
-import { SHARE_FILTERS } from "@/vocabulary/shares";
+import { SHARE_FILTERS, SHARE_SORTS } from "@/vocabulary/shares";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { urlFilter, urlPage } from "~/modules/validation.server";
 import { toViews } from "./shares.server";
@@ -16,6 +16,7 @@ export const MySharesQuery = z.object({
   /** Part of the buyer's name or address, or of a shared item's title. */
   q: urlFilter(z.string().trim().min(1).max(200)),
   show: urlFilter(z.enum(SHARE_FILTERS)),
+  sort: urlFilter(z.enum(SHARE_SORTS)),
   page: urlPage,
 });
 export type MySharesQuery = z.infer<typeof MySharesQuery>;
@@ -58,14 +59,37 @@ function mySharesWhere(db: Db, user: SessionUser, query: MySharesQuery, now: Dat
   );
 }
 
-/** Shares matching `where`, newest first, one page of `limit`, with the count for the pages. */
-async function sharesPage(db: Db, { where, page, limit, now }: { where: SQL | undefined; page: number; limit: number; now: Date }) {
+/** Each order ends on the newest first, and then the id, so a page never repeats or skips a share. */
+function orderBy(sort: (typeof SHARE_SORTS)[number], now: Date): SQL[] {
+  const open = sql`(${shares.revokedAt} is null and ${shares.expiresAt} > ${now.toISOString()}::timestamptz)`;
+  switch (sort) {
+    case "opens":
+      return [desc(shares.opens), desc(shares.createdAt), desc(shares.id)];
+    case "closing":
+      // Links still open, closing soonest first; then the closed ones, the most recently closed first.
+      return [sql`${open} desc`, sql`case when ${open} then ${shares.expiresAt} end asc`, desc(shares.expiresAt), desc(shares.id)];
+    default:
+      return [desc(shares.createdAt), desc(shares.id)];
+  }
+}
+
+/** Shares matching `where`, in `sort` order (newest first by default), one page of `limit`, with the count for the pages. */
+async function sharesPage(
+  db: Db,
+  {
+    where,
+    page,
+    limit,
+    now,
+    sort = "newest",
+  }: { where: SQL | undefined; page: number; limit: number; now: Date; sort?: (typeof SHARE_SORTS)[number] },
+) {
   const [rows, [{ total }]] = await Promise.all([
     db
       .select()
       .from(shares)
       .where(where)
-      .orderBy(desc(shares.createdAt), desc(shares.id))
+      .orderBy(...orderBy(sort, now))
       .limit(limit)
       .offset((page - 1) * limit),
     db.select({ total: count() }).from(shares).where(where),
@@ -73,9 +97,9 @@ async function sharesPage(db: Db, { where, page, limit, now }: { where: SQL | un
   return { shares: await toViews(db, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
 }
 
-/** One page of "My shares", newest first, with the count for its pages. */
+/** One page of "My shares", in the order asked for (newest first by default), with the count for its pages. */
 export const listMySharesPage = (db: Db, { user, query, now = new Date() }: { user: SessionUser; query: MySharesQuery; now?: Date }) =>
-  sharesPage(db, { where: mySharesWhere(db, user, query, now), page: query.page ?? 1, limit: MY_SHARES_PAGE_SIZE, now });
+  sharesPage(db, { where: mySharesWhere(db, user, query, now), page: query.page ?? 1, limit: MY_SHARES_PAGE_SIZE, now, sort: query.sort });
 
 /** The API's list: newest first, `limit` a page, with the count, so a script reaches every share. */
 export const MySharesApiQuery = z.object({
