@@ -70,8 +70,8 @@ export async function listTagGroups(
     .leftJoin(itemTags, eq(itemTags.tagId, tags.id))
     .groupBy(tags.id)
     .orderBy(asc(tags.facet), asc(tags.label), asc(tags.value));
-  // A stable sort over rows in label order: ties keep it.
-  const shown = (needle ? rows.filter((t) => `${t.label} ${t.value}`.toLowerCase().includes(needle)) : rows).sort(bySort[sort]);
+  // A stable sort of a copy of the rows, which stay in label order (ties keep it, and so do the merge lists).
+  const shown = (needle ? rows.filter((t) => `${t.label} ${t.value}`.toLowerCase().includes(needle)) : [...rows]).sort(bySort[sort]);
   return FACETS.map((facet) => {
     const matching = shown.filter((t) => t.facet === facet);
     const pageCount = Math.max(1, Math.ceil(matching.length / TAGS_PER_PAGE));
