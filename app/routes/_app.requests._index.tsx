@@ -1,23 +1,30 @@
-// The seller's requests and what marketing said about them; opening this page marks replies read.
+// The seller's requests and what marketing said about them, found by what was asked and by status, a page
+// at a time; opening this page marks replies read.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
+import { addressWith } from "~/lib/address";
 import { requireUser } from "~/modules/auth/guard.server";
-import { REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
-import { listMyRequests } from "~/modules/feedback/requests.server";
+import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
+import { MyRequestsQuery, listMyRequestPage } from "~/modules/feedback/requests.server";
 import { RelativeTime } from "~/components/relative-time";
 
 export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  return { requests: await listMyRequests(context.app.db, { user }) };
+  const query = MyRequestsQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const list = await listMyRequestPage(context.app.db, { user, query });
+  return { ...list, query };
 }
 
 export default function MyRequests() {
-  const { requests } = useLoaderData<typeof loader>();
+  const { rows: requests, total, page, pages, query } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const filtered = Boolean(query.q || query.show);
+  const href = (p: number) => addressWith("/requests", query, { page: p === 1 ? undefined : p });
   return (
     <>
       <h1>My requests</h1>
@@ -33,7 +40,51 @@ export default function MyRequests() {
           Request content
         </Link>
       </p>
-      {requests.length === 0 ? (
+      {total || filtered ? (
+        <Form method="get" className="row card filters" role="search" aria-label="Find a request" key={JSON.stringify(query)}>
+          <div>
+            <label htmlFor="requests-q">What you asked</label>
+            <input id="requests-q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={200} placeholder="e.g. pricing" />
+          </div>
+          <div>
+            <label htmlFor="requests-show">Show</label>
+            <select id="requests-show" name="show" defaultValue={query.show ?? ""}>
+              <option value="">Every request</option>
+              <option value="open">Open (new and planned)</option>
+              {REQUEST_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {REQUEST_STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="requests-sort">Order</label>
+            <select id="requests-sort" name="sort" defaultValue={query.sort ?? ""}>
+              <option value="">Newest first</option>
+              <option value="oldest">Oldest first</option>
+            </select>
+          </div>
+          <button type="submit">Find</button>
+        </Form>
+      ) : null}
+      {total ? (
+        <p className="meta" role="status">
+          {total.toLocaleString("en-GB")} {total === 1 ? "request" : "requests"}
+          {pages > 1 ? ` · page ${page} of ${pages}` : ""}
+          {filtered ? (
+            <>
+              {" · "}
+              <Link to="/requests">Show all</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {requests.length === 0 && filtered ? (
+        <EmptyState title="No requests match">
+          <Link to="/requests">Show every request</Link>
+        </EmptyState>
+      ) : requests.length === 0 ? (
         <EmptyState title="No requests yet">Can't find a deck, a proof point or an answer? Ask marketing for it.</EmptyState>
       ) : (
         <ul className="list">
@@ -64,6 +115,7 @@ export default function MyRequests() {
           ))}
         </ul>
       )}
+      <PageLinks page={page} pages={pages} href={href} />
     </>
   );
 }

@@ -150,6 +150,16 @@ describeBrowser("the feedback loop", () => {
     const entry = page.locator("li", { hasText: "A one-page pricing sheet for hospital buyers" });
     await entry.getByText("New", { exact: true }).waitFor();
     await expectNoAxeViolations(page, "my requests");
+    // Found again among the seller's requests by a word of it, and not among the done ones.
+    await page.getByLabel("What you asked").fill("hospital");
+    await page.getByLabel("Show").selectOption("open");
+    await Promise.all([page.waitForURL(/q=hospital/), page.getByRole("button", { name: "Find", exact: true }).click()]);
+    await entry.waitFor();
+    for (const text of await page.locator("ul.list > li").allInnerTexts()) expect(text).toMatch(/hospital/i);
+    await page.getByLabel("Show").selectOption("done");
+    await Promise.all([page.waitForURL(/show=done/), page.getByRole("button", { name: "Find", exact: true }).click()]);
+    await page.locator(".empty", { hasText: "No requests match" }).waitFor();
+    await expectNoAxeViolations(page, "my requests, nothing matching");
     expect(errors).toEqual([]);
     await page.close();
 

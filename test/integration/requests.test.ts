@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, inArray } from "drizzle-orm";
+import { contentRequests } from "@/db/schema";
 import { action as requestsApi, loader as myRequestsApi } from "~/routes/api.v1.requests";
+import { loader as myRequestsPage } from "~/routes/_app.requests._index";
 import { RequestUpdate, createRequest, listMyRequests, listRequests, updateRequest } from "~/modules/feedback/requests.server";
 import { unreadReplyCount } from "~/modules/feedback/ratings.server";
 import { cookieFor, createTeam, createTestApp, createUser, request, routeArgs, type TestApp } from "../setup/app";
@@ -170,5 +173,57 @@ describe("handling requests", () => {
       updateRequest(app.db, { user: sellerUser, id: created.id, input: { status: "declined", answerItemId: null, reply: null } }),
     ).rejects.toMatchObject({ status: 403 });
     await expect(listRequests(app.db, { user: sellerUser })).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe("My requests, a page at a time", () => {
+  it("finds a seller's requests by what was asked and by status, 20 a page, newest or oldest first, and reads every reply", async () => {
+    const { seller, sellerUser, marketer } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1 + i));
+      const text = i === 7 ? "Northwind battle card" : `Request number ${i}`;
+      ids.push((await createRequest(app.db, { user: sellerUser, input: { text, query: i === 12 ? "healthcare ROI" : null }, now: at })).id);
+      await app.db.update(contentRequests).set({ createdAt: at }).where(eq(contentRequests.id, ids[i]));
+    }
+    await app.db
+      .update(contentRequests)
+      .set({ status: "done" })
+      .where(inArray(contentRequests.id, ids.slice(0, 5)));
+    await app.db
+      .update(contentRequests)
+      .set({ status: "declined" })
+      .where(inArray(contentRequests.id, ids.slice(5, 7)));
+    // A reply on the newest request, which is on the first page.
+    await updateRequest(app.db, { user: marketer, id: ids[24], input: { status: "planned", answerItemId: null, reply: "On our list." } });
+    expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(1);
+    type Page = { rows: { id: string; text: string; status: string }[]; total: number; page: number; pages: number };
+    const load = async (qs = "") => (await myRequestsPage(routeArgs(app, request(`/requests${qs}`, { cookie })) as never)) as Page;
+
+    const second = await load("?page=2");
+    // Looking at any page reads every reply, as the whole list did.
+    expect(await unreadReplyCount(app.db, { user: sellerUser })).toBe(0);
+    expect(second.rows.map((r) => r.id)).toEqual(ids.slice(0, 5).reverse());
+    const first = await load();
+    expect({ total: first.total, pages: first.pages, shown: first.rows.length }).toEqual({ total: 25, pages: 2, shown: 20 });
+    expect(first.rows[0].id).toBe(ids[24]);
+    expect((await load("?sort=oldest")).rows[0].id).toBe(ids[0]);
+
+    expect((await load("?q=northwind")).rows.map((r) => r.text)).toEqual(["Northwind battle card"]);
+    // The search it started from counts too.
+    expect((await load("?q=healthcare")).rows.map((r) => r.id)).toEqual([ids[12]]);
+    expect((await load("?show=done")).total).toBe(5);
+    expect((await load("?show=declined")).total).toBe(2);
+    expect((await load("?show=open")).total).toBe(18);
+    expect((await load("?show=planned")).rows.map((r) => r.id)).toEqual([ids[24]]);
+    expect((await load(`?q=${encodeURIComponent("%")}`)).total).toBe(0);
+    // Nonsense is no filter.
+    expect((await load("?show=everything&sort=random()&page=-4")).total).toBe(25);
+
+    // Someone else's requests are never listed.
+    const other = await cookieFor(app, (await createUser(app, { role: "seller" })).id);
+    const theirs = (await myRequestsPage(routeArgs(app, request("/requests?q=request", { cookie: other })) as never)) as Page;
+    expect(theirs.total).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
 // "Request content": what the field could not find, its status, and the item that answered it.
-import { and, desc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
 import { contentRequests, feedbackReplies, items, teams, users } from "@/db/schema";
 import { REQUEST_STATUSES, type RequestStatus } from "@/vocabulary/feedback";
 import { UUID_SOURCE, isUuid } from "@/vocabulary/ids";
-import { uuidSchema } from "~/modules/validation.server";
+import { urlFilter, urlPage, uuidSchema } from "~/modules/validation.server";
 import { sessionUserById, type SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
 import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
@@ -134,22 +134,74 @@ const toView = ({ answerId, answerTitle, ...r }: ViewRow) => ({
  * The requester's own list. The answering item is only linked when the requester may open it;
  * replies shown here count as read.
  */
-export async function listMyRequests(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<RequestView[]> {
-  const rows = await db
+/** The caller's requests matching `where`, newest first (or oldest), with marketing's replies. */
+function myRequestRows(db: Db, user: SessionUser, where: SQL | undefined, order: "newest" | "oldest" = "newest") {
+  return db
     .select(viewColumns)
     .from(contentRequests)
     .innerJoin(users, eq(users.id, contentRequests.userId))
     .leftJoin(teams, eq(teams.id, contentRequests.teamId))
     .leftJoin(items, and(eq(items.id, contentRequests.answerItemId), visibleItemsWhere(user)))
-    .where(eq(contentRequests.userId, user.id))
-    .orderBy(desc(contentRequests.createdAt), desc(contentRequests.id))
-    .limit(200);
-  const views = await withReplies(db, rows.map(toView));
+    .where(and(eq(contentRequests.userId, user.id), where))
+    .orderBy(
+      ...(order === "oldest"
+        ? [contentRequests.createdAt, contentRequests.id]
+        : [desc(contentRequests.createdAt), desc(contentRequests.id)]),
+    );
+}
+
+/** Looking at one's requests reads marketing's replies to every one of them, on this page or not. */
+async function markRequestRepliesRead(db: Db, user: SessionUser, now: Date) {
   await db
     .update(feedbackReplies)
     .set({ readAt: now })
     .where(and(eq(feedbackReplies.recipientId, user.id), isNull(feedbackReplies.readAt), sql`${feedbackReplies.requestId} is not null`));
+}
+
+/** The API's list: the caller's latest 200 requests. */
+export async function listMyRequests(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<RequestView[]> {
+  const views = await withReplies(db, (await myRequestRows(db, user, undefined).limit(200)).map(toView));
+  await markRequestRepliesRead(db, user, now);
   return views;
+}
+
+export const MY_REQUESTS_PAGE_SIZE = 20;
+export const MyRequestsQuery = z.object({
+  /** Part of what was asked, or of the search it started from. */
+  q: urlFilter(z.string().trim().min(1).max(200)),
+  show: urlFilter(z.enum(["open", ...REQUEST_STATUSES])),
+  sort: urlFilter(z.enum(["oldest"])),
+  page: urlPage,
+});
+export type MyRequestsQuery = z.infer<typeof MyRequestsQuery>;
+
+/** "My requests" a page at a time: found by what was asked and by status, newest first unless asked. */
+export async function listMyRequestPage(
+  db: Db,
+  { user, query, now = new Date() }: { user: SessionUser; query: MyRequestsQuery; now?: Date },
+): Promise<{ rows: RequestView[]; total: number; page: number; pages: number }> {
+  const p = query.q ? containsPattern(query.q) : undefined;
+  const where = and(
+    p ? or(ilike(contentRequests.text, p), ilike(contentRequests.query, p)) : undefined,
+    query.show === "open"
+      ? inArray(contentRequests.status, ["new", "planned"])
+      : query.show
+        ? eq(contentRequests.status, query.show)
+        : undefined,
+  );
+  const page = query.page ?? 1;
+  const [rows, [{ total }]] = await Promise.all([
+    myRequestRows(db, user, where, query.sort === "oldest" ? "oldest" : "newest")
+      .limit(MY_REQUESTS_PAGE_SIZE)
+      .offset((page - 1) * MY_REQUESTS_PAGE_SIZE),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(contentRequests)
+      .where(and(eq(contentRequests.userId, user.id), where)),
+  ]);
+  const views = await withReplies(db, rows.map(toView));
+  await markRequestRepliesRead(db, user, now);
+  return { rows: views, total, page, pages: Math.max(1, Math.ceil(total / MY_REQUESTS_PAGE_SIZE)) };
 }
 
 /** Marketing's view of every request (optionally one status), oldest open first. */
