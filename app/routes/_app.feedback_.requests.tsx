@@ -19,6 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit"
 
 const SHOW = ["open", ...REQUEST_STATUSES, "all"] as const;
 const SHOW_TEXT: Record<string, string> = { open: "Open (new and planned)", ...REQUEST_STATUS_LABEL, all: "All" };
+const ORDERS = ["oldest", "newest"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
@@ -26,8 +27,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const show = SHOW.find((s) => s === params.get("show")) ?? "open";
   const page = pageNumber(params.get("page"));
   const q = (params.get("q") ?? "").trim().slice(0, 200);
-  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, q: q || undefined, page });
-  return { show, q, ...list };
+  // Open requests come oldest first by default (nobody is answered last forever), closed ones newest first.
+  const order = ORDERS.find((o) => o === params.get("order"));
+  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, q: q || undefined, page, order });
+  return { show, q, order, ...list };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,17 +43,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Requests() {
-  const { show, q, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const { show, q, order, rows, total, page, pages } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   const href = (p: number) =>
-    `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
+    `/feedback/requests?${new URLSearchParams({ ...(show === "open" ? {} : { show }), ...(q ? { q } : {}), ...(order ? { order } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
     <>
       <div className="row heading-row">
         <h1>Content requests</h1>
         <Link to="/feedback">Feedback inbox</Link>
       </div>
-      <Form method="get" className="inbox-filters" key={`${show}|${q}`} role="search" aria-label="Filter requests">
+      <Form method="get" className="inbox-filters" key={`${show}|${q}|${order}`} role="search" aria-label="Filter requests">
         <div>
           <label htmlFor="req-q">Search requests</label>
           <input id="req-q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="What was asked, or who asked" />
@@ -63,6 +66,14 @@ export default function Requests() {
                 {SHOW_TEXT[s]}
               </option>
             ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="req-order">Order</label>
+          {/* Shows the order in force: by default open requests oldest first, closed ones newest first. */}
+          <select id="req-order" name="order" defaultValue={order ?? (["open", "new", "planned"].includes(show) ? "oldest" : "newest")}>
+            <option value="oldest">Oldest first</option>
+            <option value="newest">Newest first</option>
           </select>
         </div>
         <button type="submit">Apply</button>

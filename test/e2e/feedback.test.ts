@@ -170,6 +170,11 @@ describeBrowser("the feedback loop", () => {
     await Promise.all([desk.waitForURL(/q=hospital/), desk.getByRole("button", { name: "Apply" }).click()]);
     await desk.getByRole("heading", { name: /A one-page pricing sheet for hospital buyers/ }).waitFor();
     await expectNoAxeViolations(desk, "content requests, searched");
+    // Newest first: the request just sent heads the open ones.
+    await desk.getByLabel("Search requests").fill("");
+    await desk.getByLabel("Order").selectOption("newest");
+    await Promise.all([desk.waitForURL(/order=newest/), desk.getByRole("button", { name: "Apply" }).click()]);
+    await expect.poll(() => desk.locator("ul.list > li h2").first().innerText()).toContain("A one-page pricing sheet for hospital buyers");
     await desk.close();
   });
 

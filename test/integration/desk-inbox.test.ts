@@ -161,6 +161,17 @@ describe("content requests page", () => {
     expect((await requests("?show=all")).total).toBe(await n(sql`select count(*)::int as n from content_requests`));
   });
 
+  it("orders by age on request, whatever the status", async () => {
+    const times = (page: { rows: { createdAt: string | Date }[] }) => page.rows.map((r) => new Date(r.createdAt).getTime());
+    const newest = await requests("?order=newest");
+    expect(newest.order).toBe("newest");
+    expect(times(newest)).toEqual([...times(newest)].sort((a, b) => b - a));
+    const oldestAll = await requests("?show=all&order=oldest");
+    expect(times(oldestAll)).toEqual([...times(oldestAll)].sort((a, b) => a - b));
+    // Unknown orders are the default one.
+    expect((await requests("?order=sideways")).order).toBeUndefined();
+  });
+
   it("finds requests by part of what was asked, of the empty search, or of the requester's name", async () => {
     const word = rowsOf<{ text: string }>(await app.db.execute(sql`select text from content_requests order by created_at limit 1`))[0]
       .text.split(/\s+/)

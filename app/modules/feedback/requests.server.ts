@@ -236,7 +236,8 @@ export async function listRequestPage(
     q,
     page = 1,
     pageSize = 20,
-  }: { user: SessionUser; status?: RequestStatus | "open"; q?: string; page?: number; pageSize?: number },
+    order,
+  }: { user: SessionUser; status?: RequestStatus | "open"; q?: string; page?: number; pageSize?: number; order?: "oldest" | "newest" },
 ): Promise<{ rows: RequestView[]; total: number; page: number; pages: number }> {
   if (!seesWholeLibrary(user)) throw forbidden("Only marketing manages content requests.");
   const p = q ? containsPattern(q) : undefined;
@@ -250,7 +251,8 @@ export async function listRequestPage(
         )
       : undefined,
   );
-  const oldestFirst = status === "open" || status === "new" || status === "planned";
+  // Unless asked: open requests oldest first (nobody is answered last forever), closed ones newest first.
+  const oldestFirst = order ? order === "oldest" : status === "open" || status === "new" || status === "planned";
   const [rows, [{ total }]] = await Promise.all([
     db
       .select(viewColumns)
