@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ListCount } from "~/components/list-count";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
@@ -68,18 +69,7 @@ export default function MyRequests() {
           <button type="submit">Find</button>
         </Form>
       ) : null}
-      {total ? (
-        <p className="meta" role="status">
-          {total.toLocaleString("en-GB")} {total === 1 ? "request" : "requests"}
-          {pages > 1 ? ` · page ${page} of ${pages}` : ""}
-          {filtered ? (
-            <>
-              {" · "}
-              <Link to="/requests">Show all</Link>
-            </>
-          ) : null}
-        </p>
-      ) : null}
+      <ListCount total={total} noun={["request", "requests"]} page={page} pages={pages} clearTo={filtered ? "/requests" : undefined} />
       {requests.length === 0 && filtered ? (
         <EmptyState title="No requests match">
           <Link to="/requests">Show every request</Link>

@@ -6,6 +6,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "@/vocabulary/dates";
 import { SHARE_FILTERS, SHARE_FILTER_LABEL, SHARE_SORTS, SHARE_SORT_LABEL } from "@/vocabulary/shares";
+import { ListCount } from "~/components/list-count";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -84,18 +85,7 @@ export default function Shares() {
           <button type="submit">Find</button>
         </Form>
       ) : null}
-      {total ? (
-        <p className="meta" role="status">
-          {total.toLocaleString("en-GB")} {total === 1 ? "share" : "shares"}
-          {pages > 1 ? ` · page ${page} of ${pages}` : ""}
-          {filtered ? (
-            <>
-              {" · "}
-              <Link to="/shares">Show all</Link>
-            </>
-          ) : null}
-        </p>
-      ) : null}
+      <ListCount total={total} noun={["share", "shares"]} page={page} pages={pages} clearTo={filtered ? "/shares" : undefined} />
       {shares.length === 0 && filtered ? (
         <EmptyState title="No shares match">
           <Link to="/shares">Show every share</Link>
