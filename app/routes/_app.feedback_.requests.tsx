@@ -6,6 +6,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ActionResultFor, Replies } from "~/components/feedback/inbox-pane";
+import { RequestStatusOptions } from "~/components/feedback/request-status-options";
 import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -120,11 +121,7 @@ export default function Requests() {
                     <div>
                       <label htmlFor={`status-${r.id}`}>Status</label>
                       <select id={`status-${r.id}`} name="status" defaultValue={r.status}>
-                        {REQUEST_STATUSES.map((s) => (
-                          <option key={s} value={s}>
-                            {REQUEST_STATUS_LABEL[s]}
-                          </option>
-                        ))}
+                        <RequestStatusOptions />
                       </select>
                     </div>
                     <div>

@@ -8,9 +8,10 @@ import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
 import { requireUser } from "~/modules/auth/guard.server";
-import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
+import { REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { MyRequestsQuery, listMyRequestPage } from "~/modules/feedback/requests.server";
 import { RelativeTime } from "~/components/relative-time";
+import { RequestStatusOptions } from "~/components/feedback/request-status-options";
 
 export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];
 
@@ -52,11 +53,7 @@ export default function MyRequests() {
             <select id="requests-show" name="show" defaultValue={query.show ?? ""}>
               <option value="">Every request</option>
               <option value="open">Open (new and planned)</option>
-              {REQUEST_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {REQUEST_STATUS_LABEL[s]}
-                </option>
-              ))}
+              <RequestStatusOptions />
             </select>
           </div>
           <div>
