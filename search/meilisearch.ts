@@ -4,8 +4,18 @@
 import http from "node:http";
 import https from "node:https";
 import { Meilisearch, MeilisearchApiError, type Index, type Settings, type Task } from "meilisearch";
+import { hasCjk, joinCjk, spreadCjk } from "@/vocabulary/cjk";
 import { isBrowse, meiliFilter, tokenize } from "./query";
-import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName, symbolSeparators } from "./settings";
+import {
+  CJK_SEPARATOR,
+  ITEMS_SETTINGS,
+  NEVER,
+  PAGES_SETTINGS,
+  DEFAULT_INDEX,
+  meiliSynonyms,
+  pagesIndexName,
+  searchSeparators,
+} from "./settings";
 import {
   HL_END,
   HL_START,
@@ -127,15 +137,29 @@ function meiliCode(error: unknown): string | undefined {
   return e?.cause?.code ?? e?.cause?.cause?.code;
 }
 
+/**
+ * Chinese and Japanese characters apart, one word each to Meilisearch, whose queries look for them in a
+ * row (vocabulary/cjk.ts): its own segmentation guesses the language of each text, and cut a query of
+ * kanji alone as Chinese, unlike the Japanese document it came from.
+ */
+const spread = (text: string) => spreadCjk(text, CJK_SEPARATOR);
+const joined = (text: string) => joinCjk(text, CJK_SEPARATOR, { start: HL_START, end: HL_END });
+
+/** A query's words as Meilisearch reads them: one with Chinese or Japanese in it, its characters as a phrase. */
+export const meiliQuery = (q: string) =>
+  tokenize(q)
+    .map((w) => (hasCjk(w) ? `"${spread(w)}"` : w))
+    .join(" ");
+
 export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: PageDoc[] } {
   const items = docs.map((d): ItemDoc => ({
     id: d.id,
     type: d.type,
-    title: d.title,
-    summary: d.summary,
-    body: d.body,
+    title: spread(d.title),
+    summary: spread(d.summary),
+    body: spread(d.body),
     tags: d.tags,
-    tagLabels: d.tagLabels,
+    tagLabels: d.tagLabels.map(spread),
     audience: d.audience,
     status: "published",
     expiresAt: d.expiresAt ?? NEVER,
@@ -148,7 +172,7 @@ export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: 
       id: `${d.id}_${p.page}`,
       itemId: d.id,
       page: p.page,
-      text: p.text,
+      text: spread(p.text),
       audience: d.audience,
       status: "published",
       expiresAt: d.expiresAt ?? NEVER,
@@ -198,8 +222,8 @@ export function createMeiliIndex(config: MeiliConfig): SearchIndex & { client: M
     await checked(client.index(uid).updateSettings(settings));
   }
 
-  const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, separatorTokens: symbolSeparators(), synonyms });
-  const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, separatorTokens: symbolSeparators(), synonyms });
+  const itemSettings = (): Settings => ({ ...ITEMS_SETTINGS, separatorTokens: searchSeparators(), synonyms });
+  const pageSettings = (): Settings => ({ ...PAGES_SETTINGS, separatorTokens: searchSeparators(), synonyms });
 
   async function checked(task: Promise<{ taskUid: number }>) {
     const done = await waitFor(task);
@@ -308,7 +332,7 @@ async function waitForTask(client: Meilisearch, enqueued: Promise<{ taskUid: num
  * of each from the pages index under the same audience rule, whose snippet wins over the item's.
  */
 async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, request: SearchRequest): Promise<EngineResult> {
-  const q = tokenize(request.q).join(" ");
+  const q = meiliQuery(request.q);
   if (!q && !isBrowse(request.q)) return noMatches();
   const filter = meiliFilter(request);
   const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
@@ -357,11 +381,12 @@ async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, reque
       : [];
   const hits = res.hits.map((h): EngineHit => {
     const page = pageHits.find((p) => p.itemId === h.id && p._formatted?.text?.includes(HL_START));
-    if (page) return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet: page._formatted!.text!, page: page.page };
+    const title = joined(h.title);
+    if (page) return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(page._formatted!.text!), page: page.page };
     const body = h._formatted?.body ?? "";
     const summary = h._formatted?.summary ?? "";
     const snippet = body.includes(HL_START) && !summary.includes(HL_START) ? body : summary || body;
-    return { id: h.id, type: h.type as EngineHit["type"], title: h.title, snippet };
+    return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(snippet) };
   });
   const total = res.estimatedTotalHits ?? hits.length;
   return { hits, total, totalExact: total < MAX_RESULT_WINDOW, facets };

@@ -2,6 +2,7 @@
 // words, expanding synonyms, and turning it into each engine's syntax without letting any of the
 // user's characters become syntax.
 import { foldAccents } from "@/vocabulary/accents";
+import { cjkQueryTerms, hasCjk, spreadCjk } from "@/vocabulary/cjk";
 import { HL_END, HL_START, type SearchRequest } from "./types";
 
 export const MAX_QUERY_CHARS = 200;
@@ -139,6 +140,21 @@ function tsWord(word: string, prefix: boolean): string {
 }
 
 /**
+ * How a query's Chinese and Japanese words are looked for (vocabulary/cjk.ts): `index`, by the pairs of
+ * characters the vectors hold, every one required; `spread`, as characters in a row, for headlines made
+ * from text whose characters stand apart (a headline reads the text itself, not a vector).
+ */
+export type CjkForm = "index" | "spread";
+
+/** A word that may hold Chinese or Japanese: its terms, all required (the prefix only on plain letters at its end). */
+function tsTerm(word: string, prefix: boolean, form: CjkForm): string {
+  if (!hasCjk(word)) return tsWord(word, prefix);
+  const terms = form === "index" ? cjkQueryTerms(word) : spreadCjk(word, " ").trim().split(/ +/);
+  const parts = terms.map((t, i) => (hasCjk(t) ? t : tsWord(t, prefix && i === terms.length - 1)));
+  return parts.length === 1 ? parts[0] : `(${parts.join(form === "index" ? " & " : " <-> ")})`;
+}
+
+/**
  * A to_tsquery() string, prefix-matching only the word still being typed (`typed`, the query's last
  * word, where it stands last): `pricing & (mql:* | marketing & qualified & lead)`. The words before it
  * are complete, so they match whole (stemmed) words, as Meilisearch does, and so do the synonyms and
@@ -146,12 +162,12 @@ function tsWord(word: string, prefix: boolean): string {
  * times more (every word that starts with it). Safe by construction: words contain only letters,
  * digits and combining marks (see tokenize).
  */
-export function toTsquery(nodes: QueryNode[], typed?: string): string {
+export function toTsquery(nodes: QueryNode[], typed?: string, form: CjkForm = "index"): string {
   return nodes
     .map((alts, n) => {
       const last = n === nodes.length - 1;
       const parts = alts.map((seq) => {
-        const words = seq.map((w, i) => tsWord(w, last && i === seq.length - 1 && w === typed));
+        const words = seq.map((w, i) => tsTerm(w, last && i === seq.length - 1 && w === typed, form));
         return words.length === 1 ? words[0] : `(${words.join(" & ")})`;
       });
       return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;
@@ -165,7 +181,10 @@ export function toTsquery(nodes: QueryNode[], typed?: string): string {
  */
 export function lexiconWords(text: string): string[] {
   const out = new Set<string>();
-  for (const w of foldAccents(text.toLowerCase()).match(/\p{L}{3,30}/gu) ?? []) out.add(w);
+  // Chinese and Japanese characters apart, so none of theirs is three letters long: they are looked for
+  // by their characters (vocabulary/cjk.ts), and a run of them is often a whole sentence, no spelling to
+  // correct a query word towards.
+  for (const w of spreadCjk(foldAccents(text.toLowerCase()), " ").match(/\p{L}{3,30}/gu) ?? []) out.add(w);
   return [...out];
 }
 

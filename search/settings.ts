@@ -9,6 +9,14 @@ export const pagesIndexName = (itemsIndex: string) => `${itemsIndex}_pages`;
 /** Far future for "never expires": Meilisearch filters cannot test for null and a number at once. */
 export const NEVER = 253_402_300_799_000;
 
+/**
+ * Every attribute read as Chinese, which for any other script changes nothing: Chinese and Japanese
+ * characters reach Meilisearch one word each (CJK_SEPARATOR), and must be normalised alike in documents
+ * and queries. NOTE: left to guess, Meilisearch read a Japanese title as Japanese and a query of kanji
+ * alone as Chinese, normalised "営" in the query only, and "営業資料" did not find "営業資料の作り方".
+ */
+const LOCALIZED: Settings["localizedAttributes"] = [{ attributePatterns: ["*"], locales: ["cmn"] }];
+
 export const ITEMS_SETTINGS: Settings = {
   // Order is relevance: a word in the title outranks the same word in tags, summary, then body.
   searchableAttributes: ["title", "tagLabels", "summary", "body"],
@@ -20,6 +28,7 @@ export const ITEMS_SETTINGS: Settings = {
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
   faceting: { maxValuesPerFacet: 200 },
   pagination: { maxTotalHits: 1000 },
+  localizedAttributes: LOCALIZED,
 };
 
 export const PAGES_SETTINGS: Settings = {
@@ -31,16 +40,21 @@ export const PAGES_SETTINGS: Settings = {
   rankingRules: ["words", "typo", "proximity", "attribute", "exactness"],
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
   pagination: { maxTotalHits: 1000 },
+  localizedAttributes: LOCALIZED,
 };
 
 let separators: string[] | undefined;
 
+/** What the adapter sets between Chinese and Japanese characters (meilisearch.ts): a zero-width space. */
+export const CJK_SEPARATOR = "\u200b";
+
 /**
- * Symbols that separate words, for both indexes ("separatorTokens"). NOTE: without them Meilisearch
- * (1.21) read "Atlas™" as one word, "atlastm", so "atlas platform" missed "Atlas™ Platform", which
- * Postgres, reading "™" as a separator, found. Worked out once, when first needed (~50 ms).
+ * What separates words, for both indexes ("separatorTokens"): the separator set between Chinese and
+ * Japanese characters, and symbols. NOTE: without the symbols Meilisearch (1.21) read "Atlas™" as one
+ * word, "atlastm", so "atlas platform" missed "Atlas™ Platform", which Postgres, reading "™" as a
+ * separator, found. Worked out once, when first needed (~50 ms).
  */
-export const symbolSeparators = () => (separators ??= compatibilitySymbols());
+export const searchSeparators = () => (separators ??= [CJK_SEPARATOR, ...compatibilitySymbols()]);
 
 /** Meilisearch synonyms are one-directional; a group becomes every term mapping to every other. */
 export function meiliSynonyms(groups: string[][]): Record<string, string[]> {

@@ -3,6 +3,7 @@
 // The bench (test/bench/offline.ts) runs this exact code.
 import MiniSearch, { type Options, type SearchOptions } from "minisearch";
 import { foldAccents } from "@/vocabulary/accents";
+import { cjkIndexText, cjkQueryTerms, hasCjk } from "@/vocabulary/cjk";
 import { isExpired } from "./catalog-views";
 import type { CatalogItem } from "./types";
 
@@ -17,7 +18,13 @@ const STOPWORDS = new Set(
  * Words as the server's engines read them (search/query.ts): runs of letters, combining marks and digits,
  * so a symbol such as "™" separates words ("Atlas™" is "atlas") and Hindi or Thai words stay whole.
  */
-const tokenize = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+const words = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+
+/** Chinese and Japanese as the Postgres engine indexes them (vocabulary/cjk.ts): every character and every pair. */
+const indexTerms = (text: string) => words(text).flatMap((w) => (hasCjk(w) ? cjkIndexText(w).split(" ").filter(Boolean) : [w]));
+
+/** And as its queries look for them: the pairs of a word, all required (or its one character). */
+const queryTerms = (text: string) => words(text).flatMap((w) => (hasCjk(w) ? cjkQueryTerms(w) : [w]));
 
 /**
  * NFKC, as the server normalises documents and queries: a PDF's "ﬁnance" and full-width "ＡＴＬＡＳ" match
@@ -32,7 +39,7 @@ export const INDEX_OPTIONS: Options<Doc> = {
   fields: ["title", "summary", "body", "tags"],
   storeFields: [],
   idField: "id",
-  tokenize,
+  tokenize: indexTerms,
   processTerm,
 };
 
@@ -44,7 +51,7 @@ export const QUERY_OPTIONS: SearchOptions = {
   fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
   maxFuzzy: 2,
   combineWith: "AND",
-  tokenize,
+  tokenize: queryTerms,
   processTerm,
 };
 

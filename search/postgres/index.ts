@@ -12,6 +12,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments } from "@/db/schema";
 import { foldAccents } from "@/vocabulary/accents";
+import { hasCjk } from "@/vocabulary/cjk";
 import { expandSynonyms, foldedWords, isBrowse, toTsquery, type QueryNode } from "../query";
 import { noMatches, type EngineResult, type SearchIndex, type SearchRequest } from "../types";
 import { createStaticBands } from "./bands";
@@ -37,7 +38,13 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
       groups.map((group) => group.map(foldAccents)),
     );
     const complete = facts.get(factsKey(typed, true))?.completions;
-    const tsquery = (n: QueryNode[]) => (complete ? toTsquery(withCompletions(n, typed, complete)) : toTsquery(n, typed));
+    // Chinese or Japanese words: the headlines look for their characters in a row (ranking.ts).
+    const spread = words.some(hasCjk);
+    const queries = (n: QueryNode[], prefix?: string) => ({
+      match: toTsquery(n, prefix),
+      headline: spread ? toTsquery(n, prefix, "spread") : undefined,
+    });
+    const tsquery = (n: QueryNode[]) => (complete ? queries(withCompletions(n, typed, complete)) : queries(n, typed));
     const fixes = new Map<string, string[]>();
     for (const [i, word] of words.entries()) {
       const f = facts.get(factsKey(word, i === words.length - 1));
@@ -48,7 +55,7 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     // Known words that matched nothing the seller may see: try their close spellings too.
     const more = await lexicon.corrections(words);
     if (more.size === 0) return first;
-    return ranked(toTsquery(withCorrections(nodes, more), typed), request);
+    return ranked(queries(withCorrections(nodes, more), typed), request);
   }
 
   return {

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments, searchPages, searchTerms } from "@/db/schema";
+import { cjkIndexText, hasCjk } from "@/vocabulary/cjk";
 import { lexiconWords } from "../query";
 import type { SearchDocument } from "../types";
 import { TS_CONFIG, json, name, uuidSet } from "./sql";
@@ -34,7 +35,9 @@ export function createIndexing(db: Db, onChanged: (n: number) => void) {
   async function index(docs: SearchDocument[]): Promise<void> {
     if (docs.length === 0) return;
     const ids = docs.map((doc) => doc.id);
-    const pages = docs.flatMap((doc) => doc.pages.map((page) => ({ item_id: doc.id, page: page.page, text: page.text })));
+    const pages = docs.flatMap((doc) =>
+      doc.pages.map((page) => ({ item_id: doc.id, page: page.page, text: page.text, vector_text: vectorText(page.text) })),
+    );
     const words = new Set<string>();
     for (const doc of docs) {
       for (const text of [doc.title, doc.summary, doc.tagLabels.join(" "), doc.body]) for (const w of lexiconWords(text)) words.add(w);
@@ -45,8 +48,8 @@ export function createIndexing(db: Db, onChanged: (n: number) => void) {
       if (pages.length) {
         await tx.execute(sql`
           insert into ${searchPages} (${name(searchPages.itemId)}, ${name(searchPages.page)}, ${name(searchPages.text)}, ${name(searchPages.tsv)})
-          select x.item_id, x.page, x.text, to_tsvector(${TS_CONFIG}, x.text)
-          from jsonb_to_recordset(${json(pages)}) as x(item_id uuid, page int, text text)`);
+          select x.item_id, x.page, x.text, to_tsvector(${TS_CONFIG}, coalesce(x.vector_text, x.text))
+          from jsonb_to_recordset(${json(pages)}) as x(item_id uuid, page int, text text, vector_text text)`);
       }
       if (words.size) {
         await tx.execute(sql`
@@ -88,6 +91,12 @@ export function createIndexing(db: Db, onChanged: (n: number) => void) {
   return { index, remove, rebuild };
 }
 
+/**
+ * The text a vector is made from, where it differs from the text itself: Chinese and Japanese runs as
+ * the characters and pairs a query looks for (vocabulary/cjk.ts); null for every other text.
+ */
+const vectorText = (text: string) => (hasCjk(text) ? cjkIndexText(text) : null);
+
 /** Title and tag labels make the small title vector; all four fields, weighted A–D, the full one. */
 function upsertDocuments(docs: SearchDocument[]): SQL {
   const payload = docs.map((doc) => ({
@@ -102,15 +111,17 @@ function upsertDocuments(docs: SearchDocument[]): SQL {
     usefulness: doc.usefulness,
     tag_labels: doc.tagLabels.join(" "),
     body: doc.body,
+    vectors: [doc.title, doc.tagLabels.join(" "), doc.summary, doc.body].map(vectorText),
   }));
+  const v = (field: SQL, i: number) => sql`to_tsvector(${TS_CONFIG}, coalesce(x.vectors->>${sql.raw(String(i))}, ${field}))`;
   return sql`
     insert into ${s} (${sql.join(WRITTEN.map(name), sql`, `)})
     select x.item_id, x.type, x.title, x.summary, x.tags, x.audience, x.expires_at, x.published_at, x.usefulness, x.body,
-      setweight(to_tsvector(${TS_CONFIG}, x.title), 'A') || setweight(to_tsvector(${TS_CONFIG}, x.tag_labels), 'B'),
-      setweight(to_tsvector(${TS_CONFIG}, x.title), 'A') || setweight(to_tsvector(${TS_CONFIG}, x.tag_labels), 'B')
-        || setweight(to_tsvector(${TS_CONFIG}, x.summary), 'C') || setweight(to_tsvector(${TS_CONFIG}, x.body), 'D'),
+      setweight(${v(sql`x.title`, 0)}, 'A') || setweight(${v(sql`x.tag_labels`, 1)}, 'B'),
+      setweight(${v(sql`x.title`, 0)}, 'A') || setweight(${v(sql`x.tag_labels`, 1)}, 'B')
+        || setweight(${v(sql`x.summary`, 2)}, 'C') || setweight(${v(sql`x.body`, 3)}, 'D'),
       now()
     from jsonb_to_recordset(${json(payload)}) as x(item_id uuid, type text, title text, summary text, tags text[],
-      audience uuid[], expires_at timestamptz, published_at timestamptz, usefulness real, tag_labels text, body text)
+      audience uuid[], expires_at timestamptz, published_at timestamptz, usefulness real, tag_labels text, body text, vectors jsonb)
     on conflict (${name(s.itemId)}) do update set ${updates}`;
 }

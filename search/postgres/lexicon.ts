@@ -6,6 +6,7 @@ import { rowsOf } from "@/db/client";
 import { searchTerms } from "@/db/schema";
 import type { QueryNode } from "../query";
 import { TS_CONFIG, derived, json } from "./sql";
+import { hasCjk } from "@/vocabulary/cjk";
 import { ttlCache } from "./ttl-cache";
 
 /** A typed word with more known completions than this keeps its prefix (one index scan, not dozens). */
@@ -32,6 +33,12 @@ const closeSpellings = (word: SQL, gate: SQL) => sql`(
     select ${term}, similarity(${term}, ${word}) as sim from ${searchTerms}
     where ${gate} and ${term} % ${word} and ${term} <> ${word} order by sim desc, ${term} limit 3) x)`;
 
+/**
+ * A word the lexicon can say something about: letters only, 4 to 30 of them, and no Chinese or Japanese
+ * (the lexicon holds none: they are looked for by their characters, vocabulary/cjk.ts).
+ */
+const spellable = (word: string) => word.length >= 4 && word.length <= 30 && /^\p{L}+$/u.test(word) && !hasCjk(word);
+
 export function createLexicon(db: Db) {
   const cache = ttlCache<string, WordFacts>({ ttlMs: LEXICON_TTL_MS, maxEntries: 5_000 });
 
@@ -56,7 +63,7 @@ export function createLexicon(db: Db) {
       const isTyped = i === words.length - 1 && word === typed;
       const key = factsKey(word, isTyped);
       const cached = cache.get(key);
-      if (word.length < 4 || word.length > 30 || !/^\p{L}+$/u.test(word)) out.set(key, { known: true, completions: null, corrections: [] });
+      if (!spellable(word)) out.set(key, { known: true, completions: null, corrections: [] });
       else if (cached) out.set(key, cached);
       else if (!out.has(key)) wanted.push({ word, typed: isTyped });
     }
@@ -90,7 +97,7 @@ export function createLexicon(db: Db) {
 
   /** Close spellings from the lexicon for words that may be typos ("prcing" → "pricing"). */
   async function corrections(words: string[]): Promise<Map<string, string[]>> {
-    const candidates = [...new Set(words.filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w)))];
+    const candidates = [...new Set(words.filter(spellable))];
     const out = new Map<string, string[]>();
     if (candidates.length === 0) return out;
     const rows = rowsOf<{ word: string; close: string[] }>(

@@ -4,6 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments, searchPages } from "@/db/schema";
+import { PG_CJK_CLASS, joinCjk } from "@/vocabulary/cjk";
 import { HL_END, HL_START, type EngineHit, type EngineResult, type SearchRequest } from "../types";
 import { inStaticOrder, type Bands } from "./bands";
 import { countAndFacets, type SampleRow } from "./counts";
@@ -43,14 +44,23 @@ function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: numbe
       order by ${t.usefulness} desc, ${t.publishedAt} desc limit ${k})`;
 }
 
-/** The page of hits: each with its snippet, a document hit with its best page's own snippet. */
-function rankedHits(q: SQL): SQL {
+/** Set between Chinese and Japanese characters for headlines: a separator to the parser, in no text shown. */
+const SPREAD = "\u001f";
+
+/**
+ * The page of hits: each with its snippet, a document hit with its best page's own snippet. With a
+ * headline query (`h`, Chinese or Japanese words), the headline reads the text with those characters
+ * apart, where a run of them is one word to the parser; the separators go again in `ranked`.
+ */
+function rankedHits(q: SQL, h: SQL | undefined): SQL {
+  const text = (t: SQL) => (h ? sql`regexp_replace(${t}, ${PG_CJK_CLASS}, ${`${SPREAD}\\&${SPREAD}`}, 'g')` : t);
+  const hq = h ?? q;
   return sql`(select coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'title', t.title, 'page', ${p.page},
               -- A document hit says where: the page's own snippet wins over the summary's.
-              'snippet', coalesce(p.snippet, ts_headline(${TS_CONFIG}, t.summary || E'\n' || left(t.body, 4000), ${q}, ${HEADLINE})))
+              'snippet', coalesce(p.snippet, ts_headline(${TS_CONFIG}, ${text(sql`t.summary || E'\n' || left(t.body, 4000)`)}, ${hq}, ${HEADLINE})))
               order by t.rank), '[]'::json)
             from top t left join lateral (
-              select ${p.page}, ts_headline(${TS_CONFIG}, ${p.text}, ${q}, ${HEADLINE}) as snippet from ${searchPages} ${p}
+              select ${p.page}, ts_headline(${TS_CONFIG}, ${text(sql`${p.text}`)}, ${hq}, ${HEADLINE}) as snippet from ${searchPages} ${p}
               where ${p.itemId} = t.id and ${p.tsv} @@ ${q}
               order by ts_rank(${p.tsv}, ${q}) desc, ${p.page} limit 1) p on true) as hits`;
 }
@@ -63,8 +73,9 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
    * NOTE: the tsquery is written out in every part (not taken from a CTE) so the planner sees the
    * term and its frequency in each.
    */
-  async function ranked(tsquery: string, request: SearchRequest): Promise<EngineResult> {
-    const q = sql`to_tsquery(${TS_CONFIG}, ${tsquery})`;
+  async function ranked(tsquery: { match: string; headline?: string }, request: SearchRequest): Promise<EngineResult> {
+    const q = sql`to_tsquery(${TS_CONFIG}, ${tsquery.match})`;
+    const h = tsquery.headline === undefined ? undefined : sql`to_tsquery(${TS_CONFIG}, ${tsquery.headline})`;
     const b = await bands();
     // Candidates come in tiers of CANDIDATES by static position (and by position among title matches), and
     // a tier is ranked whole, after the ones before it. Ranking a set that grew with the offset let a strong
@@ -94,11 +105,12 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
           order by rank limit ${request.limit} offset ${request.offset})
         select
           ${sampleJson},
-          ${rankedHits(q)}`),
+          ${rankedHits(q, h)}`),
     );
-    const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) =>
-      page === null ? hit : { ...hit, page: Number(page) },
-    );
+    const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) => {
+      const snippet = h ? joinCjk(hit.snippet, SPREAD, { start: HL_START, end: HL_END }) : hit.snippet;
+      return page === null ? { ...hit, snippet } : { ...hit, snippet, page: Number(page) };
+    });
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
   }
 

@@ -102,6 +102,32 @@ describe("offline search", () => {
     expect(ids("สวัสดี")).toEqual(["scripts"]);
   });
 
+  it("finds Japanese and Chinese words inside text written without spaces, as the server's engines do", () => {
+    const summary = `${"導入の背景。".repeat(30)}新しい価格表は来月から適用されます。`;
+    const words = buildIndex([
+      { ...base, id: "ja", type: "deck", title: "営業資料の作り方", summary },
+      { ...base, id: "zh", type: "one_pager", title: "销售团队产品介绍", summary: "本季度的客户案例与报价说明" },
+      { ...base, id: "mixed", type: "one_pager", title: "iPhone用の導入ガイド" },
+    ]);
+    const ids = (q: string) => searchOffline(words, { q }).map((h) => h.id);
+    for (const [q, want] of [
+      ["資料", ["ja"]],
+      ["営業資料", ["ja"]],
+      ["価格", ["ja"]],
+      ["表", ["ja"]],
+      ["产品介绍", ["zh"]],
+      ["报价", ["zh"]],
+      ["iphone", ["mixed"]],
+      ["iPhone用", ["mixed"]],
+      ["ガイド", ["mixed"]],
+      ["営業部", []],
+    ] as const) {
+      expect({ q, ids: ids(q) }).toEqual({ q, ids: want });
+    }
+    // The snippet starts 60 characters before the match, as for any other word.
+    expect(searchOffline(words, { q: "価格表" })[0].snippet).toBe(`…${summary.slice(summary.indexOf("価格表") - 60)}`);
+  });
+
   it("finds accented words typed without their accents and the reverse, with the snippet at the match", () => {
     const body = `${"Introduction. ".repeat(20)}Straße und Gebühren für die Filiale in München.`;
     const words = buildIndex([

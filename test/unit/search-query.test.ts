@@ -108,6 +108,14 @@ describe("toTsquery", () => {
     // A multi-word synonym typed in full ends the query: nothing is being typed.
     expect(toTsquery([[["mql"], ["marketing", "qualified", "lead"]]], "lead")).toBe("(mql | (marketing & qualified & lead:*))");
   });
+
+  it("looks for Chinese and Japanese words by the pairs of characters vectors hold, or in a row for headlines", () => {
+    const nodes = [[["営業資料"]], [["表"]], [["iphone用"]], [["q3価格"]]];
+    expect(toTsquery(nodes, "q3価格")).toBe("(営業 & 業資 & 資料) & 表 & (iphone & 用) & (q3 & 価格)");
+    expect(toTsquery(nodes, "q3価格", "spread")).toBe("(営 <-> 業 <-> 資 <-> 料) & 表 & (iphone <-> 用) & (q3 <-> 価 <-> 格)");
+    // Plain letters after the characters are still the prefix being typed.
+    expect(toTsquery([[["価格deck"]]], "価格deck")).toBe("(価格 & deck:*)");
+  });
 });
 
 describe("meiliFilter", () => {
