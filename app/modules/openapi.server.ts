@@ -3,6 +3,7 @@
 import { ROLES } from "@/vocabulary/people";
 import { notificationPaths } from "./openapi/notifications.server";
 import { body, dateTime, errors, idParam, json, obj, str } from "./openapi/helpers.server";
+import { CREATE_FIELDS, UPDATE_FIELDS, itemFields } from "./openapi/item-fields.server";
 import { peoplePaths } from "./openapi/people.server";
 
 export const openApiDocument = {
@@ -117,7 +118,7 @@ export const openApiDocument = {
           required: true,
           content: {
             "multipart/form-data": { schema: obj({ file: { type: "string", format: "binary" }, title: str, summary: str, type: str }) },
-            "application/json": { schema: obj({ type: str, title: str, summary: str, bodyMd: str, videoUrl: str }) },
+            "application/json": { schema: obj(itemFields([...CREATE_FIELDS]), ["type", "title"]) },
           },
         },
         responses: {
@@ -145,19 +146,7 @@ export const openApiDocument = {
       },
       patch: {
         summary: "Edit metadata (marketer, admin); send the `revision` you read — a stale one gets 409 with the current values",
-        requestBody: body(
-          obj(
-            {
-              revision: { type: "integer" },
-              title: str,
-              summary: str,
-              tags: { type: "array", items: str },
-              audiences: { type: "array", items: str },
-              expiresAt: dateTime,
-            },
-            ["revision"],
-          ),
-        ),
+        requestBody: body(obj(itemFields([...UPDATE_FIELDS]), ["revision"])),
         responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(400, 401, 403, 404, 409) },
       },
     },

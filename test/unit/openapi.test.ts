@@ -2,7 +2,9 @@
 // everything in it must have a route file.
 import { readdirSync } from "node:fs";
 import { expect, it } from "vitest";
+import { CreateTextInput, UpdateInput } from "~/modules/library/publishing-input.server";
 import { openApiDocument } from "~/modules/openapi.server";
+import { CREATE_FIELDS, UPDATE_FIELDS } from "~/modules/openapi/item-fields.server";
 
 const NOT_ENDPOINTS = new Set(["api.v1.$.ts", "api.v1.openapi[.]json.ts"]);
 
@@ -20,4 +22,12 @@ it("documents exactly the API routes that exist", () => {
     .map(pathOf)
     .sort();
   expect(Object.keys(openApiDocument.paths).sort()).toEqual(routes);
+});
+
+it("documents the item fields by the names the API reads", () => {
+  expect([...CREATE_FIELDS].sort()).toEqual(Object.keys(CreateTextInput.shape).sort());
+  expect([...UPDATE_FIELDS].sort()).toEqual(Object.keys(UpdateInput.shape).sort());
+  const create = openApiDocument.paths["/items"].post.requestBody.content["application/json"].schema;
+  expect(Object.keys(create.properties).sort()).toEqual(Object.keys(CreateTextInput.shape).sort());
+  expect(create.required).toEqual(["type", "title"]);
 });
