@@ -143,7 +143,7 @@ function meiliCode(error: unknown): string | undefined {
  * kanji alone as Chinese, unlike the Japanese document it came from.
  */
 const spread = (text: string) => spreadCjk(text, CJK_SEPARATOR);
-const joined = (text: string) => joinCjk(text, CJK_SEPARATOR, { start: HL_START, end: HL_END });
+const joined = (text: string, words: string[]) => joinCjk(text, CJK_SEPARATOR, { start: HL_START, end: HL_END, words });
 
 /** A query's words as Meilisearch reads them: one with Chinese or Japanese in it, its characters as a phrase. */
 export const meiliQuery = (q: string) =>
@@ -333,6 +333,7 @@ async function waitForTask(client: Meilisearch, enqueued: Promise<{ taskUid: num
  */
 async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, request: SearchRequest): Promise<EngineResult> {
   const q = meiliQuery(request.q);
+  const words = tokenize(request.q);
   if (!q && !isBrowse(request.q)) return noMatches();
   const filter = meiliFilter(request);
   const offset = Math.min(request.offset, MAX_RESULT_WINDOW);
@@ -381,12 +382,13 @@ async function searchIndexes(items: Index<ItemDoc>, pages: Index<PageDoc>, reque
       : [];
   const hits = res.hits.map((h): EngineHit => {
     const page = pageHits.find((p) => p.itemId === h.id && p._formatted?.text?.includes(HL_START));
-    const title = joined(h.title);
-    if (page) return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(page._formatted!.text!), page: page.page };
+    const title = joined(h.title, words);
+    if (page)
+      return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(page._formatted!.text!, words), page: page.page };
     const body = h._formatted?.body ?? "";
     const summary = h._formatted?.summary ?? "";
     const snippet = body.includes(HL_START) && !summary.includes(HL_START) ? body : summary || body;
-    return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(snippet) };
+    return { id: h.id, type: h.type as EngineHit["type"], title, snippet: joined(snippet, words) };
   });
   const total = res.estimatedTotalHits ?? hits.length;
   return { hits, total, totalExact: total < MAX_RESULT_WINDOW, facets };

@@ -81,10 +81,23 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /**
  * A spread text (or a snippet of it) back as written: the separators gone (any the text had before
  * too: they are invisible control or format characters), and the highlights that an engine put around
- * each character of a word made one around the word.
+ * each character of a word made one around the word. Given the query's `words`, a highlight of these
+ * scripts that holds none of them goes: an engine marks every occurrence of a word's characters, so
+ * "業" of "製造業" was marked for "営業資料".
  */
-export function joinCjk(text: string, separator: string, highlight?: { start: string; end: string }): string {
+export function joinCjk(text: string, separator: string, highlight?: { start: string; end: string; words?: string[] }): string {
   const sep = escape(separator);
-  const joined = highlight ? text.replace(new RegExp(`${escape(highlight.end)}(?:${sep})+${escape(highlight.start)}`, "g"), "") : text;
+  let joined = text;
+  if (highlight) {
+    const [start, end] = [escape(highlight.start), escape(highlight.end)];
+    joined = joined.replace(new RegExp(`${end}(?:${sep})+${start}`, "g"), "");
+    const words = highlight.words?.filter(hasCjk);
+    if (words?.length) {
+      joined = joined.replace(new RegExp(`${start}([^${end}]*)${end}`, "g"), (marked, inner: string) => {
+        const span = inner.replace(new RegExp(sep, "g"), "").toLowerCase();
+        return !hasCjk(span) || words.some((w) => span.includes(w)) ? marked : inner;
+      });
+    }
+  }
   return joined.replace(new RegExp(sep, "g"), "");
 }

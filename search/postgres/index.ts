@@ -39,11 +39,10 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
     );
     const complete = facts.get(factsKey(typed, true))?.completions;
     // Chinese or Japanese words: the headlines look for their characters in a row (ranking.ts).
-    const spread = words.some(hasCjk);
-    const queries = (n: QueryNode[], prefix?: string) => ({
-      match: toTsquery(n, prefix),
-      headline: spread ? toTsquery(n, prefix, "spread") : undefined,
-    });
+    const queries = (n: QueryNode[], prefix?: string) => {
+      const cjk = n.flat(2).filter(hasCjk);
+      return { match: toTsquery(n, prefix), headline: cjk.length ? { query: toTsquery(n, prefix, "spread"), words: cjk } : undefined };
+    };
     const tsquery = (n: QueryNode[]) => (complete ? queries(withCompletions(n, typed, complete)) : queries(n, typed));
     const fixes = new Map<string, string[]>();
     for (const [i, word] of words.entries()) {

@@ -46,6 +46,12 @@ function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: numbe
 
 /** Set between Chinese and Japanese characters for headlines: a separator to the parser, in no text shown. */
 const SPREAD = "\u001f";
+/**
+ * Headlines over spread text, where each of those characters is a word: one fragment of about as many
+ * characters as a Latin headline's words fill. NOTE: with two, the parser often cut one sentence into
+ * two fragments side by side, and the snippet read "お … 使いください" for "お使いください".
+ */
+const SPREAD_HEADLINE = `StartSel="${HL_START}", StopSel="${HL_END}", MaxWords=70, MinWords=30, ShortWord=0, MaxFragments=1`;
 
 /**
  * The page of hits: each with its snippet, a document hit with its best page's own snippet. With a
@@ -55,12 +61,13 @@ const SPREAD = "\u001f";
 function rankedHits(q: SQL, h: SQL | undefined): SQL {
   const text = (t: SQL) => (h ? sql`regexp_replace(${t}, ${PG_CJK_CLASS}, ${`${SPREAD}\\&${SPREAD}`}, 'g')` : t);
   const hq = h ?? q;
+  const options = h ? SPREAD_HEADLINE : HEADLINE;
   return sql`(select coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'title', t.title, 'page', ${p.page},
               -- A document hit says where: the page's own snippet wins over the summary's.
-              'snippet', coalesce(p.snippet, ts_headline(${TS_CONFIG}, ${text(sql`t.summary || E'\n' || left(t.body, 4000)`)}, ${hq}, ${HEADLINE})))
+              'snippet', coalesce(p.snippet, ts_headline(${TS_CONFIG}, ${text(sql`t.summary || E'\n' || left(t.body, 4000)`)}, ${hq}, ${options})))
               order by t.rank), '[]'::json)
             from top t left join lateral (
-              select ${p.page}, ts_headline(${TS_CONFIG}, ${text(sql`${p.text}`)}, ${hq}, ${HEADLINE}) as snippet from ${searchPages} ${p}
+              select ${p.page}, ts_headline(${TS_CONFIG}, ${text(sql`${p.text}`)}, ${hq}, ${options}) as snippet from ${searchPages} ${p}
               where ${p.itemId} = t.id and ${p.tsv} @@ ${q}
               order by ts_rank(${p.tsv}, ${q}) desc, ${p.page} limit 1) p on true) as hits`;
 }
@@ -73,9 +80,12 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
    * NOTE: the tsquery is written out in every part (not taken from a CTE) so the planner sees the
    * term and its frequency in each.
    */
-  async function ranked(tsquery: { match: string; headline?: string }, request: SearchRequest): Promise<EngineResult> {
+  async function ranked(
+    tsquery: { match: string; headline?: { query: string; words: string[] } },
+    request: SearchRequest,
+  ): Promise<EngineResult> {
     const q = sql`to_tsquery(${TS_CONFIG}, ${tsquery.match})`;
-    const h = tsquery.headline === undefined ? undefined : sql`to_tsquery(${TS_CONFIG}, ${tsquery.headline})`;
+    const h = tsquery.headline && sql`to_tsquery(${TS_CONFIG}, ${tsquery.headline.query})`;
     const b = await bands();
     // Candidates come in tiers of CANDIDATES by static position (and by position among title matches), and
     // a tier is ranked whole, after the ones before it. Ranking a set that grew with the offset let a strong
@@ -108,7 +118,8 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
           ${rankedHits(q, h)}`),
     );
     const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) => {
-      const snippet = h ? joinCjk(hit.snippet, SPREAD, { start: HL_START, end: HL_END }) : hit.snippet;
+      const words = tsquery.headline?.words;
+      const snippet = words ? joinCjk(hit.snippet, SPREAD, { start: HL_START, end: HL_END, words }) : hit.snippet;
       return page === null ? { ...hit, snippet } : { ...hit, snippet, page: Number(page) };
     });
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };

@@ -299,7 +299,7 @@ for (const engine of engines) {
       it("finds Japanese and Chinese words inside text written without spaces, and marks them whole in the snippet", async () => {
         const japanese = await createItem(app.db, {
           title: "営業資料の作り方",
-          summary: "新しい価格表は来月から適用されます。",
+          summary: "新しい価格表は来月から適用されます。製造業向けの営業資料です。",
           pages: ["表紙", "導入事例：製造業の顧客"],
         });
         const chinese = await createItem(app.db, { title: "销售团队产品介绍", summary: "本季度的客户案例与报价说明" });
@@ -315,13 +315,16 @@ for (const engine of engines) {
           ["产品介绍", [chinese]],
           ["客户案例", [chinese]],
           ["报价", [chinese]],
-          ["営業部", []],
+          ["営業本部", []],
         ] as const) {
           expect({ q, ids: hitIds(await search(east, { q })) }).toEqual({ q, ids });
         }
         const r = await search(east, { q: "価格表" });
         expect(r.hits[0].title).toBe("営業資料の作り方");
         expect(r.hits[0].snippet).toContain("新しい<mark>価格表</mark>は");
+        // Only the word is marked, not the same characters elsewhere ("業" of "製造業").
+        const word = await search(east, { q: "営業資料" });
+        expect(word.hits[0].snippet).toContain("製造業向けの<mark>営業資料</mark>です");
         const page = await search(east, { q: "導入事例" });
         expect(page.hits.map((h) => [h.id, h.page])).toEqual([[japanese, 2]]);
         expect(page.hits[0].snippet).toContain("<mark>導入事例</mark>");

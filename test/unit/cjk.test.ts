@@ -35,6 +35,11 @@ describe("Chinese and Japanese words by their characters", () => {
     // What an engine gives back when it highlighted "価", "格" and "表", each a word to it.
     const marked = spreadCjk("新しい価格表は", "\u001f").replace(/[価格表]/g, "<$&>");
     expect(joinCjk(marked, "\u001f", { start: "<", end: ">" })).toBe("新しい<価格表>は");
+    // Given the query's words, the characters marked on their own elsewhere lose their mark; other scripts keep theirs.
+    const stray = spreadCjk("製造業の営業資料 Atlas", "\u001f")
+      .replace(/[営業資料]/g, "<$&>")
+      .replace("Atlas", "<Atlas>");
+    expect(joinCjk(stray, "\u001f", { start: "<", end: ">", words: ["営業資料", "atlas"] })).toBe("製造業の<営業資料> <Atlas>");
   });
 
   it("writes the same set of characters for PostgreSQL's regular expressions", () => {
