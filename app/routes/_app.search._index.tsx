@@ -52,14 +52,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
+/** A search's parameters as its data names them: without Remix's `index`, in a fixed order. */
+function searchParamsOf(search: string): string {
+  const params = new URLSearchParams(search);
+  params.delete("index");
+  params.sort();
+  return params.toString();
+}
+
+/** The page answered from the device's catalog, when the server cannot be reached. */
+const offlineView = (params: string): LoaderData => ({
+  result: null,
+  error: null,
+  params,
+  canManageSynonyms: false,
+  nextPage: null,
+  offline: true,
+});
+
 export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs): Promise<LoaderData> {
   try {
     return await serverLoader<typeof loader>();
   } catch (error) {
     if (!isOfflineFailure(error)) throw error;
-    const params = new URL(request.url).searchParams;
-    params.delete("index");
-    return { result: null, error: null, params: params.toString(), canManageSynonyms: false, nextPage: null, offline: true };
+    return offlineView(searchParamsOf(new URL(request.url).search));
   }
 }
 
@@ -111,7 +127,15 @@ export default function Search() {
   useEffect(() => setRecent(readRecent()), []);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const view: LoaderData = live && fetcher.data ? fetcher.data : loaderData;
+  // Data made for another address is a page copy the service worker answered with offline (the bare Search
+  // page, for /search?q=… opened or reloaded without a connection): the device answers instead, for this
+  // address. NOTE: it showed the empty Search page, the query gone, when a seller pulled to refresh. Only
+  // once hydrated: the copy's HTML is of its own address, and hydration must render what it holds.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const here = searchParamsOf(location.search);
+  const page = !hydrated || searchParamsOf(loaderData.params) === here ? loaderData : offlineView(here);
+  const view: LoaderData = live && fetcher.data ? fetcher.data : page;
   const { result, error, params } = view;
   const sp = new URLSearchParams(params);
   const q = sp.get("q") ?? "";
@@ -142,10 +166,10 @@ export default function Search() {
         </label>
         <input
           id="search-q"
-          key={loaderData.params}
+          key={page.params}
           type="search"
           name="q"
-          defaultValue={new URLSearchParams(loaderData.params).get("q") ?? ""}
+          defaultValue={new URLSearchParams(page.params).get("q") ?? ""}
           placeholder="Search decks, battle cards, pricing…"
           autoComplete="off"
           enterKeyHint="search"

@@ -132,6 +132,12 @@ describeBrowser("offline from the first session, with the server gone", () => {
     await results.locator(`a[href="/items/${saved.id}"]`).getByText("Saved on device").waitFor();
     expect(await page.getByRole("link", { name: "More results" }).count()).toBe(0);
     await expectNoAxeViolations(page, "Search offline");
+    // A reload (pull to refresh) answers from the device too, for the query in the address: the worker's
+    // copy is of the bare Search page.
+    await page.reload();
+    await expectAppPage(page, "Search");
+    await results.locator(`a[href="/items/${saved.id}"]`).getByText("Saved on device").waitFor();
+    expect(await page.getByRole("searchbox").inputValue()).toBe(word);
 
     // An item that is not on the device: a clear card, "save when back online", and Back.
     await tabs.getByRole("link", { name: "Home" }).click();
