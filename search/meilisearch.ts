@@ -4,18 +4,9 @@
 import http from "node:http";
 import https from "node:https";
 import { Meilisearch, MeilisearchApiError, type Index, type Settings, type Task } from "meilisearch";
-import { hasCjk, joinCjk, spreadCjk } from "@/vocabulary/cjk";
+import { joined, meiliQuery, spread } from "./meili-text";
 import { isBrowse, meiliFilter, tokenize } from "./query";
-import {
-  CJK_SEPARATOR,
-  ITEMS_SETTINGS,
-  NEVER,
-  PAGES_SETTINGS,
-  DEFAULT_INDEX,
-  meiliSynonyms,
-  pagesIndexName,
-  searchSeparators,
-} from "./settings";
+import { ITEMS_SETTINGS, NEVER, PAGES_SETTINGS, DEFAULT_INDEX, meiliSynonyms, pagesIndexName, searchSeparators } from "./settings";
 import {
   HL_END,
   HL_START,
@@ -136,20 +127,6 @@ function meiliCode(error: unknown): string | undefined {
   const e = error as { cause?: { code?: string; cause?: { code?: string } } } | undefined;
   return e?.cause?.code ?? e?.cause?.cause?.code;
 }
-
-/**
- * Chinese and Japanese characters apart, one word each to Meilisearch, whose queries look for them in a
- * row (vocabulary/cjk.ts): its own segmentation guesses the language of each text, and cut a query of
- * kanji alone as Chinese, unlike the Japanese document it came from.
- */
-const spread = (text: string) => spreadCjk(text, CJK_SEPARATOR);
-const joined = (text: string, words: string[]) => joinCjk(text, CJK_SEPARATOR, { start: HL_START, end: HL_END, words });
-
-/** A query's words as Meilisearch reads them: one with Chinese or Japanese in it, its characters as a phrase. */
-export const meiliQuery = (q: string) =>
-  tokenize(q)
-    .map((w) => (hasCjk(w) ? `"${spread(w)}"` : w))
-    .join(" ");
 
 export function toMeiliDocs(docs: SearchDocument[]): { items: ItemDoc[]; pages: PageDoc[] } {
   const items = docs.map((d): ItemDoc => ({

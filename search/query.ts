@@ -3,6 +3,7 @@
 // user's characters become syntax.
 import { foldAccents } from "@/vocabulary/accents";
 import { cjkQueryTerms, hasCjk, spreadCjk } from "@/vocabulary/cjk";
+import { dictionaryWords, hasDictionaryScript } from "@/vocabulary/dictionary-words";
 import { HL_END, HL_START, type SearchRequest } from "./types";
 
 export const MAX_QUERY_CHARS = 200;
@@ -22,7 +23,14 @@ const WORD_RUNS = /[\p{Alphabetic}\p{M}\p{N}]+/gu;
  * NOTE: not the whole text: NFKC writes "™" as "TM", and "Atlas™", which PostgreSQL reads as the
  * word "atlas" (and Meilisearch, told so: settings.ts), would become "atlastm", which "atlas" misses.
  */
-export const normaliseText = (text: string) => text.replace(WORD_RUNS, (run) => run.normalize("NFKC"));
+export const normaliseText = (text: string) => text.replace(WORD_RUNS, (run) => keepSaraAm(run.normalize("NFKC")));
+
+/**
+ * Thai "ำ" and Lao "ຳ" as they are written. NOTE: NFKC splits each into two signs ("สำหรับ" became
+ * "สําหรับ"), which no dictionary knows: ICU then cut "ใบเสนอราคาสำหรับ" into "รา" and "คาสํ", and
+ * Meilisearch's own segmentation failed alike, so "ราคา" (price) found nothing in it.
+ */
+const keepSaraAm = (text: string) => text.replace(/\u0e4d\u0e32/g, "\u0e33").replace(/\u0ecd\u0eb2/g, "\u0eb3");
 
 /**
  * The symbols normaliseText leaves between words although NFKC writes them as letters or digits ("™",
@@ -146,8 +154,13 @@ function tsWord(word: string, prefix: boolean): string {
  */
 export type CjkForm = "index" | "spread";
 
-/** A word that may hold Chinese or Japanese: its terms, all required (the prefix only on plain letters at its end). */
+/**
+ * A word that may hold Chinese or Japanese, or run Thai (Lao, Khmer, Burmese) words together: its terms,
+ * all required, the prefix only on the last (vocabulary/cjk.ts, vocabulary/dictionary-words.ts).
+ */
 function tsTerm(word: string, prefix: boolean, form: CjkForm): string {
+  const words = hasDictionaryScript(word) ? dictionaryWords(word).trim().split(/ +/) : [word];
+  if (words.length > 1) return `(${words.map((w, i) => tsTerm(w, prefix && i === words.length - 1, form)).join(" & ")})`;
   if (!hasCjk(word)) return tsWord(word, prefix);
   const terms = form === "index" ? cjkQueryTerms(word) : spreadCjk(word, " ").trim().split(/ +/);
   const parts = terms.map((t, i) => (hasCjk(t) ? t : tsWord(t, prefix && i === terms.length - 1)));

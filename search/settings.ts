@@ -11,7 +11,7 @@ export const NEVER = 253_402_300_799_000;
 
 /**
  * Every attribute read as Chinese, which for any other script changes nothing: Chinese and Japanese
- * characters reach Meilisearch one word each (CJK_SEPARATOR), and must be normalised alike in documents
+ * characters reach Meilisearch one word each (WORD_SEPARATOR), and must be normalised alike in documents
  * and queries. NOTE: left to guess, Meilisearch read a Japanese title as Japanese and a query of kanji
  * alone as Chinese, normalised "営" in the query only, and "営業資料" did not find "営業資料の作り方".
  */
@@ -45,16 +45,19 @@ export const PAGES_SETTINGS: Settings = {
 
 let separators: string[] | undefined;
 
-/** What the adapter sets between Chinese and Japanese characters (meilisearch.ts): a zero-width space. */
-export const CJK_SEPARATOR = "\u200b";
+/**
+ * What the adapter sets between Chinese and Japanese characters and between Thai (Lao, Khmer, Burmese)
+ * dictionary words (meili-text.ts): a zero-width space, taken out again from everything shown.
+ */
+export const WORD_SEPARATOR = "\u200b";
 
 /**
- * What separates words, for both indexes ("separatorTokens"): the separator set between Chinese and
- * Japanese characters, and symbols. NOTE: without the symbols Meilisearch (1.21) read "Atlas™" as one
- * word, "atlastm", so "atlas platform" missed "Atlas™ Platform", which Postgres, reading "™" as a
- * separator, found. Worked out once, when first needed (~50 ms).
+ * What separates words, for both indexes ("separatorTokens"): WORD_SEPARATOR, and symbols. NOTE:
+ * without the symbols Meilisearch (1.21) read "Atlas™" as one word, "atlastm", so "atlas platform"
+ * missed "Atlas™ Platform", which Postgres, reading "™" as a separator, found. Worked out once, when
+ * first needed (~50 ms).
  */
-export const searchSeparators = () => (separators ??= [CJK_SEPARATOR, ...compatibilitySymbols()]);
+export const searchSeparators = () => (separators ??= [WORD_SEPARATOR, ...compatibilitySymbols()]);
 
 /** Meilisearch synonyms are one-directional; a group becomes every term mapping to every other. */
 export function meiliSynonyms(groups: string[][]): Record<string, string[]> {

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments, searchPages, searchTerms } from "@/db/schema";
 import { cjkIndexText, hasCjk } from "@/vocabulary/cjk";
+import { dictionaryWords, hasDictionaryScript } from "@/vocabulary/dictionary-words";
 import { lexiconWords } from "../query";
 import type { SearchDocument } from "../types";
 import { TS_CONFIG, json, name, uuidSet } from "./sql";
@@ -93,9 +94,10 @@ export function createIndexing(db: Db, onChanged: (n: number) => void) {
 
 /**
  * The text a vector is made from, where it differs from the text itself: Chinese and Japanese runs as
- * the characters and pairs a query looks for (vocabulary/cjk.ts); null for every other text.
+ * the characters and pairs a query looks for (vocabulary/cjk.ts), Thai, Lao, Khmer and Burmese runs as
+ * their dictionary words (vocabulary/dictionary-words.ts); null for every other text.
  */
-const vectorText = (text: string) => (hasCjk(text) ? cjkIndexText(text) : null);
+const vectorText = (text: string) => (hasCjk(text) || hasDictionaryScript(text) ? cjkIndexText(dictionaryWords(text)) : null);
 
 /** Title and tag labels make the small title vector; all four fields, weighted A–D, the full one. */
 function upsertDocuments(docs: SearchDocument[]): SQL {

@@ -128,6 +128,24 @@ describe("offline search", () => {
     expect(searchOffline(words, { q: "価格表" })[0].snippet).toBe(`…${summary.slice(summary.indexOf("価格表") - 60)}`);
   });
 
+  it("finds Thai, Lao and Khmer words inside text that runs them together, as the server's engines do", () => {
+    const words = buildIndex([
+      { ...base, id: "th", type: "deck", title: "ใบเสนอราคาสำหรับลูกค้าองค์กร" },
+      { ...base, id: "lo", type: "one_pager", title: "ເອກະສານການຂາຍ", summary: "ឯកសារលក់" },
+    ]);
+    const ids = (q: string) => searchOffline(words, { q }).map((h) => h.id);
+    for (const [q, want] of [
+      ["ราคา", ["th"]],
+      ["ลูกค้า องค์กร", ["th"]],
+      ["ใบเสนอราคา", ["th"]],
+      ["ການຂາຍ", ["lo"]],
+      ["លក់", ["lo"]],
+      ["ราคาถูก", []],
+    ] as const) {
+      expect({ q, ids: ids(q) }).toEqual({ q, ids: want });
+    }
+  });
+
   it("finds accented words typed without their accents and the reverse, with the snippet at the match", () => {
     const body = `${"Introduction. ".repeat(20)}Straße und Gebühren für die Filiale in München.`;
     const words = buildIndex([

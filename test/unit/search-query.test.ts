@@ -6,6 +6,7 @@ import {
   lexiconWords,
   meiliFilter,
   normaliseQuery,
+  normaliseText,
   snippetHtml,
   toTsquery,
   tokenize,
@@ -17,6 +18,13 @@ import { fairUsefulness } from "@/search/usefulness";
 describe("normaliseQuery", () => {
   it("lower-cases, applies NFKC and collapses whitespace", () => {
     expect(normaliseQuery("  Ｐricing\t\n DECK ")).toBe("pricing deck");
+  });
+
+  it("keeps Thai and Lao sara am whole, which NFKC splits into two signs no dictionary knows", () => {
+    expect(normaliseQuery("สำหรับ")).toBe("สำหรับ");
+    expect(normaliseText("ใบเสนอราคาสำหรับลูกค้า ນ້ຳ")).toBe("ใบเสนอราคาสำหรับลูกค้า ນ້ຳ");
+    // Typed as the two signs, it reads as the one letter.
+    expect(normaliseText("ส\u0e4d\u0e32หรับ")).toBe("สำหรับ");
   });
 
   it("removes control and highlight-marker characters", () => {
@@ -115,6 +123,8 @@ describe("toTsquery", () => {
     expect(toTsquery(nodes, "q3価格", "spread")).toBe("(営 <-> 業 <-> 資 <-> 料) & 表 & (iphone <-> 用) & (q3 <-> 価 <-> 格)");
     // Plain letters after the characters are still the prefix being typed.
     expect(toTsquery([[["価格deck"]]], "価格deck")).toBe("(価格 & deck:*)");
+    // Thai words run together are looked for as their dictionary words, the last one being typed.
+    expect(toTsquery([[["ใบเสนอราคา"]]], "ใบเสนอราคา")).toBe("(ใบ & เสนอ & ราคา:*)");
   });
 });
 

@@ -1,0 +1,30 @@
+// Thai, Lao, Khmer and Burmese words, for every searcher: the Postgres engine (search/postgres/),
+// Meilisearch (search/meilisearch.ts) and the phone's offline search (app/offline/search.ts). Browser-safe.
+//
+// These are written without spaces between words too: "ใบเสนอราคาสำหรับลูกค้า" (a quotation for the
+// customer) was one word to PostgreSQL's parser and to MiniSearch, so "ราคา" (price) found nothing in it.
+// Their words are long runs of letters and marks, where pairs of characters (vocabulary/cjk.ts) would
+// match almost anything, so a dictionary finds them: ICU's, through Intl.Segmenter, which Node and the
+// browsers both carry, the same way for documents and queries. NOTE: Meilisearch's own dictionary keeps
+// "ใบเสนอราคา" (quotation) whole, where "ราคา" found nothing, and has none for Lao: it gets ICU's words too.
+
+/** Thai, Lao, Myanmar and Khmer blocks. */
+const SCRIPT = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]/u;
+const RUNS = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+/gu;
+
+/** ICU picks its dictionary by script, whatever the locale named here. Absent (an old browser): runs stay whole, as before. */
+const segmenter = typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.Segmenter("th", { granularity: "word" }) : undefined;
+
+export const hasDictionaryScript = (text: string) => SCRIPT.test(text);
+
+/**
+ * Each run of these scripts as its dictionary words set apart by `separator` (a space, or for text that
+ * is shown again, a zero-width space that is taken out before: search/meilisearch.ts); the rest untouched.
+ */
+export function dictionaryWords(text: string, separator = " "): string {
+  if (!segmenter) return text;
+  return text.replace(RUNS, (run) => {
+    const words = Array.from(segmenter.segment(run), (s) => s.segment.trim()).filter(Boolean);
+    return `${separator}${words.join(separator)}${separator}`;
+  });
+}
