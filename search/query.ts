@@ -197,7 +197,9 @@ export function lexiconWords(text: string): string[] {
   // Chinese and Japanese characters apart, so none of theirs is three letters long: they are looked for
   // by their characters (vocabulary/cjk.ts), and a run of them is often a whole sentence, no spelling to
   // correct a query word towards.
-  for (const w of spreadCjk(foldAccents(text.toLowerCase()), " ").match(/\p{L}{3,30}/gu) ?? []) out.add(w);
+  // Thai and the like as their dictionary words, as queries look for them: a run of them was one entry,
+  // which a query word close to it "corrected" to, and the snippet marked the whole run.
+  for (const w of spreadCjk(foldAccents(dictionaryWords(text.toLowerCase())), " ").match(/\p{L}{3,30}/gu) ?? []) out.add(w);
   return [...out];
 }
 

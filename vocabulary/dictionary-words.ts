@@ -28,3 +28,19 @@ export function dictionaryWords(text: string, separator = " "): string {
     return `${separator}${words.join(separator)}${separator}`;
   });
 }
+
+/**
+ * `words` (of these scripts) marked where they stand in `text` outside the marks already there, and
+ * marks side by side made one. For Postgres headlines, which read the stored text as PostgreSQL's
+ * parser does, a run of these scripts as one word that a query word never equals, so they marked nothing.
+ */
+export function markDictionaryWords(text: string, words: string[], mark: { start: string; end: string }): string {
+  const wanted = [...new Set(words.filter((w) => hasDictionaryScript(w)))].sort((a, b) => b.length - a.length);
+  if (wanted.length === 0) return text;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const find = new RegExp(wanted.map(escape).join("|"), "gu");
+  // Even pieces lie outside the marks, odd ones inside.
+  const pieces = text.split(new RegExp(`(${escape(mark.start)}[^${escape(mark.end)}]*${escape(mark.end)})`, "u"));
+  const marked = pieces.map((piece, i) => (i % 2 ? piece : piece.replace(find, (w) => `${mark.start}${w}${mark.end}`))).join("");
+  return marked.split(`${mark.end}${mark.start}`).join("");
+}

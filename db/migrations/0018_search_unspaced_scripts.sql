@@ -4,8 +4,9 @@
 -- and Burmese runs are indexed as their dictionary words (vocabulary/dictionary-words.ts). Documents with
 -- any of these scripts indexed before are in the old form, where a run of them was one word: they are
 -- queued for the search sync, which rewrites them in every engine in the background. The lexicon holds
--- no Chinese or Japanese words any more (search/query.ts, lexiconWords).
-DELETE FROM "search_terms" WHERE "term" ~ '[぀-ゟ゠-ヿㇰ-ㇿ㐀-䶿一-鿿豈-﫿ｦ-ﾟ𠀀-𲎯]';--> statement-breakpoint
+-- no Chinese or Japanese words any more, and Thai and the like as dictionary words (search/query.ts,
+-- lexiconWords): the sync writes those back.
+DELETE FROM "search_terms" WHERE "term" ~ '[぀-ゟ゠-ヿㇰ-ㇿ㐀-䶿一-鿿豈-﫿ｦ-ﾟ𠀀-𲎯฀-໿က-႟ក-៿]';--> statement-breakpoint
 INSERT INTO "search_outbox" ("item_id")
 SELECT "item_id" FROM "search_documents" d
 -- The full vector holds the words of the title, the tag labels, the summary and the body.

@@ -13,6 +13,7 @@ import { rowsOf } from "@/db/client";
 import { searchDocuments } from "@/db/schema";
 import { foldAccents } from "@/vocabulary/accents";
 import { hasCjk } from "@/vocabulary/cjk";
+import { dictionaryWords, hasDictionaryScript } from "@/vocabulary/dictionary-words";
 import { expandSynonyms, foldedWords, isBrowse, toTsquery, type QueryNode } from "../query";
 import { noMatches, type EngineResult, type SearchIndex, type SearchRequest } from "../types";
 import { createStaticBands } from "./bands";
@@ -38,10 +39,19 @@ export function createPostgresIndex(db: Db): SearchIndex & { invalidateSynonyms(
       groups.map((group) => group.map(foldAccents)),
     );
     const complete = facts.get(factsKey(typed, true))?.completions;
-    // Chinese or Japanese words: the headlines look for their characters in a row (ranking.ts).
+    // Chinese or Japanese words: the headlines look for their characters in a row; Thai and the like are
+    // marked in them afterwards (ranking.ts).
     const queries = (n: QueryNode[], prefix?: string) => {
       const cjk = n.flat(2).filter(hasCjk);
-      return { match: toTsquery(n, prefix), headline: cjk.length ? { query: toTsquery(n, prefix, "spread"), words: cjk } : undefined };
+      const marked = n
+        .flat(2)
+        .filter(hasDictionaryScript)
+        .flatMap((w) => dictionaryWords(w).trim().split(/ +/));
+      return {
+        match: toTsquery(n, prefix),
+        headline: cjk.length ? { query: toTsquery(n, prefix, "spread"), words: cjk } : undefined,
+        marked,
+      };
     };
     const tsquery = (n: QueryNode[]) => (complete ? queries(withCompletions(n, typed, complete)) : queries(n, typed));
     const fixes = new Map<string, string[]>();

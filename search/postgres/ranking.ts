@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
 import { searchDocuments, searchPages } from "@/db/schema";
 import { PG_CJK_CLASS, joinCjk } from "@/vocabulary/cjk";
+import { markDictionaryWords } from "@/vocabulary/dictionary-words";
 import { HL_END, HL_START, type EngineHit, type EngineResult, type SearchRequest } from "../types";
 import { inStaticOrder, type Bands } from "./bands";
 import { countAndFacets, type SampleRow } from "./counts";
@@ -44,6 +45,8 @@ function titleCandidates(q: SQL, request: SearchRequest, k: number, asked: numbe
       order by ${t.usefulness} desc, ${t.publishedAt} desc limit ${k})`;
 }
 
+/** The highlight a headline puts around what matched. */
+const MARK = { start: HL_START, end: HL_END };
 /** Set between Chinese and Japanese characters for headlines: a separator to the parser, in no text shown. */
 const SPREAD = "\u001f";
 /**
@@ -81,7 +84,7 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
    * term and its frequency in each.
    */
   async function ranked(
-    tsquery: { match: string; headline?: { query: string; words: string[] } },
+    tsquery: { match: string; headline?: { query: string; words: string[] }; marked?: string[] },
     request: SearchRequest,
   ): Promise<EngineResult> {
     const q = sql`to_tsquery(${TS_CONFIG}, ${tsquery.match})`;
@@ -119,7 +122,8 @@ export function createRanking(db: Db, bands: () => Promise<Bands>) {
     );
     const hits = parsed<(EngineHit & { page: number | null })[]>(row.hits).map(({ page, ...hit }) => {
       const words = tsquery.headline?.words;
-      const snippet = words ? joinCjk(hit.snippet, SPREAD, { start: HL_START, end: HL_END, words }) : hit.snippet;
+      const joined = words ? joinCjk(hit.snippet, SPREAD, { ...MARK, words }) : hit.snippet;
+      const snippet = tsquery.marked?.length ? markDictionaryWords(joined, tsquery.marked, MARK) : joined;
       return page === null ? { ...hit, snippet } : { ...hit, snippet, page: Number(page) };
     });
     return { hits, ...countAndFacets(parsed<SampleRow[]>(row.sample), asked, b) };
