@@ -76,7 +76,8 @@ export const cjkIndexText = (text: string) => text.replace(RUNS, (run) => ` ${in
  */
 export const spreadCjk = (text: string, separator: string) => text.replace(CHARS, (c) => `${separator}${c}${separator}`);
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `s` matched as itself in a regular expression. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * A spread text (or a snippet of it) back as written: the separators gone (any the text had before
@@ -86,10 +87,10 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * "業" of "製造業" was marked for "営業資料".
  */
 export function joinCjk(text: string, separator: string, highlight?: { start: string; end: string; words?: string[] }): string {
-  const sep = escape(separator);
+  const sep = escapeRegExp(separator);
   let joined = text;
   if (highlight) {
-    const [start, end] = [escape(highlight.start), escape(highlight.end)];
+    const [start, end] = [escapeRegExp(highlight.start), escapeRegExp(highlight.end)];
     joined = joined.replace(new RegExp(`${end}(?:${sep})+${start}`, "g"), "");
     const words = highlight.words?.filter(hasCjk);
     if (words?.length) {

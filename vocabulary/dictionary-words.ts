@@ -8,6 +8,8 @@
 // browsers both carry, the same way for documents and queries. NOTE: Meilisearch's own dictionary keeps
 // "ใบเสนอราคา" (quotation) whole, where "ราคา" found nothing, and has none for Lao: it gets ICU's words too.
 
+import { escapeRegExp } from "./cjk";
+
 /** Thai, Lao, Myanmar and Khmer blocks. */
 const SCRIPT = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]/u;
 const RUNS = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+/gu;
@@ -37,10 +39,9 @@ export function dictionaryWords(text: string, separator = " "): string {
 export function markDictionaryWords(text: string, words: string[], mark: { start: string; end: string }): string {
   const wanted = [...new Set(words.filter((w) => hasDictionaryScript(w)))].sort((a, b) => b.length - a.length);
   if (wanted.length === 0) return text;
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const find = new RegExp(wanted.map(escape).join("|"), "gu");
+  const find = new RegExp(wanted.map(escapeRegExp).join("|"), "gu");
   // Even pieces lie outside the marks, odd ones inside.
-  const pieces = text.split(new RegExp(`(${escape(mark.start)}[^${escape(mark.end)}]*${escape(mark.end)})`, "u"));
+  const pieces = text.split(new RegExp(`(${escapeRegExp(mark.start)}[^${escapeRegExp(mark.end)}]*${escapeRegExp(mark.end)})`, "u"));
   const marked = pieces.map((piece, i) => (i % 2 ? piece : piece.replace(find, (w) => `${mark.start}${w}${mark.end}`))).join("");
   return marked.split(`${mark.end}${mark.start}`).join("");
 }
