@@ -199,7 +199,10 @@ export function lexiconWords(text: string): string[] {
   // correct a query word towards.
   // Thai and the like as their dictionary words, as queries look for them: a run of them was one entry,
   // which a query word close to it "corrected" to, and the snippet marked the whole run.
-  for (const w of spreadCjk(foldAccents(dictionaryWords(text.toLowerCase())), " ").match(/\p{L}{3,30}/gu) ?? []) out.add(w);
+  // Whole words only, and only those of letters alone, the only ones a query word is looked up as
+  // (lexicon.ts): cut at their marks, Thai and Hindi words left fragments ("สำหร" of "สำหรับ").
+  const words = spreadCjk(foldAccents(dictionaryWords(text.toLowerCase())), " ").match(/[\p{L}\p{M}]+/gu) ?? [];
+  for (const w of words) if (/^\p{L}{3,30}$/u.test(w)) out.add(w);
   return [...out];
 }
 
