@@ -1,7 +1,7 @@
 // Text and queries as Meilisearch reads them, and what it gives back as people read it: scripts written
 // without spaces set apart into words here, the separator taken out again from every title and snippet.
 import { hasCjk, joinCjk, spreadCjk } from "@/vocabulary/cjk";
-import { dictionaryWords, hasDictionaryScript } from "@/vocabulary/dictionary-words";
+import { dictionaryWords } from "@/vocabulary/dictionary-words";
 import { tokenize } from "./query";
 import { WORD_SEPARATOR } from "./settings";
 import { HL_END, HL_START } from "./types";
@@ -13,7 +13,7 @@ import { HL_END, HL_START } from "./types";
  * as ICU's dictionary words (vocabulary/dictionary-words.ts), as on Postgres. The separator is taken out
  * again from everything shown (`joined`).
  */
-export const spread = (text: string) => spreadCjk(hasDictionaryScript(text) ? dictionaryWords(text, WORD_SEPARATOR) : text, WORD_SEPARATOR);
+export const spread = (text: string) => spreadCjk(dictionaryWords(text, WORD_SEPARATOR), WORD_SEPARATOR);
 export const joined = (text: string, words: string[]) => joinCjk(text, WORD_SEPARATOR, { start: HL_START, end: HL_END, words });
 
 /**

@@ -14,19 +14,26 @@ import { escapeRegExp } from "./cjk";
 const SCRIPT = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]/u;
 const RUNS = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+/gu;
 
-/** ICU picks its dictionary by script, whatever the locale named here. Absent (an old browser): runs stay whole, as before. */
-const segmenter = typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.Segmenter("th", { granularity: "word" }) : undefined;
+/**
+ * ICU picks its dictionary by script, whatever the locale named here. Made on first use, not when a page
+ * or the server loads this module. Absent (an old browser): runs stay whole, as before.
+ */
+let segmenter: Intl.Segmenter | null | undefined;
+const segmenterOnce = () =>
+  (segmenter ??= typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.Segmenter("th", { granularity: "word" }) : null);
 
 export const hasDictionaryScript = (text: string) => SCRIPT.test(text);
 
 /**
  * Each run of these scripts as its dictionary words set apart by `separator` (a space, or for text that
- * is shown again, a zero-width space that is taken out before: search/meilisearch.ts); the rest untouched.
+ * is shown again, a zero-width space that is taken out before: search/meili-text.ts); the rest untouched.
  */
 export function dictionaryWords(text: string, separator = " "): string {
-  if (!segmenter) return text;
+  if (!hasDictionaryScript(text)) return text;
+  const icu = segmenterOnce();
+  if (!icu) return text;
   return text.replace(RUNS, (run) => {
-    const words = Array.from(segmenter.segment(run), (s) => s.segment.trim()).filter(Boolean);
+    const words = Array.from(icu.segment(run), (s) => s.segment.trim()).filter(Boolean);
     return `${separator}${words.join(separator)}${separator}`;
   });
 }

@@ -4,7 +4,7 @@
 import MiniSearch, { type Options, type SearchOptions } from "minisearch";
 import { foldAccents } from "@/vocabulary/accents";
 import { cjkIndexText, cjkQueryTerms, hasCjk } from "@/vocabulary/cjk";
-import { dictionaryWords, hasDictionaryScript } from "@/vocabulary/dictionary-words";
+import { dictionaryWords } from "@/vocabulary/dictionary-words";
 import { isExpired } from "./catalog-views";
 import type { CatalogItem } from "./types";
 
@@ -19,7 +19,10 @@ const STOPWORDS = new Set(
  * Words as the server's engines read them (search/query.ts): runs of letters, combining marks and digits,
  * so a symbol such as "™" separates words ("Atlas™" is "atlas") and Hindi or Thai words stay whole.
  */
-const words = (text: string) => (hasDictionaryScript(text) ? dictionaryWords(text) : text).split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  dictionaryWords(text)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter(Boolean);
 
 /**
  * Chinese and Japanese as the Postgres engine indexes them (vocabulary/cjk.ts): every character and every
