@@ -6,6 +6,9 @@ import { loadEnv } from "~/env.server";
 import { createLocalStorage } from "@/content/storage";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
+import { libraryJobHandlers } from "~/modules/library/jobs.server";
+import { createJobRunner } from "@/content/jobs";
+import { JOB_EXTRACT, JOB_RENDER } from "@/content/pipeline";
 
 const args = process.argv.slice(2);
 const scaleArg = args.indexOf("--scale");
@@ -27,6 +30,14 @@ try {
   const files = { storage: createLocalStorage(env.STORAGE_DIR), work };
   console.log((await seedDemo(handle.db, { files })) ? "Seeded the demo library." : "The database already has users; nothing seeded.");
   if (scale) {
+    // The generated collateral shows the demo files' previews, so draw them first (the server would later).
+    const jobs = createJobRunner({
+      db: handle.db,
+      handlers: libraryJobHandlers(handle.db, files.storage, work),
+      log: (line) => console.error(line),
+    });
+    const drawn = await jobs.runUntilIdle({ kinds: [JOB_EXTRACT, JOB_RENDER] });
+    if (drawn) console.log(`Drew the demo files' previews (${drawn} jobs).`);
     const started = Date.now();
     const added = await seedScale(handle.db, { items: scale });
     if (added.skipped) console.log("The scale seed was already applied; nothing added.");

@@ -1,12 +1,15 @@
 // The scale seed: N generated items in every status and type on top of the demo seed, usage through
 // the rollups, feedback to answer; a second run adds nothing.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
-import { ITEM_STATUSES, ITEM_TYPES } from "@/vocabulary/library";
+import { users } from "@/db/schema";
+import { ITEM_STATUSES, ITEM_TYPES, MESSAGING_TYPES } from "@/vocabulary/library";
+import { loader as itemLoader } from "~/routes/_app.items.$id";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
-import { createTestApp, type TestApp } from "../setup/app";
+import { cookieFor, createTestApp, request, respond, routeArgs, type TestApp } from "../setup/app";
+import { withPublishing } from "../setup/publishing";
 
 let app: TestApp;
 const one = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await app.db.execute(query))[0];
@@ -82,4 +85,45 @@ describe("scale seed", () => {
     const again = await one<{ n: number }>(sql`select count(*)::int as n from items where title like '% #%'`);
     expect(again.n).toBe(300);
   }, 120_000);
+});
+
+describe("scale seed on the demo's files", () => {
+  it("gives generated collateral a demo file of its type with its previews, and videos a link", async () => {
+    const withFiles = await createTestApp();
+    try {
+      const pub = withPublishing(withFiles);
+      await seedDemo(withFiles.db, { files: { storage: pub.storage, work: pub.files } });
+      await pub.jobs.runUntilIdle();
+      await seedScale(withFiles.db, { items: 44, events: 400 });
+      const rows = rowsOf<{ type: string; fileKey: string | null; status: string; pages: number; videoUrl: string | null; demo: boolean }>(
+        await withFiles.db.execute(sql`
+          select it.type, v.file_key as "fileKey", v.preview_status as status, jsonb_array_length(v.previews)::int as pages,
+                 it.video_url as "videoUrl",
+                 exists (select 1 from item_versions dv join items di on di.id = dv.item_id
+                         where dv.file_key = v.file_key and di.type = it.type and di.title not like '% #%') as demo
+          from items it join item_versions v on v.item_id = it.id where it.title like '% #%' order by it.type`),
+      );
+      const byType = (type: string) => rows.filter((r) => r.type === type);
+      for (const type of ["deck", "document", "one_pager", "image"]) {
+        expect(byType(type).length, type).toBeGreaterThan(0);
+        for (const r of byType(type)) expect(r, type).toMatchObject({ demo: true, status: "ready", pages: expect.any(Number) });
+        expect(Math.min(...byType(type).map((r) => r.pages)), type).toBeGreaterThan(0);
+      }
+      for (const r of byType("spreadsheet")) expect(r).toMatchObject({ demo: true, status: "none" });
+      for (const r of byType("video")) expect(r.videoUrl).toMatch(/^https:\/\//);
+      for (const r of rows.filter((r) => MESSAGING_TYPES.includes(r.type as never))) expect(r.fileKey).toBeNull();
+
+      // A seller opening a generated deck sees its pages.
+      const deck = rowsOf<{ id: string }>(
+        await withFiles.db.execute(sql`select id from items where title like '% #%' and type = 'deck' and status = 'published' limit 1`),
+      )[0];
+      const [seller] = await withFiles.db.select().from(users).where(eq(users.email, "seller@demo.test"));
+      const cookie = await cookieFor(withFiles, seller.id);
+      const args = routeArgs(withFiles, request(`/items/${deck.id}`, { cookie }), { id: deck.id });
+      const view = (await respond(() => itemLoader(args as never))) as { current: { previews: unknown[] } };
+      expect(view.current.previews.length).toBeGreaterThan(0);
+    } finally {
+      await withFiles.close();
+    }
+  }, 180_000);
 });

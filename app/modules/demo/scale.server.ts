@@ -36,6 +36,30 @@ const arr = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'
 const statusOf = (i: ReturnType<typeof sql.raw>) =>
   sql`case when ${i} % 50 < 40 then 'published' when ${i} % 50 < 44 then 'draft' when ${i} % 50 < 47 then 'in_review' else 'archived' end`;
 
+// Collateral opens like the demo's: each generated deck, document, one-pager, spreadsheet and image
+// carries the file of a demo item of its type (one with previews where there is one) and its previews.
+// Files are stored by content, so nothing is copied; the text stays the generated one, so search finds
+// what the title says. Videos get a link. Without the demo's files (a seed without storage, or previews
+// not drawn yet) the versions stay without a file, as before.
+async function attachDemoCollateral(tx: Db, n: number) {
+  await tx.execute(sql`
+    with src as (
+      select distinct on (i.type) i.type, v.*
+      from items i join item_versions v on v.item_id = i.id
+      where v.file_key is not null and v.preview_status in ('ready', 'none')
+        and i.id not in (select md5('scale-item-' || g)::uuid from generate_series(0, ${n - 1}) g)
+      order by i.type, v.preview_status = 'ready' desc, i.title, v.number desc)
+    update item_versions v set file_key = src.file_key, content_hash = src.content_hash, filename = src.filename,
+      mime = src.mime, size = src.size, page_count = src.page_count, preview_status = src.preview_status,
+      previews = src.previews, placeholder = src.placeholder
+    from items it, src
+    where v.id in (select md5('scale-version-' || g)::uuid from generate_series(0, ${n - 1}) g)
+      and it.id = v.item_id and src.type = it.type`);
+  await tx.execute(sql`
+    update items set video_url = 'https://video.example.com/fieldkit-demo/scale-' || i
+    from generate_series(0, ${n - 1}) i where id = md5('scale-item-' || i)::uuid and type = 'video'`);
+}
+
 /** Requires the demo seed (its accounts, teams and tags). Returns what was added. */
 export async function seedScale(db: Db, { items: n, events = n * 100, now = new Date() }: ScaleOptions): Promise<ScaleResult> {
   if (!Number.isInteger(n) || n < 1) throw new Error("--scale needs a whole number of items, e.g. --scale 10000");
@@ -88,6 +112,7 @@ export async function seedScale(db: Db, { items: n, events = n * 100, now = new 
              case when it.type = any(${arr(MESSAGING_TYPES)}) then '## ' || it.title || E'\n\n' || it.summary end,
              it.owner_id, it.created_at
       from generate_series(0, ${n - 1}) i join items it on it.id = md5('scale-item-' || i)::uuid`);
+    await attachDemoCollateral(tx, n);
     // Two tags from different facets per item, and one in twenty items for one team only.
     await tx.execute(sql`
       with t as (select array_agg(id order by facet, value) as ids, count(*)::int as k from tags)
