@@ -36,7 +36,8 @@ export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs:
     .from(items)
     .where(and(inArray(items.id, ids), eq(items.status, "published")));
   const found = rows.map((r) => r.id);
-  const remove = ids.filter((id) => !found.includes(id));
+  const published = new Set(found);
+  const remove = ids.filter((id) => !published.has(id));
   if (rows.length === 0) return { docs: [], remove };
 
   const [versions, tagRows, audienceRows, scores] = await Promise.all([
@@ -66,9 +67,15 @@ export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs:
         .orderBy(asc(itemPages.versionId), asc(itemPages.page))
     : [];
 
+  // Each item's rows looked up, not searched for: a rebuild's batch is 500 items.
+  const versionOf = new Map(versions.map((v) => [v.itemId, v]));
+  const tagsOf = groupBy(tagRows, (t) => t.itemId);
+  const audienceOf = groupBy(audienceRows, (a) => a.itemId);
+  const pagesOf = groupBy(pageRows, (p) => p.versionId);
+  const scoreOf = new Map(scores.map((s) => [s.itemId, s.score]));
   const docs = rows.map((row): SearchDocument => {
-    const version = versions.find((v) => v.itemId === row.id);
-    const itemTagRows = tagRows.filter((t) => t.itemId === row.id);
+    const version = versionOf.get(row.id);
+    const itemTagRows = tagsOf.get(row.id) ?? [];
     return {
       id: row.id,
       type: row.type,
@@ -76,20 +83,31 @@ export async function buildDocuments(db: Db, itemIds: string[]): Promise<{ docs:
       summary: clean(row.summary, 5_000),
       tags: itemTagRows.map((t) => `${t.facet}:${t.value}`),
       tagLabels: itemTagRows.map((t) => searchable(t.label)),
-      audience: audienceRows.filter((a) => a.itemId === row.id).map((a) => a.teamId),
+      audience: (audienceOf.get(row.id) ?? []).map((a) => a.teamId),
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       publishedAt: (row.publishedAt ?? row.updatedAt).getTime(),
-      usefulness: scores.find((s) => s.itemId === row.id)?.score ?? 0,
+      usefulness: scoreOf.get(row.id) ?? 0,
       body: clean(version?.text ?? "", MAX_BODY_CHARS),
       pages: version
-        ? pageRows
-            .filter((p) => p.versionId === version.id && p.text.trim() !== "")
+        ? (pagesOf.get(version.id) ?? [])
+            .filter((p) => p.text.trim() !== "")
             .slice(0, MAX_PAGES)
             .map((p) => ({ page: p.page, text: clean(p.text, MAX_PAGE_CHARS) }))
         : [],
     };
   });
   return { docs, remove };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 /** Every published item, in batches, for a full rebuild. Keyset paging, so it scales. */
