@@ -7,6 +7,7 @@ import {
   GapsSection,
   HealthSection,
   QuadrantSection,
+  SectionNav,
   TopBottomSection,
   UsageByTeamSection,
 } from "~/components/insights/sections";
@@ -50,6 +51,16 @@ export default function Insights() {
     to: filters.range.to,
     ...(filters.teamId ? { team: filters.teamId } : {}),
   });
+  const leading = show.leading && adoption;
+  const sections = [
+    ...(leading ? [{ id: "adoption", label: "Adoption" }] : []),
+    ...(leading && adoption.teams.length ? [{ id: "usage-by-team", label: "Teams and regions" }] : []),
+    ...(show.leading && topBottom ? [{ id: "top-bottom", label: "Top and bottom" }] : []),
+    { id: "quadrant", label: "Effectiveness" },
+    { id: "items", label: "Per item" },
+    { id: "gaps", label: "Content gaps" },
+    ...(health ? [{ id: "health", label: "Library health" }] : []),
+  ];
   return (
     <>
       <h1>Insights</h1>
@@ -63,10 +74,11 @@ export default function Insights() {
         ) : null}
       </p>
       <InsightFilters filters={filters} teams={teams} action="/insights" />
-      {show.leading && adoption ? (
+      <SectionNav sections={sections} />
+      {leading ? (
         <AdoptionSection adoption={adoption} chart={charts.adoption} csv={csv} sellersHref={`/insights/sellers?${filterQuery}`} />
       ) : null}
-      {show.leading && adoption && adoption.teams.length ? <UsageByTeamSection adoption={adoption} charts={charts} csv={csv} /> : null}
+      {leading && adoption.teams.length ? <UsageByTeamSection adoption={adoption} charts={charts} csv={csv} /> : null}
       {show.leading && topBottom ? <TopBottomSection topBottom={topBottom} csv={csv} detail={detail} /> : null}
       <QuadrantSection quadrant={quadrant} chart={charts.quadrant} csv={csv} detail={detail} />
       <ItemsSection items={items} itemsTable={data.itemsTable} filters={filters} csv={csv} detail={detail} />

@@ -160,9 +160,33 @@ describeBrowser("desk charts and layout", () => {
       };
     });
     expect(sizes.fontPx).toBeGreaterThanOrEqual(10);
-    // The page itself does not scroll sideways; only the chart's box does.
+    // The page itself does not scroll sideways; only the chart's box does, and it shades the edge with
+    // more behind it (its marks were a swipe away, with nothing to say so).
     expect(sizes.pageWidth).toBeLessThanOrEqual(412);
+    expect(await chart.evaluate((svg) => getComputedStyle(svg.closest(".chart-plot")!).backgroundImage)).toContain("radial-gradient");
     await phone.screenshot({ path: `${SHOTS}/phone-insights-quadrant.png` });
+    await phone.close();
+  });
+
+  it("lists the page's sections at its top, and a tap on one brings its heading into view below the top bar", async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto("/insights");
+    const nav = phone.getByRole("navigation", { name: "Sections of this page" });
+    expect(await nav.getByRole("link").allInnerTexts()).toEqual([
+      "Adoption",
+      "Teams and regions",
+      "Top and bottom",
+      "Effectiveness",
+      "Per item",
+      "Content gaps",
+      "Library health",
+    ]);
+    await nav.getByRole("link", { name: "Content gaps" }).click();
+    const heading = phone.getByRole("heading", { name: "Content gaps", level: 2 });
+    await expect.poll(async () => (await heading.boundingBox())!.y).toBeLessThan(400);
+    const bar = (await phone.locator(".topbar").boundingBox())!;
+    expect((await heading.boundingBox())!.y).toBeGreaterThanOrEqual(bar.y + bar.height);
     await phone.close();
   });
 

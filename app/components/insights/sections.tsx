@@ -30,6 +30,24 @@ export function Section({ id, title, csv, children }: { id: string; title: strin
   );
 }
 
+/**
+ * Links to the page's sections, the ones this role sees: on a phone the page runs to a dozen screens, and
+ * the gaps a marketer came for were at the bottom of it.
+ */
+export function SectionNav({ sections }: { sections: { id: string; label: string }[] }) {
+  return (
+    <nav aria-label="Sections of this page" className="section-nav">
+      <ul>
+        {sections.map((s) => (
+          <li key={s.id}>
+            <a href={`#${s.id}`}>{s.label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 export function AdoptionSection({
   adoption,
   chart,
