@@ -87,11 +87,11 @@ export default function ItemInsights() {
         </div>
         <div>
           <dt>Useful</dt>
-          <dd>{i ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "–"}</dd>
+          <dd>{i && i.useful + i.notUseful ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "No ratings"}</dd>
         </div>
         <div>
           <dt title="Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100">Found useful (adjusted)</dt>
-          <dd>{pct(i?.score ?? 0)}</dd>
+          <dd>{i && i.useful + i.notUseful ? pct(i.score) : "–"}</dd>
         </div>
       </dl>
 

@@ -14,6 +14,7 @@ const DESK = { width: 1280, height: 800 };
 describeBrowser("desk charts and layout", () => {
   let browser: Awaited<ReturnType<typeof launch>>;
   let page: Page;
+  let unratedId = "";
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
@@ -29,6 +30,7 @@ describeBrowser("desk charts and layout", () => {
     const title = `Atlas_Platform_enterprise_pricing_and_packaging_overview_for_healthcare_buyers_${randomBytes(4).toString("hex")}.pdf`;
     const created = await page.request.post("/api/v1/items", { data: { type: "battle_card", title, body: "We win **offline**." } });
     expect(created.status()).toBe(201);
+    unratedId = ((await created.json()) as { id: string }).id;
   });
   afterAll(() => browser?.close());
 
@@ -144,6 +146,13 @@ describeBrowser("desk charts and layout", () => {
     await Promise.all([page.waitForURL(/no\+item/), section.getByRole("button", { name: "Search" }).click()]);
     await section.getByRole("link", { name: "Clear the search" }).click();
     await expect.poll(async () => (await titles()).length).toBeGreaterThan(0);
+  });
+
+  it("says an item nobody rated has no ratings, not that 0 % found it useful", async () => {
+    await page.goto(`/insights/items/${unratedId}`);
+    const figure = (name: string) => page.locator("dt", { hasText: new RegExp(`^${name}$`) }).locator("+ dd");
+    expect(await figure("Useful").innerText()).toBe("No ratings");
+    expect(await figure("Found useful \\(adjusted\\)").innerText()).toBe("–");
   });
 
   it("keeps the quadrant's labels readable on a phone: the chart scrolls in its card instead of shrinking", async () => {

@@ -83,10 +83,10 @@ export function ItemsSection({
               <td>{i.views}</td>
               <td>{i.uniqueSellers}</td>
               <td>{i.shares}</td>
-              <td>
-                {i.useful}/{i.useful + i.notUseful}
-              </td>
-              <td>{pct(i.score)}</td>
+              {/* Unrated is "–", not "0 %": the adjusted share of an item nobody answered for is 0, which
+                  read as "nobody found it useful". */}
+              <td>{i.useful + i.notUseful ? `${i.useful}/${i.useful + i.notUseful}` : "–"}</td>
+              <td>{i.useful + i.notUseful ? pct(i.score) : "–"}</td>
               <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
             </tr>
           ))}
