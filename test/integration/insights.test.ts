@@ -19,6 +19,7 @@ import {
   type ItemSort,
 } from "~/modules/insights/item-insights.server";
 import { loadInsightsPage } from "~/modules/insights/page.server";
+import { itemsCsv } from "~/modules/insights/export.server";
 import { itemDetail } from "~/modules/insights/item-report.server";
 import { libraryHealth } from "~/modules/insights/library-health.server";
 import { searchQueries } from "@/db/schema";
@@ -464,6 +465,10 @@ describe("insights API", () => {
       "Item id,Title,Type,Views,Unique sellers,Shares,Downloads,Average time (s),Useful,Not useful,Useful share,Found useful (adjusted; 0-1),Buyer shares,Buyer open rate",
     );
     expect(lines[1]).toBe(`${A.id},Alpha,one_pager,6,4,1,0,30,2,1,0.667,0.208,0,`);
+    // Nobody rated Charlie: no useful share and no adjusted share, not 0.
+    // An item nobody rated has no useful share and no adjusted share in the CSV, not 0 ("nobody found it useful").
+    const unrated = { ...json.items[0], useful: 0, notUseful: 0, usefulShare: null, score: 0 };
+    expect(itemsCsv([unrated]).split("\r\n")[1]).toMatch(/,0,0,,,0,$/);
   });
 
   it("returns adoption CSV with a row per team and week", async () => {

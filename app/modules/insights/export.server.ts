@@ -36,7 +36,12 @@ export const ITEM_COLUMNS = [
   col("buyerOpenRate", "Buyer open rate"),
 ];
 
-export const itemsCsv = (rows: ItemInsight[]) => toCsv(ITEM_COLUMNS, rows);
+/** An item nobody rated has no adjusted share (empty, as its useful share), not 0: "nobody found it useful". */
+export const itemsCsv = (rows: ItemInsight[]) =>
+  toCsv(
+    ITEM_COLUMNS,
+    rows.map((r) => (r.useful + r.notUseful ? r : { ...r, score: null })),
+  );
 
 /** One row per team and week: the shape a spreadsheet pivot wants. */
 export function adoptionCsv(a: Adoption) {
