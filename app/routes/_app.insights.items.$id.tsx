@@ -48,6 +48,8 @@ const pct = (n: number | null | undefined) => (n === null || n === undefined ? "
 export default function ItemInsights() {
   const { detail, filters, teams, itemId, buyers, charts } = useLoaderData<typeof loader>();
   const i = detail.item;
+  // Nobody rated it: no share to show, and the adjusted one (0) would read as "nobody found it useful".
+  const answered = i ? i.useful + i.notUseful : 0;
   const p = new URLSearchParams({ table: "item-trend", from: filters.range.from, to: filters.range.to });
   if (filters.teamId) p.set("team", filters.teamId);
   return (
@@ -87,11 +89,11 @@ export default function ItemInsights() {
         </div>
         <div>
           <dt>Useful</dt>
-          <dd>{i && i.useful + i.notUseful ? `${i.useful} of ${i.useful + i.notUseful} (${pct(i.usefulShare)})` : "No ratings"}</dd>
+          <dd>{i && answered ? `${i.useful} of ${answered} (${pct(i.usefulShare)})` : "No ratings"}</dd>
         </div>
         <div>
           <dt title="Share found useful, lowered when few answered: 1 of 1 does not outrank 95 of 100">Found useful (adjusted)</dt>
-          <dd>{i && i.useful + i.notUseful ? pct(i.score) : "–"}</dd>
+          <dd>{i && answered ? pct(i.score) : "–"}</dd>
         </div>
       </dl>
 

@@ -27,6 +27,8 @@ const COLUMNS: { sort: SortKey; label: string; title?: string }[] = [
   { sort: "buyers", label: "Buyers", title: "Shared with buyers through tracked links, and the share of those links buyers opened" },
 ];
 
+const answered = (i: { useful: number; notUseful: number }) => i.useful + i.notUseful;
+
 export function ItemsSection({
   items,
   itemsTable: table,
@@ -85,8 +87,8 @@ export function ItemsSection({
               <td>{i.shares}</td>
               {/* Unrated is "–", not "0 %": the adjusted share of an item nobody answered for is 0, which
                   read as "nobody found it useful". */}
-              <td>{i.useful + i.notUseful ? `${i.useful}/${i.useful + i.notUseful}` : "–"}</td>
-              <td>{i.useful + i.notUseful ? pct(i.score) : "–"}</td>
+              <td>{answered(i) ? `${i.useful}/${answered(i)}` : "–"}</td>
+              <td>{answered(i) ? pct(i.score) : "–"}</td>
               <td>{i.buyerShares ? `${i.buyerShares} · ${pct(i.buyerOpenRate)} opened` : "–"}</td>
             </tr>
           ))}
