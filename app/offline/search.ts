@@ -146,32 +146,31 @@ function snippetFor(item: CatalogItem, terms: string[]): string {
   return `${start > 0 ? "…" : ""}${text.slice(start, start + 160)}${start + 160 < text.length ? "…" : ""}`;
 }
 
-export function searchOffline(
+/** The first `limit` hits and how many there are in all, so a page can say "30 of 412" and offer more. */
+export type OfflineResults = { hits: OfflineHit[]; total: number };
+
+export function searchOfflineResults(
   index: OfflineIndex,
   query: OfflineQuery,
   savedIds: ReadonlySet<string> = new Set(),
   now = Date.now(),
-): OfflineHit[] {
+): OfflineResults {
   const q = query.q?.trim() ?? "";
   const limit = query.limit ?? 50;
   // Expiry is checked per search, not when the index is built: a page stays open across the moment.
   const accept = (item: CatalogItem) =>
     !isExpired(item, now) && (!query.type || item.type === query.type) && (!query.tag || tagMatches(item, query.tag));
-  let found: { item: CatalogItem; terms: string[] }[];
-  if (q) {
-    found = index.mini
-      .search(q, { ...QUERY_OPTIONS, filter: (r) => accept(index.items.get(r.id as string)!) })
-      .slice(0, limit)
-      .map((r) => ({ item: index.items.get(r.id as string)!, terms: r.terms }));
-  } else {
-    // No words: browse by filter, newest first.
-    found = [...index.items.values()]
-      .filter(accept)
-      .sort((a, b) => (b.publishedAt ?? b.updatedAt).localeCompare(a.publishedAt ?? a.updatedAt))
-      .slice(0, limit)
-      .map((item) => ({ item, terms: [] }));
-  }
-  return found.map(({ item, terms }) => ({
+  // MiniSearch ranks every match anyway; only the hits shown get a snippet.
+  const found: { item: CatalogItem; terms: string[] }[] = q
+    ? index.mini
+        .search(q, { ...QUERY_OPTIONS, filter: (r) => accept(index.items.get(r.id as string)!) })
+        .map((r) => ({ item: index.items.get(r.id as string)!, terms: r.terms }))
+    : // No words: browse by filter, newest first.
+      [...index.items.values()]
+        .filter(accept)
+        .sort((a, b) => (b.publishedAt ?? b.updatedAt).localeCompare(a.publishedAt ?? a.updatedAt))
+        .map((item) => ({ item, terms: [] }));
+  const hits = found.slice(0, limit).map(({ item, terms }) => ({
     id: item.id,
     title: item.title,
     type: item.type,
@@ -179,4 +178,7 @@ export function searchOffline(
     snippet: snippetFor(item, terms),
     saved: savedIds.has(item.id),
   }));
+  return { hits, total: found.length };
 }
+
+export const searchOffline = (...args: Parameters<typeof searchOfflineResults>): OfflineHit[] => searchOfflineResults(...args).hits;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIndex, markdownWords, searchOffline } from "~/offline/search";
+import { buildIndex, markdownWords, searchOffline, searchOfflineResults } from "~/offline/search";
 import type { CatalogItem } from "~/offline/types";
 
 const base: Omit<CatalogItem, "id" | "title" | "type"> = {
@@ -49,6 +49,19 @@ const catalog: CatalogItem[] = [
 const index = buildIndex(catalog);
 
 describe("offline search", () => {
+  it("counts every match while it returns the first ones, so a page can say 30 of 75 and show more", () => {
+    const many = buildIndex(
+      Array.from({ length: 75 }, (_, i) => ({ ...base, id: `p${i}`, type: "one_pager" as const, title: `Pricing sheet ${i}` })),
+    );
+    const first = searchOfflineResults(many, { q: "pricing", limit: 30 });
+    expect(first.total).toBe(75);
+    expect(first.hits).toHaveLength(30);
+    const more = searchOfflineResults(many, { q: "pricing", limit: 60 });
+    expect(more.hits.slice(0, 30)).toEqual(first.hits);
+    expect(searchOfflineResults(many, { type: "one_pager", limit: 10 })).toMatchObject({ total: 75, hits: { length: 10 } });
+    expect(searchOfflineResults(many, { q: "nothing" })).toEqual({ hits: [], total: 0 });
+  });
+
   it("finds items by words in the title, ranking title matches first", () => {
     expect(searchOffline(index, { q: "compliance" }).map((h) => h.id)).toEqual(["talk", "deck"]);
   });

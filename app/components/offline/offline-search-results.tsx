@@ -1,15 +1,17 @@
 // The Search tab's results when the server cannot be reached: the same query, answered from the catalog
-// on the device (MiniSearch), with what is saved marked. No paging: the first 30 hits are shown.
+// on the device (MiniSearch), with what is saved marked, 30 at a time.
 import { Link } from "@remix-run/react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { EmptyState } from "~/components/shell";
 import { Thumbnail } from "~/components/thumbnail";
 import { thumbnailPreview } from "~/offline/catalog-views";
-import { searchOffline } from "~/offline/search";
+import { searchOfflineResults } from "~/offline/search";
+import { MoreHits, hitsCount, useMoreHits } from "./more-hits";
 import { useOfflineCatalog } from "./use-offline-catalog";
 
 export function OfflineSearchResults({ q, type, tag }: { q: string; type?: string; tag?: string }) {
   const device = useOfflineCatalog();
+  const { shown, more, list } = useMoreHits(`${q}\n${type ?? ""}\n${tag ?? ""}`);
   if (!device) return <p className="search-status">Searching this device…</p>;
   if (!q && !type && !tag) {
     return (
@@ -18,7 +20,7 @@ export function OfflineSearchResults({ q, type, tag }: { q: string; type?: strin
       </EmptyState>
     );
   }
-  const hits = searchOffline(device.index, { q, type, tag, limit: 30 }, device.savedIds);
+  const { hits, total } = searchOfflineResults(device.index, { q, type, tag, limit: shown }, device.savedIds);
   if (!hits.length) {
     return (
       <EmptyState title={`Nothing on this device matches “${q}”`}>
@@ -29,9 +31,9 @@ export function OfflineSearchResults({ q, type, tag }: { q: string; type?: strin
   return (
     <>
       <p className="search-status" aria-live="polite">
-        {hits.length} result{hits.length === 1 ? "" : "s"} on this device for “{q}”
+        {hitsCount(hits.length, total)} on this device for “{q}”
       </p>
-      <ul className="list search-hits" aria-label="Search results">
+      <ul className="list search-hits" aria-label="Search results" ref={list}>
         {hits.map((hit) => {
           const entry = device.index.items.get(hit.id);
           return (
@@ -53,6 +55,7 @@ export function OfflineSearchResults({ q, type, tag }: { q: string; type?: strin
           );
         })}
       </ul>
+      <MoreHits shown={hits.length} total={total} onMore={more} />
     </>
   );
 }

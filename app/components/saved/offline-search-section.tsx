@@ -7,7 +7,8 @@ import { RelativeTime } from "~/components/relative-time";
 import { EmptyState } from "~/components/shell";
 import { Thumbnail } from "~/components/thumbnail";
 import { thumbnailPreview } from "~/offline/catalog-views";
-import { buildIndex, searchOffline } from "~/offline/search";
+import { buildIndex, searchOfflineResults } from "~/offline/search";
+import { MoreHits, hitsCount, useMoreHits } from "~/components/offline/more-hits";
 import type { DeviceState } from "./use-device";
 
 const MESSAGING = new Set(["talk_track", "battle_card", "objection_handling", "definition", "email_template"]);
@@ -31,9 +32,11 @@ export function OfflineSearchSection({
   const catalog = state?.catalog;
   const index = useMemo(() => (catalog ? buildIndex(catalog) : null), [catalog]);
   const searching = q.trim() !== "" || type !== "";
-  const hits = useMemo(
-    () => (index && searching ? searchOffline(index, { q, type: type || undefined, limit: 30 }, savedIds) : []),
-    [index, q, type, savedIds, searching],
+  const { shown, more, list } = useMoreHits(`${q}\n${type}`);
+  const { hits, total } = useMemo(
+    () =>
+      index && searching ? searchOfflineResults(index, { q, type: type || undefined, limit: shown }, savedIds) : { hits: [], total: 0 },
+    [index, q, type, savedIds, searching, shown],
   );
 
   const submitSearch = (event: FormEvent<HTMLFormElement>) => {
@@ -88,42 +91,48 @@ export function OfflineSearchSection({
       ) : null}
       {searching && state ? (
         hits.length ? (
-          <ul className="list" aria-label="Search results" aria-live="polite">
-            {hits.map((h) => {
-              const entry = index?.items.get(h.id);
-              const readable = entry && MESSAGING.has(entry.type) && entry.bodyMd;
-              return (
-                <li key={h.id} className="item-row offline-hit">
-                  <Thumbnail id={h.id} type={h.type} thumb={h.saved && entry ? thumbnailPreview(entry.previews) : null} />
-                  <div>
-                    {/* A document link: offline the service worker answers it from the saved copy. */}
-                    <a href={`/items/${h.id}`}>
-                      <strong>{h.title}</strong>
-                    </a>
-                    <div className="meta">
-                      {TYPE_LABEL[h.type] ?? h.type} ·{" "}
-                      {h.saved ? (
-                        <span className="badge published">Saved on device</span>
-                      ) : readable ? (
-                        "Readable offline"
-                      ) : online ? (
-                        "Online only"
-                      ) : (
-                        "Needs a connection"
-                      )}
+          <>
+            <p className="meta" aria-live="polite">
+              {hitsCount(hits.length, total)} on this device
+            </p>
+            <ul className="list" aria-label="Search results" ref={list}>
+              {hits.map((h) => {
+                const entry = index?.items.get(h.id);
+                const readable = entry && MESSAGING.has(entry.type) && entry.bodyMd;
+                return (
+                  <li key={h.id} className="item-row offline-hit">
+                    <Thumbnail id={h.id} type={h.type} thumb={h.saved && entry ? thumbnailPreview(entry.previews) : null} />
+                    <div>
+                      {/* A document link: offline the service worker answers it from the saved copy. */}
+                      <a href={`/items/${h.id}`}>
+                        <strong>{h.title}</strong>
+                      </a>
+                      <div className="meta">
+                        {TYPE_LABEL[h.type] ?? h.type} ·{" "}
+                        {h.saved ? (
+                          <span className="badge published">Saved on device</span>
+                        ) : readable ? (
+                          "Readable offline"
+                        ) : online ? (
+                          "Online only"
+                        ) : (
+                          "Needs a connection"
+                        )}
+                      </div>
+                      {h.snippet ? <div className="meta">{h.snippet}</div> : null}
+                      {readable ? (
+                        <details>
+                          <summary>Read here</summary>
+                          <MarkdownText source={entry.bodyMd!} />
+                        </details>
+                      ) : null}
                     </div>
-                    {h.snippet ? <div className="meta">{h.snippet}</div> : null}
-                    {readable ? (
-                      <details>
-                        <summary>Read here</summary>
-                        <MarkdownText source={entry.bodyMd!} />
-                      </details>
-                    ) : null}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
+                  </li>
+                );
+              })}
+            </ul>
+            <MoreHits shown={hits.length} total={total} onMore={more} />
+          </>
         ) : (
           <EmptyState title="Nothing on this device matches">
             <p>Try fewer words, or ask marketing for it below.</p>
