@@ -14,7 +14,8 @@ export function useMoreHits(query: string) {
   const current = state.query === query ? state : { query, shown: OFFLINE_PAGE, focus: -1 };
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
-    if (current.focus >= 0) list.current?.querySelectorAll<HTMLAnchorElement>(":scope > li a")[current.focus]?.focus();
+    // The hit's own link: a messaging hit on Saved also holds its body, links and all.
+    if (current.focus >= 0) list.current?.children[current.focus]?.querySelector<HTMLAnchorElement>("a")?.focus();
   }, [current.focus]);
   const more = () => setState({ query, shown: current.shown + OFFLINE_PAGE, focus: current.shown });
   return { shown: current.shown, more, list };
