@@ -82,12 +82,23 @@ describeBrowser("sharing with a buyer", () => {
     expect(res!.headers()["x-robots-tag"]).toMatch(/noindex/);
     await page.getByRole("heading", { name: "Beacon Analytics overview deck", level: 2 }).waitFor();
     await page.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).waitFor();
+    // No link into the library: besides downloads, only the jumps to each item and the seller's address.
+    const contents = page.getByRole("navigation", { name: "In this link" });
+    expect(await contents.getByRole("link").allTextContents()).toEqual(["Beacon Analytics overview deck", "Beacon Analytics one-pager"]);
     expect(
       await page
         .getByRole("link")
         .filter({ hasNotText: /Download/ })
-        .count(),
-    ).toBe(0);
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href")!.replace(/\?.*/, ""))),
+    ).toEqual(["#item-1", "#item-2", "mailto:seller@demo.test"]);
+    // The one-pager, below the deck's pages, is one tap away.
+    await contents.getByRole("link", { name: "Beacon Analytics one-pager" }).click();
+    await expect
+      .poll(() =>
+        page.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).evaluate((h) => h.getBoundingClientRect().top),
+      )
+      .toBeLessThan(100);
+    await page.evaluate(() => window.scrollTo(0, 0));
     for (const n of [1, 2, 3]) {
       await page.locator(`#page-${n}-1`).evaluate((el) => el.scrollIntoView({ block: "start" }));
       await page.clock.runFor(3_000);

@@ -182,9 +182,18 @@ describe("the buyer's page", () => {
     expect(html).toContain("Beacon Analytics overview deck");
     expect(html).toContain("Beacon Analytics discovery talk track");
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
-    // Every URL on the page stays inside this share.
+    // Two items: a list of what the link holds, each a jump to its place on the page.
+    const contents = html.match(/<nav class="contents"[^]*?<\/nav>/)?.[0] ?? "";
+    expect(contents.replace(/<[^>]+>/g, "")).toBe(
+      "In this linkBeacon Analytics overview deck Deck · 4 pagesBeacon Analytics discovery talk track Talk track",
+    );
+    for (const [href] of contents.matchAll(/#item-\d+/g)) expect(html).toContain(`id="${href.slice(1)}"`);
+    // Who to answer: the seller who sent it, by mail.
+    const mailto = "mailto:seller@demo.test?subject=Beacon%20Analytics%20overview%20deck%20and%20more";
+    expect(html).toContain(`Questions? Write to ${people.seller.name} at <a href="${mailto}">seller@demo.test</a>.`);
+    // Every URL on the page stays inside this share, but for those jumps and the seller's address.
     const urls = [...html.matchAll(/(?:href|src|srcset|action)="([^"]*)"/g)]
-      .filter((m) => !m[1].startsWith("data:"))
+      .filter((m) => !m[1].startsWith("data:") && !/^#item-\d+$/.test(m[1]) && m[1] !== mailto)
       .flatMap((m) => m[1].split(/,\s*/).map((u) => u.split(" ")[0]));
     const inside = urls.filter((u) => u.startsWith(`/s/${token}/`));
     expect(inside.length).toBeGreaterThan(3);
@@ -267,6 +276,7 @@ describe("the buyer's page", () => {
       const html = await (await buyerGet(token)).text();
       expect(html).toContain("This item is no longer available.");
       expect(html).not.toContain("Beacon Analytics one-pager");
+      expect(html).toMatch(/<ol><li class="gone">No longer available<\/li><li><a href="#item-2">Beacon Analytics overview deck<\/a>/);
       expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(404);
       expect((await call(buyerPreview, request(`/s/${token}/items/2/pages/1`), { token, n: "2", p: "1" })).status).toBe(200);
     } finally {

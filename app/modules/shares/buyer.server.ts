@@ -44,6 +44,8 @@ export type BuyerShare = {
   id: string;
   token: string;
   sellerName: string;
+  /** Shown to the buyer as the way to answer: the link came from this person. */
+  sellerEmail: string;
   recipientName: string | null;
   note: string | null;
   allowDownload: boolean;
@@ -118,6 +120,7 @@ export async function loadBuyerShare(db: Db, token: string, now = new Date()): P
     id: row.id,
     token: row.token,
     sellerName: seller.name,
+    sellerEmail: seller.email,
     recipientName: row.recipient_name,
     note: row.note,
     allowDownload: row.allow_download,

@@ -4,6 +4,7 @@
 import type { BuyerItem, BuyerShare } from "./buyer.server";
 import { UNAVAILABLE_MESSAGE } from "./buyer.server";
 import { formatDate } from "@/vocabulary/dates";
+import { TYPE_LABEL } from "@/vocabulary/library";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -42,9 +43,11 @@ h2{font-size:1.2rem;margin:0 0 .25rem}.note{background:#fff;border-left:4px soli
 .pages{list-style:none;margin:0;padding:0}.page{margin:0 0 1rem}.page img,.image img{display:block;width:100%;height:auto;background:#e5e7eb;border:1px solid #e5e7eb}
 .page span{color:#6b7280;font-size:.875rem}video{width:100%}.message{overflow-wrap:anywhere}.message img{max-width:100%}
 .button{display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.375rem;text-decoration:none;font-weight:600;border:0;font-size:1rem;min-height:44px}
-.gone{color:#4b5563}footer{color:#6b7280;font-size:.875rem;padding:1rem 0 2rem}label{display:block;font-weight:600;margin:.5rem 0 .25rem}
+footer{color:#6b7280;font-size:.875rem;padding:1rem 0 2rem}label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 input[type=email]{width:100%;font-size:1rem;padding:.6rem;border:1px solid #9ca3af;border-radius:.375rem;margin-bottom:.75rem}.error{color:#b91c1c}
-a{color:#1d4ed8}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}`;
+.contents{background:#fff;border:1px solid #e5e7eb;border-radius:.5rem;padding:1rem;margin:0 0 1.5rem}.contents ol{margin:0;padding-left:1.5rem}
+.contents li{margin:.25rem 0}.contents a{display:inline-block;padding:.35rem 0}.contents span{white-space:nowrap}.contents span,.gone{color:#4b5563}.item{scroll-margin-top:1rem}
+footer p{margin:0 0 .5rem}a{color:#1d4ed8}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}`;
 
 function shell(nonce: string, title: string, body: string, bodyAttrs = "") {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -99,7 +102,32 @@ function itemHtml(token: string, share: BuyerShare, item: BuyerItem) {
       `<p><a class="button" href="${base}/file" data-download="${item.position}" download>Download${item.filename ? ` ${esc(item.filename)}` : ""}</a></p>`,
     );
   }
-  return `<section class="item" data-pos="${item.position}" aria-labelledby="item-${item.position}-h">${parts.join("")}</section>`;
+  return `<section class="item" id="item-${item.position}" data-pos="${item.position}" aria-labelledby="item-${item.position}-h">${parts.join("")}</section>`;
+}
+
+const pagesOf = (item: BuyerItem) => {
+  const pages = item.previews.some((p) => p.n > 0) ? (item.pageCount ?? item.previews.length) : 0;
+  return pages ? ` · ${pages} ${pages === 1 ? "page" : "pages"}` : "";
+};
+
+/**
+ * What a link of several items holds, each a jump to its place: after a 20-page deck, the video below it
+ * was found only by scrolling past every page.
+ */
+function contentsHtml(share: BuyerShare) {
+  if (share.items.length < 2) return "";
+  const rows = share.items.map((i) =>
+    i.available
+      ? `<li><a href="#item-${i.position}">${esc(i.title)}</a> <span>${esc(TYPE_LABEL[i.type] ?? "")}${pagesOf(i)}</span></li>`
+      : `<li class="gone">No longer available</li>`,
+  );
+  return `<nav class="contents" aria-labelledby="contents-h"><h2 id="contents-h">In this link</h2><ol>${rows.join("")}</ol></nav>`;
+}
+
+/** The way to answer: a buyer with a question had only the link, and nothing on it said who to ask or how. */
+function contactHtml(share: BuyerShare, title: string) {
+  const href = `mailto:${share.sellerEmail}?subject=${encodeURIComponent(title)}`;
+  return `<p>Questions? Write to ${esc(share.sellerName)} at <a href="${esc(href)}">${esc(share.sellerEmail)}</a>.</p>`;
 }
 
 export function sharePage(nonce: string, share: BuyerShare, email: string | null) {
@@ -107,8 +135,9 @@ export function sharePage(nonce: string, share: BuyerShare, email: string | null
   const title = first ? (share.items.length > 1 ? `${first.title} and more` : first.title) : "Shared content";
   const body = `<header><p class="from">Shared by ${esc(share.sellerName)}${share.recipientName ? ` with ${esc(share.recipientName)}` : ""}</p>
 <h1>${esc(title)}</h1>${share.note ? `<p class="note">${esc(share.note)}</p>` : ""}</header>
+${contentsHtml(share)}
 ${share.items.map((i) => itemHtml(share.token, share, i)).join("\n")}
-<footer>This link works until ${formatDate(share.expiresAt)}.</footer>
+<footer>${contactHtml(share, title)}<p>This link works until ${formatDate(share.expiresAt)}.</p></footer>
 <script nonce="${nonce}">${TRACKER}</script>`;
   return shell(nonce, title, body, ` data-token="${share.token}"${email ? ` data-email="${esc(email)}"` : ""}`);
 }
