@@ -159,6 +159,15 @@ describeBrowser("desk screens", () => {
       .filter({ hasText: "Nothing to save: no change." })
       .waitFor();
     expect(new URL(page.url()).searchParams.get("q")).toBe("sam");
+    // Role, team and Save on one line: Save wrapped under them made each of a page's 25 rows two lines tall.
+    const row = people.locator("tbody tr").filter({ hasText: "seller@demo.test" });
+    const controls = [
+      row.getByLabel("Role", { exact: true }),
+      row.getByLabel("Team", { exact: true }),
+      row.getByRole("button", { name: "Save" }),
+    ];
+    const tops = await Promise.all(controls.map(async (c) => (await c.boundingBox())!.y));
+    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(8);
     await page.getByRole("link", { name: "Clear filters" }).first().click();
     await page.waitForURL((url) => url.search === "");
     // The unfiltered table drawn, so the Email link clicked is its own and not the filtered view's.
