@@ -47,7 +47,12 @@ export default function Shares() {
   return (
     <>
       <h1>My shares</h1>
-      <p className="meta">Links you sent to buyers. Share from any item page with “Share with a buyer”.</p>
+      <p className="meta">Links you sent to buyers. Share from any item page with “Share with a buyer”, or start a link here.</p>
+      <p>
+        <Link to="/shares/new" className="button">
+          New link for a buyer
+        </Link>
+      </p>
       {fresh ? (
         <p className="notice" role="status">
           {fresh === 1 && freshOnPage.length === 1

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
-import { describeBrowser, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
+import { describeBrowser, hydrated, launch, outboxEntries, signIn, type BrowserContext, type Page } from "../setup/browser";
 
 /** A phone browser's user agent: headless Chromium announces itself, and the tracker drops headless scanners. */
 const PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
@@ -49,9 +49,27 @@ describeBrowser("sharing with a buyer", () => {
     ids.onePager = await idOf(page, "Beacon Analytics one-pager");
     await page.goto(`/items/${ids.deck}`);
     await Promise.all([page.waitForURL(/\/shares\/new\?item=/), page.getByRole("link", { name: "Share with a buyer" }).first().click()]);
-    // A set: the one-pager joins the deck.
-    await page.goto(`/shares/new?item=${ids.deck}&item=${ids.onePager}`);
+    await hydrated(page);
     await page.getByLabel("Recipient's name (optional)").fill("Dana Buyer");
+    // A set: the one-pager is found and added on the form, and what was typed stays.
+    await page.getByLabel("Add an item").fill("beacon one-pager");
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    const found = page.getByRole("list", { name: "Items to add for “beacon one-pager”" });
+    await found.getByRole("link").first().waitFor();
+    // Neither the deck already chosen nor the battle card marketing keeps internal is offered.
+    const offered = await found.getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("aria-label")));
+    expect(offered).toContain("Add Beacon Analytics one-pager");
+    expect(offered).not.toContain("Add Beacon Analytics overview deck");
+    expect(offered.filter((name) => /battle card/i.test(name ?? ""))).toEqual([]);
+    await found.getByRole("link", { name: "Add Beacon Analytics one-pager" }).click();
+    await page.getByRole("checkbox", { name: /Beacon Analytics one-pager/ }).waitFor();
+    expect(
+      await page.locator("input[name=itemIds]:checked").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value)),
+    ).toEqual([ids.deck, ids.onePager]);
+    await page.getByText("Added “Beacon Analytics one-pager”: 2 of at most 10 items.").waitFor({ state: "attached" });
+    // The focus goes on to the next hit (or the field), not to the page's top with the link that left.
+    expect(await page.evaluate(() => document.activeElement?.closest(".share-add") !== null)).toBe(true);
+    expect(await page.getByLabel("Recipient's name (optional)").inputValue()).toBe("Dana Buyer");
     await page.getByLabel("Recipient's email (optional)").fill("dana@example.test");
     await page.getByLabel("Note shown on their page (optional)").fill("The deck and one-pager we discussed.");
     expect(await page.getByLabel("Link stays open for").inputValue()).toBe("30");
@@ -149,6 +167,10 @@ describeBrowser("sharing with a buyer", () => {
     const opens = (await page.locator("ul.share-list > li").allInnerTexts()).map((t) => Number(/opened (\d+)×/.exec(t)?.[1] ?? 0));
     expect(opens[0]).toBeGreaterThanOrEqual(1);
     expect([...opens].sort((a, b) => b - a)).toEqual(opens);
+    // A link can be started from here too, its items found on the form.
+    await Promise.all([page.waitForURL(/\/shares\/new$/), page.getByRole("link", { name: "New link for a buyer" }).click()]);
+    await page.getByText("Nothing chosen yet: find an item to add below.").waitFor();
+    expect(await page.getByRole("button", { name: "Create link" }).isDisabled()).toBe(true);
     await page.goto(`/shares/${shareId}`);
     await page
       .getByTestId("share-summary")

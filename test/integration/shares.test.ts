@@ -1,7 +1,7 @@
 // Buyer shares against a real database and the demo library: the API (idempotent create, audit, extend,
 // revoke), what may be shared, the anonymous buyer's page and what it can reach, and engagement.
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as sharesApi, loader as listSharesApi } from "~/routes/api.v1.shares";
 import { action as shareApi, loader as getShareApi } from "~/routes/api.v1.shares.$id";
@@ -9,14 +9,15 @@ import { action as buyerAction, loader as buyerPage } from "~/routes/s.$token";
 import { loader as buyerPreview } from "~/routes/s.$token_.items.$n.pages.$p";
 import { loader as buyerFile } from "~/routes/s.$token_.items.$n.file";
 import { action as buyerEvents } from "~/routes/s.$token_.events";
-import { action as newShareAction } from "~/routes/_app.shares.new";
+import { action as newShareAction, loader as newSharePage } from "~/routes/_app.shares.new";
+import { pickItems } from "~/modules/search/search.server";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
 import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
 import { setNotForBuyers } from "~/modules/shares/shares.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
 import { itemsCsv } from "~/modules/insights/export.server";
 import { seedDemo } from "~/modules/demo/seed.server";
-import { auditLog, items, users } from "@/db/schema";
+import { auditLog, items, searchQueries, users } from "@/db/schema";
 import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
 import { sessionUser } from "../setup/feedback";
 import { withPublishing } from "../setup/publishing";
@@ -47,6 +48,8 @@ beforeAll(async () => {
   ids.draft = await byTitle("EMEA launch deck (draft)");
   ids.talk = await byTitle("Beacon Analytics discovery talk track");
   await setNotForBuyers(app.db, { user: people.marketer, itemId: ids.battle, notForBuyers: true });
+  // Search finds items to add to a share.
+  await app.services.search!.bootstrap();
 }, 180_000);
 afterAll(() => app.close());
 
@@ -143,6 +146,34 @@ describe("creating shares", () => {
     for (let i = 0; i < 40 && status !== 429; i++) status = (await create({ itemIds: [ids.deck] }, "west")).res.status;
     expect(status).toBe(429);
     expect(u.id).toBeTruthy();
+  });
+
+  it("offers items to add to a share by search: only those the seller may send and has not chosen, unlogged", async () => {
+    type View = { items: { id: string }[]; add: { q: string; hits: { id: string }[]; error: string | null } | null };
+    const page = async (query: Record<string, string | string[]>) => {
+      const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => [v].flat().map((one) => [k, one])));
+      return (await call(newSharePage, request(`/shares/new?${params}`, { cookie: cookies.seller }))) as unknown as View;
+    };
+    const offered = async (q: string, item: string[] = []) => (await page({ q, item })).add!.hits.map((h) => h.id);
+    const logged = async () => (await app.db.select({ n: sql<number>`count(*)::int` }).from(searchQueries))[0].n;
+    const before = await logged();
+    const beacon = await offered("beacon", [ids.deck]);
+    expect(beacon).toContain(ids.onePager);
+    expect(beacon).not.toContain(ids.deck);
+    expect(beacon.length).toBeLessThanOrEqual(6);
+    // The battle card is found by the seller's search but kept internal by marketing: not offered.
+    expect((await pickItems(app, people.seller, "contoso", 30)).map((h) => h.id)).toContain(ids.battle);
+    expect(await offered("contoso")).not.toContain(ids.battle);
+    // West's pricing sheet is outside this seller's audience, the launch deck a draft.
+    expect(await offered("partner pricing sheet")).not.toContain(ids.restricted);
+    expect(await offered("EMEA launch deck")).not.toContain(ids.draft);
+    // A query too long is said beside the field; the items chosen stay.
+    const long = await page({ q: "x".repeat(300), item: ids.deck });
+    expect(long.add).toMatchObject({ hits: [], error: expect.stringMatching(/at most 200 characters/) });
+    expect(long.items.map((i) => i.id)).toEqual([ids.deck]);
+    expect((await page({ item: ids.deck })).add).toBeNull();
+    // Choosing among items is not a library search: marketing's search report does not count it.
+    expect(await logged()).toBe(before);
   });
 
   it("creates a share from the plain form (no JavaScript) and sends the seller to it", async () => {

@@ -106,6 +106,24 @@ function requireService(ctx: AppContext): SearchService {
 }
 
 /**
+ * Titles only, for a picker (adding an item to a share): the same engine, scope and limits as a search,
+ * but not logged: the seller is choosing among items they know, and marketing's "searches that found
+ * nothing" would count each letter typed into it.
+ */
+export async function pickItems(ctx: AppContext, user: SessionUser, q: string, limit: number) {
+  const input = parseSearchParams(new URLSearchParams({ q }));
+  const result = await requireService(ctx).search({
+    q: input.q,
+    types: [],
+    tags: [],
+    offset: 0,
+    limit,
+    scope: { teams: audienceTeams(user), now: new Date() },
+  });
+  return result.hits.map((h) => ({ id: h.id, title: h.title, type: h.type }));
+}
+
+/**
  * Searches published items in the user's audience — for every role, per the contract: /search is
  * the seller's view of the library. Logs the query for the content-gap report.
  */

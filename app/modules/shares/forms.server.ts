@@ -8,6 +8,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
+import { pickItems } from "~/modules/search/search.server";
 import { createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
 import { isUuid } from "@/vocabulary/ids";
 import { formatDate } from "@/vocabulary/dates";
@@ -40,6 +41,29 @@ export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) 
       reason: ok.has(v.id) ? null : v.notForBuyers ? "Internal only: not for buyers." : "Not published, or expired.",
     }));
 }
+
+/**
+ * Items to add to a share being made: what a search for `q` finds that the seller may send and has not
+ * chosen yet, the best first. A query that is too long, or no query, finds nothing rather than failing
+ * the form around it.
+ */
+export async function shareAdditions(app: AppContext, user: SessionUser, { q, chosen }: { q: string; chosen: string[] }) {
+  if (q.trim() === "") return { q, hits: [], error: null };
+  try {
+    const found = await pickItems(app, user, q, 30);
+    const ok = await shareableIds(
+      app.db,
+      user,
+      found.map((h) => h.id),
+    );
+    const taken = new Set(chosen.map((id) => id.toLowerCase()));
+    return { q, hits: found.filter((h) => ok.has(h.id) && !taken.has(h.id)).slice(0, ADDITIONS_SHOWN), error: null };
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return { q, hits: [], error: error.message };
+    throw error;
+  }
+}
+const ADDITIONS_SHOWN = 6;
 
 /** Which of these items the seller may send to a buyer now (for the "Select" mode in Search). */
 export async function shareableIds(db: Db, user: SessionUser, ids: string[]): Promise<Set<string>> {

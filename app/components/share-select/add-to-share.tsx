@@ -1,0 +1,115 @@
+// Adding items to a share being made, found by title, without leaving its form: a seller who began from one
+// item's page had to start again from Search's Select mode for a second, and lost what they had typed.
+// The search is its own GET form (`ADD_FORM`, outside the share form: forms do not nest), whose fields sit
+// in the share form's list through their `form` attribute. Without JavaScript it reloads the page with the
+// hits, and "Add" is a link to the page with one more item; with it, the hits come from a fetcher and
+// "Add" puts the item in the list in place, so the recipient and the note stay as typed.
+import { Link, useFetcher } from "@remix-run/react";
+import { useRef, useState } from "react";
+import { TYPE_LABEL } from "@/vocabulary/library";
+import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
+
+export type Addition = { id: string; title: string; type: string };
+export type AdditionsFound = { q: string; hits: Addition[]; error: string | null };
+
+const ADD_FORM = "share-add";
+
+export function useShareAdditions() {
+  const fetcher = useFetcher<{ add: AdditionsFound | null }>();
+  const [added, setAdded] = useState<Addition[]>([]);
+  return { fetcher, added, add: (item: Addition) => setAdded((list) => (list.some((i) => i.id === item.id) ? list : [...list, item])) };
+}
+type ShareAdditions = ReturnType<typeof useShareAdditions>;
+
+/** The search's own form; render it outside the share form. */
+export function AddToShareForm({ additions }: { additions: ShareAdditions }) {
+  return <additions.fetcher.Form id={ADD_FORM} method="get" action="/shares/new" role="search" aria-label="Find an item to add" />;
+}
+
+/** The field, its hits and their "Add", inside the share form's list of items. */
+export function AddToShareFields({
+  additions,
+  chosen,
+  found,
+}: {
+  additions: ShareAdditions;
+  chosen: string[];
+  /** The hits of a search made without JavaScript (the page's own `?q=`). */
+  found: AdditionsFound | null;
+}) {
+  const { fetcher, add } = additions;
+  const [said, setSaid] = useState("");
+  const listRef = useRef<HTMLUListElement>(null);
+  const shown = fetcher.data?.add ?? found;
+  const hits = (shown?.hits ?? []).filter((h) => !chosen.includes(h.id));
+  const full = chosen.length >= MAX_SHARE_ITEMS;
+  const hrefWith = (id: string) => `/shares/new?${new URLSearchParams([...chosen, id].map((i) => ["item", i])).toString()}`;
+  return (
+    <div className="share-add">
+      {chosen.map((id) => (
+        <input key={id} type="hidden" form={ADD_FORM} name="item" value={id} />
+      ))}
+      {full ? (
+        <p className="meta">A link holds at most {MAX_SHARE_ITEMS} items.</p>
+      ) : (
+        <>
+          <label htmlFor="sh-add-q">Add an item</label>
+          <div className="row filters">
+            <input
+              id="sh-add-q"
+              form={ADD_FORM}
+              name="q"
+              type="search"
+              defaultValue={found?.q ?? ""}
+              maxLength={200}
+              placeholder="Title or topic"
+            />
+            <button type="submit" form={ADD_FORM} className="secondary" disabled={fetcher.state !== "idle"}>
+              {fetcher.state === "idle" ? "Find" : "Finding…"}
+            </button>
+          </div>
+          {shown?.error ? (
+            <p className="form-error" role="alert">
+              {shown.error}
+            </p>
+          ) : shown && shown.q.trim() !== "" && hits.length === 0 ? (
+            <p className="meta">Nothing more that may go to a buyer matches “{shown.q}”.</p>
+          ) : null}
+          {hits.length ? (
+            <ul ref={listRef} className="share-add-hits" aria-label={`Items to add for “${shown!.q}”`}>
+              {hits.map((h) => (
+                <li key={h.id}>
+                  <span>
+                    {h.title} <span className="meta">· {TYPE_LABEL[h.type] ?? h.type}</span>
+                  </span>
+                  <Link
+                    to={hrefWith(h.id)}
+                    className="button secondary"
+                    aria-label={`Add ${h.title}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      // The tapped "Add" leaves with its hit: the focus goes on to the next one, or back to the field.
+                      const links = [...(listRef.current?.querySelectorAll("a") ?? [])];
+                      const at = links.indexOf(event.currentTarget);
+                      requestAnimationFrame(() => {
+                        const next = listRef.current?.querySelectorAll("a")[at] ?? document.getElementById("sh-add-q");
+                        next?.focus();
+                      });
+                      add(h);
+                      setSaid(`Added “${h.title}”: ${chosen.length + 1} of at most ${MAX_SHARE_ITEMS} items.`);
+                    }}
+                  >
+                    Add
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      )}
+      <p className="visually-hidden" role="status">
+        {said}
+      </p>
+    </div>
+  );
+}
