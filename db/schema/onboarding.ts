@@ -186,6 +186,22 @@ export const notificationDigests = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.period] })],
 );
 
+/**
+ * One reminder per person and item window (`verification_due:<item>:<due day>`, `item_expiring:<item>:<expiry
+ * day>`): the claim that dedupes it, whether it was told on its own or counted in a grouped notification.
+ */
+export const reminderClaims = pgTable(
+  "reminder_claims",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
 /** A browser's Web Push subscription (PushManager), deleted when the push service says it is gone (404/410). */
 export const pushSubscriptions = pgTable(
   "push_subscriptions",

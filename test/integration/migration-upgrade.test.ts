@@ -128,3 +128,33 @@ describe("migration 0010 (visibility history)", () => {
     }
   });
 });
+
+describe("migration 0019 (reminder claims)", () => {
+  it("counts the reminders already told as claimed, so the first sweep after the upgrade repeats none", async () => {
+    const handle = await createTestDatabase({ migrated: false });
+    try {
+      await migrateDb(handle, migrationsUpTo("0018_search_unspaced_scripts"));
+      const [marketer, item] = ["marketer", "item"].map((k) => `md5('${k}')::uuid`);
+      await handle.db.execute(
+        sql.raw(`insert into users (id, email, name, role, password_hash) values (${marketer}, 'm@example.test', 'M', 'marketer', 'x')`),
+      );
+      // Published 100 days before the sweep, to be verified every 30: due since day 30, told then.
+      await handle.db.execute(
+        sql.raw(`insert into items (id, type, title, status, published_at, verify_interval_days)
+          values (${item}, 'deck', 'Old deck', 'published', '2027-01-01T00:00:00Z', 30)`),
+      );
+      await handle.db.execute(
+        sql.raw(`insert into notifications (user_id, kind, title, dedupe_key) values
+          (${marketer}, 'verification_due', '“Old deck” is due for verification', 'verification_due:' || ${item} || ':2027-01-31'),
+          (${marketer}, 'feedback_answered', 'An answer', 'feedback_answered:x')`),
+      );
+      await migrateDb(handle);
+      const claims = rowsOf<{ key: string }>(await handle.db.execute(sql`select key from reminder_claims`));
+      expect(claims.map((c) => c.key)).toEqual([expect.stringMatching(/^verification_due:[0-9a-f-]{36}:2027-01-31$/)]);
+      const { sendReminders } = await import("~/modules/notifications/reminders.server");
+      expect(await sendReminders(handle.db, new Date("2027-04-11T12:00:00Z"))).toEqual({ expiring: 0, verification: 0 });
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { itemAudiences, itemSellerDaily, items, jobs, notifications, ratings, shares } from "@/db/schema";
+import { itemAudiences, itemSellerDaily, items, jobs, notifications, ratings, reminderClaims, shares } from "@/db/schema";
 import { replyToRating } from "~/modules/feedback/ratings.server";
 import { createRequest, updateRequest } from "~/modules/feedback/requests.server";
 import { notifyItemUpdated } from "~/modules/notifications/producers.server";
@@ -327,9 +327,11 @@ describe("reminders", () => {
     expect(await count()).toBe(before + 1);
   });
 
-  it("reminds of every overdue and expiring item, past the first batch too", async () => {
+  it("reminds of every overdue and expiring item, past the first batch too, as one notification each when there are many", async () => {
     const now = new Date("2027-06-01T12:00:00Z");
     const marketer = await createUser(app, { role: "marketer" });
+    await savePrefs(app.db, { user: marketer, input: { prefs: {}, push: true } });
+    const pushesBefore = (await jobsFor("send_push")).length;
     // 25 items overdue for verification and 25 expiring, read 10 at a time: a sweep that read only its first
     // batch (1,000 in production) read the same oldest ones each time and never reached the rest.
     const overdue = await app.db
@@ -357,8 +359,59 @@ describe("reminders", () => {
       )
       .returning({ id: items.id });
     await sendReminders(app.db, now, { batch: 10 });
-    const got = new Set((await mine(marketer.id)).map((n) => n.url));
-    for (const r of overdue) expect(got.has(`/items/${r.id}`)).toBe(true);
-    for (const r of expiring) expect(got.has(`/items/${r.id}/edit`)).toBe(true);
+    const claims = new Set(
+      (await app.db.select().from(reminderClaims).where(eq(reminderClaims.userId, marketer.id))).map((c) => c.key.split(":")[1]),
+    );
+    for (const r of [...overdue, ...expiring]) expect(claims.has(r.id)).toBe(true);
+    // Hundreds of notices (and pushes) at once buried a marketer: many new ones are one notification,
+    // counting them and leading to the library's list of them (the items have no owner: every marketer's).
+    const got = await mine(marketer.id);
+    const due = got.filter((n) => n.kind === "verification_due");
+    expect(due).toHaveLength(1);
+    expect(due[0]).toMatchObject({ title: expect.stringMatching(/^\d+ items are due for verification$/), url: "/library?needs=stale" });
+    expect(Number(due[0].title.split(" ")[0])).toBeGreaterThanOrEqual(25);
+    expect(due[0].body).toMatch(/^“.+”, “.+” and \d+ more\. Check each is still right, then mark it verified\.$/);
+    const soon = got.filter((n) => n.kind === "item_expiring");
+    expect(soon).toHaveLength(1);
+    expect(soon[0]).toMatchObject({
+      title: expect.stringMatching(/^\d+ items expire within 14 days$/),
+      url: "/library?expiring=30&sort=expires&dir=asc",
+    });
+    expect((await jobsFor("send_push")).length - pushesBefore).toBe(2);
+    // Nothing twice; one more due later is told on its own.
+    await sendReminders(app.db, now, { batch: 10 });
+    expect(await mine(marketer.id)).toHaveLength(2);
+    const [late] = await app.db
+      .insert(items)
+      .values({
+        type: "deck",
+        title: "Due now",
+        status: "published",
+        publishedAt: new Date(now.getTime() - 31 * DAY),
+        verifyIntervalDays: 30,
+      })
+      .returning({ id: items.id });
+    await sendReminders(app.db, now, { batch: 10 });
+    expect((await mine(marketer.id)).filter((n) => n.url === `/items/${late.id}`)).toHaveLength(1);
+  });
+
+  it("leads an owner's grouped reminder to their own items", async () => {
+    const now = new Date("2028-03-01T12:00:00Z");
+    const owner = await createUser(app, { role: "marketer" });
+    // Every item of the tests before verified, so only this owner's are due.
+    await app.db.update(items).set({ verifiedAt: now }).where(eq(items.status, "published"));
+    await app.db.insert(items).values(
+      Array.from({ length: 4 }, (_, i) => ({
+        type: "deck" as const,
+        title: `Owned ${i}`,
+        status: "published" as const,
+        ownerId: owner.id,
+        publishedAt: new Date(now.getTime() - 40 * DAY),
+        verifyIntervalDays: 30,
+      })),
+    );
+    await sendReminders(app.db, now);
+    const due = (await mine(owner.id)).filter((n) => n.kind === "verification_due");
+    expect(due.map((n) => [n.title, n.url])).toEqual([["4 items are due for verification", "/library?needs=stale&owner=me"]]);
   });
 });
