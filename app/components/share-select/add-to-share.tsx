@@ -23,7 +23,7 @@ type ShareAdditions = ReturnType<typeof useShareAdditions>;
 
 /** The search's own form; render it outside the share form. */
 export function AddToShareForm({ additions }: { additions: ShareAdditions }) {
-  return <additions.fetcher.Form id={ADD_FORM} method="get" action="/shares/new" role="search" aria-label="Find an item to add" />;
+  return <additions.fetcher.Form id={ADD_FORM} method="get" action="/shares/new" />;
 }
 
 /** The field, its hits and their "Add", inside the share form's list of items. */
@@ -45,7 +45,8 @@ export function AddToShareFields({
   const full = chosen.length >= MAX_SHARE_ITEMS;
   const hrefWith = (id: string) => `/shares/new?${new URLSearchParams([...chosen, id].map((i) => ["item", i])).toString()}`;
   return (
-    <div className="share-add">
+    // The search landmark is here, around its fields, not on the empty form element they belong to.
+    <div className="share-add" role="search" aria-label="Find an item to add">
       {chosen.map((id) => (
         <input key={id} type="hidden" form={ADD_FORM} name="item" value={id} />
       ))}
