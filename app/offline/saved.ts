@@ -111,6 +111,16 @@ function concat(chunks: Uint8Array[], size: number) {
   return out;
 }
 
+/** What a failed save tells the seller. */
+function asSaveError(error: unknown): unknown {
+  if (error instanceof SaveError) return error;
+  if ((error as Error).name === "QuotaExceededError")
+    return new SaveError("Not enough storage on this device. Remove saved items and try again.");
+  if ((error as Error).name === "AbortError") return new SaveError("Saving was cancelled.");
+  if (error instanceof TypeError) return new SaveError("You appear to be offline. Save this item when you have a connection.");
+  return error;
+}
+
 export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOptions): Promise<SavedRecord> {
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   const queue = urlsForItem(item);
@@ -118,8 +128,11 @@ export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOp
   const progress: Progress = { loaded: 0, total: item.file?.size ?? 0, files: queue.length, filesDone: 0 };
   const report = () => options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.loaded) });
   report();
-  const stored: string[] = [];
-  let bytes = 0;
+  // Everything is fetched before anything is written: the URLs carry no version, so a refresh writes over
+  // the saved copy's own entries, and one cut off by lost signal half way (previews drawn after the save
+  // make a copy stale, and its refresh runs on the next page load) deleted what it had written — the
+  // saved file among them — while the record still said "Saved on this device".
+  const fetched: { key: string; response: Response; size: number }[] = [];
   try {
     for (let i = 0; i < queue.length; i++) {
       const path = queue[i];
@@ -146,24 +159,28 @@ export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOp
           }
         }
       }
-      const key = cacheKey(options.origin + path);
-      await options.cache.put(key, got.response);
-      stored.push(key);
-      bytes += got.size;
+      fetched.push({ key: cacheKey(options.origin + path), response: got.response, size: got.size });
       progress.filesDone++;
       report();
     }
   } catch (error) {
-    for (const key of stored) await options.cache.delete(key);
-    if (error instanceof SaveError) throw error;
-    if ((error as Error).name === "QuotaExceededError") {
-      throw new SaveError("Not enough storage on this device. Remove saved items and try again.");
-    }
-    if ((error as Error).name === "AbortError") throw new SaveError("Saving was cancelled.");
-    if (error instanceof TypeError) throw new SaveError("You appear to be offline. Save this item when you have a connection.");
-    throw error;
+    throw asSaveError(error);
   }
   const previous = await db.get("saved", item.id);
+  const had = new Set(previous?.urls ?? []);
+  const stored: string[] = [];
+  let bytes = 0;
+  try {
+    for (const f of fetched) {
+      await options.cache.put(f.key, f.response);
+      stored.push(f.key);
+      bytes += f.size;
+    }
+  } catch (error) {
+    // A write refused (storage full): only what this save added goes; what it replaced is the newer copy.
+    for (const key of stored) if (!had.has(key)) await options.cache.delete(key);
+    throw asSaveError(error);
+  }
   const record: SavedRecord = {
     itemId: item.id,
     title: item.title,

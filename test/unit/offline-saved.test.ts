@@ -92,6 +92,19 @@ describe("saving an item for offline", () => {
     expect(await db.get("saved", ID)).toBeUndefined();
   });
 
+  it("says storage is full and keeps nothing it added when the device refuses a write", async () => {
+    const cache = memoryCache();
+    let room = 3;
+    const put = cache.put;
+    cache.put = async (url, res) => {
+      if (room-- <= 0) throw new DOMException("full", "QuotaExceededError");
+      return put(url, res);
+    };
+    await expect(saveItem(db, pdf, { fetch: site().fetch, cache, origin: ORIGIN })).rejects.toThrow("Not enough storage");
+    expect(cache.store.size).toBe(0);
+    expect(await db.get("saved", ID)).toBeUndefined();
+  });
+
   it("tells the seller to save when online when the network is gone", async () => {
     const fetch = (async () => {
       throw new TypeError("Failed to fetch");
@@ -172,6 +185,25 @@ describe("refreshing a saved copy after a new version", () => {
     expect(record).toMatchObject({ versionId: "v2", stale: false });
     for (const url of record.urls) expect(await (await cache.match(url))!.text(), url).toBe(`v2:${url}`);
     expect(device.modes.every((m) => m === "no-cache")).toBe(true);
+  });
+
+  it("leaves the saved copy whole when the refresh is cut off half way (signal lost)", async () => {
+    const cache = memoryCache();
+    const old = await saveItem(db, { ...pdf, versionId: "v1", version: 1 }, { fetch: site().fetch, cache, origin: ORIGIN });
+    for (const url of old.urls) await cache.put(url, new Response(`v1:${url}`));
+    await db.put("saved", { ...old, stale: true });
+    await db.put("catalog", pdf);
+    // The page, its data and the file arrive; the signal goes before the last preview.
+    const server = site();
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).includes("/previews/2")) throw new TypeError("Failed to fetch");
+      return server.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    expect(await refreshStale(db, { fetch, cache, origin: ORIGIN })).toEqual([]);
+    expect(server.fetched).toContain(`/api/v1/items/${ID}/file`);
+    // Still the old version, still marked for a refresh, every part of it still on the device.
+    expect(await db.get("saved", ID)).toMatchObject({ versionId: "v1", stale: true });
+    for (const url of old.urls) expect(await (await cache.match(url))?.text(), url).toBe(`v1:${url}`);
   });
 
   it("remembers which previews the copy holds", async () => {
