@@ -132,11 +132,28 @@ export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOp
   // the saved copy's own entries, and one cut off by lost signal half way (previews drawn after the save
   // make a copy stale, and its refresh runs on the next page load) deleted what it had written — the
   // saved file among them — while the record still said "Saved on this device".
-  const fetched: { key: string; response: Response; size: number }[] = [];
+  const fetched: { key: string; response: Response; size: number; kept?: boolean }[] = [];
+  const previous = await db.get("saved", item.id);
   try {
     for (let i = 0; i < queue.length; i++) {
       const path = queue[i];
       const isFile = path.endsWith("/file");
+      // The same version's file and previews do not change: a copy made stale only by previews drawn after
+      // it was saved fetches those, not its file again (20 MB on bad signal, for nothing).
+      const key = cacheKey(options.origin + path);
+      const kept =
+        previous?.versionId === item.versionId &&
+        path.startsWith("/api/") &&
+        previous.urls.includes(key) &&
+        (await options.cache.match(key));
+      if (kept) {
+        const size = Number(kept.headers.get("Content-Length")) || 0;
+        if (isFile) progress.loaded += size;
+        fetched.push({ key, response: kept, size, kept: true });
+        progress.filesDone++;
+        report();
+        continue;
+      }
       let counted = false;
       const got = await download(
         fetchFn,
@@ -159,20 +176,19 @@ export async function saveItem(db: OfflineDb, item: CatalogItem, options: SaveOp
           }
         }
       }
-      fetched.push({ key: cacheKey(options.origin + path), response: got.response, size: got.size });
+      fetched.push({ key, response: got.response, size: got.size });
       progress.filesDone++;
       report();
     }
   } catch (error) {
     throw asSaveError(error);
   }
-  const previous = await db.get("saved", item.id);
   const had = new Set(previous?.urls ?? []);
   const stored: string[] = [];
   let bytes = 0;
   try {
     for (const f of fetched) {
-      await options.cache.put(f.key, f.response);
+      if (!f.kept) await options.cache.put(f.key, f.response);
       stored.push(f.key);
       bytes += f.size;
     }

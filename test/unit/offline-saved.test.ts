@@ -206,6 +206,24 @@ describe("refreshing a saved copy after a new version", () => {
     for (const url of old.urls) expect(await (await cache.match(url))?.text(), url).toBe(`v1:${url}`);
   });
 
+  it("fetches only the new previews, not the file again, when previews were drawn after the save", async () => {
+    const cache = memoryCache();
+    const first = await saveItem(db, { ...pdf, previews: [1] }, { fetch: site().fetch, cache, origin: ORIGIN });
+    await db.put("saved", { ...first, stale: true });
+    await db.put("catalog", pdf);
+    const server = site();
+    expect(await refreshStale(db, { fetch: server.fetch, cache, origin: ORIGIN })).toEqual([ID]);
+    expect(server.fetched).not.toContain(`/api/v1/items/${ID}/file`);
+    expect(server.fetched).not.toContain(`/api/v1/items/${ID}/previews/1`);
+    expect(server.fetched).toContain(`/api/v1/items/${ID}/previews/2`);
+    const record = (await db.get("saved", ID))!;
+    expect(record).toMatchObject({ previews: [1, 2], stale: false });
+    expect(record.urls).toContain(`${ORIGIN}/api/v1/items/${ID}/file`);
+    expect((await (await cache.match(`${ORIGIN}/api/v1/items/${ID}/file`))!.arrayBuffer()).byteLength).toBe(3000);
+    // The size counts the file kept as well as what was fetched.
+    expect(record.bytes).toBe((await saveItem(db, pdf, { fetch: site().fetch, cache: memoryCache(), origin: ORIGIN })).bytes);
+  });
+
   it("remembers which previews the copy holds", async () => {
     const record = await saveItem(db, pdf, { fetch: site().fetch, cache: memoryCache(), origin: ORIGIN });
     expect(record.previews).toEqual([1, 2]);
