@@ -55,13 +55,13 @@ describeBrowser("sharing with a buyer", () => {
     await page.getByLabel("Add an item").fill("beacon one-pager");
     await page.getByRole("button", { name: "Find", exact: true }).click();
     const found = page.getByRole("list", { name: "Items to add for “beacon one-pager”" });
-    await found.getByRole("link").first().waitFor();
+    await found.getByRole("button").first().waitFor();
     // Neither the deck already chosen nor the battle card marketing keeps internal is offered.
-    const offered = await found.getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("aria-label")));
+    const offered = await found.getByRole("button").evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label")));
     expect(offered).toContain("Add Beacon Analytics one-pager");
     expect(offered).not.toContain("Add Beacon Analytics overview deck");
     expect(offered.filter((name) => /battle card/i.test(name ?? ""))).toEqual([]);
-    await found.getByRole("link", { name: "Add Beacon Analytics one-pager" }).click();
+    await found.getByRole("button", { name: "Add Beacon Analytics one-pager" }).click();
     await page.getByRole("checkbox", { name: /Beacon Analytics one-pager/ }).waitFor();
     expect(
       await page.locator("input[name=itemIds]:checked").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value)),

@@ -3,9 +3,9 @@
 // The search is its own GET form (`ADD_FORM`, outside the share form: forms do not nest), whose fields sit
 // in the share form's list through their `form` attribute. Without JavaScript it reloads the page with the
 // hits, and "Add" is a link to the page with one more item; with it, the hits come from a fetcher and
-// "Add" puts the item in the list in place, so the recipient and the note stay as typed.
+// "Add" is a button that puts the item in the list in place, so the recipient and the note stay as typed.
 import { Link, useFetcher } from "@remix-run/react";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
 
@@ -40,10 +40,20 @@ export function AddToShareFields({
   const { fetcher, add } = additions;
   const [said, setSaid] = useState("");
   const listRef = useRef<HTMLUListElement>(null);
+  // Before the scripts run "Add" is a link to the page with one more item; after, a button that adds in place.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const shown = fetcher.data?.add ?? found;
   const hits = (shown?.hits ?? []).filter((h) => !chosen.includes(h.id));
   const full = chosen.length >= MAX_SHARE_ITEMS;
   const hrefWith = (id: string) => `/shares/new?${new URLSearchParams([...chosen, id].map((i) => ["item", i])).toString()}`;
+  const pick = (event: MouseEvent<HTMLButtonElement>, h: Addition) => {
+    // The tapped "Add" leaves with its hit: the focus goes on to the next one, or back to the field.
+    const at = [...(listRef.current?.querySelectorAll("button") ?? [])].indexOf(event.currentTarget);
+    requestAnimationFrame(() => (listRef.current?.querySelectorAll("button")[at] ?? document.getElementById("sh-add-q"))?.focus());
+    add(h);
+    setSaid(`Added “${h.title}”: ${chosen.length + 1} of at most ${MAX_SHARE_ITEMS} items.`);
+  };
   return (
     // The search landmark is here, around its fields, not on the empty form element they belong to.
     <div className="share-add" role="search" aria-label="Find an item to add">
@@ -83,25 +93,15 @@ export function AddToShareFields({
                   <span>
                     {h.title} <span className="meta">· {TYPE_LABEL[h.type] ?? h.type}</span>
                   </span>
-                  <Link
-                    to={hrefWith(h.id)}
-                    className="button secondary"
-                    aria-label={`Add ${h.title}`}
-                    onClick={(event) => {
-                      event.preventDefault();
-                      // The tapped "Add" leaves with its hit: the focus goes on to the next one, or back to the field.
-                      const links = [...(listRef.current?.querySelectorAll("a") ?? [])];
-                      const at = links.indexOf(event.currentTarget);
-                      requestAnimationFrame(() => {
-                        const next = listRef.current?.querySelectorAll("a")[at] ?? document.getElementById("sh-add-q");
-                        next?.focus();
-                      });
-                      add(h);
-                      setSaid(`Added “${h.title}”: ${chosen.length + 1} of at most ${MAX_SHARE_ITEMS} items.`);
-                    }}
-                  >
-                    Add
-                  </Link>
+                  {ready ? (
+                    <button type="button" className="secondary" aria-label={`Add ${h.title}`} onClick={(event) => pick(event, h)}>
+                      Add
+                    </button>
+                  ) : (
+                    <Link to={hrefWith(h.id)} className="button secondary" aria-label={`Add ${h.title}`}>
+                      Add
+                    </Link>
+                  )}
                 </li>
               ))}
             </ul>
