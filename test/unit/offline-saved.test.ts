@@ -171,12 +171,18 @@ describe("refreshing a saved copy after a new version", () => {
     return { fetch, modes };
   }
 
-  it("stores the new version's file and previews, not the copy already on the device", async () => {
+  /** Version 1 saved (each entry's body `v1:<url>`), marked stale, with version 2 in the catalog. */
+  async function staleVersion1() {
     const cache = memoryCache();
     const old = await saveItem(db, { ...pdf, versionId: "v1", version: 1 }, { fetch: site().fetch, cache, origin: ORIGIN });
     for (const url of old.urls) await cache.put(url, new Response(`v1:${url}`));
     await db.put("saved", { ...old, stale: true });
     await db.put("catalog", pdf);
+    return { cache, old };
+  }
+
+  it("stores the new version's file and previews, not the copy already on the device", async () => {
+    const { cache } = await staleVersion1();
 
     const device = deviceWithWorker(cache);
     expect(await refreshStale(db, { fetch: device.fetch, cache, origin: ORIGIN })).toEqual([ID]);
@@ -188,11 +194,7 @@ describe("refreshing a saved copy after a new version", () => {
   });
 
   it("leaves the saved copy whole when the refresh is cut off half way (signal lost)", async () => {
-    const cache = memoryCache();
-    const old = await saveItem(db, { ...pdf, versionId: "v1", version: 1 }, { fetch: site().fetch, cache, origin: ORIGIN });
-    for (const url of old.urls) await cache.put(url, new Response(`v1:${url}`));
-    await db.put("saved", { ...old, stale: true });
-    await db.put("catalog", pdf);
+    const { cache, old } = await staleVersion1();
     // The page, its data and the file arrive; the signal goes before the last preview.
     const server = site();
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
