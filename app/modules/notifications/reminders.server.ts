@@ -40,6 +40,9 @@ type Reminder = {
   many: (n: number, titles: string, own: boolean) => { title: string; body: string; url: string };
 };
 
+/** One window of one item: `verification_due:<item>:<due day>`. */
+const windowKey = (kind: Reminder["kind"], r: Due) => `${kind}:${r.id}:${day(r.at)}`;
+
 const quoted = (first: Due[], count: number) => {
   const names = first.slice(0, 2).map((r) => `“${r.title}”`);
   return count > names.length ? `${names.join(", ")} and ${count - names.length} more` : names.join(" and ");
@@ -58,7 +61,7 @@ async function remind(db: Db, reminder: Reminder, to: (r: Due) => string[], now:
       rows.length;
       rows = rows.length < batch ? [] : await reminder.page(tx, (offset += batch))
     ) {
-      const byKey = new Map(rows.map((r) => [`${reminder.kind}:${r.id}:${day(r.at)}`, r]));
+      const byKey = new Map(rows.map((r) => [windowKey(reminder.kind, r), r]));
       const wanted = [...byKey].flatMap(([k, r]) => to(r).map((u) => ({ u, k })));
       if (wanted.length === 0) continue;
       const fresh = rowsOf<{ userId: string; key: string }>(
@@ -81,7 +84,7 @@ async function remind(db: Db, reminder: Reminder, to: (r: Due) => string[], now:
     for (const [userId, c] of claimed) {
       const notices =
         c.count <= SINGLE_REMINDERS_MAX
-          ? c.first.map((r) => ({ ...reminder.one(r), dedupeKey: `${reminder.kind}:${r.id}:${day(r.at)}` }))
+          ? c.first.map((r) => ({ ...reminder.one(r), dedupeKey: windowKey(reminder.kind, r) }))
           : [{ ...reminder.many(c.count, quoted(c.first, c.count), c.allOwn), dedupeKey: undefined }];
       for (const n of notices) sent += (await notify(tx, { to: userId, kind: reminder.kind, ...n, now })).length;
     }
