@@ -42,6 +42,9 @@ export async function shareCandidates(db: Db, user: SessionUser, ids: string[]) 
     }));
 }
 
+/** How many items "Add an item" offers at once: a phone screen's worth above the recipient's fields. */
+const ADDITIONS_SHOWN = 6;
+
 /**
  * Items to add to a share being made: what a search for `q` finds that the seller may send and has not
  * chosen yet, the best first. A query that is too long, or no query, finds nothing rather than failing
@@ -63,8 +66,6 @@ export async function shareAdditions(app: AppContext, user: SessionUser, { q, ch
     throw error;
   }
 }
-const ADDITIONS_SHOWN = 6;
-
 /** Which of these items the seller may send to a buyer now (for the "Select" mode in Search). */
 export async function shareableIds(db: Db, user: SessionUser, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
