@@ -51,6 +51,29 @@ describe("notify", () => {
     expect(await unreadNotificationCount(app.db, { user: b })).toBe(0);
   });
 
+  it("pushes a bursting kind at most three times a day, the rest waiting in the app; other kinds each time", async () => {
+    const seller = await createUser(app);
+    await savePrefs(app.db, { user: seller, input: { prefs: {}, push: true } });
+    const pushedIds = async () => new Set((await jobsFor("send_push")).map((j) => Number(j.payload.id)));
+    const send = async (kind: "saved_item_updated" | "feedback_answered", i: number, now: Date) =>
+      (await notify(app.db, { to: seller.id, kind, title: `${kind} ${i}`, dedupeKey: `${kind}:burst:${i}`, now }))[0];
+    const t0 = new Date("2027-03-01T09:00:00Z");
+    // Thirty new versions published in an afternoon: thirty buzzes on the phone was the old way.
+    const versions = [];
+    for (let i = 0; i < 5; i++) versions.push(await send("saved_item_updated", i, new Date(t0.getTime() + i * 60_000)));
+    const replies = [];
+    for (let i = 0; i < 5; i++) replies.push(await send("feedback_answered", i, new Date(t0.getTime() + i * 60_000)));
+    let pushed = await pushedIds();
+    expect(versions.map((id) => pushed.has(id))).toEqual([true, true, true, false, false]);
+    expect(replies.every((id) => pushed.has(id))).toBe(true);
+    // Every one of them is in the list.
+    expect((await mine(seller.id)).length).toBe(10);
+    // A day on, the next one pushes again.
+    const later = await send("saved_item_updated", 5, new Date(t0.getTime() + 25 * 3_600_000));
+    pushed = await pushedIds();
+    expect(pushed.has(later)).toBe(true);
+  });
+
   it("notifies each person once per dedupe key, and skips deactivated people", async () => {
     const a = await createUser(app);
     const gone = await createUser(app, { active: false });
@@ -146,6 +169,11 @@ describe("preferences", () => {
     const sp = await loadPrefs(app.db, { user: seller });
     expect(sp.kinds.map((k) => k.kind)).toEqual(["feedback_answered", "request_fulfilled", "saved_item_updated", "share_opened"]);
     expect(sp.kinds[0]).toMatchObject({ inApp: true, email: "immediate" });
+    // The form says which kinds push only a few times a day.
+    expect(sp.kinds.find((k) => k.kind === "saved_item_updated")!.description).toMatch(
+      / Pushed to a phone at most 3 times a day; the rest wait here\.$/,
+    );
+    expect(sp.kinds.find((k) => k.kind === "feedback_answered")!.description).not.toMatch(/Pushed/);
     expect(sp.push).toBe(false);
     const mp = await loadPrefs(app.db, { user: marketer });
     expect(mp.kinds.map((k) => k.kind)).toContain("content_digest");

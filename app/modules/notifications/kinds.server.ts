@@ -16,6 +16,11 @@ type KindInfo = {
   /** Summaries are weekly by nature: only "off" or "weekly" make sense. */
   emailChoices: readonly EmailFrequency[];
   defaults: KindPref;
+  /**
+   * Kinds that come in bursts (a marketer publishing thirty new versions in an afternoon, a team filing
+   * requests after a meeting) push at most this many a day; the rest wait in the app's list.
+   */
+  pushesPerDay?: number;
 };
 
 const ALL = EMAIL_FREQUENCIES;
@@ -43,6 +48,7 @@ export const KINDS: Record<NotificationKind, KindInfo> = {
     roles: FIELD,
     emailChoices: ALL,
     defaults: { inApp: true, email: "daily" },
+    pushesPerDay: 3,
   },
   share_opened: {
     label: "Buyer opened a share",
@@ -57,6 +63,7 @@ export const KINDS: Record<NotificationKind, KindInfo> = {
     roles: DESK,
     emailChoices: ALL,
     defaults: { inApp: true, email: "daily" },
+    pushesPerDay: 3,
   },
   item_expiring: {
     label: "Items expiring soon",

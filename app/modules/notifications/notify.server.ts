@@ -65,9 +65,29 @@ export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
     if (!row) continue;
     created.push(row.id);
     if (pref.email === "immediate") await enqueueJob(db, MAIL_NOTIFICATION_JOB, { id: row.id }, { maxAttempts: 3 });
-    if (pref.inApp && person.push) await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
+    if (pref.inApp && person.push && (await pushAllowed(db, person.id, n.kind, row.id, n.now ?? new Date())))
+      await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
   }
   return created;
+}
+
+/** Under the kind's daily push limit: counted over its notifications of the last 24 hours, this one left out. */
+async function pushAllowed(db: AnyDb, userId: string, kind: NotificationKind, id: number, now: Date): Promise<boolean> {
+  const limit = KINDS[kind].pushesPerDay;
+  if (limit === undefined) return true;
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        eq(notifications.kind, kind),
+        eq(notifications.inApp, true),
+        sql`${notifications.id} <> ${id}`,
+        sql`${notifications.createdAt} > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
+      ),
+    );
+  return n < limit;
 }
 
 /**

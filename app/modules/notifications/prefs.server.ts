@@ -22,7 +22,9 @@ export async function loadPrefs(db: Db, { user }: { user: Pick<SessionUser, "id"
     kinds: kindsFor(user.role).map((kind) => ({
       kind,
       label: KINDS[kind].label,
-      description: KINDS[kind].description,
+      description: KINDS[kind].pushesPerDay
+        ? `${KINDS[kind].description} Pushed to a phone at most ${KINDS[kind].pushesPerDay} times a day; the rest wait here.`
+        : KINDS[kind].description,
       emailChoices: KINDS[kind].emailChoices,
       ...prefs[kind],
     })),
