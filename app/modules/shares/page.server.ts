@@ -69,8 +69,11 @@ export function emailGatePage(nonce: string, share: BuyerShare, error?: string) 
   return shell(nonce, "Enter your email to view", body);
 }
 
+/** An item's number of pages: its version's count, or as many as were drawn. */
+const pageTotal = (item: BuyerItem) => item.pageCount ?? item.previews.length;
+
 function pagesHtml(base: string, item: BuyerItem) {
-  const total = item.pageCount ?? item.previews.length;
+  const total = pageTotal(item);
   return `<ol class="pages">${item.previews
     .map((p, i) => {
       const largest = p.widths[p.widths.length - 1];
@@ -106,7 +109,7 @@ function itemHtml(token: string, share: BuyerShare, item: BuyerItem) {
 }
 
 const pagesOf = (item: BuyerItem) => {
-  const pages = item.previews.some((p) => p.n > 0) ? (item.pageCount ?? item.previews.length) : 0;
+  const pages = item.previews.some((p) => p.n > 0) ? pageTotal(item) : 0;
   return pages ? ` · ${pages} ${pages === 1 ? "page" : "pages"}` : "";
 };
 
