@@ -2,7 +2,7 @@
 // weekly; and whether this person wants Web Push at all (off until they turn it on in a browser).
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { notificationSettings, pushSubscriptions } from "@/db/schema";
+import { notificationSettings, pushSubscriptions, type NotificationKind } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { KINDS, PrefsInput, kindsFor, resolvePrefs, type KindPref } from "./kinds.server";
 
@@ -11,6 +11,12 @@ export type PrefsView = {
   push: boolean;
   pushDevices: number;
 };
+
+/** A kind's sentence for the form, with its push limit when it has one. */
+function describe(kind: NotificationKind) {
+  const { description, pushesPerDay } = KINDS[kind];
+  return pushesPerDay ? `${description} Pushed to a phone at most ${pushesPerDay} times a day; the rest wait here.` : description;
+}
 
 export async function loadPrefs(db: Db, { user }: { user: Pick<SessionUser, "id" | "role"> }): Promise<PrefsView> {
   const [[row], devices] = await Promise.all([
@@ -22,9 +28,7 @@ export async function loadPrefs(db: Db, { user }: { user: Pick<SessionUser, "id"
     kinds: kindsFor(user.role).map((kind) => ({
       kind,
       label: KINDS[kind].label,
-      description: KINDS[kind].pushesPerDay
-        ? `${KINDS[kind].description} Pushed to a phone at most ${KINDS[kind].pushesPerDay} times a day; the rest wait here.`
-        : KINDS[kind].description,
+      description: describe(kind),
       emailChoices: KINDS[kind].emailChoices,
       ...prefs[kind],
     })),
