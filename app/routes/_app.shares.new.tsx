@@ -1,6 +1,7 @@
 // "Share with a buyer" (phone first): the chosen items, recipient, note, expiry, download and email
 // options → a tracked link. Reached from an item page or Select mode (?item=<id>, repeatable for a set of
-// up to 10); more items are found and added on the page itself (?q=… without JavaScript).
+// up to 10); more items are found and added on the page itself (?q=… without JavaScript), each then in the
+// address as ?add=<id>.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
@@ -18,10 +19,17 @@ export const meta: MetaFunction = () => [{ title: "Share with a buyer · Fieldki
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const params = new URL(request.url).searchParams;
-  const items = await shareCandidates(context.app.db, user, params.getAll("item"));
+  const began = params.getAll("item").map((id) => id.toLowerCase());
+  const items = await shareCandidates(context.app.db, user, [...began, ...params.getAll("add")]);
   const q = params.get("q");
   const add = q === null ? null : await shareAdditions(context.app, user, { q, chosen: items.map((i) => i.id) });
-  return { items, add, formId: newFormId() };
+  // The kept draft's key: the items the page began with, not those added since.
+  const draftKey = items
+    .filter((i) => began.includes(i.id))
+    .map((i) => i.id)
+    .sort()
+    .join(",");
+  return { items, add, draftKey, formId: newFormId() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,21 +42,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewShare() {
-  const { items: picked, add: found, formId } = useLoaderData<typeof loader>();
+  const { items: picked, add: found, draftKey, formId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const additions = useShareAdditions();
-  const items = [...picked, ...additions.added.map((a) => ({ ...a, shareable: true, reason: null }))];
+  // Items added in place are in the address too, so once the page's data is read again they are in both.
+  const items = [
+    ...picked,
+    ...additions.added.filter((a) => !picked.some((i) => i.id === a.id)).map((a) => ({ ...a, shareable: true, reason: null })),
+  ];
   const shareable = items.filter((i) => i.shareable);
   // The note to a buyer is typed on a phone: an ended session must not cost it (one copy per set of items).
   const formRef = useRef<HTMLFormElement>(null);
-  const kept = useKeptDraft(
-    formRef,
-    `new-share:${picked
-      .map((i) => i.id)
-      .sort()
-      .join(",")}`,
-  );
+  const kept = useKeptDraft(formRef, `new-share:${draftKey}`);
   return (
     <>
       <h1>Share with a buyer</h1>

@@ -70,6 +70,15 @@ describeBrowser("sharing with a buyer", () => {
     // The focus goes on to the next hit (or the field), not to the page's top with the link that left.
     expect(await page.evaluate(() => document.activeElement?.closest(".share-add") !== null)).toBe(true);
     expect(await page.getByLabel("Recipient's name (optional)").inputValue()).toBe("Dana Buyer");
+    // A reload (or a sign-in after the session ended) keeps the added item, and offers back what was typed.
+    await page.waitForURL((url) => url.searchParams.getAll("add").includes(ids.onePager));
+    await page.reload();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Put them back" }).click();
+    expect(
+      await page.locator("input[name=itemIds]:checked").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value)),
+    ).toEqual([ids.deck, ids.onePager]);
+    expect(await page.getByLabel("Recipient's name (optional)").inputValue()).toBe("Dana Buyer");
     await page.getByLabel("Recipient's email (optional)").fill("dana@example.test");
     await page.getByLabel("Note shown on their page (optional)").fill("The deck and one-pager we discussed.");
     expect(await page.getByLabel("Link stays open for").inputValue()).toBe("30");

@@ -149,7 +149,11 @@ describe("creating shares", () => {
   });
 
   it("offers items to add to a share by search: only those the seller may send and has not chosen, unlogged", async () => {
-    type View = { items: { id: string }[]; add: { q: string; hits: { id: string }[]; error: string | null } | null };
+    type View = {
+      items: { id: string; shareable: boolean }[];
+      add: { q: string; hits: { id: string }[]; error: string | null } | null;
+      draftKey: string;
+    };
     const page = async (query: Record<string, string | string[]>) => {
       const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => [v].flat().map((one) => [k, one])));
       return (await call(newSharePage, request(`/shares/new?${params}`, { cookie: cookies.seller }))) as unknown as View;
@@ -172,6 +176,15 @@ describe("creating shares", () => {
     expect(long.add).toMatchObject({ hits: [], error: expect.stringMatching(/at most 200 characters/) });
     expect(long.items.map((i) => i.id)).toEqual([ids.deck]);
     expect((await page({ item: ids.deck })).add).toBeNull();
+    // Items added since the page began are in its address as `add`: read back, checked like the others,
+    // the kept draft still keyed by the first ones.
+    const grown = await page({ item: ids.deck, add: [ids.onePager, ids.deck, ids.battle, ids.restricted] });
+    expect(grown.items.map((i) => [i.id, i.shareable])).toEqual([
+      [ids.deck, true],
+      [ids.onePager, true],
+      [ids.battle, false],
+    ]);
+    expect(grown.draftKey).toBe(ids.deck);
     // Choosing among items is not a library search: marketing's search report does not count it.
     expect(await logged()).toBe(before);
   });

@@ -4,7 +4,10 @@
 // in the share form's list through their `form` attribute. Without JavaScript it reloads the page with the
 // hits, and "Add" is a link to the page with one more item; with it, the hits come from a fetcher and
 // "Add" is a button that puts the item in the list in place, so the recipient and the note stay as typed.
-import { Link, useFetcher } from "@remix-run/react";
+// Either way an added item joins the page's address as `add=<id>` (in place, by replacing it), so a reload
+// or a sign-in after the session ended brings back every item, while the kept draft stays keyed by the
+// `item`s the page began with.
+import { Link, useFetcher, useLocation, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
@@ -14,10 +17,24 @@ export type AdditionsFound = { q: string; hits: Addition[]; error: string | null
 
 const ADD_FORM = "share-add";
 
+/** The page's address with one more item added (`add=<id>`), without the search. */
+function searchWith(search: string, id: string) {
+  const params = new URLSearchParams(search);
+  params.delete("q");
+  params.append("add", id);
+  return `?${params.toString()}`;
+}
+
 export function useShareAdditions() {
   const fetcher = useFetcher<{ add: AdditionsFound | null }>();
   const [added, setAdded] = useState<Addition[]>([]);
-  return { fetcher, added, add: (item: Addition) => setAdded((list) => (list.some((i) => i.id === item.id) ? list : [...list, item])) };
+  const location = useLocation();
+  const navigate = useNavigate();
+  const add = (item: Addition) => {
+    setAdded((list) => (list.some((i) => i.id === item.id) ? list : [...list, item]));
+    navigate(searchWith(location.search, item.id), { replace: true, preventScrollReset: true });
+  };
+  return { fetcher, added, add };
 }
 type ShareAdditions = ReturnType<typeof useShareAdditions>;
 
@@ -46,7 +63,7 @@ export function AddToShareFields({
   const shown = fetcher.data?.add ?? found;
   const hits = (shown?.hits ?? []).filter((h) => !chosen.includes(h.id));
   const full = chosen.length >= MAX_SHARE_ITEMS;
-  const hrefWith = (id: string) => `/shares/new?${new URLSearchParams([...chosen, id].map((i) => ["item", i])).toString()}`;
+  const { search } = useLocation();
   const pick = (event: MouseEvent<HTMLButtonElement>, h: Addition) => {
     // The tapped "Add" leaves with its hit: the focus goes on to the next one, or back to the field.
     const at = [...(listRef.current?.querySelectorAll("button") ?? [])].indexOf(event.currentTarget);
@@ -98,7 +115,7 @@ export function AddToShareFields({
                       Add
                     </button>
                   ) : (
-                    <Link to={hrefWith(h.id)} className="button secondary" aria-label={`Add ${h.title}`}>
+                    <Link to={searchWith(search, h.id)} className="button secondary" aria-label={`Add ${h.title}`}>
                       Add
                     </Link>
                   )}
