@@ -1,5 +1,6 @@
 // The notifications list: newest first, unread marked, each opening its page through /notifications/:id
-// (which marks it read); "Mark all as read" clears the count in the navigation.
+// (which marks it read); "Mark all as read" clears the count in the navigation. A burst of one kind (thirty
+// new versions in an afternoon) is one line that opens to its notices, with "Mark these as read".
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
@@ -7,7 +8,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { OlderPager } from "~/components/older-pager";
 import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
-import { listNotifications, markNotificationsRead, unreadNotificationCount } from "~/modules/notifications/notify.server";
+import {
+  gatherBursts,
+  listNotifications,
+  markNotificationsRead,
+  unreadNotificationCount,
+  type NotificationView,
+} from "~/modules/notifications/notify.server";
+import { readForm } from "~/modules/request-body.server";
 import { urlBefore } from "~/modules/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }];
@@ -17,19 +25,37 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const before = urlBefore.parse(new URL(request.url).searchParams.get("before"));
   // The count the bell shows: unread notifications may all be on older pages than this one. Counted after
   // the list, which marks read those about an item the person can no longer open.
-  const list = await listNotifications(context.app.db, { user, before });
+  const { notifications, next } = await listNotifications(context.app.db, { user, before });
   const unread = await unreadNotificationCount(context.app.db, { user });
-  return { ...list, unread, paged: before !== undefined };
+  return { entries: gatherBursts(notifications), next, unread, paged: before !== undefined };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const marked = await markNotificationsRead(context.app.db, { user, all: true });
+  // A burst's own button names its notices; the page's marks them all. Only the person's own are changed.
+  const ids = (await readForm(request))
+    .getAll("id")
+    .map(Number)
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+  const marked = await markNotificationsRead(context.app.db, ids.length ? { user, ids: ids.slice(0, 100) } : { user, all: true });
   return { marked };
 }
 
+function Notice({ n }: { n: NotificationView }) {
+  return (
+    <>
+      <Link to={`/notifications/${n.id}`}>
+        {n.read ? null : <strong>New: </strong>}
+        {n.title}
+      </Link>
+      {n.body ? <p>{n.body}</p> : null}
+      <div className="meta">{formatDate(n.createdAt)}</div>
+    </>
+  );
+}
+
 export default function Notifications() {
-  const { notifications, next, paged, unread } = useLoaderData<typeof loader>();
+  const { entries, next, paged, unread } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   return (
     <>
@@ -44,18 +70,42 @@ export default function Notifications() {
           </button>
         </Form>
       ) : null}
-      {notifications.length ? (
+      {entries.length ? (
         <ul className="list" aria-labelledby="notifications-title">
-          {notifications.map((n) => (
-            <li key={n.id} className="card" data-read={n.read ? "true" : "false"}>
-              <Link to={`/notifications/${n.id}`}>
-                {n.read ? null : <strong>New: </strong>}
-                {n.title}
-              </Link>
-              {n.body ? <p>{n.body}</p> : null}
-              <div className="meta">{formatDate(n.createdAt)}</div>
-            </li>
-          ))}
+          {entries.map((e) =>
+            e.burst ? (
+              <li key={e.id} className="card burst" data-read={e.unread ? "false" : "true"}>
+                <details>
+                  <summary>
+                    {e.unread ? <strong>{e.unread} new: </strong> : null}
+                    {e.title}
+                  </summary>
+                  <ul className="list">
+                    {e.notices.map((n) => (
+                      <li key={n.id} data-read={n.read ? "true" : "false"}>
+                        <Notice n={n} />
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+                <div className="row">
+                  <span className="meta">{formatDate(e.createdAt)}</span>
+                  {e.unread ? (
+                    <Form method="post">
+                      {e.notices.map((n) => (n.read ? null : <input key={n.id} type="hidden" name="id" value={n.id} />))}
+                      <button type="submit" className="secondary small" disabled={busy}>
+                        Mark these as read
+                      </button>
+                    </Form>
+                  ) : null}
+                </div>
+              </li>
+            ) : (
+              <li key={e.id} className="card" data-read={e.read ? "true" : "false"}>
+                <Notice n={e} />
+              </li>
+            ),
+          )}
         </ul>
       ) : (
         <EmptyState title={paged ? "No older notifications" : "No notifications yet"}>

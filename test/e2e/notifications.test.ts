@@ -1,5 +1,5 @@
-// Notifications in Chromium: a seller's request reaches marketing's bell; the list opens it (marking it
-// read) and "Mark all as read" clears the count; the preferences form on Me saves; turning push on for
+// Notifications in Chromium: a seller's requests reach marketing's bell, as one line for four of them; the
+// list opens one (marking it read), "Mark these as read" and "Mark all as read" clear the count; the preferences form on Me saves; turning push on for
 // the device subscribes through the real PushManager when headless Chromium has a push service.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -23,10 +23,12 @@ describeBrowser("notifications", () => {
     return page;
   }
 
-  it("brings a seller's request to marketing's bell, opens it from the list and clears the count", async () => {
-    const text = `A one-pager on data residency (${randomBytes(3).toString("hex")})`;
+  it("brings a seller's requests to marketing's bell as one line, opens one from it and clears the count", async () => {
+    // Four requests after a team meeting: one line that counts them, not four.
+    const tag = randomBytes(3).toString("hex");
+    const texts = ["data residency", "SOC 2 controls", "EU pricing", "uptime history"].map((t) => `A one-pager on ${t} (${tag})`);
     const seller = await as("seller@demo.test");
-    expect((await seller.request.post("/api/v1/requests", { data: { text } })).status()).toBe(201);
+    for (const text of texts) expect((await seller.request.post("/api/v1/requests", { data: { text } })).status()).toBe(201);
     await seller.close();
 
     const page = await as("marketer@demo.test");
@@ -34,13 +36,22 @@ describeBrowser("notifications", () => {
     await bell.waitFor();
     await bell.click();
     await page.waitForURL("**/notifications");
-    const entry = page.getByRole("link", { name: /New content request from Sam Seller/ }).first();
-    await entry.waitFor();
-    await expect(page.getByText(text).first().isVisible()).resolves.toBe(true);
+    const burst = page.locator("li.burst").filter({ hasText: "4 new content requests" });
+    await burst.getByText("4 new: 4 new content requests").waitFor();
+    await expect(burst.getByRole("link").first().isVisible()).resolves.toBe(false);
     await expectNoAxeViolations(page, "the notifications list");
+    await burst.locator("summary").click();
+    const entry = burst.getByRole("link", { name: /New content request from Sam Seller/ }).first();
+    await entry.waitFor();
+    await expect(burst.getByText(texts[3]).isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(page, "the notifications list with a burst open");
     await entry.click();
     await page.waitForURL("**/feedback/requests");
     await page.goto("/notifications");
+    await burst.getByText("3 new: 4 new content requests").waitFor();
+    await burst.getByRole("button", { name: "Mark these as read" }).click();
+    await burst.getByRole("button", { name: "Mark these as read" }).waitFor({ state: "detached" });
+    await expect(burst.locator("summary").textContent()).resolves.toBe("4 new content requests");
     const markAll = page.getByRole("button", { name: "Mark all as read" });
     if (await markAll.count()) {
       await markAll.click();

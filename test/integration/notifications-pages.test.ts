@@ -25,6 +25,9 @@ async function person(role: "seller" | "marketer" = "seller") {
   const user = await createUser(app, { role });
   return { user, cookie: await cookieFor(app, user.id) };
 }
+type List = Awaited<ReturnType<typeof listLoader>>;
+/** The list's notices, each burst opened. */
+const notices = (list: List) => list.entries.flatMap((e) => (e.burst ? e.notices : [e]));
 const call = async (
   fn: (a: never) => unknown,
   path: string,
@@ -37,8 +40,8 @@ describe("notification pages", () => {
     const { user, cookie } = await person();
     const [first] = await notify(app.db, { to: user.id, kind: "share_opened", title: "Dana opened your share", url: "/shares/abc" });
     await notify(app.db, { to: user.id, kind: "feedback_answered", title: "Marketing replied", url: "/requests" });
-    const list = (await call(listLoader, "/notifications", { cookie })) as Awaited<ReturnType<typeof listLoader>>;
-    expect(list.notifications.map((n) => [n.title, n.read])).toEqual([
+    const list = (await call(listLoader, "/notifications", { cookie })) as List;
+    expect(notices(list).map((n) => [n.title, n.read])).toEqual([
       ["Marketing replied", false],
       ["Dana opened your share", false],
     ]);
@@ -57,25 +60,79 @@ describe("notification pages", () => {
     expect(((await call(appLoader, "/home", { cookie })) as { notifications: number }).notifications).toBe(0);
   });
 
+  it("lists a burst of new versions as one line that opens to each, and marks just those read", async () => {
+    const { user, cookie } = await person();
+    const stranger = await person();
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000);
+    const version = (n: number, hoursAgo: number) =>
+      notify(app.db, { to: user.id, kind: "saved_item_updated", title: `Deck ${n} has a new version`, url: "/items/x", now: at(hoursAgo) });
+    // A reply, then two days ago three new versions, then five in an afternoon (a day and a half after the
+    // three, so not in their burst), then another reply.
+    await notify(app.db, { to: user.id, kind: "feedback_answered", title: "Marketing replied", url: "/requests", now: at(60) });
+    for (const n of [1, 2, 3]) await version(n, 50);
+    for (const n of [4, 5, 6, 7, 8]) await version(n, 6 - n / 2);
+    const [strangers] = await notify(app.db, { to: stranger.user.id, kind: "share_opened", title: "Theirs", url: "/shares" });
+    await notify(app.db, { to: user.id, kind: "feedback_answered", title: "Marketing replied again", url: "/requests" });
+    const list = (await call(listLoader, "/notifications", { cookie })) as List;
+    expect(list.entries.map((e) => (e.burst ? [e.title, e.unread, e.notices.map((n) => n.title)] : e.title))).toEqual([
+      "Marketing replied again",
+      [
+        "5 items you use have new versions",
+        5,
+        [
+          "Deck 8 has a new version",
+          "Deck 7 has a new version",
+          "Deck 6 has a new version",
+          "Deck 5 has a new version",
+          "Deck 4 has a new version",
+        ],
+      ],
+      "Deck 3 has a new version",
+      "Deck 2 has a new version",
+      "Deck 1 has a new version",
+      "Marketing replied",
+    ]);
+    // "Mark these as read" names the burst's notices; someone else's id in the form changes nothing of theirs.
+    const burst = list.entries[1];
+    if (!burst.burst) throw new Error("expected a burst");
+    const form = new URLSearchParams([...burst.notices.map((n) => ["id", String(n.id)]), ["id", String(strangers)], ["id", "x"]]);
+    await call(listAction, "/notifications", { cookie, method: "POST", body: form });
+    const after = (await call(listLoader, "/notifications", { cookie })) as List;
+    expect(after.unread).toBe(5);
+    expect(after.entries[1]).toMatchObject({ burst: true, unread: 0 });
+    expect(
+      notices(after)
+        .filter((n) => !n.read)
+        .map((n) => n.title),
+    ).toEqual([
+      "Marketing replied again",
+      "Deck 3 has a new version",
+      "Deck 2 has a new version",
+      "Deck 1 has a new version",
+      "Marketing replied",
+    ]);
+    const theirs = (await call(listLoader, "/notifications", { cookie: stranger.cookie })) as List;
+    expect(notices(theirs).map((n) => n.read)).toEqual([false]);
+  });
+
   it("pages back through older notifications, and takes nonsense in ?before= for the newest", async () => {
     const { user, cookie } = await person();
     for (let i = 0; i < NOTIFICATIONS_PAGE_SIZE + 5; i++) {
       await notify(app.db, { to: user.id, kind: "share_opened", title: `Opened ${i}`, url: "/shares", dedupeKey: `paging-${i}` });
     }
-    type List = Awaited<ReturnType<typeof listLoader>>;
     const load = async (query: string) => (await call(listLoader, `/notifications${query}`, { cookie })) as List;
     const newest = await load("");
-    expect(newest.notifications).toHaveLength(NOTIFICATIONS_PAGE_SIZE);
+    expect(notices(newest)).toHaveLength(NOTIFICATIONS_PAGE_SIZE);
     expect(newest.paged).toBe(false);
     const older = await load(`?before=${newest.next}`);
-    expect([older.paged, older.next, older.notifications.map((n) => n.title)]).toEqual([
+    expect([older.paged, older.next, notices(older).map((n) => n.title)]).toEqual([
       true,
       null,
       ["Opened 4", "Opened 3", "Opened 2", "Opened 1", "Opened 0"],
     ]);
     for (const nonsense of ["1e400", "-3", "2.5", "abc", "99999999999999999999"]) {
       const page = await load(`?before=${encodeURIComponent(nonsense)}`);
-      expect([page.paged, page.notifications[0]?.title], nonsense).toEqual([false, `Opened ${NOTIFICATIONS_PAGE_SIZE + 4}`]);
+      expect([page.paged, notices(page)[0]?.title], nonsense).toEqual([false, `Opened ${NOTIFICATIONS_PAGE_SIZE + 4}`]);
     }
   });
 
@@ -87,12 +144,11 @@ describe("notification pages", () => {
         ...(await notify(app.db, { to: user.id, kind: "share_opened", title: `Old ${i}`, url: "/shares", dedupeKey: `unread-${i}` })),
       );
     }
-    type List = Awaited<ReturnType<typeof listLoader>>;
     const load = async () => (await call(listLoader, "/notifications", { cookie })) as List;
     // Read every one on the first page, as opening each would: the three oldest stay unread.
-    for (const n of (await load()).notifications) await call(openLoader, `/notifications/${n.id}`, { cookie }, { id: String(n.id) });
+    for (const n of notices(await load())) await call(openLoader, `/notifications/${n.id}`, { cookie }, { id: String(n.id) });
     const first = await load();
-    expect(first.notifications.every((n) => n.read)).toBe(true);
+    expect(notices(first).every((n) => n.read)).toBe(true);
     expect(first.unread).toBe(3);
     await call(listAction, "/notifications", { cookie, method: "POST", body: new URLSearchParams() });
     expect((await load()).unread).toBe(0);
@@ -110,9 +166,9 @@ describe("notification pages", () => {
 
     // A plain count on every page, until the list is looked at: then it is read, and the bell stops counting it.
     expect(await bell()).toBe(1);
-    const list = (await call(listLoader, "/notifications", { cookie })) as Awaited<ReturnType<typeof listLoader>>;
+    const list = (await call(listLoader, "/notifications", { cookie })) as List;
     const api = await ((await call(apiList, "/api/v1/notifications", { cookie })) as Response).json();
-    for (const shown of [list.notifications, api.notifications]) {
+    for (const shown of [notices(list), api.notifications]) {
       expect(shown).toMatchObject([
         { id, title: "An item you used has a new version, but you can no longer open it", url: null, read: true },
       ]);

@@ -21,7 +21,12 @@ type KindInfo = {
    * requests after a meeting) push at most this many a day; the rest wait in the app's list.
    */
   pushesPerDay?: number;
+  /** For kinds that come in bursts: the list's one line for `n` of them in a row (see `gatherBursts`). */
+  burstTitle?: (n: number) => string;
 };
+
+/** Up to this many notices of a kind at once are told (and listed) one by one; more are told as one. */
+export const TOLD_ONE_BY_ONE = 3;
 
 const ALL = EMAIL_FREQUENCIES;
 const FIELD: Role[] = ["seller", "manager"];
@@ -49,6 +54,7 @@ export const KINDS: Record<NotificationKind, KindInfo> = {
     emailChoices: ALL,
     defaults: { inApp: true, email: "daily" },
     pushesPerDay: 3,
+    burstTitle: (n) => `${n} items you use have new versions`,
   },
   share_opened: {
     label: "Buyer opened a share",
@@ -64,6 +70,7 @@ export const KINDS: Record<NotificationKind, KindInfo> = {
     emailChoices: ALL,
     defaults: { inApp: true, email: "daily" },
     pushesPerDay: 3,
+    burstTitle: (n) => `${n} new content requests`,
   },
   item_expiring: {
     label: "Items expiring soon",

@@ -10,7 +10,7 @@ import { jobs, notificationSettings, notifications, users, type NotificationKind
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
 import { itemKeyOpenableBy, notificationItemKey, notificationItemOpenable, shownNotification } from "./about-item.server";
-import { KINDS, resolvePrefs } from "./kinds.server";
+import { KINDS, TOLD_ONE_BY_ONE, resolvePrefs } from "./kinds.server";
 
 type AnyDb = PgDatabase<PgQueryResultHKT, any>;
 
@@ -195,6 +195,49 @@ export async function listNotifications(
     .slice(0, take)
     .map(({ readAt, openable, ...r }) => ({ ...shownNotification(r, openable), read: readAt !== null || !openable }));
   return { notifications: page, next: rows.length > take ? page[page.length - 1].id : null };
+}
+
+export type NotificationEntry =
+  | ({ burst: false } & NotificationView)
+  | { burst: true; id: number; kind: NotificationKind; title: string; createdAt: Date; unread: number; notices: NotificationView[] };
+
+const BURST_SPAN_MS = 86_400_000;
+
+/**
+ * A page of the list with its bursts gathered: more than `TOLD_ONE_BY_ONE` notices in a row of a kind that
+ * comes in bursts (thirty new versions published in an afternoon), within a day of the newest, are one
+ * entry that counts them and opens to each; a reply that came among them was lost in thirty lines. Nothing
+ * is merged in the database: each notice keeps its link, its read state and its place in the API's list.
+ */
+export function gatherBursts(list: NotificationView[]): NotificationEntry[] {
+  const entries: NotificationEntry[] = [];
+  for (let i = 0; i < list.length;) {
+    const first = list[i];
+    const title = KINDS[first.kind].burstTitle;
+    let end = i + 1;
+    while (
+      title &&
+      end < list.length &&
+      list[end].kind === first.kind &&
+      new Date(first.createdAt).getTime() - new Date(list[end].createdAt).getTime() <= BURST_SPAN_MS
+    )
+      end++;
+    const run = list.slice(i, end);
+    if (title && run.length > TOLD_ONE_BY_ONE) {
+      const unread = run.filter((n) => !n.read).length;
+      entries.push({
+        burst: true,
+        id: first.id,
+        kind: first.kind,
+        title: title(run.length),
+        createdAt: first.createdAt,
+        unread,
+        notices: run,
+      });
+    } else entries.push(...run.map((n) => ({ burst: false as const, ...n })));
+    i = end;
+  }
+  return entries;
 }
 
 /** The bell's count for an API token (a browser session's comes with its look-up: auth/session.server.ts). */

@@ -10,12 +10,11 @@ import { rowsOf } from "@/db/client";
 import { items, users, type NotificationKind } from "@/db/schema";
 import { DAY_MS } from "~/modules/feedback/score.server";
 import { staleAt, verifyDue } from "~/modules/library/trust-rules.server";
+import { TOLD_ONE_BY_ONE } from "./kinds.server";
 import { notify } from "./notify.server";
 import { formatDate } from "@/vocabulary/dates";
 
 export const EXPIRY_WINDOW_DAYS = 14;
-/** Up to this many new reminders of a kind are told one by one; more are told as one. */
-export const SINGLE_REMINDERS_MAX = 3;
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
 
 type Due = { id: string; title: string; ownerId: string | null; at: Date | string };
@@ -75,7 +74,7 @@ async function remind(db: Db, reminder: Reminder, to: (r: Due) => string[], now:
         const r = byKey.get(key)!;
         const c = claimed.get(userId) ?? { count: 0, first: [], allOwn: true };
         c.count++;
-        if (c.first.length < SINGLE_REMINDERS_MAX) c.first.push(r);
+        if (c.first.length < TOLD_ONE_BY_ONE) c.first.push(r);
         c.allOwn &&= r.ownerId === userId;
         claimed.set(userId, c);
       }
@@ -83,7 +82,7 @@ async function remind(db: Db, reminder: Reminder, to: (r: Due) => string[], now:
     let sent = 0;
     for (const [userId, c] of claimed) {
       const notices =
-        c.count <= SINGLE_REMINDERS_MAX
+        c.count <= TOLD_ONE_BY_ONE
           ? c.first.map((r) => ({ ...reminder.one(r), dedupeKey: windowKey(reminder.kind, r) }))
           : [{ ...reminder.many(c.count, quoted(c.first, c.count), c.allOwn), dedupeKey: undefined }];
       for (const n of notices) sent += (await notify(tx, { to: userId, kind: reminder.kind, ...n, now })).length;
