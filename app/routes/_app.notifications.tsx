@@ -77,8 +77,11 @@ export default function Notifications() {
               <li key={e.id} className="card burst" data-read={e.unread ? "false" : "true"}>
                 <details>
                   <summary>
-                    {e.unread ? <strong>{e.unread} new: </strong> : null}
-                    {e.title}
+                    <span>
+                      {e.unread ? <strong>New: </strong> : null}
+                      {e.title}
+                      {e.unread && e.unread < e.notices.length ? <span className="meta"> ({e.unread} unread)</span> : null}
+                    </span>
                   </summary>
                   <ul className="list">
                     {e.notices.map((n) => (

@@ -70,7 +70,7 @@ export const KINDS: Record<NotificationKind, KindInfo> = {
     emailChoices: ALL,
     defaults: { inApp: true, email: "daily" },
     pushesPerDay: 3,
-    burstTitle: (n) => `${n} new content requests`,
+    burstTitle: (n) => `${n} content requests from sellers`,
   },
   item_expiring: {
     label: "Items expiring soon",
