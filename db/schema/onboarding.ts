@@ -143,6 +143,8 @@ export const notifications = pgTable(
     dedupeKey: text("dedupe_key"),
     /** Set when the kind is mailed as a digest and this one has gone out in one. */
     mailedAt: timestamp("mailed_at", { withTimezone: true }),
+    /** Set when a push was queued for it: a kind's daily push limit counts these, not every notice. */
+    pushedAt: timestamp("pushed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
   },

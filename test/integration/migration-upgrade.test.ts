@@ -158,3 +158,55 @@ describe("migration 0019 (reminder claims)", () => {
     }
   });
 });
+
+describe("migration 0020 (pushed_at)", () => {
+  it("marks the notices pushed in the last day, so today's push limits hold across the upgrade", async () => {
+    const handle = await createTestDatabase({ migrated: false });
+    try {
+      await migrateDb(handle, migrationsUpTo("0019_reminder_claims"));
+      const seller = `md5('seller')::uuid`;
+      await handle.db.execute(
+        sql.raw(`insert into users (id, email, name, role, password_hash) values (${seller}, 's@example.test', 'S', 'seller', 'x')`),
+      );
+      // Three new versions pushed an hour ago, a fourth kept in the app; one pushed two days ago.
+      const made = rowsOf<{ id: number; title: string }>(
+        await handle.db.execute(
+          sql.raw(`insert into notifications (user_id, kind, title, created_at) values
+            (${seller}, 'saved_item_updated', 'v1', now() - interval '1 hour'),
+            (${seller}, 'saved_item_updated', 'v2', now() - interval '1 hour'),
+            (${seller}, 'saved_item_updated', 'v3', now() - interval '1 hour'),
+            (${seller}, 'saved_item_updated', 'v4', now() - interval '1 hour'),
+            (${seller}, 'saved_item_updated', 'old', now() - interval '2 days')
+            returning id, title`),
+        ),
+      );
+      const pushedTitles = ["v1", "v2", "v3", "old"];
+      for (const n of made.filter((m) => pushedTitles.includes(m.title))) {
+        await handle.db.execute(
+          sql`insert into jobs (kind, payload, created_at) values ('send_push', jsonb_build_object('id', ${n.id}::bigint),
+            case when ${n.title} = 'old' then now() - interval '2 days' else now() - interval '1 hour' end)`,
+        );
+      }
+      await migrateDb(handle);
+      const rows = rowsOf<{ title: string; pushed: boolean }>(
+        await handle.db.execute(sql`select title, pushed_at is not null as pushed from notifications order by title`),
+      );
+      expect(rows).toEqual([
+        { title: "old", pushed: false },
+        { title: "v1", pushed: true },
+        { title: "v2", pushed: true },
+        { title: "v3", pushed: true },
+        { title: "v4", pushed: false },
+      ]);
+      // A fifth new version now finds the day's three pushes and waits in the app.
+      const { notify } = await import("~/modules/notifications/notify.server");
+      const [{ id }] = rowsOf<{ id: string }>(await handle.db.execute(sql.raw(`select ${seller} as id`)));
+      await handle.db.execute(sql`insert into notification_settings (user_id, push_enabled) values (${id}::uuid, true)`);
+      await notify(handle.db, { to: id, kind: "saved_item_updated", title: "v5" });
+      const pushes = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from jobs where kind = 'send_push'`));
+      expect(pushes[0].n).toBe(4);
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // Notifications: one `notify` that follows each person's preferences, the producers where things
 // happen, the reminder sweep (once per item and window), and reading, paging and marking read.
 import { randomBytes, randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemAudiences, itemSellerDaily, items, jobs, notifications, ratings, reminderClaims, shares } from "@/db/schema";
 import { replyToRating } from "~/modules/feedback/ratings.server";
@@ -72,6 +72,31 @@ describe("notify", () => {
     const later = await send("saved_item_updated", 5, new Date(t0.getTime() + 25 * 3_600_000));
     pushed = await pushedIds();
     expect(pushed.has(later)).toBe(true);
+  });
+
+  it("counts the pushes of the last day toward the limit, not the notices", async () => {
+    const seller = await createUser(app);
+    await savePrefs(app.db, { user: seller, input: { prefs: {}, push: true } });
+    const t0 = new Date("2027-04-01T06:00:00Z");
+    // A new version every five hours: pushed at 0, 5 and 10 h; not at 15 or 20 h (three in the last day);
+    // at 25 h only the pushes of 5 and 10 h are within a day, so it pushes, and at 30 h again (10 and 25 h).
+    const ids = [];
+    for (let h = 0; h <= 30; h += 5) {
+      const at = new Date(t0.getTime() + h * 3_600_000);
+      ids.push((await notify(app.db, { to: seller.id, kind: "saved_item_updated", title: `v${h}`, now: at }))[0]);
+    }
+    const pushed = new Set((await jobsFor("send_push")).map((j) => Number(j.payload.id)));
+    expect(ids.map((id) => pushed.has(id))).toEqual([true, true, true, false, false, true, true]);
+    const rows = await app.db
+      .select({ id: notifications.id, pushedAt: notifications.pushedAt })
+      .from(notifications)
+      .where(inArray(notifications.id, ids));
+    expect(
+      rows
+        .filter((r) => r.pushedAt !== null)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(ids.filter((id) => pushed.has(id)).sort());
   });
 
   it("notifies each person once per dedupe key, and skips deactivated people", async () => {

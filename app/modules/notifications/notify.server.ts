@@ -44,9 +44,11 @@ export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
     .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
     .where(and(inArray(users.id, ids), eq(users.active, true)));
   const created: number[] = [];
+  const now = n.now ?? new Date();
   for (const person of people) {
     const pref = resolvePrefs(person.prefs)[n.kind];
     if (!pref.inApp && pref.email === "off") continue;
+    const push = pref.inApp && person.push && (await pushAllowed(db, person.id, n.kind, now));
     const [row] = await db
       .insert(notifications)
       .values({
@@ -58,23 +60,27 @@ export async function notify(db: AnyDb, n: NewNotification): Promise<number[]> {
         inApp: pref.inApp,
         email: pref.email,
         dedupeKey: n.dedupeKey ?? null,
-        createdAt: n.now ?? new Date(),
+        pushedAt: push ? now : null,
+        createdAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: notifications.id });
     if (!row) continue;
     created.push(row.id);
     if (pref.email === "immediate") await enqueueJob(db, MAIL_NOTIFICATION_JOB, { id: row.id }, { maxAttempts: 3 });
-    if (pref.inApp && person.push && (await pushAllowed(db, person.id, n.kind, row.id, n.now ?? new Date())))
-      await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
+    if (push) await enqueueJob(db, SEND_PUSH_JOB, { id: row.id }, { maxAttempts: 3 });
   }
   return created;
 }
 
-/** Under the kind's daily push limit: counted over its notifications of the last 24 hours, this one left out. */
-async function pushAllowed(db: AnyDb, userId: string, kind: NotificationKind, id: number, now: Date): Promise<boolean> {
+/**
+ * Under the kind's daily push limit: the pushes of the last 24 hours are counted, not the notices (a
+ * seller told every few hours all day would otherwise never be pushed again).
+ */
+async function pushAllowed(db: AnyDb, userId: string, kind: NotificationKind, now: Date): Promise<boolean> {
   const limit = KINDS[kind].pushesPerDay;
   if (limit === undefined) return true;
+  const since = new Date(now.getTime() - 86_400_000).toISOString();
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
@@ -82,9 +88,9 @@ async function pushAllowed(db: AnyDb, userId: string, kind: NotificationKind, id
       and(
         eq(notifications.userId, userId),
         eq(notifications.kind, kind),
-        eq(notifications.inApp, true),
-        sql`${notifications.id} <> ${id}`,
-        sql`${notifications.createdAt} > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
+        // A push is queued when its notice is made: the person's notices of the day (an index) hold them.
+        sql`${notifications.createdAt} > ${since}::timestamptz`,
+        sql`${notifications.pushedAt} > ${since}::timestamptz`,
       ),
     );
   return n < limit;
@@ -115,16 +121,17 @@ export function notifyCtes(kind: NotificationKind, recipients: SQL, now: Date): 
       left join ${notificationSettings} ns on ns.user_id = r.user_id
     ),
     notice as (
-      insert into ${notifications} (user_id, kind, title, body, url, in_app, email, dedupe_key, created_at)
-      select user_id, ${kind}::text, title, body, url, in_app, email, dedupe_key, ${at} from notice_to where in_app or email <> 'off'
+      insert into ${notifications} (user_id, kind, title, body, url, in_app, email, dedupe_key, pushed_at, created_at)
+      select user_id, ${kind}::text, title, body, url, in_app, email, dedupe_key, case when in_app and push then ${at} end, ${at}
+      from notice_to where in_app or email <> 'off'
       on conflict do nothing
-      returning id, user_id, in_app, email
+      returning id, user_id, in_app, email, pushed_at
     ),
     notice_jobs as (
       insert into ${jobs} (kind, payload, run_at, max_attempts)
       select ${MAIL_NOTIFICATION_JOB}::text, jsonb_build_object('id', n.id), ${at}, 3 from notice n where n.email = 'immediate'
       union all
-      select ${SEND_PUSH_JOB}::text, jsonb_build_object('id', n.id), ${at}, 3 from notice n join notice_to t using (user_id) where n.in_app and t.push
+      select ${SEND_PUSH_JOB}::text, jsonb_build_object('id', n.id), ${at}, 3 from notice n where n.pushed_at is not null
     )`;
 }
 
