@@ -35,7 +35,7 @@ export default function AuditLog() {
         <Link to="/admin">← People and teams</Link>
       </p>
       <h1>Audit log</h1>
-      <Form method="get" className="row card filters" aria-label="Filter the audit log">
+      <Form method="get" className="row card filters compact-fields" aria-label="Filter the audit log">
         <div>
           <label htmlFor="from">From</label>
           <input id="from" name="from" type="date" defaultValue={query.from} />

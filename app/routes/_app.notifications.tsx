@@ -96,7 +96,7 @@ export default function Notifications() {
                   {e.unread ? (
                     <Form method="post">
                       {e.notices.map((n) => (n.read ? null : <input key={n.id} type="hidden" name="id" value={n.id} />))}
-                      <button type="submit" className="secondary small" disabled={busy}>
+                      <button type="submit" className="secondary small" disabled={busy} aria-label={`Mark these as read: ${e.title}`}>
                         Mark these as read
                       </button>
                     </Form>

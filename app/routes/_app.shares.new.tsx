@@ -4,7 +4,7 @@
 // address as ?add=<id>.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { KeptDraftNotice, useKeptDraft } from "~/components/kept-draft";
 import { AddToShareFields, AddToShareForm, useShareAdditions } from "~/components/share-select/add-to-share";
@@ -55,6 +55,12 @@ export default function NewShare() {
   // The note to a buyer is typed on a phone: an ended session must not cost it (one copy per set of items).
   const formRef = useRef<HTMLFormElement>(null);
   const kept = useKeptDraft(formRef, `new-share:${draftKey}`);
+  // An item added in place changes the form without a keystroke: the kept draft hears of it as of one, or a
+  // reload would put back the ticks as they were before it.
+  const addedCount = additions.added.length;
+  useEffect(() => {
+    if (addedCount) formRef.current?.dispatchEvent(new Event("input", { bubbles: true }));
+  }, [addedCount]);
   return (
     <>
       <h1>Share with a buyer</h1>

@@ -28,6 +28,12 @@ describeBrowser("desk screens", () => {
   }
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
+  /** The fields of these labels sit side by side. */
+  async function expectSameLine(page: Page, labels: string[]) {
+    const tops = await Promise.all(labels.map(async (l) => (await page.getByLabel(l, { exact: true }).boundingBox())!.y));
+    expect(new Set(tops).size, labels.join(" and ")).toBe(1);
+  }
+
   it("filters the library on a phone with the search and the status select, and the URL holds the view", async () => {
     const page = await as(phone, "marketer@demo.test");
     await page.goto("/library");
@@ -218,6 +224,9 @@ describeBrowser("desk screens", () => {
     await page.goto("/admin/audit");
     const entries = page.getByRole("table", { name: "Audit entries, newest first" });
     await entries.locator("tbody tr").first().waitFor();
+    // The six filters go two to a line: one to a line, they filled the screen before the first entry.
+    await expectSameLine(page, ["From", "To"]);
+    await expectSameLine(page, ["Who", "Target id"]);
     const frame = await page.evaluate(() =>
       ((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))(document.querySelector(".table-wrap")!),
     );
@@ -329,6 +338,7 @@ describeBrowser("desk screens", () => {
     await Promise.all([small.waitForURL(/\/insights\/sellers\/[0-9a-f-]{36}/), small.getByRole("link", { name: "Sam Seller" }).click()]);
     await small.getByRole("region", { name: "What they used" }).locator("tbody tr").first().waitFor();
     expect(await overflow(small)).toBeLessThanOrEqual(0);
+    await expectSameLine(small, ["From", "To"]);
     await expectNoAxeViolations(small, "one seller's page on a phone");
     await small.close();
   });

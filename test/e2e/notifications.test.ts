@@ -36,22 +36,30 @@ describeBrowser("notifications", () => {
     await bell.waitFor();
     await bell.click();
     await page.waitForURL("**/notifications");
-    const burst = page.locator("li.burst").filter({ hasText: "4 content requests from sellers" });
-    await expect(burst.locator("summary").textContent()).resolves.toBe("New: 4 content requests from sellers");
+    // Other files' requests of the last day may be in the same burst, read or not: the count is at least four.
+    const burst = page.locator("li.burst").filter({ hasText: texts[3] });
+    const summary = burst.locator("summary");
+    const line = async () => (await summary.textContent())!.match(/^(New: )?(\d+) content requests from sellers(?: \((\d+) unread\))?$/);
+    const first = await line();
+    expect(first?.[1]).toBe("New: ");
+    const total = Number(first![2]);
+    const unreadBefore = first![3] === undefined ? total : Number(first![3]);
+    expect(total).toBeGreaterThanOrEqual(4);
+    expect(unreadBefore).toBeGreaterThanOrEqual(4);
     await expect(burst.getByRole("link").first().isVisible()).resolves.toBe(false);
     await expectNoAxeViolations(page, "the notifications list");
-    await burst.locator("summary").click();
-    const entry = burst.getByRole("link", { name: /New content request from Sam Seller/ }).first();
+    await summary.click();
+    const entry = burst.getByRole("link", { name: /New: New content request from Sam Seller/ }).first();
     await entry.waitFor();
-    await expect(burst.getByText(texts[3]).isVisible()).resolves.toBe(true);
+    for (const text of texts) await expect(burst.getByText(text).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page, "the notifications list with a burst open");
     await entry.click();
     await page.waitForURL("**/feedback/requests");
     await page.goto("/notifications");
-    await expect(burst.locator("summary").textContent()).resolves.toBe("New: 4 content requests from sellers (3 unread)");
+    await expect(line().then((m) => [m?.[1], Number(m?.[2]), Number(m?.[3])])).resolves.toEqual(["New: ", total, unreadBefore - 1]);
     await burst.getByRole("button", { name: "Mark these as read" }).click();
     await burst.getByRole("button", { name: "Mark these as read" }).waitFor({ state: "detached" });
-    await expect(burst.locator("summary").textContent()).resolves.toBe("4 content requests from sellers");
+    await expect(summary.textContent()).resolves.toBe(`${total} content requests from sellers`);
     const markAll = page.getByRole("button", { name: "Mark all as read" });
     if (await markAll.count()) {
       await markAll.click();

@@ -61,6 +61,9 @@ describeBrowser("sharing with a buyer", () => {
     expect(offered).toContain("Add Beacon Analytics one-pager");
     expect(offered).not.toContain("Add Beacon Analytics overview deck");
     expect(offered.filter((name) => /battle card/i.test(name ?? ""))).toEqual([]);
+    // Every save the typing scheduled (the draft waits 400 ms) has run before "Add": only Add's own can
+    // carry the item into the kept draft.
+    await page.waitForTimeout(600);
     await found.getByRole("button", { name: "Add Beacon Analytics one-pager" }).click();
     await page.getByRole("checkbox", { name: /Beacon Analytics one-pager/ }).waitFor();
     expect(
@@ -72,6 +75,11 @@ describeBrowser("sharing with a buyer", () => {
     expect(await page.getByLabel("Recipient's name (optional)").inputValue()).toBe("Dana Buyer");
     // A reload (or a sign-in after the session ended) keeps the added item, and offers back what was typed.
     await page.waitForURL((url) => url.searchParams.getAll("add").includes(ids.onePager));
+    // The kept draft heard of the item added without a keystroke (a reload put back the ticks before it).
+    await page.waitForFunction(
+      (id) => Object.keys(localStorage).some((k) => k.startsWith("fk.draft:") && localStorage.getItem(k)!.includes(id)),
+      ids.onePager,
+    );
     await page.reload();
     await hydrated(page);
     await page.getByRole("button", { name: "Put them back" }).click();

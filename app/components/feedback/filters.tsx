@@ -14,7 +14,7 @@ export function InsightFilters({
   const busy = useNavigation().state === "loading";
   return (
     <Form method="get" action={action} className="card filters" aria-label="Filters">
-      <div className="row">
+      <div className="row compact-fields">
         <div>
           <label htmlFor="f-from">From</label>
           <input id="f-from" type="date" name="from" defaultValue={filters.range.from} required />
