@@ -3,7 +3,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
-import { setNotForBuyers } from "~/modules/shares/shares.server";
+import { setNotForBuyers } from "~/modules/shares/not-for-buyers.server";
 import { readForm } from "~/modules/request-body.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {

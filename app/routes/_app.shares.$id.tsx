@@ -1,14 +1,16 @@
-// One buyer share: the link to send (share sheet, copy, email), what the buyer did, extend and revoke.
+// One buyer share: the link to send (share sheet, copy, email), what the buyer did, adding items to it,
+// extend and revoke. Adding searches with a plain GET of this page (?q=…), so it works before JavaScript.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { UndoNotice } from "~/components/undo-notice";
+import { AddToLink } from "~/components/shares/add-to-link";
 import { ShareLink } from "~/components/shares/share-link";
 import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
-import { manageShareFromForm } from "~/modules/shares/forms.server";
-import { canUndoRevoke, getShare } from "~/modules/shares/shares.server";
+import { manageShareFromForm, shareAdditions } from "~/modules/shares/forms.server";
+import { canUndoRevoke, getShare, MAX_SHARE_ITEMS } from "~/modules/shares/shares.server";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
 
@@ -18,14 +20,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   return pageData(async () => {
     const share = await getShare(context.app.db, { user, id: params.id ?? "" });
-    return { share, absoluteUrl: new URL(share.url, request.url).toString(), undoRevoke: canUndoRevoke(share) };
+    const q = new URL(request.url).searchParams.get("q");
+    const canAdd = share.status === "active" && share.items.length < MAX_SHARE_ITEMS;
+    const add = q === null || !canAdd ? null : await shareAdditions(context.app, user, { q, chosen: share.items.map((i) => i.id) });
+    return { share, absoluteUrl: new URL(share.url, request.url).toString(), undoRevoke: canUndoRevoke(share), canAdd, add };
   });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   return formAction(async () => {
-    const notice = await manageShareFromForm(context.app.db, user, params.id ?? "", await readForm(request));
+    const notice = await manageShareFromForm(context.app, user, params.id ?? "", await readForm(request));
     return redirect(`/shares/${encodeURIComponent(params.id ?? "")}?notice=${encodeURIComponent(notice)}`);
   });
 }
@@ -33,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
 export default function SharePage() {
-  const { share, absoluteUrl, undoRevoke } = useLoaderData<typeof loader>();
+  const { share, absoluteUrl, undoRevoke, canAdd, add } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -108,6 +113,8 @@ export default function SharePage() {
           <p className="card">{share.note}</p>
         </>
       ) : null}
+
+      {canAdd ? <AddToLink found={add} busy={busy} /> : null}
 
       {share.status !== "revoked" ? (
         <section aria-labelledby="manage-h" className="card share-manage">

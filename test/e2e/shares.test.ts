@@ -234,6 +234,35 @@ describeBrowser("sharing with a buyer", () => {
     await expectNoAxeViolations(b, "the buyer's not-available page");
     await b.close();
   });
+
+  it("adds an item to a live link from its page, and the buyer finds it at the same address", async () => {
+    const page = await as("seller@demo.test");
+    const made = await page.request.post("/api/v1/shares", { data: { itemIds: [ids.deck], recipientName: "Lee Buyer" } });
+    expect(made.status()).toBe(201);
+    const { share } = (await made.json()) as { share: { id: string; url: string } };
+    await page.goto(`/shares/${share.id}`);
+    const section = page.getByRole("region", { name: "Add to this link" });
+    await section.getByLabel("Title or topic").fill("beacon one-pager");
+    await Promise.all([page.waitForURL(/[?&]q=beacon/), section.getByRole("button", { name: "Find" }).click()]);
+    const hits = section.getByRole("list", { name: "Items to add for “beacon one-pager”" });
+    await hits.getByRole("button", { name: "Add Beacon Analytics one-pager" }).waitFor();
+    await expectNoAxeViolations(page, "a share's page with items to add");
+    await Promise.all([page.waitForURL(/notice=Added/), hits.getByRole("button", { name: "Add Beacon Analytics one-pager" }).click()]);
+    await page.getByText("Added to the link: the buyer sees it on their next visit.").waitFor();
+    expect(await page.locator(".share-items > li strong").allTextContents()).toEqual([
+      "Beacon Analytics overview deck",
+      "Beacon Analytics one-pager",
+    ]);
+    // The search is done with: its field is empty again.
+    expect(await section.getByLabel("Title or topic").inputValue()).toBe("");
+    await page.screenshot({ path: `${SHOTS}/share-added-phone.png`, fullPage: true });
+    await page.close();
+    const b = await buyer.context.newPage();
+    await b.goto(share.url);
+    const contents = b.getByRole("navigation", { name: "In this link" });
+    expect(await contents.getByRole("link").allTextContents()).toEqual(["Beacon Analytics overview deck", "Beacon Analytics one-pager"]);
+    await b.close();
+  });
 });
 
 describeBrowser("sharing with a buyer in airplane mode", () => {

@@ -10,15 +10,16 @@ import { loader as buyerPreview } from "~/routes/s.$token_.items.$n.pages.$p";
 import { loader as buyerFile } from "~/routes/s.$token_.items.$n.file";
 import { action as buyerEvents } from "~/routes/s.$token_.events";
 import { action as newShareAction, loader as newSharePage } from "~/routes/_app.shares.new";
+import { action as sharePageAction, loader as sharePage } from "~/routes/_app.shares.$id";
 import { pickItems } from "~/modules/search/search.server";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
 import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
-import { setNotForBuyers } from "~/modules/shares/shares.server";
+import { setNotForBuyers } from "~/modules/shares/not-for-buyers.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
 import { itemsCsv } from "~/modules/insights/export.server";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { auditLog, items, searchQueries, users } from "@/db/schema";
-import { cookieFor, createTestApp, request, respond, type TestApp } from "../setup/app";
+import { cookieFor, createTestApp, request, respond, statusOf, type TestApp } from "../setup/app";
 import { sessionUser } from "../setup/feedback";
 import { withPublishing } from "../setup/publishing";
 
@@ -207,6 +208,100 @@ describe("creating shares", () => {
       await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })
     ).json()) as any;
     expect(view.share).toMatchObject({ allowDownload: true, recipientName: "Form Buyer" });
+  });
+});
+
+describe("adding to a live link", () => {
+  const post = (shareId: string, fields: [string, string][], who = "seller") =>
+    call(
+      sharePageAction,
+      new Request(`http://localhost/shares/${shareId}`, {
+        method: "POST",
+        body: new URLSearchParams(fields),
+        headers: { cookie: cookies[who] },
+      }),
+      { id: shareId },
+    );
+  const add = (shareId: string, ...itemIds: string[]) =>
+    post(shareId, [["intent", "add"], ...itemIds.map((i): [string, string] => ["item", i])]);
+  // A refused form answers its error as the action's data, beside the form; a done one redirects.
+  const errorOf = (res: unknown) => [statusOf(res), (res as { data?: { formError?: string } }).data?.formError];
+
+  it("adds an item after the ones the link holds, for the buyer at the same address, once, audited and counted", async () => {
+    const { body } = await create({ itemIds: [ids.deck] });
+    const shareId = body.share.id as string;
+    // The page's own search offers what may go to a buyer and is not in the link yet.
+    const found = (await call(sharePage, request(`/shares/${shareId}?q=beacon`, { cookie: cookies.seller }), {
+      id: shareId,
+    })) as unknown as {
+      add: { hits: { id: string }[] };
+      canAdd: boolean;
+    };
+    expect(found.canAdd).toBe(true);
+    expect(found.add.hits.map((h) => h.id)).toContain(ids.onePager);
+    expect(found.add.hits.map((h) => h.id)).not.toContain(ids.deck);
+
+    const res = await add(shareId, ids.onePager);
+    expect(res.status).toBe(302);
+    expect(decodeURIComponent(res.headers.get("location")!)).toContain("Added to the link: the buyer sees it on their next visit.");
+    const html = await (await buyerGet(tokenOf(body.share.url))).text();
+    expect(html.indexOf("Beacon Analytics one-pager")).toBeGreaterThan(html.indexOf("Beacon Analytics overview deck"));
+    const view = (await (
+      await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })
+    ).json()) as any;
+    expect(view.share.items.map((i: { position: number; id: string }) => [i.position, i.id])).toEqual([
+      [1, ids.deck],
+      [2, ids.onePager],
+    ]);
+    // A second tap adds nothing; both are in the audit log once.
+    expect(decodeURIComponent((await add(shareId, ids.onePager)).headers.get("location")!)).toContain("That item is in the link already.");
+    const audited = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, shareId), eq(auditLog.action, "share.items_added")));
+    expect(audited.map((a) => a.details)).toEqual([{ itemIds: [ids.onePager] }]);
+  });
+
+  it("refuses internal, invisible and drafted items, other sellers' links, revoked links and an eleventh item", async () => {
+    const { body } = await create({ itemIds: [ids.deck] });
+    const shareId = body.share.id as string;
+    expect(errorOf(await add(shareId, ids.battle))).toEqual([403, expect.stringMatching(/internal use only/)]);
+    expect(errorOf(await add(shareId, "not-an-id"))).toEqual([400, "Choose an item to add."]);
+    // What the seller cannot see, a draft, and another seller's link are the not-found page: nothing is told.
+    expect(statusOf(await add(shareId, ids.restricted))).toBe(404);
+    expect(statusOf(await add(shareId, ids.draft))).toBe(404);
+    const stranger: [string, string][] = [
+      ["intent", "add"],
+      ["item", ids.onePager],
+    ];
+    expect(statusOf(await post(shareId, stranger, "west"))).toBe(404);
+    // Ten at most: nine more published items the seller may send fill it; the eleventh is refused.
+    const more = (
+      await app.db
+        .select({ id: items.id })
+        .from(items)
+        .where(
+          and(
+            eq(items.status, "published"),
+            eq(items.notForBuyers, false),
+            sql`not exists (select 1 from item_audiences a where a.item_id = ${items.id})`,
+          ),
+        )
+        .limit(12)
+    )
+      .map((r) => r.id)
+      .filter((id) => id !== ids.deck);
+    expect((await add(shareId, ...more.slice(0, 9))).status).toBe(302);
+    expect(errorOf(await add(shareId, more[9]))).toEqual([422, "A link holds at most 10 items; this one has 10."]);
+    const full = (await call(sharePage, request(`/shares/${shareId}?q=beacon`, { cookie: cookies.seller }), {
+      id: shareId,
+    })) as unknown as {
+      canAdd: boolean;
+      add: unknown;
+    };
+    expect([full.canAdd, full.add]).toEqual([false, null]);
+    await post(shareId, [["intent", "revoke"]]);
+    expect(errorOf(await add(shareId, ids.onePager))).toEqual([409, "This share was revoked; create a new one instead."]);
   });
 });
 

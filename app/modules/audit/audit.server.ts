@@ -64,6 +64,7 @@ export const OTHER_ACTIONS = [
   "token.revoked",
   "share.created",
   "share.extended",
+  "share.items_added",
   "share.revoked",
   "share.restored",
   "invitation.created",

@@ -95,6 +95,8 @@ export function describeAudit(action: string, details: Record<string, unknown>, 
       return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
     case "share.extended":
       return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
+    case "share.items_added":
+      return `Added ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s) to the link`;
     case "share.revoked":
       return "Share link revoked: the buyer's link stops working";
     case "share.restored":

@@ -9,7 +9,7 @@ import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { pickItems } from "~/modules/search/search.server";
-import { createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+import { addShareItems, createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
 import { isUuid } from "@/vocabulary/ids";
 import { formatDate } from "@/vocabulary/dates";
 
@@ -100,8 +100,15 @@ export async function createShareFromForm(app: AppContext, user: SessionUser, fo
 }
 
 /** `intent=extend` (days from today), `intent=revoke` or `intent=restore` (its undo), from a share's page. */
-export async function manageShareFromForm(db: Db, user: SessionUser, id: string, form: FormData, now = new Date()) {
+export async function manageShareFromForm(app: AppContext, user: SessionUser, id: string, form: FormData, now = new Date()) {
+  const db = app.db;
   const intent = form.get("intent");
+  if (intent === "add") {
+    const added = await addShareItems(app, { user, id, itemIds: form.getAll("item").map(String), now });
+    return added.length === 0
+      ? "That item is in the link already."
+      : `Added to the link: the buyer sees ${added.length === 1 ? "it" : `these ${added.length}`} on their next visit.`;
+  }
   if (intent === "revoke") {
     await revokeShare(db, { user, id, now });
     return "Link revoked. The buyer now sees that it is no longer available.";

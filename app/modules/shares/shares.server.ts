@@ -188,9 +188,9 @@ export async function createShare(
  * Event ids derive from the share id, so a retried create can never count twice; usage is secondary to
  * the link, so a failure here is logged, not thrown.
  */
-async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: string, itemIds: string[], now: Date) {
+async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: string, itemIds: string[], now: Date, after = 0) {
   const rows = itemIds.map((itemId, i) => ({
-    id: `${shareId.slice(0, 24)}${(i + 1).toString(16).padStart(12, "0")}`,
+    id: `${shareId.slice(0, 24)}${(after + i + 1).toString(16).padStart(12, "0")}`,
     type: "share",
     itemId,
     at: now.toISOString(),
@@ -232,6 +232,48 @@ export async function extendShare(
     });
   });
   return { ...share, expiresAt };
+}
+
+/**
+ * Adds items to a live link, after the ones it holds: "and the pricing sheet you asked about" reaches the
+ * address the buyer already has, where a new link meant a second mail and engagement split in two. Each
+ * item is checked as at creation; items already in it are skipped; ten at most in all. Returns the ids added.
+ */
+export async function addShareItems(
+  app: AppContext,
+  { user, id, itemIds, now = new Date() }: { user: SessionUser; id: string; itemIds: string[]; now?: Date },
+): Promise<string[]> {
+  const share = await ownShare(app.db, user, id);
+  if (share.revokedAt) throw new AppError("conflict", "This share was revoked; create a new one instead.");
+  if (share.expiresAt <= now) throw new AppError("conflict", "This link has expired: extend it first, then add to it.");
+  const wanted = [...new Set(itemIds.filter(isUuid).map((i) => i.toLowerCase()))];
+  if (wanted.length === 0) throw new AppError("bad_request", "Choose an item to add.");
+  await requireShareable(app.db, user, wanted, now);
+  const added = await app.db.transaction(async (tx) => {
+    // Two adds at once (two tabs, a retried tap) must not take the same positions or pass ten between them.
+    await tx.select({ id: shares.id }).from(shares).where(eq(shares.id, share.id)).for("update");
+    const held = await tx
+      .select({ position: shareItems.position, itemId: shareItems.itemId })
+      .from(shareItems)
+      .where(eq(shareItems.shareId, share.id));
+    const fresh = wanted.filter((itemId) => !held.some((h) => h.itemId === itemId));
+    if (held.length + fresh.length > MAX_SHARE_ITEMS)
+      throw new AppError("unprocessable", `A link holds at most ${MAX_SHARE_ITEMS} items; this one has ${held.length}.`);
+    if (fresh.length === 0) return { fresh, last: 0 };
+    const last = Math.max(0, ...held.map((h) => h.position));
+    await tx.insert(shareItems).values(fresh.map((itemId, i) => ({ shareId: share.id, position: last + i + 1, itemId })));
+    await tx.update(shares).set({ updatedAt: now }).where(eq(shares.id, share.id));
+    await recordAudit(tx, {
+      actor: user,
+      action: "share.items_added",
+      targetType: "share",
+      targetId: share.id,
+      details: { itemIds: fresh },
+    });
+    return { fresh, last };
+  });
+  if (added.fresh.length) await countAsSellerShare(app, user, share.id, added.fresh, now, added.last);
+  return added.fresh;
 }
 
 /** Revoking twice is fine (the second does nothing), so a retried request never errors. */
@@ -339,29 +381,4 @@ export async function getShare(
 /** The API's share shape: dates as ISO strings, the absolute link. */
 export function shareJson(view: ShareView & { engagement?: ShareEngagement }, origin: string) {
   return { ...view, url: new URL(view.url, origin).toString(), path: view.url };
-}
-
-/** Marketers mark internal-only content (battle cards, pricing notes); live links stop showing it at once. */
-export async function setNotForBuyers(
-  db: Db,
-  { user, itemId, notForBuyers }: { user: SessionUser; itemId: string; notForBuyers: boolean },
-) {
-  if (user.role !== "marketer" && user.role !== "admin") throw new AppError("forbidden", "Only marketers decide what buyers may see.");
-  if (!isUuid(itemId)) throw notFound("No such item.");
-  await db.transaction(async (tx) => {
-    const [item] = await tx
-      .update(items)
-      // updated_at moves so the next delta sync tells devices the item's shareability changed.
-      .set({ notForBuyers, updatedAt: new Date() })
-      .where(eq(items.id, itemId.toLowerCase()))
-      .returning({ id: items.id, title: items.title });
-    if (!item) throw notFound("No such item.");
-    await recordAudit(tx, {
-      actor: user,
-      action: "item.buyers_changed",
-      targetType: "item",
-      targetId: item.id,
-      details: { title: item.title, notForBuyers },
-    });
-  });
 }
