@@ -8,7 +8,7 @@
 // or a sign-in after the session ended brings back every item, while the kept draft stays keyed by the
 // `item`s the page began with.
 import { Link, useFetcher, useLocation, useNavigate } from "@remix-run/react";
-import { useEffect, useRef, useState, type MouseEvent } from "react";
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode, type RefObject } from "react";
 import { TYPE_LABEL } from "@/vocabulary/library";
 import { MAX_SHARE_ITEMS } from "@/vocabulary/shares";
 
@@ -96,38 +96,64 @@ export function AddToShareFields({
               {fetcher.state === "idle" ? "Find" : "Finding…"}
             </button>
           </div>
-          {shown?.error ? (
-            <p className="form-error" role="alert">
-              {shown.error}
-            </p>
-          ) : shown && shown.q.trim() !== "" && hits.length === 0 ? (
-            <p className="meta">Nothing more that may go to a buyer matches “{shown.q}”.</p>
-          ) : null}
-          {hits.length ? (
-            <ul ref={listRef} className="share-add-hits" aria-label={`Items to add for “${shown!.q}”`}>
-              {hits.map((h) => (
-                <li key={h.id}>
-                  <span>
-                    {h.title} <span className="meta">· {TYPE_LABEL[h.type] ?? h.type}</span>
-                  </span>
-                  {ready ? (
-                    <button type="button" className="secondary" aria-label={`Add ${h.title}`} onClick={(event) => pick(event, h)}>
-                      Add
-                    </button>
-                  ) : (
-                    <Link to={searchWith(search, h.id)} className="button secondary" aria-label={`Add ${h.title}`}>
-                      Add
-                    </Link>
-                  )}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <AdditionHits
+            shown={shown}
+            hits={hits}
+            listRef={listRef}
+            add={(h) =>
+              ready ? (
+                <button type="button" className="secondary" aria-label={`Add ${h.title}`} onClick={(event) => pick(event, h)}>
+                  Add
+                </button>
+              ) : (
+                <Link to={searchWith(search, h.id)} className="button secondary" aria-label={`Add ${h.title}`}>
+                  Add
+                </Link>
+              )
+            }
+          />
         </>
       )}
       <p className="visually-hidden" role="status">
         {said}
       </p>
     </div>
+  );
+}
+
+/**
+ * A search's hits for adding to a share (the share form's and a live link's): its error, "nothing more
+ * matches", or the list, each hit with its title, type and the caller's "Add".
+ */
+export function AdditionHits({
+  shown,
+  hits,
+  listRef,
+  add,
+}: {
+  shown: AdditionsFound | null;
+  hits: Addition[];
+  listRef?: RefObject<HTMLUListElement>;
+  add: (hit: Addition) => ReactNode;
+}) {
+  if (shown?.error)
+    return (
+      <p className="form-error" role="alert">
+        {shown.error}
+      </p>
+    );
+  if (!shown || shown.q.trim() === "") return null;
+  if (hits.length === 0) return <p className="meta">Nothing more that may go to a buyer matches “{shown.q}”.</p>;
+  return (
+    <ul ref={listRef} className="share-add-hits" aria-label={`Items to add for “${shown.q}”`}>
+      {hits.map((h) => (
+        <li key={h.id}>
+          <span>
+            {h.title} <span className="meta">· {TYPE_LABEL[h.type] ?? h.type}</span>
+          </span>
+          {add(h)}
+        </li>
+      ))}
+    </ul>
   );
 }

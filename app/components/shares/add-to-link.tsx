@@ -1,8 +1,7 @@
 // "Add to this link" on a share's page: a plain GET search of the page itself (?q=…), whose hits each post
 // `intent=add`, so it works before JavaScript loads; the search field empties once an item is added.
 import { Form } from "@remix-run/react";
-import type { AdditionsFound } from "~/components/share-select/add-to-share";
-import { TYPE_LABEL } from "@/vocabulary/library";
+import { AdditionHits, type AdditionsFound } from "~/components/share-select/add-to-share";
 
 export function AddToLink({ found, busy }: { found: AdditionsFound | null; busy: boolean }) {
   return (
@@ -26,31 +25,19 @@ export function AddToLink({ found, busy }: { found: AdditionsFound | null; busy:
           Find
         </button>
       </Form>
-      {found?.error ? (
-        <p className="form-error" role="alert">
-          {found.error}
-        </p>
-      ) : found && found.q.trim() !== "" && found.hits.length === 0 ? (
-        <p className="meta">Nothing more that may go to a buyer matches “{found.q}”.</p>
-      ) : null}
-      {found?.hits.length ? (
-        <ul className="share-add-hits" aria-label={`Items to add for “${found.q}”`}>
-          {found.hits.map((h) => (
-            <li key={h.id}>
-              <span>
-                {h.title} <span className="meta">· {TYPE_LABEL[h.type] ?? h.type}</span>
-              </span>
-              <Form method="post" preventScrollReset>
-                <input type="hidden" name="intent" value="add" />
-                <input type="hidden" name="item" value={h.id} />
-                <button type="submit" className="secondary" disabled={busy} aria-label={`Add ${h.title}`}>
-                  Add
-                </button>
-              </Form>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <AdditionHits
+        shown={found}
+        hits={found?.hits ?? []}
+        add={(h) => (
+          <Form method="post" preventScrollReset>
+            <input type="hidden" name="intent" value="add" />
+            <input type="hidden" name="item" value={h.id} />
+            <button type="submit" className="secondary" disabled={busy} aria-label={`Add ${h.title}`}>
+              Add
+            </button>
+          </Form>
+        )}
+      />
     </section>
   );
 }
