@@ -4,6 +4,12 @@ export type ShareEventType = (typeof SHARE_EVENT_TYPES)[number];
 
 /** Items in one share: the server's limit and the "Select" mode's cap. */
 export const MAX_SHARE_ITEMS = 10;
+/**
+ * Different items a link may hold over its life, those taken off included: a position is never given to
+ * another item (the buyer's reading is kept per position), so this bounds the positions a buyer's page
+ * can report.
+ */
+export const MAX_SHARE_POSITIONS = 30;
 
 /** "My shares" filters: what became of a link. */
 export const SHARE_FILTERS = ["active", "opened", "unopened", "expired", "revoked"] as const;

@@ -55,6 +55,11 @@ export const openApiDocument = {
         createdAt: dateTime,
         firstOpenedAt: { type: ["string", "null"], format: "date-time" },
         items: { type: "array", items: obj({ position: { type: "integer" }, id: str, title: str, type: str }) },
+        removedItems: {
+          type: "array",
+          description: "Taken off the link by the seller: the buyer no longer sees them; their reading stays in engagement",
+          items: obj({ position: { type: "integer" }, id: str, title: str, type: str, removedAt: dateTime }),
+        },
         summary: obj({
           opens: { type: "integer" },
           viewers: { type: "integer" },

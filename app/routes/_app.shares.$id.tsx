@@ -1,10 +1,11 @@
-// One buyer share: the link to send (share sheet, copy, email), what the buyer did, adding items to it,
-// extend and revoke. Adding searches with a plain GET of this page (?q=…), so it works before JavaScript.
+// One buyer share: the link to send (share sheet, copy, email), what the buyer did, adding items to it and
+// taking them off, extend and revoke. Adding searches with a plain GET of this page (?q=…), so it works before JavaScript.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { UndoNotice } from "~/components/undo-notice";
 import { AddToLink } from "~/components/shares/add-to-link";
+import { ShareItems } from "~/components/shares/share-items";
 import { ShareLink } from "~/components/shares/share-link";
 import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -30,12 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context.app, request);
   return formAction(async () => {
-    const notice = await manageShareFromForm(context.app, user, params.id ?? "", await readForm(request));
-    return redirect(`/shares/${encodeURIComponent(params.id ?? "")}?notice=${encodeURIComponent(notice)}`);
+    const { notice, removed } = await manageShareFromForm(context.app, user, params.id ?? "", await readForm(request));
+    const undo = removed ? `&removed=${encodeURIComponent(removed)}` : "";
+    return redirect(`/shares/${encodeURIComponent(params.id ?? "")}?notice=${encodeURIComponent(notice)}${undo}`);
   });
 }
-
-const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
 export default function SharePage() {
   const { share, absoluteUrl, undoRevoke, canAdd, add } = useLoaderData<typeof loader>();
@@ -45,6 +45,7 @@ export default function SharePage() {
   const title =
     share.items.length === 1 ? share.items[0].title : `${share.items[0]?.title ?? "Content"} and ${share.items.length - 1} more`;
   const notice = params.get("created") ? "Link created. Send it to your buyer." : params.get("notice");
+  const removed = params.get("removed");
   const e = share.engagement;
   return (
     <>
@@ -68,6 +69,8 @@ export default function SharePage() {
       {notice && undoRevoke ? (
         // Right after a revoke (and for a few minutes), a tap on the wrong button can be taken back.
         <UndoNotice message={notice} fields={{ intent: "restore" }} busy={busy} />
+      ) : notice && removed && share.status === "active" && share.removedItems.some((i) => i.id === removed) ? (
+        <UndoNotice message={notice} fields={{ intent: "add", item: removed }} busy={busy} />
       ) : notice ? (
         <p className="notice" role="status">
           {notice}
@@ -85,28 +88,14 @@ export default function SharePage() {
         {share.summary.text}
       </p>
       {e.emails.length ? <p className="meta">Viewed by: {e.emails.join(", ")}</p> : null}
-      <ul className="share-items">
-        {share.items.map((item) => {
-          const read = e.items.find((r) => r.position === item.position);
-          return (
-            <li key={item.position}>
-              <strong>{item.title}</strong>
-              {read ? (
-                <span className="meta">
-                  {" "}
-                  · {seconds(read.ms)} ·{" "}
-                  {read.pages
-                    .filter((p) => p.ms > 0)
-                    .map((p) => (p.page === 0 ? seconds(p.ms) : `p${p.page} ${seconds(p.ms)}`))
-                    .join(", ")}
-                </span>
-              ) : (
-                <span className="meta"> · not read yet</span>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <ShareItems
+        items={share.items}
+        removedItems={share.removedItems}
+        reads={e.items}
+        open={share.status === "active"}
+        canPutBack={canAdd}
+        busy={busy}
+      />
       {share.note ? (
         <>
           <h2>Your note</h2>

@@ -40,7 +40,11 @@ export const shares = pgTable(
   (t) => [index("shares_user_idx").on(t.userId, t.createdAt), index("shares_team_idx").on(t.teamId, t.createdAt)],
 );
 
-/** The items of a share, in the order the buyer sees them (position 1..n; at most 10). */
+/**
+ * The items of a share, in the order the buyer sees them (position 1..n). At most 10 are on the link at
+ * once; an item taken off keeps its row and position (`removed_at`), so what the buyer read of it stays
+ * with its title, and putting it back revives the same row.
+ */
 export const shareItems = pgTable(
   "share_items",
   {
@@ -51,6 +55,8 @@ export const shareItems = pgTable(
     itemId: uuid("item_id")
       .notNull()
       .references(() => items.id, { onDelete: "cascade" }),
+    /** Taken off the link by its seller: the buyer no longer sees it, nor can open its pages or file. */
+    removedAt: timestamp("removed_at", { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.shareId, t.position] }), index("share_items_item_idx").on(t.itemId)],
 );

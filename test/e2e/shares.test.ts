@@ -256,12 +256,35 @@ describeBrowser("sharing with a buyer", () => {
     // The search is done with: its field is empty again.
     expect(await section.getByLabel("Title or topic").inputValue()).toBe("");
     await page.screenshot({ path: `${SHOTS}/share-added-phone.png`, fullPage: true });
-    await page.close();
     const b = await buyer.context.newPage();
     await b.goto(share.url);
     const contents = b.getByRole("navigation", { name: "In this link" });
     expect(await contents.getByRole("link").allTextContents()).toEqual(["Beacon Analytics overview deck", "Beacon Analytics one-pager"]);
+
+    // The deck was the wrong one to send: taken off, the buyer's page no longer has it; Undo puts it back.
+    await page.getByRole("button", { name: "Take off “Beacon Analytics overview deck”" }).click();
+    await page.getByText("“Beacon Analytics overview deck” is off the link: the buyer no longer sees it.").waitFor();
+    const removed = page.getByRole("heading", { name: "Taken off the link" });
+    await removed.waitFor();
+    expect(await page.locator("ol.share-items > li strong").allTextContents()).toEqual(["Beacon Analytics one-pager"]);
+    // The only item left cannot be taken off: revoking says what happened, an empty page would not.
+    expect(await page.getByRole("button", { name: /^Take off/ }).count()).toBe(0);
+    await page.getByRole("button", { name: "Put back “Beacon Analytics overview deck”" }).waitFor();
+    await expectNoAxeViolations(page, "a share's page with an item just taken off, offering Undo");
+    await b.reload();
+    await b.getByRole("heading", { name: "Beacon Analytics one-pager", level: 2 }).waitFor();
+    expect(await b.getByText("Beacon Analytics overview deck").count()).toBe(0);
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.getByText("Back on the link: the buyer sees it again on their next visit.").waitFor();
+    expect(await page.locator("ol.share-items > li strong").allTextContents()).toEqual([
+      "Beacon Analytics overview deck",
+      "Beacon Analytics one-pager",
+    ]);
+    expect(await removed.count()).toBe(0);
+    await b.reload();
+    expect(await contents.getByRole("link").allTextContents()).toEqual(["Beacon Analytics overview deck", "Beacon Analytics one-pager"]);
     await b.close();
+    await page.close();
   });
 });
 

@@ -254,7 +254,7 @@ describe("adding to a live link", () => {
       [2, ids.onePager],
     ]);
     // A second tap adds nothing; both are in the audit log once.
-    expect(decodeURIComponent((await add(shareId, ids.onePager)).headers.get("location")!)).toContain("That item is in the link already.");
+    expect(decodeURIComponent((await add(shareId, ids.onePager)).headers.get("location")!)).toContain("That item is on the link already.");
     const audited = await app.db
       .select()
       .from(auditLog)
@@ -302,6 +302,168 @@ describe("adding to a live link", () => {
     expect([full.canAdd, full.add]).toEqual([false, null]);
     await post(shareId, [["intent", "revoke"]]);
     expect(errorOf(await add(shareId, ids.onePager))).toEqual([409, "This share was revoked; create a new one instead."]);
+  });
+});
+
+describe("taking an item off a live link", () => {
+  const post = (shareId: string, fields: [string, string][], who = "seller") =>
+    call(
+      sharePageAction,
+      new Request(`http://localhost/shares/${shareId}`, {
+        method: "POST",
+        body: new URLSearchParams(fields),
+        headers: { cookie: cookies[who] },
+      }),
+      { id: shareId },
+    );
+  const takeOff = (shareId: string, position: number | string, who = "seller") =>
+    post(
+      shareId,
+      [
+        ["intent", "remove"],
+        ["position", String(position)],
+      ],
+      who,
+    );
+  const errorOf = (res: unknown) => [statusOf(res), (res as { data?: { formError?: string } }).data?.formError];
+  const shareView = async (shareId: string) =>
+    ((await (await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })).json()) as any)
+      .share;
+
+  it("hides it from the buyer, its pages, file and events, keeps what they read of it, and puts it back in its place", async () => {
+    const { body } = await create({ itemIds: [ids.deck, ids.pdf, ids.talk], allowDownload: true });
+    const shareId = body.share.id as string;
+    const token = tokenOf(body.share.url);
+    const viewer = randomUUID();
+    const read = (position: number) => ({ id: randomUUID(), type: "page", position, page: 1, ms: 4_000 });
+    expect(((await (await report(token, { viewer, events: [{ id: randomUUID(), type: "open" }, read(2)] })).json()) as any).accepted).toBe(
+      2,
+    );
+
+    const res = await takeOff(shareId, 2);
+    expect(res.status).toBe(302);
+    const to = new URL(res.headers.get("location")!, "http://localhost");
+    expect(to.searchParams.get("notice")).toBe("“Atlas Platform security whitepaper” is off the link: the buyer no longer sees it.");
+    expect(to.searchParams.get("removed")).toBe(ids.pdf);
+    const html = await (await buyerGet(token)).text();
+    expect(html).toContain("Beacon Analytics overview deck");
+    expect(html).toContain("Beacon Analytics discovery talk track");
+    expect(html).not.toContain("Atlas Platform security whitepaper");
+    expect(html).not.toContain("no longer available");
+    for (const [route, params] of [
+      [buyerPreview, { token, n: "2", p: "1" }],
+      [buyerFile, { token, n: "2" }],
+    ] as const)
+      expect((await call(route, request(`/s/${token}/items/2/${"p" in params ? "pages/1" : "file"}`), params)).status).toBe(404);
+    expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(200);
+    // A page left open reports reading of the item taken off: not counted. The others still are.
+    expect(((await (await report(token, { viewer, events: [read(2), read(1)] })).json()) as any).accepted).toBe(1);
+
+    // The seller's page: the item under "Taken off the link", with the 4 s the buyer read before.
+    const view = await shareView(shareId);
+    expect(view.items.map((i: { position: number }) => i.position)).toEqual([1, 3]);
+    expect(view.removedItems).toMatchObject([{ position: 2, id: ids.pdf, title: "Atlas Platform security whitepaper" }]);
+    expect(view.engagement.items.find((i: { position: number }) => i.position === 2)).toMatchObject({ ms: 4_000 });
+    // Taking it off again does nothing: a retried tap is not an error, and is audited once.
+    expect((await takeOff(shareId, 2)).status).toBe(302);
+    const audited = await app.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, shareId), eq(auditLog.action, "share.item_removed")));
+    expect(audited.map((a) => a.details)).toEqual([{ itemId: ids.pdf, title: "Atlas Platform security whitepaper", position: 2 }]);
+
+    // Undo (or "Put back" later) brings it back at position 2, not as a new last item, with its reading.
+    const back = await post(shareId, [
+      ["intent", "add"],
+      ["item", ids.pdf],
+    ]);
+    expect(new URL(back.headers.get("location")!, "http://localhost").searchParams.get("notice")).toBe(
+      "Back on the link: the buyer sees it again on their next visit.",
+    );
+    const again = await shareView(shareId);
+    expect(again.items.map((i: { position: number; id: string }) => [i.position, i.id])).toEqual([
+      [1, ids.deck],
+      [2, ids.pdf],
+      [3, ids.talk],
+    ]);
+    expect(again.removedItems).toEqual([]);
+    const html2 = await (await buyerGet(token)).text();
+    expect(html2.indexOf("Atlas Platform security whitepaper")).toBeLessThan(html2.indexOf("Beacon Analytics discovery talk track"));
+    expect(((await (await report(token, { viewer, events: [read(2)] })).json()) as any).accepted).toBe(1);
+  });
+
+  it("keeps a link's last item, and refuses other sellers, closed links and positions that are not there", async () => {
+    const { body } = await create({ itemIds: [ids.deck, ids.onePager] });
+    const shareId = body.share.id as string;
+    expect(statusOf(await takeOff(shareId, 1, "west"))).toBe(404);
+    expect(errorOf(await takeOff(shareId, 7))).toEqual([400, "That item is not on this link."]);
+    expect(errorOf(await takeOff(shareId, "x"))).toEqual([400, "Choose an item to take off the link."]);
+    expect((await takeOff(shareId, 1)).status).toBe(302);
+    expect(errorOf(await takeOff(shareId, 2))).toEqual([
+      409,
+      "This is the link's only item: revoke the link instead, or add another item first.",
+    ]);
+    await post(shareId, [["intent", "revoke"]]);
+    expect(errorOf(await takeOff(shareId, 2))).toEqual([409, "This share was revoked; create a new one instead."]);
+    expect((await shareView(shareId)).items.map((i: { id: string }) => i.id)).toEqual([ids.onePager]);
+  });
+
+  it("counts only the items on the link toward ten, and no more than thirty different items over its life", async () => {
+    const pool = (
+      await app.db
+        .select({ id: items.id })
+        .from(items)
+        .where(
+          and(
+            eq(items.status, "published"),
+            eq(items.notForBuyers, false),
+            sql`not exists (select 1 from item_audiences a where a.item_id = ${items.id})`,
+          ),
+        )
+    ).map((r) => r.id);
+    expect(pool.length).toBeGreaterThanOrEqual(12);
+    const { body } = await create({ itemIds: pool.slice(0, 10) });
+    const shareId = body.share.id as string;
+    expect((await takeOff(shareId, 10)).status).toBe(302);
+    // Nine on the link: an eleventh item fits, and the one taken off no longer does.
+    expect(
+      (
+        await post(shareId, [
+          ["intent", "add"],
+          ["item", pool[10]],
+        ])
+      ).status,
+    ).toBe(302);
+    expect(
+      errorOf(
+        await post(shareId, [
+          ["intent", "add"],
+          ["item", pool[9]],
+        ]),
+      ),
+    ).toEqual([422, "A link holds at most 10 items; this one has 10."]);
+    // Positions are never reused: with 30 rows, a new item is refused even where there is room; one taken
+    // off can still come back.
+    await app.db.execute(
+      sql`insert into share_items (share_id, position, item_id, removed_at) select ${shareId}::uuid, p, ${pool[0]}::uuid, now() from generate_series(12, 30) p`,
+    );
+    expect((await takeOff(shareId, 1)).status).toBe(302);
+    expect(
+      errorOf(
+        await post(shareId, [
+          ["intent", "add"],
+          ["item", pool[11]],
+        ]),
+      ),
+    ).toEqual([422, "This link has held 30 different items; create a new share for more."]);
+    expect(
+      (
+        await post(shareId, [
+          ["intent", "add"],
+          ["item", pool[9]],
+        ])
+      ).status,
+    ).toBe(302);
   });
 });
 

@@ -65,6 +65,7 @@ export const OTHER_ACTIONS = [
   "share.created",
   "share.extended",
   "share.items_added",
+  "share.item_removed",
   "share.revoked",
   "share.restored",
   "invitation.created",

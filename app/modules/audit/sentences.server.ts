@@ -96,7 +96,15 @@ export function describeAudit(action: string, details: Record<string, unknown>, 
     case "share.extended":
       return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
     case "share.items_added":
-      return `Added ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s) to the link`;
+      return [
+        Array.isArray(d.itemIds) && d.itemIds.length ? `Added ${d.itemIds.length} item(s) to the link` : "",
+        Array.isArray(d.restored) && d.restored.length ? `put ${d.restored.length} item(s) back on the link` : "",
+      ]
+        .filter(Boolean)
+        .join("; ")
+        .replace(/^p/, "P");
+    case "share.item_removed":
+      return `Took “${d.title ?? "an item"}” off the link: the buyer no longer sees it`;
     case "share.revoked":
       return "Share link revoked: the buyer's link stops working";
     case "share.restored":

@@ -15,7 +15,7 @@ import { EventRateLimiter } from "~/modules/usage/rate-limit.server";
 import { requireServices } from "~/modules/library/publisher.server";
 import type { FileRead } from "~/modules/library/versions.server";
 import { TOKEN_RE, shareableWhere } from "./shares.server";
-import { SHARE_EVENT_TYPES } from "@/vocabulary/shares";
+import { MAX_SHARE_POSITIONS, SHARE_EVENT_TYPES } from "@/vocabulary/shares";
 import { UUID_PATTERN } from "@/vocabulary/ids";
 import { shareOpenedNoticeCtes } from "~/modules/notifications/producers.server";
 
@@ -114,7 +114,7 @@ export async function loadBuyerShare(db: Db, token: string, now = new Date()): P
       itemVersions,
       sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`,
     )
-    .where(sql`si.share_id = ${row.id}`)
+    .where(sql`si.share_id = ${row.id} and si.removed_at is null`)
     .orderBy(sql`si.position`);
   return {
     id: row.id,
@@ -164,7 +164,7 @@ async function buyerVersion(db: Db, token: string, position: number, now: Date, 
       itemVersions,
       sql`${itemVersions.id} = (select v.id from item_versions v where v.item_id = si.item_id order by v.number desc limit 1)`,
     )
-    .where(and(sql`si.share_id = ${row.id} and si.position = ${position}`, shareableWhere(seller, now)));
+    .where(and(sql`si.share_id = ${row.id} and si.position = ${position} and si.removed_at is null`, shareableWhere(seller, now)));
   if (!found) throw unavailable();
   return { share: row, version: found.version };
 }
@@ -240,7 +240,7 @@ export const BuyerEventsInput = z.object({
       z.object({
         id: uuid,
         type: z.enum(SHARE_EVENT_TYPES),
-        position: z.number().int().min(1).max(10).optional(),
+        position: z.number().int().min(1).max(MAX_SHARE_POSITIONS).optional(),
         page: z.number().int().min(0).max(10_000).optional(),
         ms: z.number().int().min(0).max(MAX_PAGE_MS).optional(),
       }),
@@ -303,12 +303,13 @@ function storeEvents(token: string, viewer: string, rows: string, now: Date) {
   const at = now.toISOString();
   return sql`
     with s as (
-      -- Its positions, and each one's last page (its current version's page count; 0, the item itself, for
-      -- an image or a video), in the same order: arrays, so each event's check is a look-up, not a scan.
+      -- The positions on the link (not those taken off), and each one's last page (its current version's
+      -- page count; 0, the item itself, for an image or a video), in the same order: arrays, so each
+      -- event's check is a look-up, not a scan.
       select s.id, s.allow_download,
-        array(select si.position from ${shareItems} si where si.share_id = s.id order by si.position) as positions,
+        array(select si.position from ${shareItems} si where si.share_id = s.id and si.removed_at is null order by si.position) as positions,
         array(select coalesce((select v.page_count from item_versions v where v.item_id = si.item_id order by v.number desc limit 1), 0)
-          from ${shareItems} si where si.share_id = s.id order by si.position) as last_pages
+          from ${shareItems} si where si.share_id = s.id and si.removed_at is null order by si.position) as last_pages
       from ${shares} s join users u on u.id = s.user_id
       where s.token = ${token} and s.revoked_at is null and s.expires_at > ${at}::timestamptz and u.active
     ), ins as (

@@ -9,7 +9,8 @@ import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import { pickItems } from "~/modules/search/search.server";
-import { addShareItems, createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+import { createShare, extendShare, restoreShare, revokeShare, shareableWhere, MAX_SHARE_ITEMS } from "./shares.server";
+import { addShareItems, removeShareItem } from "./share-items.server";
 import { isUuid } from "@/vocabulary/ids";
 import { formatDate } from "@/vocabulary/dates";
 
@@ -99,29 +100,46 @@ export async function createShareFromForm(app: AppContext, user: SessionUser, fo
   });
 }
 
-/** `intent=extend` (days from today), `intent=revoke` or `intent=restore` (its undo), from a share's page. */
-export async function manageShareFromForm(app: AppContext, user: SessionUser, id: string, form: FormData, now = new Date()) {
+/**
+ * From a share's page: `intent=extend` (days from today), `intent=revoke` or `intent=restore` (its undo),
+ * `intent=add` (items, or one taken off put back) and `intent=remove` (the item at `position`). Returns
+ * what to tell the seller, and the item taken off, for its undo.
+ */
+export async function manageShareFromForm(
+  app: AppContext,
+  user: SessionUser,
+  id: string,
+  form: FormData,
+  now = new Date(),
+): Promise<{ notice: string; removed?: string }> {
   const db = app.db;
   const intent = form.get("intent");
   if (intent === "add") {
-    const added = await addShareItems(app, { user, id, itemIds: form.getAll("item").map(String), now });
-    return added.length === 0
-      ? "That item is in the link already."
-      : `Added to the link: the buyer sees ${added.length === 1 ? "it" : `these ${added.length}`} on their next visit.`;
+    const { added, restored } = await addShareItems(app, { user, id, itemIds: form.getAll("item").map(String), now });
+    if (added.length === 0 && restored.length === 0) return { notice: "That item is on the link already." };
+    if (added.length === 0) return { notice: "Back on the link: the buyer sees it again on their next visit." };
+    const n = added.length + restored.length;
+    return { notice: `Added to the link: the buyer sees ${n === 1 ? "it" : `these ${n}`} on their next visit.` };
+  }
+  if (intent === "remove") {
+    const position = Number(form.get("position"));
+    if (!Number.isInteger(position) || position < 1) throw new AppError("bad_request", "Choose an item to take off the link.");
+    const item = await removeShareItem(db, { user, id, position, now });
+    return { notice: `“${item.title}” is off the link: the buyer no longer sees it.`, removed: item.id };
   }
   if (intent === "revoke") {
     await revokeShare(db, { user, id, now });
-    return "Link revoked. The buyer now sees that it is no longer available.";
+    return { notice: "Link revoked. The buyer now sees that it is no longer available." };
   }
   if (intent === "restore") {
     await restoreShare(db, { user, id, now });
-    return "Revoke undone. The buyer can open the link again.";
+    return { notice: "Revoke undone. The buyer can open the link again." };
   }
   if (intent === "extend") {
     const days = Number(form.get("days") ?? 30);
     if (!Number.isInteger(days) || days < 1 || days > 365) throw new AppError("unprocessable", "Choose 1 to 365 days.");
     const share = await extendShare(db, { user, id, now, input: { expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString() } });
-    return `Link open until ${formatDate(share.expiresAt)}.`;
+    return { notice: `Link open until ${formatDate(share.expiresAt)}.` };
   }
   throw new AppError("bad_request", "Unknown action.");
 }

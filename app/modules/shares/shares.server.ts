@@ -84,7 +84,7 @@ export function shareableWhere(user: SessionUser, now = new Date()) {
 }
 
 /** Why each requested item may not be shared; throws the first reason a seller can act on. */
-async function requireShareable(db: Db, user: SessionUser, itemIds: string[], now: Date) {
+export async function requireShareable(db: Db, user: SessionUser, itemIds: string[], now: Date) {
   const ok = await db
     .select({ id: items.id })
     .from(items)
@@ -188,7 +188,7 @@ export async function createShare(
  * Event ids derive from the share id, so a retried create can never count twice; usage is secondary to
  * the link, so a failure here is logged, not thrown.
  */
-async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: string, itemIds: string[], now: Date, after = 0) {
+export async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: string, itemIds: string[], now: Date, after = 0) {
   const rows = itemIds.map((itemId, i) => ({
     id: `${shareId.slice(0, 24)}${(after + i + 1).toString(16).padStart(12, "0")}`,
     type: "share",
@@ -203,7 +203,7 @@ async function countAsSellerShare(app: AppContext, user: SessionUser, shareId: s
   }
 }
 
-async function ownShare(db: Db, user: SessionUser, id: string): Promise<ShareRow> {
+export async function ownShare(db: Db, user: SessionUser, id: string): Promise<ShareRow> {
   if (!isUuid(id)) throw notFound("No such share.");
   const [row] = await db
     .select()
@@ -232,48 +232,6 @@ export async function extendShare(
     });
   });
   return { ...share, expiresAt };
-}
-
-/**
- * Adds items to a live link, after the ones it holds: "and the pricing sheet you asked about" reaches the
- * address the buyer already has, where a new link meant a second mail and engagement split in two. Each
- * item is checked as at creation; items already in it are skipped; ten at most in all. Returns the ids added.
- */
-export async function addShareItems(
-  app: AppContext,
-  { user, id, itemIds, now = new Date() }: { user: SessionUser; id: string; itemIds: string[]; now?: Date },
-): Promise<string[]> {
-  const share = await ownShare(app.db, user, id);
-  if (share.revokedAt) throw new AppError("conflict", "This share was revoked; create a new one instead.");
-  if (share.expiresAt <= now) throw new AppError("conflict", "This link has expired: extend it first, then add to it.");
-  const wanted = [...new Set(itemIds.filter(isUuid).map((i) => i.toLowerCase()))];
-  if (wanted.length === 0) throw new AppError("bad_request", "Choose an item to add.");
-  await requireShareable(app.db, user, wanted, now);
-  const added = await app.db.transaction(async (tx) => {
-    // Two adds at once (two tabs, a retried tap) must not take the same positions or pass ten between them.
-    await tx.select({ id: shares.id }).from(shares).where(eq(shares.id, share.id)).for("update");
-    const held = await tx
-      .select({ position: shareItems.position, itemId: shareItems.itemId })
-      .from(shareItems)
-      .where(eq(shareItems.shareId, share.id));
-    const fresh = wanted.filter((itemId) => !held.some((h) => h.itemId === itemId));
-    if (held.length + fresh.length > MAX_SHARE_ITEMS)
-      throw new AppError("unprocessable", `A link holds at most ${MAX_SHARE_ITEMS} items; this one has ${held.length}.`);
-    if (fresh.length === 0) return { fresh, last: 0 };
-    const last = Math.max(0, ...held.map((h) => h.position));
-    await tx.insert(shareItems).values(fresh.map((itemId, i) => ({ shareId: share.id, position: last + i + 1, itemId })));
-    await tx.update(shares).set({ updatedAt: now }).where(eq(shares.id, share.id));
-    await recordAudit(tx, {
-      actor: user,
-      action: "share.items_added",
-      targetType: "share",
-      targetId: share.id,
-      details: { itemIds: fresh },
-    });
-    return { fresh, last };
-  });
-  if (added.fresh.length) await countAsSellerShare(app, user, share.id, added.fresh, now, added.last);
-  return added.fresh;
 }
 
 /** Revoking twice is fine (the second does nothing), so a retried request never errors. */
@@ -333,7 +291,10 @@ export type ShareView = {
   firstOpenedAt: Date | null;
   /** Opened since the seller last looked at their shares: the in-app notice. */
   newlyOpened: boolean;
+  /** On the link now, in the buyer's order. */
   items: { position: number; id: string; title: string; type: string }[];
+  /** Taken off the link by the seller, kept for what the buyer read of them. */
+  removedItems: { position: number; id: string; title: string; type: string; removedAt: Date }[];
   summary: ShareSummary;
 };
 
@@ -343,7 +304,14 @@ export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<Shar
   const ids = rows.map((r) => r.id);
   const [itemRows, summaries] = await Promise.all([
     db
-      .select({ shareId: shareItems.shareId, position: shareItems.position, id: items.id, title: items.title, type: items.type })
+      .select({
+        shareId: shareItems.shareId,
+        position: shareItems.position,
+        id: items.id,
+        title: items.title,
+        type: items.type,
+        removedAt: shareItems.removedAt,
+      })
       .from(shareItems)
       .innerJoin(items, eq(items.id, shareItems.itemId))
       .where(inArray(shareItems.shareId, ids))
@@ -364,7 +332,8 @@ export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<Shar
     createdAt: r.createdAt,
     firstOpenedAt: r.firstOpenedAt,
     newlyOpened: !!r.firstOpenedAt && (!r.seenAt || r.seenAt < r.firstOpenedAt),
-    items: itemRows.filter((i) => i.shareId === r.id).map(({ shareId: _, ...i }) => i),
+    items: itemRows.filter((i) => i.shareId === r.id && !i.removedAt).map(({ shareId: _, removedAt: __, ...i }) => i),
+    removedItems: itemRows.flatMap(({ shareId, removedAt, ...i }) => (shareId === r.id && removedAt ? [{ ...i, removedAt }] : [])),
     summary: summaries.get(r.id)!,
   }));
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "share_items" ADD COLUMN "removed_at" timestamp with time zone;
