@@ -190,6 +190,17 @@ const MATRIX: Record<string, Entry> = {
     loader: ownShareApi,
     action: { method: "PATCH", json: { expiresAt: ":future" }, expect: ownShareApi },
   },
+  "api.v1.shares.$id.items.ts": {
+    path: "/api/v1/shares/:share/items",
+    loader: NO_GET,
+    action: { json: { itemIds: [":item"] }, expect: ownShareApi },
+  },
+  "api.v1.shares.$id.items.$position.ts": {
+    // A position the share does not hold: the owner gets 400, the buyer routes below keep item 1.
+    path: "/api/v1/shares/:share/items/9",
+    loader: NO_GET,
+    action: { method: "DELETE", expect: ownShareApi },
+  },
   "s.$token.ts": { path: "/s/:token", loader: buyer, action: { form: { email: "buyer@example.test" }, expect: buyer } },
   "s.$token_.items.$n.pages.$p.ts": { path: "/s/:token/items/1/pages/1", loader: buyer },
   "s.$token_.items.$n.file.ts": { path: "/s/:token/items/1/file", loader: buyer },
@@ -303,6 +314,7 @@ async function call(file: string, kind: "loader" | "action", path: string, perso
     });
   if (file.includes("users.$id")) params.id = ids.user;
   if (file.includes("previews.$n")) params.n = "1";
+  if (file.includes("items.$position")) params.position = url.split("/").pop()!;
   if (file.includes("notifications.$id")) params.id = ids.notification;
   const method = kind === "loader" ? "GET" : (c?.method ?? "POST");
   const fill = (v: unknown): unknown =>

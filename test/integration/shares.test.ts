@@ -5,6 +5,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as sharesApi, loader as listSharesApi } from "~/routes/api.v1.shares";
 import { action as shareApi, loader as getShareApi } from "~/routes/api.v1.shares.$id";
+import { action as shareItemsApi, loader as shareItemsGet } from "~/routes/api.v1.shares.$id.items";
+import { action as shareItemApi } from "~/routes/api.v1.shares.$id.items.$position";
 import { action as buyerAction, loader as buyerPage } from "~/routes/s.$token";
 import { loader as buyerPreview } from "~/routes/s.$token_.items.$n.pages.$p";
 import { loader as buyerFile } from "~/routes/s.$token_.items.$n.file";
@@ -406,6 +408,46 @@ describe("taking an item off a live link", () => {
     await post(shareId, [["intent", "revoke"]]);
     expect(errorOf(await takeOff(shareId, 2))).toEqual([409, "This share was revoked; create a new one instead."]);
     expect((await shareView(shareId)).items.map((i: { id: string }) => i.id)).toEqual([ids.onePager]);
+  });
+
+  it("does the same over the API: POST …/items adds or puts back, DELETE …/items/:position takes off", async () => {
+    const { body } = await create({ itemIds: [ids.deck] });
+    const shareId = body.share.id as string;
+    const addApi = (json: unknown, who = "seller") =>
+      call(shareItemsApi, request(`/api/v1/shares/${shareId}/items`, { method: "POST", cookie: cookies[who], json }), { id: shareId });
+    const delApi = (position: string, who = "seller") =>
+      call(shareItemApi, request(`/api/v1/shares/${shareId}/items/${position}`, { method: "DELETE", cookie: cookies[who] }), {
+        id: shareId,
+        position,
+      });
+    const added = await addApi({ itemIds: [ids.onePager, ids.pdf] });
+    expect(added.status).toBe(200);
+    const a = (await added.json()) as any;
+    expect([a.added, a.restored, a.share.items.map((i: { id: string }) => i.id)]).toEqual([
+      [ids.onePager, ids.pdf],
+      [],
+      [ids.deck, ids.onePager, ids.pdf],
+    ]);
+    const gone = await delApi("2");
+    expect(gone.status).toBe(200);
+    const g = (await gone.json()) as any;
+    expect(g.removed).toEqual({ id: ids.onePager, title: "Beacon Analytics one-pager" });
+    expect(g.share.removedItems).toMatchObject([{ position: 2, id: ids.onePager, removedAt: expect.any(String) }]);
+    const back = (await (await addApi({ itemIds: [ids.onePager] })).json()) as any;
+    expect([back.added, back.restored]).toEqual([[], [ids.onePager]]);
+    // Refused as the form refuses, in the API's error shape; a stranger's link does not exist.
+    expect((await delApi("2", "west")).status).toBe(404);
+    expect((await addApi({ itemIds: [ids.onePager] }, "west")).status).toBe(404);
+    expect(((await (await addApi({ itemIds: [ids.battle] })).json()) as any).error.code).toBe("forbidden");
+    expect((await addApi({ itemIds: "all" })).status).toBe(400);
+    expect((await addApi({ itemIds: [] })).status).toBe(400);
+    expect((await delApi("0")).status).toBe(400);
+    expect((await delApi("7")).status).toBe(400);
+    expect((await call(shareItemsGet, request(`/api/v1/shares/${shareId}/items`, { cookie: cookies.seller }))).status).toBe(405);
+    await delApi("1");
+    await delApi("2");
+    const last = await delApi("3");
+    expect([last.status, ((await last.json()) as any).error.code]).toEqual([409, "conflict"]);
   });
 
   it("counts only the items on the link toward ten, and no more than thirty different items over its life", async () => {

@@ -2,15 +2,25 @@
 // sheet you asked about"), or one taken off (the wrong deck, last quarter's prices). Only the owner may
 // change a link that is still open; every change is audited in the same transaction.
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { items, shareItems, shares } from "@/db/schema";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
+import { uuidSchema } from "~/modules/validation.server";
 import { isUuid } from "@/vocabulary/ids";
 import { MAX_SHARE_ITEMS, MAX_SHARE_POSITIONS } from "@/vocabulary/shares";
 import { countAsSellerShare, ownShare, requireShareable, type ShareRow } from "./shares.server";
+
+/** `POST /api/v1/shares/:id/items`: the items to add (or put back). */
+export const AddItemsInput = z.object({
+  itemIds: z
+    .array(uuidSchema(), { message: "itemIds: the items to add, as an array of ids." })
+    .min(1, "Choose an item to add.")
+    .max(MAX_SHARE_ITEMS, `A link holds at most ${MAX_SHARE_ITEMS} items.`),
+});
 
 function requireOpen(share: ShareRow, now: Date, doing: string) {
   if (share.revokedAt) throw new AppError("conflict", "This share was revoked; create a new one instead.");
