@@ -1,5 +1,6 @@
 // One buyer share: the link to send (share sheet, copy, email), what the buyer did, adding items to it and
-// taking them off, extend and revoke. Adding searches with a plain GET of this page (?q=…), so it works before JavaScript.
+// taking them off, extend and revoke. Adding searches with a plain GET of this page (?q=…), so it works
+// before JavaScript; taking off redirects with `removed=<item>`, which its Undo posts back as an add.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";

@@ -63,6 +63,15 @@ it("describes every action in words, not as its raw details", () => {
     expect(line, action).not.toContain(team);
   }
   expect(describeAudit("user.team_changed", { from: null, to: team }, known)).toBe("Team: no team → Field East");
+  // A live link's items: added, put back after being taken off, or both in one post.
+  expect(describeAudit("share.items_added", { itemIds: [team, team] }, known)).toBe("Added 2 item(s) to the link");
+  expect(describeAudit("share.items_added", { itemIds: [], restored: [team] }, known)).toBe("Put 1 item(s) back on the link");
+  expect(describeAudit("share.items_added", { itemIds: [team], restored: [team] }, known)).toBe(
+    "Added 1 item(s) to the link and put 1 back",
+  );
+  expect(describeAudit("share.item_removed", { itemId: team, title: "Q3 pricing", position: 2 }, known)).toBe(
+    "Took “Q3 pricing” off the link: the buyer no longer sees it",
+  );
   expect(describeAudit("invitation.created", { email: "pat@example.test", role: "manager", teamId: team }, known)).toBe(
     "Invitation to pat@example.test sent: Manager, Field East",
   );

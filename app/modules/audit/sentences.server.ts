@@ -95,14 +95,11 @@ export function describeAudit(action: string, details: Record<string, unknown>, 
       return `Shared ${Array.isArray(d.itemIds) ? d.itemIds.length : 0} item(s)${d.recipientEmail ? ` with ${d.recipientEmail}` : ""} until ${day(d.expiresAt)}${d.allowDownload ? ", downloads allowed" : ""}`;
     case "share.extended":
       return `Share expiry: ${day(d.from)} → ${day(d.to)}`;
-    case "share.items_added":
-      return [
-        Array.isArray(d.itemIds) && d.itemIds.length ? `Added ${d.itemIds.length} item(s) to the link` : "",
-        Array.isArray(d.restored) && d.restored.length ? `put ${d.restored.length} item(s) back on the link` : "",
-      ]
-        .filter(Boolean)
-        .join("; ")
-        .replace(/^p/, "P");
+    case "share.items_added": {
+      const [added, back] = [d.itemIds, d.restored].map((ids) => (Array.isArray(ids) ? ids.length : 0));
+      if (added === 0 && back > 0) return `Put ${back} item(s) back on the link`;
+      return `Added ${added} item(s) to the link${back ? ` and put ${back} back` : ""}`;
+    }
     case "share.item_removed":
       return `Took “${d.title ?? "an item"}” off the link: the buyer no longer sees it`;
     case "share.revoked":
