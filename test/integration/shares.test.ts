@@ -213,21 +213,38 @@ describe("creating shares", () => {
   });
 });
 
+/** A post of the share page's own forms (add, remove, extend, revoke), as a seller's browser sends it. */
+const post = (shareId: string, fields: [string, string][], who = "seller") =>
+  call(
+    sharePageAction,
+    new Request(`http://localhost/shares/${shareId}`, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { cookie: cookies[who] },
+    }),
+    { id: shareId },
+  );
+/** Published items for every team that may go to a buyer: enough to fill a link. */
+const anyoneMaySend = async () =>
+  (
+    await app.db
+      .select({ id: items.id })
+      .from(items)
+      .where(
+        and(
+          eq(items.status, "published"),
+          eq(items.notForBuyers, false),
+          sql`not exists (select 1 from item_audiences a where a.item_id = ${items.id})`,
+        ),
+      )
+      .orderBy(items.id)
+  ).map((r) => r.id);
+// A refused form answers its error as the action's data, beside the form; a done one redirects.
+const errorOf = (res: unknown) => [statusOf(res), (res as { data?: { formError?: string } }).data?.formError];
+
 describe("adding to a live link", () => {
-  const post = (shareId: string, fields: [string, string][], who = "seller") =>
-    call(
-      sharePageAction,
-      new Request(`http://localhost/shares/${shareId}`, {
-        method: "POST",
-        body: new URLSearchParams(fields),
-        headers: { cookie: cookies[who] },
-      }),
-      { id: shareId },
-    );
   const add = (shareId: string, ...itemIds: string[]) =>
     post(shareId, [["intent", "add"], ...itemIds.map((i): [string, string] => ["item", i])]);
-  // A refused form answers its error as the action's data, beside the form; a done one redirects.
-  const errorOf = (res: unknown) => [statusOf(res), (res as { data?: { formError?: string } }).data?.formError];
 
   it("adds an item after the ones the link holds, for the buyer at the same address, once, audited and counted", async () => {
     const { body } = await create({ itemIds: [ids.deck] });
@@ -278,21 +295,7 @@ describe("adding to a live link", () => {
     ];
     expect(statusOf(await post(shareId, stranger, "west"))).toBe(404);
     // Ten at most: nine more published items the seller may send fill it; the eleventh is refused.
-    const more = (
-      await app.db
-        .select({ id: items.id })
-        .from(items)
-        .where(
-          and(
-            eq(items.status, "published"),
-            eq(items.notForBuyers, false),
-            sql`not exists (select 1 from item_audiences a where a.item_id = ${items.id})`,
-          ),
-        )
-        .limit(12)
-    )
-      .map((r) => r.id)
-      .filter((id) => id !== ids.deck);
+    const more = (await anyoneMaySend()).slice(0, 12).filter((id) => id !== ids.deck);
     expect((await add(shareId, ...more.slice(0, 9))).status).toBe(302);
     expect(errorOf(await add(shareId, more[9]))).toEqual([422, "A link holds at most 10 items; this one has 10."]);
     const full = (await call(sharePage, request(`/shares/${shareId}?q=beacon`, { cookie: cookies.seller }), {
@@ -308,16 +311,6 @@ describe("adding to a live link", () => {
 });
 
 describe("taking an item off a live link", () => {
-  const post = (shareId: string, fields: [string, string][], who = "seller") =>
-    call(
-      sharePageAction,
-      new Request(`http://localhost/shares/${shareId}`, {
-        method: "POST",
-        body: new URLSearchParams(fields),
-        headers: { cookie: cookies[who] },
-      }),
-      { id: shareId },
-    );
   const takeOff = (shareId: string, position: number | string, who = "seller") =>
     post(
       shareId,
@@ -327,7 +320,6 @@ describe("taking an item off a live link", () => {
       ],
       who,
     );
-  const errorOf = (res: unknown) => [statusOf(res), (res as { data?: { formError?: string } }).data?.formError];
   const shareView = async (shareId: string) =>
     ((await (await call(getShareApi, request(`/api/v1/shares/${shareId}`, { cookie: cookies.seller }), { id: shareId })).json()) as any)
       .share;
@@ -451,18 +443,7 @@ describe("taking an item off a live link", () => {
   });
 
   it("counts only the items on the link toward ten, and no more than thirty different items over its life", async () => {
-    const pool = (
-      await app.db
-        .select({ id: items.id })
-        .from(items)
-        .where(
-          and(
-            eq(items.status, "published"),
-            eq(items.notForBuyers, false),
-            sql`not exists (select 1 from item_audiences a where a.item_id = ${items.id})`,
-          ),
-        )
-    ).map((r) => r.id);
+    const pool = await anyoneMaySend();
     expect(pool.length).toBeGreaterThanOrEqual(12);
     const { body } = await create({ itemIds: pool.slice(0, 10) });
     const shareId = body.share.id as string;
