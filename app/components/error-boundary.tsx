@@ -3,6 +3,7 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { useContext } from "react";
 import { isOfflineFailure } from "~/offline/fallback";
+import { lastNavigationWasSubmission } from "~/offline/submissions";
 import { InsideShell } from "./shell";
 
 const MESSAGES: Record<number, { title: string; body: string }> = {
@@ -19,12 +20,18 @@ const OFFLINE = {
   title: "This page needs a connection",
   body: "You're offline and this page isn't stored on this device. Saved items and search still work.",
 };
+// A form sent without a connection: it may not have reached Fieldkit, or its answer may not have come back.
+const OFFLINE_SENT = {
+  title: "Not sent: you're offline",
+  body: "What you sent did not get an answer, so it may not have been done. Once you have a connection, open the page again and check it before you send it again.",
+};
 
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const offline = isOfflineFailure(error);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const known = offline ? OFFLINE : MESSAGES[status];
+  const sent = offline && lastNavigationWasSubmission();
+  const known = offline ? (sent ? OFFLINE_SENT : OFFLINE) : MESSAGES[status];
   const detail = isRouteErrorResponse(error) ? messageOf(error.data) : null;
   if (!isRouteErrorResponse(error) && !offline) console.error(error);
   // A page's error inside the signed-in shell sits in the shell's <main>; a layout's error is the page.
@@ -39,6 +46,15 @@ export function GeneralErrorBoundary() {
       <p>
         {/* A document load, not a client navigation: offline the service worker sends "/" to the stored
             Home page; a client navigation would need the server to decide where "/" leads. */}
+        {sent ? (
+          <>
+            {/* The page the form was on, loaded again: with a connection it shows what was done. */}
+            <Link to={typeof window === "undefined" ? "/" : window.location.pathname + window.location.search} reloadDocument>
+              Open the page again
+            </Link>
+            {" · "}
+          </>
+        ) : null}
         <Link to="/" reloadDocument>
           Go to your home page
         </Link>

@@ -2,12 +2,20 @@
 // shows nothing, so quick taps do not flicker.
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { notePageLoading, watchSubmissions } from "~/offline/submissions";
 
 export const PROGRESS_DELAY_MS = 150;
 
 export function NavProgress() {
-  const busy = useNavigation().state !== "idle";
+  const { state, formMethod } = useNavigation();
+  const busy = state !== "idle";
   const [visible, setVisible] = useState(false);
+  // The error page needs to know whether a failure offline was a form being sent (app/offline/submissions.ts).
+  useEffect(() => watchSubmissions(), []);
+  useEffect(() => {
+    // Loading after a form was sent is its page being read again, still the form's doing.
+    if (state === "loading" && !formMethod) notePageLoading();
+  }, [state, formMethod]);
   useEffect(() => {
     if (!busy) return setVisible(false);
     const timer = setTimeout(() => setVisible(true), PROGRESS_DELAY_MS);

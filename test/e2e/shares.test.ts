@@ -285,6 +285,20 @@ describeBrowser("sharing with a buyer", () => {
     await b.reload();
     expect(await contents.getByRole("link").allTextContents()).toEqual(["Beacon Analytics overview deck", "Beacon Analytics one-pager"]);
     await b.close();
+
+    // Offline, a tap that needs the server says it was not sent (not that the page is not stored), and
+    // leads back to the page once there is a connection, where nothing changed.
+    await page.context().setOffline(true);
+    await page.getByRole("button", { name: "Take off “Beacon Analytics one-pager”" }).click();
+    await page.getByRole("heading", { name: "Not sent: you're offline" }).waitFor();
+    await expectNoAxeViolations(page, "a form sent offline");
+    await page.context().setOffline(false);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("link", { name: "Open the page again" }).click()]);
+    await page.getByRole("heading", { name: "Taken off the link" }).waitFor({ state: "detached" });
+    expect(await page.locator("ol.share-items > li strong").allTextContents()).toEqual([
+      "Beacon Analytics overview deck",
+      "Beacon Analytics one-pager",
+    ]);
     await page.close();
   });
 });
