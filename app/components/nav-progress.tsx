@@ -1,5 +1,6 @@
 // A thin progress line at the top while a tap waits for the next page. Only after 150 ms: a fast answer
-// shows nothing, so quick taps do not flicker.
+// shows nothing, so quick taps do not flicker. Mounted once in root.tsx, it also tells
+// app/offline/submissions.ts about forms sent and pages loading, for the offline error page.
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { notePageLoading, watchSubmissions } from "~/offline/submissions";

@@ -1,6 +1,7 @@
 // Whether the request that just failed without an answer was a form being sent or a page being opened.
 // The route's error boundary sees only the error; the error page must then say that the tap did not go
 // through, where "this page isn't stored on this device" would be wrong: the seller was on that page.
+// Wired in app/components/nav-progress.tsx (mounted once); read by app/components/error-boundary.tsx.
 // NOTE: the navigation's own "submitting" state cannot tell: offline the fetch fails at once, and the
 // router's "submitting" and failed "idle" may reach React as one render. The form's submit event can.
 
