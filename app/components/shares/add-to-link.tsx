@@ -2,6 +2,7 @@
 // `intent=add`, so it works before JavaScript loads; the search field empties once an item is added.
 import { Form } from "@remix-run/react";
 import { AdditionHits, type AdditionsFound } from "~/components/share-select/add-to-share";
+import { ItemButton } from "./share-items";
 
 export function AddToLink({ found, busy }: { found: AdditionsFound | null; busy: boolean }) {
   return (
@@ -28,15 +29,7 @@ export function AddToLink({ found, busy }: { found: AdditionsFound | null; busy:
       <AdditionHits
         shown={found}
         hits={found?.hits ?? []}
-        add={(h) => (
-          <Form method="post" preventScrollReset>
-            <input type="hidden" name="intent" value="add" />
-            <input type="hidden" name="item" value={h.id} />
-            <button type="submit" className="secondary" disabled={busy} aria-label={`Add ${h.title}`}>
-              Add
-            </button>
-          </Form>
-        )}
+        add={(h) => <ItemButton fields={{ intent: "add", item: h.id }} label={`Add ${h.title}`} text="Add" busy={busy} />}
       />
     </section>
   );

@@ -15,7 +15,8 @@ function readText(read: Read | undefined) {
   return [seconds(read.ms), pages.join(", ")].filter(Boolean).join(" · ");
 }
 
-function ItemButton({ fields, label, text, busy }: { fields: Record<string, string>; label: string; text: string; busy: boolean }) {
+/** One button that posts its hidden fields to the share's page: Take off, Put back, and Add to this link. */
+export function ItemButton({ fields, label, text, busy }: { fields: Record<string, string>; label: string; text: string; busy: boolean }) {
   return (
     <Form method="post" preventScrollReset>
       {Object.entries(fields).map(([name, value]) => (
