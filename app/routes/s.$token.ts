@@ -28,12 +28,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     limitBuyer(context.app, "page", context.app.clientAddress ?? "local");
     const share = await loadBuyerShare(context.app.db, token);
-    let email: string | null = null;
-    if (share.requireEmail) {
-      email = await gateEmail(context.app.env.SESSION_SECRET, request, token);
-      if (!email) return new Response(emailGatePage(nonce, share), { status: 200, headers: buyerHeaders(nonce) });
+    if (share.requireEmail && !(await gateEmail(context.app.env.SESSION_SECRET, request, token))) {
+      return new Response(emailGatePage(nonce, share), { status: 200, headers: buyerHeaders(nonce) });
     }
-    return new Response(sharePage(nonce, share, email), { status: 200, headers: buyerHeaders(nonce) });
+    return new Response(sharePage(nonce, share), { status: 200, headers: buyerHeaders(nonce) });
   } catch (error) {
     return failure(error, nonce);
   }

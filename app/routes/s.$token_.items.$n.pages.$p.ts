@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { fileResponse } from "~/modules/library/serve-file.server";
 import { openBuyerPreview } from "~/modules/shares/buyer.server";
-import { serveBuyerFile } from "~/modules/shares/buyer-files.server";
+import { isPage, isPosition, serveBuyerFile } from "~/modules/shares/buyer-files.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const n = Number(params.n);
@@ -11,7 +11,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   return serveBuyerFile(context.app, request, {
     token,
-    valid: Number.isInteger(n) && Number.isInteger(p) && n >= 1 && p >= 0 && (w === undefined || (w >= 1 && w <= 4000)),
+    valid: isPosition(n) && isPage(p) && (w === undefined || (w >= 1 && w <= 4000)),
     // Revocable: the browser may keep it briefly, nothing else may.
     cacheControl: "private, max-age=300",
     open: async (emailGiven) =>

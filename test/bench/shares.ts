@@ -98,7 +98,7 @@ export async function benchShares(opts: { quick: boolean }): Promise<Figures> {
       ]),
     );
 
-    const render = async (token: string) => sharePage("bench-nonce", await loadBuyerShare(db, token), null);
+    const render = async (token: string) => sharePage("bench-nonce", await loadBuyerShare(db, token));
     for (let i = 0; i < 100; i++) await render(rows[i % rows.length].token);
     const n = opts.quick ? 500 : 2_000;
     const times: number[] = [];

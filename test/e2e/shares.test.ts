@@ -149,6 +149,35 @@ describeBrowser("sharing with a buyer", () => {
     await page.close();
   });
 
+  it("lets a buyer through the email gate the seller asked for, and shows the seller that address", async () => {
+    const page = await as("seller@demo.test");
+    const created = await page.request.post("/api/v1/shares", { data: { itemIds: [ids.onePager], requireEmail: true } });
+    const { share } = (await created.json()) as { share: { id: string; url: string } };
+    const reader = await buyer.context.newPage();
+    try {
+      await reader.goto(share.url);
+      await reader.getByRole("heading", { name: "Enter your email to view" }).waitFor();
+      await expectNoAxeViolations(reader, "the email gate");
+      await reader.getByLabel("Your work email").fill("Pat@Buyer.test");
+      // A plain form post: the browser says where it came from, or the server's CSRF check refuses it.
+      const [answer] = await Promise.all([
+        reader.waitForResponse((r) => r.request().method() === "POST" && r.url() === share.url),
+        reader.getByRole("button", { name: "View the content" }).click(),
+      ]);
+      expect(answer.status()).toBe(303);
+      await reader.getByRole("heading", { name: "Beacon Analytics one-pager", level: 1 }).waitFor();
+      await page.goto(`/shares/${share.id}`);
+      await expect
+        .poll(async () => (await page.reload(), await page.getByText("Viewed by: pat@buyer.test").count()), { timeout: 15_000 })
+        .toBe(1);
+    } finally {
+      await reader.close();
+      await page.close();
+      // The next buyer's page starts as a stranger's again.
+      await buyer.context.clearCookies();
+    }
+  });
+
   it("shows the seller that it was opened, which pages were read and the download", async () => {
     const page = await as("seller@demo.test");
     // The open, the page batch and the download travel separately: wait for all three.

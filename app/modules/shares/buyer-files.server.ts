@@ -3,8 +3,14 @@
 // nothing (the same plain text, never cached or indexed).
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
-import { limitBuyer, UNAVAILABLE_MESSAGE } from "./buyer.server";
+import { MAX_SHARE_POSITIONS } from "@/vocabulary/shares";
+import { limitBuyer, MAX_PAGE, UNAVAILABLE_MESSAGE } from "./buyer.server";
 import { gateEmail } from "./gate.server";
+
+/** An item's number in a link's address, as the database can hold it: 3,000,000,000 is not an error. */
+export const isPosition = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARE_POSITIONS;
+/** A page's number (0 is an image or video item itself). */
+export const isPage = (p: number) => Number.isInteger(p) && p >= 0 && p <= MAX_PAGE;
 
 export async function serveBuyerFile(
   app: AppContext,

@@ -230,18 +230,21 @@ const uuid = z
   .string()
   .regex(UUID_PATTERN)
   .transform((s) => s.toLowerCase());
+/** The most pages a buyer's page or its events may name: more than any document the pipeline accepts. */
+export const MAX_PAGE = 10_000;
 /** One heartbeat carries at most this much reading time: a page left open cannot claim an hour at once. */
 export const MAX_PAGE_MS = 60_000;
 export const BuyerEventsInput = z.object({
   viewer: uuid,
-  email: z.email().max(254).optional(),
+  // Pages loaded before the gate's cookie was the only source still send it: accepted, never believed.
+  email: z.string().max(254).optional(),
   events: z
     .array(
       z.object({
         id: uuid,
         type: z.enum(SHARE_EVENT_TYPES),
         position: z.number().int().min(1).max(MAX_SHARE_POSITIONS).optional(),
-        page: z.number().int().min(0).max(10_000).optional(),
+        page: z.number().int().min(0).max(MAX_PAGE).optional(),
         ms: z.number().int().min(0).max(MAX_PAGE_MS).optional(),
       }),
     )
@@ -265,7 +268,20 @@ export const isBot = (ua: string | null) => !ua || BOT_UA.test(ua);
  */
 export async function recordBuyerEvents(
   db: Db,
-  { token, body, userAgent, now = new Date() }: { token: string; body: unknown; userAgent: string | null; now?: Date },
+  {
+    token,
+    body,
+    userAgent,
+    email = null,
+    now = new Date(),
+  }: {
+    token: string;
+    body: unknown;
+    userAgent: string | null;
+    /** The address the email gate's signed cookie holds; anyone with the link could write one into the body. */
+    email?: string | null;
+    now?: Date;
+  },
 ): Promise<{ accepted: number }> {
   const input = BuyerEventsInput.parse(body);
   if (!TOKEN_RE.test(token)) throw unavailable();
@@ -283,10 +299,10 @@ export async function recordBuyerEvents(
     position: e.type === "open" ? null : (e.position ?? null),
     page: e.type === "page" ? (e.page ?? 0) : null,
     ms: e.type === "page" ? (e.ms ?? 0) : 0,
-    email: e.type === "open" ? (input.email ?? null) : null,
+    email: e.type === "open" ? email : null,
   }));
   const [result] = rowsOf<{ live: number; accepted: number }>(
-    await db.execute(storeEvents(token, input.viewer, JSON.stringify(rows), now)),
+    await db.execute(storeEvents(token, input.viewer, JSON.stringify(rows), email !== null, now)),
   );
   if (!result?.live) throw unavailable();
   return { accepted: result.accepted };
@@ -299,14 +315,14 @@ export async function recordBuyerEvents(
  * counted by inserting into `share_viewers`, whose key makes a second post of the same viewer wait and
  * then skip.
  */
-function storeEvents(token: string, viewer: string, rows: string, now: Date) {
+function storeEvents(token: string, viewer: string, rows: string, gatePassed: boolean, now: Date) {
   const at = now.toISOString();
   return sql`
     with s as (
       -- The positions on the link (not those taken off), and each one's last page (its current version's
       -- page count; 0, the item itself, for an image or a video), in the same order: arrays, so each
       -- event's check is a look-up, not a scan.
-      select s.id, s.allow_download,
+      select s.id, s.allow_download, s.require_email,
         array(select si.position from ${shareItems} si where si.share_id = s.id and si.removed_at is null order by si.position) as positions,
         array(select coalesce((select v.page_count from item_versions v where v.item_id = si.item_id order by v.number desc limit 1), 0)
           from ${shareItems} si where si.share_id = s.id and si.removed_at is null order by si.position) as last_pages
@@ -321,6 +337,8 @@ function storeEvents(token: string, viewer: string, rows: string, now: Date) {
       where (r.type = 'open' or (r.position = any(s.positions)
           and (r.type <> 'page' or r.page <= s.last_pages[array_position(s.positions, r.position)])))
         and (r.type <> 'download' or s.allow_download)
+        -- Behind the email gate only the page shown after it reports: the gate's cookie comes with it.
+        and (not s.require_email or ${gatePassed}::boolean)
       on conflict (id) do nothing
       returning type, position, page, ms
     ), counted as (

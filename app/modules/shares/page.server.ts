@@ -29,7 +29,9 @@ export function buyerHeaders(nonce: string, extra: Record<string, string> = {}) 
     "Content-Type": "text/html; charset=utf-8",
     "Content-Security-Policy": buyerCsp(nonce),
     "X-Robots-Tag": "noindex, nofollow, noarchive",
-    "Referrer-Policy": "no-referrer",
+    // The token never leaves the site, and the email gate's form still says where it came from: under
+    // no-referrer a browser sends a form post with `Origin: null`, which the CSRF check refuses.
+    "Referrer-Policy": "same-origin",
     // Revocation must take effect at once: nothing may keep a copy of the page.
     "Cache-Control": "no-store",
     ...extra,
@@ -51,7 +53,7 @@ footer p{margin:0 0 .5rem}a{color:#1d4ed8}:focus-visible{outline:3px solid #f59e
 
 function shell(nonce: string, title: string, body: string, bodyAttrs = "") {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${esc(title)}</title>
+<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="same-origin"><link rel="icon" href="data:,"><title>${esc(title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head><body${bodyAttrs}><main>${body}</main></body></html>`;
 }
 
@@ -133,7 +135,7 @@ function contactHtml(share: BuyerShare, title: string) {
   return `<p>Questions? Write to ${esc(share.sellerName)} at <a href="${esc(href)}">${esc(share.sellerEmail)}</a>.</p>`;
 }
 
-export function sharePage(nonce: string, share: BuyerShare, email: string | null) {
+export function sharePage(nonce: string, share: BuyerShare) {
   const first = share.items.find((i) => i.available);
   const title = first ? (share.items.length > 1 ? `${first.title} and more` : first.title) : "Shared content";
   const body = `<header><p class="from">Shared by ${esc(share.sellerName)}${share.recipientName ? ` with ${esc(share.recipientName)}` : ""}</p>
@@ -142,7 +144,7 @@ ${contentsHtml(share)}
 ${share.items.map((i) => itemHtml(share.token, share, i)).join("\n")}
 <footer>${contactHtml(share, title)}<p>This link works until ${formatDate(share.expiresAt)}.</p></footer>
 <script nonce="${nonce}">${TRACKER}</script>`;
-  return shell(nonce, title, body, ` data-token="${share.token}"${email ? ` data-email="${esc(email)}"` : ""}`);
+  return shell(nonce, title, body, ` data-token="${share.token}"`);
 }
 
 /**
@@ -157,7 +159,7 @@ const TRACKER = `(function(){var b=document.body,t=b.dataset.token,url="/s/"+t+"
 function id(){if(crypto.randomUUID)return crypto.randomUUID();var a=crypto.getRandomValues(new Uint8Array(16));a[6]=a[6]&15|64;a[8]=a[8]&63|128;var h=[].map.call(a,function(x){return(x+256).toString(16).slice(1)}).join("");return h.slice(0,8)+"-"+h.slice(8,12)+"-"+h.slice(12,16)+"-"+h.slice(16,20)+"-"+h.slice(20)}
 try{v=localStorage.getItem(k)}catch(e){}if(!v){v=id();try{localStorage.setItem(k,v)}catch(e){}}
 var q=[{id:id(),type:"open"}],acc={},last=Date.now(),active=Date.now();
-function send(beacon){pack();if(!q.length)return;var ev=q.splice(0,50),body=JSON.stringify({viewer:v,email:b.dataset.email||undefined,events:ev});
+function send(beacon){pack();if(!q.length)return;var ev=q.splice(0,50),body=JSON.stringify({viewer:v,events:ev});
 if(beacon&&navigator.sendBeacon&&navigator.sendBeacon(url,new Blob([body],{type:"application/json"})))return;
 fetch(url,{method:"POST",headers:{"Content-Type":"application/json"},body:body,keepalive:true,credentials:"same-origin"}).then(function(r){if(r.status>=500||r.status===429)q=ev.concat(q)},function(){q=ev.concat(q)})}
 function pack(){for(var key in acc){var p=key.split(":"),ms=Math.min(60000,Math.round(acc[key]));if(ms>0)q.push({id:id(),type:"page",position:+p[0],page:+p[1],ms:ms})}acc={}}
