@@ -12,7 +12,8 @@ import { formatDate } from "@/vocabulary/dates";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { manageShareFromForm, shareAdditions } from "~/modules/shares/forms.server";
-import { canUndoRevoke, getShare, MAX_SHARE_ITEMS } from "~/modules/shares/shares.server";
+import { canUndoRevoke, getShare } from "~/modules/shares/shares.server";
+import { MAX_SHARE_ITEMS, MAX_SHARE_POSITIONS } from "@/vocabulary/shares";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
 
@@ -23,9 +24,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return pageData(async () => {
     const share = await getShare(context.app.db, { user, id: params.id ?? "" });
     const q = new URL(request.url).searchParams.get("q");
-    const canAdd = share.status === "active" && share.items.length < MAX_SHARE_ITEMS;
+    const open = share.status === "active";
+    const canPutBack = open && share.items.length < MAX_SHARE_ITEMS;
+    // Positions are never reused: a link that has held 30 different items takes back only those.
+    const fullSince = share.items.length + share.removedItems.length >= MAX_SHARE_POSITIONS;
+    const canAdd = canPutBack && !fullSince;
+    const addRefusal = !open
+      ? null
+      : !canPutBack
+        ? `This link holds ${MAX_SHARE_ITEMS} items, the most a link can: take one off to add another.`
+        : fullSince
+          ? `This link has held ${MAX_SHARE_POSITIONS} different items, the most a link can: create a new link for more.`
+          : null;
     const add = q === null || !canAdd ? null : await shareAdditions(context.app, user, { q, chosen: share.items.map((i) => i.id) });
-    return { share, absoluteUrl: new URL(share.url, request.url).toString(), undoRevoke: canUndoRevoke(share), canAdd, add };
+    return {
+      share,
+      absoluteUrl: new URL(share.url, request.url).toString(),
+      undoRevoke: canUndoRevoke(share),
+      canAdd,
+      canPutBack,
+      addRefusal,
+      add,
+    };
   });
 }
 
@@ -39,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function SharePage() {
-  const { share, absoluteUrl, undoRevoke, canAdd, add } = useLoaderData<typeof loader>();
+  const { share, absoluteUrl, undoRevoke, canAdd, canPutBack, addRefusal, add } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -94,7 +114,7 @@ export default function SharePage() {
         removedItems={share.removedItems}
         reads={e.items}
         open={share.status === "active"}
-        canPutBack={canAdd}
+        canPutBack={canPutBack}
         busy={busy}
       />
       {share.note ? (
@@ -105,6 +125,7 @@ export default function SharePage() {
       ) : null}
 
       {canAdd ? <AddToLink found={add} busy={busy} /> : null}
+      {addRefusal ? <p className="meta">{addRefusal}</p> : null}
 
       {share.status !== "revoked" ? (
         <section aria-labelledby="manage-h" className="card share-manage">

@@ -36,6 +36,8 @@ beforeAll(async () => {
     )
     .returning({ id: shares.id });
   await app.db.insert(shareItems).values(rows.map((r, i) => ({ shareId: r.id, position: 0, itemId: i === 30 ? pricing.id : deck.id })));
+  // The seller took the pricing sheet back off Buyer 31's link: that link no longer carries it.
+  await app.db.insert(shareItems).values({ shareId: rows[31].id, position: 1, itemId: pricing.id, removedAt: new Date(now - 60_000) });
 });
 afterAll(() => app?.close());
 
@@ -58,7 +60,7 @@ describe("My shares", () => {
     expect(names.at(-1)).toBe("Buyer 0");
   });
 
-  it("finds a share by part of the buyer's name or address, or of an item's title", async () => {
+  it("finds a share by part of the buyer's name or address, or of the title of an item on the link", async () => {
     expect((await load("?q=acme")).shares.map((s) => s.recipientName)).toEqual(["Acme Procurement"]);
     expect((await load("?q=BUYER12@")).shares.map((s) => s.recipientEmail)).toEqual(["buyer12@example.test"]);
     expect((await load("?q=pricing")).shares.map((s) => s.recipientName)).toEqual(["Buyer 30"]);

@@ -303,8 +303,11 @@ describe("adding to a live link", () => {
     })) as unknown as {
       canAdd: boolean;
       add: unknown;
+      addRefusal: string | null;
     };
     expect([full.canAdd, full.add]).toEqual([false, null]);
+    // Where "Add to this link" was, the page says why it is not there.
+    expect(full.addRefusal).toBe("This link holds 10 items, the most a link can: take one off to add another.");
     await post(shareId, [["intent", "revoke"]]);
     expect(errorOf(await add(shareId, ids.onePager))).toEqual([409, "This share was revoked; create a new one instead."]);
   });
@@ -479,6 +482,16 @@ describe("taking an item off a live link", () => {
         ]),
       ),
     ).toEqual([422, "This link has held 30 different items; create a new share for more."]);
+    // The page offers no search whose every hit would be refused, says why, and still offers "Put back".
+    const page = (await call(sharePage, request(`/shares/${shareId}?q=beacon`, { cookie: cookies.seller }), {
+      id: shareId,
+    })) as unknown as { canAdd: boolean; canPutBack: boolean; add: unknown; addRefusal: string | null };
+    expect(page).toMatchObject({
+      canAdd: false,
+      canPutBack: true,
+      add: null,
+      addRefusal: "This link has held 30 different items, the most a link can: create a new link for more.",
+    });
     expect(
       (
         await post(shareId, [

@@ -51,7 +51,8 @@ function mySharesWhere(db: Db, user: SessionUser, query: MySharesQuery, now: Dat
               .select({ one: sql`1` })
               .from(shareItems)
               .innerJoin(items, eq(items.id, shareItems.itemId))
-              .where(and(eq(shareItems.shareId, shares.id), ilike(items.title, p))),
+              // Not by an item taken off: its card no longer names it.
+              .where(and(eq(shareItems.shareId, shares.id), isNull(shareItems.removedAt), ilike(items.title, p))),
           ),
         )
       : undefined,

@@ -22,14 +22,22 @@ export const AddItemsInput = z.object({
     .max(MAX_SHARE_ITEMS, `A link holds at most ${MAX_SHARE_ITEMS} items.`),
 });
 
-function requireOpen(share: ShareRow, now: Date, doing: string) {
+function requireOpen(share: Pick<ShareRow, "revokedAt" | "expiresAt">, now: Date, doing: string) {
   if (share.revokedAt) throw new AppError("conflict", "This share was revoked; create a new one instead.");
   if (share.expiresAt <= now) throw new AppError("conflict", `This link has expired: extend it first, then ${doing}.`);
 }
 
-/** The link's rows, taken off or not, locked: two changes at once (two tabs, a retried tap) go one after the other. */
-async function lockedRows(tx: Db, shareId: string) {
-  await tx.select({ id: shares.id }).from(shares).where(eq(shares.id, shareId)).for("update");
+/**
+ * The link's rows, taken off or not, locked: two changes at once (two tabs, a retried tap) go one after the
+ * other. The link is checked again once locked: a revoke that committed while this waited wins.
+ */
+async function lockedRows(tx: Db, shareId: string, now: Date, doing: string) {
+  const [locked] = await tx
+    .select({ revokedAt: shares.revokedAt, expiresAt: shares.expiresAt })
+    .from(shares)
+    .where(eq(shares.id, shareId))
+    .for("update");
+  requireOpen(locked, now, doing);
   return tx
     .select({ position: shareItems.position, itemId: shareItems.itemId, removedAt: shareItems.removedAt })
     .from(shareItems)
@@ -52,7 +60,7 @@ export async function addShareItems(
   if (wanted.length === 0) throw new AppError("bad_request", "Choose an item to add.");
   await requireShareable(app.db, user, wanted, now);
   const done = await app.db.transaction(async (tx) => {
-    const rows = await lockedRows(tx, share.id);
+    const rows = await lockedRows(tx, share.id, now, "add to it");
     const onLink = rows.filter((r) => !r.removedAt).length;
     const restored = rows.filter((r) => r.removedAt && wanted.includes(r.itemId));
     const added = wanted.filter((itemId) => !rows.some((r) => r.itemId === itemId));
@@ -98,7 +106,7 @@ export async function removeShareItem(
   const share = await ownShare(db, user, id);
   requireOpen(share, now, "change it");
   return db.transaction(async (tx) => {
-    const rows = await lockedRows(tx, share.id);
+    const rows = await lockedRows(tx, share.id, now, "change it");
     const row = rows.find((r) => r.position === position);
     if (!row) throw new AppError("bad_request", "That item is not on this link.");
     const [item] = await tx.select({ id: items.id, title: items.title }).from(items).where(eq(items.id, row.itemId));
