@@ -2,7 +2,7 @@
 // by the durable job queue (retries with backoff), with the outcome kept for admins to read.
 // Without SMTP_URL the "delivery" keeps the message in the local outbox, so the embedded default
 // needs no mail server.
-import { and, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import nodemailer from "nodemailer";
 import { z } from "zod";
@@ -170,6 +170,8 @@ export async function mailTrouble(db: Db) {
       failed: sql<number>`count(*) filter (where ${mailMessages.status} = 'failed')::int`,
       retrying: sql<number>`count(*) filter (where ${mailMessages.status} = 'queued' and ${mailMessages.error} is not null)::int`,
     })
-    .from(mailMessages);
+    .from(mailMessages)
+    // Every mail sent stays in the table (the outgoing log): read only the few in trouble, by the status index.
+    .where(inArray(mailMessages.status, ["failed", "queued"]));
   return row;
 }
