@@ -7,12 +7,17 @@ export function PageLinks({
   pages,
   href,
   label = "Pages",
+  prev = "← Previous",
+  next = "Next →",
 }: {
   page: number;
   pages: number;
   /** The address of page `p`. */ href: (p: number) => string;
   /** Where a page has several lists, each one's pager needs a name of its own. */
   label?: string;
+  /** The links' words where the order says more ("← Newer", "Older →"). */
+  prev?: string;
+  next?: string;
 }) {
   if (pages <= 1) return null;
   // Addresses stop at MAX_LIST_PAGE (the server reads a deeper one as page 1), so Next stops there too.
@@ -21,7 +26,7 @@ export function PageLinks({
     <nav aria-label={label} className="pager">
       {page > 1 ? (
         <Link to={href(page - 1)} rel="prev">
-          ← Previous
+          {prev}
         </Link>
       ) : (
         <span aria-hidden="true" />
@@ -32,7 +37,7 @@ export function PageLinks({
       </span>
       {page < last ? (
         <Link to={href(page + 1)} rel="next">
-          Next →
+          {next}
         </Link>
       ) : (
         <span aria-hidden="true" />

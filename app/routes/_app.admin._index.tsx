@@ -9,6 +9,7 @@ import { AddPersonForm, FormResult, PeopleTable, TeamsSection } from "~/componen
 import { ROLES } from "@/vocabulary/people";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Fieldkit" }];
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const query = PeopleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [people, teams, mail] = await Promise.all([
-    listPeoplePage(context.app.db, { actor, query }),
+    pageWithin((page) => listPeoplePage(context.app.db, { actor, query: page ? { ...query, page } : query })),
     listTeams(context.app.db),
     mailTrouble(context.app.db),
   ]);

@@ -18,13 +18,17 @@ import { RoleAndTeamFields } from "~/components/admin/role-team-fields";
 import { UndoNotice } from "~/components/undo-notice";
 import { PendingInvitations } from "~/components/admin/pending-invitations";
 import { LONG_FORM_MAX_BYTES, readForm } from "~/modules/request-body.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Fieldkit" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireUser(context.app, request, ["admin"]);
   const query = PendingQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [pending, teams] = await Promise.all([pendingInvitationPage(context.app.db, { actor, query }), listTeams(context.app.db)]);
+  const [pending, teams] = await Promise.all([
+    pageWithin((page) => pendingInvitationPage(context.app.db, { actor, query: page ? { ...query, page } : query })),
+    listTeams(context.app.db),
+  ]);
   return { pending, query, teams, mail: context.app.env.SMTP_URL ? "smtp" : "local" };
 }
 

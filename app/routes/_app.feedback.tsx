@@ -4,6 +4,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
+import { PageLinks } from "~/components/page-links";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { InboxPane } from "~/components/feedback/inbox-pane";
 import { EmptyState } from "~/components/shell";
@@ -12,6 +13,7 @@ import { handleInboxAction, listInbox, paneOrNull, parseInboxQuery } from "~/mod
 import { REASON_LABEL } from "@/vocabulary/feedback";
 import { addressWith } from "~/lib/address";
 import { readForm } from "~/modules/request-body.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Feedback inbox · Fieldkit" }];
 
@@ -21,7 +23,10 @@ const SORT_TEXT: Record<string, string> = { newest: "Newest first", oldest: "Old
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
   const query = parseInboxQuery(new URL(request.url).searchParams);
-  const [list, pane] = await Promise.all([listInbox(context.app.db, { user, query }), paneOrNull(context.app.db, user, query.open)]);
+  const [list, pane] = await Promise.all([
+    pageWithin((page) => listInbox(context.app.db, { user, query: page ? { ...query, page } : query })),
+    paneOrNull(context.app.db, user, query.open),
+  ]);
   return { query, ...list, pane };
 }
 
@@ -146,25 +151,14 @@ export default function FeedbackInbox() {
               ))}
             </ul>
           )}
-          {pages > 1 ? (
-            <nav aria-label="Pages" className="pager">
-              {page > 1 ? (
-                <Link to={hrefWith(query, { page: page - 1 === 1 ? undefined : page - 1, open: undefined })}>
-                  {query.sort === "oldest" ? "← Older" : "← Newer"}
-                </Link>
-              ) : (
-                <span aria-hidden="true" />
-              )}
-              <span>
-                Page {page} of {pages}
-              </span>
-              {page < pages ? (
-                <Link to={hrefWith(query, { page: page + 1, open: undefined })}>{query.sort === "oldest" ? "Newer →" : "Older →"}</Link>
-              ) : (
-                <span aria-hidden="true" />
-              )}
-            </nav>
-          ) : null}
+          {/* Addresses stop at page 1,000: the pager's Next does too, and does not wrap back to the newest. */}
+          <PageLinks
+            page={page}
+            pages={pages}
+            href={(p) => hrefWith(query, { page: p === 1 ? undefined : p, open: undefined })}
+            prev={query.sort === "oldest" ? "← Older" : "← Newer"}
+            next={query.sort === "oldest" ? "Newer →" : "Older →"}
+          />
         </div>
         {pane ? (
           <InboxPane

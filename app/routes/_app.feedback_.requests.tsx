@@ -15,6 +15,7 @@ import { REQUEST_STATUSES, REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { listRequestPage } from "~/modules/feedback/requests.server";
 import { pageNumber } from "~/modules/validation.server";
 import { readForm } from "~/modules/request-body.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Content requests · Fieldkit" }];
 
@@ -30,7 +31,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = (params.get("q") ?? "").trim().slice(0, 200);
   // Open requests come oldest first by default (nobody is answered last forever), closed ones newest first.
   const order = ORDERS.find((o) => o === params.get("order"));
-  const list = await listRequestPage(context.app.db, { user, status: show === "all" ? undefined : show, q: q || undefined, page, order });
+  const status = show === "all" ? undefined : show;
+  const list = await pageWithin((last) => listRequestPage(context.app.db, { user, status, q: q || undefined, page: last ?? page, order }));
   return { show, q, order, ...list };
 }
 

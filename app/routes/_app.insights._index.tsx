@@ -25,7 +25,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return pageData(async () => {
     const url = new URL(request.url);
     const filters = readFilters(url);
-    const page = await loadInsightsPage(context.app, { user, filters, table: readItemsTable(url) });
+    const table = readItemsTable(url);
+    const asked = await loadInsightsPage(context.app, { user, filters, table });
+    // Past the items table's last page: that last page (see pageWithin).
+    const last = asked.itemsTable.pages;
+    const page = (table.page ?? 1) > last ? await loadInsightsPage(context.app, { user, filters, table: { ...table, page: last } }) : asked;
     return {
       filters,
       role: user.role,

@@ -19,6 +19,7 @@ import { pageData } from "~/modules/page-errors.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { scopeTeams } from "~/modules/insights/scope.server";
 import { sellerActivity, SellersQuery } from "~/modules/insights/sellers.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Sellers' activity · Fieldkit" }];
 
@@ -29,7 +30,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const filters = readFilters(url);
     const query = SellersQuery.parse(Object.fromEntries(url.searchParams));
     const [list, teams] = await Promise.all([
-      sellerActivity(context.app.db, { user, range: filters.range, teamId: filters.teamId, query }),
+      pageWithin((page) =>
+        sellerActivity(context.app.db, { user, range: filters.range, teamId: filters.teamId, query: page ? { ...query, page } : query }),
+      ),
       scopeTeams(context.app.db, { user }),
     ]);
     return { filters, query, teams, leadsOnly: user.role === "manager", ...list };

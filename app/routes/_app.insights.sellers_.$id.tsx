@@ -30,7 +30,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const url = new URL(request.url);
     const filters = readFilters(url);
     const query = SellerItemsQuery.parse(Object.fromEntries(url.searchParams));
-    const detail = await sellerDetail(context.app.db, { user, sellerId: params.id ?? "", range: filters.range, query });
+    const load = (page?: number) =>
+      sellerDetail(context.app.db, { user, sellerId: params.id ?? "", range: filters.range, query: page ? { ...query, page } : query });
+    const asked = await load();
+    // Past the items table's last page: that last page (see pageWithin).
+    const detail = asked.items.page > asked.items.pages ? await load(asked.items.pages) : asked;
     return { filters, query, ...detail };
   });
 }

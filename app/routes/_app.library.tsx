@@ -12,6 +12,7 @@ import { formAction } from "~/modules/page-errors.server";
 import { awaitingReviewCountOnce } from "~/modules/library/review.server";
 import { libraryFilterOptions, parseLibraryQuery, queryLibrary } from "~/modules/library/table.server";
 import { readForm } from "~/modules/request-body.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Library · Fieldkit" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = params.get("scope") === "all" ? "all" : "mine";
   const db = context.app.db;
   const [{ counts, attention, ...table }, options, review] = await Promise.all([
-    queryLibrary(db, { user, query, mine: scope === "mine" }),
+    pageWithin((page) => queryLibrary(db, { user, query: page ? { ...query, page } : query, mine: scope === "mine" })),
     libraryFilterOptions(db, { user }),
     awaitingReviewCountOnce(context.app, user),
   ]);

@@ -10,6 +10,7 @@ import { addressWith } from "~/lib/address";
 import { requireUser } from "~/modules/auth/guard.server";
 import { REQUEST_STATUS_LABEL } from "@/vocabulary/feedback";
 import { MyRequestsQuery, listMyRequestPage } from "~/modules/feedback/requests.server";
+import { pageWithin } from "~/modules/paging.server";
 import { RelativeTime } from "~/components/relative-time";
 import { RequestStatusOptions } from "~/components/feedback/request-status-options";
 
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "My requests · Fieldkit" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const query = MyRequestsQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await listMyRequestPage(context.app.db, { user, query });
+  const list = await pageWithin((page) => listMyRequestPage(context.app.db, { user, query: page ? { ...query, page } : query }));
   return { ...list, query };
 }
 

@@ -10,6 +10,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { awaitingReview, awaitingReviewCount, type ReviewFilter } from "~/modules/library/review.server";
 import { pageNumber } from "~/modules/validation.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Fieldkit" }];
 
@@ -26,20 +27,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   const sort = REVIEW_SORTS.find((s) => s === params.get("sort")) ?? "waiting";
   const filtered = Boolean(filter.q || filter.type);
-  const [entries, total, waiting] = await Promise.all([
-    awaitingReview(context.app.db, { user, filter, sort, limit: PAGE, offset: (page - 1) * PAGE }),
-    awaitingReviewCount(context.app.db, { user, filter }),
+  const [list, waiting] = await Promise.all([
+    pageWithin(async (last) => {
+      const shown = last ?? page;
+      const [entries, total] = await Promise.all([
+        awaitingReview(context.app.db, { user, filter, sort, limit: PAGE, offset: (shown - 1) * PAGE }),
+        awaitingReviewCount(context.app.db, { user, filter }),
+      ]);
+      return { entries, total, page: shown, pages: Math.max(1, Math.ceil(total / PAGE)) };
+    }),
     filtered ? awaitingReviewCount(context.app.db, { user }) : null,
   ]);
   return {
-    entries,
-    total,
-    waiting: waiting ?? total,
+    ...list,
+    waiting: waiting ?? list.total,
     q: filter.q ?? "",
     type: filter.type ?? "",
     sort,
-    page,
-    pages: Math.max(1, Math.ceil(total / PAGE)),
   };
 }
 

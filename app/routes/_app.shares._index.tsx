@@ -12,6 +12,7 @@ import { EmptyState } from "~/components/shell";
 import { requireUser } from "~/modules/auth/guard.server";
 import { sharesByTeam } from "~/modules/shares/engagement.server";
 import { MySharesQuery, countNewlyOpened, listMySharesPage, markSharesSeen } from "~/modules/shares/my-shares.server";
+import { pageWithin } from "~/modules/paging.server";
 import { addressWith } from "~/lib/address";
 
 export const meta: MetaFunction = () => [{ title: "My shares · Fieldkit" }];
@@ -23,7 +24,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date();
   const query = MySharesQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   // Counted over every share, not this page: looking at the list marks them all seen.
-  const [list, fresh] = await Promise.all([listMySharesPage(context.app.db, { user, query, now }), countNewlyOpened(context.app.db, user)]);
+  const [list, fresh] = await Promise.all([
+    pageWithin((page) => listMySharesPage(context.app.db, { user, query: page ? { ...query, page } : query, now })),
+    countNewlyOpened(context.app.db, user),
+  ]);
   if (fresh) await markSharesSeen(context.app.db, { user, now });
   const teamView = user.role === "seller" ? null : user.role === "manager" ? user.leadsTeamIds : null;
   const teams =
