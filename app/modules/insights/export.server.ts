@@ -192,7 +192,7 @@ export async function exportInsightCsv(
         range,
       );
     case "health":
-      return csvResponse(healthCsv(await libraryHealth(db, { user })), "library-health");
+      return csvResponse(healthCsv(await libraryHealth(db, { user, all: true })), "library-health");
     case "gaps":
       return csvResponse(gapsCsv(await contentGaps(db, { user, range, teamId, limit: 500 })), "content-gaps", range);
     case "adoption":

@@ -29,7 +29,25 @@ export const EXPIRING_DAYS = 30;
  * interval, expiring within 30 days (or expired, until the sweep archives it), and the lowest rated (by
  * Wilson upper bound, at least 3 ratings).
  */
-export async function libraryHealth(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }): Promise<LibraryHealth> {
+/** How many of each list the page's figures count to ("100+"). */
+export const LISTED = 100;
+const LOWEST_LISTED = 10;
+/** "No limit" for the query builder: more rows than a library holds. */
+const ALL_ROWS = 2 ** 31 - 1;
+
+export async function libraryHealth(
+  db: Db,
+  {
+    user,
+    now = new Date(),
+    all = false,
+  }: {
+    user: SessionUser;
+    now?: Date;
+    /** Every row of each list (the CSV): the page shows a few, counts to 100 and points to the CSV for the rest. */
+    all?: boolean;
+  },
+): Promise<LibraryHealth> {
   if (user.role !== "marketer" && user.role !== "admin") throw forbidden("Library health is for marketing and admins.");
   const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
   const sinceDay = monthAgo.toISOString().slice(0, 10);
@@ -39,7 +57,7 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
       select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, ${i.publishedAt} as "publishedAt" from ${items} ${i}
       where ${published} and ${i.publishedAt} <= ${monthAgo.toISOString()}::timestamptz
         and not exists (select 1 from ${itemUsageDaily} ${u} where ${u.itemId} = ${i.id} and ${u.day} >= ${sinceDay}::date and ${u.views} > 0)
-      order by ${i.publishedAt}, ${i.title} limit 100`),
+      order by ${i.publishedAt}, ${i.title} ${all ? sql`` : sql`limit ${LISTED}`}`),
   );
   // Stale and expiring are the library's own rules (its "Needs attention" tiles link to the same lists).
   const stale = await db
@@ -47,13 +65,13 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
     .from(items)
     .where(staleAt(now))
     .orderBy(verifyDue, items.title)
-    .limit(100);
+    .limit(all ? ALL_ROWS : LISTED);
   const expiring = await db
     .select({ itemId: items.id, title: items.title, type: items.type, expiresAt: items.expiresAt })
     .from(items)
     .where(expiringWithin(now, EXPIRING_DAYS))
     .orderBy(items.expiresAt, items.title)
-    .limit(100);
+    .limit(all ? ALL_ROWS : LISTED);
   const r = ratings;
   const rated = rowsOf<{ itemId: string; title: string; type: string; yes: number; total: number }>(
     await db.execute(sql`
@@ -84,7 +102,7 @@ export async function libraryHealth(db: Db, { user, now = new Date() }: { user: 
     lowestRated: rated
       .map((r) => ({ ...r, upper: wilsonUpperBound(num(r.yes), num(r.total)) }))
       .sort((a, b) => a.upper - b.upper || a.title.localeCompare(b.title))
-      .slice(0, 10)
+      .slice(0, all ? undefined : LOWEST_LISTED)
       .map((r) => ({ itemId: r.itemId, title: r.title, type: r.type, detail: `${r.yes} of ${r.total} found it useful` })),
   };
 }
