@@ -12,10 +12,13 @@ export type TtlCache<K, V> = {
 
 /**
  * `maxEntries` bounds a cache keyed by user input (query words): past it the cache starts over, which
- * costs a look-up per word again, never a wrong answer.
+ * costs a look-up per word again, never a wrong answer. Values past their age are dropped too, at most
+ * once per TTL when a value is set: a key never asked for again (yesterday's default date range on the
+ * insights memo, megabytes each) is not kept until the cache happens to fill.
  */
 export function ttlCache<K, V>({ ttlMs, maxEntries = Infinity }: { ttlMs: number; maxEntries?: number }): TtlCache<K, V> {
   const entries = new Map<K, { value: V; at: number }>();
+  let swept = Date.now();
   const peek = (key: K) => {
     const entry = entries.get(key);
     return entry && { value: entry.value, fresh: Date.now() - entry.at < ttlMs };
@@ -27,8 +30,13 @@ export function ttlCache<K, V>({ ttlMs, maxEntries = Infinity }: { ttlMs: number
     },
     peek,
     set: (key, value) => {
+      const now = Date.now();
+      if (now - swept >= ttlMs) {
+        swept = now;
+        for (const [k, entry] of entries) if (now - entry.at >= ttlMs) entries.delete(k);
+      }
       if (entries.size > maxEntries && !entries.has(key)) entries.clear();
-      entries.set(key, { value, at: Date.now() });
+      entries.set(key, { value, at: now });
     },
     delete: (key) => void entries.delete(key),
   };

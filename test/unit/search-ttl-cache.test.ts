@@ -34,6 +34,20 @@ describe("ttlCache", () => {
     expect(cache.get("a")).toBe(2);
   });
 
+  it("drops values past their age when a value is set a TTL later, not only once the cache is full", () => {
+    const cache = ttlCache<string, number>({ ttlMs: 1_000, maxEntries: 200 });
+    cache.set("yesterday", 1);
+    cache.set("a minute ago", 2);
+    vi.advanceTimersByTime(600);
+    cache.set("now", 3);
+    // Not yet a TTL since the last sweep: the old values stay readable to peek.
+    expect(cache.peek("yesterday")).toEqual({ value: 1, fresh: true });
+    vi.advanceTimersByTime(500);
+    cache.set("later", 4);
+    expect([cache.peek("yesterday"), cache.peek("a minute ago")]).toEqual([undefined, undefined]);
+    expect([cache.get("now"), cache.get("later")]).toEqual([3, 4]);
+  });
+
   it("forgets a deleted value", () => {
     const cache = ttlCache<string, number>({ ttlMs: 1_000 });
     cache.set("a", 1);
