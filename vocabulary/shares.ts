@@ -29,3 +29,13 @@ export const SHARE_SORT_LABEL: Record<(typeof SHARE_SORTS)[number], string> = {
   opens: "Most opened first",
   closing: "Closing soonest first",
 };
+
+/**
+ * A link's title as its buyer sees it (their page's heading, and the subject of the seller's mail): the
+ * first item the buyer may open, "and more" when the link holds others. Never an item's title the buyer
+ * is not shown (marked internal, expired, archived since it was sent).
+ */
+export function buyerTitle(items: { title: string; available: boolean }[]) {
+  const first = items.find((i) => i.available);
+  return first ? (items.length > 1 ? `${first.title} and more` : first.title) : "Shared content";
+}

@@ -55,7 +55,19 @@ export const openApiDocument = {
         revokedAt: { type: ["string", "null"], format: "date-time" },
         createdAt: dateTime,
         firstOpenedAt: { type: ["string", "null"], format: "date-time" },
-        items: { type: "array", items: obj({ position: { type: "integer" }, id: str, title: str, type: str }) },
+        items: {
+          type: "array",
+          items: obj({
+            position: { type: "integer" },
+            id: str,
+            title: str,
+            type: str,
+            available: {
+              type: "boolean",
+              description: "The buyer's page shows it; false once it is marked internal, expires or is withdrawn",
+            },
+          }),
+        },
         removedItems: {
           type: "array",
           description: "Taken off the link by the seller: the buyer no longer sees them; their reading stays in engagement",

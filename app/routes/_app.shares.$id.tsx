@@ -13,7 +13,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
 import { manageShareFromForm, shareAdditions } from "~/modules/shares/forms.server";
 import { canUndoRevoke, getShare } from "~/modules/shares/shares.server";
-import { MAX_SHARE_ITEMS, MAX_SHARE_POSITIONS } from "@/vocabulary/shares";
+import { buyerTitle, MAX_SHARE_ITEMS, MAX_SHARE_POSITIONS } from "@/vocabulary/shares";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
 
@@ -102,7 +102,9 @@ export default function SharePage() {
           {result.formError}
         </p>
       ) : null}
-      {share.status === "active" ? <ShareLink url={absoluteUrl} title={title} recipientEmail={share.recipientEmail} /> : null}
+      {share.status === "active" ? (
+        <ShareLink url={absoluteUrl} title={buyerTitle(share.items)} recipientEmail={share.recipientEmail} />
+      ) : null}
 
       <h2>What the buyer did</h2>
       <p className="card share-summary" data-testid="share-summary">

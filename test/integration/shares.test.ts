@@ -13,6 +13,7 @@ import { loader as buyerFile } from "~/routes/s.$token_.items.$n.file";
 import { action as buyerEvents } from "~/routes/s.$token_.events";
 import { action as newShareAction, loader as newSharePage } from "~/routes/_app.shares.new";
 import { action as sharePageAction, loader as sharePage } from "~/routes/_app.shares.$id";
+import { buyerTitle } from "@/vocabulary/shares";
 import { pickItems } from "~/modules/search/search.server";
 import { loader as mySharesPage } from "~/routes/_app.shares._index";
 import { buyerInsightsForItem, pageRanges } from "~/modules/shares/engagement.server";
@@ -622,6 +623,19 @@ describe("the buyer's page", () => {
       expect(html).toMatch(/<ol><li class="gone">No longer available<\/li><li><a href="#item-2">Beacon Analytics overview deck<\/a>/);
       expect((await call(buyerPreview, request(`/s/${token}/items/1/pages/1`), { token, n: "1", p: "1" })).status).toBe(404);
       expect((await call(buyerPreview, request(`/s/${token}/items/2/pages/1`), { token, n: "2", p: "1" })).status).toBe(200);
+      // The seller is told, and what they send on (the mail's subject, the share sheet) names what the
+      // buyer sees, never the internal item: the buyer's page title.
+      expect(html).toContain("<title>Beacon Analytics overview deck and more</title>");
+      const seen = (
+        (await call(getShareApi, request(`/api/v1/shares/${body.share.id}`, { cookie: cookies.seller }), { id: body.share.id }).then((r) =>
+          r.json(),
+        )) as any
+      ).share.items;
+      expect(seen.map((i: any) => [i.title, i.available])).toEqual([
+        ["Beacon Analytics one-pager", false],
+        ["Beacon Analytics overview deck", true],
+      ]);
+      expect(buyerTitle(seen)).toBe("Beacon Analytics overview deck and more");
     } finally {
       await setNotForBuyers(app.db, { user: people.marketer, itemId: ids.onePager, notForBuyers: false });
     }

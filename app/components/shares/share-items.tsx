@@ -5,6 +5,7 @@ import { Form } from "@remix-run/react";
 import { formatDate } from "@/vocabulary/dates";
 
 type Item = { position: number; id: string; title: string };
+type OnLink = Item & { available: boolean };
 type Read = { position: number; ms: number; pages: { page: number; ms: number }[] };
 
 const seconds = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
@@ -37,7 +38,7 @@ export function ShareItems({
   canPutBack,
   busy,
 }: {
-  items: Item[];
+  items: OnLink[];
   removedItems: (Item & { removedAt: string | Date })[];
   reads: Read[];
   /** The link is open: its items can change. */
@@ -54,7 +55,12 @@ export function ShareItems({
           <li key={item.position}>
             <span>
               <strong>{item.title}</strong>
-              <span className="meta"> · {readText(readOf(item.position))}</span>
+              <span className="meta">
+                {" "}
+                · {readText(readOf(item.position))}
+                {/* Marketing's change reaches live links: the buyer's page shows "No longer available". */}
+                {item.available ? null : " · no longer shown to the buyer: marked internal, expired or withdrawn"}
+              </span>
             </span>
             {open && items.length > 1 ? (
               <ItemButton

@@ -78,12 +78,13 @@ function orderBy(sort: (typeof SHARE_SORTS)[number], now: Date): SQL[] {
 async function sharesPage(
   db: Db,
   {
+    user,
     where,
     page,
     limit,
     now,
     sort = "newest",
-  }: { where: SQL | undefined; page: number; limit: number; now: Date; sort?: (typeof SHARE_SORTS)[number] },
+  }: { user: SessionUser; where: SQL | undefined; page: number; limit: number; now: Date; sort?: (typeof SHARE_SORTS)[number] },
 ) {
   const [rows, [{ total }]] = await Promise.all([
     db
@@ -95,12 +96,19 @@ async function sharesPage(
       .offset((page - 1) * limit),
     db.select({ total: count() }).from(shares).where(where),
   ]);
-  return { shares: await toViews(db, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
+  return { shares: await toViews(db, user, rows, now), total, page, pages: Math.max(1, Math.ceil(total / limit)) };
 }
 
 /** One page of "My shares", in the order asked for (newest first by default), with the count for its pages. */
 export const listMySharesPage = (db: Db, { user, query, now = new Date() }: { user: SessionUser; query: MySharesQuery; now?: Date }) =>
-  sharesPage(db, { where: mySharesWhere(db, user, query, now), page: query.page ?? 1, limit: MY_SHARES_PAGE_SIZE, now, sort: query.sort });
+  sharesPage(db, {
+    user,
+    where: mySharesWhere(db, user, query, now),
+    page: query.page ?? 1,
+    limit: MY_SHARES_PAGE_SIZE,
+    now,
+    sort: query.sort,
+  });
 
 /** The API's list: newest first, `limit` a page, with the count, so a script reaches every share. */
 export const MySharesApiQuery = z.object({
@@ -111,7 +119,7 @@ export const MySharesApiQuery = z.object({
 export const listMyShares = (
   db: Db,
   { user, now = new Date(), page = 1, limit = 100 }: { user: SessionUser; now?: Date; page?: number; limit?: number },
-) => sharesPage(db, { where: eq(shares.userId, user.id), page, limit, now });
+) => sharesPage(db, { user, where: eq(shares.userId, user.id), page, limit, now });
 
 /** The seller has seen the notices: opens so far stop being "new". */
 export async function markSharesSeen(db: Db, { user, now = new Date() }: { user: SessionUser; now?: Date }) {

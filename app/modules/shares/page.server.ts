@@ -5,6 +5,7 @@ import type { BuyerItem, BuyerShare } from "./buyer.server";
 import { UNAVAILABLE_MESSAGE } from "./buyer.server";
 import { formatDate } from "@/vocabulary/dates";
 import { TYPE_LABEL } from "@/vocabulary/library";
+import { buyerTitle } from "@/vocabulary/shares";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -136,8 +137,7 @@ function contactHtml(share: BuyerShare, title: string) {
 }
 
 export function sharePage(nonce: string, share: BuyerShare) {
-  const first = share.items.find((i) => i.available);
-  const title = first ? (share.items.length > 1 ? `${first.title} and more` : first.title) : "Shared content";
+  const title = buyerTitle(share.items);
   const body = `<header><p class="from">Shared by ${esc(share.sellerName)}${share.recipientName ? ` with ${esc(share.recipientName)}` : ""}</p>
 <h1>${esc(title)}</h1>${share.note ? `<p class="note">${esc(share.note)}</p>` : ""}</header>
 ${contentsHtml(share)}

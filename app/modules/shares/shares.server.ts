@@ -2,7 +2,7 @@
 // re-send), list, read with engagement, extend and revoke. Only the owner may touch a share; every
 // change is audited in the same transaction.
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { items, shareItems, shares } from "@/db/schema";
@@ -291,15 +291,15 @@ export type ShareView = {
   firstOpenedAt: Date | null;
   /** Opened since the seller last looked at their shares: the in-app notice. */
   newlyOpened: boolean;
-  /** On the link now, in the buyer's order. */
-  items: { position: number; id: string; title: string; type: string }[];
+  /** On the link now, in the buyer's order; `available`: the buyer's page shows it (see shareableWhere). */
+  items: { position: number; id: string; title: string; type: string; available: boolean }[];
   /** Taken off the link by the seller, kept for what the buyer read of them. */
   removedItems: { position: number; id: string; title: string; type: string; removedAt: Date }[];
   summary: ShareSummary;
 };
 
 /** Rows as the seller sees them: their items in order, status and engagement summary. */
-export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<ShareView[]> {
+export async function toViews(db: Db, seller: SessionUser, rows: ShareRow[], now: Date): Promise<ShareView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [itemRows, summaries] = await Promise.all([
@@ -311,6 +311,8 @@ export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<Shar
         title: items.title,
         type: items.type,
         removedAt: shareItems.removedAt,
+        // The buyer's page applies the same rule on every load.
+        available: sql<boolean>`(${shareableWhere(seller, now)})`,
       })
       .from(shareItems)
       .innerJoin(items, eq(items.id, shareItems.itemId))
@@ -333,7 +335,9 @@ export async function toViews(db: Db, rows: ShareRow[], now: Date): Promise<Shar
     firstOpenedAt: r.firstOpenedAt,
     newlyOpened: !!r.firstOpenedAt && (!r.seenAt || r.seenAt < r.firstOpenedAt),
     items: itemRows.filter((i) => i.shareId === r.id && !i.removedAt).map(({ shareId: _, removedAt: __, ...i }) => i),
-    removedItems: itemRows.flatMap(({ shareId, removedAt, ...i }) => (shareId === r.id && removedAt ? [{ ...i, removedAt }] : [])),
+    removedItems: itemRows.flatMap(({ shareId, removedAt, available: _, ...i }) =>
+      shareId === r.id && removedAt ? [{ ...i, removedAt }] : [],
+    ),
     summary: summaries.get(r.id)!,
   }));
 }
@@ -343,7 +347,7 @@ export async function getShare(
   { user, id, now = new Date() }: { user: SessionUser; id: string; now?: Date },
 ): Promise<ShareView & { engagement: ShareEngagement }> {
   const row = await ownShare(db, user, id);
-  const [view] = await toViews(db, [row], now);
+  const [view] = await toViews(db, user, [row], now);
   return { ...view, engagement: await engagementFor(db, row.id) };
 }
 
