@@ -34,6 +34,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const reasons = detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason }));
     return {
       buyers,
+      // The feedback inbox is marketing's; a manager reads the newest comments here.
+      role: user.role,
       filters,
       teams,
       itemId: params.id!,
@@ -46,7 +48,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${Math.round(n * 100)} %`);
 
 export default function ItemInsights() {
-  const { detail, filters, teams, itemId, buyers, charts } = useLoaderData<typeof loader>();
+  const { detail, filters, teams, itemId, buyers, charts, role } = useLoaderData<typeof loader>();
   const i = detail.item;
   // Nobody rated it: no share to show, and the adjusted one (0) would read as "nobody found it useful".
   const answered = i ? i.useful + i.notUseful : 0;
@@ -129,7 +131,11 @@ export default function ItemInsights() {
       </section>
 
       <ReasonsSection reasons={detail.reasons} chart={charts.reasons} />
-      <CommentsSection comments={detail.comments} />
+      <CommentsSection
+        comments={detail.comments}
+        total={detail.commentCount}
+        allHref={role === "manager" ? null : `/feedback?${new URLSearchParams({ item: itemId, show: "all" })}`}
+      />
 
       <BuyerInsights buyers={buyers} />
 

@@ -1,4 +1,5 @@
 // The item insights page's sections about sellers' answers: reasons, comments, and the searches that led here.
+import { Link } from "@remix-run/react";
 import { ChartFigure, PlotChart } from "~/components/feedback/charts";
 import type { Markup } from "~/modules/document-markup.server";
 import { EmptyState } from "~/components/shell";
@@ -43,10 +44,21 @@ export function ReasonsSection({ reasons, chart }: { reasons: Reason[]; chart: M
   );
 }
 
-export function CommentsSection({ comments }: { comments: Comment[] }) {
+export function CommentsSection({ comments, total, allHref }: { comments: Comment[]; total: number; allHref: string | null }) {
   return (
     <section aria-labelledby="comments">
       <h2 id="comments">Comments</h2>
+      {total > comments.length ? (
+        <p className="meta">
+          The newest {comments.length} of {total.toLocaleString("en")} comments in this period.
+          {allHref ? (
+            <>
+              {" "}
+              <Link to={allHref}>Read every rating of this item in the feedback inbox</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {comments.length === 0 ? (
         <EmptyState title="No comments in this period" />
       ) : (

@@ -24,8 +24,13 @@ export type ItemDetail = {
   trend: { day: string; views: number }[];
   reasons: { reason: string; count: number }[];
   comments: { useful: boolean; comment: string; at: Date; versionNumber: number; team: string | null; reasons: string[] }[];
+  /** Comments in the range: `comments` holds the newest COMMENTS_SHOWN of them. */
+  commentCount: number;
   searchTerms: { query: string; clicks: number }[];
 };
+
+/** The newest comments the page lists; the feedback inbox has every one. */
+export const COMMENTS_SHOWN = 100;
 
 /** One item: the totals, views per day, why people rated it so, their comments, and what they searched for. */
 export async function itemDetail(
@@ -71,11 +76,12 @@ export async function itemDetail(
     versionNumber: number;
     team: string | null;
     reasons: string[];
+    total: number;
   }>(
     await db.execute(sql`
-      select l.useful, l.comment, l.at, ${v.number} as "versionNumber", ${t.name} as team, l.reasons
+      select l.useful, l.comment, l.at, ${v.number} as "versionNumber", ${t.name} as team, l.reasons, count(*) over ()::int as total
       from (${latest}) l join ${itemVersions} ${v} on ${v.id} = l.version_id left join ${teams} ${t} on ${t.id} = l.team_id
-      where l.comment is not null order by l.at desc limit 100`),
+      where l.comment is not null order by l.at desc limit ${COMMENTS_SHOWN}`),
   );
   const q = searchQueries;
   const termRows = rowsOf<{ query: string; clicks: number }>(
@@ -90,7 +96,8 @@ export async function itemDetail(
     title: found.title,
     trend: daysOf(range).map((day) => ({ day, views: byDay.get(day) ?? 0 })),
     reasons: RATING_REASONS.map((reason) => ({ reason, count: reasonCount.get(reason) ?? 0 })).filter((r) => r.count > 0),
-    comments: commentRows.map((c) => ({ ...c, at: new Date(c.at), versionNumber: num(c.versionNumber) })),
+    comments: commentRows.map(({ total: _, ...c }) => ({ ...c, at: new Date(c.at), versionNumber: num(c.versionNumber) })),
+    commentCount: num(commentRows[0]?.total ?? 0),
     searchTerms: termRows.map((t) => ({ query: t.query, clicks: num(t.clicks) })),
   };
 }
