@@ -8,7 +8,7 @@ import { wakeJobs } from "~/modules/auth/settings.server";
 import { AppError, forbidden } from "~/modules/errors.server";
 import { formAction } from "~/modules/page-errors.server";
 import { publicUser } from "~/modules/auth/session.server";
-import { listTeams } from "~/modules/people/users.server";
+import { teamNamesOf } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/my-shares.server";
 import { ROLE_LABEL } from "@/vocabulary/people";
 import { listMyReplies } from "~/modules/notifications/replies.server";
@@ -23,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "Me · Fieldkit" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
   const [teams, tokens, replies, newOpens, prefs] = await Promise.all([
-    listTeams(context.app.db),
+    teamNamesOf(context.app.db, user),
     // Sellers work in the app only; tokens are for the desk roles' scripts and integrations.
     mayUseApiTokens(user) ? listApiTokens(context.app.db, { user }) : [],
     listMyReplies(context.app.db, { user }),
@@ -38,8 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     canUseTokens: mayUseApiTokens(user),
     replies,
     user: publicUser(user),
-    team: teams.find((t) => t.id === user.teamId)?.name ?? null,
-    leads: teams.filter((t) => user.leadsTeamIds.includes(t.id)).map((t) => t.name),
+    team: teams.team,
+    leads: teams.leads,
   };
 }
 

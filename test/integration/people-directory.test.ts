@@ -321,3 +321,21 @@ describe("two admins changing one person from pages loaded before either change"
     expect(await now(person.id)).toEqual({ role: "manager", teamId: west.id });
   });
 });
+
+describe("a person's own page", () => {
+  it("names their team and the teams they lead, and nothing of anyone else's", async () => {
+    const { loader: meLoader } = await import("~/routes/_app.me");
+    const manager = await createUser(app, { role: "manager", teamId: west.id, leads: [west.id, east.id] });
+    const me = (await meLoader(routeArgs(app, request("/me", { cookie: await cookieFor(app, manager.id) })) as never)) as {
+      team: string | null;
+      leads: string[];
+    };
+    expect({ team: me.team, leads: me.leads }).toEqual({ team: "Directory West", leads: ["Directory East", "Directory West"] });
+    const loner = await createUser(app, { role: "seller" });
+    const alone = (await meLoader(routeArgs(app, request("/me", { cookie: await cookieFor(app, loner.id) })) as never)) as {
+      team: string | null;
+      leads: string[];
+    };
+    expect({ team: alone.team, leads: alone.leads }).toEqual({ team: null, leads: [] });
+  });
+});

@@ -1,5 +1,5 @@
 // Accounts and teams, administered by admins. Every function checks the actor itself.
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
@@ -81,6 +81,17 @@ async function refuseStaleChanges(
     `Someone else changed ${before.name}'s ${now.join(" and ")} after this page loaded, so nothing was saved. ` +
       "The row shows what they have now: choose again and save if you still want to change it.",
   );
+}
+
+/** The names of a person's team and the teams they lead, for their own page: not every team's member count. */
+export async function teamNamesOf(db: Db, user: SessionUser): Promise<{ team: string | null; leads: string[] }> {
+  const ids = [...new Set([...(user.teamId ? [user.teamId] : []), ...user.leadsTeamIds])];
+  if (ids.length === 0) return { team: null, leads: [] };
+  const rows = await db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, ids)).orderBy(asc(teams.name));
+  return {
+    team: rows.find((t) => t.id === user.teamId)?.name ?? null,
+    leads: rows.filter((t) => user.leadsTeamIds.includes(t.id)).map((t) => t.name),
+  };
 }
 
 export async function listTeams(db: Db) {
