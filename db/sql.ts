@@ -10,4 +10,9 @@ export const col = (column: PgColumn) => sql.identifier(column.name);
 export const cols = (...columns: PgColumn[]) => sql.join(columns.map(col), sql`, `);
 
 /** A `like`/`ilike` pattern for "contains": `%`, `_` and `\` typed by a person are text, not wildcards. */
-export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const containsPattern = (text: string) => `%${likeText(text)}%`;
+
+/** A `like`/`ilike` pattern for "starts with", typed text escaped as for `containsPattern`. */
+export const startsWithPattern = (text: string) => `${likeText(text)}%`;
+
+const likeText = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -69,10 +69,16 @@ async function restore(form: HTMLFormElement, fields: Fields) {
     if (value) setField(select, value);
   }
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const checks = [...form.querySelectorAll("input[name]")].filter(
+    (e): e is HTMLInputElement => e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio"),
+  );
   for (const element of form.querySelectorAll("input[name], textarea[name]")) {
     const name = element.getAttribute("name")!;
-    const isCheck = element instanceof HTMLInputElement && (element.type === "checkbox" || element.type === "radio");
-    if (byName.has(name) || isCheck) setField(element, byName.get(name) ?? []);
+    const isCheck = checks.includes(element as HTMLInputElement);
+    const values = byName.get(name) ?? [];
+    // A text field named as a group of checkboxes ("Another tag" beside the tag chips) takes what no box claims.
+    const unclaimed = isCheck ? values : values.filter((v) => !checks.some((c) => c.name === name && c.value === v));
+    if (byName.has(name) || isCheck) setField(element, unclaimed);
   }
 }
 

@@ -24,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request, ["marketer", "admin"]);
   return pageData(async () => {
     const detail = await loadItemDetail(context.app.db, user, params.id ?? "");
-    return { ...detail, choices: await publishingChoices(context.app.db) };
+    return { ...detail, choices: await publishingChoices(context.app.db, { chosen: detail.tags.map((t) => t.id) }) };
   });
 }
 

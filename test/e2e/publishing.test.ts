@@ -192,4 +192,58 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       await cold.close();
     }
   });
+
+  it("finds a tag of a group too large for chips by its name, with suggestions, and saves it", async () => {
+    const accounts = 41;
+    const label = (n: number) => `E2E Account ${stamp} ${String(n).padStart(2, "0")}`;
+    // One browser, one person at a time: the admin adds the tags, the marketer uses one, the admin tidies up.
+    const signedIn = async (email: string) => {
+      await desk.context.clearCookies();
+      const fresh = await desk.context.newPage();
+      await signIn(fresh, email);
+      return fresh;
+    };
+    const admin = await signedIn("admin@demo.test");
+    for (let n = 0; n < accounts; n++) {
+      const made = await admin.request.post("/admin/tags", {
+        form: { intent: "create", facet: "region", value: `e2e-${stamp}-${n}`, label: label(n) },
+      });
+      expect(made.ok()).toBe(true);
+    }
+    await admin.close();
+    const page = await signedIn("marketer@demo.test");
+    try {
+      await page.goto("/publish/message");
+      await hydrated(page);
+      await page
+        .getByRole("group", { name: "Region" })
+        .getByText(/^The most used of \d+: type another one's name/)
+        .waitFor();
+      const field = page.getByLabel("Another tag");
+      await field.fill(`e2e account ${stamp} 3`);
+      // Suggestions come from the server as the name is typed: those starting with it, 30 to 39 among them.
+      await expect.poll(() => page.locator("#tag-names option").count()).toBeGreaterThanOrEqual(10);
+      expect(await page.locator("#tag-names option").first().getAttribute("value")).toBe(label(30));
+      await field.fill(label(33).toLowerCase());
+      await page.getByLabel("Kind").selectOption("talk_track");
+      await page.getByLabel("Title").fill(`Renewal talk track ${stamp}`);
+      await page.getByLabel("Message (Markdown)").fill("Open with their renewal date.");
+      await expectNoAxeViolations(page, "the message form with a tag typed by name");
+      await Promise.all([page.waitForURL(/\/items\/[0-9a-f-]{36}/), page.getByRole("button", { name: "Save as draft" }).click()]);
+      const id = new URL(page.url()).pathname.split("/").pop()!;
+      const item = (await (await page.request.get(`/api/v1/items/${id}`)).json()) as { tags: { label: string }[] };
+      expect(item.tags.map((t) => t.label)).toEqual([label(33)]);
+    } finally {
+      await page.close();
+      // The shared demo keeps its small region group for the files after this one: the unused tags go.
+      const tidy = await signedIn("admin@demo.test");
+      await tidy.goto(`/admin/tags?q=${encodeURIComponent(`e2e-${stamp}`)}`);
+      const unused = await tidy
+        .locator("form:has(input[name=intent][value=delete]) input[name=tagId]")
+        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+      for (const tagId of unused) await tidy.request.post("/admin/tags", { form: { intent: "delete", tagId } });
+      expect(unused).toHaveLength(accounts - 1);
+      await tidy.close();
+    }
+  });
 });

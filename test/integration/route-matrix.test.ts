@@ -112,6 +112,7 @@ const MATRIX: Record<string, Entry> = {
   "_app.publish._index.tsx": { path: "/publish", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.message.tsx": { path: "/publish/message", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.preview.tsx": { path: "/publish/preview", action: { form: { body: "# Hi" }, expect: page(EDITORS) } },
+  "_app.publish.tags.ts": { path: "/publish/tags?q=be", loader: page(EDITORS) },
   "_app.feedback.tsx": { path: "/feedback", loader: page(EDITORS), action: { form: { intent: "reply" }, expect: page(EDITORS) } },
   "_app.feedback_.requests.tsx": {
     path: "/feedback/requests",

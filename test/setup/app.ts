@@ -99,7 +99,8 @@ export async function demoSignIns(app: AppContext, names: string[]) {
 
 export function request(
   pathname: string,
-  init: RequestInit & { cookie?: string; json?: unknown; form?: Record<string, string> } = {},
+  /** `form` as pairs where a name repeats (ticked boxes, "Another tag" beside them). */
+  init: RequestInit & { cookie?: string; json?: unknown; form?: Record<string, string> | [string, string][] } = {},
 ): Request {
   const headers = new Headers(init.headers);
   if (init.cookie) headers.set("Cookie", init.cookie);

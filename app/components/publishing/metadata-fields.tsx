@@ -2,9 +2,12 @@
 // the forms work before JavaScript loads; repeated names (tags, audiences) arrive as lists.
 import { FACET_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { FieldError } from "~/components/form-fields";
+import { TagByName } from "./tag-by-name";
 
 export type Choices = {
   tags: { id: string; facet: string; value: string; label: string }[];
+  /** Per group, the tags not among `tags` (a large group shows its most used): found by name instead. */
+  more: Record<string, number>;
   teams: { id: string; name: string }[];
   owners: { id: string; name: string }[];
 };
@@ -19,6 +22,10 @@ export type MetadataValues = {
   expiresAt?: string | null;
   verifyIntervalDays?: number | null;
 };
+
+/** What was typed in "Another tag" before a failed save: the one value that is not a chip's id. */
+const typedTag = (tags: string[] | undefined, choices: Choices) =>
+  tags?.find((t) => !choices.tags.some((c) => c.id === t) && !/^[0-9a-f-]{36}$/i.test(t)) ?? "";
 
 /** yyyy-mm-dd for a date input, from a Date or ISO string. */
 export const dateInputValue = (d: string | Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "");
@@ -114,8 +121,15 @@ export function MetadataFields({
                 {t.label}
               </label>
             ))}
+          {choices.more[facet] ? (
+            <p className="meta">
+              The most used of {(choices.more[facet] + choices.tags.filter((t) => t.facet === facet).length).toLocaleString("en")}: type
+              another one&apos;s name under “Another tag”.
+            </p>
+          ) : null}
         </fieldset>
       ))}
+      {Object.values(choices.more).some(Boolean) ? <TagByName typed={typedTag(values.tags, choices)} /> : null}
       <FieldError id="tags-error" message={errors.tags} />
       <fieldset className="chips">
         <legend>Audience</legend>

@@ -34,7 +34,11 @@ export const MetadataFields = {
   summary: z.string().trim().max(2000, "Summaries are at most 2,000 characters."),
   type: z.enum(ITEM_TYPES, { message: "Choose a content type." }),
   ownerId: z.preprocess(emptyToNull, z.string().regex(UUID_PATTERN, "Choose an owner from the list.").nullable()),
-  tags: z.preprocess(asArray, z.array(z.string().trim().min(1).max(120)).max(50, "At most 50 tags.")),
+  // Ticked chips send ids; the "Another tag" field sends a name, or nothing when left empty.
+  tags: z.preprocess(
+    (v) => asArray(v).filter((t) => typeof t !== "string" || t.trim() !== ""),
+    z.array(z.string().trim().min(1).max(120)).max(50, "At most 50 tags."),
+  ),
   audiences: z.preprocess(asArray, z.array(z.string().regex(UUID_PATTERN, "Choose teams from the list.")).max(100)),
   expiresAt: dateInput,
   verifyIntervalDays: z.preprocess(
