@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.app.db;
   const [{ counts, attention, ...table }, options, review] = await Promise.all([
     pageWithin((page) => queryLibrary(db, { user, query: page ? { ...query, page } : query, mine: scope === "mine" })),
-    libraryFilterOptions(db, { user }),
+    libraryFilterOptions(db, { user, tag: query.tag }),
     awaitingReviewCountOnce(context.app, user),
   ]);
   return {

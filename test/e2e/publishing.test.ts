@@ -222,8 +222,8 @@ describeBrowser("publishing from upload to a seller's phone", () => {
       const field = page.getByLabel("Another tag");
       await field.fill(`e2e account ${stamp} 3`);
       // Suggestions come from the server as the name is typed: those starting with it, 30 to 39 among them.
-      await expect.poll(() => page.locator("#tag-names option").count()).toBeGreaterThanOrEqual(10);
-      expect(await page.locator("#tag-names option").first().getAttribute("value")).toBe(label(30));
+      await expect.poll(() => page.locator("#tag-by-name-names option").count()).toBeGreaterThanOrEqual(10);
+      expect(await page.locator("#tag-by-name-names option").first().getAttribute("value")).toBe(label(30));
       await field.fill(label(33).toLowerCase());
       await page.getByLabel("Kind").selectOption("talk_track");
       await page.getByLabel("Title").fill(`Renewal talk track ${stamp}`);

@@ -5,20 +5,28 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { items, itemTags, tags } from "@/db/schema";
 import { CHIPS_PER_GROUP, MOST_USED_SHOWN, publishingChoices, resolveTags } from "~/modules/library/tags-audiences.server";
+import { libraryFilterOptions, queryLibrary, TAG_SELECT_MAX } from "~/modules/library/table.server";
+import { bulkUpdate } from "~/modules/library/bulk.server";
+import { sessionUser } from "../setup/feedback";
 import { action as writeMessage } from "~/routes/_app.publish.message";
-import { loader as suggestions } from "~/routes/_app.publish.tags";
+import { loader as suggestions } from "~/routes/_app.tags";
 import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { createItem } from "../setup/feedback";
 
 let app: TestApp;
 const cookies: Record<string, string> = {};
+let marketer: ReturnType<typeof sessionUser>;
 const ACCOUNTS = 300;
 const account = (n: number) => `Account ${String(n).padStart(3, "0")}`;
 const idOf: Record<string, string> = {};
 
 beforeAll(async () => {
   app = await createTestApp();
-  for (const role of ["marketer", "seller"] as const) cookies[role] = await cookieFor(app, (await createUser(app, { role })).id);
+  for (const role of ["marketer", "seller"] as const) {
+    const user = await createUser(app, { role });
+    cookies[role] = await cookieFor(app, user.id);
+    if (role === "marketer") marketer = sessionUser(user);
+  }
   const rows = await app.db
     .insert(tags)
     .values([
@@ -122,7 +130,7 @@ describe("a tag group larger than the form shows", () => {
 
   it("suggests names that hold what is typed, those starting with it first, to marketing only", async () => {
     const ask = (q: string, role = "marketer") =>
-      respond(() => suggestions(routeArgs(app, request(`/publish/tags?q=${encodeURIComponent(q)}`, { cookie: cookies[role] })) as never));
+      respond(() => suggestions(routeArgs(app, request(`/tags?q=${encodeURIComponent(q)}`, { cookie: cookies[role] })) as never));
     const found = (await ((await ask("account 12")) as Response).json()) as { tags: { label: string; group: string }[] };
     expect(found.tags.map((t) => t.label)).toEqual(Array.from({ length: 10 }, (_, i) => account(120 + i)));
     expect(found.tags[0].group).toBe("Industry");
@@ -136,5 +144,28 @@ describe("a tag group larger than the form shows", () => {
     expect(((await ((await ask("%")) as Response).json()) as { tags: unknown[] }).tags).toEqual([]);
     expect(((await ((await ask("a")) as Response).json()) as { tags: unknown[] }).tags).toEqual([]);
     expect(((await ask("acc", "seller")) as Response).status).toBe(403);
+  });
+});
+
+describe("the library with more tags than a select holds", () => {
+  it("offers the tag filter as a name, filters by it in any case, and keeps the name shown", async () => {
+    const options = await libraryFilterOptions(app.db, { user: marketer, tag: account(250).toUpperCase() });
+    expect(options.tags).toEqual([]);
+    expect(options.tagCount).toBeGreaterThan(TAG_SELECT_MAX);
+    expect(options.tagLabel).toBe(account(250).toUpperCase());
+    const byName = await queryLibrary(app.db, { user: marketer, query: { tag: account(250).toLowerCase() } });
+    expect(byName.rows.map((r) => r.title).sort()).toEqual(["Tagged 250-0", "Tagged 250-1", "Tagged 250-2", "Talk track for Account 123"]);
+    // A link that names the tag by id shows its name in the field.
+    const byId = await libraryFilterOptions(app.db, { user: marketer, tag: idOf[`industry:${account(251)}`] });
+    expect(byId.tagLabel).toBe(account(251));
+  });
+
+  it("adds a tag named in the bulk bar to the chosen items, and refuses a name it cannot find", async () => {
+    const [item] = (await queryLibrary(app.db, { user: marketer, query: { q: "Tagged 251-0" } })).rows;
+    const input = { intent: "tag_add" as const, ids: [item.id], all: false, expiresAt: null, ownerId: undefined, confirm: false };
+    await bulkUpdate(app, marketer, { ...input, tagId: "account 007" });
+    const tagged = await app.db.select({ tagId: itemTags.tagId }).from(itemTags).where(eq(itemTags.itemId, item.id));
+    expect(tagged.map((t) => t.tagId)).toContain(idOf[`industry:${account(7)}`]);
+    await expect(bulkUpdate(app, marketer, { ...input, tagId: "Account 999" })).rejects.toMatchObject({ status: 422 });
   });
 });

@@ -108,11 +108,11 @@ const MATRIX: Record<string, Entry> = {
   "_app.items.$id_.edit.tsx": { path: "/items/:item/edit", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.library.tsx": { path: "/library", loader: page(DESK), action: { form: { intent: "verify" }, expect: page(EDITORS) } },
   "_app.review.tsx": { path: "/review", loader: page(EDITORS) },
+  "_app.tags.ts": { path: "/tags?q=be", loader: page(DESK) },
   "_app.publish.tsx": { path: "/publish", loader: page(EDITORS) },
   "_app.publish._index.tsx": { path: "/publish", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.message.tsx": { path: "/publish/message", loader: page(EDITORS), action: { form: { title: "" }, expect: page(EDITORS) } },
   "_app.publish.preview.tsx": { path: "/publish/preview", action: { form: { body: "# Hi" }, expect: page(EDITORS) } },
-  "_app.publish.tags.ts": { path: "/publish/tags?q=be", loader: page(EDITORS) },
   "_app.feedback.tsx": { path: "/feedback", loader: page(EDITORS), action: { form: { intent: "reply" }, expect: page(EDITORS) } },
   "_app.feedback_.requests.tsx": {
     path: "/feedback/requests",

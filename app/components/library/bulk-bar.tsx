@@ -5,6 +5,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { BULK_ACTION_LABEL, BULK_ACTIONS, BULK_MAX, type BulkAction } from "@/vocabulary/library";
+import { TagNameField } from "~/components/tag-name-field";
 
 export const BULK_FORM = "bulk-form";
 
@@ -17,6 +18,8 @@ const FIELD: Partial<Record<BulkAction, string>> = {
   tag_remove: "tag",
   archive: "archive",
 };
+
+type BulkOptions = { tags: { id: string; facet: string; label: string }[]; tagCount: number; owners: { id: string; name: string }[] };
 
 export function BulkBar({
   total,
@@ -32,7 +35,7 @@ export function BulkBar({
   /** The address the form posts to: the library with the view's filters, which "every item" stands for. */
   action: string;
   result: Result;
-  options: { tags: { id: string; facet: string; label: string }[]; owners: { id: string; name: string }[] };
+  options: BulkOptions;
 }) {
   const state = useNavigation().state;
   const busy = state === "submitting";
@@ -112,17 +115,10 @@ export function BulkBar({
             ) : null}
             {show("tag") ? (
               <div>
-                <label htmlFor="bulk-tag">
-                  {!hydrated ? "Tag to add or remove" : intent === "tag_remove" ? "Tag to remove" : "Tag to add"}
-                </label>
-                <select id="bulk-tag" name="tagId" defaultValue="">
-                  <option value="">Choose a tag…</option>
-                  {options.tags.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.label} ({t.facet})
-                    </option>
-                  ))}
-                </select>
+                <TagChoice
+                  options={options}
+                  label={!hydrated ? "Tag to add or remove" : intent === "tag_remove" ? "Tag to remove" : "Tag to add"}
+                />
               </div>
             ) : null}
             {show("archive") ? (
@@ -165,5 +161,23 @@ export function BulkBar({
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** The tag to add or remove: a select, or its name with suggestions once there are too many tags for one. */
+function TagChoice({ options, label }: { options: BulkOptions; label: string }) {
+  if (options.tagCount > options.tags.length) return <TagNameField id="bulk-tag" name="tagId" label={label} />;
+  return (
+    <>
+      <label htmlFor="bulk-tag">{label}</label>
+      <select id="bulk-tag" name="tagId" defaultValue="">
+        <option value="">Choose a tag…</option>
+        {options.tags.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.label} ({t.facet})
+          </option>
+        ))}
+      </select>
+    </>
   );
 }

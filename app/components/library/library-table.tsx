@@ -9,6 +9,7 @@ import { PageLinks } from "~/components/page-links";
 import { EmptyState } from "~/components/shell";
 import { addressWith } from "~/lib/address";
 import { BULK_FORM } from "./bulk-bar";
+import { TagNameField } from "~/components/tag-name-field";
 
 const SORT_TEXT: Record<string, string> = {
   updated: "Last updated",
@@ -55,6 +56,8 @@ export type LibraryTableProps = {
   bulk?: ReactNode;
   options: {
     tags: { id: string; facet: string; label: string }[];
+    tagCount: number;
+    tagLabel: string | null;
     owners: { id: string; name: string }[];
     teams: { id: string; name: string }[];
   };
@@ -238,23 +241,29 @@ function Filters({ query, keep, counts, canSeeAllStatuses, options }: LibraryTab
             any="Any type"
             options={Object.entries(TYPE_LABEL).map(([id, label]) => ({ id, label }))}
           />
-          <div>
-            <label htmlFor="lib-tag">Tag</label>
-            <select id="lib-tag" name="tag" defaultValue={value("tag")}>
-              <option value="">Any tag</option>
-              {facets.map((f) => (
-                <optgroup key={f} label={FACET_TEXT[f] ?? f}>
-                  {options.tags
-                    .filter((t) => t.facet === f)
-                    .map((t) => (
-                      <option key={t.id} value={t.id}>
-                        {t.label}
-                      </option>
-                    ))}
-                </optgroup>
-              ))}
-            </select>
-          </div>
+          {options.tagCount > options.tags.length ? (
+            <div>
+              <TagNameField id="lib-tag" name="tag" label="Tag" defaultValue={options.tagLabel ?? ""} />
+            </div>
+          ) : (
+            <div>
+              <label htmlFor="lib-tag">Tag</label>
+              <select id="lib-tag" name="tag" defaultValue={value("tag")}>
+                <option value="">Any tag</option>
+                {facets.map((f) => (
+                  <optgroup key={f} label={FACET_TEXT[f] ?? f}>
+                    {options.tags
+                      .filter((t) => t.facet === f)
+                      .map((t) => (
+                        <option key={t.id} value={t.id}>
+                          {t.label}
+                        </option>
+                      ))}
+                  </optgroup>
+                ))}
+              </select>
+            </div>
+          )}
           {options.owners.length ? (
             <Select
               id="owner"

@@ -2,7 +2,7 @@
 // the forms work before JavaScript loads; repeated names (tags, audiences) arrive as lists.
 import { FACET_LABEL, TYPE_LABEL } from "@/vocabulary/library";
 import { FieldError } from "~/components/form-fields";
-import { TagByName } from "./tag-by-name";
+import { TagNameField } from "~/components/tag-name-field";
 
 export type Choices = {
   tags: { id: string; facet: string; value: string; label: string }[];
@@ -129,7 +129,15 @@ export function MetadataFields({
           ) : null}
         </fieldset>
       ))}
-      {Object.values(choices.more).some(Boolean) ? <TagByName typed={typedTag(values.tags, choices)} /> : null}
+      {Object.values(choices.more).some(Boolean) ? (
+        <TagNameField
+          id="tag-by-name"
+          name="tags"
+          label="Another tag"
+          defaultValue={typedTag(values.tags, choices)}
+          hint="A tag's name as your admins wrote it; names that match are suggested as you type."
+        />
+      ) : null}
       <FieldError id="tags-error" message={errors.tags} />
       <fieldset className="chips">
         <legend>Audience</legend>

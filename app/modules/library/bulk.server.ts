@@ -8,7 +8,7 @@ import type { Db } from "@/db/client";
 import { itemTags, items, tags, users } from "@/db/schema";
 import { queueSearchSync } from "@/search/outbox";
 import { formatDate } from "@/vocabulary/dates";
-import { UUID_PATTERN } from "@/vocabulary/ids";
+import { isUuid, UUID_PATTERN } from "@/vocabulary/ids";
 import { BULK_ACTIONS, BULK_MAX, type BulkAction } from "@/vocabulary/library";
 import { recordAudits } from "~/modules/audit/audit.server";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -19,7 +19,7 @@ import { archiveItems } from "./lifecycle.server";
 import { MetadataFields } from "./publishing-input.server";
 import { requirePublisher } from "./publisher.server";
 import { libraryIds, type LibraryQuery } from "./table.server";
-import { checkOwner } from "./tags-audiences.server";
+import { checkOwner, resolveTags } from "./tags-audiences.server";
 
 const uuid = z.string().regex(UUID_PATTERN, "Choose items from the table.");
 const chosen = (message: string) => z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(UUID_PATTERN, message).optional());
@@ -31,7 +31,8 @@ export const BulkInput = z.object({
   all: z.boolean(),
   expiresAt: MetadataFields.expiresAt,
   ownerId: chosen("Choose the new owner from the list."),
-  tagId: chosen("Choose a tag from the list."),
+  // An id from the select, or a name typed where there are too many tags for one (resolved by bulkUpdate).
+  tagId: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(120).optional()),
   confirm: z.boolean(),
 });
 export type BulkInput = z.infer<typeof BulkInput>;
@@ -136,10 +137,10 @@ export async function bulkUpdate(
   if (input.intent === "archive" && !input.confirm) {
     throw new AppError("unprocessable", "Tick “Yes, archive them” to confirm: archived items leave sellers' phones.");
   }
+  const tagId = input.tagId && (isUuid(input.tagId) ? input.tagId : (await resolveTags(app.db, [input.tagId]))[0]);
   const ids = await targets(app.db, user, input, view, now, max);
   if (ids.length === 0) throw new AppError("unprocessable", "None of the selected items exist any more.");
-  const value =
-    input.intent === "expiry" ? (input.expiresAt?.toISOString() ?? null) : input.intent === "owner" ? input.ownerId! : input.tagId!;
+  const value = input.intent === "expiry" ? (input.expiresAt?.toISOString() ?? null) : input.intent === "owner" ? input.ownerId! : tagId!;
   return app.db.transaction((tx) => apply(tx, user, input.intent, value, ids, now));
 }
 

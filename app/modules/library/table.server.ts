@@ -7,7 +7,7 @@ import { rowsOf, type Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
 import { itemAudiences, itemTags, items, tags, teams, users } from "@/db/schema";
 import { ITEM_STATUSES, ITEM_TYPES, type ItemStatus, type ItemType } from "@/vocabulary/library";
-import { UUID_PATTERN } from "@/vocabulary/ids";
+import { isUuid, UUID_PATTERN } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { urlFilter } from "~/modules/validation.server";
 import { seesWholeLibrary, visibleItemsWhere } from "./audience.server";
@@ -23,7 +23,8 @@ export const LibraryQuery = z.object({
   q: urlFilter(z.string().trim().max(100)),
   status: urlFilter(z.enum(ITEM_STATUSES)),
   type: urlFilter(z.enum(ITEM_TYPES)),
-  tag: urlFilter(z.string().regex(UUID_PATTERN)),
+  /** A tag's id (the select), or its name as typed where there are too many tags for a select. */
+  tag: urlFilter(z.string().trim().min(1).max(120)),
   /** "me", or a user id. */
   owner: urlFilter(z.union([z.literal("me"), z.string().regex(UUID_PATTERN)])),
   /** "everyone" (no audience rows), or a team id. */
@@ -64,7 +65,14 @@ function whereFor(user: SessionUser, query: LibraryQuery, now: Date): SQL {
   // Managers only ever see published items: a status filter cannot widen that (visibleItemsWhere holds).
   if (query.status) conditions.push(eq(items.status, query.status));
   if (query.type) conditions.push(eq(items.type, query.type));
-  if (query.tag) conditions.push(sql`exists (select 1 from ${itemTags} t where t.item_id = ${items.id} and t.tag_id = ${query.tag}::uuid)`);
+  if (query.tag)
+    conditions.push(
+      isUuid(query.tag)
+        ? sql`exists (select 1 from ${itemTags} t where t.item_id = ${items.id} and t.tag_id = ${query.tag}::uuid)`
+        : // A name two groups share finds items with either: a filter may be broad.
+          sql`exists (select 1 from ${itemTags} t join ${tags} g on g.id = t.tag_id
+            where t.item_id = ${items.id} and lower(g.label) = lower(${query.tag}))`,
+    );
   if (query.owner) conditions.push(eq(items.ownerId, query.owner === "me" ? user.id : query.owner));
   if (query.audience === "everyone") conditions.push(sql`not exists (select 1 from ${itemAudiences} a where a.item_id = ${items.id})`);
   else if (query.audience)
@@ -159,28 +167,43 @@ export async function libraryIds(
   return rows.map((r) => r.id);
 }
 
+/** Up to this many tags, the tag filter and the bulk bar offer a select; past it, a name with suggestions. */
+export const TAG_SELECT_MAX = 200;
+
 type FilterOptions = {
+  /** Every tag, or none when there are more than TAG_SELECT_MAX (`tagCount`). */
   tags: { id: string; facet: (typeof tags.facet.enumValues)[number]; label: string }[];
+  tagCount: number;
+  /** The filter's tag by its name, for the field that replaces the select. */
+  tagLabel: string | null;
   owners: { id: string; name: string }[];
   teams: { id: string; name: string }[];
 };
 
 /** The choices in the filter menus: tags by facet, people who own items, teams. One statement. */
-export async function libraryFilterOptions(db: Db, { user }: { user: SessionUser }): Promise<FilterOptions> {
+export async function libraryFilterOptions(db: Db, { user, tag }: { user: SessionUser; tag?: string }): Promise<FilterOptions> {
   const owners = seesWholeLibrary(user)
     ? sql`(select coalesce(json_agg(json_build_object('id', ${users.id}, 'name', ${users.name}) order by ${users.name}), '[]') from ${users}
          where ${users.role} in ('marketer', 'admin') and ${users.active})`
     : sql`'[]'::json`;
   const [row] = rowsOf<{ [K in keyof FilterOptions]: FilterOptions[K] | string }>(
     await db.execute(sql`select
-      (select coalesce(json_agg(json_build_object('id', ${tags.id}, 'facet', ${tags.facet}, 'label', ${tags.label})
-         order by ${tags.facet}, ${tags.label}), '[]') from ${tags}) as tags,
+      (select case when count(*) <= ${TAG_SELECT_MAX} then coalesce(json_agg(json_build_object('id', ${tags.id}, 'facet', ${tags.facet}, 'label', ${tags.label})
+         order by ${tags.facet}, ${tags.label}), '[]') else '[]' end from ${tags}) as tags,
+      (select count(*)::int from ${tags}) as "tagCount",
+      ${tag && isUuid(tag) ? sql`(select ${tags.label} from ${tags} where ${tags.id} = ${tag}::uuid)` : sql`${tag ?? null}::text`} as "tagLabel",
       ${owners} as owners,
       (select coalesce(json_agg(json_build_object('id', ${teams.id}, 'name', ${teams.name}) order by ${teams.name}), '[]') from ${teams}) as teams`),
   );
   // JSON arrives parsed from postgres.js and may arrive as text from another driver.
   const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
-  return { tags: parse(row.tags), owners: parse(row.owners), teams: parse(row.teams) };
+  return {
+    tags: parse(row.tags),
+    tagCount: Number(row.tagCount),
+    tagLabel: row.tagLabel === null ? null : String(row.tagLabel),
+    owners: parse(row.owners),
+    teams: parse(row.teams),
+  };
 }
 
 /**

@@ -1,11 +1,25 @@
-// "Another tag": a tag of a large group found by its name. Without JavaScript the name goes as typed and
-// the server finds the tag, in any case; with it, the names that match come up as suggestions.
+// A tag chosen by its name, where there are too many tags for chips or a select (a group of one tag per
+// customer account): the metadata form's "Another tag", the library's tag filter and its bulk bar. Without
+// JavaScript the name goes as typed and the server finds the tag, in any case; with it, the names that
+// hold what is typed come up as suggestions.
 import { useEffect, useState } from "react";
 
 type Suggestion = { label: string; group: string };
 
-export function TagByName({ typed }: { typed: string }) {
-  const [term, setTerm] = useState(typed);
+export function TagNameField({
+  id,
+  name,
+  label,
+  defaultValue = "",
+  hint,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  defaultValue?: string;
+  hint?: string;
+}) {
+  const [term, setTerm] = useState(defaultValue);
   const [names, setNames] = useState<Suggestion[]>([]);
   useEffect(() => {
     const q = term.trim();
@@ -13,7 +27,7 @@ export function TagByName({ typed }: { typed: string }) {
     const request = new AbortController();
     // Typing "acme" is four keystrokes, not four requests.
     const timer = setTimeout(() => {
-      fetch(`/publish/tags?${new URLSearchParams({ q })}`, { signal: request.signal })
+      fetch(`/tags?${new URLSearchParams({ q })}`, { signal: request.signal })
         .then((res) => (res.ok ? (res.json() as Promise<{ tags: Suggestion[] }>) : { tags: [] }))
         .then((found) => setNames(found.tags))
         // Offline or aborted: the name is still sent as typed.
@@ -26,27 +40,29 @@ export function TagByName({ typed }: { typed: string }) {
   }, [term]);
   return (
     <>
-      <label htmlFor="tag-by-name">Another tag</label>
+      <label htmlFor={id}>{label}</label>
       <input
-        id="tag-by-name"
-        name="tags"
-        list="tag-names"
+        id={id}
+        name={name}
+        list={`${id}-names`}
         autoComplete="off"
         maxLength={120}
-        defaultValue={typed}
+        defaultValue={defaultValue}
         onChange={(e) => setTerm(e.currentTarget.value)}
-        aria-describedby="tag-by-name-hint"
+        aria-describedby={hint ? `${id}-hint` : undefined}
       />
-      <datalist id="tag-names">
+      <datalist id={`${id}-names`}>
         {names.map((n) => (
           <option key={`${n.group}:${n.label}`} value={n.label}>
             {n.group}
           </option>
         ))}
       </datalist>
-      <p id="tag-by-name-hint" className="meta">
-        A tag&apos;s name as your admins wrote it; names that match are suggested as you type.
-      </p>
+      {hint ? (
+        <p id={`${id}-hint`} className="meta">
+          {hint}
+        </p>
+      ) : null}
     </>
   );
 }
