@@ -51,6 +51,10 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
+/** The message form posted as a browser without JavaScript would. */
+const write = async (form: [string, string][]) =>
+  (await respond(() => writeMessage(routeArgs(app, request("/publish/message", { cookie: cookies.marketer, form })) as never))) as Response;
+
 describe("a tag group larger than the form shows", () => {
   it("offers its most used as chips, the item's own too, and counts the rest", async () => {
     const choices = await publishingChoices(app.db);
@@ -85,44 +89,24 @@ describe("a tag group larger than the form shows", () => {
   });
 
   it("tags a new message with a name typed in Another tag, from the plain form", async () => {
-    const res = (await respond(() =>
-      writeMessage(
-        routeArgs(
-          app,
-          request("/publish/message", {
-            cookie: cookies.marketer,
-            form: [
-              ["title", "Talk track for Account 123"],
-              ["type", "talk_track"],
-              ["body", "Open with their renewal."],
-              ["tags", idOf[`industry:${account(250)}`]],
-              ["tags", "ACCOUNT 123"],
-            ],
-          }),
-        ) as never,
-      ),
-    )) as Response;
+    const res = await write([
+      ["title", "Talk track for Account 123"],
+      ["type", "talk_track"],
+      ["body", "Open with their renewal."],
+      ["tags", idOf[`industry:${account(250)}`]],
+      ["tags", "ACCOUNT 123"],
+    ]);
     expect(res.status).toBe(302);
     const id = res.headers.get("location")!.split("/").pop()!;
     const tagged = await app.db.select({ tagId: itemTags.tagId }).from(itemTags).where(eq(itemTags.itemId, id));
     expect(tagged.map((t) => t.tagId).sort()).toEqual([idOf[`industry:${account(123)}`], idOf[`industry:${account(250)}`]].sort());
     // Left empty, the field adds nothing and refuses nothing.
-    const empty = (await respond(() =>
-      writeMessage(
-        routeArgs(
-          app,
-          request("/publish/message", {
-            cookie: cookies.marketer,
-            form: [
-              ["title", "Talk track, no account"],
-              ["type", "talk_track"],
-              ["body", "Hello."],
-              ["tags", ""],
-            ],
-          }),
-        ) as never,
-      ),
-    )) as Response;
+    const empty = await write([
+      ["title", "Talk track, no account"],
+      ["type", "talk_track"],
+      ["body", "Hello."],
+      ["tags", ""],
+    ]);
     expect(empty.status).toBe(302);
     const [made] = await app.db.select({ id: items.id }).from(items).where(eq(items.title, "Talk track, no account"));
     expect(await app.db.select().from(itemTags).where(eq(itemTags.itemId, made.id))).toEqual([]);
