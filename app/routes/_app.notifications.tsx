@@ -22,12 +22,15 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Fieldkit" }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context.app, request);
-  const before = urlBefore.parse(new URL(request.url).searchParams.get("before"));
+  const params = new URL(request.url).searchParams;
+  const before = urlBefore.parse(params.get("before"));
+  // Back from a week away: what is new, without paging through what was read.
+  const unreadOnly = params.get("show") === "unread";
   // The count the bell shows: unread notifications may all be on older pages than this one. Counted after
   // the list, which marks read those about an item the person can no longer open.
-  const { notifications, next } = await listNotifications(context.app.db, { user, before });
+  const { notifications, next } = await listNotifications(context.app.db, { user, before, unreadOnly });
   const unread = await unreadNotificationCount(context.app.db, { user });
-  return { entries: gatherBursts(notifications), next, unread, paged: before !== undefined };
+  return { entries: gatherBursts(notifications), next, unread, unreadOnly, paged: before !== undefined };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -55,7 +58,7 @@ function Notice({ n }: { n: NotificationView }) {
 }
 
 export default function Notifications() {
-  const { entries, next, paged, unread } = useLoaderData<typeof loader>();
+  const { entries, next, paged, unread, unreadOnly } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   return (
     <>
@@ -63,6 +66,14 @@ export default function Notifications() {
       <p className="meta">
         Choose what you are told, and how, on <Link to="/me#notifications">Me</Link>.
       </p>
+      <nav className="tabs" aria-label="Which notifications">
+        <Link to="/notifications" aria-current={unreadOnly ? undefined : "page"}>
+          All
+        </Link>
+        <Link to="/notifications?show=unread" aria-current={unreadOnly ? "page" : undefined}>
+          Unread ({unread.toLocaleString("en")})
+        </Link>
+      </nav>
       {unread > 0 ? (
         <Form method="post" className="row">
           <button type="submit" className="secondary" disabled={busy}>
@@ -111,8 +122,18 @@ export default function Notifications() {
           )}
         </ul>
       ) : (
-        <EmptyState title={paged ? "No older notifications" : "No notifications yet"}>
-          <p>Replies to your feedback, answered requests and reminders show up here.</p>
+        <EmptyState
+          title={
+            unreadOnly ? (paged ? "Nothing older is unread" : "Nothing unread") : paged ? "No older notifications" : "No notifications yet"
+          }
+        >
+          <p>
+            {unreadOnly ? (
+              <Link to="/notifications">See all notifications</Link>
+            ) : (
+              "Replies to your feedback, answered requests and reminders show up here."
+            )}
+          </p>
         </EmptyState>
       )}
       <OlderPager next={next} noun="notifications" />

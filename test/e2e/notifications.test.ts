@@ -65,6 +65,12 @@ describeBrowser("notifications", () => {
       await markAll.click();
       await page.getByRole("button", { name: "Mark all as read" }).waitFor({ state: "detached" });
     }
+    // Everything read: "Unread" says so, and leads back to them all.
+    await Promise.all([page.waitForURL(/show=unread/), page.getByRole("link", { name: "Unread (0)" }).click()]);
+    await page.getByText("Nothing unread", { exact: true }).waitFor();
+    await expect(page.locator("li.burst").count()).resolves.toBe(0);
+    await page.getByRole("link", { name: "See all notifications" }).click();
+    await burst.waitFor();
     await page.getByRole("link", { name: "Notifications", exact: true }).waitFor();
     await page.close();
   });

@@ -136,7 +136,7 @@ describe("notification pages", () => {
     }
   });
 
-  it("offers Mark all as read while anything is unread, even when only older pages hold it", async () => {
+  it("offers Mark all as read while anything is unread, even when only older pages hold it, and lists just those", async () => {
     const { user, cookie } = await person();
     const ids: number[] = [];
     for (let i = 0; i < NOTIFICATIONS_PAGE_SIZE + 3; i++) {
@@ -150,8 +150,12 @@ describe("notification pages", () => {
     const first = await load();
     expect(notices(first).every((n) => n.read)).toBe(true);
     expect(first.unread).toBe(3);
+    // "Unread" lists just those three, from older pages, on its first page.
+    const unreadOnly = (await call(listLoader, "/notifications?show=unread", { cookie })) as List;
+    expect([unreadOnly.unreadOnly, notices(unreadOnly).map((n) => n.title)]).toEqual([true, ["Old 2", "Old 1", "Old 0"]]);
     await call(listAction, "/notifications", { cookie, method: "POST", body: new URLSearchParams() });
     expect((await load()).unread).toBe(0);
+    expect(notices((await call(listLoader, "/notifications?show=unread", { cookie })) as List)).toEqual([]);
   });
 
   it("does not name an item the person can no longer open in the list, the API or the link, and the bell stops counting it once the list is looked at", async () => {
