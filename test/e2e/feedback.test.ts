@@ -98,6 +98,12 @@ describeBrowser("the feedback loop", () => {
     expect(csv.split("\r\n")[0]).toBe("Team,Region,Week starting,Active sellers,Team size,Weekly active rate");
     expect(csv).toContain("Field East,East,");
     expect(csv).not.toContain("Enterprise EMEA");
+    // Half a year: the table keeps to the last 12 weeks and says so; the CSV above had every week.
+    const from = new Date(Date.now() - 182 * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`/insights?from=${from}&to=${new Date().toISOString().slice(0, 10)}`);
+    await adoption.getByText(/^The table shows the last 12 of 2\d weeks/).waitFor();
+    expect(await adoption.getByRole("table").getByRole("columnheader").count()).toBe(15);
+    await page.goto("/insights");
     // From adoption to each seller: the least active first, then sorted by items opened.
     await adoption.getByRole("link", { name: /Each seller's activity/ }).click();
     await page.getByRole("heading", { level: 1, name: "Sellers' activity" }).waitFor();

@@ -18,6 +18,9 @@ export const pct = (n: number | null) => (n === null ? "–" : `${Math.round(n *
 const QUADRANT_TEXT: Record<string, string> = { star: "Keep", fix: "Improve", hidden_gem: "Promote", retire: "Retire" };
 
 /** A section with its heading and a CSV download for the table it holds. */
+/** Weeks the adoption table shows: a year's range made 53 columns per team, past any screen. */
+const TABLE_WEEKS = 12;
+
 export function Section({ id, title, csv, children }: { id: string; title: string; csv?: string; children: ReactNode }) {
   return (
     <section aria-labelledby={id} className="insight-section">
@@ -74,16 +77,22 @@ export function AdoptionSection({
           <ChartFigure title="Weekly active rate, all selected teams" caption="active sellers ÷ sellers in the team">
             <PlotChart chart={chart} />
           </ChartFigure>
+          {adoption.overall.length > TABLE_WEEKS ? (
+            <p className="meta">
+              The table shows the last {TABLE_WEEKS} of {adoption.overall.length} weeks, and the average over all of them; the chart and the
+              CSV have every week.
+            </p>
+          ) : null}
           <DataTable
             label="Table of weekly active sellers by team"
             labelledBy="adoption"
-            columns={["Team", "Sellers", ...adoption.overall.map((w) => <>Week of {w.week}</>), "Average"]}
+            columns={["Team", "Sellers", ...adoption.overall.slice(-TABLE_WEEKS).map((w) => <>Week of {w.week}</>), "Average"]}
           >
             {adoption.teams.map((t) => (
               <tr key={t.teamId}>
                 <th scope="row">{t.team}</th>
                 <td>{t.size}</td>
-                {t.weeks.map((w) => (
+                {t.weeks.slice(-TABLE_WEEKS).map((w) => (
                   <td key={w.week}>
                     {w.active} ({pct(w.rate)})
                   </td>
