@@ -37,7 +37,12 @@ export const shares = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("shares_user_idx").on(t.userId, t.createdAt), index("shares_team_idx").on(t.teamId, t.createdAt)],
+  (t) => [
+    index("shares_user_idx").on(t.userId, t.createdAt),
+    index("shares_team_idx").on(t.teamId, t.createdAt),
+    // "Shares per team" over the last 30 days for marketing and admins, every team at once.
+    index("shares_created_idx").on(t.createdAt),
+  ],
 );
 
 /**
