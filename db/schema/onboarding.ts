@@ -149,9 +149,12 @@ export const notifications = pgTable(
     readAt: timestamp("read_at", { withTimezone: true }),
   },
   (t) => [
+    // By id for the list (newest first, paged by id): by `created_at` alone, a person with few notices among
+    // millions had the planner walk the whole primary key backwards. `created_at` is for the push limit.
     index("notifications_user_idx").on(t.userId, t.createdAt),
+    index("notifications_user_id_idx").on(t.userId, t.id),
     index("notifications_unread_idx")
-      .on(t.userId)
+      .on(t.userId, t.id)
       .where(sql`read_at is null`),
     uniqueIndex("notifications_dedupe_idx")
       .on(t.userId, t.dedupeKey)
