@@ -7,7 +7,13 @@
  * the page the router reloads the same address, and a redirect would drop what the form said ("Archived
  * 3 items. Undo"). Only pages clamp: an API client pages until an empty page, which must stay empty.
  */
-export async function pageWithin<T extends { page: number; pages: number }>(load: (page?: number) => Promise<T>): Promise<T> {
+type Paged = { page: number; pages: number };
+
+export function pageWithin<T extends Paged>(load: (page?: number) => Promise<T>): Promise<T>;
+/** For a page whose list is one part of what it loads (the insights' items table). */
+export function pageWithin<T>(load: (page?: number) => Promise<T>, list: (loaded: T) => Paged): Promise<T>;
+export async function pageWithin<T>(load: (page?: number) => Promise<T>, list = (loaded: T) => loaded as Paged): Promise<T> {
   const asked = await load();
-  return asked.page > asked.pages ? load(asked.pages) : asked;
+  const { page, pages } = list(asked);
+  return page > pages ? load(pages) : asked;
 }

@@ -14,6 +14,7 @@ import {
 import { ItemsSection } from "~/components/insights/items-table";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
+import { pageWithin } from "~/modules/paging.server";
 import { loadInsightsPage, readFilters, readItemsTable } from "~/modules/insights/page.server";
 import { insightsPageCharts } from "~/modules/insights/page-charts.server";
 import { documentMarkup } from "~/modules/document-markup.server";
@@ -26,10 +27,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const url = new URL(request.url);
     const filters = readFilters(url);
     const table = readItemsTable(url);
-    const asked = await loadInsightsPage(context.app, { user, filters, table });
-    // Past the items table's last page: that last page (see pageWithin).
-    const last = asked.itemsTable.pages;
-    const page = (table.page ?? 1) > last ? await loadInsightsPage(context.app, { user, filters, table: { ...table, page: last } }) : asked;
+    const page = await pageWithin(
+      (last) => loadInsightsPage(context.app, { user, filters, table: last ? { ...table, page: last } : table }),
+      ({ itemsTable }) => ({ page: itemsTable.page ?? 1, pages: itemsTable.pages }),
+    );
     return {
       filters,
       role: user.role,

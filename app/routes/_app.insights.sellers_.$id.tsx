@@ -19,6 +19,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { SellerItemsQuery, sellerDetail } from "~/modules/insights/seller-detail.server";
 import { pageData } from "~/modules/page-errors.server";
+import { pageWithin } from "~/modules/paging.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.seller.name ?? "Seller"} · Sellers' activity · Fieldkit` },
@@ -30,11 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const url = new URL(request.url);
     const filters = readFilters(url);
     const query = SellerItemsQuery.parse(Object.fromEntries(url.searchParams));
-    const load = (page?: number) =>
-      sellerDetail(context.app.db, { user, sellerId: params.id ?? "", range: filters.range, query: page ? { ...query, page } : query });
-    const asked = await load();
-    // Past the items table's last page: that last page (see pageWithin).
-    const detail = asked.items.page > asked.items.pages ? await load(asked.items.pages) : asked;
+    const detail = await pageWithin(
+      (page) =>
+        sellerDetail(context.app.db, { user, sellerId: params.id ?? "", range: filters.range, query: page ? { ...query, page } : query }),
+      ({ items }) => items,
+    );
     return { filters, query, ...detail };
   });
 }
