@@ -11,7 +11,9 @@ import { publicUser } from "~/modules/auth/session.server";
 import { teamNamesOf } from "~/modules/people/users.server";
 import { countNewlyOpened } from "~/modules/shares/my-shares.server";
 import { ROLE_LABEL } from "@/vocabulary/people";
-import { listMyReplies } from "~/modules/notifications/replies.server";
+import { listMyReplyPage } from "~/modules/notifications/replies.server";
+import { pageWithin } from "~/modules/paging.server";
+import { pageNumber } from "~/modules/validation.server";
 import { kindsFor, prefsFromForm } from "~/modules/notifications/kinds.server";
 import { loadPrefs, savePrefs } from "~/modules/notifications/prefs.server";
 import { NotificationPrefs } from "~/components/notifications/prefs-form";
@@ -26,7 +28,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     teamNamesOf(context.app.db, user),
     // Sellers work in the app only; tokens are for the desk roles' scripts and integrations.
     mayUseApiTokens(user) ? listApiTokens(context.app.db, { user }) : [],
-    listMyReplies(context.app.db, { user }),
+    pageWithin((last) =>
+      listMyReplyPage(context.app.db, { user, page: last ?? pageNumber(new URL(request.url).searchParams.get("replies")) }),
+    ),
     countNewlyOpened(context.app.db, user),
     loadPrefs(context.app.db, { user }),
   ]);
@@ -97,7 +101,7 @@ export default function Me() {
           </>
         ) : null}
       </dl>
-      <RepliesList replies={replies} />
+      <RepliesList {...replies} />
       <NotificationPrefs
         kinds={prefs.kinds}
         push={{ enabled: prefs.push, devices: prefs.pushDevices }}

@@ -216,6 +216,8 @@ export const feedbackReplies = pgTable(
   (t) => [
     index("feedback_replies_rating_idx").on(t.ratingId),
     index("feedback_replies_request_idx").on(t.requestId),
+    // A person's replies on Me, and how many: without it every visit read every reply anyone was sent.
+    index("feedback_replies_recipient_idx").on(t.recipientId, t.at),
     index("feedback_replies_unread_idx")
       .on(t.recipientId)
       .where(sql`read_at is null`),

@@ -1,7 +1,7 @@
 // The seller's Replies list on Me: marketing's answers to their ratings and requests, unread first,
 // each linking to where it can be read in context. Opening the item (or the requests page) marks it
 // read, which also clears the badge on Me (app/modules/feedback/ratings.server.ts).
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { contentRequests, feedbackReplies, items, ratings, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -13,7 +13,22 @@ export type MyReply = { id: number; body: string; at: Date; author: string | nul
 // The item as it is now: since the seller rated it, it may have gone back to draft or to another team.
 const openable = replyItemOpenable({ ratingId: feedbackReplies.ratingId, recipientId: feedbackReplies.recipientId });
 
-export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<SessionUser, "id">; limit?: number }): Promise<MyReply[]> {
+/** Replies on a page of Me: a seller who rates often collects hundreds over the years. */
+export const REPLIES_PAGE = 20;
+
+export type MyReplyPage = { replies: MyReply[]; total: number; page: number; pages: number };
+
+/** A page of the person's replies, unread first, with how many there are (`pageWithin` clamps the page). */
+export async function listMyReplyPage(db: Db, { user, page = 1 }: { user: Pick<SessionUser, "id">; page?: number }): Promise<MyReplyPage> {
+  const replies = await listMyReplies(db, { user, limit: REPLIES_PAGE, offset: (page - 1) * REPLIES_PAGE });
+  const [{ total }] = await db.select({ total: count() }).from(feedbackReplies).where(eq(feedbackReplies.recipientId, user.id));
+  return { replies, total, page, pages: Math.max(1, Math.ceil(total / REPLIES_PAGE)) };
+}
+
+export async function listMyReplies(
+  db: Db,
+  { user, limit = REPLIES_PAGE, offset = 0 }: { user: Pick<SessionUser, "id">; limit?: number; offset?: number },
+): Promise<MyReply[]> {
   // Only opening its item marks a reply read: one about an item the seller can no longer open would hold
   // the badge on Me for good. Marked read when the list is looked at, not counted on every page (auth/session.server.ts).
   await db
@@ -39,7 +54,8 @@ export async function listMyReplies(db: Db, { user, limit = 50 }: { user: Pick<S
     .leftJoin(contentRequests, eq(contentRequests.id, feedbackReplies.requestId))
     .where(and(eq(feedbackReplies.recipientId, user.id)))
     .orderBy(sql`${feedbackReplies.readAt} is not null`, desc(feedbackReplies.at), desc(feedbackReplies.id))
-    .limit(limit);
+    .limit(limit)
+    .offset(offset);
   return rows.map((r) => ({
     id: r.id,
     body: r.body,
