@@ -309,6 +309,39 @@ describe("paging while the library changes", () => {
   });
 });
 
+describe("a delta of several pages", () => {
+  it("names an item archived by a transaction that began before the first page and committed after it", async () => {
+    const team = await createTeam(app);
+    const held = await makeItem({ audience: [team.id], updatedAt: new Date(Date.now() - 30 * HOUR) });
+    const seller = await sessionUser("seller", team.id);
+    const settled = (since?: string, limit?: number) => catalogDelta(app.db, { user: seller, since, limit, settleMs: 10_000 });
+    const complete = await settled();
+    expect(ids(complete)).toContain(held.id);
+    // Two edits since, so the delta comes in pages of one, its first cursor at an edit of a moment ago.
+    const edited = await Promise.all([makeItem({ audience: [team.id] }), makeItem({ audience: [team.id] })]);
+    for (const e of edited) await touch(e.id);
+    const first = await settled(complete.cursor, 1);
+    expect(first.more).toBe(true);
+    // An archive whose transaction began 3 s ago commits now: its rows carry a time behind that cursor.
+    await app.db.transaction(async (tx) => {
+      await tx
+        .update(items)
+        .set({ status: "archived", updatedAt: sql`now() - interval '3 seconds'` as unknown as Date })
+        .where(eq(items.id, held.id));
+      await tx.insert(itemTombstones).values({ itemId: held.id, at: sql`now() - interval '3 seconds'` as unknown as Date });
+    });
+    const removed = [...first.removed];
+    let since = first.cursor;
+    for (let more = first.more; more;) {
+      const res = await settled(since, 1);
+      removed.push(...res.removed);
+      ({ cursor: since, more } = res);
+    }
+    removed.push(...(await settled(since)).removed);
+    expect(removed).toContain(held.id);
+  });
+});
+
 describe("GET /api/v1/sync", () => {
   it("answers with the delta as JSON for a signed-in seller", async () => {
     const seller = await createUser(app, { role: "seller" });

@@ -38,7 +38,8 @@ const CursorSchema = z.object({
   a: z.string(),
   /** Set while the pages of a complete (full) sync are being fetched. */
   f: z.literal(1).optional(),
-  /** With `f`: the settle horizon when the complete sync began, where the delta after it starts. */
+  /** On every page but the last of a complete sync or a delta: the settle horizon when its first page
+   * was served, where the delta after it starts. */
   s: z.string().regex(CURSOR_TIME).optional(),
 });
 type Cursor = z.infer<typeof CursorSchema>;
@@ -208,16 +209,18 @@ export async function catalogDelta(
     };
   });
 
-  // A complete sync of many pages takes a while on a slow connection. An item listed on page 1 and
-  // archived before the last page moves past the rows still to come, where only visible items are
-  // listed, so no page says it went; the delta after a complete sync therefore starts where the sync
-  // began (`s`), not where it ended, and names it in `removed`.
-  const started = full && after?.f ? after.s : undefined;
+  // Pages walk past the settle horizon: a page's last row may be a moment old, and a transaction that
+  // began before it and commits after the page was served lands behind the walk. A complete sync of
+  // many pages also takes a while on a slow connection: an item listed on page 1 and archived before
+  // the last page moves past the rows still to come, where only visible items are listed, so no page
+  // says it went. So the delta after several pages starts where the first was served (`s`), not where
+  // the last ended: what changed since is sent again, and what went is named in `removed`.
+  const started = after?.s;
   const horizon = started && more ? started : await settleHorizon(db, nowSql, settleMs);
   let cursor: Cursor;
   if (more) {
     const last = page[page.length - 1];
-    cursor = { v: 1, t: last.key, id: last.id, a: audience, ...(full ? { f: 1 as const, s: horizon } : {}) };
+    cursor = { v: 1, t: last.key, id: last.id, a: audience, ...(full ? { f: 1 as const } : {}), s: horizon };
   } else {
     // Nothing is left after the last row, so the cursor may move up to the settle horizon (and no further).
     const floor = started ? { t: started, id: NIL_UUID } : after && !after.f && after.t > horizon ? after : { t: horizon, id: NIL_UUID };
