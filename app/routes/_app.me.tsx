@@ -70,9 +70,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       if (form.intent === "change-password") {
         const currentSessionToken = await readSessionToken(context.app, request);
-        await changePassword(context.app.db, { user, input: form, currentSessionToken, publicUrl: context.app.env.PUBLIC_URL });
+        const { apiTokensRevoked } = await changePassword(context.app.db, {
+          user,
+          input: form,
+          currentSessionToken,
+          publicUrl: context.app.env.PUBLIC_URL,
+        });
         wakeJobs(context.app);
-        return { created: null, formError: null, passwordChanged: true };
+        return { created: null, formError: null, passwordChanged: true, apiTokensRevoked };
       }
       throw new AppError("bad_request", "Unknown action.");
     },
@@ -132,7 +137,11 @@ export default function Me() {
       <h2 id="password">Password</h2>
       {result && "passwordChanged" in result ? (
         <p className="notice" role="status">
-          Password changed. Your other devices were signed out.
+          Password changed. Your other devices were signed out
+          {result.apiTokensRevoked
+            ? `, and your ${result.apiTokensRevoked === 1 ? "API token was" : `${result.apiTokensRevoked} API tokens were`} revoked: make new ones for your scripts above`
+            : null}
+          .
         </p>
       ) : null}
       {result?.formError && "intent" in result && result.intent === "change-password" ? (
@@ -155,7 +164,7 @@ export default function Me() {
           aria-describedby="new-password-hint"
         />
         <p className="meta" id="new-password-hint">
-          At least 10 characters. Other devices will be signed out.
+          At least 10 characters. Other devices will be signed out{canUseTokens ? " and your API tokens revoked" : null}.
         </p>
         <p>
           <button type="submit" disabled={busy}>
@@ -178,6 +187,9 @@ export default function Me() {
           </button>
         </Form>
       </div>
+      {canUseTokens && tokens.length ? (
+        <p className="meta">Signing out on all devices leaves your API tokens working: revoke them under API tokens.</p>
+      ) : null}
     </div>
   );
 }

@@ -12,8 +12,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const token = await readSessionToken(context.app, request);
   if (form.get("everywhere") === "true") {
+    // A person's choice in a browser, not a script's: a token does not sign its owner out everywhere.
     const found = await getUser(context.app, request);
-    if (found) await endAllSessions(context.app.db, found.user.id);
+    if (found?.method === "cookie") await endAllSessions(context.app.db, found.user.id);
   } else if (token) {
     // Added by the service worker (app/sw/push.ts) when this browser is subscribed to push.
     const pushEndpoint = form.get(PUSH_ENDPOINT_FIELD);

@@ -81,7 +81,9 @@ for (const engine of engines) {
       seller = sessionUser(sellerRow);
       westSeller = sessionUser(await createUser(app, { role: "seller", teamId: west }));
       auth.cookie = { cookie: await cookieFor(app, seller.id) };
-      auth.bearer = { authorization: `Bearer ${(await createApiToken(app.db, { user: seller, input: { name: "oracles" } })).token}` };
+      // Tokens are the desk roles' (a seller's does not sign in): a manager of the same team sees what the seller sees.
+      const manager = sessionUser(await createUser(app, { role: "manager", teamId: east }));
+      auth.bearer = { authorization: `Bearer ${(await createApiToken(app.db, { user: manager, input: { name: "oracles" } })).token}` };
       const long = new Date(Date.now() - 10 * DAY);
       id.open = (await createItem(app, { title: title("open"), publishedAt: long })).id;
       id.draft = (await createItem(app, { title: title("draft"), status: "draft" })).id;

@@ -99,7 +99,7 @@ describe("asking for a reset", () => {
 
 describe("using the link", () => {
   it("sets the new password, revokes every session and API token, and works only once", async () => {
-    const user = await createUser(app, { role: "seller" });
+    const user = await createUser(app, { role: "marketer" });
     const phone = await cookieFor(app, user.id);
     const laptop = await cookieFor(app, user.id);
     const { token: apiToken } = await createApiToken(app.db, { user: { ...user, leadsTeamIds: [] }, input: { name: "CRM sync" } });

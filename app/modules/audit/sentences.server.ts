@@ -65,6 +65,11 @@ const host = (issuer: unknown) => {
   }
 };
 
+const tokensRevoked = (d: Record<string, unknown>) => {
+  const n = Number(d.apiTokensRevoked ?? 0);
+  return n > 0 ? `; ${n} API token${n === 1 ? "" : "s"} revoked` : "";
+};
+
 /** One line an admin can read, from an entry's action and details. */
 export function describeAudit(action: string, details: Record<string, unknown>, known: AuditNames = NO_NAMES): string {
   const d = details as Record<string, any>;
@@ -109,21 +114,19 @@ export function describeAudit(action: string, details: Record<string, unknown>, 
     case "user.created":
       return `Account for ${d.email} created: ${roleAndTeam}${d.source === "sso" ? `, at a first sign-in with ${host(d.issuer)}` : ""}`;
     case "user.role_changed":
-      return `Role: ${role(d.from)} → ${role(d.to)}${fromProvider}`;
+      return `Role: ${role(d.from)} → ${role(d.to)}${fromProvider}${tokensRevoked(d)}`;
     case "user.team_changed":
       return `Team: ${team(d.from)} → ${team(d.to)}${fromProvider}`;
     case "user.deactivated":
-      return "Account deactivated: cannot sign in";
+      return `Account deactivated: cannot sign in${tokensRevoked(d)}`;
     case "user.reactivated":
       return "Account reactivated: can sign in again";
     case "user.password_changed":
-      return "Password changed by the account's owner";
+      return `Password changed by the account's owner${tokensRevoked(d)}`;
     case "user.password_reset_requested":
       return "Password reset link mailed on request";
     case "user.password_reset":
-      return `Password set with a reset link${d.sessionsRevoked ? "; signed out everywhere" : ""}${
-        d.apiTokensRevoked > 0 ? `; ${d.apiTokensRevoked} API token${d.apiTokensRevoked === 1 ? "" : "s"} revoked` : ""
-      }`;
+      return `Password set with a reset link${d.sessionsRevoked ? "; signed out everywhere" : ""}${tokensRevoked(d)}`;
     case "team.created":
       return `Team “${d.name}” created${d.region ? ` (${d.region})` : ""}`;
     case "team.lead_added":

@@ -15,6 +15,16 @@ export const NewTokenInput = z.object({ name: z.string().trim().min(1, "Give the
 /** Tokens are for scripts and integrations of the desk roles; a seller works in the app (and its offline store). */
 export const mayUseApiTokens = (user: Pick<SessionUser, "role">) => user.role !== "seller";
 
+/** Every live token of a person: a reset or change of password, deactivation, a move to seller. Returns how many. */
+export async function revokeAllApiTokens(db: Db, userId: string): Promise<number> {
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return revoked.length;
+}
+
 export async function listApiTokens(db: Db, { user }: { user: SessionUser }) {
   return db
     .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })

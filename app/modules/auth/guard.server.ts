@@ -63,10 +63,15 @@ export async function readSessionToken(ctx: AppContext, request: Request): Promi
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-function bearerToken(request: Request): string | null {
-  const header = request.headers.get("authorization");
-  const match = header?.match(/^Bearer\s+(\S{10,200})$/i);
-  return match ? match[1] : null;
+/**
+ * A request that says "Bearer" is a script's, signed in by its token or not at all: the CSRF check lets
+ * any "Bearer" through (server/http.ts), so one that is malformed must not fall back to the cookie.
+ * `undefined` when there is no such header (a proxy's `Basic` is not ours to read).
+ */
+function bearerToken(request: Request): string | null | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  if (!/^Bearer\s/i.test(header)) return undefined;
+  return header.match(/^Bearer\s+(\S{10,200})$/i)?.[1] ?? null;
 }
 
 export type AuthMethod = "cookie" | "token";
@@ -93,8 +98,8 @@ export function getUser(ctx: AppContext, request: Request): Promise<FoundUser | 
 
 async function lookUpUser(ctx: AppContext, request: Request): Promise<FoundUser | null> {
   const bearer = bearerToken(request);
-  if (bearer) {
-    const user = await userForApiToken(ctx.db, bearer);
+  if (bearer !== undefined) {
+    const user = bearer ? await userForApiToken(ctx.db, bearer) : null;
     return user ? { user, method: "token" } : null;
   }
   const token = await readSessionToken(ctx, request);
@@ -136,6 +141,14 @@ export async function requireUser(ctx: AppContext, request: Request, roles?: rea
   }
   if (roles && !roles.includes(found.user.role)) {
     throw new Response("This page is not available for your role.", { status: 403, statusText: "Forbidden" });
+  }
+  // A token reads pages (a script fetching a CSV export), but their forms are a person's: from /me a
+  // leaked token minted tokens of its own that outlived its revoking.
+  if (found.method === "token" && request.method !== "GET" && request.method !== "HEAD") {
+    throw new Response("API tokens work with /api/v1. This form needs you signed in in a browser.", {
+      status: 403,
+      statusText: "Forbidden",
+    });
   }
   return found.user;
 }

@@ -3,12 +3,13 @@
 import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { apiTokens, loginAttempts, passwordResets, sessions, users } from "@/db/schema";
+import { loginAttempts, passwordResets, sessions, users } from "@/db/schema";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError } from "~/modules/errors.server";
 import { queueMail } from "~/modules/mail/mail.server";
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from "./password.server";
 import { takeRateLimit } from "./rate-limit.server";
+import { revokeAllApiTokens } from "./api-tokens.server";
 import { endAllSessions, type SessionUser } from "./session.server";
 import { hashToken, newToken } from "./tokens.server";
 import { INVALID_RESET_MESSAGE } from "@/vocabulary/accounts";
@@ -122,18 +123,14 @@ export async function resetPassword(db: Db, { token, input, publicUrl }: { token
     await endAllSessions(tx as unknown as Db, user.id);
     // API tokens too: a reset is how an account is taken back, and a token minted with the stolen password
     // would otherwise keep working for whoever minted it.
-    const tokens = await tx
-      .update(apiTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id });
+    const apiTokensRevoked = await revokeAllApiTokens(tx as unknown as Db, user.id);
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, user.email));
     await recordAudit(tx, {
       actor: null,
       action: "user.password_reset",
       targetType: "user",
       targetId: user.id,
-      details: { sessionsRevoked: true, apiTokensRevoked: tokens.length },
+      details: { sessionsRevoked: true, apiTokensRevoked },
     });
     await queueMail(tx, {
       to: user.email,
@@ -142,7 +139,7 @@ export async function resetPassword(db: Db, { token, input, publicUrl }: { token
         name: user.name,
         when: new Date(),
         resetUrl: `${publicUrl}/forgot-password`,
-        apiTokensRevoked: tokens.length,
+        apiTokensRevoked,
       },
     });
     return { userId: user.id, email: user.email };
@@ -154,7 +151,11 @@ export const ChangePasswordInput = z.object({
   password: NewPassword,
 });
 
-/** Change on Me: needs the current password; signs out every other session (the current one stays). */
+/**
+ * Change on Me: needs the current password; signs out every other session (the current one stays) and
+ * revokes the person's API tokens, as a reset does: changing it is what someone does who fears it was
+ * seen, and a token minted with it would otherwise keep working. Returns how many tokens went.
+ */
 export async function changePassword(
   db: Db,
   {
@@ -173,7 +174,7 @@ export async function changePassword(
     throw new AppError("unprocessable", "Your current password is not right.", { field: "current" });
   }
   const passwordHash = await hashPassword(data.password);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     const keep = currentSessionToken ? hashToken(currentSessionToken) : "";
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keep)));
@@ -181,10 +182,18 @@ export async function changePassword(
       .update(passwordResets)
       .set({ usedAt: new Date() })
       .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
-    await recordAudit(tx, { actor: user, action: "user.password_changed", targetType: "user", targetId: user.id });
+    const apiTokensRevoked = await revokeAllApiTokens(tx as unknown as Db, user.id);
+    await recordAudit(tx, {
+      actor: user,
+      action: "user.password_changed",
+      targetType: "user",
+      targetId: user.id,
+      details: { apiTokensRevoked },
+    });
     await queueMail(tx, {
       to: user.email,
-      template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password` },
+      template: { kind: "password_changed", name: user.name, when: new Date(), resetUrl: `${publicUrl}/forgot-password`, apiTokensRevoked },
     });
+    return { apiTokensRevoked };
   });
 }

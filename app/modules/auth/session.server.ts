@@ -1,5 +1,5 @@
 // Sign-in, server-side sessions and API tokens. Every way of proving who you are ends in `SessionUser`.
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
@@ -191,7 +191,8 @@ export async function userForApiToken(db: Db, token: string): Promise<SessionUse
     .select({ ...userColumns, tokenId: apiTokens.id })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
+    // Not a seller's (api-tokens.server.ts): a marketer moved to seller by SSO kept a token they could not see.
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(users.active, true), ne(users.role, "seller")))
     .limit(1);
   if (!row) return null;
   await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));

@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { invitations, teamLeads, teams, users } from "@/db/schema";
 import { ROLE_LABEL, ROLES } from "@/vocabulary/people";
 import { MAX_PASSWORD_LENGTH, hashPassword } from "~/modules/auth/password.server";
+import { mayUseApiTokens, revokeAllApiTokens } from "~/modules/auth/api-tokens.server";
 import { endAllSessions, type SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
@@ -207,6 +208,9 @@ export async function updateUser(db: Db, { actor, input, loaded }: { actor: Sess
       .returning({ id: users.id, role: users.role, teamId: users.teamId, active: users.active });
     // Roles are read on every request; deactivation must also end open sessions at once.
     if (data.active === false) await endAllSessions(tx as unknown as Db, updated.id);
+    // Revoked, not merely refused while it lasts: reactivated or made a marketer again, the person would
+    // otherwise find every old token working again, unseen (a seller's tokens are not listed on Me).
+    const apiTokensRevoked = !updated.active || !mayUseApiTokens(updated) ? await revokeAllApiTokens(tx as unknown as Db, updated.id) : 0;
     if (data.role && data.role !== "manager") await tx.delete(teamLeads).where(eq(teamLeads.userId, updated.id));
     // An admin on the way out could otherwise invite a private address as admin and come back in by it.
     if (before.role === "admin" && before.active && (updated.role !== "admin" || !updated.active)) {
@@ -229,8 +233,12 @@ export async function updateUser(db: Db, { actor, input, loaded }: { actor: Sess
       ["user.team_changed", before.teamId, updated.teamId],
       ["user." + (updated.active ? "reactivated" : "deactivated"), before.active, updated.active],
     ];
+    // The tokens are told with the change that took them: deactivation, else the move to seller.
+    const tokensWith = updated.active ? "user.role_changed" : "user.deactivated";
     for (const [action, from, to] of changes) {
-      if (from !== to) await recordAudit(tx, { actor, action, targetType: "user", targetId: updated.id, details: { from, to } });
+      if (from === to) continue;
+      const details = { from, to, ...(action === tokensWith && apiTokensRevoked ? { apiTokensRevoked } : {}) };
+      await recordAudit(tx, { actor, action, targetType: "user", targetId: updated.id, details });
     }
     return { user: { id: updated.id, role: updated.role, active: updated.active }, changed: true };
   });
