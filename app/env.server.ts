@@ -248,7 +248,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 const publicHost = (host: string) => (host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host);
 
 function parseRoleMap(value: string | undefined): OidcSettings["roleMap"] {
-  const map: OidcSettings["roleMap"] = {};
+  // No prototype: a group named "__proto__" or "constructor" is a key like any other.
+  const map: OidcSettings["roleMap"] = Object.create(null);
   for (const pair of (value ?? "").split(";")) {
     const [claim, role] = pair.split("=").map((s) => s.trim());
     if (claim && role) map[claim] = role as OidcSettings["roleMap"][string];

@@ -7,6 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, teamLeads, userIdentities, users } from "@/db/schema";
 import { inviteUser } from "~/modules/people/invitations.server";
+import { loadEnv } from "~/env.server";
 import { OidcRefusal, accountForClaims, finishOidcLogin, mapRole } from "~/modules/auth/oidc.server";
 import { verifyPassword } from "~/modules/auth/password.server";
 import type { OidcSettings } from "~/env.server";
@@ -50,6 +51,28 @@ describe("mapping roles from claims", () => {
     expect(mapRole({ groups: "Fieldkit Admins" }, mapped)).toBe("admin");
     expect(mapRole({ groups: ["manager"] }, mapped)).toBeNull();
   });
+
+  it("maps only the map's own groups to roles: a group named after what every object has is no role", async () => {
+    const mapped = settings({ roleClaim: "groups", roleMap: { Sales: "seller" } });
+    for (const group of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect(mapRole({ groups: [group] }, mapped)).toBeNull();
+      expect(mapRole({ groups: [group, "Sales"] }, mapped)).toBe("seller");
+    }
+    expect(mapRole({ fieldkit_role: "constructor" }, settings())).toBeNull();
+    // Such a person signs in as the unmapped rule says, with a real role, and again without an error.
+    const claims = claimsFor({ groups: ["__proto__", "constructor"] });
+    expect((await signIn(claims, mapped)).role).toBe("seller");
+    expect((await signIn(claims, mapped)).role).toBe("seller");
+    // And an OIDC_ROLE_MAP that names such a group maps it.
+    const env = loadEnv({
+      ...process.env,
+      OIDC_ISSUER: "https://id.example.test",
+      OIDC_CLIENT_ID: "fk",
+      OIDC_CLIENT_SECRET: "s",
+      OIDC_ROLE_MAP: "__proto__=marketer;Sales=seller",
+    });
+    expect(mapRole({ fieldkit_role: ["__proto__"] }, env.oidc!)).toBe("marketer");
+  });
 });
 
 describe("accounts from SSO claims", () => {
@@ -85,6 +108,10 @@ describe("accounts from SSO claims", () => {
     const refusal = await signIn(unverified).catch((e) => e);
     expect(refusal).toBeInstanceOf(OidcRefusal);
     expect(refusal.reason).toBe("email_unverified");
+    // Word for word what an address without an account gets: the refusal does not tell who has one.
+    const stranger = await signIn(claimsFor({ email_verified: false })).catch((e) => e);
+    expect([stranger.reason, stranger.message]).toEqual([refusal.reason, refusal.message]);
+    expect(refusal.message).not.toContain(existing.email);
     const linked = await signIn(claimsFor({ email: existing.email.toUpperCase() }));
     expect(linked.id).toBe(existing.id);
     expect(linked.role).toBe("manager");

@@ -114,13 +114,21 @@ function errorText(error: unknown): string {
 
 type Claims = Record<string, unknown>;
 
+const unverifiedEmail = (settings: OidcSettings) =>
+  new OidcRefusal(
+    "email_unverified",
+    `${settings.name} did not give a verified email address, which Fieldkit needs to sign you in. Ask your admin.`,
+  );
+
 export function mapRole(claims: Claims, settings: OidcSettings): Role | null {
   const raw = claims[settings.roleClaim];
   const values = (Array.isArray(raw) ? raw : raw == null ? [] : [raw]).map(String);
   const hasMap = Object.keys(settings.roleMap).length > 0;
+  // Own keys only, and only roles: a group a person can name themselves ("constructor", "__proto__") found
+  // what every object inherits, and made an account whose role was a function's source text.
   const mapped = values
-    .map((v) => (hasMap ? settings.roleMap[v] : (ROLES as readonly string[]).includes(v) ? (v as Role) : undefined))
-    .filter((r): r is Role => !!r);
+    .map((v) => (hasMap ? (Object.hasOwn(settings.roleMap, v) ? settings.roleMap[v] : undefined) : v))
+    .filter((r): r is Role => (ROLES as readonly unknown[]).includes(r));
   // Several groups: the most capable role wins, as an admin would expect from group membership.
   return mapped.sort((a, b) => ROLES.indexOf(b) - ROLES.indexOf(a))[0] ?? null;
 }
@@ -224,11 +232,8 @@ export async function accountForClaims(
         .where(eq(users.email, email));
       if (byEmail) {
         // NOTE: linking by an unverified address would let anyone who can set that address at the provider take the account.
-        if (!verified)
-          throw new OidcRefusal(
-            "email_unverified",
-            `An account exists for ${email}, but ${settings.name} has not verified that address, so it can't be linked. Ask your admin.`,
-          );
+        // The same words as for an address no account has: this one must not tell who has an account.
+        if (!verified) throw unverifiedEmail(settings);
         await tx.insert(userIdentities).values({ issuer: settings.issuer, subject, userId: byEmail.id, email });
         await recordAudit(tx, {
           actor: { id: byEmail.id },
@@ -254,11 +259,7 @@ export async function accountForClaims(
       }
     }
     if (!account) {
-      if (!email || !verified)
-        throw new OidcRefusal(
-          "email_unverified",
-          `${settings.name} did not give a verified email address, which Fieldkit needs to create your account.`,
-        );
+      if (!email || !verified) throw unverifiedEmail(settings);
       if (!role && settings.unmapped === "refuse") {
         throw new OidcRefusal(
           "unmapped",
