@@ -45,27 +45,35 @@ export const kindFromMime = (mime: string | null): FileKind | null =>
 /**
  * The look at an upload, for the request path. Refuses what must never be stored (image bombs:
  * `ImageProblem` with reason too_large), and reports what can be kept as a draft with a reason
- * (locked or damaged files). Unchecked in time, a file is accepted: its job will say.
+ * (locked or damaged files). Unchecked in time, a new item's file is accepted (`checked: false`): it
+ * is a draft, and its job will say. `whole` waits for the look, up to its own budget: a replacement
+ * version goes straight to the sellers of a published item, so a damaged one must be refused then.
  */
-export async function inspectFile(work: FileWork, file: string, kind: FileKind): Promise<Inspection> {
+export async function inspectFile(
+  work: FileWork,
+  file: string,
+  kind: FileKind,
+  { whole = false }: { whole?: boolean } = {},
+): Promise<Inspection & { checked: boolean }> {
   if (isImageKind(kind)) {
     const size = await declaredImageSize(file, kind);
     if (size && size.width * size.height > MAX_INPUT_PIXELS) throw tooManyPixels(size.width, size.height);
   }
-  if (!isImageKind(kind) && kind !== "pdf" && !isOfficeKind(kind)) return { kind, pageCount: null, problem: null };
-  const unchecked: Inspection = { kind, pageCount: null, problem: null };
+  if (!isImageKind(kind) && kind !== "pdf" && !isOfficeKind(kind)) return { kind, pageCount: null, problem: null, checked: true };
+  const unchecked = { kind, pageCount: null, problem: null, checked: false };
   // NOTE: a worker that is still starting does not count against its budget; the upload's wait does.
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<Inspection>(
-    (resolve) => (timer = setTimeout(() => resolve(unchecked), BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue)),
-  );
+  const deadline = new Promise<typeof unchecked>((resolve) => {
+    if (!whole) timer = setTimeout(() => resolve(unchecked), BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue);
+  });
   try {
-    const look = work.run("inspect", { file, kind }, { budgetMs: BUDGET_MS.inspect, queueMs: BUDGET_MS.inspectQueue });
+    const queueMs = whole ? BUDGET_MS.inspect : BUDGET_MS.inspectQueue;
+    const look = work.run("inspect", { file, kind }, { budgetMs: BUDGET_MS.inspect, queueMs }).then((r) => ({ ...r, checked: true }));
     look.catch(() => {}); // it may fail after the deadline, when nobody awaits it any more
     return await Promise.race([look, deadline]);
   } catch (error) {
     if (isQueueTimeout(error) || (isFileWorkerProblem(error) && error.reason === "timeout")) return unchecked;
-    if (isFileWorkerProblem(error)) return { kind, pageCount: null, problem: error.message };
+    if (isFileWorkerProblem(error)) return { kind, pageCount: null, problem: error.message, checked: true };
     throw error;
   } finally {
     clearTimeout(timer);
@@ -124,14 +132,7 @@ async function markFailed(db: Db, versionId: string, error: Error, { whole = fal
       await tx
         .update(items)
         .set({ problem: reason })
-        .where(
-          and(
-            eq(items.id, v.itemId),
-            inArray(items.status, ["draft", "in_review"]),
-            sql`not exists (select 1 from ${itemVersions} newer where newer.item_id = ${v.itemId}
-              and newer.number > (select number from ${itemVersions} this where this.id = ${versionId}))`,
-          ),
-        );
+        .where(and(eq(items.id, v.itemId), inArray(items.status, ["draft", "in_review"]), newestVersion(v.itemId, versionId)));
   });
 }
 
@@ -180,21 +181,27 @@ export async function extractVersion(db: Db, storage: FileStorage, work: FileWor
  * the file name, a type still taken from the format. The look at the upload may have run out of time,
  * so extraction is where these are sure to be known.
  */
-async function applyFileFacts(tx: Db, itemId: string, facts: FileFacts) {
+/** No later version of the item: what an old version's late job finds says nothing of the current one. */
+const newestVersion = (itemId: string, versionId: string) =>
+  sql`not exists (select 1 from ${itemVersions} newer where newer.item_id = ${itemId}
+    and newer.number > (select number from ${itemVersions} this where this.id = ${versionId}))`;
+
+async function applyFileFacts(tx: Db, itemId: string, versionId: string, facts: FileFacts) {
   const title = facts.title ? cleanText(facts.title) : "";
   // A new revision, like any edit: an edit form opened before this, still showing the file-name title,
   // would otherwise save that title back over the document's own and mark it chosen, without a conflict.
   const revision = sql`${items.revision} + 1`;
+  const current = newestVersion(itemId, versionId);
   if (title)
     await tx
       .update(items)
       .set({ title, titleDefault: "file", revision })
-      .where(and(eq(items.id, itemId), eq(items.titleDefault, "filename")));
+      .where(and(eq(items.id, itemId), eq(items.titleDefault, "filename"), current));
   if (facts.deck)
     await tx
       .update(items)
       .set({ type: "deck", typeDefault: "shape", revision })
-      .where(and(eq(items.id, itemId), eq(items.typeDefault, "kind")));
+      .where(and(eq(items.id, itemId), eq(items.typeDefault, "kind"), current));
 }
 
 async function storeText(
@@ -225,7 +232,7 @@ async function storeText(
       if (renderable > EAGER_PAGES)
         await enqueueJob(tx, JOB_RENDER, { versionId, from: EAGER_PAGES + 1, to: renderable }, { maxAttempts: 3 });
     }
-    await applyFileFacts(tx, itemId, facts);
+    await applyFileFacts(tx, itemId, versionId, facts);
     await touchItem(tx, itemId);
   });
 }

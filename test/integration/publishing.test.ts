@@ -15,7 +15,7 @@ import { makeDocx, makeImage, makeMp4Header, makePdf, makePptx, makeXlsx } from 
 import { itemPages, itemVersions, items, jobs, searchOutbox, tags } from "@/db/schema";
 import { createTeam, createTestApp, createUser, cookieFor, request, routeArgs, testEnv, type TestApp } from "../setup/app";
 import { makeBombPng, makeLockedPdf, multipartRequest, withPublishing, type UploadFile } from "../setup/publishing";
-import { queueProcessing } from "@/content/pipeline";
+import { BUDGET_MS, queueProcessing } from "@/content/pipeline";
 
 let app: TestApp;
 let pub: ReturnType<typeof withPublishing>;
@@ -478,6 +478,41 @@ describe("versions", () => {
     // A URL naming its version never changes: kept for a day.
     expect((await file(item.id, marketer, "?version=1")).headers.get("Cache-Control")).toBe("private, max-age=86400");
     expect((await preview(item.id, 1, marketer, "?version=1")).headers.get("Cache-Control")).toBe("private, max-age=86400");
+  });
+
+  it("refuses a damaged replacement of a published item even when the look at it takes longer than an upload's usual wait", async () => {
+    const item = await uploadOne({ filename: "steady.pdf", bytes: await makePdf(["Steady\nworking version"]) });
+    await pub.jobs.runUntilIdle();
+    await publish(item.id);
+    // A busy server: every look at a file starts after the wait a new draft gets (the look itself is real).
+    const files = app.services.files!;
+    const run = files.run.bind(files);
+    const slow = BUDGET_MS.inspectWait + BUDGET_MS.inspectQueue + 300;
+    files.run = (async (task: string, ...rest: unknown[]) => {
+      if (task === "inspect") await new Promise((resolve) => setTimeout(resolve, slow));
+      return (run as (...a: unknown[]) => Promise<unknown>)(task, ...rest);
+    }) as typeof files.run;
+    try {
+      const res = await call(
+        versionsApi,
+        multipartRequest(`/api/v1/items/${item.id}/versions`, {
+          cookie: marketer,
+          files: [{ filename: "broken.pdf", bytes: new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj garbage")) }],
+          fields: { changelog: "Oops" },
+        }),
+        { id: item.id },
+      );
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as any).error.message).toMatch(/broken\.pdf: .*damaged/);
+    } finally {
+      files.run = run;
+    }
+    await pub.jobs.runUntilIdle();
+    const seller = await cookieFor(app, (await createUser(app, { role: "seller" })).id);
+    const served = await file(item.id, seller);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("Content-Disposition")).toContain("steady.pdf");
+    expect(await app.db.select().from(itemVersions).where(eq(itemVersions.itemId, item.id))).toHaveLength(1);
   });
 
   it("numbers two versions uploaded at the same moment one after the other, both stored", async () => {

@@ -5,6 +5,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as createApi } from "~/routes/api.v1.items";
 import { loader as itemApi } from "~/routes/api.v1.items.$id";
+import { action as versionsApi } from "~/routes/api.v1.items.$id.versions";
 import { makePdf, makePptx } from "@/content/demo/files";
 import { items } from "@/db/schema";
 import { createTestApp, createUser, cookieFor, request, routeArgs, type TestApp } from "../setup/app";
@@ -89,6 +90,29 @@ describe("upload defaults", () => {
     expect(await afterProcessing(created.id)).toMatchObject({ title: "Late Title", type: "deck" });
     // An edit form opened before, still showing the file-name title, now saves into a 409, not over the title.
     expect(await revision()).toBeGreaterThan(opened);
+  });
+
+  it("does not let a first version's late extraction name the item after a second version was uploaded", async () => {
+    const created = await uploadOne({ filename: "first-upload.pdf", bytes: await pdfOfSize([960, 540], 1, "The First File's Title") });
+    // As if the look had run out of time: the name is the default until extraction reads the file.
+    await app.db
+      .update(items)
+      .set({ title: "First Upload", titleDefault: "filename", type: "document", typeDefault: "kind" })
+      .where(eq(items.id, created.id));
+    // A different document as version 2 before version 1's job ran.
+    const res = await versionsApi(
+      routeArgs(
+        app,
+        multipartRequest(`/api/v1/items/${created.id}/versions`, {
+          cookie: marketer,
+          files: [{ filename: "second.pdf", bytes: await makePdf(["Second\nAnother document"]) }],
+          fields: { changelog: "The right file" },
+        }),
+        { id: created.id },
+      ) as never,
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await afterProcessing(created.id)).toMatchObject({ title: "First Upload", type: "document" });
   });
 
   it("takes a PowerPoint's core title when it has a real one, and calls it a deck", async () => {

@@ -76,7 +76,7 @@ export type UploadResult =
   { ok: true; filename: string; itemId: string; problem: string | null } | { ok: false; filename: string; error: AppError };
 
 /** Type and readiness of one received file; throws an `AppError` for what must not be stored. */
-export async function admitFile(work: FileWork, file: ReceivedFile) {
+export async function admitFile(work: FileWork, file: ReceivedFile, options: { whole?: boolean } = {}) {
   if (file.size === 0) throw new AppError("unprocessable", `${file.filename} is empty (0 bytes). Choose the file again.`);
   const kind = await sniffFile(file.tempFile, file.head);
   if (!kind) {
@@ -86,7 +86,7 @@ export async function admitFile(work: FileWork, file: ReceivedFile) {
     );
   }
   try {
-    return await inspectFile(work, file.tempFile, kind);
+    return await inspectFile(work, file.tempFile, kind, options);
   } catch (error) {
     if (isImageProblem(error)) throw new AppError("unprocessable", `${file.filename}: ${error.message}`);
     throw error;

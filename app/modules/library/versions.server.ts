@@ -41,9 +41,16 @@ export async function addVersion(
   if (upload.files.length !== 1) throw new AppError("bad_request", "Upload exactly one file as the new version.");
   const { changelog } = NewVersionFields.parse(upload.fields);
   const [file] = upload.files;
-  const inspection = await admitFile(files, file);
-  // A damaged replacement must not take the place of a working version that sellers may be using.
+  // A damaged replacement must not take the place of a working version that sellers may be using: the
+  // look at it is waited for, not cut short as a new draft's is on a busy server.
+  const inspection = await admitFile(files, file, { whole: true });
   if (inspection.problem) throw new AppError("unprocessable", `${file.filename}: ${inspection.problem}`);
+  if (!inspection.checked) {
+    throw new AppError(
+      "unavailable",
+      `${file.filename} could not be checked in time, so it has not replaced the current version. Try again in a minute.`,
+    );
+  }
   const [latest] = await app.db
     .select({ number: itemVersions.number, fileKey: itemVersions.fileKey })
     .from(itemVersions)
