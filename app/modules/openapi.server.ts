@@ -289,11 +289,21 @@ export const openApiDocument = {
     "/items/{id}/rating": {
       parameters: [idParam],
       put: {
-        summary: "Rate the current version (one per user per version; the latest `at` wins)",
+        summary:
+          "Rate a version: `versionId`, else the newest there was at `at` (one per user per version; the latest `at` wins). An item archived or expired since `at` (30 days at most) may still be rated",
         requestBody: body(
-          obj({ useful: { type: "boolean" }, reasons: { type: "array", items: str }, comment: str, at: dateTime }, ["useful", "at"]),
+          obj(
+            {
+              useful: { type: "boolean" },
+              reasons: { type: "array", items: str },
+              comment: str,
+              at: dateTime,
+              versionId: { type: "string", format: "uuid" },
+            },
+            ["useful", "at"],
+          ),
         ),
-        responses: { "200": json({ type: "object" }), ...errors(400, 401, 404) },
+        responses: { "200": json({ type: "object" }), ...errors(400, 401, 404, 422) },
       },
     },
     "/requests": {

@@ -9,7 +9,7 @@ export const DB_VERSION = 1;
 export type OutboxKind = "event" | "rating" | "request" | "share";
 
 export type EventBody = { id: string; type: "view" | "dwell" | "share"; itemId?: string; at: string; props?: Record<string, unknown> };
-export type RatingBody = { useful: boolean; reasons?: string[]; comment?: string; at: string };
+export type RatingBody = { useful: boolean; reasons?: string[]; comment?: string; versionId?: string; at: string };
 export type RequestBody = { id: string; text: string; query?: string };
 /** A buyer share made offline: id and token come from the device, so the link can be copied at once. */
 export type ShareBody = {

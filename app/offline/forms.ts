@@ -1,10 +1,10 @@
 // Which server forms the outbox can stand in for when the device is offline. The forms themselves stay
 // plain Remix forms (they work without JavaScript); offline, with JavaScript, their submission is queued
 // instead of failing. Only actions that are safe to replay later are listed.
-import { UUID_SOURCE } from "@/vocabulary/ids";
+import { UUID_PATTERN, UUID_SOURCE } from "@/vocabulary/ids";
 
 export type QueuedForm =
-  | { kind: "rating"; itemId: string; useful: boolean; reasons: string[]; comment?: string }
+  | { kind: "rating"; itemId: string; useful: boolean; reasons: string[]; comment?: string; versionId?: string }
   | { kind: "request"; text: string; query?: string };
 
 const RATING_ACTION = new RegExp(`^/items/(${UUID_SOURCE})/feedback$`, "i");
@@ -21,12 +21,15 @@ export function queuedForm(actionPath: string, method: string, data: FormLike): 
     const answer = data.get("useful");
     if (answer !== "yes" && answer !== "no") return null; // let the server explain what is missing
     const comment = String(data.get("comment") ?? "").trim();
+    const version = String(data.get("version") ?? "");
     return {
       kind: "rating",
       itemId: rating[1].toLowerCase(),
       useful: answer === "yes",
       reasons: data.getAll("reasons").map(String),
       ...(comment ? { comment } : {}),
+      // The version the page showed: by the time the phone is online, marketing may have published another.
+      ...(UUID_PATTERN.test(version) ? { versionId: version.toLowerCase() } : {}),
     };
   }
   if (REQUEST_ACTIONS.test(actionPath) && (intent === null || intent === "create" || intent === "request")) {

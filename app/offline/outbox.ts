@@ -46,12 +46,13 @@ export function eventEntry(
 export function ratingEntry(
   userId: string,
   itemId: string,
-  r: { useful: boolean; reasons?: string[]; comment?: string; at?: Date },
+  r: { useful: boolean; reasons?: string[]; comment?: string; versionId?: string; at?: Date },
 ): NewEntry {
   const at = (r.at ?? new Date()).toISOString();
   const body: RatingBody = { useful: r.useful, at };
   if (r.reasons?.length) body.reasons = r.reasons;
   if (r.comment?.trim()) body.comment = r.comment.trim();
+  if (r.versionId) body.versionId = r.versionId;
   return { id: uuid(), userId, kind: "rating", itemId, at, body };
 }
 

@@ -128,7 +128,7 @@ export function recordEvent(type: "view" | "dwell" | "share", itemId: string, pr
   return queue(eventEntry(userId, { type, itemId, props }));
 }
 
-export function recordRating(itemId: string, rating: { useful: boolean; reasons?: string[]; comment?: string }) {
+export function recordRating(itemId: string, rating: { useful: boolean; reasons?: string[]; comment?: string; versionId?: string }) {
   if (!userId) return Promise.resolve(false);
   return queue(ratingEntry(userId, itemId, rating));
 }

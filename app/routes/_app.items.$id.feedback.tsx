@@ -14,12 +14,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const itemId = params.id ?? "";
   const form = await readForm(request);
   const back = (error?: string) =>
-    redirect(`/items/${itemId}${error ? `?${new URLSearchParams({ feedbackError: error })}` : ""}#was-this-useful`);
+    redirect(`/items/${encodeURIComponent(itemId)}${error ? `?${new URLSearchParams({ feedbackError: error })}` : ""}#was-this-useful`);
   try {
     const input = RatingInput.parse({
       useful: form.get("useful") === "yes" ? true : form.get("useful") === "no" ? false : undefined,
       reasons: form.getAll("reasons").map(String),
       comment: String(form.get("comment") ?? ""),
+      versionId: form.get("version") || undefined,
     });
     await rateItem(context.app.db, { user, itemId, input });
     return back();

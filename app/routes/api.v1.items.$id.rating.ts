@@ -1,4 +1,4 @@
-// PUT /api/v1/items/:id/rating: "was this useful?" for the item's current version; the latest `at` wins.
+// PUT /api/v1/items/:id/rating: "was this useful?" for the version named, else the newest at `at`; the latest `at` wins.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { requireApiUser } from "~/modules/auth/guard.server";

@@ -3,9 +3,11 @@ import { eq } from "drizzle-orm";
 import { action as ratingApi } from "~/routes/api.v1.items.$id.rating";
 import { action as ratingForm } from "~/routes/_app.items.$id.feedback";
 import { loadItemFeedback, rateItem, replyToRating, resolveRating, unreadReplyCount } from "~/modules/feedback/ratings.server";
-import { ratings } from "@/db/schema";
+import { itemVersions, items, ratings } from "@/db/schema";
 import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 import { addVersion, createItem, sessionUser } from "../setup/feedback";
+
+const HOUR = 3_600_000;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -83,6 +85,49 @@ describe("PUT /api/v1/items/:id/rating", () => {
     expect((await put(cookie, "nope", { useful: true })).status).toBe(404);
   });
 
+  it("stores an answer a phone sends later on the version there was then, or on the one it names", async () => {
+    const { seller } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    const item = await createItem(app);
+    const other = await createItem(app);
+    await app.db
+      .update(itemVersions)
+      .set({ createdAt: new Date(Date.now() - 2 * HOUR) })
+      .where(eq(itemVersions.id, item.versions[0].id));
+    const v2 = await addVersion(app, item.id, 2);
+    const anHourAgo = new Date(Date.now() - HOUR).toISOString();
+    const then = await put(cookie, item.id, { useful: false, comment: "Old prices", at: anHourAgo });
+    expect(then.body.rating).toMatchObject({ versionNumber: 1, versionId: item.versions[0].id });
+    const named = await put(cookie, item.id, { useful: true, at: anHourAgo, versionId: v2.id.toUpperCase() });
+    expect(named.body.rating).toMatchObject({ versionNumber: 2, versionId: v2.id });
+    const elsewhere = await put(cookie, item.id, { useful: true, versionId: other.versions[0].id });
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.message).toMatch(/versionId is not a version of this item/);
+    expect((await put(cookie, item.id, { useful: true, versionId: "v1" })).status).toBe(400);
+  });
+
+  it("takes an answer given before the item was archived or expired while the phone was offline, not one given after", async () => {
+    const { seller } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    const archived = await createItem(app);
+    const expired = await createItem(app, { expiresAt: new Date(Date.now() + HOUR) });
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    await app.db.update(items).set({ status: "archived" }).where(eq(items.id, archived.id));
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(items.id, expired.id));
+    for (const gone of [archived, expired]) {
+      const late = await put(cookie, gone.id, { useful: false, reasons: ["outdated"], at: tenMinutesAgo });
+      expect(late.status, JSON.stringify(late.body)).toBe(200);
+      expect(late.body.rating).toMatchObject({ useful: false, applied: true });
+      expect((await put(cookie, gone.id, { useful: true })).status).toBe(404);
+    }
+    // Older than a usage event may be (30 days): judged as of now.
+    const old = new Date(Date.now() - 40 * 24 * HOUR).toISOString();
+    expect((await put(cookie, archived.id, { useful: true, at: old })).status).toBe(404);
+  });
+
   it("answers unknown reasons and a missing verdict with 400 naming the field", async () => {
     const { seller } = await people();
     const item = await createItem(app);
@@ -120,6 +165,28 @@ describe("the rating form", () => {
     const req = request(`/items/${item.id}/feedback`, { cookie: await cookieFor(app, seller.id), form: { comment: "?" } });
     const res = (await respond(() => ratingForm(routeArgs(app, req, { id: item.id }) as never))) as Response;
     expect(res.headers.get("Location")).toBe(`/items/${item.id}?feedbackError=Choose+Yes+or+No.#was-this-useful`);
+  });
+
+  it("stores the answer on the version the page showed, though another was added since", async () => {
+    const { seller } = await people();
+    const item = await createItem(app);
+    await addVersion(app, item.id, 2);
+    const form = { useful: "yes", version: item.versions[0].id };
+    const req = request(`/items/${item.id}/feedback`, { cookie: await cookieFor(app, seller.id), form });
+    expect(((await respond(() => ratingForm(routeArgs(app, req, { id: item.id }) as never))) as Response).status).toBe(302);
+    const [row] = await app.db.select().from(ratings).where(eq(ratings.itemId, item.id));
+    expect(row.versionId).toBe(item.versions[0].id);
+  });
+
+  it("sends back to an address it encodes, whatever the id in the posted address holds", async () => {
+    const { seller } = await people();
+    const cookie = await cookieFor(app, seller.id);
+    for (const id of ["a\r\nSet-Cookie: x=1", "é"]) {
+      const req = request(`/items/x/feedback`, { cookie, form: { comment: "?" } });
+      const res = (await respond(() => ratingForm(routeArgs(app, req, { id }) as never))) as Response;
+      expect(res.status).toBe(302);
+      expect(res.headers.get("Location")).toBe(`/items/${encodeURIComponent(id)}?feedbackError=Choose+Yes+or+No.#was-this-useful`);
+    }
   });
 });
 

@@ -25,6 +25,32 @@ describe("forms the outbox stands in for offline", () => {
     });
   });
 
+  it("keeps the version the page showed with a queued rating, and drops one that is not an id", () => {
+    const version = "0A1B0000-0000-4000-8000-000000000002";
+    expect(
+      queuedForm(
+        `/items/${ITEM}/feedback`,
+        "post",
+        form([
+          ["useful", "yes"],
+          ["version", version],
+        ]),
+      ),
+    ).toMatchObject({
+      versionId: version.toLowerCase(),
+    });
+    expect(
+      queuedForm(
+        `/items/${ITEM}/feedback`,
+        "post",
+        form([
+          ["useful", "yes"],
+          ["version", "v2"],
+        ]),
+      ),
+    ).not.toHaveProperty("versionId");
+  });
+
   it("leaves an incomplete rating to the server, which explains what is missing", () => {
     expect(queuedForm(`/items/${ITEM}/feedback`, "post", form([["comment", "no answer chosen"]]))).toBeNull();
   });

@@ -47,6 +47,14 @@ describe("outbox ordering and batching", () => {
     expect(await listOutbox(db)).toEqual([]);
   });
 
+  it("sends a rating with the version its page showed", async () => {
+    const api = fakeApi();
+    const versionId = "55555555-5555-4555-8555-555555555555";
+    await enqueue(db, ratingEntry(USER, ITEM, { useful: false, versionId }));
+    await flushOutbox(db, { userId: USER, fetch: api.fetch });
+    expect(api.calls.map((c) => c.body)).toMatchObject([{ useful: false, versionId }]);
+  });
+
   it("sends consecutive events as batches of at most 500", async () => {
     const api = fakeApi();
     for (let i = 0; i < 1203; i++) await enqueue(db, eventEntry(USER, { type: "view", itemId: ITEM }));

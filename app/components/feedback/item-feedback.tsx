@@ -56,6 +56,8 @@ export function ItemFeedback({ feedback }: { feedback: ItemFeedbackData }) {
         ) : null}
       </div>
       <Form method="post" action={action} preventScrollReset key={feedback.mine?.at ?? "new"}>
+        {/* The version on screen: an answer sent later (a page left open, a phone offline) is for it. */}
+        {feedback.versionId ? <input type="hidden" name="version" value={feedback.versionId} /> : null}
         <fieldset className="chips" aria-describedby="useful-hint">
           <legend className="visually-hidden">Was this useful?</legend>
           <span id="useful-hint" className="visually-hidden">

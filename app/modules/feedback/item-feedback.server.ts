@@ -52,6 +52,7 @@ export async function itemFeedbackFrom(
   const current = item ? mineRows.find((r) => r.versionId === item.versionId) : undefined;
   return {
     itemId,
+    versionId: item?.versionId ?? null,
     versionNumber: item?.versionNumber ?? null,
     mine: current ? { useful: current.useful, reasons: current.reasons, comment: current.comment, at: current.at.toISOString() } : null,
     history: mineRows

@@ -6,12 +6,12 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { feedbackReplies, itemVersions, items, ratings, users } from "@/db/schema";
 import { RATING_REASONS } from "@/vocabulary/feedback";
-import { isUuid } from "@/vocabulary/ids";
+import { UUID_PATTERN, isUuid } from "@/vocabulary/ids";
 import { DATE_RANGE_MESSAGE, storableDate } from "@/vocabulary/dates";
 import { sessionUserById, type SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden, notFound } from "~/modules/errors.server";
-import { seesWholeLibrary, visibleItemsWhere } from "~/modules/library/audience.server";
-import { FUTURE_TOLERANCE_MS } from "~/modules/usage/event-input.server";
+import { seesWholeLibrary, visibleDuringWhere, visibleItemsWhere } from "~/modules/library/audience.server";
+import { FUTURE_TOLERANCE_MS, MAX_AGE_MS } from "~/modules/usage/event-input.server";
 import { itemFeedbackFrom } from "./item-feedback.server";
 import { notifyFeedbackAnswered } from "~/modules/notifications/producers.server";
 
@@ -31,6 +31,12 @@ export const RatingInput = z.object({
     .transform((c) => (c ? c : null)),
   /** When the seller answered (a phone may send it later); the latest answer wins. */
   at: z.iso.datetime({ offset: true, message: "at must be an ISO 8601 time" }).refine(storableDate, `at: ${DATE_RANGE_MESSAGE}`).optional(),
+  /** The version the seller read (the form says which): by default the newest one there was at `at`. */
+  versionId: z
+    .string()
+    .regex(UUID_PATTERN, "versionId must be a version's id.")
+    .transform((v) => v.toLowerCase())
+    .optional(),
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 
@@ -47,20 +53,37 @@ export type SavedRating = {
   applied: boolean;
 };
 
-/** The item if the user may see it, with its current (newest) version. */
-async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string) {
+/**
+ * The item if the user may see it, with its current (newest) version. `rated`: an answer a phone sends
+ * later, for the version it names or the newest there was then, on an item the seller could see at some
+ * moment since (it may have expired or been archived while the phone was offline).
+ */
+async function visibleItemWithVersion(db: Db, user: SessionUser, itemId: string, rated?: { at: Date; now: Date; versionId?: string }) {
   const missing = notFound("This item doesn't exist or isn't shared with your team.");
   // The same answer for a malformed id, a random one and one the user may not see.
   if (!isUuid(itemId)) throw missing;
+  // Within the age a usage event may have (decision 019); an older answer counts from now.
+  const since = rated && rated.at.getTime() >= rated.now.getTime() - MAX_AGE_MS ? rated.at : undefined;
+  const visible = since
+    ? visibleDuringWhere(user, sql`${since.toISOString()}::timestamptz`, sql`${rated!.now.toISOString()}::timestamptz`)
+    : visibleItemsWhere(user);
+  const order = rated?.versionId
+    ? [desc(sql`${itemVersions.id} = ${rated.versionId}`), desc(itemVersions.number)]
+    : rated
+      ? [desc(sql`${itemVersions.createdAt} <= ${rated.at.toISOString()}::timestamptz`), desc(itemVersions.number)]
+      : [desc(itemVersions.number)];
   const [row] = await db
     .select({ id: items.id, versionId: itemVersions.id, versionNumber: itemVersions.number })
     .from(items)
     .leftJoin(itemVersions, eq(itemVersions.itemId, items.id))
-    .where(and(eq(items.id, itemId), visibleItemsWhere(user)))
-    .orderBy(desc(itemVersions.number))
+    .where(and(eq(items.id, itemId), visible))
+    .orderBy(...order)
     .limit(1);
   if (!row) throw missing;
   if (!row.versionId) throw new AppError("conflict", "This item has no version to rate yet.");
+  if (rated?.versionId && row.versionId !== rated.versionId) {
+    throw new AppError("unprocessable", "versionId is not a version of this item.", { field: "versionId" });
+  }
   return { id: row.id, versionId: row.versionId, versionNumber: row.versionNumber! };
 }
 
@@ -73,9 +96,9 @@ export async function rateItem(
   db: Db,
   { user, itemId, input, now = new Date() }: { user: SessionUser; itemId: string; input: RatingInput; now?: Date },
 ): Promise<SavedRating> {
-  const item = await visibleItemWithVersion(db, user, itemId);
   let at = input.at ? new Date(input.at) : now;
   if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) at = now;
+  const item = await visibleItemWithVersion(db, user, itemId, { at, now, versionId: input.versionId });
   return db.transaction(async (tx) => {
     const [saved] = await tx
       .insert(ratings)
@@ -138,6 +161,8 @@ export async function rateItem(
 
 export type ItemFeedback = {
   itemId: string;
+  /** The current version, which the form names: an answer sent later is for what the seller read. */
+  versionId: string | null;
   versionNumber: number | null;
   /** The user's answer on the current version, if any. */
   mine: { useful: boolean; reasons: string[]; comment: string | null; at: string } | null;
