@@ -3,7 +3,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, apiError, apiJson, readJson } from "~/modules/api.server";
 import { clearSessionCookie, commitSessionCookie, readSessionToken } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, publicUser, signIn } from "~/modules/auth/session.server";
-import { passwordsFor } from "~/modules/auth/settings.server";
+import { clientKey, passwordsFor } from "~/modules/auth/settings.server";
 
 export const loader = () => apiError(405, "method_not_allowed", "Use POST to sign in or DELETE to sign out.");
 
@@ -19,6 +19,7 @@ export const action = api(async ({ request, context }: ActionFunctionArgs) => {
   const { user, token } = await signIn(context.app.db, input, {
     userAgent: request.headers.get("user-agent"),
     passwordsFor: passwordsFor(context.app),
+    client: clientKey(context.app),
   });
   return apiJson({ user: publicUser(user) }, { headers: { "Set-Cookie": await commitSessionCookie(context.app, request, token) } });
 });

@@ -4,7 +4,7 @@ import { useEffect } from "react";
 import { Field, FormError, SubmitButton } from "~/components/form-fields";
 import { ROLE_HOME, commitSessionCookie, getUser, readSessionToken, safeRedirect } from "~/modules/auth/guard.server";
 import { SignInInput, endSession, signIn } from "~/modules/auth/session.server";
-import { passwordsFor } from "~/modules/auth/settings.server";
+import { clientKey, passwordsFor } from "~/modules/auth/settings.server";
 import { formAction } from "~/modules/page-errors.server";
 import { readForm } from "~/modules/request-body.server";
 
@@ -25,6 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const { user, token } = await signIn(context.app.db, input, {
         userAgent: request.headers.get("user-agent"),
         passwordsFor: passwordsFor(context.app),
+        client: clientKey(context.app),
       });
       // Rotate: whatever session this browser had before is ended, so a planted cookie can't ride along.
       const previous = await readSessionToken(context.app, request);

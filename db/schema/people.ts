@@ -87,6 +87,8 @@ export const loginAttempts = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     email: text("email").notNull(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** The client address it came from ("unknown" where none is known): a lockout is per address and client. */
+    client: text("client").notNull().default("unknown"),
   },
-  (t) => [index("login_attempts_email_at_idx").on(t.email, t.at)],
+  (t) => [index("login_attempts_email_at_idx").on(t.email, t.at), index("login_attempts_client_at_idx").on(t.client, t.at)],
 );

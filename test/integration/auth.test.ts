@@ -7,7 +7,8 @@ import { action as sessionApi } from "~/routes/api.v1.session";
 import { loader as meApi } from "~/routes/api.v1.me";
 import { loader as adminLoader, action as adminAction } from "~/routes/_app.admin._index";
 import { loader as appLoader } from "~/routes/_app";
-import { sessions, users } from "@/db/schema";
+import { loginAttempts, sessions, users } from "@/db/schema";
+import { LOCKOUT_AFTER } from "~/modules/auth/session.server";
 import { TEST_PASSWORD, createTeam, createTestApp, createUser, cookieFor, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -115,6 +116,33 @@ describe("sign-in form", () => {
       routeArgs(app, request("/login", { form: { email: user.email, password: TEST_PASSWORD } })) as never,
     )) as any;
     expect(locked.init.status).toBe(429);
+  });
+
+  it("locks out the client that guessed, not the owner elsewhere; many clients, or one client over many addresses, are stopped too", async () => {
+    const from = (clientAddress: string, email: string, password: string) =>
+      loginAction(routeArgs({ ...app, clientAddress } as TestApp, request("/login", { form: { email, password } })) as never).then(
+        (r) => ((r as Response).status === 302 ? 302 : (r as any).init.status) as number,
+      );
+    const owner = await createUser(app, { role: "admin" });
+    for (let i = 0; i < LOCKOUT_AFTER.addressFromClient; i++) expect(await from("203.0.113.9", owner.email, "bad")).toBe(401);
+    expect(await from("203.0.113.9", owner.email, TEST_PASSWORD)).toBe(429);
+    expect(await from("198.51.100.1", owner.email, TEST_PASSWORD)).toBe(302);
+
+    // Failures written as sign-ins write them (the loop above shows that path), without hashing 150 guesses.
+    const failures = (rows: { email: string; client: string }[]) => app.db.insert(loginAttempts).values(rows);
+    // Guesses at one address spread over many clients: after LOCKOUT_AFTER.address, nobody gets in for a while.
+    const spread = await createUser(app, { role: "seller" });
+    await failures(Array.from({ length: LOCKOUT_AFTER.address - 1 }, (_, i) => ({ email: spread.email, client: `192.0.2.${i % 250}` })));
+    expect(await from("192.0.2.251", spread.email, "bad")).toBe(401);
+    expect(await from("198.51.100.1", spread.email, TEST_PASSWORD)).toBe(429);
+
+    // One client, a few guesses at each of many addresses.
+    const sprayer = "203.0.113.77";
+    await failures(Array.from({ length: LOCKOUT_AFTER.client - 1 }, (_, i) => ({ email: `nobody-${i}@example.test`, client: sprayer })));
+    expect(await from(sprayer, "nobody-else@example.test", "bad")).toBe(401);
+    const victim = await createUser(app, { role: "seller" });
+    expect(await from(sprayer, victim.email, TEST_PASSWORD)).toBe(429);
+    expect(await from("198.51.100.2", victim.email, TEST_PASSWORD)).toBe(302);
   });
 
   it("lets no more than ten guesses through when a hundred arrive at once", async () => {

@@ -22,7 +22,13 @@ export type SessionUser = {
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
-const LOCKOUT_AFTER = 10;
+/**
+ * Failures in the window before sign-in is refused: for one address from one client; for one address
+ * from anywhere (guesses spread over many clients); from one client over every address (one client
+ * trying a few guesses at each of many accounts). Counted per client, ten wrong guesses from anyone
+ * locked the owner out too, an admin's break-glass account included, when it was needed.
+ */
+export const LOCKOUT_AFTER = { addressFromClient: 10, address: 100, client: 50 } as const;
 
 export const SignInInput = z.object({
   email: z
@@ -56,20 +62,32 @@ const userColumns = {
 export async function signIn(
   db: Db,
   input: SignInInput,
-  meta: { userAgent?: string | null; passwordsFor?: "everyone" | "admins" } = {},
+  meta: { userAgent?: string | null; passwordsFor?: "everyone" | "admins"; client?: string } = {},
 ): Promise<{ user: SessionUser; token: string }> {
   const since = new Date(Date.now() - LOCKOUT_WINDOW_MS);
+  const client = meta.client ?? "unknown";
   // The attempt is written as a failure, under a lock on the address, before the password is checked
   // (and taken back if it was right): counted while earlier guesses were still hashing, 400 guesses sent
   // at once each found fewer than 10 failures, and all were checked.
   const attempt = await db.transaction(async (tx) => {
     await lockKey(tx, `sign-in:${input.email}`);
-    const [{ failures }] = await tx
-      .select({ failures: sql<number>`count(*)::int` })
+    const [{ fromClient, anywhere }] = await tx
+      .select({
+        fromClient: sql<number>`(count(*) filter (where ${loginAttempts.client} = ${client}))::int`,
+        anywhere: sql<number>`count(*)::int`,
+      })
       .from(loginAttempts)
       .where(and(eq(loginAttempts.email, input.email), gt(loginAttempts.at, since)));
-    if (failures >= LOCKOUT_AFTER) return null;
-    const [row] = await tx.insert(loginAttempts).values({ email: input.email }).returning({ id: loginAttempts.id });
+    // A client nobody knows (no address behind it) is not one client: it gets no limit of its own.
+    const [{ byClient }] =
+      client === "unknown"
+        ? [{ byClient: 0 }]
+        : await tx
+            .select({ byClient: sql<number>`count(*)::int` })
+            .from(loginAttempts)
+            .where(and(eq(loginAttempts.client, client), gt(loginAttempts.at, since)));
+    if (fromClient >= LOCKOUT_AFTER.addressFromClient || anywhere >= LOCKOUT_AFTER.address || byClient >= LOCKOUT_AFTER.client) return null;
+    const [row] = await tx.insert(loginAttempts).values({ email: input.email, client }).returning({ id: loginAttempts.id });
     return row;
   });
   if (!attempt) throw new AppError("rate_limited", "Too many failed sign-ins. Wait 15 minutes and try again.");
