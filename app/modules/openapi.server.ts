@@ -182,8 +182,18 @@ export const openApiDocument = {
     "/items/{id}/transition": {
       parameters: [idParam],
       post: {
-        summary: "Move through the lifecycle, by workflow rules",
-        requestBody: body(obj({ to: { enum: ["in_review", "published", "archived", "draft"] }, comment: str }, ["to"])),
+        summary: "Move through the lifecycle, by workflow rules; with `revision`, 409 if the item changed since (a new version or an edit)",
+        requestBody: body(
+          obj(
+            {
+              to: { enum: ["in_review", "published", "archived", "draft"] },
+              comment: str,
+              publishAt: dateTime,
+              revision: { type: "integer" },
+            },
+            ["to"],
+          ),
+        ),
         responses: { "200": json({ $ref: "#/components/schemas/Item" }), ...errors(400, 401, 403, 404, 409, 422) },
       },
     },

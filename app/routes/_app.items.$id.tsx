@@ -95,6 +95,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const input = TransitionInput.parse({
       to: form.get("to"),
       comment: form.get("comment") ?? undefined,
+      revision: form.get("revision") ?? undefined,
       // datetime-local has no zone; the browser sends its offset alongside.
       publishAt: publishAt ? `${publishAt}${String(form.get("tz") ?? "Z")}` : undefined,
     });
@@ -139,7 +140,7 @@ function ItemView() {
       </p>
       <h1>{item.title}</h1>
       {expired ? <ExpiredNote on={expired} /> : null}
-      {d.desk ? <ActionBar itemId={item.id} status={item.status} statusText={STATUS_LABEL[item.status]} moves={d.moves} /> : null}
+      {d.desk ? <ActionBar item={item} statusText={STATUS_LABEL[item.status]} moves={d.moves} /> : null}
       {item.summary ? <p className="lead">{item.summary}</p> : null}
       {/* Offline field kit: save for offline + share (app/components/offline). */}
       {item.status === "published" ? (
@@ -266,6 +267,7 @@ function DeskPanel() {
           <Form key={m.to} method="post" className="move">
             <input type="hidden" name="intent" value="transition" />
             <input type="hidden" name="to" value={m.to} />
+            <input type="hidden" name="revision" value={item.revision} />
             {m.to === "published" ? (
               <>
                 <label htmlFor="publishAt">Publish at (optional, leave empty for now)</label>

@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as createApi } from "~/routes/api.v1.items";
-import { loader as itemApi } from "~/routes/api.v1.items.$id";
+import { loader as itemApi, action as patchApi } from "~/routes/api.v1.items.$id";
 import { action as transitionApi } from "~/routes/api.v1.items.$id.transition";
 import { expireItems, publishDueItems } from "~/modules/library/lifecycle.server";
 import { queryLibrary } from "~/modules/library/table.server";
@@ -89,6 +89,32 @@ describe("who may move what where", () => {
     const id = await draft(admin.cookie);
     await move(id, { to: "in_review" }, admin.cookie);
     expect((await move(id, { to: "published" }, admin.cookie)).status).toBe(200);
+  });
+
+  it("refuses an approval of the item as it was before its author changed it, and takes one of the item as it is", async () => {
+    const id = await inReview();
+    const revision = async () => (await app.db.select({ r: items.revision }).from(items).where(eq(items.id, id)))[0].r;
+    const seen = await revision();
+    // The author rewrites the definition while the reviewer reads the first text.
+    const edit = await patchApi(
+      routeArgs(
+        app,
+        request(`/api/v1/items/${id}`, {
+          method: "PATCH",
+          json: { revision: seen, body: "Anyone who opened an email." },
+          cookie: author.cookie,
+        }),
+        { id },
+      ) as never,
+    );
+    expect(edit.status).toBe(200);
+    const stale = await move(id, { to: "published", revision: seen }, colleague.cookie);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as any).error.message).toMatch(/changed since you opened it/);
+    expect(await status(id)).toBe("in_review");
+    expect((await move(id, { to: "published", revision: String(await revision()) }, colleague.cookie)).status).toBe(200);
+    expect(await status(id)).toBe("published");
+    expect((await move(id, { to: "archived", revision: "one" }, colleague.cookie)).status).toBe(400);
   });
 
   it("requires a comment to reject, then returns the item to draft", async () => {

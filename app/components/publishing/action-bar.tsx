@@ -5,8 +5,18 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 
 type Move = { to: string; label: string; needsComment?: boolean };
 
-export function ActionBar({ itemId, status, statusText, moves }: { itemId: string; status: string; statusText: string; moves: Move[] }) {
+export function ActionBar({
+  item,
+  statusText,
+  moves,
+}: {
+  /** `revision`: each move is for the item as shown (lifecycle.server.ts refuses it after a new version). */
+  item: { id: string; status: string; revision: number };
+  statusText: string;
+  moves: Move[];
+}) {
   const busy = useNavigation().state === "submitting";
+  const { id: itemId, status } = item;
   return (
     <div className="action-bar" role="region" aria-label="Workflow actions">
       <span className={`badge ${status}`}>{statusText}</span>
@@ -19,6 +29,7 @@ export function ActionBar({ itemId, status, statusText, moves }: { itemId: strin
           <Form key={m.to} method="post">
             <input type="hidden" name="intent" value="transition" />
             <input type="hidden" name="to" value={m.to} />
+            <input type="hidden" name="revision" value={item.revision} />
             <button type="submit" className={m.to === "archived" || m.to === "draft" ? "secondary small" : "small"} disabled={busy}>
               {m.label}
             </button>

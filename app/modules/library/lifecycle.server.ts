@@ -23,8 +23,16 @@ export const TransitionInput = z.object({
     z.string().trim().max(2000, "Comments are at most 2,000 characters.").optional(),
   ),
   publishAt: MetadataFields.publishAt.optional(),
+  /** The item's revision as the person saw it: a move is refused once a new version or an edit came. */
+  revision: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    z.coerce.number({ message: "revision must be a whole number." }).int("revision must be a whole number.").nonnegative().optional(),
+  ),
 });
 export type TransitionInput = z.infer<typeof TransitionInput>;
+
+const CHANGED_SINCE =
+  "This item changed since you opened it (a new version or an edit). Look at it again: what you approve is what sellers get.";
 
 /** Allowed moves. Who may make them is decided in `checkActor`. */
 const MOVES: Record<ItemStatus, ItemStatus[]> = {
@@ -151,6 +159,8 @@ export async function transitionItem(
     .limit(1);
   if (!item) throw missing;
   if (!seesWholeLibrary(user)) throw forbidden("Only marketers and admins can change an item's status.");
+  // A reviewer who opened v1 and pressed Approve after the author uploaded v2 published v2 unseen.
+  if (input.revision !== undefined && input.revision !== item.revision) throw new AppError("conflict", CHANGED_SINCE);
   const { to } = input;
   if (!MOVES[item.status].includes(to)) {
     const hint = to === "published" && item.status === "draft" ? " Submit it for review first." : "";
@@ -194,13 +204,24 @@ export async function transitionItem(
       }
       if (to !== "published") set.publishAt = null;
     }
-    // The status in the where clause makes concurrent moves safe: the second one finds nothing.
+    // The status in the where clause makes concurrent moves safe: the second one finds nothing. The
+    // revision likewise, for a version that came between the check above and this.
     const moved = await tx
       .update(items)
       .set(set)
-      .where(and(eq(items.id, itemId), eq(items.status, item.status)))
+      .where(
+        and(
+          eq(items.id, itemId),
+          eq(items.status, item.status),
+          input.revision !== undefined ? eq(items.revision, input.revision) : undefined,
+        ),
+      )
       .returning({ id: items.id });
-    if (moved.length === 0) throw new AppError("conflict", "Someone else changed this item's status just now. Reload to see it.");
+    if (moved.length === 0) {
+      const [now] = await tx.select({ status: items.status }).from(items).where(eq(items.id, itemId));
+      if (now?.status === item.status) throw new AppError("conflict", CHANGED_SINCE);
+      throw new AppError("conflict", "Someone else changed this item's status just now. Reload to see it.");
+    }
     await tx.insert(itemTransitions).values({
       itemId,
       fromStatus: item.status,
