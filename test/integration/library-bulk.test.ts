@@ -8,6 +8,7 @@ import { auditLog, itemTags, itemTombstones, itemTransitions, items, searchOutbo
 import { seedDemo } from "~/modules/demo/seed.server";
 import { seedScale } from "~/modules/demo/scale.server";
 import { bulkUpdate } from "~/modules/library/bulk.server";
+import { updateItem } from "~/modules/library/edit-item.server";
 import { createTestApp, demoSignIns, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
 let app: TestApp;
@@ -92,6 +93,29 @@ describe("library bulk actions", () => {
     expect(undone.body).toMatchObject({ changed: 2, undo: null });
     const rows = new Map((await itemRows(ids)).map((r) => [r.id, r.expiresAt?.toISOString() ?? null]));
     expect([rows.get(ids[0]), rows.get(ids[1]), rows.get(ids[2])]).toEqual([null, "2030-01-01T00:00:00.000Z", dated.toISOString()]);
+  });
+
+  it("leaves an item someone changed after the bulk change as it is when Undo is pressed later, and says so", async () => {
+    const ids = await someItems(sql`status = 'draft' and expires_at is null`, 2);
+    const { body } = await post("marketer", [["intent", "expiry"], ["expiresAt", "2031-03-04"], ...ticked(ids)]);
+    expect(body.changed).toBe(2);
+    // Another marketer sets the first item's date by hand, through the edit form's optimistic lock.
+    const [first] = await itemRows([ids[0]]);
+    const admin = { id: id.admin, email: "admin@demo.test", name: "Admin", role: "admin" as const, teamId: null, leadsTeamIds: [] };
+    await updateItem(app, admin, ids[0], { revision: first.revision, expiresAt: new Date("2033-06-30T00:00:00Z") } as never);
+    const undone = await post("marketer", undoOf(body));
+    expect(undone.body).toMatchObject({ changed: 1, done: "Undone: 1 item changed back; 1 item changed since or gone was left as it is." });
+    const rows = new Map((await itemRows(ids)).map((r) => [r.id, r.expiresAt?.toISOString() ?? null]));
+    expect([rows.get(ids[0]), rows.get(ids[1])]).toEqual(["2033-06-30T00:00:00.000Z", null]);
+
+    // A hand-made step naming no item there is changes nothing, and says so, instead of a 500.
+    const [tag] = await app.db.select({ id: tags.id }).from(tags).limit(1);
+    const nobody = [{ intent: "tag_add", value: tag.id, ids: ["9f0c0000-0000-4000-8000-00000000dead"] }];
+    const empty = await post("marketer", [
+      ["intent", "undo"],
+      ["undo", JSON.stringify(nobody)],
+    ]);
+    expect(empty).toMatchObject({ status: 200, body: { changed: 0 } });
   });
 
   it("refuses a date in the past, an action without its value, an unconfirmed archive and nothing ticked, with a message", async () => {

@@ -37,12 +37,19 @@ export const BulkInput = z.object({
 });
 export type BulkInput = z.infer<typeof BulkInput>;
 
-/** One step of an undo: the same action with the value the items had before it. */
+const DB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * One step of an undo: the same action with the value the items had before it, for the items not
+ * changed since `at` (the change's own time): an Undo pressed later put back an expiry date or an owner
+ * over what someone had set since. Older pages' Undo buttons carry no `at` and undo every item, as before.
+ */
 const UndoStep = z
   .object({
     intent: z.enum(["expiry", "owner", "tag_add", "tag_remove"]),
     value: z.string().nullable(),
     ids: z.array(uuid).min(1).max(BULK_MAX),
+    at: z.string().regex(DB_TIME).optional(),
   })
   // What `apply` itself gives back: a date (or none) for expiry, an id for the rest. The Undo field is a
   // form field anyone can edit, and a null owner or a tag "x" there reached the database and answered 500.
@@ -149,11 +156,21 @@ export async function undoBulk(app: AppContext, user: SessionUser, steps: UndoSt
   requirePublisher(user);
   return app.db.transaction(async (tx) => {
     let changed = 0;
+    let left = 0;
     for (const step of steps) {
       const visible = await tx
         .select({ id: items.id })
         .from(items)
-        .where(and(inArray(items.id, step.ids), visibleItemsWhere(user, now)));
+        .where(
+          and(
+            inArray(items.id, step.ids),
+            visibleItemsWhere(user, now),
+            step.at ? sql`${items.updatedAt} <= ${step.at}::timestamptz` : undefined,
+          ),
+        );
+      left += new Set(step.ids).size - visible.length;
+      // Nothing of this step is left to change back (a hand-made step naming no item, or all edited since).
+      if (visible.length === 0) continue;
       changed += (
         await apply(
           tx,
@@ -165,7 +182,10 @@ export async function undoBulk(app: AppContext, user: SessionUser, steps: UndoSt
         )
       ).changed;
     }
-    return { done: `Undone: ${plural(changed)} changed back.`, changed, undo: null };
+    const kept = left
+      ? `; ${plural(left)} changed since or gone ${left === 1 ? "was" : "were"} left as ${left === 1 ? "it is" : "they are"}`
+      : "";
+    return { done: `Undone: ${plural(changed)} changed back${kept}.`, changed, undo: null };
   });
 }
 
@@ -271,5 +291,10 @@ async function apply(tx: Db, user: SessionUser, intent: BulkAction, value: strin
   }
   await touch(tx, user, changed);
   await queueSearchSync(tx, changed);
-  return { done, changed: changed.length, undo: undo.length ? undo : null };
+  if (!undo.length) return { done, changed: changed.length, undo: null };
+  // The time `touch` wrote, to the microsecond: Undo changes back only the items nobody changed after it.
+  const [{ at }] = await tx
+    .select({ at: sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+    .from(sql`(select 1) as one`);
+  return { done, changed: changed.length, undo: undo.map((step) => ({ ...step, at })) };
 }
