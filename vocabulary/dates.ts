@@ -65,6 +65,13 @@ export function formatRelative(value: string | Date, now: Date = new Date()): st
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 9999;
 export const DATE_RANGE_MESSAGE = `Enter a date between ${FIRST_YEAR} and ${LAST_YEAR}.`;
+/**
+ * The end of a range's last day (`YYYY-MM-DD`), exclusive: the next midnight UTC, or for 9999-12-31 the
+ * last instant of it, since the day after is a five-digit year that PostgreSQL refuses (500s once).
+ */
+export const endOfDay = (day: string): Date =>
+  new Date(Math.min(Date.parse(`${day}T00:00:00Z`) + 86_400_000, Date.parse(`${LAST_YEAR}-12-31T23:59:59.999Z`)));
+
 export const storableDate = (value: string | Date): boolean => {
   const year = new Date(value).getUTCFullYear();
   return year >= FIRST_YEAR && year <= LAST_YEAR;

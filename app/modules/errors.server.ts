@@ -151,9 +151,10 @@ export function asInputError(error: unknown): unknown {
   const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
   if (code === "22021" || code === "22P05") return badRequest(NUL_MESSAGE);
   if (code === "23503") return new AppError("unprocessable", GONE_REFERENCE_MESSAGE);
-  // 22008: datetime_field_overflow, 22007: invalid_datetime_format, 22003: numeric_value_out_of_range. The
-  // net under the checks: a year 0 once reached PostgreSQL through an expiry date (vocabulary/dates.ts).
-  if (code === "22008" || code === "22007" || code === "22003") return badRequest(OUT_OF_RANGE_MESSAGE);
+  // 22008: datetime_field_overflow, 22007: invalid_datetime_format, 22003: numeric_value_out_of_range,
+  // 22009: a five-digit year ("+010000-…", the day after 9999-12-31) read as a time zone. The net under
+  // the checks: a year 0 once reached PostgreSQL through an expiry date (vocabulary/dates.ts).
+  if (code === "22008" || code === "22007" || code === "22003" || code === "22009") return badRequest(OUT_OF_RANGE_MESSAGE);
   return error;
 }
 

@@ -5,9 +5,10 @@ import { ChartFigure, CsvLink, PlotChart } from "~/components/feedback/charts";
 import { InsightFilters } from "~/components/feedback/filters";
 import { requireUser } from "~/modules/auth/guard.server";
 import { pageData } from "~/modules/page-errors.server";
+import { endOfDay } from "@/vocabulary/dates";
 import { REASON_LABEL } from "@/vocabulary/feedback";
 import { itemDetail } from "~/modules/insights/item-report.server";
-import { scopeTeams } from "~/modules/insights/scope.server";
+import { insightScope, scopeTeams } from "~/modules/insights/scope.server";
 import { readFilters } from "~/modules/insights/page.server";
 import { itemPageCharts } from "~/modules/insights/page-charts.server";
 import { documentMarkup } from "~/modules/document-markup.server";
@@ -25,12 +26,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       itemDetail(context.app.db, { user, itemId: params.id ?? "", range: filters.range, teamId: filters.teamId }),
       scopeTeams(context.app.db, { user }),
     ]);
-    // Buyer engagement is for every team: shares are counted by the day they were made.
-    const to = new Date(`${filters.range.to}T00:00:00Z`);
-    const buyers = await buyerInsightsForItem(context.app.db, params.id!, {
-      from: new Date(`${filters.range.from}T00:00:00Z`),
-      to: new Date(to.getTime() + 86_400_000),
-    });
+    // Buyer engagement of the page's teams (a manager's, or the one chosen), by the day each share was made.
+    const buyers = await buyerInsightsForItem(
+      context.app.db,
+      params.id!,
+      { from: new Date(`${filters.range.from}T00:00:00Z`), to: endOfDay(filters.range.to) },
+      insightScope(user, filters.teamId).teamIds,
+    );
     const reasons = detail.reasons.map((r) => ({ ...r, label: REASON_LABEL[r.reason] ?? r.reason }));
     return {
       buyers,

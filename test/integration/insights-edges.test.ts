@@ -3,14 +3,18 @@
 // sellers deactivated or moved to another team after they were active.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { items, users } from "@/db/schema";
+import { items, shareItems, shares, users } from "@/db/schema";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import { adoption } from "~/modules/insights/adoption.server";
 import { alignmentKpis } from "~/modules/insights/alignment.server";
 import { itemInsights } from "~/modules/insights/item-insights.server";
 import { itemDetail } from "~/modules/insights/item-report.server";
+import { sellerDetail } from "~/modules/insights/seller-detail.server";
+import { buyerInsightsForItem } from "~/modules/shares/engagement.server";
 import { PAGE_ITEMS, loadInsightsPage } from "~/modules/insights/page.server";
-import { createTeam, createTestApp, createUser, type TestApp } from "../setup/app";
+import { loader as auditPage } from "~/routes/_app.admin.audit";
+import { loader as itemInsightsPage } from "~/routes/_app.insights.items.$id";
+import { cookieFor, createTeam, createTestApp, createUser, request, respond, routeArgs, statusOf, type TestApp } from "../setup/app";
 import { createItem, event, sessionUser } from "../setup/feedback";
 
 const NOW = new Date("2025-03-20T12:00:00Z");
@@ -122,5 +126,81 @@ describe("one item's insights page", () => {
     expect(await detail(westOnly.id)).toBe(random);
     expect(await detail(open.id)).toBe("For everyone");
     expect(await detail(usedThenArchived.id)).toBe("Used, then archived");
+  });
+});
+
+describe("dates at the end of the calendar", () => {
+  it("reads a range ending on 9999-12-31 on an item's insights page and in the audit log (the day after it was a 500)", async () => {
+    const marketer = await createUser(app, { role: "marketer" });
+    const admin = await createUser(app, { role: "admin" });
+    const item = await createItem(app, { title: "Calendar's end" });
+    const cookie = await cookieFor(app, marketer.id);
+    const page = await respond(() =>
+      itemInsightsPage(
+        routeArgs(app, request(`/insights/items/${item.id}?from=9999-12-01&to=9999-12-31`, { cookie }), {
+          id: item.id,
+        }) as never,
+      ),
+    );
+    expect(statusOf(page)).toBe(200);
+    const audit = await respond(async () =>
+      auditPage(routeArgs(app, request("/admin/audit?from=9999-12-01&to=9999-12-31", { cookie: await cookieFor(app, admin.id) })) as never),
+    );
+    expect(statusOf(audit)).toBe(200);
+  });
+});
+
+describe("a manager who leads a team other than their own", () => {
+  it("does not bring that team's items into the Insights of their own team's lead", async () => {
+    const east = await createTeam(app, "Lead east", "East");
+    const west = await createTeam(app, "Lead west", "West");
+    // In East, leading West: their views and ratings are stored under East, their own team.
+    const both = sessionUser(await createUser(app, { role: "manager", teamId: east.id, leads: [west.id] }), [west.id]);
+    const eastLead = sessionUser(await createUser(app, { role: "manager", teamId: east.id, leads: [east.id] }), [east.id]);
+    const westSeller = sessionUser(await createUser(app, { role: "seller", teamId: west.id }));
+    const admin = sessionUser(await createUser(app, { role: "admin", teamId: null }));
+    const secret = await createItem(app, {
+      title: "West-only pricing secret",
+      audiences: [west.id],
+      publishedAt: new Date("2025-01-01T00:00:00Z"),
+    });
+    const open = await createItem(app, { title: "For everyone, seen by the lead", publishedAt: new Date("2025-01-01T00:00:00Z") });
+    await send(both, [event("view", secret.id, "2025-03-05T10:00:00Z"), event("view", open.id, "2025-03-05T10:01:00Z")]);
+    const titles = async (user: U) => (await itemInsights(app.db, { user, range: RANGE })).map((r) => r.title);
+    expect(await titles(eastLead)).toContain("For everyone, seen by the lead");
+    expect(await titles(eastLead)).not.toContain("West-only pricing secret");
+    expect(await titles(admin)).toContain("West-only pricing secret");
+    const detail = (user: U, itemId: string) =>
+      itemDetail(app.db, { user, itemId, range: RANGE }).then(
+        (d) => d.title,
+        (e: { status?: number }) => e.status,
+      );
+    expect(await detail(eastLead, secret.id)).toBe(404);
+    expect(await detail(eastLead, open.id)).toBe("For everyone, seen by the lead");
+    // A seller who moved from West to East: their West days stay in their history, not for East's lead.
+    const moved = sessionUser(await createUser(app, { role: "seller", teamId: west.id }));
+    await send(moved, [event("view", secret.id, "2025-03-05T11:00:00Z"), event("view", open.id, "2025-03-05T11:01:00Z")]);
+    await app.db.update(users).set({ teamId: east.id }).where(eq(users.id, moved.id));
+    const history = await sellerDetail(app.db, { user: eastLead, sellerId: moved.id, range: RANGE });
+    expect(history.items.rows.map((r) => r.title)).toEqual(["For everyone, seen by the lead"]);
+    const all = await sellerDetail(app.db, { user: admin, sellerId: moved.id, range: RANGE });
+    expect(all.items.rows.map((r) => r.title).sort()).toEqual(["For everyone, seen by the lead", "West-only pricing secret"]);
+
+    // Buyer engagement on the item's page is the page's teams' too: a West seller's share is not East's.
+    const [share] = await app.db
+      .insert(shares)
+      .values({
+        token: `t-${Date.now()}`,
+        userId: westSeller.id,
+        teamId: west.id,
+        expiresAt: new Date("2026-01-01T00:00:00Z"),
+        createdAt: new Date("2025-03-06T09:00:00Z"),
+      })
+      .returning();
+    await app.db.insert(shareItems).values({ shareId: share.id, position: 1, itemId: open.id });
+    const range = { from: new Date("2025-03-03T00:00:00Z"), to: new Date("2025-03-17T00:00:00Z") };
+    expect((await buyerInsightsForItem(app.db, open.id, range, [east.id])).shares).toBe(0);
+    expect((await buyerInsightsForItem(app.db, open.id, range, [west.id])).shares).toBe(1);
+    expect((await buyerInsightsForItem(app.db, open.id, range)).shares).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { auditLog, items, teams, users } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { forbidden } from "~/modules/errors.server";
 import { urlBefore } from "~/modules/validation.server";
-import { storableDate } from "@/vocabulary/dates";
+import { endOfDay, storableDate } from "@/vocabulary/dates";
 import { UUID_PATTERN } from "@/vocabulary/ids";
 import { auditNames, describeAudit } from "./sentences.server";
 
@@ -146,7 +146,7 @@ export async function listAudit(db: Db, { actor, query, limit = 500 }: { actor: 
   if (actor.role !== "admin") throw forbidden("Only admins can read the audit log.");
   const where: SQL[] = [];
   if (query.from) where.push(gte(auditLog.at, new Date(`${query.from}T00:00:00Z`)));
-  if (query.to) where.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000)));
+  if (query.to) where.push(lt(auditLog.at, endOfDay(query.to)));
   if (query.action) where.push(eq(auditLog.action, query.action));
   if (query.kind) where.push(eq(auditLog.targetType, query.kind));
   if (query.target) where.push(eq(auditLog.targetId, query.target));

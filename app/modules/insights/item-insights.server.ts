@@ -4,10 +4,10 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
 import { containsPattern } from "@/db/sql";
-import { itemAudiences, itemSellerDaily, itemSellerGaps, items as itemTable, ratings, shareItems, shares } from "@/db/schema";
+import { itemSellerDaily, itemSellerGaps, items as itemTable, ratings, shareItems, shares } from "@/db/schema";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { median, wilsonLowerBound, type DayRange } from "~/modules/feedback/score.server";
-import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, round, type Scope } from "./scope.server";
+import { audienceInScope, insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, round, type Scope } from "./scope.server";
 
 const i = alias(itemTable, "i");
 const si = alias(shareItems, "si");
@@ -105,7 +105,8 @@ function insightParts({ user, range, teamId, itemId }: InsightArgs) {
     left join s on s.item_id = ${i.id}
     left join r on r.item_id = ${i.id}
     left join b on b.item_id = ${i.id}
-    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem(i.id)}`;
+    where (u.item_id is not null or r.item_id is not null or b.item_id is not null) and ${onlyItem(i.id)}
+      and ${audienceInScope(i.id, scope)}`;
   return { scope, ctes, select };
 }
 
@@ -212,12 +213,7 @@ export type BottomItem = { itemId: string; title: string; type: string; views: n
 /** Published items the scope's teams could see, least viewed in the range first. */
 function bottomSql(scope: Scope, usage: SQL, limit: number): SQL {
   // Only items the scope's teams can see: an item for another audience is not "unused" by this team.
-  const a = alias(itemAudiences, "a");
-  const audience =
-    scope.teamIds === null
-      ? sql`true`
-      : sql`(not exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id})
-            or exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${i.id} and ${inTeams(a.teamId, scope)}))`;
+  const audience = audienceInScope(i.id, scope);
   return sql`
     select ${i.id} as "itemId", ${i.title} as title, ${i.type} as type, coalesce(u.views, 0)::int as views
     from ${itemTable} ${i} left join (${usage}) u on u.item_id = ${i.id}

@@ -11,7 +11,7 @@ import { notFound } from "~/modules/errors.server";
 import { visibleItemsWhere } from "~/modules/library/audience.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { itemInsights, type ItemInsight } from "./item-insights.server";
-import { insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
+import { audienceInScope, insightScope, inTeams, usageInTeams, usageTable, utcStart, utcEnd, num, daysOf } from "./scope.server";
 
 const v = alias(itemVersions, "v");
 const sd = alias(itemSellerDaily, "sd");
@@ -42,8 +42,10 @@ export async function itemDetail(
   // Marketing sees every item. Anyone else (a manager) sees one they may open, or one their teams used or
   // rated at some time (the table lists those, archived ones too); any other id, a draft's or another
   // team's, is answered as a random one (decision 019): this page once showed a manager any draft's title.
+  // Used by the scope's teams, and for them: see audienceInScope.
   const used = sql`(exists (select 1 from ${itemSellerDaily} ${sd} where ${sd.itemId} = ${itemId}::uuid and ${inTeams(sd.teamId, scope)})
-    or exists (select 1 from ${ratings} ${rt} where ${rt.itemId} = ${itemId}::uuid and ${inTeams(rt.teamId, scope)}))`;
+    or exists (select 1 from ${ratings} ${rt} where ${rt.itemId} = ${itemId}::uuid and ${inTeams(rt.teamId, scope)}))
+    and ${audienceInScope(items.id, scope)}`;
   const [found] = await db
     .select({ title: items.title })
     .from(items)

@@ -1,9 +1,9 @@
 // Who sees which insights, and the small SQL and number helpers every report shares: marketers and
 // admins see every team, managers only the teams they lead, sellers none.
 import { sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
-import { itemSellerDaily, itemUsageDaily, teams } from "@/db/schema";
+import { itemAudiences, itemSellerDaily, itemUsageDaily, teams } from "@/db/schema";
 import { isUuid } from "@/vocabulary/ids";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError, forbidden } from "~/modules/errors.server";
@@ -43,6 +43,18 @@ export const inTeams = (column: AnyPgColumn, scope: Scope): SQL =>
           sql`, `,
         )})`
       : sql`false`;
+
+/**
+ * The item (by its id column) is for everyone or for one of the scope's teams. Usage is stored under the
+ * user's own team, and a manager may lead a team other than their own: their views of the other team's
+ * item counted for their own team, whose lead then read that item's title and comments in Insights.
+ */
+export const audienceInScope = (itemId: AnyPgColumn | SQL, scope: Scope): SQL => {
+  if (scope.teamIds === null) return sql`true`;
+  const a = alias(itemAudiences, "scope_a");
+  return sql`(not exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${itemId})
+    or exists (select 1 from ${itemAudiences} ${a} where ${a.itemId} = ${itemId} and ${inTeams(a.teamId, scope)}))`;
+};
 
 /**
  * Usage per day and item: the all-teams totals when the scope is every team (then `inTeams` is `true`),

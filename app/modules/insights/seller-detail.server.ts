@@ -15,7 +15,7 @@ import type { SessionUser } from "~/modules/auth/session.server";
 import { notFound } from "~/modules/errors.server";
 import type { DayRange } from "~/modules/feedback/score.server";
 import { tableQuery } from "~/modules/validation.server";
-import { insightScope, num, utcEnd, utcStart } from "./scope.server";
+import { audienceInScope, insightScope, num, utcEnd, utcStart, type Scope } from "./scope.server";
 
 export const SELLER_ITEMS_PAGE = 25;
 
@@ -83,7 +83,7 @@ export async function sellerDetail(
   const seller = await sellerInScope(db, user, sellerId);
   const [totals, list, requests] = await Promise.all([
     sellerTotals(db, seller.id, range),
-    sellerItems(db, seller.id, range, query),
+    sellerItems(db, seller.id, range, query, insightScope(user, null, ["manager", "admin"])),
     sellerRequests(db, seller.id, range),
   ]);
   return { seller, totals, items: list, ...requests };
@@ -146,7 +146,13 @@ async function sellerRequests(db: Db, sellerId: string, range: DayRange): Promis
   };
 }
 
-async function sellerItems(db: Db, sellerId: string, range: DayRange, query: SellerItemsQuery): Promise<SellerDetail["items"]> {
+async function sellerItems(
+  db: Db,
+  sellerId: string,
+  range: DayRange,
+  query: SellerItemsQuery,
+  scope: Scope,
+): Promise<SellerDetail["items"]> {
   const sort = query.sort ?? "views";
   const dir = query.dir ?? sellerItemSortDefaultDir(sort);
   const page = query.page ?? 1;
@@ -167,7 +173,8 @@ async function sellerItems(db: Db, sellerId: string, range: DayRange, query: Sel
         select used.item_id as "itemId", ${it.title} as title, ${it.type} as type, used.views, used.shares, used.downloads,
                used.dwell_ms as "dwellMs", used.last_day as "lastDay"
         from used
-        join ${items} ${it} on ${it.id} = used.item_id ${search}
+        -- A manager in one team who leads another used the other's items: not for this page's reader.
+        join ${items} ${it} on ${it.id} = used.item_id and ${audienceInScope(it.id, scope)} ${search}
       )`;
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`${listed},

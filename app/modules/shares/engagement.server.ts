@@ -139,8 +139,24 @@ export type ItemBuyerInsights = {
 };
 
 /** Marketing's view of one item in buyers' hands. */
-export async function buyerInsightsForItem(db: Db, itemId: string, range?: { from: Date; to: Date }): Promise<ItemBuyerInsights> {
+/** `teamIds`: the shares of those teams' sellers only (a manager's scope); null or absent for every team. */
+export async function buyerInsightsForItem(
+  db: Db,
+  itemId: string,
+  range?: { from: Date; to: Date },
+  teamIds: string[] | null = null,
+): Promise<ItemBuyerInsights> {
   const inRange = range ? and(gte(shares.createdAt, range.from), lt(shares.createdAt, range.to)) : undefined;
+  const ofTeams = teamIds === null ? undefined : teamIds.length ? inArray(shares.teamId, teamIds) : sql`false`;
+  const ofTeamsSql =
+    teamIds === null
+      ? sql``
+      : teamIds.length
+        ? sql`and s.team_id in (${sql.join(
+            teamIds.map((t) => sql`${t}::uuid`),
+            sql`, `,
+          )})`
+        : sql`and false`;
   const [counts] = await db
     .select({
       shares: sql<number>`count(*)::int`,
@@ -148,7 +164,7 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
     })
     .from(shareItems)
     .innerJoin(shares, eq(shares.id, shareItems.shareId))
-    .where(and(eq(shareItems.itemId, itemId), inRange));
+    .where(and(eq(shareItems.itemId, itemId), inRange, ofTeams));
   // Every opened share, read or not: a buyer who opened the link and never reached this item read it for
   // 0 s, and leaving them out made the median the reading time of the few who did (one 6-minute reader of
   // four opened shares showed 6 min).
@@ -160,6 +176,7 @@ export async function buyerInsightsForItem(db: Db, itemId: string, range?: { fro
       left join ${sharePageReads} r on r.share_id = si.share_id and r.position = si.position
       where si.item_id = ${itemId} and (s.first_opened_at is not null or r.share_id is not null)
         ${range ? sql`and s.created_at >= ${range.from.toISOString()}::timestamptz and s.created_at < ${range.to.toISOString()}::timestamptz` : sql``}
+        ${ofTeamsSql}
       group by si.share_id, r.page`),
   );
   const [version] = rowsOf<{ page_count: number | null }>(
