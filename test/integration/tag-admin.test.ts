@@ -2,12 +2,12 @@
 // without duplicates and search finds them under the surviving tag, delete refuses used tags, only
 // admins may do any of it, and every change is in the audit log.
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as tagAction, loader as tagLoader } from "~/routes/_app.admin.tags";
 import { loader as itemApi } from "~/routes/api.v1.items.$id";
 import { loader as searchApi } from "~/routes/api.v1.search";
-import { auditLog, itemTags, items, tags } from "@/db/schema";
+import { auditLog, itemTags, items, searchOutbox, tags } from "@/db/schema";
 import { createItem, ensureTag } from "../contract/search-fixtures";
 import { cookieFor, createTestApp, createUser, request, respond, routeArgs, type TestApp } from "../setup/app";
 
@@ -84,6 +84,30 @@ describe("merging tags", () => {
     await sync();
     expect((await searchIds(`q=${title}&tag=industry:${b}`)).sort()).toEqual([onlyA, both, onlyB].sort());
   });
+
+  it("merges a tag on more items than a statement takes parameters (33,000), re-sending each once", async () => {
+    const [a, b] = [word(), word()];
+    const [from] = await app.db.insert(tags).values({ facet: "region", value: a, label: a }).returning();
+    const [into] = await app.db.insert(tags).values({ facet: "region", value: b, label: b }).returning();
+    const n = 33_000;
+    // Made in SQL: created one by one through the API this would take minutes. Renaming shares the
+    // statement that re-sends the items (one parameter per id broke it past 65,535).
+    await app.db.execute(sql`with made as (
+        insert into ${items} (type, title, status) select 'one_pager', 'Bulk ' || g, 'draft' from generate_series(1, ${n}) g returning id)
+      insert into ${itemTags} (item_id, tag_id) select id, ${from.id}::uuid from made`);
+    await app.db.delete(searchOutbox);
+    const res = await post({ intent: "merge", fromId: from.id, intoId: into.id });
+    expect(res.ok).toMatch(/: 33000 items moved/);
+    const [{ carried }] = await app.db
+      .select({ carried: sql<number>`count(*)::int` })
+      .from(itemTags)
+      .where(eq(itemTags.tagId, into.id));
+    expect(carried).toBe(n);
+    const [{ queued }] = await app.db.select({ queued: sql<number>`count(distinct ${searchOutbox.itemId})::int` }).from(searchOutbox);
+    expect(queued).toBe(n);
+    await app.db.execute(sql`delete from ${items} where title like 'Bulk %' and status = 'draft'`);
+    await app.db.delete(searchOutbox);
+  }, 60_000);
 
   it("refuses to merge across groups or a tag into itself", async () => {
     const [a, b] = [word(), word()];

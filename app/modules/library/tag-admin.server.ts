@@ -2,11 +2,11 @@
 // key (search filters, API clients and saved links name tags by `facet:value`), so a rename changes
 // the label only; see docs/decisions/028-tag-management.md. Every change that reaches items re-queues
 // them for search and bumps them for offline devices in the same transaction.
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { itemTags, items, tags } from "@/db/schema";
-import { queueSearchSync } from "@/search/outbox";
+import { queueSearchSyncOf } from "@/search/outbox";
 import { FACETS, FACET_LABEL, TAGS_PER_PAGE, type TagSort } from "@/vocabulary/library";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -105,18 +105,22 @@ async function findTagByKey(db: Db, facet: (typeof tags.$inferSelect)["facet"], 
   return tag;
 }
 
-/** Items carrying a tag changed in a way sellers and search must learn about. */
-async function touchItems(tx: Db, itemIds: string[]) {
-  if (itemIds.length === 0) return;
-  await tx
+/**
+ * Items carrying the tag changed in a way sellers and search must learn about; returns how many. In
+ * SQL, by the tag: the ids read into the server and sent back as parameters broke past 32,767 items
+ * (two per row in a merge) and 65,535 (one per id), so a tag on every item of a big library could not
+ * be renamed or merged at all.
+ */
+async function touchItemsTagged(tx: Db, tagId: string): Promise<number> {
+  const tagged = sql`select ${itemTags.itemId} from ${itemTags} where ${itemTags.tagId} = ${tagId}`;
+  const touched = await tx
     .update(items)
     .set({ updatedAt: sql`now()` })
-    .where(inArray(items.id, itemIds));
-  await queueSearchSync(tx, itemIds);
+    .where(sql`${items.id} in (${tagged})`)
+    .returning({ id: items.id });
+  await queueSearchSyncOf(tx, tagged);
+  return touched.length;
 }
-
-const itemsWith = async (tx: Db, id: string) =>
-  (await tx.select({ itemId: itemTags.itemId }).from(itemTags).where(eq(itemTags.tagId, id))).map((r) => r.itemId);
 
 export async function createTag(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
@@ -138,7 +142,7 @@ export async function renameTag(db: Db, { actor, input }: { actor: SessionUser; 
     if (tag.label === data.label) return tag;
     await tx.update(tags).set({ label: data.label }).where(eq(tags.id, tag.id));
     // Labels are searchable and shown on sellers' devices, so every tagged item is re-sent.
-    await touchItems(tx, await itemsWith(tx, tag.id));
+    await touchItemsTagged(tx, tag.id);
     await recordAudit(tx, {
       actor,
       action: "tag.renamed",
@@ -162,15 +166,12 @@ export async function mergeTags(db: Db, { actor, input }: { actor: SessionUser; 
     if (from.facet !== into.facet) {
       throw new AppError("unprocessable", "Merge tags within one group; to move a tag to another group, add it there and merge.");
     }
-    const moved = await itemsWith(tx, from.id);
-    if (moved.length) {
-      await tx
-        .insert(itemTags)
-        .values(moved.map((itemId) => ({ itemId, tagId: into.id })))
-        .onConflictDoNothing();
-    }
+    await tx.execute(sql`insert into ${itemTags} (item_id, tag_id)
+      select ${itemTags.itemId}, ${into.id}::uuid from ${itemTags} where ${itemTags.tagId} = ${from.id}
+      on conflict do nothing`);
+    // Before the tag goes (its rows go with it): the items that carried it.
+    const moved = await touchItemsTagged(tx, from.id);
     await tx.delete(tags).where(eq(tags.id, from.id));
-    await touchItems(tx, moved);
     await recordAudit(tx, {
       actor,
       action: "tag.merged",
@@ -180,10 +181,10 @@ export async function mergeTags(db: Db, { actor, input }: { actor: SessionUser; 
         facet: from.facet,
         from: { id: from.id, value: from.value, label: from.label },
         into: { value: into.value, label: into.label },
-        items: moved.length,
+        items: moved,
       },
     });
-    return { from, into, items: moved.length };
+    return { from, into, items: moved };
   });
 }
 
