@@ -34,6 +34,13 @@ const getJson = async (fn: (args: never) => unknown, path: string, params: Recor
   return res.json();
 };
 const searchIds = async (qs: string) => (await getJson(searchApi, `/api/v1/search?${qs}`)).hits.map((h: { id: string }) => h.id);
+const tagIn = async (facet: "industry" | "persona", value: string) =>
+  (
+    await app.db
+      .select({ id: tags.id })
+      .from(tags)
+      .where(and(eq(tags.facet, facet), eq(tags.value, value)))
+  )[0]?.id;
 const tagId = async (value: string) => (await app.db.select({ id: tags.id }).from(tags).where(eq(tags.value, value)))[0]?.id;
 
 describe("renaming a tag", () => {
@@ -157,6 +164,22 @@ describe("adding and deleting tags", () => {
     await app.db.delete(itemTags).where(eq(itemTags.tagId, id));
     expect((await post({ intent: "delete", tagId: id })).ok).toMatch(/Deleted/);
     expect(await tagId(value)).toBeUndefined();
+  });
+
+  it("refuses a second tag of the same name in a group, as added or renamed (its name would find neither)", async () => {
+    const [one, two] = [word(), word()];
+    const label = `Acme ${one}`;
+    expect((await post({ intent: "create", facet: "industry", value: one, label })).ok).toMatch(/Added/);
+    const again = await post({ intent: "create", facet: "industry", value: two, label: label.toUpperCase() });
+    expect([again.init.status, again.data.formError]).toEqual([
+      409,
+      `Industry already has a tag named “${label.toUpperCase()}” (key “${one}”): merge into it instead.`,
+    ]);
+    // Another group may use the name; a rename onto a taken name is refused, onto its own name in new case is not.
+    expect((await post({ intent: "create", facet: "persona", value: two, label })).ok).toMatch(/Added/);
+    expect((await post({ intent: "create", facet: "industry", value: two, label: "Something else" })).ok).toMatch(/Added/);
+    expect((await post({ intent: "rename", tagId: await tagIn("industry", two), label })).init.status).toBe(409);
+    expect((await post({ intent: "rename", tagId: await tagIn("industry", one), label: label.toLowerCase() })).ok).toBeTruthy();
   });
 
   it("lists tags by group with item counts, and filters them", async () => {

@@ -2,8 +2,9 @@
 // key (search filters, API clients and saved links name tags by `facet:value`), so a rename changes
 // the label only; see docs/decisions/028-tag-management.md. Every change that reaches items re-queues
 // them for search and bumps them for offline devices in the same transaction.
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
+import { lockKey } from "@/db/advisory-lock";
 import type { Db } from "@/db/client";
 import { itemTags, items, tags } from "@/db/schema";
 import { queueSearchSyncOf } from "@/search/outbox";
@@ -122,10 +123,31 @@ async function touchItemsTagged(tx: Db, tagId: string): Promise<number> {
   return touched.length;
 }
 
+/**
+ * A name is how people find a tag once a group is too big to tick (resolveTags): two in one group named
+ * alike made that name ambiguous for good, with nothing to tick instead. Under a lock on the group.
+ */
+async function refuseNameTaken(tx: Db, facet: (typeof FACETS)[number], label: string, except?: string) {
+  await lockKey(tx, `tag-names:${facet}`);
+  const [taken] = await tx
+    .select({ value: tags.value })
+    .from(tags)
+    .where(and(eq(tags.facet, facet), sql`lower(${tags.label}) = lower(${label})`, except ? ne(tags.id, except) : undefined))
+    .limit(1);
+  if (taken) {
+    throw new AppError(
+      "conflict",
+      `${FACET_LABEL[facet]} already has a tag named “${label}” (key “${taken.value}”): merge into it instead.`,
+    );
+  }
+}
+
 export async function createTag(db: Db, { actor, input }: { actor: SessionUser; input: unknown }) {
   requireAdmin(actor);
   const data = NewTagInput.parse(input);
-  return db.transaction(async (tx) => {
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await refuseNameTaken(tx, data.facet, data.label);
     const [row] = await tx.insert(tags).values(data).onConflictDoNothing().returning();
     if (!row) throw new AppError("conflict", `${FACET_LABEL[data.facet]} already has a tag with the key “${data.value}”.`);
     await recordAudit(tx, { actor, action: "tag.created", targetType: "tag", targetId: row.id, details: data });
@@ -140,6 +162,7 @@ export async function renameTag(db: Db, { actor, input }: { actor: SessionUser; 
     const tx = t as unknown as Db;
     const tag = await findTag(tx, data.tagId);
     if (tag.label === data.label) return tag;
+    await refuseNameTaken(tx, tag.facet, data.label, tag.id);
     await tx.update(tags).set({ label: data.label }).where(eq(tags.id, tag.id));
     // Labels are searchable and shown on sellers' devices, so every tagged item is re-sent.
     await touchItemsTagged(tx, tag.id);
