@@ -125,6 +125,53 @@ describe("bulk import", () => {
   });
 });
 
+describe("running an import again", () => {
+  it("publishes with publish: true what an earlier run left a draft or in review, and says so", async () => {
+    const other = runTempDir("fieldkit-import-");
+    writeFileSync(path.join(other, "later.md"), "---\ntitle: Published later\n---\nImported first, approved after.\n");
+    writeFileSync(path.join(other, "expired.pdf"), await makePdf(["Refused once\nfor its date"]));
+    writeFileSync(path.join(other, "manifest.csv"), ["file,expires", "later.md,", "expired.pdf,2024-06-30"].join("\n"));
+    const first = Object.fromEntries((await importFolder(app, admin, other)).map((o) => [o.file, o]));
+    expect(first["later.md"].status).toBe("created");
+    const refused = Object.fromEntries((await importFolder(app, admin, other, { publish: true })).map((o) => [o.file, o]));
+    expect(refused["later.md"]).toMatchObject({ status: "skipped", reason: expect.stringMatching(/; published now$/) });
+    expect(refused["expired.pdf"]).toMatchObject({
+      status: "failed",
+      reason: expect.stringMatching(/^Imported before but not published: .*expiry/),
+    });
+    const statusOf = async (file: string) =>
+      (
+        await app.db
+          .select({ status: items.status })
+          .from(items)
+          .where(eq(items.id, (first[file] as { itemId: string }).itemId))
+      )[0].status;
+    expect(await statusOf("later.md")).toBe("published");
+    // The date fixed by hand (the item waits in review), the next run publishes it.
+    await app.db
+      .update(items)
+      .set({ expiresAt: new Date("2031-01-01T00:00:00Z") })
+      .where(eq(items.id, (first["expired.pdf"] as { itemId: string }).itemId));
+    const fixed = Object.fromEntries((await importFolder(app, admin, other, { publish: true })).map((o) => [o.file, o]));
+    expect(fixed["expired.pdf"]).toMatchObject({ status: "skipped", reason: expect.stringMatching(/; published now$/) });
+    expect(await statusOf("expired.pdf")).toBe("published");
+    expect(fixed["later.md"]).toMatchObject({ status: "skipped", reason: expect.not.stringMatching(/published now/) });
+  });
+
+  it("takes file names with accents as macOS writes them and with a colon, and still refuses a path", async () => {
+    const other = runTempDir("fieldkit-import-");
+    const decomposed = "Pra\u0308sentation.md";
+    writeFileSync(path.join(other, decomposed), "Ein Vortrag.\n");
+    writeFileSync(path.join(other, "Q3: Pricing.pdf"), await makePdf(["Q3\nPricing"]));
+    writeFileSync(path.join(other, "manifest.csv"), ["file", decomposed, "Q3: Pricing.pdf", "sub/x.pdf", "..\\x.pdf"].join("\n"));
+    const byFile = Object.fromEntries((await importFolder(app, admin, other)).map((o) => [o.file, o]));
+    expect(byFile[decomposed].status).toBe("created");
+    expect(byFile["Q3: Pricing.pdf"].status).toBe("created");
+    expect(byFile["sub/x.pdf"]).toMatchObject({ status: "failed", reason: expect.stringMatching(/inside the import folder/) });
+    expect(byFile["..\\x.pdf"]).toMatchObject({ status: "failed", reason: expect.stringMatching(/inside the import folder/) });
+  });
+});
+
 describe("manifest and front matter parsing", () => {
   it("reads quoted CSV fields with commas, quotes and line breaks", () => {
     const rows = manifestRows('file,title,tags\n"a.pdf","Say ""hi"", then\nleave","product:atlas;stage:discovery"\n');

@@ -12,7 +12,7 @@ import { transitionItem } from "./lifecycle.server";
 import { CreateTextInput, isMessagingType } from "./publishing-input.server";
 import { createItemsFromUpload, createTextItem } from "./create-item.server";
 import { requireServices } from "./publisher.server";
-import { itemVersions, teams, users } from "@/db/schema";
+import { itemVersions, items, teams, users } from "@/db/schema";
 import { safeFilename, sniffHead } from "@/content/sniff";
 import { sha256, writeTempFile } from "@/content/storage";
 import { ZodError } from "zod";
@@ -205,8 +205,10 @@ async function importRow(
   publish: boolean,
 ): Promise<ImportOutcome> {
   const target = path.resolve(root, row.file);
-  // The manifest is data from elsewhere: it must not reach outside the folder being imported.
-  if (!row.file || path.dirname(target) !== root || safeFilename(row.file) !== path.basename(target)) {
+  // The manifest is data from elsewhere: it must not reach outside the folder being imported. A plain
+  // name is checked as one, not against its cleaned-up form: an accent as macOS spells it (decomposed)
+  // or a ":" in "Q3: Pricing.pdf" was refused as if it pointed elsewhere.
+  if (!row.file || /[/\\\0]/.test(row.file) || path.dirname(target) !== root || path.basename(target) !== row.file) {
     return { file: row.file, status: "failed", reason: "The file must be a plain name inside the import folder." };
   }
   const audiences = await teamIds(app, row.audiences);
@@ -228,7 +230,7 @@ async function importRow(
     const read = row.body === undefined ? parseFrontMatter(await readFile(target, "utf8")) : null;
     const body = row.body ?? read!.body;
     const existing = await alreadyImported(app, sha256(body));
-    if (existing) return { file: row.file, status: "skipped", reason: `already imported (item ${existing})` };
+    if (existing) return skipped(app, user, row.file, existing, publish);
     const type = row.type && isMessagingType(row.type) ? row.type : "talk_track";
     itemId = await createTextItem(
       app,
@@ -248,7 +250,7 @@ async function importRow(
     if ("tooLarge" in written) return { file: row.file, status: "failed", reason: `Larger than the ${app.env.MAX_UPLOAD_MB} MB limit.` };
     try {
       const existing = await alreadyImported(app, written.key);
-      if (existing) return { file: row.file, status: "skipped", reason: `already imported (item ${existing})` };
+      if (existing) return await skipped(app, user, row.file, existing, publish);
       if (!sniffHead(written.head) && written.size > 0) {
         return { file: row.file, status: "failed", reason: "Not a supported file type." };
       }
@@ -263,18 +265,39 @@ async function importRow(
       await rm(written.tempFile, { force: true });
     }
   }
-  if (publish && !problem) {
-    // An import brings in content that was already approved elsewhere; the history records who did it.
-    // The item exists by now: a refusal here (say, an expiry date already past) is said with it, not as a
-    // failed row, which a re-run then skipped as "already imported" and never mentioned again.
-    try {
-      await transitionItem(app, user, itemId, { to: "in_review", comment: "Bulk import" });
-      await transitionItem(app, user, itemId, { to: "published", comment: "Bulk import (approved before import)" });
-    } catch (error) {
-      problem = `Created but not published: ${reason(error)}`;
-    }
-  }
+  if (publish && !problem) problem = await publishImported(app, user, itemId, "Created");
   return { file: row.file, status: "created", itemId, problem };
+}
+
+/**
+ * An import brings in content that was already approved elsewhere; the history records who did it. The
+ * item exists by now: a refusal here (say, an expiry date already past) is said with it, not as a failed
+ * row. Returns what stopped it, or null.
+ */
+async function publishImported(app: AppContext, user: SessionUser, itemId: string, done: string, inReview = false): Promise<string | null> {
+  try {
+    if (!inReview) await transitionItem(app, user, itemId, { to: "in_review", comment: "Bulk import" });
+    await transitionItem(app, user, itemId, { to: "published", comment: "Bulk import (approved before import)" });
+    return null;
+  } catch (error) {
+    return `${done} but not published: ${reason(error)}`;
+  }
+}
+
+/**
+ * A row imported before: skipped, except that with `publish` a draft or an item in review an earlier run
+ * left (it stopped half way, ran without `--publish`, or was refused, say for a past expiry date now
+ * fixed) is published now, as the help promises that running the import again finishes it.
+ */
+async function skipped(app: AppContext, user: SessionUser, file: string, itemId: string, publish: boolean): Promise<ImportOutcome> {
+  const [item] = await app.db.select({ status: items.status, problem: items.problem }).from(items).where(eq(items.id, itemId));
+  if (!publish || !item || (item.status !== "draft" && item.status !== "in_review") || item.problem) {
+    return { file, status: "skipped", reason: `already imported (item ${itemId})` };
+  }
+  const problem = await publishImported(app, user, itemId, "Imported before", item.status === "in_review");
+  return problem
+    ? { file, status: "failed", reason: problem }
+    : { file, status: "skipped", reason: `already imported (item ${itemId}); published now` };
 }
 
 /** Who the import acts as: an admin or marketer, by email. */
