@@ -199,10 +199,13 @@ export function lexiconWords(text: string): string[] {
   // correct a query word towards.
   // Thai and the like as their dictionary words, as queries look for them: a run of them was one entry,
   // which a query word close to it "corrected" to, and the snippet marked the whole run.
-  // Whole words only, and only those of letters alone, the only ones a query word is looked up as
-  // (lexicon.ts): cut at their marks, Thai and Hindi words left fragments ("สำหร" of "สำหรับ").
-  const words = spreadCjk(foldAccents(dictionaryWords(text.toLowerCase())), " ").match(/[\p{L}\p{M}]+/gu) ?? [];
-  for (const w of words) if (/^\p{L}{3,30}$/u.test(w)) out.add(w);
+  // Whole words only, as the index holds them: cut at their marks, Thai and Hindi words left fragments
+  // ("สำหร" of "สำหรับ"), and cut at their digits, "Quorvex3000" gave "quorvex", which the index has not:
+  // typed in full, "quorvex" was completed to itself and found nothing. A word with digits is kept whole
+  // (it completes the letters typed so far); digits alone are no word to complete or correct towards.
+  // Long compounds too (up to 60 letters): at 30, "vertriebsunterstützungs…" was no completion.
+  const words = spreadCjk(foldAccents(dictionaryWords(text.toLowerCase())), " ").match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  for (const w of words) if (/^[\p{L}\p{N}]{3,60}$/u.test(w) && /\p{L}/u.test(w)) out.add(w);
   return [...out];
 }
 

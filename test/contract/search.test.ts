@@ -197,6 +197,18 @@ for (const engine of engines) {
         expect(hitIds(r)).toContain(id.whitepaper);
       });
 
+      it("finds a name with digits by the letters typed so far and in full, and a long compound by its start", async () => {
+        const model = await createItem(app.db, { title: "Quorvex9000 field guide", summary: "Setting up the hub" });
+        const compound = await createItem(app.db, { title: "Vertriebsunterstützungsmaterialienübersicht für Partner" });
+        const sibling = await createItem(app.db, { title: "Vertriebsunterlagen im Überblick" });
+        await sync();
+        for (const q of ["quorv", "quorvex", "quorvex9000", "Quorvex9000 guide"]) {
+          expect(hitIds(await search(east, { q })), q).toContain(model);
+        }
+        // Both words begin so: the one of 43 letters must be among the completions too.
+        expect(hitIds(await search(east, { q: "vertriebsunter" }))).toEqual(expect.arrayContaining([compound, sibling]));
+      });
+
       it("ranks a title match above a summary match", async () => {
         const r = await search(east, { q: "security" });
         expect(hitIds(r).slice(0, 2)).toEqual([id.whitepaper, id.onePager]);

@@ -172,8 +172,13 @@ describe("snippetHtml", () => {
 });
 
 describe("lexiconWords", () => {
-  it("collects distinct words of three letters or more, without digits", () => {
+  it("collects distinct words of three letters or more, without digits alone", () => {
     expect(lexiconWords("Pricing, pricing and a 2025 ROI deck").sort()).toEqual(["and", "deck", "pricing", "roi"]);
+  });
+
+  it("keeps a word with digits whole, as the index holds it, and long compounds", () => {
+    expect(lexiconWords("The Quorvex3000 and COVID-19").sort()).toEqual(["and", "covid", "quorvex3000", "the"]);
+    expect(lexiconWords("Vertriebsunterstützungsmaterialienübersicht")).toEqual(["vertriebsunterstutzungsmaterialienubersicht"]);
   });
 
   it("holds words with accents folded, as the engine's query words are", () => {
