@@ -57,3 +57,30 @@ export function csvResponse(csv: string | ReadableStream<Uint8Array>, filename: 
     },
   });
 }
+
+const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
+
+/**
+ * A download for people, opened in a spreadsheet: led by a UTF-8 byte order mark, without which Excel on
+ * Windows reads the file in the local code page and "José" or "Präsentation" come out garbled. Not for
+ * the API's CSV: a script's parser would read the mark into the first column's name.
+ */
+export function forSpreadsheets(res: Response): Response {
+  if (!res.body || !/^text\/csv\b/i.test(res.headers.get("content-type") ?? "")) return res;
+  const reader = res.body.getReader();
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(BOM);
+        return;
+      }
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, { status: res.status, headers: res.headers });
+}

@@ -1,6 +1,7 @@
 // Every insight on one fixed dataset, with the exact figures worked out by hand (see the comments).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as itemsApi } from "~/routes/api.v1.insights.items";
+import { loader as exportPage } from "~/routes/_app.insights.export";
 import { loader as adoptionApi } from "~/routes/api.v1.insights.adoption";
 import { ingestEvents } from "~/modules/usage/ingest.server";
 import { rateItem } from "~/modules/feedback/ratings.server";
@@ -450,6 +451,20 @@ describe("insights API", () => {
     (await loader(
       routeArgs(app, request(path, { cookie: await cookieFor(app, user.id), headers: { Accept: accept } })) as never,
     )) as Response;
+
+  it("leads the page's CSV downloads with a byte order mark for spreadsheets, and not the API's CSV for scripts", async () => {
+    const firstBytes = async (res: Response) => [...new Uint8Array(await res.arrayBuffer()).slice(0, 4)];
+    const page = (await exportPage(
+      routeArgs(
+        app,
+        request(`/insights/export?table=items&from=${RANGE.from}&to=${RANGE.to}`, { cookie: await cookieFor(app, marketer.id) }),
+      ) as never,
+    )) as Response;
+    expect(page.headers.get("Content-Disposition")).toMatch(/attachment/);
+    expect(await firstBytes(page)).toEqual([0xef, 0xbb, 0xbf, "I".charCodeAt(0)]);
+    const api = await get(itemsApi, `/api/v1/insights/items?from=${RANGE.from}&to=${RANGE.to}`, marketer, "text/csv");
+    expect(await firstBytes(api)).toEqual([..."Item"].map((c) => c.charCodeAt(0)));
+  });
 
   it("returns item insights as JSON and as CSV on Accept: text/csv", async () => {
     const json = (await (await get(itemsApi, `/api/v1/insights/items?from=${RANGE.from}&to=${RANGE.to}`, marketer)).json()) as any;
