@@ -5,6 +5,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectNoAxeViolations } from "../setup/axe";
 import { describeBrowser, launch, signIn, type BrowserContext, type Page } from "../setup/browser";
 
+/** A CSV download as a spreadsheet opens it: led by the UTF-8 byte order mark (for Excel), then the text. */
+function downloaded(bytes: Buffer): string {
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return bytes.subarray(3).toString("utf8");
+}
+
 describeBrowser("the feedback loop", () => {
   let browser: Awaited<ReturnType<typeof launch>>;
   let context: BrowserContext;
@@ -94,7 +100,7 @@ describeBrowser("the feedback loop", () => {
     expect(await chart.getByRole("link").count()).toBeGreaterThan(0);
     await expectNoAxeViolations(page, "insights (adoption and quadrant)");
     const [download] = await Promise.all([page.waitForEvent("download"), adoption.getByRole("link", { name: "Download CSV" }).click()]);
-    const csv = readFileSync((await download.path())!, "utf8");
+    const csv = downloaded(readFileSync((await download.path())!));
     expect(csv.split("\r\n")[0]).toBe("Team,Region,Week starting,Active sellers,Team size,Weekly active rate");
     expect(csv).toContain("Field East,East,");
     expect(csv).not.toContain("Enterprise EMEA");
@@ -123,7 +129,7 @@ describeBrowser("the feedback loop", () => {
       page.waitForEvent("download"),
       page.getByRole("link", { name: "Download CSV of every seller" }).click(),
     ]);
-    const sellerLines = readFileSync((await sellersCsv.path())!, "utf8")
+    const sellerLines = downloaded(readFileSync((await sellersCsv.path())!))
       .trim()
       .split("\r\n");
     expect(sellerLines[0]).toBe("Seller id,Name,Email,Team,Active days,Last active day,Items opened,Ratings given");
