@@ -9,6 +9,30 @@ export function isExpired(item: Pick<CatalogItem, "expiresAt">, now = Date.now()
   return item.expiresAt !== null && Date.parse(item.expiresAt) <= now;
 }
 
+/**
+ * What an offline share may hold of the items asked for (by the device's catalog): not an expired one, nor
+ * one marked internal since its page was saved (the saved page still offers sharing; the server would
+ * refuse it, and the buyer would hold a link that never went live). `refusal` says why when none is left.
+ */
+export function shareableOnDevice(
+  itemIds: readonly string[],
+  entries: readonly (Pick<CatalogItem, "expiresAt" | "shareable"> | undefined)[],
+  now = Date.now(),
+): { itemIds: string[]; refusal: string | null } {
+  const kept = itemIds.filter((_, i) => !(entries[i] && (isExpired(entries[i]!, now) || entries[i]!.shareable === false)));
+  if (kept.length) return { itemIds: kept, refusal: null };
+  const many = itemIds.length > 1;
+  const internal = entries.some((e) => e?.shareable === false);
+  return {
+    itemIds: kept,
+    refusal: internal
+      ? `${many ? "These items are" : "This item is"} for your team only now, not for buyers.`
+      : many
+        ? "These items have expired."
+        : "This item has expired.",
+  };
+}
+
 /** The date the item expired on, when it has by the device's clock (`isExpired`); null while it may be used. */
 export function expiredOn(expiresAt: string | null | undefined, now = Date.now()): string | null {
   return expiresAt && isExpired({ expiresAt }, now) ? expiresAt : null;

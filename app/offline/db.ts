@@ -71,8 +71,15 @@ export interface OfflineSchema extends DBSchema {
 
 export type OfflineDb = IDBPDatabase<OfflineSchema>;
 
-export function openOfflineDb(name = DB_NAME): Promise<OfflineDb> {
-  return openDB<OfflineSchema>(name, DB_VERSION, {
+/** `onClose`: this connection stepped aside for a newer version; the holder opens another when it needs one. */
+export function openOfflineDb(name = DB_NAME, { onClose }: { onClose?: () => void } = {}): Promise<OfflineDb> {
+  const opened: Promise<OfflineDb> = openDB<OfflineSchema>(name, DB_VERSION, {
+    // A newer version wants to upgrade (a new build in another tab, or its worker): this connection
+    // steps aside, or the upgrade, and every saved file the new worker answers, would wait for it forever.
+    blocking() {
+      onClose?.();
+      void opened.then((db) => db.close());
+    },
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore("catalog", { keyPath: "id" });
@@ -84,6 +91,7 @@ export function openOfflineDb(name = DB_NAME): Promise<OfflineDb> {
       }
     },
   });
+  return opened;
 }
 
 export const META = {

@@ -2,6 +2,7 @@
 // IndexedDB and sent exactly once. An entry leaves the outbox only after the server acknowledged it; the
 // server dedupes by the client UUID, so a page closed between "sent" and "acknowledged" re-sends harmlessly.
 import type { EventBody, OfflineDb, OutboxEntry, RatingBody, RequestBody, ShareBody } from "./db";
+import { DEVICE_USER_HEADER } from "@/vocabulary/accounts";
 import { VISIBILITY_TOLERANCE_MS } from "@/vocabulary/feedback";
 import { latestWins } from "./conflict";
 
@@ -178,10 +179,22 @@ export type FlushResult = {
 
 type Outcome = { kind: "ok"; body: unknown } | { kind: "retry"; message: string } | { kind: "auth" } | { kind: "refused"; message: string };
 
-async function send(fetchFn: typeof fetch, url: string, init: RequestInit): Promise<Outcome> {
+/**
+ * How long a send may take: on a signal that connects but carries nothing, a fetch neither answers nor
+ * fails, and it held the outbox's lock (every tab's flush, Background Sync, a request form's "Sending…").
+ */
+export const SEND_TIMEOUT_MS = 30_000;
+
+async function send(fetchFn: typeof fetch, url: string, init: RequestInit & { userId: string }): Promise<Outcome> {
   let res: Response;
+  const { userId, ...rest } = init;
   try {
-    res = await fetchFn(url, { ...init, credentials: "same-origin", headers: { "Content-Type": "application/json", ...init.headers } });
+    res = await fetchFn(url, {
+      ...rest,
+      credentials: "same-origin",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      headers: { "Content-Type": "application/json", [DEVICE_USER_HEADER]: userId, ...rest.headers },
+    });
   } catch (error) {
     return { kind: "retry", message: `Network: ${(error as Error).message}` };
   }
@@ -230,16 +243,22 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
       while (i + batch.length < queue.length && batch.length < EVENTS_PER_BATCH && queue[i + batch.length].kind === "event") {
         batch.push(queue[i + batch.length]);
       }
-      outcome = await send(fetchFn, `${origin}/api/v1/events`, { method: "POST", body: JSON.stringify(batch.map((e) => e.body)) });
+      outcome = await send(fetchFn, `${origin}/api/v1/events`, {
+        method: "POST",
+        body: JSON.stringify(batch.map((e) => e.body)),
+        userId: options.userId,
+      });
     } else if (head.kind === "rating") {
       batch = [head];
       outcome = await send(fetchFn, `${origin}/api/v1/items/${encodeURIComponent(head.itemId ?? "")}/rating`, {
+        userId: options.userId,
         method: "PUT",
         body: JSON.stringify(head.body),
       });
     } else if (head.kind === "share") {
       batch = [head];
       outcome = await send(fetchFn, `${origin}/api/v1/shares`, {
+        userId: options.userId,
         method: "POST",
         body: JSON.stringify(head.body),
         headers: { "Idempotency-Key": head.id },
@@ -250,6 +269,7 @@ async function flushLocked(db: OfflineDb, options: FlushOptions): Promise<FlushR
     } else {
       batch = [head];
       outcome = await send(fetchFn, `${origin}/api/v1/requests`, {
+        userId: options.userId,
         method: "POST",
         body: JSON.stringify(head.body),
         headers: { "Idempotency-Key": head.id },

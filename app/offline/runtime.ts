@@ -1,7 +1,7 @@
 // The browser side of offline use, for the components: one IndexedDB connection, the sync and flush triggers
 // (app start, `online`, Background Sync, a retry timer), and the functions that record seller actions.
 // Browser-only: call from effects and event handlers, never during server rendering.
-import { isExpired } from "./catalog-views";
+import { shareableOnDevice } from "./catalog-views";
 import { forgetIfSignedOut, type CacheLike } from "./cleanup";
 import { isOnline, onConnectivity, serverAnswered, serverUnreachable } from "./connectivity";
 import { META, openOfflineDb, type OfflineDb } from "./db";
@@ -34,7 +34,7 @@ const changed = () => offlineEvents.dispatchEvent(new Event("change"));
 export const offlineUserId = () => userId;
 
 export function offlineDb(): Promise<OfflineDb> {
-  dbPromise ??= openOfflineDb();
+  dbPromise ??= openOfflineDb(undefined, { onClose: () => (dbPromise = undefined) });
   return dbPromise;
 }
 
@@ -64,7 +64,12 @@ export async function syncNow(): Promise<SyncResult | undefined> {
   const result = await syncCatalog(db, { userId, cache, pages }).catch(() => undefined);
   if (result?.status === "offline") serverUnreachable();
   else if (result) serverAnswered();
-  if (result?.status === "signed-out") await sessionMayHaveEnded();
+  if (result?.status === "signed-out") {
+    await sessionMayHaveEnded();
+    // Signed out, or someone else signed in from another tab: nothing more is sent or stored for this
+    // person from here until they sign in again (which starts the runtime afresh).
+    stopOffline();
+  }
   if (result?.status === "ok") {
     // The wipe took the tabs this seller's start had just stored.
     if (previous !== userId) void cacheShell(true);
@@ -84,7 +89,15 @@ export async function flushNow(): Promise<FlushResult | undefined> {
   if (result?.stopped === "offline") serverUnreachable();
   // Nothing sent, refused or answered (an empty outbox, entries waiting out their backoff): no news.
   else if (result && (result.sent || result.refused || result.stopped === "server" || result.stopped === "signed-out")) serverAnswered();
-  changed();
+  // Only news is news: every listener re-reads the catalog (10,000 items, offline search's index rebuilt),
+  // and a flush of nothing (an empty outbox, entries waiting out their backoff) on each retry timer
+  // stalled the page while the seller typed a search. A failed send is news: its entry's attempts changed.
+  const quiet = result && !result.sent && !result.refused && (result.stopped === undefined || result.stopped === "waiting");
+  if (!quiet) changed();
+  if (result?.stopped === "signed-out") {
+    stopOffline();
+    return result;
+  }
   clearTimeout(retryTimer);
   if (result?.retryAt) retryTimer = setTimeout(() => void flushNow(), Math.max(1_000, result.retryAt - Date.now()));
   return result;
@@ -150,14 +163,14 @@ export type RequestOutcome = { status: "sent" | "queued" | "not-started" } | { s
 
 /**
  * Queues a buyer share made offline; answers the link, which works once the outbox has delivered it. An
- * item that expired while the phone was offline is left out (the server would refuse the whole share).
+ * item that expired or was marked internal while the phone was offline is left out (shareableOnDevice).
  */
 export async function recordShare(share: Parameters<typeof shareEntry>[1]): Promise<string | null> {
   if (!userId) return null;
   const db = await offlineDb();
   const entries = await Promise.all(share.itemIds.map((id) => db.get("catalog", id)));
-  const itemIds = share.itemIds.filter((_, i) => !(entries[i] && isExpired(entries[i])));
-  if (!itemIds.length) throw new ShareError(share.itemIds.length > 1 ? "These items have expired." : "This item has expired.");
+  const { itemIds, refusal } = shareableOnDevice(share.itemIds, entries);
+  if (refusal) throw new ShareError(refusal);
   const entry = shareEntry(userId, { ...share, itemIds });
   await queue(entry);
   return `${location.origin}/s/${entry.body.token}`;

@@ -4,6 +4,8 @@
 // cursor only at the end, then deletes whatever it did not list.
 import { dropCachedCopies, dropItemPages, forgetItems, lostAccess, wipeDevice, type CacheLike } from "./cleanup";
 import { META, type OfflineDb, type SavedRecord } from "./db";
+import { DEVICE_USER_HEADER } from "@/vocabulary/accounts";
+import { SEND_TIMEOUT_MS } from "./outbox";
 import { savedPreviews } from "./saved";
 import type { CatalogItem, SyncResponse } from "./types";
 
@@ -106,12 +108,13 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   const origin = options.origin ?? "";
 
-  // Another person's device (or a signed-out one): emptied now, and theirs with the first page the server
-  // sends, not before: a sync started by a page still open after a sign-out gets a 401 and leaves no trace.
+  // Another person's device (or a signed-out one): emptied once the server has answered its first page for
+  // this person, and theirs with that page. A sync started by a page still open after a sign-out, or by a
+  // tab of the person before while someone else signed in (the server answers 401 to a request for
+  // another person's store), leaves no trace: it once wiped the new person's saved items first.
   const claim = (await db.get("meta", META.userId)) !== options.userId;
-  if (claim) await wipeDevice(db, options.cache, options.pages);
 
-  let since = await getCursor(db);
+  let since = claim ? undefined : await getCursor(db);
   let full = !since;
   let retriedWithoutCursor = false;
   const listed = new Set<string>();
@@ -127,7 +130,8 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
     try {
       res = await fetchFn(`${origin}/api/v1/sync${qs ? `?${qs}` : ""}`, {
         credentials: "same-origin",
-        headers: { Accept: "application/json" },
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+        headers: { Accept: "application/json", [DEVICE_USER_HEADER]: options.userId },
       });
     } catch {
       return { status: "offline" };
@@ -146,6 +150,7 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
       throw new SyncError(body?.error?.message ?? `The catalog could not be updated (HTTP ${res.status}).`);
     }
     const page = (await res.json()) as SyncResponse;
+    if (claim && pages === 0) await wipeDevice(db, options.cache, options.pages);
     if (page.full && !full) {
       full = true;
       listed.clear();

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as syncApi } from "~/routes/api.v1.sync";
+import { action as ratingApi } from "~/routes/api.v1.items.$id.rating";
 import { catalogDelta, decodeCursor } from "~/modules/offline/sync.server";
 import type { SessionUser } from "~/modules/auth/session.server";
 import type { SyncResponse } from "~/offline/types";
@@ -352,6 +353,33 @@ describe("GET /api/v1/sync", () => {
     const body = (await res.json()) as SyncResponse;
     expect(body.items.map((i) => i.id)).toContain(item.id);
     expect(typeof body.cursor).toBe("string");
+  });
+
+  it("answers 401 to a device whose offline store is someone else's than the session's, and as usual to its own", async () => {
+    const seller = await createUser(app, { role: "seller" });
+    const other = await createUser(app, { role: "seller" });
+    const cookie = await cookieFor(app, seller.id);
+    const asDevice = (user: string) =>
+      syncApi(routeArgs(app, request("/api/v1/sync", { cookie, headers: { "X-Fieldkit-User": user } })) as never) as Promise<Response>;
+    const refused = await asDevice(other.id);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/Someone else is signed in/);
+    expect((await asDevice(seller.id)).status).toBe(200);
+    // The outbox's ratings go through the same check.
+    const item = await makeItem();
+    const rated = await ratingApi(
+      routeArgs(
+        app,
+        request(`/api/v1/items/${item.id}/rating`, {
+          method: "PUT",
+          cookie,
+          json: { useful: true },
+          headers: { "X-Fieldkit-User": other.id },
+        }),
+        { id: item.id },
+      ) as never,
+    );
+    expect(rated.status).toBe(401);
   });
 
   it("answers 401 in the API error shape without a session", async () => {

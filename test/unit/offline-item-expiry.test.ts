@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expiredOn } from "~/offline/catalog-views";
+import { expiredOn, shareableOnDevice } from "~/offline/catalog-views";
 import { META, openOfflineDb, type OfflineDb } from "~/offline/db";
 import { deviceExpiry, readDeviceExpiry } from "~/offline/item-expiry";
 import type { CatalogItem } from "~/offline/types";
@@ -86,5 +86,25 @@ describe("reading the device's expiry from the offline store", () => {
 
   it("goes by the page alone on a device that holds no catalog", async () => {
     expect(await readDeviceExpiry(db, ITEM, { expiresAt: ON_PAGE, renderedAt: BEFORE })).toBe(ON_PAGE);
+  });
+});
+
+describe("what an offline share may hold", () => {
+  const NOW = Date.parse("2026-12-07T12:00:00Z");
+  const open = { expiresAt: null, shareable: true };
+  const expired = { expiresAt: "2026-12-01T00:00:00Z", shareable: true };
+  const internal = { expiresAt: null, shareable: false };
+
+  it("leaves out an expired item and one marked internal since it was saved, and keeps one the catalog lacks", () => {
+    expect(shareableOnDevice(["a", "b", "c", "d"], [open, expired, internal, undefined], NOW)).toEqual({
+      itemIds: ["a", "d"],
+      refusal: null,
+    });
+  });
+
+  it("says why when nothing is left: internal first, else expired", () => {
+    expect(shareableOnDevice(["c"], [internal], NOW).refusal).toBe("This item is for your team only now, not for buyers.");
+    expect(shareableOnDevice(["b", "c"], [expired, internal], NOW).refusal).toBe("These items are for your team only now, not for buyers.");
+    expect(shareableOnDevice(["b"], [expired], NOW).refusal).toBe("This item has expired.");
   });
 });

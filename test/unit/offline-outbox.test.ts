@@ -47,6 +47,17 @@ describe("outbox ordering and batching", () => {
     expect(await listOutbox(db)).toEqual([]);
   });
 
+  it("says whose outbox it sends, so the server refuses it under someone else's session, and keeps the entries", async () => {
+    const api = fakeApi();
+    await enqueue(db, ratingEntry(USER, ITEM, { useful: true }));
+    await enqueue(db, requestEntry(USER, { text: "A deck for hospitals" }));
+    api.fail(401);
+    const result = await flushOutbox(db, { userId: USER, fetch: api.fetch });
+    expect(result).toMatchObject({ sent: 0, stopped: "signed-out" });
+    expect(api.calls.map((c) => c.headers.get("X-Fieldkit-User"))).toEqual([USER]);
+    expect((await listOutbox(db)).length).toBe(2);
+  });
+
   it("sends a rating with the version its page showed", async () => {
     const api = fakeApi();
     const versionId = "55555555-5555-4555-8555-555555555555";

@@ -208,6 +208,25 @@ describe("freshness and cleanup", () => {
     expect(cache.store.size).toBe(0);
   });
 
+  it("leaves the device as it is when the server says someone else is signed in (a tab of the person before)", async () => {
+    // The device is B's; a tab still started for A syncs, and the server, with B's session, refuses A's store.
+    await signedInAs("seller-b");
+    await db.put("meta", "b-cursor", META.cursor);
+    await db.put("catalog", item("b-item"));
+    const cache = await saveCopy("b-item");
+    const headers: (string | null)[] = [];
+    const refusing = (async (_input: RequestInfo | URL, init: RequestInit = {}) => {
+      headers.push(new Headers(init.headers).get("X-Fieldkit-User"));
+      return new Response(JSON.stringify({ error: { code: "unauthorized", message: "Someone else is signed in" } }), { status: 401 });
+    }) as typeof globalThis.fetch;
+    expect(await syncCatalog(db, { userId: USER, fetch: refusing, cache })).toEqual({ status: "signed-out" });
+    expect(headers).toEqual([USER]);
+    expect(await db.getAllKeys("catalog")).toEqual(["b-item"]);
+    expect(await db.getAllKeys("saved")).toEqual(["b-item"]);
+    expect(cache.store.size).toBe(2);
+    expect([await db.get("meta", META.userId), await getCursor(db)]).toEqual(["seller-b", "b-cursor"]);
+  });
+
   it("marks a saved copy stale when its version's previews finished after it was saved", async () => {
     await signedInAs(USER);
     await db.put("meta", "c0", META.cursor);

@@ -1,5 +1,6 @@
 // Turning a request into a user: session cookie for the browser, Bearer token for integrations.
 import { createCookie, redirect } from "@remix-run/node";
+import { DEVICE_USER_HEADER } from "@/vocabulary/accounts";
 import type { Role } from "@/vocabulary/people";
 import type { AppContext } from "~/modules/context.server";
 import { AppError } from "~/modules/errors.server";
@@ -157,6 +158,12 @@ export async function requireUser(ctx: AppContext, request: Request, roles?: rea
 export async function requireApiUser(ctx: AppContext, request: Request, roles?: readonly Role[]) {
   const found = await getUser(ctx, request);
   if (!found) throw new AppError("unauthorized", "Sign in or send a valid API token.");
+  // A device's outbox or sync says whose store it is: a tab of the person before, left open while someone
+  // else signed in, sent that person's queued ratings and requests as the new one's (app/offline).
+  const device = request.headers.get(DEVICE_USER_HEADER);
+  if (device !== null && device !== found.user.id) {
+    throw new AppError("unauthorized", "Someone else is signed in on this browser now. Sign in again to send what this page kept.");
+  }
   if (roles && !roles.includes(found.user.role)) {
     throw new AppError("forbidden", "Your role may not do this.");
   }
