@@ -115,6 +115,25 @@ export function asDownload(headers: Headers): Headers {
 }
 
 /** The single-fetch data URL Remix requests for a page path (`/items/1` → `/items/1.data`). */
+/**
+ * A saved file answered as the byte range asked for (`Range: bytes=a-b`, `a-` or `-n`): Safari plays a
+ * video from a service worker only as 206 parts, and a saved demo video did not play offline on an iPad
+ * (Chrome played it, but could not seek). Any other request, or a range it cannot read, gets the whole file.
+ */
+export async function byteRange(range: string | null, whole: Response): Promise<Response> {
+  const asked = range?.match(/^bytes=(\d*)-(\d*)$/);
+  if (!asked || (!asked[1] && !asked[2]) || whole.status !== 200) return whole;
+  const blob = await whole.blob();
+  const size = blob.size;
+  const start = asked[1] ? Number(asked[1]) : Math.max(0, size - Number(asked[2]));
+  const end = asked[1] && asked[2] ? Math.min(Number(asked[2]), size - 1) : size - 1;
+  if (start >= size || start > end) return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
+  const headers = new Headers(whole.headers);
+  headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
+  headers.set("Content-Length", String(end - start + 1));
+  return new Response(blob.slice(start, end + 1), { status: 206, statusText: "Partial Content", headers });
+}
+
 export function dataUrlFor(pathname: string): string {
   return pathname === "/" ? "/_root.data" : `${pathname.replace(/\/$/, "")}.data`;
 }

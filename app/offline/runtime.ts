@@ -58,18 +58,17 @@ export async function syncNow(): Promise<SyncResult | undefined> {
   const db = await offlineDb();
   const cache = await savedCache();
   const pages = await openCache(CACHE_NAMES.pages);
-  // The sync wipes the device when it was someone else's (or no one's): see syncCatalog.
+  // The sync wipes the device when it was someone else's (or no one's), once the server answered for this
+  // person: see syncCatalog. Their push goes then too, not before: a tab of the person before, left open
+  // while someone else signed in, unsubscribed the new person's push.
   const previous = (await db.get("meta", META.userId)) as string | undefined;
-  if (previous !== undefined && previous !== userId) void forgetPreviousPush();
   const result = await syncCatalog(db, { userId, cache, pages }).catch(() => undefined);
+  if (result?.status === "ok" && previous !== undefined && previous !== userId) void forgetPreviousPush();
   if (result?.status === "offline") serverUnreachable();
   else if (result) serverAnswered();
-  if (result?.status === "signed-out") {
-    await sessionMayHaveEnded();
-    // Signed out, or someone else signed in from another tab: nothing more is sent or stored for this
-    // person from here until they sign in again (which starts the runtime afresh).
-    stopOffline();
-  }
+  // Signed out, or someone else signed in from another tab (the server refuses this person's store then:
+  // app/offline/sync.ts), and nothing of the device was touched.
+  if (result?.status === "signed-out") await sessionMayHaveEnded();
   if (result?.status === "ok") {
     // The wipe took the tabs this seller's start had just stored.
     if (previous !== userId) void cacheShell(true);
@@ -94,10 +93,6 @@ export async function flushNow(): Promise<FlushResult | undefined> {
   // stalled the page while the seller typed a search. A failed send is news: its entry's attempts changed.
   const quiet = result && !result.sent && !result.refused && (result.stopped === undefined || result.stopped === "waiting");
   if (!quiet) changed();
-  if (result?.stopped === "signed-out") {
-    stopOffline();
-    return result;
-  }
   clearTimeout(retryTimer);
   if (result?.retryAt) retryTimer = setTimeout(() => void flushNow(), Math.max(1_000, result.retryAt - Date.now()));
   return result;

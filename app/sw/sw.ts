@@ -27,6 +27,7 @@ import {
   CACHE_VERSION,
   NAVIGATION_TIMEOUT_MS,
   asDownload,
+  byteRange,
   OFFLINE_PAGE,
   cacheKey,
   isCacheable,
@@ -319,7 +320,7 @@ async function savedFirst(request: Request): Promise<Response> {
   // A saved file whose item has expired on this device's clock, opened by its address (a tab's history, a
   // bookmark): the server decides when it can be asked; offline, the device says why it does not open it.
   const expired = await fileExpiredOnDevice(request.url);
-  if (!expired) return hit;
+  if (!expired) return byteRange(request.headers.get("range"), hit);
   return fetch(request).catch(
     () =>
       new Response(`Expired on ${formatDate(expired)} — not for use with buyers.`, {

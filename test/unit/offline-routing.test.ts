@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CACHE_NAMES,
   asDownload,
+  byteRange,
   cacheKey,
   dataUrlFor,
   isCacheable,
@@ -114,5 +115,30 @@ describe("cache routing table", () => {
 
   it("versions every runtime cache name", () => {
     for (const name of Object.values(CACHE_NAMES)) expect(name).toMatch(/^fieldkit-[a-z]+-v\d+$/);
+  });
+});
+
+describe("a saved file by byte range", () => {
+  const whole = () => new Response(new Uint8Array([...Array(10).keys()]), { status: 200, headers: { "Content-Type": "video/mp4" } });
+  const bytes = async (res: Response) => [...new Uint8Array(await res.arrayBuffer())];
+
+  it("answers a range as 206 with its bytes, for a start and end, a start, and a suffix", async () => {
+    const part = await byteRange("bytes=2-4", whole());
+    expect([part.status, part.headers.get("Content-Range"), part.headers.get("Content-Length"), part.headers.get("Content-Type")]).toEqual([
+      206,
+      "bytes 2-4/10",
+      "3",
+      "video/mp4",
+    ]);
+    expect(await bytes(part)).toEqual([2, 3, 4]);
+    expect(await bytes(await byteRange("bytes=7-", whole()))).toEqual([7, 8, 9]);
+    expect(await bytes(await byteRange("bytes=-2", whole()))).toEqual([8, 9]);
+    expect((await byteRange("bytes=8-99", whole())).headers.get("Content-Range")).toBe("bytes 8-9/10");
+  });
+
+  it("answers a range past the end with 416, and anything else with the whole file", async () => {
+    const past = await byteRange("bytes=10-", whole());
+    expect([past.status, past.headers.get("Content-Range")]).toEqual([416, "bytes */10"]);
+    for (const range of [null, "bytes=-", "items=1-2", "bytes=1-2,4-5"]) expect((await byteRange(range, whole())).status).toBe(200);
   });
 });
