@@ -104,17 +104,39 @@ export async function applyPage(
   return { removedSaved, stale };
 }
 
+/** Whether the server's session is this person's (the header makes another's a 401). */
+async function signedInAs(fetchFn: typeof fetch, origin: string, userId: string): Promise<"yes" | "no" | "offline"> {
+  try {
+    const res = await fetchFn(`${origin}/api/v1/me`, {
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      headers: { Accept: "application/json", [DEVICE_USER_HEADER]: userId },
+    });
+    return res.ok ? "yes" : "no";
+  } catch {
+    return "offline";
+  }
+}
+
 export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<SyncResult> {
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   const origin = options.origin ?? "";
 
-  // Another person's device (or a signed-out one): emptied once the server has answered its first page for
-  // this person, and theirs with that page. A sync started by a page still open after a sign-out, or by a
-  // tab of the person before while someone else signed in (the server answers 401 to a request for
-  // another person's store), leaves no trace: it once wiped the new person's saved items first.
-  const claim = (await db.get("meta", META.userId)) !== options.userId;
+  // Another person's device (or a signed-out one): emptied now, and theirs with the first page the server
+  // sends: a sync started by a page still open after a sign-out gets a 401 and leaves no trace. When it
+  // holds someone else's store, the server says first whether this person is signed in: a tab of the
+  // person before, left open while someone else signed in, wiped the new person's saved items. (Not
+  // after the first page instead: a save made while that page was on its way went with the wipe.)
+  const owner = await db.get("meta", META.userId);
+  const claim = owner !== options.userId;
+  if (claim && owner !== undefined) {
+    const signedIn = await signedInAs(fetchFn, origin, options.userId);
+    if (signedIn !== "yes") return { status: signedIn === "offline" ? "offline" : "signed-out" };
+  }
+  if (claim) await wipeDevice(db, options.cache, options.pages);
 
-  let since = claim ? undefined : await getCursor(db);
+  let since = await getCursor(db);
   let full = !since;
   let retriedWithoutCursor = false;
   const listed = new Set<string>();
@@ -150,7 +172,6 @@ export async function syncCatalog(db: OfflineDb, options: SyncOptions): Promise<
       throw new SyncError(body?.error?.message ?? `The catalog could not be updated (HTTP ${res.status}).`);
     }
     const page = (await res.json()) as SyncResponse;
-    if (claim && pages === 0) await wipeDevice(db, options.cache, options.pages);
     if (page.full && !full) {
       full = true;
       listed.clear();
