@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import type { SessionUser } from "~/modules/auth/session.server";
 import { AppError } from "~/modules/errors.server";
 import type { DayRange } from "~/modules/feedback/score.server";
-import { toCsv } from "~/modules/csv.server";
+import { csvResponse as csvDownload, toCsv } from "~/modules/csv.server";
 import type { Adoption } from "./adoption.server";
 import type { AlignmentKpis } from "./alignment.server";
 import type { ContentGap } from "./content-gaps.server";
@@ -142,16 +142,9 @@ export const sellersCsv = (rows: SellerActivity[]) =>
     rows,
   );
 
-export function csvResponse(csv: string, name: string, range?: DayRange) {
-  const file = `${name}${range ? `-${range.from}-to-${range.to}` : ""}.csv`;
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${file}"`,
-      "Cache-Control": "no-store",
-    },
-  });
-}
+/** A table's CSV, named by the table and its date range. */
+export const csvResponse = (csv: string, name: string, range?: DayRange) =>
+  csvDownload(csv, `${name}${range ? `-${range.from}-to-${range.to}` : ""}.csv`);
 
 /** Content negotiation for the API: CSV only when the client asks for it first. */
 export const wantsCsv = (request: Request) => /^\s*text\/csv\b/i.test(request.headers.get("accept") ?? "");

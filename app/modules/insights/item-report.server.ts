@@ -43,9 +43,9 @@ export async function itemDetail(
   // rated at some time (the table lists those, archived ones too); any other id, a draft's or another
   // team's, is answered as a random one (decision 019): this page once showed a manager any draft's title.
   // Used by the scope's teams, and for them: see audienceInScope.
-  const used = sql`(exists (select 1 from ${itemSellerDaily} ${sd} where ${sd.itemId} = ${itemId}::uuid and ${inTeams(sd.teamId, scope)})
+  const used = sql`((exists (select 1 from ${itemSellerDaily} ${sd} where ${sd.itemId} = ${itemId}::uuid and ${inTeams(sd.teamId, scope)})
     or exists (select 1 from ${ratings} ${rt} where ${rt.itemId} = ${itemId}::uuid and ${inTeams(rt.teamId, scope)}))
-    and ${audienceInScope(items.id, scope)}`;
+    and ${audienceInScope(items.id, scope)})`;
   const [found] = await db
     .select({ title: items.title })
     .from(items)
